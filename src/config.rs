@@ -1,0 +1,523 @@
+//! Typed settings: `config/default.toml` (or the file named on the command line)
+//! overlaid with `RELAIS__SECTION__KEY` environment variables.
+//!
+//! Every section denies unknown keys, so a typo stops start-up with the key named,
+//! instead of silently running on a default. Secrets are wrapped in [`Secret`],
+//! whose `Debug` and `Display` never show the value.
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono_tz::Tz;
+use figment::Figment;
+use figment::providers::{Format, Toml};
+use serde::Deserialize;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The environment prefix: `RELAIS__WEB__BIND` sets `web.bind`.
+pub const ENV_PREFIX: &str = "RELAIS__";
+
+/// Why the settings could not be loaded. The message always names the key.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration file {path}: {source}")]
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("configuration: {0}")]
+    Parse(String),
+    #[error("configuration key `{key}`: {problem}")]
+    Invalid { key: &'static str, problem: String },
+}
+
+/// A value that must never reach a log: passwords, tokens, signing keys.
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "Secret(<empty>)"
+        } else {
+            "Secret(<redacted>)"
+        })
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub general: General,
+    pub database: Database,
+    pub web: Web,
+    pub security: Security,
+    pub mail: Mail,
+    #[serde(default)]
+    pub imap: Imap,
+    #[serde(default)]
+    pub smtp: Smtp,
+    pub sms: Sms,
+    pub business_hours: BusinessHours,
+    pub workflow: Workflow,
+    pub privacy: Privacy,
+    pub workers: Workers,
+    pub log: Log,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct General {
+    /// The bank's name as people read it in mail and pages.
+    pub bank_name: String,
+    /// Where appointments happen; every date and hour people read is in this zone.
+    pub time_zone: Tz,
+    /// Two capital letters opening request numbers (`HC` in `HC-24240002`).
+    pub request_prefix: String,
+    /// Two capital letters inside user identifiers (`BI` in `UBIPN0002`).
+    pub user_code_prefix: String,
+    /// Region assumed for phone numbers written without a country code (ISO 3166, e.g. `CA`, `BE`).
+    pub default_phone_region: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Database {
+    /// `sqlite://data/relais.db` (embedded default) or `postgres://user:password@host/db`.
+    pub url: Secret,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Web {
+    pub bind: SocketAddr,
+    /// The address people reach Relais at; links in mail and SMS start with it.
+    pub public_base_url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Security {
+    /// Key that signs links and reply addresses (at least 32 characters). Empty on the
+    /// embedded default: Relais then keeps a generated key in `key_file`.
+    pub signing_key: Secret,
+    pub key_file: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InboundSource {
+    /// A local Maildir folder (embedded default).
+    Maildir,
+    Imap,
+    /// No mailbox is read; `relais ingest` still works.
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboundTransport {
+    /// Messages are written as `.eml` files to a folder (embedded default).
+    Folder,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mail {
+    /// The address Relais sends from and receives replies at.
+    pub from_address: String,
+    pub from_name: String,
+    pub inbound: InboundSource,
+    pub maildir: PathBuf,
+    pub outbound: OutboundTransport,
+    pub outbox_folder: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    /// Plain text: only for loopback.
+    None,
+    StartTls,
+    #[default]
+    Implicit,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Imap {
+    pub host: String,
+    pub port: u16,
+    pub tls: TlsMode,
+    pub username: String,
+    pub password: Secret,
+    pub mailbox: String,
+    /// Where handled messages are moved; empty keeps them in place, flagged as seen.
+    pub processed_mailbox: String,
+    pub idle: bool,
+    pub poll_seconds: u64,
+}
+
+impl Default for Imap {
+    fn default() -> Self {
+        Imap {
+            host: String::new(),
+            port: 993,
+            tls: TlsMode::Implicit,
+            username: String::new(),
+            password: Secret::default(),
+            mailbox: "INBOX".into(),
+            processed_mailbox: String::new(),
+            idle: true,
+            poll_seconds: 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub tls: TlsMode,
+    pub username: String,
+    pub password: Secret,
+    pub timeout_seconds: u64,
+}
+
+impl Default for Smtp {
+    fn default() -> Self {
+        Smtp {
+            host: String::new(),
+            port: 587,
+            tls: TlsMode::StartTls,
+            username: String::new(),
+            password: Secret::default(),
+            timeout_seconds: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmsGateway {
+    /// Messages are appended to a local log file (embedded default).
+    Log,
+    Twilio,
+    Kannel,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sms {
+    pub gateway: SmsGateway,
+    pub log_file: PathBuf,
+    /// The number or sender id messages come from (E.164).
+    pub from_number: String,
+    #[serde(default)]
+    pub twilio: Twilio,
+    #[serde(default)]
+    pub kannel: Kannel,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Twilio {
+    pub account_sid: String,
+    pub auth_token: Secret,
+    /// Override for tests; empty means Twilio's own API.
+    pub api_base_url: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Kannel {
+    /// The smsbox `sendsms` URL, e.g. `http://127.0.0.1:13013/cgi-bin/sendsms`.
+    pub sendsms_url: String,
+    pub username: String,
+    pub password: Secret,
+    /// Shared secret Kannel's `get-url` must carry to reach `/webhooks/sms/kannel`.
+    pub inbound_secret: Secret,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessHours {
+    pub days: Vec<Weekday>,
+    pub opens: NaiveTime,
+    pub closes: NaiveTime,
+    #[serde(default)]
+    pub holidays: Vec<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workflow {
+    /// A service record the requester neither validates nor contests is validated after this.
+    pub auto_validate_after_hours: u32,
+    /// A booked request cancelled closer than this to its start is billed and paid.
+    pub late_cancellation_hours: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Privacy {
+    /// Patient details of closed or cancelled requests are erased after this many days.
+    pub patient_retention_days: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workers {
+    /// How often the sweeper looks for due automatic transitions and erasures.
+    pub sweep_interval_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Log {
+    /// A `tracing` filter such as `info` or `relais=debug,sqlx=warn`.
+    pub filter: String,
+}
+
+impl Settings {
+    /// Loads a file and overlays the process environment.
+    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+        Self::load_with_env(path, std::env::vars())
+    }
+
+    /// Loads a file and overlays the given environment (tests pass their own).
+    pub fn load_with_env(
+        path: &Path,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Settings, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::File {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_toml_and_env(&text, env)
+    }
+
+    /// Parses settings from TOML text and environment pairs.
+    pub fn from_toml_and_env(
+        toml: &str,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Settings, ConfigError> {
+        let mut vars: Vec<EnvVar> = env
+            .into_iter()
+            .filter(|(name, _)| name.starts_with(ENV_PREFIX) && name.len() > ENV_PREFIX.len())
+            .map(|(name, value)| EnvVar { name, value })
+            .collect();
+        vars.sort_by(|a, b| a.name.cmp(&b.name));
+        // The environment is passed in rather than read here, so tests stay hermetic.
+        let mut figment = Figment::new().merge(Toml::string(toml));
+        for var in vars {
+            figment = figment.merge(var);
+        }
+        let settings: Settings = figment.extract().map_err(|e| {
+            ConfigError::Parse(
+                e.into_iter()
+                    .map(|e| e.to_string().replace("key \"default.", "key \""))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Rules serde cannot express. Each error names its key.
+    fn check(&self) -> Result<(), ConfigError> {
+        let two_capitals = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase());
+        if !two_capitals(&self.general.request_prefix) {
+            return Err(invalid(
+                "general.request_prefix",
+                "must be two capital letters, like \"HC\"",
+            ));
+        }
+        if !two_capitals(&self.general.user_code_prefix) {
+            return Err(invalid(
+                "general.user_code_prefix",
+                "must be two capital letters, like \"BI\"",
+            ));
+        }
+        if self
+            .general
+            .default_phone_region
+            .parse::<phonenumber::country::Id>()
+            .is_err()
+        {
+            return Err(invalid(
+                "general.default_phone_region",
+                "must be an ISO 3166 country code, like \"CA\" or \"BE\"",
+            ));
+        }
+        let url = self.database.url.expose();
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            return Err(invalid(
+                "database.url",
+                "must start with sqlite: or postgres:// (the value is not shown: it may hold a password)",
+            ));
+        }
+        if self.database.max_connections == 0 {
+            return Err(invalid("database.max_connections", "must be at least 1"));
+        }
+        if !(self.web.public_base_url.starts_with("http://")
+            || self.web.public_base_url.starts_with("https://"))
+        {
+            return Err(invalid(
+                "web.public_base_url",
+                "must be an http:// or https:// address",
+            ));
+        }
+        let key = self.security.signing_key.expose();
+        if !key.is_empty() && key.len() < 32 {
+            return Err(invalid(
+                "security.signing_key",
+                "must be at least 32 characters (or empty on the embedded default)",
+            ));
+        }
+        if key.is_empty() && self.is_postgres() {
+            return Err(invalid(
+                "security.signing_key",
+                "must be set with PostgreSQL: every relais process must sign links with the same key",
+            ));
+        }
+        if !self.mail.from_address.contains('@') {
+            return Err(invalid("mail.from_address", "must be an email address"));
+        }
+        if self.mail.inbound == InboundSource::Imap && self.imap.host.is_empty() {
+            return Err(invalid(
+                "imap.host",
+                "must be set when mail.inbound = \"imap\"",
+            ));
+        }
+        if self.mail.outbound == OutboundTransport::Smtp && self.smtp.host.is_empty() {
+            return Err(invalid(
+                "smtp.host",
+                "must be set when mail.outbound = \"smtp\"",
+            ));
+        }
+        match self.sms.gateway {
+            SmsGateway::Twilio
+                if self.sms.twilio.account_sid.is_empty()
+                    || self.sms.twilio.auth_token.is_empty() =>
+            {
+                return Err(invalid(
+                    "sms.twilio",
+                    "account_sid and auth_token must be set when sms.gateway = \"twilio\"",
+                ));
+            }
+            SmsGateway::Kannel if self.sms.kannel.sendsms_url.is_empty() => {
+                return Err(invalid(
+                    "sms.kannel.sendsms_url",
+                    "must be set when sms.gateway = \"kannel\"",
+                ));
+            }
+            _ => {}
+        }
+        if self.business_hours.opens >= self.business_hours.closes {
+            return Err(invalid(
+                "business_hours.closes",
+                "must be later than business_hours.opens",
+            ));
+        }
+        if self.workflow.auto_validate_after_hours == 0 {
+            return Err(invalid(
+                "workflow.auto_validate_after_hours",
+                "must be at least 1",
+            ));
+        }
+        if self.privacy.patient_retention_days == 0 {
+            return Err(invalid(
+                "privacy.patient_retention_days",
+                "must be at least 1",
+            ));
+        }
+        if self.workers.sweep_interval_seconds == 0 {
+            return Err(invalid(
+                "workers.sweep_interval_seconds",
+                "must be at least 1",
+            ));
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
+            return Err(invalid(
+                "log.filter",
+                "is not a valid tracing filter (try \"info\")",
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.database.url.expose().starts_with("postgres")
+    }
+}
+
+fn invalid(key: &'static str, problem: &str) -> ConfigError {
+    ConfigError::Invalid {
+        key,
+        problem: problem.to_string(),
+    }
+}
+
+/// One `RELAIS__SECTION__KEY` variable as a figment provider, so an error names the variable.
+///
+/// Values stay strings (figment reads "8080" as a number or "true" as a boolean where the
+/// setting wants one, and a numeric password stays a string); only a value written as a
+/// TOML-style list (`["mon", "tue"]`) becomes a list.
+struct EnvVar {
+    name: String,
+    value: String,
+}
+
+impl figment::Provider for EnvVar {
+    fn metadata(&self) -> figment::Metadata {
+        figment::Metadata::named(format!("environment variable {}", self.name))
+    }
+
+    fn data(
+        &self,
+    ) -> Result<figment::value::Map<figment::Profile, figment::value::Dict>, figment::Error> {
+        let path = self.name[ENV_PREFIX.len()..]
+            .to_ascii_lowercase()
+            .replace("__", ".");
+        let value: figment::value::Value = if self.value.trim_start().starts_with('[') {
+            self.value
+                .parse()
+                .unwrap_or_else(|never: std::convert::Infallible| match never {})
+        } else {
+            self.value.clone().into()
+        };
+        let mut dict = figment::value::Dict::new();
+        if let figment::value::Value::Dict(_, nested) = figment::util::nest(&path, value) {
+            dict = nested;
+        }
+        Ok(figment::Profile::Default.collect(dict))
+    }
+}

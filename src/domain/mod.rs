@@ -1,0 +1,13 @@
+//! Pure types and rules of the interpreter bank. No I/O here.
+
+pub mod contact;
+pub mod history;
+pub mod ids;
+pub mod interpreter;
+pub mod language;
+pub mod locale;
+pub mod organisation;
+pub mod person;
+pub mod request;
+pub mod role;
+pub mod text;

@@ -1,0 +1,415 @@
+//! What a requester asks for: every field of the seeds' request form, and its rules.
+
+use crate::domain::contact::{EmailAddress, PhoneE164};
+use crate::domain::ids::{BillingCodeId, CostCentreId, InstallationId, PersonId};
+use crate::domain::language::LanguageTag;
+use crate::domain::locale::Locale;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Type de demande.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestType {
+    /// En présentiel (SeTIS: par déplacement).
+    InPerson,
+    /// Par téléphone (SeTIS: réservation téléphonique).
+    Phone,
+    /// Par vidéoconférence.
+    Video,
+    /// Transmission de message.
+    MessageTransmission,
+    /// Traduction de documents.
+    Translation,
+    /// Permanence (SeTIS): an interpreter on site for a period, serving whoever comes.
+    Permanence,
+}
+
+impl RequestType {
+    pub const ALL: [RequestType; 6] = [
+        RequestType::InPerson,
+        RequestType::Phone,
+        RequestType::Video,
+        RequestType::MessageTransmission,
+        RequestType::Translation,
+        RequestType::Permanence,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestType::InPerson => "in_person",
+            RequestType::Phone => "phone",
+            RequestType::Video => "video",
+            RequestType::MessageTransmission => "message_transmission",
+            RequestType::Translation => "translation",
+            RequestType::Permanence => "permanence",
+        }
+    }
+
+    pub fn label(self, locale: Locale) -> &'static str {
+        let (fr, en) = match self {
+            RequestType::InPerson => ("En présentiel", "In person"),
+            RequestType::Phone => ("Par téléphone", "By phone"),
+            RequestType::Video => ("Par vidéoconférence", "By video"),
+            RequestType::MessageTransmission => ("Transmission de message", "Message transmission"),
+            RequestType::Translation => ("Traduction", "Translation"),
+            RequestType::Permanence => ("Permanence", "Permanence"),
+        };
+        locale.pick(fr, en)
+    }
+
+    /// Interpretation happens at a time and lasts; a translation or a message has a due date.
+    pub fn is_timed(self) -> bool {
+        !matches!(
+            self,
+            RequestType::MessageTransmission | RequestType::Translation
+        )
+    }
+}
+
+impl fmt::Display for RequestType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RequestType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RequestType::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| format!("unknown request type {s:?}"))
+    }
+}
+
+/// Genre.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Female,
+    Male,
+    NonBinary,
+}
+
+impl Gender {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Female => "female",
+            Gender::Male => "male",
+            Gender::NonBinary => "non_binary",
+        }
+    }
+
+    pub fn label(self, locale: Locale) -> &'static str {
+        let (fr, en) = match self {
+            Gender::Female => ("Femme", "Woman"),
+            Gender::Male => ("Homme", "Man"),
+            Gender::NonBinary => ("Non binaire", "Non-binary"),
+        };
+        locale.pick(fr, en)
+    }
+}
+
+impl FromStr for Gender {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "female" => Ok(Gender::Female),
+            "male" => Ok(Gender::Male),
+            "non_binary" => Ok(Gender::NonBinary),
+            other => Err(format!("unknown gender {other:?}")),
+        }
+    }
+}
+
+/// Détails du patient (usager). Health information: never logged, never sent by SMS,
+/// erased after the retention period.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientDetails {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    /// Coordinates, specifics, anything the interpreter should know about the user.
+    pub details: Option<String>,
+}
+
+impl fmt::Debug for PatientDetails {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PatientDetails(<redacted>)")
+    }
+}
+
+impl PatientDetails {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.phone.is_none() && self.details.is_none()
+    }
+}
+
+/// The free-text fields, which may describe health: context, reason, messages.
+/// Same care as [`PatientDetails`].
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notes {
+    /// Contexte (précisions): "fin de vie", "protection de la jeunesse"…
+    pub context: Option<String>,
+    /// Raison de la demande.
+    pub reason: Option<String>,
+    /// Message à l'interprète.
+    pub message_to_interpreter: Option<String>,
+    /// Note au coordonnateur: seen by the requester and coordinators only.
+    pub coordinator_note: Option<String>,
+}
+
+impl fmt::Debug for Notes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Notes(<redacted>)")
+    }
+}
+
+/// Plate-forme, lien et code secret of a video appointment.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VideoDetails {
+    pub platform: Option<String>,
+    pub link: Option<String>,
+    pub passcode: Option<String>,
+}
+
+impl fmt::Debug for VideoDetails {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VideoDetails")
+            .field("platform", &self.platform)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The professional who will work with the interpreter (not necessarily the requester).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Professional {
+    pub name: Option<String>,
+    pub function: Option<String>,
+    pub phone: Option<PhoneE164>,
+    pub email: Option<EmailAddress>,
+}
+
+/// Every field of a request that its requester fills in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestDetails {
+    pub installation_id: InstallationId,
+    /// Lieu du rendez-vous: "Visite à domicile", "Clinique externe, 3e étage"…
+    pub location: String,
+    pub address: Option<String>,
+    pub request_type: RequestType,
+    /// The appointment, or the due date of a translation or message.
+    pub date: NaiveDate,
+    pub start_time: NaiveTime,
+    /// The appointment may start as late as this (plage d'heure flexible).
+    pub flexible_until: Option<NaiveTime>,
+    pub duration_minutes: u32,
+    /// Langue de départ: the professional's.
+    pub source_language: LanguageTag,
+    /// Langue d'arrivée: the user's.
+    pub target_language: LanguageTag,
+    /// Another language the user speaks, to widen the choice (SeTIS).
+    pub alternative_language: Option<LanguageTag>,
+    /// Another date that would suit, if nobody is free on the first (SeTIS).
+    pub alternative_date: Option<NaiveDate>,
+    pub professional: Professional,
+    /// Interprète à prioriser.
+    pub preferred_interpreter: Option<PersonId>,
+    pub interpreter_gender: Option<Gender>,
+    /// Est-ce que l'interprète doit aviser l'usager du rendez-vous.
+    pub interpreter_must_notify_user: bool,
+    pub notes: Notes,
+    pub patient: PatientDetails,
+    pub video: VideoDetails,
+    pub cost_centre_id: Option<CostCentreId>,
+    pub billing_code_id: Option<BillingCodeId>,
+}
+
+/// A field of the request form, named as people read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Installation,
+    Location,
+    RequestType,
+    Date,
+    StartTime,
+    FlexibleUntil,
+    Duration,
+    SourceLanguage,
+    TargetLanguage,
+    AlternativeLanguage,
+    AlternativeDate,
+    ProfessionalPhone,
+    ProfessionalEmail,
+    PreferredInterpreter,
+    CostCentre,
+    BillingCode,
+    VideoLink,
+}
+
+impl Field {
+    pub fn label(self, locale: Locale) -> &'static str {
+        let (fr, en) = match self {
+            Field::Installation => ("Installation", "Installation"),
+            Field::Location => ("Lieu du rendez-vous", "Appointment location"),
+            Field::RequestType => ("Type de demande", "Request type"),
+            Field::Date => ("Date du service", "Date of service"),
+            Field::StartTime => ("Heure du service", "Time of service"),
+            Field::FlexibleUntil => ("Plage d'heure flexible", "Flexible until"),
+            Field::Duration => ("Durée", "Duration"),
+            Field::SourceLanguage => ("Langue de départ", "Source language"),
+            Field::TargetLanguage => ("Langue d'arrivée", "Target language"),
+            Field::AlternativeLanguage => ("Langue alternative", "Alternative language"),
+            Field::AlternativeDate => ("Date alternative", "Alternative date"),
+            Field::ProfessionalPhone => ("Téléphone du professionnel", "Professional's phone"),
+            Field::ProfessionalEmail => ("Courriel du professionnel", "Professional's email"),
+            Field::PreferredInterpreter => ("Interprète à prioriser", "Preferred interpreter"),
+            Field::CostCentre => ("Centre de coût", "Cost centre"),
+            Field::BillingCode => ("Code de facturation", "Billing code"),
+            Field::VideoLink => ("Lien vidéo", "Video link"),
+        };
+        locale.pick(fr, en)
+    }
+}
+
+/// What is wrong with a field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "problem", content = "detail")]
+pub enum Problem {
+    Required,
+    InThePast,
+    /// Shorter than the minimum, in minutes.
+    TooShort(u32),
+    /// Longer than the maximum, in minutes.
+    TooLong(u32),
+    SameAsTargetLanguage,
+    NotAfterStart,
+    NotAfterDate,
+    /// Not understood: the text that was given.
+    Unreadable(String),
+    /// Refers to something that does not exist or is not the requester's to use.
+    Unknown,
+}
+
+impl Problem {
+    pub fn message(&self, locale: Locale) -> String {
+        match (self, locale) {
+            (Problem::Required, Locale::Fr) => "est obligatoire".into(),
+            (Problem::Required, Locale::En) => "is required".into(),
+            (Problem::InThePast, Locale::Fr) => "est déjà passée".into(),
+            (Problem::InThePast, Locale::En) => "is in the past".into(),
+            (Problem::TooShort(m), Locale::Fr) => format!("doit être d'au moins {m} minutes"),
+            (Problem::TooShort(m), Locale::En) => format!("must be at least {m} minutes"),
+            (Problem::TooLong(m), Locale::Fr) => format!("ne peut dépasser {} heures", m / 60),
+            (Problem::TooLong(m), Locale::En) => format!("cannot exceed {} hours", m / 60),
+            (Problem::SameAsTargetLanguage, Locale::Fr) => {
+                "doit différer de la langue d'arrivée".into()
+            }
+            (Problem::SameAsTargetLanguage, Locale::En) => {
+                "must differ from the target language".into()
+            }
+            (Problem::NotAfterStart, Locale::Fr) => "doit suivre l'heure du service".into(),
+            (Problem::NotAfterStart, Locale::En) => "must be after the time of service".into(),
+            (Problem::NotAfterDate, Locale::Fr) => "doit suivre la date du service".into(),
+            (Problem::NotAfterDate, Locale::En) => "must be after the date of service".into(),
+            (Problem::Unreadable(v), Locale::Fr) => format!("n'est pas compris : « {v} »"),
+            (Problem::Unreadable(v), Locale::En) => format!("was not understood: \"{v}\""),
+            (Problem::Unknown, Locale::Fr) => "n'existe pas ou ne vous est pas accessible".into(),
+            (Problem::Unknown, Locale::En) => "does not exist or is not yours to use".into(),
+        }
+    }
+}
+
+/// One wrong field, said so a person can fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: Field,
+    #[serde(flatten)]
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub fn new(field: Field, problem: Problem) -> Self {
+        FieldError { field, problem }
+    }
+
+    /// "Durée : doit être d'au moins 15 minutes".
+    pub fn describe(&self, locale: Locale) -> String {
+        let sep = locale.pick(" : ", ": ");
+        format!(
+            "{}{}{}",
+            self.field.label(locale),
+            sep,
+            self.problem.message(locale)
+        )
+    }
+}
+
+/// The shortest interpretation the bank books, in minutes.
+pub const MIN_DURATION_MINUTES: u32 = 15;
+/// The longest single booking, in minutes (a full day of permanence).
+pub const MAX_DURATION_MINUTES: u32 = 12 * 60;
+
+impl RequestDetails {
+    /// Rules between fields, checked against `now` in the bank's time zone.
+    /// Returns every problem at once so a person fixes them in one go.
+    pub fn check(&self, now: NaiveDateTime) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if self.location.trim().is_empty() {
+            errors.push(FieldError::new(Field::Location, Problem::Required));
+        }
+        if self.request_type.is_timed() {
+            if self.date.and_time(self.start_time) < now {
+                errors.push(FieldError::new(Field::Date, Problem::InThePast));
+            }
+            if self.duration_minutes < MIN_DURATION_MINUTES {
+                errors.push(FieldError::new(
+                    Field::Duration,
+                    Problem::TooShort(MIN_DURATION_MINUTES),
+                ));
+            }
+        } else if self.date < now.date() {
+            errors.push(FieldError::new(Field::Date, Problem::InThePast));
+        }
+        if self.duration_minutes > MAX_DURATION_MINUTES {
+            errors.push(FieldError::new(
+                Field::Duration,
+                Problem::TooLong(MAX_DURATION_MINUTES),
+            ));
+        }
+        if let Some(until) = self.flexible_until
+            && until <= self.start_time
+        {
+            errors.push(FieldError::new(
+                Field::FlexibleUntil,
+                Problem::NotAfterStart,
+            ));
+        }
+        if self.source_language == self.target_language {
+            errors.push(FieldError::new(
+                Field::SourceLanguage,
+                Problem::SameAsTargetLanguage,
+            ));
+        }
+        if self.alternative_language.as_ref() == Some(&self.target_language) {
+            errors.push(FieldError::new(
+                Field::AlternativeLanguage,
+                Problem::SameAsTargetLanguage,
+            ));
+        }
+        if let Some(alt) = self.alternative_date
+            && alt < now.date()
+        {
+            errors.push(FieldError::new(Field::AlternativeDate, Problem::InThePast));
+        }
+        errors
+    }
+
+    /// The appointment's start in the bank's local time.
+    pub fn starts_at_local(&self) -> NaiveDateTime {
+        self.date.and_time(self.start_time)
+    }
+}

@@ -1,0 +1,194 @@
+//! The request (demande): its details, number, life cycle and what happens at its end.
+
+pub mod details;
+pub mod number;
+pub mod status;
+
+pub use details::{
+    Field, FieldError, Gender, Notes, PatientDetails, Problem, Professional, RequestDetails,
+    RequestType, VideoDetails,
+};
+pub use number::RequestNumber;
+pub use status::{Event, RequestStatus, TransitionError};
+
+use crate::domain::ids::{EstablishmentId, PersonId, RequestId};
+use crate::domain::locale::Locale;
+use chrono::{DateTime, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+/// A request as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    pub id: RequestId,
+    /// Given when the request is sent; a draft has none, as in the seeds.
+    pub number: Option<RequestNumber>,
+    pub status: RequestStatus,
+    /// Bumped by every change; a write that finds another version lost a race.
+    pub version: i64,
+    pub establishment_id: EstablishmentId,
+    pub details: RequestDetails,
+    /// Demandé par.
+    pub requested_by: PersonId,
+    pub assigned_interpreter: Option<PersonId>,
+    /// The appointment's start in UTC, derived from the details and the bank's time zone.
+    pub starts_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// When an interpreter last accepted: the late-cancellation rule counts from a confirmation.
+    pub booked_at: Option<DateTime<Utc>>,
+    pub service_recorded_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub cancellation: Option<Cancellation>,
+    /// Set once patient details and notes were erased after the retention period.
+    pub patient_erased_at: Option<DateTime<Utc>>,
+}
+
+impl Request {
+    /// How people refer to the request: its number, or "brouillon 12" for a draft.
+    pub fn label(&self) -> String {
+        match &self.number {
+            Some(n) => n.to_string(),
+            None => format!("brouillon {}", self.id),
+        }
+    }
+}
+
+/// Raison détaillée d'annulation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancellationReason {
+    UserAbsent,
+    ProfessionalLateOrAbsent,
+    AppointmentRescheduled,
+    AppointmentCancelled,
+    InterpreterNotNeeded,
+    NoInterpreterAvailable,
+    EntryError,
+    Other,
+}
+
+impl CancellationReason {
+    pub const ALL: [CancellationReason; 8] = [
+        CancellationReason::UserAbsent,
+        CancellationReason::ProfessionalLateOrAbsent,
+        CancellationReason::AppointmentRescheduled,
+        CancellationReason::AppointmentCancelled,
+        CancellationReason::InterpreterNotNeeded,
+        CancellationReason::NoInterpreterAvailable,
+        CancellationReason::EntryError,
+        CancellationReason::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CancellationReason::UserAbsent => "user_absent",
+            CancellationReason::ProfessionalLateOrAbsent => "professional_late_or_absent",
+            CancellationReason::AppointmentRescheduled => "appointment_rescheduled",
+            CancellationReason::AppointmentCancelled => "appointment_cancelled",
+            CancellationReason::InterpreterNotNeeded => "interpreter_not_needed",
+            CancellationReason::NoInterpreterAvailable => "no_interpreter_available",
+            CancellationReason::EntryError => "entry_error",
+            CancellationReason::Other => "other",
+        }
+    }
+
+    pub fn label(self, locale: Locale) -> &'static str {
+        let (fr, en) = match self {
+            CancellationReason::UserAbsent => (
+                "Usager absent / ne s'est pas présenté",
+                "User absent / did not show up",
+            ),
+            CancellationReason::ProfessionalLateOrAbsent => (
+                "Retard du professionnel / ne s'est pas présenté",
+                "Professional late / did not show up",
+            ),
+            CancellationReason::AppointmentRescheduled => {
+                ("Rendez-vous reporté", "Appointment postponed")
+            }
+            CancellationReason::AppointmentCancelled => {
+                ("Rendez-vous annulé", "Appointment cancelled")
+            }
+            CancellationReason::InterpreterNotNeeded => {
+                ("Interprète non requis", "Interpreter no longer needed")
+            }
+            CancellationReason::NoInterpreterAvailable => {
+                ("Aucun interprète disponible", "No interpreter available")
+            }
+            CancellationReason::EntryError => {
+                ("Erreur de saisie ou doublon", "Entry error or duplicate")
+            }
+            CancellationReason::Other => ("Autre", "Other"),
+        };
+        locale.pick(fr, en)
+    }
+}
+
+impl FromStr for CancellationReason {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CancellationReason::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("unknown cancellation reason {s:?}"))
+    }
+}
+
+/// How and when a request was cancelled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancellation {
+    pub reason: CancellationReason,
+    pub detail: Option<String>,
+    pub at: DateTime<Utc>,
+    /// Cancelled after confirmation and less than the configured delay (48 h) before the
+    /// appointment: billed to the establishment and paid to the interpreter.
+    pub late: bool,
+}
+
+/// The interpreter's record of the service (réalisation), in its first form; the
+/// service-record issue adds the money fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceRecord {
+    /// Demande terminée?
+    pub completed: bool,
+    /// Interprète présent.
+    pub interpreter_present: bool,
+    pub actual_start: Option<NaiveTime>,
+    pub actual_end: Option<NaiveTime>,
+    pub comments: Option<String>,
+}
+
+/// Whether cancelling now is late: the request had been confirmed (booked) and the
+/// appointment starts within `late_hours`.
+pub fn is_late_cancellation(
+    booked_at: Option<DateTime<Utc>>,
+    starts_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    late_hours: u32,
+) -> bool {
+    booked_at.is_some() && starts_at - now < chrono::Duration::hours(i64::from(late_hours))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn late_cancellation_needs_a_confirmation_and_less_than_the_delay() {
+        let start = Utc.with_ymd_and_hms(2026, 12, 3, 14, 0, 0).unwrap();
+        let booked = Some(Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap());
+        let just_inside = start - chrono::Duration::hours(48) + chrono::Duration::seconds(1);
+        let exactly = start - chrono::Duration::hours(48);
+        assert!(is_late_cancellation(booked, start, just_inside, 48));
+        assert!(!is_late_cancellation(booked, start, exactly, 48));
+        assert!(!is_late_cancellation(None, start, just_inside, 48));
+        assert!(is_late_cancellation(
+            booked,
+            start,
+            start + chrono::Duration::hours(1),
+            48
+        ));
+    }
+}

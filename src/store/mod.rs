@@ -1,0 +1,221 @@
+//! Database access for both engines: SQLite (the embedded default) and PostgreSQL.
+//!
+//! Each query is written once, in SQL both engines read (`$1` placeholders, `RETURNING`,
+//! `ON CONFLICT`), and run through [`on_conn!`], which type-checks it against each
+//! engine. Where the engines differ (row locks), the difference is spelled out at the
+//! query. Every write happens inside a [`Tx`]; on SQLite a transaction begins with
+//! `BEGIN IMMEDIATE` so writers queue instead of failing half-way, and on PostgreSQL
+//! rows are locked with `FOR UPDATE`, so several processes can share one database.
+
+pub mod history;
+pub mod organisations;
+pub mod outbox;
+pub mod people;
+pub mod requests;
+pub mod sequences;
+
+use anyhow::Context as _;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Runs `$body` with `$conn` bound to the transaction's connection, whichever the engine.
+macro_rules! on_conn {
+    ($tx:expr, |$conn:ident| $body:expr) => {
+        match &mut $tx.inner {
+            $crate::store::TxInner::Sqlite(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+            $crate::store::TxInner::Postgres(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_conn;
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A pool of connections to one database.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A database transaction. Dropped without [`Tx::commit`], it rolls back.
+pub struct Tx {
+    pub(crate) inner: TxInner,
+}
+
+pub(crate) enum TxInner {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// What callers of the store handle; anything else is a bug or an outage.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// Another writer changed the row first, or a unique constraint was hit.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to [`StoreError::Conflict`] naming `what`.
+    pub(crate) fn from_unique(err: sqlx::Error, what: &str) -> StoreError {
+        match &err {
+            sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
+                StoreError::Conflict(what.to_string())
+            }
+            _ => StoreError::Database(err),
+        }
+    }
+}
+
+/// Turns a stored text into a domain value, or says which column is wrong.
+pub(crate) fn decode<T, E: std::fmt::Display>(
+    column: &str,
+    r: Result<T, E>,
+) -> Result<T, StoreError> {
+    r.map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Opens a pool for `url`: `sqlite://PATH` (the file and its folder are created) or
+    /// `postgres://…`.
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Store> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .context("database.url is not a valid SQLite URL")?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(30));
+            if let Some(parent) = options.get_filename().parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent).with_context(|| {
+                    format!("cannot create the database folder {}", parent.display())
+                })?;
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max_connections)
+                .connect_with(options)
+                .await
+                .context("cannot open the SQLite database")?;
+            Ok(Store::Sqlite(pool))
+        } else {
+            let options = PgConnectOptions::from_str(url)
+                .context("database.url is not a valid PostgreSQL URL")?;
+            let pool = PgPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options)
+                .await
+                .context("cannot connect to PostgreSQL")?;
+            Ok(Store::Postgres(pool))
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self {
+            Store::Sqlite(_) => Engine::Sqlite,
+            Store::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Applies pending migrations. Safe to run from several processes at once
+    /// (PostgreSQL takes an advisory lock; SQLite locks the file).
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self {
+            Store::Sqlite(pool) => SQLITE_MIGRATIONS
+                .run(pool)
+                .await
+                .context("SQLite migrations failed")?,
+            Store::Postgres(pool) => POSTGRES_MIGRATIONS
+                .run(pool)
+                .await
+                .context("PostgreSQL migrations failed")?,
+        }
+        Ok(())
+    }
+
+    /// Begins a transaction; on SQLite it takes the write lock at once.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        let inner = match self {
+            Store::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Store::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        };
+        Ok(Tx { inner })
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await?.rows_affected(),
+            Store::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await?.rows_affected(),
+        };
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite(pool) => pool.close().await,
+            Store::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.rollback().await?,
+            TxInner::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self.inner {
+            TxInner::Sqlite(_) => Engine::Sqlite,
+            TxInner::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// `FOR UPDATE` where the engine locks rows; SQLite's `BEGIN IMMEDIATE` already
+    /// holds the database's write lock.
+    pub(crate) fn lock_clause(&self) -> &'static str {
+        match self.engine() {
+            Engine::Sqlite => "",
+            Engine::Postgres => " FOR UPDATE",
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Établissements, installations, cost centres and billing codes.
+
+use super::{StoreError, Tx, on_conn};
+use crate::domain::ids::{BillingCodeId, CostCentreId, EstablishmentId, InstallationId};
+use crate::domain::organisation::{BillingCode, CostCentre, Establishment, Installation};
+use chrono::{DateTime, Utc};
+
+#[derive(sqlx::FromRow)]
+struct EstablishmentRow {
+    id: i64,
+    code: String,
+    name: String,
+    request_prefix: Option<String>,
+}
+
+impl From<EstablishmentRow> for Establishment {
+    fn from(r: EstablishmentRow) -> Self {
+        Establishment {
+            id: EstablishmentId(r.id),
+            code: r.code,
+            name: r.name,
+            request_prefix: r.request_prefix,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct InstallationRow {
+    id: i64,
+    establishment_id: i64,
+    name: String,
+    address: Option<String>,
+    postal_code: Option<String>,
+}
+
+impl From<InstallationRow> for Installation {
+    fn from(r: InstallationRow) -> Self {
+        Installation {
+            id: InstallationId(r.id),
+            establishment_id: EstablishmentId(r.establishment_id),
+            name: r.name,
+            address: r.address,
+            postal_code: r.postal_code,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CodeRow {
+    id: i64,
+    establishment_id: i64,
+    code: String,
+    description: String,
+}
+
+impl Tx {
+    pub async fn insert_establishment(
+        &mut self,
+        code: &str,
+        name: &str,
+        request_prefix: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Establishment, StoreError> {
+        const SQL: &str = "INSERT INTO establishments (code, name, request_prefix, created_at) VALUES ($1, $2, $3, $4) \
+             RETURNING id, code, name, request_prefix";
+        let row: EstablishmentRow = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(code)
+            .bind(name)
+            .bind(request_prefix)
+            .bind(now)
+            .fetch_one(c)
+            .await
+            .map_err(|e| StoreError::from_unique(e, "establishment code already used"))?);
+        Ok(row.into())
+    }
+
+    pub async fn establishment(
+        &mut self,
+        id: EstablishmentId,
+    ) -> Result<Establishment, StoreError> {
+        const SQL: &str = "SELECT id, code, name, request_prefix FROM establishments WHERE id = $1";
+        let row: Option<EstablishmentRow> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(id.0)
+            .fetch_optional(c)
+            .await?);
+        row.map(Into::into).ok_or(StoreError::NotFound)
+    }
+
+    pub async fn establishment_by_code(
+        &mut self,
+        code: &str,
+    ) -> Result<Option<Establishment>, StoreError> {
+        const SQL: &str =
+            "SELECT id, code, name, request_prefix FROM establishments WHERE code = $1";
+        let row: Option<EstablishmentRow> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(code)
+            .fetch_optional(c)
+            .await?);
+        Ok(row.map(Into::into))
+    }
+
+    pub async fn insert_installation(
+        &mut self,
+        establishment_id: EstablishmentId,
+        name: &str,
+        address: Option<&str>,
+        postal_code: Option<&str>,
+    ) -> Result<Installation, StoreError> {
+        const SQL: &str = "INSERT INTO installations (establishment_id, name, address, postal_code) VALUES ($1, $2, $3, $4) \
+             RETURNING id, establishment_id, name, address, postal_code";
+        let row: InstallationRow = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(establishment_id.0)
+            .bind(name)
+            .bind(address)
+            .bind(postal_code)
+            .fetch_one(c)
+            .await
+            .map_err(|e| StoreError::from_unique(
+                e,
+                "installation name already used in this establishment"
+            ))?);
+        Ok(row.into())
+    }
+
+    pub async fn installation(&mut self, id: InstallationId) -> Result<Installation, StoreError> {
+        const SQL: &str = "SELECT id, establishment_id, name, address, postal_code FROM installations WHERE id = $1";
+        let row: Option<InstallationRow> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(id.0)
+            .fetch_optional(c)
+            .await?);
+        row.map(Into::into).ok_or(StoreError::NotFound)
+    }
+
+    pub async fn installations_of(
+        &mut self,
+        establishment_id: EstablishmentId,
+    ) -> Result<Vec<Installation>, StoreError> {
+        const SQL: &str = "SELECT id, establishment_id, name, address, postal_code FROM installations \
+             WHERE establishment_id = $1 ORDER BY name";
+        let rows: Vec<InstallationRow> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(establishment_id.0)
+            .fetch_all(c)
+            .await?);
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    pub async fn insert_cost_centre(
+        &mut self,
+        establishment_id: EstablishmentId,
+        code: &str,
+        description: &str,
+    ) -> Result<CostCentre, StoreError> {
+        const SQL: &str = "INSERT INTO cost_centres (establishment_id, code, description) VALUES ($1, $2, $3) \
+             RETURNING id, establishment_id, code, description";
+        let r: CodeRow = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(establishment_id.0)
+            .bind(code)
+            .bind(description)
+            .fetch_one(c)
+            .await
+            .map_err(|e| StoreError::from_unique(
+                e,
+                "cost centre code already used in this establishment"
+            ))?);
+        Ok(CostCentre {
+            id: CostCentreId(r.id),
+            establishment_id: EstablishmentId(r.establishment_id),
+            code: r.code,
+            description: r.description,
+        })
+    }
+
+    pub async fn cost_centre(&mut self, id: CostCentreId) -> Result<CostCentre, StoreError> {
+        const SQL: &str =
+            "SELECT id, establishment_id, code, description FROM cost_centres WHERE id = $1";
+        let r: Option<CodeRow> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(id.0)
+            .fetch_optional(c)
+            .await?);
+        let r = r.ok_or(StoreError::NotFound)?;
+        Ok(CostCentre {
+            id: CostCentreId(r.id),
+            establishment_id: EstablishmentId(r.establishment_id),
+            code: r.code,
+            description: r.description,
+        })
+    }
+
+    pub async fn insert_billing_code(
+        &mut self,
+        establishment_id: EstablishmentId,
+        code: &str,
+        description: &str,
+    ) -> Result<BillingCode, StoreError> {
+        const SQL: &str = "INSERT INTO billing_codes (establishment_id, code, description) VALUES ($1, $2, $3) \
+             RETURNING id, establishment_id, code, description";
+        let r: CodeRow = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(establishment_id.0)
+            .bind(code)
+            .bind(description)
+            .fetch_one(c)
+            .await
+            .map_err(|e| StoreError::from_unique(
+                e,
+                "billing code already used in this establishment"
+            ))?);
+        Ok(BillingCode {
+            id: BillingCodeId(r.id),
+            establishment_id: EstablishmentId(r.establishment_id),
+            code: r.code,
+            description: r.description,
+        })
+    }
+
+    pub async fn billing_code(&mut self, id: BillingCodeId) -> Result<BillingCode, StoreError> {
+        const SQL: &str =
+            "SELECT id, establishment_id, code, description FROM billing_codes WHERE id = $1";
+        let r: Option<CodeRow> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(id.0)
+            .fetch_optional(c)
+            .await?);
+        let r = r.ok_or(StoreError::NotFound)?;
+        Ok(BillingCode {
+            id: BillingCodeId(r.id),
+            establishment_id: EstablishmentId(r.establishment_id),
+            code: r.code,
+            description: r.description,
+        })
+    }
+}

@@ -1,0 +1,135 @@
+//! The outbox: notifications written in the transaction of the change that caused them,
+//! delivered afterwards by the outbound workers.
+
+use super::{StoreError, Tx, decode, on_conn};
+use crate::domain::ids::{PersonId, RequestId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json;
+use std::str::FromStr;
+
+/// How a notification reaches its recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxChannel {
+    Email,
+    Sms,
+}
+
+impl OutboxChannel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxChannel::Email => "email",
+            OutboxChannel::Sms => "sms",
+        }
+    }
+}
+
+impl FromStr for OutboxChannel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "email" => Ok(OutboxChannel::Email),
+            "sms" => Ok(OutboxChannel::Sms),
+            other => Err(format!("unknown outbox channel {other:?}")),
+        }
+    }
+}
+
+/// A notification to queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewOutboxMessage {
+    pub channel: OutboxChannel,
+    pub recipient: PersonId,
+    /// What the message says, e.g. "request_booked"; the outbound side renders it.
+    pub kind: String,
+    pub request: Option<RequestId>,
+    /// Facts the message needs, as they were when the change committed. Never patient details.
+    pub payload: serde_json::Value,
+}
+
+/// A queued notification as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub created_at: DateTime<Utc>,
+    pub channel: OutboxChannel,
+    pub recipient: PersonId,
+    pub kind: String,
+    pub request: Option<RequestId>,
+    pub payload: serde_json::Value,
+    pub status: String,
+    pub attempts: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct OutboxRow {
+    id: i64,
+    created_at: DateTime<Utc>,
+    channel: String,
+    recipient_id: i64,
+    kind: String,
+    request_id: Option<i64>,
+    payload: Json<serde_json::Value>,
+    status: String,
+    attempts: i64,
+}
+
+impl Tx {
+    pub async fn enqueue(
+        &mut self,
+        message: &NewOutboxMessage,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        const SQL: &str = "INSERT INTO outbox (created_at, channel, recipient_id, kind, request_id, payload, status, \
+             attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $1) RETURNING id";
+        let id: i64 = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(now)
+            .bind(message.channel.as_str())
+            .bind(message.recipient.0)
+            .bind(&message.kind)
+            .bind(message.request.map(|r| r.0))
+            .bind(Json(&message.payload))
+            .fetch_one(c)
+            .await?);
+        Ok(id)
+    }
+
+    /// Every message queued about a request, in order.
+    pub async fn outbox_of_request(
+        &mut self,
+        request: RequestId,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        const SQL: &str = "SELECT id, created_at, channel, recipient_id, kind, request_id, payload, status, attempts \
+             FROM outbox WHERE request_id = $1 ORDER BY id";
+        let rows: Vec<OutboxRow> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(request.0)
+            .fetch_all(c)
+            .await?);
+        rows.into_iter()
+            .map(|r| {
+                Ok(OutboxMessage {
+                    id: r.id,
+                    created_at: r.created_at,
+                    channel: decode("outbox.channel", r.channel.parse())?,
+                    recipient: PersonId(r.recipient_id),
+                    kind: r.kind,
+                    request: r.request_id.map(RequestId),
+                    payload: r.payload.0,
+                    status: r.status,
+                    attempts: r.attempts,
+                })
+            })
+            .collect()
+    }
+
+    /// Messages per channel and status (for `/metrics`).
+    pub async fn count_outbox(&mut self) -> Result<Vec<(OutboxChannel, String, i64)>, StoreError> {
+        const SQL: &str = "SELECT channel, status, COUNT(*) FROM outbox GROUP BY channel, status ORDER BY channel, status";
+        let rows: Vec<(String, String, i64)> =
+            on_conn!(self, |c| sqlx::query_as(SQL).fetch_all(c).await?);
+        rows.into_iter()
+            .map(|(ch, st, n)| Ok((decode("outbox.channel", ch.parse())?, st, n)))
+            .collect()
+    }
+}

@@ -1,0 +1,597 @@
+//! People, their roles, and the requester and interpreter profiles.
+
+use super::{StoreError, Tx, decode, on_conn};
+use crate::domain::contact::{EmailAddress, PhoneE164};
+use crate::domain::ids::{CostCentreId, EstablishmentId, InstallationId, PersonId};
+use crate::domain::interpreter::{
+    Availability, EligibilityDocument, FinancialFile, Inactivity, InterpreterProfile, LanguagePair,
+    TaxNumber, WeeklyHours,
+};
+use crate::domain::language::LanguageTag;
+use crate::domain::person::{NewPerson, Person, RequesterProfile, UserCode};
+use crate::domain::role::Role;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
+
+const PERSON_COLUMNS: &str = "id, user_code, first_name, last_name, email, mobile, phone, locale, notify_email, notify_sms, active";
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: i64,
+    user_code: String,
+    first_name: String,
+    last_name: String,
+    email: String,
+    mobile: Option<String>,
+    phone: Option<String>,
+    locale: String,
+    notify_email: bool,
+    notify_sms: bool,
+    active: bool,
+}
+
+impl PersonRow {
+    fn into_person(self, roles: Vec<Role>) -> Result<Person, StoreError> {
+        Ok(Person {
+            id: PersonId(self.id),
+            user_code: UserCode::parse(&self.user_code).ok_or_else(|| {
+                StoreError::Corrupt(format!("people.user_code {:?}", self.user_code))
+            })?,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            email: decode("people.email", EmailAddress::parse(&self.email))?,
+            mobile: self
+                .mobile
+                .map(|m| decode("people.mobile", PhoneE164::from_e164(&m)))
+                .transpose()?,
+            phone: self.phone,
+            locale: decode("people.locale", self.locale.parse())?,
+            notify_email: self.notify_email,
+            notify_sms: self.notify_sms,
+            roles,
+            active: self.active,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct InterpreterRow {
+    main_region: Option<String>,
+    work_postal_code: Option<String>,
+    address: Option<String>,
+    postal_code: Option<String>,
+    gender: Option<String>,
+    always_available: bool,
+    legal_name: Option<String>,
+    supplier_number: Option<String>,
+    tax_registration: String,
+    gst_number: Option<String>,
+    gst_from: Option<NaiveDate>,
+    gst_until: Option<NaiveDate>,
+    qst_number: Option<String>,
+    qst_from: Option<NaiveDate>,
+    qst_until: Option<NaiveDate>,
+}
+
+fn tax_number(
+    number: Option<String>,
+    from: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+) -> Option<TaxNumber> {
+    number.map(|number| TaxNumber {
+        number,
+        from,
+        until,
+    })
+}
+
+impl Tx {
+    /// Creates a person with a fresh user code (`UBIPN0002`).
+    pub async fn insert_person(
+        &mut self,
+        person: &NewPerson,
+        user_code_prefix: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Person, StoreError> {
+        let stem = UserCode::stem(user_code_prefix, &person.first_name, &person.last_name);
+        let seq = self.next_in_sequence(&format!("user:{stem}")).await?;
+        let code = UserCode::new(&stem, seq);
+        const SQL: &str = "INSERT INTO people (user_code, first_name, last_name, email, mobile, phone, locale, \
+             notify_email, notify_sms, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, TRUE, $10, $10) RETURNING id";
+        let id: i64 = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(code.as_str())
+            .bind(&person.first_name)
+            .bind(&person.last_name)
+            .bind(person.email.as_str())
+            .bind(person.mobile.as_ref().map(|m| m.as_str()))
+            .bind(person.phone.as_deref())
+            .bind(person.locale.as_str())
+            .bind(person.notify_email)
+            .bind(person.notify_sms)
+            .bind(now)
+            .fetch_one(c)
+            .await
+            .map_err(|e| StoreError::from_unique(
+                e,
+                "email address already used by another person"
+            ))?);
+        for role in &person.roles {
+            self.add_role(PersonId(id), *role).await?;
+        }
+        self.person(PersonId(id)).await
+    }
+
+    pub async fn add_role(&mut self, person: PersonId, role: Role) -> Result<(), StoreError> {
+        const SQL: &str =
+            "INSERT INTO person_roles (person_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(person.0)
+            .bind(role.as_str())
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    async fn roles_of(&mut self, person: PersonId) -> Result<Vec<Role>, StoreError> {
+        const SQL: &str = "SELECT role FROM person_roles WHERE person_id = $1 ORDER BY role";
+        let roles: Vec<String> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(person.0)
+            .fetch_all(c)
+            .await?);
+        let mut roles = roles
+            .iter()
+            .map(|r| decode("person_roles.role", r.parse::<Role>()))
+            .collect::<Result<Vec<_>, _>>()?;
+        roles.sort();
+        Ok(roles)
+    }
+
+    async fn person_where(
+        &mut self,
+        column: &'static str,
+        value: &str,
+    ) -> Result<Option<Person>, StoreError> {
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE {column} = $1");
+        let row: Option<PersonRow> =
+            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(value)
+                .fetch_optional(c)
+                .await?);
+        match row {
+            Some(row) => {
+                let roles = self.roles_of(PersonId(row.id)).await?;
+                Ok(Some(row.into_person(roles)?))
+            }
+            None => Ok(None),
+        }
+    }
+
+    pub async fn person(&mut self, id: PersonId) -> Result<Person, StoreError> {
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1");
+        let row: Option<PersonRow> =
+            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(id.0)
+                .fetch_optional(c)
+                .await?);
+        let row = row.ok_or(StoreError::NotFound)?;
+        let roles = self.roles_of(id).await?;
+        row.into_person(roles)
+    }
+
+    pub async fn person_by_email(
+        &mut self,
+        email: &EmailAddress,
+    ) -> Result<Option<Person>, StoreError> {
+        self.person_where("email", email.as_str()).await
+    }
+
+    pub async fn person_by_mobile(
+        &mut self,
+        mobile: &PhoneE164,
+    ) -> Result<Option<Person>, StoreError> {
+        self.person_where("mobile", mobile.as_str()).await
+    }
+
+    pub async fn person_by_user_code(
+        &mut self,
+        code: &UserCode,
+    ) -> Result<Option<Person>, StoreError> {
+        self.person_where("user_code", code.as_str()).await
+    }
+
+    /// Writes a person's editable fields as given.
+    pub async fn update_person(
+        &mut self,
+        person: &Person,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE people SET first_name = $2, last_name = $3, email = $4, mobile = $5, phone = $6, \
+             locale = $7, notify_email = $8, notify_sms = $9, active = $10, updated_at = $11 WHERE id = $1";
+        let done = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(person.id.0)
+            .bind(&person.first_name)
+            .bind(&person.last_name)
+            .bind(person.email.as_str())
+            .bind(person.mobile.as_ref().map(|m| m.as_str()))
+            .bind(person.phone.as_deref())
+            .bind(person.locale.as_str())
+            .bind(person.notify_email)
+            .bind(person.notify_sms)
+            .bind(person.active)
+            .bind(now)
+            .execute(c)
+            .await
+            .map_err(|e| StoreError::from_unique(
+                e,
+                "email address already used by another person"
+            ))?
+            .rows_affected());
+        if done == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// People holding `role`, by name.
+    pub async fn people_with_role(&mut self, role: Role) -> Result<Vec<Person>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM people p JOIN person_roles r ON r.person_id = p.id \
+             WHERE r.role = $1 AND p.active ORDER BY p.last_name, p.first_name, p.id",
+            PERSON_COLUMNS
+                .split(", ")
+                .map(|c| format!("p.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let rows: Vec<PersonRow> =
+            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(role.as_str())
+                .fetch_all(c)
+                .await?);
+        let mut people = Vec::with_capacity(rows.len());
+        for row in rows {
+            let roles = self.roles_of(PersonId(row.id)).await?;
+            people.push(row.into_person(roles)?);
+        }
+        Ok(people)
+    }
+
+    pub async fn set_requester_profile(
+        &mut self,
+        person: PersonId,
+        profile: &RequesterProfile,
+    ) -> Result<(), StoreError> {
+        const UPSERT: &str = "INSERT INTO requester_profiles (person_id, establishment_id, cost_centre_id) VALUES ($1, $2, $3) \
+             ON CONFLICT (person_id) DO UPDATE SET establishment_id = excluded.establishment_id, \
+             cost_centre_id = excluded.cost_centre_id";
+        const CLEAR: &str = "DELETE FROM requester_installations WHERE person_id = $1";
+        const ADD: &str =
+            "INSERT INTO requester_installations (person_id, installation_id) VALUES ($1, $2)";
+        on_conn!(self, |c| sqlx::query(UPSERT)
+            .bind(person.0)
+            .bind(profile.establishment_id.0)
+            .bind(profile.cost_centre_id.map(|c| c.0))
+            .execute(c)
+            .await?
+            .rows_affected());
+        on_conn!(self, |c| sqlx::query(CLEAR)
+            .bind(person.0)
+            .execute(c)
+            .await?
+            .rows_affected());
+        for inst in &profile.installations {
+            on_conn!(self, |c| sqlx::query(ADD)
+                .bind(person.0)
+                .bind(inst.0)
+                .execute(c)
+                .await?
+                .rows_affected());
+        }
+        Ok(())
+    }
+
+    pub async fn requester_profile(
+        &mut self,
+        person: PersonId,
+    ) -> Result<Option<RequesterProfile>, StoreError> {
+        const SQL: &str =
+            "SELECT establishment_id, cost_centre_id FROM requester_profiles WHERE person_id = $1";
+        const INST: &str = "SELECT installation_id FROM requester_installations WHERE person_id = $1 ORDER BY installation_id";
+        let row: Option<(i64, Option<i64>)> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(person.0)
+            .fetch_optional(c)
+            .await?);
+        let Some((establishment_id, cost_centre_id)) = row else {
+            return Ok(None);
+        };
+        let installations: Vec<i64> = on_conn!(self, |c| sqlx::query_scalar(INST)
+            .bind(person.0)
+            .fetch_all(c)
+            .await?);
+        Ok(Some(RequesterProfile {
+            establishment_id: EstablishmentId(establishment_id),
+            installations: installations.into_iter().map(InstallationId).collect(),
+            cost_centre_id: cost_centre_id.map(CostCentreId),
+        }))
+    }
+
+    /// Replaces an interpreter's whole profile.
+    pub async fn set_interpreter_profile(
+        &mut self,
+        person: PersonId,
+        p: &InterpreterProfile,
+    ) -> Result<(), StoreError> {
+        const UPSERT: &str = "INSERT INTO interpreter_profiles (person_id, main_region, work_postal_code, address, \
+             postal_code, gender, always_available, legal_name, supplier_number, tax_registration, gst_number, gst_from, \
+             gst_until, qst_number, qst_from, qst_until) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+             ON CONFLICT (person_id) DO UPDATE SET main_region = excluded.main_region, \
+             work_postal_code = excluded.work_postal_code, address = excluded.address, \
+             postal_code = excluded.postal_code, gender = excluded.gender, \
+             always_available = excluded.always_available, legal_name = excluded.legal_name, \
+             supplier_number = excluded.supplier_number, tax_registration = excluded.tax_registration, \
+             gst_number = excluded.gst_number, gst_from = excluded.gst_from, gst_until = excluded.gst_until, \
+             qst_number = excluded.qst_number, qst_from = excluded.qst_from, qst_until = excluded.qst_until";
+        let f = &p.financial;
+        let always = matches!(p.availability, Availability::Always);
+        on_conn!(self, |c| sqlx::query(UPSERT)
+            .bind(person.0)
+            .bind(p.main_region.as_deref())
+            .bind(p.work_postal_code.as_deref())
+            .bind(p.address.as_deref())
+            .bind(p.postal_code.as_deref())
+            .bind(p.gender.map(|g| g.as_str()))
+            .bind(always)
+            .bind(f.legal_name.as_deref())
+            .bind(f.supplier_number.as_deref())
+            .bind(f.tax_registration.as_str())
+            .bind(f.gst.as_ref().map(|t| t.number.as_str()))
+            .bind(f.gst.as_ref().and_then(|t| t.from))
+            .bind(f.gst.as_ref().and_then(|t| t.until))
+            .bind(f.qst.as_ref().map(|t| t.number.as_str()))
+            .bind(f.qst.as_ref().and_then(|t| t.from))
+            .bind(f.qst.as_ref().and_then(|t| t.until))
+            .execute(c)
+            .await?
+            .rows_affected());
+        for table in [
+            "interpreter_languages",
+            "interpreter_request_types",
+            "interpreter_weekly_hours",
+            "interpreter_inactivity",
+            "interpreter_documents",
+            "interpreter_blocks",
+        ] {
+            let sql = format!("DELETE FROM {table} WHERE person_id = $1");
+            on_conn!(self, |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(person.0)
+                .execute(c)
+                .await?
+                .rows_affected());
+        }
+        for pair in &p.language_pairs {
+            const SQL: &str = "INSERT INTO interpreter_languages (person_id, source_language, target_language, origin_country) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+            on_conn!(self, |c| sqlx::query(SQL)
+                .bind(person.0)
+                .bind(pair.source.as_str())
+                .bind(pair.target.as_str())
+                .bind(pair.origin_country.as_deref())
+                .execute(c)
+                .await?
+                .rows_affected());
+        }
+        for t in &p.request_types {
+            const SQL: &str = "INSERT INTO interpreter_request_types (person_id, request_type) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+            on_conn!(self, |c| sqlx::query(SQL)
+                .bind(person.0)
+                .bind(t.as_str())
+                .execute(c)
+                .await?
+                .rows_affected());
+        }
+        if let Availability::Weekly(hours) = &p.availability {
+            for h in hours {
+                const SQL: &str = "INSERT INTO interpreter_weekly_hours (person_id, weekday, starts, ends) VALUES ($1, $2, $3, $4)";
+                on_conn!(self, |c| sqlx::query(SQL)
+                    .bind(person.0)
+                    .bind(i64::from(h.weekday.number_from_monday()))
+                    .bind(h.starts)
+                    .bind(h.ends)
+                    .execute(c)
+                    .await?
+                    .rows_affected());
+            }
+        }
+        for i in &p.inactivity {
+            const SQL: &str = "INSERT INTO interpreter_inactivity (person_id, starts_at, ends_at, reason) VALUES ($1, $2, $3, $4)";
+            on_conn!(self, |c| sqlx::query(SQL)
+                .bind(person.0)
+                .bind(i.starts_at)
+                .bind(i.ends_at)
+                .bind(i.reason.as_deref())
+                .execute(c)
+                .await?
+                .rows_affected());
+        }
+        for d in &p.documents {
+            const SQL: &str = "INSERT INTO interpreter_documents (person_id, name, description, valid_until, \
+                 inactive_if_invalid, comments) VALUES ($1, $2, $3, $4, $5, $6)";
+            on_conn!(self, |c| sqlx::query(SQL)
+                .bind(person.0)
+                .bind(&d.name)
+                .bind(d.description.as_deref())
+                .bind(d.valid_until)
+                .bind(d.inactive_if_invalid)
+                .bind(d.comments.as_deref())
+                .execute(c)
+                .await?
+                .rows_affected());
+        }
+        for e in &p.blocked_establishments {
+            const SQL: &str = "INSERT INTO interpreter_blocks (person_id, establishment_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+            on_conn!(self, |c| sqlx::query(SQL)
+                .bind(person.0)
+                .bind(e.0)
+                .execute(c)
+                .await?
+                .rows_affected());
+        }
+        Ok(())
+    }
+
+    pub async fn interpreter_profile(
+        &mut self,
+        person: PersonId,
+    ) -> Result<Option<InterpreterProfile>, StoreError> {
+        const MAIN: &str = "SELECT main_region, work_postal_code, address, postal_code, gender, always_available, \
+             legal_name, supplier_number, tax_registration, gst_number, gst_from, gst_until, qst_number, qst_from, \
+             qst_until FROM interpreter_profiles WHERE person_id = $1";
+        let row: Option<InterpreterRow> = on_conn!(self, |c| sqlx::query_as(MAIN)
+            .bind(person.0)
+            .fetch_optional(c)
+            .await?);
+        let Some(r) = row else { return Ok(None) };
+
+        const LANGS: &str = "SELECT source_language, target_language, origin_country FROM interpreter_languages \
+             WHERE person_id = $1 ORDER BY source_language, target_language";
+        let langs: Vec<(String, String, Option<String>)> =
+            on_conn!(self, |c| sqlx::query_as(LANGS)
+                .bind(person.0)
+                .fetch_all(c)
+                .await?);
+        const TYPES: &str = "SELECT request_type FROM interpreter_request_types WHERE person_id = $1 ORDER BY request_type";
+        let types: Vec<String> = on_conn!(self, |c| sqlx::query_scalar(TYPES)
+            .bind(person.0)
+            .fetch_all(c)
+            .await?);
+        const HOURS: &str = "SELECT weekday, starts, ends FROM interpreter_weekly_hours WHERE person_id = $1 ORDER BY weekday, starts";
+        let hours: Vec<(i64, NaiveTime, NaiveTime)> = on_conn!(self, |c| sqlx::query_as(HOURS)
+            .bind(person.0)
+            .fetch_all(c)
+            .await?);
+        const INACTIVE: &str = "SELECT starts_at, ends_at, reason FROM interpreter_inactivity WHERE person_id = $1 ORDER BY starts_at";
+        let inactive: Vec<(DateTime<Utc>, DateTime<Utc>, Option<String>)> =
+            on_conn!(self, |c| sqlx::query_as(INACTIVE)
+                .bind(person.0)
+                .fetch_all(c)
+                .await?);
+        const DOCS: &str = "SELECT name, description, valid_until, inactive_if_invalid, comments FROM interpreter_documents \
+             WHERE person_id = $1 ORDER BY id";
+        let docs: Vec<(
+            String,
+            Option<String>,
+            Option<NaiveDate>,
+            bool,
+            Option<String>,
+        )> = on_conn!(self, |c| sqlx::query_as(DOCS)
+            .bind(person.0)
+            .fetch_all(c)
+            .await?);
+        const BLOCKS: &str = "SELECT establishment_id FROM interpreter_blocks WHERE person_id = $1 ORDER BY establishment_id";
+        let blocks: Vec<i64> = on_conn!(self, |c| sqlx::query_scalar(BLOCKS)
+            .bind(person.0)
+            .fetch_all(c)
+            .await?);
+
+        let availability = if r.always_available {
+            Availability::Always
+        } else {
+            Availability::Weekly(
+                hours
+                    .into_iter()
+                    .map(|(day, starts, ends)| {
+                        let weekday = weekday_from_number(day).ok_or_else(|| {
+                            StoreError::Corrupt(format!("interpreter_weekly_hours.weekday {day}"))
+                        })?;
+                        Ok(WeeklyHours {
+                            weekday,
+                            starts,
+                            ends,
+                        })
+                    })
+                    .collect::<Result<_, StoreError>>()?,
+            )
+        };
+        Ok(Some(InterpreterProfile {
+            language_pairs: langs
+                .into_iter()
+                .map(|(s, t, origin)| {
+                    Ok(LanguagePair {
+                        source: decode(
+                            "interpreter_languages.source_language",
+                            LanguageTag::parse(&s),
+                        )?,
+                        target: decode(
+                            "interpreter_languages.target_language",
+                            LanguageTag::parse(&t),
+                        )?,
+                        origin_country: origin,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?,
+            request_types: types
+                .iter()
+                .map(|t| decode("interpreter_request_types.request_type", t.parse()))
+                .collect::<Result<_, _>>()?,
+            main_region: r.main_region,
+            work_postal_code: r.work_postal_code,
+            address: r.address,
+            postal_code: r.postal_code,
+            gender: r
+                .gender
+                .map(|g| decode("interpreter_profiles.gender", g.parse()))
+                .transpose()?,
+            availability,
+            inactivity: inactive
+                .into_iter()
+                .map(|(starts_at, ends_at, reason)| Inactivity {
+                    starts_at,
+                    ends_at,
+                    reason,
+                })
+                .collect(),
+            documents: docs
+                .into_iter()
+                .map(
+                    |(name, description, valid_until, inactive_if_invalid, comments)| {
+                        EligibilityDocument {
+                            name,
+                            description,
+                            valid_until,
+                            inactive_if_invalid,
+                            comments,
+                        }
+                    },
+                )
+                .collect(),
+            blocked_establishments: blocks.into_iter().map(EstablishmentId).collect(),
+            financial: FinancialFile {
+                legal_name: r.legal_name,
+                supplier_number: r.supplier_number,
+                tax_registration: decode(
+                    "interpreter_profiles.tax_registration",
+                    r.tax_registration.parse(),
+                )?,
+                gst: tax_number(r.gst_number, r.gst_from, r.gst_until),
+                qst: tax_number(r.qst_number, r.qst_from, r.qst_until),
+            },
+        }))
+    }
+}
+
+fn weekday_from_number(n: i64) -> Option<Weekday> {
+    let all = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+    all.into_iter()
+        .find(|d| i64::from(d.number_from_monday()) == n)
+}

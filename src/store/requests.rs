@@ -1,0 +1,629 @@
+//! Requests, their offers and service records.
+
+use super::{StoreError, Tx, decode, on_conn};
+use crate::domain::contact::{EmailAddress, PhoneE164};
+use crate::domain::ids::{
+    BillingCodeId, CostCentreId, EstablishmentId, InstallationId, OfferId, PersonId, RequestId,
+};
+use crate::domain::language::LanguageTag;
+use crate::domain::request::{
+    Cancellation, Notes, PatientDetails, Professional, Request, RequestDetails, RequestNumber,
+    RequestStatus, ServiceRecord, VideoDetails,
+};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+const REQUEST_COLUMNS: &str = "id, number, status, version, establishment_id, installation_id, location, address, \
+    request_type, service_date, start_time, flexible_until, duration_minutes, starts_at, source_language, \
+    target_language, alternative_language, alternative_date, professional_name, professional_function, \
+    professional_phone, professional_email, preferred_interpreter_id, interpreter_gender, \
+    interpreter_must_notify_user, context, reason, message_to_interpreter, coordinator_note, patient_name, \
+    patient_phone, patient_details, video_platform, video_link, video_passcode, cost_centre_id, billing_code_id, \
+    requested_by, assigned_interpreter_id, created_at, updated_at, submitted_at, booked_at, service_recorded_at, \
+    closed_at, cancellation_reason, cancellation_detail, cancelled_at, cancelled_late, patient_erased_at";
+
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    id: i64,
+    number: Option<String>,
+    status: String,
+    version: i64,
+    establishment_id: i64,
+    installation_id: i64,
+    location: String,
+    address: Option<String>,
+    request_type: String,
+    service_date: NaiveDate,
+    start_time: NaiveTime,
+    flexible_until: Option<NaiveTime>,
+    duration_minutes: i64,
+    starts_at: DateTime<Utc>,
+    source_language: String,
+    target_language: String,
+    alternative_language: Option<String>,
+    alternative_date: Option<NaiveDate>,
+    professional_name: Option<String>,
+    professional_function: Option<String>,
+    professional_phone: Option<String>,
+    professional_email: Option<String>,
+    preferred_interpreter_id: Option<i64>,
+    interpreter_gender: Option<String>,
+    interpreter_must_notify_user: bool,
+    context: Option<String>,
+    reason: Option<String>,
+    message_to_interpreter: Option<String>,
+    coordinator_note: Option<String>,
+    patient_name: Option<String>,
+    patient_phone: Option<String>,
+    patient_details: Option<String>,
+    video_platform: Option<String>,
+    video_link: Option<String>,
+    video_passcode: Option<String>,
+    cost_centre_id: Option<i64>,
+    billing_code_id: Option<i64>,
+    requested_by: i64,
+    assigned_interpreter_id: Option<i64>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    submitted_at: Option<DateTime<Utc>>,
+    booked_at: Option<DateTime<Utc>>,
+    service_recorded_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+    cancellation_reason: Option<String>,
+    cancellation_detail: Option<String>,
+    cancelled_at: Option<DateTime<Utc>>,
+    cancelled_late: bool,
+    patient_erased_at: Option<DateTime<Utc>>,
+}
+
+fn lang(column: &str, value: &str) -> Result<LanguageTag, StoreError> {
+    decode(column, LanguageTag::parse(value))
+}
+
+impl TryFrom<RequestRow> for Request {
+    type Error = StoreError;
+
+    fn try_from(r: RequestRow) -> Result<Request, StoreError> {
+        let cancellation = match (r.cancellation_reason, r.cancelled_at) {
+            (Some(reason), Some(at)) => Some(Cancellation {
+                reason: decode("requests.cancellation_reason", reason.parse())?,
+                detail: r.cancellation_detail,
+                at,
+                late: r.cancelled_late,
+            }),
+            _ => None,
+        };
+        Ok(Request {
+            id: RequestId(r.id),
+            number: r
+                .number
+                .map(|n| decode("requests.number", RequestNumber::parse(&n)))
+                .transpose()?,
+            status: decode("requests.status", RequestStatus::from_str(&r.status))?,
+            version: r.version,
+            establishment_id: EstablishmentId(r.establishment_id),
+            details: RequestDetails {
+                installation_id: InstallationId(r.installation_id),
+                location: r.location,
+                address: r.address,
+                request_type: decode("requests.request_type", r.request_type.parse())?,
+                date: r.service_date,
+                start_time: r.start_time,
+                flexible_until: r.flexible_until,
+                duration_minutes: decode(
+                    "requests.duration_minutes",
+                    u32::try_from(r.duration_minutes),
+                )?,
+                source_language: lang("requests.source_language", &r.source_language)?,
+                target_language: lang("requests.target_language", &r.target_language)?,
+                alternative_language: r
+                    .alternative_language
+                    .map(|l| lang("requests.alternative_language", &l))
+                    .transpose()?,
+                alternative_date: r.alternative_date,
+                professional: Professional {
+                    name: r.professional_name,
+                    function: r.professional_function,
+                    phone: r
+                        .professional_phone
+                        .map(|p| decode("requests.professional_phone", PhoneE164::from_e164(&p)))
+                        .transpose()?,
+                    email: r
+                        .professional_email
+                        .map(|e| decode("requests.professional_email", EmailAddress::parse(&e)))
+                        .transpose()?,
+                },
+                preferred_interpreter: r.preferred_interpreter_id.map(PersonId),
+                interpreter_gender: r
+                    .interpreter_gender
+                    .map(|g| decode("requests.interpreter_gender", g.parse()))
+                    .transpose()?,
+                interpreter_must_notify_user: r.interpreter_must_notify_user,
+                notes: Notes {
+                    context: r.context,
+                    reason: r.reason,
+                    message_to_interpreter: r.message_to_interpreter,
+                    coordinator_note: r.coordinator_note,
+                },
+                patient: PatientDetails {
+                    name: r.patient_name,
+                    phone: r.patient_phone,
+                    details: r.patient_details,
+                },
+                video: VideoDetails {
+                    platform: r.video_platform,
+                    link: r.video_link,
+                    passcode: r.video_passcode,
+                },
+                cost_centre_id: r.cost_centre_id.map(CostCentreId),
+                billing_code_id: r.billing_code_id.map(BillingCodeId),
+            },
+            requested_by: PersonId(r.requested_by),
+            assigned_interpreter: r.assigned_interpreter_id.map(PersonId),
+            starts_at: r.starts_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            submitted_at: r.submitted_at,
+            booked_at: r.booked_at,
+            service_recorded_at: r.service_recorded_at,
+            closed_at: r.closed_at,
+            cancellation,
+            patient_erased_at: r.patient_erased_at,
+        })
+    }
+}
+
+/// Where an offer stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferStatus {
+    Pending,
+    Accepted,
+    Declined,
+    Lapsed,
+    Withdrawn,
+}
+
+impl OfferStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferStatus::Pending => "pending",
+            OfferStatus::Accepted => "accepted",
+            OfferStatus::Declined => "declined",
+            OfferStatus::Lapsed => "lapsed",
+            OfferStatus::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+impl FromStr for OfferStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "pending" => Ok(OfferStatus::Pending),
+            "accepted" => Ok(OfferStatus::Accepted),
+            "declined" => Ok(OfferStatus::Declined),
+            "lapsed" => Ok(OfferStatus::Lapsed),
+            "withdrawn" => Ok(OfferStatus::Withdrawn),
+            other => Err(format!("unknown offer status {other:?}")),
+        }
+    }
+}
+
+/// An offer of a request to one interpreter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Offer {
+    pub id: OfferId,
+    pub request_id: RequestId,
+    pub interpreter_id: PersonId,
+    pub status: OfferStatus,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub responded_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct OfferRow {
+    id: i64,
+    request_id: i64,
+    interpreter_id: i64,
+    status: String,
+    created_at: DateTime<Utc>,
+    expires_at: Option<DateTime<Utc>>,
+    responded_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<OfferRow> for Offer {
+    type Error = StoreError;
+    fn try_from(r: OfferRow) -> Result<Offer, StoreError> {
+        Ok(Offer {
+            id: OfferId(r.id),
+            request_id: RequestId(r.request_id),
+            interpreter_id: PersonId(r.interpreter_id),
+            status: decode("offers.status", r.status.parse())?,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            responded_at: r.responded_at,
+        })
+    }
+}
+
+const OFFER_COLUMNS: &str =
+    "id, request_id, interpreter_id, status, created_at, expires_at, responded_at";
+
+/// Binds every column of a request but `id`, in `REQUEST_COLUMNS` order from `number` on.
+macro_rules! bind_request {
+    ($q:expr, $r:expr) => {{
+        let r: &Request = $r;
+        let d = &r.details;
+        $q.bind(r.number.as_ref().map(|n| n.as_str()))
+            .bind(r.status.as_str())
+            .bind(r.version)
+            .bind(r.establishment_id.0)
+            .bind(d.installation_id.0)
+            .bind(&d.location)
+            .bind(d.address.as_deref())
+            .bind(d.request_type.as_str())
+            .bind(d.date)
+            .bind(d.start_time)
+            .bind(d.flexible_until)
+            .bind(i64::from(d.duration_minutes))
+            .bind(r.starts_at)
+            .bind(d.source_language.as_str())
+            .bind(d.target_language.as_str())
+            .bind(d.alternative_language.as_ref().map(|l| l.as_str()))
+            .bind(d.alternative_date)
+            .bind(d.professional.name.as_deref())
+            .bind(d.professional.function.as_deref())
+            .bind(d.professional.phone.as_ref().map(|p| p.as_str()))
+            .bind(d.professional.email.as_ref().map(|e| e.as_str()))
+            .bind(d.preferred_interpreter.map(|p| p.0))
+            .bind(d.interpreter_gender.map(|g| g.as_str()))
+            .bind(d.interpreter_must_notify_user)
+            .bind(d.notes.context.as_deref())
+            .bind(d.notes.reason.as_deref())
+            .bind(d.notes.message_to_interpreter.as_deref())
+            .bind(d.notes.coordinator_note.as_deref())
+            .bind(d.patient.name.as_deref())
+            .bind(d.patient.phone.as_deref())
+            .bind(d.patient.details.as_deref())
+            .bind(d.video.platform.as_deref())
+            .bind(d.video.link.as_deref())
+            .bind(d.video.passcode.as_deref())
+            .bind(d.cost_centre_id.map(|c| c.0))
+            .bind(d.billing_code_id.map(|c| c.0))
+            .bind(r.requested_by.0)
+            .bind(r.assigned_interpreter.map(|p| p.0))
+            .bind(r.created_at)
+            .bind(r.updated_at)
+            .bind(r.submitted_at)
+            .bind(r.booked_at)
+            .bind(r.service_recorded_at)
+            .bind(r.closed_at)
+            .bind(r.cancellation.as_ref().map(|c| c.reason.as_str()))
+            .bind(r.cancellation.as_ref().and_then(|c| c.detail.as_deref()))
+            .bind(r.cancellation.as_ref().map(|c| c.at))
+            .bind(r.cancellation.as_ref().is_some_and(|c| c.late))
+            .bind(r.patient_erased_at)
+    }};
+}
+
+/// Columns after `id`, and `$n` placeholders for them.
+fn insert_sql() -> String {
+    let cols: Vec<&str> = REQUEST_COLUMNS.split(',').map(str::trim).skip(1).collect();
+    let params: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+    format!(
+        "INSERT INTO requests ({}) VALUES ({}) RETURNING id",
+        cols.join(", "),
+        params.join(", ")
+    )
+}
+
+/// `SET col = $n` for every column after `id`; `$1` is the id, the last is the expected version.
+fn update_sql() -> String {
+    let cols: Vec<&str> = REQUEST_COLUMNS.split(',').map(str::trim).skip(1).collect();
+    let sets: Vec<String> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 2))
+        .collect();
+    format!(
+        "UPDATE requests SET {} WHERE id = $1 AND version = ${}",
+        sets.join(", "),
+        cols.len() + 2
+    )
+}
+
+impl Tx {
+    /// Stores a new request; its `id` field is ignored and the new id returned.
+    pub async fn insert_request(&mut self, request: &Request) -> Result<RequestId, StoreError> {
+        let sql = insert_sql();
+        let id: i64 = on_conn!(self, |c| {
+            let q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()));
+            bind_request!(q, request)
+                .fetch_one(c)
+                .await
+                .map_err(|e| StoreError::from_unique(e, "request number already used"))?
+        });
+        Ok(RequestId(id))
+    }
+
+    /// Writes `request` over the stored row if nobody changed it since `expected_version`;
+    /// the caller sets `request.version` to the next version.
+    pub async fn update_request(
+        &mut self,
+        request: &Request,
+        expected_version: i64,
+    ) -> Result<(), StoreError> {
+        let sql = update_sql();
+        let done = on_conn!(self, |c| {
+            let q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(request.id.0);
+            bind_request!(q, request)
+                .bind(expected_version)
+                .execute(c)
+                .await?
+                .rows_affected()
+        });
+        if done == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict(format!(
+                "request {} changed meanwhile",
+                request.label()
+            )))
+        }
+    }
+
+    /// Loads a request and, on PostgreSQL, locks its row until the transaction ends.
+    pub async fn request_for_update(&mut self, id: RequestId) -> Result<Request, StoreError> {
+        let sql = format!(
+            "SELECT {REQUEST_COLUMNS} FROM requests WHERE id = $1{}",
+            self.lock_clause()
+        );
+        let row: Option<RequestRow> =
+            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(id.0)
+                .fetch_optional(c)
+                .await?);
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    pub async fn request(&mut self, id: RequestId) -> Result<Request, StoreError> {
+        let sql = format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id = $1");
+        let row: Option<RequestRow> =
+            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(id.0)
+                .fetch_optional(c)
+                .await?);
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    pub async fn request_id_by_number(
+        &mut self,
+        number: &RequestNumber,
+    ) -> Result<Option<RequestId>, StoreError> {
+        const SQL: &str = "SELECT id FROM requests WHERE number = $1";
+        let id: Option<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(number.as_str())
+            .fetch_optional(c)
+            .await?);
+        Ok(id.map(RequestId))
+    }
+
+    /// Requests of an installation whose appointment starts in `[from, to)`, soonest first.
+    pub async fn requests_of_installation(
+        &mut self,
+        installation: InstallationId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Request>, StoreError> {
+        let sql = format!(
+            "SELECT {REQUEST_COLUMNS} FROM requests WHERE installation_id = $1 AND starts_at >= $2 AND starts_at < $3 \
+             ORDER BY starts_at, id"
+        );
+        let rows: Vec<RequestRow> =
+            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(installation.0)
+                .bind(from)
+                .bind(to)
+                .fetch_all(c)
+                .await?);
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    /// Requests in `status` whose service was recorded at or before `cutoff`.
+    pub async fn requests_recorded_before(
+        &mut self,
+        status: RequestStatus,
+        cutoff: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<RequestId>, StoreError> {
+        const SQL: &str = "SELECT id FROM requests WHERE status = $1 AND service_recorded_at <= $2 ORDER BY id LIMIT $3";
+        let ids: Vec<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(status.as_str())
+            .bind(cutoff)
+            .bind(limit)
+            .fetch_all(c)
+            .await?);
+        Ok(ids.into_iter().map(RequestId).collect())
+    }
+
+    /// Closed or cancelled requests, ended at or before `cutoff`, whose patient details remain.
+    pub async fn requests_due_for_erasure(
+        &mut self,
+        cutoff: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<RequestId>, StoreError> {
+        const SQL: &str = "SELECT id FROM requests WHERE patient_erased_at IS NULL AND \
+             ((status = 'closed' AND closed_at <= $1) OR (status = 'cancelled' AND cancelled_at <= $1)) \
+             ORDER BY id LIMIT $2";
+        let ids: Vec<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(cutoff)
+            .bind(limit)
+            .fetch_all(c)
+            .await?);
+        Ok(ids.into_iter().map(RequestId).collect())
+    }
+
+    /// Erases patient details, free-text notes, the video link and attachments of a request.
+    /// What billing and statistics need stays.
+    pub async fn erase_patient_details(
+        &mut self,
+        id: RequestId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE requests SET patient_name = NULL, patient_phone = NULL, patient_details = NULL, \
+             context = NULL, reason = NULL, message_to_interpreter = NULL, coordinator_note = NULL, \
+             video_link = NULL, video_passcode = NULL, address = NULL, patient_erased_at = $2, \
+             version = version + 1, updated_at = $2 \
+             WHERE id = $1 AND patient_erased_at IS NULL";
+        const ATTACHMENTS: &str = "DELETE FROM request_attachments WHERE request_id = $1";
+        const RECORD: &str = "UPDATE service_records SET comments = NULL WHERE request_id = $1";
+        let done = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(id.0)
+            .bind(now)
+            .execute(c)
+            .await?
+            .rows_affected());
+        if done == 1 {
+            on_conn!(self, |c| sqlx::query(ATTACHMENTS)
+                .bind(id.0)
+                .execute(c)
+                .await?
+                .rows_affected());
+            on_conn!(self, |c| sqlx::query(RECORD)
+                .bind(id.0)
+                .execute(c)
+                .await?
+                .rows_affected());
+        }
+        Ok(done == 1)
+    }
+
+    /// Number of requests in each status (for `/metrics`).
+    pub async fn count_requests_by_status(
+        &mut self,
+    ) -> Result<Vec<(RequestStatus, i64)>, StoreError> {
+        const SQL: &str = "SELECT status, COUNT(*) FROM requests GROUP BY status ORDER BY status";
+        let rows: Vec<(String, i64)> = on_conn!(self, |c| sqlx::query_as(SQL).fetch_all(c).await?);
+        rows.into_iter()
+            .map(|(s, n)| Ok((decode("requests.status", RequestStatus::from_str(&s))?, n)))
+            .collect()
+    }
+
+    pub async fn insert_offer(
+        &mut self,
+        request: RequestId,
+        interpreter: PersonId,
+        now: DateTime<Utc>,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> Result<Offer, StoreError> {
+        let sql = format!(
+            "INSERT INTO offers (request_id, interpreter_id, status, created_at, expires_at) \
+             VALUES ($1, $2, 'pending', $3, $4) RETURNING {OFFER_COLUMNS}"
+        );
+        let row: OfferRow = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(request.0)
+            .bind(interpreter.0)
+            .bind(now)
+            .bind(expires_at)
+            .fetch_one(c)
+            .await
+            .map_err(|e| StoreError::from_unique(
+                e,
+                "this interpreter already has a pending offer for this request"
+            ))?);
+        row.try_into()
+    }
+
+    pub async fn offers_of_request(
+        &mut self,
+        request: RequestId,
+    ) -> Result<Vec<Offer>, StoreError> {
+        let sql = format!("SELECT {OFFER_COLUMNS} FROM offers WHERE request_id = $1 ORDER BY id");
+        let rows: Vec<OfferRow> =
+            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(request.0)
+                .fetch_all(c)
+                .await?);
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    /// Closes pending offers of a request (all, or one interpreter's) with `status`.
+    /// Returns the interpreters whose offer was closed.
+    pub async fn close_pending_offers(
+        &mut self,
+        request: RequestId,
+        only: Option<PersonId>,
+        status: OfferStatus,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<PersonId>, StoreError> {
+        const SQL: &str = "UPDATE offers SET status = $2, responded_at = $3 \
+             WHERE request_id = $1 AND status = 'pending' AND ($4 IS NULL OR interpreter_id = $4) \
+             RETURNING interpreter_id";
+        let ids: Vec<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(request.0)
+            .bind(status.as_str())
+            .bind(now)
+            .bind(only.map(|p| p.0))
+            .fetch_all(c)
+            .await?);
+        Ok(ids.into_iter().map(PersonId).collect())
+    }
+
+    pub async fn upsert_service_record(
+        &mut self,
+        request: RequestId,
+        record: &ServiceRecord,
+        recorded_by: Option<PersonId>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO service_records (request_id, completed, interpreter_present, actual_start, \
+             actual_end, comments, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (request_id) DO UPDATE SET completed = excluded.completed, \
+             interpreter_present = excluded.interpreter_present, actual_start = excluded.actual_start, \
+             actual_end = excluded.actual_end, comments = excluded.comments, recorded_by = excluded.recorded_by, \
+             recorded_at = excluded.recorded_at";
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(request.0)
+            .bind(record.completed)
+            .bind(record.interpreter_present)
+            .bind(record.actual_start)
+            .bind(record.actual_end)
+            .bind(record.comments.as_deref())
+            .bind(recorded_by.map(|p| p.0))
+            .bind(now)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    pub async fn service_record(
+        &mut self,
+        request: RequestId,
+    ) -> Result<Option<ServiceRecord>, StoreError> {
+        const SQL: &str = "SELECT completed, interpreter_present, actual_start, actual_end, comments \
+             FROM service_records WHERE request_id = $1";
+        let row: Option<(
+            bool,
+            bool,
+            Option<NaiveTime>,
+            Option<NaiveTime>,
+            Option<String>,
+        )> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(request.0)
+            .fetch_optional(c)
+            .await?);
+        Ok(row.map(
+            |(completed, interpreter_present, actual_start, actual_end, comments)| ServiceRecord {
+                completed,
+                interpreter_present,
+                actual_start,
+                actual_end,
+                comments,
+            },
+        ))
+    }
+}

@@ -1,0 +1,51 @@
+//! `/metrics` in Prometheus text format. Figures come from the database, so every
+//! process behind a load balancer reports the same totals.
+
+use super::{AppState, WebError};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use std::fmt::Write as _;
+
+pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, WebError> {
+    let mut tx = state.workflow.store().begin().await?;
+    let requests = tx.count_requests_by_status().await?;
+    let outbox = tx.count_outbox().await?;
+    tx.commit().await?;
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# HELP relais_requests Requests by status.\n# TYPE relais_requests gauge"
+    );
+    for status in crate::domain::request::RequestStatus::ALL {
+        let n = requests
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map_or(0, |(_, n)| *n);
+        let _ = writeln!(out, "relais_requests{{status=\"{}\"}} {n}", status.as_str());
+    }
+    let _ = writeln!(
+        out,
+        "# HELP relais_outbox_messages Notifications by channel and delivery status.\n# TYPE relais_outbox_messages gauge"
+    );
+    for (channel, status, n) in outbox {
+        let _ = writeln!(
+            out,
+            "relais_outbox_messages{{channel=\"{}\",status=\"{status}\"}} {n}",
+            channel.as_str()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "# HELP relais_build_info Version of the running process.\n# TYPE relais_build_info gauge\nrelais_build_info{{version=\"{}\"}} 1",
+        env!("CARGO_PKG_VERSION")
+    );
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        out,
+    ))
+}
