@@ -1,0 +1,58 @@
+# Helpers for scripts/test.sh: install what is missing from Debian's packages and start
+# real services on loopback, each in a temporary folder. Source this file; don't run it.
+
+relais_need_root_for() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "scripts: $1 is missing and installing it needs root (apt-get install $1)" >&2
+    exit 1
+  fi
+}
+
+# ensure_packages PACKAGE... : apt-get install the ones dpkg does not know as installed.
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    relais_need_root_for "${missing[*]}"
+    echo "scripts: installing ${missing[*]}" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_postgres: a throwaway cluster (trust auth, no fsync) on a free loopback port.
+# Sets RELAIS_TEST_POSTGRES_URL and RELAIS_PG_DIR; stop_postgres stops it.
+start_postgres() {
+  ensure_packages postgresql
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -x "$bin/initdb" ] || { echo "scripts: PostgreSQL's initdb not found" >&2; exit 1; }
+  RELAIS_PG_DIR=$(mktemp -d /tmp/relais-pg.XXXXXX)
+  local as=()
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres:postgres "$RELAIS_PG_DIR"
+    as=(runuser -u postgres --)
+  fi
+  local port
+  port=$(free_port)
+  "${as[@]}" "$bin/initdb" -D "$RELAIS_PG_DIR/data" -A trust -U postgres -E UTF8 >/dev/null
+  "${as[@]}" "$bin/pg_ctl" -D "$RELAIS_PG_DIR/data" -l "$RELAIS_PG_DIR/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $RELAIS_PG_DIR -c fsync=off -c max_connections=300" start >/dev/null
+  RELAIS_PG_BIN=$bin
+  RELAIS_PG_AS=("${as[@]}")
+  export RELAIS_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  echo "scripts: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
+}
+
+stop_postgres() {
+  if [ -n "${RELAIS_PG_DIR:-}" ] && [ -d "$RELAIS_PG_DIR/data" ]; then
+    "${RELAIS_PG_AS[@]}" "$RELAIS_PG_BIN/pg_ctl" -D "$RELAIS_PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$RELAIS_PG_DIR"
+  fi
+}

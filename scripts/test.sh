@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite, real services included. Installs what is missing from Debian's
+# packages, starts each service on loopback in a temporary folder, runs every test on
+# both database engines, and stops the services. A missing service is a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/services.sh
+
+trap stop_postgres EXIT
+start_postgres
+
+cargo test --locked --all-targets "$@"
