@@ -336,7 +336,7 @@ impl Settings {
         for var in vars {
             figment = figment.merge(var);
         }
-        let settings: Settings = figment.extract().map_err(|e| {
+        let settings: Settings = figment.extract_lossy().map_err(|e| {
             ConfigError::Parse(
                 e.into_iter()
                     .map(|e| e.to_string().replace("key \"default.", "key \""))

@@ -2,8 +2,8 @@
 //!
 //! A transition is a lookup in [`RULES`]: an event, the statuses it may start from, the
 //! status it leads to, and who may make it. Anything else is a [`TransitionError`];
-//! nothing here panics or silently does nothing. `docs/state-machine.md` is generated
-//! from this table (`relais doc state-machine`), and a test keeps the two equal.
+//! nothing here panics or silently does nothing. The table in
+//! `docs/state-machine.md` is [`markdown_table`]'s output, and a test keeps the two equal.
 
 use crate::domain::locale::Locale;
 use crate::domain::role::ActorKind;

@@ -1,0 +1,153 @@
+//! Settings: the shipped files load, the environment overrides, mistakes name their key,
+//! secrets stay out of sight.
+
+use relais::config::{ConfigError, Settings, SmsGateway};
+use std::path::Path;
+
+const DEFAULT: &str = include_str!("../config/default.toml");
+const PRODUCTION: &str = include_str!("../config/production.example.toml");
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn error(toml: &str, pairs: &[(&str, &str)]) -> String {
+    Settings::from_toml_and_env(toml, env(pairs))
+        .expect_err("should be refused")
+        .to_string()
+}
+
+#[test]
+fn the_default_runs_as_shipped() {
+    let s = Settings::load_with_env(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/config/default.toml")),
+        env(&[]),
+    )
+    .unwrap();
+    assert_eq!(s.web.bind.to_string(), "127.0.0.1:8080");
+    assert_eq!(s.database.url.expose(), "sqlite://data/relais.db");
+    assert_eq!(s.sms.gateway, SmsGateway::Log);
+    assert_eq!(s.general.time_zone, chrono_tz::America::Toronto);
+    assert!(!s.is_postgres());
+}
+
+#[test]
+fn environment_variables_override_any_key() {
+    let s = Settings::from_toml_and_env(
+        DEFAULT,
+        env(&[
+            ("RELAIS__WEB__BIND", "127.0.0.1:9090"),
+            ("RELAIS__WORKFLOW__LATE_CANCELLATION_HOURS", "24"),
+            ("RELAIS__GENERAL__BANK_NAME", "SeTIS Bruxelles"),
+            ("RELAIS__GENERAL__TIME_ZONE", "Europe/Brussels"),
+            ("RELAIS__BUSINESS_HOURS__DAYS", "[\"Mon\", \"Sat\"]"),
+            ("RELAIS__SMTP__PASSWORD", "12345"),
+            ("UNRELATED", "ignored"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(s.web.bind.port(), 9090);
+    assert_eq!(s.workflow.late_cancellation_hours, 24);
+    assert_eq!(s.general.bank_name, "SeTIS Bruxelles");
+    assert_eq!(s.general.time_zone, chrono_tz::Europe::Brussels);
+    assert_eq!(s.business_hours.days.len(), 2);
+    assert_eq!(
+        s.smtp.password.expose(),
+        "12345",
+        "a numeric password stays text"
+    );
+}
+
+#[test]
+fn the_production_example_documents_a_working_setup() {
+    let s = Settings::from_toml_and_env(
+        PRODUCTION,
+        env(&[
+            (
+                "RELAIS__SECURITY__SIGNING_KEY",
+                "0123456789abcdef0123456789abcdef",
+            ),
+            ("RELAIS__SMS__TWILIO__AUTH_TOKEN", "token"),
+        ]),
+    )
+    .unwrap();
+    assert!(s.is_postgres());
+    // Without the key, several processes could not share links: refused, and said why.
+    let e = error(PRODUCTION, &[("RELAIS__SMS__TWILIO__AUTH_TOKEN", "token")]);
+    assert!(e.contains("security.signing_key"), "{e}");
+}
+
+#[test]
+fn a_bad_value_names_its_key() {
+    let e = error(DEFAULT, &[("RELAIS__WEB__BIND", "not-an-address")]);
+    assert!(
+        e.contains("web.bind") && e.contains("RELAIS__WEB__BIND"),
+        "{e}"
+    );
+    let e = error(
+        DEFAULT,
+        &[("RELAIS__WORKFLOW__LATE_CANCELLATION_HOURS", "soon")],
+    );
+    assert!(e.contains("workflow.late_cancellation_hours"), "{e}");
+    let e = error(DEFAULT, &[("RELAIS__GENERAL__TIME_ZONE", "Mars/Olympus")]);
+    assert!(e.contains("general.time_zone"), "{e}");
+    let e = error(DEFAULT, &[("RELAIS__GENERAL__REQUEST_PREFIX", "hc1")]);
+    assert!(e.contains("general.request_prefix"), "{e}");
+    let e = error(
+        DEFAULT,
+        &[("RELAIS__DATABASE__URL", "mysql://root:hunter2@db/relais")],
+    );
+    assert!(e.contains("database.url") && !e.contains("hunter2"), "{e}");
+    let e = error(DEFAULT, &[("RELAIS__MAIL__INBOUND", "imap")]);
+    assert!(e.contains("imap.host"), "{e}");
+}
+
+#[test]
+fn unknown_keys_are_refused_not_ignored() {
+    let e = error(DEFAULT, &[("RELAIS__WEB__BND", "127.0.0.1:1")]);
+    assert!(e.contains("bnd"), "{e}");
+    let e = error(
+        &DEFAULT.replace("[privacy]", "[privacy]\npatient_retention = 3"),
+        &[],
+    );
+    assert!(e.contains("patient_retention"), "{e}");
+    let without_log = DEFAULT.replace("[log]\nfilter = \"info,sqlx=warn\"\n", "");
+    assert_ne!(without_log, DEFAULT);
+    let e = error(&without_log, &[]);
+    assert!(e.contains("missing field") && e.contains("log"), "{e}");
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let e = Settings::load_with_env(Path::new("/nonexistent/relais.toml"), env(&[])).unwrap_err();
+    assert!(matches!(e, ConfigError::File { .. }));
+    assert!(e.to_string().contains("/nonexistent/relais.toml"));
+}
+
+#[test]
+fn secrets_never_show_in_debug_output() {
+    let s = Settings::from_toml_and_env(
+        DEFAULT,
+        env(&[
+            ("RELAIS__SMTP__PASSWORD", "smtp-hunter2"),
+            ("RELAIS__IMAP__PASSWORD", "imap-hunter2"),
+            (
+                "RELAIS__SECURITY__SIGNING_KEY",
+                "signing-hunter2-signing-hunter2-xx",
+            ),
+            ("RELAIS__SMS__TWILIO__AUTH_TOKEN", "twilio-hunter2"),
+            ("RELAIS__SMS__KANNEL__PASSWORD", "kannel-hunter2"),
+            ("RELAIS__DATABASE__URL", "sqlite://data/hunter2.db"),
+        ]),
+    )
+    .unwrap();
+    let shown = format!("{s:?} {s:#?}");
+    assert!(
+        !shown.contains("hunter2"),
+        "a secret leaked into Debug output"
+    );
+    assert!(shown.contains("<redacted>"));
+}

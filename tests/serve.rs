@@ -1,0 +1,172 @@
+//! `relais serve` as a process: health, metrics, graceful stop on SIGTERM, and several
+//! processes sharing one PostgreSQL database.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use support::{Engine, TestDb};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn spawn(dir: &Path, port: u16, env: &[(&str, String)]) -> Child {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_relais"));
+    cmd.current_dir(dir)
+        .arg("--config")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/config/default.toml"))
+        .arg("serve")
+        .env("RELAIS__WEB__BIND", format!("127.0.0.1:{port}"))
+        .env("RELAIS__WORKERS__SWEEP_INTERVAL_SECONDS", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.spawn().expect("start relais serve")
+}
+
+/// A plain HTTP/1.0 GET: (status, body), or None if nothing answers.
+fn get(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.split_whitespace().nth(1)?.parse().ok()?;
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Some((status, body))
+}
+
+fn wait_healthy(port: u16, child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Some((200, body)) = get(port, "/healthz") {
+            assert_eq!(body, "ok\n");
+            return;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            let mut err = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            panic!("relais serve exited with {status}:\n{err}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("relais serve did not become healthy on port {port}");
+}
+
+fn terminate(mut child: Child) {
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            assert!(
+                status.success(),
+                "relais serve did not stop cleanly: {status}\n{err}"
+            );
+            assert!(
+                err.contains("stopped"),
+                "no orderly stop in the log:\n{err}"
+            );
+            return;
+        }
+        assert!(Instant::now() < deadline, "relais serve ignored SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serves_health_and_metrics_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = spawn(dir.path(), port, &[]);
+    wait_healthy(port, &mut child);
+    let (status, metrics) = get(port, "/metrics").unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains("relais_requests{status=\"new\"} 0"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("# TYPE relais_requests gauge"));
+    assert_eq!(get(port, "/nowhere").unwrap().0, 404);
+    assert!(
+        dir.path().join("data/signing.key").exists(),
+        "the embedded default made its signing key"
+    );
+    terminate(child);
+}
+
+/// Two processes on one PostgreSQL database: both migrate at once, both serve, and both
+/// report what either of them (or the demo) wrote.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_processes_share_one_postgres() {
+    let db = TestDb::new(Engine::Postgres).await;
+    let env = vec![
+        ("RELAIS__DATABASE__URL", db.url.clone()),
+        (
+            "RELAIS__SECURITY__SIGNING_KEY",
+            "test-signing-key-0123456789abcdef0123".to_string(),
+        ),
+    ];
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let ports = [free_port(), free_port()];
+    let mut children: Vec<Child> = (0..2)
+        .map(|i| spawn(dirs[i].path(), ports[i], &env))
+        .collect();
+    for (port, child) in ports.iter().zip(children.iter_mut()) {
+        wait_healthy(*port, child);
+    }
+    let demo = Command::new(env!("CARGO_BIN_EXE_relais"))
+        .current_dir(dirs[0].path())
+        .arg("--config")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/config/default.toml"))
+        .arg("demo")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .unwrap();
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    for port in ports {
+        let (_, metrics) = get(port, "/metrics").unwrap();
+        assert!(
+            metrics.contains("relais_requests{status=\"closed\"} 1"),
+            "port {port}:\n{metrics}"
+        );
+    }
+    for child in children {
+        terminate(child);
+    }
+}
