@@ -35,7 +35,28 @@ struct Bank {
     spanish_interpreters: Vec<PersonId>,
 }
 
-const ESTABLISHMENTS: &[(&str, &str, &[(&str, &str, &str)], &[(&str, &str)])] = &[
+/// (name, address, postal code)
+type SeedSite = (&'static str, &'static str, &'static str);
+/// (code, description)
+type SeedCode = (&'static str, &'static str);
+/// (code, name, installations, cost centres)
+type SeedEstablishment = (
+    &'static str,
+    &'static str,
+    &'static [SeedSite],
+    &'static [SeedCode],
+);
+/// (first name, last name, region, postal code, gender, language pairs source→target)
+type SeedInterpreter = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Gender,
+    &'static [(&'static str, &'static str)],
+);
+
+const ESTABLISHMENTS: &[SeedEstablishment] = &[
     (
         "CCSMTL",
         "CIUSSS du Centre-Sud-de-l'Île-de-Montréal",
@@ -78,8 +99,7 @@ const ESTABLISHMENTS: &[(&str, &str, &[(&str, &str, &str)], &[(&str, &str)])] = 
     ),
 ];
 
-/// (first name, last name, region, postal code, gender, language pairs source→target)
-const INTERPRETERS: &[(&str, &str, &str, &str, Gender, &[(&str, &str)])] = &[
+const INTERPRETERS: &[SeedInterpreter] = &[
     (
         "Lucía",
         "Ramírez",

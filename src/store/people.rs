@@ -72,6 +72,15 @@ struct InterpreterRow {
     qst_until: Option<NaiveDate>,
 }
 
+#[derive(sqlx::FromRow)]
+struct DocumentRow {
+    name: String,
+    description: Option<String>,
+    valid_until: Option<NaiveDate>,
+    inactive_if_invalid: bool,
+    comments: Option<String>,
+}
+
 fn tax_number(
     number: Option<String>,
     from: Option<NaiveDate>,
@@ -480,13 +489,7 @@ impl Tx {
                 .await?);
         const DOCS: &str = "SELECT name, description, valid_until, inactive_if_invalid, comments FROM interpreter_documents \
              WHERE person_id = $1 ORDER BY id";
-        let docs: Vec<(
-            String,
-            Option<String>,
-            Option<NaiveDate>,
-            bool,
-            Option<String>,
-        )> = on_conn!(self, |c| sqlx::query_as(DOCS)
+        let docs: Vec<DocumentRow> = on_conn!(self, |c| sqlx::query_as(DOCS)
             .bind(person.0)
             .fetch_all(c)
             .await?);
@@ -555,17 +558,13 @@ impl Tx {
                 .collect(),
             documents: docs
                 .into_iter()
-                .map(
-                    |(name, description, valid_until, inactive_if_invalid, comments)| {
-                        EligibilityDocument {
-                            name,
-                            description,
-                            valid_until,
-                            inactive_if_invalid,
-                            comments,
-                        }
-                    },
-                )
+                .map(|d| EligibilityDocument {
+                    name: d.name,
+                    description: d.description,
+                    valid_until: d.valid_until,
+                    inactive_if_invalid: d.inactive_if_invalid,
+                    comments: d.comments,
+                })
                 .collect(),
             blocked_establishments: blocks.into_iter().map(EstablishmentId).collect(),
             financial: FinancialFile {

@@ -249,6 +249,15 @@ impl TryFrom<OfferRow> for Offer {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct ServiceRecordRow {
+    completed: bool,
+    interpreter_present: bool,
+    actual_start: Option<NaiveTime>,
+    actual_end: Option<NaiveTime>,
+    comments: Option<String>,
+}
+
 const OFFER_COLUMNS: &str =
     "id, request_id, interpreter_id, status, created_at, expires_at, responded_at";
 
@@ -606,24 +615,16 @@ impl Tx {
     ) -> Result<Option<ServiceRecord>, StoreError> {
         const SQL: &str = "SELECT completed, interpreter_present, actual_start, actual_end, comments \
              FROM service_records WHERE request_id = $1";
-        let row: Option<(
-            bool,
-            bool,
-            Option<NaiveTime>,
-            Option<NaiveTime>,
-            Option<String>,
-        )> = on_conn!(self, |c| sqlx::query_as(SQL)
+        let row: Option<ServiceRecordRow> = on_conn!(self, |c| sqlx::query_as(SQL)
             .bind(request.0)
             .fetch_optional(c)
             .await?);
-        Ok(row.map(
-            |(completed, interpreter_present, actual_start, actual_end, comments)| ServiceRecord {
-                completed,
-                interpreter_present,
-                actual_start,
-                actual_end,
-                comments,
-            },
-        ))
+        Ok(row.map(|r| ServiceRecord {
+            completed: r.completed,
+            interpreter_present: r.interpreter_present,
+            actual_start: r.actual_start,
+            actual_end: r.actual_end,
+            comments: r.comments,
+        }))
     }
 }
