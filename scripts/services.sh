@@ -56,3 +56,78 @@ stop_postgres() {
     rm -rf "$RELAIS_PG_DIR"
   fi
 }
+
+# start_dovecot: an IMAP server (and LMTP) on free loopback ports, plain text, one
+# mailbox per user under a temporary folder; every user's password is "secret".
+# Sets RELAIS_TEST_IMAP_PORT, RELAIS_TEST_LMTP_PORT and RELAIS_DOVECOT_DIR; stop_dovecot stops it.
+start_dovecot() {
+  ensure_packages dovecot-imapd dovecot-lmtpd
+  RELAIS_DOVECOT_DIR=$(mktemp -d /tmp/relais-dovecot.XXXXXX)
+  local d=$RELAIS_DOVECOT_DIR imap lmtp
+  imap=$(free_port)
+  lmtp=$(free_port)
+  chmod 0755 "$d"
+  mkdir -p "$d/run" "$d/state" "$d/mail"
+  chmod 0777 "$d/mail"
+  cat > "$d/dovecot.conf" <<CONF
+base_dir = $d/run
+state_dir = $d/state
+log_path = $d/dovecot.log
+protocols = imap lmtp
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:~/Maildir
+passdb {
+  driver = static
+  args = password=secret
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=$d/mail/%u
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $imap
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $lmtp
+  }
+  unix_listener lmtp {
+    mode = 0666
+  }
+}
+service anvil {
+  chroot =
+}
+service imap-login {
+  chroot =
+}
+protocol lmtp {
+  postmaster_address = postmaster@bi.example
+}
+CONF
+  dovecot -c "$d/dovecot.conf"
+  for _ in $(seq 1 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$imap") 2>/dev/null && break
+    sleep 0.1
+  done
+  export RELAIS_TEST_IMAP_PORT=$imap RELAIS_TEST_LMTP_PORT=$lmtp
+  echo "scripts: Dovecot $(dovecot --version | awk '{print $1}') IMAP on 127.0.0.1:$imap, LMTP on $lmtp" >&2
+}
+
+stop_dovecot() {
+  if [ -n "${RELAIS_DOVECOT_DIR:-}" ] && [ -f "$RELAIS_DOVECOT_DIR/run/master.pid" ]; then
+    kill "$(cat "$RELAIS_DOVECOT_DIR/run/master.pid")" 2>/dev/null || true
+    sleep 0.2
+    rm -rf "$RELAIS_DOVECOT_DIR"
+  fi
+}

@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
 
-trap stop_postgres EXIT
+trap 'stop_postgres; stop_dovecot' EXIT
 start_postgres
+start_dovecot
 
 cargo test --locked --all-targets "$@"

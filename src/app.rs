@@ -1,12 +1,16 @@
 //! Building and running the service: database, migrations, web server, workers.
 
 use crate::clock::Clock;
-use crate::config::Settings;
+use crate::config::{InboundSource, Settings};
+use crate::inbound::mail::reading::ReadContext;
+use crate::inbound::pipeline::{MailPipeline, PipelineConfig};
+use crate::outbound::worker::Outbound;
 use crate::store::Store;
 use crate::web::{self, AppState};
 use crate::workflow::{Workflow, WorkflowConfig};
 use anyhow::Context as _;
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -16,6 +20,11 @@ use tokio::sync::watch;
 pub struct App {
     listener: TcpListener,
     workflow: Workflow,
+    pipeline: MailPipeline,
+    outbound: Outbound,
+    inbound: InboundSource,
+    maildir: PathBuf,
+    imap: crate::config::Imap,
     sweep_interval: Duration,
 }
 
@@ -38,10 +47,21 @@ impl App {
                     settings.web.bind
                 )
             })?;
-        let workflow = Workflow::new(store, WorkflowConfig::from_settings(settings), clock);
+        let workflow = Workflow::new(
+            store.clone(),
+            WorkflowConfig::from_settings(settings),
+            clock.clone(),
+        );
+        let pipeline = mail_pipeline(settings, workflow.clone())?;
+        let outbound = Outbound::new(settings, store, clock)?;
         Ok(App {
             listener,
             workflow,
+            pipeline,
+            outbound,
+            inbound: settings.mail.inbound,
+            maildir: settings.mail.maildir.clone(),
+            imap: settings.imap.clone(),
             sweep_interval: Duration::from_secs(settings.workers.sweep_interval_seconds),
         })
     }
@@ -61,11 +81,30 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let sweeper = tokio::spawn(crate::scheduler::run_sweeper(
+        let mut workers = vec![tokio::spawn(crate::scheduler::run_sweeper(
             self.workflow.clone(),
             self.sweep_interval,
-            stop_rx,
+            stop_rx.clone(),
+        ))];
+        workers.push(tokio::spawn(
+            self.outbound
+                .clone()
+                .run(Duration::from_secs(1), stop_rx.clone()),
         ));
+        if self.inbound == InboundSource::Maildir {
+            crate::inbound::maildir::ensure(&self.maildir)?;
+            workers.push(tokio::spawn(crate::inbound::maildir::run(
+                self.pipeline.clone(),
+                self.maildir.clone(),
+                Duration::from_secs(2),
+                stop_rx.clone(),
+            )));
+        }
+        if self.inbound == InboundSource::Imap {
+            let source =
+                crate::inbound::imap::ImapSource::new(self.imap.clone(), self.pipeline.clone());
+            workers.push(tokio::spawn(source.run(stop_rx.clone())));
+        }
         let router = web::router(AppState {
             workflow: self.workflow.clone(),
         });
@@ -78,11 +117,36 @@ impl App {
             .await
             .context("web server failed")?;
         let _ = stop_tx.send(true);
-        let _ = sweeper.await;
+        for worker in workers {
+            let _ = worker.await;
+        }
         self.workflow.store().close().await;
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// What reading a mail needs of the settings.
+pub fn read_context(settings: &Settings) -> ReadContext {
+    let own = settings.mail.from_address.to_lowercase();
+    ReadContext {
+        relais_local_part: own.split('@').next().unwrap_or("relais").to_string(),
+        time_zone: settings.general.time_zone,
+    }
+}
+
+/// The inbound mail pipeline over `workflow`.
+pub fn mail_pipeline(settings: &Settings, workflow: Workflow) -> anyhow::Result<MailPipeline> {
+    Ok(MailPipeline::new(
+        workflow,
+        PipelineConfig {
+            read: read_context(settings),
+            own_address: settings.mail.from_address.to_lowercase(),
+            signing_key: crate::security::signing_key(settings)?,
+            trusted_authserv_id: Some(settings.mail.trusted_authserv_id.trim().to_string())
+                .filter(|s| !s.is_empty()),
+        },
+    ))
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -4,6 +4,7 @@ use crate::app::{App, shutdown_signal};
 use crate::clock::SystemClock;
 use crate::config::Settings;
 use crate::store::Store;
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,18 +62,25 @@ pub async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // Reserved commands answer before any configuration is read.
-    let reserved = match &cli.command {
-        CliCommand::Ingest { .. } => Some("ingest (arrives with inbound mail handling)"),
-        CliCommand::InspectMail { .. } => Some("inspect-mail (arrives with inbound mail handling)"),
-        CliCommand::InspectSms { .. } => Some("inspect-sms (arrives with SMS replies)"),
-        _ => None,
-    };
-    if let Some(what) = reserved {
-        eprintln!("relais: `{what}` is not available in this version; nothing was done.");
+    if let CliCommand::InspectSms { .. } = &cli.command {
+        eprintln!(
+            "relais: `inspect-sms` (arrives with SMS replies) is not available in this version; nothing was done."
+        );
         return Ok(ExitCode::from(2));
     }
 
     let settings = Settings::load(&cli.config)?;
+    if let CliCommand::InspectMail { file } = &cli.command {
+        // No database, no network: only what the mail itself says.
+        let raw = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let reading = crate::inbound::mail::reading::read(
+            &raw,
+            &crate::app::read_context(&settings),
+            chrono::Utc::now(),
+        );
+        println!("{}", serde_json::to_string_pretty(&reading.to_json())?);
+        return Ok(ExitCode::SUCCESS);
+    }
     // The demo tells its own story on standard output; only problems go to the log.
     let filter = if matches!(cli.command, CliCommand::Demo) {
         "warn"
@@ -98,9 +106,44 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         CliCommand::Demo => {
             crate::demo::run(&settings, &mut std::io::stdout()).await?;
         }
-        CliCommand::Ingest { .. }
-        | CliCommand::InspectMail { .. }
-        | CliCommand::InspectSms { .. } => {}
+        CliCommand::Ingest { files } => return ingest(&settings, &files).await,
+        CliCommand::InspectMail { .. } | CliCommand::InspectSms { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `relais ingest`: each file through the mail pipeline, as if it had arrived.
+async fn ingest(settings: &Settings, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let store = Store::connect(
+        settings.database.url.expose(),
+        settings.database.max_connections,
+    )
+    .await?;
+    store.migrate().await?;
+    let workflow = crate::workflow::Workflow::new(
+        store.clone(),
+        crate::workflow::WorkflowConfig::from_settings(settings),
+        Arc::new(SystemClock),
+    );
+    let pipeline = crate::app::mail_pipeline(settings, workflow)?;
+    let mut failed = false;
+    for file in files {
+        let outcome = match std::fs::read(file) {
+            Ok(raw) => pipeline.process(&raw, "file").await.map(|o| o.as_str()),
+            Err(e) => Err(anyhow::Error::from(e)),
+        };
+        match outcome {
+            Ok(outcome) => println!("{}\t{outcome}", file.display()),
+            Err(e) => {
+                failed = true;
+                eprintln!("{}\terror: {e:#}", file.display());
+            }
+        }
+    }
+    store.close().await;
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -149,6 +149,11 @@ pub struct Mail {
     /// The address Relais sends from and receives replies at.
     pub from_address: String,
     pub from_name: String,
+    /// The `authserv-id` of the receiving server whose `Authentication-Results` Relais
+    /// trusts; a mail it marks `dmarc=fail` (or SPF and DKIM both failing) is held for a
+    /// coordinator instead of acted on. Empty: no such check.
+    #[serde(default)]
+    pub trusted_authserv_id: String,
     pub inbound: InboundSource,
     pub maildir: PathBuf,
     pub outbound: OutboundTransport,

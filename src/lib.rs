@@ -10,6 +10,8 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod inbound;
+pub mod outbound;
 pub mod scheduler;
 pub mod security;
 pub mod store;

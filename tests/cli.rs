@@ -135,13 +135,59 @@ fn a_bad_setting_stops_start_up_naming_the_key() {
 #[test]
 fn reserved_commands_say_they_did_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    for args in [
-        &["inspect-sms", "OUI"][..],
-        &["inspect-mail", "x.eml"],
-        &["ingest", "x.eml"],
-    ] {
-        let out = relais(dir.path(), &[], args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(text(&out.stderr).contains("nothing was done"));
-    }
+    let out = relais(dir.path(), &[], &["inspect-sms", "OUI"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("nothing was done"));
+}
+
+#[test]
+fn inspect_mail_prints_what_a_mail_says_without_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("accept.eml");
+    std::fs::write(
+        &file,
+        "Message-ID: <a1@interpretes.example>\r\nFrom: Lucia <Lucia.Ramirez@interpretes.example>\r\nTo: relais+r42.7.abcdefghijklmnop@bi.example\r\nSubject: Re: [HC-26339002] Offre\r\nIn-Reply-To: <relais.r42.p7.o9@bi.example>\r\n\r\nAccepter\r\n\r\nEnvoy\u{e9} de mon iPhone\r\n",
+    )
+    .unwrap();
+    let out = relais(
+        dir.path(),
+        &[("RELAIS__MAIL__FROM_ADDRESS", "relais@bi.example")],
+        &["inspect-mail", file.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["message_id"], "a1@interpretes.example");
+    assert_eq!(json["from"], "lucia.ramirez@interpretes.example");
+    assert_eq!(json["auto"], serde_json::Value::Null);
+    assert_eq!(json["reply_key"], "r42.7.abcdefghijklmnop");
+    assert_eq!(
+        json["references"],
+        serde_json::json!(["relais.r42.p7.o9@bi.example"])
+    );
+    assert_eq!(json["new_text"], "Accepter");
+    assert_eq!(
+        json["command"],
+        serde_json::json!({"verb": "accept", "args": {}})
+    );
+    assert!(!dir.path().join("data").exists(), "no database was opened");
+}
+
+#[test]
+fn ingest_processes_files_through_the_pipeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ooo.eml");
+    std::fs::write(&file, "Message-ID: <o1@x.example>\r\nFrom: someone@x.example\r\nTo: relais@localhost\r\nSubject: R\u{e9}ponse automatique : absent\r\nAuto-Submitted: auto-replied\r\n\r\nAbsent.\r\n").unwrap();
+    let out = relais(dir.path(), &[], &["ingest", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).trim().ends_with("auto_reply"),
+        "{}",
+        text(&out.stdout)
+    );
+    let again = relais(dir.path(), &[], &["ingest", file.to_str().unwrap()]);
+    assert!(
+        text(&again.stdout).trim().ends_with("duplicate"),
+        "{}",
+        text(&again.stdout)
+    );
 }

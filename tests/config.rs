@@ -30,7 +30,7 @@ fn the_default_runs_as_shipped() {
     assert_eq!(s.web.bind.to_string(), "127.0.0.1:8080");
     assert_eq!(s.database.url.expose(), "sqlite://data/relais.db");
     assert_eq!(s.sms.gateway, SmsGateway::Log);
-    assert_eq!(s.general.time_zone, chrono_tz::America::Toronto);
+    assert_eq!(s.general.time_zone, chrono_tz::America::Montreal);
     assert!(!s.is_postgres());
 }
 

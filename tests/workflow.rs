@@ -545,6 +545,7 @@ async fn illegal_transitions_change_nothing(engine: Engine) {
                 },
             ),
             (Event::Validate, Command::ValidateService { request: id }),
+            (Event::Contest, Command::ContestService { request: id }),
             (Event::Close, Command::CloseRequest { request: id }),
         ];
         for (event, command) in commands {

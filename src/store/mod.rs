@@ -8,6 +8,7 @@
 //! rows are locked with `FOR UPDATE`, so several processes can share one database.
 
 pub mod history;
+pub mod inbound;
 pub mod organisations;
 pub mod outbox;
 pub mod people;
@@ -208,6 +209,38 @@ impl Tx {
             TxInner::Sqlite(_) => Engine::Sqlite,
             TxInner::Postgres(_) => Engine::Postgres,
         }
+    }
+
+    /// Marks a point the transaction can return to (one level; the workflow's commands).
+    pub async fn savepoint(&mut self) -> Result<(), StoreError> {
+        on_conn!(self, |c| sqlx::query("SAVEPOINT relais_command")
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    pub async fn release_savepoint(&mut self) -> Result<(), StoreError> {
+        on_conn!(self, |c| sqlx::query("RELEASE SAVEPOINT relais_command")
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Undoes everything since [`Tx::savepoint`], keeping the transaction open.
+    pub async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError> {
+        on_conn!(self, |c| sqlx::query(
+            "ROLLBACK TO SAVEPOINT relais_command"
+        )
+        .execute(c)
+        .await?
+        .rows_affected());
+        on_conn!(self, |c| sqlx::query("RELEASE SAVEPOINT relais_command")
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
     }
 
     /// `FOR UPDATE` where the engine locks rows; SQLite's `BEGIN IMMEDIATE` already

@@ -75,6 +75,23 @@ struct OutboxRow {
     attempts: i64,
 }
 
+impl TryFrom<OutboxRow> for OutboxMessage {
+    type Error = StoreError;
+    fn try_from(r: OutboxRow) -> Result<OutboxMessage, StoreError> {
+        Ok(OutboxMessage {
+            id: r.id,
+            created_at: r.created_at,
+            channel: decode("outbox.channel", r.channel.parse())?,
+            recipient: PersonId(r.recipient_id),
+            kind: r.kind,
+            request: r.request_id.map(RequestId),
+            payload: r.payload.0,
+            status: r.status,
+            attempts: r.attempts,
+        })
+    }
+}
+
 impl Tx {
     pub async fn enqueue(
         &mut self,
@@ -106,21 +123,101 @@ impl Tx {
             .bind(request.0)
             .fetch_all(c)
             .await?);
-        rows.into_iter()
-            .map(|r| {
-                Ok(OutboxMessage {
-                    id: r.id,
-                    created_at: r.created_at,
-                    channel: decode("outbox.channel", r.channel.parse())?,
-                    recipient: PersonId(r.recipient_id),
-                    kind: r.kind,
-                    request: r.request_id.map(RequestId),
-                    payload: r.payload.0,
-                    status: r.status,
-                    attempts: r.attempts,
-                })
-            })
-            .collect()
+        rows.into_iter().map(OutboxMessage::try_from).collect()
+    }
+
+    /// Claims up to `limit` due messages until `lease_until`: each is this caller's to send
+    /// until then. Several processes claim disjoint sets (PostgreSQL skips rows another
+    /// transaction holds; SQLite has one writer at a time).
+    pub async fn claim_due_outbox(
+        &mut self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        let sql = format!(
+            "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id IN (\
+             SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 \
+             AND (locked_until IS NULL OR locked_until <= $1) ORDER BY id LIMIT $3{}) \
+             RETURNING id, created_at, channel, recipient_id, kind, request_id, payload, status, attempts",
+            match self.engine() {
+                super::Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+                super::Engine::Sqlite => "",
+            }
+        );
+        let rows: Vec<OutboxRow> =
+            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(now)
+                .bind(lease_until)
+                .bind(limit)
+                .fetch_all(c)
+                .await?);
+        let mut messages: Vec<OutboxMessage> = rows
+            .into_iter()
+            .map(OutboxMessage::try_from)
+            .collect::<Result<_, _>>()?;
+        messages.sort_by_key(|m| m.id);
+        Ok(messages)
+    }
+
+    pub async fn mark_outbox_sent(
+        &mut self,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE outbox SET status = 'sent', sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1";
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(id)
+            .bind(now)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Records a failed attempt: tried again at `retry_at`, or dead-lettered when `None`.
+    pub async fn mark_outbox_failed(
+        &mut self,
+        id: i64,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        const RETRY: &str = "UPDATE outbox SET last_error = $2, next_attempt_at = $3, locked_until = NULL WHERE id = $1";
+        const DEAD: &str =
+            "UPDATE outbox SET last_error = $2, status = 'dead', locked_until = NULL WHERE id = $1";
+        match retry_at {
+            Some(at) => on_conn!(self, |c| sqlx::query(RETRY)
+                .bind(id)
+                .bind(error)
+                .bind(at)
+                .execute(c)
+                .await?
+                .rows_affected()),
+            None => on_conn!(self, |c| sqlx::query(DEAD)
+                .bind(id)
+                .bind(error)
+                .execute(c)
+                .await?
+                .rows_affected()),
+        };
+        Ok(())
+    }
+
+    /// Delivered or dead messages created before `cutoff` lose their payload: a returned
+    /// form may hold what a requester typed about a patient.
+    pub async fn erase_old_outbox_payloads(
+        &mut self,
+        cutoff: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        const SQL: &str = "UPDATE outbox SET payload = $2 WHERE status <> 'pending' AND created_at < $1 AND kind = 'request_form'";
+        let empty = Json(serde_json::json!({}));
+        let n = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(cutoff)
+            .bind(&empty)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(n)
     }
 
     /// Messages per channel and status (for `/metrics`).

@@ -21,6 +21,7 @@ const REQUEST_COLUMNS: &str = "id, number, status, version, establishment_id, in
     interpreter_must_notify_user, context, reason, message_to_interpreter, coordinator_note, patient_name, \
     patient_phone, patient_details, video_platform, video_link, video_passcode, cost_centre_id, billing_code_id, \
     requested_by, assigned_interpreter_id, created_at, updated_at, submitted_at, booked_at, service_recorded_at, \
+    service_contested_at, \
     closed_at, cancellation_reason, cancellation_detail, cancelled_at, cancelled_late, patient_erased_at";
 
 #[derive(sqlx::FromRow)]
@@ -69,6 +70,7 @@ struct RequestRow {
     submitted_at: Option<DateTime<Utc>>,
     booked_at: Option<DateTime<Utc>>,
     service_recorded_at: Option<DateTime<Utc>>,
+    service_contested_at: Option<DateTime<Utc>>,
     closed_at: Option<DateTime<Utc>>,
     cancellation_reason: Option<String>,
     cancellation_detail: Option<String>,
@@ -167,6 +169,7 @@ impl TryFrom<RequestRow> for Request {
             submitted_at: r.submitted_at,
             booked_at: r.booked_at,
             service_recorded_at: r.service_recorded_at,
+            service_contested_at: r.service_contested_at,
             closed_at: r.closed_at,
             cancellation,
             patient_erased_at: r.patient_erased_at,
@@ -309,6 +312,7 @@ macro_rules! bind_request {
             .bind(r.submitted_at)
             .bind(r.booked_at)
             .bind(r.service_recorded_at)
+            .bind(r.service_contested_at)
             .bind(r.closed_at)
             .bind(r.cancellation.as_ref().map(|c| c.reason.as_str()))
             .bind(r.cancellation.as_ref().and_then(|c| c.detail.as_deref()))
@@ -448,7 +452,7 @@ impl Tx {
         cutoff: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<RequestId>, StoreError> {
-        const SQL: &str = "SELECT id FROM requests WHERE status = $1 AND service_recorded_at <= $2 ORDER BY id LIMIT $3";
+        const SQL: &str = "SELECT id FROM requests WHERE status = $1 AND service_recorded_at <= $2 AND service_contested_at IS NULL ORDER BY id LIMIT $3";
         let ids: Vec<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
             .bind(status.as_str())
             .bind(cutoff)

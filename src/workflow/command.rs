@@ -55,6 +55,10 @@ pub enum Command {
     ValidateService {
         request: RequestId,
     },
+    /// The requester disputes the service record; coordinators decide.
+    ContestService {
+        request: RequestId,
+    },
     CloseRequest {
         request: RequestId,
     },

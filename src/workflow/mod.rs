@@ -17,7 +17,7 @@ use crate::config::Settings;
 use crate::domain::ids::PersonId;
 use crate::domain::request::{FieldError, TransitionError};
 use crate::domain::role::{ActorKind, Channel};
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, Tx};
 use chrono_tz::Tz;
 use std::sync::Arc;
 
@@ -153,6 +153,28 @@ impl Workflow {
 
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
+    }
+
+    /// Applies one command inside the caller's transaction (the inbound pipeline records
+    /// the message and its action together). A refused command leaves the transaction as
+    /// it found it.
+    pub async fn execute_in(
+        &self,
+        tx: &mut Tx,
+        actor: Actor,
+        command: Command,
+    ) -> Result<Applied, WorkflowError> {
+        tx.savepoint().await?;
+        match self.apply(tx, actor, command).await {
+            Ok(applied) => {
+                tx.release_savepoint().await?;
+                Ok(applied)
+            }
+            Err(e) => {
+                tx.rollback_to_savepoint().await?;
+                Err(e)
+            }
+        }
     }
 
     /// Applies one command in one transaction.

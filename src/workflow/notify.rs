@@ -34,6 +34,8 @@ pub enum NoticeKind {
     RequestCancelled,
     /// To the requester: validate or contest the service record.
     ServiceRecorded,
+    /// To coordinators: the requester contests the service record.
+    ServiceContested,
 }
 
 impl NoticeKind {
@@ -50,6 +52,7 @@ impl NoticeKind {
             NoticeKind::AssignmentRemoved => "assignment_removed",
             NoticeKind::RequestCancelled => "request_cancelled",
             NoticeKind::ServiceRecorded => "service_recorded",
+            NoticeKind::ServiceContested => "service_contested",
         }
     }
 

@@ -43,6 +43,7 @@ impl Command {
             | Command::CancelRequest { request, .. }
             | Command::RecordService { request, .. }
             | Command::ValidateService { request }
+            | Command::ContestService { request }
             | Command::CloseRequest { request } => Some(*request),
         }
     }
@@ -357,6 +358,14 @@ impl Workflow {
                 request.status = request.status.apply(Event::Validate, actor.kind)?;
                 Outcome::new("validate")
             }
+            Command::ContestService { .. } => {
+                request.status = request.status.apply(Event::Contest, actor.kind)?;
+                request.service_contested_at = Some(now);
+                let mut o = Outcome::new("contest");
+                o.notices
+                    .extend(notify::to_coordinators(tx, NoticeKind::ServiceContested).await?);
+                o
+            }
             Command::CloseRequest { .. } => {
                 request.status = request.status.apply(Event::Close, actor.kind)?;
                 request.closed_at = Some(now);
@@ -469,6 +478,7 @@ impl Workflow {
             submitted_at: submit.then_some(now),
             booked_at: None,
             service_recorded_at: None,
+            service_contested_at: None,
             closed_at: None,
             cancellation: None,
             patient_erased_at: None,

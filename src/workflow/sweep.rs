@@ -15,6 +15,8 @@ const BATCH: i64 = 200;
 pub struct SweepReport {
     pub validated: usize,
     pub erased: usize,
+    /// Inbound messages and returned forms whose content was erased.
+    pub erased_mail: u64,
 }
 
 impl Workflow {
@@ -70,6 +72,11 @@ impl Workflow {
             }
             tx.commit().await?;
         }
+        // Raw mail and returned forms may hold patient details: they age out too.
+        let mut tx = self.store.begin().await?;
+        report.erased_mail =
+            tx.erase_old_inbound(cutoff, now).await? + tx.erase_old_outbox_payloads(cutoff).await?;
+        tx.commit().await?;
         if report != SweepReport::default() {
             tracing::info!(
                 validated = report.validated,

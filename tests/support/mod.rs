@@ -1,6 +1,8 @@
 //! Shared test harness: fresh databases on both engines, a small bank, a hand-set clock.
 #![allow(dead_code)]
 
+pub mod mail;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use relais::clock::ManualClock;
 use relais::domain::contact::{EmailAddress, PhoneE164};

@@ -39,6 +39,8 @@ pub struct Request {
     /// When an interpreter last accepted: the late-cancellation rule counts from a confirmation.
     pub booked_at: Option<DateTime<Utc>>,
     pub service_recorded_at: Option<DateTime<Utc>>,
+    /// Set when the requester contests the service record: it then waits for a coordinator.
+    pub service_contested_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     pub cancellation: Option<Cancellation>,
     /// Set once patient details and notes were erased after the retention period.

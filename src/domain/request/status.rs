@@ -141,6 +141,8 @@ pub enum Event {
     RecordService,
     /// The requester validates the record, or nobody contested it in time.
     Validate,
+    /// The requester disputes the record: it waits for a coordinator, never validated by time.
+    Contest,
     /// A coordinator checked the record.
     Close,
 }
@@ -158,6 +160,7 @@ impl Event {
             Event::Cancel => "cancel",
             Event::RecordService => "record_service",
             Event::Validate => "validate",
+            Event::Contest => "contest",
             Event::Close => "close",
         }
     }
@@ -252,6 +255,11 @@ pub const RULES: &[Rule] = &[
         event: Event::Validate,
         edges: &[(S::ServiceRendered, S::Validated)],
         actors: &[A::Requester, A::Coordinator, A::System],
+    },
+    Rule {
+        event: Event::Contest,
+        edges: &[(S::ServiceRendered, S::ServiceRendered)],
+        actors: &[A::Requester, A::Coordinator],
     },
     Rule {
         event: Event::Close,

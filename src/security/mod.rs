@@ -1,4 +1,6 @@
-//! The key that signs links and reply addresses.
+//! Signing: the key that signs links and reply addresses, and the reply keys themselves.
+
+pub mod reply_key;
 
 use crate::config::{Secret, Settings};
 use anyhow::Context as _;

@@ -1,0 +1,229 @@
+//! Commands read from the first words of what a person wrote.
+
+use crate::domain::person::UserCode;
+use crate::domain::request::RequestNumber;
+use crate::domain::text::fold;
+use serde_json::{Value, json};
+
+/// A command verb.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    NewRequest,
+    Accept,
+    Reject,
+    Cancel,
+    Assign,
+    Withdraw,
+    Validate,
+    Contest,
+    Help,
+}
+
+impl Verb {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::NewRequest => "new_request",
+            Verb::Accept => "accept",
+            Verb::Reject => "reject",
+            Verb::Cancel => "cancel",
+            Verb::Assign => "assign",
+            Verb::Withdraw => "withdraw",
+            Verb::Validate => "validate",
+            Verb::Contest => "contest",
+            Verb::Help => "help",
+        }
+    }
+}
+
+/// A command with what it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailCommand {
+    NewRequest,
+    Accept,
+    Reject,
+    Cancel {
+        reason: String,
+    },
+    Assign {
+        request: Option<RequestNumber>,
+        interpreter: Option<UserCode>,
+    },
+    Withdraw,
+    Validate,
+    Contest,
+    Help,
+}
+
+impl MailCommand {
+    pub fn verb(&self) -> Verb {
+        match self {
+            MailCommand::NewRequest => Verb::NewRequest,
+            MailCommand::Accept => Verb::Accept,
+            MailCommand::Reject => Verb::Reject,
+            MailCommand::Cancel { .. } => Verb::Cancel,
+            MailCommand::Assign { .. } => Verb::Assign,
+            MailCommand::Withdraw => Verb::Withdraw,
+            MailCommand::Validate => Verb::Validate,
+            MailCommand::Contest => Verb::Contest,
+            MailCommand::Help => Verb::Help,
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        let args = match self {
+            MailCommand::Cancel { reason } => json!({ "reason": reason }),
+            MailCommand::Assign {
+                request,
+                interpreter,
+            } => json!({
+                "request": request.as_ref().map(|r| r.as_str()),
+                "interpreter": interpreter.as_ref().map(|i| i.as_str()),
+            }),
+            _ => json!({}),
+        };
+        json!({ "verb": self.verb().as_str(), "args": args })
+    }
+}
+
+/// (folded words, verb): the longest phrases first.
+const WORDS: &[(&str, Verb)] = &[
+    ("nouvelle demande", Verb::NewRequest),
+    ("new request", Verb::NewRequest),
+    ("accepter", Verb::Accept),
+    ("accepte", Verb::Accept),
+    ("accept", Verb::Accept),
+    ("refuser", Verb::Reject),
+    ("refuse", Verb::Reject),
+    ("rejeter", Verb::Reject),
+    ("decline", Verb::Reject),
+    ("reject", Verb::Reject),
+    ("annuler", Verb::Cancel),
+    ("cancel", Verb::Cancel),
+    ("assigner", Verb::Assign),
+    ("assign", Verb::Assign),
+    ("desistement", Verb::Withdraw),
+    ("withdraw", Verb::Withdraw),
+    ("valider", Verb::Validate),
+    ("validate", Verb::Validate),
+    ("contester", Verb::Contest),
+    ("contest", Verb::Contest),
+    ("aide", Verb::Help),
+    ("help", Verb::Help),
+];
+
+/// Reads the command at the start of `new_text`, if any.
+pub fn read_command(new_text: &str) -> Option<MailCommand> {
+    let first_line = new_text.lines().find(|l| !l.trim().is_empty())?;
+    let folded = fold(first_line);
+    let (phrase, verb) = WORDS.iter().find(|(phrase, _)| {
+        folded == *phrase
+            || folded
+                .strip_prefix(phrase)
+                .is_some_and(|rest| rest.starts_with(' '))
+    })?;
+    let words_in_phrase = phrase.split(' ').count();
+    Some(match verb {
+        Verb::NewRequest => MailCommand::NewRequest,
+        Verb::Accept => MailCommand::Accept,
+        Verb::Reject => MailCommand::Reject,
+        Verb::Withdraw => MailCommand::Withdraw,
+        Verb::Validate => MailCommand::Validate,
+        Verb::Contest => MailCommand::Contest,
+        Verb::Help => MailCommand::Help,
+        Verb::Cancel => MailCommand::Cancel {
+            reason: rest_after_words(first_line, words_in_phrase),
+        },
+        Verb::Assign => {
+            let tokens: Vec<&str> = new_text
+                .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+                .collect();
+            let request = tokens.iter().find_map(|t| {
+                RequestNumber::parse(t.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'))
+                    .ok()
+            });
+            let interpreter = tokens
+                .iter()
+                .find_map(|t| UserCode::parse(t.trim_matches(|c: char| !c.is_alphanumeric())));
+            MailCommand::Assign {
+                request,
+                interpreter,
+            }
+        }
+    })
+}
+
+/// The line after its first `words` words, leading punctuation and spaces removed.
+fn rest_after_words(line: &str, words: usize) -> String {
+    let mut rest = line.trim_start();
+    for _ in 0..words {
+        let end = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
+        rest = rest[end..].trim_start_matches(|c: char| !c.is_alphanumeric());
+    }
+    rest.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbs_in_both_languages_any_case() {
+        for (text, verb) in [
+            ("ACCEPTER", Verb::Accept),
+            ("accepté !", Verb::Accept),
+            ("Accept.", Verb::Accept),
+            ("Refuser, désolé", Verb::Reject),
+            ("DECLINE", Verb::Reject),
+            ("Désistement", Verb::Withdraw),
+            ("desistement", Verb::Withdraw),
+            ("Nouvelle demande", Verb::NewRequest),
+            ("NEW REQUEST please", Verb::NewRequest),
+            ("valider", Verb::Validate),
+            ("Contester : la durée est fausse", Verb::Contest),
+            ("aide", Verb::Help),
+        ] {
+            assert_eq!(read_command(text).map(|c| c.verb()), Some(verb), "{text}");
+        }
+        for text in ["Oui", "Bonjour,\nACCEPTER", "acceptable", "", "Annulation"] {
+            assert_eq!(read_command(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn cancel_keeps_the_reason() {
+        assert_eq!(
+            read_command("ANNULER - l'usager a annulé son rendez-vous\nMerci"),
+            Some(MailCommand::Cancel {
+                reason: "l'usager a annulé son rendez-vous".into()
+            })
+        );
+        assert_eq!(
+            read_command("Annuler."),
+            Some(MailCommand::Cancel {
+                reason: String::new()
+            })
+        );
+        assert_eq!(
+            read_command("CANCEL: patient moved"),
+            Some(MailCommand::Cancel {
+                reason: "patient moved".into()
+            })
+        );
+    }
+
+    #[test]
+    fn assign_reads_number_and_identifier() {
+        let c = read_command("assigner hc-26339002 ubipn0002").unwrap();
+        assert_eq!(
+            c.to_json(),
+            json!({"verb": "assign", "args": {"request": "HC-26339002", "interpreter": "UBIPN0002"}})
+        );
+        let c = read_command("ASSIGN").unwrap();
+        assert_eq!(
+            c.to_json(),
+            json!({"verb": "assign", "args": {"request": null, "interpreter": null}})
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! Email in: raw bytes → parsed mail → classification → reply text, form and command.
+//! Everything here is pure; [`crate::inbound::pipeline`] acts on what it reads.
+
+pub mod classify;
+pub mod command;
+pub mod form;
+pub mod parse;
+pub mod quote;
+pub mod reading;

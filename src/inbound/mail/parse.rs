@@ -1,0 +1,314 @@
+//! Raw bytes to the few things Relais reads in a mail. Never panics; caps sizes.
+
+use super::quote::html_to_text;
+use chrono::{DateTime, TimeZone, Utc};
+use mail_parser::{HeaderValue, MessageParser, MimeHeaders, PartType};
+
+/// The most of a raw message that is parsed.
+pub const MAX_MESSAGE_BYTES: usize = 2 * 1024 * 1024;
+/// The most of a body's text that is read.
+pub const MAX_TEXT_BYTES: usize = 256 * 1024;
+
+/// What Relais needs from a mail.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedMail {
+    pub message_id: Option<String>,
+    /// Bare From address, lower-cased.
+    pub from: Option<String>,
+    /// To, Cc, Delivered-To and X-Original-To addresses, lower-cased.
+    pub recipients: Vec<String>,
+    pub subject: String,
+    pub date: Option<DateTime<Utc>>,
+    /// References, then In-Reply-To extras, without angle brackets.
+    pub references: Vec<String>,
+    /// The body as text (HTML turned into text), capped.
+    pub text: String,
+    /// Lower-cased header names and raw values, for classification.
+    pub headers: Vec<(String, String)>,
+    /// `type/subtype` of the whole message, lower-cased, and its `report-type`.
+    pub content_type: String,
+    pub report_type: Option<String>,
+    /// Text of `message/delivery-status` parts.
+    pub delivery_status: Vec<String>,
+    /// Headers of a returned message (bounces): `text/rfc822-headers` or `message/rfc822`.
+    pub returned_headers: Vec<(String, String)>,
+    /// Bare Return-Path value: `Some("")` for a null return path.
+    pub return_path: Option<String>,
+}
+
+impl ParsedMail {
+    /// The first value of a header (name lower-case), trimmed.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.trim())
+    }
+
+    pub fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.trim())
+    }
+}
+
+fn cut(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// `<a@b> <c@d>` → ["a@b", "c@d"].
+fn message_ids(raw: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut rest = raw;
+    while let Some(start) = rest.find('<') {
+        let Some(len) = rest[start + 1..].find('>') else {
+            break;
+        };
+        let id = rest[start + 1..start + 1 + len].trim();
+        if !id.is_empty() {
+            ids.push(id.to_string());
+        }
+        rest = &rest[start + 1 + len + 1..];
+    }
+    if ids.is_empty() {
+        ids.extend(
+            raw.split_whitespace()
+                .filter(|t| t.contains('@'))
+                .map(|t| t.trim_matches(|c| c == '<' || c == '>').to_string()),
+        );
+    }
+    ids
+}
+
+fn addresses(value: Option<&HeaderValue<'_>>) -> Vec<String> {
+    match value.and_then(|v| v.as_address()) {
+        Some(list) => list
+            .iter()
+            .filter_map(|a| a.address())
+            .map(|a| a.trim().to_lowercase())
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// A bare address from a raw header value: the part in angle brackets, or the first token with @.
+pub fn bare_address(raw: &str) -> Option<String> {
+    if let (Some(s), Some(e)) = (raw.find('<'), raw.rfind('>'))
+        && s < e
+    {
+        let inner = raw[s + 1..e].trim();
+        return Some(inner.to_lowercase());
+    }
+    raw.split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .find(|t| t.contains('@'))
+        .map(|t| {
+            t.trim_matches(|c: char| c == '"' || c == '\'' || c == '(' || c == ')')
+                .to_lowercase()
+        })
+}
+
+/// Parses a raw message. Unparseable input gives an empty mail, never an error.
+pub fn parse(raw: &[u8]) -> ParsedMail {
+    let raw = &raw[..raw.len().min(MAX_MESSAGE_BYTES)];
+    let Some(message) = MessageParser::default().parse(raw) else {
+        return ParsedMail::default();
+    };
+    let headers: Vec<(String, String)> = message
+        .headers_raw()
+        .map(|(n, v)| {
+            (
+                n.to_ascii_lowercase(),
+                v.replace(['\r', '\n'], " ").trim().to_string(),
+            )
+        })
+        .collect();
+
+    let mut references = message_ids(
+        &headers
+            .iter()
+            .filter(|(n, _)| n == "references")
+            .map(|(_, v)| v.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    for id in message_ids(
+        &headers
+            .iter()
+            .filter(|(n, _)| n == "in-reply-to")
+            .map(|(_, v)| v.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    ) {
+        if !references.contains(&id) {
+            references.push(id);
+        }
+    }
+
+    let mut recipients = addresses(message.header("To"));
+    recipients.extend(addresses(message.header("Cc")));
+    for name in ["delivered-to", "x-original-to", "envelope-to"] {
+        for (_, v) in headers.iter().filter(|(n, _)| n == name) {
+            if let Some(a) = bare_address(v) {
+                recipients.push(a);
+            }
+        }
+    }
+
+    let text = message
+        .text_body
+        .first()
+        .and_then(|id| message.parts.get(*id as usize))
+        .map(|part| match &part.body {
+            PartType::Html(html) => html_to_text(cut(html, MAX_TEXT_BYTES * 4)),
+            PartType::Text(text) => cut(text, MAX_TEXT_BYTES).to_string(),
+            _ => String::new(),
+        })
+        .or_else(|| {
+            message
+                .html_body
+                .first()
+                .and_then(|id| message.parts.get(*id as usize))
+                .map(|part| match &part.body {
+                    PartType::Html(html) => html_to_text(cut(html, MAX_TEXT_BYTES * 4)),
+                    _ => String::new(),
+                })
+        })
+        .unwrap_or_default();
+    let text = cut(&text, MAX_TEXT_BYTES).replace("\r\n", "\n");
+
+    let (content_type, report_type) = match message.root_part().content_type() {
+        Some(ct) => (
+            format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase(),
+            ct.attribute("report-type").map(|r| r.to_ascii_lowercase()),
+        ),
+        None => ("text/plain".to_string(), None),
+    };
+
+    let mut delivery_status = Vec::new();
+    let mut returned_headers = Vec::new();
+    for part in message.parts.iter().skip(1) {
+        let Some(ct) = part.content_type() else {
+            continue;
+        };
+        let kind = format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase();
+        match (kind.as_str(), &part.body) {
+            ("message/delivery-status" | "message/global-delivery-status", body) => {
+                let bytes: &[u8] = match body {
+                    PartType::Text(t) | PartType::Html(t) => t.as_bytes(),
+                    PartType::Binary(b) | PartType::InlineBinary(b) => b,
+                    _ => &[],
+                };
+                delivery_status.push(
+                    String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_TEXT_BYTES)]).into_owned(),
+                );
+            }
+            ("text/rfc822-headers", PartType::Text(t)) => {
+                returned_headers.extend(unfold_headers(cut(t, MAX_TEXT_BYTES)));
+            }
+            (_, PartType::Message(inner)) => {
+                returned_headers.extend(
+                    inner
+                        .headers_raw()
+                        .map(|(n, v)| (n.to_ascii_lowercase(), v.trim().to_string())),
+                );
+            }
+            ("text/rfc822-headers", PartType::Binary(b) | PartType::InlineBinary(b)) => {
+                returned_headers.extend(unfold_headers(&String::from_utf8_lossy(b)));
+            }
+            _ => {}
+        }
+    }
+
+    let return_path = headers
+        .iter()
+        .find(|(n, _)| n == "return-path")
+        .map(|(_, v)| {
+            let v = v.trim();
+            if v == "<>" || v.is_empty() {
+                String::new()
+            } else {
+                bare_address(v).unwrap_or_default()
+            }
+        });
+
+    ParsedMail {
+        message_id: message
+            .message_id()
+            .map(|m| m.trim().to_string())
+            .filter(|m| !m.is_empty()),
+        from: message
+            .from()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .map(|a| a.trim().to_lowercase()),
+        recipients,
+        subject: message.subject().unwrap_or("").to_string(),
+        date: message
+            .date()
+            .and_then(|d| Utc.timestamp_opt(d.to_timestamp(), 0).single()),
+        references,
+        text,
+        headers,
+        content_type,
+        report_type,
+        delivery_status,
+        returned_headers,
+        return_path,
+    }
+}
+
+/// Header lines (with continuation lines) to name/value pairs.
+pub fn unfold_headers(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with([' ', '\t']) {
+            if let Some(last) = out.last_mut() {
+                last.1.push(' ');
+                last.1.push_str(line.trim());
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            out.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_basics() {
+        let raw = b"Message-ID: <abc@x.example>\r\nFrom: \"Marie\" <Marie.Tremblay@CIUSSS.example>\r\nTo: relais+r1.2.abc@bi.example\r\nSubject: Re: [HC-26339002] test\r\nReferences: <a@b> <c@d>\r\nIn-Reply-To: <c@d> <e@f>\r\nDate: Thu, 3 Dec 2026 09:14:00 -0500\r\n\r\nACCEPTER\r\n";
+        let m = parse(raw);
+        assert_eq!(m.message_id.as_deref(), Some("abc@x.example"));
+        assert_eq!(m.from.as_deref(), Some("marie.tremblay@ciusss.example"));
+        assert_eq!(m.recipients, vec!["relais+r1.2.abc@bi.example"]);
+        assert_eq!(m.references, vec!["a@b", "c@d", "e@f"]);
+        assert_eq!(m.text.trim(), "ACCEPTER");
+        assert_eq!(m.date.unwrap().to_rfc3339(), "2026-12-03T14:14:00+00:00");
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for raw in [
+            &b""[..],
+            b"\x00\xff\xfe",
+            b"From:\r\n\r\n",
+            b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n--x--",
+        ] {
+            let _ = parse(raw);
+        }
+        let big = vec![b'a'; 5 * 1024 * 1024];
+        let m = parse(&big);
+        assert!(m.text.len() <= MAX_TEXT_BYTES);
+    }
+}

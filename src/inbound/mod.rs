@@ -1,0 +1,8 @@
+//! Everything that arrives: mail (IMAP, Maildir, files), and later SMS, links and forms.
+//! Each source turns bytes into a reading, and the pipeline turns a reading into a
+//! workflow command or a clear answer.
+
+pub mod imap;
+pub mod mail;
+pub mod maildir;
+pub mod pipeline;

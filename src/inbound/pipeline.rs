@@ -1,0 +1,968 @@
+//! From a raw mail to the right action, or to a clear answer, or to nothing at all.
+//!
+//! Each message is processed in one transaction that records it (raw, with its outcome)
+//! and applies its action, so a crash at any point either leaves no trace (the message is
+//! read again) or leaves both (the message is recognised as a duplicate). Sources flag or
+//! move a message only after [`MailPipeline::process`] returned.
+
+use crate::config::Secret;
+use crate::domain::contact::{EmailAddress, PhoneE164};
+use crate::domain::ids::{InstallationId, PersonId, RequestId};
+use crate::domain::language::LanguageTag;
+use crate::domain::locale::Locale;
+use crate::domain::person::{Person, UserCode};
+use crate::domain::request::{
+    CancellationReason, Field, FieldError, Gender, Problem, RequestDetails, RequestNumber,
+    RequestType,
+};
+use crate::domain::role::{Channel, Role};
+use crate::domain::text::fold;
+use crate::inbound::mail::classify::AutoKind;
+use crate::inbound::mail::command::MailCommand;
+use crate::inbound::mail::form::{
+    FieldValue, FormField, FormReading, FormRequestType, GenderWanted,
+};
+use crate::inbound::mail::reading::{MailReading, ReadContext, read};
+use crate::security::reply_key::{ReplyKey, ReplyPurpose};
+use crate::store::Tx;
+use crate::store::inbound::NewInboundMessage;
+use crate::store::outbox::{NewOutboxMessage, OutboxChannel};
+use crate::workflow::{Actor, Command, Workflow, WorkflowError};
+use chrono::NaiveTime;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+/// What became of a message. Stored with it, in `inbound_messages.outcome`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailOutcome {
+    /// Seen before (same Message-ID, or same bytes): nothing done again.
+    Duplicate,
+    /// Relais's own mail came back.
+    Loop,
+    /// A robot: recorded, not answered.
+    Automatic(AutoKind),
+    /// A delivery failure, recorded against the address.
+    Bounced,
+    /// From nobody Relais knows: not answered (it may be forged).
+    UnknownSender,
+    /// The reply key was not issued to this sender, or was forged: nothing done, no answer.
+    SenderMismatch,
+    /// Failed the receiving server's authentication checks: held for a coordinator.
+    Held,
+    /// The request form was sent to the requester.
+    FormSent,
+    /// The filled form had problems; they were sent back with the form.
+    FormIncomplete,
+    RequestCreated(String),
+    RequestModified(String),
+    CommandApplied(&'static str),
+    CommandRefused(&'static str),
+    HelpSent,
+}
+
+impl MailOutcome {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            MailOutcome::Duplicate => "duplicate",
+            MailOutcome::Loop => "loop",
+            MailOutcome::Automatic(AutoKind::AutoReply) => "auto_reply",
+            MailOutcome::Automatic(AutoKind::Bulk) => "bulk",
+            MailOutcome::Automatic(AutoKind::Bounce) | MailOutcome::Bounced => "bounce",
+            MailOutcome::UnknownSender => "unknown_sender",
+            MailOutcome::SenderMismatch => "sender_mismatch",
+            MailOutcome::Held => "held",
+            MailOutcome::FormSent => "form_sent",
+            MailOutcome::FormIncomplete => "form_incomplete",
+            MailOutcome::RequestCreated(_) => "request_created",
+            MailOutcome::RequestModified(_) => "request_modified",
+            MailOutcome::CommandApplied(_) => "command_applied",
+            MailOutcome::CommandRefused(_) => "command_refused",
+            MailOutcome::HelpSent => "help_sent",
+        }
+    }
+}
+
+/// What the pipeline needs besides the workflow.
+#[derive(Debug, Clone)]
+pub struct PipelineConfig {
+    pub read: ReadContext,
+    /// Relais's own address, lower-cased.
+    pub own_address: String,
+    pub signing_key: Secret,
+    pub trusted_authserv_id: Option<String>,
+}
+
+/// The one pipeline every mail source feeds.
+#[derive(Clone)]
+pub struct MailPipeline {
+    workflow: Workflow,
+    config: PipelineConfig,
+}
+
+/// What the decision part settled, before it is recorded.
+struct Decision {
+    outcome: MailOutcome,
+    detail: Option<String>,
+    request: Option<RequestId>,
+    person: Option<PersonId>,
+}
+
+impl Decision {
+    fn new(outcome: MailOutcome) -> Decision {
+        Decision {
+            outcome,
+            detail: None,
+            request: None,
+            person: None,
+        }
+    }
+}
+
+fn dedup_key(reading: &MailReading, raw: &[u8]) -> String {
+    match &reading.mail.message_id {
+        Some(id) => id.clone(),
+        None => {
+            let digest = Sha256::digest(raw);
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            format!("sha256:{hex}")
+        }
+    }
+}
+
+/// The request a Relais Message-ID names: `relais.r42.p7.…@domain`.
+fn request_in_message_id(id: &str) -> Option<RequestId> {
+    let rest = id.strip_prefix("relais.r")?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok().map(RequestId)
+}
+
+/// Whether the trusted receiving server says the sender's domain did not send this.
+fn fails_authentication(reading: &MailReading, authserv_id: &str) -> bool {
+    reading
+        .mail
+        .headers_named("authentication-results")
+        .any(|value| {
+            let lower = value.to_ascii_lowercase();
+            let server = lower.split(';').next().unwrap_or("").trim();
+            if server != authserv_id.to_ascii_lowercase() {
+                return false;
+            }
+            let has = |what: &str| lower.split(';').any(|part| part.trim().starts_with(what));
+            has("dmarc=fail") || (has("spf=fail") && has("dkim=fail"))
+        })
+}
+
+impl MailPipeline {
+    pub fn new(workflow: Workflow, config: PipelineConfig) -> MailPipeline {
+        MailPipeline { workflow, config }
+    }
+
+    pub fn workflow(&self) -> &Workflow {
+        &self.workflow
+    }
+
+    /// Processes one raw message from `source` ("imap", "maildir", "file").
+    /// An `Err` means nothing was recorded: the caller keeps the message to try again.
+    pub async fn process(&self, raw: &[u8], source: &str) -> anyhow::Result<MailOutcome> {
+        let now = self.workflow.clock().now();
+        let reading = read(raw, &self.config.read, now);
+        let key = dedup_key(&reading, raw);
+        let classification = reading.auto.map_or("human", AutoKind::as_str);
+        let mut tx = self.workflow.store().begin().await?;
+        let Some(inbound_id) = tx
+            .insert_inbound(&NewInboundMessage {
+                dedup_key: &key,
+                message_id: reading.mail.message_id.as_deref(),
+                source,
+                received_at: now,
+                from_address: reading.mail.from.as_deref(),
+                subject: &reading.mail.subject,
+                raw,
+                classification,
+            })
+            .await?
+        else {
+            tx.commit().await?;
+            tracing::info!(source, "duplicate mail ignored");
+            return Ok(MailOutcome::Duplicate);
+        };
+        let decision = self.decide(&mut tx, &reading, inbound_id).await?;
+        tx.set_inbound_outcome(
+            inbound_id,
+            decision.outcome.as_str(),
+            decision.detail.as_deref(),
+            decision.request,
+            decision.person,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(
+            source,
+            inbound = inbound_id,
+            outcome = decision.outcome.as_str(),
+            "mail processed"
+        );
+        Ok(decision.outcome)
+    }
+
+    async fn decide(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        inbound_id: i64,
+    ) -> anyhow::Result<Decision> {
+        let now = self.workflow.clock().now();
+        if let Some(kind) = reading.auto {
+            if let Some(bounce) = &reading.bounce {
+                if let Some(recipient) = &bounce.recipient {
+                    tx.record_bounce(
+                        recipient,
+                        bounce.status.as_deref(),
+                        bounce.hard,
+                        now,
+                        inbound_id,
+                    )
+                    .await?;
+                }
+                let mut d = Decision::new(MailOutcome::Bounced);
+                d.detail = Some(format!(
+                    "{} {}",
+                    bounce.recipient.as_deref().unwrap_or("?"),
+                    bounce.status.as_deref().unwrap_or("?")
+                ));
+                return Ok(d);
+            }
+            return Ok(Decision::new(MailOutcome::Automatic(kind)));
+        }
+        let Some(from) = reading.mail.from.clone() else {
+            return Ok(Decision::new(MailOutcome::UnknownSender));
+        };
+        if from == self.config.own_address {
+            return Ok(Decision::new(MailOutcome::Loop));
+        }
+        if let Some(server) = &self.config.trusted_authserv_id
+            && fails_authentication(reading, server)
+        {
+            let mut d = Decision::new(MailOutcome::Held);
+            d.detail = Some("authentication failed at the receiving server".into());
+            return Ok(d);
+        }
+        let person = match EmailAddress::parse(&from) {
+            Ok(address) => tx.person_by_email(&address).await?,
+            Err(_) => None,
+        };
+        // A key names who the mail was sent to; only that person may act through it.
+        let key = match &reading.reply_key {
+            Some(token) => match ReplyKey::verify(token, &self.config.signing_key) {
+                Some(key) => Some(key),
+                None => {
+                    let mut d = Decision::new(MailOutcome::SenderMismatch);
+                    d.detail = Some("reply key not valid".into());
+                    d.person = person.map(|p| p.id);
+                    return Ok(d);
+                }
+            },
+            None => None,
+        };
+        let Some(person) = person.filter(|p| p.active) else {
+            return Ok(Decision::new(MailOutcome::UnknownSender));
+        };
+        if let Some(key) = key
+            && key.person != person.id
+        {
+            let mut d = Decision::new(MailOutcome::SenderMismatch);
+            d.detail = Some("reply key issued to someone else".into());
+            d.person = Some(person.id);
+            return Ok(d);
+        }
+        let thread = self.thread_request(tx, reading, key).await?;
+        // A change to a request is read from what the person wrote now, never from a quote.
+        let form = if thread.is_some() {
+            &reading.form_in_new_text
+        } else {
+            &reading.form
+        };
+        let mut decision = if form.present {
+            self.handle_form(tx, reading, form, &person, thread).await?
+        } else if let Some(command) = &reading.command {
+            self.handle_command(tx, reading, &person, thread, command)
+                .await?
+        } else if thread.is_none() && person.has_role(Role::Requester) {
+            self.send_form(tx, reading, &person, &FormReading::default(), None)
+                .await?;
+            Decision::new(MailOutcome::FormSent)
+        } else {
+            self.reply(
+                tx,
+                reading,
+                &person,
+                thread,
+                "help",
+                json!({ "reason": "no_command" }),
+            )
+            .await?;
+            Decision::new(MailOutcome::HelpSent)
+        };
+        decision.person = Some(person.id);
+        if decision.request.is_none() {
+            decision.request = thread;
+        }
+        Ok(decision)
+    }
+
+    /// The request a reply is about: its key, else its references, else a number in its subject.
+    async fn thread_request(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        key: Option<ReplyKey>,
+    ) -> anyhow::Result<Option<RequestId>> {
+        if let Some(key) = key {
+            return Ok(match key.purpose {
+                ReplyPurpose::Request => key.request,
+                ReplyPurpose::Form => None,
+            });
+        }
+        if let Some(id) = reading
+            .mail
+            .references
+            .iter()
+            .rev()
+            .find_map(|r| request_in_message_id(r))
+        {
+            return Ok(Some(id));
+        }
+        for token in reading
+            .mail
+            .subject
+            .split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | '(' | ')' | ':'))
+        {
+            if let Ok(number) = RequestNumber::parse(token)
+                && let Some(id) = tx.request_id_by_number(&number).await?
+            {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn handle_form(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        form: &FormReading,
+        person: &Person,
+        thread: Option<RequestId>,
+    ) -> anyhow::Result<Decision> {
+        let (actor, base) = match thread {
+            Some(id) => {
+                let actor = if person.has_role(Role::Coordinator) {
+                    Actor::coordinator(person.id, Channel::Email)
+                } else {
+                    Actor::requester(person.id, Channel::Email)
+                };
+                (actor, Some(tx.request(id).await?))
+            }
+            None => (Actor::requester(person.id, Channel::Email), None),
+        };
+        if base.is_none() && !person.has_role(Role::Requester) {
+            self.reply(
+                tx,
+                reading,
+                person,
+                None,
+                "help",
+                json!({ "reason": "not_a_requester" }),
+            )
+            .await?;
+            return Ok(Decision::new(MailOutcome::HelpSent));
+        }
+        // A change to an existing request need not repeat every field.
+        let blocking: Vec<_> = form
+            .issues
+            .iter()
+            .filter(|i| base.is_none() || i.value.is_some())
+            .cloned()
+            .collect();
+        let built = if blocking.is_empty() {
+            self.build_details(tx, person, form, base.as_ref().map(|r| &r.details))
+                .await?
+        } else {
+            Err(Vec::new())
+        };
+        let details = match built {
+            Ok(details) => details,
+            Err(field_errors) => {
+                let mut errors: Vec<String> = blocking
+                    .iter()
+                    .map(|i| describe_issue(i, person.locale))
+                    .collect();
+                errors.extend(field_errors.iter().map(|e| e.describe(person.locale)));
+                self.send_form(tx, reading, person, form, Some(errors))
+                    .await?;
+                let mut d = Decision::new(MailOutcome::FormIncomplete);
+                d.request = base.map(|r| r.id);
+                return Ok(d);
+            }
+        };
+        let command = match &base {
+            Some(request) => Command::ModifyRequest {
+                request: request.id,
+                details,
+            },
+            None => Command::CreateRequest {
+                requested_by: person.id,
+                details,
+                submit: true,
+            },
+        };
+        match self.workflow.execute_in(tx, actor, command).await {
+            Ok(applied) => {
+                let mut d = Decision::new(match base {
+                    Some(_) => MailOutcome::RequestModified(applied.label.clone()),
+                    None => MailOutcome::RequestCreated(applied.label.clone()),
+                });
+                if base.is_some() {
+                    self.reply(
+                        tx,
+                        reading,
+                        person,
+                        Some(applied.request),
+                        "command_done",
+                        json!({ "verb": "modify", "number": applied.label, "status": applied.to.as_str() }),
+                    )
+                    .await?;
+                }
+                d.request = Some(applied.request);
+                Ok(d)
+            }
+            Err(WorkflowError::Invalid(errors)) => {
+                let errors: Vec<String> =
+                    errors.iter().map(|e| e.describe(person.locale)).collect();
+                self.send_form(tx, reading, person, form, Some(errors))
+                    .await?;
+                Ok(Decision::new(MailOutcome::FormIncomplete))
+            }
+            Err(e) => {
+                let code = refusal_code(&e)?;
+                self.reply(
+                    tx,
+                    reading,
+                    person,
+                    thread,
+                    "command_refused",
+                    json!({ "verb": "modify", "reason": code }),
+                )
+                .await?;
+                Ok(Decision::new(MailOutcome::CommandRefused(code)))
+            }
+        }
+    }
+
+    async fn handle_command(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        thread: Option<RequestId>,
+        command: &MailCommand,
+    ) -> anyhow::Result<Decision> {
+        let verb = command.verb().as_str();
+        if matches!(command, MailCommand::NewRequest) {
+            if person.has_role(Role::Requester) {
+                self.send_form(tx, reading, person, &FormReading::default(), None)
+                    .await?;
+                return Ok(Decision::new(MailOutcome::FormSent));
+            }
+            self.reply(
+                tx,
+                reading,
+                person,
+                None,
+                "help",
+                json!({ "reason": "not_a_requester" }),
+            )
+            .await?;
+            return Ok(Decision::new(MailOutcome::HelpSent));
+        }
+        if matches!(command, MailCommand::Help) {
+            self.reply(
+                tx,
+                reading,
+                person,
+                thread,
+                "help",
+                json!({ "reason": "asked" }),
+            )
+            .await?;
+            return Ok(Decision::new(MailOutcome::HelpSent));
+        }
+        let request = match command {
+            MailCommand::Assign {
+                request: Some(number),
+                ..
+            } => tx.request_id_by_number(number).await?.or(thread),
+            _ => thread,
+        };
+        let Some(request) = request else {
+            self.reply(
+                tx,
+                reading,
+                person,
+                None,
+                "command_refused",
+                json!({ "verb": verb, "reason": "no_request" }),
+            )
+            .await?;
+            return Ok(Decision::new(MailOutcome::CommandRefused("no_request")));
+        };
+        let as_requester_or_coordinator = || {
+            if person.has_role(Role::Coordinator) {
+                Actor::coordinator(person.id, Channel::Email)
+            } else {
+                Actor::requester(person.id, Channel::Email)
+            }
+        };
+        let as_interpreter_or_coordinator = || {
+            if person.has_role(Role::Interpreter) {
+                Actor::interpreter(person.id, Channel::Email)
+            } else {
+                Actor::coordinator(person.id, Channel::Email)
+            }
+        };
+        let (actor, workflow_command) = match command {
+            MailCommand::Accept => (
+                as_interpreter_or_coordinator(),
+                Command::AcceptOffer { request },
+            ),
+            MailCommand::Reject => (
+                as_interpreter_or_coordinator(),
+                Command::DeclineOffer { request },
+            ),
+            MailCommand::Withdraw => (
+                as_interpreter_or_coordinator(),
+                Command::WithdrawInterpreter { request },
+            ),
+            MailCommand::Cancel { reason } => (
+                as_requester_or_coordinator(),
+                Command::CancelRequest {
+                    request,
+                    reason: CancellationReason::Other,
+                    detail: Some(reason.clone()).filter(|r| !r.is_empty()),
+                },
+            ),
+            MailCommand::Validate => (
+                as_requester_or_coordinator(),
+                Command::ValidateService { request },
+            ),
+            MailCommand::Contest => (
+                as_requester_or_coordinator(),
+                Command::ContestService { request },
+            ),
+            MailCommand::Assign { interpreter, .. } => {
+                let interpreter = match interpreter {
+                    Some(code) => tx.person_by_user_code(code).await?,
+                    None => None,
+                };
+                let Some(interpreter) = interpreter else {
+                    self.reply(
+                        tx,
+                        reading,
+                        person,
+                        Some(request),
+                        "command_refused",
+                        json!({ "verb": verb, "reason": "unknown_interpreter" }),
+                    )
+                    .await?;
+                    return Ok(Decision::new(MailOutcome::CommandRefused(
+                        "unknown_interpreter",
+                    )));
+                };
+                (
+                    Actor::coordinator(person.id, Channel::Email),
+                    Command::OfferRequest {
+                        request,
+                        interpreters: vec![interpreter.id],
+                        expires_at: None,
+                    },
+                )
+            }
+            MailCommand::NewRequest | MailCommand::Help => unreachable!("answered above"),
+        };
+        match self.workflow.execute_in(tx, actor, workflow_command).await {
+            Ok(applied) => {
+                self.reply(
+                    tx,
+                    reading,
+                    person,
+                    Some(applied.request),
+                    "command_done",
+                    json!({ "verb": verb, "number": applied.label, "status": applied.to.as_str() }),
+                )
+                .await?;
+                let mut d = Decision::new(MailOutcome::CommandApplied(command.verb().as_str()));
+                d.request = Some(applied.request);
+                Ok(d)
+            }
+            Err(e) => {
+                let code = refusal_code(&e)?;
+                self.reply(
+                    tx,
+                    reading,
+                    person,
+                    Some(request),
+                    "command_refused",
+                    json!({ "verb": verb, "reason": code }),
+                )
+                .await?;
+                let mut d = Decision::new(MailOutcome::CommandRefused(code));
+                d.request = Some(request);
+                Ok(d)
+            }
+        }
+    }
+
+    /// Turns form values into request details: over `base` for a change, from scratch for a
+    /// new request. References (installation, cost centre, interpreter) are looked up.
+    async fn build_details(
+        &self,
+        tx: &mut Tx,
+        person: &Person,
+        form: &FormReading,
+        base: Option<&RequestDetails>,
+    ) -> anyhow::Result<Result<RequestDetails, Vec<FieldError>>> {
+        let mut errors = Vec::new();
+        let profile = tx.requester_profile(person.id).await?;
+        let text = |f: FormField| match form.values.get(&f) {
+            Some(FieldValue::Text(t)) => Some(t.clone()),
+            _ => None,
+        };
+        let installation_id: Option<InstallationId> =
+            match (text(FormField::Installation), &profile) {
+                (Some(name), Some(profile)) => {
+                    let wanted = fold(&name);
+                    let mut found = None;
+                    for id in &profile.installations {
+                        let inst = tx.installation(*id).await?;
+                        let folded = fold(&inst.name);
+                        if folded == wanted || folded.contains(&wanted) || wanted.contains(&folded)
+                        {
+                            found = Some(*id);
+                            break;
+                        }
+                    }
+                    if found.is_none() {
+                        errors.push(FieldError::new(Field::Installation, Problem::Unknown));
+                    }
+                    found
+                }
+                (None, _) if base.is_some() => base.map(|b| b.installation_id),
+                (None, Some(profile)) if profile.installations.len() == 1 => {
+                    profile.installations.first().copied()
+                }
+                _ => {
+                    errors.push(FieldError::new(Field::Installation, Problem::Required));
+                    None
+                }
+            };
+        let establishment = match installation_id {
+            Some(id) => Some(tx.installation(id).await?.establishment_id),
+            None => None,
+        };
+        let request_type = match form.values.get(&FormField::RequestType) {
+            Some(FieldValue::RequestType(t)) => Some(match t {
+                FormRequestType::InPerson => RequestType::InPerson,
+                FormRequestType::Phone => RequestType::Phone,
+                FormRequestType::Video => RequestType::Video,
+                FormRequestType::Message => RequestType::MessageTransmission,
+                FormRequestType::Translation => RequestType::Translation,
+                FormRequestType::Permanence => RequestType::Permanence,
+            }),
+            _ => base.map(|b| b.request_type),
+        };
+        let date = match form.values.get(&FormField::Date) {
+            Some(FieldValue::Date(d)) => Some(*d),
+            _ => base.map(|b| b.date),
+        };
+        let time = |f: FormField| match form.values.get(&f) {
+            Some(FieldValue::Time(t)) => Some(*t),
+            _ => None,
+        };
+        let start_time: Option<NaiveTime> =
+            time(FormField::StartTime).or(base.map(|b| b.start_time));
+        let duration = match form.values.get(&FormField::DurationMinutes) {
+            Some(FieldValue::Minutes(m)) => Some(*m),
+            _ => base.map(|b| b.duration_minutes),
+        };
+        let language = |f: FormField| match form.values.get(&f) {
+            Some(FieldValue::Language(l)) => Some(l.clone()),
+            _ => None,
+        };
+        let source = language(FormField::SourceLanguage)
+            .or(base.map(|b| b.source_language.clone()))
+            .or_else(|| LanguageTag::parse("fr").ok());
+        let target =
+            language(FormField::TargetLanguage).or(base.map(|b| b.target_language.clone()));
+        let mut details = match (
+            installation_id,
+            request_type,
+            date,
+            start_time,
+            duration,
+            source,
+            target,
+        ) {
+            (
+                Some(installation_id),
+                Some(request_type),
+                Some(date),
+                Some(start_time),
+                Some(duration),
+                Some(s),
+                Some(t),
+            ) => match base {
+                Some(b) => RequestDetails {
+                    installation_id,
+                    request_type,
+                    date,
+                    start_time,
+                    duration_minutes: duration,
+                    source_language: s,
+                    target_language: t,
+                    ..b.clone()
+                },
+                None => RequestDetails {
+                    installation_id,
+                    location: String::new(),
+                    address: None,
+                    request_type,
+                    date,
+                    start_time,
+                    flexible_until: None,
+                    duration_minutes: duration,
+                    source_language: s,
+                    target_language: t,
+                    alternative_language: None,
+                    alternative_date: None,
+                    professional: Default::default(),
+                    preferred_interpreter: None,
+                    interpreter_gender: None,
+                    interpreter_must_notify_user: false,
+                    notes: Default::default(),
+                    patient: Default::default(),
+                    video: Default::default(),
+                    cost_centre_id: profile.as_ref().and_then(|p| p.cost_centre_id),
+                    billing_code_id: None,
+                },
+            },
+            _ => {
+                if errors.is_empty() {
+                    errors.push(FieldError::new(Field::RequestType, Problem::Required));
+                }
+                return Ok(Err(errors));
+            }
+        };
+        if let Some(t) = time(FormField::FlexibleUntil) {
+            details.flexible_until = Some(t);
+        }
+        if let Some(l) = language(FormField::AlternativeLanguage) {
+            details.alternative_language = Some(l);
+        }
+        let set_text = |slot: &mut Option<String>, f: FormField| {
+            if let Some(t) = text(f) {
+                *slot = Some(t);
+            }
+        };
+        if let Some(location) = text(FormField::Location) {
+            details.location = location;
+        }
+        set_text(&mut details.address, FormField::Address);
+        if details.location.trim().is_empty() {
+            // Remote requests have no place; the record still says how it happens.
+            details.location = details
+                .address
+                .clone()
+                .unwrap_or_else(|| details.request_type.label(Locale::Fr).to_string());
+        }
+        set_text(&mut details.notes.context, FormField::Context);
+        set_text(&mut details.notes.reason, FormField::Reason);
+        set_text(
+            &mut details.notes.message_to_interpreter,
+            FormField::MessageToInterpreter,
+        );
+        set_text(
+            &mut details.notes.coordinator_note,
+            FormField::NoteToCoordinator,
+        );
+        set_text(&mut details.patient.name, FormField::PatientName);
+        set_text(&mut details.patient.phone, FormField::PatientPhone);
+        set_text(&mut details.professional.name, FormField::ProfessionalName);
+        set_text(
+            &mut details.professional.function,
+            FormField::ProfessionalFunction,
+        );
+        set_text(&mut details.video.platform, FormField::VideoPlatform);
+        set_text(&mut details.video.link, FormField::VideoLink);
+        if let Some(phone) = text(FormField::ProfessionalPhone) {
+            match PhoneE164::parse(&phone, &self.workflow.config().default_phone_region) {
+                Ok(p) => details.professional.phone = Some(p),
+                Err(_) => errors.push(FieldError::new(
+                    Field::ProfessionalPhone,
+                    Problem::Unreadable(phone),
+                )),
+            }
+        }
+        if let Some(email) = text(FormField::ProfessionalEmail) {
+            match EmailAddress::parse(&email) {
+                Ok(e) => details.professional.email = Some(e),
+                Err(_) => errors.push(FieldError::new(
+                    Field::ProfessionalEmail,
+                    Problem::Unreadable(email),
+                )),
+            }
+        }
+        match form.values.get(&FormField::InterpreterGender) {
+            Some(FieldValue::Gender(GenderWanted::Female)) => {
+                details.interpreter_gender = Some(Gender::Female)
+            }
+            Some(FieldValue::Gender(GenderWanted::Male)) => {
+                details.interpreter_gender = Some(Gender::Male)
+            }
+            Some(FieldValue::Gender(GenderWanted::Any)) => details.interpreter_gender = None,
+            _ => {}
+        }
+        if let Some(FieldValue::Bool(b)) = form.values.get(&FormField::NotifyUser) {
+            details.interpreter_must_notify_user = *b;
+        }
+        if let Some(code) = text(FormField::CostCentre) {
+            let found = match establishment {
+                Some(e) => {
+                    tx.cost_centre_by_code(e, code.split_whitespace().next().unwrap_or(""))
+                        .await?
+                }
+                None => None,
+            };
+            match found {
+                Some(id) => details.cost_centre_id = Some(id),
+                None => errors.push(FieldError::new(Field::CostCentre, Problem::Unknown)),
+            }
+        }
+        if let Some(who) = text(FormField::PreferredInterpreter) {
+            match self.find_interpreter(tx, &who).await? {
+                Some(id) => details.preferred_interpreter = Some(id),
+                None => errors.push(FieldError::new(
+                    Field::PreferredInterpreter,
+                    Problem::Unknown,
+                )),
+            }
+        }
+        Ok(if errors.is_empty() {
+            Ok(details)
+        } else {
+            Err(errors)
+        })
+    }
+
+    /// An interpreter by user code, or by a name that names exactly one.
+    async fn find_interpreter(&self, tx: &mut Tx, who: &str) -> anyhow::Result<Option<PersonId>> {
+        if let Some(code) = UserCode::parse(who)
+            && let Some(p) = tx.person_by_user_code(&code).await?
+            && p.has_role(Role::Interpreter)
+        {
+            return Ok(Some(p.id));
+        }
+        let wanted = fold(who);
+        let matches: Vec<PersonId> = tx
+            .people_with_role(Role::Interpreter)
+            .await?
+            .into_iter()
+            .filter(|p| {
+                let full = fold(&p.display_name());
+                let reversed = fold(&format!("{} {}", p.last_name, p.first_name));
+                full == wanted || reversed == wanted
+            })
+            .map(|p| p.id)
+            .collect();
+        Ok(if matches.len() == 1 {
+            matches.first().copied()
+        } else {
+            None
+        })
+    }
+
+    /// Queues the request form, filled with what was understood, and the problems if any.
+    async fn send_form(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        form: &FormReading,
+        errors: Option<Vec<String>>,
+    ) -> anyhow::Result<()> {
+        let mut values = serde_json::Map::new();
+        for field in FormField::ALL {
+            let shown = match (form.values.get(&field), form.raw.get(&field)) {
+                (Some(value), _) => match value.to_json() {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                },
+                (None, Some(raw)) => raw.clone(),
+                (None, None) => continue,
+            };
+            values.insert(field.key().to_string(), Value::String(shown));
+        }
+        let payload = json!({ "values": values, "errors": errors.unwrap_or_default() });
+        self.reply(tx, reading, person, None, "request_form", payload)
+            .await
+    }
+
+    /// Queues a reply to `person` about `request`, threaded under the message it answers.
+    async fn reply(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        request: Option<RequestId>,
+        kind: &str,
+        mut payload: Value,
+    ) -> anyhow::Result<()> {
+        if let Value::Object(map) = &mut payload {
+            map.insert("in_reply_to".into(), json!(reading.mail.message_id));
+            map.insert("subject".into(), json!(reading.mail.subject));
+        }
+        let message = NewOutboxMessage {
+            channel: OutboxChannel::Email,
+            recipient: person.id,
+            kind: kind.to_string(),
+            request,
+            payload,
+        };
+        tx.enqueue(&message, self.workflow.clock().now()).await?;
+        Ok(())
+    }
+}
+
+fn describe_issue(issue: &crate::inbound::mail::form::FieldIssue, locale: Locale) -> String {
+    let sep = locale.pick(" : ", ": ");
+    format!(
+        "{}{}{}",
+        issue.field.label(locale),
+        sep,
+        issue.message(locale)
+    )
+}
+
+/// A short code for why a command was refused; an outage is not a refusal.
+fn refusal_code(e: &WorkflowError) -> anyhow::Result<&'static str> {
+    Ok(match e {
+        WorkflowError::Transition(_) => "not_now",
+        WorkflowError::Forbidden(_) => "not_permitted",
+        WorkflowError::OfferClosed => "offer_closed",
+        WorkflowError::NotFound => "no_request",
+        WorkflowError::BadCommand(_) => "bad_command",
+        WorkflowError::Invalid(_) => "invalid",
+        // Another change won a race, or the database failed: the message is read again later.
+        WorkflowError::Conflict(what) => return Err(anyhow::anyhow!("conflict: {what}")),
+        WorkflowError::Store(e) => return Err(anyhow::anyhow!("store failed: {e}")),
+    })
+}

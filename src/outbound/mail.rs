@@ -1,0 +1,142 @@
+//! Email out: a notification becomes a MIME message (text and HTML), then leaves through
+//! SMTP or, on the embedded default, as an `.eml` file in a folder.
+
+use super::render::RenderedMail;
+use crate::config::{OutboundTransport, Settings, TlsMode};
+use anyhow::Context as _;
+use lettre::message::header::{Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+use std::time::Duration;
+
+macro_rules! text_header {
+    ($name:ident, $header:literal) => {
+        #[derive(Debug, Clone)]
+        struct $name(String);
+        impl Header for $name {
+            fn name() -> HeaderName {
+                HeaderName::new_from_ascii_str($header)
+            }
+            fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+                Ok($name(s.to_string()))
+            }
+            fn display(&self) -> HeaderValue {
+                HeaderValue::new(Self::name(), self.0.clone())
+            }
+        }
+    };
+}
+
+text_header!(AutoSubmitted, "Auto-Submitted");
+text_header!(AutoResponseSuppress, "X-Auto-Response-Suppress");
+
+/// Where and how a message is addressed and threaded.
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    pub from: Mailbox,
+    pub to: Mailbox,
+    pub reply_to: Mailbox,
+    /// Without angle brackets.
+    pub message_id: String,
+    pub in_reply_to: Option<String>,
+    pub references: Vec<String>,
+    /// `auto-replied` for answers to inbound mail, `auto-generated` otherwise (RFC 3834).
+    pub auto_submitted: &'static str,
+}
+
+/// Builds the MIME message.
+pub fn build(envelope: &Envelope, rendered: &RenderedMail) -> anyhow::Result<Message> {
+    let mut builder = Message::builder()
+        .from(envelope.from.clone())
+        .to(envelope.to.clone())
+        .reply_to(envelope.reply_to.clone())
+        .subject(rendered.subject.clone())
+        .message_id(Some(format!("<{}>", envelope.message_id)))
+        .header(AutoSubmitted(envelope.auto_submitted.to_string()))
+        .header(AutoResponseSuppress("All".to_string()));
+    if let Some(parent) = &envelope.in_reply_to {
+        builder = builder.in_reply_to(format!("<{parent}>"));
+    }
+    if !envelope.references.is_empty() {
+        let refs: Vec<String> = envelope
+            .references
+            .iter()
+            .map(|r| format!("<{r}>"))
+            .collect();
+        builder = builder.references(refs.join(" "));
+    }
+    builder
+        .multipart(MultiPart::alternative_plain_html(
+            rendered.text.clone(),
+            rendered.html.clone(),
+        ))
+        .context("cannot build the message")
+}
+
+/// How mail leaves.
+#[derive(Clone)]
+pub enum MailTransport {
+    /// Each message written as `NAME.eml` (the embedded default).
+    Folder(PathBuf),
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+impl MailTransport {
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<MailTransport> {
+        match settings.mail.outbound {
+            OutboundTransport::Folder => {
+                Ok(MailTransport::Folder(settings.mail.outbox_folder.clone()))
+            }
+            OutboundTransport::Smtp => {
+                let s = &settings.smtp;
+                let builder = match s.tls {
+                    TlsMode::None => {
+                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host)
+                    }
+                    TlsMode::StartTls => {
+                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)
+                            .context("configuration key `smtp.host`: not usable for STARTTLS")?
+                    }
+                    TlsMode::Implicit => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host)
+                        .context("configuration key `smtp.host`: not usable for TLS")?,
+                };
+                let mut builder = builder
+                    .port(s.port)
+                    .timeout(Some(Duration::from_secs(s.timeout_seconds)));
+                if !s.username.is_empty() {
+                    builder = builder.credentials(Credentials::new(
+                        s.username.clone(),
+                        s.password.expose().to_string(),
+                    ));
+                }
+                Ok(MailTransport::Smtp(builder.build()))
+            }
+        }
+    }
+
+    /// Sends one message; `name` names the file on the folder transport.
+    pub async fn send(&self, message: &Message, name: &str) -> anyhow::Result<()> {
+        match self {
+            MailTransport::Folder(dir) => {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                let tmp = dir.join(format!(".{name}.tmp"));
+                let path = dir.join(format!("{name}.eml"));
+                std::fs::write(&tmp, message.formatted())
+                    .with_context(|| format!("cannot write {}", tmp.display()))?;
+                std::fs::rename(&tmp, &path)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                Ok(())
+            }
+            MailTransport::Smtp(transport) => {
+                transport
+                    .send(message.clone())
+                    .await
+                    .context("SMTP delivery failed")?;
+                Ok(())
+            }
+        }
+    }
+}

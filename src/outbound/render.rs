@@ -1,0 +1,403 @@
+//! Notifications rendered from the askama templates in `templates/`: the text body, its
+//! HTML twin, and the short SMS. French unless the recipient chose English.
+
+use crate::domain::locale::Locale;
+use crate::domain::person::Person;
+use crate::domain::request::Request;
+use crate::domain::role::Role;
+use askama::Template;
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
+use serde_json::Value;
+
+/// The facts of a request every message shows. Never patient details.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub number: String,
+    pub status: String,
+    pub date: String,
+    pub time: String,
+    pub duration: String,
+    pub request_type: String,
+    pub languages: String,
+    pub place: String,
+}
+
+impl Facts {
+    pub fn of(request: &Request, installation: &str, locale: Locale) -> Facts {
+        let d = &request.details;
+        Facts {
+            number: request.label(),
+            status: request.status.label(locale).to_string(),
+            date: long_date(d.date, locale),
+            time: clock_time(d.start_time, locale),
+            duration: duration(d.duration_minutes, locale),
+            request_type: d.request_type.label(locale).to_string(),
+            languages: format!(
+                "{} → {}",
+                d.source_language.name(locale),
+                d.target_language.name(locale)
+            ),
+            place: if d.location.trim().is_empty() {
+                installation.to_string()
+            } else {
+                format!("{installation} — {}", d.location.trim())
+            },
+        }
+    }
+}
+
+const DAYS_FR: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+const DAYS_EN: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+const MONTHS_FR_SHORT: [&str; 12] = [
+    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+    "déc.",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "jeudi 10 décembre 2026" / "Thursday, December 10, 2026".
+pub fn long_date(date: NaiveDate, locale: Locale) -> String {
+    let day = date.weekday().num_days_from_monday() as usize;
+    let month = date.month0() as usize;
+    match locale {
+        Locale::Fr => format!(
+            "{} {} {} {}",
+            DAYS_FR[day],
+            date.day(),
+            MONTHS_FR[month],
+            date.year()
+        ),
+        Locale::En => format!(
+            "{}, {} {}, {}",
+            DAYS_EN[day],
+            MONTHS_EN[month],
+            date.day(),
+            date.year()
+        ),
+    }
+}
+
+/// "10 déc." / "Dec 10" for SMS.
+pub fn short_date(date: NaiveDate, locale: Locale) -> String {
+    let month = date.month0() as usize;
+    match locale {
+        Locale::Fr => format!("{} {}", date.day(), MONTHS_FR_SHORT[month]),
+        Locale::En => format!("{} {}", &MONTHS_EN[month][..3], date.day()),
+    }
+}
+
+/// "14 h 30" / "2:30 PM".
+pub fn clock_time(time: NaiveTime, locale: Locale) -> String {
+    match locale {
+        Locale::Fr => format!("{} h {:02}", time.hour(), time.minute()),
+        Locale::En => {
+            let (pm, hour) = time.hour12();
+            format!(
+                "{hour}:{:02} {}",
+                time.minute(),
+                if pm { "PM" } else { "AM" }
+            )
+        }
+    }
+}
+
+/// "1 h 30" / "1 h 30 min"; "45 min".
+pub fn duration(minutes: u32, locale: Locale) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (h, m, locale) {
+        (0, m, _) => format!("{m} min"),
+        (h, 0, _) => format!("{h} h"),
+        (h, m, Locale::Fr) => format!("{h} h {m:02}"),
+        (h, m, Locale::En) => format!("{h} h {m:02} min"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mail/body.txt", escape = "none")]
+struct MailBody<'a> {
+    kind: &'a str,
+    en: bool,
+    bank: &'a str,
+    first_name: &'a str,
+    facts: &'a Facts,
+    interpreter: &'a str,
+    form: &'a str,
+    errors: &'a [String],
+    verb: &'a str,
+    status: &'a str,
+    reason: &'a str,
+    is_requester: bool,
+    is_interpreter: bool,
+    is_coordinator: bool,
+}
+
+#[derive(Template)]
+#[template(path = "mail/layout.html")]
+struct MailHtml<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    paragraphs: Vec<Vec<&'a str>>,
+}
+
+#[derive(Template)]
+#[template(path = "sms/body.txt", escape = "none")]
+struct SmsBody<'a> {
+    kind: &'a str,
+    en: bool,
+    bank: &'a str,
+    number: &'a str,
+    when: &'a str,
+    languages: &'a str,
+    request_type: &'a str,
+}
+
+/// A rendered email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedMail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// What rendering needs besides the message itself.
+pub struct RenderInput<'a> {
+    pub kind: &'a str,
+    pub payload: &'a Value,
+    pub recipient: &'a Person,
+    pub request: Option<&'a Request>,
+    pub installation: &'a str,
+    pub interpreter: Option<&'a Person>,
+    pub bank: &'a str,
+    /// The request form's lines, for `request_form`.
+    pub form: &'a str,
+}
+
+fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
+    let en = locale == Locale::En;
+    let what = match input.kind {
+        "request_received" => locale.pick("Demande reçue", "Request received"),
+        "request_offered" => locale.pick("Offre d'interprétation", "Interpreting offer"),
+        "offer_filled" => locale.pick("Offre pourvue", "Offer filled"),
+        "request_booked" => locale.pick("Demande réservée", "Request booked"),
+        "request_modified" => locale.pick(
+            "Demande modifiée : à accepter de nouveau",
+            "Request modified: please accept again",
+        ),
+        "offer_declined" => locale.pick("Offre refusée", "Offer declined"),
+        "offers_lapsed" => locale.pick("Offres sans réponse", "Offers unanswered"),
+        "interpreter_withdrew" => {
+            locale.pick("Désistement de l'interprète", "Interpreter withdrew")
+        }
+        "assignment_removed" => locale.pick("Assignation retirée", "Assignment withdrawn"),
+        "request_cancelled" => locale.pick("Demande annulée", "Request cancelled"),
+        "service_recorded" => locale.pick("Réalisation à valider", "Service record to validate"),
+        "service_contested" => locale.pick("Réalisation contestée", "Service record contested"),
+        "request_form" => locale.pick(
+            "Formulaire de demande d'interprète",
+            "Interpreter request form",
+        ),
+        "command_done" => locale.pick("C'est noté", "Done"),
+        "command_refused" => locale.pick("Réponse non appliquée", "Reply not applied"),
+        "help" => locale.pick("Aide", "Help"),
+        _ => locale.pick("Avis", "Notice"),
+    };
+    let _ = en;
+    if facts.number.is_empty() {
+        what.to_string()
+    } else {
+        format!("[{}] {what}", facts.number)
+    }
+}
+
+fn refusal(reason: &str, locale: Locale) -> &'static str {
+    match reason {
+        "offer_closed" => locale.pick(
+            "cette offre n'est plus ouverte (pourvue par un autre interprète, expirée ou annulée).",
+            "this offer is no longer open (filled by another interpreter, expired or cancelled).",
+        ),
+        "not_permitted" => locale.pick("vous ne pouvez pas faire cela pour cette demande.", "you cannot do that for this request."),
+        "not_now" => locale.pick("la demande n'en est pas à cette étape.", "the request is not at that stage."),
+        "no_request" => locale.pick(
+            "nous n'avons pas trouvé de quelle demande il s'agit ; répondez au courriel de la demande.",
+            "we could not tell which request this is about; reply to the request's email.",
+        ),
+        "unknown_interpreter" => locale.pick("interprète inconnu (indiquez son identifiant, ex. UBIPN0002).", "unknown interpreter (give their identifier, e.g. UBIPN0002)."),
+        _ => locale.pick("la commande n'a pas été comprise.", "the command was not understood."),
+    }
+}
+
+fn verb_label(verb: &str, locale: Locale) -> &'static str {
+    match verb {
+        "accept" => locale.pick("acceptation", "accept"),
+        "reject" => locale.pick("refus", "decline"),
+        "cancel" => locale.pick("annulation", "cancel"),
+        "assign" => locale.pick("assignation", "assign"),
+        "withdraw" => locale.pick("désistement", "withdraw"),
+        "validate" => locale.pick("validation", "validate"),
+        "contest" => locale.pick("contestation", "contest"),
+        "modify" => locale.pick("modification", "change"),
+        _ => locale.pick("commande", "command"),
+    }
+}
+
+/// Renders an email notification.
+pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
+    let locale = input.recipient.locale;
+    let facts = input
+        .request
+        .map(|r| Facts::of(r, input.installation, locale))
+        .unwrap_or_default();
+    let text_of = |key: &str| {
+        input
+            .payload
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let errors: Vec<String> = input
+        .payload
+        .get("errors")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let status = input
+        .payload
+        .get("status")
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse::<crate::domain::request::RequestStatus>().ok())
+        .map(|s| s.label(locale).to_string())
+        .unwrap_or_default();
+    let interpreter = input
+        .interpreter
+        .map(Person::display_name)
+        .unwrap_or_default();
+    let body = MailBody {
+        kind: input.kind,
+        en: locale == Locale::En,
+        bank: input.bank,
+        first_name: &input.recipient.first_name,
+        facts: &facts,
+        interpreter: &interpreter,
+        form: input.form,
+        errors: &errors,
+        verb: verb_label(&text_of("verb"), locale),
+        status: &status,
+        reason: refusal(&text_of("reason"), locale),
+        is_requester: input.recipient.has_role(Role::Requester),
+        is_interpreter: input.recipient.has_role(Role::Interpreter),
+        is_coordinator: input.recipient.has_role(Role::Coordinator),
+    };
+    let text = body.render()?;
+    let subject = subject(input, &facts, locale);
+    let paragraphs: Vec<Vec<&str>> = text
+        .split("\n\n")
+        .map(|p| p.lines().collect::<Vec<_>>())
+        .filter(|p: &Vec<&str>| !p.is_empty())
+        .collect();
+    let html = MailHtml {
+        lang: locale.as_str(),
+        subject: &subject,
+        paragraphs,
+    }
+    .render()?;
+    Ok(RenderedMail {
+        subject,
+        text,
+        html,
+    })
+}
+
+/// Renders the SMS twin of a notification: one message, no patient details.
+pub fn render_sms(
+    kind: &str,
+    recipient: &Person,
+    request: Option<&Request>,
+    bank: &str,
+) -> anyhow::Result<String> {
+    let locale = recipient.locale;
+    let (number, when, languages, request_type) = match request {
+        Some(r) => (
+            r.label(),
+            format!(
+                "{} {}",
+                short_date(r.details.date, locale),
+                clock_time(r.details.start_time, locale)
+            ),
+            r.details.target_language.name(locale).to_string(),
+            r.details.request_type.label(locale).to_lowercase(),
+        ),
+        None => Default::default(),
+    };
+    let text = SmsBody {
+        kind,
+        en: locale == Locale::En,
+        bank,
+        number: &number,
+        when: &when,
+        languages: &languages,
+        request_type: &request_type,
+    }
+    .render()?;
+    Ok(text.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_times_and_durations_read_naturally() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
+        assert_eq!(long_date(d, Locale::Fr), "jeudi 10 décembre 2026");
+        assert_eq!(long_date(d, Locale::En), "Thursday, December 10, 2026");
+        assert_eq!(short_date(d, Locale::Fr), "10 déc.");
+        assert_eq!(short_date(d, Locale::En), "Dec 10");
+        let t = NaiveTime::from_hms_opt(14, 30, 0).unwrap();
+        assert_eq!(clock_time(t, Locale::Fr), "14 h 30");
+        assert_eq!(clock_time(t, Locale::En), "2:30 PM");
+        assert_eq!(duration(90, Locale::Fr), "1 h 30");
+        assert_eq!(duration(60, Locale::En), "1 h");
+        assert_eq!(duration(45, Locale::Fr), "45 min");
+    }
+}

@@ -1,0 +1,278 @@
+//! The outbox worker: claims due notifications, renders and sends them, and records the
+//! result. Delivery is at-least-once: a crash after sending and before recording sends
+//! the message again, with the same Message-ID, so mail clients show it once.
+
+use super::mail::{self, Envelope, MailTransport};
+use super::render::{RenderInput, render_mail, render_sms};
+use super::sms::SmsTransport;
+use crate::clock::Clock;
+use crate::config::{Secret, Settings, SmsGateway};
+use crate::domain::person::Person;
+use crate::inbound::mail::form::{FormField, render_form};
+use crate::security::reply_key::{ReplyKey, ReplyPurpose};
+use crate::store::Store;
+use crate::store::outbox::{OutboxChannel, OutboxMessage};
+use anyhow::Context as _;
+use lettre::message::Mailbox;
+use rand::Rng;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// After this many failed attempts a message is dead-lettered for coordinators.
+pub const MAX_ATTEMPTS: i64 = 8;
+/// How long a claim lasts; a worker that dies releases its messages when it expires.
+const LEASE: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+const BATCH: i64 = 20;
+
+/// Everything the worker needs.
+#[derive(Clone)]
+pub struct Outbound {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    mail: MailTransport,
+    sms: SmsTransport,
+    signing_key: Secret,
+    from: Mailbox,
+    local_part: String,
+    domain: String,
+    bank: String,
+    sender_name: String,
+}
+
+impl Outbound {
+    pub fn new(
+        settings: &Settings,
+        store: Store,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Outbound> {
+        let address = settings.mail.from_address.to_lowercase();
+        let (local_part, domain) = address
+            .split_once('@')
+            .context("configuration key `mail.from_address`: no @")?;
+        let from: Mailbox = format!("{} <{}>", settings.mail.from_name, address)
+            .parse()
+            .context("configuration key `mail.from_address` is not a usable address")?;
+        let sms = match settings.sms.gateway {
+            SmsGateway::Log => SmsTransport::Log(settings.sms.log_file.clone()),
+            other => anyhow::bail!(
+                "configuration key `sms.gateway`: {other:?} is not available in this version; use \"log\""
+            ),
+        };
+        Ok(Outbound {
+            store,
+            clock,
+            mail: MailTransport::from_settings(settings)?,
+            sms,
+            signing_key: crate::security::signing_key(settings)?,
+            from,
+            local_part: local_part.to_string(),
+            domain: domain.to_string(),
+            bank: settings.general.bank_name.clone(),
+            sender_name: settings.mail.from_name.clone(),
+        })
+    }
+
+    /// Sends what is due now. Returns how many messages were sent.
+    pub async fn deliver_due(&self) -> anyhow::Result<usize> {
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let claimed = tx.claim_due_outbox(now, now + LEASE, BATCH).await?;
+        tx.commit().await?;
+        let mut sent = 0;
+        for message in claimed {
+            let result = self.deliver(&message).await;
+            let mut tx = self.store.begin().await?;
+            match result {
+                Ok(()) => {
+                    tx.mark_outbox_sent(message.id, self.clock.now()).await?;
+                    sent += 1;
+                }
+                Err(e) => {
+                    let error = format!("{e:#}");
+                    let retry = (message.attempts < MAX_ATTEMPTS)
+                        .then(|| self.clock.now() + backoff(message.attempts));
+                    tracing::warn!(outbox = message.id, attempts = message.attempts, dead = retry.is_none(), error = %error, "delivery failed");
+                    tx.mark_outbox_failed(message.id, &error, retry).await?;
+                }
+            }
+            tx.commit().await?;
+        }
+        Ok(sent)
+    }
+
+    async fn deliver(&self, message: &OutboxMessage) -> anyhow::Result<()> {
+        let mut tx = self.store.begin().await?;
+        let recipient = tx.person(message.recipient).await?;
+        let request = match message.request {
+            Some(id) => Some(tx.request(id).await?),
+            None => None,
+        };
+        let installation = match &request {
+            Some(r) => tx.installation(r.details.installation_id).await?.name,
+            None => String::new(),
+        };
+        let interpreter: Option<Person> =
+            match request.as_ref().and_then(|r| r.assigned_interpreter) {
+                Some(id) => Some(tx.person(id).await?),
+                None => None,
+            };
+        tx.commit().await?;
+
+        match message.channel {
+            OutboxChannel::Sms => {
+                let Some(mobile) = recipient.mobile.as_ref().filter(|_| recipient.notify_sms)
+                else {
+                    // Opted out after the message was queued: nothing to send.
+                    return Ok(());
+                };
+                let text = render_sms(
+                    &message.kind,
+                    &recipient,
+                    request.as_ref(),
+                    &self.sender_name,
+                )?;
+                self.sms
+                    .send(mobile.as_str(), &text, self.clock.now())
+                    .await
+            }
+            OutboxChannel::Email => {
+                let form = if message.kind == "request_form" {
+                    let mut filled = BTreeMap::new();
+                    if let Some(values) = message.payload.get("values").and_then(|v| v.as_object())
+                    {
+                        for (key, value) in values {
+                            if let (Some(field), Some(text)) =
+                                (FormField::from_key(key), value.as_str())
+                            {
+                                filled.insert(field, text.to_string());
+                            }
+                        }
+                    }
+                    render_form(recipient.locale, &filled)
+                } else {
+                    String::new()
+                };
+                let rendered = render_mail(&RenderInput {
+                    kind: &message.kind,
+                    payload: &message.payload,
+                    recipient: &recipient,
+                    request: request.as_ref(),
+                    installation: &installation,
+                    interpreter: interpreter.as_ref(),
+                    bank: &self.bank,
+                    form: &form,
+                })?;
+                let envelope = self.envelope(message, &recipient)?;
+                let built = mail::build(&envelope, &rendered)?;
+                self.mail
+                    .send(&built, &format!("{:08}-{}", message.id, message.kind))
+                    .await
+            }
+        }
+    }
+
+    fn envelope(&self, message: &OutboxMessage, recipient: &Person) -> anyhow::Result<Envelope> {
+        let key = ReplyKey {
+            purpose: if message.request.is_some() {
+                ReplyPurpose::Request
+            } else {
+                ReplyPurpose::Form
+            },
+            request: message.request,
+            person: recipient.id,
+        };
+        let reply_to: Mailbox = format!(
+            "{} <{}+{}@{}>",
+            self.sender_name,
+            self.local_part,
+            key.encode(&self.signing_key),
+            self.domain
+        )
+        .parse()
+        .context("reply address")?;
+        let to: Mailbox = format!(
+            "{} <{}>",
+            recipient.display_name().replace(['"', '<', '>'], ""),
+            recipient.email
+        )
+        .parse()
+        .context("recipient address")?;
+        let request_part = message
+            .request
+            .map(|r| format!("r{}.", r.0))
+            .unwrap_or_default();
+        let thread_root = message
+            .request
+            .map(|r| format!("relais.r{}@{}", r.0, self.domain));
+        let answering = message
+            .payload
+            .get("in_reply_to")
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
+        let mut references: Vec<String> = Vec::new();
+        references.extend(thread_root.clone());
+        references.extend(answering.clone());
+        Ok(Envelope {
+            from: self.from.clone(),
+            to,
+            reply_to,
+            message_id: format!(
+                "relais.{request_part}p{}.o{}@{}",
+                recipient.id.0, message.id, self.domain
+            ),
+            in_reply_to: answering.clone().or(thread_root),
+            references,
+            auto_submitted: if answering.is_some() {
+                "auto-replied"
+            } else {
+                "auto-generated"
+            },
+        })
+    }
+
+    /// Delivers until `stop`, looking for due messages every `interval`.
+    pub async fn run(self, interval: Duration, mut stop: watch::Receiver<bool>) {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = ticker.tick() => {
+                    if let Err(e) = self.deliver_due().await {
+                        tracing::error!(error = %format!("{e:#}"), "outbox: will retry");
+                    }
+                }
+                _ = stop.changed() => break,
+            }
+            if *stop.borrow() {
+                break;
+            }
+        }
+    }
+}
+
+/// 30 s, 1 min, 2 min… up to an hour, with ±20 % jitter so retries do not arrive in waves.
+fn backoff(attempts: i64) -> chrono::TimeDelta {
+    let exponent = u32::try_from(attempts.clamp(1, 8) - 1).unwrap_or(0);
+    let base = (30_i64 * 2_i64.pow(exponent)).min(3600);
+    let jitter = rand::rng().random_range(-base / 5..=base / 5);
+    chrono::TimeDelta::seconds(base + jitter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn backoff_grows_and_stays_bounded() {
+        for attempts in 1..=20 {
+            let s = backoff(attempts).num_seconds();
+            let base = (30 * 2_i64.pow((attempts.min(8) - 1) as u32)).min(3600);
+            assert!(
+                s >= base - base / 5 && s <= base + base / 5,
+                "{attempts}: {s}"
+            );
+        }
+    }
+}

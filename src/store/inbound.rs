@@ -1,0 +1,183 @@
+//! Inbound messages (stored raw, with what they did), bounces, and IMAP positions.
+
+use super::{StoreError, Tx, on_conn};
+use crate::domain::ids::{CostCentreId, EstablishmentId, PersonId, RequestId};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// A message about to be recorded.
+#[derive(Debug, Clone)]
+pub struct NewInboundMessage<'a> {
+    pub dedup_key: &'a str,
+    pub message_id: Option<&'a str>,
+    pub source: &'a str,
+    pub received_at: DateTime<Utc>,
+    pub from_address: Option<&'a str>,
+    pub subject: &'a str,
+    pub raw: &'a [u8],
+    pub classification: &'a str,
+}
+
+/// What a stored message did, for coordinators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct InboundSummary {
+    pub id: i64,
+    pub message_id: Option<String>,
+    pub source: String,
+    pub received_at: DateTime<Utc>,
+    pub from_address: Option<String>,
+    pub subject: String,
+    pub classification: String,
+    pub outcome: String,
+    pub detail: Option<String>,
+    pub request_id: Option<i64>,
+    pub person_id: Option<i64>,
+}
+
+impl Tx {
+    /// Records a message unless one with the same key was recorded before: `None` then.
+    pub async fn insert_inbound(
+        &mut self,
+        m: &NewInboundMessage<'_>,
+    ) -> Result<Option<i64>, StoreError> {
+        const SQL: &str = "INSERT INTO inbound_messages (dedup_key, message_id, source, received_at, from_address, \
+             subject, raw, classification, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'processing') \
+             ON CONFLICT (dedup_key) DO NOTHING RETURNING id";
+        let id: Option<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(m.dedup_key)
+            .bind(m.message_id)
+            .bind(m.source)
+            .bind(m.received_at)
+            .bind(m.from_address)
+            .bind(m.subject)
+            .bind(m.raw)
+            .bind(m.classification)
+            .fetch_optional(c)
+            .await?);
+        Ok(id)
+    }
+
+    pub async fn set_inbound_outcome(
+        &mut self,
+        id: i64,
+        outcome: &str,
+        detail: Option<&str>,
+        request: Option<RequestId>,
+        person: Option<PersonId>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE inbound_messages SET outcome = $2, detail = $3, request_id = $4, person_id = $5 WHERE id = $1";
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(id)
+            .bind(outcome)
+            .bind(detail)
+            .bind(request.map(|r| r.0))
+            .bind(person.map(|p| p.0))
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// The most recent messages, newest first.
+    pub async fn recent_inbound(&mut self, limit: i64) -> Result<Vec<InboundSummary>, StoreError> {
+        const SQL: &str = "SELECT id, message_id, source, received_at, from_address, subject, classification, outcome, \
+             detail, request_id, person_id FROM inbound_messages ORDER BY id DESC LIMIT $1";
+        let rows: Vec<InboundSummary> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(limit)
+            .fetch_all(c)
+            .await?);
+        Ok(rows)
+    }
+
+    pub async fn record_bounce(
+        &mut self,
+        address: &str,
+        status: Option<&str>,
+        hard: bool,
+        at: DateTime<Utc>,
+        inbound: i64,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO mail_bounces (address, status, hard, at, inbound_message_id) VALUES ($1, $2, $3, $4, $5)";
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(address)
+            .bind(status)
+            .bind(hard)
+            .bind(at)
+            .bind(inbound)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Addresses whose last bounce was hard, with its status: coordinators must fix them.
+    pub async fn bounced_addresses(
+        &mut self,
+    ) -> Result<Vec<(String, Option<String>, bool)>, StoreError> {
+        const SQL: &str = "SELECT b.address, b.status, b.hard FROM mail_bounces b \
+             WHERE b.id = (SELECT MAX(id) FROM mail_bounces x WHERE x.address = b.address) ORDER BY b.address";
+        let rows: Vec<(String, Option<String>, bool)> =
+            on_conn!(self, |c| sqlx::query_as(SQL).fetch_all(c).await?);
+        Ok(rows)
+    }
+
+    /// Raw messages received before `cutoff` lose their bytes (they may hold patient details).
+    pub async fn erase_old_inbound(
+        &mut self,
+        cutoff: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        const SQL: &str = "UPDATE inbound_messages SET raw = $3, raw_erased_at = $2 \
+             WHERE received_at < $1 AND raw_erased_at IS NULL";
+        let empty: &[u8] = &[];
+        let n = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(cutoff)
+            .bind(now)
+            .bind(empty)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(n)
+    }
+
+    pub async fn imap_state(&mut self, mailbox: &str) -> Result<Option<(i64, i64)>, StoreError> {
+        const SQL: &str = "SELECT uid_validity, last_uid FROM imap_state WHERE mailbox = $1";
+        let row: Option<(i64, i64)> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(mailbox)
+            .fetch_optional(c)
+            .await?);
+        Ok(row)
+    }
+
+    pub async fn set_imap_state(
+        &mut self,
+        mailbox: &str,
+        uid_validity: i64,
+        last_uid: i64,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO imap_state (mailbox, uid_validity, last_uid) VALUES ($1, $2, $3) \
+             ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid";
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(mailbox)
+            .bind(uid_validity)
+            .bind(last_uid)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    pub async fn cost_centre_by_code(
+        &mut self,
+        establishment: EstablishmentId,
+        code: &str,
+    ) -> Result<Option<CostCentreId>, StoreError> {
+        const SQL: &str = "SELECT id FROM cost_centres WHERE establishment_id = $1 AND code = $2";
+        let id: Option<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(establishment.0)
+            .bind(code.trim())
+            .fetch_optional(c)
+            .await?);
+        Ok(id.map(CostCentreId))
+    }
+}
