@@ -7,7 +7,7 @@
 use crate::clock::{Clock, ManualClock};
 use crate::config::Settings;
 use crate::domain::contact::{EmailAddress, PhoneE164};
-use crate::domain::ids::{InstallationId, PersonId};
+use crate::domain::ids::PersonId;
 use crate::domain::interpreter::{
     Availability, EligibilityDocument, FinancialFile, InterpreterProfile, LanguagePair,
     TaxRegistration, WeeklyHours,
@@ -15,11 +15,11 @@ use crate::domain::interpreter::{
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
 use crate::domain::person::{NewPerson, RequesterProfile};
-use crate::domain::request::{
-    Gender, Notes, PatientDetails, Professional, RequestDetails, RequestType, ServiceRecord,
-    VideoDetails,
-};
+use crate::domain::request::{Gender, RequestType, ServiceRecord};
 use crate::domain::role::{Channel, Role};
+use crate::inbound::pipeline::MailOutcome;
+use crate::outbound::worker::Outbound;
+use crate::security::reply_key::{ReplyKey, ReplyPurpose};
 use crate::store::Store;
 use crate::workflow::{Actor, Applied, Command, NewPersonCommand, Workflow, WorkflowConfig};
 use anyhow::Context as _;
@@ -31,7 +31,6 @@ use std::sync::Arc;
 struct Bank {
     coordinator: PersonId,
     requester: PersonId,
-    installation: InstallationId,
     spanish_interpreters: Vec<PersonId>,
 }
 
@@ -413,10 +412,6 @@ async fn seed(workflow: &Workflow, region: &str) -> anyhow::Result<Bank> {
         .person_by_email(&email("marie.tremblay@ciusss.example")?)
         .await?
         .context("demo requester")?;
-    let profile = tx
-        .requester_profile(requester.id)
-        .await?
-        .context("demo requester profile")?;
     let mut spanish = Vec::new();
     for (first, last) in [("lucia", "ramirez"), ("diego", "fernandez")] {
         let p = tx
@@ -429,7 +424,6 @@ async fn seed(workflow: &Workflow, region: &str) -> anyhow::Result<Bank> {
     Ok(Bank {
         coordinator: coordinator.id,
         requester: requester.id,
-        installation: *profile.installations.first().context("demo installation")?,
         spanish_interpreters: spanish,
     })
 }
@@ -465,43 +459,93 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
 
     let date = next_business_day(clock.now().with_timezone(&tz).date_naive());
     let start = NaiveTime::from_hms_opt(10, 0, 0).context("time")?;
-    let details = RequestDetails {
-        installation_id: bank.installation,
-        location: "Clinique externe de pédiatrie, 3e étage".into(),
-        address: None,
-        request_type: RequestType::InPerson,
-        date,
-        start_time: start,
-        flexible_until: None,
-        duration_minutes: 60,
-        source_language: lang("Français")?,
-        target_language: lang("espagnol")?,
-        alternative_language: None,
-        alternative_date: None,
-        professional: Professional {
-            name: Some("Dre Marie Tremblay".into()),
-            function: Some("Pédiatre".into()),
-            phone: None,
-            email: None,
-        },
-        preferred_interpreter: None,
-        interpreter_gender: None,
-        interpreter_must_notify_user: true,
-        notes: Notes {
-            context: Some("Suivi de santé physique".into()),
-            reason: Some("Rendez-vous de suivi".into()),
-            message_to_interpreter: Some("Se présenter à l'accueil de la pédiatrie.".into()),
-            coordinator_note: None,
-        },
-        patient: PatientDetails {
-            name: Some("Usager de démonstration".into()),
-            phone: None,
-            details: Some("Accompagné de sa mère".into()),
-        },
-        video: VideoDetails::default(),
-        cost_centre_id: None,
-        billing_code_id: None,
+    let pipeline = crate::app::mail_pipeline(settings, workflow.clone())?;
+    let outbound = Outbound::new(settings, store.clone(), clock.clone())?;
+    let signing_key = crate::security::signing_key(settings)?;
+    let domain = settings
+        .mail
+        .from_address
+        .split('@')
+        .nth(1)
+        .unwrap_or("localhost")
+        .to_string();
+    let local = settings
+        .mail
+        .from_address
+        .split('@')
+        .next()
+        .unwrap_or("relais")
+        .to_string();
+    let run_id = uuid::Uuid::new_v4().simple().to_string();
+    let mail = |id: &str, to: &str, body: &str| {
+        format!(
+            "Message-ID: <demo.{id}.{run_id}@ciusss.example>\r\nDate: {}\r\nFrom: Marie Tremblay <marie.tremblay@ciusss.example>\r\n\
+             To: {to}\r\nSubject: Interprète espagnol\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}",
+            clock.now().to_rfc2822(),
+            body.replace('\n', "\r\n")
+        )
+        .into_bytes()
     };
+
+    let outcome = pipeline
+        .process(
+            &mail(
+                "1",
+                &settings.mail.from_address,
+                "Bonjour, j'ai besoin d'un interprète en espagnol.",
+            ),
+            "demo",
+        )
+        .await?;
+    let mut delivered = outbound.deliver_due().await?;
+    writeln!(
+        out,
+        "[{}] le demandeur écrit à {} : {} (voir {})",
+        clock.now().with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+        settings.mail.from_address,
+        outcome.as_str(),
+        settings.mail.outbox_folder.display()
+    )?;
+    clock.advance(Duration::minutes(10));
+    let key = ReplyKey {
+        purpose: ReplyPurpose::Form,
+        request: None,
+        person: bank.requester,
+    }
+    .encode(&signing_key);
+    let form = format!(
+        "Type de demande : en présentiel\nDate du service : {date}\nHeure du service : 10 h\nDurée : 1 h\n\
+         Langue d'arrivée : espagnol\nLieu du rendez-vous : Clinique externe de pédiatrie, 3e étage\n\
+         Nom du professionnel : Dre Marie Tremblay\nFonction : Pédiatre\nContexte : Suivi de santé physique\n\
+         Nom de l'usager : Usager de démonstration\nL'interprète doit aviser l'usager : oui\n\nMerci !\nMarie"
+    );
+    let outcome = pipeline
+        .process(
+            &mail("2", &format!("{local}+{key}@{domain}"), &form),
+            "demo",
+        )
+        .await?;
+    let MailOutcome::RequestCreated(number) = &outcome else {
+        anyhow::bail!("the demo form was not accepted: {}", outcome.as_str());
+    };
+    delivered += outbound.deliver_due().await?;
+    let mut tx = store.begin().await?;
+    let id = tx
+        .request_id_by_number(&crate::domain::request::RequestNumber::parse(number)?)
+        .await?
+        .context("the demo request")?;
+    let details = tx.request(id).await?.details;
+    tx.commit().await?;
+    writeln!(
+        out,
+        "Demande {number} : français → espagnol, {date} à 10 h 00, 60 min, en présentiel"
+    )?;
+    writeln!(
+        out,
+        "[{}] {:<55} — → new (Nouveau) · accusé de réception en file",
+        clock.now().with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+        "le demandeur répond au formulaire (courriel)",
+    )?;
 
     let requester = Actor::requester(bank.requester, Channel::Email);
     let coordinator = Actor::coordinator(bank.coordinator, Channel::Link);
@@ -525,29 +569,6 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
         )
     };
 
-    let created = workflow
-        .execute(
-            requester,
-            Command::CreateRequest {
-                requested_by: bank.requester,
-                details: details.clone(),
-                submit: true,
-            },
-        )
-        .await?;
-    let id = created.request;
-    writeln!(
-        out,
-        "Demande {} : français → espagnol, {} à 10 h 00, 60 min, en présentiel",
-        created.label, date
-    )?;
-    step(
-        out,
-        "le demandeur répond au formulaire (courriel)",
-        &created,
-        clock.now(),
-    )?;
-
     clock.advance(Duration::minutes(20));
     let a = workflow
         .execute(
@@ -559,6 +580,7 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
             },
         )
         .await?;
+    delivered += outbound.deliver_due().await?;
     step(
         out,
         "le coordonnateur l'offre à 2 interprètes (lien)",
@@ -570,6 +592,7 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
     let a = workflow
         .execute(interpreter, Command::AcceptOffer { request: id })
         .await?;
+    delivered += outbound.deliver_due().await?;
     step(
         out,
         "la première interprète répond OUI (SMS)",
@@ -589,6 +612,7 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
             },
         )
         .await?;
+    delivered += outbound.deliver_due().await?;
     step(
         out,
         "le demandeur prolonge à 90 min (courriel)",
@@ -600,6 +624,7 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
     let a = workflow
         .execute(interpreter, Command::AcceptOffer { request: id })
         .await?;
+    delivered += outbound.deliver_due().await?;
     step(
         out,
         "l'interprète accepte de nouveau (SMS)",
@@ -629,6 +654,7 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
             },
         )
         .await?;
+    delivered += outbound.deliver_due().await?;
     step(
         out,
         "l'interprète enregistre la réalisation (formulaire web)",
@@ -640,6 +666,7 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
         i64::from(settings.workflow.auto_validate_after_hours) + 1,
     ));
     let report = workflow.sweep().await?;
+    delivered += outbound.deliver_due().await?;
     let mut tx = store.begin().await?;
     let validated = tx.request(id).await?;
     tx.commit().await?;
@@ -657,6 +684,7 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
     let a = workflow
         .execute(coordinator, Command::CloseRequest { request: id })
         .await?;
+    delivered += outbound.deliver_due().await?;
     step(
         out,
         "le coordonnateur vérifie et ferme la demande",
@@ -692,8 +720,15 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
     )?;
     writeln!(
         out,
-        "Historique de {} : {} entrées ; {} notifications en file d'envoi",
-        created.label,
+        "{} notifications envoyées : courriels dans {}, SMS dans {}",
+        delivered,
+        settings.mail.outbox_folder.display(),
+        settings.sms.log_file.display()
+    )?;
+    writeln!(
+        out,
+        "Historique de {} : {} entrées ; {} notifications à son sujet",
+        number,
         history.len(),
         outbox.len()
     )?;

@@ -348,6 +348,20 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
     })
 }
 
+/// French writes language names in lower case inside a sentence: "espagnol", "arabe (Maroc)".
+fn in_sentence(name: &str, locale: Locale) -> String {
+    match locale {
+        Locale::En => name.to_string(),
+        Locale::Fr => {
+            let mut chars = name.chars();
+            chars
+                .next()
+                .map(|c| c.to_lowercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+    }
+}
+
 /// Renders the SMS twin of a notification: one message, no patient details.
 pub fn render_sms(
     kind: &str,
@@ -364,7 +378,7 @@ pub fn render_sms(
                 short_date(r.details.date, locale),
                 clock_time(r.details.start_time, locale)
             ),
-            r.details.target_language.name(locale).to_string(),
+            in_sentence(r.details.target_language.name(locale), locale),
             r.details.request_type.label(locale).to_lowercase(),
         ),
         None => Default::default(),

@@ -67,11 +67,23 @@ pub fn split_reply(text: &str) -> ReplyParts {
     }
 }
 
-/// Turns an HTML body into plain text: <blockquote> content becomes "> "-prefixed lines (nested blockquotes ">> "), Outlook reply dividers (<div id="divRplyFwdMsg">, <div id="appendonsend">, a div/p with style border-top before a From:/De : block, <hr> followed by From/De) become a line "-----Original Message-----" so split_reply treats what follows as quoted; <br>, <p>, <div> become line breaks; entities decoded; no markdown decoration (no ** or # or link footnotes: keep link text, and put a URL in angle brackets only when the text differs from it... simplest: just the text). Must be robust on malformed HTML.
+/// Turns an HTML body into plain text for [`split_reply`].
 ///
-/// Nested blockquotes come out as "> > " lines, which [`split_reply`] reads
-/// as two quote levels. Non-breaking and narrow spaces become plain spaces,
-/// and each line is right-trimmed.
+/// - `<blockquote>` content becomes "> "-prefixed lines; nested blockquotes
+///   give "> > " lines, which [`split_reply`] reads as deeper levels.
+/// - Outlook reply dividers (`<div id="divRplyFwdMsg">`, `<div id="appendonsend">`,
+///   a div or p with a `border-top` style before a "From:"/"De :" block, an
+///   `<hr>` followed by a From/De/Date header) become a line
+///   "-----Original Message-----", so that what follows is read as quoted.
+/// - `<br>`, `<p>` and `<div>` become line breaks; entities are decoded.
+/// - No decoration: no `**`, `#`, list bullets or link footnotes; a link
+///   keeps its text only.
+/// - Non-breaking and narrow spaces become plain spaces (French puts them
+///   before colons), and each line is right-trimmed.
+///
+/// Robust on malformed or hostile markup: at most 512 KiB is read, elements
+/// nested too deep are flattened, and should the converter fail the tags are
+/// stripped instead.
 pub fn html_to_text(html: &str) -> String {
     let html = truncate(html, MAX_HTML_BYTES);
     let prepared = prepare_html(html);
@@ -101,11 +113,11 @@ fn re(pattern: &str) -> Regex {
 
 /// "Le jeu. 5 déc. 2026 à 14:03, Marie <m@x> a écrit :", "On Thu, Dec 5, 2026 at 2:03 PM Marie wrote:".
 static ATTR_ON_LE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^(?:le|on)\s.*\d.*\b(?:a\s+écrit|a\s+ecrit|wrote)\s*:$"));
+    LazyLock::new(|| re(r"(?i)^(?:le|on)\s.*\d.*(?-u:\b)(?:a\s+écrit|a\s+ecrit|wrote)\s*:$"));
 /// "Marie Tremblay <m@x.ca> a écrit :".
 static ATTR_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?i)^.*(?:<[^<>\s]+@[^<>\s]+>|[^\s<>@"']+@[^\s<>@"']+\.\w+).*\b(?:a\s+écrit|a\s+ecrit|wrote)\s*:$"#,
+        r#"(?i)^.*(?:<[^<>\s]+@[^<>\s]+>|[^\s<>@"']+@[^\s<>@"']+\.\w+).*(?-u:\b)(?:a\s+écrit|a\s+ecrit|wrote)\s*:$"#,
     )
 });
 /// "Marie Tremblay a écrit :" (only when a `>` block follows).
@@ -116,16 +128,10 @@ static ATTR_START: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^(?:le|on)\s"));
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| re(r#"[^\s<>@"']+@[^\s<>@"']+"#));
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}\s+\p{L}{3,}\.?,?\s+\d{4}\b|\b\p{L}{3,}\.?\s+\d{1,2},?\s+\d{4}\b",
+        r"(?-u:\b)(?:\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}\s+\p{L}{3,}\.?,?\s+\d{4}|\p{L}{3,}\.?\s+\d{1,2},?\s+\d{4})(?-u:\b)",
     )
 });
-static TIME: LazyLock<Regex> = LazyLock::new(|| re(r"\b\d{1,2}\s?[:h]\s?\d{2}\b"));
-/// A header line of an Outlook/forward block; the group is the label.
-static HEADER_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)^\s*[*_]{0,2}\s*(from|de|von|от|sent|envoyé|envoye|date|to|à|a|cc|cci|bcc|subject|objet|sujet|reply-to|répondre à|repondre a|importance)\s*[*_]{0,2}\s*:",
-    )
-});
+static TIME: LazyLock<Regex> = LazyLock::new(|| re(r"(?-u:\b)\d{1,2}\s?[:h]\s?\d{2}(?-u:\b)"));
 /// "-----Original Message-----", "-------- Message original --------", "---------- Forwarded message ---------"…
 static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -163,15 +169,26 @@ enum HeaderKind {
     Other,
 }
 
+/// The kind of header line ("De : …", "*From:* …"), read by hand: this runs
+/// on every line, and a regex with captures is slow there.
 fn header_kind(line: &str) -> Option<HeaderKind> {
-    let caps = HEADER_LINE.captures(line)?;
-    let label = caps.get(1)?.as_str().to_lowercase();
+    let head = truncate(line, 48);
+    let colon = head.find(':')?;
+    let label = head[..colon]
+        .trim()
+        .trim_matches(['*', '_'])
+        .trim()
+        .to_lowercase();
     Some(match label.as_str() {
         "from" | "de" | "von" | "от" => HeaderKind::From,
-        "sent" | "envoyé" | "envoye" | "date" => HeaderKind::Sent,
-        "to" | "à" | "a" => HeaderKind::To,
-        "subject" | "objet" | "sujet" => HeaderKind::Subject,
-        _ => HeaderKind::Other,
+        "sent" | "envoyé" | "envoye" | "date" | "отправлено" | "дата" => {
+            HeaderKind::Sent
+        }
+        "to" | "à" | "a" | "кому" => HeaderKind::To,
+        "subject" | "objet" | "sujet" | "тема" => HeaderKind::Subject,
+        "cc" | "cci" | "bcc" | "копия" | "reply-to" | "répondre à" | "repondre a"
+        | "importance" => HeaderKind::Other,
+        _ => return None,
     })
 }
 
@@ -206,8 +223,22 @@ fn is_signature_delimiter(line: &str) -> bool {
 }
 
 fn is_mobile_footer(line: &str) -> bool {
+    const FIRST_WORDS: &[&str] = &[
+        "sent",
+        "envoy",
+        "get",
+        "obtenir",
+        "tél",
+        "tel",
+        "download",
+        "provenance",
+    ];
     let line = line.trim();
-    line.len() <= 80 && MOBILE_FOOTER.is_match(line)
+    if line.len() > 80 {
+        return false;
+    }
+    let start = truncate(line, 12).to_lowercase();
+    FIRST_WORDS.iter().any(|w| start.starts_with(w)) && MOBILE_FOOTER.is_match(line)
 }
 
 fn ends_sentence(line: &str) -> bool {
@@ -229,21 +260,24 @@ fn attribution_len(lines: &[String], i: usize) -> Option<usize> {
     if first.is_empty() || first.len() > MAX_ATTRIBUTION_LINE || is_quoted(first) {
         return None;
     }
-    if ATTR_ON_LE.is_match(first) || ATTR_EMAIL.is_match(first) {
-        return Some(1);
+    // Every attribution ends with a colon ("a écrit :", "wrote:"), on this
+    // line or on one of the next two: a cheap test before any regex.
+    if first.ends_with(':') {
+        let found = ATTR_ON_LE.is_match(first)
+            || ATTR_EMAIL.is_match(first)
+            || (ATTR_NAME.is_match(first) && quote_follows(lines, i + 1))
+            // A line naming a sender or a date and time, just above a `>`
+            // block ("26.06.2014, 14:41, "Alex" <a@x.ru>:").
+            || (quote_follows(lines, i + 1)
+                && (EMAIL.is_match(first) || (DATE.is_match(first) && TIME.is_match(first))));
+        return found.then_some(1);
     }
-    if ATTR_NAME.is_match(first) && quote_follows(lines, i + 1) {
-        return Some(1);
-    }
-    // A line ending with ":" that names a sender or a date and time, just
-    // above a `>` block ("26.06.2014, 14:41, "Alex" <a@x.ru>:").
-    if first.ends_with(':')
-        && quote_follows(lines, i + 1)
-        && (EMAIL.is_match(first) || (DATE.is_match(first) && TIME.is_match(first)))
-    {
-        return Some(1);
-    }
-    if ends_sentence(first) {
+    let colon_below = lines
+        .get(i + 1..lines.len().min(i + 3))
+        .unwrap_or_default()
+        .iter()
+        .any(|l| l.trim_end().ends_with(':'));
+    if !colon_below || ends_sentence(first) {
         return None;
     }
     let starts_attribution = ATTR_START.is_match(first);
@@ -283,15 +317,30 @@ fn attribution_len(lines: &[String], i: usize) -> Option<usize> {
     None
 }
 
+/// The lines of one message, with each line's header kind read once: the
+/// block checks below look at several lines around each line.
+struct Lines<'a> {
+    lines: &'a [String],
+    kinds: Vec<Option<HeaderKind>>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(lines: &'a [String]) -> Self {
+        let kinds = lines.iter().map(|l| header_kind(l)).collect();
+        Lines { lines, kinds }
+    }
+}
+
 /// The end (exclusive) of the Outlook header block starting at `i`, if any:
 /// a From/De line, a Sent/Envoyé/Date line and a To/À or Subject/Objet line
 /// within a few consecutive lines.
-fn header_block_end(lines: &[String], i: usize) -> Option<usize> {
-    header_kind(&lines[i])?;
+fn header_block_end(text: &Lines<'_>, i: usize) -> Option<usize> {
+    text.kinds.get(i).copied().flatten()?;
     let (mut from, mut sent, mut to_or_subject) = (false, false, false);
     let (mut headers, mut continuations, mut last_header) = (0, 0, i);
-    for (j, line) in lines.iter().enumerate().skip(i).take(10) {
-        match header_kind(line) {
+    for j in i..text.lines.len().min(i + 10) {
+        let line = &text.lines[j];
+        match text.kinds[j] {
             Some(kind) => {
                 headers += 1;
                 last_header = j;
@@ -312,9 +361,9 @@ fn header_block_end(lines: &[String], i: usize) -> Option<usize> {
 }
 
 /// Skips blank lines and then header lines, from `from` on.
-fn skip_headers(lines: &[String], from: usize) -> usize {
-    let mut j = next_non_blank(lines, from, 3).unwrap_or(from);
-    while j < lines.len() && header_kind(&lines[j]).is_some() {
+fn skip_headers(text: &Lines<'_>, from: usize) -> usize {
+    let mut j = next_non_blank(text.lines, from, 3).unwrap_or(from);
+    while text.kinds.get(j).is_some_and(Option::is_some) {
         j += 1;
     }
     j
@@ -322,16 +371,21 @@ fn skip_headers(lines: &[String], from: usize) -> usize {
 
 /// Where the older message begins when line `i` starts an Outlook header
 /// block, an original-message separator or a forward: everything after is older.
-fn hard_start(lines: &[String], i: usize) -> Option<usize> {
-    let line = &lines[i];
-    if SEPARATOR.is_match(line) || FORWARD_INTRO.is_match(line) {
-        return Some(skip_headers(lines, i + 1));
+fn hard_start(text: &Lines<'_>, i: usize) -> Option<usize> {
+    let line = &text.lines[i];
+    let trimmed = line.trim();
+    // Cheap filters first: separators start with dashes, forward
+    // introductions end with a colon, rules are made of one character.
+    if (trimmed.starts_with("--") && SEPARATOR.is_match(line))
+        || (trimmed.ends_with(':') && FORWARD_INTRO.is_match(line))
+    {
+        return Some(skip_headers(text, i + 1));
     }
-    if RULE.is_match(line) {
-        let j = next_non_blank(lines, i + 1, 3)?;
-        return header_block_end(lines, j);
+    if trimmed.starts_with(['_', '-', '=', '─', '—']) && RULE.is_match(line) {
+        let j = next_non_blank(text.lines, i + 1, 3)?;
+        return header_block_end(text, j);
     }
-    header_block_end(lines, i)
+    header_block_end(text, i)
 }
 
 // ---------------------------------------------------------------------------
@@ -359,9 +413,13 @@ fn parse_message(lines: &[String], depth: usize) -> Parsed {
             children: Vec::new(),
         };
     }
+    let text = Lines::new(lines);
     let mut own: Vec<String> = Vec::new();
     let mut children = Vec::new();
     let mut memo: Option<ScanMemo> = None;
+    // Whether the person wrote something above, kept as we go (rescanning
+    // `own` at each attribution would be quadratic).
+    let mut own_has_text = false;
     let mut i = 0;
     while i < lines.len() {
         let line = &lines[i];
@@ -377,14 +435,13 @@ fn parse_message(lines: &[String], depth: usize) -> Parsed {
             i = end;
             continue;
         }
-        if let Some(body) = hard_start(lines, i) {
+        if let Some(body) = hard_start(&text, i) {
             children.push(dequote_rest(lines, body));
             break;
         }
         if let Some(len) = attribution_len(lines, i) {
             let after = i + len;
-            let own_has_text = own.iter().any(|l| !is_blank(l));
-            if is_interleaved(lines, after, own_has_text, &mut memo) {
+            if is_interleaved(&text, after, own_has_text, &mut memo) {
                 // Bottom posting: the attribution only introduces the next
                 // `>` block, and the person's lines after it are new text.
                 push_gap(&mut own);
@@ -394,6 +451,7 @@ fn parse_message(lines: &[String], depth: usize) -> Parsed {
             children.push(dequote_rest(lines, after));
             break;
         }
+        own_has_text |= !is_blank(line);
         own.push(line.clone());
         i += 1;
     }
@@ -415,6 +473,7 @@ fn dequote_rest(lines: &[String], from: usize) -> Vec<String> {
 fn quote_run_end(lines: &[String], i: usize) -> usize {
     let mut last_quoted = i;
     for (j, line) in lines.iter().enumerate().skip(i) {
+        // (`skip` on a slice iterator jumps straight to `i`.)
         if is_quoted(line) {
             last_quoted = j;
         } else if !is_blank(line) {
@@ -439,11 +498,12 @@ fn push_gap(own: &mut Vec<String>) {
 /// Text after the last block under a top-posted reply is more likely a
 /// footer or a disclaimer added by a server.
 fn is_interleaved(
-    lines: &[String],
+    text: &Lines<'_>,
     after: usize,
     own_has_text: bool,
     memo: &mut Option<ScanMemo>,
 ) -> bool {
+    let lines = text.lines;
     let Some(start) = (after..lines.len()).find(|&j| !is_blank(&lines[j])) else {
         return false;
     };
@@ -469,8 +529,7 @@ fn is_interleaved(
             j += 1;
             continue;
         }
-        if is_signature_delimiter(line) || is_mobile_footer(line) || hard_start(lines, j).is_some()
-        {
+        if is_signature_delimiter(line) || is_mobile_footer(line) || hard_start(text, j).is_some() {
             break;
         }
         if let Some(len) = attribution_len(lines, j) {
@@ -784,47 +843,34 @@ fn prepare_html(html: &str) -> String {
             pos = lower[pos..].find(&close).map_or(lower.len(), |e| pos + e);
             continue;
         }
-        if VOID_ELEMENTS.contains(&name) || SELF_CLOSING_SIBLINGS.contains(&name) {
-            if name == "hr" && text_since_marker && divider_checks < MAX_DIVIDER_CHECKS && {
-                divider_checks += 1;
-                HR_HEADER.is_match(&text_after(html, tag.end))
-            } {
+        let nests = !(VOID_ELEMENTS.contains(&name) || SELF_CLOSING_SIBLINGS.contains(&name));
+        if nests {
+            let too_deep = stack.len() >= MAX_HTML_NESTING
+                || (name == "blockquote" && kept_quotes >= MAX_HTML_QUOTE_NESTING);
+            stack.push((name, !too_deep));
+            if too_deep {
                 out.push_str(&html[copied..start]);
-                out.push_str("<div>");
-                out.push_str(ORIGINAL_MESSAGE_LINE);
-                out.push_str("</div>");
-                copied = start;
-                text_since_marker = false;
-            } else if name == "p"
-                && text_since_marker
-                && is_border_divider(html, &tag, &mut divider_checks)
-            {
-                out.push_str(&html[copied..start]);
-                out.push_str("<div>");
-                out.push_str(ORIGINAL_MESSAGE_LINE);
-                out.push_str("</div>");
-                copied = start;
-                text_since_marker = false;
+                copied = tag.end;
+                continue;
             }
-            continue;
+            if name == "blockquote" {
+                kept_quotes += 1;
+            }
         }
-        let too_deep = stack.len() >= MAX_HTML_NESTING
-            || (name == "blockquote" && kept_quotes >= MAX_HTML_QUOTE_NESTING);
-        stack.push((name, !too_deep));
-        if too_deep {
-            out.push_str(&html[copied..start]);
-            copied = tag.end;
-            continue;
-        }
-        if name == "blockquote" {
-            kept_quotes += 1;
-        }
-        if name == "div"
-            && text_since_marker
-            && (tag.attrs.contains("divrplyfwdmsg")
-                || tag.attrs.contains("appendonsend")
-                || is_border_divider(html, &tag, &mut divider_checks))
-        {
+        // One marker per divider: Outlook stacks several (appendonsend, hr,
+        // divRplyFwdMsg) with no text between them.
+        let divider = text_since_marker
+            && match name {
+                "hr" => follows_header(html, &tag, &HR_HEADER, &mut divider_checks),
+                "p" => is_border_divider(html, &tag, &mut divider_checks),
+                "div" => {
+                    tag.attrs.contains("divrplyfwdmsg")
+                        || tag.attrs.contains("appendonsend")
+                        || is_border_divider(html, &tag, &mut divider_checks)
+                }
+                _ => false,
+            };
+        if divider {
             out.push_str(&html[copied..start]);
             out.push_str("<div>");
             out.push_str(ORIGINAL_MESSAGE_LINE);
@@ -839,11 +885,17 @@ fn prepare_html(html: &str) -> String {
 
 /// A div or p whose top border separates the reply from a "From:" block.
 fn is_border_divider(html: &str, tag: &Tag<'_>, checks: &mut usize) -> bool {
-    if *checks >= MAX_DIVIDER_CHECKS || !has_border_top(tag.attrs) {
+    has_border_top(tag.attrs) && follows_header(html, tag, &DIVIDER_HEADER, checks)
+}
+
+/// Whether the text right after `tag` starts with a header label matched by
+/// `header`. Only the first few candidates are looked at, to stay linear.
+fn follows_header(html: &str, tag: &Tag<'_>, header: &Regex, checks: &mut usize) -> bool {
+    if *checks >= MAX_DIVIDER_CHECKS {
         return false;
     }
     *checks += 1;
-    DIVIDER_HEADER.is_match(&text_after(html, tag.end))
+    header.is_match(&text_after(html, tag.end))
 }
 
 /// A crude text of the markup: tags and comments removed, a few entities
@@ -890,7 +942,7 @@ fn push_decoded(out: &mut String, text: &str) {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let semi = rest[..rest.len().min(12)].find(';');
+        let semi = truncate(rest, 12).find(';');
         let decoded = semi.and_then(|s| decode_entity(&rest[1..s]).map(|c| (c, s)));
         match decoded {
             Some((c, s)) => {
@@ -956,4 +1008,805 @@ fn tidy_text(text: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ERP: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/email_reply_parser/"
+    );
+    const TALON_HTML: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/talon/html_replies/"
+    );
+    const TALON_EML: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/talon/standard_replies/"
+    );
+
+    fn erp(name: &str) -> ReplyParts {
+        let path = format!("{ERP}{name}.txt");
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        split_reply(&String::from_utf8_lossy(&bytes))
+    }
+
+    fn older_text(parts: &ReplyParts) -> String {
+        parts.older.join("\n\n")
+    }
+
+    // --- email_reply_parser corpus (github/email_reply_parser) -------------
+
+    #[test]
+    fn erp_correct_sig() {
+        let p = erp("correct_sig");
+        assert_eq!(p.new_text, "this is an email with a correct -- signature.");
+        assert!(p.older.is_empty());
+    }
+
+    #[test]
+    fn erp_sig_delimiter_in_middle_of_line_is_not_a_signature() {
+        let p = erp("email_sig_delimiter_in_middle_of_line");
+        assert_eq!(
+            p.new_text,
+            "Hi there!\n\nStuff happened.\n\nAnd here is a fix -- this is not a signature.\n\nkthxbai"
+        );
+    }
+
+    #[test]
+    fn erp_no_quote_keeps_everything() {
+        let p = erp("email_1_1");
+        assert!(p.new_text.starts_with("Hi folks\n\nWhat is the best way"));
+        assert!(p.new_text.contains("-Abhishek Kona"));
+        assert!(p.older.is_empty());
+
+        let p = erp("email_1_5");
+        assert!(p.new_text.starts_with("One: Here's what I've got."));
+        assert!(p.new_text.ends_with("It goes on and on\nfor a while."));
+        assert!(
+            p.new_text
+                .contains("- This is the fourth bullet point\n\nTwo:")
+        );
+        assert!(p.older.is_empty());
+    }
+
+    #[test]
+    fn erp_bottom_post_after_greeting() {
+        let p = erp("email_1_2");
+        assert!(
+            p.new_text.starts_with("Hi,\n\nYou can list the keys"),
+            "{}",
+            p.new_text
+        );
+        assert!(p.new_text.contains("would do it."));
+        assert!(!p.new_text.contains("What is the best way"));
+        assert!(!p.new_text.contains("On Tue, 2011-03-01"));
+        assert!(p.older[0].starts_with("Hi folks\n\nWhat is the best way"));
+        assert!(p.older.iter().any(|o| o.contains("-Abhishek Kona")));
+    }
+
+    #[test]
+    fn erp_top_post_with_list_footer() {
+        let p = erp("email_1_3");
+        assert_eq!(
+            p.new_text,
+            "Oh thanks.\n\nHaving the function would be great.\n\n-Abhishek Kona"
+        );
+        assert!(p.older[0].starts_with("Hi,"));
+        assert!(older_text(&p).contains("What is the best way"));
+        assert!(!older_text(&p).lines().any(|l| l.starts_with('>')));
+    }
+
+    #[test]
+    fn erp_attribution_then_blank_lines() {
+        let p = erp("email_1_4");
+        assert_eq!(
+            p.new_text,
+            "Awesome! I haven't had another problem with it."
+        );
+        assert_eq!(p.older, vec!["Loader seems to be working well."]);
+    }
+
+    #[test]
+    fn erp_attribution_wrapped_over_three_lines() {
+        let p = erp("email_1_6");
+        assert_eq!(
+            p.new_text,
+            "I get proper rendering as well.\n\nSent from a magnificent torch of pixels"
+        );
+        assert!(p.older[0].starts_with("Was this caching related or fixed already?"));
+    }
+
+    #[test]
+    fn erp_attribution_wrapped_with_glued_wrote() {
+        let p = erp("email_1_7");
+        assert_eq!(p.new_text, ":+1:");
+        assert!(p.older[0].starts_with("Steps 0-2 are in prod."));
+    }
+
+    #[test]
+    fn erp_inline_replies_under_an_attribution() {
+        let p = erp("email_1_8");
+        assert_eq!(p.new_text, "I will reply under this one\n\nand under this.");
+        assert!(p.older[0].starts_with("okay.  Well, here's some stuff I can write."));
+        assert_eq!(p.older[1], "okay?");
+        assert!(p.older.iter().any(|o| o.starts_with("hi there")));
+    }
+
+    #[test]
+    fn erp_outlook_blocks() {
+        let p = erp("email_2_1");
+        assert_eq!(p.new_text, "Outlook with a reply");
+        assert!(p.older[0].starts_with("Dear Google Apps Sync user,"));
+
+        let p = erp("email_2_2");
+        assert_eq!(p.new_text, "Outlook with a reply directly above line");
+        assert!(p.older[0].starts_with("A new comment has been added"));
+
+        let p = erp("email_2_3");
+        assert_eq!(p.new_text, "Outlook with a reply directly above line");
+        assert_eq!(
+            p.older,
+            vec![
+                "A new comment has been added to the Contact named 'John Greene':\n\nI am replying to a comment."
+            ]
+        );
+    }
+
+    #[test]
+    fn erp_mobile_footers() {
+        for name in [
+            "email_iPhone",
+            "email_BlackBerry",
+            "email_multi_word_sent_from_my_mobile_device",
+        ] {
+            assert_eq!(erp(name).new_text, "Here is another email", "{name}");
+        }
+        assert_eq!(
+            erp("email_sent_from_my_not_signature").new_text,
+            "Here is another email\n\nSent from my desk, is much easier then my mobile phone."
+        );
+    }
+
+    #[test]
+    fn erp_bullets_and_signature_after_quote() {
+        let p = erp("email_bullets");
+        assert_eq!(
+            p.new_text,
+            "test 2 this should list second\n\nand have spaces\n\nand retain this formatting\n\n   - how about bullets\n   - and another"
+        );
+        assert!(p.older[0].starts_with("Give us an example"));
+    }
+
+    #[test]
+    fn erp_lines_starting_with_on_are_not_attributions() {
+        let p = erp("greedy_on");
+        assert_eq!(
+            p.new_text,
+            "On your remote host you can run:\n\n     telnet 127.0.0.1 52698\n\nThis should connect to TextMate (on your Mac, via the tunnel). If that\nfails, the tunnel is not working."
+        );
+        assert!(p.older[0].starts_with("I am having an odd issue"));
+
+        let p = erp("email_one_is_not_on");
+        assert!(
+            p.new_text
+                .starts_with("Thank, this is really helpful.\n\nOne outstanding question I had:")
+        );
+        assert!(
+            p.new_text
+                .ends_with("Locally (on development), when I run...")
+        );
+        assert!(p.older[0].starts_with("The good news"));
+    }
+
+    #[test]
+    fn erp_long_quote_and_pathological() {
+        // A `>` line of 59 000 levels, then text: the person's text goes on.
+        let p = erp("email_long_quote");
+        assert!(p.new_text.starts_with(
+            "Hi folks\n\nWhat is the best way to clear a Riak bucket of all key, values after\nrunning a test?\n\nasdf\nA>>>"
+        ));
+        assert!(p.new_text.len() <= MAX_TEXT_BYTES);
+        assert!(p.older.is_empty());
+
+        let p = erp("pathological");
+        assert_eq!(
+            p.new_text,
+            "I think you're onto something. I will try to fix the problem as soon as I\nget back to a computer."
+        );
+        assert!(p.older[0].starts_with("I think your code is shortening"));
+    }
+
+    // --- talon corpus (mailgun/talon) --------------------------------------
+
+    /// The non-blank lines of a text.
+    fn content_lines(text: &str) -> Vec<&str> {
+        text.lines().filter(|l| !l.trim().is_empty()).collect()
+    }
+
+    #[test]
+    fn talon_html_replies() {
+        let mut seen = 0;
+        let mut entries: Vec<_> = std::fs::read_dir(TALON_HTML)
+            .expect("talon html_replies")
+            .map(|e| e.expect("dir entry").path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            let html = String::from_utf8_lossy(&std::fs::read(&path).expect("read")).into_owned();
+            let text = html_to_text(&html);
+            let parts = split_reply(&text);
+            let name = path.display();
+            assert_eq!(
+                content_lines(&parts.new_text),
+                ["Hi. I am fine.", "Thanks,", "Alex"],
+                "{name}: text was\n{text}"
+            );
+            for word in [
+                "Hello",
+                "Sasha",
+                "wrote",
+                "From:",
+                "Test message",
+                "@example.com",
+            ] {
+                assert!(!parts.new_text.contains(word), "{name}: {word} in new text");
+            }
+            assert!(
+                parts.older[0].starts_with("Hello! How are you?"),
+                "{name}: {:?}",
+                parts.older
+            );
+            assert!(!parts.new_text.contains("**") && !parts.new_text.contains('#'));
+            seen += 1;
+        }
+        assert_eq!(seen, 9);
+    }
+
+    fn split_head(raw: &str) -> (&str, &str) {
+        for sep in ["\r\n\r\n", "\n\n"] {
+            if let Some(at) = raw.find(sep) {
+                return (&raw[..at], &raw[at + sep.len()..]);
+            }
+        }
+        (raw, "")
+    }
+
+    /// A header's value, folded lines joined.
+    fn header(head: &str, name: &str) -> String {
+        let mut value: Option<String> = None;
+        for line in head.lines() {
+            if line.starts_with([' ', '\t']) {
+                if let Some(v) = value.as_mut() {
+                    v.push(' ');
+                    v.push_str(line.trim());
+                }
+                continue;
+            }
+            if value.is_some() {
+                break;
+            }
+            if let Some((n, v)) = line.split_once(':')
+                && n.eq_ignore_ascii_case(name)
+            {
+                value = Some(v.trim().to_owned());
+            }
+        }
+        value.unwrap_or_default()
+    }
+
+    fn base64(text: &str) -> Vec<u8> {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let (mut out, mut acc, mut bits) = (Vec::new(), 0u32, 0);
+        for b in text.bytes() {
+            let Some(v) = ALPHABET.iter().position(|&a| a == b) else {
+                continue;
+            };
+            acc = (acc << 6) | v as u32;
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+            }
+        }
+        out
+    }
+
+    fn quoted_printable(text: &str) -> Vec<u8> {
+        let text = text.replace("=\r\n", "").replace("=\n", "");
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
+            if bytes[i] == b'='
+                && let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+            out.push(bytes[i]);
+            i += 1;
+        }
+        out
+    }
+
+    fn decode_part(head: &str, body: &str) -> String {
+        let encoding = header(head, "Content-Transfer-Encoding").to_ascii_lowercase();
+        let bytes = match encoding.as_str() {
+            "base64" => base64(body),
+            "quoted-printable" => quoted_printable(body),
+            _ => body.as_bytes().to_vec(),
+        };
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// The text/plain body of a message (crude MIME reading, enough for the fixtures).
+    fn eml_text(raw: &str) -> String {
+        let (head, body) = split_head(raw);
+        let content_type = header(head, "Content-Type");
+        let Some(at) = content_type.find("boundary=") else {
+            return decode_part(head, body);
+        };
+        let boundary = content_type[at + "boundary=".len()..]
+            .trim_matches('"')
+            .split('"')
+            .next()
+            .unwrap_or_default();
+        for part in body.split(&format!("--{boundary}")) {
+            let (part_head, part_body) = split_head(part.trim_start_matches(['\r', '\n']));
+            if header(part_head, "Content-Type").starts_with("text/plain") {
+                return decode_part(part_head, part_body);
+            }
+        }
+        panic!("no text/plain part");
+    }
+
+    #[test]
+    fn talon_standard_replies() {
+        let mut seen = 0;
+        let mut entries: Vec<_> = std::fs::read_dir(TALON_EML)
+            .expect("talon standard_replies")
+            .map(|e| e.expect("dir entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        entries.sort();
+        for path in entries {
+            let raw = String::from_utf8_lossy(&std::fs::read(&path).expect("read")).into_owned();
+            let text = eml_text(&raw);
+            let parts = split_reply(&text);
+            let name = path.display();
+            assert_eq!(parts.new_text, "Hello", "{name}: text was\n{text}");
+            assert!(
+                older_text(&parts).contains("Hi"),
+                "{name}: {:?}",
+                parts.older
+            );
+            seen += 1;
+        }
+        assert_eq!(seen, 12);
+    }
+
+    // --- French and English clients -----------------------------------------
+
+    #[test]
+    fn gmail_fr_top_post() {
+        let p = split_reply(
+            "ACCEPTER\n\nLe jeu. 5 déc. 2026 à 14:03, Marie Tremblay <marie.tremblay@ciusss.example> a écrit :\n\n> Bonjour,\n> Pouvez-vous venir ?\n>\n",
+        );
+        assert_eq!(p.new_text, "ACCEPTER");
+        assert_eq!(p.older, vec!["Bonjour,\nPouvez-vous venir ?"]);
+    }
+
+    #[test]
+    fn gmail_fr_attribution_wrapped_and_iso_dates() {
+        let p = split_reply(
+            "Oui\n\nLe jeu. 5 déc. 2026 à 14:03, Marie Tremblay <\nmarie.tremblay@ciusss.example> a écrit :\n\n> Question\n",
+        );
+        assert_eq!(p.new_text, "Oui");
+        assert_eq!(p.older, vec!["Question"]);
+
+        for attribution in [
+            "Le 2026-12-05 à 14:03, Relais <relais+r42.7.k3@bi.example> a écrit :",
+            "Le 2026-12-05 à 14:03, Relais a écrit :",
+            "Le 5 déc. 2026 à 14:03, Marie <m@x> a écrit :",
+            "Le jeu. 5 déc. 2026 à 14 h 03, Marie Tremblay <m@x.ca> a écrit\u{a0}:",
+            "On Thu, Dec 5, 2026 at 2:03 PM Marie <m@x> wrote:",
+            "On 2026-12-05 14:03, Marie wrote:",
+            "Marie Tremblay <m@x> a écrit :",
+            "Le 05/12/2026 à 14:03, Marie Tremblay a écrit :",
+        ] {
+            let p = split_reply(&format!("REFUSER\n\n{attribution}\n> Question\n"));
+            assert_eq!(p.new_text, "REFUSER", "{attribution}");
+            assert_eq!(p.older, vec!["Question"], "{attribution}");
+        }
+
+        // Wrapped, as "Le"/"On" on the first line and "a écrit :"/"wrote:" on the next.
+        for attribution in [
+            "Le jeu. 5 déc. 2026 à 14:03, Marie Tremblay\n<m@x.ca> a écrit :",
+            "On Thu, Dec 5, 2026 at 2:03 PM Marie Tremblay\n<m@x.ca> wrote:",
+        ] {
+            let p = split_reply(&format!("ANNULER\n\n{attribution}\n\nUnquoted original\n"));
+            assert_eq!(p.new_text, "ANNULER", "{attribution}");
+            assert_eq!(p.older, vec!["Unquoted original"], "{attribution}");
+        }
+    }
+
+    #[test]
+    fn outlook_fr_header_block() {
+        let p = split_reply(
+            "Je confirme.\r\n\r\nMarie\r\n\r\n________________________________\r\nDe : Relais <relais@bi.example>\r\nEnvoyé : jeudi 5 décembre 2026 14:03\r\nÀ : Marie Tremblay <m@x.ca>\r\nObjet : Demande HC-24240002\r\n\r\nBonjour,\r\nDate : 2026-12-05\r\n",
+        );
+        assert_eq!(p.new_text, "Je confirme.\n\nMarie");
+        assert_eq!(p.older, vec!["Bonjour,\nDate : 2026-12-05"]);
+
+        // Outlook for Mac: "Date :" instead of "Envoyé :", no rule, Cc on the way.
+        let p = split_reply(
+            "ACCEPTER\n\nDe : Relais <relais@bi.example>\nDate : jeudi 5 décembre 2026 à 14:03\nÀ : Marie Tremblay <m@x.ca>\nCc : Coordination <c@x.ca>\nObjet : Demande\n\n> Type de demande : en personne\n> Date : 2026-12-05\n",
+        );
+        assert_eq!(p.new_text, "ACCEPTER");
+        assert_eq!(
+            p.older,
+            vec!["Type de demande : en personne\nDate : 2026-12-05"]
+        );
+
+        let p = split_reply(
+            "Non merci.\n\n-----Message d'origine-----\nDe : Relais [mailto:relais@bi.example]\nEnvoyé : 5 décembre 2026 14:03\nÀ : Marie\nObjet : Offre\n\nUne offre.\n",
+        );
+        assert_eq!(p.new_text, "Non merci.");
+        assert_eq!(p.older, vec!["Une offre."]);
+    }
+
+    #[test]
+    fn outlook_thread_gives_one_entry_per_message() {
+        let p = split_reply(
+            "OK pour moi.\n\n________________________________\nDe : Marie Tremblay <m@x.ca>\nEnvoyé : vendredi 6 décembre 2026 09:00\nÀ : Jean\nObjet : RE: Offre\n\nPeux-tu y aller ?\nDate : 2026-12-05\n\n________________________________\nDe : Relais <relais@bi.example>\nEnvoyé : jeudi 5 décembre 2026 14:03\nÀ : Marie Tremblay <m@x.ca>\nObjet : Offre\n\nDate : [AAAA-MM-JJ]\n",
+        );
+        assert_eq!(p.new_text, "OK pour moi.");
+        assert_eq!(
+            p.older,
+            vec![
+                "Peux-tu y aller ?\nDate : 2026-12-05",
+                "Date : [AAAA-MM-JJ]"
+            ]
+        );
+    }
+
+    #[test]
+    fn separators_and_forwards() {
+        for separator in [
+            "-----Original Message-----",
+            "-------- Message original --------",
+            "-------- Original Message --------",
+            "----- Original Message -----",
+            "---------- Forwarded message ---------",
+            "---------- Message transféré ---------",
+            "Begin forwarded message:",
+            "Début du message réexpédié :",
+        ] {
+            let p = split_reply(&format!(
+                "Voir ci-dessous.\n\n{separator}\n\nDe: Marie <m@x>\nObjet: Demande\nDate: 5 décembre 2026 à 14:03:00 UTC−5\nÀ: Relais\n\nBonjour\n"
+            ));
+            assert_eq!(p.new_text, "Voir ci-dessous.", "{separator}");
+            assert_eq!(p.older, vec!["Bonjour"], "{separator}");
+        }
+    }
+
+    #[test]
+    fn apple_mail_and_ios_fr() {
+        // Apple Mail puts the attribution inside the quote.
+        let p = split_reply(
+            "Oui, je suis disponible.\n\nEnvoyé de mon iPhone\n\n> Le 5 déc. 2026 à 14:03, Marie Tremblay <m@x.ca> a écrit :\n> \n> Êtes-vous disponible ?\n",
+        );
+        assert_eq!(p.new_text, "Oui, je suis disponible.");
+        assert_eq!(p.older, vec!["Êtes-vous disponible ?"]);
+
+        let p = split_reply(
+            "ACCEPTER\n\nEnvoyé de mon iPhone\n\nLe 5 déc. 2026 à 14:03, Marie Tremblay <m@x.ca> a écrit :\n\n> Êtes-vous disponible ?\n",
+        );
+        assert_eq!(p.new_text, "ACCEPTER");
+        assert_eq!(p.older, vec!["Êtes-vous disponible ?"]);
+    }
+
+    #[test]
+    fn android_fr() {
+        let p = split_reply(
+            "ACCEPTER\n\nEnvoyé depuis mon appareil Galaxy\n\n-------- Message d'origine --------\nDe : Relais <relais@bi.example>\nDate : 2026-12-05 14:03 (GMT-05:00)\nÀ : marie@x.ca\nObjet : Offre\n\nUne offre.\n",
+        );
+        assert_eq!(p.new_text, "ACCEPTER");
+        assert_eq!(p.older, vec!["Une offre."]);
+
+        let p = split_reply(
+            "Ok\n\nEnvoyé de mon appareil Android\n\nLe jeu. 5 déc. 2026 à 14:03, Relais <relais@bi.example> a écrit :\n> Offre\n",
+        );
+        assert_eq!(p.new_text, "Ok");
+    }
+
+    #[test]
+    fn thunderbird_fr_bottom_post() {
+        let p = split_reply(
+            "Le 05/12/2026 à 14:03, Marie Tremblay a écrit :\n> Pouvez-vous venir ?\nOui.\n\n-- \nJean Interprète\n514 555-0000\n",
+        );
+        assert_eq!(p.new_text, "Oui.");
+        assert_eq!(p.older, vec!["Pouvez-vous venir ?"]);
+    }
+
+    #[test]
+    fn interleaved_replies() {
+        let p = split_reply(
+            "Le jeu. 5 déc. 2026 à 14:03, Relais <relais@bi.example> a écrit :\n> Question 1 ?\nRéponse 1\n\n> Question 2 ?\n>\nRéponse 2\n\n--\nMarie\n",
+        );
+        assert_eq!(p.new_text, "Réponse 1\n\nRéponse 2");
+        assert_eq!(p.older, vec!["Question 1 ?", "Question 2 ?"]);
+
+        // Without an attribution, and with a greeting on top.
+        let p = split_reply("Bonjour,\n> a\nb\n> c\nd\n");
+        assert_eq!(p.new_text, "Bonjour,\n\nb\n\nd");
+        assert_eq!(p.older, vec!["a", "c"]);
+
+        // Once an Outlook block starts, the rest is older even if unquoted.
+        let p = split_reply(
+            "> a\nb\n\nFrom: Relais\nSent: Thursday, December 5, 2026 2:03 PM\nTo: Marie\nSubject: Offer\n\nc\n> d\n",
+        );
+        assert_eq!(p.new_text, "b");
+        assert_eq!(p.older, vec!["a", "c\nd"]);
+    }
+
+    #[test]
+    fn top_post_with_trailing_disclaimer_stays_top_post() {
+        let p = split_reply(
+            "ACCEPTER\n\nLe jeu. 5 déc. 2026 à 14:03, Relais <relais@bi.example> a écrit :\n> Offre\n\nAVIS DE CONFIDENTIALITÉ : ce message est confidentiel.\n",
+        );
+        assert_eq!(p.new_text, "ACCEPTER");
+        assert!(p.older[0].starts_with("Offre"));
+    }
+
+    #[test]
+    fn form_values_typed_inside_the_quote() {
+        let p = split_reply(
+            "Voir plus bas.\n\nLe jeu. 5 déc. 2026 à 14:03, Relais <relais@bi.example> a écrit :\n> Type de demande : en personne\n> Date : 2026-12-05\n> Heure : [HH:MM] 14:30\n",
+        );
+        assert_eq!(p.new_text, "Voir plus bas.");
+        assert!(p.older[0].contains("Date : 2026-12-05"));
+        assert!(p.older[0].lines().all(|l| !l.starts_with('>')));
+
+        // A form at the top is new text, not an Outlook block.
+        let p =
+            split_reply("Type de demande : vidéo\nDate : 2026-12-05\nHeure : 14:30\nDurée : 90\n");
+        assert_eq!(
+            p.new_text,
+            "Type de demande : vidéo\nDate : 2026-12-05\nHeure : 14:30\nDurée : 90"
+        );
+        assert!(p.older.is_empty());
+    }
+
+    #[test]
+    fn nested_quotes_are_split_newest_first() {
+        let p = split_reply(
+            "Réponse\n\nLe 6 déc. 2026 à 09:00, Relais <relais@bi.example> a écrit :\n> Merci.\n>\n> Le 5 déc. 2026 à 14:03, Marie <m@x.ca> a écrit :\n>> Date : 2026-12-05\n>> > Heure : 14:30\n",
+        );
+        assert_eq!(p.new_text, "Réponse");
+        assert_eq!(
+            p.older,
+            vec!["Merci.", "Date : 2026-12-05", "Heure : 14:30"]
+        );
+    }
+
+    #[test]
+    fn signatures() {
+        assert_eq!(split_reply("Oui\n-- \nMarie\n").new_text, "Oui");
+        assert_eq!(split_reply("Oui\n--\nMarie\n").new_text, "Oui");
+        assert_eq!(split_reply("Oui -- Marie\n").new_text, "Oui -- Marie");
+        assert_eq!(split_reply("Oui\n---\nMarie").new_text, "Oui\n---\nMarie");
+    }
+
+    #[test]
+    fn mobile_footers_near_the_end() {
+        for footer in [
+            "Envoyé de mon iPhone",
+            "Envoyé de mon iPad",
+            "Sent from my iPhone",
+            "Sent from my iPad",
+            "Envoyé de mon appareil Android",
+            "Envoyé depuis mon appareil Android",
+            "Sent from my Android",
+            "Sent from my Samsung Galaxy smartphone.",
+            "Sent from my BlackBerry",
+            "Obtenir Outlook pour iOS",
+            "Obtenir Outlook pour Android",
+            "Get Outlook for iOS",
+            "Get Outlook for Android",
+            "Sent from Mail for Windows",
+            "Envoyé à partir de Courrier pour Windows",
+            "Sent from Yahoo Mail",
+            "Sent from my mobile device",
+            "Sent from my Huawei phone",
+            "Envoyé de mon téléphone Huawei",
+        ] {
+            let p = split_reply(&format!("  ACCEPTER  \n\n\n{footer}\n\n"));
+            assert_eq!(p.new_text, "  ACCEPTER", "{footer}");
+        }
+        // Higher up, such a line is something the person wrote.
+        let p = split_reply("Sent from my iPhone\none\ntwo\nthree\nfour");
+        assert!(p.new_text.starts_with("Sent from my iPhone"));
+        // Not a footer: a sentence.
+        let p = split_reply("Sent from my office, which is closer to the hospital.");
+        assert_eq!(
+            p.new_text,
+            "Sent from my office, which is closer to the hospital."
+        );
+    }
+
+    #[test]
+    fn lines_that_look_like_attributions_but_are_not() {
+        for text in [
+            "On Monday I will be there.\nOn verra.",
+            "Le rendez-vous est à 14:00.\nLe 5 déc. 2026 ça me va.",
+            "Le patient a écrit :\nrien",
+            "On 5 Dec I can do:\n- 14:00\n- 15:00",
+        ] {
+            let p = split_reply(text);
+            assert_eq!(p.new_text, text);
+            assert!(p.older.is_empty());
+        }
+    }
+
+    #[test]
+    fn blank_lines_and_trimming() {
+        let p = split_reply("\n\n  \nLine one   \n\n\n\nLine two\t\n\n");
+        assert_eq!(p.new_text, "Line one\n\nLine two");
+        assert_eq!(split_reply(""), ReplyParts::default());
+        assert_eq!(split_reply(">"), ReplyParts::default());
+        assert_eq!(split_reply("\r\r\n"), ReplyParts::default());
+    }
+
+    // --- HTML -----------------------------------------------------------------
+
+    #[test]
+    fn html_gmail_fr() {
+        let html = r#"<div dir="ltr">ACCEPTER&nbsp;!<br><a href="https://example.org/x">le lien</a> &lt;ok&gt; <b>gras</b> <h1>Titre</h1></div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">Le jeu. 5 déc. 2026 à 14:03, Relais &lt;<a href="mailto:relais@bi.example">relais@bi.example</a>&gt; a écrit&nbsp;:<br></div><blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex;border-left:1px solid rgb(204,204,204);padding-left:1ex"><div>Date&nbsp;: [AAAA-MM-JJ] 2026-12-05</div><blockquote>Plus ancien</blockquote></blockquote></div>"#;
+        let text = html_to_text(html);
+        assert!(text.contains("> Date : [AAAA-MM-JJ] 2026-12-05"), "{text}");
+        assert!(text.contains("> > Plus ancien"), "{text}");
+        assert!(!text.contains("**") && !text.contains("# ") && !text.contains("[1]"));
+        assert!(!text.contains("https://example.org"));
+        let p = split_reply(&text);
+        assert_eq!(p.new_text, "ACCEPTER !\nle lien <ok> gras\n\nTitre");
+        assert_eq!(
+            p.older,
+            vec!["Date : [AAAA-MM-JJ] 2026-12-05", "Plus ancien"]
+        );
+    }
+
+    #[test]
+    fn html_outlook_fr_dividers() {
+        let html = r#"<html><head><style>p {margin:0}</style></head><body><div>Je confirme.</div><div id="appendonsend"></div><hr style="display:inline-block;width:98%" tabindex="-1"><div id="divRplyFwdMsg" dir="ltr"><font face="Calibri"><b>De&nbsp;:</b> Relais &lt;relais@bi.example&gt;<br><b>Envoyé&nbsp;:</b> jeudi 5 décembre 2026 14:03<br><b>À&nbsp;:</b> Marie<br><b>Objet&nbsp;:</b> Offre</font><div>&nbsp;</div></div><div>Une offre pour le 2026-12-05.</div></body></html>"#;
+        let text = html_to_text(html);
+        assert_eq!(text.matches(ORIGINAL_MESSAGE_LINE).count(), 1, "{text}");
+        let p = split_reply(&text);
+        assert_eq!(p.new_text, "Je confirme.");
+        assert_eq!(p.older, vec!["Une offre pour le 2026-12-05."]);
+
+        // Outlook desktop: a border-top div before the "De :" block.
+        let html = r#"<div class=WordSection1><p class=MsoNormal>Oui<o:p></o:p></p><div style='border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm'><p class=MsoNormal><b>De&nbsp;:</b> Relais<br><b>Envoyé&nbsp;:</b> 5 décembre 2026 14:03<br><b>À&nbsp;:</b> Marie<br><b>Objet&nbsp;:</b> Offre</p></div><p>Une offre.</p></div>"#;
+        let p = split_reply(&html_to_text(html));
+        assert_eq!(p.new_text, "Oui");
+        assert_eq!(p.older, vec!["Une offre."]);
+
+        // A border-top that is not followed by a header is not a divider.
+        let html =
+            r#"<div>Oui</div><div style="border-top:1px solid #ccc">Marie Tremblay, inf.</div>"#;
+        let p = split_reply(&html_to_text(html));
+        assert_eq!(p.new_text, "Oui\nMarie Tremblay, inf.");
+    }
+
+    #[test]
+    fn html_apple_mail_and_outlook_2003_fr() {
+        let html = r#"<html><body dir="auto">Oui, disponible.<br><br><div dir="ltr">Envoyé de mon iPhone</div><div dir="ltr"><br><blockquote type="cite">Le 5 déc. 2026 à 14:03, Marie Tremblay &lt;m@x.ca&gt; a écrit&nbsp;:<br><br></blockquote></div><blockquote type="cite"><div dir="ltr">Heure&nbsp;: 14:30</div></blockquote></body></html>"#;
+        let p = split_reply(&html_to_text(html));
+        assert_eq!(p.new_text, "Oui, disponible.");
+        assert_eq!(p.older, vec!["Heure : 14:30"]);
+
+        let html = r#"<div class=Section1><p class=MsoNormal>Refuser<o:p></o:p></p><div><div class=MsoNormal align=center style='text-align:center'><hr size=2 width="100%" align=center></div><p class=MsoNormal><b><span style='font-weight:bold'>De&nbsp;:</span></b> Relais<br><b>Envoy&eacute;&nbsp;:</b> 5 d&eacute;cembre 2026<br><b>&Agrave;&nbsp;:</b> Marie<br><b>Objet&nbsp;:</b> Offre</p></div><p class=MsoNormal>L'offre.</p></div>"#;
+        let text = html_to_text(html);
+        assert!(text.contains(ORIGINAL_MESSAGE_LINE), "{text}");
+        let p = split_reply(&text);
+        assert_eq!(p.new_text, "Refuser");
+        assert_eq!(p.older, vec!["L'offre."]);
+
+        // An <hr> before ordinary text is not a divider.
+        let text = html_to_text("<div>Oui</div><hr><div>Merci</div>");
+        assert!(!text.contains(ORIGINAL_MESSAGE_LINE), "{text}");
+        assert_eq!(split_reply(&text).new_text, "Oui\nMerci");
+    }
+
+    #[test]
+    fn html_malformed_and_hostile() {
+        let deep_divs = "<div>".repeat(20_000) + "x" + &"</div>".repeat(20_000);
+        assert_eq!(html_to_text(&deep_divs).trim(), "x");
+        let deep_quotes = "<blockquote>".repeat(5_000) + "x";
+        let text = html_to_text(&deep_quotes);
+        assert!(text.trim_end().ends_with("> x"));
+        assert!(text.len() < 100, "{}", text.len());
+        let unclosed = "<p>a<p>b<div><span><b>c".repeat(2_000);
+        assert!(html_to_text(&unclosed).contains("b"));
+        for html in [
+            "",
+            "<",
+            "<<<>>>",
+            "<!-- never closed",
+            "<div title=\"never closed>x",
+            "<style>p{}",
+            "</div></blockquote></p>",
+            "&#xFFFFFFFF; &#0; &#55296; &bogus; &",
+            "<hr><hr><hr>",
+            "<div style='border-top:solid'>",
+            "<a href='x'>y</a",
+            "<é><\u{0}>",
+        ] {
+            let _ = split_reply(&html_to_text(html));
+        }
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..200 {
+            let len = 1 + (round * 37) % 3_000;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    const PICK: &[u8] = b"<>/=\"'!- \n>adiv pbrhq:&;#";
+                    if rng.is_multiple_of(3) {
+                        (rng >> 8) as u8
+                    } else {
+                        PICK[(rng >> 16) as usize % PICK.len()]
+                    }
+                })
+                .collect();
+            let input = String::from_utf8_lossy(&bytes);
+            let _ = split_reply(&html_to_text(&input));
+            let _ = split_reply(&input);
+        }
+    }
+
+    #[test]
+    fn plain_text_hostile_inputs() {
+        let huge_line = "a".repeat(1 << 20);
+        assert_eq!(split_reply(&huge_line).new_text.len(), MAX_TEXT_BYTES);
+        let quotes = ">".repeat(5_000) + " x\n" + &"> ".repeat(3_000) + "y";
+        let p = split_reply(&quotes);
+        assert!(p.new_text.is_empty());
+        assert!(p.older.concat().contains('x'));
+        // Many attributions in a row stay linear (cached scan).
+        let many = "On 1 Jan 2020, X wrote:\n> q\n".repeat(5_000) + "t\n";
+        assert_eq!(split_reply(&many).new_text, "t");
+        // Thousands of header-like lines and rules.
+        let headers = "From: a\nSent: b\nTo: c\n_____\n".repeat(5_000);
+        let _ = split_reply(&headers);
+        // A multi-byte char at the cut.
+        let text = "é".repeat(MAX_TEXT_BYTES);
+        assert!(split_reply(&text).new_text.len() <= MAX_TEXT_BYTES);
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        for round in 0..300 {
+            let len = (round * 53) % 4_000;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    const PICK: &[u8] = b"> \n-_:@<Le On wrote a crit 2026 14:03 From De Sent To";
+                    if rng.is_multiple_of(4) {
+                        (rng >> 8) as u8
+                    } else {
+                        PICK[(rng >> 16) as usize % PICK.len()]
+                    }
+                })
+                .collect();
+            let _ = split_reply(&String::from_utf8_lossy(&bytes));
+        }
+    }
 }
