@@ -41,24 +41,28 @@ pub fn read(raw: &[u8], ctx: &ReadContext, received: DateTime<Utc>) -> MailReadi
     let (auto, bounce) = classify(&mail);
     let reply_key = reply_key(&mail, &ctx.relais_local_part);
     let reply = split_reply(&mail.text);
-    // A command written first wins over form-like lines quoted below it ("ACCEPTER" above
-    // a quoted offer that lists "Date : …"); otherwise form lines are the action.
-    let command = if auto.is_some() {
-        None
-    } else {
-        read_command(&reply.new_text)
-    };
-    let (form, form_in_new_text) = if auto.is_some() || command.is_some() {
-        (FormReading::default(), FormReading::default())
-    } else {
-        let sent = mail.date.unwrap_or(received);
-        let reference = sent.with_timezone(&ctx.time_zone).naive_local();
+    let sent = mail.date.unwrap_or(received);
+    let reference = sent.with_timezone(&ctx.time_zone).naive_local();
+    let everything = || {
         let mut sources: Vec<&str> = vec![reply.new_text.as_str()];
         sources.extend(reply.older.iter().map(String::as_str));
-        (
-            read_form(&sources, reference),
-            read_form(&[reply.new_text.as_str()], reference),
-        )
+        read_form(&sources, reference)
+    };
+    let (command, form, form_in_new_text) = if auto.is_some() {
+        (None, FormReading::default(), FormReading::default())
+    } else {
+        let in_new_text = read_form(&[reply.new_text.as_str()], reference);
+        let command = read_command(&reply.new_text);
+        if in_new_text.present {
+            // Form lines the person wrote are the action, whatever the first words say.
+            (None, everything(), in_new_text)
+        } else if command.is_some() {
+            // A command wins over form-like lines only quoted below it ("ACCEPTER" above a
+            // quoted offer that lists "Date : …").
+            (command, FormReading::default(), FormReading::default())
+        } else {
+            (None, everything(), in_new_text)
+        }
     };
     MailReading {
         mail,
