@@ -241,3 +241,51 @@ async fn a_crash_between_commit_and_flag_applies_nothing_twice() {
     // And a third pass finds nothing new.
     assert_eq!(source.poll_once().await.unwrap(), 0);
 }
+
+/// With IDLE, a new message is handled as it arrives, long before the polling interval.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_wakes_the_source_when_mail_arrives() {
+    let bank = TestBank::new(Engine::Sqlite).await;
+    let user = format!("relais-{}", uuid::Uuid::new_v4().simple());
+    let mut config = imap_config(&user);
+    config.idle = true;
+    config.poll_seconds = 600;
+    let source = ImapSource::new(config, pipeline(&bank, None));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    // An empty mailbox must exist before the source selects it.
+    deliver(&user, b"Message-ID: <seed@x.example>\r\nFrom: someone@elsewhere.example\r\nTo: relais@bi.example\r\nSubject: hello\r\n\r\nhello\r\n").await;
+    let task = tokio::spawn(source.run(stop_rx));
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let raw = support::mail::raw_mail(
+        "idle.1@ciusss.example",
+        "marie@ciusss.example",
+        "relais@bi.example",
+        "Aide",
+        "",
+        "AIDE",
+    );
+    deliver(&user, &raw).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let mut tx = bank.store.begin().await.unwrap();
+        let seen = tx.recent_inbound(10).await.unwrap();
+        tx.commit().await.unwrap();
+        if seen
+            .iter()
+            .any(|m| m.message_id.as_deref() == Some("idle.1@ciusss.example"))
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "IDLE did not wake the source"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    stop_tx.send(true).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(10), task)
+        .await
+        .expect("the source stops when told")
+        .unwrap();
+    assert!(unseen(&user).await.is_empty());
+}
