@@ -43,10 +43,7 @@ fn bench(c: &mut Criterion) {
             "two_mib_of_text",
             wrap(&"Bonjour : voici une ligne assez longue pour remplir.\r\n".repeat(40_000)),
         ),
-        (
-            "deep_quotes",
-            wrap(&format!("{}fin\r\n", ">".repeat(50_000))),
-        ),
+        ("deep_quotes", wrap(&format!("{}fin\r\n", ">".repeat(50_000)))),
     ];
     let mut group = c.benchmark_group("read_mail");
     group.sample_size(20);

@@ -12,8 +12,7 @@ use relais::domain::language::LanguageTag;
 use relais::domain::locale::Locale;
 use relais::domain::person::{NewPerson, RequesterProfile};
 use relais::domain::request::{
-    Event, Notes, PatientDetails, Professional, RequestDetails, RequestNumber, RequestStatus,
-    RequestType, VideoDetails,
+    Event, Notes, PatientDetails, Professional, RequestDetails, RequestNumber, RequestStatus, RequestType, VideoDetails,
 };
 use relais::domain::role::{ActorKind, Channel, Role};
 use relais::store::Store;
@@ -23,10 +22,7 @@ use std::sync::Arc;
 
 fn pure(c: &mut Criterion) {
     c.bench_function("state_machine/apply", |b| {
-        b.iter(|| {
-            black_box(RequestStatus::Modified)
-                .apply(black_box(Event::Accept), black_box(ActorKind::Interpreter))
-        })
+        b.iter(|| black_box(RequestStatus::Modified).apply(black_box(Event::Accept), black_box(ActorKind::Interpreter)))
     });
     c.bench_function("language/parse_name", |b| {
         b.iter(|| LanguageTag::parse(black_box(" Arabe (Maroc) ")))
@@ -70,9 +66,7 @@ fn workflow(c: &mut Criterion) {
             .await
             .unwrap();
         store.migrate().await.unwrap();
-        let clock = Arc::new(ManualClock::new(
-            Utc.with_ymd_and_hms(2026, 3, 2, 14, 0, 0).unwrap(),
-        ));
+        let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 14, 0, 0).unwrap()));
         let config = WorkflowConfig {
             time_zone: chrono_tz::America::Toronto,
             request_prefix: "HC".into(),
@@ -85,14 +79,8 @@ fn workflow(c: &mut Criterion) {
         let wf = Workflow::new(store.clone(), config, clock);
         let mut tx = store.begin().await.unwrap();
         let now = Utc::now();
-        let est = tx
-            .insert_establishment("B", "Bench", None, now)
-            .await
-            .unwrap();
-        let inst = tx
-            .insert_installation(est.id, "Site", None, None)
-            .await
-            .unwrap();
+        let est = tx.insert_establishment("B", "Bench", None, now).await.unwrap();
+        let inst = tx.insert_installation(est.id, "Site", None, None).await.unwrap();
         tx.commit().await.unwrap();
         let system = Actor {
             person: None,

@@ -131,3 +131,35 @@ stop_dovecot() {
     rm -rf "$RELAIS_DOVECOT_DIR"
   fi
 }
+
+# start_mta: OpenSMTPD on a free loopback port, delivering every recipient to Dovecot's
+# LMTP (start_dovecot first). Sets RELAIS_TEST_SMTP_PORT; stop_mta stops it.
+start_mta() {
+  ensure_packages opensmtpd
+  RELAIS_MTA_DIR=$(mktemp -d /tmp/relais-mta.XXXXXX)
+  chmod 0755 "$RELAIS_MTA_DIR"
+  local port
+  port=$(free_port)
+  cat > "$RELAIS_MTA_DIR/smtpd.conf" <<CONF
+table domains { "bi.example", "ciusss.example", "chu.example", "interpretes.example", "localhost" }
+# Every address of those domains is virtual: Dovecot, not the system, knows the users.
+table virtuals { "@" = "nobody" }
+listen on 127.0.0.1 port $port
+action "dovecot" lmtp "127.0.0.1:$RELAIS_TEST_LMTP_PORT" rcpt-to virtual <virtuals>
+match from any for domain <domains> action "dovecot"
+CONF
+  smtpd -f "$RELAIS_MTA_DIR/smtpd.conf"
+  for _ in $(seq 1 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.1
+  done
+  export RELAIS_TEST_SMTP_PORT=$port RELAIS_TEST_MTA_CONF=$RELAIS_MTA_DIR/smtpd.conf
+  echo "scripts: OpenSMTPD on 127.0.0.1:$port, delivering to Dovecot LMTP" >&2
+}
+
+stop_mta() {
+  if [ -n "${RELAIS_MTA_DIR:-}" ]; then
+    pkill -TERM -f "smtpd -f $RELAIS_MTA_DIR" || true
+    rm -rf "$RELAIS_MTA_DIR"
+  fi
+}

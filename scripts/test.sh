@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
 
-trap 'stop_postgres; stop_dovecot' EXIT
+trap 'stop_mta; stop_postgres; stop_dovecot' EXIT
 start_postgres
 start_dovecot
+start_mta
 
 cargo test --locked --all-targets "$@"

@@ -33,25 +33,12 @@ impl App {
     /// (port 0 picks a free one; see [`App::port`]).
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
         crate::security::signing_key(settings)?;
-        let store = Store::connect(
-            settings.database.url.expose(),
-            settings.database.max_connections,
-        )
-        .await?;
+        let store = Store::connect(settings.database.url.expose(), settings.database.max_connections).await?;
         store.migrate().await?;
         let listener = TcpListener::bind(settings.web.bind)
             .await
-            .with_context(|| {
-                format!(
-                    "configuration key `web.bind`: cannot listen on {}",
-                    settings.web.bind
-                )
-            })?;
-        let workflow = Workflow::new(
-            store.clone(),
-            WorkflowConfig::from_settings(settings),
-            clock.clone(),
-        );
+            .with_context(|| format!("configuration key `web.bind`: cannot listen on {}", settings.web.bind))?;
+        let workflow = Workflow::new(store.clone(), WorkflowConfig::from_settings(settings), clock.clone());
         let pipeline = mail_pipeline(settings, workflow.clone())?;
         let outbound = Outbound::new(settings, store, clock)?;
         Ok(App {
@@ -76,10 +63,7 @@ impl App {
 
     /// Serves until `shutdown` completes, then lets requests in flight finish and stops
     /// the workers.
-    pub async fn run_until_stopped(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> anyhow::Result<()> {
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut workers = vec![tokio::spawn(crate::scheduler::run_sweeper(
             self.workflow.clone(),
@@ -87,9 +71,7 @@ impl App {
             stop_rx.clone(),
         ))];
         workers.push(tokio::spawn(
-            self.outbound
-                .clone()
-                .run(Duration::from_secs(1), stop_rx.clone()),
+            self.outbound.clone().run(Duration::from_secs(1), stop_rx.clone()),
         ));
         if self.inbound == InboundSource::Maildir {
             crate::inbound::maildir::ensure(&self.maildir)?;
@@ -101,8 +83,7 @@ impl App {
             )));
         }
         if self.inbound == InboundSource::Imap {
-            let source =
-                crate::inbound::imap::ImapSource::new(self.imap.clone(), self.pipeline.clone());
+            let source = crate::inbound::imap::ImapSource::new(self.imap.clone(), self.pipeline.clone());
             workers.push(tokio::spawn(source.run(stop_rx.clone())));
         }
         let router = web::router(AppState {
@@ -143,8 +124,7 @@ pub fn mail_pipeline(settings: &Settings, workflow: Workflow) -> anyhow::Result<
             read: read_context(settings),
             own_address: settings.mail.from_address.to_lowercase(),
             signing_key: crate::security::signing_key(settings)?,
-            trusted_authserv_id: Some(settings.mail.trusted_authserv_id.trim().to_string())
-                .filter(|s| !s.is_empty()),
+            trusted_authserv_id: Some(settings.mail.trusted_authserv_id.trim().to_string()).filter(|s| !s.is_empty()),
         },
     ))
 }

@@ -73,11 +73,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let CliCommand::InspectMail { file } = &cli.command {
         // No database, no network: only what the mail itself says.
         let raw = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-        let reading = crate::inbound::mail::reading::read(
-            &raw,
-            &crate::app::read_context(&settings),
-            chrono::Utc::now(),
-        );
+        let reading =
+            crate::inbound::mail::reading::read(&raw, &crate::app::read_context(&settings), chrono::Utc::now());
         println!("{}", serde_json::to_string_pretty(&reading.to_json())?);
         return Ok(ExitCode::SUCCESS);
     }
@@ -94,11 +91,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             app.run_until_stopped(shutdown_signal()).await?;
         }
         CliCommand::Migrate => {
-            let store = Store::connect(
-                settings.database.url.expose(),
-                settings.database.max_connections,
-            )
-            .await?;
+            let store = Store::connect(settings.database.url.expose(), settings.database.max_connections).await?;
             store.migrate().await?;
             store.close().await;
             println!("migrations applied");
@@ -114,11 +107,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// `relais ingest`: each file through the mail pipeline, as if it had arrived.
 async fn ingest(settings: &Settings, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
-    let store = Store::connect(
-        settings.database.url.expose(),
-        settings.database.max_connections,
-    )
-    .await?;
+    let store = Store::connect(settings.database.url.expose(), settings.database.max_connections).await?;
     store.migrate().await?;
     let workflow = crate::workflow::Workflow::new(
         store.clone(),
@@ -141,9 +130,5 @@ async fn ingest(settings: &Settings, files: &[PathBuf]) -> anyhow::Result<ExitCo
         }
     }
     store.close().await;
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

@@ -21,10 +21,7 @@ pub const ENV_PREFIX: &str = "RELAIS__";
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("configuration file {path}: {source}")]
-    File {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    File { path: PathBuf, source: std::io::Error },
     #[error("configuration: {0}")]
     Parse(String),
     #[error("configuration key `{key}`: {problem}")]
@@ -380,10 +377,7 @@ impl Settings {
             ));
         }
         let url = self.database.url.expose();
-        if !(url.starts_with("sqlite:")
-            || url.starts_with("postgres://")
-            || url.starts_with("postgresql://"))
-        {
+        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(invalid(
                 "database.url",
                 "must start with sqlite: or postgres:// (the value is not shown: it may hold a password)",
@@ -392,13 +386,8 @@ impl Settings {
         if self.database.max_connections == 0 {
             return Err(invalid("database.max_connections", "must be at least 1"));
         }
-        if !(self.web.public_base_url.starts_with("http://")
-            || self.web.public_base_url.starts_with("https://"))
-        {
-            return Err(invalid(
-                "web.public_base_url",
-                "must be an http:// or https:// address",
-            ));
+        if !(self.web.public_base_url.starts_with("http://") || self.web.public_base_url.starts_with("https://")) {
+            return Err(invalid("web.public_base_url", "must be an http:// or https:// address"));
         }
         let key = self.security.signing_key.expose();
         if !key.is_empty() && key.len() < 32 {
@@ -417,22 +406,13 @@ impl Settings {
             return Err(invalid("mail.from_address", "must be an email address"));
         }
         if self.mail.inbound == InboundSource::Imap && self.imap.host.is_empty() {
-            return Err(invalid(
-                "imap.host",
-                "must be set when mail.inbound = \"imap\"",
-            ));
+            return Err(invalid("imap.host", "must be set when mail.inbound = \"imap\""));
         }
         if self.mail.outbound == OutboundTransport::Smtp && self.smtp.host.is_empty() {
-            return Err(invalid(
-                "smtp.host",
-                "must be set when mail.outbound = \"smtp\"",
-            ));
+            return Err(invalid("smtp.host", "must be set when mail.outbound = \"smtp\""));
         }
         match self.sms.gateway {
-            SmsGateway::Twilio
-                if self.sms.twilio.account_sid.is_empty()
-                    || self.sms.twilio.auth_token.is_empty() =>
-            {
+            SmsGateway::Twilio if self.sms.twilio.account_sid.is_empty() || self.sms.twilio.auth_token.is_empty() => {
                 return Err(invalid(
                     "sms.twilio",
                     "account_sid and auth_token must be set when sms.gateway = \"twilio\"",
@@ -453,28 +433,16 @@ impl Settings {
             ));
         }
         if self.workflow.auto_validate_after_hours == 0 {
-            return Err(invalid(
-                "workflow.auto_validate_after_hours",
-                "must be at least 1",
-            ));
+            return Err(invalid("workflow.auto_validate_after_hours", "must be at least 1"));
         }
         if self.privacy.patient_retention_days == 0 {
-            return Err(invalid(
-                "privacy.patient_retention_days",
-                "must be at least 1",
-            ));
+            return Err(invalid("privacy.patient_retention_days", "must be at least 1"));
         }
         if self.workers.sweep_interval_seconds == 0 {
-            return Err(invalid(
-                "workers.sweep_interval_seconds",
-                "must be at least 1",
-            ));
+            return Err(invalid("workers.sweep_interval_seconds", "must be at least 1"));
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
-            return Err(invalid(
-                "log.filter",
-                "is not a valid tracing filter (try \"info\")",
-            ));
+            return Err(invalid("log.filter", "is not a valid tracing filter (try \"info\")"));
         }
         Ok(())
     }
@@ -506,12 +474,8 @@ impl figment::Provider for EnvVar {
         figment::Metadata::named(format!("environment variable {}", self.name))
     }
 
-    fn data(
-        &self,
-    ) -> Result<figment::value::Map<figment::Profile, figment::value::Dict>, figment::Error> {
-        let path = self.name[ENV_PREFIX.len()..]
-            .to_ascii_lowercase()
-            .replace("__", ".");
+    fn data(&self) -> Result<figment::value::Map<figment::Profile, figment::value::Dict>, figment::Error> {
+        let path = self.name[ENV_PREFIX.len()..].to_ascii_lowercase().replace("__", ".");
         let value: figment::value::Value = if self.value.trim_start().starts_with('[') {
             self.value
                 .parse()

@@ -9,8 +9,7 @@ use crate::config::Settings;
 use crate::domain::contact::{EmailAddress, PhoneE164};
 use crate::domain::ids::PersonId;
 use crate::domain::interpreter::{
-    Availability, EligibilityDocument, FinancialFile, InterpreterProfile, LanguagePair,
-    TaxRegistration, WeeklyHours,
+    Availability, EligibilityDocument, FinancialFile, InterpreterProfile, LanguagePair, TaxRegistration, WeeklyHours,
 };
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
@@ -39,12 +38,7 @@ type SeedSite = (&'static str, &'static str, &'static str);
 /// (code, description)
 type SeedCode = (&'static str, &'static str);
 /// (code, name, installations, cost centres)
-type SeedEstablishment = (
-    &'static str,
-    &'static str,
-    &'static [SeedSite],
-    &'static [SeedCode],
-);
+type SeedEstablishment = (&'static str, &'static str, &'static [SeedSite], &'static [SeedCode]);
 /// (first name, last name, region, postal code, gender, language pairs source→target)
 type SeedInterpreter = (
     &'static str,
@@ -60,22 +54,11 @@ const ESTABLISHMENTS: &[SeedEstablishment] = &[
         "CCSMTL",
         "CIUSSS du Centre-Sud-de-l'Île-de-Montréal",
         &[
-            (
-                "Hôpital Notre-Dame",
-                "1560, rue Sherbrooke Est, Montréal",
-                "H2L 4M1",
-            ),
-            (
-                "CLSC des Faubourgs",
-                "1705, rue de la Visitation, Montréal",
-                "H2L 3C3",
-            ),
+            ("Hôpital Notre-Dame", "1560, rue Sherbrooke Est, Montréal", "H2L 4M1"),
+            ("CLSC des Faubourgs", "1705, rue de la Visitation, Montréal", "H2L 3C3"),
         ],
         &[
-            (
-                "7301110",
-                "DA services multidisciplinaires - volet opérations",
-            ),
+            ("7301110", "DA services multidisciplinaires - volet opérations"),
             ("6710", "BPUE / DQEPE"),
         ],
     ),
@@ -88,11 +71,7 @@ const ESTABLISHMENTS: &[SeedEstablishment] = &[
                 "555, boulevard Wilfrid-Hamel, Québec",
                 "G1M 3X7",
             ),
-            (
-                "Hôpital de l'Enfant-Jésus",
-                "1401, 18e Rue, Québec",
-                "G1J 1Z4",
-            ),
+            ("Hôpital de l'Enfant-Jésus", "1401, 18e Rue, Québec", "G1J 1Z4"),
         ],
         &[("7301110", "Services sociaux généraux")],
     ),
@@ -245,9 +224,7 @@ async fn seed(workflow: &Workflow, region: &str) -> anyhow::Result<Bank> {
         tx.commit().await?;
         let establishment = first_establishment.context("no establishment seeded")?;
 
-        let mobile = |n: u32| {
-            PhoneE164::parse(&format!("+1 514 555 01{n:02}"), region).context("demo phone")
-        };
+        let mobile = |n: u32| PhoneE164::parse(&format!("+1 514 555 01{n:02}"), region).context("demo phone");
         workflow
             .create_person(
                 system,
@@ -284,18 +261,10 @@ async fn seed(workflow: &Workflow, region: &str) -> anyhow::Result<Bank> {
                         person: NewPerson {
                             first_name: first.into(),
                             last_name: last.into(),
-                            email: email(&format!(
-                                "{}.{}@ciusss.example",
-                                ascii_slug(first),
-                                ascii_slug(last)
-                            ))?,
+                            email: email(&format!("{}.{}@ciusss.example", ascii_slug(first), ascii_slug(last)))?,
                             mobile: None,
                             phone: Some(format!("514 555-02{i:02}")),
-                            locale: if first == "Emily" {
-                                Locale::En
-                            } else {
-                                Locale::Fr
-                            },
+                            locale: if first == "Emily" { Locale::En } else { Locale::Fr },
                             notify_email: true,
                             notify_sms: false,
                             roles: vec![Role::Requester],
@@ -303,20 +272,14 @@ async fn seed(workflow: &Workflow, region: &str) -> anyhow::Result<Bank> {
                         requester: Some(RequesterProfile {
                             establishment_id: est,
                             installations: vec![inst],
-                            cost_centre_id: if est == establishment {
-                                cost_centre
-                            } else {
-                                None
-                            },
+                            cost_centre_id: if est == establishment { cost_centre } else { None },
                         }),
                         interpreter: None,
                     },
                 )
                 .await?;
         }
-        for (i, (first, last, main_region, postal, gender, pairs)) in
-            INTERPRETERS.iter().enumerate()
-        {
+        for (i, (first, last, main_region, postal, gender, pairs)) in INTERPRETERS.iter().enumerate() {
             let language_pairs = pairs
                 .iter()
                 .map(|(s, t)| {
@@ -336,15 +299,9 @@ async fn seed(workflow: &Workflow, region: &str) -> anyhow::Result<Bank> {
                     ends: NaiveTime::from_hms_opt(17, 0, 0).unwrap_or_default(),
                 };
                 Availability::Weekly(
-                    [
-                        Weekday::Mon,
-                        Weekday::Tue,
-                        Weekday::Wed,
-                        Weekday::Thu,
-                        Weekday::Fri,
-                    ]
-                    .map(hours)
-                    .to_vec(),
+                    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri]
+                        .map(hours)
+                        .to_vec(),
                 )
             };
             workflow
@@ -369,11 +326,7 @@ async fn seed(workflow: &Workflow, region: &str) -> anyhow::Result<Bank> {
                         requester: None,
                         interpreter: Some(InterpreterProfile {
                             language_pairs,
-                            request_types: vec![
-                                RequestType::InPerson,
-                                RequestType::Phone,
-                                RequestType::Video,
-                            ],
+                            request_types: vec![RequestType::InPerson, RequestType::Phone, RequestType::Video],
                             main_region: Some((*main_region).into()),
                             work_postal_code: Some((*postal).into()),
                             address: None,
@@ -439,11 +392,7 @@ fn next_business_day(date: NaiveDate) -> NaiveDate {
 
 /// Runs the demo against the configured database, writing the story to `out`.
 pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()> {
-    let store = Store::connect(
-        settings.database.url.expose(),
-        settings.database.max_connections,
-    )
-    .await?;
+    let store = Store::connect(settings.database.url.expose(), settings.database.max_connections).await?;
     store.migrate().await?;
     let clock = Arc::new(ManualClock::new(Utc::now()));
     let config = WorkflowConfig::from_settings(settings);
@@ -520,10 +469,7 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
          Nom de l'usager : Usager de démonstration\nL'interprète doit aviser l'usager : oui\n\nMerci !\nMarie"
     );
     let outcome = pipeline
-        .process(
-            &mail("2", &format!("{local}+{key}@{domain}"), &form),
-            "demo",
-        )
+        .process(&mail("2", &format!("{local}+{key}@{domain}"), &form), "demo")
         .await?;
     let MailOutcome::RequestCreated(number) = &outcome else {
         anyhow::bail!("the demo form was not accepted: {}", outcome.as_str());
@@ -552,22 +498,19 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
     let first = bank.spanish_interpreters[0];
     let interpreter = Actor::interpreter(first, Channel::Sms);
 
-    let step = |out: &mut dyn Write,
-                what: &str,
-                applied: &Applied,
-                now: chrono::DateTime<Utc>|
-     -> std::io::Result<()> {
-        writeln!(
-            out,
-            "[{}] {:<55} {} → {} ({}) · {} notification(s)",
-            now.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
-            what,
-            applied.from.map_or("—", |s| s.as_str()),
-            applied.to.as_str(),
-            applied.to.label(Locale::Fr),
-            applied.notifications,
-        )
-    };
+    let step =
+        |out: &mut dyn Write, what: &str, applied: &Applied, now: chrono::DateTime<Utc>| -> std::io::Result<()> {
+            writeln!(
+                out,
+                "[{}] {:<55} {} → {} ({}) · {} notification(s)",
+                now.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+                what,
+                applied.from.map_or("—", |s| s.as_str()),
+                applied.to.as_str(),
+                applied.to.label(Locale::Fr),
+                applied.notifications,
+            )
+        };
 
     clock.advance(Duration::minutes(20));
     let a = workflow
@@ -581,24 +524,14 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
         )
         .await?;
     delivered += outbound.deliver_due().await?;
-    step(
-        out,
-        "le coordonnateur l'offre à 2 interprètes (lien)",
-        &a,
-        clock.now(),
-    )?;
+    step(out, "le coordonnateur l'offre à 2 interprètes (lien)", &a, clock.now())?;
 
     clock.advance(Duration::minutes(7));
     let a = workflow
         .execute(interpreter, Command::AcceptOffer { request: id })
         .await?;
     delivered += outbound.deliver_due().await?;
-    step(
-        out,
-        "la première interprète répond OUI (SMS)",
-        &a,
-        clock.now(),
-    )?;
+    step(out, "la première interprète répond OUI (SMS)", &a, clock.now())?;
 
     clock.advance(Duration::hours(2));
     let mut longer = details.clone();
@@ -613,24 +546,14 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
         )
         .await?;
     delivered += outbound.deliver_due().await?;
-    step(
-        out,
-        "le demandeur prolonge à 90 min (courriel)",
-        &a,
-        clock.now(),
-    )?;
+    step(out, "le demandeur prolonge à 90 min (courriel)", &a, clock.now())?;
 
     clock.advance(Duration::minutes(15));
     let a = workflow
         .execute(interpreter, Command::AcceptOffer { request: id })
         .await?;
     delivered += outbound.deliver_due().await?;
-    step(
-        out,
-        "l'interprète accepte de nouveau (SMS)",
-        &a,
-        clock.now(),
-    )?;
+    step(out, "l'interprète accepte de nouveau (SMS)", &a, clock.now())?;
 
     let appointment_end = tz
         .from_local_datetime(&date.and_time(start))
@@ -685,22 +608,13 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
         .execute(coordinator, Command::CloseRequest { request: id })
         .await?;
     delivered += outbound.deliver_due().await?;
-    step(
-        out,
-        "le coordonnateur vérifie et ferme la demande",
-        &a,
-        clock.now(),
-    )?;
+    step(out, "le coordonnateur vérifie et ferme la demande", &a, clock.now())?;
 
-    clock.advance(Duration::days(
-        i64::from(settings.privacy.patient_retention_days) + 1,
-    ));
+    clock.advance(Duration::days(i64::from(settings.privacy.patient_retention_days) + 1));
     let report = workflow.sweep().await?;
     let mut tx = store.begin().await?;
     let erased = tx.request(id).await?;
-    let history = tx
-        .history_of(crate::domain::history::Entity::Request, id.0)
-        .await?;
+    let history = tx.history_of(crate::domain::history::Entity::Request, id.0).await?;
     let outbox = tx.outbox_of_request(id).await?;
     tx.commit().await?;
     writeln!(

@@ -53,11 +53,7 @@ async fn demo_walks_a_request_through_its_whole_life(engine: Engine) {
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let first = relais(dir.path(), &env, &["demo"]);
     let out = text(&first.stdout);
-    assert!(
-        first.status.success(),
-        "demo failed:\n{out}\n{}",
-        text(&first.stderr)
-    );
+    assert!(first.status.success(), "demo failed:\n{out}\n{}", text(&first.stderr));
 
     let number = regex::Regex::new(r"Demande (HC-\d{2}\d{3}(\d{3})) :").unwrap();
     let caps = number
@@ -81,10 +77,7 @@ async fn demo_walks_a_request_through_its_whole_life(engine: Engine) {
             .unwrap_or_else(|| panic!("{step:?} missing or out of order in:\n{out}"));
         at += found + step.len();
     }
-    assert!(
-        out.contains("renseignements du patient effacés : oui"),
-        "{out}"
-    );
+    assert!(out.contains("renseignements du patient effacés : oui"), "{out}");
     assert!(
         !out.contains("Accompagné de sa mère"),
         "the demo prints no patient details"
@@ -125,10 +118,7 @@ fn a_bad_setting_stops_start_up_naming_the_key() {
     let out = relais(dir.path(), &[("RELAIS__WEB__BIND", "nowhere")], &["serve"]);
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(
-        err.contains("web.bind") && err.contains("RELAIS__WEB__BIND"),
-        "{err}"
-    );
+    assert!(err.contains("web.bind") && err.contains("RELAIS__WEB__BIND"), "{err}");
     assert!(!dir.path().join("data").exists(), "nothing was created");
 }
 
@@ -160,15 +150,9 @@ fn inspect_mail_prints_what_a_mail_says_without_a_database() {
     assert_eq!(json["from"], "lucia.ramirez@interpretes.example");
     assert_eq!(json["auto"], serde_json::Value::Null);
     assert_eq!(json["reply_key"], "r42.7.abcdefghijklmnop");
-    assert_eq!(
-        json["references"],
-        serde_json::json!(["relais.r42.p7.o9@bi.example"])
-    );
+    assert_eq!(json["references"], serde_json::json!(["relais.r42.p7.o9@bi.example"]));
     assert_eq!(json["new_text"], "Accepter");
-    assert_eq!(
-        json["command"],
-        serde_json::json!({"verb": "accept", "args": {}})
-    );
+    assert_eq!(json["command"], serde_json::json!({"verb": "accept", "args": {}}));
     assert!(!dir.path().join("data").exists(), "no database was opened");
 }
 

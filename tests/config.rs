@@ -8,10 +8,7 @@ const DEFAULT: &str = include_str!("../config/default.toml");
 const PRODUCTION: &str = include_str!("../config/production.example.toml");
 
 fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 fn error(toml: &str, pairs: &[(&str, &str)]) -> String {
@@ -54,11 +51,7 @@ fn environment_variables_override_any_key() {
     assert_eq!(s.general.bank_name, "SeTIS Bruxelles");
     assert_eq!(s.general.time_zone, chrono_tz::Europe::Brussels);
     assert_eq!(s.business_hours.days.len(), 2);
-    assert_eq!(
-        s.smtp.password.expose(),
-        "12345",
-        "a numeric password stays text"
-    );
+    assert_eq!(s.smtp.password.expose(), "12345", "a numeric password stays text");
 }
 
 #[test]
@@ -66,10 +59,7 @@ fn the_production_example_documents_a_working_setup() {
     let s = Settings::from_toml_and_env(
         PRODUCTION,
         env(&[
-            (
-                "RELAIS__SECURITY__SIGNING_KEY",
-                "0123456789abcdef0123456789abcdef",
-            ),
+            ("RELAIS__SECURITY__SIGNING_KEY", "0123456789abcdef0123456789abcdef"),
             ("RELAIS__SMS__TWILIO__AUTH_TOKEN", "token"),
         ]),
     )
@@ -83,23 +73,14 @@ fn the_production_example_documents_a_working_setup() {
 #[test]
 fn a_bad_value_names_its_key() {
     let e = error(DEFAULT, &[("RELAIS__WEB__BIND", "not-an-address")]);
-    assert!(
-        e.contains("web.bind") && e.contains("RELAIS__WEB__BIND"),
-        "{e}"
-    );
-    let e = error(
-        DEFAULT,
-        &[("RELAIS__WORKFLOW__LATE_CANCELLATION_HOURS", "soon")],
-    );
+    assert!(e.contains("web.bind") && e.contains("RELAIS__WEB__BIND"), "{e}");
+    let e = error(DEFAULT, &[("RELAIS__WORKFLOW__LATE_CANCELLATION_HOURS", "soon")]);
     assert!(e.contains("workflow.late_cancellation_hours"), "{e}");
     let e = error(DEFAULT, &[("RELAIS__GENERAL__TIME_ZONE", "Mars/Olympus")]);
     assert!(e.contains("general.time_zone"), "{e}");
     let e = error(DEFAULT, &[("RELAIS__GENERAL__REQUEST_PREFIX", "hc1")]);
     assert!(e.contains("general.request_prefix"), "{e}");
-    let e = error(
-        DEFAULT,
-        &[("RELAIS__DATABASE__URL", "mysql://root:hunter2@db/relais")],
-    );
+    let e = error(DEFAULT, &[("RELAIS__DATABASE__URL", "mysql://root:hunter2@db/relais")]);
     assert!(e.contains("database.url") && !e.contains("hunter2"), "{e}");
     let e = error(DEFAULT, &[("RELAIS__MAIL__INBOUND", "imap")]);
     assert!(e.contains("imap.host"), "{e}");
@@ -109,10 +90,7 @@ fn a_bad_value_names_its_key() {
 fn unknown_keys_are_refused_not_ignored() {
     let e = error(DEFAULT, &[("RELAIS__WEB__BND", "127.0.0.1:1")]);
     assert!(e.contains("bnd"), "{e}");
-    let e = error(
-        &DEFAULT.replace("[privacy]", "[privacy]\npatient_retention = 3"),
-        &[],
-    );
+    let e = error(&DEFAULT.replace("[privacy]", "[privacy]\npatient_retention = 3"), &[]);
     assert!(e.contains("patient_retention"), "{e}");
     let without_log = DEFAULT.replace("[log]\nfilter = \"info,sqlx=warn\"\n", "");
     assert_ne!(without_log, DEFAULT);
@@ -134,10 +112,7 @@ fn secrets_never_show_in_debug_output() {
         env(&[
             ("RELAIS__SMTP__PASSWORD", "smtp-hunter2"),
             ("RELAIS__IMAP__PASSWORD", "imap-hunter2"),
-            (
-                "RELAIS__SECURITY__SIGNING_KEY",
-                "signing-hunter2-signing-hunter2-xx",
-            ),
+            ("RELAIS__SECURITY__SIGNING_KEY", "signing-hunter2-signing-hunter2-xx"),
             ("RELAIS__SMS__TWILIO__AUTH_TOKEN", "twilio-hunter2"),
             ("RELAIS__SMS__KANNEL__PASSWORD", "kannel-hunter2"),
             ("RELAIS__DATABASE__URL", "sqlite://data/hunter2.db"),
@@ -145,9 +120,6 @@ fn secrets_never_show_in_debug_output() {
     )
     .unwrap();
     let shown = format!("{s:?} {s:#?}");
-    assert!(
-        !shown.contains("hunter2"),
-        "a secret leaked into Debug output"
-    );
+    assert!(!shown.contains("hunter2"), "a secret leaked into Debug output");
     assert!(shown.contains("<redacted>"));
 }

@@ -40,11 +40,7 @@ async fn session(user: &str) -> async_imap::Session<tokio::net::TcpStream> {
         .unwrap();
     let mut client = async_imap::Client::new(stream);
     client.read_response().await.unwrap();
-    client
-        .login(user, "secret")
-        .await
-        .map_err(|(e, _)| e)
-        .unwrap()
+    client.login(user, "secret").await.map_err(|(e, _)| e).unwrap()
 }
 
 async fn deliver(user: &str, raw: &[u8]) {
@@ -67,15 +63,9 @@ fn settings(bank: &TestBank, outbox: &std::path::Path) -> Settings {
     let env = [
         ("RELAIS__DATABASE__URL", bank.db.url.clone()),
         ("RELAIS__SECURITY__SIGNING_KEY", SIGNING_KEY.to_string()),
-        (
-            "RELAIS__MAIL__FROM_ADDRESS",
-            "relais@bi.example".to_string(),
-        ),
+        ("RELAIS__MAIL__FROM_ADDRESS", "relais@bi.example".to_string()),
         ("RELAIS__MAIL__OUTBOX_FOLDER", outbox.display().to_string()),
-        (
-            "RELAIS__SMS__LOG_FILE",
-            outbox.join("sms.log").display().to_string(),
-        ),
+        ("RELAIS__SMS__LOG_FILE", outbox.join("sms.log").display().to_string()),
     ];
     Settings::from_toml_and_env(
         include_str!("../config/default.toml"),
@@ -119,12 +109,7 @@ async fn a_requester_books_by_mail_through_dovecot() {
     let bank = TestBank::new(Engine::Sqlite).await;
     let user = format!("relais-{}", uuid::Uuid::new_v4().simple());
     let outbox = tempfile::tempdir().unwrap();
-    let outbound = Outbound::new(
-        &settings(&bank, outbox.path()),
-        bank.store.clone(),
-        bank.clock.clone(),
-    )
-    .unwrap();
+    let outbound = Outbound::new(&settings(&bank, outbox.path()), bank.store.clone(), bank.clock.clone()).unwrap();
     let source = ImapSource::new(imap_config(&user), pipeline(&bank, None));
 
     // 1. A first mail: the requester gets the form, threaded under their mail.
@@ -146,12 +131,7 @@ async fn a_requester_books_by_mail_through_dovecot() {
     assert!(form_text.contains("Type de demande : ["), "{form_text}");
 
     // 2. The requester replies above the quoted form, filling it in.
-    let address = reply_to
-        .split('<')
-        .nth(1)
-        .unwrap()
-        .trim_end_matches('>')
-        .to_string();
+    let address = reply_to.split('<').nth(1).unwrap().trim_end_matches('>').to_string();
     let quoted: String = form_text.lines().map(|l| format!("> {l}\r\n")).collect();
     let reply = format!(
         "Message-ID: <reply.2@ciusss.example>\r\nDate: Mon, 2 Mar 2026 09:10:00 -0500\r\nFrom: Marie Tremblay <marie@ciusss.example>\r\nTo: {address}\r\nSubject: Re: {}\r\nIn-Reply-To: <{}>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n\r\nLe lun. 2 mars 2026 à 09:02, Relais <relais@bi.example> a écrit :\r\n{quoted}",
@@ -221,11 +201,7 @@ async fn a_crash_between_commit_and_flag_applies_nothing_twice() {
             MailOutcome::RequestCreated(_)
         ));
     }
-    assert_eq!(
-        unseen(&user).await.len(),
-        1,
-        "the crash left the message unflagged"
-    );
+    assert_eq!(unseen(&user).await.len(), 1, "the crash left the message unflagged");
     // The restarted process reads it again: recognised, flagged, not applied again.
     let source = ImapSource::new(imap_config(&user), p.clone());
     assert_eq!(source.poll_once().await.unwrap(), 1);
@@ -276,10 +252,7 @@ async fn idle_wakes_the_source_when_mail_arrives() {
         {
             break;
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "IDLE did not wake the source"
-        );
+        assert!(std::time::Instant::now() < deadline, "IDLE did not wake the source");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     stop_tx.send(true).unwrap();

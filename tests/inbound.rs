@@ -55,14 +55,8 @@ async fn a_first_mail_gets_the_form(engine: Engine) {
         "",
         "Bonjour, j'ai besoin d'un interprète espagnol.",
     );
-    assert_eq!(
-        p.process(&raw, "file").await.unwrap(),
-        MailOutcome::FormSent
-    );
-    assert_eq!(
-        kinds_for(&queued(&bank).await, bank.requester),
-        ["request_form"]
-    );
+    assert_eq!(p.process(&raw, "file").await.unwrap(), MailOutcome::FormSent);
+    assert_eq!(kinds_for(&queued(&bank).await, bank.requester), ["request_form"]);
     let raw = raw_mail(
         "second@ciusss.example",
         "marie@ciusss.example",
@@ -71,10 +65,7 @@ async fn a_first_mail_gets_the_form(engine: Engine) {
         "",
         "NOUVELLE DEMANDE",
     );
-    assert_eq!(
-        p.process(&raw, "file").await.unwrap(),
-        MailOutcome::FormSent
-    );
+    assert_eq!(p.process(&raw, "file").await.unwrap(), MailOutcome::FormSent);
 }
 
 async fn a_filled_form_books_a_request(engine: Engine) {
@@ -101,14 +92,8 @@ async fn a_filled_form_books_a_request(engine: Engine) {
         request.details.installation_id, bank.installation,
         "the requester's only installation"
     );
-    assert_eq!(
-        request.details.patient.name.as_deref(),
-        Some("Patiente Confidentielle")
-    );
-    assert_eq!(
-        kinds_for(&queued(&bank).await, bank.requester),
-        ["request_received"]
-    );
+    assert_eq!(request.details.patient.name.as_deref(), Some("Patiente Confidentielle"));
+    assert_eq!(kinds_for(&queued(&bank).await, bank.requester), ["request_received"]);
     let mut tx = bank.store.begin().await.unwrap();
     let log = tx.recent_inbound(10).await.unwrap();
     assert_eq!(
@@ -129,10 +114,7 @@ async fn an_incomplete_form_comes_back_with_every_problem(engine: Engine) {
         "",
         body,
     );
-    assert_eq!(
-        p.process(&raw, "file").await.unwrap(),
-        MailOutcome::FormIncomplete
-    );
+    assert_eq!(p.process(&raw, "file").await.unwrap(), MailOutcome::FormIncomplete);
     let mut tx = bank.store.begin().await.unwrap();
     assert!(
         tx.count_requests_by_status().await.unwrap().is_empty(),
@@ -140,18 +122,18 @@ async fn an_incomplete_form_comes_back_with_every_problem(engine: Engine) {
     );
     tx.commit().await.unwrap();
     let form = match &bank.store {
-        Store::Sqlite(pool) => sqlx::query_scalar::<_, String>(
-            "SELECT payload FROM outbox WHERE kind = 'request_form'",
-        )
-        .fetch_one(pool)
-        .await
-        .unwrap(),
-        Store::Postgres(pool) => sqlx::query_scalar::<_, String>(
-            "SELECT payload::text FROM outbox WHERE kind = 'request_form'",
-        )
-        .fetch_one(pool)
-        .await
-        .unwrap(),
+        Store::Sqlite(pool) => {
+            sqlx::query_scalar::<_, String>("SELECT payload FROM outbox WHERE kind = 'request_form'")
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        }
+        Store::Postgres(pool) => {
+            sqlx::query_scalar::<_, String>("SELECT payload::text FROM outbox WHERE kind = 'request_form'")
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        }
     };
     let payload: serde_json::Value = serde_json::from_str(&form).unwrap();
     let errors = payload["errors"].as_array().unwrap();
@@ -159,10 +141,7 @@ async fn an_incomplete_form_comes_back_with_every_problem(engine: Engine) {
     assert!(text.contains("Date"), "{text}");
     assert!(text.contains("Langue d'arrivée"), "{text}");
     assert!(text.contains("Lieu"), "{text}");
-    assert_eq!(
-        payload["values"]["date"], "le 32 mars",
-        "what was typed is kept"
-    );
+    assert_eq!(payload["values"]["date"], "le 32 mars", "what was typed is kept");
     assert_eq!(payload["values"]["duration_minutes"], "60");
 }
 
@@ -181,10 +160,7 @@ async fn the_same_mail_twice_acts_once(engine: Engine) {
         p.process(&raw, "imap").await.unwrap(),
         MailOutcome::RequestCreated(_)
     ));
-    assert_eq!(
-        p.process(&raw, "imap").await.unwrap(),
-        MailOutcome::Duplicate
-    );
+    assert_eq!(p.process(&raw, "imap").await.unwrap(), MailOutcome::Duplicate);
     // Without a Message-ID, the content itself is the key.
     let bare: Vec<u8> = String::from_utf8(raw_mail(
         "x",
@@ -197,14 +173,8 @@ async fn the_same_mail_twice_acts_once(engine: Engine) {
     .unwrap()
     .replace("Message-ID: <x>\r\n", "")
     .into_bytes();
-    assert_eq!(
-        p.process(&bare, "file").await.unwrap(),
-        MailOutcome::HelpSent
-    );
-    assert_eq!(
-        p.process(&bare, "file").await.unwrap(),
-        MailOutcome::Duplicate
-    );
+    assert_eq!(p.process(&bare, "file").await.unwrap(), MailOutcome::HelpSent);
+    assert_eq!(p.process(&bare, "file").await.unwrap(), MailOutcome::Duplicate);
     let mut tx = bank.store.begin().await.unwrap();
     assert_eq!(
         tx.count_requests_by_status().await.unwrap(),
@@ -259,10 +229,7 @@ async fn robots_are_recorded_never_answered(engine: Engine) {
         "X-Auto-Response-Suppress: All\r\n",
         "AIDE",
     );
-    assert_eq!(
-        p.process(&human, "imap").await.unwrap(),
-        MailOutcome::HelpSent
-    );
+    assert_eq!(p.process(&human, "imap").await.unwrap(), MailOutcome::HelpSent);
     assert_eq!(
         kinds_for(&queued(&bank).await, bank.requester),
         ["help"],
@@ -310,9 +277,7 @@ async fn an_interpreter_accepts_by_reply(engine: Engine) {
     let request = bank.load(id).await;
     assert_eq!(request.status, RequestStatus::Booked);
     assert_eq!(request.assigned_interpreter, Some(bank.interpreters[0]));
-    assert!(
-        kinds_for(&queued(&bank).await, bank.interpreters[0]).contains(&"command_done".to_string())
-    );
+    assert!(kinds_for(&queued(&bank).await, bank.interpreters[0]).contains(&"command_done".to_string()));
 }
 
 async fn a_key_works_only_for_its_person(engine: Engine) {
@@ -337,10 +302,7 @@ async fn a_key_works_only_for_its_person(engine: Engine) {
         "",
         "ACCEPTER",
     );
-    assert_eq!(
-        p.process(&raw, "imap").await.unwrap(),
-        MailOutcome::SenderMismatch
-    );
+    assert_eq!(p.process(&raw, "imap").await.unwrap(), MailOutcome::SenderMismatch);
     // A forged key.
     let valid = reply_address(Some(id), bank.interpreters[1]);
     let at = valid.find('@').unwrap();
@@ -354,16 +316,9 @@ async fn a_key_works_only_for_its_person(engine: Engine) {
         "",
         "ACCEPTER",
     );
-    assert_eq!(
-        p.process(&raw, "imap").await.unwrap(),
-        MailOutcome::SenderMismatch
-    );
+    assert_eq!(p.process(&raw, "imap").await.unwrap(), MailOutcome::SenderMismatch);
     assert_eq!(bank.load(id).await, before, "nothing changed");
-    assert_eq!(
-        queued(&bank).await.len(),
-        messages_before,
-        "nobody was answered"
-    );
+    assert_eq!(queued(&bank).await.len(), messages_before, "nobody was answered");
 }
 
 async fn strangers_and_loops_get_nothing(engine: Engine) {
@@ -377,10 +332,7 @@ async fn strangers_and_loops_get_nothing(engine: Engine) {
         "",
         "NOUVELLE DEMANDE",
     );
-    assert_eq!(
-        p.process(&raw, "imap").await.unwrap(),
-        MailOutcome::UnknownSender
-    );
+    assert_eq!(p.process(&raw, "imap").await.unwrap(), MailOutcome::UnknownSender);
     let raw = raw_mail(
         "ours@bi.example",
         "Relais <relais@bi.example>",
@@ -451,10 +403,7 @@ async fn a_reply_in_the_thread_modifies_the_request(engine: Engine) {
         "es",
         "what was not repeated stays"
     );
-    assert!(
-        kinds_for(&queued(&bank).await, bank.interpreters[0])
-            .contains(&"request_modified".to_string())
-    );
+    assert!(kinds_for(&queued(&bank).await, bank.interpreters[0]).contains(&"request_modified".to_string()));
 }
 
 async fn cancel_keeps_the_reason_and_refusals_are_explained(engine: Engine) {
@@ -475,10 +424,7 @@ async fn cancel_keeps_the_reason_and_refusals_are_explained(engine: Engine) {
         MailOutcome::CommandRefused("not_permitted")
     );
     assert_eq!(bank.load(id).await.status, RequestStatus::Offered);
-    assert!(
-        kinds_for(&queued(&bank).await, bank.interpreters[2])
-            .contains(&"command_refused".to_string())
-    );
+    assert!(kinds_for(&queued(&bank).await, bank.interpreters[2]).contains(&"command_refused".to_string()));
     let raw = raw_mail(
         "cancel@ciusss.example",
         "marie@ciusss.example",

@@ -11,13 +11,9 @@ fn matches(expected: &Value, actual: &Value) -> bool {
     match (expected, actual) {
         (Value::String(e), Value::String(_)) if e == "*" => true,
         (Value::Object(e), Value::Object(a)) => {
-            e.len() == a.len()
-                && e.iter()
-                    .all(|(k, v)| a.get(k).is_some_and(|av| matches(v, av)))
+            e.len() == a.len() && e.iter().all(|(k, v)| a.get(k).is_some_and(|av| matches(v, av)))
         }
-        (Value::Array(e), Value::Array(a)) => {
-            e.len() == a.len() && e.iter().zip(a).all(|(x, y)| matches(x, y))
-        }
+        (Value::Array(e), Value::Array(a)) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| matches(x, y)),
         _ => expected == actual,
     }
 }
@@ -42,9 +38,8 @@ fn every_fixture_reads_as_expected() {
     for path in &names {
         let expected_path = path.with_extension("expected.json");
         let expected: Value = serde_json::from_str(
-            &std::fs::read_to_string(&expected_path).unwrap_or_else(|_| {
-                panic!("{} has no {}", path.display(), expected_path.display())
-            }),
+            &std::fs::read_to_string(&expected_path)
+                .unwrap_or_else(|_| panic!("{} has no {}", path.display(), expected_path.display())),
         )
         .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
         let actual = read(&std::fs::read(path).unwrap(), &ctx, received).to_json();

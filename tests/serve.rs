@@ -58,12 +58,7 @@ fn wait_healthy(port: u16, child: &mut Child) {
         }
         if let Ok(Some(status)) = child.try_wait() {
             let mut err = String::new();
-            child
-                .stderr
-                .take()
-                .unwrap()
-                .read_to_string(&mut err)
-                .unwrap();
+            child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
             panic!("relais serve exited with {status}:\n{err}");
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -73,31 +68,14 @@ fn wait_healthy(port: u16, child: &mut Child) {
 
 fn terminate(mut child: Child) {
     let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             let mut err = String::new();
-            child
-                .stderr
-                .take()
-                .unwrap()
-                .read_to_string(&mut err)
-                .unwrap();
-            assert!(
-                status.success(),
-                "relais serve did not stop cleanly: {status}\n{err}"
-            );
-            assert!(
-                err.contains("stopped"),
-                "no orderly stop in the log:\n{err}"
-            );
+            child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+            assert!(status.success(), "relais serve did not stop cleanly: {status}\n{err}");
+            assert!(err.contains("stopped"), "no orderly stop in the log:\n{err}");
             return;
         }
         assert!(Instant::now() < deadline, "relais serve ignored SIGTERM");
@@ -113,10 +91,7 @@ fn serves_health_and_metrics_and_stops_on_sigterm() {
     wait_healthy(port, &mut child);
     let (status, metrics) = get(port, "/metrics").unwrap();
     assert_eq!(status, 200);
-    assert!(
-        metrics.contains("relais_requests{status=\"new\"} 0"),
-        "{metrics}"
-    );
+    assert!(metrics.contains("relais_requests{status=\"new\"} 0"), "{metrics}");
     assert!(metrics.contains("# TYPE relais_requests gauge"));
     assert_eq!(get(port, "/nowhere").unwrap().0, 404);
     assert!(
@@ -140,9 +115,7 @@ async fn several_processes_share_one_postgres() {
     ];
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     let ports = [free_port(), free_port()];
-    let mut children: Vec<Child> = (0..2)
-        .map(|i| spawn(dirs[i].path(), ports[i], &env))
-        .collect();
+    let mut children: Vec<Child> = (0..2).map(|i| spawn(dirs[i].path(), ports[i], &env)).collect();
     for (port, child) in ports.iter().zip(children.iter_mut()) {
         wait_healthy(*port, child);
     }
@@ -154,11 +127,7 @@ async fn several_processes_share_one_postgres() {
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .output()
         .unwrap();
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
     for port in ports {
         let (_, metrics) = get(port, "/metrics").unwrap();
         assert!(

@@ -18,20 +18,11 @@ fn actor() -> impl Strategy<Value = ActorKind> {
 }
 
 /// The table, read independently of `apply`: the edge for (status, event), and who may take it.
-fn expected(
-    from: RequestStatus,
-    event: Event,
-    actor: ActorKind,
-) -> Result<RequestStatus, TransitionError> {
-    let rule = RULES
-        .iter()
-        .find(|r| r.event == event)
-        .expect("every event has a rule");
+fn expected(from: RequestStatus, event: Event, actor: ActorKind) -> Result<RequestStatus, TransitionError> {
+    let rule = RULES.iter().find(|r| r.event == event).expect("every event has a rule");
     match rule.edges.iter().find(|(f, _)| *f == from) {
         None => Err(TransitionError::NotAllowed { from, event }),
-        Some(_) if !rule.actors.contains(&actor) => {
-            Err(TransitionError::NotPermitted { event, actor })
-        }
+        Some(_) if !rule.actors.contains(&actor) => Err(TransitionError::NotPermitted { event, actor }),
         Some((_, to)) => Ok(*to),
     }
 }
@@ -84,11 +75,7 @@ fn every_non_terminal_status_is_reachable_and_can_end() {
 
 #[test]
 fn the_documented_table_is_the_machine() {
-    let doc = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/docs/state-machine.md"
-    ))
-    .unwrap();
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/state-machine.md")).unwrap();
     let table = markdown_table();
     assert!(
         doc.contains(&table),

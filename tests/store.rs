@@ -7,8 +7,8 @@ use relais::domain::contact::EmailAddress;
 use relais::domain::history::{Change, Entity, NewHistoryEntry};
 use relais::domain::ids::PersonId;
 use relais::domain::interpreter::{
-    Availability, EligibilityDocument, FinancialFile, Inactivity, InterpreterProfile, LanguagePair,
-    TaxNumber, TaxRegistration, WeeklyHours,
+    Availability, EligibilityDocument, FinancialFile, Inactivity, InterpreterProfile, LanguagePair, TaxNumber,
+    TaxRegistration, WeeklyHours,
 };
 use relais::domain::locale::Locale;
 use relais::domain::person::NewPerson;
@@ -50,11 +50,7 @@ async fn interpreter_profile_round_trips(engine: Engine) {
                 origin_country: None,
             },
         ],
-        request_types: vec![
-            RequestType::InPerson,
-            RequestType::Video,
-            RequestType::Translation,
-        ],
+        request_types: vec![RequestType::InPerson, RequestType::Video, RequestType::Translation],
         main_region: Some("08-Abitibi-Témiscamingue".into()),
         work_postal_code: Some("J9P 0J7".into()),
         address: Some("1001 3e Avenue E".into()),
@@ -103,16 +99,12 @@ async fn interpreter_profile_round_trips(engine: Engine) {
         .unwrap();
     tx.commit().await.unwrap();
     let mut tx = bank.store.begin().await.unwrap();
-    let loaded = tx
-        .interpreter_profile(bank.interpreters[1])
-        .await
-        .unwrap()
-        .unwrap();
+    let loaded = tx.interpreter_profile(bank.interpreters[1]).await.unwrap().unwrap();
     tx.commit().await.unwrap();
     let mut expected = profile.clone();
-    expected.language_pairs.sort_by(|a, b| {
-        (a.source.as_str(), a.target.as_str()).cmp(&(b.source.as_str(), b.target.as_str()))
-    });
+    expected
+        .language_pairs
+        .sort_by(|a, b| (a.source.as_str(), a.target.as_str()).cmp(&(b.source.as_str(), b.target.as_str())));
     expected.request_types.sort_by_key(|t| t.as_str());
     assert_eq!(loaded, expected);
     assert!(
@@ -160,17 +152,11 @@ async fn request_round_trips_whole(engine: Engine) {
     assert_eq!(loaded.requested_by, bank.requester);
     assert_eq!(loaded.establishment_id, bank.establishment);
     // 10:00 in Montréal on 9 March 2026 (EDT began 8 March) is 14:00 UTC.
-    assert_eq!(
-        loaded.starts_at,
-        Utc.with_ymd_and_hms(2026, 3, 9, 14, 0, 0).unwrap()
-    );
+    assert_eq!(loaded.starts_at, Utc.with_ymd_and_hms(2026, 3, 9, 14, 0, 0).unwrap());
     assert_eq!(loaded.created_at, support::start_time());
     assert_eq!(loaded.number.as_ref().unwrap().as_str(), "HC-26061001");
     let mut tx = bank.store.begin().await.unwrap();
-    let by_number = tx
-        .request_id_by_number(loaded.number.as_ref().unwrap())
-        .await
-        .unwrap();
+    let by_number = tx.request_id_by_number(loaded.number.as_ref().unwrap()).await.unwrap();
     assert_eq!(by_number, Some(id));
 }
 
@@ -219,15 +205,10 @@ async fn history_is_append_only(engine: Engine) {
     .unwrap();
     tx.commit().await.unwrap();
     let store = &bank.store;
-    for sql in [
-        "UPDATE history SET action = 'tampered'",
-        "DELETE FROM history",
-    ] {
+    for sql in ["UPDATE history SET action = 'tampered'", "DELETE FROM history"] {
         let result = match store {
             relais::store::Store::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-            relais::store::Store::Postgres(pool) => {
-                sqlx::query(sql).execute(pool).await.map(|_| ())
-            }
+            relais::store::Store::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
         };
         let err = result.expect_err("history must refuse changes");
         assert!(err.to_string().contains("append-only"), "{err}");

@@ -5,9 +5,7 @@ mod support;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use relais::domain::history::{Entity, REDACTED};
-use relais::domain::request::{
-    CancellationReason, Event, Field, Problem, RequestStatus, TransitionError,
-};
+use relais::domain::request::{CancellationReason, Event, Field, Problem, RequestStatus, TransitionError};
 use relais::domain::role::{ActorKind, Channel};
 use relais::store::outbox::OutboxChannel;
 use relais::workflow::{Actor, Command, WorkflowError};
@@ -96,11 +94,7 @@ async fn a_request_lives_its_whole_life(engine: Engine) {
     let request = bank.load(id).await;
     assert_eq!(request.assigned_interpreter, Some(bank.interpreters[0]));
     assert_eq!(request.details.duration_minutes, 90);
-    assert!(
-        request.closed_at.is_some()
-            && request.booked_at.is_some()
-            && request.service_recorded_at.is_some()
-    );
+    assert!(request.closed_at.is_some() && request.booked_at.is_some() && request.service_recorded_at.is_some());
 
     let mut tx = bank.store.begin().await.unwrap();
     let history = tx.history_of(Entity::Request, id.0).await.unwrap();
@@ -167,20 +161,14 @@ async fn first_to_accept_wins_and_the_others_are_told(engine: Engine) {
         .filter(|m| m.kind == "offer_filled")
         .map(|m| m.recipient)
         .collect();
-    assert_eq!(
-        filled,
-        HashSet::from([bank.interpreters[0], bank.interpreters[2]])
-    );
+    assert_eq!(filled, HashSet::from([bank.interpreters[0], bank.interpreters[2]]));
     // Interpreters hear by SMS and email; the requester by email only.
     assert!(
         outbox
             .iter()
             .any(|m| m.kind == "offer_filled" && m.channel == OutboxChannel::Sms)
     );
-    let booked: Vec<_> = outbox
-        .iter()
-        .filter(|m| m.kind == "request_booked")
-        .collect();
+    let booked: Vec<_> = outbox.iter().filter(|m| m.kind == "request_booked").collect();
     assert_eq!(booked.len(), 1);
     assert_eq!(
         (booked[0].recipient, booked[0].channel),
@@ -202,26 +190,17 @@ async fn a_refusal_returns_the_request_only_when_nobody_is_left(engine: Engine) 
     .await
     .unwrap();
     let a = wf
-        .execute(
-            bank.as_interpreter(0),
-            Command::DeclineOffer { request: id },
-        )
+        .execute(bank.as_interpreter(0), Command::DeclineOffer { request: id })
         .await
         .unwrap();
     assert_eq!(a.to, RequestStatus::Offered, "another offer is still open");
     let a = wf
-        .execute(
-            bank.as_interpreter(1),
-            Command::DeclineOffer { request: id },
-        )
+        .execute(bank.as_interpreter(1), Command::DeclineOffer { request: id })
         .await
         .unwrap();
     assert_eq!(a.to, RequestStatus::New);
     let again = wf
-        .execute(
-            bank.as_interpreter(1),
-            Command::DeclineOffer { request: id },
-        )
+        .execute(bank.as_interpreter(1), Command::DeclineOffer { request: id })
         .await
         .unwrap_err();
     assert!(
@@ -244,10 +223,7 @@ async fn withdrawal_sends_the_request_back_to_coordinators(engine: Engine) {
     let id = bank.request_in(RequestStatus::Booked).await;
     let applied = bank
         .workflow
-        .execute(
-            bank.as_interpreter(0),
-            Command::WithdrawInterpreter { request: id },
-        )
+        .execute(bank.as_interpreter(0), Command::WithdrawInterpreter { request: id })
         .await
         .unwrap();
     assert_eq!(applied.to, RequestStatus::New);
@@ -271,11 +247,7 @@ async fn requesters_act_only_on_their_installation(engine: Engine) {
     let id = bank.create().await;
     let before = bank.load(id).await;
     let outsider = Actor::requester(bank.outsider, Channel::Email);
-    let err = bank
-        .workflow
-        .execute(outsider, cancel(id))
-        .await
-        .unwrap_err();
+    let err = bank.workflow.execute(outsider, cancel(id)).await.unwrap_err();
     assert!(matches!(err, WorkflowError::Forbidden(_)), "{err:?}");
     assert_eq!(bank.load(id).await, before);
     // A colleague of the same installation may cancel (someone has to when the author is away).
@@ -354,18 +326,11 @@ async fn late_cancellation_follows_the_48_hour_rule(engine: Engine) {
         let bank = TestBank::new(engine).await;
         let id = bank.request_in(RequestStatus::Booked).await;
         bank.clock.set(appointment - Duration::hours(hours_before));
-        let applied = bank
-            .workflow
-            .execute(bank.as_requester(), cancel(id))
-            .await
-            .unwrap();
+        let applied = bank.workflow.execute(bank.as_requester(), cancel(id)).await.unwrap();
         assert_eq!(applied.to, RequestStatus::Cancelled);
         let cancellation = bank.load(id).await.cancellation.unwrap();
         assert_eq!(cancellation.late, late, "{hours_before} h before");
-        assert_eq!(
-            cancellation.reason,
-            CancellationReason::AppointmentRescheduled
-        );
+        assert_eq!(cancellation.reason, CancellationReason::AppointmentRescheduled);
         let mut tx = bank.store.begin().await.unwrap();
         let told: HashSet<_> = tx
             .outbox_of_request(id)
@@ -385,10 +350,7 @@ async fn late_cancellation_follows_the_48_hour_rule(engine: Engine) {
     let bank = TestBank::new(engine).await;
     let id = bank.request_in(RequestStatus::Offered).await;
     bank.clock.set(appointment - Duration::hours(1));
-    bank.workflow
-        .execute(bank.as_requester(), cancel(id))
-        .await
-        .unwrap();
+    bank.workflow.execute(bank.as_requester(), cancel(id)).await.unwrap();
     assert!(!bank.load(id).await.cancellation.unwrap().late);
 }
 
@@ -471,12 +433,7 @@ async fn automatic_validation_waits_48_hours(engine: Engine) {
         "a second sweep finds nothing"
     );
     let mut tx = bank.store.begin().await.unwrap();
-    let last = tx
-        .history_of(Entity::Request, id.0)
-        .await
-        .unwrap()
-        .pop()
-        .unwrap();
+    let last = tx.history_of(Entity::Request, id.0).await.unwrap().pop().unwrap();
     assert_eq!(
         (last.action.as_str(), last.actor_kind, last.channel),
         ("validate", ActorKind::System, Channel::System)
@@ -495,11 +452,7 @@ async fn patient_details_are_erased_after_retention(engine: Engine) {
     for id in [closed, cancelled] {
         let r = bank.load(id).await;
         assert!(r.details.patient.is_empty(), "patient details erased");
-        assert_eq!(
-            r.details.notes,
-            Default::default(),
-            "free-text notes erased"
-        );
+        assert_eq!(r.details.notes, Default::default(), "free-text notes erased");
         assert_eq!(r.details.address, None);
         assert!(r.patient_erased_at.is_some());
         // What billing and statistics need stays.
@@ -509,10 +462,7 @@ async fn patient_details_are_erased_after_retention(engine: Engine) {
     }
     assert_eq!(bank.load(closed).await.status, RequestStatus::Closed);
     let mut tx = bank.store.begin().await.unwrap();
-    assert_eq!(
-        tx.service_record(closed).await.unwrap().unwrap().comments,
-        None
-    );
+    assert_eq!(tx.service_record(closed).await.unwrap().unwrap().comments, None);
     tx.commit().await.unwrap();
     assert!(
         !bank.load(open).await.details.patient.is_empty(),
@@ -532,10 +482,7 @@ async fn illegal_transitions_change_nothing(engine: Engine) {
             (Event::Submit, Command::SubmitRequest { request: id }),
             (Event::Offer, offer(id, vec![bank.interpreters[2]])),
             (Event::OffersLapsed, Command::LapseOffers { request: id }),
-            (
-                Event::Withdraw,
-                Command::WithdrawInterpreter { request: id },
-            ),
+            (Event::Withdraw, Command::WithdrawInterpreter { request: id }),
             (Event::Cancel, cancel(id)),
             (
                 Event::RecordService,
@@ -549,9 +496,7 @@ async fn illegal_transitions_change_nothing(engine: Engine) {
             (Event::Close, Command::CloseRequest { request: id }),
         ];
         for (event, command) in commands {
-            if status.apply(event, ActorKind::Coordinator).is_ok()
-                || status.apply(event, ActorKind::System).is_ok()
-            {
+            if status.apply(event, ActorKind::Coordinator).is_ok() || status.apply(event, ActorKind::System).is_ok() {
                 continue;
             }
             let before = bank.load(id).await;
@@ -559,20 +504,12 @@ async fn illegal_transitions_change_nothing(engine: Engine) {
             let history_before = tx.history_of(Entity::Request, id.0).await.unwrap().len();
             let outbox_before = tx.outbox_of_request(id).await.unwrap().len();
             tx.commit().await.unwrap();
-            let err = bank
-                .workflow
-                .execute(bank.as_coordinator(), command)
-                .await
-                .unwrap_err();
+            let err = bank.workflow.execute(bank.as_coordinator(), command).await.unwrap_err();
             assert!(
                 matches!(err, WorkflowError::Transition(TransitionError::NotAllowed { from, event: e }) if from == status && e == event),
                 "{status} + {event}: {err:?}"
             );
-            assert_eq!(
-                bank.load(id).await,
-                before,
-                "{status} + {event} changed the request"
-            );
+            assert_eq!(bank.load(id).await, before, "{status} + {event} changed the request");
             let mut tx = bank.store.begin().await.unwrap();
             assert_eq!(
                 tx.history_of(Entity::Request, id.0).await.unwrap().len(),
@@ -583,10 +520,7 @@ async fn illegal_transitions_change_nothing(engine: Engine) {
             checked += 1;
         }
     }
-    assert!(
-        checked >= 40,
-        "only {checked} illegal transitions were tried"
-    );
+    assert!(checked >= 40, "only {checked} illegal transitions were tried");
 }
 
 /// Two writers booking at once never share a number, on either engine.
@@ -596,11 +530,7 @@ async fn concurrent_bookings_get_distinct_numbers(engine: Engine) {
     for writer in 0..2 {
         let bank = bank.clone();
         tasks.push(tokio::spawn(async move {
-            let requester = if writer == 0 {
-                bank.requester
-            } else {
-                bank.colleague
-            };
+            let requester = if writer == 0 { bank.requester } else { bank.colleague };
             let actor = Actor::requester(requester, Channel::Email);
             let mut numbers = Vec::new();
             for _ in 0..25 {
@@ -628,19 +558,13 @@ async fn concurrent_bookings_get_distinct_numbers(engine: Engine) {
     let distinct: HashSet<_> = all.iter().cloned().collect();
     assert_eq!(distinct.len(), 50, "duplicate numbers: {all:?}");
     let expected: HashSet<String> = (1..=50).map(|n| format!("HC-26061{n:03}")).collect();
-    assert_eq!(
-        distinct, expected,
-        "numbers are the day's sequence without gaps"
-    );
+    assert_eq!(distinct, expected, "numbers are the day's sequence without gaps");
 }
 
 async fn notifications_carry_no_health_information(engine: Engine) {
     let bank = TestBank::new(engine).await;
     let id = bank.request_in(RequestStatus::Modified).await;
-    bank.workflow
-        .execute(bank.as_requester(), cancel(id))
-        .await
-        .unwrap();
+    bank.workflow.execute(bank.as_requester(), cancel(id)).await.unwrap();
     let mut tx = bank.store.begin().await.unwrap();
     let outbox = tx.outbox_of_request(id).await.unwrap();
     assert!(outbox.iter().any(|m| m.channel == OutboxChannel::Sms));
@@ -657,11 +581,7 @@ async fn notifications_carry_no_health_information(engine: Engine) {
     for message in &outbox {
         let text = message.payload.to_string();
         for secret in &secrets {
-            assert!(
-                !text.contains(secret.as_str()),
-                "{} carries {secret:?}",
-                message.kind
-            );
+            assert!(!text.contains(secret.as_str()), "{} carries {secret:?}", message.kind);
         }
     }
     tx.commit().await.unwrap();
@@ -693,11 +613,7 @@ async fn notifications_carry_no_health_information(engine: Engine) {
         (change.from.as_str(), change.to.as_str()),
         (Some(REDACTED), Some(REDACTED))
     );
-    assert!(
-        !serde_json::to_string(&history)
-            .unwrap()
-            .contains("diagnostic")
-    );
+    assert!(!serde_json::to_string(&history).unwrap().contains("diagnostic"));
 }
 
 async fn drafts_get_their_number_when_sent(engine: Engine) {
@@ -708,17 +624,11 @@ async fn drafts_get_their_number_when_sent(engine: Engine) {
     bank.clock.advance(Duration::days(1));
     let applied = bank
         .workflow
-        .execute(
-            bank.as_requester(),
-            Command::SubmitRequest { request: draft },
-        )
+        .execute(bank.as_requester(), Command::SubmitRequest { request: draft })
         .await
         .unwrap();
     assert_eq!(applied.to, RequestStatus::New);
-    assert_eq!(
-        bank.load(first).await.number.unwrap().as_str(),
-        "HC-26061001"
-    );
+    assert_eq!(bank.load(first).await.number.unwrap().as_str(), "HC-26061001");
     assert_eq!(
         bank.load(draft).await.number.unwrap().as_str(),
         "HC-26062001",

@@ -87,21 +87,17 @@ impl PhoneE164 {
     /// assuming `default_region` when there is no country code.
     pub fn parse(input: &str, default_region: &str) -> Result<Self, ContactError> {
         let region = default_region.parse::<phonenumber::country::Id>().ok();
-        let number =
-            phonenumber::parse(region, input.trim()).map_err(|_| ContactError::InvalidPhone)?;
+        let number = phonenumber::parse(region, input.trim()).map_err(|_| ContactError::InvalidPhone)?;
         if !phonenumber::is_valid(&number) {
             return Err(ContactError::InvalidPhone);
         }
-        Ok(PhoneE164(
-            number.format().mode(phonenumber::Mode::E164).to_string(),
-        ))
+        Ok(PhoneE164(number.format().mode(phonenumber::Mode::E164).to_string()))
     }
 
     /// Accepts a value already stored in E.164 form.
     pub fn from_e164(input: &str) -> Result<Self, ContactError> {
-        let ok = input.starts_with('+')
-            && (8..=16).contains(&input.len())
-            && input[1..].bytes().all(|b| b.is_ascii_digit());
+        let ok =
+            input.starts_with('+') && (8..=16).contains(&input.len()) && input[1..].bytes().all(|b| b.is_ascii_digit());
         if ok {
             Ok(PhoneE164(input.to_string()))
         } else {
@@ -144,9 +140,7 @@ mod tests {
             "nomme2@yahoo.ca"
         );
         assert_eq!(
-            EmailAddress::parse("mailto:a.b@ssss.gouv.qc.ca")
-                .unwrap()
-                .domain(),
+            EmailAddress::parse("mailto:a.b@ssss.gouv.qc.ca").unwrap().domain(),
             "ssss.gouv.qc.ca"
         );
         assert_eq!(
@@ -164,10 +158,7 @@ mod tests {
             "a@-x.ca",
             "a@x..ca",
         ] {
-            assert!(
-                EmailAddress::parse(bad).is_err(),
-                "{bad:?} should be refused"
-            );
+            assert!(EmailAddress::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
 
@@ -177,10 +168,7 @@ mod tests {
             PhoneE164::parse("1 (581) 990 9582", "CA").unwrap().as_str(),
             "+15819909582"
         );
-        assert_eq!(
-            PhoneE164::parse("514-597-3284", "CA").unwrap().as_str(),
-            "+15145973284"
-        );
+        assert_eq!(PhoneE164::parse("514-597-3284", "CA").unwrap().as_str(), "+15145973284");
         assert_eq!(
             PhoneE164::parse("+32 2 555 12 12", "CA").unwrap().as_str(),
             "+3225551212"

@@ -39,9 +39,7 @@ pub struct Language {
 /// It can only be built by [`LanguageTag::parse`] (or the conversions that call
 /// it), so it always names a catalogue entry. It serialises as the plain tag
 /// string and deserialises through the same lenient parser.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 // The tag comes first so that the derived order is the order of the tags; the
 // index is fully determined by the tag and only saves a lookup in `info`.
@@ -383,11 +381,7 @@ mod tests {
 
     #[test]
     fn catalogue_is_large_enough() {
-        assert!(
-            catalogue().len() >= 90,
-            "only {} languages",
-            catalogue().len()
-        );
+        assert!(catalogue().len() >= 90, "only {} languages", catalogue().len());
     }
 
     #[test]
@@ -464,14 +458,7 @@ mod tests {
         ] {
             assert_eq!(tag(input), "ar-MA", "{input:?}");
         }
-        for input in [
-            "arabe",
-            "Arabic",
-            "arabe standard",
-            "arabe littéral",
-            "ar",
-            "AR",
-        ] {
+        for input in ["arabe", "Arabic", "arabe standard", "arabe littéral", "ar", "AR"] {
             assert_eq!(tag(input), "ar", "{input:?}");
         }
         assert_eq!(tag("Arabe (Algérie)"), "ar-DZ");
@@ -483,8 +470,8 @@ mod tests {
         assert_eq!(tag("Arabe (Irak)"), "ar-IQ");
         assert_eq!(tag("Arabe (Soudan)"), "ar-SD");
         let variants: HashSet<String> = [
-            "ar", "ar-MA", "ar-DZ", "ar-TN", "ar-EG", "ar-LB", "ar-SY", "ar-IQ", "ar-SA", "ar-SD",
-            "ar-YE", "ar-JO", "ar-PS", "ar-LY",
+            "ar", "ar-MA", "ar-DZ", "ar-TN", "ar-EG", "ar-LB", "ar-SY", "ar-IQ", "ar-SA", "ar-SD", "ar-YE", "ar-JO",
+            "ar-PS", "ar-LY",
         ]
         .into_iter()
         .map(tag)
@@ -536,10 +523,7 @@ mod tests {
         assert!(serde_json::from_str::<LanguageTag>("\"klingon\"").is_err());
         assert!(serde_json::from_str::<LanguageTag>("42").is_err());
         let list: Vec<LanguageTag> = serde_json::from_str(r#"["fqs","hu","hy"]"#).unwrap();
-        assert_eq!(
-            serde_json::to_string(&list).unwrap(),
-            r#"["fqs","hu","hy"]"#
-        );
+        assert_eq!(serde_json::to_string(&list).unwrap(), r#"["fqs","hu","hy"]"#);
     }
 
     #[test]
@@ -584,10 +568,7 @@ mod tests {
         let ht = tag_of("ht");
         assert_eq!(ht.name(Locale::Fr), "Créole haïtien");
         assert_eq!(ht.name(Locale::En), "Haitian Creole");
-        assert_eq!(
-            tag_of("lsq").name(Locale::Fr),
-            "Langue des signes québécoise (LSQ)"
-        );
+        assert_eq!(tag_of("lsq").name(Locale::Fr), "Langue des signes québécoise (LSQ)");
     }
 
     #[test]
@@ -610,10 +591,7 @@ mod tests {
             }
             seen.insert(key, index);
         }
-        assert!(
-            clashes.is_empty(),
-            "folded keys shared by two languages: {clashes:#?}"
-        );
+        assert!(clashes.is_empty(), "folded keys shared by two languages: {clashes:#?}");
         assert_eq!(seen.len(), INDEX.len());
     }
 
@@ -652,9 +630,8 @@ mod tests {
             if let Some(sub) = parts.next() {
                 let region = sub.len() == 2 && sub.bytes().all(|b| b.is_ascii_uppercase());
                 let bytes = sub.as_bytes();
-                let script = sub.len() == 4
-                    && bytes[0].is_ascii_uppercase()
-                    && bytes[1..].iter().all(u8::is_ascii_lowercase);
+                let script =
+                    sub.len() == 4 && bytes[0].is_ascii_uppercase() && bytes[1..].iter().all(u8::is_ascii_lowercase);
                 assert!(region || script, "bad subtag in {t:?}");
             }
             assert_eq!(parts.next(), None, "too many subtags in {t:?}");

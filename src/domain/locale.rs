@@ -47,9 +47,7 @@ impl FromStr for Locale {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
-            "fr" | "fr-ca" | "fr-be" | "fr-fr" | "francais" | "français" | "french" => {
-                Ok(Locale::Fr)
-            }
+            "fr" | "fr-ca" | "fr-be" | "fr-fr" | "francais" | "français" | "french" => Ok(Locale::Fr),
             "en" | "en-ca" | "en-us" | "en-gb" | "anglais" | "english" => Ok(Locale::En),
             _ => Err(UnknownLocale(s.to_string())),
         }

@@ -24,12 +24,7 @@ impl UserCode {
                 .map(|c| c.to_ascii_uppercase())
                 .unwrap_or('X')
         };
-        format!(
-            "U{}{}{}",
-            bank_prefix,
-            initial(first_name),
-            initial(last_name)
-        )
+        format!("U{}{}{}", bank_prefix, initial(first_name), initial(last_name))
     }
 
     pub fn new(stem: &str, sequence: i64) -> UserCode {

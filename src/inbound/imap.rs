@@ -90,9 +90,9 @@ impl ImapSource {
                 let session = self.login(tls).await?;
                 self.serve(session, stop).await
             }
-            TlsMode::StartTls => anyhow::bail!(
-                "configuration key `imap.tls`: use \"implicit\" (port 993) or \"none\" on loopback"
-            ),
+            TlsMode::StartTls => {
+                anyhow::bail!("configuration key `imap.tls`: use \"implicit\" (port 993) or \"none\" on loopback")
+            }
             TlsMode::None => {
                 let session = self.login(stream).await?;
                 self.serve(session, stop).await
@@ -109,16 +109,10 @@ impl ImapSource {
         client
             .login(&self.config.username, self.config.password.expose())
             .await
-            .map_err(|(e, _)| {
-                anyhow::anyhow!("IMAP login failed for {}: {e}", self.config.username)
-            })
+            .map_err(|(e, _)| anyhow::anyhow!("IMAP login failed for {}: {e}", self.config.username))
     }
 
-    async fn serve<T>(
-        &self,
-        mut session: Session<T>,
-        stop: watch::Receiver<bool>,
-    ) -> anyhow::Result<()>
+    async fn serve<T>(&self, mut session: Session<T>, stop: watch::Receiver<bool>) -> anyhow::Result<()>
     where
         T: AsyncRead + AsyncWrite + Unpin + Debug + Send,
     {
@@ -132,12 +126,9 @@ impl ImapSource {
             if idle {
                 let mut handle = session.idle();
                 handle.init().await.context("IDLE")?;
-                let (wait, _interrupt) =
-                    handle.wait_with_timeout(Duration::from_secs(self.config.poll_seconds.max(1)));
+                let (wait, _interrupt) = handle.wait_with_timeout(Duration::from_secs(self.config.poll_seconds.max(1)));
                 match wait.await.context("IDLE wait")? {
-                    IdleResponse::NewData(_)
-                    | IdleResponse::Timeout
-                    | IdleResponse::ManualInterrupt => {}
+                    IdleResponse::NewData(_) | IdleResponse::Timeout | IdleResponse::ManualInterrupt => {}
                 }
                 session = handle.done().await.context("IDLE done")?;
             } else {
@@ -152,15 +143,9 @@ impl ImapSource {
     where
         T: AsyncRead + AsyncWrite + Unpin + Debug + Send,
     {
-        let mailbox = session
-            .select(&self.config.mailbox)
-            .await
-            .context("SELECT")?;
+        let mailbox = session.select(&self.config.mailbox).await.context("SELECT")?;
         let validity = i64::from(mailbox.uid_validity.unwrap_or(0));
-        let key = format!(
-            "{}@{}/{}",
-            self.config.username, self.config.host, self.config.mailbox
-        );
+        let key = format!("{}@{}/{}", self.config.username, self.config.host, self.config.mailbox);
         let mut tx = self.store.begin().await?;
         let stored = tx.imap_state(&key).await?;
         tx.commit().await?;
@@ -223,21 +208,15 @@ impl ImapSource {
     }
 }
 
-async fn tls_connect(
-    host: &str,
-    stream: TcpStream,
-) -> anyhow::Result<tokio_rustls::client::TlsStream<TcpStream>> {
+async fn tls_connect(host: &str, stream: TcpStream) -> anyhow::Result<tokio_rustls::client::TlsStream<TcpStream>> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .context("TLS")?
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    let name = rustls::pki_types::ServerName::try_from(host.to_string())
-        .context("configuration key `imap.host`")?;
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .context("TLS")?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from(host.to_string()).context("configuration key `imap.host`")?;
     tokio_rustls::TlsConnector::from(Arc::new(config))
         .connect(name, stream)
         .await

@@ -11,8 +11,7 @@ use tokio::sync::watch;
 pub fn ensure(dir: &Path) -> anyhow::Result<()> {
     for sub in ["new", "cur", "tmp"] {
         let path = dir.join(sub);
-        std::fs::create_dir_all(&path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
+        std::fs::create_dir_all(&path).with_context(|| format!("cannot create {}", path.display()))?;
     }
     Ok(())
 }
@@ -63,12 +62,7 @@ pub async fn drain(pipeline: &MailPipeline, dir: &Path) -> anyhow::Result<usize>
 }
 
 /// Watches the folder until `stop`, draining it every `interval`.
-pub async fn run(
-    pipeline: MailPipeline,
-    dir: PathBuf,
-    interval: Duration,
-    mut stop: watch::Receiver<bool>,
-) {
+pub async fn run(pipeline: MailPipeline, dir: PathBuf, interval: Duration, mut stop: watch::Receiver<bool>) {
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

@@ -12,16 +12,13 @@ use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
 use crate::domain::person::{Person, UserCode};
 use crate::domain::request::{
-    CancellationReason, Field, FieldError, Gender, Problem, RequestDetails, RequestNumber,
-    RequestType,
+    CancellationReason, Field, FieldError, Gender, Problem, RequestDetails, RequestNumber, RequestType,
 };
 use crate::domain::role::{Channel, Role};
 use crate::domain::text::fold;
 use crate::inbound::mail::classify::AutoKind;
 use crate::inbound::mail::command::MailCommand;
-use crate::inbound::mail::form::{
-    FieldValue, FormField, FormReading, FormRequestType, GenderWanted,
-};
+use crate::inbound::mail::form::{FieldValue, FormField, FormReading, FormRequestType, GenderWanted};
 use crate::inbound::mail::reading::{MailReading, ReadContext, read};
 use crate::security::reply_key::{ReplyKey, ReplyPurpose};
 use crate::store::Tx;
@@ -138,18 +135,15 @@ fn request_in_message_id(id: &str) -> Option<RequestId> {
 
 /// Whether the trusted receiving server says the sender's domain did not send this.
 fn fails_authentication(reading: &MailReading, authserv_id: &str) -> bool {
-    reading
-        .mail
-        .headers_named("authentication-results")
-        .any(|value| {
-            let lower = value.to_ascii_lowercase();
-            let server = lower.split(';').next().unwrap_or("").trim();
-            if server != authserv_id.to_ascii_lowercase() {
-                return false;
-            }
-            let has = |what: &str| lower.split(';').any(|part| part.trim().starts_with(what));
-            has("dmarc=fail") || (has("spf=fail") && has("dkim=fail"))
-        })
+    reading.mail.headers_named("authentication-results").any(|value| {
+        let lower = value.to_ascii_lowercase();
+        let server = lower.split(';').next().unwrap_or("").trim();
+        if server != authserv_id.to_ascii_lowercase() {
+            return false;
+        }
+        let has = |what: &str| lower.split(';').any(|part| part.trim().starts_with(what));
+        has("dmarc=fail") || (has("spf=fail") && has("dkim=fail"))
+    })
 }
 
 impl MailPipeline {
@@ -205,24 +199,13 @@ impl MailPipeline {
         Ok(decision.outcome)
     }
 
-    async fn decide(
-        &self,
-        tx: &mut Tx,
-        reading: &MailReading,
-        inbound_id: i64,
-    ) -> anyhow::Result<Decision> {
+    async fn decide(&self, tx: &mut Tx, reading: &MailReading, inbound_id: i64) -> anyhow::Result<Decision> {
         let now = self.workflow.clock().now();
         if let Some(kind) = reading.auto {
             if let Some(bounce) = &reading.bounce {
                 if let Some(recipient) = &bounce.recipient {
-                    tx.record_bounce(
-                        recipient,
-                        bounce.status.as_deref(),
-                        bounce.hard,
-                        now,
-                        inbound_id,
-                    )
-                    .await?;
+                    tx.record_bounce(recipient, bounce.status.as_deref(), bounce.hard, now, inbound_id)
+                        .await?;
                 }
                 let mut d = Decision::new(MailOutcome::Bounced);
                 d.detail = Some(format!(
@@ -285,22 +268,14 @@ impl MailPipeline {
         let mut decision = if form.present {
             self.handle_form(tx, reading, form, &person, thread).await?
         } else if let Some(command) = &reading.command {
-            self.handle_command(tx, reading, &person, thread, command)
-                .await?
+            self.handle_command(tx, reading, &person, thread, command).await?
         } else if thread.is_none() && person.has_role(Role::Requester) {
             self.send_form(tx, reading, &person, &FormReading::default(), None)
                 .await?;
             Decision::new(MailOutcome::FormSent)
         } else {
-            self.reply(
-                tx,
-                reading,
-                &person,
-                thread,
-                "help",
-                json!({ "reason": "no_command" }),
-            )
-            .await?;
+            self.reply(tx, reading, &person, thread, "help", json!({ "reason": "no_command" }))
+                .await?;
             Decision::new(MailOutcome::HelpSent)
         };
         decision.person = Some(person.id);
@@ -393,13 +368,9 @@ impl MailPipeline {
         let details = match built {
             Ok(details) => details,
             Err(field_errors) => {
-                let mut errors: Vec<String> = blocking
-                    .iter()
-                    .map(|i| describe_issue(i, person.locale))
-                    .collect();
+                let mut errors: Vec<String> = blocking.iter().map(|i| describe_issue(i, person.locale)).collect();
                 errors.extend(field_errors.iter().map(|e| e.describe(person.locale)));
-                self.send_form(tx, reading, person, form, Some(errors))
-                    .await?;
+                self.send_form(tx, reading, person, form, Some(errors)).await?;
                 let mut d = Decision::new(MailOutcome::FormIncomplete);
                 d.request = base.map(|r| r.id);
                 return Ok(d);
@@ -437,10 +408,8 @@ impl MailPipeline {
                 Ok(d)
             }
             Err(WorkflowError::Invalid(errors)) => {
-                let errors: Vec<String> =
-                    errors.iter().map(|e| e.describe(person.locale)).collect();
-                self.send_form(tx, reading, person, form, Some(errors))
-                    .await?;
+                let errors: Vec<String> = errors.iter().map(|e| e.describe(person.locale)).collect();
+                self.send_form(tx, reading, person, form, Some(errors)).await?;
                 Ok(Decision::new(MailOutcome::FormIncomplete))
             }
             Err(e) => {
@@ -486,21 +455,13 @@ impl MailPipeline {
             return Ok(Decision::new(MailOutcome::HelpSent));
         }
         if matches!(command, MailCommand::Help) {
-            self.reply(
-                tx,
-                reading,
-                person,
-                thread,
-                "help",
-                json!({ "reason": "asked" }),
-            )
-            .await?;
+            self.reply(tx, reading, person, thread, "help", json!({ "reason": "asked" }))
+                .await?;
             return Ok(Decision::new(MailOutcome::HelpSent));
         }
         let request = match command {
             MailCommand::Assign {
-                request: Some(number),
-                ..
+                request: Some(number), ..
             } => tx.request_id_by_number(number).await?.or(thread),
             _ => thread,
         };
@@ -531,14 +492,8 @@ impl MailPipeline {
             }
         };
         let (actor, workflow_command) = match command {
-            MailCommand::Accept => (
-                as_interpreter_or_coordinator(),
-                Command::AcceptOffer { request },
-            ),
-            MailCommand::Reject => (
-                as_interpreter_or_coordinator(),
-                Command::DeclineOffer { request },
-            ),
+            MailCommand::Accept => (as_interpreter_or_coordinator(), Command::AcceptOffer { request }),
+            MailCommand::Reject => (as_interpreter_or_coordinator(), Command::DeclineOffer { request }),
             MailCommand::Withdraw => (
                 as_interpreter_or_coordinator(),
                 Command::WithdrawInterpreter { request },
@@ -551,14 +506,8 @@ impl MailPipeline {
                     detail: Some(reason.clone()).filter(|r| !r.is_empty()),
                 },
             ),
-            MailCommand::Validate => (
-                as_requester_or_coordinator(),
-                Command::ValidateService { request },
-            ),
-            MailCommand::Contest => (
-                as_requester_or_coordinator(),
-                Command::ContestService { request },
-            ),
+            MailCommand::Validate => (as_requester_or_coordinator(), Command::ValidateService { request }),
+            MailCommand::Contest => (as_requester_or_coordinator(), Command::ContestService { request }),
             MailCommand::Assign { interpreter, .. } => {
                 let interpreter = match interpreter {
                     Some(code) => tx.person_by_user_code(code).await?,
@@ -574,9 +523,7 @@ impl MailPipeline {
                         json!({ "verb": verb, "reason": "unknown_interpreter" }),
                     )
                     .await?;
-                    return Ok(Decision::new(MailOutcome::CommandRefused(
-                        "unknown_interpreter",
-                    )));
+                    return Ok(Decision::new(MailOutcome::CommandRefused("unknown_interpreter")));
                 };
                 (
                     Actor::coordinator(person.id, Channel::Email),
@@ -637,34 +584,30 @@ impl MailPipeline {
             Some(FieldValue::Text(t)) => Some(t.clone()),
             _ => None,
         };
-        let installation_id: Option<InstallationId> =
-            match (text(FormField::Installation), &profile) {
-                (Some(name), Some(profile)) => {
-                    let wanted = fold(&name);
-                    let mut found = None;
-                    for id in &profile.installations {
-                        let inst = tx.installation(*id).await?;
-                        let folded = fold(&inst.name);
-                        if folded == wanted || folded.contains(&wanted) || wanted.contains(&folded)
-                        {
-                            found = Some(*id);
-                            break;
-                        }
+        let installation_id: Option<InstallationId> = match (text(FormField::Installation), &profile) {
+            (Some(name), Some(profile)) => {
+                let wanted = fold(&name);
+                let mut found = None;
+                for id in &profile.installations {
+                    let inst = tx.installation(*id).await?;
+                    let folded = fold(&inst.name);
+                    if folded == wanted || folded.contains(&wanted) || wanted.contains(&folded) {
+                        found = Some(*id);
+                        break;
                     }
-                    if found.is_none() {
-                        errors.push(FieldError::new(Field::Installation, Problem::Unknown));
-                    }
-                    found
                 }
-                (None, _) if base.is_some() => base.map(|b| b.installation_id),
-                (None, Some(profile)) if profile.installations.len() == 1 => {
-                    profile.installations.first().copied()
+                if found.is_none() {
+                    errors.push(FieldError::new(Field::Installation, Problem::Unknown));
                 }
-                _ => {
-                    errors.push(FieldError::new(Field::Installation, Problem::Required));
-                    None
-                }
-            };
+                found
+            }
+            (None, _) if base.is_some() => base.map(|b| b.installation_id),
+            (None, Some(profile)) if profile.installations.len() == 1 => profile.installations.first().copied(),
+            _ => {
+                errors.push(FieldError::new(Field::Installation, Problem::Required));
+                None
+            }
+        };
         let establishment = match installation_id {
             Some(id) => Some(tx.installation(id).await?.establishment_id),
             None => None,
@@ -688,8 +631,7 @@ impl MailPipeline {
             Some(FieldValue::Time(t)) => Some(*t),
             _ => None,
         };
-        let start_time: Option<NaiveTime> =
-            time(FormField::StartTime).or(base.map(|b| b.start_time));
+        let start_time: Option<NaiveTime> = time(FormField::StartTime).or(base.map(|b| b.start_time));
         let duration = match form.values.get(&FormField::DurationMinutes) {
             Some(FieldValue::Minutes(m)) => Some(*m),
             _ => base.map(|b| b.duration_minutes),
@@ -701,8 +643,7 @@ impl MailPipeline {
         let source = language(FormField::SourceLanguage)
             .or(base.map(|b| b.source_language.clone()))
             .or_else(|| LanguageTag::parse("fr").ok());
-        let target =
-            language(FormField::TargetLanguage).or(base.map(|b| b.target_language.clone()));
+        let target = language(FormField::TargetLanguage).or(base.map(|b| b.target_language.clone()));
         let mut details = match (
             installation_id,
             request_type,
@@ -790,44 +731,28 @@ impl MailPipeline {
             &mut details.notes.message_to_interpreter,
             FormField::MessageToInterpreter,
         );
-        set_text(
-            &mut details.notes.coordinator_note,
-            FormField::NoteToCoordinator,
-        );
+        set_text(&mut details.notes.coordinator_note, FormField::NoteToCoordinator);
         set_text(&mut details.patient.name, FormField::PatientName);
         set_text(&mut details.patient.phone, FormField::PatientPhone);
         set_text(&mut details.professional.name, FormField::ProfessionalName);
-        set_text(
-            &mut details.professional.function,
-            FormField::ProfessionalFunction,
-        );
+        set_text(&mut details.professional.function, FormField::ProfessionalFunction);
         set_text(&mut details.video.platform, FormField::VideoPlatform);
         set_text(&mut details.video.link, FormField::VideoLink);
         if let Some(phone) = text(FormField::ProfessionalPhone) {
             match PhoneE164::parse(&phone, &self.workflow.config().default_phone_region) {
                 Ok(p) => details.professional.phone = Some(p),
-                Err(_) => errors.push(FieldError::new(
-                    Field::ProfessionalPhone,
-                    Problem::Unreadable(phone),
-                )),
+                Err(_) => errors.push(FieldError::new(Field::ProfessionalPhone, Problem::Unreadable(phone))),
             }
         }
         if let Some(email) = text(FormField::ProfessionalEmail) {
             match EmailAddress::parse(&email) {
                 Ok(e) => details.professional.email = Some(e),
-                Err(_) => errors.push(FieldError::new(
-                    Field::ProfessionalEmail,
-                    Problem::Unreadable(email),
-                )),
+                Err(_) => errors.push(FieldError::new(Field::ProfessionalEmail, Problem::Unreadable(email))),
             }
         }
         match form.values.get(&FormField::InterpreterGender) {
-            Some(FieldValue::Gender(GenderWanted::Female)) => {
-                details.interpreter_gender = Some(Gender::Female)
-            }
-            Some(FieldValue::Gender(GenderWanted::Male)) => {
-                details.interpreter_gender = Some(Gender::Male)
-            }
+            Some(FieldValue::Gender(GenderWanted::Female)) => details.interpreter_gender = Some(Gender::Female),
+            Some(FieldValue::Gender(GenderWanted::Male)) => details.interpreter_gender = Some(Gender::Male),
             Some(FieldValue::Gender(GenderWanted::Any)) => details.interpreter_gender = None,
             _ => {}
         }
@@ -850,17 +775,10 @@ impl MailPipeline {
         if let Some(who) = text(FormField::PreferredInterpreter) {
             match self.find_interpreter(tx, &who).await? {
                 Some(id) => details.preferred_interpreter = Some(id),
-                None => errors.push(FieldError::new(
-                    Field::PreferredInterpreter,
-                    Problem::Unknown,
-                )),
+                None => errors.push(FieldError::new(Field::PreferredInterpreter, Problem::Unknown)),
             }
         }
-        Ok(if errors.is_empty() {
-            Ok(details)
-        } else {
-            Err(errors)
-        })
+        Ok(if errors.is_empty() { Ok(details) } else { Err(errors) })
     }
 
     /// An interpreter by user code, or by a name that names exactly one.
@@ -912,8 +830,7 @@ impl MailPipeline {
             values.insert(field.key().to_string(), Value::String(shown));
         }
         let payload = json!({ "values": values, "errors": errors.unwrap_or_default() });
-        self.reply(tx, reading, person, None, "request_form", payload)
-            .await
+        self.reply(tx, reading, person, None, "request_form", payload).await
     }
 
     /// Queues a reply to `person` about `request`, threaded under the message it answers.
@@ -944,12 +861,7 @@ impl MailPipeline {
 
 fn describe_issue(issue: &crate::inbound::mail::form::FieldIssue, locale: Locale) -> String {
     let sep = locale.pick(" : ", ": ");
-    format!(
-        "{}{}{}",
-        issue.field.label(locale),
-        sep,
-        issue.message(locale)
-    )
+    format!("{}{}{}", issue.field.label(locale), sep, issue.message(locale))
 }
 
 /// A short code for why a command was refused; an outage is not a refusal.

@@ -1,11 +1,13 @@
 //! Email out: a notification becomes a MIME message (text and HTML), then leaves through
 //! SMTP or, on the embedded default, as an `.eml` file in a folder.
 
+use super::calendar::Method;
 use super::render::RenderedMail;
 use crate::config::{OutboundTransport, Settings, TlsMode};
 use anyhow::Context as _;
+use lettre::message::header::ContentType;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
@@ -47,7 +49,13 @@ pub struct Envelope {
 }
 
 /// Builds the MIME message.
-pub fn build(envelope: &Envelope, rendered: &RenderedMail) -> anyhow::Result<Message> {
+/// Builds the MIME message: text and HTML alternatives, and with an invite its
+/// `text/calendar` alternative (what calendar clients act on) and an `invite.ics` file.
+pub fn build(
+    envelope: &Envelope,
+    rendered: &RenderedMail,
+    invite: Option<(Method, String)>,
+) -> anyhow::Result<Message> {
     let mut builder = Message::builder()
         .from(envelope.from.clone())
         .to(envelope.to.clone())
@@ -60,19 +68,26 @@ pub fn build(envelope: &Envelope, rendered: &RenderedMail) -> anyhow::Result<Mes
         builder = builder.in_reply_to(format!("<{parent}>"));
     }
     if !envelope.references.is_empty() {
-        let refs: Vec<String> = envelope
-            .references
-            .iter()
-            .map(|r| format!("<{r}>"))
-            .collect();
+        let refs: Vec<String> = envelope.references.iter().map(|r| format!("<{r}>")).collect();
         builder = builder.references(refs.join(" "));
     }
-    builder
-        .multipart(MultiPart::alternative_plain_html(
-            rendered.text.clone(),
-            rendered.html.clone(),
-        ))
-        .context("cannot build the message")
+    let alternatives = MultiPart::alternative_plain_html(rendered.text.clone(), rendered.html.clone());
+    let body = match invite {
+        None => alternatives,
+        Some((method, ics)) => {
+            let method = match method {
+                Method::Request => "REQUEST",
+                Method::Cancel => "CANCEL",
+            };
+            let calendar = ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
+                .context("calendar content type")?;
+            let ics_type = ContentType::parse("application/ics").context("ics content type")?;
+            MultiPart::mixed()
+                .multipart(alternatives.singlepart(SinglePart::builder().header(calendar).body(ics.clone())))
+                .singlepart(Attachment::new("invite.ics".to_string()).body(ics, ics_type))
+        }
+    };
+    builder.multipart(body).context("cannot build the message")
 }
 
 /// How mail leaves.
@@ -80,25 +95,21 @@ pub fn build(envelope: &Envelope, rendered: &RenderedMail) -> anyhow::Result<Mes
 pub enum MailTransport {
     /// Each message written as `NAME.eml` (the embedded default).
     Folder(PathBuf),
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// An SMTP relay; no send may take longer than the timeout (a server that accepts the
+    /// connection and then says nothing must not hold the outbox).
+    Smtp(AsyncSmtpTransport<Tokio1Executor>, Duration),
 }
 
 impl MailTransport {
     pub fn from_settings(settings: &Settings) -> anyhow::Result<MailTransport> {
         match settings.mail.outbound {
-            OutboundTransport::Folder => {
-                Ok(MailTransport::Folder(settings.mail.outbox_folder.clone()))
-            }
+            OutboundTransport::Folder => Ok(MailTransport::Folder(settings.mail.outbox_folder.clone())),
             OutboundTransport::Smtp => {
                 let s = &settings.smtp;
                 let builder = match s.tls {
-                    TlsMode::None => {
-                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host)
-                    }
-                    TlsMode::StartTls => {
-                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)
-                            .context("configuration key `smtp.host`: not usable for STARTTLS")?
-                    }
+                    TlsMode::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
+                    TlsMode::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)
+                        .context("configuration key `smtp.host`: not usable for STARTTLS")?,
                     TlsMode::Implicit => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host)
                         .context("configuration key `smtp.host`: not usable for TLS")?,
                 };
@@ -106,12 +117,13 @@ impl MailTransport {
                     .port(s.port)
                     .timeout(Some(Duration::from_secs(s.timeout_seconds)));
                 if !s.username.is_empty() {
-                    builder = builder.credentials(Credentials::new(
-                        s.username.clone(),
-                        s.password.expose().to_string(),
-                    ));
+                    builder =
+                        builder.credentials(Credentials::new(s.username.clone(), s.password.expose().to_string()));
                 }
-                Ok(MailTransport::Smtp(builder.build()))
+                Ok(MailTransport::Smtp(
+                    builder.build(),
+                    Duration::from_secs(s.timeout_seconds.max(1)),
+                ))
             }
         }
     }
@@ -120,20 +132,17 @@ impl MailTransport {
     pub async fn send(&self, message: &Message, name: &str) -> anyhow::Result<()> {
         match self {
             MailTransport::Folder(dir) => {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
                 let tmp = dir.join(format!(".{name}.tmp"));
                 let path = dir.join(format!("{name}.eml"));
-                std::fs::write(&tmp, message.formatted())
-                    .with_context(|| format!("cannot write {}", tmp.display()))?;
-                std::fs::rename(&tmp, &path)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+                std::fs::write(&tmp, message.formatted()).with_context(|| format!("cannot write {}", tmp.display()))?;
+                std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
                 Ok(())
             }
-            MailTransport::Smtp(transport) => {
-                transport
-                    .send(message.clone())
+            MailTransport::Smtp(transport, timeout) => {
+                tokio::time::timeout(*timeout * 2, transport.send(message.clone()))
                     .await
+                    .map_err(|_| anyhow::anyhow!("SMTP server did not answer within {} s", timeout.as_secs() * 2))?
                     .context("SMTP delivery failed")?;
                 Ok(())
             }

@@ -1,5 +1,6 @@
 //! Everything that leaves: notifications rendered from templates and sent by email and SMS.
 
+pub mod calendar;
 pub mod mail;
 pub mod render;
 pub mod sms;

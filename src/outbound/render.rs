@@ -46,9 +46,7 @@ impl Facts {
     }
 }
 
-const DAYS_FR: [&str; 7] = [
-    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-];
+const DAYS_FR: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
 const DAYS_EN: [&str; 7] = [
     "Monday",
     "Tuesday",
@@ -73,8 +71,7 @@ const MONTHS_FR: [&str; 12] = [
     "décembre",
 ];
 const MONTHS_FR_SHORT: [&str; 12] = [
-    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
-    "déc.",
+    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.",
 ];
 const MONTHS_EN: [&str; 12] = [
     "January",
@@ -96,20 +93,8 @@ pub fn long_date(date: NaiveDate, locale: Locale) -> String {
     let day = date.weekday().num_days_from_monday() as usize;
     let month = date.month0() as usize;
     match locale {
-        Locale::Fr => format!(
-            "{} {} {} {}",
-            DAYS_FR[day],
-            date.day(),
-            MONTHS_FR[month],
-            date.year()
-        ),
-        Locale::En => format!(
-            "{}, {} {}, {}",
-            DAYS_EN[day],
-            MONTHS_EN[month],
-            date.day(),
-            date.year()
-        ),
+        Locale::Fr => format!("{} {} {} {}", DAYS_FR[day], date.day(), MONTHS_FR[month], date.year()),
+        Locale::En => format!("{}, {} {}, {}", DAYS_EN[day], MONTHS_EN[month], date.day(), date.year()),
     }
 }
 
@@ -128,11 +113,7 @@ pub fn clock_time(time: NaiveTime, locale: Locale) -> String {
         Locale::Fr => format!("{} h {:02}", time.hour(), time.minute()),
         Locale::En => {
             let (pm, hour) = time.hour12();
-            format!(
-                "{hour}:{:02} {}",
-                time.minute(),
-                if pm { "PM" } else { "AM" }
-            )
+            format!("{hour}:{:02} {}", time.minute(), if pm { "PM" } else { "AM" })
         }
     }
 }
@@ -221,17 +202,15 @@ fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
         ),
         "offer_declined" => locale.pick("Offre refusée", "Offer declined"),
         "offers_lapsed" => locale.pick("Offres sans réponse", "Offers unanswered"),
-        "interpreter_withdrew" => {
-            locale.pick("Désistement de l'interprète", "Interpreter withdrew")
-        }
+        "interpreter_withdrew" => locale.pick("Désistement de l'interprète", "Interpreter withdrew"),
         "assignment_removed" => locale.pick("Assignation retirée", "Assignment withdrawn"),
         "request_cancelled" => locale.pick("Demande annulée", "Request cancelled"),
         "service_recorded" => locale.pick("Réalisation à valider", "Service record to validate"),
         "service_contested" => locale.pick("Réalisation contestée", "Service record contested"),
-        "request_form" => locale.pick(
-            "Formulaire de demande d'interprète",
-            "Interpreter request form",
-        ),
+        "assignment_confirmed" => locale.pick("Vous êtes réservé", "You are booked"),
+        "service_validated" => locale.pick("Réalisation validée", "Service record validated"),
+        "request_closed" => locale.pick("Demande fermée", "Request closed"),
+        "request_form" => locale.pick("Formulaire de demande d'interprète", "Interpreter request form"),
         "command_done" => locale.pick("C'est noté", "Done"),
         "command_refused" => locale.pick("Réponse non appliquée", "Reply not applied"),
         "help" => locale.pick("Aide", "Help"),
@@ -251,13 +230,22 @@ fn refusal(reason: &str, locale: Locale) -> &'static str {
             "cette offre n'est plus ouverte (pourvue par un autre interprète, expirée ou annulée).",
             "this offer is no longer open (filled by another interpreter, expired or cancelled).",
         ),
-        "not_permitted" => locale.pick("vous ne pouvez pas faire cela pour cette demande.", "you cannot do that for this request."),
-        "not_now" => locale.pick("la demande n'en est pas à cette étape.", "the request is not at that stage."),
+        "not_permitted" => locale.pick(
+            "vous ne pouvez pas faire cela pour cette demande.",
+            "you cannot do that for this request.",
+        ),
+        "not_now" => locale.pick(
+            "la demande n'en est pas à cette étape.",
+            "the request is not at that stage.",
+        ),
         "no_request" => locale.pick(
             "nous n'avons pas trouvé de quelle demande il s'agit ; répondez au courriel de la demande.",
             "we could not tell which request this is about; reply to the request's email.",
         ),
-        "unknown_interpreter" => locale.pick("interprète inconnu (indiquez son identifiant, ex. UBIPN0002).", "unknown interpreter (give their identifier, e.g. UBIPN0002)."),
+        "unknown_interpreter" => locale.pick(
+            "interprète inconnu (indiquez son identifiant, ex. UBIPN0002).",
+            "unknown interpreter (give their identifier, e.g. UBIPN0002).",
+        ),
         _ => locale.pick("la commande n'a pas été comprise.", "the command was not understood."),
     }
 }
@@ -283,23 +271,12 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         .request
         .map(|r| Facts::of(r, input.installation, locale))
         .unwrap_or_default();
-    let text_of = |key: &str| {
-        input
-            .payload
-            .get(key)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
+    let text_of = |key: &str| input.payload.get(key).and_then(Value::as_str).unwrap_or("").to_string();
     let errors: Vec<String> = input
         .payload
         .get("errors")
         .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|e| e.as_str().map(str::to_string))
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(|e| e.as_str().map(str::to_string)).collect())
         .unwrap_or_default();
     let status = input
         .payload
@@ -308,10 +285,7 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         .and_then(|s| s.parse::<crate::domain::request::RequestStatus>().ok())
         .map(|s| s.label(locale).to_string())
         .unwrap_or_default();
-    let interpreter = input
-        .interpreter
-        .map(Person::display_name)
-        .unwrap_or_default();
+    let interpreter = input.interpreter.map(Person::display_name).unwrap_or_default();
     let body = MailBody {
         kind: input.kind,
         en: locale == Locale::En,
@@ -341,11 +315,7 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         paragraphs,
     }
     .render()?;
-    Ok(RenderedMail {
-        subject,
-        text,
-        html,
-    })
+    Ok(RenderedMail { subject, text, html })
 }
 
 /// French writes language names in lower case inside a sentence: "espagnol", "arabe (Maroc)".
@@ -363,12 +333,7 @@ fn in_sentence(name: &str, locale: Locale) -> String {
 }
 
 /// Renders the SMS twin of a notification: one message, no patient details.
-pub fn render_sms(
-    kind: &str,
-    recipient: &Person,
-    request: Option<&Request>,
-    bank: &str,
-) -> anyhow::Result<String> {
+pub fn render_sms(kind: &str, recipient: &Person, request: Option<&Request>, bank: &str) -> anyhow::Result<String> {
     let locale = recipient.locale;
     let (number, when, languages, request_type) = match request {
         Some(r) => (

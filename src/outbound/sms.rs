@@ -12,32 +12,21 @@ pub enum SmsTransport {
 }
 
 impl SmsTransport {
-    pub async fn send(
-        &self,
-        to: &str,
-        text: &str,
-        at: chrono::DateTime<chrono::Utc>,
-    ) -> anyhow::Result<()> {
+    pub async fn send(&self, to: &str, text: &str, at: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
         match self {
             SmsTransport::Log(path) => {
                 if let Some(dir) = path.parent()
                     && !dir.as_os_str().is_empty()
                 {
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("cannot create {}", dir.display()))?;
+                    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
                 }
                 let mut file = std::fs::OpenOptions::new()
                     .create(true)
                     .append(true)
                     .open(path)
                     .with_context(|| format!("cannot open {}", path.display()))?;
-                writeln!(
-                    file,
-                    "{}\t{to}\t{}",
-                    at.to_rfc3339(),
-                    text.replace(['\n', '\t'], " ")
-                )
-                .with_context(|| format!("cannot write {}", path.display()))?;
+                writeln!(file, "{}\t{to}\t{}", at.to_rfc3339(), text.replace(['\n', '\t'], " "))
+                    .with_context(|| format!("cannot write {}", path.display()))?;
                 Ok(())
             }
         }

@@ -2,12 +2,14 @@
 //! result. Delivery is at-least-once: a crash after sending and before recording sends
 //! the message again, with the same Message-ID, so mail clients show it once.
 
+use super::calendar::{self, Invite, Method};
 use super::mail::{self, Envelope, MailTransport};
-use super::render::{RenderInput, render_mail, render_sms};
+use super::render::{Facts, RenderInput, render_mail, render_sms};
 use super::sms::SmsTransport;
 use crate::clock::Clock;
 use crate::config::{Secret, Settings, SmsGateway};
 use crate::domain::person::Person;
+use crate::domain::request::Request;
 use crate::inbound::mail::form::{FormField, render_form};
 use crate::security::reply_key::{ReplyKey, ReplyPurpose};
 use crate::store::Store;
@@ -39,14 +41,11 @@ pub struct Outbound {
     domain: String,
     bank: String,
     sender_name: String,
+    time_zone: chrono_tz::Tz,
 }
 
 impl Outbound {
-    pub fn new(
-        settings: &Settings,
-        store: Store,
-        clock: Arc<dyn Clock>,
-    ) -> anyhow::Result<Outbound> {
+    pub fn new(settings: &Settings, store: Store, clock: Arc<dyn Clock>) -> anyhow::Result<Outbound> {
         let address = settings.mail.from_address.to_lowercase();
         let (local_part, domain) = address
             .split_once('@')
@@ -71,6 +70,7 @@ impl Outbound {
             domain: domain.to_string(),
             bank: settings.general.bank_name.clone(),
             sender_name: settings.mail.from_name.clone(),
+            time_zone: settings.general.time_zone,
         })
     }
 
@@ -91,8 +91,7 @@ impl Outbound {
                 }
                 Err(e) => {
                     let error = format!("{e:#}");
-                    let retry = (message.attempts < MAX_ATTEMPTS)
-                        .then(|| self.clock.now() + backoff(message.attempts));
+                    let retry = (message.attempts < MAX_ATTEMPTS).then(|| self.clock.now() + backoff(message.attempts));
                     tracing::warn!(outbox = message.id, attempts = message.attempts, dead = retry.is_none(), error = %error, "delivery failed");
                     tx.mark_outbox_failed(message.id, &error, retry).await?;
                 }
@@ -113,39 +112,27 @@ impl Outbound {
             Some(r) => tx.installation(r.details.installation_id).await?.name,
             None => String::new(),
         };
-        let interpreter: Option<Person> =
-            match request.as_ref().and_then(|r| r.assigned_interpreter) {
-                Some(id) => Some(tx.person(id).await?),
-                None => None,
-            };
+        let interpreter: Option<Person> = match request.as_ref().and_then(|r| r.assigned_interpreter) {
+            Some(id) => Some(tx.person(id).await?),
+            None => None,
+        };
         tx.commit().await?;
 
         match message.channel {
             OutboxChannel::Sms => {
-                let Some(mobile) = recipient.mobile.as_ref().filter(|_| recipient.notify_sms)
-                else {
+                let Some(mobile) = recipient.mobile.as_ref().filter(|_| recipient.notify_sms) else {
                     // Opted out after the message was queued: nothing to send.
                     return Ok(());
                 };
-                let text = render_sms(
-                    &message.kind,
-                    &recipient,
-                    request.as_ref(),
-                    &self.sender_name,
-                )?;
-                self.sms
-                    .send(mobile.as_str(), &text, self.clock.now())
-                    .await
+                let text = render_sms(&message.kind, &recipient, request.as_ref(), &self.sender_name)?;
+                self.sms.send(mobile.as_str(), &text, self.clock.now()).await
             }
             OutboxChannel::Email => {
                 let form = if message.kind == "request_form" {
                     let mut filled = BTreeMap::new();
-                    if let Some(values) = message.payload.get("values").and_then(|v| v.as_object())
-                    {
+                    if let Some(values) = message.payload.get("values").and_then(|v| v.as_object()) {
                         for (key, value) in values {
-                            if let (Some(field), Some(text)) =
-                                (FormField::from_key(key), value.as_str())
-                            {
+                            if let (Some(field), Some(text)) = (FormField::from_key(key), value.as_str()) {
                                 filled.insert(field, text.to_string());
                             }
                         }
@@ -165,7 +152,41 @@ impl Outbound {
                     form: &form,
                 })?;
                 let envelope = self.envelope(message, &recipient)?;
-                let built = mail::build(&envelope, &rendered)?;
+                let invite = match (&request, invite_method(message, &recipient, request.as_ref())) {
+                    (Some(r), Some(method)) => {
+                        let facts = Facts::of(r, &installation, recipient.locale);
+                        let summary = format!(
+                            "{} {} — {}",
+                            recipient.locale.pick("Interprétation", "Interpreting"),
+                            r.details.target_language.name(recipient.locale),
+                            facts.number
+                        );
+                        let description = format!(
+                            "{} : {}\n{} : {}\n{} : {}",
+                            recipient.locale.pick("Demande", "Request"),
+                            facts.number,
+                            recipient.locale.pick("Langues", "Languages"),
+                            facts.languages,
+                            recipient.locale.pick("Type", "Type"),
+                            facts.request_type
+                        );
+                        let ics = calendar::render(&Invite {
+                            method,
+                            request: r,
+                            time_zone: self.time_zone,
+                            domain: &self.domain,
+                            summary: &summary,
+                            location: &facts.place,
+                            description: &description,
+                            organizer: &format!("{}@{}", self.local_part, self.domain),
+                            attendee: recipient.email.as_str(),
+                            now: self.clock.now(),
+                        });
+                        Some((method, ics))
+                    }
+                    _ => None,
+                };
+                let built = mail::build(&envelope, &rendered, invite)?;
                 self.mail
                     .send(&built, &format!("{:08}-{}", message.id, message.kind))
                     .await
@@ -199,13 +220,8 @@ impl Outbound {
         )
         .parse()
         .context("recipient address")?;
-        let request_part = message
-            .request
-            .map(|r| format!("r{}.", r.0))
-            .unwrap_or_default();
-        let thread_root = message
-            .request
-            .map(|r| format!("relais.r{}@{}", r.0, self.domain));
+        let request_part = message.request.map(|r| format!("r{}.", r.0)).unwrap_or_default();
+        let thread_root = message.request.map(|r| format!("relais.r{}@{}", r.0, self.domain));
         let answering = message
             .payload
             .get("in_reply_to")
@@ -252,6 +268,21 @@ impl Outbound {
     }
 }
 
+/// Which messages carry a calendar invite: bookings and changes book the event in the
+/// calendars of the requester and the interpreter; cancellations remove it.
+fn invite_method(message: &OutboxMessage, recipient: &Person, request: Option<&Request>) -> Option<Method> {
+    let request = request?;
+    let concerned = request.requested_by == recipient.id || request.assigned_interpreter == Some(recipient.id);
+    let status = message.payload.get("status").and_then(|s| s.as_str()).unwrap_or("");
+    match message.kind.as_str() {
+        "request_booked" | "assignment_confirmed" | "request_modified" => Some(Method::Request),
+        "assignment_removed" => Some(Method::Cancel),
+        "request_cancelled" if concerned => Some(Method::Cancel),
+        "command_done" if status == "cancelled" && concerned => Some(Method::Cancel),
+        _ => None,
+    }
+}
+
 /// 30 s, 1 min, 2 min… up to an hour, with ±20 % jitter so retries do not arrive in waves.
 fn backoff(attempts: i64) -> chrono::TimeDelta {
     let exponent = u32::try_from(attempts.clamp(1, 8) - 1).unwrap_or(0);
@@ -269,10 +300,7 @@ mod tests {
         for attempts in 1..=20 {
             let s = backoff(attempts).num_seconds();
             let base = (30 * 2_i64.pow((attempts.min(8) - 1) as u32)).min(3600);
-            assert!(
-                s >= base - base / 5 && s <= base + base / 5,
-                "{attempts}: {s}"
-            );
+            assert!(s >= base - base / 5 && s <= base + base / 5, "{attempts}: {s}");
         }
     }
 }

@@ -46,8 +46,7 @@ pub fn signing_key(settings: &Settings) -> anyhow::Result<Secret> {
         }
         // Another process created it first: use theirs.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
             Ok(Secret::new(text.trim()))
         }
         Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),

@@ -162,9 +162,6 @@ mod tests {
             request: None,
             person: PersonId(3),
         };
-        assert_eq!(
-            ReplyKey::verify(&form.encode(&secret()), &secret()),
-            Some(form)
-        );
+        assert_eq!(ReplyKey::verify(&form.encode(&secret()), &secret()), Some(form));
     }
 }

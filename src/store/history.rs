@@ -38,11 +38,7 @@ impl Tx {
     }
 
     /// Every entry about one entity, oldest first.
-    pub async fn history_of(
-        &mut self,
-        entity: Entity,
-        entity_id: i64,
-    ) -> Result<Vec<HistoryEntry>, StoreError> {
+    pub async fn history_of(&mut self, entity: Entity, entity_id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
         const SQL: &str = "SELECT id, entity_id, at, actor_id, actor_kind, channel, action, changes \
              FROM history WHERE entity = $1 AND entity_id = $2 ORDER BY id";
         let rows: Vec<HistoryRow> = on_conn!(self, |c| sqlx::query_as(SQL)
@@ -58,10 +54,7 @@ impl Tx {
                     entity_id: r.entity_id,
                     at: r.at,
                     actor_id: r.actor_id.map(PersonId),
-                    actor_kind: decode(
-                        "history.actor_kind",
-                        serde_json::from_value(r.actor_kind.into()),
-                    )?,
+                    actor_kind: decode("history.actor_kind", serde_json::from_value(r.actor_kind.into()))?,
                     channel: decode("history.channel", r.channel.parse())?,
                     action: r.action,
                     changes: r.changes.0,

@@ -36,10 +36,7 @@ pub struct InboundSummary {
 
 impl Tx {
     /// Records a message unless one with the same key was recorded before: `None` then.
-    pub async fn insert_inbound(
-        &mut self,
-        m: &NewInboundMessage<'_>,
-    ) -> Result<Option<i64>, StoreError> {
+    pub async fn insert_inbound(&mut self, m: &NewInboundMessage<'_>) -> Result<Option<i64>, StoreError> {
         const SQL: &str = "INSERT INTO inbound_messages (dedup_key, message_id, source, received_at, from_address, \
              subject, raw, classification, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'processing') \
              ON CONFLICT (dedup_key) DO NOTHING RETURNING id";
@@ -65,7 +62,8 @@ impl Tx {
         request: Option<RequestId>,
         person: Option<PersonId>,
     ) -> Result<(), StoreError> {
-        const SQL: &str = "UPDATE inbound_messages SET outcome = $2, detail = $3, request_id = $4, person_id = $5 WHERE id = $1";
+        const SQL: &str =
+            "UPDATE inbound_messages SET outcome = $2, detail = $3, request_id = $4, person_id = $5 WHERE id = $1";
         on_conn!(self, |c| sqlx::query(SQL)
             .bind(id)
             .bind(outcome)
@@ -82,10 +80,7 @@ impl Tx {
     pub async fn recent_inbound(&mut self, limit: i64) -> Result<Vec<InboundSummary>, StoreError> {
         const SQL: &str = "SELECT id, message_id, source, received_at, from_address, subject, classification, outcome, \
              detail, request_id, person_id FROM inbound_messages ORDER BY id DESC LIMIT $1";
-        let rows: Vec<InboundSummary> = on_conn!(self, |c| sqlx::query_as(SQL)
-            .bind(limit)
-            .fetch_all(c)
-            .await?);
+        let rows: Vec<InboundSummary> = on_conn!(self, |c| sqlx::query_as(SQL).bind(limit).fetch_all(c).await?);
         Ok(rows)
     }
 
@@ -97,7 +92,8 @@ impl Tx {
         at: DateTime<Utc>,
         inbound: i64,
     ) -> Result<(), StoreError> {
-        const SQL: &str = "INSERT INTO mail_bounces (address, status, hard, at, inbound_message_id) VALUES ($1, $2, $3, $4, $5)";
+        const SQL: &str =
+            "INSERT INTO mail_bounces (address, status, hard, at, inbound_message_id) VALUES ($1, $2, $3, $4, $5)";
         on_conn!(self, |c| sqlx::query(SQL)
             .bind(address)
             .bind(status)
@@ -111,22 +107,15 @@ impl Tx {
     }
 
     /// Addresses whose last bounce was hard, with its status: coordinators must fix them.
-    pub async fn bounced_addresses(
-        &mut self,
-    ) -> Result<Vec<(String, Option<String>, bool)>, StoreError> {
+    pub async fn bounced_addresses(&mut self) -> Result<Vec<(String, Option<String>, bool)>, StoreError> {
         const SQL: &str = "SELECT b.address, b.status, b.hard FROM mail_bounces b \
              WHERE b.id = (SELECT MAX(id) FROM mail_bounces x WHERE x.address = b.address) ORDER BY b.address";
-        let rows: Vec<(String, Option<String>, bool)> =
-            on_conn!(self, |c| sqlx::query_as(SQL).fetch_all(c).await?);
+        let rows: Vec<(String, Option<String>, bool)> = on_conn!(self, |c| sqlx::query_as(SQL).fetch_all(c).await?);
         Ok(rows)
     }
 
     /// Raw messages received before `cutoff` lose their bytes (they may hold patient details).
-    pub async fn erase_old_inbound(
-        &mut self,
-        cutoff: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> Result<u64, StoreError> {
+    pub async fn erase_old_inbound(&mut self, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> Result<u64, StoreError> {
         const SQL: &str = "UPDATE inbound_messages SET raw = $3, raw_erased_at = $2 \
              WHERE received_at < $1 AND raw_erased_at IS NULL";
         let empty: &[u8] = &[];
@@ -142,19 +131,11 @@ impl Tx {
 
     pub async fn imap_state(&mut self, mailbox: &str) -> Result<Option<(i64, i64)>, StoreError> {
         const SQL: &str = "SELECT uid_validity, last_uid FROM imap_state WHERE mailbox = $1";
-        let row: Option<(i64, i64)> = on_conn!(self, |c| sqlx::query_as(SQL)
-            .bind(mailbox)
-            .fetch_optional(c)
-            .await?);
+        let row: Option<(i64, i64)> = on_conn!(self, |c| sqlx::query_as(SQL).bind(mailbox).fetch_optional(c).await?);
         Ok(row)
     }
 
-    pub async fn set_imap_state(
-        &mut self,
-        mailbox: &str,
-        uid_validity: i64,
-        last_uid: i64,
-    ) -> Result<(), StoreError> {
+    pub async fn set_imap_state(&mut self, mailbox: &str, uid_validity: i64, last_uid: i64) -> Result<(), StoreError> {
         const SQL: &str = "INSERT INTO imap_state (mailbox, uid_validity, last_uid) VALUES ($1, $2, $3) \
              ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid";
         on_conn!(self, |c| sqlx::query(SQL)

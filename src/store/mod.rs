@@ -90,10 +90,7 @@ impl StoreError {
 }
 
 /// Turns a stored text into a domain value, or says which column is wrong.
-pub(crate) fn decode<T, E: std::fmt::Display>(
-    column: &str,
-    r: Result<T, E>,
-) -> Result<T, StoreError> {
+pub(crate) fn decode<T, E: std::fmt::Display>(column: &str, r: Result<T, E>) -> Result<T, StoreError> {
     r.map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
 }
 
@@ -115,9 +112,8 @@ impl Store {
             if let Some(parent) = options.get_filename().parent()
                 && !parent.as_os_str().is_empty()
             {
-                std::fs::create_dir_all(parent).with_context(|| {
-                    format!("cannot create the database folder {}", parent.display())
-                })?;
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create the database folder {}", parent.display()))?;
             }
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
@@ -126,8 +122,7 @@ impl Store {
                 .context("cannot open the SQLite database")?;
             Ok(Store::Sqlite(pool))
         } else {
-            let options = PgConnectOptions::from_str(url)
-                .context("database.url is not a valid PostgreSQL URL")?;
+            let options = PgConnectOptions::from_str(url).context("database.url is not a valid PostgreSQL URL")?;
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(30))
@@ -149,10 +144,7 @@ impl Store {
     /// (PostgreSQL takes an advisory lock; SQLite locks the file).
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
-            Store::Sqlite(pool) => SQLITE_MIGRATIONS
-                .run(pool)
-                .await
-                .context("SQLite migrations failed")?,
+            Store::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await.context("SQLite migrations failed")?,
             Store::Postgres(pool) => POSTGRES_MIGRATIONS
                 .run(pool)
                 .await
@@ -230,12 +222,10 @@ impl Tx {
 
     /// Undoes everything since [`Tx::savepoint`], keeping the transaction open.
     pub async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError> {
-        on_conn!(self, |c| sqlx::query(
-            "ROLLBACK TO SAVEPOINT relais_command"
-        )
-        .execute(c)
-        .await?
-        .rows_affected());
+        on_conn!(self, |c| sqlx::query("ROLLBACK TO SAVEPOINT relais_command")
+            .execute(c)
+            .await?
+            .rows_affected());
         on_conn!(self, |c| sqlx::query("RELEASE SAVEPOINT relais_command")
             .execute(c)
             .await?

@@ -74,28 +74,17 @@ impl Tx {
         Ok(row.into())
     }
 
-    pub async fn establishment(
-        &mut self,
-        id: EstablishmentId,
-    ) -> Result<Establishment, StoreError> {
+    pub async fn establishment(&mut self, id: EstablishmentId) -> Result<Establishment, StoreError> {
         const SQL: &str = "SELECT id, code, name, request_prefix FROM establishments WHERE id = $1";
-        let row: Option<EstablishmentRow> = on_conn!(self, |c| sqlx::query_as(SQL)
-            .bind(id.0)
-            .fetch_optional(c)
-            .await?);
+        let row: Option<EstablishmentRow> =
+            on_conn!(self, |c| sqlx::query_as(SQL).bind(id.0).fetch_optional(c).await?);
         row.map(Into::into).ok_or(StoreError::NotFound)
     }
 
-    pub async fn establishment_by_code(
-        &mut self,
-        code: &str,
-    ) -> Result<Option<Establishment>, StoreError> {
-        const SQL: &str =
-            "SELECT id, code, name, request_prefix FROM establishments WHERE code = $1";
-        let row: Option<EstablishmentRow> = on_conn!(self, |c| sqlx::query_as(SQL)
-            .bind(code)
-            .fetch_optional(c)
-            .await?);
+    pub async fn establishment_by_code(&mut self, code: &str) -> Result<Option<Establishment>, StoreError> {
+        const SQL: &str = "SELECT id, code, name, request_prefix FROM establishments WHERE code = $1";
+        let row: Option<EstablishmentRow> =
+            on_conn!(self, |c| sqlx::query_as(SQL).bind(code).fetch_optional(c).await?);
         Ok(row.map(Into::into))
     }
 
@@ -115,19 +104,13 @@ impl Tx {
             .bind(postal_code)
             .fetch_one(c)
             .await
-            .map_err(|e| StoreError::from_unique(
-                e,
-                "installation name already used in this establishment"
-            ))?);
+            .map_err(|e| StoreError::from_unique(e, "installation name already used in this establishment"))?);
         Ok(row.into())
     }
 
     pub async fn installation(&mut self, id: InstallationId) -> Result<Installation, StoreError> {
         const SQL: &str = "SELECT id, establishment_id, name, address, postal_code FROM installations WHERE id = $1";
-        let row: Option<InstallationRow> = on_conn!(self, |c| sqlx::query_as(SQL)
-            .bind(id.0)
-            .fetch_optional(c)
-            .await?);
+        let row: Option<InstallationRow> = on_conn!(self, |c| sqlx::query_as(SQL).bind(id.0).fetch_optional(c).await?);
         row.map(Into::into).ok_or(StoreError::NotFound)
     }
 
@@ -171,12 +154,8 @@ impl Tx {
     }
 
     pub async fn cost_centre(&mut self, id: CostCentreId) -> Result<CostCentre, StoreError> {
-        const SQL: &str =
-            "SELECT id, establishment_id, code, description FROM cost_centres WHERE id = $1";
-        let r: Option<CodeRow> = on_conn!(self, |c| sqlx::query_as(SQL)
-            .bind(id.0)
-            .fetch_optional(c)
-            .await?);
+        const SQL: &str = "SELECT id, establishment_id, code, description FROM cost_centres WHERE id = $1";
+        let r: Option<CodeRow> = on_conn!(self, |c| sqlx::query_as(SQL).bind(id.0).fetch_optional(c).await?);
         let r = r.ok_or(StoreError::NotFound)?;
         Ok(CostCentre {
             id: CostCentreId(r.id),
@@ -200,10 +179,7 @@ impl Tx {
             .bind(description)
             .fetch_one(c)
             .await
-            .map_err(|e| StoreError::from_unique(
-                e,
-                "billing code already used in this establishment"
-            ))?);
+            .map_err(|e| StoreError::from_unique(e, "billing code already used in this establishment"))?);
         Ok(BillingCode {
             id: BillingCodeId(r.id),
             establishment_id: EstablishmentId(r.establishment_id),
@@ -213,12 +189,8 @@ impl Tx {
     }
 
     pub async fn billing_code(&mut self, id: BillingCodeId) -> Result<BillingCode, StoreError> {
-        const SQL: &str =
-            "SELECT id, establishment_id, code, description FROM billing_codes WHERE id = $1";
-        let r: Option<CodeRow> = on_conn!(self, |c| sqlx::query_as(SQL)
-            .bind(id.0)
-            .fetch_optional(c)
-            .await?);
+        const SQL: &str = "SELECT id, establishment_id, code, description FROM billing_codes WHERE id = $1";
+        let r: Option<CodeRow> = on_conn!(self, |c| sqlx::query_as(SQL).bind(id.0).fetch_optional(c).await?);
         let r = r.ok_or(StoreError::NotFound)?;
         Ok(BillingCode {
             id: BillingCodeId(r.id),

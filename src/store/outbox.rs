@@ -93,11 +93,7 @@ impl TryFrom<OutboxRow> for OutboxMessage {
 }
 
 impl Tx {
-    pub async fn enqueue(
-        &mut self,
-        message: &NewOutboxMessage,
-        now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
+    pub async fn enqueue(&mut self, message: &NewOutboxMessage, now: DateTime<Utc>) -> Result<i64, StoreError> {
         const SQL: &str = "INSERT INTO outbox (created_at, channel, recipient_id, kind, request_id, payload, status, \
              attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $1) RETURNING id";
         let id: i64 = on_conn!(self, |c| sqlx::query_scalar(SQL)
@@ -113,16 +109,10 @@ impl Tx {
     }
 
     /// Every message queued about a request, in order.
-    pub async fn outbox_of_request(
-        &mut self,
-        request: RequestId,
-    ) -> Result<Vec<OutboxMessage>, StoreError> {
+    pub async fn outbox_of_request(&mut self, request: RequestId) -> Result<Vec<OutboxMessage>, StoreError> {
         const SQL: &str = "SELECT id, created_at, channel, recipient_id, kind, request_id, payload, status, attempts \
              FROM outbox WHERE request_id = $1 ORDER BY id";
-        let rows: Vec<OutboxRow> = on_conn!(self, |c| sqlx::query_as(SQL)
-            .bind(request.0)
-            .fetch_all(c)
-            .await?);
+        let rows: Vec<OutboxRow> = on_conn!(self, |c| sqlx::query_as(SQL).bind(request.0).fetch_all(c).await?);
         rows.into_iter().map(OutboxMessage::try_from).collect()
     }
 
@@ -145,13 +135,12 @@ impl Tx {
                 super::Engine::Sqlite => "",
             }
         );
-        let rows: Vec<OutboxRow> =
-            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(now)
-                .bind(lease_until)
-                .bind(limit)
-                .fetch_all(c)
-                .await?);
+        let rows: Vec<OutboxRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(now)
+            .bind(lease_until)
+            .bind(limit)
+            .fetch_all(c)
+            .await?);
         let mut messages: Vec<OutboxMessage> = rows
             .into_iter()
             .map(OutboxMessage::try_from)
@@ -160,12 +149,9 @@ impl Tx {
         Ok(messages)
     }
 
-    pub async fn mark_outbox_sent(
-        &mut self,
-        id: i64,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        const SQL: &str = "UPDATE outbox SET status = 'sent', sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1";
+    pub async fn mark_outbox_sent(&mut self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        const SQL: &str =
+            "UPDATE outbox SET status = 'sent', sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1";
         on_conn!(self, |c| sqlx::query(SQL)
             .bind(id)
             .bind(now)
@@ -182,9 +168,9 @@ impl Tx {
         error: &str,
         retry_at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
-        const RETRY: &str = "UPDATE outbox SET last_error = $2, next_attempt_at = $3, locked_until = NULL WHERE id = $1";
-        const DEAD: &str =
-            "UPDATE outbox SET last_error = $2, status = 'dead', locked_until = NULL WHERE id = $1";
+        const RETRY: &str =
+            "UPDATE outbox SET last_error = $2, next_attempt_at = $3, locked_until = NULL WHERE id = $1";
+        const DEAD: &str = "UPDATE outbox SET last_error = $2, status = 'dead', locked_until = NULL WHERE id = $1";
         match retry_at {
             Some(at) => on_conn!(self, |c| sqlx::query(RETRY)
                 .bind(id)
@@ -205,11 +191,9 @@ impl Tx {
 
     /// Delivered or dead messages created before `cutoff` lose their payload: a returned
     /// form may hold what a requester typed about a patient.
-    pub async fn erase_old_outbox_payloads(
-        &mut self,
-        cutoff: DateTime<Utc>,
-    ) -> Result<u64, StoreError> {
-        const SQL: &str = "UPDATE outbox SET payload = $2 WHERE status <> 'pending' AND created_at < $1 AND kind = 'request_form'";
+    pub async fn erase_old_outbox_payloads(&mut self, cutoff: DateTime<Utc>) -> Result<u64, StoreError> {
+        const SQL: &str =
+            "UPDATE outbox SET payload = $2 WHERE status <> 'pending' AND created_at < $1 AND kind = 'request_form'";
         let empty = Json(serde_json::json!({}));
         let n = on_conn!(self, |c| sqlx::query(SQL)
             .bind(cutoff)
@@ -222,9 +206,9 @@ impl Tx {
 
     /// Messages per channel and status (for `/metrics`).
     pub async fn count_outbox(&mut self) -> Result<Vec<(OutboxChannel, String, i64)>, StoreError> {
-        const SQL: &str = "SELECT channel, status, COUNT(*) FROM outbox GROUP BY channel, status ORDER BY channel, status";
-        let rows: Vec<(String, String, i64)> =
-            on_conn!(self, |c| sqlx::query_as(SQL).fetch_all(c).await?);
+        const SQL: &str =
+            "SELECT channel, status, COUNT(*) FROM outbox GROUP BY channel, status ORDER BY channel, status";
+        let rows: Vec<(String, String, i64)> = on_conn!(self, |c| sqlx::query_as(SQL).fetch_all(c).await?);
         rows.into_iter()
             .map(|(ch, st, n)| Ok((decode("outbox.channel", ch.parse())?, st, n)))
             .collect()

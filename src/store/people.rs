@@ -4,15 +4,16 @@ use super::{StoreError, Tx, decode, on_conn};
 use crate::domain::contact::{EmailAddress, PhoneE164};
 use crate::domain::ids::{CostCentreId, EstablishmentId, InstallationId, PersonId};
 use crate::domain::interpreter::{
-    Availability, EligibilityDocument, FinancialFile, Inactivity, InterpreterProfile, LanguagePair,
-    TaxNumber, WeeklyHours,
+    Availability, EligibilityDocument, FinancialFile, Inactivity, InterpreterProfile, LanguagePair, TaxNumber,
+    WeeklyHours,
 };
 use crate::domain::language::LanguageTag;
 use crate::domain::person::{NewPerson, Person, RequesterProfile, UserCode};
 use crate::domain::role::Role;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 
-const PERSON_COLUMNS: &str = "id, user_code, first_name, last_name, email, mobile, phone, locale, notify_email, notify_sms, active";
+const PERSON_COLUMNS: &str =
+    "id, user_code, first_name, last_name, email, mobile, phone, locale, notify_email, notify_sms, active";
 
 #[derive(sqlx::FromRow)]
 struct PersonRow {
@@ -33,9 +34,8 @@ impl PersonRow {
     fn into_person(self, roles: Vec<Role>) -> Result<Person, StoreError> {
         Ok(Person {
             id: PersonId(self.id),
-            user_code: UserCode::parse(&self.user_code).ok_or_else(|| {
-                StoreError::Corrupt(format!("people.user_code {:?}", self.user_code))
-            })?,
+            user_code: UserCode::parse(&self.user_code)
+                .ok_or_else(|| StoreError::Corrupt(format!("people.user_code {:?}", self.user_code)))?,
             first_name: self.first_name,
             last_name: self.last_name,
             email: decode("people.email", EmailAddress::parse(&self.email))?,
@@ -81,16 +81,8 @@ struct DocumentRow {
     comments: Option<String>,
 }
 
-fn tax_number(
-    number: Option<String>,
-    from: Option<NaiveDate>,
-    until: Option<NaiveDate>,
-) -> Option<TaxNumber> {
-    number.map(|number| TaxNumber {
-        number,
-        from,
-        until,
-    })
+fn tax_number(number: Option<String>, from: Option<NaiveDate>, until: Option<NaiveDate>) -> Option<TaxNumber> {
+    number.map(|number| TaxNumber { number, from, until })
 }
 
 impl Tx {
@@ -120,10 +112,7 @@ impl Tx {
             .bind(now)
             .fetch_one(c)
             .await
-            .map_err(|e| StoreError::from_unique(
-                e,
-                "email address already used by another person"
-            ))?);
+            .map_err(|e| StoreError::from_unique(e, "email address already used by another person"))?);
         for role in &person.roles {
             self.add_role(PersonId(id), *role).await?;
         }
@@ -131,8 +120,7 @@ impl Tx {
     }
 
     pub async fn add_role(&mut self, person: PersonId, role: Role) -> Result<(), StoreError> {
-        const SQL: &str =
-            "INSERT INTO person_roles (person_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+        const SQL: &str = "INSERT INTO person_roles (person_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING";
         on_conn!(self, |c| sqlx::query(SQL)
             .bind(person.0)
             .bind(role.as_str())
@@ -144,10 +132,7 @@ impl Tx {
 
     async fn roles_of(&mut self, person: PersonId) -> Result<Vec<Role>, StoreError> {
         const SQL: &str = "SELECT role FROM person_roles WHERE person_id = $1 ORDER BY role";
-        let roles: Vec<String> = on_conn!(self, |c| sqlx::query_scalar(SQL)
-            .bind(person.0)
-            .fetch_all(c)
-            .await?);
+        let roles: Vec<String> = on_conn!(self, |c| sqlx::query_scalar(SQL).bind(person.0).fetch_all(c).await?);
         let mut roles = roles
             .iter()
             .map(|r| decode("person_roles.role", r.parse::<Role>()))
@@ -156,17 +141,12 @@ impl Tx {
         Ok(roles)
     }
 
-    async fn person_where(
-        &mut self,
-        column: &'static str,
-        value: &str,
-    ) -> Result<Option<Person>, StoreError> {
+    async fn person_where(&mut self, column: &'static str, value: &str) -> Result<Option<Person>, StoreError> {
         let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE {column} = $1");
-        let row: Option<PersonRow> =
-            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(value)
-                .fetch_optional(c)
-                .await?);
+        let row: Option<PersonRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(value)
+            .fetch_optional(c)
+            .await?);
         match row {
             Some(row) => {
                 let roles = self.roles_of(PersonId(row.id)).await?;
@@ -178,43 +158,29 @@ impl Tx {
 
     pub async fn person(&mut self, id: PersonId) -> Result<Person, StoreError> {
         let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1");
-        let row: Option<PersonRow> =
-            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(id.0)
-                .fetch_optional(c)
-                .await?);
+        let row: Option<PersonRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id.0)
+            .fetch_optional(c)
+            .await?);
         let row = row.ok_or(StoreError::NotFound)?;
         let roles = self.roles_of(id).await?;
         row.into_person(roles)
     }
 
-    pub async fn person_by_email(
-        &mut self,
-        email: &EmailAddress,
-    ) -> Result<Option<Person>, StoreError> {
+    pub async fn person_by_email(&mut self, email: &EmailAddress) -> Result<Option<Person>, StoreError> {
         self.person_where("email", email.as_str()).await
     }
 
-    pub async fn person_by_mobile(
-        &mut self,
-        mobile: &PhoneE164,
-    ) -> Result<Option<Person>, StoreError> {
+    pub async fn person_by_mobile(&mut self, mobile: &PhoneE164) -> Result<Option<Person>, StoreError> {
         self.person_where("mobile", mobile.as_str()).await
     }
 
-    pub async fn person_by_user_code(
-        &mut self,
-        code: &UserCode,
-    ) -> Result<Option<Person>, StoreError> {
+    pub async fn person_by_user_code(&mut self, code: &UserCode) -> Result<Option<Person>, StoreError> {
         self.person_where("user_code", code.as_str()).await
     }
 
     /// Writes a person's editable fields as given.
-    pub async fn update_person(
-        &mut self,
-        person: &Person,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    pub async fn update_person(&mut self, person: &Person, now: DateTime<Utc>) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE people SET first_name = $2, last_name = $3, email = $4, mobile = $5, phone = $6, \
              locale = $7, notify_email = $8, notify_sms = $9, active = $10, updated_at = $11 WHERE id = $1";
         let done = on_conn!(self, |c| sqlx::query(SQL)
@@ -231,16 +197,9 @@ impl Tx {
             .bind(now)
             .execute(c)
             .await
-            .map_err(|e| StoreError::from_unique(
-                e,
-                "email address already used by another person"
-            ))?
+            .map_err(|e| StoreError::from_unique(e, "email address already used by another person"))?
             .rows_affected());
-        if done == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        if done == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
     /// People holding `role`, by name.
@@ -254,11 +213,10 @@ impl Tx {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let rows: Vec<PersonRow> =
-            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(role.as_str())
-                .fetch_all(c)
-                .await?);
+        let rows: Vec<PersonRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(role.as_str())
+            .fetch_all(c)
+            .await?);
         let mut people = Vec::with_capacity(rows.len());
         for row in rows {
             let roles = self.roles_of(PersonId(row.id)).await?;
@@ -276,8 +234,7 @@ impl Tx {
              ON CONFLICT (person_id) DO UPDATE SET establishment_id = excluded.establishment_id, \
              cost_centre_id = excluded.cost_centre_id";
         const CLEAR: &str = "DELETE FROM requester_installations WHERE person_id = $1";
-        const ADD: &str =
-            "INSERT INTO requester_installations (person_id, installation_id) VALUES ($1, $2)";
+        const ADD: &str = "INSERT INTO requester_installations (person_id, installation_id) VALUES ($1, $2)";
         on_conn!(self, |c| sqlx::query(UPSERT)
             .bind(person.0)
             .bind(profile.establishment_id.0)
@@ -301,24 +258,16 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn requester_profile(
-        &mut self,
-        person: PersonId,
-    ) -> Result<Option<RequesterProfile>, StoreError> {
-        const SQL: &str =
-            "SELECT establishment_id, cost_centre_id FROM requester_profiles WHERE person_id = $1";
-        const INST: &str = "SELECT installation_id FROM requester_installations WHERE person_id = $1 ORDER BY installation_id";
-        let row: Option<(i64, Option<i64>)> = on_conn!(self, |c| sqlx::query_as(SQL)
-            .bind(person.0)
-            .fetch_optional(c)
-            .await?);
+    pub async fn requester_profile(&mut self, person: PersonId) -> Result<Option<RequesterProfile>, StoreError> {
+        const SQL: &str = "SELECT establishment_id, cost_centre_id FROM requester_profiles WHERE person_id = $1";
+        const INST: &str =
+            "SELECT installation_id FROM requester_installations WHERE person_id = $1 ORDER BY installation_id";
+        let row: Option<(i64, Option<i64>)> =
+            on_conn!(self, |c| sqlx::query_as(SQL).bind(person.0).fetch_optional(c).await?);
         let Some((establishment_id, cost_centre_id)) = row else {
             return Ok(None);
         };
-        let installations: Vec<i64> = on_conn!(self, |c| sqlx::query_scalar(INST)
-            .bind(person.0)
-            .fetch_all(c)
-            .await?);
+        let installations: Vec<i64> = on_conn!(self, |c| sqlx::query_scalar(INST).bind(person.0).fetch_all(c).await?);
         Ok(Some(RequesterProfile {
             establishment_id: EstablishmentId(establishment_id),
             installations: installations.into_iter().map(InstallationId).collect(),
@@ -403,7 +352,8 @@ impl Tx {
         }
         if let Availability::Weekly(hours) = &p.availability {
             for h in hours {
-                const SQL: &str = "INSERT INTO interpreter_weekly_hours (person_id, weekday, starts, ends) VALUES ($1, $2, $3, $4)";
+                const SQL: &str =
+                    "INSERT INTO interpreter_weekly_hours (person_id, weekday, starts, ends) VALUES ($1, $2, $3, $4)";
                 on_conn!(self, |c| sqlx::query(SQL)
                     .bind(person.0)
                     .bind(i64::from(h.weekday.number_from_monday()))
@@ -415,7 +365,8 @@ impl Tx {
             }
         }
         for i in &p.inactivity {
-            const SQL: &str = "INSERT INTO interpreter_inactivity (person_id, starts_at, ends_at, reason) VALUES ($1, $2, $3, $4)";
+            const SQL: &str =
+                "INSERT INTO interpreter_inactivity (person_id, starts_at, ends_at, reason) VALUES ($1, $2, $3, $4)";
             on_conn!(self, |c| sqlx::query(SQL)
                 .bind(person.0)
                 .bind(i.starts_at)
@@ -440,7 +391,8 @@ impl Tx {
                 .rows_affected());
         }
         for e in &p.blocked_establishments {
-            const SQL: &str = "INSERT INTO interpreter_blocks (person_id, establishment_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+            const SQL: &str =
+                "INSERT INTO interpreter_blocks (person_id, establishment_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
             on_conn!(self, |c| sqlx::query(SQL)
                 .bind(person.0)
                 .bind(e.0)
@@ -451,53 +403,35 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn interpreter_profile(
-        &mut self,
-        person: PersonId,
-    ) -> Result<Option<InterpreterProfile>, StoreError> {
+    pub async fn interpreter_profile(&mut self, person: PersonId) -> Result<Option<InterpreterProfile>, StoreError> {
         const MAIN: &str = "SELECT main_region, work_postal_code, address, postal_code, gender, always_available, \
              legal_name, supplier_number, tax_registration, gst_number, gst_from, gst_until, qst_number, qst_from, \
              qst_until FROM interpreter_profiles WHERE person_id = $1";
-        let row: Option<InterpreterRow> = on_conn!(self, |c| sqlx::query_as(MAIN)
-            .bind(person.0)
-            .fetch_optional(c)
-            .await?);
+        let row: Option<InterpreterRow> =
+            on_conn!(self, |c| sqlx::query_as(MAIN).bind(person.0).fetch_optional(c).await?);
         let Some(r) = row else { return Ok(None) };
 
         const LANGS: &str = "SELECT source_language, target_language, origin_country FROM interpreter_languages \
              WHERE person_id = $1 ORDER BY source_language, target_language";
         let langs: Vec<(String, String, Option<String>)> =
-            on_conn!(self, |c| sqlx::query_as(LANGS)
-                .bind(person.0)
-                .fetch_all(c)
-                .await?);
-        const TYPES: &str = "SELECT request_type FROM interpreter_request_types WHERE person_id = $1 ORDER BY request_type";
-        let types: Vec<String> = on_conn!(self, |c| sqlx::query_scalar(TYPES)
-            .bind(person.0)
-            .fetch_all(c)
-            .await?);
-        const HOURS: &str = "SELECT weekday, starts, ends FROM interpreter_weekly_hours WHERE person_id = $1 ORDER BY weekday, starts";
-        let hours: Vec<(i64, NaiveTime, NaiveTime)> = on_conn!(self, |c| sqlx::query_as(HOURS)
-            .bind(person.0)
-            .fetch_all(c)
-            .await?);
-        const INACTIVE: &str = "SELECT starts_at, ends_at, reason FROM interpreter_inactivity WHERE person_id = $1 ORDER BY starts_at";
+            on_conn!(self, |c| sqlx::query_as(LANGS).bind(person.0).fetch_all(c).await?);
+        const TYPES: &str =
+            "SELECT request_type FROM interpreter_request_types WHERE person_id = $1 ORDER BY request_type";
+        let types: Vec<String> = on_conn!(self, |c| sqlx::query_scalar(TYPES).bind(person.0).fetch_all(c).await?);
+        const HOURS: &str =
+            "SELECT weekday, starts, ends FROM interpreter_weekly_hours WHERE person_id = $1 ORDER BY weekday, starts";
+        let hours: Vec<(i64, NaiveTime, NaiveTime)> =
+            on_conn!(self, |c| sqlx::query_as(HOURS).bind(person.0).fetch_all(c).await?);
+        const INACTIVE: &str =
+            "SELECT starts_at, ends_at, reason FROM interpreter_inactivity WHERE person_id = $1 ORDER BY starts_at";
         let inactive: Vec<(DateTime<Utc>, DateTime<Utc>, Option<String>)> =
-            on_conn!(self, |c| sqlx::query_as(INACTIVE)
-                .bind(person.0)
-                .fetch_all(c)
-                .await?);
+            on_conn!(self, |c| sqlx::query_as(INACTIVE).bind(person.0).fetch_all(c).await?);
         const DOCS: &str = "SELECT name, description, valid_until, inactive_if_invalid, comments FROM interpreter_documents \
              WHERE person_id = $1 ORDER BY id";
-        let docs: Vec<DocumentRow> = on_conn!(self, |c| sqlx::query_as(DOCS)
-            .bind(person.0)
-            .fetch_all(c)
-            .await?);
-        const BLOCKS: &str = "SELECT establishment_id FROM interpreter_blocks WHERE person_id = $1 ORDER BY establishment_id";
-        let blocks: Vec<i64> = on_conn!(self, |c| sqlx::query_scalar(BLOCKS)
-            .bind(person.0)
-            .fetch_all(c)
-            .await?);
+        let docs: Vec<DocumentRow> = on_conn!(self, |c| sqlx::query_as(DOCS).bind(person.0).fetch_all(c).await?);
+        const BLOCKS: &str =
+            "SELECT establishment_id FROM interpreter_blocks WHERE person_id = $1 ORDER BY establishment_id";
+        let blocks: Vec<i64> = on_conn!(self, |c| sqlx::query_scalar(BLOCKS).bind(person.0).fetch_all(c).await?);
 
         let availability = if r.always_available {
             Availability::Always
@@ -506,14 +440,9 @@ impl Tx {
                 hours
                     .into_iter()
                     .map(|(day, starts, ends)| {
-                        let weekday = weekday_from_number(day).ok_or_else(|| {
-                            StoreError::Corrupt(format!("interpreter_weekly_hours.weekday {day}"))
-                        })?;
-                        Ok(WeeklyHours {
-                            weekday,
-                            starts,
-                            ends,
-                        })
+                        let weekday = weekday_from_number(day)
+                            .ok_or_else(|| StoreError::Corrupt(format!("interpreter_weekly_hours.weekday {day}")))?;
+                        Ok(WeeklyHours { weekday, starts, ends })
                     })
                     .collect::<Result<_, StoreError>>()?,
             )
@@ -523,14 +452,8 @@ impl Tx {
                 .into_iter()
                 .map(|(s, t, origin)| {
                     Ok(LanguagePair {
-                        source: decode(
-                            "interpreter_languages.source_language",
-                            LanguageTag::parse(&s),
-                        )?,
-                        target: decode(
-                            "interpreter_languages.target_language",
-                            LanguageTag::parse(&t),
-                        )?,
+                        source: decode("interpreter_languages.source_language", LanguageTag::parse(&s))?,
+                        target: decode("interpreter_languages.target_language", LanguageTag::parse(&t))?,
                         origin_country: origin,
                     })
                 })
@@ -570,10 +493,7 @@ impl Tx {
             financial: FinancialFile {
                 legal_name: r.legal_name,
                 supplier_number: r.supplier_number,
-                tax_registration: decode(
-                    "interpreter_profiles.tax_registration",
-                    r.tax_registration.parse(),
-                )?,
+                tax_registration: decode("interpreter_profiles.tax_registration", r.tax_registration.parse())?,
                 gst: tax_number(r.gst_number, r.gst_from, r.gst_until),
                 qst: tax_number(r.qst_number, r.qst_from, r.qst_until),
             },
@@ -591,6 +511,5 @@ fn weekday_from_number(n: i64) -> Option<Weekday> {
         Weekday::Sat,
         Weekday::Sun,
     ];
-    all.into_iter()
-        .find(|d| i64::from(d.number_from_monday()) == n)
+    all.into_iter().find(|d| i64::from(d.number_from_monday()) == n)
 }

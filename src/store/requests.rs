@@ -2,13 +2,11 @@
 
 use super::{StoreError, Tx, decode, on_conn};
 use crate::domain::contact::{EmailAddress, PhoneE164};
-use crate::domain::ids::{
-    BillingCodeId, CostCentreId, EstablishmentId, InstallationId, OfferId, PersonId, RequestId,
-};
+use crate::domain::ids::{BillingCodeId, CostCentreId, EstablishmentId, InstallationId, OfferId, PersonId, RequestId};
 use crate::domain::language::LanguageTag;
 use crate::domain::request::{
-    Cancellation, Notes, PatientDetails, Professional, Request, RequestDetails, RequestNumber,
-    RequestStatus, ServiceRecord, VideoDetails,
+    Cancellation, Notes, PatientDetails, Professional, Request, RequestDetails, RequestNumber, RequestStatus,
+    ServiceRecord, VideoDetails,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -113,10 +111,7 @@ impl TryFrom<RequestRow> for Request {
                 date: r.service_date,
                 start_time: r.start_time,
                 flexible_until: r.flexible_until,
-                duration_minutes: decode(
-                    "requests.duration_minutes",
-                    u32::try_from(r.duration_minutes),
-                )?,
+                duration_minutes: decode("requests.duration_minutes", u32::try_from(r.duration_minutes))?,
                 source_language: lang("requests.source_language", &r.source_language)?,
                 target_language: lang("requests.target_language", &r.target_language)?,
                 alternative_language: r
@@ -261,8 +256,7 @@ struct ServiceRecordRow {
     comments: Option<String>,
 }
 
-const OFFER_COLUMNS: &str =
-    "id, request_id, interpreter_id, status, created_at, expires_at, responded_at";
+const OFFER_COLUMNS: &str = "id, request_id, interpreter_id, status, created_at, expires_at, responded_at";
 
 /// Binds every column of a request but `id`, in `REQUEST_COLUMNS` order from `number` on.
 macro_rules! bind_request {
@@ -364,11 +358,7 @@ impl Tx {
 
     /// Writes `request` over the stored row if nobody changed it since `expected_version`;
     /// the caller sets `request.version` to the next version.
-    pub async fn update_request(
-        &mut self,
-        request: &Request,
-        expected_version: i64,
-    ) -> Result<(), StoreError> {
+    pub async fn update_request(&mut self, request: &Request, expected_version: i64) -> Result<(), StoreError> {
         let sql = update_sql();
         let done = on_conn!(self, |c| {
             let q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(request.id.0);
@@ -394,28 +384,23 @@ impl Tx {
             "SELECT {REQUEST_COLUMNS} FROM requests WHERE id = $1{}",
             self.lock_clause()
         );
-        let row: Option<RequestRow> =
-            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(id.0)
-                .fetch_optional(c)
-                .await?);
+        let row: Option<RequestRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id.0)
+            .fetch_optional(c)
+            .await?);
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
     pub async fn request(&mut self, id: RequestId) -> Result<Request, StoreError> {
         let sql = format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id = $1");
-        let row: Option<RequestRow> =
-            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(id.0)
-                .fetch_optional(c)
-                .await?);
+        let row: Option<RequestRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id.0)
+            .fetch_optional(c)
+            .await?);
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
-    pub async fn request_id_by_number(
-        &mut self,
-        number: &RequestNumber,
-    ) -> Result<Option<RequestId>, StoreError> {
+    pub async fn request_id_by_number(&mut self, number: &RequestNumber) -> Result<Option<RequestId>, StoreError> {
         const SQL: &str = "SELECT id FROM requests WHERE number = $1";
         let id: Option<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
             .bind(number.as_str())
@@ -435,13 +420,12 @@ impl Tx {
             "SELECT {REQUEST_COLUMNS} FROM requests WHERE installation_id = $1 AND starts_at >= $2 AND starts_at < $3 \
              ORDER BY starts_at, id"
         );
-        let rows: Vec<RequestRow> =
-            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(installation.0)
-                .bind(from)
-                .bind(to)
-                .fetch_all(c)
-                .await?);
+        let rows: Vec<RequestRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(installation.0)
+            .bind(from)
+            .bind(to)
+            .fetch_all(c)
+            .await?);
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
@@ -481,11 +465,7 @@ impl Tx {
 
     /// Erases patient details, free-text notes, the video link and attachments of a request.
     /// What billing and statistics need stays.
-    pub async fn erase_patient_details(
-        &mut self,
-        id: RequestId,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+    pub async fn erase_patient_details(&mut self, id: RequestId, now: DateTime<Utc>) -> Result<bool, StoreError> {
         const SQL: &str = "UPDATE requests SET patient_name = NULL, patient_phone = NULL, patient_details = NULL, \
              context = NULL, reason = NULL, message_to_interpreter = NULL, coordinator_note = NULL, \
              video_link = NULL, video_passcode = NULL, address = NULL, patient_erased_at = $2, \
@@ -515,9 +495,7 @@ impl Tx {
     }
 
     /// Number of requests in each status (for `/metrics`).
-    pub async fn count_requests_by_status(
-        &mut self,
-    ) -> Result<Vec<(RequestStatus, i64)>, StoreError> {
+    pub async fn count_requests_by_status(&mut self) -> Result<Vec<(RequestStatus, i64)>, StoreError> {
         const SQL: &str = "SELECT status, COUNT(*) FROM requests GROUP BY status ORDER BY status";
         let rows: Vec<(String, i64)> = on_conn!(self, |c| sqlx::query_as(SQL).fetch_all(c).await?);
         rows.into_iter()
@@ -550,16 +528,12 @@ impl Tx {
         row.try_into()
     }
 
-    pub async fn offers_of_request(
-        &mut self,
-        request: RequestId,
-    ) -> Result<Vec<Offer>, StoreError> {
+    pub async fn offers_of_request(&mut self, request: RequestId) -> Result<Vec<Offer>, StoreError> {
         let sql = format!("SELECT {OFFER_COLUMNS} FROM offers WHERE request_id = $1 ORDER BY id");
-        let rows: Vec<OfferRow> =
-            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(request.0)
-                .fetch_all(c)
-                .await?);
+        let rows: Vec<OfferRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(request.0)
+            .fetch_all(c)
+            .await?);
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
@@ -613,16 +587,11 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn service_record(
-        &mut self,
-        request: RequestId,
-    ) -> Result<Option<ServiceRecord>, StoreError> {
+    pub async fn service_record(&mut self, request: RequestId) -> Result<Option<ServiceRecord>, StoreError> {
         const SQL: &str = "SELECT completed, interpreter_present, actual_start, actual_end, comments \
              FROM service_records WHERE request_id = $1";
-        let row: Option<ServiceRecordRow> = on_conn!(self, |c| sqlx::query_as(SQL)
-            .bind(request.0)
-            .fetch_optional(c)
-            .await?);
+        let row: Option<ServiceRecordRow> =
+            on_conn!(self, |c| sqlx::query_as(SQL).bind(request.0).fetch_optional(c).await?);
         Ok(row.map(|r| ServiceRecord {
             completed: r.completed,
             interpreter_present: r.interpreter_present,

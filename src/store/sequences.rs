@@ -8,10 +8,7 @@ impl Tx {
     pub async fn next_in_sequence(&mut self, name: &str) -> Result<i64, StoreError> {
         const SQL: &str = "INSERT INTO sequences (name, value) VALUES ($1, 1) \
              ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value";
-        let value: i64 = on_conn!(self, |c| sqlx::query_scalar(SQL)
-            .bind(name)
-            .fetch_one(c)
-            .await?);
+        let value: i64 = on_conn!(self, |c| sqlx::query_scalar(SQL).bind(name).fetch_one(c).await?);
         Ok(value)
     }
 }

@@ -25,7 +25,8 @@ impl IntoResponse for WebError {
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         tracing::error!(error = ?self, status = status.as_u16(), "request failed");
-        let body = "Une erreur est survenue; veuillez réessayer plus tard.\nSomething went wrong; please try again later.\n";
+        let body =
+            "Une erreur est survenue; veuillez réessayer plus tard.\nSomething went wrong; please try again later.\n";
         (status, body).into_response()
     }
 }

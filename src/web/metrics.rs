@@ -19,10 +19,7 @@ pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse,
         "# HELP relais_requests Requests by status.\n# TYPE relais_requests gauge"
     );
     for status in crate::domain::request::RequestStatus::ALL {
-        let n = requests
-            .iter()
-            .find(|(s, _)| *s == status)
-            .map_or(0, |(_, n)| *n);
+        let n = requests.iter().find(|(s, _)| *s == status).map_or(0, |(_, n)| *n);
         let _ = writeln!(out, "relais_requests{{status=\"{}\"}} {n}", status.as_str());
     }
     let _ = writeln!(
@@ -42,10 +39,7 @@ pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse,
         env!("CARGO_PKG_VERSION")
     );
     Ok((
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         out,
     ))
 }

@@ -158,12 +158,7 @@ impl Workflow {
     /// Applies one command inside the caller's transaction (the inbound pipeline records
     /// the message and its action together). A refused command leaves the transaction as
     /// it found it.
-    pub async fn execute_in(
-        &self,
-        tx: &mut Tx,
-        actor: Actor,
-        command: Command,
-    ) -> Result<Applied, WorkflowError> {
+    pub async fn execute_in(&self, tx: &mut Tx, actor: Actor, command: Command) -> Result<Applied, WorkflowError> {
         tx.savepoint().await?;
         match self.apply(tx, actor, command).await {
             Ok(applied) => {

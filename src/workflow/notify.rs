@@ -36,6 +36,12 @@ pub enum NoticeKind {
     ServiceRecorded,
     /// To coordinators: the requester contests the service record.
     ServiceContested,
+    /// To the interpreter who accepted: the booking, with its calendar invite.
+    AssignmentConfirmed,
+    /// To the interpreter: the service record was validated.
+    ServiceValidated,
+    /// To the interpreter: the coordinator closed the request.
+    RequestClosed,
 }
 
 impl NoticeKind {
@@ -53,6 +59,9 @@ impl NoticeKind {
             NoticeKind::RequestCancelled => "request_cancelled",
             NoticeKind::ServiceRecorded => "service_recorded",
             NoticeKind::ServiceContested => "service_contested",
+            NoticeKind::AssignmentConfirmed => "assignment_confirmed",
+            NoticeKind::ServiceValidated => "service_validated",
+            NoticeKind::RequestClosed => "request_closed",
         }
     }
 

@@ -24,15 +24,9 @@ pub struct PersonCreated {
 
 impl Workflow {
     /// Creates an account. Only coordinators (and the system, for imports and the demo) may.
-    pub async fn create_person(
-        &self,
-        actor: Actor,
-        command: NewPersonCommand,
-    ) -> Result<PersonCreated, WorkflowError> {
+    pub async fn create_person(&self, actor: Actor, command: NewPersonCommand) -> Result<PersonCreated, WorkflowError> {
         if !matches!(actor.kind, ActorKind::Coordinator | ActorKind::System) {
-            return Err(WorkflowError::Forbidden(
-                "only coordinators create accounts",
-            ));
+            return Err(WorkflowError::Forbidden("only coordinators create accounts"));
         }
         let NewPersonCommand {
             person,
@@ -52,9 +46,7 @@ impl Workflow {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
         self.check_actor(&mut tx, actor).await?;
-        let created = tx
-            .insert_person(&person, &self.config.user_code_prefix, now)
-            .await?;
+        let created = tx.insert_person(&person, &self.config.user_code_prefix, now).await?;
         if let Some(profile) = &requester {
             tx.set_requester_profile(created.id, profile).await?;
         }

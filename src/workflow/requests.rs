@@ -6,8 +6,8 @@ use crate::domain::history::{Change, Entity, NewHistoryEntry, diff_details};
 use crate::domain::ids::{EstablishmentId, PersonId, RequestId};
 use crate::domain::person::Person;
 use crate::domain::request::{
-    Cancellation, Event, Field, FieldError, Problem, Request, RequestDetails, RequestNumber,
-    RequestStatus, is_late_cancellation,
+    Cancellation, Event, Field, FieldError, Problem, Request, RequestDetails, RequestNumber, RequestStatus,
+    is_late_cancellation,
 };
 use crate::domain::role::{ActorKind, Role};
 use crate::store::Tx;
@@ -75,12 +75,7 @@ fn status_change(from: RequestStatus, to: RequestStatus) -> Vec<Change> {
 }
 
 impl Workflow {
-    pub(super) async fn apply(
-        &self,
-        tx: &mut Tx,
-        actor: Actor,
-        command: Command,
-    ) -> Result<Applied, WorkflowError> {
+    pub(super) async fn apply(&self, tx: &mut Tx, actor: Actor, command: Command) -> Result<Applied, WorkflowError> {
         let now = self.clock.now();
         self.check_actor(tx, actor).await?;
         let Some(id) = command.request_id() else {
@@ -92,9 +87,7 @@ impl Workflow {
             else {
                 return Err(WorkflowError::NotFound);
             };
-            return self
-                .create(tx, actor, now, requested_by, details, submit)
-                .await;
+            return self.create(tx, actor, now, requested_by, details, submit).await;
         };
 
         let mut request = tx.request_for_update(id).await?;
@@ -108,10 +101,8 @@ impl Workflow {
                 self.assign_number(tx, &mut request, now).await?;
                 request.submitted_at = Some(now);
                 let mut o = Outcome::new("submit");
-                o.notices.push(Notice::new(
-                    request.requested_by,
-                    NoticeKind::RequestReceived,
-                ));
+                o.notices
+                    .push(Notice::new(request.requested_by, NoticeKind::RequestReceived));
                 o
             }
             Command::ModifyRequest { details, .. } => {
@@ -137,17 +128,13 @@ impl Workflow {
                     });
                 }
                 request.status = request.status.apply(Event::Modify, actor.kind)?;
-                request.establishment_id = tx
-                    .installation(details.installation_id)
-                    .await?
-                    .establishment_id;
+                request.establishment_id = tx.installation(details.installation_id).await?.establishment_id;
                 request.starts_at = local_to_utc(self.config.time_zone, details.starts_at_local());
                 request.details = details;
                 let mut o = Outcome::new("modify");
                 o.changes = changes;
                 if let Some(interpreter) = request.assigned_interpreter {
-                    o.notices
-                        .push(Notice::new(interpreter, NoticeKind::RequestModified));
+                    o.notices.push(Notice::new(interpreter, NoticeKind::RequestModified));
                 }
                 o
             }
@@ -172,10 +159,8 @@ impl Workflow {
                         continue;
                     }
                     tx.insert_offer(id, interpreter, now, expires_at).await?;
-                    o.changes
-                        .push(Change::new("offered_to", None::<i64>, interpreter));
-                    o.notices
-                        .push(Notice::new(interpreter, NoticeKind::RequestOffered));
+                    o.changes.push(Change::new("offered_to", None::<i64>, interpreter));
+                    o.notices.push(Notice::new(interpreter, NoticeKind::RequestOffered));
                 }
                 if o.changes.is_empty() {
                     return Err(WorkflowError::BadCommand(
@@ -193,23 +178,18 @@ impl Workflow {
                 if request.status == RequestStatus::Offered {
                     tx.close_pending_offers(id, Some(me), OfferStatus::Accepted, now)
                         .await?;
-                    for other in tx
-                        .close_pending_offers(id, None, OfferStatus::Withdrawn, now)
-                        .await?
-                    {
+                    for other in tx.close_pending_offers(id, None, OfferStatus::Withdrawn, now).await? {
                         o.notices.push(Notice::new(other, NoticeKind::OfferFilled));
                     }
-                    o.changes.push(Change::new(
-                        "assigned_interpreter",
-                        request.assigned_interpreter,
-                        me,
-                    ));
+                    o.changes
+                        .push(Change::new("assigned_interpreter", request.assigned_interpreter, me));
                     request.assigned_interpreter = Some(me);
                 }
                 request.status = to;
                 request.booked_at = Some(now);
                 o.notices
                     .push(Notice::new(request.requested_by, NoticeKind::RequestBooked));
+                o.notices.push(Notice::new(me, NoticeKind::AssignmentConfirmed));
                 o
             }
             Command::DeclineOffer { .. } => {
@@ -242,24 +222,18 @@ impl Workflow {
                     ));
                     request.assigned_interpreter = None;
                     request.booked_at = None;
-                    o.notices.extend(
-                        notify::to_coordinators(tx, NoticeKind::InterpreterWithdrew).await?,
-                    );
-                    o.notices.push(Notice::new(
-                        request.requested_by,
-                        NoticeKind::InterpreterWithdrew,
-                    ));
+                    o.notices
+                        .extend(notify::to_coordinators(tx, NoticeKind::InterpreterWithdrew).await?);
+                    o.notices
+                        .push(Notice::new(request.requested_by, NoticeKind::InterpreterWithdrew));
                 }
                 o
             }
             Command::LapseOffers { .. } => {
                 request.status = request.status.apply(Event::OffersLapsed, actor.kind)?;
-                let lapsed = tx
-                    .close_pending_offers(id, None, OfferStatus::Lapsed, now)
-                    .await?;
+                let lapsed = tx.close_pending_offers(id, None, OfferStatus::Lapsed, now).await?;
                 let mut o = Outcome::new("offers_lapsed");
-                o.changes
-                    .push(Change::new("lapsed_offers", None::<i64>, lapsed));
+                o.changes.push(Change::new("lapsed_offers", None::<i64>, lapsed));
                 o.notices
                     .extend(notify::to_coordinators(tx, NoticeKind::OffersLapsed).await?);
                 o
@@ -275,17 +249,14 @@ impl Workflow {
                 if actor.kind == ActorKind::Coordinator
                     && let Some(interpreter) = request.assigned_interpreter
                 {
-                    o.notices
-                        .push(Notice::new(interpreter, NoticeKind::AssignmentRemoved));
+                    o.notices.push(Notice::new(interpreter, NoticeKind::AssignmentRemoved));
                 }
                 request.assigned_interpreter = None;
                 request.booked_at = None;
                 o.notices
                     .extend(notify::to_coordinators(tx, NoticeKind::InterpreterWithdrew).await?);
-                o.notices.push(Notice::new(
-                    request.requested_by,
-                    NoticeKind::InterpreterWithdrew,
-                ));
+                o.notices
+                    .push(Notice::new(request.requested_by, NoticeKind::InterpreterWithdrew));
                 o
             }
             Command::CancelRequest { reason, detail, .. } => {
@@ -303,60 +274,47 @@ impl Workflow {
                     late,
                 });
                 let mut o = Outcome::new("cancel");
-                o.changes.push(Change::new(
-                    "cancellation_reason",
-                    None::<&str>,
-                    reason.as_str(),
-                ));
                 o.changes
-                    .push(Change::new("late_cancellation", None::<bool>, late));
-                for interpreter in tx
-                    .close_pending_offers(id, None, OfferStatus::Withdrawn, now)
-                    .await?
-                {
-                    o.notices
-                        .push(Notice::new(interpreter, NoticeKind::RequestCancelled));
+                    .push(Change::new("cancellation_reason", None::<&str>, reason.as_str()));
+                o.changes.push(Change::new("late_cancellation", None::<bool>, late));
+                for interpreter in tx.close_pending_offers(id, None, OfferStatus::Withdrawn, now).await? {
+                    o.notices.push(Notice::new(interpreter, NoticeKind::RequestCancelled));
                 }
                 if let Some(interpreter) = request.assigned_interpreter {
-                    o.notices
-                        .push(Notice::new(interpreter, NoticeKind::RequestCancelled));
+                    o.notices.push(Notice::new(interpreter, NoticeKind::RequestCancelled));
                 }
                 if before.status != RequestStatus::Draft {
                     o.notices
                         .extend(notify::to_coordinators(tx, NoticeKind::RequestCancelled).await?);
                 }
-                if actor.person != Some(request.requested_by)
-                    && before.status != RequestStatus::Draft
-                {
-                    o.notices.push(Notice::new(
-                        request.requested_by,
-                        NoticeKind::RequestCancelled,
-                    ));
+                if actor.person != Some(request.requested_by) && before.status != RequestStatus::Draft {
+                    o.notices
+                        .push(Notice::new(request.requested_by, NoticeKind::RequestCancelled));
                 }
                 o
             }
             Command::RecordService { record, .. } => {
                 request.status = request.status.apply(Event::RecordService, actor.kind)?;
-                tx.upsert_service_record(id, &record, actor.person, now)
-                    .await?;
+                tx.upsert_service_record(id, &record, actor.person, now).await?;
                 request.service_recorded_at = Some(now);
                 let mut o = Outcome::new("record_service");
-                o.changes
-                    .push(Change::new("completed", None::<bool>, record.completed));
+                o.changes.push(Change::new("completed", None::<bool>, record.completed));
                 o.changes.push(Change::new(
                     "interpreter_present",
                     None::<bool>,
                     record.interpreter_present,
                 ));
-                o.notices.push(Notice::new(
-                    request.requested_by,
-                    NoticeKind::ServiceRecorded,
-                ));
+                o.notices
+                    .push(Notice::new(request.requested_by, NoticeKind::ServiceRecorded));
                 o
             }
             Command::ValidateService { .. } => {
                 request.status = request.status.apply(Event::Validate, actor.kind)?;
-                Outcome::new("validate")
+                let mut o = Outcome::new("validate");
+                if let Some(interpreter) = request.assigned_interpreter {
+                    o.notices.push(Notice::new(interpreter, NoticeKind::ServiceValidated));
+                }
+                o
             }
             Command::ContestService { .. } => {
                 request.status = request.status.apply(Event::Contest, actor.kind)?;
@@ -369,7 +327,11 @@ impl Workflow {
             Command::CloseRequest { .. } => {
                 request.status = request.status.apply(Event::Close, actor.kind)?;
                 request.closed_at = Some(now);
-                Outcome::new("close")
+                let mut o = Outcome::new("close");
+                if let Some(interpreter) = request.assigned_interpreter {
+                    o.notices.push(Notice::new(interpreter, NoticeKind::RequestClosed));
+                }
+                o
             }
         };
 
@@ -427,9 +389,7 @@ impl Workflow {
         match actor.kind {
             ActorKind::Requester if actor.person == Some(requested_by) => {}
             ActorKind::Requester => {
-                return Err(WorkflowError::Forbidden(
-                    "a requester books in their own name",
-                ));
+                return Err(WorkflowError::Forbidden("a requester books in their own name"));
             }
             ActorKind::Coordinator => {
                 let requester = tx.person(requested_by).await?;
@@ -444,9 +404,7 @@ impl Workflow {
             }
         }
         let mut field_errors = Vec::new();
-        if actor.kind == ActorKind::Requester
-            && !self.works_at(tx, actor, details.installation_id).await?
-        {
+        if actor.kind == ActorKind::Requester && !self.works_at(tx, actor, details.installation_id).await? {
             field_errors.push(FieldError::new(Field::Installation, Problem::Unknown));
         }
         match self.check_details(tx, &details, now).await {
@@ -518,12 +476,7 @@ impl Workflow {
     }
 
     /// Gives a request the next number of the day (in the bank's time zone).
-    async fn assign_number(
-        &self,
-        tx: &mut Tx,
-        request: &mut Request,
-        now: DateTime<Utc>,
-    ) -> Result<(), WorkflowError> {
+    async fn assign_number(&self, tx: &mut Tx, request: &mut Request, now: DateTime<Utc>) -> Result<(), WorkflowError> {
         if request.number.is_some() {
             return Ok(());
         }
@@ -533,13 +486,10 @@ impl Workflow {
             .unwrap_or_else(|| self.config.request_prefix.clone());
         let today = now.with_timezone(&self.config.time_zone).date_naive();
         let sequence = tx
-            .next_in_sequence(&format!(
-                "request:{}",
-                RequestNumber::day_key(&prefix, today)
-            ))
+            .next_in_sequence(&format!("request:{}", RequestNumber::day_key(&prefix, today)))
             .await?;
-        let sequence = u32::try_from(sequence)
-            .map_err(|_| WorkflowError::Conflict("request sequence overflow".into()))?;
+        let sequence =
+            u32::try_from(sequence).map_err(|_| WorkflowError::Conflict("request sequence overflow".into()))?;
         request.number = Some(RequestNumber::new(&prefix, today, sequence));
         Ok(())
     }
@@ -554,15 +504,14 @@ impl Workflow {
     ) -> Result<(), WorkflowError> {
         let local_now = now.with_timezone(&self.config.time_zone).naive_local();
         let mut errors = details.check(local_now);
-        let establishment: Option<EstablishmentId> =
-            match tx.installation(details.installation_id).await {
-                Ok(i) => Some(i.establishment_id),
-                Err(crate::store::StoreError::NotFound) => {
-                    errors.push(FieldError::new(Field::Installation, Problem::Unknown));
-                    None
-                }
-                Err(e) => return Err(e.into()),
-            };
+        let establishment: Option<EstablishmentId> = match tx.installation(details.installation_id).await {
+            Ok(i) => Some(i.establishment_id),
+            Err(crate::store::StoreError::NotFound) => {
+                errors.push(FieldError::new(Field::Installation, Problem::Unknown));
+                None
+            }
+            Err(e) => return Err(e.into()),
+        };
         if let Some(cc) = details.cost_centre_id {
             match tx.cost_centre(cc).await {
                 Ok(c) if Some(c.establishment_id) == establishment => {}
@@ -584,10 +533,9 @@ impl Workflow {
         if let Some(p) = details.preferred_interpreter {
             match tx.person(p).await {
                 Ok(person) if person.has_role(Role::Interpreter) && person.active => {}
-                Ok(_) | Err(crate::store::StoreError::NotFound) => errors.push(FieldError::new(
-                    Field::PreferredInterpreter,
-                    Problem::Unknown,
-                )),
+                Ok(_) | Err(crate::store::StoreError::NotFound) => {
+                    errors.push(FieldError::new(Field::PreferredInterpreter, Problem::Unknown))
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -628,16 +576,10 @@ impl Workflow {
     }
 
     /// The acting person exists, is active and holds the role they act in.
-    pub(super) async fn check_actor(
-        &self,
-        tx: &mut Tx,
-        actor: Actor,
-    ) -> Result<Option<Person>, WorkflowError> {
+    pub(super) async fn check_actor(&self, tx: &mut Tx, actor: Actor) -> Result<Option<Person>, WorkflowError> {
         match (actor.kind, actor.person) {
             (ActorKind::System, None) => Ok(None),
-            (ActorKind::System, Some(_)) => {
-                Err(WorkflowError::Forbidden("the system acts in no one's name"))
-            }
+            (ActorKind::System, Some(_)) => Err(WorkflowError::Forbidden("the system acts in no one's name")),
             (_, None) => Err(WorkflowError::Forbidden("a person must be named")),
             (kind, Some(id)) => {
                 let person = match tx.person(id).await {
@@ -653,9 +595,7 @@ impl Workflow {
                     _ => Role::Coordinator,
                 };
                 if !person.active || !person.has_role(role) {
-                    return Err(WorkflowError::Forbidden(
-                        "the person does not hold this role",
-                    ));
+                    return Err(WorkflowError::Forbidden("the person does not hold this role"));
                 }
                 Ok(Some(person))
             }
@@ -696,15 +636,10 @@ impl Workflow {
                 if request.requested_by == me {
                     return Ok(());
                 }
-                if self
-                    .works_at(tx, actor, request.details.installation_id)
-                    .await?
-                {
+                if self.works_at(tx, actor, request.details.installation_id).await? {
                     Ok(())
                 } else {
-                    Err(WorkflowError::Forbidden(
-                        "not a request of your installation",
-                    ))
+                    Err(WorkflowError::Forbidden("not a request of your installation"))
                 }
             }
             ActorKind::Interpreter => {
@@ -724,11 +659,7 @@ impl Workflow {
                             RequestStatus::Offered => has_pending,
                             _ => assigned,
                         };
-                        if open {
-                            Ok(())
-                        } else {
-                            Err(WorkflowError::OfferClosed)
-                        }
+                        if open { Ok(()) } else { Err(WorkflowError::OfferClosed) }
                     }
                     _ if assigned => Ok(()),
                     _ => Err(WorkflowError::Forbidden("not assigned to you")),

@@ -25,8 +25,7 @@ impl Workflow {
         let mut report = SweepReport::default();
         let now = self.clock.now();
 
-        let cutoff =
-            now - chrono::Duration::hours(i64::from(self.config.auto_validate_after_hours));
+        let cutoff = now - chrono::Duration::hours(i64::from(self.config.auto_validate_after_hours));
         let due = {
             let mut tx = self.store.begin().await?;
             let ids = tx
@@ -74,15 +73,10 @@ impl Workflow {
         }
         // Raw mail and returned forms may hold patient details: they age out too.
         let mut tx = self.store.begin().await?;
-        report.erased_mail =
-            tx.erase_old_inbound(cutoff, now).await? + tx.erase_old_outbox_payloads(cutoff).await?;
+        report.erased_mail = tx.erase_old_inbound(cutoff, now).await? + tx.erase_old_outbox_payloads(cutoff).await?;
         tx.commit().await?;
         if report != SweepReport::default() {
-            tracing::info!(
-                validated = report.validated,
-                erased = report.erased,
-                "sweep done"
-            );
+            tracing::info!(validated = report.validated, erased = report.erased, "sweep done");
         }
         Ok(report)
     }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod mail;
+pub mod smtp;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use relais::clock::ManualClock;
@@ -12,8 +13,7 @@ use relais::domain::language::LanguageTag;
 use relais::domain::locale::Locale;
 use relais::domain::person::{NewPerson, RequesterProfile};
 use relais::domain::request::{
-    Notes, PatientDetails, Professional, RequestDetails, RequestStatus, RequestType, ServiceRecord,
-    VideoDetails,
+    Notes, PatientDetails, Professional, RequestDetails, RequestStatus, RequestType, ServiceRecord, VideoDetails,
 };
 use relais::domain::role::{ActorKind, Channel, Role};
 use relais::store::Store;
@@ -176,12 +176,7 @@ impl TestBank {
             .await
             .unwrap();
         let inst = tx
-            .insert_installation(
-                est.id,
-                "Hôpital Notre-Dame",
-                Some("1560, rue Sherbrooke Est"),
-                None,
-            )
+            .insert_installation(est.id, "Hôpital Notre-Dame", Some("1560, rue Sherbrooke Est"), None)
             .await
             .unwrap();
         let other_inst = tx
@@ -195,9 +190,7 @@ impl TestBank {
             kind: ActorKind::System,
             channel: Channel::Cli,
         };
-        let mk = |person: NewPerson,
-                  requester: Option<RequesterProfile>,
-                  interpreter: Option<InterpreterProfile>| {
+        let mk = |person: NewPerson, requester: Option<RequesterProfile>, interpreter: Option<InterpreterProfile>| {
             NewPersonCommand {
                 person,
                 requester,
@@ -208,13 +201,7 @@ impl TestBank {
             .create_person(
                 system,
                 mk(
-                    new_person(
-                        "Sophie",
-                        "Gagnon",
-                        "coord@bi.example",
-                        Role::Coordinator,
-                        None,
-                    ),
+                    new_person("Sophie", "Gagnon", "coord@bi.example", Role::Coordinator, None),
                     None,
                     None,
                 ),
@@ -232,13 +219,7 @@ impl TestBank {
             .create_person(
                 system,
                 mk(
-                    new_person(
-                        "Marie",
-                        "Tremblay",
-                        "marie@ciusss.example",
-                        Role::Requester,
-                        None,
-                    ),
+                    new_person("Marie", "Tremblay", "marie@ciusss.example", Role::Requester, None),
                     Some(profile(inst.id, est.id)),
                     None,
                 ),
@@ -274,13 +255,9 @@ impl TestBank {
             .person
             .id;
         let mut interpreters = Vec::new();
-        for (i, (first, last)) in [
-            ("Lucía", "Ramírez"),
-            ("Diego", "Fernández"),
-            ("Ana", "Soto"),
-        ]
-        .into_iter()
-        .enumerate()
+        for (i, (first, last)) in [("Lucía", "Ramírez"), ("Diego", "Fernández"), ("Ana", "Soto")]
+            .into_iter()
+            .enumerate()
         {
             let profile = InterpreterProfile {
                 language_pairs: vec![LanguagePair {
@@ -420,13 +397,10 @@ impl TestBank {
             S::Draft | S::New => vec![],
             S::Cancelled => vec![(self.as_requester(), cancel(id))],
             _ => {
-                let mut steps =
-                    vec![(self.as_coordinator(), offer(id, vec![self.interpreters[0]]))];
+                let mut steps = vec![(self.as_coordinator(), offer(id, vec![self.interpreters[0]]))];
                 match status {
                     S::Offered => {}
-                    S::Booked => {
-                        steps.push((self.as_interpreter(0), Command::AcceptOffer { request: id }))
-                    }
+                    S::Booked => steps.push((self.as_interpreter(0), Command::AcceptOffer { request: id })),
                     S::Modified => {
                         steps.push((self.as_interpreter(0), Command::AcceptOffer { request: id }));
                         let mut d = self.details();
@@ -449,16 +423,10 @@ impl TestBank {
                             },
                         ));
                         if status != S::ServiceRendered {
-                            steps.push((
-                                self.as_requester(),
-                                Command::ValidateService { request: id },
-                            ));
+                            steps.push((self.as_requester(), Command::ValidateService { request: id }));
                         }
                         if status == S::Closed {
-                            steps.push((
-                                self.as_coordinator(),
-                                Command::CloseRequest { request: id },
-                            ));
+                            steps.push((self.as_coordinator(), Command::CloseRequest { request: id }));
                         }
                     }
                     _ => unreachable!(),

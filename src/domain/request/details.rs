@@ -62,10 +62,7 @@ impl RequestType {
 
     /// Interpretation happens at a time and lasts; a translation or a message has a due date.
     pub fn is_timed(self) -> bool {
-        !matches!(
-            self,
-            RequestType::MessageTransmission | RequestType::Translation
-        )
+        !matches!(self, RequestType::MessageTransmission | RequestType::Translation)
     }
 }
 
@@ -305,12 +302,8 @@ impl Problem {
             (Problem::TooShort(m), Locale::En) => format!("must be at least {m} minutes"),
             (Problem::TooLong(m), Locale::Fr) => format!("ne peut dépasser {} heures", m / 60),
             (Problem::TooLong(m), Locale::En) => format!("cannot exceed {} hours", m / 60),
-            (Problem::SameAsTargetLanguage, Locale::Fr) => {
-                "doit différer de la langue d'arrivée".into()
-            }
-            (Problem::SameAsTargetLanguage, Locale::En) => {
-                "must differ from the target language".into()
-            }
+            (Problem::SameAsTargetLanguage, Locale::Fr) => "doit différer de la langue d'arrivée".into(),
+            (Problem::SameAsTargetLanguage, Locale::En) => "must differ from the target language".into(),
             (Problem::NotAfterStart, Locale::Fr) => "doit suivre l'heure du service".into(),
             (Problem::NotAfterStart, Locale::En) => "must be after the time of service".into(),
             (Problem::NotAfterDate, Locale::Fr) => "doit suivre la date du service".into(),
@@ -339,12 +332,7 @@ impl FieldError {
     /// "Durée : doit être d'au moins 15 minutes".
     pub fn describe(&self, locale: Locale) -> String {
         let sep = locale.pick(" : ", ": ");
-        format!(
-            "{}{}{}",
-            self.field.label(locale),
-            sep,
-            self.problem.message(locale)
-        )
+        format!("{}{}{}", self.field.label(locale), sep, self.problem.message(locale))
     }
 }
 
@@ -375,24 +363,15 @@ impl RequestDetails {
             errors.push(FieldError::new(Field::Date, Problem::InThePast));
         }
         if self.duration_minutes > MAX_DURATION_MINUTES {
-            errors.push(FieldError::new(
-                Field::Duration,
-                Problem::TooLong(MAX_DURATION_MINUTES),
-            ));
+            errors.push(FieldError::new(Field::Duration, Problem::TooLong(MAX_DURATION_MINUTES)));
         }
         if let Some(until) = self.flexible_until
             && until <= self.start_time
         {
-            errors.push(FieldError::new(
-                Field::FlexibleUntil,
-                Problem::NotAfterStart,
-            ));
+            errors.push(FieldError::new(Field::FlexibleUntil, Problem::NotAfterStart));
         }
         if self.source_language == self.target_language {
-            errors.push(FieldError::new(
-                Field::SourceLanguage,
-                Problem::SameAsTargetLanguage,
-            ));
+            errors.push(FieldError::new(Field::SourceLanguage, Problem::SameAsTargetLanguage));
         }
         if self.alternative_language.as_ref() == Some(&self.target_language) {
             errors.push(FieldError::new(

@@ -5,8 +5,7 @@ pub mod number;
 pub mod status;
 
 pub use details::{
-    Field, FieldError, Gender, Notes, PatientDetails, Problem, Professional, RequestDetails,
-    RequestType, VideoDetails,
+    Field, FieldError, Gender, Notes, PatientDetails, Problem, Professional, RequestDetails, RequestType, VideoDetails,
 };
 pub use number::RequestNumber;
 pub use status::{Event, RequestStatus, TransitionError};
@@ -98,29 +97,18 @@ impl CancellationReason {
 
     pub fn label(self, locale: Locale) -> &'static str {
         let (fr, en) = match self {
-            CancellationReason::UserAbsent => (
-                "Usager absent / ne s'est pas présenté",
-                "User absent / did not show up",
-            ),
+            CancellationReason::UserAbsent => {
+                ("Usager absent / ne s'est pas présenté", "User absent / did not show up")
+            }
             CancellationReason::ProfessionalLateOrAbsent => (
                 "Retard du professionnel / ne s'est pas présenté",
                 "Professional late / did not show up",
             ),
-            CancellationReason::AppointmentRescheduled => {
-                ("Rendez-vous reporté", "Appointment postponed")
-            }
-            CancellationReason::AppointmentCancelled => {
-                ("Rendez-vous annulé", "Appointment cancelled")
-            }
-            CancellationReason::InterpreterNotNeeded => {
-                ("Interprète non requis", "Interpreter no longer needed")
-            }
-            CancellationReason::NoInterpreterAvailable => {
-                ("Aucun interprète disponible", "No interpreter available")
-            }
-            CancellationReason::EntryError => {
-                ("Erreur de saisie ou doublon", "Entry error or duplicate")
-            }
+            CancellationReason::AppointmentRescheduled => ("Rendez-vous reporté", "Appointment postponed"),
+            CancellationReason::AppointmentCancelled => ("Rendez-vous annulé", "Appointment cancelled"),
+            CancellationReason::InterpreterNotNeeded => ("Interprète non requis", "Interpreter no longer needed"),
+            CancellationReason::NoInterpreterAvailable => ("Aucun interprète disponible", "No interpreter available"),
+            CancellationReason::EntryError => ("Erreur de saisie ou doublon", "Entry error or duplicate"),
             CancellationReason::Other => ("Autre", "Other"),
         };
         locale.pick(fr, en)

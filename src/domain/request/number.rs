@@ -32,12 +32,7 @@ impl RequestNumber {
 
     /// The key under which the day's sequence is counted: `HC-24240`.
     pub fn day_key(prefix: &str, date: NaiveDate) -> String {
-        format!(
-            "{}-{:02}{:03}",
-            prefix,
-            date.year().rem_euclid(100),
-            date.ordinal()
-        )
+        format!("{}-{:02}{:03}", prefix, date.year().rem_euclid(100), date.ordinal())
     }
 
     /// Accepts `HC-24240002`, in any case, with or without the dash, with surrounding space.
@@ -46,9 +41,7 @@ impl RequestNumber {
         let s = input.trim().to_ascii_uppercase();
         let (prefix, digits) = match s.split_once('-') {
             Some((p, d)) => (p.to_string(), d.to_string()),
-            None if s.len() > 2 && s.is_char_boundary(2) => {
-                (s[..2].to_string(), s[2..].to_string())
-            }
+            None if s.len() > 2 && s.is_char_boundary(2) => (s[..2].to_string(), s[2..].to_string()),
             None => return Err(invalid()),
         };
         if prefix.len() != 2 || !prefix.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -110,10 +103,7 @@ mod tests {
             RequestNumber::new("CD", NaiveDate::from_ymd_opt(2024, 8, 6).unwrap(), 7).as_str(),
             "CD-24219007"
         );
-        assert_eq!(
-            RequestNumber::new("HC", date, 1234).as_str(),
-            "HC-242401234"
-        );
+        assert_eq!(RequestNumber::new("HC", date, 1234).as_str(), "HC-242401234");
     }
 
     #[test]
@@ -132,10 +122,7 @@ mod tests {
             "HC-24240000",
             "ÉC-24240002",
         ] {
-            assert!(
-                RequestNumber::parse(bad).is_err(),
-                "{bad:?} should be refused"
-            );
+            assert!(RequestNumber::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
 }

@@ -361,12 +361,7 @@ mod tests {
     fn terminal_statuses_have_no_way_out() {
         for rule in RULES {
             for (from, _) in rule.edges {
-                assert!(
-                    !from.is_terminal(),
-                    "{} leaves terminal {}",
-                    rule.event,
-                    from
-                );
+                assert!(!from.is_terminal(), "{} leaves terminal {}", rule.event, from);
             }
         }
     }

@@ -70,18 +70,15 @@ const OOO_SUBJECTS: &[&str] = &[
 
 static STATUS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b([45])\.(\d{1,3})\.(\d{1,3})\b").expect("status regex"));
-static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+").expect("address regex")
-});
+static ADDRESS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+").expect("address regex"));
 
 fn local_part(address: &str) -> &str {
     address.split('@').next().unwrap_or("")
 }
 
 fn from_robot(mail: &ParsedMail, names: &[&str]) -> bool {
-    mail.from
-        .as_deref()
-        .is_some_and(|f| names.contains(&local_part(f)))
+    mail.from.as_deref().is_some_and(|f| names.contains(&local_part(f)))
 }
 
 fn subject_has(mail: &ParsedMail, patterns: &[&str]) -> bool {
@@ -91,20 +88,12 @@ fn subject_has(mail: &ParsedMail, patterns: &[&str]) -> bool {
 
 /// Classifies a mail; a bounce also says what failed.
 pub fn classify(mail: &ParsedMail) -> (Option<AutoKind>, Option<Bounce>) {
-    let is_dsn = mail.content_type == "multipart/report"
-        && mail.report_type.as_deref() == Some("delivery-status");
-    if is_dsn
-        || from_robot(mail, &["mailer-daemon", "postmaster"])
-        || subject_has(mail, NDR_SUBJECTS)
-    {
+    let is_dsn = mail.content_type == "multipart/report" && mail.report_type.as_deref() == Some("delivery-status");
+    if is_dsn || from_robot(mail, &["mailer-daemon", "postmaster"]) || subject_has(mail, NDR_SUBJECTS) {
         return (Some(AutoKind::Bounce), Some(read_bounce(mail)));
     }
-    let auto_submitted = mail
-        .header("auto-submitted")
-        .map(|v| v.to_ascii_lowercase());
-    let explicit_reply = auto_submitted
-        .as_deref()
-        .is_some_and(|v| v.starts_with("auto-replied"))
+    let auto_submitted = mail.header("auto-submitted").map(|v| v.to_ascii_lowercase());
+    let explicit_reply = auto_submitted.as_deref().is_some_and(|v| v.starts_with("auto-replied"))
         || mail.header("x-autoreply").is_some()
         || mail.header("x-autorespond").is_some()
         || subject_has(mail, OOO_SUBJECTS);
@@ -121,8 +110,7 @@ pub fn classify(mail: &ParsedMail) -> (Option<AutoKind>, Option<Bounce>) {
     let other_auto = auto_submitted
         .as_deref()
         .is_some_and(|v| !v.is_empty() && !v.starts_with("no"));
-    if other_auto || mail.return_path.as_deref() == Some("") || from_robot(mail, ROBOT_LOCAL_PARTS)
-    {
+    if other_auto || mail.return_path.as_deref() == Some("") || from_robot(mail, ROBOT_LOCAL_PARTS) {
         return (Some(AutoKind::AutoReply), None);
     }
     (None, None)
@@ -182,12 +170,7 @@ pub fn reply_key(mail: &ParsedMail, relais_local_part: &str) -> Option<String> {
     from_recipients.or_else(|| {
         mail.returned_headers
             .iter()
-            .filter(|(n, _)| {
-                matches!(
-                    n.as_str(),
-                    "reply-to" | "from" | "to" | "return-path" | "sender"
-                )
-            })
+            .filter(|(n, _)| matches!(n.as_str(), "reply-to" | "from" | "to" | "return-path" | "sender"))
             .filter_map(|(_, v)| bare_address(v))
             .find_map(|a| key_of(&a, &prefix))
     })
@@ -195,8 +178,5 @@ pub fn reply_key(mail: &ParsedMail, relais_local_part: &str) -> Option<String> {
 
 fn key_of(address: &str, prefix: &str) -> Option<String> {
     let local = local_part(address).to_lowercase();
-    local
-        .strip_prefix(prefix)
-        .filter(|k| !k.is_empty())
-        .map(str::to_string)
+    local.strip_prefix(prefix).filter(|k| !k.is_empty()).map(str::to_string)
 }

@@ -72,10 +72,7 @@ impl MailCommand {
     pub fn to_json(&self) -> Value {
         let args = match self {
             MailCommand::Cancel { reason } => json!({ "reason": reason }),
-            MailCommand::Assign {
-                request,
-                interpreter,
-            } => json!({
+            MailCommand::Assign { request, interpreter } => json!({
                 "request": request.as_ref().map(|r| r.as_str()),
                 "interpreter": interpreter.as_ref().map(|i| i.as_str()),
             }),
@@ -116,10 +113,7 @@ pub fn read_command(new_text: &str) -> Option<MailCommand> {
     let first_line = new_text.lines().find(|l| !l.trim().is_empty())?;
     let folded = fold(first_line);
     let (phrase, verb) = WORDS.iter().find(|(phrase, _)| {
-        folded == *phrase
-            || folded
-                .strip_prefix(phrase)
-                .is_some_and(|rest| rest.starts_with(' '))
+        folded == *phrase || folded.strip_prefix(phrase).is_some_and(|rest| rest.starts_with(' '))
     })?;
     let words_in_phrase = phrase.split(' ').count();
     Some(match verb {
@@ -137,17 +131,13 @@ pub fn read_command(new_text: &str) -> Option<MailCommand> {
             let tokens: Vec<&str> = new_text
                 .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
                 .collect();
-            let request = tokens.iter().find_map(|t| {
-                RequestNumber::parse(t.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'))
-                    .ok()
-            });
+            let request = tokens
+                .iter()
+                .find_map(|t| RequestNumber::parse(t.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')).ok());
             let interpreter = tokens
                 .iter()
                 .find_map(|t| UserCode::parse(t.trim_matches(|c: char| !c.is_alphanumeric())));
-            MailCommand::Assign {
-                request,
-                interpreter,
-            }
+            MailCommand::Assign { request, interpreter }
         }
     })
 }
@@ -156,9 +146,7 @@ pub fn read_command(new_text: &str) -> Option<MailCommand> {
 fn rest_after_words(line: &str, words: usize) -> String {
     let mut rest = line.trim_start();
     for _ in 0..words {
-        let end = rest
-            .find(|c: char| !c.is_alphanumeric())
-            .unwrap_or(rest.len());
+        let end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
         rest = rest[end..].trim_start_matches(|c: char| !c.is_alphanumeric());
     }
     rest.trim_end().to_string()
@@ -201,9 +189,7 @@ mod tests {
         );
         assert_eq!(
             read_command("Annuler."),
-            Some(MailCommand::Cancel {
-                reason: String::new()
-            })
+            Some(MailCommand::Cancel { reason: String::new() })
         );
         assert_eq!(
             read_command("CANCEL: patient moved"),

@@ -271,10 +271,7 @@ impl FormField {
 
     /// The field with this canonical key, if any.
     pub fn from_key(key: &str) -> Option<FormField> {
-        SPECS
-            .iter()
-            .find(|spec| spec.key == key)
-            .map(|spec| spec.field)
+        SPECS.iter().find(|spec| spec.key == key).map(|spec| spec.field)
     }
 
     /// Every label that selects this field, as written (printed labels in
@@ -446,8 +443,7 @@ impl FieldIssue {
                     Kind::Date => (("date non reconnue", "unrecognised date"), ("", "")),
                     Kind::Time => (("heure non reconnue", "unrecognised time"), ("", "")),
                     Kind::Duration => {
-                        let out_of_range =
-                            self.value.as_deref().and_then(duration_minutes).is_some();
+                        let out_of_range = self.value.as_deref().and_then(duration_minutes).is_some();
                         if out_of_range {
                             (
                                 ("durée hors limites", "duration out of range"),
@@ -592,12 +588,9 @@ pub fn read_form(sources: &[&str], reference: NaiveDateTime) -> FormReading {
             reading.issues.push(missing(field));
         }
     }
-    let in_person = reading.values.get(&FormField::RequestType)
-        == Some(&FieldValue::RequestType(FormRequestType::InPerson));
-    if in_person
-        && !reading.raw.contains_key(&FormField::Location)
-        && !reading.raw.contains_key(&FormField::Address)
-    {
+    let in_person =
+        reading.values.get(&FormField::RequestType) == Some(&FieldValue::RequestType(FormRequestType::InPerson));
+    if in_person && !reading.raw.contains_key(&FormField::Location) && !reading.raw.contains_key(&FormField::Address) {
         reading.issues.push(missing(FormField::Location));
     }
     reading.issues.sort_by_key(|issue| issue.field);
@@ -615,11 +608,7 @@ fn missing(field: FormField) -> FieldIssue {
 /// Reads one value written for `field` the way [`read_form`] does: the
 /// normalised value, or why it cannot be used. `raw` is the value as written,
 /// hint already removed.
-pub fn normalise_value(
-    field: FormField,
-    raw: &str,
-    reference: NaiveDateTime,
-) -> Result<FieldValue, IssueKind> {
+pub fn normalise_value(field: FormField, raw: &str, reference: NaiveDateTime) -> Result<FieldValue, IssueKind> {
     let raw = trim(raw);
     match field.kind() {
         Kind::Text => Ok(FieldValue::Text(raw.to_string())),
@@ -632,9 +621,7 @@ pub fn normalise_value(
                 Ok(FieldValue::Date(date))
             }
         }
-        Kind::Time => parse_time(raw)
-            .map(FieldValue::Time)
-            .ok_or(IssueKind::Unreadable),
+        Kind::Time => parse_time(raw).map(FieldValue::Time).ok_or(IssueKind::Unreadable),
         Kind::Duration => match duration_minutes(raw) {
             Some(minutes @ 1..=MAX_DURATION_MINUTES) => u32::try_from(minutes)
                 .map(FieldValue::Minutes)
@@ -647,12 +634,8 @@ pub fn normalise_value(
         Kind::RequestType => parse_request_type(raw)
             .map(FieldValue::RequestType)
             .ok_or(IssueKind::Unreadable),
-        Kind::YesNo => parse_yes_no(raw)
-            .map(FieldValue::Bool)
-            .ok_or(IssueKind::Unreadable),
-        Kind::Gender => parse_gender(raw)
-            .map(FieldValue::Gender)
-            .ok_or(IssueKind::Unreadable),
+        Kind::YesNo => parse_yes_no(raw).map(FieldValue::Bool).ok_or(IssueKind::Unreadable),
+        Kind::Gender => parse_gender(raw).map(FieldValue::Gender).ok_or(IssueKind::Unreadable),
     }
 }
 
@@ -864,10 +847,7 @@ fn scan_source(source: &str) -> Found {
         let Some(label) = match_label(line) else {
             continue;
         };
-        if label.field == FormField::Date
-            && label.folded_label == "date"
-            && beside_mail_header(&lines, index)
-        {
+        if label.field == FormField::Date && label.folded_label == "date" && beside_mail_header(&lines, index) {
             continue;
         }
         found.recognised = true;
@@ -1187,11 +1167,7 @@ fn parse_date(raw: &str, today: NaiveDate) -> Option<NaiveDate> {
         // "05/12/2026", "5.12.26": day first (Quebec), month first only when
         // day first cannot be a date ("12/25/2026").
         ([], [(a, 1..=2), (b, 1..=2), (year, year_digits @ (2 | 4))]) => {
-            let year = if *year_digits == 2 {
-                2000 + year
-            } else {
-                *year
-            };
+            let year = if *year_digits == 2 { 2000 + year } else { *year };
             let (year, a, b) = (to_i32(year)?, to_u32(*a)?, to_u32(*b)?);
             NaiveDate::from_ymd_opt(year, b, a).or_else(|| NaiveDate::from_ymd_opt(year, a, b))
         }
@@ -1274,9 +1250,7 @@ fn parse_time(raw: &str) -> Option<NaiveTime> {
             }
             "am" => TimeTok::Am,
             "pm" => TimeTok::Pm,
-            "h" | "hr" | "hrs" | "hre" | "hres" | "heure" | "heures" | "hour" | "hours" => {
-                TimeTok::Hour
-            }
+            "h" | "hr" | "hrs" | "hre" | "hres" | "heure" | "heures" | "hour" | "hours" => TimeTok::Hour,
             "min" | "mins" | "mn" | "minute" | "minutes" => TimeTok::Minute,
             "et" => TimeTok::Et,
             "demi" | "demie" => TimeTok::Half,
@@ -1419,14 +1393,9 @@ fn duration_minutes(raw: &str) -> Option<u64> {
             }
             TokKind::Punct(_) => {}
             TokKind::Word(word) => {
-                let number = |value: f64| DurTok::Num {
-                    value,
-                    decimal: false,
-                };
+                let number = |value: f64| DurTok::Num { value, decimal: false };
                 let item = match word.as_str() {
-                    "h" | "hr" | "hrs" | "hre" | "hres" | "heure" | "heures" | "hour" | "hours" => {
-                        DurTok::Hour
-                    }
+                    "h" | "hr" | "hrs" | "hre" | "hres" | "heure" | "heures" | "hour" | "hours" => DurTok::Hour,
                     "m" | "mn" | "min" | "mins" | "minute" | "minutes" => DurTok::Minute,
                     "demi" | "demie" | "half" => DurTok::Half,
                     "et" | "and" => DurTok::And,
@@ -1460,10 +1429,7 @@ fn duration_minutes(raw: &str) -> Option<u64> {
                 }
             }
             // "une demi-heure": the "une" belongs to "demi".
-            DurTok::Num {
-                value,
-                decimal: false,
-            } if *value == 1.0 && next == Some(&DurTok::Half) => {}
+            DurTok::Num { value, decimal: false } if *value == 1.0 && next == Some(&DurTok::Half) => {}
             _ => cleaned.push(*item),
         }
     }
@@ -1521,19 +1487,7 @@ fn duration_grammar(items: &[DurTok]) -> Option<f64> {
     }
     match rest {
         [] if hours_given => {}
-        [
-            Num {
-                value,
-                decimal: false,
-            },
-        ]
-        | [
-            Num {
-                value,
-                decimal: false,
-            },
-            Minute,
-        ] if hours_given => {
+        [Num { value, decimal: false }] | [Num { value, decimal: false }, Minute] if hours_given => {
             // "1 h 30": minutes after hours are the minutes of the hour.
             if *value >= 60.0 {
                 return None;
@@ -1644,10 +1598,7 @@ static REQUEST_TYPES: LazyLock<HashMap<String, FormRequestType>> = LazyLock::new
         ("written translation", Translation),
         ("permanence", Permanence),
     ];
-    let mut map: HashMap<String, FormRequestType> = table
-        .iter()
-        .map(|(words, kind)| (fold(words), *kind))
-        .collect();
+    let mut map: HashMap<String, FormRequestType> = table.iter().map(|(words, kind)| (fold(words), *kind)).collect();
     for kind in [InPerson, Phone, Video, Message, Translation, Permanence] {
         map.insert(fold(kind.key()), kind);
     }
@@ -1704,10 +1655,7 @@ static GENDERS: LazyLock<HashMap<String, GenderWanted>> = LazyLock::new(|| {
         ("no preference", Any),
         ("either", Any),
     ];
-    table
-        .iter()
-        .map(|(words, gender)| (fold(words), *gender))
-        .collect()
+    table.iter().map(|(words, gender)| (fold(words), *gender)).collect()
 });
 
 /// Looks up the folded value whole, then its first words, longest first
@@ -1786,11 +1734,7 @@ mod tests {
     }
 
     fn issue_of(reading: &FormReading, field: FormField) -> &FieldIssue {
-        reading
-            .issues
-            .iter()
-            .find(|issue| issue.field == field)
-            .unwrap()
+        reading.issues.iter().find(|issue| issue.field == field).unwrap()
     }
 
     fn tag(raw: &str) -> Option<String> {
@@ -1874,14 +1818,8 @@ mod tests {
         assert_eq!(FormField::RequestType.label(Locale::En), "Request type");
         assert_eq!(FormField::Date.label(Locale::Fr), "Date du service");
         assert_eq!(FormField::Date.label(Locale::En), "Date of service");
-        assert_eq!(
-            FormField::Date.hint(Locale::Fr),
-            "[AAAA-MM-JJ ou JJ/MM/AAAA]"
-        );
-        assert_eq!(
-            FormField::Date.hint(Locale::En),
-            "[YYYY-MM-DD or DD/MM/YYYY]"
-        );
+        assert_eq!(FormField::Date.hint(Locale::Fr), "[AAAA-MM-JJ ou JJ/MM/AAAA]");
+        assert_eq!(FormField::Date.hint(Locale::En), "[YYYY-MM-DD or DD/MM/YYYY]");
         assert_eq!(
             FormField::RequestType.hint(Locale::Fr),
             "[en présentiel, téléphone, vidéo, transmission de message, traduction, permanence]"
@@ -1973,10 +1911,7 @@ mod tests {
             ("Raison de la demande", FormField::Reason),
             ("Reason", FormField::Reason),
             ("Message à l'interprète", FormField::MessageToInterpreter),
-            (
-                "Message to the interpreter",
-                FormField::MessageToInterpreter,
-            ),
+            ("Message to the interpreter", FormField::MessageToInterpreter),
             ("Note au coordonnateur", FormField::NoteToCoordinator),
             ("Notes au coordonnateur", FormField::NoteToCoordinator),
             ("Note to the coordinator", FormField::NoteToCoordinator),
@@ -2053,8 +1988,7 @@ mod tests {
                 "{line:?}"
             );
         }
-        let reading =
-            read("Heure de début : 9 h\nLANGUE D'ARRIVEE : ESPAGNOL\nLangue d’arrivée : x");
+        let reading = read("Heure de début : 9 h\nLANGUE D'ARRIVEE : ESPAGNOL\nLangue d’arrivée : x");
         assert_eq!(
             reading.values.get(&FormField::TargetLanguage),
             Some(&FieldValue::Language(LanguageTag::parse("es").unwrap()))
@@ -2100,10 +2034,7 @@ mod tests {
             Some("https://teams.microsoft.com/l/meetup-join/19:meeting_abc@thread.v2/0?x=1")
         );
         assert_eq!(
-            reading
-                .values
-                .get(&FormField::StartTime)
-                .map(FieldValue::to_json),
+            reading.values.get(&FormField::StartTime).map(FieldValue::to_json),
             Some(json!("14:30"))
         );
         assert_eq!(
@@ -2144,12 +2075,7 @@ mod tests {
                 FormField::TargetLanguage
             ]
         );
-        assert!(
-            reading
-                .issues
-                .iter()
-                .all(|i| i.problem == IssueKind::Missing)
-        );
+        assert!(reading.issues.iter().all(|i| i.problem == IssueKind::Missing));
     }
 
     #[test]
@@ -2182,19 +2108,14 @@ mod tests {
         );
         assert_eq!(
             reading.values.get(&FormField::Context),
-            Some(&FieldValue::Text(
-                "Rencontre  de suivi,\tdeuxième   visite".into()
-            ))
+            Some(&FieldValue::Text("Rencontre  de suivi,\tdeuxième   visite".into()))
         );
         assert_eq!(reading.raw[&FormField::PatientName], "Ahmed   Ben Ali");
         assert_eq!(
             reading.raw[&FormField::ProfessionalEmail],
             "marie.tremblay@ciusss.example"
         );
-        assert_eq!(
-            reading.raw[&FormField::ProfessionalPhone],
-            "514 555-1234, poste 12"
-        );
+        assert_eq!(reading.raw[&FormField::ProfessionalPhone], "514 555-1234, poste 12");
     }
 
     #[test]
@@ -2235,10 +2156,7 @@ mod tests {
         assert_eq!(reading.raw[&FormField::DurationMinutes], "45");
         assert_eq!(reading.raw[&FormField::StartTime], "9 h");
         assert!(!reading.raw.contains_key(&FormField::InterpreterGender));
-        assert_eq!(
-            reading.values[&FormField::NotifyUser],
-            FieldValue::Bool(true)
-        );
+        assert_eq!(reading.values[&FormField::NotifyUser], FieldValue::Bool(true));
         assert_eq!(
             issue_of(&reading, FormField::TargetLanguage).problem,
             IssueKind::Missing
@@ -2705,30 +2623,14 @@ mod tests {
         assert_eq!(
             summary,
             [
-                (
-                    FormField::RequestType,
-                    IssueKind::Unreadable,
-                    Some("en avion")
-                ),
+                (FormField::RequestType, IssueKind::Unreadable, Some("en avion")),
                 (FormField::Date, IssueKind::Unreadable, Some("le 32")),
                 (FormField::StartTime, IssueKind::Unreadable, Some("25 h")),
-                (
-                    FormField::FlexibleUntil,
-                    IssueKind::Unreadable,
-                    Some("plus tard")
-                ),
+                (FormField::FlexibleUntil, IssueKind::Unreadable, Some("plus tard")),
                 (FormField::DurationMinutes, IssueKind::Unreadable, Some("0")),
-                (
-                    FormField::SourceLanguage,
-                    IssueKind::Unreadable,
-                    Some("elfique")
-                ),
+                (FormField::SourceLanguage, IssueKind::Unreadable, Some("elfique")),
                 (FormField::TargetLanguage, IssueKind::Missing, None),
-                (
-                    FormField::InterpreterGender,
-                    IssueKind::Unreadable,
-                    Some("peut-être")
-                ),
+                (FormField::InterpreterGender, IssueKind::Unreadable, Some("peut-être")),
                 (FormField::NotifyUser, IssueKind::Unreadable, Some("bof")),
             ]
         );
@@ -2738,11 +2640,7 @@ mod tests {
             reading.values.keys().copied().collect::<Vec<_>>(),
             [FormField::AlternativeLanguage]
         );
-        let messages: Vec<String> = reading
-            .issues
-            .iter()
-            .map(|i| i.message(Locale::Fr))
-            .collect();
+        let messages: Vec<String> = reading.issues.iter().map(|i| i.message(Locale::Fr)).collect();
         assert_eq!(
             messages[0],
             "type de demande non reconnu : « en avion » (en présentiel, téléphone, vidéo, transmission de message, traduction ou permanence)"
@@ -2757,11 +2655,7 @@ mod tests {
             "genre non reconnu : « peut-être » (femme, homme ou indifférent)"
         );
         assert_eq!(messages[8], "réponse non reconnue : « bof » (oui ou non)");
-        let english: Vec<String> = reading
-            .issues
-            .iter()
-            .map(|i| i.message(Locale::En))
-            .collect();
+        let english: Vec<String> = reading.issues.iter().map(|i| i.message(Locale::En)).collect();
         assert_eq!(english[1], "unrecognised date: “le 32”");
         assert_eq!(english[6], "required");
         assert_eq!(english[8], "unrecognised answer: “bof” (yes or no)");
@@ -2771,20 +2665,11 @@ mod tests {
         assert_eq!(past.issues[1].problem, IssueKind::InThePast);
         assert_eq!(past.issues[1].value.as_deref(), Some("2026-11-25"));
         assert!(!past.values.contains_key(&FormField::Date));
-        assert_eq!(
-            past.issues[1].message(Locale::Fr),
-            "date passée : « 2026-11-25 »"
-        );
-        assert_eq!(
-            past.issues[1].message(Locale::En),
-            "date in the past: “2026-11-25”"
-        );
+        assert_eq!(past.issues[1].message(Locale::Fr), "date passée : « 2026-11-25 »");
+        assert_eq!(past.issues[1].message(Locale::En), "date in the past: “2026-11-25”");
         // Today is not in the past.
         let today = read("Date : 2026-11-26");
-        assert_eq!(
-            today.values[&FormField::Date],
-            FieldValue::Date(day(2026, 11, 26))
-        );
+        assert_eq!(today.values[&FormField::Date], FieldValue::Date(day(2026, 11, 26)));
 
         let unparsable = read("Durée : beaucoup");
         assert_eq!(
@@ -2847,10 +2732,7 @@ mod tests {
             FieldValue::Time(NaiveTime::from_hms_opt(9, 5, 0).unwrap()).to_json(),
             json!("09:05")
         );
-        assert_eq!(
-            FieldValue::Gender(GenderWanted::Any).to_json(),
-            json!("any")
-        );
+        assert_eq!(FieldValue::Gender(GenderWanted::Any).to_json(), json!("any"));
         assert_eq!(
             FieldValue::RequestType(FormRequestType::Message).to_json(),
             json!("message")
@@ -2875,10 +2757,7 @@ mod tests {
             assert!(reading.raw.is_empty(), "{:?}", reading.raw);
             assert_eq!(reading.issues.len(), MANDATORY.len());
         }
-        assert!(
-            render_form(Locale::Fr, &BTreeMap::new())
-                .starts_with("Type de demande : [en présentiel")
-        );
+        assert!(render_form(Locale::Fr, &BTreeMap::new()).starts_with("Type de demande : [en présentiel"));
         assert!(render_form(Locale::En, &BTreeMap::new()).starts_with("Request type: [in person"));
     }
 
@@ -2923,16 +2802,9 @@ mod tests {
             assert_eq!(reading.raw.len(), FormField::ALL.len());
             for field in FormField::ALL {
                 let expected = normalise_value(field, &one_line(&filled[&field]), reference());
-                assert_eq!(
-                    reading.values.get(&field),
-                    expected.as_ref().ok(),
-                    "{field:?}"
-                );
+                assert_eq!(reading.values.get(&field), expected.as_ref().ok(), "{field:?}");
             }
-            assert_eq!(
-                reading.raw[&FormField::Context],
-                "Suivi  de grossesse second line"
-            );
+            assert_eq!(reading.raw[&FormField::Context], "Suivi  de grossesse second line");
             assert_eq!(reading.raw[&FormField::Location], "Salle 2 : 3e étage");
             // Quoted in a reply, with the new text giving another time.
             let quoted: String = form.lines().map(|l| format!("> {l}\n")).collect();
@@ -2954,14 +2826,8 @@ mod tests {
         assert!(form.contains("Date du service : 5/12/2026"));
         assert!(form.contains("Contexte : [contexte de l'intervention]"));
         let reading = read(&form);
-        assert_eq!(
-            reading.raw.keys().copied().collect::<Vec<_>>(),
-            [FormField::Date]
-        );
-        assert_eq!(
-            reading.values[&FormField::Date],
-            FieldValue::Date(day(2026, 12, 5))
-        );
+        assert_eq!(reading.raw.keys().copied().collect::<Vec<_>>(), [FormField::Date]);
+        assert_eq!(reading.values[&FormField::Date], FieldValue::Date(day(2026, 12, 5)));
     }
 
     /// A small deterministic generator, so that the test needs no dependency.
@@ -3060,9 +2926,7 @@ mod tests {
     fn large_input_is_fast() {
         let mut big = String::new();
         while big.len() < 256 * 1024 {
-            big.push_str(
-                "> Contexte : une ligne ordinaire avec du texte, 14:30 et https://x.example/a:b\n",
-            );
+            big.push_str("> Contexte : une ligne ordinaire avec du texte, 14:30 et https://x.example/a:b\n");
             big.push_str(&"a:".repeat(100));
             big.push('\n');
         }

@@ -39,10 +39,7 @@ pub struct ParsedMail {
 impl ParsedMail {
     /// The first value of a header (name lower-case), trimmed.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.trim())
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.trim())
     }
 
     pub fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
@@ -123,12 +120,7 @@ pub fn parse(raw: &[u8]) -> ParsedMail {
     };
     let headers: Vec<(String, String)> = message
         .headers_raw()
-        .map(|(n, v)| {
-            (
-                n.to_ascii_lowercase(),
-                v.replace(['\r', '\n'], " ").trim().to_string(),
-            )
-        })
+        .map(|(n, v)| (n.to_ascii_lowercase(), v.replace(['\r', '\n'], " ").trim().to_string()))
         .collect();
 
     let mut references = message_ids(
@@ -206,9 +198,7 @@ pub fn parse(raw: &[u8]) -> ParsedMail {
                     PartType::Binary(b) | PartType::InlineBinary(b) => b,
                     _ => &[],
                 };
-                delivery_status.push(
-                    String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_TEXT_BYTES)]).into_owned(),
-                );
+                delivery_status.push(String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_TEXT_BYTES)]).into_owned());
             }
             ("text/rfc822-headers", PartType::Text(t)) => {
                 returned_headers.extend(unfold_headers(cut(t, MAX_TEXT_BYTES)));
@@ -227,17 +217,14 @@ pub fn parse(raw: &[u8]) -> ParsedMail {
         }
     }
 
-    let return_path = headers
-        .iter()
-        .find(|(n, _)| n == "return-path")
-        .map(|(_, v)| {
-            let v = v.trim();
-            if v == "<>" || v.is_empty() {
-                String::new()
-            } else {
-                bare_address(v).unwrap_or_default()
-            }
-        });
+    let return_path = headers.iter().find(|(n, _)| n == "return-path").map(|(_, v)| {
+        let v = v.trim();
+        if v == "<>" || v.is_empty() {
+            String::new()
+        } else {
+            bare_address(v).unwrap_or_default()
+        }
+    });
 
     ParsedMail {
         message_id: message

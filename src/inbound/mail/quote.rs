@@ -116,13 +116,10 @@ static ATTR_ON_LE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^(?:le|on)\s.*\d.*(?-u:\b)(?:a\s+écrit|a\s+ecrit|wrote)\s*:$"));
 /// "Marie Tremblay <m@x.ca> a écrit :".
 static ATTR_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r#"(?i)^.*(?:<[^<>\s]+@[^<>\s]+>|[^\s<>@"']+@[^\s<>@"']+\.\w+).*(?-u:\b)(?:a\s+écrit|a\s+ecrit|wrote)\s*:$"#,
-    )
+    re(r#"(?i)^.*(?:<[^<>\s]+@[^<>\s]+>|[^\s<>@"']+@[^\s<>@"']+\.\w+).*(?-u:\b)(?:a\s+écrit|a\s+ecrit|wrote)\s*:$"#)
 });
 /// "Marie Tremblay a écrit :" (only when a `>` block follows).
-static ATTR_NAME: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^[^\s>].{0,80}\s(?:a\s+écrit|a\s+ecrit|wrote)\s*:$"));
+static ATTR_NAME: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^[^\s>].{0,80}\s(?:a\s+écrit|a\s+ecrit|wrote)\s*:$"));
 /// The first line of an attribution wrapped over several lines.
 static ATTR_START: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^(?:le|on)\s"));
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| re(r#"[^\s<>@"']+@[^\s<>@"']+"#));
@@ -174,20 +171,15 @@ enum HeaderKind {
 fn header_kind(line: &str) -> Option<HeaderKind> {
     let head = truncate(line, 48);
     let colon = head.find(':')?;
-    let label = head[..colon]
-        .trim()
-        .trim_matches(['*', '_'])
-        .trim()
-        .to_lowercase();
+    let label = head[..colon].trim().trim_matches(['*', '_']).trim().to_lowercase();
     Some(match label.as_str() {
         "from" | "de" | "von" | "от" => HeaderKind::From,
-        "sent" | "envoyé" | "envoye" | "date" | "отправлено" | "дата" => {
-            HeaderKind::Sent
-        }
+        "sent" | "envoyé" | "envoye" | "date" | "отправлено" | "дата" => HeaderKind::Sent,
         "to" | "à" | "a" | "кому" => HeaderKind::To,
         "subject" | "objet" | "sujet" | "тема" => HeaderKind::Subject,
-        "cc" | "cci" | "bcc" | "копия" | "reply-to" | "répondre à" | "repondre a"
-        | "importance" => HeaderKind::Other,
+        "cc" | "cci" | "bcc" | "копия" | "reply-to" | "répondre à" | "repondre a" | "importance" => {
+            HeaderKind::Other
+        }
         _ => return None,
     })
 }
@@ -292,11 +284,7 @@ fn attribution_len(lines: &[String], i: usize) -> Option<usize> {
             break;
         };
         let next = next.trim();
-        if next.is_empty()
-            || next.len() > MAX_ATTRIBUTION_LINE
-            || is_quoted(next)
-            || ATTR_START.is_match(next)
-        {
+        if next.is_empty() || next.len() > MAX_ATTRIBUTION_LINE || is_quoted(next) || ATTR_START.is_match(next) {
             break;
         }
         joined.push(' ');
@@ -497,12 +485,7 @@ fn push_gap(own: &mut Vec<String>) {
 /// blocks, or wrote after the last one and nothing above the attribution.
 /// Text after the last block under a top-posted reply is more likely a
 /// footer or a disclaimer added by a server.
-fn is_interleaved(
-    text: &Lines<'_>,
-    after: usize,
-    own_has_text: bool,
-    memo: &mut Option<ScanMemo>,
-) -> bool {
+fn is_interleaved(text: &Lines<'_>, after: usize, own_has_text: bool, memo: &mut Option<ScanMemo>) -> bool {
     let lines = text.lines;
     let Some(start) = (after..lines.len()).find(|&j| !is_blank(&lines[j])) else {
         return false;
@@ -570,10 +553,7 @@ fn join_trimmed(lines: &[String]) -> String {
 /// The new text: cut at the signature, mobile footers near the end removed,
 /// lines right-trimmed, blank lines trimmed and collapsed.
 fn clean_new_text(own: &[String]) -> String {
-    let end = own
-        .iter()
-        .position(|l| is_signature_delimiter(l))
-        .unwrap_or(own.len());
+    let end = own.iter().position(|l| is_signature_delimiter(l)).unwrap_or(own.len());
     let mut lines: Vec<&str> = own[..end].iter().map(|l| l.trim_end()).collect();
     // A footer is only removed among the last few lines: higher up, such a
     // line is something the person wrote.
@@ -695,25 +675,23 @@ impl TextDecorator for PlainText {
 
 /// Elements without content: never pushed on the nesting stack.
 const VOID_ELEMENTS: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr", "keygen", "basefont", "bgsound", "frame",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+    "keygen", "basefont", "bgsound", "frame",
 ];
 /// Elements the parser closes by itself when a sibling opens: they do not
 /// nest, and often have no end tag.
 const SELF_CLOSING_SIBLINGS: &[&str] = &[
-    "p", "li", "dd", "dt", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot",
-    "colgroup", "caption", "rb", "rt", "rp", "rtc", "html", "head", "body",
+    "p", "li", "dd", "dt", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot", "colgroup", "caption",
+    "rb", "rt", "rp", "rtc", "html", "head", "body",
 ];
 /// Elements whose content is raw text, skipped when scanning for tags.
 const RAW_TEXT_ELEMENTS: &[&str] = &[
     "script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes",
 ];
 
-static DIVIDER_HEADER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^[*_\s]*(?:from|de|von|от)\s*[*_]*\s*:"));
-static HR_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^[*_\s]*(?:from|de|von|от|date|sent|envoyé|envoye|subject|objet)\s*[*_]*\s*:")
-});
+static DIVIDER_HEADER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^[*_\s]*(?:from|de|von|от)\s*[*_]*\s*:"));
+static HR_HEADER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^[*_\s]*(?:from|de|von|от|date|sent|envoyé|envoye|subject|objet)\s*[*_]*\s*:"));
 
 /// A tag found in the markup; offsets are byte positions in the HTML.
 struct Tag<'a> {
@@ -782,8 +760,7 @@ fn has_border_top(attrs: &str) -> bool {
     let Some(at) = attrs.find("border-top") else {
         return false;
     };
-    let value = attrs[at + "border-top".len()..]
-        .trim_start_matches(|c: char| c == ':' || c.is_whitespace());
+    let value = attrs[at + "border-top".len()..].trim_start_matches(|c: char| c == ':' || c.is_whitespace());
     !(value.starts_with("none") || value.starts_with('0') || value.starts_with("hidden"))
 }
 
@@ -845,8 +822,8 @@ fn prepare_html(html: &str) -> String {
         }
         let nests = !(VOID_ELEMENTS.contains(&name) || SELF_CLOSING_SIBLINGS.contains(&name));
         if nests {
-            let too_deep = stack.len() >= MAX_HTML_NESTING
-                || (name == "blockquote" && kept_quotes >= MAX_HTML_QUOTE_NESTING);
+            let too_deep =
+                stack.len() >= MAX_HTML_NESTING || (name == "blockquote" && kept_quotes >= MAX_HTML_QUOTE_NESTING);
             stack.push((name, !too_deep));
             if too_deep {
                 out.push_str(&html[copied..start]);
@@ -1014,18 +991,9 @@ fn tidy_text(text: &str) -> String {
 mod tests {
     use super::*;
 
-    const ERP: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/email_reply_parser/"
-    );
-    const TALON_HTML: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/talon/html_replies/"
-    );
-    const TALON_EML: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/talon/standard_replies/"
-    );
+    const ERP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/email_reply_parser/");
+    const TALON_HTML: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/talon/html_replies/");
+    const TALON_EML: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/talon/standard_replies/");
 
     fn erp(name: &str) -> ReplyParts {
         let path = format!("{ERP}{name}.txt");
@@ -1065,21 +1033,14 @@ mod tests {
         let p = erp("email_1_5");
         assert!(p.new_text.starts_with("One: Here's what I've got."));
         assert!(p.new_text.ends_with("It goes on and on\nfor a while."));
-        assert!(
-            p.new_text
-                .contains("- This is the fourth bullet point\n\nTwo:")
-        );
+        assert!(p.new_text.contains("- This is the fourth bullet point\n\nTwo:"));
         assert!(p.older.is_empty());
     }
 
     #[test]
     fn erp_bottom_post_after_greeting() {
         let p = erp("email_1_2");
-        assert!(
-            p.new_text.starts_with("Hi,\n\nYou can list the keys"),
-            "{}",
-            p.new_text
-        );
+        assert!(p.new_text.starts_with("Hi,\n\nYou can list the keys"), "{}", p.new_text);
         assert!(p.new_text.contains("would do it."));
         assert!(!p.new_text.contains("What is the best way"));
         assert!(!p.new_text.contains("On Tue, 2011-03-01"));
@@ -1102,10 +1063,7 @@ mod tests {
     #[test]
     fn erp_attribution_then_blank_lines() {
         let p = erp("email_1_4");
-        assert_eq!(
-            p.new_text,
-            "Awesome! I haven't had another problem with it."
-        );
+        assert_eq!(p.new_text, "Awesome! I haven't had another problem with it.");
         assert_eq!(p.older, vec!["Loader seems to be working well."]);
     }
 
@@ -1149,9 +1107,7 @@ mod tests {
         assert_eq!(p.new_text, "Outlook with a reply directly above line");
         assert_eq!(
             p.older,
-            vec![
-                "A new comment has been added to the Contact named 'John Greene':\n\nI am replying to a comment."
-            ]
+            vec!["A new comment has been added to the Contact named 'John Greene':\n\nI am replying to a comment."]
         );
     }
 
@@ -1194,10 +1150,7 @@ mod tests {
             p.new_text
                 .starts_with("Thank, this is really helpful.\n\nOne outstanding question I had:")
         );
-        assert!(
-            p.new_text
-                .ends_with("Locally (on development), when I run...")
-        );
+        assert!(p.new_text.ends_with("Locally (on development), when I run..."));
         assert!(p.older[0].starts_with("The good news"));
     }
 
@@ -1244,14 +1197,7 @@ mod tests {
                 ["Hi. I am fine.", "Thanks,", "Alex"],
                 "{name}: text was\n{text}"
             );
-            for word in [
-                "Hello",
-                "Sasha",
-                "wrote",
-                "From:",
-                "Test message",
-                "@example.com",
-            ] {
+            for word in ["Hello", "Sasha", "wrote", "From:", "Test message", "@example.com"] {
                 assert!(!parts.new_text.contains(word), "{name}: {word} in new text");
             }
             assert!(
@@ -1320,9 +1266,7 @@ mod tests {
         let mut out = Vec::new();
         let mut i = 0;
         while i < bytes.len() {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok());
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
             if bytes[i] == b'='
                 && let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok())
             {
@@ -1382,11 +1326,7 @@ mod tests {
             let parts = split_reply(&text);
             let name = path.display();
             assert_eq!(parts.new_text, "Hello", "{name}: text was\n{text}");
-            assert!(
-                older_text(&parts).contains("Hi"),
-                "{name}: {:?}",
-                parts.older
-            );
+            assert!(older_text(&parts).contains("Hi"), "{name}: {:?}", parts.older);
             seen += 1;
         }
         assert_eq!(seen, 12);
@@ -1450,10 +1390,7 @@ mod tests {
             "ACCEPTER\n\nDe : Relais <relais@bi.example>\nDate : jeudi 5 décembre 2026 à 14:03\nÀ : Marie Tremblay <m@x.ca>\nCc : Coordination <c@x.ca>\nObjet : Demande\n\n> Type de demande : en personne\n> Date : 2026-12-05\n",
         );
         assert_eq!(p.new_text, "ACCEPTER");
-        assert_eq!(
-            p.older,
-            vec!["Type de demande : en personne\nDate : 2026-12-05"]
-        );
+        assert_eq!(p.older, vec!["Type de demande : en personne\nDate : 2026-12-05"]);
 
         let p = split_reply(
             "Non merci.\n\n-----Message d'origine-----\nDe : Relais [mailto:relais@bi.example]\nEnvoyé : 5 décembre 2026 14:03\nÀ : Marie\nObjet : Offre\n\nUne offre.\n",
@@ -1470,10 +1407,7 @@ mod tests {
         assert_eq!(p.new_text, "OK pour moi.");
         assert_eq!(
             p.older,
-            vec![
-                "Peux-tu y aller ?\nDate : 2026-12-05",
-                "Date : [AAAA-MM-JJ]"
-            ]
+            vec!["Peux-tu y aller ?\nDate : 2026-12-05", "Date : [AAAA-MM-JJ]"]
         );
     }
 
@@ -1576,8 +1510,7 @@ mod tests {
         assert!(p.older[0].lines().all(|l| !l.starts_with('>')));
 
         // A form at the top is new text, not an Outlook block.
-        let p =
-            split_reply("Type de demande : vidéo\nDate : 2026-12-05\nHeure : 14:30\nDurée : 90\n");
+        let p = split_reply("Type de demande : vidéo\nDate : 2026-12-05\nHeure : 14:30\nDurée : 90\n");
         assert_eq!(
             p.new_text,
             "Type de demande : vidéo\nDate : 2026-12-05\nHeure : 14:30\nDurée : 90"
@@ -1591,10 +1524,7 @@ mod tests {
             "Réponse\n\nLe 6 déc. 2026 à 09:00, Relais <relais@bi.example> a écrit :\n> Merci.\n>\n> Le 5 déc. 2026 à 14:03, Marie <m@x.ca> a écrit :\n>> Date : 2026-12-05\n>> > Heure : 14:30\n",
         );
         assert_eq!(p.new_text, "Réponse");
-        assert_eq!(
-            p.older,
-            vec!["Merci.", "Date : 2026-12-05", "Heure : 14:30"]
-        );
+        assert_eq!(p.older, vec!["Merci.", "Date : 2026-12-05", "Heure : 14:30"]);
     }
 
     #[test]
@@ -1636,10 +1566,7 @@ mod tests {
         assert!(p.new_text.starts_with("Sent from my iPhone"));
         // Not a footer: a sentence.
         let p = split_reply("Sent from my office, which is closer to the hospital.");
-        assert_eq!(
-            p.new_text,
-            "Sent from my office, which is closer to the hospital."
-        );
+        assert_eq!(p.new_text, "Sent from my office, which is closer to the hospital.");
     }
 
     #[test]
@@ -1677,10 +1604,7 @@ mod tests {
         assert!(!text.contains("https://example.org"));
         let p = split_reply(&text);
         assert_eq!(p.new_text, "ACCEPTER !\nle lien <ok> gras\n\nTitre");
-        assert_eq!(
-            p.older,
-            vec!["Date : [AAAA-MM-JJ] 2026-12-05", "Plus ancien"]
-        );
+        assert_eq!(p.older, vec!["Date : [AAAA-MM-JJ] 2026-12-05", "Plus ancien"]);
     }
 
     #[test]
@@ -1699,8 +1623,7 @@ mod tests {
         assert_eq!(p.older, vec!["Une offre."]);
 
         // A border-top that is not followed by a header is not a divider.
-        let html =
-            r#"<div>Oui</div><div style="border-top:1px solid #ccc">Marie Tremblay, inf.</div>"#;
+        let html = r#"<div>Oui</div><div style="border-top:1px solid #ccc">Marie Tremblay, inf.</div>"#;
         let p = split_reply(&html_to_text(html));
         assert_eq!(p.new_text, "Oui\nMarie Tremblay, inf.");
     }
