@@ -93,6 +93,14 @@ fn serves_health_and_metrics_and_stops_on_sigterm() {
     assert_eq!(status, 200);
     assert!(metrics.contains("relais_requests{status=\"new\"} 0"), "{metrics}");
     assert!(metrics.contains("# TYPE relais_requests gauge"));
+    assert!(
+        metrics.contains("relais_outbox_messages{channel=\"sms\",status=\"dead\"} 0"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("relais_outbox_retries{channel=\"email\"} 0"),
+        "{metrics}"
+    );
     assert_eq!(get(port, "/nowhere").unwrap().0, 404);
     assert!(
         dir.path().join("data/signing.key").exists(),

@@ -68,6 +68,10 @@ async fn messages_wait_for_the_mta_and_arrive_once() {
     assert_eq!(by_id.len(), 3, "{by_id:?}");
     assert!(by_id.values().all(|n| *n == 1), "{by_id:?}");
     let mut tx = bank.store.begin().await.unwrap();
+    assert_eq!(
+        tx.count_outbox_retries().await.unwrap(),
+        vec![(relais::store::outbox::OutboxChannel::Email, 3)]
+    );
     let counts = tx.count_outbox().await.unwrap();
     assert_eq!(
         counts,

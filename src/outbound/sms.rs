@@ -1,18 +1,86 @@
-//! SMS out. The embedded default appends each message to a local log instead of sending it.
+//! SMS out: Twilio's Messages API (or any provider that copies it), Kannel's `sendsms`
+//! interface, or, on the embedded default, a local log file.
 
+use crate::config::{Secret, Settings, SmsGateway};
 use anyhow::Context as _;
 use std::io::Write as _;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// How SMS leave.
 #[derive(Debug, Clone)]
 pub enum SmsTransport {
     /// One line per message: time, number, text.
     Log(PathBuf),
+    Twilio {
+        http: reqwest::Client,
+        base_url: String,
+        account_sid: String,
+        auth_token: Secret,
+        from: String,
+    },
+    Kannel {
+        http: reqwest::Client,
+        sendsms_url: String,
+        username: String,
+        password: Secret,
+        from: String,
+    },
+}
+
+/// An HTTP client with TLS from rustls and the web's root certificates.
+fn http_client() -> anyhow::Result<reqwest::Client> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .context("TLS")?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    reqwest::Client::builder()
+        .use_preconfigured_tls(tls)
+        .timeout(Duration::from_secs(20))
+        .build()
+        .context("cannot build the HTTP client")
 }
 
 impl SmsTransport {
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<SmsTransport> {
+        let sms = &settings.sms;
+        Ok(match sms.gateway {
+            SmsGateway::Log => SmsTransport::Log(sms.log_file.clone()),
+            SmsGateway::Twilio => SmsTransport::Twilio {
+                http: http_client()?,
+                base_url: if sms.twilio.api_base_url.is_empty() {
+                    "https://api.twilio.com".to_string()
+                } else {
+                    sms.twilio.api_base_url.trim_end_matches('/').to_string()
+                },
+                account_sid: sms.twilio.account_sid.clone(),
+                auth_token: sms.twilio.auth_token.clone(),
+                from: sms.from_number.clone(),
+            },
+            SmsGateway::Kannel => SmsTransport::Kannel {
+                http: http_client()?,
+                sendsms_url: sms.kannel.sendsms_url.clone(),
+                username: sms.kannel.username.clone(),
+                password: sms.kannel.password.clone(),
+                from: sms.from_number.clone(),
+            },
+        })
+    }
+
     pub async fn send(&self, to: &str, text: &str, at: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+        let parts = segments(text);
+        if parts.count > 1 {
+            tracing::warn!(
+                parts = parts.count,
+                units = parts.units,
+                gsm7 = parts.gsm7,
+                "SMS longer than one message"
+            );
+        }
         match self {
             SmsTransport::Log(path) => {
                 if let Some(dir) = path.parent()
@@ -29,6 +97,120 @@ impl SmsTransport {
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 Ok(())
             }
+            SmsTransport::Twilio {
+                http,
+                base_url,
+                account_sid,
+                auth_token,
+                from,
+            } => {
+                let url = format!("{base_url}/2010-04-01/Accounts/{account_sid}/Messages.json");
+                let response = http
+                    .post(&url)
+                    .basic_auth(account_sid, Some(auth_token.expose()))
+                    .form(&[("To", to), ("From", from.as_str()), ("Body", text)])
+                    .send()
+                    .await
+                    .context("Twilio did not answer")?;
+                let status = response.status();
+                if status.is_success() {
+                    return Ok(());
+                }
+                let body: serde_json::Value = response.json().await.unwrap_or_default();
+                anyhow::bail!(
+                    "Twilio refused the message: HTTP {} code {} {}",
+                    status.as_u16(),
+                    body.get("code").cloned().unwrap_or_default(),
+                    body.get("message").and_then(|m| m.as_str()).unwrap_or("")
+                )
+            }
+            SmsTransport::Kannel {
+                http,
+                sendsms_url,
+                username,
+                password,
+                from,
+            } => {
+                let coding = if parts.gsm7 { "0" } else { "2" };
+                let response = http
+                    .get(sendsms_url)
+                    .query(&[
+                        ("username", username.as_str()),
+                        ("password", password.expose()),
+                        ("from", from.as_str()),
+                        ("to", to),
+                        ("text", text),
+                        ("charset", "UTF-8"),
+                        ("coding", coding),
+                    ])
+                    .send()
+                    .await
+                    .context("Kannel did not answer")?;
+                let status = response.status();
+                let body = response.text().await.unwrap_or_default();
+                // "0: Accepted for delivery" (202) or "3: Queued for later delivery".
+                if status.is_success() {
+                    Ok(())
+                } else {
+                    anyhow::bail!("Kannel refused the message: HTTP {} {}", status.as_u16(), body.trim())
+                }
+            }
         }
+    }
+}
+
+/// How a text splits into SMS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segments {
+    /// Whether the GSM 7-bit alphabet holds every character (else UCS-2).
+    pub gsm7: bool,
+    /// Septets (GSM-7) or UTF-16 units (UCS-2).
+    pub units: usize,
+    pub count: usize,
+}
+
+const GSM7_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+const GSM7_EXTENDED: &str = "^{}\\[~]|€\u{c}";
+
+/// Counts the SMS a text needs: 160 GSM-7 characters in one message (153 per part beyond),
+/// or 70 UCS-2 characters (67 per part).
+pub fn segments(text: &str) -> Segments {
+    let mut septets = 0;
+    let mut gsm7 = true;
+    for c in text.chars() {
+        if GSM7_BASIC.contains(c) {
+            septets += 1;
+        } else if GSM7_EXTENDED.contains(c) {
+            septets += 2;
+        } else {
+            gsm7 = false;
+            break;
+        }
+    }
+    let (units, single, multi) = if gsm7 {
+        (septets, 160, 153)
+    } else {
+        (text.encode_utf16().count(), 70, 67)
+    };
+    let count = if units <= single { 1 } else { units.div_ceil(multi) };
+    Segments { gsm7, units, count }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::segments;
+
+    #[test]
+    fn counts_like_a_phone_network() {
+        // é, è, à and ù are in the GSM alphabet; ê, ç and ô are not.
+        let s = segments("Relais : offre HC-26325001, 23 nov. 10 h 00, espagnol. Répondez OUI ou NON.");
+        assert!(s.gsm7);
+        assert_eq!(s.count, 1);
+        assert!(!segments("Relais : la demande a été reçue, ça va être traitée.").gsm7);
+        assert_eq!(segments(&"a".repeat(160)).count, 1);
+        assert_eq!(segments(&"a".repeat(161)).count, 2);
+        assert_eq!(segments(&"€".repeat(80)).units, 160);
+        assert_eq!(segments(&"ê".repeat(70)).count, 1);
+        assert_eq!(segments(&"ê".repeat(71)).count, 2);
     }
 }

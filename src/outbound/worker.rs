@@ -7,7 +7,7 @@ use super::mail::{self, Envelope, MailTransport};
 use super::render::{Facts, RenderInput, render_mail, render_sms};
 use super::sms::SmsTransport;
 use crate::clock::Clock;
-use crate::config::{Secret, Settings, SmsGateway};
+use crate::config::{Secret, Settings};
 use crate::domain::person::Person;
 use crate::domain::request::Request;
 use crate::inbound::mail::form::{FormField, render_form};
@@ -53,12 +53,7 @@ impl Outbound {
         let from: Mailbox = format!("{} <{}>", settings.mail.from_name, address)
             .parse()
             .context("configuration key `mail.from_address` is not a usable address")?;
-        let sms = match settings.sms.gateway {
-            SmsGateway::Log => SmsTransport::Log(settings.sms.log_file.clone()),
-            other => anyhow::bail!(
-                "configuration key `sms.gateway`: {other:?} is not available in this version; use \"log\""
-            ),
-        };
+        let sms = SmsTransport::from_settings(settings)?;
         Ok(Outbound {
             store,
             clock,

@@ -204,6 +204,16 @@ impl Tx {
         Ok(n)
     }
 
+    /// Attempts beyond the first, per channel (for `/metrics`).
+    pub async fn count_outbox_retries(&mut self) -> Result<Vec<(OutboxChannel, i64)>, StoreError> {
+        const SQL: &str = "SELECT channel, CAST(SUM(attempts - 1) AS BIGINT) FROM outbox WHERE attempts > 1 \
+             GROUP BY channel ORDER BY channel";
+        let rows: Vec<(String, i64)> = on_conn!(self, |c| sqlx::query_as(SQL).fetch_all(c).await?);
+        rows.into_iter()
+            .map(|(ch, n)| Ok((decode("outbox.channel", ch.parse())?, n)))
+            .collect()
+    }
+
     /// Messages per channel and status (for `/metrics`).
     pub async fn count_outbox(&mut self) -> Result<Vec<(OutboxChannel, String, i64)>, StoreError> {
         const SQL: &str =

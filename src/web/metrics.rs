@@ -2,6 +2,7 @@
 //! process behind a load balancer reports the same totals.
 
 use super::{AppState, WebError};
+use crate::store::outbox::OutboxChannel;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -11,6 +12,7 @@ pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse,
     let mut tx = state.workflow.store().begin().await?;
     let requests = tx.count_requests_by_status().await?;
     let outbox = tx.count_outbox().await?;
+    let retries = tx.count_outbox_retries().await?;
     tx.commit().await?;
 
     let mut out = String::new();
@@ -24,14 +26,29 @@ pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse,
     }
     let _ = writeln!(
         out,
-        "# HELP relais_outbox_messages Notifications by channel and delivery status.\n# TYPE relais_outbox_messages gauge"
+        "# HELP relais_outbox_messages Notifications by channel and delivery status (queued, sent, dead).\n\
+         # TYPE relais_outbox_messages gauge"
     );
-    for (channel, status, n) in outbox {
-        let _ = writeln!(
-            out,
-            "relais_outbox_messages{{channel=\"{}\",status=\"{status}\"}} {n}",
-            channel.as_str()
-        );
+    for channel in [OutboxChannel::Email, OutboxChannel::Sms] {
+        for (status, label) in [("pending", "queued"), ("sent", "sent"), ("dead", "dead")] {
+            let n = outbox
+                .iter()
+                .find(|(c, s, _)| *c == channel && s == status)
+                .map_or(0, |(_, _, n)| *n);
+            let _ = writeln!(
+                out,
+                "relais_outbox_messages{{channel=\"{}\",status=\"{label}\"}} {n}",
+                channel.as_str()
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "# HELP relais_outbox_retries Delivery attempts beyond the first.\n# TYPE relais_outbox_retries gauge"
+    );
+    for channel in [OutboxChannel::Email, OutboxChannel::Sms] {
+        let n = retries.iter().find(|(c, _)| *c == channel).map_or(0, |(_, n)| *n);
+        let _ = writeln!(out, "relais_outbox_retries{{channel=\"{}\"}} {n}", channel.as_str());
     }
     let _ = writeln!(
         out,
