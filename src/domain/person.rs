@@ -34,7 +34,9 @@ impl UserCode {
     /// Accepts a stored or typed code (`ubipn0002`).
     pub fn parse(input: &str) -> Option<UserCode> {
         let s = input.trim().to_ascii_uppercase();
-        let ok = s.len() >= 9
+        // ASCII first: the byte slices below must not cut a character ("Uabcééé").
+        let ok = s.is_ascii()
+            && s.len() >= 9
             && s.starts_with('U')
             && s[..5].bytes().all(|b| b.is_ascii_uppercase())
             && s[5..].bytes().all(|b| b.is_ascii_digit());
@@ -130,5 +132,8 @@ mod tests {
         assert_eq!(UserCode::parse("ubipn0002").unwrap().as_str(), "UBIPN0002");
         assert!(UserCode::parse("UBIPN").is_none());
         assert!(UserCode::parse("HC-24240002").is_none());
+        // Found by fuzzing: accented letters where the digits should be.
+        assert!(UserCode::parse("Uabcééé").is_none());
+        assert!(UserCode::parse("UBIPNé0002").is_none());
     }
 }
