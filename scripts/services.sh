@@ -163,3 +163,151 @@ stop_mta() {
     rm -rf "$RELAIS_MTA_DIR"
   fi
 }
+
+# start_kannel: Kannel (bearerbox + smsbox) on free loopback ports, with one fake SMSC that
+# Kannel's test tool fakesmsc (package kannel-extras) plays: it stands for the phone network,
+# in both directions, for as long as Kannel runs.
+# - Outbound: GET http://127.0.0.1:$RELAIS_TEST_KANNEL_SENDSMS_PORT/cgi-bin/sendsms with
+#   username=relais&password=secret&from=..&to=..&text=.. answers HTTP 202 with the body
+#   "0: Accepted for delivery" (a wrong password: 403 "Authorization failed for sendsms").
+#   About a second later (fakesmsc polls once a second) $RELAIS_TEST_FAKESMSC_LOG has a line
+#     2026-11-22 01:10:09 [12334] [0] DEBUG: Got message 1: <+15145550100 +15145550110 text Bonjour test>
+#   that is "Got message N: <SENDER RECEIVER text TEXT>", TEXT as is, in UTF-8. Characters
+#   outside the GSM alphabet become "?" unless the request asks for coding=2 (with
+#   charset=UTF-8): then "<SENDER RECEIVER ucs-2 TEXT>", TEXT in UTF-16BE url-encoded
+#   (%00s%00m%00i%00l%00e%00+%26%3A). Over 160 characters the SMS is split (up to 10 parts):
+#   one line "<SENDER RECEIVER udh %05%00%03%02%02%01 data TEXT-PART-URL-ENCODED>" per part.
+#   A newline in the text ends fakesmsc's line: what follows it is logged as another message.
+# - Inbound: kannel_phone_sends FROM TO TEXT makes a phone send an SMS; Kannel's catch-all
+#   sms-service passes it on at once with a GET (made once: no retry if it fails) to
+#     /webhooks/sms/kannel?secret=kannel-secret&from=%2B15145550110&to=%2B15145550100&text=OUI+4821&id=0157025d-c8fb-4998-bf96-fad178e1296e
+#   on 127.0.0.1:$RELAIS_TEST_KANNEL_WEBHOOK_PORT (set it before start_kannel; a free port
+#   otherwise), and sends no reply SMS of its own (max-messages = 0) whatever the answer.
+# Sets RELAIS_TEST_KANNEL_SENDSMS_PORT, RELAIS_TEST_KANNEL_WEBHOOK_PORT,
+# RELAIS_TEST_FAKESMSC_LOG and RELAIS_KANNEL_DIR; stop_kannel stops it all.
+start_kannel() {
+  ensure_packages kannel kannel-extras
+  RELAIS_KANNEL_DIR=$(mktemp -d /tmp/relais-kannel.XXXXXX)
+  chmod 0755 "$RELAIS_KANNEL_DIR"
+  local d=$RELAIS_KANNEL_DIR admin smsbox sendsms fake webhook i
+  admin=$(free_port)
+  smsbox=$(free_port)
+  sendsms=$(free_port)
+  fake=$(free_port)
+  webhook=${RELAIS_TEST_KANNEL_WEBHOOK_PORT:-$(free_port)}
+  # The fake SMSC listens on every interface (Kannel has no setting for that) but lets only
+  # 127.0.0.1 in. sendsms-user: max-messages is how many SMS one long text may become (0
+  # would refuse every text and leave the HTTP request hanging).
+  cat > "$d/kannel.conf" <<CONF
+group = core
+admin-port = $admin
+admin-interface = 127.0.0.1
+admin-password = relais-admin
+status-password = relais-admin
+admin-allow-ip = "127.0.0.1"
+smsbox-port = $smsbox
+smsbox-interface = 127.0.0.1
+box-allow-ip = "127.0.0.1"
+log-file = "$d/bearerbox.log"
+log-level = 0
+access-log = "$d/access.log"
+
+group = smsc
+smsc = fake
+smsc-id = fake
+port = $fake
+connect-allow-ip = "127.0.0.1"
+
+group = smsbox
+bearerbox-host = 127.0.0.1
+bearerbox-port = $smsbox
+sendsms-port = $sendsms
+sendsms-interface = 127.0.0.1
+log-file = "$d/smsbox.log"
+log-level = 0
+access-log = "$d/smsbox-access.log"
+
+group = sendsms-user
+username = relais
+password = secret
+max-messages = 10
+concatenation = true
+
+group = sms-service
+keyword = default
+catch-all = true
+max-messages = 0
+get-url = "http://127.0.0.1:$webhook/webhooks/sms/kannel?secret=kannel-secret&from=%p&to=%P&text=%a&id=%I"
+CONF
+  /usr/sbin/bearerbox "$d/kannel.conf" >"$d/bearerbox.out" 2>&1 &
+  echo $! > "$d/bearerbox.pid"
+  # The fake SMSC serves one client at a time; this probe's is over before fakesmsc's.
+  for i in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$fake") 2>/dev/null && break
+    sleep 0.1
+  done
+  # fakesmsc with no message on its command line sends the lines of its standard input
+  # ("SENDER RECEIVER text TEXT") and logs every SMS Kannel hands it. A FIFO opened
+  # read-write keeps that input open (at EOF it would crash) for kannel_phone_sends.
+  mkfifo "$d/phone.fifo"
+  /usr/lib/kannel/test/fakesmsc -H 127.0.0.1 -r "$fake" -i 0 -m -1 \
+    <>"$d/phone.fifo" >"$d/fakesmsc.log" 2>&1 &
+  echo $! > "$d/fakesmsc.pid"
+  /usr/sbin/smsbox "$d/kannel.conf" >"$d/smsbox.out" 2>&1 &
+  echo $! > "$d/smsbox.pid"
+  # Ready: smsbox answers on its sendsms port and is connected to bearerbox, and fakesmsc
+  # is the fake SMSC's client (the second one, after the probe).
+  for i in $(seq 1 150); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$sendsms") 2>/dev/null \
+      && grep -q 'Connected to bearerbox' "$d/smsbox.log" 2>/dev/null \
+      && [ "$(grep -c 'Fakesmsc client connected' "$d/bearerbox.log" 2>/dev/null || true)" -ge 2 ]; then
+      break
+    fi
+    if [ "$i" = 150 ]; then
+      echo "scripts: Kannel did not start; its logs are in $d" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  export RELAIS_TEST_KANNEL_SENDSMS_PORT=$sendsms RELAIS_TEST_KANNEL_WEBHOOK_PORT=$webhook
+  export RELAIS_KANNEL_DIR RELAIS_TEST_FAKESMSC_LOG=$d/fakesmsc.log
+  echo "scripts: Kannel $(dpkg-query -W -f='${Version}' kannel) sendsms on 127.0.0.1:$sendsms, fake SMSC on $fake, SMS from phones to 127.0.0.1:$webhook" >&2
+}
+
+# kannel_phone_sends FROM TO TEXT: the phone FROM sends the SMS TEXT (one line, under about
+# 200 bytes of UTF-8) to the number TO. Returns once fakesmsc has handed it to Kannel, which
+# then calls the webhook within milliseconds: poll the webhook's side for it.
+kannel_phone_sends() {
+  local d=${RELAIS_KANNEL_DIR:?start_kannel first} before i
+  before=$(grep -c 'fakesmsc: sent message' "$d/fakesmsc.log" || true)
+  # Opened read-write, the FIFO never blocks, even with no fakesmsc reading it.
+  printf '%s %s text %s\n' "$1" "$2" "$3" 1<>"$d/phone.fifo"
+  # fakesmsc reads its input through stdio: let it send this line before the next one
+  # comes, or that one could wait in its buffer until a third arrives.
+  for i in $(seq 1 100); do
+    [ "$(grep -c 'fakesmsc: sent message' "$d/fakesmsc.log" || true)" -gt "$before" ] && return 0
+    sleep 0.05
+  done
+  echo "scripts: fakesmsc did not send the SMS from $1" >&2
+  return 1
+}
+
+stop_kannel() {
+  if [ -n "${RELAIS_KANNEL_DIR:-}" ] && [ -d "$RELAIS_KANNEL_DIR" ]; then
+    local pids=() name pid i alive
+    for name in fakesmsc smsbox bearerbox; do
+      [ -f "$RELAIS_KANNEL_DIR/$name.pid" ] && pids+=("$(cat "$RELAIS_KANNEL_DIR/$name.pid")")
+    done
+    # All at once: each box takes a second or two to shut down.
+    [ ${#pids[@]} -gt 0 ] && { kill "${pids[@]}" 2>/dev/null || true; }
+    for i in $(seq 1 100); do
+      alive=0
+      for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+      [ "$alive" = 0 ] && break
+      sleep 0.1
+    done
+    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    rm -rf "$RELAIS_KANNEL_DIR"
+    unset RELAIS_KANNEL_DIR
+  fi
+}

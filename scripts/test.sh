@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
 
-trap 'stop_mta; stop_postgres; stop_dovecot' EXIT
+trap 'stop_kannel; stop_mta; stop_postgres; stop_dovecot' EXIT
 start_postgres
 start_dovecot
 start_mta
+start_kannel
 
 cargo test --locked --all-targets "$@"

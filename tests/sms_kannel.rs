@@ -1,0 +1,95 @@
+//! SMS through a real Kannel (bearerbox, smsbox, and fakesmsc as the phone network),
+//! started by scripts/test.sh.
+
+mod support;
+
+use relais::config::Settings;
+use relais::outbound::worker::Outbound;
+use std::time::{Duration, Instant};
+use support::{Engine, TestBank};
+
+fn env(name: &str) -> String {
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set: run the suite with scripts/test.sh, which starts Kannel"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offer_reaches_the_phone_network_through_kannel() {
+    let bank = TestBank::new(Engine::Sqlite).await;
+    let vars = [
+        ("RELAIS__DATABASE__URL", bank.db.url.clone()),
+        ("RELAIS__SECURITY__SIGNING_KEY", support::mail::SIGNING_KEY.to_string()),
+        (
+            "RELAIS__MAIL__OUTBOX_FOLDER",
+            std::env::temp_dir()
+                .join(format!("relais-out-{}", uuid::Uuid::new_v4()))
+                .display()
+                .to_string(),
+        ),
+        ("RELAIS__SMS__GATEWAY", "kannel".to_string()),
+        ("RELAIS__SMS__FROM_NUMBER", "+15145550100".to_string()),
+        (
+            "RELAIS__SMS__KANNEL__SENDSMS_URL",
+            format!(
+                "http://127.0.0.1:{}/cgi-bin/sendsms",
+                env("RELAIS_TEST_KANNEL_SENDSMS_PORT")
+            ),
+        ),
+        ("RELAIS__SMS__KANNEL__USERNAME", "relais".to_string()),
+        ("RELAIS__SMS__KANNEL__PASSWORD", "secret".to_string()),
+    ];
+    let settings = Settings::from_toml_and_env(
+        include_str!("../config/default.toml"),
+        vars.into_iter().map(|(k, v)| (k.to_string(), v)),
+    )
+    .unwrap();
+    let outbound = Outbound::new(&settings, bank.store.clone(), bank.clock.clone()).unwrap();
+    let id = bank.create().await;
+    bank.workflow
+        .execute(bank.as_coordinator(), support::offer(id, vec![bank.interpreters[0]]))
+        .await
+        .unwrap();
+    assert!(
+        outbound.deliver_due().await.unwrap() >= 2,
+        "the acknowledgement and the offer"
+    );
+
+    // fakesmsc logs each SMS Kannel hands to the phone network:
+    // "Got message N: <FROM TO text TEXT>".
+    let log = env("RELAIS_TEST_FAKESMSC_LOG");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let line = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if let Some(line) = text
+            .lines()
+            .find(|l| l.contains("Got message") && l.contains("HC-26061001"))
+        {
+            break line.to_string();
+        }
+        assert!(Instant::now() < deadline, "no SMS reached fakesmsc:\n{text}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(line.contains("<+15145550100 +15145550110 text "), "{line}");
+    assert!(line.contains("Répondez OUI ou NON"), "accents arrive intact: {line}");
+
+    // A refused password is an error the outbox keeps for a retry.
+    let mut wrong = settings.clone();
+    wrong.sms.kannel.password = relais::config::Secret::new("wrong");
+    let refused = Outbound::new(&wrong, bank.store.clone(), bank.clock.clone()).unwrap();
+    bank.workflow
+        .execute(bank.as_coordinator(), support::offer(id, vec![bank.interpreters[1]]))
+        .await
+        .unwrap();
+    refused.deliver_due().await.unwrap();
+    let errors: Vec<String> = match &bank.store {
+        relais::store::Store::Sqlite(pool) => {
+            sqlx::query_scalar("SELECT last_error FROM outbox WHERE channel = 'sms' AND status = 'pending'")
+                .fetch_all(pool)
+                .await
+                .unwrap()
+        }
+        relais::store::Store::Postgres(_) => unreachable!(),
+    };
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("403"), "{errors:?}");
+}
