@@ -117,7 +117,9 @@ pub fn parse(raw: &[u8]) -> ParsedMail {
     let raw = &raw[..raw.len().min(MAX_MESSAGE_BYTES)];
     // mail-parser has debug assertions that some malformed nesting trips (found by
     // fuzzing); a mail that breaks the parser is an unreadable mail, not a crash.
-    let parsed = std::panic::catch_unwind(|| MessageParser::default().parse(raw)).ok().flatten();
+    let parsed = std::panic::catch_unwind(|| MessageParser::default().parse(raw))
+        .ok()
+        .flatten();
     let Some(message) = parsed else {
         return ParsedMail::default();
     };
