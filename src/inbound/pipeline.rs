@@ -274,9 +274,7 @@ impl MailPipeline {
                 .await?;
             Decision::new(MailOutcome::FormSent)
         } else {
-            self.reply(tx, reading, &person, thread, "help", json!({ "reason": "no_command" }))
-                .await?;
-            Decision::new(MailOutcome::HelpSent)
+            self.help(tx, reading, &person, thread, "no_command").await?
         };
         decision.person = Some(person.id);
         if decision.request.is_none() {
@@ -341,16 +339,7 @@ impl MailPipeline {
             None => (Actor::requester(person.id, Channel::Email), None),
         };
         if base.is_none() && !person.has_role(Role::Requester) {
-            self.reply(
-                tx,
-                reading,
-                person,
-                None,
-                "help",
-                json!({ "reason": "not_a_requester" }),
-            )
-            .await?;
-            return Ok(Decision::new(MailOutcome::HelpSent));
+            return self.help(tx, reading, person, None, "not_a_requester").await;
         }
         // A change to an existing request need not repeat every field.
         let blocking: Vec<_> = form
@@ -443,21 +432,10 @@ impl MailPipeline {
                     .await?;
                 return Ok(Decision::new(MailOutcome::FormSent));
             }
-            self.reply(
-                tx,
-                reading,
-                person,
-                None,
-                "help",
-                json!({ "reason": "not_a_requester" }),
-            )
-            .await?;
-            return Ok(Decision::new(MailOutcome::HelpSent));
+            return self.help(tx, reading, person, None, "not_a_requester").await;
         }
         if matches!(command, MailCommand::Help) {
-            self.reply(tx, reading, person, thread, "help", json!({ "reason": "asked" }))
-                .await?;
-            return Ok(Decision::new(MailOutcome::HelpSent));
+            return self.help(tx, reading, person, thread, "asked").await;
         }
         let request = match command {
             MailCommand::Assign {
@@ -567,6 +545,20 @@ impl MailPipeline {
                 Ok(d)
             }
         }
+    }
+
+    /// Answers with what the person can write, and says so.
+    async fn help(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        thread: Option<RequestId>,
+        reason: &str,
+    ) -> anyhow::Result<Decision> {
+        self.reply(tx, reading, person, thread, "help", json!({ "reason": reason }))
+            .await?;
+        Ok(Decision::new(MailOutcome::HelpSent))
     }
 
     /// Turns form values into request details: over `base` for a change, from scratch for a
