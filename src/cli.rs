@@ -45,7 +45,7 @@ pub enum CliCommand {
     },
     /// Show how one raw email would be classified and handled (inbound mail issue).
     InspectMail { file: PathBuf },
-    /// Show how one SMS text would be read, as JSON (SMS replies issue).
+    /// Show how one SMS text is read, as JSON, without touching the database.
     InspectSms { text: String },
 }
 
@@ -61,12 +61,11 @@ pub async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    // Reserved commands answer before any configuration is read.
-    if let CliCommand::InspectSms { .. } = &cli.command {
-        eprintln!(
-            "relais: `inspect-sms` (arrives with SMS replies) is not available in this version; nothing was done."
-        );
-        return Ok(ExitCode::from(2));
+    if let CliCommand::InspectSms { text } = &cli.command {
+        // The text alone, before any configuration: whether the person has one offer or
+        // several is the workflow's business.
+        println!("{}", crate::inbound::sms::read_sms(text).to_json());
+        return Ok(ExitCode::SUCCESS);
     }
 
     let settings = Settings::load(&cli.config)?;

@@ -123,11 +123,27 @@ fn a_bad_setting_stops_start_up_naming_the_key() {
 }
 
 #[test]
-fn reserved_commands_say_they_did_nothing() {
+fn inspect_sms_reads_the_text_alone() {
     let dir = tempfile::tempdir().unwrap();
-    let out = relais(dir.path(), &[], &["inspect-sms", "OUI"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("nothing was done"));
+    for (text, expected) in [
+        ("OUI #4821", serde_json::json!({"verb": "accept", "code": "4821"})),
+        ("Non, désolé", serde_json::json!({"verb": "reject", "code": null})),
+        (
+            "Oui mais pas avant 14 h",
+            serde_json::json!({"verb": "unknown", "code": null}),
+        ),
+        ("ARRÊT", serde_json::json!({"verb": "opt_out", "code": null})),
+    ] {
+        let out = relais(dir.path(), &[], &["inspect-sms", text]);
+        assert!(out.status.success(), "{}", text_of(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json, expected, "{text}");
+    }
+    assert!(!dir.path().join("data").exists(), "no database was opened");
+}
+
+fn text_of(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]

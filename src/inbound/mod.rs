@@ -6,3 +6,4 @@ pub mod imap;
 pub mod mail;
 pub mod maildir;
 pub mod pipeline;
+pub mod sms;

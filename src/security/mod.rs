@@ -1,6 +1,7 @@
 //! Signing: the key that signs links and reply addresses, and the reply keys themselves.
 
 pub mod reply_key;
+pub mod twilio;
 
 use crate::config::{Secret, Settings};
 use anyhow::Context as _;
