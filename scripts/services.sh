@@ -182,7 +182,8 @@ stop_mta() {
 #   sms-service passes it on at once with a GET (made once: no retry if it fails) to
 #     /webhooks/sms/kannel?secret=kannel-secret&from=%2B15145550110&to=%2B15145550100&text=OUI+4821&id=0157025d-c8fb-4998-bf96-fad178e1296e
 #   on 127.0.0.1:$RELAIS_TEST_KANNEL_WEBHOOK_PORT (set it before start_kannel; a free port
-#   otherwise), and sends no reply SMS of its own (max-messages = 0) whatever the answer.
+#   otherwise). Kannel sends the webhook's answer back to the phone as one SMS
+#   (max-messages = 1), and nothing when the answer is empty (omit-empty).
 # Sets RELAIS_TEST_KANNEL_SENDSMS_PORT, RELAIS_TEST_KANNEL_WEBHOOK_PORT,
 # RELAIS_TEST_FAKESMSC_LOG and RELAIS_KANNEL_DIR; stop_kannel stops it all.
 start_kannel() {
@@ -236,7 +237,8 @@ concatenation = true
 group = sms-service
 keyword = default
 catch-all = true
-max-messages = 0
+max-messages = 1
+omit-empty = true
 get-url = "http://127.0.0.1:$webhook/webhooks/sms/kannel?secret=kannel-secret&from=%p&to=%P&text=%a&id=%I"
 CONF
   /usr/sbin/bearerbox "$d/kannel.conf" >"$d/bearerbox.out" 2>&1 &

@@ -4,9 +4,10 @@ use crate::clock::Clock;
 use crate::config::{InboundSource, Settings};
 use crate::inbound::mail::reading::ReadContext;
 use crate::inbound::pipeline::{MailPipeline, PipelineConfig};
+use crate::inbound::sms_pipeline::SmsPipeline;
 use crate::outbound::worker::Outbound;
 use crate::store::Store;
-use crate::web::{self, AppState};
+use crate::web::{self, AppState, SmsHooks};
 use crate::workflow::{Workflow, WorkflowConfig};
 use anyhow::Context as _;
 use std::future::Future;
@@ -22,6 +23,7 @@ pub struct App {
     workflow: Workflow,
     pipeline: MailPipeline,
     outbound: Outbound,
+    sms_hooks: SmsHooks,
     inbound: InboundSource,
     maildir: PathBuf,
     imap: crate::config::Imap,
@@ -41,11 +43,22 @@ impl App {
         let workflow = Workflow::new(store.clone(), WorkflowConfig::from_settings(settings), clock.clone());
         let pipeline = mail_pipeline(settings, workflow.clone())?;
         let outbound = Outbound::new(settings, store, clock)?;
+        let sms_hooks = SmsHooks {
+            pipeline: SmsPipeline::new(
+                workflow.clone(),
+                &settings.general.default_phone_region,
+                &settings.mail.from_name,
+            ),
+            public_base_url: settings.web.public_base_url.clone(),
+            twilio_token: settings.sms.twilio.auth_token.clone(),
+            kannel_secret: settings.sms.kannel.inbound_secret.clone(),
+        };
         Ok(App {
             listener,
             workflow,
             pipeline,
             outbound,
+            sms_hooks,
             inbound: settings.mail.inbound,
             maildir: settings.mail.maildir.clone(),
             imap: settings.imap.clone(),
@@ -88,6 +101,7 @@ impl App {
         }
         let router = web::router(AppState {
             workflow: self.workflow.clone(),
+            sms_hooks: Some(self.sms_hooks.clone()),
         });
         tracing::info!(address = %self.listener.local_addr()?, "relais is listening");
         axum::serve(self.listener, router)

@@ -7,3 +7,4 @@ pub mod mail;
 pub mod maildir;
 pub mod pipeline;
 pub mod sms;
+pub mod sms_pipeline;

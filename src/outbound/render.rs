@@ -166,6 +166,8 @@ struct SmsBody<'a> {
     when: &'a str,
     languages: &'a str,
     request_type: &'a str,
+    /// The offer's code, for "OUI 4821".
+    code: &'a str,
 }
 
 /// A rendered email.
@@ -333,7 +335,13 @@ fn in_sentence(name: &str, locale: Locale) -> String {
 }
 
 /// Renders the SMS twin of a notification: one message, no patient details.
-pub fn render_sms(kind: &str, recipient: &Person, request: Option<&Request>, bank: &str) -> anyhow::Result<String> {
+pub fn render_sms(
+    kind: &str,
+    recipient: &Person,
+    request: Option<&Request>,
+    bank: &str,
+    code: Option<&str>,
+) -> anyhow::Result<String> {
     let locale = recipient.locale;
     let (number, when, languages, request_type) = match request {
         Some(r) => (
@@ -356,6 +364,7 @@ pub fn render_sms(kind: &str, recipient: &Person, request: Option<&Request>, ban
         when: &when,
         languages: &languages,
         request_type: &request_type,
+        code: code.unwrap_or(""),
     }
     .render()?;
     Ok(text.trim().to_string())

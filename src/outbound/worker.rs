@@ -119,7 +119,22 @@ impl Outbound {
                     // Opted out after the message was queued: nothing to send.
                     return Ok(());
                 };
-                let text = render_sms(&message.kind, &recipient, request.as_ref(), &self.sender_name)?;
+                let code = match message.request {
+                    Some(id) => {
+                        let mut tx = self.store.begin().await?;
+                        let code = tx.offer_code(id, recipient.id).await?;
+                        tx.commit().await?;
+                        code
+                    }
+                    None => None,
+                };
+                let text = render_sms(
+                    &message.kind,
+                    &recipient,
+                    request.as_ref(),
+                    &self.sender_name,
+                    code.as_deref(),
+                )?;
                 self.sms.send(mobile.as_str(), &text, self.clock.now()).await
             }
             OutboxChannel::Email => {

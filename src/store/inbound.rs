@@ -162,3 +162,49 @@ impl Tx {
         Ok(id.map(CostCentreId))
     }
 }
+
+impl Tx {
+    /// The outcome and answer of an SMS seen before, by its gateway's id.
+    pub async fn inbound_sms_seen(
+        &mut self,
+        gateway: &str,
+        gateway_id: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        const SQL: &str = "SELECT outcome, reply FROM inbound_sms WHERE gateway = $1 AND gateway_id = $2";
+        let row: Option<(String, String)> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(gateway)
+            .bind(gateway_id)
+            .fetch_optional(c)
+            .await?);
+        Ok(row)
+    }
+
+    pub async fn record_inbound_sms(
+        &mut self,
+        sms: &crate::inbound::sms_pipeline::InboundSms<'_>,
+        at: DateTime<Utc>,
+        person: Option<PersonId>,
+        request: Option<RequestId>,
+        outcome: &str,
+        reply: &str,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO inbound_sms (gateway, gateway_id, received_at, from_number, to_number, body, \
+             person_id, request_id, outcome, reply) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(sms.gateway)
+            .bind(sms.gateway_id)
+            .bind(at)
+            .bind(sms.from)
+            .bind(sms.to)
+            .bind(sms.text)
+            .bind(person.map(|p| p.0))
+            .bind(request.map(|r| r.0))
+            .bind(outcome)
+            .bind(reply)
+            .execute(c)
+            .await
+            .map_err(|e| StoreError::from_unique(e, "this SMS was already recorded"))?
+            .rows_affected());
+        Ok(())
+    }
+}

@@ -219,6 +219,8 @@ pub struct Offer {
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub responded_at: Option<DateTime<Utc>>,
+    /// Four digits the interpreter can text back: "OUI 4821".
+    pub short_code: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -230,6 +232,7 @@ struct OfferRow {
     created_at: DateTime<Utc>,
     expires_at: Option<DateTime<Utc>>,
     responded_at: Option<DateTime<Utc>>,
+    short_code: Option<String>,
 }
 
 impl TryFrom<OfferRow> for Offer {
@@ -243,6 +246,7 @@ impl TryFrom<OfferRow> for Offer {
             created_at: r.created_at,
             expires_at: r.expires_at,
             responded_at: r.responded_at,
+            short_code: r.short_code,
         })
     }
 }
@@ -256,7 +260,7 @@ struct ServiceRecordRow {
     comments: Option<String>,
 }
 
-const OFFER_COLUMNS: &str = "id, request_id, interpreter_id, status, created_at, expires_at, responded_at";
+const OFFER_COLUMNS: &str = "id, request_id, interpreter_id, status, created_at, expires_at, responded_at, short_code";
 
 /// Binds every column of a request but `id`, in `REQUEST_COLUMNS` order from `number` on.
 macro_rules! bind_request {
@@ -509,16 +513,18 @@ impl Tx {
         interpreter: PersonId,
         now: DateTime<Utc>,
         expires_at: Option<DateTime<Utc>>,
+        short_code: &str,
     ) -> Result<Offer, StoreError> {
         let sql = format!(
-            "INSERT INTO offers (request_id, interpreter_id, status, created_at, expires_at) \
-             VALUES ($1, $2, 'pending', $3, $4) RETURNING {OFFER_COLUMNS}"
+            "INSERT INTO offers (request_id, interpreter_id, status, created_at, expires_at, short_code) \
+             VALUES ($1, $2, 'pending', $3, $4, $5) RETURNING {OFFER_COLUMNS}"
         );
         let row: OfferRow = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(request.0)
             .bind(interpreter.0)
             .bind(now)
             .bind(expires_at)
+            .bind(short_code)
             .fetch_one(c)
             .await
             .map_err(|e| StoreError::from_unique(
@@ -526,6 +532,59 @@ impl Tx {
                 "this interpreter already has a pending offer for this request"
             ))?);
         row.try_into()
+    }
+
+    /// Codes in use among an interpreter's open offers and bookings: a new code must differ.
+    pub async fn codes_in_use(&mut self, interpreter: PersonId) -> Result<Vec<String>, StoreError> {
+        const SQL: &str = "SELECT o.short_code FROM offers o JOIN requests r ON r.id = o.request_id \
+             WHERE o.interpreter_id = $1 AND o.short_code IS NOT NULL \
+             AND r.status IN ('offered', 'booked', 'modified')";
+        let codes: Vec<String> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(interpreter.0)
+            .fetch_all(c)
+            .await?);
+        Ok(codes)
+    }
+
+    /// What an interpreter can answer YES or NO to: pending offers of offered requests, and
+    /// assigned requests modified since they accepted. With each, the code they were given.
+    pub async fn open_answers(
+        &mut self,
+        interpreter: PersonId,
+    ) -> Result<Vec<(RequestId, Option<String>)>, StoreError> {
+        const SQL: &str = "SELECT r.id, o.short_code FROM offers o JOIN requests r ON r.id = o.request_id \
+             WHERE o.interpreter_id = $1 AND ((o.status = 'pending' AND r.status = 'offered') \
+             OR (o.status = 'accepted' AND r.status = 'modified' AND r.assigned_interpreter_id = $1)) \
+             ORDER BY r.starts_at, r.id";
+        let rows: Vec<(i64, Option<String>)> =
+            on_conn!(self, |c| sqlx::query_as(SQL).bind(interpreter.0).fetch_all(c).await?);
+        Ok(rows.into_iter().map(|(id, code)| (RequestId(id), code)).collect())
+    }
+
+    /// An interpreter's bookings (booked or modified), with the code of their offer.
+    pub async fn bookings_of(&mut self, interpreter: PersonId) -> Result<Vec<(RequestId, Option<String>)>, StoreError> {
+        const SQL: &str = "SELECT r.id, (SELECT o.short_code FROM offers o WHERE o.request_id = r.id \
+             AND o.interpreter_id = $1 ORDER BY o.id DESC LIMIT 1) FROM requests r \
+             WHERE r.assigned_interpreter_id = $1 AND r.status IN ('booked', 'modified') ORDER BY r.starts_at, r.id";
+        let rows: Vec<(i64, Option<String>)> =
+            on_conn!(self, |c| sqlx::query_as(SQL).bind(interpreter.0).fetch_all(c).await?);
+        Ok(rows.into_iter().map(|(id, code)| (RequestId(id), code)).collect())
+    }
+
+    /// The code an interpreter was given for a request, if any.
+    pub async fn offer_code(
+        &mut self,
+        request: RequestId,
+        interpreter: PersonId,
+    ) -> Result<Option<String>, StoreError> {
+        const SQL: &str =
+            "SELECT short_code FROM offers WHERE request_id = $1 AND interpreter_id = $2 ORDER BY id DESC LIMIT 1";
+        let code: Option<Option<String>> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(request.0)
+            .bind(interpreter.0)
+            .fetch_optional(c)
+            .await?);
+        Ok(code.flatten())
     }
 
     pub async fn offers_of_request(&mut self, request: RequestId) -> Result<Vec<Offer>, StoreError> {

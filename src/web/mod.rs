@@ -3,6 +3,7 @@
 mod error;
 mod health;
 mod metrics;
+pub mod webhooks;
 
 pub use error::WebError;
 
@@ -14,11 +15,24 @@ use axum::routing::get;
 #[derive(Clone)]
 pub struct AppState {
     pub workflow: Workflow,
+    /// SMS gateway webhooks; `None` answers 403 to every call.
+    pub sms_hooks: Option<SmsHooks>,
+}
+
+/// What the SMS webhooks need.
+#[derive(Clone)]
+pub struct SmsHooks {
+    pub pipeline: crate::inbound::sms_pipeline::SmsPipeline,
+    pub public_base_url: String,
+    pub twilio_token: crate::config::Secret,
+    pub kannel_secret: crate::config::Secret,
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::metrics))
+        .route(webhooks::TWILIO_PATH, axum::routing::post(webhooks::twilio))
+        .route("/webhooks/sms/kannel", get(webhooks::kannel))
         .with_state(state)
 }

@@ -49,6 +49,18 @@ impl Command {
     }
 }
 
+/// A four-digit code unlike `taken`, for the interpreter to text back.
+fn new_code(taken: &[String]) -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    loop {
+        let code = rng.random_range(1000..=9999).to_string();
+        if !taken.contains(&code) {
+            return code;
+        }
+    }
+}
+
 /// What a handler decided, before it is written.
 struct Outcome {
     action: &'static str,
@@ -158,7 +170,9 @@ impl Workflow {
                     if pending.contains(&interpreter) {
                         continue;
                     }
-                    tx.insert_offer(id, interpreter, now, expires_at).await?;
+                    let taken = tx.codes_in_use(interpreter).await?;
+                    tx.insert_offer(id, interpreter, now, expires_at, &new_code(&taken))
+                        .await?;
                     o.changes.push(Change::new("offered_to", None::<i64>, interpreter));
                     o.notices.push(Notice::new(interpreter, NoticeKind::RequestOffered));
                 }

@@ -1,0 +1,213 @@
+//! From an inbound SMS to the right action, or to a short answer. Each message is stored
+//! with what it did and the answer given, in one transaction, and recognised when the
+//! gateway sends it again (the same answer goes back, nothing is applied twice).
+
+use super::sms::{SmsVerb, read_sms};
+use crate::domain::contact::PhoneE164;
+use crate::domain::ids::RequestId;
+use crate::domain::locale::Locale;
+use crate::domain::person::Person;
+use crate::domain::role::{Channel, Role};
+use crate::outbound::render::{clock_time, short_date};
+use crate::store::Tx;
+use crate::workflow::{Actor, Command, Workflow, WorkflowError};
+use askama::Template;
+
+/// An SMS as the gateway delivered it.
+#[derive(Debug, Clone)]
+pub struct InboundSms<'a> {
+    /// "twilio" or "kannel".
+    pub gateway: &'a str,
+    /// The gateway's own id for the message (it retries with the same id).
+    pub gateway_id: &'a str,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub text: &'a str,
+}
+
+/// What was done, and the text to answer with (empty: no answer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsAnswer {
+    pub outcome: String,
+    pub reply: String,
+}
+
+#[derive(Template)]
+#[template(path = "sms/reply.txt", escape = "none")]
+struct Reply<'a> {
+    kind: &'a str,
+    en: bool,
+    bank: &'a str,
+    number: &'a str,
+    when: &'a str,
+    codes: &'a str,
+}
+
+#[derive(Clone)]
+pub struct SmsPipeline {
+    workflow: Workflow,
+    default_region: String,
+    bank: String,
+}
+
+impl SmsPipeline {
+    pub fn new(workflow: Workflow, default_region: &str, bank: &str) -> SmsPipeline {
+        SmsPipeline {
+            workflow,
+            default_region: default_region.to_string(),
+            bank: bank.to_string(),
+        }
+    }
+
+    pub async fn process(&self, sms: InboundSms<'_>) -> anyhow::Result<SmsAnswer> {
+        let now = self.workflow.clock().now();
+        let mut tx = self.workflow.store().begin().await?;
+        if let Some((outcome, reply)) = tx.inbound_sms_seen(sms.gateway, sms.gateway_id).await? {
+            tx.commit().await?;
+            return Ok(SmsAnswer {
+                outcome: format!("duplicate ({outcome})"),
+                reply,
+            });
+        }
+        let person = match PhoneE164::parse(sms.from, &self.default_region) {
+            Ok(number) => tx.person_by_mobile(&number).await?.filter(|p| p.active),
+            Err(_) => None,
+        };
+        let (outcome, reply, request) = match &person {
+            None => (
+                "unknown_number".to_string(),
+                self.reply("unknown_number", Locale::Fr, None, "")?,
+                None,
+            ),
+            Some(person) => self.act(&mut tx, person, sms.text).await?,
+        };
+        tx.record_inbound_sms(&sms, now, person.as_ref().map(|p| p.id), request, &outcome, &reply)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(gateway = sms.gateway, outcome = %outcome, "sms processed");
+        Ok(SmsAnswer { outcome, reply })
+    }
+
+    fn reply(
+        &self,
+        kind: &str,
+        locale: Locale,
+        about: Option<&crate::domain::request::Request>,
+        codes: &str,
+    ) -> anyhow::Result<String> {
+        let (number, when) = match about {
+            Some(r) => (
+                r.label(),
+                format!(
+                    "{} {}",
+                    short_date(r.details.date, locale),
+                    clock_time(r.details.start_time, locale)
+                ),
+            ),
+            None => Default::default(),
+        };
+        Ok(Reply {
+            kind,
+            en: locale == Locale::En,
+            bank: &self.bank,
+            number: &number,
+            when: &when,
+            codes,
+        }
+        .render()?)
+    }
+
+    async fn act(
+        &self,
+        tx: &mut Tx,
+        person: &Person,
+        text: &str,
+    ) -> anyhow::Result<(String, String, Option<RequestId>)> {
+        let locale = person.locale;
+        let reading = read_sms(text);
+        let simple = |kind: &str| -> anyhow::Result<(String, String, Option<RequestId>)> {
+            Ok((kind.to_string(), self.reply(kind, locale, None, "")?, None))
+        };
+        match reading.verb {
+            SmsVerb::Unknown => return simple("help"),
+            SmsVerb::Help => return simple("help"),
+            SmsVerb::OptOut | SmsVerb::OptIn => {
+                let on = reading.verb == SmsVerb::OptIn;
+                let mut updated = person.clone();
+                updated.notify_sms = on;
+                tx.update_person(&updated, self.workflow.clock().now()).await?;
+                tx.record_history(&crate::domain::history::NewHistoryEntry {
+                    entity: crate::domain::history::Entity::Person,
+                    entity_id: person.id.0,
+                    at: self.workflow.clock().now(),
+                    actor_id: Some(person.id),
+                    actor_kind: crate::domain::role::ActorKind::from(
+                        [Role::Interpreter, Role::Coordinator, Role::Requester]
+                            .into_iter()
+                            .find(|r| person.has_role(*r))
+                            .unwrap_or(Role::Requester),
+                    ),
+                    channel: Channel::Sms,
+                    action: "update".into(),
+                    changes: vec![crate::domain::history::Change::new("notify_sms", person.notify_sms, on)],
+                })
+                .await?;
+                return simple(if on { "opted_in" } else { "opted_out" });
+            }
+            SmsVerb::Accept | SmsVerb::Reject | SmsVerb::Withdraw => {}
+        }
+        if !person.has_role(Role::Interpreter) {
+            return simple("help");
+        }
+        let open = if reading.verb == SmsVerb::Withdraw {
+            tx.bookings_of(person.id).await?
+        } else {
+            tx.open_answers(person.id).await?
+        };
+        let codes = open
+            .iter()
+            .filter_map(|(_, c)| c.clone())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let target = match &reading.code {
+            Some(code) => match open.iter().find(|(_, c)| c.as_deref() == Some(code.as_str())) {
+                Some((id, _)) => *id,
+                None if open.is_empty() => return simple("nothing_open"),
+                None => {
+                    return Ok((
+                        "unknown_code".into(),
+                        self.reply("unknown_code", locale, None, &codes)?,
+                        None,
+                    ));
+                }
+            },
+            None => match open.as_slice() {
+                [] => return simple("nothing_open"),
+                [(id, _)] => *id,
+                _ => return Ok(("which".into(), self.reply("which", locale, None, &codes)?, None)),
+            },
+        };
+        let actor = Actor::interpreter(person.id, Channel::Sms);
+        let (command, done) = match reading.verb {
+            SmsVerb::Accept => (Command::AcceptOffer { request: target }, "accepted"),
+            SmsVerb::Reject => (Command::DeclineOffer { request: target }, "declined"),
+            _ => (Command::WithdrawInterpreter { request: target }, "withdrawn"),
+        };
+        let result = self.workflow.execute_in(tx, actor, command).await;
+        let request = tx.request(target).await?;
+        let kind = match result {
+            Ok(_) => done,
+            Err(WorkflowError::OfferClosed) | Err(WorkflowError::Transition(_)) => "offer_closed",
+            Err(WorkflowError::Forbidden(_)) | Err(WorkflowError::BadCommand(_)) | Err(WorkflowError::NotFound) => {
+                "refused"
+            }
+            Err(WorkflowError::Invalid(_)) => "refused",
+            Err(e) => return Err(anyhow::anyhow!("{e}")),
+        };
+        Ok((
+            kind.to_string(),
+            self.reply(kind, locale, Some(&request), "")?,
+            Some(target),
+        ))
+    }
+}
