@@ -129,6 +129,17 @@ impl Tx {
         Ok(n)
     }
 
+    /// Texts of SMS received before `cutoff` are blanked (a reply may say more than OUI).
+    pub async fn erase_old_sms(&mut self, cutoff: DateTime<Utc>) -> Result<u64, StoreError> {
+        const SQL: &str = "UPDATE inbound_sms SET body = '' WHERE received_at < $1 AND body <> ''";
+        let n = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(cutoff)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(n)
+    }
+
     pub async fn imap_state(&mut self, mailbox: &str) -> Result<Option<(i64, i64)>, StoreError> {
         const SQL: &str = "SELECT uid_validity, last_uid FROM imap_state WHERE mailbox = $1";
         let row: Option<(i64, i64)> = on_conn!(self, |c| sqlx::query_as(SQL).bind(mailbox).fetch_optional(c).await?);

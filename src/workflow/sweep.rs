@@ -73,7 +73,9 @@ impl Workflow {
         }
         // Raw mail and returned forms may hold patient details: they age out too.
         let mut tx = self.store.begin().await?;
-        report.erased_mail = tx.erase_old_inbound(cutoff, now).await? + tx.erase_old_outbox_payloads(cutoff).await?;
+        report.erased_mail = tx.erase_old_inbound(cutoff, now).await?
+            + tx.erase_old_outbox_payloads(cutoff).await?
+            + tx.erase_old_sms(cutoff).await?;
         tx.commit().await?;
         if report != SweepReport::default() {
             tracing::info!(validated = report.validated, erased = report.erased, "sweep done");
