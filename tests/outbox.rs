@@ -3,7 +3,6 @@
 mod support;
 
 use relais::clock::Clock;
-use relais::config::Settings;
 use relais::outbound::worker::Outbound;
 use relais::store::outbox::{NewOutboxMessage, OutboxChannel};
 use support::{Engine, TestBank};
@@ -13,23 +12,7 @@ on_both_engines!(two_workers_send_each_message_once);
 async fn two_workers_send_each_message_once(engine: Engine) {
     let bank = TestBank::new(engine).await;
     let log = std::env::temp_dir().join(format!("relais-sms-{}.log", uuid::Uuid::new_v4()));
-    let env = [
-        ("RELAIS__DATABASE__URL", bank.db.url.clone()),
-        ("RELAIS__SECURITY__SIGNING_KEY", support::mail::SIGNING_KEY.to_string()),
-        ("RELAIS__SMS__LOG_FILE", log.display().to_string()),
-        (
-            "RELAIS__MAIL__OUTBOX_FOLDER",
-            std::env::temp_dir()
-                .join(format!("relais-out-{}", uuid::Uuid::new_v4()))
-                .display()
-                .to_string(),
-        ),
-    ];
-    let settings = Settings::from_toml_and_env(
-        include_str!("../config/default.toml"),
-        env.into_iter().map(|(k, v)| (k.to_string(), v)),
-    )
-    .unwrap();
+    let settings = support::settings(&bank, &[("RELAIS__SMS__LOG_FILE", log.display().to_string())]);
     let id = bank.create().await;
     let mut tx = bank.store.begin().await.unwrap();
     for i in 0..60 {

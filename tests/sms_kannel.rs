@@ -3,7 +3,6 @@
 
 mod support;
 
-use relais::config::Settings;
 use relais::outbound::worker::Outbound;
 use std::time::{Duration, Instant};
 use support::{Engine, TestBank};
@@ -16,33 +15,22 @@ fn env(name: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_offer_reaches_the_phone_network_through_kannel() {
     let bank = TestBank::new(Engine::Sqlite).await;
-    let vars = [
-        ("RELAIS__DATABASE__URL", bank.db.url.clone()),
-        ("RELAIS__SECURITY__SIGNING_KEY", support::mail::SIGNING_KEY.to_string()),
-        (
-            "RELAIS__MAIL__OUTBOX_FOLDER",
-            std::env::temp_dir()
-                .join(format!("relais-out-{}", uuid::Uuid::new_v4()))
-                .display()
-                .to_string(),
-        ),
-        ("RELAIS__SMS__GATEWAY", "kannel".to_string()),
-        ("RELAIS__SMS__FROM_NUMBER", "+15145550100".to_string()),
-        (
-            "RELAIS__SMS__KANNEL__SENDSMS_URL",
-            format!(
-                "http://127.0.0.1:{}/cgi-bin/sendsms",
-                env("RELAIS_TEST_KANNEL_SENDSMS_PORT")
+    let settings = support::settings(
+        &bank,
+        &[
+            ("RELAIS__SMS__GATEWAY", "kannel".to_string()),
+            ("RELAIS__SMS__FROM_NUMBER", "+15145550100".to_string()),
+            (
+                "RELAIS__SMS__KANNEL__SENDSMS_URL",
+                format!(
+                    "http://127.0.0.1:{}/cgi-bin/sendsms",
+                    env("RELAIS_TEST_KANNEL_SENDSMS_PORT")
+                ),
             ),
-        ),
-        ("RELAIS__SMS__KANNEL__USERNAME", "relais".to_string()),
-        ("RELAIS__SMS__KANNEL__PASSWORD", "secret".to_string()),
-    ];
-    let settings = Settings::from_toml_and_env(
-        include_str!("../config/default.toml"),
-        vars.into_iter().map(|(k, v)| (k.to_string(), v)),
-    )
-    .unwrap();
+            ("RELAIS__SMS__KANNEL__USERNAME", "relais".to_string()),
+            ("RELAIS__SMS__KANNEL__PASSWORD", "secret".to_string()),
+        ],
+    );
     let outbound = Outbound::new(&settings, bank.store.clone(), bank.clock.clone()).unwrap();
     let id = bank.create().await;
     bank.workflow

@@ -66,23 +66,7 @@ fn decode(s: &str) -> String {
 }
 
 fn settings(bank: &TestBank, gateway: &[(&str, String)]) -> Settings {
-    let mut env = vec![
-        ("RELAIS__DATABASE__URL", bank.db.url.clone()),
-        ("RELAIS__SECURITY__SIGNING_KEY", support::mail::SIGNING_KEY.to_string()),
-        (
-            "RELAIS__MAIL__OUTBOX_FOLDER",
-            std::env::temp_dir()
-                .join(format!("relais-out-{}", uuid::Uuid::new_v4()))
-                .display()
-                .to_string(),
-        ),
-    ];
-    env.extend(gateway.iter().cloned());
-    Settings::from_toml_and_env(
-        include_str!("../config/default.toml"),
-        env.into_iter().map(|(k, v)| (k.to_string(), v)),
-    )
-    .unwrap()
+    support::settings(bank, gateway)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

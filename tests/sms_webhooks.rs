@@ -18,23 +18,15 @@ fn free_port() -> u16 {
 }
 
 fn settings(bank: &TestBank, port: u16) -> Settings {
-    let out = std::env::temp_dir().join(format!("relais-out-{}", uuid::Uuid::new_v4()));
-    let env = [
-        ("RELAIS__DATABASE__URL", bank.db.url.clone()),
-        ("RELAIS__SECURITY__SIGNING_KEY", support::mail::SIGNING_KEY.to_string()),
-        ("RELAIS__WEB__BIND", format!("127.0.0.1:{port}")),
-        ("RELAIS__WEB__PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}")),
-        ("RELAIS__MAIL__INBOUND", "none".to_string()),
-        ("RELAIS__MAIL__OUTBOX_FOLDER", out.display().to_string()),
-        ("RELAIS__SMS__LOG_FILE", out.join("sms.log").display().to_string()),
-        ("RELAIS__SMS__TWILIO__AUTH_TOKEN", "twilio-token".to_string()),
-        ("RELAIS__SMS__KANNEL__INBOUND_SECRET", "kannel-secret".to_string()),
-    ];
-    Settings::from_toml_and_env(
-        include_str!("../config/default.toml"),
-        env.into_iter().map(|(k, v)| (k.to_string(), v)),
+    support::settings(
+        bank,
+        &[
+            ("RELAIS__WEB__BIND", format!("127.0.0.1:{port}")),
+            ("RELAIS__WEB__PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}")),
+            ("RELAIS__SMS__TWILIO__AUTH_TOKEN", "twilio-token".to_string()),
+            ("RELAIS__SMS__KANNEL__INBOUND_SECRET", "kannel-secret".to_string()),
+        ],
     )
-    .unwrap()
 }
 
 async fn start(bank: &TestBank, port: u16) -> tokio::sync::oneshot::Sender<()> {

@@ -383,15 +383,7 @@ impl MailPipeline {
                     None => MailOutcome::RequestCreated(applied.label.clone()),
                 });
                 if base.is_some() {
-                    self.reply(
-                        tx,
-                        reading,
-                        person,
-                        Some(applied.request),
-                        "command_done",
-                        json!({ "verb": "modify", "number": applied.label, "status": applied.to.as_str() }),
-                    )
-                    .await?;
+                    self.done(tx, reading, person, &applied, "modify").await?;
                 }
                 d.request = Some(applied.request);
                 Ok(d)
@@ -403,15 +395,7 @@ impl MailPipeline {
             }
             Err(e) => {
                 let code = refusal_code(&e)?;
-                self.reply(
-                    tx,
-                    reading,
-                    person,
-                    thread,
-                    "command_refused",
-                    json!({ "verb": "modify", "reason": code }),
-                )
-                .await?;
+                self.refused(tx, reading, person, thread, "modify", code).await?;
                 Ok(Decision::new(MailOutcome::CommandRefused(code)))
             }
         }
@@ -444,15 +428,7 @@ impl MailPipeline {
             _ => thread,
         };
         let Some(request) = request else {
-            self.reply(
-                tx,
-                reading,
-                person,
-                None,
-                "command_refused",
-                json!({ "verb": verb, "reason": "no_request" }),
-            )
-            .await?;
+            self.refused(tx, reading, person, None, verb, "no_request").await?;
             return Ok(Decision::new(MailOutcome::CommandRefused("no_request")));
         };
         let as_requester_or_coordinator = || {
@@ -492,15 +468,8 @@ impl MailPipeline {
                     None => None,
                 };
                 let Some(interpreter) = interpreter else {
-                    self.reply(
-                        tx,
-                        reading,
-                        person,
-                        Some(request),
-                        "command_refused",
-                        json!({ "verb": verb, "reason": "unknown_interpreter" }),
-                    )
-                    .await?;
+                    self.refused(tx, reading, person, Some(request), verb, "unknown_interpreter")
+                        .await?;
                     return Ok(Decision::new(MailOutcome::CommandRefused("unknown_interpreter")));
                 };
                 (
@@ -516,30 +485,14 @@ impl MailPipeline {
         };
         match self.workflow.execute_in(tx, actor, workflow_command).await {
             Ok(applied) => {
-                self.reply(
-                    tx,
-                    reading,
-                    person,
-                    Some(applied.request),
-                    "command_done",
-                    json!({ "verb": verb, "number": applied.label, "status": applied.to.as_str() }),
-                )
-                .await?;
+                self.done(tx, reading, person, &applied, verb).await?;
                 let mut d = Decision::new(MailOutcome::CommandApplied(command.verb().as_str()));
                 d.request = Some(applied.request);
                 Ok(d)
             }
             Err(e) => {
                 let code = refusal_code(&e)?;
-                self.reply(
-                    tx,
-                    reading,
-                    person,
-                    Some(request),
-                    "command_refused",
-                    json!({ "verb": verb, "reason": code }),
-                )
-                .await?;
+                self.refused(tx, reading, person, Some(request), verb, code).await?;
                 let mut d = Decision::new(MailOutcome::CommandRefused(code));
                 d.request = Some(request);
                 Ok(d)
@@ -559,6 +512,41 @@ impl MailPipeline {
         self.reply(tx, reading, person, thread, "help", json!({ "reason": reason }))
             .await?;
         Ok(Decision::new(MailOutcome::HelpSent))
+    }
+
+    /// Confirms to the person what their reply did.
+    async fn done(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        applied: &crate::workflow::Applied,
+        verb: &str,
+    ) -> anyhow::Result<()> {
+        let payload = json!({ "verb": verb, "number": applied.label, "status": applied.to.as_str() });
+        self.reply(tx, reading, person, Some(applied.request), "command_done", payload)
+            .await
+    }
+
+    /// Tells the person their reply was not applied, and why.
+    async fn refused(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        request: Option<RequestId>,
+        verb: &str,
+        code: &str,
+    ) -> anyhow::Result<()> {
+        self.reply(
+            tx,
+            reading,
+            person,
+            request,
+            "command_refused",
+            json!({ "verb": verb, "reason": code }),
+        )
+        .await
     }
 
     /// Turns form values into request details: over `base` for a change, from scratch for a

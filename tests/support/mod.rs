@@ -476,3 +476,24 @@ pub fn record() -> ServiceRecord {
         comments: Some("RAS".into()),
     }
 }
+
+/// Settings over the bank's database with the test signing key, mail and SMS written to a
+/// fresh temporary folder, no mailbox read; `extra` variables go on top.
+pub fn settings(bank: &TestBank, extra: &[(&str, String)]) -> relais::config::Settings {
+    let out = std::env::temp_dir().join(format!("relais-out-{}", uuid::Uuid::new_v4()));
+    let mut env = vec![
+        ("RELAIS__DATABASE__URL".to_string(), bank.db.url.clone()),
+        (
+            "RELAIS__SECURITY__SIGNING_KEY".to_string(),
+            mail::SIGNING_KEY.to_string(),
+        ),
+        ("RELAIS__MAIL__INBOUND".to_string(), "none".to_string()),
+        ("RELAIS__MAIL__OUTBOX_FOLDER".to_string(), out.display().to_string()),
+        (
+            "RELAIS__SMS__LOG_FILE".to_string(),
+            out.join("sms.log").display().to_string(),
+        ),
+    ];
+    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    relais::config::Settings::from_toml_and_env(include_str!("../../config/default.toml"), env).unwrap()
+}
