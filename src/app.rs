@@ -24,6 +24,7 @@ pub struct App {
     pipeline: MailPipeline,
     outbound: Outbound,
     sms_hooks: SmsHooks,
+    link_pages: web::links::LinkPages,
     inbound: InboundSource,
     maildir: PathBuf,
     imap: crate::config::Imap,
@@ -53,8 +54,14 @@ impl App {
             twilio_token: settings.sms.twilio.auth_token.clone(),
             kannel_secret: settings.sms.kannel.inbound_secret.clone(),
         };
+        let link_pages = web::links::LinkPages {
+            keys: crate::security::link_keys(settings)?,
+            bank: settings.general.bank_name.clone(),
+            secure_cookies: settings.web.public_base_url.starts_with("https://"),
+        };
         Ok(App {
             listener,
+            link_pages,
             workflow,
             pipeline,
             outbound,
@@ -102,6 +109,7 @@ impl App {
         let router = web::router(AppState {
             workflow: self.workflow.clone(),
             sms_hooks: Some(self.sms_hooks.clone()),
+            link_pages: Some(self.link_pages.clone()),
         });
         tracing::info!(address = %self.listener.local_addr()?, "relais is listening");
         axum::serve(self.listener, router)

@@ -120,6 +120,16 @@ pub struct Security {
     /// embedded default: Relais then keeps a generated key in `key_file`.
     pub signing_key: Secret,
     pub key_file: PathBuf,
+    /// Retired signing keys: links they signed still verify until a key is removed here.
+    #[serde(default)]
+    pub previous_keys: Vec<Secret>,
+    /// How long a one-click link in a mail or SMS stays usable.
+    #[serde(default = "default_link_ttl_hours")]
+    pub link_ttl_hours: u32,
+}
+
+fn default_link_ttl_hours() -> u32 {
+    168
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -395,6 +405,15 @@ impl Settings {
                 "security.signing_key",
                 "must be at least 32 characters (or empty on the embedded default)",
             ));
+        }
+        if self.security.previous_keys.iter().any(|k| k.expose().len() < 32) {
+            return Err(invalid(
+                "security.previous_keys",
+                "every retired key must be at least 32 characters",
+            ));
+        }
+        if self.security.link_ttl_hours == 0 {
+            return Err(invalid("security.link_ttl_hours", "must be at least 1"));
         }
         if key.is_empty() && self.is_postgres() {
             return Err(invalid(

@@ -1,5 +1,6 @@
 //! Signing: the key that signs links and reply addresses, and the reply keys themselves.
 
+pub mod link;
 pub mod reply_key;
 pub mod twilio;
 
@@ -52,4 +53,20 @@ pub fn signing_key(settings: &Settings) -> anyhow::Result<Secret> {
         }
         Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),
     }
+}
+
+/// The keys that sign and verify one-click links: the signing key, then the retired ones.
+pub fn link_keys(settings: &Settings) -> anyhow::Result<link::LinkKeys> {
+    Ok(link::LinkKeys::new(
+        signing_key(settings)?,
+        &settings.security.previous_keys,
+    ))
+}
+
+/// 128 random bits, base64url: session cookies and form nonces.
+pub fn random_token() -> String {
+    use base64::Engine as _;
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }

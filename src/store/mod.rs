@@ -9,6 +9,7 @@
 
 pub mod history;
 pub mod inbound;
+pub mod links;
 pub mod organisations;
 pub mod outbox;
 pub mod people;
@@ -157,6 +158,16 @@ impl Store {
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         let inner = match self {
             Store::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Store::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        };
+        Ok(Tx { inner })
+    }
+
+    /// Begins a transaction that only reads: on SQLite it does not wait for the write lock,
+    /// so pages and link previews never queue behind writers.
+    pub async fn begin_read(&self) -> Result<Tx, StoreError> {
+        let inner = match self {
+            Store::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN DEFERRED").await?),
             Store::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
         };
         Ok(Tx { inner })

@@ -2,7 +2,10 @@
 
 mod error;
 mod health;
+pub mod links;
 mod metrics;
+mod page;
+mod requests;
 pub mod webhooks;
 
 pub use error::WebError;
@@ -17,6 +20,8 @@ pub struct AppState {
     pub workflow: Workflow,
     /// SMS gateway webhooks; `None` answers 403 to every call.
     pub sms_hooks: Option<SmsHooks>,
+    /// Signed link pages; `None` answers 404.
+    pub link_pages: Option<links::LinkPages>,
 }
 
 /// What the SMS webhooks need.
@@ -34,5 +39,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::metrics))
         .route(webhooks::TWILIO_PATH, axum::routing::post(webhooks::twilio))
         .route("/webhooks/sms/kannel", get(webhooks::kannel))
+        .route("/l/{token}", get(links::show).post(links::act))
+        .route("/requests/{id}", get(requests::show))
         .with_state(state)
 }

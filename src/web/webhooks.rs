@@ -107,7 +107,7 @@ pub async fn kannel(State(state): State<AppState>, Query(query): Query<HashMap<S
 }
 
 /// `application/x-www-form-urlencoded` pairs, in order.
-fn form_urlencoded(body: &str) -> Vec<(String, String)> {
+pub(super) fn form_urlencoded(body: &str) -> Vec<(String, String)> {
     body.split('&')
         .filter(|p| !p.is_empty())
         .map(|pair| {

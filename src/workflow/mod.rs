@@ -3,6 +3,7 @@
 //! its history, and queues the notifications. Either all of it commits or none of it.
 
 mod command;
+pub mod links;
 mod notify;
 mod people;
 mod requests;

@@ -1,0 +1,593 @@
+//! `/l/TOKEN`: the pages behind signed links. `GET` and `HEAD` only show what the button
+//! will do (mail scanners that fetch every link change nothing); the button `POST`s the
+//! token with a value bound to a cookie set by that `GET`. Pages work without JavaScript.
+//!
+//! `/requests/ID`: the request page an `Open` link grants for a short while.
+
+use super::AppState;
+use super::page::{Page, PageForm, Tone, cookie, page_response};
+use crate::domain::locale::Locale;
+use crate::domain::person::Person;
+use crate::domain::request::{CancellationReason, Request, RequestStatus};
+use crate::outbound::render::{Facts, long_date};
+use crate::security::link::{LinkAction, LinkClaim, LinkError, LinkKeys, VerifiedLink};
+use crate::workflow::links::{DeadReason, Followed, LinkRefusal, LinkState};
+use crate::workflow::{Workflow, WorkflowError};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// Where links live: `{public_base_url}/l/{token}`.
+pub const LINK_PATH: &str = "/l/";
+const CSRF_COOKIE: &str = "relais_csrf";
+pub(super) const SESSION_COOKIE: &str = "relais_session";
+
+/// What the link pages need.
+#[derive(Clone)]
+pub struct LinkPages {
+    pub keys: LinkKeys,
+    pub bank: String,
+    /// Cookies get `Secure` when Relais is served over HTTPS.
+    pub secure_cookies: bool,
+}
+
+/// The full URL of a link.
+pub fn link_url(public_base_url: &str, token: &str) -> String {
+    format!("{}{LINK_PATH}{token}", public_base_url.trim_end_matches('/'))
+}
+
+fn set_cookie(name: &str, value: &str, max_age_seconds: i64, secure: bool) -> String {
+    format!(
+        "{name}={value}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite=Strict{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+async fn installation_name(workflow: &Workflow, request: &Request) -> String {
+    let Ok(mut tx) = workflow.store().begin_read().await else {
+        return String::new();
+    };
+    let name = tx
+        .installation(request.details.installation_id)
+        .await
+        .map(|i| i.name)
+        .unwrap_or_default();
+    let _ = tx.commit().await;
+    name
+}
+
+/// The request's facts as the page lists them. Never patient details.
+pub(super) async fn facts_list(workflow: &Workflow, request: &Request, locale: Locale) -> Vec<(String, String)> {
+    let f = Facts::of(request, &installation_name(workflow, request).await, locale);
+    vec![
+        (locale.pick("Demande", "Request").into(), f.number),
+        (locale.pick("Statut", "Status").into(), f.status),
+        ("Date".into(), f.date),
+        (locale.pick("Heure", "Time").into(), f.time),
+        (locale.pick("Durée", "Duration").into(), f.duration),
+        ("Type".into(), f.request_type),
+        (locale.pick("Langues", "Languages").into(), f.languages),
+        (locale.pick("Lieu", "Place").into(), f.place),
+    ]
+}
+
+fn action_heading(action: LinkAction, locale: Locale) -> &'static str {
+    match action {
+        LinkAction::Accept => locale.pick("Accepter l'offre", "Accept the offer"),
+        LinkAction::Refuse => locale.pick("Refuser l'offre", "Decline the offer"),
+        LinkAction::Withdraw => locale.pick("Vous désister", "Withdraw from this request"),
+        LinkAction::Assign => locale.pick(
+            "Offrir la demande à l'interprète suggéré",
+            "Offer to the suggested interpreter",
+        ),
+        LinkAction::Broadcast => locale.pick(
+            "Offrir la demande aux interprètes suggérés",
+            "Offer to the suggested interpreters",
+        ),
+        LinkAction::Cancel => locale.pick("Annuler la demande", "Cancel the request"),
+        LinkAction::Validate => locale.pick("Valider la réalisation", "Validate the service record"),
+        LinkAction::Contest => locale.pick("Contester la réalisation", "Contest the service record"),
+        LinkAction::Open => locale.pick("Ouvrir la demande", "Open the request"),
+    }
+}
+
+fn action_explanation(action: LinkAction, subjects: &str, locale: Locale) -> String {
+    match action {
+        LinkAction::Accept => locale
+            .pick(
+                "En acceptant, vous serez réservé pour ce rendez-vous et recevrez l'invitation pour votre agenda.",
+                "By accepting, you are booked for this appointment and receive the invitation for your calendar.",
+            )
+            .into(),
+        LinkAction::Refuse => locale
+            .pick(
+                "En refusant, la demande retourne à la banque, qui cherchera un autre interprète.",
+                "By declining, the request goes back to the bank, which will look for another interpreter.",
+            )
+            .into(),
+        LinkAction::Withdraw => locale
+            .pick(
+                "En vous désistant, vous ne serez plus réservé ; le demandeur et la banque en sont avisés tout de suite.",
+                "By withdrawing, you are no longer booked; the requester and the bank are told at once.",
+            )
+            .into(),
+        LinkAction::Assign | LinkAction::Broadcast => format!(
+            "{} {subjects}",
+            locale.pick(
+                "L'offre sera envoyée par texto et courriel à :",
+                "The offer will be sent by SMS and email to:"
+            )
+        ),
+        LinkAction::Cancel => locale
+            .pick(
+                "L'interprète et la banque seront avisés. Une annulation à moins de 48 heures du rendez-vous peut être facturée.",
+                "The interpreter and the bank will be told. Cancelling less than 48 hours before the appointment may be charged.",
+            )
+            .into(),
+        LinkAction::Validate => locale
+            .pick(
+                "Vous confirmez que la réalisation enregistrée par l'interprète est exacte.",
+                "You confirm that the service recorded by the interpreter is correct.",
+            )
+            .into(),
+        LinkAction::Contest => locale
+            .pick(
+                "Un coordonnateur examinera la réalisation et communiquera avec vous.",
+                "A coordinator will review the service record and contact you.",
+            )
+            .into(),
+        LinkAction::Open => locale
+            .pick(
+                "La demande s'ouvrira pour 30 minutes, dans ce navigateur seulement.",
+                "The request will open for 30 minutes, in this browser only.",
+            )
+            .into(),
+    }
+}
+
+fn button_label(action: LinkAction, locale: Locale) -> &'static str {
+    match action {
+        LinkAction::Accept => locale.pick("Accepter", "Accept"),
+        LinkAction::Refuse => locale.pick("Refuser", "Decline"),
+        LinkAction::Withdraw => locale.pick("Me désister", "Withdraw"),
+        LinkAction::Assign | LinkAction::Broadcast => locale.pick("Envoyer l'offre", "Send the offer"),
+        LinkAction::Cancel => locale.pick("Annuler la demande", "Cancel the request"),
+        LinkAction::Validate => locale.pick("Valider", "Validate"),
+        LinkAction::Contest => locale.pick("Contester", "Contest"),
+        LinkAction::Open => locale.pick("Ouvrir", "Open"),
+    }
+}
+
+async fn subject_names(workflow: &Workflow, claim: &LinkClaim) -> String {
+    let Ok(mut tx) = workflow.store().begin_read().await else {
+        return String::new();
+    };
+    let mut names = Vec::with_capacity(claim.subjects.len());
+    for id in &claim.subjects {
+        if let Ok(p) = tx.person(*id).await {
+            names.push(p.display_name());
+        }
+    }
+    let _ = tx.commit().await;
+    names.join(", ")
+}
+
+/// The confirmation form for `token`.
+fn form_for(pages: &LinkPages, claim: &LinkClaim, token: &str, nonce: &str, locale: Locale) -> PageForm {
+    PageForm {
+        action: token.to_string(),
+        csrf: pages.keys.csrf(nonce, token),
+        label: button_label(claim.action, locale).to_string(),
+        danger: matches!(
+            claim.action,
+            LinkAction::Refuse | LinkAction::Withdraw | LinkAction::Cancel | LinkAction::Contest
+        ),
+        reason_label: if claim.action == LinkAction::Cancel {
+            locale.pick("Motif d'annulation", "Reason for cancelling").to_string()
+        } else {
+            String::new()
+        },
+        reasons: if claim.action == LinkAction::Cancel {
+            CancellationReason::ALL
+                .into_iter()
+                .filter(|r| *r != CancellationReason::NoInterpreterAvailable)
+                .map(|r| (r.as_str().to_string(), r.label(locale).to_string()))
+                .collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+fn invalid_page(bank: &str) -> Page {
+    Page {
+        locale: Locale::Fr,
+        bank: bank.to_string(),
+        title: "Lien non valide / Invalid link".into(),
+        heading: "Ce lien n'est pas valide / This link is not valid".into(),
+        notice: String::new(),
+        tone: Tone::Bad,
+        facts: Vec::new(),
+        paragraphs: vec![
+            "Il est peut-être incomplet : copiez-le en entier depuis le message reçu, ou répondez à ce message.".into(),
+            "It may be incomplete: copy it whole from the message you received, or reply to that message.".into(),
+        ],
+        forms: Vec::new(),
+    }
+}
+
+fn dead_notice(reason: &DeadReason, locale: Locale, tz: chrono_tz::Tz) -> String {
+    match reason {
+        DeadReason::Used(used) => {
+            let at = used.used_at.with_timezone(&tz);
+            format!(
+                "{} {} {} {}",
+                locale.pick("Ce lien a déjà servi, le", "This link was already used, on"),
+                long_date(at.date_naive(), locale),
+                locale.pick("à", "at"),
+                crate::outbound::render::clock_time(at.time(), locale),
+            ) + locale.pick(" : ce qu'il demandait est fait.", ": what it asked for is done.")
+        }
+        DeadReason::Expired => locale.pick("Ce lien a expiré.", "This link has expired.").into(),
+        DeadReason::Changed => locale
+            .pick(
+                "Ce lien ne sert plus : la demande a changé depuis son envoi.",
+                "This link no longer works: the request has changed since it was sent.",
+            )
+            .into(),
+        DeadReason::Gone => locale
+            .pick("Ce lien ne peut plus servir.", "This link can no longer be used.")
+            .into(),
+    }
+}
+
+fn next_step(recipient: Option<&Person>, locale: Locale) -> String {
+    use crate::domain::role::Role;
+    match recipient {
+        Some(p) if p.has_role(Role::Interpreter) => locale
+            .pick(
+                "Pour toute autre démarche, répondez au texto ou au courriel de la banque, ou communiquez avec un coordonnateur.",
+                "For anything else, reply to the bank's SMS or email, or contact a coordinator.",
+            )
+            .into(),
+        Some(p) if p.has_role(Role::Coordinator) => locale
+            .pick(
+                "Le tableau de bord de la banque montre la demande et ce qu'il reste à faire.",
+                "The bank's board shows the request and what is left to do.",
+            )
+            .into(),
+        _ => locale
+            .pick(
+                "Pour toute autre démarche, répondez au courriel de la demande ; un coordonnateur vous lira.",
+                "For anything else, reply to the request's email; a coordinator will read it.",
+            )
+            .into(),
+    }
+}
+
+fn refusal_text(error: &WorkflowError, locale: Locale) -> String {
+    match error {
+        WorkflowError::OfferClosed => locale
+            .pick(
+                "Cette offre est déjà pourvue ou n'est plus ouverte : un autre interprète l'a acceptée, elle a expiré ou elle a été annulée. Merci de votre disponibilité.",
+                "This offer is already filled or no longer open: another interpreter accepted it, it expired or it was cancelled. Thank you for your availability.",
+            )
+            .into(),
+        WorkflowError::Transition(_) => locale
+            .pick(
+                "La demande n'en est plus à cette étape ; rien n'a été changé.",
+                "The request is no longer at that stage; nothing was changed.",
+            )
+            .into(),
+        WorkflowError::Forbidden(_) => locale
+            .pick(
+                "Vous ne pouvez pas faire cela pour cette demande ; rien n'a été changé.",
+                "You cannot do that for this request; nothing was changed.",
+            )
+            .into(),
+        WorkflowError::Conflict(_) => locale
+            .pick(
+                "Une autre modification est arrivée au même moment ; rien n'a été changé. Rouvrez le lien pour voir la demande à jour.",
+                "Another change arrived at the same moment; nothing was changed. Open the link again to see the request as it is now.",
+            )
+            .into(),
+        WorkflowError::Invalid(errors) => errors
+            .iter()
+            .map(|e| e.describe(locale))
+            .collect::<Vec<_>>()
+            .join(" ; "),
+        other => format!(
+            "{} ({other})",
+            locale.pick("Rien n'a été changé", "Nothing was changed")
+        ),
+    }
+}
+
+/// What a `GET` shows for a state: the confirmation, or why the link is dead.
+async fn state_page(
+    state: &AppState,
+    pages: &LinkPages,
+    link_state: LinkState,
+    claim: &LinkClaim,
+    token: &str,
+    nonce: &str,
+) -> (StatusCode, Page) {
+    let workflow = &state.workflow;
+    let tz = workflow.config().time_zone;
+    match link_state {
+        LinkState::Live { request, recipient } => {
+            let locale = recipient.locale;
+            let mut facts = facts_list(workflow, &request, locale).await;
+            facts.insert(0, (locale.pick("Pour", "For").into(), recipient.display_name()));
+            let names = subject_names(workflow, claim).await;
+            (
+                StatusCode::OK,
+                Page {
+                    locale,
+                    bank: pages.bank.clone(),
+                    title: action_heading(claim.action, locale).into(),
+                    heading: format!("{} — {}", action_heading(claim.action, locale), request.label()),
+                    notice: String::new(),
+                    tone: Tone::Neutral,
+                    facts,
+                    paragraphs: vec![action_explanation(claim.action, &names, locale)],
+                    forms: vec![form_for(pages, claim, token, nonce, locale)],
+                },
+            )
+        }
+        LinkState::Dead {
+            reason,
+            request,
+            recipient,
+            renewed,
+        } => {
+            let locale = recipient.as_ref().map_or(Locale::Fr, |p| p.locale);
+            let facts = match &request {
+                Some(r) => facts_list(workflow, r, locale).await,
+                None => Vec::new(),
+            };
+            let mut paragraphs = Vec::new();
+            let mut forms = Vec::new();
+            if let Some(renewed) = renewed {
+                paragraphs.push(format!(
+                    "{} « {} ».",
+                    locale.pick(
+                        "Voici la demande telle qu'elle est maintenant. Vous pouvez encore faire ceci :",
+                        "Here is the request as it is now. You can still do this:"
+                    ),
+                    action_heading(renewed.action, locale)
+                ));
+                let fresh = pages.keys.sign(&renewed);
+                forms.push(form_for(pages, &renewed, &fresh, nonce, locale));
+            } else {
+                paragraphs.push(next_step(recipient.as_ref(), locale));
+            }
+            (
+                StatusCode::GONE,
+                Page {
+                    locale,
+                    bank: pages.bank.clone(),
+                    title: locale.pick("Lien inactif", "Link no longer active").into(),
+                    heading: match &request {
+                        Some(r) => format!("{} — {}", action_heading(claim.action, locale), r.label()),
+                        None => action_heading(claim.action, locale).into(),
+                    },
+                    notice: dead_notice(&reason, locale, tz),
+                    tone: Tone::Bad,
+                    facts,
+                    paragraphs,
+                    forms,
+                },
+            )
+        }
+    }
+}
+
+fn nonce_from(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, CSRF_COOKIE).filter(|n| n.len() >= 16 && n.len() <= 64)
+}
+
+/// Sends the page with a CSRF cookie for the form (kept if the browser has one).
+fn with_nonce(pages: &LinkPages, status: StatusCode, page: Page, nonce: &str, fresh: bool) -> Response {
+    let mut response = page_response(status, &page);
+    if fresh && let Ok(value) = set_cookie(CSRF_COOKIE, nonce, 3600, pages.secure_cookies).parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+fn pages_of(state: &AppState) -> Result<&LinkPages, Response> {
+    state
+        .link_pages
+        .as_ref()
+        .ok_or_else(|| (StatusCode::NOT_FOUND, "not found\n").into_response())
+}
+
+fn verify(pages: &LinkPages, workflow: &Workflow, token: &str) -> Result<(VerifiedLink, bool), Response> {
+    match pages.keys.verify(token, workflow.clock().now()) {
+        Ok(link) => Ok((link, false)),
+        Err(LinkError::Expired(link)) => Ok((link, true)),
+        Err(LinkError::Invalid) => Err(page_response(StatusCode::NOT_FOUND, &invalid_page(&pages.bank))),
+    }
+}
+
+/// `GET /l/{token}` (and `HEAD`): shows, never acts.
+pub async fn show(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+    let pages = match pages_of(&state) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let (link, expired) = match verify(pages, &state.workflow, &token) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let link_state = match state.workflow.inspect_link(&link, expired).await {
+        Ok(s) => s,
+        Err(e) => return super::WebError::Internal(e.into()).into_response(),
+    };
+    let existing = nonce_from(&headers);
+    let nonce = existing.clone().unwrap_or_else(crate::security::random_token);
+    let (status, page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
+    with_nonce(pages, status, page, &nonce, existing.is_none())
+}
+
+/// `POST /l/{token}`: the button.
+pub async fn act(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let pages = match pages_of(&state) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let (link, expired) = match verify(pages, &state.workflow, &token) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let form = super::webhooks::form_urlencoded(&body);
+    let field = |k: &str| {
+        form.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let nonce = nonce_from(&headers);
+    let csrf_ok = nonce
+        .as_deref()
+        .is_some_and(|n| pages.keys.csrf_matches(n, &token, field("csrf")));
+    if expired || !csrf_ok {
+        // Not from our page in this browser (or too late): show the page again, act on nothing.
+        let nonce = nonce.unwrap_or_else(crate::security::random_token);
+        let link_state = match state.workflow.inspect_link(&link, expired).await {
+            Ok(s) => s,
+            Err(e) => return super::WebError::Internal(e.into()).into_response(),
+        };
+        let (status, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
+        if !expired {
+            page.notice = page
+                .locale
+                .pick(
+                    "Rien n'a été fait : confirmez en appuyant sur le bouton ci-dessous.",
+                    "Nothing was done: confirm with the button below.",
+                )
+                .into();
+            page.tone = Tone::Neutral;
+        }
+        let status = if status == StatusCode::OK {
+            StatusCode::FORBIDDEN
+        } else {
+            status
+        };
+        return with_nonce(pages, status, page, &nonce, true);
+    }
+    let nonce = nonce.unwrap_or_default();
+    let reason = field("reason").parse::<CancellationReason>().ok();
+    if link.claim.action == LinkAction::Cancel && reason.is_none() {
+        let link_state = match state.workflow.inspect_link(&link, false).await {
+            Ok(s) => s,
+            Err(e) => return super::WebError::Internal(e.into()).into_response(),
+        };
+        let (_, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
+        page.notice = page
+            .locale
+            .pick("Choisissez le motif d'annulation.", "Choose the reason for cancelling.")
+            .into();
+        return with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, &nonce, false);
+    }
+    let outcome = match state.workflow.follow_link(&link, reason).await {
+        Ok(o) => o,
+        Err(e) => return super::WebError::Internal(e.into()).into_response(),
+    };
+    match outcome {
+        Ok(Followed::Session { secret, request, .. }) => {
+            let mut response = (
+                StatusCode::SEE_OTHER,
+                [(header::LOCATION, format!("../requests/{}", request.0))],
+            )
+                .into_response();
+            if let Ok(value) = set_cookie(
+                SESSION_COOKIE,
+                &secret,
+                crate::workflow::links::OPEN_SESSION.num_seconds(),
+                pages.secure_cookies,
+            )
+            .replace("SameSite=Strict", "SameSite=Lax")
+            .parse()
+            {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Ok(Followed::Applied(applied)) => {
+            let (request, locale) = match load(&state.workflow, &link).await {
+                Some(v) => v,
+                None => return super::WebError::Internal(anyhow::anyhow!("request vanished")).into_response(),
+            };
+            let status = applied.to.label(locale);
+            let notice = match locale {
+                Locale::Fr => format!("C'est fait. La demande est maintenant « {status} »."),
+                Locale::En => format!("Done. The request is now “{status}”."),
+            };
+            let mut paragraphs = Vec::new();
+            if link.claim.action == LinkAction::Accept && applied.to == RequestStatus::Booked {
+                paragraphs.push(
+                    locale
+                        .pick(
+                            "La confirmation et l'invitation pour votre agenda vous sont envoyées par courriel.",
+                            "The confirmation and the invitation for your calendar are on their way by email.",
+                        )
+                        .to_string(),
+                );
+            }
+            let page = Page {
+                locale,
+                bank: pages.bank.clone(),
+                title: action_heading(link.claim.action, locale).into(),
+                heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
+                notice,
+                tone: Tone::Good,
+                facts: facts_list(&state.workflow, &request, locale).await,
+                paragraphs,
+                forms: Vec::new(),
+            };
+            page_response(StatusCode::OK, &page)
+        }
+        Err(LinkRefusal::Dead(link_state)) => {
+            let (status, page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
+            page_response(status, &page)
+        }
+        Err(LinkRefusal::Refused(error, _)) => {
+            let (request, locale) = match load(&state.workflow, &link).await {
+                Some(v) => v,
+                None => return super::WebError::Internal(anyhow::anyhow!("request vanished")).into_response(),
+            };
+            let page = Page {
+                locale,
+                bank: pages.bank.clone(),
+                title: action_heading(link.claim.action, locale).into(),
+                heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
+                notice: refusal_text(&error, locale),
+                tone: Tone::Bad,
+                facts: facts_list(&state.workflow, &request, locale).await,
+                paragraphs: vec![next_step(None, locale)],
+                forms: Vec::new(),
+            };
+            page_response(StatusCode::CONFLICT, &page)
+        }
+    }
+}
+
+/// The request as it is now, and the recipient's language.
+async fn load(workflow: &Workflow, link: &VerifiedLink) -> Option<(Request, Locale)> {
+    let mut tx = workflow.store().begin_read().await.ok()?;
+    let request = tx.request(link.claim.request).await.ok()?;
+    let locale = tx
+        .person(link.claim.recipient)
+        .await
+        .map(|p| p.locale)
+        .unwrap_or(Locale::Fr);
+    let _ = tx.commit().await;
+    Some((request, locale))
+}

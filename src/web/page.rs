@@ -1,0 +1,108 @@
+//! The one page layout (`templates/web/page.html`) every link and request page uses, and
+//! the headers every page gets: no caching, no referrer (links carry tokens), no framing.
+
+use crate::domain::locale::Locale;
+use askama::Template;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Neutral,
+    Good,
+    Bad,
+}
+
+/// A form with one button.
+#[derive(Debug, Clone)]
+pub struct PageForm {
+    /// Where it posts, relative to the page.
+    pub action: String,
+    pub csrf: String,
+    pub label: String,
+    pub danger: bool,
+    pub reason_label: String,
+    /// `(value, label)` choices of a required `reason` field; empty for none.
+    pub reasons: Vec<(String, String)>,
+}
+
+/// What a page shows.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub locale: Locale,
+    pub bank: String,
+    pub title: String,
+    pub heading: String,
+    pub notice: String,
+    pub tone: Tone,
+    pub facts: Vec<(String, String)>,
+    pub paragraphs: Vec<String>,
+    pub forms: Vec<PageForm>,
+}
+
+#[derive(Template)]
+#[template(path = "web/page.html")]
+struct PageHtml<'a> {
+    lang: &'a str,
+    en: bool,
+    bank: &'a str,
+    title: &'a str,
+    heading: &'a str,
+    notice: &'a str,
+    tone: &'a str,
+    facts: &'a [(String, String)],
+    paragraphs: &'a [String],
+    forms: &'a [PageForm],
+}
+
+/// Renders `page` with the security headers.
+pub fn page_response(status: StatusCode, page: &Page) -> Response {
+    let html = PageHtml {
+        lang: page.locale.as_str(),
+        en: page.locale == Locale::En,
+        bank: &page.bank,
+        title: &page.title,
+        heading: &page.heading,
+        notice: &page.notice,
+        tone: match page.tone {
+            Tone::Neutral => "",
+            Tone::Good => "good",
+            Tone::Bad => "bad",
+        },
+        facts: &page.facts,
+        paragraphs: &page.paragraphs,
+        forms: &page.forms,
+    }
+    .render();
+    let mut response = match html {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => return super::WebError::Internal(e.into()).into_response(),
+    };
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::CACHE_CONTROL, "no-store"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    headers.insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
+    response
+}
+
+/// A cookie's value from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_string())
+}

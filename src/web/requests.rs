@@ -1,0 +1,159 @@
+//! `/requests/{id}`: one request's page, opened by an `Open` link for a short session
+//! limited to that request. It shows the request as its requester wrote it and offers
+//! what they can do now (cancel, validate or contest), each through a signed link.
+
+use super::AppState;
+use super::links::{SESSION_COOKIE, facts_list};
+use super::page::{Page, PageForm, Tone, cookie, page_response};
+use crate::domain::locale::Locale;
+use crate::domain::request::CancellationReason;
+use crate::security::link::LinkAction;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+fn closed_page(bank: &str) -> Response {
+    let page = Page {
+        locale: Locale::Fr,
+        bank: bank.to_string(),
+        title: "Session terminée / Session ended".into(),
+        heading: "Cette page n'est plus ouverte / This page is no longer open".into(),
+        notice: String::new(),
+        tone: Tone::Bad,
+        facts: Vec::new(),
+        paragraphs: vec![
+            "Pour la rouvrir, suivez de nouveau le lien « Ouvrir la demande » d'un courriel de la banque.".into(),
+            "To open it again, follow the “Open the request” link in an email from the bank.".into(),
+        ],
+        forms: Vec::new(),
+    };
+    page_response(StatusCode::UNAUTHORIZED, &page)
+}
+
+/// `GET /requests/{id}`.
+pub async fn show(State(state): State<AppState>, Path(id): Path<i64>, headers: HeaderMap) -> Response {
+    let Some(pages) = &state.link_pages else {
+        return (StatusCode::NOT_FOUND, "not found\n").into_response();
+    };
+    let Some(secret) = cookie(&headers, SESSION_COOKIE) else {
+        return closed_page(&pages.bank);
+    };
+    let session = match state.workflow.web_session(&secret).await {
+        Ok(Some(s)) if s.request.is_none_or(|r| r.0 == id) => s,
+        Ok(_) => return closed_page(&pages.bank),
+        Err(e) => return super::WebError::Internal(e.into()).into_response(),
+    };
+    let workflow = &state.workflow;
+    let loaded = async {
+        let mut tx = workflow.store().begin_read().await?;
+        let request = tx.request(crate::domain::ids::RequestId(id)).await?;
+        let person = tx.person(session.person).await?;
+        let interpreter = match request.assigned_interpreter {
+            Some(i) => Some(tx.person(i).await?.display_name()),
+            None => None,
+        };
+        let expires = session
+            .expires_at
+            .min(workflow.clock().now() + crate::workflow::links::OPEN_SESSION);
+        let mut claims = Vec::new();
+        for action in [LinkAction::Cancel, LinkAction::Validate, LinkAction::Contest] {
+            if let Some(claim) = workflow
+                .link_claim(&mut tx, action, &request, &person, Vec::new(), expires)
+                .await?
+            {
+                claims.push(claim);
+            }
+        }
+        tx.commit().await?;
+        Ok::<_, crate::store::StoreError>((request, person, interpreter, claims))
+    }
+    .await;
+    let (request, person, interpreter, claims) = match loaded {
+        Ok(v) => v,
+        Err(crate::store::StoreError::NotFound) => return closed_page(&pages.bank),
+        Err(e) => return super::WebError::Internal(e.into()).into_response(),
+    };
+    let locale = person.locale;
+    let d = &request.details;
+    let mut facts = facts_list(workflow, &request, locale).await;
+    let mut add = |label: &str, value: Option<&str>| {
+        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
+            facts.push((label.to_string(), v.to_string()));
+        }
+    };
+    add(locale.pick("Interprète", "Interpreter"), interpreter.as_deref());
+    add(locale.pick("Adresse", "Address"), d.address.as_deref());
+    add(
+        locale.pick("Professionnel", "Professional"),
+        d.professional.name.as_deref(),
+    );
+    add(locale.pick("Contexte", "Context"), d.notes.context.as_deref());
+    add(
+        locale.pick("Message à l'interprète", "Message to the interpreter"),
+        d.notes.message_to_interpreter.as_deref(),
+    );
+    add(
+        locale.pick("Note au coordonnateur", "Note to the coordinator"),
+        d.notes.coordinator_note.as_deref(),
+    );
+    let nonce = cookie(&headers, "relais_csrf").unwrap_or_else(crate::security::random_token);
+    let forms = claims
+        .iter()
+        .map(|claim| {
+            let token = pages.keys.sign(claim);
+            PageForm {
+                action: format!("../l/{token}"),
+                csrf: pages.keys.csrf(&nonce, &token),
+                label: match claim.action {
+                    LinkAction::Cancel => locale.pick("Annuler la demande", "Cancel the request"),
+                    LinkAction::Validate => locale.pick("Valider la réalisation", "Validate the service record"),
+                    _ => locale.pick("Contester la réalisation", "Contest the service record"),
+                }
+                .to_string(),
+                danger: claim.action != LinkAction::Validate,
+                reason_label: if claim.action == LinkAction::Cancel {
+                    locale.pick("Motif d'annulation", "Reason for cancelling").into()
+                } else {
+                    String::new()
+                },
+                reasons: if claim.action == LinkAction::Cancel {
+                    CancellationReason::ALL
+                        .into_iter()
+                        .filter(|r| *r != CancellationReason::NoInterpreterAvailable)
+                        .map(|r| (r.as_str().to_string(), r.label(locale).to_string()))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+        .collect();
+    let page = Page {
+        locale,
+        bank: pages.bank.clone(),
+        title: request.label(),
+        heading: format!("{} {}", locale.pick("Demande", "Request"), request.label()),
+        notice: String::new(),
+        tone: Tone::Neutral,
+        facts,
+        paragraphs: vec![
+            locale
+                .pick(
+                    "Pour modifier la demande, répondez à son courriel avec les lignes à changer (par exemple « Heure : 14 h 30 »).",
+                    "To change the request, reply to its email with the lines to change (for example “Time: 2:30 PM”).",
+                )
+                .to_string(),
+        ],
+        forms,
+    };
+    let mut response = page_response(StatusCode::OK, &page);
+    if let Ok(value) = format!(
+        "relais_csrf={nonce}; Path=/; Max-Age=3600; HttpOnly; SameSite=Strict{}",
+        if pages.secure_cookies { "; Secure" } else { "" }
+    )
+    .parse()
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}

@@ -1,0 +1,365 @@
+//! What a signed link may still do. A link is alive while it is unused, unexpired, and the
+//! state it was made for still holds:
+//!
+//! - accept/refuse an offer: the very offer it was sent with is still pending (its id is
+//!   the version), or, for a booking the requester modified, the request has not moved
+//!   since;
+//! - every other action: the request's version has not moved since the link was made;
+//! - opening the request's page: not bound to a state.
+//!
+//! Following a link runs its command, records the use and (for `Open`) creates the short
+//! session in one transaction, so a link acts exactly once even when pressed twice at once.
+
+use super::{Actor, Applied, Command, Workflow, WorkflowError};
+use crate::domain::ids::{PersonId, RequestId};
+use crate::domain::person::Person;
+use crate::domain::request::{CancellationReason, Event, Request, RequestStatus};
+use crate::domain::role::{ActorKind, Channel, Role};
+use crate::security::link::{LinkAction, LinkClaim, VerifiedLink};
+use crate::store::StoreError;
+use crate::store::Tx;
+use crate::store::links::LinkUse;
+use crate::store::requests::OfferStatus;
+use chrono::{DateTime, TimeDelta, Utc};
+use sha2::{Digest, Sha256};
+
+/// How long the page opened by an `Open` link stays open.
+pub const OPEN_SESSION: TimeDelta = TimeDelta::minutes(30);
+
+/// Why a link no longer acts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeadReason {
+    Used(LinkUse),
+    Expired,
+    /// The request moved on since the link was made.
+    Changed,
+    /// The request is gone, or the link names someone who can no longer act.
+    Gone,
+}
+
+impl DeadReason {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DeadReason::Used(_) => "used",
+            DeadReason::Expired => "expired",
+            DeadReason::Changed => "changed",
+            DeadReason::Gone => "gone",
+        }
+    }
+}
+
+/// What opening a link finds.
+#[derive(Debug, Clone)]
+pub enum LinkState {
+    /// The button will act; the page shows the request and for whom.
+    Live { request: Request, recipient: Person },
+    Dead {
+        reason: DeadReason,
+        request: Option<Request>,
+        recipient: Option<Person>,
+        /// The same action, signed for the state as it is now, when it is still possible:
+        /// the page shows the current state and lets the person confirm again.
+        renewed: Option<LinkClaim>,
+    },
+}
+
+/// What following a link did.
+#[derive(Debug, Clone)]
+pub enum Followed {
+    Applied(Applied),
+    /// An `Open` link: a session for this request only. `secret` goes in the cookie.
+    Session {
+        secret: String,
+        request: RequestId,
+        expires_at: DateTime<Utc>,
+    },
+}
+
+/// Why following a link did nothing.
+#[derive(Debug)]
+pub enum LinkRefusal {
+    Dead(LinkState),
+    /// The command was refused (for instance the offer was filled a moment before).
+    Refused(WorkflowError, Option<Request>),
+}
+
+/// The state event an action would apply, to know whether it is possible now.
+fn event_of(action: LinkAction) -> Option<Event> {
+    match action {
+        LinkAction::Accept => Some(Event::Accept),
+        LinkAction::Refuse => Some(Event::Decline),
+        LinkAction::Withdraw => Some(Event::Withdraw),
+        LinkAction::Assign | LinkAction::Broadcast => Some(Event::Offer),
+        LinkAction::Cancel => Some(Event::Cancel),
+        LinkAction::Validate => Some(Event::Validate),
+        LinkAction::Contest => Some(Event::Contest),
+        LinkAction::Open => None,
+    }
+}
+
+/// In which capacity the recipient acts.
+fn actor_kind(action: LinkAction, request: &Request, recipient: &Person) -> Option<ActorKind> {
+    match action {
+        LinkAction::Accept | LinkAction::Refuse | LinkAction::Withdraw => {
+            recipient.has_role(Role::Interpreter).then_some(ActorKind::Interpreter)
+        }
+        LinkAction::Assign | LinkAction::Broadcast => {
+            recipient.has_role(Role::Coordinator).then_some(ActorKind::Coordinator)
+        }
+        LinkAction::Cancel | LinkAction::Validate | LinkAction::Contest | LinkAction::Open => {
+            if request.requested_by == recipient.id {
+                Some(ActorKind::Requester)
+            } else if recipient.has_role(Role::Coordinator) {
+                Some(ActorKind::Coordinator)
+            } else if recipient.has_role(Role::Requester) {
+                // A colleague at the same installation; the workflow checks that.
+                Some(ActorKind::Requester)
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// The version a link for `action` on `request` for `recipient` carries now, or `None`
+/// when that person cannot take that action at this stage.
+pub async fn current_version(
+    tx: &mut Tx,
+    action: LinkAction,
+    request: &Request,
+    recipient: &Person,
+) -> Result<Option<i64>, StoreError> {
+    if !recipient.active {
+        return Ok(None);
+    }
+    let Some(kind) = actor_kind(action, request, recipient) else {
+        return Ok(None);
+    };
+    if let Some(event) = event_of(action)
+        && request.status.apply(event, kind).is_err()
+    {
+        return Ok(None);
+    }
+    Ok(match action {
+        LinkAction::Open => Some(0),
+        LinkAction::Accept | LinkAction::Refuse => match request.status {
+            RequestStatus::Offered => tx
+                .offers_of_request(request.id)
+                .await?
+                .into_iter()
+                .find(|o| o.interpreter_id == recipient.id && o.status == OfferStatus::Pending)
+                .map(|o| o.id.0),
+            RequestStatus::Modified if request.assigned_interpreter == Some(recipient.id) => Some(request.version),
+            _ => None,
+        },
+        LinkAction::Withdraw => (request.assigned_interpreter == Some(recipient.id)).then_some(request.version),
+        _ => Some(request.version),
+    })
+}
+
+/// The command a link runs, and as whom.
+fn command_of(claim: &LinkClaim, kind: ActorKind, reason: Option<CancellationReason>) -> (Actor, Command) {
+    let actor = Actor {
+        person: Some(claim.recipient),
+        kind,
+        channel: Channel::Link,
+    };
+    let request = claim.request;
+    let command = match claim.action {
+        LinkAction::Accept => Command::AcceptOffer { request },
+        LinkAction::Refuse => Command::DeclineOffer { request },
+        LinkAction::Withdraw => Command::WithdrawInterpreter { request },
+        LinkAction::Assign | LinkAction::Broadcast => Command::OfferRequest {
+            request,
+            interpreters: claim.subjects.clone(),
+            expires_at: None,
+        },
+        LinkAction::Cancel => Command::CancelRequest {
+            request,
+            reason: reason.unwrap_or(CancellationReason::Other),
+            detail: None,
+        },
+        LinkAction::Validate => Command::ValidateService { request },
+        LinkAction::Contest => Command::ContestService { request },
+        // Open runs no command; follow_link handles it.
+        LinkAction::Open => Command::SubmitRequest { request },
+    };
+    (actor, command)
+}
+
+fn hash_secret(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Workflow {
+    /// A claim for `action` on `request` for `recipient` as things stand, or `None` when
+    /// they cannot take it now. The outbound side signs what this returns.
+    pub async fn link_claim(
+        &self,
+        tx: &mut Tx,
+        action: LinkAction,
+        request: &Request,
+        recipient: &Person,
+        subjects: Vec<PersonId>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<Option<LinkClaim>, StoreError> {
+        Ok(current_version(tx, action, request, recipient)
+            .await?
+            .map(|version| LinkClaim {
+                action,
+                request: request.id,
+                recipient: recipient.id,
+                version,
+                expires_at,
+                subjects,
+            }))
+    }
+
+    async fn judge(&self, tx: &mut Tx, link: &VerifiedLink, expired: bool) -> Result<LinkState, StoreError> {
+        let claim = &link.claim;
+        let request = match tx.request(claim.request).await {
+            Ok(r) => r,
+            Err(StoreError::NotFound) => {
+                return Ok(LinkState::Dead {
+                    reason: DeadReason::Gone,
+                    request: None,
+                    recipient: None,
+                    renewed: None,
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        let recipient = match tx.person(claim.recipient).await {
+            Ok(p) => p,
+            Err(StoreError::NotFound) => {
+                return Ok(LinkState::Dead {
+                    reason: DeadReason::Gone,
+                    request: Some(request),
+                    recipient: None,
+                    renewed: None,
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        let now_version = current_version(tx, claim.action, &request, &recipient).await?;
+        let used = tx.link_use(&link.id).await?;
+        let reason = match (used, expired) {
+            (Some(used), _) => Some(DeadReason::Used(used)),
+            (None, true) => Some(DeadReason::Expired),
+            (None, false) if now_version != Some(claim.version) => {
+                Some(if now_version.is_none() && !recipient.active {
+                    DeadReason::Gone
+                } else {
+                    DeadReason::Changed
+                })
+            }
+            (None, false) => None,
+        };
+        Ok(match reason {
+            None => LinkState::Live { request, recipient },
+            Some(reason) => {
+                // A used link is not renewed: what it did is done. An expired or outdated
+                // one is, when the action is still possible, after the person sees the state.
+                let renewed = match (&reason, now_version) {
+                    (DeadReason::Expired | DeadReason::Changed, Some(version)) => Some(LinkClaim {
+                        version,
+                        expires_at: self.clock.now() + OPEN_SESSION,
+                        ..claim.clone()
+                    }),
+                    _ => None,
+                };
+                LinkState::Dead {
+                    reason,
+                    request: Some(request),
+                    recipient: Some(recipient),
+                    renewed,
+                }
+            }
+        })
+    }
+
+    /// What the link would do, without doing anything: for `GET` and `HEAD`.
+    pub async fn inspect_link(&self, link: &VerifiedLink, expired: bool) -> Result<LinkState, WorkflowError> {
+        let mut tx = self.store.begin_read().await?;
+        let state = self.judge(&mut tx, link, expired).await?;
+        tx.commit().await?;
+        Ok(state)
+    }
+
+    /// Does what the link says, once. `reason` is the cancellation reason chosen on the page.
+    pub async fn follow_link(
+        &self,
+        link: &VerifiedLink,
+        reason: Option<CancellationReason>,
+    ) -> Result<Result<Followed, LinkRefusal>, WorkflowError> {
+        let now = self.clock.now();
+        let claim = &link.claim;
+        let mut tx = self.store.begin().await?;
+        // Lock the request first: two presses of one link, or an SMS and a link together,
+        // queue here and the second sees what the first did.
+        if let Err(e) = tx.request_for_update(claim.request).await
+            && !matches!(e, StoreError::NotFound)
+        {
+            return Err(e.into());
+        }
+        let state = self.judge(&mut tx, link, false).await?;
+        let LinkState::Live { request, recipient } = state else {
+            return Ok(Err(LinkRefusal::Dead(state)));
+        };
+        let Some(kind) = actor_kind(claim.action, &request, &recipient) else {
+            return Ok(Err(LinkRefusal::Dead(LinkState::Dead {
+                reason: DeadReason::Gone,
+                request: Some(request),
+                recipient: Some(recipient),
+                renewed: None,
+            })));
+        };
+        let followed = if claim.action == LinkAction::Open {
+            let secret = crate::security::random_token();
+            let expires_at = now + OPEN_SESSION;
+            tx.insert_web_session(&hash_secret(&secret), recipient.id, Some(request.id), now, expires_at)
+                .await?;
+            Followed::Session {
+                secret,
+                request: request.id,
+                expires_at,
+            }
+        } else {
+            let (actor, command) = command_of(claim, kind, reason);
+            match self.execute_in(&mut tx, actor, command).await {
+                Ok(applied) => Followed::Applied(applied),
+                Err(WorkflowError::Store(e)) => return Err(WorkflowError::Store(e)),
+                Err(e) => {
+                    let _ = tx.rollback().await;
+                    return Ok(Err(LinkRefusal::Refused(e, Some(request))));
+                }
+            }
+        };
+        if !tx
+            .record_link_use(&link.id, claim.action.as_str(), claim.request, claim.recipient, now)
+            .await?
+        {
+            let _ = tx.rollback().await;
+            let state = self.inspect_link(link, false).await?;
+            return Ok(Err(LinkRefusal::Dead(state)));
+        }
+        tx.commit().await?;
+        tracing::info!(
+            action = claim.action.as_str(),
+            request = claim.request.0,
+            "link followed"
+        );
+        Ok(Ok(followed))
+    }
+
+    /// The person and request a session cookie opens, if it is still valid.
+    pub async fn web_session(&self, secret: &str) -> Result<Option<crate::store::links::WebSession>, WorkflowError> {
+        let mut tx = self.store.begin_read().await?;
+        let session = tx.web_session(&hash_secret(secret), self.clock.now()).await?;
+        tx.commit().await?;
+        Ok(session)
+    }
+}
