@@ -146,6 +146,14 @@ struct MailBody<'a> {
     is_requester: bool,
     is_interpreter: bool,
     is_coordinator: bool,
+    /// `(label, url)`: the message's one-click links.
+    links: &'a [(String, String)],
+}
+
+/// A line of the HTML twin: text, or a link shown as a button.
+struct HtmlLine<'a> {
+    text: &'a str,
+    href: Option<&'a str>,
 }
 
 #[derive(Template)]
@@ -153,7 +161,7 @@ struct MailBody<'a> {
 struct MailHtml<'a> {
     lang: &'a str,
     subject: &'a str,
-    paragraphs: Vec<Vec<&'a str>>,
+    paragraphs: Vec<Vec<HtmlLine<'a>>>,
 }
 
 #[derive(Template)]
@@ -168,6 +176,8 @@ struct SmsBody<'a> {
     request_type: &'a str,
     /// The offer's code, for "OUI 4821".
     code: &'a str,
+    /// The signed link that accepts the offer, if any.
+    link: &'a str,
 }
 
 /// A rendered email.
@@ -189,6 +199,24 @@ pub struct RenderInput<'a> {
     pub bank: &'a str,
     /// The request form's lines, for `request_form`.
     pub form: &'a str,
+    /// The signed links the message carries.
+    pub links: &'a [(crate::security::link::LinkAction, String)],
+}
+
+/// How a link reads in a message.
+pub fn link_label(action: crate::security::link::LinkAction, locale: Locale) -> &'static str {
+    use crate::security::link::LinkAction as A;
+    match action {
+        A::Accept => locale.pick("Accepter", "Accept"),
+        A::Refuse => locale.pick("Refuser", "Decline"),
+        A::Withdraw => locale.pick("Me désister", "Withdraw"),
+        A::Assign => locale.pick("Offrir à l'interprète suggéré", "Offer to the suggested interpreter"),
+        A::Broadcast => locale.pick("Offrir aux interprètes suggérés", "Offer to the suggested interpreters"),
+        A::Cancel => locale.pick("Annuler la demande", "Cancel the request"),
+        A::Validate => locale.pick("Valider la réalisation", "Validate the service record"),
+        A::Contest => locale.pick("Contester la réalisation", "Contest the service record"),
+        A::Open => locale.pick("Voir la demande", "See the request"),
+    }
 }
 
 fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
@@ -288,6 +316,11 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         .map(|s| s.label(locale).to_string())
         .unwrap_or_default();
     let interpreter = input.interpreter.map(Person::display_name).unwrap_or_default();
+    let links: Vec<(String, String)> = input
+        .links
+        .iter()
+        .map(|(action, url)| (link_label(*action, locale).to_string(), url.clone()))
+        .collect();
     let body = MailBody {
         kind: input.kind,
         en: locale == Locale::En,
@@ -303,13 +336,34 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         is_requester: input.recipient.has_role(Role::Requester),
         is_interpreter: input.recipient.has_role(Role::Interpreter),
         is_coordinator: input.recipient.has_role(Role::Coordinator),
+        links: &links,
     };
     let text = body.render()?;
     let subject = subject(input, &facts, locale);
-    let paragraphs: Vec<Vec<&str>> = text
+    let link_line = |line: &str| {
+        links
+            .iter()
+            .find(|(label, url)| {
+                matches!(
+                    line.strip_prefix(label.as_str()).and_then(|rest| rest.strip_suffix(url.as_str())),
+                    Some(" : " | ": ")
+                )
+            })
+    };
+    let paragraphs: Vec<Vec<HtmlLine>> = text
         .split("\n\n")
-        .map(|p| p.lines().collect::<Vec<_>>())
-        .filter(|p: &Vec<&str>| !p.is_empty())
+        .map(|p| {
+            p.lines()
+                .map(|line| match link_line(line) {
+                    Some((label, url)) => HtmlLine {
+                        text: label,
+                        href: Some(url),
+                    },
+                    None => HtmlLine { text: line, href: None },
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|p: &Vec<HtmlLine>| !p.is_empty())
         .collect();
     let html = MailHtml {
         lang: locale.as_str(),
@@ -341,6 +395,7 @@ pub fn render_sms(
     request: Option<&Request>,
     bank: &str,
     code: Option<&str>,
+    link: Option<&str>,
 ) -> anyhow::Result<String> {
     let locale = recipient.locale;
     let (number, when, languages, request_type) = match request {
@@ -365,6 +420,7 @@ pub fn render_sms(
         languages: &languages,
         request_type: &request_type,
         code: code.unwrap_or(""),
+        link: link.unwrap_or(""),
     }
     .render()?;
     Ok(text.trim().to_string())

@@ -11,6 +11,7 @@ use crate::config::{Secret, Settings};
 use crate::domain::person::Person;
 use crate::domain::request::Request;
 use crate::inbound::mail::form::{FormField, render_form};
+use crate::security::link::{LinkAction, LinkKeys};
 use crate::security::reply_key::{ReplyKey, ReplyPurpose};
 use crate::store::Store;
 use crate::store::outbox::{OutboxChannel, OutboxMessage};
@@ -36,6 +37,9 @@ pub struct Outbound {
     mail: MailTransport,
     sms: SmsTransport,
     signing_key: Secret,
+    link_keys: LinkKeys,
+    public_base_url: String,
+    link_ttl: chrono::TimeDelta,
     from: Mailbox,
     local_part: String,
     domain: String,
@@ -60,6 +64,9 @@ impl Outbound {
             mail: MailTransport::from_settings(settings)?,
             sms,
             signing_key: crate::security::signing_key(settings)?,
+            link_keys: crate::security::link_keys(settings)?,
+            public_base_url: settings.web.public_base_url.clone(),
+            link_ttl: chrono::TimeDelta::hours(i64::from(settings.security.link_ttl_hours)),
             from,
             local_part: local_part.to_string(),
             domain: domain.to_string(),
@@ -111,6 +118,10 @@ impl Outbound {
             Some(id) => Some(tx.person(id).await?),
             None => None,
         };
+        let links = match &request {
+            Some(r) => self.links(&mut tx, message, r, &recipient).await?,
+            None => Vec::new(),
+        };
         tx.commit().await?;
 
         match message.channel {
@@ -128,12 +139,17 @@ impl Outbound {
                     }
                     None => None,
                 };
+                let accept = links
+                    .iter()
+                    .find(|(action, _)| *action == LinkAction::Accept)
+                    .map(|(_, url)| url.as_str());
                 let text = render_sms(
                     &message.kind,
                     &recipient,
                     request.as_ref(),
                     &self.sender_name,
                     code.as_deref(),
+                    accept,
                 )?;
                 self.sms.send(mobile.as_str(), &text, self.clock.now()).await
             }
@@ -160,6 +176,7 @@ impl Outbound {
                     interpreter: interpreter.as_ref(),
                     bank: &self.bank,
                     form: &form,
+                    links: &links,
                 })?;
                 let envelope = self.envelope(message, &recipient)?;
                 let invite = match (&request, invite_method(message, &recipient, request.as_ref())) {
@@ -202,6 +219,56 @@ impl Outbound {
                     .await
             }
         }
+    }
+
+    /// The signed links a message carries: what its recipient can do about it with one
+    /// click. None when the message is already out of date (the request moved on after it
+    /// was queued): the later message about that change carries fresh ones.
+    async fn links(
+        &self,
+        tx: &mut crate::store::Tx,
+        message: &OutboxMessage,
+        request: &Request,
+        recipient: &Person,
+    ) -> anyhow::Result<Vec<(LinkAction, String)>> {
+        let queued_version = message.payload.get("version").and_then(|v| v.as_i64());
+        if queued_version.is_some_and(|v| v != request.version) {
+            return Ok(Vec::new());
+        }
+        let actions: &[LinkAction] = match message.kind.as_str() {
+            "request_offered" | "request_modified" => &[LinkAction::Accept, LinkAction::Refuse],
+            "assignment_confirmed" => &[LinkAction::Withdraw],
+            "request_received" | "request_booked" | "interpreter_withdrew" if request.requested_by == recipient.id => {
+                &[LinkAction::Open, LinkAction::Cancel]
+            }
+            "service_recorded" => &[LinkAction::Validate, LinkAction::Contest],
+            _ => &[],
+        };
+        let now = self.clock.now();
+        let mut out = Vec::with_capacity(actions.len());
+        for &action in actions {
+            let Some(version) = crate::workflow::links::current_version(tx, action, request, recipient).await? else {
+                continue;
+            };
+            let mut expires_at = now + self.link_ttl;
+            if matches!(action, LinkAction::Accept | LinkAction::Refuse | LinkAction::Withdraw) {
+                // Nobody accepts or withdraws once the appointment has started.
+                expires_at = expires_at.min(request.starts_at);
+            }
+            if expires_at <= now {
+                continue;
+            }
+            let token = self.link_keys.sign(&crate::security::link::LinkClaim {
+                action,
+                request: request.id,
+                recipient: recipient.id,
+                version,
+                expires_at,
+                subjects: Vec::new(),
+            });
+            out.push((action, crate::web::links::link_url(&self.public_base_url, &token)));
+        }
+        Ok(out)
     }
 
     fn envelope(&self, message: &OutboxMessage, recipient: &Person) -> anyhow::Result<Envelope> {

@@ -396,30 +396,26 @@ fn with_nonce(pages: &LinkPages, status: StatusCode, page: Page, nonce: &str, fr
     response
 }
 
-fn pages_of(state: &AppState) -> Result<&LinkPages, Response> {
-    state
-        .link_pages
-        .as_ref()
-        .ok_or_else(|| (StatusCode::NOT_FOUND, "not found\n").into_response())
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "not found\n").into_response()
 }
 
-fn verify(pages: &LinkPages, workflow: &Workflow, token: &str) -> Result<(VerifiedLink, bool), Response> {
+fn verify(pages: &LinkPages, workflow: &Workflow, token: &str) -> Result<(VerifiedLink, bool), Box<Response>> {
     match pages.keys.verify(token, workflow.clock().now()) {
         Ok(link) => Ok((link, false)),
         Err(LinkError::Expired(link)) => Ok((link, true)),
-        Err(LinkError::Invalid) => Err(page_response(StatusCode::NOT_FOUND, &invalid_page(&pages.bank))),
+        Err(LinkError::Invalid) => Err(Box::new(page_response(StatusCode::NOT_FOUND, &invalid_page(&pages.bank)))),
     }
 }
 
 /// `GET /l/{token}` (and `HEAD`): shows, never acts.
 pub async fn show(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
-    let pages = match pages_of(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
+    let Some(pages) = state.link_pages.as_ref() else {
+        return not_found();
     };
     let (link, expired) = match verify(pages, &state.workflow, &token) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let link_state = match state.workflow.inspect_link(&link, expired).await {
         Ok(s) => s,
@@ -438,13 +434,12 @@ pub async fn act(
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    let pages = match pages_of(&state) {
-        Ok(p) => p,
-        Err(r) => return r,
+    let Some(pages) = state.link_pages.as_ref() else {
+        return not_found();
     };
     let (link, expired) = match verify(pages, &state.workflow, &token) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let form = super::webhooks::form_urlencoded(&body);
     let field = |k: &str| {
@@ -555,10 +550,11 @@ pub async fn act(
             page_response(StatusCode::OK, &page)
         }
         Err(LinkRefusal::Dead(link_state)) => {
+            let link_state = *link_state;
             let (status, page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
             page_response(status, &page)
         }
-        Err(LinkRefusal::Refused(error, _)) => {
+        Err(LinkRefusal::Refused(error)) => {
             let (request, locale) = match load(&state.workflow, &link).await {
                 Some(v) => v,
                 None => return super::WebError::Internal(anyhow::anyhow!("request vanished")).into_response(),

@@ -78,9 +78,9 @@ pub enum Followed {
 /// Why following a link did nothing.
 #[derive(Debug)]
 pub enum LinkRefusal {
-    Dead(LinkState),
+    Dead(Box<LinkState>),
     /// The command was refused (for instance the offer was filled a moment before).
-    Refused(WorkflowError, Option<Request>),
+    Refused(WorkflowError),
 }
 
 /// The state event an action would apply, to know whether it is possible now.
@@ -307,15 +307,15 @@ impl Workflow {
         }
         let state = self.judge(&mut tx, link, false).await?;
         let LinkState::Live { request, recipient } = state else {
-            return Ok(Err(LinkRefusal::Dead(state)));
+            return Ok(Err(LinkRefusal::Dead(Box::new(state))));
         };
         let Some(kind) = actor_kind(claim.action, &request, &recipient) else {
-            return Ok(Err(LinkRefusal::Dead(LinkState::Dead {
+            return Ok(Err(LinkRefusal::Dead(Box::new(LinkState::Dead {
                 reason: DeadReason::Gone,
                 request: Some(request),
                 recipient: Some(recipient),
                 renewed: None,
-            })));
+            }))));
         };
         let followed = if claim.action == LinkAction::Open {
             let secret = crate::security::random_token();
@@ -334,7 +334,7 @@ impl Workflow {
                 Err(WorkflowError::Store(e)) => return Err(WorkflowError::Store(e)),
                 Err(e) => {
                     let _ = tx.rollback().await;
-                    return Ok(Err(LinkRefusal::Refused(e, Some(request))));
+                    return Ok(Err(LinkRefusal::Refused(e)));
                 }
             }
         };
@@ -344,7 +344,7 @@ impl Workflow {
         {
             let _ = tx.rollback().await;
             let state = self.inspect_link(link, false).await?;
-            return Ok(Err(LinkRefusal::Dead(state)));
+            return Ok(Err(LinkRefusal::Dead(Box::new(state))));
         }
         tx.commit().await?;
         tracing::info!(
