@@ -71,9 +71,17 @@ async fn a_yes_books_the_only_open_offer_once(engine: Engine) {
         3,
         "create, offer, accept: no fourth change"
     );
-    // Too late for the other one.
+    // Too late for the other one: told the offer was filled, not that nothing waits.
     let late = p.process(sms("k2", "+15145550111", "OUI")).await.unwrap();
-    assert_eq!(late.outcome, "nothing_open");
+    assert_eq!(late.outcome, "offer_closed");
+    assert!(
+        late.reply.contains("HC-26061001") && late.reply.contains("pourvue"),
+        "{}",
+        late.reply
+    );
+    // Someone who was never offered anything still hears that nothing waits.
+    let never = p.process(sms("k3", "+15145550112", "OUI")).await.unwrap();
+    assert_eq!(never.outcome, "nothing_open");
 }
 
 async fn several_offers_need_a_code(engine: Engine) {

@@ -169,6 +169,26 @@ impl SmsPipeline {
             .filter_map(|(_, c)| c.clone())
             .collect::<Vec<_>>()
             .join(", ");
+        if reading.verb != SmsVerb::Withdraw
+            && !open
+                .iter()
+                .any(|(_, c)| reading.code.is_none() || c.as_deref() == reading.code.as_deref())
+        {
+            // Too late: tell them the offer they answer was filled or cancelled, rather
+            // than that nothing waits for them (they just got that offer).
+            let since = self.workflow.clock().now() - chrono::TimeDelta::days(7);
+            if let Some(id) = tx
+                .recently_closed_offer(person.id, reading.code.as_deref(), since)
+                .await?
+            {
+                let request = tx.request(id).await?;
+                return Ok((
+                    "offer_closed".into(),
+                    self.reply("offer_closed", locale, Some(&request), "")?,
+                    Some(id),
+                ));
+            }
+        }
         let target = match &reading.code {
             Some(code) => match open.iter().find(|(_, c)| c.as_deref() == Some(code.as_str())) {
                 Some((id, _)) => *id,

@@ -341,14 +341,13 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
     let text = body.render()?;
     let subject = subject(input, &facts, locale);
     let link_line = |line: &str| {
-        links
-            .iter()
-            .find(|(label, url)| {
-                matches!(
-                    line.strip_prefix(label.as_str()).and_then(|rest| rest.strip_suffix(url.as_str())),
-                    Some(" : " | ": ")
-                )
-            })
+        links.iter().find(|(label, url)| {
+            matches!(
+                line.strip_prefix(label.as_str())
+                    .and_then(|rest| rest.strip_suffix(url.as_str())),
+                Some(" : " | ": ")
+            )
+        })
     };
     let paragraphs: Vec<Vec<HtmlLine>> = text
         .split("\n\n")

@@ -587,6 +587,26 @@ impl Tx {
         Ok(code.flatten())
     }
 
+    /// The request of an interpreter's latest offer closed without them (filled by someone
+    /// else, lapsed or cancelled) since `since`, with that code if one is given.
+    pub async fn recently_closed_offer(
+        &mut self,
+        interpreter: PersonId,
+        code: Option<&str>,
+        since: DateTime<Utc>,
+    ) -> Result<Option<RequestId>, StoreError> {
+        const SQL: &str = "SELECT request_id FROM offers WHERE interpreter_id = $1 \
+             AND status IN ('withdrawn', 'lapsed') AND responded_at >= $2 \
+             AND ($3 IS NULL OR short_code = $3) ORDER BY responded_at DESC, id DESC LIMIT 1";
+        let id: Option<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(interpreter.0)
+            .bind(since)
+            .bind(code)
+            .fetch_optional(c)
+            .await?);
+        Ok(id.map(RequestId))
+    }
+
     pub async fn offers_of_request(&mut self, request: RequestId) -> Result<Vec<Offer>, StoreError> {
         let sql = format!("SELECT {OFFER_COLUMNS} FROM offers WHERE request_id = $1 ORDER BY id");
         let rows: Vec<OfferRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))

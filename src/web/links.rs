@@ -404,7 +404,10 @@ fn verify(pages: &LinkPages, workflow: &Workflow, token: &str) -> Result<(Verifi
     match pages.keys.verify(token, workflow.clock().now()) {
         Ok(link) => Ok((link, false)),
         Err(LinkError::Expired(link)) => Ok((link, true)),
-        Err(LinkError::Invalid) => Err(Box::new(page_response(StatusCode::NOT_FOUND, &invalid_page(&pages.bank)))),
+        Err(LinkError::Invalid) => Err(Box::new(page_response(
+            StatusCode::NOT_FOUND,
+            &invalid_page(&pages.bank),
+        ))),
     }
 }
 

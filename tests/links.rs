@@ -1,0 +1,540 @@
+//! Signed links over real HTTP, on both engines: opening a link changes nothing, the button
+//! acts once, dead links say why and what now, and an offer accepted at once by link, SMS
+//! and mail is filled exactly once.
+
+mod support;
+
+use chrono::TimeDelta;
+use relais::app::App;
+use relais::clock::Clock;
+use relais::domain::ids::{PersonId, RequestId};
+use relais::domain::request::RequestStatus;
+use relais::inbound::sms_pipeline::{InboundSms, SmsPipeline};
+use relais::security::link::{LinkAction, LinkKeys};
+use relais::store::requests::OfferStatus;
+use support::mail::{SIGNING_KEY, pipeline, raw_mail, reply_address};
+use support::{Engine, TestBank, offer};
+
+struct Site {
+    base: String,
+    client: reqwest::Client,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+struct Answer {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    /// The value the server set for `name`, if it set one.
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| {
+                v.strip_prefix(&format!("{name}="))
+                    .map(|r| r.split(';').next().unwrap().to_string())
+            })
+    }
+
+    /// `(action, csrf)` of every form on the page.
+    fn forms(&self) -> Vec<(String, String)> {
+        let re = regex::Regex::new(
+            r#"<form method="post" action="([^"]+)">\s*<input type="hidden" name="csrf" value="([^"]+)">"#,
+        )
+        .unwrap();
+        re.captures_iter(&self.body)
+            .map(|c| (c[1].to_string(), c[2].to_string()))
+            .collect()
+    }
+}
+
+impl Site {
+    async fn start(bank: &TestBank) -> Site {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let settings = support::settings(
+            bank,
+            &[
+                ("RELAIS__WEB__BIND", format!("127.0.0.1:{port}")),
+                ("RELAIS__WEB__PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}")),
+            ],
+        );
+        let app = App::build(&settings, bank.clock.clone()).await.unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.run_until_stopped(async move {
+            let _ = stopped.await;
+        }));
+        // reqwest is built without a TLS provider of its own; plain HTTP still asks for one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        Site {
+            base: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            stop: Some(stop),
+        }
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        let response = request.send().await.unwrap();
+        Answer {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            // Read text as people do: askama escapes apostrophes.
+            body: response
+                .text()
+                .await
+                .unwrap()
+                .replace("&#39;", "'")
+                .replace("&quot;", "\""),
+        }
+    }
+
+    async fn get(&self, path: &str, cookie: &str) -> Answer {
+        self.send(self.client.get(format!("{}{path}", self.base)).header("cookie", cookie))
+            .await
+    }
+
+    async fn post(&self, path: &str, cookie: &str, form: &[(&str, &str)]) -> Answer {
+        self.send(
+            self.client
+                .post(format!("{}{path}", self.base))
+                .header("cookie", cookie)
+                .form(form),
+        )
+        .await
+    }
+
+    /// Opens the link as a person would, then presses its button.
+    async fn press(&self, token: &str, extra: &[(&str, &str)]) -> Answer {
+        let page = self.get(&format!("/l/{token}"), "").await;
+        let nonce = page.cookie("relais_csrf").expect("the page sets the form cookie");
+        let (action, csrf) = page
+            .forms()
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("the page has a button: {} {}", page.status, page.body));
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(extra);
+        self.post(&format!("/l/{action}"), &format!("relais_csrf={nonce}"), &form)
+            .await
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+fn keys() -> LinkKeys {
+    LinkKeys::new(relais::config::Secret::new(SIGNING_KEY), &[])
+}
+
+/// A token as the outbound side makes it: for the state as it is now.
+async fn token(
+    bank: &TestBank,
+    action: LinkAction,
+    request: RequestId,
+    person: PersonId,
+    subjects: Vec<PersonId>,
+) -> String {
+    let mut tx = bank.store.begin().await.unwrap();
+    let r = tx.request(request).await.unwrap();
+    let p = tx.person(person).await.unwrap();
+    let expires = bank.clock.now() + TimeDelta::days(7);
+    let claim = bank
+        .workflow
+        .link_claim(&mut tx, action, &r, &p, subjects, expires)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("{action:?} is possible now"));
+    tx.commit().await.unwrap();
+    keys().sign(&claim)
+}
+
+async fn offers(bank: &TestBank, id: RequestId) -> Vec<(PersonId, OfferStatus)> {
+    let mut tx = bank.store.begin().await.unwrap();
+    let o = tx.offers_of_request(id).await.unwrap();
+    tx.commit().await.unwrap();
+    o.into_iter().map(|o| (o.interpreter_id, o.status)).collect()
+}
+
+async fn opening_changes_nothing_and_the_button_acts_once(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let id = bank.create().await;
+    bank.workflow
+        .execute(bank.as_coordinator(), offer(id, bank.interpreters[..2].to_vec()))
+        .await
+        .unwrap();
+    let accept = token(&bank, LinkAction::Accept, id, bank.interpreters[0], vec![]).await;
+    let refuse_other = token(&bank, LinkAction::Refuse, id, bank.interpreters[1], vec![]).await;
+    let site = Site::start(&bank).await;
+    let before = bank.load(id).await;
+
+    // A mail scanner: HEAD, then GET, then even a bare POST. Nothing changes.
+    let head = site.send(site.client.head(format!("{}/l/{accept}", site.base))).await;
+    assert_eq!(head.status, 200);
+    let page = site.get(&format!("/l/{accept}"), "").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("Accepter l'offre") && page.body.contains("Lucía Ramírez"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("HC-26061001"));
+    assert!(!page.body.contains("<script"), "the page needs no JavaScript");
+    assert_eq!(page.forms().len(), 1, "one button");
+    assert_eq!(page.headers["cache-control"], "no-store");
+    assert_eq!(page.headers["referrer-policy"], "no-referrer");
+    let scanner_post = site.post(&format!("/l/{accept}"), "", &[]).await;
+    assert_eq!(scanner_post.status, 403, "{}", scanner_post.body);
+    let nonce = page.cookie("relais_csrf").unwrap();
+    let wrong = site
+        .post(
+            &format!("/l/{accept}"),
+            &format!("relais_csrf={nonce}"),
+            &[("csrf", "forged")],
+        )
+        .await;
+    assert_eq!(wrong.status, 403);
+    assert_eq!(bank.load(id).await, before, "opening and forged posts changed nothing");
+    assert!(offers(&bank, id).await.iter().all(|(_, s)| *s == OfferStatus::Pending));
+
+    // The person presses the button.
+    let (action, csrf) = page.forms().remove(0);
+    let done = site
+        .post(
+            &format!("/l/{action}"),
+            &format!("relais_csrf={nonce}"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(
+        done.body.contains("C'est fait") && done.body.contains("Réservé"),
+        "{}",
+        done.body
+    );
+    let booked = bank.load(id).await;
+    assert_eq!(
+        (booked.status, booked.assigned_interpreter),
+        (RequestStatus::Booked, Some(bank.interpreters[0]))
+    );
+
+    // Pressed again (a double tap, the back button): nothing more, and the page says why.
+    let again = site
+        .post(
+            &format!("/l/{action}"),
+            &format!("relais_csrf={nonce}"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(again.status, 410, "{}", again.body);
+    assert!(again.body.contains("déjà servi"), "{}", again.body);
+    assert_eq!(bank.load(id).await.version, booked.version);
+
+    // The other interpreter's link died with their offer: it says so, shows the request as
+    // it is, and offers nothing to press.
+    let dead = site.get(&format!("/l/{refuse_other}"), "").await;
+    assert_eq!(dead.status, 410);
+    assert!(
+        dead.body.contains("la demande a changé") && dead.body.contains("Réservé"),
+        "{}",
+        dead.body
+    );
+    assert!(dead.forms().is_empty());
+
+    // A forged or truncated token is not a link at all.
+    let mut forged = accept.clone().into_bytes();
+    forged[10] = if forged[10] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
+    for bad in [forged.as_str(), &accept[..20], "nothing"] {
+        let page = site.get(&format!("/l/{bad}"), "").await;
+        assert_eq!(page.status, 404, "{bad}");
+        assert!(page.body.contains("pas valide"));
+    }
+}
+
+async fn expired_or_outdated_links_show_the_request_and_ask_again(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let id = bank.request_in(RequestStatus::Booked).await;
+    let cancel = token(&bank, LinkAction::Cancel, id, bank.requester, vec![]).await;
+    let site = Site::start(&bank).await;
+
+    // The requester changes the time by mail; the old cancel link is now outdated.
+    let mut details = bank.load(id).await.details;
+    details.start_time = chrono::NaiveTime::from_hms_opt(14, 30, 0).unwrap();
+    bank.workflow
+        .execute(
+            bank.as_requester(),
+            relais::workflow::Command::ModifyRequest { request: id, details },
+        )
+        .await
+        .unwrap();
+    let page = site.get(&format!("/l/{cancel}"), "").await;
+    assert_eq!(page.status, 410);
+    assert!(
+        page.body.contains("la demande a changé") && page.body.contains("14 h 30"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Motif d'annulation"), "cancelling asks why");
+    let (renewed, csrf) = page.forms().remove(0);
+    assert_ne!(
+        renewed, cancel,
+        "the button carries a link for the request as it is now"
+    );
+    let nonce = page.cookie("relais_csrf").unwrap();
+    let cookie = format!("relais_csrf={nonce}");
+    let no_reason = site.post(&format!("/l/{renewed}"), &cookie, &[("csrf", &csrf)]).await;
+    assert_eq!(no_reason.status, 422);
+    assert_eq!(bank.load(id).await.status, RequestStatus::Modified);
+    let done = site
+        .post(
+            &format!("/l/{renewed}"),
+            &cookie,
+            &[("csrf", &csrf), ("reason", "appointment_rescheduled")],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let cancelled = bank.load(id).await;
+    assert_eq!(cancelled.status, RequestStatus::Cancelled);
+    assert_eq!(
+        cancelled.cancellation.unwrap().reason,
+        relais::domain::request::CancellationReason::AppointmentRescheduled
+    );
+
+    // An expired link to a request that moved on to a state where it cannot act anymore.
+    let other = bank.request_in(RequestStatus::ServiceRendered).await;
+    let validate = token(&bank, LinkAction::Validate, other, bank.requester, vec![]).await;
+    bank.clock.advance(TimeDelta::days(8));
+    let page = site.get(&format!("/l/{validate}"), "").await;
+    assert_eq!(page.status, 410);
+    assert!(page.body.contains("expiré"), "{}", page.body);
+    let (fresh, csrf) = page.forms().remove(0);
+    let nonce = page.cookie("relais_csrf").unwrap();
+    let late_press = site
+        .post(
+            &format!("/l/{validate}"),
+            &format!("relais_csrf={nonce}"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(late_press.status, 410, "the expired token itself never acts");
+    let done = site
+        .post(
+            &format!("/l/{fresh}"),
+            &format!("relais_csrf={nonce}"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(bank.load(other).await.status, RequestStatus::Validated);
+}
+
+async fn requester_and_coordinator_links_do_their_one_thing(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let site = Site::start(&bank).await;
+    // Coordinator: offer to one suggested interpreter, then to the others at once.
+    let id = bank.create().await;
+    let assign = token(
+        &bank,
+        LinkAction::Assign,
+        id,
+        bank.coordinator,
+        vec![bank.interpreters[2]],
+    )
+    .await;
+    let page = site.get(&format!("/l/{assign}"), "").await;
+    assert!(
+        page.body.contains("Ana Soto"),
+        "the page names who gets the offer: {}",
+        page.body
+    );
+    assert_eq!(site.press(&assign, &[]).await.status, 200);
+    assert_eq!(
+        offers(&bank, id).await,
+        vec![(bank.interpreters[2], OfferStatus::Pending)]
+    );
+    let broadcast = token(
+        &bank,
+        LinkAction::Broadcast,
+        id,
+        bank.coordinator,
+        bank.interpreters[..2].to_vec(),
+    )
+    .await;
+    assert_eq!(site.press(&broadcast, &[]).await.status, 200);
+    assert_eq!(offers(&bank, id).await.len(), 3);
+    assert_eq!(bank.load(id).await.status, RequestStatus::Offered);
+
+    // Requester: contest a service record.
+    let rendered = bank.request_in(RequestStatus::ServiceRendered).await;
+    let contest = token(&bank, LinkAction::Contest, rendered, bank.requester, vec![]).await;
+    assert_eq!(site.press(&contest, &[]).await.status, 200);
+    assert!(bank.load(rendered).await.service_contested_at.is_some());
+
+    // A link made for someone else cannot be turned into one for me: the recipient is signed.
+    let booked = bank.request_in(RequestStatus::Booked).await;
+    let withdraw = token(
+        &bank,
+        LinkAction::Withdraw,
+        booked,
+        bank.load(booked).await.assigned_interpreter.unwrap(),
+        vec![],
+    )
+    .await;
+    let answer = site.press(&withdraw, &[]).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(bank.load(booked).await.status, RequestStatus::New);
+}
+
+async fn an_open_link_opens_that_request_only_for_a_short_while(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let id = bank.request_in(RequestStatus::Booked).await;
+    let other = bank.create().await;
+    let open = token(&bank, LinkAction::Open, id, bank.requester, vec![]).await;
+    let site = Site::start(&bank).await;
+    let opened = site.press(&open, &[]).await;
+    assert_eq!(opened.status, 303);
+    assert_eq!(opened.headers["location"], format!("../requests/{}", id.0));
+    let session = opened.cookie("relais_session").expect("a session cookie");
+    let cookie = format!("relais_session={session}");
+    let page = site.get(&format!("/requests/{}", id.0), &cookie).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("HC-26061001") && page.body.contains("Annuler la demande"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        site.get(&format!("/requests/{}", other.0), &cookie).await.status,
+        401,
+        "that request only"
+    );
+    assert_eq!(site.get(&format!("/requests/{}", id.0), "").await.status, 401);
+    let reopened = site.get(&format!("/l/{open}"), "").await;
+    assert_eq!(reopened.status, 410, "the link opened the page once");
+    assert!(reopened.body.contains("déjà servi") && reopened.forms().is_empty());
+    bank.clock.advance(TimeDelta::minutes(31));
+    assert_eq!(
+        site.get(&format!("/requests/{}", id.0), &cookie).await.status,
+        401,
+        "and for 30 minutes"
+    );
+}
+
+/// Three interpreters accept one broadcast offer at the same moment: one by link (pressed
+/// twice), one by SMS, one by email. Exactly one is booked; the others are told it is filled.
+async fn an_offer_accepted_everywhere_at_once_is_filled_once(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let id = bank.create().await;
+    bank.workflow
+        .execute(bank.as_coordinator(), offer(id, bank.interpreters.clone()))
+        .await
+        .unwrap();
+    let link = token(&bank, LinkAction::Accept, id, bank.interpreters[0], vec![]).await;
+    let site = Site::start(&bank).await;
+    let page = site.get(&format!("/l/{link}"), "").await;
+    let (action, csrf) = page.forms().remove(0);
+    let cookie = format!("relais_csrf={}", page.cookie("relais_csrf").unwrap());
+    let sms = SmsPipeline::new(bank.workflow.clone(), "CA", "Relais");
+    let mail = pipeline(&bank, None);
+    let raw = raw_mail(
+        "race@interpretes.example",
+        "interp2@interpretes.example",
+        &reply_address(Some(id), bank.interpreters[2]),
+        "Re: Offre",
+        "",
+        "ACCEPTER",
+    );
+    let press = |tag: &'static str| {
+        let (site, action, csrf, cookie) = (&site, action.clone(), csrf.clone(), cookie.clone());
+        async move {
+            let a = site.post(&format!("/l/{action}"), &cookie, &[("csrf", &csrf)]).await;
+            (tag, a.status, a.body)
+        }
+    };
+    let by_sms = async {
+        let a = sms
+            .process(InboundSms {
+                gateway: "twilio",
+                gateway_id: "SM-race",
+                from: "+15145550111",
+                to: "+15145550100",
+                text: "OUI",
+            })
+            .await
+            .unwrap();
+        ("sms", a.outcome, a.reply)
+    };
+    let by_mail = async { mail.process(&raw, "imap").await.unwrap() };
+    let (link_a, link_b, sms_answer, mail_outcome) = tokio::join!(press("a"), press("b"), by_sms, by_mail);
+
+    let r = bank.load(id).await;
+    assert_eq!(r.status, RequestStatus::Booked);
+    let winner = r.assigned_interpreter.unwrap();
+    let all = offers(&bank, id).await;
+    assert_eq!(
+        all.iter().filter(|(_, s)| *s == OfferStatus::Accepted).count(),
+        1,
+        "{all:?}"
+    );
+    assert!(all.contains(&(winner, OfferStatus::Accepted)));
+    assert_eq!(
+        all.iter().filter(|(_, s)| *s == OfferStatus::Withdrawn).count(),
+        2,
+        "everyone else's offer closed as filled: {all:?}"
+    );
+    let link_wins = [&link_a, &link_b]
+        .iter()
+        .filter(|(_, status, _)| *status == 200)
+        .count();
+    assert!(link_wins <= 1, "a link acts once: {link_a:?} {link_b:?}");
+    assert_eq!(link_wins == 1, winner == bank.interpreters[0]);
+    for (tag, status, body) in [&link_a, &link_b] {
+        if *status != 200 {
+            assert!(
+                (*status == 409 && body.contains("déjà pourvue"))
+                    || (*status == 410 && (body.contains("déjà servi") || body.contains("a changé"))),
+                "{tag}: {status} {body}"
+            );
+        }
+    }
+    if winner == bank.interpreters[1] {
+        assert!(sms_answer.2.contains("HC-26061001"), "{sms_answer:?}");
+    } else {
+        assert!(
+            sms_answer.2.contains("pourvue") || sms_answer.2.contains("plus ouverte"),
+            "{sms_answer:?}"
+        );
+    }
+    use relais::inbound::pipeline::MailOutcome;
+    if winner == bank.interpreters[2] {
+        assert_eq!(mail_outcome, MailOutcome::CommandApplied("accept"));
+    } else {
+        assert!(
+            matches!(mail_outcome, MailOutcome::CommandRefused(_)),
+            "{mail_outcome:?}"
+        );
+    }
+}
+
+on_both_engines!(
+    opening_changes_nothing_and_the_button_acts_once,
+    expired_or_outdated_links_show_the_request_and_ask_again,
+    requester_and_coordinator_links_do_their_one_thing,
+    an_open_link_opens_that_request_only_for_a_short_while,
+    an_offer_accepted_everywhere_at_once_is_filled_once,
+);
