@@ -313,3 +313,36 @@ stop_kannel() {
     unset RELAIS_KANNEL_DIR
   fi
 }
+
+# start_chromedriver: headless Chromium driven over WebDriver (chromedriver) on a free
+# loopback port. Sets RELAIS_TEST_WEBDRIVER_URL and RELAIS_CHROME_DIR; stop_chromedriver
+# stops it. Tests start their own browser sessions with the flags of ../shared/STACK.md.
+start_chromedriver() {
+  ensure_packages chromium chromium-driver
+  RELAIS_CHROME_DIR=$(mktemp -d /tmp/relais-chrome.XXXXXX)
+  local port i
+  port=$(free_port)
+  /usr/bin/chromedriver --port="$port" --allowed-ips=127.0.0.1 --log-level=INFO --log-path="$RELAIS_CHROME_DIR/chromedriver.log" >/dev/null 2>&1 &
+  echo $! > "$RELAIS_CHROME_DIR/chromedriver.pid"
+  for i in $(seq 1 100); do
+    if python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/status', timeout=1)" 2>/dev/null; then
+      break
+    fi
+    if [ "$i" = 100 ]; then
+      echo "scripts: chromedriver did not start; its log is in $RELAIS_CHROME_DIR" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  export RELAIS_TEST_WEBDRIVER_URL=http://127.0.0.1:$port RELAIS_CHROME_DIR
+  echo "scripts: $(/usr/bin/chromium --version 2>/dev/null | head -n 1) through chromedriver on 127.0.0.1:$port" >&2
+}
+
+stop_chromedriver() {
+  if [ -n "${RELAIS_CHROME_DIR:-}" ] && [ -f "$RELAIS_CHROME_DIR/chromedriver.pid" ]; then
+    kill "$(cat "$RELAIS_CHROME_DIR/chromedriver.pid")" 2>/dev/null || true
+    pkill -f "user-data-dir=$RELAIS_CHROME_DIR" 2>/dev/null || true
+    cp "$RELAIS_CHROME_DIR/chromedriver.log" /tmp/relais-last-chromedriver.log 2>/dev/null || true
+    rm -rf "$RELAIS_CHROME_DIR"
+  fi
+}

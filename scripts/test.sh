@@ -6,11 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
 
-trap 'stop_kannel; stop_mta; stop_postgres; stop_dovecot' EXIT
+trap 'stop_chromedriver; stop_kannel; stop_mta; stop_postgres; stop_dovecot' EXIT
 start_postgres
 start_dovecot
 start_mta
 start_kannel
+start_chromedriver
 
 if [ "$#" -gt 0 ]; then
     # A subset, e.g. `scripts/test.sh --test links`, with the services running.

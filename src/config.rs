@@ -165,6 +165,13 @@ pub struct Mail {
     pub maildir: PathBuf,
     pub outbound: OutboundTransport,
     pub outbox_folder: PathBuf,
+    /// DKIM signing of outgoing mail: a PEM private key (RSA, PKCS#1 or PKCS#8, or Ed25519
+    /// PKCS#8) and the selector its public key is published under
+    /// (`SELECTOR._domainkey.DOMAIN`). Both empty: mail is not signed (your relay may sign).
+    #[serde(default)]
+    pub dkim_key_file: String,
+    #[serde(default)]
+    pub dkim_selector: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -419,6 +426,16 @@ impl Settings {
             return Err(invalid(
                 "security.signing_key",
                 "must be set with PostgreSQL: every relais process must sign links with the same key",
+            ));
+        }
+        if self.mail.dkim_key_file.is_empty() != self.mail.dkim_selector.is_empty() {
+            return Err(invalid(
+                if self.mail.dkim_selector.is_empty() {
+                    "mail.dkim_selector"
+                } else {
+                    "mail.dkim_key_file"
+                },
+                "DKIM needs both mail.dkim_key_file and mail.dkim_selector (or neither)",
             ));
         }
         if !self.mail.from_address.contains('@') {

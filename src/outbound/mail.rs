@@ -128,19 +128,24 @@ impl MailTransport {
         }
     }
 
-    /// Sends one message; `name` names the file on the folder transport.
+    /// Sends one message as built; `name` names the file on the folder transport.
     pub async fn send(&self, message: &Message, name: &str) -> anyhow::Result<()> {
+        self.send_raw(message.envelope(), &message.formatted(), name).await
+    }
+
+    /// Sends these exact bytes (a DKIM-signed message) to the envelope's recipients.
+    pub async fn send_raw(&self, envelope: &lettre::address::Envelope, bytes: &[u8], name: &str) -> anyhow::Result<()> {
         match self {
             MailTransport::Folder(dir) => {
                 std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
                 let tmp = dir.join(format!(".{name}.tmp"));
                 let path = dir.join(format!("{name}.eml"));
-                std::fs::write(&tmp, message.formatted()).with_context(|| format!("cannot write {}", tmp.display()))?;
+                std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
                 std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
                 Ok(())
             }
             MailTransport::Smtp(transport, timeout) => {
-                tokio::time::timeout(*timeout * 2, transport.send(message.clone()))
+                tokio::time::timeout(*timeout * 2, transport.send_raw(envelope, bytes))
                     .await
                     .map_err(|_| anyhow::anyhow!("SMTP server did not answer within {} s", timeout.as_secs() * 2))?
                     .context("SMTP delivery failed")?;

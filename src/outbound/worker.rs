@@ -38,6 +38,7 @@ pub struct Outbound {
     sms: SmsTransport,
     signing_key: Secret,
     link_keys: LinkKeys,
+    dkim: Option<super::dkim::Dkim>,
     public_base_url: String,
     link_ttl: chrono::TimeDelta,
     from: Mailbox,
@@ -65,6 +66,7 @@ impl Outbound {
             sms,
             signing_key: crate::security::signing_key(settings)?,
             link_keys: crate::security::link_keys(settings)?,
+            dkim: super::dkim::Dkim::from_settings(settings)?,
             public_base_url: settings.web.public_base_url.clone(),
             link_ttl: chrono::TimeDelta::hours(i64::from(settings.security.link_ttl_hours)),
             from,
@@ -214,8 +216,12 @@ impl Outbound {
                     _ => None,
                 };
                 let built = mail::build(&envelope, &rendered, invite)?;
+                let bytes = match &self.dkim {
+                    Some(dkim) => dkim.sign(&built.formatted())?,
+                    None => built.formatted(),
+                };
                 self.mail
-                    .send(&built, &format!("{:08}-{}", message.id, message.kind))
+                    .send_raw(built.envelope(), &bytes, &format!("{:08}-{}", message.id, message.kind))
                     .await
             }
         }

@@ -444,6 +444,7 @@ pub async fn act(
         Ok(v) => v,
         Err(r) => return *r,
     };
+    tracing::debug!(action = link.claim.action.as_str(), expired, "link pressed");
     let form = super::webhooks::form_urlencoded(&body);
     let field = |k: &str| {
         form.iter()
@@ -494,6 +495,7 @@ pub async fn act(
             .into();
         return with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, &nonce, false);
     }
+    tracing::debug!("following link");
     let outcome = match state.workflow.follow_link(&link, reason).await {
         Ok(o) => o,
         Err(e) => return super::WebError::Internal(e.into()).into_response(),
