@@ -148,6 +148,11 @@ struct MailBody<'a> {
     is_coordinator: bool,
     /// `(label, url)`: the message's one-click links.
     links: &'a [(String, String)],
+    /// For `delivery_failed`: what did not reach whom, how, and why.
+    failed_kind: &'a str,
+    failed_channel: &'a str,
+    failed_to: &'a str,
+    failed_error: &'a str,
 }
 
 /// A line of the HTML twin: text, or a link shown as a button.
@@ -244,6 +249,7 @@ fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
         "command_done" => locale.pick("C'est noté", "Done"),
         "command_refused" => locale.pick("Réponse non appliquée", "Reply not applied"),
         "help" => locale.pick("Aide", "Help"),
+        "delivery_failed" => locale.pick("Message non livré", "Message not delivered"),
         _ => locale.pick("Avis", "Notice"),
     };
     let _ = en;
@@ -321,6 +327,11 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         .iter()
         .map(|(action, url)| (link_label(*action, locale).to_string(), url.clone()))
         .collect();
+    let failed_kind = {
+        let kind = text_of("failed_kind");
+        let fake = RenderInput { kind: &kind, ..*input };
+        subject(&fake, &Facts::default(), locale)
+    };
     let body = MailBody {
         kind: input.kind,
         en: locale == Locale::En,
@@ -337,6 +348,13 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         is_interpreter: input.recipient.has_role(Role::Interpreter),
         is_coordinator: input.recipient.has_role(Role::Coordinator),
         links: &links,
+        failed_kind: &failed_kind,
+        failed_channel: match text_of("failed_channel").as_str() {
+            "sms" => locale.pick("texto (SMS)", "SMS"),
+            _ => locale.pick("courriel", "email"),
+        },
+        failed_to: &text_of("failed_to"),
+        failed_error: &text_of("failed_error"),
     };
     let text = body.render()?;
     let subject = subject(input, &facts, locale);

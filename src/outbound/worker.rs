@@ -23,6 +23,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 
+/// The notice coordinators get when a message is dead-lettered.
+pub const DELIVERY_FAILED: &str = "delivery_failed";
 /// After this many failed attempts a message is dead-lettered for coordinators.
 pub const MAX_ATTEMPTS: i64 = 8;
 /// How long a claim lasts; a worker that dies releases its messages when it expires.
@@ -98,6 +100,9 @@ impl Outbound {
                     let retry = (message.attempts < MAX_ATTEMPTS).then(|| self.clock.now() + backoff(message.attempts));
                     tracing::warn!(outbox = message.id, attempts = message.attempts, dead = retry.is_none(), error = %error, "delivery failed");
                     tx.mark_outbox_failed(message.id, &error, retry).await?;
+                    if retry.is_none() {
+                        self.tell_coordinators(&mut tx, &message, &error).await?;
+                    }
                 }
             }
             tx.commit().await?;
@@ -225,6 +230,48 @@ impl Outbound {
                     .await
             }
         }
+    }
+
+    /// A message gave up after its last attempt (dead letter): every coordinator is told by
+    /// email, in the same transaction, who missed what and why, so someone can call them.
+    /// A failed notice of this kind is not itself reported: no loop.
+    async fn tell_coordinators(
+        &self,
+        tx: &mut crate::store::Tx,
+        message: &OutboxMessage,
+        error: &str,
+    ) -> anyhow::Result<()> {
+        if message.kind == DELIVERY_FAILED {
+            return Ok(());
+        }
+        let recipient = tx.person(message.recipient).await?;
+        let address = match message.channel {
+            OutboxChannel::Email => recipient.email.to_string(),
+            OutboxChannel::Sms => recipient.mobile.as_ref().map(|m| m.to_string()).unwrap_or_default(),
+        };
+        let mut payload = serde_json::json!({
+            "failed_kind": message.kind,
+            "failed_channel": message.channel.as_str(),
+            "failed_to": format!("{} ({address})", recipient.display_name()),
+            "failed_error": error.chars().take(300).collect::<String>(),
+        });
+        if let Some(status) = message.payload.get("status") {
+            payload["status"] = status.clone();
+        }
+        for coordinator in tx.people_with_role(crate::domain::role::Role::Coordinator).await? {
+            if !coordinator.active || !coordinator.notify_email {
+                continue;
+            }
+            let notice = crate::store::outbox::NewOutboxMessage {
+                channel: OutboxChannel::Email,
+                recipient: coordinator.id,
+                kind: DELIVERY_FAILED.to_string(),
+                request: message.request,
+                payload: payload.clone(),
+            };
+            tx.enqueue(&notice, self.clock.now()).await?;
+        }
+        Ok(())
     }
 
     /// The signed links a message carries: what its recipient can do about it with one
