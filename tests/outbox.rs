@@ -61,18 +61,24 @@ async fn two_workers_send_each_message_once(engine: Engine) {
     );
 }
 
-
 /// An SMS gateway that never answers: after the last attempt the message is dead-lettered
 /// and every coordinator gets an email saying who missed what, once.
 async fn a_message_that_never_leaves_is_reported_to_coordinators(engine: Engine) {
     let bank = TestBank::new(engine).await;
-    let closed_port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let out = std::env::temp_dir().join(format!("relais-dead-{}", uuid::Uuid::new_v4()));
     let settings = support::settings(
         &bank,
         &[
             ("RELAIS__SMS__GATEWAY", "kannel".to_string()),
-            ("RELAIS__SMS__KANNEL__SENDSMS_URL", format!("http://127.0.0.1:{closed_port}/cgi-bin/sendsms")),
+            (
+                "RELAIS__SMS__KANNEL__SENDSMS_URL",
+                format!("http://127.0.0.1:{closed_port}/cgi-bin/sendsms"),
+            ),
             ("RELAIS__SMS__KANNEL__USERNAME", "relais".to_string()),
             ("RELAIS__SMS__KANNEL__PASSWORD", "secret".to_string()),
             ("RELAIS__MAIL__OUTBOX_FOLDER", out.display().to_string()),
@@ -102,7 +108,10 @@ async fn a_message_that_never_leaves_is_reported_to_coordinators(engine: Engine)
     let messages = tx.outbox_of_request(id).await.unwrap();
     let counts = tx.count_outbox().await.unwrap();
     tx.commit().await.unwrap();
-    assert!(counts.contains(&(OutboxChannel::Sms, "dead".to_string(), 1)), "{counts:?}");
+    assert!(
+        counts.contains(&(OutboxChannel::Sms, "dead".to_string(), 1)),
+        "{counts:?}"
+    );
     let reports: Vec<_> = messages.iter().filter(|m| m.kind == "delivery_failed").collect();
     assert_eq!(reports.len(), 1, "one report per coordinator, once: {messages:?}");
     assert_eq!(reports[0].recipient, bank.coordinator);
@@ -118,7 +127,9 @@ async fn a_message_that_never_leaves_is_reported_to_coordinators(engine: Engine)
         .unwrap()
         .to_string();
     assert!(
-        parsed.contains("Lucía Ramírez (+15145550110)") && parsed.contains("texto (SMS)") && parsed.contains("Offre d'interprétation"),
+        parsed.contains("Lucía Ramírez (+15145550110)")
+            && parsed.contains("texto (SMS)")
+            && parsed.contains("Offre d'interprétation"),
         "{parsed}"
     );
 }

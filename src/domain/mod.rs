@@ -6,6 +6,7 @@ pub mod ids;
 pub mod interpreter;
 pub mod language;
 pub mod locale;
+pub mod matching;
 pub mod organisation;
 pub mod person;
 pub mod request;

@@ -1,0 +1,471 @@
+//! Matching: which interpreters can take a request, ranked, with the reason for each, and
+//! why the others cannot. Pure: the store loads the candidates (`store::matching`), this
+//! decides. Times of day are compared in the bank's time zone, as people set them.
+
+use crate::domain::ids::{EstablishmentId, PersonId};
+use crate::domain::interpreter::{Availability, EligibilityDocument, Inactivity, WeeklyHours};
+use crate::domain::language::LanguageTag;
+use crate::domain::locale::Locale;
+use crate::domain::request::{Gender, RequestType};
+use chrono::{DateTime, Datelike, NaiveDateTime, TimeDelta, Utc};
+
+/// Time kept free between two in-person appointments, to travel.
+pub const TRAVEL_BUFFER: TimeDelta = TimeDelta::minutes(60);
+
+/// What is asked: the slot and the constraints of one request.
+#[derive(Debug, Clone)]
+pub struct Need {
+    pub request_type: RequestType,
+    pub source: LanguageTag,
+    pub target: LanguageTag,
+    pub alternative: Option<LanguageTag>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// The same slot in the bank's time zone, for weekly hours.
+    pub local_start: NaiveDateTime,
+    pub local_end: NaiveDateTime,
+    pub establishment: EstablishmentId,
+    pub gender: Option<Gender>,
+    pub preferred: Option<PersonId>,
+    /// Where the appointment is, for distance: a postal code.
+    pub postal_code: Option<String>,
+}
+
+/// An interpreter as matching sees them.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub person: PersonId,
+    pub name: String,
+    /// `(source, target)` pairs.
+    pub languages: Vec<(LanguageTag, LanguageTag)>,
+    pub request_types: Vec<RequestType>,
+    pub availability: Option<Availability>,
+    pub inactivity: Vec<Inactivity>,
+    pub documents: Vec<EligibilityDocument>,
+    pub blocked: Vec<EstablishmentId>,
+    pub gender: Option<Gender>,
+    pub postal_code: Option<String>,
+    /// Their bookings near the slot: start, end, in person.
+    pub bookings: Vec<(DateTime<Utc>, DateTime<Utc>, bool)>,
+    /// How many requests they were booked for recently: fewer ranks higher (fair share).
+    pub recent_work: u32,
+}
+
+impl Candidate {
+    /// Someone with no language, type or hours yet: the store fills them in.
+    pub fn new(person: PersonId, name: String) -> Candidate {
+        Candidate {
+            person,
+            name,
+            languages: Vec::new(),
+            request_types: Vec::new(),
+            availability: None,
+            inactivity: Vec::new(),
+            documents: Vec::new(),
+            blocked: Vec::new(),
+            gender: None,
+            postal_code: None,
+            bookings: Vec::new(),
+            recent_work: 0,
+        }
+    }
+}
+
+/// Why an interpreter cannot take the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exclusion {
+    Language,
+    RequestType,
+    /// Outside their weekly hours.
+    Availability,
+    /// In an inactivity period.
+    Inactive,
+    /// A document required to work has expired by the date.
+    Document(String),
+    Blocked,
+    /// Booked elsewhere at that time (travel included for in-person requests).
+    Busy,
+    Gender,
+}
+
+impl Exclusion {
+    pub fn describe(&self, locale: Locale) -> String {
+        match self {
+            Exclusion::Language => locale.pick("langues non couvertes", "languages not covered").into(),
+            Exclusion::RequestType => locale
+                .pick("type de demande non accepté", "request type not accepted")
+                .into(),
+            Exclusion::Availability => locale
+                .pick("hors de ses disponibilités", "outside their availability")
+                .into(),
+            Exclusion::Inactive => locale.pick("en période d'inactivité", "inactive at that time").into(),
+            Exclusion::Document(name) => format!("{} ({name})", locale.pick("document expiré", "document expired")),
+            Exclusion::Blocked => locale
+                .pick("bloqué pour cet établissement", "blocked for this establishment")
+                .into(),
+            Exclusion::Busy => locale
+                .pick("déjà réservé à cette heure", "already booked at that time")
+                .into(),
+            Exclusion::Gender => locale
+                .pick("genre demandé différent", "not the gender asked for")
+                .into(),
+        }
+    }
+}
+
+/// What speaks for a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Merit {
+    Preferred,
+    /// Speaks the alternative language, not the first one asked.
+    AlternativeLanguage,
+    SameArea,
+    /// Booked this many times recently.
+    RecentWork(u32),
+}
+
+impl Merit {
+    pub fn describe(self, locale: Locale) -> String {
+        match self {
+            Merit::Preferred => locale.pick("interprète à prioriser", "preferred interpreter").into(),
+            Merit::AlternativeLanguage => locale.pick("langue alternative", "alternative language").into(),
+            Merit::SameArea => locale.pick("même secteur", "same area").into(),
+            Merit::RecentWork(0) => locale.pick("aucune demande récente", "no recent request").into(),
+            Merit::RecentWork(n) => match locale {
+                Locale::Fr => format!("{n} demande{} ces 30 derniers jours", if n > 1 { "s" } else { "" }),
+                Locale::En => format!("{n} request{} in the last 30 days", if n > 1 { "s" } else { "" }),
+            },
+        }
+    }
+}
+
+/// A candidate who can take the request, with what ranks them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ranked {
+    pub person: PersonId,
+    pub name: String,
+    pub merits: Vec<Merit>,
+}
+
+/// The outcome: ranked candidates, best first, and everyone excluded with the reason.
+#[derive(Debug, Clone, Default)]
+pub struct Matches {
+    pub ranked: Vec<Ranked>,
+    pub excluded: Vec<(PersonId, String, Exclusion)>,
+}
+
+/// The area of a postal code: Canada's forward sortation area (`H2X`), or the first two
+/// digits of a Belgian code (`10` for Brussels 1000–1099).
+pub fn area(postal_code: &str) -> String {
+    let compact: String = postal_code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if compact.chars().all(|c| c.is_ascii_digit()) {
+        compact.chars().take(2).collect()
+    } else {
+        compact.chars().take(3).collect()
+    }
+}
+
+fn covers(hours: &[WeeklyHours], start: NaiveDateTime, end: NaiveDateTime) -> bool {
+    // The slot must fit in one stretch of hours on its day; a slot past midnight is rare
+    // enough to leave to a coordinator.
+    end.date() == start.date()
+        && hours
+            .iter()
+            .any(|h| h.weekday == start.weekday() && h.starts <= start.time() && end.time() <= h.ends)
+}
+
+/// Languages: the pair asked, either way for spoken interpreting (a conversation goes both
+/// ways), in the asked direction for translations. `Some(true)` through the alternative.
+fn speaks(need: &Need, c: &Candidate) -> Option<bool> {
+    let two_way = need.request_type != RequestType::Translation;
+    let has = |source: &LanguageTag, target: &LanguageTag| {
+        c.languages
+            .iter()
+            .any(|(s, t)| (s == source && t == target) || (two_way && s == target && t == source))
+    };
+    if has(&need.source, &need.target) {
+        Some(false)
+    } else if need.alternative.as_ref().is_some_and(|alt| has(&need.source, alt)) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// Why `c` cannot take `need`, or what ranks them.
+pub fn judge(need: &Need, c: &Candidate) -> Result<Vec<Merit>, Exclusion> {
+    let alternative = speaks(need, c).ok_or(Exclusion::Language)?;
+    if !c.request_types.contains(&need.request_type) {
+        return Err(Exclusion::RequestType);
+    }
+    if c.blocked.contains(&need.establishment) {
+        return Err(Exclusion::Blocked);
+    }
+    if need.gender.is_some() && c.gender != need.gender {
+        return Err(Exclusion::Gender);
+    }
+    let date = need.local_start.date();
+    if let Some(doc) = c.documents.iter().find(|d| d.excludes_on(date)) {
+        return Err(Exclusion::Document(doc.name.clone()));
+    }
+    if c.inactivity
+        .iter()
+        .any(|i| i.starts_at < need.ends_at && need.starts_at < i.ends_at)
+    {
+        return Err(Exclusion::Inactive);
+    }
+    if let Some(Availability::Weekly(hours)) = &c.availability
+        && !covers(hours, need.local_start, need.local_end)
+    {
+        return Err(Exclusion::Availability);
+    }
+    let in_person = need.request_type == RequestType::InPerson;
+    if c.bookings.iter().any(|&(start, end, other_in_person)| {
+        let buffer = if in_person && other_in_person {
+            TRAVEL_BUFFER
+        } else {
+            TimeDelta::zero()
+        };
+        start - buffer < need.ends_at && need.starts_at < end + buffer
+    }) {
+        return Err(Exclusion::Busy);
+    }
+    let mut merits = Vec::with_capacity(4);
+    if need.preferred == Some(c.person) {
+        merits.push(Merit::Preferred);
+    }
+    if alternative {
+        merits.push(Merit::AlternativeLanguage);
+    }
+    if let (Some(a), Some(b)) = (&need.postal_code, &c.postal_code)
+        && !a.is_empty()
+        && area(a) == area(b)
+    {
+        merits.push(Merit::SameArea);
+    }
+    merits.push(Merit::RecentWork(c.recent_work));
+    Ok(merits)
+}
+
+/// The order: preferred first, then the asked language before the alternative, then the
+/// same area, then whoever worked least recently, then the longest-known (lowest id).
+fn sort_key(r: &Ranked) -> (bool, bool, bool, u32, i64) {
+    let has = |m: Merit| r.merits.contains(&m);
+    let recent = r
+        .merits
+        .iter()
+        .find_map(|m| match m {
+            Merit::RecentWork(n) => Some(*n),
+            _ => None,
+        })
+        .unwrap_or(0);
+    (
+        !has(Merit::Preferred),
+        has(Merit::AlternativeLanguage),
+        !has(Merit::SameArea),
+        recent,
+        r.person.0,
+    )
+}
+
+/// Ranks every candidate for `need`.
+pub fn rank(need: &Need, candidates: &[Candidate]) -> Matches {
+    let mut matches = Matches {
+        ranked: Vec::with_capacity(candidates.len()),
+        excluded: Vec::new(),
+    };
+    for c in candidates {
+        match judge(need, c) {
+            Ok(merits) => matches.ranked.push(Ranked {
+                person: c.person,
+                name: c.name.clone(),
+                merits,
+            }),
+            Err(why) => matches.excluded.push((c.person, c.name.clone(), why)),
+        }
+    }
+    matches.ranked.sort_by_cached_key(sort_key);
+    matches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, NaiveTime, TimeZone, Weekday};
+
+    fn lang(s: &str) -> LanguageTag {
+        LanguageTag::parse(s).unwrap()
+    }
+
+    /// Monday 9 March 2026, 10:00–11:00 in Montreal (14:00–15:00 UTC).
+    fn need() -> Need {
+        let local = NaiveDate::from_ymd_opt(2026, 3, 9)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap();
+        let start = Utc.with_ymd_and_hms(2026, 3, 9, 14, 0, 0).unwrap();
+        Need {
+            request_type: RequestType::InPerson,
+            source: lang("fr"),
+            target: lang("es"),
+            alternative: None,
+            starts_at: start,
+            ends_at: start + TimeDelta::hours(1),
+            local_start: local,
+            local_end: local + TimeDelta::hours(1),
+            establishment: EstablishmentId(1),
+            gender: None,
+            preferred: None,
+            postal_code: Some("H2X 1Y4".into()),
+        }
+    }
+
+    fn candidate(id: i64) -> Candidate {
+        Candidate {
+            languages: vec![(lang("fr"), lang("es"))],
+            request_types: vec![RequestType::InPerson, RequestType::Phone],
+            availability: Some(Availability::Always),
+            ..Candidate::new(PersonId(id), format!("Interprète {id}"))
+        }
+    }
+
+    #[test]
+    fn each_rule_excludes_with_its_reason() {
+        let n = need();
+        assert!(judge(&n, &candidate(1)).is_ok());
+        let mut c = candidate(1);
+        c.languages = vec![(lang("fr"), lang("ar"))];
+        assert_eq!(judge(&n, &c), Err(Exclusion::Language));
+        let mut c = candidate(1);
+        c.languages = vec![(lang("es"), lang("fr"))];
+        assert!(judge(&n, &c).is_ok(), "spoken interpreting goes both ways");
+        let mut t = need();
+        t.request_type = RequestType::Translation;
+        c.request_types.push(RequestType::Translation);
+        assert_eq!(judge(&t, &c), Err(Exclusion::Language), "a translation has a direction");
+        let mut c = candidate(1);
+        c.request_types = vec![RequestType::Phone];
+        assert_eq!(judge(&n, &c), Err(Exclusion::RequestType));
+        let mut c = candidate(1);
+        c.blocked = vec![EstablishmentId(1)];
+        assert_eq!(judge(&n, &c), Err(Exclusion::Blocked));
+        let mut g = need();
+        g.gender = Some(Gender::Female);
+        assert_eq!(judge(&g, &candidate(1)), Err(Exclusion::Gender));
+        let mut c = candidate(1);
+        c.gender = Some(Gender::Female);
+        assert!(judge(&g, &c).is_ok());
+        let mut c = candidate(1);
+        c.documents = vec![EligibilityDocument {
+            name: "Permis de travail".into(),
+            description: None,
+            valid_until: NaiveDate::from_ymd_opt(2026, 3, 8),
+            inactive_if_invalid: true,
+            comments: None,
+        }];
+        assert_eq!(judge(&n, &c), Err(Exclusion::Document("Permis de travail".into())));
+        c.documents[0].valid_until = NaiveDate::from_ymd_opt(2026, 3, 9);
+        assert!(judge(&n, &c).is_ok(), "valid through the day itself");
+        let mut c = candidate(1);
+        c.inactivity = vec![Inactivity {
+            starts_at: n.starts_at - TimeDelta::days(1),
+            ends_at: n.starts_at + TimeDelta::minutes(1),
+            reason: None,
+        }];
+        assert_eq!(judge(&n, &c), Err(Exclusion::Inactive));
+    }
+
+    #[test]
+    fn weekly_hours_are_read_in_local_time() {
+        let n = need();
+        let hours = |weekday, from: u32, to: u32| WeeklyHours {
+            weekday,
+            starts: NaiveTime::from_hms_opt(from, 0, 0).unwrap(),
+            ends: NaiveTime::from_hms_opt(to, 0, 0).unwrap(),
+        };
+        let mut c = candidate(1);
+        c.availability = Some(Availability::Weekly(vec![hours(Weekday::Mon, 9, 12)]));
+        assert!(judge(&n, &c).is_ok());
+        c.availability = Some(Availability::Weekly(vec![hours(Weekday::Mon, 10, 11)]));
+        assert!(judge(&n, &c).is_ok(), "exactly the slot");
+        c.availability = Some(Availability::Weekly(vec![hours(Weekday::Mon, 13, 17)]));
+        assert_eq!(judge(&n, &c), Err(Exclusion::Availability), "13 h–17 h local, not UTC");
+        c.availability = Some(Availability::Weekly(vec![hours(Weekday::Tue, 9, 12)]));
+        assert_eq!(judge(&n, &c), Err(Exclusion::Availability));
+    }
+
+    #[test]
+    fn in_person_bookings_keep_time_to_travel() {
+        let n = need();
+        let mut c = candidate(1);
+        // Another in-person appointment ends 30 min before: not enough to travel.
+        c.bookings = vec![(
+            n.starts_at - TimeDelta::minutes(90),
+            n.starts_at - TimeDelta::minutes(30),
+            true,
+        )];
+        assert_eq!(judge(&n, &c), Err(Exclusion::Busy));
+        // A phone call that ends then is fine.
+        c.bookings = vec![(
+            n.starts_at - TimeDelta::minutes(90),
+            n.starts_at - TimeDelta::minutes(30),
+            false,
+        )];
+        assert!(judge(&n, &c).is_ok());
+        // Back to back by phone is fine; overlapping is not.
+        let mut phone = need();
+        phone.request_type = RequestType::Phone;
+        c.bookings = vec![(n.starts_at - TimeDelta::hours(1), n.starts_at, false)];
+        assert!(judge(&phone, &c).is_ok());
+        c.bookings = vec![(
+            n.starts_at + TimeDelta::minutes(59),
+            n.ends_at + TimeDelta::hours(1),
+            false,
+        )];
+        assert_eq!(judge(&phone, &c), Err(Exclusion::Busy));
+    }
+
+    #[test]
+    fn ranking_puts_the_preferred_first_then_the_area_then_fair_share() {
+        let mut n = need();
+        let mut far_idle = candidate(1);
+        far_idle.postal_code = Some("J4K 2B1".into());
+        let mut near_busy = candidate(2);
+        near_busy.postal_code = Some("h2x-3a1".into());
+        near_busy.recent_work = 5;
+        let mut near_idle = candidate(3);
+        near_idle.postal_code = Some("H2X 2B2".into());
+        near_idle.recent_work = 1;
+        let mut preferred = candidate(4);
+        preferred.recent_work = 9;
+        let mut alt = candidate(5);
+        alt.languages = vec![(lang("fr"), lang("pt"))];
+        alt.postal_code = Some("H2X 1A1".into());
+        n.preferred = Some(PersonId(4));
+        n.alternative = Some(lang("pt"));
+        let mut other = candidate(6);
+        other.languages = vec![(lang("fr"), lang("de"))];
+        let m = rank(&n, &[far_idle, near_busy, near_idle, preferred, alt, other]);
+        let order: Vec<i64> = m.ranked.iter().map(|r| r.person.0).collect();
+        assert_eq!(order, vec![4, 3, 2, 1, 5]);
+        assert_eq!(
+            m.excluded,
+            vec![(PersonId(6), "Interprète 6".into(), Exclusion::Language)]
+        );
+        assert!(m.ranked[1].merits.contains(&Merit::SameArea));
+        assert_eq!(
+            Merit::RecentWork(1).describe(Locale::Fr),
+            "1 demande ces 30 derniers jours"
+        );
+    }
+
+    #[test]
+    fn areas_of_postal_codes() {
+        assert_eq!(area("h2x 1y4"), "H2X");
+        assert_eq!(area("1000"), "10");
+    }
+}
