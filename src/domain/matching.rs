@@ -130,10 +130,12 @@ impl Merit {
             Merit::Preferred => locale.pick("interprète à prioriser", "preferred interpreter").into(),
             Merit::AlternativeLanguage => locale.pick("langue alternative", "alternative language").into(),
             Merit::SameArea => locale.pick("même secteur", "same area").into(),
-            Merit::RecentWork(0) => locale.pick("aucune demande récente", "no recent request").into(),
+            Merit::RecentWork(0) => locale
+                .pick("aucune demande à 30 jours près", "no request within 30 days")
+                .into(),
             Merit::RecentWork(n) => match locale {
-                Locale::Fr => format!("{n} demande{} ces 30 derniers jours", if n > 1 { "s" } else { "" }),
-                Locale::En => format!("{n} request{} in the last 30 days", if n > 1 { "s" } else { "" }),
+                Locale::Fr => format!("{n} demande{} à 30 jours près", if n > 1 { "s" } else { "" }),
+                Locale::En => format!("{n} request{} within 30 days", if n > 1 { "s" } else { "" }),
             },
         }
     }
@@ -457,10 +459,7 @@ mod tests {
             vec![(PersonId(6), "Interprète 6".into(), Exclusion::Language)]
         );
         assert!(m.ranked[1].merits.contains(&Merit::SameArea));
-        assert_eq!(
-            Merit::RecentWork(1).describe(Locale::Fr),
-            "1 demande ces 30 derniers jours"
-        );
+        assert_eq!(Merit::RecentWork(1).describe(Locale::Fr), "1 demande à 30 jours près");
     }
 
     #[test]

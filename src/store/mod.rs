@@ -10,6 +10,7 @@
 pub mod history;
 pub mod inbound;
 pub mod links;
+pub mod matching;
 pub mod organisations;
 pub mod outbox;
 pub mod people;

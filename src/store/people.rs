@@ -501,7 +501,7 @@ impl Tx {
     }
 }
 
-fn weekday_from_number(n: i64) -> Option<Weekday> {
+pub(super) fn weekday_from_number(n: i64) -> Option<Weekday> {
     let all = [
         Weekday::Mon,
         Weekday::Tue,

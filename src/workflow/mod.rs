@@ -4,6 +4,7 @@
 
 mod command;
 pub mod links;
+mod matching;
 mod notify;
 mod people;
 mod requests;
