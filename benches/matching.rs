@@ -57,14 +57,14 @@ fn profile(i: usize) -> InterpreterProfile {
             target: lang(if i < N { "es" } else { "ar" }),
             origin_country: None,
         }],
-        request_types: if i % 5 == 0 {
+        request_types: if i.is_multiple_of(5) {
             vec![RequestType::Phone]
         } else {
             vec![RequestType::InPerson, RequestType::Phone]
         },
-        postal_code: Some(if i % 3 == 0 { "H2X 2B2" } else { "J4K 1A1" }.into()),
-        gender: Some(if i % 2 == 0 { Gender::Female } else { Gender::Male }),
-        availability: if i % 4 == 0 {
+        postal_code: Some(if i.is_multiple_of(3) { "H2X 2B2" } else { "J4K 1A1" }.into()),
+        gender: Some(if i.is_multiple_of(2) { Gender::Female } else { Gender::Male }),
+        availability: if i.is_multiple_of(4) {
             Availability::Weekly(vec![WeeklyHours {
                 weekday: Weekday::Mon,
                 starts: NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
@@ -73,7 +73,7 @@ fn profile(i: usize) -> InterpreterProfile {
         } else {
             Availability::Always
         },
-        blocked_establishments: if i % 17 == 0 { vec![EstablishmentId(1)] } else { vec![] },
+        blocked_establishments: if i.is_multiple_of(17) { vec![EstablishmentId(1)] } else { vec![] },
         ..InterpreterProfile::default()
     }
 }
