@@ -63,7 +63,11 @@ fn profile(i: usize) -> InterpreterProfile {
             vec![RequestType::InPerson, RequestType::Phone]
         },
         postal_code: Some(if i.is_multiple_of(3) { "H2X 2B2" } else { "J4K 1A1" }.into()),
-        gender: Some(if i.is_multiple_of(2) { Gender::Female } else { Gender::Male }),
+        gender: Some(if i.is_multiple_of(2) {
+            Gender::Female
+        } else {
+            Gender::Male
+        }),
         availability: if i.is_multiple_of(4) {
             Availability::Weekly(vec![WeeklyHours {
                 weekday: Weekday::Mon,
@@ -73,7 +77,11 @@ fn profile(i: usize) -> InterpreterProfile {
         } else {
             Availability::Always
         },
-        blocked_establishments: if i.is_multiple_of(17) { vec![EstablishmentId(1)] } else { vec![] },
+        blocked_establishments: if i.is_multiple_of(17) {
+            vec![EstablishmentId(1)]
+        } else {
+            vec![]
+        },
         ..InterpreterProfile::default()
     }
 }

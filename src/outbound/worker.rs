@@ -150,14 +150,22 @@ impl Outbound {
                     .iter()
                     .find(|(action, _)| *action == LinkAction::Accept)
                     .map(|(_, url)| url.as_str());
-                let text = render_sms(
-                    &message.kind,
-                    &recipient,
-                    request.as_ref(),
-                    &self.sender_name,
-                    code.as_deref(),
-                    accept,
-                )?;
+                let render = |link| {
+                    render_sms(
+                        &message.kind,
+                        &recipient,
+                        request.as_ref(),
+                        &self.sender_name,
+                        code.as_deref(),
+                        link,
+                    )
+                };
+                // The link rides along when the text still fits in one SMS (banks pay per
+                // segment); otherwise the code reply does the same and the email has the link.
+                let mut text = render(accept)?;
+                if accept.is_some() && super::sms::segments(&text).count > 1 {
+                    text = render(None)?;
+                }
                 self.sms.send(mobile.as_str(), &text, self.clock.now()).await
             }
             OutboxChannel::Email => {
