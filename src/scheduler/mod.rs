@@ -1,6 +1,8 @@
 //! Background work that runs on a timer. Every job is safe to run in several processes
 //! at once: its state is in the database, never in memory.
 
+pub mod slots;
+
 use crate::workflow::Workflow;
 use std::time::Duration;
 use tokio::sync::watch;
