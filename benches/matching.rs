@@ -155,6 +155,9 @@ fn on_sqlite(c: &mut Criterion) {
             late_cancellation_hours: 48,
             auto_validate_after_hours: 48,
             patient_retention_days: 90,
+            offer_reminder_hours: 12,
+            offer_expiry_hours: 24,
+            appointment_reminder_hours: 24,
         };
         Workflow::new(store, config, Arc::new(ManualClock::new(now)))
     });

@@ -75,6 +75,9 @@ fn workflow(c: &mut Criterion) {
             late_cancellation_hours: 48,
             auto_validate_after_hours: 48,
             patient_retention_days: 90,
+            offer_reminder_hours: 12,
+            offer_expiry_hours: 24,
+            appointment_reminder_hours: 24,
         };
         let wf = Workflow::new(store.clone(), config, clock);
         let mut tx = store.begin().await.unwrap();

@@ -29,6 +29,7 @@ pub struct App {
     maildir: PathBuf,
     imap: crate::config::Imap,
     sweep_interval: Duration,
+    digest_slots: crate::scheduler::slots::DailySlots,
 }
 
 impl App {
@@ -70,6 +71,7 @@ impl App {
             maildir: settings.mail.maildir.clone(),
             imap: settings.imap.clone(),
             sweep_interval: Duration::from_secs(settings.workers.sweep_interval_seconds),
+            digest_slots: crate::scheduler::digest_slots(settings),
         })
     }
 
@@ -85,9 +87,10 @@ impl App {
     /// the workers.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let mut workers = vec![tokio::spawn(crate::scheduler::run_sweeper(
+        let mut workers = vec![tokio::spawn(crate::scheduler::run_timers(
             self.workflow.clone(),
             self.sweep_interval,
+            self.digest_slots.clone(),
             stop_rx.clone(),
         ))];
         workers.push(tokio::spawn(

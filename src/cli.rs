@@ -47,6 +47,12 @@ pub enum CliCommand {
     InspectMail { file: PathBuf },
     /// Show how one SMS text is read, as JSON, without touching the database.
     InspectSms { text: String },
+    /// Send the coordinators' digest now (to every coordinator, or to one by email).
+    Digest {
+        /// Only this coordinator's email address.
+        #[arg(long)]
+        to: Option<String>,
+    },
 }
 
 pub async fn main() -> ExitCode {
@@ -99,8 +105,49 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::demo::run(&settings, &mut std::io::stdout()).await?;
         }
         CliCommand::Ingest { files } => return ingest(&settings, &files).await,
+        CliCommand::Digest { to } => return digest(&settings, to.as_deref()).await,
         CliCommand::InspectMail { .. } | CliCommand::InspectSms { .. } => {}
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `relais digest`: queues the digest and delivers what is due, so it leaves even when no
+/// `relais serve` is running.
+async fn digest(settings: &Settings, to: Option<&str>) -> anyhow::Result<ExitCode> {
+    let store = Store::connect(settings.database.url.expose(), settings.database.max_connections).await?;
+    store.migrate().await?;
+    let clock: Arc<dyn crate::clock::Clock> = Arc::new(SystemClock);
+    let workflow = crate::workflow::Workflow::new(
+        store.clone(),
+        crate::workflow::WorkflowConfig::from_settings(settings),
+        clock.clone(),
+    );
+    let only = match to {
+        None => None,
+        Some(address) => {
+            let email = crate::domain::contact::EmailAddress::parse(address)
+                .map_err(|e| anyhow::anyhow!("--to {address}: {e}"))?;
+            let mut tx = store.begin_read().await?;
+            let person = tx.person_by_email(&email).await?;
+            tx.commit().await?;
+            match person {
+                Some(p) if p.has_role(crate::domain::role::Role::Coordinator) => Some(p.id),
+                _ => anyhow::bail!("--to {address}: no coordinator has this address"),
+            }
+        }
+    };
+    let queued = workflow.queue_digests(only).await?;
+    let outbound = crate::outbound::worker::Outbound::new(settings, store.clone(), clock)?;
+    let mut sent = 0;
+    loop {
+        let n = outbound.deliver_due().await?;
+        if n == 0 {
+            break;
+        }
+        sent += n;
+    }
+    store.close().await;
+    println!("{queued} digest(s) queued, {sent} message(s) sent");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -79,6 +79,8 @@ pub struct Settings {
     pub workflow: Workflow,
     pub privacy: Privacy,
     pub workers: Workers,
+    #[serde(default)]
+    pub coordination: Coordination,
     pub log: Log,
 }
 
@@ -314,6 +316,38 @@ pub struct Workers {
     pub sweep_interval_seconds: u64,
 }
 
+/// Offers, reminders and the coordinators' digest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Coordination {
+    /// When coordinators get their digest, on business days (`business_hours.days`, minus
+    /// `business_hours.holidays`), in `general.time_zone`.
+    pub digest_times: Vec<NaiveTime>,
+    /// How many candidates the digest proposes per request.
+    pub digest_candidates: usize,
+    /// An offer unanswered this long gets one reminder…
+    pub offer_reminder_hours: u32,
+    /// …and this long after it was made, it lapses: the request goes back to the coordinators.
+    pub offer_expiry_hours: u32,
+    /// The interpreter is reminded of an appointment this long before it.
+    pub appointment_reminder_hours: u32,
+}
+
+impl Default for Coordination {
+    fn default() -> Self {
+        Coordination {
+            digest_times: vec![
+                NaiveTime::from_hms_opt(8, 30, 0).unwrap_or_default(),
+                NaiveTime::from_hms_opt(13, 0, 0).unwrap_or_default(),
+            ],
+            digest_candidates: 3,
+            offer_reminder_hours: 12,
+            offer_expiry_hours: 24,
+            appointment_reminder_hours: 24,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Log {
@@ -418,6 +452,16 @@ impl Settings {
                 "security.previous_keys",
                 "every retired key must be at least 32 characters",
             ));
+        }
+        let c = &self.coordination;
+        if c.offer_reminder_hours == 0 || c.offer_reminder_hours >= c.offer_expiry_hours {
+            return Err(invalid(
+                "coordination.offer_reminder_hours",
+                "must be at least 1 and less than coordination.offer_expiry_hours",
+            ));
+        }
+        if c.digest_candidates == 0 || c.digest_candidates > 10 {
+            return Err(invalid("coordination.digest_candidates", "must be between 1 and 10"));
         }
         if self.security.link_ttl_hours == 0 {
             return Err(invalid("security.link_ttl_hours", "must be at least 1"));

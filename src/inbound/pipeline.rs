@@ -421,6 +421,14 @@ impl MailPipeline {
         if matches!(command, MailCommand::Help) {
             return self.help(tx, reading, person, thread, "asked").await;
         }
+        if matches!(command, MailCommand::Digest) {
+            if !person.has_role(Role::Coordinator) {
+                return self.help(tx, reading, person, thread, "asked").await;
+            }
+            // The digest itself is the answer.
+            self.workflow.queue_digests_in(tx, Some(person.id), "on_demand").await?;
+            return Ok(Decision::new(MailOutcome::CommandApplied("digest")));
+        }
         let request = match command {
             MailCommand::Assign {
                 request: Some(number), ..
@@ -481,7 +489,7 @@ impl MailPipeline {
                     },
                 )
             }
-            MailCommand::NewRequest | MailCommand::Help => unreachable!("answered above"),
+            MailCommand::NewRequest | MailCommand::Help | MailCommand::Digest => unreachable!("answered above"),
         };
         match self.workflow.execute_in(tx, actor, workflow_command).await {
             Ok(applied) => {

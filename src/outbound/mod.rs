@@ -1,6 +1,7 @@
 //! Everything that leaves: notifications rendered from templates and sent by email and SMS.
 
 pub mod calendar;
+pub mod digest;
 pub mod dkim;
 pub mod mail;
 pub mod render;

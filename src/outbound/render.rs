@@ -148,6 +148,10 @@ struct MailBody<'a> {
     is_coordinator: bool,
     /// `(label, url)`: the message's one-click links.
     links: &'a [(String, String)],
+    /// For coordinators handed a request back: the best candidates, one line each.
+    suggestions: &'a [String],
+    /// The requester asked the interpreter to tell the user about the appointment.
+    must_call_user: bool,
     /// For `delivery_failed`: what did not reach whom, how, and why.
     failed_kind: &'a str,
     failed_channel: &'a str,
@@ -183,6 +187,8 @@ struct SmsBody<'a> {
     code: &'a str,
     /// The signed link that accepts the offer, if any.
     link: &'a str,
+    /// The interpreter must tell the user about the appointment.
+    call: bool,
 }
 
 /// A rendered email.
@@ -206,6 +212,8 @@ pub struct RenderInput<'a> {
     pub form: &'a str,
     /// The signed links the message carries.
     pub links: &'a [(crate::security::link::LinkAction, String)],
+    /// Candidates with their assign links, for coordinators: lines, then `(label, url)`.
+    pub suggestions: (&'a [String], &'a [(String, String)]),
 }
 
 /// How a link reads in a message.
@@ -250,6 +258,11 @@ fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
         "command_refused" => locale.pick("Réponse non appliquée", "Reply not applied"),
         "help" => locale.pick("Aide", "Help"),
         "delivery_failed" => locale.pick("Message non livré", "Message not delivered"),
+        "offer_reminder" => locale.pick(
+            "Rappel : offre en attente de réponse",
+            "Reminder: offer waiting for your answer",
+        ),
+        "appointment_reminder" => locale.pick("Rappel de rendez-vous", "Appointment reminder"),
         _ => locale.pick("Avis", "Notice"),
     };
     let _ = en;
@@ -322,11 +335,12 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         .map(|s| s.label(locale).to_string())
         .unwrap_or_default();
     let interpreter = input.interpreter.map(Person::display_name).unwrap_or_default();
-    let links: Vec<(String, String)> = input
+    let mut links: Vec<(String, String)> = input
         .links
         .iter()
         .map(|(action, url)| (link_label(*action, locale).to_string(), url.clone()))
         .collect();
+    links.extend(input.suggestions.1.iter().cloned());
     let failed_kind = {
         let kind = text_of("failed_kind");
         let fake = RenderInput { kind: &kind, ..*input };
@@ -348,6 +362,8 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         is_interpreter: input.recipient.has_role(Role::Interpreter),
         is_coordinator: input.recipient.has_role(Role::Coordinator),
         links: &links,
+        suggestions: input.suggestions.0,
+        must_call_user: input.request.is_some_and(|r| r.details.interpreter_must_notify_user),
         failed_kind: &failed_kind,
         failed_channel: match text_of("failed_channel").as_str() {
             "sms" => locale.pick("texto (SMS)", "SMS"),
@@ -358,6 +374,13 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
     };
     let text = body.render()?;
     let subject = subject(input, &facts, locale);
+    let html = html_twin(&text, &subject, locale, &links)?;
+    Ok(RenderedMail { subject, text, html })
+}
+
+/// The HTML alternative of a text body: its paragraphs, with every `LABEL : URL` line of
+/// `links` shown as a button.
+pub fn html_twin(text: &str, subject: &str, locale: Locale, links: &[(String, String)]) -> anyhow::Result<String> {
     let link_line = |line: &str| {
         links.iter().find(|(label, url)| {
             matches!(
@@ -382,13 +405,12 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         })
         .filter(|p: &Vec<HtmlLine>| !p.is_empty())
         .collect();
-    let html = MailHtml {
+    Ok(MailHtml {
         lang: locale.as_str(),
-        subject: &subject,
+        subject,
         paragraphs,
     }
-    .render()?;
-    Ok(RenderedMail { subject, text, html })
+    .render()?)
 }
 
 /// French writes language names in lower case inside a sentence: "espagnol", "arabe (Maroc)".
@@ -438,6 +460,7 @@ pub fn render_sms(
         request_type: &request_type,
         code: code.unwrap_or(""),
         link: link.unwrap_or(""),
+        call: request.is_some_and(|r| r.details.interpreter_must_notify_user),
     }
     .render()?;
     Ok(text.trim().to_string())

@@ -15,6 +15,7 @@ use crate::security::link::{LinkAction, LinkKeys};
 use crate::security::reply_key::{ReplyKey, ReplyPurpose};
 use crate::store::Store;
 use crate::store::outbox::{OutboxChannel, OutboxMessage};
+use crate::workflow::coordination::DIGEST_KIND;
 use anyhow::Context as _;
 use lettre::message::Mailbox;
 use rand::Rng;
@@ -43,6 +44,7 @@ pub struct Outbound {
     dkim: Option<super::dkim::Dkim>,
     public_base_url: String,
     link_ttl: chrono::TimeDelta,
+    digest_candidates: usize,
     from: Mailbox,
     local_part: String,
     domain: String,
@@ -71,6 +73,7 @@ impl Outbound {
             dkim: super::dkim::Dkim::from_settings(settings)?,
             public_base_url: settings.web.public_base_url.clone(),
             link_ttl: chrono::TimeDelta::hours(i64::from(settings.security.link_ttl_hours)),
+            digest_candidates: settings.coordination.digest_candidates,
             from,
             local_part: local_part.to_string(),
             domain: domain.to_string(),
@@ -129,7 +132,33 @@ impl Outbound {
             Some(r) => self.links(&mut tx, message, r, &recipient).await?,
             None => Vec::new(),
         };
+        // A request handed back to the coordinators comes with its next candidates.
+        let (mut suggestions, mut suggestion_links) = (Vec::new(), Vec::new());
+        if let Some(r) = &request
+            && message.channel == OutboxChannel::Email
+            && recipient.has_role(crate::domain::role::Role::Coordinator)
+            && r.status == crate::domain::request::RequestStatus::New
+            && matches!(
+                message.kind.as_str(),
+                "offer_declined" | "offers_lapsed" | "interpreter_withdrew"
+            )
+        {
+            let item = super::digest::waiting_item(&mut tx, r, &recipient, &self.link_context()).await?;
+            for (i, c) in item.candidates.iter().enumerate() {
+                suggestions.push(format!("{}. {} — {}", i + 1, c.name, c.why));
+                suggestion_links.push((c.label.clone(), c.url.clone()));
+            }
+            suggestion_links.extend(item.broadcast);
+        }
+        let digest = if message.kind == DIGEST_KIND {
+            Some(super::digest::gather(&mut tx, &recipient, &self.link_context()).await?)
+        } else {
+            None
+        };
         tx.commit().await?;
+        if let Some(digest) = digest {
+            return self.send_digest(message, &recipient, &digest).await;
+        }
 
         match message.channel {
             OutboxChannel::Sms => {
@@ -192,6 +221,7 @@ impl Outbound {
                     bank: &self.bank,
                     form: &form,
                     links: &links,
+                    suggestions: (&suggestions, &suggestion_links),
                 })?;
                 let envelope = self.envelope(message, &recipient)?;
                 let invite = match (&request, invite_method(message, &recipient, request.as_ref())) {
@@ -238,6 +268,44 @@ impl Outbound {
                     .await
             }
         }
+    }
+
+    fn link_context(&self) -> super::digest::LinkContext<'_> {
+        super::digest::LinkContext {
+            keys: &self.link_keys,
+            public_base_url: &self.public_base_url,
+            ttl: self.link_ttl,
+            now: self.clock.now(),
+            time_zone: self.time_zone,
+            candidates: self.digest_candidates,
+        }
+    }
+
+    async fn send_digest(
+        &self,
+        message: &OutboxMessage,
+        recipient: &Person,
+        digest: &super::digest::Digest,
+    ) -> anyhow::Result<()> {
+        let locale = recipient.locale;
+        let text = super::digest::render_text(digest, recipient, &self.bank)?;
+        let today = self.clock.now().with_timezone(&self.time_zone).date_naive();
+        let subject = format!(
+            "{} — {}",
+            locale.pick("Sommaire de la banque", "Bank digest"),
+            super::render::long_date(today, locale)
+        );
+        let html = super::render::html_twin(&text, &subject, locale, &digest.links())?;
+        let rendered = super::render::RenderedMail { subject, text, html };
+        let envelope = self.envelope(message, recipient)?;
+        let built = mail::build(&envelope, &rendered, None)?;
+        let bytes = match &self.dkim {
+            Some(dkim) => dkim.sign(&built.formatted())?,
+            None => built.formatted(),
+        };
+        self.mail
+            .send_raw(built.envelope(), &bytes, &format!("{:08}-{}", message.id, message.kind))
+            .await
     }
 
     /// A message gave up after its last attempt (dead letter): every coordinator is told by
@@ -297,8 +365,8 @@ impl Outbound {
             return Ok(Vec::new());
         }
         let actions: &[LinkAction] = match message.kind.as_str() {
-            "request_offered" | "request_modified" => &[LinkAction::Accept, LinkAction::Refuse],
-            "assignment_confirmed" => &[LinkAction::Withdraw],
+            "request_offered" | "request_modified" | "offer_reminder" => &[LinkAction::Accept, LinkAction::Refuse],
+            "assignment_confirmed" | "appointment_reminder" => &[LinkAction::Withdraw],
             "request_received" | "request_booked" | "interpreter_withdrew" if request.requested_by == recipient.id => {
                 &[LinkAction::Open, LinkAction::Cancel]
             }

@@ -99,7 +99,10 @@ mod tests {
 
     fn slots(tz: Tz, times: &[(u32, u32)]) -> DailySlots {
         DailySlots {
-            times: times.iter().map(|&(h, m)| NaiveTime::from_hms_opt(h, m, 0).unwrap()).collect(),
+            times: times
+                .iter()
+                .map(|&(h, m)| NaiveTime::from_hms_opt(h, m, 0).unwrap())
+                .collect(),
             days: vec![
                 Weekday::Mon,
                 Weekday::Tue,
@@ -125,20 +128,32 @@ mod tests {
         // 2026-03-08: clocks jump from 02:00 to 03:00 EDT. 02:30 does not exist: it runs at
         // 03:00 EDT (07:00 UTC); 08:30 EDT is 12:30 UTC.
         let next = s.next(utc(2026, 3, 8, 5, 0)).unwrap();
-        assert_eq!((next.at, next.key.as_str()), (utc(2026, 3, 8, 7, 0), "2026-03-08T02:30"));
+        assert_eq!(
+            (next.at, next.key.as_str()),
+            (utc(2026, 3, 8, 7, 0), "2026-03-08T02:30")
+        );
         let next = s.next(next.at).unwrap();
         assert_eq!(next.at, utc(2026, 3, 8, 12, 30));
         // The day before, 08:30 EST was 13:30 UTC.
-        assert_eq!(s.latest(utc(2026, 3, 7, 14, 0), TimeDelta::hours(2)).unwrap().at, utc(2026, 3, 7, 13, 30));
+        assert_eq!(
+            s.latest(utc(2026, 3, 7, 14, 0), TimeDelta::hours(2)).unwrap().at,
+            utc(2026, 3, 7, 13, 30)
+        );
         // 2026-11-01: clocks fall back from 02:00 EDT to 01:00 EST. 01:30 happens twice;
         // the slot runs once, at the first.
         let s = slots(tz, &[(1, 30)]);
         let first = s.next(utc(2026, 11, 1, 4, 0)).unwrap();
-        assert_eq!((first.at, first.key.as_str()), (utc(2026, 11, 1, 5, 30), "2026-11-01T01:30"));
+        assert_eq!(
+            (first.at, first.key.as_str()),
+            (utc(2026, 11, 1, 5, 30), "2026-11-01T01:30")
+        );
         let after = s.next(first.at).unwrap();
         assert_eq!(after.key, "2026-11-02T01:30", "not again an hour later");
         // An hour after the first 01:30, the latest slot is still the same one.
-        assert_eq!(s.latest(utc(2026, 11, 1, 6, 40), TimeDelta::hours(12)).unwrap().key, "2026-11-01T01:30");
+        assert_eq!(
+            s.latest(utc(2026, 11, 1, 6, 40), TimeDelta::hours(12)).unwrap().key,
+            "2026-11-01T01:30"
+        );
     }
 
     #[test]

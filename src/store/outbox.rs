@@ -215,6 +215,15 @@ impl Tx {
     }
 
     /// Messages per channel and status (for `/metrics`).
+    /// How many messages of one kind were ever queued.
+    pub async fn count_outbox_kind(&mut self, kind: &str) -> Result<i64, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM outbox WHERE kind = $1";
+        Ok(on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(kind)
+            .fetch_one(c)
+            .await?))
+    }
+
     pub async fn count_outbox(&mut self) -> Result<Vec<(OutboxChannel, String, i64)>, StoreError> {
         const SQL: &str =
             "SELECT channel, status, COUNT(*) FROM outbox GROUP BY channel, status ORDER BY channel, status";

@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
-const REQUEST_COLUMNS: &str = "id, number, status, version, establishment_id, installation_id, location, address, \
+pub(super) const REQUEST_COLUMNS: &str = "id, number, status, version, establishment_id, installation_id, location, address, \
     request_type, service_date, start_time, flexible_until, duration_minutes, starts_at, source_language, \
     target_language, alternative_language, alternative_date, professional_name, professional_function, \
     professional_phone, professional_email, preferred_interpreter_id, interpreter_gender, \
@@ -23,7 +23,7 @@ const REQUEST_COLUMNS: &str = "id, number, status, version, establishment_id, in
     closed_at, cancellation_reason, cancellation_detail, cancelled_at, cancelled_late, patient_erased_at";
 
 #[derive(sqlx::FromRow)]
-struct RequestRow {
+pub(super) struct RequestRow {
     id: i64,
     number: Option<String>,
     status: String,

@@ -8,41 +8,45 @@ use crate::domain::request::Request;
 use crate::store::{StoreError, Tx};
 use chrono::TimeDelta;
 
+/// What matching needs to know of `request`.
+pub async fn need_of(tx: &mut Tx, request: &Request) -> Result<Need, StoreError> {
+    let d = &request.details;
+    let local_start = d.starts_at_local();
+    let length = TimeDelta::minutes(i64::from(d.duration_minutes.max(1)));
+    let installation = tx.installation(d.installation_id).await?;
+    Ok(Need {
+        request_type: d.request_type,
+        source: d.source_language.clone(),
+        target: d.target_language.clone(),
+        alternative: d.alternative_language.clone(),
+        starts_at: request.starts_at,
+        ends_at: request.starts_at + length,
+        local_start,
+        local_end: local_start + length,
+        establishment: request.establishment_id,
+        gender: d.interpreter_gender,
+        preferred: d.preferred_interpreter,
+        postal_code: installation.postal_code,
+    })
+}
+
+/// Ranks the interpreters for `request` inside `tx`, as of `now`.
+pub async fn matches_in(
+    tx: &mut Tx,
+    request: &Request,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Matches, StoreError> {
+    let need = need_of(tx, request).await?;
+    let candidates = tx.match_candidates(&need, now).await?;
+    Ok(rank(&need, &candidates))
+}
+
 impl Workflow {
-    /// What matching needs to know of `request`.
-    pub async fn need_of(&self, tx: &mut Tx, request: &Request) -> Result<Need, StoreError> {
-        let d = &request.details;
-        let local_start = d.starts_at_local();
-        let length = TimeDelta::minutes(i64::from(d.duration_minutes.max(1)));
-        let installation = tx.installation(d.installation_id).await?;
-        Ok(Need {
-            request_type: d.request_type,
-            source: d.source_language.clone(),
-            target: d.target_language.clone(),
-            alternative: d.alternative_language.clone(),
-            starts_at: request.starts_at,
-            ends_at: request.starts_at + length,
-            local_start,
-            local_end: local_start + length,
-            establishment: request.establishment_id,
-            gender: d.interpreter_gender,
-            preferred: d.preferred_interpreter,
-            postal_code: installation.postal_code,
-        })
-    }
-
-    /// Ranks the interpreters for `request` inside the caller's transaction.
-    pub async fn matches_in(&self, tx: &mut Tx, request: &Request) -> Result<Matches, StoreError> {
-        let need = self.need_of(tx, request).await?;
-        let candidates = tx.match_candidates(&need, self.clock.now()).await?;
-        Ok(rank(&need, &candidates))
-    }
-
     /// Ranks the interpreters for a request.
     pub async fn matches(&self, id: RequestId) -> Result<(Request, Matches), WorkflowError> {
         let mut tx = self.store.begin_read().await?;
         let request = tx.request(id).await?;
-        let matches = self.matches_in(&mut tx, &request).await?;
+        let matches = matches_in(&mut tx, &request, self.clock.now()).await?;
         tx.commit().await?;
         Ok((request, matches))
     }

@@ -3,8 +3,9 @@
 //! its history, and queues the notifications. Either all of it commits or none of it.
 
 mod command;
+pub mod coordination;
 pub mod links;
-mod matching;
+pub mod matching;
 mod notify;
 mod people;
 mod requests;
@@ -112,6 +113,9 @@ pub struct WorkflowConfig {
     pub late_cancellation_hours: u32,
     pub auto_validate_after_hours: u32,
     pub patient_retention_days: u32,
+    pub offer_reminder_hours: u32,
+    pub offer_expiry_hours: u32,
+    pub appointment_reminder_hours: u32,
 }
 
 impl WorkflowConfig {
@@ -124,6 +128,9 @@ impl WorkflowConfig {
             late_cancellation_hours: s.workflow.late_cancellation_hours,
             auto_validate_after_hours: s.workflow.auto_validate_after_hours,
             patient_retention_days: s.privacy.patient_retention_days,
+            offer_reminder_hours: s.coordination.offer_reminder_hours,
+            offer_expiry_hours: s.coordination.offer_expiry_hours,
+            appointment_reminder_hours: s.coordination.appointment_reminder_hours,
         }
     }
 }

@@ -42,6 +42,10 @@ pub enum NoticeKind {
     ServiceValidated,
     /// To the interpreter: the coordinator closed the request.
     RequestClosed,
+    /// To an interpreter who has not answered their offer yet: once.
+    OfferReminder,
+    /// To the interpreter, the day before: the appointment (and, if asked, call the user).
+    AppointmentReminder,
 }
 
 impl NoticeKind {
@@ -62,6 +66,8 @@ impl NoticeKind {
             NoticeKind::AssignmentConfirmed => "assignment_confirmed",
             NoticeKind::ServiceValidated => "service_validated",
             NoticeKind::RequestClosed => "request_closed",
+            NoticeKind::OfferReminder => "offer_reminder",
+            NoticeKind::AppointmentReminder => "appointment_reminder",
         }
     }
 
@@ -75,6 +81,8 @@ impl NoticeKind {
                     | NoticeKind::RequestModified
                     | NoticeKind::AssignmentRemoved
                     | NoticeKind::RequestCancelled
+                    | NoticeKind::OfferReminder
+                    | NoticeKind::AppointmentReminder
             )
     }
 }

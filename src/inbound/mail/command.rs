@@ -17,6 +17,8 @@ pub enum Verb {
     Validate,
     Contest,
     Help,
+    /// A coordinator asks for the digest now.
+    Digest,
 }
 
 impl Verb {
@@ -31,6 +33,7 @@ impl Verb {
             Verb::Validate => "validate",
             Verb::Contest => "contest",
             Verb::Help => "help",
+            Verb::Digest => "digest",
         }
     }
 }
@@ -52,6 +55,7 @@ pub enum MailCommand {
     Validate,
     Contest,
     Help,
+    Digest,
 }
 
 impl MailCommand {
@@ -66,6 +70,7 @@ impl MailCommand {
             MailCommand::Validate => Verb::Validate,
             MailCommand::Contest => Verb::Contest,
             MailCommand::Help => Verb::Help,
+            MailCommand::Digest => Verb::Digest,
         }
     }
 
@@ -106,6 +111,8 @@ const WORDS: &[(&str, Verb)] = &[
     ("contest", Verb::Contest),
     ("aide", Verb::Help),
     ("help", Verb::Help),
+    ("sommaire", Verb::Digest),
+    ("digest", Verb::Digest),
 ];
 
 /// Reads the command at the start of `new_text`, if any.
@@ -124,6 +131,7 @@ pub fn read_command(new_text: &str) -> Option<MailCommand> {
         Verb::Validate => MailCommand::Validate,
         Verb::Contest => MailCommand::Contest,
         Verb::Help => MailCommand::Help,
+        Verb::Digest => MailCommand::Digest,
         Verb::Cancel => MailCommand::Cancel {
             reason: rest_after_words(first_line, words_in_phrase),
         },

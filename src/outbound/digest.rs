@@ -1,0 +1,281 @@
+//! The coordinator's digest, gathered when it is sent so it shows the bank as it is: the
+//! requests waiting for an interpreter (soonest first) with the best candidates, why, and
+//! one signed link per candidate to offer it to them, plus one to offer it to all; then
+//! offers unanswered, modified requests waiting for re-acceptance, contested service
+//! records, bounced addresses and undelivered messages.
+//!
+//! The same candidate block goes into the notices that hand a request back to the
+//! coordinators (a refusal, lapsed offers, a withdrawal).
+
+use super::render::{Facts, clock_time, link_label, long_date};
+use crate::domain::locale::Locale;
+use crate::domain::matching::Exclusion;
+use crate::domain::person::Person;
+use crate::domain::request::{Request, RequestStatus};
+use crate::security::link::{LinkAction, LinkClaim, LinkKeys};
+use crate::store::Tx;
+use askama::Template;
+use chrono::{DateTime, TimeDelta, Utc};
+use chrono_tz::Tz;
+
+/// How many requests of each section a digest lists at most.
+const SECTION_LIMIT: i64 = 30;
+
+/// What signing the digest's links needs.
+pub struct LinkContext<'a> {
+    pub keys: &'a LinkKeys,
+    pub public_base_url: &'a str,
+    pub ttl: TimeDelta,
+    pub now: DateTime<Utc>,
+    pub time_zone: Tz,
+    pub candidates: usize,
+}
+
+/// One candidate line: who, why, and the link that offers them the request.
+#[derive(Debug, Clone)]
+pub struct CandidateLine {
+    pub name: String,
+    pub why: String,
+    pub label: String,
+    pub url: String,
+}
+
+/// A request with its candidates.
+#[derive(Debug, Clone)]
+pub struct WaitingItem {
+    pub headline: String,
+    pub candidates: Vec<CandidateLine>,
+    /// Offer it to every candidate listed at once.
+    pub broadcast: Option<(String, String)>,
+    /// Why nobody else: "5 déjà réservés, 2 hors disponibilités".
+    pub excluded: String,
+}
+
+/// Everything a digest shows.
+#[derive(Debug, Clone, Default)]
+pub struct Digest {
+    pub waiting: Vec<WaitingItem>,
+    pub unanswered: Vec<String>,
+    pub modified: Vec<String>,
+    pub contested: Vec<String>,
+    pub bounces: Vec<String>,
+    pub undelivered: Vec<String>,
+}
+
+impl Digest {
+    pub fn is_empty(&self) -> bool {
+        self.waiting.is_empty()
+            && self.unanswered.is_empty()
+            && self.modified.is_empty()
+            && self.contested.is_empty()
+            && self.bounces.is_empty()
+            && self.undelivered.is_empty()
+    }
+
+    /// Every `(label, url)` the digest carries, for the HTML buttons.
+    pub fn links(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for item in &self.waiting {
+            for c in &item.candidates {
+                out.push((c.label.clone(), c.url.clone()));
+            }
+            out.extend(item.broadcast.clone());
+        }
+        out
+    }
+}
+
+fn headline(request: &Request, installation: &str, locale: Locale, tz: Tz) -> String {
+    let f = Facts::of(request, installation, locale);
+    let local = request.starts_at.with_timezone(&tz);
+    format!(
+        "{} — {} {} — {} — {} — {}",
+        f.number,
+        long_date(local.date_naive(), locale),
+        clock_time(local.time(), locale),
+        f.languages,
+        f.request_type,
+        f.place
+    )
+}
+
+fn exclusion_summary(excluded: &[(crate::domain::ids::PersonId, String, Exclusion)], locale: Locale) -> String {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for (_, _, why) in excluded {
+        let text = why.describe(locale);
+        match counts.iter_mut().find(|(t, _)| *t == text) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((text, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts
+        .into_iter()
+        .map(|(text, n)| format!("{n} : {text}"))
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
+
+/// The candidate block of one request for `coordinator`: the best candidates with why and
+/// an assign link each, and a broadcast link. Empty when the request cannot be offered.
+pub async fn waiting_item(
+    tx: &mut Tx,
+    request: &Request,
+    coordinator: &Person,
+    ctx: &LinkContext<'_>,
+) -> anyhow::Result<WaitingItem> {
+    let locale = coordinator.locale;
+    let installation = tx.installation(request.details.installation_id).await?.name;
+    let matches = crate::workflow::matching::matches_in(tx, request, ctx.now).await?;
+    let version = crate::workflow::links::current_version(tx, LinkAction::Assign, request, coordinator).await?;
+    let expires_at = (ctx.now + ctx.ttl).min(request.starts_at);
+    let sign = |action: LinkAction, subjects: Vec<crate::domain::ids::PersonId>| {
+        version.filter(|_| expires_at > ctx.now).map(|version| {
+            let token = ctx.keys.sign(&LinkClaim {
+                action,
+                request: request.id,
+                recipient: coordinator.id,
+                version,
+                expires_at,
+                subjects,
+            });
+            crate::web::links::link_url(ctx.public_base_url, &token)
+        })
+    };
+    let top: Vec<_> = matches.ranked.iter().take(ctx.candidates).collect();
+    let mut candidates = Vec::with_capacity(top.len());
+    for r in &top {
+        let why = r
+            .merits
+            .iter()
+            .map(|m| m.describe(locale))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if let Some(url) = sign(LinkAction::Assign, vec![r.person]) {
+            candidates.push(CandidateLine {
+                name: r.name.clone(),
+                why,
+                label: format!("{} {}", locale.pick("Offrir à", "Offer to"), r.name),
+                url,
+            });
+        }
+    }
+    let broadcast = if top.len() > 1 {
+        sign(LinkAction::Broadcast, top.iter().map(|r| r.person).collect()).map(|url| {
+            (
+                format!("{} ({})", link_label(LinkAction::Broadcast, locale), top.len()),
+                url,
+            )
+        })
+    } else {
+        None
+    };
+    Ok(WaitingItem {
+        headline: headline(request, &installation, locale, ctx.time_zone),
+        candidates,
+        broadcast,
+        excluded: exclusion_summary(&matches.excluded, locale),
+    })
+}
+
+/// Gathers the digest for `coordinator`.
+pub async fn gather(tx: &mut Tx, coordinator: &Person, ctx: &LinkContext<'_>) -> anyhow::Result<Digest> {
+    let locale = coordinator.locale;
+    let tz = ctx.time_zone;
+    let mut digest = Digest::default();
+    for request in tx.requests_in_status(RequestStatus::New, SECTION_LIMIT).await? {
+        digest.waiting.push(waiting_item(tx, &request, coordinator, ctx).await?);
+    }
+    let reminder_age = TimeDelta::hours(1);
+    let mut seen = Vec::new();
+    for offer in tx.pending_offers_before(ctx.now - reminder_age).await? {
+        if seen.contains(&offer.request) || seen.len() as i64 >= SECTION_LIMIT {
+            continue;
+        }
+        seen.push(offer.request);
+        let request = tx.request(offer.request).await?;
+        let installation = tx.installation(request.details.installation_id).await?.name;
+        let pending: Vec<String> = {
+            let mut names = Vec::new();
+            for o in tx.offers_of_request(offer.request).await? {
+                if o.status == crate::store::requests::OfferStatus::Pending {
+                    names.push(tx.person(o.interpreter_id).await?.display_name());
+                }
+            }
+            names
+        };
+        let since = offer.created_at.with_timezone(&tz);
+        digest.unanswered.push(format!(
+            "{} — {} {} {} {} — {}",
+            headline(&request, &installation, locale, tz),
+            locale.pick("offerte depuis le", "offered since"),
+            long_date(since.date_naive(), locale),
+            locale.pick("à", "at"),
+            clock_time(since.time(), locale),
+            pending.join(", ")
+        ));
+    }
+    for request in tx.requests_in_status(RequestStatus::Modified, SECTION_LIMIT).await? {
+        let installation = tx.installation(request.details.installation_id).await?.name;
+        let who = match request.assigned_interpreter {
+            Some(id) => tx.person(id).await?.display_name(),
+            None => String::new(),
+        };
+        digest
+            .modified
+            .push(format!("{} — {who}", headline(&request, &installation, locale, tz)));
+    }
+    for request in tx.contested_requests(SECTION_LIMIT).await? {
+        let installation = tx.installation(request.details.installation_id).await?.name;
+        digest.contested.push(headline(&request, &installation, locale, tz));
+    }
+    let week = ctx.now - TimeDelta::days(7);
+    for bounce in tx.bounces_since(week, SECTION_LIMIT).await? {
+        let at = bounce.at.with_timezone(&tz);
+        digest.bounces.push(format!(
+            "{} — {} {} — {}",
+            bounce.address,
+            long_date(at.date_naive(), locale),
+            clock_time(at.time(), locale),
+            bounce.status.unwrap_or_default()
+        ));
+    }
+    for dead in tx.dead_letters_since(week, SECTION_LIMIT).await? {
+        let person = tx.person(crate::domain::ids::PersonId(dead.recipient_id)).await?;
+        let number = match dead.request_id {
+            Some(id) => tx.request(crate::domain::ids::RequestId(id)).await?.label(),
+            None => String::new(),
+        };
+        digest.undelivered.push(format!(
+            "{number} {} ({}) — {}",
+            person.display_name(),
+            if dead.channel == "sms" {
+                locale.pick("texto", "SMS")
+            } else {
+                locale.pick("courriel", "email")
+            },
+            dead.kind
+        ));
+    }
+    Ok(digest)
+}
+
+#[derive(Template)]
+#[template(path = "mail/digest.txt", escape = "none")]
+struct DigestText<'a> {
+    en: bool,
+    first_name: &'a str,
+    bank: &'a str,
+    d: &'a Digest,
+}
+
+/// The digest's text body.
+pub fn render_text(digest: &Digest, recipient: &Person, bank: &str) -> anyhow::Result<String> {
+    Ok(DigestText {
+        en: recipient.locale == Locale::En,
+        first_name: &recipient.first_name,
+        bank,
+        d: digest,
+    }
+    .render()?)
+}

@@ -1,0 +1,188 @@
+//! Chasing answers so no request waits unseen: one reminder for an unanswered offer, then
+//! the offers lapse and the request goes back to the coordinators; the interpreter is
+//! reminded of the appointment the day before; coordinators get their digest at the
+//! configured times. (Asking for the service record after the appointment comes with the
+//! service-record form: `Tx::records_to_ask` is ready for it.)
+//!
+//! Every step is guarded in the database (a `reminded_at` column set with a conditional
+//! update, a `scheduled_runs` row per digest slot) in the same transaction as the message
+//! it queues, so several processes never send a reminder or a digest twice.
+
+use super::notify::{self, Notice, NoticeKind};
+use super::{Actor, Command, Workflow, WorkflowError};
+use crate::domain::ids::{PersonId, RequestId};
+use crate::domain::role::Role;
+use crate::scheduler::slots::DailySlots;
+use crate::store::outbox::{NewOutboxMessage, OutboxChannel};
+use crate::store::requests::OfferStatus;
+use crate::store::{StoreError, Tx};
+use chrono::TimeDelta;
+use std::collections::BTreeSet;
+
+/// What one round of chasing did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChaseReport {
+    pub offers_reminded: usize,
+    pub requests_lapsed: usize,
+    pub appointments_reminded: usize,
+}
+
+/// The digest is caught up for at most this long after its slot.
+pub const DIGEST_LOOKBACK: TimeDelta = TimeDelta::hours(12);
+/// The scheduled job's name in `scheduled_runs`.
+pub const DIGEST_JOB: &str = "digest";
+/// The outbox kind of a digest.
+pub const DIGEST_KIND: &str = "digest";
+
+impl Workflow {
+    /// One round: reminders, lapses, appointment reminders, service-record requests.
+    pub async fn chase(&self) -> Result<ChaseReport, WorkflowError> {
+        let now = self.clock.now();
+        let hours = |h: u32| TimeDelta::hours(i64::from(h));
+        let mut report = ChaseReport::default();
+
+        // Offers unanswered past the expiry lapse, request by request, when every pending
+        // offer of the request is that old (a later broadcast keeps its own time).
+        let expired = {
+            let mut tx = self.store.begin_read().await?;
+            let old = tx
+                .pending_offers_before(now - hours(self.config.offer_expiry_hours))
+                .await?;
+            tx.commit().await?;
+            old.into_iter().map(|o| o.request).collect::<BTreeSet<RequestId>>()
+        };
+        let expiry_cutoff = now - hours(self.config.offer_expiry_hours);
+        for request in expired {
+            let mut tx = self.store.begin().await?;
+            let all_old = tx
+                .offers_of_request(request)
+                .await?
+                .iter()
+                .filter(|o| o.status == OfferStatus::Pending)
+                .all(|o| o.created_at < expiry_cutoff);
+            if !all_old {
+                tx.commit().await?;
+                continue;
+            }
+            match self
+                .execute_in(&mut tx, Actor::system(), Command::LapseOffers { request })
+                .await
+            {
+                Ok(_) => report.requests_lapsed += 1,
+                Err(WorkflowError::Transition(_)) | Err(WorkflowError::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
+            tx.commit().await?;
+        }
+
+        // One reminder per offer, halfway (by default) to its expiry.
+        let due = {
+            let mut tx = self.store.begin_read().await?;
+            let due = tx
+                .pending_offers_before(now - hours(self.config.offer_reminder_hours))
+                .await?;
+            tx.commit().await?;
+            due
+        };
+        for offer in due.into_iter().filter(|o| !o.reminded) {
+            let mut tx = self.store.begin().await?;
+            if tx.mark_offer_reminded(offer.offer, now).await? {
+                let request = tx.request(offer.request).await?;
+                notify::queue(
+                    &mut tx,
+                    &request,
+                    &[Notice::new(offer.interpreter, NoticeKind::OfferReminder)],
+                    now,
+                )
+                .await?;
+                report.offers_reminded += 1;
+            }
+            tx.commit().await?;
+        }
+
+        // The day before: remind the interpreter.
+        let soon = {
+            let mut tx = self.store.begin_read().await?;
+            let ids = tx
+                .appointments_to_remind(now, now + hours(self.config.appointment_reminder_hours))
+                .await?;
+            tx.commit().await?;
+            ids
+        };
+        for id in soon {
+            let mut tx = self.store.begin().await?;
+            let request = tx.request(id).await?;
+            if let Some(interpreter) = request.assigned_interpreter
+                && tx.mark_interpreter_reminded(id, now).await?
+            {
+                notify::queue(
+                    &mut tx,
+                    &request,
+                    &[Notice::new(interpreter, NoticeKind::AppointmentReminder)],
+                    now,
+                )
+                .await?;
+                report.appointments_reminded += 1;
+            }
+            tx.commit().await?;
+        }
+
+        Ok(report)
+    }
+
+    /// Queues a digest for every active coordinator (or only `only`), inside `tx`.
+    /// Returns how many were queued. The content is gathered when it is sent.
+    pub async fn queue_digests_in(
+        &self,
+        tx: &mut Tx,
+        only: Option<PersonId>,
+        label: &str,
+    ) -> Result<usize, StoreError> {
+        let now = self.clock.now();
+        let mut queued = 0;
+        for coordinator in tx.people_with_role(Role::Coordinator).await? {
+            if only.is_some_and(|p| p != coordinator.id) || !coordinator.active || !coordinator.notify_email {
+                continue;
+            }
+            tx.enqueue(
+                &NewOutboxMessage {
+                    channel: OutboxChannel::Email,
+                    recipient: coordinator.id,
+                    kind: DIGEST_KIND.to_string(),
+                    request: None,
+                    payload: serde_json::json!({ "slot": label }),
+                },
+                now,
+            )
+            .await?;
+            queued += 1;
+        }
+        Ok(queued)
+    }
+
+    /// Queues the digests on demand (`relais digest`, a coordinator's reply).
+    pub async fn queue_digests(&self, only: Option<PersonId>) -> Result<usize, WorkflowError> {
+        let mut tx = self.store.begin().await?;
+        let n = self.queue_digests_in(&mut tx, only, "on_demand").await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Runs the digest slot that is due, if any and if no process ran it yet. Returns the
+    /// slot's key when this call queued it.
+    pub async fn run_due_digest(&self, slots: &DailySlots) -> Result<Option<String>, WorkflowError> {
+        let now = self.clock.now();
+        let Some(slot) = slots.latest(now, DIGEST_LOOKBACK) else {
+            return Ok(None);
+        };
+        let mut tx = self.store.begin().await?;
+        if !tx.claim_slot(DIGEST_JOB, &slot.key, now).await? {
+            tx.commit().await?;
+            return Ok(None);
+        }
+        let n = self.queue_digests_in(&mut tx, None, &slot.key).await?;
+        tx.commit().await?;
+        tracing::info!(slot = %slot.key, digests = n, "digest queued");
+        Ok(Some(slot.key))
+    }
+}

@@ -1,0 +1,220 @@
+//! Coordination on both engines: unanswered offers are reminded once and then lapse back
+//! to the coordinators; interpreters are reminded the day before; the digest runs once per
+//! slot whatever the number of processes, lists what waits with candidates and links that
+//! work, and comes on demand by reply.
+
+mod support;
+
+use chrono::{TimeDelta, TimeZone, Utc};
+use relais::clock::Clock;
+use relais::domain::request::RequestStatus;
+use relais::outbound::worker::Outbound;
+use relais::scheduler::slots::DailySlots;
+use relais::security::link::LinkKeys;
+use relais::store::outbox::OutboxMessage;
+use relais::workflow::Workflow;
+use support::mail::{SIGNING_KEY, pipeline, raw_mail, reply_address};
+use support::{Engine, TestBank, offer};
+
+async fn queued(bank: &TestBank, request: relais::domain::ids::RequestId) -> Vec<OutboxMessage> {
+    let mut tx = bank.store.begin().await.unwrap();
+    let m = tx.outbox_of_request(request).await.unwrap();
+    tx.commit().await.unwrap();
+    m
+}
+
+async fn offers_are_reminded_once_then_lapse(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let id = bank.create().await;
+    bank.workflow
+        .execute(bank.as_coordinator(), offer(id, vec![bank.interpreters[0]]))
+        .await
+        .unwrap();
+    let reminders = |m: &[OutboxMessage]| m.iter().filter(|m| m.kind == "offer_reminder").count();
+
+    bank.clock.advance(TimeDelta::hours(11));
+    assert_eq!(bank.workflow.chase().await.unwrap().offers_reminded, 0, "too early");
+    bank.clock.advance(TimeDelta::hours(1) + TimeDelta::minutes(1));
+    assert_eq!(bank.workflow.chase().await.unwrap().offers_reminded, 1);
+    assert_eq!(reminders(&queued(&bank, id).await), 2, "by email and SMS");
+    assert_eq!(bank.workflow.chase().await.unwrap().offers_reminded, 0, "once");
+    assert_eq!(reminders(&queued(&bank, id).await), 2);
+    assert_eq!(bank.load(id).await.status, RequestStatus::Offered);
+
+    bank.clock.advance(TimeDelta::hours(12));
+    let report = bank.workflow.chase().await.unwrap();
+    assert_eq!(report.requests_lapsed, 1);
+    assert_eq!(
+        bank.load(id).await.status,
+        RequestStatus::New,
+        "back to the coordinators"
+    );
+    let lapsed: Vec<_> = queued(&bank, id)
+        .await
+        .into_iter()
+        .filter(|m| m.kind == "offers_lapsed")
+        .collect();
+    assert_eq!(lapsed.len(), 1);
+    assert_eq!(lapsed[0].recipient, bank.coordinator);
+    assert_eq!(bank.workflow.chase().await.unwrap(), Default::default(), "nothing more");
+}
+
+async fn a_later_offer_keeps_its_own_time(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let id = bank.create().await;
+    bank.workflow
+        .execute(bank.as_coordinator(), offer(id, vec![bank.interpreters[0]]))
+        .await
+        .unwrap();
+    bank.clock.advance(TimeDelta::hours(20));
+    bank.workflow
+        .execute(bank.as_coordinator(), offer(id, vec![bank.interpreters[1]]))
+        .await
+        .unwrap();
+    bank.clock.advance(TimeDelta::hours(5));
+    assert_eq!(bank.workflow.chase().await.unwrap().requests_lapsed, 0);
+    assert_eq!(bank.load(id).await.status, RequestStatus::Offered);
+    bank.clock.advance(TimeDelta::hours(20));
+    assert_eq!(bank.workflow.chase().await.unwrap().requests_lapsed, 1);
+}
+
+async fn interpreters_are_reminded_the_day_before(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let id = bank.request_in(RequestStatus::Booked).await;
+    let starts_at = bank.load(id).await.starts_at;
+    let now = bank.clock.now();
+    bank.clock.advance(starts_at - now - TimeDelta::hours(25));
+    assert_eq!(bank.workflow.chase().await.unwrap().appointments_reminded, 0);
+    bank.clock.advance(TimeDelta::hours(2));
+    assert_eq!(bank.workflow.chase().await.unwrap().appointments_reminded, 1);
+    assert_eq!(bank.workflow.chase().await.unwrap().appointments_reminded, 0, "once");
+    let reminders: Vec<_> = queued(&bank, id)
+        .await
+        .into_iter()
+        .filter(|m| m.kind == "appointment_reminder")
+        .collect();
+    assert_eq!(reminders.len(), 2, "email and SMS");
+    assert!(reminders.iter().all(|m| m.recipient == bank.interpreters[0]));
+}
+
+fn slots() -> DailySlots {
+    DailySlots {
+        times: vec![
+            chrono::NaiveTime::from_hms_opt(8, 30, 0).unwrap(),
+            chrono::NaiveTime::from_hms_opt(13, 0, 0).unwrap(),
+        ],
+        days: vec![
+            chrono::Weekday::Mon,
+            chrono::Weekday::Tue,
+            chrono::Weekday::Wed,
+            chrono::Weekday::Thu,
+            chrono::Weekday::Fri,
+        ],
+        holidays: vec![],
+        time_zone: chrono_tz::America::Toronto,
+    }
+}
+
+async fn digests_queued(bank: &TestBank) -> i64 {
+    let mut tx = bank.store.begin().await.unwrap();
+    let n = tx.count_outbox_kind("digest").await.unwrap();
+    tx.commit().await.unwrap();
+    n
+}
+
+async fn the_digest_runs_once_per_slot_in_every_process(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    // Monday 2 March 2026, 08:31 in Toronto (EST): the 08:30 slot is due.
+    bank.clock.set(Utc.with_ymd_and_hms(2026, 3, 2, 13, 31, 0).unwrap());
+    let other_process = Workflow::new(bank.store.clone(), support::config(), bank.clock.clone());
+    let schedule = slots();
+    let (a, b) = tokio::join!(
+        bank.workflow.run_due_digest(&schedule),
+        other_process.run_due_digest(&schedule)
+    );
+    let ran: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
+    assert_eq!(ran, vec!["2026-03-02T08:30".to_string()], "one of the two ran it");
+    assert_eq!(digests_queued(&bank).await, 1, "one coordinator, one digest");
+    assert_eq!(bank.workflow.run_due_digest(&slots()).await.unwrap(), None);
+    // Down from 08:40 until 17:00: one catch-up digest (13:00), not two.
+    bank.clock.set(Utc.with_ymd_and_hms(2026, 3, 2, 22, 0, 0).unwrap());
+    assert_eq!(
+        bank.workflow.run_due_digest(&slots()).await.unwrap().as_deref(),
+        Some("2026-03-02T13:00")
+    );
+    assert_eq!(bank.workflow.run_due_digest(&slots()).await.unwrap(), None);
+    assert_eq!(digests_queued(&bank).await, 2);
+}
+
+async fn the_digest_shows_what_waits_and_its_links_assign(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let id = bank.create().await;
+    let out = std::env::temp_dir().join(format!("relais-digest-{}", uuid::Uuid::new_v4()));
+    let settings = support::settings(&bank, &[("RELAIS__MAIL__OUTBOX_FOLDER", out.display().to_string())]);
+    let outbound = Outbound::new(&settings, bank.store.clone(), bank.clock.clone()).unwrap();
+    // The coordinator asks for it by replying SOMMAIRE.
+    let raw = raw_mail(
+        "digest-please@bi.example",
+        "coord@bi.example",
+        &reply_address(None, bank.coordinator),
+        "Re: Sommaire",
+        "",
+        "Sommaire",
+    );
+    let outcome = pipeline(&bank, None).process(&raw, "imap").await.unwrap();
+    assert_eq!(
+        outcome,
+        relais::inbound::pipeline::MailOutcome::CommandApplied("digest")
+    );
+    while outbound.deliver_due().await.unwrap() > 0 {}
+    let file = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with("-digest.eml"))
+        .expect("the digest was sent");
+    let message = std::fs::read(&file).unwrap();
+    let parsed = mail_parser::MessageParser::default().parse(&message).unwrap();
+    let text = parsed.body_text(0).unwrap().to_string();
+    assert!(
+        text.contains("DEMANDES À ASSIGNER (1)") && text.contains("HC-26061001"),
+        "{text}"
+    );
+    for name in ["Lucía Ramírez", "Diego Fernández", "Ana Soto"] {
+        assert!(
+            text.contains(&format!("Offrir à {name} : http://127.0.0.1:8080/l/")),
+            "{text}"
+        );
+    }
+    assert!(text.contains("Offrir aux interprètes suggérés (3) : "), "{text}");
+    let html = parsed.body_html(0).unwrap().to_string();
+    assert!(
+        html.contains("<a href=\"http://127.0.0.1:8080/l/"),
+        "the links are buttons: {html}"
+    );
+
+    // Following the first candidate's link (as its page's button would) offers the request.
+    let url = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Offrir à Lucía Ramírez : "))
+        .unwrap();
+    let token = url.rsplit('/').next().unwrap();
+    let keys = LinkKeys::new(relais::config::Secret::new(SIGNING_KEY), &[]);
+    let link = keys.verify(token, bank.clock.now()).unwrap();
+    let followed = bank.workflow.follow_link(&link, None).await.unwrap();
+    assert!(followed.is_ok(), "{followed:?}");
+    let r = bank.load(id).await;
+    assert_eq!(r.status, RequestStatus::Offered);
+    let mut tx = bank.store.begin().await.unwrap();
+    let offers = tx.offers_of_request(id).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(offers.len(), 1);
+    assert_eq!(offers[0].interpreter_id, bank.interpreters[0]);
+}
+
+on_both_engines!(
+    offers_are_reminded_once_then_lapse,
+    a_later_offer_keeps_its_own_time,
+    interpreters_are_reminded_the_day_before,
+    the_digest_runs_once_per_slot_in_every_process,
+    the_digest_shows_what_waits_and_its_links_assign,
+);
