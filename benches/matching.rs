@@ -46,6 +46,7 @@ fn need() -> Need {
         gender: None,
         preferred: Some(PersonId(77)),
         postal_code: Some("H2X 1Y4".into()),
+        declined: vec![],
     }
 }
 

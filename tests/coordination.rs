@@ -211,7 +211,112 @@ async fn the_digest_shows_what_waits_and_its_links_assign(engine: Engine) {
     assert_eq!(offers[0].interpreter_id, bank.interpreters[0]);
 }
 
+/// A verified link for the requester, made for the request as it is now.
+async fn claim(
+    bank: &TestBank,
+    id: relais::domain::ids::RequestId,
+    action: relais::security::link::LinkAction,
+) -> relais::security::link::VerifiedLink {
+    let keys = LinkKeys::new(relais::config::Secret::new(SIGNING_KEY), &[]);
+    let mut tx = bank.store.begin().await.unwrap();
+    let r = tx.request(id).await.unwrap();
+    let person = tx.person(bank.requester).await.unwrap();
+    let c = bank
+        .workflow
+        .link_claim(
+            &mut tx,
+            action,
+            &r,
+            &person,
+            vec![],
+            bank.clock.now() + TimeDelta::days(1),
+        )
+        .await
+        .unwrap()
+        .expect("possible now");
+    tx.commit().await.unwrap();
+    keys.verify(&keys.sign(&c), bank.clock.now()).unwrap()
+}
+
+/// Every interpreter of the pair is blocked for the establishment: the requester is told,
+/// once per version of the request, and can switch language or go on without.
+async fn when_nobody_can_take_it_the_requester_chooses(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let mut tx = bank.store.begin().await.unwrap();
+    for &i in &bank.interpreters {
+        let mut p = tx.interpreter_profile(i).await.unwrap().unwrap();
+        p.blocked_establishments = vec![bank.establishment];
+        tx.set_interpreter_profile(i, &p).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let id = bank.create().await;
+    assert_eq!(bank.workflow.chase().await.unwrap().requesters_told, 1);
+    assert_eq!(bank.workflow.chase().await.unwrap().requesters_told, 0, "once");
+    let told: Vec<_> = queued(&bank, id)
+        .await
+        .into_iter()
+        .filter(|m| m.kind == "no_interpreter")
+        .collect();
+    assert_eq!(told.len(), 1);
+    assert_eq!(told[0].recipient, bank.requester);
+
+    // No alternative language in this request: ALTERNATIVE is refused with the reason.
+    let p = pipeline(&bank, None);
+    let reply = |n: &str, body: &str| {
+        raw_mail(
+            &format!("{n}@ciusss.example"),
+            "marie@ciusss.example",
+            &reply_address(Some(id), bank.requester),
+            "Re: Aucun interprète",
+            "",
+            body,
+        )
+    };
+    use relais::inbound::pipeline::MailOutcome;
+    assert_eq!(
+        p.process(&reply("alt", "Alternative"), "imap").await.unwrap(),
+        MailOutcome::CommandRefused("no_alternative")
+    );
+    assert_eq!(
+        p.process(&reply("wait", "Attendre"), "imap").await.unwrap(),
+        MailOutcome::CommandApplied("wait")
+    );
+    assert_eq!(bank.load(id).await.status, RequestStatus::New);
+
+    // Give an alternative language (Portuguese: nobody speaks it either), then take it by link.
+    let mut details = bank.load(id).await.details;
+    details.alternative_language = Some(support::lang("pt"));
+    bank.workflow
+        .execute(
+            bank.as_requester(),
+            relais::workflow::Command::ModifyRequest { request: id, details },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        bank.workflow.chase().await.unwrap().requesters_told,
+        1,
+        "told again: the request changed"
+    );
+    let alt = claim(&bank, id, relais::security::link::LinkAction::UseAlternative).await;
+    assert!(bank.workflow.follow_link(&alt, None).await.unwrap().is_ok());
+    let r = bank.load(id).await;
+    assert_eq!(
+        (r.details.target_language.as_str(), r.details.alternative_language),
+        ("pt", None)
+    );
+    let give_up = claim(&bank, id, relais::security::link::LinkAction::GiveUp).await;
+    assert!(bank.workflow.follow_link(&give_up, None).await.unwrap().is_ok());
+    let r = bank.load(id).await;
+    assert_eq!(r.status, RequestStatus::Cancelled);
+    assert_eq!(
+        r.cancellation.unwrap().reason,
+        relais::domain::request::CancellationReason::NoInterpreterAvailable
+    );
+}
+
 on_both_engines!(
+    when_nobody_can_take_it_the_requester_chooses,
     offers_are_reminded_once_then_lapse,
     a_later_offer_keeps_its_own_time,
     interpreters_are_reminded_the_day_before,

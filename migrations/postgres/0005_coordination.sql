@@ -12,6 +12,9 @@ ALTER TABLE offers ADD COLUMN reminded_at TIMESTAMPTZ;
 CREATE INDEX offers_pending_created_idx ON offers (status, created_at);
 
 ALTER TABLE requests ADD COLUMN interpreter_reminded_at TIMESTAMPTZ;
+-- The request version at which its requester was told nobody can take it (told again
+-- only if the request changes and still nobody can).
+ALTER TABLE requests ADD COLUMN no_interpreter_version BIGINT;
 ALTER TABLE requests ADD COLUMN record_asked_at TIMESTAMPTZ;
 CREATE INDEX requests_contested_idx ON requests (status, service_contested_at);
 CREATE INDEX outbox_dead_idx ON outbox (status, created_at);

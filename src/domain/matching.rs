@@ -29,6 +29,8 @@ pub struct Need {
     pub preferred: Option<PersonId>,
     /// Where the appointment is, for distance: a postal code.
     pub postal_code: Option<String>,
+    /// Interpreters who already refused this request: not proposed again.
+    pub declined: Vec<PersonId>,
 }
 
 /// An interpreter as matching sees them.
@@ -86,6 +88,8 @@ pub enum Exclusion {
     /// Booked elsewhere at that time (travel included for in-person requests).
     Busy,
     Gender,
+    /// Already refused this request.
+    Declined,
 }
 
 impl Exclusion {
@@ -109,6 +113,7 @@ impl Exclusion {
             Exclusion::Gender => locale
                 .pick("genre demandé différent", "not the gender asked for")
                 .into(),
+            Exclusion::Declined => locale.pick("a déjà refusé", "already declined").into(),
         }
     }
 }
@@ -201,6 +206,9 @@ fn speaks(need: &Need, c: &Candidate) -> Option<bool> {
 /// Why `c` cannot take `need`, or what ranks them.
 pub fn judge(need: &Need, c: &Candidate) -> Result<Vec<Merit>, Exclusion> {
     let alternative = speaks(need, c).ok_or(Exclusion::Language)?;
+    if need.declined.contains(&c.person) {
+        return Err(Exclusion::Declined);
+    }
     if !c.request_types.contains(&need.request_type) {
         return Err(Exclusion::RequestType);
     }
@@ -323,6 +331,7 @@ mod tests {
             gender: None,
             preferred: None,
             postal_code: Some("H2X 1Y4".into()),
+            declined: vec![],
         }
     }
 
@@ -373,6 +382,9 @@ mod tests {
         c.documents[0].valid_until = NaiveDate::from_ymd_opt(2026, 3, 9);
         assert!(judge(&n, &c).is_ok(), "valid through the day itself");
         let mut c = candidate(1);
+        let mut refused = need();
+        refused.declined = vec![PersonId(1)];
+        assert_eq!(judge(&refused, &candidate(1)), Err(Exclusion::Declined));
         c.inactivity = vec![Inactivity {
             starts_at: n.starts_at - TimeDelta::days(1),
             ends_at: n.starts_at + TimeDelta::minutes(1),

@@ -453,6 +453,16 @@ impl MailPipeline {
                 Actor::coordinator(person.id, Channel::Email)
             }
         };
+        if matches!(command, MailCommand::KeepWaiting) {
+            // Nothing to change: the bank keeps looking. Say it was heard.
+            let r = tx.request(request).await?;
+            let payload = json!({ "verb": verb, "number": r.label(), "status": r.status.as_str() });
+            self.reply(tx, reading, person, Some(request), "command_done", payload)
+                .await?;
+            let mut d = Decision::new(MailOutcome::CommandApplied("wait"));
+            d.request = Some(request);
+            return Ok(d);
+        }
         let (actor, workflow_command) = match command {
             MailCommand::Accept => (as_interpreter_or_coordinator(), Command::AcceptOffer { request }),
             MailCommand::Reject => (as_interpreter_or_coordinator(), Command::DeclineOffer { request }),
@@ -469,6 +479,27 @@ impl MailPipeline {
                 },
             ),
             MailCommand::Validate => (as_requester_or_coordinator(), Command::ValidateService { request }),
+            MailCommand::GiveUp => (
+                as_requester_or_coordinator(),
+                Command::CancelRequest {
+                    request,
+                    reason: CancellationReason::NoInterpreterAvailable,
+                    detail: None,
+                },
+            ),
+            MailCommand::UseAlternative => {
+                let mut details = tx.request(request).await?.details;
+                let Some(alternative) = details.alternative_language.take() else {
+                    self.refused(tx, reading, person, Some(request), verb, "no_alternative")
+                        .await?;
+                    return Ok(Decision::new(MailOutcome::CommandRefused("no_alternative")));
+                };
+                details.target_language = alternative;
+                (
+                    as_requester_or_coordinator(),
+                    Command::ModifyRequest { request, details },
+                )
+            }
             MailCommand::Contest => (as_requester_or_coordinator(), Command::ContestService { request }),
             MailCommand::Assign { interpreter, .. } => {
                 let interpreter = match interpreter {
@@ -489,7 +520,9 @@ impl MailPipeline {
                     },
                 )
             }
-            MailCommand::NewRequest | MailCommand::Help | MailCommand::Digest => unreachable!("answered above"),
+            MailCommand::NewRequest | MailCommand::Help | MailCommand::Digest | MailCommand::KeepWaiting => {
+                unreachable!("answered above")
+            }
         };
         match self.workflow.execute_in(tx, actor, workflow_command).await {
             Ok(applied) => {

@@ -229,6 +229,8 @@ pub fn link_label(action: crate::security::link::LinkAction, locale: Locale) -> 
         A::Validate => locale.pick("Valider la réalisation", "Validate the service record"),
         A::Contest => locale.pick("Contester la réalisation", "Contest the service record"),
         A::Open => locale.pick("Voir la demande", "See the request"),
+        A::UseAlternative => locale.pick("Accepter la langue alternative", "Accept the alternative language"),
+        A::GiveUp => locale.pick("Continuer sans interprète", "Continue without an interpreter"),
     }
 }
 
@@ -263,6 +265,10 @@ fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
             "Reminder: offer waiting for your answer",
         ),
         "appointment_reminder" => locale.pick("Rappel de rendez-vous", "Appointment reminder"),
+        "no_interpreter" => locale.pick(
+            "Aucun interprète disponible pour l'instant",
+            "No interpreter available yet",
+        ),
         _ => locale.pick("Avis", "Notice"),
     };
     let _ = en;
@@ -291,6 +297,10 @@ fn refusal(reason: &str, locale: Locale) -> &'static str {
             "nous n'avons pas trouvé de quelle demande il s'agit ; répondez au courriel de la demande.",
             "we could not tell which request this is about; reply to the request's email.",
         ),
+        "no_alternative" => locale.pick(
+            "la demande n'indique pas de langue alternative ; répondez avec la ligne « Langue d'arrivée : … » pour en changer.",
+            "the request gives no alternative language; reply with the line “Target language: …” to change it.",
+        ),
         "unknown_interpreter" => locale.pick(
             "interprète inconnu (indiquez son identifiant, ex. UBIPN0002).",
             "unknown interpreter (give their identifier, e.g. UBIPN0002).",
@@ -309,6 +319,9 @@ fn verb_label(verb: &str, locale: Locale) -> &'static str {
         "validate" => locale.pick("validation", "validate"),
         "contest" => locale.pick("contestation", "contest"),
         "modify" => locale.pick("modification", "change"),
+        "wait" => locale.pick("attendre", "keep waiting"),
+        "use_alternative" => locale.pick("langue alternative", "alternative language"),
+        "give_up" => locale.pick("sans interprète", "without an interpreter"),
         _ => locale.pick("commande", "command"),
     }
 }

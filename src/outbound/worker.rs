@@ -371,6 +371,7 @@ impl Outbound {
                 &[LinkAction::Open, LinkAction::Cancel]
             }
             "service_recorded" => &[LinkAction::Validate, LinkAction::Contest],
+            "no_interpreter" => &[LinkAction::UseAlternative, LinkAction::Open, LinkAction::GiveUp],
             _ => &[],
         };
         let now = self.clock.now();

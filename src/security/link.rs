@@ -51,10 +51,14 @@ pub enum LinkAction {
     Contest,
     /// The requester opens the request's web page without a full login.
     Open,
+    /// Nobody can take the request: the requester accepts the alternative language.
+    UseAlternative,
+    /// Nobody can take the request: the requester goes on without an interpreter.
+    GiveUp,
 }
 
 impl LinkAction {
-    pub const ALL: [LinkAction; 9] = [
+    pub const ALL: [LinkAction; 11] = [
         LinkAction::Accept,
         LinkAction::Refuse,
         LinkAction::Withdraw,
@@ -64,6 +68,8 @@ impl LinkAction {
         LinkAction::Validate,
         LinkAction::Contest,
         LinkAction::Open,
+        LinkAction::UseAlternative,
+        LinkAction::GiveUp,
     ];
 
     fn byte(self) -> u8 {
@@ -77,6 +83,8 @@ impl LinkAction {
             LinkAction::Validate => 7,
             LinkAction::Contest => 8,
             LinkAction::Open => 9,
+            LinkAction::UseAlternative => 10,
+            LinkAction::GiveUp => 11,
         }
     }
 
@@ -95,6 +103,8 @@ impl LinkAction {
             LinkAction::Validate => "validate",
             LinkAction::Contest => "contest",
             LinkAction::Open => "open",
+            LinkAction::UseAlternative => "use_alternative",
+            LinkAction::GiveUp => "give_up",
         }
     }
 }

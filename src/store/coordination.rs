@@ -165,6 +165,40 @@ impl Tx {
         Ok(n == 1)
     }
 
+    /// Requests waiting for an interpreter, starting after `now`, whose requester was not
+    /// told at this version that nobody can take them.
+    pub async fn waiting_requests_untold(
+        &mut self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Request>, StoreError> {
+        let sql = format!(
+            "SELECT {REQUEST_COLUMNS} FROM requests WHERE status = 'new' AND starts_at > $1 \
+             AND (no_interpreter_version IS NULL OR no_interpreter_version <> version) ORDER BY starts_at, id LIMIT $2"
+        );
+        let rows: Vec<super::requests::RequestRow> =
+            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(now)
+                .bind(limit)
+                .fetch_all(c)
+                .await?);
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    /// Records that the requester was told at `version`; `false` if someone did already
+    /// (or the request changed meanwhile).
+    pub async fn mark_no_interpreter_told(&mut self, id: RequestId, version: i64) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE requests SET no_interpreter_version = $2 WHERE id = $1 AND version = $2 \
+             AND (no_interpreter_version IS NULL OR no_interpreter_version <> $2)";
+        let n = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(id.0)
+            .bind(version)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(n == 1)
+    }
+
     /// Messages dead-lettered since `since`, newest first.
     pub async fn dead_letters_since(
         &mut self,

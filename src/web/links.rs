@@ -88,6 +88,8 @@ fn action_heading(action: LinkAction, locale: Locale) -> &'static str {
         LinkAction::Validate => locale.pick("Valider la réalisation", "Validate the service record"),
         LinkAction::Contest => locale.pick("Contester la réalisation", "Contest the service record"),
         LinkAction::Open => locale.pick("Ouvrir la demande", "Open the request"),
+        LinkAction::UseAlternative => locale.pick("Accepter la langue alternative", "Accept the alternative language"),
+        LinkAction::GiveUp => locale.pick("Continuer sans interprète", "Continue without an interpreter"),
     }
 }
 
@@ -142,6 +144,18 @@ fn action_explanation(action: LinkAction, subjects: &str, locale: Locale) -> Str
                 "The request will open for 30 minutes, in this browser only.",
             )
             .into(),
+        LinkAction::UseAlternative => locale
+            .pick(
+                "La langue d'arrivée devient la langue alternative indiquée dans la demande, et la banque cherche de nouveau un interprète.",
+                "The target language becomes the alternative language given in the request, and the bank looks for an interpreter again.",
+            )
+            .into(),
+        LinkAction::GiveUp => locale
+            .pick(
+                "La demande est annulée (motif : aucun interprète disponible), sans frais.",
+                "The request is cancelled (reason: no interpreter available), at no charge.",
+            )
+            .into(),
     }
 }
 
@@ -155,6 +169,8 @@ fn button_label(action: LinkAction, locale: Locale) -> &'static str {
         LinkAction::Validate => locale.pick("Valider", "Validate"),
         LinkAction::Contest => locale.pick("Contester", "Contest"),
         LinkAction::Open => locale.pick("Ouvrir", "Open"),
+        LinkAction::UseAlternative => locale.pick("Changer de langue", "Change the language"),
+        LinkAction::GiveUp => locale.pick("Continuer sans interprète", "Continue without an interpreter"),
     }
 }
 
@@ -180,7 +196,7 @@ fn form_for(pages: &LinkPages, claim: &LinkClaim, token: &str, nonce: &str, loca
         label: button_label(claim.action, locale).to_string(),
         danger: matches!(
             claim.action,
-            LinkAction::Refuse | LinkAction::Withdraw | LinkAction::Cancel | LinkAction::Contest
+            LinkAction::Refuse | LinkAction::Withdraw | LinkAction::Cancel | LinkAction::Contest | LinkAction::GiveUp
         ),
         reason_label: if claim.action == LinkAction::Cancel {
             locale.pick("Motif d'annulation", "Reason for cancelling").to_string()

@@ -25,6 +25,8 @@ pub struct ChaseReport {
     pub offers_reminded: usize,
     pub requests_lapsed: usize,
     pub appointments_reminded: usize,
+    /// Requesters told that nobody can take their request.
+    pub requesters_told: usize,
 }
 
 /// The digest is caught up for at most this long after its slot.
@@ -127,6 +129,29 @@ impl Workflow {
             tx.commit().await?;
         }
 
+        // Nobody can take it: the requester hears it, with their choices (SeTIS), once per
+        // version of the request.
+        let waiting = {
+            let mut tx = self.store.begin_read().await?;
+            let requests = tx.waiting_requests_untold(now, 100).await?;
+            tx.commit().await?;
+            requests
+        };
+        for request in waiting {
+            let mut tx = self.store.begin().await?;
+            let matches = super::matching::matches_in(&mut tx, &request, now).await?;
+            if matches.ranked.is_empty() && tx.mark_no_interpreter_told(request.id, request.version).await? {
+                notify::queue(
+                    &mut tx,
+                    &request,
+                    &[Notice::new(request.requested_by, NoticeKind::NoInterpreter)],
+                    now,
+                )
+                .await?;
+                report.requesters_told += 1;
+            }
+            tx.commit().await?;
+        }
         Ok(report)
     }
 

@@ -90,7 +90,8 @@ fn event_of(action: LinkAction) -> Option<Event> {
         LinkAction::Refuse => Some(Event::Decline),
         LinkAction::Withdraw => Some(Event::Withdraw),
         LinkAction::Assign | LinkAction::Broadcast => Some(Event::Offer),
-        LinkAction::Cancel => Some(Event::Cancel),
+        LinkAction::Cancel | LinkAction::GiveUp => Some(Event::Cancel),
+        LinkAction::UseAlternative => Some(Event::Modify),
         LinkAction::Validate => Some(Event::Validate),
         LinkAction::Contest => Some(Event::Contest),
         LinkAction::Open => None,
@@ -106,7 +107,12 @@ fn actor_kind(action: LinkAction, request: &Request, recipient: &Person) -> Opti
         LinkAction::Assign | LinkAction::Broadcast => {
             recipient.has_role(Role::Coordinator).then_some(ActorKind::Coordinator)
         }
-        LinkAction::Cancel | LinkAction::Validate | LinkAction::Contest | LinkAction::Open => {
+        LinkAction::Cancel
+        | LinkAction::Validate
+        | LinkAction::Contest
+        | LinkAction::Open
+        | LinkAction::UseAlternative
+        | LinkAction::GiveUp => {
             if request.requested_by == recipient.id {
                 Some(ActorKind::Requester)
             } else if recipient.has_role(Role::Coordinator) {
@@ -153,12 +159,22 @@ pub async fn current_version(
             _ => None,
         },
         LinkAction::Withdraw => (request.assigned_interpreter == Some(recipient.id)).then_some(request.version),
+        // Only while nobody is assigned, and only with an alternative language to switch to.
+        LinkAction::UseAlternative => (request.status == RequestStatus::New
+            && request.details.alternative_language.is_some())
+        .then_some(request.version),
+        LinkAction::GiveUp => (request.status == RequestStatus::New).then_some(request.version),
         _ => Some(request.version),
     })
 }
 
 /// The command a link runs, and as whom.
-fn command_of(claim: &LinkClaim, kind: ActorKind, reason: Option<CancellationReason>) -> (Actor, Command) {
+fn command_of(
+    claim: &LinkClaim,
+    kind: ActorKind,
+    reason: Option<CancellationReason>,
+    request_now: &Request,
+) -> (Actor, Command) {
     let actor = Actor {
         person: Some(claim.recipient),
         kind,
@@ -181,6 +197,18 @@ fn command_of(claim: &LinkClaim, kind: ActorKind, reason: Option<CancellationRea
         },
         LinkAction::Validate => Command::ValidateService { request },
         LinkAction::Contest => Command::ContestService { request },
+        LinkAction::UseAlternative => {
+            let mut details = request_now.details.clone();
+            if let Some(alternative) = details.alternative_language.take() {
+                details.target_language = alternative;
+            }
+            Command::ModifyRequest { request, details }
+        }
+        LinkAction::GiveUp => Command::CancelRequest {
+            request,
+            reason: CancellationReason::NoInterpreterAvailable,
+            detail: None,
+        },
         // Open runs no command; follow_link handles it.
         LinkAction::Open => Command::SubmitRequest { request },
     };
@@ -328,7 +356,7 @@ impl Workflow {
                 expires_at,
             }
         } else {
-            let (actor, command) = command_of(claim, kind, reason);
+            let (actor, command) = command_of(claim, kind, reason, &request);
             match self.execute_in(&mut tx, actor, command).await {
                 Ok(applied) => Followed::Applied(applied),
                 Err(WorkflowError::Store(e)) => return Err(WorkflowError::Store(e)),

@@ -27,6 +27,13 @@ pub async fn need_of(tx: &mut Tx, request: &Request) -> Result<Need, StoreError>
         gender: d.interpreter_gender,
         preferred: d.preferred_interpreter,
         postal_code: installation.postal_code,
+        declined: tx
+            .offers_of_request(request.id)
+            .await?
+            .into_iter()
+            .filter(|o| o.status == crate::store::requests::OfferStatus::Declined)
+            .map(|o| o.interpreter_id)
+            .collect(),
     })
 }
 

@@ -46,6 +46,8 @@ pub enum NoticeKind {
     OfferReminder,
     /// To the interpreter, the day before: the appointment (and, if asked, call the user).
     AppointmentReminder,
+    /// To the requester: nobody can take the request; their choices.
+    NoInterpreter,
 }
 
 impl NoticeKind {
@@ -68,6 +70,7 @@ impl NoticeKind {
             NoticeKind::RequestClosed => "request_closed",
             NoticeKind::OfferReminder => "offer_reminder",
             NoticeKind::AppointmentReminder => "appointment_reminder",
+            NoticeKind::NoInterpreter => "no_interpreter",
         }
     }
 

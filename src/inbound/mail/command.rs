@@ -19,6 +19,11 @@ pub enum Verb {
     Help,
     /// A coordinator asks for the digest now.
     Digest,
+    /// Nobody can take the request: keep waiting, switch to the alternative language, or
+    /// go on without an interpreter.
+    KeepWaiting,
+    UseAlternative,
+    GiveUp,
 }
 
 impl Verb {
@@ -34,6 +39,9 @@ impl Verb {
             Verb::Contest => "contest",
             Verb::Help => "help",
             Verb::Digest => "digest",
+            Verb::KeepWaiting => "wait",
+            Verb::UseAlternative => "use_alternative",
+            Verb::GiveUp => "give_up",
         }
     }
 }
@@ -56,6 +64,9 @@ pub enum MailCommand {
     Contest,
     Help,
     Digest,
+    KeepWaiting,
+    UseAlternative,
+    GiveUp,
 }
 
 impl MailCommand {
@@ -71,6 +82,9 @@ impl MailCommand {
             MailCommand::Contest => Verb::Contest,
             MailCommand::Help => Verb::Help,
             MailCommand::Digest => Verb::Digest,
+            MailCommand::KeepWaiting => Verb::KeepWaiting,
+            MailCommand::UseAlternative => Verb::UseAlternative,
+            MailCommand::GiveUp => Verb::GiveUp,
         }
     }
 
@@ -113,6 +127,14 @@ const WORDS: &[(&str, Verb)] = &[
     ("help", Verb::Help),
     ("sommaire", Verb::Digest),
     ("digest", Verb::Digest),
+    ("attendre", Verb::KeepWaiting),
+    ("wait", Verb::KeepWaiting),
+    ("langue alternative", Verb::UseAlternative),
+    ("alternative language", Verb::UseAlternative),
+    ("alternative", Verb::UseAlternative),
+    ("sans interprete", Verb::GiveUp),
+    ("without interpreter", Verb::GiveUp),
+    ("without an interpreter", Verb::GiveUp),
 ];
 
 /// Reads the command at the start of `new_text`, if any.
@@ -132,6 +154,9 @@ pub fn read_command(new_text: &str) -> Option<MailCommand> {
         Verb::Contest => MailCommand::Contest,
         Verb::Help => MailCommand::Help,
         Verb::Digest => MailCommand::Digest,
+        Verb::KeepWaiting => MailCommand::KeepWaiting,
+        Verb::UseAlternative => MailCommand::UseAlternative,
+        Verb::GiveUp => MailCommand::GiveUp,
         Verb::Cancel => MailCommand::Cancel {
             reason: rest_after_words(first_line, words_in_phrase),
         },
