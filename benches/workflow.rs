@@ -30,6 +30,22 @@ fn pure(c: &mut Criterion) {
     c.bench_function("request_number/parse", |b| {
         b.iter(|| RequestNumber::parse(black_box("hc-24240002")))
     });
+    let keys = relais::security::link::LinkKeys::new(
+        relais::config::Secret::new("0123456789abcdef0123456789abcdef"),
+        &[relais::config::Secret::new("an-older-key-an-older-key-an-older")],
+    );
+    let claim = relais::security::link::LinkClaim {
+        action: relais::security::link::LinkAction::Accept,
+        request: relais::domain::ids::RequestId(4213),
+        recipient: PersonId(57),
+        version: 6,
+        expires_at: Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap(),
+        subjects: vec![],
+    };
+    let token = keys.sign(&claim);
+    let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
+    c.bench_function("link/sign", |b| b.iter(|| keys.sign(black_box(&claim))));
+    c.bench_function("link/verify", |b| b.iter(|| keys.verify(black_box(&token), now)));
 }
 
 fn details(installation: InstallationId) -> RequestDetails {
