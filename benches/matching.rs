@@ -47,6 +47,7 @@ fn need() -> Need {
         preferred: Some(PersonId(77)),
         postal_code: Some("H2X 1Y4".into()),
         declined: vec![],
+        offered: vec![],
     }
 }
 
@@ -159,6 +160,8 @@ fn on_sqlite(c: &mut Criterion) {
             offer_reminder_hours: 12,
             offer_expiry_hours: 24,
             appointment_reminder_hours: 24,
+            escalate_after_hours: 4,
+            tier_size: 3,
         };
         Workflow::new(store, config, Arc::new(ManualClock::new(now)))
     });

@@ -94,6 +94,8 @@ fn workflow(c: &mut Criterion) {
             offer_reminder_hours: 12,
             offer_expiry_hours: 24,
             appointment_reminder_hours: 24,
+            escalate_after_hours: 4,
+            tier_size: 3,
         };
         let wf = Workflow::new(store.clone(), config, clock);
         let mut tx = store.begin().await.unwrap();

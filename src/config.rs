@@ -331,6 +331,9 @@ pub struct Coordination {
     pub offer_expiry_hours: u32,
     /// The interpreter is reminded of an appointment this long before it.
     pub appointment_reminder_hours: u32,
+    /// When every offer of a request has waited this long unanswered, the request is
+    /// offered to the next `digest_candidates` candidates too (0: never).
+    pub escalate_after_hours: u32,
 }
 
 impl Default for Coordination {
@@ -344,6 +347,7 @@ impl Default for Coordination {
             offer_reminder_hours: 12,
             offer_expiry_hours: 24,
             appointment_reminder_hours: 24,
+            escalate_after_hours: 4,
         }
     }
 }
@@ -458,6 +462,12 @@ impl Settings {
             return Err(invalid(
                 "coordination.offer_reminder_hours",
                 "must be at least 1 and less than coordination.offer_expiry_hours",
+            ));
+        }
+        if c.escalate_after_hours >= c.offer_expiry_hours {
+            return Err(invalid(
+                "coordination.escalate_after_hours",
+                "must be less than coordination.offer_expiry_hours (0 turns escalation off)",
             ));
         }
         if c.digest_candidates == 0 || c.digest_candidates > 10 {

@@ -315,7 +315,57 @@ async fn when_nobody_can_take_it_the_requester_chooses(engine: Engine) {
     );
 }
 
+/// A broadcast waiting too long reaches the next tier; refusers and those already offered
+/// are never offered again.
+async fn unanswered_offers_escalate_to_the_next_tier(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let mut config = support::config();
+    config.escalate_after_hours = 4;
+    config.tier_size = 1;
+    let workflow = Workflow::new(bank.store.clone(), config, bank.clock.clone());
+    let id = bank.create().await;
+    workflow
+        .execute(bank.as_coordinator(), offer(id, vec![bank.interpreters[0]]))
+        .await
+        .unwrap();
+    bank.clock.advance(TimeDelta::hours(3));
+    assert_eq!(workflow.chase().await.unwrap().escalated, 0, "not yet");
+    bank.clock.advance(TimeDelta::hours(2));
+    assert_eq!(workflow.chase().await.unwrap().escalated, 1);
+    assert_eq!(workflow.chase().await.unwrap().escalated, 0, "the new offer is fresh");
+    let mut tx = bank.store.begin().await.unwrap();
+    let offered: Vec<_> = tx
+        .offers_of_request(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.interpreter_id)
+        .collect();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        offered,
+        vec![bank.interpreters[0], bank.interpreters[1]],
+        "the next one, once"
+    );
+    // Interpreter 1 refuses; four hours later the last one gets it, never the refuser.
+    workflow
+        .execute(
+            bank.as_interpreter(1),
+            relais::workflow::Command::DeclineOffer { request: id },
+        )
+        .await
+        .unwrap();
+    bank.clock.advance(TimeDelta::hours(5));
+    assert_eq!(workflow.chase().await.unwrap().escalated, 1);
+    let mut tx = bank.store.begin().await.unwrap();
+    let offers = tx.offers_of_request(id).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(offers.len(), 3);
+    assert_eq!(offers[2].interpreter_id, bank.interpreters[2]);
+}
+
 on_both_engines!(
+    unanswered_offers_escalate_to_the_next_tier,
     when_nobody_can_take_it_the_requester_chooses,
     offers_are_reminded_once_then_lapse,
     a_later_offer_keeps_its_own_time,

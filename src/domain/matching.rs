@@ -31,6 +31,8 @@ pub struct Need {
     pub postal_code: Option<String>,
     /// Interpreters who already refused this request: not proposed again.
     pub declined: Vec<PersonId>,
+    /// Interpreters whose offer for this request is still pending.
+    pub offered: Vec<PersonId>,
 }
 
 /// An interpreter as matching sees them.
@@ -90,6 +92,8 @@ pub enum Exclusion {
     Gender,
     /// Already refused this request.
     Declined,
+    /// Already has an offer for this request, waiting for their answer.
+    Offered,
 }
 
 impl Exclusion {
@@ -114,6 +118,7 @@ impl Exclusion {
                 .pick("genre demandé différent", "not the gender asked for")
                 .into(),
             Exclusion::Declined => locale.pick("a déjà refusé", "already declined").into(),
+            Exclusion::Offered => locale.pick("offre déjà envoyée", "already offered").into(),
         }
     }
 }
@@ -208,6 +213,9 @@ pub fn judge(need: &Need, c: &Candidate) -> Result<Vec<Merit>, Exclusion> {
     let alternative = speaks(need, c).ok_or(Exclusion::Language)?;
     if need.declined.contains(&c.person) {
         return Err(Exclusion::Declined);
+    }
+    if need.offered.contains(&c.person) {
+        return Err(Exclusion::Offered);
     }
     if !c.request_types.contains(&need.request_type) {
         return Err(Exclusion::RequestType);
@@ -332,6 +340,7 @@ mod tests {
             preferred: None,
             postal_code: Some("H2X 1Y4".into()),
             declined: vec![],
+            offered: vec![],
         }
     }
 

@@ -27,6 +27,8 @@ pub struct ChaseReport {
     pub appointments_reminded: usize,
     /// Requesters told that nobody can take their request.
     pub requesters_told: usize,
+    /// Requests offered to the next tier of candidates.
+    pub escalated: usize,
 }
 
 /// The digest is caught up for at most this long after its slot.
@@ -75,6 +77,54 @@ impl Workflow {
                 Err(e) => return Err(e),
             }
             tx.commit().await?;
+        }
+
+        // Offers waiting too long: the next tier of candidates gets the request too.
+        if self.config.escalate_after_hours > 0 {
+            let cutoff = now - hours(self.config.escalate_after_hours);
+            let stale = {
+                let mut tx = self.store.begin_read().await?;
+                let old = tx.pending_offers_before(cutoff).await?;
+                tx.commit().await?;
+                old.into_iter().map(|o| o.request).collect::<BTreeSet<RequestId>>()
+            };
+            for id in stale {
+                let mut tx = self.store.begin().await?;
+                // Under the request's lock: another process may have escalated already.
+                let request = tx.request_for_update(id).await?;
+                let all_stale = tx
+                    .offers_of_request(id)
+                    .await?
+                    .iter()
+                    .filter(|o| o.status == OfferStatus::Pending)
+                    .all(|o| o.created_at < cutoff);
+                let next: Vec<_> = if all_stale && request.status == crate::domain::request::RequestStatus::Offered {
+                    super::matching::matches_in(&mut tx, &request, now)
+                        .await?
+                        .ranked
+                        .into_iter()
+                        .take(self.config.tier_size)
+                        .map(|r| r.person)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                if !next.is_empty() {
+                    let command = Command::OfferRequest {
+                        request: id,
+                        interpreters: next,
+                        expires_at: None,
+                    };
+                    match self.execute_in(&mut tx, Actor::system(), command).await {
+                        Ok(_) => report.escalated += 1,
+                        Err(WorkflowError::Transition(_))
+                        | Err(WorkflowError::Conflict(_))
+                        | Err(WorkflowError::BadCommand(_)) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                tx.commit().await?;
+            }
         }
 
         // One reminder per offer, halfway (by default) to its expiry.

@@ -5,6 +5,7 @@ use super::{Workflow, WorkflowError};
 use crate::domain::ids::RequestId;
 use crate::domain::matching::{Matches, Need, rank};
 use crate::domain::request::Request;
+use crate::store::requests::OfferStatus;
 use crate::store::{StoreError, Tx};
 use chrono::TimeDelta;
 
@@ -14,6 +15,7 @@ pub async fn need_of(tx: &mut Tx, request: &Request) -> Result<Need, StoreError>
     let local_start = d.starts_at_local();
     let length = TimeDelta::minutes(i64::from(d.duration_minutes.max(1)));
     let installation = tx.installation(d.installation_id).await?;
+    let offers = tx.offers_of_request(request.id).await?;
     Ok(Need {
         request_type: d.request_type,
         source: d.source_language.clone(),
@@ -27,11 +29,14 @@ pub async fn need_of(tx: &mut Tx, request: &Request) -> Result<Need, StoreError>
         gender: d.interpreter_gender,
         preferred: d.preferred_interpreter,
         postal_code: installation.postal_code,
-        declined: tx
-            .offers_of_request(request.id)
-            .await?
-            .into_iter()
-            .filter(|o| o.status == crate::store::requests::OfferStatus::Declined)
+        declined: offers
+            .iter()
+            .filter(|o| o.status == OfferStatus::Declined)
+            .map(|o| o.interpreter_id)
+            .collect(),
+        offered: offers
+            .iter()
+            .filter(|o| o.status == OfferStatus::Pending)
             .map(|o| o.interpreter_id)
             .collect(),
     })

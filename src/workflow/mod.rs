@@ -116,6 +116,9 @@ pub struct WorkflowConfig {
     pub offer_reminder_hours: u32,
     pub offer_expiry_hours: u32,
     pub appointment_reminder_hours: u32,
+    pub escalate_after_hours: u32,
+    /// How many candidates a digest proposes, and an escalation adds.
+    pub tier_size: usize,
 }
 
 impl WorkflowConfig {
@@ -131,6 +134,8 @@ impl WorkflowConfig {
             offer_reminder_hours: s.coordination.offer_reminder_hours,
             offer_expiry_hours: s.coordination.offer_expiry_hours,
             appointment_reminder_hours: s.coordination.appointment_reminder_hours,
+            escalate_after_hours: s.coordination.escalate_after_hours,
+            tier_size: s.coordination.digest_candidates,
         }
     }
 }

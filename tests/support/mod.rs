@@ -115,6 +115,9 @@ pub fn config() -> WorkflowConfig {
         offer_reminder_hours: 12,
         offer_expiry_hours: 24,
         appointment_reminder_hours: 24,
+        // Off unless a test turns it on: most tests follow one offer at a time.
+        escalate_after_hours: 0,
+        tier_size: 3,
     }
 }
 
