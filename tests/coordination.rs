@@ -149,6 +149,15 @@ async fn the_digest_runs_once_per_slot_in_every_process(engine: Engine) {
 async fn the_digest_shows_what_waits_and_its_links_assign(engine: Engine) {
     let bank = TestBank::new(engine).await;
     let id = bank.create().await;
+    // Another request, booked, then its interpreter withdrew: it waits again, marked so.
+    let withdrawn = bank.request_in(RequestStatus::Booked).await;
+    bank.workflow
+        .execute(
+            bank.as_interpreter(0),
+            relais::workflow::Command::WithdrawInterpreter { request: withdrawn },
+        )
+        .await
+        .unwrap();
     let out = std::env::temp_dir().join(format!("relais-digest-{}", uuid::Uuid::new_v4()));
     let settings = support::settings(&bank, &[("RELAIS__MAIL__OUTBOX_FOLDER", out.display().to_string())]);
     let outbound = Outbound::new(&settings, bank.store.clone(), bank.clock.clone()).unwrap();
@@ -176,8 +185,14 @@ async fn the_digest_shows_what_waits_and_its_links_assign(engine: Engine) {
     let parsed = mail_parser::MessageParser::default().parse(&message).unwrap();
     let text = parsed.body_text(0).unwrap().to_string();
     assert!(
-        text.contains("DEMANDES À ASSIGNER (1)") && text.contains("HC-26061001"),
+        text.contains("DEMANDES À ASSIGNER (2)") && text.contains("HC-26061001"),
         "{text}"
+    );
+    assert!(text.contains("Désistement : Lucía Ramírez"), "{text}");
+    assert_eq!(
+        text.matches("Offrir à Lucía Ramírez").count(),
+        1,
+        "not proposed again for the request she withdrew from: {text}"
     );
     for name in ["Lucía Ramírez", "Diego Fernández", "Ana Soto"] {
         assert!(

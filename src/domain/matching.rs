@@ -29,7 +29,7 @@ pub struct Need {
     pub preferred: Option<PersonId>,
     /// Where the appointment is, for distance: a postal code.
     pub postal_code: Option<String>,
-    /// Interpreters who already refused this request: not proposed again.
+    /// Interpreters who already refused this request, or withdrew from it: not proposed again.
     pub declined: Vec<PersonId>,
     /// Interpreters whose offer for this request is still pending.
     pub offered: Vec<PersonId>,
@@ -117,7 +117,9 @@ impl Exclusion {
             Exclusion::Gender => locale
                 .pick("genre demandé différent", "not the gender asked for")
                 .into(),
-            Exclusion::Declined => locale.pick("a déjà refusé", "already declined").into(),
+            Exclusion::Declined => locale
+                .pick("a déjà refusé ou s'est désisté", "already declined or withdrew")
+                .into(),
             Exclusion::Offered => locale.pick("offre déjà envoyée", "already offered").into(),
         }
     }

@@ -49,6 +49,8 @@ pub struct WaitingItem {
     pub broadcast: Option<(String, String)>,
     /// Why nobody else: "5 déjà réservés, 2 hors disponibilités".
     pub excluded: String,
+    /// Who withdrew from it, if it was booked before: "Désistement : Lucía Ramírez".
+    pub withdrawn: String,
 }
 
 /// Everything a digest shows.
@@ -170,7 +172,21 @@ pub async fn waiting_item(
     } else {
         None
     };
+    // An accepted offer on a request waiting again: its interpreter withdrew (or was
+    // withdrawn by a coordinator).
+    let mut withdrew = Vec::new();
+    for o in tx.offers_of_request(request.id).await? {
+        if o.status == crate::store::requests::OfferStatus::Accepted {
+            withdrew.push(tx.person(o.interpreter_id).await?.display_name());
+        }
+    }
+    let withdrawn = if withdrew.is_empty() {
+        String::new()
+    } else {
+        format!("{} {}", locale.pick("Désistement :", "Withdrew:"), withdrew.join(", "))
+    };
     Ok(WaitingItem {
+        withdrawn,
         headline: headline(request, &installation, locale, ctx.time_zone),
         candidates,
         broadcast,

@@ -29,9 +29,13 @@ pub async fn need_of(tx: &mut Tx, request: &Request) -> Result<Need, StoreError>
         gender: d.interpreter_gender,
         preferred: d.preferred_interpreter,
         postal_code: installation.postal_code,
+        // Who refused, and who accepted and then withdrew.
         declined: offers
             .iter()
-            .filter(|o| o.status == OfferStatus::Declined)
+            .filter(|o| {
+                o.status == OfferStatus::Declined
+                    || (o.status == OfferStatus::Accepted && request.assigned_interpreter != Some(o.interpreter_id))
+            })
             .map(|o| o.interpreter_id)
             .collect(),
         offered: offers
