@@ -16,6 +16,19 @@ const SPEAKERS: &str = "SELECT person_id FROM interpreter_languages WHERE \
      (source_language = $1 AND target_language = $2) OR (source_language = $2 AND target_language = $1) \
      OR (source_language = $1 AND target_language = $3) OR (source_language = $3 AND target_language = $1)";
 
+type PeopleRow = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<bool>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 /// Bookings within this long before or after now count as an interpreter's recent work.
 pub const RECENT_WORK: TimeDelta = TimeDelta::days(30);
 
@@ -38,68 +51,65 @@ impl Tx {
                 rows
             }};
         }
+        // One row per interpreter, their languages, request types and blocks folded in
+        // (`string_agg` exists on both engines): a few thousand rows, not tens of thousands.
         let people = fetch!(
             format!(
                 "SELECT p.id, p.first_name, p.last_name, pr.gender, pr.postal_code, pr.work_postal_code, \
-                 pr.always_available FROM people p JOIN person_roles r ON r.person_id = p.id AND r.role = 'interpreter' \
+                 pr.always_available, \
+                 (SELECT string_agg(l.source_language || '>' || l.target_language, ',') \
+                  FROM interpreter_languages l WHERE l.person_id = p.id), \
+                 (SELECT string_agg(t.request_type, ',') FROM interpreter_request_types t WHERE t.person_id = p.id), \
+                 (SELECT string_agg(CAST(b.establishment_id AS TEXT), ',') FROM interpreter_blocks b \
+                  WHERE b.person_id = p.id) \
+                 FROM people p JOIN person_roles r ON r.person_id = p.id AND r.role = 'interpreter' \
                  LEFT JOIN interpreter_profiles pr ON pr.person_id = p.id \
                  WHERE p.active AND p.id IN ({SPEAKERS}) ORDER BY p.id"
             ),
-            (
-                i64,
-                String,
-                String,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<bool>
-            )
+            PeopleRow
         );
         let mut index: HashMap<i64, usize> = HashMap::with_capacity(people.len());
         let mut candidates = Vec::with_capacity(people.len());
-        for (id, first, last, gender, postal, work_postal, always) in people {
+        // Language tags repeat across thousands of rows: parse each once.
+        let mut tags: HashMap<String, LanguageTag> = HashMap::new();
+        let mut tag = |code: &str| -> Result<LanguageTag, StoreError> {
+            if let Some(t) = tags.get(code) {
+                return Ok(t.clone());
+            }
+            let t = decode("interpreter_languages", LanguageTag::parse(code))?;
+            tags.insert(code.to_string(), t.clone());
+            Ok(t)
+        };
+        for (id, first, last, gender, postal, work_postal, always, langs, types, blocks) in people {
             index.insert(id, candidates.len());
             let mut c = Candidate::new(PersonId(id), format!("{first} {last}"));
-            c.gender = gender
-                .map(|g| decode("interpreter_profiles.gender", g.parse()))
-                .transpose()?;
+            c.gender = gender.map(|g| decode("interpreter_profiles.gender", g.parse())).transpose()?;
             c.postal_code = work_postal.or(postal);
             c.availability = Some(if always.unwrap_or(true) {
                 Availability::Always
             } else {
                 Availability::Weekly(Vec::new())
             });
+            for pair in langs.as_deref().unwrap_or("").split(',').filter(|p| !p.is_empty()) {
+                let (source, target) = pair
+                    .split_once('>')
+                    .ok_or_else(|| StoreError::Corrupt(format!("interpreter_languages: {pair}")))?;
+                c.languages.push((tag(source)?, tag(target)?));
+            }
+            for t in types.as_deref().unwrap_or("").split(',').filter(|t| !t.is_empty()) {
+                c.request_types
+                    .push(decode("interpreter_request_types.request_type", t.parse())?);
+            }
+            for b in blocks.as_deref().unwrap_or("").split(',').filter(|b| !b.is_empty()) {
+                c.blocked
+                    .push(EstablishmentId(decode("interpreter_blocks.establishment_id", b.parse::<i64>())?));
+            }
             candidates.push(c);
         }
         if candidates.is_empty() {
             return Ok(candidates);
         }
 
-        let langs = fetch!(
-            format!(
-                "SELECT person_id, source_language, target_language FROM interpreter_languages WHERE person_id IN ({SPEAKERS})"
-            ),
-            (i64, String, String)
-        );
-        for (id, s, t) in langs {
-            if let Some(&i) = index.get(&id) {
-                candidates[i].languages.push((
-                    decode("interpreter_languages.source_language", LanguageTag::parse(&s))?,
-                    decode("interpreter_languages.target_language", LanguageTag::parse(&t))?,
-                ));
-            }
-        }
-        let types = fetch!(
-            format!("SELECT person_id, request_type FROM interpreter_request_types WHERE person_id IN ({SPEAKERS})"),
-            (i64, String)
-        );
-        for (id, t) in types {
-            if let Some(&i) = index.get(&id) {
-                candidates[i]
-                    .request_types
-                    .push(decode("interpreter_request_types.request_type", t.parse())?);
-            }
-        }
         let hours = fetch!(
             format!(
                 "SELECT person_id, weekday, starts, ends FROM interpreter_weekly_hours WHERE person_id IN ({SPEAKERS})"
@@ -113,15 +123,6 @@ impl Tx {
                 let weekday = weekday_from_number(day)
                     .ok_or_else(|| StoreError::Corrupt(format!("interpreter_weekly_hours.weekday {day}")))?;
                 list.push(WeeklyHours { weekday, starts, ends });
-            }
-        }
-        let blocks = fetch!(
-            format!("SELECT person_id, establishment_id FROM interpreter_blocks WHERE person_id IN ({SPEAKERS})"),
-            (i64, i64)
-        );
-        for (id, establishment) in blocks {
-            if let Some(&i) = index.get(&id) {
-                candidates[i].blocked.push(EstablishmentId(establishment));
             }
         }
         let documents = fetch!(
