@@ -224,6 +224,26 @@ async fn the_digest_shows_what_waits_and_its_links_assign(engine: Engine) {
     tx.commit().await.unwrap();
     assert_eq!(offers.len(), 1);
     assert_eq!(offers[0].interpreter_id, bank.interpreters[0]);
+
+    // Or by reply to the digest: ASSIGNER with the number and the interpreter's identifier.
+    let mut tx = bank.store.begin().await.unwrap();
+    let number = tx.request(withdrawn).await.unwrap().label();
+    let diego = tx.person(bank.interpreters[1]).await.unwrap().user_code;
+    tx.commit().await.unwrap();
+    let raw = raw_mail(
+        "assign-by-reply@bi.example",
+        "coord@bi.example",
+        &reply_address(None, bank.coordinator),
+        "Re: Sommaire de la banque",
+        "",
+        &format!("ASSIGNER {number} {}", diego.as_str()),
+    );
+    let outcome = pipeline(&bank, None).process(&raw, "imap").await.unwrap();
+    assert_eq!(
+        outcome,
+        relais::inbound::pipeline::MailOutcome::CommandApplied("assign")
+    );
+    assert_eq!(bank.load(withdrawn).await.status, RequestStatus::Offered);
 }
 
 /// A verified link for the requester, made for the request as it is now.

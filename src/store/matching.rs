@@ -83,7 +83,9 @@ impl Tx {
         for (id, first, last, gender, postal, work_postal, always, langs, types, blocks) in people {
             index.insert(id, candidates.len());
             let mut c = Candidate::new(PersonId(id), format!("{first} {last}"));
-            c.gender = gender.map(|g| decode("interpreter_profiles.gender", g.parse())).transpose()?;
+            c.gender = gender
+                .map(|g| decode("interpreter_profiles.gender", g.parse()))
+                .transpose()?;
             c.postal_code = work_postal.or(postal);
             c.availability = Some(if always.unwrap_or(true) {
                 Availability::Always
@@ -101,8 +103,10 @@ impl Tx {
                     .push(decode("interpreter_request_types.request_type", t.parse())?);
             }
             for b in blocks.as_deref().unwrap_or("").split(',').filter(|b| !b.is_empty()) {
-                c.blocked
-                    .push(EstablishmentId(decode("interpreter_blocks.establishment_id", b.parse::<i64>())?));
+                c.blocked.push(EstablishmentId(decode(
+                    "interpreter_blocks.establishment_id",
+                    b.parse::<i64>(),
+                )?));
             }
             candidates.push(c);
         }
