@@ -5,7 +5,6 @@
 mod support;
 
 use chrono::TimeDelta;
-use relais::app::App;
 use relais::clock::Clock;
 use relais::domain::request::RequestStatus;
 use relais::security::link::{LinkAction, LinkKeys};
@@ -161,23 +160,8 @@ async fn an_interpreter_accepts_from_the_phone_without_javascript() {
         tx.commit().await.unwrap();
         LinkKeys::new(relais::config::Secret::new(SIGNING_KEY), &[]).sign(&claim)
     };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let settings = support::settings(
-        &bank,
-        &[
-            ("RELAIS__WEB__BIND", format!("127.0.0.1:{port}")),
-            ("RELAIS__WEB__PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}")),
-        ],
-    );
-    let app = App::build(&settings, bank.clock.clone()).await.unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(app.run_until_stopped(async move {
-        let _ = stopped.await;
-    }));
+    let served = support::serve(&bank, &[]).await;
+    let port = served.port;
 
     let profile = tempfile::tempdir().unwrap();
     let browser = Browser::start(profile.path()).await;
@@ -218,5 +202,4 @@ async fn an_interpreter_accepts_from_the_phone_without_javascript() {
     browser.wait_for("déjà servi").await;
     assert_eq!(bank.load(id).await.version, booked.version);
     browser.quit().await;
-    let _ = stop.send(());
 }

@@ -5,7 +5,6 @@
 mod support;
 
 use chrono::TimeDelta;
-use relais::app::App;
 use relais::clock::Clock;
 use relais::domain::ids::{PersonId, RequestId};
 use relais::domain::request::RequestStatus;
@@ -18,7 +17,7 @@ use support::{Engine, TestBank, offer};
 struct Site {
     base: String,
     client: reqwest::Client,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    _served: support::Served,
 }
 
 struct Answer {
@@ -54,32 +53,16 @@ impl Answer {
 
 impl Site {
     async fn start(bank: &TestBank) -> Site {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let settings = support::settings(
-            bank,
-            &[
-                ("RELAIS__WEB__BIND", format!("127.0.0.1:{port}")),
-                ("RELAIS__WEB__PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}")),
-            ],
-        );
-        let app = App::build(&settings, bank.clock.clone()).await.unwrap();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(app.run_until_stopped(async move {
-            let _ = stopped.await;
-        }));
+        let served = support::serve(bank, &[]).await;
         // reqwest is built without a TLS provider of its own; plain HTTP still asks for one.
         let _ = rustls::crypto::ring::default_provider().install_default();
         Site {
-            base: format!("http://127.0.0.1:{port}"),
+            base: served.base_url(),
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap(),
-            stop: Some(stop),
+            _served: served,
         }
     }
 
@@ -126,14 +109,6 @@ impl Site {
         form.extend_from_slice(extra);
         self.post(&format!("/l/{action}"), &format!("relais_csrf={nonce}"), &form)
             .await
-    }
-}
-
-impl Drop for Site {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
     }
 }
 

@@ -258,14 +258,7 @@ impl Outbound {
                     }
                     _ => None,
                 };
-                let built = mail::build(&envelope, &rendered, invite)?;
-                let bytes = match &self.dkim {
-                    Some(dkim) => dkim.sign(&built.formatted())?,
-                    None => built.formatted(),
-                };
-                self.mail
-                    .send_raw(built.envelope(), &bytes, &format!("{:08}-{}", message.id, message.kind))
-                    .await
+                self.send_mail(message, &envelope, &rendered, invite).await
             }
         }
     }
@@ -298,7 +291,18 @@ impl Outbound {
         let html = super::render::html_twin(&text, &subject, locale, &digest.links())?;
         let rendered = super::render::RenderedMail { subject, text, html };
         let envelope = self.envelope(message, recipient)?;
-        let built = mail::build(&envelope, &rendered, None)?;
+        self.send_mail(message, &envelope, &rendered, None).await
+    }
+
+    /// Builds the MIME message, signs it when DKIM is configured, and sends those bytes.
+    async fn send_mail(
+        &self,
+        message: &OutboxMessage,
+        envelope: &Envelope,
+        rendered: &super::render::RenderedMail,
+        invite: Option<(Method, String)>,
+    ) -> anyhow::Result<()> {
+        let built = mail::build(envelope, rendered, invite)?;
         let bytes = match &self.dkim {
             Some(dkim) => dkim.sign(&built.formatted())?,
             None => built.formatted(),

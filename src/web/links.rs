@@ -198,12 +198,26 @@ fn form_for(pages: &LinkPages, claim: &LinkClaim, token: &str, nonce: &str, loca
             claim.action,
             LinkAction::Refuse | LinkAction::Withdraw | LinkAction::Cancel | LinkAction::Contest | LinkAction::GiveUp
         ),
-        reason_label: if claim.action == LinkAction::Cancel {
+        ..reason_choice(claim.action, locale)
+    }
+}
+
+/// For a cancel button, the required choice of reason (the seeds' list; "no interpreter
+/// available" is the bank's, not the requester's); nothing for other buttons. The form's
+/// action, value and label are left empty for the caller.
+pub(super) fn reason_choice(action: LinkAction, locale: Locale) -> PageForm {
+    let cancel = action == LinkAction::Cancel;
+    PageForm {
+        action: String::new(),
+        csrf: String::new(),
+        label: String::new(),
+        danger: false,
+        reason_label: if cancel {
             locale.pick("Motif d'annulation", "Reason for cancelling").to_string()
         } else {
             String::new()
         },
-        reasons: if claim.action == LinkAction::Cancel {
+        reasons: if cancel {
             CancellationReason::ALL
                 .into_iter()
                 .filter(|r| *r != CancellationReason::NoInterpreterAvailable)

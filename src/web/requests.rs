@@ -6,7 +6,6 @@ use super::AppState;
 use super::links::{SESSION_COOKIE, facts_list};
 use super::page::{Page, PageForm, Tone, cookie, page_response};
 use crate::domain::locale::Locale;
-use crate::domain::request::CancellationReason;
 use crate::security::link::LinkAction;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -111,20 +110,7 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<i64>, headers: H
                 }
                 .to_string(),
                 danger: claim.action != LinkAction::Validate,
-                reason_label: if claim.action == LinkAction::Cancel {
-                    locale.pick("Motif d'annulation", "Reason for cancelling").into()
-                } else {
-                    String::new()
-                },
-                reasons: if claim.action == LinkAction::Cancel {
-                    CancellationReason::ALL
-                        .into_iter()
-                        .filter(|r| *r != CancellationReason::NoInterpreterAvailable)
-                        .map(|r| (r.as_str().to_string(), r.label(locale).to_string()))
-                        .collect()
-                } else {
-                    Vec::new()
-                },
+                ..super::links::reason_choice(claim.action, locale)
             }
         })
         .collect();

@@ -503,3 +503,45 @@ pub fn settings(bank: &TestBank, extra: &[(&str, String)]) -> relais::config::Se
     env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
     relais::config::Settings::from_toml_and_env(include_str!("../../config/default.toml"), env).unwrap()
 }
+
+/// A `relais serve` over the bank's database on a free loopback port, stopped when dropped.
+pub struct Served {
+    pub port: u16,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Served {
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Starts Relais for `bank` (its settings, its clock) with `extra` variables on top.
+pub async fn serve(bank: &TestBank, extra: &[(&str, String)]) -> Served {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut env = vec![
+        ("RELAIS__WEB__BIND", format!("127.0.0.1:{port}")),
+        ("RELAIS__WEB__PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}")),
+    ];
+    env.extend(extra.iter().map(|(k, v)| (*k, v.clone())));
+    let app = relais::app::App::build(&settings(bank, &env), bank.clock.clone())
+        .await
+        .unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    Served { port, stop: Some(stop) }
+}
