@@ -180,17 +180,28 @@ impl Workflow {
         }
 
         // Nobody can take it: the requester hears it, with their choices (SeTIS), once per
-        // version of the request.
+        // version of the request. Matching runs in a read transaction (writers are not held
+        // up); only telling writes, guarded by the version. At most 25 requests a round,
+        // soonest first, so the cost of a round stays bounded.
         let waiting = {
             let mut tx = self.store.begin_read().await?;
-            let requests = tx.waiting_requests_untold(now, 100).await?;
+            let requests = tx.waiting_requests_untold(now, 25).await?;
+            let mut nobody = Vec::new();
+            for request in requests {
+                if super::matching::matches_in(&mut tx, &request, now)
+                    .await?
+                    .ranked
+                    .is_empty()
+                {
+                    nobody.push(request);
+                }
+            }
             tx.commit().await?;
-            requests
+            nobody
         };
         for request in waiting {
             let mut tx = self.store.begin().await?;
-            let matches = super::matching::matches_in(&mut tx, &request, now).await?;
-            if matches.ranked.is_empty() && tx.mark_no_interpreter_told(request.id, request.version).await? {
+            if tx.mark_no_interpreter_told(request.id, request.version).await? {
                 notify::queue(
                     &mut tx,
                     &request,
