@@ -506,7 +506,58 @@ async fn an_offer_accepted_everywhere_at_once_is_filled_once(engine: Engine) {
     }
 }
 
+/// An offer's links stay in its mail when another interpreter refused first; the refuser's
+/// own mail carries none (their offer is closed).
+async fn offer_links_survive_a_colleagues_refusal(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let out = std::env::temp_dir().join(format!("relais-links-{}", uuid::Uuid::new_v4()));
+    let settings = support::settings(&bank, &[("RELAIS__MAIL__OUTBOX_FOLDER", out.display().to_string())]);
+    let outbound = relais::outbound::worker::Outbound::new(&settings, bank.store.clone(), bank.clock.clone()).unwrap();
+    let id = bank.create().await;
+    bank.workflow
+        .execute(bank.as_coordinator(), offer(id, bank.interpreters[..2].to_vec()))
+        .await
+        .unwrap();
+    bank.workflow
+        .execute(
+            bank.as_interpreter(1),
+            relais::workflow::Command::DeclineOffer { request: id },
+        )
+        .await
+        .unwrap();
+    while outbound.deliver_due().await.unwrap() > 0 {}
+    let mut offers: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with("-request_offered.eml"))
+        .map(|p| {
+            let raw = std::fs::read(p).unwrap();
+            let m = mail_parser::MessageParser::default().parse(&raw).unwrap();
+            let to = m
+                .to()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .unwrap()
+                .to_string();
+            format!("{to}\n{}", m.body_text(0).unwrap())
+        })
+        .collect();
+    offers.sort_by_key(|m| m.contains("interp1@"));
+    assert_eq!(offers.len(), 2);
+    assert!(
+        offers[0].contains("interp0@") && offers[0].contains("/l/"),
+        "{}",
+        offers[0]
+    );
+    assert!(
+        offers[1].contains("interp1@") && !offers[1].contains("/l/"),
+        "{}",
+        offers[1]
+    );
+}
+
 on_both_engines!(
+    offer_links_survive_a_colleagues_refusal,
     opening_changes_nothing_and_the_button_acts_once,
     expired_or_outdated_links_show_the_request_and_ask_again,
     requester_and_coordinator_links_do_their_one_thing,

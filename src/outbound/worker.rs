@@ -364,10 +364,12 @@ impl Outbound {
         request: &Request,
         recipient: &Person,
     ) -> anyhow::Result<Vec<(LinkAction, String)>> {
+        // Out of date: the request moved on after this message was queued. Links bound to
+        // the request's version are left out (the newer message has fresh ones); an offer's
+        // accept/refuse is bound to the offer itself, which another interpreter's refusal
+        // does not close, so those stay while the offer is open.
         let queued_version = message.payload.get("version").and_then(|v| v.as_i64());
-        if queued_version.is_some_and(|v| v != request.version) {
-            return Ok(Vec::new());
-        }
+        let stale = queued_version.is_some_and(|v| v != request.version);
         let actions: &[LinkAction] = match message.kind.as_str() {
             "request_offered" | "request_modified" | "offer_reminder" => &[LinkAction::Accept, LinkAction::Refuse],
             "assignment_confirmed" | "appointment_reminder" => &[LinkAction::Withdraw],
@@ -381,6 +383,11 @@ impl Outbound {
         let now = self.clock.now();
         let mut out = Vec::with_capacity(actions.len());
         for &action in actions {
+            let offer_bound = matches!(action, LinkAction::Accept | LinkAction::Refuse)
+                && request.status == crate::domain::request::RequestStatus::Offered;
+            if stale && !offer_bound {
+                continue;
+            }
             let Some(version) = crate::workflow::links::current_version(tx, action, request, recipient).await? else {
                 continue;
             };
