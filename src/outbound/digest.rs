@@ -31,6 +31,13 @@ pub struct LinkContext<'a> {
     pub candidates: usize,
 }
 
+impl LinkContext<'_> {
+    /// The full URL of the link for `claim`, signed with the current key.
+    pub fn url(&self, claim: &LinkClaim) -> String {
+        crate::web::links::link_url(self.public_base_url, &self.keys.sign(claim))
+    }
+}
+
 /// One candidate line: who, why, and the link that offers them the request.
 #[derive(Debug, Clone)]
 pub struct CandidateLine {
@@ -133,15 +140,14 @@ pub async fn waiting_item(
     let expires_at = (ctx.now + ctx.ttl).min(request.starts_at);
     let sign = |action: LinkAction, subjects: Vec<crate::domain::ids::PersonId>| {
         version.filter(|_| expires_at > ctx.now).map(|version| {
-            let token = ctx.keys.sign(&LinkClaim {
+            ctx.url(&LinkClaim {
                 action,
                 request: request.id,
                 recipient: coordinator.id,
                 version,
                 expires_at,
                 subjects,
-            });
-            crate::web::links::link_url(ctx.public_base_url, &token)
+            })
         })
     };
     let top: Vec<_> = matches.ranked.iter().take(ctx.candidates).collect();

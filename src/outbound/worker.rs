@@ -380,18 +380,17 @@ impl Outbound {
             "no_interpreter" => &[LinkAction::UseAlternative, LinkAction::Open, LinkAction::GiveUp],
             _ => &[],
         };
-        let now = self.clock.now();
+        let ctx = self.link_context();
+        let now = ctx.now;
         let mut out = Vec::with_capacity(actions.len());
         for &action in actions {
-            let offer_bound = matches!(action, LinkAction::Accept | LinkAction::Refuse)
-                && request.status == crate::domain::request::RequestStatus::Offered;
-            if stale && !offer_bound {
+            if stale && !crate::workflow::links::bound_to_offer(action, request) {
                 continue;
             }
             let Some(version) = crate::workflow::links::current_version(tx, action, request, recipient).await? else {
                 continue;
             };
-            let mut expires_at = now + self.link_ttl;
+            let mut expires_at = now + ctx.ttl;
             if matches!(action, LinkAction::Accept | LinkAction::Refuse | LinkAction::Withdraw) {
                 // Nobody accepts or withdraws once the appointment has started.
                 expires_at = expires_at.min(request.starts_at);
@@ -399,7 +398,7 @@ impl Outbound {
             if expires_at <= now {
                 continue;
             }
-            let token = self.link_keys.sign(&crate::security::link::LinkClaim {
+            let url = ctx.url(&crate::security::link::LinkClaim {
                 action,
                 request: request.id,
                 recipient: recipient.id,
@@ -407,7 +406,7 @@ impl Outbound {
                 expires_at,
                 subjects: Vec::new(),
             });
-            out.push((action, crate::web::links::link_url(&self.public_base_url, &token)));
+            out.push((action, url));
         }
         Ok(out)
     }

@@ -127,6 +127,13 @@ fn actor_kind(action: LinkAction, request: &Request, recipient: &Person) -> Opti
     }
 }
 
+/// Whether a link for `action` is bound to an offer rather than to the request's version:
+/// accept and refuse while the request is offered. Another interpreter's answer moves the
+/// request's version but leaves such a link alive.
+pub fn bound_to_offer(action: LinkAction, request: &Request) -> bool {
+    matches!(action, LinkAction::Accept | LinkAction::Refuse) && request.status == RequestStatus::Offered
+}
+
 /// The version a link for `action` on `request` for `recipient` carries now, or `None`
 /// when that person cannot take that action at this stage.
 pub async fn current_version(
@@ -149,7 +156,7 @@ pub async fn current_version(
     Ok(match action {
         LinkAction::Open => Some(0),
         LinkAction::Accept | LinkAction::Refuse => match request.status {
-            RequestStatus::Offered => tx
+            _ if bound_to_offer(action, request) => tx
                 .offers_of_request(request.id)
                 .await?
                 .into_iter()
