@@ -567,13 +567,7 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
             Actor::interpreter(first, Channel::Web),
             Command::RecordService {
                 request: id,
-                record: ServiceRecord {
-                    completed: true,
-                    interpreter_present: true,
-                    actual_start: Some(start),
-                    actual_end: NaiveTime::from_hms_opt(11, 30, 0),
-                    comments: None,
-                },
+                record: ServiceRecord::completed(start, NaiveTime::from_hms_opt(11, 30, 0).unwrap_or(start)),
             },
         )
         .await?;

@@ -5,8 +5,8 @@ use crate::domain::contact::{EmailAddress, PhoneE164};
 use crate::domain::ids::{BillingCodeId, CostCentreId, EstablishmentId, InstallationId, OfferId, PersonId, RequestId};
 use crate::domain::language::LanguageTag;
 use crate::domain::request::{
-    Cancellation, Notes, PatientDetails, Professional, Request, RequestDetails, RequestNumber, RequestStatus,
-    ServiceRecord, VideoDetails,
+    Cancellation, Notes, PatientDetails, Professional, RecordedCancellation, Request, RequestDetails, RequestNumber,
+    RequestStatus, ServiceRecord, VideoDetails,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -255,9 +255,68 @@ impl TryFrom<OfferRow> for Offer {
 struct ServiceRecordRow {
     completed: bool,
     interpreter_present: bool,
+    arrival_time: Option<NaiveTime>,
     actual_start: Option<NaiveTime>,
     actual_end: Option<NaiveTime>,
+    actual_minutes: Option<i64>,
+    overtime_reason: Option<String>,
+    general_reason: Option<String>,
+    cancellation_reason: Option<String>,
+    cancelled_on: Option<NaiveDate>,
+    cancelled_time: Option<NaiveTime>,
+    waiting_minutes: i64,
+    distance_km: String,
+    travel_minutes: i64,
+    phone_calls: i64,
+    words: i64,
+    other_fees: String,
+    services_given: Option<i64>,
     comments: Option<String>,
+}
+
+const SERVICE_RECORD_COLUMNS: &str = "completed, interpreter_present, arrival_time, actual_start, actual_end, \
+    actual_minutes, overtime_reason, general_reason, cancellation_reason, cancelled_on, cancelled_time, \
+    waiting_minutes, distance_km, travel_minutes, phone_calls, words, other_fees, services_given, comments";
+
+impl TryFrom<ServiceRecordRow> for ServiceRecord {
+    type Error = StoreError;
+    fn try_from(r: ServiceRecordRow) -> Result<Self, StoreError> {
+        let count = |v: i64| u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("negative count {v}")));
+        let decimal =
+            |v: &str| rust_decimal::Decimal::from_str(v).map_err(|e| StoreError::Corrupt(format!("amount {v:?}: {e}")));
+        let cancellation = match (
+            r.general_reason,
+            r.cancellation_reason,
+            r.cancelled_on,
+            r.cancelled_time,
+        ) {
+            (Some(g), Some(reason), Some(date), Some(time)) => Some(RecordedCancellation {
+                general: g.parse().map_err(StoreError::Corrupt)?,
+                reason: reason.parse().map_err(StoreError::Corrupt)?,
+                date,
+                time,
+            }),
+            _ => None,
+        };
+        Ok(ServiceRecord {
+            completed: r.completed,
+            interpreter_present: r.interpreter_present,
+            arrival_time: r.arrival_time,
+            actual_start: r.actual_start,
+            actual_end: r.actual_end,
+            actual_minutes: r.actual_minutes.map(count).transpose()?,
+            overtime_reason: r.overtime_reason,
+            cancellation,
+            waiting_minutes: count(r.waiting_minutes)?,
+            distance_km: decimal(&r.distance_km)?,
+            travel_minutes: count(r.travel_minutes)?,
+            phone_calls: count(r.phone_calls)?,
+            words: count(r.words)?,
+            other_fees: decimal(&r.other_fees)?,
+            services_given: r.services_given.map(count).transpose()?,
+            comments: r.comments,
+        })
+    }
 }
 
 const OFFER_COLUMNS: &str = "id, request_id, interpreter_id, status, created_at, expires_at, responded_at, short_code";
@@ -645,38 +704,57 @@ impl Tx {
         recorded_by: Option<PersonId>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        const SQL: &str = "INSERT INTO service_records (request_id, completed, interpreter_present, actual_start, \
-             actual_end, comments, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+        const SQL: &str = "INSERT INTO service_records (request_id, completed, interpreter_present, arrival_time, \
+             actual_start, actual_end, actual_minutes, overtime_reason, general_reason, cancellation_reason, \
+             cancelled_on, cancelled_time, waiting_minutes, distance_km, travel_minutes, phone_calls, words, \
+             other_fees, services_given, comments, recorded_by, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) \
              ON CONFLICT (request_id) DO UPDATE SET completed = excluded.completed, \
-             interpreter_present = excluded.interpreter_present, actual_start = excluded.actual_start, \
-             actual_end = excluded.actual_end, comments = excluded.comments, recorded_by = excluded.recorded_by, \
-             recorded_at = excluded.recorded_at";
-        on_conn!(self, |c| sqlx::query(SQL)
+             interpreter_present = excluded.interpreter_present, arrival_time = excluded.arrival_time, \
+             actual_start = excluded.actual_start, actual_end = excluded.actual_end, \
+             actual_minutes = excluded.actual_minutes, overtime_reason = excluded.overtime_reason, \
+             general_reason = excluded.general_reason, cancellation_reason = excluded.cancellation_reason, \
+             cancelled_on = excluded.cancelled_on, cancelled_time = excluded.cancelled_time, \
+             waiting_minutes = excluded.waiting_minutes, distance_km = excluded.distance_km, \
+             travel_minutes = excluded.travel_minutes, phone_calls = excluded.phone_calls, words = excluded.words, \
+             other_fees = excluded.other_fees, services_given = excluded.services_given, \
+             comments = excluded.comments, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at";
+        let c = record.cancellation.as_ref();
+        on_conn!(self, |conn| sqlx::query(SQL)
             .bind(request.0)
             .bind(record.completed)
             .bind(record.interpreter_present)
+            .bind(record.arrival_time)
             .bind(record.actual_start)
             .bind(record.actual_end)
+            .bind(record.actual_minutes.map(i64::from))
+            .bind(record.overtime_reason.as_deref())
+            .bind(c.map(|c| c.general.as_str()))
+            .bind(c.map(|c| c.reason.as_str()))
+            .bind(c.map(|c| c.date))
+            .bind(c.map(|c| c.time))
+            .bind(i64::from(record.waiting_minutes))
+            .bind(record.distance_km.normalize().to_string())
+            .bind(i64::from(record.travel_minutes))
+            .bind(i64::from(record.phone_calls))
+            .bind(i64::from(record.words))
+            .bind(record.other_fees.normalize().to_string())
+            .bind(record.services_given.map(i64::from))
             .bind(record.comments.as_deref())
             .bind(recorded_by.map(|p| p.0))
             .bind(now)
-            .execute(c)
+            .execute(conn)
             .await?
             .rows_affected());
         Ok(())
     }
 
     pub async fn service_record(&mut self, request: RequestId) -> Result<Option<ServiceRecord>, StoreError> {
-        const SQL: &str = "SELECT completed, interpreter_present, actual_start, actual_end, comments \
-             FROM service_records WHERE request_id = $1";
-        let row: Option<ServiceRecordRow> =
-            on_conn!(self, |c| sqlx::query_as(SQL).bind(request.0).fetch_optional(c).await?);
-        Ok(row.map(|r| ServiceRecord {
-            completed: r.completed,
-            interpreter_present: r.interpreter_present,
-            actual_start: r.actual_start,
-            actual_end: r.actual_end,
-            comments: r.comments,
-        }))
+        let sql = format!("SELECT {SERVICE_RECORD_COLUMNS} FROM service_records WHERE request_id = $1");
+        let row: Option<ServiceRecordRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(request.0)
+            .fetch_optional(c)
+            .await?);
+        row.map(TryInto::try_into).transpose()
     }
 }

@@ -474,12 +474,10 @@ pub fn cancel(request: RequestId) -> Command {
 }
 
 pub fn record() -> ServiceRecord {
+    let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
     ServiceRecord {
-        completed: true,
-        interpreter_present: true,
-        actual_start: NaiveTime::from_hms_opt(10, 0, 0),
-        actual_end: NaiveTime::from_hms_opt(11, 0, 0),
         comments: Some("RAS".into()),
+        ..ServiceRecord::completed(at(10), at(11))
     }
 }
 

@@ -2,17 +2,19 @@
 
 pub mod details;
 pub mod number;
+pub mod record;
 pub mod status;
 
 pub use details::{
     Field, FieldError, Gender, Notes, PatientDetails, Problem, Professional, RequestDetails, RequestType, VideoDetails,
 };
 pub use number::RequestNumber;
+pub use record::{GeneralReason, RecordedCancellation, ServiceRecord};
 pub use status::{Event, RequestStatus, TransitionError};
 
 use crate::domain::ids::{EstablishmentId, PersonId, RequestId};
 use crate::domain::locale::Locale;
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
@@ -134,19 +136,6 @@ pub struct Cancellation {
     /// Cancelled after confirmation and less than the configured delay (48 h) before the
     /// appointment: billed to the establishment and paid to the interpreter.
     pub late: bool,
-}
-
-/// The interpreter's record of the service (réalisation), in its first form; the
-/// service-record issue adds the money fields.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ServiceRecord {
-    /// Demande terminée?
-    pub completed: bool,
-    /// Interprète présent.
-    pub interpreter_present: bool,
-    pub actual_start: Option<NaiveTime>,
-    pub actual_end: Option<NaiveTime>,
-    pub comments: Option<String>,
 }
 
 /// Whether cancelling now is late: the request had been confirmed (booked) and the

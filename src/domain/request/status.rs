@@ -248,7 +248,13 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         event: Event::RecordService,
-        edges: &[(S::Booked, S::ServiceRendered)],
+        // Corrected until validated; a cancelled request keeps its status and gets a record
+        // of the calls made or of the late cancellation.
+        edges: &[
+            (S::Booked, S::ServiceRendered),
+            (S::ServiceRendered, S::ServiceRendered),
+            (S::Cancelled, S::Cancelled),
+        ],
         actors: &[A::Interpreter, A::Coordinator],
     },
     Rule {
@@ -263,7 +269,8 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         event: Event::Close,
-        edges: &[(S::Validated, S::Closed)],
+        // A contested record is closed by the coordinator who checked it.
+        edges: &[(S::Validated, S::Closed), (S::ServiceRendered, S::Closed)],
         actors: &[A::Coordinator],
     },
 ];
@@ -360,8 +367,14 @@ mod tests {
     #[test]
     fn terminal_statuses_have_no_way_out() {
         for rule in RULES {
-            for (from, _) in rule.edges {
-                assert!(!from.is_terminal(), "{} leaves terminal {}", rule.event, from);
+            for (from, to) in rule.edges {
+                // A terminal request may still be annotated (a record of calls made), never moved.
+                assert!(
+                    !from.is_terminal() || from == to,
+                    "{} leaves terminal {}",
+                    rule.event,
+                    from
+                );
             }
         }
     }
