@@ -9,7 +9,9 @@ pub use details::{
     Field, FieldError, Gender, Notes, PatientDetails, Problem, Professional, RequestDetails, RequestType, VideoDetails,
 };
 pub use number::RequestNumber;
-pub use record::{GeneralReason, RecordedCancellation, ServiceRecord};
+pub use record::{
+    GeneralReason, RecordContext, RecordField, RecordProblem, RecordProblemKind, RecordedCancellation, ServiceRecord,
+};
 pub use status::{Event, RequestStatus, TransitionError};
 
 use crate::domain::ids::{EstablishmentId, PersonId, RequestId};

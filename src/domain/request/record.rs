@@ -2,7 +2,7 @@
 //! "Détails après la demande" tab asks it, plus SeTIS's arrival time and number of services
 //! given during a permanence. Quantities only: what they are worth is `domain::money`'s work.
 
-use super::CancellationReason;
+use super::{CancellationReason, RequestType};
 use crate::domain::locale::Locale;
 use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
@@ -135,6 +135,235 @@ pub fn minutes_between(start: NaiveTime, end: NaiveTime) -> u32 {
     u32::try_from(d).unwrap_or(0)
 }
 
+/// A field of the service record, named as people read it (mail form and web form alike).
+/// Declaration order is the form's order, so sorted problems read top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordField {
+    Completed,
+    InterpreterPresent,
+    ArrivalTime,
+    ActualStart,
+    ActualEnd,
+    ActualDuration,
+    OvertimeReason,
+    GeneralReason,
+    DetailedReason,
+    CancelledOn,
+    CancelledAt,
+    WaitingTime,
+    Distance,
+    TravelTime,
+    PhoneCalls,
+    Words,
+    OtherFees,
+    ServicesGiven,
+    Comments,
+}
+
+impl RecordField {
+    pub const ALL: [RecordField; 19] = [
+        RecordField::Completed,
+        RecordField::InterpreterPresent,
+        RecordField::ArrivalTime,
+        RecordField::ActualStart,
+        RecordField::ActualEnd,
+        RecordField::ActualDuration,
+        RecordField::OvertimeReason,
+        RecordField::GeneralReason,
+        RecordField::DetailedReason,
+        RecordField::CancelledOn,
+        RecordField::CancelledAt,
+        RecordField::WaitingTime,
+        RecordField::Distance,
+        RecordField::TravelTime,
+        RecordField::PhoneCalls,
+        RecordField::Words,
+        RecordField::OtherFees,
+        RecordField::ServicesGiven,
+        RecordField::Comments,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            RecordField::Completed => "completed",
+            RecordField::InterpreterPresent => "interpreter_present",
+            RecordField::ArrivalTime => "arrival_time",
+            RecordField::ActualStart => "actual_start",
+            RecordField::ActualEnd => "actual_end",
+            RecordField::ActualDuration => "actual_duration",
+            RecordField::OvertimeReason => "overtime_reason",
+            RecordField::GeneralReason => "general_reason",
+            RecordField::DetailedReason => "detailed_reason",
+            RecordField::CancelledOn => "cancelled_on",
+            RecordField::CancelledAt => "cancelled_at",
+            RecordField::WaitingTime => "waiting_time",
+            RecordField::Distance => "distance",
+            RecordField::TravelTime => "travel_time",
+            RecordField::PhoneCalls => "phone_calls",
+            RecordField::Words => "words",
+            RecordField::OtherFees => "other_fees",
+            RecordField::ServicesGiven => "services_given",
+            RecordField::Comments => "comments",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<RecordField> {
+        RecordField::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// The seeds' label.
+    pub fn label(self, locale: Locale) -> &'static str {
+        let (fr, en) = match self {
+            RecordField::Completed => ("Demande terminée", "Service completed"),
+            RecordField::InterpreterPresent => ("Interprète présent", "Interpreter present"),
+            RecordField::ArrivalTime => ("Heure d'arrivée", "Arrival time"),
+            RecordField::ActualStart => ("Heure de début effective", "Actual start time"),
+            RecordField::ActualEnd => ("Heure de fin effective", "Actual end time"),
+            RecordField::ActualDuration => ("Durée réelle", "Actual duration"),
+            RecordField::OvertimeReason => ("Raison du dépassement de temps", "Reason for overtime"),
+            RecordField::GeneralReason => ("Raison générale", "General reason"),
+            RecordField::DetailedReason => ("Raison détaillée", "Detailed reason"),
+            RecordField::CancelledOn => ("Date d'annulation", "Cancellation date"),
+            RecordField::CancelledAt => ("Heure d'annulation", "Cancellation time"),
+            RecordField::WaitingTime => ("Durée d'attente", "Waiting time"),
+            RecordField::Distance => ("Distance parcourue", "Distance travelled"),
+            RecordField::TravelTime => ("Durée du trajet", "Travel time"),
+            RecordField::PhoneCalls => ("Appels téléphoniques", "Phone calls"),
+            RecordField::Words => ("Mots", "Words"),
+            RecordField::OtherFees => ("Autres frais", "Other fees"),
+            RecordField::ServicesGiven => ("Nombre de prestations", "Services given"),
+            RecordField::Comments => ("Commentaires", "Comments"),
+        };
+        locale.pick(fr, en)
+    }
+}
+
+/// What is wrong with one field of a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordProblem {
+    pub field: RecordField,
+    pub problem: RecordProblemKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum RecordProblemKind {
+    /// Must be given (given what else the record says).
+    Required,
+    /// Written, but not understood: what was written.
+    Unreadable(String),
+    /// Later than the moment the record is made.
+    InTheFuture,
+    /// The end is before the start.
+    EndBeforeStart,
+    /// Out of the sensible range.
+    OutOfRange,
+}
+
+impl RecordProblem {
+    pub fn new(field: RecordField, problem: RecordProblemKind) -> RecordProblem {
+        RecordProblem { field, problem }
+    }
+
+    /// "Heure de fin effective : est avant l'heure de début".
+    pub fn describe(&self, locale: Locale) -> String {
+        let sep = locale.pick(" : ", ": ");
+        let what = match &self.problem {
+            RecordProblemKind::Required => locale.pick("à remplir", "required").to_string(),
+            RecordProblemKind::Unreadable(v) => match locale {
+                Locale::Fr => format!("« {v} » n'est pas compris"),
+                Locale::En => format!("«{v}» is not understood"),
+            },
+            RecordProblemKind::InTheFuture => locale.pick("est dans le futur", "is in the future").to_string(),
+            RecordProblemKind::EndBeforeStart => locale
+                .pick("est avant l'heure de début", "is before the start time")
+                .to_string(),
+            RecordProblemKind::OutOfRange => locale.pick("valeur hors limites", "value out of range").to_string(),
+        };
+        format!("{}{}{}", self.field.label(locale), sep, what)
+    }
+}
+
+/// What the record is checked against: the booked appointment and the present moment,
+/// both in the bank's local time.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordContext {
+    pub request_type: RequestType,
+    pub appointment: chrono::NaiveDateTime,
+    pub scheduled_minutes: u32,
+    pub now: chrono::NaiveDateTime,
+}
+
+/// Longest service, wait or trip one record may declare: 16 hours.
+const MAX_MINUTES: u32 = 16 * 60;
+
+impl ServiceRecord {
+    /// Every rule between fields, the same for the mail form and the web form: what a
+    /// completed service must say, what a cancelled one must say, what overtime needs.
+    pub fn problems(&self, ctx: &RecordContext) -> Vec<RecordProblem> {
+        use RecordField as F;
+        use RecordProblemKind as K;
+        let mut out = Vec::new();
+        let translation = ctx.request_type == RequestType::Translation;
+        if self.completed && !translation {
+            if self.actual_start.is_none() && self.actual_minutes.is_none() {
+                out.push(RecordProblem::new(F::ActualStart, K::Required));
+            }
+            if self.actual_end.is_none() && self.actual_minutes.is_none() {
+                out.push(RecordProblem::new(F::ActualEnd, K::Required));
+            }
+            if let (Some(start), Some(end), None) = (self.actual_start, self.actual_end, self.actual_minutes)
+                && end < start
+                && minutes_between(start, end) > 12 * 60
+            {
+                out.push(RecordProblem::new(F::ActualEnd, K::EndBeforeStart));
+            }
+            if let Some(worked) = self.worked_minutes() {
+                if worked == 0 || worked > MAX_MINUTES {
+                    out.push(RecordProblem::new(F::ActualDuration, K::OutOfRange));
+                } else if worked > ctx.scheduled_minutes && self.overtime_reason.is_none() {
+                    out.push(RecordProblem::new(F::OvertimeReason, K::Required));
+                }
+            }
+            if ctx.request_type == RequestType::Permanence && self.services_given.is_none() {
+                out.push(RecordProblem::new(F::ServicesGiven, K::Required));
+            }
+        }
+        if !self.completed {
+            match &self.cancellation {
+                None => {
+                    out.push(RecordProblem::new(F::GeneralReason, K::Required));
+                    out.push(RecordProblem::new(F::DetailedReason, K::Required));
+                    out.push(RecordProblem::new(F::CancelledOn, K::Required));
+                    out.push(RecordProblem::new(F::CancelledAt, K::Required));
+                }
+                Some(c) => {
+                    if c.date.and_time(c.time) > ctx.now {
+                        out.push(RecordProblem::new(F::CancelledOn, K::InTheFuture));
+                    }
+                }
+            }
+        }
+        for (field, minutes) in [
+            (F::WaitingTime, self.waiting_minutes),
+            (F::TravelTime, self.travel_minutes),
+        ] {
+            if minutes > MAX_MINUTES {
+                out.push(RecordProblem::new(field, K::OutOfRange));
+            }
+        }
+        if self.distance_km.is_sign_negative() || self.distance_km > Decimal::from(2000) {
+            out.push(RecordProblem::new(F::Distance, K::OutOfRange));
+        }
+        if self.other_fees.is_sign_negative() || self.other_fees > Decimal::from(10_000) {
+            out.push(RecordProblem::new(F::OtherFees, K::OutOfRange));
+        }
+        out.sort_by_key(|p| p.field);
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,5 +395,91 @@ mod tests {
             assert_eq!(r.as_str().parse::<GeneralReason>(), Ok(r));
         }
         assert!("x".parse::<GeneralReason>().is_err());
+    }
+
+    fn ctx() -> RecordContext {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+        RecordContext {
+            request_type: RequestType::InPerson,
+            appointment: day.and_time(t(11, 0)),
+            scheduled_minutes: 120,
+            now: day.and_time(t(15, 0)),
+        }
+    }
+
+    #[test]
+    fn a_plain_completed_record_has_no_problem() {
+        assert_eq!(ServiceRecord::completed(t(11, 0), t(13, 0)).problems(&ctx()), vec![]);
+    }
+
+    #[test]
+    fn overtime_needs_a_reason() {
+        let mut r = ServiceRecord::completed(t(11, 0), t(13, 30));
+        assert_eq!(
+            r.problems(&ctx()),
+            vec![RecordProblem::new(
+                RecordField::OvertimeReason,
+                RecordProblemKind::Required
+            )]
+        );
+        r.overtime_reason = Some("Rendez-vous prolongé".into());
+        assert!(r.problems(&ctx()).is_empty());
+    }
+
+    #[test]
+    fn a_cancelled_service_says_why_and_when() {
+        let mut r = ServiceRecord::completed(t(11, 0), t(13, 0));
+        r.completed = false;
+        let fields: Vec<_> = r.problems(&ctx()).into_iter().map(|p| p.field).collect();
+        assert_eq!(
+            fields,
+            vec![
+                RecordField::GeneralReason,
+                RecordField::DetailedReason,
+                RecordField::CancelledOn,
+                RecordField::CancelledAt
+            ]
+        );
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+        r.cancellation = Some(RecordedCancellation {
+            general: GeneralReason::Cancelled,
+            reason: CancellationReason::ProfessionalLateOrAbsent,
+            date: day,
+            time: t(16, 0),
+        });
+        assert_eq!(
+            r.problems(&ctx()),
+            vec![RecordProblem::new(
+                RecordField::CancelledOn,
+                RecordProblemKind::InTheFuture
+            )]
+        );
+        r.cancellation = r.cancellation.map(|c| RecordedCancellation { time: t(9, 18), ..c });
+        assert!(r.problems(&ctx()).is_empty());
+    }
+
+    #[test]
+    fn a_permanence_counts_its_services() {
+        let c = RecordContext {
+            request_type: RequestType::Permanence,
+            ..ctx()
+        };
+        let mut r = ServiceRecord::completed(t(11, 0), t(13, 0));
+        assert_eq!(r.problems(&c)[0].field, RecordField::ServicesGiven);
+        r.services_given = Some(7);
+        assert!(r.problems(&c).is_empty());
+    }
+
+    #[test]
+    fn problems_are_named_in_both_languages() {
+        let p = RecordProblem::new(RecordField::ActualEnd, RecordProblemKind::EndBeforeStart);
+        assert_eq!(
+            p.describe(Locale::Fr),
+            "Heure de fin effective : est avant l'heure de début"
+        );
+        assert_eq!(p.describe(Locale::En), "Actual end time: is before the start time");
+        for f in RecordField::ALL {
+            assert_eq!(RecordField::from_key(f.key()), Some(f));
+        }
     }
 }

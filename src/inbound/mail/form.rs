@@ -673,29 +673,45 @@ fn one_line(value: &str) -> String {
 // Finding the form lines
 // ---------------------------------------------------------------------------
 
-/// Folded label → field. Built once: every line of every inbound mail that
-/// has a colon near its start is looked up here.
-static LABELS: LazyLock<HashMap<String, FormField>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
-    for field in FormField::ALL {
-        for label in field.labels() {
+/// Folded label → field, for one kind of form. Built once per form: every line of every
+/// inbound mail that has a colon near its start is looked up here. The service record
+/// form (`record_form`) reads its lines with the same machinery and its own table.
+pub(super) struct LabelTable<F> {
+    map: HashMap<String, F>,
+    /// Longest folded label, plus room for an "(optionnel)"-like suffix: a longer folded
+    /// prefix cannot be a label, so the search on a line stops there.
+    max_folded: usize,
+}
+
+impl<F: Copy + PartialEq> LabelTable<F> {
+    /// A table of `(field, label as written)`; labels are folded here.
+    pub(super) fn new(entries: impl IntoIterator<Item = (F, &'static str)>) -> LabelTable<F> {
+        let mut map = HashMap::new();
+        for (field, label) in entries {
             let previous = map.insert(fold(label), field);
-            // A label shared by two fields would make one of them unreachable
-            // by that label; `no_folded_label_selects_two_fields` proves it can't.
+            // A label shared by two fields would make one of them unreachable by that
+            // label; each form's `no_folded_label_selects_two_fields` test proves it can't.
             debug_assert!(
                 previous.is_none_or(|p| p == field),
                 "a folded form label selects two fields"
             );
         }
+        let longest_suffix = LABEL_SUFFIXES.iter().map(|s| s.len()).max().unwrap_or(0);
+        let max_folded = map.keys().map(String::len).max().unwrap_or(0) + 2 * longest_suffix;
+        LabelTable { map, max_folded }
     }
-    map
-});
 
-/// Longest folded label, plus room for an "(optionnel)"-like suffix: a longer
-/// folded prefix cannot be a label, so the search on a line stops there.
-static MAX_FOLDED_LABEL: LazyLock<usize> = LazyLock::new(|| {
-    let longest_suffix = LABEL_SUFFIXES.iter().map(|s| s.len()).max().unwrap_or(0);
-    LABELS.keys().map(String::len).max().unwrap_or(0) + 2 * longest_suffix
+    pub(super) fn get(&self, folded: &str) -> Option<F> {
+        self.map.get(folded).copied()
+    }
+}
+
+static LABELS: LazyLock<LabelTable<FormField>> = LazyLock::new(|| {
+    LabelTable::new(
+        FormField::ALL
+            .into_iter()
+            .flat_map(|field| field.labels().map(move |label| (field, label))),
+    )
 });
 
 /// Raw bytes before a colon beyond which no label is looked for: generous for
@@ -734,14 +750,14 @@ const MAIL_HEADER_LABELS: [&str; 14] = [
     "repondre a",
 ];
 
-fn lookup_label(folded: &str) -> Option<FormField> {
+fn lookup_label<F: Copy + PartialEq>(folded: &str, table: &LabelTable<F>) -> Option<F> {
     // A numbered list ("1. Date :", "2) Heure :") folds to "1 date".
     let mut candidate = match folded.split_once(' ') {
         Some((number, rest)) if number.bytes().all(|b| b.is_ascii_digit()) => rest,
         _ => folded,
     };
     loop {
-        if let Some(&field) = LABELS.get(candidate) {
+        if let Some(field) = table.get(candidate) {
             return Some(field);
         }
         let stripped = LABEL_SUFFIXES
@@ -752,8 +768,8 @@ fn lookup_label(folded: &str) -> Option<FormField> {
 }
 
 /// A recognised form line.
-struct LabelMatch<'a> {
-    field: FormField,
+pub(super) struct LabelMatch<'a, F> {
+    pub(super) field: F,
     /// The label as folded, e.g. "date".
     folded_label: String,
     /// What stands before the colon, as written.
@@ -765,7 +781,7 @@ struct LabelMatch<'a> {
 /// Finds the label of a form line: the first colon whose left part folds to a
 /// known label. Leading spaces, quote markers and bullets need no special
 /// case: folding drops them with the rest of the punctuation.
-fn match_label(line: &str) -> Option<LabelMatch<'_>> {
+fn match_label<'a, F: Copy + PartialEq>(line: &'a str, table: &LabelTable<F>) -> Option<LabelMatch<'a, F>> {
     let mut folded = String::new();
     let mut start = 0;
     for (at, colon) in line.match_indices([':', '\u{FF1A}']) {
@@ -781,10 +797,10 @@ fn match_label(line: &str) -> Option<LabelMatch<'_>> {
             }
             folded.push_str(&segment);
         }
-        if folded.len() > *MAX_FOLDED_LABEL {
+        if folded.len() > table.max_folded {
             return None;
         }
-        if let Some(field) = lookup_label(&folded) {
+        if let Some(field) = lookup_label(&folded, table) {
             return Some(LabelMatch {
                 field,
                 folded_label: folded,
@@ -830,36 +846,45 @@ fn beside_mail_header(lines: &[&str], index: usize) -> bool {
 }
 
 /// What one source says.
-struct Found {
-    recognised: bool,
+pub(super) struct Found<F> {
+    pub(super) recognised: bool,
     /// Non-empty values, at most one per field: the first line that gives one.
-    values: Vec<(FormField, String)>,
+    pub(super) values: Vec<(F, String)>,
 }
 
-fn scan_source(source: &str) -> Found {
+fn scan_source(source: &str) -> Found<FormField> {
+    scan_lines(source, &LABELS, |label, lines, index| {
+        label.field == FormField::Date && label.folded_label == "date" && beside_mail_header(lines, index)
+    })
+}
+
+/// The form lines of `source` for the fields of `table`; `ignore` drops a recognised line
+/// that is not the form's (a quoted mail header's "Date:").
+pub(super) fn scan_lines<F: Copy + PartialEq>(
+    source: &str,
+    table: &LabelTable<F>,
+    ignore: impl Fn(&LabelMatch<'_, F>, &[&str], usize) -> bool,
+) -> Found<F> {
     let lines: Vec<&str> = source.lines().collect();
     let mut found = Found {
         recognised: false,
         values: Vec::new(),
     };
-    let mut given = [false; FormField::ALL.len()];
+    let mut given: Vec<F> = Vec::new();
     for (index, line) in lines.iter().enumerate() {
-        let Some(label) = match_label(line) else {
+        let Some(label) = match_label(line, table) else {
             continue;
         };
-        if label.field == FormField::Date && label.folded_label == "date" && beside_mail_header(&lines, index) {
+        if ignore(&label, &lines, index) {
             continue;
         }
         found.recognised = true;
-        let slot = label.field as usize;
-        if given.get(slot).copied().unwrap_or(true) {
+        if given.contains(&label.field) {
             continue;
         }
-        let value = read_value(&label, lines.get(index + 1).copied());
+        let value = read_value(&label, lines.get(index + 1).copied(), table);
         if !says_nothing(&value) {
-            if let Some(flag) = given.get_mut(slot) {
-                *flag = true;
-            }
+            given.push(label.field);
             found.values.push((label.field, value));
         }
     }
@@ -869,7 +894,11 @@ fn scan_source(source: &str) -> Found {
 /// The value of a form line: trimmed, without the bracketed hint in front.
 /// `next_line` is read only when the hint was wrapped by a mail client, to
 /// find a value typed after its closing bracket.
-fn read_value(label: &LabelMatch<'_>, next_line: Option<&str>) -> String {
+fn read_value<F: Copy + PartialEq>(
+    label: &LabelMatch<'_, F>,
+    next_line: Option<&str>,
+    table: &LabelTable<F>,
+) -> String {
     let mut value = trim(label.value);
     // HTML turned into text marks bold as "**Date :** value": drop the
     // emphasis markers that belong to the label.
@@ -886,7 +915,7 @@ fn read_value(label: &LabelMatch<'_>, next_line: Option<&str>) -> String {
                 // A long hint wrapped over two lines: what follows its closing
                 // bracket on the next line is the value; the rest is hint.
                 return next_line
-                    .filter(|next| match_label(next).is_none())
+                    .filter(|next| match_label(next, table).is_none())
                     .and_then(|next| next.find(']').map(|end| next.get(end + 1..).unwrap_or("")))
                     .map(|rest| trim(rest).to_string())
                     .unwrap_or_default();
@@ -899,7 +928,7 @@ fn read_value(label: &LabelMatch<'_>, next_line: Option<&str>) -> String {
 /// A value that gives nothing: empty, punctuation only ("-", "?", "…"), or
 /// "N/A" and its French "s. o.". It counts as not given here, so an older
 /// source may give the field, and an optional field left "N/A" is no error.
-fn says_nothing(value: &str) -> bool {
+pub(super) fn says_nothing(value: &str) -> bool {
     if is_check_mark(value) {
         return false;
     }
@@ -911,7 +940,7 @@ fn says_nothing(value: &str) -> bool {
 
 /// Trims white space (including the no-break spaces Outlook and French
 /// typography put around colons) and invisible zero-width characters.
-fn trim(text: &str) -> &str {
+pub(super) fn trim(text: &str) -> &str {
     text.trim_matches(|c: char| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}')
 }
 
@@ -1077,7 +1106,7 @@ fn weekday_of(word: &str) -> Option<Weekday> {
 }
 
 /// Reads a date; relative and year-less dates resolve against `today`.
-fn parse_date(raw: &str, today: NaiveDate) -> Option<NaiveDate> {
+pub(super) fn parse_date(raw: &str, today: NaiveDate) -> Option<NaiveDate> {
     let toks = tokenize(raw)?;
     let mut numbers: Vec<(u64, usize)> = Vec::new();
     let mut words: Vec<&str> = Vec::new();
@@ -1218,7 +1247,7 @@ enum TimeTok {
 }
 
 /// Reads a time of day: "14:30", "14 h 30", "14h", "2:30 PM", "2 pm", "midi".
-fn parse_time(raw: &str) -> Option<NaiveTime> {
+pub(super) fn parse_time(raw: &str) -> Option<NaiveTime> {
     let toks = tokenize(raw)?;
     // Punctuation only separates ("14:30", "14.30", "p.m."), so drop it.
     let words: Vec<&TokKind> = toks
@@ -1342,7 +1371,7 @@ enum DurTok {
 
 /// Reads a duration as minutes, without checking the range, so that the error
 /// message can tell "out of range" from "not a duration".
-fn duration_minutes(raw: &str) -> Option<u64> {
+pub(super) fn duration_minutes(raw: &str) -> Option<u64> {
     let toks = tokenize(raw)?;
     let mut items: Vec<DurTok> = Vec::new();
     let mut index = 0;
@@ -1681,7 +1710,7 @@ fn parse_request_type(raw: &str) -> Option<FormRequestType> {
     match_words(raw, &REQUEST_TYPES)
 }
 
-fn parse_yes_no(raw: &str) -> Option<bool> {
+pub(super) fn parse_yes_no(raw: &str) -> Option<bool> {
     if is_check_mark(raw) {
         return Some(true);
     }
@@ -1811,7 +1840,7 @@ mod tests {
                 assert!(hint.starts_with('[') && hint.ends_with(']'), "{hint}");
                 assert_eq!(hint.matches(']').count(), 1, "{hint}");
                 assert!(!field.label(locale).is_empty());
-                assert_eq!(LABELS.get(&fold(field.label(locale))), Some(&field));
+                assert_eq!(LABELS.get(&fold(field.label(locale))), Some(field));
             }
         }
         assert_eq!(FormField::RequestType.label(Locale::Fr), "Type de demande");
@@ -1944,7 +1973,7 @@ mod tests {
                 format!("{} :x", label.to_uppercase()),
                 format!("{}  :   x", label.to_lowercase()),
             ] {
-                let found = match_label(&line).map(|m| m.field);
+                let found = match_label(&line, &LABELS).map(|m| m.field);
                 assert_eq!(found, Some(*field), "{line:?}");
             }
         }

@@ -7,3 +7,4 @@ pub mod form;
 pub mod parse;
 pub mod quote;
 pub mod reading;
+pub mod record_form;
