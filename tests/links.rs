@@ -354,12 +354,6 @@ async fn requester_and_coordinator_links_do_their_one_thing(engine: Engine) {
     assert_eq!(offers(&bank, id).await.len(), 3);
     assert_eq!(bank.load(id).await.status, RequestStatus::Offered);
 
-    // Requester: contest a service record.
-    let rendered = bank.request_in(RequestStatus::ServiceRendered).await;
-    let contest = token(&bank, LinkAction::Contest, rendered, bank.requester, vec![]).await;
-    assert_eq!(site.press(&contest, &[]).await.status, 200);
-    assert!(bank.load(rendered).await.service_contested_at.is_some());
-
     // A link made for someone else cannot be turned into one for me: the recipient is signed.
     let booked = bank.request_in(RequestStatus::Booked).await;
     let withdraw = token(
@@ -373,6 +367,24 @@ async fn requester_and_coordinator_links_do_their_one_thing(engine: Engine) {
     let answer = site.press(&withdraw, &[]).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(bank.load(booked).await.status, RequestStatus::New);
+
+    // Requester: contest a service record, saying what is wrong (the page asks).
+    let rendered = bank.request_in(RequestStatus::ServiceRendered).await;
+    let contest = token(&bank, LinkAction::Contest, rendered, bank.requester, vec![]).await;
+    assert!(
+        site.get(&format!("/l/{contest}"), "")
+            .await
+            .body
+            .contains("name=\"note\"")
+    );
+    assert_eq!(site.press(&contest, &[("note", "Arrivée à 10 h 30")]).await.status, 200);
+    assert!(bank.load(rendered).await.service_contested_at.is_some());
+    let mut tx = bank.store.begin().await.unwrap();
+    assert_eq!(
+        tx.contest_note(rendered).await.unwrap().as_deref(),
+        Some("Arrivée à 10 h 30")
+    );
+    tx.commit().await.unwrap();
 }
 
 async fn an_open_link_opens_that_request_only_for_a_short_while(engine: Engine) {

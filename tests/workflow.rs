@@ -492,7 +492,13 @@ async fn illegal_transitions_change_nothing(engine: Engine) {
                 },
             ),
             (Event::Validate, Command::ValidateService { request: id }),
-            (Event::Contest, Command::ContestService { request: id }),
+            (
+                Event::Contest,
+                Command::ContestService {
+                    request: id,
+                    reason: None,
+                },
+            ),
             (Event::Close, Command::CloseRequest { request: id }),
         ];
         for (event, command) in commands {

@@ -16,6 +16,8 @@ ALTER TABLE service_records ADD COLUMN phone_calls INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE service_records ADD COLUMN words INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE service_records ADD COLUMN other_fees TEXT NOT NULL DEFAULT '0';
 ALTER TABLE service_records ADD COLUMN services_given INTEGER;
+-- The requester's words when they contest the record, for the coordinators.
+ALTER TABLE service_records ADD COLUMN contest_note TEXT;
 
 CREATE TABLE attachments (
     id            INTEGER PRIMARY KEY,

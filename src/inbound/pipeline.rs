@@ -20,6 +20,7 @@ use crate::inbound::mail::classify::AutoKind;
 use crate::inbound::mail::command::MailCommand;
 use crate::inbound::mail::form::{FieldValue, FormField, FormReading, FormRequestType, GenderWanted};
 use crate::inbound::mail::reading::{MailReading, ReadContext, read};
+use crate::inbound::mail::record_form;
 use crate::security::reply_key::{ReplyKey, ReplyPurpose};
 use crate::store::Tx;
 use crate::store::inbound::NewInboundMessage;
@@ -265,7 +266,10 @@ impl MailPipeline {
         } else {
             &reading.form
         };
-        let mut decision = if form.present {
+        let record_thread = thread.filter(|_| reading.record.is_record());
+        let mut decision = if let Some(id) = record_thread {
+            self.handle_record(tx, reading, &person, id).await?
+        } else if form.present {
             self.handle_form(tx, reading, form, &person, thread).await?
         } else if let Some(command) = &reading.command {
             self.handle_command(tx, reading, &person, thread, command).await?
@@ -401,6 +405,70 @@ impl MailPipeline {
         }
     }
 
+    /// A service record (réalisation) written in a reply about a request.
+    async fn handle_record(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        id: RequestId,
+    ) -> anyhow::Result<Decision> {
+        let request = tx.request(id).await?;
+        let actor = if request.assigned_interpreter == Some(person.id) {
+            Actor::interpreter(person.id, Channel::Email)
+        } else if person.has_role(Role::Coordinator) {
+            Actor::coordinator(person.id, Channel::Email)
+        } else {
+            self.refused(tx, reading, person, Some(id), "record", "not_permitted")
+                .await?;
+            return Ok(Decision::new(MailOutcome::CommandRefused("not_permitted")));
+        };
+        let now = self
+            .workflow
+            .clock()
+            .now()
+            .with_timezone(&self.config.read.time_zone)
+            .naive_local();
+        let d = &request.details;
+        let ctx = record_form::context(d.request_type, d.date, d.start_time, d.duration_minutes, now);
+        let written = &reading.record.raw;
+        let errors = match record_form::build_record(written, &ctx) {
+            Ok(record) => {
+                let command = Command::RecordService { request: id, record };
+                match self.workflow.execute_in(tx, actor, command).await {
+                    Ok(applied) => {
+                        self.done(tx, reading, person, &applied, "record").await?;
+                        let mut d = Decision::new(MailOutcome::CommandApplied("record"));
+                        d.request = Some(id);
+                        return Ok(d);
+                    }
+                    Err(WorkflowError::InvalidRecord(problems)) => {
+                        problems.iter().map(|p| p.describe(person.locale)).collect()
+                    }
+                    Err(e) => {
+                        let code = refusal_code(&e)?;
+                        self.refused(tx, reading, person, Some(id), "record", code).await?;
+                        let mut d = Decision::new(MailOutcome::CommandRefused(code));
+                        d.request = Some(id);
+                        return Ok(d);
+                    }
+                }
+            }
+            Err(issues) => issues.iter().map(|i| i.describe(person.locale)).collect::<Vec<_>>(),
+        };
+        // Everything written comes back, with what to fix.
+        let values: serde_json::Map<String, Value> = written
+            .iter()
+            .map(|(field, raw)| (field.key().to_string(), Value::String(raw.clone())))
+            .collect();
+        let payload = json!({ "values": values, "errors": errors, "number": request.label() });
+        self.reply(tx, reading, person, Some(id), "record_form", payload)
+            .await?;
+        let mut d = Decision::new(MailOutcome::FormIncomplete);
+        d.request = Some(id);
+        Ok(d)
+    }
+
     async fn handle_command(
         &self,
         tx: &mut Tx,
@@ -500,7 +568,17 @@ impl MailPipeline {
                     Command::ModifyRequest { request, details },
                 )
             }
-            MailCommand::Contest => (as_requester_or_coordinator(), Command::ContestService { request }),
+            MailCommand::Close => (
+                Actor::coordinator(person.id, Channel::Email),
+                Command::CloseRequest { request },
+            ),
+            MailCommand::Contest { reason } => (
+                as_requester_or_coordinator(),
+                Command::ContestService {
+                    request,
+                    reason: Some(reason.clone()).filter(|r| !r.is_empty()),
+                },
+            ),
             MailCommand::Assign { interpreter, .. } => {
                 let interpreter = match interpreter {
                     Some(code) => tx.person_by_user_code(code).await?,
@@ -891,9 +969,10 @@ fn refusal_code(e: &WorkflowError) -> anyhow::Result<&'static str> {
         WorkflowError::Transition(_) => "not_now",
         WorkflowError::Forbidden(_) => "not_permitted",
         WorkflowError::OfferClosed => "offer_closed",
+        WorkflowError::TooEarly => "too_early",
         WorkflowError::NotFound => "no_request",
         WorkflowError::BadCommand(_) => "bad_command",
-        WorkflowError::Invalid(_) => "invalid",
+        WorkflowError::Invalid(_) | WorkflowError::InvalidRecord(_) => "invalid",
         // Another change won a race, or the database failed: the message is read again later.
         WorkflowError::Conflict(what) => return Err(anyhow::anyhow!("conflict: {what}")),
         WorkflowError::Store(e) => return Err(anyhow::anyhow!("store failed: {e}")),

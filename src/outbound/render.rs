@@ -157,6 +157,8 @@ struct MailBody<'a> {
     failed_channel: &'a str,
     failed_to: &'a str,
     failed_error: &'a str,
+    /// For `service_contested`: the requester's words.
+    note: &'a str,
 }
 
 /// A line of the HTML twin: text, or a link shown as a button.
@@ -208,8 +210,11 @@ pub struct RenderInput<'a> {
     pub installation: &'a str,
     pub interpreter: Option<&'a Person>,
     pub bank: &'a str,
-    /// The request form's lines, for `request_form`.
+    /// The form's lines (`request_form`, `record_form`), or the service record's summary
+    /// (`service_recorded`, `service_contested`).
     pub form: &'a str,
+    /// For `service_contested`: the requester's words.
+    pub note: &'a str,
     /// The signed links the message carries.
     pub links: &'a [(crate::security::link::LinkAction, String)],
     /// Candidates with their assign links, for coordinators: lines, then `(label, url)`.
@@ -256,6 +261,7 @@ fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
         "service_validated" => locale.pick("Réalisation validée", "Service record validated"),
         "request_closed" => locale.pick("Demande fermée", "Request closed"),
         "request_form" => locale.pick("Formulaire de demande d'interprète", "Interpreter request form"),
+        "record_form" => locale.pick("Réalisation à enregistrer", "Please record the service"),
         "command_done" => locale.pick("C'est noté", "Done"),
         "command_refused" => locale.pick("Réponse non appliquée", "Reply not applied"),
         "help" => locale.pick("Aide", "Help"),
@@ -301,6 +307,10 @@ fn refusal(reason: &str, locale: Locale) -> &'static str {
             "la demande n'indique pas de langue alternative ; répondez avec la ligne « Langue d'arrivée : … » pour en changer.",
             "the request gives no alternative language; reply with the line “Target language: …” to change it.",
         ),
+        "too_early" => locale.pick(
+            "le rendez-vous n'a pas encore commencé ; enregistrez la réalisation après le service.",
+            "the appointment has not started yet; record the service after it.",
+        ),
         "unknown_interpreter" => locale.pick(
             "interprète inconnu (indiquez son identifiant, ex. UBIPN0002).",
             "unknown interpreter (give their identifier, e.g. UBIPN0002).",
@@ -322,6 +332,8 @@ fn verb_label(verb: &str, locale: Locale) -> &'static str {
         "wait" => locale.pick("attendre", "keep waiting"),
         "use_alternative" => locale.pick("langue alternative", "alternative language"),
         "give_up" => locale.pick("sans interprète", "without an interpreter"),
+        "record" => locale.pick("réalisation enregistrée", "service recorded"),
+        "close" => locale.pick("fermeture", "close"),
         _ => locale.pick("commande", "command"),
     }
 }
@@ -384,6 +396,7 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         },
         failed_to: &text_of("failed_to"),
         failed_error: &text_of("failed_error"),
+        note: input.note,
     };
     let text = body.render()?;
     let subject = subject(input, &facts, locale);

@@ -9,8 +9,9 @@ use super::sms::SmsTransport;
 use crate::clock::Clock;
 use crate::config::{Secret, Settings};
 use crate::domain::person::Person;
-use crate::domain::request::Request;
+use crate::domain::request::{RecordField, Request, ServiceRecord};
 use crate::inbound::mail::form::{FormField, render_form};
+use crate::inbound::mail::record_form;
 use crate::security::link::{LinkAction, LinkKeys};
 use crate::security::reply_key::{ReplyKey, ReplyPurpose};
 use crate::store::Store;
@@ -150,6 +151,19 @@ impl Outbound {
             }
             suggestion_links.extend(item.broadcast);
         }
+        // A service record shown to whoever must check it; the requester's words with a contest.
+        let (record, note) = match (&request, message.kind.as_str()) {
+            (Some(r), "service_recorded" | "service_contested") => {
+                let record = tx.service_record(r.id).await?;
+                let note = if message.kind == "service_contested" {
+                    tx.contest_note(r.id).await?.unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                (record, note)
+            }
+            _ => (None, String::new()),
+        };
         let digest = if message.kind == DIGEST_KIND {
             Some(super::digest::gather(&mut tx, &recipient, &self.link_context()).await?)
         } else {
@@ -198,19 +212,7 @@ impl Outbound {
                 self.sms.send(mobile.as_str(), &text, self.clock.now()).await
             }
             OutboxChannel::Email => {
-                let form = if message.kind == "request_form" {
-                    let mut filled = BTreeMap::new();
-                    if let Some(values) = message.payload.get("values").and_then(|v| v.as_object()) {
-                        for (key, value) in values {
-                            if let (Some(field), Some(text)) = (FormField::from_key(key), value.as_str()) {
-                                filled.insert(field, text.to_string());
-                            }
-                        }
-                    }
-                    render_form(recipient.locale, &filled)
-                } else {
-                    String::new()
-                };
+                let form = form_block(message, request.as_ref(), record.as_ref(), &recipient);
                 let rendered = render_mail(&RenderInput {
                     kind: &message.kind,
                     payload: &message.payload,
@@ -220,6 +222,7 @@ impl Outbound {
                     interpreter: interpreter.as_ref(),
                     bank: &self.bank,
                     form: &form,
+                    note: &note,
                     links: &links,
                     suggestions: (&suggestions, &suggestion_links),
                 })?;
@@ -506,6 +509,50 @@ fn backoff(attempts: i64) -> chrono::TimeDelta {
     let base = (30_i64 * 2_i64.pow(exponent)).min(3600);
     let jitter = rand::rng().random_range(-base / 5..=base / 5);
     chrono::TimeDelta::seconds(base + jitter)
+}
+
+/// The block of form lines a mail carries: the request form, the record form (what the
+/// interpreter wrote, or the booked times to correct), or the record to check.
+fn form_block(
+    message: &OutboxMessage,
+    request: Option<&Request>,
+    record: Option<&ServiceRecord>,
+    recipient: &Person,
+) -> String {
+    let locale = recipient.locale;
+    let values = message.payload.get("values").and_then(|v| v.as_object());
+    match message.kind.as_str() {
+        "request_form" => {
+            let filled: BTreeMap<FormField, String> = values
+                .into_iter()
+                .flatten()
+                .filter_map(|(key, value)| Some((FormField::from_key(key)?, value.as_str()?.to_string())))
+                .collect();
+            render_form(locale, &filled)
+        }
+        "record_form" => {
+            let filled: BTreeMap<RecordField, String> = match (values, request) {
+                (Some(values), _) => values
+                    .iter()
+                    .filter_map(|(key, value)| Some((RecordField::from_key(key)?, value.as_str()?.to_string())))
+                    .collect(),
+                (None, Some(r)) => record_form::prefill(r.details.start_time, r.details.duration_minutes, locale),
+                (None, None) => BTreeMap::new(),
+            };
+            record_form::render_record_form(locale, &filled)
+        }
+        "service_recorded" | "service_contested" => record
+            .map(|r| {
+                let sep = locale.pick(" : ", ": ");
+                record_form::record_values(r, locale)
+                    .into_iter()
+                    .map(|(field, value)| format!("{}{sep}{value}", field.label(locale)))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
 }
 
 #[cfg(test)]

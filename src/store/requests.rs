@@ -749,6 +749,28 @@ impl Tx {
         Ok(())
     }
 
+    /// Keeps the requester's words with the record they contest.
+    pub async fn set_contest_note(&mut self, request: RequestId, note: Option<&str>) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE service_records SET contest_note = $2 WHERE request_id = $1";
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(request.0)
+            .bind(note)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// The requester's words when they contested the record, if any.
+    pub async fn contest_note(&mut self, request: RequestId) -> Result<Option<String>, StoreError> {
+        const SQL: &str = "SELECT contest_note FROM service_records WHERE request_id = $1";
+        let note: Option<Option<String>> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(request.0)
+            .fetch_optional(c)
+            .await?);
+        Ok(note.flatten())
+    }
+
     pub async fn service_record(&mut self, request: RequestId) -> Result<Option<ServiceRecord>, StoreError> {
         let sql = format!("SELECT {SERVICE_RECORD_COLUMNS} FROM service_records WHERE request_id = $1");
         let row: Option<ServiceRecordRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))

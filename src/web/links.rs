@@ -226,6 +226,13 @@ pub(super) fn reason_choice(action: LinkAction, locale: Locale) -> PageForm {
         } else {
             Vec::new()
         },
+        note_label: if action == LinkAction::Contest {
+            locale
+                .pick("Ce qui ne va pas (facultatif)", "What is wrong (optional)")
+                .to_string()
+        } else {
+            String::new()
+        },
     }
 }
 
@@ -526,7 +533,8 @@ pub async fn act(
         return with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, &nonce, false);
     }
     tracing::debug!("following link");
-    let outcome = match state.workflow.follow_link(&link, reason).await {
+    let note = Some(field("note").trim().chars().take(2000).collect::<String>()).filter(|n| !n.is_empty());
+    let outcome = match state.workflow.follow_link(&link, reason, note).await {
         Ok(o) => o,
         Err(e) => return super::WebError::Internal(e.into()).into_response(),
     };

@@ -24,6 +24,8 @@ pub struct PageForm {
     pub reason_label: String,
     /// `(value, label)` choices of a required `reason` field; empty for none.
     pub reasons: Vec<(String, String)>,
+    /// The label of a free-text `note` field (what is wrong with a record); empty for none.
+    pub note_label: String,
 }
 
 /// What a page shows.

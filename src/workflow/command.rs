@@ -58,6 +58,8 @@ pub enum Command {
     /// The requester disputes the service record; coordinators decide.
     ContestService {
         request: RequestId,
+        /// The requester's words, for the coordinators.
+        reason: Option<String>,
     },
     CloseRequest {
         request: RequestId,

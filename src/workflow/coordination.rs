@@ -11,6 +11,7 @@
 use super::notify::{self, Notice, NoticeKind};
 use super::{Actor, Command, Workflow, WorkflowError};
 use crate::domain::ids::{PersonId, RequestId};
+use crate::domain::request::RequestStatus;
 use crate::domain::role::Role;
 use crate::scheduler::slots::DailySlots;
 use crate::store::outbox::{NewOutboxMessage, OutboxChannel};
@@ -29,6 +30,8 @@ pub struct ChaseReport {
     pub requesters_told: usize,
     /// Requests offered to the next tier of candidates.
     pub escalated: usize,
+    /// Interpreters asked to record a service that has ended.
+    pub records_asked: usize,
 }
 
 /// The digest is caught up for at most this long after its slot.
@@ -175,6 +178,36 @@ impl Workflow {
                 )
                 .await?;
                 report.appointments_reminded += 1;
+            }
+            tx.commit().await?;
+        }
+
+        // The appointment is over: ask the interpreter for the service record, once. A week
+        // back at most: older ones are the coordinators' to chase (they see them booked).
+        let ended = {
+            let mut tx = self.store.begin_read().await?;
+            let rows = tx.records_to_ask(now - TimeDelta::days(7), now).await?;
+            tx.commit().await?;
+            rows
+        };
+        for (id, starts_at, minutes) in ended {
+            if starts_at + TimeDelta::minutes(minutes) > now {
+                continue;
+            }
+            let mut tx = self.store.begin().await?;
+            let request = tx.request(id).await?;
+            if request.status == RequestStatus::Booked
+                && let Some(interpreter) = request.assigned_interpreter
+                && tx.mark_record_asked(id, now).await?
+            {
+                notify::queue(
+                    &mut tx,
+                    &request,
+                    &[Notice::new(interpreter, NoticeKind::RecordAsk)],
+                    now,
+                )
+                .await?;
+                report.records_asked += 1;
             }
             tx.commit().await?;
         }

@@ -180,6 +180,7 @@ fn command_of(
     claim: &LinkClaim,
     kind: ActorKind,
     reason: Option<CancellationReason>,
+    note: Option<String>,
     request_now: &Request,
 ) -> (Actor, Command) {
     let actor = Actor {
@@ -203,7 +204,7 @@ fn command_of(
             detail: None,
         },
         LinkAction::Validate => Command::ValidateService { request },
-        LinkAction::Contest => Command::ContestService { request },
+        LinkAction::Contest => Command::ContestService { request, reason: note },
         LinkAction::UseAlternative => {
             let mut details = request_now.details.clone();
             if let Some(alternative) = details.alternative_language.take() {
@@ -329,6 +330,7 @@ impl Workflow {
         &self,
         link: &VerifiedLink,
         reason: Option<CancellationReason>,
+        note: Option<String>,
     ) -> Result<Result<Followed, LinkRefusal>, WorkflowError> {
         let now = self.clock.now();
         let claim = &link.claim;
@@ -363,7 +365,7 @@ impl Workflow {
                 expires_at,
             }
         } else {
-            let (actor, command) = command_of(claim, kind, reason, &request);
+            let (actor, command) = command_of(claim, kind, reason, note, &request);
             match self.execute_in(&mut tx, actor, command).await {
                 Ok(applied) => Followed::Applied(applied),
                 Err(WorkflowError::Store(e)) => return Err(WorkflowError::Store(e)),

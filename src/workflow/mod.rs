@@ -73,6 +73,9 @@ pub enum WorkflowError {
     /// The details have wrong fields; each is named.
     #[error("invalid request: {}", .0.iter().map(|e| e.describe(crate::domain::locale::Locale::En)).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<FieldError>),
+    /// The service record has wrong or missing fields; each is named.
+    #[error("invalid service record: {}", .0.iter().map(|e| e.describe(crate::domain::locale::Locale::En)).collect::<Vec<_>>().join("; "))]
+    InvalidRecord(Vec<crate::domain::request::RecordProblem>),
     #[error(transparent)]
     Transition(#[from] TransitionError),
     /// The actor may not act on this request or person.
@@ -83,6 +86,9 @@ pub enum WorkflowError {
     /// The command itself makes no sense (an unknown interpreter, nothing to offer…).
     #[error("bad command: {0}")]
     BadCommand(&'static str),
+    /// The service cannot be recorded before the appointment has started.
+    #[error("the appointment has not started yet")]
+    TooEarly,
     /// The interpreter's offer is no longer open: filled by someone else, lapsed or cancelled.
     #[error("this offer is no longer open")]
     OfferClosed,

@@ -48,6 +48,8 @@ pub enum NoticeKind {
     AppointmentReminder,
     /// To the requester: nobody can take the request; their choices.
     NoInterpreter,
+    /// To the interpreter, after the appointment: the service record form.
+    RecordAsk,
 }
 
 impl NoticeKind {
@@ -71,6 +73,7 @@ impl NoticeKind {
             NoticeKind::OfferReminder => "offer_reminder",
             NoticeKind::AppointmentReminder => "appointment_reminder",
             NoticeKind::NoInterpreter => "no_interpreter",
+            NoticeKind::RecordAsk => "record_form",
         }
     }
 

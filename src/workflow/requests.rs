@@ -6,8 +6,8 @@ use crate::domain::history::{Change, Entity, NewHistoryEntry, diff_details};
 use crate::domain::ids::{EstablishmentId, PersonId, RequestId};
 use crate::domain::person::Person;
 use crate::domain::request::{
-    Cancellation, Event, Field, FieldError, Problem, Request, RequestDetails, RequestNumber, RequestStatus,
-    is_late_cancellation,
+    Cancellation, Event, Field, FieldError, Problem, RecordContext, Request, RequestDetails, RequestNumber,
+    RequestStatus, ServiceRecord, is_late_cancellation,
 };
 use crate::domain::role::{ActorKind, Role};
 use crate::store::Tx;
@@ -43,7 +43,7 @@ impl Command {
             | Command::CancelRequest { request, .. }
             | Command::RecordService { request, .. }
             | Command::ValidateService { request }
-            | Command::ContestService { request }
+            | Command::ContestService { request, .. }
             | Command::CloseRequest { request } => Some(*request),
         }
     }
@@ -309,17 +309,52 @@ impl Workflow {
             }
             Command::RecordService { record, .. } => {
                 request.status = request.status.apply(Event::RecordService, actor.kind)?;
+                if now < request.starts_at {
+                    return Err(WorkflowError::TooEarly);
+                }
+                if before.status == RequestStatus::Cancelled && request.booked_at.is_none() {
+                    return Err(WorkflowError::BadCommand("nobody was booked for this request"));
+                }
+                let local_now = now.with_timezone(&self.config.time_zone).naive_local();
+                let problems = record.problems(&RecordContext {
+                    request_type: request.details.request_type,
+                    appointment: request.details.starts_at_local(),
+                    scheduled_minutes: request.details.duration_minutes,
+                    now: local_now,
+                });
+                if !problems.is_empty() {
+                    return Err(WorkflowError::InvalidRecord(problems));
+                }
+                let previous = tx.service_record(id).await?;
                 tx.upsert_service_record(id, &record, actor.person, now).await?;
-                request.service_recorded_at = Some(now);
-                let mut o = Outcome::new("record_service");
-                o.changes.push(Change::new("completed", None::<bool>, record.completed));
+                let mut o = Outcome::new(if previous.is_some() {
+                    "correct_service_record"
+                } else {
+                    "record_service"
+                });
+                o.changes.push(Change::new(
+                    "completed",
+                    previous.as_ref().map(|p| p.completed),
+                    record.completed,
+                ));
                 o.changes.push(Change::new(
                     "interpreter_present",
-                    None::<bool>,
+                    previous.as_ref().map(|p| p.interpreter_present),
                     record.interpreter_present,
                 ));
-                o.notices
-                    .push(Notice::new(request.requested_by, NoticeKind::ServiceRecorded));
+                o.changes.push(Change::new(
+                    "worked_minutes",
+                    previous.as_ref().and_then(ServiceRecord::worked_minutes),
+                    record.worked_minutes(),
+                ));
+                if request.status == RequestStatus::ServiceRendered {
+                    // A new or corrected record: the requester validates what is there now,
+                    // with 48 hours from now.
+                    request.service_recorded_at = Some(now);
+                    request.service_contested_at = None;
+                    o.notices
+                        .push(Notice::new(request.requested_by, NoticeKind::ServiceRecorded));
+                }
                 o
             }
             Command::ValidateService { .. } => {
@@ -330,10 +365,13 @@ impl Workflow {
                 }
                 o
             }
-            Command::ContestService { .. } => {
+            Command::ContestService { reason, .. } => {
                 request.status = request.status.apply(Event::Contest, actor.kind)?;
                 request.service_contested_at = Some(now);
+                tx.set_contest_note(id, reason.as_deref()).await?;
                 let mut o = Outcome::new("contest");
+                o.changes
+                    .push(Change::new("contested", None::<&str>, reason.as_deref()));
                 o.notices
                     .extend(notify::to_coordinators(tx, NoticeKind::ServiceContested).await?);
                 o

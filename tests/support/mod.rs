@@ -5,7 +5,7 @@ pub mod mail;
 pub mod smtp;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
-use relais::clock::ManualClock;
+use relais::clock::{Clock, ManualClock};
 use relais::domain::contact::{EmailAddress, PhoneE164};
 use relais::domain::ids::{EstablishmentId, InstallationId, PersonId, RequestId};
 use relais::domain::interpreter::{InterpreterProfile, LanguagePair};
@@ -441,6 +441,14 @@ impl TestBank {
             }
         };
         for (actor, command) in steps {
+            if matches!(command, Command::RecordService { .. }) {
+                // A service is recorded once it has happened.
+                let r = self.load(id).await;
+                let end = r.starts_at + chrono::TimeDelta::minutes(i64::from(r.details.duration_minutes));
+                if self.clock.now() < end {
+                    self.clock.set(end);
+                }
+            }
             self.workflow.execute(actor, command).await.unwrap();
         }
         let mut tx = self.store.begin().await.unwrap();

@@ -24,6 +24,8 @@ pub enum Verb {
     KeepWaiting,
     UseAlternative,
     GiveUp,
+    /// A coordinator closes a checked request.
+    Close,
 }
 
 impl Verb {
@@ -42,6 +44,7 @@ impl Verb {
             Verb::KeepWaiting => "wait",
             Verb::UseAlternative => "use_alternative",
             Verb::GiveUp => "give_up",
+            Verb::Close => "close",
         }
     }
 }
@@ -61,12 +64,16 @@ pub enum MailCommand {
     },
     Withdraw,
     Validate,
-    Contest,
+    /// The requester's words follow the verb, on its line and below.
+    Contest {
+        reason: String,
+    },
     Help,
     Digest,
     KeepWaiting,
     UseAlternative,
     GiveUp,
+    Close,
 }
 
 impl MailCommand {
@@ -79,18 +86,19 @@ impl MailCommand {
             MailCommand::Assign { .. } => Verb::Assign,
             MailCommand::Withdraw => Verb::Withdraw,
             MailCommand::Validate => Verb::Validate,
-            MailCommand::Contest => Verb::Contest,
+            MailCommand::Contest { .. } => Verb::Contest,
             MailCommand::Help => Verb::Help,
             MailCommand::Digest => Verb::Digest,
             MailCommand::KeepWaiting => Verb::KeepWaiting,
             MailCommand::UseAlternative => Verb::UseAlternative,
             MailCommand::GiveUp => Verb::GiveUp,
+            MailCommand::Close => Verb::Close,
         }
     }
 
     pub fn to_json(&self) -> Value {
         let args = match self {
-            MailCommand::Cancel { reason } => json!({ "reason": reason }),
+            MailCommand::Cancel { reason } | MailCommand::Contest { reason } => json!({ "reason": reason }),
             MailCommand::Assign { request, interpreter } => json!({
                 "request": request.as_ref().map(|r| r.as_str()),
                 "interpreter": interpreter.as_ref().map(|i| i.as_str()),
@@ -135,6 +143,8 @@ const WORDS: &[(&str, Verb)] = &[
     ("sans interprete", Verb::GiveUp),
     ("without interpreter", Verb::GiveUp),
     ("without an interpreter", Verb::GiveUp),
+    ("fermer", Verb::Close),
+    ("close", Verb::Close),
 ];
 
 /// Reads the command at the start of `new_text`, if any.
@@ -151,12 +161,30 @@ pub fn read_command(new_text: &str) -> Option<MailCommand> {
         Verb::Reject => MailCommand::Reject,
         Verb::Withdraw => MailCommand::Withdraw,
         Verb::Validate => MailCommand::Validate,
-        Verb::Contest => MailCommand::Contest,
+        Verb::Contest => {
+            let first = rest_after_words(first_line, words_in_phrase);
+            let below: Vec<&str> = new_text
+                .lines()
+                .skip_while(|l| l.trim().is_empty())
+                .skip(1)
+                .map(str::trim_end)
+                .collect();
+            let reason = [first.as_str(), below.join("\n").trim()]
+                .iter()
+                .filter(|p| !p.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("\n");
+            MailCommand::Contest {
+                reason: reason.chars().take(2000).collect(),
+            }
+        }
         Verb::Help => MailCommand::Help,
         Verb::Digest => MailCommand::Digest,
         Verb::KeepWaiting => MailCommand::KeepWaiting,
         Verb::UseAlternative => MailCommand::UseAlternative,
         Verb::GiveUp => MailCommand::GiveUp,
+        Verb::Close => MailCommand::Close,
         Verb::Cancel => MailCommand::Cancel {
             reason: rest_after_words(first_line, words_in_phrase),
         },

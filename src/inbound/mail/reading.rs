@@ -6,6 +6,7 @@ use super::command::{MailCommand, read_command};
 use super::form::{FormReading, read_form};
 use super::parse::{ParsedMail, parse};
 use super::quote::{ReplyParts, split_reply};
+use super::record_form::{RecordReading, read_record_form};
 use crate::domain::locale::Locale;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -33,6 +34,8 @@ pub struct MailReading {
     /// Form lines from the new text only: what may change an existing request, so that a
     /// quoted notification ("Date : …", "Lieu : …") never does.
     pub form_in_new_text: FormReading,
+    /// Service record lines (réalisation) in the new text: a quoted record never counts.
+    pub record: RecordReading,
 }
 
 /// Reads a raw mail. `received` stands in for a missing or absurd Date header.
@@ -64,6 +67,11 @@ pub fn read(raw: &[u8], ctx: &ReadContext, received: DateTime<Utc>) -> MailReadi
             (None, everything(), in_new_text)
         }
     };
+    let record = if auto.is_some() {
+        RecordReading::default()
+    } else {
+        read_record_form(&reply.new_text)
+    };
     MailReading {
         mail,
         auto,
@@ -73,6 +81,7 @@ pub fn read(raw: &[u8], ctx: &ReadContext, received: DateTime<Utc>) -> MailReadi
         command,
         form,
         form_in_new_text,
+        record,
     }
 }
 

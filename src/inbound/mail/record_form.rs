@@ -258,7 +258,7 @@ fn read_reason(raw: &str) -> Option<CancellationReason> {
     // The label as printed, or its beginning ("retard du professionnel", "usager absent").
     CancellationReason::ALL
         .into_iter()
-        .find(|&r| labels(r).iter().any(|l| *l == folded))
+        .find(|&r| labels(r).contains(&folded))
         .or_else(|| {
             let hits: Vec<_> = CancellationReason::ALL
                 .into_iter()
