@@ -215,7 +215,7 @@ async fn the_digest_shows_what_waits_and_its_links_assign(engine: Engine) {
     let token = url.rsplit('/').next().unwrap();
     let keys = LinkKeys::new(relais::config::Secret::new(SIGNING_KEY), &[]);
     let link = keys.verify(token, bank.clock.now()).unwrap();
-    let followed = bank.workflow.follow_link(&link, None, None).await.unwrap();
+    let followed = bank.workflow.follow_link(&link, Default::default()).await.unwrap();
     assert!(followed.is_ok(), "{followed:?}");
     let r = bank.load(id).await;
     assert_eq!(r.status, RequestStatus::Offered);
@@ -334,14 +334,26 @@ async fn when_nobody_can_take_it_the_requester_chooses(engine: Engine) {
         "told again: the request changed"
     );
     let alt = claim(&bank, id, relais::security::link::LinkAction::UseAlternative).await;
-    assert!(bank.workflow.follow_link(&alt, None, None).await.unwrap().is_ok());
+    assert!(
+        bank.workflow
+            .follow_link(&alt, Default::default())
+            .await
+            .unwrap()
+            .is_ok()
+    );
     let r = bank.load(id).await;
     assert_eq!(
         (r.details.target_language.as_str(), r.details.alternative_language),
         ("pt", None)
     );
     let give_up = claim(&bank, id, relais::security::link::LinkAction::GiveUp).await;
-    assert!(bank.workflow.follow_link(&give_up, None, None).await.unwrap().is_ok());
+    assert!(
+        bank.workflow
+            .follow_link(&give_up, Default::default())
+            .await
+            .unwrap()
+            .is_ok()
+    );
     let r = bank.load(id).await;
     assert_eq!(r.status, RequestStatus::Cancelled);
     assert_eq!(

@@ -236,6 +236,7 @@ pub fn link_label(action: crate::security::link::LinkAction, locale: Locale) -> 
         A::Open => locale.pick("Voir la demande", "See the request"),
         A::UseAlternative => locale.pick("Accepter la langue alternative", "Accept the alternative language"),
         A::GiveUp => locale.pick("Continuer sans interprète", "Continue without an interpreter"),
+        A::Record => locale.pick("Formulaire web de réalisation", "Service record web form"),
     }
 }
 

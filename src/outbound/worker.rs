@@ -380,6 +380,7 @@ impl Outbound {
                 &[LinkAction::Open, LinkAction::Cancel]
             }
             "service_recorded" => &[LinkAction::Validate, LinkAction::Contest],
+            "record_form" => &[LinkAction::Record],
             "no_interpreter" => &[LinkAction::UseAlternative, LinkAction::Open, LinkAction::GiveUp],
             _ => &[],
         };

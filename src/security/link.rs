@@ -55,10 +55,12 @@ pub enum LinkAction {
     UseAlternative,
     /// Nobody can take the request: the requester goes on without an interpreter.
     GiveUp,
+    /// The assigned interpreter records the service on the web form.
+    Record,
 }
 
 impl LinkAction {
-    pub const ALL: [LinkAction; 11] = [
+    pub const ALL: [LinkAction; 12] = [
         LinkAction::Accept,
         LinkAction::Refuse,
         LinkAction::Withdraw,
@@ -70,6 +72,7 @@ impl LinkAction {
         LinkAction::Open,
         LinkAction::UseAlternative,
         LinkAction::GiveUp,
+        LinkAction::Record,
     ];
 
     fn byte(self) -> u8 {
@@ -85,6 +88,7 @@ impl LinkAction {
             LinkAction::Open => 9,
             LinkAction::UseAlternative => 10,
             LinkAction::GiveUp => 11,
+            LinkAction::Record => 12,
         }
     }
 
@@ -105,6 +109,7 @@ impl LinkAction {
             LinkAction::Open => "open",
             LinkAction::UseAlternative => "use_alternative",
             LinkAction::GiveUp => "give_up",
+            LinkAction::Record => "record",
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::domain::person::Person;
 use crate::domain::request::{CancellationReason, Request, RequestStatus};
 use crate::outbound::render::{Facts, long_date};
 use crate::security::link::{LinkAction, LinkClaim, LinkError, LinkKeys, VerifiedLink};
-use crate::workflow::links::{DeadReason, Followed, LinkRefusal, LinkState};
+use crate::workflow::links::{DeadReason, Followed, LinkInput, LinkRefusal, LinkState};
 use crate::workflow::{Workflow, WorkflowError};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -90,6 +90,7 @@ fn action_heading(action: LinkAction, locale: Locale) -> &'static str {
         LinkAction::Open => locale.pick("Ouvrir la demande", "Open the request"),
         LinkAction::UseAlternative => locale.pick("Accepter la langue alternative", "Accept the alternative language"),
         LinkAction::GiveUp => locale.pick("Continuer sans interprète", "Continue without an interpreter"),
+        LinkAction::Record => locale.pick("Enregistrer la réalisation", "Record the service"),
     }
 }
 
@@ -156,6 +157,12 @@ fn action_explanation(action: LinkAction, subjects: &str, locale: Locale) -> Str
                 "The request is cancelled (reason: no interpreter available), at no charge.",
             )
             .into(),
+        LinkAction::Record => locale
+            .pick(
+                "Le demandeur recevra la réalisation pour la valider.",
+                "The requester will receive the record to validate it.",
+            )
+            .into(),
     }
 }
 
@@ -171,6 +178,7 @@ fn button_label(action: LinkAction, locale: Locale) -> &'static str {
         LinkAction::Open => locale.pick("Ouvrir", "Open"),
         LinkAction::UseAlternative => locale.pick("Changer de langue", "Change the language"),
         LinkAction::GiveUp => locale.pick("Continuer sans interprète", "Continue without an interpreter"),
+        LinkAction::Record => locale.pick("Enregistrer la réalisation", "Record the service"),
     }
 }
 
@@ -534,7 +542,12 @@ pub async fn act(
     }
     tracing::debug!("following link");
     let note = Some(field("note").trim().chars().take(2000).collect::<String>()).filter(|n| !n.is_empty());
-    let outcome = match state.workflow.follow_link(&link, reason, note).await {
+    let input = LinkInput {
+        reason,
+        note,
+        ..LinkInput::default()
+    };
+    let outcome = match state.workflow.follow_link(&link, input).await {
         Ok(o) => o,
         Err(e) => return super::WebError::Internal(e.into()).into_response(),
     };

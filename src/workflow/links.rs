@@ -13,11 +13,12 @@
 use super::{Actor, Applied, Command, Workflow, WorkflowError};
 use crate::domain::ids::{PersonId, RequestId};
 use crate::domain::person::Person;
-use crate::domain::request::{CancellationReason, Event, Request, RequestStatus};
+use crate::domain::request::{CancellationReason, Event, Request, RequestStatus, ServiceRecord};
 use crate::domain::role::{ActorKind, Channel, Role};
 use crate::security::link::{LinkAction, LinkClaim, VerifiedLink};
 use crate::store::StoreError;
 use crate::store::Tx;
+use crate::store::attachments::{AttachmentPurpose, NewAttachment};
 use crate::store::links::LinkUse;
 use crate::store::requests::OfferStatus;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -83,6 +84,19 @@ pub enum LinkRefusal {
     Refused(WorkflowError),
 }
 
+/// What the person gave on the page besides pressing the button.
+#[derive(Debug, Clone, Default)]
+pub struct LinkInput {
+    /// The cancellation reason chosen (cancel).
+    pub reason: Option<CancellationReason>,
+    /// Free words (what is wrong with a record, for a contest).
+    pub note: Option<String>,
+    /// The service record filled in (record).
+    pub record: Option<ServiceRecord>,
+    /// Files joined to the record.
+    pub attachments: Vec<NewAttachment>,
+}
+
 /// The state event an action would apply, to know whether it is possible now.
 fn event_of(action: LinkAction) -> Option<Event> {
     match action {
@@ -94,6 +108,7 @@ fn event_of(action: LinkAction) -> Option<Event> {
         LinkAction::UseAlternative => Some(Event::Modify),
         LinkAction::Validate => Some(Event::Validate),
         LinkAction::Contest => Some(Event::Contest),
+        LinkAction::Record => Some(Event::RecordService),
         LinkAction::Open => None,
     }
 }
@@ -101,7 +116,7 @@ fn event_of(action: LinkAction) -> Option<Event> {
 /// In which capacity the recipient acts.
 fn actor_kind(action: LinkAction, request: &Request, recipient: &Person) -> Option<ActorKind> {
     match action {
-        LinkAction::Accept | LinkAction::Refuse | LinkAction::Withdraw => {
+        LinkAction::Accept | LinkAction::Refuse | LinkAction::Withdraw | LinkAction::Record => {
             recipient.has_role(Role::Interpreter).then_some(ActorKind::Interpreter)
         }
         LinkAction::Assign | LinkAction::Broadcast => {
@@ -166,6 +181,11 @@ pub async fn current_version(
             _ => None,
         },
         LinkAction::Withdraw => (request.assigned_interpreter == Some(recipient.id)).then_some(request.version),
+        // Booked or recorded (a correction): never for a cancelled request, whose record is
+        // the coordinators' to take by mail.
+        LinkAction::Record => (request.assigned_interpreter == Some(recipient.id)
+            && matches!(request.status, RequestStatus::Booked | RequestStatus::ServiceRendered))
+        .then_some(request.version),
         // Only while nobody is assigned, and only with an alternative language to switch to.
         LinkAction::UseAlternative => (request.status == RequestStatus::New
             && request.details.alternative_language.is_some())
@@ -176,13 +196,7 @@ pub async fn current_version(
 }
 
 /// The command a link runs, and as whom.
-fn command_of(
-    claim: &LinkClaim,
-    kind: ActorKind,
-    reason: Option<CancellationReason>,
-    note: Option<String>,
-    request_now: &Request,
-) -> (Actor, Command) {
+fn command_of(claim: &LinkClaim, kind: ActorKind, input: LinkInput, request_now: &Request) -> Option<(Actor, Command)> {
     let actor = Actor {
         person: Some(claim.recipient),
         kind,
@@ -200,11 +214,18 @@ fn command_of(
         },
         LinkAction::Cancel => Command::CancelRequest {
             request,
-            reason: reason.unwrap_or(CancellationReason::Other),
+            reason: input.reason.unwrap_or(CancellationReason::Other),
             detail: None,
         },
+        LinkAction::Record => Command::RecordService {
+            request,
+            record: input.record?,
+        },
         LinkAction::Validate => Command::ValidateService { request },
-        LinkAction::Contest => Command::ContestService { request, reason: note },
+        LinkAction::Contest => Command::ContestService {
+            request,
+            reason: input.note,
+        },
         LinkAction::UseAlternative => {
             let mut details = request_now.details.clone();
             if let Some(alternative) = details.alternative_language.take() {
@@ -220,7 +241,7 @@ fn command_of(
         // Open runs no command; follow_link handles it.
         LinkAction::Open => Command::SubmitRequest { request },
     };
-    (actor, command)
+    Some((actor, command))
 }
 
 fn hash_secret(secret: &str) -> String {
@@ -325,12 +346,11 @@ impl Workflow {
         Ok(state)
     }
 
-    /// Does what the link says, once. `reason` is the cancellation reason chosen on the page.
+    /// Does what the link says, once, with what the page gave (`input`).
     pub async fn follow_link(
         &self,
         link: &VerifiedLink,
-        reason: Option<CancellationReason>,
-        note: Option<String>,
+        mut input: LinkInput,
     ) -> Result<Result<Followed, LinkRefusal>, WorkflowError> {
         let now = self.clock.now();
         let claim = &link.claim;
@@ -365,9 +385,27 @@ impl Workflow {
                 expires_at,
             }
         } else {
-            let (actor, command) = command_of(claim, kind, reason, note, &request);
+            let attachments = std::mem::take(&mut input.attachments);
+            let Some((actor, command)) = command_of(claim, kind, input, &request) else {
+                let _ = tx.rollback().await;
+                return Ok(Err(LinkRefusal::Refused(WorkflowError::BadCommand(
+                    "the form was not filled in",
+                ))));
+            };
             match self.execute_in(&mut tx, actor, command).await {
-                Ok(applied) => Followed::Applied(applied),
+                Ok(applied) => {
+                    for file in &attachments {
+                        tx.insert_attachment(
+                            request.id,
+                            AttachmentPurpose::ServiceRecord,
+                            file,
+                            Some(recipient.id),
+                            now,
+                        )
+                        .await?;
+                    }
+                    Followed::Applied(applied)
+                }
                 Err(WorkflowError::Store(e)) => return Err(WorkflowError::Store(e)),
                 Err(e) => {
                     let _ = tx.rollback().await;
