@@ -5,6 +5,7 @@
 //! instead of silently running on a default. Secrets are wrapped in [`Secret`],
 //! whose `Debug` and `Display` never show the value.
 
+use crate::domain::money::{Calendar, Currency, Rules, Tariff, TaxRates};
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 use figment::Figment;
@@ -81,6 +82,8 @@ pub struct Settings {
     pub workers: Workers,
     #[serde(default)]
     pub coordination: Coordination,
+    /// Required: a bank states its tariff rather than inherit one.
+    pub money: Money,
     pub log: Log,
 }
 
@@ -293,6 +296,18 @@ pub struct BusinessHours {
     pub holidays: Vec<NaiveDate>,
 }
 
+impl BusinessHours {
+    /// The hours as rate classes read them: standard, evening, weekend, holiday.
+    pub fn calendar(&self) -> Calendar<'_> {
+        Calendar {
+            days: &self.days,
+            opens: self.opens,
+            closes: self.closes,
+            holidays: &self.holidays,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Workflow {
@@ -349,6 +364,28 @@ impl Default for Coordination {
             appointment_reminder_hours: 24,
             escalate_after_hours: 4,
         }
+    }
+}
+
+/// What interpreters are paid and establishments charged (`docs/money.md`). Amounts are
+/// written as strings (`"41.00"`) so they stay exact.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Money {
+    /// `"CAD"` or `"EUR"`.
+    pub currency: Currency,
+    pub taxes: TaxRates,
+    /// The interpreter's pay.
+    pub pay: Tariff,
+    /// The establishment's charge; absent, the same as `pay` (cost recovery).
+    #[serde(default)]
+    pub billing: Option<Tariff>,
+}
+
+impl Money {
+    /// The tariff establishments are charged by.
+    pub fn billing(&self) -> &Tariff {
+        self.billing.as_ref().unwrap_or(&self.pay)
     }
 }
 
@@ -531,10 +568,47 @@ impl Settings {
         if self.workers.sweep_interval_seconds == 0 {
             return Err(invalid("workers.sweep_interval_seconds", "must be at least 1"));
         }
+        let tariffs = [
+            ("money.pay.increment_minutes", Some(&self.money.pay)),
+            ("money.billing.increment_minutes", self.money.billing.as_ref()),
+        ];
+        for (key, tariff) in tariffs {
+            if tariff.is_some_and(|t| t.increment_minutes == 0) {
+                return Err(invalid(key, "must be at least 1 (minutes)"));
+            }
+        }
+        let taxes = [
+            ("money.taxes.gst", self.money.taxes.gst),
+            ("money.taxes.qst", self.money.taxes.qst),
+        ];
+        for (key, rate) in taxes {
+            if rate.value() >= rust_decimal::Decimal::ONE {
+                return Err(invalid(key, "must be a fraction below 1: 5 % is \"0.05\""));
+            }
+        }
         if tracing_subscriber::EnvFilter::try_new(&self.log.filter).is_err() {
             return Err(invalid("log.filter", "is not a valid tracing filter (try \"info\")"));
         }
         Ok(())
+    }
+
+    /// The rules interpreters' pay is computed by.
+    pub fn pay_rules(&self) -> Rules<'_> {
+        self.money_rules(&self.money.pay)
+    }
+
+    /// The rules establishments' charges are computed by.
+    pub fn billing_rules(&self) -> Rules<'_> {
+        self.money_rules(self.money.billing())
+    }
+
+    fn money_rules<'a>(&'a self, tariff: &'a Tariff) -> Rules<'a> {
+        Rules {
+            tariff,
+            taxes: &self.money.taxes,
+            calendar: self.business_hours.calendar(),
+            late_cancellation_hours: self.workflow.late_cancellation_hours,
+        }
     }
 
     pub fn is_postgres(&self) -> bool {

@@ -123,3 +123,61 @@ fn secrets_never_show_in_debug_output() {
     assert!(!shown.contains("hunter2"), "a secret leaked into Debug output");
     assert!(shown.contains("<redacted>"));
 }
+
+#[test]
+fn the_tariff_is_exact_and_checked_at_load() {
+    let s = Settings::from_toml_and_env(DEFAULT, env(&[])).unwrap();
+    assert_eq!(s.money.pay.standard_hourly.value().to_string(), "41");
+    assert_eq!(s.money.pay.evening_hourly.value().to_string(), "45.1");
+    assert_eq!(s.money.taxes.qst.value().to_string(), "0.09975");
+    assert_eq!(s.money.billing(), &s.money.pay, "billing falls back to pay");
+    let p = Settings::from_toml_and_env(
+        PRODUCTION,
+        env(&[
+            ("RELAIS__SECURITY__SIGNING_KEY", "0123456789abcdef0123456789abcdef"),
+            ("RELAIS__SMS__TWILIO__AUTH_TOKEN", "token"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(p.money.pay, s.money.pay, "the example documents the defaults");
+    let s = Settings::from_toml_and_env(DEFAULT, env(&[("RELAIS__MONEY__PAY__WORD", "0.25")])).unwrap();
+    assert_eq!(s.money.pay.word.value().to_string(), "0.25");
+
+    // A bare decimal would pass through binary floating point: refused, with its key.
+    let e = error(&DEFAULT.replace("word = \"0.22\"", "word = 0.22"), &[]);
+    assert!(e.contains("money.pay.word") && e.contains("\"41.00\""), "{e}");
+    let e = error(DEFAULT, &[("RELAIS__MONEY__PAY__STANDARD_HOURLY", "-41")]);
+    assert!(e.contains("money.pay.standard_hourly"), "{e}");
+    let e = error(
+        &DEFAULT.replace("distance_free_km = \"10\"", "distance_free_km = -10"),
+        &[],
+    );
+    assert!(e.contains("money.pay.distance_free_km"), "{e}");
+    let e = error(DEFAULT, &[("RELAIS__MONEY__PAY__INCREMENT_MINUTES", "0")]);
+    assert!(e.contains("money.pay.increment_minutes"), "{e}");
+    let e = error(DEFAULT, &[("RELAIS__MONEY__TAXES__GST", "5")]);
+    assert!(e.contains("money.taxes.gst") && e.contains("0.05"), "{e}");
+    let e = error(DEFAULT, &[("RELAIS__MONEY__CURRENCY", "XYZ")]);
+    assert!(e.contains("money.currency"), "{e}");
+    let e = error(DEFAULT, &[("RELAIS__MONEY__PAY__TIP", "1")]);
+    assert!(e.contains("tip"), "{e}");
+    let without_money = DEFAULT.replace("[money]", "[ignored]");
+    let e = error(&without_money, &[]);
+    assert!(e.contains("money"), "a bank states its tariff: {e}");
+}
+
+#[test]
+fn the_billing_tariff_and_its_increment_are_checked_too() {
+    let pay = DEFAULT
+        .split("[money.pay]")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .unwrap()
+        .to_string();
+    let with_billing = format!("{DEFAULT}\n[money.billing]{}", pay.replace("\"41.00\"", "\"45.00\""));
+    let s = Settings::from_toml_and_env(&with_billing, env(&[])).unwrap();
+    assert_eq!(s.money.billing().standard_hourly.value().to_string(), "45");
+    assert_eq!(s.money.pay.standard_hourly.value().to_string(), "41");
+    let e = error(&with_billing, &[("RELAIS__MONEY__BILLING__INCREMENT_MINUTES", "0")]);
+    assert!(e.contains("money.billing.increment_minutes"), "{e}");
+}

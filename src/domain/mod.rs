@@ -7,6 +7,7 @@ pub mod interpreter;
 pub mod language;
 pub mod locale;
 pub mod matching;
+pub mod money;
 pub mod organisation;
 pub mod person;
 pub mod request;
