@@ -3,8 +3,14 @@
 use crate::app::{App, shutdown_signal};
 use crate::clock::SystemClock;
 use crate::config::Settings;
+use crate::domain::language::LanguageTag;
+use crate::domain::locale::Locale;
+use crate::domain::request::RequestStatus;
+use crate::reports::filter::{self, DatePreset, ExportFilter, InterpreterRef, Period};
+use crate::reports::{ExportFormat, ExportOptions};
 use crate::store::Store;
 use anyhow::Context as _;
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +59,45 @@ pub enum CliCommand {
         #[arg(long)]
         to: Option<String>,
     },
+    /// Export requests as CSV or as an Excel workbook with a statistics sheet (no patient data).
+    Export(ExportArgs),
+}
+
+/// `relais export`: which requests, and where to write them.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// csv or xlsx; guessed from the output file's extension when left out.
+    #[arg(long)]
+    pub format: Option<ExportFormat>,
+    /// The file to write (replaced if it exists).
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// First appointment date included (YYYY-MM-DD).
+    #[arg(long, value_parser = filter::parse_date)]
+    pub from: Option<NaiveDate>,
+    /// Last appointment date included (YYYY-MM-DD).
+    #[arg(long, value_parser = filter::parse_date)]
+    pub to: Option<NaiveDate>,
+    /// A calendar preset instead of --from/--to: today, tomorrow, this-month, last-month,
+    /// next-month (or aujourd'hui, demain, mois-en-cours, mois-precedent, mois-prochain).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub period: Option<DatePreset>,
+    /// Only this status (code or label: booked, Réservé…); repeat for several.
+    /// Without it, every status but drafts.
+    #[arg(long = "status", value_parser = filter::parse_status)]
+    pub statuses: Vec<RequestStatus>,
+    /// Source, target or alternative language (tag or name: es, espagnol, Spanish).
+    #[arg(long)]
+    pub language: Option<LanguageTag>,
+    /// Only this establishment's requests, by its code.
+    #[arg(long, value_parser = filter::parse_establishment)]
+    pub establishment: Option<String>,
+    /// Only this interpreter's requests, by user code (UBILR0001) or id.
+    #[arg(long)]
+    pub interpreter: Option<InterpreterRef>,
+    /// Language of headers, labels and sheet names.
+    #[arg(long, default_value = "fr")]
+    pub lang: Locale,
 }
 
 pub async fn main() -> ExitCode {
@@ -106,6 +151,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         CliCommand::Ingest { files } => return ingest(&settings, &files).await,
         CliCommand::Digest { to } => return digest(&settings, to.as_deref()).await,
+        CliCommand::Export(args) => return export(&settings, args).await,
         CliCommand::InspectMail { .. } | CliCommand::InspectSms { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
@@ -148,6 +194,46 @@ async fn digest(settings: &Settings, to: Option<&str>) -> anyhow::Result<ExitCod
     }
     store.close().await;
     println!("{queued} digest(s) queued, {sent} message(s) sent");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `relais export`: the requests the filters select, written to one file.
+async fn export(settings: &Settings, args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let format = match args.format.or_else(|| ExportFormat::from_path(&args.output)) {
+        Some(format) => format,
+        None => anyhow::bail!(
+            "--format csv|xlsx: {} has no .csv or .xlsx extension to go by",
+            args.output.display()
+        ),
+    };
+    let now = chrono::Utc::now();
+    let period = match args.period {
+        Some(preset) => preset.period(now.with_timezone(&settings.general.time_zone).date_naive()),
+        None => Period::new(args.from, args.to)?,
+    };
+    let filter = ExportFilter {
+        period,
+        statuses: args.statuses,
+        language: args.language,
+        establishment: args.establishment,
+        interpreter: args.interpreter,
+    };
+    let options = ExportOptions {
+        locale: args.lang,
+        time_zone: settings.general.time_zone,
+        generated_at: now,
+    };
+    let store = Store::connect(settings.database.url.expose(), settings.database.max_connections).await?;
+    store.migrate().await?;
+    let made = crate::reports::export_requests(&store, &filter, format, &options).await;
+    store.close().await;
+    let export = made?;
+    std::fs::write(&args.output, &export.bytes).with_context(|| format!("cannot write {}", args.output.display()))?;
+    println!(
+        "{} request(s) written to {} ({format})",
+        export.rows,
+        args.output.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Data flows one way: inbound (mail, SMS, links, forms) → a channel-agnostic
 //! [`workflow::Command`] → the [`workflow`] (one transaction) → [`store`] and outbox →
-//! outbound (mail, SMS). [`domain`] holds the pure types and rules.
+//! outbound (mail, SMS). [`domain`] holds the pure types and rules; [`reports`] reads
+//! requests back out as CSV or Excel exports.
 
 pub mod app;
 pub mod cli;
@@ -12,6 +13,7 @@ pub mod demo;
 pub mod domain;
 pub mod inbound;
 pub mod outbound;
+pub mod reports;
 pub mod scheduler;
 pub mod security;
 pub mod store;

@@ -16,6 +16,7 @@ pub mod matching;
 pub mod organisations;
 pub mod outbox;
 pub mod people;
+pub mod reports;
 pub mod requests;
 pub mod sequences;
 

@@ -121,11 +121,17 @@ impl ServiceRecord {
 
     /// The minutes actually worked: the declared duration, else end minus start.
     pub fn worked_minutes(&self) -> Option<u32> {
-        self.actual_minutes.or(match (self.actual_start, self.actual_end) {
-            (Some(s), Some(e)) => Some(minutes_between(s, e)),
-            _ => None,
-        })
+        worked_minutes(self.actual_minutes, self.actual_start, self.actual_end)
     }
+}
+
+/// The minutes actually worked from a record's parts: the declared duration, else end
+/// minus start. Exports read only these columns, not the whole record.
+pub fn worked_minutes(declared: Option<u32>, start: Option<NaiveTime>, end: Option<NaiveTime>) -> Option<u32> {
+    declared.or(match (start, end) {
+        (Some(s), Some(e)) => Some(minutes_between(s, e)),
+        _ => None,
+    })
 }
 
 /// Minutes from `start` to `end`; an end before the start crosses midnight.
