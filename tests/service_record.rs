@@ -10,10 +10,13 @@ use relais::domain::ids::{PersonId, RequestId};
 use relais::domain::request::{CancellationReason, RequestStatus, ServiceRecord};
 use relais::inbound::pipeline::MailOutcome;
 use relais::outbound::worker::Outbound;
+use relais::security::link::LinkAction;
+use relais::store::attachments::AttachmentPurpose;
 use relais::store::outbox::OutboxMessage;
 use relais::workflow::{Command, WorkflowError};
 use rust_decimal::Decimal;
 use support::mail::{pipeline, raw_mail, reply_address};
+use support::web::{Answer, Site, token};
 use support::{Engine, TestBank};
 
 async fn queued(bank: &TestBank, request: RequestId) -> Vec<OutboxMessage> {
@@ -369,7 +372,160 @@ async fn a_cancelled_request_keeps_its_status_and_gets_the_calls_made(engine: En
     assert!(matches!(refused, Err(WorkflowError::BadCommand(_))), "{refused:?}");
 }
 
+/// Posts the record form of link `token` as a browser would: the page's cookie and CSRF value,
+/// `fields`, and `files` as (name, bytes).
+async fn post_record(
+    site: &Site,
+    token: &str,
+    page: &Answer,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> Answer {
+    let nonce = page.cookie("relais_csrf").expect("the form page sets its cookie");
+    let csrf = regex::Regex::new(r#"name="csrf" value="([^"]+)""#)
+        .unwrap()
+        .captures(&page.body)
+        .map(|c| c[1].to_string())
+        .expect("the form carries its CSRF value");
+    post_record_with(site, token, &nonce, &csrf, fields, files).await
+}
+
+async fn post_record_with(
+    site: &Site,
+    token: &str,
+    nonce: &str,
+    csrf: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> Answer {
+    let mut form = reqwest::multipart::Form::new().text("csrf", csrf.to_string());
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    for (name, bytes) in files {
+        form = form.part(
+            "attachments",
+            reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+        );
+    }
+    site.send(
+        site.client
+            .post(format!("{}/l/{token}", site.base))
+            .header("cookie", format!("relais_csrf={nonce}"))
+            .multipart(form),
+    )
+    .await
+}
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+
+async fn the_interpreter_records_on_the_web_form_with_a_receipt(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let id = bank.request_in(RequestStatus::Booked).await;
+    bank.clock
+        .set(appointment_end(&bank, id).await + TimeDelta::minutes(10));
+    let site = Site::start(&bank).await;
+    let link = token(&bank, LinkAction::Record, id, bank.interpreters[0], vec![]).await;
+
+    // Opening shows the form, prefilled with the booked times, and changes nothing.
+    let page = site.get(&format!("/l/{link}"), "").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    for needle in [
+        r#"<html lang="fr">"#,
+        r#"<label for="actual_start">Heure de début effective</label>"#,
+        r#"name="actual_start" value="10:00""#,
+        r#"name="actual_end" value="11:00""#,
+        r#"type="file""#,
+    ] {
+        assert!(page.body.contains(needle), "{needle} missing from {}", page.body);
+    }
+    assert!(
+        !page.body.contains("Patiente Confidentielle"),
+        "no patient details on the page"
+    );
+    assert_eq!(bank.load(id).await.status, RequestStatus::Booked);
+
+    // Without the page's CSRF value (a forged post), nothing is saved.
+    let forged = post_record_with(
+        &site,
+        &link,
+        "x".repeat(32).as_str(),
+        "nope",
+        &[("completed", "oui")],
+        &[],
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(stored_record(&bank, id).await, None);
+
+    // Overtime without its reason, and a file that is not what it says: every problem named,
+    // everything typed shown back, nothing saved.
+    let fields = [
+        ("completed", "oui"),
+        ("interpreter_present", "oui"),
+        ("actual_start", "10:00"),
+        ("actual_end", "11:45"),
+        ("distance", "12,5"),
+        ("other_fees", "7,50"),
+        ("comments", "Stationnement payé"),
+    ];
+    let answer = post_record(&site, &link, &page, &fields, &[("recu.pdf", b"MZ\x90\x00 not a pdf")]).await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert!(
+        answer.body.contains("Raison du dépassement de temps : à remplir"),
+        "{}",
+        answer.body
+    );
+    assert!(answer.body.contains("« recu.pdf » n'est ni un PDF"), "{}", answer.body);
+    assert!(
+        answer.body.contains(r#"name="actual_end" value="11:45""#),
+        "{}",
+        answer.body
+    );
+    assert!(answer.body.contains("Stationnement payé"), "{}", answer.body);
+    assert_eq!(stored_record(&bank, id).await, None);
+
+    // Corrected, with a real PDF: saved, the receipt kept, the requester asked to validate.
+    let mut fields = fields.to_vec();
+    fields.push(("overtime_reason", "Consultation prolongée"));
+    let answer = post_record(&site, &link, &page, &fields, &[("recu.pdf", PDF)]).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(answer.body.contains("C'est enregistré"), "{}", answer.body);
+    assert_eq!(bank.load(id).await.status, RequestStatus::ServiceRendered);
+    let record = stored_record(&bank, id).await.unwrap();
+    assert_eq!(record.worked_minutes(), Some(105));
+    assert_eq!(record.distance_km, Decimal::new(125, 1));
+    assert_eq!(record.other_fees, Decimal::new(750, 2));
+    let mut tx = bank.store.begin().await.unwrap();
+    let files = tx.attachments_of(id, AttachmentPurpose::ServiceRecord).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(
+        (files[0].file_name.as_str(), files[0].content_type.as_str()),
+        ("recu.pdf", "application/pdf")
+    );
+    assert_eq!(files[0].size, PDF.len() as i64);
+    assert_eq!(
+        of_kind(&queued(&bank, id).await, "service_recorded", bank.requester).len(),
+        1
+    );
+
+    // The same link again: used, said so, nothing done twice.
+    let again = post_record(&site, &link, &page, &fields, &[]).await;
+    assert_eq!(again.status, 410, "{}", again.body);
+    let mut tx = bank.store.begin().await.unwrap();
+    assert_eq!(
+        tx.attachments_of(id, AttachmentPurpose::ServiceRecord)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    tx.commit().await.unwrap();
+}
+
 on_both_engines!(
+    the_interpreter_records_on_the_web_form_with_a_receipt,
     the_interpreter_is_asked_once_the_appointment_is_over,
     every_wrong_field_is_named_and_nothing_typed_is_lost,
     only_the_assigned_interpreter_records_and_only_afterwards,

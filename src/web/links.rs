@@ -341,6 +341,17 @@ fn refusal_text(error: &WorkflowError, locale: Locale) -> String {
             .map(|e| e.describe(locale))
             .collect::<Vec<_>>()
             .join(" ; "),
+        WorkflowError::InvalidRecord(problems) => problems
+            .iter()
+            .map(|p| p.describe(locale))
+            .collect::<Vec<_>>()
+            .join(" ; "),
+        WorkflowError::TooEarly => locale
+            .pick(
+                "Le rendez-vous n'a pas encore commencé : enregistrez la réalisation après le service.",
+                "The appointment has not started yet: record the service after it.",
+            )
+            .into(),
         other => format!(
             "{} ({other})",
             locale.pick("Rien n'a été changé", "Nothing was changed")
@@ -469,18 +480,50 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>, head
         Ok(s) => s,
         Err(e) => return super::WebError::Internal(e.into()).into_response(),
     };
-    let existing = nonce_from(&headers);
+    show_state(&state, pages, link_state, &link.claim, &token, nonce_from(&headers)).await
+}
+
+/// The page for a link in `link_state`: its confirmation (or, for a record link, the form),
+/// or why it is dead. Sets the form cookie when the browser has none.
+pub(super) async fn show_state(
+    state: &AppState,
+    pages: &LinkPages,
+    link_state: LinkState,
+    claim: &LinkClaim,
+    token: &str,
+    existing: Option<String>,
+) -> Response {
     let nonce = existing.clone().unwrap_or_else(crate::security::random_token);
-    let (status, page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
+    if claim.action == LinkAction::Record
+        && let LinkState::Live { request, recipient } = &link_state
+    {
+        let response = super::record_form::show(state, pages, request, recipient, token, &nonce).await;
+        return if existing.is_none() {
+            with_csrf_cookie(pages, response, &nonce)
+        } else {
+            response
+        };
+    }
+    let (status, page) = state_page(state, pages, link_state, claim, token, &nonce).await;
     with_nonce(pages, status, page, &nonce, existing.is_none())
 }
 
-/// `POST /l/{token}`: the button.
+/// Adds the form cookie holding `nonce` to a response.
+pub(super) fn with_csrf_cookie(pages: &LinkPages, mut response: Response, nonce: &str) -> Response {
+    if let Ok(value) = set_cookie(CSRF_COOKIE, nonce, 3600, pages.secure_cookies).parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// A form of buttons is small: a body larger than this is not one of ours.
+const MAX_BUTTON_BODY: usize = 16 * 1024;
+
+/// `POST /l/{token}`: the button (or, for a record link, the form).
 pub async fn act(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    headers: HeaderMap,
-    body: String,
+    request: axum::extract::Request,
 ) -> Response {
     let Some(pages) = state.link_pages.as_ref() else {
         return not_found();
@@ -490,6 +533,26 @@ pub async fn act(
         Err(r) => return *r,
     };
     tracing::debug!(action = link.claim.action.as_str(), expired, "link pressed");
+    let headers = request.headers().clone();
+    if link.claim.action == LinkAction::Record && !expired {
+        let multipart = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if multipart {
+            return super::record_form::submit(&state, pages, &link, &token, nonce_from(&headers), request).await;
+        }
+        // The renewed button of a dead record link: show the form for the fresh token.
+        let link_state = match state.workflow.inspect_link(&link, false).await {
+            Ok(s) => s,
+            Err(e) => return super::WebError::Internal(e.into()).into_response(),
+        };
+        return show_state(&state, pages, link_state, &link.claim, &token, nonce_from(&headers)).await;
+    }
+    let body = match axum::body::to_bytes(request.into_body(), MAX_BUTTON_BODY).await {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
     let form = super::webhooks::form_urlencoded(&body);
     let field = |k: &str| {
         form.iter()
@@ -610,25 +673,33 @@ pub async fn act(
             let (status, page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
             page_response(status, &page)
         }
-        Err(LinkRefusal::Refused(error)) => {
-            let (request, locale) = match load(&state.workflow, &link).await {
-                Some(v) => v,
-                None => return super::WebError::Internal(anyhow::anyhow!("request vanished")).into_response(),
-            };
-            let page = Page {
-                locale,
-                bank: pages.bank.clone(),
-                title: action_heading(link.claim.action, locale).into(),
-                heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
-                notice: refusal_text(&error, locale),
-                tone: Tone::Bad,
-                facts: facts_list(&state.workflow, &request, locale).await,
-                paragraphs: vec![next_step(None, locale)],
-                forms: Vec::new(),
-            };
-            page_response(StatusCode::CONFLICT, &page)
-        }
+        Err(LinkRefusal::Refused(error)) => refused_page(&state, pages, &link, &error).await,
     }
+}
+
+/// The page for a command the workflow refused.
+pub(super) async fn refused_page(
+    state: &AppState,
+    pages: &LinkPages,
+    link: &VerifiedLink,
+    error: &WorkflowError,
+) -> Response {
+    let (request, locale) = match load(&state.workflow, link).await {
+        Some(v) => v,
+        None => return super::WebError::Internal(anyhow::anyhow!("request vanished")).into_response(),
+    };
+    let page = Page {
+        locale,
+        bank: pages.bank.clone(),
+        title: action_heading(link.claim.action, locale).into(),
+        heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
+        notice: refusal_text(error, locale),
+        tone: Tone::Bad,
+        facts: facts_list(&state.workflow, &request, locale).await,
+        paragraphs: vec![next_step(None, locale)],
+        forms: Vec::new(),
+    };
+    page_response(StatusCode::CONFLICT, &page)
 }
 
 /// The request as it is now, and the recipient's language.

@@ -5,6 +5,7 @@ mod health;
 pub mod links;
 mod metrics;
 mod page;
+pub mod record_form;
 mod requests;
 pub mod webhooks;
 
@@ -39,7 +40,12 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::metrics))
         .route(webhooks::TWILIO_PATH, axum::routing::post(webhooks::twilio))
         .route("/webhooks/sms/kannel", get(webhooks::kannel))
-        .route("/l/{token}", get(links::show).post(links::act))
+        .route(
+            "/l/{token}",
+            get(links::show)
+                .post(links::act)
+                .layer(axum::extract::DefaultBodyLimit::max(record_form::MAX_BODY_BYTES)),
+        )
         .route("/requests/{id}", get(requests::show))
         .with_state(state)
 }

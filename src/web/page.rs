@@ -76,10 +76,16 @@ pub fn page_response(status: StatusCode, page: &Page) -> Response {
         forms: &page.forms,
     }
     .render();
-    let mut response = match html {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => return super::WebError::Internal(e.into()).into_response(),
-    };
+    match html {
+        Ok(html) => secure_html(status, html),
+        Err(e) => super::WebError::Internal(e.into()).into_response(),
+    }
+}
+
+/// An HTML page with the headers every page gets: never cached, never framed, no referrer,
+/// no script, not indexed.
+pub fn secure_html(status: StatusCode, html: String) -> Response {
+    let mut response = (status, Html(html)).into_response();
     let headers = response.headers_mut();
     for (name, value) in [
         (header::CACHE_CONTROL, "no-store"),

@@ -3,6 +3,7 @@
 
 pub mod mail;
 pub mod smtp;
+pub mod web;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use relais::clock::{Clock, ManualClock};
