@@ -524,7 +524,75 @@ async fn the_interpreter_records_on_the_web_form_with_a_receipt(engine: Engine) 
     tx.commit().await.unwrap();
 }
 
+/// The seeds' example end to end: a two-hour standard request, recorded and validated; the
+/// interpreter's mail shows "Détails de la rémunération" with Demande 82,00 and Total 82,00.
+async fn the_validated_record_tells_the_interpreter_their_remuneration(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let mut details = bank.details();
+    details.duration_minutes = 120;
+    let id = bank
+        .workflow
+        .execute(
+            bank.as_requester(),
+            Command::CreateRequest {
+                requested_by: bank.requester,
+                details,
+                submit: true,
+            },
+        )
+        .await
+        .unwrap()
+        .request;
+    bank.workflow
+        .execute(bank.as_coordinator(), support::offer(id, vec![bank.interpreters[0]]))
+        .await
+        .unwrap();
+    bank.workflow
+        .execute(bank.as_interpreter(0), Command::AcceptOffer { request: id })
+        .await
+        .unwrap();
+    bank.clock.set(appointment_end(&bank, id).await);
+    let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    bank.workflow
+        .execute(
+            bank.as_interpreter(0),
+            Command::RecordService {
+                request: id,
+                record: ServiceRecord::completed(at(10), at(12)),
+            },
+        )
+        .await
+        .unwrap();
+    bank.workflow
+        .execute(bank.as_requester(), Command::ValidateService { request: id })
+        .await
+        .unwrap();
+    let out = std::env::temp_dir().join(format!("relais-pay-{}", uuid::Uuid::new_v4()));
+    let settings = support::settings(&bank, &[("RELAIS__MAIL__OUTBOX_FOLDER", out.display().to_string())]);
+    let outbound = Outbound::new(&settings, bank.store.clone(), bank.clock.clone()).unwrap();
+    while outbound.deliver_due().await.unwrap() > 0 {}
+    let (_, text) = sent(&out)
+        .into_iter()
+        .find(|(name, _)| name.ends_with("-service_validated.eml"))
+        .expect("the interpreter was told");
+    let text = text.replace('\u{a0}', " ");
+    for line in [
+        "Détails de la rémunération :",
+        "Taux : Standard",
+        "Description de la rémunération : Heures de bureau",
+        "Demande : 82,00 $",
+        "Distance : 0,00 $",
+        "Rémunération du temps de déplacement : 0,00 $",
+        "Rappels téléphoniques : 0,00 $",
+        "Frais supplémentaires : 0,00 $",
+        "Total : 82,00 $",
+    ] {
+        assert!(text.contains(line), "{line:?} missing from:\n{text}");
+    }
+}
+
 on_both_engines!(
+    the_validated_record_tells_the_interpreter_their_remuneration,
     the_interpreter_records_on_the_web_form_with_a_receipt,
     the_interpreter_is_asked_once_the_appointment_is_over,
     every_wrong_field_is_named_and_nothing_typed_is_lost,

@@ -52,6 +52,8 @@ pub struct Outbound {
     bank: String,
     sender_name: String,
     time_zone: chrono_tz::Tz,
+    /// For what messages show of money: the tariffs, taxes and business hours.
+    settings: Arc<Settings>,
 }
 
 impl Outbound {
@@ -81,6 +83,7 @@ impl Outbound {
             bank: settings.general.bank_name.clone(),
             sender_name: settings.mail.from_name.clone(),
             time_zone: settings.general.time_zone,
+            settings: Arc::new(settings.clone()),
         })
     }
 
@@ -153,7 +156,7 @@ impl Outbound {
         }
         // A service record shown to whoever must check it; the requester's words with a contest.
         let (record, note) = match (&request, message.kind.as_str()) {
-            (Some(r), "service_recorded" | "service_contested") => {
+            (Some(r), "service_recorded" | "service_contested" | "service_validated") => {
                 let record = tx.service_record(r.id).await?;
                 let note = if message.kind == "service_contested" {
                     tx.contest_note(r.id).await?.unwrap_or_default()
@@ -163,6 +166,21 @@ impl Outbound {
                 (record, note)
             }
             _ => (None, String::new()),
+        };
+        // The interpreter's remuneration, as the seeds' "Détails de la rémunération" shows it.
+        let pay = match (&request, message.kind.as_str()) {
+            (Some(r), "service_validated") if r.assigned_interpreter == Some(recipient.id) => {
+                let financial = tx
+                    .interpreter_profile(recipient.id)
+                    .await?
+                    .map(|p| p.financial)
+                    .unwrap_or_default();
+                let service = crate::domain::money::Service::of(r, record.as_ref());
+                crate::domain::money::compute(&service, &financial, &self.settings.pay_rules())
+                    .map(|b| b.statement(self.settings.money.currency, recipient.locale))
+                    .ok()
+            }
+            _ => None,
         };
         let digest = if message.kind == DIGEST_KIND {
             Some(super::digest::gather(&mut tx, &recipient, &self.link_context()).await?)
@@ -212,7 +230,15 @@ impl Outbound {
                 self.sms.send(mobile.as_str(), &text, self.clock.now()).await
             }
             OutboxChannel::Email => {
-                let form = form_block(message, request.as_ref(), record.as_ref(), &recipient);
+                let mut form = form_block(message, request.as_ref(), record.as_ref(), &recipient);
+                if let Some(lines) = &pay {
+                    let sep = recipient.locale.pick(" : ", ": ");
+                    form = lines
+                        .iter()
+                        .map(|(label, value)| format!("{label}{sep}{value}"))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                }
                 let rendered = render_mail(&RenderInput {
                     kind: &message.kind,
                     payload: &message.payload,

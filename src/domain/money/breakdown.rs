@@ -214,6 +214,36 @@ impl Breakdown {
     pub fn total(&self) -> Amount {
         self.total
     }
+
+    /// "Détails de la rémunération" as people read it, one `(label, value)` per line: the
+    /// rate and its description, every line (zeros included, as the seeds show them), the
+    /// taxes, the total.
+    pub fn statement(&self, currency: super::Currency, locale: Locale) -> Vec<(String, String)> {
+        let mut out = vec![
+            (
+                locale.pick("Taux", "Rate").to_string(),
+                self.rate_class.label(locale).to_string(),
+            ),
+            (
+                locale.pick("Description de la rémunération", "Description").to_string(),
+                self.rate_class.description(locale).to_string(),
+            ),
+        ];
+        out.extend(
+            self.lines()
+                .map(|(kind, amount)| (kind.label(locale).to_string(), amount.format(currency, locale))),
+        );
+        out.extend(
+            self.taxes
+                .iter()
+                .map(|t| (t.label(locale), t.amount.format(currency, locale))),
+        );
+        out.push((
+            locale.pick("Total", "Total").to_string(),
+            self.total.format(currency, locale),
+        ));
+        out
+    }
 }
 
 /// What `service` is worth under `rules`, with the taxes of `supplier` (the interpreter
