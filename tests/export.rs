@@ -89,6 +89,7 @@ fn secret_details(bank: &TestBank) -> RequestDetails {
 fn secret_record(start: NaiveTime, end: NaiveTime) -> ServiceRecord {
     ServiceRecord {
         comments: Some(SECRETS[7].into()),
+        overtime_reason: Some("Consultation prolongée".into()),
         ..ServiceRecord::completed(start, end)
     }
 }
@@ -140,12 +141,6 @@ impl Fixture {
         let validated = create(bank.requester, d, true).await;
         run(bank.as_coordinator(), offer(validated, vec![bank.interpreters[0]])).await;
         run(bank.as_interpreter(0), Command::AcceptOffer { request: validated }).await;
-        let record = Command::RecordService {
-            request: validated,
-            record: secret_record(at(10, 0), at(11, 15)),
-        };
-        run(bank.as_interpreter(0), record).await;
-        run(bank.as_requester(), Command::ValidateService { request: validated }).await;
 
         let late_cancelled = create(bank.requester, details(day(3, 3), at(10, 0), 60, "es"), true).await;
         run(bank.as_coordinator(), offer(late_cancelled, vec![bank.interpreters[0]])).await;
@@ -186,6 +181,16 @@ impl Fixture {
         let outsider = Actor::requester(bank.outsider, relais::domain::role::Channel::Email);
         run(bank.as_coordinator(), offer(closed, vec![bank.interpreters[2]])).await;
         run(bank.as_interpreter(2), Command::AcceptOffer { request: closed }).await;
+
+        // Services are recorded once they have happened: after the last appointment.
+        bank.clock
+            .set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 5, 6, 12, 0, 0).unwrap());
+        let record = Command::RecordService {
+            request: validated,
+            record: secret_record(at(10, 0), at(11, 15)),
+        };
+        run(bank.as_interpreter(0), record).await;
+        run(bank.as_requester(), Command::ValidateService { request: validated }).await;
         let record = Command::RecordService {
             request: closed,
             record: secret_record(at(9, 0), at(11, 0)),

@@ -84,6 +84,10 @@ async fn a_request_lives_its_whole_life(engine: Engine) {
     let mut version = 1;
     for (actor, command, expected) in steps {
         bank.clock.advance(Duration::minutes(5));
+        if matches!(command, Command::RecordService { .. }) {
+            // Recorded once the appointment is over.
+            bank.clock.set(bank.load(id).await.starts_at + Duration::minutes(90));
+        }
         let applied = wf.execute(actor, command).await.unwrap();
         assert_eq!(applied.to, expected);
         let request = bank.load(id).await;

@@ -1,5 +1,5 @@
 -- The whole service record (réalisation) of the seeds' "Détails après la demande" tab, and
--- files attached to requests and records. Amounts and distances are exact decimal strings:
+-- what files are attached to. Amounts and distances are exact decimal strings:
 -- money never passes through floating point.
 
 ALTER TABLE service_records ADD COLUMN arrival_time TIME;
@@ -19,17 +19,8 @@ ALTER TABLE service_records ADD COLUMN services_given BIGINT;
 -- The requester's words when they contest the record, for the coordinators.
 ALTER TABLE service_records ADD COLUMN contest_note TEXT;
 
-CREATE TABLE attachments (
-    id            BIGSERIAL PRIMARY KEY,
-    request_id    BIGINT NOT NULL REFERENCES requests (id),
-    -- 'request' (joined to the request form) or 'service_record'.
-    purpose       TEXT NOT NULL CHECK (purpose IN ('request', 'service_record')),
-    file_name     TEXT NOT NULL,
-    content_type  TEXT NOT NULL,
-    size          BIGINT NOT NULL,
-    sha256        TEXT NOT NULL,
-    content       BYTEA NOT NULL,
-    uploaded_by   BIGINT REFERENCES people (id),
-    uploaded_at   TIMESTAMPTZ NOT NULL
-);
-CREATE INDEX attachments_request_idx ON attachments (request_id, purpose);
+-- Files joined to the request form (erased with the patient details) or to the service
+-- record (receipts: kept for billing).
+ALTER TABLE request_attachments ADD COLUMN purpose TEXT NOT NULL DEFAULT 'request'
+    CHECK (purpose IN ('request', 'service_record'));
+CREATE INDEX request_attachments_purpose_idx ON request_attachments (request_id, purpose);

@@ -1,5 +1,6 @@
 //! Files joined to a request or its service record: kept in the database with the rest
-//! (one backup, one transaction), checked before they get here (`web::upload`).
+//! (one backup, one transaction), checked before they get here (`web::record_form`). Those of the request form go with the
+//! patient details at erasure; receipts of the service record stay for billing.
 
 use super::{StoreError, Tx, on_conn};
 use crate::domain::ids::{PersonId, RequestId};
@@ -50,8 +51,8 @@ impl Tx {
         uploaded_by: Option<PersonId>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        const SQL: &str = "INSERT INTO attachments (request_id, purpose, file_name, content_type, size, sha256, \
-             content, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+        const SQL: &str = "INSERT INTO request_attachments (request_id, purpose, filename, content_type, size_bytes, \
+             sha256, content, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
         let sha: String = Sha256::digest(&file.content)
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -78,8 +79,8 @@ impl Tx {
         request: RequestId,
         purpose: AttachmentPurpose,
     ) -> Result<Vec<AttachmentInfo>, StoreError> {
-        const SQL: &str = "SELECT id, file_name, content_type, size, sha256, uploaded_at FROM attachments \
-             WHERE request_id = $1 AND purpose = $2 ORDER BY id";
+        const SQL: &str = "SELECT id, filename AS file_name, content_type, size_bytes AS size, sha256, uploaded_at \
+             FROM request_attachments WHERE request_id = $1 AND purpose = $2 ORDER BY id";
         Ok(on_conn!(self, |c| sqlx::query_as(SQL)
             .bind(request.0)
             .bind(purpose.as_str())

@@ -534,8 +534,9 @@ impl Tx {
              video_link = NULL, video_passcode = NULL, address = NULL, patient_erased_at = $2, \
              version = version + 1, updated_at = $2 \
              WHERE id = $1 AND patient_erased_at IS NULL";
-        const ATTACHMENTS: &str = "DELETE FROM request_attachments WHERE request_id = $1";
-        const RECORD: &str = "UPDATE service_records SET comments = NULL WHERE request_id = $1";
+        // Receipts joined to the service record stay: billing needs them.
+        const ATTACHMENTS: &str = "DELETE FROM request_attachments WHERE request_id = $1 AND purpose = 'request'";
+        const RECORD: &str = "UPDATE service_records SET comments = NULL, contest_note = NULL WHERE request_id = $1";
         let done = on_conn!(self, |c| sqlx::query(SQL)
             .bind(id.0)
             .bind(now)

@@ -314,13 +314,25 @@ impl TestBank {
     }
 
     /// A request for Monday 9 March 2026 at 10:00, one hour, French → Spanish, in person.
+    /// Monday 9 March 2026; a week after the clock once a test has moved past that day (by
+    /// recording a service, which happens after the appointment).
+    pub fn appointment_date(&self) -> NaiveDate {
+        let default = NaiveDate::from_ymd_opt(2026, 3, 9).unwrap();
+        let today = self.clock.now().with_timezone(&config().time_zone).date_naive();
+        if today >= default {
+            today + chrono::Days::new(7)
+        } else {
+            default
+        }
+    }
+
     pub fn details(&self) -> RequestDetails {
         RequestDetails {
             installation_id: self.installation,
             location: "Clinique externe, 3e étage".into(),
             address: Some("1560, rue Sherbrooke Est".into()),
             request_type: RequestType::InPerson,
-            date: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+            date: self.appointment_date(),
             start_time: NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
             flexible_until: None,
             duration_minutes: 60,
