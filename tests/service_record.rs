@@ -266,6 +266,20 @@ async fn a_contest_reaches_the_coordinators_with_the_requesters_words(engine: En
         text.contains("Heure de début effective : 10:00"),
         "the record is shown: {text}"
     );
+    // The digest lists it with the requester's words.
+    assert_eq!(
+        reply(&bank, id, bank.coordinator, "coord@bi.example", "SOMMAIRE").await,
+        MailOutcome::CommandApplied("digest")
+    );
+    while outbound.deliver_due().await.unwrap() > 0 {}
+    let (_, digest) = sent(&out)
+        .into_iter()
+        .find(|(name, _)| name.ends_with("-digest.eml"))
+        .expect("the digest was sent");
+    assert!(
+        digest.contains("« l'interprète est arrivée à 10 h 30. Elle est partie avant la fin. Marie »"),
+        "{digest}"
+    );
 
     // A contested record is not validated by time.
     bank.clock.advance(TimeDelta::hours(72));

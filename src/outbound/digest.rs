@@ -249,7 +249,21 @@ pub async fn gather(tx: &mut Tx, coordinator: &Person, ctx: &LinkContext<'_>) ->
     }
     for request in tx.contested_requests(SECTION_LIMIT).await? {
         let installation = tx.installation(request.details.installation_id).await?.name;
-        digest.contested.push(headline(&request, &installation, locale, tz));
+        let line = headline(&request, &installation, locale, tz);
+        // The requester's words, on one short line: the contest mail has them in full.
+        let note = tx.contest_note(request.id).await?.map(|n| {
+            let one_line = n.split_whitespace().collect::<Vec<_>>().join(" ");
+            let short: String = one_line.chars().take(120).collect();
+            if short.len() < one_line.len() {
+                format!("{short}…")
+            } else {
+                short
+            }
+        });
+        digest.contested.push(match note {
+            Some(n) => format!("{line} — « {n} »"),
+            None => line,
+        });
     }
     let week = ctx.now - TimeDelta::days(7);
     for bounce in tx.bounces_since(week, SECTION_LIMIT).await? {
