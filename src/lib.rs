@@ -5,6 +5,7 @@
 //! outbound (mail, SMS). [`domain`] holds the pure types and rules.
 
 pub mod app;
+pub mod billing;
 pub mod cli;
 pub mod clock;
 pub mod config;
