@@ -1,12 +1,13 @@
 //! The command line.
 
 use crate::app::{App, shutdown_signal};
+use crate::billing::{Format, Period as BillingPeriod};
 use crate::clock::SystemClock;
 use crate::config::Settings;
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
 use crate::domain::request::RequestStatus;
-use crate::reports::filter::{self, DatePreset, ExportFilter, InterpreterRef, Period};
+use crate::reports::filter::{self, DatePreset, ExportFilter, InterpreterRef};
 use crate::reports::{ExportFormat, ExportOptions};
 use crate::store::Store;
 use anyhow::Context as _;
@@ -61,6 +62,22 @@ pub enum CliCommand {
     },
     /// Export requests as CSV or as an Excel workbook with a statistics sheet (no patient data).
     Export(ExportArgs),
+    /// Write an establishment's invoice (facture) for a period, by cost centre.
+    Invoice {
+        /// The establishment's code, as on its profile ("CCSMTL").
+        #[arg(long)]
+        establishment: String,
+        #[command(flatten)]
+        document: DocumentArgs,
+    },
+    /// Write an interpreter's pay statement (relevé de rémunération) for a period.
+    PayStatement {
+        /// The interpreter's user code ("UBILR0001").
+        #[arg(long)]
+        interpreter: String,
+        #[command(flatten)]
+        document: DocumentArgs,
+    },
 }
 
 /// `relais export`: which requests, and where to write them.
@@ -96,6 +113,26 @@ pub struct ExportArgs {
     #[arg(long)]
     pub interpreter: Option<InterpreterRef>,
     /// Language of headers, labels and sheet names.
+    #[arg(long, default_value = "fr")]
+    pub lang: Locale,
+}
+
+/// What `invoice` and `pay-statement` share: the period, the file, the language.
+#[derive(Debug, clap::Args)]
+pub struct DocumentArgs {
+    /// First appointment date covered (YYYY-MM-DD, local).
+    #[arg(long)]
+    pub from: NaiveDate,
+    /// Last appointment date covered, included.
+    #[arg(long)]
+    pub to: NaiveDate,
+    /// `html` (printable page) or `csv`.
+    #[arg(long)]
+    pub format: Format,
+    /// The file to write.
+    #[arg(long)]
+    pub output: PathBuf,
+    /// The document's language: `fr` (default) or `en`.
     #[arg(long, default_value = "fr")]
     pub lang: Locale,
 }
@@ -152,6 +189,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         CliCommand::Ingest { files } => return ingest(&settings, &files).await,
         CliCommand::Digest { to } => return digest(&settings, to.as_deref()).await,
         CliCommand::Export(args) => return export(&settings, args).await,
+        CliCommand::Invoice {
+            establishment,
+            document,
+        } => return billing_document(&settings, Whose::Establishment(&establishment), &document).await,
+        CliCommand::PayStatement { interpreter, document } => {
+            return billing_document(&settings, Whose::Interpreter(&interpreter), &document).await;
+        }
         CliCommand::InspectMail { .. } | CliCommand::InspectSms { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
@@ -209,7 +253,7 @@ async fn export(settings: &Settings, args: ExportArgs) -> anyhow::Result<ExitCod
     let now = chrono::Utc::now();
     let period = match args.period {
         Some(preset) => preset.period(now.with_timezone(&settings.general.time_zone).date_naive()),
-        None => Period::new(args.from, args.to)?,
+        None => filter::Period::new(args.from, args.to)?,
     };
     let filter = ExportFilter {
         period,
@@ -234,6 +278,33 @@ async fn export(settings: &Settings, args: ExportArgs) -> anyhow::Result<ExitCod
         export.rows,
         args.output.display()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whose document `billing_document` writes.
+enum Whose<'a> {
+    Establishment(&'a str),
+    Interpreter(&'a str),
+}
+
+/// `relais invoice` and `relais pay-statement`: the document written to a file, and one
+/// line saying what it came to.
+async fn billing_document(settings: &Settings, whose: Whose<'_>, args: &DocumentArgs) -> anyhow::Result<ExitCode> {
+    let period = BillingPeriod::new(args.from, args.to)?;
+    let store = Store::connect(settings.database.url.expose(), settings.database.max_connections).await?;
+    store.migrate().await?;
+    let file = match whose {
+        Whose::Establishment(code) => {
+            crate::billing::invoice_file(&store, settings, code, period, args.format, args.lang).await
+        }
+        Whose::Interpreter(code) => {
+            crate::billing::pay_statement_file(&store, settings, code, period, args.format, args.lang).await
+        }
+    };
+    store.close().await;
+    let file = file?;
+    std::fs::write(&args.output, &file.bytes).with_context(|| format!("cannot write {}", args.output.display()))?;
+    println!("{} → {}", file.summary.line(args.lang), args.output.display());
     Ok(ExitCode::SUCCESS)
 }
 

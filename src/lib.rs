@@ -6,6 +6,7 @@
 //! requests back out as CSV or Excel exports.
 
 pub mod app;
+pub mod billing;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -8,6 +8,7 @@
 //! rows are locked with `FOR UPDATE`, so several processes can share one database.
 
 pub mod attachments;
+pub mod billing;
 pub mod coordination;
 pub mod history;
 pub mod inbound;

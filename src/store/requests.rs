@@ -252,7 +252,7 @@ impl TryFrom<OfferRow> for Offer {
 }
 
 #[derive(sqlx::FromRow)]
-struct ServiceRecordRow {
+pub(super) struct ServiceRecordRow {
     completed: bool,
     interpreter_present: bool,
     arrival_time: Option<NaiveTime>,
@@ -274,7 +274,7 @@ struct ServiceRecordRow {
     comments: Option<String>,
 }
 
-const SERVICE_RECORD_COLUMNS: &str = "completed, interpreter_present, arrival_time, actual_start, actual_end, \
+pub(super) const SERVICE_RECORD_COLUMNS: &str = "completed, interpreter_present, arrival_time, actual_start, actual_end, \
     actual_minutes, overtime_reason, general_reason, cancellation_reason, cancelled_on, cancelled_time, \
     waiting_minutes, distance_km, travel_minutes, phone_calls, words, other_fees, services_given, comments";
 
