@@ -2,7 +2,7 @@
 //! recovery codes, and the hashes that stand for them in the database.
 //!
 //! One-time links and codes are never stored, nor queued in the outbox: a token row holds
-//! a random nonce, and the secret is HMAC-SHA256(signing key, purpose · row · nonce),
+//! a random nonce, and the secret is HMAC-SHA256(signing key, purpose · nonce),
 //! derived again by the outbound worker when it renders the mail. The row keeps only a
 //! keyed hash of the secret, so neither a copy of the database nor of the outbox can use a
 //! link or code. Rotating the signing key ends the links and codes outstanding (at most a
@@ -52,23 +52,13 @@ impl AccountKeys {
     }
 
     /// The secret of a link token row: 256 bits, base64url.
-    pub fn link_secret(&self, purpose: &str, id: i64, nonce: &str) -> String {
-        URL_SAFE_NO_PAD.encode(self.mac(&[
-            b"relais-account-link",
-            purpose.as_bytes(),
-            &id.to_be_bytes(),
-            nonce.as_bytes(),
-        ]))
+    pub fn link_secret(&self, purpose: &str, nonce: &str) -> String {
+        URL_SAFE_NO_PAD.encode(self.mac(&[b"relais-account-link", purpose.as_bytes(), nonce.as_bytes()]))
     }
 
     /// The six digits of a code token row.
-    pub fn code(&self, purpose: &str, id: i64, nonce: &str) -> String {
-        let mac = self.mac(&[
-            b"relais-account-code",
-            purpose.as_bytes(),
-            &id.to_be_bytes(),
-            nonce.as_bytes(),
-        ]);
+    pub fn code(&self, purpose: &str, nonce: &str) -> String {
+        let mac = self.mac(&[b"relais-account-code", purpose.as_bytes(), nonce.as_bytes()]);
         let n = u64::from_be_bytes([mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], mac[6], mac[7]]);
         format!("{:06}", n % 1_000_000)
     }
@@ -125,14 +115,13 @@ mod tests {
     fn derived_secrets_depend_on_key_row_and_nonce() {
         let a = AccountKeys::new(Secret::new("key-a-0123456789abcdef0123456789ab"));
         let b = AccountKeys::new(Secret::new("key-b-0123456789abcdef0123456789ab"));
-        let s = a.link_secret("password_reset", 1, "n");
+        let s = a.link_secret("password_reset", "n");
         assert_eq!(s.len(), 43);
-        assert_eq!(s, a.link_secret("password_reset", 1, "n"));
-        assert_ne!(s, a.link_secret("activation", 1, "n"));
-        assert_ne!(s, a.link_secret("password_reset", 2, "n"));
-        assert_ne!(s, a.link_secret("password_reset", 1, "m"));
-        assert_ne!(s, b.link_secret("password_reset", 1, "n"));
-        let code = a.code("login_code", 1, "n");
+        assert_eq!(s, a.link_secret("password_reset", "n"));
+        assert_ne!(s, a.link_secret("activation", "n"));
+        assert_ne!(s, a.link_secret("password_reset", "m"));
+        assert_ne!(s, b.link_secret("password_reset", "n"));
+        let code = a.code("login_code", "n");
         assert!(code.len() == 6 && code.bytes().all(|c| c.is_ascii_digit()), "{code}");
         assert_ne!(a.keyed_hash("x", "y"), b.keyed_hash("x", "y"));
         assert_eq!(format!("{a:?}"), "AccountKeys(<redacted>)");
