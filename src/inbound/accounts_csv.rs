@@ -73,14 +73,15 @@ pub fn read(text: &str) -> Result<Vec<ReadLine>, String> {
     }
     let mut lines = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let number = i + 2;
         let record = match record {
             Ok(r) => r,
             Err(e) => {
+                let number = e.position().map_or(i + 2, |p| line_at(text, p.byte()));
                 lines.push((number, Err(e.to_string())));
                 continue;
             }
         };
+        let number = record.position().map_or(i + 2, |p| line_at(text, p.byte()));
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -88,6 +89,17 @@ pub fn read(text: &str) -> Result<Vec<ReadLine>, String> {
         lines.push((number, line(&get)));
     }
     Ok(lines)
+}
+
+/// The line number (from 1) of the record starting at a byte offset: what a person sees in
+/// their editor. The reader places a record after blank lines before it at their start.
+fn line_at(text: &str, byte: u64) -> usize {
+    let bytes = text.as_bytes();
+    let mut end = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+    while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
+        end += 1;
+    }
+    bytes[..end].iter().filter(|b| **b == b'\n').count() + 1
 }
 
 fn line(get: &dyn Fn(usize) -> String) -> Result<ImportLine, String> {
