@@ -44,7 +44,7 @@ pub const PASSWORD_FAILURES_PER_CLIENT: i64 = 20;
 /// Wrong second-factor codes per account within the window.
 pub const SECOND_FACTOR_FAILURES: i64 = 5;
 /// Codes by mail per account within the window.
-pub const CODES_PER_WINDOW: i64 = 3;
+pub const CODES_PER_WINDOW: i64 = 5;
 /// "Forgot password" mails per account, and requests per client, per hour.
 pub const RESETS_PER_HOUR: i64 = 3;
 pub const RESET_REQUESTS_PER_CLIENT_HOUR: i64 = 20;
