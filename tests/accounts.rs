@@ -278,6 +278,7 @@ on_both_engines!(
     sessions_end_and_forms_need_their_value,
     each_role_sees_its_share_of_requests,
     accounts_are_imported_from_a_file_once,
+    app_secrets_survive_a_signing_key_rotation,
 );
 
 async fn activation_sets_a_password_and_refuses_weak_ones(engine: Engine) {
@@ -830,4 +831,46 @@ async fn accounts_are_imported_from_a_file_once(engine: Engine) {
     let nobody = relais(dir.path(), &env, &["accounts", "invite", "nobody@nowhere.example"]);
     assert!(!nobody.status.success());
     assert!(String::from_utf8_lossy(&nobody.stdout).contains("nobody has this address"));
+}
+
+async fn app_secrets_survive_a_signing_key_rotation(engine: Engine) {
+    let w = World::new(engine).await;
+    let email = w.activate(w.bank.requester, STRONG).await;
+    let mut b = Browser::new(&w.site);
+    b.sign_in(&email, STRONG).await;
+    let mfa = b.get("/account/mfa").await;
+    let secret = shown_secret(&mfa);
+    let code = secret.code_at(w.bank.clock.now().timestamp()).unwrap();
+    assert_eq!(
+        b.submit(&mfa, "/account/mfa/totp", &[("code", &code)]).await.status,
+        200
+    );
+
+    // A new key signs; the old one is kept as retired: the app still works, and its
+    // secret is sealed again with the new key at this sign-in.
+    let new_key = "rotated-signing-key-0123456789abcdef01".to_string();
+    let rotated = Site::start_with(
+        &w.bank,
+        &[
+            ("RELAIS__SECURITY__SIGNING_KEY", new_key.clone()),
+            (
+                "RELAIS__SECURITY__PREVIOUS_KEYS",
+                format!("[\"{}\"]", support::mail::SIGNING_KEY),
+            ),
+        ],
+    )
+    .await;
+    let mut b = Browser::new(&rotated);
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/login/code");
+    w.advance(TimeDelta::seconds(30));
+    let code = secret.code_at(w.bank.clock.now().timestamp()).unwrap();
+    assert_eq!(location(&b.code(&code).await), "/account");
+
+    // The old key removed: the secret opens with the new one alone.
+    let only_new = Site::start_with(&w.bank, &[("RELAIS__SECURITY__SIGNING_KEY", new_key)]).await;
+    let mut b = Browser::new(&only_new);
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/login/code");
+    w.advance(TimeDelta::seconds(30));
+    let code = secret.code_at(w.bank.clock.now().timestamp()).unwrap();
+    assert_eq!(location(&b.code(&code).await), "/account");
 }

@@ -64,13 +64,18 @@ impl Sealer {
 
     /// The plaintext, or `None` when no key opens it for this context.
     pub fn open(&self, context: &str, sealed: &str) -> Option<Vec<u8>> {
+        self.open_aged(context, sealed).map(|(plain, _)| plain)
+    }
+
+    /// The plaintext, and whether a retired key opened it (then seal it again).
+    pub fn open_aged(&self, context: &str, sealed: &str) -> Option<(Vec<u8>, bool)> {
         let bytes = URL_SAFE_NO_PAD.decode(sealed.strip_prefix(PREFIX)?).ok()?;
         if bytes.len() < NONCE_LEN + AES_256_GCM.tag_len() {
             return None;
         }
         let (nonce, data) = bytes.split_at(NONCE_LEN);
         let nonce: [u8; NONCE_LEN] = nonce.try_into().ok()?;
-        self.keys.iter().find_map(|k| {
+        self.keys.iter().enumerate().find_map(|(i, k)| {
             let key = aead_key(k)?;
             let mut data = data.to_vec();
             let plain = key
@@ -80,7 +85,7 @@ impl Sealer {
                     &mut data,
                 )
                 .ok()?;
-            Some(plain.to_vec())
+            Some((plain.to_vec(), i > 0))
         })
     }
 }
@@ -101,6 +106,8 @@ mod tests {
         assert_ne!(sealer.seal("totp:1", b"secret bytes").unwrap(), sealed, "fresh nonce");
         let rotated = Sealer::new(&new, &[old]);
         assert_eq!(rotated.open("totp:1", &sealed).as_deref(), Some(&b"secret bytes"[..]));
+        assert_eq!(rotated.open_aged("totp:1", &sealed).map(|(_, old)| old), Some(true));
+        assert_eq!(sealer.open_aged("totp:1", &sealed).map(|(_, old)| old), Some(false));
         assert_eq!(Sealer::new(&new, &[]).open("totp:1", &sealed), None);
         assert_eq!(sealer.open("totp:1", "v1.AAAA"), None);
         assert_eq!(sealer.open("totp:1", "garbage"), None);

@@ -302,6 +302,18 @@ impl Tx {
         Ok(())
     }
 
+    /// Replaces the sealed TOTP secret by the same secret sealed with the current key.
+    pub async fn reseal_totp(&mut self, person: PersonId, sealed: &str) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE accounts SET totp_secret = $2 WHERE person_id = $1 AND mfa_method = 'totp'";
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(person.0)
+            .bind(sealed)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
     /// Records `step` as the last TOTP step used, if it is newer than the one stored;
     /// `false` means another sign-in used this step (or a later one) first.
     pub async fn use_totp_step(&mut self, person: PersonId, step: i64) -> Result<bool, StoreError> {

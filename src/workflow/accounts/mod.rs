@@ -403,10 +403,11 @@ impl Accounts {
         code: &str,
         now: DateTime<Utc>,
     ) -> Result<TotpCheck, AccountError> {
-        let Some(secret) = account
+        let context = totp_context(account);
+        let Some((secret, aged)) = account
             .totp_secret
             .as_deref()
-            .and_then(|s| self.sealer.open(&totp_context(account), s))
+            .and_then(|s| self.sealer.open_aged(&context, s))
         else {
             tracing::error!(
                 person = account.person.0,
@@ -414,6 +415,11 @@ impl Accounts {
             );
             return Ok(TotpCheck::Wrong);
         };
+        if aged {
+            // Sealed with a retired key: seal it with the current one before that key goes.
+            let sealed = self.sealer.seal(&context, &secret)?;
+            tx.reseal_totp(account.person, &sealed).await?;
+        }
         let check = TotpSecret::from_bytes(secret).check(code, now.timestamp(), account.totp_last_step);
         if let TotpCheck::Accepted { step } = check
             && !tx.use_totp_step(account.person, step).await?
