@@ -25,6 +25,7 @@ pub struct App {
     outbound: Outbound,
     sms_hooks: SmsHooks,
     link_pages: web::links::LinkPages,
+    account_pages: web::account::AccountPages,
     inbound: InboundSource,
     maildir: PathBuf,
     imap: crate::config::Imap,
@@ -60,9 +61,23 @@ impl App {
             bank: settings.general.bank_name.clone(),
             secure_cookies: settings.web.public_base_url.starts_with("https://"),
         };
+        let signing_key = crate::security::signing_key(settings)?;
+        let account_pages = web::account::AccountPages {
+            accounts: crate::workflow::accounts::Accounts::new(
+                workflow.clone(),
+                signing_key,
+                &settings.security.previous_keys,
+                &settings.general.bank_name,
+            )?,
+            keys: link_pages.keys.clone(),
+            bank: settings.general.bank_name.clone(),
+            secure_cookies: link_pages.secure_cookies,
+            client_ip_header: settings.web.client_ip_header.trim().to_string(),
+        };
         Ok(App {
             listener,
             link_pages,
+            account_pages,
             workflow,
             pipeline,
             outbound,
@@ -113,15 +128,20 @@ impl App {
             workflow: self.workflow.clone(),
             sms_hooks: Some(self.sms_hooks.clone()),
             link_pages: Some(self.link_pages.clone()),
+            account_pages: Some(self.account_pages.clone()),
         });
         tracing::info!(address = %self.listener.local_addr()?, "relais is listening");
-        axum::serve(self.listener, router)
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                tracing::info!("stopping");
-            })
-            .await
-            .context("web server failed")?;
+        // The peer address feeds the sign-in limits per client.
+        axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("stopping");
+        })
+        .await
+        .context("web server failed")?;
         let _ = stop_tx.send(true);
         for worker in workers {
             let _ = worker.await;

@@ -78,6 +78,21 @@ pub enum CliCommand {
         #[command(flatten)]
         document: DocumentArgs,
     },
+    /// Web accounts: import people from a file, or invite one person (docs/accounts.md).
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
+}
+
+/// `relais accounts …`: accounts are made by coordinators, never by sign-up.
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// Create the people of a CSV file that are not known yet (matched by email) and mail
+    /// an activation link to everyone without an account. Columns: email, first_name,
+    /// last_name, role, establishment (code), installation (names, | between), locale;
+    /// French headers work too (courriel, prénom, nom, rôle, établissement, langue).
+    Import { file: PathBuf },
+    /// Mail a fresh activation link (valid 72 hours) to a known person without a password.
+    Invite { email: String },
 }
 
 /// `relais export`: which requests, and where to write them.
@@ -196,6 +211,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         CliCommand::PayStatement { interpreter, document } => {
             return billing_document(&settings, Whose::Interpreter(&interpreter), &document).await;
         }
+        CliCommand::Accounts(command) => return accounts(&settings, command).await,
         CliCommand::InspectMail { .. } | CliCommand::InspectSms { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
@@ -239,6 +255,81 @@ async fn digest(settings: &Settings, to: Option<&str>) -> anyhow::Result<ExitCod
     store.close().await;
     println!("{queued} digest(s) queued, {sent} message(s) sent");
     Ok(ExitCode::SUCCESS)
+}
+
+/// `relais accounts import|invite`: queues the activation mails; `relais serve` sends them.
+async fn accounts(settings: &Settings, command: AccountsCommand) -> anyhow::Result<ExitCode> {
+    use crate::workflow::accounts::{Accounts, ImportOutcome, InviteOutcome};
+    // Read the file before touching the database: a bad header changes nothing.
+    let lines = match &command {
+        AccountsCommand::Import { file } => {
+            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+            Some(crate::inbound::accounts_csv::read(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?)
+        }
+        AccountsCommand::Invite { .. } => None,
+    };
+    let store = Store::connect(settings.database.url.expose(), settings.database.max_connections).await?;
+    store.migrate().await?;
+    let workflow = crate::workflow::Workflow::new(
+        store.clone(),
+        crate::workflow::WorkflowConfig::from_settings(settings),
+        Arc::new(SystemClock),
+    );
+    let accounts = Accounts::new(
+        workflow,
+        crate::security::signing_key(settings)?,
+        &settings.security.previous_keys,
+        &settings.general.bank_name,
+    )?;
+    let failed = match command {
+        AccountsCommand::Invite { email } => {
+            let address =
+                crate::domain::contact::EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
+            let (ok, text) = match accounts.invite(&address).await? {
+                InviteOutcome::Invited => (true, "activation link queued (valid 72 hours)"),
+                InviteOutcome::AlreadyActive => (
+                    false,
+                    "already activated: the person can use \"forgot password\" on the sign-in page",
+                ),
+                InviteOutcome::NoSuchPerson => (false, "nobody has this address"),
+                InviteOutcome::Inactive => (false, "this person is inactive"),
+            };
+            println!("{email}\t{text}");
+            !ok
+        }
+        AccountsCommand::Import { .. } => {
+            let (mut created, mut invited, mut unchanged, mut refused) = (0, 0, 0, 0);
+            for (number, line) in lines.unwrap_or_default() {
+                let (email, outcome) = match line {
+                    Ok(line) => (line.email.to_string(), accounts.import_line(&line).await?),
+                    Err(why) => (String::new(), ImportOutcome::Refused(why)),
+                };
+                let text = match outcome {
+                    ImportOutcome::Created => {
+                        created += 1;
+                        "created, activation link queued".to_string()
+                    }
+                    ImportOutcome::Invited => {
+                        invited += 1;
+                        "known, account created, activation link queued".to_string()
+                    }
+                    ImportOutcome::Unchanged => {
+                        unchanged += 1;
+                        "known, has an account: unchanged".to_string()
+                    }
+                    ImportOutcome::Refused(why) => {
+                        refused += 1;
+                        format!("error: {why}")
+                    }
+                };
+                println!("line {number}\t{email}\t{text}");
+            }
+            println!("{created} created, {invited} invited, {unchanged} unchanged, {refused} refused");
+            refused > 0
+        }
+    };
+    store.close().await;
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 /// `relais export`: the requests the filters select, written to one file.

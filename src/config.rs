@@ -116,6 +116,11 @@ pub struct Web {
     pub bind: SocketAddr,
     /// The address people reach Relais at; links in mail and SMS start with it.
     pub public_base_url: String,
+    /// Behind a reverse proxy: the header whose last entry is the client's address
+    /// (e.g. `X-Forwarded-For`), for sign-in limits per address. Empty: the connection's
+    /// own address. Set it only when a proxy you run always writes that header.
+    #[serde(default)]
+    pub client_ip_header: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,5 +1,6 @@
 //! Pure types and rules of the interpreter bank. No I/O here.
 
+pub mod access;
 pub mod contact;
 pub mod history;
 pub mod ids;
@@ -9,6 +10,7 @@ pub mod locale;
 pub mod matching;
 pub mod money;
 pub mod organisation;
+pub mod password_policy;
 pub mod person;
 pub mod request;
 pub mod role;

@@ -159,6 +159,9 @@ struct MailBody<'a> {
     failed_error: &'a str,
     /// For `service_contested`: the requester's words.
     note: &'a str,
+    /// For account mails: the activation or reset URL, or the six-digit code.
+    secret: &'a str,
+    secret_label: &'a str,
 }
 
 /// A line of the HTML twin: text, or a link shown as a button.
@@ -219,6 +222,18 @@ pub struct RenderInput<'a> {
     pub links: &'a [(crate::security::link::LinkAction, String)],
     /// Candidates with their assign links, for coordinators: lines, then `(label, url)`.
     pub suggestions: (&'a [String], &'a [(String, String)]),
+    /// For account mails (`account_activation`, `password_reset`, `login_code`): the link
+    /// or code, derived when the mail is rendered and never stored in the outbox.
+    pub secret: &'a str,
+}
+
+/// How the one link of an account mail reads.
+fn secret_label(kind: &str, locale: Locale) -> &'static str {
+    match kind {
+        "account_activation" => locale.pick("Activer mon compte", "Activate my account"),
+        "password_reset" => locale.pick("Choisir un nouveau mot de passe", "Choose a new password"),
+        _ => "",
+    }
 }
 
 /// How a link reads in a message.
@@ -276,6 +291,9 @@ fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
             "Aucun interprète disponible pour l'instant",
             "No interpreter available yet",
         ),
+        "account_activation" => locale.pick("Activation de votre compte", "Activate your account"),
+        "password_reset" => locale.pick("Réinitialisation du mot de passe", "Password reset"),
+        "login_code" => locale.pick("Votre code de vérification", "Your verification code"),
         _ => locale.pick("Avis", "Notice"),
     };
     let _ = en;
@@ -398,9 +416,15 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         failed_to: &text_of("failed_to"),
         failed_error: &text_of("failed_error"),
         note: input.note,
+        secret: input.secret,
+        secret_label: secret_label(input.kind, locale),
     };
     let text = body.render()?;
     let subject = subject(input, &facts, locale);
+    let label = secret_label(input.kind, locale);
+    if !label.is_empty() {
+        links.push((label.to_string(), input.secret.to_string()));
+    }
     let html = html_twin(&text, &subject, locale, &links)?;
     Ok(RenderedMail { subject, text, html })
 }

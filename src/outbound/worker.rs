@@ -27,6 +27,8 @@ use tokio::sync::watch;
 
 /// The notice coordinators get when a message is dead-lettered.
 pub const DELIVERY_FAILED: &str = "delivery_failed";
+/// Mails whose link or code is derived from an account token when rendered.
+const ACCOUNT_KINDS: [&str; 3] = ["account_activation", "password_reset", "login_code"];
 /// After this many failed attempts a message is dead-lettered for coordinators.
 pub const MAX_ATTEMPTS: i64 = 8;
 /// How long a claim lasts; a worker that dies releases its messages when it expires.
@@ -42,6 +44,7 @@ pub struct Outbound {
     sms: SmsTransport,
     signing_key: Secret,
     link_keys: LinkKeys,
+    account_keys: crate::security::account_secret::AccountKeys,
     dkim: Option<super::dkim::Dkim>,
     public_base_url: String,
     link_ttl: chrono::TimeDelta,
@@ -73,6 +76,7 @@ impl Outbound {
             sms,
             signing_key: crate::security::signing_key(settings)?,
             link_keys: crate::security::link_keys(settings)?,
+            account_keys: crate::security::account_secret::AccountKeys::new(crate::security::signing_key(settings)?),
             dkim: super::dkim::Dkim::from_settings(settings)?,
             public_base_url: settings.web.public_base_url.clone(),
             link_ttl: chrono::TimeDelta::hours(i64::from(settings.security.link_ttl_hours)),
@@ -182,6 +186,13 @@ impl Outbound {
             }
             _ => None,
         };
+        let secret = match message.payload.get("token").and_then(serde_json::Value::as_i64) {
+            Some(id) if ACCOUNT_KINDS.contains(&message.kind.as_str()) => {
+                let token = tx.account_token(id).await?;
+                crate::workflow::accounts::token_mail_secret(&self.account_keys, &token, &self.public_base_url)
+            }
+            _ => String::new(),
+        };
         let digest = if message.kind == DIGEST_KIND {
             Some(super::digest::gather(&mut tx, &recipient, &self.link_context()).await?)
         } else {
@@ -251,6 +262,7 @@ impl Outbound {
                     note: &note,
                     links: &links,
                     suggestions: (&suggestions, &suggestion_links),
+                    secret: &secret,
                 })?;
                 let envelope = self.envelope(message, &recipient)?;
                 let invite = match (&request, invite_method(message, &recipient, request.as_ref())) {

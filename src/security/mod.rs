@@ -1,7 +1,11 @@
 //! Signing: the key that signs links and reply addresses, and the reply keys themselves.
 
+pub mod account_secret;
 pub mod link;
+pub mod password;
 pub mod reply_key;
+pub mod sealed;
+pub mod totp;
 pub mod twilio;
 
 use crate::config::{Secret, Settings};

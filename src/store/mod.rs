@@ -7,6 +7,7 @@
 //! `BEGIN IMMEDIATE` so writers queue instead of failing half-way, and on PostgreSQL
 //! rows are locked with `FOR UPDATE`, so several processes can share one database.
 
+pub mod accounts;
 pub mod attachments;
 pub mod billing;
 pub mod coordination;

@@ -1,5 +1,6 @@
 //! The HTTP side: health, metrics, and (as the other issues land) pages, links and webhooks.
 
+pub mod account;
 mod error;
 mod health;
 pub mod links;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub sms_hooks: Option<SmsHooks>,
     /// Signed link pages; `None` answers 404.
     pub link_pages: Option<links::LinkPages>,
+    /// Sign-in and account pages; `None` answers 404.
+    pub account_pages: Option<account::AccountPages>,
 }
 
 /// What the SMS webhooks need.
@@ -47,5 +50,6 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(record_form::MAX_BODY_BYTES)),
         )
         .route("/requests/{id}", get(requests::show))
+        .merge(account::routes())
         .with_state(state)
 }

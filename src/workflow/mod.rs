@@ -2,6 +2,7 @@
 //! request, checks who may do what, applies the state machine, writes the change and
 //! its history, and queues the notifications. Either all of it commits or none of it.
 
+pub mod accounts;
 mod command;
 pub mod coordination;
 pub mod links;

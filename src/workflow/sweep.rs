@@ -77,6 +77,14 @@ impl Workflow {
             + tx.erase_old_outbox_payloads(cutoff).await?
             + tx.erase_old_sms(cutoff).await?;
         tx.commit().await?;
+        // Sign-in attempts and spent one-time tokens are kept a day (the limits look back an
+        // hour at most); sessions go once past their absolute expiry.
+        let mut tx = self.store.begin().await?;
+        let pruned = tx.prune_account_records(now, now - chrono::Duration::days(1)).await?;
+        tx.commit().await?;
+        if pruned > 0 {
+            tracing::debug!(pruned, "old sign-in records forgotten");
+        }
         if report != SweepReport::default() {
             tracing::info!(validated = report.validated, erased = report.erased, "sweep done");
         }

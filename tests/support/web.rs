@@ -48,7 +48,12 @@ impl Answer {
 
 impl Site {
     pub async fn start(bank: &TestBank) -> Site {
-        let served = super::serve(bank, &[]).await;
+        Site::start_with(bank, &[]).await
+    }
+
+    /// Starts Relais with `extra` configuration variables on top.
+    pub async fn start_with(bank: &TestBank, extra: &[(&str, String)]) -> Site {
+        let served = super::serve(bank, extra).await;
         // reqwest is built without a TLS provider of its own; plain HTTP still asks for one.
         let _ = rustls::crypto::ring::default_provider().install_default();
         Site {

@@ -1,0 +1,178 @@
+//! The file of `relais accounts import`: one person a line, with a header naming the
+//! columns (in English or French, in any order; `;` or `,` between fields, as spreadsheets
+//! write them):
+//!
+//! | column | also | required | value |
+//! |---|---|---|---|
+//! | `email` | `courriel` | yes | the person's address; lines are matched to people by it |
+//! | `first_name` | `prénom`, `prenom` | yes | |
+//! | `last_name` | `nom` | yes | |
+//! | `role` | `rôle` | yes | `requester`/`demandeur`, `interpreter`/`interprète`, `coordinator`/`coordonnateur` |
+//! | `establishment` | `établissement`, `etablissement` | requesters | the establishment's code (`CCSMTL`) |
+//! | `installation` | `installations` | requesters | installation names in that establishment, `\|` between several |
+//! | `locale` | `langue` | no | `fr` (default) or `en` |
+//!
+//! Each line is read on its own: a wrong line is reported and the others still count.
+
+use crate::domain::contact::EmailAddress;
+use crate::domain::locale::Locale;
+use crate::domain::role::Role;
+use crate::domain::text::fold;
+use crate::workflow::accounts::ImportLine;
+
+/// A line as read: its number in the file (the header is line 1), and the person or why not.
+pub type ReadLine = (usize, Result<ImportLine, String>);
+
+const COLUMNS: [(&str, &[&str]); 7] = [
+    ("email", &["email", "courriel", "e mail", "adresse courriel"]),
+    ("first_name", &["first name", "prenom"]),
+    ("last_name", &["last name", "nom", "nom de famille"]),
+    ("role", &["role"]),
+    ("establishment", &["establishment", "etablissement"]),
+    ("installation", &["installation", "installations"]),
+    ("locale", &["locale", "langue", "language"]),
+];
+
+fn role(value: &str) -> Option<Role> {
+    match fold(value).as_str() {
+        "requester" | "demandeur" | "demandeuse" => Some(Role::Requester),
+        "interpreter" | "interprete" => Some(Role::Interpreter),
+        "coordinator" | "coordonnateur" | "coordonnatrice" => Some(Role::Coordinator),
+        _ => None,
+    }
+}
+
+/// Reads the whole file; `Err` only when the header is unusable.
+pub fn read(text: &str) -> Result<Vec<ReadLine>, String> {
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.contains(';') && !first.contains(',') {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| format!("header: {e}"))?.clone();
+    let mut at = [None; 7];
+    for (i, header) in headers.iter().enumerate() {
+        let name = fold(header);
+        if let Some(c) = COLUMNS.iter().position(|(_, names)| names.contains(&name.as_str())) {
+            at[c] = Some(i);
+        } else if !name.is_empty() {
+            return Err(format!("header: unknown column {header:?}"));
+        }
+    }
+    for (c, (name, _)) in COLUMNS.iter().enumerate().take(4) {
+        if at[c].is_none() {
+            return Err(format!("header: the column {name} is missing"));
+        }
+    }
+    let mut lines = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let number = e.position().map_or(i + 2, |p| line_at(text, p.byte()));
+                lines.push((number, Err(e.to_string())));
+                continue;
+            }
+        };
+        let number = record.position().map_or(i + 2, |p| line_at(text, p.byte()));
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let get = |c: usize| at[c].and_then(|i| record.get(i)).unwrap_or("").to_string();
+        lines.push((number, line(&get)));
+    }
+    Ok(lines)
+}
+
+/// The line number (from 1) of the record starting at a byte offset: what a person sees in
+/// their editor. The reader places a record after blank lines before it at their start.
+fn line_at(text: &str, byte: u64) -> usize {
+    let bytes = text.as_bytes();
+    let mut end = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+    while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
+        end += 1;
+    }
+    bytes[..end].iter().filter(|b| **b == b'\n').count() + 1
+}
+
+fn line(get: &dyn Fn(usize) -> String) -> Result<ImportLine, String> {
+    let email = EmailAddress::parse(&get(0)).map_err(|e| format!("email {:?}: {e}", get(0)))?;
+    let (first_name, last_name) = (get(1), get(2));
+    if first_name.is_empty() || last_name.is_empty() {
+        return Err("first and last names are required".into());
+    }
+    let role =
+        role(&get(3)).ok_or_else(|| format!("role {:?}: expected requester, interpreter or coordinator", get(3)))?;
+    let locale = match get(6).as_str() {
+        "" => Locale::Fr,
+        other => other.parse().map_err(|e| format!("{e}"))?,
+    };
+    let establishment = Some(get(4)).filter(|e| !e.is_empty());
+    let installations: Vec<String> = get(5)
+        .split('|')
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+        .map(str::to_string)
+        .collect();
+    if role == Role::Requester && (establishment.is_none() || installations.is_empty()) {
+        return Err("a requester needs an establishment code and at least one installation".into());
+    }
+    Ok(ImportLine {
+        email,
+        first_name,
+        last_name,
+        role,
+        establishment,
+        installations,
+        locale,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_french_or_english_headers_and_reports_each_bad_line() {
+        let text = "Courriel;Prénom;Nom;Rôle;Établissement;Installation;Langue\n\
+                    marie@ciusss.example;Marie;Tremblay;demandeur;CCSMTL;Hôpital Notre-Dame|CLSC;fr\n\
+                    lucia@interpretes.example;Lucía;Ramírez;Interprète;;;en\n\
+                    \n\
+                    bad-address;X;Y;demandeur;CCSMTL;A;\n\
+                    sophie@bi.example;Sophie;Gagnon;chef;;;\n\
+                    luc@ciusss.example;Luc;Roy;demandeur;;;\n";
+        let lines = read(text).unwrap();
+        assert_eq!(lines.len(), 5);
+        let (n, first) = &lines[0];
+        let first = first.as_ref().unwrap();
+        assert_eq!(*n, 2);
+        assert_eq!(first.role, Role::Requester);
+        assert_eq!(first.installations, vec!["Hôpital Notre-Dame", "CLSC"]);
+        assert_eq!(first.establishment.as_deref(), Some("CCSMTL"));
+        let second = lines[1].1.as_ref().unwrap();
+        assert_eq!((second.role, second.locale), (Role::Interpreter, Locale::En));
+        assert_eq!(lines[2].0, 5, "blank lines keep the numbering");
+        assert!(lines[2].1.as_ref().unwrap_err().contains("email"));
+        assert!(lines[3].1.as_ref().unwrap_err().contains("role"));
+        assert!(lines[4].1.as_ref().unwrap_err().contains("establishment"));
+    }
+
+    #[test]
+    fn the_header_must_name_the_required_columns() {
+        assert!(read("email,first_name,last_name\n").unwrap_err().contains("role"));
+        assert!(
+            read("email,first_name,last_name,role,shoe size\n")
+                .unwrap_err()
+                .contains("shoe size")
+        );
+        let lines = read("email,first_name,last_name,role\ncoord@bi.example,Sophie,Gagnon,coordinator\n").unwrap();
+        assert_eq!(lines[0].1.as_ref().unwrap().role, Role::Coordinator);
+    }
+}

@@ -1,0 +1,561 @@
+//! Getting in: the sign-in page, the second factor, signing out, and the two links that
+//! set a password (activation, forgotten password).
+
+use super::session::AnySession;
+use super::view::{AccountPage, Field, Form};
+use super::{
+    AccountPages, code_field, forbidden_form, internal, new_password_form, not_found, password_field, peer, see_other,
+    too_many,
+};
+use crate::domain::locale::Locale;
+use crate::store::accounts::{MfaMethod, TokenPurpose};
+use crate::web::AppState;
+use crate::web::page::Tone;
+use crate::workflow::accounts::{CodeSent, SecondFactor, SetPassword, SignIn, Stage, TokenState};
+use axum::Form as PostedForm;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use serde::Deserialize;
+
+/// `?lang=en` before anyone is known; French otherwise.
+#[derive(Debug, Default, Deserialize)]
+pub struct Lang {
+    #[serde(default)]
+    lang: String,
+}
+
+impl Lang {
+    fn locale(&self) -> Locale {
+        self.lang.parse().unwrap_or(Locale::Fr)
+    }
+
+    fn query(&self) -> &'static str {
+        match self.locale() {
+            Locale::Fr => "",
+            Locale::En => "?lang=en",
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Posted {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    identifier: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirmation: String,
+    #[serde(default)]
+    code: String,
+}
+
+fn pages(state: &AppState) -> Option<&AccountPages> {
+    state.account_pages.as_ref()
+}
+
+fn other_language(locale: Locale, path: &str) -> (String, String) {
+    match locale {
+        Locale::Fr => (format!("{path}?lang=en"), "English".into()),
+        Locale::En => (path.to_string(), "Français".into()),
+    }
+}
+
+fn login_page(locale: Locale, csrf: &str, identifier: &str, lang_query: &str) -> AccountPage {
+    let mut page = AccountPage::new(locale, locale.pick("Connexion", "Sign in"))
+        .form(Form {
+            action: format!("/login{lang_query}"),
+            csrf: csrf.to_string(),
+            fields: vec![
+                Field {
+                    name: "identifier",
+                    label: locale.pick("Courriel ou identifiant", "Email or identifier").into(),
+                    kind: "text",
+                    autocomplete: "username",
+                    value: identifier.to_string(),
+                    hint: locale
+                        .pick(
+                            "Votre adresse courriel, ou votre identifiant (par exemple UBIPN0002).",
+                            "Your email address, or your identifier (for example UBIPN0002).",
+                        )
+                        .into(),
+                    ..Field::default()
+                },
+                password_field(
+                    "password",
+                    locale.pick("Mot de passe", "Password"),
+                    "current-password",
+                    "",
+                ),
+            ],
+            button: locale.pick("Se connecter", "Sign in").into(),
+            ..Form::default()
+        })
+        .link(
+            &format!("/password/forgot{lang_query}"),
+            locale.pick("J'ai oublié mon mot de passe", "I forgot my password"),
+        );
+    let (href, label) = other_language(locale, "/login");
+    page.links.push((href, label));
+    page
+}
+
+/// `GET /login`.
+pub async fn show(State(state): State<AppState>, Query(lang): Query<Lang>, headers: HeaderMap) -> Response {
+    let Some(pages) = pages(&state) else {
+        return not_found();
+    };
+    let locale = lang.locale();
+    pages.with_form_cookie(StatusCode::OK, &headers, |csrf| {
+        login_page(locale, csrf, "", lang.query())
+    })
+}
+
+/// `POST /login`: the password step.
+pub async fn submit(
+    State(state): State<AppState>,
+    Query(lang): Query<Lang>,
+    request: axum::extract::Request,
+) -> Response {
+    let Some(pages) = pages(&state) else {
+        return not_found();
+    };
+    let locale = lang.locale();
+    let headers = request.headers().clone();
+    let client = pages.client(&headers, peer(request.extensions()));
+    let Ok(PostedForm(form)) = PostedForm::<Posted>::from_request(request, &()).await else {
+        return forbidden_form(pages, locale, "/login");
+    };
+    if !pages.form_csrf_ok(&headers, &form.csrf) {
+        return forbidden_form(pages, locale, &format!("/login{}", lang.query()));
+    }
+    let outcome = match pages.accounts.sign_in(&form.identifier, &form.password, &client).await {
+        Ok(o) => o,
+        Err(e) => return internal(e),
+    };
+    match outcome {
+        SignIn::Limited => too_many(pages, locale, &format!("/login{}", lang.query())),
+        SignIn::Refused => pages.with_form_cookie(StatusCode::UNAUTHORIZED, &headers, |csrf| {
+            let mut page = login_page(locale, csrf, form.identifier.trim(), lang.query());
+            page.tone = Tone::Bad;
+            page.notice = locale
+                .pick(
+                    "Courriel, identifiant ou mot de passe incorrect. Si votre compte n'est pas encore activé, suivez le lien d'activation reçu par courriel.",
+                    "Wrong email, identifier or password. If your account is not activated yet, follow the activation link you received by email.",
+                )
+                .into();
+            page
+        }),
+        SignIn::Started { session, stage } => {
+            let next = match stage {
+                Stage::SecondFactorDue(_) => "/login/code",
+                Stage::EnrolmentDue => "/account/mfa",
+                Stage::SignedIn { .. } => "/account",
+            };
+            let mut response = see_other(next);
+            if let Some(cookie) = pages.session_cookie(&session) {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            response
+        }
+    }
+}
+
+use axum::extract::FromRequest as _;
+
+fn code_page(session: &AnySession, method: MfaMethod, notice: Option<(Tone, &str)>) -> AccountPage {
+    let locale = session.person().locale;
+    let csrf = session.csrf();
+    let hint = match method {
+        MfaMethod::Totp => locale.pick(
+            "Le code à 6 chiffres affiché par votre application d'authentification, ou un de vos codes de récupération.",
+            "The 6-digit code your authenticator app shows, or one of your recovery codes.",
+        ),
+        MfaMethod::Email => locale.pick(
+            "Le code à 6 chiffres envoyé à votre adresse courriel (valide 10 minutes), ou un de vos codes de récupération.",
+            "The 6-digit code sent to your email address (valid for 10 minutes), or one of your recovery codes.",
+        ),
+    };
+    let mut page = AccountPage::new(
+        locale,
+        locale.pick("Authentification multifacteur", "Multi-factor authentication"),
+    )
+    .form(Form {
+        action: "/login/code".into(),
+        csrf: csrf.clone(),
+        fields: vec![code_field(locale, hint)],
+        button: locale.pick("Valider", "Confirm").into(),
+        ..Form::default()
+    });
+    if let Some((tone, text)) = notice {
+        page = page.notice(tone, text);
+    }
+    if method == MfaMethod::Email {
+        page = page.form(Form {
+            action: "/login/code/email".into(),
+            csrf: csrf.clone(),
+            button: locale.pick("Envoyer un nouveau code", "Send a new code").into(),
+            secondary: true,
+            ..Form::default()
+        });
+    }
+    page.form(Form {
+        action: "/logout".into(),
+        csrf,
+        button: locale.pick("Annuler la connexion", "Cancel signing in").into(),
+        secondary: true,
+        ..Form::default()
+    })
+}
+
+fn due_method(session: &AnySession) -> Option<MfaMethod> {
+    match session.view.stage {
+        Stage::SecondFactorDue(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// `GET /login/code`.
+pub async fn show_code(session: AnySession) -> Response {
+    let Some(method) = due_method(&session) else {
+        return see_other("/account");
+    };
+    session.pages.page(StatusCode::OK, &code_page(&session, method, None))
+}
+
+/// `POST /login/code`: the second factor.
+pub async fn submit_code(session: AnySession, request: axum::extract::Request) -> Response {
+    let Some(method) = due_method(&session) else {
+        return see_other("/account");
+    };
+    let pages = session.pages.clone();
+    let locale = session.person().locale;
+    let client = pages.client(request.headers(), peer(request.extensions()));
+    let Ok(PostedForm(form)) = PostedForm::<Posted>::from_request(request, &()).await else {
+        return forbidden_form(&pages, locale, "/login/code");
+    };
+    if !session.csrf_ok(&form.csrf) {
+        return forbidden_form(&pages, locale, "/login/code");
+    }
+    let outcome = match pages.accounts.second_factor(&session.view, &form.code, &client).await {
+        Ok(o) => o,
+        Err(e) => return internal(e),
+    };
+    match outcome {
+        SecondFactor::Passed {
+            session: fresh,
+            recovery_used,
+        } => {
+            let mut response = see_other(if recovery_used {
+                "/account?recovery=used"
+            } else {
+                "/account"
+            });
+            if let Some(cookie) = pages.session_cookie(&fresh) {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            response
+        }
+        SecondFactor::Limited => too_many(&pages, locale, "/login/code"),
+        SecondFactor::Wrong => {
+            let text = locale.pick("Code incorrect ou expiré.", "Wrong or expired code.");
+            pages.page(
+                StatusCode::UNAUTHORIZED,
+                &code_page(&session, method, Some((Tone::Bad, text))),
+            )
+        }
+        SecondFactor::Replayed => {
+            let text = locale.pick(
+                "Ce code a déjà servi : attendez que votre application en affiche un nouveau.",
+                "This code was already used: wait for your app to show a new one.",
+            );
+            pages.page(
+                StatusCode::UNAUTHORIZED,
+                &code_page(&session, method, Some((Tone::Bad, text))),
+            )
+        }
+    }
+}
+
+/// `POST /login/code/email`: another code by mail.
+pub async fn resend_code(session: AnySession, request: axum::extract::Request) -> Response {
+    let Some(method) = due_method(&session) else {
+        return see_other("/account");
+    };
+    let pages = session.pages.clone();
+    let locale = session.person().locale;
+    let client = pages.client(request.headers(), peer(request.extensions()));
+    let Ok(PostedForm(form)) = PostedForm::<Posted>::from_request(request, &()).await else {
+        return forbidden_form(&pages, locale, "/login/code");
+    };
+    if !session.csrf_ok(&form.csrf) {
+        return forbidden_form(&pages, locale, "/login/code");
+    }
+    match pages.accounts.send_login_code(&session.view, &client).await {
+        Ok(CodeSent::Sent) => {
+            let text = locale.pick(
+                "Un nouveau code vous a été envoyé par courriel ; les précédents ne fonctionnent plus.",
+                "A new code was sent to you by email; the earlier ones no longer work.",
+            );
+            pages.page(StatusCode::OK, &code_page(&session, method, Some((Tone::Good, text))))
+        }
+        Ok(CodeSent::Limited) => too_many(&pages, locale, "/login/code"),
+        Err(e) => internal(e),
+    }
+}
+
+/// `POST /logout`: ends the session.
+pub async fn logout(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+    let Some(pages) = pages(&state).cloned() else {
+        return not_found();
+    };
+    let Some(cookie) = super::session_cookie_value(request.headers()) else {
+        return see_other("/login");
+    };
+    let Ok(PostedForm(form)) = PostedForm::<Posted>::from_request(request, &()).await else {
+        return forbidden_form(&pages, Locale::Fr, "/account");
+    };
+    if !pages.session_csrf_ok(&cookie, &form.csrf) {
+        return forbidden_form(&pages, Locale::Fr, "/account");
+    }
+    if let Err(e) = pages.accounts.sign_out(&cookie).await {
+        return internal(e);
+    }
+    let mut response = see_other("/login");
+    if let Some(clear) = pages.clear_session_cookie() {
+        response.headers_mut().append(header::SET_COOKIE, clear);
+    }
+    response
+}
+
+fn forgot_page(locale: Locale, csrf: &str, lang_query: &str) -> AccountPage {
+    AccountPage::new(locale, locale.pick("Mot de passe oublié", "Forgot password"))
+        .paragraph(locale.pick(
+            "Inscrivez votre courriel : nous vous enverrons un lien pour choisir un nouveau mot de passe, valide une heure.",
+            "Enter your email: we will send you a link to choose a new password, valid for one hour.",
+        ))
+        .form(Form {
+            action: format!("/password/forgot{lang_query}"),
+            csrf: csrf.to_string(),
+            fields: vec![Field {
+                name: "identifier",
+                label: locale.pick("Courriel ou identifiant", "Email or identifier").into(),
+                kind: "text",
+                autocomplete: "username",
+                ..Field::default()
+            }],
+            button: locale.pick("Soumettre", "Submit").into(),
+            ..Form::default()
+        })
+        .link(&format!("/login{lang_query}"), locale.pick("Retour à la connexion", "Back to sign in"))
+}
+
+/// `GET /password/forgot`.
+pub async fn show_forgot(State(state): State<AppState>, Query(lang): Query<Lang>, headers: HeaderMap) -> Response {
+    let Some(pages) = pages(&state) else {
+        return not_found();
+    };
+    pages.with_form_cookie(StatusCode::OK, &headers, |csrf| {
+        forgot_page(lang.locale(), csrf, lang.query())
+    })
+}
+
+/// `POST /password/forgot`: the same answer whether or not the account exists.
+pub async fn submit_forgot(
+    State(state): State<AppState>,
+    Query(lang): Query<Lang>,
+    request: axum::extract::Request,
+) -> Response {
+    let Some(pages) = pages(&state) else {
+        return not_found();
+    };
+    let locale = lang.locale();
+    let headers = request.headers().clone();
+    let client = pages.client(&headers, peer(request.extensions()));
+    let Ok(PostedForm(form)) = PostedForm::<Posted>::from_request(request, &()).await else {
+        return forbidden_form(pages, locale, "/password/forgot");
+    };
+    if !pages.form_csrf_ok(&headers, &form.csrf) {
+        return forbidden_form(pages, locale, &format!("/password/forgot{}", lang.query()));
+    }
+    match pages.accounts.request_reset(&form.identifier, &client).await {
+        Ok(true) => {
+            let page = AccountPage::new(locale, locale.pick("Consultez vos courriels", "Check your email"))
+                .notice(
+                    Tone::Good,
+                    locale.pick(
+                        "Si un compte correspond à ce que vous avez inscrit, un lien de réinitialisation du mot de passe vient de lui être envoyé par courriel. Il est valide une heure.",
+                        "If an account matches what you entered, a password reset link was just sent to it by email. It is valid for one hour.",
+                    ),
+                )
+                .paragraph(locale.pick(
+                    "Rien reçu ? Vérifiez votre boîte de courriels indésirables.",
+                    "Nothing arrived? Check your junk mail folder.",
+                ))
+                .link(&format!("/login{}", lang.query()), locale.pick("Retour à la connexion", "Back to sign in"));
+            pages.page(StatusCode::OK, &page)
+        }
+        Ok(false) => too_many(pages, locale, "/password/forgot"),
+        Err(e) => internal(e),
+    }
+}
+
+/// The words of the two password links.
+struct LinkWords {
+    purpose: TokenPurpose,
+    path: &'static str,
+    title: (&'static str, &'static str),
+    intro: (&'static str, &'static str),
+    button: (&'static str, &'static str),
+    done: (&'static str, &'static str),
+}
+
+const RESET: LinkWords = LinkWords {
+    purpose: TokenPurpose::PasswordReset,
+    path: "/password/reset/",
+    title: ("Nouveau mot de passe", "New password"),
+    intro: (
+        "Choisissez un nouveau mot de passe pour votre compte.",
+        "Choose a new password for your account.",
+    ),
+    button: ("Changer le mot de passe", "Change the password"),
+    done: (
+        "Votre mot de passe est changé. Vous pouvez maintenant vous connecter ; vos autres sessions ont été fermées.",
+        "Your password is changed. You can sign in now; your other sessions were closed.",
+    ),
+};
+
+const ACTIVATE: LinkWords = LinkWords {
+    purpose: TokenPurpose::Activation,
+    path: "/account/activate/",
+    title: ("Activer votre compte", "Activate your account"),
+    intro: (
+        "Bienvenue ! Choisissez le mot de passe de votre compte pour l'activer.",
+        "Welcome! Choose your account's password to activate it.",
+    ),
+    button: ("Activer mon compte", "Activate my account"),
+    done: (
+        "Votre compte est activé. Vous pouvez maintenant vous connecter.",
+        "Your account is activated. You can sign in now.",
+    ),
+};
+
+fn dead_link(pages: &AccountPages, words: &LinkWords, state: &TokenState) -> Response {
+    let locale = Locale::Fr;
+    let (status, why) = match state {
+        TokenState::Used => (StatusCode::GONE, "Ce lien a déjà servi. / This link was already used."),
+        TokenState::Expired => (StatusCode::GONE, "Ce lien a expiré. / This link has expired."),
+        _ => (
+            StatusCode::NOT_FOUND,
+            "Ce lien n'est pas valide : copiez-le en entier depuis le courriel reçu. / This link is not valid: copy it whole from the email you received.",
+        ),
+    };
+    let mut page = AccountPage::new(locale, &format!("{} / {}", words.title.0, words.title.1)).notice(Tone::Bad, why);
+    page = match words.purpose {
+        TokenPurpose::Activation => page.paragraph(
+            "Pour recevoir un nouveau lien, utilisez « Mot de passe oublié » ou écrivez à un coordonnateur. / For a new link, use “Forgot password” or write to a coordinator.",
+        ),
+        _ => page.paragraph("Vous pouvez demander un nouveau lien. / You can ask for a new link."),
+    };
+    page = page
+        .link("/password/forgot", "Mot de passe oublié / Forgot password")
+        .link("/login", "Connexion / Sign in");
+    pages.page(status, &page)
+}
+
+fn set_password_page(words: &LinkWords, locale: Locale, token: &str, csrf: &str) -> AccountPage {
+    let title = locale.pick(words.title.0, words.title.1);
+    AccountPage::new(locale, title)
+        .paragraph(locale.pick(words.intro.0, words.intro.1))
+        .form(new_password_form(
+            locale,
+            &format!("{}{token}", words.path),
+            csrf,
+            locale.pick(words.button.0, words.button.1),
+        ))
+}
+
+async fn show_link(state: &AppState, words: &LinkWords, token: &str, headers: &HeaderMap) -> Response {
+    let Some(pages) = pages(state) else {
+        return not_found();
+    };
+    match pages.accounts.token_state(words.purpose, token).await {
+        Ok(TokenState::Live { person, .. }) => pages.with_form_cookie(StatusCode::OK, headers, |csrf| {
+            set_password_page(words, person.locale, token, csrf)
+        }),
+        Ok(dead) => dead_link(pages, words, &dead),
+        Err(e) => internal(e),
+    }
+}
+
+async fn submit_link(state: &AppState, words: &LinkWords, token: &str, request: axum::extract::Request) -> Response {
+    let Some(pages) = pages(state) else {
+        return not_found();
+    };
+    let headers = request.headers().clone();
+    let Ok(PostedForm(form)) = PostedForm::<Posted>::from_request(request, &()).await else {
+        return forbidden_form(pages, Locale::Fr, &format!("{}{token}", words.path));
+    };
+    if !pages.form_csrf_ok(&headers, &form.csrf) {
+        return forbidden_form(pages, Locale::Fr, &format!("{}{token}", words.path));
+    }
+    let outcome = pages
+        .accounts
+        .set_password_with_link(words.purpose, token, &form.password, &form.confirmation)
+        .await;
+    match outcome {
+        Ok(SetPassword::Done(person)) => {
+            let locale = person.locale;
+            let page = AccountPage::new(locale, locale.pick(words.title.0, words.title.1))
+                .notice(Tone::Good, locale.pick(words.done.0, words.done.1))
+                .link("/login", locale.pick("Se connecter", "Sign in"));
+            pages.page(StatusCode::OK, &page)
+        }
+        Ok(SetPassword::Weak { person, problems }) => {
+            let locale = person.locale;
+            pages.with_form_cookie(StatusCode::UNPROCESSABLE_ENTITY, &headers, |csrf| {
+                let mut page = set_password_page(words, locale, token, csrf).notice(
+                    Tone::Bad,
+                    locale.pick(
+                        "Ce mot de passe ne convient pas ; rien n'a été changé :",
+                        "This password will not do; nothing was changed:",
+                    ),
+                );
+                page.problems = problems.iter().map(|p| p.describe(locale)).collect();
+                page
+            })
+        }
+        Ok(SetPassword::Dead(state)) => dead_link(pages, words, &state),
+        Err(e) => internal(e),
+    }
+}
+
+/// `GET /password/reset/{token}`: shows the form; opening it uses nothing.
+pub async fn show_reset(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+    show_link(&state, &RESET, &token, &headers).await
+}
+
+/// `POST /password/reset/{token}`.
+pub async fn submit_reset(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    request: axum::extract::Request,
+) -> Response {
+    submit_link(&state, &RESET, &token, request).await
+}
+
+/// `GET /account/activate/{token}`.
+pub async fn show_activate(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+    show_link(&state, &ACTIVATE, &token, &headers).await
+}
+
+/// `POST /account/activate/{token}`.
+pub async fn submit_activate(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    request: axum::extract::Request,
+) -> Response {
+    submit_link(&state, &ACTIVATE, &token, request).await
+}

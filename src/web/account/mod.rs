@@ -1,0 +1,269 @@
+//! Signing in and the account pages: `/login` (then `/login/code` for the second factor),
+//! `/logout`, `/password/forgot` and `/password/reset/{token}`, `/account/activate/{token}`,
+//! `/account` (who am I), `/account/password` and `/account/mfa`.
+//!
+//! Cookies: `relais_account` holds the session id (HttpOnly, SameSite=Lax, Secure over
+//! HTTPS); forms before a session carry a value bound to the `relais_csrf` cookie
+//! (SameSite=Strict), forms after it a value bound to the session. Later pages take a
+//! [`SignedIn`] argument and call [`SignedIn::require`] or [`SignedIn::visibility`].
+
+mod login;
+mod manage;
+mod session;
+mod view;
+
+pub use session::{AnySession, Forbidden, SignedIn};
+
+use super::AppState;
+use crate::domain::locale::Locale;
+use crate::security::link::LinkKeys;
+use crate::web::page::{Tone, cookie};
+use crate::workflow::accounts::{AccountError, Accounts};
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use view::{AccountPage, Field, Form, render};
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "relais_account";
+/// The form cookie before a session (shared with the link pages).
+const CSRF_COOKIE: &str = "relais_csrf";
+/// What forms bound to the session or the form cookie are signed for.
+const SESSION_FORMS: &str = "account:session";
+const COOKIE_FORMS: &str = "account:form";
+
+/// What the account pages need.
+#[derive(Clone)]
+pub struct AccountPages {
+    pub accounts: Accounts,
+    /// Signs the forms' values.
+    pub keys: LinkKeys,
+    pub bank: String,
+    /// Cookies get `Secure` when Relais is served over HTTPS.
+    pub secure_cookies: bool,
+    /// Behind a reverse proxy, the header whose last entry is the client's address
+    /// (`X-Forwarded-For`); empty to use the connection's address.
+    pub client_ip_header: String,
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login::show).post(login::submit))
+        .route("/login/code", get(login::show_code).post(login::submit_code))
+        .route("/login/code/email", post(login::resend_code))
+        .route("/logout", post(login::logout))
+        .route("/password/forgot", get(login::show_forgot).post(login::submit_forgot))
+        .route(
+            "/password/reset/{token}",
+            get(login::show_reset).post(login::submit_reset),
+        )
+        .route(
+            "/account/activate/{token}",
+            get(login::show_activate).post(login::submit_activate),
+        )
+        .route("/account", get(manage::home))
+        .route(
+            "/account/password",
+            get(manage::show_password).post(manage::submit_password),
+        )
+        .route("/account/mfa", get(manage::show_mfa))
+        .route("/account/mfa/totp", post(manage::confirm_totp))
+        .route("/account/mfa/email", post(manage::begin_email))
+        .route("/account/mfa/email/confirm", post(manage::confirm_email))
+}
+
+impl AccountPages {
+    fn cookie(&self, name: &str, value: &str, max_age: i64, same_site: &str) -> Option<HeaderValue> {
+        format!(
+            "{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite={same_site}{}",
+            if self.secure_cookies { "; Secure" } else { "" }
+        )
+        .parse()
+        .ok()
+    }
+
+    /// The session cookie for `value`, living as long as the session at most.
+    fn session_cookie(&self, value: &str) -> Option<HeaderValue> {
+        let max_age = crate::workflow::accounts::ABSOLUTE_TIMEOUT.num_seconds();
+        self.cookie(SESSION_COOKIE, value, max_age, "Lax")
+    }
+
+    fn clear_session_cookie(&self) -> Option<HeaderValue> {
+        self.cookie(SESSION_COOKIE, "", 0, "Lax")
+    }
+
+    /// The form value bound to a session cookie.
+    fn session_csrf(&self, session: &str) -> String {
+        self.keys.csrf(session, SESSION_FORMS)
+    }
+
+    fn session_csrf_ok(&self, session: &str, value: &str) -> bool {
+        self.keys.csrf_matches(session, SESSION_FORMS, value)
+    }
+
+    /// The client's address: the connection's, or the proxy's header when configured.
+    fn client(&self, headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
+        if !self.client_ip_header.is_empty()
+            && let Some(last) = headers
+                .get(self.client_ip_header.as_str())
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        {
+            return last.chars().take(64).collect();
+        }
+        peer.map(|p| p.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    }
+
+    fn page(&self, status: StatusCode, page: &AccountPage) -> Response {
+        render(status, &self.bank, page)
+    }
+
+    /// A page whose form is bound to the `relais_csrf` cookie (set when the browser has none).
+    fn with_form_cookie(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        build: impl FnOnce(&str) -> AccountPage,
+    ) -> Response {
+        let existing = form_nonce(headers);
+        let nonce = existing.clone().unwrap_or_else(crate::security::random_token);
+        let page = build(&self.keys.csrf(&nonce, COOKIE_FORMS));
+        let mut response = self.page(status, &page);
+        if existing.is_none()
+            && let Some(value) = self.cookie(CSRF_COOKIE, &nonce, 3600, "Strict")
+        {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        response
+    }
+
+    fn form_csrf_ok(&self, headers: &HeaderMap, value: &str) -> bool {
+        form_nonce(headers).is_some_and(|n| self.keys.csrf_matches(&n, COOKIE_FORMS, value))
+    }
+}
+
+fn form_nonce(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, CSRF_COOKIE).filter(|n| n.len() >= 16 && n.len() <= 64)
+}
+
+/// The session cookie's value, when the browser sent one.
+fn session_cookie_value(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE).filter(|v| !v.is_empty() && v.len() <= 64)
+}
+
+/// The peer address axum recorded for the connection, if it did.
+fn peer(extensions: &axum::http::Extensions) -> Option<std::net::SocketAddr> {
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0)
+}
+
+fn see_other(location: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_string())]).into_response()
+}
+
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "not found\n").into_response()
+}
+
+fn internal(e: AccountError) -> Response {
+    super::WebError::Internal(e.into()).into_response()
+}
+
+/// A form that did not come from our page in this browser: nothing was done.
+fn forbidden_form(pages: &AccountPages, locale: Locale, again: &str) -> Response {
+    let page = AccountPage::new(locale, locale.pick("Formulaire expiré", "Form expired"))
+        .notice(
+            Tone::Bad,
+            locale.pick(
+                "Rien n'a été fait : ce formulaire a expiré ou ne vient pas de cette page. Rouvrez la page et recommencez.",
+                "Nothing was done: this form expired or did not come from this page. Open the page again and retry.",
+            ),
+        )
+        .link(again, locale.pick("Rouvrir la page", "Open the page again"));
+    pages.page(StatusCode::FORBIDDEN, &page)
+}
+
+/// Too many attempts: the same words whether or not the account exists.
+fn too_many(pages: &AccountPages, locale: Locale, again: &str) -> Response {
+    let page = AccountPage::new(locale, locale.pick("Trop de tentatives", "Too many attempts"))
+        .notice(
+            Tone::Bad,
+            locale.pick(
+                "Trop de tentatives ont échoué. Pour protéger le compte, réessayez dans 15 minutes.",
+                "Too many attempts failed. To protect the account, try again in 15 minutes.",
+            ),
+        )
+        .paragraph(locale.pick(
+            "Si vous avez oublié votre mot de passe, utilisez « Mot de passe oublié » : un lien vous sera envoyé par courriel.",
+            "If you forgot your password, use “Forgot password”: a link will be sent to you by email.",
+        ))
+        .link(again, locale.pick("Retour", "Back"))
+        .link("/password/forgot", locale.pick("Mot de passe oublié", "Forgot password"));
+    let mut response = pages.page(StatusCode::TOO_MANY_REQUESTS, &page);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
+    response
+}
+
+fn password_field(name: &'static str, label: &str, autocomplete: &'static str, hint: &str) -> Field {
+    Field {
+        name,
+        label: label.to_string(),
+        kind: "password",
+        autocomplete,
+        hint: hint.to_string(),
+        ..Field::default()
+    }
+}
+
+/// The policy, as the form states it before anything is typed.
+fn policy_hint(locale: Locale) -> String {
+    locale
+        .pick(
+            "Au moins 12 caractères, dont une lettre majuscule, un chiffre et un caractère spécial ; il doit être classé « très fort » (quelques mots peu courants font l'affaire).",
+            "At least 12 characters, including a capital letter, a digit and a special character; it must be rated “very strong” (a few uncommon words do it).",
+        )
+        .to_string()
+}
+
+/// The new-password form: the password twice.
+fn new_password_form(locale: Locale, action: &str, csrf: &str, button: &str) -> Form {
+    Form {
+        action: action.to_string(),
+        csrf: csrf.to_string(),
+        fields: vec![
+            password_field(
+                "password",
+                locale.pick("Nouveau mot de passe", "New password"),
+                "new-password",
+                &policy_hint(locale),
+            ),
+            password_field(
+                "confirmation",
+                locale.pick("Confirmer le mot de passe", "Confirm the password"),
+                "new-password",
+                "",
+            ),
+        ],
+        button: button.to_string(),
+        ..Form::default()
+    }
+}
+
+/// The six-digit (or recovery) code field.
+fn code_field(locale: Locale, hint: &str) -> Field {
+    Field {
+        name: "code",
+        label: locale.pick("Code de vérification", "Verification code").to_string(),
+        kind: "text",
+        autocomplete: "one-time-code",
+        inputmode: "numeric",
+        hint: hint.to_string(),
+        ..Field::default()
+    }
+}

@@ -1,0 +1,161 @@
+//! Accounts are made by coordinators: `relais accounts import FILE.csv` creates the people
+//! it does not know yet and invites everyone without an account; `relais accounts invite
+//! EMAIL` (re)sends the activation link of one person. The link sets the first password.
+
+use super::{ACTIVATION_TTL, AccountError, Accounts};
+use crate::domain::contact::EmailAddress;
+use crate::domain::interpreter::InterpreterProfile;
+use crate::domain::locale::Locale;
+use crate::domain::person::{NewPerson, RequesterProfile};
+use crate::domain::role::{ActorKind, Channel, Role};
+use crate::store::accounts::TokenPurpose;
+use crate::workflow::{Actor, NewPersonCommand, WorkflowError};
+
+/// One line of an import file, read (`inbound::accounts_csv`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportLine {
+    pub email: EmailAddress,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: Role,
+    /// The establishment's code: required for requesters.
+    pub establishment: Option<String>,
+    /// Installation names within that establishment: at least one for requesters.
+    pub installations: Vec<String>,
+    pub locale: Locale,
+}
+
+/// What importing one line did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// A new person, invited.
+    Created,
+    /// Known already, without an account until now: invited.
+    Invited,
+    /// Known already, with an account: nothing to do.
+    Unchanged,
+    /// Nothing was done, for this reason.
+    Refused(String),
+}
+
+/// What `invite` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InviteOutcome {
+    /// An activation link was queued (earlier unused ones no longer work).
+    Invited,
+    /// The person has set a password already: "forgot password" is their way back.
+    AlreadyActive,
+    NoSuchPerson,
+    Inactive,
+}
+
+impl Accounts {
+    /// Queues a fresh activation link for the person with this address, creating their
+    /// account row if needed.
+    pub async fn invite(&self, email: &EmailAddress) -> Result<InviteOutcome, AccountError> {
+        let now = self.now();
+        let mut tx = self.workflow.store.begin().await?;
+        let Some(person) = tx.person_by_email(email).await? else {
+            return Ok(InviteOutcome::NoSuchPerson);
+        };
+        if !person.active {
+            return Ok(InviteOutcome::Inactive);
+        }
+        tx.insert_account(person.id, now).await?;
+        if tx.account(person.id).await?.is_some_and(|a| a.password_hash.is_some()) {
+            return Ok(InviteOutcome::AlreadyActive);
+        }
+        tx.revoke_account_tokens(person.id, TokenPurpose::Activation, now)
+            .await?;
+        self.queue_link(&mut tx, &person, TokenPurpose::Activation, now + ACTIVATION_TTL)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(person = %person.user_code, "activation link queued");
+        Ok(InviteOutcome::Invited)
+    }
+
+    /// Imports one line: idempotent by email address.
+    pub async fn import_line(&self, line: &ImportLine) -> Result<ImportOutcome, AccountError> {
+        let mut tx = self.workflow.store.begin_read().await?;
+        let existing = tx.person_by_email(&line.email).await?;
+        let has_account = match &existing {
+            Some(p) => tx.account(p.id).await?.is_some(),
+            None => false,
+        };
+        let requester = match (line.role, &existing) {
+            (Role::Requester, None) => match self.requester_profile(&mut tx, line).await? {
+                Ok(p) => Some(p),
+                Err(why) => return Ok(ImportOutcome::Refused(why)),
+            },
+            _ => None,
+        };
+        tx.commit().await?;
+        let outcome = match (existing, has_account) {
+            (Some(_), true) => return Ok(ImportOutcome::Unchanged),
+            (Some(_), false) => ImportOutcome::Invited,
+            (None, _) => {
+                let command = NewPersonCommand {
+                    person: NewPerson {
+                        first_name: line.first_name.clone(),
+                        last_name: line.last_name.clone(),
+                        email: line.email.clone(),
+                        mobile: None,
+                        phone: None,
+                        locale: line.locale,
+                        notify_email: true,
+                        notify_sms: false,
+                        roles: vec![line.role],
+                    },
+                    requester,
+                    interpreter: (line.role == Role::Interpreter).then(InterpreterProfile::default),
+                };
+                let actor = Actor {
+                    person: None,
+                    kind: ActorKind::System,
+                    channel: Channel::Cli,
+                };
+                match self.workflow.create_person(actor, command).await {
+                    Ok(_) => ImportOutcome::Created,
+                    Err(WorkflowError::Conflict(what)) => return Ok(ImportOutcome::Refused(what)),
+                    Err(WorkflowError::BadCommand(what)) => return Ok(ImportOutcome::Refused(what.to_string())),
+                    Err(e) => return Err(AccountError::Internal(e.into())),
+                }
+            }
+        };
+        match self.invite(&line.email).await? {
+            InviteOutcome::Invited => Ok(outcome),
+            other => Ok(ImportOutcome::Refused(format!("not invited: {other:?}"))),
+        }
+    }
+
+    /// The requester profile a line names, or why it names none.
+    async fn requester_profile(
+        &self,
+        tx: &mut crate::store::Tx,
+        line: &ImportLine,
+    ) -> Result<Result<RequesterProfile, String>, AccountError> {
+        let Some(code) = line.establishment.as_deref() else {
+            return Ok(Err("a requester needs an establishment code".into()));
+        };
+        let Some(establishment) = tx.establishment_by_code(code).await? else {
+            return Ok(Err(format!("no establishment has the code {code:?}")));
+        };
+        if line.installations.is_empty() {
+            return Ok(Err("a requester needs at least one installation".into()));
+        }
+        let known = tx.installations_of(establishment.id).await?;
+        let mut installations = Vec::new();
+        for name in &line.installations {
+            let wanted = crate::domain::text::fold(name);
+            match known.iter().find(|i| crate::domain::text::fold(&i.name) == wanted) {
+                Some(i) => installations.push(i.id),
+                None => return Ok(Err(format!("{code} has no installation named {name:?}"))),
+            }
+        }
+        Ok(Ok(RequesterProfile {
+            establishment_id: establishment.id,
+            installations,
+            cost_centre_id: None,
+        }))
+    }
+}

@@ -1,0 +1,876 @@
+//! Signing in as people do, over real HTTP, on both engines: activation links, the password
+//! policy, TOTP and codes by mail, recovery codes, coordinators' mandatory enrolment, the
+//! limits, the forgotten password, sessions, CSRF and cookie flags; the request visibility
+//! rule; the accounts import command.
+
+mod support;
+
+use chrono::TimeDelta;
+use relais::clock::Clock;
+use relais::config::Secret;
+use relais::domain::access::Visibility;
+use relais::domain::ids::PersonId;
+use relais::security::totp::TotpSecret;
+use relais::workflow::accounts::{Accounts, InviteOutcome};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use support::web::{Answer, Site};
+use support::{Engine, TestBank, offer};
+
+const STRONG: &str = "Quatre-Lapins!Violets7";
+const OTHER_STRONG: &str = "Sept-Girafes?Orange42";
+
+/// A served bank whose mail lands in a folder the test reads.
+struct World {
+    bank: TestBank,
+    site: Site,
+    mail_dir: PathBuf,
+    seen: std::sync::Mutex<HashSet<PathBuf>>,
+    _dir: tempfile::TempDir,
+}
+
+impl World {
+    async fn new(engine: Engine) -> World {
+        let bank = TestBank::new(engine).await;
+        let dir = tempfile::tempdir().unwrap();
+        let mail_dir = dir.path().join("sent");
+        let site = Site::start_with(
+            &bank,
+            &[("RELAIS__MAIL__OUTBOX_FOLDER", mail_dir.display().to_string())],
+        )
+        .await;
+        World {
+            bank,
+            site,
+            mail_dir,
+            seen: std::sync::Mutex::new(HashSet::new()),
+            _dir: dir,
+        }
+    }
+
+    fn accounts(&self) -> Accounts {
+        Accounts::new(
+            self.bank.workflow.clone(),
+            Secret::new(support::mail::SIGNING_KEY),
+            &[],
+            "Banque test",
+        )
+        .unwrap()
+    }
+
+    async fn email_of(&self, person: PersonId) -> String {
+        let mut tx = self.bank.store.begin().await.unwrap();
+        let p = tx.person(person).await.unwrap();
+        tx.commit().await.unwrap();
+        p.email.to_string()
+    }
+
+    /// The text of the next mail of `kind` to `to` that the test has not read yet.
+    async fn next_mail(&self, to: &str, kind: &str) -> String {
+        for _ in 0..100 {
+            if let Some(text) = self.unseen_mail(to, kind) {
+                return text;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no {kind} mail to {to} in {}", self.mail_dir.display());
+    }
+
+    fn unseen_mail(&self, to: &str, kind: &str) -> Option<String> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.mail_dir)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        files.sort();
+        for path in files {
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if self.seen.lock().unwrap().contains(&path) || !name.ends_with(&format!("-{kind}.eml")) {
+                continue;
+            }
+            let raw = std::fs::read(&path).unwrap();
+            let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+            let recipient = parsed
+                .to()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .unwrap_or("");
+            if recipient != to {
+                continue;
+            }
+            self.seen.lock().unwrap().insert(path);
+            return Some(parsed.body_text(0).unwrap().to_string());
+        }
+        None
+    }
+
+    /// The path of the next link of `kind` mailed to `to`.
+    async fn next_link(&self, to: &str, kind: &str, path: &str) -> String {
+        let text = self.next_mail(to, kind).await;
+        let re = regex::Regex::new(&format!(r"https?://\S+({}\S+)", regex::escape(path))).unwrap();
+        re.captures(&text)
+            .unwrap_or_else(|| panic!("no {path} link in:\n{text}"))[1]
+            .to_string()
+    }
+
+    async fn next_code(&self, to: &str) -> String {
+        let text = self.next_mail(to, "login_code").await;
+        let re = regex::Regex::new(r"(?:code de vérification|verification code) ?: (\d{6})").unwrap();
+        re.captures(&text).unwrap_or_else(|| panic!("no code in:\n{text}"))[1].to_string()
+    }
+
+    /// Invites `person` and sets `password` through the activation link.
+    async fn activate(&self, person: PersonId, password: &str) -> String {
+        let email = self.email_of(person).await;
+        let address = relais::domain::contact::EmailAddress::parse(&email).unwrap();
+        assert_eq!(self.accounts().invite(&address).await.unwrap(), InviteOutcome::Invited);
+        let link = self.next_link(&email, "account_activation", "/account/activate/").await;
+        let mut browser = Browser::new(&self.site);
+        let page = browser.get(&link).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let done = browser
+            .submit(&page, &link, &[("password", password), ("confirmation", password)])
+            .await;
+        assert_eq!(done.status, 200, "{}", done.body);
+        email
+    }
+
+    fn advance(&self, by: TimeDelta) {
+        self.bank.clock.set(self.bank.clock.now() + by);
+    }
+}
+
+/// A browser: keeps the cookies the server sets and sends them back.
+struct Browser<'a> {
+    site: &'a Site,
+    cookies: BTreeMap<String, String>,
+}
+
+fn unescape(body: &str) -> String {
+    body.replace("&#x2f;", "/").replace("&#43;", "+").replace("&amp;", "&")
+}
+
+impl<'a> Browser<'a> {
+    fn new(site: &'a Site) -> Browser<'a> {
+        Browser {
+            site,
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn absorb(&mut self, mut answer: Answer) -> Answer {
+        for value in answer.headers.get_all("set-cookie") {
+            let value = value.to_str().unwrap();
+            let (pair, attributes) = value.split_once(';').unwrap_or((value, ""));
+            let (name, v) = pair.split_once('=').unwrap();
+            if attributes.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_string(), v.to_string());
+            }
+        }
+        answer.body = unescape(&answer.body);
+        answer
+    }
+
+    async fn get(&mut self, path: &str) -> Answer {
+        let answer = self.site.get(path, &self.cookie_header()).await;
+        self.absorb(answer)
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
+        let answer = self.site.post(path, &self.cookie_header(), form).await;
+        self.absorb(answer)
+    }
+
+    /// Fills the form of `page` that posts to `action` and sends it.
+    async fn submit(&mut self, page: &Answer, action: &str, fields: &[(&str, &str)]) -> Answer {
+        let csrf = page
+            .forms()
+            .into_iter()
+            .find(|(a, _)| a == action)
+            .unwrap_or_else(|| panic!("no form to {action} on: {}", page.body))
+            .1;
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.post(action, &form).await
+    }
+
+    /// Opens the sign-in page and signs in; returns the answer to the password.
+    async fn sign_in(&mut self, identifier: &str, password: &str) -> Answer {
+        let page = self.get("/login").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        self.submit(&page, "/login", &[("identifier", identifier), ("password", password)])
+            .await
+    }
+
+    async fn sign_out(&mut self) {
+        let page = self.get("/account").await;
+        let done = self.submit(&page, "/logout", &[]).await;
+        assert_eq!(done.status, 303);
+    }
+
+    /// Types `code` on the second-factor page.
+    async fn code(&mut self, code: &str) -> Answer {
+        let page = self.get("/login/code").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        self.submit(&page, "/login/code", &[("code", code)]).await
+    }
+}
+
+/// The payloads of the queued messages of `kind`, as stored.
+async fn outbox_payloads(bank: &TestBank, kind: &str) -> Vec<String> {
+    const SQL: &str = "SELECT CAST(payload AS TEXT) FROM outbox WHERE kind = $1 ORDER BY id";
+    match &bank.store {
+        relais::store::Store::Sqlite(pool) => sqlx::query_scalar(SQL).bind(kind).fetch_all(pool).await.unwrap(),
+        relais::store::Store::Postgres(pool) => sqlx::query_scalar(SQL).bind(kind).fetch_all(pool).await.unwrap(),
+    }
+}
+
+fn location(answer: &Answer) -> &str {
+    answer
+        .headers
+        .get("location")
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or("")
+}
+
+fn set_cookie<'a>(answer: &'a Answer, name: &str) -> &'a str {
+    answer
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name} cookie set"))
+}
+
+/// The secret the enrolment page shows for typing by hand.
+fn shown_secret(page: &Answer) -> TotpSecret {
+    let re = regex::Regex::new(r#"<p class="secret">([A-Z2-7 ]+)</p>"#).unwrap();
+    let groups = &re
+        .captures(&page.body)
+        .unwrap_or_else(|| panic!("no secret: {}", page.body))[1];
+    let bytes = totp_rs::Secret::try_from_base32(groups.replace(' ', "")).unwrap();
+    TotpSecret::from_bytes(bytes.as_bytes().to_vec())
+}
+
+fn recovery_codes(page: &Answer) -> Vec<String> {
+    let re = regex::Regex::new(r"<li>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})</li>").unwrap();
+    re.captures_iter(&page.body).map(|c| c[1].to_string()).collect()
+}
+
+on_both_engines!(
+    activation_sets_a_password_and_refuses_weak_ones,
+    totp_enrolment_sign_in_replay_and_recovery_codes,
+    codes_by_mail_work_once,
+    coordinators_must_enrol_before_anything_else,
+    failures_are_limited_without_telling_who_exists,
+    a_forgotten_password_link_works_once_and_for_an_hour,
+    sessions_end_and_forms_need_their_value,
+    each_role_sees_its_share_of_requests,
+    accounts_are_imported_from_a_file_once,
+    app_secrets_survive_a_signing_key_rotation,
+);
+
+async fn activation_sets_a_password_and_refuses_weak_ones(engine: Engine) {
+    let w = World::new(engine).await;
+    let email = w.email_of(w.bank.requester).await;
+    let address = relais::domain::contact::EmailAddress::parse(&email).unwrap();
+    assert_eq!(w.accounts().invite(&address).await.unwrap(), InviteOutcome::Invited);
+    let mail = w.next_mail(&email, "account_activation").await;
+    assert!(mail.contains("Bonjour Marie") && mail.contains("72 heures"), "{mail}");
+    let link = regex::Regex::new(r"(/account/activate/[A-Za-z0-9_-]{43})")
+        .unwrap()
+        .captures(&mail)
+        .unwrap()[1]
+        .to_string();
+
+    // The outbox keeps the token's row, never the link.
+    let secret = link.rsplit('/').next().unwrap();
+    let payloads = outbox_payloads(&w.bank, "account_activation").await;
+    assert_eq!(payloads.len(), 1);
+    assert!(
+        payloads[0].contains("\"token\"") && !payloads[0].contains(secret),
+        "{payloads:?}"
+    );
+
+    let mut b = Browser::new(&w.site);
+    let page = b.get(&link).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Activer votre compte"), "{}", page.body);
+    assert!(!page.body.contains("<script"));
+
+    // Each weak password is refused with exactly what it lacks.
+    let weak = b
+        .submit(&page, &link, &[("password", "lapin"), ("confirmation", "lapin")])
+        .await;
+    assert_eq!(weak.status, 422, "{}", weak.body);
+    for missing in [
+        "Au moins 12 caractères (il y en a 5)",
+        "Il manque une lettre majuscule",
+        "Il manque un chiffre",
+        "Il manque un caractère spécial",
+        "très fort",
+    ] {
+        assert!(weak.body.contains(missing), "{missing}: {}", weak.body);
+    }
+    let common = b
+        .submit(
+            &weak,
+            &link,
+            &[("password", "Password123!"), ("confirmation", "Password123!")],
+        )
+        .await;
+    assert_eq!(common.status, 422);
+    assert!(
+        common.body.contains("très fort") && !common.body.contains("Il manque"),
+        "{}",
+        common.body
+    );
+    let mismatch = b
+        .submit(&common, &link, &[("password", STRONG), ("confirmation", OTHER_STRONG)])
+        .await;
+    assert!(
+        mismatch.body.contains("La confirmation ne correspond pas"),
+        "{}",
+        mismatch.body
+    );
+    assert_eq!(b.sign_in(&email, STRONG).await.status, 401, "nothing was set yet");
+
+    let done = b
+        .submit(&mismatch, &link, &[("password", STRONG), ("confirmation", STRONG)])
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("Votre compte est activé"), "{}", done.body);
+    let again = b.get(&link).await;
+    assert_eq!(again.status, 410);
+    assert!(again.body.contains("déjà servi"), "{}", again.body);
+
+    // Signing in with the email, or with the user code as the seeds allow.
+    let signed = b.sign_in(&email, STRONG).await;
+    assert_eq!((signed.status, location(&signed)), (303, "/account"), "{}", signed.body);
+    let home = b.get("/account").await;
+    assert_eq!(home.status, 200, "{}", home.body);
+    assert!(
+        home.body.contains("Marie Tremblay") && home.body.contains("Demandeur"),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains("Non activée"), "{}", home.body);
+    assert!(
+        home.body.contains("recommandons fortement"),
+        "MFA is encouraged: {}",
+        home.body
+    );
+    let mut other = Browser::new(&w.site);
+    let code = regex::Regex::new(r"UBI[A-Z]{2}\d{4}")
+        .unwrap()
+        .find(&home.body)
+        .unwrap()
+        .as_str()
+        .to_string();
+    assert_eq!(location(&other.sign_in(&code.to_lowercase(), STRONG).await), "/account");
+}
+
+async fn totp_enrolment_sign_in_replay_and_recovery_codes(engine: Engine) {
+    let w = World::new(engine).await;
+    let email = w.activate(w.bank.requester, STRONG).await;
+    let mut b = Browser::new(&w.site);
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/account");
+    let mfa = b.get("/account/mfa").await;
+    assert_eq!(mfa.status, 200, "{}", mfa.body);
+    assert!(
+        mfa.body.contains(r#"<img class="qr" src="data:image/svg+xml;base64,"#),
+        "{}",
+        mfa.body
+    );
+    let csp = mfa.headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("img-src data:") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
+    assert!(!mfa.body.contains("<script"));
+    let home = b.get("/account").await;
+    assert!(
+        !home.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("img-src")
+    );
+    let secret = shown_secret(&mfa);
+    let mfa = b.get("/account/mfa").await;
+    assert_eq!(shown_secret(&mfa), secret, "the pending secret is kept until confirmed");
+
+    let wrong = b.submit(&mfa, "/account/mfa/totp", &[("code", "000000")]).await;
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+    let now = w.bank.clock.now().timestamp();
+    let code = secret.code_at(now).unwrap();
+    let enabled = b.submit(&wrong, "/account/mfa/totp", &[("code", &code)]).await;
+    assert_eq!(enabled.status, 200, "{}", enabled.body);
+    let codes = recovery_codes(&enabled);
+    assert_eq!(codes.len(), 10, "{}", enabled.body);
+    set_cookie(&enabled, "relais_account");
+    assert!(
+        b.get("/account")
+            .await
+            .body
+            .contains("Activée (application d'authentification)")
+    );
+    b.sign_out().await;
+
+    // The password alone no longer signs in.
+    let signed = b.sign_in(&email, STRONG).await;
+    assert_eq!(location(&signed), "/login/code");
+    assert_eq!(location(&b.get("/account").await), "/login/code");
+    // The code used for enrolment belongs to a step already used.
+    let replay = b.code(&code).await;
+    assert_eq!(replay.status, 401, "{}", replay.body);
+    assert!(replay.body.contains("déjà servi"), "{}", replay.body);
+    w.advance(TimeDelta::seconds(30));
+    let fresh = secret.code_at(w.bank.clock.now().timestamp()).unwrap();
+    let passed = b.code(&fresh).await;
+    assert_eq!(location(&passed), "/account", "{}", passed.body);
+    assert!(b.get("/account").await.status == 200);
+    b.sign_out().await;
+
+    // A second sign-in in the same 30 seconds cannot reuse that code.
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/login/code");
+    assert_eq!(b.code(&fresh).await.status, 401);
+    let wrong = b.code("123 456").await;
+    assert!(
+        wrong.body.contains("incorrect") || wrong.body.contains("déjà servi"),
+        "{}",
+        wrong.body
+    );
+
+    // A recovery code works once, typed any case, and says how many are left.
+    let used = b.code(&codes[0].to_uppercase()).await;
+    assert_eq!(location(&used), "/account?recovery=used", "{}", used.body);
+    let home = b.get("/account?recovery=used").await;
+    assert!(home.body.contains("Il vous en reste 9"), "{}", home.body);
+    b.sign_out().await;
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/login/code");
+    assert_eq!(b.code(&codes[0]).await.status, 401, "a recovery code works once");
+    assert_eq!(location(&b.code(&codes[1]).await), "/account?recovery=used");
+}
+
+async fn codes_by_mail_work_once(engine: Engine) {
+    let w = World::new(engine).await;
+    let email = w.activate(w.bank.interpreters[0], STRONG).await;
+    let mut b = Browser::new(&w.site);
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/account");
+    let mfa = b.get("/account/mfa").await;
+    let asked = b.submit(&mfa, "/account/mfa/email", &[]).await;
+    assert_eq!(asked.status, 200, "{}", asked.body);
+    let code = w.next_code(&email).await;
+    let wrong = b
+        .submit(&asked, "/account/mfa/email/confirm", &[("code", "999999")])
+        .await;
+    assert_eq!(wrong.status, 422);
+    let enabled = b.submit(&wrong, "/account/mfa/email/confirm", &[("code", &code)]).await;
+    assert_eq!(enabled.status, 200, "{}", enabled.body);
+    assert_eq!(recovery_codes(&enabled).len(), 10);
+    b.sign_out().await;
+
+    // Each sign-in mails a code; it works once.
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/login/code");
+    let first = w.next_code(&email).await;
+    let page = b.get("/login/code").await;
+    assert!(page.body.contains("envoyé à votre adresse courriel"), "{}", page.body);
+    assert_eq!(location(&b.code(&first).await), "/account");
+    b.sign_out().await;
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/login/code");
+    let second = w.next_code(&email).await;
+    if second != first {
+        assert_eq!(b.code(&first).await.status, 401, "a used code is refused");
+    }
+    // Ten minutes later the code has expired.
+    w.advance(TimeDelta::minutes(16));
+    let expired = b.code(&second).await;
+    assert_eq!(expired.status, 401, "{}", expired.body);
+    // Another code on demand.
+    let page = b.get("/login/code").await;
+    let resent = b.submit(&page, "/login/code/email", &[]).await;
+    assert!(resent.body.contains("Un nouveau code"), "{}", resent.body);
+    let third = w.next_code(&email).await;
+    assert_eq!(location(&b.code(&third).await), "/account");
+    assert_eq!(b.get("/account").await.status, 200);
+    b.sign_out().await;
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/login/code");
+    let fourth = w.next_code(&email).await;
+    if fourth != third {
+        assert_eq!(b.code(&third).await.status, 401, "used once");
+    }
+    assert_eq!(location(&b.code(&fourth).await), "/account");
+}
+
+async fn coordinators_must_enrol_before_anything_else(engine: Engine) {
+    let w = World::new(engine).await;
+    let email = w.activate(w.bank.coordinator, STRONG).await;
+    let mut b = Browser::new(&w.site);
+    let signed = b.sign_in(&email, STRONG).await;
+    assert_eq!(location(&signed), "/account/mfa");
+    for path in ["/account", "/account/password"] {
+        assert_eq!(location(&b.get(path).await), "/account/mfa", "{path}");
+    }
+    let mfa = b.get("/account/mfa").await;
+    assert_eq!(mfa.status, 200);
+    assert!(mfa.body.contains("Les coordonnateurs doivent utiliser"), "{}", mfa.body);
+    let secret = shown_secret(&mfa);
+    let code = secret.code_at(w.bank.clock.now().timestamp()).unwrap();
+    let enabled = b.submit(&mfa, "/account/mfa/totp", &[("code", &code)]).await;
+    assert_eq!(enabled.status, 200, "{}", enabled.body);
+    let home = b.get("/account").await;
+    assert_eq!(home.status, 200, "{}", home.body);
+    assert!(home.body.contains("Coordonnateur"), "{}", home.body);
+}
+
+async fn failures_are_limited_without_telling_who_exists(engine: Engine) {
+    let w = World::new(engine).await;
+    let email = w.activate(w.bank.requester, STRONG).await;
+    let mut b = Browser::new(&w.site);
+    let normalise = |body: &str, identifier: &str| {
+        let re = regex::Regex::new(r#"name="csrf" value="[^"]*""#).unwrap();
+        re.replace_all(&body.replace(identifier, "X"), "").to_string()
+    };
+    let mut refusals = Vec::new();
+    for who in [email.as_str(), "nobody@nowhere.example"] {
+        for _ in 0..5 {
+            let refused = b.sign_in(who, "Wrong-Password-99!").await;
+            assert_eq!(refused.status, 401, "{}", refused.body);
+            refusals.push(normalise(&refused.body, who));
+        }
+        let limited = b.sign_in(who, if who == email { STRONG } else { "x" }).await;
+        assert_eq!(limited.status, 429, "{who}: {}", limited.body);
+        assert!(limited.body.contains("Trop de tentatives"));
+        assert_eq!(limited.headers["retry-after"], "900");
+        refusals.push(normalise(&limited.body, who));
+    }
+    // The same words for a known and an unknown address.
+    assert_eq!(refusals[0], refusals[6]);
+    assert_eq!(refusals[5], refusals[11]);
+
+    // Twenty failures from one address close it to every account.
+    for i in 0..10 {
+        assert_eq!(b.sign_in(&format!("guess{i}@nowhere.example"), "x").await.status, 401);
+    }
+    let colleague = w.activate(w.bank.colleague, STRONG).await;
+    assert_eq!(b.sign_in(&colleague, STRONG).await.status, 429);
+
+    // The window passes.
+    w.advance(TimeDelta::minutes(16));
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/account");
+}
+
+async fn a_forgotten_password_link_works_once_and_for_an_hour(engine: Engine) {
+    let w = World::new(engine).await;
+    let email = w.activate(w.bank.requester, STRONG).await;
+    let mut before = Browser::new(&w.site);
+    assert_eq!(location(&before.sign_in(&email, STRONG).await), "/account");
+
+    let mut b = Browser::new(&w.site);
+    let forgot = b.get("/password/forgot").await;
+    let unknown = b
+        .submit(&forgot, "/password/forgot", &[("identifier", "nobody@nowhere.example")])
+        .await;
+    let known = b.submit(&forgot, "/password/forgot", &[("identifier", &email)]).await;
+    assert_eq!((unknown.status, known.status), (200, 200));
+    assert_eq!(unknown.body, known.body, "the same answer either way");
+    let link = w.next_link(&email, "password_reset", "/password/reset/").await;
+
+    // An hour later the link has expired.
+    w.advance(TimeDelta::minutes(61));
+    let expired = b.get(&link).await;
+    assert_eq!(expired.status, 410);
+    assert!(expired.body.contains("expiré"), "{}", expired.body);
+
+    let forgot = b.get("/password/forgot").await;
+    b.submit(&forgot, "/password/forgot", &[("identifier", &email)]).await;
+    let link = w.next_link(&email, "password_reset", "/password/reset/").await;
+    let page = b.get(&link).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let weak = b
+        .submit(&page, &link, &[("password", "password"), ("confirmation", "password")])
+        .await;
+    assert_eq!(weak.status, 422);
+    let done = b
+        .submit(
+            &weak,
+            &link,
+            &[("password", OTHER_STRONG), ("confirmation", OTHER_STRONG)],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("Votre mot de passe est changé"));
+    let again = b
+        .submit(&page, &link, &[("password", STRONG), ("confirmation", STRONG)])
+        .await;
+    assert_eq!(again.status, 410, "the link works once");
+
+    assert_eq!(
+        location(&before.get("/account").await),
+        "/login",
+        "earlier sessions ended"
+    );
+    assert_eq!(b.sign_in(&email, STRONG).await.status, 401);
+    assert_eq!(location(&b.sign_in(&email, OTHER_STRONG).await), "/account");
+
+    // And from the account page, giving the current password.
+    let page = b.get("/account/password").await;
+    let wrong = b
+        .submit(
+            &page,
+            "/account/password",
+            &[("current", STRONG), ("password", STRONG), ("confirmation", STRONG)],
+        )
+        .await;
+    assert_eq!(wrong.status, 401);
+    let changed = b
+        .submit(
+            &page,
+            "/account/password",
+            &[
+                ("current", OTHER_STRONG),
+                ("password", STRONG),
+                ("confirmation", STRONG),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(b.get("/account").await.status, 200, "this session stays");
+}
+
+async fn sessions_end_and_forms_need_their_value(engine: Engine) {
+    let w = World::new(engine).await;
+    let email = w.activate(w.bank.requester, STRONG).await;
+    let mut b = Browser::new(&w.site);
+    let login = b.get("/login").await;
+    let csrf_cookie = set_cookie(&login, "relais_csrf");
+    assert!(
+        csrf_cookie.contains("HttpOnly") && csrf_cookie.contains("SameSite=Strict"),
+        "{csrf_cookie}"
+    );
+
+    // A form without its value does nothing.
+    let forged = b
+        .post(
+            "/login",
+            &[("identifier", &email), ("password", STRONG), ("csrf", "forged")],
+        )
+        .await;
+    assert_eq!(forged.status, 403, "{}", forged.body);
+    let bare = w
+        .site
+        .post("/login", "", &[("identifier", &email), ("password", STRONG)])
+        .await;
+    assert_eq!(bare.status, 403);
+
+    let signed = b.sign_in(&email, STRONG).await;
+    let cookie = set_cookie(&signed, "relais_account");
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(flag), "{flag}: {cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "plain HTTP here: {cookie}");
+    let session = b.cookies["relais_account"].clone();
+    assert_eq!(session.len(), 43);
+    assert!(
+        b.post(
+            "/account/password",
+            &[
+                ("current", STRONG),
+                ("password", OTHER_STRONG),
+                ("confirmation", OTHER_STRONG)
+            ]
+        )
+        .await
+        .status
+            == 403
+    );
+    assert_eq!(b.post("/logout", &[]).await.status, 403, "no value: still signed in");
+    assert_eq!(b.get("/account").await.status, 200);
+
+    // Idle for more than 30 minutes: signed out.
+    w.advance(TimeDelta::minutes(29));
+    assert_eq!(b.get("/account").await.status, 200);
+    w.advance(TimeDelta::minutes(31));
+    let idle = b.get("/account").await;
+    assert_eq!(location(&idle), "/login");
+
+    // Active all day: signed out after 12 hours all the same.
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/account");
+    for _ in 0..35 {
+        w.advance(TimeDelta::minutes(20));
+        assert_eq!(b.get("/account").await.status, 200);
+    }
+    w.advance(TimeDelta::minutes(20));
+    assert_eq!(location(&b.get("/account").await), "/login", "12 hours passed");
+
+    // Signing out ends the session on the server, not only in the browser.
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/account");
+    let kept = b.cookies["relais_account"].clone();
+    b.sign_out().await;
+    assert!(!b.cookies.contains_key("relais_account"), "the cookie is cleared");
+    let replayed = w.site.get("/account", &format!("relais_account={kept}")).await;
+    assert_eq!(location(&replayed), "/login");
+}
+
+async fn each_role_sees_its_share_of_requests(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let id = bank.create().await;
+    bank.workflow
+        .execute(bank.as_coordinator(), offer(id, vec![bank.interpreters[0]]))
+        .await
+        .unwrap();
+    let request = bank.load(id).await;
+    let mut tx = bank.store.begin().await.unwrap();
+    let visibility =
+        |person: relais::domain::person::Person, installations: Vec<_>| Visibility::of(&person, &installations);
+    let mut of = Vec::new();
+    for p in [
+        bank.coordinator,
+        bank.requester,
+        bank.colleague,
+        bank.outsider,
+        bank.interpreters[0],
+        bank.interpreters[1],
+    ] {
+        let person = tx.person(p).await.unwrap();
+        let installations = tx
+            .requester_profile(p)
+            .await
+            .unwrap()
+            .map(|r| r.installations)
+            .unwrap_or_default();
+        let offered = tx
+            .offers_of_request(id)
+            .await
+            .unwrap()
+            .iter()
+            .any(|o| o.interpreter_id == p);
+        of.push(visibility(person, installations).may_see(&request, offered));
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(of, vec![true, true, true, false, true, false]);
+}
+
+fn relais(dir: &Path, env: &[(&str, String)], args: &[&str]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_relais"));
+    cmd.current_dir(dir)
+        .arg("--config")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/config/default.toml"))
+        .args(args)
+        .env_remove("RUST_LOG");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run relais")
+}
+
+async fn accounts_are_imported_from_a_file_once(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("people.csv");
+    std::fs::write(
+        &file,
+        "courriel;prénom;nom;rôle;établissement;installation;langue\n\
+         nadia@ciusss.example;Nadia;Belkacem;demandeur;CCSMTL;hôpital notre-dame;fr\n\
+         marie@ciusss.example;Marie;Tremblay;demandeur;CCSMTL;Hôpital Notre-Dame;fr\n\
+         omar@interpretes.example;Omar;Haddad;interprète;;;en\n\
+         paul@ciusss.example;Paul;Roy;demandeur;CCSMTL;Pavillon inconnu;fr\n",
+    )
+    .unwrap();
+    let env = [
+        ("RELAIS__DATABASE__URL", bank.db.url.clone()),
+        ("RELAIS__SECURITY__SIGNING_KEY", support::mail::SIGNING_KEY.to_string()),
+    ];
+    let run = relais(dir.path(), &env, &["accounts", "import", file.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&run.stdout).to_string();
+    assert!(!run.status.success(), "a refused line fails the run:\n{out}");
+    assert!(out.contains("line 2\tnadia@ciusss.example\tcreated"), "{out}");
+    assert!(
+        out.contains("line 3\tmarie@ciusss.example\tknown, account created"),
+        "{out}"
+    );
+    assert!(out.contains("line 4\tomar@interpretes.example\tcreated"), "{out}");
+    assert!(out.contains("line 5") && out.contains("Pavillon inconnu"), "{out}");
+    assert!(out.contains("2 created, 1 invited, 0 unchanged, 1 refused"), "{out}");
+
+    let again = relais(dir.path(), &env, &["accounts", "import", file.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&again.stdout).to_string();
+    assert!(
+        out.contains("0 created, 0 invited, 3 unchanged, 1 refused"),
+        "idempotent:\n{out}"
+    );
+
+    let mut tx = bank.store.begin().await.unwrap();
+    let nadia = tx
+        .person_by_email(&relais::domain::contact::EmailAddress::parse("nadia@ciusss.example").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let profile = tx.requester_profile(nadia.id).await.unwrap().unwrap();
+    assert_eq!(profile.installations, vec![bank.installation]);
+    tx.commit().await.unwrap();
+    assert_eq!(
+        outbox_payloads(&bank, "account_activation").await.len(),
+        3,
+        "one invitation each, none on the second run"
+    );
+
+    let invite = relais(dir.path(), &env, &["accounts", "invite", "coord@bi.example"]);
+    assert!(invite.status.success(), "{}", String::from_utf8_lossy(&invite.stderr));
+    let nobody = relais(dir.path(), &env, &["accounts", "invite", "nobody@nowhere.example"]);
+    assert!(!nobody.status.success());
+    assert!(String::from_utf8_lossy(&nobody.stdout).contains("nobody has this address"));
+}
+
+async fn app_secrets_survive_a_signing_key_rotation(engine: Engine) {
+    let w = World::new(engine).await;
+    let email = w.activate(w.bank.requester, STRONG).await;
+    let mut b = Browser::new(&w.site);
+    b.sign_in(&email, STRONG).await;
+    let mfa = b.get("/account/mfa").await;
+    let secret = shown_secret(&mfa);
+    let code = secret.code_at(w.bank.clock.now().timestamp()).unwrap();
+    assert_eq!(
+        b.submit(&mfa, "/account/mfa/totp", &[("code", &code)]).await.status,
+        200
+    );
+
+    // A new key signs; the old one is kept as retired: the app still works, and its
+    // secret is sealed again with the new key at this sign-in.
+    let new_key = "rotated-signing-key-0123456789abcdef01".to_string();
+    let rotated = Site::start_with(
+        &w.bank,
+        &[
+            ("RELAIS__SECURITY__SIGNING_KEY", new_key.clone()),
+            (
+                "RELAIS__SECURITY__PREVIOUS_KEYS",
+                format!("[\"{}\"]", support::mail::SIGNING_KEY),
+            ),
+        ],
+    )
+    .await;
+    let mut b = Browser::new(&rotated);
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/login/code");
+    w.advance(TimeDelta::seconds(30));
+    let code = secret.code_at(w.bank.clock.now().timestamp()).unwrap();
+    assert_eq!(location(&b.code(&code).await), "/account");
+
+    // The old key removed: the secret opens with the new one alone.
+    let only_new = Site::start_with(&w.bank, &[("RELAIS__SECURITY__SIGNING_KEY", new_key)]).await;
+    let mut b = Browser::new(&only_new);
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/login/code");
+    w.advance(TimeDelta::seconds(30));
+    let code = secret.code_at(w.bank.clock.now().timestamp()).unwrap();
+    assert_eq!(location(&b.code(&code).await), "/account");
+}
