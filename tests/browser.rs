@@ -1,6 +1,8 @@
 //! A real browser on a phone-sized screen with JavaScript turned off (headless Chromium over
 //! WebDriver, started by scripts/test.sh): an interpreter opens the link from their offer,
 //! sees the request, presses the button and is booked; opening the link again says it served.
+//! A requester activates their account, turns on TOTP and signs in with password and code.
+//! Screenshots of the pages are saved under `target/tmp/screenshots/` as test artefacts.
 
 mod support;
 
@@ -79,6 +81,37 @@ impl Browser {
     async fn source(&self) -> String {
         let html = self.call(reqwest::Method::GET, "/source", None).await;
         html.as_str().unwrap().to_string()
+    }
+
+    /// Types `text` into the element `css` selects.
+    async fn type_into(&self, css: &str, text: &str) {
+        let element = self.find(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{element}/value"),
+            Some(json!({ "text": text })),
+        )
+        .await;
+    }
+
+    /// Presses the submit button of the form posting to `action`.
+    async fn submit(&self, action: &str) {
+        let button = self
+            .find(&format!("form[action=\"{action}\"] button[type=submit]"))
+            .await;
+        self.click(&button).await;
+    }
+
+    /// Saves what the screen shows as `name`.png among the test artefacts.
+    async fn screenshot(&self, name: &str) {
+        use base64::Engine as _;
+        let png = self.call(reqwest::Method::GET, "/screenshot", None).await;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(png.as_str().unwrap())
+            .unwrap();
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), bytes).unwrap();
     }
 
     async fn find(&self, css: &str) -> String {
@@ -201,5 +234,131 @@ async fn an_interpreter_accepts_from_the_phone_without_javascript() {
     browser.open(&link).await;
     browser.wait_for("déjà servi").await;
     assert_eq!(bank.load(id).await.version, booked.version);
+    browser.quit().await;
+}
+
+/// Every page: a language, and a label for every field people fill in.
+fn check_accessible(page: &str) {
+    assert!(page.contains(r#"<html lang="fr">"#), "no lang: {page}");
+    let inputs = regex::Regex::new(r#"<(?:input|select|textarea)\b[^>]*>"#).unwrap();
+    let id = regex::Regex::new(r#"\bid="([^"]+)""#).unwrap();
+    for field in inputs.find_iter(page).map(|m| m.as_str()) {
+        if field.contains(r#"type="hidden""#) {
+            continue;
+        }
+        let id = id
+            .captures(field)
+            .unwrap_or_else(|| panic!("a field without id: {field}"))[1]
+            .to_string();
+        assert!(page.contains(&format!(r#"for="{id}""#)), "no label for {field}");
+    }
+}
+
+/// The first mail of `kind` written to `dir`, waited for.
+async fn mail_in(dir: &std::path::Path, kind: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let found = std::fs::read_dir(dir).ok().and_then(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .find(|p| p.to_string_lossy().ends_with(&format!("-{kind}.eml")))
+        });
+        if let Some(path) = found {
+            let raw = std::fs::read(path).unwrap();
+            let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+            return parsed.body_text(0).unwrap().to_string();
+        }
+        assert!(Instant::now() < deadline, "no {kind} mail in {}", dir.display());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_requester_turns_on_totp_and_signs_in_with_it() {
+    const PASSWORD: &str = "Quatre-Lapins!Violets7";
+    let bank = TestBank::new(Engine::Sqlite).await;
+    let mail = tempfile::tempdir().unwrap();
+    let served = support::serve(
+        &bank,
+        &[("RELAIS__MAIL__OUTBOX_FOLDER", mail.path().display().to_string())],
+    )
+    .await;
+    let base = served.base_url();
+    let accounts = relais::workflow::accounts::Accounts::new(
+        bank.workflow.clone(),
+        relais::config::Secret::new(SIGNING_KEY),
+        &[],
+        "Banque test",
+    )
+    .unwrap();
+    let email = relais::domain::contact::EmailAddress::parse("marie@ciusss.example").unwrap();
+    accounts.invite(&email).await.unwrap();
+    let text = mail_in(mail.path(), "account_activation").await;
+    let activation = regex::Regex::new(r"(/account/activate/[A-Za-z0-9_-]+)")
+        .unwrap()
+        .captures(&text)
+        .unwrap_or_else(|| panic!("no link in {text}"))[1]
+        .to_string();
+
+    let profile = tempfile::tempdir().unwrap();
+    let browser = Browser::start(profile.path()).await;
+    // Activation: the password the seeds' policy calls very strong.
+    browser.open(&format!("{base}{activation}")).await;
+    let page = browser.wait_for("password").await;
+    check_accessible(&page);
+    browser.screenshot("01-activation").await;
+    browser.type_into("input[name=password]", PASSWORD).await;
+    browser.type_into("input[name=confirmation]", PASSWORD).await;
+    browser.submit(&activation).await;
+
+    // Sign in with the password, then turn on the authenticator app.
+    browser.open(&format!("{base}/login")).await;
+    let page = browser.wait_for("identifier").await;
+    check_accessible(&page);
+    browser.screenshot("02-login").await;
+    browser.type_into("input[name=identifier]", email.as_str()).await;
+    browser.type_into("input[name=password]", PASSWORD).await;
+    browser.submit("/login").await;
+    browser.wait_for("/account/mfa").await;
+    browser.open(&format!("{base}/account/mfa")).await;
+    let page = browser.wait_for(r#"class="secret""#).await;
+    check_accessible(&page);
+    browser.screenshot("03-mfa-enrolment").await;
+    let groups = regex::Regex::new(r#"<p class="secret">([A-Z2-7 ]+)</p>"#)
+        .unwrap()
+        .captures(&page)
+        .unwrap_or_else(|| panic!("no secret shown: {page}"))[1]
+        .replace(' ', "");
+    let secret = relais::security::totp::TotpSecret::from_bytes(
+        totp_rs::Secret::try_from_base32(groups).unwrap().as_bytes().to_vec(),
+    );
+    let code = secret.code_at(bank.clock.now().timestamp()).unwrap();
+    browser
+        .type_into("form[action=\"/account/mfa/totp\"] input[name=code]", &code)
+        .await;
+    browser.submit("/account/mfa/totp").await;
+    browser.wait_for("<li>").await;
+    browser.screenshot("04-recovery-codes").await;
+
+    // Out, and in again: password, then a fresh code from the app.
+    browser.open(&format!("{base}/account")).await;
+    browser.wait_for("/logout").await;
+    browser.submit("/logout").await;
+    browser.open(&format!("{base}/login")).await;
+    browser.wait_for("identifier").await;
+    browser.type_into("input[name=identifier]", email.as_str()).await;
+    browser.type_into("input[name=password]", PASSWORD).await;
+    browser.submit("/login").await;
+    let page = browser.wait_for(r#"name="code""#).await;
+    check_accessible(&page);
+    browser.screenshot("05-second-factor").await;
+    bank.clock.advance(TimeDelta::seconds(30));
+    let code = secret.code_at(bank.clock.now().timestamp()).unwrap();
+    browser.type_into("input[name=code]", &code).await;
+    browser.submit("/login/code").await;
+    let page = browser.wait_for("Marie").await;
+    check_accessible(&page);
+    assert!(page.contains("/logout"), "signed in: {page}");
+    browser.screenshot("06-account").await;
     browser.quit().await;
 }
