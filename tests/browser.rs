@@ -362,3 +362,60 @@ async fn a_requester_turns_on_totp_and_signs_in_with_it() {
     browser.screenshot("06-account").await;
     browser.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interpreter_records_the_service_with_a_receipt_in_the_browser() {
+    let bank = TestBank::new(Engine::Sqlite).await;
+    let id = bank.request_in(RequestStatus::Booked).await;
+    let r = bank.load(id).await;
+    bank.clock
+        .set(r.starts_at + TimeDelta::minutes(i64::from(r.details.duration_minutes) + 10));
+    let token = {
+        let mut tx = bank.store.begin().await.unwrap();
+        let person = tx.person(bank.interpreters[0]).await.unwrap();
+        let claim = bank
+            .workflow
+            .link_claim(
+                &mut tx,
+                LinkAction::Record,
+                &r,
+                &person,
+                vec![],
+                bank.clock.now() + TimeDelta::days(1),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        tx.commit().await.unwrap();
+        LinkKeys::new(relais::config::Secret::new(SIGNING_KEY), &[]).sign(&claim)
+    };
+    let served = support::serve(&bank, &[]).await;
+    let receipt = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    std::fs::write(receipt.path(), b"%PDF-1.4\n%%EOF\n").unwrap();
+
+    let profile = tempfile::tempdir().unwrap();
+    let browser = Browser::start(profile.path()).await;
+    browser.open(&format!("{}/l/{token}", served.base_url())).await;
+    let page = browser.wait_for("Heure de début effective").await;
+    check_accessible(&page);
+    browser.screenshot("10-record-form").await;
+    browser.type_into("input[name=distance]", "12,5").await;
+    browser
+        .type_into("input[name=attachments]", &receipt.path().display().to_string())
+        .await;
+    browser.submit(&token).await;
+    let done = browser.wait_for("enregistré").await;
+    assert!(done.contains("Service fourni"), "{done}");
+    browser.screenshot("11-record-saved").await;
+    assert_eq!(bank.load(id).await.status, RequestStatus::ServiceRendered);
+    let mut tx = bank.store.begin().await.unwrap();
+    let record = tx.service_record(id).await.unwrap().unwrap();
+    let files = tx
+        .attachments_of(id, relais::store::attachments::AttachmentPurpose::ServiceRecord)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(record.distance_km, rust_decimal::Decimal::new(125, 1));
+    assert_eq!(files.len(), 1, "the receipt came through the browser's upload");
+    browser.quit().await;
+}
