@@ -9,7 +9,7 @@ mod support;
 use chrono::TimeDelta;
 use relais::clock::Clock;
 use relais::domain::request::RequestStatus;
-use relais::security::link::{LinkAction, LinkKeys};
+use relais::security::link::LinkAction;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use support::mail::SIGNING_KEY;
@@ -173,26 +173,7 @@ async fn an_interpreter_accepts_from_the_phone_without_javascript() {
         .execute(bank.as_coordinator(), offer(id, vec![bank.interpreters[0]]))
         .await
         .unwrap();
-    let token = {
-        let mut tx = bank.store.begin().await.unwrap();
-        let request = tx.request(id).await.unwrap();
-        let person = tx.person(bank.interpreters[0]).await.unwrap();
-        let claim = bank
-            .workflow
-            .link_claim(
-                &mut tx,
-                LinkAction::Accept,
-                &request,
-                &person,
-                vec![],
-                bank.clock.now() + TimeDelta::days(1),
-            )
-            .await
-            .unwrap()
-            .unwrap();
-        tx.commit().await.unwrap();
-        LinkKeys::new(relais::config::Secret::new(SIGNING_KEY), &[]).sign(&claim)
-    };
+    let token = support::web::token(&bank, LinkAction::Accept, id, bank.interpreters[0], vec![]).await;
     let served = support::serve(&bank, &[]).await;
     let port = served.port;
 
@@ -370,25 +351,7 @@ async fn an_interpreter_records_the_service_with_a_receipt_in_the_browser() {
     let r = bank.load(id).await;
     bank.clock
         .set(r.starts_at + TimeDelta::minutes(i64::from(r.details.duration_minutes) + 10));
-    let token = {
-        let mut tx = bank.store.begin().await.unwrap();
-        let person = tx.person(bank.interpreters[0]).await.unwrap();
-        let claim = bank
-            .workflow
-            .link_claim(
-                &mut tx,
-                LinkAction::Record,
-                &r,
-                &person,
-                vec![],
-                bank.clock.now() + TimeDelta::days(1),
-            )
-            .await
-            .unwrap()
-            .unwrap();
-        tx.commit().await.unwrap();
-        LinkKeys::new(relais::config::Secret::new(SIGNING_KEY), &[]).sign(&claim)
-    };
+    let token = support::web::token(&bank, LinkAction::Record, id, bank.interpreters[0], vec![]).await;
     let served = support::serve(&bank, &[]).await;
     let receipt = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
     std::fs::write(receipt.path(), b"%PDF-1.4\n%%EOF\n").unwrap();

@@ -211,45 +211,52 @@ async fn saved_or_booked(state: &AppState, request: &Request, locale: Locale) ->
     }
 }
 
-/// The form for a live record link; `values` are what to show (prefill or as typed).
-#[allow(clippy::too_many_arguments)]
-async fn form_page(
-    state: &AppState,
-    pages: &LinkPages,
-    request: &Request,
-    recipient: &Person,
-    token: &str,
-    nonce: &str,
-    values: Option<BTreeMap<RecordField, String>>,
-    issues: &[RecordIssue],
-    extra_errors: &[String],
-    status: StatusCode,
-) -> Response {
-    let locale = recipient.locale;
-    let values = match values {
-        Some(v) => v,
-        None => saved_or_booked(state, request, locale).await,
-    };
-    let facts = facts_list(&state.workflow, request, locale).await;
-    let mut errors: Vec<String> = issues.iter().map(|i| i.describe(locale)).collect();
-    errors.extend(extra_errors.iter().cloned());
-    let heading = format!("{} — {}", locale.pick("Réalisation", "Service record"), request.label());
-    let html = RecordHtml {
-        lang: locale.as_str(),
-        en: locale == Locale::En,
-        bank: &pages.bank,
-        heading: &heading,
-        facts: &facts,
-        errors: &errors,
-        action: token,
-        csrf: &pages.keys.csrf(nonce, token),
-        sections: &sections(locale, request.details.request_type, &values, issues),
-        button: locale.pick("Enregistrer la réalisation", "Save the service record"),
-    }
-    .render();
-    match html {
-        Ok(html) => secure_html(status, html),
-        Err(e) => super::WebError::Internal(e.into()).into_response(),
+/// One record link's form, as it is shown to its interpreter.
+struct Screen<'a> {
+    state: &'a AppState,
+    pages: &'a LinkPages,
+    request: &'a Request,
+    recipient: &'a Person,
+    token: &'a str,
+    nonce: &'a str,
+}
+
+impl Screen<'_> {
+    /// The form; `values` are what to show (`None`: the saved record or the booked times),
+    /// with `issues` beside their fields and `extra` errors on top.
+    async fn page(
+        &self,
+        values: Option<BTreeMap<RecordField, String>>,
+        issues: &[RecordIssue],
+        extra: &[String],
+        status: StatusCode,
+    ) -> Response {
+        let (request, locale) = (self.request, self.recipient.locale);
+        let values = match values {
+            Some(v) => v,
+            None => saved_or_booked(self.state, request, locale).await,
+        };
+        let facts = facts_list(&self.state.workflow, request, locale).await;
+        let mut errors: Vec<String> = issues.iter().map(|i| i.describe(locale)).collect();
+        errors.extend(extra.iter().cloned());
+        let heading = format!("{} — {}", locale.pick("Réalisation", "Service record"), request.label());
+        let html = RecordHtml {
+            lang: locale.as_str(),
+            en: locale == Locale::En,
+            bank: &self.pages.bank,
+            heading: &heading,
+            facts: &facts,
+            errors: &errors,
+            action: self.token,
+            csrf: &self.pages.keys.csrf(self.nonce, self.token),
+            sections: &sections(locale, request.details.request_type, &values, issues),
+            button: locale.pick("Enregistrer la réalisation", "Save the service record"),
+        }
+        .render();
+        match html {
+            Ok(html) => secure_html(status, html),
+            Err(e) => super::WebError::Internal(e.into()).into_response(),
+        }
     }
 }
 
@@ -262,19 +269,15 @@ pub(super) async fn show(
     token: &str,
     nonce: &str,
 ) -> Response {
-    form_page(
+    let screen = Screen {
         state,
         pages,
         request,
         recipient,
         token,
         nonce,
-        None,
-        &[],
-        &[],
-        StatusCode::OK,
-    )
-    .await
+    };
+    screen.page(None, &[], &[], StatusCode::OK).await
 }
 
 /// A file as sent, checked by its first bytes rather than by what the browser says it is.
@@ -372,6 +375,14 @@ pub(super) async fn submit(
     };
     let locale = recipient.locale;
     let nonce_value = nonce.clone().unwrap_or_else(crate::security::random_token);
+    let screen = Screen {
+        state,
+        pages,
+        request: &request,
+        recipient: &recipient,
+        token,
+        nonce: &nonce_value,
+    };
     let posted = match posted {
         Ok(p) => p,
         Err(e) => {
@@ -382,19 +393,7 @@ pub(super) async fn submit(
                     "The form could not be read (files too large?). Nothing was saved.",
                 )
                 .to_string();
-            return form_page(
-                state,
-                pages,
-                &request,
-                &recipient,
-                token,
-                &nonce_value,
-                None,
-                &[],
-                &[message],
-                StatusCode::PAYLOAD_TOO_LARGE,
-            )
-            .await;
+            return screen.page(None, &[], &[message], StatusCode::PAYLOAD_TOO_LARGE).await;
         }
     };
     let csrf_ok = nonce
@@ -407,19 +406,9 @@ pub(super) async fn submit(
                 "Nothing was saved: check the fields and press the button.",
             )
             .to_string();
-        let response = form_page(
-            state,
-            pages,
-            &request,
-            &recipient,
-            token,
-            &nonce_value,
-            Some(posted.values),
-            &[],
-            &[message],
-            StatusCode::FORBIDDEN,
-        )
-        .await;
+        let response = screen
+            .page(Some(posted.values), &[], &[message], StatusCode::FORBIDDEN)
+            .await;
         return super::links::with_csrf_cookie(pages, response, &nonce_value);
     }
     let mut extra = Vec::new();
@@ -449,34 +438,14 @@ pub(super) async fn submit(
     let record = match built {
         Ok(record) if extra.is_empty() => record,
         Ok(_) => {
-            return form_page(
-                state,
-                pages,
-                &request,
-                &recipient,
-                token,
-                &nonce_value,
-                Some(posted.values),
-                &[],
-                &extra,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return screen
+                .page(Some(posted.values), &[], &extra, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
         Err(issues) => {
-            return form_page(
-                state,
-                pages,
-                &request,
-                &recipient,
-                token,
-                &nonce_value,
-                Some(posted.values),
-                &issues,
-                &extra,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return screen
+                .page(Some(posted.values), &issues, &extra, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     let input = LinkInput {
@@ -525,19 +494,9 @@ pub(super) async fn submit(
                     problem,
                 })
                 .collect();
-            form_page(
-                state,
-                pages,
-                &request,
-                &recipient,
-                token,
-                &nonce_value,
-                Some(posted.values),
-                &issues,
-                &[],
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            screen
+                .page(Some(posted.values), &issues, &[], StatusCode::UNPROCESSABLE_ENTITY)
+                .await
         }
         Ok(Ok(Followed::Session { .. })) => {
             super::WebError::Internal(anyhow::anyhow!("a record link opened a session")).into_response()
