@@ -251,7 +251,24 @@ fn channel_label(channel: Channel, locale: Locale) -> &'static str {
 /// What an entry did: its action, then each change; sensitive values stay hidden as
 /// history stores them ("modifié").
 fn what(entry: &HistoryEntry, locale: Locale) -> String {
-    let mut parts = vec![entry.action.replace('_', " ")];
+    let action = match entry.action.as_str() {
+        "create" => locale.pick("Création", "Created"),
+        "submit" => locale.pick("Envoi", "Sent"),
+        "modify" => locale.pick("Modification", "Changed"),
+        "offer" => locale.pick("Offerte aux interprètes", "Offered to interpreters"),
+        "offers_lapsed" => locale.pick("Offres expirées", "Offers lapsed"),
+        "accept" => locale.pick("Acceptée par l'interprète", "Accepted by the interpreter"),
+        "decline" => locale.pick("Refusée par l'interprète", "Declined by the interpreter"),
+        "withdraw" => locale.pick("Désistement de l'interprète", "Interpreter withdrew"),
+        "cancel" => locale.pick("Annulation", "Cancelled"),
+        "record_service" => locale.pick("Réalisation enregistrée", "Service recorded"),
+        "validate" => locale.pick("Réalisation validée", "Service validated"),
+        "contest" => locale.pick("Réalisation contestée", "Service contested"),
+        "close" => locale.pick("Fermeture", "Closed"),
+        "erase_patient_details" => locale.pick("Renseignements de l'usager effacés", "Patient details erased"),
+        other => other,
+    };
+    let mut parts = vec![action.replace('_', " ")];
     for change in &entry.changes {
         parts.push(describe_change(change, locale));
     }
