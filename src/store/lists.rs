@@ -141,8 +141,8 @@ fn query(filter: &ListFilter) -> (String, Vec<Param>) {
     let sql = format!(
         "SELECT r.id, r.number, r.status, r.service_date, r.start_time, r.target_language, \
          i.name AS installation, ip.first_name AS interpreter_first_name, ip.last_name AS interpreter_last_name, \
-         CASE WHEN EXISTS (SELECT 1 FROM offers o WHERE o.request_id = r.id AND o.interpreter_id = {me} \
-         AND o.status = 'pending') THEN 1 ELSE 0 END AS offer_pending \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM offers o WHERE o.request_id = r.id AND o.interpreter_id = {me} \
+         AND o.status = 'pending') THEN 1 ELSE 0 END AS BIGINT) AS offer_pending \
          FROM requests r JOIN installations i ON i.id = r.installation_id \
          LEFT JOIN people ip ON ip.id = r.assigned_interpreter_id \
          WHERE {} ORDER BY r.starts_at DESC, r.id DESC LIMIT {limit}",
