@@ -65,11 +65,12 @@ pub async fn show(
 ) -> Response {
     let signed_in = match signed_in {
         Ok(s) => s,
-        // An `Open` link's short session, or nobody: the link session's page says which.
-        Err(_) if crate::web::page::cookie(&headers, crate::web::links::SESSION_COOKIE).is_some() => {
-            return crate::web::requests::show(State(state), Path(id), headers).await;
+        // A signed-in session that ended: sign in again.
+        Err(redirect) if crate::web::page::cookie(&headers, crate::web::account::SESSION_COOKIE).is_some() => {
+            return redirect;
         }
-        Err(redirect) => return redirect,
+        // An `Open` link's short session, or nobody: the link session's page says which.
+        Err(_) => return crate::web::requests::show(State(state), Path(id), headers).await,
     };
     let locale = signed_in.person().locale;
     match visible(&state, &signed_in, id).await {
