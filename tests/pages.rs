@@ -275,6 +275,8 @@ async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
     assert_eq!(request.status, RequestStatus::Modified);
     assert_eq!(request.details.start_time.format("%H:%M").to_string(), "11:00");
     assert_eq!(request.details.patient.name.as_deref(), Some("Jeanne Patiente"));
+    assert_eq!(request.details.notes.context, None, "a field sent empty is cleared");
+    assert_eq!(request.details.professional.name.as_deref(), Some("Dre Tremblay"));
     let page = b.get(&format!("/requests/{}", id.0)).await;
     assert!(page.body.contains("Modification"), "{}", page.body);
     assert!(page.body.contains("Nom de l'usager : modifié"), "{}", page.body);

@@ -501,6 +501,40 @@ async fn prefill(
     Ok(values)
 }
 
+/// `details` without the optional values the form sent empty: on the web every field is
+/// shown, so an empty one was cleared (a mail reply, by contrast, lists only what changes).
+fn cleared(details: &RequestDetails, posted: &BTreeMap<FormField, String>) -> RequestDetails {
+    use FormField as F;
+    let mut d = details.clone();
+    let empty = |f: F| !posted.contains_key(&f);
+    macro_rules! clear {
+        ($($field:expr => $($path:ident).+),* $(,)?) => {$(
+            if empty($field) {
+                d.$($path).+ = None;
+            }
+        )*};
+    }
+    clear! {
+        F::FlexibleUntil => flexible_until,
+        F::AlternativeLanguage => alternative_language,
+        F::Address => address,
+        F::Context => notes.context,
+        F::Reason => notes.reason,
+        F::MessageToInterpreter => notes.message_to_interpreter,
+        F::NoteToCoordinator => notes.coordinator_note,
+        F::PatientName => patient.name,
+        F::PatientPhone => patient.phone,
+        F::ProfessionalName => professional.name,
+        F::ProfessionalFunction => professional.function,
+        F::ProfessionalPhone => professional.phone,
+        F::ProfessionalEmail => professional.email,
+        F::PreferredInterpreter => preferred_interpreter,
+        F::VideoPlatform => video.platform,
+        F::VideoLink => video.link,
+    }
+    d
+}
+
 /// Whether the request may still be changed from the form.
 fn changeable(status: RequestStatus) -> bool {
     matches!(
@@ -686,7 +720,8 @@ async fn save(
             tx.rollback().await?;
             return Ok(None);
         }
-        let details = match build_details(workflow, &mut tx, person, &reading, base.map(|s| &s.request.details)).await? {
+        let base_details = base.map(|s| cleared(&s.request.details, &posted.values));
+        let details = match build_details(workflow, &mut tx, person, &reading, base_details.as_ref()).await? {
             Ok(d) => d,
             Err(errors) => {
                 for e in &errors {
@@ -766,5 +801,47 @@ async fn save(
             render(state, page, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => internal(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inbound::mail::form::{FieldValue, FormRequestType, normalise_value};
+
+    #[test]
+    fn the_choices_read_back_as_the_mail_form_reads_them() {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .unwrap();
+        let wanted = [
+            FormRequestType::InPerson,
+            FormRequestType::Phone,
+            FormRequestType::Video,
+            FormRequestType::Message,
+            FormRequestType::Translation,
+            FormRequestType::Permanence,
+        ];
+        for ((word, _), kind) in REQUEST_TYPES.iter().zip(wanted) {
+            assert_eq!(
+                normalise_value(FormField::RequestType, word, now),
+                Ok(FieldValue::RequestType(kind)),
+                "{word}"
+            );
+        }
+        for (word, _) in options_of(FormField::InterpreterGender, Locale::Fr, &[]) {
+            assert!(
+                normalise_value(FormField::InterpreterGender, &word, now).is_ok(),
+                "{word}"
+            );
+        }
+        for tag in ["es", "ar", "fr", "zh"] {
+            let shown = language_value(&LanguageTag::parse(tag).ok());
+            assert_eq!(
+                normalise_value(FormField::TargetLanguage, &shown, now),
+                Ok(FieldValue::Language(LanguageTag::parse(tag).unwrap())),
+                "{tag} shown as {shown}"
+            );
+        }
     }
 }
