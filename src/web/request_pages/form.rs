@@ -162,8 +162,13 @@ fn options_of(field: FormField, locale: Locale, installations: &[String]) -> Vec
 fn hint_of(field: FormField, locale: Locale) -> String {
     let hint = field.hint(locale).trim_start_matches('[').trim_end_matches(']');
     let hint = match field {
-        FormField::RequestType | FormField::InterpreterGender | FormField::NotifyUser | FormField::Date => "",
-        FormField::StartTime | FormField::FlexibleUntil => locale.pick("", "HH:MM"),
+        // Choices, and the browser's own date and time pickers, need no format hint.
+        FormField::RequestType
+        | FormField::InterpreterGender
+        | FormField::NotifyUser
+        | FormField::Date
+        | FormField::StartTime
+        | FormField::FlexibleUntil => "",
         _ => hint,
     };
     if field.is_mandatory() {
