@@ -12,9 +12,9 @@ use relais::domain::access::Visibility;
 use relais::domain::ids::PersonId;
 use relais::security::totp::TotpSecret;
 use relais::workflow::accounts::{Accounts, InviteOutcome};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use support::web::{Answer, Site};
+use support::web::{Answer, Browser, Site};
 use support::{Engine, TestBank, offer};
 
 const STRONG: &str = "Quatre-Lapins!Violets7";
@@ -137,92 +137,6 @@ impl World {
 
     fn advance(&self, by: TimeDelta) {
         self.bank.clock.set(self.bank.clock.now() + by);
-    }
-}
-
-/// A browser: keeps the cookies the server sets and sends them back.
-struct Browser<'a> {
-    site: &'a Site,
-    cookies: BTreeMap<String, String>,
-}
-
-fn unescape(body: &str) -> String {
-    body.replace("&#x2f;", "/").replace("&#43;", "+").replace("&amp;", "&")
-}
-
-impl<'a> Browser<'a> {
-    fn new(site: &'a Site) -> Browser<'a> {
-        Browser {
-            site,
-            cookies: BTreeMap::new(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn absorb(&mut self, mut answer: Answer) -> Answer {
-        for value in answer.headers.get_all("set-cookie") {
-            let value = value.to_str().unwrap();
-            let (pair, attributes) = value.split_once(';').unwrap_or((value, ""));
-            let (name, v) = pair.split_once('=').unwrap();
-            if attributes.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_string(), v.to_string());
-            }
-        }
-        answer.body = unescape(&answer.body);
-        answer
-    }
-
-    async fn get(&mut self, path: &str) -> Answer {
-        let answer = self.site.get(path, &self.cookie_header()).await;
-        self.absorb(answer)
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
-        let answer = self.site.post(path, &self.cookie_header(), form).await;
-        self.absorb(answer)
-    }
-
-    /// Fills the form of `page` that posts to `action` and sends it.
-    async fn submit(&mut self, page: &Answer, action: &str, fields: &[(&str, &str)]) -> Answer {
-        let csrf = page
-            .forms()
-            .into_iter()
-            .find(|(a, _)| a == action)
-            .unwrap_or_else(|| panic!("no form to {action} on: {}", page.body))
-            .1;
-        let mut form = vec![("csrf", csrf.as_str())];
-        form.extend_from_slice(fields);
-        self.post(action, &form).await
-    }
-
-    /// Opens the sign-in page and signs in; returns the answer to the password.
-    async fn sign_in(&mut self, identifier: &str, password: &str) -> Answer {
-        let page = self.get("/login").await;
-        assert_eq!(page.status, 200, "{}", page.body);
-        self.submit(&page, "/login", &[("identifier", identifier), ("password", password)])
-            .await
-    }
-
-    async fn sign_out(&mut self) {
-        let page = self.get("/account").await;
-        let done = self.submit(&page, "/logout", &[]).await;
-        assert_eq!(done.status, 303);
-    }
-
-    /// Types `code` on the second-factor page.
-    async fn code(&mut self, code: &str) -> Answer {
-        let page = self.get("/login/code").await;
-        assert_eq!(page.status, 200, "{}", page.body);
-        self.submit(&page, "/login/code", &[("code", code)]).await
     }
 }
 

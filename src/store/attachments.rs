@@ -87,4 +87,28 @@ impl Tx {
             .fetch_all(c)
             .await?))
     }
+
+    /// One file with its bytes, when it belongs to `request` for `purpose`.
+    pub async fn attachment_content(
+        &mut self,
+        request: RequestId,
+        purpose: AttachmentPurpose,
+        id: i64,
+    ) -> Result<Option<(AttachmentInfo, Vec<u8>)>, StoreError> {
+        const SQL: &str = "SELECT id, filename AS file_name, content_type, size_bytes AS size, sha256, uploaded_at, \
+             content FROM request_attachments WHERE request_id = $1 AND purpose = $2 AND id = $3";
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            info: AttachmentInfo,
+            content: Vec<u8>,
+        }
+        let row: Option<Row> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(request.0)
+            .bind(purpose.as_str())
+            .bind(id)
+            .fetch_optional(c)
+            .await?);
+        Ok(row.map(|r| (r.info, r.content)))
+    }
 }

@@ -14,6 +14,7 @@ pub mod coordination;
 pub mod history;
 pub mod inbound;
 pub mod links;
+pub mod lists;
 pub mod matching;
 pub mod organisations;
 pub mod outbox;

@@ -7,6 +7,7 @@ pub mod links;
 mod metrics;
 mod page;
 pub mod record_form;
+mod request_pages;
 mod requests;
 pub mod webhooks;
 
@@ -49,7 +50,8 @@ pub fn router(state: AppState) -> Router {
                 .post(links::act)
                 .layer(axum::extract::DefaultBodyLimit::max(record_form::MAX_BODY_BYTES)),
         )
-        .route("/requests/{id}", get(requests::show))
+        // Requester and interpreter pages; `/requests/{id}` also serves `Open` link sessions.
+        .merge(request_pages::routes())
         .merge(account::routes())
         .with_state(state)
 }

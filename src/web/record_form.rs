@@ -281,7 +281,7 @@ pub(super) async fn show(
 }
 
 /// A file as sent, checked by its first bytes rather than by what the browser says it is.
-fn check_file(name: &str, bytes: &[u8], locale: Locale) -> Result<NewAttachment, String> {
+pub(super) fn check_file(name: &str, bytes: &[u8], locale: Locale) -> Result<NewAttachment, String> {
     let kind = if bytes.starts_with(b"%PDF-") {
         "application/pdf"
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {

@@ -113,8 +113,8 @@ fn event_of(action: LinkAction) -> Option<Event> {
     }
 }
 
-/// In which capacity the recipient acts.
-fn actor_kind(action: LinkAction, request: &Request, recipient: &Person) -> Option<ActorKind> {
+/// In which capacity the recipient acts (links and the signed-in pages alike).
+pub fn actor_kind(action: LinkAction, request: &Request, recipient: &Person) -> Option<ActorKind> {
     match action {
         LinkAction::Accept | LinkAction::Refuse | LinkAction::Withdraw | LinkAction::Record => {
             recipient.has_role(Role::Interpreter).then_some(ActorKind::Interpreter)

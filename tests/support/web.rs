@@ -8,6 +8,7 @@ use chrono::TimeDelta;
 use relais::clock::Clock;
 use relais::domain::ids::{PersonId, RequestId};
 use relais::security::link::{LinkAction, LinkKeys};
+use std::collections::BTreeMap;
 
 pub struct Site {
     pub base: String,
@@ -109,6 +110,119 @@ impl Site {
         form.extend_from_slice(extra);
         self.post(&format!("/l/{action}"), &format!("relais_csrf={nonce}"), &form)
             .await
+    }
+}
+
+/// A browser: keeps the cookies the server sets and sends them back.
+pub struct Browser<'a> {
+    pub site: &'a Site,
+    pub cookies: BTreeMap<String, String>,
+}
+
+pub fn unescape(body: &str) -> String {
+    body.replace("&#x2f;", "/").replace("&#43;", "+").replace("&amp;", "&")
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(site: &'a Site) -> Browser<'a> {
+        Browser {
+            site,
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    pub fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub fn absorb(&mut self, mut answer: Answer) -> Answer {
+        for value in answer.headers.get_all("set-cookie") {
+            let value = value.to_str().unwrap();
+            let (pair, attributes) = value.split_once(';').unwrap_or((value, ""));
+            let (name, v) = pair.split_once('=').unwrap();
+            if attributes.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_string(), v.to_string());
+            }
+        }
+        answer.body = unescape(&answer.body);
+        answer
+    }
+
+    pub async fn get(&mut self, path: &str) -> Answer {
+        let answer = self.site.get(path, &self.cookie_header()).await;
+        self.absorb(answer)
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
+        let answer = self.site.post(path, &self.cookie_header(), form).await;
+        self.absorb(answer)
+    }
+
+    /// Sends a multipart form (fields and `(field, file name, bytes)` files) to `path`.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Answer {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        for (k, name, bytes) in files {
+            form = form.part(
+                k.to_string(),
+                reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+            );
+        }
+        let request = self
+            .site
+            .client
+            .post(format!("{}{path}", self.site.base))
+            .header("cookie", self.cookie_header())
+            .multipart(form);
+        let answer = self.site.send(request).await;
+        self.absorb(answer)
+    }
+
+    /// Fills the form of `page` that posts to `action` and sends it.
+    pub async fn submit(&mut self, page: &Answer, action: &str, fields: &[(&str, &str)]) -> Answer {
+        let csrf = page
+            .forms()
+            .into_iter()
+            .find(|(a, _)| a == action)
+            .unwrap_or_else(|| panic!("no form to {action} on: {}", page.body))
+            .1;
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.post(action, &form).await
+    }
+
+    /// Opens the sign-in page and signs in; returns the answer to the password.
+    pub async fn sign_in(&mut self, identifier: &str, password: &str) -> Answer {
+        let page = self.get("/login").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        self.submit(&page, "/login", &[("identifier", identifier), ("password", password)])
+            .await
+    }
+
+    pub async fn sign_out(&mut self) {
+        let page = self.get("/account").await;
+        let done = self.submit(&page, "/logout", &[]).await;
+        assert_eq!(done.status, 303);
+    }
+
+    /// Types `code` on the second-factor page.
+    pub async fn code(&mut self, code: &str) -> Answer {
+        let page = self.get("/login/code").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        self.submit(&page, "/login/code", &[("code", code)]).await
     }
 }
 

@@ -559,6 +559,27 @@ pub fn read_form(sources: &[&str], reference: NaiveDateTime) -> FormReading {
             reading.raw.entry(field).or_insert(value);
         }
     }
+    finish_reading(reading, reference)
+}
+
+/// Reads values typed in separate fields (the web form), exactly as [`read_form`] reads
+/// the lines of a mail: `raw` maps each field to what was typed; empty values count as
+/// not given.
+pub fn read_values(raw: &BTreeMap<FormField, String>, reference: NaiveDateTime) -> FormReading {
+    let reading = FormReading {
+        present: true,
+        raw: raw
+            .iter()
+            .map(|(field, value)| (*field, trim(value).to_string()))
+            .filter(|(_, value)| !value.is_empty())
+            .collect(),
+        ..FormReading::default()
+    };
+    finish_reading(reading, reference)
+}
+
+/// Normalises `reading.raw`, then names what is missing.
+fn finish_reading(mut reading: FormReading, reference: NaiveDateTime) -> FormReading {
     for (&field, raw) in &reading.raw {
         match normalise_value(field, raw, reference) {
             Ok(value) => {

@@ -1,0 +1,852 @@
+//! The request form on the web: `/requests/new` (saved as new, sent to the coordinators)
+//! and `/requests/{id}/edit` (prefilled; a booked request becomes modified). Every value
+//! is read by the mail form's readers (`inbound::mail::form::read_values`) and turned into
+//! details by the mail pipeline's `build_details`, so a web form and a mail form mean the
+//! same. A wrong form comes back with every value as typed and each problem beside its
+//! field. Files (PDF, JPEG, PNG, checked by their bytes) are kept with purpose `request`.
+
+use super::{Seen, bank, internal, not_found, visible};
+use crate::domain::ids::RequestId;
+use crate::domain::language::LanguageTag;
+use crate::domain::locale::Locale;
+use crate::domain::person::Person;
+use crate::domain::request::{Field, FieldError, Gender, RequestDetails, RequestStatus, RequestType};
+use crate::domain::role::{Channel, Role};
+use crate::inbound::mail::form::{FieldIssue, FormField, read_values};
+use crate::inbound::pipeline::build_details;
+use crate::store::attachments::{AttachmentPurpose, NewAttachment};
+use crate::web::AppState;
+use crate::web::account::SignedIn;
+use crate::web::page::secure_html;
+use crate::web::record_form::{MAX_FILES, check_file};
+use crate::workflow::{Actor, Command, WorkflowError};
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::collections::BTreeMap;
+
+const ATTACHMENTS: &str = "attachments";
+
+/// The request types as the mail form reads them, with their labels.
+const REQUEST_TYPES: [(&str, RequestType); 6] = [
+    ("en présentiel", RequestType::InPerson),
+    ("téléphone", RequestType::Phone),
+    ("vidéo", RequestType::Video),
+    ("transmission de message", RequestType::MessageTransmission),
+    ("traduction", RequestType::Translation),
+    ("permanence", RequestType::Permanence),
+];
+
+struct FieldView {
+    key: &'static str,
+    label: String,
+    /// "yesno", "select", "textarea", "file", or an input type.
+    kind: &'static str,
+    inputmode: &'static str,
+    value: String,
+    hint: String,
+    options: Vec<(String, String)>,
+    error: String,
+}
+
+struct Section {
+    title: &'static str,
+    fields: Vec<FieldView>,
+}
+
+/// The layout of the service record form serves this form too.
+#[derive(Template)]
+#[template(path = "web/record.html")]
+struct FormHtml<'a> {
+    lang: &'a str,
+    en: bool,
+    bank: &'a str,
+    heading: &'a str,
+    facts: &'a [(String, String)],
+    errors: &'a [String],
+    action: &'a str,
+    csrf: &'a str,
+    sections: &'a [Section],
+    button: &'a str,
+}
+
+/// Problems beside their fields, and those that belong to no field.
+#[derive(Default)]
+struct Problems {
+    by_field: BTreeMap<FormField, Vec<String>>,
+    general: Vec<String>,
+}
+
+impl Problems {
+    fn issue(&mut self, issue: &FieldIssue, locale: Locale) {
+        self.by_field
+            .entry(issue.field)
+            .or_default()
+            .push(issue.message(locale));
+    }
+
+    fn field_error(&mut self, error: &FieldError, locale: Locale) {
+        let text = error.describe(locale);
+        match form_field(error.field) {
+            Some(f) => self.by_field.entry(f).or_default().push(text),
+            None => self.general.push(text),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.by_field.is_empty() && self.general.is_empty()
+    }
+
+    /// Everything, in the form's order, for the summary at the top.
+    fn summary(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.by_field.values().flatten().cloned().collect();
+        all.extend(self.general.iter().cloned());
+        all
+    }
+}
+
+/// The form field a domain error is about.
+fn form_field(field: Field) -> Option<FormField> {
+    Some(match field {
+        Field::Installation => FormField::Installation,
+        Field::Location => FormField::Location,
+        Field::RequestType => FormField::RequestType,
+        Field::Date | Field::AlternativeDate => FormField::Date,
+        Field::StartTime => FormField::StartTime,
+        Field::FlexibleUntil => FormField::FlexibleUntil,
+        Field::Duration => FormField::DurationMinutes,
+        Field::SourceLanguage => FormField::SourceLanguage,
+        Field::TargetLanguage => FormField::TargetLanguage,
+        Field::AlternativeLanguage => FormField::AlternativeLanguage,
+        Field::ProfessionalPhone => FormField::ProfessionalPhone,
+        Field::ProfessionalEmail => FormField::ProfessionalEmail,
+        Field::PreferredInterpreter => FormField::PreferredInterpreter,
+        Field::CostCentre => FormField::CostCentre,
+        Field::VideoLink => FormField::VideoLink,
+        Field::BillingCode => return None,
+    })
+}
+
+fn kind_of(field: FormField) -> (&'static str, &'static str) {
+    use FormField as F;
+    match field {
+        F::RequestType | F::Installation | F::InterpreterGender => ("select", ""),
+        F::NotifyUser => ("yesno", ""),
+        F::Date => ("date", ""),
+        F::StartTime | F::FlexibleUntil => ("time", ""),
+        F::DurationMinutes => ("text", "numeric"),
+        F::Context | F::Reason | F::MessageToInterpreter | F::NoteToCoordinator => ("textarea", ""),
+        F::ProfessionalPhone | F::PatientPhone => ("tel", ""),
+        F::ProfessionalEmail => ("email", ""),
+        _ => ("text", "text"),
+    }
+}
+
+fn options_of(field: FormField, locale: Locale, installations: &[String]) -> Vec<(String, String)> {
+    match field {
+        FormField::RequestType => REQUEST_TYPES
+            .iter()
+            .map(|(word, t)| (word.to_string(), t.label(locale).to_string()))
+            .collect(),
+        FormField::InterpreterGender => vec![
+            ("indifférent".into(), locale.pick("Indifférent", "Any").into()),
+            ("femme".into(), Gender::Female.label(locale).into()),
+            ("homme".into(), Gender::Male.label(locale).into()),
+        ],
+        FormField::Installation => installations.iter().map(|n| (n.clone(), n.clone())).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn hint_of(field: FormField, locale: Locale) -> String {
+    let hint = field.hint(locale).trim_start_matches('[').trim_end_matches(']');
+    let hint = match field {
+        // Choices, and the browser's own date and time pickers, need no format hint.
+        FormField::RequestType
+        | FormField::InterpreterGender
+        | FormField::NotifyUser
+        | FormField::Date
+        | FormField::StartTime
+        | FormField::FlexibleUntil => "",
+        _ => hint,
+    };
+    if field.is_mandatory() {
+        let required = locale.pick("Obligatoire", "Required");
+        if hint.is_empty() {
+            required.to_string()
+        } else {
+            format!("{required} — {hint}")
+        }
+    } else {
+        hint.to_string()
+    }
+}
+
+fn sections(
+    locale: Locale,
+    values: &BTreeMap<FormField, String>,
+    problems: &Problems,
+    installations: &[String],
+    patient: bool,
+) -> Vec<Section> {
+    use FormField as F;
+    let view = |field: F| {
+        let (kind, inputmode) = kind_of(field);
+        FieldView {
+            key: field.key(),
+            label: field.label(locale).to_string(),
+            kind,
+            inputmode,
+            value: values.get(&field).cloned().unwrap_or_default(),
+            hint: hint_of(field, locale),
+            options: options_of(field, locale, installations),
+            error: problems.by_field.get(&field).map(|e| e.join(" ; ")).unwrap_or_default(),
+        }
+    };
+    let section = |title: &'static str, fields: &[F]| Section {
+        title,
+        fields: fields.iter().map(|f| view(*f)).collect(),
+    };
+    let mut all = vec![
+        section(
+            locale.pick("Rendez-vous", "Appointment"),
+            &[
+                F::RequestType,
+                F::Date,
+                F::StartTime,
+                F::FlexibleUntil,
+                F::DurationMinutes,
+                F::SourceLanguage,
+                F::TargetLanguage,
+                F::AlternativeLanguage,
+            ],
+        ),
+        section(
+            locale.pick("Lieu", "Place"),
+            &[
+                F::Installation,
+                F::Location,
+                F::Address,
+                F::CostCentre,
+                F::VideoPlatform,
+                F::VideoLink,
+            ],
+        ),
+        section(
+            locale.pick("Professionnel", "Professional"),
+            &[
+                F::ProfessionalName,
+                F::ProfessionalFunction,
+                F::ProfessionalPhone,
+                F::ProfessionalEmail,
+            ],
+        ),
+        section(
+            locale.pick("Interprète", "Interpreter"),
+            &[
+                F::PreferredInterpreter,
+                F::InterpreterGender,
+                F::NotifyUser,
+                F::MessageToInterpreter,
+            ],
+        ),
+        section(
+            locale.pick("Contexte", "Context"),
+            &[F::Context, F::Reason, F::NoteToCoordinator],
+        ),
+    ];
+    if patient {
+        all.push(section(
+            locale.pick("Usager", "Patient"),
+            &[F::PatientName, F::PatientPhone],
+        ));
+    }
+    all.push(Section {
+        title: locale.pick("Pièces jointes", "Attachments"),
+        fields: vec![FieldView {
+            key: ATTACHMENTS,
+            label: locale
+                .pick("Fichiers (PDF, JPEG ou PNG)", "Files (PDF, JPEG or PNG)")
+                .to_string(),
+            kind: "file",
+            inputmode: "",
+            value: String::new(),
+            hint: locale
+                .pick(
+                    "Facultatif : 5 fichiers au plus, 10 Mo chacun.",
+                    "Optional: at most 5 files, 10 MB each.",
+                )
+                .to_string(),
+            options: Vec::new(),
+            error: String::new(),
+        }],
+    });
+    all
+}
+
+/// The names of the installations a requester may ask for.
+async fn installation_names(state: &AppState, person: &Person) -> Result<Vec<String>, crate::store::StoreError> {
+    let mut tx = state.workflow.store().begin_read().await?;
+    let profile = tx.requester_profile(person.id).await?;
+    let mut names = Vec::new();
+    for id in profile.map(|p| p.installations).unwrap_or_default() {
+        names.push(tx.installation(id).await?.name);
+    }
+    tx.commit().await?;
+    Ok(names)
+}
+
+struct FormPage<'a> {
+    person: &'a Person,
+    heading: String,
+    action: String,
+    button: &'a str,
+    csrf: String,
+    values: BTreeMap<FormField, String>,
+    problems: Problems,
+}
+
+async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Response {
+    let locale = page.person.locale;
+    let installations = match installation_names(state, page.person).await {
+        Ok(n) => n,
+        Err(e) => return internal(e),
+    };
+    let sections = sections(locale, &page.values, &page.problems, &installations, true);
+    let html = FormHtml {
+        lang: locale.as_str(),
+        en: locale == Locale::En,
+        bank: &bank(state),
+        heading: &page.heading,
+        facts: &[],
+        errors: &page.problems.summary(),
+        action: &page.action,
+        csrf: &page.csrf,
+        sections: &sections,
+        button: page.button,
+    }
+    .render();
+    match html {
+        Ok(html) => secure_html(status, html),
+        Err(e) => internal(e),
+    }
+}
+
+/// What a posted form holds.
+#[derive(Default)]
+struct Posted {
+    csrf: String,
+    values: BTreeMap<FormField, String>,
+    files: Vec<(String, Vec<u8>)>,
+    too_many: bool,
+}
+
+async fn read_multipart(mut multipart: Multipart) -> Result<Posted, String> {
+    let mut posted = Posted::default();
+    while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let bytes = field.bytes().await.map_err(|e| e.body_text())?;
+        if name == ATTACHMENTS {
+            // An empty file input still sends a part with no name and no bytes.
+            if let Some(file_name) = file_name.filter(|_| !bytes.is_empty()) {
+                if posted.files.len() == MAX_FILES {
+                    posted.too_many = true;
+                } else {
+                    posted.files.push((file_name, bytes.to_vec()));
+                }
+            }
+        } else if name == "csrf" {
+            posted.csrf = String::from_utf8_lossy(&bytes).into_owned();
+        } else if let Some(field) = FormField::from_key(&name) {
+            let text = String::from_utf8_lossy(&bytes).trim().to_string();
+            if !text.is_empty() {
+                posted.values.insert(field, text.chars().take(2000).collect());
+            }
+        }
+    }
+    Ok(posted)
+}
+
+/// `GET /requests/new`.
+pub async fn new(State(state): State<AppState>, signed_in: SignedIn) -> Response {
+    if let Err(forbidden) = signed_in.require(Role::Requester) {
+        return forbidden.into_response();
+    }
+    let person = signed_in.person();
+    let locale = person.locale;
+    let mut values = BTreeMap::new();
+    if let Ok(names) = installation_names(&state, person).await
+        && let [only] = names.as_slice()
+    {
+        values.insert(FormField::Installation, only.clone());
+    }
+    values.insert(FormField::SourceLanguage, language_value(&french()));
+    let page = FormPage {
+        person,
+        heading: locale
+            .pick("Nouvelle demande d'interprète", "New interpreter request")
+            .into(),
+        action: "/requests/new".into(),
+        button: locale.pick("Envoyer la demande", "Send the request"),
+        csrf: signed_in.session().csrf(),
+        values,
+        problems: Problems::default(),
+    };
+    render(&state, page, StatusCode::OK).await
+}
+
+fn french() -> Option<LanguageTag> {
+    LanguageTag::parse("fr").ok()
+}
+
+/// A language as the form shows it: its name when the name reads back as the same tag.
+fn language_value(tag: &Option<LanguageTag>) -> String {
+    let Some(tag) = tag else { return String::new() };
+    let name = tag.name(Locale::Fr);
+    match LanguageTag::parse(name) {
+        Ok(back) if back == *tag => name.to_string(),
+        _ => tag.as_str().to_string(),
+    }
+}
+
+/// The form as `details` fill it, for a change.
+async fn prefill(
+    state: &AppState,
+    details: &RequestDetails,
+) -> Result<BTreeMap<FormField, String>, crate::store::StoreError> {
+    use FormField as F;
+    let mut values = BTreeMap::new();
+    let mut tx = state.workflow.store().begin_read().await?;
+    let mut put = |field: F, value: Option<String>| {
+        if let Some(v) = value.filter(|v| !v.trim().is_empty()) {
+            values.insert(field, v);
+        }
+    };
+    put(
+        F::RequestType,
+        REQUEST_TYPES
+            .iter()
+            .find(|(_, t)| *t == details.request_type)
+            .map(|(w, _)| w.to_string()),
+    );
+    put(F::Date, Some(details.date.format("%Y-%m-%d").to_string()));
+    put(F::StartTime, Some(details.start_time.format("%H:%M").to_string()));
+    put(
+        F::FlexibleUntil,
+        details.flexible_until.map(|t| t.format("%H:%M").to_string()),
+    );
+    put(F::DurationMinutes, Some(details.duration_minutes.to_string()));
+    put(
+        F::SourceLanguage,
+        Some(language_value(&Some(details.source_language.clone()))),
+    );
+    put(
+        F::TargetLanguage,
+        Some(language_value(&Some(details.target_language.clone()))),
+    );
+    put(
+        F::AlternativeLanguage,
+        Some(language_value(&details.alternative_language)),
+    );
+    put(
+        F::Installation,
+        Some(tx.installation(details.installation_id).await?.name),
+    );
+    put(F::Location, Some(details.location.clone()));
+    put(F::Address, details.address.clone());
+    put(F::Context, details.notes.context.clone());
+    put(F::Reason, details.notes.reason.clone());
+    put(F::MessageToInterpreter, details.notes.message_to_interpreter.clone());
+    put(F::NoteToCoordinator, details.notes.coordinator_note.clone());
+    put(F::ProfessionalName, details.professional.name.clone());
+    put(F::ProfessionalFunction, details.professional.function.clone());
+    put(
+        F::ProfessionalPhone,
+        details.professional.phone.as_ref().map(|p| p.to_string()),
+    );
+    put(
+        F::ProfessionalEmail,
+        details.professional.email.as_ref().map(|e| e.to_string()),
+    );
+    if let Some(p) = details.preferred_interpreter {
+        put(F::PreferredInterpreter, Some(tx.person(p).await?.user_code.to_string()));
+    }
+    put(
+        F::InterpreterGender,
+        Some(
+            match details.interpreter_gender {
+                Some(Gender::Female) => "femme",
+                Some(Gender::Male) => "homme",
+                _ => "indifférent",
+            }
+            .into(),
+        ),
+    );
+    put(
+        F::NotifyUser,
+        Some(
+            if details.interpreter_must_notify_user {
+                "oui"
+            } else {
+                "non"
+            }
+            .into(),
+        ),
+    );
+    put(F::PatientName, details.patient.name.clone());
+    put(F::PatientPhone, details.patient.phone.clone());
+    if let Some(c) = details.cost_centre_id {
+        put(F::CostCentre, Some(tx.cost_centre(c).await?.code));
+    }
+    put(F::VideoPlatform, details.video.platform.clone());
+    put(F::VideoLink, details.video.link.clone());
+    tx.commit().await?;
+    Ok(values)
+}
+
+/// `details` without the optional values the form sent empty: on the web every field is
+/// shown, so an empty one was cleared (a mail reply, by contrast, lists only what changes).
+fn cleared(details: &RequestDetails, posted: &BTreeMap<FormField, String>) -> RequestDetails {
+    use FormField as F;
+    let mut d = details.clone();
+    let empty = |f: F| !posted.contains_key(&f);
+    macro_rules! clear {
+        ($($field:expr => $($path:ident).+),* $(,)?) => {$(
+            if empty($field) {
+                d.$($path).+ = None;
+            }
+        )*};
+    }
+    clear! {
+        F::FlexibleUntil => flexible_until,
+        F::AlternativeLanguage => alternative_language,
+        F::Address => address,
+        F::Context => notes.context,
+        F::Reason => notes.reason,
+        F::MessageToInterpreter => notes.message_to_interpreter,
+        F::NoteToCoordinator => notes.coordinator_note,
+        F::PatientName => patient.name,
+        F::PatientPhone => patient.phone,
+        F::ProfessionalName => professional.name,
+        F::ProfessionalFunction => professional.function,
+        F::ProfessionalPhone => professional.phone,
+        F::ProfessionalEmail => professional.email,
+        F::PreferredInterpreter => preferred_interpreter,
+        F::VideoPlatform => video.platform,
+        F::VideoLink => video.link,
+    }
+    d
+}
+
+/// Whether the request may still be changed from the form.
+fn changeable(status: RequestStatus) -> bool {
+    matches!(
+        status,
+        RequestStatus::New | RequestStatus::Offered | RequestStatus::Booked | RequestStatus::Modified
+    )
+}
+
+/// The request `id` if this person may change it: seen in full, and not over.
+async fn editable(state: &AppState, signed_in: &SignedIn, id: i64) -> Result<Option<Seen>, Response> {
+    match visible(state, signed_in, id).await {
+        Ok(Some(seen)) if seen.full => Ok(Some(seen)),
+        Ok(_) => Err(not_found(signed_in.person().locale)),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+fn to_request(id: RequestId) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, format!("/requests/{}", id.0))],
+    )
+        .into_response()
+}
+
+/// `GET /requests/{id}/edit`.
+pub async fn edit(State(state): State<AppState>, Path(id): Path<i64>, signed_in: SignedIn) -> Response {
+    let seen = match editable(&state, &signed_in, id).await {
+        Ok(Some(seen)) => seen,
+        Ok(None) => return not_found(signed_in.person().locale),
+        Err(response) => return response,
+    };
+    if !changeable(seen.request.status) {
+        return to_request(seen.request.id);
+    }
+    let values = match prefill(&state, &seen.request.details).await {
+        Ok(v) => v,
+        Err(e) => return internal(e),
+    };
+    let locale = seen.person.locale;
+    let page = FormPage {
+        person: &seen.person,
+        heading: format!(
+            "{} {}",
+            locale.pick("Modifier la demande", "Change request"),
+            seen.request.label()
+        ),
+        action: format!("/requests/{id}/edit"),
+        button: locale.pick("Enregistrer les changements", "Save the changes"),
+        csrf: signed_in.session().csrf(),
+        values,
+        problems: Problems::default(),
+    };
+    render(&state, page, StatusCode::OK).await
+}
+
+/// `POST /requests/new`.
+pub async fn create(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    if let Err(forbidden) = signed_in.require(Role::Requester) {
+        return forbidden.into_response();
+    }
+    let locale = signed_in.person().locale;
+    let page = FormPage {
+        person: signed_in.person(),
+        heading: locale
+            .pick("Nouvelle demande d'interprète", "New interpreter request")
+            .into(),
+        action: "/requests/new".into(),
+        button: locale.pick("Envoyer la demande", "Send the request"),
+        csrf: signed_in.session().csrf(),
+        values: BTreeMap::new(),
+        problems: Problems::default(),
+    };
+    save(&state, &signed_in, None, page, multipart).await
+}
+
+/// `POST /requests/{id}/edit`.
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    signed_in: SignedIn,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let seen = match editable(&state, &signed_in, id).await {
+        Ok(Some(seen)) => seen,
+        Ok(None) => return not_found(signed_in.person().locale),
+        Err(response) => return response,
+    };
+    let locale = seen.person.locale;
+    let page = FormPage {
+        person: signed_in.person(),
+        heading: format!(
+            "{} {}",
+            locale.pick("Modifier la demande", "Change request"),
+            seen.request.label()
+        ),
+        action: format!("/requests/{id}/edit"),
+        button: locale.pick("Enregistrer les changements", "Save the changes"),
+        csrf: signed_in.session().csrf(),
+        values: BTreeMap::new(),
+        problems: Problems::default(),
+    };
+    save(&state, &signed_in, Some(&seen), page, multipart).await
+}
+
+/// Reads, checks and saves a posted form; on any problem, the form comes back as typed.
+async fn save(
+    state: &AppState,
+    signed_in: &SignedIn,
+    base: Option<&Seen>,
+    mut page: FormPage<'_>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let person = signed_in.person();
+    let locale = person.locale;
+    let posted = match multipart {
+        Ok(m) => read_multipart(m).await,
+        Err(e) => Err(e.body_text()),
+    };
+    let posted = match posted {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::info!(error = %e, "request form unreadable");
+            page.problems.general.push(
+                locale
+                    .pick(
+                        "Le formulaire n'a pas pu être lu (fichiers trop gros ?). Rien n'a été enregistré.",
+                        "The form could not be read (files too large?). Nothing was saved.",
+                    )
+                    .into(),
+            );
+            return render(state, page, StatusCode::PAYLOAD_TOO_LARGE).await;
+        }
+    };
+    page.values = posted.values.clone();
+    if !signed_in.session().csrf_ok(&posted.csrf) {
+        page.problems.general.push(
+            locale
+                .pick(
+                    "Rien n'a été enregistré : ce formulaire a expiré ou ne vient pas de cette page. Vérifiez les champs et appuyez de nouveau sur le bouton.",
+                    "Nothing was saved: this form expired or did not come from this page. Check the fields and press the button again.",
+                )
+                .into(),
+        );
+        return render(state, page, StatusCode::FORBIDDEN).await;
+    }
+    if let Some(seen) = base
+        && !changeable(seen.request.status)
+    {
+        return to_request(seen.request.id);
+    }
+    let mut files: Vec<NewAttachment> = Vec::new();
+    for (name, bytes) in &posted.files {
+        match check_file(name, bytes, locale) {
+            Ok(file) => files.push(file),
+            Err(e) => page.problems.general.push(e),
+        }
+    }
+    if posted.too_many {
+        page.problems.general.push(
+            locale
+                .pick("Pièces jointes : 5 fichiers au plus", "Attachments: at most 5 files")
+                .into(),
+        );
+    }
+    let workflow = &state.workflow;
+    let now = workflow
+        .clock()
+        .now()
+        .with_timezone(&workflow.config().time_zone)
+        .naive_local();
+    let reading = read_values(&posted.values, now);
+    for issue in &reading.issues {
+        page.problems.issue(issue, locale);
+    }
+    let saved = async {
+        let mut tx = workflow.store().begin().await?;
+        if !page.problems.is_empty() {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let base_details = base.map(|s| cleared(&s.request.details, &posted.values));
+        let details = match build_details(workflow, &mut tx, person, &reading, base_details.as_ref()).await? {
+            Ok(d) => d,
+            Err(errors) => {
+                for e in &errors {
+                    page.problems.field_error(e, locale);
+                }
+                tx.rollback().await?;
+                return Ok(None);
+            }
+        };
+        let (actor, command) = match base {
+            Some(seen) => {
+                let actor = if person.has_role(Role::Requester)
+                    && signed_in.visibility().await?.installations.contains(&seen.request.details.installation_id)
+                {
+                    Actor::requester(person.id, Channel::Web)
+                } else {
+                    Actor::coordinator(person.id, Channel::Web)
+                };
+                (actor, Command::ModifyRequest { request: seen.request.id, details })
+            }
+            None => (
+                Actor::requester(person.id, Channel::Web),
+                Command::CreateRequest {
+                    requested_by: person.id,
+                    details,
+                    submit: true,
+                },
+            ),
+        };
+        let applied = match workflow.execute_in(&mut tx, actor, command).await {
+            Ok(applied) => applied,
+            Err(WorkflowError::Invalid(errors)) => {
+                for e in &errors {
+                    page.problems.field_error(e, locale);
+                }
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            Err(WorkflowError::Store(e)) => return Err(anyhow::Error::from(e)),
+            Err(e) => {
+                tracing::info!(error = %e, "request form refused");
+                page.problems.general.push(
+                    locale
+                        .pick(
+                            "Rien n'a été enregistré : la demande ne peut plus être changée ainsi.",
+                            "Nothing was saved: the request can no longer be changed this way.",
+                        )
+                        .into(),
+                );
+                tx.rollback().await?;
+                return Ok(None);
+            }
+        };
+        let at = workflow.clock().now();
+        for file in &files {
+            tx.insert_attachment(applied.request, AttachmentPurpose::Request, file, Some(person.id), at)
+                .await?;
+        }
+        tx.commit().await?;
+        tracing::info!(request = %applied.label, to = applied.to.as_str(), channel = "web", "request saved from the form");
+        Ok::<_, anyhow::Error>(Some(applied))
+    }
+    .await;
+    match saved {
+        Ok(Some(applied)) => to_request(applied.request),
+        Ok(None) => {
+            if !posted.files.is_empty() {
+                page.problems.general.push(
+                    locale
+                        .pick(
+                            "Les fichiers n'ont pas été gardés : joignez-les de nouveau.",
+                            "The files were not kept: attach them again.",
+                        )
+                        .into(),
+                );
+            }
+            render(state, page, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => internal(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inbound::mail::form::{FieldValue, FormRequestType, normalise_value};
+
+    #[test]
+    fn the_choices_read_back_as_the_mail_form_reads_them() {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .unwrap();
+        let wanted = [
+            FormRequestType::InPerson,
+            FormRequestType::Phone,
+            FormRequestType::Video,
+            FormRequestType::Message,
+            FormRequestType::Translation,
+            FormRequestType::Permanence,
+        ];
+        for ((word, _), kind) in REQUEST_TYPES.iter().zip(wanted) {
+            assert_eq!(
+                normalise_value(FormField::RequestType, word, now),
+                Ok(FieldValue::RequestType(kind)),
+                "{word}"
+            );
+        }
+        for (word, _) in options_of(FormField::InterpreterGender, Locale::Fr, &[]) {
+            assert!(
+                normalise_value(FormField::InterpreterGender, &word, now).is_ok(),
+                "{word}"
+            );
+        }
+        for tag in ["es", "ar", "fr", "zh"] {
+            let shown = language_value(&LanguageTag::parse(tag).ok());
+            assert_eq!(
+                normalise_value(FormField::TargetLanguage, &shown, now),
+                Ok(FieldValue::Language(LanguageTag::parse(tag).unwrap())),
+                "{tag} shown as {shown}"
+            );
+        }
+    }
+}

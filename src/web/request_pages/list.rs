@@ -1,0 +1,301 @@
+//! `GET /requests`: "Mes demandes" (or, by installation, every request of mine: "par
+//! emplacement"), an interpreter's offers and bookings ("demandes en cours"), or everything
+//! for a coordinator; narrowed by number, status, language, interpreter name and a period
+//! (the exports' presets or a custom range). At most [`LIMIT`] lines, newest appointment first.
+
+use super::{FilterField, Table, View, bank, internal};
+use crate::domain::language::LanguageTag;
+use crate::domain::locale::Locale;
+use crate::domain::request::RequestStatus;
+use crate::domain::role::Role;
+use crate::outbound::render::{clock_time, short_date};
+use crate::reports::filter::DatePreset;
+use crate::store::lists::{ListFilter, ListScope};
+use crate::web::AppState;
+use crate::web::account::SignedIn;
+use crate::web::page::Tone;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::str::FromStr;
+
+/// The most lines a list shows.
+pub const LIMIT: i64 = 100;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Search {
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    interpreter: String,
+}
+
+const PRESETS: [(&str, DatePreset, &str, &str); 5] = [
+    ("today", DatePreset::Today, "Aujourd'hui", "Today"),
+    ("tomorrow", DatePreset::Tomorrow, "Demain", "Tomorrow"),
+    ("this_month", DatePreset::ThisMonth, "Mois en cours", "This month"),
+    ("last_month", DatePreset::LastMonth, "Mois précédent", "Last month"),
+    ("next_month", DatePreset::NextMonth, "Mois prochain", "Next month"),
+];
+
+fn date(raw: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()
+}
+
+fn text(raw: &str) -> Option<String> {
+    Some(raw.trim().chars().take(100).collect::<String>()).filter(|t| !t.is_empty())
+}
+
+/// `GET /requests`.
+pub async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(search): Query<Search>) -> Response {
+    let person = signed_in.person().clone();
+    let locale = person.locale;
+    let visibility = match signed_in.visibility().await {
+        Ok(v) => v,
+        Err(e) => return internal(e),
+    };
+    // The scopes this person has, first the default.
+    let mut scopes: Vec<(&str, ListScope, &str)> = Vec::new();
+    if person.has_role(Role::Requester) {
+        scopes.push((
+            "mine",
+            ListScope::RequestedBy(person.id),
+            locale.pick("Mes demandes", "My requests"),
+        ));
+        scopes.push((
+            "location",
+            ListScope::Installations(visibility.installations.clone()),
+            locale.pick(
+                "Par emplacement (toutes les demandes de mes installations)",
+                "By location (every request of my facilities)",
+            ),
+        ));
+    }
+    if person.has_role(Role::Interpreter) {
+        scopes.push((
+            "offers",
+            ListScope::Interpreter(person.id),
+            locale.pick(
+                "Demandes en cours (offres et réservations)",
+                "Current requests (offers and bookings)",
+            ),
+        ));
+    }
+    if person.has_role(Role::Coordinator) {
+        scopes.push((
+            "all",
+            ListScope::Everything,
+            locale.pick("Toutes les demandes", "Every request"),
+        ));
+    }
+    let Some((scope_key, scope, scope_label)) = scopes
+        .iter()
+        .find(|(k, _, _)| *k == search.scope)
+        .or(scopes.first())
+        .cloned()
+    else {
+        let view = View::signed(&person, &bank(&state), locale.pick("Demandes", "Requests")).tone(
+            Tone::Bad,
+            locale
+                .pick(
+                    "Votre compte ne donne accès à aucune demande.",
+                    "Your account gives access to no request.",
+                )
+                .into(),
+        );
+        return view.render(StatusCode::FORBIDDEN);
+    };
+    let tz = state.workflow.config().time_zone;
+    let today = state.workflow.clock().now().with_timezone(&tz).date_naive();
+    let (from, to) = match PRESETS.iter().find(|p| p.0 == search.period) {
+        Some(p) => {
+            let period = p.1.period(today);
+            (period.from(), period.to())
+        }
+        None if search.period == "custom" => (date(&search.from), date(&search.to)),
+        None => (None, None),
+    };
+    let mut problems = Vec::new();
+    let language = match text(&search.language) {
+        Some(l) => match LanguageTag::parse(&l) {
+            Ok(tag) => Some(tag.as_str().to_string()),
+            Err(_) => {
+                problems.push(match locale {
+                    Locale::Fr => format!("Langue « {l} » inconnue"),
+                    Locale::En => format!("Unknown language “{l}”"),
+                });
+                None
+            }
+        },
+        None => None,
+    };
+    let status = RequestStatus::from_str(search.status.trim()).ok();
+    let filter = ListFilter {
+        scope,
+        from,
+        to,
+        status,
+        language,
+        number: text(&search.number),
+        interpreter: text(&search.interpreter),
+        limit: LIMIT,
+    };
+    let rows = async {
+        let mut tx = state.workflow.store().begin_read().await?;
+        let rows = tx.request_list(&filter).await?;
+        tx.commit().await?;
+        Ok::<_, crate::store::StoreError>(rows)
+    }
+    .await;
+    let rows = match rows {
+        Ok(rows) => rows,
+        Err(e) => return internal(e),
+    };
+    let mut view = View::signed(&person, &bank(&state), scope_label);
+    view.filter_action = "/requests".into();
+    let any = (String::new(), locale.pick("Toutes", "All").to_string());
+    if scopes.len() > 1 {
+        view.filters.push(FilterField {
+            key: "scope",
+            label: locale.pick("Demandes", "Requests").into(),
+            kind: "text",
+            value: scope_key.into(),
+            options: scopes.iter().map(|(k, _, l)| (k.to_string(), l.to_string())).collect(),
+        });
+    }
+    let mut periods = vec![(String::new(), locale.pick("Toutes les dates", "Any date").to_string())];
+    periods.extend(
+        PRESETS
+            .iter()
+            .map(|p| (p.0.to_string(), locale.pick(p.2, p.3).to_string())),
+    );
+    periods.push((
+        "custom".into(),
+        locale.pick("Du … au … (ci-dessous)", "From … to … (below)").into(),
+    ));
+    view.filters.push(FilterField {
+        key: "period",
+        label: locale.pick("Période", "Period").into(),
+        kind: "text",
+        value: search.period.clone(),
+        options: periods,
+    });
+    for (key, fr, en, value) in [("from", "Du", "From", &search.from), ("to", "Au", "To", &search.to)] {
+        view.filters.push(FilterField {
+            key,
+            label: locale.pick(fr, en).into(),
+            kind: "date",
+            value: value.clone(),
+            options: Vec::new(),
+        });
+    }
+    view.filters.push(FilterField {
+        key: "number",
+        label: locale.pick("Numéro de demande", "Request number").into(),
+        kind: "text",
+        value: search.number.clone(),
+        options: Vec::new(),
+    });
+    let mut statuses = vec![any];
+    statuses.extend(
+        RequestStatus::ALL
+            .into_iter()
+            .filter(|s| *s != RequestStatus::Draft)
+            .map(|s| (s.as_str().to_string(), s.label(locale).to_string())),
+    );
+    view.filters.push(FilterField {
+        key: "status",
+        label: locale.pick("Statut", "Status").into(),
+        kind: "text",
+        value: search.status.clone(),
+        options: statuses,
+    });
+    view.filters.push(FilterField {
+        key: "language",
+        label: locale.pick("Langue", "Language").into(),
+        kind: "text",
+        value: search.language.clone(),
+        options: Vec::new(),
+    });
+    if !matches!(filter.scope, ListScope::Interpreter(_)) {
+        view.filters.push(FilterField {
+            key: "interpreter",
+            label: locale.pick("Nom de l'interprète", "Interpreter's name").into(),
+            kind: "text",
+            value: search.interpreter.clone(),
+            options: Vec::new(),
+        });
+    }
+    let shown = rows.len();
+    view.tables.push(Table {
+        title: match locale {
+            Locale::Fr => format!("{shown} demande{}", if shown > 1 { "s" } else { "" }),
+            Locale::En => format!("{shown} request{}", if shown == 1 { "" } else { "s" }),
+        },
+        headers: vec![
+            locale.pick("Demande", "Request").into(),
+            "Date".into(),
+            locale.pick("Heure", "Time").into(),
+            locale.pick("Langue", "Language").into(),
+            locale.pick("Installation", "Facility").into(),
+            locale.pick("Statut", "Status").into(),
+            locale.pick("Interprète", "Interpreter").into(),
+        ],
+        rows: rows
+            .iter()
+            .map(|r| {
+                let language = LanguageTag::parse(&r.target_language)
+                    .map(|t| t.name(locale).to_string())
+                    .unwrap_or_else(|_| r.target_language.clone());
+                let mut status = r.status.label(locale).to_string();
+                if r.offer_pending {
+                    status = format!("{status} — {}", locale.pick("offre à répondre", "offer to answer"));
+                }
+                vec![
+                    (
+                        r.number.clone().unwrap_or_else(|| format!("#{}", r.id.0)),
+                        format!("/requests/{}", r.id.0),
+                    ),
+                    (short_date(r.date, locale), String::new()),
+                    (clock_time(r.start_time, locale), String::new()),
+                    (language, String::new()),
+                    (r.installation.clone(), String::new()),
+                    (status, String::new()),
+                    (r.interpreter.clone().unwrap_or_default(), String::new()),
+                ]
+            })
+            .collect(),
+        empty: locale
+            .pick(
+                "Aucune demande ne correspond à ces critères.",
+                "No request matches these criteria.",
+            )
+            .into(),
+    });
+    if !problems.is_empty() {
+        view = view.tone(Tone::Bad, problems.join(" ; "));
+    } else if shown as i64 == LIMIT {
+        view = view.tone(
+            Tone::Neutral,
+            match locale {
+                Locale::Fr => format!("Les {LIMIT} premières seulement : précisez la recherche pour voir les autres."),
+                Locale::En => format!("Only the first {LIMIT}: narrow the search to see the others."),
+            },
+        );
+    }
+    view.render(StatusCode::OK)
+}

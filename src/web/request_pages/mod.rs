@@ -1,0 +1,210 @@
+//! The signed-in pages of requesters and interpreters (`docs/web.md`): the request form
+//! (`/requests/new`, `/requests/{id}/edit`), the request page with its history and the
+//! actions this person may take (`/requests/{id}`), and the lists (`/requests`).
+//!
+//! Every page checks [`SignedIn::visibility`]; a request one may not see answers 404, the
+//! same as one that does not exist, so ids cannot be probed. Patient details, notes and
+//! history are shown only to the requesters of the request's installation and to
+//! coordinators; an interpreter sees what an offer shows.
+
+mod form;
+mod list;
+mod show;
+
+use super::AppState;
+use super::account::SignedIn;
+use super::page::{Tone, secure_html};
+use crate::domain::access::Visibility;
+use crate::domain::ids::RequestId;
+use crate::domain::locale::Locale;
+use crate::domain::person::Person;
+use crate::domain::request::Request;
+use crate::domain::role::Role;
+use crate::store::StoreError;
+use askama::Template;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+pub fn routes() -> Router<AppState> {
+    let upload = DefaultBodyLimit::max(super::record_form::MAX_BODY_BYTES);
+    Router::new()
+        .route("/requests", get(list::show))
+        .route("/requests/new", get(form::new).post(form::create).layer(upload))
+        .route("/requests/{id}", get(show::show))
+        .route("/requests/{id}/edit", get(form::edit).post(form::update).layer(upload))
+        .route("/requests/{id}/act", post(show::act))
+        .route("/requests/{id}/attachments/{file}", get(show::download))
+}
+
+/// A request as one signed-in person may see it.
+struct Seen {
+    request: Request,
+    person: Person,
+    /// Requester of its installation or coordinator: patient details, notes, history.
+    full: bool,
+}
+
+/// The request `id` if `signed_in` may see it; `None` for one that does not exist too.
+async fn visible(state: &AppState, signed_in: &SignedIn, id: i64) -> Result<Option<Seen>, StoreError> {
+    let visibility: Visibility = signed_in.visibility().await?;
+    let mut tx = state.workflow.store().begin_read().await?;
+    let request = match tx.request(RequestId(id)).await {
+        Ok(r) => r,
+        Err(StoreError::NotFound) => {
+            tx.commit().await?;
+            return Ok(None);
+        }
+        Err(e) => return Err(e),
+    };
+    let offered = if visibility.needs_offers() {
+        tx.offers_of_request(request.id)
+            .await?
+            .iter()
+            .any(|o| Some(o.interpreter_id) == visibility.interpreter)
+    } else {
+        false
+    };
+    tx.commit().await?;
+    if !visibility.may_see(&request, offered) {
+        return Ok(None);
+    }
+    let full = visibility.everything || visibility.installations.contains(&request.details.installation_id);
+    Ok(Some(Seen {
+        request,
+        person: signed_in.person().clone(),
+        full,
+    }))
+}
+
+/// The same answer for a request that does not exist and one this person may not see.
+fn not_found(locale: Locale) -> Response {
+    View::new(locale, "", locale.pick("Demande introuvable", "Request not found"))
+        .tone(
+            Tone::Bad,
+            locale
+                .pick(
+                    "Cette demande n'existe pas ou ne vous est pas accessible.",
+                    "This request does not exist or is not open to you.",
+                )
+                .into(),
+        )
+        .render(StatusCode::NOT_FOUND)
+}
+
+fn internal(e: impl Into<anyhow::Error>) -> Response {
+    super::WebError::Internal(e.into()).into_response()
+}
+
+/// A table on a page: cells are `(text, link)`, the link empty for none.
+struct Table {
+    title: String,
+    headers: Vec<String>,
+    rows: Vec<Vec<(String, String)>>,
+    empty: String,
+}
+
+/// A field of the list's search form.
+struct FilterField {
+    key: &'static str,
+    label: String,
+    kind: &'static str,
+    value: String,
+    options: Vec<(String, String)>,
+}
+
+/// A one-button form posting `action` to the request's `/act`.
+struct ActionForm {
+    action: String,
+    csrf: String,
+    value: &'static str,
+    label: String,
+    danger: bool,
+    reason_label: String,
+    reasons: Vec<(String, String)>,
+    note_label: String,
+}
+
+/// What a signed-in page shows (`templates/web/signed.html`).
+#[derive(Template)]
+#[template(path = "web/signed.html")]
+struct View {
+    lang: &'static str,
+    en: bool,
+    bank: String,
+    heading: String,
+    notice: String,
+    tone: &'static str,
+    nav: Vec<(String, String)>,
+    filter_action: String,
+    filters: Vec<FilterField>,
+    facts: Vec<(String, String)>,
+    links: Vec<(String, String)>,
+    tables: Vec<Table>,
+    forms: Vec<ActionForm>,
+}
+
+impl View {
+    fn new(locale: Locale, bank: &str, heading: &str) -> View {
+        View {
+            lang: locale.as_str(),
+            en: locale == Locale::En,
+            bank: bank.to_string(),
+            heading: heading.to_string(),
+            notice: String::new(),
+            tone: "",
+            nav: Vec::new(),
+            filter_action: String::new(),
+            filters: Vec::new(),
+            facts: Vec::new(),
+            links: Vec::new(),
+            tables: Vec::new(),
+            forms: Vec::new(),
+        }
+    }
+
+    /// A page with the signed-in person's menu.
+    fn signed(person: &Person, bank: &str, heading: &str) -> View {
+        let locale = person.locale;
+        let mut view = View::new(locale, bank, heading);
+        let mine = if person.has_role(Role::Requester) {
+            locale.pick("Mes demandes", "My requests")
+        } else {
+            locale.pick("Demandes en cours", "Current requests")
+        };
+        view.nav.push(("/requests".into(), mine.into()));
+        if person.has_role(Role::Requester) {
+            view.nav.push((
+                "/requests/new".into(),
+                locale.pick("Nouvelle demande", "New request").into(),
+            ));
+        }
+        view.nav
+            .push(("/account".into(), locale.pick("Mon compte", "My account").into()));
+        view
+    }
+
+    fn tone(mut self, tone: Tone, notice: String) -> View {
+        self.tone = match tone {
+            Tone::Neutral => "",
+            Tone::Good => "good",
+            Tone::Bad => "bad",
+        };
+        self.notice = notice;
+        self
+    }
+
+    fn render(&self, status: StatusCode) -> Response {
+        match Template::render(self) {
+            Ok(html) => secure_html(status, html),
+            Err(e) => internal(e),
+        }
+    }
+}
+
+/// The bank's name for page titles.
+fn bank(state: &AppState) -> String {
+    state.account_pages.as_ref().map(|p| p.bank.clone()).unwrap_or_default()
+}

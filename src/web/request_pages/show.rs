@@ -1,0 +1,486 @@
+//! `GET /requests/{id}`: one request for a signed-in person: its facts (patient details
+//! only for those who may see them), its history, its attachments and the actions this
+//! person may take now, each a POST form to `/requests/{id}/act` bound to the session.
+//! Without a signed-in session the page falls back to the `Open` link session's page.
+
+use super::{ActionForm, Seen, Table, View, bank, internal, not_found, visible};
+use crate::domain::history::{Change, Entity, HistoryEntry, REDACTED};
+use crate::domain::locale::Locale;
+use crate::domain::request::{CancellationReason, RequestStatus};
+use crate::domain::role::{ActorKind, Channel};
+use crate::inbound::mail::form::FormField;
+use crate::outbound::render::{clock_time, short_date};
+use crate::security::link::LinkAction;
+use crate::store::attachments::AttachmentPurpose;
+use crate::web::AppState;
+use crate::web::account::SignedIn;
+use crate::web::links::facts_list;
+use crate::web::page::Tone;
+use crate::workflow::links::{actor_kind, current_version};
+use crate::workflow::{Actor, Command, WorkflowError};
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+/// The actions the page offers, in the order shown.
+const ACTIONS: [LinkAction; 6] = [
+    LinkAction::Accept,
+    LinkAction::Refuse,
+    LinkAction::Validate,
+    LinkAction::Contest,
+    LinkAction::Withdraw,
+    LinkAction::Cancel,
+];
+
+fn action_key(action: LinkAction) -> &'static str {
+    match action {
+        LinkAction::Accept => "accept",
+        LinkAction::Refuse => "refuse",
+        LinkAction::Validate => "validate",
+        LinkAction::Contest => "contest",
+        LinkAction::Withdraw => "withdraw",
+        _ => "cancel",
+    }
+}
+
+fn action_label(action: LinkAction, locale: Locale) -> &'static str {
+    match action {
+        LinkAction::Accept => locale.pick("Accepter l'offre", "Accept the offer"),
+        LinkAction::Refuse => locale.pick("Refuser l'offre", "Decline the offer"),
+        LinkAction::Validate => locale.pick("Valider la réalisation", "Validate the service record"),
+        LinkAction::Contest => locale.pick("Contester la réalisation", "Contest the service record"),
+        LinkAction::Withdraw => locale.pick("Me désister", "Withdraw"),
+        _ => locale.pick("Annuler la demande", "Cancel the request"),
+    }
+}
+
+/// `GET /requests/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    signed_in: Result<SignedIn, Response>,
+    headers: HeaderMap,
+) -> Response {
+    let signed_in = match signed_in {
+        Ok(s) => s,
+        // A signed-in session that ended: sign in again.
+        Err(redirect) if crate::web::page::cookie(&headers, crate::web::account::SESSION_COOKIE).is_some() => {
+            return redirect;
+        }
+        // An `Open` link's short session, or nobody: the link session's page says which.
+        Err(_) => return crate::web::requests::show(State(state), Path(id), headers).await,
+    };
+    let locale = signed_in.person().locale;
+    match visible(&state, &signed_in, id).await {
+        Ok(Some(seen)) => page(&state, &signed_in, &seen, Tone::Neutral, String::new(), StatusCode::OK).await,
+        Ok(None) => not_found(locale),
+        Err(e) => internal(e),
+    }
+}
+
+async fn page(
+    state: &AppState,
+    signed_in: &SignedIn,
+    seen: &Seen,
+    tone: Tone,
+    notice: String,
+    status: StatusCode,
+) -> Response {
+    match build(state, signed_in, seen).await {
+        Ok(view) => view.tone(tone, notice).render(status),
+        Err(e) => internal(e),
+    }
+}
+
+async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::Result<View> {
+    let workflow = &state.workflow;
+    let request = &seen.request;
+    let person = &seen.person;
+    let locale = person.locale;
+    let heading = format!("{} {}", locale.pick("Demande", "Request"), request.label());
+    let mut view = View::signed(person, &bank(state), &heading);
+    view.facts = facts_list(workflow, request, locale).await;
+    let tz = workflow.config().time_zone;
+    let mut tx = workflow.store().begin_read().await?;
+    if let Some(i) = request.assigned_interpreter {
+        let name = tx.person(i).await?.display_name();
+        view.facts.push((locale.pick("Interprète", "Interpreter").into(), name));
+    }
+    let d = &request.details;
+    let mut add = |label: &str, value: Option<&str>| {
+        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
+            view.facts.push((label.to_string(), v.to_string()));
+        }
+    };
+    add(
+        locale.pick("Message à l'interprète", "Message to the interpreter"),
+        d.notes.message_to_interpreter.as_deref(),
+    );
+    if seen.full {
+        add(locale.pick("Adresse", "Address"), d.address.as_deref());
+        add(
+            FormField::ProfessionalName.label(locale),
+            d.professional.name.as_deref(),
+        );
+        add(
+            FormField::ProfessionalFunction.label(locale),
+            d.professional.function.as_deref(),
+        );
+        add(FormField::Context.label(locale), d.notes.context.as_deref());
+        add(FormField::Reason.label(locale), d.notes.reason.as_deref());
+        add(
+            FormField::NoteToCoordinator.label(locale),
+            d.notes.coordinator_note.as_deref(),
+        );
+        add(FormField::PatientName.label(locale), d.patient.name.as_deref());
+        add(FormField::PatientPhone.label(locale), d.patient.phone.as_deref());
+        add(FormField::VideoLink.label(locale), d.video.link.as_deref());
+        if let Some(c) = &request.cancellation {
+            let mut text = c.reason.label(locale).to_string();
+            if let Some(detail) = c.detail.as_deref().filter(|t| !t.trim().is_empty()) {
+                text = format!("{text} — {detail}");
+            }
+            view.facts
+                .push((locale.pick("Motif d'annulation", "Reason for cancelling").into(), text));
+        }
+        if matches!(
+            request.status,
+            RequestStatus::New | RequestStatus::Offered | RequestStatus::Booked | RequestStatus::Modified
+        ) {
+            view.links.push((
+                format!("/requests/{}/edit", request.id.0),
+                locale.pick("Modifier la demande", "Change the request").into(),
+            ));
+        }
+        let files = tx.attachments_of(request.id, AttachmentPurpose::Request).await?;
+        view.tables.push(Table {
+            title: locale.pick("Pièces jointes", "Attachments").into(),
+            headers: vec![
+                locale.pick("Fichier", "File").into(),
+                locale.pick("Taille", "Size").into(),
+            ],
+            rows: files
+                .iter()
+                .map(|f| {
+                    vec![
+                        (
+                            f.file_name.clone(),
+                            format!("/requests/{}/attachments/{}", request.id.0, f.id),
+                        ),
+                        (format!("{} Ko", (f.size + 1023) / 1024), String::new()),
+                    ]
+                })
+                .collect(),
+            empty: locale.pick("Aucune pièce jointe.", "No attachments.").into(),
+        });
+        let entries = tx.history_of(Entity::Request, request.id.0).await?;
+        let mut rows = Vec::new();
+        for entry in &entries {
+            let who = match entry.actor_id {
+                Some(p) => tx.person(p).await?.display_name(),
+                None => actor_label(entry.actor_kind, locale).into(),
+            };
+            let at = entry.at.with_timezone(&tz);
+            rows.push(vec![
+                (
+                    format!(
+                        "{} {}",
+                        short_date(at.date_naive(), locale),
+                        clock_time(at.time(), locale)
+                    ),
+                    String::new(),
+                ),
+                (who, String::new()),
+                (channel_label(entry.channel, locale).into(), String::new()),
+                (what(entry, locale), String::new()),
+            ]);
+        }
+        view.tables.push(Table {
+            title: locale.pick("Historique", "History").into(),
+            headers: vec![
+                locale.pick("Quand", "When").into(),
+                locale.pick("Qui", "Who").into(),
+                locale.pick("Canal", "Channel").into(),
+                locale.pick("Quoi", "What").into(),
+            ],
+            rows,
+            empty: locale.pick("Aucun historique.", "No history.").into(),
+        });
+    }
+    let csrf = signed_in.session().csrf();
+    for action in ACTIONS {
+        if current_version(&mut tx, action, request, person).await?.is_some() {
+            let choice = crate::web::links::reason_choice(action, locale);
+            view.forms.push(ActionForm {
+                action: format!("/requests/{}/act", request.id.0),
+                csrf: csrf.clone(),
+                value: action_key(action),
+                label: action_label(action, locale).into(),
+                danger: matches!(action, LinkAction::Cancel | LinkAction::Refuse | LinkAction::Withdraw),
+                reason_label: choice.reason_label,
+                reasons: choice.reasons,
+                note_label: choice.note_label,
+            });
+        }
+    }
+    tx.commit().await?;
+    Ok(view)
+}
+
+fn actor_label(kind: ActorKind, locale: Locale) -> &'static str {
+    match kind {
+        ActorKind::Requester => locale.pick("Demandeur", "Requester"),
+        ActorKind::Interpreter => locale.pick("Interprète", "Interpreter"),
+        ActorKind::Coordinator => locale.pick("Coordonnateur", "Coordinator"),
+        ActorKind::System => "Relais",
+    }
+}
+
+fn channel_label(channel: Channel, locale: Locale) -> &'static str {
+    match channel {
+        Channel::Email => locale.pick("Courriel", "Email"),
+        Channel::Sms => "SMS",
+        Channel::Link => locale.pick("Lien", "Link"),
+        Channel::Web => "Web",
+        Channel::System => locale.pick("Automatique", "Automatic"),
+        Channel::Cli => locale.pick("Ligne de commande", "Command line"),
+    }
+}
+
+/// What an entry did: its action, then each change; sensitive values stay hidden as
+/// history stores them ("modifié").
+fn what(entry: &HistoryEntry, locale: Locale) -> String {
+    let action = match entry.action.as_str() {
+        "create" => locale.pick("Création", "Created"),
+        "submit" => locale.pick("Envoi", "Sent"),
+        "modify" => locale.pick("Modification", "Changed"),
+        "offer" => locale.pick("Offerte aux interprètes", "Offered to interpreters"),
+        "offers_lapsed" => locale.pick("Offres expirées", "Offers lapsed"),
+        "accept" => locale.pick("Acceptée par l'interprète", "Accepted by the interpreter"),
+        "decline" => locale.pick("Refusée par l'interprète", "Declined by the interpreter"),
+        "withdraw" => locale.pick("Désistement de l'interprète", "Interpreter withdrew"),
+        "cancel" => locale.pick("Annulation", "Cancelled"),
+        "record_service" => locale.pick("Réalisation enregistrée", "Service recorded"),
+        "validate" => locale.pick("Réalisation validée", "Service validated"),
+        "contest" => locale.pick("Réalisation contestée", "Service contested"),
+        "close" => locale.pick("Fermeture", "Closed"),
+        "erase_patient_details" => locale.pick("Renseignements de l'usager effacés", "Patient details erased"),
+        other => other,
+    };
+    let mut parts = vec![action.replace('_', " ")];
+    for change in &entry.changes {
+        parts.push(describe_change(change, locale));
+    }
+    parts.join(" ; ")
+}
+
+fn describe_change(change: &Change, locale: Locale) -> String {
+    let label = FormField::from_key(&change.field)
+        .map(|f| f.label(locale).to_string())
+        .unwrap_or_else(|| change.field.replace('_', " "));
+    let shown = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => "—".to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let redacted = |v: &serde_json::Value| v.as_str() == Some(REDACTED);
+    if redacted(&change.from) || redacted(&change.to) {
+        format!("{label} : {}", locale.pick("modifié", "changed"))
+    } else {
+        format!("{label} : {} → {}", shown(&change.from), shown(&change.to))
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Posted {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /requests/{id}/act`: one of the page's buttons.
+pub async fn act(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    signed_in: SignedIn,
+    posted: Result<Form<Posted>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let locale = signed_in.person().locale;
+    let seen = match visible(&state, &signed_in, id).await {
+        Ok(Some(seen)) => seen,
+        Ok(None) => return not_found(locale),
+        Err(e) => return internal(e),
+    };
+    let Some(Form(posted)) = posted.ok().filter(|f| signed_in.session().csrf_ok(&f.csrf)) else {
+        let notice = locale
+            .pick(
+                "Rien n'a été fait : ce formulaire a expiré ou ne vient pas de cette page. Recommencez ci-dessous.",
+                "Nothing was done: this form expired or did not come from this page. Try again below.",
+            )
+            .into();
+        return page(&state, &signed_in, &seen, Tone::Bad, notice, StatusCode::FORBIDDEN).await;
+    };
+    let Some(action) = ACTIONS.into_iter().find(|a| action_key(*a) == posted.action) else {
+        return not_found(locale);
+    };
+    let request = &seen.request;
+    let person = &seen.person;
+    let possible = async {
+        let mut tx = state.workflow.store().begin_read().await?;
+        let version = current_version(&mut tx, action, request, person).await?;
+        tx.commit().await?;
+        Ok::<_, crate::store::StoreError>(version.is_some())
+    }
+    .await;
+    let kind = match (possible, actor_kind(action, request, person)) {
+        (Ok(true), Some(kind)) => kind,
+        (Err(e), _) => return internal(e),
+        _ => {
+            let notice = locale
+                .pick(
+                    "Cette action n'est plus possible pour cette demande.",
+                    "This action is no longer possible for this request.",
+                )
+                .into();
+            return page(&state, &signed_in, &seen, Tone::Bad, notice, StatusCode::CONFLICT).await;
+        }
+    };
+    let target = request.id;
+    let note = Some(posted.note.trim().chars().take(2000).collect::<String>()).filter(|n| !n.is_empty());
+    let command = match action {
+        LinkAction::Accept => Command::AcceptOffer { request: target },
+        LinkAction::Refuse => Command::DeclineOffer { request: target },
+        LinkAction::Withdraw => Command::WithdrawInterpreter { request: target },
+        LinkAction::Validate => Command::ValidateService { request: target },
+        LinkAction::Contest => Command::ContestService {
+            request: target,
+            reason: note,
+        },
+        _ => {
+            let Ok(reason) = posted.reason.parse::<CancellationReason>() else {
+                let notice = locale
+                    .pick("Choisissez le motif d'annulation.", "Choose the reason for cancelling.")
+                    .into();
+                return page(
+                    &state,
+                    &signed_in,
+                    &seen,
+                    Tone::Bad,
+                    notice,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            };
+            Command::CancelRequest {
+                request: target,
+                reason,
+                detail: note,
+            }
+        }
+    };
+    let actor = Actor {
+        person: Some(person.id),
+        kind,
+        channel: Channel::Web,
+    };
+    let (tone, notice, status) = match state.workflow.execute(actor, command).await {
+        Ok(applied) => (
+            Tone::Good,
+            match locale {
+                Locale::Fr => format!(
+                    "C'est fait. La demande est maintenant « {} ».",
+                    applied.to.label(locale)
+                ),
+                Locale::En => format!("Done. The request is now “{}”.", applied.to.label(locale)),
+            },
+            StatusCode::OK,
+        ),
+        Err(WorkflowError::Store(e)) => return internal(e),
+        Err(e) => {
+            tracing::info!(error = %e, "page action refused");
+            (
+                Tone::Bad,
+                locale
+                    .pick(
+                        "Rien n'a été fait : cette action n'est plus possible pour cette demande.",
+                        "Nothing was done: this action is no longer possible for this request.",
+                    )
+                    .into(),
+                StatusCode::CONFLICT,
+            )
+        }
+    };
+    match visible(&state, &signed_in, id).await {
+        Ok(Some(now)) => page(&state, &signed_in, &now, tone, notice, status).await,
+        Ok(None) => not_found(locale),
+        Err(e) => internal(e),
+    }
+}
+
+/// `GET /requests/{id}/attachments/{file}`: a file of the request form, for those who see
+/// the request in full.
+pub async fn download(
+    State(state): State<AppState>,
+    Path((id, file)): Path<(i64, i64)>,
+    signed_in: SignedIn,
+) -> Response {
+    let locale = signed_in.person().locale;
+    let seen = match visible(&state, &signed_in, id).await {
+        Ok(Some(seen)) if seen.full => seen,
+        Ok(_) => return not_found(locale),
+        Err(e) => return internal(e),
+    };
+    let loaded = async {
+        let mut tx = state.workflow.store().begin_read().await?;
+        let found = tx
+            .attachment_content(seen.request.id, AttachmentPurpose::Request, file)
+            .await?;
+        tx.commit().await?;
+        Ok::<_, crate::store::StoreError>(found)
+    }
+    .await;
+    let (info, bytes) = match loaded {
+        Ok(Some(found)) => found,
+        Ok(None) => return not_found(locale),
+        Err(e) => return internal(e),
+    };
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let headers = response.headers_mut();
+    // Only the three kinds checked on upload are ever stored; anything else is a download.
+    let kind = match info.content_type.as_str() {
+        "application/pdf" | "image/jpeg" | "image/png" => info.content_type.clone(),
+        _ => "application/octet-stream".into(),
+    };
+    if let Ok(v) = HeaderValue::from_str(&kind) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    let ascii: String = info
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    for (name, value) in [
+        (header::CACHE_CONTROL, "no-store"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
