@@ -1,7 +1,8 @@
 //! A real browser on a phone-sized screen with JavaScript turned off (headless Chromium over
 //! WebDriver, started by scripts/test.sh): an interpreter opens the link from their offer,
 //! sees the request, presses the button and is booked; opening the link again says it served.
-//! A requester activates their account, turns on TOTP and signs in with password and code.
+//! A requester activates their account, turns on TOTP, signs in with password and code, and
+//! books an interpreter with an attachment on the web form.
 //! Screenshots of the pages are saved under `target/tmp/screenshots/` as test artefacts.
 
 mod support;
@@ -341,6 +342,42 @@ async fn a_requester_turns_on_totp_and_signs_in_with_it() {
     check_accessible(&page);
     assert!(page.contains("/logout"), "signed in: {page}");
     browser.screenshot("06-account").await;
+
+    // A request with its attachment, from the web form.
+    browser.open(&format!("{base}/requests/new")).await;
+    let page = browser.wait_for("request_type").await;
+    check_accessible(&page);
+    browser.screenshot("07-request-form").await;
+    browser
+        .click(
+            &browser
+                .find("select[name=request_type] option[value=\"en présentiel\"]")
+                .await,
+        )
+        .await;
+    // Chromium's date and time fields take the digits of their own format (mm/dd/yyyy, hh:mm AM).
+    browser.type_into("input[name=date]", "03092026").await;
+    browser.type_into("input[name=start_time]", "1000AM").await;
+    browser.type_into("input[name=duration_minutes]", "1 h 30").await;
+    browser.type_into("input[name=target_language]", "espagnol").await;
+    browser
+        .type_into("input[name=location]", "Clinique externe, 3e étage")
+        .await;
+    let prescription = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    std::fs::write(prescription.path(), b"%PDF-1.4\n%%EOF\n").unwrap();
+    browser
+        .type_into("input[name=attachments]", &prescription.path().display().to_string())
+        .await;
+    browser.submit("/requests/new").await;
+    let page = browser.wait_for("Historique").await;
+    check_accessible(&page);
+    browser.screenshot("08-request-page").await;
+    assert!(page.contains("lundi 9 mars 2026") && page.contains("10 h 00"), "{page}");
+    assert!(page.contains(".pdf"), "the attachment is listed: {page}");
+    browser.open(&format!("{base}/requests")).await;
+    let page = browser.wait_for("HC-").await;
+    check_accessible(&page);
+    browser.screenshot("09-my-requests").await;
     browser.quit().await;
 }
 
