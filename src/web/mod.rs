@@ -8,6 +8,7 @@ mod metrics;
 mod page;
 pub mod record_form;
 mod requests;
+pub mod signed;
 pub mod webhooks;
 
 pub use error::WebError;
@@ -26,6 +27,9 @@ pub struct AppState {
     pub link_pages: Option<links::LinkPages>,
     /// Sign-in and account pages; `None` answers 404.
     pub account_pages: Option<account::AccountPages>,
+    /// The settings the signed-in pages read (bank name, time zone, money rules, links);
+    /// `None` answers 404 on those pages.
+    pub settings: Option<std::sync::Arc<crate::config::Settings>>,
 }
 
 /// What the SMS webhooks need.
@@ -51,5 +55,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/requests/{id}", get(requests::show))
         .merge(account::routes())
+        // Downloads, the coordinator's board and profiles.
+        .merge(signed::routes())
         .with_state(state)
 }
