@@ -254,6 +254,8 @@ on_both_engines!(
     coordinators_download_exports_invoices_and_statements,
     interpreters_download_only_their_own_statement,
     the_board_lists_waiting_requests_and_offers_them,
+    interpreters_edit_their_profile_and_read_the_rest,
+    requesters_edit_their_name_phone_and_cost_centre,
 );
 
 async fn coordinators_download_exports_invoices_and_statements(engine: Engine) {
@@ -473,4 +475,170 @@ async fn the_board_lists_waiting_requests_and_offers_them(engine: Engine) {
         .await;
     assert_eq!(stale.status, 409, "{}", stale.body);
     assert!(stale.body.contains("Rien n'a été fait"));
+}
+
+async fn interpreters_edit_their_profile_and_read_the_rest(engine: Engine) {
+    let w = World::new(engine).await;
+    let me = w.bank.interpreters[0];
+    let mut b = w.signed_in(me).await;
+    let page = b.get("/profile").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Français → Espagnol"), "{}", page.body);
+    assert!(page.body.contains("tenus par les coordonnateurs"), "{}", page.body);
+    assert!(!page.body.contains(r#"name="language"#), "languages are read-only");
+
+    // Wrong values are named beside their fields; nothing is saved.
+    let wrong = b
+        .submit(
+            &page,
+            "/profile",
+            &[
+                ("mobile", "12"),
+                ("notify", "sms"),
+                ("availability", "lundi 17:00-08:00"),
+                ("inactivity_from", "2026-07-15"),
+                ("inactivity_to", "2026-07-01"),
+                ("document_until", "2027-01-31"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+    for (field, message) in [
+        ("mobile", "Numéro de cellulaire invalide"),
+        ("request_types", "Choisissez au moins un type de demande."),
+        ("availability", "Plage illisible"),
+        ("inactivity_to", "La période se termine avant de commencer."),
+        ("document_name", "Nommez le document"),
+    ] {
+        let re = regex::Regex::new(&format!(
+            r#"(?s)id="field-{field}".{{0,400}}class="error"[^>]*>{}"#,
+            regex::escape(message)
+        ))
+        .unwrap();
+        assert!(re.is_match(&wrong.body), "{field}: {message}\n{}", wrong.body);
+    }
+    let mut tx = w.bank.store.begin().await.unwrap();
+    let before = tx.interpreter_profile(me).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(before.availability, relais::domain::interpreter::Availability::Always);
+
+    let saved = b
+        .submit(
+            &wrong,
+            "/profile",
+            &[
+                ("mobile", "514 555 0199"),
+                ("phone", "514 555-0100 poste 12"),
+                ("notify", "email"),
+                ("notify", "sms"),
+                ("request_types", "in_person"),
+                ("request_types", "video"),
+                ("availability", "lundi 08:00-12:00\nmercredi 13:00-17:30"),
+                ("inactivity_from", "2026-07-01"),
+                ("inactivity_to", "2026-07-15"),
+                ("inactivity_reason", "Vacances"),
+                ("document_name", "Permis de travail"),
+                ("document_until", "2027-01-31"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(location(&saved), "/profile?saved=1");
+    let shown = b.get("/profile?saved=1").await;
+    assert!(shown.body.contains("Votre profil est enregistré."), "{}", shown.body);
+    assert!(shown.body.contains("mercredi 13:00-17:30"), "{}", shown.body);
+    assert!(shown.body.contains("Permis de travail"), "{}", shown.body);
+
+    let mut tx = w.bank.store.begin().await.unwrap();
+    let after = tx.interpreter_profile(me).await.unwrap().unwrap();
+    let person = tx.person(me).await.unwrap();
+    tx.commit().await.unwrap();
+    use relais::domain::request::RequestType;
+    assert_eq!(after.request_types, vec![RequestType::InPerson, RequestType::Video]);
+    assert!(matches!(&after.availability, relais::domain::interpreter::Availability::Weekly(h) if h.len() == 2));
+    assert_eq!(after.inactivity.len(), 1);
+    assert_eq!(after.inactivity[0].reason.as_deref(), Some("Vacances"));
+    assert_eq!(after.documents.len(), 1);
+    assert_eq!(
+        after.documents[0].valid_until,
+        chrono::NaiveDate::from_ymd_opt(2027, 1, 31)
+    );
+    assert_eq!(after.language_pairs, before.language_pairs);
+    assert_eq!(after.financial, before.financial);
+    assert_eq!(person.mobile.unwrap().as_str(), "+15145550199");
+    assert_eq!(person.phone.as_deref(), Some("514 555-0100 poste 12"));
+    assert!(person.notify_sms && person.notify_email);
+}
+
+async fn requesters_edit_their_name_phone_and_cost_centre(engine: Engine) {
+    let w = World::new(engine).await;
+    let mut tx = w.bank.store.begin().await.unwrap();
+    let centre = tx
+        .insert_cost_centre(w.bank.establishment, "7301110", "DA services multidisciplinaires")
+        .await
+        .unwrap();
+    let elsewhere = tx
+        .insert_cost_centre(w.bank.other_establishment, "9999", "Ailleurs")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut b = w.signed_in(w.bank.requester).await;
+    let page = b.get("/profile").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("CIUSSS du Centre-Sud (CCSMTL)"), "{}", page.body);
+    assert!(page.body.contains("Hôpital Notre-Dame"), "{}", page.body);
+    assert!(page.body.contains("7301110"), "{}", page.body);
+    assert!(!page.body.contains("9999"), "only the establishment's cost centres");
+
+    let other = elsewhere.id.0.to_string();
+    let wrong = b
+        .submit(
+            &page,
+            "/profile",
+            &[
+                ("first_name", ""),
+                ("last_name", "Tremblay"),
+                ("notify", "email"),
+                ("cost_centre", &other),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+    assert!(wrong.body.contains("Ce champ est obligatoire."), "{}", wrong.body);
+    assert!(
+        wrong.body.contains("Choisissez un centre de coût de la liste."),
+        "{}",
+        wrong.body
+    );
+
+    let ours = centre.id.0.to_string();
+    let saved = b
+        .submit(
+            &wrong,
+            "/profile",
+            &[
+                ("first_name", "Marie-Ève"),
+                ("last_name", "Tremblay"),
+                ("phone", "514 555-0100 poste 4321"),
+                ("notify", "email"),
+                ("cost_centre", &ours),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let mut tx = w.bank.store.begin().await.unwrap();
+    let person = tx.person(w.bank.requester).await.unwrap();
+    let profile = tx.requester_profile(w.bank.requester).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(person.first_name, "Marie-Ève");
+    assert_eq!(person.phone.as_deref(), Some("514 555-0100 poste 4321"));
+    assert_eq!(profile.cost_centre_id, Some(centre.id));
+    assert_eq!(profile.establishment_id, w.bank.establishment, "read-only");
+
+    // A form from elsewhere saves nothing.
+    let forged = b.post("/profile", &[("csrf", "forged"), ("first_name", "Eve")]).await;
+    assert_eq!(forged.status, 403);
+    let mut tx = w.bank.store.begin().await.unwrap();
+    assert_eq!(tx.person(w.bank.requester).await.unwrap().first_name, "Marie-Ève");
+    tx.commit().await.unwrap();
 }

@@ -162,7 +162,7 @@ async fn interpreter_choices(state: &AppState) -> Result<Vec<(String, String)>, 
 
 fn with_problems(mut inputs: Vec<Input>, problems: &Problems) -> Vec<Input> {
     for input in &mut inputs {
-        if let Some((_, message)) = problems.iter().find(|(field, _)| *field == input.name) {
+        if let Some((_, message)) = problems.iter().find(|(field, _)| input.name == *field) {
             input.error = message.clone();
         }
     }

@@ -36,7 +36,7 @@ pub fn routes() -> Router<AppState> {
 /// One input of a form.
 #[derive(Debug, Clone, Default)]
 pub struct Input {
-    pub name: &'static str,
+    pub name: String,
     pub label: String,
     /// `text`, `date`, `email`, `tel`, `select`, `checks` (a group of checkboxes), `textarea`.
     pub kind: &'static str,
@@ -49,9 +49,9 @@ pub struct Input {
 }
 
 impl Input {
-    pub fn new(name: &'static str, kind: &'static str, label: &str, value: impl Into<String>) -> Input {
+    pub fn new(name: impl Into<String>, kind: &'static str, label: &str, value: impl Into<String>) -> Input {
         Input {
-            name,
+            name: name.into(),
             kind,
             label: label.to_string(),
             value: value.into(),
