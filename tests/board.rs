@@ -256,6 +256,7 @@ on_both_engines!(
     the_board_lists_waiting_requests_and_offers_them,
     interpreters_edit_their_profile_and_read_the_rest,
     requesters_edit_their_name_phone_and_cost_centre,
+    coordinators_list_people_and_send_activation_links,
 );
 
 async fn coordinators_download_exports_invoices_and_statements(engine: Engine) {
@@ -641,4 +642,36 @@ async fn requesters_edit_their_name_phone_and_cost_centre(engine: Engine) {
     let mut tx = w.bank.store.begin().await.unwrap();
     assert_eq!(tx.person(w.bank.requester).await.unwrap().first_name, "Marie-Ève");
     tx.commit().await.unwrap();
+}
+
+async fn coordinators_list_people_and_send_activation_links(engine: Engine) {
+    let w = World::new(engine).await;
+    let mut b = w.signed_in(w.bank.coordinator).await;
+    let page = b.get("/admin/people").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    for heading in [
+        "Coordonnateurs",
+        "Interprètes",
+        "Demandeurs",
+        "Lucía Ramírez",
+        "Emily Clarke",
+    ] {
+        assert!(page.body.contains(heading), "{heading}: {}", page.body);
+    }
+    let email = w.email_of(w.bank.interpreters[1]).await;
+    let sent = b.submit(&page, "/admin/people/invite", &[("email", &email)]).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert!(
+        sent.body.contains("Un lien d'activation a été envoyé à"),
+        "{}",
+        sent.body
+    );
+    assert!(w.activation_link(&email).await.starts_with("/account/activate/"));
+    let forged = b
+        .post("/admin/people/invite", &[("csrf", "forged"), ("email", &email)])
+        .await;
+    assert_eq!(forged.status, 403);
+
+    let mut requester = w.signed_in(w.bank.requester).await;
+    assert_eq!(requester.get("/admin/people").await.status, 404);
 }

@@ -1,8 +1,10 @@
 //! The signed-in web set beyond the account pages: `/downloads` (exports, invoices and pay
-//! statements), `/board` (the coordinator's overview, the digest on a page) and `/profile`.
+//! statements), `/board` (the coordinator's overview, the digest on a page), `/profile`, and
+//! `/admin/people` (coordinators: everyone, and activation links).
 //! They share one template (`templates/web/signed.html`): facts, sections of lines or items
 //! with buttons, forms whose errors are named beside their fields, and the sign-out button.
 
+pub mod admin;
 pub mod board;
 pub mod downloads;
 pub mod profile;
@@ -31,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         .route("/board", get(board::show))
         .route("/board/offer", post(board::offer))
         .route("/profile", get(profile::show).post(profile::submit))
+        .route("/admin/people", get(admin::people))
+        .route("/admin/people/invite", post(admin::invite))
 }
 
 /// One input of a form.
@@ -130,6 +134,7 @@ impl SignedPage {
         )];
         if signed_in.is(Role::Coordinator) {
             links.push(("/board".into(), locale.pick("Tableau de bord", "Board").into()));
+            links.push(("/admin/people".into(), locale.pick("Personnes", "People").into()));
         }
         if signed_in.is(Role::Coordinator) || signed_in.is(Role::Interpreter) {
             links.push(("/downloads".into(), locale.pick("Téléchargements", "Downloads").into()));
