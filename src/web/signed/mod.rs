@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod board;
 pub mod downloads;
+mod hours;
 pub mod profile;
 
 use super::AppState;

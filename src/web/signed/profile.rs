@@ -7,11 +7,12 @@
 //! establishment and installations are read-only. Changes go through the workflow's person
 //! commands, so each is in the history. Errors are named beside their fields.
 
+use super::hours::{availability_text, parse_availability};
 use super::{FormView, Input, SignedPage, render, settings};
 use crate::config::Settings;
 use crate::domain::contact::PhoneE164;
 use crate::domain::ids::CostCentreId;
-use crate::domain::interpreter::{Availability, EligibilityDocument, Inactivity, InterpreterProfile, WeeklyHours};
+use crate::domain::interpreter::{EligibilityDocument, Inactivity, InterpreterProfile};
 use crate::domain::person::{ProfileChange, RequesterProfile};
 use crate::domain::request::RequestType;
 use crate::domain::role::{ActorKind, Channel, Role};
@@ -26,7 +27,7 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{NaiveDate, NaiveTime, TimeZone, Weekday};
+use chrono::{NaiveDate, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
@@ -160,59 +161,6 @@ fn current_values(signed_in: &SignedIn, kind: &Kind) -> Posted {
         }
     }
     v
-}
-
-const DAYS: [(Weekday, &str, &str); 7] = [
-    (Weekday::Mon, "lundi", "monday"),
-    (Weekday::Tue, "mardi", "tuesday"),
-    (Weekday::Wed, "mercredi", "wednesday"),
-    (Weekday::Thu, "jeudi", "thursday"),
-    (Weekday::Fri, "vendredi", "friday"),
-    (Weekday::Sat, "samedi", "saturday"),
-    (Weekday::Sun, "dimanche", "sunday"),
-];
-
-/// "lundi 08:00-17:00", one line per slot; empty for always.
-fn availability_text(a: &Availability) -> String {
-    match a {
-        Availability::Always => String::new(),
-        Availability::Weekly(hours) => hours
-            .iter()
-            .map(|h| {
-                let day = DAYS.iter().find(|d| d.0 == h.weekday).map(|d| d.1).unwrap_or("lundi");
-                format!("{day} {}-{}", h.starts.format("%H:%M"), h.ends.format("%H:%M"))
-            })
-            .collect::<Vec<_>>()
-            .join("\n"),
-    }
-}
-
-fn parse_availability(text: &str) -> Option<Availability> {
-    let mut hours = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let (day, span) = line.split_once(char::is_whitespace)?;
-        let day = day.to_lowercase();
-        let weekday = DAYS
-            .iter()
-            .find(|d| day.chars().count() >= 3 && (d.1.starts_with(&day) || d.2.starts_with(&day)))?
-            .0;
-        let (from, to) = span.trim().split_once('-')?;
-        let time = |s: &str| {
-            let s = s.trim().replace('h', ":");
-            let s = if s.ends_with(':') { format!("{s}00") } else { s };
-            NaiveTime::parse_from_str(&s, "%H:%M").ok()
-        };
-        let (starts, ends) = (time(from)?, time(to)?);
-        if ends <= starts {
-            return None;
-        }
-        hours.push(WeeklyHours { weekday, starts, ends });
-    }
-    Some(if hours.is_empty() {
-        Availability::Always
-    } else {
-        Availability::Weekly(hours)
-    })
 }
 
 #[allow(clippy::too_many_arguments)]
