@@ -4,16 +4,15 @@
 //! interpreter's pay statement; an interpreter gets only their own pay statement (asking for
 //! anyone else's is answered 404, as if it did not exist); requesters get 404.
 
+use super::criteria::{DocumentQuery, ExportQuery, Problems, read_document_period, read_export, read_format};
 use super::{FormView, Input, SignedPage, not_found, render, settings, today};
-use crate::billing::{BillingError, Format};
+use crate::billing::BillingError;
 use crate::config::Settings;
-use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
 use crate::domain::person::UserCode;
 use crate::domain::request::RequestStatus;
 use crate::domain::role::Role;
-use crate::reports::filter::{parse_date, parse_establishment, parse_status};
-use crate::reports::{DatePreset, ExportError, ExportFilter, ExportFormat, ExportOptions, InterpreterRef, Period};
+use crate::reports::{DatePreset, ExportError, ExportFormat, ExportOptions};
 use crate::web::AppState;
 use crate::web::account::SignedIn;
 use crate::web::page::Tone;
@@ -21,35 +20,6 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use serde::Deserialize;
-
-/// The requests export's criteria, as the form sends them.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(default)]
-pub struct ExportQuery {
-    preset: String,
-    from: String,
-    to: String,
-    status: String,
-    language: String,
-    establishment: String,
-    interpreter: String,
-}
-
-/// An invoice's or a pay statement's criteria.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(default)]
-pub struct DocumentQuery {
-    establishment: String,
-    interpreter: String,
-    preset: String,
-    from: String,
-    to: String,
-    format: String,
-}
-
-/// What is wrong with a form's values: `(field, message)`.
-type Problems = Vec<(&'static str, String)>;
 
 /// Who may download what.
 enum Scope {
@@ -374,105 +344,6 @@ fn statement_form(
     }
 }
 
-/// A preset, or the dates typed: `(from, to)`, either open.
-fn read_period(
-    preset: &str,
-    from: &str,
-    to: &str,
-    today: NaiveDate,
-    locale: Locale,
-    problems: &mut Problems,
-) -> Option<Period> {
-    if !preset.trim().is_empty() {
-        return match preset.parse::<DatePreset>() {
-            Ok(p) => Some(p.period(today)),
-            Err(_) => {
-                problems.push(("preset", locale.pick("Période inconnue.", "Unknown period.").into()));
-                None
-            }
-        };
-    }
-    let date = |name: &'static str, s: &str, problems: &mut Problems| -> Option<Option<NaiveDate>> {
-        if s.trim().is_empty() {
-            return Some(None);
-        }
-        match parse_date(s) {
-            Ok(d) => Some(Some(d)),
-            Err(_) => {
-                problems.push((
-                    name,
-                    locale
-                        .pick("Date attendue au format AAAA-MM-JJ.", "Expected a date as YYYY-MM-DD.")
-                        .into(),
-                ));
-                None
-            }
-        }
-    };
-    let from = date("from", from, problems)?;
-    let to = date("to", to, problems)?;
-    match Period::new(from, to) {
-        Ok(p) => Some(p),
-        Err(_) => {
-            problems.push((
-                "to",
-                locale
-                    .pick(
-                        "La période se termine avant de commencer.",
-                        "The period ends before it starts.",
-                    )
-                    .into(),
-            ));
-            None
-        }
-    }
-}
-
-fn read_export(q: &ExportQuery, today: NaiveDate, locale: Locale) -> Result<ExportFilter, Problems> {
-    let mut problems = Problems::new();
-    let period = read_period(&q.preset, &q.from, &q.to, today, locale, &mut problems);
-    let mut filter = ExportFilter::default();
-    if !q.status.trim().is_empty() {
-        match parse_status(&q.status) {
-            Ok(s) => filter.statuses = vec![s],
-            Err(_) => problems.push(("status", locale.pick("Statut inconnu.", "Unknown status.").into())),
-        }
-    }
-    if !q.language.trim().is_empty() {
-        match LanguageTag::parse(&q.language) {
-            Ok(l) => filter.language = Some(l),
-            Err(_) => problems.push((
-                "language",
-                locale
-                    .pick(
-                        "Code de langue inconnu (es, ar, fa-AF…).",
-                        "Unknown language code (es, ar, fa-AF…).",
-                    )
-                    .into(),
-            )),
-        }
-    }
-    if !q.establishment.trim().is_empty() {
-        filter.establishment = parse_establishment(&q.establishment).ok();
-    }
-    if !q.interpreter.trim().is_empty() {
-        match q.interpreter.parse::<InterpreterRef>() {
-            Ok(i) => filter.interpreter = Some(i),
-            Err(_) => problems.push((
-                "interpreter",
-                locale.pick("Interprète inconnu.", "Unknown interpreter.").into(),
-            )),
-        }
-    }
-    match period {
-        Some(p) if problems.is_empty() => {
-            filter.period = p;
-            Ok(filter)
-        }
-        _ => Err(problems),
-    }
-}
-
 /// A file to save, never cached.
 fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
     let safe: String = file_name
@@ -574,50 +445,6 @@ async fn requests(
             .await
         }
         Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
-    }
-}
-
-/// A document's period: both ends are needed.
-fn read_document_period(
-    q: &DocumentQuery,
-    today: NaiveDate,
-    locale: Locale,
-    problems: &mut Problems,
-) -> Option<crate::billing::Period> {
-    let period = read_period(&q.preset, &q.from, &q.to, today, locale, problems)?;
-    match (period.from(), period.to()) {
-        (Some(from), Some(to)) => crate::billing::Period::new(from, to).ok(),
-        (None, _) => {
-            problems.push((
-                "from",
-                locale
-                    .pick("Indiquez le début de la période.", "Give the period's start.")
-                    .into(),
-            ));
-            None
-        }
-        (_, None) => {
-            problems.push((
-                "to",
-                locale
-                    .pick("Indiquez la fin de la période.", "Give the period's end.")
-                    .into(),
-            ));
-            None
-        }
-    }
-}
-
-fn read_format(q: &DocumentQuery, locale: Locale, problems: &mut Problems) -> Option<Format> {
-    if q.format.trim().is_empty() {
-        return Some(Format::Html);
-    }
-    match q.format.parse::<Format>() {
-        Ok(f) => Some(f),
-        Err(_) => {
-            problems.push(("format", locale.pick("Format inconnu.", "Unknown format.").into()));
-            None
-        }
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod board;
+mod criteria;
 pub mod downloads;
 mod hours;
 pub mod profile;
