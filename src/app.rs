@@ -26,6 +26,7 @@ pub struct App {
     sms_hooks: SmsHooks,
     link_pages: web::links::LinkPages,
     account_pages: web::account::AccountPages,
+    settings: Arc<Settings>,
     inbound: InboundSource,
     maildir: PathBuf,
     imap: crate::config::Imap,
@@ -78,6 +79,7 @@ impl App {
             listener,
             link_pages,
             account_pages,
+            settings: Arc::new(settings.clone()),
             workflow,
             pipeline,
             outbound,
@@ -129,6 +131,7 @@ impl App {
             sms_hooks: Some(self.sms_hooks.clone()),
             link_pages: Some(self.link_pages.clone()),
             account_pages: Some(self.account_pages.clone()),
+            settings: Some(self.settings.clone()),
         });
         tracing::info!(address = %self.listener.local_addr()?, "relais is listening");
         // The peer address feeds the sign-in limits per client.

@@ -41,6 +41,8 @@ impl LinkContext<'_> {
 /// One candidate line: who, why, and the link that offers them the request.
 #[derive(Debug, Clone)]
 pub struct CandidateLine {
+    /// Who, for the board's button.
+    pub person: crate::domain::ids::PersonId,
     pub name: String,
     pub why: String,
     pub label: String,
@@ -50,10 +52,14 @@ pub struct CandidateLine {
 /// A request with its candidates.
 #[derive(Debug, Clone)]
 pub struct WaitingItem {
+    /// Which request, for the board's buttons.
+    pub request: crate::domain::ids::RequestId,
     pub headline: String,
     pub candidates: Vec<CandidateLine>,
     /// Offer it to every candidate listed at once.
     pub broadcast: Option<(String, String)>,
+    /// Whom the broadcast offers it to.
+    pub broadcast_to: Vec<crate::domain::ids::PersonId>,
     /// Why nobody else: "5 déjà réservés, 2 hors disponibilités".
     pub excluded: String,
     /// Who withdrew from it, if it was booked before: "Désistement : Lucía Ramírez".
@@ -161,6 +167,7 @@ pub async fn waiting_item(
             .join(", ");
         if let Some(url) = sign(LinkAction::Assign, vec![r.person]) {
             candidates.push(CandidateLine {
+                person: r.person,
                 name: r.name.clone(),
                 why,
                 label: format!("{} {}", locale.pick("Offrir à", "Offer to"), r.name),
@@ -191,7 +198,14 @@ pub async fn waiting_item(
     } else {
         format!("{} {}", locale.pick("Désistement :", "Withdrew:"), withdrew.join(", "))
     };
+    let broadcast_to = if broadcast.is_some() {
+        top.iter().map(|r| r.person).collect()
+    } else {
+        Vec::new()
+    };
     Ok(WaitingItem {
+        request: request.id,
+        broadcast_to,
         withdrawn,
         headline: headline(request, &installation, locale, ctx.time_zone),
         candidates,

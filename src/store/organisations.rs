@@ -165,6 +165,25 @@ impl Tx {
         })
     }
 
+    /// An establishment's cost centres, by code.
+    pub async fn cost_centres_of(&mut self, establishment_id: EstablishmentId) -> Result<Vec<CostCentre>, StoreError> {
+        const SQL: &str = "SELECT id, establishment_id, code, description FROM cost_centres \
+             WHERE establishment_id = $1 ORDER BY code";
+        let rows: Vec<CodeRow> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(establishment_id.0)
+            .fetch_all(c)
+            .await?);
+        Ok(rows
+            .into_iter()
+            .map(|r| CostCentre {
+                id: CostCentreId(r.id),
+                establishment_id: EstablishmentId(r.establishment_id),
+                code: r.code,
+                description: r.description,
+            })
+            .collect())
+    }
+
     pub async fn insert_billing_code(
         &mut self,
         establishment_id: EstablishmentId,

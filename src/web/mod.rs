@@ -9,6 +9,7 @@ mod page;
 pub mod record_form;
 mod request_pages;
 mod requests;
+pub mod signed;
 pub mod webhooks;
 
 pub use error::WebError;
@@ -27,6 +28,9 @@ pub struct AppState {
     pub link_pages: Option<links::LinkPages>,
     /// Sign-in and account pages; `None` answers 404.
     pub account_pages: Option<account::AccountPages>,
+    /// The settings the signed-in pages read (bank name, time zone, money rules, links);
+    /// `None` answers 404 on those pages.
+    pub settings: Option<std::sync::Arc<crate::config::Settings>>,
 }
 
 /// What the SMS webhooks need.
@@ -53,5 +57,7 @@ pub fn router(state: AppState) -> Router {
         // Requester and interpreter pages; `/requests/{id}` also serves `Open` link sessions.
         .merge(request_pages::routes())
         .merge(account::routes())
+        // Downloads, the coordinator's board and profiles.
+        .merge(signed::routes())
         .with_state(state)
 }

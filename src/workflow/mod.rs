@@ -13,7 +13,7 @@ mod requests;
 mod sweep;
 
 pub use command::{Applied, Command};
-pub use people::{NewPersonCommand, PersonCreated};
+pub use people::{InterpreterSelfChange, NewPersonCommand, PersonCreated};
 pub use sweep::SweepReport;
 
 use crate::clock::Clock;

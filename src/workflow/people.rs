@@ -3,9 +3,10 @@
 
 use super::{Actor, Workflow, WorkflowError};
 use crate::domain::history::{Change, Entity, NewHistoryEntry};
-use crate::domain::ids::PersonId;
-use crate::domain::interpreter::InterpreterProfile;
+use crate::domain::ids::{CostCentreId, PersonId};
+use crate::domain::interpreter::{Availability, EligibilityDocument, Inactivity, InterpreterProfile};
 use crate::domain::person::{NewPerson, Person, ProfileChange, RequesterProfile};
+use crate::domain::request::RequestType;
 use crate::domain::role::{ActorKind, Role};
 
 /// A person to create, with the profiles their roles need.
@@ -14,6 +15,16 @@ pub struct NewPersonCommand {
     pub person: NewPerson,
     pub requester: Option<RequesterProfile>,
     pub interpreter: Option<InterpreterProfile>,
+}
+
+/// What an interpreter changes of their own profile. Languages and the financial file are
+/// not here: the seeds leave them to the coordinators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterpreterSelfChange {
+    pub request_types: Vec<RequestType>,
+    pub availability: Availability,
+    pub inactivity: Vec<Inactivity>,
+    pub documents: Vec<EligibilityDocument>,
 }
 
 /// The created person.
@@ -126,5 +137,102 @@ impl Workflow {
         .await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// Replaces the interpreter's request types, availability, inactivity periods and
+    /// eligibility documents: by the interpreter, or a coordinator. Each field changed is in
+    /// the history.
+    pub async fn update_interpreter_profile(
+        &self,
+        actor: Actor,
+        person: PersonId,
+        change: InterpreterSelfChange,
+    ) -> Result<InterpreterProfile, WorkflowError> {
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        self.check_actor(&mut tx, actor).await?;
+        if actor.kind != ActorKind::Coordinator && actor.person != Some(person) {
+            return Err(WorkflowError::Forbidden(
+                "a profile is changed by its owner or a coordinator",
+            ));
+        }
+        let Some(before) = tx.interpreter_profile(person).await? else {
+            return Err(WorkflowError::BadCommand("this person is not an interpreter"));
+        };
+        let mut after = before.clone();
+        let mut changes = Vec::new();
+        macro_rules! apply {
+            ($($field:ident),*) => {$(
+                if change.$field != after.$field {
+                    changes.push(Change::new(stringify!($field), &after.$field, &change.$field));
+                    after.$field = change.$field.clone();
+                }
+            )*};
+        }
+        apply!(request_types, availability, inactivity, documents);
+        if changes.is_empty() {
+            return Ok(before);
+        }
+        tx.set_interpreter_profile(person, &after).await?;
+        tx.record_history(&NewHistoryEntry {
+            entity: Entity::Person,
+            entity_id: person.0,
+            at: now,
+            actor_id: actor.person,
+            actor_kind: actor.kind,
+            channel: actor.channel,
+            action: "update_interpreter_profile".into(),
+            changes,
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Sets the requester's cost centre, one of their establishment's (or none): by the
+    /// requester, or a coordinator.
+    pub async fn set_cost_centre(
+        &self,
+        actor: Actor,
+        person: PersonId,
+        cost_centre: Option<CostCentreId>,
+    ) -> Result<(), WorkflowError> {
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        self.check_actor(&mut tx, actor).await?;
+        if actor.kind != ActorKind::Coordinator && actor.person != Some(person) {
+            return Err(WorkflowError::Forbidden(
+                "a profile is changed by its owner or a coordinator",
+            ));
+        }
+        let Some(mut profile) = tx.requester_profile(person).await? else {
+            return Err(WorkflowError::BadCommand("this person is not a requester"));
+        };
+        if profile.cost_centre_id == cost_centre {
+            return Ok(());
+        }
+        if let Some(id) = cost_centre
+            && tx.cost_centre(id).await?.establishment_id != profile.establishment_id
+        {
+            return Err(WorkflowError::BadCommand(
+                "the cost centre belongs to another establishment",
+            ));
+        }
+        let change = Change::new("cost_centre_id", profile.cost_centre_id, cost_centre);
+        profile.cost_centre_id = cost_centre;
+        tx.set_requester_profile(person, &profile).await?;
+        tx.record_history(&NewHistoryEntry {
+            entity: Entity::Person,
+            entity_id: person.0,
+            at: now,
+            actor_id: actor.person,
+            actor_kind: actor.kind,
+            channel: actor.channel,
+            action: "update_requester_profile".into(),
+            changes: vec![change],
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -1,0 +1,167 @@
+//! `GET /admin/people` (coordinators with their second factor): everyone the bank knows,
+//! by role, each with a button that sends an activation link, what `relais accounts invite`
+//! does from the command line.
+
+use super::{FormView, Item, Section, SignedPage, render, settings};
+use crate::config::Settings;
+use crate::domain::contact::EmailAddress;
+use crate::domain::locale::Locale;
+use crate::domain::role::Role;
+use crate::web::AppState;
+use crate::web::account::SignedIn;
+use crate::web::page::Tone;
+use crate::workflow::accounts::InviteOutcome;
+use axum::Form;
+use axum::extract::State;
+use axum::extract::rejection::FormRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+/// `GET /admin/people`.
+pub async fn people(signed_in: SignedIn, State(state): State<AppState>) -> Response {
+    if let Err(r) = super::coordinator(&signed_in) {
+        return r.into_response();
+    }
+    let settings = match settings(&state) {
+        Ok(s) => s,
+        Err(r) => return r.into_response(),
+    };
+    list(&signed_in, &state, &settings, StatusCode::OK, None).await
+}
+
+fn role_heading(role: Role, locale: Locale) -> &'static str {
+    match role {
+        Role::Coordinator => locale.pick("Coordonnateurs", "Coordinators"),
+        Role::Interpreter => locale.pick("Interprètes", "Interpreters"),
+        Role::Requester => locale.pick("Demandeurs", "Requesters"),
+    }
+}
+
+async fn list(
+    signed_in: &SignedIn,
+    state: &AppState,
+    settings: &Settings,
+    status: StatusCode,
+    notice: Option<(Tone, String)>,
+) -> Response {
+    let locale = signed_in.person().locale;
+    let csrf = signed_in.session().csrf();
+    let mut page = SignedPage::new(signed_in, ("Personnes", "People"));
+    if let Some((tone, text)) = notice {
+        page = page.notice(tone, text);
+    }
+    let mut tx = match state.workflow.store().begin_read().await {
+        Ok(tx) => tx,
+        Err(e) => return crate::web::WebError::from(e).into_response(),
+    };
+    for role in [Role::Coordinator, Role::Interpreter, Role::Requester] {
+        let people = match tx.people_with_role(role).await {
+            Ok(p) => p,
+            Err(e) => return crate::web::WebError::from(e).into_response(),
+        };
+        page.sections.push(Section {
+            heading: role_heading(role, locale).to_string(),
+            empty: locale.pick("Personne.", "Nobody.").to_string(),
+            lines: Vec::new(),
+            items: people
+                .into_iter()
+                .map(|p| Item {
+                    headline: format!("{} — {}", p.display_name(), p.user_code),
+                    lines: vec![if p.active {
+                        p.email.to_string()
+                    } else {
+                        format!("{} — {}", p.email, locale.pick("inactif", "inactive"))
+                    }],
+                    forms: vec![FormView {
+                        method: "post",
+                        action: "/admin/people/invite".into(),
+                        csrf: csrf.clone(),
+                        hidden: vec![("email".into(), p.email.to_string())],
+                        buttons: vec![(
+                            locale
+                                .pick("Envoyer un lien d'activation", "Send an activation link")
+                                .into(),
+                            String::new(),
+                        )],
+                        secondary: true,
+                        ..FormView::default()
+                    }],
+                })
+                .collect(),
+        });
+    }
+    if let Err(e) = tx.commit().await {
+        return crate::web::WebError::from(e).into_response();
+    }
+    render(status, &settings.general.bank_name, &page)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InviteForm {
+    csrf: String,
+    email: String,
+}
+
+/// `POST /admin/people/invite`: queues an activation link, as `relais accounts invite`.
+pub async fn invite(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    form: Result<Form<InviteForm>, FormRejection>,
+) -> Response {
+    if let Err(r) = super::coordinator(&signed_in) {
+        return r.into_response();
+    }
+    let settings = match settings(&state) {
+        Ok(s) => s,
+        Err(r) => return r.into_response(),
+    };
+    let Some(pages) = state.account_pages.clone() else {
+        return super::not_found();
+    };
+    let locale = signed_in.person().locale;
+    let bad = |text: &str| Some((Tone::Bad, text.to_string()));
+    let Some(Form(form)) = form.ok().filter(|f| signed_in.session().csrf_ok(&f.csrf)) else {
+        let text = locale.pick(
+            "Rien n'a été fait : ce formulaire a expiré ou ne vient pas de cette page.",
+            "Nothing was done: this form expired or did not come from this page.",
+        );
+        return list(&signed_in, &state, &settings, StatusCode::FORBIDDEN, bad(text)).await;
+    };
+    let Ok(email) = EmailAddress::parse(&form.email) else {
+        let text = locale.pick("Adresse courriel invalide.", "Invalid email address.");
+        return list(
+            &signed_in,
+            &state,
+            &settings,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            bad(text),
+        )
+        .await;
+    };
+    let outcome = match pages.accounts.invite(&email).await {
+        Ok(o) => o,
+        Err(e) => return crate::web::WebError::Internal(e.into()).into_response(),
+    };
+    let (tone, fr, en) = match outcome {
+        InviteOutcome::Invited => (
+            Tone::Good,
+            "Un lien d'activation a été envoyé à",
+            "An activation link was sent to",
+        ),
+        InviteOutcome::AlreadyActive => (
+            Tone::Neutral,
+            "Ce compte est déjà activé ; « Mot de passe oublié » est son chemin de retour :",
+            "This account is active already; “Forgot password” is its way back:",
+        ),
+        InviteOutcome::Inactive => (
+            Tone::Bad,
+            "Cette personne est inactive ; aucun lien n'a été envoyé :",
+            "This person is inactive; no link was sent:",
+        ),
+        InviteOutcome::NoSuchPerson => (Tone::Bad, "Personne n'a cette adresse :", "Nobody has this address:"),
+    };
+    let text = format!("{} {email}", locale.pick(fr, en));
+    list(&signed_in, &state, &settings, StatusCode::OK, Some((tone, text))).await
+}

@@ -1,0 +1,557 @@
+//! `GET /downloads`: the download forms (GET, changing nothing) and the files they fetch.
+//!
+//! Coordinators get the requests export (CSV or Excel), an establishment's invoice and any
+//! interpreter's pay statement; an interpreter gets only their own pay statement (asking for
+//! anyone else's is answered 404, as if it did not exist); requesters get 404.
+
+use super::criteria::{DocumentQuery, ExportQuery, Problems, read_document_period, read_export, read_format};
+use super::{FormView, Input, SignedPage, not_found, render, settings, today};
+use crate::billing::BillingError;
+use crate::config::Settings;
+use crate::domain::locale::Locale;
+use crate::domain::person::UserCode;
+use crate::domain::request::RequestStatus;
+use crate::domain::role::Role;
+use crate::reports::{DatePreset, ExportError, ExportFormat, ExportOptions};
+use crate::web::AppState;
+use crate::web::account::SignedIn;
+use crate::web::page::Tone;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+
+/// Who may download what.
+enum Scope {
+    Everything,
+    OwnStatement(UserCode),
+}
+
+fn scope(signed_in: &SignedIn) -> Result<Scope, super::Refused> {
+    if signed_in.is(Role::Coordinator) {
+        super::coordinator(signed_in)?;
+        return Ok(Scope::Everything);
+    }
+    if signed_in.is(Role::Interpreter) {
+        return Ok(Scope::OwnStatement(signed_in.person().user_code.clone()));
+    }
+    Err(not_found().into())
+}
+
+/// The forms as they were filled; a form's problems are named beside its fields.
+#[derive(Default)]
+struct Filled {
+    export: ExportQuery,
+    export_problems: Problems,
+    invoice: DocumentQuery,
+    invoice_problems: Problems,
+    statement: DocumentQuery,
+    statement_problems: Problems,
+}
+
+/// `GET /downloads`.
+pub async fn show(signed_in: SignedIn, State(state): State<AppState>) -> Response {
+    let settings = match settings(&state) {
+        Ok(s) => s,
+        Err(r) => return r.into_response(),
+    };
+    let scope = match scope(&signed_in) {
+        Ok(s) => s,
+        Err(r) => return r.into_response(),
+    };
+    page(&signed_in, &state, &settings, &scope, StatusCode::OK, Filled::default()).await
+}
+
+async fn page(
+    signed_in: &SignedIn,
+    state: &AppState,
+    settings: &Settings,
+    scope: &Scope,
+    status: StatusCode,
+    filled: Filled,
+) -> Response {
+    let locale = signed_in.person().locale;
+    let mut page = SignedPage::new(signed_in, ("Téléchargements", "Downloads"));
+    if status != StatusCode::OK {
+        page = page.notice(
+            Tone::Bad,
+            locale.pick(
+                "Rien n'a été téléchargé : corrigez les champs signalés.",
+                "Nothing was downloaded: correct the fields marked.",
+            ),
+        );
+    }
+    let interpreters = match scope {
+        Scope::Everything => match interpreter_choices(state).await {
+            Ok(list) => list,
+            Err(e) => return crate::web::WebError::from(e).into_response(),
+        },
+        Scope::OwnStatement(_) => Vec::new(),
+    };
+    if matches!(scope, Scope::Everything) {
+        page.forms.push(export_form(
+            locale,
+            &filled.export,
+            &filled.export_problems,
+            &interpreters,
+        ));
+        page.forms.push(invoice_form(
+            locale,
+            &filled.invoice,
+            &filled.invoice_problems,
+            state,
+            settings,
+        ));
+    }
+    page.forms.push(statement_form(
+        locale,
+        scope,
+        &filled.statement,
+        &filled.statement_problems,
+        &interpreters,
+        state,
+        settings,
+    ));
+    render(status, &settings.general.bank_name, &page)
+}
+
+async fn interpreter_choices(state: &AppState) -> Result<Vec<(String, String)>, crate::store::StoreError> {
+    let mut tx = state.workflow.store().begin_read().await?;
+    let people = tx.people_with_role(Role::Interpreter).await?;
+    tx.commit().await?;
+    Ok(people
+        .into_iter()
+        .map(|p| {
+            (
+                p.user_code.to_string(),
+                format!("{} ({})", p.display_name(), p.user_code),
+            )
+        })
+        .collect())
+}
+
+fn with_problems(mut inputs: Vec<Input>, problems: &Problems) -> Vec<Input> {
+    for input in &mut inputs {
+        if let Some((_, message)) = problems.iter().find(|(field, _)| input.name == *field) {
+            input.error = message.clone();
+        }
+    }
+    inputs
+}
+
+fn preset_choices(locale: Locale, any: &str) -> Vec<(String, String)> {
+    vec![
+        (String::new(), any.to_string()),
+        ("today".into(), locale.pick("Aujourd'hui", "Today").into()),
+        ("tomorrow".into(), locale.pick("Demain", "Tomorrow").into()),
+        ("this-month".into(), locale.pick("Mois en cours", "This month").into()),
+        ("last-month".into(), locale.pick("Mois précédent", "Last month").into()),
+        ("next-month".into(), locale.pick("Mois prochain", "Next month").into()),
+    ]
+}
+
+fn period_inputs(locale: Locale, preset: &str, from: &str, to: &str, any: &str) -> Vec<Input> {
+    vec![
+        Input::new("preset", "select", locale.pick("Période", "Period"), preset).choices(preset_choices(locale, any)),
+        Input::new(
+            "from",
+            "date",
+            locale.pick("Du (AAAA-MM-JJ)", "From (YYYY-MM-DD)"),
+            from,
+        ),
+        Input::new("to", "date", locale.pick("Au (AAAA-MM-JJ)", "To (YYYY-MM-DD)"), to),
+    ]
+}
+
+fn export_form(locale: Locale, q: &ExportQuery, problems: &Problems, interpreters: &[(String, String)]) -> FormView {
+    let mut statuses = vec![(String::new(), locale.pick("Tous", "All").to_string())];
+    statuses.extend(
+        RequestStatus::ALL
+            .into_iter()
+            .filter(|s| *s != RequestStatus::Draft)
+            .map(|s| (s.as_str().to_string(), s.label(locale).to_string())),
+    );
+    let mut who = vec![(String::new(), locale.pick("Tous", "All").to_string())];
+    who.extend(interpreters.iter().cloned());
+    let mut inputs = period_inputs(
+        locale,
+        &q.preset,
+        &q.from,
+        &q.to,
+        locale.pick("Dates ci-dessous", "Dates below"),
+    );
+    inputs.extend([
+        Input::new("status", "select", locale.pick("Statut", "Status"), &q.status).choices(statuses),
+        Input::new("language", "text", locale.pick("Langue", "Language"), &q.language).hint(locale.pick(
+            "Code de langue : es, ar, fa-AF… Vide pour toutes.",
+            "Language code: es, ar, fa-AF… Empty for all.",
+        )),
+        Input::new(
+            "establishment",
+            "text",
+            locale.pick("Établissement (code)", "Establishment (code)"),
+            &q.establishment,
+        )
+        .hint(locale.pick(
+            "Par exemple CCSMTL. Vide pour tous.",
+            "For example CCSMTL. Empty for all.",
+        )),
+        Input::new(
+            "interpreter",
+            "select",
+            locale.pick("Interprète", "Interpreter"),
+            &q.interpreter,
+        )
+        .choices(who),
+    ]);
+    FormView {
+        id: "export".into(),
+        heading: locale.pick("Exporter les demandes", "Export the requests").into(),
+        method: "get",
+        action: "/downloads/requests.csv".into(),
+        inputs: with_problems(inputs, problems),
+        buttons: vec![
+            (
+                locale.pick("Télécharger en CSV", "Download as CSV").into(),
+                String::new(),
+            ),
+            (
+                locale.pick("Télécharger en Excel", "Download as Excel").into(),
+                "/downloads/requests.xlsx".into(),
+            ),
+        ],
+        ..FormView::default()
+    }
+}
+
+fn format_buttons(locale: Locale) -> Vec<(String, String)> {
+    vec![(locale.pick("Télécharger", "Download").into(), String::new())]
+}
+
+fn format_input(locale: Locale, value: &str) -> Input {
+    Input::new("format", "select", locale.pick("Format", "Format"), value).choices(vec![
+        (
+            "html".into(),
+            locale.pick("Page imprimable (HTML)", "Printable page (HTML)").into(),
+        ),
+        ("csv".into(), "CSV".into()),
+    ])
+}
+
+/// The default period of a document: last month.
+fn last_month(state: &AppState, settings: &Settings) -> (String, String) {
+    let period = DatePreset::LastMonth.period(today(state, settings));
+    let show = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    (show(period.from()), show(period.to()))
+}
+
+fn invoice_form(
+    locale: Locale,
+    q: &DocumentQuery,
+    problems: &Problems,
+    state: &AppState,
+    settings: &Settings,
+) -> FormView {
+    let (from, to) = if q.from.is_empty() && q.to.is_empty() && q.preset.is_empty() {
+        last_month(state, settings)
+    } else {
+        (q.from.clone(), q.to.clone())
+    };
+    let mut inputs = vec![
+        Input::new(
+            "establishment",
+            "text",
+            locale.pick("Établissement (code)", "Establishment (code)"),
+            &q.establishment,
+        )
+        .hint(locale.pick("Par exemple CCSMTL.", "For example CCSMTL.")),
+    ];
+    inputs.extend(period_inputs(
+        locale,
+        &q.preset,
+        &from,
+        &to,
+        locale.pick("Dates ci-dessous", "Dates below"),
+    ));
+    inputs.push(format_input(locale, &q.format));
+    FormView {
+        id: "invoice".into(),
+        heading: locale
+            .pick("Facture d'un établissement", "An establishment's invoice")
+            .into(),
+        method: "get",
+        action: "/downloads/invoice".into(),
+        inputs: with_problems(inputs, problems),
+        buttons: format_buttons(locale),
+        ..FormView::default()
+    }
+}
+
+fn statement_form(
+    locale: Locale,
+    scope: &Scope,
+    q: &DocumentQuery,
+    problems: &Problems,
+    interpreters: &[(String, String)],
+    state: &AppState,
+    settings: &Settings,
+) -> FormView {
+    let (from, to) = if q.from.is_empty() && q.to.is_empty() && q.preset.is_empty() {
+        last_month(state, settings)
+    } else {
+        (q.from.clone(), q.to.clone())
+    };
+    let mut inputs = Vec::new();
+    let mut hidden = Vec::new();
+    let heading = match scope {
+        Scope::Everything => {
+            inputs.push(
+                Input::new(
+                    "interpreter",
+                    "select",
+                    locale.pick("Interprète", "Interpreter"),
+                    &q.interpreter,
+                )
+                .choices(interpreters.to_vec()),
+            );
+            locale.pick(
+                "Relevé de rémunération d'un interprète",
+                "An interpreter's pay statement",
+            )
+        }
+        Scope::OwnStatement(code) => {
+            hidden.push(("interpreter".to_string(), code.to_string()));
+            locale.pick("Mon relevé de rémunération", "My pay statement")
+        }
+    };
+    inputs.extend(period_inputs(
+        locale,
+        &q.preset,
+        &from,
+        &to,
+        locale.pick("Dates ci-dessous", "Dates below"),
+    ));
+    inputs.push(format_input(locale, &q.format));
+    FormView {
+        id: "statement".into(),
+        heading: heading.into(),
+        method: "get",
+        action: "/downloads/pay-statement".into(),
+        hidden,
+        inputs: with_problems(inputs, problems),
+        buttons: format_buttons(locale),
+        ..FormView::default()
+    }
+}
+
+/// A file to save, never cached.
+fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    let safe: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"),
+    );
+    response
+}
+
+/// `GET /downloads/requests.csv`.
+pub async fn requests_csv(signed_in: SignedIn, state: State<AppState>, query: Query<ExportQuery>) -> Response {
+    requests(signed_in, state, query, ExportFormat::Csv).await
+}
+
+/// `GET /downloads/requests.xlsx`.
+pub async fn requests_xlsx(signed_in: SignedIn, state: State<AppState>, query: Query<ExportQuery>) -> Response {
+    requests(signed_in, state, query, ExportFormat::Xlsx).await
+}
+
+async fn requests(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    Query(q): Query<ExportQuery>,
+    format: ExportFormat,
+) -> Response {
+    let settings = match settings(&state) {
+        Ok(s) => s,
+        Err(r) => return r.into_response(),
+    };
+    let scope = match scope(&signed_in) {
+        Ok(Scope::Everything) => Scope::Everything,
+        Ok(Scope::OwnStatement(_)) => return not_found(),
+        Err(r) => return r.into_response(),
+    };
+    let locale = signed_in.person().locale;
+    let today = today(&state, &settings);
+    let invalid = |problems: Problems| {
+        let filled = Filled {
+            export: q.clone(),
+            export_problems: problems,
+            ..Filled::default()
+        };
+        page(
+            &signed_in,
+            &state,
+            &settings,
+            &scope,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            filled,
+        )
+    };
+    let filter = match read_export(&q, today, locale) {
+        Ok(f) => f,
+        Err(problems) => return invalid(problems).await,
+    };
+    let options = ExportOptions {
+        locale,
+        time_zone: settings.general.time_zone,
+        generated_at: state.workflow.clock().now(),
+    };
+    match crate::reports::export_requests(state.workflow.store(), &filter, format, &options).await {
+        Ok(export) => {
+            let name = format!(
+                "{}-{}.{}",
+                locale.pick("demandes", "requests"),
+                today.format("%Y-%m-%d"),
+                format.as_str()
+            );
+            attachment(export.bytes, format.content_type(), &name)
+        }
+        Err(ExportError::UnknownEstablishment(_)) => {
+            let message = locale.pick("Aucun établissement n'a ce code.", "No establishment has this code.");
+            invalid(vec![("establishment", message.into())]).await
+        }
+        Err(ExportError::UnknownInterpreter(_)) => {
+            invalid(vec![(
+                "interpreter",
+                locale.pick("Interprète inconnu.", "Unknown interpreter.").into(),
+            )])
+            .await
+        }
+        Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
+    }
+}
+
+/// `GET /downloads/invoice?establishment=CCSMTL&from=…&to=…&format=html|csv`.
+pub async fn invoice(signed_in: SignedIn, State(state): State<AppState>, Query(q): Query<DocumentQuery>) -> Response {
+    let settings = match settings(&state) {
+        Ok(s) => s,
+        Err(r) => return r.into_response(),
+    };
+    let scope = match scope(&signed_in) {
+        Ok(Scope::Everything) => Scope::Everything,
+        Ok(Scope::OwnStatement(_)) => return not_found(),
+        Err(r) => return r.into_response(),
+    };
+    let locale = signed_in.person().locale;
+    let mut problems = Problems::new();
+    if q.establishment.trim().is_empty() {
+        problems.push((
+            "establishment",
+            locale
+                .pick("Indiquez le code de l'établissement.", "Give the establishment's code.")
+                .into(),
+        ));
+    }
+    let period = read_document_period(&q, today(&state, &settings), locale, &mut problems);
+    let format = read_format(&q, locale, &mut problems);
+    let invalid = |problems: Problems| {
+        let filled = Filled {
+            invoice: q.clone(),
+            invoice_problems: problems,
+            ..Filled::default()
+        };
+        page(
+            &signed_in,
+            &state,
+            &settings,
+            &scope,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            filled,
+        )
+    };
+    let (Some(period), Some(format), true) = (period, format, problems.is_empty()) else {
+        return invalid(problems).await;
+    };
+    let store = state.workflow.store();
+    match crate::billing::invoice_file(store, &settings, &q.establishment, period, format, locale).await {
+        Ok(file) => attachment(file.bytes, format.content_type(), &file.file_name),
+        Err(BillingError::UnknownEstablishment(_)) => {
+            let message = locale.pick("Aucun établissement n'a ce code.", "No establishment has this code.");
+            invalid(vec![("establishment", message.into())]).await
+        }
+        Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
+    }
+}
+
+/// `GET /downloads/pay-statement?interpreter=UBIxx0001&from=…&to=…&format=html|csv`.
+pub async fn pay_statement(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    Query(q): Query<DocumentQuery>,
+) -> Response {
+    let settings = match settings(&state) {
+        Ok(s) => s,
+        Err(r) => return r.into_response(),
+    };
+    let scope = match scope(&signed_in) {
+        Ok(s) => s,
+        Err(r) => return r.into_response(),
+    };
+    // Someone else's statement does not exist for an interpreter.
+    if let Scope::OwnStatement(own) = &scope
+        && UserCode::parse(&q.interpreter).as_ref() != Some(own)
+    {
+        return not_found();
+    }
+    let locale = signed_in.person().locale;
+    let mut problems = Problems::new();
+    let period = read_document_period(&q, today(&state, &settings), locale, &mut problems);
+    let format = read_format(&q, locale, &mut problems);
+    let invalid = |problems: Problems| {
+        let filled = Filled {
+            statement: q.clone(),
+            statement_problems: problems,
+            ..Filled::default()
+        };
+        page(
+            &signed_in,
+            &state,
+            &settings,
+            &scope,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            filled,
+        )
+    };
+    let (Some(period), Some(format), true) = (period, format, problems.is_empty()) else {
+        return invalid(problems).await;
+    };
+    let store = state.workflow.store();
+    match crate::billing::pay_statement_file(store, &settings, &q.interpreter, period, format, locale).await {
+        Ok(file) => attachment(file.bytes, format.content_type(), &file.file_name),
+        Err(BillingError::UnknownInterpreter(_)) => {
+            invalid(vec![(
+                "interpreter",
+                locale.pick("Interprète inconnu.", "Unknown interpreter.").into(),
+            )])
+            .await
+        }
+        Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
+    }
+}

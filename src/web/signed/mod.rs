@@ -1,0 +1,243 @@
+//! The signed-in web set beyond the account pages: `/downloads` (exports, invoices and pay
+//! statements), `/board` (the coordinator's overview, the digest on a page), `/profile`, and
+//! `/admin/people` (coordinators: everyone, and activation links).
+//! They share one template (`templates/web/board.html`): facts, sections of lines or items
+//! with buttons, forms whose errors are named beside their fields, and the sign-out button.
+
+pub mod admin;
+pub mod board;
+mod criteria;
+pub mod downloads;
+mod hours;
+pub mod profile;
+
+use super::AppState;
+use super::account::SignedIn;
+use crate::config::Settings;
+use crate::domain::locale::Locale;
+use crate::domain::role::Role;
+use crate::web::page::{Tone, secure_html};
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use std::sync::Arc;
+
+/// The routes of the signed-in web set.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/downloads", get(downloads::show))
+        .route("/downloads/requests.csv", get(downloads::requests_csv))
+        .route("/downloads/requests.xlsx", get(downloads::requests_xlsx))
+        .route("/downloads/invoice", get(downloads::invoice))
+        .route("/downloads/pay-statement", get(downloads::pay_statement))
+        .route("/board", get(board::show))
+        .route("/board/offer", post(board::offer))
+        .route("/profile", get(profile::show).post(profile::submit))
+        .route("/admin/people", get(admin::people))
+        .route("/admin/people/invite", post(admin::invite))
+}
+
+/// One input of a form.
+#[derive(Debug, Clone, Default)]
+pub struct Input {
+    pub name: String,
+    pub label: String,
+    /// `text`, `date`, `email`, `tel`, `select`, `checks` (a group of checkboxes), `textarea`.
+    pub kind: &'static str,
+    pub value: String,
+    /// `(value, label, chosen)` of a `select` or `checks`.
+    pub options: Vec<(String, String, bool)>,
+    pub hint: String,
+    /// What is wrong with the value, shown beside the field.
+    pub error: String,
+}
+
+impl Input {
+    pub fn new(name: impl Into<String>, kind: &'static str, label: &str, value: impl Into<String>) -> Input {
+        Input {
+            name: name.into(),
+            kind,
+            label: label.to_string(),
+            value: value.into(),
+            ..Input::default()
+        }
+    }
+
+    pub fn hint(mut self, hint: &str) -> Input {
+        self.hint = hint.to_string();
+        self
+    }
+
+    /// A `select` of `(value, label)` with `self.value` chosen.
+    pub fn choices(mut self, choices: Vec<(String, String)>) -> Input {
+        let chosen = self.value.clone();
+        self.options = choices.into_iter().map(|(v, l)| (v.clone(), l, v == chosen)).collect();
+        self
+    }
+}
+
+/// A form: `get` forms change nothing and carry no CSRF value; `post` forms carry the
+/// session's.
+#[derive(Debug, Clone, Default)]
+pub struct FormView {
+    /// Makes the ids of its fields unique on the page.
+    pub id: String,
+    pub heading: String,
+    pub method: &'static str,
+    pub action: String,
+    pub csrf: String,
+    pub hidden: Vec<(String, String)>,
+    pub inputs: Vec<Input>,
+    /// `(label, formaction)`: an empty `formaction` posts to `action`.
+    pub buttons: Vec<(String, String)>,
+    pub secondary: bool,
+}
+
+/// One entry of a section with its own lines and buttons (a waiting request).
+#[derive(Debug, Clone, Default)]
+pub struct Item {
+    pub headline: String,
+    pub lines: Vec<String>,
+    pub forms: Vec<FormView>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    pub heading: String,
+    /// What an empty section says.
+    pub empty: String,
+    pub lines: Vec<String>,
+    pub items: Vec<Item>,
+}
+
+/// What a signed-in page shows.
+#[derive(Debug, Clone)]
+pub struct SignedPage {
+    pub locale: Locale,
+    pub title: String,
+    pub notice: String,
+    pub tone: Tone,
+    pub facts: Vec<(String, String)>,
+    pub sections: Vec<Section>,
+    pub forms: Vec<FormView>,
+    pub links: Vec<(String, String)>,
+    pub logout_csrf: String,
+}
+
+impl SignedPage {
+    /// A page for the signed-in person, with the links their roles open.
+    pub fn new(signed_in: &SignedIn, title: (&str, &str)) -> SignedPage {
+        let locale = signed_in.person().locale;
+        let mut links = vec![(
+            "/account".to_string(),
+            locale.pick("Mon compte", "My account").to_string(),
+        )];
+        if signed_in.is(Role::Coordinator) {
+            links.push(("/board".into(), locale.pick("Tableau de bord", "Board").into()));
+            links.push(("/admin/people".into(), locale.pick("Personnes", "People").into()));
+        }
+        if signed_in.is(Role::Coordinator) || signed_in.is(Role::Interpreter) {
+            links.push(("/downloads".into(), locale.pick("Téléchargements", "Downloads").into()));
+        }
+        if signed_in.is(Role::Interpreter) || signed_in.is(Role::Requester) {
+            links.push(("/profile".into(), locale.pick("Mon profil", "My profile").into()));
+        }
+        SignedPage {
+            locale,
+            title: locale.pick(title.0, title.1).to_string(),
+            notice: String::new(),
+            tone: Tone::Neutral,
+            facts: Vec::new(),
+            sections: Vec::new(),
+            forms: Vec::new(),
+            links,
+            logout_csrf: signed_in.session().csrf(),
+        }
+    }
+
+    pub fn notice(mut self, tone: Tone, text: impl Into<String>) -> SignedPage {
+        self.tone = tone;
+        self.notice = text.into();
+        self
+    }
+}
+
+#[derive(Template)]
+#[template(path = "web/board.html")]
+struct SignedHtml<'a> {
+    lang: &'a str,
+    en: bool,
+    bank: &'a str,
+    tone: &'a str,
+    p: &'a SignedPage,
+}
+
+/// Renders `page` with the security headers every page gets.
+pub fn render(status: StatusCode, bank: &str, page: &SignedPage) -> Response {
+    let html = SignedHtml {
+        lang: page.locale.as_str(),
+        en: page.locale == Locale::En,
+        bank,
+        tone: match page.tone {
+            Tone::Neutral => "",
+            Tone::Good => "good",
+            Tone::Bad => "bad",
+        },
+        p: page,
+    }
+    .render();
+    match html {
+        Ok(html) => secure_html(status, html),
+        Err(e) => super::WebError::Internal(e.into()).into_response(),
+    }
+}
+
+/// An answer instead of the page (404, or a redirection), boxed: a response is large.
+pub struct Refused(Box<Response>);
+
+impl From<Response> for Refused {
+    fn from(response: Response) -> Self {
+        Refused(Box::new(response))
+    }
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
+/// What these pages need of the settings: the bank's name, time zone, money rules, links.
+pub fn settings(state: &AppState) -> Result<Arc<Settings>, Refused> {
+    state.settings.clone().ok_or_else(|| not_found().into())
+}
+
+/// The answer to a page someone's roles do not open: as if it did not exist.
+pub fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "not found\n").into_response()
+}
+
+/// A coordinator past their second factor, or `Err` with the answer: 404 for anyone else
+/// (requesters and interpreters do not learn the page exists), the code page without it.
+pub fn coordinator(signed_in: &SignedIn) -> Result<(), Refused> {
+    if !signed_in.is(Role::Coordinator) {
+        return Err(not_found().into());
+    }
+    if !signed_in.mfa_passed() {
+        let to_enrolment = [(axum::http::header::LOCATION, "/account/mfa".to_string())];
+        return Err((StatusCode::SEE_OTHER, to_enrolment).into_response().into());
+    }
+    Ok(())
+}
+
+/// Today in the bank's time zone.
+pub fn today(state: &AppState, settings: &Settings) -> chrono::NaiveDate {
+    state
+        .workflow
+        .clock()
+        .now()
+        .with_timezone(&settings.general.time_zone)
+        .date_naive()
+}

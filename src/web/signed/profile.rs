@@ -1,0 +1,720 @@
+//! `GET/POST /profile`: what a person keeps up to date themselves.
+//!
+//! An interpreter edits their phones, notification channels, request types, weekly
+//! availability, inactivity periods and eligibility documents' end dates; their languages
+//! and financial file are shown read-only (the seeds leave them to the coordinators). A
+//! requester edits their name, phones, notification channels and cost centre; their
+//! establishment and installations are read-only. Changes go through the workflow's person
+//! commands, so each is in the history. Errors are named beside their fields.
+
+use super::hours::{availability_text, parse_availability};
+use super::{FormView, Input, SignedPage, render, settings};
+use crate::config::Settings;
+use crate::domain::contact::PhoneE164;
+use crate::domain::ids::CostCentreId;
+use crate::domain::interpreter::{EligibilityDocument, Inactivity, InterpreterProfile};
+use crate::domain::person::{ProfileChange, RequesterProfile};
+use crate::domain::request::RequestType;
+use crate::domain::role::{ActorKind, Channel, Role};
+use crate::reports::filter::parse_date;
+use crate::web::AppState;
+use crate::web::account::SignedIn;
+use crate::web::page::Tone;
+use crate::workflow::InterpreterSelfChange;
+use crate::workflow::{Actor, WorkflowError};
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{NaiveDate, NaiveTime, TimeZone};
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+/// What was posted, as pairs: checkboxes repeat their name.
+type Posted = Vec<(String, String)>;
+type Problems = Vec<(String, String)>;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ProfileQuery {
+    saved: String,
+}
+
+/// Whose profile this page edits.
+enum Kind {
+    Interpreter(Box<InterpreterProfile>),
+    Requester(RequesterProfile),
+}
+
+async fn load(state: &AppState, signed_in: &SignedIn) -> Result<Option<Kind>, crate::store::StoreError> {
+    let id = signed_in.person().id;
+    let mut tx = state.workflow.store().begin_read().await?;
+    let kind = if signed_in.is(Role::Interpreter) {
+        tx.interpreter_profile(id)
+            .await?
+            .map(|p| Kind::Interpreter(Box::new(p)))
+    } else if signed_in.is(Role::Requester) {
+        tx.requester_profile(id).await?.map(Kind::Requester)
+    } else {
+        None
+    };
+    tx.commit().await?;
+    Ok(kind)
+}
+
+/// `GET /profile`.
+pub async fn show(signed_in: SignedIn, State(state): State<AppState>, Query(q): Query<ProfileQuery>) -> Response {
+    let settings = match settings(&state) {
+        Ok(s) => s,
+        Err(r) => return r.into_response(),
+    };
+    let kind = match load(&state, &signed_in).await {
+        Ok(Some(k)) => k,
+        Ok(None) => return super::not_found(),
+        Err(e) => return crate::web::WebError::from(e).into_response(),
+    };
+    let locale = signed_in.person().locale;
+    let notice = (q.saved == "1").then(|| {
+        (
+            Tone::Good,
+            locale
+                .pick("Votre profil est enregistré.", "Your profile is saved.")
+                .to_string(),
+        )
+    });
+    let values = current_values(&signed_in, &kind);
+    page(
+        &signed_in,
+        &state,
+        &settings,
+        &kind,
+        &values,
+        &Problems::new(),
+        notice,
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn first<'a>(posted: &'a Posted, name: &str) -> &'a str {
+    posted
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim())
+        .unwrap_or("")
+}
+
+fn all<'a>(posted: &'a Posted, name: &str) -> Vec<&'a str> {
+    posted
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+fn local_date(at: chrono::DateTime<chrono::Utc>, tz: Tz) -> NaiveDate {
+    at.with_timezone(&tz).date_naive()
+}
+
+/// The form's values as stored now.
+fn current_values(signed_in: &SignedIn, kind: &Kind) -> Posted {
+    let person = signed_in.person();
+    let mut v: Posted = vec![
+        ("first_name".into(), person.first_name.clone()),
+        ("last_name".into(), person.last_name.clone()),
+        ("phone".into(), person.phone.clone().unwrap_or_default()),
+        (
+            "mobile".into(),
+            person
+                .mobile
+                .as_ref()
+                .map(|m| m.as_str().to_string())
+                .unwrap_or_default(),
+        ),
+    ];
+    if person.notify_email {
+        v.push(("notify".into(), "email".into()));
+    }
+    if person.notify_sms {
+        v.push(("notify".into(), "sms".into()));
+    }
+    match kind {
+        Kind::Requester(r) => v.push((
+            "cost_centre".into(),
+            r.cost_centre_id.map(|c| c.0.to_string()).unwrap_or_default(),
+        )),
+        Kind::Interpreter(p) => {
+            for t in &p.request_types {
+                v.push(("request_types".into(), t.as_str().into()));
+            }
+            v.push(("availability".into(), availability_text(&p.availability)));
+            for i in 0..p.inactivity.len() {
+                v.push(("keep_inactivity".into(), i.to_string()));
+            }
+            for (i, d) in p.documents.iter().enumerate() {
+                v.push((
+                    format!("document_{i}"),
+                    d.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+                ));
+            }
+        }
+    }
+    v
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn page(
+    signed_in: &SignedIn,
+    state: &AppState,
+    settings: &Settings,
+    kind: &Kind,
+    values: &Posted,
+    problems: &Problems,
+    notice: Option<(Tone, String)>,
+    status: StatusCode,
+) -> Response {
+    let locale = signed_in.person().locale;
+    let tz = settings.general.time_zone;
+    let person = signed_in.person();
+    let mut page = SignedPage::new(signed_in, ("Mon profil", "My profile"));
+    if let Some((tone, text)) = notice {
+        page = page.notice(tone, text);
+    }
+    page.facts = vec![
+        (
+            locale.pick("Identifiant", "Identifier").into(),
+            person.user_code.to_string(),
+        ),
+        (locale.pick("Courriel", "Email").into(), person.email.to_string()),
+    ];
+    let value = |name: &str| first(values, name).to_string();
+    let chosen = |name: &str| all(values, name);
+    let mut inputs = Vec::new();
+    if let Kind::Requester(_) = kind {
+        inputs.push(Input::new(
+            "first_name",
+            "text",
+            locale.pick("Prénom", "First name"),
+            value("first_name"),
+        ));
+        inputs.push(Input::new(
+            "last_name",
+            "text",
+            locale.pick("Nom", "Last name"),
+            value("last_name"),
+        ));
+    }
+    inputs.push(
+        Input::new(
+            "mobile",
+            "tel",
+            locale.pick("Cellulaire (textos)", "Mobile (text messages)"),
+            value("mobile"),
+        )
+        .hint(locale.pick(
+            "Par exemple 514 555-0123. Vide si aucun.",
+            "For example 514 555-0123. Empty if none.",
+        )),
+    );
+    inputs.push(
+        Input::new(
+            "phone",
+            "text",
+            locale.pick("Téléphone (poste)", "Phone (extension)"),
+            value("phone"),
+        )
+        .hint(locale.pick(
+            "Par exemple 514 555-0100 poste 1234.",
+            "For example 514 555-0100 ext. 1234.",
+        )),
+    );
+    let notify = chosen("notify");
+    inputs.push(Input {
+        options: vec![
+            (
+                "email".into(),
+                locale.pick("Courriel", "Email").into(),
+                notify.contains(&"email"),
+            ),
+            (
+                "sms".into(),
+                locale.pick("Texto", "Text message").into(),
+                notify.contains(&"sms"),
+            ),
+        ],
+        ..Input::new("notify", "checks", locale.pick("Me joindre par", "Reach me by"), "")
+    });
+    match kind {
+        Kind::Requester(r) => {
+            let (establishment, installations, centres) = match requester_facts(state, r).await {
+                Ok(v) => v,
+                Err(e) => return crate::web::WebError::from(e).into_response(),
+            };
+            page.facts
+                .push((locale.pick("Établissement", "Establishment").into(), establishment));
+            page.facts
+                .push((locale.pick("Installations", "Installations").into(), installations));
+            let mut choices = vec![(String::new(), locale.pick("Aucun", "None").to_string())];
+            choices.extend(centres);
+            inputs.push(
+                Input::new(
+                    "cost_centre",
+                    "select",
+                    locale.pick("Centre de coût", "Cost centre"),
+                    value("cost_centre"),
+                )
+                .choices(choices),
+            );
+        }
+        Kind::Interpreter(p) => {
+            let languages: Vec<String> = p
+                .language_pairs
+                .iter()
+                .map(|l| format!("{} → {}", l.source.name(locale), l.target.name(locale)))
+                .collect();
+            page.facts.push((
+                locale.pick("Compétences linguistiques", "Languages").into(),
+                languages.join(", "),
+            ));
+            let f = &p.financial;
+            page.facts.push((
+                locale.pick("Dossier financier", "Financial file").into(),
+                [
+                    f.legal_name.clone(),
+                    f.supplier_number
+                        .clone()
+                        .map(|n| format!("{} {n}", locale.pick("fournisseur", "supplier"))),
+                    Some(f.tax_registration.as_str().to_string()),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
+            ));
+            page.facts.push((
+                String::new(),
+                locale
+                    .pick(
+                        "Les langues et le dossier financier sont tenus par les coordonnateurs : écrivez-leur pour les changer.",
+                        "Languages and the financial file are kept by the coordinators: write to them to change them.",
+                    )
+                    .into(),
+            ));
+            let types = chosen("request_types");
+            inputs.push(Input {
+                options: RequestType::ALL
+                    .into_iter()
+                    .map(|t| (t.as_str().into(), t.label(locale).into(), types.contains(&t.as_str())))
+                    .collect(),
+                ..Input::new(
+                    "request_types",
+                    "checks",
+                    locale.pick("Types de demande", "Request types"),
+                    "",
+                )
+            });
+            inputs.push(
+                Input::new(
+                    "availability",
+                    "textarea",
+                    locale.pick("Disponibilités", "Availability"),
+                    value("availability"),
+                )
+                .hint(locale.pick(
+                    "Une plage par ligne : « lundi 08:00-17:00 ». Vide : disponible en tout temps (24/7).",
+                    "One slot per line: “monday 08:00-17:00”. Empty: available at any time (24/7).",
+                )),
+            );
+            let keep = chosen("keep_inactivity");
+            if !p.inactivity.is_empty() {
+                inputs.push(Input {
+                    options: p
+                        .inactivity
+                        .iter()
+                        .enumerate()
+                        .map(|(i, a)| {
+                            let text = format!(
+                                "{} – {}{}",
+                                local_date(a.starts_at, tz),
+                                local_date(a.ends_at - chrono::TimeDelta::seconds(1), tz),
+                                a.reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
+                            );
+                            (i.to_string(), text, keep.contains(&i.to_string().as_str()))
+                        })
+                        .collect(),
+                    hint: locale
+                        .pick("Décochez une période pour la retirer.", "Untick a period to remove it.")
+                        .into(),
+                    ..Input::new(
+                        "keep_inactivity",
+                        "checks",
+                        locale.pick("Périodes d'inactivité", "Inactivity periods"),
+                        "",
+                    )
+                });
+            }
+            inputs.push(Input::new(
+                "inactivity_from",
+                "date",
+                locale.pick("Nouvelle période d'inactivité : du", "New inactivity period: from"),
+                value("inactivity_from"),
+            ));
+            inputs.push(Input::new(
+                "inactivity_to",
+                "date",
+                locale.pick("au", "to"),
+                value("inactivity_to"),
+            ));
+            inputs.push(Input::new(
+                "inactivity_reason",
+                "text",
+                locale.pick("Motif (facultatif)", "Reason (optional)"),
+                value("inactivity_reason"),
+            ));
+            for (i, d) in p.documents.iter().enumerate() {
+                let name = format!("document_{i}");
+                inputs.push(
+                    Input::new(
+                        name.clone(),
+                        "date",
+                        &format!("{} — {}", d.name, locale.pick("fin de validité", "valid until")),
+                        value(&name),
+                    )
+                    .hint(if d.inactive_if_invalid {
+                        locale.pick(
+                            "Après cette date, aucune demande ne vous sera offerte.",
+                            "After this date, no request will be offered to you.",
+                        )
+                    } else {
+                        ""
+                    }),
+                );
+            }
+            inputs.push(Input::new(
+                "document_name",
+                "text",
+                locale.pick(
+                    "Nouveau document d'admissibilité (permis, carte…)",
+                    "New eligibility document (permit, card…)",
+                ),
+                value("document_name"),
+            ));
+            inputs.push(Input::new(
+                "document_until",
+                "date",
+                locale.pick("Fin de validité (AAAA-MM-JJ)", "Valid until (YYYY-MM-DD)"),
+                value("document_until"),
+            ));
+        }
+    }
+    for input in &mut inputs {
+        if let Some((_, message)) = problems.iter().find(|(field, _)| *field == input.name) {
+            input.error = message.clone();
+        }
+    }
+    page.forms.push(FormView {
+        id: "profile".into(),
+        method: "post",
+        action: "/profile".into(),
+        csrf: signed_in.session().csrf(),
+        inputs,
+        buttons: vec![(locale.pick("Enregistrer", "Save").into(), String::new())],
+        ..FormView::default()
+    });
+    render(status, &settings.general.bank_name, &page)
+}
+
+async fn requester_facts(
+    state: &AppState,
+    r: &RequesterProfile,
+) -> Result<(String, String, Vec<(String, String)>), crate::store::StoreError> {
+    let mut tx = state.workflow.store().begin_read().await?;
+    let establishment = tx.establishment(r.establishment_id).await?;
+    let mut installations = Vec::new();
+    for id in &r.installations {
+        installations.push(tx.installation(*id).await?.name);
+    }
+    let centres = tx
+        .cost_centres_of(r.establishment_id)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.0.to_string(), format!("{} — {}", c.code, c.description)))
+        .collect();
+    tx.commit().await?;
+    Ok((
+        format!("{} ({})", establishment.name, establishment.code),
+        installations.join(", "),
+        centres,
+    ))
+}
+
+/// `POST /profile`.
+pub async fn submit(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    form: Result<Form<Posted>, FormRejection>,
+) -> Response {
+    let settings = match settings(&state) {
+        Ok(s) => s,
+        Err(r) => return r.into_response(),
+    };
+    let kind = match load(&state, &signed_in).await {
+        Ok(Some(k)) => k,
+        Ok(None) => return super::not_found(),
+        Err(e) => return crate::web::WebError::from(e).into_response(),
+    };
+    let locale = signed_in.person().locale;
+    let tz = settings.general.time_zone;
+    let posted = match form {
+        Ok(Form(p)) if signed_in.session().csrf_ok(first(&p, "csrf")) => p,
+        _ => {
+            let values = current_values(&signed_in, &kind);
+            let text = locale.pick(
+                "Rien n'a été enregistré : ce formulaire a expiré ou ne vient pas de cette page. Recommencez.",
+                "Nothing was saved: this form expired or did not come from this page. Try again.",
+            );
+            let notice = Some((Tone::Bad, text.to_string()));
+            return page(
+                &signed_in,
+                &state,
+                &settings,
+                &kind,
+                &values,
+                &Problems::new(),
+                notice,
+                StatusCode::FORBIDDEN,
+            )
+            .await;
+        }
+    };
+    let mut problems = Problems::new();
+    let mut problem = |field: &str, fr: &str, en: &str| problems.push((field.to_string(), locale.pick(fr, en).into()));
+    let text = |name: &str| Some(first(&posted, name).to_string()).filter(|s| !s.is_empty());
+
+    let mut change = ProfileChange::default();
+    if let Kind::Requester(_) = kind {
+        for name in ["first_name", "last_name"] {
+            match text(name) {
+                Some(v) if v.chars().count() <= 100 => {
+                    if name == "first_name" {
+                        change.first_name = Some(v);
+                    } else {
+                        change.last_name = Some(v);
+                    }
+                }
+                Some(_) => problem(name, "100 caractères au plus.", "100 characters at most."),
+                None => problem(name, "Ce champ est obligatoire.", "This field is required."),
+            }
+        }
+    }
+    change.mobile = match text("mobile") {
+        None => Some(None),
+        Some(m) => match PhoneE164::parse(&m, &settings.general.default_phone_region) {
+            Ok(p) => Some(Some(p)),
+            Err(_) => {
+                problem(
+                    "mobile",
+                    "Numéro de cellulaire invalide (par exemple 514 555-0123).",
+                    "Invalid mobile number (for example 514 555-0123).",
+                );
+                None
+            }
+        },
+    };
+    change.phone = match text("phone") {
+        Some(p) if p.chars().count() > 40 => {
+            problem("phone", "40 caractères au plus.", "40 characters at most.");
+            None
+        }
+        p => Some(p),
+    };
+    let notify = all(&posted, "notify");
+    let (by_email, by_sms) = (notify.contains(&"email"), notify.contains(&"sms"));
+    if !by_email && !by_sms {
+        problem(
+            "notify",
+            "Choisissez au moins un moyen de vous joindre.",
+            "Choose at least one way to reach you.",
+        );
+    }
+    if by_sms && first(&posted, "mobile").is_empty() {
+        problem(
+            "mobile",
+            "Les textos demandent un numéro de cellulaire.",
+            "Text messages need a mobile number.",
+        );
+    }
+    change.notify_email = Some(by_email);
+    change.notify_sms = Some(by_sms);
+
+    let mut cost_centre = None;
+    let mut interpreter_change = None;
+    match &kind {
+        Kind::Requester(r) => {
+            let chosen = first(&posted, "cost_centre");
+            if chosen.is_empty() {
+                cost_centre = Some(None);
+            } else {
+                let known = match requester_facts(&state, r).await {
+                    Ok((_, _, centres)) => centres.iter().any(|(id, _)| id == chosen),
+                    Err(e) => return crate::web::WebError::from(e).into_response(),
+                };
+                match chosen.parse().ok().filter(|_| known) {
+                    Some(id) => cost_centre = Some(Some(CostCentreId(id))),
+                    None => problem(
+                        "cost_centre",
+                        "Choisissez un centre de coût de la liste.",
+                        "Choose a cost centre from the list.",
+                    ),
+                }
+            }
+        }
+        Kind::Interpreter(p) => {
+            let mut request_types = Vec::new();
+            for t in all(&posted, "request_types") {
+                match t.parse::<RequestType>() {
+                    Ok(t) if !request_types.contains(&t) => request_types.push(t),
+                    Ok(_) => {}
+                    Err(_) => problem("request_types", "Type de demande inconnu.", "Unknown request type."),
+                }
+            }
+            if request_types.is_empty() {
+                problem(
+                    "request_types",
+                    "Choisissez au moins un type de demande.",
+                    "Choose at least one request type.",
+                );
+            }
+            let availability = parse_availability(first(&posted, "availability"));
+            if availability.is_none() {
+                problem(
+                    "availability",
+                    "Plage illisible : écrivez une plage par ligne, comme « lundi 08:00-17:00 ».",
+                    "Unreadable slot: write one slot per line, like “monday 08:00-17:00”.",
+                );
+            }
+            let keep = all(&posted, "keep_inactivity");
+            let mut inactivity: Vec<Inactivity> = p
+                .inactivity
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| keep.contains(&i.to_string().as_str()))
+                .map(|(_, a)| a.clone())
+                .collect();
+            let date = |name: &str| -> Result<Option<NaiveDate>, ()> {
+                match text(name) {
+                    None => Ok(None),
+                    Some(s) => parse_date(&s).map(Some).map_err(|_| ()),
+                }
+            };
+            let bad_date = ("Date attendue au format AAAA-MM-JJ.", "Expected a date as YYYY-MM-DD.");
+            match (date("inactivity_from"), date("inactivity_to")) {
+                (Ok(None), Ok(None)) => {}
+                (Ok(Some(from)), Ok(Some(to))) if from <= to => {
+                    match (midnight(from, tz), to.succ_opt().and_then(|d| midnight(d, tz))) {
+                        (Some(starts_at), Some(ends_at)) => inactivity.push(Inactivity {
+                            starts_at,
+                            ends_at,
+                            reason: text("inactivity_reason"),
+                        }),
+                        _ => problem("inactivity_from", bad_date.0, bad_date.1),
+                    }
+                }
+                (Ok(Some(_)), Ok(Some(_))) => problem(
+                    "inactivity_to",
+                    "La période se termine avant de commencer.",
+                    "The period ends before it starts.",
+                ),
+                (Err(()), _) => problem("inactivity_from", bad_date.0, bad_date.1),
+                (_, Err(())) => problem("inactivity_to", bad_date.0, bad_date.1),
+                (Ok(None), _) => problem("inactivity_from", "Indiquez le début.", "Give the start."),
+                (_, Ok(None)) => problem("inactivity_to", "Indiquez la fin.", "Give the end."),
+            }
+            let mut documents: Vec<EligibilityDocument> = p.documents.clone();
+            for (i, d) in documents.iter_mut().enumerate() {
+                let name = format!("document_{i}");
+                match date(&name) {
+                    Ok(until) => d.valid_until = until,
+                    Err(()) => problem(&name, bad_date.0, bad_date.1),
+                }
+            }
+            match (text("document_name"), date("document_until")) {
+                (None, Ok(None)) => {}
+                (Some(name), Ok(until)) if name.chars().count() <= 200 => documents.push(EligibilityDocument {
+                    name,
+                    description: None,
+                    valid_until: until,
+                    inactive_if_invalid: true,
+                    comments: None,
+                }),
+                (Some(_), Ok(_)) => problem("document_name", "200 caractères au plus.", "200 characters at most."),
+                (None, Ok(Some(_))) => problem(
+                    "document_name",
+                    "Nommez le document (permis de travail, carte…).",
+                    "Name the document (work permit, card…).",
+                ),
+                (_, Err(())) => problem("document_until", bad_date.0, bad_date.1),
+            }
+            if let Some(availability) = availability {
+                interpreter_change = Some(InterpreterSelfChange {
+                    request_types,
+                    availability,
+                    inactivity,
+                    documents,
+                });
+            }
+        }
+    }
+
+    if !problems.is_empty() {
+        let text = locale.pick(
+            "Rien n'a été enregistré : corrigez les champs signalés.",
+            "Nothing was saved: correct the fields marked.",
+        );
+        let notice = Some((Tone::Bad, text.to_string()));
+        return page(
+            &signed_in,
+            &state,
+            &settings,
+            &kind,
+            &posted,
+            &problems,
+            notice,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let person = signed_in.person().id;
+    let actor = Actor {
+        person: Some(person),
+        kind: if matches!(kind, Kind::Interpreter(_)) {
+            ActorKind::Interpreter
+        } else {
+            ActorKind::Requester
+        },
+        channel: Channel::Web,
+    };
+    let saved: Result<(), WorkflowError> = async {
+        state.workflow.update_profile(actor, person, change).await?;
+        if let Some(c) = interpreter_change {
+            state.workflow.update_interpreter_profile(actor, person, c).await?;
+        }
+        if let Some(c) = cost_centre {
+            state.workflow.set_cost_centre(actor, person, c).await?;
+        }
+        Ok(())
+    }
+    .await;
+    match saved {
+        Ok(()) => (StatusCode::SEE_OTHER, [(header::LOCATION, "/profile?saved=1")]).into_response(),
+        Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
+    }
+}
+
+/// Midnight of `date` in the bank's time zone.
+fn midnight(date: NaiveDate, tz: Tz) -> Option<chrono::DateTime<chrono::Utc>> {
+    tz.from_local_datetime(&date.and_time(NaiveTime::MIN))
+        .earliest()
+        .map(|d| d.with_timezone(&chrono::Utc))
+}
