@@ -341,6 +341,13 @@ async fn a_requester_turns_on_totp_and_signs_in_with_it() {
     let page = browser.wait_for("Marie").await;
     check_accessible(&page);
     assert!(page.contains("/logout"), "signed in: {page}");
+    for place in ["/requests", "/requests/new", "/profile"] {
+        assert!(
+            page.contains(&format!("href=\"{place}\"")),
+            "{place} linked from the account: {page}"
+        );
+    }
+    assert!(!page.contains("href=\"/board\""), "no board for a requester: {page}");
     browser.screenshot("06-account").await;
 
     // A request with its attachment, from the web form.

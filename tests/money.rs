@@ -621,6 +621,11 @@ fn rate(max: i64) -> impl Strategy<Value = Rate> {
     decimal(max, 4).prop_map(|v| Rate::new(v).unwrap())
 }
 
+/// A tax rate as a bank may set one: a fraction below 0.2 (the configuration refuses 1 or more).
+fn tax_rate() -> impl Strategy<Value = Rate> {
+    (0..2_000i64).prop_map(|m| Rate::new(Decimal::new(m, 4)).unwrap())
+}
+
 fn tariff() -> impl Strategy<Value = Tariff> {
     (
         (rate(2_000_000), rate(2_000_000), rate(2_000_000), rate(2_000_000)),
@@ -716,7 +721,7 @@ struct Case {
 
 fn case() -> impl Strategy<Value = Case> {
     (
-        (tariff(), rate(2_000), rate(2_000)),
+        (tariff(), tax_rate(), tax_rate()),
         (
             proptest::sample::select(RequestType::ALL.to_vec()),
             1..28u32,

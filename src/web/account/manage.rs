@@ -149,6 +149,25 @@ pub async fn home(signed_in: SignedIn, Query(query): Query<HomeQuery>) -> Respon
             ),
         );
     }
+    // Where to go from here, by role.
+    let has = |role| person.roles.contains(&role);
+    let mut places: Vec<(&str, &str, &str)> = vec![("/requests", "Mes demandes", "My requests")];
+    if has(Role::Requester) {
+        places.push(("/requests/new", "Nouvelle demande", "New request"));
+    }
+    if has(Role::Coordinator) {
+        places.push(("/board", "Tableau de bord", "Board"));
+        places.push(("/admin/people", "Personnes", "People"));
+    }
+    if has(Role::Coordinator) || has(Role::Interpreter) {
+        places.push(("/downloads", "Téléchargements", "Downloads"));
+    }
+    if has(Role::Requester) || has(Role::Interpreter) {
+        places.push(("/profile", "Mon profil", "My profile"));
+    }
+    for (href, fr, en) in places {
+        page = page.link(href, locale.pick(fr, en));
+    }
     pages.page(StatusCode::OK, &page)
 }
 
