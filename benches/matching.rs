@@ -174,7 +174,7 @@ fn on_sqlite(c: &mut Criterion) {
             let candidates = tx.match_candidates(&need, Utc::now()).await.unwrap();
             tx.commit().await.unwrap();
             assert!(candidates.len() >= N);
-            rank(&need, &candidates)
+            rank(&need, candidates.iter())
         })
     });
     group.finish();
