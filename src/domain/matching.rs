@@ -50,9 +50,32 @@ pub struct Candidate {
     pub gender: Option<Gender>,
     pub postal_code: Option<String>,
     /// Their bookings near the slot: start, end, in person.
-    pub bookings: Vec<(DateTime<Utc>, DateTime<Utc>, bool)>,
+    pub bookings: Vec<Booking>,
     /// How many requests they were booked for recently: fewer ranks higher (fair share).
     pub recent_work: u32,
+}
+
+/// A booking: start, end, in person.
+pub type Booking = (DateTime<Utc>, DateTime<Utc>, bool);
+
+/// A candidate as judged for one request: their profile, and what they have on around its
+/// slot. A [`Candidate`] carries both; the store keeps profiles from one request to the
+/// next and pairs them with each request's bookings and recent work, without copying them.
+#[derive(Debug, Clone, Copy)]
+pub struct Scheduled<'a> {
+    pub candidate: &'a Candidate,
+    pub bookings: &'a [Booking],
+    pub recent_work: u32,
+}
+
+impl<'a> From<&'a Candidate> for Scheduled<'a> {
+    fn from(candidate: &'a Candidate) -> Scheduled<'a> {
+        Scheduled {
+            candidate,
+            bookings: &candidate.bookings,
+            recent_work: candidate.recent_work,
+        }
+    }
 }
 
 impl Candidate {
@@ -171,16 +194,23 @@ pub struct Matches {
 /// The area of a postal code: Canada's forward sortation area (`H2X`), or the first two
 /// digits of a Belgian code (`10` for Brussels 1000–1099).
 pub fn area(postal_code: &str) -> String {
-    let compact: String = postal_code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_uppercase();
-    if compact.chars().all(|c| c.is_ascii_digit()) {
-        compact.chars().take(2).collect()
-    } else {
-        compact.chars().take(3).collect()
-    }
+    area_chars(postal_code).collect()
+}
+
+/// [`area`] without allocating: matching compares areas for every candidate.
+fn area_chars(postal_code: &str) -> impl Iterator<Item = char> + '_ {
+    let compact = || {
+        postal_code
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_uppercase())
+    };
+    let length = if compact().all(|c| c.is_ascii_digit()) { 2 } else { 3 };
+    compact().take(length)
+}
+
+fn same_area(a: &str, b: &str) -> bool {
+    area_chars(a).eq(area_chars(b))
 }
 
 fn covers(hours: &[WeeklyHours], start: NaiveDateTime, end: NaiveDateTime) -> bool {
@@ -212,6 +242,11 @@ fn speaks(need: &Need, c: &Candidate) -> Option<bool> {
 
 /// Why `c` cannot take `need`, or what ranks them.
 pub fn judge(need: &Need, c: &Candidate) -> Result<Vec<Merit>, Exclusion> {
+    judge_scheduled(need, c.into())
+}
+
+fn judge_scheduled(need: &Need, s: Scheduled<'_>) -> Result<Vec<Merit>, Exclusion> {
+    let c = s.candidate;
     let alternative = speaks(need, c).ok_or(Exclusion::Language)?;
     if need.declined.contains(&c.person) {
         return Err(Exclusion::Declined);
@@ -244,7 +279,7 @@ pub fn judge(need: &Need, c: &Candidate) -> Result<Vec<Merit>, Exclusion> {
         return Err(Exclusion::Availability);
     }
     let in_person = need.request_type == RequestType::InPerson;
-    if c.bookings.iter().any(|&(start, end, other_in_person)| {
+    if s.bookings.iter().any(|&(start, end, other_in_person)| {
         let buffer = if in_person && other_in_person {
             TRAVEL_BUFFER
         } else {
@@ -263,20 +298,19 @@ pub fn judge(need: &Need, c: &Candidate) -> Result<Vec<Merit>, Exclusion> {
     }
     if let (Some(a), Some(b)) = (&need.postal_code, &c.postal_code)
         && !a.is_empty()
-        && area(a) == area(b)
+        && same_area(a, b)
     {
         merits.push(Merit::SameArea);
     }
-    merits.push(Merit::RecentWork(c.recent_work));
+    merits.push(Merit::RecentWork(s.recent_work));
     Ok(merits)
 }
 
 /// The order: preferred first, then the asked language before the alternative, then the
 /// same area, then whoever worked least recently, then the longest-known (lowest id).
-fn sort_key(r: &Ranked) -> (bool, bool, bool, u32, i64) {
-    let has = |m: Merit| r.merits.contains(&m);
-    let recent = r
-        .merits
+fn sort_key(person: PersonId, merits: &[Merit]) -> (bool, bool, bool, u32, i64) {
+    let has = |m: Merit| merits.contains(&m);
+    let recent = merits
         .iter()
         .find_map(|m| match m {
             Merit::RecentWork(n) => Some(*n),
@@ -288,18 +322,17 @@ fn sort_key(r: &Ranked) -> (bool, bool, bool, u32, i64) {
         has(Merit::AlternativeLanguage),
         !has(Merit::SameArea),
         recent,
-        r.person.0,
+        person.0,
     )
 }
 
 /// Ranks every candidate for `need`.
-pub fn rank(need: &Need, candidates: &[Candidate]) -> Matches {
-    let mut matches = Matches {
-        ranked: Vec::with_capacity(candidates.len()),
-        excluded: Vec::new(),
-    };
-    for c in candidates {
-        match judge(need, c) {
+pub fn rank<'a>(need: &Need, candidates: impl IntoIterator<Item = impl Into<Scheduled<'a>>>) -> Matches {
+    let mut matches = Matches::default();
+    for s in candidates {
+        let s = s.into();
+        let c = s.candidate;
+        match judge_scheduled(need, s) {
             Ok(merits) => matches.ranked.push(Ranked {
                 person: c.person,
                 name: c.name.clone(),
@@ -308,8 +341,56 @@ pub fn rank(need: &Need, candidates: &[Candidate]) -> Matches {
             Err(why) => matches.excluded.push((c.person, c.name.clone(), why)),
         }
     }
-    matches.ranked.sort_by_cached_key(sort_key);
+    matches.ranked.sort_by_cached_key(|r| sort_key(r.person, &r.merits));
     matches
+}
+
+/// The best few candidates, and how many of the others are excluded for each reason: what
+/// a digest shows, and all that offering a request needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shortlist {
+    /// The first `n` of [`Matches::ranked`], in its order.
+    pub ranked: Vec<Ranked>,
+    /// Each reason found, with how many candidates it excludes, in the order first met.
+    pub excluded: Vec<(Exclusion, usize)>,
+}
+
+/// The first `n` candidates [`rank`] would give, and the count of each exclusion, without
+/// ordering or copying the rest.
+pub fn shortlist<'a>(
+    need: &Need,
+    candidates: impl IntoIterator<Item = impl Into<Scheduled<'a>>>,
+    n: usize,
+) -> Shortlist {
+    let mut eligible = Vec::new();
+    let mut excluded: Vec<(Exclusion, usize)> = Vec::new();
+    for s in candidates {
+        let s = s.into();
+        let c = s.candidate;
+        match judge_scheduled(need, s) {
+            Ok(merits) => eligible.push((sort_key(c.person, &merits), c, merits)),
+            Err(why) => match excluded.iter_mut().find(|(e, _)| *e == why) {
+                Some((_, count)) => *count += 1,
+                None => excluded.push((why, 1)),
+            },
+        }
+    }
+    if n < eligible.len() {
+        eligible.select_nth_unstable_by_key(n, |a| a.0);
+        eligible.truncate(n);
+    }
+    eligible.sort_unstable_by_key(|a| a.0);
+    Shortlist {
+        ranked: eligible
+            .into_iter()
+            .map(|(_, c, merits)| Ranked {
+                person: c.person,
+                name: c.name.clone(),
+                merits,
+            })
+            .collect(),
+        excluded,
+    }
 }
 
 #[cfg(test)]
@@ -489,5 +570,63 @@ mod tests {
     fn areas_of_postal_codes() {
         assert_eq!(area("h2x 1y4"), "H2X");
         assert_eq!(area("1000"), "10");
+        assert_eq!(area("B-1050"), "B10");
+        assert!(same_area("h2x-9z9", "H2X 1A1"));
+        assert!(!same_area("1050", "1150"));
+        assert!(same_area("", ""), "the need's empty code is refused before comparing");
+    }
+
+    proptest::proptest! {
+        /// Comparing areas without allocating gives what comparing the areas' texts gave.
+        #[test]
+        fn areas_compare_as_their_texts(a in "[ -~]{0,8}", b in "[ -~]{0,8}") {
+            let text = |code: &str| {
+                let compact = code
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .collect::<String>()
+                    .to_ascii_uppercase();
+                let length = if compact.chars().all(|c| c.is_ascii_digit()) { 2 } else { 3 };
+                compact.chars().take(length).collect::<String>()
+            };
+            proptest::prop_assert_eq!(area(&a), text(&a));
+            proptest::prop_assert_eq!(same_area(&a, &b), text(&a) == text(&b));
+        }
+    }
+
+    #[test]
+    fn a_shortlist_is_the_head_of_the_ranking_with_the_exclusions_counted() {
+        let mut n = need();
+        n.alternative = Some(lang("pt"));
+        n.preferred = Some(PersonId(7));
+        let candidates: Vec<Candidate> = (1..=12)
+            .map(|id| {
+                let mut c = candidate(id);
+                c.recent_work = (id as u32 * 7) % 5;
+                c.postal_code = Some(if id % 3 == 0 { "H2X 3A1" } else { "J4K 1A1" }.into());
+                match id % 6 {
+                    1 => c.languages = vec![(lang("fr"), lang("pt"))],
+                    2 => c.request_types = vec![RequestType::Phone],
+                    4 => c.blocked = vec![EstablishmentId(1)],
+                    5 if id > 6 => c.request_types = vec![RequestType::Video],
+                    _ => {}
+                }
+                c
+            })
+            .collect();
+        let all = rank(&n, &candidates);
+        assert!(all.ranked.len() > 3 && all.excluded.len() > 2, "{all:?}");
+        for size in 0..=candidates.len() {
+            let short = shortlist(&n, &candidates, size);
+            assert_eq!(short.ranked, all.ranked[..size.min(all.ranked.len())]);
+            let mut counted: Vec<(Exclusion, usize)> = Vec::new();
+            for (_, _, why) in &all.excluded {
+                match counted.iter_mut().find(|(e, _)| e == why) {
+                    Some((_, count)) => *count += 1,
+                    None => counted.push((why.clone(), 1)),
+                }
+            }
+            assert_eq!(short.excluded, counted);
+        }
     }
 }

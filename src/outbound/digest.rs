@@ -114,13 +114,13 @@ fn headline(request: &Request, installation: &str, locale: Locale, tz: Tz) -> St
     )
 }
 
-fn exclusion_summary(excluded: &[(crate::domain::ids::PersonId, String, Exclusion)], locale: Locale) -> String {
+fn exclusion_summary(excluded: &[(Exclusion, usize)], locale: Locale) -> String {
     let mut counts: Vec<(String, usize)> = Vec::new();
-    for (_, _, why) in excluded {
+    for (why, count) in excluded {
         let text = why.describe(locale);
         match counts.iter_mut().find(|(t, _)| *t == text) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((text, 1)),
+            Some((_, n)) => *n += count,
+            None => counts.push((text, *count)),
         }
     }
     counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -141,7 +141,7 @@ pub async fn waiting_item(
 ) -> anyhow::Result<WaitingItem> {
     let locale = coordinator.locale;
     let installation = tx.installation(request.details.installation_id).await?.name;
-    let matches = crate::workflow::matching::matches_in(tx, request, ctx.now).await?;
+    let matches = crate::workflow::matching::shortlist_in(tx, request, ctx.now, ctx.candidates).await?;
     let version = crate::workflow::links::current_version(tx, LinkAction::Assign, request, coordinator).await?;
     let expires_at = (ctx.now + ctx.ttl).min(request.starts_at);
     let sign = |action: LinkAction, subjects: Vec<crate::domain::ids::PersonId>| {
@@ -156,7 +156,7 @@ pub async fn waiting_item(
             })
         })
     };
-    let top: Vec<_> = matches.ranked.iter().take(ctx.candidates).collect();
+    let top: Vec<_> = matches.ranked.iter().collect();
     let mut candidates = Vec::with_capacity(top.len());
     for r in &top {
         let why = r

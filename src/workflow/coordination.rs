@@ -102,11 +102,10 @@ impl Workflow {
                     .filter(|o| o.status == OfferStatus::Pending)
                     .all(|o| o.created_at < cutoff);
                 let next: Vec<_> = if all_stale && request.status == crate::domain::request::RequestStatus::Offered {
-                    super::matching::matches_in(&mut tx, &request, now)
+                    super::matching::shortlist_in(&mut tx, &request, now, self.config.tier_size)
                         .await?
                         .ranked
                         .into_iter()
-                        .take(self.config.tier_size)
                         .map(|r| r.person)
                         .collect()
                 } else {
@@ -221,7 +220,7 @@ impl Workflow {
             let requests = tx.waiting_requests_untold(now, 25).await?;
             let mut nobody = Vec::new();
             for request in requests {
-                if super::matching::matches_in(&mut tx, &request, now)
+                if super::matching::shortlist_in(&mut tx, &request, now, 1)
                     .await?
                     .ranked
                     .is_empty()

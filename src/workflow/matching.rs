@@ -3,7 +3,7 @@
 
 use super::{Workflow, WorkflowError};
 use crate::domain::ids::RequestId;
-use crate::domain::matching::{Matches, Need, rank};
+use crate::domain::matching::{Matches, Need, Shortlist, rank, shortlist};
 use crate::domain::request::Request;
 use crate::store::requests::OfferStatus;
 use crate::store::{StoreError, Tx};
@@ -46,7 +46,8 @@ pub async fn need_of(tx: &mut Tx, request: &Request) -> Result<Need, StoreError>
     })
 }
 
-/// Ranks the interpreters for `request` inside `tx`, as of `now`.
+/// Ranks the interpreters for `request` inside `tx`, as of `now`: every one of them, and
+/// every other with the reason.
 pub async fn matches_in(
     tx: &mut Tx,
     request: &Request,
@@ -54,7 +55,20 @@ pub async fn matches_in(
 ) -> Result<Matches, StoreError> {
     let need = need_of(tx, request).await?;
     let candidates = tx.match_candidates(&need, now).await?;
-    Ok(rank(&need, &candidates))
+    Ok(rank(&need, candidates.iter()))
+}
+
+/// The best `n` interpreters for `request` inside `tx`, as of `now`, and how many others
+/// cannot take it for each reason: the same first `n` as [`matches_in`], for less.
+pub async fn shortlist_in(
+    tx: &mut Tx,
+    request: &Request,
+    now: chrono::DateTime<chrono::Utc>,
+    n: usize,
+) -> Result<Shortlist, StoreError> {
+    let need = need_of(tx, request).await?;
+    let candidates = tx.match_candidates(&need, now).await?;
+    Ok(shortlist(&need, candidates.iter(), n))
 }
 
 impl Workflow {
