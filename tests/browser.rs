@@ -338,7 +338,7 @@ async fn a_requester_turns_on_totp_and_signs_in_with_it() {
     let code = secret.code_at(bank.clock.now().timestamp()).unwrap();
     browser.type_into("input[name=code]", &code).await;
     browser.submit("/login/code").await;
-    let page = browser.wait_for("Marie").await;
+    let page = browser.wait_for("Mon compte — Marie").await;
     check_accessible(&page);
     assert!(page.contains("/logout"), "signed in: {page}");
     for place in ["/requests", "/requests/new", "/profile"] {
@@ -411,7 +411,7 @@ async fn an_interpreter_records_the_service_with_a_receipt_in_the_browser() {
         .type_into("input[name=attachments]", &receipt.path().display().to_string())
         .await;
     browser.submit(&token).await;
-    let done = browser.wait_for("enregistré").await;
+    let done = browser.wait_for("C'est enregistré").await;
     assert!(done.contains("Service fourni"), "{done}");
     browser.screenshot("11-record-saved").await;
     assert_eq!(bank.load(id).await.status, RequestStatus::ServiceRendered);
