@@ -27,7 +27,8 @@ pub const MAX_FILES: usize = 5;
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 /// The largest form body accepted on a link: the files plus room for the fields.
 pub const MAX_BODY_BYTES: usize = MAX_FILES * MAX_FILE_BYTES + 256 * 1024;
-const ATTACHMENTS: &str = "attachments";
+/// The name of the file input of every form that takes attachments.
+pub(crate) const ATTACHMENTS: &str = "attachments";
 
 struct FieldView {
     key: &'static str,
@@ -316,17 +317,28 @@ pub(super) fn check_file(name: &str, bytes: &[u8], locale: Locale) -> Result<New
     })
 }
 
-/// What a posted form holds.
-#[derive(Default)]
-struct Posted {
-    csrf: String,
-    values: BTreeMap<RecordField, String>,
-    files: Vec<(String, Vec<u8>)>,
-    too_many: bool,
+/// What a posted form holds: its CSRF value, the fields it knows (trimmed, non-empty), and
+/// the files of its `attachments` input.
+pub(crate) struct Posted<F> {
+    pub(crate) csrf: String,
+    pub(crate) values: BTreeMap<F, String>,
+    pub(crate) files: Vec<(String, Vec<u8>)>,
+    /// More than [`MAX_FILES`] were sent; the rest were dropped.
+    pub(crate) too_many: bool,
 }
 
-async fn read_multipart(mut multipart: Multipart) -> Result<Posted, String> {
-    let mut posted = Posted::default();
+/// Reads a multipart form whose fields `field_of` names from their keys (the record form
+/// and the request form alike).
+pub(crate) async fn read_multipart<F: Ord>(
+    mut multipart: Multipart,
+    field_of: impl Fn(&str) -> Option<F>,
+) -> Result<Posted<F>, String> {
+    let mut posted = Posted {
+        csrf: String::new(),
+        values: BTreeMap::new(),
+        files: Vec::new(),
+        too_many: false,
+    };
     while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
         let name = field.name().unwrap_or_default().to_string();
         let file_name = field.file_name().map(str::to_string);
@@ -342,7 +354,7 @@ async fn read_multipart(mut multipart: Multipart) -> Result<Posted, String> {
             }
         } else if name == "csrf" {
             posted.csrf = String::from_utf8_lossy(&bytes).into_owned();
-        } else if let Some(field) = RecordField::from_key(&name) {
+        } else if let Some(field) = field_of(&name) {
             let text = String::from_utf8_lossy(&bytes).trim().to_string();
             if !text.is_empty() {
                 posted.values.insert(field, text.chars().take(2000).collect());
@@ -362,7 +374,7 @@ pub(super) async fn submit(
     request: axum::extract::Request,
 ) -> Response {
     let posted = match Multipart::from_request(request, &()).await {
-        Ok(m) => read_multipart(m).await,
+        Ok(m) => read_multipart(m, RecordField::from_key).await,
         Err(e) => Err(e.body_text()),
     };
     let link_state = match state.workflow.inspect_link(link, false).await {

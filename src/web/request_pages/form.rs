@@ -18,15 +18,13 @@ use crate::store::attachments::{AttachmentPurpose, NewAttachment};
 use crate::web::AppState;
 use crate::web::account::SignedIn;
 use crate::web::page::secure_html;
-use crate::web::record_form::{MAX_FILES, check_file};
+use crate::web::record_form::{ATTACHMENTS, check_file, read_multipart};
 use crate::workflow::{Actor, Command, WorkflowError};
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
-
-const ATTACHMENTS: &str = "attachments";
 
 /// The request types as the mail form reads them, with their labels.
 const REQUEST_TYPES: [(&str, RequestType); 6] = [
@@ -333,42 +331,6 @@ async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Res
     }
 }
 
-/// What a posted form holds.
-#[derive(Default)]
-struct Posted {
-    csrf: String,
-    values: BTreeMap<FormField, String>,
-    files: Vec<(String, Vec<u8>)>,
-    too_many: bool,
-}
-
-async fn read_multipart(mut multipart: Multipart) -> Result<Posted, String> {
-    let mut posted = Posted::default();
-    while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
-        let name = field.name().unwrap_or_default().to_string();
-        let file_name = field.file_name().map(str::to_string);
-        let bytes = field.bytes().await.map_err(|e| e.body_text())?;
-        if name == ATTACHMENTS {
-            // An empty file input still sends a part with no name and no bytes.
-            if let Some(file_name) = file_name.filter(|_| !bytes.is_empty()) {
-                if posted.files.len() == MAX_FILES {
-                    posted.too_many = true;
-                } else {
-                    posted.files.push((file_name, bytes.to_vec()));
-                }
-            }
-        } else if name == "csrf" {
-            posted.csrf = String::from_utf8_lossy(&bytes).into_owned();
-        } else if let Some(field) = FormField::from_key(&name) {
-            let text = String::from_utf8_lossy(&bytes).trim().to_string();
-            if !text.is_empty() {
-                posted.values.insert(field, text.chars().take(2000).collect());
-            }
-        }
-    }
-    Ok(posted)
-}
-
 /// `GET /requests/new`.
 pub async fn new(State(state): State<AppState>, signed_in: SignedIn) -> Response {
     if let Err(forbidden) = signed_in.require(Role::Requester) {
@@ -660,7 +622,7 @@ async fn save(
     let person = signed_in.person();
     let locale = person.locale;
     let posted = match multipart {
-        Ok(m) => read_multipart(m).await,
+        Ok(m) => read_multipart(m, FormField::from_key).await,
         Err(e) => Err(e.body_text()),
     };
     let posted = match posted {
