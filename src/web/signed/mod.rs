@@ -136,6 +136,10 @@ impl SignedPage {
         )];
         if signed_in.is(Role::Coordinator) {
             links.push(("/board".into(), locale.pick("Tableau de bord", "Board").into()));
+            links.push((
+                "/requests/new".into(),
+                locale.pick("Nouvelle demande", "New request").into(),
+            ));
             links.push(("/admin/people".into(), locale.pick("Personnes", "People").into()));
         }
         if signed_in.is(Role::Coordinator) || signed_in.is(Role::Interpreter) {
