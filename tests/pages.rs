@@ -89,6 +89,7 @@ on_both_engines!(
     a_requester_books_changes_and_cancels_on_the_web,
     others_see_only_their_share,
     coordinators_book_for_a_requester_and_change_it,
+    files_of_a_wrong_form_wait_for_the_corrected_one,
 );
 
 async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
@@ -475,4 +476,94 @@ async fn coordinators_book_for_a_requester_and_change_it(engine: Engine) {
     // Interpreters book nothing.
     let mut i = w.signed_in(bank.interpreters[0]).await;
     assert_eq!(i.get("/requests/new").await.status, 403);
+}
+
+/// The tokens of the held files a page lists, ticked.
+fn kept_tokens(page: &Answer) -> Vec<String> {
+    let re = regex::Regex::new(r#"name="kept" value="([^"]+)" checked"#).unwrap();
+    re.captures_iter(&page.body).map(|c| c[1].to_string()).collect()
+}
+
+async fn attachment_names(bank: &TestBank, id: RequestId) -> Vec<String> {
+    let mut tx = bank.store.begin().await.unwrap();
+    let files = tx
+        .attachments_of(id, relais::store::attachments::AttachmentPurpose::Request)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    files.into_iter().map(|f| f.file_name).collect()
+}
+
+async fn files_of_a_wrong_form_wait_for_the_corrected_one(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let site = Site::start(&bank).await;
+    let mut b = signed_in(&site, &bank, bank.requester).await;
+    let form = b.get("/requests/new").await;
+    let csrf = form_csrf(&form);
+    let date = bank.appointment_date().format("%Y-%m-%d").to_string();
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n0000IHDR";
+    let fields = |duration: &'static str| {
+        vec![
+            ("request_type", "en présentiel"),
+            ("start_time", "10:00"),
+            ("duration_minutes", duration),
+            ("target_language", "espagnol"),
+            ("location", "Clinique externe"),
+        ]
+    };
+
+    // A wrong form keeps its files: they come back as ticked boxes, not as a request to
+    // attach them again.
+    let mut wrong = fields("longtemps");
+    wrong.extend([("csrf", csrf.as_str()), ("date", date.as_str())]);
+    let back = b
+        .post_multipart(
+            "/requests/new",
+            &wrong,
+            &[("attachments", "ordonnance.pdf", PDF), ("attachments", "carte.png", png)],
+        )
+        .await;
+    assert_eq!(back.status, 422, "{}", back.body);
+    accessible(&back);
+    assert!(back.body.contains("ordonnance.pdf (1 Ko)"), "{}", back.body);
+    let tokens = kept_tokens(&back);
+    assert_eq!(tokens.len(), 2, "{}", back.body);
+
+    // Another person cannot claim them with the tokens.
+    let mut other = signed_in(&site, &bank, bank.colleague).await;
+    let theirs = other.get("/requests/new").await;
+    let their_csrf = form_csrf(&theirs);
+    let mut stolen = fields("60");
+    stolen.extend([("csrf", their_csrf.as_str()), ("date", date.as_str())]);
+    stolen.extend(tokens.iter().map(|t| ("kept", t.as_str())));
+    let created = other.post_multipart("/requests/new", &stolen, &[]).await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    assert!(attachment_names(&bank, request_id(&created)).await.is_empty());
+
+    // Still wrong, the first file unticked and a third one added: two wait now.
+    let mut again = fields("longtemps");
+    again.extend([("csrf", csrf.as_str()), ("date", date.as_str()), ("kept", tokens[1].as_str())]);
+    let back = b
+        .post_multipart("/requests/new", &again, &[("attachments", "lettre.pdf", PDF)])
+        .await;
+    assert_eq!(back.status, 422, "{}", back.body);
+    assert!(!back.body.contains("ordonnance.pdf"), "{}", back.body);
+    let tokens = kept_tokens(&back);
+    assert_eq!(tokens.len(), 2, "{}", back.body);
+
+    // Corrected: the request carries the files that waited, once.
+    let mut right = fields("60");
+    right.extend([("csrf", csrf.as_str()), ("date", date.as_str())]);
+    right.extend(tokens.iter().map(|t| ("kept", t.as_str())));
+    let created = b.post_multipart("/requests/new", &right, &[]).await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let id = request_id(&created);
+    let mut names = attachment_names(&bank, id).await;
+    names.sort();
+    assert_eq!(names, ["carte.png", "lettre.pdf"]);
+
+    // Sent twice (a double click), the tokens are spent: no file joins twice.
+    let twice = b.post_multipart("/requests/new", &right, &[]).await;
+    assert_eq!(twice.status, 303, "{}", twice.body);
+    assert!(attachment_names(&bank, request_id(&twice)).await.is_empty());
 }

@@ -112,3 +112,80 @@ impl Tx {
         Ok(row.map(|r| (r.info, r.content)))
     }
 }
+
+/// A file of a web form that came back with errors, held for the form's next sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldFile {
+    pub token_hash: String,
+    pub file: NewAttachment,
+}
+
+impl Tx {
+    /// Holds `file` for `person` under `token_hash`, and forgets every file held before
+    /// `forget_before` (nobody's form waits that long).
+    pub async fn hold_file(
+        &mut self,
+        person: PersonId,
+        token_hash: &str,
+        file: &NewAttachment,
+        now: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        const FORGET: &str = "DELETE FROM held_files WHERE held_at < $1";
+        const SQL: &str = "INSERT INTO held_files (token_hash, person_id, filename, content_type, content, held_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)";
+        on_conn!(self, |c| sqlx::query(FORGET).bind(forget_before).execute(&mut *c).await?.rows_affected());
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(token_hash)
+            .bind(person.0)
+            .bind(&file.file_name)
+            .bind(&file.content_type)
+            .bind(&file.content)
+            .bind(now)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// The files `person` holds under these hashes, held at or after `since`; another
+    /// person's hash finds nothing.
+    pub async fn held_files(
+        &mut self,
+        person: PersonId,
+        token_hashes: &[String],
+        since: DateTime<Utc>,
+    ) -> Result<Vec<HeldFile>, StoreError> {
+        const SQL: &str = "SELECT filename, content_type, content FROM held_files \
+             WHERE token_hash = $1 AND person_id = $2 AND held_at >= $3";
+        let mut found = Vec::new();
+        for hash in token_hashes {
+            let row: Option<(String, String, Vec<u8>)> = on_conn!(self, |c| sqlx::query_as(SQL)
+                .bind(hash)
+                .bind(person.0)
+                .bind(since)
+                .fetch_optional(c)
+                .await?);
+            if let Some((file_name, content_type, content)) = row {
+                found.push(HeldFile {
+                    token_hash: hash.clone(),
+                    file: NewAttachment {
+                        file_name,
+                        content_type,
+                        content,
+                    },
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    /// Lets go of held files once they are joined to what they were sent with.
+    pub async fn release_held_files(&mut self, person: PersonId, token_hashes: &[String]) -> Result<(), StoreError> {
+        const SQL: &str = "DELETE FROM held_files WHERE token_hash = $1 AND person_id = $2";
+        for hash in token_hashes {
+            on_conn!(self, |c| sqlx::query(SQL).bind(hash).bind(person.0).execute(c).await?.rows_affected());
+        }
+        Ok(())
+    }
+}

@@ -3,6 +3,7 @@
 pub mod account;
 mod error;
 mod health;
+pub mod held_files;
 pub mod links;
 mod metrics;
 mod page;

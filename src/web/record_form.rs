@@ -323,6 +323,8 @@ pub(crate) struct Posted<F> {
     pub(crate) csrf: String,
     pub(crate) values: BTreeMap<F, String>,
     pub(crate) files: Vec<(String, Vec<u8>)>,
+    /// The tokens of the held files ticked to keep (`web::held_files`).
+    pub(crate) kept: Vec<String>,
     /// More than [`MAX_FILES`] were sent; the rest were dropped.
     pub(crate) too_many: bool,
 }
@@ -337,6 +339,7 @@ pub(crate) async fn read_multipart<F: Ord>(
         csrf: String::new(),
         values: BTreeMap::new(),
         files: Vec::new(),
+        kept: Vec::new(),
         too_many: false,
     };
     while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
@@ -354,6 +357,10 @@ pub(crate) async fn read_multipart<F: Ord>(
             }
         } else if name == "csrf" {
             posted.csrf = String::from_utf8_lossy(&bytes).into_owned();
+        } else if name == "kept" {
+            if posted.kept.len() < MAX_FILES {
+                posted.kept.push(String::from_utf8_lossy(&bytes).trim().chars().take(64).collect());
+            }
         } else if let Some(field) = field_of(&name) {
             let text = String::from_utf8_lossy(&bytes).trim().to_string();
             if !text.is_empty() {

@@ -22,7 +22,8 @@ use crate::store::attachments::{AttachmentPurpose, NewAttachment};
 use crate::web::AppState;
 use crate::web::account::SignedIn;
 use crate::web::page::{Tone, secure_html};
-use crate::web::record_form::{ATTACHMENTS, check_file, read_multipart};
+use crate::web::held_files::{Held, Kept, hold};
+use crate::web::record_form::{ATTACHMENTS, MAX_FILES, check_file, read_multipart};
 use crate::workflow::{Actor, Command, WorkflowError};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -288,6 +289,27 @@ fn sections(
     all
 }
 
+/// The boxes of the files held from an earlier sending, ticked.
+fn kept_field(kept: &[Kept], locale: Locale) -> FieldView {
+    FieldView {
+        key: "kept",
+        label: locale
+            .pick("Fichiers déjà joints (gardés)", "Files already attached (kept)")
+            .to_string(),
+        kind: "kept",
+        inputmode: "",
+        value: String::new(),
+        hint: locale
+            .pick(
+                "Décochez un fichier pour le retirer ; ils sont gardés un jour.",
+                "Untick a file to leave it out; they are kept for a day.",
+            )
+            .to_string(),
+        options: kept.iter().map(|k| (k.token.clone(), k.label.clone())).collect(),
+        error: String::new(),
+    }
+}
+
 /// The names of the installations a requester may ask for.
 async fn installation_names(state: &AppState, person: &Person) -> Result<Vec<String>, crate::store::StoreError> {
     let mut tx = state.workflow.store().begin_read().await?;
@@ -312,6 +334,8 @@ struct FormPage<'a> {
     csrf: String,
     values: BTreeMap<FormField, String>,
     problems: Problems,
+    /// Files held from an earlier sending of this form.
+    kept: Vec<Kept>,
 }
 
 async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Response {
@@ -320,7 +344,12 @@ async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Res
         Ok(n) => n,
         Err(e) => return internal(e),
     };
-    let sections = sections(locale, &page.values, &page.problems, &installations, true);
+    let mut sections = sections(locale, &page.values, &page.problems, &installations, true);
+    if !page.kept.is_empty()
+        && let Some(files) = sections.last_mut()
+    {
+        files.fields.insert(0, kept_field(&page.kept, locale));
+    }
     let facts = if page.requester.id == page.person.id {
         Vec::new()
     } else {
@@ -470,6 +499,7 @@ pub async fn new(State(state): State<AppState>, signed_in: SignedIn, Query(whom)
         csrf: signed_in.session().csrf(),
         values,
         problems: Problems::default(),
+        kept: Vec::new(),
     };
     render(&state, page, StatusCode::OK).await
 }
@@ -694,6 +724,7 @@ pub async fn edit(State(state): State<AppState>, Path(id): Path<i64>, signed_in:
         csrf: signed_in.session().csrf(),
         values,
         problems: Problems::default(),
+        kept: Vec::new(),
     };
     render(&state, page, StatusCode::OK).await
 }
@@ -722,6 +753,7 @@ pub async fn create(
         csrf: signed_in.session().csrf(),
         values: BTreeMap::new(),
         problems: Problems::default(),
+        kept: Vec::new(),
     };
     save(&state, &signed_in, None, page, multipart).await
 }
@@ -756,6 +788,7 @@ pub async fn update(
         csrf: signed_in.session().csrf(),
         values: BTreeMap::new(),
         problems: Problems::default(),
+        kept: Vec::new(),
     };
     save(&state, &signed_in, Some(&seen), page, multipart).await
 }
@@ -813,14 +846,25 @@ async fn save(
             Err(e) => page.problems.general.push(e),
         }
     }
-    if posted.too_many {
+    let workflow = &state.workflow;
+    let held = async {
+        let mut tx = workflow.store().begin_read().await?;
+        let held = Held::find(&mut tx, person.id, &posted.kept, workflow.clock().now()).await?;
+        tx.commit().await?;
+        Ok::<_, crate::store::StoreError>(held)
+    }
+    .await;
+    let held = match held {
+        Ok(h) => h,
+        Err(e) => return internal(e),
+    };
+    if posted.too_many || held.len() + files.len() > MAX_FILES {
         page.problems.general.push(
             locale
                 .pick("Pièces jointes : 5 fichiers au plus", "Attachments: at most 5 files")
                 .into(),
         );
     }
-    let workflow = &state.workflow;
     let now = workflow
         .clock()
         .now()
@@ -889,10 +933,11 @@ async fn save(
             }
         };
         let at = workflow.clock().now();
-        for file in &files {
+        for file in held.files().chain(&files) {
             tx.insert_attachment(applied.request, AttachmentPurpose::Request, file, Some(person.id), at)
                 .await?;
         }
+        held.release(&mut tx, person.id).await?;
         tx.commit().await?;
         tracing::info!(request = %applied.label, to = applied.to.as_str(), channel = "web", "request saved from the form");
         Ok::<_, anyhow::Error>(Some(applied))
@@ -901,15 +946,14 @@ async fn save(
     match saved {
         Ok(Some(applied)) => to_request(applied.request),
         Ok(None) => {
-            if !posted.files.is_empty() {
-                page.problems.general.push(
-                    locale
-                        .pick(
-                            "Les fichiers n'ont pas été gardés : joignez-les de nouveau.",
-                            "The files were not kept: attach them again.",
-                        )
-                        .into(),
-                );
+            // What was attached waits for the corrected form.
+            let now = workflow.clock().now();
+            match hold(workflow.store(), person.id, &files, now, locale).await {
+                Ok(mut kept) => {
+                    page.kept = held.kept(locale);
+                    page.kept.append(&mut kept);
+                }
+                Err(e) => return internal(e),
             }
             render(state, page, StatusCode::UNPROCESSABLE_ENTITY).await
         }
