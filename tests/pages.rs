@@ -90,6 +90,7 @@ on_both_engines!(
     others_see_only_their_share,
     coordinators_book_for_a_requester_and_change_it,
     files_of_a_wrong_form_wait_for_the_corrected_one,
+    long_lists_come_a_page_at_a_time,
 );
 
 async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
@@ -520,7 +521,10 @@ async fn files_of_a_wrong_form_wait_for_the_corrected_one(engine: Engine) {
         .post_multipart(
             "/requests/new",
             &wrong,
-            &[("attachments", "ordonnance.pdf", PDF), ("attachments", "carte.png", png)],
+            &[
+                ("attachments", "ordonnance.pdf", PDF),
+                ("attachments", "carte.png", png),
+            ],
         )
         .await;
     assert_eq!(back.status, 422, "{}", back.body);
@@ -542,7 +546,11 @@ async fn files_of_a_wrong_form_wait_for_the_corrected_one(engine: Engine) {
 
     // Still wrong, the first file unticked and a third one added: two wait now.
     let mut again = fields("longtemps");
-    again.extend([("csrf", csrf.as_str()), ("date", date.as_str()), ("kept", tokens[1].as_str())]);
+    again.extend([
+        ("csrf", csrf.as_str()),
+        ("date", date.as_str()),
+        ("kept", tokens[1].as_str()),
+    ]);
     let back = b
         .post_multipart("/requests/new", &again, &[("attachments", "lettre.pdf", PDF)])
         .await;
@@ -566,4 +574,57 @@ async fn files_of_a_wrong_form_wait_for_the_corrected_one(engine: Engine) {
     let twice = b.post_multipart("/requests/new", &right, &[]).await;
     assert_eq!(twice.status, 303, "{}", twice.body);
     assert!(attachment_names(&bank, request_id(&twice)).await.is_empty());
+}
+
+/// The request ids a list page links to, in order.
+fn listed(page: &Answer) -> Vec<i64> {
+    let re = regex::Regex::new(r#"<td><a href="/requests/(\d+)">"#).unwrap();
+    re.captures_iter(&page.body).map(|c| c[1].parse().unwrap()).collect()
+}
+
+fn next_page(page: &Answer) -> Option<String> {
+    let re = regex::Regex::new(r#"<a href="(/requests\?[^"]*after=[^"]+)">"#).unwrap();
+    re.captures(&page.body).map(|c| c[1].to_string())
+}
+
+async fn long_lists_come_a_page_at_a_time(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    // 205 requests at the same hour: the pages must part them by id, not by time alone.
+    let mut made = Vec::new();
+    for _ in 0..205 {
+        made.push(bank.create().await.0);
+    }
+    let site = Site::start(&bank).await;
+    let mut b = signed_in(&site, &bank, bank.requester).await;
+
+    let mut seen = Vec::new();
+    let mut address = "/requests?status=new".to_string();
+    let mut pages = 0;
+    loop {
+        let page = b.get(&address).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let ids = listed(&page);
+        assert!(ids.len() <= 100, "a page holds 100 lines");
+        seen.extend(ids);
+        pages += 1;
+        match next_page(&page) {
+            Some(next) => {
+                assert!(next.contains("status=new"), "the next page keeps the search: {next}");
+                address = next;
+            }
+            None => break,
+        }
+        assert!(pages < 5, "the pages end: {address} {:?}", seen.len());
+    }
+    assert_eq!(pages, 3);
+    let mut expected = made.clone();
+    expected.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(seen, expected, "every request once, newest first");
+
+    // The last page leads back to the start; a request booked meanwhile does not shift them.
+    let last = b.get(&address).await;
+    assert!(last.body.contains("Retour au début"), "{}", last.body);
+    bank.create().await;
+    let again = b.get(&address).await;
+    assert_eq!(listed(&again), listed(&last));
 }

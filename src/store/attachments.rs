@@ -134,7 +134,11 @@ impl Tx {
         const FORGET: &str = "DELETE FROM held_files WHERE held_at < $1";
         const SQL: &str = "INSERT INTO held_files (token_hash, person_id, filename, content_type, content, held_at) \
              VALUES ($1, $2, $3, $4, $5, $6)";
-        on_conn!(self, |c| sqlx::query(FORGET).bind(forget_before).execute(&mut *c).await?.rows_affected());
+        on_conn!(self, |c| sqlx::query(FORGET)
+            .bind(forget_before)
+            .execute(&mut *c)
+            .await?
+            .rows_affected());
         on_conn!(self, |c| sqlx::query(SQL)
             .bind(token_hash)
             .bind(person.0)
@@ -184,7 +188,12 @@ impl Tx {
     pub async fn release_held_files(&mut self, person: PersonId, token_hashes: &[String]) -> Result<(), StoreError> {
         const SQL: &str = "DELETE FROM held_files WHERE token_hash = $1 AND person_id = $2";
         for hash in token_hashes {
-            on_conn!(self, |c| sqlx::query(SQL).bind(hash).bind(person.0).execute(c).await?.rows_affected());
+            on_conn!(self, |c| sqlx::query(SQL)
+                .bind(hash)
+                .bind(person.0)
+                .execute(c)
+                .await?
+                .rows_affected());
         }
         Ok(())
     }

@@ -1,12 +1,13 @@
 //! The request lists of the signed-in pages: what one person may see, filtered, newest
-//! appointment first, at most a page's worth. Only the criteria set reach the query, and
+//! appointment first, a page at a time (each page starts after the last line of the one
+//! before: `(starts_at, id)`, so a request booked meanwhile neither repeats nor hides a line). Only the criteria set reach the query, and
 //! each scope leads with an indexed column (`requested_by`, `installation_id`,
 //! `assigned_interpreter_id`, each with `starts_at`).
 
 use super::{StoreError, Tx, decode, on_conn};
 use crate::domain::ids::{InstallationId, PersonId, RequestId};
 use crate::domain::request::RequestStatus;
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use std::str::FromStr;
 
 /// Whose requests a list holds.
@@ -37,7 +38,31 @@ pub struct ListFilter {
     pub number: Option<String>,
     /// Part of the assigned interpreter's name, any case.
     pub interpreter: Option<String>,
+    /// Only lines after this one, in the list's order (the next page).
+    pub after: Option<ListCursor>,
     pub limit: i64,
+}
+
+/// Where a page of a list ended: the appointment and id of its last line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCursor {
+    pub starts_at: DateTime<Utc>,
+    pub id: RequestId,
+}
+
+impl ListCursor {
+    /// As a link carries it: `<unix seconds>_<id>`.
+    pub fn encode(&self) -> String {
+        format!("{}_{}", self.starts_at.timestamp(), self.id.0)
+    }
+
+    pub fn decode(raw: &str) -> Option<ListCursor> {
+        let (at, id) = raw.trim().split_once('_')?;
+        Some(ListCursor {
+            starts_at: DateTime::from_timestamp(at.parse().ok()?, 0)?,
+            id: RequestId(id.parse().ok()?),
+        })
+    }
 }
 
 /// One line of a list.
@@ -53,6 +78,8 @@ pub struct ListRow {
     pub interpreter: Option<String>,
     /// An offer to the listing interpreter awaits their answer.
     pub offer_pending: bool,
+    /// Where the list continues after this line.
+    pub cursor: ListCursor,
 }
 
 #[derive(sqlx::FromRow)]
@@ -67,10 +94,12 @@ struct ListDbRow {
     interpreter_first_name: Option<String>,
     interpreter_last_name: Option<String>,
     offer_pending: i64,
+    starts_at: DateTime<Utc>,
 }
 
 enum Param {
     Date(NaiveDate),
+    Time(DateTime<Utc>),
     Text(String),
     Int(i64),
 }
@@ -137,9 +166,14 @@ fn query(filter: &ListFilter) -> (String, Vec<Param>) {
             next(Param::Text(format!("%{}%", name.to_lowercase())), &mut params)
         ));
     }
+    if let Some(after) = filter.after {
+        let at = next(Param::Time(after.starts_at), &mut params);
+        let id = next(Param::Int(after.id.0), &mut params);
+        conditions.push(format!("(r.starts_at < {at} OR (r.starts_at = {at} AND r.id < {id}))"));
+    }
     let limit = next(Param::Int(filter.limit), &mut params);
     let sql = format!(
-        "SELECT r.id, r.number, r.status, r.service_date, r.start_time, r.target_language, \
+        "SELECT r.id, r.number, r.status, r.service_date, r.start_time, r.target_language, r.starts_at, \
          i.name AS installation, ip.first_name AS interpreter_first_name, ip.last_name AS interpreter_last_name, \
          CAST(CASE WHEN EXISTS (SELECT 1 FROM offers o WHERE o.request_id = r.id AND o.interpreter_id = {me} \
          AND o.status = 'pending') THEN 1 ELSE 0 END AS BIGINT) AS offer_pending \
@@ -160,6 +194,7 @@ impl Tx {
             for p in &params {
                 q = match p {
                     Param::Date(d) => q.bind(*d),
+                    Param::Time(t) => q.bind(*t),
                     Param::Text(s) => q.bind(s.clone()),
                     Param::Int(i) => q.bind(*i),
                 };
@@ -181,6 +216,10 @@ impl Tx {
                         _ => None,
                     },
                     offer_pending: r.offer_pending != 0,
+                    cursor: ListCursor {
+                        starts_at: r.starts_at,
+                        id: RequestId(r.id),
+                    },
                 })
             })
             .collect()

@@ -29,7 +29,12 @@ pub struct Held {
 
 impl Held {
     /// Those of `tokens` that `person` holds (unknown, expired or someone else's: none).
-    pub async fn find(tx: &mut Tx, person: PersonId, tokens: &[String], now: DateTime<Utc>) -> Result<Held, StoreError> {
+    pub async fn find(
+        tx: &mut Tx,
+        person: PersonId,
+        tokens: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Held, StoreError> {
         let hashes: Vec<String> = tokens.iter().map(|t| sha256_hex(t)).collect();
         let found = tx.held_files(person, &hashes, now - HOLD_FOR).await?;
         let files = found

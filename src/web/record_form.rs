@@ -359,7 +359,9 @@ pub(crate) async fn read_multipart<F: Ord>(
             posted.csrf = String::from_utf8_lossy(&bytes).into_owned();
         } else if name == "kept" {
             if posted.kept.len() < MAX_FILES {
-                posted.kept.push(String::from_utf8_lossy(&bytes).trim().chars().take(64).collect());
+                posted
+                    .kept
+                    .push(String::from_utf8_lossy(&bytes).trim().chars().take(64).collect());
             }
         } else if let Some(field) = field_of(&name) {
             let text = String::from_utf8_lossy(&bytes).trim().to_string();

@@ -127,7 +127,10 @@ pub struct Browser<'a> {
 }
 
 pub fn unescape(body: &str) -> String {
-    body.replace("&#x2f;", "/").replace("&#43;", "+").replace("&amp;", "&")
+    body.replace("&#x2f;", "/")
+        .replace("&#43;", "+")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
 }
 
 impl<'a> Browser<'a> {

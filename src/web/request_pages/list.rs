@@ -1,7 +1,8 @@
 //! `GET /requests`: "Mes demandes" (or, by installation, every request of mine: "par
 //! emplacement"), an interpreter's offers and bookings ("demandes en cours"), or everything
 //! for a coordinator; narrowed by number, status, language, interpreter name and a period
-//! (the exports' presets or a custom range). At most [`LIMIT`] lines, newest appointment first.
+//! (the exports' presets or a custom range). Newest appointment first, [`LIMIT`] lines a page,
+//! a "Suivantes" link to the next page (it carries where this one ended).
 
 use super::{FilterField, Table, View, bank, internal};
 use crate::domain::language::LanguageTag;
@@ -10,7 +11,7 @@ use crate::domain::request::RequestStatus;
 use crate::domain::role::Role;
 use crate::outbound::render::{clock_time, short_date};
 use crate::reports::filter::DatePreset;
-use crate::store::lists::{ListFilter, ListScope};
+use crate::store::lists::{ListCursor, ListFilter, ListScope};
 use crate::web::AppState;
 use crate::web::account::SignedIn;
 use crate::web::page::Tone;
@@ -21,8 +22,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use std::str::FromStr;
 
-/// The most lines a list shows.
-pub const LIMIT: i64 = 100;
+/// The lines of one page.
+pub const LIMIT: usize = 100;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct Search {
@@ -42,6 +43,47 @@ pub struct Search {
     language: String,
     #[serde(default)]
     interpreter: String,
+    /// Where the previous page ended (`ListCursor::encode`).
+    #[serde(default)]
+    after: String,
+}
+
+impl Search {
+    /// The address of this search, from its start or continued after `after`.
+    fn page(&self, after: Option<&ListCursor>) -> String {
+        let pairs = [
+            ("scope", self.scope.as_str()),
+            ("period", &self.period),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("number", &self.number),
+            ("status", &self.status),
+            ("language", &self.language),
+            ("interpreter", &self.interpreter),
+        ];
+        let mut query: Vec<String> = pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", query_escape(v)))
+            .collect();
+        if let Some(after) = after {
+            query.push(format!("after={}", after.encode()));
+        }
+        format!("/requests?{}", query.join("&"))
+    }
+}
+
+/// A value as a query string carries it: unreserved characters as they are, the rest
+/// percent-encoded (UTF-8).
+fn query_escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(char::from(byte)),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 const PRESETS: [(&str, DatePreset, &str, &str); 5] = [
@@ -152,7 +194,9 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(sear
         language,
         number: text(&search.number),
         interpreter: text(&search.interpreter),
-        limit: LIMIT,
+        after: ListCursor::decode(&search.after),
+        // One more than a page tells whether another follows.
+        limit: i64::try_from(LIMIT + 1).unwrap_or(i64::MAX),
     };
     let rows = async {
         let mut tx = state.workflow.store().begin_read().await?;
@@ -161,10 +205,12 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(sear
         Ok::<_, crate::store::StoreError>(rows)
     }
     .await;
-    let rows = match rows {
+    let mut rows = match rows {
         Ok(rows) => rows,
         Err(e) => return internal(e),
     };
+    let more = rows.len() > LIMIT;
+    rows.truncate(LIMIT);
     let mut view = View::signed(&person, &bank(&state), scope_label);
     view.filter_action = "/requests".into();
     let any = (String::new(), locale.pick("Toutes", "All").to_string());
@@ -241,10 +287,13 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(sear
         });
     }
     let shown = rows.len();
+    let continued = filter.after.is_some();
     view.tables.push(Table {
-        title: match locale {
-            Locale::Fr => format!("{shown} demande{}", if shown > 1 { "s" } else { "" }),
-            Locale::En => format!("{shown} request{}", if shown == 1 { "" } else { "s" }),
+        title: match (locale, continued) {
+            (Locale::Fr, false) => format!("{shown} demande{}", if shown > 1 { "s" } else { "" }),
+            (Locale::En, false) => format!("{shown} request{}", if shown == 1 { "" } else { "s" }),
+            (Locale::Fr, true) => format!("{shown} demande{} de plus", if shown > 1 { "s" } else { "" }),
+            (Locale::En, true) => format!("{shown} more request{}", if shown == 1 { "" } else { "s" }),
         },
         headers: vec![
             locale.pick("Demande", "Request").into(),
@@ -286,16 +335,19 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(sear
             )
             .into(),
     });
+    if let Some(last) = rows.last().filter(|_| more) {
+        let text = match locale {
+            Locale::Fr => format!("Les {LIMIT} suivantes →"),
+            Locale::En => format!("The next {LIMIT} →"),
+        };
+        view.pages.push((search.page(Some(&last.cursor)), text));
+    }
+    if continued {
+        let text = locale.pick("← Retour au début de la liste", "← Back to the start of the list");
+        view.pages.push((search.page(None), text.into()));
+    }
     if !problems.is_empty() {
         view = view.tone(Tone::Bad, problems.join(" ; "));
-    } else if shown as i64 == LIMIT {
-        view = view.tone(
-            Tone::Neutral,
-            match locale {
-                Locale::Fr => format!("Les {LIMIT} premières seulement : précisez la recherche pour voir les autres."),
-                Locale::En => format!("Only the first {LIMIT}: narrow the search to see the others."),
-            },
-        );
     }
     view.render(StatusCode::OK)
 }

@@ -143,6 +143,8 @@ struct View {
     facts: Vec<(String, String)>,
     links: Vec<(String, String)>,
     tables: Vec<Table>,
+    /// Links after the tables: the pages of a long list.
+    pages: Vec<(String, String)>,
     forms: Vec<ActionForm>,
 }
 
@@ -161,6 +163,7 @@ impl View {
             facts: Vec::new(),
             links: Vec::new(),
             tables: Vec::new(),
+            pages: Vec::new(),
             forms: Vec::new(),
         }
     }
