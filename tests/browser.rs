@@ -292,6 +292,8 @@ async fn a_requester_turns_on_totp_and_signs_in_with_it() {
     browser.type_into("input[name=password]", PASSWORD).await;
     browser.type_into("input[name=confirmation]", PASSWORD).await;
     browser.submit(&activation).await;
+    // The answer first: a navigation started before it lands would be undone by it.
+    browser.wait_for("Votre compte est activé").await;
 
     // Sign in with the password, then turn on the authenticator app.
     browser.open(&format!("{base}/login")).await;
@@ -326,6 +328,7 @@ async fn a_requester_turns_on_totp_and_signs_in_with_it() {
     browser.open(&format!("{base}/account")).await;
     browser.wait_for("/logout").await;
     browser.submit("/logout").await;
+    browser.wait_for("Se connecter").await;
     browser.open(&format!("{base}/login")).await;
     browser.wait_for("identifier").await;
     browser.type_into("input[name=identifier]", email.as_str()).await;

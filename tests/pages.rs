@@ -197,11 +197,7 @@ async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
         "{}",
         page.body
     );
-    assert!(
-        page.body.contains("<td>Web</td>"),
-        "the channel is shown: {}",
-        page.body
-    );
+    assert!(page.body.contains("\">Web</td>"), "the channel is shown: {}", page.body);
     let file = regex::Regex::new(r#"href="(/requests/\d+/attachments/\d+)">ordonnance.pdf<"#).unwrap();
     let href = file.captures(&page.body).expect("the file is listed")[1].to_string();
     let download = b.get(&href).await;
@@ -578,7 +574,7 @@ async fn files_of_a_wrong_form_wait_for_the_corrected_one(engine: Engine) {
 
 /// The request ids a list page links to, in order.
 fn listed(page: &Answer) -> Vec<i64> {
-    let re = regex::Regex::new(r#"<td><a href="/requests/(\d+)">"#).unwrap();
+    let re = regex::Regex::new(r#"<td data-label="Demande"><a href="/requests/(\d+)">"#).unwrap();
     re.captures_iter(&page.body).map(|c| c[1].parse().unwrap()).collect()
 }
 

@@ -213,6 +213,18 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(sear
     rows.truncate(LIMIT);
     let mut view = View::signed(&person, &bank(&state), scope_label);
     view.filter_action = "/requests".into();
+    // Folded on a phone-sized first look; open while a search narrows the list.
+    view.filters_open = [
+        &search.period,
+        &search.from,
+        &search.to,
+        &search.number,
+        &search.status,
+        &search.language,
+        &search.interpreter,
+    ]
+    .iter()
+    .any(|v| !v.trim().is_empty());
     let any = (String::new(), locale.pick("Toutes", "All").to_string());
     if scopes.len() > 1 {
         view.filters.push(FilterField {

@@ -140,6 +140,8 @@ struct View {
     nav: Vec<(String, String)>,
     filter_action: String,
     filters: Vec<FilterField>,
+    /// The search form shows unfolded (a search is on, or it is the page's point).
+    filters_open: bool,
     facts: Vec<(String, String)>,
     links: Vec<(String, String)>,
     tables: Vec<Table>,
@@ -160,6 +162,7 @@ impl View {
             nav: Vec::new(),
             filter_action: String::new(),
             filters: Vec::new(),
+            filters_open: true,
             facts: Vec::new(),
             links: Vec::new(),
             tables: Vec::new(),
