@@ -245,6 +245,24 @@ fn last_month(state: &AppState, settings: &Settings) -> (String, String) {
     (show(period.from()), show(period.to()))
 }
 
+/// A document's period (last month unless chosen) and format.
+fn document_inputs(locale: Locale, q: &DocumentQuery, state: &AppState, settings: &Settings) -> Vec<Input> {
+    let (from, to) = if q.from.is_empty() && q.to.is_empty() && q.preset.is_empty() {
+        last_month(state, settings)
+    } else {
+        (q.from.clone(), q.to.clone())
+    };
+    let mut inputs = period_inputs(
+        locale,
+        &q.preset,
+        &from,
+        &to,
+        locale.pick("Dates ci-dessous", "Dates below"),
+    );
+    inputs.push(format_input(locale, &q.format));
+    inputs
+}
+
 fn invoice_form(
     locale: Locale,
     q: &DocumentQuery,
@@ -252,11 +270,6 @@ fn invoice_form(
     state: &AppState,
     settings: &Settings,
 ) -> FormView {
-    let (from, to) = if q.from.is_empty() && q.to.is_empty() && q.preset.is_empty() {
-        last_month(state, settings)
-    } else {
-        (q.from.clone(), q.to.clone())
-    };
     let mut inputs = vec![
         Input::new(
             "establishment",
@@ -266,14 +279,7 @@ fn invoice_form(
         )
         .hint(locale.pick("Par exemple CCSMTL.", "For example CCSMTL.")),
     ];
-    inputs.extend(period_inputs(
-        locale,
-        &q.preset,
-        &from,
-        &to,
-        locale.pick("Dates ci-dessous", "Dates below"),
-    ));
-    inputs.push(format_input(locale, &q.format));
+    inputs.extend(document_inputs(locale, q, state, settings));
     FormView {
         id: "invoice".into(),
         heading: locale
@@ -296,11 +302,6 @@ fn statement_form(
     state: &AppState,
     settings: &Settings,
 ) -> FormView {
-    let (from, to) = if q.from.is_empty() && q.to.is_empty() && q.preset.is_empty() {
-        last_month(state, settings)
-    } else {
-        (q.from.clone(), q.to.clone())
-    };
     let mut inputs = Vec::new();
     let mut hidden = Vec::new();
     let heading = match scope {
@@ -324,14 +325,7 @@ fn statement_form(
             locale.pick("Mon relevé de rémunération", "My pay statement")
         }
     };
-    inputs.extend(period_inputs(
-        locale,
-        &q.preset,
-        &from,
-        &to,
-        locale.pick("Dates ci-dessous", "Dates below"),
-    ));
-    inputs.push(format_input(locale, &q.format));
+    inputs.extend(document_inputs(locale, q, state, settings));
     FormView {
         id: "statement".into(),
         heading: heading.into(),
@@ -448,20 +442,48 @@ async fn requests(
     }
 }
 
+/// The two documents of `DocumentQuery`: an establishment's invoice, an interpreter's pay
+/// statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Document {
+    Invoice,
+    PayStatement,
+}
+
 /// `GET /downloads/invoice?establishment=CCSMTL&from=…&to=…&format=html|csv`.
 pub async fn invoice(signed_in: SignedIn, State(state): State<AppState>, Query(q): Query<DocumentQuery>) -> Response {
+    document(signed_in, state, q, Document::Invoice).await
+}
+
+/// `GET /downloads/pay-statement?interpreter=UBIxx0001&from=…&to=…&format=html|csv`.
+pub async fn pay_statement(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    Query(q): Query<DocumentQuery>,
+) -> Response {
+    document(signed_in, state, q, Document::PayStatement).await
+}
+
+/// Checks the query, then sends the document as a file, or the page with the form's
+/// problems beside its fields.
+async fn document(signed_in: SignedIn, state: AppState, q: DocumentQuery, kind: Document) -> Response {
     let settings = match settings(&state) {
         Ok(s) => s,
         Err(r) => return r.into_response(),
     };
     let scope = match scope(&signed_in) {
-        Ok(Scope::Everything) => Scope::Everything,
-        Ok(Scope::OwnStatement(_)) => return not_found(),
+        Ok(s) => s,
         Err(r) => return r.into_response(),
     };
+    // An interpreter's own statement is all they may see; anything else does not exist.
+    if let Scope::OwnStatement(own) = &scope
+        && (kind == Document::Invoice || UserCode::parse(&q.interpreter).as_ref() != Some(own))
+    {
+        return not_found();
+    }
     let locale = signed_in.person().locale;
     let mut problems = Problems::new();
-    if q.establishment.trim().is_empty() {
+    if kind == Document::Invoice && q.establishment.trim().is_empty() {
         problems.push((
             "establishment",
             locale
@@ -472,10 +494,17 @@ pub async fn invoice(signed_in: SignedIn, State(state): State<AppState>, Query(q
     let period = read_document_period(&q, today(&state, &settings), locale, &mut problems);
     let format = read_format(&q, locale, &mut problems);
     let invalid = |problems: Problems| {
-        let filled = Filled {
-            invoice: q.clone(),
-            invoice_problems: problems,
-            ..Filled::default()
+        let filled = match kind {
+            Document::Invoice => Filled {
+                invoice: q.clone(),
+                invoice_problems: problems,
+                ..Filled::default()
+            },
+            Document::PayStatement => Filled {
+                statement: q.clone(),
+                statement_problems: problems,
+                ..Filled::default()
+            },
         };
         page(
             &signed_in,
@@ -490,68 +519,25 @@ pub async fn invoice(signed_in: SignedIn, State(state): State<AppState>, Query(q
         return invalid(problems).await;
     };
     let store = state.workflow.store();
-    match crate::billing::invoice_file(store, &settings, &q.establishment, period, format, locale).await {
-        Ok(file) => attachment(file.bytes, format.content_type(), &file.file_name),
-        Err(BillingError::UnknownEstablishment(_)) => {
-            let message = locale.pick("Aucun établissement n'a ce code.", "No establishment has this code.");
-            invalid(vec![("establishment", message.into())]).await
+    let file = match kind {
+        Document::Invoice => {
+            crate::billing::invoice_file(store, &settings, &q.establishment, period, format, locale).await
         }
-        Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
-    }
-}
-
-/// `GET /downloads/pay-statement?interpreter=UBIxx0001&from=…&to=…&format=html|csv`.
-pub async fn pay_statement(
-    signed_in: SignedIn,
-    State(state): State<AppState>,
-    Query(q): Query<DocumentQuery>,
-) -> Response {
-    let settings = match settings(&state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
-    let scope = match scope(&signed_in) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
-    // Someone else's statement does not exist for an interpreter.
-    if let Scope::OwnStatement(own) = &scope
-        && UserCode::parse(&q.interpreter).as_ref() != Some(own)
-    {
-        return not_found();
-    }
-    let locale = signed_in.person().locale;
-    let mut problems = Problems::new();
-    let period = read_document_period(&q, today(&state, &settings), locale, &mut problems);
-    let format = read_format(&q, locale, &mut problems);
-    let invalid = |problems: Problems| {
-        let filled = Filled {
-            statement: q.clone(),
-            statement_problems: problems,
-            ..Filled::default()
-        };
-        page(
-            &signed_in,
-            &state,
-            &settings,
-            &scope,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            filled,
-        )
-    };
-    let (Some(period), Some(format), true) = (period, format, problems.is_empty()) else {
-        return invalid(problems).await;
-    };
-    let store = state.workflow.store();
-    match crate::billing::pay_statement_file(store, &settings, &q.interpreter, period, format, locale).await {
-        Ok(file) => attachment(file.bytes, format.content_type(), &file.file_name),
-        Err(BillingError::UnknownInterpreter(_)) => {
-            invalid(vec![(
-                "interpreter",
-                locale.pick("Interprète inconnu.", "Unknown interpreter.").into(),
-            )])
-            .await
+        Document::PayStatement => {
+            crate::billing::pay_statement_file(store, &settings, &q.interpreter, period, format, locale).await
         }
-        Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
-    }
+    };
+    let unknown = match file {
+        Ok(file) => return attachment(file.bytes, format.content_type(), &file.file_name),
+        Err(BillingError::UnknownEstablishment(_)) => (
+            "establishment",
+            locale.pick("Aucun établissement n'a ce code.", "No establishment has this code."),
+        ),
+        Err(BillingError::UnknownInterpreter(_)) => (
+            "interpreter",
+            locale.pick("Interprète inconnu.", "Unknown interpreter."),
+        ),
+        Err(e) => return crate::web::WebError::Internal(e.into()).into_response(),
+    };
+    invalid(vec![(unknown.0, unknown.1.into())]).await
 }
