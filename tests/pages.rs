@@ -91,6 +91,7 @@ on_both_engines!(
     coordinators_book_for_a_requester_and_change_it,
     files_of_a_wrong_form_wait_for_the_corrected_one,
     long_lists_come_a_page_at_a_time,
+    addresses_that_lead_nowhere_answer_the_banks_page,
 );
 
 async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
@@ -623,4 +624,29 @@ async fn long_lists_come_a_page_at_a_time(engine: Engine) {
     bank.create().await;
     let again = b.get(&address).await;
     assert_eq!(listed(&again), listed(&last));
+}
+
+async fn addresses_that_lead_nowhere_answer_the_banks_page(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let site = Site::start(&bank).await;
+    let mut b = signed_in(&site, &bank, bank.requester).await;
+    let bank_name = support::settings(&bank, &[]).general.bank_name;
+    // The router's own 404, and a page a requester's roles do not open.
+    for path in ["/nowhere", "/board", "/admin/people"] {
+        let page = b.get(path).await;
+        assert_eq!(page.status, 404, "{path}");
+        assert_eq!(
+            page.headers.get("content-type").unwrap().to_str().unwrap(),
+            "text/html; charset=utf-8",
+            "{path}"
+        );
+        assert!(page.body.contains("<html lang=\"fr\">"), "{path}: {}", page.body);
+        assert!(page.body.contains(&bank_name), "{path}: {}", page.body);
+        assert!(page.body.contains("Page introuvable") && page.body.contains("Page not found"));
+        assert_eq!(page.headers.get("cache-control").unwrap(), "no-store");
+    }
+    // Machines get what they asked for, unchanged.
+    let health = site.get("/healthz", "").await;
+    assert_eq!(health.status, 200);
+    assert!(!health.body.contains("<html"));
 }

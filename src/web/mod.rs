@@ -60,5 +60,10 @@ pub fn router(state: AppState) -> Router {
         .merge(account::routes())
         // Downloads, the coordinator's board and profiles.
         .merge(signed::routes())
+        // Bare 404 and 5xx answers become the bank's page.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            page::errors_as_pages,
+        ))
         .with_state(state)
 }

@@ -114,3 +114,63 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.trim().to_string())
 }
+
+/// Turns the bare answers of errors (a 404 from any page or the router, a 5xx from
+/// [`super::WebError`]) into a page of the bank, in French and English; answers that
+/// already are pages, every other status, and what machines call (health, metrics,
+/// webhooks) pass as they are.
+pub async fn errors_as_pages(
+    axum::extract::State(state): axum::extract::State<super::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    let for_machines = path == "/healthz" || path == "/metrics" || path.starts_with("/webhooks/");
+    let response = next.run(request).await;
+    if for_machines {
+        return response;
+    }
+    let status = response.status();
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html || !(status == StatusCode::NOT_FOUND || status.is_server_error()) {
+        return response;
+    }
+    let bank = state
+        .settings
+        .as_ref()
+        .map(|s| s.general.bank_name.clone())
+        .unwrap_or_default();
+    let (heading, paragraphs) = if status == StatusCode::NOT_FOUND {
+        (
+            "Page introuvable · Page not found",
+            [
+                "Cette adresse ne mène à rien, ou à rien qui vous soit ouvert. Vérifiez le lien, ou revenez à votre compte (/account).",
+                "This address leads nowhere, or nowhere open to you. Check the link, or go back to your account (/account).",
+            ],
+        )
+    } else {
+        (
+            "Une erreur est survenue · Something went wrong",
+            [
+                "Rien n'a été perdu de ce qui était déjà enregistré. Veuillez réessayer dans quelques minutes.",
+                "Nothing already saved was lost. Please try again in a few minutes.",
+            ],
+        )
+    };
+    let page = Page {
+        locale: Locale::Fr,
+        bank,
+        title: heading.into(),
+        heading: heading.into(),
+        notice: String::new(),
+        tone: Tone::Neutral,
+        facts: Vec::new(),
+        paragraphs: paragraphs.iter().map(|p| p.to_string()).collect(),
+        forms: Vec::new(),
+    };
+    page_response(status, &page)
+}
