@@ -323,10 +323,7 @@ fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
         "account_activation" => locale.pick("Activation de votre compte", "Activate your account"),
         "password_reset" => locale.pick("Réinitialisation du mot de passe", "Password reset"),
         "login_code" => locale.pick("Votre code de vérification", "Your verification code"),
-        "mfa_changed" => locale.pick(
-            "Votre deuxième facteur a été modifié",
-            "Your second factor was changed",
-        ),
+        "mfa_changed" => locale.pick("Votre deuxième facteur a été modifié", "Your second factor was changed"),
         _ => locale.pick("Avis", "Notice"),
     };
     let _ = en;

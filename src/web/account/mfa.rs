@@ -210,12 +210,7 @@ async fn app_page(session: &AnySession, notice: Option<(Tone, &str)>) -> Result<
     let Some(method) = session.view.mfa_method else {
         return Ok(None);
     };
-    let Some(enrolment) = pages
-        .accounts
-        .app_replacement(&session.view)
-        .await
-        .map_err(internal)?
-    else {
+    let Some(enrolment) = pages.accounts.app_replacement(&session.view).await.map_err(internal)? else {
         return Ok(None);
     };
     let mut page = signed_page(
@@ -261,9 +256,7 @@ async fn app_page(session: &AnySession, notice: Option<(Tone, &str)>) -> Result<
                 ),
                 current_password(locale),
             ],
-            button: locale
-                .pick("Utiliser cette application", "Use this app")
-                .into(),
+            button: locale.pick("Utiliser cette application", "Use this app").into(),
             ..Form::default()
         })
         .link("/account/mfa", locale.pick("Annuler", "Cancel")),
@@ -487,9 +480,7 @@ pub async fn show_by_email(signed_in: SignedIn) -> Response {
     if session.view.mfa_method != Some(MfaMethod::Totp) {
         return see_other("/account/mfa");
     }
-    session
-        .pages
-        .page(StatusCode::OK, &by_email_page(session, None))
+    session.pages.page(StatusCode::OK, &by_email_page(session, None))
 }
 
 /// `POST /account/mfa/by-email/send`: the code that proves the address.
@@ -509,10 +500,9 @@ pub async fn send_by_email_code(signed_in: SignedIn, request: axum::extract::Req
                 "Un code à 6 chiffres vient de vous être envoyé par courriel.",
                 "A 6-digit code was just sent to you by email.",
             );
-            session.pages.page(
-                StatusCode::OK,
-                &by_email_page(session, Some((Tone::Good, text))),
-            )
+            session
+                .pages
+                .page(StatusCode::OK, &by_email_page(session, Some((Tone::Good, text))))
         }
         Ok(CodeSent::Limited) => too_many(&session.pages, locale, "/account/mfa/by-email"),
         Err(e) => internal(e),

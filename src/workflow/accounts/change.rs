@@ -188,8 +188,14 @@ impl Accounts {
         let right = usable && matches;
         if !right {
             let mut tx = self.workflow.store.begin().await?;
-            tx.record_login_attempt(AttemptKind::Password, &Self::person_key(view), client, self.now(), false)
-                .await?;
+            tx.record_login_attempt(
+                AttemptKind::Password,
+                &Self::person_key(view),
+                client,
+                self.now(),
+                false,
+            )
+            .await?;
             tx.commit().await?;
             tracing::info!(person = %view.person.user_code, "second factor change: wrong password");
         }
@@ -212,10 +218,7 @@ impl Accounts {
         Ok(match account.mfa_method {
             Some(MfaMethod::Totp) => self.check_totp(tx, account, &digits, now).await?.into(),
             Some(MfaMethod::Email) => {
-                if self
-                    .use_code(tx, view, TokenPurpose::MfaEmail, &digits, now)
-                    .await?
-                {
+                if self.use_code(tx, view, TokenPurpose::MfaEmail, &digits, now).await? {
                     CodeCheck::Right
                 } else {
                     CodeCheck::Wrong
@@ -406,10 +409,7 @@ impl Accounts {
             return Ok(MfaChange::Unavailable);
         }
         let right = match six_digits(code) {
-            Some(d) => {
-                self.use_code(&mut tx, view, TokenPurpose::MfaEmail, &d, now)
-                    .await?
-            }
+            Some(d) => self.use_code(&mut tx, view, TokenPurpose::MfaEmail, &d, now).await?,
             None => false,
         };
         if !right {
