@@ -173,7 +173,6 @@ pub(super) async fn status_page(
                 )
                 .into(),
             secondary: true,
-            ..Form::default()
         });
     }
     page = match method {
