@@ -162,6 +162,8 @@ struct MailBody<'a> {
     /// For account mails: the activation or reset URL, or the six-digit code.
     secret: &'a str,
     secret_label: &'a str,
+    /// For `mfa_changed`: what changed, as a phrase.
+    mfa_change: &'a str,
 }
 
 /// A line of the HTML twin: text, or a link shown as a button.
@@ -236,6 +238,33 @@ fn secret_label(kind: &str, locale: Locale) -> &'static str {
     }
 }
 
+/// What a security notice (`mfa_changed`) says changed.
+fn mfa_change(change: &str, locale: Locale) -> &'static str {
+    match change {
+        "recovery_codes" => locale.pick(
+            "de nouveaux codes de récupération ont été créés, et les anciens ne fonctionnent plus",
+            "new recovery codes were made, and the earlier ones no longer work",
+        ),
+        "email" => locale.pick(
+            "vos codes de vérification vous sont désormais envoyés par courriel, au lieu de l'application d'authentification",
+            "your verification codes are now sent to you by email, instead of the authenticator app",
+        ),
+        "totp" => locale.pick(
+            "vos codes de vérification viennent désormais d'une application d'authentification, au lieu du courriel",
+            "your verification codes now come from an authenticator app, instead of email",
+        ),
+        "totp_new" => locale.pick(
+            "une nouvelle application d'authentification (un nouveau téléphone, par exemple) remplace la précédente",
+            "a new authenticator app (a new phone, for instance) replaces the earlier one",
+        ),
+        "off" => locale.pick(
+            "l'authentification multifacteur a été désactivée : le mot de passe suffit désormais pour vous connecter",
+            "multi-factor authentication was turned off: the password alone now signs you in",
+        ),
+        _ => locale.pick("votre deuxième facteur a changé", "your second factor changed"),
+    }
+}
+
 /// How a link reads in a message.
 pub fn link_label(action: crate::security::link::LinkAction, locale: Locale) -> &'static str {
     use crate::security::link::LinkAction as A;
@@ -294,6 +323,7 @@ fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
         "account_activation" => locale.pick("Activation de votre compte", "Activate your account"),
         "password_reset" => locale.pick("Réinitialisation du mot de passe", "Password reset"),
         "login_code" => locale.pick("Votre code de vérification", "Your verification code"),
+        "mfa_changed" => locale.pick("Votre deuxième facteur a été modifié", "Your second factor was changed"),
         _ => locale.pick("Avis", "Notice"),
     };
     let _ = en;
@@ -418,6 +448,7 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         note: input.note,
         secret: input.secret,
         secret_label: secret_label(input.kind, locale),
+        mfa_change: mfa_change(&text_of("change"), locale),
     };
     let text = body.render()?;
     let subject = subject(input, &facts, locale);

@@ -302,6 +302,18 @@ impl Tx {
         Ok(())
     }
 
+    /// Turns the second factor off: no method, no app secret (current or pending), no step.
+    pub async fn disable_mfa(&mut self, person: PersonId) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE accounts SET mfa_method = NULL, totp_secret = NULL, totp_pending_secret = NULL, \
+             totp_last_step = NULL WHERE person_id = $1";
+        let n = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(person.0)
+            .execute(c)
+            .await?
+            .rows_affected());
+        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
     /// Replaces the sealed TOTP secret by the same secret sealed with the current key.
     pub async fn reseal_totp(&mut self, person: PersonId, sealed: &str) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE accounts SET totp_secret = $2 WHERE person_id = $1 AND mfa_method = 'totp'";

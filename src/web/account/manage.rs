@@ -19,18 +19,21 @@ use axum::response::Response;
 use base64::Engine as _;
 use serde::Deserialize;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 pub struct Posted {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
     current: String,
     #[serde(default)]
-    password: String,
+    pub(super) password: String,
     #[serde(default)]
     confirmation: String,
     #[serde(default)]
-    code: String,
+    pub(super) code: String,
+    /// The password or a current code, whichever the person typed.
+    #[serde(default)]
+    pub(super) proof: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -47,7 +50,7 @@ fn role_label(role: Role, locale: Locale) -> &'static str {
     }
 }
 
-fn method_label(method: Option<MfaMethod>, locale: Locale) -> &'static str {
+pub(super) fn method_label(method: Option<MfaMethod>, locale: Locale) -> &'static str {
     match method {
         Some(MfaMethod::Totp) => locale.pick("Activée (application d'authentification)", "On (authenticator app)"),
         Some(MfaMethod::Email) => locale.pick("Activée (code par courriel)", "On (code by email)"),
@@ -56,14 +59,14 @@ fn method_label(method: Option<MfaMethod>, locale: Locale) -> &'static str {
 }
 
 /// A page of the signed-in person, with the account links and the sign-out button.
-fn signed_page(session: &AnySession, title: (&str, &str)) -> AccountPage {
+pub(super) fn signed_page(session: &AnySession, title: (&str, &str)) -> AccountPage {
     let locale = session.person().locale;
     let mut page = AccountPage::new(locale, locale.pick(title.0, title.1));
     page.logout_csrf = session.csrf();
     page
 }
 
-async fn read_form(
+pub(super) async fn read_form(
     session: &AnySession,
     request: axum::extract::Request,
     again: &str,
@@ -270,24 +273,7 @@ async fn mfa_page(session: &AnySession, notice: Option<(Tone, &str)>) -> Result<
         ("Authentification multifacteur", "Multi-factor authentication"),
     );
     if let Some(method) = session.view.mfa_method {
-        let left = pages
-            .accounts
-            .recovery_codes_left(&session.view)
-            .await
-            .map_err(internal)?;
-        page.facts = vec![
-            (
-                locale.pick("État", "Status").into(),
-                method_label(Some(method), locale).into(),
-            ),
-            (
-                locale
-                    .pick("Codes de récupération restants", "Recovery codes left")
-                    .into(),
-                left.to_string(),
-            ),
-        ];
-        return Ok(page.link("/account", locale.pick("Mon compte", "My account")));
+        return super::mfa::status_page(session, method, notice).await;
     }
     page = if session.view.stage == Stage::EnrolmentDue {
         page.notice(

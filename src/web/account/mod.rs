@@ -1,6 +1,7 @@
 //! Signing in and the account pages: `/login` (then `/login/code` for the second factor),
 //! `/logout`, `/password/forgot` and `/password/reset/{token}`, `/account/activate/{token}`,
-//! `/account` (who am I), `/account/password` and `/account/mfa`.
+//! `/account` (who am I), `/account/password` and `/account/mfa` (enrolment, then managing the
+//! second factor: new recovery codes, another method, turning it off).
 //!
 //! Cookies: `relais_account` holds the session id (HttpOnly, SameSite=Lax, Secure over
 //! HTTPS); forms before a session carry a value bound to the `relais_csrf` cookie
@@ -9,6 +10,7 @@
 
 mod login;
 mod manage;
+mod mfa;
 mod session;
 mod view;
 
@@ -71,6 +73,15 @@ pub fn routes() -> Router<AppState> {
         .route("/account/mfa/totp", post(manage::confirm_totp))
         .route("/account/mfa/email", post(manage::begin_email))
         .route("/account/mfa/email/confirm", post(manage::confirm_email))
+        .route("/account/mfa/code", post(mfa::send_code))
+        .route("/account/mfa/recovery", post(mfa::regenerate))
+        .route("/account/mfa/app", get(mfa::show_app).post(mfa::submit_app))
+        .route(
+            "/account/mfa/by-email",
+            get(mfa::show_by_email).post(mfa::submit_by_email),
+        )
+        .route("/account/mfa/by-email/send", post(mfa::send_by_email_code))
+        .route("/account/mfa/off", post(mfa::turn_off))
 }
 
 impl AccountPages {

@@ -26,6 +26,8 @@ pub struct Field {
 #[derive(Debug, Clone, Default)]
 pub struct Form {
     pub heading: String,
+    /// A paragraph under the heading: what the form does.
+    pub note: String,
     pub action: String,
     pub csrf: String,
     pub fields: Vec<Field>,

@@ -55,6 +55,12 @@ impl Accounts {
         if !Self::may_enrol(view) {
             return Ok(None);
         }
+        self.pending_totp(view).await
+    }
+
+    /// The pending app secret, made when there is none: shown for a first app, and for
+    /// another app while the current factor stays in place until a code confirms it.
+    pub(super) async fn pending_totp(&self, view: &SessionView) -> Result<Option<TotpEnrolment>, AccountError> {
         let mut tx = self.workflow.store.begin().await?;
         let Some(account) = tx.account(view.person.id).await? else {
             return Ok(None);

@@ -11,10 +11,12 @@
 //!   limit every attempt is refused, right or wrong, and an unknown address is limited
 //!   exactly like a known one, so nothing tells whether an account exists.
 
+mod change;
 mod enrol;
 mod invite;
 mod passwords;
 
+pub use change::{MFA_CHANGED_KIND, MfaChange, MfaChangeKind, Proof, RecoveryCodes};
 pub use enrol::{EmailEnrolment, MfaEnabled, TotpEnrolment};
 pub use invite::{ImportLine, ImportOutcome, InviteOutcome};
 pub use passwords::{ACTIVATION_PATH, PasswordChange, RESET_PATH, SetPassword, TokenState, token_mail_secret};
