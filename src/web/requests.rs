@@ -129,6 +129,12 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<i64>, headers: H
                     "To change the request, reply to its email with the lines to change (for example “Time: 2:30 PM”).",
                 )
                 .to_string(),
+            locale
+                .pick(
+                    "Avec votre compte (/login), vous pouvez aussi la modifier dans le formulaire complet, y joindre des fichiers et voir son historique.",
+                    "With your account (/login) you can also change it in the full form, attach files and see its history.",
+                )
+                .to_string(),
         ],
         forms,
     };
