@@ -176,6 +176,29 @@ impl Accounts {
         Ok(passwords >= PASSWORD_FAILURES_PER_ACCOUNT || codes >= SECOND_FACTOR_FAILURES)
     }
 
+    /// What every change that asks for the password (and a code) checks first: a second
+    /// factor to manage (of the `method` it starts from, if it matters), the limits, then
+    /// the password. `Some` is the answer to give instead of changing anything.
+    async fn password_precheck<T>(
+        &self,
+        view: &SessionView,
+        method: Option<MfaMethod>,
+        password: &str,
+        client: &str,
+    ) -> Result<Option<MfaChange<T>>, AccountError> {
+        let current = Self::manageable(view);
+        if current.is_none() || (method.is_some() && current != method) {
+            return Ok(Some(MfaChange::Unavailable));
+        }
+        if self.change_limited(view, true, true).await? {
+            return Ok(Some(MfaChange::Limited));
+        }
+        if !self.recheck_password(view, password, client).await? {
+            return Ok(Some(MfaChange::WrongPassword));
+        }
+        Ok(None)
+    }
+
     /// Checks the person's password; a wrong one is counted, in its own transaction.
     async fn recheck_password(&self, view: &SessionView, typed: &str, client: &str) -> Result<bool, AccountError> {
         let mut tx = self.workflow.store.begin_read().await?;
@@ -346,14 +369,8 @@ impl Accounts {
         code: &str,
         client: &str,
     ) -> Result<MfaChange<MfaChangeKind>, AccountError> {
-        if Self::manageable(view).is_none() {
-            return Ok(MfaChange::Unavailable);
-        }
-        if self.change_limited(view, true, true).await? {
-            return Ok(MfaChange::Limited);
-        }
-        if !self.recheck_password(view, password, client).await? {
-            return Ok(MfaChange::WrongPassword);
+        if let Some(refused) = self.password_precheck(view, None, password, client).await? {
+            return Ok(refused);
         }
         let now = self.now();
         let mut tx = self.workflow.store.begin().await?;
@@ -394,14 +411,11 @@ impl Accounts {
         code: &str,
         client: &str,
     ) -> Result<MfaChange<()>, AccountError> {
-        if Self::manageable(view) != Some(MfaMethod::Totp) {
-            return Ok(MfaChange::Unavailable);
-        }
-        if self.change_limited(view, true, true).await? {
-            return Ok(MfaChange::Limited);
-        }
-        if !self.recheck_password(view, password, client).await? {
-            return Ok(MfaChange::WrongPassword);
+        if let Some(refused) = self
+            .password_precheck(view, Some(MfaMethod::Totp), password, client)
+            .await?
+        {
+            return Ok(refused);
         }
         let now = self.now();
         let mut tx = self.workflow.store.begin().await?;
@@ -434,14 +448,8 @@ impl Accounts {
             tracing::warn!(person = %view.person.user_code, "a coordinator tried to turn the second factor off");
             return Ok(MfaChange::CoordinatorsKeepIt);
         }
-        if Self::manageable(view).is_none() {
-            return Ok(MfaChange::Unavailable);
-        }
-        if self.change_limited(view, true, true).await? {
-            return Ok(MfaChange::Limited);
-        }
-        if !self.recheck_password(view, password, client).await? {
-            return Ok(MfaChange::WrongPassword);
+        if let Some(refused) = self.password_precheck(view, None, password, client).await? {
+            return Ok(refused);
         }
         let now = self.now();
         let mut tx = self.workflow.store.begin().await?;
