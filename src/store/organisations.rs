@@ -280,7 +280,12 @@ impl Tx {
     }
 
     /// Sets a cost centre's description and whether it is in use (its code stays).
-    pub async fn update_cost_centre(&mut self, id: CostCentreId, description: &str, active: bool) -> Result<(), StoreError> {
+    pub async fn update_cost_centre(
+        &mut self,
+        id: CostCentreId,
+        description: &str,
+        active: bool,
+    ) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE cost_centres SET description = $2, active = $3 WHERE id = $1";
         let n = on_conn!(self, |c| sqlx::query(SQL)
             .bind(id.0)
@@ -293,7 +298,12 @@ impl Tx {
     }
 
     /// Sets a billing code's description and whether it is in use (its code stays).
-    pub async fn update_billing_code(&mut self, id: BillingCodeId, description: &str, active: bool) -> Result<(), StoreError> {
+    pub async fn update_billing_code(
+        &mut self,
+        id: BillingCodeId,
+        description: &str,
+        active: bool,
+    ) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE billing_codes SET description = $2, active = $3 WHERE id = $1";
         let n = on_conn!(self, |c| sqlx::query(SQL)
             .bind(id.0)
@@ -306,7 +316,10 @@ impl Tx {
     }
 
     /// An establishment's billing codes, by code.
-    pub async fn billing_codes_of(&mut self, establishment_id: EstablishmentId) -> Result<Vec<BillingCode>, StoreError> {
+    pub async fn billing_codes_of(
+        &mut self,
+        establishment_id: EstablishmentId,
+    ) -> Result<Vec<BillingCode>, StoreError> {
         const SQL: &str = "SELECT id, establishment_id, code, description, active FROM billing_codes \
              WHERE establishment_id = $1 ORDER BY code";
         let rows: Vec<CodeRow> = on_conn!(self, |c| sqlx::query_as(SQL)
