@@ -7,138 +7,13 @@ mod support;
 
 use chrono::TimeDelta;
 use relais::clock::Clock;
-use relais::config::Secret;
 use relais::domain::access::Visibility;
-use relais::domain::ids::PersonId;
-use relais::security::totp::TotpSecret;
-use relais::workflow::accounts::{Accounts, InviteOutcome};
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-use support::web::{Answer, Browser, Site};
+use relais::workflow::accounts::InviteOutcome;
+use std::path::Path;
+use support::web::{Browser, STRONG, Site, World, location, recovery_codes, set_cookie, shown_secret};
 use support::{Engine, TestBank, offer};
 
-const STRONG: &str = "Quatre-Lapins!Violets7";
 const OTHER_STRONG: &str = "Sept-Girafes?Orange42";
-
-/// A served bank whose mail lands in a folder the test reads.
-struct World {
-    bank: TestBank,
-    site: Site,
-    mail_dir: PathBuf,
-    seen: std::sync::Mutex<HashSet<PathBuf>>,
-    _dir: tempfile::TempDir,
-}
-
-impl World {
-    async fn new(engine: Engine) -> World {
-        let bank = TestBank::new(engine).await;
-        let dir = tempfile::tempdir().unwrap();
-        let mail_dir = dir.path().join("sent");
-        let site = Site::start_with(
-            &bank,
-            &[("RELAIS__MAIL__OUTBOX_FOLDER", mail_dir.display().to_string())],
-        )
-        .await;
-        World {
-            bank,
-            site,
-            mail_dir,
-            seen: std::sync::Mutex::new(HashSet::new()),
-            _dir: dir,
-        }
-    }
-
-    fn accounts(&self) -> Accounts {
-        Accounts::new(
-            self.bank.workflow.clone(),
-            Secret::new(support::mail::SIGNING_KEY),
-            &[],
-            "Banque test",
-        )
-        .unwrap()
-    }
-
-    async fn email_of(&self, person: PersonId) -> String {
-        let mut tx = self.bank.store.begin().await.unwrap();
-        let p = tx.person(person).await.unwrap();
-        tx.commit().await.unwrap();
-        p.email.to_string()
-    }
-
-    /// The text of the next mail of `kind` to `to` that the test has not read yet.
-    async fn next_mail(&self, to: &str, kind: &str) -> String {
-        for _ in 0..100 {
-            if let Some(text) = self.unseen_mail(to, kind) {
-                return text;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        panic!("no {kind} mail to {to} in {}", self.mail_dir.display());
-    }
-
-    fn unseen_mail(&self, to: &str, kind: &str) -> Option<String> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.mail_dir)
-            .ok()?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .collect();
-        files.sort();
-        for path in files {
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if self.seen.lock().unwrap().contains(&path) || !name.ends_with(&format!("-{kind}.eml")) {
-                continue;
-            }
-            let raw = std::fs::read(&path).unwrap();
-            let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
-            let recipient = parsed
-                .to()
-                .and_then(|a| a.first())
-                .and_then(|a| a.address())
-                .unwrap_or("");
-            if recipient != to {
-                continue;
-            }
-            self.seen.lock().unwrap().insert(path);
-            return Some(parsed.body_text(0).unwrap().to_string());
-        }
-        None
-    }
-
-    /// The path of the next link of `kind` mailed to `to`.
-    async fn next_link(&self, to: &str, kind: &str, path: &str) -> String {
-        let text = self.next_mail(to, kind).await;
-        let re = regex::Regex::new(&format!(r"https?://\S+({}\S+)", regex::escape(path))).unwrap();
-        re.captures(&text)
-            .unwrap_or_else(|| panic!("no {path} link in:\n{text}"))[1]
-            .to_string()
-    }
-
-    async fn next_code(&self, to: &str) -> String {
-        let text = self.next_mail(to, "login_code").await;
-        let re = regex::Regex::new(r"(?:code de vérification|verification code) ?: (\d{6})").unwrap();
-        re.captures(&text).unwrap_or_else(|| panic!("no code in:\n{text}"))[1].to_string()
-    }
-
-    /// Invites `person` and sets `password` through the activation link.
-    async fn activate(&self, person: PersonId, password: &str) -> String {
-        let email = self.email_of(person).await;
-        let address = relais::domain::contact::EmailAddress::parse(&email).unwrap();
-        assert_eq!(self.accounts().invite(&address).await.unwrap(), InviteOutcome::Invited);
-        let link = self.next_link(&email, "account_activation", "/account/activate/").await;
-        let mut browser = Browser::new(&self.site);
-        let page = browser.get(&link).await;
-        assert_eq!(page.status, 200, "{}", page.body);
-        let done = browser
-            .submit(&page, &link, &[("password", password), ("confirmation", password)])
-            .await;
-        assert_eq!(done.status, 200, "{}", done.body);
-        email
-    }
-
-    fn advance(&self, by: TimeDelta) {
-        self.bank.clock.set(self.bank.clock.now() + by);
-    }
-}
 
 /// The payloads of the queued messages of `kind`, as stored.
 async fn outbox_payloads(bank: &TestBank, kind: &str) -> Vec<String> {
@@ -147,39 +22,6 @@ async fn outbox_payloads(bank: &TestBank, kind: &str) -> Vec<String> {
         relais::store::Store::Sqlite(pool) => sqlx::query_scalar(SQL).bind(kind).fetch_all(pool).await.unwrap(),
         relais::store::Store::Postgres(pool) => sqlx::query_scalar(SQL).bind(kind).fetch_all(pool).await.unwrap(),
     }
-}
-
-fn location(answer: &Answer) -> &str {
-    answer
-        .headers
-        .get("location")
-        .map(|v| v.to_str().unwrap())
-        .unwrap_or("")
-}
-
-fn set_cookie<'a>(answer: &'a Answer, name: &str) -> &'a str {
-    answer
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .unwrap_or_else(|| panic!("no {name} cookie set"))
-}
-
-/// The secret the enrolment page shows for typing by hand.
-fn shown_secret(page: &Answer) -> TotpSecret {
-    let re = regex::Regex::new(r#"<p class="secret">([A-Z2-7 ]+)</p>"#).unwrap();
-    let groups = &re
-        .captures(&page.body)
-        .unwrap_or_else(|| panic!("no secret: {}", page.body))[1];
-    let bytes = totp_rs::Secret::try_from_base32(groups.replace(' ', "")).unwrap();
-    TotpSecret::from_bytes(bytes.as_bytes().to_vec())
-}
-
-fn recovery_codes(page: &Answer) -> Vec<String> {
-    let re = regex::Regex::new(r"<li>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})</li>").unwrap();
-    re.captures_iter(&page.body).map(|c| c[1].to_string()).collect()
 }
 
 on_both_engines!(

@@ -8,7 +8,7 @@ mod support;
 use relais::clock::Clock;
 use relais::domain::ids::{PersonId, RequestId};
 use relais::domain::request::RequestStatus;
-use support::web::{Answer, Browser, Site};
+use support::web::{Answer, Browser, Site, World};
 use support::{Engine, TestBank, offer};
 
 const PASSWORD: &str = "Quatre-Lapins!Violets7";
@@ -87,7 +87,8 @@ fn preset_for(bank: &TestBank, date: chrono::NaiveDate) -> &'static str {
 
 on_both_engines!(
     a_requester_books_changes_and_cancels_on_the_web,
-    others_see_only_their_share
+    others_see_only_their_share,
+    coordinators_book_for_a_requester_and_change_it,
 );
 
 async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
@@ -374,4 +375,104 @@ async fn others_see_only_their_share(engine: Engine) {
     let location = colleague.get("/requests?scope=location").await;
     assert!(location.body.contains(&format!("href=\"{path}\"")), "{}", location.body);
     assert_eq!(colleague.get(&path).await.status, 200);
+}
+
+async fn coordinators_book_for_a_requester_and_change_it(engine: Engine) {
+    let w = World::new(engine).await;
+    let bank = &w.bank;
+    let requester_email = w.email_of(bank.requester).await;
+    let requester_code = w.user_code(bank.requester).await;
+    let mut b = w.signed_in(bank.coordinator).await;
+
+    // First: for whom? A name that is no active requester is said so, as typed.
+    let ask = b.get("/requests/new").await;
+    assert_eq!(ask.status, 200, "{}", ask.body);
+    accessible(&ask);
+    assert!(ask.body.contains("name=\"pour\""), "{}", ask.body);
+    let interpreter = w.email_of(bank.interpreters[0]).await;
+    let unknown = b.get(&format!("/requests/new?pour={interpreter}")).await;
+    assert_eq!(unknown.status, 422, "an interpreter is no requester: {}", unknown.body);
+    assert!(unknown.body.contains("Aucun demandeur actif"), "{}", unknown.body);
+    assert!(unknown.body.contains(&format!("value=\"{interpreter}\"")));
+
+    // Then the requester's form: their installation, their name on top.
+    let form = b.get(&format!("/requests/new?pour={requester_email}")).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    accessible(&form);
+    assert!(form.body.contains(&requester_email), "{}", form.body);
+    assert!(
+        form.body
+            .contains(&format!("action=\"/requests/new?pour={requester_code}\"")),
+        "{}",
+        form.body
+    );
+    assert!(form.body.contains("Hôpital Notre-Dame"), "{}", form.body);
+    let csrf = form_csrf(&form);
+    let date = bank.appointment_date().format("%Y-%m-%d").to_string();
+    let fields = |duration: &'static str, installation: &'static str| {
+        vec![
+            ("request_type", "en présentiel"),
+            ("start_time", "13:00"),
+            ("duration_minutes", duration),
+            ("target_language", "espagnol"),
+            ("installation", installation),
+            ("location", "Urgence"),
+        ]
+    };
+
+    // The requester's installations count, not the coordinator's reach.
+    let mut elsewhere = fields("60", "555, boulevard Hamel");
+    elsewhere.extend([("csrf", csrf.as_str()), ("date", date.as_str())]);
+    let refused = b
+        .post_multipart(&format!("/requests/new?pour={requester_code}"), &elsewhere, &[])
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("value=\"Urgence\""));
+
+    let mut good = fields("60", "Hôpital Notre-Dame");
+    good.extend([("csrf", csrf.as_str()), ("date", date.as_str())]);
+    let created = b
+        .post_multipart(&format!("/requests/new?pour={requester_code}"), &good, &[])
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let id = request_id(&created);
+    let request = bank.load(id).await;
+    assert_eq!(request.requested_by, bank.requester, "booked in the requester's name");
+    assert_eq!(request.status, RequestStatus::New);
+    assert_eq!(request.details.installation_id, bank.installation);
+    w.next_mail(&requester_email, "request_received").await;
+
+    // The page says who did it, and the coordinator changes it from the same form.
+    let page = b.get(&format!("/requests/{}", id.0)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let edit = b.get(&format!("/requests/{}/edit", id.0)).await;
+    assert_eq!(edit.status, 200, "{}", edit.body);
+    assert!(edit.body.contains("value=\"Hôpital Notre-Dame\"") || edit.body.contains("selected"));
+    let csrf = form_csrf(&edit);
+    let mut change = fields("90", "Hôpital Notre-Dame");
+    change.extend([("csrf", csrf.as_str()), ("date", date.as_str())]);
+    let changed = b
+        .post_multipart(&format!("/requests/{}/edit", id.0), &change, &[])
+        .await;
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    assert_eq!(bank.load(id).await.details.duration_minutes, 90);
+
+    // A requester cannot book in someone else's name: `pour` is not theirs to use.
+    let colleague_code = w.user_code(bank.colleague).await;
+    let mut r = w.signed_in(bank.requester).await;
+    let own = r.get(&format!("/requests/new?pour={colleague_code}")).await;
+    assert_eq!(own.status, 200);
+    assert!(own.body.contains("action=\"/requests/new\""), "{}", own.body);
+    let csrf = form_csrf(&own);
+    let mut mine = fields("60", "Hôpital Notre-Dame");
+    mine.extend([("csrf", csrf.as_str()), ("date", date.as_str())]);
+    let created = r
+        .post_multipart(&format!("/requests/new?pour={colleague_code}"), &mine, &[])
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    assert_eq!(bank.load(request_id(&created)).await.requested_by, bank.requester);
+
+    // Interpreters book nothing.
+    let mut i = w.signed_in(bank.interpreters[0]).await;
+    assert_eq!(i.get("/requests/new").await.status, 403);
 }

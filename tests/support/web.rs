@@ -2,13 +2,20 @@
 //! do, and link tokens as the outbound side makes them.
 #![allow(dead_code)]
 
-use super::TestBank;
 use super::mail::SIGNING_KEY;
+use super::{Engine, TestBank};
 use chrono::TimeDelta;
 use relais::clock::Clock;
+use relais::config::Secret;
 use relais::domain::ids::{PersonId, RequestId};
 use relais::security::link::{LinkAction, LinkKeys};
-use std::collections::BTreeMap;
+use relais::security::totp::TotpSecret;
+use relais::workflow::accounts::{Accounts, InviteOutcome};
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+/// A password the policy accepts.
+pub const STRONG: &str = "Quatre-Lapins!Violets7";
 
 pub struct Site {
     pub base: String,
@@ -164,6 +171,21 @@ impl<'a> Browser<'a> {
         self.absorb(answer)
     }
 
+    /// A download: the status, headers and bytes as sent.
+    pub async fn download(&mut self, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let response = self
+            .site
+            .client
+            .get(format!("{}{path}", self.site.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        (status, headers, response.bytes().await.unwrap().to_vec())
+    }
+
     /// Sends a multipart form (fields and `(field, file name, bytes)` files) to `path`.
     pub async fn post_multipart(
         &mut self,
@@ -250,4 +272,182 @@ pub async fn token(
         .unwrap_or_else(|| panic!("{action:?} is possible now"));
     tx.commit().await.unwrap();
     keys().sign(&claim)
+}
+
+/// A served bank whose mail lands in a folder the test reads: activation links, codes and
+/// notices arrive as a person would get them.
+pub struct World {
+    pub bank: TestBank,
+    pub site: Site,
+    pub mail_dir: PathBuf,
+    seen: std::sync::Mutex<HashSet<PathBuf>>,
+    _dir: tempfile::TempDir,
+}
+
+impl World {
+    pub async fn new(engine: Engine) -> World {
+        let bank = TestBank::new(engine).await;
+        let dir = tempfile::tempdir().unwrap();
+        let mail_dir = dir.path().join("sent");
+        let site = Site::start_with(
+            &bank,
+            &[("RELAIS__MAIL__OUTBOX_FOLDER", mail_dir.display().to_string())],
+        )
+        .await;
+        World {
+            bank,
+            site,
+            mail_dir,
+            seen: std::sync::Mutex::new(HashSet::new()),
+            _dir: dir,
+        }
+    }
+
+    pub fn accounts(&self) -> Accounts {
+        Accounts::new(self.bank.workflow.clone(), Secret::new(SIGNING_KEY), &[], "Banque test").unwrap()
+    }
+
+    pub async fn email_of(&self, person: PersonId) -> String {
+        let mut tx = self.bank.store.begin().await.unwrap();
+        let p = tx.person(person).await.unwrap();
+        tx.commit().await.unwrap();
+        p.email.to_string()
+    }
+
+    pub async fn user_code(&self, person: PersonId) -> String {
+        let mut tx = self.bank.store.begin().await.unwrap();
+        let p = tx.person(person).await.unwrap();
+        tx.commit().await.unwrap();
+        p.user_code.to_string()
+    }
+
+    /// The text of the next mail of `kind` to `to` that the test has not read yet.
+    pub async fn next_mail(&self, to: &str, kind: &str) -> String {
+        for _ in 0..100 {
+            if let Some(text) = self.unseen_mail(to, kind) {
+                return text;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no {kind} mail to {to} in {}", self.mail_dir.display());
+    }
+
+    /// The next unread mail of `kind` to `to`, if one has been written already.
+    pub fn unseen_mail(&self, to: &str, kind: &str) -> Option<String> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.mail_dir)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        files.sort();
+        for path in files {
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if self.seen.lock().unwrap().contains(&path) || !name.ends_with(&format!("-{kind}.eml")) {
+                continue;
+            }
+            let raw = std::fs::read(&path).unwrap();
+            let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+            let recipient = parsed
+                .to()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .unwrap_or("");
+            if recipient != to {
+                continue;
+            }
+            self.seen.lock().unwrap().insert(path);
+            return Some(parsed.body_text(0).unwrap().to_string());
+        }
+        None
+    }
+
+    /// The path of the next link of `kind` mailed to `to`.
+    pub async fn next_link(&self, to: &str, kind: &str, path: &str) -> String {
+        let text = self.next_mail(to, kind).await;
+        let re = regex::Regex::new(&format!(r"https?://\S+({}\S+)", regex::escape(path))).unwrap();
+        re.captures(&text)
+            .unwrap_or_else(|| panic!("no {path} link in:\n{text}"))[1]
+            .to_string()
+    }
+
+    /// The code of the next sign-in code mail to `to`.
+    pub async fn next_code(&self, to: &str) -> String {
+        let text = self.next_mail(to, "login_code").await;
+        let re = regex::Regex::new(r"(?:code de vérification|verification code) ?: (\d{6})").unwrap();
+        re.captures(&text).unwrap_or_else(|| panic!("no code in:\n{text}"))[1].to_string()
+    }
+
+    /// Invites `person` and sets `password` through the activation link; returns the email.
+    pub async fn activate(&self, person: PersonId, password: &str) -> String {
+        let email = self.email_of(person).await;
+        let address = relais::domain::contact::EmailAddress::parse(&email).unwrap();
+        assert_eq!(self.accounts().invite(&address).await.unwrap(), InviteOutcome::Invited);
+        let link = self.next_link(&email, "account_activation", "/account/activate/").await;
+        let mut browser = Browser::new(&self.site);
+        let page = browser.get(&link).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let done = browser
+            .submit(&page, &link, &[("password", password), ("confirmation", password)])
+            .await;
+        assert_eq!(done.status, 200, "{}", done.body);
+        email
+    }
+
+    /// Activates `person` with [`STRONG`] and signs in; a coordinator also enrols an
+    /// authenticator app, as they must.
+    pub async fn signed_in(&self, person: PersonId) -> Browser<'_> {
+        let email = self.activate(person, STRONG).await;
+        let mut b = Browser::new(&self.site);
+        let signed = b.sign_in(&email, STRONG).await;
+        if location(&signed) == "/account/mfa" {
+            let mfa = b.get("/account/mfa").await;
+            let secret = shown_secret(&mfa);
+            let code = secret.code_at(self.bank.clock.now().timestamp()).unwrap();
+            let enabled = b.submit(&mfa, "/account/mfa/totp", &[("code", &code)]).await;
+            assert_eq!(enabled.status, 200, "{}", enabled.body);
+        } else {
+            assert_eq!(location(&signed), "/account", "{}", signed.body);
+        }
+        b
+    }
+
+    pub fn advance(&self, by: TimeDelta) {
+        self.bank.clock.set(self.bank.clock.now() + by);
+    }
+}
+
+/// Where a redirection sends, or "".
+pub fn location(answer: &Answer) -> &str {
+    answer
+        .headers
+        .get("location")
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or("")
+}
+
+/// The whole `Set-Cookie` line for `name`.
+pub fn set_cookie<'a>(answer: &'a Answer, name: &str) -> &'a str {
+    answer
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name} cookie set"))
+}
+
+/// The secret the enrolment page shows for typing by hand.
+pub fn shown_secret(page: &Answer) -> TotpSecret {
+    let re = regex::Regex::new(r#"<p class="secret">([A-Z2-7 ]+)</p>"#).unwrap();
+    let groups = &re
+        .captures(&page.body)
+        .unwrap_or_else(|| panic!("no secret: {}", page.body))[1];
+    let bytes = totp_rs::Secret::try_from_base32(groups.replace(' ', "")).unwrap();
+    TotpSecret::from_bytes(bytes.as_bytes().to_vec())
+}
+
+/// The recovery codes a page shows.
+pub fn recovery_codes(page: &Answer) -> Vec<String> {
+    let re = regex::Regex::new(r"<li>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})</li>").unwrap();
+    re.captures_iter(&page.body).map(|c| c[1].to_string()).collect()
 }

@@ -4,6 +4,10 @@
 //! details by the mail pipeline's `build_details`, so a web form and a mail form mean the
 //! same. A wrong form comes back with every value as typed and each problem beside its
 //! field. Files (PDF, JPEG, PNG, checked by their bytes) are kept with purpose `request`.
+//!
+//! Coordinators book for a requester (a phone call, a paper form): `/requests/new` first
+//! asks whom for (email or user code), then shows that requester's form, read against
+//! that requester's installations and cost centres exactly as if they had sent it.
 
 use super::{Seen, bank, internal, not_found, visible};
 use crate::domain::ids::RequestId;
@@ -17,13 +21,14 @@ use crate::inbound::pipeline::build_details;
 use crate::store::attachments::{AttachmentPurpose, NewAttachment};
 use crate::web::AppState;
 use crate::web::account::SignedIn;
-use crate::web::page::secure_html;
+use crate::web::page::{Tone, secure_html};
 use crate::web::record_form::{ATTACHMENTS, check_file, read_multipart};
 use crate::workflow::{Actor, Command, WorkflowError};
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The request types as the mail form reads them, with their labels.
@@ -296,7 +301,11 @@ async fn installation_names(state: &AppState, person: &Person) -> Result<Vec<Str
 }
 
 struct FormPage<'a> {
+    /// Who fills the form in (their language).
     person: &'a Person,
+    /// Whom the request is for: the requester whose installations and cost centres count
+    /// (the person themselves, unless a coordinator books for someone).
+    requester: Person,
     heading: String,
     action: String,
     button: &'a str,
@@ -307,17 +316,25 @@ struct FormPage<'a> {
 
 async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Response {
     let locale = page.person.locale;
-    let installations = match installation_names(state, page.person).await {
+    let installations = match installation_names(state, &page.requester).await {
         Ok(n) => n,
         Err(e) => return internal(e),
     };
     let sections = sections(locale, &page.values, &page.problems, &installations, true);
+    let facts = if page.requester.id == page.person.id {
+        Vec::new()
+    } else {
+        vec![(
+            locale.pick("Demandeur", "Requester").to_string(),
+            format!("{} — {}", page.requester.display_name(), page.requester.email),
+        )]
+    };
     let html = FormHtml {
         lang: locale.as_str(),
         en: locale == Locale::En,
         bank: &bank(state),
         heading: &page.heading,
-        facts: &[],
+        facts: &facts,
         errors: &page.problems.summary(),
         action: &page.action,
         csrf: &page.csrf,
@@ -331,15 +348,112 @@ async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Res
     }
 }
 
-/// `GET /requests/new`.
-pub async fn new(State(state): State<AppState>, signed_in: SignedIn) -> Response {
-    if let Err(forbidden) = signed_in.require(Role::Requester) {
-        return forbidden.into_response();
+/// `?pour=` on `/requests/new`: the requester a coordinator books for (email or user code).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ForWhom {
+    pour: String,
+}
+
+/// Whom a new request is for, or the answer to give instead: the person themselves when
+/// they are a requester and name nobody; for a coordinator, the requester they name, or
+/// the page that asks for one.
+async fn booked_for(state: &AppState, signed_in: &SignedIn, wanted: &str) -> Result<Person, Response> {
+    let person = signed_in.person();
+    let wanted = wanted.trim();
+    if !signed_in.is(Role::Coordinator) {
+        if let Err(forbidden) = signed_in.require(Role::Requester) {
+            return Err(forbidden.into_response());
+        }
+        return Ok(person.clone());
     }
+    if wanted.is_empty() {
+        if person.has_role(Role::Requester) {
+            return Ok(person.clone());
+        }
+        return Err(ask_for_whom(state, signed_in, "", None));
+    }
+    let found = async {
+        let mut tx = state.workflow.store().begin_read().await?;
+        let found = match crate::domain::contact::EmailAddress::parse(wanted) {
+            Ok(email) => tx.person_by_email(&email).await?,
+            Err(_) => match crate::domain::person::UserCode::parse(wanted) {
+                Some(code) => tx.person_by_user_code(&code).await?,
+                None => None,
+            },
+        };
+        tx.commit().await?;
+        Ok::<_, crate::store::StoreError>(found)
+    }
+    .await;
+    match found {
+        Ok(Some(p)) if p.active && p.has_role(Role::Requester) => Ok(p),
+        Ok(_) => {
+            let locale = person.locale;
+            let problem = locale.pick(
+                "Aucun demandeur actif n'a cette adresse courriel ou ce code d'utilisateur.",
+                "No active requester has this email address or user code.",
+            );
+            Err(ask_for_whom(state, signed_in, wanted, Some(problem)))
+        }
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// The first step of a coordinator's booking: whom is it for?
+fn ask_for_whom(state: &AppState, signed_in: &SignedIn, typed: &str, problem: Option<&str>) -> Response {
+    let person = signed_in.person();
+    let locale = person.locale;
+    let mut view = super::View::signed(
+        person,
+        &bank(state),
+        locale.pick("Nouvelle demande pour un demandeur", "New request for a requester"),
+    );
+    view.filter_action = "/requests/new".into();
+    view.filters.push(super::FilterField {
+        key: "pour",
+        label: locale
+            .pick(
+                "Demandeur : adresse courriel ou code d'utilisateur",
+                "Requester: email address or user code",
+            )
+            .into(),
+        kind: "text",
+        value: typed.to_string(),
+        options: Vec::new(),
+    });
+    let (status, view) = match problem {
+        Some(text) => (StatusCode::UNPROCESSABLE_ENTITY, view.tone(Tone::Bad, text.into())),
+        None => {
+            let text = locale.pick(
+                "La demande sera faite au nom du demandeur, lue comme s'il l'avait envoyée : ses installations et ses centres de coûts.",
+                "The request is made in the requester's name and read as if they had sent it: their installations and cost centres.",
+            );
+            (StatusCode::OK, view.tone(Tone::Neutral, text.into()))
+        }
+    };
+    view.render(status)
+}
+
+/// The address of the new-request form for `requester`, as `person` fills it in.
+fn new_action(person: &Person, requester: &Person) -> String {
+    if person.id == requester.id {
+        "/requests/new".into()
+    } else {
+        format!("/requests/new?pour={}", requester.user_code)
+    }
+}
+
+/// `GET /requests/new`.
+pub async fn new(State(state): State<AppState>, signed_in: SignedIn, Query(whom): Query<ForWhom>) -> Response {
+    let requester = match booked_for(&state, &signed_in, &whom.pour).await {
+        Ok(r) => r,
+        Err(response) => return response,
+    };
     let person = signed_in.person();
     let locale = person.locale;
     let mut values = BTreeMap::new();
-    if let Ok(names) = installation_names(&state, person).await
+    if let Ok(names) = installation_names(&state, &requester).await
         && let [only] = names.as_slice()
     {
         values.insert(FormField::Installation, only.clone());
@@ -350,7 +464,8 @@ pub async fn new(State(state): State<AppState>, signed_in: SignedIn) -> Response
         heading: locale
             .pick("Nouvelle demande d'interprète", "New interpreter request")
             .into(),
-        action: "/requests/new".into(),
+        action: new_action(person, &requester),
+        requester,
         button: locale.pick("Envoyer la demande", "Send the request"),
         csrf: signed_in.session().csrf(),
         values,
@@ -519,6 +634,26 @@ async fn editable(state: &AppState, signed_in: &SignedIn, id: i64) -> Result<Opt
     }
 }
 
+/// Whose installations and cost centres a change is read against: the person's own when
+/// they are a requester of the request's installation, the request's requester otherwise
+/// (a coordinator changing it).
+async fn requester_of(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> Result<Person, anyhow::Error> {
+    let person = signed_in.person();
+    if person.has_role(Role::Requester)
+        && signed_in
+            .visibility()
+            .await?
+            .installations
+            .contains(&seen.request.details.installation_id)
+    {
+        return Ok(person.clone());
+    }
+    let mut tx = state.workflow.store().begin_read().await?;
+    let requester = tx.person(seen.request.requested_by).await?;
+    tx.commit().await?;
+    Ok(requester)
+}
+
 fn to_request(id: RequestId) -> Response {
     (
         StatusCode::SEE_OTHER,
@@ -541,9 +676,14 @@ pub async fn edit(State(state): State<AppState>, Path(id): Path<i64>, signed_in:
         Ok(v) => v,
         Err(e) => return internal(e),
     };
+    let requester = match requester_of(&state, &signed_in, &seen).await {
+        Ok(r) => r,
+        Err(e) => return internal(e),
+    };
     let locale = seen.person.locale;
     let page = FormPage {
         person: &seen.person,
+        requester,
         heading: format!(
             "{} {}",
             locale.pick("Modifier la demande", "Change request"),
@@ -562,18 +702,22 @@ pub async fn edit(State(state): State<AppState>, Path(id): Path<i64>, signed_in:
 pub async fn create(
     State(state): State<AppState>,
     signed_in: SignedIn,
+    Query(whom): Query<ForWhom>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
-    if let Err(forbidden) = signed_in.require(Role::Requester) {
-        return forbidden.into_response();
-    }
-    let locale = signed_in.person().locale;
+    let requester = match booked_for(&state, &signed_in, &whom.pour).await {
+        Ok(r) => r,
+        Err(response) => return response,
+    };
+    let person = signed_in.person();
+    let locale = person.locale;
     let page = FormPage {
-        person: signed_in.person(),
+        person,
         heading: locale
             .pick("Nouvelle demande d'interprète", "New interpreter request")
             .into(),
-        action: "/requests/new".into(),
+        action: new_action(person, &requester),
+        requester,
         button: locale.pick("Envoyer la demande", "Send the request"),
         csrf: signed_in.session().csrf(),
         values: BTreeMap::new(),
@@ -594,9 +738,14 @@ pub async fn update(
         Ok(None) => return not_found(signed_in.person().locale),
         Err(response) => return response,
     };
+    let requester = match requester_of(&state, &signed_in, &seen).await {
+        Ok(r) => r,
+        Err(e) => return internal(e),
+    };
     let locale = seen.person.locale;
     let page = FormPage {
         person: signed_in.person(),
+        requester,
         heading: format!(
             "{} {}",
             locale.pick("Modifier la demande", "Change request"),
@@ -688,7 +837,7 @@ async fn save(
             return Ok(None);
         }
         let base_details = base.map(|s| cleared(&s.request.details, &posted.values));
-        let details = match build_details(workflow, &mut tx, person, &reading, base_details.as_ref()).await? {
+        let details = match build_details(workflow, &mut tx, &page.requester, &reading, base_details.as_ref()).await? {
             Ok(d) => d,
             Err(errors) => {
                 for e in &errors {
@@ -698,25 +847,22 @@ async fn save(
                 return Ok(None);
             }
         };
-        let (actor, command) = match base {
-            Some(seen) => {
-                let actor = if person.has_role(Role::Requester)
-                    && signed_in.visibility().await?.installations.contains(&seen.request.details.installation_id)
-                {
-                    Actor::requester(person.id, Channel::Web)
-                } else {
-                    Actor::coordinator(person.id, Channel::Web)
-                };
-                (actor, Command::ModifyRequest { request: seen.request.id, details })
-            }
-            None => (
-                Actor::requester(person.id, Channel::Web),
-                Command::CreateRequest {
-                    requested_by: person.id,
-                    details,
-                    submit: true,
-                },
-            ),
+        // Someone else's request is booked or changed as a coordinator.
+        let actor = if page.requester.id == person.id {
+            Actor::requester(person.id, Channel::Web)
+        } else {
+            Actor::coordinator(person.id, Channel::Web)
+        };
+        let command = match base {
+            Some(seen) => Command::ModifyRequest {
+                request: seen.request.id,
+                details,
+            },
+            None => Command::CreateRequest {
+                requested_by: page.requester.id,
+                details,
+                submit: true,
+            },
         };
         let applied = match workflow.execute_in(&mut tx, actor, command).await {
             Ok(applied) => applied,

@@ -175,7 +175,7 @@ impl View {
             locale.pick("Demandes en cours", "Current requests")
         };
         view.nav.push(("/requests".into(), mine.into()));
-        if person.has_role(Role::Requester) {
+        if person.has_role(Role::Requester) || person.has_role(Role::Coordinator) {
             view.nav.push((
                 "/requests/new".into(),
                 locale.pick("Nouvelle demande", "New request").into(),

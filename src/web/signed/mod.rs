@@ -168,6 +168,10 @@ impl SignedPage {
         )];
         if signed_in.is(Role::Coordinator) {
             links.push(("/board".into(), locale.pick("Tableau de bord", "Board").into()));
+            links.push((
+                "/requests/new".into(),
+                locale.pick("Nouvelle demande", "New request").into(),
+            ));
             links.push(("/admin/people".into(), locale.pick("Personnes", "People").into()));
             links.push((
                 "/admin/establishments".into(),
