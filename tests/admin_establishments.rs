@@ -57,6 +57,14 @@ fn value(page: &Answer, id: &str) -> String {
         .unwrap_or_else(|| panic!("no input {id}: {}", page.body))
 }
 
+/// The session's form value, as the page's first form carries it.
+fn csrf_of(page: &Answer) -> String {
+    let re = regex::Regex::new(r#"name="csrf" value="([^"]+)""#).unwrap();
+    re.captures(&page.body)
+        .unwrap_or_else(|| panic!("no form on: {}", page.body))[1]
+        .to_string()
+}
+
 async fn establishment_codes(w: &World) -> Vec<String> {
     let mut tx = w.bank.store.begin().await.unwrap();
     let all = tx.establishment_summaries().await.unwrap();
@@ -422,11 +430,7 @@ async fn a_retired_cost_centre_is_refused_on_new_requests_and_kept_on_old_ones(e
     // A new request naming it on the web form is refused, the reason beside the field.
     let mut r = w.signed_in(w.bank.requester).await;
     let form = r.get("/requests/new").await;
-    let csrf = regex::Regex::new(r#"name="csrf" value="([^"]+)""#)
-        .unwrap()
-        .captures(&form.body)
-        .unwrap()[1]
-        .to_string();
+    let csrf = csrf_of(&form);
     let date = w.bank.appointment_date().format("%Y-%m-%d").to_string();
     let refused = r
         .post_multipart("/requests/new", &request_form(&csrf, &date, Some("RET-1")), &[])
@@ -579,11 +583,7 @@ async fn only_coordinators_past_their_second_factor_change_anything(engine: Engi
         for path in ["/admin/establishments", detail.as_str()] {
             assert_eq!(b.get(path).await.status, 404, "{path}");
         }
-        let csrf = regex::Regex::new(r#"name="csrf" value="([^"]+)""#)
-            .unwrap()
-            .captures(&home.body)
-            .unwrap()[1]
-            .to_string();
+        let csrf = csrf_of(&home);
         let posted = b
             .post(
                 "/admin/establishments",
@@ -658,11 +658,7 @@ async fn only_coordinators_past_their_second_factor_change_anything(engine: Engi
     assert!(history.is_empty(), "nothing recorded: {history:?}");
 
     // Unknown establishments and lists do not exist.
-    let csrf = regex::Regex::new(r#"name="csrf" value="([^"]+)""#)
-        .unwrap()
-        .captures(&page.body)
-        .unwrap()[1]
-        .to_string();
+    let csrf = csrf_of(&page);
     assert_eq!(c.get("/admin/establishments/999999").await.status, 404);
     assert_eq!(c.get("/admin/establishments/abc").await.status, 404);
     let other = format!("/admin/establishments/{}", w.bank.other_establishment.0);

@@ -58,15 +58,15 @@ pub struct EstablishmentSummary {
 }
 
 /// A request-number prefix as typed: empty for the bank's own, else two capital letters
-/// (what the database accepts). `Err(())` for anything else.
-pub fn parse_request_prefix(text: &str) -> Result<Option<String>, ()> {
+/// (what the database accepts). `None` for anything else.
+pub fn parse_request_prefix(text: &str) -> Option<Option<String>> {
     let t = text.trim().to_uppercase();
     if t.is_empty() {
-        Ok(None)
+        Some(None)
     } else if t.len() == 2 && t.chars().all(|c| c.is_ascii_uppercase()) {
-        Ok(Some(t))
+        Some(Some(t))
     } else {
-        Err(())
+        None
     }
 }
 
@@ -76,10 +76,10 @@ mod tests {
 
     #[test]
     fn prefixes_are_two_capital_letters_or_nothing() {
-        assert_eq!(parse_request_prefix(" hc "), Ok(Some("HC".into())));
-        assert_eq!(parse_request_prefix(""), Ok(None));
+        assert_eq!(parse_request_prefix(" hc "), Some(Some("HC".into())));
+        assert_eq!(parse_request_prefix(""), Some(None));
         for wrong in ["H", "HCX", "H1", "É1", "ÉT"] {
-            assert_eq!(parse_request_prefix(wrong), Err(()), "{wrong}");
+            assert_eq!(parse_request_prefix(wrong), None, "{wrong}");
         }
     }
 }

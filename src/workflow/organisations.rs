@@ -179,7 +179,7 @@ fn code(value: &str, errors: &mut Vec<OrgFieldError>) -> String {
 }
 
 fn prefix(value: &str, errors: &mut Vec<OrgFieldError>) -> Option<String> {
-    parse_request_prefix(value).unwrap_or_else(|()| {
+    parse_request_prefix(value).unwrap_or_else(|| {
         errors.push(OrgFieldError {
             field: OrgField::Prefix,
             problem: OrgProblem::Prefix,

@@ -8,7 +8,7 @@
 //! A form that comes back wrong is shown again with what was typed and each problem beside
 //! its field (422); a form without the session's CSRF value changes nothing (403).
 
-use super::{FormView, Input, Item, Section, SignedPage, not_found, render, settings};
+use super::{FormView, Input, Item, Refused, Section, SignedPage, not_found, render, settings};
 use crate::config::Settings;
 use crate::domain::history::{Change, HistoryEntry};
 use crate::domain::ids::{EstablishmentId, InstallationId};
@@ -144,9 +144,9 @@ fn posted(
     signed_in: &SignedIn,
     state: &AppState,
     form: Result<Form<Posted>, FormRejection>,
-) -> Result<(std::sync::Arc<Settings>, Option<Posted>), Response> {
-    super::coordinator(signed_in).map_err(IntoResponse::into_response)?;
-    let settings = settings(state).map_err(IntoResponse::into_response)?;
+) -> Result<(std::sync::Arc<Settings>, Option<Posted>), Refused> {
+    super::coordinator(signed_in)?;
+    let settings = settings(state)?;
     let form = form
         .ok()
         .map(|Form(f)| f)
@@ -175,7 +175,7 @@ pub async fn create(
     let locale = signed_in.person().locale;
     let (settings, form) = match posted(&signed_in, &state, form) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let Some(form) = form else {
         let notice = Some(expired(locale));
@@ -406,14 +406,18 @@ async fn checked_post(
     state: &AppState,
     id: Option<i64>,
     form: Result<Form<Posted>, FormRejection>,
-) -> Result<(std::sync::Arc<Settings>, EstablishmentId, Posted), Response> {
+) -> Result<(std::sync::Arc<Settings>, EstablishmentId, Posted), Refused> {
     let (settings, form) = posted(signed_in, state, form)?;
     let id = EstablishmentId(id.ok_or_else(not_found)?);
     match form {
         Some(form) => Ok((settings, id, form)),
         None => {
             let notice = Some(expired(signed_in.person().locale));
-            Err(detail(signed_in, state, &settings, id, StatusCode::FORBIDDEN, notice, None).await)
+            Err(
+                detail(signed_in, state, &settings, id, StatusCode::FORBIDDEN, notice, None)
+                    .await
+                    .into(),
+            )
         }
     }
 }
@@ -427,7 +431,7 @@ pub async fn update(
 ) -> Response {
     let (settings, id, form) = match checked_post(&signed_in, &state, id.ok().map(|p| p.0), form).await {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let outcome = state
         .workflow
@@ -446,7 +450,7 @@ pub async fn add_installation(
 ) -> Response {
     let (settings, id, form) = match checked_post(&signed_in, &state, id.ok().map(|p| p.0), form).await {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let outcome = state
         .workflow
@@ -475,7 +479,7 @@ pub async fn update_installation(
     let ids = ids.ok().map(|Path(ids)| ids);
     let (settings, id, form) = match checked_post(&signed_in, &state, ids.map(|i| i.0), form).await {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let installation = ids.map_or(0, |i| i.1);
     let outcome = state
@@ -502,7 +506,7 @@ pub async fn add_code(
     let path = path.ok().and_then(|Path((id, s))| code_list(&s).map(|l| (id, l)));
     let (settings, id, form) = match checked_post(&signed_in, &state, path.map(|p| p.0), form).await {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let Some((_, list)) = path else { return not_found() };
     let outcome = state
@@ -557,7 +561,7 @@ async fn change_code(
         .and_then(|Path((id, s, code))| code_list(&s).map(|l| (id, l, code)));
     let (settings, id, form) = match checked_post(&signed_in, &state, path.map(|p| p.0), form).await {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let Some((_, list, code)) = path else {
         return not_found();
