@@ -626,7 +626,6 @@ fn history_line(entry: &HistoryEntry, who: &str, settings: &Settings, locale: Lo
     format!("{at} — {who} — {action}{what}{fields}")
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn detail(
     signed_in: &SignedIn,
     state: &AppState,
