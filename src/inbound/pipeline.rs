@@ -782,6 +782,11 @@ pub async fn build_details(
         Some(id) => Some(tx.installation(id).await?.establishment_id),
         None => None,
     };
+    // A new request is charged to the profile's cost centre, unless it was retired since.
+    let profile_centre = match profile.as_ref().and_then(|p| p.cost_centre_id) {
+        Some(id) if tx.cost_centre(id).await?.active => Some(id),
+        _ => None,
+    };
     let request_type = match form.values.get(&FormField::RequestType) {
         Some(FieldValue::RequestType(t)) => Some(match t {
             FormRequestType::InPerson => RequestType::InPerson,
@@ -855,7 +860,7 @@ pub async fn build_details(
                     notes: Default::default(),
                     patient: Default::default(),
                     video: Default::default(),
-                    cost_centre_id: profile.as_ref().and_then(|p| p.cost_centre_id),
+                    cost_centre_id: profile_centre,
                     billing_code_id: None,
                 },
             }
@@ -932,7 +937,11 @@ pub async fn build_details(
             None => None,
         };
         match found {
-            Some(id) => details.cost_centre_id = Some(id),
+            // A retired cost centre stays on the requests that had it, and only there.
+            Some((id, active)) if active || base.and_then(|b| b.cost_centre_id) == Some(id) => {
+                details.cost_centre_id = Some(id)
+            }
+            Some(_) => errors.push(FieldError::new(Field::CostCentre, Problem::Retired)),
             None => errors.push(FieldError::new(Field::CostCentre, Problem::Unknown)),
         }
     }

@@ -159,18 +159,19 @@ impl Tx {
         Ok(())
     }
 
+    /// A cost centre of `establishment` by code, and whether it is still in use.
     pub async fn cost_centre_by_code(
         &mut self,
         establishment: EstablishmentId,
         code: &str,
-    ) -> Result<Option<CostCentreId>, StoreError> {
-        const SQL: &str = "SELECT id FROM cost_centres WHERE establishment_id = $1 AND code = $2";
-        let id: Option<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+    ) -> Result<Option<(CostCentreId, bool)>, StoreError> {
+        const SQL: &str = "SELECT id, active FROM cost_centres WHERE establishment_id = $1 AND code = $2";
+        let row: Option<(i64, bool)> = on_conn!(self, |c| sqlx::query_as(SQL)
             .bind(establishment.0)
             .bind(code.trim())
             .fetch_optional(c)
             .await?);
-        Ok(id.map(CostCentreId))
+        Ok(row.map(|(id, active)| (CostCentreId(id), active)))
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::{StoreError, Tx, on_conn};
 use crate::domain::ids::{BillingCodeId, CostCentreId, EstablishmentId, InstallationId};
-use crate::domain::organisation::{BillingCode, CostCentre, Establishment, Installation};
+use crate::domain::organisation::{BillingCode, CostCentre, Establishment, EstablishmentSummary, Installation};
 use chrono::{DateTime, Utc};
 
 #[derive(sqlx::FromRow)]
@@ -51,6 +51,39 @@ struct CodeRow {
     establishment_id: i64,
     code: String,
     description: String,
+    active: bool,
+}
+
+impl From<CodeRow> for CostCentre {
+    fn from(r: CodeRow) -> Self {
+        CostCentre {
+            id: CostCentreId(r.id),
+            establishment_id: EstablishmentId(r.establishment_id),
+            code: r.code,
+            description: r.description,
+            active: r.active,
+        }
+    }
+}
+
+impl From<CodeRow> for BillingCode {
+    fn from(r: CodeRow) -> Self {
+        BillingCode {
+            id: BillingCodeId(r.id),
+            establishment_id: EstablishmentId(r.establishment_id),
+            code: r.code,
+            description: r.description,
+            active: r.active,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    #[sqlx(flatten)]
+    establishment: EstablishmentRow,
+    installations: i64,
+    requesters: i64,
 }
 
 impl Tx {
@@ -134,7 +167,7 @@ impl Tx {
         description: &str,
     ) -> Result<CostCentre, StoreError> {
         const SQL: &str = "INSERT INTO cost_centres (establishment_id, code, description) VALUES ($1, $2, $3) \
-             RETURNING id, establishment_id, code, description";
+             RETURNING id, establishment_id, code, description, active";
         let r: CodeRow = on_conn!(self, |c| sqlx::query_as(SQL)
             .bind(establishment_id.0)
             .bind(code)
@@ -145,43 +178,25 @@ impl Tx {
                 e,
                 "cost centre code already used in this establishment"
             ))?);
-        Ok(CostCentre {
-            id: CostCentreId(r.id),
-            establishment_id: EstablishmentId(r.establishment_id),
-            code: r.code,
-            description: r.description,
-        })
+        Ok(r.into())
     }
 
     pub async fn cost_centre(&mut self, id: CostCentreId) -> Result<CostCentre, StoreError> {
-        const SQL: &str = "SELECT id, establishment_id, code, description FROM cost_centres WHERE id = $1";
+        const SQL: &str = "SELECT id, establishment_id, code, description, active FROM cost_centres WHERE id = $1";
         let r: Option<CodeRow> = on_conn!(self, |c| sqlx::query_as(SQL).bind(id.0).fetch_optional(c).await?);
         let r = r.ok_or(StoreError::NotFound)?;
-        Ok(CostCentre {
-            id: CostCentreId(r.id),
-            establishment_id: EstablishmentId(r.establishment_id),
-            code: r.code,
-            description: r.description,
-        })
+        Ok(r.into())
     }
 
     /// An establishment's cost centres, by code.
     pub async fn cost_centres_of(&mut self, establishment_id: EstablishmentId) -> Result<Vec<CostCentre>, StoreError> {
-        const SQL: &str = "SELECT id, establishment_id, code, description FROM cost_centres \
+        const SQL: &str = "SELECT id, establishment_id, code, description, active FROM cost_centres \
              WHERE establishment_id = $1 ORDER BY code";
         let rows: Vec<CodeRow> = on_conn!(self, |c| sqlx::query_as(SQL)
             .bind(establishment_id.0)
             .fetch_all(c)
             .await?);
-        Ok(rows
-            .into_iter()
-            .map(|r| CostCentre {
-                id: CostCentreId(r.id),
-                establishment_id: EstablishmentId(r.establishment_id),
-                code: r.code,
-                description: r.description,
-            })
-            .collect())
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     pub async fn insert_billing_code(
@@ -191,7 +206,7 @@ impl Tx {
         description: &str,
     ) -> Result<BillingCode, StoreError> {
         const SQL: &str = "INSERT INTO billing_codes (establishment_id, code, description) VALUES ($1, $2, $3) \
-             RETURNING id, establishment_id, code, description";
+             RETURNING id, establishment_id, code, description, active";
         let r: CodeRow = on_conn!(self, |c| sqlx::query_as(SQL)
             .bind(establishment_id.0)
             .bind(code)
@@ -199,23 +214,118 @@ impl Tx {
             .fetch_one(c)
             .await
             .map_err(|e| StoreError::from_unique(e, "billing code already used in this establishment"))?);
-        Ok(BillingCode {
-            id: BillingCodeId(r.id),
-            establishment_id: EstablishmentId(r.establishment_id),
-            code: r.code,
-            description: r.description,
-        })
+        Ok(r.into())
     }
 
     pub async fn billing_code(&mut self, id: BillingCodeId) -> Result<BillingCode, StoreError> {
-        const SQL: &str = "SELECT id, establishment_id, code, description FROM billing_codes WHERE id = $1";
+        const SQL: &str = "SELECT id, establishment_id, code, description, active FROM billing_codes WHERE id = $1";
         let r: Option<CodeRow> = on_conn!(self, |c| sqlx::query_as(SQL).bind(id.0).fetch_optional(c).await?);
         let r = r.ok_or(StoreError::NotFound)?;
-        Ok(BillingCode {
-            id: BillingCodeId(r.id),
-            establishment_id: EstablishmentId(r.establishment_id),
-            code: r.code,
-            description: r.description,
-        })
+        Ok(r.into())
+    }
+
+    /// Every establishment by code, with how many installations and requesters it has.
+    pub async fn establishment_summaries(&mut self) -> Result<Vec<EstablishmentSummary>, StoreError> {
+        const SQL: &str = "SELECT e.id, e.code, e.name, e.request_prefix, \
+             (SELECT COUNT(*) FROM installations i WHERE i.establishment_id = e.id) AS installations, \
+             (SELECT COUNT(*) FROM requester_profiles rp WHERE rp.establishment_id = e.id) AS requesters \
+             FROM establishments e ORDER BY e.code";
+        let rows: Vec<SummaryRow> = on_conn!(self, |c| sqlx::query_as(SQL).fetch_all(c).await?);
+        Ok(rows
+            .into_iter()
+            .map(|r| EstablishmentSummary {
+                establishment: r.establishment.into(),
+                installations: r.installations,
+                requesters: r.requesters,
+            })
+            .collect())
+    }
+
+    /// Sets an establishment's name and request-number prefix (its code stays).
+    pub async fn update_establishment(
+        &mut self,
+        id: EstablishmentId,
+        name: &str,
+        request_prefix: Option<&str>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE establishments SET name = $2, request_prefix = $3 WHERE id = $1";
+        let n = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(id.0)
+            .bind(name)
+            .bind(request_prefix)
+            .execute(c)
+            .await?
+            .rows_affected());
+        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    pub async fn update_installation(
+        &mut self,
+        id: InstallationId,
+        name: &str,
+        address: Option<&str>,
+        postal_code: Option<&str>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE installations SET name = $2, address = $3, postal_code = $4 WHERE id = $1";
+        let n = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(id.0)
+            .bind(name)
+            .bind(address)
+            .bind(postal_code)
+            .execute(c)
+            .await
+            .map_err(|e| StoreError::from_unique(e, "installation name already used in this establishment"))?
+            .rows_affected());
+        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    /// Sets a cost centre's description and whether it is in use (its code stays).
+    pub async fn update_cost_centre(
+        &mut self,
+        id: CostCentreId,
+        description: &str,
+        active: bool,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE cost_centres SET description = $2, active = $3 WHERE id = $1";
+        let n = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(id.0)
+            .bind(description)
+            .bind(active)
+            .execute(c)
+            .await?
+            .rows_affected());
+        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    /// Sets a billing code's description and whether it is in use (its code stays).
+    pub async fn update_billing_code(
+        &mut self,
+        id: BillingCodeId,
+        description: &str,
+        active: bool,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE billing_codes SET description = $2, active = $3 WHERE id = $1";
+        let n = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(id.0)
+            .bind(description)
+            .bind(active)
+            .execute(c)
+            .await?
+            .rows_affected());
+        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    /// An establishment's billing codes, by code.
+    pub async fn billing_codes_of(
+        &mut self,
+        establishment_id: EstablishmentId,
+    ) -> Result<Vec<BillingCode>, StoreError> {
+        const SQL: &str = "SELECT id, establishment_id, code, description, active FROM billing_codes \
+             WHERE establishment_id = $1 ORDER BY code";
+        let rows: Vec<CodeRow> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(establishment_id.0)
+            .fetch_all(c)
+            .await?);
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 }

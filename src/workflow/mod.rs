@@ -8,6 +8,7 @@ pub mod coordination;
 pub mod links;
 pub mod matching;
 mod notify;
+pub mod organisations;
 mod people;
 mod requests;
 mod sweep;

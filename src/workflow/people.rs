@@ -189,8 +189,8 @@ impl Workflow {
         Ok(after)
     }
 
-    /// Sets the requester's cost centre, one of their establishment's (or none): by the
-    /// requester, or a coordinator.
+    /// Sets the requester's cost centre, one of their establishment's still in use (or
+    /// none): by the requester, or a coordinator.
     pub async fn set_cost_centre(
         &self,
         actor: Actor,
@@ -211,12 +211,16 @@ impl Workflow {
         if profile.cost_centre_id == cost_centre {
             return Ok(());
         }
-        if let Some(id) = cost_centre
-            && tx.cost_centre(id).await?.establishment_id != profile.establishment_id
-        {
-            return Err(WorkflowError::BadCommand(
-                "the cost centre belongs to another establishment",
-            ));
+        if let Some(id) = cost_centre {
+            let centre = tx.cost_centre(id).await?;
+            if centre.establishment_id != profile.establishment_id {
+                return Err(WorkflowError::BadCommand(
+                    "the cost centre belongs to another establishment",
+                ));
+            }
+            if !centre.active {
+                return Err(WorkflowError::BadCommand("the cost centre is retired"));
+            }
         }
         let change = Change::new("cost_centre_id", profile.cost_centre_id, cost_centre);
         profile.cost_centre_id = cost_centre;

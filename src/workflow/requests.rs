@@ -118,7 +118,7 @@ impl Workflow {
                 o
             }
             Command::ModifyRequest { details, .. } => {
-                self.check_details(tx, &details, now).await?;
+                self.check_details(tx, &details, Some(&request.details), now).await?;
                 if actor.kind == ActorKind::Requester
                     && details.installation_id != request.details.installation_id
                     && !self.works_at(tx, actor, details.installation_id).await?
@@ -459,7 +459,7 @@ impl Workflow {
         if actor.kind == ActorKind::Requester && !self.works_at(tx, actor, details.installation_id).await? {
             field_errors.push(FieldError::new(Field::Installation, Problem::Unknown));
         }
-        match self.check_details(tx, &details, now).await {
+        match self.check_details(tx, &details, None, now).await {
             Ok(()) => {}
             Err(WorkflowError::Invalid(mut more)) => field_errors.append(&mut more),
             Err(e) => return Err(e),
@@ -547,11 +547,13 @@ impl Workflow {
     }
 
     /// Field rules, plus the references: installation, cost centre, billing code and
-    /// preferred interpreter must exist and belong together.
+    /// preferred interpreter must exist and belong together. A retired cost centre or
+    /// billing code is refused unless `before` (the request being changed) already had it.
     async fn check_details(
         &self,
         tx: &mut Tx,
         details: &RequestDetails,
+        before: Option<&RequestDetails>,
         now: DateTime<Utc>,
     ) -> Result<(), WorkflowError> {
         let local_now = now.with_timezone(&self.config.time_zone).naive_local();
@@ -566,7 +568,11 @@ impl Workflow {
         };
         if let Some(cc) = details.cost_centre_id {
             match tx.cost_centre(cc).await {
-                Ok(c) if Some(c.establishment_id) == establishment => {}
+                Ok(c) if Some(c.establishment_id) == establishment => {
+                    if !c.active && before.and_then(|b| b.cost_centre_id) != Some(cc) {
+                        errors.push(FieldError::new(Field::CostCentre, Problem::Retired))
+                    }
+                }
                 Ok(_) | Err(crate::store::StoreError::NotFound) => {
                     errors.push(FieldError::new(Field::CostCentre, Problem::Unknown))
                 }
@@ -575,7 +581,11 @@ impl Workflow {
         }
         if let Some(bc) = details.billing_code_id {
             match tx.billing_code(bc).await {
-                Ok(c) if Some(c.establishment_id) == establishment => {}
+                Ok(c) if Some(c.establishment_id) == establishment => {
+                    if !c.active && before.and_then(|b| b.billing_code_id) != Some(bc) {
+                        errors.push(FieldError::new(Field::BillingCode, Problem::Retired))
+                    }
+                }
                 Ok(_) | Err(crate::store::StoreError::NotFound) => {
                     errors.push(FieldError::new(Field::BillingCode, Problem::Unknown))
                 }

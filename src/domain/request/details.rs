@@ -289,6 +289,9 @@ pub enum Problem {
     Unreadable(String),
     /// Refers to something that does not exist or is not the requester's to use.
     Unknown,
+    /// Refers to something the coordinators retired (a cost centre, a billing code): past
+    /// requests keep it, new ones may not take it.
+    Retired,
 }
 
 impl Problem {
@@ -312,6 +315,10 @@ impl Problem {
             (Problem::Unreadable(v), Locale::En) => format!("was not understood: \"{v}\""),
             (Problem::Unknown, Locale::Fr) => "n'existe pas ou ne vous est pas accessible".into(),
             (Problem::Unknown, Locale::En) => "does not exist or is not yours to use".into(),
+            (Problem::Retired, Locale::Fr) => {
+                "n'est plus en usage : la coordination l'a retiré ; choisissez-en un autre".into()
+            }
+            (Problem::Retired, Locale::En) => "is no longer in use: the coordinators retired it; choose another".into(),
         }
     }
 }

@@ -161,6 +161,7 @@ pub async fn home(signed_in: SignedIn, Query(query): Query<HomeQuery>) -> Respon
     if has(Role::Coordinator) {
         places.push(("/board", "Tableau de bord", "Board"));
         places.push(("/admin/people", "Personnes", "People"));
+        places.push(("/admin/establishments", "Établissements", "Establishments"));
     }
     if has(Role::Coordinator) || has(Role::Interpreter) {
         places.push(("/downloads", "Téléchargements", "Downloads"));

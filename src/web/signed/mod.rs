@@ -1,6 +1,7 @@
 //! The signed-in web set beyond the account pages: `/downloads` (exports, invoices and pay
 //! statements), `/board` (the coordinator's overview, the digest on a page), `/profile`, and
-//! `/admin/people` (coordinators: everyone, and activation links).
+//! `/admin/people` (coordinators: everyone, and activation links), and `/admin/establishments`
+//! (coordinators: établissements, installations, cost centres, billing codes).
 //! They share one template (`templates/web/board.html`): facts, sections of lines or items
 //! with buttons, forms whose errors are named beside their fields, and the sign-out button.
 
@@ -8,6 +9,7 @@ pub mod admin;
 pub mod board;
 mod criteria;
 pub mod downloads;
+pub mod establishments;
 mod hours;
 pub mod profile;
 
@@ -37,6 +39,36 @@ pub fn routes() -> Router<AppState> {
         .route("/profile", get(profile::show).post(profile::submit))
         .route("/admin/people", get(admin::people))
         .route("/admin/people/invite", post(admin::invite))
+        .route(
+            "/admin/establishments",
+            get(establishments::list).post(establishments::create),
+        )
+        .route(
+            "/admin/establishments/{id}",
+            get(establishments::show).post(establishments::update),
+        )
+        .route(
+            "/admin/establishments/{id}/installations",
+            post(establishments::add_installation),
+        )
+        .route(
+            "/admin/establishments/{id}/installations/{installation}",
+            post(establishments::update_installation),
+        )
+        // {list}: cost-centres or billing-codes.
+        .route("/admin/establishments/{id}/{list}", post(establishments::add_code))
+        .route(
+            "/admin/establishments/{id}/{list}/{code}",
+            post(establishments::update_code),
+        )
+        .route(
+            "/admin/establishments/{id}/{list}/{code}/retire",
+            post(establishments::retire_code),
+        )
+        .route(
+            "/admin/establishments/{id}/{list}/{code}/restore",
+            post(establishments::restore_code),
+        )
 }
 
 /// One input of a form.
@@ -141,6 +173,10 @@ impl SignedPage {
                 locale.pick("Nouvelle demande", "New request").into(),
             ));
             links.push(("/admin/people".into(), locale.pick("Personnes", "People").into()));
+            links.push((
+                "/admin/establishments".into(),
+                locale.pick("Établissements", "Establishments").into(),
+            ));
         }
         if signed_in.is(Role::Coordinator) || signed_in.is(Role::Interpreter) {
             links.push(("/downloads".into(), locale.pick("Téléchargements", "Downloads").into()));

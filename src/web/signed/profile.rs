@@ -11,8 +11,8 @@ use super::hours::{availability_text, parse_availability};
 use super::{FormView, Input, SignedPage, render, settings};
 use crate::config::Settings;
 use crate::domain::contact::PhoneE164;
-use crate::domain::ids::CostCentreId;
 use crate::domain::interpreter::{EligibilityDocument, Inactivity, InterpreterProfile};
+use crate::domain::organisation::CostCentre;
 use crate::domain::person::{ProfileChange, RequesterProfile};
 use crate::domain::request::RequestType;
 use crate::domain::role::{ActorKind, Channel, Role};
@@ -256,7 +256,20 @@ async fn page(
             page.facts
                 .push((locale.pick("Installations", "Installations").into(), installations));
             let mut choices = vec![(String::new(), locale.pick("Aucun", "None").to_string())];
-            choices.extend(centres);
+            // Retired cost centres are offered no more; the profile's own stays shown.
+            choices.extend(
+                centres
+                    .into_iter()
+                    .filter(|c| c.active || r.cost_centre_id == Some(c.id))
+                    .map(|c| {
+                        let retired = if c.active {
+                            ""
+                        } else {
+                            locale.pick(" (retiré)", " (retired)")
+                        };
+                        (c.id.0.to_string(), format!("{} — {}{retired}", c.code, c.description))
+                    }),
+            );
             inputs.push(
                 Input::new(
                     "cost_centre",
@@ -428,19 +441,14 @@ async fn page(
 async fn requester_facts(
     state: &AppState,
     r: &RequesterProfile,
-) -> Result<(String, String, Vec<(String, String)>), crate::store::StoreError> {
+) -> Result<(String, String, Vec<CostCentre>), crate::store::StoreError> {
     let mut tx = state.workflow.store().begin_read().await?;
     let establishment = tx.establishment(r.establishment_id).await?;
     let mut installations = Vec::new();
     for id in &r.installations {
         installations.push(tx.installation(*id).await?.name);
     }
-    let centres = tx
-        .cost_centres_of(r.establishment_id)
-        .await?
-        .into_iter()
-        .map(|c| (c.id.0.to_string(), format!("{} — {}", c.code, c.description)))
-        .collect();
+    let centres = tx.cost_centres_of(r.establishment_id).await?;
     tx.commit().await?;
     Ok((
         format!("{} ({})", establishment.name, establishment.code),
@@ -556,12 +564,17 @@ pub async fn submit(
             if chosen.is_empty() {
                 cost_centre = Some(None);
             } else {
-                let known = match requester_facts(&state, r).await {
-                    Ok((_, _, centres)) => centres.iter().any(|(id, _)| id == chosen),
+                let centres = match requester_facts(&state, r).await {
+                    Ok((_, _, centres)) => centres,
                     Err(e) => return crate::web::WebError::from(e).into_response(),
                 };
-                match chosen.parse().ok().filter(|_| known) {
-                    Some(id) => cost_centre = Some(Some(CostCentreId(id))),
+                match centres.iter().find(|c| c.id.0.to_string() == chosen) {
+                    Some(c) if c.active || r.cost_centre_id == Some(c.id) => cost_centre = Some(Some(c.id)),
+                    Some(_) => problem(
+                        "cost_centre",
+                        "Ce centre de coût n'est plus en usage : la coordination l'a retiré. Choisissez-en un autre.",
+                        "This cost centre is no longer in use: the coordinators retired it. Choose another.",
+                    ),
                     None => problem(
                         "cost_centre",
                         "Choisissez un centre de coût de la liste.",

@@ -1,0 +1,906 @@
+//! `/admin/establishments` (coordinators with their second factor): the établissements,
+//! each with its installations, cost centres and billing codes, added and changed here
+//! rather than from code. Every change goes through `workflow::organisations` in the
+//! coordinator's name and lands in the establishment's history, shown at the foot of its
+//! page. Codes do not change once created (see that module); a cost centre or billing code
+//! no longer wanted is retired, and stays on the requests and invoices that name it.
+//!
+//! A form that comes back wrong is shown again with what was typed and each problem beside
+//! its field (422); a form without the session's CSRF value changes nothing (403).
+
+use super::{FormView, Input, Item, Refused, Section, SignedPage, not_found, render, settings};
+use crate::config::Settings;
+use crate::domain::history::{Change, HistoryEntry};
+use crate::domain::ids::{EstablishmentId, InstallationId};
+use crate::domain::locale::Locale;
+use crate::domain::role::{ActorKind, Channel};
+use crate::store::StoreError;
+use crate::web::AppState;
+use crate::web::account::SignedIn;
+use crate::web::page::Tone;
+use crate::workflow::organisations::{CodeList, EstablishmentForm, InstallationForm, OrgError, OrgFieldError};
+use crate::workflow::{Actor, WorkflowError};
+use axum::Form;
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+/// What every administration form may carry.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Posted {
+    csrf: String,
+    code: String,
+    name: String,
+    prefix: String,
+    address: String,
+    postal_code: String,
+    description: String,
+}
+
+impl Posted {
+    fn value(&self, name: &str) -> &str {
+        match name {
+            "code" => &self.code,
+            "name" => &self.name,
+            "prefix" => &self.prefix,
+            "address" => &self.address,
+            "postal_code" => &self.postal_code,
+            "description" => &self.description,
+            _ => "",
+        }
+    }
+
+    fn establishment(&self) -> EstablishmentForm {
+        EstablishmentForm {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            request_prefix: self.prefix.clone(),
+        }
+    }
+
+    fn installation(&self) -> InstallationForm {
+        InstallationForm {
+            name: self.name.clone(),
+            address: self.address.clone(),
+            postal_code: self.postal_code.clone(),
+        }
+    }
+}
+
+/// A form that came back wrong: which one, what was typed, what is wrong.
+struct Failed {
+    form: String,
+    posted: Posted,
+    errors: Vec<OrgFieldError>,
+}
+
+/// What the page says after a change, by the `done` of its address.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Done {
+    done: String,
+}
+
+fn done_text(done: &str, locale: Locale) -> Option<&'static str> {
+    Some(match done {
+        "created" => locale.pick("L'établissement a été créé.", "The establishment was created."),
+        "saved" => locale.pick("Les changements ont été enregistrés.", "The changes were saved."),
+        "added" => locale.pick("L'ajout a été enregistré.", "The addition was saved."),
+        "retired" => locale.pick(
+            "Retiré : il n'est plus accepté sur les nouvelles demandes ; les demandes et factures passées le gardent.",
+            "Retired: it is no longer accepted on new requests; past requests and invoices keep it.",
+        ),
+        "restored" => locale.pick("Remis en usage.", "Back in use."),
+        _ => return None,
+    })
+}
+
+/// The list of codes a path segment names.
+fn code_list(segment: &str) -> Option<CodeList> {
+    match segment {
+        "cost-centres" => Some(CodeList::CostCentres),
+        "billing-codes" => Some(CodeList::BillingCodes),
+        _ => None,
+    }
+}
+
+fn segment(list: CodeList) -> &'static str {
+    match list {
+        CodeList::CostCentres => "cost-centres",
+        CodeList::BillingCodes => "billing-codes",
+    }
+}
+
+fn actor(signed_in: &SignedIn) -> Actor {
+    Actor {
+        person: Some(signed_in.person().id),
+        kind: ActorKind::Coordinator,
+        channel: Channel::Web,
+    }
+}
+
+fn expired(locale: Locale) -> (Tone, String) {
+    (
+        Tone::Bad,
+        locale
+            .pick(
+                "Rien n'a été fait : ce formulaire a expiré ou ne vient pas de cette page.",
+                "Nothing was done: this form expired or did not come from this page.",
+            )
+            .to_string(),
+    )
+}
+
+fn see_other(location: String) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+}
+
+/// The coordinator, the settings and the posted form with a valid CSRF value; `Err` holds
+/// the answer (404, the enrolment page, or `None` for a form to refuse with 403).
+fn posted(
+    signed_in: &SignedIn,
+    state: &AppState,
+    form: Result<Form<Posted>, FormRejection>,
+) -> Result<(std::sync::Arc<Settings>, Option<Posted>), Refused> {
+    super::coordinator(signed_in)?;
+    let settings = settings(state)?;
+    let form = form
+        .ok()
+        .map(|Form(f)| f)
+        .filter(|f| signed_in.session().csrf_ok(&f.csrf));
+    Ok((settings, form))
+}
+
+/// `GET /admin/establishments`.
+pub async fn list(signed_in: SignedIn, State(state): State<AppState>) -> Response {
+    if let Err(r) = super::coordinator(&signed_in) {
+        return r.into_response();
+    }
+    let settings = match settings(&state) {
+        Ok(s) => s,
+        Err(r) => return r.into_response(),
+    };
+    list_page(&signed_in, &state, &settings, StatusCode::OK, None, None).await
+}
+
+/// `POST /admin/establishments`: creates one, then shows it.
+pub async fn create(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    form: Result<Form<Posted>, FormRejection>,
+) -> Response {
+    let locale = signed_in.person().locale;
+    let (settings, form) = match posted(&signed_in, &state, form) {
+        Ok(v) => v,
+        Err(r) => return r.into_response(),
+    };
+    let Some(form) = form else {
+        let notice = Some(expired(locale));
+        return list_page(&signed_in, &state, &settings, StatusCode::FORBIDDEN, notice, None).await;
+    };
+    match state
+        .workflow
+        .create_establishment(actor(&signed_in), &form.establishment())
+        .await
+    {
+        Ok(created) => see_other(format!("/admin/establishments/{}?done=created", created.id.0)),
+        Err(OrgError::Invalid(errors)) => {
+            let failed = Failed {
+                form: "new-establishment".into(),
+                posted: form,
+                errors,
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            list_page(&signed_in, &state, &settings, status, None, Some(failed)).await
+        }
+        Err(OrgError::Workflow(e)) => workflow_error(e),
+    }
+}
+
+fn workflow_error(e: WorkflowError) -> Response {
+    match e {
+        WorkflowError::NotFound => not_found(),
+        other => crate::web::WebError::Internal(other.into()).into_response(),
+    }
+}
+
+/// Shows the failed form again with what was typed and each problem beside its field.
+fn apply(page: &mut SignedPage, failed: Option<&Failed>) {
+    let Some(failed) = failed else { return };
+    let locale = page.locale;
+    let forms = page.forms.iter_mut().chain(
+        page.sections
+            .iter_mut()
+            .flat_map(|s| s.items.iter_mut())
+            .flat_map(|i| i.forms.iter_mut()),
+    );
+    for form in forms.filter(|f| f.id == failed.form) {
+        for input in &mut form.inputs {
+            input.value = failed.posted.value(&input.name).to_string();
+            input.error = failed
+                .errors
+                .iter()
+                .filter(|e| e.field.key() == input.name)
+                .map(|e| e.problem.message(locale))
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+    }
+    page.tone = Tone::Bad;
+    page.notice = locale
+        .pick(
+            "Rien n'a été enregistré : corrigez les champs signalés.",
+            "Nothing was saved: correct the fields marked.",
+        )
+        .to_string();
+}
+
+fn save_form(id: String, action: String, csrf: &str, inputs: Vec<Input>, label: &str) -> FormView {
+    FormView {
+        id,
+        method: "post",
+        action,
+        csrf: csrf.to_string(),
+        inputs,
+        buttons: vec![(label.to_string(), String::new())],
+        ..FormView::default()
+    }
+}
+
+fn prefix_hint(locale: Locale) -> &'static str {
+    locale.pick(
+        "Deux lettres majuscules, ou vide pour le préfixe de la banque. Seules les demandes numérotées ensuite le prennent.",
+        "Two capital letters, or empty for the bank's prefix. Only requests numbered afterwards take it.",
+    )
+}
+
+async fn list_page(
+    signed_in: &SignedIn,
+    state: &AppState,
+    settings: &Settings,
+    status: StatusCode,
+    notice: Option<(Tone, String)>,
+    failed: Option<Failed>,
+) -> Response {
+    let locale = signed_in.person().locale;
+    let csrf = signed_in.session().csrf();
+    let summaries = async {
+        let mut tx = state.workflow.store().begin_read().await?;
+        let s = tx.establishment_summaries().await?;
+        tx.commit().await?;
+        Ok::<_, StoreError>(s)
+    }
+    .await;
+    let summaries = match summaries {
+        Ok(s) => s,
+        Err(e) => return crate::web::WebError::from(e).into_response(),
+    };
+    let mut page = SignedPage::new(signed_in, ("Établissements", "Establishments"));
+    if let Some((tone, text)) = notice {
+        page = page.notice(tone, text);
+    }
+    let bank_prefix = locale.pick("celui de la banque", "the bank's");
+    page.sections.push(Section {
+        heading: locale.pick("Établissements", "Establishments").into(),
+        empty: locale.pick("Aucun établissement.", "No establishment.").into(),
+        lines: Vec::new(),
+        items: summaries
+            .into_iter()
+            .map(|s| {
+                let e = &s.establishment;
+                Item {
+                    headline: format!("{} — {}", e.code, e.name),
+                    lines: vec![
+                        format!(
+                            "{} {}",
+                            locale.pick("Préfixe des numéros :", "Request-number prefix:"),
+                            e.request_prefix.as_deref().unwrap_or(bank_prefix)
+                        ),
+                        format!(
+                            "{} {} · {} {}",
+                            s.installations,
+                            locale.pick("installation(s)", "installation(s)"),
+                            s.requesters,
+                            locale.pick("demandeur(s)", "requester(s)"),
+                        ),
+                    ],
+                    forms: vec![FormView {
+                        id: format!("open-{}", e.id.0),
+                        method: "get",
+                        action: format!("/admin/establishments/{}", e.id.0),
+                        buttons: vec![(format!("{} {}", locale.pick("Gérer", "Manage"), e.code), String::new())],
+                        secondary: true,
+                        ..FormView::default()
+                    }],
+                }
+            })
+            .collect(),
+    });
+    page.forms.push(FormView {
+        heading: locale.pick("Ajouter un établissement", "Add an establishment").into(),
+        ..save_form(
+            "new-establishment".into(),
+            "/admin/establishments".into(),
+            &csrf,
+            vec![
+                Input::new("code", "text", locale.pick("Code", "Code"), "").hint(locale.pick(
+                    "Sans espace, par exemple CIUSSS-EMTL. Il ne change plus ensuite : les factures, les exports et les importations le citent.",
+                    "No spaces, CIUSSS-EMTL say. It does not change afterwards: invoices, exports and imports name it.",
+                )),
+                Input::new("name", "text", locale.pick("Nom", "Name"), ""),
+                Input::new(
+                    "prefix",
+                    "text",
+                    locale.pick("Préfixe des numéros de demande", "Request-number prefix"),
+                    "",
+                )
+                .hint(prefix_hint(locale)),
+            ],
+            locale.pick("Ajouter l'établissement", "Add the establishment"),
+        )
+    });
+    apply(&mut page, failed.as_ref());
+    render(status, &settings.general.bank_name, &page)
+}
+
+/// `GET /admin/establishments/{id}`.
+pub async fn show(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+    done: Result<Query<Done>, QueryRejection>,
+) -> Response {
+    if let Err(r) = super::coordinator(&signed_in) {
+        return r.into_response();
+    }
+    let settings = match settings(&state) {
+        Ok(s) => s,
+        Err(r) => return r.into_response(),
+    };
+    let Ok(Path(id)) = id else { return not_found() };
+    let locale = signed_in.person().locale;
+    let notice = done
+        .ok()
+        .and_then(|Query(d)| done_text(&d.done, locale))
+        .map(|t| (Tone::Good, t.to_string()));
+    detail(
+        &signed_in,
+        &state,
+        &settings,
+        EstablishmentId(id),
+        StatusCode::OK,
+        notice,
+        None,
+    )
+    .await
+}
+
+/// What a change came to: back to the page with a notice, the form again, or an error.
+async fn after(
+    signed_in: &SignedIn,
+    state: &AppState,
+    settings: &Settings,
+    id: EstablishmentId,
+    outcome: Result<&'static str, OrgError>,
+    form: String,
+    posted: Posted,
+) -> Response {
+    match outcome {
+        Ok(done) => see_other(format!("/admin/establishments/{}?done={done}", id.0)),
+        Err(OrgError::Invalid(errors)) => {
+            let failed = Failed { form, posted, errors };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            detail(signed_in, state, settings, id, status, None, Some(failed)).await
+        }
+        Err(OrgError::Workflow(e)) => workflow_error(e),
+    }
+}
+
+/// The form of a POST on an establishment's page, or the answer instead: 404 for an
+/// unreadable address, 403 (the page, nothing done) without the CSRF value.
+async fn checked_post(
+    signed_in: &SignedIn,
+    state: &AppState,
+    id: Option<i64>,
+    form: Result<Form<Posted>, FormRejection>,
+) -> Result<(std::sync::Arc<Settings>, EstablishmentId, Posted), Refused> {
+    let (settings, form) = posted(signed_in, state, form)?;
+    let id = EstablishmentId(id.ok_or_else(not_found)?);
+    match form {
+        Some(form) => Ok((settings, id, form)),
+        None => {
+            let notice = Some(expired(signed_in.person().locale));
+            Err(
+                detail(signed_in, state, &settings, id, StatusCode::FORBIDDEN, notice, None)
+                    .await
+                    .into(),
+            )
+        }
+    }
+}
+
+/// `POST /admin/establishments/{id}`: name and prefix.
+pub async fn update(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+    form: Result<Form<Posted>, FormRejection>,
+) -> Response {
+    let (settings, id, form) = match checked_post(&signed_in, &state, id.ok().map(|p| p.0), form).await {
+        Ok(v) => v,
+        Err(r) => return r.into_response(),
+    };
+    let outcome = state
+        .workflow
+        .update_establishment(actor(&signed_in), id, &form.establishment())
+        .await
+        .map(|_| "saved");
+    after(&signed_in, &state, &settings, id, outcome, "establishment".into(), form).await
+}
+
+/// `POST /admin/establishments/{id}/installations`.
+pub async fn add_installation(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+    form: Result<Form<Posted>, FormRejection>,
+) -> Response {
+    let (settings, id, form) = match checked_post(&signed_in, &state, id.ok().map(|p| p.0), form).await {
+        Ok(v) => v,
+        Err(r) => return r.into_response(),
+    };
+    let outcome = state
+        .workflow
+        .add_installation(actor(&signed_in), id, &form.installation())
+        .await
+        .map(|_| "added");
+    after(
+        &signed_in,
+        &state,
+        &settings,
+        id,
+        outcome,
+        "new-installation".into(),
+        form,
+    )
+    .await
+}
+
+/// `POST /admin/establishments/{id}/installations/{installation}`.
+pub async fn update_installation(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    ids: Result<Path<(i64, i64)>, PathRejection>,
+    form: Result<Form<Posted>, FormRejection>,
+) -> Response {
+    let ids = ids.ok().map(|Path(ids)| ids);
+    let (settings, id, form) = match checked_post(&signed_in, &state, ids.map(|i| i.0), form).await {
+        Ok(v) => v,
+        Err(r) => return r.into_response(),
+    };
+    let installation = ids.map_or(0, |i| i.1);
+    let outcome = state
+        .workflow
+        .update_installation(
+            actor(&signed_in),
+            id,
+            InstallationId(installation),
+            &form.installation(),
+        )
+        .await
+        .map(|()| "saved");
+    let failed = format!("installation-{installation}");
+    after(&signed_in, &state, &settings, id, outcome, failed, form).await
+}
+
+/// `POST /admin/establishments/{id}/{cost-centres|billing-codes}`.
+pub async fn add_code(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    path: Result<Path<(i64, String)>, PathRejection>,
+    form: Result<Form<Posted>, FormRejection>,
+) -> Response {
+    let path = path.ok().and_then(|Path((id, s))| code_list(&s).map(|l| (id, l)));
+    let (settings, id, form) = match checked_post(&signed_in, &state, path.map(|p| p.0), form).await {
+        Ok(v) => v,
+        Err(r) => return r.into_response(),
+    };
+    let Some((_, list)) = path else { return not_found() };
+    let outcome = state
+        .workflow
+        .add_code(actor(&signed_in), list, id, &form.code, &form.description)
+        .await
+        .map(|_| "added");
+    let failed = format!("new-{}", segment(list));
+    after(&signed_in, &state, &settings, id, outcome, failed, form).await
+}
+
+/// `POST /admin/establishments/{id}/{cost-centres|billing-codes}/{code}`: its description.
+pub async fn update_code(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    path: Result<Path<(i64, String, i64)>, PathRejection>,
+    form: Result<Form<Posted>, FormRejection>,
+) -> Response {
+    change_code(signed_in, state, path, form, None).await
+}
+
+/// `POST /admin/establishments/{id}/{cost-centres|billing-codes}/{code}/retire`.
+pub async fn retire_code(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    path: Result<Path<(i64, String, i64)>, PathRejection>,
+    form: Result<Form<Posted>, FormRejection>,
+) -> Response {
+    change_code(signed_in, state, path, form, Some(false)).await
+}
+
+/// `POST /admin/establishments/{id}/{cost-centres|billing-codes}/{code}/restore`.
+pub async fn restore_code(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    path: Result<Path<(i64, String, i64)>, PathRejection>,
+    form: Result<Form<Posted>, FormRejection>,
+) -> Response {
+    change_code(signed_in, state, path, form, Some(true)).await
+}
+
+/// The description (`active` is `None`) or the use (`Some`) of a cost centre or billing code.
+async fn change_code(
+    signed_in: SignedIn,
+    state: AppState,
+    path: Result<Path<(i64, String, i64)>, PathRejection>,
+    form: Result<Form<Posted>, FormRejection>,
+    active: Option<bool>,
+) -> Response {
+    let path = path
+        .ok()
+        .and_then(|Path((id, s, code))| code_list(&s).map(|l| (id, l, code)));
+    let (settings, id, form) = match checked_post(&signed_in, &state, path.map(|p| p.0), form).await {
+        Ok(v) => v,
+        Err(r) => return r.into_response(),
+    };
+    let Some((_, list, code)) = path else {
+        return not_found();
+    };
+    let description = active.is_none().then_some(form.description.as_str());
+    let outcome = state
+        .workflow
+        .update_code(actor(&signed_in), list, id, code, description, active)
+        .await
+        .map(|()| match active {
+            None => "saved",
+            Some(false) => "retired",
+            Some(true) => "restored",
+        });
+    let failed = format!("{}-{code}", segment(list));
+    after(&signed_in, &state, &settings, id, outcome, failed, form).await
+}
+
+/// One line of the establishment's history: when, who, what.
+fn history_line(entry: &HistoryEntry, who: &str, settings: &Settings, locale: Locale) -> String {
+    let action = match entry.action.as_str() {
+        "create" => locale.pick("établissement créé", "establishment created"),
+        "update" => locale.pick("établissement modifié", "establishment changed"),
+        "add_installation" => locale.pick("installation ajoutée", "installation added"),
+        "update_installation" => locale.pick("installation modifiée", "installation changed"),
+        "add_cost_centre" => locale.pick("centre de coûts ajouté", "cost centre added"),
+        "update_cost_centre" => locale.pick("centre de coûts modifié", "cost centre changed"),
+        "retire_cost_centre" => locale.pick("centre de coûts retiré", "cost centre retired"),
+        "restore_cost_centre" => locale.pick("centre de coûts remis en usage", "cost centre back in use"),
+        "add_billing_code" => locale.pick("code de facturation ajouté", "billing code added"),
+        "update_billing_code" => locale.pick("code de facturation modifié", "billing code changed"),
+        "retire_billing_code" => locale.pick("code de facturation retiré", "billing code retired"),
+        "restore_billing_code" => locale.pick("code de facturation remis en usage", "billing code back in use"),
+        other => other,
+    };
+    let named = |c: &Change| match &c.to {
+        serde_json::Value::String(s) => Some(s.clone()),
+        _ => None,
+    };
+    let what = entry
+        .changes
+        .iter()
+        .find(|c| c.field == "code" || c.field == "name")
+        .and_then(named)
+        .map(|s| format!(" : {s}"))
+        .unwrap_or_default();
+    let fields: Vec<&str> = entry
+        .changes
+        .iter()
+        .filter(|c| c.from != c.to && !matches!(c.field.as_str(), "installation" | "cost_centre" | "billing_code"))
+        .map(|c| c.field.as_str())
+        .collect();
+    let at = entry
+        .at
+        .with_timezone(&settings.general.time_zone)
+        .format("%Y-%m-%d %H:%M");
+    let fields = if fields.is_empty() || entry.action.starts_with("add") || entry.action == "create" {
+        String::new()
+    } else {
+        format!(" ({})", fields.join(", "))
+    };
+    format!("{at} — {who} — {action}{what}{fields}")
+}
+
+async fn detail(
+    signed_in: &SignedIn,
+    state: &AppState,
+    settings: &Settings,
+    id: EstablishmentId,
+    status: StatusCode,
+    notice: Option<(Tone, String)>,
+    failed: Option<Failed>,
+) -> Response {
+    let locale = signed_in.person().locale;
+    let csrf = signed_in.session().csrf();
+    let loaded = async {
+        let mut tx = state.workflow.store().begin_read().await?;
+        let e = tx.establishment(id).await?;
+        let installations = tx.installations_of(id).await?;
+        let centres = tx.cost_centres_of(id).await?;
+        let billing = tx.billing_codes_of(id).await?;
+        let history = tx
+            .history_of(crate::domain::history::Entity::Establishment, id.0)
+            .await?;
+        let mut lines = Vec::new();
+        for entry in history.iter().rev().take(30) {
+            let who = match entry.actor_id {
+                Some(p) => tx.person(p).await?.display_name(),
+                None => "Relais".to_string(),
+            };
+            lines.push(history_line(entry, &who, settings, locale));
+        }
+        tx.commit().await?;
+        Ok::<_, StoreError>((e, installations, centres, billing, lines))
+    }
+    .await;
+    let (e, installations, centres, billing, history) = match loaded {
+        Ok(v) => v,
+        Err(StoreError::NotFound) => return not_found(),
+        Err(e) => return crate::web::WebError::from(e).into_response(),
+    };
+    let base = format!("/admin/establishments/{}", id.0);
+    let mut page = SignedPage::new(signed_in, ("Établissement", "Establishment"));
+    page.title = format!("{} — {}", e.code, e.name);
+    if let Some((tone, text)) = notice {
+        page = page.notice(tone, text);
+    }
+    page.links.insert(
+        1,
+        (
+            "/admin/establishments".into(),
+            locale.pick("Tous les établissements", "All establishments").into(),
+        ),
+    );
+    page.facts = vec![
+        (locale.pick("Code", "Code").into(), e.code.clone()),
+        (locale.pick("Nom", "Name").into(), e.name.clone()),
+        (
+            locale.pick("Préfixe des numéros", "Request-number prefix").into(),
+            e.request_prefix
+                .clone()
+                .unwrap_or_else(|| locale.pick("celui de la banque", "the bank's").into()),
+        ),
+    ];
+    page.sections.push(Section {
+        heading: locale.pick("Nom et préfixe", "Name and prefix").into(),
+        items: vec![Item {
+            headline: locale
+                .pick("Changer le nom ou le préfixe", "Change the name or prefix")
+                .into(),
+            lines: vec![
+                locale
+                    .pick(
+                        "Le code ne change pas : les factures, les exports, les importations et la ligne de commande le citent.",
+                        "The code does not change: invoices, exports, imports and the command line name it.",
+                    )
+                    .into(),
+            ],
+            forms: vec![save_form(
+                "establishment".into(),
+                base.clone(),
+                &csrf,
+                vec![
+                    Input::new("name", "text", locale.pick("Nom", "Name"), e.name.clone()),
+                    Input::new(
+                        "prefix",
+                        "text",
+                        locale.pick("Préfixe des numéros de demande", "Request-number prefix"),
+                        e.request_prefix.clone().unwrap_or_default(),
+                    )
+                    .hint(prefix_hint(locale)),
+                ],
+                locale.pick("Enregistrer", "Save"),
+            )],
+        }],
+        ..Section::default()
+    });
+
+    let installation_inputs = |name: &str, address: &str, postal: &str| {
+        vec![
+            Input::new("name", "text", locale.pick("Nom", "Name"), name),
+            Input::new("address", "text", locale.pick("Adresse", "Address"), address),
+            Input::new("postal_code", "text", locale.pick("Code postal", "Postal code"), postal),
+        ]
+    };
+    let mut items: Vec<Item> = installations
+        .iter()
+        .map(|i| Item {
+            headline: i.name.clone(),
+            lines: vec![
+                [i.address.as_deref(), i.postal_code.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ]
+            .into_iter()
+            .filter(|l| !l.is_empty())
+            .collect(),
+            forms: vec![save_form(
+                format!("installation-{}", i.id.0),
+                format!("{base}/installations/{}", i.id.0),
+                &csrf,
+                installation_inputs(
+                    &i.name,
+                    i.address.as_deref().unwrap_or(""),
+                    i.postal_code.as_deref().unwrap_or(""),
+                ),
+                locale.pick("Enregistrer l'installation", "Save the installation"),
+            )],
+        })
+        .collect();
+    items.push(Item {
+        headline: locale.pick("Ajouter une installation", "Add an installation").into(),
+        lines: Vec::new(),
+        forms: vec![save_form(
+            "new-installation".into(),
+            format!("{base}/installations"),
+            &csrf,
+            installation_inputs("", "", ""),
+            locale.pick("Ajouter l'installation", "Add the installation"),
+        )],
+    });
+    page.sections.push(Section {
+        heading: locale.pick("Installations", "Installations").into(),
+        lines: if installations.is_empty() {
+            vec![locale.pick("Aucune installation.", "No installation.").into()]
+        } else {
+            Vec::new()
+        },
+        items,
+        ..Section::default()
+    });
+
+    let centres = centres
+        .into_iter()
+        .map(|c| (c.id.0, c.code, c.description, c.active))
+        .collect();
+    let billing = billing
+        .into_iter()
+        .map(|c| (c.id.0, c.code, c.description, c.active))
+        .collect();
+    page.sections
+        .push(code_section(CodeList::CostCentres, centres, &base, &csrf, locale));
+    page.sections
+        .push(code_section(CodeList::BillingCodes, billing, &base, &csrf, locale));
+    page.sections.push(Section {
+        heading: locale.pick("Historique", "History").into(),
+        empty: locale
+            .pick("Aucun changement enregistré.", "No change recorded.")
+            .into(),
+        lines: history,
+        items: Vec::new(),
+    });
+    apply(&mut page, failed.as_ref());
+    render(status, &settings.general.bank_name, &page)
+}
+
+/// The cost centres or billing codes of a page: each with its description form and a
+/// button that retires it or puts it back in use, then the form that adds one.
+fn code_section(
+    list: CodeList,
+    codes: Vec<(i64, String, String, bool)>,
+    base: &str,
+    csrf: &str,
+    locale: Locale,
+) -> Section {
+    let seg = segment(list);
+    let (heading, add, add_button, none) = match list {
+        CodeList::CostCentres => (
+            locale.pick("Centres de coûts", "Cost centres"),
+            locale.pick("Ajouter un centre de coûts", "Add a cost centre"),
+            locale.pick("Ajouter le centre de coûts", "Add the cost centre"),
+            locale.pick("Aucun centre de coûts.", "No cost centre."),
+        ),
+        CodeList::BillingCodes => (
+            locale.pick("Codes de facturation", "Billing codes"),
+            locale.pick("Ajouter un code de facturation", "Add a billing code"),
+            locale.pick("Ajouter le code de facturation", "Add the billing code"),
+            locale.pick("Aucun code de facturation.", "No billing code."),
+        ),
+    };
+    let description = |value: &str| Input::new("description", "text", locale.pick("Description", "Description"), value);
+    let lines = if codes.is_empty() {
+        vec![none.to_string()]
+    } else {
+        Vec::new()
+    };
+    let mut items: Vec<Item> = codes
+        .into_iter()
+        .map(|(id, code, text, active)| {
+            let (state, button, to) = if active {
+                (
+                    locale.pick("En usage.", "In use."),
+                    locale.pick(
+                        "Retirer (plus accepté sur les nouvelles demandes)",
+                        "Retire (no longer accepted on new requests)",
+                    ),
+                    "retire",
+                )
+            } else {
+                (
+                    locale.pick(
+                        "Retiré : refusé sur les nouvelles demandes ; les demandes et factures passées le gardent.",
+                        "Retired: refused on new requests; past requests and invoices keep it.",
+                    ),
+                    locale.pick("Remettre en usage", "Put back in use"),
+                    "restore",
+                )
+            };
+            Item {
+                headline: if text.is_empty() {
+                    code.clone()
+                } else {
+                    format!("{code} — {text}")
+                },
+                lines: vec![state.to_string()],
+                forms: vec![
+                    save_form(
+                        format!("{seg}-{id}"),
+                        format!("{base}/{seg}/{id}"),
+                        csrf,
+                        vec![description(&text)],
+                        locale.pick("Enregistrer la description", "Save the description"),
+                    ),
+                    FormView {
+                        id: format!("{seg}-{id}-{to}"),
+                        method: "post",
+                        action: format!("{base}/{seg}/{id}/{to}"),
+                        csrf: csrf.to_string(),
+                        buttons: vec![(button.to_string(), String::new())],
+                        secondary: true,
+                        ..FormView::default()
+                    },
+                ],
+            }
+        })
+        .collect();
+    items.push(Item {
+        headline: add.into(),
+        lines: Vec::new(),
+        forms: vec![save_form(
+            format!("new-{seg}"),
+            format!("{base}/{seg}"),
+            csrf,
+            vec![
+                Input::new("code", "text", locale.pick("Code", "Code"), "").hint(locale.pick(
+                    "Sans espace. Il ne change plus ensuite ; s'il ne sert plus, retirez-le et ajoutez-en un autre.",
+                    "No spaces. It does not change afterwards; when it is no longer used, retire it and add another.",
+                )),
+                description(""),
+            ],
+            add_button,
+        )],
+    });
+    Section {
+        heading: heading.into(),
+        empty: String::new(),
+        lines,
+        items,
+    }
+}
