@@ -11,59 +11,13 @@ use relais::domain::ids::{EstablishmentId, RequestId};
 use relais::domain::request::{Field, Problem};
 use relais::workflow::{Command, WorkflowError};
 use support::Engine;
-use support::web::{Answer, Browser, STRONG, World, location, shown_secret};
+use support::web::{Answer, Browser, STRONG, World, accessible, beside, csrf_of, location, shown_secret, value};
 
 on_both_engines!(
     coordinators_create_and_change_establishments,
     a_retired_cost_centre_is_refused_on_new_requests_and_kept_on_old_ones,
     only_coordinators_past_their_second_factor_change_anything,
 );
-
-/// Every field has a label pointing at it, and the page says its language.
-fn accessible(page: &Answer) {
-    assert!(page.body.contains("<html lang=\"fr\">"), "lang: {}", page.body);
-    assert!(page.body.contains("width=device-width"), "viewport");
-    assert!(!page.body.contains("<script"), "no JavaScript");
-    let ids = regex::Regex::new(r#"<(?:input|select|textarea) [^>]*\sid="([^"]+)""#).unwrap();
-    let mut seen = std::collections::HashSet::new();
-    for id in ids.captures_iter(&page.body) {
-        assert!(seen.insert(id[1].to_string()), "id {} twice", &id[1]);
-        assert!(
-            page.body.contains(&format!(" for=\"{}\"", &id[1])),
-            "field {} has no label",
-            &id[1]
-        );
-    }
-}
-
-/// The error shown beside the field `id`, and that field's value as shown.
-fn beside(page: &Answer, id: &str) -> (String, String) {
-    let error = regex::Regex::new(&format!(r#"<p class="error" id="{id}-error">([^<]*)</p>"#)).unwrap();
-    let error = error
-        .captures(&page.body)
-        .map(|c| c[1].to_string())
-        .unwrap_or_else(|| panic!("no error beside {id}: {}", page.body));
-    (error, value(page, id))
-}
-
-/// The value of the input `id` as shown.
-fn value(page: &Answer, id: &str) -> String {
-    let re = regex::Regex::new(&format!(
-        r#"<input type="text" id="{id}" name="[a-z_]+" value="([^"]*)""#
-    ))
-    .unwrap();
-    re.captures(&page.body)
-        .map(|c| c[1].to_string())
-        .unwrap_or_else(|| panic!("no input {id}: {}", page.body))
-}
-
-/// The session's form value, as the page's first form carries it.
-fn csrf_of(page: &Answer) -> String {
-    let re = regex::Regex::new(r#"name="csrf" value="([^"]+)""#).unwrap();
-    re.captures(&page.body)
-        .unwrap_or_else(|| panic!("no form on: {}", page.body))[1]
-        .to_string()
-}
 
 async fn establishment_codes(w: &World) -> Vec<String> {
     let mut tx = w.bank.store.begin().await.unwrap();

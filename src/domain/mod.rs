@@ -12,6 +12,7 @@ pub mod money;
 pub mod organisation;
 pub mod password_policy;
 pub mod person;
+pub mod person_form;
 pub mod request;
 pub mod role;
 pub mod text;

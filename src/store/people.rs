@@ -202,11 +202,20 @@ impl Tx {
         if done == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
-    /// People holding `role`, by name.
+    /// Active people holding `role`, by name.
     pub async fn people_with_role(&mut self, role: Role) -> Result<Vec<Person>, StoreError> {
+        self.holding(role, true).await
+    }
+
+    /// Everyone holding `role`, active or not, by name: the coordinators' roster.
+    pub async fn roster(&mut self, role: Role) -> Result<Vec<Person>, StoreError> {
+        self.holding(role, false).await
+    }
+
+    async fn holding(&mut self, role: Role, only_active: bool) -> Result<Vec<Person>, StoreError> {
         let sql = format!(
             "SELECT {} FROM people p JOIN person_roles r ON r.person_id = p.id \
-             WHERE r.role = $1 AND p.active ORDER BY p.last_name, p.first_name, p.id",
+             WHERE r.role = $1 AND (p.active OR NOT $2) ORDER BY p.last_name, p.first_name, p.id",
             PERSON_COLUMNS
                 .split(", ")
                 .map(|c| format!("p.{c}"))
@@ -215,6 +224,7 @@ impl Tx {
         );
         let rows: Vec<PersonRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(role.as_str())
+            .bind(only_active)
             .fetch_all(c)
             .await?);
         let mut people = Vec::with_capacity(rows.len());

@@ -11,6 +11,7 @@ mod notify;
 pub mod organisations;
 mod people;
 mod requests;
+pub mod roster;
 mod sweep;
 
 pub use command::{Applied, Command};

@@ -129,6 +129,7 @@ pub struct Browser<'a> {
 pub fn unescape(body: &str) -> String {
     body.replace("&#x2f;", "/")
         .replace("&#43;", "+")
+        .replace("&#62;", ">")
         .replace("&#38;", "&")
         .replace("&amp;", "&")
 }
@@ -453,4 +454,50 @@ pub fn shown_secret(page: &Answer) -> TotpSecret {
 pub fn recovery_codes(page: &Answer) -> Vec<String> {
     let re = regex::Regex::new(r"<li>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})</li>").unwrap();
     re.captures_iter(&page.body).map(|c| c[1].to_string()).collect()
+}
+
+/// Every field has a label pointing at it, and the page says its language.
+pub fn accessible(page: &Answer) {
+    assert!(page.body.contains("<html lang=\"fr\">"), "lang: {}", page.body);
+    assert!(page.body.contains("width=device-width"), "viewport");
+    assert!(!page.body.contains("<script"), "no JavaScript");
+    let ids = regex::Regex::new(r#"<(?:input|select|textarea) [^>]*\sid="([^"]+)""#).unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for id in ids.captures_iter(&page.body) {
+        assert!(seen.insert(id[1].to_string()), "id {} twice", &id[1]);
+        assert!(
+            page.body.contains(&format!(" for=\"{}\"", &id[1])),
+            "field {} has no label",
+            &id[1]
+        );
+    }
+}
+
+/// The error shown beside the field `id`, and that field's value as shown.
+pub fn beside(page: &Answer, id: &str) -> (String, String) {
+    let error = regex::Regex::new(&format!(r#"<p class="error" id="{id}-error">([^<]*)</p>"#)).unwrap();
+    let error = error
+        .captures(&page.body)
+        .map(|c| c[1].to_string())
+        .unwrap_or_else(|| panic!("no error beside {id}: {}", page.body));
+    (error, value(page, id))
+}
+
+/// The value of the input `id` as shown.
+pub fn value(page: &Answer, id: &str) -> String {
+    let re = regex::Regex::new(&format!(
+        r#"<input type="[a-z]+" id="{id}" name="[a-z_]+" value="([^"]*)""#
+    ))
+    .unwrap();
+    re.captures(&page.body)
+        .map(|c| c[1].to_string())
+        .unwrap_or_else(|| panic!("no input {id}: {}", page.body))
+}
+
+/// The session's form value, as the page's first form carries it.
+pub fn csrf_of(page: &Answer) -> String {
+    let re = regex::Regex::new(r#"name="csrf" value="([^"]+)""#).unwrap();
+    re.captures(&page.body)
+        .unwrap_or_else(|| panic!("no form on: {}", page.body))[1]
+        .to_string()
 }

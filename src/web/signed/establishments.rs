@@ -8,22 +8,23 @@
 //! A form that comes back wrong is shown again with what was typed and each problem beside
 //! its field (422); a form without the session's CSRF value changes nothing (403).
 
-use super::{FormView, Input, Item, Refused, Section, SignedPage, not_found, render, settings};
+use super::{
+    FormView, Input, Item, Refused, Section, SignedPage, coordinator_actor as actor, expired, not_found, render,
+    see_other, settings,
+};
 use crate::config::Settings;
-use crate::domain::history::{Change, HistoryEntry};
 use crate::domain::ids::{EstablishmentId, InstallationId};
 use crate::domain::locale::Locale;
-use crate::domain::role::{ActorKind, Channel};
 use crate::store::StoreError;
 use crate::web::AppState;
 use crate::web::account::SignedIn;
 use crate::web::page::Tone;
+use crate::workflow::WorkflowError;
 use crate::workflow::organisations::{CodeList, EstablishmentForm, InstallationForm, OrgError, OrgFieldError};
-use crate::workflow::{Actor, WorkflowError};
 use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -112,30 +113,6 @@ fn segment(list: CodeList) -> &'static str {
         CodeList::CostCentres => "cost-centres",
         CodeList::BillingCodes => "billing-codes",
     }
-}
-
-fn actor(signed_in: &SignedIn) -> Actor {
-    Actor {
-        person: Some(signed_in.person().id),
-        kind: ActorKind::Coordinator,
-        channel: Channel::Web,
-    }
-}
-
-fn expired(locale: Locale) -> (Tone, String) {
-    (
-        Tone::Bad,
-        locale
-            .pick(
-                "Rien n'a été fait : ce formulaire a expiré ou ne vient pas de cette page.",
-                "Nothing was done: this form expired or did not come from this page.",
-            )
-            .to_string(),
-    )
-}
-
-fn see_other(location: String) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
 /// The coordinator, the settings and the posted form with a valid CSRF value; `Err` holds
@@ -580,9 +557,9 @@ async fn change_code(
     after(&signed_in, &state, &settings, id, outcome, failed, form).await
 }
 
-/// One line of the establishment's history: when, who, what.
-fn history_line(entry: &HistoryEntry, who: &str, settings: &Settings, locale: Locale) -> String {
-    let action = match entry.action.as_str() {
+/// The establishment's history entries, named.
+fn action_label(action: &str, locale: Locale) -> Option<&'static str> {
+    Some(match action {
         "create" => locale.pick("établissement créé", "establishment created"),
         "update" => locale.pick("établissement modifié", "establishment changed"),
         "add_installation" => locale.pick("installation ajoutée", "installation added"),
@@ -595,35 +572,8 @@ fn history_line(entry: &HistoryEntry, who: &str, settings: &Settings, locale: Lo
         "update_billing_code" => locale.pick("code de facturation modifié", "billing code changed"),
         "retire_billing_code" => locale.pick("code de facturation retiré", "billing code retired"),
         "restore_billing_code" => locale.pick("code de facturation remis en usage", "billing code back in use"),
-        other => other,
-    };
-    let named = |c: &Change| match &c.to {
-        serde_json::Value::String(s) => Some(s.clone()),
-        _ => None,
-    };
-    let what = entry
-        .changes
-        .iter()
-        .find(|c| c.field == "code" || c.field == "name")
-        .and_then(named)
-        .map(|s| format!(" : {s}"))
-        .unwrap_or_default();
-    let fields: Vec<&str> = entry
-        .changes
-        .iter()
-        .filter(|c| c.from != c.to && !matches!(c.field.as_str(), "installation" | "cost_centre" | "billing_code"))
-        .map(|c| c.field.as_str())
-        .collect();
-    let at = entry
-        .at
-        .with_timezone(&settings.general.time_zone)
-        .format("%Y-%m-%d %H:%M");
-    let fields = if fields.is_empty() || entry.action.starts_with("add") || entry.action == "create" {
-        String::new()
-    } else {
-        format!(" ({})", fields.join(", "))
-    };
-    format!("{at} — {who} — {action}{what}{fields}")
+        _ => return None,
+    })
 }
 
 async fn detail(
@@ -643,17 +593,15 @@ async fn detail(
         let installations = tx.installations_of(id).await?;
         let centres = tx.cost_centres_of(id).await?;
         let billing = tx.billing_codes_of(id).await?;
-        let history = tx
-            .history_of(crate::domain::history::Entity::Establishment, id.0)
-            .await?;
-        let mut lines = Vec::new();
-        for entry in history.iter().rev().take(30) {
-            let who = match entry.actor_id {
-                Some(p) => tx.person(p).await?.display_name(),
-                None => "Relais".to_string(),
-            };
-            lines.push(history_line(entry, &who, settings, locale));
-        }
+        let lines = super::history::lines(
+            &mut tx,
+            crate::domain::history::Entity::Establishment,
+            id.0,
+            action_label,
+            settings,
+            locale,
+        )
+        .await?;
         tx.commit().await?;
         Ok::<_, StoreError>((e, installations, centres, billing, lines))
     }

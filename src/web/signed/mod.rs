@@ -10,6 +10,7 @@ pub mod board;
 mod criteria;
 pub mod downloads;
 pub mod establishments;
+mod history;
 mod hours;
 pub mod profile;
 
@@ -39,6 +40,12 @@ pub fn routes() -> Router<AppState> {
         .route("/profile", get(profile::show).post(profile::submit))
         .route("/admin/people", get(admin::people))
         .route("/admin/people/invite", post(admin::invite))
+        .route(
+            "/admin/people/new",
+            get(admin::new_person::show).post(admin::new_person::create),
+        )
+        .route("/admin/people/{code}", get(admin::person::show))
+        .route("/admin/people/{code}/{part}", post(admin::person::change))
         .route(
             "/admin/establishments",
             get(establishments::list).post(establishments::create),
@@ -280,4 +287,31 @@ pub fn today(state: &AppState, settings: &Settings) -> chrono::NaiveDate {
         .now()
         .with_timezone(&settings.general.time_zone)
         .date_naive()
+}
+
+/// The signed-in coordinator as the actor of an administration command.
+fn coordinator_actor(signed_in: &SignedIn) -> crate::workflow::Actor {
+    crate::workflow::Actor {
+        person: Some(signed_in.person().id),
+        kind: crate::domain::role::ActorKind::Coordinator,
+        channel: crate::domain::role::Channel::Web,
+    }
+}
+
+/// The notice of a form refused for its CSRF value: nothing was done.
+fn expired(locale: Locale) -> (Tone, String) {
+    (
+        Tone::Bad,
+        locale
+            .pick(
+                "Rien n'a été fait : ce formulaire a expiré ou ne vient pas de cette page.",
+                "Nothing was done: this form expired or did not come from this page.",
+            )
+            .to_string(),
+    )
+}
+
+/// Back to a page after a change (303: a reload does not post again).
+fn see_other(location: String) -> Response {
+    (StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, location)]).into_response()
 }

@@ -1,8 +1,13 @@
-//! `GET /admin/people` (coordinators with their second factor): everyone the bank knows,
-//! by role, each with a button that sends an activation link, what `relais accounts invite`
-//! does from the command line.
+//! `/admin/people` (coordinators with their second factor): everyone the bank knows, by
+//! role, active or not, each with their page (`person`) and a button that sends an
+//! activation link, what `relais accounts invite` does from the command line; a person is
+//! added on `new_person`.
 
-use super::{FormView, Item, Section, SignedPage, render, settings};
+mod form;
+pub mod new_person;
+pub mod person;
+
+use super::{FormView, Item, Refused, Section, SignedPage, render, settings};
 use crate::config::Settings;
 use crate::domain::contact::EmailAddress;
 use crate::domain::locale::Locale;
@@ -30,6 +35,31 @@ pub async fn people(signed_in: SignedIn, State(state): State<AppState>) -> Respo
     list(&signed_in, &state, &settings, StatusCode::OK, None).await
 }
 
+/// The coordinator, the settings and the posted pairs with a valid CSRF value (`None`: a
+/// form to refuse with 403); `Err` holds the answer for anyone else.
+fn checked(
+    signed_in: &SignedIn,
+    state: &AppState,
+    form: Result<Form<form::Posted>, FormRejection>,
+) -> Result<(std::sync::Arc<Settings>, Option<form::Posted>), Refused> {
+    super::coordinator(signed_in)?;
+    let settings = settings(state)?;
+    let posted = form
+        .ok()
+        .map(|Form(p)| p)
+        .filter(|p| signed_in.session().csrf_ok(form::first(p, "csrf")));
+    Ok((settings, posted))
+}
+
+/// A role, as a person holds it.
+fn role_name(role: Role, locale: Locale) -> &'static str {
+    match role {
+        Role::Coordinator => locale.pick("coordonnateur", "coordinator"),
+        Role::Interpreter => locale.pick("interprète", "interpreter"),
+        Role::Requester => locale.pick("demandeur", "requester"),
+    }
+}
+
 fn role_heading(role: Role, locale: Locale) -> &'static str {
     match role {
         Role::Coordinator => locale.pick("Coordonnateurs", "Coordinators"),
@@ -51,12 +81,36 @@ async fn list(
     if let Some((tone, text)) = notice {
         page = page.notice(tone, text);
     }
+    page.sections.push(Section {
+        heading: locale.pick("Ajouter", "Add").into(),
+        items: vec![Item {
+            headline: String::new(),
+            lines: vec![
+                locale
+                    .pick(
+                        "Une personne à la fois ici ; un fichier entier avec « relais accounts import ».",
+                        "One person at a time here; a whole file with “relais accounts import”.",
+                    )
+                    .into(),
+            ],
+            forms: vec![FormView {
+                method: "get",
+                action: "/admin/people/new".into(),
+                buttons: vec![(
+                    locale.pick("Ajouter une personne", "Add a person").into(),
+                    String::new(),
+                )],
+                ..FormView::default()
+            }],
+        }],
+        ..Section::default()
+    });
     let mut tx = match state.workflow.store().begin_read().await {
         Ok(tx) => tx,
         Err(e) => return crate::web::WebError::from(e).into_response(),
     };
     for role in [Role::Coordinator, Role::Interpreter, Role::Requester] {
-        let people = match tx.people_with_role(role).await {
+        let people = match tx.roster(role).await {
             Ok(p) => p,
             Err(e) => return crate::web::WebError::from(e).into_response(),
         };
@@ -73,20 +127,32 @@ async fn list(
                     } else {
                         format!("{} — {}", p.email, locale.pick("inactif", "inactive"))
                     }],
-                    forms: vec![FormView {
-                        method: "post",
-                        action: "/admin/people/invite".into(),
-                        csrf: csrf.clone(),
-                        hidden: vec![("email".into(), p.email.to_string())],
-                        buttons: vec![(
-                            locale
-                                .pick("Envoyer un lien d'activation", "Send an activation link")
-                                .into(),
-                            String::new(),
-                        )],
-                        secondary: true,
-                        ..FormView::default()
-                    }],
+                    forms: vec![
+                        FormView {
+                            method: "get",
+                            action: format!("/admin/people/{}", p.user_code),
+                            buttons: vec![(
+                                format!("{} {}", locale.pick("Gérer", "Manage"), p.user_code),
+                                String::new(),
+                            )],
+                            secondary: true,
+                            ..FormView::default()
+                        },
+                        FormView {
+                            method: "post",
+                            action: "/admin/people/invite".into(),
+                            csrf: csrf.clone(),
+                            hidden: vec![("email".into(), p.email.to_string())],
+                            buttons: vec![(
+                                locale
+                                    .pick("Envoyer un lien d'activation", "Send an activation link")
+                                    .into(),
+                                String::new(),
+                            )],
+                            secondary: true,
+                            ..FormView::default()
+                        },
+                    ],
                 })
                 .collect(),
         });

@@ -1,0 +1,264 @@
+//! `/admin/people/new` (coordinators with their second factor): one person added from the
+//! web, what `relais accounts import` does for a file. A requester is placed in one
+//! installation (more are added on their page), an interpreter starts with their language
+//! pairs; the new person gets their activation link by email at once.
+
+use super::super::{FormView, Input, SignedPage, coordinator_actor, expired, render, see_other, settings};
+use super::form::{Failed, Posted, apply, contact, contact_inputs, first};
+use crate::config::Settings;
+use crate::domain::ids::InstallationId;
+use crate::domain::interpreter::InterpreterProfile;
+use crate::domain::locale::Locale;
+use crate::domain::person::{NewPerson, RequesterProfile};
+use crate::domain::person_form::{ContactForm, PersonField, PersonProblem, Problems, read_languages};
+use crate::domain::role::Role;
+use crate::store::StoreError;
+use crate::web::AppState;
+use crate::web::account::SignedIn;
+use crate::web::page::Tone;
+use crate::workflow::NewPersonCommand;
+use crate::workflow::accounts::InviteOutcome;
+use crate::workflow::roster::RosterError;
+use axum::Form;
+use axum::extract::State;
+use axum::extract::rejection::FormRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+fn role_label(role: Role, locale: Locale) -> &'static str {
+    match role {
+        Role::Requester => locale.pick("Demandeur", "Requester"),
+        Role::Interpreter => locale.pick("Interprète", "Interpreter"),
+        Role::Coordinator => locale.pick("Coordonnateur", "Coordinator"),
+    }
+}
+
+/// Every installation, as "CODE — name", for the choice of a requester's.
+async fn installation_choices(state: &AppState, locale: Locale) -> Result<Vec<(String, String)>, StoreError> {
+    let mut tx = state.workflow.store().begin_read().await?;
+    let mut choices = vec![(
+        String::new(),
+        locale
+            .pick("— (demandeurs seulement)", "— (requesters only)")
+            .to_string(),
+    )];
+    for summary in tx.establishment_summaries().await? {
+        let e = summary.establishment;
+        for i in tx.installations_of(e.id).await? {
+            choices.push((i.id.0.to_string(), format!("{} — {}", e.code, i.name)));
+        }
+    }
+    tx.commit().await?;
+    Ok(choices)
+}
+
+async fn page(
+    signed_in: &SignedIn,
+    state: &AppState,
+    settings: &Settings,
+    status: StatusCode,
+    notice: Option<(Tone, String)>,
+    failed: Option<Failed>,
+) -> Response {
+    let locale = signed_in.person().locale;
+    let installations = match installation_choices(state, locale).await {
+        Ok(c) => c,
+        Err(e) => return crate::web::WebError::from(e).into_response(),
+    };
+    let mut page = SignedPage::new(signed_in, ("Ajouter une personne", "Add a person"));
+    if let Some((tone, text)) = notice {
+        page = page.notice(tone, text);
+    }
+    page.links.insert(
+        1,
+        (
+            "/admin/people".into(),
+            locale.pick("Toutes les personnes", "Everyone").into(),
+        ),
+    );
+    let mut inputs = vec![
+        Input::new("role", "select", locale.pick("Rôle", "Role"), "requester").choices(
+            Role::ALL
+                .into_iter()
+                .map(|r| (r.as_str().to_string(), role_label(r, locale).to_string()))
+                .collect(),
+        ),
+    ];
+    inputs.extend(contact_inputs(
+        &ContactForm {
+            locale: "fr",
+            ..ContactForm::default()
+        },
+        locale,
+    ));
+    inputs.push(
+        Input::new(
+            "installation",
+            "select",
+            locale.pick("Installation", "Installation"),
+            "",
+        )
+        .choices(installations)
+        .hint(locale.pick(
+            "Pour un demandeur : son établissement est celui de l'installation.",
+            "For a requester: their establishment is the installation's.",
+        )),
+    );
+    inputs.push(
+        Input::new(
+            "languages",
+            "textarea",
+            locale.pick("Compétences linguistiques", "Languages"),
+            "",
+        )
+        .hint(locale.pick(
+            "Pour un interprète : une paire par ligne, par exemple « français > espagnol ».",
+            "For an interpreter: one pair a line, “French > Spanish” for example.",
+        )),
+    );
+    page.forms.push(FormView {
+        id: "new-person".into(),
+        method: "post",
+        action: "/admin/people/new".into(),
+        csrf: signed_in.session().csrf(),
+        inputs,
+        buttons: vec![(
+            locale
+                .pick(
+                    "Ajouter et envoyer le lien d'activation",
+                    "Add and send the activation link",
+                )
+                .into(),
+            String::new(),
+        )],
+        ..FormView::default()
+    });
+    apply(&mut page, failed.as_ref());
+    render(status, &settings.general.bank_name, &page)
+}
+
+/// `GET /admin/people/new`.
+pub async fn show(signed_in: SignedIn, State(state): State<AppState>) -> Response {
+    if let Err(r) = super::super::coordinator(&signed_in) {
+        return r.into_response();
+    }
+    let settings = match settings(&state) {
+        Ok(s) => s,
+        Err(r) => return r.into_response(),
+    };
+    page(&signed_in, &state, &settings, StatusCode::OK, None, None).await
+}
+
+/// The command the form describes, or its problems.
+async fn read(
+    state: &AppState,
+    settings: &Settings,
+    posted: &Posted,
+) -> Result<Result<NewPersonCommand, Problems>, StoreError> {
+    let mut problems = Problems::default();
+    let role = first(posted, "role").parse::<Role>().ok();
+    if role.is_none() {
+        problems.push(PersonField::Role, PersonProblem::Choice);
+    }
+    let contact = contact(posted).read(&settings.general.default_phone_region, &mut problems);
+    let mut requester = None;
+    if role == Some(Role::Requester) {
+        let chosen = first(posted, "installation").parse().ok().map(InstallationId);
+        let mut tx = state.workflow.store().begin_read().await?;
+        let installation = match chosen {
+            Some(id) => match tx.installation(id).await {
+                Ok(i) => Some(i),
+                Err(StoreError::NotFound) => None,
+                Err(e) => return Err(e),
+            },
+            None => None,
+        };
+        tx.commit().await?;
+        match installation {
+            Some(i) => {
+                requester = Some(RequesterProfile {
+                    establishment_id: i.establishment_id,
+                    installations: vec![i.id],
+                    cost_centre_id: None,
+                })
+            }
+            None => problems.push(PersonField::Installation, PersonProblem::NoInstallation),
+        }
+    }
+    let interpreter = (role == Some(Role::Interpreter)).then(|| InterpreterProfile {
+        language_pairs: read_languages(first(posted, "languages"), &[], &mut problems),
+        ..InterpreterProfile::default()
+    });
+    let (Some(role), Some(contact), true) = (role, contact, problems.0.is_empty()) else {
+        return Ok(Err(problems));
+    };
+    let person = NewPerson {
+        first_name: contact.first_name,
+        last_name: contact.last_name,
+        email: contact.email,
+        notify_sms: role == Role::Interpreter && contact.mobile.is_some(),
+        mobile: contact.mobile,
+        phone: contact.phone,
+        locale: contact.locale,
+        notify_email: true,
+        roles: vec![role],
+    };
+    Ok(Ok(NewPersonCommand {
+        person,
+        requester,
+        interpreter,
+    }))
+}
+
+/// `POST /admin/people/new`: adds the person, sends the activation link, shows their page.
+pub async fn create(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    form: Result<Form<Posted>, FormRejection>,
+) -> Response {
+    let checked = super::checked(&signed_in, &state, form);
+    let (settings, posted) = match checked {
+        Ok(v) => v,
+        Err(r) => return r.into_response(),
+    };
+    let locale = signed_in.person().locale;
+    let Some(posted) = posted else {
+        let notice = Some(expired(locale));
+        return page(&signed_in, &state, &settings, StatusCode::FORBIDDEN, notice, None).await;
+    };
+    let command = match read(&state, &settings, &posted).await {
+        Ok(Ok(c)) => c,
+        Ok(Err(problems)) => return refused(&signed_in, &state, &settings, posted, problems.0).await,
+        Err(e) => return crate::web::WebError::from(e).into_response(),
+    };
+    let email = command.person.email.clone();
+    let person = match state.workflow.enlist(coordinator_actor(&signed_in), command).await {
+        Ok(p) => p,
+        Err(RosterError::Invalid(errors)) => return refused(&signed_in, &state, &settings, posted, errors).await,
+        Err(RosterError::Workflow(e)) => return crate::web::WebError::Internal(e.into()).into_response(),
+    };
+    let Some(pages) = state.account_pages.clone() else {
+        return see_other(format!("/admin/people/{}?done=created", person.user_code));
+    };
+    match pages.accounts.invite(&email).await {
+        Ok(InviteOutcome::Invited) => see_other(format!("/admin/people/{}?done=invited", person.user_code)),
+        Ok(_) => see_other(format!("/admin/people/{}?done=created", person.user_code)),
+        Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
+    }
+}
+
+async fn refused(
+    signed_in: &SignedIn,
+    state: &AppState,
+    settings: &Settings,
+    posted: Posted,
+    errors: Vec<crate::domain::person_form::PersonFieldError>,
+) -> Response {
+    let failed = Failed {
+        form: "new-person".into(),
+        posted,
+        errors,
+    };
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    page(signed_in, state, settings, status, None, Some(failed)).await
+}

@@ -1,0 +1,608 @@
+//! `/admin/people/{code}` (coordinators with their second factor): one person's page, with
+//! what the coordinators keep for them: the contact block, an interpreter's languages and
+//! financial file (read-only on the interpreter's own profile), a requester's installations
+//! and cost centre, the activation link, and deactivation. The person's history is at the
+//! foot. Each form posts to `/admin/people/{code}/{part}`.
+
+use super::super::{
+    FormView, Input, Item, Section, SignedPage, coordinator_actor, expired, history, not_found, render, see_other,
+    settings,
+};
+use super::form::{Failed, Posted, all, apply, contact, contact_inputs, first};
+use crate::config::Settings;
+use crate::domain::history::Entity;
+use crate::domain::ids::{CostCentreId, InstallationId};
+use crate::domain::interpreter::InterpreterProfile;
+use crate::domain::locale::Locale;
+use crate::domain::organisation::{CostCentre, Establishment, Installation};
+use crate::domain::person::{Person, RequesterProfile, UserCode};
+use crate::domain::person_form::{
+    ContactForm, FinancialForm, PersonField, PersonFieldError, PersonProblem, Problems, read_languages,
+    tax_registrations, write_languages,
+};
+use crate::store::StoreError;
+use crate::store::accounts::Account;
+use crate::web::AppState;
+use crate::web::account::SignedIn;
+use crate::web::page::Tone;
+use crate::workflow::WorkflowError;
+use crate::workflow::accounts::InviteOutcome;
+use crate::workflow::roster::{ActiveChange, RosterError};
+use axum::Form;
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+/// Everything the page shows of one person.
+struct Loaded {
+    person: Person,
+    account: Option<Account>,
+    requester: Option<(RequesterProfile, Establishment, Vec<Installation>, Vec<CostCentre>)>,
+    interpreter: Option<InterpreterProfile>,
+    history: Vec<String>,
+}
+
+fn action_label(action: &str, locale: Locale) -> Option<&'static str> {
+    Some(match action {
+        "create" => locale.pick("personne ajoutée", "person added"),
+        "update" => locale.pick("coordonnées modifiées", "contact details changed"),
+        "update_interpreter_profile" => locale.pick("profil d'interprète modifié", "interpreter profile changed"),
+        "update_interpreter_record" => locale.pick(
+            "langues ou dossier financier modifiés",
+            "languages or financial file changed",
+        ),
+        "update_requester_profile" => locale.pick(
+            "installations ou centre de coûts modifiés",
+            "installations or cost centre changed",
+        ),
+        "deactivate" => locale.pick("désactivée", "deactivated"),
+        "reactivate" => locale.pick("réactivée", "reactivated"),
+        _ => return None,
+    })
+}
+
+async fn load(state: &AppState, code: &UserCode, settings: &Settings, locale: Locale) -> Result<Loaded, StoreError> {
+    let mut tx = state.workflow.store().begin_read().await?;
+    let person = tx.person_by_user_code(code).await?.ok_or(StoreError::NotFound)?;
+    let account = tx.account(person.id).await?;
+    let requester = match tx.requester_profile(person.id).await? {
+        Some(profile) => {
+            let establishment = tx.establishment(profile.establishment_id).await?;
+            let installations = tx.installations_of(profile.establishment_id).await?;
+            let centres = tx.cost_centres_of(profile.establishment_id).await?;
+            Some((profile, establishment, installations, centres))
+        }
+        None => None,
+    };
+    let interpreter = tx.interpreter_profile(person.id).await?;
+    let history = history::lines(&mut tx, Entity::Person, person.id.0, action_label, settings, locale).await?;
+    tx.commit().await?;
+    Ok(Loaded {
+        person,
+        account,
+        requester,
+        interpreter,
+        history,
+    })
+}
+
+fn save(id: &str, action: String, csrf: &str, inputs: Vec<Input>, label: &str) -> FormView {
+    FormView {
+        id: id.into(),
+        method: "post",
+        action,
+        csrf: csrf.into(),
+        inputs,
+        buttons: vec![(label.into(), String::new())],
+        ..FormView::default()
+    }
+}
+
+fn one_item(heading: &str, lines: Vec<String>, form: FormView) -> Section {
+    Section {
+        heading: heading.into(),
+        items: vec![Item {
+            headline: String::new(),
+            lines,
+            forms: vec![form],
+        }],
+        ..Section::default()
+    }
+}
+
+fn account_state(account: Option<&Account>, locale: Locale) -> &'static str {
+    match account {
+        Some(a) if a.password_hash.is_some() && a.mfa_method.is_some() => {
+            locale.pick("activé, avec un deuxième facteur", "activated, with a second factor")
+        }
+        Some(a) if a.password_hash.is_some() => {
+            locale.pick("activé, sans deuxième facteur", "activated, without a second factor")
+        }
+        Some(_) => locale.pick(
+            "lien d'activation envoyé, pas encore utilisé",
+            "activation link sent, not used yet",
+        ),
+        None => locale.pick("aucun compte web", "no web account"),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn person_page(
+    signed_in: &SignedIn,
+    state: &AppState,
+    settings: &Settings,
+    code: &UserCode,
+    status: StatusCode,
+    notice: Option<(Tone, String)>,
+    failed: Option<Failed>,
+) -> Response {
+    let locale = signed_in.person().locale;
+    let csrf = signed_in.session().csrf();
+    let loaded = match load(state, code, settings, locale).await {
+        Ok(l) => l,
+        Err(StoreError::NotFound) => return not_found(),
+        Err(e) => return crate::web::WebError::from(e).into_response(),
+    };
+    let p = &loaded.person;
+    let base = format!("/admin/people/{}", p.user_code);
+    let mut page = SignedPage::new(signed_in, ("Personne", "Person"));
+    page.title = format!("{} — {}", p.display_name(), p.user_code);
+    if let Some((tone, text)) = notice {
+        page = page.notice(tone, text);
+    }
+    page.links.insert(
+        1,
+        (
+            "/admin/people".into(),
+            locale.pick("Toutes les personnes", "Everyone").into(),
+        ),
+    );
+    let roles: Vec<&str> = p.roles.iter().map(|r| super::role_name(*r, locale)).collect();
+    page.facts = vec![
+        (
+            locale.pick("Code d'utilisateur", "User code").into(),
+            p.user_code.to_string(),
+        ),
+        (locale.pick("Rôle", "Role").into(), roles.join(", ")),
+        (
+            locale.pick("État", "Status").into(),
+            if p.active {
+                locale.pick("actif", "active")
+            } else {
+                locale.pick(
+                    "inactif : ne peut plus se connecter ni recevoir d'offres",
+                    "inactive: cannot sign in nor get offers",
+                )
+            }
+            .into(),
+        ),
+        (
+            locale.pick("Compte web", "Web account").into(),
+            account_state(loaded.account.as_ref(), locale).into(),
+        ),
+    ];
+
+    let mobile = p.mobile.as_ref().map(|m| m.as_str().to_string()).unwrap_or_default();
+    let values = ContactForm {
+        first_name: &p.first_name,
+        last_name: &p.last_name,
+        email: p.email.as_str(),
+        mobile: &mobile,
+        phone: p.phone.as_deref().unwrap_or(""),
+        locale: p.locale.as_str(),
+    };
+    page.sections.push(one_item(
+        locale.pick("Coordonnées", "Contact details"),
+        Vec::new(),
+        save(
+            "contact",
+            format!("{base}/contact"),
+            &csrf,
+            contact_inputs(&values, locale),
+            locale.pick("Enregistrer les coordonnées", "Save the contact details"),
+        ),
+    ));
+
+    if let Some(profile) = &loaded.interpreter {
+        let f = &profile.financial;
+        let inputs = vec![
+            Input::new(
+                "languages",
+                "textarea",
+                locale.pick("Compétences linguistiques", "Languages"),
+                write_languages(&profile.language_pairs, locale),
+            )
+            .hint(locale.pick(
+                "Une paire par ligne, par exemple « français > espagnol ». Les offres suivent ces paires.",
+                "One pair a line, “French > Spanish” for example. Offers follow these pairs.",
+            )),
+            Input::new(
+                "legal_name",
+                "text",
+                locale.pick("Nom complet (si différent)", "Full legal name (if different)"),
+                f.legal_name.clone().unwrap_or_default(),
+            ),
+            Input::new(
+                "supplier_number",
+                "text",
+                locale.pick("Numéro de fournisseur", "Supplier number"),
+                f.supplier_number.clone().unwrap_or_default(),
+            ),
+            Input::new(
+                "tax_registration",
+                "select",
+                locale.pick("Inscription TPS/TVQ", "GST/QST registration"),
+                f.tax_registration.as_str(),
+            )
+            .choices(tax_registrations(locale)),
+            Input::new(
+                "gst",
+                "text",
+                locale.pick("Numéro de TPS", "GST number"),
+                f.gst.as_ref().map(|t| t.number.clone()).unwrap_or_default(),
+            ),
+            Input::new(
+                "qst",
+                "text",
+                locale.pick("Numéro de TVQ", "QST number"),
+                f.qst.as_ref().map(|t| t.number.clone()).unwrap_or_default(),
+            ),
+        ];
+        page.sections.push(one_item(
+            locale.pick("Langues et dossier financier", "Languages and financial file"),
+            vec![
+                locale
+                    .pick(
+                        "L'interprète les voit sur son profil sans pouvoir les changer.",
+                        "The interpreter sees them on their profile and cannot change them.",
+                    )
+                    .into(),
+            ],
+            save(
+                "record",
+                format!("{base}/record"),
+                &csrf,
+                inputs,
+                locale.pick("Enregistrer", "Save"),
+            ),
+        ));
+    }
+
+    if let Some((profile, establishment, installations, centres)) = &loaded.requester {
+        let chosen = |i: &Installation| profile.installations.contains(&i.id);
+        let mut centre_choices = vec![(String::new(), locale.pick("— aucun —", "— none —").to_string())];
+        centre_choices.extend(
+            centres
+                .iter()
+                .filter(|c| c.active || profile.cost_centre_id == Some(c.id))
+                .map(|c| (c.id.0.to_string(), format!("{} — {}", c.code, c.description))),
+        );
+        let inputs = vec![
+            Input {
+                options: installations
+                    .iter()
+                    .map(|i| (i.id.0.to_string(), i.name.clone(), chosen(i)))
+                    .collect(),
+                ..Input::new(
+                    "installation",
+                    "checks",
+                    locale.pick("Installations", "Installations"),
+                    "",
+                )
+            },
+            Input::new(
+                "cost_centre",
+                "select",
+                locale.pick("Centre de coûts", "Cost centre"),
+                profile.cost_centre_id.map(|c| c.0.to_string()).unwrap_or_default(),
+            )
+            .choices(centre_choices),
+        ];
+        page.sections.push(one_item(
+            &format!(
+                "{} — {} ({})",
+                locale.pick("Établissement", "Establishment"),
+                establishment.name,
+                establishment.code
+            ),
+            vec![
+                locale
+                    .pick(
+                        "Le demandeur voit les demandes de ses installations (« par emplacement »).",
+                        "The requester sees the requests of their installations (“by location”).",
+                    )
+                    .into(),
+            ],
+            save(
+                "places",
+                format!("{base}/places"),
+                &csrf,
+                inputs,
+                locale.pick("Enregistrer", "Save"),
+            ),
+        ));
+    }
+
+    let mut account_forms = Vec::new();
+    if p.active && loaded.account.as_ref().is_none_or(|a| a.password_hash.is_none()) {
+        account_forms.push(FormView {
+            secondary: true,
+            ..save(
+                "invite",
+                format!("{base}/invite"),
+                &csrf,
+                Vec::new(),
+                locale.pick("Envoyer un lien d'activation", "Send an activation link"),
+            )
+        });
+    }
+    if p.id != signed_in.person().id {
+        let (value, label) = if p.active {
+            ("0", locale.pick("Désactiver cette personne", "Deactivate this person"))
+        } else {
+            ("1", locale.pick("Réactiver cette personne", "Reactivate this person"))
+        };
+        account_forms.push(FormView {
+            hidden: vec![("active".into(), value.into())],
+            secondary: true,
+            ..save("active", format!("{base}/active"), &csrf, Vec::new(), label)
+        });
+    }
+    page.sections.push(Section {
+        heading: locale.pick("Accès", "Access").into(),
+        items: vec![Item {
+            headline: String::new(),
+            lines: vec![
+                locale
+                    .pick(
+                        "Une personne désactivée ne peut plus se connecter, ses sessions prennent fin, aucune offre ne lui est faite ; son historique reste.",
+                        "A deactivated person can no longer sign in, their sessions end and no offer reaches them; their history stays.",
+                    )
+                    .into(),
+            ],
+            forms: account_forms,
+        }],
+        ..Section::default()
+    });
+    page.sections.push(Section {
+        heading: locale.pick("Historique", "History").into(),
+        empty: locale
+            .pick("Aucun changement enregistré.", "No change recorded.")
+            .into(),
+        lines: loaded.history,
+        items: Vec::new(),
+    });
+    apply(&mut page, failed.as_ref());
+    render(status, &settings.general.bank_name, &page)
+}
+
+/// What the page says after a change, by the `done` of its address.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Done {
+    done: String,
+}
+
+fn done_text(done: &str, locale: Locale) -> Option<(Tone, &'static str)> {
+    Some(match done {
+        "invited" => (
+            Tone::Good,
+            locale.pick(
+                "La personne a été ajoutée ; son lien d'activation lui a été envoyé par courriel.",
+                "The person was added; their activation link was sent by email.",
+            ),
+        ),
+        "created" => (
+            Tone::Good,
+            locale.pick("La personne a été ajoutée.", "The person was added."),
+        ),
+        "saved" => (
+            Tone::Good,
+            locale.pick("Les changements ont été enregistrés.", "The changes were saved."),
+        ),
+        "link" => (
+            Tone::Good,
+            locale.pick("Un lien d'activation a été envoyé.", "An activation link was sent."),
+        ),
+        "already" => (
+            Tone::Neutral,
+            locale.pick(
+                "Ce compte est déjà activé ; « Mot de passe oublié » est son chemin de retour.",
+                "This account is active already; “Forgot password” is its way back.",
+            ),
+        ),
+        "deactivated" => (
+            Tone::Good,
+            locale.pick(
+                "La personne est désactivée ; ses sessions ont pris fin.",
+                "The person is deactivated; their sessions have ended.",
+            ),
+        ),
+        "reactivated" => (
+            Tone::Good,
+            locale.pick("La personne est réactivée.", "The person is reactivated."),
+        ),
+        _ => return None,
+    })
+}
+
+/// `GET /admin/people/{code}`.
+pub async fn show(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    code: Result<Path<String>, PathRejection>,
+    done: Result<Query<Done>, QueryRejection>,
+) -> Response {
+    if let Err(r) = super::super::coordinator(&signed_in) {
+        return r.into_response();
+    }
+    let settings = match settings(&state) {
+        Ok(s) => s,
+        Err(r) => return r.into_response(),
+    };
+    let Some(code) = code.ok().and_then(|Path(c)| UserCode::parse(&c)) else {
+        return not_found();
+    };
+    let locale = signed_in.person().locale;
+    let notice = done
+        .ok()
+        .and_then(|Query(d)| done_text(&d.done, locale))
+        .map(|(tone, t)| (tone, t.to_string()));
+    person_page(&signed_in, &state, &settings, &code, StatusCode::OK, notice, None).await
+}
+
+/// `POST /admin/people/{code}/{part}`: `contact`, `record`, `places`, `invite` or `active`.
+pub async fn change(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    form: Result<Form<Posted>, FormRejection>,
+) -> Response {
+    let (settings, posted) = match super::checked(&signed_in, &state, form) {
+        Ok(v) => v,
+        Err(r) => return r.into_response(),
+    };
+    let Some((code, part)) = path.ok().and_then(|Path((c, p))| UserCode::parse(&c).map(|c| (c, p))) else {
+        return not_found();
+    };
+    let locale = signed_in.person().locale;
+    let Some(posted) = posted else {
+        let notice = Some(expired(locale));
+        return person_page(
+            &signed_in,
+            &state,
+            &settings,
+            &code,
+            StatusCode::FORBIDDEN,
+            notice,
+            None,
+        )
+        .await;
+    };
+    let person = async {
+        let mut tx = state.workflow.store().begin_read().await?;
+        let p = tx.person_by_user_code(&code).await?;
+        let interpreter = match &p {
+            Some(p) => tx.interpreter_profile(p.id).await?,
+            None => None,
+        };
+        tx.commit().await?;
+        Ok::<_, StoreError>(p.map(|p| (p, interpreter)))
+    }
+    .await;
+    let (person, interpreter) = match person {
+        Ok(Some(p)) => p,
+        Ok(None) => return not_found(),
+        Err(e) => return crate::web::WebError::from(e).into_response(),
+    };
+    let actor = coordinator_actor(&signed_in);
+    let id = person.id;
+    let workflow = &state.workflow;
+    let outcome: Result<&str, RosterError> = match part.as_str() {
+        "contact" => {
+            let mut problems = Problems::default();
+            let read = contact(&posted).read(&settings.general.default_phone_region, &mut problems);
+            match (read, problems.0.is_empty()) {
+                (Some(c), true) => workflow.edit_contact(actor, id, c).await.map(|_| "saved"),
+                _ => Err(RosterError::Invalid(problems.0)),
+            }
+        }
+        "record" => {
+            let Some(profile) = interpreter else { return not_found() };
+            let mut problems = Problems::default();
+            let languages = read_languages(first(&posted, "languages"), &profile.language_pairs, &mut problems);
+            let financial = FinancialForm {
+                legal_name: first(&posted, "legal_name"),
+                supplier_number: first(&posted, "supplier_number"),
+                tax_registration: first(&posted, "tax_registration"),
+                gst: first(&posted, "gst"),
+                qst: first(&posted, "qst"),
+            }
+            .read(&profile.financial, &mut problems);
+            match problems.or(()) {
+                Ok(()) => workflow
+                    .set_interpreter_record(actor, id, languages, financial)
+                    .await
+                    .map(|()| "saved"),
+                Err(errors) => Err(RosterError::Invalid(errors)),
+            }
+        }
+        "places" => {
+            let installations: Vec<InstallationId> = all(&posted, "installation")
+                .into_iter()
+                .filter_map(|v| v.parse().ok().map(InstallationId))
+                .collect();
+            let centre = first(&posted, "cost_centre").parse().ok().map(CostCentreId);
+            match workflow.set_installations(actor, id, installations).await {
+                Ok(()) => workflow
+                    .set_cost_centre(actor, id, centre)
+                    .await
+                    .map(|()| "saved")
+                    .map_err(|e| match e {
+                        WorkflowError::BadCommand(_) | WorkflowError::NotFound => {
+                            RosterError::Invalid(vec![PersonFieldError {
+                                field: PersonField::CostCentre,
+                                problem: PersonProblem::Choice,
+                            }])
+                        }
+                        other => other.into(),
+                    }),
+                Err(e) => Err(e),
+            }
+        }
+        "invite" => match &state.account_pages {
+            Some(pages) => match pages.accounts.invite(&person.email).await {
+                Ok(InviteOutcome::Invited) => Ok("link"),
+                Ok(InviteOutcome::AlreadyActive) => Ok("already"),
+                Ok(InviteOutcome::Inactive | InviteOutcome::NoSuchPerson) => return not_found(),
+                Err(e) => return crate::web::WebError::Internal(e.into()).into_response(),
+            },
+            None => return not_found(),
+        },
+        "active" => workflow
+            .set_active(actor, id, first(&posted, "active") == "1")
+            .await
+            .map(|change| match change {
+                ActiveChange::Deactivated { .. } => "deactivated",
+                ActiveChange::Reactivated => "reactivated",
+                ActiveChange::Unchanged => "saved",
+            }),
+        _ => return not_found(),
+    };
+    match outcome {
+        Ok(done) => see_other(format!("/admin/people/{}?done={done}", person.user_code)),
+        Err(RosterError::Invalid(errors)) => {
+            let failed = Failed {
+                form: part,
+                posted,
+                errors,
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            person_page(&signed_in, &state, &settings, &code, status, None, Some(failed)).await
+        }
+        Err(RosterError::Workflow(WorkflowError::Forbidden(_))) => {
+            let notice = Some((
+                Tone::Bad,
+                locale
+                    .pick(
+                        "Rien n'a été fait : vous ne pouvez pas vous désactiver vous-même.",
+                        "Nothing was done: you cannot deactivate yourself.",
+                    )
+                    .to_string(),
+            ));
+            person_page(
+                &signed_in,
+                &state,
+                &settings,
+                &code,
+                StatusCode::FORBIDDEN,
+                notice,
+                None,
+            )
+            .await
+        }
+        Err(RosterError::Workflow(e)) => crate::web::WebError::Internal(e.into()).into_response(),
+    }
+}

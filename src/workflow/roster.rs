@@ -1,0 +1,238 @@
+//! The coordinators' side of people (`/admin/people`): enlisting someone, changing their
+//! contact block, an interpreter's languages and financial file (which the seeds leave to
+//! coordinators), a requester's installations, and deactivating or reactivating a person.
+//! Each command is one transaction and leaves one history entry on the person.
+//!
+//! A deactivated person keeps their history, requests and records; they can no longer sign
+//! in, their sessions end at once, matching no longer proposes them and mail from them is
+//! no longer read as theirs. A coordinator cannot deactivate themselves: the bank would
+//! risk having no one left to undo it.
+
+use super::{Actor, NewPersonCommand, Workflow, WorkflowError};
+use crate::domain::history::{Change, Entity, NewHistoryEntry};
+use crate::domain::ids::{EstablishmentId, InstallationId, PersonId};
+use crate::domain::interpreter::{FinancialFile, LanguagePair};
+use crate::domain::person::{Person, ProfileChange};
+use crate::domain::person_form::{Contact, PersonField, PersonFieldError, PersonProblem};
+use crate::domain::role::ActorKind;
+use crate::store::{StoreError, Tx};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RosterError {
+    /// Nothing was saved; each wrong field is named.
+    #[error("invalid fields: {0:?}")]
+    Invalid(Vec<PersonFieldError>),
+    #[error(transparent)]
+    Workflow(#[from] WorkflowError),
+}
+
+impl From<StoreError> for RosterError {
+    fn from(e: StoreError) -> Self {
+        RosterError::Workflow(e.into())
+    }
+}
+
+fn invalid(field: PersonField, problem: PersonProblem) -> RosterError {
+    RosterError::Invalid(vec![PersonFieldError { field, problem }])
+}
+
+/// The only unique value a person form carries is the address.
+fn email_taken(e: WorkflowError) -> RosterError {
+    match e {
+        WorkflowError::Conflict(_) => invalid(PersonField::Email, PersonProblem::EmailTaken),
+        other => other.into(),
+    }
+}
+
+/// Whether every one of `installations` exists and belongs to `establishment`.
+async fn in_establishment(
+    tx: &mut Tx,
+    installations: &[InstallationId],
+    establishment: EstablishmentId,
+) -> Result<bool, RosterError> {
+    for id in installations {
+        match tx.installation(*id).await {
+            Ok(i) if i.establishment_id == establishment => {}
+            Ok(_) | Err(StoreError::NotFound) => return Ok(false),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(true)
+}
+
+/// What `set_active` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActiveChange {
+    Deactivated { sessions_ended: u64 },
+    Reactivated,
+    Unchanged,
+}
+
+impl Workflow {
+    async fn roster_tx(&self, actor: Actor) -> Result<Tx, RosterError> {
+        if actor.kind != ActorKind::Coordinator {
+            return Err(WorkflowError::Forbidden("only coordinators keep the roster").into());
+        }
+        let mut tx = self.store.begin().await?;
+        self.check_actor(&mut tx, actor).await?;
+        Ok(tx)
+    }
+
+    async fn record_person(
+        &self,
+        tx: &mut Tx,
+        actor: Actor,
+        person: PersonId,
+        action: &str,
+        changes: Vec<Change>,
+    ) -> Result<(), RosterError> {
+        tx.record_history(&NewHistoryEntry {
+            entity: Entity::Person,
+            entity_id: person.0,
+            at: self.clock.now(),
+            actor_id: actor.person,
+            actor_kind: actor.kind,
+            channel: actor.channel,
+            action: action.into(),
+            changes,
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Creates a person from the coordinators' form; an address already used is named.
+    pub async fn enlist(&self, actor: Actor, command: NewPersonCommand) -> Result<Person, RosterError> {
+        if actor.kind != ActorKind::Coordinator {
+            return Err(WorkflowError::Forbidden("only coordinators keep the roster").into());
+        }
+        if let Some(profile) = &command.requester {
+            if profile.installations.is_empty() {
+                return Err(invalid(PersonField::Installation, PersonProblem::NoInstallation));
+            }
+            let mut tx = self.store.begin_read().await?;
+            let all_of_it = in_establishment(&mut tx, &profile.installations, profile.establishment_id).await?;
+            tx.commit().await?;
+            if !all_of_it {
+                return Err(invalid(PersonField::Installation, PersonProblem::Choice));
+            }
+        }
+        let created = self.create_person(actor, command).await.map_err(email_taken)?;
+        Ok(created.person)
+    }
+
+    /// Replaces a person's contact block, as the coordinator typed it.
+    pub async fn edit_contact(&self, actor: Actor, person: PersonId, contact: Contact) -> Result<Person, RosterError> {
+        if actor.kind != ActorKind::Coordinator {
+            return Err(WorkflowError::Forbidden("only coordinators keep the roster").into());
+        }
+        let change = ProfileChange {
+            first_name: Some(contact.first_name),
+            last_name: Some(contact.last_name),
+            email: Some(contact.email),
+            mobile: Some(contact.mobile),
+            phone: Some(contact.phone),
+            locale: Some(contact.locale),
+            notify_email: None,
+            notify_sms: None,
+        };
+        self.update_profile(actor, person, change).await.map_err(email_taken)
+    }
+
+    /// Sets an interpreter's language pairs and financial file, the parts of the profile the
+    /// interpreter sees but does not change.
+    pub async fn set_interpreter_record(
+        &self,
+        actor: Actor,
+        person: PersonId,
+        languages: Vec<LanguagePair>,
+        financial: FinancialFile,
+    ) -> Result<(), RosterError> {
+        if languages.is_empty() {
+            return Err(invalid(PersonField::Languages, PersonProblem::NoLanguage));
+        }
+        let mut tx = self.roster_tx(actor).await?;
+        let Some(mut profile) = tx.interpreter_profile(person).await? else {
+            return Err(WorkflowError::BadCommand("this person is not an interpreter").into());
+        };
+        let mut changes = Vec::new();
+        if profile.language_pairs != languages {
+            changes.push(Change::new("language_pairs", &profile.language_pairs, &languages));
+            profile.language_pairs = languages;
+        }
+        if profile.financial != financial {
+            changes.push(Change::new("financial", &profile.financial, &financial));
+            profile.financial = financial;
+        }
+        if changes.is_empty() {
+            return Ok(());
+        }
+        tx.set_interpreter_profile(person, &profile).await?;
+        self.record_person(&mut tx, actor, person, "update_interpreter_record", changes)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets the installations a requester belongs to, all of their establishment's.
+    pub async fn set_installations(
+        &self,
+        actor: Actor,
+        person: PersonId,
+        installations: Vec<InstallationId>,
+    ) -> Result<(), RosterError> {
+        if installations.is_empty() {
+            return Err(invalid(PersonField::Installation, PersonProblem::NoInstallation));
+        }
+        let mut tx = self.roster_tx(actor).await?;
+        let Some(mut profile) = tx.requester_profile(person).await? else {
+            return Err(WorkflowError::BadCommand("this person is not a requester").into());
+        };
+        if !in_establishment(&mut tx, &installations, profile.establishment_id).await? {
+            return Err(invalid(PersonField::Installation, PersonProblem::Choice));
+        }
+        let mut sorted = installations;
+        sorted.sort_by_key(|i| i.0);
+        sorted.dedup();
+        let mut before = profile.installations.clone();
+        before.sort_by_key(|i| i.0);
+        if before == sorted {
+            return Ok(());
+        }
+        let change = Change::new("installations", &before, &sorted);
+        profile.installations = sorted;
+        tx.set_requester_profile(person, &profile).await?;
+        self.record_person(&mut tx, actor, person, "update_requester_profile", vec![change])
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deactivates (ending every session at once) or reactivates a person.
+    pub async fn set_active(&self, actor: Actor, person: PersonId, active: bool) -> Result<ActiveChange, RosterError> {
+        if !active && actor.person == Some(person) {
+            return Err(WorkflowError::Forbidden("a coordinator does not deactivate themselves").into());
+        }
+        let mut tx = self.roster_tx(actor).await?;
+        let mut target = tx.person(person).await?;
+        if target.active == active {
+            return Ok(ActiveChange::Unchanged);
+        }
+        target.active = active;
+        tx.update_person(&target, self.clock.now()).await?;
+        let sessions_ended = if active {
+            0
+        } else {
+            tx.delete_sessions_of(person, None).await?
+        };
+        let (action, outcome) = if active {
+            ("reactivate", ActiveChange::Reactivated)
+        } else {
+            ("deactivate", ActiveChange::Deactivated { sessions_ended })
+        };
+        let change = Change::new("active", !active, active);
+        self.record_person(&mut tx, actor, person, action, vec![change]).await?;
+        tx.commit().await?;
+        tracing::info!(person = %target.user_code, action, "roster changed");
+        Ok(outcome)
+    }
+}
