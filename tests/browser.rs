@@ -2,7 +2,8 @@
 //! WebDriver, started by scripts/test.sh): an interpreter opens the link from their offer,
 //! sees the request, presses the button and is booked; opening the link again says it served.
 //! A requester activates their account, turns on TOTP, signs in with password and code, and
-//! books an interpreter with an attachment on the web form.
+//! books an interpreter with an attachment on the web form. A coordinator, who must use a
+//! second factor, sees the board and adds an interpreter.
 //! Screenshots of the pages are saved under `target/tmp/screenshots/` as test artefacts.
 
 mod support;
@@ -219,6 +220,66 @@ async fn an_interpreter_accepts_from_the_phone_without_javascript() {
     browser.quit().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_with_totp_sees_the_board_and_adds_an_interpreter() {
+    const PASSWORD: &str = "Sept-Hiboux!Bleus42";
+    let bank = TestBank::new(Engine::Sqlite).await;
+    let waiting = bank.create().await;
+    let number = bank.load(waiting).await.number.expect("numbered").to_string();
+    let mail = tempfile::tempdir().unwrap();
+    let served = support::serve(
+        &bank,
+        &[("RELAIS__MAIL__OUTBOX_FOLDER", mail.path().display().to_string())],
+    )
+    .await;
+    let base = served.base_url();
+    let email = relais::domain::contact::EmailAddress::parse("coord@bi.example").unwrap();
+    let activation = invite(&bank, &email, mail.path()).await;
+
+    let profile = tempfile::tempdir().unwrap();
+    let browser = Browser::start(profile.path()).await;
+    activate(&browser, &base, &activation, PASSWORD, false).await;
+    sign_in(&browser, &base, email.as_str(), PASSWORD, false).await;
+    // Coordinators must use a second factor: the board waits until it is on.
+    browser.wait_for(r#"class="secret""#).await;
+    enrol_totp(&browser, &base, &bank, false).await;
+
+    browser.open(&format!("{base}/board")).await;
+    let page = browser.wait_for(&number).await;
+    check_accessible(&page);
+    browser.screenshot("12-board").await;
+
+    browser.open(&format!("{base}/admin/people/new")).await;
+    let page = browser.wait_for("new-person-languages").await;
+    check_accessible(&page);
+    browser.screenshot("13-add-person").await;
+    browser
+        .click(&browser.find("select[name=role] option[value=interpreter]").await)
+        .await;
+    browser.type_into("input[name=first_name]", "Karim").await;
+    browser.type_into("input[name=last_name]", "Benali").await;
+    browser
+        .type_into("input[name=email]", "karim@interpretes.example")
+        .await;
+    browser.type_into("input[name=mobile]", "514 555-0142").await;
+    browser.type_into("textarea[name=languages]", "français > arabe").await;
+    browser.submit("/admin/people/new").await;
+    let page = browser.wait_for("son lien d'activation lui a été envoyé").await;
+    check_accessible(&page);
+    assert!(page.contains("Karim Benali"), "{page}");
+    browser.screenshot("14-person").await;
+    let mut tx = bank.store.begin().await.unwrap();
+    let karim = tx
+        .person_by_email(&relais::domain::contact::EmailAddress::parse("karim@interpretes.example").unwrap())
+        .await
+        .unwrap()
+        .expect("added through the browser");
+    let languages = tx.interpreter_profile(karim.id).await.unwrap().unwrap().language_pairs;
+    tx.commit().await.unwrap();
+    assert_eq!(languages[0].target.as_str(), "ar");
+    browser.quit().await;
+}
+
 /// Every page: a language, and a label for every field people fill in.
 fn check_accessible(page: &str) {
     assert!(page.contains(r#"<html lang="fr">"#), "no lang: {page}");
@@ -266,74 +327,22 @@ async fn a_requester_turns_on_totp_and_signs_in_with_it() {
     )
     .await;
     let base = served.base_url();
-    let accounts = relais::workflow::accounts::Accounts::new(
-        bank.workflow.clone(),
-        relais::config::Secret::new(SIGNING_KEY),
-        &[],
-        "Banque test",
-    )
-    .unwrap();
     let email = relais::domain::contact::EmailAddress::parse("marie@ciusss.example").unwrap();
-    accounts.invite(&email).await.unwrap();
-    let text = mail_in(mail.path(), "account_activation").await;
-    let activation = regex::Regex::new(r"(/account/activate/[A-Za-z0-9_-]+)")
-        .unwrap()
-        .captures(&text)
-        .unwrap_or_else(|| panic!("no link in {text}"))[1]
-        .to_string();
+    let activation = invite(&bank, &email, mail.path()).await;
 
     let profile = tempfile::tempdir().unwrap();
     let browser = Browser::start(profile.path()).await;
-    // Activation: the password the seeds' policy calls very strong.
-    browser.open(&format!("{base}{activation}")).await;
-    let page = browser.wait_for("password").await;
-    check_accessible(&page);
-    browser.screenshot("01-activation").await;
-    browser.type_into("input[name=password]", PASSWORD).await;
-    browser.type_into("input[name=confirmation]", PASSWORD).await;
-    browser.submit(&activation).await;
-    // The answer first: a navigation started before it lands would be undone by it.
-    browser.wait_for("Votre compte est activé").await;
-
-    // Sign in with the password, then turn on the authenticator app.
-    browser.open(&format!("{base}/login")).await;
-    let page = browser.wait_for("identifier").await;
-    check_accessible(&page);
-    browser.screenshot("02-login").await;
-    browser.type_into("input[name=identifier]", email.as_str()).await;
-    browser.type_into("input[name=password]", PASSWORD).await;
-    browser.submit("/login").await;
+    activate(&browser, &base, &activation, PASSWORD, true).await;
+    sign_in(&browser, &base, email.as_str(), PASSWORD, true).await;
     browser.wait_for("/account/mfa").await;
-    browser.open(&format!("{base}/account/mfa")).await;
-    let page = browser.wait_for(r#"class="secret""#).await;
-    check_accessible(&page);
-    browser.screenshot("03-mfa-enrolment").await;
-    let groups = regex::Regex::new(r#"<p class="secret">([A-Z2-7 ]+)</p>"#)
-        .unwrap()
-        .captures(&page)
-        .unwrap_or_else(|| panic!("no secret shown: {page}"))[1]
-        .replace(' ', "");
-    let secret = relais::security::totp::TotpSecret::from_bytes(
-        totp_rs::Secret::try_from_base32(groups).unwrap().as_bytes().to_vec(),
-    );
-    let code = secret.code_at(bank.clock.now().timestamp()).unwrap();
-    browser
-        .type_into("form[action=\"/account/mfa/totp\"] input[name=code]", &code)
-        .await;
-    browser.submit("/account/mfa/totp").await;
-    browser.wait_for("<li>").await;
-    browser.screenshot("04-recovery-codes").await;
+    let secret = enrol_totp(&browser, &base, &bank, true).await;
 
     // Out, and in again: password, then a fresh code from the app.
     browser.open(&format!("{base}/account")).await;
     browser.wait_for("/logout").await;
     browser.submit("/logout").await;
     browser.wait_for("Se connecter").await;
-    browser.open(&format!("{base}/login")).await;
-    browser.wait_for("identifier").await;
-    browser.type_into("input[name=identifier]", email.as_str()).await;
-    browser.type_into("input[name=password]", PASSWORD).await;
-    browser.submit("/login").await;
+    sign_in(&browser, &base, email.as_str(), PASSWORD, false).await;
     let page = browser.wait_for(r#"name="code""#).await;
     check_accessible(&page);
     browser.screenshot("05-second-factor").await;
@@ -428,4 +437,80 @@ async fn an_interpreter_records_the_service_with_a_receipt_in_the_browser() {
     assert_eq!(record.distance_km, rust_decimal::Decimal::new(125, 1));
     assert_eq!(files.len(), 1, "the receipt came through the browser's upload");
     browser.quit().await;
+}
+
+/// Invites `email` and returns the path of the activation link mailed to `mail`.
+async fn invite(bank: &TestBank, email: &relais::domain::contact::EmailAddress, mail: &std::path::Path) -> String {
+    let accounts = relais::workflow::accounts::Accounts::new(
+        bank.workflow.clone(),
+        relais::config::Secret::new(SIGNING_KEY),
+        &[],
+        "Banque test",
+    )
+    .unwrap();
+    accounts.invite(email).await.unwrap();
+    let text = mail_in(mail, "account_activation").await;
+    regex::Regex::new(r"(/account/activate/[A-Za-z0-9_-]+)")
+        .unwrap()
+        .captures(&text)
+        .unwrap_or_else(|| panic!("no link in {text}"))[1]
+        .to_string()
+}
+
+/// Sets the first password through the activation link (`shots`: saves the page).
+async fn activate(browser: &Browser, base: &str, activation: &str, password: &str, shots: bool) {
+    // The password the seeds' policy calls very strong.
+    browser.open(&format!("{base}{activation}")).await;
+    let page = browser.wait_for("password").await;
+    check_accessible(&page);
+    if shots {
+        browser.screenshot("01-activation").await;
+    }
+    browser.type_into("input[name=password]", password).await;
+    browser.type_into("input[name=confirmation]", password).await;
+    browser.submit(activation).await;
+    // The answer first: a navigation started before it lands would be undone by it.
+    browser.wait_for("Votre compte est activé").await;
+}
+
+/// Opens the sign-in page and sends the password.
+async fn sign_in(browser: &Browser, base: &str, email: &str, password: &str, shots: bool) {
+    browser.open(&format!("{base}/login")).await;
+    let page = browser.wait_for("identifier").await;
+    check_accessible(&page);
+    if shots {
+        browser.screenshot("02-login").await;
+    }
+    browser.type_into("input[name=identifier]", email).await;
+    browser.type_into("input[name=password]", password).await;
+    browser.submit("/login").await;
+}
+
+/// Turns on the authenticator app from the enrolment page; returns its secret, read from
+/// the page as a person would type it into their app.
+async fn enrol_totp(browser: &Browser, base: &str, bank: &TestBank, shots: bool) -> relais::security::totp::TotpSecret {
+    browser.open(&format!("{base}/account/mfa")).await;
+    let page = browser.wait_for(r#"class="secret""#).await;
+    check_accessible(&page);
+    if shots {
+        browser.screenshot("03-mfa-enrolment").await;
+    }
+    let groups = regex::Regex::new(r#"<p class="secret">([A-Z2-7 ]+)</p>"#)
+        .unwrap()
+        .captures(&page)
+        .unwrap_or_else(|| panic!("no secret shown: {page}"))[1]
+        .replace(' ', "");
+    let secret = relais::security::totp::TotpSecret::from_bytes(
+        totp_rs::Secret::try_from_base32(groups).unwrap().as_bytes().to_vec(),
+    );
+    let code = secret.code_at(bank.clock.now().timestamp()).unwrap();
+    browser
+        .type_into("form[action=\"/account/mfa/totp\"] input[name=code]", &code)
+        .await;
+    browser.submit("/account/mfa/totp").await;
+    browser.wait_for("<li>").await;
+    if shots {
+        browser.screenshot("04-recovery-codes").await;
+    }
+    secret
 }
