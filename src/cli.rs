@@ -263,8 +263,11 @@ async fn accounts(settings: &Settings, command: AccountsCommand) -> anyhow::Resu
     // Read the file before touching the database: a bad header changes nothing.
     let lines = match &command {
         AccountsCommand::Import { file } => {
-            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-            Some(crate::inbound::accounts_csv::read(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?)
+            let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let text = crate::inbound::accounts_csv::decode(&bytes);
+            let read = crate::inbound::accounts_csv::read(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), e.message(Locale::En)))?;
+            Some(read)
         }
         AccountsCommand::Invite { .. } => None,
     };
@@ -298,32 +301,22 @@ async fn accounts(settings: &Settings, command: AccountsCommand) -> anyhow::Resu
             !ok
         }
         AccountsCommand::Import { .. } => {
-            let (mut created, mut invited, mut unchanged, mut refused) = (0, 0, 0, 0);
-            for (number, line) in lines.unwrap_or_default() {
-                let (email, outcome) = match line {
-                    Ok(line) => (line.email.to_string(), accounts.import_line(&line).await?),
-                    Err(why) => (String::new(), ImportOutcome::Refused(why)),
-                };
+            let actor = crate::workflow::Actor {
+                person: None,
+                kind: crate::domain::role::ActorKind::System,
+                channel: crate::domain::role::Channel::Cli,
+            };
+            let report = accounts.import(actor, lines.unwrap_or_default()).await?;
+            for (number, email, outcome) in &report.lines {
                 let text = match outcome {
-                    ImportOutcome::Created => {
-                        created += 1;
-                        "created, activation link queued".to_string()
-                    }
-                    ImportOutcome::Invited => {
-                        invited += 1;
-                        "known, account created, activation link queued".to_string()
-                    }
-                    ImportOutcome::Unchanged => {
-                        unchanged += 1;
-                        "known, has an account: unchanged".to_string()
-                    }
-                    ImportOutcome::Refused(why) => {
-                        refused += 1;
-                        format!("error: {why}")
-                    }
+                    ImportOutcome::Created => "created, activation link queued".to_string(),
+                    ImportOutcome::Invited => "known, account created, activation link queued".to_string(),
+                    ImportOutcome::Unchanged => "known, has an account: unchanged".to_string(),
+                    ImportOutcome::Refused(why) => format!("error: {}", why.message(Locale::En)),
                 };
                 println!("line {number}\t{email}\t{text}");
             }
+            let (created, invited, unchanged, refused) = report.totals();
             println!("{created} created, {invited} invited, {unchanged} unchanged, {refused} refused");
             refused > 0
         }

@@ -3,7 +3,8 @@
 //! mistakes come back beside their field with nothing saved; coordinators keep an
 //! interpreter's languages and financial file (which the interpreter then sees) and a
 //! requester's installations; deactivation ends sessions and sign-in at once; nobody else
-//! gets in, and a form without its CSRF value changes nothing.
+//! gets in, and a form without its CSRF value changes nothing. A file of people uploaded
+//! from a French Excel is imported once, line by line, in the coordinator's name.
 
 mod support;
 
@@ -20,6 +21,7 @@ on_both_engines!(
     coordinators_keep_languages_financial_files_and_installations,
     deactivation_ends_sessions_and_sign_in_until_reactivated,
     only_coordinators_past_their_second_factor_manage_people,
+    coordinators_import_a_file_of_people_once,
 );
 
 async fn person_by_email(w: &World, email: &str) -> Option<relais::domain::person::Person> {
@@ -510,4 +512,110 @@ async fn only_coordinators_past_their_second_factor_manage_people(engine: Engine
         .post(&format!("/admin/people/{code}/promote"), &[("csrf", &csrf)])
         .await;
     assert_eq!(unknown.status, 404);
+}
+
+/// Uploads `file` as the roster page's import form does.
+async fn import(b: &mut Browser<'_>, csrf: &str, file: &[u8]) -> Answer {
+    b.post_multipart(
+        "/admin/people/import",
+        &[("csrf", csrf)],
+        &[("file", "personnes.csv", file)],
+    )
+    .await
+}
+
+async fn coordinators_import_a_file_of_people_once(engine: Engine) {
+    let w = World::new(engine).await;
+    let marie = w.email_of(w.bank.requester).await;
+    let mut b = w.signed_in(w.bank.coordinator).await;
+    let page = b.get("/admin/people").await;
+    assert!(
+        page.body
+            .contains(r#"action="/admin/people/import" enctype="multipart/form-data""#),
+        "{}",
+        page.body
+    );
+    accessible(&page);
+    let csrf = support::web::csrf_of(&page);
+    // What Excel saves as "CSV (séparateur : point-virgule)" on a French Windows: Windows-1252.
+    let text = format!(
+        "courriel;prénom;nom;rôle;établissement;installation;langue\r\n\
+         nadia@ciusss.example;Nadia;Belkacem;demandeur;CCSMTL;Hôpital Notre-Dame;fr\r\n\
+         omar@interpretes.example;Omar;Haddad;interprète;;;en\r\n\
+         {marie};Marie;Tremblay;demandeur;CCSMTL;Hôpital Notre-Dame;fr\r\n\
+         paul@ciusss.example;Paul;Roy;demandeur;CCSMTL;Pavillon inconnu;fr\r\n"
+    );
+    let (file, _, lossy) = encoding_rs::WINDOWS_1252.encode(&text);
+    assert!(!lossy);
+    let done = import(&mut b, &csrf, &file).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(
+        done.body
+            .contains("Fichier importé : 2 ajoutée(s), 1 invitée(s), 0 inchangée(s), 1 refusée(s)."),
+        "{}",
+        done.body
+    );
+    assert!(
+        done.body
+            .contains("Ligne 2 — nadia@ciusss.example — ajoutée, lien d'activation envoyé"),
+        "{}",
+        done.body
+    );
+    assert!(
+        done.body.contains(
+            "Ligne 5 — paul@ciusss.example — refusée : CCSMTL n'a pas d'installation nommée « Pavillon inconnu »"
+        ),
+        "{}",
+        done.body
+    );
+    let nadia = person_by_email(&w, "nadia@ciusss.example").await.expect("imported");
+    let mut tx = w.bank.store.begin().await.unwrap();
+    let profile = tx.requester_profile(nadia.id).await.unwrap().unwrap();
+    let history = tx
+        .history_of(relais::domain::history::Entity::Person, nadia.id.0)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(profile.installations, vec![w.bank.installation], "Hôpital read right");
+    assert_eq!(
+        history[0].actor_id,
+        Some(w.bank.coordinator),
+        "in the coordinator's name"
+    );
+    w.next_link("nadia@ciusss.example", "account_activation", "/account/activate/")
+        .await;
+    w.next_link(&marie, "account_activation", "/account/activate/").await;
+
+    let again = import(&mut b, &csrf, &file).await;
+    assert!(
+        again
+            .body
+            .contains("0 ajoutée(s), 0 invitée(s), 3 inchangée(s), 1 refusée(s)"),
+        "idempotent: nothing sent twice: {}",
+        again.body
+    );
+    assert!(w.unseen_mail("nadia@ciusss.example", "account_activation").is_none());
+
+    let headless = import(&mut b, &csrf, b"courriel;prenom;nom\nx@y.example;X;Y\n").await;
+    assert_eq!(headless.status, 422, "{}", headless.body);
+    assert!(
+        headless
+            .body
+            .contains("Rien n'a été importé : en-tête : la colonne role manque"),
+        "{}",
+        headless.body
+    );
+    let empty = import(&mut b, &csrf, &[]).await;
+    assert_eq!(empty.status, 422, "{}", empty.body);
+    let before = roster_size(&w).await;
+    let other = "courriel;prénom;nom;rôle\nzoe@ciusss.example;Zoé;Roy;coordonnateur\n";
+    let forged = import(&mut b, "forged", other.as_bytes()).await;
+    assert_eq!(forged.status, 403, "{}", forged.body);
+    assert_eq!(roster_size(&w).await, before, "nothing imported");
+
+    let mut rb = w.signed_in(w.bank.colleague).await;
+    let own = rb.get("/profile").await;
+    let theirs = import(&mut rb, &support::web::csrf_of(&own), other.as_bytes()).await;
+    assert_eq!(theirs.status, 404);
+    assert!(person_by_email(&w, "zoe@ciusss.example").await.is_none());
 }

@@ -18,10 +18,10 @@ use crate::domain::contact::EmailAddress;
 use crate::domain::locale::Locale;
 use crate::domain::role::Role;
 use crate::domain::text::fold;
-use crate::workflow::accounts::ImportLine;
+use crate::workflow::accounts::{ImportLine, ImportProblem};
 
 /// A line as read: its number in the file (the header is line 1), and the person or why not.
-pub type ReadLine = (usize, Result<ImportLine, String>);
+pub type ReadLine = (usize, Result<ImportLine, ImportProblem>);
 
 const COLUMNS: [(&str, &[&str]); 7] = [
     ("email", &["email", "courriel", "e mail", "adresse courriel"]),
@@ -42,8 +42,21 @@ fn role(value: &str) -> Option<Role> {
     }
 }
 
+/// The text of a file as saved: UTF-8 (with or without its byte-order mark), or, when it is
+/// not, Windows-1252, what Excel writes for "CSV (séparateur : point-virgule)" on a French
+/// Windows, so that "Hôpital" stays "Hôpital".
+pub fn decode(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.trim_start_matches('\u{feff}').to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
+    }
+}
+
 /// Reads the whole file; `Err` only when the header is unusable.
-pub fn read(text: &str) -> Result<Vec<ReadLine>, String> {
+pub fn read(text: &str) -> Result<Vec<ReadLine>, ImportProblem> {
     let text = text.trim_start_matches('\u{feff}');
     let first = text.lines().next().unwrap_or("");
     let delimiter = if first.contains(';') && !first.contains(',') {
@@ -56,19 +69,22 @@ pub fn read(text: &str) -> Result<Vec<ReadLine>, String> {
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| format!("header: {e}"))?.clone();
+    let headers = reader
+        .headers()
+        .map_err(|e| ImportProblem::Unreadable(e.to_string()))?
+        .clone();
     let mut at = [None; 7];
     for (i, header) in headers.iter().enumerate() {
         let name = fold(header);
         if let Some(c) = COLUMNS.iter().position(|(_, names)| names.contains(&name.as_str())) {
             at[c] = Some(i);
         } else if !name.is_empty() {
-            return Err(format!("header: unknown column {header:?}"));
+            return Err(ImportProblem::UnknownColumn(header.to_string()));
         }
     }
     for (c, (name, _)) in COLUMNS.iter().enumerate().take(4) {
         if at[c].is_none() {
-            return Err(format!("header: the column {name} is missing"));
+            return Err(ImportProblem::MissingColumn(name));
         }
     }
     let mut lines = Vec::new();
@@ -77,7 +93,7 @@ pub fn read(text: &str) -> Result<Vec<ReadLine>, String> {
             Ok(r) => r,
             Err(e) => {
                 let number = e.position().map_or(i + 2, |p| line_at(text, p.byte()));
-                lines.push((number, Err(e.to_string())));
+                lines.push((number, Err(ImportProblem::Unreadable(e.to_string()))));
                 continue;
             }
         };
@@ -102,17 +118,16 @@ fn line_at(text: &str, byte: u64) -> usize {
     bytes[..end].iter().filter(|b| **b == b'\n').count() + 1
 }
 
-fn line(get: &dyn Fn(usize) -> String) -> Result<ImportLine, String> {
-    let email = EmailAddress::parse(&get(0)).map_err(|e| format!("email {:?}: {e}", get(0)))?;
+fn line(get: &dyn Fn(usize) -> String) -> Result<ImportLine, ImportProblem> {
+    let email = EmailAddress::parse(&get(0)).map_err(|_| ImportProblem::Email(get(0)))?;
     let (first_name, last_name) = (get(1), get(2));
     if first_name.is_empty() || last_name.is_empty() {
-        return Err("first and last names are required".into());
+        return Err(ImportProblem::Names);
     }
-    let role =
-        role(&get(3)).ok_or_else(|| format!("role {:?}: expected requester, interpreter or coordinator", get(3)))?;
+    let role = role(&get(3)).ok_or_else(|| ImportProblem::Role(get(3)))?;
     let locale = match get(6).as_str() {
         "" => Locale::Fr,
-        other => other.parse().map_err(|e| format!("{e}"))?,
+        other => other.parse().map_err(|_| ImportProblem::Locale(other.to_string()))?,
     };
     let establishment = Some(get(4)).filter(|e| !e.is_empty());
     let installations: Vec<String> = get(5)
@@ -122,7 +137,7 @@ fn line(get: &dyn Fn(usize) -> String) -> Result<ImportLine, String> {
         .map(str::to_string)
         .collect();
     if role == Role::Requester && (establishment.is_none() || installations.is_empty()) {
-        return Err("a requester needs an establishment code and at least one installation".into());
+        return Err(ImportProblem::RequesterPlace);
     }
     Ok(ImportLine {
         email,
@@ -159,18 +174,27 @@ mod tests {
         let second = lines[1].1.as_ref().unwrap();
         assert_eq!((second.role, second.locale), (Role::Interpreter, Locale::En));
         assert_eq!(lines[2].0, 5, "blank lines keep the numbering");
-        assert!(lines[2].1.as_ref().unwrap_err().contains("email"));
-        assert!(lines[3].1.as_ref().unwrap_err().contains("role"));
-        assert!(lines[4].1.as_ref().unwrap_err().contains("establishment"));
+        assert_eq!(lines[2].1, Err(ImportProblem::Email("bad-address".into())));
+        assert_eq!(lines[3].1, Err(ImportProblem::Role("chef".into())));
+        assert_eq!(lines[4].1, Err(ImportProblem::RequesterPlace));
+    }
+
+    #[test]
+    fn a_file_from_a_french_excel_keeps_its_accents() {
+        let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode("Hôpital Notre-Dame;Élodie");
+        assert_eq!(decode(&cp1252), "Hôpital Notre-Dame;Élodie");
+        assert_eq!(decode("\u{feff}Prénom".as_bytes()), "Prénom");
     }
 
     #[test]
     fn the_header_must_name_the_required_columns() {
-        assert!(read("email,first_name,last_name\n").unwrap_err().contains("role"));
-        assert!(
-            read("email,first_name,last_name,role,shoe size\n")
-                .unwrap_err()
-                .contains("shoe size")
+        assert_eq!(
+            read("email,first_name,last_name\n").unwrap_err(),
+            ImportProblem::MissingColumn("role")
+        );
+        assert_eq!(
+            read("email,first_name,last_name,role,shoe size\n").unwrap_err(),
+            ImportProblem::UnknownColumn("shoe size".into())
         );
         let lines = read("email,first_name,last_name,role\ncoord@bi.example,Sophie,Gagnon,coordinator\n").unwrap();
         assert_eq!(lines[0].1.as_ref().unwrap().role, Role::Coordinator);

@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/profile", get(profile::show).post(profile::submit))
         .route("/admin/people", get(admin::people))
         .route("/admin/people/invite", post(admin::invite))
+        .route("/admin/people/import", post(admin::import::import))
         .route(
             "/admin/people/new",
             get(admin::new_person::show).post(admin::new_person::create),
@@ -83,7 +84,8 @@ pub fn routes() -> Router<AppState> {
 pub struct Input {
     pub name: String,
     pub label: String,
-    /// `text`, `date`, `email`, `tel`, `select`, `checks` (a group of checkboxes), `textarea`.
+    /// `text`, `date`, `email`, `tel`, `select`, `checks` (a group of checkboxes), `textarea`,
+    /// `file` (one CSV file).
     pub kind: &'static str,
     pub value: String,
     /// `(value, label, chosen)` of a `select` or `checks`.
@@ -132,6 +134,8 @@ pub struct FormView {
     /// `(label, formaction)`: an empty `formaction` posts to `action`.
     pub buttons: Vec<(String, String)>,
     pub secondary: bool,
+    /// Sends files (`multipart/form-data`): a form with a `file` input.
+    pub multipart: bool,
 }
 
 /// One entry of a section with its own lines and buttons (a waiting request).

@@ -7,7 +7,8 @@ use crate::domain::contact::EmailAddress;
 use crate::domain::interpreter::InterpreterProfile;
 use crate::domain::locale::Locale;
 use crate::domain::person::{NewPerson, RequesterProfile};
-use crate::domain::role::{ActorKind, Channel, Role};
+use crate::domain::role::Role;
+use crate::inbound::accounts_csv::ReadLine;
 use crate::store::accounts::TokenPurpose;
 use crate::workflow::{Actor, NewPersonCommand, WorkflowError};
 
@@ -35,7 +36,110 @@ pub enum ImportOutcome {
     /// Known already, with an account: nothing to do.
     Unchanged,
     /// Nothing was done, for this reason.
-    Refused(String),
+    Refused(ImportProblem),
+}
+
+/// Why a file, or one of its lines, was refused: said in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportProblem {
+    /// The header names a column the file format does not have.
+    UnknownColumn(String),
+    /// The header lacks a required column.
+    MissingColumn(&'static str),
+    /// The line cannot be read as CSV (an unclosed quote…).
+    Unreadable(String),
+    Email(String),
+    Names,
+    Role(String),
+    Locale(String),
+    /// A requester needs an establishment code and at least one installation.
+    RequesterPlace,
+    UnknownEstablishment(String),
+    UnknownInstallation {
+        establishment: String,
+        name: String,
+    },
+    /// Another person already has the address.
+    EmailTaken,
+    /// The person is inactive: no link was sent.
+    Inactive,
+}
+
+impl ImportProblem {
+    pub fn message(&self, locale: Locale) -> String {
+        let fr = locale == Locale::Fr;
+        match self {
+            ImportProblem::UnknownColumn(c) if fr => format!("en-tête : colonne inconnue « {c} »"),
+            ImportProblem::UnknownColumn(c) => format!("header: unknown column “{c}”"),
+            ImportProblem::MissingColumn(c) if fr => format!("en-tête : la colonne {c} manque"),
+            ImportProblem::MissingColumn(c) => format!("header: the column {c} is missing"),
+            ImportProblem::Unreadable(why) if fr => format!("ligne illisible ({why})"),
+            ImportProblem::Unreadable(why) => format!("unreadable line ({why})"),
+            ImportProblem::Email(e) if fr => format!("adresse courriel invalide : « {e} »"),
+            ImportProblem::Email(e) => format!("invalid email address: “{e}”"),
+            ImportProblem::Names => locale
+                .pick(
+                    "le prénom et le nom sont obligatoires",
+                    "first and last names are required",
+                )
+                .into(),
+            ImportProblem::Role(r) if fr => {
+                format!("rôle « {r} » : demandeur, interprète ou coordonnateur attendu")
+            }
+            ImportProblem::Role(r) => format!("role “{r}”: expected requester, interpreter or coordinator"),
+            ImportProblem::Locale(l) if fr => format!("langue « {l} » : fr ou en attendu"),
+            ImportProblem::Locale(l) => format!("language “{l}”: expected fr or en"),
+            ImportProblem::RequesterPlace => locale
+                .pick(
+                    "un demandeur a besoin du code de son établissement et d'au moins une installation",
+                    "a requester needs an establishment code and at least one installation",
+                )
+                .into(),
+            ImportProblem::UnknownEstablishment(c) if fr => format!("aucun établissement n'a le code « {c} »"),
+            ImportProblem::UnknownEstablishment(c) => format!("no establishment has the code “{c}”"),
+            ImportProblem::UnknownInstallation { establishment, name } if fr => {
+                format!("{establishment} n'a pas d'installation nommée « {name} »")
+            }
+            ImportProblem::UnknownInstallation { establishment, name } => {
+                format!("{establishment} has no installation named “{name}”")
+            }
+            ImportProblem::EmailTaken => locale
+                .pick(
+                    "une autre personne a déjà cette adresse courriel",
+                    "another person has this email address already",
+                )
+                .into(),
+            ImportProblem::Inactive => locale
+                .pick(
+                    "cette personne est inactive : aucun lien n'a été envoyé",
+                    "this person is inactive: no link was sent",
+                )
+                .into(),
+        }
+    }
+}
+
+/// What importing a file did, line by line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// `(line number, address as read, outcome)`.
+    pub lines: Vec<(usize, String, ImportOutcome)>,
+}
+
+impl ImportReport {
+    fn count(&self, wanted: fn(&ImportOutcome) -> bool) -> usize {
+        self.lines.iter().filter(|(_, _, o)| wanted(o)).count()
+    }
+
+    /// `(created, invited, unchanged, refused)`.
+    pub fn totals(&self) -> (usize, usize, usize, usize) {
+        (
+            self.count(|o| *o == ImportOutcome::Created),
+            self.count(|o| *o == ImportOutcome::Invited),
+            self.count(|o| *o == ImportOutcome::Unchanged),
+            self.count(|o| matches!(o, ImportOutcome::Refused(_))),
+        )
+    }
 }
 
 /// What `invite` did.
@@ -74,8 +178,23 @@ impl Accounts {
         Ok(InviteOutcome::Invited)
     }
 
+    /// Imports every line read from a file, each on its own: a wrong line is reported and the
+    /// others still count.
+    /// `actor` is the coordinator on the web, or the system from the command line.
+    pub async fn import(&self, actor: Actor, lines: Vec<ReadLine>) -> Result<ImportReport, AccountError> {
+        let mut report = ImportReport::default();
+        for (number, line) in lines {
+            let (email, outcome) = match line {
+                Ok(line) => (line.email.to_string(), self.import_line(actor, &line).await?),
+                Err(why) => (String::new(), ImportOutcome::Refused(why)),
+            };
+            report.lines.push((number, email, outcome));
+        }
+        Ok(report)
+    }
+
     /// Imports one line: idempotent by email address.
-    pub async fn import_line(&self, line: &ImportLine) -> Result<ImportOutcome, AccountError> {
+    pub async fn import_line(&self, actor: Actor, line: &ImportLine) -> Result<ImportOutcome, AccountError> {
         let mut tx = self.workflow.store.begin_read().await?;
         let existing = tx.person_by_email(&line.email).await?;
         let has_account = match &existing {
@@ -109,22 +228,17 @@ impl Accounts {
                     requester,
                     interpreter: (line.role == Role::Interpreter).then(InterpreterProfile::default),
                 };
-                let actor = Actor {
-                    person: None,
-                    kind: ActorKind::System,
-                    channel: Channel::Cli,
-                };
                 match self.workflow.create_person(actor, command).await {
                     Ok(_) => ImportOutcome::Created,
-                    Err(WorkflowError::Conflict(what)) => return Ok(ImportOutcome::Refused(what)),
-                    Err(WorkflowError::BadCommand(what)) => return Ok(ImportOutcome::Refused(what.to_string())),
+                    Err(WorkflowError::Conflict(_)) => return Ok(ImportOutcome::Refused(ImportProblem::EmailTaken)),
                     Err(e) => return Err(AccountError::Internal(e.into())),
                 }
             }
         };
         match self.invite(&line.email).await? {
             InviteOutcome::Invited => Ok(outcome),
-            other => Ok(ImportOutcome::Refused(format!("not invited: {other:?}"))),
+            // Created and invited in two steps: someone made them inactive in between.
+            _ => Ok(ImportOutcome::Refused(ImportProblem::Inactive)),
         }
     }
 
@@ -133,15 +247,15 @@ impl Accounts {
         &self,
         tx: &mut crate::store::Tx,
         line: &ImportLine,
-    ) -> Result<Result<RequesterProfile, String>, AccountError> {
+    ) -> Result<Result<RequesterProfile, ImportProblem>, AccountError> {
         let Some(code) = line.establishment.as_deref() else {
-            return Ok(Err("a requester needs an establishment code".into()));
+            return Ok(Err(ImportProblem::RequesterPlace));
         };
         let Some(establishment) = tx.establishment_by_code(code).await? else {
-            return Ok(Err(format!("no establishment has the code {code:?}")));
+            return Ok(Err(ImportProblem::UnknownEstablishment(code.to_string())));
         };
         if line.installations.is_empty() {
-            return Ok(Err("a requester needs at least one installation".into()));
+            return Ok(Err(ImportProblem::RequesterPlace));
         }
         let known = tx.installations_of(establishment.id).await?;
         let mut installations = Vec::new();
@@ -149,7 +263,12 @@ impl Accounts {
             let wanted = crate::domain::text::fold(name);
             match known.iter().find(|i| crate::domain::text::fold(&i.name) == wanted) {
                 Some(i) => installations.push(i.id),
-                None => return Ok(Err(format!("{code} has no installation named {name:?}"))),
+                None => {
+                    return Ok(Err(ImportProblem::UnknownInstallation {
+                        establishment: code.to_string(),
+                        name: name.clone(),
+                    }));
+                }
             }
         }
         Ok(Ok(RequesterProfile {

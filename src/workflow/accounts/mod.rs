@@ -18,7 +18,7 @@ mod passwords;
 
 pub use change::{MFA_CHANGED_KIND, MfaChange, MfaChangeKind, Proof, RecoveryCodes};
 pub use enrol::{EmailEnrolment, MfaEnabled, TotpEnrolment};
-pub use invite::{ImportLine, ImportOutcome, InviteOutcome};
+pub use invite::{ImportLine, ImportOutcome, ImportProblem, ImportReport, InviteOutcome};
 pub use passwords::{ACTIVATION_PATH, PasswordChange, RESET_PATH, SetPassword, TokenState, token_mail_secret};
 
 use super::Workflow;

@@ -4,6 +4,7 @@
 //! added on `new_person`.
 
 mod form;
+pub mod import;
 pub mod new_person;
 pub mod person;
 
@@ -32,7 +33,7 @@ pub async fn people(signed_in: SignedIn, State(state): State<AppState>) -> Respo
         Ok(s) => s,
         Err(r) => return r.into_response(),
     };
-    list(&signed_in, &state, &settings, StatusCode::OK, None).await
+    list(&signed_in, &state, &settings, StatusCode::OK, None, None).await
 }
 
 /// The coordinator, the settings and the posted pairs with a valid CSRF value (`None`: a
@@ -68,12 +69,14 @@ fn role_heading(role: Role, locale: Locale) -> &'static str {
     }
 }
 
+/// The roster page, with the report of a file just imported (`report`) above it.
 async fn list(
     signed_in: &SignedIn,
     state: &AppState,
     settings: &Settings,
     status: StatusCode,
     notice: Option<(Tone, String)>,
+    report: Option<Section>,
 ) -> Response {
     let locale = signed_in.person().locale;
     let csrf = signed_in.session().csrf();
@@ -81,27 +84,24 @@ async fn list(
     if let Some((tone, text)) = notice {
         page = page.notice(tone, text);
     }
+    page.sections.extend(report);
     page.sections.push(Section {
         heading: locale.pick("Ajouter", "Add").into(),
         items: vec![Item {
             headline: String::new(),
-            lines: vec![
-                locale
-                    .pick(
-                        "Une personne à la fois ici ; un fichier entier avec « relais accounts import ».",
-                        "One person at a time here; a whole file with “relais accounts import”.",
-                    )
-                    .into(),
+            lines: Vec::new(),
+            forms: vec![
+                FormView {
+                    method: "get",
+                    action: "/admin/people/new".into(),
+                    buttons: vec![(
+                        locale.pick("Ajouter une personne", "Add a person").into(),
+                        String::new(),
+                    )],
+                    ..FormView::default()
+                },
+                import::form(&csrf, locale),
             ],
-            forms: vec![FormView {
-                method: "get",
-                action: "/admin/people/new".into(),
-                buttons: vec![(
-                    locale.pick("Ajouter une personne", "Add a person").into(),
-                    String::new(),
-                )],
-                ..FormView::default()
-            }],
         }],
         ..Section::default()
     });
@@ -193,7 +193,7 @@ pub async fn invite(
             "Rien n'a été fait : ce formulaire a expiré ou ne vient pas de cette page.",
             "Nothing was done: this form expired or did not come from this page.",
         );
-        return list(&signed_in, &state, &settings, StatusCode::FORBIDDEN, bad(text)).await;
+        return list(&signed_in, &state, &settings, StatusCode::FORBIDDEN, bad(text), None).await;
     };
     let Ok(email) = EmailAddress::parse(&form.email) else {
         let text = locale.pick("Adresse courriel invalide.", "Invalid email address.");
@@ -203,6 +203,7 @@ pub async fn invite(
             &settings,
             StatusCode::UNPROCESSABLE_ENTITY,
             bad(text),
+            None,
         )
         .await;
     };
@@ -229,5 +230,5 @@ pub async fn invite(
         InviteOutcome::NoSuchPerson => (Tone::Bad, "Personne n'a cette adresse :", "Nobody has this address:"),
     };
     let text = format!("{} {email}", locale.pick(fr, en));
-    list(&signed_in, &state, &settings, StatusCode::OK, Some((tone, text))).await
+    list(&signed_in, &state, &settings, StatusCode::OK, Some((tone, text)), None).await
 }

@@ -1,0 +1,170 @@
+//! `POST /admin/people/import` (coordinators with their second factor): a file of people,
+//! read and imported as `relais accounts import` does (`inbound::accounts_csv`), in the
+//! coordinator's name. The roster page comes back with the report: one line per line of
+//! the file, and what was done or why not. Importing the same file again changes nothing
+//! and sends nothing.
+
+use super::super::{FormView, Input, Item, Section, coordinator_actor, expired, settings};
+use crate::domain::locale::Locale;
+use crate::inbound::accounts_csv;
+use crate::web::AppState;
+use crate::web::account::SignedIn;
+use crate::web::page::Tone;
+use crate::workflow::accounts::{ImportOutcome, ImportReport};
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// A file larger than this is refused: a bank's whole roster is a few hundred kilobytes.
+const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+/// The form on the roster page.
+pub fn form(csrf: &str, locale: Locale) -> FormView {
+    FormView {
+        id: "import".into(),
+        heading: locale.pick("Importer un fichier", "Import a file").into(),
+        method: "post",
+        action: "/admin/people/import".into(),
+        csrf: csrf.into(),
+        inputs: vec![
+            Input::new("file", "file", locale.pick("Fichier CSV", "CSV file"), "").hint(locale.pick(
+                "Une personne par ligne ; colonnes courriel, prénom, nom, rôle, établissement, installation, langue (docs/accounts.md). Les personnes déjà connues ne sont pas modifiées ; chaque nouvelle reçoit son lien d'activation.",
+                "One person a line; columns email, first_name, last_name, role, establishment, installation, locale (docs/accounts.md). People already known are not changed; each new one gets their activation link.",
+            )),
+        ],
+        buttons: vec![(locale.pick("Importer", "Import").into(), String::new())],
+        secondary: true,
+        multipart: true,
+        ..FormView::default()
+    }
+}
+
+/// What was posted: the CSRF value and the file's bytes, or why it could not be read.
+async fn posted(request: Request) -> Result<(String, Vec<u8>), &'static str> {
+    let mut multipart = Multipart::from_request(request, &()).await.map_err(|_| "form")?;
+    let (mut csrf, mut file) = (String::new(), Vec::new());
+    while let Some(field) = multipart.next_field().await.map_err(|_| "form")? {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.map_err(|_| "form")?,
+            Some("file") => {
+                let bytes = field.bytes().await.map_err(|_| "too_large")?;
+                if bytes.len() > MAX_FILE_BYTES {
+                    return Err("too_large");
+                }
+                file = bytes.to_vec();
+            }
+            _ => {}
+        }
+    }
+    Ok((csrf, file))
+}
+
+fn outcome_text(outcome: &ImportOutcome, locale: Locale) -> String {
+    match outcome {
+        ImportOutcome::Created => locale
+            .pick("ajoutée, lien d'activation envoyé", "added, activation link sent")
+            .into(),
+        ImportOutcome::Invited => locale
+            .pick(
+                "déjà connue, lien d'activation envoyé",
+                "known already, activation link sent",
+            )
+            .into(),
+        ImportOutcome::Unchanged => locale
+            .pick(
+                "déjà connue, avec un compte : inchangée",
+                "known already, with an account: unchanged",
+            )
+            .into(),
+        ImportOutcome::Refused(why) => format!("{} {}", locale.pick("refusée :", "refused:"), why.message(locale)),
+    }
+}
+
+/// The report as a section of the roster page, and the notice that sums it up.
+fn report_section(report: &ImportReport, locale: Locale) -> (Section, (Tone, String)) {
+    let (created, invited, unchanged, refused) = report.totals();
+    let summary = match locale {
+        Locale::Fr => format!(
+            "Fichier importé : {created} ajoutée(s), {invited} invitée(s), {unchanged} inchangée(s), {refused} refusée(s)."
+        ),
+        Locale::En => {
+            format!("File imported: {created} added, {invited} invited, {unchanged} unchanged, {refused} refused.")
+        }
+    };
+    let tone = if refused > 0 { Tone::Bad } else { Tone::Good };
+    let lines = report
+        .lines
+        .iter()
+        .map(|(number, email, outcome)| {
+            let email = if email.is_empty() { "—" } else { email };
+            format!(
+                "{} {number} — {email} — {}",
+                locale.pick("Ligne", "Line"),
+                outcome_text(outcome, locale)
+            )
+        })
+        .collect();
+    let section = Section {
+        heading: locale.pick("Importation du fichier", "File import").into(),
+        empty: locale
+            .pick("Le fichier ne contient personne.", "The file holds nobody.")
+            .into(),
+        lines,
+        items: Vec::<Item>::new(),
+    };
+    (section, (tone, summary))
+}
+
+/// `POST /admin/people/import`.
+pub async fn import(signed_in: SignedIn, State(state): State<AppState>, request: Request) -> Response {
+    if let Err(r) = super::super::coordinator(&signed_in) {
+        return r.into_response();
+    }
+    let settings = match settings(&state) {
+        Ok(s) => s,
+        Err(r) => return r.into_response(),
+    };
+    let Some(pages) = state.account_pages.clone() else {
+        return super::super::not_found();
+    };
+    let locale = signed_in.person().locale;
+    let bad = |status, fr: &str, en: &str| (status, Some((Tone::Bad, locale.pick(fr, en).to_string())));
+    let (status, notice) = match posted(request).await {
+        Ok((csrf, _)) if !signed_in.session().csrf_ok(&csrf) => (StatusCode::FORBIDDEN, Some(expired(locale))),
+        Ok((_, file)) if file.is_empty() => bad(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Rien n'a été importé : choisissez un fichier CSV.",
+            "Nothing was imported: choose a CSV file.",
+        ),
+        Err("too_large") => bad(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Rien n'a été importé : le fichier dépasse 1 Mo.",
+            "Nothing was imported: the file is over 1 MB.",
+        ),
+        Err(_) => bad(
+            StatusCode::BAD_REQUEST,
+            "Rien n'a été importé : le formulaire est arrivé incomplet ; réessayez.",
+            "Nothing was imported: the form arrived incomplete; try again.",
+        ),
+        Ok((_, file)) => match accounts_csv::read(&accounts_csv::decode(&file)) {
+            Err(problem) => {
+                let text = format!(
+                    "{} {}",
+                    locale.pick("Rien n'a été importé :", "Nothing was imported:"),
+                    problem.message(locale)
+                );
+                (StatusCode::UNPROCESSABLE_ENTITY, Some((Tone::Bad, text)))
+            }
+            Ok(lines) => {
+                let report = match pages.accounts.import(coordinator_actor(&signed_in), lines).await {
+                    Ok(r) => r,
+                    Err(e) => return crate::web::WebError::Internal(e.into()).into_response(),
+                };
+                let (section, notice) = report_section(&report, locale);
+                let status = StatusCode::OK;
+                return super::list(&signed_in, &state, &settings, status, Some(notice), Some(section)).await;
+            }
+        },
+    };
+    super::list(&signed_in, &state, &settings, status, notice, None).await
+}
