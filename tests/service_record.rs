@@ -483,8 +483,21 @@ async fn the_interpreter_records_on_the_web_form_with_a_receipt(engine: Engine) 
         ("other_fees", "7,50"),
         ("comments", "Stationnement payé"),
     ];
-    let answer = post_record(&site, &link, &page, &fields, &[("recu.pdf", b"MZ\x90\x00 not a pdf")]).await;
+    let answer = post_record(
+        &site,
+        &link,
+        &page,
+        &fields,
+        &[("recu.pdf", b"MZ\x90\x00 not a pdf"), ("billet.pdf", PDF)],
+    )
+    .await;
     assert_eq!(answer.status, 422, "{}", answer.body);
+    // The good file is held for the corrected form, listed as a ticked box.
+    let kept = regex::Regex::new(r#"name="kept" value="([^"]+)" checked> billet\.pdf \(1 Ko\)"#)
+        .unwrap()
+        .captures(&answer.body)
+        .unwrap_or_else(|| panic!("billet.pdf is not kept: {}", answer.body))[1]
+        .to_string();
     assert!(
         answer.body.contains("Raison du dépassement de temps : à remplir"),
         "{}",
@@ -502,7 +515,9 @@ async fn the_interpreter_records_on_the_web_form_with_a_receipt(engine: Engine) 
     // Corrected, with a real PDF: saved, the receipt kept, the requester asked to validate.
     let mut fields = fields.to_vec();
     fields.push(("overtime_reason", "Consultation prolongée"));
-    let answer = post_record(&site, &link, &page, &fields, &[("recu.pdf", PDF)]).await;
+    let mut with_kept = fields.clone();
+    with_kept.push(("kept", &kept));
+    let answer = post_record(&site, &link, &page, &with_kept, &[("recu.pdf", PDF)]).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert!(answer.body.contains("C'est enregistré"), "{}", answer.body);
     assert_eq!(bank.load(id).await.status, RequestStatus::ServiceRendered);
@@ -513,12 +528,17 @@ async fn the_interpreter_records_on_the_web_form_with_a_receipt(engine: Engine) 
     let mut tx = bank.store.begin().await.unwrap();
     let files = tx.attachments_of(id, AttachmentPurpose::ServiceRecord).await.unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(files.len(), 1);
+    let mut names: Vec<(&str, &str)> = files
+        .iter()
+        .map(|f| (f.file_name.as_str(), f.content_type.as_str()))
+        .collect();
+    names.sort();
     assert_eq!(
-        (files[0].file_name.as_str(), files[0].content_type.as_str()),
-        ("recu.pdf", "application/pdf")
+        names,
+        vec![("billet.pdf", "application/pdf"), ("recu.pdf", "application/pdf")],
+        "the held file joined the record"
     );
-    assert_eq!(files[0].size, PDF.len() as i64);
+    assert!(files.iter().all(|f| f.size == PDF.len() as i64));
     assert_eq!(
         of_kind(&queued(&bank, id).await, "service_recorded", bank.requester).len(),
         1
@@ -533,7 +553,7 @@ async fn the_interpreter_records_on_the_web_form_with_a_receipt(engine: Engine) 
             .await
             .unwrap()
             .len(),
-        1
+        2
     );
     tx.commit().await.unwrap();
 }

@@ -6,6 +6,7 @@
 //! named beside its field.
 
 use super::AppState;
+use super::held_files::{Held, Kept, hold};
 use super::links::{LinkPages, facts_list};
 use super::page::{Page, Tone, page_response, secure_html};
 use crate::domain::locale::Locale;
@@ -232,6 +233,18 @@ impl Screen<'_> {
         extra: &[String],
         status: StatusCode,
     ) -> Response {
+        self.page_keeping(values, issues, extra, &[], status).await
+    }
+
+    /// The form with the files held from earlier sendings listed as ticked boxes.
+    async fn page_keeping(
+        &self,
+        values: Option<BTreeMap<RecordField, String>>,
+        issues: &[RecordIssue],
+        extra: &[String],
+        kept: &[Kept],
+        status: StatusCode,
+    ) -> Response {
         let (request, locale) = (self.request, self.recipient.locale);
         let values = match values {
             Some(v) => v,
@@ -250,7 +263,11 @@ impl Screen<'_> {
             errors: &errors,
             action: self.token,
             csrf: &self.pages.keys.csrf(self.nonce, self.token),
-            sections: &sections(locale, request.details.request_type, &values, issues),
+            sections: &with_kept(
+                sections(locale, request.details.request_type, &values, issues),
+                kept,
+                locale,
+            ),
             button: locale.pick("Enregistrer la réalisation", "Save the service record"),
         }
         .render();
@@ -259,6 +276,58 @@ impl Screen<'_> {
             Err(e) => super::WebError::Internal(e.into()).into_response(),
         }
     }
+
+    /// The form again (422): the files of this sending are held beside those already held,
+    /// so the corrected form does not ask for them twice.
+    async fn again(
+        &self,
+        values: BTreeMap<RecordField, String>,
+        issues: &[RecordIssue],
+        extra: &[String],
+        held: &Held,
+        sent: &[NewAttachment],
+    ) -> Response {
+        let (workflow, locale) = (&self.state.workflow, self.recipient.locale);
+        let mut kept = held.kept(locale);
+        match hold(
+            workflow.store(),
+            self.recipient.id,
+            sent,
+            workflow.clock().now(),
+            locale,
+        )
+        .await
+        {
+            Ok(more) => kept.extend(more),
+            Err(e) => return super::WebError::from(e).into_response(),
+        }
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        self.page_keeping(Some(values), issues, extra, &kept, status).await
+    }
+}
+
+/// Puts the boxes of the held files first among the attachments.
+fn with_kept(mut sections: Vec<Section>, kept: &[Kept], locale: Locale) -> Vec<Section> {
+    if let (false, Some(last)) = (kept.is_empty(), sections.last_mut()) {
+        let at = last.fields.iter().position(|f| f.key == ATTACHMENTS).unwrap_or(0);
+        last.fields.insert(
+            at,
+            FieldView {
+                key: "kept",
+                label: locale.pick("Fichiers déjà joints (gardés)", "Files already attached (kept)"),
+                kind: "kept",
+                inputmode: "",
+                value: String::new(),
+                hint: locale.pick(
+                    "Décochez un fichier pour le retirer ; ils sont gardés un jour.",
+                    "Untick a file to leave it out; they are kept for a day.",
+                ),
+                options: kept.iter().map(|k| (k.token.clone(), k.label.clone())).collect(),
+                error: String::new(),
+            },
+        );
+    }
+    sections
 }
 
 /// `GET` of a live record link (or the renewed button of a dead one): the form.
@@ -440,7 +509,18 @@ pub(super) async fn submit(
             Err(e) => extra.push(e),
         }
     }
-    if posted.too_many {
+    let held = async {
+        let mut tx = state.workflow.store().begin_read().await?;
+        let held = Held::find(&mut tx, recipient.id, &posted.kept, state.workflow.clock().now()).await?;
+        tx.commit().await?;
+        Ok::<_, crate::store::StoreError>(held)
+    }
+    .await;
+    let held = match held {
+        Ok(h) => h,
+        Err(e) => return super::WebError::from(e).into_response(),
+    };
+    if posted.too_many || held.len() + attachments.len() > MAX_FILES {
         extra.push(
             locale
                 .pick("Pièces jointes : 5 fichiers au plus", "Attachments: at most 5 files")
@@ -458,24 +538,21 @@ pub(super) async fn submit(
     let built = record_form::build_record(&posted.values, &ctx);
     let record = match built {
         Ok(record) if extra.is_empty() => record,
-        Ok(_) => {
-            return screen
-                .page(Some(posted.values), &[], &extra, StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
-        }
-        Err(issues) => {
-            return screen
-                .page(Some(posted.values), &issues, &extra, StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
-        }
+        Ok(_) => return screen.again(posted.values, &[], &extra, &held, &attachments).await,
+        Err(issues) => return screen.again(posted.values, &issues, &extra, &held, &attachments).await,
     };
     let input = LinkInput {
         record: Some(record.clone()),
-        attachments,
+        attachments: held.files().cloned().chain(attachments.iter().cloned()).collect(),
         ..LinkInput::default()
     };
     match state.workflow.follow_link(link, input).await {
         Ok(Ok(Followed::Applied(applied))) => {
+            // The link is spent with the record: held files can no longer join anything, so
+            // a failure to let them go only leaves them to expire.
+            if let Err(e) = release(state, &held, recipient.id).await {
+                tracing::warn!(error = %e, "held files not released; they expire within a day");
+            }
             let status = applied.to.label(locale);
             let mut facts = facts_list(&state.workflow, &request, locale).await;
             facts.extend(
@@ -515,9 +592,7 @@ pub(super) async fn submit(
                     problem,
                 })
                 .collect();
-            screen
-                .page(Some(posted.values), &issues, &[], StatusCode::UNPROCESSABLE_ENTITY)
-                .await
+            screen.again(posted.values, &issues, &[], &held, &attachments).await
         }
         Ok(Ok(Followed::Session { .. })) => {
             super::WebError::Internal(anyhow::anyhow!("a record link opened a session")).into_response()
@@ -528,4 +603,18 @@ pub(super) async fn submit(
         Ok(Err(LinkRefusal::Refused(error))) => super::links::refused_page(state, pages, link, &error).await,
         Err(e) => super::WebError::Internal(e.into()).into_response(),
     }
+}
+
+/// Lets held files go once what they were sent with is saved.
+async fn release(
+    state: &AppState,
+    held: &Held,
+    person: crate::domain::ids::PersonId,
+) -> Result<(), crate::store::StoreError> {
+    if held.is_empty() {
+        return Ok(());
+    }
+    let mut tx = state.workflow.store().begin().await?;
+    held.release(&mut tx, person).await?;
+    tx.commit().await
 }
