@@ -226,12 +226,7 @@ async fn a_coordinator_with_totp_sees_the_board_and_adds_an_interpreter() {
     let bank = TestBank::new(Engine::Sqlite).await;
     let waiting = bank.create().await;
     let number = bank.load(waiting).await.number.expect("numbered").to_string();
-    let mail = tempfile::tempdir().unwrap();
-    let served = support::serve(
-        &bank,
-        &[("RELAIS__MAIL__OUTBOX_FOLDER", mail.path().display().to_string())],
-    )
-    .await;
+    let (served, mail) = serve_with_mail(&bank).await;
     let base = served.base_url();
     let email = relais::domain::contact::EmailAddress::parse("coord@bi.example").unwrap();
     let activation = invite(&bank, &email, mail.path()).await;
@@ -320,12 +315,7 @@ async fn mail_in(dir: &std::path::Path, kind: &str) -> String {
 async fn a_requester_turns_on_totp_and_signs_in_with_it() {
     const PASSWORD: &str = "Quatre-Lapins!Violets7";
     let bank = TestBank::new(Engine::Sqlite).await;
-    let mail = tempfile::tempdir().unwrap();
-    let served = support::serve(
-        &bank,
-        &[("RELAIS__MAIL__OUTBOX_FOLDER", mail.path().display().to_string())],
-    )
-    .await;
+    let (served, mail) = serve_with_mail(&bank).await;
     let base = served.base_url();
     let email = relais::domain::contact::EmailAddress::parse("marie@ciusss.example").unwrap();
     let activation = invite(&bank, &email, mail.path()).await;
@@ -437,6 +427,17 @@ async fn an_interpreter_records_the_service_with_a_receipt_in_the_browser() {
     assert_eq!(record.distance_km, rust_decimal::Decimal::new(125, 1));
     assert_eq!(files.len(), 1, "the receipt came through the browser's upload");
     browser.quit().await;
+}
+
+/// Relais served for `bank`, its mail written to a folder the test reads.
+async fn serve_with_mail(bank: &TestBank) -> (support::Served, tempfile::TempDir) {
+    let mail = tempfile::tempdir().unwrap();
+    let served = support::serve(
+        bank,
+        &[("RELAIS__MAIL__OUTBOX_FOLDER", mail.path().display().to_string())],
+    )
+    .await;
+    (served, mail)
 }
 
 /// Invites `email` and returns the path of the activation link mailed to `mail`.

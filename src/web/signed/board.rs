@@ -5,7 +5,7 @@
 //! addresses and undelivered messages. Each candidate has a button, and each request one to
 //! offer it to all listed; they post to `/board/offer` with the session's form value.
 
-use super::{FormView, Item, Section, SignedPage, render, settings};
+use super::{FormView, Item, Section, SignedPage, render};
 use crate::config::Settings;
 use crate::domain::ids::{PersonId, RequestId};
 use crate::domain::locale::Locale;
@@ -33,10 +33,7 @@ pub struct BoardQuery {
 
 /// `GET /board`.
 pub async fn show(signed_in: SignedIn, State(state): State<AppState>, Query(q): Query<BoardQuery>) -> Response {
-    if let Err(r) = super::coordinator(&signed_in) {
-        return r.into_response();
-    }
-    let settings = match settings(&state) {
+    let settings = match super::coordinator_settings(&signed_in, &state) {
         Ok(s) => s,
         Err(r) => return r.into_response(),
     };
@@ -212,10 +209,7 @@ pub async fn offer(
     State(state): State<AppState>,
     form: Result<Form<OfferForm>, FormRejection>,
 ) -> Response {
-    if let Err(r) = super::coordinator(&signed_in) {
-        return r.into_response();
-    }
-    let settings = match settings(&state) {
+    let settings = match super::coordinator_settings(&signed_in, &state) {
         Ok(s) => s,
         Err(r) => return r.into_response(),
     };

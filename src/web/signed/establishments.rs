@@ -10,7 +10,7 @@
 
 use super::{
     FormView, Input, Item, Refused, Section, SignedPage, coordinator_actor as actor, expired, not_found, render,
-    see_other, settings,
+    see_other,
 };
 use crate::config::Settings;
 use crate::domain::ids::{EstablishmentId, InstallationId};
@@ -122,21 +122,12 @@ fn posted(
     state: &AppState,
     form: Result<Form<Posted>, FormRejection>,
 ) -> Result<(std::sync::Arc<Settings>, Option<Posted>), Refused> {
-    super::coordinator(signed_in)?;
-    let settings = settings(state)?;
-    let form = form
-        .ok()
-        .map(|Form(f)| f)
-        .filter(|f| signed_in.session().csrf_ok(&f.csrf));
-    Ok((settings, form))
+    super::coordinator_form(signed_in, state, form, |f| &f.csrf)
 }
 
 /// `GET /admin/establishments`.
 pub async fn list(signed_in: SignedIn, State(state): State<AppState>) -> Response {
-    if let Err(r) = super::coordinator(&signed_in) {
-        return r.into_response();
-    }
-    let settings = match settings(&state) {
+    let settings = match super::coordinator_settings(&signed_in, &state) {
         Ok(s) => s,
         Err(r) => return r.into_response(),
     };
@@ -188,31 +179,13 @@ fn workflow_error(e: WorkflowError) -> Response {
 fn apply(page: &mut SignedPage, failed: Option<&Failed>) {
     let Some(failed) = failed else { return };
     let locale = page.locale;
-    let forms = page.forms.iter_mut().chain(
-        page.sections
-            .iter_mut()
-            .flat_map(|s| s.items.iter_mut())
-            .flat_map(|i| i.forms.iter_mut()),
-    );
-    for form in forms.filter(|f| f.id == failed.form) {
-        for input in &mut form.inputs {
-            input.value = failed.posted.value(&input.name).to_string();
-            input.error = failed
-                .errors
-                .iter()
-                .filter(|e| e.field.key() == input.name)
-                .map(|e| e.problem.message(locale))
-                .collect::<Vec<_>>()
-                .join(" ");
-        }
-    }
-    page.tone = Tone::Bad;
-    page.notice = locale
-        .pick(
-            "Rien n'a été enregistré : corrigez les champs signalés.",
-            "Nothing was saved: correct the fields marked.",
-        )
-        .to_string();
+    let problems: Vec<(&str, String)> = failed
+        .errors
+        .iter()
+        .map(|e| (e.field.key(), e.problem.message(locale)))
+        .collect();
+    let typed = |name: &str| vec![failed.posted.value(name).to_string()];
+    super::show_again(page, &failed.form, &typed, &problems);
 }
 
 fn save_form(id: String, action: String, csrf: &str, inputs: Vec<Input>, label: &str) -> FormView {
@@ -330,10 +303,7 @@ pub async fn show(
     id: Result<Path<i64>, PathRejection>,
     done: Result<Query<Done>, QueryRejection>,
 ) -> Response {
-    if let Err(r) = super::coordinator(&signed_in) {
-        return r.into_response();
-    }
-    let settings = match settings(&state) {
+    let settings = match super::coordinator_settings(&signed_in, &state) {
         Ok(s) => s,
         Err(r) => return r.into_response(),
     };

@@ -283,6 +283,65 @@ pub fn coordinator(signed_in: &SignedIn) -> Result<(), Refused> {
     Ok(())
 }
 
+/// Shows the form `form` of `page` again after it came back wrong: what was typed
+/// (`typed(name)`: the values posted under a field's name) and each problem beside its field
+/// (`problems`: a field's name and the message), under a notice that nothing was saved.
+fn show_again(page: &mut SignedPage, form: &str, typed: &dyn Fn(&str) -> Vec<String>, problems: &[(&str, String)]) {
+    let locale = page.locale;
+    let forms = page.forms.iter_mut().chain(
+        page.sections
+            .iter_mut()
+            .flat_map(|s| s.items.iter_mut())
+            .flat_map(|i| i.forms.iter_mut()),
+    );
+    for form in forms.filter(|f| f.id == form) {
+        for input in &mut form.inputs {
+            let chosen = typed(&input.name);
+            input.value = chosen.first().cloned().unwrap_or_default();
+            for (value, _, on) in &mut input.options {
+                *on = chosen.contains(value);
+            }
+            input.error = problems
+                .iter()
+                .filter(|(field, _)| *field == input.name)
+                .map(|(_, message)| message.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+    }
+    page.tone = Tone::Bad;
+    page.notice = locale
+        .pick(
+            "Rien n'a été enregistré : corrigez les champs signalés.",
+            "Nothing was saved: correct the fields marked.",
+        )
+        .to_string();
+}
+
+/// The settings for a coordinator past their second factor, or the answer for anyone else
+/// (`coordinator`).
+pub fn coordinator_settings(signed_in: &SignedIn, state: &AppState) -> Result<Arc<Settings>, Refused> {
+    coordinator(signed_in)?;
+    settings(state)
+}
+
+/// A coordinator's posted form: the settings, and the form if it carries the session's CSRF
+/// value (`csrf_of` reads it; `None`: a form to refuse with 403); `Err` holds the answer for
+/// anyone else (`coordinator`).
+fn coordinator_form<T>(
+    signed_in: &SignedIn,
+    state: &AppState,
+    form: Result<axum::Form<T>, axum::extract::rejection::FormRejection>,
+    csrf_of: fn(&T) -> &str,
+) -> Result<(Arc<Settings>, Option<T>), Refused> {
+    let settings = coordinator_settings(signed_in, state)?;
+    let form = form
+        .ok()
+        .map(|axum::Form(f)| f)
+        .filter(|f| signed_in.session().csrf_ok(csrf_of(f)));
+    Ok((settings, form))
+}
+
 /// Today in the bank's time zone.
 pub fn today(state: &AppState, settings: &Settings) -> chrono::NaiveDate {
     state

@@ -1,10 +1,9 @@
 //! What the person forms share: the posted pairs, the contact block's inputs, and showing a
 //! form again with what was typed and each problem beside its field.
 
-use super::super::{FormView, Input, SignedPage};
+use super::super::{Input, SignedPage};
 use crate::domain::locale::Locale;
 use crate::domain::person_form::{ContactForm, PersonFieldError};
-use crate::web::page::Tone;
 
 /// A posted form as its pairs: a group of checkboxes repeats its name.
 pub type Posted = Vec<(String, String)>;
@@ -77,33 +76,11 @@ pub struct Failed {
 pub fn apply(page: &mut SignedPage, failed: Option<&Failed>) {
     let Some(failed) = failed else { return };
     let locale = page.locale;
-    let forms = page.forms.iter_mut().chain(
-        page.sections
-            .iter_mut()
-            .flat_map(|s| s.items.iter_mut())
-            .flat_map(|i| i.forms.iter_mut()),
-    );
-    for form in forms.filter(|f: &&mut FormView| f.id == failed.form) {
-        for input in &mut form.inputs {
-            let chosen = all(&failed.posted, &input.name);
-            input.value = chosen.first().copied().unwrap_or("").to_string();
-            for (value, _, on) in &mut input.options {
-                *on = chosen.contains(&value.as_str());
-            }
-            input.error = failed
-                .errors
-                .iter()
-                .filter(|e| e.field.key() == input.name)
-                .map(|e| e.problem.message(locale))
-                .collect::<Vec<_>>()
-                .join(" ");
-        }
-    }
-    page.tone = Tone::Bad;
-    page.notice = locale
-        .pick(
-            "Rien n'a été enregistré : corrigez les champs signalés.",
-            "Nothing was saved: correct the fields marked.",
-        )
-        .to_string();
+    let problems: Vec<(&str, String)> = failed
+        .errors
+        .iter()
+        .map(|e| (e.field.key(), e.problem.message(locale)))
+        .collect();
+    let typed = |name: &str| all(&failed.posted, name).into_iter().map(str::to_string).collect();
+    super::super::show_again(page, &failed.form, &typed, &problems);
 }

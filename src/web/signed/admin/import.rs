@@ -4,7 +4,7 @@
 //! the file, and what was done or why not. Importing the same file again changes nothing
 //! and sends nothing.
 
-use super::super::{FormView, Input, Item, Section, coordinator_actor, expired, settings};
+use super::super::{FormView, Input, Item, Section, coordinator_actor, expired};
 use crate::domain::locale::Locale;
 use crate::inbound::accounts_csv;
 use crate::web::AppState;
@@ -117,10 +117,7 @@ fn report_section(report: &ImportReport, locale: Locale) -> (Section, (Tone, Str
 
 /// `POST /admin/people/import`.
 pub async fn import(signed_in: SignedIn, State(state): State<AppState>, request: Request) -> Response {
-    if let Err(r) = super::super::coordinator(&signed_in) {
-        return r.into_response();
-    }
-    let settings = match settings(&state) {
+    let settings = match super::super::coordinator_settings(&signed_in, &state) {
         Ok(s) => s,
         Err(r) => return r.into_response(),
     };

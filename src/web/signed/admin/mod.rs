@@ -8,7 +8,7 @@ pub mod import;
 pub mod new_person;
 pub mod person;
 
-use super::{FormView, Item, Refused, Section, SignedPage, render, settings};
+use super::{FormView, Item, Refused, Section, SignedPage, render};
 use crate::config::Settings;
 use crate::domain::contact::EmailAddress;
 use crate::domain::locale::Locale;
@@ -26,10 +26,7 @@ use serde::Deserialize;
 
 /// `GET /admin/people`.
 pub async fn people(signed_in: SignedIn, State(state): State<AppState>) -> Response {
-    if let Err(r) = super::coordinator(&signed_in) {
-        return r.into_response();
-    }
-    let settings = match settings(&state) {
+    let settings = match super::coordinator_settings(&signed_in, &state) {
         Ok(s) => s,
         Err(r) => return r.into_response(),
     };
@@ -43,13 +40,7 @@ fn checked(
     state: &AppState,
     form: Result<Form<form::Posted>, FormRejection>,
 ) -> Result<(std::sync::Arc<Settings>, Option<form::Posted>), Refused> {
-    super::coordinator(signed_in)?;
-    let settings = settings(state)?;
-    let posted = form
-        .ok()
-        .map(|Form(p)| p)
-        .filter(|p| signed_in.session().csrf_ok(form::first(p, "csrf")));
-    Ok((settings, posted))
+    super::coordinator_form(signed_in, state, form, |p| form::first(p, "csrf"))
 }
 
 /// A role, as a person holds it.
@@ -176,10 +167,7 @@ pub async fn invite(
     State(state): State<AppState>,
     form: Result<Form<InviteForm>, FormRejection>,
 ) -> Response {
-    if let Err(r) = super::coordinator(&signed_in) {
-        return r.into_response();
-    }
-    let settings = match settings(&state) {
+    let settings = match super::coordinator_settings(&signed_in, &state) {
         Ok(s) => s,
         Err(r) => return r.into_response(),
     };

@@ -3,7 +3,7 @@
 //! installation (more are added on their page), an interpreter starts with their language
 //! pairs; the new person gets their activation link by email at once.
 
-use super::super::{FormView, Input, SignedPage, coordinator_actor, expired, render, see_other, settings};
+use super::super::{FormView, Input, SignedPage, coordinator_actor, expired, render, see_other};
 use super::form::{Failed, Posted, apply, contact, contact_inputs, first};
 use crate::config::Settings;
 use crate::domain::ids::InstallationId;
@@ -139,10 +139,7 @@ async fn page(
 
 /// `GET /admin/people/new`.
 pub async fn show(signed_in: SignedIn, State(state): State<AppState>) -> Response {
-    if let Err(r) = super::super::coordinator(&signed_in) {
-        return r.into_response();
-    }
-    let settings = match settings(&state) {
+    let settings = match super::super::coordinator_settings(&signed_in, &state) {
         Ok(s) => s,
         Err(r) => return r.into_response(),
     };

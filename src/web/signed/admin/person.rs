@@ -6,7 +6,6 @@
 
 use super::super::{
     FormView, Input, Item, Section, SignedPage, coordinator_actor, expired, history, not_found, render, see_other,
-    settings,
 };
 use super::form::{Failed, Posted, all, apply, contact, contact_inputs, first};
 use crate::config::Settings;
@@ -435,10 +434,7 @@ pub async fn show(
     code: Result<Path<String>, PathRejection>,
     done: Result<Query<Done>, QueryRejection>,
 ) -> Response {
-    if let Err(r) = super::super::coordinator(&signed_in) {
-        return r.into_response();
-    }
-    let settings = match settings(&state) {
+    let settings = match super::super::coordinator_settings(&signed_in, &state) {
         Ok(s) => s,
         Err(r) => return r.into_response(),
     };
