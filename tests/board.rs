@@ -284,7 +284,7 @@ async fn interpreters_edit_their_profile_and_read_the_rest(engine: Engine) {
         ("document_name", "Nommez le document"),
     ] {
         let re = regex::Regex::new(&format!(
-            r#"(?s)id="field-{field}".{{0,400}}class="error"[^>]*>{}"#,
+            r#"(?s)id="field-profile-{field}".{{0,400}}class="error"[^>]*>{}"#,
             regex::escape(message)
         ))
         .unwrap();
