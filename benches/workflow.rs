@@ -48,6 +48,27 @@ fn pure(c: &mut Criterion) {
     c.bench_function("link/verify", |b| b.iter(|| keys.verify(black_box(&token), now)));
 }
 
+/// The coordinators' forms and files: a pasted list of language pairs, and a 100-line import.
+fn people(c: &mut Criterion) {
+    c.bench_function("person_form/read_languages", |b| {
+        b.iter(|| {
+            let mut problems = relais::domain::person_form::Problems::default();
+            relais::domain::person_form::read_languages(
+                black_box("français > espagnol\nEnglish -> Arabic\narabe (Maroc) > français"),
+                &[],
+                &mut problems,
+            )
+        })
+    });
+    let mut file = String::from("courriel;prénom;nom;rôle;établissement;installation;langue\n");
+    for i in 0..100 {
+        file.push_str(&format!("p{i}@ciusss.example;Prénom{i};Nom{i};demandeur;CCSMTL;Hôpital Notre-Dame;fr\n"));
+    }
+    c.bench_function("accounts_csv/read_100_lines", |b| {
+        b.iter(|| relais::inbound::accounts_csv::read(black_box(&file)))
+    });
+}
+
 fn details(installation: InstallationId) -> RequestDetails {
     RequestDetails {
         installation_id: installation,
@@ -137,6 +158,13 @@ fn workflow(c: &mut Criterion) {
             .id;
         (wf, requester, inst.id)
     });
+    let accounts = relais::workflow::accounts::Accounts::new(
+        wf.clone(),
+        relais::config::Secret::new("0123456789abcdef0123456789abcdef"),
+        &[],
+        "Bench",
+    )
+    .unwrap();
     let actor = Actor::requester(requester, Channel::Email);
     let mut group = c.benchmark_group("workflow_sqlite");
     group.sample_size(50);
@@ -154,8 +182,26 @@ fn workflow(c: &mut Criterion) {
             .unwrap()
         })
     });
+    // One line of an import: a new person created, then invited (two transactions and the
+    // activation mail queued).
+    let serial = std::sync::atomic::AtomicU64::new(0);
+    group.bench_function("import_line_new_interpreter", |b| {
+        b.to_async(&rt).iter(|| async {
+            let n = serial.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let line = relais::workflow::accounts::ImportLine {
+                email: EmailAddress::parse(&format!("i{n}@bench.example")).unwrap(),
+                first_name: "Omar".into(),
+                last_name: "Haddad".into(),
+                role: Role::Interpreter,
+                establishment: None,
+                installations: Vec::new(),
+                locale: Locale::Fr,
+            };
+            accounts.import_line(Actor::system(), &line).await.unwrap()
+        })
+    });
     group.finish();
 }
 
-criterion_group!(benches, pure, workflow);
+criterion_group!(benches, pure, people, workflow);
 criterion_main!(benches);
