@@ -62,7 +62,9 @@ fn people(c: &mut Criterion) {
     });
     let mut file = String::from("courriel;prénom;nom;rôle;établissement;installation;langue\n");
     for i in 0..100 {
-        file.push_str(&format!("p{i}@ciusss.example;Prénom{i};Nom{i};demandeur;CCSMTL;Hôpital Notre-Dame;fr\n"));
+        file.push_str(&format!(
+            "p{i}@ciusss.example;Prénom{i};Nom{i};demandeur;CCSMTL;Hôpital Notre-Dame;fr\n"
+        ));
     }
     c.bench_function("accounts_csv/read_100_lines", |b| {
         b.iter(|| relais::inbound::accounts_csv::read(black_box(&file)))

@@ -463,7 +463,10 @@ pub fn accessible(page: &Answer) {
     assert!(page.body.contains("width=device-width"), "viewport");
     assert!(!page.body.contains("<script"), "no JavaScript");
     let mut seen = std::collections::HashSet::new();
-    for id in regex::Regex::new(r#"\sid="([^"]+)""#).unwrap().captures_iter(&page.body) {
+    for id in regex::Regex::new(r#"\sid="([^"]+)""#)
+        .unwrap()
+        .captures_iter(&page.body)
+    {
         assert!(seen.insert(id[1].to_string()), "id {} twice", &id[1]);
     }
     let ids = regex::Regex::new(r#"<(?:input|select|textarea) [^>]*\sid="([^"]+)""#).unwrap();
