@@ -355,6 +355,42 @@ async fn coordinators_keep_languages_financial_files_and_installations(engine: E
     let none = b.submit(&page, &places, &[("cost_centre", "")]).await;
     assert_eq!(none.status, 422, "{}", none.body);
     assert!(none.body.contains("au moins une installation"), "{}", none.body);
+    // Another establishment's cost centre: refused, and the installations stay as they were.
+    let mut tx = w.bank.store.begin().await.unwrap();
+    let elsewhere = tx
+        .insert_cost_centre(w.bank.other_establishment, "CN-1", "Ailleurs")
+        .await
+        .unwrap()
+        .id;
+    tx.commit().await.unwrap();
+    let first_only = w.bank.installation.0.to_string();
+    let foreign_centre = elsewhere.0.to_string();
+    let wrong = b
+        .submit(
+            &page,
+            &places,
+            &[("installation", &first_only), ("cost_centre", &foreign_centre)],
+        )
+        .await;
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+    assert!(
+        wrong
+            .body
+            .contains(r#"id="places-cost_centre-error">Choisissez une des valeurs proposées."#),
+        "{}",
+        wrong.body
+    );
+    let mut tx = w.bank.store.begin().await.unwrap();
+    let kept = tx.requester_profile(w.bank.requester).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(kept.installations.len(), 2, "nothing saved, installations included");
+    // An interpreter has no places to keep.
+    let interpreter_places = format!("/admin/people/{code}/places");
+    let csrf = support::web::csrf_of(&page);
+    let nowhere = b
+        .post(&interpreter_places, &[("csrf", &csrf), ("installation", &first_only)])
+        .await;
+    assert_eq!(nowhere.status, 404, "{}", nowhere.body);
 
     // Contact details: the address stays unique.
     let contact = format!("/admin/people/{requester}/contact");

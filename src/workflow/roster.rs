@@ -10,7 +10,7 @@
 
 use super::{Actor, NewPersonCommand, Workflow, WorkflowError};
 use crate::domain::history::{Change, Entity, NewHistoryEntry};
-use crate::domain::ids::{EstablishmentId, InstallationId, PersonId};
+use crate::domain::ids::{CostCentreId, EstablishmentId, InstallationId, PersonId};
 use crate::domain::interpreter::{FinancialFile, LanguagePair};
 use crate::domain::person::{Person, ProfileChange};
 use crate::domain::person_form::{Contact, PersonField, PersonFieldError, PersonProblem};
@@ -173,12 +173,15 @@ impl Workflow {
         Ok(())
     }
 
-    /// Sets the installations a requester belongs to, all of their establishment's.
-    pub async fn set_installations(
+    /// Sets the installations a requester belongs to (all of their establishment's) and
+    /// their cost centre (one of its own, still in use unless it is theirs already), in one
+    /// transaction: a wrong cost centre saves no installation either.
+    pub async fn set_requester_places(
         &self,
         actor: Actor,
         person: PersonId,
         installations: Vec<InstallationId>,
+        cost_centre: Option<CostCentreId>,
     ) -> Result<(), RosterError> {
         if installations.is_empty() {
             return Err(invalid(PersonField::Installation, PersonProblem::NoInstallation));
@@ -190,18 +193,34 @@ impl Workflow {
         if !in_establishment(&mut tx, &installations, profile.establishment_id).await? {
             return Err(invalid(PersonField::Installation, PersonProblem::Choice));
         }
+        if let Some(id) = cost_centre.filter(|c| profile.cost_centre_id != Some(*c)) {
+            match tx.cost_centre(id).await {
+                Ok(c) if c.establishment_id == profile.establishment_id && c.active => {}
+                Ok(_) | Err(StoreError::NotFound) => {
+                    return Err(invalid(PersonField::CostCentre, PersonProblem::Choice));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
         let mut sorted = installations;
         sorted.sort_by_key(|i| i.0);
         sorted.dedup();
         let mut before = profile.installations.clone();
         before.sort_by_key(|i| i.0);
-        if before == sorted {
+        let mut changes = Vec::new();
+        if before != sorted {
+            changes.push(Change::new("installations", &before, &sorted));
+            profile.installations = sorted;
+        }
+        if profile.cost_centre_id != cost_centre {
+            changes.push(Change::new("cost_centre_id", profile.cost_centre_id, cost_centre));
+            profile.cost_centre_id = cost_centre;
+        }
+        if changes.is_empty() {
             return Ok(());
         }
-        let change = Change::new("installations", &before, &sorted);
-        profile.installations = sorted;
         tx.set_requester_profile(person, &profile).await?;
-        self.record_person(&mut tx, actor, person, "update_requester_profile", vec![change])
+        self.record_person(&mut tx, actor, person, "update_requester_profile", changes)
             .await?;
         tx.commit().await?;
         Ok(())

@@ -39,17 +39,25 @@ pub fn form(csrf: &str, locale: Locale) -> FormView {
     }
 }
 
+/// Why a posted form could not be read.
+enum Unread {
+    /// Cut short or malformed.
+    Form,
+    /// The file is over [`MAX_FILE_BYTES`] (or the body over the server's limit).
+    TooLarge,
+}
+
 /// What was posted: the CSRF value and the file's bytes, or why it could not be read.
-async fn posted(request: Request) -> Result<(String, Vec<u8>), &'static str> {
-    let mut multipart = Multipart::from_request(request, &()).await.map_err(|_| "form")?;
+async fn posted(request: Request) -> Result<(String, Vec<u8>), Unread> {
+    let mut multipart = Multipart::from_request(request, &()).await.map_err(|_| Unread::Form)?;
     let (mut csrf, mut file) = (String::new(), Vec::new());
-    while let Some(field) = multipart.next_field().await.map_err(|_| "form")? {
+    while let Some(field) = multipart.next_field().await.map_err(|_| Unread::Form)? {
         match field.name() {
-            Some("csrf") => csrf = field.text().await.map_err(|_| "form")?,
+            Some("csrf") => csrf = field.text().await.map_err(|_| Unread::Form)?,
             Some("file") => {
-                let bytes = field.bytes().await.map_err(|_| "too_large")?;
+                let bytes = field.bytes().await.map_err(|_| Unread::TooLarge)?;
                 if bytes.len() > MAX_FILE_BYTES {
-                    return Err("too_large");
+                    return Err(Unread::TooLarge);
                 }
                 file = bytes.to_vec();
             }
@@ -133,12 +141,12 @@ pub async fn import(signed_in: SignedIn, State(state): State<AppState>, request:
             "Rien n'a été importé : choisissez un fichier CSV.",
             "Nothing was imported: choose a CSV file.",
         ),
-        Err("too_large") => bad(
+        Err(Unread::TooLarge) => bad(
             StatusCode::PAYLOAD_TOO_LARGE,
             "Rien n'a été importé : le fichier dépasse 1 Mo.",
             "Nothing was imported: the file is over 1 MB.",
         ),
-        Err(_) => bad(
+        Err(Unread::Form) => bad(
             StatusCode::BAD_REQUEST,
             "Rien n'a été importé : le formulaire est arrivé incomplet ; réessayez.",
             "Nothing was imported: the form arrived incomplete; try again.",

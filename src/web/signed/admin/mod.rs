@@ -43,12 +43,12 @@ fn checked(
     super::coordinator_form(signed_in, state, form, |p| form::first(p, "csrf"))
 }
 
-/// A role, as a person holds it.
+/// A role, as a person holds it and as the new-person form offers it.
 fn role_name(role: Role, locale: Locale) -> &'static str {
     match role {
-        Role::Coordinator => locale.pick("coordonnateur", "coordinator"),
-        Role::Interpreter => locale.pick("interprète", "interpreter"),
-        Role::Requester => locale.pick("demandeur", "requester"),
+        Role::Coordinator => locale.pick("Coordonnateur", "Coordinator"),
+        Role::Interpreter => locale.pick("Interprète", "Interpreter"),
+        Role::Requester => locale.pick("Demandeur", "Requester"),
     }
 }
 

@@ -25,14 +25,6 @@ use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-fn role_label(role: Role, locale: Locale) -> &'static str {
-    match role {
-        Role::Requester => locale.pick("Demandeur", "Requester"),
-        Role::Interpreter => locale.pick("Interprète", "Interpreter"),
-        Role::Coordinator => locale.pick("Coordonnateur", "Coordinator"),
-    }
-}
-
 /// Every installation, as "CODE — name", for the choice of a requester's.
 async fn installation_choices(state: &AppState, locale: Locale) -> Result<Vec<(String, String)>, StoreError> {
     let mut tx = state.workflow.store().begin_read().await?;
@@ -80,7 +72,7 @@ async fn page(
         Input::new("role", "select", locale.pick("Rôle", "Role"), "requester").choices(
             Role::ALL
                 .into_iter()
-                .map(|r| (r.as_str().to_string(), role_label(r, locale).to_string()))
+                .map(|r| (r.as_str().to_string(), super::role_name(r, locale).to_string()))
                 .collect(),
         ),
     ];

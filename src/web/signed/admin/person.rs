@@ -16,8 +16,7 @@ use crate::domain::locale::Locale;
 use crate::domain::organisation::{CostCentre, Establishment, Installation};
 use crate::domain::person::{Person, RequesterProfile, UserCode};
 use crate::domain::person_form::{
-    ContactForm, FinancialForm, PersonField, PersonFieldError, PersonProblem, Problems, read_languages,
-    tax_registrations, write_languages,
+    ContactForm, FinancialForm, Problems, read_languages, tax_registrations, write_languages,
 };
 use crate::store::StoreError;
 use crate::store::accounts::Account;
@@ -531,22 +530,10 @@ pub async fn change(
                 .filter_map(|v| v.parse().ok().map(InstallationId))
                 .collect();
             let centre = first(&posted, "cost_centre").parse().ok().map(CostCentreId);
-            match workflow.set_installations(actor, id, installations).await {
-                Ok(()) => workflow
-                    .set_cost_centre(actor, id, centre)
-                    .await
-                    .map(|()| "saved")
-                    .map_err(|e| match e {
-                        WorkflowError::BadCommand(_) | WorkflowError::NotFound => {
-                            RosterError::Invalid(vec![PersonFieldError {
-                                field: PersonField::CostCentre,
-                                problem: PersonProblem::Choice,
-                            }])
-                        }
-                        other => other.into(),
-                    }),
-                Err(e) => Err(e),
-            }
+            workflow
+                .set_requester_places(actor, id, installations, centre)
+                .await
+                .map(|()| "saved")
         }
         "invite" => match &state.account_pages {
             Some(pages) => match pages.accounts.invite(&person.email).await {
@@ -578,7 +565,8 @@ pub async fn change(
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             person_page(&signed_in, &state, &settings, &code, status, None, Some(failed)).await
         }
-        Err(RosterError::Workflow(WorkflowError::Forbidden(_))) => {
+        // The only refusal a coordinator past the checks above meets: deactivating themselves.
+        Err(RosterError::Workflow(WorkflowError::Forbidden(_))) if part == "active" => {
             let notice = Some((
                 Tone::Bad,
                 locale
@@ -599,6 +587,9 @@ pub async fn change(
             )
             .await
         }
+        // A part this person does not have (requester places of an interpreter), or someone
+        // gone meanwhile: as if the address did not exist.
+        Err(RosterError::Workflow(WorkflowError::BadCommand(_) | WorkflowError::NotFound)) => not_found(),
         Err(RosterError::Workflow(e)) => crate::web::WebError::Internal(e.into()).into_response(),
     }
 }
