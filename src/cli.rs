@@ -24,15 +24,11 @@ use std::sync::Arc;
     about = "Relais: an interpreter bank run by email and SMS."
 )]
 pub struct Cli {
-    /// Configuration file; every key can be overridden by RELAIS__SECTION__KEY.
-    #[arg(
-        long,
-        short,
-        global = true,
-        env = "RELAIS_CONFIG",
-        default_value = "config/default.toml"
-    )]
-    pub config: PathBuf,
+    /// A configuration file layered over the built-in default (only the keys it sets
+    /// change). Without it, config/default.toml in the current folder is read when present.
+    /// Every key can also be set by a RELAIS__SECTION__KEY variable, which wins over both.
+    #[arg(long, short, global = true, env = "RELAIS_CONFIG")]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: CliCommand,
 }
@@ -45,15 +41,26 @@ pub enum CliCommand {
     Migrate,
     /// Seed a small bank and walk one request through its whole life, printing each step.
     Demo,
-    /// Process raw email files as if they had arrived in the mailbox (inbound mail issue).
+    /// Process raw email files (.eml) as if they had arrived in the mailbox, printing what
+    /// each one did.
     Ingest {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Show how one raw email would be classified and handled (inbound mail issue).
+    /// Show, as JSON, how one raw email (.eml) is read: who sent it, which request it
+    /// answers, the command or form it carries. Touches no database and sends nothing.
     InspectMail { file: PathBuf },
-    /// Show how one SMS text is read, as JSON, without touching the database.
+    /// Show, as JSON, how one SMS text is read, without touching the database.
     InspectSms { text: String },
+    /// Print the configuration in force, each value with where it came from (built-in,
+    /// file, environment), secrets redacted.
+    Config,
+    /// Write a consistent copy of the SQLite database to FILE while Relais runs
+    /// (for PostgreSQL, use pg_dump: docs/operations.md).
+    Backup {
+        /// The copy to write; it must not exist yet.
+        file: PathBuf,
+    },
     /// Send the coordinators' digest now (to every coordinator, or to one by email).
     Digest {
         /// Only this coordinator's email address.
@@ -171,7 +178,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let settings = Settings::load(&cli.config)?;
+    let file = config_file(cli.config.as_deref());
+    let layers = crate::config::Layers::read(file.as_deref(), std::env::vars())?;
+    let settings = layers.settings()?;
+    if let CliCommand::Config = &cli.command {
+        let text = crate::config::effective::render(&layers, &settings)?;
+        // `relais config | head` closes the pipe early: that is not an error.
+        use std::io::Write as _;
+        match std::io::stdout().write_all(text.as_bytes()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+            _ => return Ok(ExitCode::SUCCESS),
+        }
+    }
     if let CliCommand::InspectMail { file } = &cli.command {
         // No database, no network: only what the mail itself says.
         let raw = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -186,9 +204,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     } else {
         settings.log.filter.as_str()
     };
-    crate::telemetry::init(filter);
+    crate::telemetry::init(filter, settings.log.format);
     match cli.command {
         CliCommand::Serve => {
+            print_where_data_goes(&settings, file.as_deref());
             let app = App::build(&settings, Arc::new(SystemClock)).await?;
             app.run_until_stopped(shutdown_signal()).await?;
         }
@@ -199,6 +218,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("migrations applied");
         }
         CliCommand::Demo => {
+            print_where_data_goes(&settings, file.as_deref());
             crate::demo::run(&settings, &mut std::io::stdout()).await?;
         }
         CliCommand::Ingest { files } => return ingest(&settings, &files).await,
@@ -212,8 +232,86 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return billing_document(&settings, Whose::Interpreter(&interpreter), &document).await;
         }
         CliCommand::Accounts(command) => return accounts(&settings, command).await,
-        CliCommand::InspectMail { .. } | CliCommand::InspectSms { .. } => {}
+        CliCommand::Backup { file } => return backup(&settings, &file).await,
+        CliCommand::InspectMail { .. } | CliCommand::InspectSms { .. } | CliCommand::Config => {}
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The file layered over the built-in default: the one named, else `config/default.toml`
+/// in the current folder when there is one, else none.
+fn config_file(named: Option<&std::path::Path>) -> Option<PathBuf> {
+    match named {
+        Some(path) => Some(path.to_path_buf()),
+        None => {
+            let implicit = std::path::Path::new(crate::config::IMPLICIT_FILE);
+            implicit.is_file().then(|| implicit.to_path_buf())
+        }
+    }
+}
+
+/// The first lines of `serve` and `demo`: which settings, and where data is kept, so a
+/// newcomer knows what the run writes and where to look.
+fn print_where_data_goes(settings: &Settings, file: Option<&std::path::Path>) {
+    let here = std::env::current_dir().unwrap_or_default();
+    let shown = |path: &std::path::Path| here.join(path).display().to_string();
+    let config = match file {
+        Some(path) => format!("built-in default, then {}", shown(path)),
+        None => "built-in default".to_string(),
+    };
+    let mut lines = vec![("settings", config)];
+    let url = settings.database.url.expose();
+    lines.push(match crate::store::sqlite_path(url) {
+        Some(path) => ("database", format!("SQLite, {}", shown(&path))),
+        None => ("database", "PostgreSQL".to_string()),
+    });
+    if settings.security.signing_key.is_empty() {
+        lines.push(("signing key", shown(&settings.security.key_file)));
+    }
+    match settings.mail.inbound {
+        crate::config::InboundSource::Maildir => {
+            lines.push(("mail in", format!("{}/new/", shown(&settings.mail.maildir))))
+        }
+        crate::config::InboundSource::Imap => lines.push(("mail in", format!("IMAP, {}", settings.imap.host))),
+        crate::config::InboundSource::None => lines.push(("mail in", "none (relais ingest only)".to_string())),
+    }
+    match settings.mail.outbound {
+        crate::config::OutboundTransport::Folder => {
+            lines.push(("mail out", format!("{}/*.eml", shown(&settings.mail.outbox_folder))))
+        }
+        crate::config::OutboundTransport::Smtp => lines.push(("mail out", format!("SMTP, {}", settings.smtp.host))),
+    }
+    lines.push(match settings.sms.gateway {
+        crate::config::SmsGateway::Log => ("SMS out", shown(&settings.sms.log_file)),
+        crate::config::SmsGateway::Twilio => ("SMS out", "Twilio".to_string()),
+        crate::config::SmsGateway::Kannel => ("SMS out", "Kannel".to_string()),
+    });
+    for (what, value) in lines {
+        println!("{what:<12} {value}");
+    }
+    println!();
+}
+
+/// `relais backup FILE`: a consistent copy of the SQLite database, taken while Relais runs.
+async fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Result<ExitCode> {
+    if settings.is_postgres() {
+        anyhow::bail!("relais backup copies the SQLite database; for PostgreSQL use pg_dump (docs/operations.md)");
+    }
+    if file.exists() {
+        anyhow::bail!("{} already exists: choose a new file", file.display());
+    }
+    let url = settings.database.url.expose();
+    if let Some(database) = crate::store::sqlite_path(url)
+        && !database.is_file()
+    {
+        anyhow::bail!("there is no database at {} to copy", database.display());
+    }
+    let store = Store::connect(settings.database.url.expose(), 1).await?;
+    let made = store.backup_sqlite(file).await;
+    store.close().await;
+    made.with_context(|| format!("cannot write {}", file.display()))?;
+    let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    println!("{} written ({} kB)", file.display(), size.div_ceil(1024));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,5 +1,8 @@
-//! Typed settings: `config/default.toml` (or the file named on the command line)
-//! overlaid with `RELAIS__SECTION__KEY` environment variables.
+//! Typed settings, in three layers, each overriding the one before key by key: the
+//! built-in default (`config/default.toml`, compiled in), a file (`--config`,
+//! `RELAIS_CONFIG`, or `config/default.toml` in the current folder), and
+//! `RELAIS__SECTION__KEY` environment variables. `relais config` prints the result with
+//! the layer of each value ([`effective`]).
 //!
 //! Every section denies unknown keys, so a typo stops start-up with the key named,
 //! instead of silently running on a default. Secrets are wrapped in [`Secret`],
@@ -10,10 +13,12 @@ use chrono::{NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 use figment::Figment;
 use figment::providers::{Format, Toml};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+
+pub mod effective;
 
 /// The environment prefix: `RELAIS__WEB__BIND` sets `web.bind`.
 pub const ENV_PREFIX: &str = "RELAIS__";
@@ -63,7 +68,36 @@ impl fmt::Display for Secret {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// Serialized (for `relais config`) as `<redacted>`, or `""` when unset, never the value.
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(if self.0.is_empty() { "" } else { "<redacted>" })
+    }
+}
+
+/// A database URL as `relais config` shows it: a SQLite path in full (it holds no
+/// secret and says where the data is), a server URL without its user and password.
+fn serialize_database_url<S: serde::Serializer>(url: &Secret, serializer: S) -> Result<S::Ok, S::Error> {
+    let url = url.expose();
+    if url.starts_with("sqlite:") {
+        return serializer.serialize_str(url);
+    }
+    let shown = match url.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((_, host)) => format!("{scheme}://<redacted>@{host}"),
+            None => format!("{scheme}://{rest}"),
+        },
+        None => "<redacted>".to_string(),
+    };
+    // Query parameters may carry a password too (`?password=`).
+    let shown = match shown.split_once('?') {
+        Some((base, _)) => format!("{base}?<redacted>"),
+        None => shown,
+    };
+    serializer.serialize_str(&shown)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     pub general: General,
@@ -87,7 +121,7 @@ pub struct Settings {
     pub log: Log,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct General {
     /// The bank's name as people read it in mail and pages.
@@ -102,15 +136,16 @@ pub struct General {
     pub default_phone_region: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Database {
     /// `sqlite://data/relais.db` (embedded default) or `postgres://user:password@host/db`.
+    #[serde(serialize_with = "serialize_database_url")]
     pub url: Secret,
     pub max_connections: u32,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Web {
     pub bind: SocketAddr,
@@ -123,7 +158,7 @@ pub struct Web {
     pub client_ip_header: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Security {
     /// Key that signs links and reply addresses (at least 32 characters). Empty on the
@@ -142,7 +177,7 @@ fn default_link_ttl_hours() -> u32 {
     168
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InboundSource {
     /// A local Maildir folder (embedded default).
@@ -152,7 +187,7 @@ pub enum InboundSource {
     None,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OutboundTransport {
     /// Messages are written as `.eml` files to a folder (embedded default).
@@ -160,7 +195,7 @@ pub enum OutboundTransport {
     Smtp,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mail {
     /// The address Relais sends from and receives replies at.
@@ -184,7 +219,7 @@ pub struct Mail {
     pub dkim_selector: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TlsMode {
     /// Plain text: only for loopback.
@@ -194,7 +229,7 @@ pub enum TlsMode {
     Implicit,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Imap {
     pub host: String,
@@ -225,7 +260,7 @@ impl Default for Imap {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Smtp {
     pub host: String,
@@ -249,7 +284,7 @@ impl Default for Smtp {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SmsGateway {
     /// Messages are appended to a local log file (embedded default).
@@ -258,7 +293,7 @@ pub enum SmsGateway {
     Kannel,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sms {
     pub gateway: SmsGateway,
@@ -271,7 +306,7 @@ pub struct Sms {
     pub kannel: Kannel,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Twilio {
     pub account_sid: String,
@@ -280,7 +315,7 @@ pub struct Twilio {
     pub api_base_url: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Kannel {
     /// The smsbox `sendsms` URL, e.g. `http://127.0.0.1:13013/cgi-bin/sendsms`.
@@ -291,7 +326,7 @@ pub struct Kannel {
     pub inbound_secret: Secret,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BusinessHours {
     pub days: Vec<Weekday>,
@@ -313,7 +348,7 @@ impl BusinessHours {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Workflow {
     /// A service record the requester neither validates nor contests is validated after this.
@@ -322,14 +357,14 @@ pub struct Workflow {
     pub late_cancellation_hours: u32,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Privacy {
     /// Patient details of closed or cancelled requests are erased after this many days.
     pub patient_retention_days: u32,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Workers {
     /// How often the sweeper looks for due automatic transitions and erasures.
@@ -337,7 +372,7 @@ pub struct Workers {
 }
 
 /// Offers, reminders and the coordinators' digest.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Coordination {
     /// When coordinators get their digest, on business days (`business_hours.days`, minus
@@ -374,7 +409,7 @@ impl Default for Coordination {
 
 /// What interpreters are paid and establishments charged (`docs/money.md`). Amounts are
 /// written as strings (`"41.00"`) so they stay exact.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Money {
     /// `"CAD"` or `"EUR"`.
@@ -394,57 +429,51 @@ impl Money {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Log {
     /// A `tracing` filter such as `info` or `relais=debug,sqlx=warn`.
     pub filter: String,
+    /// `text` (one line per event, coloured only on a terminal) or `json` (one JSON object
+    /// per line, for log collectors).
+    #[serde(default)]
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 impl Settings {
-    /// Loads a file and overlays the process environment.
-    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
-        Self::load_with_env(path, std::env::vars())
+    /// The embedded default layered with `file` (when given) and the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
+        Self::load_with_env(file, std::env::vars())
     }
 
-    /// Loads a file and overlays the given environment (tests pass their own).
+    /// [`Settings::load`] with the given environment (tests pass their own).
     pub fn load_with_env(
-        path: &Path,
+        file: Option<&Path>,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Settings, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::File {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Self::from_toml_and_env(&text, env)
+        Layers::read(file, env)?.settings()
     }
 
-    /// Parses settings from TOML text and environment pairs.
+    /// Parses settings from one whole TOML text and environment pairs, without the
+    /// embedded default beneath: every required key must be in `toml`.
     pub fn from_toml_and_env(
         toml: &str,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Settings, ConfigError> {
-        let mut vars: Vec<EnvVar> = env
-            .into_iter()
-            .filter(|(name, _)| name.starts_with(ENV_PREFIX) && name.len() > ENV_PREFIX.len())
-            .map(|(name, value)| EnvVar { name, value })
-            .collect();
-        vars.sort_by(|a, b| a.name.cmp(&b.name));
-        // The environment is passed in rather than read here, so tests stay hermetic.
-        let mut figment = Figment::new().merge(Toml::string(toml));
-        for var in vars {
-            figment = figment.merge(var);
+        Layers {
+            built_in: None,
+            file: Some((toml.to_string(), "configuration text".to_string())),
+            env: env_vars(env),
         }
-        let settings: Settings = figment.extract_lossy().map_err(|e| {
-            ConfigError::Parse(
-                e.into_iter()
-                    .map(|e| e.to_string().replace("key \"default.", "key \""))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
-        settings.check()?;
-        Ok(settings)
+        .settings()
     }
 
     /// Rules serde cannot express. Each error names its key.
@@ -628,11 +657,118 @@ fn invalid(key: &'static str, problem: &str) -> ConfigError {
     }
 }
 
+/// The embedded default: `config/default.toml`, compiled into the binary so that `relais`
+/// runs from any folder with no file beside it.
+pub const BUILT_IN: &str = include_str!("../config/default.toml");
+
+/// Where a file layer comes from when `--config` and `RELAIS_CONFIG` are both absent.
+pub const IMPLICIT_FILE: &str = "config/default.toml";
+
+/// The sources of the settings, lowest first: the embedded default, a file, the
+/// environment. A later source overrides a key of an earlier one.
+pub struct Layers {
+    /// `None` only for [`Settings::from_toml_and_env`], which reads one whole text.
+    built_in: Option<&'static str>,
+    /// The file's text and how to name it.
+    file: Option<(String, String)>,
+    env: Vec<EnvVar>,
+}
+
+impl Layers {
+    /// The embedded default, then `file` (which must exist when named), then `env`.
+    pub fn read(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Layers, ConfigError> {
+        let file = match file {
+            None => None,
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::File {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                Some((text, format!("file {}", path.display())))
+            }
+        };
+        Ok(Layers {
+            built_in: Some(BUILT_IN),
+            file,
+            env: env_vars(env),
+        })
+    }
+
+    fn figment(&self) -> Figment {
+        let mut figment = Figment::new();
+        if let Some(text) = self.built_in {
+            figment = figment.merge(Named {
+                name: "built-in".to_string(),
+                inner: Toml::string(text),
+            });
+        }
+        if let Some((text, name)) = &self.file {
+            figment = figment.merge(Named {
+                name: name.clone(),
+                inner: Toml::string(text),
+            });
+        }
+        for var in &self.env {
+            figment = figment.merge(var.clone());
+        }
+        figment
+    }
+
+    /// The settings these layers give, checked.
+    pub fn settings(&self) -> Result<Settings, ConfigError> {
+        let settings: Settings = self.figment().extract_lossy().map_err(|e| {
+            ConfigError::Parse(
+                e.into_iter()
+                    .map(|e| e.to_string().replace("key \"default.", "key \""))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Which layer gave the value at a dotted key (`web.bind`): `built-in`, `file …` or
+    /// `environment variable …`; `None` for a value no layer wrote (a compiled default).
+    pub fn origin(&self, key: &str) -> Option<String> {
+        self.figment().find_metadata(key).map(|m| m.name.to_string())
+    }
+}
+
+/// The `RELAIS__…` pairs of an environment, in a stable order.
+fn env_vars(env: impl IntoIterator<Item = (String, String)>) -> Vec<EnvVar> {
+    let mut vars: Vec<EnvVar> = env
+        .into_iter()
+        .filter(|(name, _)| name.starts_with(ENV_PREFIX) && name.len() > ENV_PREFIX.len())
+        .map(|(name, value)| EnvVar { name, value })
+        .collect();
+    vars.sort_by(|a, b| a.name.cmp(&b.name));
+    vars
+}
+
+/// A provider under a name of our choosing, so errors and `relais config` say
+/// "built-in" or "file config/production.toml".
+struct Named<P> {
+    name: String,
+    inner: P,
+}
+
+impl<P: figment::Provider> figment::Provider for Named<P> {
+    fn metadata(&self) -> figment::Metadata {
+        figment::Metadata::named(self.name.clone())
+    }
+
+    fn data(&self) -> Result<figment::value::Map<figment::Profile, figment::value::Dict>, figment::Error> {
+        self.inner.data()
+    }
+}
+
 /// One `RELAIS__SECTION__KEY` variable as a figment provider, so an error names the variable.
 ///
 /// Values stay strings (figment reads "8080" as a number or "true" as a boolean where the
 /// setting wants one, and a numeric password stays a string); only a value written as a
 /// TOML-style list (`["mon", "tue"]`) becomes a list.
+#[derive(Clone)]
 struct EnvVar {
     name: String,
     value: String,

@@ -20,7 +20,7 @@ fn error(toml: &str, pairs: &[(&str, &str)]) -> String {
 #[test]
 fn the_default_runs_as_shipped() {
     let s = Settings::load_with_env(
-        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/config/default.toml")),
+        Some(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/config/default.toml"))),
         env(&[]),
     )
     .unwrap();
@@ -29,6 +29,43 @@ fn the_default_runs_as_shipped() {
     assert_eq!(s.sms.gateway, SmsGateway::Log);
     assert_eq!(s.general.time_zone, chrono_tz::America::Montreal);
     assert!(!s.is_postgres());
+}
+
+#[test]
+fn the_built_in_default_needs_no_file() {
+    assert_eq!(
+        relais::config::BUILT_IN,
+        DEFAULT,
+        "the binary carries config/default.toml"
+    );
+    let s = Settings::load_with_env(None, env(&[])).unwrap();
+    assert_eq!(s.web.bind.to_string(), "127.0.0.1:8080");
+    assert_eq!(s.database.url.expose(), "sqlite://data/relais.db");
+}
+
+#[test]
+fn a_file_changes_only_the_keys_it_sets() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bank.toml");
+    std::fs::write(
+        &file,
+        "[general]\nbank_name = \"SeTIS Bruxelles\"\ntime_zone = \"Europe/Brussels\"\n\n[web]\nbind = \"127.0.0.1:9000\"\n",
+    )
+    .unwrap();
+    let s = Settings::load_with_env(Some(&file), env(&[("RELAIS__WEB__BIND", "127.0.0.1:9001")])).unwrap();
+    assert_eq!(s.general.bank_name, "SeTIS Bruxelles");
+    assert_eq!(s.general.time_zone, chrono_tz::Europe::Brussels);
+    // The rest of [general] and every other section come from the built-in default.
+    assert_eq!(s.general.request_prefix, "HC");
+    assert_eq!(s.money.pay.standard_hourly.value().to_string(), "41");
+    // The environment wins over the file.
+    assert_eq!(s.web.bind.port(), 9001);
+    assert_eq!(s.web.public_base_url, "http://127.0.0.1:8080");
+
+    // A mistake in the file is named with the file.
+    std::fs::write(&file, "[web]\nbind = \"nowhere\"\n").unwrap();
+    let e = Settings::load_with_env(Some(&file), env(&[])).unwrap_err().to_string();
+    assert!(e.contains("web.bind") && e.contains("bank.toml"), "{e}");
 }
 
 #[test]
@@ -100,7 +137,7 @@ fn unknown_keys_are_refused_not_ignored() {
 
 #[test]
 fn a_missing_file_is_named() {
-    let e = Settings::load_with_env(Path::new("/nonexistent/relais.toml"), env(&[])).unwrap_err();
+    let e = Settings::load_with_env(Some(Path::new("/nonexistent/relais.toml")), env(&[])).unwrap_err();
     assert!(matches!(e, ConfigError::File { .. }));
     assert!(e.to_string().contains("/nonexistent/relais.toml"));
 }

@@ -105,6 +105,16 @@ pub(crate) fn decode<T, E: std::fmt::Display>(column: &str, r: Result<T, E>) -> 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// The file a `sqlite:` URL names (`None` for any other database).
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    SqliteConnectOptions::from_str(url)
+        .ok()
+        .map(|options| options.get_filename().to_path_buf())
+}
+
 impl Store {
     /// Opens a pool for `url`: `sqlite://PATH` (the file and its folder are created) or
     /// `postgres://…`.
@@ -139,6 +149,17 @@ impl Store {
                 .context("cannot connect to PostgreSQL")?;
             Ok(Store::Postgres(pool))
         }
+    }
+
+    /// A consistent copy of a SQLite database in a new file (`VACUUM INTO`), taken in one
+    /// read transaction: writers go on meanwhile, and the copy is compact and complete.
+    pub async fn backup_sqlite(&self, file: &std::path::Path) -> anyhow::Result<()> {
+        let Store::Sqlite(pool) = self else {
+            anyhow::bail!("only a SQLite database is copied this way");
+        };
+        let target = file.to_str().context("the backup file's name is not UTF-8")?;
+        sqlx::query("VACUUM INTO ?").bind(target).execute(pool).await?;
+        Ok(())
     }
 
     pub fn engine(&self) -> Engine {

@@ -63,7 +63,7 @@ impl<'de> Deserialize<'de> for Rate {
 
 /// A tariff: the hourly rate of each class and the price of everything else.
 /// Deserialized from `[money.pay]` and `[money.billing]`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tariff {
     /// Per hour during business hours ("Heures de bureau").
@@ -111,7 +111,7 @@ impl Tariff {
 }
 
 /// Sales tax rates, from `[money.taxes]`: fractions, so 5 % is `"0.05"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TaxRates {
     /// TPS / GST.
