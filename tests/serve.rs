@@ -66,7 +66,8 @@ fn wait_healthy(port: u16, child: &mut Child) {
     panic!("relais serve did not become healthy on port {port}");
 }
 
-fn terminate(mut child: Child) {
+/// Stops `child` with SIGTERM and returns what it logged.
+fn terminate(mut child: Child) -> String {
     let pid = child.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let deadline = Instant::now() + Duration::from_secs(15);
@@ -76,7 +77,7 @@ fn terminate(mut child: Child) {
             child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
             assert!(status.success(), "relais serve did not stop cleanly: {status}\n{err}");
             assert!(err.contains("stopped"), "no orderly stop in the log:\n{err}");
-            return;
+            return err;
         }
         assert!(Instant::now() < deadline, "relais serve ignored SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
@@ -102,11 +103,49 @@ fn serves_health_and_metrics_and_stops_on_sigterm() {
         "{metrics}"
     );
     assert_eq!(get(port, "/nowhere").unwrap().0, 404);
+    // The front door sends whoever is not signed in to the sign-in page.
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.0 303"), "{response}");
+    assert!(
+        response.to_ascii_lowercase().contains("\r\nlocation: /login\r\n"),
+        "{response}"
+    );
     assert!(
         dir.path().join("data/signing.key").exists(),
         "the embedded default made its signing key"
     );
-    terminate(child);
+    let log = terminate(child);
+    // Written to a pipe, not a terminal: plain text, no colour codes.
+    assert!(log.contains("relais is listening"), "{log}");
+    assert!(!log.contains('\u{1b}'), "colour codes in a piped log:\n{log:?}");
+}
+
+#[test]
+fn json_logs_for_log_collectors() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = spawn(dir.path(), port, &[("RELAIS__LOG__FORMAT", "json".to_string())]);
+    wait_healthy(port, &mut child);
+    let log = terminate(child);
+    let events: Vec<serde_json::Value> = log
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let listening = events
+        .iter()
+        .find(|e| e["fields"]["message"] == "relais is listening")
+        .unwrap_or_else(|| panic!("no start event in:\n{log}"));
+    assert_eq!(listening["level"], "INFO");
+    assert!(
+        listening["fields"]["address"]
+            .as_str()
+            .is_some_and(|a| a.ends_with(&port.to_string()))
+    );
+    assert!(listening["timestamp"].is_string());
 }
 
 /// Two processes on one PostgreSQL database: both migrate at once, both serve, and both

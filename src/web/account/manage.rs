@@ -83,6 +83,21 @@ pub(super) async fn read_form(
     Ok((form, client))
 }
 
+/// `GET /`: a signed-in person goes to their home: the board for a coordinator, their
+/// requests for a requester or an interpreter, their account otherwise. Anyone else is
+/// sent to the sign-in page (by the `SignedIn` extractor).
+pub async fn root(signed_in: SignedIn) -> Response {
+    let person = signed_in.session().person();
+    let home = if person.has_role(Role::Coordinator) {
+        "/board"
+    } else if person.has_role(Role::Requester) || person.has_role(Role::Interpreter) {
+        "/requests"
+    } else {
+        "/account"
+    };
+    see_other(home)
+}
+
 /// `GET /account`: who am I, my roles, my second factor; where sign-in lands.
 pub async fn home(signed_in: SignedIn, Query(query): Query<HomeQuery>) -> Response {
     let session = signed_in.session();

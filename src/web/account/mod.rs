@@ -64,6 +64,7 @@ pub fn routes() -> Router<AppState> {
             "/account/activate/{token}",
             get(login::show_activate).post(login::submit_activate),
         )
+        .route("/", get(manage::root))
         .route("/account", get(manage::home))
         .route(
             "/account/password",
