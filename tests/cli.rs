@@ -1,5 +1,6 @@
-//! The `relais` binary as a newcomer runs it: migrate, demo, bad configuration,
-//! reserved commands; on the embedded default and on PostgreSQL.
+//! The `relais` binary as a newcomer runs it: from an empty folder, with no file beside
+//! it (the built-in default), migrate, demo, inspect, config, backup, bad configuration;
+//! on the embedded default and on PostgreSQL.
 
 mod support;
 
@@ -7,13 +8,13 @@ use std::path::Path;
 use std::process::{Command, Output};
 use support::{Engine, TestDb};
 
+/// `relais ARGS` run in `dir`, which holds no configuration file unless the test puts one.
 fn relais(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_relais"));
     cmd.current_dir(dir)
-        .arg("--config")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/config/default.toml"))
         .args(args)
-        .env_remove("RUST_LOG");
+        .env_remove("RUST_LOG")
+        .env_remove("RELAIS_CONFIG");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -54,6 +55,18 @@ async fn demo_walks_a_request_through_its_whole_life(engine: Engine) {
     let first = relais(dir.path(), &env, &["demo"]);
     let out = text(&first.stdout);
     assert!(first.status.success(), "demo failed:\n{out}\n{}", text(&first.stderr));
+    // It starts by saying where its data goes.
+    let here = dir.path().canonicalize().unwrap();
+    assert!(out.starts_with("settings     built-in default\n"), "{out}");
+    match engine {
+        Engine::Sqlite => {
+            let line = format!("database     SQLite, {}/data/relais.db\n", here.display());
+            assert!(out.contains(&line), "{out}");
+            let line = format!("mail out     {}/data/mail/sent/*.eml\n", here.display());
+            assert!(out.contains(&line), "{out}");
+        }
+        Engine::Postgres => assert!(out.contains("database     PostgreSQL\n"), "{out}"),
+    }
 
     let number = regex::Regex::new(r"Demande (HC-\d{2}\d{3}(\d{3})) :").unwrap();
     let caps = number
@@ -190,4 +203,135 @@ fn ingest_processes_files_through_the_pipeline() {
         "{}",
         text(&again.stdout)
     );
+}
+
+#[test]
+fn config_shows_each_value_with_its_source_and_hides_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = [
+        ("RELAIS__SMTP__PASSWORD", "hunter2-smtp"),
+        ("RELAIS__WEB__BIND", "127.0.0.1:9123"),
+    ];
+    let out = relais(dir.path(), &secret, &["config"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains("bank_name = \"Banque d'interprètes (démo)\"  # built-in"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("bind = \"127.0.0.1:9123\"  # environment variable RELAIS__WEB__BIND"),
+        "{shown}"
+    );
+    assert!(shown.contains("password = \"<redacted>\""), "{shown}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+
+    // config/default.toml in the folder is layered over the built-in default…
+    std::fs::create_dir(dir.path().join("config")).unwrap();
+    std::fs::write(
+        dir.path().join("config/default.toml"),
+        "[general]\nbank_name = \"SeTIS Bruxelles\"\n",
+    )
+    .unwrap();
+    let shown = text(&relais(dir.path(), &[], &["config"]).stdout);
+    assert!(
+        shown.contains("bank_name = \"SeTIS Bruxelles\"  # file config/default.toml"),
+        "{shown}"
+    );
+    assert!(shown.contains("request_prefix = \"HC\"  # built-in"), "{shown}");
+    // …and a file named on the command line or in RELAIS_CONFIG replaces it.
+    std::fs::write(dir.path().join("bank.toml"), "[general]\nbank_name = \"Autre\"\n").unwrap();
+    let shown = text(&relais(dir.path(), &[], &["--config", "bank.toml", "config"]).stdout);
+    assert!(shown.contains("bank_name = \"Autre\"  # file bank.toml"), "{shown}");
+    let shown = text(&relais(dir.path(), &[("RELAIS_CONFIG", "bank.toml")], &["config"]).stdout);
+    assert!(shown.contains("bank_name = \"Autre\"  # file bank.toml"), "{shown}");
+    // A file that is named must exist.
+    let out = relais(dir.path(), &[], &["--config", "missing.toml", "config"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("missing.toml"), "{}", text(&out.stderr));
+}
+
+#[tokio::test]
+async fn backup_copies_the_database_while_it_is_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = relais(dir.path(), &[], &["demo"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // A writer holds an open transaction with changes it has not committed.
+    let url = format!("sqlite://{}/data/relais.db", dir.path().display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let committed: i64 = sqlx::query_scalar("SELECT sum(version) FROM requests")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(committed >= 1, "the demo wrote a request");
+    let mut writer = pool.begin().await.unwrap();
+    sqlx::query("UPDATE requests SET version = version + 1")
+        .execute(&mut *writer)
+        .await
+        .unwrap();
+
+    let out = relais(dir.path(), &[], &["backup", "copy.db"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("copy.db written"),
+        "{}",
+        text(&out.stdout)
+    );
+    writer.rollback().await.unwrap();
+
+    // The copy is a whole database with what was committed, and Relais runs on it.
+    let copy = sqlx::SqlitePool::connect(&format!("sqlite://{}/copy.db", dir.path().display()))
+        .await
+        .unwrap();
+    let copied: i64 = sqlx::query_scalar("SELECT sum(version) FROM requests")
+        .fetch_one(&copy)
+        .await
+        .unwrap();
+    assert_eq!(copied, committed);
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&copy)
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let migrate = relais(
+        dir.path(),
+        &[("RELAIS__DATABASE__URL", "sqlite://copy.db")],
+        &["migrate"],
+    );
+    assert!(migrate.status.success(), "{}", text(&migrate.stderr));
+
+    // Never over an existing file; never an empty database made up.
+    let again = relais(dir.path(), &[], &["backup", "copy.db"]);
+    assert!(!again.status.success());
+    assert!(
+        text(&again.stderr).contains("already exists"),
+        "{}",
+        text(&again.stderr)
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let none = relais(empty.path(), &[], &["backup", "copy.db"]);
+    assert!(!none.status.success());
+    assert!(text(&none.stderr).contains("no database"), "{}", text(&none.stderr));
+    assert!(!empty.path().join("data").exists());
+}
+
+#[test]
+fn backup_points_postgres_users_to_pg_dump() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("RELAIS__DATABASE__URL", "postgres://relais@127.0.0.1:1/relais"),
+        ("RELAIS__SECURITY__SIGNING_KEY", "test-signing-key-0123456789abcdef0123"),
+    ];
+    let out = relais(dir.path(), &env, &["backup", "copy.db"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("pg_dump"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn help_reads_as_product_text() {
+    let out = relais(Path::new("."), &[], &["--help"]);
+    let help = text(&out.stdout);
+    assert!(help.contains("inspect-mail") && help.contains("backup") && help.contains("config"));
+    assert!(!help.contains("issue"), "{help}");
 }
