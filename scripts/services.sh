@@ -33,7 +33,7 @@ start_postgres() {
   local bin
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
   [ -x "$bin/initdb" ] || { echo "scripts: PostgreSQL's initdb not found" >&2; exit 1; }
-  RELAIS_PG_DIR=$(mktemp -d /tmp/relais-pg.XXXXXX)
+  RELAIS_PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/relais-pg.XXXXXX")
   local as=()
   if [ "$(id -u)" = 0 ]; then
     chown postgres:postgres "$RELAIS_PG_DIR"
@@ -62,7 +62,7 @@ stop_postgres() {
 # Sets RELAIS_TEST_IMAP_PORT, RELAIS_TEST_LMTP_PORT and RELAIS_DOVECOT_DIR; stop_dovecot stops it.
 start_dovecot() {
   ensure_packages dovecot-imapd dovecot-lmtpd
-  RELAIS_DOVECOT_DIR=$(mktemp -d /tmp/relais-dovecot.XXXXXX)
+  RELAIS_DOVECOT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/relais-dovecot.XXXXXX")
   local d=$RELAIS_DOVECOT_DIR imap lmtp
   imap=$(free_port)
   lmtp=$(free_port)
@@ -136,7 +136,7 @@ stop_dovecot() {
 # LMTP (start_dovecot first). Sets RELAIS_TEST_SMTP_PORT; stop_mta stops it.
 start_mta() {
   ensure_packages opensmtpd
-  RELAIS_MTA_DIR=$(mktemp -d /tmp/relais-mta.XXXXXX)
+  RELAIS_MTA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/relais-mta.XXXXXX")
   chmod 0755 "$RELAIS_MTA_DIR"
   local port
   port=$(free_port)
@@ -188,7 +188,7 @@ stop_mta() {
 # RELAIS_TEST_FAKESMSC_LOG and RELAIS_KANNEL_DIR; stop_kannel stops it all.
 start_kannel() {
   ensure_packages kannel kannel-extras
-  RELAIS_KANNEL_DIR=$(mktemp -d /tmp/relais-kannel.XXXXXX)
+  RELAIS_KANNEL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/relais-kannel.XXXXXX")
   chmod 0755 "$RELAIS_KANNEL_DIR"
   local d=$RELAIS_KANNEL_DIR admin smsbox sendsms fake webhook i
   admin=$(free_port)
@@ -316,10 +316,11 @@ stop_kannel() {
 
 # start_chromedriver: headless Chromium driven over WebDriver (chromedriver) on a free
 # loopback port. Sets RELAIS_TEST_WEBDRIVER_URL and RELAIS_CHROME_DIR; stop_chromedriver
-# stops it. Tests start their own browser sessions with the flags of ../shared/STACK.md.
+# stops it. Tests start their own browser sessions (tests/browser.rs names the flags:
+# headless, no sandbox as root, no background networking on a closed network).
 start_chromedriver() {
   ensure_packages chromium chromium-driver
-  RELAIS_CHROME_DIR=$(mktemp -d /tmp/relais-chrome.XXXXXX)
+  RELAIS_CHROME_DIR=$(mktemp -d "${TMPDIR:-/tmp}/relais-chrome.XXXXXX")
   local port i
   port=$(free_port)
   /usr/bin/chromedriver --port="$port" --allowed-ips=127.0.0.1 --log-level=INFO --log-path="$RELAIS_CHROME_DIR/chromedriver.log" >/dev/null 2>&1 &
@@ -342,7 +343,7 @@ stop_chromedriver() {
   if [ -n "${RELAIS_CHROME_DIR:-}" ] && [ -f "$RELAIS_CHROME_DIR/chromedriver.pid" ]; then
     kill "$(cat "$RELAIS_CHROME_DIR/chromedriver.pid")" 2>/dev/null || true
     pkill -f "user-data-dir=$RELAIS_CHROME_DIR" 2>/dev/null || true
-    cp "$RELAIS_CHROME_DIR/chromedriver.log" /tmp/relais-last-chromedriver.log 2>/dev/null || true
+    mkdir -p target/tmp && cp "$RELAIS_CHROME_DIR/chromedriver.log" target/tmp/last-chromedriver.log 2>/dev/null || true
     rm -rf "$RELAIS_CHROME_DIR"
   fi
 }

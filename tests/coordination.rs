@@ -158,7 +158,7 @@ async fn the_digest_shows_what_waits_and_its_links_assign(engine: Engine) {
         )
         .await
         .unwrap();
-    let out = std::env::temp_dir().join(format!("relais-digest-{}", uuid::Uuid::new_v4()));
+    let out = bank.scratch_path("digest");
     let settings = support::settings(&bank, &[("RELAIS__MAIL__OUTBOX_FOLDER", out.display().to_string())]);
     let outbound = Outbound::new(&settings, bank.store.clone(), bank.clock.clone()).unwrap();
     // The coordinator asks for it by replying SOMMAIRE.

@@ -398,7 +398,7 @@ async fn an_offer_accepted_everywhere_at_once_is_filled_once(engine: Engine) {
 /// own mail carries none (their offer is closed).
 async fn offer_links_survive_a_colleagues_refusal(engine: Engine) {
     let bank = TestBank::new(engine).await;
-    let out = std::env::temp_dir().join(format!("relais-links-{}", uuid::Uuid::new_v4()));
+    let out = bank.scratch_path("links");
     let settings = support::settings(&bank, &[("RELAIS__MAIL__OUTBOX_FOLDER", out.display().to_string())]);
     let outbound = relais::outbound::worker::Outbound::new(&settings, bank.store.clone(), bank.clock.clone()).unwrap();
     let id = bank.create().await;

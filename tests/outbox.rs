@@ -14,7 +14,7 @@ on_both_engines!(
 
 async fn two_workers_send_each_message_once(engine: Engine) {
     let bank = TestBank::new(engine).await;
-    let log = std::env::temp_dir().join(format!("relais-sms-{}.log", uuid::Uuid::new_v4()));
+    let log = bank.scratch_path("sms.log");
     let settings = support::settings(&bank, &[("RELAIS__SMS__LOG_FILE", log.display().to_string())]);
     let id = bank.create().await;
     let mut tx = bank.store.begin().await.unwrap();
@@ -70,7 +70,7 @@ async fn a_message_that_never_leaves_is_reported_to_coordinators(engine: Engine)
         .local_addr()
         .unwrap()
         .port();
-    let out = std::env::temp_dir().join(format!("relais-dead-{}", uuid::Uuid::new_v4()));
+    let out = bank.scratch_path("dead");
     let settings = support::settings(
         &bank,
         &[

@@ -86,7 +86,7 @@ async fn the_interpreter_is_asked_once_the_appointment_is_over(engine: Engine) {
     assert_eq!(asked.len(), 1, "by email only: the form does not fit an SMS");
 
     // The mail carries the form, prefilled with the booked times.
-    let out = std::env::temp_dir().join(format!("relais-record-{}", uuid::Uuid::new_v4()));
+    let out = bank.scratch_path("record");
     let settings = support::settings(&bank, &[("RELAIS__MAIL__OUTBOX_FOLDER", out.display().to_string())]);
     let outbound = Outbound::new(&settings, bank.store.clone(), bank.clock.clone()).unwrap();
     while outbound.deliver_due().await.unwrap() > 0 {}
@@ -250,7 +250,7 @@ async fn a_contest_reaches_the_coordinators_with_the_requesters_words(engine: En
     let m = queued(&bank, id).await;
     assert_eq!(of_kind(&m, "service_contested", bank.coordinator).len(), 1);
 
-    let out = std::env::temp_dir().join(format!("relais-contest-{}", uuid::Uuid::new_v4()));
+    let out = bank.scratch_path("contest");
     let settings = support::settings(&bank, &[("RELAIS__MAIL__OUTBOX_FOLDER", out.display().to_string())]);
     let outbound = Outbound::new(&settings, bank.store.clone(), bank.clock.clone()).unwrap();
     while outbound.deliver_due().await.unwrap() > 0 {}
@@ -601,7 +601,7 @@ async fn the_validated_record_tells_the_interpreter_their_remuneration(engine: E
         .execute(bank.as_requester(), Command::ValidateService { request: id })
         .await
         .unwrap();
-    let out = std::env::temp_dir().join(format!("relais-pay-{}", uuid::Uuid::new_v4()));
+    let out = bank.scratch_path("pay");
     let settings = support::settings(&bank, &[("RELAIS__MAIL__OUTBOX_FOLDER", out.display().to_string())]);
     let outbound = Outbound::new(&settings, bank.store.clone(), bank.clock.clone()).unwrap();
     while outbound.deliver_due().await.unwrap() > 0 {}

@@ -143,7 +143,7 @@ async fn twilio_gets_the_request_its_api_expects() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_sms_fits_one_message_and_opt_outs_get_none() {
     let bank = TestBank::new(Engine::Sqlite).await;
-    let log = std::env::temp_dir().join(format!("relais-sms-{}.log", uuid::Uuid::new_v4()));
+    let log = bank.scratch_path("sms.log");
     let outbound = Outbound::new(
         &settings(&bank, &[("RELAIS__SMS__LOG_FILE", log.display().to_string())]),
         bank.store.clone(),

@@ -150,6 +150,8 @@ pub struct TestBank {
     pub outsider: PersonId,
     /// Three interpreters of French → Spanish.
     pub interpreters: Vec<PersonId>,
+    /// Files the test writes (sent mail, SMS logs), removed with the bank.
+    pub scratch: tempfile::TempDir,
 }
 
 fn new_person(first: &str, last: &str, email: &str, role: Role, mobile: Option<&str>) -> NewPerson {
@@ -167,6 +169,11 @@ fn new_person(first: &str, last: &str, email: &str, role: Role, mobile: Option<&
 }
 
 impl TestBank {
+    /// A path in the bank's scratch folder that nothing uses yet (`sent-1f0c…`).
+    pub fn scratch_path(&self, name: &str) -> std::path::PathBuf {
+        self.scratch.path().join(format!("{name}-{}", uuid::Uuid::new_v4()))
+    }
+
     pub async fn new(engine: Engine) -> TestBank {
         let db = TestDb::new(engine).await;
         let store = db.store().await;
@@ -297,6 +304,7 @@ impl TestBank {
             interpreters.push(id);
         }
         TestBank {
+            scratch: tempfile::tempdir().unwrap(),
             db,
             store,
             clock,
@@ -505,7 +513,7 @@ pub fn record() -> ServiceRecord {
 /// Settings over the bank's database with the test signing key, mail and SMS written to a
 /// fresh temporary folder, no mailbox read; `extra` variables go on top.
 pub fn settings(bank: &TestBank, extra: &[(&str, String)]) -> relais::config::Settings {
-    let out = std::env::temp_dir().join(format!("relais-out-{}", uuid::Uuid::new_v4()));
+    let out = bank.scratch_path("out");
     let mut env = vec![
         ("RELAIS__DATABASE__URL".to_string(), bank.db.url.clone()),
         (

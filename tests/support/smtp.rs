@@ -29,10 +29,7 @@ pub fn smtp_settings(bank: &TestBank) -> Settings {
         ("RELAIS__SMTP__TIMEOUT_SECONDS", "5".to_string()),
         (
             "RELAIS__SMS__LOG_FILE",
-            std::env::temp_dir()
-                .join(format!("relais-sms-{}.log", uuid::Uuid::new_v4()))
-                .display()
-                .to_string(),
+            bank.scratch_path("sms.log").display().to_string(),
         ),
     ];
     Settings::from_toml_and_env(
