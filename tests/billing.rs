@@ -22,6 +22,7 @@ use relais::domain::request::{
     CancellationReason, GeneralReason, RecordedCancellation, RequestDetails, RequestStatus, RequestType, ServiceRecord,
 };
 use relais::domain::role::Channel;
+use relais::domain::spreadsheet::{self, UTF8_BOM};
 use relais::workflow::{Actor, Command};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -373,9 +374,15 @@ fn golden(name: &str, actual: &[u8]) {
     );
 }
 
-/// CSV rows as header → value maps.
-fn read_csv(bytes: &[u8]) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(bytes);
+/// CSV rows as header → value maps, read as Excel would in `locale`: the byte-order mark
+/// off, the locale's separator.
+fn read_csv(bytes: &[u8], locale: Locale) -> Vec<HashMap<String, String>> {
+    let body = bytes
+        .strip_prefix(UTF8_BOM)
+        .expect("a CSV starts with the UTF-8 byte-order mark");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(spreadsheet::delimiter(locale))
+        .from_reader(body);
     let headers = reader.headers().unwrap().clone();
     reader
         .records()
@@ -485,37 +492,40 @@ async fn the_invoice_bills_a_month_by_cost_centre(engine: Engine) {
     // CSV, read back.
     let csv = billing::render_invoice(&invoice, Format::Csv, Locale::Fr).unwrap();
     assert_eq!(csv.file_name, "F-CCSMTL-202603.csv");
-    let rows = read_csv(&csv.bytes);
+    // What French Excel opens by double-click: the mark, `;`, decimal commas.
+    let text = String::from_utf8(csv.bytes.clone()).unwrap();
+    assert!(text.starts_with("\u{feff}Ligne;Facture;Établissement;"), "{text}");
+    assert!(text.contains(";Standard;120;82,00;0,00;"), "{text}");
+    let rows = read_csv(&csv.bytes, Locale::Fr);
     let of = |kind: &str| rows.iter().filter(|r| r["Ligne"] == kind).collect::<Vec<_>>();
     let lines = of("demande");
     assert_eq!(lines.len(), 5);
     let line_a = lines.iter().find(|r| r["N° de demande"] == m.number('A')).unwrap();
     assert_eq!(line_a["Centre de coûts"], "7301110");
     assert_eq!(line_a["Code de facturation"], "FAC-01");
-    assert_eq!(line_a["Demande"], "82.00");
-    assert_eq!(line_a["Total"], "82.00");
+    assert_eq!(line_a["Demande"], "82,00");
+    assert_eq!(line_a["Total"], "82,00");
+    assert_eq!(line_a["Date"], "2026-03-11");
+    assert_eq!(line_a["Heure"], "10:00");
     assert_eq!(line_a["Taux"], "Standard");
     assert_eq!(line_a["Interprète"], "Lucía Ramírez");
     assert_eq!(line_a["Langue d'arrivée"], "Espagnol");
     let line_b = lines.iter().find(|r| r["N° de demande"] == m.number('B')).unwrap();
-    assert_eq!((line_b["TPS"].as_str(), line_b["TVQ"].as_str()), ("2.26", "4.50"));
+    assert_eq!((line_b["TPS"].as_str(), line_b["TVQ"].as_str()), ("2,26", "4,50"));
     let subtotals: Vec<(&str, &str)> = of("sous-total")
         .iter()
         .map(|r| (r["Centre de coûts"].as_str(), r["Total"].as_str()))
         .collect();
     assert_eq!(
         subtotals,
-        vec![("7301110", "164.00"), ("7301120", "61.86"), ("", "41.00")]
+        vec![("7301110", "164,00"), ("7301120", "61,86"), ("", "41,00")]
     );
     let total = of("total");
     assert_eq!(total.len(), 1);
-    assert_eq!(total[0]["Total"], "266.86");
-    assert_eq!(total[0]["Sous-total"], "260.10");
+    assert_eq!(total[0]["Total"], "266,86");
+    assert_eq!(total[0]["Sous-total"], "260,10");
     assert_eq!(total[0]["Devise"], "CAD");
-    let sum: Decimal = lines
-        .iter()
-        .map(|r| Decimal::from_str_exact(&r["Total"]).unwrap())
-        .sum();
+    let sum: Decimal = lines.iter().map(|r| french_amount(&r["Total"])).sum();
     assert_eq!(sum.to_string(), "266.86");
     let awaiting = of("en attente de validation");
     assert_eq!(awaiting.len(), 2);
@@ -600,12 +610,12 @@ async fn pay_statements_pay_each_interpreter_with_their_taxes(engine: Engine) {
     assert!(diego.awaiting.is_empty());
 
     let csv = billing::render_pay_statement(&diego, Format::Csv, Locale::Fr).unwrap();
-    let rows = read_csv(&csv.bytes);
+    let rows = read_csv(&csv.bytes, Locale::Fr);
     assert_eq!(rows.len(), 2, "one request, the total");
     assert_eq!(rows[0]["Numéro de fournisseur"], "F-0042");
     assert_eq!(rows[0]["Taux"], "Soirée");
-    assert_eq!((rows[1]["TPS"].as_str(), rows[1]["TVQ"].as_str()), ("2.26", "4.50"));
-    assert_eq!(rows[1]["Total"], "51.86");
+    assert_eq!((rows[1]["TPS"].as_str(), rows[1]["TVQ"].as_str()), ("2,26", "4,50"));
+    assert_eq!(rows[1]["Total"], "51,86");
     let html = billing::render_pay_statement(&diego, Format::Html, Locale::Fr).unwrap();
     let page = String::from_utf8(html.bytes).unwrap();
     for fact in [
@@ -625,7 +635,13 @@ async fn pay_statements_pay_each_interpreter_with_their_taxes(engine: Engine) {
     assert_private(&page);
 
     let csv = billing::render_pay_statement(&lucia, Format::Csv, Locale::En).unwrap();
-    assert_private(&String::from_utf8(csv.bytes.clone()).unwrap());
+    // English Excel's: the mark, `,`, decimal points.
+    let text = String::from_utf8(csv.bytes.clone()).unwrap();
+    assert!(text.starts_with("\u{feff}Row,Statement,Interpreter,"), "{text}");
+    assert!(text.contains(",Standard,120,82.00,0.00,"), "{text}");
+    let rows = read_csv(&csv.bytes, Locale::En);
+    assert_eq!(rows.iter().find(|r| r["Row"] == "total").unwrap()["Total"], "235.50");
+    assert_private(&text);
     golden("statement-UBILR0002-202603.en.csv", &csv.bytes);
 
     // Nobody else's statement, and no statement for who is not an interpreter.
@@ -714,7 +730,7 @@ async fn the_cli_writes_both_documents(engine: Engine) {
         text(&out.stdout).trim(),
         "Pay statement R-UBIDF0001-202603: 1 request, total $51.86, 0 awaiting validation → releve.csv"
     );
-    let rows = read_csv(&std::fs::read(dir.path().join("releve.csv")).unwrap());
+    let rows = read_csv(&std::fs::read(dir.path().join("releve.csv")).unwrap(), Locale::En);
     assert_eq!(rows.last().unwrap()["Row"], "total");
     assert_eq!(rows.last().unwrap()["Total"], "51.86");
 
@@ -919,10 +935,20 @@ fn html_total(page: &str) -> String {
     re.captures(page).unwrap()[1].to_string()
 }
 
+/// An amount of a French CSV: digits and a decimal comma, nothing else, so that French Excel
+/// reads a number.
+fn french_amount(cell: &str) -> Decimal {
+    assert!(
+        cell.chars().all(|c| c.is_ascii_digit() || c == ','),
+        "{cell:?} is not a French decimal"
+    );
+    Decimal::from_str_exact(&cell.replace(',', ".")).unwrap()
+}
+
 fn amounts_of(rows: &[HashMap<String, String>], kind: &str, column: &str) -> Vec<Decimal> {
     rows.iter()
         .filter(|r| r["Ligne"] == kind)
-        .map(|r| Decimal::from_str_exact(&r[column]).unwrap())
+        .map(|r| french_amount(&r[column]))
         .collect()
 }
 
@@ -1006,7 +1032,7 @@ proptest! {
         // The CSV and the page show the same totals.
         let locale = if en { Locale::En } else { Locale::Fr };
         let csv = billing::render_invoice(&invoice, Format::Csv, Locale::Fr).unwrap();
-        let rows = read_csv(&csv.bytes);
+        let rows = read_csv(&csv.bytes, Locale::Fr);
         prop_assert_eq!(amounts_of(&rows, "total", "Total"), vec![t.total().value()]);
         prop_assert_eq!(amounts_of(&rows, "demande", "Total").iter().sum::<Decimal>(), t.total().value());
         let subtotals: Vec<Decimal> = invoice.groups.iter().map(|g| g.totals.total().value()).collect();
@@ -1055,7 +1081,7 @@ proptest! {
         prop_assert_eq!(got, expected);
         let each: Decimal = theirs.iter().map(|i| pay(i).total().value()).sum();
         prop_assert_eq!(statement.totals.total().value(), each);
-        let rows = read_csv(&billing::render_pay_statement(&statement, Format::Csv, Locale::Fr).unwrap().bytes);
+        let rows = read_csv(&billing::render_pay_statement(&statement, Format::Csv, Locale::Fr).unwrap().bytes, Locale::Fr);
         prop_assert_eq!(amounts_of(&rows, "total", "Total"), vec![each]);
         prop_assert_eq!(amounts_of(&rows, "demande", "Total").iter().sum::<Decimal>(), each);
         let page = String::from_utf8(billing::render_pay_statement(&statement, Format::Html, Locale::Fr).unwrap().bytes).unwrap();
@@ -1087,7 +1113,8 @@ fn a_document_with_nothing_to_bill_says_so() {
         &billing::render_invoice(&invoice, Format::Csv, Locale::Fr)
             .unwrap()
             .bytes,
+        Locale::Fr,
     );
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0]["Total"], "0.00");
+    assert_eq!(rows[0]["Total"], "0,00");
 }

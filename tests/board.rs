@@ -5,7 +5,9 @@
 mod support;
 
 use calamine::{Reader, Xlsx, open_workbook_from_rs};
+use relais::domain::locale::Locale;
 use relais::domain::request::RequestStatus;
+use relais::domain::spreadsheet::{self, UTF8_BOM};
 use std::io::Cursor;
 use support::Engine;
 use support::web::{Answer, World, location};
@@ -14,8 +16,16 @@ fn header<'h>(headers: &'h reqwest::header::HeaderMap, name: &str) -> &'h str {
     headers.get(name).map(|v| v.to_str().unwrap()).unwrap_or("")
 }
 
+/// A downloaded CSV's rows, read as French Excel reads them (the people of the fixture read
+/// French): the byte-order mark off, `;` between fields.
 fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes);
+    let body = bytes
+        .strip_prefix(UTF8_BOM)
+        .expect("a CSV starts with the UTF-8 byte-order mark");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(spreadsheet::delimiter(Locale::Fr))
+        .from_reader(body);
     reader
         .records()
         .map(|r| r.unwrap().iter().map(String::from).collect())
@@ -56,8 +66,10 @@ async fn coordinators_download_exports_invoices_and_statements(engine: Engine) {
     assert!(header(&headers, "content-disposition").starts_with("attachment; filename=\"demandes-"));
     assert!(header(&headers, "content-disposition").ends_with(".csv\""));
     assert_eq!(header(&headers, "cache-control"), "no-store");
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "the mark is downloaded too");
     let rows = csv_rows(&bytes);
     assert_eq!(rows.len(), 2, "a header and one request: {rows:?}");
+    assert_eq!(rows[0][0], "Numéro de demande", "{rows:?}");
     assert!(rows[1].contains(&number), "{rows:?}");
 
     let (status, headers, bytes) = b.download("/downloads/requests.xlsx?preset=this-month").await;

@@ -10,6 +10,7 @@ use relais::domain::ids::{PersonId, RequestId};
 use relais::domain::locale::Locale;
 use relais::domain::person::UserCode;
 use relais::domain::request::{CancellationReason, RequestDetails, RequestStatus, RequestType, ServiceRecord};
+use relais::domain::spreadsheet::{self, UTF8_BOM};
 use relais::reports::{
     Export, ExportError, ExportFilter, ExportFormat, ExportOptions, InterpreterRef, Period, export_requests,
 };
@@ -376,8 +377,14 @@ async fn every_filter_selects_its_requests(engine: Engine) {
     assert!(f.ids(&nothing).await.is_empty());
 }
 
-fn read_csv(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut reader = csv::Reader::from_reader(bytes);
+/// Reads a CSV as Excel would in `locale`: the byte-order mark off, the locale's separator.
+fn read_csv(bytes: &[u8], locale: Locale) -> (Vec<String>, Vec<Vec<String>>) {
+    let body = bytes
+        .strip_prefix(UTF8_BOM)
+        .expect("a CSV starts with the UTF-8 byte-order mark");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(spreadsheet::delimiter(locale))
+        .from_reader(body);
     let headers = reader.headers().unwrap().iter().map(String::from).collect();
     let rows = reader
         .records()
@@ -408,7 +415,12 @@ async fn csv_reads_back_with_french_headers_and_no_patient_data(engine: Engine) 
     // The record's comment and the cancellation detail are free text too.
     assert!(!text.contains("Xq7") && !text.contains("Yh4"));
 
-    let (headers, rows) = read_csv(&export.bytes);
+    // What French Excel opens by double-click: the mark, `;` between fields, so a comma in a
+    // value needs no quotes.
+    assert!(export.bytes.starts_with(b"\xEF\xBB\xBF"));
+    assert!(text.starts_with("\u{feff}Numéro de demande;Date du service;Heure du service;"));
+    assert!(text.contains(";Clinique externe, 3e étage;"), "{text}");
+    let (headers, rows) = read_csv(&export.bytes, Locale::Fr);
     assert_eq!(rows.len(), 7);
     for header in [
         "Numéro de demande",
@@ -486,9 +498,25 @@ async fn csv_reads_back_with_french_headers_and_no_patient_data(engine: Engine) 
     assert_eq!(cell(6, "Durée réelle (min)"), "120");
     assert_eq!(cell(6, "Statut"), "Fermé");
 
-    // English on request.
+    // Dates, times and timestamps in the forms Excel reads as such, in every row.
+    let date = regex::Regex::new(r"^\d{4}-\d{2}-\d{2}$").unwrap();
+    let time = regex::Regex::new(r"^\d{2}:\d{2}$").unwrap();
+    let stamp = regex::Regex::new(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$").unwrap();
+    for row in &rows {
+        let get = |name: &str| row[column(&headers, name)].as_str();
+        assert!(date.is_match(get("Date du service")), "{row:?}");
+        assert!(time.is_match(get("Heure du service")), "{row:?}");
+        assert!(stamp.is_match(get("Créée le")), "{row:?}");
+        let booked = get("Réservée le");
+        assert!(booked.is_empty() || stamp.is_match(booked), "{booked:?}");
+    }
+
+    // English on request: `,` between fields, so the comma in a value is quoted.
     let english = f.export(&all(), ExportFormat::Csv, Locale::En).await;
-    let (headers, rows) = read_csv(&english.bytes);
+    let text = String::from_utf8(english.bytes.clone()).unwrap();
+    assert!(text.starts_with("\u{feff}Request number,Date of service,Time of service,"));
+    assert!(text.contains(",\"Clinique externe, 3e étage\","), "{text}");
+    let (headers, rows) = read_csv(&english.bytes, Locale::En);
     assert_eq!(headers[0], "Request number");
     assert_eq!(rows[1][column(&headers, "Status")], "Validated");
     assert_eq!(rows[1][column(&headers, "Target language")], "Spanish");
@@ -640,7 +668,7 @@ async fn text_that_looks_like_a_formula_stays_text(engine: Engine) {
     };
 
     let csv = f.export(&only, ExportFormat::Csv, Locale::Fr).await;
-    let (headers, rows) = read_csv(&csv.bytes);
+    let (headers, rows) = read_csv(&csv.bytes, Locale::Fr);
     assert_eq!(rows.len(), 1);
     assert_eq!(
         rows[0][column(&headers, "Lieu du rendez-vous")],
@@ -781,7 +809,7 @@ async fn the_command_writes_the_file_and_says_how_many(engine: Engine) {
     assert_eq!(text(&out.stdout).trim(), "2 request(s) written to march.csv (csv)");
     let bytes = std::fs::read(dir.path().join("march.csv")).unwrap();
     assert_no_secret(&text(&bytes), "the CSV");
-    let (headers, rows) = read_csv(&bytes);
+    let (headers, rows) = read_csv(&bytes, Locale::Fr);
     assert_eq!(headers[0], "Numéro de demande", "French by default");
     let numbers: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     let expected = [

@@ -1,17 +1,19 @@
 //! A document as CSV: one row per request, one subtotal row per cost centre (invoices),
 //! one total row, then the requests awaiting validation. The first column says which.
 //!
-//! UTF-8, comma-separated, one header line in the reader's language. Amounts are plain
-//! decimals with a dot (`82.00`), whatever the language, so a spreadsheet reads them as
-//! numbers; dates are ISO 8601. Text a spreadsheet could take for a formula (`=`, `+`,
-//! `-`, `@`, tab, carriage return first) gets a leading `'`.
+//! A CSV file for the document's language as [`crate::domain::spreadsheet`] writes it, so that
+//! Excel opens it by double-click: UTF-8 with a byte-order mark, `;` between fields and decimal
+//! commas in French (`82,00`), `,` and decimal points in English (`82.00`). Amounts are numbers,
+//! without symbol (the `Devise` column names the currency); dates are `YYYY-MM-DD`, times
+//! `HH:MM`. Text a spreadsheet could take for a formula (`=`, `+`, `-`, `@`, tab, carriage
+//! return first) gets a leading `'`; amounts are never text, so never guarded.
 
 use super::BillingError;
 use super::document::{Awaiting, Invoice, Line, PayStatement};
 use super::item::CodeRef;
 use crate::domain::locale::Locale;
-use crate::domain::money::{Currency, LineKind, Tax, Totals};
-use crate::reports::export::guard_formula;
+use crate::domain::money::{Amount, Currency, LineKind, Tax, Totals};
+use crate::domain::spreadsheet::{CsvFile, Value};
 
 /// A column of a billing CSV.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,13 +159,16 @@ struct Context<'a> {
 }
 
 impl Row<'_> {
-    fn cell(&self, col: Col, ctx: &Context<'_>) -> String {
+    /// The value of `col` on this row: text, or a number or date the spreadsheet reads as one.
+    fn cell(&self, col: Col, ctx: &Context<'_>) -> Value {
         let locale = ctx.locale;
-        let plain = |amount: crate::domain::money::Amount| amount.to_string();
+        let amount = |amount: Amount| Value::Decimal(amount.value());
+        let text = |s: Option<&str>| s.map_or(Value::Empty, Value::from);
         let totals = match self {
             Row::Subtotal(_, t) | Row::Total(t) => Some(*t),
             _ => None,
         };
+        let total = |f: &dyn Fn(&Totals) -> Amount| totals.map_or(Value::Empty, |t| amount(f(t)));
         match (col, self) {
             (Col::Row, Row::Line(_)) => locale.pick("demande", "request").into(),
             (Col::Row, Row::Subtotal(..)) => locale.pick("sous-total", "subtotal").into(),
@@ -171,14 +176,14 @@ impl Row<'_> {
             (Col::Row, Row::Awaiting(_)) => locale.pick("en attente de validation", "awaiting validation").into(),
             (Col::Document, _) => ctx.document.into(),
             (Col::Currency, _) => ctx.currency.code().into(),
-            (Col::Interpreter, Row::Line(l)) => l.interpreter_name.clone().unwrap_or_default(),
-            (Col::Interpreter, Row::Awaiting(a)) => a.interpreter_name.clone().unwrap_or_default(),
-            (Col::UserCode, Row::Line(l)) => l.interpreter_code.as_ref().map(|c| c.to_string()).unwrap_or_default(),
-            (Col::Interpreter, _) => ctx.interpreter.map(|i| i.0).unwrap_or_default().into(),
-            (Col::UserCode, _) => ctx.interpreter.map(|i| i.1).unwrap_or_default().into(),
-            (Col::SupplierNumber, _) => ctx.interpreter.map(|i| i.2).unwrap_or_default().into(),
-            (Col::Establishment, Row::Line(l)) => l.establishment_code.clone(),
-            (Col::Establishment, Row::Awaiting(a)) => a.establishment_code.clone(),
+            (Col::Interpreter, Row::Line(l)) => text(l.interpreter_name.as_deref()),
+            (Col::Interpreter, Row::Awaiting(a)) => text(a.interpreter_name.as_deref()),
+            (Col::UserCode, Row::Line(l)) => text(l.interpreter_code.as_ref().map(|c| c.as_str())),
+            (Col::Interpreter, _) => text(ctx.interpreter.map(|i| i.0)),
+            (Col::UserCode, _) => text(ctx.interpreter.map(|i| i.1)),
+            (Col::SupplierNumber, _) => text(ctx.interpreter.map(|i| i.2)),
+            (Col::Establishment, Row::Line(l)) => l.establishment_code.as_str().into(),
+            (Col::Establishment, Row::Awaiting(a)) => a.establishment_code.as_str().into(),
             (Col::Establishment, _) => ctx.establishment.into(),
             (Col::CostCentre, Row::Line(l)) => code(l.cost_centre.as_ref()),
             (Col::CostCentre, Row::Awaiting(a)) => code(a.cost_centre.as_ref()),
@@ -187,44 +192,44 @@ impl Row<'_> {
             (Col::CostCentreDescription, Row::Awaiting(a)) => description(a.cost_centre.as_ref()),
             (Col::CostCentreDescription, Row::Subtotal(cc, _)) => description(*cc),
             (Col::BillingCode, Row::Line(l)) => code(l.billing_code.as_ref()),
-            (Col::Number, Row::Line(l)) => l.number.clone(),
-            (Col::Number, Row::Awaiting(a)) => a.number.clone(),
-            (Col::Date, Row::Line(l)) => l.date.to_string(),
-            (Col::Date, Row::Awaiting(a)) => a.date.to_string(),
-            (Col::Time, Row::Line(l)) => l.start_time.format("%H:%M").to_string(),
-            (Col::Time, Row::Awaiting(a)) => a.start_time.format("%H:%M").to_string(),
+            (Col::Number, Row::Line(l)) => l.number.as_str().into(),
+            (Col::Number, Row::Awaiting(a)) => a.number.as_str().into(),
+            (Col::Date, Row::Line(l)) => Value::Date(l.date),
+            (Col::Date, Row::Awaiting(a)) => Value::Date(a.date),
+            (Col::Time, Row::Line(l)) => Value::Time(l.start_time),
+            (Col::Time, Row::Awaiting(a)) => Value::Time(a.start_time),
             (Col::Type, Row::Line(l)) => l.request_type.label(locale).into(),
             (Col::Source, Row::Line(l)) => l.source_language.name(locale).into(),
             (Col::Target, Row::Line(l)) => l.target_language.name(locale).into(),
             (Col::Outcome, Row::Line(l)) => l.breakdown.outcome().label(locale).into(),
             (Col::Outcome, Row::Awaiting(a)) => a.state(locale).into(),
             (Col::Rate, Row::Line(l)) => l.breakdown.rate_class().label(locale).into(),
-            (Col::Minutes, Row::Line(l)) => l.breakdown.billable_minutes().to_string(),
-            (Col::Money(kind), Row::Line(l)) => plain(l.breakdown.line(kind)),
-            (Col::Subtotal, Row::Line(l)) => plain(l.breakdown.subtotal()),
-            (Col::Added(tax), Row::Line(l)) => plain(tax_of(l, tax, false)),
-            (Col::Included(tax), Row::Line(l)) => plain(tax_of(l, tax, true)),
-            (Col::Total, Row::Line(l)) => plain(l.breakdown.total()),
-            (Col::Money(kind), _) => totals.map(|t| plain(t.line(kind))).unwrap_or_default(),
-            (Col::Subtotal, _) => totals.map(|t| plain(t.subtotal())).unwrap_or_default(),
-            (Col::Added(tax), _) => totals.map(|t| plain(t.tax_added(tax))).unwrap_or_default(),
-            (Col::Included(tax), _) => totals.map(|t| plain(t.tax_included(tax))).unwrap_or_default(),
-            (Col::Total, _) => totals.map(|t| plain(t.total())).unwrap_or_default(),
-            _ => String::new(),
+            (Col::Minutes, Row::Line(l)) => Value::Integer(l.breakdown.billable_minutes().into()),
+            (Col::Money(kind), Row::Line(l)) => amount(l.breakdown.line(kind)),
+            (Col::Subtotal, Row::Line(l)) => amount(l.breakdown.subtotal()),
+            (Col::Added(tax), Row::Line(l)) => amount(tax_of(l, tax, false)),
+            (Col::Included(tax), Row::Line(l)) => amount(tax_of(l, tax, true)),
+            (Col::Total, Row::Line(l)) => amount(l.breakdown.total()),
+            (Col::Money(kind), _) => total(&|t| t.line(kind)),
+            (Col::Subtotal, _) => total(&|t| t.subtotal()),
+            (Col::Added(tax), _) => total(&|t| t.tax_added(tax)),
+            (Col::Included(tax), _) => total(&|t| t.tax_included(tax)),
+            (Col::Total, _) => total(&|t| t.total()),
+            _ => Value::Empty,
         }
     }
 }
 
-fn code(c: Option<&CodeRef>) -> String {
-    c.map(|c| c.code.clone()).unwrap_or_default()
+fn code(c: Option<&CodeRef>) -> Value {
+    c.map_or(Value::Empty, |c| c.code.as_str().into())
 }
 
-fn description(c: Option<&CodeRef>) -> String {
-    c.map(|c| c.description.clone()).unwrap_or_default()
+fn description(c: Option<&CodeRef>) -> Value {
+    c.map_or(Value::Empty, |c| c.description.as_str().into())
 }
 
 /// The amount of `tax` on a line, added or included.
-fn tax_of(line: &Line, tax: crate::domain::money::Tax, included: bool) -> crate::domain::money::Amount {
+fn tax_of(line: &Line, tax: Tax, included: bool) -> Amount {
     line.breakdown
         .taxes()
         .iter()
@@ -234,13 +239,12 @@ fn tax_of(line: &Line, tax: crate::domain::money::Tax, included: bool) -> crate:
 }
 
 fn write(cols: &[Col], rows: &[Row<'_>], ctx: &Context<'_>, invoice: bool) -> Result<Vec<u8>, BillingError> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(cols.iter().map(|c| guard_formula(&c.label(ctx.locale, invoice))))?;
+    let mut file = CsvFile::new(ctx.locale);
+    file.row(cols.iter().map(|c| c.label(ctx.locale, invoice)))?;
     for row in rows {
-        out.write_record(cols.iter().map(|c| guard_formula(&row.cell(*c, ctx))))?;
+        file.row(cols.iter().map(|c| row.cell(*c, ctx)))?;
     }
-    out.into_inner()
-        .map_err(|e| BillingError::Csv(csv::Error::from(e.into_error())))
+    Ok(file.finish()?)
 }
 
 /// The invoice as CSV, headers in `locale`.
@@ -285,6 +289,139 @@ pub fn pay_statement_csv(statement: &PayStatement, locale: Locale) -> Result<Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::billing::item::{EstablishmentRef, InterpreterRef};
+    use crate::billing::period::Period;
+    use crate::domain::ids::{EstablishmentId, PersonId, RequestId};
+    use crate::domain::person::UserCode;
+    use crate::domain::spreadsheet::{UTF8_BOM, delimiter};
+    use chrono::{NaiveDate, NaiveTime};
+
+    fn march() -> Period {
+        Period::new(
+            NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+        )
+        .unwrap()
+    }
+
+    /// A request awaiting validation whose cost centre holds a `;` and whose interpreter's
+    /// name could pass for a formula.
+    fn awaiting() -> Awaiting {
+        Awaiting {
+            request_id: RequestId(1),
+            number: "HC-26061001".into(),
+            date: NaiveDate::from_ymd_opt(2026, 3, 11).unwrap(),
+            start_time: NaiveTime::from_hms_opt(9, 5, 0).unwrap(),
+            establishment_code: "CCSMTL".into(),
+            cost_centre: Some(CodeRef {
+                code: "7301110".into(),
+                description: "Pédiatrie; volet B".into(),
+            }),
+            interpreter_name: Some("=Lucía".into()),
+            contested: false,
+        }
+    }
+
+    fn invoice() -> Invoice {
+        Invoice {
+            number: "F-CCSMTL-202603".into(),
+            bank_name: "Banque".into(),
+            establishment: EstablishmentRef {
+                id: EstablishmentId(1),
+                code: "CCSMTL".into(),
+                name: "CIUSSS du Centre-Sud".into(),
+            },
+            period: march(),
+            currency: Currency::Cad,
+            groups: Vec::new(),
+            totals: Totals::new(),
+            awaiting: vec![awaiting()],
+        }
+    }
+
+    fn statement() -> PayStatement {
+        PayStatement {
+            number: "R-UBILR0002-202603".into(),
+            bank_name: "Banque".into(),
+            interpreter: InterpreterRef {
+                id: PersonId(2),
+                user_code: UserCode::parse("UBILR0002").unwrap(),
+                name: "Lucía Ramírez".into(),
+                financial: Default::default(),
+            },
+            period: march(),
+            currency: Currency::Cad,
+            lines: Vec::new(),
+            totals: Totals::new(),
+            awaiting: vec![awaiting()],
+        }
+    }
+
+    fn read_back(bytes: &[u8], locale: Locale) -> Vec<Vec<String>> {
+        let body = bytes.strip_prefix(UTF8_BOM).expect("starts with the byte-order mark");
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .delimiter(delimiter(locale))
+            .from_reader(body)
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect()
+    }
+
+    #[test]
+    fn french_documents_open_in_french_excel() {
+        for bytes in [
+            invoice_csv(&invoice(), Locale::Fr).unwrap(),
+            pay_statement_csv(&statement(), Locale::Fr).unwrap(),
+        ] {
+            assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 byte-order mark first");
+            let text = std::str::from_utf8(&bytes[3..]).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            assert!(lines[0].starts_with("Ligne;"), "{}", lines[0]);
+            assert!(lines[1].starts_with("total;"), "{}", lines[1]);
+            assert!(lines[1].ends_with(";0,00;0,00;0,00;0,00;0,00;CAD"), "{}", lines[1]);
+            assert!(lines[2].contains(";'=Lucía;"), "formula guard: {}", lines[2]);
+        }
+        let text = String::from_utf8(invoice_csv(&invoice(), Locale::Fr).unwrap()).unwrap();
+        assert!(
+            text.contains(";7301110;\"Pédiatrie; volet B\";;HC-26061001;2026-03-11;09:05;"),
+            "the value holding `;` is quoted: {text}"
+        );
+    }
+
+    #[test]
+    fn english_documents_open_in_english_excel() {
+        let bytes = invoice_csv(&invoice(), Locale::En).unwrap();
+        assert!(bytes.starts_with(UTF8_BOM));
+        let text = std::str::from_utf8(&bytes[3..]).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("Row,Invoice,Establishment,"), "{}", lines[0]);
+        assert!(lines[1].ends_with(",0.00,0.00,0.00,0.00,0.00,CAD"), "{}", lines[1]);
+        assert!(
+            lines[2].contains(",Pédiatrie; volet B,"),
+            "`;` is plain text between commas: {}",
+            lines[2]
+        );
+    }
+
+    #[test]
+    fn documents_read_back_with_their_separator() {
+        for locale in Locale::ALL {
+            let cols = invoice_cols();
+            let rows = read_back(&invoice_csv(&invoice(), locale).unwrap(), locale);
+            assert_eq!(rows.len(), 3, "{locale}: header, total, awaiting");
+            let labels: Vec<String> = cols.iter().map(|c| c.label(locale, true)).collect();
+            assert_eq!(rows[0], labels);
+            let cell = |row: usize, col: Col| rows[row][cols.iter().position(|c| *c == col).unwrap()].as_str();
+            assert_eq!(cell(2, Col::CostCentreDescription), "Pédiatrie; volet B");
+            assert_eq!(cell(2, Col::Date), "2026-03-11");
+            assert_eq!(cell(2, Col::Time), "09:05");
+            assert_eq!(cell(2, Col::Interpreter), "'=Lucía");
+            assert_eq!(cell(2, Col::Total), "", "no amount while it awaits validation");
+            assert_eq!(cell(1, Col::Total), locale.pick("0,00", "0.00"));
+            assert_eq!(cell(1, Col::Currency), "CAD");
+        }
+    }
 
     #[test]
     fn every_column_has_a_distinct_header_in_both_languages() {

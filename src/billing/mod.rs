@@ -80,7 +80,8 @@ pub enum BillingError {
 pub enum Format {
     /// A printable page: no script, readable on a phone, one page per sheet on paper.
     Html,
-    /// One row per request, then subtotals and totals; amounts as plain decimals.
+    /// One row per request, then subtotals and totals; amounts as numbers Excel reads in the
+    /// document's language (`82,00` in French, `82.00` in English).
     Csv,
 }
 

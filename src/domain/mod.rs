@@ -15,4 +15,5 @@ pub mod person;
 pub mod person_form;
 pub mod request;
 pub mod role;
+pub mod spreadsheet;
 pub mod text;

@@ -1,16 +1,20 @@
-//! Rows to bytes: a CSV file (UTF-8, comma-separated, one header line) or an Excel workbook
-//! with a "Demandes" sheet (real dates and times, bold frozen header, autofilter) and a
-//! "Statistiques" sheet, written by [`super::workbook`]. The columns are defined once, here,
-//! for both. Pure: no database, no file.
+//! Rows to bytes: a CSV file or an Excel workbook with a "Demandes" sheet (real dates and
+//! times, bold frozen header, autofilter) and a "Statistiques" sheet, written by
+//! [`super::workbook`]. The columns are defined once, here, for both. Pure: no database, no
+//! file.
 //!
-//! Text a spreadsheet could take for a formula (`=`, `+`, `-`, `@`, tab, carriage return
-//! first) gets a leading `'` in the CSV; the workbook writes every text as a string cell,
-//! never as a formula.
+//! The CSV is written by [`crate::domain::spreadsheet`] for the export's language, so that
+//! Excel opens it by double-click: UTF-8 with a byte-order mark, one header line, `;` between
+//! fields in French and `,` in English; dates `YYYY-MM-DD`, times `HH:MM`, timestamps
+//! `YYYY-MM-DD HH:MM` in the bank's time zone. Text a spreadsheet could take for a formula
+//! (`=`, `+`, `-`, `@`, tab, carriage return first) gets a leading `'` in the CSV; the workbook
+//! writes every text as a string cell, never as a formula.
 
 use super::filter::ExportFilter;
 use super::row::ExportRow;
 use crate::domain::locale::Locale;
 use crate::domain::request::Field;
+use crate::domain::spreadsheet::{CsvFile, Value};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 use rust_xlsxwriter::XlsxError;
@@ -81,8 +85,6 @@ pub struct ExportOptions {
 pub enum WriteError {
     #[error("CSV: {0}")]
     Csv(#[from] csv::Error),
-    #[error("CSV: {0}")]
-    CsvBuffer(String),
     #[error("XLSX: {0}")]
     Xlsx(#[from] XlsxError),
 }
@@ -237,36 +239,29 @@ pub(super) enum Cell {
 }
 
 impl Cell {
-    fn to_csv(&self) -> String {
+    /// The cell as the CSV writes it: text guarded against formulas, the rest as is.
+    fn into_csv(self) -> Value {
         match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) => guard_formula(s),
-            Cell::Number(n) => n.to_string(),
-            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
-            Cell::Time(t) => t.format("%H:%M").to_string(),
-            Cell::DateTime(dt) => dt.format("%Y-%m-%d %H:%M").to_string(),
+            Cell::Empty => Value::Empty,
+            Cell::Text(s) => Value::Text(s),
+            Cell::Number(n) => Value::Integer(n.into()),
+            Cell::Date(d) => Value::Date(d),
+            Cell::Time(t) => Value::Time(t),
+            Cell::DateTime(dt) => Value::DateTime(dt),
         }
     }
 }
 
-/// Prefixes `'` to text a spreadsheet would read as a formula (CSV injection).
-pub fn guard_formula(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
+/// The rows as CSV for the options' language: a header line, then one line per request.
+pub fn to_csv(rows: &[ExportRow], options: &ExportOptions) -> Result<Vec<u8>, WriteError> {
+    let mut file = CsvFile::new(options.locale);
+    file.row(Column::ALL.iter().map(|c| c.header(options.locale)))?;
+    for row in rows {
+        file.row(Column::ALL.iter().map(|c| c.cell(row, options).into_csv()))?;
     }
+    Ok(file.finish()?)
 }
 
-/// The rows as CSV: a header line in the options' language, then one line per request.
-pub fn to_csv(rows: &[ExportRow], options: &ExportOptions) -> Result<Vec<u8>, WriteError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(Column::ALL.iter().map(|c| c.header(options.locale)))?;
-    for row in rows {
-        writer.write_record(Column::ALL.iter().map(|c| c.cell(row, options).to_csv()))?;
-    }
-    writer.into_inner().map_err(|e| WriteError::CsvBuffer(e.to_string()))
-}
 /// The rows as an Excel workbook: the requests sheet, then the statistics sheet.
 pub fn to_xlsx(rows: &[ExportRow], filter: &ExportFilter, options: &ExportOptions) -> Result<Vec<u8>, WriteError> {
     super::workbook::write(rows, filter, options)
@@ -275,16 +270,6 @@ pub fn to_xlsx(rows: &[ExportRow], filter: &ExportFilter, options: &ExportOption
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formulas_are_defused_and_the_rest_left_alone() {
-        for risky in ["=1+1", "+33 1", "-2", "@SUM(A1)", "\tx", "\rx"] {
-            assert_eq!(guard_formula(risky), format!("'{risky}"));
-        }
-        for safe in ["Hôpital", "", " =1", "1-2", "'already"] {
-            assert_eq!(guard_formula(safe), safe);
-        }
-    }
 
     #[test]
     fn formats_read_from_names_and_paths() {
@@ -296,6 +281,106 @@ mod tests {
             Some(ExportFormat::Xlsx)
         );
         assert_eq!(ExportFormat::from_path(std::path::Path::new("/tmp/a")), None);
+    }
+
+    use crate::domain::ids::RequestId;
+    use crate::domain::language::LanguageTag;
+    use crate::domain::request::{RequestStatus, RequestType};
+    use crate::domain::spreadsheet::{UTF8_BOM, delimiter};
+    use chrono::TimeZone;
+
+    fn options(locale: Locale) -> ExportOptions {
+        ExportOptions {
+            locale,
+            time_zone: chrono_tz::America::Toronto,
+            generated_at: Utc.with_ymd_and_hms(2026, 12, 31, 12, 0, 0).unwrap(),
+        }
+    }
+
+    fn row() -> ExportRow {
+        ExportRow {
+            id: RequestId(1),
+            number: Some("HC-26339001".parse().unwrap()),
+            date: NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
+            start_time: NaiveTime::from_hms_opt(14, 30, 0).unwrap(),
+            duration_minutes: 90,
+            status: RequestStatus::Booked,
+            request_type: RequestType::InPerson,
+            source_language: LanguageTag::parse("fr").unwrap(),
+            target_language: LanguageTag::parse("es").unwrap(),
+            establishment: "CIUSSS du Centre-Sud".into(),
+            installation: "Hôpital Notre-Dame".into(),
+            location: "Clinique externe; 3e étage".into(),
+            cost_centre: Some("7301110".into()),
+            billing_code: Some("-FAC".into()),
+            requester: "=Marie Tremblay".into(),
+            interpreter: None,
+            service: None,
+            cancellation: None,
+            // 14:00 UTC is 09:00 in Montréal.
+            created_at: Utc.with_ymd_and_hms(2026, 12, 1, 14, 0, 0).unwrap(),
+            booked_at: Some(Utc.with_ymd_and_hms(2026, 12, 2, 15, 45, 0).unwrap()),
+        }
+    }
+
+    fn read_back(bytes: &[u8], locale: Locale) -> Vec<Vec<String>> {
+        let body = bytes.strip_prefix(UTF8_BOM).expect("starts with the byte-order mark");
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .delimiter(delimiter(locale))
+            .from_reader(body)
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect()
+    }
+
+    #[test]
+    fn the_csv_is_what_excel_opens_in_the_export_language() {
+        let fr = to_csv(&[row()], &options(Locale::Fr)).unwrap();
+        assert!(fr.starts_with(b"\xEF\xBB\xBF"), "UTF-8 byte-order mark first");
+        let text = std::str::from_utf8(&fr[3..]).unwrap();
+        assert!(text.starts_with("Numéro de demande;Date du service;Heure du service;"));
+        assert!(
+            text.contains(";\"Clinique externe; 3e étage\";"),
+            "a value holding `;` is quoted: {text}"
+        );
+        let en = to_csv(&[row()], &options(Locale::En)).unwrap();
+        assert!(en.starts_with(UTF8_BOM));
+        assert!(
+            std::str::from_utf8(&en[3..])
+                .unwrap()
+                .starts_with("Request number,Date of service,")
+        );
+
+        for locale in Locale::ALL {
+            let bytes = to_csv(&[row()], &options(locale)).unwrap();
+            let rows = read_back(&bytes, locale);
+            assert_eq!(rows.len(), 2, "{locale}: a header and a request");
+            let headers: Vec<&str> = Column::ALL.iter().map(|c| c.header(locale)).collect();
+            assert_eq!(rows[0], headers, "{locale}");
+            let cell = |c: Column| rows[1][Column::ALL.iter().position(|x| *x == c).unwrap()].as_str();
+            assert_eq!(cell(Column::Number), "HC-26339001");
+            assert_eq!(cell(Column::Date), "2026-12-05");
+            assert_eq!(cell(Column::StartTime), "14:30");
+            assert_eq!(cell(Column::ScheduledMinutes), "90");
+            assert_eq!(cell(Column::Location), "Clinique externe; 3e étage");
+            assert_eq!(
+                cell(Column::CreatedAt),
+                "2026-12-01 09:00",
+                "local time, no T, no offset"
+            );
+            assert_eq!(cell(Column::BookedAt), "2026-12-02 10:45");
+            assert_eq!(cell(Column::Requester), "'=Marie Tremblay", "formula guard");
+            assert_eq!(cell(Column::BillingCode), "'-FAC");
+            assert_eq!(cell(Column::WorkedMinutes), "");
+        }
+    }
+
+    #[test]
+    fn an_empty_export_is_the_mark_and_the_header() {
+        let bytes = to_csv(&[], &options(Locale::Fr)).unwrap();
+        assert!(bytes.starts_with(UTF8_BOM));
+        assert_eq!(read_back(&bytes, Locale::Fr).len(), 1);
     }
 
     #[test]
