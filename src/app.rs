@@ -132,6 +132,7 @@ impl App {
             link_pages: Some(self.link_pages.clone()),
             account_pages: Some(self.account_pages.clone()),
             settings: Some(self.settings.clone()),
+            mail_pipeline: self.pipeline.clone(),
         });
         tracing::info!(address = %self.listener.local_addr()?, "relais is listening");
         // The peer address feeds the sign-in limits per client.
@@ -172,7 +173,10 @@ pub fn mail_pipeline(settings: &Settings, workflow: Workflow) -> anyhow::Result<
             read: read_context(settings),
             own_address: settings.mail.from_address.to_lowercase(),
             signing_key: crate::security::signing_key(settings)?,
-            trusted_authserv_id: Some(settings.mail.trusted_authserv_id.trim().to_string()).filter(|s| !s.is_empty()),
+            previous_keys: settings.security.previous_keys.clone(),
+            sender_auth: crate::inbound::sender_auth::SenderAuth::from_settings(settings)?,
+            confirmations_per_day: settings.mail.confirmations_per_day,
+            public_base_url: settings.web.public_base_url.clone(),
         },
     ))
 }

@@ -177,6 +177,14 @@ fn default_link_ttl_hours() -> u32 {
     168
 }
 
+fn default_received_hops() -> u32 {
+    1
+}
+
+fn default_confirmations_per_day() -> u32 {
+    3
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InboundSource {
@@ -202,10 +210,25 @@ pub struct Mail {
     pub from_address: String,
     pub from_name: String,
     /// The `authserv-id` of the receiving server whose `Authentication-Results` Relais
-    /// trusts; a mail it marks `dmarc=fail` (or SPF and DKIM both failing) is held for a
-    /// coordinator instead of acted on. Empty: no such check.
+    /// trusts (only those it wrote on top of the header, above the first `Received:`): a
+    /// mail it marks `dmarc=pass` for the `From:` domain is known to come from that domain;
+    /// one it marks `dmarc=fail` is held, never acted on. Empty: no such server.
     #[serde(default)]
     pub trusted_authserv_id: String,
+    /// Relais checks DKIM, SPF and DMARC of incoming mail itself, through `dns_servers`.
+    #[serde(default)]
+    pub verify_sender_domains: bool,
+    /// DNS servers for those checks (`"IP"` or `"IP:PORT"`); empty: the system's resolver.
+    #[serde(default)]
+    pub dns_servers: Vec<String>,
+    /// How many `Received:` lines at the top of a mail your own servers wrote: SPF checks
+    /// the client address the lowest of them saw.
+    #[serde(default = "default_received_hops")]
+    pub trusted_received_hops: u32,
+    /// A mail whose sender Relais cannot tell acts only once the person whose address it
+    /// bears confirms it; each person gets at most this many such requests a day.
+    #[serde(default = "default_confirmations_per_day")]
+    pub confirmations_per_day: u32,
     pub inbound: InboundSource,
     pub maildir: PathBuf,
     pub outbound: OutboundTransport,

@@ -3,6 +3,7 @@
 
 mod support;
 
+use relais::clock::Clock as _;
 use relais::domain::ids::PersonId;
 use relais::domain::request::RequestStatus;
 use relais::inbound::mail::classify::AutoKind;
@@ -21,7 +22,7 @@ on_both_engines!(
     an_interpreter_accepts_by_reply,
     a_key_works_only_for_its_person,
     strangers_and_loops_get_nothing,
-    failed_authentication_is_held,
+    failed_authentication_waits_for_the_sender,
     a_reply_in_the_thread_modifies_the_request,
     cancel_keeps_the_reason_and_refusals_are_explained,
 );
@@ -237,19 +238,76 @@ async fn robots_are_recorded_never_answered(engine: Engine) {
     );
 }
 
+/// A delivery report about `message_id` for `recipient`, as Postfix writes one.
+fn dsn(id: &str, recipient: &str, message_id: &str) -> Vec<u8> {
+    format!(
+        "Message-ID: <{id}@mx.ciusss.example>\r\nFrom: MAILER-DAEMON@mx.ciusss.example\r\nTo: relais@bi.example\r\n\
+         Subject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\n\
+         Content-Type: text/plain\r\n\r\nDelivery failed.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\n\
+         Reporting-MTA: dns; mx.ciusss.example\r\n\r\nFinal-Recipient: rfc822; {recipient}\r\nAction: failed\r\n\
+         Status: 5.1.1\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{message_id}>\r\n\
+         From: Relais <relais@bi.example>\r\nSubject: Demande\r\n--b--\r\n"
+    )
+    .into_bytes()
+}
+
 async fn bounces_mark_the_address(engine: Engine) {
     let bank = TestBank::new(engine).await;
     let p = pipeline(&bank, None);
-    let raw = b"Message-ID: <dsn1@mx.ciusss.example>\r\nFrom: MAILER-DAEMON@mx.ciusss.example\r\nTo: relais@bi.example\r\nSubject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nDelivery failed.\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.ciusss.example\r\n\r\nFinal-Recipient: rfc822; Old.Address@CIUSSS.example\r\nAction: failed\r\nStatus: 5.1.1\r\n--b--\r\n";
-    assert_eq!(p.process(raw, "imap").await.unwrap(), MailOutcome::Bounced);
+    // Relais mailed the requester: outbox message N goes out as relais.pP.oN@bi.example.
+    let mut tx = bank.store.begin().await.unwrap();
+    let email = tx.person(bank.requester).await.unwrap().email.to_string();
+    let sent = tx
+        .enqueue(
+            &relais::store::outbox::NewOutboxMessage {
+                channel: relais::store::outbox::OutboxChannel::Email,
+                recipient: bank.requester,
+                kind: "help".into(),
+                request: None,
+                payload: serde_json::json!({}),
+            },
+            bank.clock.now(),
+        )
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let ours = format!("relais.p{}.o{sent}@bi.example", bank.requester.0);
+
+    // Reports that are not about a mail Relais sent to that address are ignored: anyone
+    // can write one.
+    for (id, recipient, message_id) in [
+        ("forged1", email.as_str(), "someone@elsewhere.example".to_string()),
+        (
+            "forged2",
+            email.as_str(),
+            format!("relais.p1.o{}@bi.example", sent + 1000),
+        ),
+        ("forged3", "other@ciusss.example", ours.clone()),
+        ("forged4", email.as_str(), format!("relais.p1.o{sent}@other.example")),
+    ] {
+        assert_eq!(
+            p.process(&dsn(id, recipient, &message_id), "imap").await.unwrap(),
+            MailOutcome::Automatic(AutoKind::Bounce),
+            "{id}"
+        );
+    }
+    let mut tx = bank.store.begin().await.unwrap();
+    assert!(
+        tx.bounced_addresses().await.unwrap().is_empty(),
+        "no forged bounce counts"
+    );
+    tx.commit().await.unwrap();
+
+    let upper = email.to_uppercase();
+    assert_eq!(
+        p.process(&dsn("real", &upper, &ours), "imap").await.unwrap(),
+        MailOutcome::Bounced
+    );
     let mut tx = bank.store.begin().await.unwrap();
     assert_eq!(
         tx.bounced_addresses().await.unwrap(),
-        vec![(
-            "old.address@ciusss.example".to_string(),
-            Some("5.1.1".to_string()),
-            true
-        )]
+        vec![(email.to_lowercase(), Some("5.1.1".to_string()), true)]
     );
 }
 
@@ -345,7 +403,7 @@ async fn strangers_and_loops_get_nothing(engine: Engine) {
     assert!(queued(&bank).await.is_empty());
 }
 
-async fn failed_authentication_is_held(engine: Engine) {
+async fn failed_authentication_waits_for_the_sender(engine: Engine) {
     let bank = TestBank::new(engine).await;
     let p = pipeline(&bank, Some("mx.bi.example"));
     let headers = "Authentication-Results: mx.bi.example; spf=fail smtp.mailfrom=ciusss.example; dkim=none; dmarc=fail header.from=ciusss.example\r\n";
@@ -357,7 +415,24 @@ async fn failed_authentication_is_held(engine: Engine) {
         headers,
         FILLED_FORM,
     );
-    assert_eq!(p.process(&raw, "imap").await.unwrap(), MailOutcome::Held);
+    // Nothing done; Marie is asked whether she sent it (forwarding breaks DMARC too).
+    assert_eq!(
+        p.process(&raw, "imap").await.unwrap(),
+        MailOutcome::AwaitingConfirmation
+    );
+    // Even with her reply key: keys travel in forwarded mail, the failed domain outweighs it.
+    let raw = raw_mail(
+        "spoof-keyed@evil.example",
+        "marie@ciusss.example",
+        &reply_address(None, bank.requester),
+        "Demande",
+        headers,
+        FILLED_FORM,
+    );
+    assert_eq!(
+        p.process(&raw, "imap").await.unwrap(),
+        MailOutcome::AwaitingConfirmation
+    );
     // The same verdict from an untrusted server is not believed (nor is a pass needed).
     let headers = "Authentication-Results: other.example; dmarc=fail\r\n";
     let raw = raw_mail(

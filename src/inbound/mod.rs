@@ -7,5 +7,6 @@ pub mod imap;
 pub mod mail;
 pub mod maildir;
 pub mod pipeline;
+pub mod sender_auth;
 pub mod sms;
 pub mod sms_pipeline;

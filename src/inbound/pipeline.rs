@@ -21,6 +21,8 @@ use crate::inbound::mail::command::MailCommand;
 use crate::inbound::mail::form::{FieldValue, FormField, FormReading, FormRequestType, GenderWanted};
 use crate::inbound::mail::reading::{MailReading, ReadContext, read};
 use crate::inbound::mail::record_form;
+use crate::inbound::sender_auth::{DomainTrust, SenderAuth};
+use crate::security::mail_confirmation::ConfirmationToken;
 use crate::security::reply_key::{ReplyKey, ReplyPurpose};
 use crate::store::Tx;
 use crate::store::inbound::NewInboundMessage;
@@ -45,8 +47,19 @@ pub enum MailOutcome {
     UnknownSender,
     /// The reply key was not issued to this sender, or was forged: nothing done, no answer.
     SenderMismatch,
-    /// Failed the receiving server's authentication checks: held for a coordinator.
+    /// Failed the receiving server's authentication checks: held for a coordinator. No
+    /// longer given (such mail now awaits its sender's confirmation); kept so that
+    /// messages recorded with it still read.
     Held,
+    /// From a known address, but nothing ties it to that person (no reply key of theirs,
+    /// no authenticated domain): nothing done until they confirm it from the mail sent to
+    /// their address.
+    AwaitingConfirmation,
+    /// Like [`MailOutcome::AwaitingConfirmation`], but the person was asked too often
+    /// today: nothing done, nothing sent.
+    Unconfirmed,
+    /// The person said they did not send it: nothing done.
+    Denied,
     /// The request form was sent to the requester.
     FormSent,
     /// The filled form had problems; they were sent back with the form.
@@ -69,6 +82,9 @@ impl MailOutcome {
             MailOutcome::UnknownSender => "unknown_sender",
             MailOutcome::SenderMismatch => "sender_mismatch",
             MailOutcome::Held => "held",
+            MailOutcome::AwaitingConfirmation => "awaiting_confirmation",
+            MailOutcome::Unconfirmed => "unconfirmed",
+            MailOutcome::Denied => "denied",
             MailOutcome::FormSent => "form_sent",
             MailOutcome::FormIncomplete => "form_incomplete",
             MailOutcome::RequestCreated(_) => "request_created",
@@ -87,7 +103,36 @@ pub struct PipelineConfig {
     /// Relais's own address, lower-cased.
     pub own_address: String,
     pub signing_key: Secret,
-    pub trusted_authserv_id: Option<String>,
+    /// Retired signing keys: confirmation links they signed still verify.
+    pub previous_keys: Vec<Secret>,
+    /// What the mail system can say of the sender's domain.
+    pub sender_auth: SenderAuth,
+    /// "Did you send this?" mails a person may get in a day.
+    pub confirmations_per_day: u32,
+    /// Where confirmation links point (`web.public_base_url`).
+    pub public_base_url: String,
+}
+
+/// How far a mail is known to come from the person whose address it bears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trust {
+    /// What the mail system says of its domain (a reply key is checked in `decide`).
+    Domain(DomainTrust),
+    /// This person confirmed it from the link Relais mailed them.
+    Confirmed(PersonId),
+}
+
+/// What became of an answer to a "did you send this?" mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfirmationAnswer {
+    /// Confirmed: the mail was processed, with this outcome.
+    Applied(MailOutcome),
+    /// "It wasn't me": nothing was done.
+    Denied,
+    /// Answered before (the first answer stands).
+    AlreadyAnswered(String),
+    /// No such request for confirmation for this person, or the mail was since erased.
+    Unknown,
 }
 
 /// The one pipeline every mail source feeds.
@@ -134,17 +179,14 @@ fn request_in_message_id(id: &str) -> Option<RequestId> {
     digits.parse().ok().map(RequestId)
 }
 
-/// Whether the trusted receiving server says the sender's domain did not send this.
-fn fails_authentication(reading: &MailReading, authserv_id: &str) -> bool {
-    reading.mail.headers_named("authentication-results").any(|value| {
-        let lower = value.to_ascii_lowercase();
-        let server = lower.split(';').next().unwrap_or("").trim();
-        if server != authserv_id.to_ascii_lowercase() {
-            return false;
-        }
-        let has = |what: &str| lower.split(';').any(|part| part.trim().starts_with(what));
-        has("dmarc=fail") || (has("spf=fail") && has("dkim=fail"))
-    })
+/// The outbox message a Relais Message-ID names: `relais.r42.p7.o9@domain` → 9.
+fn outbox_in_message_id(id: &str, domain: &str) -> Option<i64> {
+    let (local, at) = id.trim_matches(|c| c == '<' || c == '>').rsplit_once('@')?;
+    if !local.starts_with("relais.") || !at.eq_ignore_ascii_case(domain) {
+        return None;
+    }
+    let last = local.rsplit('.').next()?;
+    last.strip_prefix('o')?.parse().ok()
 }
 
 impl MailPipeline {
@@ -162,6 +204,17 @@ impl MailPipeline {
         let now = self.workflow.clock().now();
         let reading = read(raw, &self.config.read, now);
         let key = dedup_key(&reading, raw);
+        // DNS lookups happen before the transaction, and only when a reply key cannot
+        // settle who wrote: a keyed reply needs none (its server's verdict is still read).
+        let keyed = reading
+            .reply_key
+            .as_deref()
+            .is_some_and(|k| ReplyKey::verify(k, &self.config.signing_key).is_some());
+        let domain = if reading.auto.is_none() && self.config.sender_auth.checks_domains() {
+            self.config.sender_auth.check(raw, &reading.mail, !keyed).await
+        } else {
+            DomainTrust::Unverified
+        };
         let classification = reading.auto.map_or("human", AutoKind::as_str);
         let mut tx = self.workflow.store().begin().await?;
         let Some(inbound_id) = tx
@@ -181,7 +234,9 @@ impl MailPipeline {
             tracing::info!(source, "duplicate mail ignored");
             return Ok(MailOutcome::Duplicate);
         };
-        let decision = self.decide(&mut tx, &reading, inbound_id).await?;
+        let decision = self
+            .decide(&mut tx, &reading, inbound_id, Trust::Domain(domain))
+            .await?;
         tx.set_inbound_outcome(
             inbound_id,
             decision.outcome.as_str(),
@@ -200,14 +255,25 @@ impl MailPipeline {
         Ok(decision.outcome)
     }
 
-    async fn decide(&self, tx: &mut Tx, reading: &MailReading, inbound_id: i64) -> anyhow::Result<Decision> {
+    async fn decide(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        inbound_id: i64,
+        trust: Trust,
+    ) -> anyhow::Result<Decision> {
         let now = self.workflow.clock().now();
         if let Some(kind) = reading.auto {
             if let Some(bounce) = &reading.bounce {
-                if let Some(recipient) = &bounce.recipient {
-                    tx.record_bounce(recipient, bounce.status.as_deref(), bounce.hard, now, inbound_id)
-                        .await?;
-                }
+                // Only a bounce of a mail Relais sent to that address counts; anyone can
+                // write a delivery report.
+                let Some(recipient) = self.bounced_sent_mail(tx, reading, bounce).await? else {
+                    let mut d = Decision::new(MailOutcome::Automatic(AutoKind::Bounce));
+                    d.detail = Some("not a bounce of a mail Relais sent: ignored".into());
+                    return Ok(d);
+                };
+                tx.record_bounce(&recipient, bounce.status.as_deref(), bounce.hard, now, inbound_id)
+                    .await?;
                 let mut d = Decision::new(MailOutcome::Bounced);
                 d.detail = Some(format!(
                     "{} {}",
@@ -223,13 +289,6 @@ impl MailPipeline {
         };
         if from == self.config.own_address {
             return Ok(Decision::new(MailOutcome::Loop));
-        }
-        if let Some(server) = &self.config.trusted_authserv_id
-            && fails_authentication(reading, server)
-        {
-            let mut d = Decision::new(MailOutcome::Held);
-            d.detail = Some("authentication failed at the receiving server".into());
-            return Ok(d);
         }
         let person = match EmailAddress::parse(&from) {
             Ok(address) => tx.person_by_email(&address).await?,
@@ -259,6 +318,12 @@ impl MailPipeline {
             d.person = Some(person.id);
             return Ok(d);
         }
+        // Who wrote it: their reply key, their authenticated domain, or their confirmation.
+        // A domain that says it did not send the mail outweighs a key (keys travel in
+        // forwarded mail); its owner can still confirm (forwarding breaks DMARC too).
+        let known = (key.is_some() && trust != Trust::Domain(DomainTrust::Failed))
+            || matches!(trust, Trust::Domain(DomainTrust::Authenticated(_)))
+            || trust == Trust::Confirmed(person.id);
         let thread = self.thread_request(tx, reading, key).await?;
         // A change to a request is read from what the person wrote now, never from a quote.
         let form = if thread.is_some() {
@@ -267,6 +332,29 @@ impl MailPipeline {
             &reading.form
         };
         let record_thread = thread.filter(|_| reading.record.is_record());
+        // Anything that would change something waits for the person's confirmation. A blank
+        // form or help may go out: they go to the address on file, whoever wrote.
+        let acts = record_thread.is_some()
+            || form.present
+            || reading.command.as_ref().is_some_and(|c| {
+                !matches!(
+                    c.verb(),
+                    crate::inbound::mail::command::Verb::Help
+                        | crate::inbound::mail::command::Verb::Digest
+                        | crate::inbound::mail::command::Verb::NewRequest
+                )
+            });
+        if acts && !known {
+            let mut decision = self.ask_confirmation(tx, reading, &person, inbound_id).await?;
+            if trust == Trust::Domain(DomainTrust::Failed) {
+                decision.detail = Some(format!(
+                    "{} (the sender's domain says it did not send this: DMARC failed)",
+                    decision.detail.unwrap_or_default()
+                ));
+            }
+            decision.person = Some(person.id);
+            return Ok(decision);
+        }
         let mut decision = if let Some(id) = record_thread {
             self.handle_record(tx, reading, &person, id).await?
         } else if form.present {
@@ -296,16 +384,22 @@ impl MailPipeline {
     ) -> anyhow::Result<Option<RequestId>> {
         if let Some(key) = key {
             return Ok(match key.purpose {
-                ReplyPurpose::Request => key.request,
+                ReplyPurpose::Request => match key.request {
+                    Some(id) if tx.request_exists(id).await? => Some(id),
+                    _ => None,
+                },
                 ReplyPurpose::Form => None,
             });
         }
+        // A thread may name a request that does not exist (a forged or mistyped reference,
+        // a restored backup): that is no request, never an error.
         if let Some(id) = reading
             .mail
             .references
             .iter()
             .rev()
             .find_map(|r| request_in_message_id(r))
+            && tx.request_exists(id).await?
         {
             return Ok(Some(id));
         }
@@ -693,6 +787,143 @@ impl MailPipeline {
     }
 
     /// Queues a reply to `person` about `request`, threaded under the message it answers.
+    /// The bounced address, when the report is about a mail Relais sent to it: the returned
+    /// message's Message-ID (or the report's references) names an outbox message whose
+    /// recipient is that address.
+    async fn bounced_sent_mail(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        bounce: &crate::inbound::mail::classify::Bounce,
+    ) -> anyhow::Result<Option<String>> {
+        let domain = self.config.own_address.rsplit('@').next().unwrap_or("");
+        let returned = reading
+            .mail
+            .returned_headers
+            .iter()
+            .filter(|(name, _)| name == "message-id")
+            .map(|(_, value)| value.trim().to_string());
+        let candidates: Vec<String> = returned.chain(reading.mail.references.iter().cloned()).collect();
+        for candidate in candidates {
+            let Some(outbox) = outbox_in_message_id(&candidate, domain) else {
+                continue;
+            };
+            let Some(sent_to) = tx.sent_mail_address(outbox).await? else {
+                continue;
+            };
+            match &bounce.recipient {
+                Some(r) if !r.eq_ignore_ascii_case(&sent_to) => continue,
+                _ => return Ok(Some(sent_to.to_lowercase())),
+            }
+        }
+        Ok(None)
+    }
+
+    /// Asks the person whose address a mail bears whether they sent it: one mail with a
+    /// link to confirm or deny, at most `confirmations_per_day` a day.
+    async fn ask_confirmation(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        inbound_id: i64,
+    ) -> anyhow::Result<Decision> {
+        let now = self.workflow.clock().now();
+        let asked = tx
+            .mail_confirmations_since(person.id, now - chrono::TimeDelta::days(1))
+            .await?;
+        if asked >= i64::from(self.config.confirmations_per_day) {
+            let mut d = Decision::new(MailOutcome::Unconfirmed);
+            d.detail = Some("sender not verified; confirmation limit reached for today".into());
+            return Ok(d);
+        }
+        tx.insert_mail_confirmation(inbound_id, person.id, now).await?;
+        let what = if reading.record.is_record() {
+            "record"
+        } else if reading.form.present || reading.form_in_new_text.present {
+            "form"
+        } else {
+            reading.command.as_ref().map_or("command", |c| c.verb().as_str())
+        };
+        let payload = json!({
+            "inbound": inbound_id,
+            "verb": what,
+            "received_at": now.to_rfc3339(),
+        });
+        self.reply(tx, reading, person, None, "mail_confirmation", payload)
+            .await?;
+        let mut d = Decision::new(MailOutcome::AwaitingConfirmation);
+        d.detail = Some("sender not verified: confirmation asked".into());
+        Ok(d)
+    }
+
+    /// The person's answer to a "did you send this?" mail, from its link: the mail is then
+    /// processed as theirs, or set aside.
+    pub async fn answer_confirmation(
+        &self,
+        token: &ConfirmationToken,
+        confirmed: bool,
+    ) -> anyhow::Result<ConfirmationAnswer> {
+        let now = self.workflow.clock().now();
+        let mut tx = self.workflow.store().begin().await?;
+        let Some(pending) = tx.mail_confirmation(token.inbound).await? else {
+            tx.commit().await?;
+            return Ok(ConfirmationAnswer::Unknown);
+        };
+        if pending.person_id != token.person.0 {
+            tx.commit().await?;
+            return Ok(ConfirmationAnswer::Unknown);
+        }
+        let answer = if confirmed { "confirmed" } else { "denied" };
+        if !tx.answer_mail_confirmation(token.inbound, answer, now).await? {
+            tx.commit().await?;
+            return Ok(ConfirmationAnswer::AlreadyAnswered(pending.answer.unwrap_or_default()));
+        }
+        if !confirmed {
+            tx.set_inbound_outcome(
+                token.inbound,
+                MailOutcome::Denied.as_str(),
+                None,
+                None,
+                Some(token.person),
+            )
+            .await?;
+            tx.commit().await?;
+            tracing::info!(inbound = token.inbound, "mail denied by the person it named");
+            return Ok(ConfirmationAnswer::Denied);
+        }
+        let Some(raw) = tx.inbound_raw(token.inbound).await? else {
+            tx.commit().await?;
+            return Ok(ConfirmationAnswer::Unknown);
+        };
+        let reading = read(&raw, &self.config.read, pending.received_at);
+        let decision = self
+            .decide(&mut tx, &reading, token.inbound, Trust::Confirmed(token.person))
+            .await?;
+        tx.set_inbound_outcome(
+            token.inbound,
+            decision.outcome.as_str(),
+            decision.detail.as_deref(),
+            decision.request,
+            decision.person,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(
+            inbound = token.inbound,
+            outcome = decision.outcome.as_str(),
+            "mail confirmed by the person it named"
+        );
+        Ok(ConfirmationAnswer::Applied(decision.outcome))
+    }
+
+    /// The keys a confirmation link may be signed with: the signing key, then retired ones.
+    pub fn confirmation_keys(&self) -> Vec<Secret> {
+        std::iter::once(self.config.signing_key.clone())
+            .chain(self.config.previous_keys.iter().cloned())
+            .collect()
+    }
+
     async fn reply(
         &self,
         tx: &mut Tx,

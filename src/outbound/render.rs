@@ -164,6 +164,8 @@ struct MailBody<'a> {
     secret_label: &'a str,
     /// For `mfa_changed`: what changed, as a phrase.
     mfa_change: &'a str,
+    /// For `mail_confirmation`: the subject of the mail received in the person's name.
+    quoted_subject: &'a str,
 }
 
 /// A line of the HTML twin: text, or a link shown as a button.
@@ -234,6 +236,7 @@ fn secret_label(kind: &str, locale: Locale) -> &'static str {
     match kind {
         "account_activation" => locale.pick("Activer mon compte", "Activate my account"),
         "password_reset" => locale.pick("Choisir un nouveau mot de passe", "Choose a new password"),
+        "mail_confirmation" => locale.pick("Confirmer ou écarter ce message", "Confirm or set aside this message"),
         _ => "",
     }
 }
@@ -324,6 +327,7 @@ fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
         "password_reset" => locale.pick("Réinitialisation du mot de passe", "Password reset"),
         "login_code" => locale.pick("Votre code de vérification", "Your verification code"),
         "mfa_changed" => locale.pick("Votre deuxième facteur a été modifié", "Your second factor was changed"),
+        "mail_confirmation" => locale.pick("Avez-vous envoyé ce message ?", "Did you send this message?"),
         _ => locale.pick("Avis", "Notice"),
     };
     let _ = en;
@@ -383,6 +387,7 @@ fn verb_label(verb: &str, locale: Locale) -> &'static str {
         "give_up" => locale.pick("sans interprète", "without an interpreter"),
         "record" => locale.pick("réalisation enregistrée", "service recorded"),
         "close" => locale.pick("fermeture", "close"),
+        "form" => locale.pick("formulaire de demande", "request form"),
         _ => locale.pick("commande", "command"),
     }
 }
@@ -420,6 +425,7 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         let fake = RenderInput { kind: &kind, ..*input };
         subject(&fake, &Facts::default(), locale)
     };
+    let quoted_subject = text_of("subject");
     let body = MailBody {
         kind: input.kind,
         en: locale == Locale::En,
@@ -449,6 +455,7 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         secret: input.secret,
         secret_label: secret_label(input.kind, locale),
         mfa_change: mfa_change(&text_of("change"), locale),
+        quoted_subject: &quoted_subject,
     };
     let text = body.render()?;
     let subject = subject(input, &facts, locale);

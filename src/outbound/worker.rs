@@ -27,6 +27,8 @@ use tokio::sync::watch;
 
 /// The notice coordinators get when a message is dead-lettered.
 pub const DELIVERY_FAILED: &str = "delivery_failed";
+/// The "did you send this?" mail: its link is signed when it is rendered.
+pub const MAIL_CONFIRMATION: &str = "mail_confirmation";
 /// Mails whose link or code is derived from an account token when rendered.
 const ACCOUNT_KINDS: [&str; 3] = ["account_activation", "password_reset", "login_code"];
 /// After this many failed attempts a message is dead-lettered for coordinators.
@@ -191,7 +193,22 @@ impl Outbound {
                 let token = tx.account_token(id).await?;
                 crate::workflow::accounts::token_mail_secret(&self.account_keys, &token, &self.public_base_url)
             }
-            _ => String::new(),
+            _ => match message.payload.get("inbound").and_then(serde_json::Value::as_i64) {
+                // The confirmation link is signed when the mail leaves, never stored.
+                Some(inbound) if message.kind == MAIL_CONFIRMATION => {
+                    let token = crate::security::mail_confirmation::ConfirmationToken {
+                        inbound,
+                        person: recipient.id,
+                        expires_at: self.clock.now() + crate::security::mail_confirmation::VALIDITY,
+                    };
+                    format!(
+                        "{}/mail/confirm/{}",
+                        self.public_base_url.trim_end_matches('/'),
+                        token.encode(&self.signing_key)
+                    )
+                }
+                _ => String::new(),
+            },
         };
         let digest = if message.kind == DIGEST_KIND {
             Some(super::digest::gather(&mut tx, &recipient, &self.link_context()).await?)

@@ -2,6 +2,7 @@
 
 pub mod account_secret;
 pub mod link;
+pub mod mail_confirmation;
 pub mod password;
 pub mod reply_key;
 pub mod sealed;

@@ -220,3 +220,106 @@ impl Tx {
         Ok(())
     }
 }
+
+/// A mail waiting for its sender's confirmation, as the confirmation page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PendingConfirmation {
+    pub inbound_id: i64,
+    pub person_id: i64,
+    pub asked_at: DateTime<Utc>,
+    pub answer: Option<String>,
+    pub subject: String,
+    pub received_at: DateTime<Utc>,
+}
+
+impl Tx {
+    /// Records that `person` was asked to confirm the mail `inbound`.
+    pub async fn insert_mail_confirmation(
+        &mut self,
+        inbound: i64,
+        person: PersonId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO mail_confirmations (inbound_id, person_id, asked_at) VALUES ($1, $2, $3)";
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(inbound)
+            .bind(person.0)
+            .bind(at)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// How many confirmations `person` was asked since `since` (the rate limit).
+    pub async fn mail_confirmations_since(
+        &mut self,
+        person: PersonId,
+        since: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM mail_confirmations WHERE person_id = $1 AND asked_at >= $2";
+        let n: i64 = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(person.0)
+            .bind(since)
+            .fetch_one(c)
+            .await?);
+        Ok(n)
+    }
+
+    /// The confirmation asked for the mail `inbound`, with what the page shows of the mail.
+    pub async fn mail_confirmation(&mut self, inbound: i64) -> Result<Option<PendingConfirmation>, StoreError> {
+        const SQL: &str = "SELECT c.inbound_id, c.person_id, c.asked_at, c.answer, m.subject, m.received_at \
+             FROM mail_confirmations c JOIN inbound_messages m ON m.id = c.inbound_id WHERE c.inbound_id = $1";
+        let row: Option<PendingConfirmation> =
+            on_conn!(self, |c| sqlx::query_as(SQL).bind(inbound).fetch_optional(c).await?);
+        Ok(row)
+    }
+
+    /// Writes the answer once: `false` when the confirmation was already answered.
+    pub async fn answer_mail_confirmation(
+        &mut self,
+        inbound: i64,
+        answer: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE mail_confirmations SET answer = $2, answered_at = $3 \
+             WHERE inbound_id = $1 AND answer IS NULL";
+        let n = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(inbound)
+            .bind(answer)
+            .bind(at)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(n == 1)
+    }
+
+    /// The stored bytes of a mail (empty once erased after the retention period).
+    pub async fn inbound_raw(&mut self, inbound: i64) -> Result<Option<Vec<u8>>, StoreError> {
+        const SQL: &str = "SELECT raw FROM inbound_messages WHERE id = $1 AND raw_erased_at IS NULL";
+        let raw: Option<Vec<u8>> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(inbound)
+            .fetch_optional(c)
+            .await?);
+        Ok(raw)
+    }
+
+    /// Whether a request with this id exists (a thread may name one that does not).
+    pub async fn request_exists(&mut self, id: RequestId) -> Result<bool, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM requests WHERE id = $1";
+        let n: i64 = on_conn!(self, |c| sqlx::query_scalar(SQL).bind(id.0).fetch_one(c).await?);
+        Ok(n > 0)
+    }
+
+    /// The address an outbox message was sent to, if Relais sent it: a bounce counts only
+    /// for a message Relais sent to the address that bounced.
+    pub async fn sent_mail_address(&mut self, outbox_id: i64) -> Result<Option<String>, StoreError> {
+        const SQL: &str = "SELECT p.email FROM outbox o JOIN people p ON p.id = o.recipient_id \
+             WHERE o.id = $1 AND o.channel = 'email'";
+        let email: Option<String> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(outbox_id)
+            .fetch_optional(c)
+            .await?);
+        Ok(email)
+    }
+}

@@ -5,6 +5,7 @@ mod error;
 mod health;
 pub mod held_files;
 pub mod links;
+mod mail_confirmation;
 mod metrics;
 mod page;
 pub mod record_form;
@@ -32,6 +33,8 @@ pub struct AppState {
     /// The settings the signed-in pages read (bank name, time zone, money rules, links);
     /// `None` answers 404 on those pages.
     pub settings: Option<std::sync::Arc<crate::config::Settings>>,
+    /// The mail pipeline, for the answers to "did you send this?" mails.
+    pub mail_pipeline: crate::inbound::pipeline::MailPipeline,
 }
 
 /// What the SMS webhooks need.
@@ -49,6 +52,10 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::metrics))
         .route(webhooks::TWILIO_PATH, axum::routing::post(webhooks::twilio))
         .route("/webhooks/sms/kannel", get(webhooks::kannel))
+        .route(
+            "/mail/confirm/{token}",
+            get(mail_confirmation::show).post(mail_confirmation::answer),
+        )
         .route(
             "/l/{token}",
             get(links::show)

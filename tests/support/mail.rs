@@ -6,6 +6,7 @@ use relais::config::Secret;
 use relais::domain::ids::{PersonId, RequestId};
 use relais::inbound::mail::reading::ReadContext;
 use relais::inbound::pipeline::{MailPipeline, PipelineConfig};
+use relais::inbound::sender_auth::SenderAuth;
 use relais::security::reply_key::{ReplyKey, ReplyPurpose};
 
 pub const SIGNING_KEY: &str = "test-signing-key-0123456789abcdef0123";
@@ -15,6 +16,17 @@ pub fn secret() -> Secret {
 }
 
 pub fn pipeline(bank: &TestBank, trusted_authserv_id: Option<&str>) -> MailPipeline {
+    pipeline_with(
+        bank,
+        match trusted_authserv_id {
+            Some(server) => SenderAuth::trusting_server(server),
+            None => SenderAuth::none(),
+        },
+    )
+}
+
+/// The pipeline with these sender checks.
+pub fn pipeline_with(bank: &TestBank, sender_auth: SenderAuth) -> MailPipeline {
     MailPipeline::new(
         bank.workflow.clone(),
         PipelineConfig {
@@ -24,7 +36,10 @@ pub fn pipeline(bank: &TestBank, trusted_authserv_id: Option<&str>) -> MailPipel
             },
             own_address: "relais@bi.example".into(),
             signing_key: secret(),
-            trusted_authserv_id: trusted_authserv_id.map(str::to_string),
+            previous_keys: Vec::new(),
+            sender_auth,
+            confirmations_per_day: 3,
+            public_base_url: "http://127.0.0.1:8080".into(),
         },
     )
 }

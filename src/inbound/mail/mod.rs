@@ -1,6 +1,7 @@
 //! Email in: raw bytes → parsed mail → classification → reply text, form and command.
 //! Everything here is pure; [`crate::inbound::pipeline`] acts on what it reads.
 
+pub mod auth_results;
 pub mod classify;
 pub mod command;
 pub mod form;

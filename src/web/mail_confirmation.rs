@@ -1,0 +1,201 @@
+//! `/mail/confirm/TOKEN`: the page behind a "did you send this?" mail. It shows what Relais
+//! received in the person's name and offers two buttons; only a POST acts, so a mail
+//! scanner that follows links confirms nothing.
+
+use super::AppState;
+use super::page::{Page, PageForm, Tone, page_response};
+use crate::domain::locale::Locale;
+use crate::inbound::pipeline::{ConfirmationAnswer, MailOutcome};
+use crate::security::mail_confirmation::ConfirmationToken;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse as _, Response};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct AnswerQuery {
+    answer: Option<String>,
+}
+
+fn bank(state: &AppState) -> String {
+    state
+        .settings
+        .as_ref()
+        .map(|s| s.general.bank_name.clone())
+        .unwrap_or_default()
+}
+
+fn page(state: &AppState, locale: Locale, heading: (&str, &str)) -> Page {
+    Page {
+        locale,
+        bank: bank(state),
+        title: locale.pick(heading.0, heading.1).to_string(),
+        heading: locale.pick(heading.0, heading.1).to_string(),
+        notice: String::new(),
+        tone: Tone::Neutral,
+        facts: Vec::new(),
+        paragraphs: Vec::new(),
+        forms: Vec::new(),
+    }
+}
+
+/// The token, if genuine and current, with the person's language.
+async fn verified(state: &AppState, token: &str) -> Option<(ConfirmationToken, Locale)> {
+    let pipeline = &state.mail_pipeline;
+    let now = pipeline.workflow().clock().now();
+    let token = ConfirmationToken::verify(token, &pipeline.confirmation_keys(), now)?;
+    let mut tx = pipeline.workflow().store().begin_read().await.ok()?;
+    let person = tx.person(token.person).await.ok();
+    let _ = tx.commit().await;
+    Some((token, person.map_or(Locale::Fr, |p| p.locale)))
+}
+
+fn dead(state: &AppState) -> Response {
+    let mut p = page(state, Locale::Fr, ("Lien expiré ou inconnu", "Link expired or unknown"));
+    p.tone = Tone::Bad;
+    p.paragraphs = vec![
+        "Ce lien n'est plus valide (il dure 7 jours). Rien n'a été fait. Si vous aviez bien écrit ce message, envoyez-le de nouveau."
+            .into(),
+        "This link is no longer valid (it lasts 7 days). Nothing was done. If you did write that message, send it again."
+            .into(),
+    ];
+    page_response(StatusCode::NOT_FOUND, &p)
+}
+
+/// `GET`: what was received, and the two buttons.
+pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let Some((claim, locale)) = verified(&state, &token).await else {
+        return dead(&state);
+    };
+    let pipeline = &state.mail_pipeline;
+    let tz = pipeline.workflow().config().time_zone;
+    let pending = match pipeline.workflow().store().begin_read().await {
+        Ok(mut tx) => {
+            let found = tx.mail_confirmation(claim.inbound).await;
+            let _ = tx.commit().await;
+            found
+        }
+        Err(e) => Err(e),
+    };
+    let pending = match pending {
+        Ok(Some(p)) if p.person_id == claim.person.0 => p,
+        Ok(_) => return dead(&state),
+        Err(e) => return super::WebError::from(e).into_response(),
+    };
+    let mut p = page(
+        &state,
+        locale,
+        ("Avez-vous envoyé ce message ?", "Did you send this message?"),
+    );
+    p.facts = vec![
+        (locale.pick("Objet", "Subject").into(), pending.subject.clone()),
+        (locale.pick("Reçu le", "Received").into(), {
+            let local = pending.received_at.with_timezone(&tz);
+            format!(
+                "{}{}{}",
+                crate::outbound::render::long_date(local.date_naive(), locale),
+                locale.pick(", ", ", "),
+                crate::outbound::render::clock_time(local.time(), locale)
+            )
+        }),
+    ];
+    if let Some(answer) = &pending.answer {
+        p.notice = if answer == "confirmed" {
+            locale.pick(
+                "Vous avez confirmé ce message ; il a été traité.",
+                "You confirmed this message; it was processed.",
+            )
+        } else {
+            locale.pick(
+                "Vous avez indiqué ne pas avoir envoyé ce message ; rien n'a été fait.",
+                "You said you did not send this message; nothing was done.",
+            )
+        }
+        .to_string();
+        return page_response(StatusCode::OK, &p);
+    }
+    p.paragraphs = vec![locale
+        .pick(
+            "Relais a reçu ce message à votre adresse, mais ne peut pas vérifier qu'il vient de vous. Rien n'a été fait. S'il vient bien de vous, confirmez-le : il sera alors traité. Sinon, indiquez-le : il sera écarté.",
+            "Relais received this message from your address, but cannot verify that it comes from you. Nothing was done. If you sent it, confirm: it will then be processed. If not, say so: it will be set aside.",
+        )
+        .to_string()];
+    p.forms = vec![
+        PageForm {
+            action: format!("/mail/confirm/{token}?answer=confirm"),
+            csrf: String::new(),
+            label: locale.pick("Oui, je l'ai envoyé", "Yes, I sent it").into(),
+            danger: false,
+            reason_label: String::new(),
+            reasons: Vec::new(),
+            note_label: String::new(),
+        },
+        PageForm {
+            action: format!("/mail/confirm/{token}?answer=deny"),
+            csrf: String::new(),
+            label: locale.pick("Non, ce n'était pas moi", "No, it wasn't me").into(),
+            danger: true,
+            reason_label: String::new(),
+            reasons: Vec::new(),
+            note_label: String::new(),
+        },
+    ];
+    page_response(StatusCode::OK, &p)
+}
+
+/// `POST ?answer=confirm|deny`: the answer, written once.
+pub async fn answer(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(query): Query<AnswerQuery>,
+) -> Response {
+    let Some((claim, locale)) = verified(&state, &token).await else {
+        return dead(&state);
+    };
+    let confirmed = match query.answer.as_deref() {
+        Some("confirm") => true,
+        Some("deny") => false,
+        _ => return dead(&state),
+    };
+    let answer = match state.mail_pipeline.answer_confirmation(&claim, confirmed).await {
+        Ok(answer) => answer,
+        Err(e) => return super::WebError::Internal(e).into_response(),
+    };
+    let mut p = page(&state, locale, ("Merci", "Thank you"));
+    match answer {
+        ConfirmationAnswer::Applied(outcome) => {
+            p.tone = Tone::Good;
+            p.notice = match outcome {
+                MailOutcome::RequestCreated(_) | MailOutcome::RequestModified(_) | MailOutcome::CommandApplied(_) => {
+                    locale.pick(
+                        "Votre message a été traité. Vous recevrez la réponse habituelle par courriel.",
+                        "Your message was processed. You will get the usual answer by email.",
+                    )
+                }
+                _ => locale.pick(
+                    "Votre message a été traité ; la réponse vous est envoyée par courriel.",
+                    "Your message was processed; the answer is on its way by email.",
+                ),
+            }
+            .into();
+        }
+        ConfirmationAnswer::Denied => {
+            p.notice = locale
+                .pick(
+                    "C'est noté : ce message a été écarté, rien n'a été fait. Si cela se reproduit, prévenez un coordonnateur.",
+                    "Noted: the message was set aside and nothing was done. If it happens again, tell a coordinator.",
+                )
+                .into();
+        }
+        ConfirmationAnswer::AlreadyAnswered(_) => {
+            p.notice = locale
+                .pick(
+                    "Vous avez déjà répondu pour ce message ; votre première réponse est conservée.",
+                    "You already answered for this message; your first answer stands.",
+                )
+                .into();
+        }
+        ConfirmationAnswer::Unknown => return dead(&state),
+    }
+    page_response(StatusCode::OK, &p)
+}
