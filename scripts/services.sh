@@ -164,6 +164,59 @@ stop_mta() {
   fi
 }
 
+# start_dns: dnsmasq on a free loopback port, authoritative for the test domain
+# ciusss.example's mail records, and for nothing else:
+#   relais-test._domainkey.ciusss.example  a fresh RSA key (private half in
+#                                          $RELAIS_TEST_DKIM_KEY), so tests can sign mail;
+#   ciusss.example                         SPF that allows only 192.0.2.1 (not loopback:
+#                                          mail sent here passes DMARC only when signed);
+#   _dmarc.ciusss.example                  DMARC p=reject.
+# Sets RELAIS_TEST_DNS (IP:PORT) and RELAIS_TEST_DKIM_KEY; stop_dns stops it.
+start_dns() {
+  ensure_packages dnsmasq-base openssl
+  RELAIS_DNS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/relais-dns.XXXXXX")
+  chmod 0755 "$RELAIS_DNS_DIR"
+  local d=$RELAIS_DNS_DIR port key
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$d/dkim.pem" 2>/dev/null
+  key=$(openssl pkey -in "$d/dkim.pem" -pubout -outform DER | base64 -w0)
+  port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  # A TXT string holds at most 255 bytes: the key record is cut in two strings.
+  cat > "$d/dnsmasq.conf" <<CONF
+port=$port
+listen-address=127.0.0.1
+bind-interfaces
+no-resolv
+no-hosts
+no-poll
+user=root
+pid-file=$d/dnsmasq.pid
+log-facility=$d/dnsmasq.log
+# Names it does not hold under example. do not exist (NXDOMAIN), as on the real DNS: DMARC
+# looks for a policy up the tree (_dmarc.example).
+local=/example/
+txt-record=relais-test._domainkey.ciusss.example,"v=DKIM1; k=rsa; p=${key:0:200}","${key:200}"
+txt-record=ciusss.example,"v=spf1 ip4:192.0.2.1 -all"
+txt-record=_dmarc.ciusss.example,"v=DMARC1; p=reject; adkim=r; aspf=r"
+CONF
+  dnsmasq --conf-file="$d/dnsmasq.conf"
+  for _ in $(seq 1 50); do
+    [ -s "$d/dnsmasq.pid" ] && break
+    sleep 0.1
+  done
+  [ -s "$d/dnsmasq.pid" ] || { echo "scripts: dnsmasq did not start; see $d" >&2; return 1; }
+  export RELAIS_TEST_DNS=127.0.0.1:$port RELAIS_TEST_DKIM_KEY=$d/dkim.pem
+  echo "scripts: dnsmasq $(dnsmasq --version | head -n 1 | awk '{print $3}') on 127.0.0.1:$port (ciusss.example: DKIM, SPF, DMARC)" >&2
+}
+
+stop_dns() {
+  if [ -n "${RELAIS_DNS_DIR:-}" ]; then
+    if [ -s "$RELAIS_DNS_DIR/dnsmasq.pid" ]; then
+      kill "$(cat "$RELAIS_DNS_DIR/dnsmasq.pid")" 2>/dev/null || true
+    fi
+    rm -rf "$RELAIS_DNS_DIR"
+  fi
+}
+
 # start_kannel: Kannel (bearerbox + smsbox) on free loopback ports, with one fake SMSC that
 # Kannel's test tool fakesmsc (package kannel-extras) plays: it stands for the phone network,
 # in both directions, for as long as Kannel runs.

@@ -16,11 +16,12 @@ chmod 0755 "$RELAIS_RUN_DIR"
 export TMPDIR=$RELAIS_RUN_DIR
 
 finish() {
-  stop_chromedriver; stop_kannel; stop_mta; stop_postgres; stop_dovecot
+  stop_chromedriver; stop_kannel; stop_mta; stop_postgres; stop_dovecot; stop_dns
   rm -rf "$RELAIS_RUN_DIR"
 }
 trap finish EXIT
 start_postgres
+start_dns
 start_dovecot
 start_mta
 start_kannel
