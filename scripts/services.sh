@@ -316,7 +316,7 @@ stop_kannel() {
 
 # start_chromedriver: headless Chromium driven over WebDriver (chromedriver) on a free
 # loopback port. Sets RELAIS_TEST_WEBDRIVER_URL and RELAIS_CHROME_DIR; stop_chromedriver
-# stops it. Tests start their own browser sessions with the flags of ../shared/STACK.md.
+# stops it. Tests start their own browser sessions, with the flags in tests/browser.rs.
 start_chromedriver() {
   ensure_packages chromium chromium-driver
   RELAIS_CHROME_DIR=$(mktemp -d /tmp/relais-chrome.XXXXXX)
