@@ -1,6 +1,12 @@
 //! How long reading one mail takes: a typical reply, a quoted form, and pathological input
-//! (the corpus's pathological body, a 2 MiB message, thousands of quote levels).
+//! (two reply cases of mailbox-fixtures/replies/ with very long lines, a generated 2 MiB
+//! message, a generated line of 50,000 quote levels).
 //! The contract is well under 100 ms for the worst of them.
+
+// The reply-case reader shared with tests/reply_cases.rs; the bench reads only the reply.
+#[allow(dead_code)]
+#[path = "../tests/support/reply_case.rs"]
+mod reply_case;
 
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -20,11 +26,14 @@ fn bench(c: &mut Criterion) {
         time_zone: chrono_tz::America::Montreal,
     };
     let now = Utc.with_ymd_and_hms(2026, 12, 3, 15, 0, 0).unwrap();
-    let pathological = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/email_reply_parser/pathological.txt"
-    ))
-    .unwrap_or_else(|_| "a\n".repeat(100_000));
+    // A missing or broken case stops the bench: timing a stand-in would measure something else.
+    let case = |name: &str| -> String {
+        let path = reply_case::cases_dir().join(name);
+        let case = reply_case::read_case(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        String::from_utf8(case.reply).unwrap_or_else(|_| panic!("{}: the reply is not UTF-8", path.display()))
+    };
+    let long_lines = case("pathological-long-lines-fr.txt");
+    let long_quote_line = case("long-quote-line-capped-fr.txt");
     let cases: Vec<(&str, Vec<u8>)> = vec![
         (
             "accept_reply",
@@ -38,12 +47,13 @@ fn bench(c: &mut Criterion) {
                 "Type de demande : en présentiel\r\nDate du service : 10/12/2026\r\nHeure du service : 14 h 30\r\nDurée : 1 h 30\r\nLangue d'arrivée : arabe (Maroc)\r\nLieu du rendez-vous : Clinique externe\r\n",
             ),
         ),
-        ("pathological_corpus", wrap(&pathological)),
+        ("case_pathological_long_lines", wrap(&long_lines)),
+        ("case_long_quote_line_capped", wrap(&long_quote_line)),
         (
-            "two_mib_of_text",
+            "generated_two_mib_of_text",
             wrap(&"Bonjour : voici une ligne assez longue pour remplir.\r\n".repeat(40_000)),
         ),
-        ("deep_quotes", wrap(&format!("{}fin\r\n", ">".repeat(50_000)))),
+        ("generated_deep_quotes", wrap(&format!("{}fin\r\n", ">".repeat(50_000)))),
     ];
     let mut group = c.benchmark_group("read_mail");
     group.sample_size(20);
