@@ -15,7 +15,7 @@ use crate::domain::request::{
     CancellationReason, Field, FieldError, Gender, Problem, RequestDetails, RequestNumber, RequestType,
 };
 use crate::domain::role::{Channel, Role};
-use crate::domain::text::fold;
+use crate::domain::text::{self, TextProblem, fold};
 use crate::inbound::mail::classify::AutoKind;
 use crate::inbound::mail::command::MailCommand;
 use crate::inbound::mail::form::{FieldValue, FormField, FormReading, FormRequestType, GenderWanted};
@@ -520,6 +520,20 @@ impl MailPipeline {
                 Actor::coordinator(person.id, Channel::Email)
             }
         };
+        // A reason is kept as written or not at all: past its limit, or with a control
+        // character, the person is told, and nothing is done.
+        if let MailCommand::Cancel { reason } | MailCommand::Contest { reason } = command
+            && let Err(problem) = text::lines(reason, text::TEXT_MAX)
+        {
+            let code = match problem {
+                TextProblem::TooLong(_) => "text_too_long",
+                TextProblem::LineBreak | TextProblem::ControlCharacter => "text_control",
+            };
+            self.refused(tx, reading, person, Some(request), verb, code).await?;
+            let mut d = Decision::new(MailOutcome::CommandRefused(code));
+            d.request = Some(request);
+            return Ok(d);
+        }
         if matches!(command, MailCommand::KeepWaiting) {
             // Nothing to change: the bank keeps looking. Say it was heard.
             let r = tx.request(request).await?;

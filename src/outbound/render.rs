@@ -364,6 +364,14 @@ fn refusal(reason: &str, locale: Locale) -> &'static str {
             "interprète inconnu (indiquez son identifiant, ex. UBIPN0002).",
             "unknown interpreter (give their identifier, e.g. UBIPN0002).",
         ),
+        "text_too_long" => locale.pick(
+            "votre texte dépasse 2\u{a0}000 caractères\u{a0}; raccourcissez-le et répondez de nouveau.",
+            "your text is longer than 2,000 characters; shorten it and reply again.",
+        ),
+        "text_control" => locale.pick(
+            "votre texte contient un caractère invisible non permis (caractère de contrôle)\u{a0}; retapez-le et répondez de nouveau.",
+            "your text holds an invisible character that is not allowed (a control character); type it again and reply.",
+        ),
         _ => locale.pick("la commande n'a pas été comprise.", "the command was not understood."),
     }
 }
@@ -565,5 +573,12 @@ mod tests {
         assert_eq!(duration(90, Locale::Fr), "1 h 30");
         assert_eq!(duration(60, Locale::En), "1 h");
         assert_eq!(duration(45, Locale::Fr), "45 min");
+    }
+
+    #[test]
+    fn a_refused_text_says_its_limit() {
+        use crate::domain::text::{TEXT_MAX, count};
+        assert!(refusal("text_too_long", Locale::Fr).contains(&count(TEXT_MAX, Locale::Fr)));
+        assert!(refusal("text_too_long", Locale::En).contains(&count(TEXT_MAX, Locale::En)));
     }
 }

@@ -353,7 +353,26 @@ pub async fn act(
         }
     };
     let target = request.id;
-    let note = Some(posted.note.trim().chars().take(2000).collect::<String>()).filter(|n| !n.is_empty());
+    let note = match crate::domain::text::lines(&posted.note, crate::domain::text::TEXT_MAX) {
+        Ok(note) => Some(note.to_string()).filter(|n| !n.is_empty()),
+        Err(problem) => {
+            let label = locale.pick("Ce qui ne va pas", "What is wrong");
+            let notice = format!(
+                "{} {}.",
+                locale.pick("Rien n'a été fait.", "Nothing was done."),
+                problem.about(label, locale)
+            );
+            return page(
+                &state,
+                &signed_in,
+                &seen,
+                Tone::Bad,
+                notice,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
     let command = match action {
         LinkAction::Accept => Command::AcceptOffer { request: target },
         LinkAction::Refuse => Command::DeclineOffer { request: target },
