@@ -173,6 +173,7 @@ pub fn mail_pipeline(settings: &Settings, workflow: Workflow) -> anyhow::Result<
             own_address: settings.mail.from_address.to_lowercase(),
             signing_key: crate::security::signing_key(settings)?,
             trusted_authserv_id: Some(settings.mail.trusted_authserv_id.trim().to_string()).filter(|s| !s.is_empty()),
+            max_message_bytes: settings.mail.max_message_bytes,
         },
     ))
 }

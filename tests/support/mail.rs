@@ -14,17 +14,26 @@ pub fn secret() -> Secret {
     Secret::new(SIGNING_KEY)
 }
 
+/// The pipeline's settings as the tests run it.
+pub fn config() -> PipelineConfig {
+    PipelineConfig {
+        read: ReadContext {
+            relais_local_part: "relais".into(),
+            time_zone: chrono_tz::America::Montreal,
+        },
+        own_address: "relais@bi.example".into(),
+        signing_key: secret(),
+        trusted_authserv_id: None,
+        max_message_bytes: relais::inbound::pipeline::DEFAULT_MAX_MESSAGE_BYTES,
+    }
+}
+
 pub fn pipeline(bank: &TestBank, trusted_authserv_id: Option<&str>) -> MailPipeline {
     MailPipeline::new(
         bank.workflow.clone(),
         PipelineConfig {
-            read: ReadContext {
-                relais_local_part: "relais".into(),
-                time_zone: chrono_tz::America::Montreal,
-            },
-            own_address: "relais@bi.example".into(),
-            signing_key: secret(),
             trusted_authserv_id: trusted_authserv_id.map(str::to_string),
+            ..config()
         },
     )
 }
