@@ -177,6 +177,7 @@ pub fn mail_pipeline(settings: &Settings, workflow: Workflow) -> anyhow::Result<
             sender_auth: crate::inbound::sender_auth::SenderAuth::from_settings(settings)?,
             confirmations_per_day: settings.mail.confirmations_per_day,
             public_base_url: settings.web.public_base_url.clone(),
+            max_message_bytes: settings.mail.max_message_bytes,
         },
     ))
 }

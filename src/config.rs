@@ -240,6 +240,14 @@ pub struct Mail {
     pub dkim_key_file: String,
     #[serde(default)]
     pub dkim_selector: String,
+    /// A raw message larger than this is not read: its headers are kept, and a known sender
+    /// is told the limit.
+    #[serde(default = "default_max_message_bytes")]
+    pub max_message_bytes: usize,
+}
+
+fn default_max_message_bytes() -> usize {
+    crate::inbound::pipeline::DEFAULT_MAX_MESSAGE_BYTES
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -584,6 +592,12 @@ impl Settings {
                     "mail.dkim_key_file"
                 },
                 "DKIM needs both mail.dkim_key_file and mail.dkim_selector (or neither)",
+            ));
+        }
+        if self.mail.max_message_bytes < 64 * 1024 {
+            return Err(invalid(
+                "mail.max_message_bytes",
+                "must be at least 65536 (64 KiB): a plain reply with its quotes is larger than that",
             ));
         }
         if !self.mail.from_address.contains('@') {

@@ -7,6 +7,7 @@ use crate::domain::contact::{EmailAddress, PhoneE164};
 use crate::domain::interpreter::{FinancialFile, LanguagePair, TaxRegistration};
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
+use crate::domain::text::{self, TextProblem};
 
 /// The field of a person form a problem is about; `key()` is its form name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +52,8 @@ impl PersonField {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PersonProblem {
     Required,
-    TooLong(usize),
+    /// A line break, a control character, or more characters than the field holds.
+    Text(TextProblem),
     Email,
     Mobile,
     /// Another person has this address: addresses are how mail finds people.
@@ -75,8 +77,7 @@ impl PersonProblem {
             PersonProblem::Required => locale
                 .pick("Ce champ est obligatoire.", "This field is required.")
                 .into(),
-            PersonProblem::TooLong(n) if fr => format!("Au plus {n} caractères."),
-            PersonProblem::TooLong(n) => format!("At most {n} characters."),
+            PersonProblem::Text(problem) => problem.sentence(locale),
             PersonProblem::Email => locale
                 .pick("Adresse courriel invalide.", "Invalid email address.")
                 .into(),
@@ -142,17 +143,21 @@ impl Problems {
         if self.0.is_empty() { Ok(value) } else { Err(self.0) }
     }
 
+    /// A one-line value as `domain::text` allows it; `None` when empty or refused.
     fn text(&mut self, field: PersonField, value: &str, max: usize) -> Option<String> {
-        let v = value.trim();
-        if v.chars().count() > max {
-            self.push(field, PersonProblem::TooLong(max));
+        match text::line(value, max) {
+            Ok(v) => (!v.is_empty()).then(|| v.to_string()),
+            Err(problem) => {
+                self.push(field, PersonProblem::Text(problem));
+                None
+            }
         }
-        (!v.is_empty()).then(|| v.to_string())
     }
 
     fn required(&mut self, field: PersonField, value: &str, max: usize) -> String {
+        let before = self.0.len();
         let v = self.text(field, value, max);
-        if v.is_none() {
+        if v.is_none() && self.0.len() == before {
             self.push(field, PersonProblem::Required);
         }
         v.unwrap_or_default()
@@ -372,6 +377,46 @@ mod tests {
         assert_eq!(fields, vec![PersonField::Email, PersonField::Mobile]);
         let missing = contact("", "").unwrap_err();
         assert_eq!(missing[0].problem, PersonProblem::Required);
+    }
+
+    #[test]
+    fn a_line_break_or_control_character_is_refused_with_its_field() {
+        let mut problems = Problems::default();
+        let form = ContactForm {
+            first_name: "Amina\r\nBcc: tous@example.org",
+            last_name: "Had\u{0}dad",
+            email: "amina@example.org",
+            mobile: "",
+            phone: &"5".repeat(41),
+            locale: "fr",
+        };
+        assert!(form.read("CA", &mut problems).is_none(), "nothing read, nothing saved");
+        let found: Vec<_> = problems.0.iter().map(|e| (e.field, e.problem.clone())).collect();
+        assert_eq!(
+            found,
+            vec![
+                (PersonField::FirstName, PersonProblem::Text(TextProblem::LineBreak)),
+                (
+                    PersonField::LastName,
+                    PersonProblem::Text(TextProblem::ControlCharacter)
+                ),
+                (PersonField::Phone, PersonProblem::Text(TextProblem::TooLong(40))),
+            ]
+        );
+        assert_eq!(
+            found[0].1.message(Locale::Fr),
+            "Une seule ligne\u{a0}: retirez le saut de ligne."
+        );
+        assert_eq!(found[2].1.message(Locale::En), "At most 40 characters.");
+        let mut problems = Problems::default();
+        let file = FinancialForm {
+            legal_name: "Traduction\nInc.",
+            tax_registration: "not_registered",
+            ..FinancialForm::default()
+        }
+        .read(&FinancialFile::default(), &mut problems);
+        assert_eq!(file.legal_name, None);
+        assert_eq!(problems.0[0].field, PersonField::LegalName);
     }
 
     #[test]

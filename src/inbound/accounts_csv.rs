@@ -17,7 +17,7 @@
 use crate::domain::contact::EmailAddress;
 use crate::domain::locale::Locale;
 use crate::domain::role::Role;
-use crate::domain::text::fold;
+use crate::domain::text::{self, fold};
 use crate::workflow::accounts::{ImportLine, ImportProblem};
 
 /// A line as read: its number in the file (the header is line 1), and the person or why not.
@@ -118,9 +118,31 @@ fn line_at(text: &str, byte: u64) -> usize {
     bytes[..end].iter().filter(|b| **b == b'\n').count() + 1
 }
 
+/// A one-line value of column `c`, as `domain::text` allows it.
+fn cell(get: &dyn Fn(usize) -> String, c: usize, max: usize) -> Result<String, ImportProblem> {
+    let value = get(c);
+    text::line(&value, max)
+        .map(str::to_string)
+        .map_err(|problem| ImportProblem::Column {
+            column: COLUMN_NAMES[c],
+            problem,
+        })
+}
+
+/// How each column is named in messages, in French and English.
+const COLUMN_NAMES: [(&str, &str); 7] = [
+    ("courriel", "email"),
+    ("prénom", "first name"),
+    ("nom", "last name"),
+    ("rôle", "role"),
+    ("établissement", "establishment"),
+    ("installation", "installation"),
+    ("langue", "language"),
+];
+
 fn line(get: &dyn Fn(usize) -> String) -> Result<ImportLine, ImportProblem> {
     let email = EmailAddress::parse(&get(0)).map_err(|_| ImportProblem::Email(get(0)))?;
-    let (first_name, last_name) = (get(1), get(2));
+    let (first_name, last_name) = (cell(get, 1, 100)?, cell(get, 2, 100)?);
     if first_name.is_empty() || last_name.is_empty() {
         return Err(ImportProblem::Names);
     }
@@ -129,13 +151,19 @@ fn line(get: &dyn Fn(usize) -> String) -> Result<ImportLine, ImportProblem> {
         "" => Locale::Fr,
         other => other.parse().map_err(|_| ImportProblem::Locale(other.to_string()))?,
     };
-    let establishment = Some(get(4)).filter(|e| !e.is_empty());
-    let installations: Vec<String> = get(5)
+    let establishment = Some(cell(get, 4, 40)?).filter(|e| !e.is_empty());
+    let installations: Vec<String> = cell(get, 5, 2000)?
         .split('|')
         .map(str::trim)
         .filter(|i| !i.is_empty())
         .map(str::to_string)
         .collect();
+    if let Some(problem) = installations.iter().find_map(|i| text::line(i, text::LINE_MAX).err()) {
+        return Err(ImportProblem::Column {
+            column: COLUMN_NAMES[5],
+            problem,
+        });
+    }
     if role == Role::Requester && (establishment.is_none() || installations.is_empty()) {
         return Err(ImportProblem::RequesterPlace);
     }
@@ -177,6 +205,32 @@ mod tests {
         assert_eq!(lines[2].1, Err(ImportProblem::Email("bad-address".into())));
         assert_eq!(lines[3].1, Err(ImportProblem::Role("chef".into())));
         assert_eq!(lines[4].1, Err(ImportProblem::RequesterPlace));
+    }
+
+    #[test]
+    fn a_line_break_inside_a_quoted_value_is_refused_with_its_column() {
+        let text = "email,first_name,last_name,role\n\
+                    marie@ciusss.example,\"Marie\r\nBcc: tous@example.org\",Tremblay,interpreter\n\
+                    luc@ciusss.example,Luc,\"Roy\u{0}\",interpreter\n\
+                    ok@ciusss.example,Ok,Fine,interpreter\n";
+        let lines = read(text).unwrap();
+        let problem = lines[0].1.clone().unwrap_err();
+        assert_eq!(
+            problem,
+            ImportProblem::Column {
+                column: ("prénom", "first name"),
+                problem: text::TextProblem::LineBreak
+            }
+        );
+        assert_eq!(
+            problem.message(Locale::Fr),
+            "colonne prénom\u{a0}: une seule ligne\u{a0}: retirez le saut de ligne"
+        );
+        assert_eq!(
+            lines[1].1.clone().unwrap_err().message(Locale::En),
+            "column last name: holds an invisible character that is not allowed (a control character); type the value again"
+        );
+        assert!(lines[2].1.is_ok(), "the other lines still count");
     }
 
     #[test]

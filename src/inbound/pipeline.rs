@@ -15,7 +15,7 @@ use crate::domain::request::{
     CancellationReason, Field, FieldError, Gender, Problem, RequestDetails, RequestNumber, RequestType,
 };
 use crate::domain::role::{Channel, Role};
-use crate::domain::text::fold;
+use crate::domain::text::{self, TextProblem, fold};
 use crate::inbound::mail::classify::AutoKind;
 use crate::inbound::mail::command::MailCommand;
 use crate::inbound::mail::form::{FieldValue, FormField, FormReading, FormRequestType, GenderWanted};
@@ -69,6 +69,9 @@ pub enum MailOutcome {
     CommandApplied(&'static str),
     CommandRefused(&'static str),
     HelpSent,
+    /// Larger than `mail.max_message_bytes`: only its headers were kept, and a known sender
+    /// was told the limit.
+    TooLarge,
 }
 
 impl MailOutcome {
@@ -92,6 +95,7 @@ impl MailOutcome {
             MailOutcome::CommandApplied(_) => "command_applied",
             MailOutcome::CommandRefused(_) => "command_refused",
             MailOutcome::HelpSent => "help_sent",
+            MailOutcome::TooLarge => "too_large",
         }
     }
 }
@@ -111,6 +115,26 @@ pub struct PipelineConfig {
     pub confirmations_per_day: u32,
     /// Where confirmation links point (`web.public_base_url`).
     pub public_base_url: String,
+    /// A larger raw message is not read nor kept whole (`mail.max_message_bytes`).
+    pub max_message_bytes: usize,
+}
+
+/// `mail.max_message_bytes` unless configured: 25 MiB, what most mail services accept.
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 25 * 1024 * 1024;
+
+/// The most of a too large message's header block that is kept.
+const MAX_KEPT_HEADER_BYTES: usize = 256 * 1024;
+
+/// The header block of a raw message (up to its first empty line), capped: what is kept of
+/// a message too large to keep whole.
+fn header_block(raw: &[u8]) -> &[u8] {
+    let head = &raw[..raw.len().min(MAX_KEPT_HEADER_BYTES)];
+    let end = head
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|at| at + 4)
+        .or_else(|| head.windows(2).position(|w| w == b"\n\n").map(|at| at + 2));
+    &head[..end.unwrap_or(head.len())]
 }
 
 /// How far a mail is known to come from the person whose address it bears.
@@ -202,7 +226,11 @@ impl MailPipeline {
     /// An `Err` means nothing was recorded: the caller keeps the message to try again.
     pub async fn process(&self, raw: &[u8], source: &str) -> anyhow::Result<MailOutcome> {
         let now = self.workflow.clock().now();
-        let reading = read(raw, &self.config.read, now);
+        // A message past the limit is neither read nor kept whole: its headers say who sent
+        // it and what it answers, which is all its answer needs.
+        let too_large = raw.len() > self.config.max_message_bytes;
+        let kept = if too_large { header_block(raw) } else { raw };
+        let reading = read(kept, &self.config.read, now);
         let key = dedup_key(&reading, raw);
         // DNS lookups happen before the transaction, and only when a reply key cannot
         // settle who wrote: a keyed reply needs none (its server's verdict is still read).
@@ -210,7 +238,7 @@ impl MailPipeline {
             .reply_key
             .as_deref()
             .is_some_and(|k| ReplyKey::verify(k, &self.config.signing_key).is_some());
-        let domain = if reading.auto.is_none() && self.config.sender_auth.checks_domains() {
+        let domain = if !too_large && reading.auto.is_none() && self.config.sender_auth.checks_domains() {
             self.config.sender_auth.check(raw, &reading.mail, !keyed).await
         } else {
             DomainTrust::Unverified
@@ -225,7 +253,7 @@ impl MailPipeline {
                 received_at: now,
                 from_address: reading.mail.from.as_deref(),
                 subject: &reading.mail.subject,
-                raw,
+                raw: kept,
                 classification,
             })
             .await?
@@ -234,9 +262,12 @@ impl MailPipeline {
             tracing::info!(source, "duplicate mail ignored");
             return Ok(MailOutcome::Duplicate);
         };
-        let decision = self
-            .decide(&mut tx, &reading, inbound_id, Trust::Domain(domain))
-            .await?;
+        let decision = if too_large {
+            self.too_large(&mut tx, &reading, raw.len()).await?
+        } else {
+            self.decide(&mut tx, &reading, inbound_id, Trust::Domain(domain))
+                .await?
+        };
         tx.set_inbound_outcome(
             inbound_id,
             decision.outcome.as_str(),
@@ -253,6 +284,39 @@ impl MailPipeline {
             "mail processed"
         );
         Ok(decision.outcome)
+    }
+
+    /// A message past `mail.max_message_bytes`: a known sender is told the limit, in both
+    /// languages (the message was not read, so neither was what it asked); robots and
+    /// strangers are not answered.
+    async fn too_large(&self, tx: &mut Tx, reading: &MailReading, size: usize) -> anyhow::Result<Decision> {
+        let limit = self.config.max_message_bytes;
+        let mut decision = Decision::new(MailOutcome::TooLarge);
+        decision.detail = Some(format!(
+            "{size} bytes, over the limit of {limit} (mail.max_message_bytes): only the headers were kept"
+        ));
+        if let Some(kind) = reading.auto {
+            decision.outcome = MailOutcome::Automatic(kind);
+            return Ok(decision);
+        }
+        let from = reading.mail.from.as_deref().unwrap_or("");
+        if from == self.config.own_address {
+            decision.outcome = MailOutcome::Loop;
+            return Ok(decision);
+        }
+        let person = match EmailAddress::parse(from) {
+            Ok(address) => tx.person_by_email(&address).await?.filter(|p| p.active),
+            Err(_) => None,
+        };
+        let Some(person) = person else {
+            decision.outcome = MailOutcome::UnknownSender;
+            return Ok(decision);
+        };
+        let payload = json!({ "size": size, "limit": limit });
+        self.reply(tx, reading, &person, None, "message_too_large", payload)
+            .await?;
+        decision.person = Some(person.id);
+        Ok(decision)
     }
 
     async fn decide(
@@ -614,6 +678,20 @@ impl MailPipeline {
                 Actor::coordinator(person.id, Channel::Email)
             }
         };
+        // A reason is kept as written or not at all: past its limit, or with a control
+        // character, the person is told, and nothing is done.
+        if let MailCommand::Cancel { reason } | MailCommand::Contest { reason } = command
+            && let Err(problem) = text::lines(reason, text::TEXT_MAX)
+        {
+            let code = match problem {
+                TextProblem::TooLong(_) => "text_too_long",
+                TextProblem::LineBreak | TextProblem::ControlCharacter => "text_control",
+            };
+            self.refused(tx, reading, person, Some(request), verb, code).await?;
+            let mut d = Decision::new(MailOutcome::CommandRefused(code));
+            d.request = Some(request);
+            return Ok(d);
+        }
         if matches!(command, MailCommand::KeepWaiting) {
             // Nothing to change: the bank keeps looking. Say it was heard.
             let r = tx.request(request).await?;

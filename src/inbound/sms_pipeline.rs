@@ -1,6 +1,9 @@
 //! From an inbound SMS to the right action, or to a short answer. Each message is stored
 //! with what it did and the answer given, in one transaction, and recognised when the
 //! gateway sends it again (the same answer goes back, nothing is applied twice).
+//!
+//! A text longer than [`SMS_MAX_CHARS`] is not read: the person is told the limit in their
+//! language, and only its first [`SMS_MAX_CHARS`] characters are kept with the answer.
 
 use super::sms::{SmsVerb, read_sms};
 use crate::domain::contact::PhoneE164;
@@ -8,10 +11,15 @@ use crate::domain::ids::RequestId;
 use crate::domain::locale::Locale;
 use crate::domain::person::Person;
 use crate::domain::role::{Channel, Role};
+use crate::domain::text;
 use crate::outbound::render::{clock_time, short_date};
 use crate::store::Tx;
 use crate::workflow::{Actor, Command, Workflow, WorkflowError};
 use askama::Template;
+
+/// The longest text read: ten concatenated segments of 160 characters. Answers fit in one
+/// or two; anything longer is not an answer to an offer.
+pub const SMS_MAX_CHARS: usize = 1600;
 
 /// An SMS as the gateway delivered it.
 #[derive(Debug, Clone)]
@@ -41,6 +49,8 @@ struct Reply<'a> {
     number: &'a str,
     when: &'a str,
     codes: &'a str,
+    /// For `too_long`: the limit, as the person reads numbers.
+    limit: &'a str,
 }
 
 #[derive(Clone)]
@@ -73,15 +83,26 @@ impl SmsPipeline {
             Ok(number) => tx.person_by_mobile(&number).await?.filter(|p| p.active),
             Err(_) => None,
         };
+        let kept = match sms.text.char_indices().nth(SMS_MAX_CHARS) {
+            Some((end, _)) => &sms.text[..end],
+            None => sms.text,
+        };
+        let too_long = kept.len() < sms.text.len();
         let (outcome, reply, request) = match &person {
             None => (
                 "unknown_number".to_string(),
                 self.reply("unknown_number", Locale::Fr, None, "")?,
                 None,
             ),
+            Some(person) if too_long => (
+                "too_long".to_string(),
+                self.reply("too_long", person.locale, None, "")?,
+                None,
+            ),
             Some(person) => self.act(&mut tx, person, sms.text).await?,
         };
-        tx.record_inbound_sms(&sms, now, person.as_ref().map(|p| p.id), request, &outcome, &reply)
+        let stored = InboundSms { text: kept, ..sms };
+        tx.record_inbound_sms(&stored, now, person.as_ref().map(|p| p.id), request, &outcome, &reply)
             .await?;
         tx.commit().await?;
         tracing::info!(gateway = sms.gateway, outcome = %outcome, "sms processed");
@@ -113,6 +134,7 @@ impl SmsPipeline {
             number: &number,
             when: &when,
             codes,
+            limit: &text::count(SMS_MAX_CHARS, locale),
         }
         .render()?)
     }

@@ -118,6 +118,22 @@ pub fn clock_time(time: NaiveTime, locale: Locale) -> String {
     }
 }
 
+/// A size as people read it: "25 Mo" / "25 MB", "30,5 Mo" / "30.5 MB", "98 Ko" / "98 KB".
+pub fn size(bytes: u64, locale: Locale) -> String {
+    const KIB: u64 = 1024;
+    let (value, unit) = if bytes >= KIB * KIB {
+        (bytes as f64 / (KIB * KIB) as f64, locale.pick("Mo", "MB"))
+    } else {
+        (bytes.div_ceil(KIB) as f64, locale.pick("Ko", "KB"))
+    };
+    let shown = format!("{value:.1}");
+    let shown = shown.strip_suffix(".0").unwrap_or(&shown);
+    match locale {
+        Locale::Fr => format!("{}\u{a0}{unit}", shown.replace('.', ",")),
+        Locale::En => format!("{shown} {unit}"),
+    }
+}
+
 /// "1 h 30" / "1 h 30 min"; "45 min".
 pub fn duration(minutes: u32, locale: Locale) -> String {
     let (h, m) = (minutes / 60, minutes % 60);
@@ -166,6 +182,11 @@ struct MailBody<'a> {
     mfa_change: &'a str,
     /// For `mail_confirmation`: the subject of the mail received in the person's name.
     quoted_subject: &'a str,
+    /// For `message_too_large`, in both languages: the message's size and the limit.
+    size_fr: &'a str,
+    size_en: &'a str,
+    limit_fr: &'a str,
+    limit_en: &'a str,
 }
 
 /// A line of the HTML twin: text, or a link shown as a button.
@@ -328,6 +349,8 @@ fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
         "login_code" => locale.pick("Votre code de vérification", "Your verification code"),
         "mfa_changed" => locale.pick("Votre deuxième facteur a été modifié", "Your second factor was changed"),
         "mail_confirmation" => locale.pick("Avez-vous envoyé ce message ?", "Did you send this message?"),
+        // Not read, so said in both languages whoever sent it.
+        "message_too_large" => "Message trop volumineux / Message too large",
         _ => locale.pick("Avis", "Notice"),
     };
     let _ = en;
@@ -367,6 +390,14 @@ fn refusal(reason: &str, locale: Locale) -> &'static str {
         "unknown_interpreter" => locale.pick(
             "interprète inconnu (indiquez son identifiant, ex. UBIPN0002).",
             "unknown interpreter (give their identifier, e.g. UBIPN0002).",
+        ),
+        "text_too_long" => locale.pick(
+            "votre texte dépasse 2\u{a0}000 caractères\u{a0}; raccourcissez-le et répondez de nouveau.",
+            "your text is longer than 2,000 characters; shorten it and reply again.",
+        ),
+        "text_control" => locale.pick(
+            "votre texte contient un caractère invisible non permis (caractère de contrôle)\u{a0}; retapez-le et répondez de nouveau.",
+            "your text holds an invisible character that is not allowed (a control character); type it again and reply.",
         ),
         _ => locale.pick("la commande n'a pas été comprise.", "the command was not understood."),
     }
@@ -420,6 +451,12 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         .map(|(action, url)| (link_label(*action, locale).to_string(), url.clone()))
         .collect();
     links.extend(input.suggestions.1.iter().cloned());
+    let bytes_of = |key: &str, locale: Locale| {
+        let n = input.payload.get(key).and_then(Value::as_u64).unwrap_or(0);
+        size(n, locale)
+    };
+    let (size_fr, size_en) = (bytes_of("size", Locale::Fr), bytes_of("size", Locale::En));
+    let (limit_fr, limit_en) = (bytes_of("limit", Locale::Fr), bytes_of("limit", Locale::En));
     let failed_kind = {
         let kind = text_of("failed_kind");
         let fake = RenderInput { kind: &kind, ..*input };
@@ -456,6 +493,10 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         secret_label: secret_label(input.kind, locale),
         mfa_change: mfa_change(&text_of("change"), locale),
         quoted_subject: &quoted_subject,
+        size_fr: &size_fr,
+        size_en: &size_en,
+        limit_fr: &limit_fr,
+        limit_en: &limit_en,
     };
     let text = body.render()?;
     let subject = subject(input, &facts, locale);
@@ -572,5 +613,20 @@ mod tests {
         assert_eq!(duration(90, Locale::Fr), "1 h 30");
         assert_eq!(duration(60, Locale::En), "1 h");
         assert_eq!(duration(45, Locale::Fr), "45 min");
+    }
+
+    #[test]
+    fn a_refused_text_says_its_limit() {
+        use crate::domain::text::{TEXT_MAX, count};
+        assert!(refusal("text_too_long", Locale::Fr).contains(&count(TEXT_MAX, Locale::Fr)));
+        assert!(refusal("text_too_long", Locale::En).contains(&count(TEXT_MAX, Locale::En)));
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(size(25 * 1024 * 1024, Locale::Fr), "25\u{a0}Mo");
+        assert_eq!(size(25 * 1024 * 1024, Locale::En), "25 MB");
+        assert_eq!(size(32_000_000, Locale::Fr), "30,5\u{a0}Mo");
+        assert_eq!(size(100_000, Locale::En), "98 KB");
     }
 }

@@ -489,19 +489,24 @@ impl Outbound {
         )
         .parse()
         .context("reply address")?;
-        let to: Mailbox = format!(
-            "{} <{}>",
-            recipient.display_name().replace(['"', '<', '>'], ""),
-            recipient.email
-        )
-        .parse()
-        .context("recipient address")?;
+        // Names are checked when typed (`domain::text`); one saved before that, with a line
+        // break or another control character, must not keep every mail from leaving.
+        let name: String = recipient
+            .display_name()
+            .chars()
+            .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>'))
+            .collect();
+        let to: Mailbox = format!("{} <{}>", name, recipient.email)
+            .parse()
+            .context("recipient address")?;
         let request_part = message.request.map(|r| format!("r{}.", r.0)).unwrap_or_default();
         let thread_root = message.request.map(|r| format!("relais.r{}@{}", r.0, self.domain));
+        // The Message-ID being answered goes in a header: one no header can hold is left out.
         let answering = message
             .payload
             .get("in_reply_to")
             .and_then(|v| v.as_str())
+            .filter(|id| !id.chars().any(|c| c.is_control() || c.is_whitespace()))
             .map(str::to_string);
         let mut references: Vec<String> = Vec::new();
         references.extend(thread_root.clone());

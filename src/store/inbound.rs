@@ -1,7 +1,13 @@
 //! Inbound messages (stored raw, with what they did), bounces, and IMAP positions.
 
+//!
+//! What came from outside is stored as text with NUL as U+FFFD ([`without_nul`]): no text
+//! column of PostgreSQL holds NUL, and a message that cannot be stored would be read again
+//! forever. The raw bytes of a mail keep theirs.
+
 use super::{StoreError, Tx, on_conn};
 use crate::domain::ids::{CostCentreId, EstablishmentId, PersonId, RequestId};
+use crate::domain::text::without_nul;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -40,13 +46,17 @@ impl Tx {
         const SQL: &str = "INSERT INTO inbound_messages (dedup_key, message_id, source, received_at, from_address, \
              subject, raw, classification, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'processing') \
              ON CONFLICT (dedup_key) DO NOTHING RETURNING id";
+        let dedup_key = without_nul(m.dedup_key);
+        let message_id = m.message_id.map(without_nul);
+        let from_address = m.from_address.map(without_nul);
+        let subject = without_nul(m.subject);
         let id: Option<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
-            .bind(m.dedup_key)
-            .bind(m.message_id)
+            .bind(&*dedup_key)
+            .bind(message_id.as_deref())
             .bind(m.source)
             .bind(m.received_at)
-            .bind(m.from_address)
-            .bind(m.subject)
+            .bind(from_address.as_deref())
+            .bind(&*subject)
             .bind(m.raw)
             .bind(m.classification)
             .fetch_optional(c)
@@ -64,10 +74,11 @@ impl Tx {
     ) -> Result<(), StoreError> {
         const SQL: &str =
             "UPDATE inbound_messages SET outcome = $2, detail = $3, request_id = $4, person_id = $5 WHERE id = $1";
+        let detail = detail.map(without_nul);
         on_conn!(self, |c| sqlx::query(SQL)
             .bind(id)
             .bind(outcome)
-            .bind(detail)
+            .bind(detail.as_deref())
             .bind(request.map(|r| r.0))
             .bind(person.map(|p| p.0))
             .execute(c)
@@ -94,9 +105,11 @@ impl Tx {
     ) -> Result<(), StoreError> {
         const SQL: &str =
             "INSERT INTO mail_bounces (address, status, hard, at, inbound_message_id) VALUES ($1, $2, $3, $4, $5)";
+        let address = without_nul(address);
+        let status = status.map(without_nul);
         on_conn!(self, |c| sqlx::query(SQL)
-            .bind(address)
-            .bind(status)
+            .bind(&*address)
+            .bind(status.as_deref())
             .bind(hard)
             .bind(at)
             .bind(inbound)
@@ -183,9 +196,10 @@ impl Tx {
         gateway_id: &str,
     ) -> Result<Option<(String, String)>, StoreError> {
         const SQL: &str = "SELECT outcome, reply FROM inbound_sms WHERE gateway = $1 AND gateway_id = $2";
+        let gateway_id = without_nul(gateway_id);
         let row: Option<(String, String)> = on_conn!(self, |c| sqlx::query_as(SQL)
             .bind(gateway)
-            .bind(gateway_id)
+            .bind(&*gateway_id)
             .fetch_optional(c)
             .await?);
         Ok(row)
@@ -202,13 +216,19 @@ impl Tx {
     ) -> Result<(), StoreError> {
         const SQL: &str = "INSERT INTO inbound_sms (gateway, gateway_id, received_at, from_number, to_number, body, \
              person_id, request_id, outcome, reply) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        let (gateway_id, from, to, body) = (
+            without_nul(sms.gateway_id),
+            without_nul(sms.from),
+            without_nul(sms.to),
+            without_nul(sms.text),
+        );
         on_conn!(self, |c| sqlx::query(SQL)
             .bind(sms.gateway)
-            .bind(sms.gateway_id)
+            .bind(&*gateway_id)
             .bind(at)
-            .bind(sms.from)
-            .bind(sms.to)
-            .bind(sms.text)
+            .bind(&*from)
+            .bind(&*to)
+            .bind(&*body)
             .bind(person.map(|p| p.0))
             .bind(request.map(|r| r.0))
             .bind(outcome)

@@ -93,16 +93,20 @@ impl TryFrom<OutboxRow> for OutboxMessage {
 }
 
 impl Tx {
+    /// Queues `message`. A payload echoes what people wrote (a subject, form values): NUL
+    /// in it becomes U+FFFD, which PostgreSQL's JSON can hold, on both engines alike.
     pub async fn enqueue(&mut self, message: &NewOutboxMessage, now: DateTime<Utc>) -> Result<i64, StoreError> {
         const SQL: &str = "INSERT INTO outbox (created_at, channel, recipient_id, kind, request_id, payload, status, \
              attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $1) RETURNING id";
+        let mut payload = message.payload.clone();
+        crate::domain::text::json_without_nul(&mut payload);
         let id: i64 = on_conn!(self, |c| sqlx::query_scalar(SQL)
             .bind(now)
             .bind(message.channel.as_str())
             .bind(message.recipient.0)
             .bind(&message.kind)
             .bind(message.request.map(|r| r.0))
-            .bind(Json(&message.payload))
+            .bind(Json(&payload))
             .fetch_one(c)
             .await?);
         Ok(id)

@@ -603,8 +603,24 @@ pub async fn act(
             .into();
         return with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, &nonce, false);
     }
+    let note = match crate::domain::text::lines(field("note"), crate::domain::text::TEXT_MAX) {
+        Ok(note) => Some(note.to_string()).filter(|n| !n.is_empty()),
+        Err(problem) => {
+            let link_state = match state.workflow.inspect_link(&link, false).await {
+                Ok(s) => s,
+                Err(e) => return super::WebError::Internal(e.into()).into_response(),
+            };
+            let (_, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
+            let label = page.locale.pick("Ce qui ne va pas", "What is wrong");
+            page.notice = format!(
+                "{} {}.",
+                page.locale.pick("Rien n'a été fait.", "Nothing was done."),
+                problem.about(label, page.locale)
+            );
+            return with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, &nonce, false);
+        }
+    };
     tracing::debug!("following link");
-    let note = Some(field("note").trim().chars().take(2000).collect::<String>()).filter(|n| !n.is_empty());
     let input = LinkInput {
         reason,
         note,

@@ -14,7 +14,7 @@ use crate::domain::person::Person;
 use crate::domain::request::{CancellationReason, GeneralReason, RecordField, RecordProblem, Request, RequestType};
 use crate::inbound::mail::record_form::{self, RecordIssue};
 use crate::security::link::VerifiedLink;
-use crate::store::attachments::NewAttachment;
+use crate::store::attachments::{FileKind, NewAttachment, stored_name};
 use crate::workflow::WorkflowError;
 use crate::workflow::links::{Followed, LinkInput, LinkRefusal, LinkState};
 use askama::Template;
@@ -350,41 +350,39 @@ pub(super) async fn show(
     screen.page(None, &[], &[], StatusCode::OK).await
 }
 
-/// A file as sent, checked by its first bytes rather than by what the browser says it is.
+/// A file as sent, checked by its first bytes rather than by what the browser says it is,
+/// and kept under its name with the extension of what it is.
 pub(super) fn check_file(name: &str, bytes: &[u8], locale: Locale) -> Result<NewAttachment, String> {
-    let kind = if bytes.starts_with(b"%PDF-") {
-        "application/pdf"
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        "image/jpeg"
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        "image/png"
-    } else {
+    let shown: String = name.chars().filter(|c| !c.is_control()).take(80).collect();
+    let Some(kind) = FileKind::sniff(bytes) else {
         return Err(match locale {
-            Locale::Fr => format!("Pièces jointes : « {name} » n'est ni un PDF, ni une image JPEG ou PNG"),
-            Locale::En => format!("Attachments: “{name}” is not a PDF, JPEG or PNG file"),
+            Locale::Fr => format!("Pièces jointes : « {shown} » n'est ni un PDF, ni une image JPEG ou PNG"),
+            Locale::En => format!("Attachments: “{shown}” is not a PDF, JPEG or PNG file"),
         });
     };
     if bytes.len() > MAX_FILE_BYTES {
         return Err(match locale {
-            Locale::Fr => format!("Pièces jointes : « {name} » dépasse 10 Mo"),
-            Locale::En => format!("Attachments: “{name}” is larger than 10 MB"),
+            Locale::Fr => format!("Pièces jointes : « {shown} » dépasse 10 Mo"),
+            Locale::En => format!("Attachments: “{shown}” is larger than 10 MB"),
         });
     }
-    let file_name: String = name
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
-        .take(200)
-        .collect();
+    let file_name = stored_name(name, kind).map_err(|problem| match locale {
+        Locale::Fr => format!(
+            "Pièces jointes : le nom du fichier « {shown} »\u{a0}: {}",
+            problem.message(locale)
+        ),
+        Locale::En => format!("Attachments: the file name “{shown}”: {}", problem.message(locale)),
+    })?;
     Ok(NewAttachment {
-        file_name: if file_name.is_empty() {
-            "fichier".into()
-        } else {
-            file_name
-        },
-        content_type: kind.to_string(),
+        file_name,
+        content_type: kind.content_type().to_string(),
         content: bytes.to_vec(),
     })
 }
+
+/// Past this many characters a posted value is kept only in part, to be shown back: every
+/// field's own limit is far below, so such a value is always refused with its field named.
+const SHOWN_BACK_CHARS: usize = 16 * 1024;
 
 /// What a posted form holds: its CSRF value, the fields it knows (trimmed, non-empty), and
 /// the files of its `attachments` input.
@@ -427,15 +425,19 @@ pub(crate) async fn read_multipart<F: Ord>(
         } else if name == "csrf" {
             posted.csrf = String::from_utf8_lossy(&bytes).into_owned();
         } else if name == "kept" {
-            if posted.kept.len() < MAX_FILES {
-                posted
-                    .kept
-                    .push(String::from_utf8_lossy(&bytes).trim().chars().take(64).collect());
+            // A token is ours (64 characters) or nothing: a longer one finds no file.
+            let token = String::from_utf8_lossy(&bytes).trim().to_string();
+            if posted.kept.len() < MAX_FILES && token.len() <= 64 {
+                posted.kept.push(token);
             }
         } else if let Some(field) = field_of(&name) {
             let text = String::from_utf8_lossy(&bytes).trim().to_string();
             if !text.is_empty() {
-                posted.values.insert(field, text.chars().take(2000).collect());
+                let text = match text.char_indices().nth(SHOWN_BACK_CHARS) {
+                    Some((end, _)) => text[..end].to_string(),
+                    None => text,
+                };
+                posted.values.insert(field, text);
             }
         }
     }

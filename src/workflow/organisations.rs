@@ -14,6 +14,7 @@ use crate::domain::ids::{BillingCodeId, CostCentreId, EstablishmentId, Installat
 use crate::domain::locale::Locale;
 use crate::domain::organisation::{Establishment, Installation, parse_request_prefix};
 use crate::domain::role::ActorKind;
+use crate::domain::text::{self, TextProblem};
 use crate::store::{StoreError, Tx};
 
 /// The field of an administration form a problem is about; `key()` is its form name.
@@ -43,8 +44,8 @@ impl OrgField {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrgProblem {
     Required,
-    /// Longer than this many characters.
-    TooLong(usize),
+    /// A line break, a control character, or more characters than the field holds.
+    Text(TextProblem),
     /// A code with a space: mail forms read a cost centre's code up to the first space.
     Spaces,
     /// Another one of the same establishment (or, for an establishment, any) has it.
@@ -59,10 +60,7 @@ impl OrgProblem {
             OrgProblem::Required => locale
                 .pick("Ce champ est obligatoire.", "This field is required.")
                 .into(),
-            OrgProblem::TooLong(n) => match locale {
-                Locale::Fr => format!("Au plus {n} caractères."),
-                Locale::En => format!("At most {n} characters."),
-            },
+            OrgProblem::Text(problem) => problem.sentence(locale),
             OrgProblem::Spaces => locale
                 .pick("Un code s'écrit sans espace.", "A code has no spaces.")
                 .into(),
@@ -140,31 +138,34 @@ const NAME_MAX: usize = 200;
 const TEXT_MAX: usize = 300;
 const POSTAL_MAX: usize = 10;
 
+/// A one-line value as `domain::text` allows it, or its problem in `errors`.
+fn line(field: OrgField, value: &str, max: usize, errors: &mut Vec<OrgFieldError>) -> String {
+    match text::line(value, max) {
+        Ok(v) => v.to_string(),
+        Err(problem) => {
+            errors.push(OrgFieldError {
+                field,
+                problem: OrgProblem::Text(problem),
+            });
+            String::new()
+        }
+    }
+}
+
 fn required(field: OrgField, value: &str, max: usize, errors: &mut Vec<OrgFieldError>) -> String {
-    let v = value.trim().to_string();
-    if v.is_empty() {
+    let before = errors.len();
+    let v = line(field, value, max, errors);
+    if v.is_empty() && errors.len() == before {
         errors.push(OrgFieldError {
             field,
             problem: OrgProblem::Required,
-        });
-    } else if v.chars().count() > max {
-        errors.push(OrgFieldError {
-            field,
-            problem: OrgProblem::TooLong(max),
         });
     }
     v
 }
 
 fn optional(field: OrgField, value: &str, max: usize, errors: &mut Vec<OrgFieldError>) -> Option<String> {
-    let v = value.trim().to_string();
-    if v.chars().count() > max {
-        errors.push(OrgFieldError {
-            field,
-            problem: OrgProblem::TooLong(max),
-        });
-    }
-    (!v.is_empty()).then_some(v)
+    Some(line(field, value, max, errors)).filter(|v| !v.is_empty())
 }
 
 fn code(value: &str, errors: &mut Vec<OrgFieldError>) -> String {
@@ -464,5 +465,39 @@ impl Workflow {
         self.record(&mut tx, actor, establishment, action, changes).await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_codes_and_addresses_hold_one_line_each() {
+        let mut errors = Vec::new();
+        assert_eq!(
+            required(OrgField::Name, " CISSS de Laval ", NAME_MAX, &mut errors),
+            "CISSS de Laval"
+        );
+        assert_eq!(optional(OrgField::Address, "", TEXT_MAX, &mut errors), None);
+        assert!(errors.is_empty());
+        required(OrgField::Name, "Laval\r\nBcc: x@example.org", NAME_MAX, &mut errors);
+        optional(OrgField::Address, "1, rue\u{0}Principale", TEXT_MAX, &mut errors);
+        code(&"C".repeat(CODE_MAX + 1), &mut errors);
+        required(OrgField::Name, "  ", NAME_MAX, &mut errors);
+        let found: Vec<_> = errors.iter().map(|e| (e.field, e.problem)).collect();
+        assert_eq!(
+            found,
+            [
+                (OrgField::Name, OrgProblem::Text(TextProblem::LineBreak)),
+                (OrgField::Address, OrgProblem::Text(TextProblem::ControlCharacter)),
+                (OrgField::Code, OrgProblem::Text(TextProblem::TooLong(CODE_MAX))),
+                (OrgField::Name, OrgProblem::Required),
+            ]
+        );
+        assert_eq!(
+            OrgProblem::Text(TextProblem::TooLong(40)).message(Locale::Fr),
+            "Au plus 40 caractères."
+        );
     }
 }

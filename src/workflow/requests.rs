@@ -104,6 +104,16 @@ impl Workflow {
 
         let mut request = tx.request_for_update(id).await?;
         self.authorize(tx, actor, &request, &command).await?;
+        // A reason to cancel or contest is kept as written, or refused: never cut.
+        if let Command::CancelRequest { detail: Some(note), .. } | Command::ContestService { reason: Some(note), .. } =
+            &command
+            && let Err(problem) = crate::domain::text::lines(note, crate::domain::text::TEXT_MAX)
+        {
+            return Err(WorkflowError::Invalid(vec![FieldError::new(
+                Field::Note,
+                Problem::Text(problem),
+            )]));
+        }
         let before = request.clone();
 
         let outcome = match command {

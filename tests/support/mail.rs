@@ -15,6 +15,23 @@ pub fn secret() -> Secret {
     Secret::new(SIGNING_KEY)
 }
 
+/// The pipeline's settings as the tests run it.
+pub fn config() -> PipelineConfig {
+    PipelineConfig {
+        read: ReadContext {
+            relais_local_part: "relais".into(),
+            time_zone: chrono_tz::America::Montreal,
+        },
+        own_address: "relais@bi.example".into(),
+        signing_key: secret(),
+        previous_keys: Vec::new(),
+        sender_auth: SenderAuth::none(),
+        confirmations_per_day: 3,
+        public_base_url: "http://127.0.0.1:8080".into(),
+        max_message_bytes: relais::inbound::pipeline::DEFAULT_MAX_MESSAGE_BYTES,
+    }
+}
+
 pub fn pipeline(bank: &TestBank, trusted_authserv_id: Option<&str>) -> MailPipeline {
     pipeline_with(
         bank,
@@ -27,21 +44,7 @@ pub fn pipeline(bank: &TestBank, trusted_authserv_id: Option<&str>) -> MailPipel
 
 /// The pipeline with these sender checks.
 pub fn pipeline_with(bank: &TestBank, sender_auth: SenderAuth) -> MailPipeline {
-    MailPipeline::new(
-        bank.workflow.clone(),
-        PipelineConfig {
-            read: ReadContext {
-                relais_local_part: "relais".into(),
-                time_zone: chrono_tz::America::Montreal,
-            },
-            own_address: "relais@bi.example".into(),
-            signing_key: secret(),
-            previous_keys: Vec::new(),
-            sender_auth,
-            confirmations_per_day: 3,
-            public_base_url: "http://127.0.0.1:8080".into(),
-        },
-    )
+    MailPipeline::new(bank.workflow.clone(), PipelineConfig { sender_auth, ..config() })
 }
 
 /// The reply address of a thread about `request` sent to `person`.

@@ -4,6 +4,7 @@ use crate::domain::contact::{EmailAddress, PhoneE164};
 use crate::domain::ids::{BillingCodeId, CostCentreId, InstallationId, PersonId};
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
+use crate::domain::text::{self, TextProblem};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -245,6 +246,20 @@ pub enum Field {
     CostCentre,
     BillingCode,
     VideoLink,
+    Address,
+    Context,
+    Reason,
+    MessageToInterpreter,
+    CoordinatorNote,
+    PatientName,
+    PatientPhone,
+    PatientDetails,
+    ProfessionalName,
+    ProfessionalFunction,
+    VideoPlatform,
+    VideoPasscode,
+    /// The words given with a cancellation or a contest.
+    Note,
 }
 
 impl Field {
@@ -267,6 +282,19 @@ impl Field {
             Field::CostCentre => ("Centre de coût", "Cost centre"),
             Field::BillingCode => ("Code de facturation", "Billing code"),
             Field::VideoLink => ("Lien vidéo", "Video link"),
+            Field::Address => ("Adresse", "Address"),
+            Field::Context => ("Contexte", "Context"),
+            Field::Reason => ("Raison de la demande", "Reason"),
+            Field::MessageToInterpreter => ("Message à l'interprète", "Message to the interpreter"),
+            Field::CoordinatorNote => ("Note au coordonnateur", "Note to the coordinator"),
+            Field::PatientName => ("Nom de l'usager", "Patient name"),
+            Field::PatientPhone => ("Téléphone de l'usager", "Patient phone"),
+            Field::PatientDetails => ("Précisions sur l'usager", "About the patient"),
+            Field::ProfessionalName => ("Nom du professionnel", "Professional name"),
+            Field::ProfessionalFunction => ("Fonction du professionnel", "Professional role"),
+            Field::VideoPlatform => ("Plateforme vidéo", "Video platform"),
+            Field::VideoPasscode => ("Code de la rencontre vidéo", "Video passcode"),
+            Field::Note => ("Précisions", "Details"),
         };
         locale.pick(fr, en)
     }
@@ -292,6 +320,8 @@ pub enum Problem {
     /// Refers to something the coordinators retired (a cost centre, a billing code): past
     /// requests keep it, new ones may not take it.
     Retired,
+    /// A line break in a one-line field, a control character, or more than the field holds.
+    Text(TextProblem),
 }
 
 impl Problem {
@@ -319,6 +349,7 @@ impl Problem {
                 "n'est plus en usage : la coordination l'a retiré ; choisissez-en un autre".into()
             }
             (Problem::Retired, Locale::En) => "is no longer in use: the coordinators retired it; choose another".into(),
+            (Problem::Text(problem), _) => problem.message(locale),
         }
     }
 }
@@ -391,11 +422,116 @@ impl RequestDetails {
         {
             errors.push(FieldError::new(Field::AlternativeDate, Problem::InThePast));
         }
+        errors.extend(self.text_problems());
         errors
+    }
+
+    /// The free texts against the rule of `domain::text`, whoever typed them: one line for
+    /// names, places and phones, no control character anywhere, none past its limit.
+    pub fn text_problems(&self) -> Vec<FieldError> {
+        let lines = [
+            (Field::Location, Some(self.location.as_str()), text::LINE_MAX),
+            (Field::Address, self.address.as_deref(), text::LINE_MAX),
+            (
+                Field::ProfessionalName,
+                self.professional.name.as_deref(),
+                text::LINE_MAX,
+            ),
+            (
+                Field::ProfessionalFunction,
+                self.professional.function.as_deref(),
+                text::LINE_MAX,
+            ),
+            (Field::PatientName, self.patient.name.as_deref(), text::LINE_MAX),
+            (Field::PatientPhone, self.patient.phone.as_deref(), text::LINE_MAX),
+            (Field::VideoPlatform, self.video.platform.as_deref(), text::LINE_MAX),
+            (Field::VideoLink, self.video.link.as_deref(), text::LINK_MAX),
+            (Field::VideoPasscode, self.video.passcode.as_deref(), text::LINE_MAX),
+        ];
+        let free = [
+            (Field::Context, self.notes.context.as_deref()),
+            (Field::Reason, self.notes.reason.as_deref()),
+            (
+                Field::MessageToInterpreter,
+                self.notes.message_to_interpreter.as_deref(),
+            ),
+            (Field::CoordinatorNote, self.notes.coordinator_note.as_deref()),
+            (Field::PatientDetails, self.patient.details.as_deref()),
+        ];
+        let one_line = lines
+            .into_iter()
+            .filter_map(|(field, value, max)| Some((field, text::line(value?, max).err()?)));
+        let several = free
+            .into_iter()
+            .filter_map(|(field, value)| Some((field, text::lines(value?, text::TEXT_MAX).err()?)));
+        one_line
+            .chain(several)
+            .map(|(field, problem)| FieldError::new(field, Problem::Text(problem)))
+            .collect()
     }
 
     /// The appointment's start in the bank's local time.
     pub fn starts_at_local(&self) -> NaiveDateTime {
         self.date.and_time(self.start_time)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn details() -> RequestDetails {
+        RequestDetails {
+            installation_id: InstallationId(1),
+            location: "Clinique externe".into(),
+            address: None,
+            request_type: RequestType::Phone,
+            date: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+            start_time: NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+            flexible_until: None,
+            duration_minutes: 60,
+            source_language: LanguageTag::parse("fr").unwrap(),
+            target_language: LanguageTag::parse("es").unwrap(),
+            alternative_language: None,
+            alternative_date: None,
+            professional: Professional::default(),
+            preferred_interpreter: None,
+            interpreter_gender: None,
+            interpreter_must_notify_user: false,
+            notes: Notes::default(),
+            patient: PatientDetails::default(),
+            video: VideoDetails::default(),
+            cost_centre_id: None,
+            billing_code_id: None,
+        }
+    }
+
+    #[test]
+    fn free_texts_are_checked_whoever_typed_them() {
+        let now = NaiveDate::from_ymd_opt(2026, 3, 2)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        assert!(details().check(now).is_empty());
+        let mut d = details();
+        d.patient.name = Some("Jean\r\nBcc: x@example.org".into());
+        d.notes.context = Some("Suivi.\nDeux lignes, c'est permis.".into());
+        d.notes.reason = Some("a\0b".into());
+        d.video.link = Some(format!("https://x.example/{}", "a".repeat(1900)));
+        d.address = Some("x".repeat(201));
+        let errors = d.check(now);
+        assert_eq!(
+            errors,
+            [
+                FieldError::new(Field::Address, Problem::Text(TextProblem::TooLong(200))),
+                FieldError::new(Field::PatientName, Problem::Text(TextProblem::LineBreak)),
+                FieldError::new(Field::Reason, Problem::Text(TextProblem::ControlCharacter)),
+            ]
+        );
+        assert_eq!(errors[0].describe(Locale::Fr), "Adresse : au plus 200 caractères");
+        assert_eq!(
+            errors[1].describe(Locale::En),
+            "Patient name: one line only: remove the line break"
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 use super::{CancellationReason, RequestType};
 use crate::domain::locale::Locale;
+use crate::domain::text::{self, TextProblem};
 use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -265,6 +266,10 @@ pub enum RecordProblemKind {
     EndBeforeStart,
     /// Out of the sensible range.
     OutOfRange,
+    /// A duration, a count or an amount with a minus sign: refused, never read without it.
+    Negative,
+    /// A control character, or more characters than the field holds.
+    Text(TextProblem),
 }
 
 impl RecordProblem {
@@ -286,6 +291,13 @@ impl RecordProblem {
                 .pick("est avant l'heure de début", "is before the start time")
                 .to_string(),
             RecordProblemKind::OutOfRange => locale.pick("valeur hors limites", "value out of range").to_string(),
+            RecordProblemKind::Negative => locale
+                .pick(
+                    "valeur négative\u{a0}: écrivez-la sans signe moins (0 si aucune)",
+                    "negative value: write it without a minus sign (0 if none)",
+                )
+                .to_string(),
+            RecordProblemKind::Text(problem) => problem.message(locale),
         };
         format!("{}{}{}", self.field.label(locale), sep, what)
     }
@@ -364,6 +376,14 @@ impl ServiceRecord {
         }
         if self.other_fees.is_sign_negative() || self.other_fees > Decimal::from(10_000) {
             out.push(RecordProblem::new(F::OtherFees, K::OutOfRange));
+        }
+        for (field, value) in [
+            (F::OvertimeReason, &self.overtime_reason),
+            (F::Comments, &self.comments),
+        ] {
+            if let Some(Err(problem)) = value.as_deref().map(|v| text::lines(v, text::TEXT_MAX)) {
+                out.push(RecordProblem::new(field, K::Text(problem)));
+            }
         }
         out.sort_by_key(|p| p.field);
         out

@@ -175,9 +175,8 @@ pub fn read_command(new_text: &str) -> Option<MailCommand> {
                 .copied()
                 .collect::<Vec<_>>()
                 .join("\n");
-            MailCommand::Contest {
-                reason: reason.chars().take(2000).collect(),
-            }
+            // Kept whole: past its limit the pipeline refuses it, saying the limit.
+            MailCommand::Contest { reason }
         }
         Verb::Help => MailCommand::Help,
         Verb::Digest => MailCommand::Digest,

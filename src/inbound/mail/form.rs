@@ -22,7 +22,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
-use crate::domain::text::fold;
+use crate::domain::text::{self, TextProblem, fold};
 
 /// A field of the form email, with its canonical key (docs/inbound-mail.md).
 ///
@@ -288,7 +288,35 @@ impl FormField {
     pub fn is_mandatory(self) -> bool {
         MANDATORY.contains(&self)
     }
+
+    /// What a free-text field may hold: several lines or one, and at most how many
+    /// characters. `None` for the fields read into a date, a time, a choice…
+    pub fn text_limit(self) -> Option<(TextShape, usize)> {
+        if self.kind() != Kind::Text {
+            return None;
+        }
+        Some(match self {
+            FormField::Context | FormField::Reason | FormField::MessageToInterpreter | FormField::NoteToCoordinator => {
+                (TextShape::Lines, text::TEXT_MAX)
+            }
+            FormField::VideoLink => (TextShape::Line, text::LINK_MAX),
+            FormField::ProfessionalEmail => (TextShape::Line, EMAIL_MAX),
+            _ => (TextShape::Line, text::LINE_MAX),
+        })
+    }
 }
+
+/// Whether a free-text field holds one line or several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextShape {
+    /// A name, a place, a phone, a code: it may end up in a mail header.
+    Line,
+    /// A context, a reason, a message: line breaks are its own.
+    Lines,
+}
+
+/// The longest address mail carries.
+const EMAIL_MAX: usize = 254;
 
 /// The fields a complete form must give, whatever the request type.
 const MANDATORY: [FormField; 5] = [
@@ -413,6 +441,11 @@ pub enum IssueKind {
     Unreadable,
     /// The date is before the mail's date.
     InThePast,
+    /// A duration with a minus sign: refused, never read as its absolute value.
+    Negative,
+    /// A free text with a line break where one line is expected, a control character, or
+    /// more characters than the field holds.
+    Text(TextProblem),
 }
 
 /// Echoed values are cut to this many characters in messages: the message
@@ -438,6 +471,16 @@ impl FieldIssue {
                 }
             }
             IssueKind::InThePast => quoted(locale, ("date passée", "date in the past"), value, ""),
+            IssueKind::Negative => quoted(
+                locale,
+                ("durée négative", "negative duration"),
+                value,
+                locale.pick(
+                    " (une durée se donne sans signe moins, de 1 min à 12 h)",
+                    " (a duration has no minus sign, 1 min to 12 h)",
+                ),
+            ),
+            IssueKind::Text(problem) => problem.message(locale),
             IssueKind::Unreadable => {
                 let (what, suffix) = match self.field.kind() {
                     Kind::Date => (("date non reconnue", "unrecognised date"), ("", "")),
@@ -632,7 +675,16 @@ fn missing(field: FormField) -> FieldIssue {
 pub fn normalise_value(field: FormField, raw: &str, reference: NaiveDateTime) -> Result<FieldValue, IssueKind> {
     let raw = trim(raw);
     match field.kind() {
-        Kind::Text => Ok(FieldValue::Text(raw.to_string())),
+        Kind::Text => {
+            let checked = match field.text_limit() {
+                Some((TextShape::Lines, max)) => text::lines(raw, max),
+                Some((TextShape::Line, max)) => text::line(raw, max),
+                None => Ok(raw),
+            };
+            checked
+                .map(|value| FieldValue::Text(value.to_string()))
+                .map_err(IssueKind::Text)
+        }
         Kind::Date => {
             let today = reference.date();
             let date = parse_date(raw, today).ok_or(IssueKind::Unreadable)?;
@@ -643,6 +695,7 @@ pub fn normalise_value(field: FormField, raw: &str, reference: NaiveDateTime) ->
             }
         }
         Kind::Time => parse_time(raw).map(FieldValue::Time).ok_or(IssueKind::Unreadable),
+        Kind::Duration if is_negative(raw) => Err(IssueKind::Negative),
         Kind::Duration => match duration_minutes(raw) {
             Some(minutes @ 1..=MAX_DURATION_MINUTES) => u32::try_from(minutes)
                 .map(FieldValue::Minutes)
@@ -1390,9 +1443,22 @@ enum DurTok {
     Article,
 }
 
+/// Whether a number or a duration is written with a minus sign ("-30", "− 1 h",
+/// "moins 2 heures"): such a value is refused as negative, never read without its sign.
+pub(super) fn is_negative(raw: &str) -> bool {
+    let value = trim(raw);
+    let signed = value
+        .strip_prefix(['-', '\u{2212}', '\u{2013}', '\u{2014}'])
+        .is_some_and(|rest| rest.trim_start().starts_with(|c: char| c.is_alphanumeric()));
+    signed || matches!(fold(value).split(' ').next(), Some("moins" | "minus"))
+}
+
 /// Reads a duration as minutes, without checking the range, so that the error
-/// message can tell "out of range" from "not a duration".
+/// message can tell "out of range" from "not a duration". A negative duration is none.
 pub(super) fn duration_minutes(raw: &str) -> Option<u64> {
+    if is_negative(raw) {
+        return None;
+    }
     let toks = tokenize(raw)?;
     let mut items: Vec<DurTok> = Vec::new();
     let mut index = 0;
@@ -2730,6 +2796,71 @@ mod tests {
         let issue = issue_of(&long, FormField::StartTime);
         assert!(issue.message(Locale::En).chars().count() < 120);
         assert_eq!(issue.value.as_ref().map(String::len), Some(500));
+    }
+
+    #[test]
+    fn a_negative_duration_is_refused_not_read_without_its_sign() {
+        for raw in ["-30", "-1 h", "− 90 minutes", "– 45", "moins 2 heures", "minus 30 min"] {
+            assert_eq!(minutes(raw), None, "{raw:?}");
+            let reading = read(&format!("Durée : {raw}"));
+            let issue = issue_of(&reading, FormField::DurationMinutes);
+            assert_eq!(issue.problem, IssueKind::Negative, "{raw:?}");
+            assert!(!reading.values.contains_key(&FormField::DurationMinutes));
+        }
+        let issue = issue_of(&read("Durée : -30"), FormField::DurationMinutes).clone();
+        assert_eq!(
+            issue.message(Locale::Fr),
+            "durée négative : « -30 » (une durée se donne sans signe moins, de 1 min à 12 h)"
+        );
+        assert_eq!(
+            issue.message(Locale::En),
+            "negative duration: “-30” (a duration has no minus sign, 1 min to 12 h)"
+        );
+        assert_eq!(minutes("1-2 h"), None, "a range is no duration either");
+    }
+
+    #[test]
+    fn free_text_is_refused_past_its_limit_or_with_a_control_character() {
+        let reading = read(&format!(
+            "Lieu : Clinique\u{0} 3e\nNom de l'usager : {}\nContexte : {}\nLien vidéo : https://x.example/{}",
+            "y".repeat(201),
+            "z".repeat(2001),
+            "a".repeat(1900)
+        ));
+        let problems: Vec<(FormField, IssueKind)> = reading
+            .issues
+            .iter()
+            .filter(|i| i.value.is_some())
+            .map(|i| (i.field, i.problem.clone()))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                (FormField::Location, IssueKind::Text(TextProblem::ControlCharacter)),
+                (FormField::Context, IssueKind::Text(TextProblem::TooLong(2000))),
+                (FormField::PatientName, IssueKind::Text(TextProblem::TooLong(200))),
+            ]
+        );
+        assert!(
+            reading.values.contains_key(&FormField::VideoLink),
+            "a long link is a link"
+        );
+        let issue = issue_of(&reading, FormField::PatientName);
+        assert_eq!(issue.message(Locale::Fr), "au plus 200 caractères");
+        // The web form's text areas keep their lines; its one-line inputs may not have any.
+        let typed = BTreeMap::from([
+            (FormField::Context, "Suivi.\r\nDeuxième ligne.".to_string()),
+            (FormField::PatientName, "Jean\r\nBcc: x@example.org".to_string()),
+        ]);
+        let web = read_values(&typed, reference());
+        assert_eq!(
+            web.values.get(&FormField::Context),
+            Some(&FieldValue::Text("Suivi.\r\nDeuxième ligne.".into()))
+        );
+        assert_eq!(
+            issue_of(&web, FormField::PatientName).problem,
+            IssueKind::Text(TextProblem::LineBreak)
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Raw bytes to the few things Relais reads in a mail. Never panics; caps sizes.
 
 use super::quote::html_to_text;
+use crate::domain::text::without_nul;
 use chrono::{DateTime, TimeZone, Utc};
 use mail_parser::{HeaderValue, MessageParser, MimeHeaders, PartType};
 
@@ -12,6 +13,8 @@ pub const MAX_TEXT_BYTES: usize = 256 * 1024;
 /// What Relais needs from a mail.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParsedMail {
+    /// Like every header value kept here, with NUL as U+FFFD: these are stored as text,
+    /// and PostgreSQL's text holds no NUL (the raw bytes keep it).
     pub message_id: Option<String>,
     /// Bare From address, lower-cased.
     pub from: Option<String>,
@@ -71,7 +74,7 @@ fn message_ids(raw: &str) -> Vec<String> {
         };
         let id = rest[start + 1..start + 1 + len].trim();
         if !id.is_empty() {
-            ids.push(id.to_string());
+            ids.push(without_nul(id).into_owned());
         }
         rest = &rest[start + 1 + len + 1..];
     }
@@ -79,7 +82,7 @@ fn message_ids(raw: &str) -> Vec<String> {
         ids.extend(
             raw.split_whitespace()
                 .filter(|t| t.contains('@'))
-                .map(|t| t.trim_matches(|c| c == '<' || c == '>').to_string()),
+                .map(|t| without_nul(t.trim_matches(|c| c == '<' || c == '>')).into_owned()),
         );
     }
     ids
@@ -234,15 +237,15 @@ pub fn parse(raw: &[u8]) -> ParsedMail {
     ParsedMail {
         message_id: message
             .message_id()
-            .map(|m| m.trim().to_string())
+            .map(|m| without_nul(m.trim()).into_owned())
             .filter(|m| !m.is_empty()),
         from: message
             .from()
             .and_then(|a| a.first())
             .and_then(|a| a.address())
-            .map(|a| a.trim().to_lowercase()),
+            .map(|a| without_nul(a.trim()).to_lowercase()),
         recipients,
-        subject: message.subject().unwrap_or("").to_string(),
+        subject: without_nul(message.subject().unwrap_or("")).into_owned(),
         date: message
             .date()
             .and_then(|d| Utc.timestamp_opt(d.to_timestamp(), 0).single()),
@@ -297,6 +300,18 @@ mod tests {
         let assign = "Content-Type: text/plain; charset=utf-8\r\n\r\nASSIGNER Uabcééé\r\n";
         let _ = parse(assign.as_bytes());
         let _ = crate::inbound::mail::command::read_command("assign U\u{fff6}B");
+    }
+
+    #[test]
+    fn nul_in_stored_headers_becomes_a_replacement_character() {
+        let raw =
+            b"Message-ID: <a=00b@x.example>\r\nFrom: m@x.example\r\nSubject: =?utf-8?q?a=00b?=\r\n\r\nBonjour\r\n";
+        let m = parse(raw);
+        assert_eq!(m.subject, "a\u{FFFD}b");
+        let raw = b"Message-ID: <a\x00b@x.example>\r\nReferences: <c\x00d@x>\r\nFrom: m@x.example\r\n\r\nx";
+        let m = parse(raw);
+        assert!(!m.message_id.unwrap_or_default().contains('\0'));
+        assert!(m.references.iter().all(|r| !r.contains('\0')), "{:?}", m.references);
     }
 
     #[test]

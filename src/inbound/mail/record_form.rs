@@ -15,13 +15,15 @@ use std::sync::LazyLock;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 
-use super::form::{LabelTable, duration_minutes, parse_date, parse_time, parse_yes_no, says_nothing, scan_lines, trim};
+use super::form::{
+    LabelTable, duration_minutes, is_negative, parse_date, parse_time, parse_yes_no, says_nothing, scan_lines, trim,
+};
 use crate::domain::locale::Locale;
 use crate::domain::request::{
     CancellationReason, GeneralReason, RecordContext, RecordField, RecordProblem, RecordProblemKind,
     RecordedCancellation, ServiceRecord,
 };
-use crate::domain::text::fold;
+use crate::domain::text::{self, fold};
 
 /// Hints and other labels people write, per field; the printed labels are the domain's.
 fn hint(field: RecordField, locale: Locale) -> &'static str {
@@ -159,6 +161,20 @@ pub fn read_value(field: RecordField, raw: &str, today: NaiveDate) -> Result<Rec
     use RecordField as F;
     let raw = trim(raw);
     let unreadable = || RecordProblemKind::Unreadable(raw.chars().take(80).collect());
+    let quantity = matches!(
+        field,
+        F::ActualDuration
+            | F::WaitingTime
+            | F::TravelTime
+            | F::PhoneCalls
+            | F::Words
+            | F::ServicesGiven
+            | F::Distance
+            | F::OtherFees
+    );
+    if quantity && is_negative(raw) {
+        return Err(RecordProblemKind::Negative);
+    }
     match field {
         F::Completed | F::InterpreterPresent => parse_yes_no(raw).map(RecordValue::Flag).ok_or_else(unreadable),
         F::ArrivalTime | F::ActualStart | F::ActualEnd | F::CancelledAt => {
@@ -194,7 +210,9 @@ pub fn read_value(field: RecordField, raw: &str, today: NaiveDate) -> Result<Rec
         }
         F::GeneralReason => read_general(raw).map(RecordValue::General).ok_or_else(unreadable),
         F::DetailedReason => read_reason(raw).map(RecordValue::Reason).ok_or_else(unreadable),
-        F::OvertimeReason | F::Comments => Ok(RecordValue::Text(raw.to_string())),
+        F::OvertimeReason | F::Comments => text::lines(raw, text::TEXT_MAX)
+            .map(|value| RecordValue::Text(value.to_string()))
+            .map_err(RecordProblemKind::Text),
     }
 }
 
@@ -582,6 +600,45 @@ mod tests {
         assert_eq!(
             issues[1].describe(Locale::Fr),
             "Heure de fin effective : « plus tard » n'est pas compris"
+        );
+    }
+
+    #[test]
+    fn negative_quantities_and_overlong_comments_are_refused_not_changed() {
+        let issues = build(&format!(
+            "Demande terminée : oui\nHeure de début effective : 11:00\nHeure de fin effective : 13:00\n\
+             Durée d'attente : -30\nDurée du trajet : − 1 h\nDistance parcourue : -12 km\nAutres frais : -4,50\n\
+             Commentaires : {}",
+            "x".repeat(2001)
+        ))
+        .unwrap_err();
+        let named: Vec<_> = issues
+            .iter()
+            .map(|i| (i.problem.field, i.problem.problem.clone()))
+            .collect();
+        assert_eq!(
+            named,
+            vec![
+                (RecordField::WaitingTime, RecordProblemKind::Negative),
+                (RecordField::Distance, RecordProblemKind::Negative),
+                (RecordField::TravelTime, RecordProblemKind::Negative),
+                (RecordField::OtherFees, RecordProblemKind::Negative),
+                (
+                    RecordField::Comments,
+                    RecordProblemKind::Text(crate::domain::text::TextProblem::TooLong(2000))
+                ),
+            ]
+        );
+        assert_eq!(
+            issues[0].describe(Locale::Fr),
+            "Durée d'attente : valeur négative\u{a0}: écrivez-la sans signe moins (0 si aucune)"
+        );
+        assert_eq!(issues[4].describe(Locale::En), "Comments: at most 2,000 characters");
+        let control = build("Demande terminée : oui\nHeure de début effective : 11:00\nHeure de fin effective : 13:00\nCommentaires : a\u{0}b")
+            .unwrap_err();
+        assert_eq!(
+            control[0].problem.problem,
+            RecordProblemKind::Text(crate::domain::text::TextProblem::ControlCharacter)
         );
     }
 

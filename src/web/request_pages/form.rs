@@ -128,7 +128,17 @@ fn form_field(field: Field) -> Option<FormField> {
         Field::PreferredInterpreter => FormField::PreferredInterpreter,
         Field::CostCentre => FormField::CostCentre,
         Field::VideoLink => FormField::VideoLink,
-        Field::BillingCode => return None,
+        Field::Address => FormField::Address,
+        Field::Context => FormField::Context,
+        Field::Reason => FormField::Reason,
+        Field::MessageToInterpreter => FormField::MessageToInterpreter,
+        Field::CoordinatorNote => FormField::NoteToCoordinator,
+        Field::PatientName => FormField::PatientName,
+        Field::PatientPhone => FormField::PatientPhone,
+        Field::ProfessionalName => FormField::ProfessionalName,
+        Field::ProfessionalFunction => FormField::ProfessionalFunction,
+        Field::VideoPlatform => FormField::VideoPlatform,
+        Field::BillingCode | Field::PatientDetails | Field::VideoPasscode | Field::Note => return None,
     })
 }
 

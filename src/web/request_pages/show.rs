@@ -11,7 +11,7 @@ use crate::domain::role::{ActorKind, Channel};
 use crate::inbound::mail::form::FormField;
 use crate::outbound::render::{clock_time, short_date};
 use crate::security::link::LinkAction;
-use crate::store::attachments::AttachmentPurpose;
+use crate::store::attachments::{AttachmentPurpose, FileKind, content_disposition};
 use crate::web::AppState;
 use crate::web::account::SignedIn;
 use crate::web::links::facts_list;
@@ -353,7 +353,26 @@ pub async fn act(
         }
     };
     let target = request.id;
-    let note = Some(posted.note.trim().chars().take(2000).collect::<String>()).filter(|n| !n.is_empty());
+    let note = match crate::domain::text::lines(&posted.note, crate::domain::text::TEXT_MAX) {
+        Ok(note) => Some(note.to_string()).filter(|n| !n.is_empty()),
+        Err(problem) => {
+            let label = locale.pick("Ce qui ne va pas", "What is wrong");
+            let notice = format!(
+                "{} {}.",
+                locale.pick("Rien n'a été fait.", "Nothing was done."),
+                problem.about(label, locale)
+            );
+            return page(
+                &state,
+                &signed_in,
+                &seen,
+                Tone::Bad,
+                notice,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
     let command = match action {
         LinkAction::Accept => Command::AcceptOffer { request: target },
         LinkAction::Refuse => Command::DeclineOffer { request: target },
@@ -451,28 +470,14 @@ pub async fn download(
         Ok(None) => return not_found(locale),
         Err(e) => return internal(e),
     };
+    // What the bytes are decides the type and the name's extension, whatever was stored.
+    let kind = FileKind::sniff(&bytes);
+    let content_type = kind.map_or("application/octet-stream", FileKind::content_type);
+    let disposition = content_disposition(&info.file_name, kind);
     let mut response = (StatusCode::OK, bytes).into_response();
     let headers = response.headers_mut();
-    // Only the three kinds checked on upload are ever stored; anything else is a download.
-    let kind = match info.content_type.as_str() {
-        "application/pdf" | "image/jpeg" | "image/png" => info.content_type.clone(),
-        _ => "application/octet-stream".into(),
-    };
-    if let Ok(v) = HeaderValue::from_str(&kind) {
-        headers.insert(header::CONTENT_TYPE, v);
-    }
-    let ascii: String = info
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"")) {
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     for (name, value) in [

@@ -12,10 +12,12 @@ use super::{FormView, Input, SignedPage, render, settings};
 use crate::config::Settings;
 use crate::domain::contact::PhoneE164;
 use crate::domain::interpreter::{EligibilityDocument, Inactivity, InterpreterProfile};
+use crate::domain::locale::Locale;
 use crate::domain::organisation::CostCentre;
 use crate::domain::person::{ProfileChange, RequesterProfile};
 use crate::domain::request::RequestType;
 use crate::domain::role::{ActorKind, Channel, Role};
+use crate::domain::text;
 use crate::reports::filter::parse_date;
 use crate::web::AppState;
 use crate::web::account::SignedIn;
@@ -103,6 +105,24 @@ fn first<'a>(posted: &'a Posted, name: &str) -> &'a str {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.trim())
         .unwrap_or("")
+}
+
+/// The value of a one-line field as `domain::text` allows it: `Ok(None)` when empty; a
+/// refused one is named in `problems`, beside its field.
+fn line_field(
+    posted: &Posted,
+    name: &str,
+    max: usize,
+    locale: Locale,
+    problems: &mut Problems,
+) -> Result<Option<String>, ()> {
+    match text::line(first(posted, name), max) {
+        Ok(value) => Ok(Some(value.to_string()).filter(|v| !v.is_empty())),
+        Err(problem) => {
+            problems.push((name.to_string(), problem.sentence(locale)));
+            Err(())
+        }
+    }
 }
 
 fn all<'a>(posted: &'a Posted, name: &str) -> Vec<&'a str> {
@@ -497,22 +517,31 @@ pub async fn submit(
         }
     };
     let mut problems = Problems::new();
+    // The one-line fields, as `domain::text` allows them (a refused one is named already).
+    let requester = matches!(kind, Kind::Requester(_));
+    let names = if requester {
+        [
+            line_field(&posted, "first_name", 100, locale, &mut problems),
+            line_field(&posted, "last_name", 100, locale, &mut problems),
+        ]
+    } else {
+        [Ok(None), Ok(None)]
+    };
+    let phone = line_field(&posted, "phone", 40, locale, &mut problems);
+    let inactivity_reason = line_field(&posted, "inactivity_reason", text::LINE_MAX, locale, &mut problems);
+    let document_name = line_field(&posted, "document_name", 200, locale, &mut problems);
     let mut problem = |field: &str, fr: &str, en: &str| problems.push((field.to_string(), locale.pick(fr, en).into()));
     let text = |name: &str| Some(first(&posted, name).to_string()).filter(|s| !s.is_empty());
 
     let mut change = ProfileChange::default();
-    if let Kind::Requester(_) = kind {
-        for name in ["first_name", "last_name"] {
-            match text(name) {
-                Some(v) if v.chars().count() <= 100 => {
-                    if name == "first_name" {
-                        change.first_name = Some(v);
-                    } else {
-                        change.last_name = Some(v);
-                    }
-                }
-                Some(_) => problem(name, "100 caractères au plus.", "100 characters at most."),
-                None => problem(name, "Ce champ est obligatoire.", "This field is required."),
+    if requester {
+        let [first_name, last_name] = names;
+        for (name, value) in [("first_name", first_name), ("last_name", last_name)] {
+            match value {
+                Ok(Some(v)) if name == "first_name" => change.first_name = Some(v),
+                Ok(Some(v)) => change.last_name = Some(v),
+                Ok(None) => problem(name, "Ce champ est obligatoire.", "This field is required."),
+                Err(()) => {}
             }
         }
     }
@@ -530,13 +559,7 @@ pub async fn submit(
             }
         },
     };
-    change.phone = match text("phone") {
-        Some(p) if p.chars().count() > 40 => {
-            problem("phone", "40 caractères au plus.", "40 characters at most.");
-            None
-        }
-        p => Some(p),
-    };
+    change.phone = phone.ok();
     let notify = all(&posted, "notify");
     let (by_email, by_sms) = (notify.contains(&"email"), notify.contains(&"sms"));
     if !by_email && !by_sms {
@@ -629,7 +652,7 @@ pub async fn submit(
                         (Some(starts_at), Some(ends_at)) => inactivity.push(Inactivity {
                             starts_at,
                             ends_at,
-                            reason: text("inactivity_reason"),
+                            reason: inactivity_reason.clone().ok().flatten(),
                         }),
                         _ => problem("inactivity_from", bad_date.0, bad_date.1),
                     }
@@ -652,17 +675,16 @@ pub async fn submit(
                     Err(()) => problem(&name, bad_date.0, bad_date.1),
                 }
             }
-            match (text("document_name"), date("document_until")) {
-                (None, Ok(None)) => {}
-                (Some(name), Ok(until)) if name.chars().count() <= 200 => documents.push(EligibilityDocument {
+            match (document_name, date("document_until")) {
+                (Ok(None), Ok(None)) | (Err(()), Ok(_)) => {}
+                (Ok(Some(name)), Ok(until)) => documents.push(EligibilityDocument {
                     name,
                     description: None,
                     valid_until: until,
                     inactive_if_invalid: true,
                     comments: None,
                 }),
-                (Some(_), Ok(_)) => problem("document_name", "200 caractères au plus.", "200 characters at most."),
-                (None, Ok(Some(_))) => problem(
+                (Ok(None), Ok(Some(_))) => problem(
                     "document_name",
                     "Nommez le document (permis de travail, carte…).",
                     "Name the document (work permit, card…).",

@@ -50,6 +50,12 @@ pub enum ImportProblem {
     Unreadable(String),
     Email(String),
     Names,
+    /// A value with a line break or a control character, or longer than its column holds:
+    /// the column's French and English names.
+    Column {
+        column: (&'static str, &'static str),
+        problem: crate::domain::text::TextProblem,
+    },
     Role(String),
     Locale(String),
     /// A requester needs an establishment code and at least one installation.
@@ -83,6 +89,14 @@ impl ImportProblem {
                     "first and last names are required",
                 )
                 .into(),
+            ImportProblem::Column { column, problem } => problem.about(
+                &format!(
+                    "{} {}",
+                    locale.pick("colonne", "column"),
+                    locale.pick(column.0, column.1)
+                ),
+                locale,
+            ),
             ImportProblem::Role(r) if fr => {
                 format!("rôle « {r} » : demandeur, interprète ou coordonnateur attendu")
             }
