@@ -32,6 +32,17 @@ pub struct AppState {
     /// The settings the signed-in pages read (bank name, time zone, money rules, links);
     /// `None` answers 404 on those pages.
     pub settings: Option<std::sync::Arc<crate::config::Settings>>,
+    /// Who may read `/metrics` and whether it is served with the pages.
+    pub metrics: MetricsAccess,
+}
+
+/// `metrics.bearer_token` and `metrics.bind`, as the router needs them.
+#[derive(Clone, Default)]
+pub struct MetricsAccess {
+    /// Empty: no token asked.
+    pub bearer_token: crate::config::Secret,
+    /// `/metrics` has an address of its own ([`metrics_router`]), not the pages'.
+    pub separate: bool,
 }
 
 /// What the SMS webhooks need.
@@ -44,9 +55,11 @@ pub struct SmsHooks {
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/metrics", get(metrics::metrics))
+    let mut router = Router::new().route("/healthz", get(health::healthz));
+    if !state.metrics.separate {
+        router = router.route("/metrics", get(metrics::metrics));
+    }
+    router
         .route(webhooks::TWILIO_PATH, axum::routing::post(webhooks::twilio))
         .route("/webhooks/sms/kannel", get(webhooks::kannel))
         .route(
@@ -65,5 +78,15 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             page::errors_as_pages,
         ))
+        // Outermost: every answer above, errors and the router's own 404 included.
+        .layer(axum::middleware::from_fn(page::security_headers))
+        .with_state(state)
+}
+
+/// The router of `metrics.bind`: `/metrics` alone.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::metrics))
+        .layer(axum::middleware::from_fn(page::security_headers))
         .with_state(state)
 }
