@@ -263,6 +263,7 @@ impl Outbound {
                     links: &links,
                     suggestions: (&suggestions, &suggestion_links),
                     secret: &secret,
+                    time_zone: self.time_zone,
                 })?;
                 let envelope = self.envelope(message, &recipient)?;
                 let invite = match (&request, invite_method(message, &recipient, request.as_ref())) {

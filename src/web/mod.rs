@@ -54,6 +54,45 @@ pub struct SmsHooks {
     pub kannel_secret: crate::config::Secret,
 }
 
+/// The client's address as the limits count it: the connection's, or the last entry of
+/// `client_ip_header` (written by a reverse proxy) when one is configured. An IPv6 address
+/// counts by its /64, the block one household or device usually holds, so walking through
+/// the addresses of one block does not escape a limit.
+pub fn client_address(
+    headers: &axum::http::HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+    client_ip_header: &str,
+) -> String {
+    let from_header = (!client_ip_header.is_empty())
+        .then(|| {
+            headers
+                .get(client_ip_header)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        })
+        .flatten();
+    let raw = match from_header {
+        Some(last) => last.chars().take(64).collect(),
+        None => match peer {
+            Some(p) => p.ip().to_string(),
+            None => return "unknown".into(),
+        },
+    };
+    match raw.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(ip) => ip.to_string(),
+        Err(_) => raw,
+    }
+}
+
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new().route("/healthz", get(health::healthz));
     if !state.metrics.separate {
@@ -89,4 +128,32 @@ pub fn metrics_router(state: AppState) -> Router {
         .route("/metrics", get(metrics::metrics))
         .layer(axum::middleware::from_fn(page::security_headers))
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use axum::http::HeaderMap;
+
+    #[test]
+    fn limits_count_an_ipv6_client_by_its_block_and_a_proxy_by_its_last_entry() {
+        let none = HeaderMap::new();
+        let peer = |ip: &str| Some(std::net::SocketAddr::new(ip.parse().unwrap(), 4000));
+        assert_eq!(client_address(&none, peer("192.0.2.1"), ""), "192.0.2.1");
+        assert_eq!(
+            client_address(&none, peer("2001:db8:1:2:aaaa::1"), ""),
+            client_address(&none, peer("2001:db8:1:2:bbbb::9"), ""),
+            "one /64, one client"
+        );
+        assert_eq!(client_address(&none, peer("2001:db8:1:2::1"), ""), "2001:db8:1:2::/64");
+        assert_eq!(client_address(&none, peer("::ffff:192.0.2.7"), ""), "192.0.2.7");
+        let mut proxied = HeaderMap::new();
+        proxied.insert("x-forwarded-for", "10.9.9.9, 198.51.100.4".parse().unwrap());
+        assert_eq!(
+            client_address(&proxied, peer("127.0.0.1"), "X-Forwarded-For"),
+            "198.51.100.4"
+        );
+        assert_eq!(client_address(&proxied, peer("127.0.0.1"), ""), "127.0.0.1");
+        assert_eq!(client_address(&none, None, ""), "unknown");
+    }
 }
