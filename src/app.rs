@@ -71,6 +71,7 @@ impl App {
             keys: crate::security::link_keys(settings)?,
             bank: settings.general.bank_name.clone(),
             secure_cookies: settings.web.public_base_url.starts_with("https://"),
+            client_ip_header: settings.web.client_ip_header.trim().to_string(),
         };
         let signing_key = crate::security::signing_key(settings)?;
         let account_pages = web::account::AccountPages {

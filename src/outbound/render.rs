@@ -350,6 +350,7 @@ fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
         "login_code" => locale.pick("Votre code de vérification", "Your verification code"),
         "mfa_changed" => locale.pick("Votre deuxième facteur a été modifié", "Your second factor was changed"),
         "sign_in_failures" => locale.pick("Connexions échouées à votre compte", "Failed sign-ins to your account"),
+        "link_renewed" => locale.pick("Votre nouveau lien", "Your new link"),
         _ => locale.pick("Avis", "Notice"),
     };
     let _ = en;

@@ -768,8 +768,8 @@ impl Tx {
         Ok(n > 0)
     }
 
-    /// Forgets what no limit or link needs any more: attempts and tokens older than
-    /// `before`, sessions past their absolute expiry, addresses not signed in
+    /// Forgets what no limit or link needs any more: attempts, link renewals and tokens
+    /// older than `before`, sessions past their absolute expiry, addresses not signed in
     /// from since `usual_before`.
     pub async fn prune_account_records(
         &mut self,
@@ -780,6 +780,7 @@ impl Tx {
         let mut n = 0;
         for (sql, at) in [
             ("DELETE FROM login_attempts WHERE at < $1", before),
+            ("DELETE FROM link_renewals WHERE at < $1", before),
             ("DELETE FROM account_tokens WHERE expires_at < $1", before),
             ("DELETE FROM account_sessions WHERE expires_at <= $1", now),
             (

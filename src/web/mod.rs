@@ -101,6 +101,7 @@ pub fn router(state: AppState) -> Router {
     router
         .route(webhooks::TWILIO_PATH, axum::routing::post(webhooks::twilio))
         .route("/webhooks/sms/kannel", get(webhooks::kannel))
+        .route("/l/{token}/new", axum::routing::post(links::renew))
         .route(
             "/l/{token}",
             get(links::show)

@@ -77,7 +77,7 @@ impl Workflow {
             + tx.erase_old_outbox_payloads(cutoff).await?
             + tx.erase_old_sms(cutoff).await?;
         tx.commit().await?;
-        // Sign-in attempts and spent one-time tokens are kept a day (the
+        // Sign-in attempts, link renewals and spent one-time tokens are kept a day (the
         // limits look back a day at most); sessions go once past their absolute expiry;
         // usual addresses once not signed in from for the period that makes them usual.
         let mut tx = self.store.begin().await?;
