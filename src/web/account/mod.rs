@@ -205,8 +205,8 @@ fn sign_in_limited(
         Some(wait) => {
             let minutes = (wait.num_seconds() + 59) / 60;
             match locale {
-                Locale::Fr if minutes <= 1 => "Trop de connexions ont échoué depuis votre adresse réseau : la prochaine tentative avec le mot de passe seul sera possible dans une minute au plus.".to_string(),
-                Locale::Fr => format!("Trop de connexions ont échoué depuis votre adresse réseau : la prochaine tentative avec le mot de passe seul sera possible dans {minutes} minutes au plus."),
+                Locale::Fr if minutes <= 1 => "Trop de connexions ont échoué depuis votre adresse réseau\u{a0}: la prochaine tentative avec le mot de passe seul sera possible dans une minute au plus.".to_string(),
+                Locale::Fr => format!("Trop de connexions ont échoué depuis votre adresse réseau\u{a0}: la prochaine tentative avec le mot de passe seul sera possible dans {minutes} minutes au plus."),
                 Locale::En if minutes <= 1 => "Too many sign-ins failed from your network address: the next try with the password alone will be possible within a minute.".to_string(),
                 Locale::En => format!("Too many sign-ins failed from your network address: the next try with the password alone will be possible within {minutes} minutes."),
             }
@@ -221,12 +221,12 @@ fn sign_in_limited(
     let mut page = AccountPage::new(locale, locale.pick("Trop de tentatives", "Too many attempts"))
         .notice(Tone::Bad, &wait)
         .paragraph(locale.pick(
-            "Vous pouvez vous connecter tout de suite avec votre mot de passe et votre deuxième facteur ensemble : le code de votre application d'authentification, ou un de vos codes de récupération.",
+            "Vous pouvez vous connecter tout de suite avec votre mot de passe et votre deuxième facteur ensemble\u{a0}: le code de votre application d'authentification, ou un de vos codes de récupération.",
             "You can sign in right away with your password and your second factor together: the code of your authenticator app, or one of your recovery codes.",
         ));
     if retry_after.is_none() {
         page = page.paragraph(locale.pick(
-            "Si vous recevez vos codes par courriel : quand le mot de passe inscrit est le bon, un code vient de vous être envoyé ; inscrivez-le ci-dessous avec votre mot de passe.",
+            "Si vous recevez vos codes par courriel\u{a0}: quand le mot de passe inscrit est le bon, un code vient de vous être envoyé\u{a0}; inscrivez-le ci-dessous avec votre mot de passe.",
             "If your codes come by email: when the password you typed is right, a code was just sent to you; type it below with your password.",
         ));
     }
@@ -261,7 +261,7 @@ fn sign_in_limited(
             ..Form::default()
         })
         .paragraph(locale.pick(
-            "Sans deuxième facteur : connectez-vous depuis le réseau d'où vous le faites d'habitude, réessayez plus tard, ou choisissez un nouveau mot de passe avec « Mot de passe oublié » (le lien est envoyé à votre adresse courriel).",
+            "Sans deuxième facteur\u{a0}: connectez-vous depuis le réseau d'où vous le faites d'habitude, réessayez plus tard, ou choisissez un nouveau mot de passe avec «\u{a0}Mot de passe oublié\u{a0}» (le lien est envoyé à votre adresse courriel).",
             "Without a second factor: sign in from the network you usually sign in from, try again later, or choose a new password with “Forgot password” (the link is sent to your email address).",
         ))
         .link(

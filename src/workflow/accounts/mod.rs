@@ -7,9 +7,14 @@
 //! - a session starts after the password; it is *signed in* once the second factor is
 //!   passed, or at once for a non-coordinator who has none (they are invited to add one);
 //! - a coordinator without a second factor must enrol before anything else;
-//! - failures are counted per account and per client address in the database; past a
-//!   limit every attempt is refused, right or wrong, and an unknown address is limited
-//!   exactly like a known one, so nothing tells whether an account exists.
+//! - failures are counted per account and per client address in the database, so that a
+//!   stranger cannot keep the owner out: an address that keeps failing waits longer after
+//!   each failure (only that address); an account with too many failures needs the second
+//!   factor along with the password, but only away from its owner's usual addresses; a
+//!   valid second factor with the password always passes. Under a limit the password alone
+//!   gets the same answer right or wrong, and an unknown identifier is limited exactly like
+//!   a known one, so nothing tells whether an account exists;
+//! - past a threshold of failures the owner is mailed, once per window.
 
 mod change;
 mod enrol;
