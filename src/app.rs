@@ -20,6 +20,8 @@ use tokio::sync::watch;
 /// A built, not yet running, Relais.
 pub struct App {
     listener: TcpListener,
+    /// `metrics.bind`: `/metrics` on an address of its own.
+    metrics_listener: Option<TcpListener>,
     workflow: Workflow,
     pipeline: MailPipeline,
     outbound: Outbound,
@@ -44,6 +46,14 @@ impl App {
         let listener = TcpListener::bind(settings.web.bind)
             .await
             .with_context(|| format!("configuration key `web.bind`: cannot listen on {}", settings.web.bind))?;
+        let metrics_listener = match settings.metrics.bind {
+            Some(address) => Some(
+                TcpListener::bind(address)
+                    .await
+                    .with_context(|| format!("configuration key `metrics.bind`: cannot listen on {address}"))?,
+            ),
+            None => None,
+        };
         let workflow = Workflow::new(store.clone(), WorkflowConfig::from_settings(settings), clock.clone());
         let pipeline = mail_pipeline(settings, workflow.clone())?;
         let outbound = Outbound::new(settings, store, clock)?;
@@ -61,6 +71,7 @@ impl App {
             keys: crate::security::link_keys(settings)?,
             bank: settings.general.bank_name.clone(),
             secure_cookies: settings.web.public_base_url.starts_with("https://"),
+            client_ip_header: settings.web.client_ip_header.trim().to_string(),
         };
         let signing_key = crate::security::signing_key(settings)?;
         let account_pages = web::account::AccountPages {
@@ -77,6 +88,7 @@ impl App {
         };
         Ok(App {
             listener,
+            metrics_listener,
             link_pages,
             account_pages,
             settings: Arc::new(settings.clone()),
@@ -126,14 +138,32 @@ impl App {
             let source = crate::inbound::imap::ImapSource::new(self.imap.clone(), self.pipeline.clone());
             workers.push(tokio::spawn(source.run(stop_rx.clone())));
         }
-        let router = web::router(AppState {
+        let state = AppState {
             workflow: self.workflow.clone(),
             sms_hooks: Some(self.sms_hooks.clone()),
             link_pages: Some(self.link_pages.clone()),
             account_pages: Some(self.account_pages.clone()),
             settings: Some(self.settings.clone()),
             mail_pipeline: self.pipeline.clone(),
-        });
+            metrics: web::MetricsAccess {
+                bearer_token: self.settings.metrics.bearer_token.clone(),
+                separate: self.metrics_listener.is_some(),
+            },
+        };
+        let router = web::router(state.clone());
+        let (down_tx, down_rx) = watch::channel(false);
+        let metrics_server = match self.metrics_listener {
+            Some(listener) => {
+                tracing::info!(address = %listener.local_addr()?, "metrics are served on their own address");
+                let mut down = down_rx.clone();
+                let serve = axum::serve(listener, web::metrics_router(state).into_make_service())
+                    .with_graceful_shutdown(async move {
+                        let _ = down.wait_for(|stopping| *stopping).await;
+                    });
+                Some(tokio::spawn(async move { serve.await }))
+            }
+            None => None,
+        };
         tracing::info!(address = %self.listener.local_addr()?, "relais is listening");
         // The peer address feeds the sign-in limits per client.
         axum::serve(
@@ -143,9 +173,17 @@ impl App {
         .with_graceful_shutdown(async move {
             shutdown.await;
             tracing::info!("stopping");
+            let _ = down_tx.send(true);
         })
         .await
         .context("web server failed")?;
+        if let Some(server) = metrics_server {
+            server
+                .await
+                .context("metrics server stopped")?
+                .context("metrics server failed")?;
+        }
+        drop(down_rx);
         let _ = stop_tx.send(true);
         for worker in workers {
             let _ = worker.await;

@@ -103,6 +103,8 @@ pub struct Settings {
     pub general: General,
     pub database: Database,
     pub web: Web,
+    #[serde(default)]
+    pub metrics: Metrics,
     pub security: Security,
     pub mail: Mail,
     #[serde(default)]
@@ -156,6 +158,41 @@ pub struct Web {
     /// own address. Set it only when a proxy you run always writes that header.
     #[serde(default)]
     pub client_ip_header: String,
+}
+
+/// Who may read `/metrics`, and on which address.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metrics {
+    /// When set, `/metrics` answers 401 unless the request carries
+    /// `Authorization: Bearer TOKEN`. Empty: open to whoever reaches the address.
+    #[serde(default)]
+    pub bearer_token: Secret,
+    /// When set (`127.0.0.1:9100`), `/metrics` is served on this address alone and no
+    /// longer on `web.bind`. Empty: on `web.bind` with the pages.
+    #[serde(default, with = "optional_address")]
+    pub bind: Option<SocketAddr>,
+}
+
+/// An address that may be left empty (`""`): `None`.
+mod optional_address {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::net::SocketAddr;
+
+    pub fn serialize<S: Serializer>(value: &Option<SocketAddr>, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&value.map(|a| a.to_string()).unwrap_or_default())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<SocketAddr>, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.parse()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("{text:?} is not an address like 127.0.0.1:9100")))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -542,6 +579,12 @@ impl Settings {
         }
         if self.database.max_connections == 0 {
             return Err(invalid("database.max_connections", "must be at least 1"));
+        }
+        if self.metrics.bind.is_some_and(|b| b == self.web.bind) {
+            return Err(invalid(
+                "metrics.bind",
+                "must differ from web.bind (leave it empty to serve /metrics with the pages)",
+            ));
         }
         if !(self.web.public_base_url.starts_with("http://") || self.web.public_base_url.starts_with("https://")) {
             return Err(invalid("web.public_base_url", "must be an http:// or https:// address"));

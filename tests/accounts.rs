@@ -29,7 +29,11 @@ on_both_engines!(
     totp_enrolment_sign_in_replay_and_recovery_codes,
     codes_by_mail_work_once,
     coordinators_must_enrol_before_anything_else,
-    failures_are_limited_without_telling_who_exists,
+    an_address_that_keeps_failing_waits_longer_each_time,
+    an_attacker_elsewhere_does_not_keep_the_owner_out,
+    codes_by_mail_still_sign_in_from_a_new_network,
+    the_owner_is_told_once_per_window,
+    strangers_do_not_close_the_owners_forms,
     a_forgotten_password_link_works_once_and_for_an_hour,
     sessions_end_and_forms_need_their_value,
     each_role_sees_its_share_of_requests,
@@ -290,41 +294,323 @@ async fn coordinators_must_enrol_before_anything_else(engine: Engine) {
     assert!(home.body.contains("Coordonnateur"), "{}", home.body);
 }
 
-async fn failures_are_limited_without_telling_who_exists(engine: Engine) {
+/// Networks people and strangers sign in from (documentation ranges).
+const HOSPITAL: &str = "198.51.100.7";
+const HOTEL: &str = "198.51.100.99";
+const ATTACKER: &str = "203.0.113.66";
+
+/// Whether a 429 is this address's own wait (as opposed to the account's limit).
+fn address_waits(answer: &support::web::Answer) -> bool {
+    answer.status == 429 && answer.body.contains("depuis votre adresse réseau")
+}
+
+fn retry_after(answer: &support::web::Answer) -> i64 {
+    answer.headers["retry-after"].to_str().unwrap().parse().unwrap()
+}
+
+/// The page with what names the account, and the form's value, taken out.
+fn normalise(body: &str, identifier: &str) -> String {
+    let re = regex::Regex::new(r#"name="csrf" value="[^"]*""#).unwrap();
+    re.replace_all(&body.replace(identifier, "X"), "").to_string()
+}
+
+/// A stranger who keeps failing from one address waits longer after each failure (1 s,
+/// 2 s, 4 s…), and only that address does; the answers are the same for an account that
+/// exists and one that does not.
+async fn an_address_that_keeps_failing_waits_longer_each_time(engine: Engine) {
     let w = World::new(engine).await;
     let email = w.activate(w.bank.requester, STRONG).await;
-    let mut b = Browser::new(&w.site);
-    let normalise = |body: &str, identifier: &str| {
-        let re = regex::Regex::new(r#"name="csrf" value="[^"]*""#).unwrap();
-        re.replace_all(&body.replace(identifier, "X"), "").to_string()
-    };
+    let mut stranger = Browser::at(&w.site, ATTACKER);
     let mut refusals = Vec::new();
-    for who in [email.as_str(), "nobody@nowhere.example"] {
-        for _ in 0..5 {
-            let refused = b.sign_in(who, "Wrong-Password-99!").await;
-            assert_eq!(refused.status, 401, "{}", refused.body);
-            refusals.push(normalise(&refused.body, who));
+    for i in 0..5 {
+        let who = if i % 2 == 0 {
+            email.as_str()
+        } else {
+            "nobody@nowhere.example"
+        };
+        let refused = stranger.sign_in(who, "Wrong-Password-99!").await;
+        assert_eq!(refused.status, 401, "{}", refused.body);
+        refusals.push(normalise(&refused.body, who));
+    }
+    assert_eq!(
+        refusals[0], refusals[1],
+        "the same words for a known and an unknown address"
+    );
+    let mut waited = Vec::new();
+    for _ in 0..6 {
+        // Right away: refused without trying, even the right password, and the page says
+        // how long the address waits.
+        let refused = stranger.sign_in(&email, STRONG).await;
+        assert!(address_waits(&refused), "{}: {}", refused.status, refused.body);
+        assert!(
+            refused.body.contains("deuxième facteur"),
+            "the page says what still works"
+        );
+        waited.push(retry_after(&refused));
+        w.advance(TimeDelta::seconds(retry_after(&refused)));
+        let after = stranger.sign_in("nobody@nowhere.example", "Wrong-Password-99!").await;
+        assert_ne!(after.status, 200, "{}", after.body);
+        assert!(!address_waits(&after), "the wait is over: this try was made");
+    }
+    assert_eq!(waited, vec![1, 2, 4, 8, 16, 32], "each failure doubles the wait");
+    // The same wait whether the identifier names an account or not.
+    let known = stranger.sign_in(&email, "x").await;
+    let unknown = stranger.sign_in("nobody@nowhere.example", "x").await;
+    assert_eq!(
+        normalise(&known.body, &email),
+        normalise(&unknown.body, "nobody@nowhere.example")
+    );
+    // Another address is not slowed: the owner signs in from it.
+    let mut owner = Browser::at(&w.site, HOSPITAL);
+    assert_eq!(location(&owner.sign_in(&email, STRONG).await), "/account");
+    // The wait never grows past 15 minutes.
+    for _ in 0..12 {
+        let refused = stranger.sign_in(&email, "x").await;
+        if address_waits(&refused) {
+            w.advance(TimeDelta::seconds(retry_after(&refused)));
         }
-        let limited = b.sign_in(who, if who == email { STRONG } else { "x" }).await;
-        assert_eq!(limited.status, 429, "{who}: {}", limited.body);
-        assert!(limited.body.contains("Trop de tentatives"));
-        assert_eq!(limited.headers["retry-after"], "900");
-        refusals.push(normalise(&limited.body, who));
+        stranger.sign_in(&email, "Wrong-Password-99!").await;
     }
-    // The same words for a known and an unknown address.
-    assert_eq!(refusals[0], refusals[6]);
-    assert_eq!(refusals[5], refusals[11]);
+    let refused = stranger.sign_in(&email, "x").await;
+    assert!(address_waits(&refused));
+    assert!(retry_after(&refused) <= 900, "{}", retry_after(&refused));
+    // An hour after its last failure, the address starts afresh.
+    w.advance(TimeDelta::minutes(61));
+    assert_eq!(stranger.sign_in("nobody@nowhere.example", "x").await.status, 401);
+}
 
-    // Twenty failures from one address close it to every account.
-    for i in 0..10 {
-        assert_eq!(b.sign_in(&format!("guess{i}@nowhere.example"), "x").await.status, 401);
+/// A stranger at one address makes 50 wrong attempts on an account, by its address and by
+/// its (predictable) user code. The owner still signs in from the network they usually
+/// use; from a new network the password alone waits, but with the second factor it passes.
+async fn an_attacker_elsewhere_does_not_keep_the_owner_out(engine: Engine) {
+    let w = World::new(engine).await;
+    let email = w.activate(w.bank.requester, STRONG).await;
+    let user_code = w.user_code(w.bank.requester).await;
+    let mut owner = Browser::at(&w.site, HOSPITAL);
+    assert_eq!(location(&owner.sign_in(&email, STRONG).await), "/account");
+    // The owner turns on an authenticator app.
+    let mfa = owner.get("/account/mfa").await;
+    let secret = shown_secret(&mfa);
+    let enabled = owner
+        .submit(
+            &mfa,
+            "/account/mfa/totp",
+            &[("code", &secret.code_at(w.bank.clock.now().timestamp()).unwrap())],
+        )
+        .await;
+    assert_eq!(enabled.status, 200, "{}", enabled.body);
+    let recovery = recovery_codes(&enabled);
+    owner.sign_out().await;
+    w.advance(TimeDelta::seconds(1));
+
+    let mut attacker = Browser::at(&w.site, ATTACKER);
+    let mut tries = 0;
+    let mut limited_seen = false;
+    while tries < 50 {
+        let who = if tries % 2 == 0 {
+            email.as_str()
+        } else {
+            user_code.as_str()
+        };
+        let answer = attacker.sign_in(who, &format!("Devine-{tries}-Mot!Passe")).await;
+        if address_waits(&answer) {
+            w.advance(TimeDelta::seconds(retry_after(&answer)));
+            continue;
+        }
+        assert!(
+            [401, 429].contains(&answer.status),
+            "{}: {}",
+            answer.status,
+            answer.body
+        );
+        limited_seen |= answer.status == 429;
+        tries += 1;
+        if tries == 8 {
+            // The attack is on: the account's limit holds away from the owner's networks…
+            let mut traveller = Browser::at(&w.site, HOTEL);
+            let alone = traveller.sign_in(&email, STRONG).await;
+            assert_eq!(alone.status, 429, "{}", alone.body);
+            assert!(alone.body.contains("pour ce compte"), "{}", alone.body);
+            assert_eq!(alone.headers["retry-after"], "900");
+            // …answering a wrong password the same way as the right one…
+            let wrong = traveller.sign_in(&email, "Pas-Le-Bon-Mot!2").await;
+            assert_eq!(normalise(&wrong.body, &email), normalise(&alone.body, &email));
+            // …and the same for an identifier that names nobody.
+            let nobody = traveller.sign_in("nobody@nowhere.example", "x").await;
+            assert_eq!(nobody.status, 401, "a new identifier starts its own count");
+            // From the hospital, the owner signs in as usual: password, then code.
+            let mut at_work = Browser::at(&w.site, HOSPITAL);
+            assert_eq!(location(&at_work.sign_in(&email, STRONG).await), "/login/code");
+            w.advance(TimeDelta::seconds(31));
+            let code = secret.code_at(w.bank.clock.now().timestamp()).unwrap();
+            assert_eq!(location(&at_work.code(&code).await), "/account");
+            // Travelling, the owner types the password and the app's code together.
+            let mut travelling = Browser::at(&w.site, "2001:db8:5::17");
+            let limited = travelling.sign_in(&email, STRONG).await;
+            assert_eq!(limited.status, 429);
+            let (action, _) = &limited.forms()[0];
+            assert_eq!(action, "/login");
+            assert!(limited.body.contains("name=\"code\""), "{}", limited.body);
+            w.advance(TimeDelta::seconds(31));
+            let code = secret.code_at(w.bank.clock.now().timestamp()).unwrap();
+            let wrong_password = travelling.sign_in_with_code(&email, "Pas-Le-Bon-Mot!2", &code).await;
+            assert_eq!(
+                wrong_password.status, 429,
+                "a right code does not help a wrong password"
+            );
+            let passed = travelling.sign_in_with_code(&email, STRONG, &code).await;
+            assert_eq!(location(&passed), "/account", "{}", passed.body);
+            assert_eq!(travelling.get("/account").await.status, 200);
+            // A recovery code does too, from yet another network.
+            let mut other = Browser::at(&w.site, "2001:db8:6::1");
+            let passed = other.sign_in_with_code(&email, STRONG, &recovery[0]).await;
+            assert_eq!(location(&passed), "/account?recovery=used", "{}", passed.body);
+        }
     }
-    let colleague = w.activate(w.bank.colleague, STRONG).await;
-    assert_eq!(b.sign_in(&colleague, STRONG).await.status, 429);
+    assert!(limited_seen);
+    // After the fifty, the owner at the hospital is still in at once.
+    let mut at_work = Browser::at(&w.site, HOSPITAL);
+    assert_eq!(location(&at_work.sign_in(&email, STRONG).await), "/login/code");
+    w.advance(TimeDelta::seconds(31));
+    let code = secret.code_at(w.bank.clock.now().timestamp()).unwrap();
+    assert_eq!(location(&at_work.code(&code).await), "/account");
+}
 
-    // The window passes.
-    w.advance(TimeDelta::minutes(16));
-    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/account");
+/// Someone whose codes come by mail, away from their usual network while the account is
+/// under attack: typing the right password mails them a code (the page says so, and says
+/// the same for a wrong password); the password with that code signs in.
+async fn codes_by_mail_still_sign_in_from_a_new_network(engine: Engine) {
+    let w = World::new(engine).await;
+    let email = w.activate(w.bank.requester, STRONG).await;
+    let mut owner = Browser::at(&w.site, HOSPITAL);
+    assert_eq!(location(&owner.sign_in(&email, STRONG).await), "/account");
+    let mfa = owner.get("/account/mfa").await;
+    let started = owner.submit(&mfa, "/account/mfa/email", &[]).await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    let code = w.next_code(&email).await;
+    let confirmed = owner
+        .submit(&started, "/account/mfa/email/confirm", &[("code", &code)])
+        .await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    owner.sign_out().await;
+    w.advance(TimeDelta::seconds(1));
+    let mut attacker = Browser::at(&w.site, ATTACKER);
+    for _ in 0..5 {
+        assert_eq!(attacker.sign_in(&email, "Wrong-Password-99!").await.status, 401);
+    }
+    let mut travelling = Browser::at(&w.site, HOTEL);
+    let wrong = travelling.sign_in(&email, "Pas-Le-Bon-Mot!2").await;
+    assert_eq!(wrong.status, 429);
+    assert!(
+        w.unseen_mail(&email, "login_code").is_none(),
+        "no code for a wrong password"
+    );
+    let right = travelling.sign_in(&email, STRONG).await;
+    assert_eq!(right.status, 429);
+    assert_eq!(normalise(&wrong.body, &email), normalise(&right.body, &email));
+    assert!(
+        right.body.contains("un code vient de vous être envoyé"),
+        "{}",
+        right.body
+    );
+    let code = w.next_code(&email).await;
+    let passed = travelling.sign_in_with_code(&email, STRONG, &code).await;
+    assert_eq!(location(&passed), "/account", "{}", passed.body);
+}
+
+/// Failed sign-ins past a threshold mail the owner once per window (how many, when, what to
+/// do), in their language, through the outbox; never for an identifier that names nobody.
+async fn the_owner_is_told_once_per_window(engine: Engine) {
+    let w = World::new(engine).await;
+    let email = w.activate(w.bank.requester, STRONG).await;
+    let mut attacker = Browser::at(&w.site, ATTACKER);
+    let mut tries = 0;
+    while tries < 50 {
+        let answer = attacker.sign_in(&email, "Wrong-Password-99!").await;
+        if address_waits(&answer) {
+            w.advance(TimeDelta::seconds(retry_after(&answer)));
+            continue;
+        }
+        tries += 1;
+    }
+    for i in 0..12 {
+        let mut elsewhere = Browser::at(&w.site, &format!("203.0.113.{}", 100 + i));
+        elsewhere.sign_in("nobody@nowhere.example", "x").await;
+    }
+    let notices = outbox_payloads(&w.bank, "sign_in_failures").await;
+    assert_eq!(notices.len(), 1, "one notice, not one per failure: {notices:?}");
+    assert!(
+        !notices[0].contains(ATTACKER),
+        "no address in the outbox: {}",
+        notices[0]
+    );
+    let text = w.next_mail(&email, "sign_in_failures").await;
+    for words in [
+        "10 connexions à votre compte",
+        "ont échoué",
+        "Si c'était vous, il n'y a rien à faire.",
+        "Mot de passe oublié",
+        "prévenez un coordonnateur",
+        "avant 24\u{a0}heures",
+    ] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    assert!(!text.contains(ATTACKER), "{text}");
+    // The next window, the next notice; in English for someone who reads English.
+    let mut tx = w.bank.store.begin().await.unwrap();
+    let mut person = tx.person(w.bank.requester).await.unwrap();
+    person.locale = relais::domain::locale::Locale::En;
+    tx.update_person(&person, w.bank.clock.now()).await.unwrap();
+    tx.commit().await.unwrap();
+    w.advance(TimeDelta::hours(25));
+    let mut tries = 0;
+    while tries < 10 {
+        let answer = attacker.sign_in(&email, "Wrong-Password-99!").await;
+        if address_waits(&answer) {
+            w.advance(TimeDelta::seconds(retry_after(&answer)));
+            continue;
+        }
+        tries += 1;
+    }
+    assert_eq!(outbox_payloads(&w.bank, "sign_in_failures").await.len(), 2);
+    let text = w.next_mail(&email, "sign_in_failures").await;
+    assert!(
+        text.contains("10 sign-ins to your") && text.contains("If it was you"),
+        "{text}"
+    );
+}
+
+/// Wrong passwords typed at the sign-in page by strangers do not close the owner's own
+/// forms: a signed-in owner still changes their password.
+async fn strangers_do_not_close_the_owners_forms(engine: Engine) {
+    let w = World::new(engine).await;
+    let mut owner = w.signed_in(w.bank.requester).await;
+    let email = w.email_of(w.bank.requester).await;
+    w.advance(TimeDelta::seconds(1));
+    let mut attacker = Browser::at(&w.site, ATTACKER);
+    for _ in 0..5 {
+        attacker.sign_in(&email, "Wrong-Password-99!").await;
+    }
+    let mut travelling = Browser::at(&w.site, HOTEL);
+    assert_eq!(travelling.sign_in(&email, STRONG).await.status, 429, "the attack is on");
+    w.advance(TimeDelta::seconds(1));
+    let page = owner.get("/account/password").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let done = owner
+        .submit(
+            &page,
+            "/account/password",
+            &[
+                ("current", STRONG),
+                ("password", OTHER_STRONG),
+                ("confirmation", OTHER_STRONG),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    // A new password wipes the strangers' tries from the account's count: the owner
+    // signs in from a new network at once.
+    assert_eq!(location(&travelling.sign_in(&email, OTHER_STRONG).await), "/account");
 }
 
 async fn a_forgotten_password_link_works_once_and_for_an_hour(engine: Engine) {

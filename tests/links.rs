@@ -11,7 +11,7 @@ use relais::inbound::sms_pipeline::{InboundSms, SmsPipeline};
 use relais::security::link::LinkAction;
 use relais::store::requests::OfferStatus;
 use support::mail::{pipeline, raw_mail, reply_address};
-use support::web::{Site, token};
+use support::web::{Site, World, token};
 use support::{Engine, TestBank, offer};
 
 async fn offers(bank: &TestBank, id: RequestId) -> Vec<(PersonId, OfferStatus)> {
@@ -117,11 +117,34 @@ async fn opening_changes_nothing_and_the_button_acts_once(engine: Engine) {
     }
 }
 
-async fn expired_or_outdated_links_show_the_request_and_ask_again(engine: Engine) {
-    let bank = TestBank::new(engine).await;
+/// The kinds of the messages queued for `person`, with their request and payload.
+async fn queued_for(bank: &TestBank, person: PersonId) -> Vec<(String, Option<i64>, String)> {
+    const SQL: &str = "SELECT kind, request_id, CAST(payload AS TEXT) FROM outbox WHERE recipient_id = $1 ORDER BY id";
+    match &bank.store {
+        relais::store::Store::Sqlite(pool) => sqlx::query_as(SQL).bind(person.0).fetch_all(pool).await.unwrap(),
+        relais::store::Store::Postgres(pool) => sqlx::query_as(SQL).bind(person.0).fetch_all(pool).await.unwrap(),
+    }
+}
+
+async fn renewals(bank: &TestBank) -> Vec<(String, Option<i64>, String)> {
+    const SQL: &str =
+        "SELECT kind, request_id, CAST(payload AS TEXT) FROM outbox WHERE kind = 'link_renewed' ORDER BY id";
+    match &bank.store {
+        relais::store::Store::Sqlite(pool) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
+        relais::store::Store::Postgres(pool) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
+    }
+}
+
+/// A dead link (outdated, or expired) shows the request as it is now and never hands a
+/// fresh token to whoever holds it: its one button mails a new link to the recipient's
+/// own address on file (whatever else the form says), a few times an hour at most; that
+/// mailed link acts.
+async fn dead_links_show_the_state_and_mail_a_new_link_to_the_recipient(engine: Engine) {
+    let w = World::new(engine).await;
+    let bank = &w.bank;
     let id = bank.request_in(RequestStatus::Booked).await;
-    let cancel = token(&bank, LinkAction::Cancel, id, bank.requester, vec![]).await;
-    let site = Site::start(&bank).await;
+    let cancel = token(bank, LinkAction::Cancel, id, bank.requester, vec![]).await;
+    let requester_email = w.email_of(bank.requester).await;
 
     // The requester changes the time by mail; the old cancel link is now outdated.
     let mut details = bank.load(id).await.details;
@@ -133,65 +156,133 @@ async fn expired_or_outdated_links_show_the_request_and_ask_again(engine: Engine
         )
         .await
         .unwrap();
-    let page = site.get(&format!("/l/{cancel}"), "").await;
+    let before = queued_for(bank, bank.requester).await.len();
+
+    // Whoever holds the old link (a forwarded mail, a shared screen) sees the state…
+    let page = w.site.get(&format!("/l/{cancel}"), "").await;
     assert_eq!(page.status, 410);
     assert!(
         page.body.contains("la demande a changé") && page.body.contains("14 h 30"),
         "{}",
         page.body
     );
-    assert!(page.body.contains("Motif d'annulation"), "cancelling asks why");
-    let (renewed, csrf) = page.forms().remove(0);
-    assert_ne!(
-        renewed, cancel,
-        "the button carries a link for the request as it is now"
+    assert!(
+        page.body.contains("adresse inscrite au dossier"),
+        "the page says where a new link goes: {}",
+        page.body
     );
+    // …and no new token: one button, which mails one.
+    let forms = page.forms();
+    assert_eq!(forms.len(), 1, "{}", page.body);
+    let (action, csrf) = forms[0].clone();
+    assert_eq!(action, format!("{cancel}/new"), "the button mails, it does not act");
+    assert!(!page.body.contains("Motif d'annulation"), "nothing to cancel from here");
+    let tokens = regex::Regex::new(r"[A-Za-z0-9_-]{30,}").unwrap();
+    for found in tokens.find_iter(&page.body) {
+        assert!(
+            found.as_str() == cancel || found.as_str() == csrf,
+            "a token other than the dead one is on the page: {}",
+            found.as_str()
+        );
+    }
     let nonce = page.cookie("relais_csrf").unwrap();
     let cookie = format!("relais_csrf={nonce}");
-    let no_reason = site.post(&format!("/l/{renewed}"), &cookie, &[("csrf", &csrf)]).await;
-    assert_eq!(no_reason.status, 422);
-    assert_eq!(bank.load(id).await.status, RequestStatus::Modified);
-    let done = site
+
+    // Without the page's value, nothing is sent.
+    let forged = w
+        .site
+        .post(&format!("/l/{action}"), &cookie, &[("csrf", "forged")])
+        .await;
+    assert_eq!(forged.status, 403, "{}", forged.body);
+    assert!(renewals(bank).await.is_empty());
+
+    // Pressed, with an address slipped into the form: the mail goes to the recipient's
+    // address on file, about this request, and the page says so.
+    let sent = w
+        .site
         .post(
-            &format!("/l/{renewed}"),
+            &format!("/l/{action}"),
             &cookie,
-            &[("csrf", &csrf), ("reason", "appointment_rescheduled")],
+            &[
+                ("csrf", &csrf),
+                ("email", "intrus@ailleurs.example"),
+                ("to", "intrus@ailleurs.example"),
+            ],
         )
         .await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert!(
+        sent.body
+            .contains("envoyé par courriel à l'adresse inscrite au dossier"),
+        "{}",
+        sent.body
+    );
+    assert!(!sent.body.contains(&requester_email), "the address is not shown");
+    let queued = renewals(bank).await;
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    assert_eq!(queued[0].1, Some(id.0));
+    assert!(!queued[0].2.contains("intrus"), "{}", queued[0].2);
+    let mine = queued_for(bank, bank.requester).await;
+    assert_eq!(mine.len(), before + 1, "the mail is the requester's");
+    assert_eq!(
+        bank.load(id).await.status,
+        RequestStatus::Modified,
+        "nothing else was done"
+    );
+
+    // The mailed link shows the request as it is now and cancels it.
+    let text = w.next_mail(&requester_email, "link_renewed").await;
+    assert!(!text.contains("intrus"));
+    let fresh = regex::Regex::new(r"/l/([A-Za-z0-9_-]+)")
+        .unwrap()
+        .captures(&text)
+        .unwrap_or_else(|| panic!("no link in:\n{text}"))[1]
+        .to_string();
+    assert_ne!(fresh, cancel);
+    let no_reason = w.site.press(&fresh, &[]).await;
+    assert_eq!(no_reason.status, 422);
+    let done = w.site.press(&fresh, &[("reason", "appointment_rescheduled")]).await;
     assert_eq!(done.status, 200, "{}", done.body);
     let cancelled = bank.load(id).await;
     assert_eq!(cancelled.status, RequestStatus::Cancelled);
-    assert_eq!(
-        cancelled.cancellation.unwrap().reason,
-        relais::domain::request::CancellationReason::AppointmentRescheduled
-    );
 
-    // An expired link to a request that moved on to a state where it cannot act anymore.
+    // An expired link to a request where its action is still possible: the same button.
     let other = bank.request_in(RequestStatus::ServiceRendered).await;
-    let validate = token(&bank, LinkAction::Validate, other, bank.requester, vec![]).await;
+    let validate = token(bank, LinkAction::Validate, other, bank.requester, vec![]).await;
     bank.clock.advance(TimeDelta::days(8));
-    let page = site.get(&format!("/l/{validate}"), "").await;
+    let page = w.site.get(&format!("/l/{validate}"), "").await;
     assert_eq!(page.status, 410);
     assert!(page.body.contains("expiré"), "{}", page.body);
-    let (fresh, csrf) = page.forms().remove(0);
-    let nonce = page.cookie("relais_csrf").unwrap();
-    let late_press = site
-        .post(
-            &format!("/l/{validate}"),
-            &format!("relais_csrf={nonce}"),
-            &[("csrf", &csrf)],
-        )
+    let (action, csrf) = page.forms().remove(0);
+    assert_eq!(action, format!("{validate}/new"));
+    let cookie = format!("relais_csrf={}", page.cookie("relais_csrf").unwrap());
+    let late_press = w
+        .site
+        .post(&format!("/l/{validate}"), &cookie, &[("csrf", &csrf)])
         .await;
     assert_eq!(late_press.status, 410, "the expired token itself never acts");
-    let done = site
-        .post(
-            &format!("/l/{fresh}"),
-            &format!("relais_csrf={nonce}"),
-            &[("csrf", &csrf)],
-        )
-        .await;
-    assert_eq!(done.status, 200, "{}", done.body);
+    for _ in 0..3 {
+        let sent = w.site.post(&format!("/l/{action}"), &cookie, &[("csrf", &csrf)]).await;
+        assert_eq!(sent.status, 200, "{}", sent.body);
+    }
+    // Three new links an hour for one recipient, no more.
+    let limited = w.site.post(&format!("/l/{action}"), &cookie, &[("csrf", &csrf)]).await;
+    assert_eq!(limited.status, 429, "{}", limited.body);
+    assert!(limited.body.contains("rien de plus n'a été envoyé"), "{}", limited.body);
+    assert_eq!(renewals(bank).await.len(), 4);
+    let text = w.next_mail(&requester_email, "link_renewed").await;
+    let fresh = regex::Regex::new(r"/l/([A-Za-z0-9_-]+)")
+        .unwrap()
+        .captures(&text)
+        .unwrap()[1]
+        .to_string();
+    assert_eq!(w.site.press(&fresh, &[]).await.status, 200);
     assert_eq!(bank.load(other).await.status, RequestStatus::Validated);
+
+    // A used link offers nothing: what it did is done.
+    let used = w.site.get(&format!("/l/{fresh}"), "").await;
+    assert_eq!(used.status, 410);
+    assert!(used.forms().is_empty(), "{}", used.body);
 }
 
 async fn requester_and_coordinator_links_do_their_one_thing(engine: Engine) {
@@ -447,7 +538,7 @@ async fn offer_links_survive_a_colleagues_refusal(engine: Engine) {
 on_both_engines!(
     offer_links_survive_a_colleagues_refusal,
     opening_changes_nothing_and_the_button_acts_once,
-    expired_or_outdated_links_show_the_request_and_ask_again,
+    dead_links_show_the_state_and_mail_a_new_link_to_the_recipient,
     requester_and_coordinator_links_do_their_one_thing,
     an_open_link_opens_that_request_only_for_a_short_while,
     an_offer_accepted_everywhere_at_once_is_filled_once,

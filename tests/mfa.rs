@@ -3,8 +3,9 @@
 //! old one kept until the new one's code confirms it), app ↔ codes by mail, turning it off
 //! (password and code; never for a coordinator, even by a forged form). Every change ends
 //! the person's other sessions but not this one, mails them a notice that carries no
-//! secret, and counts wrong passwords and codes under the sign-in limits; a form without
-//! its value does nothing.
+//! secret, and counts wrong passwords and codes under the sign-in limits (without letting
+//! a stranger's failures at the sign-in page close these forms); a form without its value
+//! does nothing.
 
 mod support;
 
@@ -533,8 +534,12 @@ async fn wrong_passwords_and_codes_are_counted_under_the_sign_in_limits(engine: 
         )
         .await;
     assert_eq!(limited.status, 429, "{}", limited.body);
-    let mut d = Browser::new(&w.site);
+    // They count toward the sign-in's limit: from a network the person does not usually
+    // use, the password alone no longer signs in; from their usual one it still does.
+    let mut d = Browser::at(&w.site, "203.0.113.9");
     assert_eq!(d.sign_in(&email, STRONG).await.status, 429);
+    let mut e = Browser::new(&w.site);
+    assert_eq!(location(&e.sign_in(&email, STRONG).await), "/login/code");
     assert!(outbox_payloads(&w.bank, "mfa_changed").await.is_empty());
 }
 

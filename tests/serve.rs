@@ -186,3 +186,114 @@ async fn several_processes_share_one_postgres() {
         terminate(child);
     }
 }
+
+/// The headers every answer carries, whoever answered.
+const SECURITY_HEADERS: [(&str, &str); 5] = [
+    ("cache-control", "no-store"),
+    ("referrer-policy", "no-referrer"),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("x-robots-tag", "noindex, nofollow"),
+];
+
+fn has_security_headers(what: &str, answer: &support::web::Answer) {
+    for (name, value) in SECURITY_HEADERS {
+        assert_eq!(
+            answer.headers.get(name).and_then(|v| v.to_str().ok()),
+            Some(value),
+            "{what} ({}) lacks {name}",
+            answer.status
+        );
+    }
+    let csp = answer
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("{what} lacks a Content-Security-Policy"));
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+        "{what}: {csp}"
+    );
+}
+
+/// Pages, errors, health, metrics and webhooks' plain text: every answer leaves with the
+/// security headers, not only the pages that remembered to set them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_carries_the_security_headers() {
+    let bank = support::TestBank::new(Engine::Sqlite).await;
+    let site = support::web::Site::start(&bank).await;
+    let not_found = site.get("/nowhere", "").await;
+    assert_eq!(not_found.status, 404);
+    has_security_headers("the bank's 404 page", &not_found);
+    let health = site.get("/healthz", "").await;
+    assert_eq!((health.status, health.body.as_str()), (200, "ok\n"));
+    has_security_headers("/healthz", &health);
+    let metrics = site.get("/metrics", "").await;
+    assert_eq!(metrics.status, 200);
+    has_security_headers("/metrics", &metrics);
+    let twilio = site.post("/webhooks/sms/twilio", "", &[("Body", "OUI")]).await;
+    assert_eq!(twilio.status, 403, "{}", twilio.body);
+    has_security_headers("a webhook's plain-text answer", &twilio);
+    let kannel = site.get("/webhooks/sms/kannel?text=OUI", "").await;
+    has_security_headers("Kannel's webhook", &kannel);
+    let login = site.get("/login", "").await;
+    assert_eq!(login.status, 200);
+    has_security_headers("the sign-in page", &login);
+    let wrong_method = site.post("/healthz", "", &[]).await;
+    assert_eq!(wrong_method.status, 405);
+    has_security_headers("a wrong method", &wrong_method);
+}
+
+/// With `metrics.bearer_token`, `/metrics` answers 401 without the token (or with a wrong
+/// one) and 200 with `Authorization: Bearer TOKEN`; health stays open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_can_ask_for_a_bearer_token() {
+    const TOKEN: &str = "scrape-me-0123456789";
+    let bank = support::TestBank::new(Engine::Sqlite).await;
+    let site = support::web::Site::start_with(&bank, &[("RELAIS__METRICS__BEARER_TOKEN", TOKEN.to_string())]).await;
+    let url = format!("{}/metrics", site.base);
+    let bare = site.send(site.client.get(&url)).await;
+    assert_eq!(bare.status, 401, "{}", bare.body);
+    assert!(bare.headers["www-authenticate"].to_str().unwrap().starts_with("Bearer"));
+    assert!(!bare.body.contains("relais_requests"), "{}", bare.body);
+    has_security_headers("/metrics refused", &bare);
+    for wrong in [
+        "Bearer scrape-me",
+        "Bearer scrape-me-0123456789x",
+        "Basic c2NyYXBlLW1l",
+        TOKEN,
+    ] {
+        let refused = site.send(site.client.get(&url).header("authorization", wrong)).await;
+        assert_eq!(refused.status, 401, "{wrong}");
+    }
+    let allowed = site
+        .send(site.client.get(&url).header("authorization", format!("Bearer {TOKEN}")))
+        .await;
+    assert_eq!(allowed.status, 200, "{}", allowed.body);
+    assert!(
+        allowed.body.contains("relais_requests{status=\"new\"}"),
+        "{}",
+        allowed.body
+    );
+    assert_eq!(site.get("/healthz", "").await.status, 200);
+}
+
+/// With `metrics.bind`, `/metrics` lives on that address alone: the pages' address no
+/// longer serves it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_can_listen_on_an_address_of_their_own() {
+    let bank = support::TestBank::new(Engine::Sqlite).await;
+    let port = free_port();
+    let site = support::web::Site::start_with(&bank, &[("RELAIS__METRICS__BIND", format!("127.0.0.1:{port}"))]).await;
+    assert_eq!(site.get("/metrics", "").await.status, 404, "not on the pages' address");
+    let own = site
+        .send(site.client.get(format!("http://127.0.0.1:{port}/metrics")))
+        .await;
+    assert_eq!(own.status, 200, "{}", own.body);
+    assert!(own.body.contains("relais_build_info"), "{}", own.body);
+    has_security_headers("/metrics on its own address", &own);
+    let elsewhere = site
+        .send(site.client.get(format!("http://127.0.0.1:{port}/login")))
+        .await;
+    assert_eq!(elsewhere.status, 404, "only /metrics there");
+}

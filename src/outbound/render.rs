@@ -187,6 +187,13 @@ struct MailBody<'a> {
     size_en: &'a str,
     limit_fr: &'a str,
     limit_en: &'a str,
+    /// For `sign_in_failures`: how many, from how many addresses, the first and the last.
+    failures: i64,
+    addresses: i64,
+    first_at: &'a str,
+    last_at: &'a str,
+    /// A non-breaking space, for French typography (« : », « ; »).
+    nb: &'a str,
 }
 
 /// A line of the HTML twin: text, or a link shown as a button.
@@ -250,6 +257,24 @@ pub struct RenderInput<'a> {
     /// For account mails (`account_activation`, `password_reset`, `login_code`): the link
     /// or code, derived when the mail is rendered and never stored in the outbox.
     pub secret: &'a str,
+    /// Where the dates people read are.
+    pub time_zone: chrono_tz::Tz,
+}
+
+/// "le jeudi 10 décembre 2026 à 14 h 02" / "Thursday, December 10, 2026 at 2:02 PM", for
+/// a time a payload holds (RFC 3339).
+fn moment(value: &str, time_zone: chrono_tz::Tz, locale: Locale) -> String {
+    let Ok(at) = chrono::DateTime::parse_from_rfc3339(value) else {
+        return String::new();
+    };
+    let at = at.with_timezone(&time_zone);
+    format!(
+        "{}{} {} {}",
+        locale.pick("le ", ""),
+        long_date(at.date_naive(), locale),
+        locale.pick("à", "at"),
+        clock_time(at.time(), locale)
+    )
 }
 
 /// How the one link of an account mail reads.
@@ -351,6 +376,8 @@ fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
         "mail_confirmation" => locale.pick("Avez-vous envoyé ce message ?", "Did you send this message?"),
         // Not read, so said in both languages whoever sent it.
         "message_too_large" => "Message trop volumineux / Message too large",
+        "sign_in_failures" => locale.pick("Connexions échouées à votre compte", "Failed sign-ins to your account"),
+        "link_renewed" => locale.pick("Votre nouveau lien", "Your new link"),
         _ => locale.pick("Avis", "Notice"),
     };
     let _ = en;
@@ -497,6 +524,11 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         size_en: &size_en,
         limit_fr: &limit_fr,
         limit_en: &limit_en,
+        failures: input.payload.get("failures").and_then(Value::as_i64).unwrap_or(0),
+        addresses: input.payload.get("addresses").and_then(Value::as_i64).unwrap_or(0),
+        first_at: &moment(&text_of("first_at"), input.time_zone, locale),
+        last_at: &moment(&text_of("last_at"), input.time_zone, locale),
+        nb: "\u{a0}",
     };
     let text = body.render()?;
     let subject = subject(input, &facts, locale);

@@ -280,6 +280,7 @@ impl Outbound {
                     links: &links,
                     suggestions: (&suggestions, &suggestion_links),
                     secret: &secret,
+                    time_zone: self.time_zone,
                 })?;
                 let envelope = self.envelope(message, &recipient)?;
                 let invite = match (&request, invite_method(message, &recipient, request.as_ref())) {
@@ -428,7 +429,27 @@ impl Outbound {
         // does not close, so those stay while the offer is open.
         let queued_version = message.payload.get("version").and_then(|v| v.as_i64());
         let stale = queued_version.is_some_and(|v| v != request.version);
+        // A new link asked from a dead one's page: that one action, for the state as it is
+        // when the mail leaves (with the interpreters an assign or broadcast link named).
+        let renewed: Vec<LinkAction> = message
+            .payload
+            .get("action")
+            .and_then(|a| a.as_str())
+            .and_then(|a| LinkAction::ALL.into_iter().find(|x| x.as_str() == a))
+            .into_iter()
+            .collect();
+        let subjects: Vec<crate::domain::ids::PersonId> = message
+            .payload
+            .get("subjects")
+            .and_then(|s| s.as_array())
+            .map(|ids| {
+                ids.iter()
+                    .filter_map(|id| id.as_i64().map(crate::domain::ids::PersonId))
+                    .collect()
+            })
+            .unwrap_or_default();
         let actions: &[LinkAction] = match message.kind.as_str() {
+            crate::workflow::links::LINK_RENEWED_KIND => &renewed,
             "request_offered" | "request_modified" | "offer_reminder" => &[LinkAction::Accept, LinkAction::Refuse],
             "assignment_confirmed" | "appointment_reminder" => &[LinkAction::Withdraw],
             "request_received" | "request_booked" | "interpreter_withdrew" if request.requested_by == recipient.id => {
@@ -463,7 +484,11 @@ impl Outbound {
                 recipient: recipient.id,
                 version,
                 expires_at,
-                subjects: Vec::new(),
+                subjects: if matches!(action, LinkAction::Assign | LinkAction::Broadcast) {
+                    subjects.clone()
+                } else {
+                    Vec::new()
+                },
             });
             out.push((action, url));
         }

@@ -116,6 +116,16 @@ impl AttemptKind {
     }
 }
 
+/// Failed sign-ins of one account over a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureSummary {
+    pub failures: i64,
+    /// From how many client addresses.
+    pub addresses: i64,
+    pub first: Option<DateTime<Utc>>,
+    pub last: Option<DateTime<Utc>>,
+}
+
 /// A person's account as stored. `Debug` leaves the secrets out.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Account {
@@ -128,6 +138,8 @@ pub struct Account {
     pub totp_last_step: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub activated_at: Option<DateTime<Utc>>,
+    /// When the password was last set (activation, reset, change).
+    pub password_changed_at: Option<DateTime<Utc>>,
 }
 
 impl fmt::Debug for Account {
@@ -151,6 +163,7 @@ struct AccountRow {
     totp_last_step: Option<i64>,
     created_at: DateTime<Utc>,
     activated_at: Option<DateTime<Utc>>,
+    password_changed_at: Option<DateTime<Utc>>,
 }
 
 /// A stored session.
@@ -226,7 +239,7 @@ impl Tx {
     pub async fn account(&mut self, person: PersonId) -> Result<Option<Account>, StoreError> {
         let sql = format!(
             "SELECT person_id, password_hash, mfa_method, totp_secret, totp_pending_secret, totp_last_step, \
-             created_at, activated_at FROM accounts WHERE person_id = $1{}",
+             created_at, activated_at, password_changed_at FROM accounts WHERE person_id = $1{}",
             self.lock_clause()
         );
         let row: Option<AccountRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
@@ -246,6 +259,7 @@ impl Tx {
                 totp_last_step: r.totp_last_step,
                 created_at: r.created_at,
                 activated_at: r.activated_at,
+                password_changed_at: r.password_changed_at,
             })
         })
         .transpose()
@@ -586,18 +600,193 @@ impl Tx {
             .await?))
     }
 
-    /// Forgets what no limit or link needs any more: attempts and tokens older than
-    /// `before`, sessions past their absolute expiry.
+    /// Records a wrong password or code typed on a form of a signed-in session.
+    pub async fn record_session_failure(
+        &mut self,
+        kind: AttemptKind,
+        account_key: &str,
+        client: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO login_attempts (kind, account_key, client, at, succeeded, in_session) \
+             VALUES ($1, $2, $3, $4, FALSE, TRUE)";
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(kind.as_str())
+            .bind(account_key)
+            .bind(client)
+            .bind(at)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Failures of `kind` for this account since `since` typed on a signed-in session's forms.
+    pub async fn count_session_failures(
+        &mut self,
+        kind: AttemptKind,
+        account_key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM login_attempts WHERE account_key = $1 AND kind = $2 AND at > $3 \
+             AND in_session AND NOT succeeded";
+        Ok(on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(account_key)
+            .bind(kind.as_str())
+            .bind(since)
+            .fetch_one(c)
+            .await?))
+    }
+
+    /// Failed sign-ins (wrong passwords, or codes under a limit) from `client` since
+    /// `since`, any account, and when the latest was.
+    pub async fn address_failures(
+        &mut self,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(i64, Option<DateTime<Utc>>), StoreError> {
+        const COUNT: &str = "SELECT COUNT(*) FROM login_attempts WHERE client = $1 AND kind = 'password' \
+             AND at > $2 AND NOT succeeded AND NOT in_session";
+        const LATEST: &str = "SELECT at FROM login_attempts WHERE client = $1 AND kind = 'password' \
+             AND at > $2 AND NOT succeeded AND NOT in_session ORDER BY at DESC LIMIT 1";
+        let n: i64 = on_conn!(self, |c| sqlx::query_scalar(COUNT)
+            .bind(client)
+            .bind(since)
+            .fetch_one(c)
+            .await?);
+        let latest: Option<DateTime<Utc>> = on_conn!(self, |c| sqlx::query_scalar(LATEST)
+            .bind(client)
+            .bind(since)
+            .fetch_optional(c)
+            .await?);
+        Ok((n, latest))
+    }
+
+    /// Failed sign-ins for this account since `since`: how many, from how many addresses,
+    /// the first and the last.
+    pub async fn account_failures(
+        &mut self,
+        account_key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<FailureSummary, StoreError> {
+        const SQL: &str = "SELECT COUNT(*), COUNT(DISTINCT client) FROM login_attempts \
+             WHERE account_key = $1 AND kind = 'password' AND at > $2 AND NOT succeeded";
+        const FIRST: &str = "SELECT at FROM login_attempts WHERE account_key = $1 AND kind = 'password' \
+             AND at > $2 AND NOT succeeded ORDER BY at LIMIT 1";
+        const LAST: &str = "SELECT at FROM login_attempts WHERE account_key = $1 AND kind = 'password' \
+             AND at > $2 AND NOT succeeded ORDER BY at DESC LIMIT 1";
+        let (failures, addresses): (i64, i64) = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(account_key)
+            .bind(since)
+            .fetch_one(c)
+            .await?);
+        let first: Option<DateTime<Utc>> = on_conn!(self, |c| sqlx::query_scalar(FIRST)
+            .bind(account_key)
+            .bind(since)
+            .fetch_optional(c)
+            .await?);
+        let last: Option<DateTime<Utc>> = on_conn!(self, |c| sqlx::query_scalar(LAST)
+            .bind(account_key)
+            .bind(since)
+            .fetch_optional(c)
+            .await?);
+        Ok(FailureSummary {
+            failures,
+            addresses,
+            first,
+            last,
+        })
+    }
+
+    /// Whether `person` signed in from the address with this keyed hash since `since`.
+    pub async fn is_usual_address(
+        &mut self,
+        person: PersonId,
+        address_hash: &str,
+        since: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM account_usual_addresses \
+             WHERE person_id = $1 AND address_hash = $2 AND last_signed_in_at > $3";
+        let n: i64 = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(person.0)
+            .bind(address_hash)
+            .bind(since)
+            .fetch_one(c)
+            .await?);
+        Ok(n > 0)
+    }
+
+    /// Notes that `person` signed in from the address with this keyed hash at `now`.
+    pub async fn remember_address(
+        &mut self,
+        person: PersonId,
+        address_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO account_usual_addresses (person_id, address_hash, last_signed_in_at) \
+             VALUES ($1, $2, $3) ON CONFLICT (person_id, address_hash) DO UPDATE SET last_signed_in_at = $3";
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(person.0)
+            .bind(address_hash)
+            .bind(now)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// Marks that the owner is being told of failed sign-ins now, unless they were told
+    /// since `since`; `true` when this call is the one that tells them (one of two racing
+    /// sign-ins wins).
+    pub async fn claim_failure_notice(
+        &mut self,
+        person: PersonId,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE accounts SET failures_noticed_at = $2 \
+             WHERE person_id = $1 AND (failures_noticed_at IS NULL OR failures_noticed_at <= $3)";
+        let n = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(person.0)
+            .bind(now)
+            .bind(since)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(n == 1)
+    }
+
+    /// Whether `person` has an unused recovery code with this hash (nothing is used).
+    pub async fn has_recovery_code(&mut self, person: PersonId, hash: &str) -> Result<bool, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM account_recovery_codes \
+             WHERE person_id = $1 AND code_hash = $2 AND used_at IS NULL";
+        let n: i64 = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(person.0)
+            .bind(hash)
+            .fetch_one(c)
+            .await?);
+        Ok(n > 0)
+    }
+
+    /// Forgets what no limit or link needs any more: attempts, link renewals and tokens
+    /// older than `before`, sessions past their absolute expiry, addresses not signed in
+    /// from since `usual_before`.
     pub async fn prune_account_records(
         &mut self,
         now: DateTime<Utc>,
         before: DateTime<Utc>,
+        usual_before: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         let mut n = 0;
         for (sql, at) in [
             ("DELETE FROM login_attempts WHERE at < $1", before),
+            ("DELETE FROM link_renewals WHERE at < $1", before),
             ("DELETE FROM account_tokens WHERE expires_at < $1", before),
             ("DELETE FROM account_sessions WHERE expires_at <= $1", now),
+            (
+                "DELETE FROM account_usual_addresses WHERE last_signed_in_at < $1",
+                usual_before,
+            ),
         ] {
             n += on_conn!(self, |c| sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(at)

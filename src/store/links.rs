@@ -100,4 +100,46 @@ impl Tx {
             .await?
             .rows_affected()))
     }
+
+    /// Records a "mail me a new link" for `person` about `request`, asked from `client`.
+    pub async fn record_link_renewal(
+        &mut self,
+        person: PersonId,
+        request: RequestId,
+        client: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "INSERT INTO link_renewals (person_id, request_id, client, at) VALUES ($1, $2, $3, $4)";
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(person.0)
+            .bind(request.0)
+            .bind(client)
+            .bind(at)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// New links mailed since `since`: to `person`, and asked from `client`.
+    pub async fn count_link_renewals(
+        &mut self,
+        person: PersonId,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(i64, i64), StoreError> {
+        const BY_PERSON: &str = "SELECT COUNT(*) FROM link_renewals WHERE person_id = $1 AND at > $2";
+        const BY_CLIENT: &str = "SELECT COUNT(*) FROM link_renewals WHERE client = $1 AND at > $2";
+        let person: i64 = on_conn!(self, |c| sqlx::query_scalar(BY_PERSON)
+            .bind(person.0)
+            .bind(since)
+            .fetch_one(c)
+            .await?);
+        let client: i64 = on_conn!(self, |c| sqlx::query_scalar(BY_CLIENT)
+            .bind(client)
+            .bind(since)
+            .fetch_one(c)
+            .await?);
+        Ok((person, client))
+    }
 }

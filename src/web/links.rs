@@ -11,7 +11,7 @@ use crate::domain::person::Person;
 use crate::domain::request::{CancellationReason, Request, RequestStatus};
 use crate::outbound::render::{Facts, long_date};
 use crate::security::link::{LinkAction, LinkClaim, LinkError, LinkKeys, VerifiedLink};
-use crate::workflow::links::{DeadReason, Followed, LinkInput, LinkRefusal, LinkState};
+use crate::workflow::links::{DeadReason, Followed, LinkInput, LinkRefusal, LinkState, Renewal};
 use crate::workflow::{Workflow, WorkflowError};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -29,6 +29,8 @@ pub struct LinkPages {
     pub bank: String,
     /// Cookies get `Secure` when Relais is served over HTTPS.
     pub secure_cookies: bool,
+    /// `web.client_ip_header`, for the limit on new links per client address.
+    pub client_ip_header: String,
 }
 
 /// The full URL of a link.
@@ -207,6 +209,27 @@ fn form_for(pages: &LinkPages, claim: &LinkClaim, token: &str, nonce: &str, loca
             LinkAction::Refuse | LinkAction::Withdraw | LinkAction::Cancel | LinkAction::Contest | LinkAction::GiveUp
         ),
         ..reason_choice(claim.action, locale)
+    }
+}
+
+/// The value the "mail me a new link" form carries: bound to the form cookie and to this
+/// token, and unlike the action button's.
+fn renew_csrf(pages: &LinkPages, nonce: &str, token: &str) -> String {
+    pages.keys.csrf(nonce, &format!("{token}{RENEW_SUFFIX}"))
+}
+
+/// Where the "mail me a new link" button posts, after the token.
+const RENEW_SUFFIX: &str = "/new";
+
+/// The "mail me a new link" button of a dead link's page.
+fn renew_form(pages: &LinkPages, token: &str, nonce: &str, locale: Locale) -> PageForm {
+    PageForm {
+        action: format!("{token}{RENEW_SUFFIX}"),
+        csrf: renew_csrf(pages, nonce, token),
+        label: locale
+            .pick("M'envoyer un nouveau lien par courriel", "Email me a new link")
+            .to_string(),
+        ..reason_choice(LinkAction::Open, locale)
     }
 }
 
@@ -395,7 +418,7 @@ async fn state_page(
             reason,
             request,
             recipient,
-            renewed,
+            renewable,
         } => {
             let locale = recipient.as_ref().map_or(Locale::Fr, |p| p.locale);
             let facts = match &request {
@@ -404,17 +427,20 @@ async fn state_page(
             };
             let mut paragraphs = Vec::new();
             let mut forms = Vec::new();
-            if let Some(renewed) = renewed {
-                paragraphs.push(format!(
-                    "{} « {} ».",
-                    locale.pick(
-                        "Voici la demande telle qu'elle est maintenant. Vous pouvez encore faire ceci :",
-                        "Here is the request as it is now. You can still do this:"
+            if renewable {
+                // Never a fresh token to whoever holds this one: a new link goes by mail to
+                // the recipient's own address on file.
+                paragraphs.push(match locale {
+                    Locale::Fr => format!(
+                        "Voici la demande telle qu'elle est maintenant. Il est encore possible de faire ceci\u{a0}: «\u{a0}{}\u{a0}». Un nouveau lien peut être envoyé par courriel à l'adresse inscrite au dossier de la personne à qui ce lien était destiné, et à aucune autre.",
+                        action_heading(claim.action, locale)
                     ),
-                    action_heading(renewed.action, locale)
-                ));
-                let fresh = pages.keys.sign(&renewed);
-                forms.push(form_for(pages, &renewed, &fresh, nonce, locale));
+                    Locale::En => format!(
+                        "Here is the request as it is now. This can still be done: “{}”. A new link can be sent by email to the address on file of the person this link was meant for, and to no other.",
+                        action_heading(claim.action, locale)
+                    ),
+                });
+                forms.push(renew_form(pages, token, nonce, locale));
             } else {
                 paragraphs.push(next_step(recipient.as_ref(), locale));
             }
@@ -542,7 +568,7 @@ pub async fn act(
         if multipart {
             return super::record_form::submit(&state, pages, &link, &token, nonce_from(&headers), request).await;
         }
-        // The renewed button of a dead record link: show the form for the fresh token.
+        // A plain post to a live record link (not the form's): show the form again.
         let link_state = match state.workflow.inspect_link(&link, false).await {
             Ok(s) => s,
             Err(e) => return super::WebError::Internal(e.into()).into_response(),
@@ -691,6 +717,120 @@ pub async fn act(
         }
         Err(LinkRefusal::Refused(error)) => refused_page(&state, pages, &link, &error).await,
     }
+}
+
+/// `POST /l/{token}/new`: "mail me a new link", from a dead link's page. The mail goes to
+/// the recipient's address on file (nothing typed here chooses it); the page says so.
+pub async fn renew(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    request: axum::extract::Request,
+) -> Response {
+    let Some(pages) = state.link_pages.as_ref() else {
+        return not_found();
+    };
+    let (link, expired) = match verify(pages, &state.workflow, &token) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let headers = request.headers().clone();
+    let client = super::client_address(
+        &headers,
+        super::account::peer(request.extensions()),
+        &pages.client_ip_header,
+    );
+    let body = match axum::body::to_bytes(request.into_body(), MAX_BUTTON_BODY).await {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
+    let form = super::webhooks::form_urlencoded(&body);
+    let csrf = form
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    let nonce = nonce_from(&headers);
+    let csrf_ok = nonce
+        .as_deref()
+        .is_some_and(|n| pages.keys.csrf_matches(n, &format!("{token}{RENEW_SUFFIX}"), csrf));
+    if !csrf_ok {
+        // Not from our page in this browser: show the page again, send nothing.
+        let nonce = nonce.unwrap_or_else(crate::security::random_token);
+        let link_state = match state.workflow.inspect_link(&link, expired).await {
+            Ok(s) => s,
+            Err(e) => return super::WebError::Internal(e.into()).into_response(),
+        };
+        let (_, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
+        page.notice = page
+            .locale
+            .pick(
+                "Rien n'a été envoyé\u{a0}: appuyez sur le bouton ci-dessous.",
+                "Nothing was sent: press the button below.",
+            )
+            .into();
+        page.tone = Tone::Neutral;
+        return with_nonce(pages, StatusCode::FORBIDDEN, page, &nonce, true);
+    }
+    let renewal = match state.workflow.renew_link(&link, expired, &client).await {
+        Ok(r) => r,
+        Err(e) => return super::WebError::Internal(e.into()).into_response(),
+    };
+    let (status, recipient, request, notice, paragraph) = match renewal {
+        Renewal::NotPossible(link_state) => {
+            let nonce = nonce.unwrap_or_default();
+            let (status, page) = state_page(&state, pages, *link_state, &link.claim, &token, &nonce).await;
+            return page_response(status, &page);
+        }
+        Renewal::Sent { recipient, request } => {
+            let locale = recipient.locale;
+            (
+                StatusCode::OK,
+                recipient,
+                request,
+                locale.pick(
+                    "Un nouveau lien vient d'être envoyé par courriel à l'adresse inscrite au dossier de la personne à qui ce lien était destiné.",
+                    "A new link was just sent by email to the address on file of the person this link was meant for.",
+                ),
+                locale.pick(
+                    "Il n'est jamais envoyé à une autre adresse. Rien d'autre n'a été fait\u{a0}: le nouveau lien montre la demande telle qu'elle est, pour confirmer de nouveau. Rien reçu\u{a0}? Vérifiez le dossier des courriels indésirables.",
+                    "It is never sent to any other address. Nothing else was done: the new link shows the request as it is, to confirm again. Nothing arrived? Check the junk mail folder.",
+                ),
+            )
+        }
+        Renewal::Limited { recipient, request } => {
+            let locale = recipient.locale;
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                recipient,
+                request,
+                locale.pick(
+                    "De nouveaux liens ont déjà été envoyés récemment pour ce destinataire\u{a0}: rien de plus n'a été envoyé.",
+                    "New links were already sent lately for this recipient: nothing more was sent.",
+                ),
+                locale.pick(
+                    "Vérifiez les courriels reçus (et le dossier des courriels indésirables), ou réessayez dans une heure.",
+                    "Check the email received (and the junk mail folder), or try again in an hour.",
+                ),
+            )
+        }
+    };
+    let locale = recipient.locale;
+    let page = Page {
+        locale,
+        bank: pages.bank.clone(),
+        title: locale.pick("Nouveau lien", "New link").into(),
+        heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
+        notice: notice.into(),
+        tone: if status == StatusCode::OK {
+            Tone::Good
+        } else {
+            Tone::Bad
+        },
+        facts: facts_list(&state.workflow, &request, locale).await,
+        paragraphs: vec![paragraph.into()],
+        forms: Vec::new(),
+    };
+    page_response(status, &page)
 }
 
 /// The page for a command the workflow refused.

@@ -4,11 +4,37 @@
 use super::{AppState, WebError};
 use crate::store::outbox::OutboxChannel;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use std::fmt::Write as _;
+use subtle::ConstantTimeEq as _;
 
-pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, WebError> {
+/// Whether `headers` carry `Authorization: Bearer TOKEN` for the configured token
+/// (compared in constant time); always true when no token is configured.
+fn authorized(state: &AppState, headers: &HeaderMap) -> bool {
+    let expected = state.metrics.bearer_token.expose();
+    if expected.is_empty() {
+        return true;
+    }
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .unwrap_or("");
+    given.len() == expected.len() && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
+}
+
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
+    if !authorized(&state, &headers) {
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer realm=\"relais metrics\"")],
+            "unauthorized\n",
+        )
+            .into_response());
+    }
     let mut tx = state.workflow.store().begin().await?;
     let requests = tx.count_requests_by_status().await?;
     let outbox = tx.count_outbox().await?;
@@ -58,5 +84,6 @@ pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse,
     Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         out,
-    ))
+    )
+        .into_response())
 }

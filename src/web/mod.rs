@@ -35,6 +35,17 @@ pub struct AppState {
     pub settings: Option<std::sync::Arc<crate::config::Settings>>,
     /// The mail pipeline, for the answers to "did you send this?" mails.
     pub mail_pipeline: crate::inbound::pipeline::MailPipeline,
+    /// Who may read `/metrics` and whether it is served with the pages.
+    pub metrics: MetricsAccess,
+}
+
+/// `metrics.bearer_token` and `metrics.bind`, as the router needs them.
+#[derive(Clone, Default)]
+pub struct MetricsAccess {
+    /// Empty: no token asked.
+    pub bearer_token: crate::config::Secret,
+    /// `/metrics` has an address of its own ([`metrics_router`]), not the pages'.
+    pub separate: bool,
 }
 
 /// What the SMS webhooks need.
@@ -46,12 +57,54 @@ pub struct SmsHooks {
     pub kannel_secret: crate::config::Secret,
 }
 
+/// The client's address as the limits count it: the connection's, or the last entry of
+/// `client_ip_header` (written by a reverse proxy) when one is configured. An IPv6 address
+/// counts by its /64, the block one household or device usually holds, so walking through
+/// the addresses of one block does not escape a limit.
+pub fn client_address(
+    headers: &axum::http::HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+    client_ip_header: &str,
+) -> String {
+    let from_header = (!client_ip_header.is_empty())
+        .then(|| {
+            headers
+                .get(client_ip_header)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        })
+        .flatten();
+    let raw = match from_header {
+        Some(last) => last.chars().take(64).collect(),
+        None => match peer {
+            Some(p) => p.ip().to_string(),
+            None => return "unknown".into(),
+        },
+    };
+    match raw.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(ip) => ip.to_string(),
+        Err(_) => raw,
+    }
+}
+
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/metrics", get(metrics::metrics))
+    let mut router = Router::new().route("/healthz", get(health::healthz));
+    if !state.metrics.separate {
+        router = router.route("/metrics", get(metrics::metrics));
+    }
+    router
         .route(webhooks::TWILIO_PATH, axum::routing::post(webhooks::twilio))
         .route("/webhooks/sms/kannel", get(webhooks::kannel))
+        .route("/l/{token}/new", axum::routing::post(links::renew))
         .route(
             "/mail/confirm/{token}",
             get(mail_confirmation::show).post(mail_confirmation::answer),
@@ -72,5 +125,43 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             page::errors_as_pages,
         ))
+        // Outermost: every answer above, errors and the router's own 404 included.
+        .layer(axum::middleware::from_fn(page::security_headers))
         .with_state(state)
+}
+
+/// The router of `metrics.bind`: `/metrics` alone.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::metrics))
+        .layer(axum::middleware::from_fn(page::security_headers))
+        .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use axum::http::HeaderMap;
+
+    #[test]
+    fn limits_count_an_ipv6_client_by_its_block_and_a_proxy_by_its_last_entry() {
+        let none = HeaderMap::new();
+        let peer = |ip: &str| Some(std::net::SocketAddr::new(ip.parse().unwrap(), 4000));
+        assert_eq!(client_address(&none, peer("192.0.2.1"), ""), "192.0.2.1");
+        assert_eq!(
+            client_address(&none, peer("2001:db8:1:2:aaaa::1"), ""),
+            client_address(&none, peer("2001:db8:1:2:bbbb::9"), ""),
+            "one /64, one client"
+        );
+        assert_eq!(client_address(&none, peer("2001:db8:1:2::1"), ""), "2001:db8:1:2::/64");
+        assert_eq!(client_address(&none, peer("::ffff:192.0.2.7"), ""), "192.0.2.7");
+        let mut proxied = HeaderMap::new();
+        proxied.insert("x-forwarded-for", "10.9.9.9, 198.51.100.4".parse().unwrap());
+        assert_eq!(
+            client_address(&proxied, peer("127.0.0.1"), "X-Forwarded-For"),
+            "198.51.100.4"
+        );
+        assert_eq!(client_address(&proxied, peer("127.0.0.1"), ""), "127.0.0.1");
+        assert_eq!(client_address(&none, None, ""), "unknown");
+    }
 }

@@ -82,24 +82,45 @@ pub fn page_response(status: StatusCode, page: &Page) -> Response {
     }
 }
 
+/// The headers every answer carries, pages, errors, health, metrics and webhooks alike:
+/// never cached, never framed, no referrer (links carry tokens), not sniffed as another
+/// type, no script, not indexed. A handler that sets one of them itself (a page that
+/// allows `img-src data:`, a download that is sandboxed) keeps its own value.
+const SECURITY_HEADERS: [(&str, &str); 6] = [
+    ("cache-control", "no-store"),
+    ("referrer-policy", "no-referrer"),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    (
+        "content-security-policy",
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
+    ("x-robots-tag", "noindex, nofollow"),
+];
+
+/// Adds [`SECURITY_HEADERS`] that `headers` lacks.
+pub fn add_security_headers(headers: &mut HeaderMap) {
+    for (name, value) in SECURITY_HEADERS {
+        if !headers.contains_key(name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
+}
+
+/// The outermost layer of every router: whatever answered (a page, the router's 404, an
+/// error, `/healthz`, `/metrics`, a webhook's plain text), the answer leaves with the
+/// security headers.
+pub async fn security_headers(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut response = next.run(request).await;
+    add_security_headers(response.headers_mut());
+    response
+}
+
 /// An HTML page with the headers every page gets: never cached, never framed, no referrer,
 /// no script, not indexed.
 pub fn secure_html(status: StatusCode, html: String) -> Response {
     let mut response = (status, Html(html)).into_response();
-    let headers = response.headers_mut();
-    for (name, value) in [
-        (header::CACHE_CONTROL, "no-store"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
-    ] {
-        headers.insert(name, HeaderValue::from_static(value));
-    }
-    headers.insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
+    add_security_headers(response.headers_mut());
     response
 }
 

@@ -330,7 +330,7 @@ fn with_kept(mut sections: Vec<Section>, kept: &[Kept], locale: Locale) -> Vec<S
     sections
 }
 
-/// `GET` of a live record link (or the renewed button of a dead one): the form.
+/// `GET` of a live record link: the form.
 pub(super) async fn show(
     state: &AppState,
     pages: &LinkPages,

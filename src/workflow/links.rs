@@ -20,6 +20,7 @@ use crate::store::StoreError;
 use crate::store::Tx;
 use crate::store::attachments::{AttachmentPurpose, NewAttachment};
 use crate::store::links::LinkUse;
+use crate::store::outbox::{NewOutboxMessage, OutboxChannel};
 use crate::store::requests::OfferStatus;
 use chrono::{DateTime, TimeDelta, Utc};
 use sha2::{Digest, Sha256};
@@ -58,10 +59,28 @@ pub enum LinkState {
         reason: DeadReason,
         request: Option<Request>,
         recipient: Option<Person>,
-        /// The same action, signed for the state as it is now, when it is still possible:
-        /// the page shows the current state and lets the person confirm again.
-        renewed: Option<LinkClaim>,
+        /// The same action is still possible for the recipient (the link expired, or the
+        /// request moved on in a way that still allows it): the page offers to mail them a
+        /// new link at their own address, never hands one out.
+        renewable: bool,
     },
+}
+
+/// The outbox kind of the mail carrying a new link ([`Workflow::renew_link`]).
+pub const LINK_RENEWED_KIND: &str = "link_renewed";
+/// New links mailed to one recipient, and asked from one client address, per hour.
+pub const RENEWALS_PER_RECIPIENT_HOUR: i64 = 3;
+pub const RENEWALS_PER_CLIENT_HOUR: i64 = 10;
+
+/// What "mail me a new link" did.
+#[derive(Debug, Clone)]
+pub enum Renewal {
+    /// A mail is queued to the recipient's address on file.
+    Sent { recipient: Person, request: Request },
+    /// Enough new links were mailed lately; nothing was sent.
+    Limited { recipient: Person, request: Request },
+    /// Nothing to renew (the link is alive, used, or its action no longer possible).
+    NotPossible(Box<LinkState>),
 }
 
 /// What following a link did.
@@ -284,7 +303,7 @@ impl Workflow {
                     reason: DeadReason::Gone,
                     request: None,
                     recipient: None,
-                    renewed: None,
+                    renewable: false,
                 });
             }
             Err(e) => return Err(e),
@@ -296,7 +315,7 @@ impl Workflow {
                     reason: DeadReason::Gone,
                     request: Some(request),
                     recipient: None,
-                    renewed: None,
+                    renewable: false,
                 });
             }
             Err(e) => return Err(e),
@@ -319,20 +338,14 @@ impl Workflow {
             None => LinkState::Live { request, recipient },
             Some(reason) => {
                 // A used link is not renewed: what it did is done. An expired or outdated
-                // one is, when the action is still possible, after the person sees the state.
-                let renewed = match (&reason, now_version) {
-                    (DeadReason::Expired | DeadReason::Changed, Some(version)) => Some(LinkClaim {
-                        version,
-                        expires_at: self.clock.now() + OPEN_SESSION,
-                        ..claim.clone()
-                    }),
-                    _ => None,
-                };
+                // one is, when the action is still possible, by a new link mailed to the
+                // recipient: whoever holds the old one is not necessarily them.
+                let renewable = matches!(reason, DeadReason::Expired | DeadReason::Changed) && now_version.is_some();
                 LinkState::Dead {
                     reason,
                     request: Some(request),
                     recipient: Some(recipient),
-                    renewed,
+                    renewable,
                 }
             }
         })
@@ -371,7 +384,7 @@ impl Workflow {
                 reason: DeadReason::Gone,
                 request: Some(request),
                 recipient: Some(recipient),
-                renewed: None,
+                renewable: false,
             }))));
         };
         let followed = if claim.action == LinkAction::Open {
@@ -428,6 +441,59 @@ impl Workflow {
             "link followed"
         );
         Ok(Ok(followed))
+    }
+
+    /// "Mail me a new link", pressed on a dead link's page from `client`: when the link's
+    /// action is still possible, queues a mail to the recipient's own address on file
+    /// (the outbound side signs the new link when it sends it), at most
+    /// [`RENEWALS_PER_RECIPIENT_HOUR`] per recipient and [`RENEWALS_PER_CLIENT_HOUR`] per
+    /// client address. Nothing typed on the page decides where the mail goes.
+    pub async fn renew_link(&self, link: &VerifiedLink, expired: bool, client: &str) -> Result<Renewal, WorkflowError> {
+        let now = self.clock.now();
+        let claim = &link.claim;
+        let mut tx = self.store.begin().await?;
+        let state = self.judge(&mut tx, link, expired).await?;
+        let LinkState::Dead {
+            renewable: true,
+            recipient: Some(recipient),
+            request: Some(request),
+            ..
+        } = &state
+        else {
+            tx.commit().await?;
+            return Ok(Renewal::NotPossible(Box::new(state)));
+        };
+        let (recipient, request) = (recipient.clone(), request.clone());
+        let (to_recipient, from_client) = tx
+            .count_link_renewals(recipient.id, client, now - TimeDelta::hours(1))
+            .await?;
+        if to_recipient >= RENEWALS_PER_RECIPIENT_HOUR || from_client >= RENEWALS_PER_CLIENT_HOUR {
+            tx.commit().await?;
+            tracing::info!(request = request.id.0, client, "new link refused: too many lately");
+            return Ok(Renewal::Limited { recipient, request });
+        }
+        tx.record_link_renewal(recipient.id, request.id, client, now).await?;
+        tx.enqueue(
+            &NewOutboxMessage {
+                channel: OutboxChannel::Email,
+                recipient: recipient.id,
+                kind: LINK_RENEWED_KIND.to_string(),
+                request: Some(request.id),
+                payload: serde_json::json!({
+                    "action": claim.action.as_str(),
+                    "subjects": claim.subjects.iter().map(|p| p.0).collect::<Vec<_>>(),
+                }),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(
+            action = claim.action.as_str(),
+            request = request.id.0,
+            "new link queued for the recipient's address"
+        );
+        Ok(Renewal::Sent { recipient, request })
     }
 
     /// The person and request a session cookie opens, if it is still valid.

@@ -77,10 +77,17 @@ impl Workflow {
             + tx.erase_old_outbox_payloads(cutoff).await?
             + tx.erase_old_sms(cutoff).await?;
         tx.commit().await?;
-        // Sign-in attempts and spent one-time tokens are kept a day (the limits look back an
-        // hour at most); sessions go once past their absolute expiry.
+        // Sign-in attempts, link renewals and spent one-time tokens are kept a day (the
+        // limits look back a day at most); sessions go once past their absolute expiry;
+        // usual addresses once not signed in from for the period that makes them usual.
         let mut tx = self.store.begin().await?;
-        let pruned = tx.prune_account_records(now, now - chrono::Duration::days(1)).await?;
+        let pruned = tx
+            .prune_account_records(
+                now,
+                now - chrono::Duration::days(1),
+                now - crate::workflow::accounts::USUAL_ADDRESS_FOR,
+            )
+            .await?;
         tx.commit().await?;
         if pruned > 0 {
             tracing::debug!(pruned, "old sign-in records forgotten");

@@ -124,6 +124,9 @@ impl Site {
 pub struct Browser<'a> {
     pub site: &'a Site,
     pub cookies: BTreeMap<String, String>,
+    /// The network address it comes from, as a proxy would tell Relais
+    /// (`X-Forwarded-For`; [`World`] sets `web.client_ip_header`). `None`: loopback.
+    pub from: Option<String>,
 }
 
 pub fn unescape(body: &str) -> String {
@@ -139,6 +142,23 @@ impl<'a> Browser<'a> {
         Browser {
             site,
             cookies: BTreeMap::new(),
+            from: None,
+        }
+    }
+
+    /// A browser on another network, at `address`.
+    pub fn at(site: &'a Site, address: &str) -> Browser<'a> {
+        Browser {
+            from: Some(address.to_string()),
+            ..Browser::new(site)
+        }
+    }
+
+    fn request(&self, builder: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        let builder = builder.header("cookie", self.cookie_header());
+        match &self.from {
+            Some(address) => builder.header("x-forwarded-for", format!("192.0.2.250, {address}")),
+            None => builder,
         }
     }
 
@@ -166,12 +186,14 @@ impl<'a> Browser<'a> {
     }
 
     pub async fn get(&mut self, path: &str) -> Answer {
-        let answer = self.site.get(path, &self.cookie_header()).await;
+        let request = self.request(self.site.client.get(format!("{}{path}", self.site.base)));
+        let answer = self.site.send(request).await;
         self.absorb(answer)
     }
 
     pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
-        let answer = self.site.post(path, &self.cookie_header(), form).await;
+        let request = self.request(self.site.client.post(format!("{}{path}", self.site.base)).form(form));
+        let answer = self.site.send(request).await;
         self.absorb(answer)
     }
 
@@ -228,6 +250,19 @@ impl<'a> Browser<'a> {
         let mut form = vec![("csrf", csrf.as_str())];
         form.extend_from_slice(fields);
         self.post(action, &form).await
+    }
+
+    /// Signs in with the password and a second factor on one form (as the page under a
+    /// limit asks).
+    pub async fn sign_in_with_code(&mut self, identifier: &str, password: &str, code: &str) -> Answer {
+        let page = self.get("/login").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        self.submit(
+            &page,
+            "/login",
+            &[("identifier", identifier), ("password", password), ("code", code)],
+        )
+        .await
     }
 
     /// Opens the sign-in page and signs in; returns the answer to the password.
@@ -295,7 +330,11 @@ impl World {
         let mail_dir = dir.path().join("sent");
         let site = Site::start_with(
             &bank,
-            &[("RELAIS__MAIL__OUTBOX_FOLDER", mail_dir.display().to_string())],
+            &[
+                ("RELAIS__MAIL__OUTBOX_FOLDER", mail_dir.display().to_string()),
+                // Browsers may say which network they come from (Browser::at).
+                ("RELAIS__WEB__CLIENT_IP_HEADER", "X-Forwarded-For".to_string()),
+            ],
         )
         .await;
         World {

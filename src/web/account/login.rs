@@ -5,7 +5,7 @@ use super::session::AnySession;
 use super::view::{AccountPage, Field, Form};
 use super::{
     AccountPages, code_field, forbidden_form, internal, new_password_form, not_found, password_field, peer, see_other,
-    too_many,
+    sign_in_limited, too_many,
 };
 use crate::domain::locale::Locale;
 use crate::store::accounts::{MfaMethod, TokenPurpose};
@@ -131,12 +131,22 @@ pub async fn submit(
     if !pages.form_csrf_ok(&headers, &form.csrf) {
         return forbidden_form(pages, locale, &format!("/login{}", lang.query()));
     }
-    let outcome = match pages.accounts.sign_in(&form.identifier, &form.password, &client).await {
+    let outcome = match pages
+        .accounts
+        .sign_in(&form.identifier, &form.password, &form.code, &client)
+        .await
+    {
         Ok(o) => o,
         Err(e) => return internal(e),
     };
+    let limited = |retry_after| {
+        let nonce = super::form_nonce(&headers).unwrap_or_default();
+        let csrf = pages.keys.csrf(&nonce, super::COOKIE_FORMS);
+        sign_in_limited(pages, locale, &csrf, form.identifier.trim(), lang.query(), retry_after)
+    };
     match outcome {
-        SignIn::Limited => too_many(pages, locale, &format!("/login{}", lang.query())),
+        SignIn::Limited => limited(None),
+        SignIn::Slowed { retry_after } => limited(Some(retry_after)),
         SignIn::Refused => pages.with_form_cookie(StatusCode::UNAUTHORIZED, &headers, |csrf| {
             let mut page = login_page(locale, csrf, form.identifier.trim(), lang.query());
             page.tone = Tone::Bad;
@@ -148,10 +158,15 @@ pub async fn submit(
                 .into();
             page
         }),
-        SignIn::Started { session, stage } => {
+        SignIn::Started {
+            session,
+            stage,
+            recovery_used,
+        } => {
             let next = match stage {
                 Stage::SecondFactorDue(_) => "/login/code",
                 Stage::EnrolmentDue => "/account/mfa",
+                Stage::SignedIn { .. } if recovery_used => "/account?recovery=used",
                 Stage::SignedIn { .. } => "/account",
             };
             let mut response = see_other(next);

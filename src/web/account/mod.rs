@@ -114,19 +114,9 @@ impl AccountPages {
         self.keys.csrf_matches(session, SESSION_FORMS, value)
     }
 
-    /// The client's address: the connection's, or the proxy's header when configured.
+    /// The client's address as limits count it ([`crate::web::client_address`]).
     fn client(&self, headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
-        if !self.client_ip_header.is_empty()
-            && let Some(last) = headers
-                .get(self.client_ip_header.as_str())
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.rsplit(',').next())
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-        {
-            return last.chars().take(64).collect();
-        }
-        peer.map(|p| p.ip().to_string()).unwrap_or_else(|| "unknown".into())
+        crate::web::client_address(headers, peer, &self.client_ip_header)
     }
 
     fn page(&self, status: StatusCode, page: &AccountPage) -> Response {
@@ -167,7 +157,7 @@ fn session_cookie_value(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The peer address axum recorded for the connection, if it did.
-fn peer(extensions: &axum::http::Extensions) -> Option<std::net::SocketAddr> {
+pub(crate) fn peer(extensions: &axum::http::Extensions) -> Option<std::net::SocketAddr> {
     extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0)
@@ -198,6 +188,96 @@ fn forbidden_form(pages: &AccountPages, locale: Locale, again: &str) -> Response
         .link(again, locale.pick("Rouvrir la page", "Open the page again"));
     pages.page(StatusCode::FORBIDDEN, &page)
 }
+
+/// Too many sign-ins failed, from this address (`retry_after`: its wait) or for this
+/// account away from its owner's usual addresses (`None`): the same words whether or not the
+/// account exists, whether or not the password was right. The form asks for the password
+/// and the second factor together, which still signs in.
+fn sign_in_limited(
+    pages: &AccountPages,
+    locale: Locale,
+    csrf: &str,
+    identifier: &str,
+    lang_query: &str,
+    retry_after: Option<chrono::TimeDelta>,
+) -> Response {
+    let wait = match retry_after {
+        Some(wait) => {
+            let minutes = (wait.num_seconds() + 59) / 60;
+            match locale {
+                Locale::Fr if minutes <= 1 => "Trop de connexions ont échoué depuis votre adresse réseau\u{a0}: la prochaine tentative avec le mot de passe seul sera possible dans une minute au plus.".to_string(),
+                Locale::Fr => format!("Trop de connexions ont échoué depuis votre adresse réseau\u{a0}: la prochaine tentative avec le mot de passe seul sera possible dans {minutes} minutes au plus."),
+                Locale::En if minutes <= 1 => "Too many sign-ins failed from your network address: the next try with the password alone will be possible within a minute.".to_string(),
+                Locale::En => format!("Too many sign-ins failed from your network address: the next try with the password alone will be possible within {minutes} minutes."),
+            }
+        }
+        None => locale
+            .pick(
+                "Trop de connexions ont échoué pour ce compte. Pour le protéger, le mot de passe seul ne suffit plus pour l'instant depuis une adresse réseau d'où vous ne vous connectez pas d'habitude.",
+                "Too many sign-ins failed for this account. To protect it, the password alone is not enough for now from a network address you do not usually sign in from.",
+            )
+            .to_string(),
+    };
+    let mut page = AccountPage::new(locale, locale.pick("Trop de tentatives", "Too many attempts"))
+        .notice(Tone::Bad, &wait)
+        .paragraph(locale.pick(
+            "Vous pouvez vous connecter tout de suite avec votre mot de passe et votre deuxième facteur ensemble\u{a0}: le code de votre application d'authentification, ou un de vos codes de récupération.",
+            "You can sign in right away with your password and your second factor together: the code of your authenticator app, or one of your recovery codes.",
+        ));
+    if retry_after.is_none() {
+        page = page.paragraph(locale.pick(
+            "Si vous recevez vos codes par courriel\u{a0}: quand le mot de passe inscrit est le bon, un code vient de vous être envoyé\u{a0}; inscrivez-le ci-dessous avec votre mot de passe.",
+            "If your codes come by email: when the password you typed is right, a code was just sent to you; type it below with your password.",
+        ));
+    }
+    page = page
+        .form(Form {
+            action: format!("/login{lang_query}"),
+            csrf: csrf.to_string(),
+            fields: vec![
+                Field {
+                    name: "identifier",
+                    label: locale.pick("Courriel ou identifiant", "Email or identifier").into(),
+                    kind: "text",
+                    autocomplete: "username",
+                    value: identifier.to_string(),
+                    ..Field::default()
+                },
+                password_field(
+                    "password",
+                    locale.pick("Mot de passe", "Password"),
+                    "current-password",
+                    "",
+                ),
+                code_field(
+                    locale,
+                    locale.pick(
+                        "Le code à 6 chiffres de votre application ou reçu par courriel, ou un code de récupération.",
+                        "The 6-digit code of your app or received by email, or a recovery code.",
+                    ),
+                ),
+            ],
+            button: locale.pick("Se connecter", "Sign in").into(),
+            ..Form::default()
+        })
+        .paragraph(locale.pick(
+            "Sans deuxième facteur\u{a0}: connectez-vous depuis le réseau d'où vous le faites d'habitude, réessayez plus tard, ou choisissez un nouveau mot de passe avec «\u{a0}Mot de passe oublié\u{a0}» (le lien est envoyé à votre adresse courriel).",
+            "Without a second factor: sign in from the network you usually sign in from, try again later, or choose a new password with “Forgot password” (the link is sent to your email address).",
+        ))
+        .link(
+            &format!("/password/forgot{lang_query}"),
+            locale.pick("Mot de passe oublié", "Forgot password"),
+        );
+    let mut response = pages.page(StatusCode::TOO_MANY_REQUESTS, &page);
+    let seconds = retry_after.map_or(LIMIT_SECONDS, |w| w.num_seconds().max(1));
+    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// How long the per-account limit lasts, as `Retry-After` says it.
+const LIMIT_SECONDS: i64 = crate::workflow::accounts::LIMIT_WINDOW.num_seconds();
 
 /// Too many attempts: the same words whether or not the account exists.
 fn too_many(pages: &AccountPages, locale: Locale, again: &str) -> Response {

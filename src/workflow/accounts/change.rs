@@ -160,12 +160,14 @@ impl Accounts {
         let since = self.now() - LIMIT_WINDOW;
         let key = Self::person_key(view);
         let mut tx = self.workflow.store.begin_read().await?;
+        // Only failures on these forms close them: a stranger's wrong passwords at the
+        // sign-in page must not lock the owner out of changing their password or factor.
         let passwords = if password {
-            tx.count_login_attempts(AttemptKind::Password, false, &key, since, false)
-                .await?
+            tx.count_session_failures(AttemptKind::Password, &key, since).await?
         } else {
             0
         };
+        // Wrong codes come only from people past the password: the sign-in's count.
         let codes = if code {
             tx.count_login_attempts(AttemptKind::SecondFactor, false, &key, since, false)
                 .await?
@@ -211,14 +213,8 @@ impl Accounts {
         let right = usable && matches;
         if !right {
             let mut tx = self.workflow.store.begin().await?;
-            tx.record_login_attempt(
-                AttemptKind::Password,
-                &Self::person_key(view),
-                client,
-                self.now(),
-                false,
-            )
-            .await?;
+            tx.record_session_failure(AttemptKind::Password, &Self::person_key(view), client, self.now())
+                .await?;
             tx.commit().await?;
             tracing::info!(person = %view.person.user_code, "second factor change: wrong password");
         }

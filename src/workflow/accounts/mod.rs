@@ -7,9 +7,14 @@
 //! - a session starts after the password; it is *signed in* once the second factor is
 //!   passed, or at once for a non-coordinator who has none (they are invited to add one);
 //! - a coordinator without a second factor must enrol before anything else;
-//! - failures are counted per account and per client address in the database; past a
-//!   limit every attempt is refused, right or wrong, and an unknown address is limited
-//!   exactly like a known one, so nothing tells whether an account exists.
+//! - failures are counted per account and per client address in the database, so that a
+//!   stranger cannot keep the owner out: an address that keeps failing waits longer after
+//!   each failure (only that address); an account with too many failures needs the second
+//!   factor along with the password, but only away from its owner's usual addresses; a
+//!   valid second factor with the password always passes. Under a limit the password alone
+//!   gets the same answer right or wrong, and an unknown identifier is limited exactly like
+//!   a known one, so nothing tells whether an account exists;
+//! - past a threshold of failures the owner is mailed, once per window.
 
 mod change;
 mod enrol;
@@ -23,6 +28,7 @@ pub use passwords::{ACTIVATION_PATH, PasswordChange, RESET_PATH, SetPassword, To
 
 use super::Workflow;
 use crate::domain::contact::EmailAddress;
+use crate::domain::ids::PersonId;
 use crate::domain::person::{Person, UserCode};
 use crate::domain::role::Role;
 use crate::security::account_secret::{self, AccountKeys};
@@ -40,9 +46,25 @@ pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(30);
 pub const ABSOLUTE_TIMEOUT: TimeDelta = TimeDelta::hours(12);
 /// The window over which failures are counted.
 pub const LIMIT_WINDOW: TimeDelta = TimeDelta::minutes(15);
-/// Failed passwords per account, and per client address, within the window.
+/// Failed sign-ins for one account within the window, past which the password alone no
+/// longer signs in from an address that is not one of the owner's usual ones.
 pub const PASSWORD_FAILURES_PER_ACCOUNT: i64 = 5;
-pub const PASSWORD_FAILURES_PER_CLIENT: i64 = 20;
+/// Failed sign-ins one address may make within [`ADDRESS_WINDOW`] before it waits after
+/// each one: [`ADDRESS_FIRST_DELAY`], doubling with each further failure, at most
+/// [`ADDRESS_MAX_DELAY`].
+pub const ADDRESS_FREE_FAILURES: i64 = 5;
+pub const ADDRESS_WINDOW: TimeDelta = TimeDelta::hours(1);
+pub const ADDRESS_FIRST_DELAY: TimeDelta = TimeDelta::seconds(1);
+pub const ADDRESS_MAX_DELAY: TimeDelta = TimeDelta::minutes(15);
+/// An address the owner signed in from (password, and second factor if they have one)
+/// within this period is one of their usual addresses.
+pub const USUAL_ADDRESS_FOR: TimeDelta = TimeDelta::days(30);
+/// Failed sign-ins for one account within [`NOTICE_WINDOW`] that get its owner a notice by
+/// mail; at most one notice per window.
+pub const NOTICE_THRESHOLD: i64 = 10;
+pub const NOTICE_WINDOW: TimeDelta = TimeDelta::hours(24);
+/// The outbox kind of that notice.
+pub const SIGN_IN_FAILURES_KIND: &str = "sign_in_failures";
 /// Wrong second-factor codes per account within the window.
 pub const SECOND_FACTOR_FAILURES: i64 = 5;
 /// Codes by mail per account within the window.
@@ -108,14 +130,75 @@ pub struct SessionView {
 }
 
 /// How a password sign-in went.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignIn {
-    /// A session was opened (its cookie value), at this stage.
-    Started { session: String, stage: Stage },
+    /// A session was opened (its cookie value), at this stage; `recovery_used` when a
+    /// recovery code typed with the password passed the second factor.
+    Started {
+        session: String,
+        stage: Stage,
+        recovery_used: bool,
+    },
     /// Wrong address, identifier or password (never which).
     Refused,
-    /// Too many failures for this account or from this address.
+    /// This address failed too often lately and waits this long before its next try;
+    /// the password with a valid second factor still passes.
+    Slowed { retry_after: TimeDelta },
+    /// Too many failures for this account (or this identifier, known or not) from
+    /// addresses that are not its owner's usual ones: the password alone does not sign
+    /// in; with a valid second factor it does.
     Limited,
+}
+
+/// What stands before a sign-in, before the password is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Restriction {
+    Open,
+    Slowed(TimeDelta),
+    Limited,
+}
+
+impl Restriction {
+    /// The answer to give instead of a session, if any.
+    fn answer(self) -> Option<SignIn> {
+        match self {
+            Restriction::Open => None,
+            Restriction::Slowed(wait) => Some(SignIn::Slowed { retry_after: wait }),
+            Restriction::Limited => Some(SignIn::Limited),
+        }
+    }
+}
+
+/// How long an address that made `failures` failed sign-ins within [`ADDRESS_WINDOW`]
+/// waits after its latest one: nothing for the first [`ADDRESS_FREE_FAILURES`], then
+/// [`ADDRESS_FIRST_DELAY`] doubling with each failure, at most [`ADDRESS_MAX_DELAY`].
+pub fn address_delay(failures: i64) -> TimeDelta {
+    if failures < ADDRESS_FREE_FAILURES {
+        return TimeDelta::zero();
+    }
+    let doublings = u32::try_from((failures - ADDRESS_FREE_FAILURES).min(20)).unwrap_or(20);
+    (ADDRESS_FIRST_DELAY * 2_i32.pow(doublings)).min(ADDRESS_MAX_DELAY)
+}
+
+/// What a typed second factor is worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FactorCheck {
+    Accepted {
+        recovery: bool,
+    },
+    /// A right app code for a step already used.
+    Replayed,
+    Wrong,
+}
+
+impl From<TotpCheck> for FactorCheck {
+    fn from(check: TotpCheck) -> Self {
+        match check {
+            TotpCheck::Accepted { .. } => FactorCheck::Accepted { recovery: false },
+            TotpCheck::Replayed => FactorCheck::Replayed,
+            TotpCheck::Wrong => FactorCheck::Wrong,
+        }
+    }
 }
 
 /// How a second-factor code went.
@@ -202,24 +285,182 @@ impl Accounts {
         }
     }
 
-    async fn limited(
-        tx: &mut Tx,
-        kind: AttemptKind,
-        account_key: &str,
-        client: &str,
-        since: DateTime<Utc>,
-        (per_account, per_client): (i64, i64),
-        all: bool,
-    ) -> Result<bool, StoreError> {
-        Ok(
-            tx.count_login_attempts(kind, false, account_key, since, all).await? >= per_account
-                || tx.count_login_attempts(kind, true, client, since, all).await? >= per_client,
-        )
+    /// The keyed hash an address is remembered under for `person`: never the address.
+    fn address_hash(&self, person: PersonId, client: &str) -> String {
+        self.keys.keyed_hash("usual-address", &format!("{}:{client}", person.0))
     }
 
-    /// Checks an identifier and password typed on the sign-in page from `client`.
-    pub async fn sign_in(&self, identifier: &str, password: &str, client: &str) -> Result<SignIn, AccountError> {
+    /// What stands before a sign-in from `client`, before any password is checked: the
+    /// address's own wait, then the per-account limit (which the owner's usual addresses
+    /// do not meet). Nothing here depends on whether the account exists, but for usual
+    /// addresses, which only the account's owner makes.
+    async fn restriction(
+        &self,
+        tx: &mut Tx,
+        person: Option<&Person>,
+        account: Option<&Account>,
+        key: &str,
+        client: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Restriction, StoreError> {
+        let (failures, latest) = tx.address_failures(client, now - ADDRESS_WINDOW).await?;
+        if let Some(latest) = latest {
+            let until = latest + address_delay(failures);
+            if now < until {
+                return Ok(Restriction::Slowed(until - now));
+            }
+        }
+        if let Some(p) = person
+            && tx
+                .is_usual_address(p.id, &self.address_hash(p.id, client), now - USUAL_ADDRESS_FOR)
+                .await?
+        {
+            return Ok(Restriction::Open);
+        }
+        // Failures before the password was last set were tries at the old one.
+        let since = match account.and_then(|a| a.password_changed_at) {
+            Some(changed) => changed.max(now - LIMIT_WINDOW),
+            None => now - LIMIT_WINDOW,
+        };
+        let failures = tx
+            .count_login_attempts(AttemptKind::Password, false, key, since, false)
+            .await?;
+        Ok(if failures >= PASSWORD_FAILURES_PER_ACCOUNT {
+            Restriction::Limited
+        } else {
+            Restriction::Open
+        })
+    }
+
+    /// Checks a second factor typed by `person`: an app code, a code by mail (of a sign-in),
+    /// or a recovery code. With `consume`, a right one is used up (each app step once, each
+    /// code once), race-safe; without, nothing is written.
+    #[allow(clippy::too_many_arguments)]
+    async fn check_factor(
+        &self,
+        tx: &mut Tx,
+        person: PersonId,
+        account: &Account,
+        method: MfaMethod,
+        typed: &str,
+        now: DateTime<Utc>,
+        consume: bool,
+    ) -> Result<FactorCheck, AccountError> {
+        let digits: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(match method {
+                MfaMethod::Totp if consume => self.check_totp(tx, account, &digits, now).await?.into(),
+                MfaMethod::Totp => {
+                    let context = totp_context(account);
+                    match account
+                        .totp_secret
+                        .as_deref()
+                        .and_then(|s| self.sealer.open_aged(&context, s))
+                    {
+                        Some((secret, _)) => TotpSecret::from_bytes(secret)
+                            .check(&digits, now.timestamp(), account.totp_last_step)
+                            .into(),
+                        None => FactorCheck::Wrong,
+                    }
+                }
+                MfaMethod::Email => {
+                    let hash = self.code_hash(person, TokenPurpose::LoginCode, &digits);
+                    match tx.account_token_by_hash(TokenPurpose::LoginCode, &hash).await? {
+                        Some(t) if t.person == person && t.used_at.is_none() && now < t.expires_at => {
+                            if !consume || tx.use_account_token(t.id, now).await? {
+                                FactorCheck::Accepted { recovery: false }
+                            } else {
+                                FactorCheck::Wrong
+                            }
+                        }
+                        _ => FactorCheck::Wrong,
+                    }
+                }
+            });
+        }
+        let hash = account_secret::sha256_hex(&account_secret::normalise_recovery_code(typed));
+        let right = if consume {
+            tx.use_recovery_code(person, &hash, now).await?
+        } else {
+            tx.has_recovery_code(person, &hash).await?
+        };
+        Ok(if right {
+            FactorCheck::Accepted { recovery: true }
+        } else {
+            FactorCheck::Wrong
+        })
+    }
+
+    /// Records a failed sign-in from `client` and tells the owner when failures pass the
+    /// threshold.
+    async fn record_failure(
+        &self,
+        person: Option<&Person>,
+        key: &str,
+        client: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.workflow.store.begin().await?;
+        tx.record_login_attempt(AttemptKind::Password, key, client, now, false)
+            .await?;
+        self.notice_failures(&mut tx, person, key, now).await?;
+        tx.commit().await
+    }
+
+    /// In `tx`, after a failure was recorded: when the account's failures over
+    /// [`NOTICE_WINDOW`] reach [`NOTICE_THRESHOLD`], mails its owner once per window how
+    /// many, when, and what to do (`sign_in_failures`). Never for an unknown identifier.
+    async fn notice_failures(
+        &self,
+        tx: &mut Tx,
+        person: Option<&Person>,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let Some(person) = person.filter(|p| p.active) else {
+            return Ok(());
+        };
+        let summary = tx.account_failures(key, now - NOTICE_WINDOW).await?;
+        if summary.failures < NOTICE_THRESHOLD || !tx.claim_failure_notice(person.id, now, now - NOTICE_WINDOW).await? {
+            return Ok(());
+        }
+        let at = |t: Option<DateTime<Utc>>| t.unwrap_or(now).to_rfc3339();
+        tx.enqueue(
+            &NewOutboxMessage {
+                channel: OutboxChannel::Email,
+                recipient: person.id,
+                kind: SIGN_IN_FAILURES_KIND.to_string(),
+                request: None,
+                payload: serde_json::json!({
+                    "failures": summary.failures,
+                    "addresses": summary.addresses,
+                    "first_at": at(summary.first),
+                    "last_at": at(summary.last),
+                }),
+            },
+            now,
+        )
+        .await?;
+        tracing::info!(person = %person.user_code, failures = summary.failures, "owner told of failed sign-ins");
+        Ok(())
+    }
+
+    /// Checks an identifier and password typed on the sign-in page from `client`, with
+    /// the second factor when one was typed along (the page under a limit asks for it).
+    ///
+    /// Under a limit (this address's wait, or the account's limit away from the owner's
+    /// usual addresses) the password alone never opens a session, right or wrong, and the
+    /// answer is the same; the password with a valid second factor does. While the address
+    /// waits, no password is even checked unless a valid second factor came with it.
+    pub async fn sign_in(
+        &self,
+        identifier: &str,
+        password: &str,
+        code: &str,
+        client: &str,
+    ) -> Result<SignIn, AccountError> {
         let now = self.now();
+        let code = code.trim();
         let mut tx = self.workflow.store.begin_read().await?;
         let person = Self::person_named(&mut tx, identifier).await?;
         let account = match &person {
@@ -227,21 +468,47 @@ impl Accounts {
             None => None,
         };
         let key = self.account_key(person.as_ref(), identifier);
-        let limits = (PASSWORD_FAILURES_PER_ACCOUNT, PASSWORD_FAILURES_PER_CLIENT);
-        let limited = Self::limited(
-            &mut tx,
-            AttemptKind::Password,
-            &key,
-            client,
-            now - LIMIT_WINDOW,
-            limits,
-            false,
-        )
-        .await?;
+        let restriction = self
+            .restriction(&mut tx, person.as_ref(), account.as_ref(), &key, client, now)
+            .await?;
+        // A second factor typed along: checked without using it, so a wrong password
+        // wastes nothing. `None`: none typed.
+        let typed_factor = if code.is_empty() {
+            None
+        } else {
+            Some(match (&person, &account) {
+                (Some(p), Some(a)) => match a.mfa_method {
+                    Some(method)
+                        if tx
+                            .count_login_attempts(AttemptKind::SecondFactor, false, &key, now - LIMIT_WINDOW, false)
+                            .await?
+                            < SECOND_FACTOR_FAILURES =>
+                    {
+                        matches!(
+                            self.check_factor(&mut tx, p.id, a, method, code, now, false).await?,
+                            FactorCheck::Accepted { .. }
+                        )
+                    }
+                    _ => false,
+                },
+                _ => false,
+            })
+        };
         tx.commit().await?;
-        if limited {
-            tracing::info!(client, "sign-in refused: too many failures");
-            return Ok(SignIn::Limited);
+        let limited = restriction.answer();
+        if let Some(answer) = &limited {
+            match (typed_factor, &restriction) {
+                (None, Restriction::Slowed(_)) => {
+                    tracing::info!(client, "sign-in refused: this address waits");
+                    return Ok(answer.clone());
+                }
+                (Some(false), _) => {
+                    self.record_failure(person.as_ref(), &key, client, now).await?;
+                    tracing::info!(client, "sign-in refused under a limit: no valid second factor");
+                    return Ok(answer.clone());
+                }
+                _ => {}
+            }
         }
         let stored = account.as_ref().and_then(|a| a.password_hash.clone());
         let usable = stored.is_some() && person.as_ref().is_some_and(|p| p.active);
@@ -250,30 +517,70 @@ impl Accounts {
         let matches = tokio::task::spawn_blocking(move || crate::security::password::verify(&typed, &phc)).await?;
         let ok = usable && matches;
         let mut tx = self.workflow.store.begin().await?;
-        tx.record_login_attempt(AttemptKind::Password, &key, client, now, ok)
-            .await?;
-        let (Some(person), Some(account), true) = (person, account, ok) else {
+        let (Some(person), Some(account), true) = (person.clone(), account, ok) else {
+            tx.record_login_attempt(AttemptKind::Password, &key, client, now, false)
+                .await?;
+            self.notice_failures(&mut tx, person.as_ref(), &key, now).await?;
             tx.commit().await?;
             tracing::info!(client, "sign-in refused");
-            return Ok(SignIn::Refused);
+            return Ok(limited.unwrap_or(SignIn::Refused));
         };
+        let method = account.mfa_method;
+        let factor = match (typed_factor, method) {
+            (Some(true), Some(m)) => {
+                self.check_factor(&mut tx, person.id, &account, m, code, now, true)
+                    .await?
+            }
+            _ => FactorCheck::Wrong,
+        };
+        let passed = matches!(factor, FactorCheck::Accepted { .. });
+        if let Some(answer) = limited
+            && !passed
+        {
+            // The right password alone does not pass a limit. Someone whose codes come by
+            // mail is sent one, to type with the password (the page says so either way).
+            tx.record_login_attempt(AttemptKind::Password, &key, client, now, false)
+                .await?;
+            if restriction == Restriction::Limited && method == Some(MfaMethod::Email) && typed_factor.is_none() {
+                self.queue_code(&mut tx, &person, TokenPurpose::LoginCode, client)
+                    .await?;
+            }
+            self.notice_failures(&mut tx, Some(&person), &key, now).await?;
+            tx.commit().await?;
+            tracing::info!(client, "sign-in refused under a limit: the password alone");
+            return Ok(answer);
+        }
+        tx.record_login_attempt(AttemptKind::Password, &key, client, now, true)
+            .await?;
+        if typed_factor.is_some() && !passed && method.is_some() {
+            tx.record_login_attempt(AttemptKind::SecondFactor, &key, client, now, false)
+                .await?;
+        }
         let session = account_secret::session_id();
         tx.insert_account_session(
             &account_secret::sha256_hex(&session),
             person.id,
             now,
             now + ABSOLUTE_TIMEOUT,
-            false,
+            passed,
         )
         .await?;
-        let stage = stage_of(&person, account.mfa_method, false);
+        let stage = stage_of(&person, method, passed);
         if stage == Stage::SecondFactorDue(MfaMethod::Email) {
             self.queue_code(&mut tx, &person, TokenPurpose::LoginCode, client)
                 .await?;
         }
+        if matches!(stage, Stage::SignedIn { .. }) {
+            tx.remember_address(person.id, &self.address_hash(person.id, client), now)
+                .await?;
+        }
         tx.commit().await?;
-        tracing::info!(person = %person.user_code, "password accepted");
-        Ok(SignIn::Started { session, stage })
+        tracing::info!(person = %person.user_code, second_factor = passed, "password accepted");
+        Ok(SignIn::Started {
+            session,
+            stage,
+            recovery_used: factor == FactorCheck::Accepted { recovery: true },
+        })
     }
 
     /// The session a cookie holds, if it is still valid; seeing it counts as activity.
@@ -331,7 +638,7 @@ impl Accounts {
     }
 
     /// Checks the second factor typed after the password: an app code, a code by mail,
-    /// or a recovery code.
+    /// or a recovery code. Passing it makes `client` one of the person's usual addresses.
     pub async fn second_factor(
         &self,
         view: &SessionView,
@@ -352,43 +659,23 @@ impl Accounts {
             return Ok(SecondFactor::Limited);
         }
         let account = tx.account(view.person.id).await?.ok_or(StoreError::NotFound)?;
-        let digits: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-        let outcome = if digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()) {
-            match method {
-                MfaMethod::Totp => self.check_totp(&mut tx, &account, &digits, now).await?,
-                MfaMethod::Email => {
-                    if self
-                        .use_code(&mut tx, view, TokenPurpose::LoginCode, &digits, now)
-                        .await?
-                    {
-                        TotpCheck::Accepted { step: 0 }
-                    } else {
-                        TotpCheck::Wrong
-                    }
+        let check = self
+            .check_factor(&mut tx, view.person.id, &account, method, code, now, true)
+            .await?;
+        let result = match check {
+            FactorCheck::Accepted { recovery } => {
+                if recovery {
+                    tracing::info!(person = %view.person.user_code, "recovery code used");
+                }
+                tx.remember_address(view.person.id, &self.address_hash(view.person.id, client), now)
+                    .await?;
+                SecondFactor::Passed {
+                    session: self.upgrade_session(&mut tx, view).await?,
+                    recovery_used: recovery,
                 }
             }
-        } else {
-            let hash = account_secret::sha256_hex(&account_secret::normalise_recovery_code(code));
-            if tx.use_recovery_code(view.person.id, &hash, now).await? {
-                let session = self.upgrade_session(&mut tx, view).await?;
-                tx.record_login_attempt(AttemptKind::SecondFactor, &key, client, now, true)
-                    .await?;
-                tx.commit().await?;
-                tracing::info!(person = %view.person.user_code, "recovery code used");
-                return Ok(SecondFactor::Passed {
-                    session,
-                    recovery_used: true,
-                });
-            }
-            TotpCheck::Wrong
-        };
-        let result = match outcome {
-            TotpCheck::Accepted { .. } => SecondFactor::Passed {
-                session: self.upgrade_session(&mut tx, view).await?,
-                recovery_used: false,
-            },
-            TotpCheck::Replayed => SecondFactor::Replayed,
-            TotpCheck::Wrong => SecondFactor::Wrong,
+            FactorCheck::Replayed => SecondFactor::Replayed,
+            FactorCheck::Wrong => SecondFactor::Wrong,
         };
         let passed = matches!(result, SecondFactor::Passed { .. });
         tx.record_login_attempt(AttemptKind::SecondFactor, &key, client, now, passed)
@@ -544,4 +831,19 @@ pub fn stage_of(person: &Person, method: Option<MfaMethod>, mfa_passed: bool) ->
 /// What a sealed TOTP secret is bound to.
 fn totp_context(account: &Account) -> String {
     format!("totp:{}", account.person.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_waits_longer_after_each_failure_up_to_a_cap() {
+        let waits: Vec<i64> = (0..25).map(|n| address_delay(n).num_seconds()).collect();
+        assert_eq!(&waits[..5], &[0, 0, 0, 0, 0], "the first failures are free");
+        assert_eq!(&waits[5..12], &[1, 2, 4, 8, 16, 32, 64]);
+        assert!(waits.windows(2).all(|w| w[0] <= w[1]), "{waits:?}");
+        assert_eq!(waits[24], ADDRESS_MAX_DELAY.num_seconds());
+        assert_eq!(address_delay(i64::MAX), ADDRESS_MAX_DELAY);
+    }
 }

@@ -197,8 +197,9 @@ impl Accounts {
         let now = self.now();
         let key = format!("person:{}", view.person.id.0);
         let mut tx = self.workflow.store.begin_read().await?;
+        // Only wrong passwords typed in a session close this form (docs/accounts.md).
         let failures = tx
-            .count_login_attempts(AttemptKind::Password, false, &key, now - LIMIT_WINDOW, false)
+            .count_session_failures(AttemptKind::Password, &key, now - LIMIT_WINDOW)
             .await?;
         let stored = tx.account(view.person.id).await?.and_then(|a| a.password_hash);
         tx.commit().await?;
@@ -210,7 +211,7 @@ impl Accounts {
         let right = tokio::task::spawn_blocking(move || crate::security::password::verify(&typed, &phc)).await?;
         if !right {
             let mut tx = self.workflow.store.begin().await?;
-            tx.record_login_attempt(AttemptKind::Password, &key, client, now, false)
+            tx.record_session_failure(AttemptKind::Password, &key, client, now)
                 .await?;
             tx.commit().await?;
             return Ok(PasswordChange::WrongCurrent);
