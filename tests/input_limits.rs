@@ -627,7 +627,8 @@ async fn a_name_saved_before_the_rule_still_gets_its_mail(engine: Engine) {
     };
     tx.enqueue(&message, bank.clock.now()).await.unwrap();
     tx.commit().await.unwrap();
-    let settings = support::settings(&bank, &[]);
+    let out = bank.scratch_path("sent");
+    let settings = support::settings(&bank, &[("RELAIS__MAIL__OUTBOX_FOLDER", out.display().to_string())]);
     let worker = relais::outbound::worker::Outbound::new(&settings, bank.store.clone(), bank.clock.clone()).unwrap();
     assert_eq!(worker.deliver_due().await.unwrap(), 1);
     let mut tx = bank.store.begin().await.unwrap();
@@ -637,5 +638,20 @@ async fn a_name_saved_before_the_rule_still_gets_its_mail(engine: Engine) {
         counts,
         [(relais::store::outbox::OutboxChannel::Email, "sent".to_string(), 1)],
         "the mail left"
+    );
+    let file = std::fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
+    let raw = std::fs::read_to_string(file).unwrap();
+    let headers = raw.split("\r\n\r\n").next().unwrap();
+    assert!(
+        !headers.lines().any(|l| l.starts_with("Bcc:")),
+        "no header was injected: {headers}"
+    );
+    let parsed = mail_parser::MessageParser::default().parse(raw.as_bytes()).unwrap();
+    let to = parsed.to().and_then(|a| a.first()).unwrap();
+    assert_eq!(to.address(), Some("marie@ciusss.example"));
+    assert_eq!(
+        parsed.in_reply_to().as_text(),
+        None,
+        "a Message-ID no header holds is left out"
     );
 }

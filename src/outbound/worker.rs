@@ -515,15 +515,11 @@ impl Outbound {
         .parse()
         .context("reply address")?;
         // Names are checked when typed (`domain::text`); one saved before that, with a line
-        // break or another control character, must not keep every mail from leaving.
-        let name: String = recipient
-            .display_name()
-            .chars()
-            .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>'))
-            .collect();
-        let to: Mailbox = format!("{} <{}>", name, recipient.email)
-            .parse()
-            .context("recipient address")?;
+        // break, a colon or an @, must not keep every mail from leaving: the mailbox is built,
+        // not parsed, so any character of a name is quoted or encoded as needed.
+        let name: String = recipient.display_name().chars().filter(|c| !c.is_control()).collect();
+        let address = recipient.email.as_str().parse().context("recipient address")?;
+        let to = Mailbox::new(Some(name), address);
         let request_part = message.request.map(|r| format!("r{}.", r.0)).unwrap_or_default();
         let thread_root = message.request.map(|r| format!("relais.r{}@{}", r.0, self.domain));
         // The Message-ID being answered goes in a header: one no header can hold is left out.
