@@ -482,7 +482,10 @@ async fn the_confirmation_mail_leads_to_a_page_that_acts_only_on_post(engine: En
         if let Some(found) = found {
             break found;
         }
-        assert!(std::time::Instant::now() < deadline, "the confirmation mail was not written");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the confirmation mail was not written"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     };
     let text = String::from_utf8_lossy(&std::fs::read(mail).unwrap()).into_owned();

@@ -44,7 +44,13 @@ pub fn pipeline(bank: &TestBank, trusted_authserv_id: Option<&str>) -> MailPipel
 
 /// The pipeline with these sender checks.
 pub fn pipeline_with(bank: &TestBank, sender_auth: SenderAuth) -> MailPipeline {
-    MailPipeline::new(bank.workflow.clone(), PipelineConfig { sender_auth, ..config() })
+    MailPipeline::new(
+        bank.workflow.clone(),
+        PipelineConfig {
+            sender_auth,
+            ..config()
+        },
+    )
 }
 
 /// The reply address of a thread about `request` sent to `person`.
