@@ -78,7 +78,7 @@ pub fn client_hop(headers: &[(String, String)], hop: usize) -> Option<ClientHop>
     let before_by = from.split(" by ").next()?;
     let helo = before_by.split_whitespace().next()?.to_string();
     let ip = before_by
-        .split(|c: char| matches!(c, '[' | ']' | '(' | ')' | ' '))
+        .split(['[', ']', '(', ')', ' '])
         .filter_map(|t| t.strip_prefix("IPv6:").unwrap_or(t).parse::<IpAddr>().ok())
         .next()?;
     Some(ClientHop { ip, helo })
