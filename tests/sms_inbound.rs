@@ -13,6 +13,7 @@ on_both_engines!(
     conditions_stop_words_and_strangers,
     a_booked_interpreter_withdraws_by_sms,
     many_accepts_at_once_book_exactly_one,
+    a_late_yes_names_the_offer_it_answered_or_none,
 );
 
 fn pipeline(bank: &TestBank) -> SmsPipeline {
@@ -246,4 +247,51 @@ async fn many_accepts_at_once_book_exactly_one(engine: Engine) {
         assert_eq!(accepted, 1);
         tx.commit().await.unwrap();
     }
+}
+
+/// Two offers to the same interpreter close (filled by a colleague); a late plain OUI
+/// cannot say which it answered, so the answer names neither. With its code, it names
+/// that one.
+async fn a_late_yes_names_the_offer_it_answered_or_none(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let first = bank.create().await;
+    let second = bank.create().await;
+    for id in [first, second] {
+        bank.workflow
+            .execute(
+                bank.as_coordinator(),
+                offer(id, vec![bank.interpreters[0], bank.interpreters[2]]),
+            )
+            .await
+            .unwrap();
+    }
+    let p = pipeline(&bank);
+    let (late_first, _) = (code(&bank, first, 2).await, code(&bank, second, 2).await);
+    for (i, id) in [first, second].into_iter().enumerate() {
+        let c = code(&bank, id, 0).await;
+        let taken = p
+            .process(sms(&format!("t{i}"), "+15145550110", &format!("OUI {c}")))
+            .await
+            .unwrap();
+        assert_eq!(taken.outcome, "accepted", "{}", taken.reply);
+    }
+    let (n1, n2) = (bank.load(first).await.label(), bank.load(second).await.label());
+    let plain = p.process(sms("late1", "+15145550112", "Oui")).await.unwrap();
+    assert_eq!(plain.outcome, "offer_closed");
+    assert!(
+        !plain.reply.contains(&n1) && !plain.reply.contains(&n2),
+        "names an offer it cannot know was answered: {}",
+        plain.reply
+    );
+    assert!(plain.reply.contains("ne sont plus ouvertes"), "{}", plain.reply);
+    let coded = p
+        .process(sms("late2", "+15145550112", &format!("OUI {late_first}")))
+        .await
+        .unwrap();
+    assert_eq!(coded.outcome, "offer_closed");
+    assert!(
+        coded.reply.contains(&n1) && !coded.reply.contains(&n2),
+        "{}",
+        coded.reply
+    );
 }

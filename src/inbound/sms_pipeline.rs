@@ -198,17 +198,30 @@ impl SmsPipeline {
         {
             // Too late: tell them the offer they answer was filled or cancelled, rather
             // than that nothing waits for them (they just got that offer).
+            // A code names its offer. Without one, the answer names an offer only when one
+            // alone closed lately: among several, Relais cannot tell which was answered,
+            // and naming the wrong one would mislead.
             let since = self.workflow.clock().now() - chrono::TimeDelta::days(7);
-            if let Some(id) = tx
-                .recently_closed_offer(person.id, reading.code.as_deref(), since)
-                .await?
-            {
-                let request = tx.request(id).await?;
-                return Ok((
-                    "offer_closed".into(),
-                    self.reply("offer_closed", locale, Some(&request), "")?,
-                    Some(id),
-                ));
+            let closed = tx
+                .recently_closed_offers(person.id, reading.code.as_deref(), since)
+                .await?;
+            match closed.as_slice() {
+                [] => {}
+                [id] | [id, ..] if reading.code.is_some() || closed.len() == 1 => {
+                    let request = tx.request(*id).await?;
+                    return Ok((
+                        "offer_closed".into(),
+                        self.reply("offer_closed", locale, Some(&request), "")?,
+                        Some(*id),
+                    ));
+                }
+                _ => {
+                    return Ok((
+                        "offer_closed".into(),
+                        self.reply("offer_closed", locale, None, "")?,
+                        None,
+                    ));
+                }
             }
         }
         let target = match &reading.code {

@@ -649,22 +649,24 @@ impl Tx {
 
     /// The request of an interpreter's latest offer closed without them (filled by someone
     /// else, lapsed or cancelled) since `since`, with that code if one is given.
-    pub async fn recently_closed_offer(
+    /// The requests of an interpreter's offers closed since `since` (with `code`, only that
+    /// offer's), newest first, at most two: enough to tell one from several.
+    pub async fn recently_closed_offers(
         &mut self,
         interpreter: PersonId,
         code: Option<&str>,
         since: DateTime<Utc>,
-    ) -> Result<Option<RequestId>, StoreError> {
+    ) -> Result<Vec<RequestId>, StoreError> {
         const SQL: &str = "SELECT request_id FROM offers WHERE interpreter_id = $1 \
              AND status IN ('withdrawn', 'lapsed') AND responded_at >= $2 \
-             AND ($3 IS NULL OR short_code = $3) ORDER BY responded_at DESC, id DESC LIMIT 1";
-        let id: Option<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+             AND ($3 IS NULL OR short_code = $3) ORDER BY responded_at DESC, id DESC LIMIT 2";
+        let ids: Vec<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
             .bind(interpreter.0)
             .bind(since)
             .bind(code)
-            .fetch_optional(c)
+            .fetch_all(c)
             .await?);
-        Ok(id.map(RequestId))
+        Ok(ids.into_iter().map(RequestId).collect())
     }
 
     pub async fn offers_of_request(&mut self, request: RequestId) -> Result<Vec<Offer>, StoreError> {
