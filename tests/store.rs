@@ -230,3 +230,27 @@ async fn rolled_back_changes_leave_nothing(engine: Engine) {
     let mut tx = bank.store.begin().await.unwrap();
     assert!(tx.establishment_by_code("GONE").await.unwrap().is_none());
 }
+
+/// SQLite commits are durable before they return (a source is acknowledged after its
+/// commit): every connection of the pool runs with `synchronous = FULL` in WAL mode.
+#[tokio::test]
+async fn sqlite_commits_are_durable_before_they_return() {
+    let db = TestDb::new(Engine::Sqlite).await;
+    let store = db.store().await;
+    let relais::store::Store::Sqlite(pool) = &store else {
+        panic!("a SQLite store")
+    };
+    for _ in 0..3 {
+        let mut conn = pool.acquire().await.unwrap();
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(synchronous, 2, "2 is FULL");
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+}

@@ -124,7 +124,10 @@ impl Store {
                 .context("database.url is not a valid SQLite URL")?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                // Every commit reaches the disk before it returns: sources (a Maildir move,
+                // an IMAP flag, a gateway's 200) are acknowledged only after a commit, and
+                // with NORMAL a power loss could drop the last commits after that.
+                .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(30));
             if let Some(parent) = options.get_filename().parent()
