@@ -267,10 +267,17 @@ fn moment(value: &str, time_zone: chrono_tz::Tz, locale: Locale) -> String {
     let Ok(at) = chrono::DateTime::parse_from_rfc3339(value) else {
         return String::new();
     };
-    let at = at.with_timezone(&time_zone);
     format!(
-        "{}{} {} {}",
+        "{}{}",
         locale.pick("le ", ""),
+        long_date_time(at.with_timezone(&time_zone), locale)
+    )
+}
+
+/// "jeudi 10 décembre 2026 à 14 h 02" / "Thursday, December 10, 2026 at 2:02 PM".
+pub fn long_date_time(at: chrono::DateTime<chrono_tz::Tz>, locale: Locale) -> String {
+    format!(
+        "{} {} {}",
         long_date(at.date_naive(), locale),
         locale.pick("à", "at"),
         clock_time(at.time(), locale)

@@ -9,7 +9,7 @@ use super::page::{Page, PageForm, Tone, cookie, page_response};
 use crate::domain::locale::Locale;
 use crate::domain::person::Person;
 use crate::domain::request::{CancellationReason, Request, RequestStatus};
-use crate::outbound::render::{Facts, long_date};
+use crate::outbound::render::Facts;
 use crate::security::link::{LinkAction, LinkClaim, LinkError, LinkKeys, VerifiedLink};
 use crate::workflow::links::{DeadReason, Followed, LinkInput, LinkRefusal, LinkState, Renewal};
 use crate::workflow::{Workflow, WorkflowError};
@@ -289,11 +289,9 @@ fn dead_notice(reason: &DeadReason, locale: Locale, tz: chrono_tz::Tz) -> String
         DeadReason::Used(used) => {
             let at = used.used_at.with_timezone(&tz);
             format!(
-                "{} {} {} {}",
+                "{} {}",
                 locale.pick("Ce lien a déjà servi, le", "This link was already used, on"),
-                long_date(at.date_naive(), locale),
-                locale.pick("à", "at"),
-                crate::outbound::render::clock_time(at.time(), locale),
+                crate::outbound::render::long_date_time(at, locale),
             ) + locale.pick(" : ce qu'il demandait est fait.", ": what it asked for is done.")
         }
         DeadReason::Expired => locale.pick("Ce lien a expiré.", "This link has expired.").into(),

@@ -89,15 +89,10 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
     );
     p.facts = vec![
         (locale.pick("Objet", "Subject").into(), pending.subject.clone()),
-        (locale.pick("Reçu le", "Received").into(), {
-            let local = pending.received_at.with_timezone(&tz);
-            format!(
-                "{}{}{}",
-                crate::outbound::render::long_date(local.date_naive(), locale),
-                locale.pick(", ", ", "),
-                crate::outbound::render::clock_time(local.time(), locale)
-            )
-        }),
+        (
+            locale.pick("Reçu le", "Received").into(),
+            crate::outbound::render::long_date_time(pending.received_at.with_timezone(&tz), locale),
+        ),
     ];
     if let Some(answer) = &pending.answer {
         p.notice = if answer == "confirmed" {

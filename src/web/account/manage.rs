@@ -8,7 +8,7 @@ use super::{
 };
 use crate::domain::locale::Locale;
 use crate::domain::role::Role;
-use crate::outbound::render::{clock_time, long_date};
+use crate::outbound::render::long_date_time;
 use crate::store::accounts::MfaMethod;
 use crate::web::page::Tone;
 use crate::workflow::accounts::{EmailEnrolment, MfaEnabled, PasswordChange, Stage};
@@ -129,12 +129,7 @@ pub async fn home(signed_in: SignedIn, Query(query): Query<HomeQuery>) -> Respon
         ),
         (
             locale.pick("Session ouverte jusqu'au", "Signed in until").into(),
-            format!(
-                "{} {} {}",
-                long_date(expires.date_naive(), locale),
-                locale.pick("à", "at"),
-                clock_time(expires.time(), locale)
-            ),
+            long_date_time(expires, locale),
         ),
     ];
     if query.recovery == "used" {
