@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod billing;
 pub mod coordination;
+pub mod failure;
 pub mod history;
 pub mod inbound;
 pub mod links;
