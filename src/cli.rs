@@ -7,6 +7,7 @@ use crate::config::Settings;
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
 use crate::domain::request::RequestStatus;
+use crate::inbound::pipeline::{MailOutcome, Taken};
 use crate::reports::filter::{self, DatePreset, ExportFilter, InterpreterRef};
 use crate::reports::{ExportFormat, ExportOptions};
 use crate::store::Store;
@@ -502,15 +503,28 @@ async fn ingest(settings: &Settings, files: &[PathBuf]) -> anyhow::Result<ExitCo
     let pipeline = crate::app::mail_pipeline(settings, workflow)?;
     let mut failed = false;
     for file in files {
-        let outcome = match std::fs::read(file) {
-            Ok(raw) => pipeline.process(&raw, "file").await.map(|o| o.as_str()),
-            Err(e) => Err(anyhow::Error::from(e)),
-        };
-        match outcome {
-            Ok(outcome) => println!("{}\t{outcome}", file.display()),
+        let raw = match std::fs::read(file) {
+            Ok(raw) => raw,
             Err(e) => {
                 failed = true;
-                eprintln!("{}\terror: {e:#}", file.display());
+                eprintln!("{}\terror: {e}", file.display());
+                continue;
+            }
+        };
+        // One file that fails never stops the others; one that fails for good is set
+        // aside like any inbound mail, for coordinators to retry from the board.
+        match pipeline.take(&raw, "file", 0).await {
+            Taken::Recorded(MailOutcome::SetAside) => {
+                failed = true;
+                eprintln!(
+                    "{}\tset_aside: it failed and is listed on the board, to retry after a fix (the log has why)",
+                    file.display()
+                );
+            }
+            Taken::Recorded(outcome) => println!("{}\t{}", file.display(), outcome.as_str()),
+            Taken::Later(e) => {
+                failed = true;
+                eprintln!("{}\terror (nothing recorded, try again): {e:#}", file.display());
             }
         }
     }

@@ -218,6 +218,57 @@ async fn a_crash_between_commit_and_flag_applies_nothing_twice() {
     assert_eq!(source.poll_once().await.unwrap(), 0);
 }
 
+/// A mail whose processing fails for good, first in the inbox, is set aside and flagged:
+/// the mails behind it are all handled, in the same pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poison_mail_first_in_the_inbox_is_set_aside_and_the_rest_handled() {
+    let bank = TestBank::new(Engine::Sqlite).await;
+    support::faults::poison(&bank.store).await;
+    let user = format!("relais-{}", uuid::Uuid::new_v4().simple());
+    let from = "Marie Tremblay <marie@ciusss.example>";
+    deliver(
+        &user,
+        &support::mail::raw_mail("p.1@ciusss.example", from, "relais@bi.example", "POISON", "", "AIDE"),
+    )
+    .await;
+    deliver(
+        &user,
+        &support::mail::raw_mail(
+            "n.1@ciusss.example",
+            from,
+            "relais@bi.example",
+            "=?utf-8?q?a=00b?=",
+            "",
+            "AIDE",
+        ),
+    )
+    .await;
+    for n in 0..3 {
+        let raw = support::mail::raw_mail(
+            &format!("g.{n}@ciusss.example"),
+            from,
+            "relais@bi.example",
+            "Bonjour",
+            "",
+            "AIDE",
+        );
+        deliver(&user, &raw).await;
+    }
+    let source = ImapSource::new(imap_config(&user), pipeline(&bank, None));
+    assert_eq!(source.poll_once().await.unwrap(), 5, "one pass handles them all");
+    assert!(unseen(&user).await.is_empty(), "all flagged, the poison too");
+    let mut tx = bank.store.begin().await.unwrap();
+    let log = tx.recent_inbound(10).await.unwrap();
+    let set_aside = tx.set_aside_mail(10).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(log.len(), 5);
+    assert_eq!(set_aside.len(), 1);
+    assert_eq!(set_aside[0].subject, "POISON");
+    assert_eq!(log.iter().filter(|m| m.outcome == "help_sent").count(), 4, "{log:?}");
+    // Nothing comes back on the next pass.
+    assert_eq!(source.poll_once().await.unwrap(), 0);
+}
+
 /// With IDLE, a new message is handled as it arrives, long before the polling interval.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_wakes_the_source_when_mail_arrives() {

@@ -4,7 +4,8 @@
 //! another process, resumes where the last one stopped; a message read twice is
 //! recognised by the pipeline and applied once.
 
-use super::pipeline::MailPipeline;
+use super::pipeline::{MailPipeline, Taken};
+use super::retry::{FAILURES_TO_END_PASS, Retries};
 use crate::config::{Imap, TlsMode};
 use crate::store::Store;
 use anyhow::Context as _;
@@ -13,7 +14,7 @@ use async_imap::extensions::idle::IdleResponse;
 use futures_util::StreamExt as _;
 use std::fmt::Debug;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
@@ -39,9 +40,10 @@ impl ImapSource {
     /// Connects, handles what is waiting, then waits for more; reconnects after failures.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let mut delay = Duration::from_secs(1);
+        let mut retries = Retries::default();
         loop {
             let outcome = tokio::select! {
-                r = self.connect_and_serve(stop.clone()) => r,
+                r = self.connect_and_serve(stop.clone(), &mut retries) => r,
                 _ = stop.changed() => Ok(()),
             };
             if *stop.borrow() {
@@ -60,6 +62,8 @@ impl ImapSource {
 
     /// Handles every new message once, then returns (for tests and `relais ingest`-like runs).
     pub async fn poll_once(&self) -> anyhow::Result<usize> {
+        let (_never, stop) = watch::channel(false);
+        let mut retries = Retries::default();
         let stream = TcpStream::connect((self.config.host.as_str(), self.config.port))
             .await
             .with_context(|| format!("cannot reach {}:{}", self.config.host, self.config.port))?;
@@ -67,20 +71,20 @@ impl ImapSource {
             TlsMode::Implicit => {
                 let tls = tls_connect(&self.config.host, stream).await?;
                 let mut session = self.login(tls).await?;
-                let n = self.drain(&mut session).await?;
+                let n = self.drain(&mut session, &stop, &mut retries).await?;
                 let _ = session.logout().await;
                 Ok(n)
             }
             _ => {
                 let mut session = self.login(stream).await?;
-                let n = self.drain(&mut session).await?;
+                let n = self.drain(&mut session, &stop, &mut retries).await?;
                 let _ = session.logout().await;
                 Ok(n)
             }
         }
     }
 
-    async fn connect_and_serve(&self, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+    async fn connect_and_serve(&self, stop: watch::Receiver<bool>, retries: &mut Retries<u32>) -> anyhow::Result<()> {
         let stream = TcpStream::connect((self.config.host.as_str(), self.config.port))
             .await
             .with_context(|| format!("cannot reach {}:{}", self.config.host, self.config.port))?;
@@ -88,14 +92,14 @@ impl ImapSource {
             TlsMode::Implicit => {
                 let tls = tls_connect(&self.config.host, stream).await?;
                 let session = self.login(tls).await?;
-                self.serve(session, stop).await
+                self.serve(session, stop, retries).await
             }
             TlsMode::StartTls => {
                 anyhow::bail!("configuration key `imap.tls`: use \"implicit\" (port 993) or \"none\" on loopback")
             }
             TlsMode::None => {
                 let session = self.login(stream).await?;
-                self.serve(session, stop).await
+                self.serve(session, stop, retries).await
             }
         }
     }
@@ -112,13 +116,18 @@ impl ImapSource {
             .map_err(|(e, _)| anyhow::anyhow!("IMAP login failed for {}: {e}", self.config.username))
     }
 
-    async fn serve<T>(&self, mut session: Session<T>, stop: watch::Receiver<bool>) -> anyhow::Result<()>
+    async fn serve<T>(
+        &self,
+        mut session: Session<T>,
+        stop: watch::Receiver<bool>,
+        retries: &mut Retries<u32>,
+    ) -> anyhow::Result<()>
     where
         T: AsyncRead + AsyncWrite + Unpin + Debug + Send,
     {
         let idle = self.config.idle && session.capabilities().await?.has_str("IDLE");
         loop {
-            self.drain(&mut session).await?;
+            self.drain(&mut session, &stop, retries).await?;
             if *stop.borrow() {
                 let _ = session.logout().await;
                 return Ok(());
@@ -126,20 +135,39 @@ impl ImapSource {
             if idle {
                 let mut handle = session.idle();
                 handle.init().await.context("IDLE")?;
-                let (wait, _interrupt) = handle.wait_with_timeout(Duration::from_secs(self.config.poll_seconds.max(1)));
+                let (wait, _interrupt) = handle.wait_with_timeout(self.wait(retries));
                 match wait.await.context("IDLE wait")? {
                     IdleResponse::NewData(_) | IdleResponse::Timeout | IdleResponse::ManualInterrupt => {}
                 }
                 session = handle.done().await.context("IDLE done")?;
             } else {
-                tokio::time::sleep(Duration::from_secs(self.config.poll_seconds.max(1))).await;
+                tokio::time::sleep(self.wait(retries)).await;
                 session.noop().await.context("NOOP")?;
             }
         }
     }
 
-    /// Handles every message above the last UID handled. Returns how many.
-    async fn drain<T>(&self, session: &mut Session<T>) -> anyhow::Result<usize>
+    /// How long to wait for news: the poll interval, or less while a message waits for
+    /// another attempt.
+    fn wait(&self, retries: &Retries<u32>) -> Duration {
+        let poll = Duration::from_secs(self.config.poll_seconds.max(1));
+        if retries.is_empty() {
+            poll
+        } else {
+            poll.min(Duration::from_secs(2))
+        }
+    }
+
+    /// Handles every message above the last UID recorded, until `stop` (seen between
+    /// messages). A message whose failure should pass stays unflagged and waits its turn
+    /// while the others go on; the position saved stops before it, so a restart reads it
+    /// again (and recognises those after it). Returns how many were handled.
+    async fn drain<T>(
+        &self,
+        session: &mut Session<T>,
+        stop: &watch::Receiver<bool>,
+        retries: &mut Retries<u32>,
+    ) -> anyhow::Result<usize>
     where
         T: AsyncRead + AsyncWrite + Unpin + Debug + Send,
     {
@@ -152,7 +180,10 @@ impl ImapSource {
         // A new UIDVALIDITY means the old UIDs mean nothing: start over; duplicates are recognised.
         let mut last = match stored {
             Some((v, last)) if v == validity => last,
-            _ => 0,
+            _ => {
+                *retries = Retries::default();
+                0
+            }
         };
         let mut uids: Vec<u32> = session
             .uid_search(format!("UID {}:*", last + 1))
@@ -162,42 +193,46 @@ impl ImapSource {
             .filter(|uid| i64::from(*uid) > last)
             .collect();
         uids.sort_unstable();
+        retries.keep_only(|uid| uids.binary_search(uid).is_ok());
         let mut handled = 0;
+        // Set once a message is left behind: the saved position no longer moves past it.
+        let mut held_back = false;
+        let mut failed_in_a_row = 0;
         for uid in uids {
-            let raw = {
-                let mut fetches = session
-                    .uid_fetch(uid.to_string(), "BODY.PEEK[]")
-                    .await
-                    .context("UID FETCH")?;
-                let mut raw = None;
-                while let Some(fetch) = fetches.next().await {
-                    let fetch = fetch.context("UID FETCH")?;
-                    if let Some(body) = fetch.body() {
-                        raw = Some(body.to_vec());
+            if *stop.borrow() {
+                break;
+            }
+            let now = Instant::now();
+            if !retries.is_due(&uid, now) {
+                held_back = true;
+                continue;
+            }
+            if let Some(raw) = self.fetch(session, uid).await? {
+                match self.pipeline.take(&raw, "imap", retries.failures(&uid)).await {
+                    Taken::Recorded(_) => {
+                        retries.succeeded(&uid);
+                        failed_in_a_row = 0;
+                        self.acknowledge(session, uid).await?;
+                        handled += 1;
+                    }
+                    Taken::Later(e) => {
+                        let wait = retries.failed(&uid, now);
+                        tracing::warn!(uid, error = %format!("{e:#}"), retry_in_seconds = wait.as_secs(), "imap: will try this message again");
+                        held_back = true;
+                        failed_in_a_row += 1;
+                        if failed_in_a_row >= FAILURES_TO_END_PASS {
+                            break;
+                        }
+                        continue;
                     }
                 }
-                raw
-            };
-            if let Some(raw) = raw {
-                self.pipeline.process(&raw, "imap").await?;
-                if self.config.processed_mailbox.is_empty() {
-                    let mut flags = session
-                        .uid_store(uid.to_string(), "+FLAGS.SILENT (\\Seen)")
-                        .await
-                        .context("UID STORE")?;
-                    while flags.next().await.is_some() {}
-                } else {
-                    session
-                        .uid_mv(uid.to_string(), &self.config.processed_mailbox)
-                        .await
-                        .context("UID MOVE")?;
-                }
-                handled += 1;
             }
-            last = i64::from(uid);
-            let mut tx = self.store.begin().await?;
-            tx.set_imap_state(&key, validity, last).await?;
-            tx.commit().await?;
+            if !held_back {
+                last = i64::from(uid);
+                let mut tx = self.store.begin().await?;
+                tx.set_imap_state(&key, validity, last).await?;
+                tx.commit().await?;
+            }
         }
         if stored.is_none() || stored.is_some_and(|(v, _)| v != validity) {
             let mut tx = self.store.begin().await?;
@@ -205,6 +240,45 @@ impl ImapSource {
             tx.commit().await?;
         }
         Ok(handled)
+    }
+
+    /// The whole message `uid`, unread (`None`: it is gone).
+    async fn fetch<T>(&self, session: &mut Session<T>, uid: u32) -> anyhow::Result<Option<Vec<u8>>>
+    where
+        T: AsyncRead + AsyncWrite + Unpin + Debug + Send,
+    {
+        let mut fetches = session
+            .uid_fetch(uid.to_string(), "BODY.PEEK[]")
+            .await
+            .context("UID FETCH")?;
+        let mut raw = None;
+        while let Some(fetch) = fetches.next().await {
+            let fetch = fetch.context("UID FETCH")?;
+            if let Some(body) = fetch.body() {
+                raw = Some(body.to_vec());
+            }
+        }
+        Ok(raw)
+    }
+
+    /// Flags `uid` seen, or moves it to `imap.processed_mailbox`: it was recorded.
+    async fn acknowledge<T>(&self, session: &mut Session<T>, uid: u32) -> anyhow::Result<()>
+    where
+        T: AsyncRead + AsyncWrite + Unpin + Debug + Send,
+    {
+        if self.config.processed_mailbox.is_empty() {
+            let mut flags = session
+                .uid_store(uid.to_string(), "+FLAGS.SILENT (\\Seen)")
+                .await
+                .context("UID STORE")?;
+            while flags.next().await.is_some() {}
+        } else {
+            session
+                .uid_mv(uid.to_string(), &self.config.processed_mailbox)
+                .await
+                .context("UID MOVE")?;
+        }
+        Ok(())
     }
 }
 

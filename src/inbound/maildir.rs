@@ -1,10 +1,12 @@
 //! The embedded default's inbox: a local Maildir folder. A message moves from `new/` to
-//! `cur/` (flagged seen) only after the pipeline has committed what it did.
+//! `cur/` (flagged seen) only after the pipeline has committed what it did, or set it
+//! aside because it fails every time.
 
-use super::pipeline::MailPipeline;
+use super::pipeline::{MailPipeline, Taken};
+use super::retry::{FAILURES_TO_END_PASS, Retries};
 use anyhow::Context as _;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 /// Creates `new/`, `cur/` and `tmp/` under `dir` if missing.
@@ -28,47 +30,118 @@ fn seen_name(name: &str) -> String {
     }
 }
 
-/// Processes every message waiting in `new/`, oldest name first. Returns how many were handled.
-pub async fn drain(pipeline: &MailPipeline, dir: &Path) -> anyhow::Result<usize> {
-    ensure(dir)?;
-    let mut waiting: Vec<PathBuf> = std::fs::read_dir(dir.join("new"))?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .collect();
-    waiting.sort();
-    let mut handled = 0;
-    for path in waiting {
-        let raw = match std::fs::read(&path) {
-            Ok(raw) => raw,
-            // Another process took it first.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-        };
-        pipeline.process(&raw, "maildir").await?;
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("message")
-            .to_string();
-        let target = dir.join("cur").join(seen_name(&name));
-        match std::fs::rename(&path, &target) {
-            Ok(()) => handled += 1,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e).with_context(|| format!("cannot move {}", path.display())),
+/// A Maildir folder being read: what failed and waits for another attempt is remembered
+/// from one pass to the next.
+pub struct MaildirSource {
+    pipeline: MailPipeline,
+    dir: PathBuf,
+    retries: Retries<PathBuf>,
+}
+
+impl MaildirSource {
+    pub fn new(pipeline: MailPipeline, dir: PathBuf) -> MaildirSource {
+        MaildirSource {
+            pipeline,
+            dir,
+            retries: Retries::default(),
         }
     }
-    Ok(handled)
+
+    /// One pass over `new/`, oldest name first, until `stop` (seen between messages).
+    /// Each message is moved to `cur/` once recorded, processed or set aside; one whose
+    /// failure should pass stays and waits its turn, and the pass goes on with the others.
+    /// Returns how many were moved.
+    pub async fn drain(&mut self, stop: &watch::Receiver<bool>) -> anyhow::Result<usize> {
+        ensure(&self.dir)?;
+        let mut waiting: Vec<PathBuf> = std::fs::read_dir(self.dir.join("new"))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
+        waiting.sort();
+        self.retries.keep_only(|p| waiting.binary_search(p).is_ok());
+        let mut handled = 0;
+        let mut failed_in_a_row = 0;
+        for path in waiting {
+            if *stop.borrow() {
+                break;
+            }
+            let now = Instant::now();
+            if !self.retries.is_due(&path, now) {
+                continue;
+            }
+            let raw = match std::fs::read(&path) {
+                Ok(raw) => raw,
+                // Another process took it first.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => {
+                    let wait = self.retries.failed(&path, now);
+                    tracing::error!(file = %path.display(), error = %e, retry_in_seconds = wait.as_secs(), "maildir: cannot read a message");
+                    continue;
+                }
+            };
+            let failures = self.retries.failures(&path);
+            match self.pipeline.take(&raw, "maildir", failures).await {
+                Taken::Recorded(_) => {
+                    self.retries.succeeded(&path);
+                    failed_in_a_row = 0;
+                    match acknowledge(&self.dir, &path) {
+                        Ok(true) => handled += 1,
+                        Ok(false) => {}
+                        Err(e) => {
+                            let wait = self.retries.failed(&path, now);
+                            tracing::error!(error = %format!("{e:#}"), retry_in_seconds = wait.as_secs(), "maildir: recorded but not moved");
+                        }
+                    }
+                }
+                Taken::Later(e) => {
+                    let wait = self.retries.failed(&path, now);
+                    tracing::warn!(file = %path.display(), error = %format!("{e:#}"), retry_in_seconds = wait.as_secs(), "maildir: will try this message again");
+                    failed_in_a_row += 1;
+                    if failed_in_a_row >= FAILURES_TO_END_PASS {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(handled)
+    }
+}
+
+/// Moves a recorded message to `cur/`, flagged seen. False when it was gone already.
+fn acknowledge(dir: &Path, path: &Path) -> anyhow::Result<bool> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("message")
+        .to_string();
+    let target = dir.join("cur").join(seen_name(&name));
+    match std::fs::rename(path, &target) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        // Recorded but not moved: the next pass reads it again and recognises it.
+        Err(e) => Err(e).with_context(|| format!("cannot move {}", path.display())),
+    }
+}
+
+/// One pass over the messages waiting in `new/`, with nothing remembered from earlier
+/// passes. Returns how many were handled.
+pub async fn drain(pipeline: &MailPipeline, dir: &Path) -> anyhow::Result<usize> {
+    let (_never, stop) = watch::channel(false);
+    MaildirSource::new(pipeline.clone(), dir.to_path_buf())
+        .drain(&stop)
+        .await
 }
 
 /// Watches the folder until `stop`, draining it every `interval`.
 pub async fn run(pipeline: MailPipeline, dir: PathBuf, interval: Duration, mut stop: watch::Receiver<bool>) {
+    let mut source = MaildirSource::new(pipeline, dir);
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = ticker.tick() => {
-                if let Err(e) = drain(&pipeline, &dir).await {
+                if let Err(e) = source.drain(&stop).await {
                     tracing::error!(error = %format!("{e:#}"), "maildir: will retry");
                 }
             }

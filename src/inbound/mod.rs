@@ -7,6 +7,7 @@ pub mod imap;
 pub mod mail;
 pub mod maildir;
 pub mod pipeline;
+pub mod retry;
 pub mod sender_auth;
 pub mod sms;
 pub mod sms_pipeline;

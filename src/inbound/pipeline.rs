@@ -32,6 +32,9 @@ use chrono::NaiveTime;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+mod set_aside;
+pub use set_aside::Taken;
+
 /// What became of a message. Stored with it, in `inbound_messages.outcome`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MailOutcome {
@@ -72,6 +75,9 @@ pub enum MailOutcome {
     /// Larger than `mail.max_message_bytes`: only its headers were kept, and a known sender
     /// was told the limit.
     TooLarge,
+    /// Its processing failed for good: stored raw with the reason, for coordinators to
+    /// retry after a fix; the source acknowledges it and goes on with the others.
+    SetAside,
 }
 
 impl MailOutcome {
@@ -96,6 +102,7 @@ impl MailOutcome {
             MailOutcome::CommandRefused(_) => "command_refused",
             MailOutcome::HelpSent => "help_sent",
             MailOutcome::TooLarge => "too_large",
+            MailOutcome::SetAside => crate::store::set_aside::SET_ASIDE,
         }
     }
 }
@@ -224,7 +231,15 @@ impl MailPipeline {
 
     /// Processes one raw message from `source` ("imap", "maildir", "file").
     /// An `Err` means nothing was recorded: the caller keeps the message to try again.
+    /// Sources that must go on after a message that always fails use
+    /// [`MailPipeline::take`] instead.
     pub async fn process(&self, raw: &[u8], source: &str) -> anyhow::Result<MailOutcome> {
+        self.process_replacing(raw, source, None).await
+    }
+
+    /// [`MailPipeline::process`], in a transaction that first removes the set-aside
+    /// message `replacing` (a retry): if processing fails again, it stays set aside.
+    async fn process_replacing(&self, raw: &[u8], source: &str, replacing: Option<i64>) -> anyhow::Result<MailOutcome> {
         let now = self.workflow.clock().now();
         // A message past the limit is neither read nor kept whole: its headers say who sent
         // it and what it answers, which is all its answer needs.
@@ -245,6 +260,13 @@ impl MailPipeline {
         };
         let classification = reading.auto.map_or("human", AutoKind::as_str);
         let mut tx = self.workflow.store().begin().await?;
+        if let Some(id) = replacing
+            && !tx.unset_aside_mail(id).await?
+        {
+            // Retried or dismissed by someone else meanwhile.
+            tx.commit().await?;
+            return Ok(MailOutcome::Duplicate);
+        }
         let Some(inbound_id) = tx
             .insert_inbound(&NewInboundMessage {
                 dedup_key: &key,

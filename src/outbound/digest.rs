@@ -2,7 +2,8 @@
 //! requests waiting for an interpreter (soonest first) with the best candidates, why, and
 //! one signed link per candidate to offer it to them, plus one to offer it to all; then
 //! offers unanswered, modified requests waiting for re-acceptance, contested service
-//! records, bounced addresses and undelivered messages.
+//! records, bounced addresses, undelivered messages, and inbound messages set aside
+//! because their processing failed.
 //!
 //! The same candidate block goes into the notices that hand a request back to the
 //! coordinators (a refusal, lapsed offers, a withdrawal).
@@ -66,6 +67,35 @@ pub struct WaitingItem {
     pub withdrawn: String,
 }
 
+/// Where a set-aside message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetAsideChannel {
+    Mail,
+    Sms,
+}
+
+impl SetAsideChannel {
+    /// How the board's forms name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SetAsideChannel::Mail => "mail",
+            SetAsideChannel::Sms => "sms",
+        }
+    }
+}
+
+/// A message whose processing failed for good: nothing was done, and it waits for a
+/// coordinator to retry it after a fix, or to dismiss it.
+#[derive(Debug, Clone)]
+pub struct SetAsideLine {
+    pub channel: SetAsideChannel,
+    /// Its row, for the board's buttons.
+    pub id: i64,
+    pub line: String,
+    /// False once its content was erased after the retention period.
+    pub retriable: bool,
+}
+
 /// Everything a digest shows.
 #[derive(Debug, Clone, Default)]
 pub struct Digest {
@@ -75,6 +105,9 @@ pub struct Digest {
     pub contested: Vec<String>,
     pub bounces: Vec<String>,
     pub undelivered: Vec<String>,
+    pub set_aside: Vec<SetAsideLine>,
+    /// Where coordinators retry or dismiss set-aside messages.
+    pub board_url: String,
 }
 
 impl Digest {
@@ -85,6 +118,7 @@ impl Digest {
             && self.contested.is_empty()
             && self.bounces.is_empty()
             && self.undelivered.is_empty()
+            && self.set_aside.is_empty()
     }
 
     /// Every `(label, url)` the digest carries, for the HTML buttons.
@@ -97,6 +131,15 @@ impl Digest {
             out.extend(item.broadcast.clone());
         }
         out
+    }
+}
+
+/// `text` on one line, cut to `max` characters.
+fn short(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &one_line[..end]),
+        None => one_line,
     }
 }
 
@@ -265,15 +308,7 @@ pub async fn gather(tx: &mut Tx, coordinator: &Person, ctx: &LinkContext<'_>) ->
         let installation = tx.installation(request.details.installation_id).await?.name;
         let line = headline(&request, &installation, locale, tz);
         // The requester's words, on one short line: the contest mail has them in full.
-        let note = tx.contest_note(request.id).await?.map(|n| {
-            let one_line = n.split_whitespace().collect::<Vec<_>>().join(" ");
-            let short: String = one_line.chars().take(120).collect();
-            if short.len() < one_line.len() {
-                format!("{short}…")
-            } else {
-                short
-            }
-        });
+        let note = tx.contest_note(request.id).await?.map(|n| short(&n, 120));
         digest.contested.push(match note {
             Some(n) => format!("{line} — « {n} »"),
             None => line,
@@ -306,6 +341,35 @@ pub async fn gather(tx: &mut Tx, coordinator: &Person, ctx: &LinkContext<'_>) ->
             },
             dead.kind
         ));
+    }
+    digest.board_url = format!("{}/board", ctx.public_base_url.trim_end_matches('/'));
+    for mail in tx.set_aside_mail(SECTION_LIMIT).await? {
+        let at = mail.received_at.with_timezone(&tz);
+        let from = match mail.person_id {
+            Some(id) => tx.person(crate::domain::ids::PersonId(id)).await?.display_name(),
+            None => mail
+                .from_address
+                .unwrap_or_else(|| locale.pick("expéditeur inconnu", "unknown sender").into()),
+        };
+        let mut line = format!(
+            "{} {} — {} {from} — « {} »",
+            long_date(at.date_naive(), locale),
+            clock_time(at.time(), locale),
+            locale.pick("courriel de", "email from"),
+            short(&mail.subject, 80),
+        );
+        if !mail.retriable {
+            line.push_str(locale.pick(
+                " (contenu effacé après la période de conservation)",
+                " (content erased after the retention period)",
+            ));
+        }
+        digest.set_aside.push(SetAsideLine {
+            channel: SetAsideChannel::Mail,
+            id: mail.id,
+            line,
+            retriable: mail.retriable,
+        });
     }
     Ok(digest)
 }

@@ -383,6 +383,10 @@ fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
         "mail_confirmation" => locale.pick("Avez-vous envoyé ce message ?", "Did you send this message?"),
         // Not read, so said in both languages whoever sent it.
         "message_too_large" => "Message trop volumineux / Message too large",
+        "message_set_aside" => locale.pick(
+            "Votre message n’a pas pu être traité",
+            "Your message could not be processed",
+        ),
         "sign_in_failures" => locale.pick("Connexions échouées à votre compte", "Failed sign-ins to your account"),
         "link_renewed" => locale.pick("Votre nouveau lien", "Your new link"),
         _ => locale.pick("Avis", "Notice"),

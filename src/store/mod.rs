@@ -23,6 +23,7 @@ pub mod people;
 pub mod reports;
 pub mod requests;
 pub mod sequences;
+pub mod set_aside;
 
 use anyhow::Context as _;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

@@ -1,6 +1,7 @@
 //! Shared test harness: fresh databases on both engines, a small bank, a hand-set clock.
 #![allow(dead_code)]
 
+pub mod faults;
 pub mod mail;
 pub mod smtp;
 pub mod web;

@@ -2,7 +2,8 @@
 //! ([`crate::outbound::digest::gather`]) so the page and the mail say the same thing:
 //! requests waiting for an interpreter with their ranked candidates, offers unanswered for
 //! an hour, modified requests, contested records with the requester's words, bounced
-//! addresses and undelivered messages. Each candidate has a button, and each request one to
+//! addresses, undelivered messages, and inbound messages set aside (retried or dismissed
+//! from here: [`super::set_aside`]). Each candidate has a button, and each request one to
 //! offer it to all listed; they post to `/board/offer` with the session's form value.
 
 use super::{FormView, Item, Section, SignedPage, render};
@@ -29,6 +30,8 @@ use serde::Deserialize;
 pub struct BoardQuery {
     /// Set after an offer went out: the request's number.
     offered: String,
+    /// Set after a set-aside message was retried or dismissed: what became of it.
+    set_aside: String,
 }
 
 /// `GET /board`.
@@ -38,7 +41,9 @@ pub async fn show(signed_in: SignedIn, State(state): State<AppState>, Query(q): 
         Err(r) => return r.into_response(),
     };
     let locale = signed_in.person().locale;
-    let notice = if q.offered.is_empty() {
+    let notice = if !q.set_aside.is_empty() {
+        super::set_aside::notice(&q.set_aside, locale)
+    } else if q.offered.is_empty() {
         None
     } else {
         let number: String = q.offered.chars().take(32).collect();
@@ -53,7 +58,7 @@ pub async fn show(signed_in: SignedIn, State(state): State<AppState>, Query(q): 
     board(&signed_in, &state, &settings, StatusCode::OK, notice).await
 }
 
-async fn board(
+pub(super) async fn board(
     signed_in: &SignedIn,
     state: &AppState,
     settings: &Settings,
@@ -191,6 +196,7 @@ fn sections(digest: &Digest, locale: Locale, csrf: &str) -> Vec<Section> {
             ("Aucun.", "None."),
             &digest.undelivered,
         ),
+        super::set_aside::section(&digest.set_aside, locale, csrf),
     ]
 }
 

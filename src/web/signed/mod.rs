@@ -13,6 +13,7 @@ pub mod establishments;
 mod history;
 mod hours;
 pub mod profile;
+mod set_aside;
 
 use super::AppState;
 use super::account::SignedIn;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/downloads/pay-statement", get(downloads::pay_statement))
         .route("/board", get(board::show))
         .route("/board/offer", post(board::offer))
+        .route("/board/set-aside", post(set_aside::act))
         .route("/profile", get(profile::show).post(profile::submit))
         .route("/admin/people", get(admin::people))
         .route("/admin/people/invite", post(admin::invite))

@@ -1,0 +1,154 @@
+//! The board's "messages set aside" section and `POST /board/set-aside`: a coordinator
+//! retries a message whose processing failed (after the fix) or dismisses it. Either way
+//! the answer is the board again, with what became of it.
+
+use super::{FormView, Item, Section};
+use crate::domain::locale::Locale;
+use crate::inbound::pipeline::MailOutcome;
+use crate::outbound::digest::{SetAsideChannel, SetAsideLine};
+use crate::web::AppState;
+use crate::web::account::SignedIn;
+use crate::web::page::Tone;
+use axum::Form;
+use axum::extract::State;
+use axum::extract::rejection::FormRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+/// The section listing set-aside messages, each with its buttons.
+pub fn section(lines: &[SetAsideLine], locale: Locale, csrf: &str) -> Section {
+    let items = lines
+        .iter()
+        .map(|m| {
+            let form = |action: &str, label: &str, secondary: bool| FormView {
+                id: format!("set-aside-{}-{}-{action}", m.channel.as_str(), m.id),
+                method: "post",
+                action: "/board/set-aside".into(),
+                csrf: csrf.to_string(),
+                hidden: vec![
+                    ("channel".into(), m.channel.as_str().into()),
+                    ("id".into(), m.id.to_string()),
+                    ("action".into(), action.into()),
+                ],
+                buttons: vec![(label.to_string(), String::new())],
+                secondary,
+                ..FormView::default()
+            };
+            let mut forms = Vec::new();
+            if m.retriable {
+                forms.push(form("retry", locale.pick("Réessayer", "Retry"), false));
+            }
+            forms.push(form("dismiss", locale.pick("Écarter", "Dismiss"), true));
+            Item {
+                headline: m.line.clone(),
+                lines: Vec::new(),
+                forms,
+            }
+        })
+        .collect();
+    Section {
+        heading: locale.pick("Messages mis de côté", "Messages set aside").to_string(),
+        empty: locale.pick("Aucun.", "None.").to_string(),
+        lines: if lines.is_empty() {
+            Vec::new()
+        } else {
+            vec![
+                locale
+                    .pick(
+                        "Relais n’a pas pu traiter ces messages, et rien n’a été fait. Réessayez-les une fois le problème réglé (le journal du serveur dit pourquoi), ou écartez-les.",
+                        "Relais could not process these messages, and nothing was done. Retry them once the problem is solved (the server log says why), or dismiss them.",
+                    )
+                    .to_string(),
+            ]
+        },
+        items,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SetAsideForm {
+    csrf: String,
+    channel: String,
+    id: i64,
+    action: String,
+}
+
+/// `POST /board/set-aside`.
+pub async fn act(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    form: Result<Form<SetAsideForm>, FormRejection>,
+) -> Response {
+    let (settings, form) = match super::coordinator_form(&signed_in, &state, form, |f| &f.csrf) {
+        Ok(x) => x,
+        Err(r) => return r.into_response(),
+    };
+    let locale = signed_in.person().locale;
+    let Some(form) = form else {
+        return super::board::board(
+            &signed_in,
+            &state,
+            &settings,
+            StatusCode::FORBIDDEN,
+            Some(super::expired(locale)),
+        )
+        .await;
+    };
+    let channel = match form.channel.as_str() {
+        "mail" => SetAsideChannel::Mail,
+        "sms" => SetAsideChannel::Sms,
+        _ => return StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+    };
+    let result = match (channel, form.action.as_str()) {
+        (SetAsideChannel::Mail, "retry") => match state.mail_pipeline.retry_set_aside(form.id).await {
+            Ok(Some(MailOutcome::SetAside)) | Err(_) => "failed",
+            Ok(Some(_)) => "retried",
+            Ok(None) => "gone",
+        },
+        (SetAsideChannel::Mail, "dismiss") => match state.mail_pipeline.dismiss_set_aside(form.id).await {
+            Ok(true) => "dismissed",
+            Ok(false) => "gone",
+            Err(e) => return crate::web::WebError::Internal(e).into_response(),
+        },
+        (SetAsideChannel::Sms, _) => return StatusCode::NOT_FOUND.into_response(),
+        _ => return StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+    };
+    tracing::info!(
+        coordinator = signed_in.person().id.0,
+        channel = channel.as_str(),
+        id = form.id,
+        action = %form.action,
+        result,
+        "set-aside message handled"
+    );
+    super::see_other(format!("/board?set_aside={result}"))
+}
+
+/// What the board says after a retry or a dismissal.
+pub fn notice(result: &str, locale: Locale) -> Option<(Tone, String)> {
+    let (tone, fr, en) = match result {
+        "retried" => (Tone::Good, "Le message a été traité.", "The message was processed."),
+        "dismissed" => (
+            Tone::Good,
+            "Le message a été écarté ; rien n’a été fait.",
+            "The message was dismissed; nothing was done.",
+        ),
+        "failed" => (
+            Tone::Bad,
+            "Le message a échoué de nouveau ; il reste mis de côté. Le journal du serveur dit pourquoi.",
+            "The message failed again; it stays set aside. The server log says why.",
+        ),
+        "gone" => (
+            Tone::Bad,
+            "Ce message n’est plus mis de côté : quelqu’un l’a déjà réessayé ou écarté.",
+            "This message is no longer set aside: someone already retried or dismissed it.",
+        ),
+        _ => return None,
+    };
+    Some((
+        tone,
+        locale.pick(fr, en).replace(" ;", "\u{a0};").replace(" :", "\u{a0}:"),
+    ))
+}

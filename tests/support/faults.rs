@@ -1,0 +1,49 @@
+//! Real faults in the real database, for the tests of what Relais does when processing a
+//! message fails: a trigger refuses to record the outcome of any mail whose subject holds
+//! POISON, as a bug or a corrupt row would.
+#![allow(dead_code)]
+
+use relais::store::Store;
+
+pub async fn execute(store: &Store, sql: &str) {
+    match store {
+        Store::Sqlite(pool) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .unwrap(),
+        Store::Postgres(pool) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .unwrap(),
+    }
+}
+
+/// From now on the database refuses to record the outcome of a mail whose subject holds
+/// POISON (setting it aside stays possible).
+pub async fn poison(store: &Store) {
+    let sql = match store {
+        Store::Sqlite(_) => {
+            "CREATE TRIGGER poison BEFORE UPDATE OF outcome ON inbound_messages \
+             WHEN NEW.subject LIKE '%POISON%' AND NEW.outcome <> 'set_aside' \
+             BEGIN SELECT RAISE(ABORT, 'poisoned message'); END;"
+        }
+        Store::Postgres(_) => {
+            "CREATE FUNCTION poison() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'poisoned message'; END $$ \
+             LANGUAGE plpgsql; \
+             CREATE TRIGGER poison BEFORE UPDATE OF outcome ON inbound_messages FOR EACH ROW \
+             WHEN (NEW.subject LIKE '%POISON%' AND NEW.outcome <> 'set_aside') EXECUTE FUNCTION poison();"
+        }
+    };
+    execute(store, sql).await;
+}
+
+pub async fn cure(store: &Store) {
+    let sql = match store {
+        Store::Sqlite(_) => "DROP TRIGGER poison",
+        // PostgreSQL names a trigger by its table.
+        Store::Postgres(_) => "DROP TRIGGER poison ON inbound_messages",
+    };
+    execute(store, sql).await;
+}
