@@ -132,4 +132,8 @@ async fn a_message_that_never_leaves_is_reported_to_coordinators(engine: Engine)
             && parsed.contains("Offre d'interprétation"),
         "{parsed}"
     );
+    // The digest names what was not delivered as people read it, never by its code.
+    let digest = support::digest_text(&bank).await;
+    assert!(digest.contains("(texto) — Offre d'interprétation"), "{digest}");
+    assert!(!digest.contains("request_offered"), "{digest}");
 }

@@ -8,7 +8,6 @@
 
 mod support;
 
-use relais::clock::Clock as _;
 use relais::inbound::maildir;
 use relais::inbound::pipeline::{MailOutcome, Taken};
 use relais::store::Store;
@@ -188,7 +187,7 @@ async fn coordinators_retry_or_dismiss_set_aside_mail_from_the_board(engine: Eng
         "{text}"
     );
     assert!(!text.contains("poisoned message"), "no internal error reaches the page");
-    let digest = digest_text(&w).await;
+    let digest = support::digest_text(&w.bank).await;
     assert!(digest.contains("MESSAGES MIS DE CÔTÉ"), "{digest}");
     assert!(digest.contains("« POISON un »"), "{digest}");
     assert!(digest.contains("/board"), "{digest}");
@@ -293,25 +292,6 @@ async fn set_aside_ids(bank: &TestBank) -> Vec<i64> {
         .collect();
     tx.commit().await.unwrap();
     ids
-}
-
-async fn digest_text(w: &World) -> String {
-    let keys = support::web::keys();
-    let ctx = relais::outbound::digest::LinkContext {
-        keys: &keys,
-        public_base_url: "https://relais.example",
-        ttl: chrono::TimeDelta::hours(72),
-        now: w.bank.clock.now(),
-        time_zone: chrono_tz::America::Montreal,
-        candidates: 3,
-    };
-    let mut tx = w.bank.store.begin().await.unwrap();
-    let coordinator = tx.person(w.bank.coordinator).await.unwrap();
-    let digest = relais::outbound::digest::gather(&mut tx, &coordinator, &ctx)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    relais::outbound::digest::render_text(&digest, &coordinator, "Banque test").unwrap()
 }
 
 /// A failure that should pass (here: the database is gone) records nothing and leaves

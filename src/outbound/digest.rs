@@ -339,7 +339,7 @@ pub async fn gather(tx: &mut Tx, coordinator: &Person, ctx: &LinkContext<'_>) ->
             } else {
                 locale.pick("courriel", "email")
             },
-            dead.kind
+            super::render::kind_label(&dead.kind, locale)
         ));
     }
     digest.board_url = format!("{}/board", ctx.public_base_url.trim_end_matches('/'));

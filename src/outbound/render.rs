@@ -341,8 +341,17 @@ pub fn link_label(action: crate::security::link::LinkAction, locale: Locale) -> 
 }
 
 fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
-    let en = locale == Locale::En;
-    let what = match input.kind {
+    let what = kind_label(input.kind, locale);
+    if facts.number.is_empty() {
+        what.to_string()
+    } else {
+        format!("[{}] {what}", facts.number)
+    }
+}
+
+/// What a notification is, as people read it: its subject without the request number.
+pub fn kind_label(kind: &str, locale: Locale) -> &'static str {
+    match kind {
         "request_received" => locale.pick("Demande reçue", "Request received"),
         "request_offered" => locale.pick("Offre d'interprétation", "Interpreting offer"),
         "offer_filled" => locale.pick("Offre pourvue", "Offer filled"),
@@ -390,12 +399,6 @@ fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
         "sign_in_failures" => locale.pick("Connexions échouées à votre compte", "Failed sign-ins to your account"),
         "link_renewed" => locale.pick("Votre nouveau lien", "Your new link"),
         _ => locale.pick("Avis", "Notice"),
-    };
-    let _ = en;
-    if facts.number.is_empty() {
-        what.to_string()
-    } else {
-        format!("[{}] {what}", facts.number)
     }
 }
 
@@ -495,11 +498,7 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
     };
     let (size_fr, size_en) = (bytes_of("size", Locale::Fr), bytes_of("size", Locale::En));
     let (limit_fr, limit_en) = (bytes_of("limit", Locale::Fr), bytes_of("limit", Locale::En));
-    let failed_kind = {
-        let kind = text_of("failed_kind");
-        let fake = RenderInput { kind: &kind, ..*input };
-        subject(&fake, &Facts::default(), locale)
-    };
+    let failed_kind = kind_label(&text_of("failed_kind"), locale).to_string();
     let quoted_subject = text_of("subject");
     let body = MailBody {
         kind: input.kind,

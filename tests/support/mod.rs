@@ -573,3 +573,24 @@ pub async fn serve(bank: &TestBank, extra: &[(&str, String)]) -> Served {
     }));
     Served { port, stop: Some(stop) }
 }
+
+/// The coordinator's digest as it would be mailed now, in French.
+pub async fn digest_text(bank: &TestBank) -> String {
+    use relais::clock::Clock as _;
+    let keys = web::keys();
+    let ctx = relais::outbound::digest::LinkContext {
+        keys: &keys,
+        public_base_url: "https://relais.example",
+        ttl: chrono::TimeDelta::hours(72),
+        now: bank.clock.now(),
+        time_zone: chrono_tz::America::Montreal,
+        candidates: 3,
+    };
+    let mut tx = bank.store.begin().await.unwrap();
+    let coordinator = tx.person(bank.coordinator).await.unwrap();
+    let digest = relais::outbound::digest::gather(&mut tx, &coordinator, &ctx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    relais::outbound::digest::render_text(&digest, &coordinator, "Banque test").unwrap()
+}
