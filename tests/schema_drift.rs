@@ -21,6 +21,8 @@ async fn catalogue(store: &Store) -> BTreeSet<String> {
             .fetch_all(pool)
             .await
             .unwrap();
+            // `CHECK (`, not a constraint's name that ends in `_check`.
+            let check = regex::Regex::new(r"(?i)\bCHECK\s*\(").unwrap();
             for (table, sql) in tables {
                 out.insert(format!("table {table}"));
                 let columns: Vec<(String, bool, i64)> =
@@ -58,8 +60,7 @@ async fn catalogue(store: &Store) -> BTreeSet<String> {
                     let columns: Vec<String> = columns.into_iter().map(|(c,)| c).collect();
                     out.insert(format!("unique {table}({})", columns.join(", ")));
                 }
-                // `CHECK (`, not a constraint's name that ends in `_check`.
-                let checks = regex::Regex::new(r"(?i)\bCHECK\s*\(").unwrap().find_iter(&sql).count();
+                let checks = check.find_iter(&sql).count();
                 if checks > 0 {
                     out.insert(format!("checks {table} {checks}"));
                 }
