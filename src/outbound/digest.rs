@@ -35,7 +35,7 @@ pub struct LinkContext<'a> {
 impl LinkContext<'_> {
     /// The full URL of the link for `claim`, signed with the current key.
     pub fn url(&self, claim: &LinkClaim) -> String {
-        crate::web::links::link_url(self.public_base_url, &self.keys.sign(claim))
+        crate::security::link::link_url(self.public_base_url, &self.keys.sign(claim))
     }
 }
 

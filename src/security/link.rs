@@ -59,6 +59,14 @@ pub enum LinkAction {
     Record,
 }
 
+/// Where links live: `{public_base_url}/l/{token}`.
+pub const LINK_PATH: &str = "/l/";
+
+/// The full URL of a link.
+pub fn link_url(public_base_url: &str, token: &str) -> String {
+    format!("{}{LINK_PATH}{token}", public_base_url.trim_end_matches('/'))
+}
+
 impl LinkAction {
     pub const ALL: [LinkAction; 12] = [
         LinkAction::Accept,

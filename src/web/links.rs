@@ -17,8 +17,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// Where links live: `{public_base_url}/l/{token}`.
-pub const LINK_PATH: &str = "/l/";
 const CSRF_COOKIE: &str = "relais_csrf";
 pub(super) const SESSION_COOKIE: &str = "relais_session";
 
@@ -31,11 +29,6 @@ pub struct LinkPages {
     pub secure_cookies: bool,
     /// `web.client_ip_header`, for the limit on new links per client address.
     pub client_ip_header: String,
-}
-
-/// The full URL of a link.
-pub fn link_url(public_base_url: &str, token: &str) -> String {
-    format!("{}{LINK_PATH}{token}", public_base_url.trim_end_matches('/'))
 }
 
 fn set_cookie(name: &str, value: &str, max_age_seconds: i64, secure: bool) -> String {
