@@ -1,7 +1,6 @@
-//! Rows to bytes: a CSV file or an Excel workbook with a "Demandes" sheet (real dates and
-//! times, bold frozen header, autofilter) and a "Statistiques" sheet, written by
-//! [`super::workbook`]. The columns are defined once, here, for both. Pure: no database, no
-//! file.
+//! The export's file formats, and its rows as a CSV file. The Excel workbook is written by
+//! [`super::workbook`]; both take their columns from [`super::columns`]. Pure: no database,
+//! no file.
 //!
 //! The CSV is written by [`crate::domain::spreadsheet`] for the export's language, so that
 //! Excel opens it by double-click: UTF-8 with a byte-order mark, one header line, `;` between
@@ -10,14 +9,10 @@
 //! (`=`, `+`, `-`, `@`, tab, carriage return first) gets a leading `'` in the CSV; the workbook
 //! writes every text as a string cell, never as a formula.
 
-use super::filter::ExportFilter;
+pub use super::columns::{ExportOptions, WriteError};
+use super::columns::Column;
 use super::row::ExportRow;
-use crate::domain::locale::Locale;
-use crate::domain::request::Field;
-use crate::domain::spreadsheet::{CsvFile, Value};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use chrono_tz::Tz;
-use rust_xlsxwriter::XlsxError;
+use crate::domain::spreadsheet::CsvFile;
 use std::fmt;
 use std::str::FromStr;
 
@@ -71,187 +66,6 @@ impl FromStr for ExportFormat {
     }
 }
 
-/// How an export reads: its language, the bank's time zone for timestamps, and when it
-/// was made (shown on the statistics sheet).
-#[derive(Debug, Clone, Copy)]
-pub struct ExportOptions {
-    pub locale: Locale,
-    pub time_zone: Tz,
-    pub generated_at: DateTime<Utc>,
-}
-
-/// What went wrong writing the bytes: a bug or a limit of the format, never the caller's input.
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    #[error("CSV: {0}")]
-    Csv(#[from] csv::Error),
-    #[error("XLSX: {0}")]
-    Xlsx(#[from] XlsxError),
-}
-
-/// One column of the export, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Column {
-    Number,
-    Date,
-    StartTime,
-    ScheduledMinutes,
-    Status,
-    RequestType,
-    SourceLanguage,
-    TargetLanguage,
-    Establishment,
-    Installation,
-    Location,
-    CostCentre,
-    BillingCode,
-    Requester,
-    Interpreter,
-    InterpreterCode,
-    WorkedMinutes,
-    Completed,
-    CancellationReason,
-    LateCancellation,
-    CreatedAt,
-    BookedAt,
-}
-
-impl Column {
-    pub const ALL: [Column; 22] = [
-        Column::Number,
-        Column::Date,
-        Column::StartTime,
-        Column::ScheduledMinutes,
-        Column::Status,
-        Column::RequestType,
-        Column::SourceLanguage,
-        Column::TargetLanguage,
-        Column::Establishment,
-        Column::Installation,
-        Column::Location,
-        Column::CostCentre,
-        Column::BillingCode,
-        Column::Requester,
-        Column::Interpreter,
-        Column::InterpreterCode,
-        Column::WorkedMinutes,
-        Column::Completed,
-        Column::CancellationReason,
-        Column::LateCancellation,
-        Column::CreatedAt,
-        Column::BookedAt,
-    ];
-
-    /// The header people read, in the seeds' vocabulary (the request form's labels where
-    /// the column is a form field).
-    pub fn header(self, locale: Locale) -> &'static str {
-        let (fr, en) = match self {
-            Column::Number => ("Numéro de demande", "Request number"),
-            Column::Date => return Field::Date.label(locale),
-            Column::StartTime => return Field::StartTime.label(locale),
-            Column::ScheduledMinutes => ("Durée prévue (min)", "Scheduled duration (min)"),
-            Column::Status => ("Statut", "Status"),
-            Column::RequestType => return Field::RequestType.label(locale),
-            Column::SourceLanguage => return Field::SourceLanguage.label(locale),
-            Column::TargetLanguage => return Field::TargetLanguage.label(locale),
-            Column::Establishment => ("Établissement", "Establishment"),
-            Column::Installation => return Field::Installation.label(locale),
-            Column::Location => return Field::Location.label(locale),
-            Column::CostCentre => return Field::CostCentre.label(locale),
-            Column::BillingCode => return Field::BillingCode.label(locale),
-            Column::Requester => ("Demandeur", "Requester"),
-            Column::Interpreter => ("Interprète", "Interpreter"),
-            Column::InterpreterCode => ("Code d'utilisateur de l'interprète", "Interpreter's user code"),
-            Column::WorkedMinutes => ("Durée réelle (min)", "Actual duration (min)"),
-            Column::Completed => ("Demande terminée", "Completed"),
-            Column::CancellationReason => ("Raison d'annulation", "Cancellation reason"),
-            Column::LateCancellation => ("Annulation tardive", "Late cancellation"),
-            Column::CreatedAt => ("Créée le", "Created on"),
-            Column::BookedAt => ("Réservée le", "Booked on"),
-        };
-        locale.pick(fr, en)
-    }
-
-    /// Width in the workbook, in characters.
-    pub(super) fn width(self) -> f64 {
-        match self {
-            Column::Number | Column::Date | Column::CreatedAt | Column::BookedAt => 17.0,
-            Column::StartTime | Column::ScheduledMinutes | Column::WorkedMinutes => 12.0,
-            Column::Completed | Column::LateCancellation | Column::Status => 14.0,
-            Column::CostCentre | Column::BillingCode | Column::InterpreterCode => 16.0,
-            Column::RequestType | Column::SourceLanguage | Column::TargetLanguage => 20.0,
-            Column::Requester | Column::Interpreter => 24.0,
-            Column::Establishment | Column::Installation | Column::Location | Column::CancellationReason => 32.0,
-        }
-    }
-
-    pub(super) fn cell(self, row: &ExportRow, options: &ExportOptions) -> Cell {
-        let locale = options.locale;
-        let text = |s: &str| Cell::Text(s.to_string());
-        let opt_text = |s: Option<&str>| s.map_or(Cell::Empty, |s| Cell::Text(s.to_string()));
-        let yes_no = |b: bool| {
-            Cell::Text(
-                locale
-                    .pick(if b { "oui" } else { "non" }, if b { "yes" } else { "no" })
-                    .into(),
-            )
-        };
-        let local = |at: DateTime<Utc>| Cell::DateTime(at.with_timezone(&options.time_zone).naive_local());
-        match self {
-            Column::Number => opt_text(row.number.as_ref().map(|n| n.as_str())),
-            Column::Date => Cell::Date(row.date),
-            Column::StartTime => Cell::Time(row.start_time),
-            Column::ScheduledMinutes => Cell::Number(row.duration_minutes),
-            Column::Status => text(row.status.label(locale)),
-            Column::RequestType => text(row.request_type.label(locale)),
-            Column::SourceLanguage => text(row.source_language.name(locale)),
-            Column::TargetLanguage => text(row.target_language.name(locale)),
-            Column::Establishment => text(&row.establishment),
-            Column::Installation => text(&row.installation),
-            Column::Location => text(&row.location),
-            Column::CostCentre => opt_text(row.cost_centre.as_deref()),
-            Column::BillingCode => opt_text(row.billing_code.as_deref()),
-            Column::Requester => text(&row.requester),
-            Column::Interpreter => opt_text(row.interpreter.as_ref().map(|i| i.name.as_str())),
-            Column::InterpreterCode => opt_text(row.interpreter.as_ref().map(|i| i.user_code.as_str())),
-            Column::WorkedMinutes => row
-                .service
-                .and_then(|s| s.worked_minutes)
-                .map_or(Cell::Empty, Cell::Number),
-            Column::Completed => row.service.map_or(Cell::Empty, |s| yes_no(s.completed)),
-            Column::CancellationReason => row.cancellation.map_or(Cell::Empty, |c| text(c.reason.label(locale))),
-            Column::LateCancellation => row.cancellation.map_or(Cell::Empty, |c| yes_no(c.late)),
-            Column::CreatedAt => local(row.created_at),
-            Column::BookedAt => row.booked_at.map_or(Cell::Empty, local),
-        }
-    }
-}
-
-/// A value as both formats need it: typed, so the workbook gets real dates and numbers.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Cell {
-    Empty,
-    Text(String),
-    Number(u32),
-    Date(NaiveDate),
-    Time(NaiveTime),
-    DateTime(NaiveDateTime),
-}
-
-impl Cell {
-    /// The cell as the CSV writes it: text guarded against formulas, the rest as is.
-    fn into_csv(self) -> Value {
-        match self {
-            Cell::Empty => Value::Empty,
-            Cell::Text(s) => Value::Text(s),
-            Cell::Number(n) => Value::Integer(n.into()),
-            Cell::Date(d) => Value::Date(d),
-            Cell::Time(t) => Value::Time(t),
-            Cell::DateTime(dt) => Value::DateTime(dt),
-        }
-    }
-}
-
 /// The rows as CSV for the options' language: a header line, then one line per request.
 pub fn to_csv(rows: &[ExportRow], options: &ExportOptions) -> Result<Vec<u8>, WriteError> {
     let mut file = CsvFile::new(options.locale);
@@ -262,14 +76,11 @@ pub fn to_csv(rows: &[ExportRow], options: &ExportOptions) -> Result<Vec<u8>, Wr
     Ok(file.finish()?)
 }
 
-/// The rows as an Excel workbook: the requests sheet, then the statistics sheet.
-pub fn to_xlsx(rows: &[ExportRow], filter: &ExportFilter, options: &ExportOptions) -> Result<Vec<u8>, WriteError> {
-    super::workbook::write(rows, filter, options)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::locale::Locale;
+    use chrono::{NaiveDate, NaiveTime, Utc};
 
     #[test]
     fn formats_read_from_names_and_paths() {

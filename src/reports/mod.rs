@@ -3,7 +3,7 @@
 //!
 //! The flow reads one way: an [`ExportFilter`] parsed at the edge (the CLI, later the web)
 //! → one store query, [`crate::store::Tx::export_rows`] → [`ExportRow`]s → pure writers,
-//! [`export::to_csv`] and [`export::to_xlsx`] (whose statistics come from [`stats`]).
+//! [`export::to_csv`] and `workbook::write` (whose statistics come from [`stats`]).
 //! [`export_requests`] runs the whole of it and returns the bytes, for the CLI and for a
 //! download button.
 //!
@@ -11,6 +11,7 @@
 //! has no field for the patient's name, phone or details, the request's notes, the address
 //! or the record's comments, and the store query does not select them.
 
+mod columns;
 pub mod export;
 pub mod filter;
 pub mod row;
@@ -62,7 +63,7 @@ pub async fn export_requests(
     tx.commit().await?;
     let bytes = match format {
         ExportFormat::Csv => export::to_csv(&rows, options)?,
-        ExportFormat::Xlsx => export::to_xlsx(&rows, filter, options)?,
+        ExportFormat::Xlsx => workbook::write(&rows, filter, options)?,
     };
     Ok(Export {
         format,

@@ -2,7 +2,7 @@
 //! frozen header and an autofilter, then a "Statistiques" sheet with the tallies of
 //! [`super::stats`]. Every text is written as a string cell, never as a formula.
 
-use super::export::{Cell, Column, ExportOptions, WriteError};
+use super::columns::{Cell, Column, ExportOptions, WriteError};
 use super::filter::ExportFilter;
 use super::row::ExportRow;
 use super::stats::{Statistics, Tally};
