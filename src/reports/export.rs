@@ -9,8 +9,8 @@
 //! (`=`, `+`, `-`, `@`, tab, carriage return first) gets a leading `'` in the CSV; the workbook
 //! writes every text as a string cell, never as a formula.
 
-pub use super::columns::{ExportOptions, WriteError};
 use super::columns::Column;
+pub use super::columns::{ExportOptions, WriteError};
 use super::row::ExportRow;
 use crate::domain::spreadsheet::CsvFile;
 use std::fmt;

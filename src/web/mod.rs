@@ -8,10 +8,10 @@ pub mod links;
 mod mail_confirmation;
 mod metrics;
 mod page;
-pub mod record_form;
 mod request_pages;
 mod requests;
 pub mod signed;
+pub mod uploads;
 pub mod webhooks;
 
 pub use error::WebError;
@@ -113,7 +113,7 @@ pub fn router(state: AppState) -> Router {
             "/l/{token}",
             get(links::show)
                 .post(links::act)
-                .layer(axum::extract::DefaultBodyLimit::max(record_form::MAX_BODY_BYTES)),
+                .layer(axum::extract::DefaultBodyLimit::max(uploads::MAX_BODY_BYTES)),
         )
         // Requester and interpreter pages; `/requests/{id}` also serves `Open` link sessions.
         .merge(request_pages::routes())

@@ -23,7 +23,7 @@ use crate::web::AppState;
 use crate::web::account::SignedIn;
 use crate::web::held_files::{Held, Kept, hold};
 use crate::web::page::{Tone, secure_html};
-use crate::web::record_form::{ATTACHMENTS, MAX_FILES, check_file, read_multipart};
+use crate::web::uploads::{ATTACHMENTS, MAX_FILES, check_file, read_multipart};
 use crate::workflow::{Actor, Command, WorkflowError};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};

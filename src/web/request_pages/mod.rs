@@ -29,7 +29,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 pub fn routes() -> Router<AppState> {
-    let upload = DefaultBodyLimit::max(super::record_form::MAX_BODY_BYTES);
+    let upload = DefaultBodyLimit::max(super::uploads::MAX_BODY_BYTES);
     Router::new()
         .route("/requests", get(list::show))
         .route("/requests/new", get(form::new).post(form::create).layer(upload))

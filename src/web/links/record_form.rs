@@ -5,16 +5,17 @@
 //! and, when something is wrong, comes back with every field as typed and each problem
 //! named beside its field.
 
-use super::AppState;
-use super::held_files::{Held, Kept, hold};
-use super::links::{LinkPages, facts_list};
-use super::page::{Page, Tone, page_response, secure_html};
+use super::page::{LinkPages, facts_list, state_response};
 use crate::domain::locale::Locale;
 use crate::domain::person::Person;
 use crate::domain::request::{CancellationReason, GeneralReason, RecordField, RecordProblem, Request, RequestType};
 use crate::inbound::mail::record_form::{self, RecordIssue};
 use crate::security::link::VerifiedLink;
-use crate::store::attachments::{FileKind, NewAttachment, stored_name};
+use crate::store::attachments::NewAttachment;
+use crate::web::AppState;
+use crate::web::held_files::{Held, Kept, hold};
+use crate::web::page::{Page, Tone, page_response, secure_html};
+use crate::web::uploads::{ATTACHMENTS, MAX_FILES, check_file, read_multipart};
 use crate::workflow::WorkflowError;
 use crate::workflow::links::{Followed, LinkInput, LinkRefusal, LinkState};
 use askama::Template;
@@ -22,14 +23,6 @@ use axum::extract::{FromRequest, Multipart};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
-
-/// At most this many files, each at most this large.
-pub const MAX_FILES: usize = 5;
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
-/// The largest form body accepted on a link: the files plus room for the fields.
-pub const MAX_BODY_BYTES: usize = MAX_FILES * MAX_FILE_BYTES + 256 * 1024;
-/// The name of the file input of every form that takes attachments.
-pub(crate) const ATTACHMENTS: &str = "attachments";
 
 struct FieldView {
     key: &'static str,
@@ -273,7 +266,7 @@ impl Screen<'_> {
         .render();
         match html {
             Ok(html) => secure_html(status, html),
-            Err(e) => super::WebError::Internal(e.into()).into_response(),
+            Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
         }
     }
 
@@ -299,7 +292,7 @@ impl Screen<'_> {
         .await
         {
             Ok(more) => kept.extend(more),
-            Err(e) => return super::WebError::from(e).into_response(),
+            Err(e) => return crate::web::WebError::from(e).into_response(),
         }
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         self.page_keeping(Some(values), issues, extra, &kept, status).await
@@ -350,100 +343,6 @@ pub(super) async fn show(
     screen.page(None, &[], &[], StatusCode::OK).await
 }
 
-/// A file as sent, checked by its first bytes rather than by what the browser says it is,
-/// and kept under its name with the extension of what it is.
-pub(super) fn check_file(name: &str, bytes: &[u8], locale: Locale) -> Result<NewAttachment, String> {
-    let shown: String = name.chars().filter(|c| !c.is_control()).take(80).collect();
-    let Some(kind) = FileKind::sniff(bytes) else {
-        return Err(match locale {
-            Locale::Fr => format!("Pièces jointes : « {shown} » n'est ni un PDF, ni une image JPEG ou PNG"),
-            Locale::En => format!("Attachments: “{shown}” is not a PDF, JPEG or PNG file"),
-        });
-    };
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(match locale {
-            Locale::Fr => format!("Pièces jointes : « {shown} » dépasse 10 Mo"),
-            Locale::En => format!("Attachments: “{shown}” is larger than 10 MB"),
-        });
-    }
-    let file_name = stored_name(name, kind).map_err(|problem| match locale {
-        Locale::Fr => format!(
-            "Pièces jointes : le nom du fichier « {shown} »\u{a0}: {}",
-            problem.message(locale)
-        ),
-        Locale::En => format!("Attachments: the file name “{shown}”: {}", problem.message(locale)),
-    })?;
-    Ok(NewAttachment {
-        file_name,
-        content_type: kind.content_type().to_string(),
-        content: bytes.to_vec(),
-    })
-}
-
-/// Past this many characters a posted value is kept only in part, to be shown back: every
-/// field's own limit is far below, so such a value is always refused with its field named.
-const SHOWN_BACK_CHARS: usize = 16 * 1024;
-
-/// What a posted form holds: its CSRF value, the fields it knows (trimmed, non-empty), and
-/// the files of its `attachments` input.
-pub(crate) struct Posted<F> {
-    pub(crate) csrf: String,
-    pub(crate) values: BTreeMap<F, String>,
-    pub(crate) files: Vec<(String, Vec<u8>)>,
-    /// The tokens of the held files ticked to keep (`web::held_files`).
-    pub(crate) kept: Vec<String>,
-    /// More than [`MAX_FILES`] were sent; the rest were dropped.
-    pub(crate) too_many: bool,
-}
-
-/// Reads a multipart form whose fields `field_of` names from their keys (the record form
-/// and the request form alike).
-pub(crate) async fn read_multipart<F: Ord>(
-    mut multipart: Multipart,
-    field_of: impl Fn(&str) -> Option<F>,
-) -> Result<Posted<F>, String> {
-    let mut posted = Posted {
-        csrf: String::new(),
-        values: BTreeMap::new(),
-        files: Vec::new(),
-        kept: Vec::new(),
-        too_many: false,
-    };
-    while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
-        let name = field.name().unwrap_or_default().to_string();
-        let file_name = field.file_name().map(str::to_string);
-        let bytes = field.bytes().await.map_err(|e| e.body_text())?;
-        if name == ATTACHMENTS {
-            // An empty file input still sends a part with no name and no bytes.
-            if let Some(file_name) = file_name.filter(|_| !bytes.is_empty()) {
-                if posted.files.len() == MAX_FILES {
-                    posted.too_many = true;
-                } else {
-                    posted.files.push((file_name, bytes.to_vec()));
-                }
-            }
-        } else if name == "csrf" {
-            posted.csrf = String::from_utf8_lossy(&bytes).into_owned();
-        } else if name == "kept" {
-            // A token is ours (64 characters) or nothing: a longer one finds no file.
-            let token = String::from_utf8_lossy(&bytes).trim().to_string();
-            if posted.kept.len() < MAX_FILES && token.len() <= 64 {
-                posted.kept.push(token);
-            }
-        } else if let Some(field) = field_of(&name) {
-            let text = String::from_utf8_lossy(&bytes).trim().to_string();
-            if !text.is_empty() {
-                let text = match text.char_indices().nth(SHOWN_BACK_CHARS) {
-                    Some((end, _)) => text[..end].to_string(),
-                    None => text,
-                };
-                posted.values.insert(field, text);
-            }
-        }
-    }
-    Ok(posted)
-}
-
 /// `POST` of the record form.
 pub(super) async fn submit(
     state: &AppState,
@@ -459,11 +358,11 @@ pub(super) async fn submit(
     };
     let link_state = match state.workflow.inspect_link(link, false).await {
         Ok(s) => s,
-        Err(e) => return super::WebError::Internal(e.into()).into_response(),
+        Err(e) => return crate::web::WebError::Internal(e.into()).into_response(),
     };
     let LinkState::Live { request, recipient } = link_state else {
         // Used, changed or gone: the link page says why and what can still be done.
-        return super::links::show_state(state, pages, link_state, &link.claim, token, nonce).await;
+        return state_response(state, pages, link_state, &link.claim, token, nonce).await;
     };
     let locale = recipient.locale;
     let nonce_value = nonce.clone().unwrap_or_else(crate::security::random_token);
@@ -501,7 +400,7 @@ pub(super) async fn submit(
         let response = screen
             .page(Some(posted.values), &[], &[message], StatusCode::FORBIDDEN)
             .await;
-        return super::links::with_csrf_cookie(pages, response, &nonce_value);
+        return super::page::with_csrf_cookie(pages, response, &nonce_value);
     }
     let mut extra = Vec::new();
     let mut attachments = Vec::new();
@@ -520,7 +419,7 @@ pub(super) async fn submit(
     .await;
     let held = match held {
         Ok(h) => h,
-        Err(e) => return super::WebError::from(e).into_response(),
+        Err(e) => return crate::web::WebError::from(e).into_response(),
     };
     if posted.too_many || held.len() + attachments.len() > MAX_FILES {
         extra.push(
@@ -597,13 +496,11 @@ pub(super) async fn submit(
             screen.again(posted.values, &issues, &[], &held, &attachments).await
         }
         Ok(Ok(Followed::Session { .. })) => {
-            super::WebError::Internal(anyhow::anyhow!("a record link opened a session")).into_response()
+            crate::web::WebError::Internal(anyhow::anyhow!("a record link opened a session")).into_response()
         }
-        Ok(Err(LinkRefusal::Dead(dead))) => {
-            super::links::show_state(state, pages, *dead, &link.claim, token, nonce).await
-        }
-        Ok(Err(LinkRefusal::Refused(error))) => super::links::refused_page(state, pages, link, &error).await,
-        Err(e) => super::WebError::Internal(e.into()).into_response(),
+        Ok(Err(LinkRefusal::Dead(dead))) => state_response(state, pages, *dead, &link.claim, token, nonce).await,
+        Ok(Err(LinkRefusal::Refused(error))) => super::page::refused_page(state, pages, link, &error).await,
+        Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
     }
 }
 

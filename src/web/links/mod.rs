@@ -1,0 +1,373 @@
+//! `/l/TOKEN`: the pages behind signed links. `GET` and `HEAD` only show what the button
+//! will do (mail scanners that fetch every link change nothing); the button `POST`s the
+//! token with a value bound to a cookie set by that `GET`. Pages work without JavaScript.
+//!
+//! `/requests/ID`: the request page an `Open` link grants for a short while.
+
+mod page;
+pub mod record_form;
+
+pub use page::LinkPages;
+use page::*;
+pub(crate) use page::{SESSION_COOKIE, facts_list, reason_choice};
+
+use super::AppState;
+use super::page::{Page, Tone, cookie, page_response};
+use crate::domain::locale::Locale;
+use crate::domain::request::{CancellationReason, RequestStatus};
+use crate::security::link::{LinkAction, LinkClaim, LinkError, VerifiedLink};
+use crate::workflow::Workflow;
+use crate::workflow::links::{Followed, LinkInput, LinkRefusal, LinkState, Renewal};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+fn nonce_from(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, CSRF_COOKIE).filter(|n| n.len() >= 16 && n.len() <= 64)
+}
+
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "not found\n").into_response()
+}
+
+fn verify(pages: &LinkPages, workflow: &Workflow, token: &str) -> Result<(VerifiedLink, bool), Box<Response>> {
+    match pages.keys.verify(token, workflow.clock().now()) {
+        Ok(link) => Ok((link, false)),
+        Err(LinkError::Expired(link)) => Ok((link, true)),
+        Err(LinkError::Invalid) => Err(Box::new(page_response(
+            StatusCode::NOT_FOUND,
+            &invalid_page(&pages.bank),
+        ))),
+    }
+}
+
+/// `GET /l/{token}` (and `HEAD`): shows, never acts.
+pub async fn show(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+    let Some(pages) = state.link_pages.as_ref() else {
+        return not_found();
+    };
+    let (link, expired) = match verify(pages, &state.workflow, &token) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let link_state = match state.workflow.inspect_link(&link, expired).await {
+        Ok(s) => s,
+        Err(e) => return super::WebError::Internal(e.into()).into_response(),
+    };
+    show_state(&state, pages, link_state, &link.claim, &token, nonce_from(&headers)).await
+}
+
+/// The page for a link in `link_state`: its confirmation (or, for a record link, the form),
+/// or why it is dead. Sets the form cookie when the browser has none.
+pub(super) async fn show_state(
+    state: &AppState,
+    pages: &LinkPages,
+    link_state: LinkState,
+    claim: &LinkClaim,
+    token: &str,
+    existing: Option<String>,
+) -> Response {
+    if claim.action == LinkAction::Record
+        && let LinkState::Live { request, recipient } = &link_state
+    {
+        let nonce = existing.clone().unwrap_or_else(crate::security::random_token);
+        let response = record_form::show(state, pages, request, recipient, token, &nonce).await;
+        return if existing.is_none() {
+            with_csrf_cookie(pages, response, &nonce)
+        } else {
+            response
+        };
+    }
+    state_response(state, pages, link_state, claim, token, existing).await
+}
+
+/// A form of buttons is small: a body larger than this is not one of ours.
+const MAX_BUTTON_BODY: usize = 16 * 1024;
+
+/// `POST /l/{token}`: the button (or, for a record link, the form).
+pub async fn act(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    request: axum::extract::Request,
+) -> Response {
+    let Some(pages) = state.link_pages.as_ref() else {
+        return not_found();
+    };
+    let (link, expired) = match verify(pages, &state.workflow, &token) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    tracing::debug!(action = link.claim.action.as_str(), expired, "link pressed");
+    let headers = request.headers().clone();
+    if link.claim.action == LinkAction::Record && !expired {
+        let multipart = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if multipart {
+            return record_form::submit(&state, pages, &link, &token, nonce_from(&headers), request).await;
+        }
+        // A plain post to a live record link (not the form's): show the form again.
+        let link_state = match state.workflow.inspect_link(&link, false).await {
+            Ok(s) => s,
+            Err(e) => return super::WebError::Internal(e.into()).into_response(),
+        };
+        return show_state(&state, pages, link_state, &link.claim, &token, nonce_from(&headers)).await;
+    }
+    let body = match axum::body::to_bytes(request.into_body(), MAX_BUTTON_BODY).await {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
+    let form = super::webhooks::form_urlencoded(&body);
+    let field = |k: &str| {
+        form.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let nonce = nonce_from(&headers);
+    let csrf_ok = nonce
+        .as_deref()
+        .is_some_and(|n| pages.keys.csrf_matches(n, &token, field("csrf")));
+    if expired || !csrf_ok {
+        // Not from our page in this browser (or too late): show the page again, act on nothing.
+        let nonce = nonce.unwrap_or_else(crate::security::random_token);
+        let link_state = match state.workflow.inspect_link(&link, expired).await {
+            Ok(s) => s,
+            Err(e) => return super::WebError::Internal(e.into()).into_response(),
+        };
+        let (status, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
+        if !expired {
+            page.notice = page
+                .locale
+                .pick(
+                    "Rien n'a été fait : confirmez en appuyant sur le bouton ci-dessous.",
+                    "Nothing was done: confirm with the button below.",
+                )
+                .into();
+            page.tone = Tone::Neutral;
+        }
+        let status = if status == StatusCode::OK {
+            StatusCode::FORBIDDEN
+        } else {
+            status
+        };
+        return with_nonce(pages, status, page, &nonce, true);
+    }
+    let nonce = nonce.unwrap_or_default();
+    let reason = field("reason").parse::<CancellationReason>().ok();
+    if link.claim.action == LinkAction::Cancel && reason.is_none() {
+        let link_state = match state.workflow.inspect_link(&link, false).await {
+            Ok(s) => s,
+            Err(e) => return super::WebError::Internal(e.into()).into_response(),
+        };
+        let (_, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
+        page.notice = page
+            .locale
+            .pick("Choisissez le motif d'annulation.", "Choose the reason for cancelling.")
+            .into();
+        return with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, &nonce, false);
+    }
+    let note = match crate::domain::text::lines(field("note"), crate::domain::text::TEXT_MAX) {
+        Ok(note) => Some(note.to_string()).filter(|n| !n.is_empty()),
+        Err(problem) => {
+            let link_state = match state.workflow.inspect_link(&link, false).await {
+                Ok(s) => s,
+                Err(e) => return super::WebError::Internal(e.into()).into_response(),
+            };
+            let (_, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
+            let label = page.locale.pick("Ce qui ne va pas", "What is wrong");
+            page.notice = format!(
+                "{} {}.",
+                page.locale.pick("Rien n'a été fait.", "Nothing was done."),
+                problem.about(label, page.locale)
+            );
+            return with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, &nonce, false);
+        }
+    };
+    tracing::debug!("following link");
+    let input = LinkInput {
+        reason,
+        note,
+        ..LinkInput::default()
+    };
+    let outcome = match state.workflow.follow_link(&link, input).await {
+        Ok(o) => o,
+        Err(e) => return super::WebError::Internal(e.into()).into_response(),
+    };
+    match outcome {
+        Ok(Followed::Session { secret, request, .. }) => {
+            let mut response = (
+                StatusCode::SEE_OTHER,
+                [(header::LOCATION, format!("../requests/{}", request.0))],
+            )
+                .into_response();
+            if let Ok(value) = set_cookie(
+                SESSION_COOKIE,
+                &secret,
+                crate::workflow::links::OPEN_SESSION.num_seconds(),
+                pages.secure_cookies,
+            )
+            .replace("SameSite=Strict", "SameSite=Lax")
+            .parse()
+            {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Ok(Followed::Applied(applied)) => {
+            let (request, locale) = match load(&state.workflow, &link).await {
+                Some(v) => v,
+                None => return super::WebError::Internal(anyhow::anyhow!("request vanished")).into_response(),
+            };
+            let status = applied.to.label(locale);
+            let notice = match locale {
+                Locale::Fr => format!("C'est fait. La demande est maintenant « {status} »."),
+                Locale::En => format!("Done. The request is now “{status}”."),
+            };
+            let mut paragraphs = Vec::new();
+            if link.claim.action == LinkAction::Accept && applied.to == RequestStatus::Booked {
+                paragraphs.push(
+                    locale
+                        .pick(
+                            "La confirmation et l'invitation pour votre agenda vous sont envoyées par courriel.",
+                            "The confirmation and the invitation for your calendar are on their way by email.",
+                        )
+                        .to_string(),
+                );
+            }
+            let page = Page {
+                locale,
+                bank: pages.bank.clone(),
+                title: action_heading(link.claim.action, locale).into(),
+                heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
+                notice,
+                tone: Tone::Good,
+                facts: facts_list(&state.workflow, &request, locale).await,
+                paragraphs,
+                forms: Vec::new(),
+            };
+            page_response(StatusCode::OK, &page)
+        }
+        Err(LinkRefusal::Dead(link_state)) => {
+            let link_state = *link_state;
+            let (status, page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
+            page_response(status, &page)
+        }
+        Err(LinkRefusal::Refused(error)) => refused_page(&state, pages, &link, &error).await,
+    }
+}
+
+/// `POST /l/{token}/new`: "mail me a new link", from a dead link's page. The mail goes to
+/// the recipient's address on file (nothing typed here chooses it); the page says so.
+pub async fn renew(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    request: axum::extract::Request,
+) -> Response {
+    let Some(pages) = state.link_pages.as_ref() else {
+        return not_found();
+    };
+    let (link, expired) = match verify(pages, &state.workflow, &token) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let headers = request.headers().clone();
+    let client = super::client_address(
+        &headers,
+        super::account::peer(request.extensions()),
+        &pages.client_ip_header,
+    );
+    let body = match axum::body::to_bytes(request.into_body(), MAX_BUTTON_BODY).await {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
+    let form = super::webhooks::form_urlencoded(&body);
+    let csrf = form
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    let nonce = nonce_from(&headers);
+    let csrf_ok = nonce
+        .as_deref()
+        .is_some_and(|n| pages.keys.csrf_matches(n, &format!("{token}{RENEW_SUFFIX}"), csrf));
+    if !csrf_ok {
+        // Not from our page in this browser: show the page again, send nothing.
+        let nonce = nonce.unwrap_or_else(crate::security::random_token);
+        let link_state = match state.workflow.inspect_link(&link, expired).await {
+            Ok(s) => s,
+            Err(e) => return super::WebError::Internal(e.into()).into_response(),
+        };
+        let (_, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
+        page.notice = page
+            .locale
+            .pick(
+                "Rien n'a été envoyé\u{a0}: appuyez sur le bouton ci-dessous.",
+                "Nothing was sent: press the button below.",
+            )
+            .into();
+        page.tone = Tone::Neutral;
+        return with_nonce(pages, StatusCode::FORBIDDEN, page, &nonce, true);
+    }
+    let renewal = match state.workflow.renew_link(&link, expired, &client).await {
+        Ok(r) => r,
+        Err(e) => return super::WebError::Internal(e.into()).into_response(),
+    };
+    let (status, recipient, request, notice, paragraph) = match renewal {
+        Renewal::NotPossible(link_state) => {
+            let nonce = nonce.unwrap_or_default();
+            let (status, page) = state_page(&state, pages, *link_state, &link.claim, &token, &nonce).await;
+            return page_response(status, &page);
+        }
+        Renewal::Sent { recipient, request } => {
+            let locale = recipient.locale;
+            (
+                StatusCode::OK,
+                recipient,
+                request,
+                locale.pick(
+                    "Un nouveau lien vient d'être envoyé par courriel à l'adresse inscrite au dossier de la personne à qui ce lien était destiné.",
+                    "A new link was just sent by email to the address on file of the person this link was meant for.",
+                ),
+                locale.pick(
+                    "Il n'est jamais envoyé à une autre adresse. Rien d'autre n'a été fait\u{a0}: le nouveau lien montre la demande telle qu'elle est, pour confirmer de nouveau. Rien reçu\u{a0}? Vérifiez le dossier des courriels indésirables.",
+                    "It is never sent to any other address. Nothing else was done: the new link shows the request as it is, to confirm again. Nothing arrived? Check the junk mail folder.",
+                ),
+            )
+        }
+        Renewal::Limited { recipient, request } => {
+            let locale = recipient.locale;
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                recipient,
+                request,
+                locale.pick(
+                    "De nouveaux liens ont déjà été envoyés récemment pour ce destinataire\u{a0}: rien de plus n'a été envoyé.",
+                    "New links were already sent lately for this recipient: nothing more was sent.",
+                ),
+                locale.pick(
+                    "Vérifiez les courriels reçus (et le dossier des courriels indésirables), ou réessayez dans une heure.",
+                    "Check the email received (and the junk mail folder), or try again in an hour.",
+                ),
+            )
+        }
+    };
+    let locale = recipient.locale;
+    let page = Page {
+        locale,
+        bank: pages.bank.clone(),
+        title: locale.pick("Nouveau lien", "New link").into(),
+        heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
+        notice: notice.into(),
+        tone: if status == StatusCode::OK {
+            Tone::Good
+        } else {
+            Tone::Bad
+        },
+        facts: facts_list(&state.workflow, &request, locale).await,
+        paragraphs: vec![paragraph.into()],
+        forms: Vec::new(),
+    };
+    page_response(status, &page)
+}
