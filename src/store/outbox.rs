@@ -120,39 +120,6 @@ impl Tx {
         rows.into_iter().map(OutboxMessage::try_from).collect()
     }
 
-    /// Claims up to `limit` due messages until `lease_until`: each is this caller's to send
-    /// until then. Several processes claim disjoint sets (PostgreSQL skips rows another
-    /// transaction holds; SQLite has one writer at a time).
-    pub async fn claim_due_outbox(
-        &mut self,
-        now: DateTime<Utc>,
-        lease_until: DateTime<Utc>,
-        limit: i64,
-    ) -> Result<Vec<OutboxMessage>, StoreError> {
-        let sql = format!(
-            "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id IN (\
-             SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 \
-             AND (locked_until IS NULL OR locked_until <= $1) ORDER BY id LIMIT $3{}) \
-             RETURNING id, created_at, channel, recipient_id, kind, request_id, payload, status, attempts",
-            match self.engine() {
-                super::Engine::Postgres => " FOR UPDATE SKIP LOCKED",
-                super::Engine::Sqlite => "",
-            }
-        );
-        let rows: Vec<OutboxRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(now)
-            .bind(lease_until)
-            .bind(limit)
-            .fetch_all(c)
-            .await?);
-        let mut messages: Vec<OutboxMessage> = rows
-            .into_iter()
-            .map(OutboxMessage::try_from)
-            .collect::<Result<_, _>>()?;
-        messages.sort_by_key(|m| m.id);
-        Ok(messages)
-    }
-
     /// Claims the oldest due message for `instance` until `lease_until`: it is this
     /// caller's to send until then, or longer if [`Tx::renew_outbox_claim`] extends it.
     /// Claiming counts an attempt. Several processes claim different messages (PostgreSQL
