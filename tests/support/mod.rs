@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod mail;
+pub mod slow_relay;
 pub mod smtp;
 pub mod web;
 
