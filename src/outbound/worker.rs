@@ -825,7 +825,26 @@ fn form_block(
 
 #[cfg(test)]
 mod tests {
-    use super::backoff;
+    use super::{Settings, backoff, instance_name};
+
+    fn settings(pairs: &[(&str, &str)]) -> Settings {
+        let env = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+        Settings::from_toml_and_env(crate::config::BUILT_IN, env).unwrap()
+    }
+
+    #[test]
+    fn claims_are_named_after_the_configured_instance_or_host_and_port() {
+        let configured = settings(&[("RELAIS__WORKERS__INSTANCE", "relais-a")]);
+        assert_eq!(instance_name(&configured, Some(8080)), ("relais-a".to_string(), true));
+        let fixed = settings(&[("RELAIS__WEB__BIND", "127.0.0.1:8181")]);
+        let (name, reused) = instance_name(&fixed, Some(8181));
+        assert!(reused && name.ends_with(":8181"), "{name}");
+        // Port 0: whatever port was picked, nobody else will ever have the same name.
+        let any = settings(&[("RELAIS__WEB__BIND", "127.0.0.1:0")]);
+        let (first, reused) = instance_name(&any, Some(40000));
+        assert!(!reused);
+        assert_ne!(first, instance_name(&any, Some(40000)).0);
+    }
 
     #[test]
     fn backoff_grows_and_stays_bounded() {
