@@ -10,12 +10,13 @@ use crate::store::Store;
 use crate::web::{self, AppState, SmsHooks};
 use crate::workflow::{Workflow, WorkflowConfig};
 use anyhow::Context as _;
-use std::future::Future;
+use std::future::{Future, IntoFuture as _};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio::time::Instant;
 
 /// A built, not yet running, Relais.
 pub struct App {
@@ -34,6 +35,8 @@ pub struct App {
     imap: crate::config::Imap,
     sweep_interval: Duration,
     digest_slots: crate::scheduler::slots::DailySlots,
+    /// `workers.shutdown_grace_seconds`: how long work in flight may take after SIGTERM.
+    shutdown_grace: Duration,
 }
 
 impl App {
@@ -56,7 +59,21 @@ impl App {
         };
         let workflow = Workflow::new(store.clone(), WorkflowConfig::from_settings(settings), clock.clone());
         let pipeline = mail_pipeline(settings, workflow.clone())?;
-        let outbound = Outbound::new(settings, store, clock)?;
+        // Claims carry this process's name. One that a previous process of the same name
+        // (gone: this one holds its port) left are released now, not after their lease.
+        let (instance, reused) =
+            crate::outbound::worker::instance_name(settings, listener.local_addr().ok().map(|a| a.port()));
+        let outbound = Outbound::new(settings, store, clock)?.with_instance(&instance);
+        if reused {
+            let released = outbound
+                .release_own_claims(false)
+                .await
+                .context("cannot release the outbox claims of a previous run")?;
+            if released > 0 {
+                tracing::info!(instance = %instance, released, "outbox: claims left by a previous run released");
+            }
+        }
+        tracing::debug!(instance = %instance, "outbox claims are made under this name");
         let sms_hooks = SmsHooks {
             pipeline: SmsPipeline::new(
                 workflow.clone(),
@@ -101,6 +118,7 @@ impl App {
             imap: settings.imap.clone(),
             sweep_interval: Duration::from_secs(settings.workers.sweep_interval_seconds),
             digest_slots: crate::scheduler::digest_slots(settings),
+            shutdown_grace: Duration::from_secs(settings.workers.shutdown_grace_seconds),
         })
     }
 
@@ -112,10 +130,15 @@ impl App {
         &self.workflow
     }
 
-    /// Serves until `shutdown` completes, then lets requests in flight finish and stops
-    /// the workers.
+    /// Serves until `shutdown` completes, then stops: no new connection or new piece of
+    /// work is taken, and requests and work in flight get the grace period
+    /// (`workers.shutdown_grace_seconds`) from the signal to finish. What still runs then
+    /// is aborted, the outbox claims this process holds are released for the next start,
+    /// and the database is closed.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let grace = self.shutdown_grace;
         let (stop_tx, stop_rx) = watch::channel(false);
+        let stop_tx = Arc::new(stop_tx);
         let mut workers = vec![tokio::spawn(crate::scheduler::run_timers(
             self.workflow.clone(),
             self.sweep_interval,
@@ -151,14 +174,15 @@ impl App {
             },
         };
         let router = web::router(state.clone());
-        let (down_tx, down_rx) = watch::channel(false);
+        // When the stop signal came: the grace period runs from then.
+        let (down_tx, down_rx) = watch::channel(None::<Instant>);
         let metrics_server = match self.metrics_listener {
             Some(listener) => {
                 tracing::info!(address = %listener.local_addr()?, "metrics are served on their own address");
                 let mut down = down_rx.clone();
                 let serve = axum::serve(listener, web::metrics_router(state).into_make_service())
                     .with_graceful_shutdown(async move {
-                        let _ = down.wait_for(|stopping| *stopping).await;
+                        let _ = down.wait_for(Option::is_some).await;
                     });
                 Some(tokio::spawn(async move { serve.await }))
             }
@@ -166,33 +190,82 @@ impl App {
         };
         tracing::info!(address = %self.listener.local_addr()?, "relais is listening");
         // The peer address feeds the sign-in limits per client.
-        axum::serve(
+        let signal_workers = stop_tx.clone();
+        let web = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
         .with_graceful_shutdown(async move {
             shutdown.await;
-            tracing::info!("stopping");
-            let _ = down_tx.send(true);
+            tracing::info!(grace_seconds = grace.as_secs(), "stopping");
+            let _ = down_tx.send(Some(Instant::now()));
+            // The workers stop taking work now, while the web server drains.
+            let _ = signal_workers.send(true);
         })
-        .await
-        .context("web server failed")?;
-        if let Some(server) = metrics_server {
-            server
-                .await
-                .context("metrics server stopped")?
-                .context("metrics server failed")?;
+        .into_future();
+        let mut drained = down_rx.clone();
+        let web_cut = async move {
+            let _ = drained.wait_for(Option::is_some).await;
+            tokio::time::sleep(grace).await;
+        };
+        tokio::select! {
+            served = web => served.context("web server failed")?,
+            () = web_cut => tracing::warn!("requests still in flight after the grace period are dropped"),
         }
+        let deadline = down_rx.borrow().unwrap_or_else(Instant::now) + grace;
         drop(down_rx);
         let _ = stop_tx.send(true);
-        for worker in workers {
-            let _ = worker.await;
+        if let Some(mut server) = metrics_server {
+            match tokio::time::timeout_at(deadline, &mut server).await {
+                Ok(served) => served
+                    .context("metrics server stopped")?
+                    .context("metrics server failed")?,
+                Err(_) => server.abort(),
+            }
         }
-        self.workflow.store().close().await;
+        // A worker whose own grace ran out (the outbox worker, on a delivery in flight)
+        // gets a moment to put its house in order before it is aborted.
+        let mut aborted = Vec::new();
+        for mut worker in workers {
+            if tokio::time::timeout_at(deadline + WRAP_UP, &mut worker).await.is_err() {
+                worker.abort();
+                aborted.push(worker);
+            }
+        }
+        if !aborted.is_empty() {
+            tracing::warn!(
+                aborted = aborted.len(),
+                "workers still busy after the grace period were stopped"
+            );
+            // An aborted task ends at its next await; give it a moment to drop what it held.
+            for worker in aborted {
+                let _ = tokio::time::timeout(WRAP_UP, worker).await;
+            }
+        }
+        // What an aborted worker held, and any delivery it abandoned, is due again at once.
+        match tokio::time::timeout(WRAP_UP, self.outbound.release_own_claims(true)).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(released)) => tracing::info!(released, "outbox: claims released for the next start"),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %format!("{e:#}"), "outbox: claims not released; they lapse after their lease")
+            }
+            Err(_) => tracing::warn!("outbox: the database did not answer; claims lapse after their lease"),
+        }
+        if tokio::time::timeout(WRAP_UP, self.workflow.store().close())
+            .await
+            .is_err()
+        {
+            tracing::warn!("the database connections did not close in time");
+        }
         tracing::info!("stopped");
         Ok(())
     }
 }
+
+/// How long each last step of a stop (workers wrapping up, aborted tasks ending, claims
+/// released, connections closed) may take once the grace period is over: the whole stop
+/// takes at most the grace period and one second.
+const WRAP_UP: Duration = Duration::from_millis(250);
 
 /// What reading a mail needs of the settings.
 pub fn read_context(settings: &Settings) -> ReadContext {

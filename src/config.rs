@@ -437,6 +437,29 @@ pub struct Privacy {
 pub struct Workers {
     /// How often the sweeper looks for due automatic transitions and erasures.
     pub sweep_interval_seconds: u64,
+    /// How long a claim on an outbox message lasts unless renewed. The worker sending it
+    /// renews it every third of this while it works, so only a process that died (or lost
+    /// the database that long) lets it lapse; another process then sends the message.
+    #[serde(default = "default_outbox_lease_seconds")]
+    pub outbox_lease_seconds: u64,
+    /// On SIGTERM, how long work in flight (a mail being sent, a page being served) may
+    /// take to finish; what is still running then is abandoned and left for the next start.
+    #[serde(default = "default_shutdown_grace_seconds")]
+    pub shutdown_grace_seconds: u64,
+    /// This process's name on the outbox messages it claims; it must differ between
+    /// processes that run at the same time. Empty: `HOSTNAME:PORT` of `web.bind` (two live
+    /// processes cannot hold one port), so a process restarted on the same host and port
+    /// releases its predecessor's claims at once.
+    #[serde(default)]
+    pub instance: String,
+}
+
+fn default_outbox_lease_seconds() -> u64 {
+    300
+}
+
+fn default_shutdown_grace_seconds() -> u64 {
+    10
 }
 
 /// Offers, reminders and the coordinators' digest.
@@ -681,6 +704,19 @@ impl Settings {
         }
         if self.workers.sweep_interval_seconds == 0 {
             return Err(invalid("workers.sweep_interval_seconds", "must be at least 1"));
+        }
+        if self.workers.outbox_lease_seconds == 0 {
+            return Err(invalid("workers.outbox_lease_seconds", "must be at least 1"));
+        }
+        if self.workers.shutdown_grace_seconds > 3600 {
+            return Err(invalid("workers.shutdown_grace_seconds", "must be at most 3600"));
+        }
+        let instance = &self.workers.instance;
+        if instance.len() > 200 || instance.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(invalid(
+                "workers.instance",
+                "must be at most 200 characters, without spaces or control characters",
+            ));
         }
         let tariffs = [
             ("money.pay.increment_minutes", Some(&self.money.pay)),

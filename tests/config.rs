@@ -218,3 +218,30 @@ fn the_billing_tariff_and_its_increment_are_checked_too() {
     let e = error(&with_billing, &[("RELAIS__MONEY__BILLING__INCREMENT_MINUTES", "0")]);
     assert!(e.contains("money.billing.increment_minutes"), "{e}");
 }
+
+#[test]
+fn the_outbox_lease_grace_and_instance_have_defaults_and_limits() {
+    let s = Settings::from_toml_and_env(DEFAULT, env(&[])).unwrap();
+    assert_eq!(s.workers.outbox_lease_seconds, 300);
+    assert_eq!(s.workers.shutdown_grace_seconds, 10);
+    assert_eq!(s.workers.instance, "");
+    // A file written before these keys existed still loads, with the same defaults.
+    let older = DEFAULT
+        .lines()
+        .filter(|l| {
+            !l.starts_with("outbox_lease_seconds")
+                && !l.starts_with("shutdown_grace_seconds")
+                && !l.starts_with("instance")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let s = Settings::from_toml_and_env(&older, env(&[])).unwrap();
+    assert_eq!(
+        (s.workers.outbox_lease_seconds, s.workers.shutdown_grace_seconds),
+        (300, 10)
+    );
+    assert!(error(DEFAULT, &[("RELAIS__WORKERS__OUTBOX_LEASE_SECONDS", "0")]).contains("workers.outbox_lease_seconds"));
+    assert!(error(DEFAULT, &[("RELAIS__WORKERS__INSTANCE", "relais 1")]).contains("workers.instance"));
+    let s = Settings::from_toml_and_env(DEFAULT, env(&[("RELAIS__WORKERS__INSTANCE", "relais-1")])).unwrap();
+    assert_eq!(s.workers.instance, "relais-1");
+}

@@ -9,8 +9,82 @@ use support::{Engine, TestBank};
 
 on_both_engines!(
     two_workers_send_each_message_once,
-    a_message_that_never_leaves_is_reported_to_coordinators
+    a_message_that_never_leaves_is_reported_to_coordinators,
+    claims_are_made_one_at_a_time_renewed_and_released
 );
+
+/// The store's side of claims: one message per claim, under a name; renewal only by the
+/// holder of that very claim; release of one claim (uncounted) or of all a name holds.
+async fn claims_are_made_one_at_a_time_renewed_and_released(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let now = bank.clock.now();
+    let lease = chrono::TimeDelta::minutes(5);
+    let mut tx = bank.store.begin().await.unwrap();
+    // Whatever setting up the bank queued is out of the way.
+    while let Some(m) = tx.claim_next_outbox(now, now + lease, "setup").await.unwrap() {
+        tx.mark_outbox_sent(m.id, now).await.unwrap();
+    }
+    let mut ids = Vec::new();
+    for n in 0..2 {
+        let message = NewOutboxMessage {
+            channel: OutboxChannel::Email,
+            recipient: bank.requester,
+            kind: "help".into(),
+            request: None,
+            payload: serde_json::json!({ "reason": "asked", "n": n }),
+        };
+        ids.push(tx.enqueue(&message, now).await.unwrap());
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = bank.store.begin().await.unwrap();
+    let a = tx.claim_next_outbox(now, now + lease, "a").await.unwrap().unwrap();
+    let b = tx.claim_next_outbox(now, now + lease, "b").await.unwrap().unwrap();
+    assert_eq!((a.id, a.attempts, b.id, b.attempts), (ids[0], 1, ids[1], 1));
+    assert!(
+        tx.claim_next_outbox(now, now + lease, "c").await.unwrap().is_none(),
+        "both are claimed"
+    );
+    assert_eq!(tx.outbox_claim(a.id, now).await.unwrap().as_deref(), Some("a"));
+    // Only the holder renews, and only its own claim.
+    assert!(tx.renew_outbox_claim(&a, "a", now + lease * 2).await.unwrap());
+    assert!(!tx.renew_outbox_claim(&a, "b", now + lease * 2).await.unwrap());
+    // b's claim lapses (a's was renewed): c takes b's message, and b's renewal fails.
+    let later = now + lease + chrono::TimeDelta::seconds(1);
+    let c = tx.claim_next_outbox(later, later + lease, "c").await.unwrap().unwrap();
+    assert_eq!((c.id, c.attempts), (b.id, 2));
+    assert!(!tx.renew_outbox_claim(&b, "b", later + lease).await.unwrap());
+    assert!(!tx.release_outbox_claim(&b, "b").await.unwrap(), "no longer b's");
+    // Even under the same name, a claim made again is not the old one.
+    let mut stale = c.clone();
+    stale.attempts = 1;
+    assert!(!tx.renew_outbox_claim(&stale, "c", later + lease).await.unwrap());
+    // c abandons its delivery: due at once, unclaimed, the attempt not counted.
+    assert!(tx.release_outbox_claim(&c, "c").await.unwrap());
+    assert_eq!(tx.outbox_claim(c.id, later).await.unwrap(), None);
+    let again = tx.claim_next_outbox(later, later + lease, "d").await.unwrap().unwrap();
+    assert_eq!(
+        (again.id, again.attempts),
+        (c.id, 2),
+        "back to b's count, then claimed again"
+    );
+    // A process starting under the name "a" releases a's claims (keeping the attempts);
+    // d's stays.
+    assert_eq!(tx.release_outbox_claims_of("a", later, false).await.unwrap(), 1);
+    assert_eq!(tx.release_outbox_claims_of("a", later, false).await.unwrap(), 0);
+    assert_eq!(tx.outbox_claim(a.id, later).await.unwrap(), None);
+    assert_eq!(tx.outbox_claim(again.id, later).await.unwrap().as_deref(), Some("d"));
+    let retaken = tx.claim_next_outbox(later, later + lease, "e").await.unwrap().unwrap();
+    assert_eq!((retaken.id, retaken.attempts), (a.id, 2));
+    // At shutdown, "d" releases what it holds, uncounted.
+    assert_eq!(tx.release_outbox_claims_of("d", later, true).await.unwrap(), 1);
+    let last = tx.claim_next_outbox(later, later + lease, "f").await.unwrap().unwrap();
+    assert_eq!((last.id, last.attempts), (again.id, 2));
+    // A sent message is no longer anyone's to renew.
+    tx.mark_outbox_sent(last.id, later).await.unwrap();
+    assert!(!tx.renew_outbox_claim(&last, "f", later + lease).await.unwrap());
+    tx.commit().await.unwrap();
+}
 
 async fn two_workers_send_each_message_once(engine: Engine) {
     let bank = TestBank::new(engine).await;

@@ -1,6 +1,9 @@
-//! The outbox worker: claims due notifications, renders and sends them, and records the
-//! result. Delivery is at-least-once: a crash after sending and before recording sends
-//! the message again, with the same Message-ID, so mail clients show it once.
+//! The outbox worker: claims due notifications one at a time, renders and sends each, and
+//! records the result. A claim names this process ([`Outbound::instance`]) and is renewed
+//! while the message is being sent, so it never lapses under a worker still at work: two
+//! processes never send the same message. Delivery stays at-least-once across a crash
+//! after sending and before recording: the message is sent again, with the same
+//! Message-ID, so mail clients show it once.
 
 use super::calendar::{self, Invite, Method};
 use super::mail::{self, Envelope, MailTransport};
@@ -33,9 +36,9 @@ pub const MAIL_CONFIRMATION: &str = "mail_confirmation";
 const ACCOUNT_KINDS: [&str; 3] = ["account_activation", "password_reset", "login_code"];
 /// After this many failed attempts a message is dead-lettered for coordinators.
 pub const MAX_ATTEMPTS: i64 = 8;
-/// How long a claim lasts; a worker that dies releases its messages when it expires.
-const LEASE: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
-const BATCH: i64 = 20;
+/// At most this many messages are sent per round (each claimed on its own) before the
+/// worker looks at its timer again.
+const BATCH: usize = 20;
 
 /// Everything the worker needs.
 #[derive(Clone)]
@@ -59,6 +62,66 @@ pub struct Outbound {
     time_zone: chrono_tz::Tz,
     /// For what messages show of money: the tariffs, taxes and business hours.
     settings: Arc<Settings>,
+    /// The name claims are made under (`workers.instance`, or host:port; see [`instance_name`]).
+    instance: Arc<str>,
+    /// How long a claim lasts unless renewed; it is renewed every third of it.
+    lease: Duration,
+    /// After the stop signal, how long a delivery in flight may still take.
+    grace: Duration,
+}
+
+/// What became of one claimed message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Sent,
+    /// Recorded as failed: retried later, or dead-lettered.
+    Failed,
+    /// The claim was no longer ours: whoever holds it now sends the message.
+    Lost,
+    /// Stopped at shutdown before it finished: released for the next start.
+    Abandoned,
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Copy, Default)]
+struct Round {
+    sent: usize,
+    claimed: usize,
+}
+
+/// The name this process claims outbox messages under, and whether a previous process may
+/// have left claims under the same name (so that releasing them at start is right).
+///
+/// `workers.instance` when set: the operator promises it is unique among running processes.
+/// Otherwise `HOSTNAME:PORT` of the bound web address: two live processes on one host
+/// cannot hold the same port, so whoever holds it now knows the previous holder is gone.
+/// With no fixed port (`web.bind` on port 0, as in tests) a random name, never reused.
+pub fn instance_name(settings: &Settings, bound_port: Option<u16>) -> (String, bool) {
+    let configured = settings.workers.instance.trim();
+    if !configured.is_empty() {
+        return (configured.to_string(), true);
+    }
+    match bound_port {
+        Some(port) if settings.web.bind.port() != 0 => (format!("{}:{port}", host_name()), true),
+        _ => (random_instance_name(), false),
+    }
+}
+
+fn host_name() -> String {
+    hostname::get()
+        .ok()
+        .and_then(|h| h.into_string().ok())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
+}
+
+fn random_instance_name() -> String {
+    format!("{}:{}", host_name(), uuid::Uuid::new_v4().simple())
+}
+
+/// Completes once `stop` says stop (or its sender is gone: nobody can say go on).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stopping| *stopping).await;
 }
 
 impl Outbound {
@@ -90,37 +153,150 @@ impl Outbound {
             sender_name: settings.mail.from_name.clone(),
             time_zone: settings.general.time_zone,
             settings: Arc::new(settings.clone()),
+            instance: Arc::from(random_instance_name()),
+            lease: Duration::from_secs(settings.workers.outbox_lease_seconds.max(1)),
+            grace: Duration::from_secs(settings.workers.shutdown_grace_seconds),
         })
     }
 
-    /// Sends what is due now. Returns how many messages were sent.
-    pub async fn deliver_due(&self) -> anyhow::Result<usize> {
-        let now = self.clock.now();
+    /// The same worker, claiming under `instance` (see [`instance_name`]). Without it, a
+    /// worker claims under a random name of its own.
+    pub fn with_instance(mut self, instance: &str) -> Outbound {
+        self.instance = Arc::from(instance);
+        self
+    }
+
+    /// The name this worker's claims carry.
+    pub fn instance(&self) -> &str {
+        &self.instance
+    }
+
+    /// Releases the live claims made under this worker's name, so those messages are due
+    /// again at once. At start, for the claims of a previous process of the same name,
+    /// which is gone (`uncount` false: their attempts may have reached the server and stay
+    /// counted). At shutdown, for deliveries this process abandoned (`uncount` true).
+    pub async fn release_own_claims(&self, uncount: bool) -> anyhow::Result<u64> {
         let mut tx = self.store.begin().await?;
-        let claimed = tx.claim_due_outbox(now, now + LEASE, BATCH).await?;
+        let n = tx
+            .release_outbox_claims_of(&self.instance, self.clock.now(), uncount)
+            .await?;
         tx.commit().await?;
-        let mut sent = 0;
-        for message in claimed {
-            let result = self.deliver(&message).await;
+        Ok(n)
+    }
+
+    fn lease_until(&self) -> chrono::DateTime<chrono::Utc> {
+        let lease = chrono::TimeDelta::from_std(self.lease).unwrap_or(chrono::TimeDelta::minutes(5));
+        self.clock.now() + lease
+    }
+
+    /// Sends what is due now, up to a round's worth. Returns how many messages were sent.
+    pub async fn deliver_due(&self) -> anyhow::Result<usize> {
+        // Nobody stops this round: the sender lives until it ends.
+        let (_go_on, stop) = watch::channel(false);
+        Ok(self.round(&stop).await?.sent)
+    }
+
+    /// Claims, sends and records due messages one at a time, up to [`BATCH`], until none
+    /// is due or `stop` says stop (looked at before each claim).
+    async fn round(&self, stop: &watch::Receiver<bool>) -> anyhow::Result<Round> {
+        let mut round = Round::default();
+        while round.claimed < BATCH && !*stop.borrow() {
+            let now = self.clock.now();
             let mut tx = self.store.begin().await?;
-            match result {
-                Ok(()) => {
-                    tx.mark_outbox_sent(message.id, self.clock.now()).await?;
-                    sent += 1;
-                }
-                Err(e) => {
-                    let error = format!("{e:#}");
-                    let retry = (message.attempts < MAX_ATTEMPTS).then(|| self.clock.now() + backoff(message.attempts));
-                    tracing::warn!(outbox = message.id, attempts = message.attempts, dead = retry.is_none(), error = %error, "delivery failed");
-                    tx.mark_outbox_failed(message.id, &error, retry).await?;
-                    if retry.is_none() {
-                        self.tell_coordinators(&mut tx, &message, &error).await?;
-                    }
+            let claimed = tx.claim_next_outbox(now, self.lease_until(), &self.instance).await?;
+            tx.commit().await?;
+            let Some(message) = claimed else {
+                break;
+            };
+            round.claimed += 1;
+            match self.deliver_claimed(&message, stop.clone()).await? {
+                Outcome::Sent => round.sent += 1,
+                Outcome::Failed | Outcome::Lost => {}
+                Outcome::Abandoned => break,
+            }
+        }
+        Ok(round)
+    }
+
+    /// Sends one claimed message while renewing its claim, and records the result. Once
+    /// `stop` says stop, the delivery has the grace period left to finish; after that it is
+    /// dropped and the claim released, the attempt uncounted.
+    async fn deliver_claimed(
+        &self,
+        message: &OutboxMessage,
+        mut stop: watch::Receiver<bool>,
+    ) -> anyhow::Result<Outcome> {
+        let result = {
+            let deadline = async {
+                stopped(&mut stop).await;
+                tokio::time::sleep(self.grace).await;
+            };
+            tokio::select! {
+                biased;
+                result = self.deliver(message) => Some(result),
+                () = self.keep_claim(message) => None,
+                () = deadline => {
+                    let mut tx = self.store.begin().await?;
+                    let released = tx.release_outbox_claim(message, &self.instance).await?;
+                    tx.commit().await?;
+                    tracing::info!(outbox = message.id, released, "outbox: delivery abandoned at shutdown, left for the next start");
+                    return Ok(Outcome::Abandoned);
                 }
             }
-            tx.commit().await?;
+        };
+        let Some(result) = result else {
+            // Whoever claimed it since sends it; recording a result here could only clash.
+            tracing::warn!(
+                outbox = message.id,
+                instance = %self.instance,
+                "outbox: the claim lapsed while the message was being sent; delivery abandoned to its new holder"
+            );
+            return Ok(Outcome::Lost);
+        };
+        let mut tx = self.store.begin().await?;
+        let outcome = match result {
+            Ok(()) => {
+                tx.mark_outbox_sent(message.id, self.clock.now()).await?;
+                Outcome::Sent
+            }
+            Err(e) => {
+                let error = format!("{e:#}");
+                let retry = (message.attempts < MAX_ATTEMPTS).then(|| self.clock.now() + backoff(message.attempts));
+                tracing::warn!(outbox = message.id, attempts = message.attempts, dead = retry.is_none(), error = %error, "delivery failed");
+                tx.mark_outbox_failed(message.id, &error, retry).await?;
+                if retry.is_none() {
+                    self.tell_coordinators(&mut tx, message, &error).await?;
+                }
+                Outcome::Failed
+            }
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Renews the claim on `message` every third of the lease, for as long as it is
+    /// polled. Completes only when the claim is found lost. A renewal the database refuses
+    /// is tried again at the next beat: the claim holds until the lease runs out.
+    async fn keep_claim(&self, message: &OutboxMessage) {
+        let beat = self.lease / 3;
+        loop {
+            tokio::time::sleep(beat).await;
+            let renewed = async {
+                let mut tx = self.store.begin().await?;
+                let held = tx
+                    .renew_outbox_claim(message, &self.instance, self.lease_until())
+                    .await?;
+                tx.commit().await?;
+                Ok::<bool, crate::store::StoreError>(held)
+            };
+            match renewed.await {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(e) => {
+                    tracing::warn!(outbox = message.id, error = %e, "outbox: could not renew a claim; will try again")
+                }
+            }
         }
-        Ok(sent)
     }
 
     async fn deliver(&self, message: &OutboxMessage) -> anyhow::Result<()> {
@@ -550,18 +726,28 @@ impl Outbound {
         })
     }
 
-    /// Delivers until `stop`, looking for due messages every `interval`.
+    /// Delivers until `stop`, looking for due messages every `interval`. A stop is seen
+    /// between two messages; the one in flight then has the grace period
+    /// (`workers.shutdown_grace_seconds`) to finish, or is abandoned and released.
     pub async fn run(self, interval: Duration, mut stop: watch::Receiver<bool>) {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 _ = ticker.tick() => {
-                    if let Err(e) = self.deliver_due().await {
-                        tracing::error!(error = %format!("{e:#}"), "outbox: will retry");
+                    // Full rounds follow each other at once: a backlog does not wait for ticks.
+                    loop {
+                        match self.round(&stop).await {
+                            Ok(round) if round.claimed >= BATCH && !*stop.borrow() => {}
+                            Ok(_) => break,
+                            Err(e) => {
+                                tracing::error!(error = %format!("{e:#}"), "outbox: will retry");
+                                break;
+                            }
+                        }
                     }
                 }
-                _ = stop.changed() => break,
+                () = stopped(&mut stop) => break,
             }
             if *stop.borrow() {
                 break;
@@ -639,7 +825,26 @@ fn form_block(
 
 #[cfg(test)]
 mod tests {
-    use super::backoff;
+    use super::{Settings, backoff, instance_name};
+
+    fn settings(pairs: &[(&str, &str)]) -> Settings {
+        let env = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+        Settings::from_toml_and_env(crate::config::BUILT_IN, env).unwrap()
+    }
+
+    #[test]
+    fn claims_are_named_after_the_configured_instance_or_host_and_port() {
+        let configured = settings(&[("RELAIS__WORKERS__INSTANCE", "relais-a")]);
+        assert_eq!(instance_name(&configured, Some(8080)), ("relais-a".to_string(), true));
+        let fixed = settings(&[("RELAIS__WEB__BIND", "127.0.0.1:8181")]);
+        let (name, reused) = instance_name(&fixed, Some(8181));
+        assert!(reused && name.ends_with(":8181"), "{name}");
+        // Port 0: whatever port was picked, nobody else will ever have the same name.
+        let any = settings(&[("RELAIS__WEB__BIND", "127.0.0.1:0")]);
+        let (first, reused) = instance_name(&any, Some(40000));
+        assert!(!reused);
+        assert_ne!(first, instance_name(&any, Some(40000)).0);
+    }
 
     #[test]
     fn backoff_grows_and_stays_bounded() {

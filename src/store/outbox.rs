@@ -120,37 +120,108 @@ impl Tx {
         rows.into_iter().map(OutboxMessage::try_from).collect()
     }
 
-    /// Claims up to `limit` due messages until `lease_until`: each is this caller's to send
-    /// until then. Several processes claim disjoint sets (PostgreSQL skips rows another
-    /// transaction holds; SQLite has one writer at a time).
-    pub async fn claim_due_outbox(
+    /// Claims the oldest due message for `instance` until `lease_until`: it is this
+    /// caller's to send until then, or longer if [`Tx::renew_outbox_claim`] extends it.
+    /// Claiming counts an attempt. Several processes claim different messages (PostgreSQL
+    /// skips rows another transaction holds; SQLite has one writer at a time).
+    pub async fn claim_next_outbox(
         &mut self,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
-        limit: i64,
-    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        instance: &str,
+    ) -> Result<Option<OutboxMessage>, StoreError> {
         let sql = format!(
-            "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id IN (\
+            "UPDATE outbox SET locked_until = $2, claimed_by = $3, attempts = attempts + 1 WHERE id = (\
              SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 \
-             AND (locked_until IS NULL OR locked_until <= $1) ORDER BY id LIMIT $3{}) \
+             AND (locked_until IS NULL OR locked_until <= $1) ORDER BY id LIMIT 1{}) \
              RETURNING id, created_at, channel, recipient_id, kind, request_id, payload, status, attempts",
             match self.engine() {
                 super::Engine::Postgres => " FOR UPDATE SKIP LOCKED",
                 super::Engine::Sqlite => "",
             }
         );
-        let rows: Vec<OutboxRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let row: Option<OutboxRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(now)
             .bind(lease_until)
-            .bind(limit)
-            .fetch_all(c)
+            .bind(instance)
+            .fetch_optional(c)
             .await?);
-        let mut messages: Vec<OutboxMessage> = rows
-            .into_iter()
-            .map(OutboxMessage::try_from)
-            .collect::<Result<_, _>>()?;
-        messages.sort_by_key(|m| m.id);
-        Ok(messages)
+        row.map(OutboxMessage::try_from).transpose()
+    }
+
+    /// Extends `instance`'s claim on `message` (as [`Tx::claim_next_outbox`] returned it)
+    /// to `lease_until`. False when the claim is no longer that one: the message was
+    /// claimed again since (by anyone: each claim counts an attempt), or is no longer
+    /// pending.
+    pub async fn renew_outbox_claim(
+        &mut self,
+        message: &OutboxMessage,
+        instance: &str,
+        lease_until: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE outbox SET locked_until = $4 WHERE id = $1 AND claimed_by = $2 \
+             AND attempts = $3 AND status = 'pending'";
+        let n = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(message.id)
+            .bind(instance)
+            .bind(message.attempts)
+            .bind(lease_until)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(n == 1)
+    }
+
+    /// Gives back `instance`'s claim on `message` without a result: the attempt is not
+    /// counted and the message is due again at once. For a delivery abandoned at shutdown.
+    /// False when the claim was not (or no longer) that one.
+    pub async fn release_outbox_claim(&mut self, message: &OutboxMessage, instance: &str) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE outbox SET locked_until = NULL, claimed_by = NULL, attempts = attempts - 1 \
+             WHERE id = $1 AND claimed_by = $2 AND attempts = $3 AND status = 'pending'";
+        let n = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(message.id)
+            .bind(instance)
+            .bind(message.attempts)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(n == 1)
+    }
+
+    /// Releases every live claim `instance` holds on a pending message, so the messages are
+    /// due again at once. At start (`uncount` false), for what a previous process of the
+    /// same name left when it died: whether those attempts reached the server is unknown,
+    /// so they stay counted. At shutdown (`uncount` true), for deliveries this process
+    /// abandoned itself: those attempts are not counted. Returns how many were released.
+    pub async fn release_outbox_claims_of(
+        &mut self,
+        instance: &str,
+        now: DateTime<Utc>,
+        uncount: bool,
+    ) -> Result<u64, StoreError> {
+        const KEEP: &str = "UPDATE outbox SET locked_until = NULL, claimed_by = NULL \
+             WHERE status = 'pending' AND claimed_by = $1 AND locked_until > $2";
+        const UNCOUNT: &str = "UPDATE outbox SET locked_until = NULL, claimed_by = NULL, attempts = attempts - 1 \
+             WHERE status = 'pending' AND claimed_by = $1 AND locked_until > $2";
+        let sql = if uncount { UNCOUNT } else { KEEP };
+        let n = on_conn!(self, |c| sqlx::query(sql)
+            .bind(instance)
+            .bind(now)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(n)
+    }
+
+    /// Who holds a live claim on message `id` at `now`, if anyone.
+    pub async fn outbox_claim(&mut self, id: i64, now: DateTime<Utc>) -> Result<Option<String>, StoreError> {
+        const SQL: &str = "SELECT claimed_by FROM outbox WHERE id = $1 AND locked_until > $2";
+        let holder: Option<Option<String>> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(id)
+            .bind(now)
+            .fetch_optional(c)
+            .await?);
+        Ok(holder.flatten())
     }
 
     pub async fn mark_outbox_sent(&mut self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {

@@ -3,6 +3,7 @@
 
 pub mod faults;
 pub mod mail;
+pub mod slow_relay;
 pub mod smtp;
 pub mod web;
 
