@@ -21,9 +21,11 @@ use crate::store::Store;
 use crate::store::outbox::{OutboxChannel, OutboxMessage};
 use crate::workflow::coordination::DIGEST_KIND;
 use anyhow::Context as _;
+use futures_util::FutureExt as _;
 use lettre::message::Mailbox;
 use rand::Rng;
 use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -233,7 +235,10 @@ impl Outbound {
             };
             tokio::select! {
                 biased;
-                result = self.deliver(message) => Some(result),
+                // A panic rendering one message fails that message, not the worker.
+                result = AssertUnwindSafe(self.deliver(message)).catch_unwind() => {
+                    Some(result.unwrap_or_else(|panic| Err(crate::store::failure::panicked(panic.as_ref()))))
+                }
                 () = self.keep_claim(message) => None,
                 () = deadline => {
                     let mut tx = self.store.begin().await?;

@@ -42,6 +42,19 @@ impl Failure {
     }
 }
 
+/// A caught panic as an error: a bug met by one message, which must not end the worker
+/// that was handling it. Always [`Failure::Permanent`].
+pub fn panicked(payload: &(dyn std::any::Any + Send)) -> anyhow::Error {
+    let text = if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "no message".to_string()
+    };
+    anyhow::anyhow!("panicked: {text}")
+}
+
 fn is_transient(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,

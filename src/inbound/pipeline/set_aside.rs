@@ -8,7 +8,7 @@
 
 use super::{MailOutcome, MailPipeline, dedup_key, header_block, read};
 use crate::domain::contact::EmailAddress;
-use crate::store::failure::Failure;
+use crate::store::failure::{Failure, panicked};
 use crate::store::inbound::NewInboundMessage;
 use crate::store::set_aside::SET_ASIDE;
 use futures_util::FutureExt as _;
@@ -44,7 +44,7 @@ impl MailPipeline {
         let error = match AssertUnwindSafe(self.process(raw, source)).catch_unwind().await {
             Ok(Ok(outcome)) => return Taken::Recorded(outcome),
             Ok(Err(e)) => e,
-            Err(panic) => anyhow::anyhow!("processing panicked: {}", panic_text(panic.as_ref())),
+            Err(panic) => panicked(panic.as_ref()).context("processing"),
         };
         if Failure::of(&error).is_transient() && failures + 1 < GIVE_UP_AFTER {
             return Taken::Later(error);
@@ -146,7 +146,7 @@ impl MailPipeline {
                 return Ok(Some(outcome));
             }
             Ok(Err(e)) => e,
-            Err(panic) => anyhow::anyhow!("processing panicked: {}", panic_text(panic.as_ref())),
+            Err(panic) => panicked(panic.as_ref()).context("processing"),
         };
         let mut tx = self.workflow.store().begin().await?;
         tx.set_aside_reason(id, &reason_text(&error)).await?;
@@ -169,15 +169,5 @@ fn reason_text(error: &anyhow::Error) -> String {
     match full.char_indices().nth(REASON_MAX_CHARS) {
         Some((end, _)) => format!("{}…", &full[..end]),
         None => full,
-    }
-}
-
-fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "no message".to_string()
     }
 }
