@@ -1,14 +1,17 @@
-//! Relais when the database cannot be written in time, over real HTTP on both engines.
+//! Relais when things go wrong, over real HTTP on both engines: a gateway that retries one
+//! SMS many times at once, and a database that cannot be written in time.
 
 mod support;
 
+use relais::domain::request::RequestStatus;
 use relais::store::Store;
 use relais::store::failure::Failure;
 use sqlx::Connection as _;
 use std::time::{Duration, Instant};
-use support::{Engine, TestBank};
+use support::{Engine, TestBank, offer};
 
 on_both_engines!(
+    fifty_replays_of_one_sms_apply_once_and_get_one_answer,
     healthz_says_when_the_database_cannot_be_written,
     a_bounded_write_gives_up_in_time_with_a_passing_failure,
 );
@@ -33,6 +36,78 @@ async fn serve(bank: &TestBank, extra: &[(&str, String)]) -> (support::Served, r
     (served, client)
 }
 
+/// What a webhook answered: status, `Retry-After`, body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Answer {
+    status: u16,
+    retry_after: Option<String>,
+    body: String,
+}
+
+async fn answer(response: reqwest::Response) -> Answer {
+    Answer {
+        status: response.status().as_u16(),
+        retry_after: response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        body: response.text().await.unwrap(),
+    }
+}
+
+/// Kannel's `get-url` call for one SMS.
+async fn kannel(client: &reqwest::Client, base: &str, id: &str, from: &str, text: &str) -> Answer {
+    let response = client
+        .get(format!("{base}/webhooks/sms/kannel"))
+        .query(&[
+            ("secret", KANNEL_SECRET),
+            ("id", id),
+            ("from", from),
+            ("to", "+15145550100"),
+            ("text", text),
+        ])
+        .send()
+        .await
+        .unwrap();
+    answer(response).await
+}
+
+/// Twilio's signature of a form POST to `url` (the algorithm is tested against Twilio's
+/// own example in src/security/twilio.rs).
+fn twilio_signature(url: &str, params: &[(&str, &str)]) -> String {
+    use base64::Engine as _;
+    use hmac::{KeyInit, Mac};
+    let mut sorted = params.to_vec();
+    sorted.sort();
+    let mut mac = <hmac::Hmac<sha1::Sha1> as KeyInit>::new_from_slice(TWILIO_TOKEN.as_bytes()).unwrap();
+    mac.update(url.as_bytes());
+    for (k, v) in sorted {
+        mac.update(k.as_bytes());
+        mac.update(v.as_bytes());
+    }
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// Twilio's signed POST for one SMS.
+async fn twilio(client: &reqwest::Client, base: &str, sid: &str, from: &str, text: &str) -> Answer {
+    let url = format!("{base}/webhooks/sms/twilio");
+    let params = [
+        ("MessageSid", sid),
+        ("From", from),
+        ("To", "+15145550100"),
+        ("Body", text),
+    ];
+    let response = client
+        .post(&url)
+        .header("x-twilio-signature", twilio_signature(&url, &params))
+        .form(&params)
+        .send()
+        .await
+        .unwrap();
+    answer(response).await
+}
+
 async fn count(bank: &TestBank, sql: &str) -> i64 {
     let sql = sqlx::AssertSqlSafe(sql.to_string());
     match &bank.store {
@@ -40,6 +115,76 @@ async fn count(bank: &TestBank, sql: &str) -> i64 {
         Store::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
     }
     .unwrap()
+}
+
+/// Kannel and Twilio each send one interpreter's OUI fifty times at once (a gateway that
+/// timed out and retried, several of its workers racing): each offer is accepted once,
+/// and all fifty calls get the answer the first one got, none a server error.
+async fn fifty_replays_of_one_sms_apply_once_and_get_one_answer(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let by_kannel = bank.create().await;
+    let by_twilio = bank.create().await;
+    bank.workflow
+        .execute(bank.as_coordinator(), offer(by_kannel, vec![bank.interpreters[0]]))
+        .await
+        .unwrap();
+    bank.workflow
+        .execute(bank.as_coordinator(), offer(by_twilio, vec![bank.interpreters[1]]))
+        .await
+        .unwrap();
+    let (served, client) = serve(&bank, &[]).await;
+    let base = served.base_url();
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..100 {
+        let (client, base) = (client.clone(), base.clone());
+        calls.spawn(async move {
+            if i % 2 == 0 {
+                ("kannel", kannel(&client, &base, "k-race", "+15145550110", "OUI").await)
+            } else {
+                ("twilio", twilio(&client, &base, "SM-race", "+15145550111", "OUI").await)
+            }
+        });
+    }
+    let mut answers: Vec<(&str, Answer)> = Vec::new();
+    while let Some(done) = calls.join_next().await {
+        answers.push(done.unwrap());
+    }
+    let failed: Vec<String> = ["kannel", "twilio"]
+        .iter()
+        .map(|gateway| {
+            let n = answers.iter().filter(|(g, a)| g == gateway && a.status >= 500).count();
+            format!("{gateway}: {n} of 50")
+        })
+        .collect();
+    assert!(
+        answers.iter().all(|(_, a)| a.status < 500),
+        "replays failed ({}): {answers:?}",
+        failed.join(", ")
+    );
+    for gateway in ["kannel", "twilio"] {
+        let of: Vec<&Answer> = answers.iter().filter(|(g, _)| *g == gateway).map(|(_, a)| a).collect();
+        assert_eq!(of.len(), 50);
+        assert!(
+            of.iter().all(|a| *a == of[0]),
+            "{gateway}: the replays got different answers: {of:?}"
+        );
+        assert_eq!(of[0].status, 200);
+        assert!(of[0].body.contains("réservée"), "{gateway}: {}", of[0].body);
+    }
+    let twiml = &answers.iter().find(|(g, _)| *g == "twilio").unwrap().1.body;
+    assert!(twiml.starts_with("<?xml") && twiml.contains("<Message>"), "{twiml}");
+    for (id, interpreter) in [(by_kannel, 0), (by_twilio, 1)] {
+        let request = bank.load(id).await;
+        assert_eq!(request.status, RequestStatus::Booked);
+        assert_eq!(request.assigned_interpreter, Some(bank.interpreters[interpreter]));
+        assert_eq!(request.version, 3, "create, offer, accept: applied once");
+    }
+    assert_eq!(count(&bank, "SELECT COUNT(*) FROM inbound_sms").await, 2);
+    assert_eq!(
+        count(&bank, "SELECT COUNT(*) FROM history WHERE channel = 'sms'").await,
+        2,
+        "one change recorded per SMS"
+    );
 }
 
 /// A connection of the test's own that holds what Relais needs, until released.

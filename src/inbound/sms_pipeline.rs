@@ -2,6 +2,10 @@
 //! with what it did and the answer given, in one transaction, and recognised when the
 //! gateway sends it again (the same answer goes back, nothing is applied twice).
 //!
+//! The gateway's id is claimed first thing in that transaction ([`Tx::insert_inbound_sms`]):
+//! when a gateway sends one SMS several times at once, one call acts and the others wait
+//! for it, then give the answer it stored.
+//!
 //! A text longer than [`SMS_MAX_CHARS`] is not read: the person is told the limit in their
 //! language, and only its first [`SMS_MAX_CHARS`] characters are kept with the answer.
 
@@ -13,13 +17,19 @@ use crate::domain::person::Person;
 use crate::domain::role::{Channel, Role};
 use crate::domain::text;
 use crate::outbound::render::{clock_time, short_date};
-use crate::store::Tx;
+use crate::store::inbound::NewInboundSms;
+use crate::store::{StoreError, Tx};
 use crate::workflow::{Actor, Command, Workflow, WorkflowError};
+use anyhow::Context as _;
 use askama::Template;
 
 /// The longest text read: ten concatenated segments of 160 characters. Answers fit in one
 /// or two; anything longer is not an answer to an offer.
 pub const SMS_MAX_CHARS: usize = 1600;
+
+/// The outcome a claimed SMS has until its transaction records what it did; no other
+/// transaction ever sees it.
+const PROCESSING: &str = "processing";
 
 /// An SMS as the gateway delivered it.
 #[derive(Debug, Clone)]
@@ -60,6 +70,14 @@ pub struct SmsPipeline {
     bank: String,
 }
 
+/// The part of `text` that is kept, and whether it was too long to read.
+fn kept(text: &str) -> (&str, bool) {
+    match text.char_indices().nth(SMS_MAX_CHARS) {
+        Some((end, _)) => (&text[..end], true),
+        None => (text, false),
+    }
+}
+
 impl SmsPipeline {
     pub fn new(workflow: Workflow, default_region: &str, bank: &str) -> SmsPipeline {
         SmsPipeline {
@@ -72,22 +90,33 @@ impl SmsPipeline {
     pub async fn process(&self, sms: InboundSms<'_>) -> anyhow::Result<SmsAnswer> {
         let now = self.workflow.clock().now();
         let mut tx = self.workflow.store().begin().await?;
-        if let Some((outcome, reply)) = tx.inbound_sms_seen(sms.gateway, sms.gateway_id).await? {
+        let (kept, too_long) = kept(sms.text);
+        let claim = NewInboundSms {
+            gateway: sms.gateway,
+            gateway_id: sms.gateway_id,
+            received_at: now,
+            from_number: sms.from,
+            to_number: sms.to,
+            body: kept,
+            person: None,
+            outcome: PROCESSING,
+            detail: None,
+            reply: "",
+        };
+        let Some(id) = tx.insert_inbound_sms(&claim).await? else {
+            let answer = stored_answer(&mut tx, &sms).await?;
             tx.commit().await?;
-            return Ok(SmsAnswer {
-                outcome: format!("duplicate ({outcome})"),
-                reply,
-            });
-        }
-        let person = match PhoneE164::parse(sms.from, &self.default_region) {
-            Ok(number) => tx.person_by_mobile(&number).await?.filter(|p| p.active),
-            Err(_) => None,
+            return Ok(answer);
         };
-        let kept = match sms.text.char_indices().nth(SMS_MAX_CHARS) {
-            Some((end, _)) => &sms.text[..end],
-            None => sms.text,
-        };
-        let too_long = kept.len() < sms.text.len();
+        let answer = self.handle(&mut tx, id, sms.from, kept, too_long).await?;
+        tx.commit().await?;
+        tracing::info!(gateway = sms.gateway, outcome = %answer.outcome, "sms processed");
+        Ok(answer)
+    }
+
+    /// Reads the claimed SMS `id`, acts on it and records what it did.
+    async fn handle(&self, tx: &mut Tx, id: i64, from: &str, text: &str, too_long: bool) -> anyhow::Result<SmsAnswer> {
+        let person = self.person_of(tx, from).await?;
         let (outcome, reply, request) = match &person {
             None => (
                 "unknown_number".to_string(),
@@ -99,14 +128,19 @@ impl SmsPipeline {
                 self.reply("too_long", person.locale, None, "")?,
                 None,
             ),
-            Some(person) => self.act(&mut tx, person, sms.text).await?,
+            Some(person) => self.act(tx, person, text).await?,
         };
-        let stored = InboundSms { text: kept, ..sms };
-        tx.record_inbound_sms(&stored, now, person.as_ref().map(|p| p.id), request, &outcome, &reply)
+        tx.settle_inbound_sms(id, person.as_ref().map(|p| p.id), request, &outcome, &reply)
             .await?;
-        tx.commit().await?;
-        tracing::info!(gateway = sms.gateway, outcome = %outcome, "sms processed");
         Ok(SmsAnswer { outcome, reply })
+    }
+
+    /// The active person whose mobile sent the SMS.
+    async fn person_of(&self, tx: &mut Tx, from: &str) -> Result<Option<Person>, StoreError> {
+        match PhoneE164::parse(from, &self.default_region) {
+            Ok(number) => Ok(tx.person_by_mobile(&number).await?.filter(|p| p.active)),
+            Err(_) => Ok(None),
+        }
     }
 
     fn reply(
@@ -265,4 +299,16 @@ impl SmsPipeline {
             Some(target),
         ))
     }
+}
+
+/// The answer stored for an SMS whose gateway id another call claimed (and committed).
+async fn stored_answer(tx: &mut Tx, sms: &InboundSms<'_>) -> anyhow::Result<SmsAnswer> {
+    let (outcome, reply) = tx
+        .inbound_sms_seen(sms.gateway, sms.gateway_id)
+        .await?
+        .context("an SMS claimed by another call has no stored answer")?;
+    Ok(SmsAnswer {
+        outcome: format!("duplicate ({outcome})"),
+        reply,
+    })
 }

@@ -188,6 +188,25 @@ impl Tx {
     }
 }
 
+/// An inbound SMS about to be recorded.
+#[derive(Debug, Clone)]
+pub struct NewInboundSms<'a> {
+    pub gateway: &'a str,
+    pub gateway_id: &'a str,
+    pub received_at: DateTime<Utc>,
+    pub from_number: &'a str,
+    pub to_number: &'a str,
+    /// The text as kept (the first characters of a text too long to read).
+    pub body: &'a str,
+    pub person: Option<PersonId>,
+    /// `processing` while the SMS is handled in the transaction that claimed it; the final
+    /// outcome when it is recorded at once (`set_aside`).
+    pub outcome: &'a str,
+    /// Why it was set aside, for coordinators.
+    pub detail: Option<&'a str>,
+    pub reply: &'a str,
+}
+
 impl Tx {
     /// The outcome and answer of an SMS seen before, by its gateway's id.
     pub async fn inbound_sms_seen(
@@ -205,39 +224,62 @@ impl Tx {
         Ok(row)
     }
 
-    pub async fn record_inbound_sms(
+    /// Records an SMS unless its gateway id was recorded before: `None` then, and the
+    /// caller reads the stored answer with [`Tx::inbound_sms_seen`].
+    ///
+    /// This is the claim on the gateway id, made first thing in the transaction that
+    /// handles the SMS. On PostgreSQL a concurrent claim of the same id waits on the unique
+    /// index until this transaction ends: after a commit it gets `None` and reads this
+    /// answer; after a rollback it claims the id itself. On SQLite transactions already
+    /// take turns. Either way one transaction acts, and every caller gets its answer.
+    pub async fn insert_inbound_sms(&mut self, sms: &NewInboundSms<'_>) -> Result<Option<i64>, StoreError> {
+        const SQL: &str = "INSERT INTO inbound_sms (gateway, gateway_id, received_at, from_number, to_number, body, \
+             person_id, outcome, detail, reply) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             ON CONFLICT (gateway, gateway_id) DO NOTHING RETURNING id";
+        let (gateway_id, from, to, body) = (
+            without_nul(sms.gateway_id),
+            without_nul(sms.from_number),
+            without_nul(sms.to_number),
+            without_nul(sms.body),
+        );
+        let detail = sms.detail.map(without_nul);
+        let id: Option<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(sms.gateway)
+            .bind(&*gateway_id)
+            .bind(sms.received_at)
+            .bind(&*from)
+            .bind(&*to)
+            .bind(&*body)
+            .bind(sms.person.map(|p| p.0))
+            .bind(sms.outcome)
+            .bind(detail.as_deref())
+            .bind(sms.reply)
+            .fetch_optional(c)
+            .await?);
+        Ok(id)
+    }
+
+    /// Writes what a claimed SMS did and the answer given.
+    pub async fn settle_inbound_sms(
         &mut self,
-        sms: &crate::inbound::sms_pipeline::InboundSms<'_>,
-        at: DateTime<Utc>,
+        id: i64,
         person: Option<PersonId>,
         request: Option<RequestId>,
         outcome: &str,
         reply: &str,
     ) -> Result<(), StoreError> {
-        const SQL: &str = "INSERT INTO inbound_sms (gateway, gateway_id, received_at, from_number, to_number, body, \
-             person_id, request_id, outcome, reply) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-        let (gateway_id, from, to, body) = (
-            without_nul(sms.gateway_id),
-            without_nul(sms.from),
-            without_nul(sms.to),
-            without_nul(sms.text),
-        );
-        on_conn!(self, |c| sqlx::query(SQL)
-            .bind(sms.gateway)
-            .bind(&*gateway_id)
-            .bind(at)
-            .bind(&*from)
-            .bind(&*to)
-            .bind(&*body)
+        const SQL: &str = "UPDATE inbound_sms SET person_id = $2, request_id = $3, outcome = $4, reply = $5, \
+             detail = NULL WHERE id = $1";
+        let n = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(id)
             .bind(person.map(|p| p.0))
             .bind(request.map(|r| r.0))
             .bind(outcome)
             .bind(reply)
             .execute(c)
-            .await
-            .map_err(|e| StoreError::from_unique(e, "this SMS was already recorded"))?
+            .await?
             .rows_affected());
-        Ok(())
+        if n == 1 { Ok(()) } else { Err(StoreError::NotFound) }
     }
 }
 
