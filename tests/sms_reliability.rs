@@ -1,9 +1,11 @@
-//! Relais when things go wrong, over real HTTP on both engines: a gateway that retries one
-//! SMS many times at once, and a database that cannot be written in time.
+//! The SMS webhooks when things go wrong, over real HTTP on both engines: a gateway that
+//! retries one SMS many times at once, a database held busy, a database that cannot be
+//! written, and a message whose processing fails every time.
 
 mod support;
 
 use relais::domain::request::RequestStatus;
+use relais::inbound::sms_pipeline::SmsPipeline;
 use relais::store::Store;
 use relais::store::failure::Failure;
 use sqlx::Connection as _;
@@ -12,8 +14,10 @@ use support::{Engine, TestBank, offer};
 
 on_both_engines!(
     fifty_replays_of_one_sms_apply_once_and_get_one_answer,
+    a_busy_database_gets_503_and_the_retry_applies_once,
     healthz_says_when_the_database_cannot_be_written,
     a_bounded_write_gives_up_in_time_with_a_passing_failure,
+    a_poison_sms_is_set_aside_and_applies_once_tried_again_after_the_fix,
 );
 
 const TWILIO_TOKEN: &str = "twilio-token";
@@ -106,6 +110,16 @@ async fn twilio(client: &reqwest::Client, base: &str, sid: &str, from: &str, tex
         .await
         .unwrap();
     answer(response).await
+}
+
+/// Runs `sql` on the bank's database from a connection of the test's own.
+async fn exec(bank: &TestBank, sql: &str) {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    match &bank.store {
+        Store::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
+        Store::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
+    }
+    .unwrap_or_else(|e| panic!("{e}"));
 }
 
 async fn count(bank: &TestBank, sql: &str) -> i64 {
@@ -226,6 +240,70 @@ impl Holder {
     }
 }
 
+/// Another writer holds the database longer than the webhooks may wait (1 s): each gateway
+/// hears 503 with Retry-After in about that time, and nothing is kept. Once the writer is
+/// done, the gateways' retries are applied, once each.
+async fn a_busy_database_gets_503_and_the_retry_applies_once(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let by_kannel = bank.create().await;
+    let by_twilio = bank.create().await;
+    for (id, i) in [(by_kannel, 0), (by_twilio, 1)] {
+        bank.workflow
+            .execute(bank.as_coordinator(), offer(id, vec![bank.interpreters[i]]))
+            .await
+            .unwrap();
+    }
+    let (served, client) = serve(&bank, &[("RELAIS__SMS__ANSWER_WITHIN_SECONDS", "1".to_string())]).await;
+    let base = served.base_url();
+    // On PostgreSQL, the rows the acceptances must change: each webhook claims its SMS,
+    // reads the sender and the offer, then waits for the request.
+    let holder = Holder::take(
+        &bank,
+        &format!(
+            "SELECT id FROM requests WHERE id IN ({}, {}) FOR UPDATE",
+            by_kannel.0, by_twilio.0
+        ),
+    )
+    .await;
+    for (gateway, call) in [("kannel", 0), ("twilio", 1)] {
+        let started = Instant::now();
+        let busy = match call {
+            0 => kannel(&client, &base, "k-busy", "+15145550110", "OUI").await,
+            _ => twilio(&client, &base, "SM-busy", "+15145550111", "OUI").await,
+        };
+        let took = started.elapsed();
+        assert_eq!(busy.status, 503, "{gateway}: {busy:?}");
+        assert_eq!(busy.retry_after.as_deref(), Some("10"), "{gateway}");
+        assert!(
+            took < Duration::from_secs(4),
+            "{gateway}: answered after {took:?}, the bound is 1 s"
+        );
+    }
+    holder.release().await;
+    assert_eq!(
+        count(&bank, "SELECT COUNT(*) FROM inbound_sms").await,
+        0,
+        "nothing kept of the unanswered calls"
+    );
+    for id in [by_kannel, by_twilio] {
+        assert_eq!(bank.load(id).await.status, RequestStatus::Offered, "nothing applied");
+    }
+    // The gateways send them again.
+    let first = kannel(&client, &base, "k-busy", "+15145550110", "OUI").await;
+    assert_eq!(first.status, 200, "{first:?}");
+    assert!(first.body.contains("réservée"), "{}", first.body);
+    assert_eq!(kannel(&client, &base, "k-busy", "+15145550110", "OUI").await, first);
+    let twiml = twilio(&client, &base, "SM-busy", "+15145550111", "OUI").await;
+    assert_eq!(twiml.status, 200, "{twiml:?}");
+    assert!(twiml.body.contains("réservée"), "{}", twiml.body);
+    for (id, i) in [(by_kannel, 0), (by_twilio, 1)] {
+        let request = bank.load(id).await;
+        assert_eq!(request.assigned_interpreter, Some(bank.interpreters[i]));
+        assert_eq!(request.version, 3, "create, offer, accept: applied once");
+    }
+    assert_eq!(count(&bank, "SELECT COUNT(*) FROM inbound_sms").await, 2);
+}
+
 async fn healthz(client: &reqwest::Client, base: &str) -> (u16, String, Duration) {
     let started = Instant::now();
     let response = client.get(format!("{base}/healthz")).send().await.unwrap();
@@ -305,4 +383,120 @@ async fn a_bounded_write_gives_up_in_time_with_a_passing_failure(engine: Engine)
     assert_eq!(Failure::of(&error), Failure::Transient, "{error:#}");
     holder.release().await;
     bank.store.probe_write(Duration::from_millis(300)).await.unwrap();
+}
+
+/// Makes every change recorded from an SMS fail, as a bug or a broken row would.
+async fn poison_sms_changes(bank: &TestBank) {
+    match bank.db.engine {
+        Engine::Sqlite => {
+            exec(
+                bank,
+                "CREATE TRIGGER poison BEFORE INSERT ON history WHEN NEW.channel = 'sms' \
+                 BEGIN SELECT RAISE(ABORT, 'poison: history refuses SMS changes'); END",
+            )
+            .await
+        }
+        Engine::Postgres => {
+            exec(
+                bank,
+                "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                 BEGIN RAISE EXCEPTION 'poison: history refuses SMS changes'; END $$; \
+                 CREATE TRIGGER poison BEFORE INSERT ON history FOR EACH ROW \
+                 WHEN (NEW.channel = 'sms') EXECUTE FUNCTION poison();",
+            )
+            .await
+        }
+    }
+}
+
+async fn cure(bank: &TestBank) {
+    match bank.db.engine {
+        Engine::Sqlite => exec(bank, "DROP TRIGGER poison").await,
+        Engine::Postgres => exec(bank, "DROP TRIGGER poison ON history; DROP FUNCTION poison();").await,
+    }
+}
+
+/// An SMS whose processing fails every time (here the database refuses its change) is set
+/// aside: the gateway gets 200 with a safe answer, now and at every retry, and nothing is
+/// applied. Tried again while the fault is there, it stays set aside; after the fix, it
+/// applies, once.
+async fn a_poison_sms_is_set_aside_and_applies_once_tried_again_after_the_fix(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let id = bank.create().await;
+    bank.workflow
+        .execute(bank.as_coordinator(), offer(id, vec![bank.interpreters[0]]))
+        .await
+        .unwrap();
+    let (served, client) = serve(&bank, &[]).await;
+    let base = served.base_url();
+    poison_sms_changes(&bank).await;
+
+    let first = kannel(&client, &base, "k-poison", "+15145550110", "OUI").await;
+    assert_eq!(first.status, 200, "{first:?}");
+    assert_eq!(
+        first.body,
+        "Relais\u{a0}: votre message n\u{2019}a pas pu être traité. Rien n\u{2019}a été fait\u{a0}; \
+         la coordination en est avisée."
+    );
+    assert_eq!(
+        kannel(&client, &base, "k-poison", "+15145550110", "OUI").await,
+        first,
+        "the gateway's retry gets the same answer"
+    );
+    let twiml = twilio(&client, &base, "SM-poison", "+15145550110", "OUI").await;
+    assert_eq!(twiml.status, 200);
+    assert!(
+        twiml.body.contains("<Message>Relais\u{a0}: votre message"),
+        "{}",
+        twiml.body
+    );
+    assert_eq!(bank.load(id).await.status, RequestStatus::Offered, "nothing applied");
+    assert_eq!(bank.load(id).await.version, 2);
+
+    let mut tx = bank.store.begin().await.unwrap();
+    let aside = tx.set_aside_sms(10).await.unwrap();
+    assert_eq!(tx.count_set_aside_sms().await.unwrap(), 2);
+    tx.commit().await.unwrap();
+    assert_eq!(aside.len(), 2, "{aside:?}");
+    let kannel_row = aside.iter().find(|s| s.gateway == "kannel").unwrap();
+    assert_eq!(kannel_row.person_id, Some(bank.interpreters[0].0));
+    assert_eq!(kannel_row.person_name.as_deref(), Some("Lucía Ramírez"));
+    assert_eq!(kannel_row.from_number, "+15145550110");
+    assert_eq!(kannel_row.excerpt, "OUI");
+    let detail = kannel_row.detail.clone().unwrap_or_default();
+    assert!(detail.contains("poison"), "the reason is kept: {detail}");
+
+    // Tried again before the fix: it fails again and stays set aside.
+    let pipeline = SmsPipeline::new(bank.workflow.clone(), "CA", "Relais");
+    let again = pipeline.retry_set_aside(kannel_row.id).await;
+    assert!(again.is_err(), "{again:?}");
+    let mut tx = bank.store.begin().await.unwrap();
+    assert_eq!(tx.count_set_aside_sms().await.unwrap(), 2);
+    tx.commit().await.unwrap();
+    assert_eq!(bank.load(id).await.version, 2, "nothing applied");
+
+    cure(&bank).await;
+    let applied = pipeline.retry_set_aside(kannel_row.id).await.unwrap();
+    assert_eq!(applied.outcome, "accepted");
+    assert!(applied.reply.contains("réservée"), "{}", applied.reply);
+    let request = bank.load(id).await;
+    assert_eq!(request.status, RequestStatus::Booked);
+    assert_eq!(request.assigned_interpreter, Some(bank.interpreters[0]));
+    assert_eq!(request.version, 3, "create, offer, accept: applied once");
+    assert!(
+        pipeline.retry_set_aside(kannel_row.id).await.is_err(),
+        "handled: no longer set aside"
+    );
+    // The same answer sent through Twilio, tried again: the offer is hers already, nothing
+    // waits for an answer, nothing more is applied.
+    let twilio_row = aside.iter().find(|s| s.gateway == "twilio").unwrap();
+    let late = pipeline.retry_set_aside(twilio_row.id).await.unwrap();
+    assert_eq!(late.outcome, "nothing_open");
+    assert_eq!(bank.load(id).await.version, 3);
+    let mut tx = bank.store.begin().await.unwrap();
+    assert!(tx.set_aside_sms(10).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+    // The gateway's replay now gets what the SMS did.
+    let replay = kannel(&client, &base, "k-poison", "+15145550110", "OUI").await;
+    assert_eq!((replay.status, replay.body), (200, applied.reply));
 }
