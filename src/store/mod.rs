@@ -216,7 +216,9 @@ impl Store {
                 sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA busy_timeout = {millis}")))
                     .execute(&mut *conn)
                     .await?;
-                // What `SqlitePool::begin_with` does, on the connection at hand.
+                // What `SqlitePool::begin_with` does, on the connection at hand:
+                // `Transaction::begin` is the constructor sqlx uses there, public but left
+                // out of its docs; an upgrade of sqlx must keep it (the compiler will say).
                 TxInner::Sqlite(
                     Transaction::begin(conn, Some(sqlx::SqlSafeStr::into_sql_str("BEGIN IMMEDIATE"))).await?,
                 )
