@@ -79,7 +79,8 @@ impl App {
                 workflow.clone(),
                 &settings.general.default_phone_region,
                 &settings.mail.from_name,
-            ),
+            )
+            .answering_within(Duration::from_secs(settings.sms.answer_within_seconds)),
             public_base_url: settings.web.public_base_url.clone(),
             twilio_token: settings.sms.twilio.auth_token.clone(),
             kannel_secret: settings.sms.kannel.inbound_secret.clone(),

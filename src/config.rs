@@ -283,6 +283,10 @@ pub struct Mail {
     pub max_message_bytes: usize,
 }
 
+fn default_answer_within_seconds() -> u64 {
+    crate::inbound::sms_pipeline::DEFAULT_ANSWER_WITHIN.as_secs()
+}
+
 fn default_max_message_bytes() -> usize {
     crate::inbound::pipeline::DEFAULT_MAX_MESSAGE_BYTES
 }
@@ -368,6 +372,10 @@ pub struct Sms {
     pub log_file: PathBuf,
     /// The number or sender id messages come from (E.164).
     pub from_number: String,
+    /// How long a webhook may take to handle an inbound SMS before it answers 503 with
+    /// `Retry-After` and keeps nothing: well under the 15 s after which Twilio gives up.
+    #[serde(default = "default_answer_within_seconds")]
+    pub answer_within_seconds: u64,
     #[serde(default)]
     pub twilio: Twilio,
     #[serde(default)]
@@ -689,6 +697,12 @@ impl Settings {
                 ));
             }
             _ => {}
+        }
+        if !(1..15).contains(&self.sms.answer_within_seconds) {
+            return Err(invalid(
+                "sms.answer_within_seconds",
+                "must be from 1 to 14: Twilio gives up on a webhook after 15 s",
+            ));
         }
         if self.business_hours.opens >= self.business_hours.closes {
             return Err(invalid(

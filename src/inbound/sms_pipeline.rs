@@ -2,6 +2,16 @@
 //! with what it did and the answer given, in one transaction, and recognised when the
 //! gateway sends it again (the same answer goes back, nothing is applied twice).
 //!
+//! The gateway's id is claimed first thing in that transaction ([`Tx::insert_inbound_sms`]):
+//! when a gateway sends one SMS several times at once, one call acts and the others wait
+//! for it, then give the answer it stored.
+//!
+//! A gateway gives up on a webhook after a while (Twilio after 15 s): [`SmsPipeline::receive`]
+//! answers within `sms.answer_within_seconds` or asks the gateway to retry, with nothing
+//! kept. A message whose processing fails for good is set aside with a safe answer instead
+//! of failing on every retry; coordinators try it again after a fix
+//! ([`SmsPipeline::retry_set_aside`]).
+//!
 //! A text longer than [`SMS_MAX_CHARS`] is not read: the person is told the limit in their
 //! language, and only its first [`SMS_MAX_CHARS`] characters are kept with the answer.
 
@@ -13,13 +23,32 @@ use crate::domain::person::Person;
 use crate::domain::role::{Channel, Role};
 use crate::domain::text;
 use crate::outbound::render::{clock_time, short_date};
-use crate::store::Tx;
+use crate::store::failure::Failure;
+use crate::store::inbound::NewInboundSms;
+use crate::store::{StoreError, Tx};
 use crate::workflow::{Actor, Command, Workflow, WorkflowError};
+use anyhow::Context as _;
 use askama::Template;
+use std::time::Duration;
+use tokio::time::Instant;
 
 /// The longest text read: ten concatenated segments of 160 characters. Answers fit in one
 /// or two; anything longer is not an answer to an offer.
 pub const SMS_MAX_CHARS: usize = 1600;
+
+/// How long a webhook may take unless `sms.answer_within_seconds` says otherwise: well
+/// under the 15 s after which Twilio gives up.
+pub const DEFAULT_ANSWER_WITHIN: Duration = Duration::from_secs(10);
+
+/// The outcome of an SMS whose processing failed for good.
+pub const SET_ASIDE: &str = "set_aside";
+
+/// The outcome a claimed SMS has until its transaction records what it did; no other
+/// transaction ever sees it.
+const PROCESSING: &str = "processing";
+
+/// How much of a failure's description is kept with a set-aside SMS.
+const DETAIL_MAX_CHARS: usize = 500;
 
 /// An SMS as the gateway delivered it.
 #[derive(Debug, Clone)]
@@ -40,6 +69,16 @@ pub struct SmsAnswer {
     pub reply: String,
 }
 
+/// What a gateway is told about an SMS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Received {
+    /// Handled, now or at an earlier call with the same id: answer with this.
+    Answered(SmsAnswer),
+    /// Not handled and nothing kept (the database was busy or unavailable, or the bound
+    /// passed): the gateway should send it again.
+    RetryLater,
+}
+
 #[derive(Template)]
 #[template(path = "sms/reply.txt", escape = "none")]
 struct Reply<'a> {
@@ -58,6 +97,31 @@ pub struct SmsPipeline {
     workflow: Workflow,
     default_region: String,
     bank: String,
+    answer_within: Duration,
+}
+
+/// The part of `text` that is kept, and whether it was too long to read.
+fn kept(text: &str) -> (&str, bool) {
+    match text.char_indices().nth(SMS_MAX_CHARS) {
+        Some((end, _)) => (&text[..end], true),
+        None => (text, false),
+    }
+}
+
+/// Whether a failure will likely pass by itself, so the gateway should retry rather than
+/// the SMS be set aside: what [`Failure::of`] reads as transient, and a command that lost a
+/// race to another change (the workflow's conflict), which a retry wins.
+fn transient(error: &anyhow::Error) -> bool {
+    Failure::of(error).is_transient()
+        || error.chain().any(|cause| {
+            matches!(cause.downcast_ref::<WorkflowError>(), Some(WorkflowError::Conflict(_)))
+                || matches!(cause.downcast_ref::<StoreError>(), Some(StoreError::Conflict(_)))
+        })
+}
+
+/// The description of a failure kept for coordinators, cut to [`DETAIL_MAX_CHARS`].
+fn detail(error: &anyhow::Error) -> String {
+    format!("{error:#}").chars().take(DETAIL_MAX_CHARS).collect()
 }
 
 impl SmsPipeline {
@@ -66,28 +130,143 @@ impl SmsPipeline {
             workflow,
             default_region: default_region.to_string(),
             bank: bank.to_string(),
+            answer_within: DEFAULT_ANSWER_WITHIN,
         }
     }
 
-    pub async fn process(&self, sms: InboundSms<'_>) -> anyhow::Result<SmsAnswer> {
-        let now = self.workflow.clock().now();
-        let mut tx = self.workflow.store().begin().await?;
-        if let Some((outcome, reply)) = tx.inbound_sms_seen(sms.gateway, sms.gateway_id).await? {
-            tx.commit().await?;
-            return Ok(SmsAnswer {
-                outcome: format!("duplicate ({outcome})"),
-                reply,
-            });
+    /// The same pipeline, whose [`SmsPipeline::receive`] answers within `bound`.
+    pub fn answering_within(self, bound: Duration) -> SmsPipeline {
+        SmsPipeline {
+            answer_within: bound,
+            ..self
         }
-        let person = match PhoneE164::parse(sms.from, &self.default_region) {
-            Ok(number) => tx.person_by_mobile(&number).await?.filter(|p| p.active),
-            Err(_) => None,
+    }
+
+    /// What a gateway's webhook does with an SMS. Within the bound, the SMS is handled (or
+    /// recognised) and its answer given; a failure that will pass (a busy or unreachable
+    /// database) or a bound reached asks the gateway to retry, and nothing is kept: the
+    /// transaction is dropped, so it rolls back (had it committed just before, the retry
+    /// finds the stored answer). A failure that will not pass sets the SMS aside, and its
+    /// sender gets a safe answer, now and at every retry.
+    pub async fn receive(&self, sms: InboundSms<'_>) -> Received {
+        let deadline = Instant::now() + self.answer_within;
+        let error = match tokio::time::timeout_at(deadline, self.process_by(&sms, Some(deadline))).await {
+            Ok(Ok(answer)) => return Received::Answered(answer),
+            Ok(Err(error)) => error,
+            Err(_) => {
+                tracing::warn!(
+                    gateway = sms.gateway,
+                    within_ms = self.answer_within.as_millis(),
+                    "sms not handled in time: the gateway is asked to send it again"
+                );
+                return Received::RetryLater;
+            }
         };
-        let kept = match sms.text.char_indices().nth(SMS_MAX_CHARS) {
-            Some((end, _)) => &sms.text[..end],
-            None => sms.text,
+        if transient(&error) {
+            tracing::warn!(
+                gateway = sms.gateway,
+                error = %format!("{error:#}"),
+                "sms not handled, the database is busy or unavailable: the gateway is asked to send it again"
+            );
+            return Received::RetryLater;
+        }
+        tracing::error!(gateway = sms.gateway, error = %format!("{error:#}"), "sms failed for good: set aside");
+        match tokio::time::timeout_at(deadline, self.set_aside(&sms, &error, deadline)).await {
+            Ok(Ok(answer)) => Received::Answered(answer),
+            Ok(Err(e)) => {
+                tracing::error!(gateway = sms.gateway, error = %format!("{e:#}"), "the sms could not be set aside");
+                Received::RetryLater
+            }
+            Err(_) => {
+                tracing::warn!(gateway = sms.gateway, "the sms could not be set aside in time");
+                Received::RetryLater
+            }
+        }
+    }
+
+    /// Handles an SMS, or gives the stored answer of one seen before, with no bound of
+    /// time and no setting aside: errors are returned.
+    pub async fn process(&self, sms: InboundSms<'_>) -> anyhow::Result<SmsAnswer> {
+        self.process_by(&sms, None).await
+    }
+
+    /// Handles a set-aside SMS again (after a fix), in one transaction: it is taken back,
+    /// its stored text is read as if it had just come, and what it did replaces the
+    /// set-aside outcome. The answer is returned, not sent: the gateway's call was answered
+    /// long ago. If it fails again, nothing is kept and it stays set aside (with the new
+    /// reason when the failure is not a passing one).
+    pub async fn retry_set_aside(&self, id: i64) -> anyhow::Result<SmsAnswer> {
+        let mut tx = self.workflow.store().begin().await?;
+        let Some(sms) = tx.reclaim_set_aside_sms(id).await? else {
+            anyhow::bail!("SMS {id} is not set aside (tried again already, or no such SMS)");
         };
-        let too_long = kept.len() < sms.text.len();
+        if sms.body.is_empty() {
+            anyhow::bail!("the text of SMS {id} was erased after the retention period: it cannot be read again");
+        }
+        // Only the first characters of a text too long to read were kept: a text of that
+        // length may have been longer, and is not read.
+        let too_long = sms.body.chars().count() >= SMS_MAX_CHARS;
+        match self
+            .handle(&mut tx, sms.id, &sms.from_number, &sms.body, too_long)
+            .await
+        {
+            Ok(answer) => {
+                tx.commit().await?;
+                tracing::info!(sms = id, outcome = %answer.outcome, "set-aside sms handled again");
+                Ok(answer)
+            }
+            Err(error) => {
+                tx.rollback().await?;
+                if !transient(&error) {
+                    let mut tx = self.workflow.store().begin().await?;
+                    tx.set_aside_sms_detail(id, &detail(&error)).await?;
+                    tx.commit().await?;
+                }
+                Err(error.context(format!("SMS {id} failed again and stays set aside")))
+            }
+        }
+    }
+
+    async fn begin(&self, deadline: Option<Instant>) -> Result<Tx, StoreError> {
+        match deadline {
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                self.workflow.store().begin_within(left).await
+            }
+            None => self.workflow.store().begin().await,
+        }
+    }
+
+    async fn process_by(&self, sms: &InboundSms<'_>, deadline: Option<Instant>) -> anyhow::Result<SmsAnswer> {
+        let now = self.workflow.clock().now();
+        let mut tx = self.begin(deadline).await?;
+        let (kept, too_long) = kept(sms.text);
+        let claim = NewInboundSms {
+            gateway: sms.gateway,
+            gateway_id: sms.gateway_id,
+            received_at: now,
+            from_number: sms.from,
+            to_number: sms.to,
+            body: kept,
+            person: None,
+            outcome: PROCESSING,
+            detail: None,
+            reply: "",
+        };
+        let Some(id) = tx.insert_inbound_sms(&claim).await? else {
+            let answer = stored_answer(&mut tx, sms).await?;
+            tx.commit().await?;
+            return Ok(answer);
+        };
+        let answer = self.handle(&mut tx, id, sms.from, kept, too_long).await?;
+        tx.commit().await?;
+        tracing::info!(gateway = sms.gateway, outcome = %answer.outcome, "sms processed");
+        Ok(answer)
+    }
+
+    /// Reads the claimed SMS `id`, acts on it and records what it did.
+    async fn handle(&self, tx: &mut Tx, id: i64, from: &str, text: &str, too_long: bool) -> anyhow::Result<SmsAnswer> {
+        let person = self.person_of(tx, from).await?;
         let (outcome, reply, request) = match &person {
             None => (
                 "unknown_number".to_string(),
@@ -99,14 +278,69 @@ impl SmsPipeline {
                 self.reply("too_long", person.locale, None, "")?,
                 None,
             ),
-            Some(person) => self.act(&mut tx, person, sms.text).await?,
+            Some(person) => self.act(tx, person, text).await?,
         };
-        let stored = InboundSms { text: kept, ..sms };
-        tx.record_inbound_sms(&stored, now, person.as_ref().map(|p| p.id), request, &outcome, &reply)
+        tx.settle_inbound_sms(id, person.as_ref().map(|p| p.id), request, &outcome, &reply)
             .await?;
-        tx.commit().await?;
-        tracing::info!(gateway = sms.gateway, outcome = %outcome, "sms processed");
         Ok(SmsAnswer { outcome, reply })
+    }
+
+    /// The active person whose mobile sent the SMS.
+    async fn person_of(&self, tx: &mut Tx, from: &str) -> Result<Option<Person>, StoreError> {
+        match PhoneE164::parse(from, &self.default_region) {
+            Ok(number) => Ok(tx.person_by_mobile(&number).await?.filter(|p| p.active)),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Records `sms` as set aside, in a transaction of its own (the one that failed rolled
+    /// back), with the reason and a safe answer in its sender's language. If another call
+    /// with the same id got there first, its answer is given.
+    async fn set_aside(
+        &self,
+        sms: &InboundSms<'_>,
+        error: &anyhow::Error,
+        deadline: Instant,
+    ) -> anyhow::Result<SmsAnswer> {
+        let now = self.workflow.clock().now();
+        let mut tx = self.begin(Some(deadline)).await?;
+        // The sender, for the answer's language and the coordinators' list; the failure
+        // may lie right there, and must not keep the SMS from being set aside.
+        tx.savepoint().await?;
+        let person = match self.person_of(&mut tx, sms.from).await {
+            Ok(person) => {
+                tx.release_savepoint().await?;
+                person
+            }
+            Err(e) => {
+                tx.rollback_to_savepoint().await?;
+                tracing::warn!(error = %e, "the sender of a set-aside sms could not be read");
+                None
+            }
+        };
+        let reply = self.reply(SET_ASIDE, person.as_ref().map_or(Locale::Fr, |p| p.locale), None, "")?;
+        let detail = detail(error);
+        let record = NewInboundSms {
+            gateway: sms.gateway,
+            gateway_id: sms.gateway_id,
+            received_at: now,
+            from_number: sms.from,
+            to_number: sms.to,
+            body: kept(sms.text).0,
+            person: person.as_ref().map(|p| p.id),
+            outcome: SET_ASIDE,
+            detail: Some(&detail),
+            reply: &reply,
+        };
+        let answer = match tx.insert_inbound_sms(&record).await? {
+            Some(_) => SmsAnswer {
+                outcome: SET_ASIDE.to_string(),
+                reply,
+            },
+            None => stored_answer(&mut tx, sms).await?,
+        };
+        tx.commit().await?;
+        Ok(answer)
     }
 
     fn reply(
@@ -257,12 +491,76 @@ impl SmsPipeline {
                 "refused"
             }
             Err(WorkflowError::Invalid(_)) => "refused",
-            Err(e) => return Err(anyhow::anyhow!("{e}")),
+            // Typed, so that a busy database or a lost race reads as passing.
+            Err(WorkflowError::Store(e)) => return Err(e.into()),
+            Err(e) => return Err(e.into()),
         };
         Ok((
             kind.to_string(),
             self.reply(kind, locale, Some(&request), "")?,
             Some(target),
         ))
+    }
+}
+
+/// The answer stored for an SMS whose gateway id another call claimed (and committed).
+async fn stored_answer(tx: &mut Tx, sms: &InboundSms<'_>) -> anyhow::Result<SmsAnswer> {
+    let (outcome, reply) = tx
+        .inbound_sms_seen(sms.gateway, sms.gateway_id)
+        .await?
+        .context("an SMS claimed by another call has no stored answer")?;
+    Ok(SmsAnswer {
+        outcome: format!("duplicate ({outcome})"),
+        reply,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(kind: &str, en: bool) -> String {
+        Reply {
+            kind,
+            en,
+            bank: "Relais",
+            number: "",
+            when: "",
+            codes: "",
+            limit: "",
+        }
+        .render()
+        .unwrap()
+    }
+
+    #[test]
+    fn a_set_aside_sms_gets_a_safe_answer_in_its_language() {
+        assert_eq!(
+            render(SET_ASIDE, false),
+            "Relais\u{a0}: votre message n\u{2019}a pas pu être traité. Rien n\u{2019}a été fait\u{a0}; \
+             la coordination en est avisée."
+        );
+        assert_eq!(
+            render(SET_ASIDE, true),
+            "Relais: your message could not be processed. Nothing was done; the coordinators have been told."
+        );
+    }
+
+    #[test]
+    fn a_text_too_long_keeps_its_first_characters() {
+        let long = "é".repeat(SMS_MAX_CHARS + 1);
+        assert_eq!(kept(&long), (&long[..SMS_MAX_CHARS * 2], true));
+        let exact = "a".repeat(SMS_MAX_CHARS);
+        assert_eq!(kept(&exact), (exact.as_str(), false));
+    }
+
+    #[test]
+    fn a_lost_race_is_worth_a_retry_and_a_bug_is_not() {
+        let race = anyhow::Error::new(WorkflowError::Conflict("request HC-1 changed meanwhile".into()));
+        assert!(transient(&race));
+        let busy = anyhow::Error::new(StoreError::Database(sqlx::Error::PoolTimedOut));
+        assert!(transient(&busy));
+        assert!(!transient(&anyhow::Error::new(WorkflowError::NotFound)));
+        assert!(!transient(&anyhow::anyhow!("a template failed")));
     }
 }

@@ -67,9 +67,10 @@ fn is_transient(error: &sqlx::Error) -> bool {
                 c if c.parse::<i32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 10 | 13)) => true,
                 // PostgreSQL: connection exceptions (08…), serialization failure, deadlock,
                 // insufficient resources (53…), operator intervention (57…: shutdown,
-                // cancelled for a timeout), and read-only during a failover (25006).
+                // cancelled for a timeout), read-only during a failover (25006), and a lock
+                // not granted within `lock_timeout` (55P03: another writer holds it).
                 c if c.starts_with("08") || c.starts_with("53") || c.starts_with("57") => true,
-                "40001" | "40P01" | "25006" => true,
+                "40001" | "40P01" | "25006" | "55P03" => true,
                 _ => false,
             }
         }

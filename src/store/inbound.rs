@@ -188,6 +188,55 @@ impl Tx {
     }
 }
 
+/// An inbound SMS about to be recorded.
+#[derive(Debug, Clone)]
+pub struct NewInboundSms<'a> {
+    pub gateway: &'a str,
+    pub gateway_id: &'a str,
+    pub received_at: DateTime<Utc>,
+    pub from_number: &'a str,
+    pub to_number: &'a str,
+    /// The text as kept (the first characters of a text too long to read).
+    pub body: &'a str,
+    pub person: Option<PersonId>,
+    /// `processing` while the SMS is handled in the transaction that claimed it; the final
+    /// outcome when it is recorded at once (`set_aside`).
+    pub outcome: &'a str,
+    /// Why it was set aside, for coordinators.
+    pub detail: Option<&'a str>,
+    pub reply: &'a str,
+}
+
+/// A set-aside SMS as coordinators see it in lists: never the whole text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct SetAsideSms {
+    pub id: i64,
+    pub received_at: DateTime<Utc>,
+    pub gateway: String,
+    pub from_number: String,
+    pub person_id: Option<i64>,
+    /// "First Last" of the person whose number sent it, if the number is known.
+    pub person_name: Option<String>,
+    /// The first [`SET_ASIDE_EXCERPT_CHARS`] characters of the text (empty once erased).
+    pub excerpt: String,
+    /// Why it was set aside.
+    pub detail: Option<String>,
+}
+
+/// How much of a set-aside SMS's text lists show.
+pub const SET_ASIDE_EXCERPT_CHARS: i32 = 60;
+
+/// A set-aside SMS taken back to be handled again (see [`Tx::reclaim_set_aside_sms`]).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReclaimedSms {
+    pub id: i64,
+    pub gateway: String,
+    pub gateway_id: String,
+    pub from_number: String,
+    pub to_number: String,
+    pub body: String,
+}
+
 impl Tx {
     /// The outcome and answer of an SMS seen before, by its gateway's id.
     pub async fn inbound_sms_seen(
@@ -205,39 +254,109 @@ impl Tx {
         Ok(row)
     }
 
-    pub async fn record_inbound_sms(
+    /// Records an SMS unless its gateway id was recorded before: `None` then, and the
+    /// caller reads the stored answer with [`Tx::inbound_sms_seen`].
+    ///
+    /// This is the claim on the gateway id, made first thing in the transaction that
+    /// handles the SMS. On PostgreSQL a concurrent claim of the same id waits on the unique
+    /// index until this transaction ends: after a commit it gets `None` and reads this
+    /// answer; after a rollback it claims the id itself. On SQLite transactions already
+    /// take turns. Either way one transaction acts, and every caller gets its answer.
+    pub async fn insert_inbound_sms(&mut self, sms: &NewInboundSms<'_>) -> Result<Option<i64>, StoreError> {
+        const SQL: &str = "INSERT INTO inbound_sms (gateway, gateway_id, received_at, from_number, to_number, body, \
+             person_id, outcome, detail, reply) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             ON CONFLICT (gateway, gateway_id) DO NOTHING RETURNING id";
+        let (gateway_id, from, to, body) = (
+            without_nul(sms.gateway_id),
+            without_nul(sms.from_number),
+            without_nul(sms.to_number),
+            without_nul(sms.body),
+        );
+        let detail = sms.detail.map(without_nul);
+        let id: Option<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(sms.gateway)
+            .bind(&*gateway_id)
+            .bind(sms.received_at)
+            .bind(&*from)
+            .bind(&*to)
+            .bind(&*body)
+            .bind(sms.person.map(|p| p.0))
+            .bind(sms.outcome)
+            .bind(detail.as_deref())
+            .bind(sms.reply)
+            .fetch_optional(c)
+            .await?);
+        Ok(id)
+    }
+
+    /// Writes what a claimed SMS did and the answer given.
+    pub async fn settle_inbound_sms(
         &mut self,
-        sms: &crate::inbound::sms_pipeline::InboundSms<'_>,
-        at: DateTime<Utc>,
+        id: i64,
         person: Option<PersonId>,
         request: Option<RequestId>,
         outcome: &str,
         reply: &str,
     ) -> Result<(), StoreError> {
-        const SQL: &str = "INSERT INTO inbound_sms (gateway, gateway_id, received_at, from_number, to_number, body, \
-             person_id, request_id, outcome, reply) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-        let (gateway_id, from, to, body) = (
-            without_nul(sms.gateway_id),
-            without_nul(sms.from),
-            without_nul(sms.to),
-            without_nul(sms.text),
-        );
-        on_conn!(self, |c| sqlx::query(SQL)
-            .bind(sms.gateway)
-            .bind(&*gateway_id)
-            .bind(at)
-            .bind(&*from)
-            .bind(&*to)
-            .bind(&*body)
+        const SQL: &str = "UPDATE inbound_sms SET person_id = $2, request_id = $3, outcome = $4, reply = $5, \
+             detail = NULL WHERE id = $1";
+        let n = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(id)
             .bind(person.map(|p| p.0))
             .bind(request.map(|r| r.0))
             .bind(outcome)
             .bind(reply)
             .execute(c)
-            .await
-            .map_err(|e| StoreError::from_unique(e, "this SMS was already recorded"))?
+            .await?
+            .rows_affected());
+        if n == 1 { Ok(()) } else { Err(StoreError::NotFound) }
+    }
+
+    /// Takes a set-aside SMS back to handle it again in this transaction: its outcome
+    /// becomes `processing` until [`Tx::settle_inbound_sms`]; a rollback leaves it set
+    /// aside. `None` when no SMS with this id is set aside. On PostgreSQL the row stays
+    /// locked, so two coordinators retrying it at once take turns.
+    pub async fn reclaim_set_aside_sms(&mut self, id: i64) -> Result<Option<ReclaimedSms>, StoreError> {
+        const SQL: &str = "UPDATE inbound_sms SET outcome = 'processing' WHERE id = $1 AND outcome = 'set_aside' \
+             RETURNING id, gateway, gateway_id, from_number, to_number, body";
+        let row: Option<ReclaimedSms> = on_conn!(self, |c| sqlx::query_as(SQL).bind(id).fetch_optional(c).await?);
+        Ok(row)
+    }
+
+    /// Replaces the reason a set-aside SMS gives (a retry failed again, differently).
+    pub async fn set_aside_sms_detail(&mut self, id: i64, detail: &str) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE inbound_sms SET detail = $2 WHERE id = $1 AND outcome = 'set_aside'";
+        let detail = without_nul(detail);
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(id)
+            .bind(&*detail)
+            .execute(c)
+            .await?
             .rows_affected());
         Ok(())
+    }
+
+    /// The SMS set aside because their processing failed for good, oldest first, at most
+    /// `limit`: what the board and the digest list for coordinators to retry after a fix.
+    pub async fn set_aside_sms(&mut self, limit: i64) -> Result<Vec<SetAsideSms>, StoreError> {
+        const SQL: &str = "SELECT s.id, s.received_at, s.gateway, s.from_number, s.person_id, \
+             CASE WHEN p.id IS NULL THEN NULL ELSE p.first_name || ' ' || p.last_name END AS person_name, \
+             substr(s.body, 1, $2) AS excerpt, s.detail \
+             FROM inbound_sms s LEFT JOIN people p ON p.id = s.person_id \
+             WHERE s.outcome = 'set_aside' ORDER BY s.received_at, s.id LIMIT $1";
+        let rows: Vec<SetAsideSms> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(limit)
+            .bind(SET_ASIDE_EXCERPT_CHARS)
+            .fetch_all(c)
+            .await?);
+        Ok(rows)
+    }
+
+    /// How many SMS are set aside (the digest's count; the list is capped).
+    pub async fn count_set_aside_sms(&mut self) -> Result<i64, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM inbound_sms WHERE outcome = 'set_aside'";
+        let n: i64 = on_conn!(self, |c| sqlx::query_scalar(SQL).fetch_one(c).await?);
+        Ok(n)
     }
 }
 

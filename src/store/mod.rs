@@ -196,6 +196,60 @@ impl Store {
         Ok(Tx { inner })
     }
 
+    /// Begins a write transaction like [`Store::begin`] that waits at most about `wait` for
+    /// the database: for a connection from the pool, for SQLite's write lock, and on
+    /// PostgreSQL for each lock and each statement until it ends. Waiting longer fails with
+    /// an error that [`failure::Failure`] reads as transient. For callers that must answer
+    /// in time (a gateway's webhook, `/healthz`), under a `tokio::time::timeout` of their
+    /// own for the whole work: these bounds make sure the connection is free soon after.
+    ///
+    /// On SQLite the pool's connections wait up to 30 s for the write lock; this one waits
+    /// `wait`, and is closed when the transaction ends instead of going back to the pool
+    /// with that shorter wait (the next one opens afresh: a file opened, a few pragmas).
+    pub async fn begin_within(&self, wait: Duration) -> Result<Tx, StoreError> {
+        let millis = wait.as_millis().clamp(1, u128::from(u32::MAX));
+        let inner = match self {
+            Store::Sqlite(pool) => {
+                let mut conn = tokio::time::timeout(wait, pool.acquire())
+                    .await
+                    .map_err(|_| sqlx::Error::PoolTimedOut)??;
+                conn.close_on_drop();
+                sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA busy_timeout = {millis}")))
+                    .execute(&mut *conn)
+                    .await?;
+                // What `SqlitePool::begin_with` does, on the connection at hand:
+                // `Transaction::begin` is the constructor sqlx uses there, public but left
+                // out of its docs; an upgrade of sqlx must keep it (the compiler will say).
+                TxInner::Sqlite(
+                    Transaction::begin(conn, Some(sqlx::SqlSafeStr::into_sql_str("BEGIN IMMEDIATE"))).await?,
+                )
+            }
+            Store::Postgres(pool) => {
+                let mut t = tokio::time::timeout(wait, pool.begin())
+                    .await
+                    .map_err(|_| sqlx::Error::PoolTimedOut)??;
+                sqlx::query("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $1, true)")
+                    .bind(format!("{millis}ms"))
+                    .execute(&mut *t)
+                    .await?;
+                TxInner::Postgres(t)
+            }
+        };
+        Ok(Tx { inner })
+    }
+
+    /// Whether the database takes a write within about `wait`: a transaction that takes the
+    /// write lock ([`Store::begin_within`]), inserts a row and rolls back, so nothing is
+    /// kept and nothing reaches the disk. Busy (another writer holds the lock too long),
+    /// read-only (a failover, a full disk's safety switch) or down: an error.
+    pub async fn probe_write(&self, wait: Duration) -> Result<(), StoreError> {
+        const PROBE: &str = "INSERT INTO sequences (name, value) VALUES ('relais:write-probe', 0) \
+             ON CONFLICT (name) DO NOTHING";
+        let mut tx = self.begin_within(wait).await?;
+        on_conn!(tx, |c| sqlx::query(PROBE).execute(c).await?.rows_affected());
+        tx.rollback().await
+    }
+
     /// Begins a transaction that only reads: on SQLite it does not wait for the write lock,
     /// so pages and link previews never queue behind writers.
     pub async fn begin_read(&self) -> Result<Tx, StoreError> {

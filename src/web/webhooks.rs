@@ -1,8 +1,12 @@
 //! SMS gateways call these: Twilio (signed POST, answered with TwiML) and Kannel's
 //! `get-url` (shared secret, answered with the reply text, which Kannel sends back).
+//!
+//! Both answer within `sms.answer_within_seconds`: the SMS's answer (the stored one when the
+//! gateway sends it again), or 503 with `Retry-After` when it could not be handled in time
+//! and nothing of it was kept.
 
 use super::AppState;
-use crate::inbound::sms_pipeline::InboundSms;
+use crate::inbound::sms_pipeline::{InboundSms, Received};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -12,8 +16,21 @@ use subtle::ConstantTimeEq;
 /// The path Twilio is configured to call, appended to `web.public_base_url`.
 pub const TWILIO_PATH: &str = "/webhooks/sms/twilio";
 
+/// How long a gateway asked to retry should wait, in seconds.
+const RETRY_AFTER_SECONDS: &str = "10";
+
 fn forbidden() -> Response {
     (StatusCode::FORBIDDEN, "forbidden\n").into_response()
+}
+
+/// The SMS was not handled and nothing of it was kept: the gateway should send it again.
+fn retry_later(body: &'static str) -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, RETRY_AFTER_SECONDS)],
+        body,
+    )
+        .into_response()
 }
 
 fn escape_xml(text: &str) -> String {
@@ -56,8 +73,8 @@ pub async fn twilio(State(state): State<AppState>, headers: HeaderMap, body: Str
     if sms.gateway_id.is_empty() {
         return (StatusCode::BAD_REQUEST, "MessageSid missing\n").into_response();
     }
-    match hooks.pipeline.process(sms).await {
-        Ok(answer) => {
+    match hooks.pipeline.receive(sms).await {
+        Received::Answered(answer) => {
             let twiml = if answer.reply.is_empty() {
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>".to_string()
             } else {
@@ -68,11 +85,8 @@ pub async fn twilio(State(state): State<AppState>, headers: HeaderMap, body: Str
             };
             ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], twiml).into_response()
         }
-        Err(e) => {
-            // Twilio retries on a server error; nothing was recorded, so the retry is safe.
-            tracing::error!(error = %format!("{e:#}"), "twilio webhook failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "retry later\n").into_response()
-        }
+        // Nothing was recorded, so Twilio's retry (or its fallback URL) is safe.
+        Received::RetryLater => retry_later("retry later\n"),
     }
 }
 
@@ -97,12 +111,12 @@ pub async fn kannel(State(state): State<AppState>, Query(query): Query<HashMap<S
     if sms.gateway_id.is_empty() {
         return (StatusCode::BAD_REQUEST, "id missing\n").into_response();
     }
-    match hooks.pipeline.process(sms).await {
-        Ok(answer) => ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], answer.reply).into_response(),
-        Err(e) => {
-            tracing::error!(error = %format!("{e:#}"), "kannel webhook failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "").into_response()
+    match hooks.pipeline.receive(sms).await {
+        Received::Answered(answer) => {
+            ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], answer.reply).into_response()
         }
+        // Empty: Kannel, with `omit-empty`, sends the phone no text made of an error page.
+        Received::RetryLater => retry_later(""),
     }
 }
 
