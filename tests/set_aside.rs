@@ -19,6 +19,7 @@ use support::{Engine, TestBank};
 on_both_engines!(
     a_poison_mail_first_in_the_maildir_is_set_aside_and_the_rest_processed,
     coordinators_retry_or_dismiss_set_aside_mail_from_the_board,
+    coordinators_retry_or_dismiss_set_aside_sms_from_the_board,
 );
 
 /// (subject, outcome, detail) of every recorded mail, oldest first.
@@ -183,13 +184,13 @@ async fn coordinators_retry_or_dismiss_set_aside_mail_from_the_board(engine: Eng
     let text = support::web::unescape(&board.body);
     assert!(text.contains("Messages mis de côté"), "{text}");
     assert!(
-        text.contains("« POISON un »") && text.contains("« POISON deux »"),
+        text.contains("«\u{a0}POISON un\u{a0}»") && text.contains("«\u{a0}POISON deux\u{a0}»"),
         "{text}"
     );
     assert!(!text.contains("poisoned message"), "no internal error reaches the page");
     let digest = support::digest_text(&w.bank).await;
     assert!(digest.contains("MESSAGES MIS DE CÔTÉ"), "{digest}");
-    assert!(digest.contains("« POISON un »"), "{digest}");
+    assert!(digest.contains("«\u{a0}POISON un\u{a0}»"), "{digest}");
     assert!(digest.contains("/board"), "{digest}");
 
     let ids = set_aside_ids(&w.bank).await;
@@ -317,4 +318,81 @@ async fn an_unreachable_database_leaves_the_mail_where_it_is() {
     assert_eq!(maildir::drain(&p, &dir).await.unwrap(), 0);
     assert_eq!(files(&dir.join("new")), 5, "kept for later");
     assert_eq!(files(&dir.join("cur")), 0);
+}
+
+async fn coordinators_retry_or_dismiss_set_aside_sms_from_the_board(engine: Engine) {
+    let w = World::new(engine).await;
+    let request = w.bank.create().await;
+    w.bank
+        .workflow
+        .execute(
+            w.bank.as_coordinator(),
+            support::offer(request, vec![w.bank.interpreters[0]]),
+        )
+        .await
+        .unwrap();
+    support::faults::poison_sms_changes(&w.bank.store).await;
+    let pipeline = relais::inbound::sms_pipeline::SmsPipeline::new(w.bank.workflow.clone(), "CA", "Relais");
+    for (id, text) in [("k-1", "OUI"), ("k-2", "NON")] {
+        let sms = relais::inbound::sms_pipeline::InboundSms {
+            gateway: "kannel",
+            gateway_id: id,
+            from: "+15145550110",
+            to: "",
+            text,
+        };
+        match pipeline.receive(sms).await {
+            relais::inbound::sms_pipeline::Received::Answered(answer) => assert_eq!(answer.outcome, "set_aside"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    let mut b = w.signed_in(w.bank.coordinator).await;
+    let board = b.get("/board").await;
+    let text = support::web::unescape(&board.body);
+    assert!(text.contains("texto de Lucía Ramírez"), "{text}");
+    assert!(text.contains("«\u{a0}OUI\u{a0}»"), "the board shows the words: {text}");
+    let digest = support::digest_text(&w.bank).await;
+    assert!(digest.contains("texto de Lucía Ramírez"), "{digest}");
+    assert!(!digest.contains("OUI"), "the digest leaves the words out: {digest}");
+
+    let mut tx = w.bank.store.begin().await.unwrap();
+    let ids: Vec<i64> = tx.set_aside_sms(10).await.unwrap().into_iter().map(|s| s.id).collect();
+    tx.commit().await.unwrap();
+    let token = support::web::csrf_of(&board);
+    let (id, action) = (ids[0].to_string(), "retry");
+    support::faults::cure_sms_changes(&w.bank.store).await;
+    let answer = b
+        .post(
+            "/board/set-aside",
+            &[("csrf", &token), ("channel", "sms"), ("id", &id), ("action", action)],
+        )
+        .await;
+    let page = b.get(support::web::location(&answer)).await;
+    assert!(
+        support::web::unescape(&page.body).contains("Le message a été traité."),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        w.bank.load(request).await.status,
+        relais::domain::request::RequestStatus::Booked,
+        "the OUI applied"
+    );
+    let second = ids[1].to_string();
+    let answer = b
+        .post(
+            "/board/set-aside",
+            &[
+                ("csrf", &token),
+                ("channel", "sms"),
+                ("id", &second),
+                ("action", "dismiss"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, 303);
+    let mut tx = w.bank.store.begin().await.unwrap();
+    assert!(tx.set_aside_sms(10).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
 }

@@ -113,15 +113,6 @@ async fn twilio(client: &reqwest::Client, base: &str, sid: &str, from: &str, tex
 }
 
 /// Runs `sql` on the bank's database from a connection of the test's own.
-async fn exec(bank: &TestBank, sql: &str) {
-    let sql = sqlx::AssertSqlSafe(sql.to_string());
-    match &bank.store {
-        Store::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
-        Store::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
-    }
-    .unwrap_or_else(|e| panic!("{e}"));
-}
-
 async fn count(bank: &TestBank, sql: &str) -> i64 {
     let sql = sqlx::AssertSqlSafe(sql.to_string());
     match &bank.store {
@@ -386,36 +377,6 @@ async fn a_bounded_write_gives_up_in_time_with_a_passing_failure(engine: Engine)
 }
 
 /// Makes every change recorded from an SMS fail, as a bug or a broken row would.
-async fn poison_sms_changes(bank: &TestBank) {
-    match bank.db.engine {
-        Engine::Sqlite => {
-            exec(
-                bank,
-                "CREATE TRIGGER poison BEFORE INSERT ON history WHEN NEW.channel = 'sms' \
-                 BEGIN SELECT RAISE(ABORT, 'poison: history refuses SMS changes'); END",
-            )
-            .await
-        }
-        Engine::Postgres => {
-            exec(
-                bank,
-                "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$ \
-                 BEGIN RAISE EXCEPTION 'poison: history refuses SMS changes'; END $$; \
-                 CREATE TRIGGER poison BEFORE INSERT ON history FOR EACH ROW \
-                 WHEN (NEW.channel = 'sms') EXECUTE FUNCTION poison();",
-            )
-            .await
-        }
-    }
-}
-
-async fn cure(bank: &TestBank) {
-    match bank.db.engine {
-        Engine::Sqlite => exec(bank, "DROP TRIGGER poison").await,
-        Engine::Postgres => exec(bank, "DROP TRIGGER poison ON history; DROP FUNCTION poison();").await,
-    }
-}
-
 /// An SMS whose processing fails every time (here the database refuses its change) is set
 /// aside: the gateway gets 200 with a safe answer, now and at every retry, and nothing is
 /// applied. Tried again while the fault is there, it stays set aside; after the fix, it
@@ -429,7 +390,7 @@ async fn a_poison_sms_is_set_aside_and_applies_once_tried_again_after_the_fix(en
         .unwrap();
     let (served, client) = serve(&bank, &[]).await;
     let base = served.base_url();
-    poison_sms_changes(&bank).await;
+    support::faults::poison_sms_changes(&bank.store).await;
 
     let first = kannel(&client, &base, "k-poison", "+15145550110", "OUI").await;
     assert_eq!(first.status, 200, "{first:?}");
@@ -475,8 +436,8 @@ async fn a_poison_sms_is_set_aside_and_applies_once_tried_again_after_the_fix(en
     tx.commit().await.unwrap();
     assert_eq!(bank.load(id).await.version, 2, "nothing applied");
 
-    cure(&bank).await;
-    let applied = pipeline.retry_set_aside(kannel_row.id).await.unwrap();
+    support::faults::cure_sms_changes(&bank.store).await;
+    let applied = pipeline.retry_set_aside(kannel_row.id).await.unwrap().unwrap();
     assert_eq!(applied.outcome, "accepted");
     assert!(applied.reply.contains("réservée"), "{}", applied.reply);
     let request = bank.load(id).await;
@@ -484,13 +445,13 @@ async fn a_poison_sms_is_set_aside_and_applies_once_tried_again_after_the_fix(en
     assert_eq!(request.assigned_interpreter, Some(bank.interpreters[0]));
     assert_eq!(request.version, 3, "create, offer, accept: applied once");
     assert!(
-        pipeline.retry_set_aside(kannel_row.id).await.is_err(),
+        pipeline.retry_set_aside(kannel_row.id).await.unwrap().is_none(),
         "handled: no longer set aside"
     );
     // The same answer sent through Twilio, tried again: the offer is hers already, nothing
     // waits for an answer, nothing more is applied.
     let twilio_row = aside.iter().find(|s| s.gateway == "twilio").unwrap();
-    let late = pipeline.retry_set_aside(twilio_row.id).await.unwrap();
+    let late = pipeline.retry_set_aside(twilio_row.id).await.unwrap().unwrap();
     assert_eq!(late.outcome, "nothing_open");
     assert_eq!(bank.load(id).await.version, 3);
     let mut tx = bank.store.begin().await.unwrap();

@@ -29,6 +29,8 @@ use crate::store::{StoreError, Tx};
 use crate::workflow::{Actor, Command, Workflow, WorkflowError};
 use anyhow::Context as _;
 use askama::Template;
+use futures_util::FutureExt as _;
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -150,9 +152,13 @@ impl SmsPipeline {
     /// sender gets a safe answer, now and at every retry.
     pub async fn receive(&self, sms: InboundSms<'_>) -> Received {
         let deadline = Instant::now() + self.answer_within;
-        let error = match tokio::time::timeout_at(deadline, self.process_by(&sms, Some(deadline))).await {
-            Ok(Ok(answer)) => return Received::Answered(answer),
-            Ok(Err(error)) => error,
+        // A panic is a failure of this SMS like any other: it is set aside, and the
+        // gateway's retries get the same answer instead of a dropped connection each time.
+        let handled = AssertUnwindSafe(self.process_by(&sms, Some(deadline))).catch_unwind();
+        let error = match tokio::time::timeout_at(deadline, handled).await {
+            Ok(Ok(Ok(answer))) => return Received::Answered(answer),
+            Ok(Ok(Err(error))) => error,
+            Ok(Err(panic)) => crate::store::failure::panicked(panic.as_ref()),
             Err(_) => {
                 tracing::warn!(
                     gateway = sms.gateway,
@@ -195,10 +201,12 @@ impl SmsPipeline {
     /// set-aside outcome. The answer is returned, not sent: the gateway's call was answered
     /// long ago. If it fails again, nothing is kept and it stays set aside (with the new
     /// reason when the failure is not a passing one).
-    pub async fn retry_set_aside(&self, id: i64) -> anyhow::Result<SmsAnswer> {
+    /// `Ok(None)`: it is no longer set aside (tried again or dismissed already).
+    pub async fn retry_set_aside(&self, id: i64) -> anyhow::Result<Option<SmsAnswer>> {
         let mut tx = self.workflow.store().begin().await?;
         let Some(sms) = tx.reclaim_set_aside_sms(id).await? else {
-            anyhow::bail!("SMS {id} is not set aside (tried again already, or no such SMS)");
+            tx.commit().await?;
+            return Ok(None);
         };
         if sms.body.is_empty() {
             anyhow::bail!("the text of SMS {id} was erased after the retention period: it cannot be read again");
@@ -213,7 +221,7 @@ impl SmsPipeline {
             Ok(answer) => {
                 tx.commit().await?;
                 tracing::info!(sms = id, outcome = %answer.outcome, "set-aside sms handled again");
-                Ok(answer)
+                Ok(Some(answer))
             }
             Err(error) => {
                 tx.rollback().await?;
@@ -225,6 +233,15 @@ impl SmsPipeline {
                 Err(error.context(format!("SMS {id} failed again and stays set aside")))
             }
         }
+    }
+
+    /// A coordinator decided a set-aside SMS needs nothing more. False when it was no
+    /// longer set aside.
+    pub async fn dismiss_set_aside(&self, id: i64) -> anyhow::Result<bool> {
+        let mut tx = self.workflow.store().begin().await?;
+        let dismissed = tx.dismiss_set_aside_sms(id).await?;
+        tx.commit().await?;
+        Ok(dismissed)
     }
 
     async fn begin(&self, deadline: Option<Instant>) -> Result<Tx, StoreError> {

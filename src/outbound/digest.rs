@@ -94,6 +94,8 @@ pub struct SetAsideLine {
     pub line: String,
     /// False once its content was erased after the retention period.
     pub retriable: bool,
+    /// The start of an SMS's text, for the board only (the digest leaves it out).
+    pub words: String,
 }
 
 /// Everything a digest shows.
@@ -352,7 +354,7 @@ pub async fn gather(tx: &mut Tx, coordinator: &Person, ctx: &LinkContext<'_>) ->
                 .unwrap_or_else(|| locale.pick("expéditeur inconnu", "unknown sender").into()),
         };
         let mut line = format!(
-            "{} {} — {} {from} — « {} »",
+            "{} {} — {} {from} — «\u{a0}{}\u{a0}»",
             long_date(at.date_naive(), locale),
             clock_time(at.time(), locale),
             locale.pick("courriel de", "email from"),
@@ -369,6 +371,33 @@ pub async fn gather(tx: &mut Tx, coordinator: &Person, ctx: &LinkContext<'_>) ->
             id: mail.id,
             line,
             retriable: mail.retriable,
+            words: String::new(),
+        });
+    }
+    for sms in tx.set_aside_sms(SECTION_LIMIT).await? {
+        let at = sms.received_at.with_timezone(&tz);
+        let from = sms.person_name.unwrap_or(sms.from_number);
+        // Its words stay off the digest: a text may name a patient, and the board shows
+        // them to coordinators signed in.
+        let mut line = format!(
+            "{} {} — {} {from}",
+            long_date(at.date_naive(), locale),
+            clock_time(at.time(), locale),
+            locale.pick("texto de", "text message from"),
+        );
+        let retriable = !sms.excerpt.is_empty();
+        if !retriable {
+            line.push_str(locale.pick(
+                " (contenu effacé après la période de conservation)",
+                " (content erased after the retention period)",
+            ));
+        }
+        digest.set_aside.push(SetAsideLine {
+            channel: SetAsideChannel::Sms,
+            id: sms.id,
+            line,
+            retriable,
+            words: sms.excerpt,
         });
     }
     Ok(digest)

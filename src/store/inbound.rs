@@ -353,6 +353,13 @@ impl Tx {
     }
 
     /// How many SMS are set aside (the digest's count; the list is capped).
+    /// Marks a set-aside SMS dismissed. False when it was no longer set aside.
+    pub async fn dismiss_set_aside_sms(&mut self, id: i64) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE inbound_sms SET outcome = 'dismissed' WHERE id = $1 AND outcome = 'set_aside'";
+        let n = on_conn!(self, |c| sqlx::query(SQL).bind(id).execute(c).await?.rows_affected());
+        Ok(n == 1)
+    }
+
     pub async fn count_set_aside_sms(&mut self) -> Result<i64, StoreError> {
         const SQL: &str = "SELECT COUNT(*) FROM inbound_sms WHERE outcome = 'set_aside'";
         let n: i64 = on_conn!(self, |c| sqlx::query_scalar(SQL).fetch_one(c).await?);

@@ -1,6 +1,6 @@
 //! Real faults in the real database, for the tests of what Relais does when processing a
-//! message fails: a trigger refuses to record the outcome of any mail whose subject holds
-//! POISON, as a bug or a corrupt row would.
+//! message fails, as a bug or a corrupt row would make it fail: triggers refuse to record
+//! the outcome of any mail whose subject holds POISON, or any change made by SMS.
 #![allow(dead_code)]
 
 use relais::store::Store;
@@ -44,6 +44,31 @@ pub async fn cure(store: &Store) {
         Store::Sqlite(_) => "DROP TRIGGER poison",
         // PostgreSQL names a trigger by its table.
         Store::Postgres(_) => "DROP TRIGGER poison ON inbound_messages",
+    };
+    execute(store, sql).await;
+}
+
+/// From now on the database refuses every change made by SMS (its history entry).
+pub async fn poison_sms_changes(store: &Store) {
+    let sql = match store {
+        Store::Sqlite(_) => {
+            "CREATE TRIGGER poison_sms BEFORE INSERT ON history WHEN NEW.channel = 'sms' \
+             BEGIN SELECT RAISE(ABORT, 'poison: history refuses SMS changes'); END"
+        }
+        Store::Postgres(_) => {
+            "CREATE FUNCTION poison_sms() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN RAISE EXCEPTION 'poison: history refuses SMS changes'; END $$; \
+             CREATE TRIGGER poison_sms BEFORE INSERT ON history FOR EACH ROW \
+             WHEN (NEW.channel = 'sms') EXECUTE FUNCTION poison_sms();"
+        }
+    };
+    execute(store, sql).await;
+}
+
+pub async fn cure_sms_changes(store: &Store) {
+    let sql = match store {
+        Store::Sqlite(_) => "DROP TRIGGER poison_sms",
+        Store::Postgres(_) => "DROP TRIGGER poison_sms ON history; DROP FUNCTION poison_sms();",
     };
     execute(store, sql).await;
 }

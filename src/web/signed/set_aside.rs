@@ -42,7 +42,11 @@ pub fn section(lines: &[SetAsideLine], locale: Locale, csrf: &str) -> Section {
             forms.push(form("dismiss", locale.pick("Écarter", "Dismiss"), true));
             Item {
                 headline: m.line.clone(),
-                lines: Vec::new(),
+                lines: if m.words.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![format!("«\u{a0}{}\u{a0}»", m.words)]
+                },
                 forms,
             }
         })
@@ -112,7 +116,26 @@ pub async fn act(
             Ok(false) => "gone",
             Err(e) => return crate::web::WebError::Internal(e).into_response(),
         },
-        (SetAsideChannel::Sms, _) => return StatusCode::NOT_FOUND.into_response(),
+        (SetAsideChannel::Sms, "retry") => {
+            let Some(hooks) = &state.sms_hooks else {
+                return StatusCode::NOT_FOUND.into_response();
+            };
+            match hooks.pipeline.retry_set_aside(form.id).await {
+                Ok(Some(_)) => "retried",
+                Ok(None) => "gone",
+                Err(_) => "failed",
+            }
+        }
+        (SetAsideChannel::Sms, "dismiss") => {
+            let Some(hooks) = &state.sms_hooks else {
+                return StatusCode::NOT_FOUND.into_response();
+            };
+            match hooks.pipeline.dismiss_set_aside(form.id).await {
+                Ok(true) => "dismissed",
+                Ok(false) => "gone",
+                Err(e) => return crate::web::WebError::Internal(e).into_response(),
+            }
+        }
         _ => return StatusCode::UNPROCESSABLE_ENTITY.into_response(),
     };
     tracing::info!(
