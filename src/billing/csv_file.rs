@@ -10,7 +10,7 @@
 
 use super::BillingError;
 use super::document::{Awaiting, Invoice, Line, PayStatement};
-use super::item::CodeRef;
+use crate::domain::billing::item::CodeRef;
 use crate::domain::locale::Locale;
 use crate::domain::money::{Amount, Currency, LineKind, Tax, Totals};
 use crate::domain::spreadsheet::{CsvFile, Value};
@@ -289,8 +289,8 @@ pub fn pay_statement_csv(statement: &PayStatement, locale: Locale) -> Result<Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::billing::item::{EstablishmentRef, InterpreterRef};
-    use crate::billing::period::Period;
+    use crate::domain::billing::item::{EstablishmentRef, InterpreterRef};
+    use crate::domain::billing::period::Period;
     use crate::domain::ids::{EstablishmentId, PersonId, RequestId};
     use crate::domain::person::UserCode;
     use crate::domain::spreadsheet::{UTF8_BOM, delimiter};

@@ -2,8 +2,8 @@
 //! can be checked to land exactly once and add up (`tests/billing.rs`).
 
 use super::BillingError;
-use super::item::{BillableItem, CodeRef, Coverage, EstablishmentRef, InterpreterRef, coverage};
-use super::period::Period;
+use crate::domain::billing::item::{BillableItem, CodeRef, Coverage, EstablishmentRef, InterpreterRef, coverage};
+use crate::domain::billing::period::Period;
 use crate::domain::ids::RequestId;
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;

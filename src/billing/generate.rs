@@ -2,9 +2,9 @@
 //! write, and what a download button will send.
 
 use super::document::{Invoice, InvoiceHeader, PayStatement, StatementHeader, invoice, pay_statement};
-use super::item::{EstablishmentRef, InterpreterRef};
 use super::{BillingError, Format, Period, csv_file, html};
 use crate::config::Settings;
+use crate::domain::billing::item::{EstablishmentRef, InterpreterRef};
 use crate::domain::locale::Locale;
 use crate::domain::money::{Amount, Currency};
 use crate::domain::person::UserCode;

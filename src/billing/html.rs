@@ -5,7 +5,7 @@
 
 use super::BillingError;
 use super::document::{Awaiting, Invoice, Line, PayStatement};
-use super::item::CodeRef;
+use crate::domain::billing::item::CodeRef;
 use crate::domain::interpreter::TaxRegistration;
 use crate::domain::locale::Locale;
 use crate::domain::money::{Amount, Currency, LineKind, Tax, Totals, format_amount};

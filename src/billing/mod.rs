@@ -32,9 +32,9 @@ pub mod csv_file;
 pub mod document;
 pub mod generate;
 pub mod html;
-pub mod item;
-pub mod period;
 
+pub use crate::domain::billing::item::{BillableItem, CodeRef, Coverage, EstablishmentRef, InterpreterRef, coverage};
+pub use crate::domain::billing::period::{Period, PeriodError};
 pub use document::{
     Awaiting, CostCentreGroup, Invoice, InvoiceHeader, Line, PayStatement, StatementHeader, invoice, pay_statement,
 };
@@ -42,19 +42,16 @@ pub use generate::{
     BillingFile, Summary, invoice_file, load_invoice, load_pay_statement, pay_statement_file, render_invoice,
     render_pay_statement,
 };
-pub use item::{BillableItem, CodeRef, Coverage, EstablishmentRef, InterpreterRef, coverage};
-pub use period::Period;
 
 use crate::domain::money::MoneyError;
 use crate::store::StoreError;
-use chrono::NaiveDate;
 use std::str::FromStr;
 
 /// What can stop a document from being made.
 #[derive(Debug, thiserror::Error)]
 pub enum BillingError {
-    #[error("the period ends ({to}) before it starts ({from})")]
-    Period { from: NaiveDate, to: NaiveDate },
+    #[error(transparent)]
+    Period(#[from] PeriodError),
     #[error("request {request}: {source}")]
     Money {
         request: String,

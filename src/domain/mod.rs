@@ -1,7 +1,10 @@
 //! Pure types and rules of the interpreter bank. No I/O here.
 
 pub mod access;
+pub mod billing;
 pub mod contact;
+pub mod daily_slots;
+pub mod export;
 pub mod history;
 pub mod ids;
 pub mod interpreter;
@@ -13,6 +16,7 @@ pub mod organisation;
 pub mod password_policy;
 pub mod person;
 pub mod person_form;
+pub mod person_import;
 pub mod request;
 pub mod role;
 pub mod spreadsheet;

@@ -1,7 +1,7 @@
 //! The columns of an export, defined once for the CSV file and the workbook: their
 //! headers in both languages and each row's typed cell for them.
 
-use super::row::ExportRow;
+use crate::domain::export::row::ExportRow;
 use crate::domain::locale::Locale;
 use crate::domain::request::Field;
 use crate::domain::spreadsheet::Value;

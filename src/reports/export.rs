@@ -11,7 +11,7 @@
 
 use super::columns::Column;
 pub use super::columns::{ExportOptions, WriteError};
-use super::row::ExportRow;
+use crate::domain::export::row::ExportRow;
 use crate::domain::spreadsheet::CsvFile;
 use std::fmt;
 use std::str::FromStr;

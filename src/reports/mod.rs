@@ -13,14 +13,12 @@
 
 mod columns;
 pub mod export;
-pub mod filter;
-pub mod row;
 pub mod stats;
 mod workbook;
 
+pub use crate::domain::export::filter::{DatePreset, ExportFilter, FilterError, InterpreterRef, Period};
+pub use crate::domain::export::row::ExportRow;
 pub use export::{ExportFormat, ExportOptions, WriteError};
-pub use filter::{DatePreset, ExportFilter, FilterError, InterpreterRef, Period};
-pub use row::ExportRow;
 pub use workbook::sheet_names;
 
 use crate::domain::role::Role;

@@ -4,7 +4,7 @@
 //! Scheduled hours leave cancelled requests out (they were not given); worked hours add up
 //! what service records declare, and `recorded` says how many requests that covers.
 
-use super::row::ExportRow;
+use crate::domain::export::row::ExportRow;
 use crate::domain::language::LanguageTag;
 use crate::domain::request::{RequestStatus, RequestType};
 use chrono::Datelike;
@@ -129,9 +129,9 @@ fn most_first<K>(mut groups: Vec<(K, Tally)>) -> Vec<(K, Tally)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::export::row::{CancellationSummary, ServiceSummary};
     use crate::domain::ids::RequestId;
     use crate::domain::request::CancellationReason;
-    use crate::reports::row::{CancellationSummary, ServiceSummary};
     use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 
     fn lang(s: &str) -> LanguageTag {

@@ -3,9 +3,9 @@
 //! [`super::stats`]. Every text is written as a string cell, never as a formula.
 
 use super::columns::{Cell, Column, ExportOptions, WriteError};
-use super::filter::ExportFilter;
-use super::row::ExportRow;
 use super::stats::{Statistics, Tally};
+use crate::domain::export::filter::ExportFilter;
+use crate::domain::export::row::ExportRow;
 use crate::domain::locale::Locale;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 

@@ -5,7 +5,8 @@
 
 use super::requests::{SERVICE_RECORD_COLUMNS, ServiceRecordRow};
 use super::{StoreError, Tx, decode, on_conn};
-use crate::billing::{BillableItem, CodeRef, EstablishmentRef, InterpreterRef, Period};
+use crate::domain::billing::item::{BillableItem, CodeRef, EstablishmentRef, InterpreterRef};
+use crate::domain::billing::period::Period;
 use crate::domain::ids::{EstablishmentId, PersonId, RequestId};
 use crate::domain::interpreter::{FinancialFile, TaxNumber};
 use crate::domain::language::LanguageTag;

@@ -4,13 +4,13 @@
 //! record's comments stay in the database (see `crate::reports`).
 
 use super::{StoreError, Tx, decode, on_conn};
+use crate::domain::export::filter::{ExportFilter, InterpreterRef};
+use crate::domain::export::row::{CancellationSummary, ExportInterpreter, ExportRow, ServiceSummary};
 use crate::domain::ids::RequestId;
 use crate::domain::language::LanguageTag;
 use crate::domain::person::UserCode;
 use crate::domain::request::record::worked_minutes;
 use crate::domain::request::{RequestNumber, RequestStatus};
-use crate::reports::filter::{ExportFilter, InterpreterRef};
-use crate::reports::row::{CancellationSummary, ExportInterpreter, ExportRow, ServiceSummary};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use std::str::FromStr;
 
@@ -219,7 +219,7 @@ impl Tx {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reports::filter::Period;
+    use crate::domain::export::filter::Period;
 
     #[test]
     fn only_the_criteria_set_reach_the_query() {

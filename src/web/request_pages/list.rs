@@ -5,12 +5,12 @@
 //! a "Suivantes" link to the next page (it carries where this one ended).
 
 use super::{FilterField, Table, View, bank, internal};
+use crate::domain::export::filter::DatePreset;
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
 use crate::domain::request::RequestStatus;
 use crate::domain::role::Role;
 use crate::outbound::render::{clock_time, short_date};
-use crate::reports::filter::DatePreset;
 use crate::store::lists::{ListCursor, ListFilter, ListScope};
 use crate::web::AppState;
 use crate::web::account::SignedIn;

@@ -2,9 +2,9 @@
 //! export's criteria, a document's period and format. Pure; each problem names its field.
 
 use crate::billing::Format;
+use crate::domain::export::filter::{parse_date, parse_establishment, parse_status};
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
-use crate::reports::filter::{parse_date, parse_establishment, parse_status};
 use crate::reports::{DatePreset, ExportFilter, InterpreterRef, Period};
 use chrono::NaiveDate;
 use serde::Deserialize;

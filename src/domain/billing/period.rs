@@ -1,8 +1,15 @@
 //! The period a document covers, and the document numbers drawn from it.
 
-use super::BillingError;
 use crate::domain::locale::Locale;
 use chrono::{Datelike, NaiveDate};
+
+/// A period that ends before it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the period ends ({to}) before it starts ({from})")]
+pub struct PeriodError {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
 
 /// Appointment dates from `from` to `to`, both included, in the bank's local time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -13,9 +20,9 @@ pub struct Period {
 
 impl Period {
     /// A period; `to` must not be before `from`.
-    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Period, BillingError> {
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Period, PeriodError> {
         if to < from {
-            return Err(BillingError::Period { from, to });
+            return Err(PeriodError { from, to });
         }
         Ok(Period { from, to })
     }
