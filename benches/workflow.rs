@@ -66,8 +66,8 @@ fn people(c: &mut Criterion) {
             "p{i}@ciusss.example;Prénom{i};Nom{i};demandeur;CCSMTL;Hôpital Notre-Dame;fr\n"
         ));
     }
-    c.bench_function("accounts_csv/read_100_lines", |b| {
-        b.iter(|| relais::inbound::accounts_csv::read(black_box(&file)))
+    c.bench_function("person_import/read_100_lines", |b| {
+        b.iter(|| relais::domain::person_import::read(black_box(&file)))
     });
 }
 

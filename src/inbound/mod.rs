@@ -2,7 +2,6 @@
 //! Each source turns bytes into a reading, and the pipeline turns a reading into a
 //! workflow command or a clear answer.
 
-pub mod accounts_csv;
 pub mod imap;
 pub mod mail;
 pub mod maildir;

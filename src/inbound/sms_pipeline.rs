@@ -406,25 +406,21 @@ impl SmsPipeline {
             SmsVerb::Help => return simple("help"),
             SmsVerb::OptOut | SmsVerb::OptIn => {
                 let on = reading.verb == SmsVerb::OptIn;
-                let mut updated = person.clone();
-                updated.notify_sms = on;
-                tx.update_person(&updated, self.workflow.clock().now()).await?;
-                tx.record_history(&crate::domain::history::NewHistoryEntry {
-                    entity: crate::domain::history::Entity::Person,
-                    entity_id: person.id.0,
-                    at: self.workflow.clock().now(),
-                    actor_id: Some(person.id),
-                    actor_kind: crate::domain::role::ActorKind::from(
+                let actor = Actor {
+                    person: Some(person.id),
+                    kind: crate::domain::role::ActorKind::from(
                         [Role::Interpreter, Role::Coordinator, Role::Requester]
                             .into_iter()
                             .find(|r| person.has_role(*r))
                             .unwrap_or(Role::Requester),
                     ),
                     channel: Channel::Sms,
-                    action: "update".into(),
-                    changes: vec![crate::domain::history::Change::new("notify_sms", person.notify_sms, on)],
-                })
-                .await?;
+                };
+                let change = crate::domain::person::ProfileChange {
+                    notify_sms: Some(on),
+                    ..Default::default()
+                };
+                self.workflow.update_profile_in(tx, actor, person.id, change).await?;
                 return simple(if on { "opted_in" } else { "opted_out" });
             }
             SmsVerb::Accept | SmsVerb::Reject | SmsVerb::Withdraw => {}

@@ -5,26 +5,11 @@
 use super::{ACTIVATION_TTL, AccountError, Accounts};
 use crate::domain::contact::EmailAddress;
 use crate::domain::interpreter::InterpreterProfile;
-use crate::domain::locale::Locale;
 use crate::domain::person::{NewPerson, RequesterProfile};
+use crate::domain::person_import::{ImportLine, ImportProblem, ReadLine};
 use crate::domain::role::Role;
-use crate::inbound::accounts_csv::ReadLine;
 use crate::store::accounts::TokenPurpose;
 use crate::workflow::{Actor, NewPersonCommand, WorkflowError};
-
-/// One line of an import file, read (`inbound::accounts_csv`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportLine {
-    pub email: EmailAddress,
-    pub first_name: String,
-    pub last_name: String,
-    pub role: Role,
-    /// The establishment's code: required for requesters.
-    pub establishment: Option<String>,
-    /// Installation names within that establishment: at least one for requesters.
-    pub installations: Vec<String>,
-    pub locale: Locale,
-}
 
 /// What importing one line did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,100 +22,6 @@ pub enum ImportOutcome {
     Unchanged,
     /// Nothing was done, for this reason.
     Refused(ImportProblem),
-}
-
-/// Why a file, or one of its lines, was refused: said in the reader's language.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImportProblem {
-    /// The header names a column the file format does not have.
-    UnknownColumn(String),
-    /// The header lacks a required column.
-    MissingColumn(&'static str),
-    /// The line cannot be read as CSV (an unclosed quote…).
-    Unreadable(String),
-    Email(String),
-    Names,
-    /// A value with a line break or a control character, or longer than its column holds:
-    /// the column's French and English names.
-    Column {
-        column: (&'static str, &'static str),
-        problem: crate::domain::text::TextProblem,
-    },
-    Role(String),
-    Locale(String),
-    /// A requester needs an establishment code and at least one installation.
-    RequesterPlace,
-    UnknownEstablishment(String),
-    UnknownInstallation {
-        establishment: String,
-        name: String,
-    },
-    /// Another person already has the address.
-    EmailTaken,
-    /// The person is inactive: no link was sent.
-    Inactive,
-}
-
-impl ImportProblem {
-    pub fn message(&self, locale: Locale) -> String {
-        let fr = locale == Locale::Fr;
-        match self {
-            ImportProblem::UnknownColumn(c) if fr => format!("en-tête : colonne inconnue « {c} »"),
-            ImportProblem::UnknownColumn(c) => format!("header: unknown column “{c}”"),
-            ImportProblem::MissingColumn(c) if fr => format!("en-tête : la colonne {c} manque"),
-            ImportProblem::MissingColumn(c) => format!("header: the column {c} is missing"),
-            ImportProblem::Unreadable(why) if fr => format!("ligne illisible ({why})"),
-            ImportProblem::Unreadable(why) => format!("unreadable line ({why})"),
-            ImportProblem::Email(e) if fr => format!("adresse courriel invalide : « {e} »"),
-            ImportProblem::Email(e) => format!("invalid email address: “{e}”"),
-            ImportProblem::Names => locale
-                .pick(
-                    "le prénom et le nom sont obligatoires",
-                    "first and last names are required",
-                )
-                .into(),
-            ImportProblem::Column { column, problem } => problem.about(
-                &format!(
-                    "{} {}",
-                    locale.pick("colonne", "column"),
-                    locale.pick(column.0, column.1)
-                ),
-                locale,
-            ),
-            ImportProblem::Role(r) if fr => {
-                format!("rôle « {r} » : demandeur, interprète ou coordonnateur attendu")
-            }
-            ImportProblem::Role(r) => format!("role “{r}”: expected requester, interpreter or coordinator"),
-            ImportProblem::Locale(l) if fr => format!("langue « {l} » : fr ou en attendu"),
-            ImportProblem::Locale(l) => format!("language “{l}”: expected fr or en"),
-            ImportProblem::RequesterPlace => locale
-                .pick(
-                    "un demandeur a besoin du code de son établissement et d'au moins une installation",
-                    "a requester needs an establishment code and at least one installation",
-                )
-                .into(),
-            ImportProblem::UnknownEstablishment(c) if fr => format!("aucun établissement n'a le code « {c} »"),
-            ImportProblem::UnknownEstablishment(c) => format!("no establishment has the code “{c}”"),
-            ImportProblem::UnknownInstallation { establishment, name } if fr => {
-                format!("{establishment} n'a pas d'installation nommée « {name} »")
-            }
-            ImportProblem::UnknownInstallation { establishment, name } => {
-                format!("{establishment} has no installation named “{name}”")
-            }
-            ImportProblem::EmailTaken => locale
-                .pick(
-                    "une autre personne a déjà cette adresse courriel",
-                    "another person has this email address already",
-                )
-                .into(),
-            ImportProblem::Inactive => locale
-                .pick(
-                    "cette personne est inactive : aucun lien n'a été envoyé",
-                    "this person is inactive: no link was sent",
-                )
-                .into(),
-        }
-    }
 }
 
 /// What importing a file did, line by line.

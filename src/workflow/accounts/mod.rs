@@ -21,9 +21,10 @@ mod enrol;
 mod invite;
 mod passwords;
 
+pub use crate::domain::person_import::{ImportLine, ImportProblem};
 pub use change::{MFA_CHANGED_KIND, MfaChange, MfaChangeKind, Proof, RecoveryCodes};
 pub use enrol::{EmailEnrolment, MfaEnabled, TotpEnrolment};
-pub use invite::{ImportLine, ImportOutcome, ImportProblem, ImportReport, InviteOutcome};
+pub use invite::{ImportOutcome, ImportReport, InviteOutcome};
 pub use passwords::{ACTIVATION_PATH, PasswordChange, RESET_PATH, SetPassword, TokenState, token_mail_secret};
 
 use super::Workflow;

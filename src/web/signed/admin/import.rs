@@ -1,12 +1,12 @@
 //! `POST /admin/people/import` (coordinators with their second factor): a file of people,
-//! read and imported as `relais accounts import` does (`inbound::accounts_csv`), in the
+//! read and imported as `relais accounts import` does (`domain::person_import`), in the
 //! coordinator's name. The roster page comes back with the report: one line per line of
 //! the file, and what was done or why not. Importing the same file again changes nothing
 //! and sends nothing.
 
 use super::super::{FormView, Input, Item, Section, coordinator_actor, expired};
 use crate::domain::locale::Locale;
-use crate::inbound::accounts_csv;
+use crate::domain::person_import;
 use crate::web::AppState;
 use crate::web::account::SignedIn;
 use crate::web::page::Tone;
@@ -151,7 +151,7 @@ pub async fn import(signed_in: SignedIn, State(state): State<AppState>, request:
             "Rien n'a été importé : le formulaire est arrivé incomplet ; réessayez.",
             "Nothing was imported: the form arrived incomplete; try again.",
         ),
-        Ok((_, file)) => match accounts_csv::read(&accounts_csv::decode(&file)) {
+        Ok((_, file)) => match person_import::read(&person_import::decode(&file)) {
             Err(problem) => {
                 let text = format!(
                     "{} {}",
