@@ -34,7 +34,7 @@ pub struct App {
     maildir: PathBuf,
     imap: crate::config::Imap,
     sweep_interval: Duration,
-    digest_slots: crate::scheduler::slots::DailySlots,
+    digest_slots: crate::domain::daily_slots::DailySlots,
     /// `workers.shutdown_grace_seconds`: how long work in flight may take after SIGTERM.
     shutdown_grace: Duration,
 }

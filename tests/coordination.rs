@@ -7,9 +7,9 @@ mod support;
 
 use chrono::{TimeDelta, TimeZone, Utc};
 use relais::clock::Clock;
+use relais::domain::daily_slots::DailySlots;
 use relais::domain::request::RequestStatus;
 use relais::outbound::worker::Outbound;
-use relais::scheduler::slots::DailySlots;
 use relais::security::link::LinkKeys;
 use relais::store::outbox::OutboxMessage;
 use relais::workflow::Workflow;

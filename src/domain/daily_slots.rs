@@ -1,5 +1,5 @@
 //! When scheduled work is due: times of day on business days, in the bank's time zone,
-//! correct across daylight-saving changes. Pure: the runner (`scheduler::due`) records each
+//! correct across daylight-saving changes. Pure: the runner (`crate::scheduler`) records each
 //! slot it ran in the database so a slot runs once, whatever the number of processes.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc, Weekday};

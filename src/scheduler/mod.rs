@@ -1,16 +1,14 @@
 //! Background work that runs on a timer. Every job is safe to run in several processes
 //! at once: its state is in the database, never in memory.
 
-pub mod slots;
-
 use crate::workflow::Workflow;
 use std::time::Duration;
 use tokio::sync::watch;
 
 /// The digest schedule from the settings: `coordination.digest_times` on the business
 /// days of `business_hours`, minus its holidays, in `general.time_zone`.
-pub fn digest_slots(settings: &crate::config::Settings) -> slots::DailySlots {
-    slots::DailySlots {
+pub fn digest_slots(settings: &crate::config::Settings) -> crate::domain::daily_slots::DailySlots {
+    crate::domain::daily_slots::DailySlots {
         times: settings.coordination.digest_times.clone(),
         days: settings.business_hours.days.clone(),
         holidays: settings.business_hours.holidays.clone(),
@@ -24,7 +22,7 @@ pub fn digest_slots(settings: &crate::config::Settings) -> slots::DailySlots {
 pub async fn run_timers(
     workflow: Workflow,
     interval: Duration,
-    digest: slots::DailySlots,
+    digest: crate::domain::daily_slots::DailySlots,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut ticker = tokio::time::interval(interval);

@@ -10,10 +10,10 @@
 
 use super::notify::{self, Notice, NoticeKind};
 use super::{Actor, Command, Workflow, WorkflowError};
+use crate::domain::daily_slots::DailySlots;
 use crate::domain::ids::{PersonId, RequestId};
 use crate::domain::request::RequestStatus;
 use crate::domain::role::Role;
-use crate::scheduler::slots::DailySlots;
 use crate::store::outbox::{NewOutboxMessage, OutboxChannel};
 use crate::store::requests::OfferStatus;
 use crate::store::{StoreError, Tx};
