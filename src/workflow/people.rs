@@ -8,6 +8,7 @@ use crate::domain::interpreter::{Availability, EligibilityDocument, Inactivity, 
 use crate::domain::person::{NewPerson, Person, ProfileChange, RequesterProfile};
 use crate::domain::request::RequestType;
 use crate::domain::role::{ActorKind, Role};
+use crate::store::Tx;
 
 /// A person to create, with the profiles their roles need.
 #[derive(Debug, Clone)]
@@ -91,9 +92,23 @@ impl Workflow {
         person: PersonId,
         change: ProfileChange,
     ) -> Result<Person, WorkflowError> {
-        let now = self.clock.now();
         let mut tx = self.store.begin().await?;
-        self.check_actor(&mut tx, actor).await?;
+        let after = self.update_profile_in(&mut tx, actor, person, change).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// [`Workflow::update_profile`] inside the caller's transaction (an SMS that turns its
+    /// sender's texts off is recorded with the change, or not at all).
+    pub async fn update_profile_in(
+        &self,
+        tx: &mut Tx,
+        actor: Actor,
+        person: PersonId,
+        change: ProfileChange,
+    ) -> Result<Person, WorkflowError> {
+        let now = self.clock.now();
+        self.check_actor(tx, actor).await?;
         if actor.kind != ActorKind::Coordinator && actor.person != Some(person) {
             return Err(WorkflowError::Forbidden(
                 "a profile is changed by its owner or a coordinator",
@@ -135,7 +150,6 @@ impl Workflow {
             changes,
         })
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
