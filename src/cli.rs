@@ -4,11 +4,11 @@ use crate::app::{App, shutdown_signal};
 use crate::billing::{Format, Period as BillingPeriod};
 use crate::clock::SystemClock;
 use crate::config::Settings;
+use crate::domain::export::filter::{self, DatePreset, ExportFilter, InterpreterRef};
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
 use crate::domain::request::RequestStatus;
 use crate::inbound::pipeline::{MailOutcome, Taken};
-use crate::reports::filter::{self, DatePreset, ExportFilter, InterpreterRef};
 use crate::reports::{ExportFormat, ExportOptions};
 use crate::store::Store;
 use anyhow::Context as _;
@@ -363,8 +363,8 @@ async fn accounts(settings: &Settings, command: AccountsCommand) -> anyhow::Resu
     let lines = match &command {
         AccountsCommand::Import { file } => {
             let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-            let text = crate::inbound::accounts_csv::decode(&bytes);
-            let read = crate::inbound::accounts_csv::read(&text)
+            let text = crate::domain::person_import::decode(&bytes);
+            let read = crate::domain::person_import::read(&text)
                 .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), e.message(Locale::En)))?;
             Some(read)
         }
