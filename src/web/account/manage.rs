@@ -2,39 +2,19 @@
 //! change, and the second factor's enrolment.
 
 use super::session::{AnySession, SignedIn};
+use super::signed::{method_label, read_form, signed_page};
 use super::view::{AccountPage, Form};
-use super::{
-    AccountPages, code_field, forbidden_form, internal, new_password_form, password_field, peer, see_other, too_many,
-};
+use super::{AccountPages, code_field, internal, new_password_form, password_field, see_other, too_many};
 use crate::domain::locale::Locale;
 use crate::domain::role::Role;
 use crate::outbound::render::long_date_time;
-use crate::store::accounts::MfaMethod;
 use crate::web::page::Tone;
 use crate::workflow::accounts::{EmailEnrolment, MfaEnabled, PasswordChange, Stage};
-use axum::Form as PostedForm;
-use axum::extract::{FromRequest as _, Query};
+use axum::extract::Query;
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use base64::Engine as _;
 use serde::Deserialize;
-
-#[derive(Default, Deserialize)]
-pub struct Posted {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    current: String,
-    #[serde(default)]
-    pub(super) password: String,
-    #[serde(default)]
-    confirmation: String,
-    #[serde(default)]
-    pub(super) code: String,
-    /// The password or a current code, whichever the person typed.
-    #[serde(default)]
-    pub(super) proof: String,
-}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct HomeQuery {
@@ -48,39 +28,6 @@ fn role_label(role: Role, locale: Locale) -> &'static str {
         Role::Interpreter => locale.pick("Interprète", "Interpreter"),
         Role::Coordinator => locale.pick("Coordonnateur", "Coordinator"),
     }
-}
-
-pub(super) fn method_label(method: Option<MfaMethod>, locale: Locale) -> &'static str {
-    match method {
-        Some(MfaMethod::Totp) => locale.pick("Activée (application d'authentification)", "On (authenticator app)"),
-        Some(MfaMethod::Email) => locale.pick("Activée (code par courriel)", "On (code by email)"),
-        None => locale.pick("Non activée", "Off"),
-    }
-}
-
-/// A page of the signed-in person, with the account links and the sign-out button.
-pub(super) fn signed_page(session: &AnySession, title: (&str, &str)) -> AccountPage {
-    let locale = session.person().locale;
-    let mut page = AccountPage::new(locale, locale.pick(title.0, title.1));
-    page.logout_csrf = session.csrf();
-    page
-}
-
-pub(super) async fn read_form(
-    session: &AnySession,
-    request: axum::extract::Request,
-    again: &str,
-) -> Result<(Posted, String), Response> {
-    let pages = &session.pages;
-    let locale = session.person().locale;
-    let client = pages.client(request.headers(), peer(request.extensions()));
-    let Ok(PostedForm(form)) = PostedForm::<Posted>::from_request(request, &()).await else {
-        return Err(forbidden_form(pages, locale, again));
-    };
-    if !session.csrf_ok(&form.csrf) {
-        return Err(forbidden_form(pages, locale, again));
-    }
-    Ok((form, client))
 }
 
 /// `GET /`: a signed-in person goes to their home: the board for a coordinator, their

@@ -3,8 +3,8 @@
 //! turning it off (never for a coordinator: the page says why and the form is refused).
 //! Every change asks for the password, a current code, or both (`workflow::accounts::change`).
 
-use super::manage::{Posted, method_label, read_form, signed_page};
 use super::session::{AnySession, SignedIn};
+use super::signed::{Posted, method_label, read_form, signed_page};
 use super::view::{AccountPage, Form};
 use super::{code_field, internal, password_field, see_other, too_many};
 use crate::domain::locale::Locale;

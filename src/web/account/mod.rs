@@ -12,6 +12,7 @@ mod login;
 mod manage;
 mod mfa;
 mod session;
+mod signed;
 mod view;
 
 pub use session::{AnySession, Forbidden, SignedIn};
