@@ -164,10 +164,10 @@ impl App {
         }
         let state = AppState {
             workflow: self.workflow.clone(),
-            sms_hooks: Some(self.sms_hooks.clone()),
-            link_pages: Some(self.link_pages.clone()),
-            account_pages: Some(self.account_pages.clone()),
-            settings: Some(self.settings.clone()),
+            sms_hooks: self.sms_hooks.clone(),
+            link_pages: self.link_pages.clone(),
+            account_pages: self.account_pages.clone(),
+            settings: self.settings.clone(),
             mail_pipeline: self.pipeline.clone(),
             metrics: web::MetricsAccess {
                 bearer_token: self.settings.metrics.bearer_token.clone(),

@@ -18,11 +18,7 @@ pub struct AnswerQuery {
 }
 
 fn bank(state: &AppState) -> String {
-    state
-        .settings
-        .as_ref()
-        .map(|s| s.general.bank_name.clone())
-        .unwrap_or_default()
+    state.settings.general.bank_name.clone()
 }
 
 fn page(state: &AppState, locale: Locale, heading: (&str, &str)) -> Page {

@@ -24,15 +24,14 @@ use axum::routing::get;
 #[derive(Clone)]
 pub struct AppState {
     pub workflow: Workflow,
-    /// SMS gateway webhooks; `None` answers 403 to every call.
-    pub sms_hooks: Option<SmsHooks>,
-    /// Signed link pages; `None` answers 404.
-    pub link_pages: Option<links::LinkPages>,
-    /// Sign-in and account pages; `None` answers 404.
-    pub account_pages: Option<account::AccountPages>,
-    /// The settings the signed-in pages read (bank name, time zone, money rules, links);
-    /// `None` answers 404 on those pages.
-    pub settings: Option<std::sync::Arc<crate::config::Settings>>,
+    /// SMS gateway webhooks.
+    pub sms_hooks: SmsHooks,
+    /// Signed link pages.
+    pub link_pages: links::LinkPages,
+    /// Sign-in and account pages.
+    pub account_pages: account::AccountPages,
+    /// The settings the signed-in pages read (bank name, time zone, money rules, links).
+    pub settings: std::sync::Arc<crate::config::Settings>,
     /// The mail pipeline, for the answers to "did you send this?" mails.
     pub mail_pipeline: crate::inbound::pipeline::MailPipeline,
     /// Who may read `/metrics` and whether it is served with the pages.

@@ -160,11 +160,7 @@ pub async fn errors_as_pages(
     if is_html || !(status == StatusCode::NOT_FOUND || status.is_server_error()) {
         return response;
     }
-    let bank = state
-        .settings
-        .as_ref()
-        .map(|s| s.general.bank_name.clone())
-        .unwrap_or_default();
+    let bank = state.settings.general.bank_name.clone();
     let (heading, paragraphs) = if status == StatusCode::NOT_FOUND {
         (
             "Page introuvable · Page not found",

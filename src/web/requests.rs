@@ -31,9 +31,7 @@ fn closed_page(bank: &str) -> Response {
 
 /// `GET /requests/{id}`.
 pub async fn show(State(state): State<AppState>, Path(id): Path<i64>, headers: HeaderMap) -> Response {
-    let Some(pages) = &state.link_pages else {
-        return (StatusCode::NOT_FOUND, "not found\n").into_response();
-    };
+    let pages = &state.link_pages;
     let Some(secret) = cookie(&headers, SESSION_COOKIE) else {
         return closed_page(&pages.bank);
     };

@@ -4,7 +4,7 @@
 use super::session::AnySession;
 use super::view::{AccountPage, Field, Form};
 use super::{
-    AccountPages, code_field, forbidden_form, internal, new_password_form, not_found, password_field, peer, see_other,
+    AccountPages, code_field, forbidden_form, internal, new_password_form, password_field, peer, see_other,
     sign_in_limited, too_many,
 };
 use crate::domain::locale::Locale;
@@ -52,8 +52,8 @@ pub struct Posted {
     code: String,
 }
 
-fn pages(state: &AppState) -> Option<&AccountPages> {
-    state.account_pages.as_ref()
+fn pages(state: &AppState) -> &AccountPages {
+    &state.account_pages
 }
 
 fn other_language(locale: Locale, path: &str) -> (String, String) {
@@ -104,9 +104,7 @@ fn login_page(locale: Locale, csrf: &str, identifier: &str, lang_query: &str) ->
 
 /// `GET /login`.
 pub async fn show(State(state): State<AppState>, Query(lang): Query<Lang>, headers: HeaderMap) -> Response {
-    let Some(pages) = pages(&state) else {
-        return not_found();
-    };
+    let pages = pages(&state);
     let locale = lang.locale();
     pages.with_form_cookie(StatusCode::OK, &headers, |csrf| {
         login_page(locale, csrf, "", lang.query())
@@ -119,9 +117,7 @@ pub async fn submit(
     Query(lang): Query<Lang>,
     request: axum::extract::Request,
 ) -> Response {
-    let Some(pages) = pages(&state) else {
-        return not_found();
-    };
+    let pages = pages(&state);
     let locale = lang.locale();
     let headers = request.headers().clone();
     let client = pages.client(&headers, peer(request.extensions()));
@@ -323,9 +319,7 @@ pub async fn resend_code(session: AnySession, request: axum::extract::Request) -
 
 /// `POST /logout`: ends the session.
 pub async fn logout(State(state): State<AppState>, request: axum::extract::Request) -> Response {
-    let Some(pages) = pages(&state).cloned() else {
-        return not_found();
-    };
+    let pages = pages(&state).clone();
     let Some(cookie) = super::session_cookie_value(request.headers()) else {
         return see_other("/login");
     };
@@ -369,9 +363,7 @@ fn forgot_page(locale: Locale, csrf: &str, lang_query: &str) -> AccountPage {
 
 /// `GET /password/forgot`.
 pub async fn show_forgot(State(state): State<AppState>, Query(lang): Query<Lang>, headers: HeaderMap) -> Response {
-    let Some(pages) = pages(&state) else {
-        return not_found();
-    };
+    let pages = pages(&state);
     pages.with_form_cookie(StatusCode::OK, &headers, |csrf| {
         forgot_page(lang.locale(), csrf, lang.query())
     })
@@ -383,9 +375,7 @@ pub async fn submit_forgot(
     Query(lang): Query<Lang>,
     request: axum::extract::Request,
 ) -> Response {
-    let Some(pages) = pages(&state) else {
-        return not_found();
-    };
+    let pages = pages(&state);
     let locale = lang.locale();
     let headers = request.headers().clone();
     let client = pages.client(&headers, peer(request.extensions()));
@@ -493,9 +483,7 @@ fn set_password_page(words: &LinkWords, locale: Locale, token: &str, csrf: &str)
 }
 
 async fn show_link(state: &AppState, words: &LinkWords, token: &str, headers: &HeaderMap) -> Response {
-    let Some(pages) = pages(state) else {
-        return not_found();
-    };
+    let pages = pages(state);
     match pages.accounts.token_state(words.purpose, token).await {
         Ok(TokenState::Live { person, .. }) => pages.with_form_cookie(StatusCode::OK, headers, |csrf| {
             set_password_page(words, person.locale, token, csrf)
@@ -506,9 +494,7 @@ async fn show_link(state: &AppState, words: &LinkWords, token: &str, headers: &H
 }
 
 async fn submit_link(state: &AppState, words: &LinkWords, token: &str, request: axum::extract::Request) -> Response {
-    let Some(pages) = pages(state) else {
-        return not_found();
-    };
+    let pages = pages(state);
     let headers = request.headers().clone();
     let Ok(PostedForm(form)) = PostedForm::<Posted>::from_request(request, &()).await else {
         return forbidden_form(pages, Locale::Fr, &format!("{}{token}", words.path));

@@ -168,10 +168,6 @@ fn see_other(location: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_string())]).into_response()
 }
 
-fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "not found\n").into_response()
-}
-
 fn internal(e: AccountError) -> Response {
     super::WebError::Internal(e.into()).into_response()
 }

@@ -121,9 +121,7 @@ fn to_login(pages: &AccountPages) -> Response {
 }
 
 async fn load(parts: &Parts, state: &AppState) -> Result<AnySession, Response> {
-    let Some(pages) = state.account_pages.clone() else {
-        return Err((StatusCode::NOT_FOUND, "not found\n").into_response());
-    };
+    let pages = state.account_pages.clone();
     let Some(cookie) = session_cookie_value(&parts.headers) else {
         return Err(see_other("/login"));
     };

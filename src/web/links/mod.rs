@@ -26,10 +26,6 @@ fn nonce_from(headers: &HeaderMap) -> Option<String> {
     cookie(headers, CSRF_COOKIE).filter(|n| n.len() >= 16 && n.len() <= 64)
 }
 
-fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "not found\n").into_response()
-}
-
 fn verify(pages: &LinkPages, workflow: &Workflow, token: &str) -> Result<(VerifiedLink, bool), Box<Response>> {
     match pages.keys.verify(token, workflow.clock().now()) {
         Ok(link) => Ok((link, false)),
@@ -43,9 +39,7 @@ fn verify(pages: &LinkPages, workflow: &Workflow, token: &str) -> Result<(Verifi
 
 /// `GET /l/{token}` (and `HEAD`): shows, never acts.
 pub async fn show(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
-    let Some(pages) = state.link_pages.as_ref() else {
-        return not_found();
-    };
+    let pages = &state.link_pages;
     let (link, expired) = match verify(pages, &state.workflow, &token) {
         Ok(v) => v,
         Err(r) => return *r,
@@ -90,9 +84,7 @@ pub async fn act(
     Path(token): Path<String>,
     request: axum::extract::Request,
 ) -> Response {
-    let Some(pages) = state.link_pages.as_ref() else {
-        return not_found();
-    };
+    let pages = &state.link_pages;
     let (link, expired) = match verify(pages, &state.workflow, &token) {
         Ok(v) => v,
         Err(r) => return *r,
@@ -265,9 +257,7 @@ pub async fn renew(
     Path(token): Path<String>,
     request: axum::extract::Request,
 ) -> Response {
-    let Some(pages) = state.link_pages.as_ref() else {
-        return not_found();
-    };
+    let pages = &state.link_pages;
     let (link, expired) = match verify(pages, &state.workflow, &token) {
         Ok(v) => v,
         Err(r) => return *r,

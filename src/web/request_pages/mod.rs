@@ -212,5 +212,5 @@ impl View {
 
 /// The bank's name for page titles.
 fn bank(state: &AppState) -> String {
-    state.account_pages.as_ref().map(|p| p.bank.clone()).unwrap_or_default()
+    state.account_pages.bank.clone()
 }

@@ -51,10 +51,7 @@ struct Filled {
 
 /// `GET /downloads`.
 pub async fn show(signed_in: SignedIn, State(state): State<AppState>) -> Response {
-    let settings = match settings(&state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+    let settings = settings(&state);
     let scope = match scope(&signed_in) {
         Ok(s) => s,
         Err(r) => return r.into_response(),
@@ -382,10 +379,7 @@ async fn requests(
     Query(q): Query<ExportQuery>,
     format: ExportFormat,
 ) -> Response {
-    let settings = match settings(&state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+    let settings = settings(&state);
     let scope = match scope(&signed_in) {
         Ok(Scope::Everything) => Scope::Everything,
         Ok(Scope::OwnStatement(_)) => return not_found(),
@@ -467,10 +461,7 @@ pub async fn pay_statement(
 /// Checks the query, then sends the document as a file, or the page with the form's
 /// problems beside its fields.
 async fn document(signed_in: SignedIn, state: AppState, q: DocumentQuery, kind: Document) -> Response {
-    let settings = match settings(&state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+    let settings = settings(&state);
     let scope = match scope(&signed_in) {
         Ok(s) => s,
         Err(r) => return r.into_response(),

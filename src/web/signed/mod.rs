@@ -263,8 +263,8 @@ impl IntoResponse for Refused {
 }
 
 /// What these pages need of the settings: the bank's name, time zone, money rules, links.
-pub fn settings(state: &AppState) -> Result<Arc<Settings>, Refused> {
-    state.settings.clone().ok_or_else(|| not_found().into())
+pub fn settings(state: &AppState) -> Arc<Settings> {
+    state.settings.clone()
 }
 
 /// The answer to a page someone's roles do not open: as if it did not exist.
@@ -324,7 +324,7 @@ fn show_again(page: &mut SignedPage, form: &str, typed: &dyn Fn(&str) -> Vec<Str
 /// (`coordinator`).
 pub fn coordinator_settings(signed_in: &SignedIn, state: &AppState) -> Result<Arc<Settings>, Refused> {
     coordinator(signed_in)?;
-    settings(state)
+    Ok(settings(state))
 }
 
 /// A coordinator's posted form: the settings, and the form if it carries the session's CSRF

@@ -67,10 +67,7 @@ async fn load(state: &AppState, signed_in: &SignedIn) -> Result<Option<Kind>, cr
 
 /// `GET /profile`.
 pub async fn show(signed_in: SignedIn, State(state): State<AppState>, Query(q): Query<ProfileQuery>) -> Response {
-    let settings = match settings(&state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+    let settings = settings(&state);
     let kind = match load(&state, &signed_in).await {
         Ok(Some(k)) => k,
         Ok(None) => return super::not_found(),
@@ -483,10 +480,7 @@ pub async fn submit(
     State(state): State<AppState>,
     form: Result<Form<Posted>, FormRejection>,
 ) -> Response {
-    let settings = match settings(&state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+    let settings = settings(&state);
     let kind = match load(&state, &signed_in).await {
         Ok(Some(k)) => k,
         Ok(None) => return super::not_found(),

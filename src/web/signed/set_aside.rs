@@ -116,26 +116,16 @@ pub async fn act(
             Ok(false) => "gone",
             Err(e) => return crate::web::WebError::Internal(e).into_response(),
         },
-        (SetAsideChannel::Sms, "retry") => {
-            let Some(hooks) = &state.sms_hooks else {
-                return StatusCode::NOT_FOUND.into_response();
-            };
-            match hooks.pipeline.retry_set_aside(form.id).await {
-                Ok(Some(_)) => "retried",
-                Ok(None) => "gone",
-                Err(_) => "failed",
-            }
-        }
-        (SetAsideChannel::Sms, "dismiss") => {
-            let Some(hooks) = &state.sms_hooks else {
-                return StatusCode::NOT_FOUND.into_response();
-            };
-            match hooks.pipeline.dismiss_set_aside(form.id).await {
-                Ok(true) => "dismissed",
-                Ok(false) => "gone",
-                Err(e) => return crate::web::WebError::Internal(e).into_response(),
-            }
-        }
+        (SetAsideChannel::Sms, "retry") => match state.sms_hooks.pipeline.retry_set_aside(form.id).await {
+            Ok(Some(_)) => "retried",
+            Ok(None) => "gone",
+            Err(_) => "failed",
+        },
+        (SetAsideChannel::Sms, "dismiss") => match state.sms_hooks.pipeline.dismiss_set_aside(form.id).await {
+            Ok(true) => "dismissed",
+            Ok(false) => "gone",
+            Err(e) => return crate::web::WebError::Internal(e).into_response(),
+        },
         _ => return StatusCode::UNPROCESSABLE_ENTITY.into_response(),
     };
     tracing::info!(

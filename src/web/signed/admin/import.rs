@@ -129,9 +129,7 @@ pub async fn import(signed_in: SignedIn, State(state): State<AppState>, request:
         Ok(s) => s,
         Err(r) => return r.into_response(),
     };
-    let Some(pages) = state.account_pages.clone() else {
-        return super::super::not_found();
-    };
+    let pages = state.account_pages.clone();
     let locale = signed_in.person().locale;
     let bad = |status, fr: &str, en: &str| (status, Some((Tone::Bad, locale.pick(fr, en).to_string())));
     let (status, notice) = match posted(request).await {

@@ -171,9 +171,7 @@ pub async fn invite(
         Ok(s) => s,
         Err(r) => return r.into_response(),
     };
-    let Some(pages) = state.account_pages.clone() else {
-        return super::not_found();
-    };
+    let pages = state.account_pages.clone();
     let locale = signed_in.person().locale;
     let bad = |text: &str| Some((Tone::Bad, text.to_string()));
     let Some(Form(form)) = form.ok().filter(|f| signed_in.session().csrf_ok(&f.csrf)) else {

@@ -226,9 +226,7 @@ pub async fn create(
         Err(RosterError::Invalid(errors)) => return refused(&signed_in, &state, &settings, posted, errors).await,
         Err(RosterError::Workflow(e)) => return crate::web::WebError::Internal(e.into()).into_response(),
     };
-    let Some(pages) = state.account_pages.clone() else {
-        return see_other(format!("/admin/people/{}?done=created", person.user_code));
-    };
+    let pages = state.account_pages.clone();
     match pages.accounts.invite(&email).await {
         Ok(InviteOutcome::Invited) => see_other(format!("/admin/people/{}?done=invited", person.user_code)),
         Ok(_) => see_other(format!("/admin/people/{}?done=created", person.user_code)),

@@ -535,14 +535,11 @@ pub async fn change(
                 .await
                 .map(|()| "saved")
         }
-        "invite" => match &state.account_pages {
-            Some(pages) => match pages.accounts.invite(&person.email).await {
-                Ok(InviteOutcome::Invited) => Ok("link"),
-                Ok(InviteOutcome::AlreadyActive) => Ok("already"),
-                Ok(InviteOutcome::Inactive | InviteOutcome::NoSuchPerson) => return not_found(),
-                Err(e) => return crate::web::WebError::Internal(e.into()).into_response(),
-            },
-            None => return not_found(),
+        "invite" => match state.account_pages.accounts.invite(&person.email).await {
+            Ok(InviteOutcome::Invited) => Ok("link"),
+            Ok(InviteOutcome::AlreadyActive) => Ok("already"),
+            Ok(InviteOutcome::Inactive | InviteOutcome::NoSuchPerson) => return not_found(),
+            Err(e) => return crate::web::WebError::Internal(e.into()).into_response(),
         },
         "active" => workflow
             .set_active(actor, id, first(&posted, "active") == "1")
