@@ -9,7 +9,7 @@
 
 use chrono::{NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc, Weekday};
 use criterion::{Criterion, criterion_group, criterion_main};
-use rand::{Rng, SeedableRng};
+use rand::{RngExt as _, SeedableRng};
 use relais::domain::contact::EmailAddress;
 use relais::domain::ids::{EstablishmentId, PersonId};
 use relais::domain::interpreter::{Availability, InterpreterProfile, LanguagePair, WeeklyHours};

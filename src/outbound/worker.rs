@@ -23,7 +23,7 @@ use crate::workflow::coordination::DIGEST_KIND;
 use anyhow::Context as _;
 use futures_util::FutureExt as _;
 use lettre::message::Mailbox;
-use rand::Rng;
+use rand::RngExt as _;
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;

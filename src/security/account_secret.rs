@@ -12,7 +12,7 @@ use crate::config::Secret;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
-use rand::{Rng, RngCore};
+use rand::{Rng as _, RngExt as _};
 use sha2::{Digest, Sha256};
 
 /// Derives and hashes one-time secrets with the current signing key.

@@ -11,7 +11,7 @@ pub mod twilio;
 
 use crate::config::{Secret, Settings};
 use anyhow::Context as _;
-use rand::RngCore;
+use rand::Rng as _;
 use std::io::Write as _;
 
 /// The configured signing key, or on the embedded default the one kept in

@@ -36,7 +36,7 @@ pub enum TotpCheck {
 impl TotpSecret {
     /// 160 random bits, the RFC's recommended length.
     pub fn generate() -> TotpSecret {
-        use rand::RngCore;
+        use rand::Rng as _;
         let mut bytes = vec![0u8; SECRET_BYTES];
         rand::rng().fill_bytes(&mut bytes);
         TotpSecret(bytes)

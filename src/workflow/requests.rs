@@ -51,7 +51,7 @@ impl Command {
 
 /// A four-digit code unlike `taken`, for the interpreter to text back.
 fn new_code(taken: &[String]) -> String {
-    use rand::Rng;
+    use rand::RngExt as _;
     let mut rng = rand::rng();
     loop {
         let code = rng.random_range(1000..=9999).to_string();
