@@ -78,6 +78,17 @@ fn wait_until(what: &str, limit: Duration, child: &mut Child, done: impl Fn() ->
     }
 }
 
+/// A second process takes what the first left in the folder, then stops.
+fn finish_backlog(bank: &TestBank, dir: &Path) {
+    let new = dir.join("inbox/new");
+    let mut second = serve(bank, dir);
+    wait_until("the rest of the backlog", Duration::from_secs(180), &mut second, || {
+        count(&new) == 0
+    });
+    second.kill().unwrap();
+    second.wait().unwrap();
+}
+
 /// (mails recorded, help answers queued): each mail must give exactly one of each.
 async fn applied(store: &Store) -> (i64, i64) {
     const MAILS: &str = "SELECT COUNT(*) FROM inbound_messages";
@@ -121,12 +132,7 @@ async fn a_kill_during_intake_then_a_restart_applies_every_mail_once(engine: Eng
     let left = count(&new);
     assert!(left > 0, "killed after the whole backlog: make it larger");
 
-    let mut second = serve(&bank, dir.path());
-    wait_until("the rest of the backlog", Duration::from_secs(120), &mut second, || {
-        count(&new) == 0
-    });
-    second.kill().unwrap();
-    second.wait().unwrap();
+    finish_backlog(&bank, dir.path());
     assert_eq!(count(&cur), MAILS);
     assert_eq!(
         applied(&bank.store).await,
@@ -172,11 +178,6 @@ async fn sigterm_with_a_backlog_stops_between_mails(engine: Engine) {
     );
     eprintln!("stopped {took:?} after SIGTERM with {left} of {MAILS} mails waiting");
 
-    let mut second = serve(&bank, dir.path());
-    wait_until("the rest of the backlog", Duration::from_secs(180), &mut second, || {
-        count(&new) == 0
-    });
-    second.kill().unwrap();
-    second.wait().unwrap();
+    finish_backlog(&bank, dir.path());
     assert_eq!(applied(&bank.store).await, (MAILS as i64, MAILS as i64));
 }

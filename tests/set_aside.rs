@@ -199,12 +199,7 @@ async fn coordinators_retry_or_dismiss_set_aside_mail_from_the_board(engine: Eng
     let (id, action) = (ids[0].to_string(), "retry");
 
     // Still broken: the retry fails and the mail stays set aside.
-    let answer = b
-        .post(
-            "/board/set-aside",
-            &[("csrf", &token), ("channel", "mail"), ("id", &id), ("action", action)],
-        )
-        .await;
+    let answer = press(&mut b, &token, "mail", &id, action).await;
     assert_eq!(answer.status, 303, "{}", answer.body);
     let page = b.get(support::web::location(&answer)).await;
     assert!(
@@ -216,12 +211,7 @@ async fn coordinators_retry_or_dismiss_set_aside_mail_from_the_board(engine: Eng
 
     // Fixed: the retry processes it, once.
     cure(&w.bank.store).await;
-    let answer = b
-        .post(
-            "/board/set-aside",
-            &[("csrf", &token), ("channel", "mail"), ("id", &id), ("action", action)],
-        )
-        .await;
+    let answer = press(&mut b, &token, "mail", &id, action).await;
     let page = b.get(support::web::location(&answer)).await;
     assert!(
         support::web::unescape(&page.body).contains("Le message a été traité."),
@@ -236,12 +226,7 @@ async fn coordinators_retry_or_dismiss_set_aside_mail_from_the_board(engine: Eng
         "AIDE answered once: {help:?}"
     );
     // Pressing the button again does nothing more.
-    let again = b
-        .post(
-            "/board/set-aside",
-            &[("csrf", &token), ("channel", "mail"), ("id", &id), ("action", action)],
-        )
-        .await;
+    let again = press(&mut b, &token, "mail", &id, action).await;
     let page = b.get(support::web::location(&again)).await;
     assert!(
         support::web::unescape(&page.body).contains("n’est plus mis de côté"),
@@ -251,35 +236,30 @@ async fn coordinators_retry_or_dismiss_set_aside_mail_from_the_board(engine: Eng
 
     // The other one is dismissed: nothing done, no longer listed.
     let second = ids[1].to_string();
-    let answer = b
-        .post(
-            "/board/set-aside",
-            &[
-                ("csrf", &token),
-                ("channel", "mail"),
-                ("id", &second),
-                ("action", "dismiss"),
-            ],
-        )
-        .await;
+    let answer = press(&mut b, &token, "mail", &second, "dismiss").await;
     assert_eq!(answer.status, 303);
     assert!(set_aside_ids(&w.bank).await.is_empty());
     let board = b.get("/board").await;
     assert!(!support::web::unescape(&board.body).contains("POISON deux"));
 
     // Without the session's form value, nothing is done.
-    let forged = b
-        .post(
-            "/board/set-aside",
-            &[
-                ("csrf", "forged"),
-                ("channel", "mail"),
-                ("id", &second),
-                ("action", "retry"),
-            ],
-        )
-        .await;
+    let forged = press(&mut b, "forged", "mail", &second, "retry").await;
     assert_eq!(forged.status, 403);
+}
+
+/// Presses a set-aside message's button on the board.
+async fn press(
+    b: &mut support::web::Browser<'_>,
+    csrf: &str,
+    channel: &str,
+    id: &str,
+    action: &str,
+) -> support::web::Answer {
+    b.post(
+        "/board/set-aside",
+        &[("csrf", csrf), ("channel", channel), ("id", id), ("action", action)],
+    )
+    .await
 }
 
 async fn set_aside_ids(bank: &TestBank) -> Vec<i64> {
@@ -362,12 +342,7 @@ async fn coordinators_retry_or_dismiss_set_aside_sms_from_the_board(engine: Engi
     let token = support::web::csrf_of(&board);
     let (id, action) = (ids[0].to_string(), "retry");
     support::faults::cure_sms_changes(&w.bank.store).await;
-    let answer = b
-        .post(
-            "/board/set-aside",
-            &[("csrf", &token), ("channel", "sms"), ("id", &id), ("action", action)],
-        )
-        .await;
+    let answer = press(&mut b, &token, "sms", &id, action).await;
     let page = b.get(support::web::location(&answer)).await;
     assert!(
         support::web::unescape(&page.body).contains("Le message a été traité."),
@@ -380,17 +355,7 @@ async fn coordinators_retry_or_dismiss_set_aside_sms_from_the_board(engine: Engi
         "the OUI applied"
     );
     let second = ids[1].to_string();
-    let answer = b
-        .post(
-            "/board/set-aside",
-            &[
-                ("csrf", &token),
-                ("channel", "sms"),
-                ("id", &second),
-                ("action", "dismiss"),
-            ],
-        )
-        .await;
+    let answer = press(&mut b, &token, "sms", &second, "dismiss").await;
     assert_eq!(answer.status, 303);
     let mut tx = w.bank.store.begin().await.unwrap();
     assert!(tx.set_aside_sms(10).await.unwrap().is_empty());
