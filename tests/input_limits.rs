@@ -621,9 +621,14 @@ async fn a_name_saved_before_the_rule_still_gets_its_mail(engine: Engine) {
     let message = relais::store::outbox::NewOutboxMessage {
         channel: relais::store::outbox::OutboxChannel::Email,
         recipient: bank.requester,
-        kind: "help".into(),
         request: None,
-        payload: serde_json::json!({ "reason": "asked", "in_reply_to": "a\r\nBcc: x@example.org" }),
+        notice: relais::domain::notice::Notice::Help {
+            reason: "asked".into(),
+            answering: relais::domain::notice::Answering {
+                in_reply_to: Some("a\r\nBcc: x@example.org".into()),
+                subject: None,
+            },
+        },
     };
     tx.enqueue(&message, bank.clock.now()).await.unwrap();
     tx.commit().await.unwrap();

@@ -569,15 +569,12 @@ impl Outbound {
             OutboxChannel::Email => recipient.email.to_string(),
             OutboxChannel::Sms => recipient.mobile.as_ref().map(|m| m.to_string()).unwrap_or_default(),
         };
-        let mut payload = serde_json::json!({
-            "failed_kind": message.kind,
-            "failed_channel": message.channel.as_str(),
-            "failed_to": format!("{} ({address})", recipient.display_name()),
-            "failed_error": error.chars().take(300).collect::<String>(),
-        });
-        if let Some(status) = message.payload.get("status") {
-            payload["status"] = status.clone();
-        }
+        let failed = crate::domain::notice::Notice::DeliveryFailed {
+            failed_kind: message.kind.clone(),
+            failed_channel: message.channel.as_str().to_string(),
+            failed_to: format!("{} ({address})", recipient.display_name()),
+            failed_error: error.chars().take(300).collect::<String>(),
+        };
         for coordinator in tx.people_with_role(crate::domain::role::Role::Coordinator).await? {
             if !coordinator.active || !coordinator.notify_email {
                 continue;
@@ -585,9 +582,8 @@ impl Outbound {
             let notice = crate::store::outbox::NewOutboxMessage {
                 channel: OutboxChannel::Email,
                 recipient: coordinator.id,
-                kind: DELIVERY_FAILED.to_string(),
                 request: message.request,
-                payload: payload.clone(),
+                notice: failed.clone(),
             };
             tx.enqueue(&notice, self.clock.now()).await?;
         }

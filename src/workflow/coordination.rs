@@ -266,9 +266,10 @@ impl Workflow {
                 &NewOutboxMessage {
                     channel: OutboxChannel::Email,
                     recipient: coordinator.id,
-                    kind: DIGEST_KIND.to_string(),
                     request: None,
-                    payload: serde_json::json!({ "slot": label }),
+                    notice: crate::domain::notice::Notice::Digest {
+                        slot: label.to_string(),
+                    },
                 },
                 now,
             )

@@ -477,12 +477,11 @@ impl Workflow {
             &NewOutboxMessage {
                 channel: OutboxChannel::Email,
                 recipient: recipient.id,
-                kind: LINK_RENEWED_KIND.to_string(),
                 request: Some(request.id),
-                payload: serde_json::json!({
-                    "action": claim.action.as_str(),
-                    "subjects": claim.subjects.iter().map(|p| p.0).collect::<Vec<_>>(),
-                }),
+                notice: crate::domain::notice::Notice::LinkRenewed {
+                    action: claim.action.as_str().to_string(),
+                    subjects: claim.subjects.clone(),
+                },
             },
             now,
         )
