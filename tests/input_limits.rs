@@ -496,8 +496,7 @@ async fn a_too_large_mail_is_answered_and_not_kept_whole(engine: Engine) {
 
     // The answer says it in both languages, with the limit.
     let rendered = relais::outbound::render::render_mail(&relais::outbound::render::RenderInput {
-        kind: "message_too_large",
-        payload: &payload,
+        notice: &relais::domain::notice::Notice::from_stored("message_too_large", &payload).unwrap(),
         recipient: &person,
         request: None,
         installation: "",

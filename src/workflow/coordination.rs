@@ -38,8 +38,6 @@ pub struct ChaseReport {
 pub const DIGEST_LOOKBACK: TimeDelta = TimeDelta::hours(12);
 /// The scheduled job's name in `scheduled_runs`.
 pub const DIGEST_JOB: &str = "digest";
-/// The outbox kind of a digest.
-pub const DIGEST_KIND: &str = "digest";
 
 impl Workflow {
     /// One round: reminders, lapses, appointment reminders, service-record requests.

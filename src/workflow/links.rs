@@ -66,8 +66,6 @@ pub enum LinkState {
     },
 }
 
-/// The outbox kind of the mail carrying a new link ([`Workflow::renew_link`]).
-pub const LINK_RENEWED_KIND: &str = "link_renewed";
 /// New links mailed to one recipient, and asked from one client address, per hour.
 pub const RENEWALS_PER_RECIPIENT_HOUR: i64 = 3;
 pub const RENEWALS_PER_CLIENT_HOUR: i64 = 10;
