@@ -263,9 +263,11 @@ async fn bounces_mark_the_address(engine: Engine) {
             &relais::store::outbox::NewOutboxMessage {
                 channel: relais::store::outbox::OutboxChannel::Email,
                 recipient: bank.requester,
-                kind: "help".into(),
                 request: None,
-                payload: serde_json::json!({}),
+                notice: relais::domain::notice::Notice::Help {
+                    reason: String::new(),
+                    answering: Default::default(),
+                },
             },
             bank.clock.now(),
         )

@@ -496,8 +496,7 @@ async fn a_too_large_mail_is_answered_and_not_kept_whole(engine: Engine) {
 
     // The answer says it in both languages, with the limit.
     let rendered = relais::outbound::render::render_mail(&relais::outbound::render::RenderInput {
-        kind: "message_too_large",
-        payload: &payload,
+        notice: &relais::domain::notice::Notice::from_stored("message_too_large", &payload).unwrap(),
         recipient: &person,
         request: None,
         installation: "",
@@ -621,9 +620,14 @@ async fn a_name_saved_before_the_rule_still_gets_its_mail(engine: Engine) {
     let message = relais::store::outbox::NewOutboxMessage {
         channel: relais::store::outbox::OutboxChannel::Email,
         recipient: bank.requester,
-        kind: "help".into(),
         request: None,
-        payload: serde_json::json!({ "reason": "asked", "in_reply_to": "a\r\nBcc: x@example.org" }),
+        notice: relais::domain::notice::Notice::Help {
+            reason: "asked".into(),
+            answering: relais::domain::notice::Answering {
+                in_reply_to: Some("a\r\nBcc: x@example.org".into()),
+                subject: None,
+            },
+        },
     };
     tx.enqueue(&message, bank.clock.now()).await.unwrap();
     tx.commit().await.unwrap();

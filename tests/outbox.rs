@@ -3,6 +3,8 @@
 mod support;
 
 use relais::clock::Clock;
+use relais::domain::notice::{Notice, RequestFacts};
+use relais::domain::request::RequestStatus;
 use relais::outbound::worker::Outbound;
 use relais::store::outbox::{NewOutboxMessage, OutboxChannel};
 use support::{Engine, TestBank};
@@ -29,9 +31,11 @@ async fn claims_are_made_one_at_a_time_renewed_and_released(engine: Engine) {
         let message = NewOutboxMessage {
             channel: OutboxChannel::Email,
             recipient: bank.requester,
-            kind: "help".into(),
             request: None,
-            payload: serde_json::json!({ "reason": "asked", "n": n }),
+            notice: Notice::Help {
+                reason: format!("asked {n}"),
+                answering: Default::default(),
+            },
         };
         ids.push(tx.enqueue(&message, now).await.unwrap());
     }
@@ -96,9 +100,11 @@ async fn two_workers_send_each_message_once(engine: Engine) {
         let message = NewOutboxMessage {
             channel: OutboxChannel::Sms,
             recipient: bank.interpreters[i % 3],
-            kind: "request_offered".into(),
             request: Some(id),
-            payload: serde_json::json!({ "status": "offered", "n": i }),
+            notice: Notice::RequestOffered(RequestFacts {
+                status: Some(RequestStatus::Offered),
+                ..Default::default()
+            }),
         };
         tx.enqueue(&message, bank.clock.now()).await.unwrap();
     }
@@ -165,9 +171,11 @@ async fn a_message_that_never_leaves_is_reported_to_coordinators(engine: Engine)
         &NewOutboxMessage {
             channel: OutboxChannel::Sms,
             recipient: bank.interpreters[0],
-            kind: "request_offered".into(),
             request: Some(id),
-            payload: serde_json::json!({ "status": "offered" }),
+            notice: Notice::RequestOffered(RequestFacts {
+                status: Some(RequestStatus::Offered),
+                ..Default::default()
+            }),
         },
         bank.clock.now(),
     )

@@ -182,9 +182,11 @@ async fn queue_mails(bank: &TestBank, n: usize) -> Vec<i64> {
         let message = NewOutboxMessage {
             channel: OutboxChannel::Email,
             recipient: bank.requester,
-            kind: "help".into(),
             request: None,
-            payload: serde_json::json!({ "reason": "asked", "n": i }),
+            notice: relais::domain::notice::Notice::Help {
+                reason: format!("asked {i}"),
+                answering: Default::default(),
+            },
         };
         ids.push(
             tx.enqueue(&message, Utc::now() - chrono::TimeDelta::minutes(1))

@@ -12,6 +12,7 @@ pub mod language;
 pub mod locale;
 pub mod matching;
 pub mod money;
+pub mod notice;
 pub mod organisation;
 pub mod password_policy;
 pub mod person;

@@ -10,6 +10,7 @@ use crate::domain::contact::{EmailAddress, PhoneE164};
 use crate::domain::ids::{InstallationId, PersonId, RequestId};
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
+use crate::domain::notice::{Answering, Notice, RecordForm, RequestFacts};
 use crate::domain::person::{Person, UserCode};
 use crate::domain::request::{
     CancellationReason, Field, FieldError, Gender, Problem, RequestDetails, RequestNumber, RequestType,
@@ -29,7 +30,7 @@ use crate::store::inbound::NewInboundMessage;
 use crate::store::outbox::{NewOutboxMessage, OutboxChannel};
 use crate::workflow::{Actor, Command, Workflow, WorkflowError};
 use chrono::NaiveTime;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 mod set_aside;
@@ -334,9 +335,12 @@ impl MailPipeline {
             decision.outcome = MailOutcome::UnknownSender;
             return Ok(decision);
         };
-        let payload = json!({ "size": size, "limit": limit });
-        self.reply(tx, reading, &person, None, "message_too_large", payload)
-            .await?;
+        self.reply(tx, reading, &person, None, |answering| Notice::MessageTooLarge {
+            size: size as u64,
+            limit: limit as u64,
+            answering,
+        })
+        .await?;
         decision.person = Some(person.id);
         Ok(decision)
     }
@@ -636,13 +640,22 @@ impl MailPipeline {
             Err(issues) => issues.iter().map(|i| i.describe(person.locale)).collect::<Vec<_>>(),
         };
         // Everything written comes back, with what to fix.
-        let values: serde_json::Map<String, Value> = written
+        let values = written
             .iter()
-            .map(|(field, raw)| (field.key().to_string(), Value::String(raw.clone())))
+            .map(|(field, raw)| (field.key().to_string(), raw.clone()))
             .collect();
-        let payload = json!({ "values": values, "errors": errors, "number": request.label() });
-        self.reply(tx, reading, person, Some(id), "record_form", payload)
-            .await?;
+        self.reply(tx, reading, person, Some(id), |answering| {
+            Notice::RecordForm(RecordForm {
+                facts: RequestFacts {
+                    number: Some(request.label()),
+                    ..Default::default()
+                },
+                values: Some(values),
+                errors,
+                answering,
+            })
+        })
+        .await?;
         let mut d = Decision::new(MailOutcome::FormIncomplete);
         d.request = Some(id);
         Ok(d)
@@ -717,9 +730,13 @@ impl MailPipeline {
         if matches!(command, MailCommand::KeepWaiting) {
             // Nothing to change: the bank keeps looking. Say it was heard.
             let r = tx.request(request).await?;
-            let payload = json!({ "verb": verb, "number": r.label(), "status": r.status.as_str() });
-            self.reply(tx, reading, person, Some(request), "command_done", payload)
-                .await?;
+            self.reply(tx, reading, person, Some(request), |answering| Notice::CommandDone {
+                verb: verb.to_string(),
+                number: Some(r.label()),
+                status: Some(r.status),
+                answering,
+            })
+            .await?;
             let mut d = Decision::new(MailOutcome::CommandApplied("wait"));
             d.request = Some(request);
             return Ok(d);
@@ -821,8 +838,11 @@ impl MailPipeline {
         thread: Option<RequestId>,
         reason: &str,
     ) -> anyhow::Result<Decision> {
-        self.reply(tx, reading, person, thread, "help", json!({ "reason": reason }))
-            .await?;
+        self.reply(tx, reading, person, thread, |answering| Notice::Help {
+            reason: reason.to_string(),
+            answering,
+        })
+        .await?;
         Ok(Decision::new(MailOutcome::HelpSent))
     }
 
@@ -835,9 +855,15 @@ impl MailPipeline {
         applied: &crate::workflow::Applied,
         verb: &str,
     ) -> anyhow::Result<()> {
-        let payload = json!({ "verb": verb, "number": applied.label, "status": applied.to.as_str() });
-        self.reply(tx, reading, person, Some(applied.request), "command_done", payload)
-            .await
+        self.reply(tx, reading, person, Some(applied.request), |answering| {
+            Notice::CommandDone {
+                verb: verb.to_string(),
+                number: Some(applied.label.clone()),
+                status: Some(applied.to),
+                answering,
+            }
+        })
+        .await
     }
 
     /// Tells the person their reply was not applied, and why.
@@ -850,14 +876,11 @@ impl MailPipeline {
         verb: &str,
         code: &str,
     ) -> anyhow::Result<()> {
-        self.reply(
-            tx,
-            reading,
-            person,
-            request,
-            "command_refused",
-            json!({ "verb": verb, "reason": code }),
-        )
+        self.reply(tx, reading, person, request, |answering| Notice::CommandRefused {
+            verb: verb.to_string(),
+            reason: code.to_string(),
+            answering,
+        })
         .await
     }
 
@@ -870,7 +893,7 @@ impl MailPipeline {
         form: &FormReading,
         errors: Option<Vec<String>>,
     ) -> anyhow::Result<()> {
-        let mut values = serde_json::Map::new();
+        let mut values = std::collections::BTreeMap::new();
         for field in FormField::ALL {
             let shown = match (form.values.get(&field), form.raw.get(&field)) {
                 (Some(value), _) => match value.to_json() {
@@ -880,10 +903,14 @@ impl MailPipeline {
                 (None, Some(raw)) => raw.clone(),
                 (None, None) => continue,
             };
-            values.insert(field.key().to_string(), Value::String(shown));
+            values.insert(field.key().to_string(), shown);
         }
-        let payload = json!({ "values": values, "errors": errors.unwrap_or_default() });
-        self.reply(tx, reading, person, None, "request_form", payload).await
+        self.reply(tx, reading, person, None, |answering| Notice::RequestForm {
+            values,
+            errors: errors.unwrap_or_default(),
+            answering,
+        })
+        .await
     }
 
     /// Queues a reply to `person` about `request`, threaded under the message it answers.
@@ -945,13 +972,13 @@ impl MailPipeline {
         } else {
             reading.command.as_ref().map_or("command", |c| c.verb().as_str())
         };
-        let payload = json!({
-            "inbound": inbound_id,
-            "verb": what,
-            "received_at": now.to_rfc3339(),
-        });
-        self.reply(tx, reading, person, None, "mail_confirmation", payload)
-            .await?;
+        self.reply(tx, reading, person, None, |answering| Notice::MailConfirmation {
+            inbound: Some(inbound_id),
+            verb: what.to_string(),
+            received_at: Some(now),
+            answering,
+        })
+        .await?;
         let mut d = Decision::new(MailOutcome::AwaitingConfirmation);
         d.detail = Some("sender not verified: confirmation asked".into());
         Ok(d)
@@ -1030,19 +1057,14 @@ impl MailPipeline {
         reading: &MailReading,
         person: &Person,
         request: Option<RequestId>,
-        kind: &str,
-        mut payload: Value,
+        notice: impl FnOnce(Answering) -> Notice,
     ) -> anyhow::Result<()> {
-        if let Value::Object(map) = &mut payload {
-            map.insert("in_reply_to".into(), json!(reading.mail.message_id));
-            map.insert("subject".into(), json!(reading.mail.subject));
-        }
+        let answering = Answering::to(reading.mail.message_id.as_deref(), &reading.mail.subject);
         let message = NewOutboxMessage {
             channel: OutboxChannel::Email,
             recipient: person.id,
-            kind: kind.to_string(),
             request,
-            payload,
+            notice: notice(answering),
         };
         tx.enqueue(&message, self.workflow.clock().now()).await?;
         Ok(())

@@ -43,7 +43,58 @@ pub const SMS_MAX_CHARS: usize = 1600;
 pub const DEFAULT_ANSWER_WITHIN: Duration = Duration::from_secs(10);
 
 /// The outcome of an SMS whose processing failed for good.
-pub const SET_ASIDE: &str = "set_aside";
+pub const SET_ASIDE: &str = SmsReply::SetAside.as_str();
+
+/// What an SMS is answered with. Its name is also what the SMS did, as stored (`outcome`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmsReply {
+    /// The number is nobody's (or not an active person's).
+    UnknownNumber,
+    /// Too long to be read: the limit.
+    TooLong,
+    /// What one can text.
+    Help,
+    /// STOP: no more SMS.
+    OptedOut,
+    /// START: SMS again.
+    OptedIn,
+    Accepted,
+    Declined,
+    Withdrawn,
+    /// Several offers wait: which one (their codes).
+    Which,
+    /// No offer waits for an answer.
+    NothingOpen,
+    /// A code that is none of the person's (their codes).
+    UnknownCode,
+    /// The offer answered was filled or cancelled meanwhile.
+    OfferClosed,
+    /// The processing failed for good: the coordinators are told.
+    SetAside,
+    /// The answer could not be applied to the request.
+    Refused,
+}
+
+impl SmsReply {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SmsReply::UnknownNumber => "unknown_number",
+            SmsReply::TooLong => "too_long",
+            SmsReply::Help => "help",
+            SmsReply::OptedOut => "opted_out",
+            SmsReply::OptedIn => "opted_in",
+            SmsReply::Accepted => "accepted",
+            SmsReply::Declined => "declined",
+            SmsReply::Withdrawn => "withdrawn",
+            SmsReply::Which => "which",
+            SmsReply::NothingOpen => "nothing_open",
+            SmsReply::UnknownCode => "unknown_code",
+            SmsReply::OfferClosed => "offer_closed",
+            SmsReply::SetAside => "set_aside",
+            SmsReply::Refused => "refused",
+        }
+    }
+}
 
 /// The outcome a claimed SMS has until its transaction records what it did; no other
 /// transaction ever sees it.
@@ -84,7 +135,7 @@ pub enum Received {
 #[derive(Template)]
 #[template(path = "sms/reply.txt", escape = "none")]
 struct Reply<'a> {
-    kind: &'a str,
+    kind: SmsReply,
     en: bool,
     bank: &'a str,
     number: &'a str,
@@ -284,19 +335,20 @@ impl SmsPipeline {
     /// Reads the claimed SMS `id`, acts on it and records what it did.
     async fn handle(&self, tx: &mut Tx, id: i64, from: &str, text: &str, too_long: bool) -> anyhow::Result<SmsAnswer> {
         let person = self.person_of(tx, from).await?;
-        let (outcome, reply, request) = match &person {
+        let (kind, reply, request) = match &person {
             None => (
-                "unknown_number".to_string(),
-                self.reply("unknown_number", Locale::Fr, None, "")?,
+                SmsReply::UnknownNumber,
+                self.reply(SmsReply::UnknownNumber, Locale::Fr, None, "")?,
                 None,
             ),
             Some(person) if too_long => (
-                "too_long".to_string(),
-                self.reply("too_long", person.locale, None, "")?,
+                SmsReply::TooLong,
+                self.reply(SmsReply::TooLong, person.locale, None, "")?,
                 None,
             ),
             Some(person) => self.act(tx, person, text).await?,
         };
+        let outcome = kind.as_str().to_string();
         tx.settle_inbound_sms(id, person.as_ref().map(|p| p.id), request, &outcome, &reply)
             .await?;
         Ok(SmsAnswer { outcome, reply })
@@ -335,7 +387,12 @@ impl SmsPipeline {
                 None
             }
         };
-        let reply = self.reply(SET_ASIDE, person.as_ref().map_or(Locale::Fr, |p| p.locale), None, "")?;
+        let reply = self.reply(
+            SmsReply::SetAside,
+            person.as_ref().map_or(Locale::Fr, |p| p.locale),
+            None,
+            "",
+        )?;
         let detail = detail(error);
         let record = NewInboundSms {
             gateway: sms.gateway,
@@ -362,7 +419,7 @@ impl SmsPipeline {
 
     fn reply(
         &self,
-        kind: &str,
+        kind: SmsReply,
         locale: Locale,
         about: Option<&crate::domain::request::Request>,
         codes: &str,
@@ -395,15 +452,15 @@ impl SmsPipeline {
         tx: &mut Tx,
         person: &Person,
         text: &str,
-    ) -> anyhow::Result<(String, String, Option<RequestId>)> {
+    ) -> anyhow::Result<(SmsReply, String, Option<RequestId>)> {
         let locale = person.locale;
         let reading = read_sms(text);
-        let simple = |kind: &str| -> anyhow::Result<(String, String, Option<RequestId>)> {
-            Ok((kind.to_string(), self.reply(kind, locale, None, "")?, None))
+        let simple = |kind: SmsReply| -> anyhow::Result<(SmsReply, String, Option<RequestId>)> {
+            Ok((kind, self.reply(kind, locale, None, "")?, None))
         };
         match reading.verb {
-            SmsVerb::Unknown => return simple("help"),
-            SmsVerb::Help => return simple("help"),
+            SmsVerb::Unknown => return simple(SmsReply::Help),
+            SmsVerb::Help => return simple(SmsReply::Help),
             SmsVerb::OptOut | SmsVerb::OptIn => {
                 let on = reading.verb == SmsVerb::OptIn;
                 let actor = Actor {
@@ -421,12 +478,12 @@ impl SmsPipeline {
                     ..Default::default()
                 };
                 self.workflow.update_profile_in(tx, actor, person.id, change).await?;
-                return simple(if on { "opted_in" } else { "opted_out" });
+                return simple(if on { SmsReply::OptedIn } else { SmsReply::OptedOut });
             }
             SmsVerb::Accept | SmsVerb::Reject | SmsVerb::Withdraw => {}
         }
         if !person.has_role(Role::Interpreter) {
-            return simple("help");
+            return simple(SmsReply::Help);
         }
         let open = if reading.verb == SmsVerb::Withdraw {
             tx.bookings_of(person.id).await?
@@ -457,15 +514,15 @@ impl SmsPipeline {
                 [id] | [id, ..] if reading.code.is_some() || closed.len() == 1 => {
                     let request = tx.request(*id).await?;
                     return Ok((
-                        "offer_closed".into(),
-                        self.reply("offer_closed", locale, Some(&request), "")?,
+                        SmsReply::OfferClosed,
+                        self.reply(SmsReply::OfferClosed, locale, Some(&request), "")?,
                         Some(*id),
                     ));
                 }
                 _ => {
                     return Ok((
-                        "offer_closed".into(),
-                        self.reply("offer_closed", locale, None, "")?,
+                        SmsReply::OfferClosed,
+                        self.reply(SmsReply::OfferClosed, locale, None, "")?,
                         None,
                     ));
                 }
@@ -474,45 +531,47 @@ impl SmsPipeline {
         let target = match &reading.code {
             Some(code) => match open.iter().find(|(_, c)| c.as_deref() == Some(code.as_str())) {
                 Some((id, _)) => *id,
-                None if open.is_empty() => return simple("nothing_open"),
+                None if open.is_empty() => return simple(SmsReply::NothingOpen),
                 None => {
                     return Ok((
-                        "unknown_code".into(),
-                        self.reply("unknown_code", locale, None, &codes)?,
+                        SmsReply::UnknownCode,
+                        self.reply(SmsReply::UnknownCode, locale, None, &codes)?,
                         None,
                     ));
                 }
             },
             None => match open.as_slice() {
-                [] => return simple("nothing_open"),
+                [] => return simple(SmsReply::NothingOpen),
                 [(id, _)] => *id,
-                _ => return Ok(("which".into(), self.reply("which", locale, None, &codes)?, None)),
+                _ => {
+                    return Ok((
+                        SmsReply::Which,
+                        self.reply(SmsReply::Which, locale, None, &codes)?,
+                        None,
+                    ));
+                }
             },
         };
         let actor = Actor::interpreter(person.id, Channel::Sms);
         let (command, done) = match reading.verb {
-            SmsVerb::Accept => (Command::AcceptOffer { request: target }, "accepted"),
-            SmsVerb::Reject => (Command::DeclineOffer { request: target }, "declined"),
-            _ => (Command::WithdrawInterpreter { request: target }, "withdrawn"),
+            SmsVerb::Accept => (Command::AcceptOffer { request: target }, SmsReply::Accepted),
+            SmsVerb::Reject => (Command::DeclineOffer { request: target }, SmsReply::Declined),
+            _ => (Command::WithdrawInterpreter { request: target }, SmsReply::Withdrawn),
         };
         let result = self.workflow.execute_in(tx, actor, command).await;
         let request = tx.request(target).await?;
         let kind = match result {
             Ok(_) => done,
-            Err(WorkflowError::OfferClosed) | Err(WorkflowError::Transition(_)) => "offer_closed",
+            Err(WorkflowError::OfferClosed) | Err(WorkflowError::Transition(_)) => SmsReply::OfferClosed,
             Err(WorkflowError::Forbidden(_)) | Err(WorkflowError::BadCommand(_)) | Err(WorkflowError::NotFound) => {
-                "refused"
+                SmsReply::Refused
             }
-            Err(WorkflowError::Invalid(_)) => "refused",
+            Err(WorkflowError::Invalid(_)) => SmsReply::Refused,
             // Typed, so that a busy database or a lost race reads as passing.
             Err(WorkflowError::Store(e)) => return Err(e.into()),
             Err(e) => return Err(e.into()),
         };
-        Ok((
-            kind.to_string(),
-            self.reply(kind, locale, Some(&request), "")?,
-            Some(target),
-        ))
+        Ok((kind, self.reply(kind, locale, Some(&request), "")?, Some(target)))
     }
 }
 
@@ -532,7 +591,7 @@ async fn stored_answer(tx: &mut Tx, sms: &InboundSms<'_>) -> anyhow::Result<SmsA
 mod tests {
     use super::*;
 
-    fn render(kind: &str, en: bool) -> String {
+    fn render(kind: SmsReply, en: bool) -> String {
         Reply {
             kind,
             en,
@@ -549,12 +608,12 @@ mod tests {
     #[test]
     fn a_set_aside_sms_gets_a_safe_answer_in_its_language() {
         assert_eq!(
-            render(SET_ASIDE, false),
+            render(SmsReply::SetAside, false),
             "Relais\u{a0}: votre message n\u{2019}a pas pu être traité. Rien n\u{2019}a été fait\u{a0}; \
              la coordination en est avisée."
         );
         assert_eq!(
-            render(SET_ASIDE, true),
+            render(SmsReply::SetAside, true),
             "Relais: your message could not be processed. Nothing was done; the coordinators have been told."
         );
     }

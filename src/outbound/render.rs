@@ -2,12 +2,12 @@
 //! HTML twin, and the short SMS. French unless the recipient chose English.
 
 use crate::domain::locale::Locale;
+use crate::domain::notice::Notice;
 use crate::domain::person::Person;
 use crate::domain::request::Request;
 use crate::domain::role::Role;
 use askama::Template;
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
-use serde_json::Value;
 
 /// The facts of a request every message shows. Never patient details.
 #[derive(Debug, Clone, Default)]
@@ -148,7 +148,7 @@ pub fn duration(minutes: u32, locale: Locale) -> String {
 #[derive(Template)]
 #[template(path = "mail/body.txt", escape = "none")]
 struct MailBody<'a> {
-    kind: &'a str,
+    notice: &'a Notice,
     en: bool,
     bank: &'a str,
     first_name: &'a str,
@@ -194,6 +194,10 @@ struct MailBody<'a> {
     last_at: &'a str,
     /// A non-breaking space, for French typography (« : », « ; »).
     nb: &'a str,
+    /// The request's facts close the message (not the forms: they are the message).
+    shows_facts: bool,
+    /// About the person's account: answers are not read.
+    about_account: bool,
 }
 
 /// A line of the HTML twin: text, or a link shown as a button.
@@ -213,7 +217,7 @@ struct MailHtml<'a> {
 #[derive(Template)]
 #[template(path = "sms/body.txt", escape = "none")]
 struct SmsBody<'a> {
-    kind: &'a str,
+    notice: &'a Notice,
     en: bool,
     bank: &'a str,
     number: &'a str,
@@ -238,8 +242,7 @@ pub struct RenderedMail {
 
 /// What rendering needs besides the message itself.
 pub struct RenderInput<'a> {
-    pub kind: &'a str,
-    pub payload: &'a Value,
+    pub notice: &'a Notice,
     pub recipient: &'a Person,
     pub request: Option<&'a Request>,
     pub installation: &'a str,
@@ -262,9 +265,9 @@ pub struct RenderInput<'a> {
 }
 
 /// "le jeudi 10 décembre 2026 à 14 h 02" / "Thursday, December 10, 2026 at 2:02 PM", for
-/// a time a payload holds (RFC 3339).
-fn moment(value: &str, time_zone: chrono_tz::Tz, locale: Locale) -> String {
-    let Ok(at) = chrono::DateTime::parse_from_rfc3339(value) else {
+/// a time a notice holds.
+fn moment(at: Option<chrono::DateTime<chrono::Utc>>, time_zone: chrono_tz::Tz, locale: Locale) -> String {
+    let Some(at) = at else {
         return String::new();
     };
     format!(
@@ -285,11 +288,13 @@ pub fn long_date_time(at: chrono::DateTime<chrono_tz::Tz>, locale: Locale) -> St
 }
 
 /// How the one link of an account mail reads.
-fn secret_label(kind: &str, locale: Locale) -> &'static str {
-    match kind {
-        "account_activation" => locale.pick("Activer mon compte", "Activate my account"),
-        "password_reset" => locale.pick("Choisir un nouveau mot de passe", "Choose a new password"),
-        "mail_confirmation" => locale.pick("Confirmer ou écarter ce message", "Confirm or set aside this message"),
+fn secret_label(notice: &Notice, locale: Locale) -> &'static str {
+    match notice {
+        Notice::AccountActivation(_) => locale.pick("Activer mon compte", "Activate my account"),
+        Notice::PasswordReset(_) => locale.pick("Choisir un nouveau mot de passe", "Choose a new password"),
+        Notice::MailConfirmation { .. } => {
+            locale.pick("Confirmer ou écarter ce message", "Confirm or set aside this message")
+        }
         _ => "",
     }
 }
@@ -341,7 +346,7 @@ pub fn link_label(action: crate::security::link::LinkAction, locale: Locale) -> 
 }
 
 fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
-    let what = kind_label(input.kind, locale);
+    let what = notice_label(input.notice, locale);
     if facts.number.is_empty() {
         what.to_string()
     } else {
@@ -350,56 +355,66 @@ fn subject(input: &RenderInput<'_>, facts: &Facts, locale: Locale) -> String {
 }
 
 /// What a notification is, as people read it: its subject without the request number.
-pub fn kind_label(kind: &str, locale: Locale) -> &'static str {
-    match kind {
-        "request_received" => locale.pick("Demande reçue", "Request received"),
-        "request_offered" => locale.pick("Offre d'interprétation", "Interpreting offer"),
-        "offer_filled" => locale.pick("Offre pourvue", "Offer filled"),
-        "request_booked" => locale.pick("Demande réservée", "Request booked"),
-        "request_modified" => locale.pick(
+pub fn notice_label(notice: &Notice, locale: Locale) -> &'static str {
+    match notice {
+        Notice::RequestReceived(_) => locale.pick("Demande reçue", "Request received"),
+        Notice::RequestOffered(_) => locale.pick("Offre d'interprétation", "Interpreting offer"),
+        Notice::OfferFilled(_) => locale.pick("Offre pourvue", "Offer filled"),
+        Notice::RequestBooked(_) => locale.pick("Demande réservée", "Request booked"),
+        Notice::RequestModified(_) => locale.pick(
             "Demande modifiée : à accepter de nouveau",
             "Request modified: please accept again",
         ),
-        "offer_declined" => locale.pick("Offre refusée", "Offer declined"),
-        "offers_lapsed" => locale.pick("Offres sans réponse", "Offers unanswered"),
-        "interpreter_withdrew" => locale.pick("Désistement de l'interprète", "Interpreter withdrew"),
-        "assignment_removed" => locale.pick("Assignation retirée", "Assignment withdrawn"),
-        "request_cancelled" => locale.pick("Demande annulée", "Request cancelled"),
-        "service_recorded" => locale.pick("Réalisation à valider", "Service record to validate"),
-        "service_contested" => locale.pick("Réalisation contestée", "Service record contested"),
-        "assignment_confirmed" => locale.pick("Vous êtes réservé", "You are booked"),
-        "service_validated" => locale.pick("Réalisation validée", "Service record validated"),
-        "request_closed" => locale.pick("Demande fermée", "Request closed"),
-        "request_form" => locale.pick("Formulaire de demande d'interprète", "Interpreter request form"),
-        "record_form" => locale.pick("Réalisation à enregistrer", "Please record the service"),
-        "command_done" => locale.pick("C'est noté", "Done"),
-        "command_refused" => locale.pick("Réponse non appliquée", "Reply not applied"),
-        "help" => locale.pick("Aide", "Help"),
-        "delivery_failed" => locale.pick("Message non livré", "Message not delivered"),
-        "offer_reminder" => locale.pick(
+        Notice::OfferDeclined(_) => locale.pick("Offre refusée", "Offer declined"),
+        Notice::OffersLapsed(_) => locale.pick("Offres sans réponse", "Offers unanswered"),
+        Notice::InterpreterWithdrew(_) => locale.pick("Désistement de l'interprète", "Interpreter withdrew"),
+        Notice::AssignmentRemoved(_) => locale.pick("Assignation retirée", "Assignment withdrawn"),
+        Notice::RequestCancelled(_) => locale.pick("Demande annulée", "Request cancelled"),
+        Notice::ServiceRecorded(_) => locale.pick("Réalisation à valider", "Service record to validate"),
+        Notice::ServiceContested(_) => locale.pick("Réalisation contestée", "Service record contested"),
+        Notice::AssignmentConfirmed(_) => locale.pick("Vous êtes réservé", "You are booked"),
+        Notice::ServiceValidated(_) => locale.pick("Réalisation validée", "Service record validated"),
+        Notice::RequestClosed(_) => locale.pick("Demande fermée", "Request closed"),
+        Notice::RequestForm { .. } => locale.pick("Formulaire de demande d'interprète", "Interpreter request form"),
+        Notice::RecordForm(_) => locale.pick("Réalisation à enregistrer", "Please record the service"),
+        Notice::CommandDone { .. } => locale.pick("C'est noté", "Done"),
+        Notice::CommandRefused { .. } => locale.pick("Réponse non appliquée", "Reply not applied"),
+        Notice::Help { .. } => locale.pick("Aide", "Help"),
+        Notice::DeliveryFailed { .. } => locale.pick("Message non livré", "Message not delivered"),
+        Notice::OfferReminder(_) => locale.pick(
             "Rappel : offre en attente de réponse",
             "Reminder: offer waiting for your answer",
         ),
-        "appointment_reminder" => locale.pick("Rappel de rendez-vous", "Appointment reminder"),
-        "no_interpreter" => locale.pick(
+        Notice::AppointmentReminder(_) => locale.pick("Rappel de rendez-vous", "Appointment reminder"),
+        Notice::NoInterpreter(_) => locale.pick(
             "Aucun interprète disponible pour l'instant",
             "No interpreter available yet",
         ),
-        "account_activation" => locale.pick("Activation de votre compte", "Activate your account"),
-        "password_reset" => locale.pick("Réinitialisation du mot de passe", "Password reset"),
-        "login_code" => locale.pick("Votre code de vérification", "Your verification code"),
-        "mfa_changed" => locale.pick("Votre deuxième facteur a été modifié", "Your second factor was changed"),
-        "mail_confirmation" => locale.pick("Avez-vous envoyé ce message ?", "Did you send this message?"),
+        Notice::AccountActivation(_) => locale.pick("Activation de votre compte", "Activate your account"),
+        Notice::PasswordReset(_) => locale.pick("Réinitialisation du mot de passe", "Password reset"),
+        Notice::LoginCode(_) => locale.pick("Votre code de vérification", "Your verification code"),
+        Notice::MfaChanged { .. } => {
+            locale.pick("Votre deuxième facteur a été modifié", "Your second factor was changed")
+        }
+        Notice::MailConfirmation { .. } => locale.pick("Avez-vous envoyé ce message ?", "Did you send this message?"),
         // Not read, so said in both languages whoever sent it.
-        "message_too_large" => "Message trop volumineux / Message too large",
-        "message_set_aside" => locale.pick(
+        Notice::MessageTooLarge { .. } => "Message trop volumineux / Message too large",
+        Notice::MessageSetAside { .. } => locale.pick(
             "Votre message n’a pas pu être traité",
             "Your message could not be processed",
         ),
-        "sign_in_failures" => locale.pick("Connexions échouées à votre compte", "Failed sign-ins to your account"),
-        "link_renewed" => locale.pick("Votre nouveau lien", "Your new link"),
-        _ => locale.pick("Avis", "Notice"),
+        Notice::SignInFailures { .. } => {
+            locale.pick("Connexions échouées à votre compte", "Failed sign-ins to your account")
+        }
+        Notice::LinkRenewed { .. } => locale.pick("Votre nouveau lien", "Your new link"),
+        // The digest's subject is its own; a kind of another version is a plain notice.
+        Notice::Digest { .. } | Notice::Unknown => locale.pick("Avis", "Notice"),
     }
+}
+
+/// What a notification of `kind` (as stored) is, as people read it.
+pub fn kind_label(kind: &str, locale: Locale) -> &'static str {
+    notice_label(&Notice::of_kind(kind), locale)
 }
 
 fn refusal(reason: &str, locale: Locale) -> &'static str {
@@ -471,20 +486,19 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         .request
         .map(|r| Facts::of(r, input.installation, locale))
         .unwrap_or_default();
-    let text_of = |key: &str| input.payload.get(key).and_then(Value::as_str).unwrap_or("").to_string();
-    let errors: Vec<String> = input
-        .payload
-        .get("errors")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|e| e.as_str().map(str::to_string)).collect())
-        .unwrap_or_default();
-    let status = input
-        .payload
-        .get("status")
-        .and_then(Value::as_str)
-        .and_then(|s| s.parse::<crate::domain::request::RequestStatus>().ok())
-        .map(|s| s.label(locale).to_string())
-        .unwrap_or_default();
+    let notice = input.notice;
+    let no_errors = Vec::new();
+    let errors = match notice {
+        Notice::RecordForm(form) => &form.errors,
+        Notice::RequestForm { errors, .. } => errors,
+        _ => &no_errors,
+    };
+    let status = match notice {
+        Notice::CommandDone {
+            status: Some(status), ..
+        } => status.label(locale).to_string(),
+        _ => String::new(),
+    };
     let interpreter = input.interpreter.map(Person::display_name).unwrap_or_default();
     let mut links: Vec<(String, String)> = input
         .links
@@ -492,57 +506,95 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         .map(|(action, url)| (link_label(*action, locale).to_string(), url.clone()))
         .collect();
     links.extend(input.suggestions.1.iter().cloned());
-    let bytes_of = |key: &str, locale: Locale| {
-        let n = input.payload.get(key).and_then(Value::as_u64).unwrap_or(0);
-        size(n, locale)
+    let (bytes, limit) = match notice {
+        Notice::MessageTooLarge { size, limit, .. } => (*size, *limit),
+        _ => (0, 0),
     };
-    let (size_fr, size_en) = (bytes_of("size", Locale::Fr), bytes_of("size", Locale::En));
-    let (limit_fr, limit_en) = (bytes_of("limit", Locale::Fr), bytes_of("limit", Locale::En));
-    let failed_kind = kind_label(&text_of("failed_kind"), locale).to_string();
-    let quoted_subject = text_of("subject");
+    let (size_fr, size_en) = (size(bytes, Locale::Fr), size(bytes, Locale::En));
+    let (limit_fr, limit_en) = (size(limit, Locale::Fr), size(limit, Locale::En));
+    let verb = match notice {
+        Notice::CommandDone { verb, .. }
+        | Notice::CommandRefused { verb, .. }
+        | Notice::MailConfirmation { verb, .. } => verb.as_str(),
+        _ => "",
+    };
+    let reason = match notice {
+        Notice::CommandRefused { reason, .. } => reason.as_str(),
+        _ => "",
+    };
+    let (failed_kind, failed_channel, failed_to, failed_error) = match notice {
+        Notice::DeliveryFailed {
+            failed_kind,
+            failed_channel,
+            failed_to,
+            failed_error,
+        } => (
+            kind_label(failed_kind, locale),
+            failed_channel.as_str(),
+            failed_to.as_str(),
+            failed_error.as_str(),
+        ),
+        _ => (kind_label("", locale), "", "", ""),
+    };
+    let change = match notice {
+        Notice::MfaChanged { change } => change.as_str(),
+        _ => "",
+    };
+    let (failures, addresses, first_at, last_at) = match notice {
+        Notice::SignInFailures {
+            failures,
+            addresses,
+            first_at,
+            last_at,
+        } => (*failures, *addresses, *first_at, *last_at),
+        _ => (0, 0, None, None),
+    };
+    let quoted_subject = notice.answering().and_then(|a| a.subject.clone()).unwrap_or_default();
     let body = MailBody {
-        kind: input.kind,
+        notice,
         en: locale == Locale::En,
         bank: input.bank,
         first_name: &input.recipient.first_name,
         facts: &facts,
         interpreter: &interpreter,
         form: input.form,
-        errors: &errors,
-        verb: verb_label(&text_of("verb"), locale),
+        errors,
+        verb: verb_label(verb, locale),
         status: &status,
-        reason: refusal(&text_of("reason"), locale),
+        reason: refusal(reason, locale),
         is_requester: input.recipient.has_role(Role::Requester),
         is_interpreter: input.recipient.has_role(Role::Interpreter),
         is_coordinator: input.recipient.has_role(Role::Coordinator),
         links: &links,
         suggestions: input.suggestions.0,
         must_call_user: input.request.is_some_and(|r| r.details.interpreter_must_notify_user),
-        failed_kind: &failed_kind,
-        failed_channel: match text_of("failed_channel").as_str() {
+        failed_kind,
+        failed_channel: match failed_channel {
             "sms" => locale.pick("texto (SMS)", "SMS"),
             _ => locale.pick("courriel", "email"),
         },
-        failed_to: &text_of("failed_to"),
-        failed_error: &text_of("failed_error"),
+        failed_to,
+        failed_error,
         note: input.note,
         secret: input.secret,
-        secret_label: secret_label(input.kind, locale),
-        mfa_change: mfa_change(&text_of("change"), locale),
+        secret_label: secret_label(notice, locale),
+        mfa_change: mfa_change(change, locale),
         quoted_subject: &quoted_subject,
         size_fr: &size_fr,
         size_en: &size_en,
         limit_fr: &limit_fr,
         limit_en: &limit_en,
-        failures: input.payload.get("failures").and_then(Value::as_i64).unwrap_or(0),
-        addresses: input.payload.get("addresses").and_then(Value::as_i64).unwrap_or(0),
-        first_at: &moment(&text_of("first_at"), input.time_zone, locale),
-        last_at: &moment(&text_of("last_at"), input.time_zone, locale),
+        failures,
+        addresses,
+        first_at: &moment(first_at, input.time_zone, locale),
+        last_at: &moment(last_at, input.time_zone, locale),
         nb: "\u{a0}",
+        shows_facts: !matches!(notice, Notice::RequestForm { .. } | Notice::RecordForm(_)),
+        about_account: matches!(notice, Notice::MfaChanged { .. } | Notice::SignInFailures { .. }),
     };
     let text = body.render()?;
     let subject = subject(input, &facts, locale);
-    let label = secret_label(input.kind, locale);
+    let label = secret_label(notice, locale);
     if !label.is_empty() {
         links.push((label.to_string(), input.secret.to_string()));
     }
@@ -601,7 +653,7 @@ fn in_sentence(name: &str, locale: Locale) -> String {
 
 /// Renders the SMS twin of a notification: one message, no patient details.
 pub fn render_sms(
-    kind: &str,
+    notice: &Notice,
     recipient: &Person,
     request: Option<&Request>,
     bank: &str,
@@ -623,7 +675,7 @@ pub fn render_sms(
         None => Default::default(),
     };
     let text = SmsBody {
-        kind,
+        notice,
         en: locale == Locale::En,
         bank,
         number: &number,

@@ -11,6 +11,7 @@ use super::render::{Facts, RenderInput, render_mail, render_sms};
 use super::sms::SmsTransport;
 use crate::clock::Clock;
 use crate::config::{Secret, Settings};
+use crate::domain::notice::Notice;
 use crate::domain::person::Person;
 use crate::domain::request::{RecordField, Request, ServiceRecord};
 use crate::inbound::mail::form::{FormField, render_form};
@@ -19,7 +20,6 @@ use crate::security::link::{LinkAction, LinkKeys};
 use crate::security::reply_key::{ReplyKey, ReplyPurpose};
 use crate::store::Store;
 use crate::store::outbox::{OutboxChannel, OutboxMessage};
-use crate::workflow::coordination::DIGEST_KIND;
 use anyhow::Context as _;
 use futures_util::FutureExt as _;
 use lettre::message::Mailbox;
@@ -30,12 +30,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// The notice coordinators get when a message is dead-lettered.
-pub const DELIVERY_FAILED: &str = "delivery_failed";
-/// The "did you send this?" mail: its link is signed when it is rendered.
-pub const MAIL_CONFIRMATION: &str = "mail_confirmation";
-/// Mails whose link or code is derived from an account token when rendered.
-const ACCOUNT_KINDS: [&str; 3] = ["account_activation", "password_reset", "login_code"];
 /// After this many failed attempts a message is dead-lettered for coordinators.
 pub const MAX_ATTEMPTS: i64 = 8;
 /// At most this many messages are sent per round (each claimed on its own) before the
@@ -305,6 +299,7 @@ impl Outbound {
     }
 
     async fn deliver(&self, message: &OutboxMessage) -> anyhow::Result<()> {
+        let notice = message.notice()?;
         let mut tx = self.store.begin().await?;
         let recipient = tx.person(message.recipient).await?;
         let request = match message.request {
@@ -320,7 +315,7 @@ impl Outbound {
             None => None,
         };
         let links = match &request {
-            Some(r) => self.links(&mut tx, message, r, &recipient).await?,
+            Some(r) => self.links(&mut tx, &notice, r, &recipient).await?,
             None => Vec::new(),
         };
         // A request handed back to the coordinators comes with its next candidates.
@@ -330,8 +325,8 @@ impl Outbound {
             && recipient.has_role(crate::domain::role::Role::Coordinator)
             && r.status == crate::domain::request::RequestStatus::New
             && matches!(
-                message.kind.as_str(),
-                "offer_declined" | "offers_lapsed" | "interpreter_withdrew"
+                notice,
+                Notice::OfferDeclined(_) | Notice::OffersLapsed(_) | Notice::InterpreterWithdrew(_)
             )
         {
             let item = super::digest::waiting_item(&mut tx, r, &recipient, &self.link_context()).await?;
@@ -342,10 +337,10 @@ impl Outbound {
             suggestion_links.extend(item.broadcast);
         }
         // A service record shown to whoever must check it; the requester's words with a contest.
-        let (record, note) = match (&request, message.kind.as_str()) {
-            (Some(r), "service_recorded" | "service_contested" | "service_validated") => {
+        let (record, note) = match (&request, &notice) {
+            (Some(r), Notice::ServiceRecorded(_) | Notice::ServiceContested(_) | Notice::ServiceValidated(_)) => {
                 let record = tx.service_record(r.id).await?;
-                let note = if message.kind == "service_contested" {
+                let note = if matches!(notice, Notice::ServiceContested(_)) {
                     tx.contest_note(r.id).await?.unwrap_or_default()
                 } else {
                     String::new()
@@ -355,8 +350,8 @@ impl Outbound {
             _ => (None, String::new()),
         };
         // The interpreter's remuneration, as the seeds' "Détails de la rémunération" shows it.
-        let pay = match (&request, message.kind.as_str()) {
-            (Some(r), "service_validated") if r.assigned_interpreter == Some(recipient.id) => {
+        let pay = match (&request, &notice) {
+            (Some(r), Notice::ServiceValidated(_)) if r.assigned_interpreter == Some(recipient.id) => {
                 let financial = tx
                     .interpreter_profile(recipient.id)
                     .await?
@@ -369,29 +364,34 @@ impl Outbound {
             }
             _ => None,
         };
-        let secret = match message.payload.get("token").and_then(serde_json::Value::as_i64) {
-            Some(id) if ACCOUNT_KINDS.contains(&message.kind.as_str()) => {
-                let token = tx.account_token(id).await?;
-                crate::workflow::accounts::token_mail_secret(&self.account_keys, &token, &self.public_base_url)
-            }
-            _ => match message.payload.get("inbound").and_then(serde_json::Value::as_i64) {
-                // The confirmation link is signed when the mail leaves, never stored.
-                Some(inbound) if message.kind == MAIL_CONFIRMATION => {
-                    let token = crate::security::mail_confirmation::ConfirmationToken {
-                        inbound,
-                        person: recipient.id,
-                        expires_at: self.clock.now() + crate::security::mail_confirmation::VALIDITY,
-                    };
-                    format!(
-                        "{}/mail/confirm/{}",
-                        self.public_base_url.trim_end_matches('/'),
-                        token.encode(&self.signing_key)
-                    )
+        let secret = match &notice {
+            Notice::AccountActivation(account) | Notice::PasswordReset(account) | Notice::LoginCode(account) => {
+                match account.token {
+                    Some(id) => {
+                        let token = tx.account_token(id).await?;
+                        crate::workflow::accounts::token_mail_secret(&self.account_keys, &token, &self.public_base_url)
+                    }
+                    None => String::new(),
                 }
-                _ => String::new(),
-            },
+            }
+            // The confirmation link is signed when the mail leaves, never stored.
+            Notice::MailConfirmation {
+                inbound: Some(inbound), ..
+            } => {
+                let token = crate::security::mail_confirmation::ConfirmationToken {
+                    inbound: *inbound,
+                    person: recipient.id,
+                    expires_at: self.clock.now() + crate::security::mail_confirmation::VALIDITY,
+                };
+                format!(
+                    "{}/mail/confirm/{}",
+                    self.public_base_url.trim_end_matches('/'),
+                    token.encode(&self.signing_key)
+                )
+            }
+            _ => String::new(),
         };
-        let digest = if message.kind == DIGEST_KIND {
+        let digest = if matches!(notice, Notice::Digest { .. }) {
             Some(super::digest::gather(&mut tx, &recipient, &self.link_context()).await?)
         } else {
             None
@@ -422,7 +422,7 @@ impl Outbound {
                     .map(|(_, url)| url.as_str());
                 let render = |link| {
                     render_sms(
-                        &message.kind,
+                        &notice,
                         &recipient,
                         request.as_ref(),
                         &self.sender_name,
@@ -439,7 +439,7 @@ impl Outbound {
                 self.sms.send(mobile.as_str(), &text, self.clock.now()).await
             }
             OutboxChannel::Email => {
-                let mut form = form_block(message, request.as_ref(), record.as_ref(), &recipient);
+                let mut form = form_block(&notice, request.as_ref(), record.as_ref(), &recipient);
                 if let Some(lines) = &pay {
                     let sep = recipient.locale.pick(" : ", ": ");
                     form = lines
@@ -449,8 +449,7 @@ impl Outbound {
                         .join("\n");
                 }
                 let rendered = render_mail(&RenderInput {
-                    kind: &message.kind,
-                    payload: &message.payload,
+                    notice: &notice,
                     recipient: &recipient,
                     request: request.as_ref(),
                     installation: &installation,
@@ -463,8 +462,8 @@ impl Outbound {
                     secret: &secret,
                     time_zone: self.time_zone,
                 })?;
-                let envelope = self.envelope(message, &recipient)?;
-                let invite = match (&request, invite_method(message, &recipient, request.as_ref())) {
+                let envelope = self.envelope(message, notice.answering(), &recipient)?;
+                let invite = match (&request, invite_method(&notice, &recipient, request.as_ref())) {
                     (Some(r), Some(method)) => {
                         let facts = Facts::of(r, &installation, recipient.locale);
                         let summary = format!(
@@ -530,7 +529,7 @@ impl Outbound {
         );
         let html = super::render::html_twin(&text, &subject, locale, &digest.links())?;
         let rendered = super::render::RenderedMail { subject, text, html };
-        let envelope = self.envelope(message, recipient)?;
+        let envelope = self.envelope(message, None, recipient)?;
         self.send_mail(message, &envelope, &rendered, None).await
     }
 
@@ -561,7 +560,7 @@ impl Outbound {
         message: &OutboxMessage,
         error: &str,
     ) -> anyhow::Result<()> {
-        if message.kind == DELIVERY_FAILED {
+        if matches!(Notice::of_kind(&message.kind), Notice::DeliveryFailed { .. }) {
             return Ok(());
         }
         let recipient = tx.person(message.recipient).await?;
@@ -569,15 +568,12 @@ impl Outbound {
             OutboxChannel::Email => recipient.email.to_string(),
             OutboxChannel::Sms => recipient.mobile.as_ref().map(|m| m.to_string()).unwrap_or_default(),
         };
-        let mut payload = serde_json::json!({
-            "failed_kind": message.kind,
-            "failed_channel": message.channel.as_str(),
-            "failed_to": format!("{} ({address})", recipient.display_name()),
-            "failed_error": error.chars().take(300).collect::<String>(),
-        });
-        if let Some(status) = message.payload.get("status") {
-            payload["status"] = status.clone();
-        }
+        let failed = Notice::DeliveryFailed {
+            failed_kind: message.kind.clone(),
+            failed_channel: message.channel.as_str().to_string(),
+            failed_to: format!("{} ({address})", recipient.display_name()),
+            failed_error: error.chars().take(300).collect::<String>(),
+        };
         for coordinator in tx.people_with_role(crate::domain::role::Role::Coordinator).await? {
             if !coordinator.active || !coordinator.notify_email {
                 continue;
@@ -585,9 +581,8 @@ impl Outbound {
             let notice = crate::store::outbox::NewOutboxMessage {
                 channel: OutboxChannel::Email,
                 recipient: coordinator.id,
-                kind: DELIVERY_FAILED.to_string(),
                 request: message.request,
-                payload: payload.clone(),
+                notice: failed.clone(),
             };
             tx.enqueue(&notice, self.clock.now()).await?;
         }
@@ -600,7 +595,7 @@ impl Outbound {
     async fn links(
         &self,
         tx: &mut crate::store::Tx,
-        message: &OutboxMessage,
+        notice: &Notice,
         request: &Request,
         recipient: &Person,
     ) -> anyhow::Result<Vec<(LinkAction, String)>> {
@@ -608,37 +603,34 @@ impl Outbound {
         // the request's version are left out (the newer message has fresh ones); an offer's
         // accept/refuse is bound to the offer itself, which another interpreter's refusal
         // does not close, so those stay while the offer is open.
-        let queued_version = message.payload.get("version").and_then(|v| v.as_i64());
-        let stale = queued_version.is_some_and(|v| v != request.version);
+        let stale = notice.version().is_some_and(|v| v != request.version);
         // A new link asked from a dead one's page: that one action, for the state as it is
         // when the mail leaves (with the interpreters an assign or broadcast link named).
-        let renewed: Vec<LinkAction> = message
-            .payload
-            .get("action")
-            .and_then(|a| a.as_str())
-            .and_then(|a| LinkAction::ALL.into_iter().find(|x| x.as_str() == a))
-            .into_iter()
-            .collect();
-        let subjects: Vec<crate::domain::ids::PersonId> = message
-            .payload
-            .get("subjects")
-            .and_then(|s| s.as_array())
-            .map(|ids| {
-                ids.iter()
-                    .filter_map(|id| id.as_i64().map(crate::domain::ids::PersonId))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let actions: &[LinkAction] = match message.kind.as_str() {
-            crate::workflow::links::LINK_RENEWED_KIND => &renewed,
-            "request_offered" | "request_modified" | "offer_reminder" => &[LinkAction::Accept, LinkAction::Refuse],
-            "assignment_confirmed" | "appointment_reminder" => &[LinkAction::Withdraw],
-            "request_received" | "request_booked" | "interpreter_withdrew" if request.requested_by == recipient.id => {
+        let (renewed, subjects): (Vec<LinkAction>, &[crate::domain::ids::PersonId]) = match notice {
+            Notice::LinkRenewed { action, subjects } => (
+                LinkAction::ALL
+                    .into_iter()
+                    .find(|x| x.as_str() == action)
+                    .into_iter()
+                    .collect(),
+                subjects,
+            ),
+            _ => (Vec::new(), &[]),
+        };
+        let actions: &[LinkAction] = match notice {
+            Notice::LinkRenewed { .. } => &renewed,
+            Notice::RequestOffered(_) | Notice::RequestModified(_) | Notice::OfferReminder(_) => {
+                &[LinkAction::Accept, LinkAction::Refuse]
+            }
+            Notice::AssignmentConfirmed(_) | Notice::AppointmentReminder(_) => &[LinkAction::Withdraw],
+            Notice::RequestReceived(_) | Notice::RequestBooked(_) | Notice::InterpreterWithdrew(_)
+                if request.requested_by == recipient.id =>
+            {
                 &[LinkAction::Open, LinkAction::Cancel]
             }
-            "service_recorded" => &[LinkAction::Validate, LinkAction::Contest],
-            "record_form" => &[LinkAction::Record],
-            "no_interpreter" => &[LinkAction::UseAlternative, LinkAction::Open, LinkAction::GiveUp],
+            Notice::ServiceRecorded(_) => &[LinkAction::Validate, LinkAction::Contest],
+            Notice::RecordForm(_) => &[LinkAction::Record],
+            Notice::NoInterpreter(_) => &[LinkAction::UseAlternative, LinkAction::Open, LinkAction::GiveUp],
             _ => &[],
         };
         let ctx = self.link_context();
@@ -666,7 +658,7 @@ impl Outbound {
                 version,
                 expires_at,
                 subjects: if matches!(action, LinkAction::Assign | LinkAction::Broadcast) {
-                    subjects.clone()
+                    subjects.to_vec()
                 } else {
                     Vec::new()
                 },
@@ -676,7 +668,13 @@ impl Outbound {
         Ok(out)
     }
 
-    fn envelope(&self, message: &OutboxMessage, recipient: &Person) -> anyhow::Result<Envelope> {
+    /// The envelope of `message` to `recipient`, threaded under the mail it answers, if any.
+    fn envelope(
+        &self,
+        message: &OutboxMessage,
+        answering: Option<&crate::domain::notice::Answering>,
+        recipient: &Person,
+    ) -> anyhow::Result<Envelope> {
         let key = ReplyKey {
             purpose: if message.request.is_some() {
                 ReplyPurpose::Request
@@ -704,10 +702,8 @@ impl Outbound {
         let request_part = message.request.map(|r| format!("r{}.", r.0)).unwrap_or_default();
         let thread_root = message.request.map(|r| format!("relais.r{}@{}", r.0, self.domain));
         // The Message-ID being answered goes in a header: one no header can hold is left out.
-        let answering = message
-            .payload
-            .get("in_reply_to")
-            .and_then(|v| v.as_str())
+        let answering = answering
+            .and_then(|a| a.in_reply_to.as_deref())
             .filter(|id| !id.chars().any(|c| c.is_control() || c.is_whitespace()))
             .map(str::to_string);
         let mut references: Vec<String> = Vec::new();
@@ -763,15 +759,17 @@ impl Outbound {
 
 /// Which messages carry a calendar invite: bookings and changes book the event in the
 /// calendars of the requester and the interpreter; cancellations remove it.
-fn invite_method(message: &OutboxMessage, recipient: &Person, request: Option<&Request>) -> Option<Method> {
+fn invite_method(notice: &Notice, recipient: &Person, request: Option<&Request>) -> Option<Method> {
     let request = request?;
     let concerned = request.requested_by == recipient.id || request.assigned_interpreter == Some(recipient.id);
-    let status = message.payload.get("status").and_then(|s| s.as_str()).unwrap_or("");
-    match message.kind.as_str() {
-        "request_booked" | "assignment_confirmed" | "request_modified" => Some(Method::Request),
-        "assignment_removed" => Some(Method::Cancel),
-        "request_cancelled" if concerned => Some(Method::Cancel),
-        "command_done" if status == "cancelled" && concerned => Some(Method::Cancel),
+    match notice {
+        Notice::RequestBooked(_) | Notice::AssignmentConfirmed(_) | Notice::RequestModified(_) => Some(Method::Request),
+        Notice::AssignmentRemoved(_) => Some(Method::Cancel),
+        Notice::RequestCancelled(_) if concerned => Some(Method::Cancel),
+        Notice::CommandDone {
+            status: Some(crate::domain::request::RequestStatus::Cancelled),
+            ..
+        } if concerned => Some(Method::Cancel),
         _ => None,
     }
 }
@@ -787,34 +785,32 @@ fn backoff(attempts: i64) -> chrono::TimeDelta {
 /// The block of form lines a mail carries: the request form, the record form (what the
 /// interpreter wrote, or the booked times to correct), or the record to check.
 fn form_block(
-    message: &OutboxMessage,
+    notice: &Notice,
     request: Option<&Request>,
     record: Option<&ServiceRecord>,
     recipient: &Person,
 ) -> String {
     let locale = recipient.locale;
-    let values = message.payload.get("values").and_then(|v| v.as_object());
-    match message.kind.as_str() {
-        "request_form" => {
+    match notice {
+        Notice::RequestForm { values, .. } => {
             let filled: BTreeMap<FormField, String> = values
-                .into_iter()
-                .flatten()
-                .filter_map(|(key, value)| Some((FormField::from_key(key)?, value.as_str()?.to_string())))
+                .iter()
+                .filter_map(|(key, value)| Some((FormField::from_key(key)?, value.clone())))
                 .collect();
             render_form(locale, &filled)
         }
-        "record_form" => {
-            let filled: BTreeMap<RecordField, String> = match (values, request) {
+        Notice::RecordForm(form) => {
+            let filled: BTreeMap<RecordField, String> = match (&form.values, request) {
                 (Some(values), _) => values
                     .iter()
-                    .filter_map(|(key, value)| Some((RecordField::from_key(key)?, value.as_str()?.to_string())))
+                    .filter_map(|(key, value)| Some((RecordField::from_key(key)?, value.clone())))
                     .collect(),
                 (None, Some(r)) => record_form::prefill(r.details.start_time, r.details.duration_minutes, locale),
                 (None, None) => BTreeMap::new(),
             };
             record_form::render_record_form(locale, &filled)
         }
-        "service_recorded" | "service_contested" => record
+        Notice::ServiceRecorded(_) | Notice::ServiceContested(_) => record
             .map(|r| {
                 let sep = locale.pick(" : ", ": ");
                 record_form::record_values(r, locale)

@@ -60,15 +60,6 @@ impl TokenPurpose {
         }
     }
 
-    /// The outbox kind of the mail that carries it.
-    pub fn mail_kind(self) -> &'static str {
-        match self {
-            TokenPurpose::Activation => "account_activation",
-            TokenPurpose::PasswordReset => "password_reset",
-            TokenPurpose::LoginCode | TokenPurpose::MfaEmail => "login_code",
-        }
-    }
-
     /// A link (long secret) or a code (six digits).
     pub fn is_link(self) -> bool {
         matches!(self, TokenPurpose::Activation | TokenPurpose::PasswordReset)

@@ -3,6 +3,7 @@
 
 use super::{StoreError, Tx, decode, on_conn};
 use crate::domain::ids::{PersonId, RequestId};
+use crate::domain::notice::{Notice, NoticeError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
@@ -41,11 +42,11 @@ impl FromStr for OutboxChannel {
 pub struct NewOutboxMessage {
     pub channel: OutboxChannel,
     pub recipient: PersonId,
-    /// What the message says, e.g. "request_booked"; the outbound side renders it.
-    pub kind: String,
     pub request: Option<RequestId>,
-    /// Facts the message needs, as they were when the change committed. Never patient details.
-    pub payload: serde_json::Value,
+    /// What the message says, with the facts it needs as they were when the change
+    /// committed (never patient details); the outbound side renders it. Stored as its
+    /// kind and its payload.
+    pub notice: Notice,
 }
 
 /// A queued notification as stored.
@@ -55,11 +56,20 @@ pub struct OutboxMessage {
     pub created_at: DateTime<Utc>,
     pub channel: OutboxChannel,
     pub recipient: PersonId,
+    /// The notice's kind, e.g. "request_booked", as stored.
     pub kind: String,
     pub request: Option<RequestId>,
+    /// The notice's fields, as stored.
     pub payload: serde_json::Value,
     pub status: String,
     pub attempts: i64,
+}
+
+impl OutboxMessage {
+    /// The notice the row holds (see [`Notice::from_stored`] for rows of earlier versions).
+    pub fn notice(&self) -> Result<Notice, NoticeError> {
+        Notice::from_stored(&self.kind, &self.payload)
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -98,13 +108,13 @@ impl Tx {
     pub async fn enqueue(&mut self, message: &NewOutboxMessage, now: DateTime<Utc>) -> Result<i64, StoreError> {
         const SQL: &str = "INSERT INTO outbox (created_at, channel, recipient_id, kind, request_id, payload, status, \
              attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $1) RETURNING id";
-        let mut payload = message.payload.clone();
+        let (kind, mut payload) = decode("outbox.payload", message.notice.to_stored())?;
         crate::domain::text::json_without_nul(&mut payload);
         let id: i64 = on_conn!(self, |c| sqlx::query_scalar(SQL)
             .bind(now)
             .bind(message.channel.as_str())
             .bind(message.recipient.0)
-            .bind(&message.kind)
+            .bind(&kind)
             .bind(message.request.map(|r| r.0))
             .bind(Json(&payload))
             .fetch_one(c)

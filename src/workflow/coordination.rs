@@ -38,8 +38,6 @@ pub struct ChaseReport {
 pub const DIGEST_LOOKBACK: TimeDelta = TimeDelta::hours(12);
 /// The scheduled job's name in `scheduled_runs`.
 pub const DIGEST_JOB: &str = "digest";
-/// The outbox kind of a digest.
-pub const DIGEST_KIND: &str = "digest";
 
 impl Workflow {
     /// One round: reminders, lapses, appointment reminders, service-record requests.
@@ -266,9 +264,10 @@ impl Workflow {
                 &NewOutboxMessage {
                     channel: OutboxChannel::Email,
                     recipient: coordinator.id,
-                    kind: DIGEST_KIND.to_string(),
                     request: None,
-                    payload: serde_json::json!({ "slot": label }),
+                    notice: crate::domain::notice::Notice::Digest {
+                        slot: label.to_string(),
+                    },
                 },
                 now,
             )

@@ -66,8 +66,6 @@ pub enum LinkState {
     },
 }
 
-/// The outbox kind of the mail carrying a new link ([`Workflow::renew_link`]).
-pub const LINK_RENEWED_KIND: &str = "link_renewed";
 /// New links mailed to one recipient, and asked from one client address, per hour.
 pub const RENEWALS_PER_RECIPIENT_HOUR: i64 = 3;
 pub const RENEWALS_PER_CLIENT_HOUR: i64 = 10;
@@ -477,12 +475,11 @@ impl Workflow {
             &NewOutboxMessage {
                 channel: OutboxChannel::Email,
                 recipient: recipient.id,
-                kind: LINK_RENEWED_KIND.to_string(),
                 request: Some(request.id),
-                payload: serde_json::json!({
-                    "action": claim.action.as_str(),
-                    "subjects": claim.subjects.iter().map(|p| p.0).collect::<Vec<_>>(),
-                }),
+                notice: crate::domain::notice::Notice::LinkRenewed {
+                    action: claim.action.as_str().to_string(),
+                    subjects: claim.subjects.clone(),
+                },
             },
             now,
         )

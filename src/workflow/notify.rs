@@ -2,15 +2,15 @@
 //! the same transaction as the change; the outbound workers render and send them.
 
 use crate::domain::ids::PersonId;
+use crate::domain::notice::{self, RequestFacts};
 use crate::domain::person::Person;
 use crate::domain::request::Request;
 use crate::domain::role::Role;
 use crate::store::outbox::{NewOutboxMessage, OutboxChannel};
 use crate::store::{StoreError, Tx};
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
-/// What a notification is about. The outbound side has one template per kind.
+/// Which notice about a request a change sends (see [`notice::Notice`] for what each says).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoticeKind {
     /// Accusé de réception, to the requester.
@@ -53,27 +53,32 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
-    pub fn as_str(self) -> &'static str {
+    /// The notice of this kind, carrying `facts`.
+    fn notice(self, facts: RequestFacts) -> notice::Notice {
+        use notice::Notice as N;
         match self {
-            NoticeKind::RequestReceived => "request_received",
-            NoticeKind::RequestOffered => "request_offered",
-            NoticeKind::OfferFilled => "offer_filled",
-            NoticeKind::RequestBooked => "request_booked",
-            NoticeKind::RequestModified => "request_modified",
-            NoticeKind::OfferDeclined => "offer_declined",
-            NoticeKind::OffersLapsed => "offers_lapsed",
-            NoticeKind::InterpreterWithdrew => "interpreter_withdrew",
-            NoticeKind::AssignmentRemoved => "assignment_removed",
-            NoticeKind::RequestCancelled => "request_cancelled",
-            NoticeKind::ServiceRecorded => "service_recorded",
-            NoticeKind::ServiceContested => "service_contested",
-            NoticeKind::AssignmentConfirmed => "assignment_confirmed",
-            NoticeKind::ServiceValidated => "service_validated",
-            NoticeKind::RequestClosed => "request_closed",
-            NoticeKind::OfferReminder => "offer_reminder",
-            NoticeKind::AppointmentReminder => "appointment_reminder",
-            NoticeKind::NoInterpreter => "no_interpreter",
-            NoticeKind::RecordAsk => "record_form",
+            NoticeKind::RequestReceived => N::RequestReceived(facts),
+            NoticeKind::RequestOffered => N::RequestOffered(facts),
+            NoticeKind::OfferFilled => N::OfferFilled(facts),
+            NoticeKind::RequestBooked => N::RequestBooked(facts),
+            NoticeKind::RequestModified => N::RequestModified(facts),
+            NoticeKind::OfferDeclined => N::OfferDeclined(facts),
+            NoticeKind::OffersLapsed => N::OffersLapsed(facts),
+            NoticeKind::InterpreterWithdrew => N::InterpreterWithdrew(facts),
+            NoticeKind::AssignmentRemoved => N::AssignmentRemoved(facts),
+            NoticeKind::RequestCancelled => N::RequestCancelled(facts),
+            NoticeKind::ServiceRecorded => N::ServiceRecorded(facts),
+            NoticeKind::ServiceContested => N::ServiceContested(facts),
+            NoticeKind::AssignmentConfirmed => N::AssignmentConfirmed(facts),
+            NoticeKind::ServiceValidated => N::ServiceValidated(facts),
+            NoticeKind::RequestClosed => N::RequestClosed(facts),
+            NoticeKind::OfferReminder => N::OfferReminder(facts),
+            NoticeKind::AppointmentReminder => N::AppointmentReminder(facts),
+            NoticeKind::NoInterpreter => N::NoInterpreter(facts),
+            NoticeKind::RecordAsk => N::RecordForm(notice::RecordForm {
+                facts,
+                ..Default::default()
+            }),
         }
     }
 
@@ -118,20 +123,20 @@ pub async fn to_coordinators(tx: &mut Tx, kind: NoticeKind) -> Result<Vec<Notice
 
 /// The facts a message about `request` may carry: no patient details, no notes, nothing
 /// that could reveal health information, so the same payload is safe for SMS.
-fn payload(request: &Request) -> serde_json::Value {
+fn facts(request: &Request) -> RequestFacts {
     let d = &request.details;
-    json!({
-        "number": request.number.as_ref().map(|n| n.as_str()),
-        "status": request.status.as_str(),
-        "request_type": d.request_type.as_str(),
-        "date": d.date,
-        "start_time": d.start_time,
-        "duration_minutes": d.duration_minutes,
-        "source_language": d.source_language.as_str(),
-        "target_language": d.target_language.as_str(),
-        "installation_id": d.installation_id,
-        "version": request.version,
-    })
+    RequestFacts {
+        number: request.number.as_ref().map(|n| n.as_str().to_string()),
+        status: Some(request.status),
+        request_type: Some(d.request_type),
+        date: Some(d.date),
+        start_time: Some(d.start_time),
+        duration_minutes: Some(d.duration_minutes),
+        source_language: Some(d.source_language.clone()),
+        target_language: Some(d.target_language.clone()),
+        installation_id: Some(d.installation_id),
+        version: Some(request.version),
+    }
 }
 
 /// Queues `notices` about `request`, each on the channels its recipient accepts.
@@ -164,9 +169,8 @@ pub async fn queue(
             let message = NewOutboxMessage {
                 channel,
                 recipient: person.id,
-                kind: notice.kind.as_str().to_string(),
                 request: Some(request.id),
-                payload: payload(request),
+                notice: notice.kind.notice(facts(request)),
             };
             tx.enqueue(&message, now).await?;
             queued += 1;

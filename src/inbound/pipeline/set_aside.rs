@@ -8,11 +8,11 @@
 
 use super::{MailOutcome, MailPipeline, dedup_key, header_block, read};
 use crate::domain::contact::EmailAddress;
+use crate::domain::notice::Notice;
 use crate::store::failure::{Failure, panicked};
 use crate::store::inbound::NewInboundMessage;
 use crate::store::set_aside::SET_ASIDE;
 use futures_util::FutureExt as _;
-use serde_json::json;
 use sha2::{Digest as _, Sha256};
 use std::panic::AssertUnwindSafe;
 
@@ -109,8 +109,10 @@ impl MailPipeline {
                 .set_aside_mail_from(person.id, now - chrono::TimeDelta::days(1))
                 .await?;
             if today < ANSWERS_PER_DAY {
-                self.reply(&mut tx, reading, person, None, "message_set_aside", json!({}))
-                    .await?;
+                self.reply(&mut tx, reading, person, None, |answering| Notice::MessageSetAside {
+                    answering,
+                })
+                .await?;
             }
         }
         tx.set_inbound_outcome(

@@ -18,9 +18,6 @@ use crate::store::outbox::{NewOutboxMessage, OutboxChannel};
 use crate::store::{StoreError, Tx};
 use chrono::{DateTime, Utc};
 
-/// The outbox kind of the security notice.
-pub const MFA_CHANGED_KIND: &str = "mfa_changed";
-
 /// What a person typed to prove it is them: six digits are a code (of their app, or mailed
 /// to them); anything else is their password (which has at least 12 characters).
 #[derive(Clone, PartialEq, Eq)]
@@ -279,9 +276,10 @@ impl Accounts {
             &NewOutboxMessage {
                 channel: OutboxChannel::Email,
                 recipient: view.person.id,
-                kind: MFA_CHANGED_KIND.to_string(),
                 request: None,
-                payload: serde_json::json!({ "change": kind.as_str() }),
+                notice: crate::domain::notice::Notice::MfaChanged {
+                    change: kind.as_str().to_string(),
+                },
             },
             self.now(),
         )

@@ -22,7 +22,7 @@ mod invite;
 mod passwords;
 
 pub use crate::domain::person_import::{ImportLine, ImportProblem};
-pub use change::{MFA_CHANGED_KIND, MfaChange, MfaChangeKind, Proof, RecoveryCodes};
+pub use change::{MfaChange, MfaChangeKind, Proof, RecoveryCodes};
 pub use enrol::{EmailEnrolment, MfaEnabled, TotpEnrolment};
 pub use invite::{ImportOutcome, ImportReport, InviteOutcome};
 pub use passwords::{ACTIVATION_PATH, PasswordChange, RESET_PATH, SetPassword, TokenState, token_mail_secret};
@@ -30,6 +30,7 @@ pub use passwords::{ACTIVATION_PATH, PasswordChange, RESET_PATH, SetPassword, To
 use super::Workflow;
 use crate::domain::contact::EmailAddress;
 use crate::domain::ids::PersonId;
+use crate::domain::notice::{AccountToken, Notice};
 use crate::domain::person::{Person, UserCode};
 use crate::domain::role::Role;
 use crate::security::account_secret::{self, AccountKeys};
@@ -64,8 +65,6 @@ pub const USUAL_ADDRESS_FOR: TimeDelta = TimeDelta::days(30);
 /// mail; at most one notice per window.
 pub const NOTICE_THRESHOLD: i64 = 10;
 pub const NOTICE_WINDOW: TimeDelta = TimeDelta::hours(24);
-/// The outbox kind of that notice.
-pub const SIGN_IN_FAILURES_KIND: &str = "sign_in_failures";
 /// Wrong second-factor codes per account within the window.
 pub const SECOND_FACTOR_FAILURES: i64 = 5;
 /// Codes by mail per account within the window.
@@ -223,8 +222,15 @@ pub enum CodeSent {
     Limited,
 }
 
-fn email_kind_payload(token: i64) -> serde_json::Value {
-    serde_json::json!({ "token": token })
+/// The mail that carries a token of `purpose`; its link or code is derived from the token
+/// when it is sent.
+fn token_notice(purpose: TokenPurpose, token: i64) -> Notice {
+    let token = AccountToken { token: Some(token) };
+    match purpose {
+        TokenPurpose::Activation => Notice::AccountActivation(token),
+        TokenPurpose::PasswordReset => Notice::PasswordReset(token),
+        TokenPurpose::LoginCode | TokenPurpose::MfaEmail => Notice::LoginCode(token),
+    }
 }
 
 impl Accounts {
@@ -425,19 +431,17 @@ impl Accounts {
         if summary.failures < NOTICE_THRESHOLD || !tx.claim_failure_notice(person.id, now, now - NOTICE_WINDOW).await? {
             return Ok(());
         }
-        let at = |t: Option<DateTime<Utc>>| t.unwrap_or(now).to_rfc3339();
         tx.enqueue(
             &NewOutboxMessage {
                 channel: OutboxChannel::Email,
                 recipient: person.id,
-                kind: SIGN_IN_FAILURES_KIND.to_string(),
                 request: None,
-                payload: serde_json::json!({
-                    "failures": summary.failures,
-                    "addresses": summary.addresses,
-                    "first_at": at(summary.first),
-                    "last_at": at(summary.last),
-                }),
+                notice: Notice::SignInFailures {
+                    failures: summary.failures,
+                    addresses: summary.addresses,
+                    first_at: Some(summary.first.unwrap_or(now)),
+                    last_at: Some(summary.last.unwrap_or(now)),
+                },
             },
             now,
         )
@@ -787,9 +791,8 @@ impl Accounts {
             &NewOutboxMessage {
                 channel: OutboxChannel::Email,
                 recipient: person.id,
-                kind: purpose.mail_kind().to_string(),
                 request: None,
-                payload: email_kind_payload(id),
+                notice: token_notice(purpose, id),
             },
             now,
         )
