@@ -6,5 +6,7 @@
 //! Pure: the mail pipeline, the outbox worker and the web pages call in; nothing here knows
 //! where a text came from or where a form goes. Only [`crate::domain`] is used.
 
+mod lines;
 pub mod record;
 pub mod request;
+mod values;

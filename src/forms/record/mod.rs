@@ -1,7 +1,7 @@
 //! The service record form (réalisation): one `Libellé : valeur` line per field of the
 //! seeds' "Détails après la demande" tab, sent to the interpreter after the appointment and
 //! read back from their reply. The lines are found with the request form's machinery
-//! ([`super::request::scan_lines`]) and values read with the same date, time and duration
+//! ([`super::lines::scan_lines`]) and values read with the same date, time and duration
 //! readers, so "11 h", "1 h 30" and "20/08/2024" mean what they mean everywhere.
 //!
 //! Reading gives every problem at once, each naming its field, with what was written kept
@@ -15,9 +15,8 @@ use std::sync::LazyLock;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 
-use super::request::{
-    LabelTable, duration_minutes, is_negative, parse_date, parse_time, parse_yes_no, says_nothing, scan_lines, trim,
-};
+use super::lines::{LabelTable, scan_lines};
+use super::values::{duration_minutes, is_negative, parse_date, parse_time, parse_yes_no, says_nothing, trim};
 use crate::domain::locale::Locale;
 use crate::domain::request::{
     CancellationReason, GeneralReason, RecordContext, RecordField, RecordProblem, RecordProblemKind,
