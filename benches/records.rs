@@ -8,7 +8,7 @@ use relais::config::Settings;
 use relais::domain::interpreter::FinancialFile;
 use relais::domain::money::{Service, Totals, compute};
 use relais::domain::request::{RequestType, ServiceRecord};
-use relais::inbound::mail::record_form::{build_record, context, read_record_form};
+use relais::forms::record::{build_record, context, read_record_form};
 use std::hint::black_box;
 
 const REPLY: &str = "Merci, voici la réalisation.\n\nDemande terminée : oui\nInterprète présent : oui\n\

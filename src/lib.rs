@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod forms;
 pub mod inbound;
 pub mod outbound;
 pub mod reports;

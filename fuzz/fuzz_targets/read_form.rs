@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 use relais::domain::locale::Locale;
-use relais::inbound::mail::form::read_form;
+use relais::forms::request::read_form;
 use relais::inbound::mail::quote::split_reply;
 
 fuzz_target!(

@@ -17,11 +17,11 @@ use crate::domain::request::{
 };
 use crate::domain::role::{Channel, Role};
 use crate::domain::text::{self, TextProblem, fold};
+use crate::forms::record;
+use crate::forms::request::{FieldValue, FormField, FormReading, FormRequestType, GenderWanted};
 use crate::inbound::mail::classify::AutoKind;
 use crate::inbound::mail::command::MailCommand;
-use crate::inbound::mail::form::{FieldValue, FormField, FormReading, FormRequestType, GenderWanted};
 use crate::inbound::mail::reading::{MailReading, ReadContext, read};
-use crate::inbound::mail::record_form;
 use crate::inbound::sender_auth::{DomainTrust, SenderAuth};
 use crate::security::mail_confirmation::ConfirmationToken;
 use crate::security::reply_key::{ReplyKey, ReplyPurpose};
@@ -613,9 +613,9 @@ impl MailPipeline {
             .with_timezone(&self.config.read.time_zone)
             .naive_local();
         let d = &request.details;
-        let ctx = record_form::context(d.request_type, d.date, d.start_time, d.duration_minutes, now);
+        let ctx = record::context(d.request_type, d.date, d.start_time, d.duration_minutes, now);
         let written = &reading.record.raw;
-        let errors = match record_form::build_record(written, &ctx) {
+        let errors = match record::build_record(written, &ctx) {
             Ok(record) => {
                 let command = Command::RecordService { request: id, record };
                 match self.workflow.execute_in(tx, actor, command).await {
@@ -1071,7 +1071,7 @@ impl MailPipeline {
     }
 }
 
-fn describe_issue(issue: &crate::inbound::mail::form::FieldIssue, locale: Locale) -> String {
+fn describe_issue(issue: &crate::forms::request::FieldIssue, locale: Locale) -> String {
     let sep = locale.pick(" : ", ": ");
     format!("{}{}{}", issue.field.label(locale), sep, issue.message(locale))
 }

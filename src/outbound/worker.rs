@@ -14,8 +14,8 @@ use crate::config::{Secret, Settings};
 use crate::domain::notice::Notice;
 use crate::domain::person::Person;
 use crate::domain::request::{RecordField, Request, ServiceRecord};
-use crate::inbound::mail::form::{FormField, render_form};
-use crate::inbound::mail::record_form;
+use crate::forms::record;
+use crate::forms::request::{FormField, render_form};
 use crate::security::link::{LinkAction, LinkKeys};
 use crate::security::reply_key::{ReplyKey, ReplyPurpose};
 use crate::store::Store;
@@ -805,15 +805,15 @@ fn form_block(
                     .iter()
                     .filter_map(|(key, value)| Some((RecordField::from_key(key)?, value.clone())))
                     .collect(),
-                (None, Some(r)) => record_form::prefill(r.details.start_time, r.details.duration_minutes, locale),
+                (None, Some(r)) => record::prefill(r.details.start_time, r.details.duration_minutes, locale),
                 (None, None) => BTreeMap::new(),
             };
-            record_form::render_record_form(locale, &filled)
+            record::render_record_form(locale, &filled)
         }
         Notice::ServiceRecorded(_) | Notice::ServiceContested(_) => record
             .map(|r| {
                 let sep = locale.pick(" : ", ": ");
-                record_form::record_values(r, locale)
+                record::record_values(r, locale)
                     .into_iter()
                     .map(|(field, value)| format!("{}{sep}{value}", field.label(locale)))
                     .collect::<Vec<_>>()

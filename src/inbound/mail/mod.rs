@@ -4,8 +4,6 @@
 pub mod auth_results;
 pub mod classify;
 pub mod command;
-pub mod form;
 pub mod parse;
 pub mod quote;
 pub mod reading;
-pub mod record_form;

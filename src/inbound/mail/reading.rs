@@ -3,11 +3,11 @@
 
 use super::classify::{AutoKind, Bounce, classify, reply_key};
 use super::command::{MailCommand, read_command};
-use super::form::{FormReading, read_form};
 use super::parse::{ParsedMail, parse};
 use super::quote::{ReplyParts, split_reply};
-use super::record_form::{RecordReading, read_record_form};
 use crate::domain::locale::Locale;
+use crate::forms::record::{RecordReading, read_record_form};
+use crate::forms::request::{FormReading, read_form};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::{Value, json};

@@ -9,7 +9,7 @@ use super::page::{LinkPages, facts_list, state_response};
 use crate::domain::locale::Locale;
 use crate::domain::person::Person;
 use crate::domain::request::{CancellationReason, GeneralReason, RecordField, RecordProblem, Request, RequestType};
-use crate::inbound::mail::record_form::{self, RecordIssue};
+use crate::forms::record::{self, RecordIssue};
 use crate::security::link::VerifiedLink;
 use crate::store::attachments::NewAttachment;
 use crate::web::AppState;
@@ -201,8 +201,8 @@ async fn saved_or_booked(state: &AppState, request: &Request, locale: Locale) ->
         Err(_) => None,
     };
     match saved {
-        Some(record) => record_form::record_values(&record, locale),
-        None => record_form::prefill(request.details.start_time, request.details.duration_minutes, locale),
+        Some(record) => record::record_values(&record, locale),
+        None => record::prefill(request.details.start_time, request.details.duration_minutes, locale),
     }
 }
 
@@ -435,8 +435,8 @@ pub(super) async fn submit(
         .with_timezone(&state.workflow.config().time_zone)
         .naive_local();
     let d = &request.details;
-    let ctx = record_form::context(d.request_type, d.date, d.start_time, d.duration_minutes, now);
-    let built = record_form::build_record(&posted.values, &ctx);
+    let ctx = record::context(d.request_type, d.date, d.start_time, d.duration_minutes, now);
+    let built = record::build_record(&posted.values, &ctx);
     let record = match built {
         Ok(record) if extra.is_empty() => record,
         Ok(_) => return screen.again(posted.values, &[], &extra, &held, &attachments).await,
@@ -457,7 +457,7 @@ pub(super) async fn submit(
             let status = applied.to.label(locale);
             let mut facts = facts_list(&state.workflow, &request, locale).await;
             facts.extend(
-                record_form::record_values(&record, locale)
+                record::record_values(&record, locale)
                     .into_iter()
                     .map(|(field, value)| (field.label(locale).to_string(), value)),
             );

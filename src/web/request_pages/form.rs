@@ -1,6 +1,6 @@
 //! The request form on the web: `/requests/new` (saved as new, sent to the coordinators)
 //! and `/requests/{id}/edit` (prefilled; a booked request becomes modified). Every value
-//! is read by the mail form's readers (`inbound::mail::form::read_values`) and turned into
+//! is read by the mail form's readers (`forms::request::read_values`) and turned into
 //! details by the mail pipeline's `build_details`, so a web form and a mail form mean the
 //! same. A wrong form comes back with every value as typed and each problem beside its
 //! field. Files (PDF, JPEG, PNG, checked by their bytes) are kept with purpose `request`.
@@ -16,7 +16,7 @@ use crate::domain::locale::Locale;
 use crate::domain::person::Person;
 use crate::domain::request::{Field, FieldError, Gender, RequestDetails, RequestStatus, RequestType};
 use crate::domain::role::{Channel, Role};
-use crate::inbound::mail::form::{FieldIssue, FormField, read_values};
+use crate::forms::request::{FieldIssue, FormField, read_values};
 use crate::inbound::pipeline::build_details;
 use crate::store::attachments::{AttachmentPurpose, NewAttachment};
 use crate::web::AppState;
@@ -974,7 +974,7 @@ async fn save(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inbound::mail::form::{FieldValue, FormRequestType, normalise_value};
+    use crate::forms::request::{FieldValue, FormRequestType, normalise_value};
 
     #[test]
     fn the_choices_read_back_as_the_mail_form_reads_them() {

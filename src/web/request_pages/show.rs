@@ -8,7 +8,7 @@ use crate::domain::history::{Change, Entity, HistoryEntry, REDACTED};
 use crate::domain::locale::Locale;
 use crate::domain::request::{CancellationReason, RequestStatus};
 use crate::domain::role::{ActorKind, Channel};
-use crate::inbound::mail::form::FormField;
+use crate::forms::request::FormField;
 use crate::outbound::render::{clock_time, short_date};
 use crate::security::link::LinkAction;
 use crate::store::attachments::{AttachmentPurpose, FileKind, content_disposition};

@@ -1,0 +1,302 @@
+//! Plain-text replies: French and English clients, bottom posting, signatures and
+//! footers, lines that only look like attributions, and hostile input.
+
+use super::super::split::MAX_TEXT_BYTES;
+use super::super::*;
+
+// --- French and English clients -----------------------------------------
+
+#[test]
+fn gmail_fr_top_post() {
+    let p = split_reply(
+        "ACCEPTER\n\nLe jeu. 5 déc. 2026 à 14:03, Marie Tremblay <marie.tremblay@ciusss.example> a écrit :\n\n> Bonjour,\n> Pouvez-vous venir ?\n>\n",
+    );
+    assert_eq!(p.new_text, "ACCEPTER");
+    assert_eq!(p.older, vec!["Bonjour,\nPouvez-vous venir ?"]);
+}
+
+#[test]
+fn gmail_fr_attribution_wrapped_and_iso_dates() {
+    let p = split_reply(
+        "Oui\n\nLe jeu. 5 déc. 2026 à 14:03, Marie Tremblay <\nmarie.tremblay@ciusss.example> a écrit :\n\n> Question\n",
+    );
+    assert_eq!(p.new_text, "Oui");
+    assert_eq!(p.older, vec!["Question"]);
+
+    for attribution in [
+        "Le 2026-12-05 à 14:03, Relais <relais+r42.7.k3@bi.example> a écrit :",
+        "Le 2026-12-05 à 14:03, Relais a écrit :",
+        "Le 5 déc. 2026 à 14:03, Marie <m@x> a écrit :",
+        "Le jeu. 5 déc. 2026 à 14 h 03, Marie Tremblay <m@x.ca> a écrit\u{a0}:",
+        "On Thu, Dec 5, 2026 at 2:03 PM Marie <m@x> wrote:",
+        "On 2026-12-05 14:03, Marie wrote:",
+        "Marie Tremblay <m@x> a écrit :",
+        "Le 05/12/2026 à 14:03, Marie Tremblay a écrit :",
+    ] {
+        let p = split_reply(&format!("REFUSER\n\n{attribution}\n> Question\n"));
+        assert_eq!(p.new_text, "REFUSER", "{attribution}");
+        assert_eq!(p.older, vec!["Question"], "{attribution}");
+    }
+
+    // Wrapped, as "Le"/"On" on the first line and "a écrit :"/"wrote:" on the next.
+    for attribution in [
+        "Le jeu. 5 déc. 2026 à 14:03, Marie Tremblay\n<m@x.ca> a écrit :",
+        "On Thu, Dec 5, 2026 at 2:03 PM Marie Tremblay\n<m@x.ca> wrote:",
+    ] {
+        let p = split_reply(&format!("ANNULER\n\n{attribution}\n\nUnquoted original\n"));
+        assert_eq!(p.new_text, "ANNULER", "{attribution}");
+        assert_eq!(p.older, vec!["Unquoted original"], "{attribution}");
+    }
+}
+
+#[test]
+fn outlook_fr_header_block() {
+    let p = split_reply(
+        "Je confirme.\r\n\r\nMarie\r\n\r\n________________________________\r\nDe : Relais <relais@bi.example>\r\nEnvoyé : jeudi 5 décembre 2026 14:03\r\nÀ : Marie Tremblay <m@x.ca>\r\nObjet : Demande HC-24240002\r\n\r\nBonjour,\r\nDate : 2026-12-05\r\n",
+    );
+    assert_eq!(p.new_text, "Je confirme.\n\nMarie");
+    assert_eq!(p.older, vec!["Bonjour,\nDate : 2026-12-05"]);
+
+    // Outlook for Mac: "Date :" instead of "Envoyé :", no rule, Cc on the way.
+    let p = split_reply(
+        "ACCEPTER\n\nDe : Relais <relais@bi.example>\nDate : jeudi 5 décembre 2026 à 14:03\nÀ : Marie Tremblay <m@x.ca>\nCc : Coordination <c@x.ca>\nObjet : Demande\n\n> Type de demande : en personne\n> Date : 2026-12-05\n",
+    );
+    assert_eq!(p.new_text, "ACCEPTER");
+    assert_eq!(p.older, vec!["Type de demande : en personne\nDate : 2026-12-05"]);
+
+    let p = split_reply(
+        "Non merci.\n\n-----Message d'origine-----\nDe : Relais [mailto:relais@bi.example]\nEnvoyé : 5 décembre 2026 14:03\nÀ : Marie\nObjet : Offre\n\nUne offre.\n",
+    );
+    assert_eq!(p.new_text, "Non merci.");
+    assert_eq!(p.older, vec!["Une offre."]);
+}
+
+#[test]
+fn outlook_thread_gives_one_entry_per_message() {
+    let p = split_reply(
+        "OK pour moi.\n\n________________________________\nDe : Marie Tremblay <m@x.ca>\nEnvoyé : vendredi 6 décembre 2026 09:00\nÀ : Jean\nObjet : RE: Offre\n\nPeux-tu y aller ?\nDate : 2026-12-05\n\n________________________________\nDe : Relais <relais@bi.example>\nEnvoyé : jeudi 5 décembre 2026 14:03\nÀ : Marie Tremblay <m@x.ca>\nObjet : Offre\n\nDate : [AAAA-MM-JJ]\n",
+    );
+    assert_eq!(p.new_text, "OK pour moi.");
+    assert_eq!(
+        p.older,
+        vec!["Peux-tu y aller ?\nDate : 2026-12-05", "Date : [AAAA-MM-JJ]"]
+    );
+}
+
+#[test]
+fn separators_and_forwards() {
+    for separator in [
+        "-----Original Message-----",
+        "-------- Message original --------",
+        "-------- Original Message --------",
+        "----- Original Message -----",
+        "---------- Forwarded message ---------",
+        "---------- Message transféré ---------",
+        "Begin forwarded message:",
+        "Début du message réexpédié :",
+    ] {
+        let p = split_reply(&format!(
+            "Voir ci-dessous.\n\n{separator}\n\nDe: Marie <m@x>\nObjet: Demande\nDate: 5 décembre 2026 à 14:03:00 UTC−5\nÀ: Relais\n\nBonjour\n"
+        ));
+        assert_eq!(p.new_text, "Voir ci-dessous.", "{separator}");
+        assert_eq!(p.older, vec!["Bonjour"], "{separator}");
+    }
+}
+
+#[test]
+fn apple_mail_and_ios_fr() {
+    // Apple Mail puts the attribution inside the quote.
+    let p = split_reply(
+        "Oui, je suis disponible.\n\nEnvoyé de mon iPhone\n\n> Le 5 déc. 2026 à 14:03, Marie Tremblay <m@x.ca> a écrit :\n> \n> Êtes-vous disponible ?\n",
+    );
+    assert_eq!(p.new_text, "Oui, je suis disponible.");
+    assert_eq!(p.older, vec!["Êtes-vous disponible ?"]);
+
+    let p = split_reply(
+        "ACCEPTER\n\nEnvoyé de mon iPhone\n\nLe 5 déc. 2026 à 14:03, Marie Tremblay <m@x.ca> a écrit :\n\n> Êtes-vous disponible ?\n",
+    );
+    assert_eq!(p.new_text, "ACCEPTER");
+    assert_eq!(p.older, vec!["Êtes-vous disponible ?"]);
+}
+
+#[test]
+fn android_fr() {
+    let p = split_reply(
+        "ACCEPTER\n\nEnvoyé depuis mon appareil Galaxy\n\n-------- Message d'origine --------\nDe : Relais <relais@bi.example>\nDate : 2026-12-05 14:03 (GMT-05:00)\nÀ : marie@x.ca\nObjet : Offre\n\nUne offre.\n",
+    );
+    assert_eq!(p.new_text, "ACCEPTER");
+    assert_eq!(p.older, vec!["Une offre."]);
+
+    let p = split_reply(
+        "Ok\n\nEnvoyé de mon appareil Android\n\nLe jeu. 5 déc. 2026 à 14:03, Relais <relais@bi.example> a écrit :\n> Offre\n",
+    );
+    assert_eq!(p.new_text, "Ok");
+}
+
+#[test]
+fn thunderbird_fr_bottom_post() {
+    let p = split_reply(
+        "Le 05/12/2026 à 14:03, Marie Tremblay a écrit :\n> Pouvez-vous venir ?\nOui.\n\n-- \nJean Interprète\n514 555-0000\n",
+    );
+    assert_eq!(p.new_text, "Oui.");
+    assert_eq!(p.older, vec!["Pouvez-vous venir ?"]);
+}
+
+#[test]
+fn interleaved_replies() {
+    let p = split_reply(
+        "Le jeu. 5 déc. 2026 à 14:03, Relais <relais@bi.example> a écrit :\n> Question 1 ?\nRéponse 1\n\n> Question 2 ?\n>\nRéponse 2\n\n--\nMarie\n",
+    );
+    assert_eq!(p.new_text, "Réponse 1\n\nRéponse 2");
+    assert_eq!(p.older, vec!["Question 1 ?", "Question 2 ?"]);
+
+    // Without an attribution, and with a greeting on top.
+    let p = split_reply("Bonjour,\n> a\nb\n> c\nd\n");
+    assert_eq!(p.new_text, "Bonjour,\n\nb\n\nd");
+    assert_eq!(p.older, vec!["a", "c"]);
+
+    // Once an Outlook block starts, the rest is older even if unquoted.
+    let p = split_reply(
+        "> a\nb\n\nFrom: Relais\nSent: Thursday, December 5, 2026 2:03 PM\nTo: Marie\nSubject: Offer\n\nc\n> d\n",
+    );
+    assert_eq!(p.new_text, "b");
+    assert_eq!(p.older, vec!["a", "c\nd"]);
+}
+
+#[test]
+fn top_post_with_trailing_disclaimer_stays_top_post() {
+    let p = split_reply(
+        "ACCEPTER\n\nLe jeu. 5 déc. 2026 à 14:03, Relais <relais@bi.example> a écrit :\n> Offre\n\nAVIS DE CONFIDENTIALITÉ : ce message est confidentiel.\n",
+    );
+    assert_eq!(p.new_text, "ACCEPTER");
+    assert!(p.older[0].starts_with("Offre"));
+}
+
+#[test]
+fn form_values_typed_inside_the_quote() {
+    let p = split_reply(
+        "Voir plus bas.\n\nLe jeu. 5 déc. 2026 à 14:03, Relais <relais@bi.example> a écrit :\n> Type de demande : en personne\n> Date : 2026-12-05\n> Heure : [HH:MM] 14:30\n",
+    );
+    assert_eq!(p.new_text, "Voir plus bas.");
+    assert!(p.older[0].contains("Date : 2026-12-05"));
+    assert!(p.older[0].lines().all(|l| !l.starts_with('>')));
+
+    // A form at the top is new text, not an Outlook block.
+    let p = split_reply("Type de demande : vidéo\nDate : 2026-12-05\nHeure : 14:30\nDurée : 90\n");
+    assert_eq!(
+        p.new_text,
+        "Type de demande : vidéo\nDate : 2026-12-05\nHeure : 14:30\nDurée : 90"
+    );
+    assert!(p.older.is_empty());
+}
+
+#[test]
+fn nested_quotes_are_split_newest_first() {
+    let p = split_reply(
+        "Réponse\n\nLe 6 déc. 2026 à 09:00, Relais <relais@bi.example> a écrit :\n> Merci.\n>\n> Le 5 déc. 2026 à 14:03, Marie <m@x.ca> a écrit :\n>> Date : 2026-12-05\n>> > Heure : 14:30\n",
+    );
+    assert_eq!(p.new_text, "Réponse");
+    assert_eq!(p.older, vec!["Merci.", "Date : 2026-12-05", "Heure : 14:30"]);
+}
+
+#[test]
+fn signatures() {
+    assert_eq!(split_reply("Oui\n-- \nMarie\n").new_text, "Oui");
+    assert_eq!(split_reply("Oui\n--\nMarie\n").new_text, "Oui");
+    assert_eq!(split_reply("Oui -- Marie\n").new_text, "Oui -- Marie");
+    assert_eq!(split_reply("Oui\n---\nMarie").new_text, "Oui\n---\nMarie");
+}
+
+#[test]
+fn mobile_footers_near_the_end() {
+    for footer in [
+        "Envoyé de mon iPhone",
+        "Envoyé de mon iPad",
+        "Sent from my iPhone",
+        "Sent from my iPad",
+        "Envoyé de mon appareil Android",
+        "Envoyé depuis mon appareil Android",
+        "Sent from my Android",
+        "Sent from my Samsung Galaxy smartphone.",
+        "Sent from my BlackBerry",
+        "Obtenir Outlook pour iOS",
+        "Obtenir Outlook pour Android",
+        "Get Outlook for iOS",
+        "Get Outlook for Android",
+        "Sent from Mail for Windows",
+        "Envoyé à partir de Courrier pour Windows",
+        "Sent from Yahoo Mail",
+        "Sent from my mobile device",
+        "Sent from my Huawei phone",
+        "Envoyé de mon téléphone Huawei",
+    ] {
+        let p = split_reply(&format!("  ACCEPTER  \n\n\n{footer}\n\n"));
+        assert_eq!(p.new_text, "  ACCEPTER", "{footer}");
+    }
+    // Higher up, such a line is something the person wrote.
+    let p = split_reply("Sent from my iPhone\none\ntwo\nthree\nfour");
+    assert!(p.new_text.starts_with("Sent from my iPhone"));
+    // Not a footer: a sentence.
+    let p = split_reply("Sent from my office, which is closer to the hospital.");
+    assert_eq!(p.new_text, "Sent from my office, which is closer to the hospital.");
+}
+
+#[test]
+fn lines_that_look_like_attributions_but_are_not() {
+    for text in [
+        "On Monday I will be there.\nOn verra.",
+        "Le rendez-vous est à 14:00.\nLe 5 déc. 2026 ça me va.",
+        "Le patient a écrit :\nrien",
+        "On 5 Dec I can do:\n- 14:00\n- 15:00",
+    ] {
+        let p = split_reply(text);
+        assert_eq!(p.new_text, text);
+        assert!(p.older.is_empty());
+    }
+}
+
+#[test]
+fn blank_lines_and_trimming() {
+    let p = split_reply("\n\n  \nLine one   \n\n\n\nLine two\t\n\n");
+    assert_eq!(p.new_text, "Line one\n\nLine two");
+    assert_eq!(split_reply(""), ReplyParts::default());
+    assert_eq!(split_reply(">"), ReplyParts::default());
+    assert_eq!(split_reply("\r\r\n"), ReplyParts::default());
+}
+
+#[test]
+fn plain_text_hostile_inputs() {
+    let huge_line = "a".repeat(1 << 20);
+    assert_eq!(split_reply(&huge_line).new_text.len(), MAX_TEXT_BYTES);
+    let quotes = ">".repeat(5_000) + " x\n" + &"> ".repeat(3_000) + "y";
+    let p = split_reply(&quotes);
+    assert!(p.new_text.is_empty());
+    assert!(p.older.concat().contains('x'));
+    // Many attributions in a row stay linear (cached scan).
+    let many = "On 1 Jan 2020, X wrote:\n> q\n".repeat(5_000) + "t\n";
+    assert_eq!(split_reply(&many).new_text, "t");
+    // Thousands of header-like lines and rules.
+    let headers = "From: a\nSent: b\nTo: c\n_____\n".repeat(5_000);
+    let _ = split_reply(&headers);
+    // A multi-byte char at the cut.
+    let text = "é".repeat(MAX_TEXT_BYTES);
+    assert!(split_reply(&text).new_text.len() <= MAX_TEXT_BYTES);
+    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+    for round in 0..300 {
+        let len = (round * 53) % 4_000;
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                const PICK: &[u8] = b"> \n-_:@<Le On wrote a crit 2026 14:03 From De Sent To";
+                if rng.is_multiple_of(4) {
+                    (rng >> 8) as u8
+                } else {
+                    PICK[(rng >> 16) as usize % PICK.len()]
+                }
+            })
+            .collect();
+        let _ = split_reply(&String::from_utf8_lossy(&bytes));
+    }
+}
