@@ -3,9 +3,9 @@
 //! message, a generated line of 50,000 quote levels).
 //! The contract is well under 100 ms for the worst of them.
 
-// The reply-case reader shared with tests/reply_cases.rs; the bench reads only the reply.
+// The reply-case reader shared with tests/it/reply_cases.rs; the bench reads only the reply.
 #[allow(dead_code)]
-#[path = "../tests/support/reply_case.rs"]
+#[path = "../tests/it/support/reply_case.rs"]
 mod reply_case;
 
 use chrono::{TimeZone, Utc};

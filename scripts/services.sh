@@ -369,7 +369,7 @@ stop_kannel() {
 
 # start_chromedriver: headless Chromium driven over WebDriver (chromedriver) on a free
 # loopback port. Sets RELAIS_TEST_WEBDRIVER_URL and RELAIS_CHROME_DIR; stop_chromedriver
-# stops it. Tests start their own browser sessions (tests/browser.rs names the flags:
+# stops it. Tests start their own browser sessions (tests/it/browser.rs names the flags:
 # headless, no sandbox as root, no background networking on a closed network).
 start_chromedriver() {
   ensure_packages chromium chromium-driver

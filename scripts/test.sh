@@ -28,7 +28,7 @@ start_kannel
 start_chromedriver
 
 if [ "$#" -gt 0 ]; then
-    # A subset, e.g. `scripts/test.sh --test links`, with the services running.
+    # A subset, e.g. `scripts/test.sh --test it links::`, with the services running.
     cargo test --locked "$@"
 else
     cargo test --locked --all-targets

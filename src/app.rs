@@ -43,12 +43,19 @@ impl App {
     /// Connects to the database, runs migrations and binds the web address
     /// (port 0 picks a free one; see [`App::port`]).
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
-        crate::security::signing_key(settings)?;
-        let store = Store::connect(settings.database.url.expose(), settings.database.max_connections).await?;
-        store.migrate().await?;
         let listener = TcpListener::bind(settings.web.bind)
             .await
             .with_context(|| format!("configuration key `web.bind`: cannot listen on {}", settings.web.bind))?;
+        App::build_on(settings, clock, listener).await
+    }
+
+    /// [`App::build`] on a listener bound already: whoever bound it (a test on port 0, a
+    /// supervisor handing over a socket) knows the port before anything is built, so the
+    /// public address in the settings can name it.
+    pub async fn build_on(settings: &Settings, clock: Arc<dyn Clock>, listener: TcpListener) -> anyhow::Result<App> {
+        crate::security::signing_key(settings)?;
+        let store = Store::connect(settings.database.url.expose(), settings.database.max_connections).await?;
+        store.migrate().await?;
         let metrics_listener = match settings.metrics.bind {
             Some(address) => Some(
                 TcpListener::bind(address)
@@ -125,6 +132,11 @@ impl App {
 
     pub fn port(&self) -> u16 {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// The port of `metrics.bind`, when `/metrics` has an address of its own.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_listener.as_ref()?.local_addr().ok().map(|a| a.port())
     }
 
     pub fn workflow(&self) -> &Workflow {

@@ -1,5 +1,5 @@
 //! Invoices and pay statements assembled from billable items: pure, so any set of items
-//! can be checked to land exactly once and add up (`tests/billing.rs`).
+//! can be checked to land exactly once and add up (`tests/it/billing.rs`).
 
 use super::BillingError;
 use crate::domain::billing::item::{BillableItem, CodeRef, Coverage, EstablishmentRef, InterpreterRef, coverage};

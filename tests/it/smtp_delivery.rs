@@ -1,0 +1,114 @@
+//! Notifications leave by SMTP through a real MTA (OpenSMTPD) into Dovecot, and are read
+//! back over IMAP: headers, both alternatives and the calendar invite.
+
+use crate::support;
+
+use mail_parser::{MessageParser, MimeHeaders};
+use relais::outbound::worker::Outbound;
+use support::smtp::{inbox, smtp_settings};
+use support::{Engine, TestBank};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_reaches_both_parties_with_an_invite() {
+    let bank = TestBank::new(Engine::Sqlite).await;
+    let outbound = Outbound::new(&smtp_settings(&bank), bank.store.clone(), bank.clock.clone()).unwrap();
+    let marie_address = support::smtp::fresh_address(&bank, bank.requester, "ciusss.example").await;
+    let lucia_address = support::smtp::fresh_address(&bank, bank.interpreters[0], "interpretes.example").await;
+    let id = bank.request_in(relais::domain::request::RequestStatus::Booked).await;
+    let sent = outbound.deliver_due().await.unwrap();
+    assert!(sent >= 3, "sent {sent}");
+    assert_eq!(outbound.deliver_due().await.unwrap(), 0, "nothing is sent twice");
+
+    let marie = inbox(&marie_address, 2).await;
+    let booked = marie
+        .iter()
+        .map(|raw| MessageParser::default().parse(raw).unwrap())
+        .find(|m| m.subject().unwrap_or("").contains("Demande réservée"))
+        .expect("the requester got the booking");
+    assert_eq!(booked.subject().unwrap(), "[HC-26061001] Demande réservée");
+    assert!(
+        booked
+            .message_id()
+            .unwrap()
+            .starts_with(&format!("relais.r{}.p{}.", id, bank.requester))
+    );
+    assert_eq!(
+        booked.header_raw("In-Reply-To").unwrap().trim(),
+        format!("<relais.r{id}@bi.example>")
+    );
+    assert!(
+        booked
+            .header_raw("Reply-To")
+            .unwrap()
+            .contains(&format!("relais+r{id}.{}.", bank.requester))
+    );
+    assert_eq!(booked.header_raw("Auto-Submitted").unwrap().trim(), "auto-generated");
+    assert_eq!(booked.header_raw("X-Auto-Response-Suppress").unwrap().trim(), "All");
+    let text = booked.body_text(0).unwrap();
+    assert!(text.contains("Votre demande HC-26061001 est réservée"), "{text}");
+    assert!(text.contains("lundi 9 mars 2026") && text.contains("10 h 00"), "{text}");
+    assert!(
+        !text.contains("Patiente Confidentielle") && !text.contains("Diabète"),
+        "no patient details"
+    );
+    let html = booked.body_html(0).unwrap();
+    assert!(html.contains("<p") && html.contains("HC-26061001"), "{html}");
+    let calendar = booked
+        .parts
+        .iter()
+        .find(|p| {
+            p.content_type()
+                .is_some_and(|c| c.ctype() == "text" && c.subtype() == Some("calendar"))
+        })
+        .expect("a text/calendar alternative");
+    assert_eq!(calendar.content_type().unwrap().attribute("method"), Some("REQUEST"));
+    let ics = String::from_utf8_lossy(calendar.contents()).into_owned();
+    assert!(ics.contains("METHOD:REQUEST"), "{ics}");
+    assert!(ics.contains(&format!("UID:relais-request-{id}@bi.example")), "{ics}");
+    assert!(ics.contains("DTSTART;TZID=America/Montreal:20260309T100000"), "{ics}");
+    assert!(
+        ics.contains("BEGIN:VTIMEZONE") && ics.contains("TZOFFSETTO:-0400"),
+        "{ics}"
+    );
+    assert!(booked.attachments().any(|a| a.attachment_name() == Some("invite.ics")));
+
+    // The interpreter gets the same event (same UID) in their own confirmation.
+    let lucia = inbox(&lucia_address, 2).await;
+    let confirmed = lucia
+        .iter()
+        .map(|raw| MessageParser::default().parse(raw).unwrap())
+        .find(|m| m.subject().unwrap_or("").contains("Vous êtes réservé"))
+        .expect("the interpreter got the confirmation");
+    let ics: String = confirmed
+        .parts
+        .iter()
+        .filter(|p| p.content_type().is_some_and(|c| c.subtype() == Some("calendar")))
+        .map(|p| String::from_utf8_lossy(p.contents()).into_owned())
+        .collect();
+    assert!(ics.contains(&format!("UID:relais-request-{id}@bi.example")));
+
+    // A cancellation removes the event from both calendars: same UID, higher SEQUENCE.
+    let before: i64 = bank.load(id).await.version;
+    bank.workflow
+        .execute(bank.as_requester(), support::cancel(id))
+        .await
+        .unwrap();
+    outbound.deliver_due().await.unwrap();
+    let lucia = inbox(&lucia_address, 3).await;
+    let cancelled = lucia
+        .iter()
+        .map(|raw| MessageParser::default().parse(raw).unwrap())
+        .find(|m| m.subject().unwrap_or("").contains("Demande annulée"))
+        .expect("the interpreter was told of the cancellation");
+    let ics: String = cancelled
+        .parts
+        .iter()
+        .filter(|p| p.content_type().is_some_and(|c| c.subtype() == Some("calendar")))
+        .map(|p| String::from_utf8_lossy(p.contents()).into_owned())
+        .collect();
+    assert!(
+        ics.contains("METHOD:CANCEL") && ics.contains("STATUS:CANCELLED"),
+        "{ics}"
+    );
+    assert!(ics.contains(&format!("SEQUENCE:{}", before + 1)), "{ics}");
+}

@@ -1,0 +1,256 @@
+//! The store on both engines: round trips, constraints, counters, append-only history.
+
+use crate::support;
+
+use chrono::{NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use relais::domain::contact::EmailAddress;
+use relais::domain::history::{Change, Entity, NewHistoryEntry};
+use relais::domain::ids::PersonId;
+use relais::domain::interpreter::{
+    Availability, EligibilityDocument, FinancialFile, Inactivity, InterpreterProfile, LanguagePair, TaxNumber,
+    TaxRegistration, WeeklyHours,
+};
+use relais::domain::locale::Locale;
+use relais::domain::person::NewPerson;
+use relais::domain::request::{Gender, RequestType};
+use relais::domain::role::{ActorKind, Channel, Role};
+use relais::store::StoreError;
+use support::{Engine, TestBank, TestDb, lang};
+
+on_both_engines!(
+    migrations_run_twice,
+    interpreter_profile_round_trips,
+    email_addresses_are_unique,
+    request_round_trips_whole,
+    stale_versions_are_refused,
+    sequences_count_from_one,
+    history_is_append_only,
+    rolled_back_changes_leave_nothing,
+);
+
+async fn migrations_run_twice(engine: Engine) {
+    let db = TestDb::new(engine).await;
+    let store = db.store().await;
+    store.migrate().await.expect("second run is a no-op");
+    store.ping().await.unwrap();
+}
+
+async fn interpreter_profile_round_trips(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let profile = InterpreterProfile {
+        language_pairs: vec![
+            LanguagePair {
+                source: lang("en"),
+                target: lang("hu"),
+                origin_country: Some("Hongrie".into()),
+            },
+            LanguagePair {
+                source: lang("fr"),
+                target: lang("ar-MA"),
+                origin_country: None,
+            },
+        ],
+        request_types: vec![RequestType::InPerson, RequestType::Video, RequestType::Translation],
+        main_region: Some("08-Abitibi-Témiscamingue".into()),
+        work_postal_code: Some("J9P 0J7".into()),
+        address: Some("1001 3e Avenue E".into()),
+        postal_code: Some("J9P 0J7".into()),
+        gender: Some(Gender::Male),
+        availability: Availability::Weekly(vec![
+            WeeklyHours {
+                weekday: Weekday::Mon,
+                starts: NaiveTime::from_hms_opt(8, 30, 0).unwrap(),
+                ends: NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+            },
+            WeeklyHours {
+                weekday: Weekday::Sun,
+                starts: NaiveTime::from_hms_opt(13, 0, 0).unwrap(),
+                ends: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+            },
+        ]),
+        inactivity: vec![Inactivity {
+            starts_at: Utc.with_ymd_and_hms(2026, 10, 28, 15, 7, 0).unwrap(),
+            ends_at: Utc.with_ymd_and_hms(2026, 10, 31, 20, 7, 0).unwrap(),
+            reason: Some("Vacances".into()),
+        }],
+        documents: vec![EligibilityDocument {
+            name: "Permis de travail / d'étude".into(),
+            description: None,
+            valid_until: NaiveDate::from_ymd_opt(2025, 3, 30),
+            inactive_if_invalid: false,
+            comments: Some("renouvellement demandé".into()),
+        }],
+        blocked_establishments: vec![bank.other_establishment],
+        financial: FinancialFile {
+            legal_name: Some("Nomme Pepe".into()),
+            supplier_number: Some("UBIPN001".into()),
+            tax_registration: TaxRegistration::Inclusive,
+            gst: Some(TaxNumber {
+                number: "123456789RT0001".into(),
+                from: NaiveDate::from_ymd_opt(2024, 1, 1),
+                until: None,
+            }),
+            qst: None,
+        },
+    };
+    let mut tx = bank.store.begin().await.unwrap();
+    tx.set_interpreter_profile(bank.interpreters[1], &profile)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = bank.store.begin().await.unwrap();
+    let loaded = tx.interpreter_profile(bank.interpreters[1]).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    let mut expected = profile.clone();
+    expected
+        .language_pairs
+        .sort_by(|a, b| (a.source.as_str(), a.target.as_str()).cmp(&(b.source.as_str(), b.target.as_str())));
+    expected.request_types.sort_by_key(|t| t.as_str());
+    assert_eq!(loaded, expected);
+    assert!(
+        tx_none_profile(&bank, bank.requester).await,
+        "a requester has no interpreter profile"
+    );
+}
+
+async fn tx_none_profile(bank: &TestBank, person: PersonId) -> bool {
+    let mut tx = bank.store.begin().await.unwrap();
+    let p = tx.interpreter_profile(person).await.unwrap();
+    tx.commit().await.unwrap();
+    p.is_none()
+}
+
+async fn email_addresses_are_unique(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let person = NewPerson {
+        first_name: "Autre".into(),
+        last_name: "Marie".into(),
+        email: EmailAddress::parse("MARIE@ciusss.example").unwrap(),
+        mobile: None,
+        phone: None,
+        locale: Locale::En,
+        notify_email: true,
+        notify_sms: false,
+        roles: vec![Role::Requester],
+    };
+    let mut tx = bank.store.begin().await.unwrap();
+    let err = tx
+        .insert_person(&person, "BI", support::start_time())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(ref what) if what.contains("email")),
+        "{err:?}"
+    );
+}
+
+async fn request_round_trips_whole(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let id = bank.create().await;
+    let loaded = bank.load(id).await;
+    assert_eq!(loaded.details, bank.details());
+    assert_eq!(loaded.requested_by, bank.requester);
+    assert_eq!(loaded.establishment_id, bank.establishment);
+    // 10:00 in Montréal on 9 March 2026 (EDT began 8 March) is 14:00 UTC.
+    assert_eq!(loaded.starts_at, Utc.with_ymd_and_hms(2026, 3, 9, 14, 0, 0).unwrap());
+    assert_eq!(loaded.created_at, support::start_time());
+    assert_eq!(loaded.number.as_ref().unwrap().as_str(), "HC-26061001");
+    let mut tx = bank.store.begin().await.unwrap();
+    let by_number = tx.request_id_by_number(loaded.number.as_ref().unwrap()).await.unwrap();
+    assert_eq!(by_number, Some(id));
+}
+
+async fn stale_versions_are_refused(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let id = bank.create().await;
+    let mut request = bank.load(id).await;
+    request.details.location = "Ailleurs".into();
+    request.version += 1;
+    let mut tx = bank.store.begin().await.unwrap();
+    tx.update_request(&request, 1).await.unwrap();
+    tx.commit().await.unwrap();
+    request.version += 1;
+    let mut tx = bank.store.begin().await.unwrap();
+    let err = tx.update_request(&request, 1).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    drop(tx);
+    assert_eq!(bank.load(id).await.version, 2);
+}
+
+async fn sequences_count_from_one(engine: Engine) {
+    let db = TestDb::new(engine).await;
+    let store = db.store().await;
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.next_in_sequence("a").await.unwrap(), 1);
+    assert_eq!(tx.next_in_sequence("a").await.unwrap(), 2);
+    assert_eq!(tx.next_in_sequence("b").await.unwrap(), 1);
+    tx.commit().await.unwrap();
+}
+
+async fn history_is_append_only(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let id = bank.create().await;
+    let mut tx = bank.store.begin().await.unwrap();
+    tx.record_history(&NewHistoryEntry {
+        entity: Entity::Request,
+        entity_id: id.0,
+        at: support::start_time(),
+        actor_id: None,
+        actor_kind: ActorKind::System,
+        channel: Channel::System,
+        action: "note".into(),
+        changes: vec![Change::new("x", 1, 2)],
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let store = &bank.store;
+    for sql in ["UPDATE history SET action = 'tampered'", "DELETE FROM history"] {
+        let result = match store {
+            relais::store::Store::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+            relais::store::Store::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        };
+        let err = result.expect_err("history must refuse changes");
+        assert!(err.to_string().contains("append-only"), "{err}");
+    }
+    let mut tx = bank.store.begin().await.unwrap();
+    let entries = tx.history_of(Entity::Request, id.0).await.unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1].action, "note");
+    assert_eq!(entries[1].changes, vec![Change::new("x", 1, 2)]);
+}
+
+async fn rolled_back_changes_leave_nothing(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let mut tx = bank.store.begin().await.unwrap();
+    tx.insert_establishment("GONE", "Rolled back", None, support::start_time())
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    let mut tx = bank.store.begin().await.unwrap();
+    assert!(tx.establishment_by_code("GONE").await.unwrap().is_none());
+}
+
+/// SQLite commits are durable before they return (a source is acknowledged after its
+/// commit): every connection of the pool runs with `synchronous = FULL` in WAL mode.
+#[tokio::test]
+async fn sqlite_commits_are_durable_before_they_return() {
+    let db = TestDb::new(Engine::Sqlite).await;
+    let store = db.store().await;
+    let relais::store::Store::Sqlite(pool) = &store else {
+        panic!("a SQLite store")
+    };
+    for _ in 0..3 {
+        let mut conn = pool.acquire().await.unwrap();
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(synchronous, 2, "2 is FULL");
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+}
