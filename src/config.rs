@@ -34,8 +34,10 @@ pub enum ConfigError {
     Invalid { key: &'static str, problem: String },
 }
 
-/// A value that must never reach a log: passwords, tokens, signing keys.
-#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+/// A value that must never reach a log: passwords, tokens, signing keys. Its memory is
+/// wiped when it is dropped, and it has no `==`: a secret is compared with
+/// [`Secret::matches`], in constant time, never by accident with a timing leak.
+#[derive(Clone, Default, Deserialize)]
 #[serde(transparent)]
 pub struct Secret(String);
 
@@ -49,6 +51,18 @@ impl Secret {
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+    /// Whether `given` is this secret, in time that does not depend on where they differ.
+    /// An empty secret (not configured) matches nothing.
+    pub fn matches(&self, given: &str) -> bool {
+        use subtle::ConstantTimeEq as _;
+        !self.0.is_empty() && bool::from(self.0.as_bytes().ct_eq(given.as_bytes()))
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
     }
 }
 

@@ -7,13 +7,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::fmt::Write as _;
-use subtle::ConstantTimeEq as _;
 
 /// Whether `headers` carry `Authorization: Bearer TOKEN` for the configured token
 /// (compared in constant time); always true when no token is configured.
 fn authorized(state: &AppState, headers: &HeaderMap) -> bool {
-    let expected = state.metrics.bearer_token.expose();
-    if expected.is_empty() {
+    let token = &state.metrics.bearer_token;
+    if token.is_empty() {
         return true;
     }
     let given = headers
@@ -23,7 +22,7 @@ fn authorized(state: &AppState, headers: &HeaderMap) -> bool {
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim())
         .unwrap_or("");
-    given.len() == expected.len() && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
+    token.matches(given)
 }
 
 pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {

@@ -7,11 +7,11 @@
 
 use super::AppState;
 use crate::inbound::sms_pipeline::{InboundSms, Received};
+use askama::Template as _;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
-use subtle::ConstantTimeEq;
 
 /// The path Twilio is configured to call, appended to `web.public_base_url`.
 pub const TWILIO_PATH: &str = "/webhooks/sms/twilio";
@@ -33,11 +33,11 @@ fn retry_later(body: &'static str) -> Response {
         .into_response()
 }
 
-fn escape_xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// Twilio's answer: the reply as one SMS, or none. XML-escaped by the template.
+#[derive(askama::Template)]
+#[template(path = "sms/twiml.xml")]
+struct Twiml<'a> {
+    reply: &'a str,
 }
 
 pub async fn twilio(State(state): State<AppState>, headers: HeaderMap, body: String) -> Response {
@@ -72,17 +72,10 @@ pub async fn twilio(State(state): State<AppState>, headers: HeaderMap, body: Str
         return (StatusCode::BAD_REQUEST, "MessageSid missing\n").into_response();
     }
     match hooks.pipeline.receive(sms).await {
-        Received::Answered(answer) => {
-            let twiml = if answer.reply.is_empty() {
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>".to_string()
-            } else {
-                format!(
-                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>{}</Message></Response>",
-                    escape_xml(&answer.reply)
-                )
-            };
-            ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], twiml).into_response()
-        }
+        Received::Answered(answer) => match (Twiml { reply: &answer.reply }).render() {
+            Ok(twiml) => ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], twiml).into_response(),
+            Err(e) => super::WebError::Internal(e.into()).into_response(),
+        },
         // Nothing was recorded, so Twilio's retry (or its fallback URL) is safe.
         Received::RetryLater => retry_later("retry later\n"),
     }
@@ -91,8 +84,7 @@ pub async fn twilio(State(state): State<AppState>, headers: HeaderMap, body: Str
 pub async fn kannel(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Response {
     let hooks = &state.sms_hooks;
     let given = query.get("secret").map(String::as_str).unwrap_or("");
-    let expected = hooks.kannel_secret.expose();
-    if expected.is_empty() || !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
+    if !hooks.kannel_secret.matches(given) {
         tracing::warn!("kannel webhook: bad secret");
         return forbidden();
     }
@@ -116,37 +108,10 @@ pub async fn kannel(State(state): State<AppState>, Query(query): Query<HashMap<S
     }
 }
 
-/// `application/x-www-form-urlencoded` pairs, in order.
+/// `application/x-www-form-urlencoded` pairs, in order (`+` is a space; a malformed `%`
+/// escape and bytes that are not UTF-8 are kept as they are, never an error).
 pub(super) fn form_urlencoded(body: &str) -> Vec<(String, String)> {
-    body.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    form_urlencoded::parse(body.as_bytes()).into_owned().collect()
 }
 
 #[cfg(test)]
@@ -163,8 +128,22 @@ mod tests {
                 ("X".to_string(), String::new()),
             ]
         );
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%zz"), "%zz");
-        assert_eq!(escape_xml("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(form_urlencoded("a=100%"), vec![("a".to_string(), "100%".to_string())]);
+        assert_eq!(form_urlencoded("a=%zz"), vec![("a".to_string(), "%zz".to_string())]);
+    }
+
+    #[test]
+    fn twiml_escapes_the_reply_and_sends_nothing_for_an_empty_one() {
+        let twiml = Twiml { reply: "a<b & \"c\"" }.render().unwrap();
+        assert!(
+            twiml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
+            "{twiml}"
+        );
+        assert!(
+            twiml.contains("<Message>a&#60;b &#38; &#34;c&#34;</Message>"),
+            "{twiml}"
+        );
+        let empty = Twiml { reply: "" }.render().unwrap();
+        assert!(empty.ends_with("<Response></Response>"), "{empty}");
     }
 }
