@@ -44,23 +44,23 @@ struct Group {
 struct DocumentHtml<'a> {
     lang: &'a str,
     bank: &'a str,
-    title: &'a str,
+    title: String,
     number: &'a str,
     facts: Vec<(String, String)>,
     columns: Vec<Column>,
     /// How many columns come before the amounts: the subtotal label spans them.
     lead: usize,
     groups: Vec<Group>,
-    empty: &'a str,
-    totals_heading: &'a str,
+    empty: String,
+    totals_heading: String,
     totals: Vec<(String, String)>,
-    total_label: &'a str,
+    total_label: String,
     total: String,
-    awaiting_heading: &'a str,
-    awaiting_note: &'a str,
+    awaiting_heading: String,
+    awaiting_note: String,
     awaiting_columns: Vec<String>,
     awaiting: Vec<Vec<Cell>>,
-    footer: &'a str,
+    footer: String,
 }
 
 /// The information a line's leading columns show, each with a detail line.
@@ -79,16 +79,15 @@ enum Lead {
 }
 
 impl Lead {
-    fn label(self, locale: Locale) -> &'static str {
-        let (fr, en) = match self {
-            Lead::Number => ("N° de demande", "Request number"),
-            Lead::Establishment => ("Établissement", "Establishment"),
-            Lead::Service => ("Service", "Service"),
-            Lead::Interpreter => ("Interprète", "Interpreter"),
-            Lead::BillingCode => ("Code de facturation", "Billing code"),
-            Lead::Outcome => ("Résultat", "Outcome"),
-        };
-        locale.pick(fr, en)
+    fn label(self, locale: Locale) -> String {
+        locale.text(match self {
+            Lead::Number => "billing-request-number",
+            Lead::Establishment => "billing-establishment",
+            Lead::Service => "billing-service",
+            Lead::Interpreter => "billing-interpreter",
+            Lead::BillingCode => "billing-billing-code",
+            Lead::Outcome => "billing-outcome",
+        })
     }
 
     fn cell(self, line: &Line, locale: Locale) -> Cell {
@@ -154,8 +153,8 @@ fn duration(minutes: u64) -> String {
     }
 }
 
-fn taxes_label(locale: Locale) -> &'static str {
-    locale.pick("Taxes", "Taxes")
+fn taxes_label(locale: Locale) -> String {
+    locale.text("billing-taxes")
 }
 
 /// The headers of a line table: the leading columns, each money line, taxes added, total.
@@ -166,12 +165,9 @@ fn columns(lead: &[Lead], locale: Locale) -> Vec<Column> {
     });
     let money = LineKind::ALL
         .iter()
-        .map(|k| k.label(locale))
-        .chain([taxes_label(locale), locale.pick("Total", "Total")])
-        .map(|label| Column {
-            label: label.to_string(),
-            numeric: true,
-        });
+        .map(|k| k.label(locale).to_string())
+        .chain([taxes_label(locale), locale.text("billing-total")])
+        .map(|label| Column { label, numeric: true });
     text.chain(money).collect()
 }
 
@@ -213,8 +209,8 @@ impl Money {
             .lines()
             .map(|(kind, amount)| self.cell(kind.label(self.locale), amount.value()))
             .collect();
-        cells.push(self.cell(taxes_label(self.locale), added));
-        cells.push(self.cell(self.locale.pick("Total", "Total"), b.total().value()));
+        cells.push(self.cell(&taxes_label(self.locale), added));
+        cells.push(self.cell(&self.locale.text("billing-total"), b.total().value()));
         cells
     }
 
@@ -225,8 +221,8 @@ impl Money {
             .lines()
             .map(|(kind, amount)| self.cell(kind.label(self.locale), amount.value()))
             .collect();
-        cells.push(self.cell(taxes_label(self.locale), added));
-        cells.push(self.cell(self.locale.pick("Total", "Total"), totals.total().value()));
+        cells.push(self.cell(&taxes_label(self.locale), added));
+        cells.push(self.cell(&self.locale.text("billing-total"), totals.total().value()));
         cells
     }
 
@@ -238,7 +234,7 @@ impl Money {
             .map(|(kind, amount)| (kind.label(locale).to_string(), self.amount(amount)))
             .collect();
         rows.push((
-            locale.pick("Sous-total", "Subtotal").to_string(),
+            locale.text("billing-subtotal").to_string(),
             self.amount(totals.subtotal()),
         ));
         for tax in Tax::ALL {
@@ -247,10 +243,7 @@ impl Money {
         for tax in Tax::ALL {
             let included = totals.tax_included(tax);
             if !included.is_zero() {
-                let label = match locale {
-                    Locale::Fr => format!("dont {} incluse", tax.label(locale)),
-                    Locale::En => format!("of which {} included", tax.label(locale)),
-                };
+                let label = locale.text_with("billing-tax-included", &[("tax", tax.label(locale))]);
                 rows.push((label, self.amount(included)));
             }
         }
@@ -264,38 +257,38 @@ fn lead_cells(lead: &[Lead], line: &Line, locale: Locale) -> Vec<Cell> {
 
 /// "7301110 — DA services multidisciplinaires", or "Sans centre de coûts".
 fn cost_centre_heading(cost_centre: Option<&CodeRef>, locale: Locale) -> String {
-    let name = locale.pick("Centre de coûts", "Cost centre");
+    let name = locale.text("billing-cost-centre");
     match cost_centre {
         Some(c) if c.description.is_empty() => format!("{name} {}", c.code),
         Some(c) => format!("{name} {} — {}", c.code, c.description),
-        None => locale.pick("Sans centre de coûts", "No cost centre").to_string(),
+        None => locale.text("billing-no-cost-centre").to_string(),
     }
 }
 
-fn registration_label(registration: TaxRegistration, locale: Locale) -> &'static str {
+fn registration_label(registration: TaxRegistration, locale: Locale) -> String {
     match registration {
-        TaxRegistration::NotRegistered => locale.pick("Non inscrit aux taxes", "Not registered for sales taxes"),
-        TaxRegistration::Added => locale.pick("Inscrit, taxes en sus", "Registered, taxes added"),
-        TaxRegistration::Inclusive => locale.pick("Inscrit, taxes incluses", "Registered, taxes included"),
+        TaxRegistration::NotRegistered => locale.text("billing-not-registered"),
+        TaxRegistration::Added => locale.text("billing-registered-added"),
+        TaxRegistration::Inclusive => locale.text("billing-registered-inclusive"),
     }
 }
 
 /// The awaiting table: number, date, where (cost centre or establishment), who, state.
 fn awaiting_rows(awaiting: &[Awaiting], invoice: bool, locale: Locale) -> (Vec<String>, Vec<Vec<Cell>>) {
-    let number = locale.pick("N° de demande", "Request number");
-    let date = locale.pick("Date", "Date");
+    let number = locale.text("billing-request-number");
+    let date = locale.text("billing-date");
     let place = if invoice {
-        locale.pick("Centre de coûts", "Cost centre")
+        locale.text("billing-cost-centre")
     } else {
-        locale.pick("Établissement", "Establishment")
+        locale.text("billing-establishment")
     };
-    let who = locale.pick("Interprète", "Interpreter");
-    let state = locale.pick("État", "State");
-    let mut columns = vec![number, date, place];
+    let who = locale.text("billing-interpreter");
+    let state = locale.text("billing-state");
+    let mut columns = vec![number.clone(), date.clone(), place.clone()];
     if invoice {
-        columns.push(who);
+        columns.push(who.clone());
     }
-    columns.push(state);
+    columns.push(state.clone());
     let text = |label: &str, value: String| Cell {
         label: label.to_string(),
         value,
@@ -306,10 +299,10 @@ fn awaiting_rows(awaiting: &[Awaiting], invoice: bool, locale: Locale) -> (Vec<S
         .iter()
         .map(|a| {
             let mut row = vec![
-                text(number, a.number.clone()),
-                text(date, format!("{} {}", a.date, a.start_time.format("%H:%M"))),
+                text(&number, a.number.clone()),
+                text(&date, format!("{} {}", a.date, a.start_time.format("%H:%M"))),
                 text(
-                    place,
+                    &place,
                     if invoice {
                         a.cost_centre
                             .as_ref()
@@ -321,34 +314,31 @@ fn awaiting_rows(awaiting: &[Awaiting], invoice: bool, locale: Locale) -> (Vec<S
             ];
             if invoice {
                 row.push(text(
-                    who,
+                    &who,
                     a.interpreter_name.clone().unwrap_or_else(|| DASH.to_string()),
                 ));
             }
-            row.push(text(state, a.state(locale).to_string()));
+            row.push(text(&state, a.state(locale).to_string()));
             row
         })
         .collect();
-    (columns.into_iter().map(String::from).collect(), rows)
+    (columns, rows)
 }
 
 /// "Devise : CAD ($)": the tables' figures carry no symbol.
 fn currency_fact(currency: Currency, locale: Locale) -> (String, String) {
     (
-        locale.pick("Devise", "Currency").to_string(),
+        locale.text("billing-currency").to_string(),
         format!("{} ({})", currency.code(), currency.symbol()),
     )
 }
 
-fn footer(locale: Locale) -> &'static str {
-    locale.pick(
-        "Ce document ne contient aucun renseignement sur les usagers : ni nom, ni coordonnées, ni détail de santé.",
-        "This document holds no information about patients: no name, no contact details, no health details.",
-    )
+fn footer(locale: Locale) -> String {
+    locale.text("billing-footer")
 }
 
-fn awaiting_heading(locale: Locale) -> &'static str {
-    locale.pick("En attente de validation", "Awaiting validation")
+fn awaiting_heading(locale: Locale) -> String {
+    locale.text("billing-awaiting")
 }
 
 /// The invoice as a printable page in `locale`.
@@ -357,7 +347,7 @@ pub fn invoice_html(invoice: &Invoice, locale: Locale) -> Result<Vec<u8>, Billin
         currency: invoice.currency,
         locale,
     };
-    let subtotal_label = locale.pick("Sous-total", "Subtotal");
+    let subtotal_label = locale.text("billing-subtotal");
     let groups = invoice
         .groups
         .iter()
@@ -375,7 +365,7 @@ pub fn invoice_html(invoice: &Invoice, locale: Locale) -> Result<Vec<u8>, Billin
             subtotal_label: format!(
                 "{subtotal_label} — {}",
                 g.cost_centre.as_ref().map_or_else(
-                    || locale.pick("sans centre de coûts", "no cost centre").to_string(),
+                    || locale.text("billing-no-cost-centre-short").to_string(),
                     |c| c.code.clone()
                 )
             ),
@@ -385,25 +375,20 @@ pub fn invoice_html(invoice: &Invoice, locale: Locale) -> Result<Vec<u8>, Billin
     let establishment = &invoice.establishment;
     let facts = vec![
         (
-            locale.pick("Établissement", "Establishment").to_string(),
+            locale.text("billing-establishment").to_string(),
             format!("{} ({})", establishment.name, establishment.code),
         ),
+        (locale.text("billing-period").to_string(), invoice.period.label(locale)),
         (
-            locale.pick("Période", "Period").to_string(),
-            invoice.period.label(locale),
-        ),
-        (
-            locale.pick("Facture n°", "Invoice number").to_string(),
+            locale.text("billing-invoice-number").to_string(),
             invoice.number.clone(),
         ),
         (
-            locale.pick("Demandes facturées", "Requests invoiced").to_string(),
+            locale.text("billing-invoice-requests").to_string(),
             invoice.totals.count().to_string(),
         ),
         (
-            locale
-                .pick("En attente de validation", "Awaiting validation")
-                .to_string(),
+            locale.text("billing-awaiting").to_string(),
             invoice.awaiting.len().to_string(),
         ),
         currency_fact(invoice.currency, locale),
@@ -412,25 +397,19 @@ pub fn invoice_html(invoice: &Invoice, locale: Locale) -> Result<Vec<u8>, Billin
     let page = DocumentHtml {
         lang: locale.as_str(),
         bank: &invoice.bank_name,
-        title: locale.pick("Facture", "Invoice"),
+        title: locale.text("billing-invoice"),
         number: &invoice.number,
         facts,
         columns: columns(&INVOICE_LEAD, locale),
         lead: INVOICE_LEAD.len(),
         groups,
-        empty: locale.pick(
-            "Aucune demande à facturer pour cette période.",
-            "No request to invoice for this period.",
-        ),
-        totals_heading: locale.pick("Totaux de la facture", "Invoice totals"),
+        empty: locale.text("billing-invoice-empty"),
+        totals_heading: locale.text("billing-invoice-totals"),
         totals: money.summary(&invoice.totals),
-        total_label: locale.pick("Total à payer", "Total due"),
+        total_label: locale.text("billing-invoice-total"),
         total: money.amount(invoice.totals.total()),
         awaiting_heading: awaiting_heading(locale),
-        awaiting_note: locale.pick(
-            "Réalisations enregistrées mais pas encore validées : elles seront facturées une fois validées.",
-            "Service records not validated yet: they will be invoiced once validated.",
-        ),
+        awaiting_note: locale.text("billing-invoice-awaiting-note"),
         awaiting_columns,
         awaiting,
         footer: footer(locale),
@@ -465,50 +444,42 @@ pub fn pay_statement_html(statement: &PayStatement, locale: Locale) -> Result<Ve
     };
     let interpreter = &statement.interpreter;
     let financial = &interpreter.financial;
-    let mut facts = vec![(
-        locale.pick("Interprète", "Interpreter").to_string(),
-        interpreter.name.clone(),
-    )];
+    let mut facts = vec![(locale.text("billing-interpreter").to_string(), interpreter.name.clone())];
     if let Some(legal) = &financial.legal_name {
-        facts.push((locale.pick("Nom complet", "Legal name").to_string(), legal.clone()));
+        facts.push((locale.text("billing-legal-name").to_string(), legal.clone()));
     }
     facts.push((
-        locale.pick("Code d'utilisateur", "User code").to_string(),
+        locale.text("billing-user-code").to_string(),
         interpreter.user_code.to_string(),
     ));
     facts.push((
-        locale.pick("Numéro de fournisseur", "Supplier number").to_string(),
+        locale.text("billing-supplier-number").to_string(),
         financial.supplier_number.clone().unwrap_or_else(|| DASH.to_string()),
     ));
     facts.push((
-        locale.pick("Taxes", "Sales taxes").to_string(),
+        locale.text("billing-sales-taxes").to_string(),
         registration_label(financial.tax_registration, locale).to_string(),
     ));
     for (tax, number) in [(Tax::Gst, &financial.gst), (Tax::Qst, &financial.qst)] {
         if let Some(number) = number {
-            let label = match locale {
-                Locale::Fr => format!("N° de {}", tax.label(locale)),
-                Locale::En => format!("{} number", tax.label(locale)),
-            };
+            let label = locale.text_with("billing-tax-number", &[("tax", tax.label(locale))]);
             facts.push((label, number.number.clone()));
         }
     }
     facts.push((
-        locale.pick("Période", "Period").to_string(),
+        locale.text("billing-period").to_string(),
         statement.period.label(locale),
     ));
     facts.push((
-        locale.pick("Relevé n°", "Statement number").to_string(),
+        locale.text("billing-statement-number").to_string(),
         statement.number.clone(),
     ));
     facts.push((
-        locale.pick("Demandes rémunérées", "Requests paid").to_string(),
+        locale.text("billing-statement-requests").to_string(),
         statement.totals.count().to_string(),
     ));
     facts.push((
-        locale
-            .pick("En attente de validation", "Awaiting validation")
-            .to_string(),
+        locale.text("billing-awaiting").to_string(),
         statement.awaiting.len().to_string(),
     ));
     facts.push(currency_fact(statement.currency, locale));
@@ -516,25 +487,19 @@ pub fn pay_statement_html(statement: &PayStatement, locale: Locale) -> Result<Ve
     let page = DocumentHtml {
         lang: locale.as_str(),
         bank: &statement.bank_name,
-        title: locale.pick("Relevé de rémunération", "Pay statement"),
+        title: locale.text("billing-statement"),
         number: &statement.number,
         facts,
         columns: columns(&STATEMENT_LEAD, locale),
         lead: STATEMENT_LEAD.len(),
         groups,
-        empty: locale.pick(
-            "Aucune demande à rémunérer pour cette période.",
-            "No request to pay for this period.",
-        ),
-        totals_heading: locale.pick("Totaux du relevé", "Statement totals"),
+        empty: locale.text("billing-statement-empty"),
+        totals_heading: locale.text("billing-statement-totals"),
         totals: money.summary(&statement.totals),
-        total_label: locale.pick("Total à verser", "Total payable"),
+        total_label: locale.text("billing-statement-total"),
         total: money.amount(statement.totals.total()),
         awaiting_heading: awaiting_heading(locale),
-        awaiting_note: locale.pick(
-            "Réalisations enregistrées mais pas encore validées : elles seront rémunérées une fois validées.",
-            "Service records not validated yet: they will be paid once validated.",
-        ),
+        awaiting_note: locale.text("billing-statement-awaiting-note"),
         awaiting_columns,
         awaiting,
         footer: footer(locale),

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod billing;
+pub mod catalogue;
 pub mod contact;
 pub mod daily_slots;
 pub mod export;
