@@ -7,7 +7,8 @@
 //! Code asks with [`Locale::text`] or, for text with a value in it, [`Locale::text_with`]:
 //! `locale.text("billing-total")`. French is the fallback.
 //!
-//! Moved so far: the invoices and pay statements (`locales/*/billing.ftl`). Other text is
+//! Moved so far: the invoices and pay statements (`billing.ftl`) and the request exports
+//! (`exports.ftl`). Other text is
 //! still written in pairs with [`Locale::pick`], which reads well where a text is one word
 //! beside the code that uses it.
 

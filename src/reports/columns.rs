@@ -82,32 +82,32 @@ impl Column {
 
     /// The header people read, in the seeds' vocabulary (the request form's labels where
     /// the column is a form field).
-    pub fn header(self, locale: Locale) -> &'static str {
-        let (fr, en) = match self {
-            Column::Number => ("Numéro de demande", "Request number"),
-            Column::Date => return Field::Date.label(locale),
-            Column::StartTime => return Field::StartTime.label(locale),
-            Column::ScheduledMinutes => ("Durée prévue (min)", "Scheduled duration (min)"),
-            Column::Status => ("Statut", "Status"),
-            Column::RequestType => return Field::RequestType.label(locale),
-            Column::SourceLanguage => return Field::SourceLanguage.label(locale),
-            Column::TargetLanguage => return Field::TargetLanguage.label(locale),
-            Column::Establishment => ("Établissement", "Establishment"),
-            Column::Installation => return Field::Installation.label(locale),
-            Column::Location => return Field::Location.label(locale),
-            Column::CostCentre => return Field::CostCentre.label(locale),
-            Column::BillingCode => return Field::BillingCode.label(locale),
-            Column::Requester => ("Demandeur", "Requester"),
-            Column::Interpreter => ("Interprète", "Interpreter"),
-            Column::InterpreterCode => ("Code d'utilisateur de l'interprète", "Interpreter's user code"),
-            Column::WorkedMinutes => ("Durée réelle (min)", "Actual duration (min)"),
-            Column::Completed => ("Demande terminée", "Completed"),
-            Column::CancellationReason => ("Raison d'annulation", "Cancellation reason"),
-            Column::LateCancellation => ("Annulation tardive", "Late cancellation"),
-            Column::CreatedAt => ("Créée le", "Created on"),
-            Column::BookedAt => ("Réservée le", "Booked on"),
+    pub fn header(self, locale: Locale) -> String {
+        let key = match self {
+            Column::Number => "export-number",
+            Column::Date => return Field::Date.label(locale).to_string(),
+            Column::StartTime => return Field::StartTime.label(locale).to_string(),
+            Column::ScheduledMinutes => "export-scheduled-minutes",
+            Column::Status => "export-status",
+            Column::RequestType => return Field::RequestType.label(locale).to_string(),
+            Column::SourceLanguage => return Field::SourceLanguage.label(locale).to_string(),
+            Column::TargetLanguage => return Field::TargetLanguage.label(locale).to_string(),
+            Column::Establishment => "export-establishment",
+            Column::Installation => return Field::Installation.label(locale).to_string(),
+            Column::Location => return Field::Location.label(locale).to_string(),
+            Column::CostCentre => return Field::CostCentre.label(locale).to_string(),
+            Column::BillingCode => return Field::BillingCode.label(locale).to_string(),
+            Column::Requester => "export-requester",
+            Column::Interpreter => "export-interpreter",
+            Column::InterpreterCode => "export-interpreter-code",
+            Column::WorkedMinutes => "export-worked-minutes",
+            Column::Completed => "export-completed",
+            Column::CancellationReason => "export-cancellation-reason",
+            Column::LateCancellation => "export-late-cancellation",
+            Column::CreatedAt => "export-created-at",
+            Column::BookedAt => "export-booked-at",
         };
-        locale.pick(fr, en)
+        locale.text(key)
     }
 
     /// Width in the workbook, in characters.
@@ -127,13 +127,7 @@ impl Column {
         let locale = options.locale;
         let text = |s: &str| Cell::Text(s.to_string());
         let opt_text = |s: Option<&str>| s.map_or(Cell::Empty, |s| Cell::Text(s.to_string()));
-        let yes_no = |b: bool| {
-            Cell::Text(
-                locale
-                    .pick(if b { "oui" } else { "non" }, if b { "yes" } else { "no" })
-                    .into(),
-            )
-        };
+        let yes_no = |b: bool| Cell::Text(locale.text(if b { "export-yes" } else { "export-no" }));
         let local = |at: DateTime<Utc>| Cell::DateTime(at.with_timezone(&options.time_zone).naive_local());
         match self {
             Column::Number => opt_text(row.number.as_ref().map(|n| n.as_str())),

@@ -167,7 +167,7 @@ mod tests {
             let bytes = to_csv(&[row()], &options(locale)).unwrap();
             let rows = read_back(&bytes, locale);
             assert_eq!(rows.len(), 2, "{locale}: a header and a request");
-            let headers: Vec<&str> = Column::ALL.iter().map(|c| c.header(locale)).collect();
+            let headers: Vec<String> = Column::ALL.iter().map(|c| c.header(locale)).collect();
             assert_eq!(rows[0], headers, "{locale}");
             let cell = |c: Column| rows[1][Column::ALL.iter().position(|x| *x == c).unwrap()].as_str();
             assert_eq!(cell(Column::Number), "HC-26339001");

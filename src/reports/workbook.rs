@@ -10,10 +10,10 @@ use crate::domain::locale::Locale;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 /// Names of the two sheets.
-pub fn sheet_names(locale: Locale) -> (&'static str, &'static str) {
+pub fn sheet_names(locale: Locale) -> (String, String) {
     (
-        locale.pick("Demandes", "Requests"),
-        locale.pick("Statistiques", "Statistics"),
+        locale.text("export-sheet-requests"),
+        locale.text("export-sheet-statistics"),
     )
 }
 
@@ -121,13 +121,8 @@ fn stats_sheet(
     for col in 1..=5 {
         sheet.set_column_width(col, 16.0)?;
     }
-    sheet.write_string_with_format(
-        0,
-        0,
-        l.pick("Statistiques des demandes", "Request statistics"),
-        &formats.bold,
-    )?;
-    sheet.write_string(1, 0, l.pick("Produit le", "Made on"))?;
+    sheet.write_string_with_format(0, 0, l.text("export-statistics-title"), &formats.bold)?;
+    sheet.write_string(1, 0, l.text("export-made-on"))?;
     let made = options.generated_at.with_timezone(&options.time_zone).naive_local();
     sheet.write_datetime_with_format(1, 1, made, &formats.datetime)?;
     let mut row = 2u32;
@@ -144,30 +139,30 @@ fn stats_sheet(
         row: row + 1,
     };
     table.section(
-        l.pick("Ensemble", "All requests"),
-        [(l.pick("Toutes les demandes", "All requests").to_string(), stats.total)],
+        &l.text("export-all"),
+        [(l.text("export-all-requests").to_string(), stats.total)],
     )?;
     table.section(
-        l.pick("Par paire de langues", "By language pair"),
+        &l.text("export-by-language-pair"),
         stats.by_language_pair.iter().map(|(k, t)| {
             let label = format!("{} → {}", k.source.name(l), k.target.name(l));
             (label, *t)
         }),
     )?;
     table.section(
-        l.pick("Par type de demande", "By request type"),
+        &l.text("export-by-request-type"),
         stats.by_request_type.iter().map(|(k, t)| (k.label(l).to_string(), *t)),
     )?;
     table.section(
-        l.pick("Par établissement", "By establishment"),
+        &l.text("export-by-establishment"),
         stats.by_establishment.iter().map(|(k, t)| (k.clone(), *t)),
     )?;
     table.section(
-        l.pick("Par statut", "By status"),
+        &l.text("export-by-status"),
         stats.by_status.iter().map(|(k, t)| (k.label(l).to_string(), *t)),
     )?;
     table.section(
-        l.pick("Par mois", "By month"),
+        &l.text("export-by-month"),
         stats.by_month.iter().map(|(k, t)| (k.to_string(), *t)),
     )?;
     Ok(())
@@ -189,12 +184,12 @@ impl Table<'_> {
         self.sheet.write_string_with_format(self.row, 0, title, bold)?;
         self.row += 1;
         let headers = [
-            "",
-            l.pick("Demandes", "Requests"),
-            l.pick("Annulées", "Cancelled"),
-            l.pick("Heures prévues", "Scheduled hours"),
-            l.pick("Heures réalisées", "Worked hours"),
-            l.pick("Services enregistrés", "Services recorded"),
+            String::new(),
+            l.text("export-requests"),
+            l.text("export-cancelled"),
+            l.text("export-scheduled-hours"),
+            l.text("export-worked-hours"),
+            l.text("export-services-recorded"),
         ];
         for (col, header) in (0u16..).zip(headers) {
             self.sheet.write_string_with_format(self.row, col, header, bold)?;
