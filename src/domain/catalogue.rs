@@ -8,9 +8,8 @@
 //! `locale.text("billing-total")`. French is the fallback.
 //!
 //! Moved so far: the invoices and pay statements (`billing.ftl`) and the request exports
-//! (`exports.ftl`). Other text is
-//! still written in pairs with [`Locale::pick`], which reads well where a text is one word
-//! beside the code that uses it.
+//! (`exports.ftl`). Other text is still written in pairs with [`Locale::pick`], which
+//! reads well where a text is one word beside the code that uses it.
 
 use super::locale::Locale;
 use fluent_templates::fluent_bundle::FluentValue;
