@@ -83,17 +83,13 @@ impl Process {
         }
     }
 
-    /// SIGTERM, then an orderly exit (status 0, "stopped" in the log) within `within`.
-    async fn terminate(mut self, within: Duration) -> String {
-        self.signal("-TERM");
-        let status = self.wait_exit(within).await;
-        let log = self.log();
-        match status {
-            Some(status) => assert!(status.success(), "relais serve did not stop cleanly: {status}\n{log}"),
-            None => panic!("relais serve did not stop within {within:?} of SIGTERM:\n{log}"),
-        }
-        assert!(log.contains("stopped"), "no orderly stop in the log:\n{log}");
-        log
+    /// SIGTERM, then an orderly exit (status 0, "stopped" in the log) within `within`;
+    /// waited for off the runtime, which the test's relay keeps using.
+    async fn terminate(self, within: Duration) -> String {
+        let Process { inner, _dir, .. } = self;
+        tokio::task::spawn_blocking(move || inner.terminate(within))
+            .await
+            .unwrap()
     }
 }
 
