@@ -417,31 +417,9 @@ pub fn invoice_html(invoice: &Invoice, locale: Locale) -> Result<Vec<u8>, Billin
     Ok(page.render()?.into_bytes())
 }
 
-/// The pay statement as a printable page in `locale`.
-pub fn pay_statement_html(statement: &PayStatement, locale: Locale) -> Result<Vec<u8>, BillingError> {
-    let money = Money {
-        currency: statement.currency,
-        locale,
-    };
-    let rows: Vec<Vec<Cell>> = statement
-        .lines
-        .iter()
-        .map(|l| {
-            let mut cells = lead_cells(&STATEMENT_LEAD, l, locale);
-            cells.extend(money.line_cells(l));
-            cells
-        })
-        .collect();
-    let groups = if rows.is_empty() {
-        Vec::new()
-    } else {
-        vec![Group {
-            heading: String::new(),
-            rows,
-            subtotal_label: String::new(),
-            subtotal: Vec::new(),
-        }]
-    };
+/// Who the statement pays (name, codes, tax registration and numbers), then the period,
+/// the number, the counts and the currency.
+fn statement_facts(statement: &PayStatement, locale: Locale) -> Vec<(String, String)> {
     let interpreter = &statement.interpreter;
     let financial = &interpreter.financial;
     let mut facts = vec![(locale.text("billing-interpreter").to_string(), interpreter.name.clone())];
@@ -483,6 +461,35 @@ pub fn pay_statement_html(statement: &PayStatement, locale: Locale) -> Result<Ve
         statement.awaiting.len().to_string(),
     ));
     facts.push(currency_fact(statement.currency, locale));
+    facts
+}
+
+/// The pay statement as a printable page in `locale`.
+pub fn pay_statement_html(statement: &PayStatement, locale: Locale) -> Result<Vec<u8>, BillingError> {
+    let money = Money {
+        currency: statement.currency,
+        locale,
+    };
+    let rows: Vec<Vec<Cell>> = statement
+        .lines
+        .iter()
+        .map(|l| {
+            let mut cells = lead_cells(&STATEMENT_LEAD, l, locale);
+            cells.extend(money.line_cells(l));
+            cells
+        })
+        .collect();
+    let groups = if rows.is_empty() {
+        Vec::new()
+    } else {
+        vec![Group {
+            heading: String::new(),
+            rows,
+            subtotal_label: String::new(),
+            subtotal: Vec::new(),
+        }]
+    };
+    let facts = statement_facts(statement, locale);
     let (awaiting_columns, awaiting) = awaiting_rows(&statement.awaiting, false, locale);
     let page = DocumentHtml {
         lang: locale.as_str(),
