@@ -204,7 +204,25 @@ impl Tx {
     }
 
     /// Reads every active interpreter's profile, a handful of queries whatever their number.
+    /// The rows of each table are read for every interpreter; those of people who are not
+    /// active interpreters have no position and are skipped.
     async fn read_profiles(&mut self, stamp: i64) -> Result<Profiles, StoreError> {
+        let mut profiles = Profiles {
+            stamp,
+            candidates: self.read_candidates().await?,
+            speakers: HashMap::new(),
+        };
+        self.add_languages(&mut profiles).await?;
+        self.add_request_types(&mut profiles).await?;
+        self.add_blocks(&mut profiles).await?;
+        self.add_weekly_hours(&mut profiles).await?;
+        self.add_documents(&mut profiles).await?;
+        self.add_inactivity(&mut profiles).await?;
+        Ok(profiles)
+    }
+
+    /// Every active interpreter, by id: name, gender, postal code, availability kind.
+    async fn read_candidates(&mut self) -> Result<Vec<Candidate>, StoreError> {
         let mut people: Vec<PeopleRow> = self
             .json_rows(
                 "p.id, p.first_name, p.last_name, pr.gender, pr.postal_code, pr.work_postal_code, \
@@ -228,13 +246,10 @@ impl Tx {
             });
             candidates.push(c);
         }
-        let mut profiles = Profiles {
-            stamp,
-            candidates,
-            speakers: HashMap::new(),
-        };
-        // The rows of every table below are read for every interpreter; those of people who
-        // are not active interpreters have no position and are skipped.
+        Ok(candidates)
+    }
+
+    async fn add_languages(&mut self, profiles: &mut Profiles) -> Result<(), StoreError> {
         let languages: Vec<(i64, String, String)> = self
             .json_rows("person_id, source_language, target_language", "interpreter_languages")
             .await?;
@@ -256,6 +271,10 @@ impl Tx {
             }
             profiles.speakers.entry((source, target)).or_default().push(i);
         }
+        Ok(())
+    }
+
+    async fn add_request_types(&mut self, profiles: &mut Profiles) -> Result<(), StoreError> {
         let types: Vec<(i64, String)> = self
             .json_rows("person_id, request_type", "interpreter_request_types")
             .await?;
@@ -265,6 +284,10 @@ impl Tx {
                     .push(decode("interpreter_request_types.request_type", t.parse())?);
             }
         }
+        Ok(())
+    }
+
+    async fn add_blocks(&mut self, profiles: &mut Profiles) -> Result<(), StoreError> {
         let blocks: Vec<(i64, i64)> = self
             .json_rows("person_id, establishment_id", "interpreter_blocks")
             .await?;
@@ -273,6 +296,10 @@ impl Tx {
                 c.blocked.push(EstablishmentId(establishment));
             }
         }
+        Ok(())
+    }
+
+    async fn add_weekly_hours(&mut self, profiles: &mut Profiles) -> Result<(), StoreError> {
         let hours: Vec<(i64, i64, NaiveTime, NaiveTime)> = self
             .json_rows("person_id, weekday, starts, ends", "interpreter_weekly_hours")
             .await?;
@@ -285,6 +312,10 @@ impl Tx {
                 list.push(WeeklyHours { weekday, starts, ends });
             }
         }
+        Ok(())
+    }
+
+    async fn add_documents(&mut self, profiles: &mut Profiles) -> Result<(), StoreError> {
         // Only the documents that can stop someone working; the first one expired is named.
         const DOCUMENTS: &str = "SELECT person_id, name, valid_until FROM interpreter_documents \
              WHERE inactive_if_invalid AND valid_until IS NOT NULL ORDER BY person_id, id";
@@ -301,6 +332,10 @@ impl Tx {
                 });
             }
         }
+        Ok(())
+    }
+
+    async fn add_inactivity(&mut self, profiles: &mut Profiles) -> Result<(), StoreError> {
         // Every period, past ones included: they are few, and the slot may be in the past.
         const INACTIVITY: &str = "SELECT person_id, starts_at, ends_at FROM interpreter_inactivity";
         let inactivity: Vec<(i64, DateTime<Utc>, DateTime<Utc>)> =
@@ -314,7 +349,7 @@ impl Tx {
                 });
             }
         }
-        Ok(profiles)
+        Ok(())
     }
 
     /// `SELECT columns FROM from` as one JSON array of arrays, each decoded as a `T`. sqlx
