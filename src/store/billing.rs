@@ -158,26 +158,9 @@ impl Tx {
              FROM people p LEFT JOIN interpreter_profiles ip ON ip.person_id = p.id \
              WHERE p.id IN (SELECT r.assigned_interpreter_id FROM requests r WHERE {filter})"
         );
-        let (from, to) = (period.from(), period.to());
-        let rows: Vec<ItemRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(requests.clone()))
-            .bind(id)
-            .bind(from)
-            .bind(to)
-            .fetch_all(c)
-            .await?);
-        let record_rows: Vec<RecordRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(records.clone()))
-            .bind(id)
-            .bind(from)
-            .bind(to)
-            .fetch_all(c)
-            .await?);
-        let interpreter_rows: Vec<InterpreterRow> =
-            on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(interpreters.clone()))
-                .bind(id)
-                .bind(from)
-                .bind(to)
-                .fetch_all(c)
-                .await?);
+        let rows: Vec<ItemRow> = self.scoped(&requests, id, period).await?;
+        let record_rows: Vec<RecordRow> = self.scoped(&records, id, period).await?;
+        let interpreter_rows: Vec<InterpreterRow> = self.scoped(&interpreters, id, period).await?;
 
         let mut records: HashMap<i64, ServiceRecord> = HashMap::new();
         for row in record_rows {
@@ -193,40 +176,64 @@ impl Tx {
             people.insert(interpreter.id.0, interpreter);
         }
         rows.into_iter()
-            .map(|r| {
-                let cancellation = match (r.cancellation_reason, r.cancelled_at) {
-                    (Some(reason), Some(at)) => Some(Cancellation {
-                        reason: decode("requests.cancellation_reason", reason.parse())?,
-                        detail: None,
-                        at,
-                        late: r.cancelled_late,
-                    }),
-                    _ => None,
-                };
-                Ok(BillableItem {
-                    request_id: RequestId(r.id),
-                    number: r.number.unwrap_or_else(|| format!("brouillon {}", r.id)),
-                    status: decode("requests.status", RequestStatus::from_str(&r.status))?,
-                    establishment: EstablishmentRef {
-                        id: EstablishmentId(r.establishment_id),
-                        code: r.establishment_code,
-                        name: r.establishment_name,
-                    },
-                    cost_centre: code_ref(r.cost_centre_code, r.cost_centre_description),
-                    billing_code: code_ref(r.billing_code, r.billing_code_description),
-                    request_type: decode("requests.request_type", r.request_type.parse())?,
-                    date: r.service_date,
-                    start_time: r.start_time,
-                    scheduled_minutes: decode("requests.duration_minutes", u32::try_from(r.duration_minutes))?,
-                    source_language: decode("requests.source_language", LanguageTag::parse(&r.source_language))?,
-                    target_language: decode("requests.target_language", LanguageTag::parse(&r.target_language))?,
-                    booked: r.booked_at.is_some(),
-                    cancellation,
-                    contested: r.service_contested_at.is_some(),
-                    interpreter: r.assigned_interpreter_id.and_then(|p| people.get(&p).cloned()),
-                    record: records.remove(&r.id),
-                })
-            })
+            .map(|r| billable_item(r, &mut records, &people))
             .collect()
     }
+
+    /// `sql` (a billing query of one scope) bound to the scope's id and the period's days.
+    async fn scoped<T>(&mut self, sql: &str, id: i64, period: &Period) -> Result<Vec<T>, StoreError>
+    where
+        T: Send
+            + Unpin
+            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+    {
+        let (from, to) = (period.from(), period.to());
+        Ok(on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
+            .bind(id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(c)
+            .await?))
+    }
+}
+
+/// One request as billing reads it, with its record and its interpreter.
+fn billable_item(
+    r: ItemRow,
+    records: &mut HashMap<i64, ServiceRecord>,
+    people: &HashMap<i64, InterpreterRef>,
+) -> Result<BillableItem, StoreError> {
+    let cancellation = match (r.cancellation_reason, r.cancelled_at) {
+        (Some(reason), Some(at)) => Some(Cancellation {
+            reason: decode("requests.cancellation_reason", reason.parse())?,
+            detail: None,
+            at,
+            late: r.cancelled_late,
+        }),
+        _ => None,
+    };
+    Ok(BillableItem {
+        request_id: RequestId(r.id),
+        number: r.number.unwrap_or_else(|| format!("brouillon {}", r.id)),
+        status: decode("requests.status", RequestStatus::from_str(&r.status))?,
+        establishment: EstablishmentRef {
+            id: EstablishmentId(r.establishment_id),
+            code: r.establishment_code,
+            name: r.establishment_name,
+        },
+        cost_centre: code_ref(r.cost_centre_code, r.cost_centre_description),
+        billing_code: code_ref(r.billing_code, r.billing_code_description),
+        request_type: decode("requests.request_type", r.request_type.parse())?,
+        date: r.service_date,
+        start_time: r.start_time,
+        scheduled_minutes: decode("requests.duration_minutes", u32::try_from(r.duration_minutes))?,
+        source_language: decode("requests.source_language", LanguageTag::parse(&r.source_language))?,
+        target_language: decode("requests.target_language", LanguageTag::parse(&r.target_language))?,
+        booked: r.booked_at.is_some(),
+        cancellation,
+        contested: r.service_contested_at.is_some(),
+        interpreter: r.assigned_interpreter_id.and_then(|p| people.get(&p).cloned()),
+        record: records.remove(&r.id),
+    })
 }
