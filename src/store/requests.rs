@@ -84,6 +84,8 @@ fn lang(column: &str, value: &str) -> Result<LanguageTag, StoreError> {
 impl TryFrom<RequestRow> for Request {
     type Error = StoreError;
 
+    // Long for a reason: one flat field-by-field reading of the row, each column decoded
+    // where it lands; split, it would only scatter one mapping over several places.
     fn try_from(r: RequestRow) -> Result<Request, StoreError> {
         let cancellation = match (r.cancellation_reason, r.cancelled_at) {
             (Some(reason), Some(at)) => Some(Cancellation {
