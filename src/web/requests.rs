@@ -2,14 +2,14 @@
 //! limited to that request. It shows the request as its requester wrote it and offers
 //! what they can do now (cancel, validate or contest), each through a signed link.
 
-use super::AppState;
 use super::links::{SESSION_COOKIE, facts_list};
 use super::page::{Page, PageForm, Tone, cookie, page_response};
+use super::{AppState, WebError};
 use crate::domain::locale::Locale;
 use crate::security::link::LinkAction;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 fn closed_page(bank: &str) -> Response {
     let page = Page {
@@ -30,15 +30,18 @@ fn closed_page(bank: &str) -> Response {
 }
 
 /// `GET /requests/{id}`.
-pub async fn show(State(state): State<AppState>, Path(id): Path<i64>, headers: HeaderMap) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let pages = &state.link_pages;
     let Some(secret) = cookie(&headers, SESSION_COOKIE) else {
-        return closed_page(&pages.bank);
+        return Ok(closed_page(&pages.bank));
     };
-    let session = match state.workflow.web_session(&secret).await {
-        Ok(Some(s)) if s.request.is_none_or(|r| r.0 == id) => s,
-        Ok(_) => return closed_page(&pages.bank),
-        Err(e) => return super::WebError::Internal(e.into()).into_response(),
+    let session = match state.workflow.web_session(&secret).await? {
+        Some(s) if s.request.is_none_or(|r| r.0 == id) => s,
+        _ => return Ok(closed_page(&pages.bank)),
     };
     let workflow = &state.workflow;
     let loaded = async {
@@ -67,8 +70,8 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<i64>, headers: H
     .await;
     let (request, person, interpreter, claims) = match loaded {
         Ok(v) => v,
-        Err(crate::store::StoreError::NotFound) => return closed_page(&pages.bank),
-        Err(e) => return super::WebError::Internal(e.into()).into_response(),
+        Err(crate::store::StoreError::NotFound) => return Ok(closed_page(&pages.bank)),
+        Err(e) => return Err(e.into()),
     };
     let locale = person.locale;
     let d = &request.details;
@@ -145,5 +148,5 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<i64>, headers: H
     {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
-    response
+    Ok(response)
 }

@@ -15,16 +15,17 @@ mod session;
 mod signed;
 mod view;
 
-pub use session::{AnySession, Forbidden, SignedIn};
+pub use session::{AnySession, Coordinator, SignedIn};
 
 use super::AppState;
 use crate::domain::locale::Locale;
 use crate::security::link::LinkKeys;
+use crate::web::WebError;
 use crate::web::page::{Tone, cookie};
-use crate::workflow::accounts::{AccountError, Accounts};
+use crate::workflow::accounts::Accounts;
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use view::{AccountPage, Field, Form, render};
 
@@ -164,16 +165,9 @@ pub(crate) fn peer(extensions: &axum::http::Extensions) -> Option<std::net::Sock
         .map(|c| c.0)
 }
 
-fn see_other(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_string())]).into_response()
-}
-
-fn internal(e: AccountError) -> Response {
-    super::WebError::Internal(e.into()).into_response()
-}
-
-/// A form that did not come from our page in this browser: nothing was done.
-fn forbidden_form(pages: &AccountPages, locale: Locale, again: &str) -> Response {
+/// The page of a form that did not come from our page in this browser
+/// ([`crate::web::WebError::Csrf`]): nothing was done.
+pub(crate) fn expired_form_page(locale: Locale, bank: &str, again: &str) -> Response {
     let page = AccountPage::new(locale, locale.pick("Formulaire expiré", "Form expired"))
         .notice(
             Tone::Bad,
@@ -183,7 +177,53 @@ fn forbidden_form(pages: &AccountPages, locale: Locale, again: &str) -> Response
             ),
         )
         .link(again, locale.pick("Rouvrir la page", "Open the page again"));
-    pages.page(StatusCode::FORBIDDEN, &page)
+    render(StatusCode::FORBIDDEN, bank, &page)
+}
+
+/// The page refusing someone whose roles do not give access
+/// ([`crate::web::WebError::Forbidden`]).
+pub(crate) fn forbidden_page(locale: Locale, bank: &str) -> Response {
+    let page = AccountPage::new(locale, locale.pick("Accès refusé", "Access denied"))
+        .notice(
+            Tone::Bad,
+            locale.pick(
+                "Votre compte ne donne pas accès à cette page.",
+                "Your account does not give access to this page.",
+            ),
+        )
+        .link("/account", locale.pick("Mon compte", "My account"));
+    render(StatusCode::FORBIDDEN, bank, &page)
+}
+
+/// A form that did not come from our page in this browser: nothing was done.
+fn forbidden_form(locale: Locale, again: &str) -> WebError {
+    WebError::Csrf {
+        locale,
+        again: again.to_string(),
+    }
+}
+
+/// The CSRF guard of every account form: `Ok` when the form's value `matched` its cookie or
+/// session, otherwise the CSRF answer offering `again`, the page to open again.
+fn csrf_guard(matched: bool, locale: Locale, again: &str) -> Result<(), WebError> {
+    if matched {
+        Ok(())
+    } else {
+        Err(forbidden_form(locale, again))
+    }
+}
+
+/// A posted form; a body that is not one is refused as a forged form is.
+async fn read_posted<T: serde::de::DeserializeOwned>(
+    request: axum::extract::Request,
+    locale: Locale,
+    again: &str,
+) -> Result<T, WebError> {
+    use axum::extract::FromRequest as _;
+    match axum::Form::<T>::from_request(request, &()).await {
+        Ok(axum::Form(form)) => Ok(form),
+        Err(_) => Err(forbidden_form(locale, again)),
+    }
 }
 
 /// Too many sign-ins failed, from this address (`retry_after`: its wait) or for this

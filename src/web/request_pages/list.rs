@@ -4,7 +4,7 @@
 //! (the exports' presets or a custom range). Newest appointment first, [`LIMIT`] lines a page,
 //! a "Suivantes" link to the next page (it carries where this one ended).
 
-use super::{FilterField, Table, View, bank, internal};
+use super::{FilterField, Table, View, bank};
 use crate::domain::export::filter::DatePreset;
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
@@ -12,9 +12,9 @@ use crate::domain::request::RequestStatus;
 use crate::domain::role::Role;
 use crate::outbound::render::{clock_time, short_date};
 use crate::store::lists::{ListCursor, ListFilter, ListScope};
-use crate::web::AppState;
 use crate::web::account::SignedIn;
 use crate::web::page::Tone;
+use crate::web::{AppState, WebError};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -103,13 +103,14 @@ fn text(raw: &str) -> Option<String> {
 }
 
 /// `GET /requests`.
-pub async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(search): Query<Search>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(search): Query<Search>,
+) -> Result<Response, WebError> {
     let person = signed_in.person().clone();
     let locale = person.locale;
-    let visibility = match signed_in.visibility().await {
-        Ok(v) => v,
-        Err(e) => return internal(e),
-    };
+    let visibility = signed_in.visibility().await?;
     // The scopes this person has, first the default.
     let mut scopes: Vec<(&str, ListScope, &str)> = Vec::new();
     if person.has_role(Role::Requester) {
@@ -159,7 +160,7 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(sear
                 )
                 .into(),
         );
-        return view.render(StatusCode::FORBIDDEN);
+        return Ok(view.render(StatusCode::FORBIDDEN));
     };
     let tz = state.workflow.config().time_zone;
     let today = state.workflow.clock().now().with_timezone(&tz).date_naive();
@@ -205,10 +206,7 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(sear
         Ok::<_, crate::store::StoreError>(rows)
     }
     .await;
-    let mut rows = match rows {
-        Ok(rows) => rows,
-        Err(e) => return internal(e),
-    };
+    let mut rows = rows?;
     let more = rows.len() > LIMIT;
     rows.truncate(LIMIT);
     let mut view = View::signed(&person, &bank(&state), scope_label);
@@ -361,5 +359,5 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(sear
     if !problems.is_empty() {
         view = view.tone(Tone::Bad, problems.join(" ; "));
     }
-    view.render(StatusCode::OK)
+    Ok(view.render(StatusCode::OK))
 }

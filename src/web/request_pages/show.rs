@@ -3,7 +3,7 @@
 //! person may take now, each a POST form to `/requests/{id}/act` bound to the session.
 //! Without a signed-in session the page falls back to the `Open` link session's page.
 
-use super::{ActionForm, Seen, Table, View, bank, internal, not_found, visible};
+use super::{ActionForm, Seen, Table, View, bank, seen as visible_request};
 use crate::domain::history::{Change, Entity, HistoryEntry, REDACTED};
 use crate::domain::locale::Locale;
 use crate::domain::request::{CancellationReason, RequestStatus};
@@ -12,10 +12,10 @@ use crate::forms::request::FormField;
 use crate::outbound::render::{clock_time, short_date};
 use crate::security::link::LinkAction;
 use crate::store::attachments::{AttachmentPurpose, FileKind, content_disposition};
-use crate::web::AppState;
 use crate::web::account::SignedIn;
 use crate::web::links::facts_list;
 use crate::web::page::Tone;
+use crate::web::{AppState, WebError};
 use crate::workflow::links::{actor_kind, current_version};
 use crate::workflow::{Actor, Command, WorkflowError};
 use axum::Form;
@@ -60,24 +60,20 @@ fn action_label(action: LinkAction, locale: Locale) -> &'static str {
 pub async fn show(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    signed_in: Result<SignedIn, Response>,
+    signed_in: Result<SignedIn, WebError>,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, WebError> {
     let signed_in = match signed_in {
         Ok(s) => s,
         // A signed-in session that ended: sign in again.
         Err(redirect) if crate::web::page::cookie(&headers, crate::web::account::SESSION_COOKIE).is_some() => {
-            return redirect;
+            return Err(redirect);
         }
         // An `Open` link's short session, or nobody: the link session's page says which.
         Err(_) => return crate::web::requests::show(State(state), Path(id), headers).await,
     };
-    let locale = signed_in.person().locale;
-    match visible(&state, &signed_in, id).await {
-        Ok(Some(seen)) => page(&state, &signed_in, &seen, Tone::Neutral, String::new(), StatusCode::OK).await,
-        Ok(None) => not_found(locale),
-        Err(e) => internal(e),
-    }
+    let seen = visible_request(&state, &signed_in, id).await?;
+    page(&state, &signed_in, &seen, Tone::Neutral, String::new(), StatusCode::OK).await
 }
 
 async fn page(
@@ -87,11 +83,9 @@ async fn page(
     tone: Tone,
     notice: String,
     status: StatusCode,
-) -> Response {
-    match build(state, signed_in, seen).await {
-        Ok(view) => view.tone(tone, notice).render(status),
-        Err(e) => internal(e),
-    }
+) -> Result<Response, WebError> {
+    let view = build(state, signed_in, seen).await?;
+    Ok(view.tone(tone, notice).render(status))
 }
 
 async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::Result<View> {
@@ -311,13 +305,9 @@ pub async fn act(
     Path(id): Path<i64>,
     signed_in: SignedIn,
     posted: Result<Form<Posted>, axum::extract::rejection::FormRejection>,
-) -> Response {
+) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
-    let seen = match visible(&state, &signed_in, id).await {
-        Ok(Some(seen)) => seen,
-        Ok(None) => return not_found(locale),
-        Err(e) => return internal(e),
-    };
+    let seen = visible_request(&state, &signed_in, id).await?;
     let Some(Form(posted)) = posted.ok().filter(|f| signed_in.session().csrf_ok(&f.csrf)) else {
         let notice = locale
             .pick(
@@ -328,7 +318,7 @@ pub async fn act(
         return page(&state, &signed_in, &seen, Tone::Bad, notice, StatusCode::FORBIDDEN).await;
     };
     let Some(action) = ACTIONS.into_iter().find(|a| action_key(*a) == posted.action) else {
-        return not_found(locale);
+        return Err(WebError::NoSuchRequest(locale));
     };
     let request = &seen.request;
     let person = &seen.person;
@@ -341,7 +331,7 @@ pub async fn act(
     .await;
     let kind = match (possible, actor_kind(action, request, person)) {
         (Ok(true), Some(kind)) => kind,
-        (Err(e), _) => return internal(e),
+        (Err(e), _) => return Err(e.into()),
         _ => {
             let notice = locale
                 .pick(
@@ -421,7 +411,7 @@ pub async fn act(
             },
             StatusCode::OK,
         ),
-        Err(WorkflowError::Store(e)) => return internal(e),
+        Err(WorkflowError::Store(e)) => return Err(e.into()),
         Err(e) => {
             tracing::info!(error = %e, "page action refused");
             (
@@ -436,11 +426,8 @@ pub async fn act(
             )
         }
     };
-    match visible(&state, &signed_in, id).await {
-        Ok(Some(now)) => page(&state, &signed_in, &now, tone, notice, status).await,
-        Ok(None) => not_found(locale),
-        Err(e) => internal(e),
-    }
+    let now = visible_request(&state, &signed_in, id).await?;
+    page(&state, &signed_in, &now, tone, notice, status).await
 }
 
 /// `GET /requests/{id}/attachments/{file}`: a file of the request form, for those who see
@@ -449,13 +436,12 @@ pub async fn download(
     State(state): State<AppState>,
     Path((id, file)): Path<(i64, i64)>,
     signed_in: SignedIn,
-) -> Response {
+) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
-    let seen = match visible(&state, &signed_in, id).await {
-        Ok(Some(seen)) if seen.full => seen,
-        Ok(_) => return not_found(locale),
-        Err(e) => return internal(e),
-    };
+    let seen = visible_request(&state, &signed_in, id).await?;
+    if !seen.full {
+        return Err(WebError::NoSuchRequest(locale));
+    }
     let loaded = async {
         let mut tx = state.workflow.store().begin_read().await?;
         let found = tx
@@ -465,11 +451,7 @@ pub async fn download(
         Ok::<_, crate::store::StoreError>(found)
     }
     .await;
-    let (info, bytes) = match loaded {
-        Ok(Some(found)) => found,
-        Ok(None) => return not_found(locale),
-        Err(e) => return internal(e),
-    };
+    let (info, bytes) = loaded?.ok_or(WebError::NoSuchRequest(locale))?;
     // What the bytes are decides the type and the name's extension, whatever was stored.
     let kind = FileKind::sniff(&bytes);
     let content_type = kind.map_or("application/octet-stream", FileKind::content_type);
@@ -487,5 +469,5 @@ pub async fn download(
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    response
+    Ok(response)
 }

@@ -20,6 +20,7 @@ use crate::domain::request::RequestType;
 use crate::domain::role::{ActorKind, Channel, Role};
 use crate::domain::text;
 use crate::web::AppState;
+use crate::web::WebError;
 use crate::web::account::SignedIn;
 use crate::web::page::Tone;
 use crate::workflow::InterpreterSelfChange;
@@ -27,8 +28,8 @@ use crate::workflow::{Actor, WorkflowError};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{NaiveDate, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -66,13 +67,13 @@ async fn load(state: &AppState, signed_in: &SignedIn) -> Result<Option<Kind>, cr
 }
 
 /// `GET /profile`.
-pub async fn show(signed_in: SignedIn, State(state): State<AppState>, Query(q): Query<ProfileQuery>) -> Response {
+pub async fn show(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    Query(q): Query<ProfileQuery>,
+) -> Result<Response, WebError> {
     let settings = settings(&state);
-    let kind = match load(&state, &signed_in).await {
-        Ok(Some(k)) => k,
-        Ok(None) => return super::not_found(),
-        Err(e) => return crate::web::WebError::from(e).into_response(),
-    };
+    let kind = load(&state, &signed_in).await?.ok_or(WebError::NotFound)?;
     let locale = signed_in.person().locale;
     let notice = (q.saved == "1").then(|| {
         (
@@ -190,7 +191,7 @@ async fn page(
     problems: &Problems,
     notice: Option<(Tone, String)>,
     status: StatusCode,
-) -> Response {
+) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
     let tz = settings.general.time_zone;
     let person = signed_in.person();
@@ -266,7 +267,7 @@ async fn page(
         Kind::Requester(r) => {
             let (establishment, installations, centres) = match requester_facts(state, r).await {
                 Ok(v) => v,
-                Err(e) => return crate::web::WebError::from(e).into_response(),
+                Err(e) => return Err(e.into()),
             };
             page.facts
                 .push((locale.pick("Établissement", "Establishment").into(), establishment));
@@ -452,7 +453,7 @@ async fn page(
         buttons: vec![(locale.pick("Enregistrer", "Save").into(), String::new())],
         ..FormView::default()
     });
-    render(status, &settings.general.bank_name, &page)
+    Ok(render(status, &settings.general.bank_name, &page))
 }
 
 async fn requester_facts(
@@ -479,13 +480,9 @@ pub async fn submit(
     signed_in: SignedIn,
     State(state): State<AppState>,
     form: Result<Form<Posted>, FormRejection>,
-) -> Response {
+) -> Result<Response, WebError> {
     let settings = settings(&state);
-    let kind = match load(&state, &signed_in).await {
-        Ok(Some(k)) => k,
-        Ok(None) => return super::not_found(),
-        Err(e) => return crate::web::WebError::from(e).into_response(),
-    };
+    let kind = load(&state, &signed_in).await?.ok_or(WebError::NotFound)?;
     let locale = signed_in.person().locale;
     let tz = settings.general.time_zone;
     let posted = match form {
@@ -583,7 +580,7 @@ pub async fn submit(
             } else {
                 let centres = match requester_facts(&state, r).await {
                     Ok((_, _, centres)) => centres,
-                    Err(e) => return crate::web::WebError::from(e).into_response(),
+                    Err(e) => return Err(e.into()),
                 };
                 match centres.iter().find(|c| c.id.0.to_string() == chosen) {
                     Some(c) if c.active || r.cost_centre_id == Some(c.id) => cost_centre = Some(Some(c.id)),
@@ -735,10 +732,8 @@ pub async fn submit(
         Ok(())
     }
     .await;
-    match saved {
-        Ok(()) => (StatusCode::SEE_OTHER, [(header::LOCATION, "/profile?saved=1")]).into_response(),
-        Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
-    }
+    saved.map_err(WebError::internal)?;
+    Ok(super::see_other("/profile?saved=1"))
 }
 
 /// Midnight of `date` in the bank's time zone.

@@ -8,39 +8,36 @@ pub mod import;
 pub mod new_person;
 pub mod person;
 
-use super::{FormView, Item, Refused, Section, SignedPage, render};
+use super::{FormView, Item, Section, SignedPage, render};
 use crate::config::Settings;
 use crate::domain::contact::EmailAddress;
 use crate::domain::locale::Locale;
 use crate::domain::role::Role;
 use crate::web::AppState;
-use crate::web::account::SignedIn;
+use crate::web::WebError;
+use crate::web::account::{Coordinator, SignedIn};
 use crate::web::page::Tone;
 use crate::workflow::accounts::InviteOutcome;
 use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
 /// `GET /admin/people`.
-pub async fn people(signed_in: SignedIn, State(state): State<AppState>) -> Response {
-    let settings = match super::coordinator_settings(&signed_in, &state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+pub async fn people(Coordinator(signed_in): Coordinator, State(state): State<AppState>) -> Result<Response, WebError> {
+    let settings = crate::web::signed::settings(&state);
     list(&signed_in, &state, &settings, StatusCode::OK, None, None).await
 }
 
-/// The coordinator, the settings and the posted pairs with a valid CSRF value (`None`: a
-/// form to refuse with 403); `Err` holds the answer for anyone else.
+/// The posted pairs with the session's CSRF value, or the CSRF answer (`again`: the page).
 fn checked(
     signed_in: &SignedIn,
-    state: &AppState,
     form: Result<Form<form::Posted>, FormRejection>,
-) -> Result<(std::sync::Arc<Settings>, Option<form::Posted>), Refused> {
-    super::coordinator_form(signed_in, state, form, |p| form::first(p, "csrf"))
+    again: &str,
+) -> Result<form::Posted, WebError> {
+    super::checked_form(signed_in, form, |p| form::first(p, "csrf"), again)
 }
 
 /// A role, as a person holds it and as the new-person form offers it.
@@ -68,7 +65,7 @@ async fn list(
     status: StatusCode,
     notice: Option<(Tone, String)>,
     report: Option<Section>,
-) -> Response {
+) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
     let csrf = signed_in.session().csrf();
     let mut page = SignedPage::new(signed_in, ("Personnes", "People"));
@@ -98,12 +95,12 @@ async fn list(
     });
     let mut tx = match state.workflow.store().begin_read().await {
         Ok(tx) => tx,
-        Err(e) => return crate::web::WebError::from(e).into_response(),
+        Err(e) => return Err(e.into()),
     };
     for role in [Role::Coordinator, Role::Interpreter, Role::Requester] {
         let people = match tx.roster(role).await {
             Ok(p) => p,
-            Err(e) => return crate::web::WebError::from(e).into_response(),
+            Err(e) => return Err(e.into()),
         };
         page.sections.push(Section {
             heading: role_heading(role, locale).to_string(),
@@ -149,9 +146,9 @@ async fn list(
         });
     }
     if let Err(e) = tx.commit().await {
-        return crate::web::WebError::from(e).into_response();
+        return Err(e.into());
     }
-    render(status, &settings.general.bank_name, &page)
+    Ok(render(status, &settings.general.bank_name, &page))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -163,24 +160,15 @@ pub struct InviteForm {
 
 /// `POST /admin/people/invite`: queues an activation link, as `relais accounts invite`.
 pub async fn invite(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     form: Result<Form<InviteForm>, FormRejection>,
-) -> Response {
-    let settings = match super::coordinator_settings(&signed_in, &state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+) -> Result<Response, WebError> {
+    let settings = crate::web::signed::settings(&state);
     let pages = state.account_pages.clone();
     let locale = signed_in.person().locale;
     let bad = |text: &str| Some((Tone::Bad, text.to_string()));
-    let Some(Form(form)) = form.ok().filter(|f| signed_in.session().csrf_ok(&f.csrf)) else {
-        let text = locale.pick(
-            "Rien n'a été fait : ce formulaire a expiré ou ne vient pas de cette page.",
-            "Nothing was done: this form expired or did not come from this page.",
-        );
-        return list(&signed_in, &state, &settings, StatusCode::FORBIDDEN, bad(text), None).await;
-    };
+    let form = super::checked_form(&signed_in, form, |f| &f.csrf, "/admin/people")?;
     let Ok(email) = EmailAddress::parse(&form.email) else {
         let text = locale.pick("Adresse courriel invalide.", "Invalid email address.");
         return list(
@@ -195,7 +183,7 @@ pub async fn invite(
     };
     let outcome = match pages.accounts.invite(&email).await {
         Ok(o) => o,
-        Err(e) => return crate::web::WebError::Internal(e.into()).into_response(),
+        Err(e) => return Err(WebError::internal(e)),
     };
     let (tone, fr, en) = match outcome {
         InviteOutcome::Invited => (

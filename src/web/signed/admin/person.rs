@@ -4,9 +4,7 @@
 //! and cost centre, the activation link, and deactivation. The person's history is at the
 //! foot. Each form posts to `/admin/people/{code}/{part}`.
 
-use super::super::{
-    FormView, Input, Item, Section, SignedPage, coordinator_actor, expired, history, not_found, render, see_other,
-};
+use super::super::{FormView, Input, Item, Section, SignedPage, coordinator_actor, history, render, see_other};
 use super::form::{Failed, Posted, all, apply, contact, contact_inputs, first};
 use crate::config::Settings;
 use crate::domain::history::Entity;
@@ -21,7 +19,8 @@ use crate::domain::person_form::{
 use crate::store::StoreError;
 use crate::store::accounts::Account;
 use crate::web::AppState;
-use crate::web::account::SignedIn;
+use crate::web::WebError;
+use crate::web::account::{Coordinator, SignedIn};
 use crate::web::page::Tone;
 use crate::workflow::WorkflowError;
 use crate::workflow::accounts::InviteOutcome;
@@ -30,7 +29,7 @@ use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
 /// Everything the page shows of one person.
@@ -135,13 +134,13 @@ async fn person_page(
     status: StatusCode,
     notice: Option<(Tone, String)>,
     failed: Option<Failed>,
-) -> Response {
+) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
     let csrf = signed_in.session().csrf();
     let loaded = match load(state, code, settings, locale).await {
         Ok(l) => l,
-        Err(StoreError::NotFound) => return not_found(),
-        Err(e) => return crate::web::WebError::from(e).into_response(),
+        Err(StoreError::NotFound) => return Err(WebError::NotFound),
+        Err(e) => return Err(e.into()),
     };
     let p = &loaded.person;
     let base = format!("/admin/people/{}", p.user_code);
@@ -373,7 +372,7 @@ async fn person_page(
         items: Vec::new(),
     });
     apply(&mut page, failed.as_ref());
-    render(status, &settings.general.bank_name, &page)
+    Ok(render(status, &settings.general.bank_name, &page))
 }
 
 /// What the page says after a change, by the `done` of its address.
@@ -428,17 +427,14 @@ fn done_text(done: &str, locale: Locale) -> Option<(Tone, &'static str)> {
 
 /// `GET /admin/people/{code}`.
 pub async fn show(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     code: Result<Path<String>, PathRejection>,
     done: Result<Query<Done>, QueryRejection>,
-) -> Response {
-    let settings = match super::super::coordinator_settings(&signed_in, &state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+) -> Result<Response, WebError> {
+    let settings = crate::web::signed::settings(&state);
     let Some(code) = code.ok().and_then(|Path(c)| UserCode::parse(&c)) else {
-        return not_found();
+        return Err(WebError::NotFound);
     };
     let locale = signed_in.person().locale;
     let notice = done
@@ -450,32 +446,17 @@ pub async fn show(
 
 /// `POST /admin/people/{code}/{part}`: `contact`, `record`, `places`, `invite` or `active`.
 pub async fn change(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, PathRejection>,
     form: Result<Form<Posted>, FormRejection>,
-) -> Response {
-    let (settings, posted) = match super::checked(&signed_in, &state, form) {
-        Ok(v) => v,
-        Err(r) => return r.into_response(),
-    };
+) -> Result<Response, WebError> {
+    let settings = crate::web::signed::settings(&state);
     let Some((code, part)) = path.ok().and_then(|Path((c, p))| UserCode::parse(&c).map(|c| (c, p))) else {
-        return not_found();
+        return Err(WebError::NotFound);
     };
     let locale = signed_in.person().locale;
-    let Some(posted) = posted else {
-        let notice = Some(expired(locale));
-        return person_page(
-            &signed_in,
-            &state,
-            &settings,
-            &code,
-            StatusCode::FORBIDDEN,
-            notice,
-            None,
-        )
-        .await;
-    };
+    let posted = super::checked(&signed_in, form, &format!("/admin/people/{code}"))?;
     let person = async {
         let mut tx = state.workflow.store().begin_read().await?;
         let p = tx.person_by_user_code(&code).await?;
@@ -489,8 +470,8 @@ pub async fn change(
     .await;
     let (person, interpreter) = match person {
         Ok(Some(p)) => p,
-        Ok(None) => return not_found(),
-        Err(e) => return crate::web::WebError::from(e).into_response(),
+        Ok(None) => return Err(WebError::NotFound),
+        Err(e) => return Err(e.into()),
     };
     let actor = coordinator_actor(&signed_in);
     let id = person.id;
@@ -505,7 +486,9 @@ pub async fn change(
             }
         }
         "record" => {
-            let Some(profile) = interpreter else { return not_found() };
+            let Some(profile) = interpreter else {
+                return Err(WebError::NotFound);
+            };
             let mut problems = Problems::default();
             let languages = read_languages(first(&posted, "languages"), &profile.language_pairs, &mut problems);
             let financial = FinancialForm {
@@ -538,8 +521,8 @@ pub async fn change(
         "invite" => match state.account_pages.accounts.invite(&person.email).await {
             Ok(InviteOutcome::Invited) => Ok("link"),
             Ok(InviteOutcome::AlreadyActive) => Ok("already"),
-            Ok(InviteOutcome::Inactive | InviteOutcome::NoSuchPerson) => return not_found(),
-            Err(e) => return crate::web::WebError::Internal(e.into()).into_response(),
+            Ok(InviteOutcome::Inactive | InviteOutcome::NoSuchPerson) => return Err(WebError::NotFound),
+            Err(e) => return Err(WebError::internal(e)),
         },
         "active" => workflow
             .set_active(actor, id, first(&posted, "active") == "1")
@@ -549,10 +532,10 @@ pub async fn change(
                 ActiveChange::Reactivated => "reactivated",
                 ActiveChange::Unchanged => "saved",
             }),
-        _ => return not_found(),
+        _ => return Err(WebError::NotFound),
     };
     match outcome {
-        Ok(done) => see_other(format!("/admin/people/{}?done={done}", person.user_code)),
+        Ok(done) => Ok(see_other(format!("/admin/people/{}?done={done}", person.user_code))),
         Err(RosterError::Invalid(errors)) => {
             let failed = Failed {
                 form: part,
@@ -586,7 +569,7 @@ pub async fn change(
         }
         // A part this person does not have (requester places of an interpreter), or someone
         // gone meanwhile: as if the address did not exist.
-        Err(RosterError::Workflow(WorkflowError::BadCommand(_) | WorkflowError::NotFound)) => not_found(),
-        Err(RosterError::Workflow(e)) => crate::web::WebError::Internal(e.into()).into_response(),
+        Err(RosterError::Workflow(WorkflowError::BadCommand(_) | WorkflowError::NotFound)) => Err(WebError::NotFound),
+        Err(RosterError::Workflow(e)) => Err(e.into()),
     }
 }
