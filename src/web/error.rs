@@ -16,6 +16,10 @@ pub enum WebError {
     /// the same, so they do not learn the page exists): 404.
     #[error("not found")]
     NotFound,
+    /// A signed link whose signature does not hold (forged, or cut short when copied):
+    /// 404, the page that says to copy it whole.
+    #[error("invalid link")]
+    InvalidLink,
     /// A request that does not exist, or that this person may not see: one answer for both,
     /// so ids cannot be probed (404, in their language).
     #[error("no such request")]
@@ -89,6 +93,7 @@ impl From<askama::Error> for WebError {
 #[derive(Debug, Clone)]
 pub enum ErrorPage {
     NotFound,
+    InvalidLink,
     NoSuchRequest(Locale),
     Forbidden(Locale),
     Csrf { locale: Locale, again: String },
@@ -106,6 +111,7 @@ impl IntoResponse for WebError {
                 return response;
             }
             WebError::NotFound => (StatusCode::NOT_FOUND, ErrorPage::NotFound, "not found\n"),
+            WebError::InvalidLink => (StatusCode::NOT_FOUND, ErrorPage::InvalidLink, "not found\n"),
             WebError::NoSuchRequest(locale) => (StatusCode::NOT_FOUND, ErrorPage::NoSuchRequest(locale), "not found\n"),
             WebError::Forbidden(locale) => (
                 StatusCode::FORBIDDEN,

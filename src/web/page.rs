@@ -177,6 +177,7 @@ pub async fn errors_as_pages(
 /// The bank's page for an error.
 fn error_page(status: StatusCode, bank: &str, kind: ErrorPage) -> Response {
     let (heading, paragraphs) = match kind {
+        ErrorPage::InvalidLink => return super::links::invalid_link_page(bank),
         ErrorPage::NoSuchRequest(locale) => return super::request_pages::no_such_request(locale, bank),
         ErrorPage::Forbidden(locale) => return super::account::forbidden_page(locale, bank),
         ErrorPage::Csrf { locale, again } => return super::account::expired_form_page(locale, bank, &again),

@@ -11,12 +11,11 @@ pub use page::LinkPages;
 use page::*;
 pub(crate) use page::{SESSION_COOKIE, facts_list, reason_choice};
 
-use super::AppState;
 use super::page::{Page, Tone, cookie, page_response};
+use super::{AppState, WebError};
 use crate::domain::locale::Locale;
 use crate::domain::request::{CancellationReason, RequestStatus};
 use crate::security::link::{LinkAction, LinkClaim, LinkError, VerifiedLink};
-use crate::workflow::Workflow;
 use crate::workflow::links::{Followed, LinkInput, LinkRefusal, LinkState, Renewal};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -26,28 +25,44 @@ fn nonce_from(headers: &HeaderMap) -> Option<String> {
     cookie(headers, CSRF_COOKIE).filter(|n| n.len() >= 16 && n.len() <= 64)
 }
 
-fn verify(pages: &LinkPages, workflow: &Workflow, token: &str) -> Result<(VerifiedLink, bool), Box<Response>> {
-    match pages.keys.verify(token, workflow.clock().now()) {
-        Ok(link) => Ok((link, false)),
-        Err(LinkError::Expired(link)) => Ok((link, true)),
-        Err(LinkError::Invalid) => Err(Box::new(page_response(
-            StatusCode::NOT_FOUND,
-            &invalid_page(&pages.bank),
-        ))),
+/// The guard of the link pages: the token of `/l/{token}`, verified by its signature (a
+/// link is its own credential; no session is involved). An expired link still passes, to
+/// show why it is dead; a forged or broken one is [`WebError::InvalidLink`].
+pub struct SignedLink {
+    pub token: String,
+    pub link: VerifiedLink,
+    pub expired: bool,
+}
+
+impl axum::extract::FromRequestParts<AppState> for SignedLink {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, WebError> {
+        let Ok(Path(token)) = Path::<String>::from_request_parts(parts, state).await else {
+            return Err(WebError::InvalidLink);
+        };
+        let (link, expired) = match state.link_pages.keys.verify(&token, state.workflow.clock().now()) {
+            Ok(link) => (link, false),
+            Err(LinkError::Expired(link)) => (link, true),
+            Err(LinkError::Invalid) => return Err(WebError::InvalidLink),
+        };
+        Ok(SignedLink { token, link, expired })
     }
 }
 
+/// The page of [`WebError::InvalidLink`].
+pub(super) fn invalid_link_page(bank: &str) -> Response {
+    page_response(StatusCode::NOT_FOUND, &invalid_page(bank))
+}
+
 /// `GET /l/{token}` (and `HEAD`): shows, never acts.
-pub async fn show(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    SignedLink { token, link, expired }: SignedLink,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let pages = &state.link_pages;
-    let (link, expired) = match verify(pages, &state.workflow, &token) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
-    let link_state = match state.workflow.inspect_link(&link, expired).await {
-        Ok(s) => s,
-        Err(e) => return super::WebError::Internal(e.into()).into_response(),
-    };
+    let link_state = state.workflow.inspect_link(&link, expired).await?;
     show_state(&state, pages, link_state, &link.claim, &token, nonce_from(&headers)).await
 }
 
@@ -60,19 +75,19 @@ pub(super) async fn show_state(
     claim: &LinkClaim,
     token: &str,
     existing: Option<String>,
-) -> Response {
+) -> Result<Response, WebError> {
     if claim.action == LinkAction::Record
         && let LinkState::Live { request, recipient } = &link_state
     {
         let nonce = existing.clone().unwrap_or_else(crate::security::random_token);
-        let response = record_form::show(state, pages, request, recipient, token, &nonce).await;
-        return if existing.is_none() {
+        let response = record_form::show(state, pages, request, recipient, token, &nonce).await?;
+        return Ok(if existing.is_none() {
             with_csrf_cookie(pages, response, &nonce)
         } else {
             response
-        };
+        });
     }
-    state_response(state, pages, link_state, claim, token, existing).await
+    Ok(state_response(state, pages, link_state, claim, token, existing).await)
 }
 
 /// A form of buttons is small: a body larger than this is not one of ours.
@@ -81,14 +96,10 @@ const MAX_BUTTON_BODY: usize = 16 * 1024;
 /// `POST /l/{token}`: the button (or, for a record link, the form).
 pub async fn act(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    SignedLink { token, link, expired }: SignedLink,
     request: axum::extract::Request,
-) -> Response {
+) -> Result<Response, WebError> {
     let pages = &state.link_pages;
-    let (link, expired) = match verify(pages, &state.workflow, &token) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
     tracing::debug!(action = link.claim.action.as_str(), expired, "link pressed");
     let headers = request.headers().clone();
     if link.claim.action == LinkAction::Record && !expired {
@@ -100,15 +111,12 @@ pub async fn act(
             return record_form::submit(&state, pages, &link, &token, nonce_from(&headers), request).await;
         }
         // A plain post to a live record link (not the form's): show the form again.
-        let link_state = match state.workflow.inspect_link(&link, false).await {
-            Ok(s) => s,
-            Err(e) => return super::WebError::Internal(e.into()).into_response(),
-        };
+        let link_state = state.workflow.inspect_link(&link, false).await?;
         return show_state(&state, pages, link_state, &link.claim, &token, nonce_from(&headers)).await;
     }
     let body = match axum::body::to_bytes(request.into_body(), MAX_BUTTON_BODY).await {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        Err(_) => return Err(WebError::TooLarge),
     };
     let form = super::webhooks::form_urlencoded(&body);
     let field = |k: &str| {
@@ -124,10 +132,7 @@ pub async fn act(
     if expired || !csrf_ok {
         // Not from our page in this browser (or too late): show the page again, act on nothing.
         let nonce = nonce.unwrap_or_else(crate::security::random_token);
-        let link_state = match state.workflow.inspect_link(&link, expired).await {
-            Ok(s) => s,
-            Err(e) => return super::WebError::Internal(e.into()).into_response(),
-        };
+        let link_state = state.workflow.inspect_link(&link, expired).await?;
         let (status, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
         if !expired {
             page.notice = page
@@ -144,29 +149,23 @@ pub async fn act(
         } else {
             status
         };
-        return with_nonce(pages, status, page, &nonce, true);
+        return Ok(with_nonce(pages, status, page, &nonce, true));
     }
     let nonce = nonce.unwrap_or_default();
     let reason = field("reason").parse::<CancellationReason>().ok();
     if link.claim.action == LinkAction::Cancel && reason.is_none() {
-        let link_state = match state.workflow.inspect_link(&link, false).await {
-            Ok(s) => s,
-            Err(e) => return super::WebError::Internal(e.into()).into_response(),
-        };
+        let link_state = state.workflow.inspect_link(&link, false).await?;
         let (_, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
         page.notice = page
             .locale
             .pick("Choisissez le motif d'annulation.", "Choose the reason for cancelling.")
             .into();
-        return with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, &nonce, false);
+        return Ok(with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, &nonce, false));
     }
     let note = match crate::domain::text::lines(field("note"), crate::domain::text::TEXT_MAX) {
         Ok(note) => Some(note.to_string()).filter(|n| !n.is_empty()),
         Err(problem) => {
-            let link_state = match state.workflow.inspect_link(&link, false).await {
-                Ok(s) => s,
-                Err(e) => return super::WebError::Internal(e.into()).into_response(),
-            };
+            let link_state = state.workflow.inspect_link(&link, false).await?;
             let (_, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
             let label = page.locale.pick("Ce qui ne va pas", "What is wrong");
             page.notice = format!(
@@ -174,7 +173,7 @@ pub async fn act(
                 page.locale.pick("Rien n'a été fait.", "Nothing was done."),
                 problem.about(label, page.locale)
             );
-            return with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, &nonce, false);
+            return Ok(with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, &nonce, false));
         }
     };
     tracing::debug!("following link");
@@ -183,11 +182,8 @@ pub async fn act(
         note,
         ..LinkInput::default()
     };
-    let outcome = match state.workflow.follow_link(&link, input).await {
-        Ok(o) => o,
-        Err(e) => return super::WebError::Internal(e.into()).into_response(),
-    };
-    match outcome {
+    let outcome = state.workflow.follow_link(&link, input).await?;
+    Ok(match outcome {
         Ok(Followed::Session { secret, request, .. }) => {
             let mut response = (
                 StatusCode::SEE_OTHER,
@@ -210,7 +206,7 @@ pub async fn act(
         Ok(Followed::Applied(applied)) => {
             let (request, locale) = match load(&state.workflow, &link).await {
                 Some(v) => v,
-                None => return super::WebError::Internal(anyhow::anyhow!("request vanished")).into_response(),
+                None => return Err(WebError::internal(anyhow::anyhow!("request vanished"))),
             };
             let status = applied.to.label(locale);
             let notice = match locale {
@@ -246,22 +242,18 @@ pub async fn act(
             let (status, page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
             page_response(status, &page)
         }
-        Err(LinkRefusal::Refused(error)) => refused_page(&state, pages, &link, &error).await,
-    }
+        Err(LinkRefusal::Refused(error)) => refused_page(&state, pages, &link, &error).await?,
+    })
 }
 
 /// `POST /l/{token}/new`: "mail me a new link", from a dead link's page. The mail goes to
 /// the recipient's address on file (nothing typed here chooses it); the page says so.
 pub async fn renew(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    SignedLink { token, link, expired }: SignedLink,
     request: axum::extract::Request,
-) -> Response {
+) -> Result<Response, WebError> {
     let pages = &state.link_pages;
-    let (link, expired) = match verify(pages, &state.workflow, &token) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
     let headers = request.headers().clone();
     let client = super::client_address(
         &headers,
@@ -270,7 +262,7 @@ pub async fn renew(
     );
     let body = match axum::body::to_bytes(request.into_body(), MAX_BUTTON_BODY).await {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        Err(_) => return Err(WebError::TooLarge),
     };
     let form = super::webhooks::form_urlencoded(&body);
     let csrf = form
@@ -285,10 +277,7 @@ pub async fn renew(
     if !csrf_ok {
         // Not from our page in this browser: show the page again, send nothing.
         let nonce = nonce.unwrap_or_else(crate::security::random_token);
-        let link_state = match state.workflow.inspect_link(&link, expired).await {
-            Ok(s) => s,
-            Err(e) => return super::WebError::Internal(e.into()).into_response(),
-        };
+        let link_state = state.workflow.inspect_link(&link, expired).await?;
         let (_, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
         page.notice = page
             .locale
@@ -298,17 +287,14 @@ pub async fn renew(
             )
             .into();
         page.tone = Tone::Neutral;
-        return with_nonce(pages, StatusCode::FORBIDDEN, page, &nonce, true);
+        return Ok(with_nonce(pages, StatusCode::FORBIDDEN, page, &nonce, true));
     }
-    let renewal = match state.workflow.renew_link(&link, expired, &client).await {
-        Ok(r) => r,
-        Err(e) => return super::WebError::Internal(e.into()).into_response(),
-    };
+    let renewal = state.workflow.renew_link(&link, expired, &client).await?;
     let (status, recipient, request, notice, paragraph) = match renewal {
         Renewal::NotPossible(link_state) => {
             let nonce = nonce.unwrap_or_default();
             let (status, page) = state_page(&state, pages, *link_state, &link.claim, &token, &nonce).await;
-            return page_response(status, &page);
+            return Ok(page_response(status, &page));
         }
         Renewal::Sent { recipient, request } => {
             let locale = recipient.locale;
@@ -359,5 +345,5 @@ pub async fn renew(
         paragraphs: vec![paragraph.into()],
         forms: Vec::new(),
     };
-    page_response(status, &page)
+    Ok(page_response(status, &page))
 }

@@ -13,7 +13,7 @@ use crate::web::page::{Page, PageForm, Tone, page_response};
 use crate::workflow::links::{DeadReason, LinkState};
 use crate::workflow::{Workflow, WorkflowError};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 pub(crate) const CSRF_COOKIE: &str = "relais_csrf";
 pub(crate) const SESSION_COOKIE: &str = "relais_session";
@@ -477,10 +477,9 @@ pub(crate) async fn refused_page(
     pages: &LinkPages,
     link: &VerifiedLink,
     error: &WorkflowError,
-) -> Response {
-    let (request, locale) = match load(&state.workflow, link).await {
-        Some(v) => v,
-        None => return crate::web::WebError::Internal(anyhow::anyhow!("request vanished")).into_response(),
+) -> Result<Response, crate::web::WebError> {
+    let Some((request, locale)) = load(&state.workflow, link).await else {
+        return Err(crate::web::WebError::internal(anyhow::anyhow!("request vanished")));
     };
     let page = Page {
         locale,
@@ -493,7 +492,7 @@ pub(crate) async fn refused_page(
         paragraphs: vec![next_step(None, locale)],
         forms: Vec::new(),
     };
-    page_response(StatusCode::CONFLICT, &page)
+    Ok(page_response(StatusCode::CONFLICT, &page))
 }
 
 /// The request as it is now, and the recipient's language.

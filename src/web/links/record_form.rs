@@ -12,16 +12,16 @@ use crate::domain::request::{CancellationReason, GeneralReason, RecordField, Rec
 use crate::forms::record::{self, RecordIssue};
 use crate::security::link::VerifiedLink;
 use crate::store::attachments::NewAttachment;
-use crate::web::AppState;
 use crate::web::held_files::{Held, Kept, hold};
 use crate::web::page::{Page, Tone, page_response, secure_html};
 use crate::web::uploads::{ATTACHMENTS, MAX_FILES, check_file, read_multipart};
+use crate::web::{AppState, WebError};
 use crate::workflow::WorkflowError;
 use crate::workflow::links::{Followed, LinkInput, LinkRefusal, LinkState};
 use askama::Template;
 use axum::extract::{FromRequest, Multipart};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use std::collections::BTreeMap;
 
 struct FieldView {
@@ -225,7 +225,7 @@ impl Screen<'_> {
         issues: &[RecordIssue],
         extra: &[String],
         status: StatusCode,
-    ) -> Response {
+    ) -> Result<Response, WebError> {
         self.page_keeping(values, issues, extra, &[], status).await
     }
 
@@ -237,7 +237,7 @@ impl Screen<'_> {
         extra: &[String],
         kept: &[Kept],
         status: StatusCode,
-    ) -> Response {
+    ) -> Result<Response, WebError> {
         let (request, locale) = (self.request, self.recipient.locale);
         let values = match values {
             Some(v) => v,
@@ -263,11 +263,8 @@ impl Screen<'_> {
             ),
             button: locale.pick("Enregistrer la réalisation", "Save the service record"),
         }
-        .render();
-        match html {
-            Ok(html) => secure_html(status, html),
-            Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
-        }
+        .render()?;
+        Ok(secure_html(status, html))
     }
 
     /// The form again (422): the files of this sending are held beside those already held,
@@ -279,21 +276,11 @@ impl Screen<'_> {
         extra: &[String],
         held: &Held,
         sent: &[NewAttachment],
-    ) -> Response {
+    ) -> Result<Response, WebError> {
         let (workflow, locale) = (&self.state.workflow, self.recipient.locale);
         let mut kept = held.kept(locale);
-        match hold(
-            workflow.store(),
-            self.recipient.id,
-            sent,
-            workflow.clock().now(),
-            locale,
-        )
-        .await
-        {
-            Ok(more) => kept.extend(more),
-            Err(e) => return crate::web::WebError::from(e).into_response(),
-        }
+        let now = workflow.clock().now();
+        kept.extend(hold(workflow.store(), self.recipient.id, sent, now, locale).await?);
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         self.page_keeping(Some(values), issues, extra, &kept, status).await
     }
@@ -331,7 +318,7 @@ pub(super) async fn show(
     recipient: &Person,
     token: &str,
     nonce: &str,
-) -> Response {
+) -> Result<Response, WebError> {
     let screen = Screen {
         state,
         pages,
@@ -351,18 +338,15 @@ pub(super) async fn submit(
     token: &str,
     nonce: Option<String>,
     request: axum::extract::Request,
-) -> Response {
+) -> Result<Response, WebError> {
     let posted = match Multipart::from_request(request, &()).await {
         Ok(m) => read_multipart(m, RecordField::from_key).await,
         Err(e) => Err(e.body_text()),
     };
-    let link_state = match state.workflow.inspect_link(link, false).await {
-        Ok(s) => s,
-        Err(e) => return crate::web::WebError::Internal(e.into()).into_response(),
-    };
+    let link_state = state.workflow.inspect_link(link, false).await?;
     let LinkState::Live { request, recipient } = link_state else {
         // Used, changed or gone: the link page says why and what can still be done.
-        return state_response(state, pages, link_state, &link.claim, token, nonce).await;
+        return Ok(state_response(state, pages, link_state, &link.claim, token, nonce).await);
     };
     let locale = recipient.locale;
     let nonce_value = nonce.clone().unwrap_or_else(crate::security::random_token);
@@ -399,8 +383,8 @@ pub(super) async fn submit(
             .to_string();
         let response = screen
             .page(Some(posted.values), &[], &[message], StatusCode::FORBIDDEN)
-            .await;
-        return super::page::with_csrf_cookie(pages, response, &nonce_value);
+            .await?;
+        return Ok(super::page::with_csrf_cookie(pages, response, &nonce_value));
     }
     let mut extra = Vec::new();
     let mut attachments = Vec::new();
@@ -417,10 +401,7 @@ pub(super) async fn submit(
         Ok::<_, crate::store::StoreError>(held)
     }
     .await;
-    let held = match held {
-        Ok(h) => h,
-        Err(e) => return crate::web::WebError::from(e).into_response(),
-    };
+    let held = held?;
     if posted.too_many || held.len() + attachments.len() > MAX_FILES {
         extra.push(
             locale
@@ -447,8 +428,8 @@ pub(super) async fn submit(
         attachments: held.files().cloned().chain(attachments.iter().cloned()).collect(),
         ..LinkInput::default()
     };
-    match state.workflow.follow_link(link, input).await {
-        Ok(Ok(Followed::Applied(applied))) => {
+    match state.workflow.follow_link(link, input).await? {
+        Ok(Followed::Applied(applied)) => {
             // The link is spent with the record: held files can no longer join anything, so
             // a failure to let them go only leaves them to expire.
             if let Err(e) = release(state, &held, recipient.id).await {
@@ -483,9 +464,9 @@ pub(super) async fn submit(
                 paragraphs: Vec::new(),
                 forms: Vec::new(),
             };
-            page_response(StatusCode::OK, &page)
+            Ok(page_response(StatusCode::OK, &page))
         }
-        Ok(Err(LinkRefusal::Refused(WorkflowError::InvalidRecord(problems)))) => {
+        Err(LinkRefusal::Refused(WorkflowError::InvalidRecord(problems))) => {
             let issues: Vec<RecordIssue> = problems
                 .into_iter()
                 .map(|problem: RecordProblem| RecordIssue {
@@ -495,12 +476,9 @@ pub(super) async fn submit(
                 .collect();
             screen.again(posted.values, &issues, &[], &held, &attachments).await
         }
-        Ok(Ok(Followed::Session { .. })) => {
-            crate::web::WebError::Internal(anyhow::anyhow!("a record link opened a session")).into_response()
-        }
-        Ok(Err(LinkRefusal::Dead(dead))) => state_response(state, pages, *dead, &link.claim, token, nonce).await,
-        Ok(Err(LinkRefusal::Refused(error))) => super::page::refused_page(state, pages, link, &error).await,
-        Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
+        Ok(Followed::Session { .. }) => Err(WebError::internal(anyhow::anyhow!("a record link opened a session"))),
+        Err(LinkRefusal::Dead(dead)) => Ok(state_response(state, pages, *dead, &link.claim, token, nonce).await),
+        Err(LinkRefusal::Refused(error)) => super::page::refused_page(state, pages, link, &error).await,
     }
 }
 
