@@ -125,18 +125,6 @@ pub fn secure_html(status: StatusCode, html: String) -> Response {
     response
 }
 
-/// A cookie's value from the request headers.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim().to_string())
-}
-
 /// Turns error answers into a page of the bank: those of [`super::WebError`] (which leave
 /// the [`ErrorPage`] to show), and any other bare 404 or 5xx (the router's own 404) as the
 /// page "not found" or "something went wrong", in French and English. Answers that already

@@ -2,8 +2,9 @@
 //! limited to that request. It shows the request as its requester wrote it and offers
 //! what they can do now (cancel, validate or contest), each through a signed link.
 
+use super::cookies;
 use super::links::{SESSION_COOKIE, facts_list};
-use super::page::{Page, PageForm, Tone, cookie, page_response};
+use super::page::{Page, PageForm, Tone, page_response};
 use super::{AppState, WebError};
 use crate::domain::locale::Locale;
 use crate::security::link::LinkAction;
@@ -36,7 +37,7 @@ pub async fn show(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let pages = &state.link_pages;
-    let Some(secret) = cookie(&headers, SESSION_COOKIE) else {
+    let Some(secret) = cookies::read(&headers, SESSION_COOKIE) else {
         return Ok(closed_page(&pages.bank));
     };
     let session = match state.workflow.web_session(&secret).await? {
@@ -96,7 +97,7 @@ pub async fn show(
         locale.pick("Note au coordonnateur", "Note to the coordinator"),
         d.notes.coordinator_note.as_deref(),
     );
-    let nonce = cookie(&headers, "relais_csrf").unwrap_or_else(crate::security::random_token);
+    let nonce = cookies::read(&headers, cookies::FORM_COOKIE).unwrap_or_else(crate::security::random_token);
     let forms = claims
         .iter()
         .map(|claim| {
@@ -140,12 +141,7 @@ pub async fn show(
         forms,
     };
     let mut response = page_response(StatusCode::OK, &page);
-    if let Ok(value) = format!(
-        "relais_csrf={nonce}; Path=/; Max-Age=3600; HttpOnly; SameSite=Strict{}",
-        if pages.secure_cookies { "; Secure" } else { "" }
-    )
-    .parse()
-    {
+    if let Some(value) = pages.form_cookie(&nonce) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     Ok(response)

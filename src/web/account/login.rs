@@ -133,7 +133,7 @@ pub async fn submit(
         .sign_in(&form.identifier, &form.password, &form.code, &client)
         .await?;
     let limited = |retry_after| {
-        let nonce = super::form_nonce(&headers).unwrap_or_default();
+        let nonce = crate::web::cookies::form_nonce(&headers).unwrap_or_default();
         let csrf = pages.keys.csrf(&nonce, super::COOKIE_FORMS);
         sign_in_limited(pages, locale, &csrf, form.identifier.trim(), lang.query(), retry_after)
     };

@@ -21,18 +21,18 @@ use super::AppState;
 use crate::domain::locale::Locale;
 use crate::security::link::LinkKeys;
 use crate::web::WebError;
-use crate::web::page::{Tone, cookie};
+use crate::web::cookies::{self, FORM_COOKIE, form_nonce};
+use crate::web::page::Tone;
 use crate::workflow::accounts::Accounts;
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
+use cookie::SameSite;
 use view::{AccountPage, Field, Form, render};
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "relais_account";
-/// The form cookie before a session (shared with the link pages).
-const CSRF_COOKIE: &str = "relais_csrf";
 /// What forms bound to the session or the form cookie are signed for.
 const SESSION_FORMS: &str = "account:session";
 const COOKIE_FORMS: &str = "account:form";
@@ -88,23 +88,14 @@ pub fn routes() -> Router<AppState> {
 }
 
 impl AccountPages {
-    fn cookie(&self, name: &str, value: &str, max_age: i64, same_site: &str) -> Option<HeaderValue> {
-        format!(
-            "{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite={same_site}{}",
-            if self.secure_cookies { "; Secure" } else { "" }
-        )
-        .parse()
-        .ok()
-    }
-
     /// The session cookie for `value`, living as long as the session at most.
     fn session_cookie(&self, value: &str) -> Option<HeaderValue> {
         let max_age = crate::workflow::accounts::ABSOLUTE_TIMEOUT.num_seconds();
-        self.cookie(SESSION_COOKIE, value, max_age, "Lax")
+        cookies::set(SESSION_COOKIE, value, max_age, SameSite::Lax, self.secure_cookies)
     }
 
     fn clear_session_cookie(&self) -> Option<HeaderValue> {
-        self.cookie(SESSION_COOKIE, "", 0, "Lax")
+        cookies::set(SESSION_COOKIE, "", 0, SameSite::Lax, self.secure_cookies)
     }
 
     /// The form value bound to a session cookie.
@@ -137,7 +128,7 @@ impl AccountPages {
         let page = build(&self.keys.csrf(&nonce, COOKIE_FORMS));
         let mut response = self.page(status, &page);
         if existing.is_none()
-            && let Some(value) = self.cookie(CSRF_COOKIE, &nonce, 3600, "Strict")
+            && let Some(value) = cookies::set(FORM_COOKIE, &nonce, 3600, SameSite::Strict, self.secure_cookies)
         {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
@@ -149,13 +140,9 @@ impl AccountPages {
     }
 }
 
-fn form_nonce(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, CSRF_COOKIE).filter(|n| n.len() >= 16 && n.len() <= 64)
-}
-
 /// The session cookie's value, when the browser sent one.
 fn session_cookie_value(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, SESSION_COOKIE).filter(|v| !v.is_empty() && v.len() <= 64)
+    cookies::read(headers, SESSION_COOKIE).filter(|v| !v.is_empty() && v.len() <= 64)
 }
 
 /// The peer address axum recorded for the connection, if it did.

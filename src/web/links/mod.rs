@@ -11,7 +11,7 @@ pub use page::LinkPages;
 use page::*;
 pub(crate) use page::{SESSION_COOKIE, facts_list, reason_choice};
 
-use super::page::{Page, Tone, cookie, page_response};
+use super::page::{Page, Tone, page_response};
 use super::{AppState, WebError};
 use crate::domain::locale::Locale;
 use crate::domain::request::{CancellationReason, RequestStatus};
@@ -19,11 +19,9 @@ use crate::security::link::{LinkAction, LinkClaim, LinkError, VerifiedLink};
 use crate::workflow::links::{Followed, LinkInput, LinkRefusal, LinkState, Renewal};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-fn nonce_from(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, CSRF_COOKIE).filter(|n| n.len() >= 16 && n.len() <= 64)
-}
+use super::cookies::form_nonce as nonce_from;
 
 /// The guard of the link pages: the token of `/l/{token}`, verified by its signature (a
 /// link is its own credential; no session is involved). An expired link still passes, to
@@ -185,20 +183,10 @@ pub async fn act(
     let outcome = state.workflow.follow_link(&link, input).await?;
     Ok(match outcome {
         Ok(Followed::Session { secret, request, .. }) => {
-            let mut response = (
-                StatusCode::SEE_OTHER,
-                [(header::LOCATION, format!("../requests/{}", request.0))],
-            )
-                .into_response();
-            if let Ok(value) = set_cookie(
-                SESSION_COOKIE,
-                &secret,
-                crate::workflow::links::OPEN_SESSION.num_seconds(),
-                pages.secure_cookies,
-            )
-            .replace("SameSite=Strict", "SameSite=Lax")
-            .parse()
-            {
+            let mut response = super::page::see_other(format!("../requests/{}", request.0));
+            let lifetime = crate::workflow::links::OPEN_SESSION.num_seconds();
+            let lax = cookie::SameSite::Lax;
+            if let Some(value) = super::cookies::set(SESSION_COOKIE, &secret, lifetime, lax, pages.secure_cookies) {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }
             response

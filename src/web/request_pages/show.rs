@@ -66,7 +66,7 @@ pub async fn show(
     let signed_in = match signed_in {
         Ok(s) => s,
         // A signed-in session that ended: sign in again.
-        Err(redirect) if crate::web::page::cookie(&headers, crate::web::account::SESSION_COOKIE).is_some() => {
+        Err(redirect) if crate::web::cookies::read(&headers, crate::web::account::SESSION_COOKIE).is_some() => {
             return Err(redirect);
         }
         // An `Open` link's short session, or nobody: the link session's page says which.
