@@ -14,7 +14,7 @@ use crate::security::link::VerifiedLink;
 use crate::store::attachments::NewAttachment;
 use crate::web::held_files::{Held, Kept, hold};
 use crate::web::page::{Page, Tone, page_response, secure_html};
-use crate::web::uploads::{ATTACHMENTS, MAX_FILES, check_file, read_multipart};
+use crate::web::uploads::{ATTACHMENTS, attachments, read_multipart};
 use crate::web::{AppState, WebError};
 use crate::workflow::WorkflowError;
 use crate::workflow::links::{Followed, LinkInput, LinkRefusal, LinkState};
@@ -387,28 +387,7 @@ pub(super) async fn submit(
         return Ok(super::page::with_csrf_cookie(pages, response, &nonce_value));
     }
     let mut extra = Vec::new();
-    let mut attachments = Vec::new();
-    for (name, bytes) in &posted.files {
-        match check_file(name, bytes, locale) {
-            Ok(file) => attachments.push(file),
-            Err(e) => extra.push(e),
-        }
-    }
-    let held = async {
-        let mut tx = state.workflow.store().begin_read().await?;
-        let held = Held::find(&mut tx, recipient.id, &posted.kept, state.workflow.clock().now()).await?;
-        tx.commit().await?;
-        Ok::<_, crate::store::StoreError>(held)
-    }
-    .await;
-    let held = held?;
-    if posted.too_many || held.len() + attachments.len() > MAX_FILES {
-        extra.push(
-            locale
-                .pick("Pièces jointes : 5 fichiers au plus", "Attachments: at most 5 files")
-                .to_string(),
-        );
-    }
+    let (held, attachments) = attachments(&state.workflow, recipient.id, &posted, locale, &mut extra).await?;
     let now = state
         .workflow
         .clock()
@@ -435,36 +414,13 @@ pub(super) async fn submit(
             if let Err(e) = release(state, &held, recipient.id).await {
                 tracing::warn!(error = %e, "held files not released; they expire within a day");
             }
-            let status = applied.to.label(locale);
             let mut facts = facts_list(&state.workflow, &request, locale).await;
             facts.extend(
                 record::record_values(&record, locale)
                     .into_iter()
                     .map(|(field, value)| (field.label(locale).to_string(), value)),
             );
-            let page = Page {
-                locale,
-                bank: pages.bank.clone(),
-                title: locale.pick("Réalisation enregistrée", "Service recorded").into(),
-                heading: format!(
-                    "{} — {}",
-                    locale.pick("Réalisation enregistrée", "Service recorded"),
-                    request.label()
-                ),
-                notice: match locale {
-                    Locale::Fr => format!(
-                        "C'est enregistré. La demande est maintenant « {status} » ; le demandeur la recevra pour la valider."
-                    ),
-                    Locale::En => {
-                        format!("Saved. The request is now “{status}”; the requester will receive it to validate.")
-                    }
-                },
-                tone: Tone::Good,
-                facts,
-                paragraphs: Vec::new(),
-                forms: Vec::new(),
-            };
-            Ok(page_response(StatusCode::OK, &page))
+            Ok(recorded_page(pages, &request, applied.to.label(locale), facts, locale))
         }
         Err(LinkRefusal::Refused(WorkflowError::InvalidRecord(problems))) => {
             let issues: Vec<RecordIssue> = problems
@@ -480,6 +436,40 @@ pub(super) async fn submit(
         Err(LinkRefusal::Dead(dead)) => Ok(state_response(state, pages, *dead, &link.claim, token, nonce).await),
         Err(LinkRefusal::Refused(error)) => super::page::refused_page(state, pages, link, &error).await,
     }
+}
+
+/// The page after the record is saved: the request's new status (`status`) and `facts`,
+/// what was recorded among them.
+fn recorded_page(
+    pages: &LinkPages,
+    request: &Request,
+    status: &str,
+    facts: Vec<(String, String)>,
+    locale: Locale,
+) -> Response {
+    let page = Page {
+        locale,
+        bank: pages.bank.clone(),
+        title: locale.pick("Réalisation enregistrée", "Service recorded").into(),
+        heading: format!(
+            "{} — {}",
+            locale.pick("Réalisation enregistrée", "Service recorded"),
+            request.label()
+        ),
+        notice: match locale {
+            Locale::Fr => format!(
+                "C'est enregistré. La demande est maintenant « {status} » ; le demandeur la recevra pour la valider."
+            ),
+            Locale::En => {
+                format!("Saved. The request is now “{status}”; the requester will receive it to validate.")
+            }
+        },
+        tone: Tone::Good,
+        facts,
+        paragraphs: Vec::new(),
+        forms: Vec::new(),
+    };
+    page_response(StatusCode::OK, &page)
 }
 
 /// Lets held files go once what they were sent with is saved.

@@ -16,15 +16,15 @@ use crate::domain::locale::Locale;
 use crate::domain::person::Person;
 use crate::domain::request::{Field, FieldError, Gender, RequestDetails, RequestStatus, RequestType};
 use crate::domain::role::{Channel, Role};
-use crate::forms::request::{FieldIssue, FormField, read_values};
+use crate::forms::request::{FieldIssue, FormField, FormReading, read_values};
 use crate::inbound::pipeline::build_details;
 use crate::store::attachments::{AttachmentPurpose, NewAttachment};
 use crate::web::account::SignedIn;
 use crate::web::held_files::{Held, Kept, hold};
 use crate::web::page::{Tone, secure_html};
-use crate::web::uploads::{ATTACHMENTS, MAX_FILES, check_file, read_multipart};
+use crate::web::uploads::{ATTACHMENTS, attachments, read_multipart};
 use crate::web::{AppState, WebError};
-use crate::workflow::{Actor, Command, WorkflowError};
+use crate::workflow::{Actor, Applied, Command, WorkflowError};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -835,29 +835,8 @@ async fn save(
     {
         return Ok(to_request(seen.request.id));
     }
-    let mut files: Vec<NewAttachment> = Vec::new();
-    for (name, bytes) in &posted.files {
-        match check_file(name, bytes, locale) {
-            Ok(file) => files.push(file),
-            Err(e) => page.problems.general.push(e),
-        }
-    }
     let workflow = &state.workflow;
-    let held = async {
-        let mut tx = workflow.store().begin_read().await?;
-        let held = Held::find(&mut tx, person.id, &posted.kept, workflow.clock().now()).await?;
-        tx.commit().await?;
-        Ok::<_, crate::store::StoreError>(held)
-    }
-    .await;
-    let held = held?;
-    if posted.too_many || held.len() + files.len() > MAX_FILES {
-        page.problems.general.push(
-            locale
-                .pick("Pièces jointes : 5 fichiers au plus", "Attachments: at most 5 files")
-                .into(),
-        );
-    }
+    let (held, files) = attachments(workflow, person.id, &posted, locale, &mut page.problems.general).await?;
     let now = workflow
         .clock()
         .now()
@@ -867,74 +846,16 @@ async fn save(
     for issue in &reading.issues {
         page.problems.issue(issue, locale);
     }
-    let saved = async {
-        let mut tx = workflow.store().begin().await?;
-        if !page.problems.is_empty() {
-            tx.rollback().await?;
-            return Ok(None);
-        }
-        let base_details = base.map(|s| cleared(&s.request.details, &posted.values));
-        let details = match build_details(workflow, &mut tx, &page.requester, &reading, base_details.as_ref()).await? {
-            Ok(d) => d,
-            Err(errors) => {
-                for e in &errors {
-                    page.problems.field_error(e, locale);
-                }
-                tx.rollback().await?;
-                return Ok(None);
-            }
-        };
-        // Someone else's request is booked or changed as a coordinator.
-        let actor = if page.requester.id == person.id {
-            Actor::requester(person.id, Channel::Web)
-        } else {
-            Actor::coordinator(person.id, Channel::Web)
-        };
-        let command = match base {
-            Some(seen) => Command::ModifyRequest {
-                request: seen.request.id,
-                details,
-            },
-            None => Command::CreateRequest {
-                requested_by: page.requester.id,
-                details,
-                submit: true,
-            },
-        };
-        let applied = match workflow.execute_in(&mut tx, actor, command).await {
-            Ok(applied) => applied,
-            Err(WorkflowError::Invalid(errors)) => {
-                for e in &errors {
-                    page.problems.field_error(e, locale);
-                }
-                tx.rollback().await?;
-                return Ok(None);
-            }
-            Err(WorkflowError::Store(e)) => return Err(anyhow::Error::from(e)),
-            Err(e) => {
-                tracing::info!(error = %e, "request form refused");
-                page.problems.general.push(
-                    locale
-                        .pick(
-                            "Rien n'a été enregistré : la demande ne peut plus être changée ainsi.",
-                            "Nothing was saved: the request can no longer be changed this way.",
-                        )
-                        .into(),
-                );
-                tx.rollback().await?;
-                return Ok(None);
-            }
-        };
-        let at = workflow.clock().now();
-        for file in held.files().chain(&files) {
-            tx.insert_attachment(applied.request, AttachmentPurpose::Request, file, Some(person.id), at)
-                .await?;
-        }
-        held.release(&mut tx, person.id).await?;
-        tx.commit().await?;
-        tracing::info!(request = %applied.label, to = applied.to.as_str(), channel = "web", "request saved from the form");
-        Ok::<_, anyhow::Error>(Some(applied))
-    }
+    let saved = store_request(
+        workflow,
+        person,
+        base,
+        &mut page,
+        &posted.values,
+        &reading,
+        &held,
+        &files,
+    )
     .await;
     if let Some(applied) = saved? {
         return Ok(to_request(applied.request));
@@ -947,6 +868,88 @@ async fn save(
     page.kept = held.kept(locale);
     page.kept.append(&mut kept);
     render(state, page, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+/// Saves the request read from the form in one transaction, with its files: `None` when
+/// the form has problems (noted on `page`) or the workflow refused it, and nothing is saved.
+#[allow(clippy::too_many_arguments)]
+async fn store_request(
+    workflow: &crate::workflow::Workflow,
+    person: &Person,
+    base: Option<&Seen>,
+    page: &mut FormPage<'_>,
+    values: &BTreeMap<FormField, String>,
+    reading: &FormReading,
+    held: &Held,
+    files: &[NewAttachment],
+) -> anyhow::Result<Option<Applied>> {
+    let locale = person.locale;
+    let mut tx = workflow.store().begin().await?;
+    if !page.problems.is_empty() {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let base_details = base.map(|s| cleared(&s.request.details, values));
+    let details = match build_details(workflow, &mut tx, &page.requester, reading, base_details.as_ref()).await? {
+        Ok(d) => d,
+        Err(errors) => {
+            for e in &errors {
+                page.problems.field_error(e, locale);
+            }
+            tx.rollback().await?;
+            return Ok(None);
+        }
+    };
+    // Someone else's request is booked or changed as a coordinator.
+    let actor = if page.requester.id == person.id {
+        Actor::requester(person.id, Channel::Web)
+    } else {
+        Actor::coordinator(person.id, Channel::Web)
+    };
+    let command = match base {
+        Some(seen) => Command::ModifyRequest {
+            request: seen.request.id,
+            details,
+        },
+        None => Command::CreateRequest {
+            requested_by: page.requester.id,
+            details,
+            submit: true,
+        },
+    };
+    let applied = match workflow.execute_in(&mut tx, actor, command).await {
+        Ok(applied) => applied,
+        Err(WorkflowError::Invalid(errors)) => {
+            for e in &errors {
+                page.problems.field_error(e, locale);
+            }
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        Err(WorkflowError::Store(e)) => return Err(anyhow::Error::from(e)),
+        Err(e) => {
+            tracing::info!(error = %e, "request form refused");
+            page.problems.general.push(
+                locale
+                    .pick(
+                        "Rien n'a été enregistré : la demande ne peut plus être changée ainsi.",
+                        "Nothing was saved: the request can no longer be changed this way.",
+                    )
+                    .into(),
+            );
+            tx.rollback().await?;
+            return Ok(None);
+        }
+    };
+    let at = workflow.clock().now();
+    for file in held.files().chain(files) {
+        tx.insert_attachment(applied.request, AttachmentPurpose::Request, file, Some(person.id), at)
+            .await?;
+    }
+    held.release(&mut tx, person.id).await?;
+    tx.commit().await?;
+    tracing::info!(request = %applied.label, to = applied.to.as_str(), channel = "web", "request saved from the form");
+    Ok(Some(applied))
 }
 
 #[cfg(test)]
