@@ -3,11 +3,13 @@
 //! what they can do now (cancel, validate or contest), each through a signed link.
 
 use super::cookies;
+use super::links::LinkPages;
 use super::links::{SESSION_COOKIE, facts_list};
 use super::page::{Page, PageForm, Tone, page_response};
 use super::{AppState, WebError};
 use crate::domain::locale::Locale;
-use crate::security::link::LinkAction;
+use crate::domain::request::Request;
+use crate::security::link::{LinkAction, LinkClaim};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
@@ -75,46 +77,12 @@ pub async fn show(
         Err(e) => return Err(e.into()),
     };
     let locale = person.locale;
-    let d = &request.details;
     let mut facts = facts_list(workflow, &request, locale).await;
-    let mut add = |label: &str, value: Option<&str>| {
-        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
-            facts.push((label.to_string(), v.to_string()));
-        }
-    };
-    add(locale.pick("Interprète", "Interpreter"), interpreter.as_deref());
-    add(locale.pick("Adresse", "Address"), d.address.as_deref());
-    add(
-        locale.pick("Professionnel", "Professional"),
-        d.professional.name.as_deref(),
-    );
-    add(locale.pick("Contexte", "Context"), d.notes.context.as_deref());
-    add(
-        locale.pick("Message à l'interprète", "Message to the interpreter"),
-        d.notes.message_to_interpreter.as_deref(),
-    );
-    add(
-        locale.pick("Note au coordonnateur", "Note to the coordinator"),
-        d.notes.coordinator_note.as_deref(),
-    );
+    add_details(&mut facts, &request, interpreter.as_deref(), locale);
     let nonce = cookies::read(&headers, cookies::FORM_COOKIE).unwrap_or_else(crate::security::random_token);
     let forms = claims
         .iter()
-        .map(|claim| {
-            let token = pages.keys.sign(claim);
-            PageForm {
-                action: format!("../l/{token}"),
-                csrf: pages.keys.csrf(&nonce, &token),
-                label: match claim.action {
-                    LinkAction::Cancel => locale.pick("Annuler la demande", "Cancel the request"),
-                    LinkAction::Validate => locale.pick("Valider la réalisation", "Validate the service record"),
-                    _ => locale.pick("Contester la réalisation", "Contest the service record"),
-                }
-                .to_string(),
-                danger: claim.action != LinkAction::Validate,
-                ..super::links::reason_choice(claim.action, locale)
-            }
-        })
+        .map(|claim| action_form(pages, claim, &nonce, locale))
         .collect();
     let page = Page {
         locale,
@@ -145,4 +113,47 @@ pub async fn show(
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     Ok(response)
+}
+
+/// What the requester wrote beside the facts every page has, and who interprets.
+fn add_details(facts: &mut Vec<(String, String)>, request: &Request, interpreter: Option<&str>, locale: Locale) {
+    let d = &request.details;
+    let mut add = |label: &str, value: Option<&str>| {
+        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
+            facts.push((label.to_string(), v.to_string()));
+        }
+    };
+    add(locale.pick("Interprète", "Interpreter"), interpreter);
+    add(locale.pick("Adresse", "Address"), d.address.as_deref());
+    add(
+        locale.pick("Professionnel", "Professional"),
+        d.professional.name.as_deref(),
+    );
+    add(locale.pick("Contexte", "Context"), d.notes.context.as_deref());
+    add(
+        locale.pick("Message à l'interprète", "Message to the interpreter"),
+        d.notes.message_to_interpreter.as_deref(),
+    );
+    add(
+        locale.pick("Note au coordonnateur", "Note to the coordinator"),
+        d.notes.coordinator_note.as_deref(),
+    );
+}
+
+/// The button of what the requester may do now, through a signed link bound to the form
+/// cookie's `nonce`.
+fn action_form(pages: &LinkPages, claim: &LinkClaim, nonce: &str, locale: Locale) -> PageForm {
+    let token = pages.keys.sign(claim);
+    PageForm {
+        action: format!("../l/{token}"),
+        csrf: pages.keys.csrf(nonce, &token),
+        label: match claim.action {
+            LinkAction::Cancel => locale.pick("Annuler la demande", "Cancel the request"),
+            LinkAction::Validate => locale.pick("Valider la réalisation", "Validate the service record"),
+            _ => locale.pick("Contester la réalisation", "Contest the service record"),
+        }
+        .to_string(),
+        danger: claim.action != LinkAction::Validate,
+        ..super::links::reason_choice(claim.action, locale)
+    }
 }

@@ -73,100 +73,18 @@ pub(super) async fn status_page(
         "Chaque changement demande de confirmer que c'est bien vous. Il ferme ensuite vos autres sessions et vous envoie un avis par courriel.",
         "Each change asks you to confirm it is you. It then closes your other sessions and sends you a notice by email.",
     ));
-    let code_hint = match method {
-        MfaMethod::Totp => locale.pick(
-            "Le code à 6 chiffres affiché par votre application.",
-            "The 6-digit code your app shows.",
-        ),
-        MfaMethod::Email => locale.pick(
-            "Le code à 6 chiffres reçu par courriel (bouton « Recevoir un code par courriel » ci-dessus).",
-            "The 6-digit code received by email (button “Receive a code by email” above).",
-        ),
-    };
     let csrf = session.csrf();
     if method == MfaMethod::Email {
-        page = page.form(Form {
-            heading: locale.pick("Un code pour confirmer", "A code to confirm").into(),
-            note: locale
-                .pick(
-                    "Vos codes arrivent par courriel : demandez-en un avant un changement qui en demande un (valide 10 minutes).",
-                    "Your codes come by email: ask for one before a change that needs one (valid for 10 minutes).",
-                )
-                .into(),
-            action: "/account/mfa/code".into(),
-            csrf: csrf.clone(),
-            button: locale
-                .pick("Recevoir un code par courriel", "Receive a code by email")
-                .into(),
-            secondary: true,
-            ..Form::default()
-        });
+        page = page.form(email_code_form(&csrf, locale));
     }
-    page = page.form(Form {
-        heading: locale
-            .pick("Nouveaux codes de récupération", "New recovery codes")
-            .into(),
-        note: locale
-            .pick(
-                "Dix nouveaux codes remplacent les anciens, qui cessent aussitôt de fonctionner. Ils ne seront affichés qu'une fois.",
-                "Ten new codes replace the earlier ones, which stop working at once. They will be shown only once.",
-            )
-            .into(),
-        action: "/account/mfa/recovery".into(),
-        csrf: csrf.clone(),
-        fields: vec![password_field(
-            "proof",
-            locale.pick(
-                "Mot de passe ou code de vérification",
-                "Password or verification code",
-            ),
-            "current-password",
-            match method {
-                MfaMethod::Totp => locale.pick(
-                    "Votre mot de passe, ou le code à 6 chiffres de votre application.",
-                    "Your password, or the 6-digit code of your app.",
-                ),
-                MfaMethod::Email => locale.pick(
-                    "Votre mot de passe, ou un code à 6 chiffres reçu par courriel.",
-                    "Your password, or a 6-digit code received by email.",
-                ),
-            },
-        )],
-        button: locale
-            .pick("Remplacer mes codes de récupération", "Replace my recovery codes")
-            .into(),
-        ..Form::default()
-    });
+    page = page.form(recovery_form(method, &csrf, locale));
     if session.person().has_role(Role::Coordinator) {
         page = page.paragraph(locale.pick(
             "Les coordonnateurs ne peuvent pas désactiver l'authentification multifacteur : leur compte ouvre toutes les demandes et les renseignements de toutes les personnes. Vous pouvez changer de méthode ci-dessous.",
             "Coordinators cannot turn multi-factor authentication off: their account opens every request and everyone's details. You can change the method below.",
         ));
     } else {
-        page = page.form(Form {
-            heading: locale
-                .pick(
-                    "Désactiver l'authentification multifacteur",
-                    "Turn multi-factor authentication off",
-                )
-                .into(),
-            note: locale
-                .pick(
-                    "Nous vous invitons fortement à la garder : sans elle, quiconque découvre votre mot de passe peut ouvrir votre compte. Pour la désactiver, il faut votre mot de passe et un code.",
-                    "We strongly invite you to keep it: without it, anyone who finds out your password can open your account. Turning it off takes your password and a code.",
-                )
-                .into(),
-            action: "/account/mfa/off".into(),
-            csrf,
-            fields: vec![current_password(locale), code_field(locale, code_hint)],
-            button: locale
-                .pick(
-                    "Désactiver l'authentification multifacteur",
-                    "Turn multi-factor authentication off",
-                )
-                .into(),
-            secondary: true,
-        });
+        page = page.form(turn_off_form(method, csrf, locale));
     }
     page = match method {
         MfaMethod::Totp => page
@@ -193,6 +111,103 @@ pub(super) async fn status_page(
         ),
     };
     Ok(page.link("/account", locale.pick("Mon compte", "My account")))
+}
+
+/// For codes by mail: the button that mails one to confirm a change with.
+fn email_code_form(csrf: &str, locale: Locale) -> Form {
+    Form {
+        heading: locale.pick("Un code pour confirmer", "A code to confirm").into(),
+        note: locale
+            .pick(
+                "Vos codes arrivent par courriel : demandez-en un avant un changement qui en demande un (valide 10 minutes).",
+                "Your codes come by email: ask for one before a change that needs one (valid for 10 minutes).",
+            )
+            .into(),
+        action: "/account/mfa/code".into(),
+        csrf: csrf.to_string(),
+        button: locale
+            .pick("Recevoir un code par courriel", "Receive a code by email")
+            .into(),
+        secondary: true,
+        ..Form::default()
+    }
+}
+
+/// Ten new recovery codes, for the password or a current code.
+fn recovery_form(method: MfaMethod, csrf: &str, locale: Locale) -> Form {
+    Form {
+        heading: locale
+            .pick("Nouveaux codes de récupération", "New recovery codes")
+            .into(),
+        note: locale
+            .pick(
+                "Dix nouveaux codes remplacent les anciens, qui cessent aussitôt de fonctionner. Ils ne seront affichés qu'une fois.",
+                "Ten new codes replace the earlier ones, which stop working at once. They will be shown only once.",
+            )
+            .into(),
+        action: "/account/mfa/recovery".into(),
+        csrf: csrf.to_string(),
+        fields: vec![password_field(
+            "proof",
+            locale.pick(
+                "Mot de passe ou code de vérification",
+                "Password or verification code",
+            ),
+            "current-password",
+            match method {
+                MfaMethod::Totp => locale.pick(
+                    "Votre mot de passe, ou le code à 6 chiffres de votre application.",
+                    "Your password, or the 6-digit code of your app.",
+                ),
+                MfaMethod::Email => locale.pick(
+                    "Votre mot de passe, ou un code à 6 chiffres reçu par courriel.",
+                    "Your password, or a 6-digit code received by email.",
+                ),
+            },
+        )],
+        button: locale
+            .pick("Remplacer mes codes de récupération", "Replace my recovery codes")
+            .into(),
+        ..Form::default()
+    }
+}
+
+/// Turning the second factor off: the password and a current code (never for coordinators).
+fn turn_off_form(method: MfaMethod, csrf: String, locale: Locale) -> Form {
+    let code_hint = match method {
+        MfaMethod::Totp => locale.pick(
+            "Le code à 6 chiffres affiché par votre application.",
+            "The 6-digit code your app shows.",
+        ),
+        MfaMethod::Email => locale.pick(
+            "Le code à 6 chiffres reçu par courriel (bouton « Recevoir un code par courriel » ci-dessus).",
+            "The 6-digit code received by email (button “Receive a code by email” above).",
+        ),
+    };
+    Form {
+        heading: locale
+            .pick(
+                "Désactiver l'authentification multifacteur",
+                "Turn multi-factor authentication off",
+            )
+            .into(),
+        note: locale
+            .pick(
+                "Nous vous invitons fortement à la garder : sans elle, quiconque découvre votre mot de passe peut ouvrir votre compte. Pour la désactiver, il faut votre mot de passe et un code.",
+                "We strongly invite you to keep it: without it, anyone who finds out your password can open your account. Turning it off takes your password and a code.",
+            )
+            .into(),
+        action: "/account/mfa/off".into(),
+        csrf,
+        fields: vec![current_password(locale), code_field(locale, code_hint)],
+        button: locale
+            .pick(
+                "Désactiver l'authentification multifacteur",
+                "Turn multi-factor authentication off",
+            )
+            .into(),
+        secondary: true,
+    }
 }
 
 /// `GET /account/mfa/app`'s page: a new secret, kept pending until its first code.

@@ -6,12 +6,13 @@
 use super::{ActionForm, Seen, Table, View, bank, seen as visible_request};
 use crate::domain::history::{Change, Entity, HistoryEntry, REDACTED};
 use crate::domain::locale::Locale;
-use crate::domain::request::{CancellationReason, RequestStatus};
+use crate::domain::request::{CancellationReason, Request, RequestStatus};
 use crate::domain::role::{ActorKind, Channel};
 use crate::forms::request::FormField;
 use crate::outbound::render::{clock_time, short_date};
 use crate::security::link::LinkAction;
-use crate::store::attachments::{AttachmentPurpose, FileKind, content_disposition};
+use crate::store::attachments::{AttachmentInfo, AttachmentPurpose, FileKind, content_disposition};
+use crate::store::{StoreError, Tx};
 use crate::web::account::SignedIn;
 use crate::web::links::facts_list;
 use crate::web::page::Tone;
@@ -102,43 +103,8 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
         let name = tx.person(i).await?.display_name();
         view.facts.push((locale.pick("Interprète", "Interpreter").into(), name));
     }
-    let d = &request.details;
-    let mut add = |label: &str, value: Option<&str>| {
-        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
-            view.facts.push((label.to_string(), v.to_string()));
-        }
-    };
-    add(
-        locale.pick("Message à l'interprète", "Message to the interpreter"),
-        d.notes.message_to_interpreter.as_deref(),
-    );
+    add_facts(&mut view.facts, request, seen.full, locale);
     if seen.full {
-        add(locale.pick("Adresse", "Address"), d.address.as_deref());
-        add(
-            FormField::ProfessionalName.label(locale),
-            d.professional.name.as_deref(),
-        );
-        add(
-            FormField::ProfessionalFunction.label(locale),
-            d.professional.function.as_deref(),
-        );
-        add(FormField::Context.label(locale), d.notes.context.as_deref());
-        add(FormField::Reason.label(locale), d.notes.reason.as_deref());
-        add(
-            FormField::NoteToCoordinator.label(locale),
-            d.notes.coordinator_note.as_deref(),
-        );
-        add(FormField::PatientName.label(locale), d.patient.name.as_deref());
-        add(FormField::PatientPhone.label(locale), d.patient.phone.as_deref());
-        add(FormField::VideoLink.label(locale), d.video.link.as_deref());
-        if let Some(c) = &request.cancellation {
-            let mut text = c.reason.label(locale).to_string();
-            if let Some(detail) = c.detail.as_deref().filter(|t| !t.trim().is_empty()) {
-                text = format!("{text} — {detail}");
-            }
-            view.facts
-                .push((locale.pick("Motif d'annulation", "Reason for cancelling").into(), text));
-        }
         if matches!(
             request.status,
             RequestStatus::New | RequestStatus::Offered | RequestStatus::Booked | RequestStatus::Modified
@@ -149,59 +115,8 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
             ));
         }
         let files = tx.attachments_of(request.id, AttachmentPurpose::Request).await?;
-        view.tables.push(Table {
-            title: locale.pick("Pièces jointes", "Attachments").into(),
-            headers: vec![
-                locale.pick("Fichier", "File").into(),
-                locale.pick("Taille", "Size").into(),
-            ],
-            rows: files
-                .iter()
-                .map(|f| {
-                    vec![
-                        (
-                            f.file_name.clone(),
-                            format!("/requests/{}/attachments/{}", request.id.0, f.id),
-                        ),
-                        (format!("{} Ko", (f.size + 1023) / 1024), String::new()),
-                    ]
-                })
-                .collect(),
-            empty: locale.pick("Aucune pièce jointe.", "No attachments.").into(),
-        });
-        let entries = tx.history_of(Entity::Request, request.id.0).await?;
-        let mut rows = Vec::new();
-        for entry in &entries {
-            let who = match entry.actor_id {
-                Some(p) => tx.person(p).await?.display_name(),
-                None => actor_label(entry.actor_kind, locale).into(),
-            };
-            let at = entry.at.with_timezone(&tz);
-            rows.push(vec![
-                (
-                    format!(
-                        "{} {}",
-                        short_date(at.date_naive(), locale),
-                        clock_time(at.time(), locale)
-                    ),
-                    String::new(),
-                ),
-                (who, String::new()),
-                (channel_label(entry.channel, locale).into(), String::new()),
-                (what(entry, locale), String::new()),
-            ]);
-        }
-        view.tables.push(Table {
-            title: locale.pick("Historique", "History").into(),
-            headers: vec![
-                locale.pick("Quand", "When").into(),
-                locale.pick("Qui", "Who").into(),
-                locale.pick("Canal", "Channel").into(),
-                locale.pick("Quoi", "What").into(),
-            ],
-            rows,
-            empty: locale.pick("Aucun historique.", "No history.").into(),
-        });
+        view.tables.push(attachments_table(request, &files, locale));
+        view.tables.push(history_table(&mut tx, request, tz, locale).await?);
     }
     let csrf = signed_in.session().csrf();
     for action in ACTIONS {
@@ -221,6 +136,110 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
     }
     tx.commit().await?;
     Ok(view)
+}
+
+/// The details shown beside the facts every page has: the message to the interpreter, and
+/// for those who see the request in full (`full`), the rest and why it was cancelled.
+fn add_facts(facts: &mut Vec<(String, String)>, request: &Request, full: bool, locale: Locale) {
+    let d = &request.details;
+    let mut add = |label: &str, value: Option<&str>| {
+        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
+            facts.push((label.to_string(), v.to_string()));
+        }
+    };
+    add(
+        locale.pick("Message à l'interprète", "Message to the interpreter"),
+        d.notes.message_to_interpreter.as_deref(),
+    );
+    if !full {
+        return;
+    }
+    add(locale.pick("Adresse", "Address"), d.address.as_deref());
+    add(
+        FormField::ProfessionalName.label(locale),
+        d.professional.name.as_deref(),
+    );
+    add(
+        FormField::ProfessionalFunction.label(locale),
+        d.professional.function.as_deref(),
+    );
+    add(FormField::Context.label(locale), d.notes.context.as_deref());
+    add(FormField::Reason.label(locale), d.notes.reason.as_deref());
+    add(
+        FormField::NoteToCoordinator.label(locale),
+        d.notes.coordinator_note.as_deref(),
+    );
+    add(FormField::PatientName.label(locale), d.patient.name.as_deref());
+    add(FormField::PatientPhone.label(locale), d.patient.phone.as_deref());
+    add(FormField::VideoLink.label(locale), d.video.link.as_deref());
+    if let Some(c) = &request.cancellation {
+        let mut text = c.reason.label(locale).to_string();
+        if let Some(detail) = c.detail.as_deref().filter(|t| !t.trim().is_empty()) {
+            text = format!("{text} — {detail}");
+        }
+        facts.push((locale.pick("Motif d'annulation", "Reason for cancelling").into(), text));
+    }
+}
+
+/// The request form's files, each a link to download it.
+fn attachments_table(request: &Request, files: &[AttachmentInfo], locale: Locale) -> Table {
+    Table {
+        title: locale.pick("Pièces jointes", "Attachments").into(),
+        headers: vec![
+            locale.pick("Fichier", "File").into(),
+            locale.pick("Taille", "Size").into(),
+        ],
+        rows: files
+            .iter()
+            .map(|f| {
+                vec![
+                    (
+                        f.file_name.clone(),
+                        format!("/requests/{}/attachments/{}", request.id.0, f.id),
+                    ),
+                    (format!("{} Ko", (f.size + 1023) / 1024), String::new()),
+                ]
+            })
+            .collect(),
+        empty: locale.pick("Aucune pièce jointe.", "No attachments.").into(),
+    }
+}
+
+/// The request's history: when, who, by which channel, what.
+async fn history_table(tx: &mut Tx, request: &Request, tz: chrono_tz::Tz, locale: Locale) -> Result<Table, StoreError> {
+    let entries = tx.history_of(Entity::Request, request.id.0).await?;
+    let mut rows = Vec::new();
+    for entry in &entries {
+        let who = match entry.actor_id {
+            Some(p) => tx.person(p).await?.display_name(),
+            None => actor_label(entry.actor_kind, locale).into(),
+        };
+        let at = entry.at.with_timezone(&tz);
+        rows.push(vec![
+            (
+                format!(
+                    "{} {}",
+                    short_date(at.date_naive(), locale),
+                    clock_time(at.time(), locale)
+                ),
+                String::new(),
+            ),
+            (who, String::new()),
+            (channel_label(entry.channel, locale).into(), String::new()),
+            (what(entry, locale), String::new()),
+        ]);
+    }
+    Ok(Table {
+        title: locale.pick("Historique", "History").into(),
+        headers: vec![
+            locale.pick("Quand", "When").into(),
+            locale.pick("Qui", "Who").into(),
+            locale.pick("Canal", "Channel").into(),
+            locale.pick("Quoi", "What").into(),
+        ],
+        rows,
+        empty: locale.pick("Aucun historique.", "No history.").into(),
+    })
 }
 
 fn actor_label(kind: ActorKind, locale: Locale) -> &'static str {
@@ -320,50 +339,58 @@ pub async fn act(
     let Some(action) = ACTIONS.into_iter().find(|a| action_key(*a) == posted.action) else {
         return Err(WebError::NoSuchRequest(locale));
     };
-    let request = &seen.request;
-    let person = &seen.person;
-    let possible = async {
-        let mut tx = state.workflow.store().begin_read().await?;
-        let version = current_version(&mut tx, action, request, person).await?;
-        tx.commit().await?;
-        Ok::<_, crate::store::StoreError>(version.is_some())
-    }
-    .await;
-    let kind = match (possible, actor_kind(action, request, person)) {
-        (Ok(true), Some(kind)) => kind,
-        (Err(e), _) => return Err(e.into()),
-        _ => {
-            let notice = locale
-                .pick(
-                    "Cette action n'est plus possible pour cette demande.",
-                    "This action is no longer possible for this request.",
-                )
-                .into();
-            return page(&state, &signed_in, &seen, Tone::Bad, notice, StatusCode::CONFLICT).await;
+    let Some(kind) = possible_as(&state, action, &seen).await? else {
+        let notice = locale
+            .pick(
+                "Cette action n'est plus possible pour cette demande.",
+                "This action is no longer possible for this request.",
+            )
+            .into();
+        return page(&state, &signed_in, &seen, Tone::Bad, notice, StatusCode::CONFLICT).await;
+    };
+    let command = match command_of(action, &seen, &posted, locale) {
+        Ok(command) => command,
+        Err(notice) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return page(&state, &signed_in, &seen, Tone::Bad, notice, status).await;
         }
     };
-    let target = request.id;
+    let actor = Actor {
+        person: Some(seen.person.id),
+        kind,
+        channel: Channel::Web,
+    };
+    let (tone, notice, status) = outcome(state.workflow.execute(actor, command).await, locale)?;
+    let now = visible_request(&state, &signed_in, id).await?;
+    page(&state, &signed_in, &now, tone, notice, status).await
+}
+
+/// As whom this person may take `action` on the request now; `None` when it is no longer
+/// possible.
+async fn possible_as(state: &AppState, action: LinkAction, seen: &Seen) -> Result<Option<ActorKind>, StoreError> {
+    let (request, person) = (&seen.request, &seen.person);
+    let mut tx = state.workflow.store().begin_read().await?;
+    let version = current_version(&mut tx, action, request, person).await?;
+    tx.commit().await?;
+    Ok(version.and(actor_kind(action, request, person)))
+}
+
+/// The command `action` posts, or why nothing was done (a note too long, no reason for
+/// cancelling).
+fn command_of(action: LinkAction, seen: &Seen, posted: &Posted, locale: Locale) -> Result<Command, String> {
+    let target = seen.request.id;
     let note = match crate::domain::text::lines(&posted.note, crate::domain::text::TEXT_MAX) {
         Ok(note) => Some(note.to_string()).filter(|n| !n.is_empty()),
         Err(problem) => {
             let label = locale.pick("Ce qui ne va pas", "What is wrong");
-            let notice = format!(
+            return Err(format!(
                 "{} {}.",
                 locale.pick("Rien n'a été fait.", "Nothing was done."),
                 problem.about(label, locale)
-            );
-            return page(
-                &state,
-                &signed_in,
-                &seen,
-                Tone::Bad,
-                notice,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            ));
         }
     };
-    let command = match action {
+    Ok(match action {
         LinkAction::Accept => Command::AcceptOffer { request: target },
         LinkAction::Refuse => Command::DeclineOffer { request: target },
         LinkAction::Withdraw => Command::WithdrawInterpreter { request: target },
@@ -374,18 +401,8 @@ pub async fn act(
         },
         _ => {
             let Ok(reason) = posted.reason.parse::<CancellationReason>() else {
-                let notice = locale
-                    .pick("Choisissez le motif d'annulation.", "Choose the reason for cancelling.")
-                    .into();
-                return page(
-                    &state,
-                    &signed_in,
-                    &seen,
-                    Tone::Bad,
-                    notice,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                let text = locale.pick("Choisissez le motif d'annulation.", "Choose the reason for cancelling.");
+                return Err(text.into());
             };
             Command::CancelRequest {
                 request: target,
@@ -393,13 +410,15 @@ pub async fn act(
                 detail: note,
             }
         }
-    };
-    let actor = Actor {
-        person: Some(person.id),
-        kind,
-        channel: Channel::Web,
-    };
-    let (tone, notice, status) = match state.workflow.execute(actor, command).await {
+    })
+}
+
+/// What the page says after the workflow applied or refused the command.
+fn outcome(
+    result: Result<crate::workflow::Applied, WorkflowError>,
+    locale: Locale,
+) -> Result<(Tone, String, StatusCode), WebError> {
+    Ok(match result {
         Ok(applied) => (
             Tone::Good,
             match locale {
@@ -425,9 +444,7 @@ pub async fn act(
                 StatusCode::CONFLICT,
             )
         }
-    };
-    let now = visible_request(&state, &signed_in, id).await?;
-    page(&state, &signed_in, &now, tone, notice, status).await
+    })
 }
 
 /// `GET /requests/{id}/attachments/{file}`: a file of the request form, for those who see

@@ -12,6 +12,7 @@ use super::{FormView, Input, Item, Section, SignedPage, coordinator_actor as act
 use crate::config::Settings;
 use crate::domain::ids::{EstablishmentId, InstallationId};
 use crate::domain::locale::Locale;
+use crate::domain::organisation::{Establishment, Installation};
 use crate::store::StoreError;
 use crate::web::account::{Coordinator, SignedIn};
 use crate::web::page::Tone;
@@ -569,96 +570,9 @@ async fn detail(
                 .unwrap_or_else(|| locale.pick("celui de la banque", "the bank's").into()),
         ),
     ];
-    page.sections.push(Section {
-        heading: locale.pick("Nom et préfixe", "Name and prefix").into(),
-        items: vec![Item {
-            headline: locale
-                .pick("Changer le nom ou le préfixe", "Change the name or prefix")
-                .into(),
-            lines: vec![
-                locale
-                    .pick(
-                        "Le code ne change pas : les factures, les exports, les importations et la ligne de commande le citent.",
-                        "The code does not change: invoices, exports, imports and the command line name it.",
-                    )
-                    .into(),
-            ],
-            forms: vec![save_form(
-                "establishment".into(),
-                base.clone(),
-                &csrf,
-                vec![
-                    Input::new("name", "text", locale.pick("Nom", "Name"), e.name.clone()),
-                    Input::new(
-                        "prefix",
-                        "text",
-                        locale.pick("Préfixe des numéros de demande", "Request-number prefix"),
-                        e.request_prefix.clone().unwrap_or_default(),
-                    )
-                    .hint(prefix_hint(locale)),
-                ],
-                locale.pick("Enregistrer", "Save"),
-            )],
-        }],
-        ..Section::default()
-    });
-
-    let installation_inputs = |name: &str, address: &str, postal: &str| {
-        vec![
-            Input::new("name", "text", locale.pick("Nom", "Name"), name),
-            Input::new("address", "text", locale.pick("Adresse", "Address"), address),
-            Input::new("postal_code", "text", locale.pick("Code postal", "Postal code"), postal),
-        ]
-    };
-    let mut items: Vec<Item> = installations
-        .iter()
-        .map(|i| Item {
-            headline: i.name.clone(),
-            lines: vec![
-                [i.address.as_deref(), i.postal_code.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ]
-            .into_iter()
-            .filter(|l| !l.is_empty())
-            .collect(),
-            forms: vec![save_form(
-                format!("installation-{}", i.id.0),
-                format!("{base}/installations/{}", i.id.0),
-                &csrf,
-                installation_inputs(
-                    &i.name,
-                    i.address.as_deref().unwrap_or(""),
-                    i.postal_code.as_deref().unwrap_or(""),
-                ),
-                locale.pick("Enregistrer l'installation", "Save the installation"),
-            )],
-        })
-        .collect();
-    items.push(Item {
-        headline: locale.pick("Ajouter une installation", "Add an installation").into(),
-        lines: Vec::new(),
-        forms: vec![save_form(
-            "new-installation".into(),
-            format!("{base}/installations"),
-            &csrf,
-            installation_inputs("", "", ""),
-            locale.pick("Ajouter l'installation", "Add the installation"),
-        )],
-    });
-    page.sections.push(Section {
-        heading: locale.pick("Installations", "Installations").into(),
-        lines: if installations.is_empty() {
-            vec![locale.pick("Aucune installation.", "No installation.").into()]
-        } else {
-            Vec::new()
-        },
-        items,
-        ..Section::default()
-    });
-
+    page.sections.push(name_section(&e, &base, &csrf, locale));
+    page.sections
+        .push(installations_section(&installations, &base, &csrf, locale));
     let centres = centres
         .into_iter()
         .map(|c| (c.id.0, c.code, c.description, c.active))
@@ -683,7 +597,155 @@ async fn detail(
     Ok(render(status, &settings.general.bank_name, &page))
 }
 
+/// The form that changes an establishment's name and request-number prefix (not its code).
+fn name_section(e: &Establishment, base: &str, csrf: &str, locale: Locale) -> Section {
+    Section {
+        heading: locale.pick("Nom et préfixe", "Name and prefix").into(),
+        items: vec![Item {
+            headline: locale
+                .pick("Changer le nom ou le préfixe", "Change the name or prefix")
+                .into(),
+            lines: vec![
+                locale
+                    .pick(
+                        "Le code ne change pas : les factures, les exports, les importations et la ligne de commande le citent.",
+                        "The code does not change: invoices, exports, imports and the command line name it.",
+                    )
+                    .into(),
+            ],
+            forms: vec![save_form(
+                "establishment".into(),
+                base.to_string(),
+                csrf,
+                vec![
+                    Input::new("name", "text", locale.pick("Nom", "Name"), e.name.clone()),
+                    Input::new(
+                        "prefix",
+                        "text",
+                        locale.pick("Préfixe des numéros de demande", "Request-number prefix"),
+                        e.request_prefix.clone().unwrap_or_default(),
+                    )
+                    .hint(prefix_hint(locale)),
+                ],
+                locale.pick("Enregistrer", "Save"),
+            )],
+        }],
+        ..Section::default()
+    }
+}
+
+/// The installations, each with its form, then the form that adds one.
+fn installations_section(installations: &[Installation], base: &str, csrf: &str, locale: Locale) -> Section {
+    let installation_inputs = |name: &str, address: &str, postal: &str| {
+        vec![
+            Input::new("name", "text", locale.pick("Nom", "Name"), name),
+            Input::new("address", "text", locale.pick("Adresse", "Address"), address),
+            Input::new("postal_code", "text", locale.pick("Code postal", "Postal code"), postal),
+        ]
+    };
+    let mut items: Vec<Item> = installations
+        .iter()
+        .map(|i| Item {
+            headline: i.name.clone(),
+            lines: vec![
+                [i.address.as_deref(), i.postal_code.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ]
+            .into_iter()
+            .filter(|l| !l.is_empty())
+            .collect(),
+            forms: vec![save_form(
+                format!("installation-{}", i.id.0),
+                format!("{base}/installations/{}", i.id.0),
+                csrf,
+                installation_inputs(
+                    &i.name,
+                    i.address.as_deref().unwrap_or(""),
+                    i.postal_code.as_deref().unwrap_or(""),
+                ),
+                locale.pick("Enregistrer l'installation", "Save the installation"),
+            )],
+        })
+        .collect();
+    items.push(Item {
+        headline: locale.pick("Ajouter une installation", "Add an installation").into(),
+        lines: Vec::new(),
+        forms: vec![save_form(
+            "new-installation".into(),
+            format!("{base}/installations"),
+            csrf,
+            installation_inputs("", "", ""),
+            locale.pick("Ajouter l'installation", "Add the installation"),
+        )],
+    });
+    Section {
+        heading: locale.pick("Installations", "Installations").into(),
+        lines: if installations.is_empty() {
+            vec![locale.pick("Aucune installation.", "No installation.").into()]
+        } else {
+            Vec::new()
+        },
+        items,
+        ..Section::default()
+    }
+}
+
 /// The cost centres or billing codes of a page: each with its description form and a
+/// One cost centre or billing code: its description form, and the button that retires it
+/// or puts it back in use.
+#[allow(clippy::too_many_arguments)]
+fn code_item(seg: &str, id: i64, code: &str, text: &str, active: bool, base: &str, csrf: &str, locale: Locale) -> Item {
+    let (state, button, to) = if active {
+        (
+            locale.pick("En usage.", "In use."),
+            locale.pick(
+                "Retirer (plus accepté sur les nouvelles demandes)",
+                "Retire (no longer accepted on new requests)",
+            ),
+            "retire",
+        )
+    } else {
+        (
+            locale.pick(
+                "Retiré : refusé sur les nouvelles demandes ; les demandes et factures passées le gardent.",
+                "Retired: refused on new requests; past requests and invoices keep it.",
+            ),
+            locale.pick("Remettre en usage", "Put back in use"),
+            "restore",
+        )
+    };
+    let description = Input::new("description", "text", locale.pick("Description", "Description"), text);
+    Item {
+        headline: if text.is_empty() {
+            code.to_string()
+        } else {
+            format!("{code} — {text}")
+        },
+        lines: vec![state.to_string()],
+        forms: vec![
+            save_form(
+                format!("{seg}-{id}"),
+                format!("{base}/{seg}/{id}"),
+                csrf,
+                vec![description],
+                locale.pick("Enregistrer la description", "Save the description"),
+            ),
+            FormView {
+                id: format!("{seg}-{id}-{to}"),
+                method: "post",
+                action: format!("{base}/{seg}/{id}/{to}"),
+                csrf: csrf.to_string(),
+                buttons: vec![(button.to_string(), String::new())],
+                secondary: true,
+                ..FormView::default()
+            },
+        ],
+    }
+}
+
 /// button that retires it or puts it back in use, then the form that adds one.
 fn code_section(
     list: CodeList,
@@ -715,53 +777,7 @@ fn code_section(
     };
     let mut items: Vec<Item> = codes
         .into_iter()
-        .map(|(id, code, text, active)| {
-            let (state, button, to) = if active {
-                (
-                    locale.pick("En usage.", "In use."),
-                    locale.pick(
-                        "Retirer (plus accepté sur les nouvelles demandes)",
-                        "Retire (no longer accepted on new requests)",
-                    ),
-                    "retire",
-                )
-            } else {
-                (
-                    locale.pick(
-                        "Retiré : refusé sur les nouvelles demandes ; les demandes et factures passées le gardent.",
-                        "Retired: refused on new requests; past requests and invoices keep it.",
-                    ),
-                    locale.pick("Remettre en usage", "Put back in use"),
-                    "restore",
-                )
-            };
-            Item {
-                headline: if text.is_empty() {
-                    code.clone()
-                } else {
-                    format!("{code} — {text}")
-                },
-                lines: vec![state.to_string()],
-                forms: vec![
-                    save_form(
-                        format!("{seg}-{id}"),
-                        format!("{base}/{seg}/{id}"),
-                        csrf,
-                        vec![description(&text)],
-                        locale.pick("Enregistrer la description", "Save the description"),
-                    ),
-                    FormView {
-                        id: format!("{seg}-{id}-{to}"),
-                        method: "post",
-                        action: format!("{base}/{seg}/{id}/{to}"),
-                        csrf: csrf.to_string(),
-                        buttons: vec![(button.to_string(), String::new())],
-                        secondary: true,
-                        ..FormView::default()
-                    },
-                ],
-            }
-        })
+        .map(|(id, code, text, active)| code_item(seg, id, &code, &text, active, base, csrf, locale))
         .collect();
     items.push(Item {
         headline: add.into(),

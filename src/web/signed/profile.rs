@@ -515,24 +515,16 @@ pub async fn submit(
     let locale = signed_in.person().locale;
     let posted = match form {
         Ok(Form(p)) if signed_in.session().csrf_ok(first(&p, "csrf")) => p,
+        // Not from this page: the profile as saved, with why nothing was.
         _ => {
             let values = current_values(&signed_in, &kind);
             let text = locale.pick(
                 "Rien n'a été enregistré : ce formulaire a expiré ou ne vient pas de cette page. Recommencez.",
                 "Nothing was saved: this form expired or did not come from this page. Try again.",
             );
-            let notice = Some((Tone::Bad, text.to_string()));
-            return page(
-                &signed_in,
-                &state,
-                &settings,
-                &kind,
-                &values,
-                &Problems::new(),
-                notice,
-                StatusCode::FORBIDDEN,
-            )
-            .await;
+            let (notice, none) = (Some((Tone::Bad, text.to_string())), Problems::new());
+            let status = StatusCode::FORBIDDEN;
+            return page(&signed_in, &state, &settings, &kind, &values, &none, notice, status).await;
         }
     };
     let mut problems = Problems::new();
@@ -552,18 +544,8 @@ pub async fn submit(
             "Rien n'a été enregistré : corrigez les champs signalés.",
             "Nothing was saved: correct the fields marked.",
         );
-        let notice = Some((Tone::Bad, text.to_string()));
-        return page(
-            &signed_in,
-            &state,
-            &settings,
-            &kind,
-            &posted,
-            &problems,
-            notice,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        let (notice, status) = (Some((Tone::Bad, text.to_string())), StatusCode::UNPROCESSABLE_ENTITY);
+        return page(&signed_in, &state, &settings, &kind, &posted, &problems, notice, status).await;
     }
     let person = signed_in.person().id;
     let actor = Actor {
@@ -575,7 +557,7 @@ pub async fn submit(
         },
         channel: Channel::Web,
     };
-    let saved: Result<(), WorkflowError> = async {
+    let save = async {
         state.workflow.update_profile(actor, person, change).await?;
         if let Some(c) = interpreter_change {
             state.workflow.update_interpreter_profile(actor, person, c).await?;
@@ -583,10 +565,9 @@ pub async fn submit(
         if let Some(c) = cost_centre {
             state.workflow.set_cost_centre(actor, person, c).await?;
         }
-        Ok(())
-    }
-    .await;
-    saved.map_err(WebError::internal)?;
+        Ok::<_, WorkflowError>(())
+    };
+    save.await.map_err(WebError::internal)?;
     Ok(super::see_other("/profile?saved=1"))
 }
 

@@ -12,6 +12,7 @@ use super::{FormView, Item, Section, SignedPage, render};
 use crate::config::Settings;
 use crate::domain::contact::EmailAddress;
 use crate::domain::locale::Locale;
+use crate::domain::person::Person;
 use crate::domain::role::Role;
 use crate::web::AppState;
 use crate::web::WebError;
@@ -93,62 +94,56 @@ async fn list(
         }],
         ..Section::default()
     });
-    let mut tx = match state.workflow.store().begin_read().await {
-        Ok(tx) => tx,
-        Err(e) => return Err(e.into()),
-    };
+    let mut tx = state.workflow.store().begin_read().await?;
     for role in [Role::Coordinator, Role::Interpreter, Role::Requester] {
-        let people = match tx.roster(role).await {
-            Ok(p) => p,
-            Err(e) => return Err(e.into()),
-        };
+        let people = tx.roster(role).await?;
         page.sections.push(Section {
             heading: role_heading(role, locale).to_string(),
             empty: locale.pick("Personne.", "Nobody.").to_string(),
             lines: Vec::new(),
-            items: people
-                .into_iter()
-                .map(|p| Item {
-                    headline: format!("{} — {}", p.display_name(), p.user_code),
-                    lines: vec![if p.active {
-                        p.email.to_string()
-                    } else {
-                        format!("{} — {}", p.email, locale.pick("inactif", "inactive"))
-                    }],
-                    forms: vec![
-                        FormView {
-                            method: "get",
-                            action: format!("/admin/people/{}", p.user_code),
-                            buttons: vec![(
-                                format!("{} {}", locale.pick("Gérer", "Manage"), p.user_code),
-                                String::new(),
-                            )],
-                            secondary: true,
-                            ..FormView::default()
-                        },
-                        FormView {
-                            method: "post",
-                            action: "/admin/people/invite".into(),
-                            csrf: csrf.clone(),
-                            hidden: vec![("email".into(), p.email.to_string())],
-                            buttons: vec![(
-                                locale
-                                    .pick("Envoyer un lien d'activation", "Send an activation link")
-                                    .into(),
-                                String::new(),
-                            )],
-                            secondary: true,
-                            ..FormView::default()
-                        },
-                    ],
-                })
-                .collect(),
+            items: people.iter().map(|p| roster_item(p, &csrf, locale)).collect(),
         });
     }
-    if let Err(e) = tx.commit().await {
-        return Err(e.into());
-    }
+    tx.commit().await?;
     Ok(render(status, &settings.general.bank_name, &page))
+}
+
+/// One person of the roster: their page, and the button that sends an activation link.
+fn roster_item(p: &Person, csrf: &str, locale: Locale) -> Item {
+    Item {
+        headline: format!("{} — {}", p.display_name(), p.user_code),
+        lines: vec![if p.active {
+            p.email.to_string()
+        } else {
+            format!("{} — {}", p.email, locale.pick("inactif", "inactive"))
+        }],
+        forms: vec![
+            FormView {
+                method: "get",
+                action: format!("/admin/people/{}", p.user_code),
+                buttons: vec![(
+                    format!("{} {}", locale.pick("Gérer", "Manage"), p.user_code),
+                    String::new(),
+                )],
+                secondary: true,
+                ..FormView::default()
+            },
+            FormView {
+                method: "post",
+                action: "/admin/people/invite".into(),
+                csrf: csrf.to_string(),
+                hidden: vec![("email".into(), p.email.to_string())],
+                buttons: vec![(
+                    locale
+                        .pick("Envoyer un lien d'activation", "Send an activation link")
+                        .into(),
+                    String::new(),
+                )],
+                secondary: true,
+                ..FormView::default()
+            },
+        ],
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -181,10 +176,7 @@ pub async fn invite(
         )
         .await;
     };
-    let outcome = match pages.accounts.invite(&email).await {
-        Ok(o) => o,
-        Err(e) => return Err(WebError::internal(e)),
-    };
+    let outcome = pages.accounts.invite(&email).await?;
     let (tone, fr, en) = match outcome {
         InviteOutcome::Invited => (
             Tone::Good,
