@@ -128,50 +128,30 @@ pub async fn act(
         .as_deref()
         .is_some_and(|n| pages.keys.csrf_matches(n, &token, field("csrf")));
     if expired || !csrf_ok {
-        // Not from our page in this browser (or too late): show the page again, act on nothing.
-        let nonce = nonce.unwrap_or_else(crate::security::random_token);
-        let link_state = state.workflow.inspect_link(&link, expired).await?;
-        let (status, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
-        if !expired {
-            page.notice = page
-                .locale
-                .pick(
-                    "Rien n'a été fait : confirmez en appuyant sur le bouton ci-dessous.",
-                    "Nothing was done: confirm with the button below.",
-                )
-                .into();
-            page.tone = Tone::Neutral;
-        }
-        let status = if status == StatusCode::OK {
-            StatusCode::FORBIDDEN
-        } else {
-            status
-        };
-        return Ok(with_nonce(pages, status, page, &nonce, true));
+        return not_pressed(&state, &link, &token, expired, nonce).await;
     }
     let nonce = nonce.unwrap_or_default();
     let reason = field("reason").parse::<CancellationReason>().ok();
     if link.claim.action == LinkAction::Cancel && reason.is_none() {
-        let link_state = state.workflow.inspect_link(&link, false).await?;
-        let (_, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
-        page.notice = page
-            .locale
-            .pick("Choisissez le motif d'annulation.", "Choose the reason for cancelling.")
-            .into();
-        return Ok(with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, &nonce, false));
+        let notice = |locale: Locale| {
+            locale
+                .pick("Choisissez le motif d'annulation.", "Choose the reason for cancelling.")
+                .into()
+        };
+        return not_done(&state, &link, &token, &nonce, notice).await;
     }
     let note = match crate::domain::text::lines(field("note"), crate::domain::text::TEXT_MAX) {
         Ok(note) => Some(note.to_string()).filter(|n| !n.is_empty()),
         Err(problem) => {
-            let link_state = state.workflow.inspect_link(&link, false).await?;
-            let (_, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
-            let label = page.locale.pick("Ce qui ne va pas", "What is wrong");
-            page.notice = format!(
-                "{} {}.",
-                page.locale.pick("Rien n'a été fait.", "Nothing was done."),
-                problem.about(label, page.locale)
-            );
-            return Ok(with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, &nonce, false));
+            let notice = |locale: Locale| {
+                let label = locale.pick("Ce qui ne va pas", "What is wrong");
+                format!(
+                    "{} {}.",
+                    locale.pick("Rien n'a été fait.", "Nothing was done."),
+                    problem.about(label, locale)
+                )
+            };
+            return not_done(&state, &link, &token, &nonce, notice).await;
         }
     };
     tracing::debug!("following link");
@@ -180,8 +160,7 @@ pub async fn act(
         note,
         ..LinkInput::default()
     };
-    let outcome = state.workflow.follow_link(&link, input).await?;
-    Ok(match outcome {
+    Ok(match state.workflow.follow_link(&link, input).await? {
         Ok(Followed::Session { secret, request, .. }) => {
             let mut response = super::page::see_other(format!("../requests/{}", request.0));
             let lifetime = crate::workflow::links::OPEN_SESSION.num_seconds();
@@ -191,47 +170,98 @@ pub async fn act(
             }
             response
         }
-        Ok(Followed::Applied(applied)) => {
-            let (request, locale) = match load(&state.workflow, &link).await {
-                Some(v) => v,
-                None => return Err(WebError::internal(anyhow::anyhow!("request vanished"))),
-            };
-            let status = applied.to.label(locale);
-            let notice = match locale {
-                Locale::Fr => format!("C'est fait. La demande est maintenant « {status} »."),
-                Locale::En => format!("Done. The request is now “{status}”."),
-            };
-            let mut paragraphs = Vec::new();
-            if link.claim.action == LinkAction::Accept && applied.to == RequestStatus::Booked {
-                paragraphs.push(
-                    locale
-                        .pick(
-                            "La confirmation et l'invitation pour votre agenda vous sont envoyées par courriel.",
-                            "The confirmation and the invitation for your calendar are on their way by email.",
-                        )
-                        .to_string(),
-                );
-            }
-            let page = Page {
-                locale,
-                bank: pages.bank.clone(),
-                title: action_heading(link.claim.action, locale).into(),
-                heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
-                notice,
-                tone: Tone::Good,
-                facts: facts_list(&state.workflow, &request, locale).await,
-                paragraphs,
-                forms: Vec::new(),
-            };
-            page_response(StatusCode::OK, &page)
-        }
+        Ok(Followed::Applied(applied)) => done_page(&state, &link, &applied).await?,
         Err(LinkRefusal::Dead(link_state)) => {
-            let link_state = *link_state;
-            let (status, page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
+            let (status, page) = state_page(&state, pages, *link_state, &link.claim, &token, &nonce).await;
             page_response(status, &page)
         }
         Err(LinkRefusal::Refused(error)) => refused_page(&state, pages, &link, &error).await?,
     })
+}
+
+/// A button not from our page in this browser, or pressed too late: the page again (403
+/// while the link lives), acting on nothing.
+async fn not_pressed(
+    state: &AppState,
+    link: &VerifiedLink,
+    token: &str,
+    expired: bool,
+    nonce: Option<String>,
+) -> Result<Response, WebError> {
+    let pages = &state.link_pages;
+    let nonce = nonce.unwrap_or_else(crate::security::random_token);
+    let link_state = state.workflow.inspect_link(link, expired).await?;
+    let (status, mut page) = state_page(state, pages, link_state, &link.claim, token, &nonce).await;
+    if !expired {
+        page.notice = page
+            .locale
+            .pick(
+                "Rien n'a été fait : confirmez en appuyant sur le bouton ci-dessous.",
+                "Nothing was done: confirm with the button below.",
+            )
+            .into();
+        page.tone = Tone::Neutral;
+    }
+    let status = if status == StatusCode::OK {
+        StatusCode::FORBIDDEN
+    } else {
+        status
+    };
+    Ok(with_nonce(pages, status, page, &nonce, true))
+}
+
+/// The page again (422) with why nothing was done (`notice`, in the page's language).
+async fn not_done(
+    state: &AppState,
+    link: &VerifiedLink,
+    token: &str,
+    nonce: &str,
+    notice: impl FnOnce(Locale) -> String,
+) -> Result<Response, WebError> {
+    let pages = &state.link_pages;
+    let link_state = state.workflow.inspect_link(link, false).await?;
+    let (_, mut page) = state_page(state, pages, link_state, &link.claim, token, nonce).await;
+    page.notice = notice(page.locale);
+    Ok(with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, nonce, false))
+}
+
+/// What a pressed button did: the request's new status.
+async fn done_page(
+    state: &AppState,
+    link: &VerifiedLink,
+    applied: &crate::workflow::Applied,
+) -> Result<Response, WebError> {
+    let Some((request, locale)) = load(&state.workflow, link).await else {
+        return Err(WebError::internal(anyhow::anyhow!("request vanished")));
+    };
+    let status = applied.to.label(locale);
+    let notice = match locale {
+        Locale::Fr => format!("C'est fait. La demande est maintenant « {status} »."),
+        Locale::En => format!("Done. The request is now “{status}”."),
+    };
+    let mut paragraphs = Vec::new();
+    if link.claim.action == LinkAction::Accept && applied.to == RequestStatus::Booked {
+        paragraphs.push(
+            locale
+                .pick(
+                    "La confirmation et l'invitation pour votre agenda vous sont envoyées par courriel.",
+                    "The confirmation and the invitation for your calendar are on their way by email.",
+                )
+                .to_string(),
+        );
+    }
+    let page = Page {
+        locale,
+        bank: state.link_pages.bank.clone(),
+        title: action_heading(link.claim.action, locale).into(),
+        heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
+        notice,
+        tone: Tone::Good,
+        facts: facts_list(&state.workflow, &request, locale).await,
+        paragraphs,
+        forms: Vec::new(),
+    };
+    Ok(page_response(StatusCode::OK, &page))
 }
 
 /// `POST /l/{token}/new`: "mail me a new link", from a dead link's page. The mail goes to
