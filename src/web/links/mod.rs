@@ -14,7 +14,7 @@ pub(crate) use page::{SESSION_COOKIE, facts_list, reason_choice};
 use super::page::{Page, Tone, page_response};
 use super::{AppState, WebError};
 use crate::domain::locale::Locale;
-use crate::domain::request::{CancellationReason, RequestStatus};
+use crate::domain::request::{CancellationReason, Request, RequestStatus};
 use crate::security::link::{LinkAction, LinkClaim, LinkError, VerifiedLink};
 use crate::workflow::links::{Followed, LinkInput, LinkRefusal, LinkState, Renewal};
 use axum::extract::{Path, State};
@@ -308,49 +308,52 @@ pub async fn renew(
         return Ok(with_nonce(pages, StatusCode::FORBIDDEN, page, &nonce, true));
     }
     let renewal = state.workflow.renew_link(&link, expired, &client).await?;
-    let (status, recipient, request, notice, paragraph) = match renewal {
+    let (status, recipient, request) = match renewal {
         Renewal::NotPossible(link_state) => {
             let nonce = nonce.unwrap_or_default();
             let (status, page) = state_page(&state, pages, *link_state, &link.claim, &token, &nonce).await;
             return Ok(page_response(status, &page));
         }
-        Renewal::Sent { recipient, request } => {
-            let locale = recipient.locale;
-            (
-                StatusCode::OK,
-                recipient,
-                request,
-                locale.pick(
-                    "Un nouveau lien vient d'être envoyé par courriel à l'adresse inscrite au dossier de la personne à qui ce lien était destiné.",
-                    "A new link was just sent by email to the address on file of the person this link was meant for.",
-                ),
-                locale.pick(
-                    "Il n'est jamais envoyé à une autre adresse. Rien d'autre n'a été fait\u{a0}: le nouveau lien montre la demande telle qu'elle est, pour confirmer de nouveau. Rien reçu\u{a0}? Vérifiez le dossier des courriels indésirables.",
-                    "It is never sent to any other address. Nothing else was done: the new link shows the request as it is, to confirm again. Nothing arrived? Check the junk mail folder.",
-                ),
-            )
-        }
-        Renewal::Limited { recipient, request } => {
-            let locale = recipient.locale;
-            (
-                StatusCode::TOO_MANY_REQUESTS,
-                recipient,
-                request,
-                locale.pick(
-                    "De nouveaux liens ont déjà été envoyés récemment pour ce destinataire\u{a0}: rien de plus n'a été envoyé.",
-                    "New links were already sent lately for this recipient: nothing more was sent.",
-                ),
-                locale.pick(
-                    "Vérifiez les courriels reçus (et le dossier des courriels indésirables), ou réessayez dans une heure.",
-                    "Check the email received (and the junk mail folder), or try again in an hour.",
-                ),
-            )
-        }
+        Renewal::Sent { recipient, request } => (StatusCode::OK, recipient, request),
+        Renewal::Limited { recipient, request } => (StatusCode::TOO_MANY_REQUESTS, recipient, request),
     };
-    let locale = recipient.locale;
+    Ok(renewed_page(&state, &link, status, recipient.locale, &request).await)
+}
+
+/// The page after "mail me a new link": sent (200), or too many sent lately (429).
+async fn renewed_page(
+    state: &AppState,
+    link: &VerifiedLink,
+    status: StatusCode,
+    locale: Locale,
+    request: &Request,
+) -> Response {
+    let (notice, paragraph) = if status == StatusCode::OK {
+        (
+            locale.pick(
+                "Un nouveau lien vient d'être envoyé par courriel à l'adresse inscrite au dossier de la personne à qui ce lien était destiné.",
+                "A new link was just sent by email to the address on file of the person this link was meant for.",
+            ),
+            locale.pick(
+                "Il n'est jamais envoyé à une autre adresse. Rien d'autre n'a été fait\u{a0}: le nouveau lien montre la demande telle qu'elle est, pour confirmer de nouveau. Rien reçu\u{a0}? Vérifiez le dossier des courriels indésirables.",
+                "It is never sent to any other address. Nothing else was done: the new link shows the request as it is, to confirm again. Nothing arrived? Check the junk mail folder.",
+            ),
+        )
+    } else {
+        (
+            locale.pick(
+                "De nouveaux liens ont déjà été envoyés récemment pour ce destinataire\u{a0}: rien de plus n'a été envoyé.",
+                "New links were already sent lately for this recipient: nothing more was sent.",
+            ),
+            locale.pick(
+                "Vérifiez les courriels reçus (et le dossier des courriels indésirables), ou réessayez dans une heure.",
+                "Check the email received (and the junk mail folder), or try again in an hour.",
+            ),
+        )
+    };
     let page = Page {
         locale,
-        bank: pages.bank.clone(),
+        bank: state.link_pages.bank.clone(),
         title: locale.pick("Nouveau lien", "New link").into(),
         heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
         notice: notice.into(),
@@ -359,9 +362,9 @@ pub async fn renew(
         } else {
             Tone::Bad
         },
-        facts: facts_list(&state.workflow, &request, locale).await,
+        facts: facts_list(&state.workflow, request, locale).await,
         paragraphs: vec![paragraph.into()],
         forms: Vec::new(),
     };
-    Ok(page_response(status, &page))
+    page_response(status, &page)
 }
