@@ -2,14 +2,14 @@
 //! received in the person's name and offers two buttons; only a POST acts, so a mail
 //! scanner that follows links confirms nothing.
 
-use super::AppState;
 use super::page::{Page, PageForm, Tone, page_response};
+use super::{AppState, WebError};
 use crate::domain::locale::Locale;
 use crate::inbound::pipeline::{ConfirmationAnswer, MailOutcome};
 use crate::security::mail_confirmation::ConfirmationToken;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse as _, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -59,24 +59,18 @@ fn dead(state: &AppState) -> Response {
 }
 
 /// `GET`: what was received, and the two buttons.
-pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, WebError> {
     let Some((claim, locale)) = verified(&state, &token).await else {
-        return dead(&state);
+        return Ok(dead(&state));
     };
     let pipeline = &state.mail_pipeline;
     let tz = pipeline.workflow().config().time_zone;
-    let pending = match pipeline.workflow().store().begin_read().await {
-        Ok(mut tx) => {
-            let found = tx.mail_confirmation(claim.inbound).await;
-            let _ = tx.commit().await;
-            found
-        }
-        Err(e) => Err(e),
-    };
-    let pending = match pending {
-        Ok(Some(p)) if p.person_id == claim.person.0 => p,
-        Ok(_) => return dead(&state),
-        Err(e) => return super::WebError::from(e).into_response(),
+    let mut tx = pipeline.workflow().store().begin_read().await?;
+    let found = tx.mail_confirmation(claim.inbound).await;
+    let _ = tx.commit().await;
+    let pending = match found? {
+        Some(p) if p.person_id == claim.person.0 => p,
+        _ => return Ok(dead(&state)),
     };
     let mut p = page(
         &state,
@@ -103,7 +97,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
             )
         }
         .to_string();
-        return page_response(StatusCode::OK, &p);
+        return Ok(page_response(StatusCode::OK, &p));
     }
     p.paragraphs = vec![locale
         .pick(
@@ -131,7 +125,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
             note_label: String::new(),
         },
     ];
-    page_response(StatusCode::OK, &p)
+    Ok(page_response(StatusCode::OK, &p))
 }
 
 /// `POST ?answer=confirm|deny`: the answer, written once.
@@ -139,19 +133,16 @@ pub async fn answer(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Query(query): Query<AnswerQuery>,
-) -> Response {
+) -> Result<Response, WebError> {
     let Some((claim, locale)) = verified(&state, &token).await else {
-        return dead(&state);
+        return Ok(dead(&state));
     };
     let confirmed = match query.answer.as_deref() {
         Some("confirm") => true,
         Some("deny") => false,
-        _ => return dead(&state),
+        _ => return Ok(dead(&state)),
     };
-    let answer = match state.mail_pipeline.answer_confirmation(&claim, confirmed).await {
-        Ok(answer) => answer,
-        Err(e) => return super::WebError::Internal(e).into_response(),
-    };
+    let answer = state.mail_pipeline.answer_confirmation(&claim, confirmed).await?;
     let mut p = page(&state, locale, ("Merci", "Thank you"));
     match answer {
         ConfirmationAnswer::Applied(outcome) => {
@@ -186,7 +177,7 @@ pub async fn answer(
                 )
                 .into();
         }
-        ConfirmationAnswer::Unknown => return dead(&state),
+        ConfirmationAnswer::Unknown => return Ok(dead(&state)),
     }
-    page_response(StatusCode::OK, &p)
+    Ok(page_response(StatusCode::OK, &p))
 }

@@ -1,6 +1,7 @@
 //! The HTTP side: health, metrics, and (as the other issues land) pages, links and webhooks.
 
 pub mod account;
+mod cookies;
 mod error;
 mod health;
 pub mod held_files;

@@ -1,6 +1,7 @@
 //! The one page layout (`templates/web/page.html`) every link and request page uses, and
 //! the headers every page gets: no caching, no referrer (links carry tokens), no framing.
 
+use super::error::ErrorPage;
 use crate::domain::locale::Locale;
 use askama::Template;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -124,22 +125,11 @@ pub fn secure_html(status: StatusCode, html: String) -> Response {
     response
 }
 
-/// A cookie's value from the request headers.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim().to_string())
-}
-
-/// Turns the bare answers of errors (a 404 from any page or the router, a 5xx from
-/// [`super::WebError`]) into a page of the bank, in French and English; answers that
-/// already are pages, every other status, and what machines call (health, metrics,
-/// webhooks) pass as they are.
+/// Turns error answers into a page of the bank: those of [`super::WebError`] (which leave
+/// the [`ErrorPage`] to show), and any other bare 404 or 5xx (the router's own 404) as the
+/// page "not found" or "something went wrong", in French and English. Answers that already
+/// are pages, every other status, and what machines call (health, metrics, webhooks) pass
+/// as they are.
 pub async fn errors_as_pages(
     axum::extract::State(state): axum::extract::State<super::AppState>,
     request: axum::extract::Request,
@@ -147,11 +137,15 @@ pub async fn errors_as_pages(
 ) -> Response {
     let path = request.uri().path();
     let for_machines = path == "/healthz" || path == "/metrics" || path.starts_with("/webhooks/");
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
     if for_machines {
         return response;
     }
     let status = response.status();
+    let bank = &state.settings.general.bank_name;
+    if let Some(kind) = response.extensions_mut().remove::<ErrorPage>() {
+        return error_page(status, bank, kind);
+    }
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -160,27 +154,39 @@ pub async fn errors_as_pages(
     if is_html || !(status == StatusCode::NOT_FOUND || status.is_server_error()) {
         return response;
     }
-    let bank = state.settings.general.bank_name.clone();
-    let (heading, paragraphs) = if status == StatusCode::NOT_FOUND {
-        (
+    let kind = if status == StatusCode::NOT_FOUND {
+        ErrorPage::NotFound
+    } else {
+        ErrorPage::Failed
+    };
+    error_page(status, bank, kind)
+}
+
+/// The bank's page for an error.
+fn error_page(status: StatusCode, bank: &str, kind: ErrorPage) -> Response {
+    let (heading, paragraphs) = match kind {
+        ErrorPage::InvalidLink => return super::links::invalid_link_page(bank),
+        ErrorPage::NoSuchRequest(locale) => return super::request_pages::no_such_request(locale, bank),
+        ErrorPage::Forbidden(locale) => return super::account::forbidden_page(locale, bank),
+        ErrorPage::Csrf { locale, again } => return super::account::expired_form_page(locale, bank, &again),
+        ErrorPage::NotFound => (
             "Page introuvable · Page not found",
             [
                 "Cette adresse ne mène à rien, ou à rien qui vous soit ouvert. Vérifiez le lien, ou revenez à votre compte (/account).",
                 "This address leads nowhere, or nowhere open to you. Check the link, or go back to your account (/account).",
             ],
-        )
-    } else {
-        (
+        ),
+        ErrorPage::Failed => (
             "Une erreur est survenue · Something went wrong",
             [
                 "Rien n'a été perdu de ce qui était déjà enregistré. Veuillez réessayer dans quelques minutes.",
                 "Nothing already saved was lost. Please try again in a few minutes.",
             ],
-        )
+        ),
     };
     let page = Page {
         locale: Locale::Fr,
-        bank,
+        bank: bank.to_string(),
         title: heading.into(),
         heading: heading.into(),
         notice: String::new(),
@@ -190,4 +196,10 @@ pub async fn errors_as_pages(
         forms: Vec::new(),
     };
     page_response(status, &page)
+}
+
+/// Back to a page after a change, or on to where one must go (303: a reload does not post
+/// again).
+pub fn see_other(location: impl Into<String>) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location.into())]).into_response()
 }

@@ -2,14 +2,17 @@
 //! limited to that request. It shows the request as its requester wrote it and offers
 //! what they can do now (cancel, validate or contest), each through a signed link.
 
-use super::AppState;
+use super::cookies;
+use super::links::LinkPages;
 use super::links::{SESSION_COOKIE, facts_list};
-use super::page::{Page, PageForm, Tone, cookie, page_response};
+use super::page::{Page, PageForm, Tone, page_response};
+use super::{AppState, WebError};
 use crate::domain::locale::Locale;
-use crate::security::link::LinkAction;
+use crate::domain::request::Request;
+use crate::security::link::{LinkAction, LinkClaim};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 fn closed_page(bank: &str) -> Response {
     let page = Page {
@@ -30,15 +33,18 @@ fn closed_page(bank: &str) -> Response {
 }
 
 /// `GET /requests/{id}`.
-pub async fn show(State(state): State<AppState>, Path(id): Path<i64>, headers: HeaderMap) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let pages = &state.link_pages;
-    let Some(secret) = cookie(&headers, SESSION_COOKIE) else {
-        return closed_page(&pages.bank);
+    let Some(secret) = cookies::read(&headers, SESSION_COOKIE) else {
+        return Ok(closed_page(&pages.bank));
     };
-    let session = match state.workflow.web_session(&secret).await {
-        Ok(Some(s)) if s.request.is_none_or(|r| r.0 == id) => s,
-        Ok(_) => return closed_page(&pages.bank),
-        Err(e) => return super::WebError::Internal(e.into()).into_response(),
+    let session = match state.workflow.web_session(&secret).await? {
+        Some(s) if s.request.is_none_or(|r| r.0 == id) => s,
+        _ => return Ok(closed_page(&pages.bank)),
     };
     let workflow = &state.workflow;
     let loaded = async {
@@ -67,50 +73,16 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<i64>, headers: H
     .await;
     let (request, person, interpreter, claims) = match loaded {
         Ok(v) => v,
-        Err(crate::store::StoreError::NotFound) => return closed_page(&pages.bank),
-        Err(e) => return super::WebError::Internal(e.into()).into_response(),
+        Err(crate::store::StoreError::NotFound) => return Ok(closed_page(&pages.bank)),
+        Err(e) => return Err(e.into()),
     };
     let locale = person.locale;
-    let d = &request.details;
     let mut facts = facts_list(workflow, &request, locale).await;
-    let mut add = |label: &str, value: Option<&str>| {
-        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
-            facts.push((label.to_string(), v.to_string()));
-        }
-    };
-    add(locale.pick("Interprète", "Interpreter"), interpreter.as_deref());
-    add(locale.pick("Adresse", "Address"), d.address.as_deref());
-    add(
-        locale.pick("Professionnel", "Professional"),
-        d.professional.name.as_deref(),
-    );
-    add(locale.pick("Contexte", "Context"), d.notes.context.as_deref());
-    add(
-        locale.pick("Message à l'interprète", "Message to the interpreter"),
-        d.notes.message_to_interpreter.as_deref(),
-    );
-    add(
-        locale.pick("Note au coordonnateur", "Note to the coordinator"),
-        d.notes.coordinator_note.as_deref(),
-    );
-    let nonce = cookie(&headers, "relais_csrf").unwrap_or_else(crate::security::random_token);
+    add_details(&mut facts, &request, interpreter.as_deref(), locale);
+    let nonce = cookies::read(&headers, cookies::FORM_COOKIE).unwrap_or_else(crate::security::random_token);
     let forms = claims
         .iter()
-        .map(|claim| {
-            let token = pages.keys.sign(claim);
-            PageForm {
-                action: format!("../l/{token}"),
-                csrf: pages.keys.csrf(&nonce, &token),
-                label: match claim.action {
-                    LinkAction::Cancel => locale.pick("Annuler la demande", "Cancel the request"),
-                    LinkAction::Validate => locale.pick("Valider la réalisation", "Validate the service record"),
-                    _ => locale.pick("Contester la réalisation", "Contest the service record"),
-                }
-                .to_string(),
-                danger: claim.action != LinkAction::Validate,
-                ..super::links::reason_choice(claim.action, locale)
-            }
-        })
+        .map(|claim| action_form(pages, claim, &nonce, locale))
         .collect();
     let page = Page {
         locale,
@@ -137,13 +109,51 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<i64>, headers: H
         forms,
     };
     let mut response = page_response(StatusCode::OK, &page);
-    if let Ok(value) = format!(
-        "relais_csrf={nonce}; Path=/; Max-Age=3600; HttpOnly; SameSite=Strict{}",
-        if pages.secure_cookies { "; Secure" } else { "" }
-    )
-    .parse()
-    {
+    if let Some(value) = pages.form_cookie(&nonce) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
-    response
+    Ok(response)
+}
+
+/// What the requester wrote beside the facts every page has, and who interprets.
+fn add_details(facts: &mut Vec<(String, String)>, request: &Request, interpreter: Option<&str>, locale: Locale) {
+    let d = &request.details;
+    let mut add = |label: &str, value: Option<&str>| {
+        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
+            facts.push((label.to_string(), v.to_string()));
+        }
+    };
+    add(locale.pick("Interprète", "Interpreter"), interpreter);
+    add(locale.pick("Adresse", "Address"), d.address.as_deref());
+    add(
+        locale.pick("Professionnel", "Professional"),
+        d.professional.name.as_deref(),
+    );
+    add(locale.pick("Contexte", "Context"), d.notes.context.as_deref());
+    add(
+        locale.pick("Message à l'interprète", "Message to the interpreter"),
+        d.notes.message_to_interpreter.as_deref(),
+    );
+    add(
+        locale.pick("Note au coordonnateur", "Note to the coordinator"),
+        d.notes.coordinator_note.as_deref(),
+    );
+}
+
+/// The button of what the requester may do now, through a signed link bound to the form
+/// cookie's `nonce`.
+fn action_form(pages: &LinkPages, claim: &LinkClaim, nonce: &str, locale: Locale) -> PageForm {
+    let token = pages.keys.sign(claim);
+    PageForm {
+        action: format!("../l/{token}"),
+        csrf: pages.keys.csrf(nonce, &token),
+        label: match claim.action {
+            LinkAction::Cancel => locale.pick("Annuler la demande", "Cancel the request"),
+            LinkAction::Validate => locale.pick("Valider la réalisation", "Validate the service record"),
+            _ => locale.pick("Contester la réalisation", "Contest the service record"),
+        }
+        .to_string(),
+        danger: claim.action != LinkAction::Validate,
+        ..super::links::reason_choice(claim.action, locale)
+    }
 }

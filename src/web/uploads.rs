@@ -3,6 +3,7 @@
 
 use crate::domain::locale::Locale;
 use crate::store::attachments::{FileKind, NewAttachment, stored_name};
+use crate::web::held_files::Held;
 use axum::extract::Multipart;
 use std::collections::BTreeMap;
 
@@ -47,6 +48,36 @@ pub(crate) fn check_file(name: &str, bytes: &[u8], locale: Locale) -> Result<New
 /// Past this many characters a posted value is kept only in part, to be shown back: every
 /// field's own limit is far below, so such a value is always refused with its field named.
 const SHOWN_BACK_CHARS: usize = 16 * 1024;
+
+/// The files of `posted` checked (what is refused is named in `problems`) and the files
+/// held from earlier sendings that it keeps ticked; more than [`MAX_FILES`] in all is a
+/// problem too. For the request form and the record form alike.
+pub(crate) async fn attachments<F>(
+    workflow: &crate::workflow::Workflow,
+    person: crate::domain::ids::PersonId,
+    posted: &Posted<F>,
+    locale: Locale,
+    problems: &mut Vec<String>,
+) -> Result<(Held, Vec<NewAttachment>), crate::store::StoreError> {
+    let mut files = Vec::new();
+    for (name, bytes) in &posted.files {
+        match check_file(name, bytes, locale) {
+            Ok(file) => files.push(file),
+            Err(e) => problems.push(e),
+        }
+    }
+    let mut tx = workflow.store().begin_read().await?;
+    let held = Held::find(&mut tx, person, &posted.kept, workflow.clock().now()).await?;
+    tx.commit().await?;
+    if posted.too_many || held.len() + files.len() > MAX_FILES {
+        problems.push(
+            locale
+                .pick("Pièces jointes : 5 fichiers au plus", "Attachments: at most 5 files")
+                .into(),
+        );
+    }
+    Ok((held, files))
+}
 
 /// What a posted form holds: its CSRF value, the fields it knows (trimmed, non-empty), and
 /// the files of its `attachments` input.

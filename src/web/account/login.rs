@@ -4,15 +4,16 @@
 use super::session::AnySession;
 use super::view::{AccountPage, Field, Form};
 use super::{
-    AccountPages, code_field, forbidden_form, internal, new_password_form, password_field, peer, see_other,
-    sign_in_limited, too_many,
+    AccountPages, code_field, csrf_guard, new_password_form, password_field, peer, read_posted, sign_in_limited,
+    too_many,
 };
 use crate::domain::locale::Locale;
 use crate::store::accounts::{MfaMethod, TokenPurpose};
 use crate::web::AppState;
+use crate::web::WebError;
 use crate::web::page::Tone;
+use crate::web::page::see_other;
 use crate::workflow::accounts::{CodeSent, SecondFactor, SetPassword, SignIn, Stage, TokenState};
-use axum::Form as PostedForm;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
@@ -116,31 +117,27 @@ pub async fn submit(
     State(state): State<AppState>,
     Query(lang): Query<Lang>,
     request: axum::extract::Request,
-) -> Response {
+) -> Result<Response, WebError> {
     let pages = pages(&state);
     let locale = lang.locale();
     let headers = request.headers().clone();
     let client = pages.client(&headers, peer(request.extensions()));
-    let Ok(PostedForm(form)) = PostedForm::<Posted>::from_request(request, &()).await else {
-        return forbidden_form(pages, locale, "/login");
-    };
-    if !pages.form_csrf_ok(&headers, &form.csrf) {
-        return forbidden_form(pages, locale, &format!("/login{}", lang.query()));
-    }
-    let outcome = match pages
+    let form: Posted = read_posted(request, locale, "/login").await?;
+    csrf_guard(
+        pages.form_csrf_ok(&headers, &form.csrf),
+        locale,
+        &format!("/login{}", lang.query()),
+    )?;
+    let outcome = pages
         .accounts
         .sign_in(&form.identifier, &form.password, &form.code, &client)
-        .await
-    {
-        Ok(o) => o,
-        Err(e) => return internal(e),
-    };
+        .await?;
     let limited = |retry_after| {
-        let nonce = super::form_nonce(&headers).unwrap_or_default();
+        let nonce = crate::web::cookies::form_nonce(&headers).unwrap_or_default();
         let csrf = pages.keys.csrf(&nonce, super::COOKIE_FORMS);
         sign_in_limited(pages, locale, &csrf, form.identifier.trim(), lang.query(), retry_after)
     };
-    match outcome {
+    Ok(match outcome {
         SignIn::Limited => limited(None),
         SignIn::Slowed { retry_after } => limited(Some(retry_after)),
         SignIn::Refused => pages.with_form_cookie(StatusCode::UNAUTHORIZED, &headers, |csrf| {
@@ -171,10 +168,8 @@ pub async fn submit(
             }
             response
         }
-    }
+    })
 }
-
-use axum::extract::FromRequest as _;
 
 fn code_page(session: &AnySession, method: MfaMethod, notice: Option<(Tone, &str)>) -> AccountPage {
     let locale = session.person().locale;
@@ -229,32 +224,25 @@ fn due_method(session: &AnySession) -> Option<MfaMethod> {
 }
 
 /// `GET /login/code`.
-pub async fn show_code(session: AnySession) -> Response {
+pub async fn show_code(session: AnySession) -> Result<Response, WebError> {
     let Some(method) = due_method(&session) else {
-        return see_other("/account");
+        return Ok(see_other("/account"));
     };
-    session.pages.page(StatusCode::OK, &code_page(&session, method, None))
+    Ok(session.pages.page(StatusCode::OK, &code_page(&session, method, None)))
 }
 
 /// `POST /login/code`: the second factor.
-pub async fn submit_code(session: AnySession, request: axum::extract::Request) -> Response {
+pub async fn submit_code(session: AnySession, request: axum::extract::Request) -> Result<Response, WebError> {
     let Some(method) = due_method(&session) else {
-        return see_other("/account");
+        return Ok(see_other("/account"));
     };
     let pages = session.pages.clone();
     let locale = session.person().locale;
     let client = pages.client(request.headers(), peer(request.extensions()));
-    let Ok(PostedForm(form)) = PostedForm::<Posted>::from_request(request, &()).await else {
-        return forbidden_form(&pages, locale, "/login/code");
-    };
-    if !session.csrf_ok(&form.csrf) {
-        return forbidden_form(&pages, locale, "/login/code");
-    }
-    let outcome = match pages.accounts.second_factor(&session.view, &form.code, &client).await {
-        Ok(o) => o,
-        Err(e) => return internal(e),
-    };
-    match outcome {
+    let form: Posted = read_posted(request, locale, "/login/code").await?;
+    csrf_guard(session.csrf_ok(&form.csrf), locale, "/login/code")?;
+    let outcome = pages.accounts.second_factor(&session.view, &form.code, &client).await?;
+    Ok(match outcome {
         SecondFactor::Passed {
             session: fresh,
             recovery_used,
@@ -287,56 +275,45 @@ pub async fn submit_code(session: AnySession, request: axum::extract::Request) -
                 &code_page(&session, method, Some((Tone::Bad, text))),
             )
         }
-    }
+    })
 }
 
 /// `POST /login/code/email`: another code by mail.
-pub async fn resend_code(session: AnySession, request: axum::extract::Request) -> Response {
+pub async fn resend_code(session: AnySession, request: axum::extract::Request) -> Result<Response, WebError> {
     let Some(method) = due_method(&session) else {
-        return see_other("/account");
+        return Ok(see_other("/account"));
     };
     let pages = session.pages.clone();
     let locale = session.person().locale;
     let client = pages.client(request.headers(), peer(request.extensions()));
-    let Ok(PostedForm(form)) = PostedForm::<Posted>::from_request(request, &()).await else {
-        return forbidden_form(&pages, locale, "/login/code");
-    };
-    if !session.csrf_ok(&form.csrf) {
-        return forbidden_form(&pages, locale, "/login/code");
-    }
-    match pages.accounts.send_login_code(&session.view, &client).await {
-        Ok(CodeSent::Sent) => {
+    let form: Posted = read_posted(request, locale, "/login/code").await?;
+    csrf_guard(session.csrf_ok(&form.csrf), locale, "/login/code")?;
+    Ok(match pages.accounts.send_login_code(&session.view, &client).await? {
+        CodeSent::Sent => {
             let text = locale.pick(
                 "Un nouveau code vous a été envoyé par courriel ; les précédents ne fonctionnent plus.",
                 "A new code was sent to you by email; the earlier ones no longer work.",
             );
             pages.page(StatusCode::OK, &code_page(&session, method, Some((Tone::Good, text))))
         }
-        Ok(CodeSent::Limited) => too_many(&pages, locale, "/login/code"),
-        Err(e) => internal(e),
-    }
+        CodeSent::Limited => too_many(&pages, locale, "/login/code"),
+    })
 }
 
 /// `POST /logout`: ends the session.
-pub async fn logout(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+pub async fn logout(State(state): State<AppState>, request: axum::extract::Request) -> Result<Response, WebError> {
     let pages = pages(&state).clone();
     let Some(cookie) = super::session_cookie_value(request.headers()) else {
-        return see_other("/login");
+        return Ok(see_other("/login"));
     };
-    let Ok(PostedForm(form)) = PostedForm::<Posted>::from_request(request, &()).await else {
-        return forbidden_form(&pages, Locale::Fr, "/account");
-    };
-    if !pages.session_csrf_ok(&cookie, &form.csrf) {
-        return forbidden_form(&pages, Locale::Fr, "/account");
-    }
-    if let Err(e) = pages.accounts.sign_out(&cookie).await {
-        return internal(e);
-    }
+    let form: Posted = read_posted(request, Locale::Fr, "/account").await?;
+    csrf_guard(pages.session_csrf_ok(&cookie, &form.csrf), Locale::Fr, "/account")?;
+    pages.accounts.sign_out(&cookie).await?;
     let mut response = see_other("/login");
     if let Some(clear) = pages.clear_session_cookie() {
         response.headers_mut().append(header::SET_COOKIE, clear);
     }
-    response
+    Ok(response)
 }
 
 fn forgot_page(locale: Locale, csrf: &str, lang_query: &str) -> AccountPage {
@@ -374,19 +351,19 @@ pub async fn submit_forgot(
     State(state): State<AppState>,
     Query(lang): Query<Lang>,
     request: axum::extract::Request,
-) -> Response {
+) -> Result<Response, WebError> {
     let pages = pages(&state);
     let locale = lang.locale();
     let headers = request.headers().clone();
     let client = pages.client(&headers, peer(request.extensions()));
-    let Ok(PostedForm(form)) = PostedForm::<Posted>::from_request(request, &()).await else {
-        return forbidden_form(pages, locale, "/password/forgot");
-    };
-    if !pages.form_csrf_ok(&headers, &form.csrf) {
-        return forbidden_form(pages, locale, &format!("/password/forgot{}", lang.query()));
-    }
-    match pages.accounts.request_reset(&form.identifier, &client).await {
-        Ok(true) => {
+    let form: Posted = read_posted(request, locale, "/password/forgot").await?;
+    csrf_guard(
+        pages.form_csrf_ok(&headers, &form.csrf),
+        locale,
+        &format!("/password/forgot{}", lang.query()),
+    )?;
+    Ok(match pages.accounts.request_reset(&form.identifier, &client).await? {
+        true => {
             let page = AccountPage::new(locale, locale.pick("Consultez vos courriels", "Check your email"))
                 .notice(
                     Tone::Good,
@@ -402,9 +379,8 @@ pub async fn submit_forgot(
                 .link(&format!("/login{}", lang.query()), locale.pick("Retour à la connexion", "Back to sign in"));
             pages.page(StatusCode::OK, &page)
         }
-        Ok(false) => too_many(pages, locale, "/password/forgot"),
-        Err(e) => internal(e),
-    }
+        false => too_many(pages, locale, "/password/forgot"),
+    })
 }
 
 /// The words of the two password links.
@@ -482,39 +458,48 @@ fn set_password_page(words: &LinkWords, locale: Locale, token: &str, csrf: &str)
         ))
 }
 
-async fn show_link(state: &AppState, words: &LinkWords, token: &str, headers: &HeaderMap) -> Response {
+async fn show_link(
+    state: &AppState,
+    words: &LinkWords,
+    token: &str,
+    headers: &HeaderMap,
+) -> Result<Response, WebError> {
     let pages = pages(state);
-    match pages.accounts.token_state(words.purpose, token).await {
-        Ok(TokenState::Live { person, .. }) => pages.with_form_cookie(StatusCode::OK, headers, |csrf| {
+    Ok(match pages.accounts.token_state(words.purpose, token).await? {
+        TokenState::Live { person, .. } => pages.with_form_cookie(StatusCode::OK, headers, |csrf| {
             set_password_page(words, person.locale, token, csrf)
         }),
-        Ok(dead) => dead_link(pages, words, &dead),
-        Err(e) => internal(e),
-    }
+        dead => dead_link(pages, words, &dead),
+    })
 }
 
-async fn submit_link(state: &AppState, words: &LinkWords, token: &str, request: axum::extract::Request) -> Response {
+async fn submit_link(
+    state: &AppState,
+    words: &LinkWords,
+    token: &str,
+    request: axum::extract::Request,
+) -> Result<Response, WebError> {
     let pages = pages(state);
     let headers = request.headers().clone();
-    let Ok(PostedForm(form)) = PostedForm::<Posted>::from_request(request, &()).await else {
-        return forbidden_form(pages, Locale::Fr, &format!("{}{token}", words.path));
-    };
-    if !pages.form_csrf_ok(&headers, &form.csrf) {
-        return forbidden_form(pages, Locale::Fr, &format!("{}{token}", words.path));
-    }
+    let form: Posted = read_posted(request, Locale::Fr, &format!("{}{token}", words.path)).await?;
+    csrf_guard(
+        pages.form_csrf_ok(&headers, &form.csrf),
+        Locale::Fr,
+        &format!("{}{token}", words.path),
+    )?;
     let outcome = pages
         .accounts
         .set_password_with_link(words.purpose, token, &form.password, &form.confirmation)
-        .await;
-    match outcome {
-        Ok(SetPassword::Done(person)) => {
+        .await?;
+    Ok(match outcome {
+        SetPassword::Done(person) => {
             let locale = person.locale;
             let page = AccountPage::new(locale, locale.pick(words.title.0, words.title.1))
                 .notice(Tone::Good, locale.pick(words.done.0, words.done.1))
                 .link("/login", locale.pick("Se connecter", "Sign in"));
             pages.page(StatusCode::OK, &page)
         }
-        Ok(SetPassword::Weak { person, problems }) => {
+        SetPassword::Weak { person, problems } => {
             let locale = person.locale;
             pages.with_form_cookie(StatusCode::UNPROCESSABLE_ENTITY, &headers, |csrf| {
                 let mut page = set_password_page(words, locale, token, csrf).notice(
@@ -528,13 +513,16 @@ async fn submit_link(state: &AppState, words: &LinkWords, token: &str, request: 
                 page
             })
         }
-        Ok(SetPassword::Dead(state)) => dead_link(pages, words, &state),
-        Err(e) => internal(e),
-    }
+        SetPassword::Dead(state) => dead_link(pages, words, &state),
+    })
 }
 
 /// `GET /password/reset/{token}`: shows the form; opening it uses nothing.
-pub async fn show_reset(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+pub async fn show_reset(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     show_link(&state, &RESET, &token, &headers).await
 }
 
@@ -543,12 +531,16 @@ pub async fn submit_reset(
     State(state): State<AppState>,
     Path(token): Path<String>,
     request: axum::extract::Request,
-) -> Response {
+) -> Result<Response, WebError> {
     submit_link(&state, &RESET, &token, request).await
 }
 
 /// `GET /account/activate/{token}`.
-pub async fn show_activate(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+pub async fn show_activate(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     show_link(&state, &ACTIVATE, &token, &headers).await
 }
 
@@ -557,6 +549,6 @@ pub async fn submit_activate(
     State(state): State<AppState>,
     Path(token): Path<String>,
     request: axum::extract::Request,
-) -> Response {
+) -> Result<Response, WebError> {
     submit_link(&state, &ACTIVATE, &token, request).await
 }

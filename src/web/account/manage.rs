@@ -4,11 +4,13 @@
 use super::session::{AnySession, SignedIn};
 use super::signed::{method_label, read_form, signed_page};
 use super::view::{AccountPage, Form};
-use super::{AccountPages, code_field, internal, new_password_form, password_field, see_other, too_many};
+use super::{AccountPages, code_field, new_password_form, password_field, too_many};
 use crate::domain::locale::Locale;
 use crate::domain::role::Role;
 use crate::outbound::render::long_date_time;
+use crate::web::WebError;
 use crate::web::page::Tone;
+use crate::web::page::see_other;
 use crate::workflow::accounts::{EmailEnrolment, MfaEnabled, PasswordChange, Stage};
 use axum::extract::Query;
 use axum::http::{StatusCode, header};
@@ -46,7 +48,7 @@ pub async fn root(signed_in: SignedIn) -> Response {
 }
 
 /// `GET /account`: who am I, my roles, my second factor; where sign-in lands.
-pub async fn home(signed_in: SignedIn, Query(query): Query<HomeQuery>) -> Response {
+pub async fn home(signed_in: SignedIn, Query(query): Query<HomeQuery>) -> Result<Response, WebError> {
     let session = signed_in.session();
     let pages = &session.pages;
     let person = session.person();
@@ -80,10 +82,7 @@ pub async fn home(signed_in: SignedIn, Query(query): Query<HomeQuery>) -> Respon
         ),
     ];
     if query.recovery == "used" {
-        let left = match pages.accounts.recovery_codes_left(&session.view).await {
-            Ok(n) => n,
-            Err(e) => return internal(e),
-        };
+        let left = pages.accounts.recovery_codes_left(&session.view).await?;
         page = page.notice(
             Tone::Neutral,
             match locale {
@@ -129,7 +128,7 @@ pub async fn home(signed_in: SignedIn, Query(query): Query<HomeQuery>) -> Respon
     for (href, fr, en) in places {
         page = page.link(href, locale.pick(fr, en));
     }
-    pages.page(StatusCode::OK, &page)
+    Ok(pages.page(StatusCode::OK, &page))
 }
 
 fn password_page(session: &AnySession) -> AccountPage {
@@ -161,14 +160,11 @@ pub async fn show_password(signed_in: SignedIn) -> Response {
 }
 
 /// `POST /account/password`.
-pub async fn submit_password(signed_in: SignedIn, request: axum::extract::Request) -> Response {
+pub async fn submit_password(signed_in: SignedIn, request: axum::extract::Request) -> Result<Response, WebError> {
     let session = signed_in.session();
     let pages = &session.pages;
     let locale = session.person().locale;
-    let (form, client) = match read_form(session, request, "/account/password").await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (form, client) = read_form(session, request, "/account/password").await?;
     let outcome = pages
         .accounts
         .change_password(
@@ -178,9 +174,9 @@ pub async fn submit_password(signed_in: SignedIn, request: axum::extract::Reques
             &form.confirmation,
             &client,
         )
-        .await;
-    match outcome {
-        Ok(PasswordChange::Done) => {
+        .await?;
+    Ok(match outcome {
+        PasswordChange::Done => {
             let page = signed_page(session, ("Modifier le mot de passe", "Change the password"))
                 .notice(
                     Tone::Good,
@@ -192,7 +188,7 @@ pub async fn submit_password(signed_in: SignedIn, request: axum::extract::Reques
                 .link("/account", locale.pick("Mon compte", "My account"));
             pages.page(StatusCode::OK, &page)
         }
-        Ok(PasswordChange::WrongCurrent) => {
+        PasswordChange::WrongCurrent => {
             let page = password_page(session).notice(
                 Tone::Bad,
                 locale.pick(
@@ -202,7 +198,7 @@ pub async fn submit_password(signed_in: SignedIn, request: axum::extract::Reques
             );
             pages.page(StatusCode::UNAUTHORIZED, &page)
         }
-        Ok(PasswordChange::Weak(problems)) => {
+        PasswordChange::Weak(problems) => {
             let mut page = password_page(session).notice(
                 Tone::Bad,
                 locale.pick(
@@ -213,17 +209,19 @@ pub async fn submit_password(signed_in: SignedIn, request: axum::extract::Reques
             page.problems = problems.iter().map(|p| p.describe(locale)).collect();
             pages.page(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Ok(PasswordChange::Limited) => too_many(pages, locale, "/account/password"),
-        Err(e) => internal(e),
-    }
+        PasswordChange::Limited => too_many(pages, locale, "/account/password"),
+    })
 }
 
 /// Where an enrolment page may not be shown: before the second factor is passed.
-fn enrolment_guard(session: &AnySession) -> Option<Response> {
-    matches!(session.view.stage, Stage::SecondFactorDue(_)).then(|| see_other("/login/code"))
+fn enrolment_guard(session: &AnySession) -> Result<(), WebError> {
+    match session.view.stage {
+        Stage::SecondFactorDue(_) => Err(WebError::redirect("/login/code")),
+        _ => Ok(()),
+    }
 }
 
-async fn mfa_page(session: &AnySession, notice: Option<(Tone, &str)>) -> Result<AccountPage, Response> {
+async fn mfa_page(session: &AnySession, notice: Option<(Tone, &str)>) -> Result<AccountPage, WebError> {
     let pages = &session.pages;
     let locale = session.person().locale;
     let mut page = signed_page(
@@ -253,7 +251,7 @@ async fn mfa_page(session: &AnySession, notice: Option<(Tone, &str)>) -> Result<
     if let Some((tone, text)) = notice {
         page = page.notice(tone, text);
     }
-    let enrolment = pages.accounts.totp_enrolment(&session.view).await.map_err(internal)?;
+    let enrolment = pages.accounts.totp_enrolment(&session.view).await?;
     if let Some(enrolment) = enrolment {
         page = page.paragraph(locale.pick(
             "Avec une application d'authentification (recommandé) : ouvrez l'application (Microsoft Authenticator, Google Authenticator, FreeOTP…), lisez ce code QR ou tapez la clé ci-dessous, puis inscrivez le code à 6 chiffres qu'elle affiche.",
@@ -297,14 +295,10 @@ async fn mfa_page(session: &AnySession, notice: Option<(Tone, &str)>) -> Result<
 }
 
 /// `GET /account/mfa`.
-pub async fn show_mfa(session: AnySession) -> Response {
-    if let Some(r) = enrolment_guard(&session) {
-        return r;
-    }
-    match mfa_page(&session, None).await {
-        Ok(page) => session.pages.page(StatusCode::OK, &page),
-        Err(r) => r,
-    }
+pub async fn show_mfa(session: AnySession) -> Result<Response, WebError> {
+    enrolment_guard(&session)?;
+    let page = mfa_page(&session, None).await?;
+    Ok(session.pages.page(StatusCode::OK, &page))
 }
 
 /// The page that shows the recovery codes, once, with the new session's cookie.
@@ -339,30 +333,22 @@ fn enabled_page(pages: &AccountPages, session: &AnySession, enabled: &MfaEnabled
 }
 
 /// `POST /account/mfa/totp`: the app's first code.
-pub async fn confirm_totp(session: AnySession, request: axum::extract::Request) -> Response {
-    if let Some(r) = enrolment_guard(&session) {
-        return r;
-    }
+pub async fn confirm_totp(session: AnySession, request: axum::extract::Request) -> Result<Response, WebError> {
+    enrolment_guard(&session)?;
     let pages = session.pages.clone();
     let locale = session.person().locale;
-    let (form, _) = match read_form(&session, request, "/account/mfa").await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match pages.accounts.confirm_totp(&session.view, &form.code).await {
-        Ok(Some(enabled)) => enabled_page(&pages, &session, &enabled),
-        Ok(None) => {
+    let (form, _) = read_form(&session, request, "/account/mfa").await?;
+    Ok(match pages.accounts.confirm_totp(&session.view, &form.code).await? {
+        Some(enabled) => enabled_page(&pages, &session, &enabled),
+        None => {
             let text = locale.pick(
                 "Ce code ne correspond pas : vérifiez que l'heure du téléphone est juste et inscrivez le code affiché maintenant.",
                 "This code does not match: check that the phone's time is right and enter the code shown now.",
             );
-            match mfa_page(&session, Some((Tone::Bad, text))).await {
-                Ok(page) => pages.page(StatusCode::UNPROCESSABLE_ENTITY, &page),
-                Err(r) => r,
-            }
+            let page = mfa_page(&session, Some((Tone::Bad, text))).await?;
+            pages.page(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(e) => internal(e),
-    }
+    })
 }
 
 fn email_code_page(session: &AnySession, notice: (Tone, &str)) -> AccountPage {
@@ -391,49 +377,39 @@ fn email_code_page(session: &AnySession, notice: (Tone, &str)) -> AccountPage {
 }
 
 /// `POST /account/mfa/email`: a first code by mail.
-pub async fn begin_email(session: AnySession, request: axum::extract::Request) -> Response {
-    if let Some(r) = enrolment_guard(&session) {
-        return r;
-    }
+pub async fn begin_email(session: AnySession, request: axum::extract::Request) -> Result<Response, WebError> {
+    enrolment_guard(&session)?;
     let pages = session.pages.clone();
     let locale = session.person().locale;
-    let (_, client) = match read_form(&session, request, "/account/mfa").await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match pages.accounts.begin_email_mfa(&session.view, &client).await {
-        Ok(EmailEnrolment::Sent) => {
+    let (_, client) = read_form(&session, request, "/account/mfa").await?;
+    Ok(match pages.accounts.begin_email_mfa(&session.view, &client).await? {
+        EmailEnrolment::Sent => {
             let text = locale.pick(
                 "Un code à 6 chiffres vient de vous être envoyé par courriel.",
                 "A 6-digit code was just sent to you by email.",
             );
             pages.page(StatusCode::OK, &email_code_page(&session, (Tone::Good, text)))
         }
-        Ok(EmailEnrolment::Limited) => too_many(&pages, locale, "/account/mfa"),
-        Err(e) => internal(e),
-    }
+        EmailEnrolment::Limited => too_many(&pages, locale, "/account/mfa"),
+    })
 }
 
 /// `POST /account/mfa/email/confirm`.
-pub async fn confirm_email(session: AnySession, request: axum::extract::Request) -> Response {
-    if let Some(r) = enrolment_guard(&session) {
-        return r;
-    }
+pub async fn confirm_email(session: AnySession, request: axum::extract::Request) -> Result<Response, WebError> {
+    enrolment_guard(&session)?;
     let pages = session.pages.clone();
     let locale = session.person().locale;
-    let (form, _) = match read_form(&session, request, "/account/mfa").await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match pages.accounts.confirm_email_mfa(&session.view, &form.code).await {
-        Ok(Some(enabled)) => enabled_page(&pages, &session, &enabled),
-        Ok(None) => {
-            let text = locale.pick("Code incorrect ou expiré.", "Wrong or expired code.");
-            pages.page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &email_code_page(&session, (Tone::Bad, text)),
-            )
-        }
-        Err(e) => internal(e),
-    }
+    let (form, _) = read_form(&session, request, "/account/mfa").await?;
+    Ok(
+        match pages.accounts.confirm_email_mfa(&session.view, &form.code).await? {
+            Some(enabled) => enabled_page(&pages, &session, &enabled),
+            None => {
+                let text = locale.pick("Code incorrect ou expiré.", "Wrong or expired code.");
+                pages.page(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &email_code_page(&session, (Tone::Bad, text)),
+                )
+            }
+        },
+    )
 }

@@ -6,11 +6,13 @@
 use super::session::{AnySession, SignedIn};
 use super::signed::{Posted, method_label, read_form, signed_page};
 use super::view::{AccountPage, Form};
-use super::{code_field, internal, password_field, see_other, too_many};
+use super::{code_field, password_field, too_many};
 use crate::domain::locale::Locale;
 use crate::domain::role::Role;
 use crate::store::accounts::MfaMethod;
+use crate::web::WebError;
 use crate::web::page::Tone;
+use crate::web::page::see_other;
 use crate::workflow::accounts::{CodeSent, MfaChange, MfaChangeKind, Proof};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -34,13 +36,8 @@ fn current_password(locale: Locale) -> super::view::Field {
 }
 
 /// The method as stored now (a change may have just made the session's view stale).
-async fn method_now(session: &AnySession) -> Result<Option<MfaMethod>, Response> {
-    let account = session
-        .pages
-        .accounts
-        .account_of(&session.view)
-        .await
-        .map_err(internal)?;
+async fn method_now(session: &AnySession) -> Result<Option<MfaMethod>, WebError> {
+    let account = session.pages.accounts.account_of(&session.view).await?;
     Ok(account.and_then(|a| a.mfa_method))
 }
 
@@ -49,14 +46,10 @@ pub(super) async fn status_page(
     session: &AnySession,
     method: MfaMethod,
     notice: Option<(Tone, &str)>,
-) -> Result<AccountPage, Response> {
+) -> Result<AccountPage, WebError> {
     let pages = &session.pages;
     let locale = session.person().locale;
-    let left = pages
-        .accounts
-        .recovery_codes_left(&session.view)
-        .await
-        .map_err(internal)?;
+    let left = pages.accounts.recovery_codes_left(&session.view).await?;
     let mut page = signed_page(
         session,
         ("Authentification multifacteur", "Multi-factor authentication"),
@@ -80,100 +73,18 @@ pub(super) async fn status_page(
         "Chaque changement demande de confirmer que c'est bien vous. Il ferme ensuite vos autres sessions et vous envoie un avis par courriel.",
         "Each change asks you to confirm it is you. It then closes your other sessions and sends you a notice by email.",
     ));
-    let code_hint = match method {
-        MfaMethod::Totp => locale.pick(
-            "Le code à 6 chiffres affiché par votre application.",
-            "The 6-digit code your app shows.",
-        ),
-        MfaMethod::Email => locale.pick(
-            "Le code à 6 chiffres reçu par courriel (bouton « Recevoir un code par courriel » ci-dessus).",
-            "The 6-digit code received by email (button “Receive a code by email” above).",
-        ),
-    };
     let csrf = session.csrf();
     if method == MfaMethod::Email {
-        page = page.form(Form {
-            heading: locale.pick("Un code pour confirmer", "A code to confirm").into(),
-            note: locale
-                .pick(
-                    "Vos codes arrivent par courriel : demandez-en un avant un changement qui en demande un (valide 10 minutes).",
-                    "Your codes come by email: ask for one before a change that needs one (valid for 10 minutes).",
-                )
-                .into(),
-            action: "/account/mfa/code".into(),
-            csrf: csrf.clone(),
-            button: locale
-                .pick("Recevoir un code par courriel", "Receive a code by email")
-                .into(),
-            secondary: true,
-            ..Form::default()
-        });
+        page = page.form(email_code_form(&csrf, locale));
     }
-    page = page.form(Form {
-        heading: locale
-            .pick("Nouveaux codes de récupération", "New recovery codes")
-            .into(),
-        note: locale
-            .pick(
-                "Dix nouveaux codes remplacent les anciens, qui cessent aussitôt de fonctionner. Ils ne seront affichés qu'une fois.",
-                "Ten new codes replace the earlier ones, which stop working at once. They will be shown only once.",
-            )
-            .into(),
-        action: "/account/mfa/recovery".into(),
-        csrf: csrf.clone(),
-        fields: vec![password_field(
-            "proof",
-            locale.pick(
-                "Mot de passe ou code de vérification",
-                "Password or verification code",
-            ),
-            "current-password",
-            match method {
-                MfaMethod::Totp => locale.pick(
-                    "Votre mot de passe, ou le code à 6 chiffres de votre application.",
-                    "Your password, or the 6-digit code of your app.",
-                ),
-                MfaMethod::Email => locale.pick(
-                    "Votre mot de passe, ou un code à 6 chiffres reçu par courriel.",
-                    "Your password, or a 6-digit code received by email.",
-                ),
-            },
-        )],
-        button: locale
-            .pick("Remplacer mes codes de récupération", "Replace my recovery codes")
-            .into(),
-        ..Form::default()
-    });
+    page = page.form(recovery_form(method, &csrf, locale));
     if session.person().has_role(Role::Coordinator) {
         page = page.paragraph(locale.pick(
             "Les coordonnateurs ne peuvent pas désactiver l'authentification multifacteur : leur compte ouvre toutes les demandes et les renseignements de toutes les personnes. Vous pouvez changer de méthode ci-dessous.",
             "Coordinators cannot turn multi-factor authentication off: their account opens every request and everyone's details. You can change the method below.",
         ));
     } else {
-        page = page.form(Form {
-            heading: locale
-                .pick(
-                    "Désactiver l'authentification multifacteur",
-                    "Turn multi-factor authentication off",
-                )
-                .into(),
-            note: locale
-                .pick(
-                    "Nous vous invitons fortement à la garder : sans elle, quiconque découvre votre mot de passe peut ouvrir votre compte. Pour la désactiver, il faut votre mot de passe et un code.",
-                    "We strongly invite you to keep it: without it, anyone who finds out your password can open your account. Turning it off takes your password and a code.",
-                )
-                .into(),
-            action: "/account/mfa/off".into(),
-            csrf,
-            fields: vec![current_password(locale), code_field(locale, code_hint)],
-            button: locale
-                .pick(
-                    "Désactiver l'authentification multifacteur",
-                    "Turn multi-factor authentication off",
-                )
-                .into(),
-            secondary: true,
-        });
+        page = page.form(turn_off_form(method, csrf, locale));
     }
     page = match method {
         MfaMethod::Totp => page
@@ -202,14 +113,111 @@ pub(super) async fn status_page(
     Ok(page.link("/account", locale.pick("Mon compte", "My account")))
 }
 
+/// For codes by mail: the button that mails one to confirm a change with.
+fn email_code_form(csrf: &str, locale: Locale) -> Form {
+    Form {
+        heading: locale.pick("Un code pour confirmer", "A code to confirm").into(),
+        note: locale
+            .pick(
+                "Vos codes arrivent par courriel : demandez-en un avant un changement qui en demande un (valide 10 minutes).",
+                "Your codes come by email: ask for one before a change that needs one (valid for 10 minutes).",
+            )
+            .into(),
+        action: "/account/mfa/code".into(),
+        csrf: csrf.to_string(),
+        button: locale
+            .pick("Recevoir un code par courriel", "Receive a code by email")
+            .into(),
+        secondary: true,
+        ..Form::default()
+    }
+}
+
+/// Ten new recovery codes, for the password or a current code.
+fn recovery_form(method: MfaMethod, csrf: &str, locale: Locale) -> Form {
+    Form {
+        heading: locale
+            .pick("Nouveaux codes de récupération", "New recovery codes")
+            .into(),
+        note: locale
+            .pick(
+                "Dix nouveaux codes remplacent les anciens, qui cessent aussitôt de fonctionner. Ils ne seront affichés qu'une fois.",
+                "Ten new codes replace the earlier ones, which stop working at once. They will be shown only once.",
+            )
+            .into(),
+        action: "/account/mfa/recovery".into(),
+        csrf: csrf.to_string(),
+        fields: vec![password_field(
+            "proof",
+            locale.pick(
+                "Mot de passe ou code de vérification",
+                "Password or verification code",
+            ),
+            "current-password",
+            match method {
+                MfaMethod::Totp => locale.pick(
+                    "Votre mot de passe, ou le code à 6 chiffres de votre application.",
+                    "Your password, or the 6-digit code of your app.",
+                ),
+                MfaMethod::Email => locale.pick(
+                    "Votre mot de passe, ou un code à 6 chiffres reçu par courriel.",
+                    "Your password, or a 6-digit code received by email.",
+                ),
+            },
+        )],
+        button: locale
+            .pick("Remplacer mes codes de récupération", "Replace my recovery codes")
+            .into(),
+        ..Form::default()
+    }
+}
+
+/// Turning the second factor off: the password and a current code (never for coordinators).
+fn turn_off_form(method: MfaMethod, csrf: String, locale: Locale) -> Form {
+    let code_hint = match method {
+        MfaMethod::Totp => locale.pick(
+            "Le code à 6 chiffres affiché par votre application.",
+            "The 6-digit code your app shows.",
+        ),
+        MfaMethod::Email => locale.pick(
+            "Le code à 6 chiffres reçu par courriel (bouton « Recevoir un code par courriel » ci-dessus).",
+            "The 6-digit code received by email (button “Receive a code by email” above).",
+        ),
+    };
+    Form {
+        heading: locale
+            .pick(
+                "Désactiver l'authentification multifacteur",
+                "Turn multi-factor authentication off",
+            )
+            .into(),
+        note: locale
+            .pick(
+                "Nous vous invitons fortement à la garder : sans elle, quiconque découvre votre mot de passe peut ouvrir votre compte. Pour la désactiver, il faut votre mot de passe et un code.",
+                "We strongly invite you to keep it: without it, anyone who finds out your password can open your account. Turning it off takes your password and a code.",
+            )
+            .into(),
+        action: "/account/mfa/off".into(),
+        csrf,
+        fields: vec![current_password(locale), code_field(locale, code_hint)],
+        button: locale
+            .pick(
+                "Désactiver l'authentification multifacteur",
+                "Turn multi-factor authentication off",
+            )
+            .into(),
+        secondary: true,
+    }
+}
+
 /// `GET /account/mfa/app`'s page: a new secret, kept pending until its first code.
-async fn app_page(session: &AnySession, notice: Option<(Tone, &str)>) -> Result<Option<AccountPage>, Response> {
+async fn app_page(session: &AnySession, notice: Option<(Tone, &str)>) -> Result<Option<AccountPage>, WebError> {
     let pages = &session.pages;
     let locale = session.person().locale;
     let Some(method) = session.view.mfa_method else {
         return Ok(None);
     };
-    let Some(enrolment) = pages.accounts.app_replacement(&session.view).await.map_err(internal)? else {
+    let Some(enrolment) = pages.accounts.app_replacement(&session.view).await? else {
         return Ok(None);
     };
     let mut page = signed_page(
@@ -317,26 +325,34 @@ fn by_email_page(session: &AnySession, notice: Option<(Tone, &str)>) -> AccountP
 }
 
 /// The page a refused form shows again; `/account/mfa` when there is nothing to show.
-async fn again(session: &AnySession, which: Again, status: StatusCode, notice: (Tone, &str)) -> Response {
+async fn again(
+    session: &AnySession,
+    which: Again,
+    status: StatusCode,
+    notice: (Tone, &str),
+) -> Result<Response, WebError> {
     let pages = &session.pages;
     let page = match which {
-        Again::Status => match method_now(session).await {
-            Ok(Some(method)) => status_page(session, method, Some(notice)).await.map(Some),
-            Ok(None) => Ok(None),
-            Err(r) => Err(r),
+        Again::Status => match method_now(session).await? {
+            Some(method) => Some(status_page(session, method, Some(notice)).await?),
+            None => None,
         },
-        Again::App => app_page(session, Some(notice)).await,
-        Again::ByEmail => Ok(Some(by_email_page(session, Some(notice)))),
+        Again::App => app_page(session, Some(notice)).await?,
+        Again::ByEmail => Some(by_email_page(session, Some(notice))),
     };
-    match page {
-        Ok(Some(page)) => pages.page(status, &page),
-        Ok(None) => see_other("/account/mfa"),
-        Err(r) => r,
-    }
+    Ok(match page {
+        Some(page) => pages.page(status, &page),
+        None => see_other("/account/mfa"),
+    })
 }
 
 /// What a change that was not made answers.
-async fn refused<T>(session: &AnySession, outcome: MfaChange<T>, which: Again, back: &str) -> Response {
+async fn refused<T>(
+    session: &AnySession,
+    outcome: MfaChange<T>,
+    which: Again,
+    back: &str,
+) -> Result<Response, WebError> {
     let locale = session.person().locale;
     let (status, text) = match outcome {
         MfaChange::WrongPassword => (
@@ -367,50 +383,46 @@ async fn refused<T>(session: &AnySession, outcome: MfaChange<T>, which: Again, b
                 "Coordinators must keep multi-factor authentication; nothing was changed.",
             ),
         ),
-        MfaChange::Limited => return too_many(&session.pages, locale, back),
-        MfaChange::Unavailable | MfaChange::Done(_) => return see_other("/account/mfa"),
+        MfaChange::Limited => return Ok(too_many(&session.pages, locale, back)),
+        MfaChange::Unavailable | MfaChange::Done(_) => return Ok(see_other("/account/mfa")),
     };
     again(session, which, status, (Tone::Bad, text)).await
 }
 
 /// `POST /account/mfa/code`: a code by mail to confirm a change with.
-pub async fn send_code(signed_in: SignedIn, request: axum::extract::Request) -> Response {
+pub async fn send_code(signed_in: SignedIn, request: axum::extract::Request) -> Result<Response, WebError> {
     let session = signed_in.session();
     let locale = session.person().locale;
-    let (_, client) = match read_form(session, request, "/account/mfa").await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match session.pages.accounts.send_change_code(&session.view, &client).await {
-        Ok(CodeSent::Sent) => {
-            let text = locale.pick(
-                "Un code à 6 chiffres vient de vous être envoyé par courriel (valide 10 minutes).",
-                "A 6-digit code was just sent to you by email (valid for 10 minutes).",
-            );
-            again(session, Again::Status, StatusCode::OK, (Tone::Good, text)).await
-        }
-        Ok(CodeSent::Limited) => too_many(&session.pages, locale, "/account/mfa"),
-        Err(e) => internal(e),
-    }
+    let (_, client) = read_form(session, request, "/account/mfa").await?;
+    Ok(
+        match session.pages.accounts.send_change_code(&session.view, &client).await? {
+            CodeSent::Sent => {
+                let text = locale.pick(
+                    "Un code à 6 chiffres vient de vous être envoyé par courriel (valide 10 minutes).",
+                    "A 6-digit code was just sent to you by email (valid for 10 minutes).",
+                );
+                again(session, Again::Status, StatusCode::OK, (Tone::Good, text)).await?
+            }
+            CodeSent::Limited => too_many(&session.pages, locale, "/account/mfa"),
+        },
+    )
 }
 
 /// `POST /account/mfa/recovery`: ten new recovery codes, shown once.
-pub async fn regenerate(signed_in: SignedIn, request: axum::extract::Request) -> Response {
+pub async fn regenerate(signed_in: SignedIn, request: axum::extract::Request) -> Result<Response, WebError> {
     let session = signed_in.session();
     let pages = &session.pages;
     let locale = session.person().locale;
-    let (form, client): (Posted, String) = match read_form(session, request, "/account/mfa").await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let (form, client): (Posted, String) = read_form(session, request, "/account/mfa").await?;
     let proof = Proof::read(&form.proof);
-    match pages
-        .accounts
-        .regenerate_recovery_codes(&session.view, &proof, &client)
-        .await
-    {
-        Ok(MfaChange::Done(codes)) => {
-            let mut page = signed_page(session, ("Nouveaux codes de récupération", "New recovery codes"))
+    Ok(
+        match pages
+            .accounts
+            .regenerate_recovery_codes(&session.view, &proof, &client)
+            .await?
+        {
+            MfaChange::Done(codes) => {
+                let mut page = signed_page(session, ("Nouveaux codes de récupération", "New recovery codes"))
                 .notice(
                     Tone::Good,
                     locale.pick(
@@ -423,40 +435,37 @@ pub async fn regenerate(signed_in: SignedIn, request: axum::extract::Request) ->
                     "Here are your 10 new recovery codes. Each lets you sign in once. Write them down and keep them safe: they will never be shown again.",
                 ))
                 .link("/account/mfa", locale.pick("Continuer", "Continue"));
-            page.codes = codes.0;
-            pages.page(StatusCode::OK, &page)
-        }
-        Ok(outcome) => refused(session, outcome, Again::Status, "/account/mfa").await,
-        Err(e) => internal(e),
-    }
+                page.codes = codes.0;
+                pages.page(StatusCode::OK, &page)
+            }
+            outcome => refused(session, outcome, Again::Status, "/account/mfa").await?,
+        },
+    )
 }
 
 /// `GET /account/mfa/app`: an app in place of codes by mail, or on a new phone.
-pub async fn show_app(signed_in: SignedIn) -> Response {
+pub async fn show_app(signed_in: SignedIn) -> Result<Response, WebError> {
     let session = signed_in.session();
-    match app_page(session, None).await {
-        Ok(Some(page)) => session.pages.page(StatusCode::OK, &page),
-        Ok(None) => see_other("/account/mfa"),
-        Err(r) => r,
-    }
+    Ok(match app_page(session, None).await? {
+        Some(page) => session.pages.page(StatusCode::OK, &page),
+        None => see_other("/account/mfa"),
+    })
 }
 
 /// `POST /account/mfa/app`: the new app's first code and the password.
-pub async fn submit_app(signed_in: SignedIn, request: axum::extract::Request) -> Response {
+pub async fn submit_app(signed_in: SignedIn, request: axum::extract::Request) -> Result<Response, WebError> {
     let session = signed_in.session();
     let locale = session.person().locale;
-    let (form, client): (Posted, String) = match read_form(session, request, "/account/mfa/app").await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match session
-        .pages
-        .accounts
-        .switch_to_app(&session.view, &form.password, &form.code, &client)
-        .await
-    {
-        Ok(MfaChange::Done(kind)) => {
-            let text = match kind {
+    let (form, client): (Posted, String) = read_form(session, request, "/account/mfa/app").await?;
+    Ok(
+        match session
+            .pages
+            .accounts
+            .switch_to_app(&session.view, &form.password, &form.code, &client)
+            .await?
+        {
+            MfaChange::Done(kind) => {
+                let text = match kind {
                 MfaChangeKind::NewApp => locale.pick(
                     "C'est fait : la nouvelle application remplace l'ancienne, dont les codes ne fonctionnent plus. Vos autres sessions ont été fermées.",
                     "Done: the new app replaces the earlier one, whose codes no longer work. Your other sessions were closed.",
@@ -466,11 +475,11 @@ pub async fn submit_app(signed_in: SignedIn, request: axum::extract::Request) ->
                     "Done: your codes now come from the app. Your other sessions were closed.",
                 ),
             };
-            again(session, Again::Status, StatusCode::OK, (Tone::Good, text)).await
-        }
-        Ok(outcome) => refused(session, outcome, Again::App, "/account/mfa/app").await,
-        Err(e) => internal(e),
-    }
+                again(session, Again::Status, StatusCode::OK, (Tone::Good, text)).await?
+            }
+            outcome => refused(session, outcome, Again::App, "/account/mfa/app").await?,
+        },
+    )
 }
 
 /// `GET /account/mfa/by-email`: codes by mail in place of the app.
@@ -483,73 +492,67 @@ pub async fn show_by_email(signed_in: SignedIn) -> Response {
 }
 
 /// `POST /account/mfa/by-email/send`: the code that proves the address.
-pub async fn send_by_email_code(signed_in: SignedIn, request: axum::extract::Request) -> Response {
+pub async fn send_by_email_code(signed_in: SignedIn, request: axum::extract::Request) -> Result<Response, WebError> {
     let session = signed_in.session();
     let locale = session.person().locale;
     if session.view.mfa_method != Some(MfaMethod::Totp) {
-        return see_other("/account/mfa");
+        return Ok(see_other("/account/mfa"));
     }
-    let (_, client) = match read_form(session, request, "/account/mfa/by-email").await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match session.pages.accounts.send_change_code(&session.view, &client).await {
-        Ok(CodeSent::Sent) => {
-            let text = locale.pick(
-                "Un code à 6 chiffres vient de vous être envoyé par courriel.",
-                "A 6-digit code was just sent to you by email.",
-            );
-            session
-                .pages
-                .page(StatusCode::OK, &by_email_page(session, Some((Tone::Good, text))))
-        }
-        Ok(CodeSent::Limited) => too_many(&session.pages, locale, "/account/mfa/by-email"),
-        Err(e) => internal(e),
-    }
+    let (_, client) = read_form(session, request, "/account/mfa/by-email").await?;
+    Ok(
+        match session.pages.accounts.send_change_code(&session.view, &client).await? {
+            CodeSent::Sent => {
+                let text = locale.pick(
+                    "Un code à 6 chiffres vient de vous être envoyé par courriel.",
+                    "A 6-digit code was just sent to you by email.",
+                );
+                session
+                    .pages
+                    .page(StatusCode::OK, &by_email_page(session, Some((Tone::Good, text))))
+            }
+            CodeSent::Limited => too_many(&session.pages, locale, "/account/mfa/by-email"),
+        },
+    )
 }
 
 /// `POST /account/mfa/by-email`: the mailed code and the password.
-pub async fn submit_by_email(signed_in: SignedIn, request: axum::extract::Request) -> Response {
+pub async fn submit_by_email(signed_in: SignedIn, request: axum::extract::Request) -> Result<Response, WebError> {
     let session = signed_in.session();
     let locale = session.person().locale;
-    let (form, client): (Posted, String) = match read_form(session, request, "/account/mfa/by-email").await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match session
-        .pages
-        .accounts
-        .switch_to_email(&session.view, &form.password, &form.code, &client)
-        .await
-    {
-        Ok(MfaChange::Done(())) => {
-            let text = locale.pick(
+    let (form, client): (Posted, String) = read_form(session, request, "/account/mfa/by-email").await?;
+    Ok(
+        match session
+            .pages
+            .accounts
+            .switch_to_email(&session.view, &form.password, &form.code, &client)
+            .await?
+        {
+            MfaChange::Done(()) => {
+                let text = locale.pick(
                 "C'est fait : vos codes arriveront désormais par courriel, et l'application ne sert plus. Vos autres sessions ont été fermées.",
                 "Done: your codes will now come by email, and the app is no longer used. Your other sessions were closed.",
             );
-            again(session, Again::Status, StatusCode::OK, (Tone::Good, text)).await
-        }
-        Ok(outcome) => refused(session, outcome, Again::ByEmail, "/account/mfa/by-email").await,
-        Err(e) => internal(e),
-    }
+                again(session, Again::Status, StatusCode::OK, (Tone::Good, text)).await?
+            }
+            outcome => refused(session, outcome, Again::ByEmail, "/account/mfa/by-email").await?,
+        },
+    )
 }
 
 /// `POST /account/mfa/off`: the password and a current code; refused to coordinators.
-pub async fn turn_off(signed_in: SignedIn, request: axum::extract::Request) -> Response {
+pub async fn turn_off(signed_in: SignedIn, request: axum::extract::Request) -> Result<Response, WebError> {
     let session = signed_in.session();
     let pages = &session.pages;
     let locale = session.person().locale;
-    let (form, client): (Posted, String) = match read_form(session, request, "/account/mfa").await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match pages
-        .accounts
-        .turn_off_mfa(&session.view, &form.password, &form.code, &client)
-        .await
-    {
-        Ok(MfaChange::Done(())) => {
-            let page = signed_page(
+    let (form, client): (Posted, String) = read_form(session, request, "/account/mfa").await?;
+    Ok(
+        match pages
+            .accounts
+            .turn_off_mfa(&session.view, &form.password, &form.code, &client)
+            .await?
+        {
+            MfaChange::Done(()) => {
+                let page = signed_page(
                 session,
                 (
                     "Authentification multifacteur désactivée",
@@ -575,9 +578,9 @@ pub async fn turn_off(signed_in: SignedIn, request: axum::extract::Request) -> R
                 ),
             )
             .link("/account", locale.pick("Mon compte", "My account"));
-            pages.page(StatusCode::OK, &page)
-        }
-        Ok(outcome) => refused(session, outcome, Again::Status, "/account/mfa").await,
-        Err(e) => internal(e),
-    }
+                pages.page(StatusCode::OK, &page)
+            }
+            outcome => refused(session, outcome, Again::Status, "/account/mfa").await?,
+        },
+    )
 }

@@ -15,23 +15,24 @@ mod session;
 mod signed;
 mod view;
 
-pub use session::{AnySession, Forbidden, SignedIn};
+pub use session::{AnySession, Coordinator, SignedIn};
 
 use super::AppState;
 use crate::domain::locale::Locale;
 use crate::security::link::LinkKeys;
-use crate::web::page::{Tone, cookie};
-use crate::workflow::accounts::{AccountError, Accounts};
+use crate::web::WebError;
+use crate::web::cookies::{self, FORM_COOKIE, form_nonce};
+use crate::web::page::Tone;
+use crate::workflow::accounts::Accounts;
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
+use cookie::SameSite;
 use view::{AccountPage, Field, Form, render};
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "relais_account";
-/// The form cookie before a session (shared with the link pages).
-const CSRF_COOKIE: &str = "relais_csrf";
 /// What forms bound to the session or the form cookie are signed for.
 const SESSION_FORMS: &str = "account:session";
 const COOKIE_FORMS: &str = "account:form";
@@ -87,23 +88,14 @@ pub fn routes() -> Router<AppState> {
 }
 
 impl AccountPages {
-    fn cookie(&self, name: &str, value: &str, max_age: i64, same_site: &str) -> Option<HeaderValue> {
-        format!(
-            "{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite={same_site}{}",
-            if self.secure_cookies { "; Secure" } else { "" }
-        )
-        .parse()
-        .ok()
-    }
-
     /// The session cookie for `value`, living as long as the session at most.
     fn session_cookie(&self, value: &str) -> Option<HeaderValue> {
         let max_age = crate::workflow::accounts::ABSOLUTE_TIMEOUT.num_seconds();
-        self.cookie(SESSION_COOKIE, value, max_age, "Lax")
+        cookies::set(SESSION_COOKIE, value, max_age, SameSite::Lax, self.secure_cookies)
     }
 
     fn clear_session_cookie(&self) -> Option<HeaderValue> {
-        self.cookie(SESSION_COOKIE, "", 0, "Lax")
+        cookies::set(SESSION_COOKIE, "", 0, SameSite::Lax, self.secure_cookies)
     }
 
     /// The form value bound to a session cookie.
@@ -136,7 +128,7 @@ impl AccountPages {
         let page = build(&self.keys.csrf(&nonce, COOKIE_FORMS));
         let mut response = self.page(status, &page);
         if existing.is_none()
-            && let Some(value) = self.cookie(CSRF_COOKIE, &nonce, 3600, "Strict")
+            && let Some(value) = cookies::set(FORM_COOKIE, &nonce, 3600, SameSite::Strict, self.secure_cookies)
         {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
@@ -148,13 +140,9 @@ impl AccountPages {
     }
 }
 
-fn form_nonce(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, CSRF_COOKIE).filter(|n| n.len() >= 16 && n.len() <= 64)
-}
-
 /// The session cookie's value, when the browser sent one.
 fn session_cookie_value(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, SESSION_COOKIE).filter(|v| !v.is_empty() && v.len() <= 64)
+    cookies::read(headers, SESSION_COOKIE).filter(|v| !v.is_empty() && v.len() <= 64)
 }
 
 /// The peer address axum recorded for the connection, if it did.
@@ -164,16 +152,9 @@ pub(crate) fn peer(extensions: &axum::http::Extensions) -> Option<std::net::Sock
         .map(|c| c.0)
 }
 
-fn see_other(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_string())]).into_response()
-}
-
-fn internal(e: AccountError) -> Response {
-    super::WebError::Internal(e.into()).into_response()
-}
-
-/// A form that did not come from our page in this browser: nothing was done.
-fn forbidden_form(pages: &AccountPages, locale: Locale, again: &str) -> Response {
+/// The page of a form that did not come from our page in this browser
+/// ([`crate::web::WebError::Csrf`]): nothing was done.
+pub(crate) fn expired_form_page(locale: Locale, bank: &str, again: &str) -> Response {
     let page = AccountPage::new(locale, locale.pick("Formulaire expiré", "Form expired"))
         .notice(
             Tone::Bad,
@@ -183,7 +164,53 @@ fn forbidden_form(pages: &AccountPages, locale: Locale, again: &str) -> Response
             ),
         )
         .link(again, locale.pick("Rouvrir la page", "Open the page again"));
-    pages.page(StatusCode::FORBIDDEN, &page)
+    render(StatusCode::FORBIDDEN, bank, &page)
+}
+
+/// The page refusing someone whose roles do not give access
+/// ([`crate::web::WebError::Forbidden`]).
+pub(crate) fn forbidden_page(locale: Locale, bank: &str) -> Response {
+    let page = AccountPage::new(locale, locale.pick("Accès refusé", "Access denied"))
+        .notice(
+            Tone::Bad,
+            locale.pick(
+                "Votre compte ne donne pas accès à cette page.",
+                "Your account does not give access to this page.",
+            ),
+        )
+        .link("/account", locale.pick("Mon compte", "My account"));
+    render(StatusCode::FORBIDDEN, bank, &page)
+}
+
+/// A form that did not come from our page in this browser: nothing was done.
+fn forbidden_form(locale: Locale, again: &str) -> WebError {
+    WebError::Csrf {
+        locale,
+        again: again.to_string(),
+    }
+}
+
+/// The CSRF guard of every account form: `Ok` when the form's value `matched` its cookie or
+/// session, otherwise the CSRF answer offering `again`, the page to open again.
+fn csrf_guard(matched: bool, locale: Locale, again: &str) -> Result<(), WebError> {
+    if matched {
+        Ok(())
+    } else {
+        Err(forbidden_form(locale, again))
+    }
+}
+
+/// A posted form; a body that is not one is refused as a forged form is.
+async fn read_posted<T: serde::de::DeserializeOwned>(
+    request: axum::extract::Request,
+    locale: Locale,
+    again: &str,
+) -> Result<T, WebError> {
+    use axum::extract::FromRequest as _;
+    match axum::Form::<T>::from_request(request, &()).await {
+        Ok(axum::Form(form)) => Ok(form),
+        Err(_) => Err(forbidden_form(locale, again)),
+    }
 }
 
 /// Too many sign-ins failed, from this address (`retry_after`: its wait) or for this

@@ -1,28 +1,17 @@
 //! The extractors later pages use. [`SignedIn`] admits a person past their password and,
 //! where due, their second factor; anyone else is sent where they must go first (the
 //! sign-in page, the code page, or, for a coordinator without a second factor, the
-//! enrolment page). [`AnySession`] admits any live session, for those in-between pages.
+//! enrolment page). [`AnySession`] admits any live session, for those in-between pages;
+//! [`Coordinator`], a coordinator past their second factor. Each rejects with a `WebError`.
 
-use super::{AccountPages, see_other, session_cookie_value};
+use super::{AccountPages, session_cookie_value};
 use crate::domain::access::Visibility;
 use crate::domain::person::Person;
 use crate::domain::role::Role;
-use crate::web::AppState;
-use crate::web::page::Tone;
+use crate::web::{AppState, WebError};
 use crate::workflow::accounts::{SessionView, Stage};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
-
-/// The page refusing someone whose roles do not give access.
-pub struct Forbidden(Box<Response>);
-
-impl IntoResponse for Forbidden {
-    fn into_response(self) -> Response {
-        *self.0
-    }
-}
 
 /// A live session at any stage.
 pub struct AnySession {
@@ -74,25 +63,13 @@ impl SignedIn {
         &self.session
     }
 
-    /// `Ok` for a person holding `role`; otherwise the 403 page to answer with:
-    /// `signed_in.require(Role::Coordinator)?` in a handler returning `Result<Response, Forbidden>`.
-    pub fn require(&self, role: Role) -> Result<(), Forbidden> {
+    /// `Ok` for a person holding `role`; otherwise the 403 page:
+    /// `signed_in.require(Role::Requester)?` in a handler.
+    pub fn require(&self, role: Role) -> Result<(), WebError> {
         if self.is(role) {
             return Ok(());
         }
-        let locale = self.person().locale;
-        let page = super::AccountPage::new(locale, locale.pick("Accès refusé", "Access denied"))
-            .notice(
-                Tone::Bad,
-                locale.pick(
-                    "Votre compte ne donne pas accès à cette page.",
-                    "Your account does not give access to this page.",
-                ),
-            )
-            .link("/account", locale.pick("Mon compte", "My account"));
-        Err(Forbidden(Box::new(
-            self.session.pages.page(StatusCode::FORBIDDEN, &page),
-        )))
+        Err(WebError::Forbidden(self.person().locale))
     }
 
     /// Which requests this person may see (`domain::access`): their installations as a
@@ -112,28 +89,26 @@ impl SignedIn {
 }
 
 /// Where someone without a usable session goes: the sign-in page, with a fresh cookie slate.
-fn to_login(pages: &AccountPages) -> Response {
-    let mut response = see_other("/login");
-    if let Some(clear) = pages.clear_session_cookie() {
-        response.headers_mut().append(header::SET_COOKIE, clear);
+fn to_login(pages: &AccountPages) -> WebError {
+    WebError::Redirect {
+        to: "/login".into(),
+        cookie: pages.clear_session_cookie(),
     }
-    response
 }
 
-async fn load(parts: &Parts, state: &AppState) -> Result<AnySession, Response> {
+async fn load(parts: &Parts, state: &AppState) -> Result<AnySession, WebError> {
     let pages = state.account_pages.clone();
     let Some(cookie) = session_cookie_value(&parts.headers) else {
-        return Err(see_other("/login"));
+        return Err(WebError::redirect("/login"));
     };
-    match pages.accounts.session(&cookie).await {
-        Ok(Some(view)) => Ok(AnySession { view, cookie, pages }),
-        Ok(None) => Err(to_login(&pages)),
-        Err(e) => Err(super::internal(e)),
+    match pages.accounts.session(&cookie).await? {
+        Some(view) => Ok(AnySession { view, cookie, pages }),
+        None => Err(to_login(&pages)),
     }
 }
 
 impl FromRequestParts<AppState> for AnySession {
-    type Rejection = Response;
+    type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         load(parts, state).await
@@ -141,14 +116,42 @@ impl FromRequestParts<AppState> for AnySession {
 }
 
 impl FromRequestParts<AppState> for SignedIn {
-    type Rejection = Response;
+    type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let session = load(parts, state).await?;
         match session.view.stage {
             Stage::SignedIn { .. } => Ok(SignedIn { session }),
-            Stage::SecondFactorDue(_) => Err(see_other("/login/code")),
-            Stage::EnrolmentDue => Err(see_other("/account/mfa")),
+            Stage::SecondFactorDue(_) => Err(WebError::redirect("/login/code")),
+            Stage::EnrolmentDue => Err(WebError::redirect("/account/mfa")),
         }
+    }
+}
+
+/// A signed-in coordinator past their second factor. Anyone else is answered as if the page
+/// did not exist (404: requesters and interpreters do not learn it does); a coordinator
+/// without a second factor goes to the enrolment page.
+pub struct Coordinator(pub SignedIn);
+
+impl std::ops::Deref for Coordinator {
+    type Target = SignedIn;
+
+    fn deref(&self) -> &SignedIn {
+        &self.0
+    }
+}
+
+impl FromRequestParts<AppState> for Coordinator {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let signed_in = SignedIn::from_request_parts(parts, state).await?;
+        if !signed_in.is(Role::Coordinator) {
+            return Err(WebError::NotFound);
+        }
+        if !signed_in.mfa_passed() {
+            return Err(WebError::redirect("/account/mfa"));
+        }
+        Ok(Coordinator(signed_in))
     }
 }

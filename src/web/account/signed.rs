@@ -2,15 +2,12 @@
 //! sign-out button, the form they post and its reading (CSRF checked), and how the second
 //! factor is named.
 
-use super::forbidden_form;
-use super::peer;
 use super::session::AnySession;
 use super::view::AccountPage;
+use super::{csrf_guard, peer, read_posted};
 use crate::domain::locale::Locale;
 use crate::store::accounts::MfaMethod;
-use axum::Form as PostedForm;
-use axum::extract::FromRequest as _;
-use axum::response::Response;
+use crate::web::WebError;
 use serde::Deserialize;
 
 #[derive(Default, Deserialize)]
@@ -46,19 +43,16 @@ pub(super) fn signed_page(session: &AnySession, title: (&str, &str)) -> AccountP
     page
 }
 
+/// A form posted by the session's person, read and through the CSRF guard (`again`: the
+/// page to open again when it is refused), with the client's address.
 pub(super) async fn read_form(
     session: &AnySession,
     request: axum::extract::Request,
     again: &str,
-) -> Result<(Posted, String), Response> {
-    let pages = &session.pages;
+) -> Result<(Posted, String), WebError> {
     let locale = session.person().locale;
-    let client = pages.client(request.headers(), peer(request.extensions()));
-    let Ok(PostedForm(form)) = PostedForm::<Posted>::from_request(request, &()).await else {
-        return Err(forbidden_form(pages, locale, again));
-    };
-    if !session.csrf_ok(&form.csrf) {
-        return Err(forbidden_form(pages, locale, again));
-    }
+    let client = session.pages.client(request.headers(), peer(request.extensions()));
+    let form: Posted = read_posted(request, locale, again).await?;
+    csrf_guard(session.csrf_ok(&form.csrf), locale, again)?;
     Ok((form, client))
 }

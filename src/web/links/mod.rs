@@ -11,43 +11,56 @@ pub use page::LinkPages;
 use page::*;
 pub(crate) use page::{SESSION_COOKIE, facts_list, reason_choice};
 
-use super::AppState;
-use super::page::{Page, Tone, cookie, page_response};
+use super::page::{Page, Tone, page_response};
+use super::{AppState, WebError};
 use crate::domain::locale::Locale;
-use crate::domain::request::{CancellationReason, RequestStatus};
+use crate::domain::request::{CancellationReason, Request, RequestStatus};
 use crate::security::link::{LinkAction, LinkClaim, LinkError, VerifiedLink};
-use crate::workflow::Workflow;
 use crate::workflow::links::{Followed, LinkInput, LinkRefusal, LinkState, Renewal};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-fn nonce_from(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, CSRF_COOKIE).filter(|n| n.len() >= 16 && n.len() <= 64)
+use super::cookies::form_nonce as nonce_from;
+
+/// The guard of the link pages: the token of `/l/{token}`, verified by its signature (a
+/// link is its own credential; no session is involved). An expired link still passes, to
+/// show why it is dead; a forged or broken one is [`WebError::InvalidLink`].
+pub struct SignedLink {
+    pub token: String,
+    pub link: VerifiedLink,
+    pub expired: bool,
 }
 
-fn verify(pages: &LinkPages, workflow: &Workflow, token: &str) -> Result<(VerifiedLink, bool), Box<Response>> {
-    match pages.keys.verify(token, workflow.clock().now()) {
-        Ok(link) => Ok((link, false)),
-        Err(LinkError::Expired(link)) => Ok((link, true)),
-        Err(LinkError::Invalid) => Err(Box::new(page_response(
-            StatusCode::NOT_FOUND,
-            &invalid_page(&pages.bank),
-        ))),
+impl axum::extract::FromRequestParts<AppState> for SignedLink {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, WebError> {
+        let Ok(Path(token)) = Path::<String>::from_request_parts(parts, state).await else {
+            return Err(WebError::InvalidLink);
+        };
+        let (link, expired) = match state.link_pages.keys.verify(&token, state.workflow.clock().now()) {
+            Ok(link) => (link, false),
+            Err(LinkError::Expired(link)) => (link, true),
+            Err(LinkError::Invalid) => return Err(WebError::InvalidLink),
+        };
+        Ok(SignedLink { token, link, expired })
     }
 }
 
+/// The page of [`WebError::InvalidLink`].
+pub(super) fn invalid_link_page(bank: &str) -> Response {
+    page_response(StatusCode::NOT_FOUND, &invalid_page(bank))
+}
+
 /// `GET /l/{token}` (and `HEAD`): shows, never acts.
-pub async fn show(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    SignedLink { token, link, expired }: SignedLink,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let pages = &state.link_pages;
-    let (link, expired) = match verify(pages, &state.workflow, &token) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
-    let link_state = match state.workflow.inspect_link(&link, expired).await {
-        Ok(s) => s,
-        Err(e) => return super::WebError::Internal(e.into()).into_response(),
-    };
+    let link_state = state.workflow.inspect_link(&link, expired).await?;
     show_state(&state, pages, link_state, &link.claim, &token, nonce_from(&headers)).await
 }
 
@@ -60,19 +73,19 @@ pub(super) async fn show_state(
     claim: &LinkClaim,
     token: &str,
     existing: Option<String>,
-) -> Response {
+) -> Result<Response, WebError> {
     if claim.action == LinkAction::Record
         && let LinkState::Live { request, recipient } = &link_state
     {
         let nonce = existing.clone().unwrap_or_else(crate::security::random_token);
-        let response = record_form::show(state, pages, request, recipient, token, &nonce).await;
-        return if existing.is_none() {
+        let response = record_form::show(state, pages, request, recipient, token, &nonce).await?;
+        return Ok(if existing.is_none() {
             with_csrf_cookie(pages, response, &nonce)
         } else {
             response
-        };
+        });
     }
-    state_response(state, pages, link_state, claim, token, existing).await
+    Ok(state_response(state, pages, link_state, claim, token, existing).await)
 }
 
 /// A form of buttons is small: a body larger than this is not one of ours.
@@ -81,14 +94,10 @@ const MAX_BUTTON_BODY: usize = 16 * 1024;
 /// `POST /l/{token}`: the button (or, for a record link, the form).
 pub async fn act(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    SignedLink { token, link, expired }: SignedLink,
     request: axum::extract::Request,
-) -> Response {
+) -> Result<Response, WebError> {
     let pages = &state.link_pages;
-    let (link, expired) = match verify(pages, &state.workflow, &token) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
     tracing::debug!(action = link.claim.action.as_str(), expired, "link pressed");
     let headers = request.headers().clone();
     if link.claim.action == LinkAction::Record && !expired {
@@ -100,15 +109,12 @@ pub async fn act(
             return record_form::submit(&state, pages, &link, &token, nonce_from(&headers), request).await;
         }
         // A plain post to a live record link (not the form's): show the form again.
-        let link_state = match state.workflow.inspect_link(&link, false).await {
-            Ok(s) => s,
-            Err(e) => return super::WebError::Internal(e.into()).into_response(),
-        };
+        let link_state = state.workflow.inspect_link(&link, false).await?;
         return show_state(&state, pages, link_state, &link.claim, &token, nonce_from(&headers)).await;
     }
     let body = match axum::body::to_bytes(request.into_body(), MAX_BUTTON_BODY).await {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        Err(_) => return Err(WebError::TooLarge),
     };
     let form = super::webhooks::form_urlencoded(&body);
     let field = |k: &str| {
@@ -122,59 +128,30 @@ pub async fn act(
         .as_deref()
         .is_some_and(|n| pages.keys.csrf_matches(n, &token, field("csrf")));
     if expired || !csrf_ok {
-        // Not from our page in this browser (or too late): show the page again, act on nothing.
-        let nonce = nonce.unwrap_or_else(crate::security::random_token);
-        let link_state = match state.workflow.inspect_link(&link, expired).await {
-            Ok(s) => s,
-            Err(e) => return super::WebError::Internal(e.into()).into_response(),
-        };
-        let (status, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
-        if !expired {
-            page.notice = page
-                .locale
-                .pick(
-                    "Rien n'a été fait : confirmez en appuyant sur le bouton ci-dessous.",
-                    "Nothing was done: confirm with the button below.",
-                )
-                .into();
-            page.tone = Tone::Neutral;
-        }
-        let status = if status == StatusCode::OK {
-            StatusCode::FORBIDDEN
-        } else {
-            status
-        };
-        return with_nonce(pages, status, page, &nonce, true);
+        return not_pressed(&state, &link, &token, expired, nonce).await;
     }
     let nonce = nonce.unwrap_or_default();
     let reason = field("reason").parse::<CancellationReason>().ok();
     if link.claim.action == LinkAction::Cancel && reason.is_none() {
-        let link_state = match state.workflow.inspect_link(&link, false).await {
-            Ok(s) => s,
-            Err(e) => return super::WebError::Internal(e.into()).into_response(),
+        let notice = |locale: Locale| {
+            locale
+                .pick("Choisissez le motif d'annulation.", "Choose the reason for cancelling.")
+                .into()
         };
-        let (_, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
-        page.notice = page
-            .locale
-            .pick("Choisissez le motif d'annulation.", "Choose the reason for cancelling.")
-            .into();
-        return with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, &nonce, false);
+        return not_done(&state, &link, &token, &nonce, notice).await;
     }
     let note = match crate::domain::text::lines(field("note"), crate::domain::text::TEXT_MAX) {
         Ok(note) => Some(note.to_string()).filter(|n| !n.is_empty()),
         Err(problem) => {
-            let link_state = match state.workflow.inspect_link(&link, false).await {
-                Ok(s) => s,
-                Err(e) => return super::WebError::Internal(e.into()).into_response(),
+            let notice = |locale: Locale| {
+                let label = locale.pick("Ce qui ne va pas", "What is wrong");
+                format!(
+                    "{} {}.",
+                    locale.pick("Rien n'a été fait.", "Nothing was done."),
+                    problem.about(label, locale)
+                )
             };
-            let (_, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
-            let label = page.locale.pick("Ce qui ne va pas", "What is wrong");
-            page.notice = format!(
-                "{} {}.",
-                page.locale.pick("Rien n'a été fait.", "Nothing was done."),
-                problem.about(label, page.locale)
-            );
-            return with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, &nonce, false);
+            return not_done(&state, &link, &token, &nonce, notice).await;
         }
     };
     tracing::debug!("following link");
@@ -183,85 +160,118 @@ pub async fn act(
         note,
         ..LinkInput::default()
     };
-    let outcome = match state.workflow.follow_link(&link, input).await {
-        Ok(o) => o,
-        Err(e) => return super::WebError::Internal(e.into()).into_response(),
-    };
-    match outcome {
+    Ok(match state.workflow.follow_link(&link, input).await? {
         Ok(Followed::Session { secret, request, .. }) => {
-            let mut response = (
-                StatusCode::SEE_OTHER,
-                [(header::LOCATION, format!("../requests/{}", request.0))],
-            )
-                .into_response();
-            if let Ok(value) = set_cookie(
-                SESSION_COOKIE,
-                &secret,
-                crate::workflow::links::OPEN_SESSION.num_seconds(),
-                pages.secure_cookies,
-            )
-            .replace("SameSite=Strict", "SameSite=Lax")
-            .parse()
-            {
+            let mut response = super::page::see_other(format!("../requests/{}", request.0));
+            let lifetime = crate::workflow::links::OPEN_SESSION.num_seconds();
+            let lax = cookie::SameSite::Lax;
+            if let Some(value) = super::cookies::set(SESSION_COOKIE, &secret, lifetime, lax, pages.secure_cookies) {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }
             response
         }
-        Ok(Followed::Applied(applied)) => {
-            let (request, locale) = match load(&state.workflow, &link).await {
-                Some(v) => v,
-                None => return super::WebError::Internal(anyhow::anyhow!("request vanished")).into_response(),
-            };
-            let status = applied.to.label(locale);
-            let notice = match locale {
-                Locale::Fr => format!("C'est fait. La demande est maintenant « {status} »."),
-                Locale::En => format!("Done. The request is now “{status}”."),
-            };
-            let mut paragraphs = Vec::new();
-            if link.claim.action == LinkAction::Accept && applied.to == RequestStatus::Booked {
-                paragraphs.push(
-                    locale
-                        .pick(
-                            "La confirmation et l'invitation pour votre agenda vous sont envoyées par courriel.",
-                            "The confirmation and the invitation for your calendar are on their way by email.",
-                        )
-                        .to_string(),
-                );
-            }
-            let page = Page {
-                locale,
-                bank: pages.bank.clone(),
-                title: action_heading(link.claim.action, locale).into(),
-                heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
-                notice,
-                tone: Tone::Good,
-                facts: facts_list(&state.workflow, &request, locale).await,
-                paragraphs,
-                forms: Vec::new(),
-            };
-            page_response(StatusCode::OK, &page)
-        }
+        Ok(Followed::Applied(applied)) => done_page(&state, &link, &applied).await?,
         Err(LinkRefusal::Dead(link_state)) => {
-            let link_state = *link_state;
-            let (status, page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
+            let (status, page) = state_page(&state, pages, *link_state, &link.claim, &token, &nonce).await;
             page_response(status, &page)
         }
-        Err(LinkRefusal::Refused(error)) => refused_page(&state, pages, &link, &error).await,
+        Err(LinkRefusal::Refused(error)) => refused_page(&state, pages, &link, &error).await?,
+    })
+}
+
+/// A button not from our page in this browser, or pressed too late: the page again (403
+/// while the link lives), acting on nothing.
+async fn not_pressed(
+    state: &AppState,
+    link: &VerifiedLink,
+    token: &str,
+    expired: bool,
+    nonce: Option<String>,
+) -> Result<Response, WebError> {
+    let pages = &state.link_pages;
+    let nonce = nonce.unwrap_or_else(crate::security::random_token);
+    let link_state = state.workflow.inspect_link(link, expired).await?;
+    let (status, mut page) = state_page(state, pages, link_state, &link.claim, token, &nonce).await;
+    if !expired {
+        page.notice = page
+            .locale
+            .pick(
+                "Rien n'a été fait : confirmez en appuyant sur le bouton ci-dessous.",
+                "Nothing was done: confirm with the button below.",
+            )
+            .into();
+        page.tone = Tone::Neutral;
     }
+    let status = if status == StatusCode::OK {
+        StatusCode::FORBIDDEN
+    } else {
+        status
+    };
+    Ok(with_nonce(pages, status, page, &nonce, true))
+}
+
+/// The page again (422) with why nothing was done (`notice`, in the page's language).
+async fn not_done(
+    state: &AppState,
+    link: &VerifiedLink,
+    token: &str,
+    nonce: &str,
+    notice: impl FnOnce(Locale) -> String,
+) -> Result<Response, WebError> {
+    let pages = &state.link_pages;
+    let link_state = state.workflow.inspect_link(link, false).await?;
+    let (_, mut page) = state_page(state, pages, link_state, &link.claim, token, nonce).await;
+    page.notice = notice(page.locale);
+    Ok(with_nonce(pages, StatusCode::UNPROCESSABLE_ENTITY, page, nonce, false))
+}
+
+/// What a pressed button did: the request's new status.
+async fn done_page(
+    state: &AppState,
+    link: &VerifiedLink,
+    applied: &crate::workflow::Applied,
+) -> Result<Response, WebError> {
+    let Some((request, locale)) = load(&state.workflow, link).await else {
+        return Err(WebError::internal(anyhow::anyhow!("request vanished")));
+    };
+    let status = applied.to.label(locale);
+    let notice = match locale {
+        Locale::Fr => format!("C'est fait. La demande est maintenant « {status} »."),
+        Locale::En => format!("Done. The request is now “{status}”."),
+    };
+    let mut paragraphs = Vec::new();
+    if link.claim.action == LinkAction::Accept && applied.to == RequestStatus::Booked {
+        paragraphs.push(
+            locale
+                .pick(
+                    "La confirmation et l'invitation pour votre agenda vous sont envoyées par courriel.",
+                    "The confirmation and the invitation for your calendar are on their way by email.",
+                )
+                .to_string(),
+        );
+    }
+    let page = Page {
+        locale,
+        bank: state.link_pages.bank.clone(),
+        title: action_heading(link.claim.action, locale).into(),
+        heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
+        notice,
+        tone: Tone::Good,
+        facts: facts_list(&state.workflow, &request, locale).await,
+        paragraphs,
+        forms: Vec::new(),
+    };
+    Ok(page_response(StatusCode::OK, &page))
 }
 
 /// `POST /l/{token}/new`: "mail me a new link", from a dead link's page. The mail goes to
 /// the recipient's address on file (nothing typed here chooses it); the page says so.
 pub async fn renew(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    SignedLink { token, link, expired }: SignedLink,
     request: axum::extract::Request,
-) -> Response {
+) -> Result<Response, WebError> {
     let pages = &state.link_pages;
-    let (link, expired) = match verify(pages, &state.workflow, &token) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
     let headers = request.headers().clone();
     let client = super::client_address(
         &headers,
@@ -270,7 +280,7 @@ pub async fn renew(
     );
     let body = match axum::body::to_bytes(request.into_body(), MAX_BUTTON_BODY).await {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        Err(_) => return Err(WebError::TooLarge),
     };
     let form = super::webhooks::form_urlencoded(&body);
     let csrf = form
@@ -285,10 +295,7 @@ pub async fn renew(
     if !csrf_ok {
         // Not from our page in this browser: show the page again, send nothing.
         let nonce = nonce.unwrap_or_else(crate::security::random_token);
-        let link_state = match state.workflow.inspect_link(&link, expired).await {
-            Ok(s) => s,
-            Err(e) => return super::WebError::Internal(e.into()).into_response(),
-        };
+        let link_state = state.workflow.inspect_link(&link, expired).await?;
         let (_, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
         page.notice = page
             .locale
@@ -298,55 +305,55 @@ pub async fn renew(
             )
             .into();
         page.tone = Tone::Neutral;
-        return with_nonce(pages, StatusCode::FORBIDDEN, page, &nonce, true);
+        return Ok(with_nonce(pages, StatusCode::FORBIDDEN, page, &nonce, true));
     }
-    let renewal = match state.workflow.renew_link(&link, expired, &client).await {
-        Ok(r) => r,
-        Err(e) => return super::WebError::Internal(e.into()).into_response(),
-    };
-    let (status, recipient, request, notice, paragraph) = match renewal {
+    let renewal = state.workflow.renew_link(&link, expired, &client).await?;
+    let (status, recipient, request) = match renewal {
         Renewal::NotPossible(link_state) => {
             let nonce = nonce.unwrap_or_default();
             let (status, page) = state_page(&state, pages, *link_state, &link.claim, &token, &nonce).await;
-            return page_response(status, &page);
+            return Ok(page_response(status, &page));
         }
-        Renewal::Sent { recipient, request } => {
-            let locale = recipient.locale;
-            (
-                StatusCode::OK,
-                recipient,
-                request,
-                locale.pick(
-                    "Un nouveau lien vient d'être envoyé par courriel à l'adresse inscrite au dossier de la personne à qui ce lien était destiné.",
-                    "A new link was just sent by email to the address on file of the person this link was meant for.",
-                ),
-                locale.pick(
-                    "Il n'est jamais envoyé à une autre adresse. Rien d'autre n'a été fait\u{a0}: le nouveau lien montre la demande telle qu'elle est, pour confirmer de nouveau. Rien reçu\u{a0}? Vérifiez le dossier des courriels indésirables.",
-                    "It is never sent to any other address. Nothing else was done: the new link shows the request as it is, to confirm again. Nothing arrived? Check the junk mail folder.",
-                ),
-            )
-        }
-        Renewal::Limited { recipient, request } => {
-            let locale = recipient.locale;
-            (
-                StatusCode::TOO_MANY_REQUESTS,
-                recipient,
-                request,
-                locale.pick(
-                    "De nouveaux liens ont déjà été envoyés récemment pour ce destinataire\u{a0}: rien de plus n'a été envoyé.",
-                    "New links were already sent lately for this recipient: nothing more was sent.",
-                ),
-                locale.pick(
-                    "Vérifiez les courriels reçus (et le dossier des courriels indésirables), ou réessayez dans une heure.",
-                    "Check the email received (and the junk mail folder), or try again in an hour.",
-                ),
-            )
-        }
+        Renewal::Sent { recipient, request } => (StatusCode::OK, recipient, request),
+        Renewal::Limited { recipient, request } => (StatusCode::TOO_MANY_REQUESTS, recipient, request),
     };
-    let locale = recipient.locale;
+    Ok(renewed_page(&state, &link, status, recipient.locale, &request).await)
+}
+
+/// The page after "mail me a new link": sent (200), or too many sent lately (429).
+async fn renewed_page(
+    state: &AppState,
+    link: &VerifiedLink,
+    status: StatusCode,
+    locale: Locale,
+    request: &Request,
+) -> Response {
+    let (notice, paragraph) = if status == StatusCode::OK {
+        (
+            locale.pick(
+                "Un nouveau lien vient d'être envoyé par courriel à l'adresse inscrite au dossier de la personne à qui ce lien était destiné.",
+                "A new link was just sent by email to the address on file of the person this link was meant for.",
+            ),
+            locale.pick(
+                "Il n'est jamais envoyé à une autre adresse. Rien d'autre n'a été fait\u{a0}: le nouveau lien montre la demande telle qu'elle est, pour confirmer de nouveau. Rien reçu\u{a0}? Vérifiez le dossier des courriels indésirables.",
+                "It is never sent to any other address. Nothing else was done: the new link shows the request as it is, to confirm again. Nothing arrived? Check the junk mail folder.",
+            ),
+        )
+    } else {
+        (
+            locale.pick(
+                "De nouveaux liens ont déjà été envoyés récemment pour ce destinataire\u{a0}: rien de plus n'a été envoyé.",
+                "New links were already sent lately for this recipient: nothing more was sent.",
+            ),
+            locale.pick(
+                "Vérifiez les courriels reçus (et le dossier des courriels indésirables), ou réessayez dans une heure.",
+                "Check the email received (and the junk mail folder), or try again in an hour.",
+            ),
+        )
+    };
     let page = Page {
         locale,
-        bank: pages.bank.clone(),
+        bank: state.link_pages.bank.clone(),
         title: locale.pick("Nouveau lien", "New link").into(),
         heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
         notice: notice.into(),
@@ -355,7 +362,7 @@ pub async fn renew(
         } else {
             Tone::Bad
         },
-        facts: facts_list(&state.workflow, &request, locale).await,
+        facts: facts_list(&state.workflow, request, locale).await,
         paragraphs: vec![paragraph.into()],
         forms: Vec::new(),
     };

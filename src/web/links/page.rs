@@ -9,13 +9,13 @@ use crate::domain::request::{CancellationReason, Request};
 use crate::outbound::render::Facts;
 use crate::security::link::{LinkAction, LinkClaim, LinkKeys, VerifiedLink};
 use crate::web::AppState;
+use crate::web::cookies;
 use crate::web::page::{Page, PageForm, Tone, page_response};
 use crate::workflow::links::{DeadReason, LinkState};
 use crate::workflow::{Workflow, WorkflowError};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-pub(crate) const CSRF_COOKIE: &str = "relais_csrf";
 pub(crate) const SESSION_COOKIE: &str = "relais_session";
 
 /// What the link pages need.
@@ -29,11 +29,17 @@ pub struct LinkPages {
     pub client_ip_header: String,
 }
 
-pub(crate) fn set_cookie(name: &str, value: &str, max_age_seconds: i64, secure: bool) -> String {
-    format!(
-        "{name}={value}; Path=/; Max-Age={max_age_seconds}; HttpOnly; SameSite=Strict{}",
-        if secure { "; Secure" } else { "" }
-    )
+impl LinkPages {
+    /// The form cookie holding `nonce`, for an hour.
+    pub(crate) fn form_cookie(&self, nonce: &str) -> Option<axum::http::HeaderValue> {
+        cookies::set(
+            cookies::FORM_COOKIE,
+            nonce,
+            3600,
+            cookie::SameSite::Strict,
+            self.secure_cookies,
+        )
+    }
 }
 
 pub(crate) async fn installation_name(workflow: &Workflow, request: &Request) -> String {
@@ -457,7 +463,7 @@ pub(crate) async fn state_page(
 /// Sends the page with a CSRF cookie for the form (kept if the browser has one).
 pub(crate) fn with_nonce(pages: &LinkPages, status: StatusCode, page: Page, nonce: &str, fresh: bool) -> Response {
     let mut response = page_response(status, &page);
-    if fresh && let Ok(value) = set_cookie(CSRF_COOKIE, nonce, 3600, pages.secure_cookies).parse() {
+    if fresh && let Some(value) = pages.form_cookie(nonce) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
@@ -465,7 +471,7 @@ pub(crate) fn with_nonce(pages: &LinkPages, status: StatusCode, page: Page, nonc
 
 /// Adds the form cookie holding `nonce` to a response.
 pub(crate) fn with_csrf_cookie(pages: &LinkPages, mut response: Response, nonce: &str) -> Response {
-    if let Ok(value) = set_cookie(CSRF_COOKIE, nonce, 3600, pages.secure_cookies).parse() {
+    if let Some(value) = pages.form_cookie(nonce) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
@@ -477,10 +483,9 @@ pub(crate) async fn refused_page(
     pages: &LinkPages,
     link: &VerifiedLink,
     error: &WorkflowError,
-) -> Response {
-    let (request, locale) = match load(&state.workflow, link).await {
-        Some(v) => v,
-        None => return crate::web::WebError::Internal(anyhow::anyhow!("request vanished")).into_response(),
+) -> Result<Response, crate::web::WebError> {
+    let Some((request, locale)) = load(&state.workflow, link).await else {
+        return Err(crate::web::WebError::internal(anyhow::anyhow!("request vanished")));
     };
     let page = Page {
         locale,
@@ -493,7 +498,7 @@ pub(crate) async fn refused_page(
         paragraphs: vec![next_step(None, locale)],
         forms: Vec::new(),
     };
-    page_response(StatusCode::CONFLICT, &page)
+    Ok(page_response(StatusCode::CONFLICT, &page))
 }
 
 /// The request as it is now, and the recipient's language.

@@ -12,16 +12,16 @@ use crate::domain::request::{CancellationReason, GeneralReason, RecordField, Rec
 use crate::forms::record::{self, RecordIssue};
 use crate::security::link::VerifiedLink;
 use crate::store::attachments::NewAttachment;
-use crate::web::AppState;
 use crate::web::held_files::{Held, Kept, hold};
 use crate::web::page::{Page, Tone, page_response, secure_html};
-use crate::web::uploads::{ATTACHMENTS, MAX_FILES, check_file, read_multipart};
+use crate::web::uploads::{ATTACHMENTS, attachments, read_multipart};
+use crate::web::{AppState, WebError};
 use crate::workflow::WorkflowError;
 use crate::workflow::links::{Followed, LinkInput, LinkRefusal, LinkState};
 use askama::Template;
 use axum::extract::{FromRequest, Multipart};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use std::collections::BTreeMap;
 
 struct FieldView {
@@ -225,7 +225,7 @@ impl Screen<'_> {
         issues: &[RecordIssue],
         extra: &[String],
         status: StatusCode,
-    ) -> Response {
+    ) -> Result<Response, WebError> {
         self.page_keeping(values, issues, extra, &[], status).await
     }
 
@@ -237,7 +237,7 @@ impl Screen<'_> {
         extra: &[String],
         kept: &[Kept],
         status: StatusCode,
-    ) -> Response {
+    ) -> Result<Response, WebError> {
         let (request, locale) = (self.request, self.recipient.locale);
         let values = match values {
             Some(v) => v,
@@ -263,11 +263,8 @@ impl Screen<'_> {
             ),
             button: locale.pick("Enregistrer la réalisation", "Save the service record"),
         }
-        .render();
-        match html {
-            Ok(html) => secure_html(status, html),
-            Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
-        }
+        .render()?;
+        Ok(secure_html(status, html))
     }
 
     /// The form again (422): the files of this sending are held beside those already held,
@@ -279,21 +276,11 @@ impl Screen<'_> {
         extra: &[String],
         held: &Held,
         sent: &[NewAttachment],
-    ) -> Response {
+    ) -> Result<Response, WebError> {
         let (workflow, locale) = (&self.state.workflow, self.recipient.locale);
         let mut kept = held.kept(locale);
-        match hold(
-            workflow.store(),
-            self.recipient.id,
-            sent,
-            workflow.clock().now(),
-            locale,
-        )
-        .await
-        {
-            Ok(more) => kept.extend(more),
-            Err(e) => return crate::web::WebError::from(e).into_response(),
-        }
+        let now = workflow.clock().now();
+        kept.extend(hold(workflow.store(), self.recipient.id, sent, now, locale).await?);
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         self.page_keeping(Some(values), issues, extra, &kept, status).await
     }
@@ -331,7 +318,7 @@ pub(super) async fn show(
     recipient: &Person,
     token: &str,
     nonce: &str,
-) -> Response {
+) -> Result<Response, WebError> {
     let screen = Screen {
         state,
         pages,
@@ -351,18 +338,15 @@ pub(super) async fn submit(
     token: &str,
     nonce: Option<String>,
     request: axum::extract::Request,
-) -> Response {
+) -> Result<Response, WebError> {
     let posted = match Multipart::from_request(request, &()).await {
         Ok(m) => read_multipart(m, RecordField::from_key).await,
         Err(e) => Err(e.body_text()),
     };
-    let link_state = match state.workflow.inspect_link(link, false).await {
-        Ok(s) => s,
-        Err(e) => return crate::web::WebError::Internal(e.into()).into_response(),
-    };
+    let link_state = state.workflow.inspect_link(link, false).await?;
     let LinkState::Live { request, recipient } = link_state else {
         // Used, changed or gone: the link page says why and what can still be done.
-        return state_response(state, pages, link_state, &link.claim, token, nonce).await;
+        return Ok(state_response(state, pages, link_state, &link.claim, token, nonce).await);
     };
     let locale = recipient.locale;
     let nonce_value = nonce.clone().unwrap_or_else(crate::security::random_token);
@@ -399,35 +383,11 @@ pub(super) async fn submit(
             .to_string();
         let response = screen
             .page(Some(posted.values), &[], &[message], StatusCode::FORBIDDEN)
-            .await;
-        return super::page::with_csrf_cookie(pages, response, &nonce_value);
+            .await?;
+        return Ok(super::page::with_csrf_cookie(pages, response, &nonce_value));
     }
     let mut extra = Vec::new();
-    let mut attachments = Vec::new();
-    for (name, bytes) in &posted.files {
-        match check_file(name, bytes, locale) {
-            Ok(file) => attachments.push(file),
-            Err(e) => extra.push(e),
-        }
-    }
-    let held = async {
-        let mut tx = state.workflow.store().begin_read().await?;
-        let held = Held::find(&mut tx, recipient.id, &posted.kept, state.workflow.clock().now()).await?;
-        tx.commit().await?;
-        Ok::<_, crate::store::StoreError>(held)
-    }
-    .await;
-    let held = match held {
-        Ok(h) => h,
-        Err(e) => return crate::web::WebError::from(e).into_response(),
-    };
-    if posted.too_many || held.len() + attachments.len() > MAX_FILES {
-        extra.push(
-            locale
-                .pick("Pièces jointes : 5 fichiers au plus", "Attachments: at most 5 files")
-                .to_string(),
-        );
-    }
+    let (held, attachments) = attachments(&state.workflow, recipient.id, &posted, locale, &mut extra).await?;
     let now = state
         .workflow
         .clock()
@@ -447,45 +407,22 @@ pub(super) async fn submit(
         attachments: held.files().cloned().chain(attachments.iter().cloned()).collect(),
         ..LinkInput::default()
     };
-    match state.workflow.follow_link(link, input).await {
-        Ok(Ok(Followed::Applied(applied))) => {
+    match state.workflow.follow_link(link, input).await? {
+        Ok(Followed::Applied(applied)) => {
             // The link is spent with the record: held files can no longer join anything, so
             // a failure to let them go only leaves them to expire.
             if let Err(e) = release(state, &held, recipient.id).await {
                 tracing::warn!(error = %e, "held files not released; they expire within a day");
             }
-            let status = applied.to.label(locale);
             let mut facts = facts_list(&state.workflow, &request, locale).await;
             facts.extend(
                 record::record_values(&record, locale)
                     .into_iter()
                     .map(|(field, value)| (field.label(locale).to_string(), value)),
             );
-            let page = Page {
-                locale,
-                bank: pages.bank.clone(),
-                title: locale.pick("Réalisation enregistrée", "Service recorded").into(),
-                heading: format!(
-                    "{} — {}",
-                    locale.pick("Réalisation enregistrée", "Service recorded"),
-                    request.label()
-                ),
-                notice: match locale {
-                    Locale::Fr => format!(
-                        "C'est enregistré. La demande est maintenant « {status} » ; le demandeur la recevra pour la valider."
-                    ),
-                    Locale::En => {
-                        format!("Saved. The request is now “{status}”; the requester will receive it to validate.")
-                    }
-                },
-                tone: Tone::Good,
-                facts,
-                paragraphs: Vec::new(),
-                forms: Vec::new(),
-            };
-            page_response(StatusCode::OK, &page)
+            Ok(recorded_page(pages, &request, applied.to.label(locale), facts, locale))
         }
-        Ok(Err(LinkRefusal::Refused(WorkflowError::InvalidRecord(problems)))) => {
+        Err(LinkRefusal::Refused(WorkflowError::InvalidRecord(problems))) => {
             let issues: Vec<RecordIssue> = problems
                 .into_iter()
                 .map(|problem: RecordProblem| RecordIssue {
@@ -495,13 +432,44 @@ pub(super) async fn submit(
                 .collect();
             screen.again(posted.values, &issues, &[], &held, &attachments).await
         }
-        Ok(Ok(Followed::Session { .. })) => {
-            crate::web::WebError::Internal(anyhow::anyhow!("a record link opened a session")).into_response()
-        }
-        Ok(Err(LinkRefusal::Dead(dead))) => state_response(state, pages, *dead, &link.claim, token, nonce).await,
-        Ok(Err(LinkRefusal::Refused(error))) => super::page::refused_page(state, pages, link, &error).await,
-        Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
+        Ok(Followed::Session { .. }) => Err(WebError::internal(anyhow::anyhow!("a record link opened a session"))),
+        Err(LinkRefusal::Dead(dead)) => Ok(state_response(state, pages, *dead, &link.claim, token, nonce).await),
+        Err(LinkRefusal::Refused(error)) => super::page::refused_page(state, pages, link, &error).await,
     }
+}
+
+/// The page after the record is saved: the request's new status (`status`) and `facts`,
+/// what was recorded among them.
+fn recorded_page(
+    pages: &LinkPages,
+    request: &Request,
+    status: &str,
+    facts: Vec<(String, String)>,
+    locale: Locale,
+) -> Response {
+    let page = Page {
+        locale,
+        bank: pages.bank.clone(),
+        title: locale.pick("Réalisation enregistrée", "Service recorded").into(),
+        heading: format!(
+            "{} — {}",
+            locale.pick("Réalisation enregistrée", "Service recorded"),
+            request.label()
+        ),
+        notice: match locale {
+            Locale::Fr => format!(
+                "C'est enregistré. La demande est maintenant « {status} » ; le demandeur la recevra pour la valider."
+            ),
+            Locale::En => {
+                format!("Saved. The request is now “{status}”; the requester will receive it to validate.")
+            }
+        },
+        tone: Tone::Good,
+        facts,
+        paragraphs: Vec::new(),
+        forms: Vec::new(),
+    };
+    page_response(StatusCode::OK, &page)
 }
 
 /// Lets held files go once what they were sent with is saved.

@@ -9,26 +9,26 @@
 //! asks whom for (email or user code), then shows that requester's form, read against
 //! that requester's installations and cost centres exactly as if they had sent it.
 
-use super::{Seen, bank, internal, not_found, visible};
+use super::{Seen, bank, seen as visible_request};
 use crate::domain::ids::RequestId;
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
 use crate::domain::person::Person;
 use crate::domain::request::{Field, FieldError, Gender, RequestDetails, RequestStatus, RequestType};
 use crate::domain::role::{Channel, Role};
-use crate::forms::request::{FieldIssue, FormField, read_values};
+use crate::forms::request::{FieldIssue, FormField, FormReading, read_values};
 use crate::inbound::pipeline::build_details;
 use crate::store::attachments::{AttachmentPurpose, NewAttachment};
-use crate::web::AppState;
 use crate::web::account::SignedIn;
 use crate::web::held_files::{Held, Kept, hold};
 use crate::web::page::{Tone, secure_html};
-use crate::web::uploads::{ATTACHMENTS, MAX_FILES, check_file, read_multipart};
-use crate::workflow::{Actor, Command, WorkflowError};
+use crate::web::uploads::{ATTACHMENTS, attachments, read_multipart};
+use crate::web::{AppState, WebError};
+use crate::workflow::{Actor, Applied, Command, WorkflowError};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -348,12 +348,11 @@ struct FormPage<'a> {
     kept: Vec<Kept>,
 }
 
-async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Response {
+async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Result<Response, WebError> {
     let locale = page.person.locale;
-    let installations = match installation_names(state, &page.requester).await {
-        Ok(n) => n,
-        Err(e) => return internal(e),
-    };
+    let installations = installation_names(state, &page.requester)
+        .await
+        .map_err(WebError::internal)?;
     let mut sections = sections(locale, &page.values, &page.problems, &installations, true);
     if !page.kept.is_empty()
         && let Some(files) = sections.last_mut()
@@ -380,11 +379,8 @@ async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Res
         sections: &sections,
         button: page.button,
     }
-    .render();
-    match html {
-        Ok(html) => secure_html(status, html),
-        Err(e) => internal(e),
-    }
+    .render()?;
+    Ok(secure_html(status, html))
 }
 
 /// `?pour=` on `/requests/new`: the requester a coordinator books for (email or user code).
@@ -394,23 +390,25 @@ pub struct ForWhom {
     pour: String,
 }
 
-/// Whom a new request is for, or the answer to give instead: the person themselves when
-/// they are a requester and name nobody; for a coordinator, the requester they name, or
-/// the page that asks for one.
-async fn booked_for(state: &AppState, signed_in: &SignedIn, wanted: &str) -> Result<Person, Response> {
+/// Whom a new request is for (`Ok(Ok)`), or the page to show instead (`Ok(Err)`): the person
+/// themselves when they are a requester and name nobody; for a coordinator, the requester
+/// they name, or the page that asks for one. Anyone else is refused (403).
+async fn booked_for(
+    state: &AppState,
+    signed_in: &SignedIn,
+    wanted: &str,
+) -> Result<Result<Person, Response>, WebError> {
     let person = signed_in.person();
     let wanted = wanted.trim();
     if !signed_in.is(Role::Coordinator) {
-        if let Err(forbidden) = signed_in.require(Role::Requester) {
-            return Err(forbidden.into_response());
-        }
-        return Ok(person.clone());
+        signed_in.require(Role::Requester)?;
+        return Ok(Ok(person.clone()));
     }
     if wanted.is_empty() {
         if person.has_role(Role::Requester) {
-            return Ok(person.clone());
+            return Ok(Ok(person.clone()));
         }
-        return Err(ask_for_whom(state, signed_in, "", None));
+        return Ok(Err(ask_for_whom(state, signed_in, "", None)));
     }
     let found = async {
         let mut tx = state.workflow.store().begin_read().await?;
@@ -425,17 +423,16 @@ async fn booked_for(state: &AppState, signed_in: &SignedIn, wanted: &str) -> Res
         Ok::<_, crate::store::StoreError>(found)
     }
     .await;
-    match found {
-        Ok(Some(p)) if p.active && p.has_role(Role::Requester) => Ok(p),
-        Ok(_) => {
+    match found? {
+        Some(p) if p.active && p.has_role(Role::Requester) => Ok(Ok(p)),
+        _ => {
             let locale = person.locale;
             let problem = locale.pick(
                 "Aucun demandeur actif n'a cette adresse courriel ou ce code d'utilisateur.",
                 "No active requester has this email address or user code.",
             );
-            Err(ask_for_whom(state, signed_in, wanted, Some(problem)))
+            Ok(Err(ask_for_whom(state, signed_in, wanted, Some(problem))))
         }
-        Err(e) => Err(internal(e)),
     }
 }
 
@@ -484,10 +481,14 @@ fn new_action(person: &Person, requester: &Person) -> String {
 }
 
 /// `GET /requests/new`.
-pub async fn new(State(state): State<AppState>, signed_in: SignedIn, Query(whom): Query<ForWhom>) -> Response {
-    let requester = match booked_for(&state, &signed_in, &whom.pour).await {
+pub async fn new(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(whom): Query<ForWhom>,
+) -> Result<Response, WebError> {
+    let requester = match booked_for(&state, &signed_in, &whom.pour).await? {
         Ok(r) => r,
-        Err(response) => return response,
+        Err(ask) => return Ok(ask),
     };
     let person = signed_in.person();
     let locale = person.locale;
@@ -665,13 +666,13 @@ fn changeable(status: RequestStatus) -> bool {
     )
 }
 
-/// The request `id` if this person may change it: seen in full, and not over.
-async fn editable(state: &AppState, signed_in: &SignedIn, id: i64) -> Result<Option<Seen>, Response> {
-    match visible(state, signed_in, id).await {
-        Ok(Some(seen)) if seen.full => Ok(Some(seen)),
-        Ok(_) => Err(not_found(signed_in.person().locale)),
-        Err(e) => Err(internal(e)),
+/// The request `id` if this person may change it: seen in full.
+async fn editable(state: &AppState, signed_in: &SignedIn, id: i64) -> Result<Seen, WebError> {
+    let seen = visible_request(state, signed_in, id).await?;
+    if !seen.full {
+        return Err(WebError::NoSuchRequest(signed_in.person().locale));
     }
+    Ok(seen)
 }
 
 /// Whose installations and cost centres a change is read against: the person's own when
@@ -695,31 +696,23 @@ async fn requester_of(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> Re
 }
 
 fn to_request(id: RequestId) -> Response {
-    (
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, format!("/requests/{}", id.0))],
-    )
-        .into_response()
+    crate::web::page::see_other(format!("/requests/{}", id.0))
 }
 
 /// `GET /requests/{id}/edit`.
-pub async fn edit(State(state): State<AppState>, Path(id): Path<i64>, signed_in: SignedIn) -> Response {
-    let seen = match editable(&state, &signed_in, id).await {
-        Ok(Some(seen)) => seen,
-        Ok(None) => return not_found(signed_in.person().locale),
-        Err(response) => return response,
-    };
+pub async fn edit(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    signed_in: SignedIn,
+) -> Result<Response, WebError> {
+    let seen = editable(&state, &signed_in, id).await?;
     if !changeable(seen.request.status) {
-        return to_request(seen.request.id);
+        return Ok(to_request(seen.request.id));
     }
-    let values = match prefill(&state, &seen.request.details).await {
-        Ok(v) => v,
-        Err(e) => return internal(e),
-    };
-    let requester = match requester_of(&state, &signed_in, &seen).await {
-        Ok(r) => r,
-        Err(e) => return internal(e),
-    };
+    let values = prefill(&state, &seen.request.details)
+        .await
+        .map_err(WebError::internal)?;
+    let requester = requester_of(&state, &signed_in, &seen).await?;
     let locale = seen.person.locale;
     let page = FormPage {
         person: &seen.person,
@@ -745,10 +738,10 @@ pub async fn create(
     signed_in: SignedIn,
     Query(whom): Query<ForWhom>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Response {
-    let requester = match booked_for(&state, &signed_in, &whom.pour).await {
+) -> Result<Response, WebError> {
+    let requester = match booked_for(&state, &signed_in, &whom.pour).await? {
         Ok(r) => r,
-        Err(response) => return response,
+        Err(ask) => return Ok(ask),
     };
     let person = signed_in.person();
     let locale = person.locale;
@@ -774,16 +767,9 @@ pub async fn update(
     Path(id): Path<i64>,
     signed_in: SignedIn,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Response {
-    let seen = match editable(&state, &signed_in, id).await {
-        Ok(Some(seen)) => seen,
-        Ok(None) => return not_found(signed_in.person().locale),
-        Err(response) => return response,
-    };
-    let requester = match requester_of(&state, &signed_in, &seen).await {
-        Ok(r) => r,
-        Err(e) => return internal(e),
-    };
+) -> Result<Response, WebError> {
+    let seen = editable(&state, &signed_in, id).await?;
+    let requester = requester_of(&state, &signed_in, &seen).await?;
     let locale = seen.person.locale;
     let page = FormPage {
         person: signed_in.person(),
@@ -810,7 +796,7 @@ async fn save(
     base: Option<&Seen>,
     mut page: FormPage<'_>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Response {
+) -> Result<Response, WebError> {
     let person = signed_in.person();
     let locale = person.locale;
     let posted = match multipart {
@@ -847,34 +833,10 @@ async fn save(
     if let Some(seen) = base
         && !changeable(seen.request.status)
     {
-        return to_request(seen.request.id);
-    }
-    let mut files: Vec<NewAttachment> = Vec::new();
-    for (name, bytes) in &posted.files {
-        match check_file(name, bytes, locale) {
-            Ok(file) => files.push(file),
-            Err(e) => page.problems.general.push(e),
-        }
+        return Ok(to_request(seen.request.id));
     }
     let workflow = &state.workflow;
-    let held = async {
-        let mut tx = workflow.store().begin_read().await?;
-        let held = Held::find(&mut tx, person.id, &posted.kept, workflow.clock().now()).await?;
-        tx.commit().await?;
-        Ok::<_, crate::store::StoreError>(held)
-    }
-    .await;
-    let held = match held {
-        Ok(h) => h,
-        Err(e) => return internal(e),
-    };
-    if posted.too_many || held.len() + files.len() > MAX_FILES {
-        page.problems.general.push(
-            locale
-                .pick("Pièces jointes : 5 fichiers au plus", "Attachments: at most 5 files")
-                .into(),
-        );
-    }
+    let (held, files) = attachments(workflow, person.id, &posted, locale, &mut page.problems.general).await?;
     let now = workflow
         .clock()
         .now()
@@ -884,91 +846,110 @@ async fn save(
     for issue in &reading.issues {
         page.problems.issue(issue, locale);
     }
-    let saved = async {
-        let mut tx = workflow.store().begin().await?;
-        if !page.problems.is_empty() {
+    let saved = store_request(
+        workflow,
+        person,
+        base,
+        &mut page,
+        &posted.values,
+        &reading,
+        &held,
+        &files,
+    )
+    .await;
+    if let Some(applied) = saved? {
+        return Ok(to_request(applied.request));
+    }
+    // What was attached waits for the corrected form.
+    let now = workflow.clock().now();
+    let mut kept = hold(workflow.store(), person.id, &files, now, locale)
+        .await
+        .map_err(WebError::internal)?;
+    page.kept = held.kept(locale);
+    page.kept.append(&mut kept);
+    render(state, page, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+/// Saves the request read from the form in one transaction, with its files: `None` when
+/// the form has problems (noted on `page`) or the workflow refused it, and nothing is saved.
+#[allow(clippy::too_many_arguments)]
+async fn store_request(
+    workflow: &crate::workflow::Workflow,
+    person: &Person,
+    base: Option<&Seen>,
+    page: &mut FormPage<'_>,
+    values: &BTreeMap<FormField, String>,
+    reading: &FormReading,
+    held: &Held,
+    files: &[NewAttachment],
+) -> anyhow::Result<Option<Applied>> {
+    let locale = person.locale;
+    let mut tx = workflow.store().begin().await?;
+    if !page.problems.is_empty() {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let base_details = base.map(|s| cleared(&s.request.details, values));
+    let details = match build_details(workflow, &mut tx, &page.requester, reading, base_details.as_ref()).await? {
+        Ok(d) => d,
+        Err(errors) => {
+            for e in &errors {
+                page.problems.field_error(e, locale);
+            }
             tx.rollback().await?;
             return Ok(None);
         }
-        let base_details = base.map(|s| cleared(&s.request.details, &posted.values));
-        let details = match build_details(workflow, &mut tx, &page.requester, &reading, base_details.as_ref()).await? {
-            Ok(d) => d,
-            Err(errors) => {
-                for e in &errors {
-                    page.problems.field_error(e, locale);
-                }
-                tx.rollback().await?;
-                return Ok(None);
+    };
+    // Someone else's request is booked or changed as a coordinator.
+    let actor = if page.requester.id == person.id {
+        Actor::requester(person.id, Channel::Web)
+    } else {
+        Actor::coordinator(person.id, Channel::Web)
+    };
+    let command = match base {
+        Some(seen) => Command::ModifyRequest {
+            request: seen.request.id,
+            details,
+        },
+        None => Command::CreateRequest {
+            requested_by: page.requester.id,
+            details,
+            submit: true,
+        },
+    };
+    let applied = match workflow.execute_in(&mut tx, actor, command).await {
+        Ok(applied) => applied,
+        Err(WorkflowError::Invalid(errors)) => {
+            for e in &errors {
+                page.problems.field_error(e, locale);
             }
-        };
-        // Someone else's request is booked or changed as a coordinator.
-        let actor = if page.requester.id == person.id {
-            Actor::requester(person.id, Channel::Web)
-        } else {
-            Actor::coordinator(person.id, Channel::Web)
-        };
-        let command = match base {
-            Some(seen) => Command::ModifyRequest {
-                request: seen.request.id,
-                details,
-            },
-            None => Command::CreateRequest {
-                requested_by: page.requester.id,
-                details,
-                submit: true,
-            },
-        };
-        let applied = match workflow.execute_in(&mut tx, actor, command).await {
-            Ok(applied) => applied,
-            Err(WorkflowError::Invalid(errors)) => {
-                for e in &errors {
-                    page.problems.field_error(e, locale);
-                }
-                tx.rollback().await?;
-                return Ok(None);
-            }
-            Err(WorkflowError::Store(e)) => return Err(anyhow::Error::from(e)),
-            Err(e) => {
-                tracing::info!(error = %e, "request form refused");
-                page.problems.general.push(
-                    locale
-                        .pick(
-                            "Rien n'a été enregistré : la demande ne peut plus être changée ainsi.",
-                            "Nothing was saved: the request can no longer be changed this way.",
-                        )
-                        .into(),
-                );
-                tx.rollback().await?;
-                return Ok(None);
-            }
-        };
-        let at = workflow.clock().now();
-        for file in held.files().chain(&files) {
-            tx.insert_attachment(applied.request, AttachmentPurpose::Request, file, Some(person.id), at)
-                .await?;
+            tx.rollback().await?;
+            return Ok(None);
         }
-        held.release(&mut tx, person.id).await?;
-        tx.commit().await?;
-        tracing::info!(request = %applied.label, to = applied.to.as_str(), channel = "web", "request saved from the form");
-        Ok::<_, anyhow::Error>(Some(applied))
-    }
-    .await;
-    match saved {
-        Ok(Some(applied)) => to_request(applied.request),
-        Ok(None) => {
-            // What was attached waits for the corrected form.
-            let now = workflow.clock().now();
-            match hold(workflow.store(), person.id, &files, now, locale).await {
-                Ok(mut kept) => {
-                    page.kept = held.kept(locale);
-                    page.kept.append(&mut kept);
-                }
-                Err(e) => return internal(e),
-            }
-            render(state, page, StatusCode::UNPROCESSABLE_ENTITY).await
+        Err(WorkflowError::Store(e)) => return Err(anyhow::Error::from(e)),
+        Err(e) => {
+            tracing::info!(error = %e, "request form refused");
+            page.problems.general.push(
+                locale
+                    .pick(
+                        "Rien n'a été enregistré : la demande ne peut plus être changée ainsi.",
+                        "Nothing was saved: the request can no longer be changed this way.",
+                    )
+                    .into(),
+            );
+            tx.rollback().await?;
+            return Ok(None);
         }
-        Err(e) => internal(e),
+    };
+    let at = workflow.clock().now();
+    for file in held.files().chain(files) {
+        tx.insert_attachment(applied.request, AttachmentPurpose::Request, file, Some(person.id), at)
+            .await?;
     }
+    held.release(&mut tx, person.id).await?;
+    tx.commit().await?;
+    tracing::info!(request = %applied.label, to = applied.to.as_str(), channel = "web", "request saved from the form");
+    Ok(Some(applied))
 }
 
 #[cfg(test)]

@@ -4,17 +4,19 @@
 //! (the exports' presets or a custom range). Newest appointment first, [`LIMIT`] lines a page,
 //! a "Suivantes" link to the next page (it carries where this one ended).
 
-use super::{FilterField, Table, View, bank, internal};
+use super::{FilterField, Table, View, bank};
+use crate::domain::access::Visibility;
 use crate::domain::export::filter::DatePreset;
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
+use crate::domain::person::Person;
 use crate::domain::request::RequestStatus;
 use crate::domain::role::Role;
 use crate::outbound::render::{clock_time, short_date};
-use crate::store::lists::{ListCursor, ListFilter, ListScope};
-use crate::web::AppState;
+use crate::store::lists::{ListCursor, ListFilter, ListRow, ListScope};
 use crate::web::account::SignedIn;
 use crate::web::page::Tone;
+use crate::web::{AppState, WebError};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -103,15 +105,79 @@ fn text(raw: &str) -> Option<String> {
 }
 
 /// `GET /requests`.
-pub async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(search): Query<Search>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(search): Query<Search>,
+) -> Result<Response, WebError> {
     let person = signed_in.person().clone();
     let locale = person.locale;
-    let visibility = match signed_in.visibility().await {
-        Ok(v) => v,
-        Err(e) => return internal(e),
+    let visibility = signed_in.visibility().await?;
+    let scopes = scopes_of(&person, &visibility, locale);
+    let Some((scope_key, scope, scope_label)) = scopes
+        .iter()
+        .find(|(k, _, _)| *k == search.scope)
+        .or(scopes.first())
+        .cloned()
+    else {
+        let view = View::signed(&person, &bank(&state), locale.pick("Demandes", "Requests")).tone(
+            Tone::Bad,
+            locale
+                .pick(
+                    "Votre compte ne donne accès à aucune demande.",
+                    "Your account gives access to no request.",
+                )
+                .into(),
+        );
+        return Ok(view.render(StatusCode::FORBIDDEN));
     };
-    // The scopes this person has, first the default.
-    let mut scopes: Vec<(&str, ListScope, &str)> = Vec::new();
+    let tz = state.workflow.config().time_zone;
+    let today = state.workflow.clock().now().with_timezone(&tz).date_naive();
+    let mut problems = Vec::new();
+    let filter = read_filter(&search, scope, today, locale, &mut problems);
+    let mut tx = state.workflow.store().begin_read().await?;
+    let mut rows = tx.request_list(&filter).await?;
+    tx.commit().await?;
+    let more = rows.len() > LIMIT;
+    rows.truncate(LIMIT);
+    let mut view = View::signed(&person, &bank(&state), scope_label);
+    view.filter_action = "/requests".into();
+    // Folded on a phone-sized first look; open while a search narrows the list.
+    view.filters_open = [
+        &search.period,
+        &search.from,
+        &search.to,
+        &search.number,
+        &search.status,
+        &search.language,
+        &search.interpreter,
+    ]
+    .iter()
+    .any(|v| !v.trim().is_empty());
+    let by_interpreter = !matches!(filter.scope, ListScope::Interpreter(_));
+    view.filters = filter_fields(&search, &scopes, scope_key, by_interpreter, locale);
+    let continued = filter.after.is_some();
+    view.tables.push(results(&rows, continued, locale));
+    if let Some(last) = rows.last().filter(|_| more) {
+        let text = match locale {
+            Locale::Fr => format!("Les {LIMIT} suivantes →"),
+            Locale::En => format!("The next {LIMIT} →"),
+        };
+        view.pages.push((search.page(Some(&last.cursor)), text));
+    }
+    if continued {
+        let text = locale.pick("← Retour au début de la liste", "← Back to the start of the list");
+        view.pages.push((search.page(None), text.into()));
+    }
+    if !problems.is_empty() {
+        view = view.tone(Tone::Bad, problems.join(" ; "));
+    }
+    Ok(view.render(StatusCode::OK))
+}
+
+/// The lists this person may see, `(key, scope, label)`, the default first.
+fn scopes_of(person: &Person, visibility: &Visibility, locale: Locale) -> Vec<(&'static str, ListScope, &'static str)> {
+    let mut scopes = Vec::new();
     if person.has_role(Role::Requester) {
         scopes.push((
             "mine",
@@ -144,25 +210,18 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(sear
             locale.pick("Toutes les demandes", "Every request"),
         ));
     }
-    let Some((scope_key, scope, scope_label)) = scopes
-        .iter()
-        .find(|(k, _, _)| *k == search.scope)
-        .or(scopes.first())
-        .cloned()
-    else {
-        let view = View::signed(&person, &bank(&state), locale.pick("Demandes", "Requests")).tone(
-            Tone::Bad,
-            locale
-                .pick(
-                    "Votre compte ne donne accès à aucune demande.",
-                    "Your account gives access to no request.",
-                )
-                .into(),
-        );
-        return view.render(StatusCode::FORBIDDEN);
-    };
-    let tz = state.workflow.config().time_zone;
-    let today = state.workflow.clock().now().with_timezone(&tz).date_naive();
+    scopes
+}
+
+/// The search as the store reads it; what cannot be read (an unknown language) is named in
+/// `problems`.
+fn read_filter(
+    search: &Search,
+    scope: ListScope,
+    today: NaiveDate,
+    locale: Locale,
+    problems: &mut Vec<String>,
+) -> ListFilter {
     let (from, to) = match PRESETS.iter().find(|p| p.0 == search.period) {
         Some(p) => {
             let period = p.1.period(today);
@@ -171,7 +230,6 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(sear
         None if search.period == "custom" => (date(&search.from), date(&search.to)),
         None => (None, None),
     };
-    let mut problems = Vec::new();
     let language = match text(&search.language) {
         Some(l) => match LanguageTag::parse(&l) {
             Ok(tag) => Some(tag.as_str().to_string()),
@@ -185,55 +243,46 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(sear
         },
         None => None,
     };
-    let status = RequestStatus::from_str(search.status.trim()).ok();
-    let filter = ListFilter {
+    ListFilter {
         scope,
         from,
         to,
-        status,
+        status: RequestStatus::from_str(search.status.trim()).ok(),
         language,
         number: text(&search.number),
         interpreter: text(&search.interpreter),
         after: ListCursor::decode(&search.after),
         // One more than a page tells whether another follows.
         limit: i64::try_from(LIMIT + 1).unwrap_or(i64::MAX),
-    };
-    let rows = async {
-        let mut tx = state.workflow.store().begin_read().await?;
-        let rows = tx.request_list(&filter).await?;
-        tx.commit().await?;
-        Ok::<_, crate::store::StoreError>(rows)
     }
-    .await;
-    let mut rows = match rows {
-        Ok(rows) => rows,
-        Err(e) => return internal(e),
+}
+
+/// The search form's fields, as typed; the interpreter's name only where it narrows
+/// (`by_interpreter`).
+fn filter_fields(
+    search: &Search,
+    scopes: &[(&'static str, ListScope, &'static str)],
+    scope_key: &str,
+    by_interpreter: bool,
+    locale: Locale,
+) -> Vec<FilterField> {
+    let field = |key, label: &str, kind, value: &str, options| FilterField {
+        key,
+        label: label.into(),
+        kind,
+        value: value.to_string(),
+        options,
     };
-    let more = rows.len() > LIMIT;
-    rows.truncate(LIMIT);
-    let mut view = View::signed(&person, &bank(&state), scope_label);
-    view.filter_action = "/requests".into();
-    // Folded on a phone-sized first look; open while a search narrows the list.
-    view.filters_open = [
-        &search.period,
-        &search.from,
-        &search.to,
-        &search.number,
-        &search.status,
-        &search.language,
-        &search.interpreter,
-    ]
-    .iter()
-    .any(|v| !v.trim().is_empty());
-    let any = (String::new(), locale.pick("Toutes", "All").to_string());
+    let mut fields = Vec::new();
     if scopes.len() > 1 {
-        view.filters.push(FilterField {
-            key: "scope",
-            label: locale.pick("Demandes", "Requests").into(),
-            kind: "text",
-            value: scope_key.into(),
-            options: scopes.iter().map(|(k, _, l)| (k.to_string(), l.to_string())).collect(),
-        });
+        let options = scopes.iter().map(|(k, _, l)| (k.to_string(), l.to_string())).collect();
+        fields.push(field(
+            "scope",
+            locale.pick("Demandes", "Requests"),
+            "text",
+            scope_key,
+            options,
+        ));
     }
     let mut periods = vec![(String::new(), locale.pick("Toutes les dates", "Any date").to_string())];
     periods.extend(
@@ -245,62 +294,45 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(sear
         "custom".into(),
         locale.pick("Du … au … (ci-dessous)", "From … to … (below)").into(),
     ));
-    view.filters.push(FilterField {
-        key: "period",
-        label: locale.pick("Période", "Period").into(),
-        kind: "text",
-        value: search.period.clone(),
-        options: periods,
-    });
+    fields.push(field(
+        "period",
+        locale.pick("Période", "Period"),
+        "text",
+        &search.period,
+        periods,
+    ));
     for (key, fr, en, value) in [("from", "Du", "From", &search.from), ("to", "Au", "To", &search.to)] {
-        view.filters.push(FilterField {
-            key,
-            label: locale.pick(fr, en).into(),
-            kind: "date",
-            value: value.clone(),
-            options: Vec::new(),
-        });
+        fields.push(field(key, locale.pick(fr, en), "date", value, Vec::new()));
     }
-    view.filters.push(FilterField {
-        key: "number",
-        label: locale.pick("Numéro de demande", "Request number").into(),
-        kind: "text",
-        value: search.number.clone(),
-        options: Vec::new(),
-    });
-    let mut statuses = vec![any];
+    let number = locale.pick("Numéro de demande", "Request number");
+    fields.push(field("number", number, "text", &search.number, Vec::new()));
+    let mut statuses = vec![(String::new(), locale.pick("Toutes", "All").to_string())];
     statuses.extend(
         RequestStatus::ALL
             .into_iter()
             .filter(|s| *s != RequestStatus::Draft)
             .map(|s| (s.as_str().to_string(), s.label(locale).to_string())),
     );
-    view.filters.push(FilterField {
-        key: "status",
-        label: locale.pick("Statut", "Status").into(),
-        kind: "text",
-        value: search.status.clone(),
-        options: statuses,
-    });
-    view.filters.push(FilterField {
-        key: "language",
-        label: locale.pick("Langue", "Language").into(),
-        kind: "text",
-        value: search.language.clone(),
-        options: Vec::new(),
-    });
-    if !matches!(filter.scope, ListScope::Interpreter(_)) {
-        view.filters.push(FilterField {
-            key: "interpreter",
-            label: locale.pick("Nom de l'interprète", "Interpreter's name").into(),
-            kind: "text",
-            value: search.interpreter.clone(),
-            options: Vec::new(),
-        });
+    fields.push(field(
+        "status",
+        locale.pick("Statut", "Status"),
+        "text",
+        &search.status,
+        statuses,
+    ));
+    let language = locale.pick("Langue", "Language");
+    fields.push(field("language", language, "text", &search.language, Vec::new()));
+    if by_interpreter {
+        let name = locale.pick("Nom de l'interprète", "Interpreter's name");
+        fields.push(field("interpreter", name, "text", &search.interpreter, Vec::new()));
     }
+    fields
+}
+
+/// The table of the requests found (`continued`: a page after the first).
+fn results(rows: &[ListRow], continued: bool, locale: Locale) -> Table {
     let shown = rows.len();
-    let continued = filter.after.is_some();
-    view.tables.push(Table {
+    Table {
         title: match (locale, continued) {
             (Locale::Fr, false) => format!("{shown} demande{}", if shown > 1 { "s" } else { "" }),
             (Locale::En, false) => format!("{shown} request{}", if shown == 1 { "" } else { "s" }),
@@ -316,50 +348,34 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn, Query(sear
             locale.pick("Statut", "Status").into(),
             locale.pick("Interprète", "Interpreter").into(),
         ],
-        rows: rows
-            .iter()
-            .map(|r| {
-                let language = LanguageTag::parse(&r.target_language)
-                    .map(|t| t.name(locale).to_string())
-                    .unwrap_or_else(|_| r.target_language.clone());
-                let mut status = r.status.label(locale).to_string();
-                if r.offer_pending {
-                    status = format!("{status} — {}", locale.pick("offre à répondre", "offer to answer"));
-                }
-                vec![
-                    (
-                        r.number.clone().unwrap_or_else(|| format!("#{}", r.id.0)),
-                        format!("/requests/{}", r.id.0),
-                    ),
-                    (short_date(r.date, locale), String::new()),
-                    (clock_time(r.start_time, locale), String::new()),
-                    (language, String::new()),
-                    (r.installation.clone(), String::new()),
-                    (status, String::new()),
-                    (r.interpreter.clone().unwrap_or_default(), String::new()),
-                ]
-            })
-            .collect(),
+        rows: rows.iter().map(|r| result_row(r, locale)).collect(),
         empty: locale
             .pick(
                 "Aucune demande ne correspond à ces critères.",
                 "No request matches these criteria.",
             )
             .into(),
-    });
-    if let Some(last) = rows.last().filter(|_| more) {
-        let text = match locale {
-            Locale::Fr => format!("Les {LIMIT} suivantes →"),
-            Locale::En => format!("The next {LIMIT} →"),
-        };
-        view.pages.push((search.page(Some(&last.cursor)), text));
     }
-    if continued {
-        let text = locale.pick("← Retour au début de la liste", "← Back to the start of the list");
-        view.pages.push((search.page(None), text.into()));
+}
+
+fn result_row(r: &ListRow, locale: Locale) -> Vec<(String, String)> {
+    let language = LanguageTag::parse(&r.target_language)
+        .map(|t| t.name(locale).to_string())
+        .unwrap_or_else(|_| r.target_language.clone());
+    let mut status = r.status.label(locale).to_string();
+    if r.offer_pending {
+        status = format!("{status} — {}", locale.pick("offre à répondre", "offer to answer"));
     }
-    if !problems.is_empty() {
-        view = view.tone(Tone::Bad, problems.join(" ; "));
-    }
-    view.render(StatusCode::OK)
+    vec![
+        (
+            r.number.clone().unwrap_or_else(|| format!("#{}", r.id.0)),
+            format!("/requests/{}", r.id.0),
+        ),
+        (short_date(r.date, locale), String::new()),
+        (clock_time(r.start_time, locale), String::new()),
+        (language, String::new()),
+        (r.installation.clone(), String::new()),
+        (status, String::new()),
+        (r.interpreter.clone().unwrap_or_default(), String::new()),
+    ]
 }

@@ -11,9 +11,9 @@ mod form;
 mod list;
 mod show;
 
-use super::AppState;
 use super::account::SignedIn;
 use super::page::{Tone, secure_html};
+use super::{AppState, WebError};
 use crate::domain::access::Visibility;
 use crate::domain::ids::RequestId;
 use crate::domain::locale::Locale;
@@ -79,9 +79,18 @@ async fn visible(state: &AppState, signed_in: &SignedIn, id: i64) -> Result<Opti
     }))
 }
 
-/// The same answer for a request that does not exist and one this person may not see.
-fn not_found(locale: Locale) -> Response {
-    View::new(locale, "", locale.pick("Demande introuvable", "Request not found"))
+/// The request `id` if `signed_in` may see it; [`WebError::NoSuchRequest`] for one that does
+/// not exist too.
+async fn seen(state: &AppState, signed_in: &SignedIn, id: i64) -> Result<Seen, WebError> {
+    visible(state, signed_in, id)
+        .await?
+        .ok_or(WebError::NoSuchRequest(signed_in.person().locale))
+}
+
+/// The page of [`WebError::NoSuchRequest`]: the same answer for a request that does not
+/// exist and one this person may not see.
+pub(super) fn no_such_request(locale: Locale, bank: &str) -> Response {
+    View::new(locale, bank, locale.pick("Demande introuvable", "Request not found"))
         .tone(
             Tone::Bad,
             locale
@@ -92,10 +101,6 @@ fn not_found(locale: Locale) -> Response {
                 .into(),
         )
         .render(StatusCode::NOT_FOUND)
-}
-
-fn internal(e: impl Into<anyhow::Error>) -> Response {
-    super::WebError::Internal(e.into()).into_response()
 }
 
 /// A table on a page: cells are `(text, link)`, the link empty for none.
@@ -205,7 +210,7 @@ impl View {
     fn render(&self, status: StatusCode) -> Response {
         match Template::render(self) {
             Ok(html) => secure_html(status, html),
-            Err(e) => internal(e),
+            Err(e) => WebError::internal(e).into_response(),
         }
     }
 }

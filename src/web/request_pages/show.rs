@@ -3,19 +3,20 @@
 //! person may take now, each a POST form to `/requests/{id}/act` bound to the session.
 //! Without a signed-in session the page falls back to the `Open` link session's page.
 
-use super::{ActionForm, Seen, Table, View, bank, internal, not_found, visible};
+use super::{ActionForm, Seen, Table, View, bank, seen as visible_request};
 use crate::domain::history::{Change, Entity, HistoryEntry, REDACTED};
 use crate::domain::locale::Locale;
-use crate::domain::request::{CancellationReason, RequestStatus};
+use crate::domain::request::{CancellationReason, Request, RequestStatus};
 use crate::domain::role::{ActorKind, Channel};
 use crate::forms::request::FormField;
 use crate::outbound::render::{clock_time, short_date};
 use crate::security::link::LinkAction;
-use crate::store::attachments::{AttachmentPurpose, FileKind, content_disposition};
-use crate::web::AppState;
+use crate::store::attachments::{AttachmentInfo, AttachmentPurpose, FileKind, content_disposition};
+use crate::store::{StoreError, Tx};
 use crate::web::account::SignedIn;
 use crate::web::links::facts_list;
 use crate::web::page::Tone;
+use crate::web::{AppState, WebError};
 use crate::workflow::links::{actor_kind, current_version};
 use crate::workflow::{Actor, Command, WorkflowError};
 use axum::Form;
@@ -60,24 +61,20 @@ fn action_label(action: LinkAction, locale: Locale) -> &'static str {
 pub async fn show(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    signed_in: Result<SignedIn, Response>,
+    signed_in: Result<SignedIn, WebError>,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, WebError> {
     let signed_in = match signed_in {
         Ok(s) => s,
         // A signed-in session that ended: sign in again.
-        Err(redirect) if crate::web::page::cookie(&headers, crate::web::account::SESSION_COOKIE).is_some() => {
-            return redirect;
+        Err(redirect) if crate::web::cookies::read(&headers, crate::web::account::SESSION_COOKIE).is_some() => {
+            return Err(redirect);
         }
         // An `Open` link's short session, or nobody: the link session's page says which.
         Err(_) => return crate::web::requests::show(State(state), Path(id), headers).await,
     };
-    let locale = signed_in.person().locale;
-    match visible(&state, &signed_in, id).await {
-        Ok(Some(seen)) => page(&state, &signed_in, &seen, Tone::Neutral, String::new(), StatusCode::OK).await,
-        Ok(None) => not_found(locale),
-        Err(e) => internal(e),
-    }
+    let seen = visible_request(&state, &signed_in, id).await?;
+    page(&state, &signed_in, &seen, Tone::Neutral, String::new(), StatusCode::OK).await
 }
 
 async fn page(
@@ -87,11 +84,9 @@ async fn page(
     tone: Tone,
     notice: String,
     status: StatusCode,
-) -> Response {
-    match build(state, signed_in, seen).await {
-        Ok(view) => view.tone(tone, notice).render(status),
-        Err(e) => internal(e),
-    }
+) -> Result<Response, WebError> {
+    let view = build(state, signed_in, seen).await?;
+    Ok(view.tone(tone, notice).render(status))
 }
 
 async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::Result<View> {
@@ -108,43 +103,8 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
         let name = tx.person(i).await?.display_name();
         view.facts.push((locale.pick("Interprète", "Interpreter").into(), name));
     }
-    let d = &request.details;
-    let mut add = |label: &str, value: Option<&str>| {
-        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
-            view.facts.push((label.to_string(), v.to_string()));
-        }
-    };
-    add(
-        locale.pick("Message à l'interprète", "Message to the interpreter"),
-        d.notes.message_to_interpreter.as_deref(),
-    );
+    add_facts(&mut view.facts, request, seen.full, locale);
     if seen.full {
-        add(locale.pick("Adresse", "Address"), d.address.as_deref());
-        add(
-            FormField::ProfessionalName.label(locale),
-            d.professional.name.as_deref(),
-        );
-        add(
-            FormField::ProfessionalFunction.label(locale),
-            d.professional.function.as_deref(),
-        );
-        add(FormField::Context.label(locale), d.notes.context.as_deref());
-        add(FormField::Reason.label(locale), d.notes.reason.as_deref());
-        add(
-            FormField::NoteToCoordinator.label(locale),
-            d.notes.coordinator_note.as_deref(),
-        );
-        add(FormField::PatientName.label(locale), d.patient.name.as_deref());
-        add(FormField::PatientPhone.label(locale), d.patient.phone.as_deref());
-        add(FormField::VideoLink.label(locale), d.video.link.as_deref());
-        if let Some(c) = &request.cancellation {
-            let mut text = c.reason.label(locale).to_string();
-            if let Some(detail) = c.detail.as_deref().filter(|t| !t.trim().is_empty()) {
-                text = format!("{text} — {detail}");
-            }
-            view.facts
-                .push((locale.pick("Motif d'annulation", "Reason for cancelling").into(), text));
-        }
         if matches!(
             request.status,
             RequestStatus::New | RequestStatus::Offered | RequestStatus::Booked | RequestStatus::Modified
@@ -155,59 +115,8 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
             ));
         }
         let files = tx.attachments_of(request.id, AttachmentPurpose::Request).await?;
-        view.tables.push(Table {
-            title: locale.pick("Pièces jointes", "Attachments").into(),
-            headers: vec![
-                locale.pick("Fichier", "File").into(),
-                locale.pick("Taille", "Size").into(),
-            ],
-            rows: files
-                .iter()
-                .map(|f| {
-                    vec![
-                        (
-                            f.file_name.clone(),
-                            format!("/requests/{}/attachments/{}", request.id.0, f.id),
-                        ),
-                        (format!("{} Ko", (f.size + 1023) / 1024), String::new()),
-                    ]
-                })
-                .collect(),
-            empty: locale.pick("Aucune pièce jointe.", "No attachments.").into(),
-        });
-        let entries = tx.history_of(Entity::Request, request.id.0).await?;
-        let mut rows = Vec::new();
-        for entry in &entries {
-            let who = match entry.actor_id {
-                Some(p) => tx.person(p).await?.display_name(),
-                None => actor_label(entry.actor_kind, locale).into(),
-            };
-            let at = entry.at.with_timezone(&tz);
-            rows.push(vec![
-                (
-                    format!(
-                        "{} {}",
-                        short_date(at.date_naive(), locale),
-                        clock_time(at.time(), locale)
-                    ),
-                    String::new(),
-                ),
-                (who, String::new()),
-                (channel_label(entry.channel, locale).into(), String::new()),
-                (what(entry, locale), String::new()),
-            ]);
-        }
-        view.tables.push(Table {
-            title: locale.pick("Historique", "History").into(),
-            headers: vec![
-                locale.pick("Quand", "When").into(),
-                locale.pick("Qui", "Who").into(),
-                locale.pick("Canal", "Channel").into(),
-                locale.pick("Quoi", "What").into(),
-            ],
-            rows,
-            empty: locale.pick("Aucun historique.", "No history.").into(),
-        });
+        view.tables.push(attachments_table(request, &files, locale));
+        view.tables.push(history_table(&mut tx, request, tz, locale).await?);
     }
     let csrf = signed_in.session().csrf();
     for action in ACTIONS {
@@ -227,6 +136,110 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
     }
     tx.commit().await?;
     Ok(view)
+}
+
+/// The details shown beside the facts every page has: the message to the interpreter, and
+/// for those who see the request in full (`full`), the rest and why it was cancelled.
+fn add_facts(facts: &mut Vec<(String, String)>, request: &Request, full: bool, locale: Locale) {
+    let d = &request.details;
+    let mut add = |label: &str, value: Option<&str>| {
+        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
+            facts.push((label.to_string(), v.to_string()));
+        }
+    };
+    add(
+        locale.pick("Message à l'interprète", "Message to the interpreter"),
+        d.notes.message_to_interpreter.as_deref(),
+    );
+    if !full {
+        return;
+    }
+    add(locale.pick("Adresse", "Address"), d.address.as_deref());
+    add(
+        FormField::ProfessionalName.label(locale),
+        d.professional.name.as_deref(),
+    );
+    add(
+        FormField::ProfessionalFunction.label(locale),
+        d.professional.function.as_deref(),
+    );
+    add(FormField::Context.label(locale), d.notes.context.as_deref());
+    add(FormField::Reason.label(locale), d.notes.reason.as_deref());
+    add(
+        FormField::NoteToCoordinator.label(locale),
+        d.notes.coordinator_note.as_deref(),
+    );
+    add(FormField::PatientName.label(locale), d.patient.name.as_deref());
+    add(FormField::PatientPhone.label(locale), d.patient.phone.as_deref());
+    add(FormField::VideoLink.label(locale), d.video.link.as_deref());
+    if let Some(c) = &request.cancellation {
+        let mut text = c.reason.label(locale).to_string();
+        if let Some(detail) = c.detail.as_deref().filter(|t| !t.trim().is_empty()) {
+            text = format!("{text} — {detail}");
+        }
+        facts.push((locale.pick("Motif d'annulation", "Reason for cancelling").into(), text));
+    }
+}
+
+/// The request form's files, each a link to download it.
+fn attachments_table(request: &Request, files: &[AttachmentInfo], locale: Locale) -> Table {
+    Table {
+        title: locale.pick("Pièces jointes", "Attachments").into(),
+        headers: vec![
+            locale.pick("Fichier", "File").into(),
+            locale.pick("Taille", "Size").into(),
+        ],
+        rows: files
+            .iter()
+            .map(|f| {
+                vec![
+                    (
+                        f.file_name.clone(),
+                        format!("/requests/{}/attachments/{}", request.id.0, f.id),
+                    ),
+                    (format!("{} Ko", (f.size + 1023) / 1024), String::new()),
+                ]
+            })
+            .collect(),
+        empty: locale.pick("Aucune pièce jointe.", "No attachments.").into(),
+    }
+}
+
+/// The request's history: when, who, by which channel, what.
+async fn history_table(tx: &mut Tx, request: &Request, tz: chrono_tz::Tz, locale: Locale) -> Result<Table, StoreError> {
+    let entries = tx.history_of(Entity::Request, request.id.0).await?;
+    let mut rows = Vec::new();
+    for entry in &entries {
+        let who = match entry.actor_id {
+            Some(p) => tx.person(p).await?.display_name(),
+            None => actor_label(entry.actor_kind, locale).into(),
+        };
+        let at = entry.at.with_timezone(&tz);
+        rows.push(vec![
+            (
+                format!(
+                    "{} {}",
+                    short_date(at.date_naive(), locale),
+                    clock_time(at.time(), locale)
+                ),
+                String::new(),
+            ),
+            (who, String::new()),
+            (channel_label(entry.channel, locale).into(), String::new()),
+            (what(entry, locale), String::new()),
+        ]);
+    }
+    Ok(Table {
+        title: locale.pick("Historique", "History").into(),
+        headers: vec![
+            locale.pick("Quand", "When").into(),
+            locale.pick("Qui", "Who").into(),
+            locale.pick("Canal", "Channel").into(),
+            locale.pick("Quoi", "What").into(),
+        ],
+        rows,
+        empty: locale.pick("Aucun historique.", "No history.").into(),
+    })
 }
 
 fn actor_label(kind: ActorKind, locale: Locale) -> &'static str {
@@ -311,13 +324,9 @@ pub async fn act(
     Path(id): Path<i64>,
     signed_in: SignedIn,
     posted: Result<Form<Posted>, axum::extract::rejection::FormRejection>,
-) -> Response {
+) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
-    let seen = match visible(&state, &signed_in, id).await {
-        Ok(Some(seen)) => seen,
-        Ok(None) => return not_found(locale),
-        Err(e) => return internal(e),
-    };
+    let seen = visible_request(&state, &signed_in, id).await?;
     let Some(Form(posted)) = posted.ok().filter(|f| signed_in.session().csrf_ok(&f.csrf)) else {
         let notice = locale
             .pick(
@@ -328,52 +337,60 @@ pub async fn act(
         return page(&state, &signed_in, &seen, Tone::Bad, notice, StatusCode::FORBIDDEN).await;
     };
     let Some(action) = ACTIONS.into_iter().find(|a| action_key(*a) == posted.action) else {
-        return not_found(locale);
+        return Err(WebError::NoSuchRequest(locale));
     };
-    let request = &seen.request;
-    let person = &seen.person;
-    let possible = async {
-        let mut tx = state.workflow.store().begin_read().await?;
-        let version = current_version(&mut tx, action, request, person).await?;
-        tx.commit().await?;
-        Ok::<_, crate::store::StoreError>(version.is_some())
-    }
-    .await;
-    let kind = match (possible, actor_kind(action, request, person)) {
-        (Ok(true), Some(kind)) => kind,
-        (Err(e), _) => return internal(e),
-        _ => {
-            let notice = locale
-                .pick(
-                    "Cette action n'est plus possible pour cette demande.",
-                    "This action is no longer possible for this request.",
-                )
-                .into();
-            return page(&state, &signed_in, &seen, Tone::Bad, notice, StatusCode::CONFLICT).await;
+    let Some(kind) = possible_as(&state, action, &seen).await? else {
+        let notice = locale
+            .pick(
+                "Cette action n'est plus possible pour cette demande.",
+                "This action is no longer possible for this request.",
+            )
+            .into();
+        return page(&state, &signed_in, &seen, Tone::Bad, notice, StatusCode::CONFLICT).await;
+    };
+    let command = match command_of(action, &seen, &posted, locale) {
+        Ok(command) => command,
+        Err(notice) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return page(&state, &signed_in, &seen, Tone::Bad, notice, status).await;
         }
     };
-    let target = request.id;
+    let actor = Actor {
+        person: Some(seen.person.id),
+        kind,
+        channel: Channel::Web,
+    };
+    let (tone, notice, status) = outcome(state.workflow.execute(actor, command).await, locale)?;
+    let now = visible_request(&state, &signed_in, id).await?;
+    page(&state, &signed_in, &now, tone, notice, status).await
+}
+
+/// As whom this person may take `action` on the request now; `None` when it is no longer
+/// possible.
+async fn possible_as(state: &AppState, action: LinkAction, seen: &Seen) -> Result<Option<ActorKind>, StoreError> {
+    let (request, person) = (&seen.request, &seen.person);
+    let mut tx = state.workflow.store().begin_read().await?;
+    let version = current_version(&mut tx, action, request, person).await?;
+    tx.commit().await?;
+    Ok(version.and(actor_kind(action, request, person)))
+}
+
+/// The command `action` posts, or why nothing was done (a note too long, no reason for
+/// cancelling).
+fn command_of(action: LinkAction, seen: &Seen, posted: &Posted, locale: Locale) -> Result<Command, String> {
+    let target = seen.request.id;
     let note = match crate::domain::text::lines(&posted.note, crate::domain::text::TEXT_MAX) {
         Ok(note) => Some(note.to_string()).filter(|n| !n.is_empty()),
         Err(problem) => {
             let label = locale.pick("Ce qui ne va pas", "What is wrong");
-            let notice = format!(
+            return Err(format!(
                 "{} {}.",
                 locale.pick("Rien n'a été fait.", "Nothing was done."),
                 problem.about(label, locale)
-            );
-            return page(
-                &state,
-                &signed_in,
-                &seen,
-                Tone::Bad,
-                notice,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            ));
         }
     };
-    let command = match action {
+    Ok(match action {
         LinkAction::Accept => Command::AcceptOffer { request: target },
         LinkAction::Refuse => Command::DeclineOffer { request: target },
         LinkAction::Withdraw => Command::WithdrawInterpreter { request: target },
@@ -384,18 +401,8 @@ pub async fn act(
         },
         _ => {
             let Ok(reason) = posted.reason.parse::<CancellationReason>() else {
-                let notice = locale
-                    .pick("Choisissez le motif d'annulation.", "Choose the reason for cancelling.")
-                    .into();
-                return page(
-                    &state,
-                    &signed_in,
-                    &seen,
-                    Tone::Bad,
-                    notice,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                let text = locale.pick("Choisissez le motif d'annulation.", "Choose the reason for cancelling.");
+                return Err(text.into());
             };
             Command::CancelRequest {
                 request: target,
@@ -403,13 +410,15 @@ pub async fn act(
                 detail: note,
             }
         }
-    };
-    let actor = Actor {
-        person: Some(person.id),
-        kind,
-        channel: Channel::Web,
-    };
-    let (tone, notice, status) = match state.workflow.execute(actor, command).await {
+    })
+}
+
+/// What the page says after the workflow applied or refused the command.
+fn outcome(
+    result: Result<crate::workflow::Applied, WorkflowError>,
+    locale: Locale,
+) -> Result<(Tone, String, StatusCode), WebError> {
+    Ok(match result {
         Ok(applied) => (
             Tone::Good,
             match locale {
@@ -421,7 +430,7 @@ pub async fn act(
             },
             StatusCode::OK,
         ),
-        Err(WorkflowError::Store(e)) => return internal(e),
+        Err(WorkflowError::Store(e)) => return Err(e.into()),
         Err(e) => {
             tracing::info!(error = %e, "page action refused");
             (
@@ -435,12 +444,7 @@ pub async fn act(
                 StatusCode::CONFLICT,
             )
         }
-    };
-    match visible(&state, &signed_in, id).await {
-        Ok(Some(now)) => page(&state, &signed_in, &now, tone, notice, status).await,
-        Ok(None) => not_found(locale),
-        Err(e) => internal(e),
-    }
+    })
 }
 
 /// `GET /requests/{id}/attachments/{file}`: a file of the request form, for those who see
@@ -449,13 +453,12 @@ pub async fn download(
     State(state): State<AppState>,
     Path((id, file)): Path<(i64, i64)>,
     signed_in: SignedIn,
-) -> Response {
+) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
-    let seen = match visible(&state, &signed_in, id).await {
-        Ok(Some(seen)) if seen.full => seen,
-        Ok(_) => return not_found(locale),
-        Err(e) => return internal(e),
-    };
+    let seen = visible_request(&state, &signed_in, id).await?;
+    if !seen.full {
+        return Err(WebError::NoSuchRequest(locale));
+    }
     let loaded = async {
         let mut tx = state.workflow.store().begin_read().await?;
         let found = tx
@@ -465,11 +468,7 @@ pub async fn download(
         Ok::<_, crate::store::StoreError>(found)
     }
     .await;
-    let (info, bytes) = match loaded {
-        Ok(Some(found)) => found,
-        Ok(None) => return not_found(locale),
-        Err(e) => return internal(e),
-    };
+    let (info, bytes) = loaded?.ok_or(WebError::NoSuchRequest(locale))?;
     // What the bytes are decides the type and the name's extension, whatever was stored.
     let kind = FileKind::sniff(&bytes);
     let content_type = kind.map_or("application/octet-stream", FileKind::content_type);
@@ -487,5 +486,5 @@ pub async fn download(
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    response
+    Ok(response)
 }

@@ -14,14 +14,15 @@ use crate::domain::request::RequestStatus;
 use crate::domain::role::{ActorKind, Channel};
 use crate::outbound::digest::{Digest, LinkContext, gather};
 use crate::web::AppState;
-use crate::web::account::SignedIn;
+use crate::web::WebError;
+use crate::web::account::{Coordinator, SignedIn};
 use crate::web::page::Tone;
 use crate::workflow::{Actor, Command, WorkflowError};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::TimeDelta;
 use serde::Deserialize;
 
@@ -35,11 +36,12 @@ pub struct BoardQuery {
 }
 
 /// `GET /board`.
-pub async fn show(signed_in: SignedIn, State(state): State<AppState>, Query(q): Query<BoardQuery>) -> Response {
-    let settings = match super::coordinator_settings(&signed_in, &state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+pub async fn show(
+    Coordinator(signed_in): Coordinator,
+    State(state): State<AppState>,
+    Query(q): Query<BoardQuery>,
+) -> Result<Response, WebError> {
+    let settings = super::settings(&state);
     let locale = signed_in.person().locale;
     let notice = if !q.set_aside.is_empty() {
         super::set_aside::notice(&q.set_aside, locale)
@@ -64,17 +66,14 @@ pub(super) async fn board(
     settings: &Settings,
     status: StatusCode,
     notice: Option<(Tone, String)>,
-) -> Response {
-    let digest = match gather_for(signed_in, state, settings).await {
-        Ok(d) => d,
-        Err(e) => return crate::web::WebError::Internal(e).into_response(),
-    };
+) -> Result<Response, WebError> {
+    let digest = gather_for(signed_in, state, settings).await?;
     let mut page = SignedPage::new(signed_in, ("Tableau de bord", "Board"));
     if let Some((tone, text)) = notice {
         page = page.notice(tone, text);
     }
     page.sections = sections(&digest, page.locale, &signed_in.session().csrf());
-    render(status, &settings.general.bank_name, &page)
+    Ok(render(status, &settings.general.bank_name, &page))
 }
 
 async fn gather_for(signed_in: &SignedIn, state: &AppState, settings: &Settings) -> anyhow::Result<Digest> {
@@ -211,14 +210,11 @@ pub struct OfferForm {
 
 /// `POST /board/offer`: offers a request to the interpreters the button names.
 pub async fn offer(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     form: Result<Form<OfferForm>, FormRejection>,
-) -> Response {
-    let settings = match super::coordinator_settings(&signed_in, &state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+) -> Result<Response, WebError> {
+    let settings = super::settings(&state);
     let locale = signed_in.person().locale;
     let refused = |text: &str| Some((Tone::Bad, text.to_string()));
     let Some(Form(form)) = form.ok().filter(|f| signed_in.session().csrf_ok(&f.csrf)) else {
@@ -248,10 +244,7 @@ pub async fn offer(
     // The board offers only what it shows: a request still waiting. (Offering an offered
     // request to more interpreters is a deliberate act, not a stale button's.)
     let request = RequestId(form.request);
-    let waiting = match status_of(&state, request).await {
-        Ok(status) => status == Some(RequestStatus::New),
-        Err(e) => return crate::web::WebError::from(e).into_response(),
-    };
+    let waiting = status_of(&state, request).await? == Some(RequestStatus::New);
     if !waiting {
         return changed(&signed_in, &state, &settings).await;
     }
@@ -267,12 +260,8 @@ pub async fn offer(
     };
     match state.workflow.execute(actor, command).await {
         Ok(_) => {
-            let number = match label_of(&state, request).await {
-                Ok(n) => n,
-                Err(e) => return crate::web::WebError::from(e).into_response(),
-            };
-            let location = format!("/board?offered={}", url_safe(&number));
-            (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+            let number = label_of(&state, request).await?;
+            Ok(super::see_other(format!("/board?offered={}", url_safe(&number))))
         }
         Err(
             WorkflowError::Transition(_)
@@ -281,12 +270,12 @@ pub async fn offer(
             | WorkflowError::Conflict(_)
             | WorkflowError::OfferClosed,
         ) => changed(&signed_in, &state, &settings).await,
-        Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// The request changed since the board was shown: nothing done, the board as it is now.
-async fn changed(signed_in: &SignedIn, state: &AppState, settings: &Settings) -> Response {
+async fn changed(signed_in: &SignedIn, state: &AppState, settings: &Settings) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
     let text = locale.pick(
         "Rien n'a été fait : cette demande a changé depuis l'affichage du tableau (déjà offerte, réservée ou annulée). Voici le tableau à jour.",

@@ -5,7 +5,7 @@
 //! anyone else's is answered 404, as if it did not exist); requesters get 404.
 
 use super::criteria::{DocumentQuery, ExportQuery, Problems, read_document_period, read_export, read_format};
-use super::{FormView, Input, SignedPage, not_found, render, settings, today};
+use super::{FormView, Input, SignedPage, render, settings, today};
 use crate::billing::BillingError;
 use crate::config::Settings;
 use crate::domain::locale::Locale;
@@ -13,9 +13,9 @@ use crate::domain::person::UserCode;
 use crate::domain::request::RequestStatus;
 use crate::domain::role::Role;
 use crate::reports::{DatePreset, ExportError, ExportFormat, ExportOptions};
-use crate::web::AppState;
 use crate::web::account::SignedIn;
 use crate::web::page::Tone;
+use crate::web::{AppState, WebError};
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -27,15 +27,19 @@ enum Scope {
     OwnStatement(UserCode),
 }
 
-fn scope(signed_in: &SignedIn) -> Result<Scope, super::Refused> {
+/// Coordinators past their second factor get everything (one without it goes to the
+/// enrolment page), interpreters their own statement, anyone else 404.
+fn scope(signed_in: &SignedIn) -> Result<Scope, WebError> {
     if signed_in.is(Role::Coordinator) {
-        super::coordinator(signed_in)?;
+        if !signed_in.mfa_passed() {
+            return Err(WebError::redirect("/account/mfa"));
+        }
         return Ok(Scope::Everything);
     }
     if signed_in.is(Role::Interpreter) {
         return Ok(Scope::OwnStatement(signed_in.person().user_code.clone()));
     }
-    Err(not_found().into())
+    Err(WebError::NotFound)
 }
 
 /// The forms as they were filled; a form's problems are named beside its fields.
@@ -50,12 +54,9 @@ struct Filled {
 }
 
 /// `GET /downloads`.
-pub async fn show(signed_in: SignedIn, State(state): State<AppState>) -> Response {
+pub async fn show(signed_in: SignedIn, State(state): State<AppState>) -> Result<Response, WebError> {
     let settings = settings(&state);
-    let scope = match scope(&signed_in) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+    let scope = scope(&signed_in)?;
     page(&signed_in, &state, &settings, &scope, StatusCode::OK, Filled::default()).await
 }
 
@@ -66,7 +67,7 @@ async fn page(
     scope: &Scope,
     status: StatusCode,
     filled: Filled,
-) -> Response {
+) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
     let mut page = SignedPage::new(signed_in, ("Téléchargements", "Downloads"));
     if status != StatusCode::OK {
@@ -81,7 +82,7 @@ async fn page(
     let interpreters = match scope {
         Scope::Everything => match interpreter_choices(state).await {
             Ok(list) => list,
-            Err(e) => return crate::web::WebError::from(e).into_response(),
+            Err(e) => return Err(e.into()),
         },
         Scope::OwnStatement(_) => Vec::new(),
     };
@@ -109,7 +110,7 @@ async fn page(
         state,
         settings,
     ));
-    render(status, &settings.general.bank_name, &page)
+    Ok(render(status, &settings.general.bank_name, &page))
 }
 
 async fn interpreter_choices(state: &AppState) -> Result<Vec<(String, String)>, crate::store::StoreError> {
@@ -364,12 +365,20 @@ fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Re
 }
 
 /// `GET /downloads/requests.csv`.
-pub async fn requests_csv(signed_in: SignedIn, state: State<AppState>, query: Query<ExportQuery>) -> Response {
+pub async fn requests_csv(
+    signed_in: SignedIn,
+    state: State<AppState>,
+    query: Query<ExportQuery>,
+) -> Result<Response, WebError> {
     requests(signed_in, state, query, ExportFormat::Csv).await
 }
 
 /// `GET /downloads/requests.xlsx`.
-pub async fn requests_xlsx(signed_in: SignedIn, state: State<AppState>, query: Query<ExportQuery>) -> Response {
+pub async fn requests_xlsx(
+    signed_in: SignedIn,
+    state: State<AppState>,
+    query: Query<ExportQuery>,
+) -> Result<Response, WebError> {
     requests(signed_in, state, query, ExportFormat::Xlsx).await
 }
 
@@ -378,12 +387,11 @@ async fn requests(
     State(state): State<AppState>,
     Query(q): Query<ExportQuery>,
     format: ExportFormat,
-) -> Response {
+) -> Result<Response, WebError> {
     let settings = settings(&state);
-    let scope = match scope(&signed_in) {
-        Ok(Scope::Everything) => Scope::Everything,
-        Ok(Scope::OwnStatement(_)) => return not_found(),
-        Err(r) => return r.into_response(),
+    let scope = match scope(&signed_in)? {
+        Scope::Everything => Scope::Everything,
+        Scope::OwnStatement(_) => return Err(WebError::NotFound),
     };
     let locale = signed_in.person().locale;
     let today = today(&state, &settings);
@@ -419,7 +427,7 @@ async fn requests(
                 today.format("%Y-%m-%d"),
                 format.as_str()
             );
-            attachment(export.bytes, format.content_type(), &name)
+            Ok(attachment(export.bytes, format.content_type(), &name))
         }
         Err(ExportError::UnknownEstablishment(_)) => {
             let message = locale.pick("Aucun établissement n'a ce code.", "No establishment has this code.");
@@ -432,7 +440,7 @@ async fn requests(
             )])
             .await
         }
-        Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
+        Err(e) => Err(WebError::internal(e)),
     }
 }
 
@@ -445,7 +453,11 @@ enum Document {
 }
 
 /// `GET /downloads/invoice?establishment=CCSMTL&from=…&to=…&format=html|csv`.
-pub async fn invoice(signed_in: SignedIn, State(state): State<AppState>, Query(q): Query<DocumentQuery>) -> Response {
+pub async fn invoice(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    Query(q): Query<DocumentQuery>,
+) -> Result<Response, WebError> {
     document(signed_in, state, q, Document::Invoice).await
 }
 
@@ -454,23 +466,25 @@ pub async fn pay_statement(
     signed_in: SignedIn,
     State(state): State<AppState>,
     Query(q): Query<DocumentQuery>,
-) -> Response {
+) -> Result<Response, WebError> {
     document(signed_in, state, q, Document::PayStatement).await
 }
 
 /// Checks the query, then sends the document as a file, or the page with the form's
 /// problems beside its fields.
-async fn document(signed_in: SignedIn, state: AppState, q: DocumentQuery, kind: Document) -> Response {
+async fn document(
+    signed_in: SignedIn,
+    state: AppState,
+    q: DocumentQuery,
+    kind: Document,
+) -> Result<Response, WebError> {
     let settings = settings(&state);
-    let scope = match scope(&signed_in) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+    let scope = scope(&signed_in)?;
     // An interpreter's own statement is all they may see; anything else does not exist.
     if let Scope::OwnStatement(own) = &scope
         && (kind == Document::Invoice || UserCode::parse(&q.interpreter).as_ref() != Some(own))
     {
-        return not_found();
+        return Err(WebError::NotFound);
     }
     let locale = signed_in.person().locale;
     let mut problems = Problems::new();
@@ -519,7 +533,7 @@ async fn document(signed_in: SignedIn, state: AppState, q: DocumentQuery, kind: 
         }
     };
     let unknown = match file {
-        Ok(file) => return attachment(file.bytes, format.content_type(), &file.file_name),
+        Ok(file) => return Ok(attachment(file.bytes, format.content_type(), &file.file_name)),
         Err(BillingError::UnknownEstablishment(_)) => (
             "establishment",
             locale.pick("Aucun établissement n'a ce code.", "No establishment has this code."),
@@ -528,7 +542,7 @@ async fn document(signed_in: SignedIn, state: AppState, q: DocumentQuery, kind: 
             "interpreter",
             locale.pick("Interprète inconnu.", "Unknown interpreter."),
         ),
-        Err(e) => return crate::web::WebError::Internal(e.into()).into_response(),
+        Err(e) => return Err(WebError::internal(e)),
     };
     invalid(vec![(unknown.0, unknown.1.into())]).await
 }

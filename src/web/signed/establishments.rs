@@ -8,24 +8,22 @@
 //! A form that comes back wrong is shown again with what was typed and each problem beside
 //! its field (422); a form without the session's CSRF value changes nothing (403).
 
-use super::{
-    FormView, Input, Item, Refused, Section, SignedPage, coordinator_actor as actor, expired, not_found, render,
-    see_other,
-};
+use super::{FormView, Input, Item, Section, SignedPage, coordinator_actor as actor, render, see_other};
 use crate::config::Settings;
 use crate::domain::ids::{EstablishmentId, InstallationId};
 use crate::domain::locale::Locale;
+use crate::domain::organisation::{Establishment, Installation};
 use crate::store::StoreError;
-use crate::web::AppState;
-use crate::web::account::SignedIn;
+use crate::web::account::{Coordinator, SignedIn};
 use crate::web::page::Tone;
+use crate::web::{AppState, WebError};
 use crate::workflow::WorkflowError;
 use crate::workflow::organisations::{CodeList, EstablishmentForm, InstallationForm, OrgError, OrgFieldError};
 use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
 /// What every administration form may carry.
@@ -115,46 +113,34 @@ fn segment(list: CodeList) -> &'static str {
     }
 }
 
-/// The coordinator, the settings and the posted form with a valid CSRF value; `Err` holds
-/// the answer (404, the enrolment page, or `None` for a form to refuse with 403).
-fn posted(
-    signed_in: &SignedIn,
-    state: &AppState,
-    form: Result<Form<Posted>, FormRejection>,
-) -> Result<(std::sync::Arc<Settings>, Option<Posted>), Refused> {
-    super::coordinator_form(signed_in, state, form, |f| &f.csrf)
+/// The CSRF guard of these forms: the form, or the CSRF answer (`again`: the page).
+fn posted(signed_in: &SignedIn, form: Result<Form<Posted>, FormRejection>, again: &str) -> Result<Posted, WebError> {
+    super::checked_form(signed_in, form, |f| &f.csrf, again)
 }
 
 /// `GET /admin/establishments`.
-pub async fn list(signed_in: SignedIn, State(state): State<AppState>) -> Response {
-    let settings = match super::coordinator_settings(&signed_in, &state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+pub async fn list(Coordinator(signed_in): Coordinator, State(state): State<AppState>) -> Result<Response, WebError> {
+    let settings = super::settings(&state);
     list_page(&signed_in, &state, &settings, StatusCode::OK, None, None).await
 }
 
 /// `POST /admin/establishments`: creates one, then shows it.
 pub async fn create(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     form: Result<Form<Posted>, FormRejection>,
-) -> Response {
-    let locale = signed_in.person().locale;
-    let (settings, form) = match posted(&signed_in, &state, form) {
-        Ok(v) => v,
-        Err(r) => return r.into_response(),
-    };
-    let Some(form) = form else {
-        let notice = Some(expired(locale));
-        return list_page(&signed_in, &state, &settings, StatusCode::FORBIDDEN, notice, None).await;
-    };
+) -> Result<Response, WebError> {
+    let settings = super::settings(&state);
+    let form = posted(&signed_in, form, "/admin/establishments")?;
     match state
         .workflow
         .create_establishment(actor(&signed_in), &form.establishment())
         .await
     {
-        Ok(created) => see_other(format!("/admin/establishments/{}?done=created", created.id.0)),
+        Ok(created) => Ok(see_other(format!(
+            "/admin/establishments/{}?done=created",
+            created.id.0
+        ))),
         Err(OrgError::Invalid(errors)) => {
             let failed = Failed {
                 form: "new-establishment".into(),
@@ -164,14 +150,14 @@ pub async fn create(
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             list_page(&signed_in, &state, &settings, status, None, Some(failed)).await
         }
-        Err(OrgError::Workflow(e)) => workflow_error(e),
+        Err(OrgError::Workflow(e)) => Err(workflow_error(e)),
     }
 }
 
-fn workflow_error(e: WorkflowError) -> Response {
+fn workflow_error(e: WorkflowError) -> WebError {
     match e {
-        WorkflowError::NotFound => not_found(),
-        other => crate::web::WebError::Internal(other.into()).into_response(),
+        WorkflowError::NotFound => WebError::NotFound,
+        other => other.into(),
     }
 }
 
@@ -214,7 +200,7 @@ async fn list_page(
     status: StatusCode,
     notice: Option<(Tone, String)>,
     failed: Option<Failed>,
-) -> Response {
+) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
     let csrf = signed_in.session().csrf();
     let summaries = async {
@@ -226,7 +212,7 @@ async fn list_page(
     .await;
     let summaries = match summaries {
         Ok(s) => s,
-        Err(e) => return crate::web::WebError::from(e).into_response(),
+        Err(e) => return Err(e.into()),
     };
     let mut page = SignedPage::new(signed_in, ("Établissements", "Establishments"));
     if let Some((tone, text)) = notice {
@@ -293,21 +279,20 @@ async fn list_page(
         )
     });
     apply(&mut page, failed.as_ref());
-    render(status, &settings.general.bank_name, &page)
+    Ok(render(status, &settings.general.bank_name, &page))
 }
 
 /// `GET /admin/establishments/{id}`.
 pub async fn show(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     id: Result<Path<i64>, PathRejection>,
     done: Result<Query<Done>, QueryRejection>,
-) -> Response {
-    let settings = match super::coordinator_settings(&signed_in, &state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
+) -> Result<Response, WebError> {
+    let settings = super::settings(&state);
+    let Ok(Path(id)) = id else {
+        return Err(WebError::NotFound);
     };
-    let Ok(Path(id)) = id else { return not_found() };
     let locale = signed_in.person().locale;
     let notice = done
         .ok()
@@ -334,52 +319,39 @@ async fn after(
     outcome: Result<&'static str, OrgError>,
     form: String,
     posted: Posted,
-) -> Response {
+) -> Result<Response, WebError> {
     match outcome {
-        Ok(done) => see_other(format!("/admin/establishments/{}?done={done}", id.0)),
+        Ok(done) => Ok(see_other(format!("/admin/establishments/{}?done={done}", id.0))),
         Err(OrgError::Invalid(errors)) => {
             let failed = Failed { form, posted, errors };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             detail(signed_in, state, settings, id, status, None, Some(failed)).await
         }
-        Err(OrgError::Workflow(e)) => workflow_error(e),
+        Err(OrgError::Workflow(e)) => Err(workflow_error(e)),
     }
 }
 
 /// The form of a POST on an establishment's page, or the answer instead: 404 for an
-/// unreadable address, 403 (the page, nothing done) without the CSRF value.
-async fn checked_post(
+/// unreadable address, the CSRF answer (nothing done) without the session's value.
+fn checked_post(
     signed_in: &SignedIn,
-    state: &AppState,
     id: Option<i64>,
     form: Result<Form<Posted>, FormRejection>,
-) -> Result<(std::sync::Arc<Settings>, EstablishmentId, Posted), Refused> {
-    let (settings, form) = posted(signed_in, state, form)?;
-    let id = EstablishmentId(id.ok_or_else(not_found)?);
-    match form {
-        Some(form) => Ok((settings, id, form)),
-        None => {
-            let notice = Some(expired(signed_in.person().locale));
-            Err(
-                detail(signed_in, state, &settings, id, StatusCode::FORBIDDEN, notice, None)
-                    .await
-                    .into(),
-            )
-        }
-    }
+) -> Result<(EstablishmentId, Posted), WebError> {
+    let id = EstablishmentId(id.ok_or(WebError::NotFound)?);
+    let form = posted(signed_in, form, &format!("/admin/establishments/{}", id.0))?;
+    Ok((id, form))
 }
 
 /// `POST /admin/establishments/{id}`: name and prefix.
 pub async fn update(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     id: Result<Path<i64>, PathRejection>,
     form: Result<Form<Posted>, FormRejection>,
-) -> Response {
-    let (settings, id, form) = match checked_post(&signed_in, &state, id.ok().map(|p| p.0), form).await {
-        Ok(v) => v,
-        Err(r) => return r.into_response(),
-    };
+) -> Result<Response, WebError> {
+    let settings = super::settings(&state);
+    let (id, form) = checked_post(&signed_in, id.ok().map(|p| p.0), form)?;
     let outcome = state
         .workflow
         .update_establishment(actor(&signed_in), id, &form.establishment())
@@ -390,15 +362,13 @@ pub async fn update(
 
 /// `POST /admin/establishments/{id}/installations`.
 pub async fn add_installation(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     id: Result<Path<i64>, PathRejection>,
     form: Result<Form<Posted>, FormRejection>,
-) -> Response {
-    let (settings, id, form) = match checked_post(&signed_in, &state, id.ok().map(|p| p.0), form).await {
-        Ok(v) => v,
-        Err(r) => return r.into_response(),
-    };
+) -> Result<Response, WebError> {
+    let settings = super::settings(&state);
+    let (id, form) = checked_post(&signed_in, id.ok().map(|p| p.0), form)?;
     let outcome = state
         .workflow
         .add_installation(actor(&signed_in), id, &form.installation())
@@ -418,16 +388,14 @@ pub async fn add_installation(
 
 /// `POST /admin/establishments/{id}/installations/{installation}`.
 pub async fn update_installation(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     ids: Result<Path<(i64, i64)>, PathRejection>,
     form: Result<Form<Posted>, FormRejection>,
-) -> Response {
+) -> Result<Response, WebError> {
     let ids = ids.ok().map(|Path(ids)| ids);
-    let (settings, id, form) = match checked_post(&signed_in, &state, ids.map(|i| i.0), form).await {
-        Ok(v) => v,
-        Err(r) => return r.into_response(),
-    };
+    let settings = super::settings(&state);
+    let (id, form) = checked_post(&signed_in, ids.map(|i| i.0), form)?;
     let installation = ids.map_or(0, |i| i.1);
     let outcome = state
         .workflow
@@ -445,17 +413,17 @@ pub async fn update_installation(
 
 /// `POST /admin/establishments/{id}/{cost-centres|billing-codes}`.
 pub async fn add_code(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     path: Result<Path<(i64, String)>, PathRejection>,
     form: Result<Form<Posted>, FormRejection>,
-) -> Response {
+) -> Result<Response, WebError> {
     let path = path.ok().and_then(|Path((id, s))| code_list(&s).map(|l| (id, l)));
-    let (settings, id, form) = match checked_post(&signed_in, &state, path.map(|p| p.0), form).await {
-        Ok(v) => v,
-        Err(r) => return r.into_response(),
+    let settings = super::settings(&state);
+    let (id, form) = checked_post(&signed_in, path.map(|p| p.0), form)?;
+    let Some((_, list)) = path else {
+        return Err(WebError::NotFound);
     };
-    let Some((_, list)) = path else { return not_found() };
     let outcome = state
         .workflow
         .add_code(actor(&signed_in), list, id, &form.code, &form.description)
@@ -467,31 +435,31 @@ pub async fn add_code(
 
 /// `POST /admin/establishments/{id}/{cost-centres|billing-codes}/{code}`: its description.
 pub async fn update_code(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     path: Result<Path<(i64, String, i64)>, PathRejection>,
     form: Result<Form<Posted>, FormRejection>,
-) -> Response {
+) -> Result<Response, WebError> {
     change_code(signed_in, state, path, form, None).await
 }
 
 /// `POST /admin/establishments/{id}/{cost-centres|billing-codes}/{code}/retire`.
 pub async fn retire_code(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     path: Result<Path<(i64, String, i64)>, PathRejection>,
     form: Result<Form<Posted>, FormRejection>,
-) -> Response {
+) -> Result<Response, WebError> {
     change_code(signed_in, state, path, form, Some(false)).await
 }
 
 /// `POST /admin/establishments/{id}/{cost-centres|billing-codes}/{code}/restore`.
 pub async fn restore_code(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     path: Result<Path<(i64, String, i64)>, PathRejection>,
     form: Result<Form<Posted>, FormRejection>,
-) -> Response {
+) -> Result<Response, WebError> {
     change_code(signed_in, state, path, form, Some(true)).await
 }
 
@@ -502,16 +470,14 @@ async fn change_code(
     path: Result<Path<(i64, String, i64)>, PathRejection>,
     form: Result<Form<Posted>, FormRejection>,
     active: Option<bool>,
-) -> Response {
+) -> Result<Response, WebError> {
     let path = path
         .ok()
         .and_then(|Path((id, s, code))| code_list(&s).map(|l| (id, l, code)));
-    let (settings, id, form) = match checked_post(&signed_in, &state, path.map(|p| p.0), form).await {
-        Ok(v) => v,
-        Err(r) => return r.into_response(),
-    };
+    let settings = super::settings(&state);
+    let (id, form) = checked_post(&signed_in, path.map(|p| p.0), form)?;
     let Some((_, list, code)) = path else {
-        return not_found();
+        return Err(WebError::NotFound);
     };
     let description = active.is_none().then_some(form.description.as_str());
     let outcome = state
@@ -554,7 +520,7 @@ async fn detail(
     status: StatusCode,
     notice: Option<(Tone, String)>,
     failed: Option<Failed>,
-) -> Response {
+) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
     let csrf = signed_in.session().csrf();
     let loaded = async {
@@ -578,8 +544,8 @@ async fn detail(
     .await;
     let (e, installations, centres, billing, history) = match loaded {
         Ok(v) => v,
-        Err(StoreError::NotFound) => return not_found(),
-        Err(e) => return crate::web::WebError::from(e).into_response(),
+        Err(StoreError::NotFound) => return Err(WebError::NotFound),
+        Err(e) => return Err(e.into()),
     };
     let base = format!("/admin/establishments/{}", id.0);
     let mut page = SignedPage::new(signed_in, ("Établissement", "Establishment"));
@@ -604,7 +570,36 @@ async fn detail(
                 .unwrap_or_else(|| locale.pick("celui de la banque", "the bank's").into()),
         ),
     ];
+    page.sections.push(name_section(&e, &base, &csrf, locale));
+    page.sections
+        .push(installations_section(&installations, &base, &csrf, locale));
+    let centres = centres
+        .into_iter()
+        .map(|c| (c.id.0, c.code, c.description, c.active))
+        .collect();
+    let billing = billing
+        .into_iter()
+        .map(|c| (c.id.0, c.code, c.description, c.active))
+        .collect();
+    page.sections
+        .push(code_section(CodeList::CostCentres, centres, &base, &csrf, locale));
+    page.sections
+        .push(code_section(CodeList::BillingCodes, billing, &base, &csrf, locale));
     page.sections.push(Section {
+        heading: locale.pick("Historique", "History").into(),
+        empty: locale
+            .pick("Aucun changement enregistré.", "No change recorded.")
+            .into(),
+        lines: history,
+        items: Vec::new(),
+    });
+    apply(&mut page, failed.as_ref());
+    Ok(render(status, &settings.general.bank_name, &page))
+}
+
+/// The form that changes an establishment's name and request-number prefix (not its code).
+fn name_section(e: &Establishment, base: &str, csrf: &str, locale: Locale) -> Section {
+    Section {
         heading: locale.pick("Nom et préfixe", "Name and prefix").into(),
         items: vec![Item {
             headline: locale
@@ -620,8 +615,8 @@ async fn detail(
             ],
             forms: vec![save_form(
                 "establishment".into(),
-                base.clone(),
-                &csrf,
+                base.to_string(),
+                csrf,
                 vec![
                     Input::new("name", "text", locale.pick("Nom", "Name"), e.name.clone()),
                     Input::new(
@@ -636,8 +631,11 @@ async fn detail(
             )],
         }],
         ..Section::default()
-    });
+    }
+}
 
+/// The installations, each with its form, then the form that adds one.
+fn installations_section(installations: &[Installation], base: &str, csrf: &str, locale: Locale) -> Section {
     let installation_inputs = |name: &str, address: &str, postal: &str| {
         vec![
             Input::new("name", "text", locale.pick("Nom", "Name"), name),
@@ -662,7 +660,7 @@ async fn detail(
             forms: vec![save_form(
                 format!("installation-{}", i.id.0),
                 format!("{base}/installations/{}", i.id.0),
-                &csrf,
+                csrf,
                 installation_inputs(
                     &i.name,
                     i.address.as_deref().unwrap_or(""),
@@ -678,12 +676,12 @@ async fn detail(
         forms: vec![save_form(
             "new-installation".into(),
             format!("{base}/installations"),
-            &csrf,
+            csrf,
             installation_inputs("", "", ""),
             locale.pick("Ajouter l'installation", "Add the installation"),
         )],
     });
-    page.sections.push(Section {
+    Section {
         heading: locale.pick("Installations", "Installations").into(),
         lines: if installations.is_empty() {
             vec![locale.pick("Aucune installation.", "No installation.").into()]
@@ -692,33 +690,62 @@ async fn detail(
         },
         items,
         ..Section::default()
-    });
-
-    let centres = centres
-        .into_iter()
-        .map(|c| (c.id.0, c.code, c.description, c.active))
-        .collect();
-    let billing = billing
-        .into_iter()
-        .map(|c| (c.id.0, c.code, c.description, c.active))
-        .collect();
-    page.sections
-        .push(code_section(CodeList::CostCentres, centres, &base, &csrf, locale));
-    page.sections
-        .push(code_section(CodeList::BillingCodes, billing, &base, &csrf, locale));
-    page.sections.push(Section {
-        heading: locale.pick("Historique", "History").into(),
-        empty: locale
-            .pick("Aucun changement enregistré.", "No change recorded.")
-            .into(),
-        lines: history,
-        items: Vec::new(),
-    });
-    apply(&mut page, failed.as_ref());
-    render(status, &settings.general.bank_name, &page)
+    }
 }
 
 /// The cost centres or billing codes of a page: each with its description form and a
+/// One cost centre or billing code: its description form, and the button that retires it
+/// or puts it back in use.
+#[allow(clippy::too_many_arguments)]
+fn code_item(seg: &str, id: i64, code: &str, text: &str, active: bool, base: &str, csrf: &str, locale: Locale) -> Item {
+    let (state, button, to) = if active {
+        (
+            locale.pick("En usage.", "In use."),
+            locale.pick(
+                "Retirer (plus accepté sur les nouvelles demandes)",
+                "Retire (no longer accepted on new requests)",
+            ),
+            "retire",
+        )
+    } else {
+        (
+            locale.pick(
+                "Retiré : refusé sur les nouvelles demandes ; les demandes et factures passées le gardent.",
+                "Retired: refused on new requests; past requests and invoices keep it.",
+            ),
+            locale.pick("Remettre en usage", "Put back in use"),
+            "restore",
+        )
+    };
+    let description = Input::new("description", "text", locale.pick("Description", "Description"), text);
+    Item {
+        headline: if text.is_empty() {
+            code.to_string()
+        } else {
+            format!("{code} — {text}")
+        },
+        lines: vec![state.to_string()],
+        forms: vec![
+            save_form(
+                format!("{seg}-{id}"),
+                format!("{base}/{seg}/{id}"),
+                csrf,
+                vec![description],
+                locale.pick("Enregistrer la description", "Save the description"),
+            ),
+            FormView {
+                id: format!("{seg}-{id}-{to}"),
+                method: "post",
+                action: format!("{base}/{seg}/{id}/{to}"),
+                csrf: csrf.to_string(),
+                buttons: vec![(button.to_string(), String::new())],
+                secondary: true,
+                ..FormView::default()
+            },
+        ],
+    }
+}
+
 /// button that retires it or puts it back in use, then the form that adds one.
 fn code_section(
     list: CodeList,
@@ -750,53 +777,7 @@ fn code_section(
     };
     let mut items: Vec<Item> = codes
         .into_iter()
-        .map(|(id, code, text, active)| {
-            let (state, button, to) = if active {
-                (
-                    locale.pick("En usage.", "In use."),
-                    locale.pick(
-                        "Retirer (plus accepté sur les nouvelles demandes)",
-                        "Retire (no longer accepted on new requests)",
-                    ),
-                    "retire",
-                )
-            } else {
-                (
-                    locale.pick(
-                        "Retiré : refusé sur les nouvelles demandes ; les demandes et factures passées le gardent.",
-                        "Retired: refused on new requests; past requests and invoices keep it.",
-                    ),
-                    locale.pick("Remettre en usage", "Put back in use"),
-                    "restore",
-                )
-            };
-            Item {
-                headline: if text.is_empty() {
-                    code.clone()
-                } else {
-                    format!("{code} — {text}")
-                },
-                lines: vec![state.to_string()],
-                forms: vec![
-                    save_form(
-                        format!("{seg}-{id}"),
-                        format!("{base}/{seg}/{id}"),
-                        csrf,
-                        vec![description(&text)],
-                        locale.pick("Enregistrer la description", "Save the description"),
-                    ),
-                    FormView {
-                        id: format!("{seg}-{id}-{to}"),
-                        method: "post",
-                        action: format!("{base}/{seg}/{id}/{to}"),
-                        csrf: csrf.to_string(),
-                        buttons: vec![(button.to_string(), String::new())],
-                        secondary: true,
-                        ..FormView::default()
-                    },
-                ],
-            }
-        })
+        .map(|(id, code, text, active)| code_item(seg, id, &code, &text, active, base, csrf, locale))
         .collect();
     items.push(Item {
         headline: add.into(),

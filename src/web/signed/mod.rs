@@ -15,8 +15,10 @@ mod hours;
 pub mod profile;
 mod set_aside;
 
-use super::AppState;
+pub use super::account::Coordinator;
 use super::account::SignedIn;
+pub use super::page::see_other;
+use super::{AppState, WebError};
 use crate::config::Settings;
 use crate::domain::locale::Locale;
 use crate::domain::role::Role;
@@ -247,42 +249,9 @@ pub fn render(status: StatusCode, bank: &str, page: &SignedPage) -> Response {
     }
 }
 
-/// An answer instead of the page (404, or a redirection), boxed: a response is large.
-pub struct Refused(Box<Response>);
-
-impl From<Response> for Refused {
-    fn from(response: Response) -> Self {
-        Refused(Box::new(response))
-    }
-}
-
-impl IntoResponse for Refused {
-    fn into_response(self) -> Response {
-        *self.0
-    }
-}
-
 /// What these pages need of the settings: the bank's name, time zone, money rules, links.
 pub fn settings(state: &AppState) -> Arc<Settings> {
     state.settings.clone()
-}
-
-/// The answer to a page someone's roles do not open: as if it did not exist.
-pub fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "not found\n").into_response()
-}
-
-/// A coordinator past their second factor, or `Err` with the answer: 404 for anyone else
-/// (requesters and interpreters do not learn the page exists), the code page without it.
-pub fn coordinator(signed_in: &SignedIn) -> Result<(), Refused> {
-    if !signed_in.is(Role::Coordinator) {
-        return Err(not_found().into());
-    }
-    if !signed_in.mfa_passed() {
-        let to_enrolment = [(axum::http::header::LOCATION, "/account/mfa".to_string())];
-        return Err((StatusCode::SEE_OTHER, to_enrolment).into_response().into());
-    }
-    Ok(())
 }
 
 /// Shows the form `form` of `page` again after it came back wrong: what was typed
@@ -320,28 +289,22 @@ fn show_again(page: &mut SignedPage, form: &str, typed: &dyn Fn(&str) -> Vec<Str
         .to_string();
 }
 
-/// The settings for a coordinator past their second factor, or the answer for anyone else
-/// (`coordinator`).
-pub fn coordinator_settings(signed_in: &SignedIn, state: &AppState) -> Result<Arc<Settings>, Refused> {
-    coordinator(signed_in)?;
-    Ok(settings(state))
-}
-
-/// A coordinator's posted form: the settings, and the form if it carries the session's CSRF
-/// value (`csrf_of` reads it; `None`: a form to refuse with 403); `Err` holds the answer for
-/// anyone else (`coordinator`).
-fn coordinator_form<T>(
+/// The CSRF guard of the signed-in forms: the posted form if it carries the session's value
+/// (`csrf_of` reads it), otherwise [`WebError::Csrf`], nothing done (`again`: the page to
+/// open again).
+fn checked_form<T>(
     signed_in: &SignedIn,
-    state: &AppState,
     form: Result<axum::Form<T>, axum::extract::rejection::FormRejection>,
     csrf_of: fn(&T) -> &str,
-) -> Result<(Arc<Settings>, Option<T>), Refused> {
-    let settings = coordinator_settings(signed_in, state)?;
-    let form = form
-        .ok()
+    again: &str,
+) -> Result<T, WebError> {
+    form.ok()
         .map(|axum::Form(f)| f)
-        .filter(|f| signed_in.session().csrf_ok(csrf_of(f)));
-    Ok((settings, form))
+        .filter(|f| signed_in.session().csrf_ok(csrf_of(f)))
+        .ok_or_else(|| WebError::Csrf {
+            locale: signed_in.person().locale,
+            again: again.to_string(),
+        })
 }
 
 /// Today in the bank's time zone.
@@ -361,22 +324,4 @@ fn coordinator_actor(signed_in: &SignedIn) -> crate::workflow::Actor {
         kind: crate::domain::role::ActorKind::Coordinator,
         channel: crate::domain::role::Channel::Web,
     }
-}
-
-/// The notice of a form refused for its CSRF value: nothing was done.
-fn expired(locale: Locale) -> (Tone, String) {
-    (
-        Tone::Bad,
-        locale
-            .pick(
-                "Rien n'a été fait : ce formulaire a expiré ou ne vient pas de cette page.",
-                "Nothing was done: this form expired or did not come from this page.",
-            )
-            .to_string(),
-    )
-}
-
-/// Back to a page after a change (303: a reload does not post again).
-fn see_other(location: String) -> Response {
-    (StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, location)]).into_response()
 }

@@ -12,6 +12,7 @@ use super::{FormView, Input, SignedPage, render, settings};
 use crate::config::Settings;
 use crate::domain::contact::PhoneE164;
 use crate::domain::export::filter::parse_date;
+use crate::domain::ids::CostCentreId;
 use crate::domain::interpreter::{EligibilityDocument, Inactivity, InterpreterProfile};
 use crate::domain::locale::Locale;
 use crate::domain::organisation::CostCentre;
@@ -20,6 +21,7 @@ use crate::domain::request::RequestType;
 use crate::domain::role::{ActorKind, Channel, Role};
 use crate::domain::text;
 use crate::web::AppState;
+use crate::web::WebError;
 use crate::web::account::SignedIn;
 use crate::web::page::Tone;
 use crate::workflow::InterpreterSelfChange;
@@ -27,8 +29,8 @@ use crate::workflow::{Actor, WorkflowError};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{NaiveDate, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -66,13 +68,13 @@ async fn load(state: &AppState, signed_in: &SignedIn) -> Result<Option<Kind>, cr
 }
 
 /// `GET /profile`.
-pub async fn show(signed_in: SignedIn, State(state): State<AppState>, Query(q): Query<ProfileQuery>) -> Response {
+pub async fn show(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    Query(q): Query<ProfileQuery>,
+) -> Result<Response, WebError> {
     let settings = settings(&state);
-    let kind = match load(&state, &signed_in).await {
-        Ok(Some(k)) => k,
-        Ok(None) => return super::not_found(),
-        Err(e) => return crate::web::WebError::from(e).into_response(),
-    };
+    let kind = load(&state, &signed_in).await?.ok_or(WebError::NotFound)?;
     let locale = signed_in.person().locale;
     let notice = (q.saved == "1").then(|| {
         (
@@ -190,9 +192,8 @@ async fn page(
     problems: &Problems,
     notice: Option<(Tone, String)>,
     status: StatusCode,
-) -> Response {
+) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
-    let tz = settings.general.time_zone;
     let person = signed_in.person();
     let mut page = SignedPage::new(signed_in, ("Mon profil", "My profile"));
     if let Some((tone, text)) = notice {
@@ -205,8 +206,42 @@ async fn page(
         ),
         (locale.pick("Courriel", "Email").into(), person.email.to_string()),
     ];
+    let mut inputs = contact_inputs(kind, values, locale);
+    match kind {
+        Kind::Requester(r) => {
+            let (establishment, installations, centres) = requester_facts(state, r).await?;
+            page.facts
+                .push((locale.pick("Établissement", "Establishment").into(), establishment));
+            page.facts
+                .push((locale.pick("Installations", "Installations").into(), installations));
+            inputs.push(cost_centre_input(r, centres, values, locale));
+        }
+        Kind::Interpreter(p) => {
+            page.facts.extend(interpreter_facts(p, locale));
+            inputs.extend(availability_inputs(p, values, locale, settings.general.time_zone));
+            inputs.extend(document_inputs(p, values, locale));
+        }
+    }
+    for input in &mut inputs {
+        if let Some((_, message)) = problems.iter().find(|(field, _)| *field == input.name) {
+            input.error = message.clone();
+        }
+    }
+    page.forms.push(FormView {
+        id: "profile".into(),
+        method: "post",
+        action: "/profile".into(),
+        csrf: signed_in.session().csrf(),
+        inputs,
+        buttons: vec![(locale.pick("Enregistrer", "Save").into(), String::new())],
+        ..FormView::default()
+    });
+    Ok(render(status, &settings.general.bank_name, &page))
+}
+
+/// The fields everyone's profile has: the name (a requester's), phones and how to be reached.
+fn contact_inputs(kind: &Kind, values: &Posted, locale: Locale) -> Vec<Input> {
     let value = |name: &str| first(values, name).to_string();
-    let chosen = |name: &str| all(values, name);
     let mut inputs = Vec::new();
     if let Kind::Requester(_) = kind {
         inputs.push(Input::new(
@@ -246,7 +281,7 @@ async fn page(
             "For example 514 555-0100 ext. 1234.",
         )),
     );
-    let notify = chosen("notify");
+    let notify = all(values, "notify");
     inputs.push(Input {
         options: vec![
             (
@@ -262,197 +297,192 @@ async fn page(
         ],
         ..Input::new("notify", "checks", locale.pick("Me joindre par", "Reach me by"), "")
     });
-    match kind {
-        Kind::Requester(r) => {
-            let (establishment, installations, centres) = match requester_facts(state, r).await {
-                Ok(v) => v,
-                Err(e) => return crate::web::WebError::from(e).into_response(),
-            };
-            page.facts
-                .push((locale.pick("Établissement", "Establishment").into(), establishment));
-            page.facts
-                .push((locale.pick("Installations", "Installations").into(), installations));
-            let mut choices = vec![(String::new(), locale.pick("Aucun", "None").to_string())];
-            // Retired cost centres are offered no more; the profile's own stays shown.
-            choices.extend(
-                centres
-                    .into_iter()
-                    .filter(|c| c.active || r.cost_centre_id == Some(c.id))
-                    .map(|c| {
-                        let retired = if c.active {
-                            ""
-                        } else {
-                            locale.pick(" (retiré)", " (retired)")
-                        };
-                        (c.id.0.to_string(), format!("{} — {}{retired}", c.code, c.description))
-                    }),
-            );
-            inputs.push(
-                Input::new(
-                    "cost_centre",
-                    "select",
-                    locale.pick("Centre de coût", "Cost centre"),
-                    value("cost_centre"),
+    inputs
+}
+
+/// A requester's cost centre: the active ones of their establishment, and their own even
+/// retired (offered no more, but still shown).
+fn cost_centre_input(r: &RequesterProfile, centres: Vec<CostCentre>, values: &Posted, locale: Locale) -> Input {
+    let mut choices = vec![(String::new(), locale.pick("Aucun", "None").to_string())];
+    choices.extend(
+        centres
+            .into_iter()
+            .filter(|c| c.active || r.cost_centre_id == Some(c.id))
+            .map(|c| {
+                let retired = if c.active {
+                    ""
+                } else {
+                    locale.pick(" (retiré)", " (retired)")
+                };
+                (c.id.0.to_string(), format!("{} — {}{retired}", c.code, c.description))
+            }),
+    );
+    Input::new(
+        "cost_centre",
+        "select",
+        locale.pick("Centre de coût", "Cost centre"),
+        first(values, "cost_centre"),
+    )
+    .choices(choices)
+}
+
+/// What an interpreter sees but the coordinators keep: languages and the financial file.
+fn interpreter_facts(p: &InterpreterProfile, locale: Locale) -> Vec<(String, String)> {
+    let languages: Vec<String> = p
+        .language_pairs
+        .iter()
+        .map(|l| format!("{} → {}", l.source.name(locale), l.target.name(locale)))
+        .collect();
+    let f = &p.financial;
+    vec![
+        (
+            locale.pick("Compétences linguistiques", "Languages").into(),
+            languages.join(", "),
+        ),
+        (
+            locale.pick("Dossier financier", "Financial file").into(),
+            [
+                f.legal_name.clone(),
+                f.supplier_number
+                    .clone()
+                    .map(|n| format!("{} {n}", locale.pick("fournisseur", "supplier"))),
+                Some(f.tax_registration.as_str().to_string()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
+        ),
+        (
+            String::new(),
+            locale
+                .pick(
+                    "Les langues et le dossier financier sont tenus par les coordonnateurs : écrivez-leur pour les changer.",
+                    "Languages and the financial file are kept by the coordinators: write to them to change them.",
                 )
-                .choices(choices),
-            );
-        }
-        Kind::Interpreter(p) => {
-            let languages: Vec<String> = p
-                .language_pairs
-                .iter()
-                .map(|l| format!("{} → {}", l.source.name(locale), l.target.name(locale)))
-                .collect();
-            page.facts.push((
-                locale.pick("Compétences linguistiques", "Languages").into(),
-                languages.join(", "),
-            ));
-            let f = &p.financial;
-            page.facts.push((
-                locale.pick("Dossier financier", "Financial file").into(),
-                [
-                    f.legal_name.clone(),
-                    f.supplier_number
-                        .clone()
-                        .map(|n| format!("{} {n}", locale.pick("fournisseur", "supplier"))),
-                    Some(f.tax_registration.as_str().to_string()),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · "),
-            ));
-            page.facts.push((
-                String::new(),
-                locale
-                    .pick(
-                        "Les langues et le dossier financier sont tenus par les coordonnateurs : écrivez-leur pour les changer.",
-                        "Languages and the financial file are kept by the coordinators: write to them to change them.",
-                    )
-                    .into(),
-            ));
-            let types = chosen("request_types");
-            inputs.push(Input {
-                options: RequestType::ALL
-                    .into_iter()
-                    .map(|t| (t.as_str().into(), t.label(locale).into(), types.contains(&t.as_str())))
-                    .collect(),
-                ..Input::new(
-                    "request_types",
-                    "checks",
-                    locale.pick("Types de demande", "Request types"),
-                    "",
-                )
-            });
-            inputs.push(
-                Input::new(
-                    "availability",
-                    "textarea",
-                    locale.pick("Disponibilités", "Availability"),
-                    value("availability"),
-                )
-                .hint(locale.pick(
-                    "Une plage par ligne : « lundi 08:00-17:00 ». Vide : disponible en tout temps (24/7).",
-                    "One slot per line: “monday 08:00-17:00”. Empty: available at any time (24/7).",
-                )),
-            );
-            let keep = chosen("keep_inactivity");
-            if !p.inactivity.is_empty() {
-                inputs.push(Input {
-                    options: p
-                        .inactivity
-                        .iter()
-                        .enumerate()
-                        .map(|(i, a)| {
-                            let text = format!(
-                                "{} – {}{}",
-                                local_date(a.starts_at, tz),
-                                local_date(a.ends_at - chrono::TimeDelta::seconds(1), tz),
-                                a.reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
-                            );
-                            (i.to_string(), text, keep.contains(&i.to_string().as_str()))
-                        })
-                        .collect(),
-                    hint: locale
-                        .pick("Décochez une période pour la retirer.", "Untick a period to remove it.")
-                        .into(),
-                    ..Input::new(
-                        "keep_inactivity",
-                        "checks",
-                        locale.pick("Périodes d'inactivité", "Inactivity periods"),
-                        "",
-                    )
-                });
-            }
-            inputs.push(Input::new(
-                "inactivity_from",
-                "date",
-                locale.pick("Nouvelle période d'inactivité : du", "New inactivity period: from"),
-                value("inactivity_from"),
-            ));
-            inputs.push(Input::new(
-                "inactivity_to",
-                "date",
-                locale.pick("au", "to"),
-                value("inactivity_to"),
-            ));
-            inputs.push(Input::new(
-                "inactivity_reason",
-                "text",
-                locale.pick("Motif (facultatif)", "Reason (optional)"),
-                value("inactivity_reason"),
-            ));
-            for (i, d) in p.documents.iter().enumerate() {
-                let name = format!("document_{i}");
-                inputs.push(
-                    Input::new(
-                        name.clone(),
-                        "date",
-                        &format!("{} — {}", d.name, locale.pick("fin de validité", "valid until")),
-                        value(&name),
-                    )
-                    .hint(if d.inactive_if_invalid {
-                        locale.pick(
-                            "Après cette date, aucune demande ne vous sera offerte.",
-                            "After this date, no request will be offered to you.",
-                        )
-                    } else {
-                        ""
-                    }),
-                );
-            }
-            inputs.push(Input::new(
-                "document_name",
-                "text",
-                locale.pick(
-                    "Nouveau document d'admissibilité (permis, carte…)",
-                    "New eligibility document (permit, card…)",
-                ),
-                value("document_name"),
-            ));
-            inputs.push(Input::new(
-                "document_until",
-                "date",
-                locale.pick("Fin de validité (AAAA-MM-JJ)", "Valid until (YYYY-MM-DD)"),
-                value("document_until"),
-            ));
-        }
-    }
-    for input in &mut inputs {
-        if let Some((_, message)) = problems.iter().find(|(field, _)| *field == input.name) {
-            input.error = message.clone();
-        }
-    }
-    page.forms.push(FormView {
-        id: "profile".into(),
-        method: "post",
-        action: "/profile".into(),
-        csrf: signed_in.session().csrf(),
-        inputs,
-        buttons: vec![(locale.pick("Enregistrer", "Save").into(), String::new())],
-        ..FormView::default()
+                .into(),
+        ),
+    ]
+}
+
+/// When an interpreter works: the request types, the weekly slots and the inactivity periods
+/// (those kept, and a new one).
+fn availability_inputs(p: &InterpreterProfile, values: &Posted, locale: Locale, tz: Tz) -> Vec<Input> {
+    let value = |name: &str| first(values, name).to_string();
+    let mut inputs = Vec::new();
+    let types = all(values, "request_types");
+    inputs.push(Input {
+        options: RequestType::ALL
+            .into_iter()
+            .map(|t| (t.as_str().into(), t.label(locale).into(), types.contains(&t.as_str())))
+            .collect(),
+        ..Input::new(
+            "request_types",
+            "checks",
+            locale.pick("Types de demande", "Request types"),
+            "",
+        )
     });
-    render(status, &settings.general.bank_name, &page)
+    inputs.push(
+        Input::new(
+            "availability",
+            "textarea",
+            locale.pick("Disponibilités", "Availability"),
+            value("availability"),
+        )
+        .hint(locale.pick(
+            "Une plage par ligne : « lundi 08:00-17:00 ». Vide : disponible en tout temps (24/7).",
+            "One slot per line: “monday 08:00-17:00”. Empty: available at any time (24/7).",
+        )),
+    );
+    let keep = all(values, "keep_inactivity");
+    if !p.inactivity.is_empty() {
+        inputs.push(Input {
+            options: p
+                .inactivity
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let text = format!(
+                        "{} – {}{}",
+                        local_date(a.starts_at, tz),
+                        local_date(a.ends_at - chrono::TimeDelta::seconds(1), tz),
+                        a.reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
+                    );
+                    (i.to_string(), text, keep.contains(&i.to_string().as_str()))
+                })
+                .collect(),
+            hint: locale
+                .pick("Décochez une période pour la retirer.", "Untick a period to remove it.")
+                .into(),
+            ..Input::new(
+                "keep_inactivity",
+                "checks",
+                locale.pick("Périodes d'inactivité", "Inactivity periods"),
+                "",
+            )
+        });
+    }
+    inputs.push(Input::new(
+        "inactivity_from",
+        "date",
+        locale.pick("Nouvelle période d'inactivité : du", "New inactivity period: from"),
+        value("inactivity_from"),
+    ));
+    inputs.push(Input::new(
+        "inactivity_to",
+        "date",
+        locale.pick("au", "to"),
+        value("inactivity_to"),
+    ));
+    inputs.push(Input::new(
+        "inactivity_reason",
+        "text",
+        locale.pick("Motif (facultatif)", "Reason (optional)"),
+        value("inactivity_reason"),
+    ));
+    inputs
+}
+
+/// An interpreter's eligibility documents, each with its end of validity, and a new one.
+fn document_inputs(p: &InterpreterProfile, values: &Posted, locale: Locale) -> Vec<Input> {
+    let value = |name: &str| first(values, name).to_string();
+    let mut inputs = Vec::new();
+    for (i, d) in p.documents.iter().enumerate() {
+        let name = format!("document_{i}");
+        inputs.push(
+            Input::new(
+                name.clone(),
+                "date",
+                &format!("{} — {}", d.name, locale.pick("fin de validité", "valid until")),
+                value(&name),
+            )
+            .hint(if d.inactive_if_invalid {
+                locale.pick(
+                    "Après cette date, aucune demande ne vous sera offerte.",
+                    "After this date, no request will be offered to you.",
+                )
+            } else {
+                ""
+            }),
+        );
+    }
+    inputs.push(Input::new(
+        "document_name",
+        "text",
+        locale.pick(
+            "Nouveau document d'admissibilité (permis, carte…)",
+            "New eligibility document (permit, card…)",
+        ),
+        value("document_name"),
+    ));
+    inputs.push(Input::new(
+        "document_until",
+        "date",
+        locale.pick("Fin de validité (AAAA-MM-JJ)", "Valid until (YYYY-MM-DD)"),
+        value("document_until"),
+    ));
+    inputs
 }
 
 async fn requester_facts(
@@ -479,240 +509,43 @@ pub async fn submit(
     signed_in: SignedIn,
     State(state): State<AppState>,
     form: Result<Form<Posted>, FormRejection>,
-) -> Response {
+) -> Result<Response, WebError> {
     let settings = settings(&state);
-    let kind = match load(&state, &signed_in).await {
-        Ok(Some(k)) => k,
-        Ok(None) => return super::not_found(),
-        Err(e) => return crate::web::WebError::from(e).into_response(),
-    };
+    let kind = load(&state, &signed_in).await?.ok_or(WebError::NotFound)?;
     let locale = signed_in.person().locale;
-    let tz = settings.general.time_zone;
     let posted = match form {
         Ok(Form(p)) if signed_in.session().csrf_ok(first(&p, "csrf")) => p,
+        // Not from this page: the profile as saved, with why nothing was.
         _ => {
             let values = current_values(&signed_in, &kind);
             let text = locale.pick(
                 "Rien n'a été enregistré : ce formulaire a expiré ou ne vient pas de cette page. Recommencez.",
                 "Nothing was saved: this form expired or did not come from this page. Try again.",
             );
-            let notice = Some((Tone::Bad, text.to_string()));
-            return page(
-                &signed_in,
-                &state,
-                &settings,
-                &kind,
-                &values,
-                &Problems::new(),
-                notice,
-                StatusCode::FORBIDDEN,
-            )
-            .await;
+            let (notice, none) = (Some((Tone::Bad, text.to_string())), Problems::new());
+            let status = StatusCode::FORBIDDEN;
+            return page(&signed_in, &state, &settings, &kind, &values, &none, notice, status).await;
         }
     };
     let mut problems = Problems::new();
-    // The one-line fields, as `domain::text` allows them (a refused one is named already).
+    let mut lines = Lines::read(&posted, &kind, locale, &mut problems);
     let requester = matches!(kind, Kind::Requester(_));
-    let names = if requester {
-        [
-            line_field(&posted, "first_name", 100, locale, &mut problems),
-            line_field(&posted, "last_name", 100, locale, &mut problems),
-        ]
-    } else {
-        [Ok(None), Ok(None)]
-    };
-    let phone = line_field(&posted, "phone", 40, locale, &mut problems);
-    let inactivity_reason = line_field(&posted, "inactivity_reason", text::LINE_MAX, locale, &mut problems);
-    let document_name = line_field(&posted, "document_name", 200, locale, &mut problems);
-    let mut problem = |field: &str, fr: &str, en: &str| problems.push((field.to_string(), locale.pick(fr, en).into()));
-    let text = |name: &str| Some(first(&posted, name).to_string()).filter(|s| !s.is_empty());
-
-    let mut change = ProfileChange::default();
-    if requester {
-        let [first_name, last_name] = names;
-        for (name, value) in [("first_name", first_name), ("last_name", last_name)] {
-            match value {
-                Ok(Some(v)) if name == "first_name" => change.first_name = Some(v),
-                Ok(Some(v)) => change.last_name = Some(v),
-                Ok(None) => problem(name, "Ce champ est obligatoire.", "This field is required."),
-                Err(()) => {}
-            }
-        }
-    }
-    change.mobile = match text("mobile") {
-        None => Some(None),
-        Some(m) => match PhoneE164::parse(&m, &settings.general.default_phone_region) {
-            Ok(p) => Some(Some(p)),
-            Err(_) => {
-                problem(
-                    "mobile",
-                    "Numéro de cellulaire invalide (par exemple 514 555-0123).",
-                    "Invalid mobile number (for example 514 555-0123).",
-                );
-                None
-            }
-        },
-    };
-    change.phone = phone.ok();
-    let notify = all(&posted, "notify");
-    let (by_email, by_sms) = (notify.contains(&"email"), notify.contains(&"sms"));
-    if !by_email && !by_sms {
-        problem(
-            "notify",
-            "Choisissez au moins un moyen de vous joindre.",
-            "Choose at least one way to reach you.",
-        );
-    }
-    if by_sms && first(&posted, "mobile").is_empty() {
-        problem(
-            "mobile",
-            "Les textos demandent un numéro de cellulaire.",
-            "Text messages need a mobile number.",
-        );
-    }
-    change.notify_email = Some(by_email);
-    change.notify_sms = Some(by_sms);
-
-    let mut cost_centre = None;
-    let mut interpreter_change = None;
-    match &kind {
-        Kind::Requester(r) => {
-            let chosen = first(&posted, "cost_centre");
-            if chosen.is_empty() {
-                cost_centre = Some(None);
-            } else {
-                let centres = match requester_facts(&state, r).await {
-                    Ok((_, _, centres)) => centres,
-                    Err(e) => return crate::web::WebError::from(e).into_response(),
-                };
-                match centres.iter().find(|c| c.id.0.to_string() == chosen) {
-                    Some(c) if c.active || r.cost_centre_id == Some(c.id) => cost_centre = Some(Some(c.id)),
-                    Some(_) => problem(
-                        "cost_centre",
-                        "Ce centre de coût n'est plus en usage : la coordination l'a retiré. Choisissez-en un autre.",
-                        "This cost centre is no longer in use: the coordinators retired it. Choose another.",
-                    ),
-                    None => problem(
-                        "cost_centre",
-                        "Choisissez un centre de coût de la liste.",
-                        "Choose a cost centre from the list.",
-                    ),
-                }
-            }
-        }
+    let change = read_contact(&posted, &mut lines, requester, &settings, locale, &mut problems);
+    let (cost_centre, interpreter_change) = match &kind {
+        Kind::Requester(r) => (read_cost_centre(&state, r, &posted, locale, &mut problems).await?, None),
         Kind::Interpreter(p) => {
-            let mut request_types = Vec::new();
-            for t in all(&posted, "request_types") {
-                match t.parse::<RequestType>() {
-                    Ok(t) if !request_types.contains(&t) => request_types.push(t),
-                    Ok(_) => {}
-                    Err(_) => problem("request_types", "Type de demande inconnu.", "Unknown request type."),
-                }
-            }
-            if request_types.is_empty() {
-                problem(
-                    "request_types",
-                    "Choisissez au moins un type de demande.",
-                    "Choose at least one request type.",
-                );
-            }
-            let availability = parse_availability(first(&posted, "availability"));
-            if availability.is_none() {
-                problem(
-                    "availability",
-                    "Plage illisible : écrivez une plage par ligne, comme « lundi 08:00-17:00 ».",
-                    "Unreadable slot: write one slot per line, like “monday 08:00-17:00”.",
-                );
-            }
-            let keep = all(&posted, "keep_inactivity");
-            let mut inactivity: Vec<Inactivity> = p
-                .inactivity
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| keep.contains(&i.to_string().as_str()))
-                .map(|(_, a)| a.clone())
-                .collect();
-            let date = |name: &str| -> Result<Option<NaiveDate>, ()> {
-                match text(name) {
-                    None => Ok(None),
-                    Some(s) => parse_date(&s).map(Some).map_err(|_| ()),
-                }
-            };
-            let bad_date = ("Date attendue au format AAAA-MM-JJ.", "Expected a date as YYYY-MM-DD.");
-            match (date("inactivity_from"), date("inactivity_to")) {
-                (Ok(None), Ok(None)) => {}
-                (Ok(Some(from)), Ok(Some(to))) if from <= to => {
-                    match (midnight(from, tz), to.succ_opt().and_then(|d| midnight(d, tz))) {
-                        (Some(starts_at), Some(ends_at)) => inactivity.push(Inactivity {
-                            starts_at,
-                            ends_at,
-                            reason: inactivity_reason.clone().ok().flatten(),
-                        }),
-                        _ => problem("inactivity_from", bad_date.0, bad_date.1),
-                    }
-                }
-                (Ok(Some(_)), Ok(Some(_))) => problem(
-                    "inactivity_to",
-                    "La période se termine avant de commencer.",
-                    "The period ends before it starts.",
-                ),
-                (Err(()), _) => problem("inactivity_from", bad_date.0, bad_date.1),
-                (_, Err(())) => problem("inactivity_to", bad_date.0, bad_date.1),
-                (Ok(None), _) => problem("inactivity_from", "Indiquez le début.", "Give the start."),
-                (_, Ok(None)) => problem("inactivity_to", "Indiquez la fin.", "Give the end."),
-            }
-            let mut documents: Vec<EligibilityDocument> = p.documents.clone();
-            for (i, d) in documents.iter_mut().enumerate() {
-                let name = format!("document_{i}");
-                match date(&name) {
-                    Ok(until) => d.valid_until = until,
-                    Err(()) => problem(&name, bad_date.0, bad_date.1),
-                }
-            }
-            match (document_name, date("document_until")) {
-                (Ok(None), Ok(None)) | (Err(()), Ok(_)) => {}
-                (Ok(Some(name)), Ok(until)) => documents.push(EligibilityDocument {
-                    name,
-                    description: None,
-                    valid_until: until,
-                    inactive_if_invalid: true,
-                    comments: None,
-                }),
-                (Ok(None), Ok(Some(_))) => problem(
-                    "document_name",
-                    "Nommez le document (permis de travail, carte…).",
-                    "Name the document (work permit, card…).",
-                ),
-                (_, Err(())) => problem("document_until", bad_date.0, bad_date.1),
-            }
-            if let Some(availability) = availability {
-                interpreter_change = Some(InterpreterSelfChange {
-                    request_types,
-                    availability,
-                    inactivity,
-                    documents,
-                });
-            }
+            let tz = settings.general.time_zone;
+            let change = read_interpreter(p, &posted, lines, tz, locale, &mut problems);
+            (None, change)
         }
-    }
-
+    };
     if !problems.is_empty() {
         let text = locale.pick(
             "Rien n'a été enregistré : corrigez les champs signalés.",
             "Nothing was saved: correct the fields marked.",
         );
-        let notice = Some((Tone::Bad, text.to_string()));
-        return page(
-            &signed_in,
-            &state,
-            &settings,
-            &kind,
-            &posted,
-            &problems,
-            notice,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        let (notice, status) = (Some((Tone::Bad, text.to_string())), StatusCode::UNPROCESSABLE_ENTITY);
+        return page(&signed_in, &state, &settings, &kind, &posted, &problems, notice, status).await;
     }
     let person = signed_in.person().id;
     let actor = Actor {
@@ -724,7 +557,7 @@ pub async fn submit(
         },
         channel: Channel::Web,
     };
-    let saved: Result<(), WorkflowError> = async {
+    let save = async {
         state.workflow.update_profile(actor, person, change).await?;
         if let Some(c) = interpreter_change {
             state.workflow.update_interpreter_profile(actor, person, c).await?;
@@ -732,13 +565,297 @@ pub async fn submit(
         if let Some(c) = cost_centre {
             state.workflow.set_cost_centre(actor, person, c).await?;
         }
-        Ok(())
+        Ok::<_, WorkflowError>(())
+    };
+    save.await.map_err(WebError::internal)?;
+    Ok(super::see_other("/profile?saved=1"))
+}
+
+/// A problem with `field`, in the person's language.
+fn note(problems: &mut Problems, locale: Locale, field: &str, fr: &str, en: &str) {
+    problems.push((field.to_string(), locale.pick(fr, en).into()));
+}
+
+/// The one-line fields, read first as `domain::text` allows them (a refused one is named
+/// already, and is `Err`).
+struct Lines {
+    names: [Result<Option<String>, ()>; 2],
+    phone: Result<Option<String>, ()>,
+    inactivity_reason: Result<Option<String>, ()>,
+    document_name: Result<Option<String>, ()>,
+}
+
+impl Lines {
+    fn read(posted: &Posted, kind: &Kind, locale: Locale, problems: &mut Problems) -> Lines {
+        let names = if matches!(kind, Kind::Requester(_)) {
+            [
+                line_field(posted, "first_name", 100, locale, problems),
+                line_field(posted, "last_name", 100, locale, problems),
+            ]
+        } else {
+            [Ok(None), Ok(None)]
+        };
+        Lines {
+            names,
+            phone: line_field(posted, "phone", 40, locale, problems),
+            inactivity_reason: line_field(posted, "inactivity_reason", text::LINE_MAX, locale, problems),
+            document_name: line_field(posted, "document_name", 200, locale, problems),
+        }
     }
-    .await;
-    match saved {
-        Ok(()) => (StatusCode::SEE_OTHER, [(header::LOCATION, "/profile?saved=1")]).into_response(),
-        Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
+}
+
+/// The change of what everyone's profile has: a requester's name (`names`, read for
+/// requesters only), phones and how to be reached.
+fn read_contact(
+    posted: &Posted,
+    lines: &mut Lines,
+    requester: bool,
+    settings: &Settings,
+    locale: Locale,
+    problems: &mut Problems,
+) -> ProfileChange {
+    let mut change = ProfileChange::default();
+    if requester {
+        let [first_name, last_name] = std::mem::replace(&mut lines.names, [Ok(None), Ok(None)]);
+        for (name, value) in [("first_name", first_name), ("last_name", last_name)] {
+            match value {
+                Ok(Some(v)) if name == "first_name" => change.first_name = Some(v),
+                Ok(Some(v)) => change.last_name = Some(v),
+                Ok(None) => note(
+                    problems,
+                    locale,
+                    name,
+                    "Ce champ est obligatoire.",
+                    "This field is required.",
+                ),
+                Err(()) => {}
+            }
+        }
     }
+    let mobile = first(posted, "mobile");
+    change.mobile = if mobile.is_empty() {
+        Some(None)
+    } else {
+        match PhoneE164::parse(mobile, &settings.general.default_phone_region) {
+            Ok(p) => Some(Some(p)),
+            Err(_) => {
+                note(
+                    problems,
+                    locale,
+                    "mobile",
+                    "Numéro de cellulaire invalide (par exemple 514 555-0123).",
+                    "Invalid mobile number (for example 514 555-0123).",
+                );
+                None
+            }
+        }
+    };
+    change.phone = lines.phone.clone().ok();
+    let notify = all(posted, "notify");
+    let (by_email, by_sms) = (notify.contains(&"email"), notify.contains(&"sms"));
+    if !by_email && !by_sms {
+        note(
+            problems,
+            locale,
+            "notify",
+            "Choisissez au moins un moyen de vous joindre.",
+            "Choose at least one way to reach you.",
+        );
+    }
+    if by_sms && mobile.is_empty() {
+        note(
+            problems,
+            locale,
+            "mobile",
+            "Les textos demandent un numéro de cellulaire.",
+            "Text messages need a mobile number.",
+        );
+    }
+    change.notify_email = Some(by_email);
+    change.notify_sms = Some(by_sms);
+    change
+}
+
+/// An interpreter's own part: request types, weekly slots, inactivity periods and
+/// eligibility documents; `None` when the slots cannot be read (the problem is noted).
+fn read_interpreter(
+    p: &InterpreterProfile,
+    posted: &Posted,
+    lines: Lines,
+    tz: Tz,
+    locale: Locale,
+    problems: &mut Problems,
+) -> Option<InterpreterSelfChange> {
+    let mut request_types = Vec::new();
+    for t in all(posted, "request_types") {
+        match t.parse::<RequestType>() {
+            Ok(t) if !request_types.contains(&t) => request_types.push(t),
+            Ok(_) => {}
+            Err(_) => note(
+                problems,
+                locale,
+                "request_types",
+                "Type de demande inconnu.",
+                "Unknown request type.",
+            ),
+        }
+    }
+    if request_types.is_empty() {
+        note(
+            problems,
+            locale,
+            "request_types",
+            "Choisissez au moins un type de demande.",
+            "Choose at least one request type.",
+        );
+    }
+    let availability = parse_availability(first(posted, "availability"));
+    if availability.is_none() {
+        note(
+            problems,
+            locale,
+            "availability",
+            "Plage illisible : écrivez une plage par ligne, comme « lundi 08:00-17:00 ».",
+            "Unreadable slot: write one slot per line, like “monday 08:00-17:00”.",
+        );
+    }
+    let inactivity = read_inactivity(p, posted, lines.inactivity_reason, tz, locale, problems);
+    let documents = read_documents(p, posted, lines.document_name, locale, problems);
+    Some(InterpreterSelfChange {
+        request_types,
+        availability: availability?,
+        inactivity,
+        documents,
+    })
+}
+
+const BAD_DATE: (&str, &str) = ("Date attendue au format AAAA-MM-JJ.", "Expected a date as YYYY-MM-DD.");
+
+/// A date field: `Ok(None)` when empty, `Err` when unreadable.
+fn date_field(posted: &Posted, name: &str) -> Result<Option<NaiveDate>, ()> {
+    match first(posted, name) {
+        "" => Ok(None),
+        s => parse_date(s).map(Some).map_err(|_| ()),
+    }
+}
+
+/// The inactivity periods kept, and the new one if given.
+fn read_inactivity(
+    p: &InterpreterProfile,
+    posted: &Posted,
+    reason: Result<Option<String>, ()>,
+    tz: Tz,
+    locale: Locale,
+    problems: &mut Problems,
+) -> Vec<Inactivity> {
+    let keep = all(posted, "keep_inactivity");
+    let mut inactivity: Vec<Inactivity> = p
+        .inactivity
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| keep.contains(&i.to_string().as_str()))
+        .map(|(_, a)| a.clone())
+        .collect();
+    let mut problem = |field: &str, (fr, en): (&str, &str)| note(problems, locale, field, fr, en);
+    match (
+        date_field(posted, "inactivity_from"),
+        date_field(posted, "inactivity_to"),
+    ) {
+        (Ok(None), Ok(None)) => {}
+        (Ok(Some(from)), Ok(Some(to))) if from <= to => {
+            match (midnight(from, tz), to.succ_opt().and_then(|d| midnight(d, tz))) {
+                (Some(starts_at), Some(ends_at)) => inactivity.push(Inactivity {
+                    starts_at,
+                    ends_at,
+                    reason: reason.ok().flatten(),
+                }),
+                _ => problem("inactivity_from", BAD_DATE),
+            }
+        }
+        (Ok(Some(_)), Ok(Some(_))) => problem(
+            "inactivity_to",
+            (
+                "La période se termine avant de commencer.",
+                "The period ends before it starts.",
+            ),
+        ),
+        (Err(()), _) => problem("inactivity_from", BAD_DATE),
+        (_, Err(())) => problem("inactivity_to", BAD_DATE),
+        (Ok(None), _) => problem("inactivity_from", ("Indiquez le début.", "Give the start.")),
+        (_, Ok(None)) => problem("inactivity_to", ("Indiquez la fin.", "Give the end.")),
+    }
+    inactivity
+}
+
+/// The eligibility documents with their new ends of validity, and the new one if given.
+fn read_documents(
+    p: &InterpreterProfile,
+    posted: &Posted,
+    document_name: Result<Option<String>, ()>,
+    locale: Locale,
+    problems: &mut Problems,
+) -> Vec<EligibilityDocument> {
+    let mut documents: Vec<EligibilityDocument> = p.documents.clone();
+    for (i, d) in documents.iter_mut().enumerate() {
+        let name = format!("document_{i}");
+        match date_field(posted, &name) {
+            Ok(until) => d.valid_until = until,
+            Err(()) => note(problems, locale, &name, BAD_DATE.0, BAD_DATE.1),
+        }
+    }
+    match (document_name, date_field(posted, "document_until")) {
+        (Ok(None), Ok(None)) | (Err(()), Ok(_)) => {}
+        (Ok(Some(name)), Ok(until)) => documents.push(EligibilityDocument {
+            name,
+            description: None,
+            valid_until: until,
+            inactive_if_invalid: true,
+            comments: None,
+        }),
+        (Ok(None), Ok(Some(_))) => note(
+            problems,
+            locale,
+            "document_name",
+            "Nommez le document (permis de travail, carte…).",
+            "Name the document (work permit, card…).",
+        ),
+        (_, Err(())) => note(problems, locale, "document_until", BAD_DATE.0, BAD_DATE.1),
+    }
+    documents
+}
+
+/// The cost centre a requester chose: `Some(None)` for none, `None` when refused (the
+/// problem is noted).
+async fn read_cost_centre(
+    state: &AppState,
+    r: &RequesterProfile,
+    posted: &Posted,
+    locale: Locale,
+    problems: &mut Problems,
+) -> Result<Option<Option<CostCentreId>>, WebError> {
+    let chosen = first(posted, "cost_centre");
+    if chosen.is_empty() {
+        return Ok(Some(None));
+    }
+    let (_, _, centres) = requester_facts(state, r).await?;
+    match centres.iter().find(|c| c.id.0.to_string() == chosen) {
+        Some(c) if c.active || r.cost_centre_id == Some(c.id) => return Ok(Some(Some(c.id))),
+        Some(_) => note(
+            problems,
+            locale,
+            "cost_centre",
+            "Ce centre de coût n'est plus en usage : la coordination l'a retiré. Choisissez-en un autre.",
+            "This cost centre is no longer in use: the coordinators retired it. Choose another.",
+        ),
+        None => note(
+            problems,
+            locale,
+            "cost_centre",
+            "Choisissez un centre de coût de la liste.",
+            "Choose a cost centre from the list.",
+        ),
+    }
+    Ok(None)
 }
 
 /// Midnight of `date` in the bank's time zone.

@@ -7,13 +7,13 @@ use crate::domain::locale::Locale;
 use crate::inbound::pipeline::MailOutcome;
 use crate::outbound::digest::{SetAsideChannel, SetAsideLine};
 use crate::web::AppState;
-use crate::web::account::SignedIn;
+use crate::web::WebError;
+use crate::web::account::Coordinator;
 use crate::web::page::Tone;
 use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
 /// The section listing set-aside messages, each with its buttons.
@@ -81,29 +81,15 @@ pub struct SetAsideForm {
 
 /// `POST /board/set-aside`.
 pub async fn act(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     form: Result<Form<SetAsideForm>, FormRejection>,
-) -> Response {
-    let (settings, form) = match super::coordinator_form(&signed_in, &state, form, |f| &f.csrf) {
-        Ok(x) => x,
-        Err(r) => return r.into_response(),
-    };
-    let locale = signed_in.person().locale;
-    let Some(form) = form else {
-        return super::board::board(
-            &signed_in,
-            &state,
-            &settings,
-            StatusCode::FORBIDDEN,
-            Some(super::expired(locale)),
-        )
-        .await;
-    };
+) -> Result<Response, WebError> {
+    let form = super::checked_form(&signed_in, form, |f| &f.csrf, "/board")?;
     let channel = match form.channel.as_str() {
         "mail" => SetAsideChannel::Mail,
         "sms" => SetAsideChannel::Sms,
-        _ => return StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+        _ => return Err(WebError::Invalid),
     };
     let result = match (channel, form.action.as_str()) {
         (SetAsideChannel::Mail, "retry") => match state.mail_pipeline.retry_set_aside(form.id).await {
@@ -114,7 +100,7 @@ pub async fn act(
         (SetAsideChannel::Mail, "dismiss") => match state.mail_pipeline.dismiss_set_aside(form.id).await {
             Ok(true) => "dismissed",
             Ok(false) => "gone",
-            Err(e) => return crate::web::WebError::Internal(e).into_response(),
+            Err(e) => return Err(e.into()),
         },
         (SetAsideChannel::Sms, "retry") => match state.sms_hooks.pipeline.retry_set_aside(form.id).await {
             Ok(Some(_)) => "retried",
@@ -124,9 +110,9 @@ pub async fn act(
         (SetAsideChannel::Sms, "dismiss") => match state.sms_hooks.pipeline.dismiss_set_aside(form.id).await {
             Ok(true) => "dismissed",
             Ok(false) => "gone",
-            Err(e) => return crate::web::WebError::Internal(e).into_response(),
+            Err(e) => return Err(e.into()),
         },
-        _ => return StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+        _ => return Err(WebError::Invalid),
     };
     tracing::info!(
         coordinator = signed_in.person().id.0,
@@ -136,7 +122,7 @@ pub async fn act(
         result,
         "set-aside message handled"
     );
-    super::see_other(format!("/board?set_aside={result}"))
+    Ok(super::see_other(format!("/board?set_aside={result}")))
 }
 
 /// What the board says after a retry or a dismissal.

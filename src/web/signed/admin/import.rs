@@ -4,16 +4,17 @@
 //! the file, and what was done or why not. Importing the same file again changes nothing
 //! and sends nothing.
 
-use super::super::{FormView, Input, Item, Section, coordinator_actor, expired};
+use super::super::{FormView, Input, Item, Section, coordinator_actor};
 use crate::domain::locale::Locale;
 use crate::domain::person_import;
 use crate::web::AppState;
-use crate::web::account::SignedIn;
+use crate::web::WebError;
+use crate::web::account::Coordinator;
 use crate::web::page::Tone;
 use crate::workflow::accounts::{ImportOutcome, ImportReport};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 /// A file larger than this is refused: a bank's whole roster is a few hundred kilobytes.
 const MAX_FILE_BYTES: usize = 1024 * 1024;
@@ -124,16 +125,22 @@ fn report_section(report: &ImportReport, locale: Locale) -> (Section, (Tone, Str
 }
 
 /// `POST /admin/people/import`.
-pub async fn import(signed_in: SignedIn, State(state): State<AppState>, request: Request) -> Response {
-    let settings = match super::super::coordinator_settings(&signed_in, &state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+pub async fn import(
+    Coordinator(signed_in): Coordinator,
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Response, WebError> {
+    let settings = crate::web::signed::settings(&state);
     let pages = state.account_pages.clone();
     let locale = signed_in.person().locale;
     let bad = |status, fr: &str, en: &str| (status, Some((Tone::Bad, locale.pick(fr, en).to_string())));
     let (status, notice) = match posted(request).await {
-        Ok((csrf, _)) if !signed_in.session().csrf_ok(&csrf) => (StatusCode::FORBIDDEN, Some(expired(locale))),
+        Ok((csrf, _)) if !signed_in.session().csrf_ok(&csrf) => {
+            return Err(WebError::Csrf {
+                locale,
+                again: "/admin/people".into(),
+            });
+        }
         Ok((_, file)) if file.is_empty() => bad(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Rien n'a été importé : choisissez un fichier CSV.",
@@ -161,7 +168,7 @@ pub async fn import(signed_in: SignedIn, State(state): State<AppState>, request:
             Ok(lines) => {
                 let report = match pages.accounts.import(coordinator_actor(&signed_in), lines).await {
                     Ok(r) => r,
-                    Err(e) => return crate::web::WebError::Internal(e.into()).into_response(),
+                    Err(e) => return Err(WebError::internal(e)),
                 };
                 let (section, notice) = report_section(&report, locale);
                 let status = StatusCode::OK;

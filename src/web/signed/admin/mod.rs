@@ -8,39 +8,37 @@ pub mod import;
 pub mod new_person;
 pub mod person;
 
-use super::{FormView, Item, Refused, Section, SignedPage, render};
+use super::{FormView, Item, Section, SignedPage, render};
 use crate::config::Settings;
 use crate::domain::contact::EmailAddress;
 use crate::domain::locale::Locale;
+use crate::domain::person::Person;
 use crate::domain::role::Role;
 use crate::web::AppState;
-use crate::web::account::SignedIn;
+use crate::web::WebError;
+use crate::web::account::{Coordinator, SignedIn};
 use crate::web::page::Tone;
 use crate::workflow::accounts::InviteOutcome;
 use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
 /// `GET /admin/people`.
-pub async fn people(signed_in: SignedIn, State(state): State<AppState>) -> Response {
-    let settings = match super::coordinator_settings(&signed_in, &state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+pub async fn people(Coordinator(signed_in): Coordinator, State(state): State<AppState>) -> Result<Response, WebError> {
+    let settings = crate::web::signed::settings(&state);
     list(&signed_in, &state, &settings, StatusCode::OK, None, None).await
 }
 
-/// The coordinator, the settings and the posted pairs with a valid CSRF value (`None`: a
-/// form to refuse with 403); `Err` holds the answer for anyone else.
+/// The posted pairs with the session's CSRF value, or the CSRF answer (`again`: the page).
 fn checked(
     signed_in: &SignedIn,
-    state: &AppState,
     form: Result<Form<form::Posted>, FormRejection>,
-) -> Result<(std::sync::Arc<Settings>, Option<form::Posted>), Refused> {
-    super::coordinator_form(signed_in, state, form, |p| form::first(p, "csrf"))
+    again: &str,
+) -> Result<form::Posted, WebError> {
+    super::checked_form(signed_in, form, |p| form::first(p, "csrf"), again)
 }
 
 /// A role, as a person holds it and as the new-person form offers it.
@@ -68,7 +66,7 @@ async fn list(
     status: StatusCode,
     notice: Option<(Tone, String)>,
     report: Option<Section>,
-) -> Response {
+) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
     let csrf = signed_in.session().csrf();
     let mut page = SignedPage::new(signed_in, ("Personnes", "People"));
@@ -96,62 +94,56 @@ async fn list(
         }],
         ..Section::default()
     });
-    let mut tx = match state.workflow.store().begin_read().await {
-        Ok(tx) => tx,
-        Err(e) => return crate::web::WebError::from(e).into_response(),
-    };
+    let mut tx = state.workflow.store().begin_read().await?;
     for role in [Role::Coordinator, Role::Interpreter, Role::Requester] {
-        let people = match tx.roster(role).await {
-            Ok(p) => p,
-            Err(e) => return crate::web::WebError::from(e).into_response(),
-        };
+        let people = tx.roster(role).await?;
         page.sections.push(Section {
             heading: role_heading(role, locale).to_string(),
             empty: locale.pick("Personne.", "Nobody.").to_string(),
             lines: Vec::new(),
-            items: people
-                .into_iter()
-                .map(|p| Item {
-                    headline: format!("{} — {}", p.display_name(), p.user_code),
-                    lines: vec![if p.active {
-                        p.email.to_string()
-                    } else {
-                        format!("{} — {}", p.email, locale.pick("inactif", "inactive"))
-                    }],
-                    forms: vec![
-                        FormView {
-                            method: "get",
-                            action: format!("/admin/people/{}", p.user_code),
-                            buttons: vec![(
-                                format!("{} {}", locale.pick("Gérer", "Manage"), p.user_code),
-                                String::new(),
-                            )],
-                            secondary: true,
-                            ..FormView::default()
-                        },
-                        FormView {
-                            method: "post",
-                            action: "/admin/people/invite".into(),
-                            csrf: csrf.clone(),
-                            hidden: vec![("email".into(), p.email.to_string())],
-                            buttons: vec![(
-                                locale
-                                    .pick("Envoyer un lien d'activation", "Send an activation link")
-                                    .into(),
-                                String::new(),
-                            )],
-                            secondary: true,
-                            ..FormView::default()
-                        },
-                    ],
-                })
-                .collect(),
+            items: people.iter().map(|p| roster_item(p, &csrf, locale)).collect(),
         });
     }
-    if let Err(e) = tx.commit().await {
-        return crate::web::WebError::from(e).into_response();
+    tx.commit().await?;
+    Ok(render(status, &settings.general.bank_name, &page))
+}
+
+/// One person of the roster: their page, and the button that sends an activation link.
+fn roster_item(p: &Person, csrf: &str, locale: Locale) -> Item {
+    Item {
+        headline: format!("{} — {}", p.display_name(), p.user_code),
+        lines: vec![if p.active {
+            p.email.to_string()
+        } else {
+            format!("{} — {}", p.email, locale.pick("inactif", "inactive"))
+        }],
+        forms: vec![
+            FormView {
+                method: "get",
+                action: format!("/admin/people/{}", p.user_code),
+                buttons: vec![(
+                    format!("{} {}", locale.pick("Gérer", "Manage"), p.user_code),
+                    String::new(),
+                )],
+                secondary: true,
+                ..FormView::default()
+            },
+            FormView {
+                method: "post",
+                action: "/admin/people/invite".into(),
+                csrf: csrf.to_string(),
+                hidden: vec![("email".into(), p.email.to_string())],
+                buttons: vec![(
+                    locale
+                        .pick("Envoyer un lien d'activation", "Send an activation link")
+                        .into(),
+                    String::new(),
+                )],
+                secondary: true,
+                ..FormView::default()
+            },
+        ],
     }
-    render(status, &settings.general.bank_name, &page)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -163,24 +155,15 @@ pub struct InviteForm {
 
 /// `POST /admin/people/invite`: queues an activation link, as `relais accounts invite`.
 pub async fn invite(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     form: Result<Form<InviteForm>, FormRejection>,
-) -> Response {
-    let settings = match super::coordinator_settings(&signed_in, &state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+) -> Result<Response, WebError> {
+    let settings = crate::web::signed::settings(&state);
     let pages = state.account_pages.clone();
     let locale = signed_in.person().locale;
     let bad = |text: &str| Some((Tone::Bad, text.to_string()));
-    let Some(Form(form)) = form.ok().filter(|f| signed_in.session().csrf_ok(&f.csrf)) else {
-        let text = locale.pick(
-            "Rien n'a été fait : ce formulaire a expiré ou ne vient pas de cette page.",
-            "Nothing was done: this form expired or did not come from this page.",
-        );
-        return list(&signed_in, &state, &settings, StatusCode::FORBIDDEN, bad(text), None).await;
-    };
+    let form = super::checked_form(&signed_in, form, |f| &f.csrf, "/admin/people")?;
     let Ok(email) = EmailAddress::parse(&form.email) else {
         let text = locale.pick("Adresse courriel invalide.", "Invalid email address.");
         return list(
@@ -193,10 +176,7 @@ pub async fn invite(
         )
         .await;
     };
-    let outcome = match pages.accounts.invite(&email).await {
-        Ok(o) => o,
-        Err(e) => return crate::web::WebError::Internal(e.into()).into_response(),
-    };
+    let outcome = pages.accounts.invite(&email).await?;
     let (tone, fr, en) = match outcome {
         InviteOutcome::Invited => (
             Tone::Good,

@@ -3,7 +3,7 @@
 //! installation (more are added on their page), an interpreter starts with their language
 //! pairs; the new person gets their activation link by email at once.
 
-use super::super::{FormView, Input, SignedPage, coordinator_actor, expired, render, see_other};
+use super::super::{FormView, Input, SignedPage, coordinator_actor, render, see_other};
 use super::form::{Failed, Posted, apply, contact, contact_inputs, first};
 use crate::config::Settings;
 use crate::domain::ids::InstallationId;
@@ -14,7 +14,8 @@ use crate::domain::person_form::{ContactForm, PersonField, PersonProblem, Proble
 use crate::domain::role::Role;
 use crate::store::StoreError;
 use crate::web::AppState;
-use crate::web::account::SignedIn;
+use crate::web::WebError;
+use crate::web::account::{Coordinator, SignedIn};
 use crate::web::page::Tone;
 use crate::workflow::NewPersonCommand;
 use crate::workflow::accounts::InviteOutcome;
@@ -23,7 +24,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 /// Every installation, as "CODE — name", for the choice of a requester's.
 async fn installation_choices(state: &AppState, locale: Locale) -> Result<Vec<(String, String)>, StoreError> {
@@ -51,11 +52,11 @@ async fn page(
     status: StatusCode,
     notice: Option<(Tone, String)>,
     failed: Option<Failed>,
-) -> Response {
+) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
     let installations = match installation_choices(state, locale).await {
         Ok(c) => c,
-        Err(e) => return crate::web::WebError::from(e).into_response(),
+        Err(e) => return Err(e.into()),
     };
     let mut page = SignedPage::new(signed_in, ("Ajouter une personne", "Add a person"));
     if let Some((tone, text)) = notice {
@@ -126,15 +127,12 @@ async fn page(
         ..FormView::default()
     });
     apply(&mut page, failed.as_ref());
-    render(status, &settings.general.bank_name, &page)
+    Ok(render(status, &settings.general.bank_name, &page))
 }
 
 /// `GET /admin/people/new`.
-pub async fn show(signed_in: SignedIn, State(state): State<AppState>) -> Response {
-    let settings = match super::super::coordinator_settings(&signed_in, &state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+pub async fn show(Coordinator(signed_in): Coordinator, State(state): State<AppState>) -> Result<Response, WebError> {
+    let settings = crate::web::signed::settings(&state);
     page(&signed_in, &state, &settings, StatusCode::OK, None, None).await
 }
 
@@ -201,37 +199,29 @@ async fn read(
 
 /// `POST /admin/people/new`: adds the person, sends the activation link, shows their page.
 pub async fn create(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     form: Result<Form<Posted>, FormRejection>,
-) -> Response {
-    let checked = super::checked(&signed_in, &state, form);
-    let (settings, posted) = match checked {
-        Ok(v) => v,
-        Err(r) => return r.into_response(),
-    };
-    let locale = signed_in.person().locale;
-    let Some(posted) = posted else {
-        let notice = Some(expired(locale));
-        return page(&signed_in, &state, &settings, StatusCode::FORBIDDEN, notice, None).await;
-    };
+) -> Result<Response, WebError> {
+    let settings = crate::web::signed::settings(&state);
+    let posted = super::checked(&signed_in, form, "/admin/people/new")?;
     let command = match read(&state, &settings, &posted).await {
         Ok(Ok(c)) => c,
         Ok(Err(problems)) => return refused(&signed_in, &state, &settings, posted, problems.0).await,
-        Err(e) => return crate::web::WebError::from(e).into_response(),
+        Err(e) => return Err(e.into()),
     };
     let email = command.person.email.clone();
     let person = match state.workflow.enlist(coordinator_actor(&signed_in), command).await {
         Ok(p) => p,
         Err(RosterError::Invalid(errors)) => return refused(&signed_in, &state, &settings, posted, errors).await,
-        Err(RosterError::Workflow(e)) => return crate::web::WebError::Internal(e.into()).into_response(),
+        Err(RosterError::Workflow(e)) => return Err(e.into()),
     };
     let pages = state.account_pages.clone();
-    match pages.accounts.invite(&email).await {
-        Ok(InviteOutcome::Invited) => see_other(format!("/admin/people/{}?done=invited", person.user_code)),
-        Ok(_) => see_other(format!("/admin/people/{}?done=created", person.user_code)),
-        Err(e) => crate::web::WebError::Internal(e.into()).into_response(),
-    }
+    let done = match pages.accounts.invite(&email).await? {
+        InviteOutcome::Invited => "invited",
+        _ => "created",
+    };
+    Ok(see_other(format!("/admin/people/{}?done={done}", person.user_code)))
 }
 
 async fn refused(
@@ -240,7 +230,7 @@ async fn refused(
     settings: &Settings,
     posted: Posted,
     errors: Vec<crate::domain::person_form::PersonFieldError>,
-) -> Response {
+) -> Result<Response, WebError> {
     let failed = Failed {
         form: "new-person".into(),
         posted,

@@ -4,9 +4,7 @@
 //! and cost centre, the activation link, and deactivation. The person's history is at the
 //! foot. Each form posts to `/admin/people/{code}/{part}`.
 
-use super::super::{
-    FormView, Input, Item, Section, SignedPage, coordinator_actor, expired, history, not_found, render, see_other,
-};
+use super::super::{FormView, Input, Item, Section, SignedPage, coordinator_actor, history, render, see_other};
 use super::form::{Failed, Posted, all, apply, contact, contact_inputs, first};
 use crate::config::Settings;
 use crate::domain::history::Entity;
@@ -21,7 +19,8 @@ use crate::domain::person_form::{
 use crate::store::StoreError;
 use crate::store::accounts::Account;
 use crate::web::AppState;
-use crate::web::account::SignedIn;
+use crate::web::WebError;
+use crate::web::account::{Coordinator, SignedIn};
 use crate::web::page::Tone;
 use crate::workflow::WorkflowError;
 use crate::workflow::accounts::InviteOutcome;
@@ -30,7 +29,7 @@ use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
 /// Everything the page shows of one person.
@@ -135,13 +134,13 @@ async fn person_page(
     status: StatusCode,
     notice: Option<(Tone, String)>,
     failed: Option<Failed>,
-) -> Response {
+) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
     let csrf = signed_in.session().csrf();
     let loaded = match load(state, code, settings, locale).await {
         Ok(l) => l,
-        Err(StoreError::NotFound) => return not_found(),
-        Err(e) => return crate::web::WebError::from(e).into_response(),
+        Err(StoreError::NotFound) => return Err(WebError::NotFound),
+        Err(e) => return Err(e.into()),
     };
     let p = &loaded.person;
     let base = format!("/admin/people/{}", p.user_code);
@@ -157,8 +156,34 @@ async fn person_page(
             locale.pick("Toutes les personnes", "Everyone").into(),
         ),
     );
+    page.facts = person_facts(&loaded, locale);
+    page.sections.push(contact_section(p, &base, &csrf, locale));
+    if let Some(profile) = &loaded.interpreter {
+        page.sections.push(record_section(profile, &base, &csrf, locale));
+    }
+    if let Some(requester) = &loaded.requester {
+        page.sections.push(places_section(requester, &base, &csrf, locale));
+    }
+    let is_self = p.id == signed_in.person().id;
+    page.sections
+        .push(access_section(&loaded, is_self, &base, &csrf, locale));
+    page.sections.push(Section {
+        heading: locale.pick("Historique", "History").into(),
+        empty: locale
+            .pick("Aucun changement enregistré.", "No change recorded.")
+            .into(),
+        lines: loaded.history,
+        items: Vec::new(),
+    });
+    apply(&mut page, failed.as_ref());
+    Ok(render(status, &settings.general.bank_name, &page))
+}
+
+/// Who the person is: code, roles, whether active, their web account.
+fn person_facts(loaded: &Loaded, locale: Locale) -> Vec<(String, String)> {
+    let p = &loaded.person;
     let roles: Vec<&str> = p.roles.iter().map(|r| super::role_name(*r, locale)).collect();
-    page.facts = vec![
+    vec![
         (
             locale.pick("Code d'utilisateur", "User code").into(),
             p.user_code.to_string(),
@@ -180,8 +205,11 @@ async fn person_page(
             locale.pick("Compte web", "Web account").into(),
             account_state(loaded.account.as_ref(), locale).into(),
         ),
-    ];
+    ]
+}
 
+/// The contact details' form.
+fn contact_section(p: &Person, base: &str, csrf: &str, locale: Locale) -> Section {
     let mobile = p.mobile.as_ref().map(|m| m.as_str().to_string()).unwrap_or_default();
     let values = ContactForm {
         first_name: &p.first_name,
@@ -191,138 +219,155 @@ async fn person_page(
         phone: p.phone.as_deref().unwrap_or(""),
         locale: p.locale.as_str(),
     };
-    page.sections.push(one_item(
+    one_item(
         locale.pick("Coordonnées", "Contact details"),
         Vec::new(),
         save(
             "contact",
             format!("{base}/contact"),
-            &csrf,
+            csrf,
             contact_inputs(&values, locale),
             locale.pick("Enregistrer les coordonnées", "Save the contact details"),
         ),
-    ));
+    )
+}
 
-    if let Some(profile) = &loaded.interpreter {
-        let f = &profile.financial;
-        let inputs = vec![
-            Input::new(
-                "languages",
-                "textarea",
-                locale.pick("Compétences linguistiques", "Languages"),
-                write_languages(&profile.language_pairs, locale),
-            )
-            .hint(locale.pick(
-                "Une paire par ligne, par exemple « français > espagnol ». Les offres suivent ces paires.",
-                "One pair a line, “French > Spanish” for example. Offers follow these pairs.",
-            )),
-            Input::new(
-                "legal_name",
-                "text",
-                locale.pick("Nom complet (si différent)", "Full legal name (if different)"),
-                f.legal_name.clone().unwrap_or_default(),
-            ),
-            Input::new(
-                "supplier_number",
-                "text",
-                locale.pick("Numéro de fournisseur", "Supplier number"),
-                f.supplier_number.clone().unwrap_or_default(),
-            ),
-            Input::new(
-                "tax_registration",
-                "select",
-                locale.pick("Inscription TPS/TVQ", "GST/QST registration"),
-                f.tax_registration.as_str(),
-            )
-            .choices(tax_registrations(locale)),
-            Input::new(
-                "gst",
-                "text",
-                locale.pick("Numéro de TPS", "GST number"),
-                f.gst.as_ref().map(|t| t.number.clone()).unwrap_or_default(),
-            ),
-            Input::new(
-                "qst",
-                "text",
-                locale.pick("Numéro de TVQ", "QST number"),
-                f.qst.as_ref().map(|t| t.number.clone()).unwrap_or_default(),
-            ),
-        ];
-        page.sections.push(one_item(
-            locale.pick("Langues et dossier financier", "Languages and financial file"),
-            vec![
-                locale
-                    .pick(
-                        "L'interprète les voit sur son profil sans pouvoir les changer.",
-                        "The interpreter sees them on their profile and cannot change them.",
-                    )
-                    .into(),
-            ],
-            save(
-                "record",
-                format!("{base}/record"),
-                &csrf,
-                inputs,
-                locale.pick("Enregistrer", "Save"),
-            ),
-        ));
-    }
-
-    if let Some((profile, establishment, installations, centres)) = &loaded.requester {
-        let chosen = |i: &Installation| profile.installations.contains(&i.id);
-        let mut centre_choices = vec![(String::new(), locale.pick("— aucun —", "— none —").to_string())];
-        centre_choices.extend(
-            centres
-                .iter()
-                .filter(|c| c.active || profile.cost_centre_id == Some(c.id))
-                .map(|c| (c.id.0.to_string(), format!("{} — {}", c.code, c.description))),
-        );
-        let inputs = vec![
-            Input {
-                options: installations
-                    .iter()
-                    .map(|i| (i.id.0.to_string(), i.name.clone(), chosen(i)))
-                    .collect(),
-                ..Input::new(
-                    "installation",
-                    "checks",
-                    locale.pick("Installations", "Installations"),
-                    "",
+/// An interpreter's languages and financial file, which only coordinators change.
+fn record_section(profile: &InterpreterProfile, base: &str, csrf: &str, locale: Locale) -> Section {
+    let f = &profile.financial;
+    let inputs = vec![
+        Input::new(
+            "languages",
+            "textarea",
+            locale.pick("Compétences linguistiques", "Languages"),
+            write_languages(&profile.language_pairs, locale),
+        )
+        .hint(locale.pick(
+            "Une paire par ligne, par exemple « français > espagnol ». Les offres suivent ces paires.",
+            "One pair a line, “French > Spanish” for example. Offers follow these pairs.",
+        )),
+        Input::new(
+            "legal_name",
+            "text",
+            locale.pick("Nom complet (si différent)", "Full legal name (if different)"),
+            f.legal_name.clone().unwrap_or_default(),
+        ),
+        Input::new(
+            "supplier_number",
+            "text",
+            locale.pick("Numéro de fournisseur", "Supplier number"),
+            f.supplier_number.clone().unwrap_or_default(),
+        ),
+        Input::new(
+            "tax_registration",
+            "select",
+            locale.pick("Inscription TPS/TVQ", "GST/QST registration"),
+            f.tax_registration.as_str(),
+        )
+        .choices(tax_registrations(locale)),
+        Input::new(
+            "gst",
+            "text",
+            locale.pick("Numéro de TPS", "GST number"),
+            f.gst.as_ref().map(|t| t.number.clone()).unwrap_or_default(),
+        ),
+        Input::new(
+            "qst",
+            "text",
+            locale.pick("Numéro de TVQ", "QST number"),
+            f.qst.as_ref().map(|t| t.number.clone()).unwrap_or_default(),
+        ),
+    ];
+    one_item(
+        locale.pick("Langues et dossier financier", "Languages and financial file"),
+        vec![
+            locale
+                .pick(
+                    "L'interprète les voit sur son profil sans pouvoir les changer.",
+                    "The interpreter sees them on their profile and cannot change them.",
                 )
-            },
-            Input::new(
-                "cost_centre",
-                "select",
-                locale.pick("Centre de coûts", "Cost centre"),
-                profile.cost_centre_id.map(|c| c.0.to_string()).unwrap_or_default(),
-            )
-            .choices(centre_choices),
-        ];
-        page.sections.push(one_item(
-            &format!(
-                "{} — {} ({})",
-                locale.pick("Établissement", "Establishment"),
-                establishment.name,
-                establishment.code
-            ),
-            vec![
-                locale
-                    .pick(
-                        "Le demandeur voit les demandes de ses installations (« par emplacement »).",
-                        "The requester sees the requests of their installations (“by location”).",
-                    )
-                    .into(),
-            ],
-            save(
-                "places",
-                format!("{base}/places"),
-                &csrf,
-                inputs,
-                locale.pick("Enregistrer", "Save"),
-            ),
-        ));
-    }
+                .into(),
+        ],
+        save(
+            "record",
+            format!("{base}/record"),
+            csrf,
+            inputs,
+            locale.pick("Enregistrer", "Save"),
+        ),
+    )
+}
 
+/// A requester's installations and cost centre, within their establishment.
+fn places_section(
+    (profile, establishment, installations, centres): &(
+        RequesterProfile,
+        Establishment,
+        Vec<Installation>,
+        Vec<CostCentre>,
+    ),
+    base: &str,
+    csrf: &str,
+    locale: Locale,
+) -> Section {
+    let chosen = |i: &Installation| profile.installations.contains(&i.id);
+    let mut centre_choices = vec![(String::new(), locale.pick("— aucun —", "— none —").to_string())];
+    centre_choices.extend(
+        centres
+            .iter()
+            .filter(|c| c.active || profile.cost_centre_id == Some(c.id))
+            .map(|c| (c.id.0.to_string(), format!("{} — {}", c.code, c.description))),
+    );
+    let inputs = vec![
+        Input {
+            options: installations
+                .iter()
+                .map(|i| (i.id.0.to_string(), i.name.clone(), chosen(i)))
+                .collect(),
+            ..Input::new(
+                "installation",
+                "checks",
+                locale.pick("Installations", "Installations"),
+                "",
+            )
+        },
+        Input::new(
+            "cost_centre",
+            "select",
+            locale.pick("Centre de coûts", "Cost centre"),
+            profile.cost_centre_id.map(|c| c.0.to_string()).unwrap_or_default(),
+        )
+        .choices(centre_choices),
+    ];
+    one_item(
+        &format!(
+            "{} — {} ({})",
+            locale.pick("Établissement", "Establishment"),
+            establishment.name,
+            establishment.code
+        ),
+        vec![
+            locale
+                .pick(
+                    "Le demandeur voit les demandes de ses installations (« par emplacement »).",
+                    "The requester sees the requests of their installations (“by location”).",
+                )
+                .into(),
+        ],
+        save(
+            "places",
+            format!("{base}/places"),
+            csrf,
+            inputs,
+            locale.pick("Enregistrer", "Save"),
+        ),
+    )
+}
+
+/// The activation link (for someone active without a password yet) and the button that
+/// deactivates or reactivates (never one's own).
+fn access_section(loaded: &Loaded, is_self: bool, base: &str, csrf: &str, locale: Locale) -> Section {
+    let p = &loaded.person;
     let mut account_forms = Vec::new();
     if p.active && loaded.account.as_ref().is_none_or(|a| a.password_hash.is_none()) {
         account_forms.push(FormView {
@@ -330,13 +375,13 @@ async fn person_page(
             ..save(
                 "invite",
                 format!("{base}/invite"),
-                &csrf,
+                csrf,
                 Vec::new(),
                 locale.pick("Envoyer un lien d'activation", "Send an activation link"),
             )
         });
     }
-    if p.id != signed_in.person().id {
+    if !is_self {
         let (value, label) = if p.active {
             ("0", locale.pick("Désactiver cette personne", "Deactivate this person"))
         } else {
@@ -345,10 +390,10 @@ async fn person_page(
         account_forms.push(FormView {
             hidden: vec![("active".into(), value.into())],
             secondary: true,
-            ..save("active", format!("{base}/active"), &csrf, Vec::new(), label)
+            ..save("active", format!("{base}/active"), csrf, Vec::new(), label)
         });
     }
-    page.sections.push(Section {
+    Section {
         heading: locale.pick("Accès", "Access").into(),
         items: vec![Item {
             headline: String::new(),
@@ -363,17 +408,7 @@ async fn person_page(
             forms: account_forms,
         }],
         ..Section::default()
-    });
-    page.sections.push(Section {
-        heading: locale.pick("Historique", "History").into(),
-        empty: locale
-            .pick("Aucun changement enregistré.", "No change recorded.")
-            .into(),
-        lines: loaded.history,
-        items: Vec::new(),
-    });
-    apply(&mut page, failed.as_ref());
-    render(status, &settings.general.bank_name, &page)
+    }
 }
 
 /// What the page says after a change, by the `done` of its address.
@@ -428,17 +463,14 @@ fn done_text(done: &str, locale: Locale) -> Option<(Tone, &'static str)> {
 
 /// `GET /admin/people/{code}`.
 pub async fn show(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     code: Result<Path<String>, PathRejection>,
     done: Result<Query<Done>, QueryRejection>,
-) -> Response {
-    let settings = match super::super::coordinator_settings(&signed_in, &state) {
-        Ok(s) => s,
-        Err(r) => return r.into_response(),
-    };
+) -> Result<Response, WebError> {
+    let settings = crate::web::signed::settings(&state);
     let Some(code) = code.ok().and_then(|Path(c)| UserCode::parse(&c)) else {
-        return not_found();
+        return Err(WebError::NotFound);
     };
     let locale = signed_in.person().locale;
     let notice = done
@@ -448,50 +480,62 @@ pub async fn show(
     person_page(&signed_in, &state, &settings, &code, StatusCode::OK, notice, None).await
 }
 
+/// The person of `code`, with their interpreter profile if they have one.
+async fn person_and_profile(
+    state: &AppState,
+    code: &UserCode,
+) -> Result<Option<(Person, Option<InterpreterProfile>)>, StoreError> {
+    let mut tx = state.workflow.store().begin_read().await?;
+    let p = tx.person_by_user_code(code).await?;
+    let interpreter = match &p {
+        Some(p) => tx.interpreter_profile(p.id).await?,
+        None => None,
+    };
+    tx.commit().await?;
+    Ok(p.map(|p| (p, interpreter)))
+}
+
+/// An interpreter's languages and financial file, as posted.
+async fn change_record(
+    workflow: &crate::workflow::Workflow,
+    actor: crate::workflow::Actor,
+    id: crate::domain::ids::PersonId,
+    profile: &InterpreterProfile,
+    posted: &Posted,
+) -> Result<&'static str, RosterError> {
+    let mut problems = Problems::default();
+    let languages = read_languages(first(posted, "languages"), &profile.language_pairs, &mut problems);
+    let financial = FinancialForm {
+        legal_name: first(posted, "legal_name"),
+        supplier_number: first(posted, "supplier_number"),
+        tax_registration: first(posted, "tax_registration"),
+        gst: first(posted, "gst"),
+        qst: first(posted, "qst"),
+    }
+    .read(&profile.financial, &mut problems);
+    match problems.or(()) {
+        Ok(()) => workflow
+            .set_interpreter_record(actor, id, languages, financial)
+            .await
+            .map(|()| "saved"),
+        Err(errors) => Err(RosterError::Invalid(errors)),
+    }
+}
+
 /// `POST /admin/people/{code}/{part}`: `contact`, `record`, `places`, `invite` or `active`.
 pub async fn change(
-    signed_in: SignedIn,
+    Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, PathRejection>,
     form: Result<Form<Posted>, FormRejection>,
-) -> Response {
-    let (settings, posted) = match super::checked(&signed_in, &state, form) {
-        Ok(v) => v,
-        Err(r) => return r.into_response(),
-    };
+) -> Result<Response, WebError> {
+    let settings = crate::web::signed::settings(&state);
     let Some((code, part)) = path.ok().and_then(|Path((c, p))| UserCode::parse(&c).map(|c| (c, p))) else {
-        return not_found();
+        return Err(WebError::NotFound);
     };
     let locale = signed_in.person().locale;
-    let Some(posted) = posted else {
-        let notice = Some(expired(locale));
-        return person_page(
-            &signed_in,
-            &state,
-            &settings,
-            &code,
-            StatusCode::FORBIDDEN,
-            notice,
-            None,
-        )
-        .await;
-    };
-    let person = async {
-        let mut tx = state.workflow.store().begin_read().await?;
-        let p = tx.person_by_user_code(&code).await?;
-        let interpreter = match &p {
-            Some(p) => tx.interpreter_profile(p.id).await?,
-            None => None,
-        };
-        tx.commit().await?;
-        Ok::<_, StoreError>(p.map(|p| (p, interpreter)))
-    }
-    .await;
-    let (person, interpreter) = match person {
-        Ok(Some(p)) => p,
-        Ok(None) => return not_found(),
-        Err(e) => return crate::web::WebError::from(e).into_response(),
-    };
+    let posted = super::checked(&signed_in, form, &format!("/admin/people/{code}"))?;
+    let (person, interpreter) = person_and_profile(&state, &code).await?.ok_or(WebError::NotFound)?;
     let actor = coordinator_actor(&signed_in);
     let id = person.id;
     let workflow = &state.workflow;
@@ -505,24 +549,10 @@ pub async fn change(
             }
         }
         "record" => {
-            let Some(profile) = interpreter else { return not_found() };
-            let mut problems = Problems::default();
-            let languages = read_languages(first(&posted, "languages"), &profile.language_pairs, &mut problems);
-            let financial = FinancialForm {
-                legal_name: first(&posted, "legal_name"),
-                supplier_number: first(&posted, "supplier_number"),
-                tax_registration: first(&posted, "tax_registration"),
-                gst: first(&posted, "gst"),
-                qst: first(&posted, "qst"),
-            }
-            .read(&profile.financial, &mut problems);
-            match problems.or(()) {
-                Ok(()) => workflow
-                    .set_interpreter_record(actor, id, languages, financial)
-                    .await
-                    .map(|()| "saved"),
-                Err(errors) => Err(RosterError::Invalid(errors)),
-            }
+            let Some(profile) = interpreter else {
+                return Err(WebError::NotFound);
+            };
+            change_record(workflow, actor, id, &profile, &posted).await
         }
         "places" => {
             let installations: Vec<InstallationId> = all(&posted, "installation")
@@ -538,8 +568,8 @@ pub async fn change(
         "invite" => match state.account_pages.accounts.invite(&person.email).await {
             Ok(InviteOutcome::Invited) => Ok("link"),
             Ok(InviteOutcome::AlreadyActive) => Ok("already"),
-            Ok(InviteOutcome::Inactive | InviteOutcome::NoSuchPerson) => return not_found(),
-            Err(e) => return crate::web::WebError::Internal(e.into()).into_response(),
+            Ok(InviteOutcome::Inactive | InviteOutcome::NoSuchPerson) => return Err(WebError::NotFound),
+            Err(e) => return Err(WebError::internal(e)),
         },
         "active" => workflow
             .set_active(actor, id, first(&posted, "active") == "1")
@@ -549,10 +579,10 @@ pub async fn change(
                 ActiveChange::Reactivated => "reactivated",
                 ActiveChange::Unchanged => "saved",
             }),
-        _ => return not_found(),
+        _ => return Err(WebError::NotFound),
     };
     match outcome {
-        Ok(done) => see_other(format!("/admin/people/{}?done={done}", person.user_code)),
+        Ok(done) => Ok(see_other(format!("/admin/people/{}?done={done}", person.user_code))),
         Err(RosterError::Invalid(errors)) => {
             let failed = Failed {
                 form: part,
@@ -586,7 +616,7 @@ pub async fn change(
         }
         // A part this person does not have (requester places of an interpreter), or someone
         // gone meanwhile: as if the address did not exist.
-        Err(RosterError::Workflow(WorkflowError::BadCommand(_) | WorkflowError::NotFound)) => not_found(),
-        Err(RosterError::Workflow(e)) => crate::web::WebError::Internal(e.into()).into_response(),
+        Err(RosterError::Workflow(WorkflowError::BadCommand(_) | WorkflowError::NotFound)) => Err(WebError::NotFound),
+        Err(RosterError::Workflow(e)) => Err(e.into()),
     }
 }
