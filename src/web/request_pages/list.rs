@@ -63,29 +63,16 @@ impl Search {
             ("language", &self.language),
             ("interpreter", &self.interpreter),
         ];
-        let mut query: Vec<String> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", query_escape(v)))
-            .collect();
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+            query.append_pair(k, v);
+        }
         if let Some(after) = after {
-            query.push(format!("after={}", after.encode()));
+            query.append_pair("after", &after.encode());
         }
-        format!("/requests?{}", query.join("&"))
+        let query = query.finish();
+        format!("/requests?{query}")
     }
-}
-
-/// A value as a query string carries it: unreserved characters as they are, the rest
-/// percent-encoded (UTF-8).
-fn query_escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(char::from(byte)),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 const PRESETS: [(&str, DatePreset, &str, &str); 5] = [
