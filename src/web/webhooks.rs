@@ -110,7 +110,7 @@ pub async fn kannel(State(state): State<AppState>, Query(query): Query<HashMap<S
 
 /// `application/x-www-form-urlencoded` pairs, in order (`+` is a space; a malformed `%`
 /// escape and bytes that are not UTF-8 are kept as they are, never an error).
-pub(super) fn form_urlencoded(body: &str) -> Vec<(String, String)> {
+fn form_urlencoded(body: &str) -> Vec<(String, String)> {
     form_urlencoded::parse(body.as_bytes()).into_owned().collect()
 }
 

@@ -116,7 +116,9 @@ pub async fn act(
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(_) => return Err(WebError::TooLarge),
     };
-    let form = super::webhooks::form_urlencoded(&body);
+    let form = form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect::<Vec<(String, String)>>();
     let field = |k: &str| {
         form.iter()
             .find(|(key, _)| key == k)
@@ -282,7 +284,9 @@ pub async fn renew(
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(_) => return Err(WebError::TooLarge),
     };
-    let form = super::webhooks::form_urlencoded(&body);
+    let form = form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect::<Vec<(String, String)>>();
     let csrf = form
         .iter()
         .find(|(k, _)| k == "csrf")
