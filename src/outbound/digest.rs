@@ -8,8 +8,9 @@
 //! The same candidate block goes into the notices that hand a request back to the
 //! coordinators (a refusal, lapsed offers, a withdrawal).
 
-use super::render::{Facts, clock_time, link_label, long_date};
+use super::render::{Facts, link_label};
 use crate::domain::locale::Locale;
+use crate::domain::locale::{clock_time, long_date};
 use crate::domain::matching::Exclusion;
 use crate::domain::person::Person;
 use crate::domain::request::{Request, RequestStatus};

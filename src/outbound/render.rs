@@ -1,13 +1,15 @@
 //! Notifications rendered from the askama templates in `templates/`: the text body, its
 //! HTML twin, and the short SMS. French unless the recipient chose English.
 
-use crate::domain::locale::Locale;
+use crate::domain::locale::{Locale, duration, long_date, size};
+/// Formatting lives in `domain::locale`; the web pages still import these three from here
+/// until `src/web` (restructured apart) imports them from there.
+pub use crate::domain::locale::{clock_time, long_date_time, short_date};
 use crate::domain::notice::Notice;
 use crate::domain::person::Person;
 use crate::domain::request::Request;
 use crate::domain::role::Role;
 use askama::Template;
-use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 
 /// The facts of a request every message shows. Never patient details.
 #[derive(Debug, Clone, Default)]
@@ -43,105 +45,6 @@ impl Facts {
                 format!("{installation} — {}", d.location.trim())
             },
         }
-    }
-}
-
-const DAYS_FR: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
-const DAYS_EN: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-const MONTHS_FR: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-const MONTHS_FR_SHORT: [&str; 12] = [
-    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// "jeudi 10 décembre 2026" / "Thursday, December 10, 2026".
-pub fn long_date(date: NaiveDate, locale: Locale) -> String {
-    let day = date.weekday().num_days_from_monday() as usize;
-    let month = date.month0() as usize;
-    match locale {
-        Locale::Fr => format!("{} {} {} {}", DAYS_FR[day], date.day(), MONTHS_FR[month], date.year()),
-        Locale::En => format!("{}, {} {}, {}", DAYS_EN[day], MONTHS_EN[month], date.day(), date.year()),
-    }
-}
-
-/// "10 déc." / "Dec 10" for SMS.
-pub fn short_date(date: NaiveDate, locale: Locale) -> String {
-    let month = date.month0() as usize;
-    match locale {
-        Locale::Fr => format!("{} {}", date.day(), MONTHS_FR_SHORT[month]),
-        Locale::En => format!("{} {}", &MONTHS_EN[month][..3], date.day()),
-    }
-}
-
-/// "14 h 30" / "2:30 PM".
-pub fn clock_time(time: NaiveTime, locale: Locale) -> String {
-    match locale {
-        Locale::Fr => format!("{} h {:02}", time.hour(), time.minute()),
-        Locale::En => {
-            let (pm, hour) = time.hour12();
-            format!("{hour}:{:02} {}", time.minute(), if pm { "PM" } else { "AM" })
-        }
-    }
-}
-
-/// A size as people read it: "25 Mo" / "25 MB", "30,5 Mo" / "30.5 MB", "98 Ko" / "98 KB".
-pub fn size(bytes: u64, locale: Locale) -> String {
-    const KIB: u64 = 1024;
-    let (value, unit) = if bytes >= KIB * KIB {
-        (bytes as f64 / (KIB * KIB) as f64, locale.pick("Mo", "MB"))
-    } else {
-        (bytes.div_ceil(KIB) as f64, locale.pick("Ko", "KB"))
-    };
-    let shown = format!("{value:.1}");
-    let shown = shown.strip_suffix(".0").unwrap_or(&shown);
-    match locale {
-        Locale::Fr => format!("{}\u{a0}{unit}", shown.replace('.', ",")),
-        Locale::En => format!("{shown} {unit}"),
-    }
-}
-
-/// "1 h 30" / "1 h 30 min"; "45 min".
-pub fn duration(minutes: u32, locale: Locale) -> String {
-    let (h, m) = (minutes / 60, minutes % 60);
-    match (h, m, locale) {
-        (0, m, _) => format!("{m} min"),
-        (h, 0, _) => format!("{h} h"),
-        (h, m, Locale::Fr) => format!("{h} h {m:02}"),
-        (h, m, Locale::En) => format!("{h} h {m:02} min"),
     }
 }
 
@@ -274,16 +177,6 @@ fn moment(at: Option<chrono::DateTime<chrono::Utc>>, time_zone: chrono_tz::Tz, l
         "{}{}",
         locale.pick("le ", ""),
         long_date_time(at.with_timezone(&time_zone), locale)
-    )
-}
-
-/// "jeudi 10 décembre 2026 à 14 h 02" / "Thursday, December 10, 2026 at 2:02 PM".
-pub fn long_date_time(at: chrono::DateTime<chrono_tz::Tz>, locale: Locale) -> String {
-    format!(
-        "{} {} {}",
-        long_date(at.date_naive(), locale),
-        locale.pick("à", "at"),
-        clock_time(at.time(), locale)
     )
 }
 
@@ -695,32 +588,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_times_and_durations_read_naturally() {
-        let d = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
-        assert_eq!(long_date(d, Locale::Fr), "jeudi 10 décembre 2026");
-        assert_eq!(long_date(d, Locale::En), "Thursday, December 10, 2026");
-        assert_eq!(short_date(d, Locale::Fr), "10 déc.");
-        assert_eq!(short_date(d, Locale::En), "Dec 10");
-        let t = NaiveTime::from_hms_opt(14, 30, 0).unwrap();
-        assert_eq!(clock_time(t, Locale::Fr), "14 h 30");
-        assert_eq!(clock_time(t, Locale::En), "2:30 PM");
-        assert_eq!(duration(90, Locale::Fr), "1 h 30");
-        assert_eq!(duration(60, Locale::En), "1 h");
-        assert_eq!(duration(45, Locale::Fr), "45 min");
-    }
-
-    #[test]
     fn a_refused_text_says_its_limit() {
         use crate::domain::text::{TEXT_MAX, count};
         assert!(refusal("text_too_long", Locale::Fr).contains(&count(TEXT_MAX, Locale::Fr)));
         assert!(refusal("text_too_long", Locale::En).contains(&count(TEXT_MAX, Locale::En)));
-    }
-
-    #[test]
-    fn sizes_read_naturally() {
-        assert_eq!(size(25 * 1024 * 1024, Locale::Fr), "25\u{a0}Mo");
-        assert_eq!(size(25 * 1024 * 1024, Locale::En), "25 MB");
-        assert_eq!(size(32_000_000, Locale::Fr), "30,5\u{a0}Mo");
-        assert_eq!(size(100_000, Locale::En), "98 KB");
     }
 }

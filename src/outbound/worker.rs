@@ -525,7 +525,7 @@ impl Outbound {
         let subject = format!(
             "{} — {}",
             locale.pick("Sommaire de la banque", "Bank digest"),
-            super::render::long_date(today, locale)
+            crate::domain::locale::long_date(today, locale)
         );
         let html = super::render::html_twin(&text, &subject, locale, &digest.links())?;
         let rendered = super::render::RenderedMail { subject, text, html };
