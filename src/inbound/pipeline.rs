@@ -6,19 +6,16 @@
 //! move a message only after [`MailPipeline::process`] returned.
 
 use crate::config::Secret;
-use crate::domain::contact::{EmailAddress, PhoneE164};
-use crate::domain::ids::{InstallationId, PersonId, RequestId};
-use crate::domain::language::LanguageTag;
+use crate::domain::contact::EmailAddress;
+use crate::domain::ids::{PersonId, RequestId};
 use crate::domain::locale::Locale;
 use crate::domain::notice::{Answering, Notice, RecordForm, RequestFacts};
-use crate::domain::person::{Person, UserCode};
-use crate::domain::request::{
-    CancellationReason, Field, FieldError, Gender, Problem, RequestDetails, RequestNumber, RequestType,
-};
+use crate::domain::person::Person;
+use crate::domain::request::{CancellationReason, RequestNumber};
 use crate::domain::role::{Channel, Role};
-use crate::domain::text::{self, TextProblem, fold};
+use crate::domain::text::{self, TextProblem};
 use crate::forms::record;
-use crate::forms::request::{FieldValue, FormField, FormReading, FormRequestType, GenderWanted};
+use crate::forms::request::{FormField, FormReading};
 use crate::inbound::mail::classify::AutoKind;
 use crate::inbound::mail::command::MailCommand;
 use crate::inbound::mail::reading::{MailReading, ReadContext, read};
@@ -29,11 +26,13 @@ use crate::store::Tx;
 use crate::store::inbound::NewInboundMessage;
 use crate::store::outbox::{NewOutboxMessage, OutboxChannel};
 use crate::workflow::{Actor, Command, Workflow, WorkflowError};
-use chrono::NaiveTime;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 mod set_aside;
+/// Moved to `workflow::details`; `src/web/request_pages/form.rs` still imports it from
+/// here until the web restructuring points it there.
+pub use crate::workflow::details::build_details;
 pub use set_aside::Taken;
 
 /// What became of a message. Stored with it, in `inbound_messages.outcome`.
@@ -1089,247 +1088,5 @@ fn refusal_code(e: &WorkflowError) -> anyhow::Result<&'static str> {
         // Another change won a race, or the database failed: the message is read again later.
         WorkflowError::Conflict(what) => return Err(anyhow::anyhow!("conflict: {what}")),
         WorkflowError::Store(e) => return Err(anyhow::anyhow!("store failed: {e}")),
-    })
-}
-
-/// Turns form values into request details: over `base` for a change, from scratch for a
-/// new request. References (installation, cost centre, interpreter) are looked up.
-pub async fn build_details(
-    workflow: &Workflow,
-    tx: &mut Tx,
-    person: &Person,
-    form: &FormReading,
-    base: Option<&RequestDetails>,
-) -> anyhow::Result<Result<RequestDetails, Vec<FieldError>>> {
-    let mut errors = Vec::new();
-    let profile = tx.requester_profile(person.id).await?;
-    let text = |f: FormField| match form.values.get(&f) {
-        Some(FieldValue::Text(t)) => Some(t.clone()),
-        _ => None,
-    };
-    let installation_id: Option<InstallationId> = match (text(FormField::Installation), &profile) {
-        (Some(name), Some(profile)) => {
-            let wanted = fold(&name);
-            let mut found = None;
-            for id in &profile.installations {
-                let inst = tx.installation(*id).await?;
-                let folded = fold(&inst.name);
-                if folded == wanted || folded.contains(&wanted) || wanted.contains(&folded) {
-                    found = Some(*id);
-                    break;
-                }
-            }
-            if found.is_none() {
-                errors.push(FieldError::new(Field::Installation, Problem::Unknown));
-            }
-            found
-        }
-        (None, _) if base.is_some() => base.map(|b| b.installation_id),
-        (None, Some(profile)) if profile.installations.len() == 1 => profile.installations.first().copied(),
-        _ => {
-            errors.push(FieldError::new(Field::Installation, Problem::Required));
-            None
-        }
-    };
-    let establishment = match installation_id {
-        Some(id) => Some(tx.installation(id).await?.establishment_id),
-        None => None,
-    };
-    // A new request is charged to the profile's cost centre, unless it was retired since.
-    let profile_centre = match profile.as_ref().and_then(|p| p.cost_centre_id) {
-        Some(id) if tx.cost_centre(id).await?.active => Some(id),
-        _ => None,
-    };
-    let request_type = match form.values.get(&FormField::RequestType) {
-        Some(FieldValue::RequestType(t)) => Some(match t {
-            FormRequestType::InPerson => RequestType::InPerson,
-            FormRequestType::Phone => RequestType::Phone,
-            FormRequestType::Video => RequestType::Video,
-            FormRequestType::Message => RequestType::MessageTransmission,
-            FormRequestType::Translation => RequestType::Translation,
-            FormRequestType::Permanence => RequestType::Permanence,
-        }),
-        _ => base.map(|b| b.request_type),
-    };
-    let date = match form.values.get(&FormField::Date) {
-        Some(FieldValue::Date(d)) => Some(*d),
-        _ => base.map(|b| b.date),
-    };
-    let time = |f: FormField| match form.values.get(&f) {
-        Some(FieldValue::Time(t)) => Some(*t),
-        _ => None,
-    };
-    let start_time: Option<NaiveTime> = time(FormField::StartTime).or(base.map(|b| b.start_time));
-    let duration = match form.values.get(&FormField::DurationMinutes) {
-        Some(FieldValue::Minutes(m)) => Some(*m),
-        _ => base.map(|b| b.duration_minutes),
-    };
-    let language = |f: FormField| match form.values.get(&f) {
-        Some(FieldValue::Language(l)) => Some(l.clone()),
-        _ => None,
-    };
-    let source = language(FormField::SourceLanguage)
-        .or(base.map(|b| b.source_language.clone()))
-        .or_else(|| LanguageTag::parse("fr").ok());
-    let target = language(FormField::TargetLanguage).or(base.map(|b| b.target_language.clone()));
-    let mut details = match (
-        installation_id,
-        request_type,
-        date,
-        start_time,
-        duration,
-        source,
-        target,
-    ) {
-        (Some(installation_id), Some(request_type), Some(date), Some(start_time), Some(duration), Some(s), Some(t)) => {
-            match base {
-                Some(b) => RequestDetails {
-                    installation_id,
-                    request_type,
-                    date,
-                    start_time,
-                    duration_minutes: duration,
-                    source_language: s,
-                    target_language: t,
-                    ..b.clone()
-                },
-                None => RequestDetails {
-                    installation_id,
-                    location: String::new(),
-                    address: None,
-                    request_type,
-                    date,
-                    start_time,
-                    flexible_until: None,
-                    duration_minutes: duration,
-                    source_language: s,
-                    target_language: t,
-                    alternative_language: None,
-                    alternative_date: None,
-                    professional: Default::default(),
-                    preferred_interpreter: None,
-                    interpreter_gender: None,
-                    interpreter_must_notify_user: false,
-                    notes: Default::default(),
-                    patient: Default::default(),
-                    video: Default::default(),
-                    cost_centre_id: profile_centre,
-                    billing_code_id: None,
-                },
-            }
-        }
-        _ => {
-            if errors.is_empty() {
-                errors.push(FieldError::new(Field::RequestType, Problem::Required));
-            }
-            return Ok(Err(errors));
-        }
-    };
-    if let Some(t) = time(FormField::FlexibleUntil) {
-        details.flexible_until = Some(t);
-    }
-    if let Some(l) = language(FormField::AlternativeLanguage) {
-        details.alternative_language = Some(l);
-    }
-    let set_text = |slot: &mut Option<String>, f: FormField| {
-        if let Some(t) = text(f) {
-            *slot = Some(t);
-        }
-    };
-    if let Some(location) = text(FormField::Location) {
-        details.location = location;
-    }
-    set_text(&mut details.address, FormField::Address);
-    if details.location.trim().is_empty() {
-        // Remote requests have no place; the record still says how it happens.
-        details.location = details
-            .address
-            .clone()
-            .unwrap_or_else(|| details.request_type.label(Locale::Fr).to_string());
-    }
-    set_text(&mut details.notes.context, FormField::Context);
-    set_text(&mut details.notes.reason, FormField::Reason);
-    set_text(
-        &mut details.notes.message_to_interpreter,
-        FormField::MessageToInterpreter,
-    );
-    set_text(&mut details.notes.coordinator_note, FormField::NoteToCoordinator);
-    set_text(&mut details.patient.name, FormField::PatientName);
-    set_text(&mut details.patient.phone, FormField::PatientPhone);
-    set_text(&mut details.professional.name, FormField::ProfessionalName);
-    set_text(&mut details.professional.function, FormField::ProfessionalFunction);
-    set_text(&mut details.video.platform, FormField::VideoPlatform);
-    set_text(&mut details.video.link, FormField::VideoLink);
-    if let Some(phone) = text(FormField::ProfessionalPhone) {
-        match PhoneE164::parse(&phone, &workflow.config().default_phone_region) {
-            Ok(p) => details.professional.phone = Some(p),
-            Err(_) => errors.push(FieldError::new(Field::ProfessionalPhone, Problem::Unreadable(phone))),
-        }
-    }
-    if let Some(email) = text(FormField::ProfessionalEmail) {
-        match EmailAddress::parse(&email) {
-            Ok(e) => details.professional.email = Some(e),
-            Err(_) => errors.push(FieldError::new(Field::ProfessionalEmail, Problem::Unreadable(email))),
-        }
-    }
-    match form.values.get(&FormField::InterpreterGender) {
-        Some(FieldValue::Gender(GenderWanted::Female)) => details.interpreter_gender = Some(Gender::Female),
-        Some(FieldValue::Gender(GenderWanted::Male)) => details.interpreter_gender = Some(Gender::Male),
-        Some(FieldValue::Gender(GenderWanted::Any)) => details.interpreter_gender = None,
-        _ => {}
-    }
-    if let Some(FieldValue::Bool(b)) = form.values.get(&FormField::NotifyUser) {
-        details.interpreter_must_notify_user = *b;
-    }
-    if let Some(code) = text(FormField::CostCentre) {
-        let found = match establishment {
-            Some(e) => {
-                tx.cost_centre_by_code(e, code.split_whitespace().next().unwrap_or(""))
-                    .await?
-            }
-            None => None,
-        };
-        match found {
-            // A retired cost centre stays on the requests that had it, and only there.
-            Some((id, active)) if active || base.and_then(|b| b.cost_centre_id) == Some(id) => {
-                details.cost_centre_id = Some(id)
-            }
-            Some(_) => errors.push(FieldError::new(Field::CostCentre, Problem::Retired)),
-            None => errors.push(FieldError::new(Field::CostCentre, Problem::Unknown)),
-        }
-    }
-    if let Some(who) = text(FormField::PreferredInterpreter) {
-        match find_interpreter(tx, &who).await? {
-            Some(id) => details.preferred_interpreter = Some(id),
-            None => errors.push(FieldError::new(Field::PreferredInterpreter, Problem::Unknown)),
-        }
-    }
-    Ok(if errors.is_empty() { Ok(details) } else { Err(errors) })
-}
-
-/// An interpreter by user code, or by a name that names exactly one.
-async fn find_interpreter(tx: &mut Tx, who: &str) -> anyhow::Result<Option<PersonId>> {
-    if let Some(code) = UserCode::parse(who)
-        && let Some(p) = tx.person_by_user_code(&code).await?
-        && p.has_role(Role::Interpreter)
-    {
-        return Ok(Some(p.id));
-    }
-    let wanted = fold(who);
-    let matches: Vec<PersonId> = tx
-        .people_with_role(Role::Interpreter)
-        .await?
-        .into_iter()
-        .filter(|p| {
-            let full = fold(&p.display_name());
-            let reversed = fold(&format!("{} {}", p.last_name, p.first_name));
-            full == wanted || reversed == wanted
-        })
-        .map(|p| p.id)
-        .collect();
-    Ok(if matches.len() == 1 {
-        matches.first().copied()
-    } else {
-        None
     })
 }
