@@ -380,18 +380,7 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         .map(|r| Facts::of(r, input.installation, locale))
         .unwrap_or_default();
     let notice = input.notice;
-    let no_errors = Vec::new();
-    let errors = match notice {
-        Notice::RecordForm(form) => &form.errors,
-        Notice::RequestForm { errors, .. } => errors,
-        _ => &no_errors,
-    };
-    let status = match notice {
-        Notice::CommandDone {
-            status: Some(status), ..
-        } => status.label(locale).to_string(),
-        _ => String::new(),
-    };
+    let fields = NoticeFields::of(notice, locale);
     let interpreter = input.interpreter.map(Person::display_name).unwrap_or_default();
     let mut links: Vec<(String, String)> = input
         .links
@@ -399,50 +388,8 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         .map(|(action, url)| (link_label(*action, locale).to_string(), url.clone()))
         .collect();
     links.extend(input.suggestions.1.iter().cloned());
-    let (bytes, limit) = match notice {
-        Notice::MessageTooLarge { size, limit, .. } => (*size, *limit),
-        _ => (0, 0),
-    };
-    let (size_fr, size_en) = (size(bytes, Locale::Fr), size(bytes, Locale::En));
-    let (limit_fr, limit_en) = (size(limit, Locale::Fr), size(limit, Locale::En));
-    let verb = match notice {
-        Notice::CommandDone { verb, .. }
-        | Notice::CommandRefused { verb, .. }
-        | Notice::MailConfirmation { verb, .. } => verb.as_str(),
-        _ => "",
-    };
-    let reason = match notice {
-        Notice::CommandRefused { reason, .. } => reason.as_str(),
-        _ => "",
-    };
-    let (failed_kind, failed_channel, failed_to, failed_error) = match notice {
-        Notice::DeliveryFailed {
-            failed_kind,
-            failed_channel,
-            failed_to,
-            failed_error,
-        } => (
-            kind_label(failed_kind, locale),
-            failed_channel.as_str(),
-            failed_to.as_str(),
-            failed_error.as_str(),
-        ),
-        _ => (kind_label("", locale), "", "", ""),
-    };
-    let change = match notice {
-        Notice::MfaChanged { change } => change.as_str(),
-        _ => "",
-    };
-    let (failures, addresses, first_at, last_at) = match notice {
-        Notice::SignInFailures {
-            failures,
-            addresses,
-            first_at,
-            last_at,
-        } => (*failures, *addresses, *first_at, *last_at),
-        _ => (0, 0, None, None),
-    };
     let quoted_subject = notice.answering().and_then(|a| a.subject.clone()).unwrap_or_default();
+    let [size_fr, size_en, limit_fr, limit_en] = &fields.sizes;
     let body = MailBody {
         notice,
         en: locale == Locale::En,
@@ -451,36 +398,36 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         facts: &facts,
         interpreter: &interpreter,
         form: input.form,
-        errors,
-        verb: verb_label(verb, locale),
-        status: &status,
-        reason: refusal(reason, locale),
+        errors: fields.errors,
+        verb: verb_label(fields.verb, locale),
+        status: &fields.status,
+        reason: refusal(fields.reason, locale),
         is_requester: input.recipient.has_role(Role::Requester),
         is_interpreter: input.recipient.has_role(Role::Interpreter),
         is_coordinator: input.recipient.has_role(Role::Coordinator),
         links: &links,
         suggestions: input.suggestions.0,
         must_call_user: input.request.is_some_and(|r| r.details.interpreter_must_notify_user),
-        failed_kind,
-        failed_channel: match failed_channel {
+        failed_kind: fields.failed_kind,
+        failed_channel: match fields.failed_channel {
             "sms" => locale.pick("texto (SMS)", "SMS"),
             _ => locale.pick("courriel", "email"),
         },
-        failed_to,
-        failed_error,
+        failed_to: fields.failed_to,
+        failed_error: fields.failed_error,
         note: input.note,
         secret: input.secret,
         secret_label: secret_label(notice, locale),
-        mfa_change: mfa_change(change, locale),
+        mfa_change: mfa_change(fields.change, locale),
         quoted_subject: &quoted_subject,
-        size_fr: &size_fr,
-        size_en: &size_en,
-        limit_fr: &limit_fr,
-        limit_en: &limit_en,
-        failures,
-        addresses,
-        first_at: &moment(first_at, input.time_zone, locale),
-        last_at: &moment(last_at, input.time_zone, locale),
+        size_fr,
+        size_en,
+        limit_fr,
+        limit_en,
+        failures: fields.failures,
+        addresses: fields.addresses,
+        first_at: &moment(fields.first_at, input.time_zone, locale),
+        last_at: &moment(fields.last_at, input.time_zone, locale),
         nb: "\u{a0}",
         shows_facts: !matches!(notice, Notice::RequestForm { .. } | Notice::RecordForm(_)),
         about_account: matches!(notice, Notice::MfaChanged { .. } | Notice::SignInFailures { .. }),
@@ -493,6 +440,104 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
     }
     let html = html_twin(&text, &subject, locale, &links)?;
     Ok(RenderedMail { subject, text, html })
+}
+
+/// What a notice's own fields put in a mail body; empty for the notices without them.
+struct NoticeFields<'a> {
+    errors: &'a [String],
+    status: String,
+    verb: &'a str,
+    reason: &'a str,
+    failed_kind: &'static str,
+    failed_channel: &'a str,
+    failed_to: &'a str,
+    failed_error: &'a str,
+    change: &'a str,
+    failures: i64,
+    addresses: i64,
+    first_at: Option<chrono::DateTime<chrono::Utc>>,
+    last_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The message's size and the limit, in French and in English.
+    sizes: [String; 4],
+}
+
+impl<'a> NoticeFields<'a> {
+    /// A flat table of cases: each field read from the notices that have it.
+    fn of(notice: &'a Notice, locale: Locale) -> NoticeFields<'a> {
+        let errors: &[String] = match notice {
+            Notice::RecordForm(form) => &form.errors,
+            Notice::RequestForm { errors, .. } => errors,
+            _ => &[],
+        };
+        let status = match notice {
+            Notice::CommandDone {
+                status: Some(status), ..
+            } => status.label(locale).to_string(),
+            _ => String::new(),
+        };
+        let (bytes, limit) = match notice {
+            Notice::MessageTooLarge { size, limit, .. } => (*size, *limit),
+            _ => (0, 0),
+        };
+        let verb = match notice {
+            Notice::CommandDone { verb, .. }
+            | Notice::CommandRefused { verb, .. }
+            | Notice::MailConfirmation { verb, .. } => verb.as_str(),
+            _ => "",
+        };
+        let reason = match notice {
+            Notice::CommandRefused { reason, .. } => reason.as_str(),
+            _ => "",
+        };
+        let (failed_kind, failed_channel, failed_to, failed_error) = match notice {
+            Notice::DeliveryFailed {
+                failed_kind,
+                failed_channel,
+                failed_to,
+                failed_error,
+            } => (
+                kind_label(failed_kind, locale),
+                failed_channel.as_str(),
+                failed_to.as_str(),
+                failed_error.as_str(),
+            ),
+            _ => (kind_label("", locale), "", "", ""),
+        };
+        let change = match notice {
+            Notice::MfaChanged { change } => change.as_str(),
+            _ => "",
+        };
+        let (failures, addresses, first_at, last_at) = match notice {
+            Notice::SignInFailures {
+                failures,
+                addresses,
+                first_at,
+                last_at,
+            } => (*failures, *addresses, *first_at, *last_at),
+            _ => (0, 0, None, None),
+        };
+        NoticeFields {
+            errors,
+            status,
+            verb,
+            reason,
+            failed_kind,
+            failed_channel,
+            failed_to,
+            failed_error,
+            change,
+            failures,
+            addresses,
+            first_at,
+            last_at,
+            sizes: [
+                size(bytes, Locale::Fr),
+                size(bytes, Locale::En),
+                size(limit, Locale::Fr),
+                size(limit, Locale::En),
+            ],
+        }
+    }
 }
 
 /// The HTML alternative of a text body: its paragraphs, with every `LABEL : URL` line of
