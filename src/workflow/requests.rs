@@ -225,35 +225,7 @@ impl Workflow {
         details: RequestDetails,
         submit: bool,
     ) -> Result<Applied, WorkflowError> {
-        match actor.kind {
-            ActorKind::Requester if actor.person == Some(requested_by) => {}
-            ActorKind::Requester => {
-                return Err(WorkflowError::Forbidden("a requester books in their own name"));
-            }
-            ActorKind::Coordinator => {
-                let requester = tx.person(requested_by).await?;
-                if !requester.has_role(Role::Requester) {
-                    return Err(WorkflowError::BadCommand("requested_by is not a requester"));
-                }
-            }
-            ActorKind::Interpreter | ActorKind::System => {
-                return Err(WorkflowError::Forbidden(
-                    "only requesters and coordinators create requests",
-                ));
-            }
-        }
-        let mut field_errors = Vec::new();
-        if actor.kind == ActorKind::Requester && !self.works_at(tx, actor, details.installation_id).await? {
-            field_errors.push(FieldError::new(Field::Installation, Problem::Unknown));
-        }
-        match self.check_details(tx, &details, None, now).await {
-            Ok(()) => {}
-            Err(WorkflowError::Invalid(mut more)) => field_errors.append(&mut more),
-            Err(e) => return Err(e),
-        }
-        if !field_errors.is_empty() {
-            return Err(WorkflowError::Invalid(field_errors));
-        }
+        self.check_creation(tx, actor, now, requested_by, &details).await?;
         let installation = tx.installation(details.installation_id).await?;
         let status = if submit {
             RequestStatus::Draft.apply(Event::Submit, actor.kind)?
@@ -312,6 +284,48 @@ impl Workflow {
             to: request.status,
             notifications,
         })
+    }
+
+    /// Who may create a request in whose name, and its details, checked before anything
+    /// is written; every field error at once.
+    async fn check_creation(
+        &self,
+        tx: &mut Tx,
+        actor: Actor,
+        now: DateTime<Utc>,
+        requested_by: PersonId,
+        details: &RequestDetails,
+    ) -> Result<(), WorkflowError> {
+        match actor.kind {
+            ActorKind::Requester if actor.person == Some(requested_by) => {}
+            ActorKind::Requester => {
+                return Err(WorkflowError::Forbidden("a requester books in their own name"));
+            }
+            ActorKind::Coordinator => {
+                let requester = tx.person(requested_by).await?;
+                if !requester.has_role(Role::Requester) {
+                    return Err(WorkflowError::BadCommand("requested_by is not a requester"));
+                }
+            }
+            ActorKind::Interpreter | ActorKind::System => {
+                return Err(WorkflowError::Forbidden(
+                    "only requesters and coordinators create requests",
+                ));
+            }
+        }
+        let mut field_errors = Vec::new();
+        if actor.kind == ActorKind::Requester && !self.works_at(tx, actor, details.installation_id).await? {
+            field_errors.push(FieldError::new(Field::Installation, Problem::Unknown));
+        }
+        match self.check_details(tx, details, None, now).await {
+            Ok(()) => {}
+            Err(WorkflowError::Invalid(mut more)) => field_errors.append(&mut more),
+            Err(e) => return Err(e),
+        }
+        if !field_errors.is_empty() {
+            return Err(WorkflowError::Invalid(field_errors));
+        }
+        Ok(())
     }
 
     /// Gives a request the next number of the day (in the bank's time zone).
