@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 /// A built, not yet running, Relais.
@@ -152,55 +153,12 @@ impl App {
         let grace = self.shutdown_grace;
         let (stop_tx, stop_rx) = watch::channel(false);
         let stop_tx = Arc::new(stop_tx);
-        let mut workers = vec![tokio::spawn(crate::scheduler::run_timers(
-            self.workflow.clone(),
-            self.sweep_interval,
-            self.digest_slots.clone(),
-            stop_rx.clone(),
-        ))];
-        workers.push(tokio::spawn(
-            self.outbound.clone().run(Duration::from_secs(1), stop_rx.clone()),
-        ));
-        if self.inbound == InboundSource::Maildir {
-            crate::inbound::maildir::ensure(&self.maildir)?;
-            workers.push(tokio::spawn(crate::inbound::maildir::run(
-                self.pipeline.clone(),
-                self.maildir.clone(),
-                Duration::from_secs(2),
-                stop_rx.clone(),
-            )));
-        }
-        if self.inbound == InboundSource::Imap {
-            let source = crate::inbound::imap::ImapSource::new(self.imap.clone(), self.pipeline.clone());
-            workers.push(tokio::spawn(source.run(stop_rx.clone())));
-        }
-        let state = AppState {
-            workflow: self.workflow.clone(),
-            sms_hooks: self.sms_hooks.clone(),
-            link_pages: self.link_pages.clone(),
-            account_pages: self.account_pages.clone(),
-            settings: self.settings.clone(),
-            mail_pipeline: self.pipeline.clone(),
-            metrics: web::MetricsAccess {
-                bearer_token: self.settings.metrics.bearer_token.clone(),
-                separate: self.metrics_listener.is_some(),
-            },
-        };
+        let workers = self.spawn_workers(&stop_rx)?;
+        let state = self.app_state();
         let router = web::router(state.clone());
         // When the stop signal came: the grace period runs from then.
         let (down_tx, down_rx) = watch::channel(None::<Instant>);
-        let metrics_server = match self.metrics_listener {
-            Some(listener) => {
-                tracing::info!(address = %listener.local_addr()?, "metrics are served on their own address");
-                let mut down = down_rx.clone();
-                let serve = axum::serve(listener, web::metrics_router(state).into_make_service())
-                    .with_graceful_shutdown(async move {
-                        let _ = down.wait_for(Option::is_some).await;
-                    });
-                Some(tokio::spawn(async move { serve.await }))
-            }
-            None => None,
-        };
+        let metrics_server = serve_metrics(self.metrics_listener, state, down_rx.clone())?;
         tracing::info!(address = %self.listener.local_addr()?, "relais is listening");
         // The peer address feeds the sign-in limits per client.
         let signal_workers = stop_tx.clone();
@@ -228,51 +186,122 @@ impl App {
         let deadline = down_rx.borrow().unwrap_or_else(Instant::now) + grace;
         drop(down_rx);
         let _ = stop_tx.send(true);
-        if let Some(mut server) = metrics_server {
-            match tokio::time::timeout_at(deadline, &mut server).await {
-                Ok(served) => served
-                    .context("metrics server stopped")?
-                    .context("metrics server failed")?,
-                Err(_) => server.abort(),
-            }
-        }
-        // A worker whose own grace ran out (the outbox worker, on a delivery in flight)
-        // gets a moment to put its house in order before it is aborted.
-        let mut aborted = Vec::new();
-        for mut worker in workers {
-            if tokio::time::timeout_at(deadline + WRAP_UP, &mut worker).await.is_err() {
-                worker.abort();
-                aborted.push(worker);
-            }
-        }
-        if !aborted.is_empty() {
-            tracing::warn!(
-                aborted = aborted.len(),
-                "workers still busy after the grace period were stopped"
-            );
-            // An aborted task ends at its next await; give it a moment to drop what it held.
-            for worker in aborted {
-                let _ = tokio::time::timeout(WRAP_UP, worker).await;
-            }
-        }
-        // What an aborted worker held, and any delivery it abandoned, is due again at once.
-        match tokio::time::timeout(WRAP_UP, self.outbound.release_own_claims(true)).await {
-            Ok(Ok(0)) => {}
-            Ok(Ok(released)) => tracing::info!(released, "outbox: claims released for the next start"),
-            Ok(Err(e)) => {
-                tracing::warn!(error = %format!("{e:#}"), "outbox: claims not released; they lapse after their lease")
-            }
-            Err(_) => tracing::warn!("outbox: the database did not answer; claims lapse after their lease"),
-        }
-        if tokio::time::timeout(WRAP_UP, self.workflow.store().close())
-            .await
-            .is_err()
-        {
-            tracing::warn!("the database connections did not close in time");
-        }
-        tracing::info!("stopped");
-        Ok(())
+        wind_down(deadline, metrics_server, workers, &self.outbound, &self.workflow).await
     }
+
+    /// The timers, the outbox worker and the configured mail source, each a task that
+    /// stops taking work when `stop` turns true.
+    fn spawn_workers(&self, stop_rx: &watch::Receiver<bool>) -> anyhow::Result<Vec<JoinHandle<()>>> {
+        let mut workers = vec![tokio::spawn(crate::scheduler::run_timers(
+            self.workflow.clone(),
+            self.sweep_interval,
+            self.digest_slots.clone(),
+            stop_rx.clone(),
+        ))];
+        workers.push(tokio::spawn(
+            self.outbound.clone().run(Duration::from_secs(1), stop_rx.clone()),
+        ));
+        if self.inbound == InboundSource::Maildir {
+            crate::inbound::maildir::ensure(&self.maildir)?;
+            workers.push(tokio::spawn(crate::inbound::maildir::run(
+                self.pipeline.clone(),
+                self.maildir.clone(),
+                Duration::from_secs(2),
+                stop_rx.clone(),
+            )));
+        }
+        if self.inbound == InboundSource::Imap {
+            let source = crate::inbound::imap::ImapSource::new(self.imap.clone(), self.pipeline.clone());
+            workers.push(tokio::spawn(source.run(stop_rx.clone())));
+        }
+        Ok(workers)
+    }
+
+    fn app_state(&self) -> AppState {
+        AppState {
+            workflow: self.workflow.clone(),
+            sms_hooks: self.sms_hooks.clone(),
+            link_pages: self.link_pages.clone(),
+            account_pages: self.account_pages.clone(),
+            settings: self.settings.clone(),
+            mail_pipeline: self.pipeline.clone(),
+            metrics: web::MetricsAccess {
+                bearer_token: self.settings.metrics.bearer_token.clone(),
+                separate: self.metrics_listener.is_some(),
+            },
+        }
+    }
+}
+
+/// The metrics on their own address, when one is set; it stops when `down` is set.
+fn serve_metrics(
+    listener: Option<TcpListener>,
+    state: AppState,
+    down: watch::Receiver<Option<Instant>>,
+) -> anyhow::Result<Option<JoinHandle<std::io::Result<()>>>> {
+    let Some(listener) = listener else {
+        return Ok(None);
+    };
+    tracing::info!(address = %listener.local_addr()?, "metrics are served on their own address");
+    let mut down = down;
+    let serve =
+        axum::serve(listener, web::metrics_router(state).into_make_service()).with_graceful_shutdown(async move {
+            let _ = down.wait_for(Option::is_some).await;
+        });
+    Ok(Some(tokio::spawn(async move { serve.await })))
+}
+
+/// After the web server: the metrics server and the workers get until `deadline`, then
+/// are aborted; the outbox claims this process holds are released and the database is
+/// closed.
+async fn wind_down(
+    deadline: Instant,
+    metrics_server: Option<JoinHandle<std::io::Result<()>>>,
+    workers: Vec<JoinHandle<()>>,
+    outbound: &Outbound,
+    workflow: &Workflow,
+) -> anyhow::Result<()> {
+    if let Some(mut server) = metrics_server {
+        match tokio::time::timeout_at(deadline, &mut server).await {
+            Ok(served) => served
+                .context("metrics server stopped")?
+                .context("metrics server failed")?,
+            Err(_) => server.abort(),
+        }
+    }
+    // A worker whose own grace ran out (the outbox worker, on a delivery in flight)
+    // gets a moment to put its house in order before it is aborted.
+    let mut aborted = Vec::new();
+    for mut worker in workers {
+        if tokio::time::timeout_at(deadline + WRAP_UP, &mut worker).await.is_err() {
+            worker.abort();
+            aborted.push(worker);
+        }
+    }
+    if !aborted.is_empty() {
+        tracing::warn!(
+            aborted = aborted.len(),
+            "workers still busy after the grace period were stopped"
+        );
+        // An aborted task ends at its next await; give it a moment to drop what it held.
+        for worker in aborted {
+            let _ = tokio::time::timeout(WRAP_UP, worker).await;
+        }
+    }
+    // What an aborted worker held, and any delivery it abandoned, is due again at once.
+    match tokio::time::timeout(WRAP_UP, outbound.release_own_claims(true)).await {
+        Ok(Ok(0)) => {}
+        Ok(Ok(released)) => tracing::info!(released, "outbox: claims released for the next start"),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %format!("{e:#}"), "outbox: claims not released; they lapse after their lease")
+        }
+        Err(_) => tracing::warn!("outbox: the database did not answer; claims lapse after their lease"),
+    }
+    if tokio::time::timeout(WRAP_UP, workflow.store().close()).await.is_err() {
+        tracing::warn!("the database connections did not close in time");
+    }
+    tracing::info!("stopped");
+    Ok(())
 }
 
 /// How long each last step of a stop (workers wrapping up, aborted tasks ending, claims

@@ -589,8 +589,19 @@ impl Settings {
         .settings()
     }
 
-    /// Rules serde cannot express. Each error names its key.
+    /// Rules serde cannot express. Each error names its key; the first broken rule, in
+    /// the order of the sections below, is the one reported.
     fn check(&self) -> Result<(), ConfigError> {
+        self.check_general()?;
+        self.check_database_and_web()?;
+        self.check_keys_and_coordination()?;
+        self.check_mail_and_sms()?;
+        self.check_workers_and_money()?;
+        Ok(())
+    }
+
+    /// The bank's prefixes and phone region.
+    fn check_general(&self) -> Result<(), ConfigError> {
         let two_capitals = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase());
         if !two_capitals(&self.general.request_prefix) {
             return Err(invalid(
@@ -615,6 +626,11 @@ impl Settings {
                 "must be an ISO 3166 country code, like \"CA\" or \"BE\"",
             ));
         }
+        Ok(())
+    }
+
+    /// The database and the addresses served.
+    fn check_database_and_web(&self) -> Result<(), ConfigError> {
         let url = self.database.url.expose();
         if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             return Err(invalid(
@@ -634,6 +650,11 @@ impl Settings {
         if !(self.web.public_base_url.starts_with("http://") || self.web.public_base_url.starts_with("https://")) {
             return Err(invalid("web.public_base_url", "must be an http:// or https:// address"));
         }
+        Ok(())
+    }
+
+    /// The signing keys, and the timings of offers and links.
+    fn check_keys_and_coordination(&self) -> Result<(), ConfigError> {
         let key = self.security.signing_key.expose();
         if !key.is_empty() && key.len() < 32 {
             return Err(invalid(
@@ -672,6 +693,11 @@ impl Settings {
                 "must be set with PostgreSQL: every relais process must sign links with the same key",
             ));
         }
+        Ok(())
+    }
+
+    /// Mail (DKIM, sizes, sources and transports) and the SMS gateway.
+    fn check_mail_and_sms(&self) -> Result<(), ConfigError> {
         if self.mail.dkim_key_file.is_empty() != self.mail.dkim_selector.is_empty() {
             return Err(invalid(
                 if self.mail.dkim_selector.is_empty() {
@@ -718,6 +744,11 @@ impl Settings {
                 "must be from 1 to 14: Twilio gives up on a webhook after 15 s",
             ));
         }
+        Ok(())
+    }
+
+    /// Business hours, retention, the workers, tariffs, taxes and the log filter.
+    fn check_workers_and_money(&self) -> Result<(), ConfigError> {
         if self.business_hours.opens >= self.business_hours.closes {
             return Err(invalid(
                 "business_hours.closes",

@@ -6,19 +6,16 @@
 //! move a message only after [`MailPipeline::process`] returned.
 
 use crate::config::Secret;
-use crate::domain::contact::{EmailAddress, PhoneE164};
-use crate::domain::ids::{InstallationId, PersonId, RequestId};
-use crate::domain::language::LanguageTag;
+use crate::domain::contact::EmailAddress;
+use crate::domain::ids::{PersonId, RequestId};
 use crate::domain::locale::Locale;
 use crate::domain::notice::{Answering, Notice, RecordForm, RequestFacts};
-use crate::domain::person::{Person, UserCode};
-use crate::domain::request::{
-    CancellationReason, Field, FieldError, Gender, Problem, RequestDetails, RequestNumber, RequestType,
-};
+use crate::domain::person::Person;
+use crate::domain::request::{CancellationReason, RequestNumber};
 use crate::domain::role::{Channel, Role};
-use crate::domain::text::{self, TextProblem, fold};
+use crate::domain::text::{self, TextProblem};
 use crate::forms::record;
-use crate::forms::request::{FieldValue, FormField, FormReading, FormRequestType, GenderWanted};
+use crate::forms::request::{FormField, FormReading};
 use crate::inbound::mail::classify::AutoKind;
 use crate::inbound::mail::command::MailCommand;
 use crate::inbound::mail::reading::{MailReading, ReadContext, read};
@@ -29,11 +26,13 @@ use crate::store::Tx;
 use crate::store::inbound::NewInboundMessage;
 use crate::store::outbox::{NewOutboxMessage, OutboxChannel};
 use crate::workflow::{Actor, Command, Workflow, WorkflowError};
-use chrono::NaiveTime;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 mod set_aside;
+/// Moved to `workflow::details`; `src/web/request_pages/form.rs` still imports it from
+/// here until the web restructuring points it there.
+pub use crate::workflow::details::build_details;
 pub use set_aside::Taken;
 
 /// What became of a message. Stored with it, in `inbound_messages.outcome`.
@@ -345,6 +344,8 @@ impl MailPipeline {
         Ok(decision)
     }
 
+    /// What to do with a mail: a robot's is recorded, a stranger's ignored, an unconfirmed
+    /// sender's change waits for confirmation; the rest is acted on.
     async fn decide(
         &self,
         tx: &mut Tx,
@@ -352,62 +353,13 @@ impl MailPipeline {
         inbound_id: i64,
         trust: Trust,
     ) -> anyhow::Result<Decision> {
-        let now = self.workflow.clock().now();
         if let Some(kind) = reading.auto {
-            if let Some(bounce) = &reading.bounce {
-                // Only a bounce of a mail Relais sent to that address counts; anyone can
-                // write a delivery report.
-                let Some(recipient) = self.bounced_sent_mail(tx, reading, bounce).await? else {
-                    let mut d = Decision::new(MailOutcome::Automatic(AutoKind::Bounce));
-                    d.detail = Some("not a bounce of a mail Relais sent: ignored".into());
-                    return Ok(d);
-                };
-                tx.record_bounce(&recipient, bounce.status.as_deref(), bounce.hard, now, inbound_id)
-                    .await?;
-                let mut d = Decision::new(MailOutcome::Bounced);
-                d.detail = Some(format!(
-                    "{} {}",
-                    bounce.recipient.as_deref().unwrap_or("?"),
-                    bounce.status.as_deref().unwrap_or("?")
-                ));
-                return Ok(d);
-            }
-            return Ok(Decision::new(MailOutcome::Automatic(kind)));
+            return self.decide_automatic(tx, reading, kind, inbound_id).await;
         }
-        let Some(from) = reading.mail.from.clone() else {
-            return Ok(Decision::new(MailOutcome::UnknownSender));
+        let (person, key) = match self.sender(tx, reading).await? {
+            Ok(found) => found,
+            Err(decision) => return Ok(decision),
         };
-        if from == self.config.own_address {
-            return Ok(Decision::new(MailOutcome::Loop));
-        }
-        let person = match EmailAddress::parse(&from) {
-            Ok(address) => tx.person_by_email(&address).await?,
-            Err(_) => None,
-        };
-        // A key names who the mail was sent to; only that person may act through it.
-        let key = match &reading.reply_key {
-            Some(token) => match ReplyKey::verify(token, &self.config.signing_key) {
-                Some(key) => Some(key),
-                None => {
-                    let mut d = Decision::new(MailOutcome::SenderMismatch);
-                    d.detail = Some("reply key not valid".into());
-                    d.person = person.map(|p| p.id);
-                    return Ok(d);
-                }
-            },
-            None => None,
-        };
-        let Some(person) = person.filter(|p| p.active) else {
-            return Ok(Decision::new(MailOutcome::UnknownSender));
-        };
-        if let Some(key) = key
-            && key.person != person.id
-        {
-            let mut d = Decision::new(MailOutcome::SenderMismatch);
-            d.detail = Some("reply key issued to someone else".into());
-            d.person = Some(person.id);
-            return Ok(d);
-        }
         // Who wrote it: their reply key, their authenticated domain, or their confirmation.
         // A domain that says it did not send the mail outweighs a key (keys travel in
         // forwarded mail); its owner can still confirm (forwarding breaks DMARC too).
@@ -422,19 +374,7 @@ impl MailPipeline {
             &reading.form
         };
         let record_thread = thread.filter(|_| reading.record.is_record());
-        // Anything that would change something waits for the person's confirmation. A blank
-        // form or help may go out: they go to the address on file, whoever wrote.
-        let acts = record_thread.is_some()
-            || form.present
-            || reading.command.as_ref().is_some_and(|c| {
-                !matches!(
-                    c.verb(),
-                    crate::inbound::mail::command::Verb::Help
-                        | crate::inbound::mail::command::Verb::Digest
-                        | crate::inbound::mail::command::Verb::NewRequest
-                )
-            });
-        if acts && !known {
+        if would_change_something(reading, form, record_thread) && !known {
             let mut decision = self.ask_confirmation(tx, reading, &person, inbound_id).await?;
             if trust == Trust::Domain(DomainTrust::Failed) {
                 decision.detail = Some(format!(
@@ -463,6 +403,81 @@ impl MailPipeline {
             decision.request = thread;
         }
         Ok(decision)
+    }
+
+    /// A robot's mail: a bounce of a mail Relais sent is recorded against the address;
+    /// anything else automatic is only noted.
+    async fn decide_automatic(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        kind: AutoKind,
+        inbound_id: i64,
+    ) -> anyhow::Result<Decision> {
+        let now = self.workflow.clock().now();
+        let Some(bounce) = &reading.bounce else {
+            return Ok(Decision::new(MailOutcome::Automatic(kind)));
+        };
+        // Only a bounce of a mail Relais sent to that address counts; anyone can
+        // write a delivery report.
+        let Some(recipient) = self.bounced_sent_mail(tx, reading, bounce).await? else {
+            let mut d = Decision::new(MailOutcome::Automatic(AutoKind::Bounce));
+            d.detail = Some("not a bounce of a mail Relais sent: ignored".into());
+            return Ok(d);
+        };
+        tx.record_bounce(&recipient, bounce.status.as_deref(), bounce.hard, now, inbound_id)
+            .await?;
+        let mut d = Decision::new(MailOutcome::Bounced);
+        d.detail = Some(format!(
+            "{} {}",
+            bounce.recipient.as_deref().unwrap_or("?"),
+            bounce.status.as_deref().unwrap_or("?")
+        ));
+        Ok(d)
+    }
+
+    /// The active person who sent the mail and the reply key they used, if any; or the
+    /// decision when the sender is unknown, Relais itself, or not the key's holder.
+    async fn sender(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+    ) -> anyhow::Result<Result<(Person, Option<ReplyKey>), Decision>> {
+        let Some(from) = reading.mail.from.clone() else {
+            return Ok(Err(Decision::new(MailOutcome::UnknownSender)));
+        };
+        if from == self.config.own_address {
+            return Ok(Err(Decision::new(MailOutcome::Loop)));
+        }
+        let person = match EmailAddress::parse(&from) {
+            Ok(address) => tx.person_by_email(&address).await?,
+            Err(_) => None,
+        };
+        // A key names who the mail was sent to; only that person may act through it.
+        let key = match &reading.reply_key {
+            Some(token) => match ReplyKey::verify(token, &self.config.signing_key) {
+                Some(key) => Some(key),
+                None => {
+                    let mut d = Decision::new(MailOutcome::SenderMismatch);
+                    d.detail = Some("reply key not valid".into());
+                    d.person = person.map(|p| p.id);
+                    return Ok(Err(d));
+                }
+            },
+            None => None,
+        };
+        let Some(person) = person.filter(|p| p.active) else {
+            return Ok(Err(Decision::new(MailOutcome::UnknownSender)));
+        };
+        if let Some(key) = key
+            && key.person != person.id
+        {
+            let mut d = Decision::new(MailOutcome::SenderMismatch);
+            d.detail = Some("reply key issued to someone else".into());
+            d.person = Some(person.id);
+            return Ok(Err(d));
+        }
+        Ok(Ok((person, key)))
     }
 
     /// The request a reply is about: its key, else its references, else a number in its subject.
@@ -661,6 +676,8 @@ impl MailPipeline {
         Ok(d)
     }
 
+    /// A command read in the mail: answered at once (a blank form, help, the digest), or
+    /// turned into a workflow command on the thread's (or named) request and applied.
     async fn handle_command(
         &self,
         tx: &mut Tx,
@@ -670,24 +687,8 @@ impl MailPipeline {
         command: &MailCommand,
     ) -> anyhow::Result<Decision> {
         let verb = command.verb().as_str();
-        if matches!(command, MailCommand::NewRequest) {
-            if person.has_role(Role::Requester) {
-                self.send_form(tx, reading, person, &FormReading::default(), None)
-                    .await?;
-                return Ok(Decision::new(MailOutcome::FormSent));
-            }
-            return self.help(tx, reading, person, None, "not_a_requester").await;
-        }
-        if matches!(command, MailCommand::Help) {
-            return self.help(tx, reading, person, thread, "asked").await;
-        }
-        if matches!(command, MailCommand::Digest) {
-            if !person.has_role(Role::Coordinator) {
-                return self.help(tx, reading, person, thread, "asked").await;
-            }
-            // The digest itself is the answer.
-            self.workflow.queue_digests_in(tx, Some(person.id), "on_demand").await?;
-            return Ok(Decision::new(MailOutcome::CommandApplied("digest")));
+        if let Some(decision) = self.answer_at_once(tx, reading, person, thread, command).await? {
+            return Ok(decision);
         }
         let request = match command {
             MailCommand::Assign {
@@ -698,20 +699,6 @@ impl MailPipeline {
         let Some(request) = request else {
             self.refused(tx, reading, person, None, verb, "no_request").await?;
             return Ok(Decision::new(MailOutcome::CommandRefused("no_request")));
-        };
-        let as_requester_or_coordinator = || {
-            if person.has_role(Role::Coordinator) {
-                Actor::coordinator(person.id, Channel::Email)
-            } else {
-                Actor::requester(person.id, Channel::Email)
-            }
-        };
-        let as_interpreter_or_coordinator = || {
-            if person.has_role(Role::Interpreter) {
-                Actor::interpreter(person.id, Channel::Email)
-            } else {
-                Actor::coordinator(person.id, Channel::Email)
-            }
         };
         // A reason is kept as written or not at all: past its limit, or with a control
         // character, the person is told, and nothing is done.
@@ -728,89 +715,11 @@ impl MailPipeline {
             return Ok(d);
         }
         if matches!(command, MailCommand::KeepWaiting) {
-            // Nothing to change: the bank keeps looking. Say it was heard.
-            let r = tx.request(request).await?;
-            self.reply(tx, reading, person, Some(request), |answering| Notice::CommandDone {
-                verb: verb.to_string(),
-                number: Some(r.label()),
-                status: Some(r.status),
-                answering,
-            })
-            .await?;
-            let mut d = Decision::new(MailOutcome::CommandApplied("wait"));
-            d.request = Some(request);
-            return Ok(d);
+            return self.keep_waiting(tx, reading, person, request, verb).await;
         }
-        let (actor, workflow_command) = match command {
-            MailCommand::Accept => (as_interpreter_or_coordinator(), Command::AcceptOffer { request }),
-            MailCommand::Reject => (as_interpreter_or_coordinator(), Command::DeclineOffer { request }),
-            MailCommand::Withdraw => (
-                as_interpreter_or_coordinator(),
-                Command::WithdrawInterpreter { request },
-            ),
-            MailCommand::Cancel { reason } => (
-                as_requester_or_coordinator(),
-                Command::CancelRequest {
-                    request,
-                    reason: CancellationReason::Other,
-                    detail: Some(reason.clone()).filter(|r| !r.is_empty()),
-                },
-            ),
-            MailCommand::Validate => (as_requester_or_coordinator(), Command::ValidateService { request }),
-            MailCommand::GiveUp => (
-                as_requester_or_coordinator(),
-                Command::CancelRequest {
-                    request,
-                    reason: CancellationReason::NoInterpreterAvailable,
-                    detail: None,
-                },
-            ),
-            MailCommand::UseAlternative => {
-                let mut details = tx.request(request).await?.details;
-                let Some(alternative) = details.alternative_language.take() else {
-                    self.refused(tx, reading, person, Some(request), verb, "no_alternative")
-                        .await?;
-                    return Ok(Decision::new(MailOutcome::CommandRefused("no_alternative")));
-                };
-                details.target_language = alternative;
-                (
-                    as_requester_or_coordinator(),
-                    Command::ModifyRequest { request, details },
-                )
-            }
-            MailCommand::Close => (
-                Actor::coordinator(person.id, Channel::Email),
-                Command::CloseRequest { request },
-            ),
-            MailCommand::Contest { reason } => (
-                as_requester_or_coordinator(),
-                Command::ContestService {
-                    request,
-                    reason: Some(reason.clone()).filter(|r| !r.is_empty()),
-                },
-            ),
-            MailCommand::Assign { interpreter, .. } => {
-                let interpreter = match interpreter {
-                    Some(code) => tx.person_by_user_code(code).await?,
-                    None => None,
-                };
-                let Some(interpreter) = interpreter else {
-                    self.refused(tx, reading, person, Some(request), verb, "unknown_interpreter")
-                        .await?;
-                    return Ok(Decision::new(MailOutcome::CommandRefused("unknown_interpreter")));
-                };
-                (
-                    Actor::coordinator(person.id, Channel::Email),
-                    Command::OfferRequest {
-                        request,
-                        interpreters: vec![interpreter.id],
-                        expires_at: None,
-                    },
-                )
-            }
-            MailCommand::NewRequest | MailCommand::Help | MailCommand::Digest | MailCommand::KeepWaiting => {
-                unreachable!("answered above")
-            }
+        let (actor, workflow_command) = match self.workflow_command(tx, reading, person, request, command).await? {
+            Ok(found) => found,
+            Err(decision) => return Ok(decision),
         };
         match self.workflow.execute_in(tx, actor, workflow_command).await {
             Ok(applied) => {
@@ -827,6 +736,136 @@ impl MailPipeline {
                 Ok(d)
             }
         }
+    }
+
+    /// The commands that need no request: a blank form, help, the digest.
+    async fn answer_at_once(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        thread: Option<RequestId>,
+        command: &MailCommand,
+    ) -> anyhow::Result<Option<Decision>> {
+        Ok(Some(match command {
+            MailCommand::NewRequest if person.has_role(Role::Requester) => {
+                self.send_form(tx, reading, person, &FormReading::default(), None)
+                    .await?;
+                Decision::new(MailOutcome::FormSent)
+            }
+            MailCommand::NewRequest => self.help(tx, reading, person, None, "not_a_requester").await?,
+            MailCommand::Help => self.help(tx, reading, person, thread, "asked").await?,
+            MailCommand::Digest if !person.has_role(Role::Coordinator) => {
+                self.help(tx, reading, person, thread, "asked").await?
+            }
+            MailCommand::Digest => {
+                // The digest itself is the answer.
+                self.workflow.queue_digests_in(tx, Some(person.id), "on_demand").await?;
+                Decision::new(MailOutcome::CommandApplied("digest"))
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    /// Nothing to change: the bank keeps looking. Say it was heard.
+    async fn keep_waiting(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        request: RequestId,
+        verb: &str,
+    ) -> anyhow::Result<Decision> {
+        let r = tx.request(request).await?;
+        self.reply(tx, reading, person, Some(request), |answering| Notice::CommandDone {
+            verb: verb.to_string(),
+            number: Some(r.label()),
+            status: Some(r.status),
+            answering,
+        })
+        .await?;
+        let mut d = Decision::new(MailOutcome::CommandApplied("wait"));
+        d.request = Some(request);
+        Ok(d)
+    }
+
+    /// The workflow command a mail command asks for, and who makes it; or the refusal
+    /// already sent when something it names does not exist. A flat table of cases: one arm
+    /// per mail command.
+    async fn workflow_command(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        request: RequestId,
+        command: &MailCommand,
+    ) -> anyhow::Result<Result<(Actor, Command), Decision>> {
+        let verb = command.verb().as_str();
+        let (as_asker, as_interpreter) = (requester_or_coordinator(person), interpreter_or_coordinator(person));
+        let coordinator = Actor::coordinator(person.id, Channel::Email);
+        Ok(Ok(match command {
+            MailCommand::Accept => (as_interpreter, Command::AcceptOffer { request }),
+            MailCommand::Reject => (as_interpreter, Command::DeclineOffer { request }),
+            MailCommand::Withdraw => (as_interpreter, Command::WithdrawInterpreter { request }),
+            MailCommand::Cancel { reason } => (
+                as_asker,
+                Command::CancelRequest {
+                    request,
+                    reason: CancellationReason::Other,
+                    detail: Some(reason.clone()).filter(|r| !r.is_empty()),
+                },
+            ),
+            MailCommand::Validate => (as_asker, Command::ValidateService { request }),
+            MailCommand::GiveUp => (
+                as_asker,
+                Command::CancelRequest {
+                    request,
+                    reason: CancellationReason::NoInterpreterAvailable,
+                    detail: None,
+                },
+            ),
+            MailCommand::UseAlternative => {
+                let mut details = tx.request(request).await?.details;
+                let Some(alternative) = details.alternative_language.take() else {
+                    self.refused(tx, reading, person, Some(request), verb, "no_alternative")
+                        .await?;
+                    return Ok(Err(Decision::new(MailOutcome::CommandRefused("no_alternative"))));
+                };
+                details.target_language = alternative;
+                (as_asker, Command::ModifyRequest { request, details })
+            }
+            MailCommand::Close => (coordinator, Command::CloseRequest { request }),
+            MailCommand::Contest { reason } => (
+                as_asker,
+                Command::ContestService {
+                    request,
+                    reason: Some(reason.clone()).filter(|r| !r.is_empty()),
+                },
+            ),
+            MailCommand::Assign { interpreter, .. } => {
+                let interpreter = match interpreter {
+                    Some(code) => tx.person_by_user_code(code).await?,
+                    None => None,
+                };
+                let Some(interpreter) = interpreter else {
+                    self.refused(tx, reading, person, Some(request), verb, "unknown_interpreter")
+                        .await?;
+                    return Ok(Err(Decision::new(MailOutcome::CommandRefused("unknown_interpreter"))));
+                };
+                let interpreters = vec![interpreter.id];
+                (
+                    coordinator,
+                    Command::OfferRequest {
+                        request,
+                        interpreters,
+                        expires_at: None,
+                    },
+                )
+            }
+            MailCommand::NewRequest | MailCommand::Help | MailCommand::Digest | MailCommand::KeepWaiting => {
+                unreachable!("answered above")
+            }
+        }))
     }
 
     /// Answers with what the person can write, and says so.
@@ -1076,6 +1115,40 @@ fn describe_issue(issue: &crate::forms::request::FieldIssue, locale: Locale) -> 
     format!("{}{}{}", issue.field.label(locale), sep, issue.message(locale))
 }
 
+/// A requester's command, made as a coordinator by one.
+fn requester_or_coordinator(person: &Person) -> Actor {
+    if person.has_role(Role::Coordinator) {
+        Actor::coordinator(person.id, Channel::Email)
+    } else {
+        Actor::requester(person.id, Channel::Email)
+    }
+}
+
+/// An interpreter's command, made as a coordinator by someone who is not one.
+fn interpreter_or_coordinator(person: &Person) -> Actor {
+    if person.has_role(Role::Interpreter) {
+        Actor::interpreter(person.id, Channel::Email)
+    } else {
+        Actor::coordinator(person.id, Channel::Email)
+    }
+}
+
+/// Whether acting on the mail would change something: then it waits for the person's
+/// confirmation unless Relais knows they wrote it. A blank form or help may go out: they
+/// go to the address on file, whoever wrote.
+fn would_change_something(reading: &MailReading, form: &FormReading, record_thread: Option<RequestId>) -> bool {
+    record_thread.is_some()
+        || form.present
+        || reading.command.as_ref().is_some_and(|c| {
+            !matches!(
+                c.verb(),
+                crate::inbound::mail::command::Verb::Help
+                    | crate::inbound::mail::command::Verb::Digest
+                    | crate::inbound::mail::command::Verb::NewRequest
+            )
+        })
+}
+
 /// A short code for why a command was refused; an outage is not a refusal.
 fn refusal_code(e: &WorkflowError) -> anyhow::Result<&'static str> {
     Ok(match e {
@@ -1089,247 +1162,5 @@ fn refusal_code(e: &WorkflowError) -> anyhow::Result<&'static str> {
         // Another change won a race, or the database failed: the message is read again later.
         WorkflowError::Conflict(what) => return Err(anyhow::anyhow!("conflict: {what}")),
         WorkflowError::Store(e) => return Err(anyhow::anyhow!("store failed: {e}")),
-    })
-}
-
-/// Turns form values into request details: over `base` for a change, from scratch for a
-/// new request. References (installation, cost centre, interpreter) are looked up.
-pub async fn build_details(
-    workflow: &Workflow,
-    tx: &mut Tx,
-    person: &Person,
-    form: &FormReading,
-    base: Option<&RequestDetails>,
-) -> anyhow::Result<Result<RequestDetails, Vec<FieldError>>> {
-    let mut errors = Vec::new();
-    let profile = tx.requester_profile(person.id).await?;
-    let text = |f: FormField| match form.values.get(&f) {
-        Some(FieldValue::Text(t)) => Some(t.clone()),
-        _ => None,
-    };
-    let installation_id: Option<InstallationId> = match (text(FormField::Installation), &profile) {
-        (Some(name), Some(profile)) => {
-            let wanted = fold(&name);
-            let mut found = None;
-            for id in &profile.installations {
-                let inst = tx.installation(*id).await?;
-                let folded = fold(&inst.name);
-                if folded == wanted || folded.contains(&wanted) || wanted.contains(&folded) {
-                    found = Some(*id);
-                    break;
-                }
-            }
-            if found.is_none() {
-                errors.push(FieldError::new(Field::Installation, Problem::Unknown));
-            }
-            found
-        }
-        (None, _) if base.is_some() => base.map(|b| b.installation_id),
-        (None, Some(profile)) if profile.installations.len() == 1 => profile.installations.first().copied(),
-        _ => {
-            errors.push(FieldError::new(Field::Installation, Problem::Required));
-            None
-        }
-    };
-    let establishment = match installation_id {
-        Some(id) => Some(tx.installation(id).await?.establishment_id),
-        None => None,
-    };
-    // A new request is charged to the profile's cost centre, unless it was retired since.
-    let profile_centre = match profile.as_ref().and_then(|p| p.cost_centre_id) {
-        Some(id) if tx.cost_centre(id).await?.active => Some(id),
-        _ => None,
-    };
-    let request_type = match form.values.get(&FormField::RequestType) {
-        Some(FieldValue::RequestType(t)) => Some(match t {
-            FormRequestType::InPerson => RequestType::InPerson,
-            FormRequestType::Phone => RequestType::Phone,
-            FormRequestType::Video => RequestType::Video,
-            FormRequestType::Message => RequestType::MessageTransmission,
-            FormRequestType::Translation => RequestType::Translation,
-            FormRequestType::Permanence => RequestType::Permanence,
-        }),
-        _ => base.map(|b| b.request_type),
-    };
-    let date = match form.values.get(&FormField::Date) {
-        Some(FieldValue::Date(d)) => Some(*d),
-        _ => base.map(|b| b.date),
-    };
-    let time = |f: FormField| match form.values.get(&f) {
-        Some(FieldValue::Time(t)) => Some(*t),
-        _ => None,
-    };
-    let start_time: Option<NaiveTime> = time(FormField::StartTime).or(base.map(|b| b.start_time));
-    let duration = match form.values.get(&FormField::DurationMinutes) {
-        Some(FieldValue::Minutes(m)) => Some(*m),
-        _ => base.map(|b| b.duration_minutes),
-    };
-    let language = |f: FormField| match form.values.get(&f) {
-        Some(FieldValue::Language(l)) => Some(l.clone()),
-        _ => None,
-    };
-    let source = language(FormField::SourceLanguage)
-        .or(base.map(|b| b.source_language.clone()))
-        .or_else(|| LanguageTag::parse("fr").ok());
-    let target = language(FormField::TargetLanguage).or(base.map(|b| b.target_language.clone()));
-    let mut details = match (
-        installation_id,
-        request_type,
-        date,
-        start_time,
-        duration,
-        source,
-        target,
-    ) {
-        (Some(installation_id), Some(request_type), Some(date), Some(start_time), Some(duration), Some(s), Some(t)) => {
-            match base {
-                Some(b) => RequestDetails {
-                    installation_id,
-                    request_type,
-                    date,
-                    start_time,
-                    duration_minutes: duration,
-                    source_language: s,
-                    target_language: t,
-                    ..b.clone()
-                },
-                None => RequestDetails {
-                    installation_id,
-                    location: String::new(),
-                    address: None,
-                    request_type,
-                    date,
-                    start_time,
-                    flexible_until: None,
-                    duration_minutes: duration,
-                    source_language: s,
-                    target_language: t,
-                    alternative_language: None,
-                    alternative_date: None,
-                    professional: Default::default(),
-                    preferred_interpreter: None,
-                    interpreter_gender: None,
-                    interpreter_must_notify_user: false,
-                    notes: Default::default(),
-                    patient: Default::default(),
-                    video: Default::default(),
-                    cost_centre_id: profile_centre,
-                    billing_code_id: None,
-                },
-            }
-        }
-        _ => {
-            if errors.is_empty() {
-                errors.push(FieldError::new(Field::RequestType, Problem::Required));
-            }
-            return Ok(Err(errors));
-        }
-    };
-    if let Some(t) = time(FormField::FlexibleUntil) {
-        details.flexible_until = Some(t);
-    }
-    if let Some(l) = language(FormField::AlternativeLanguage) {
-        details.alternative_language = Some(l);
-    }
-    let set_text = |slot: &mut Option<String>, f: FormField| {
-        if let Some(t) = text(f) {
-            *slot = Some(t);
-        }
-    };
-    if let Some(location) = text(FormField::Location) {
-        details.location = location;
-    }
-    set_text(&mut details.address, FormField::Address);
-    if details.location.trim().is_empty() {
-        // Remote requests have no place; the record still says how it happens.
-        details.location = details
-            .address
-            .clone()
-            .unwrap_or_else(|| details.request_type.label(Locale::Fr).to_string());
-    }
-    set_text(&mut details.notes.context, FormField::Context);
-    set_text(&mut details.notes.reason, FormField::Reason);
-    set_text(
-        &mut details.notes.message_to_interpreter,
-        FormField::MessageToInterpreter,
-    );
-    set_text(&mut details.notes.coordinator_note, FormField::NoteToCoordinator);
-    set_text(&mut details.patient.name, FormField::PatientName);
-    set_text(&mut details.patient.phone, FormField::PatientPhone);
-    set_text(&mut details.professional.name, FormField::ProfessionalName);
-    set_text(&mut details.professional.function, FormField::ProfessionalFunction);
-    set_text(&mut details.video.platform, FormField::VideoPlatform);
-    set_text(&mut details.video.link, FormField::VideoLink);
-    if let Some(phone) = text(FormField::ProfessionalPhone) {
-        match PhoneE164::parse(&phone, &workflow.config().default_phone_region) {
-            Ok(p) => details.professional.phone = Some(p),
-            Err(_) => errors.push(FieldError::new(Field::ProfessionalPhone, Problem::Unreadable(phone))),
-        }
-    }
-    if let Some(email) = text(FormField::ProfessionalEmail) {
-        match EmailAddress::parse(&email) {
-            Ok(e) => details.professional.email = Some(e),
-            Err(_) => errors.push(FieldError::new(Field::ProfessionalEmail, Problem::Unreadable(email))),
-        }
-    }
-    match form.values.get(&FormField::InterpreterGender) {
-        Some(FieldValue::Gender(GenderWanted::Female)) => details.interpreter_gender = Some(Gender::Female),
-        Some(FieldValue::Gender(GenderWanted::Male)) => details.interpreter_gender = Some(Gender::Male),
-        Some(FieldValue::Gender(GenderWanted::Any)) => details.interpreter_gender = None,
-        _ => {}
-    }
-    if let Some(FieldValue::Bool(b)) = form.values.get(&FormField::NotifyUser) {
-        details.interpreter_must_notify_user = *b;
-    }
-    if let Some(code) = text(FormField::CostCentre) {
-        let found = match establishment {
-            Some(e) => {
-                tx.cost_centre_by_code(e, code.split_whitespace().next().unwrap_or(""))
-                    .await?
-            }
-            None => None,
-        };
-        match found {
-            // A retired cost centre stays on the requests that had it, and only there.
-            Some((id, active)) if active || base.and_then(|b| b.cost_centre_id) == Some(id) => {
-                details.cost_centre_id = Some(id)
-            }
-            Some(_) => errors.push(FieldError::new(Field::CostCentre, Problem::Retired)),
-            None => errors.push(FieldError::new(Field::CostCentre, Problem::Unknown)),
-        }
-    }
-    if let Some(who) = text(FormField::PreferredInterpreter) {
-        match find_interpreter(tx, &who).await? {
-            Some(id) => details.preferred_interpreter = Some(id),
-            None => errors.push(FieldError::new(Field::PreferredInterpreter, Problem::Unknown)),
-        }
-    }
-    Ok(if errors.is_empty() { Ok(details) } else { Err(errors) })
-}
-
-/// An interpreter by user code, or by a name that names exactly one.
-async fn find_interpreter(tx: &mut Tx, who: &str) -> anyhow::Result<Option<PersonId>> {
-    if let Some(code) = UserCode::parse(who)
-        && let Some(p) = tx.person_by_user_code(&code).await?
-        && p.has_role(Role::Interpreter)
-    {
-        return Ok(Some(p.id));
-    }
-    let wanted = fold(who);
-    let matches: Vec<PersonId> = tx
-        .people_with_role(Role::Interpreter)
-        .await?
-        .into_iter()
-        .filter(|p| {
-            let full = fold(&p.display_name());
-            let reversed = fold(&format!("{} {}", p.last_name, p.first_name));
-            full == wanted || reversed == wanted
-        })
-        .map(|p| p.id)
-        .collect();
-    Ok(if matches.len() == 1 {
-        matches.first().copied()
-    } else {
-        None
     })
 }

@@ -15,14 +15,14 @@
 //! A text longer than [`SMS_MAX_CHARS`] is not read: the person is told the limit in their
 //! language, and only its first [`SMS_MAX_CHARS`] characters are kept with the answer.
 
-use super::sms::{SmsVerb, read_sms};
+use super::sms::{SmsReading, SmsVerb, read_sms};
 use crate::domain::contact::PhoneE164;
 use crate::domain::ids::RequestId;
 use crate::domain::locale::Locale;
+use crate::domain::locale::{clock_time, short_date};
 use crate::domain::person::Person;
 use crate::domain::role::{Channel, Role};
 use crate::domain::text;
-use crate::outbound::render::{clock_time, short_date};
 use crate::store::failure::Failure;
 use crate::store::inbound::NewInboundSms;
 use crate::store::{StoreError, Tx};
@@ -447,37 +447,19 @@ impl SmsPipeline {
         .render()?)
     }
 
-    async fn act(
-        &self,
-        tx: &mut Tx,
-        person: &Person,
-        text: &str,
-    ) -> anyhow::Result<(SmsReply, String, Option<RequestId>)> {
+    /// What an SMS asks, done: help, the SMS notices turned off or on, or an answer to an
+    /// offer or booking (by its code when several are open).
+    async fn act(&self, tx: &mut Tx, person: &Person, text: &str) -> anyhow::Result<Answer> {
         let locale = person.locale;
         let reading = read_sms(text);
-        let simple = |kind: SmsReply| -> anyhow::Result<(SmsReply, String, Option<RequestId>)> {
-            Ok((kind, self.reply(kind, locale, None, "")?, None))
-        };
+        let simple =
+            |kind: SmsReply| -> anyhow::Result<Answer> { Ok((kind, self.reply(kind, locale, None, "")?, None)) };
         match reading.verb {
             SmsVerb::Unknown => return simple(SmsReply::Help),
             SmsVerb::Help => return simple(SmsReply::Help),
             SmsVerb::OptOut | SmsVerb::OptIn => {
                 let on = reading.verb == SmsVerb::OptIn;
-                let actor = Actor {
-                    person: Some(person.id),
-                    kind: crate::domain::role::ActorKind::from(
-                        [Role::Interpreter, Role::Coordinator, Role::Requester]
-                            .into_iter()
-                            .find(|r| person.has_role(*r))
-                            .unwrap_or(Role::Requester),
-                    ),
-                    channel: Channel::Sms,
-                };
-                let change = crate::domain::person::ProfileChange {
-                    notify_sms: Some(on),
-                    ..Default::default()
-                };
-                self.workflow.update_profile_in(tx, actor, person.id, change).await?;
+                self.set_sms_notices(tx, person, on).await?;
                 return simple(if on { SmsReply::OptedIn } else { SmsReply::OptedOut });
             }
             SmsVerb::Accept | SmsVerb::Reject | SmsVerb::Withdraw => {}
@@ -490,70 +472,104 @@ impl SmsPipeline {
         } else {
             tx.open_answers(person.id).await?
         };
+        if reading.verb != SmsVerb::Withdraw
+            && !open
+                .iter()
+                .any(|(_, c)| reading.code.is_none() || c.as_deref() == reading.code.as_deref())
+            && let Some(answer) = self.closed_offer(tx, person, &reading).await?
+        {
+            return Ok(answer);
+        }
+        let target = match self.target(&reading, &open, locale)? {
+            Ok(id) => id,
+            Err(answer) => return Ok(answer),
+        };
+        self.answer(tx, person, reading.verb, target).await
+    }
+
+    /// The person's SMS notices turned on or off, through the workflow.
+    async fn set_sms_notices(&self, tx: &mut Tx, person: &Person, on: bool) -> anyhow::Result<()> {
+        let actor = Actor {
+            person: Some(person.id),
+            kind: crate::domain::role::ActorKind::from(
+                [Role::Interpreter, Role::Coordinator, Role::Requester]
+                    .into_iter()
+                    .find(|r| person.has_role(*r))
+                    .unwrap_or(Role::Requester),
+            ),
+            channel: Channel::Sms,
+        };
+        let change = crate::domain::person::ProfileChange {
+            notify_sms: Some(on),
+            ..Default::default()
+        };
+        self.workflow.update_profile_in(tx, actor, person.id, change).await?;
+        Ok(())
+    }
+
+    /// Too late: tell them the offer they answer was filled or cancelled, rather than that
+    /// nothing waits for them (they just got that offer). A code names its offer. Without
+    /// one, the answer names an offer only when one alone closed lately: among several,
+    /// Relais cannot tell which was answered, and naming the wrong one would mislead.
+    /// `None` when no offer of theirs closed lately.
+    async fn closed_offer(&self, tx: &mut Tx, person: &Person, reading: &SmsReading) -> anyhow::Result<Option<Answer>> {
+        let locale = person.locale;
+        let since = self.workflow.clock().now() - chrono::TimeDelta::days(7);
+        let closed = tx
+            .recently_closed_offers(person.id, reading.code.as_deref(), since)
+            .await?;
+        Ok(match closed.as_slice() {
+            [] => None,
+            [id] | [id, ..] if reading.code.is_some() || closed.len() == 1 => {
+                let request = tx.request(*id).await?;
+                Some((
+                    SmsReply::OfferClosed,
+                    self.reply(SmsReply::OfferClosed, locale, Some(&request), "")?,
+                    Some(*id),
+                ))
+            }
+            _ => Some((
+                SmsReply::OfferClosed,
+                self.reply(SmsReply::OfferClosed, locale, None, "")?,
+                None,
+            )),
+        })
+    }
+
+    /// The request the SMS answers: the one its code names, or the only one open; else
+    /// the answer that says what to write.
+    fn target(
+        &self,
+        reading: &SmsReading,
+        open: &[(RequestId, Option<String>)],
+        locale: Locale,
+    ) -> anyhow::Result<Result<RequestId, Answer>> {
         let codes = open
             .iter()
             .filter_map(|(_, c)| c.clone())
             .collect::<Vec<_>>()
             .join(", ");
-        if reading.verb != SmsVerb::Withdraw
-            && !open
-                .iter()
-                .any(|(_, c)| reading.code.is_none() || c.as_deref() == reading.code.as_deref())
-        {
-            // Too late: tell them the offer they answer was filled or cancelled, rather
-            // than that nothing waits for them (they just got that offer).
-            // A code names its offer. Without one, the answer names an offer only when one
-            // alone closed lately: among several, Relais cannot tell which was answered,
-            // and naming the wrong one would mislead.
-            let since = self.workflow.clock().now() - chrono::TimeDelta::days(7);
-            let closed = tx
-                .recently_closed_offers(person.id, reading.code.as_deref(), since)
-                .await?;
-            match closed.as_slice() {
-                [] => {}
-                [id] | [id, ..] if reading.code.is_some() || closed.len() == 1 => {
-                    let request = tx.request(*id).await?;
-                    return Ok((
-                        SmsReply::OfferClosed,
-                        self.reply(SmsReply::OfferClosed, locale, Some(&request), "")?,
-                        Some(*id),
-                    ));
-                }
-                _ => {
-                    return Ok((
-                        SmsReply::OfferClosed,
-                        self.reply(SmsReply::OfferClosed, locale, None, "")?,
-                        None,
-                    ));
-                }
-            }
-        }
-        let target = match &reading.code {
+        let asking = |kind: SmsReply, codes: &str| -> anyhow::Result<Result<RequestId, Answer>> {
+            Ok(Err((kind, self.reply(kind, locale, None, codes)?, None)))
+        };
+        Ok(Ok(match &reading.code {
             Some(code) => match open.iter().find(|(_, c)| c.as_deref() == Some(code.as_str())) {
                 Some((id, _)) => *id,
-                None if open.is_empty() => return simple(SmsReply::NothingOpen),
-                None => {
-                    return Ok((
-                        SmsReply::UnknownCode,
-                        self.reply(SmsReply::UnknownCode, locale, None, &codes)?,
-                        None,
-                    ));
-                }
+                None if open.is_empty() => return asking(SmsReply::NothingOpen, ""),
+                None => return asking(SmsReply::UnknownCode, &codes),
             },
-            None => match open.as_slice() {
-                [] => return simple(SmsReply::NothingOpen),
+            None => match open {
+                [] => return asking(SmsReply::NothingOpen, ""),
                 [(id, _)] => *id,
-                _ => {
-                    return Ok((
-                        SmsReply::Which,
-                        self.reply(SmsReply::Which, locale, None, &codes)?,
-                        None,
-                    ));
-                }
+                _ => return asking(SmsReply::Which, &codes),
             },
-        };
+        }))
+    }
+
+    /// The interpreter's answer applied to `target`, and what to tell them.
+    async fn answer(&self, tx: &mut Tx, person: &Person, verb: SmsVerb, target: RequestId) -> anyhow::Result<Answer> {
         let actor = Actor::interpreter(person.id, Channel::Sms);
-        let (command, done) = match reading.verb {
+        let (command, done) = match verb {
             SmsVerb::Accept => (Command::AcceptOffer { request: target }, SmsReply::Accepted),
             SmsVerb::Reject => (Command::DeclineOffer { request: target }, SmsReply::Declined),
             _ => (Command::WithdrawInterpreter { request: target }, SmsReply::Withdrawn),
@@ -571,9 +587,12 @@ impl SmsPipeline {
             Err(WorkflowError::Store(e)) => return Err(e.into()),
             Err(e) => return Err(e.into()),
         };
-        Ok((kind, self.reply(kind, locale, Some(&request), "")?, Some(target)))
+        Ok((kind, self.reply(kind, person.locale, Some(&request), "")?, Some(target)))
     }
 }
+
+/// What an SMS gets back: the kind of reply, its text, and the request it is about.
+type Answer = (SmsReply, String, Option<RequestId>);
 
 /// The answer stored for an SMS whose gateway id another call claimed (and committed).
 async fn stored_answer(tx: &mut Tx, sms: &InboundSms<'_>) -> anyhow::Result<SmsAnswer> {

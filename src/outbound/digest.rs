@@ -8,8 +8,9 @@
 //! The same candidate block goes into the notices that hand a request back to the
 //! coordinators (a refusal, lapsed offers, a withdrawal).
 
-use super::render::{Facts, clock_time, link_label, long_date};
+use super::render::{Facts, link_label};
 use crate::domain::locale::Locale;
+use crate::domain::locale::{clock_time, long_date};
 use crate::domain::matching::Exclusion;
 use crate::domain::person::Person;
 use crate::domain::request::{Request, RequestStatus};
@@ -259,14 +260,28 @@ pub async fn waiting_item(
     })
 }
 
-/// Gathers the digest for `coordinator`.
+/// Gathers the digest for `coordinator`, section by section.
 pub async fn gather(tx: &mut Tx, coordinator: &Person, ctx: &LinkContext<'_>) -> anyhow::Result<Digest> {
     let locale = coordinator.locale;
-    let tz = ctx.time_zone;
     let mut digest = Digest::default();
     for request in tx.requests_in_status(RequestStatus::New, SECTION_LIMIT).await? {
         digest.waiting.push(waiting_item(tx, &request, coordinator, ctx).await?);
     }
+    digest.unanswered = unanswered(tx, locale, ctx).await?;
+    digest.modified = modified(tx, locale, ctx).await?;
+    digest.contested = contested(tx, locale, ctx).await?;
+    digest.bounces = bounces(tx, locale, ctx).await?;
+    digest.undelivered = undelivered(tx, locale, ctx).await?;
+    digest.board_url = format!("{}/board", ctx.public_base_url.trim_end_matches('/'));
+    digest.set_aside = set_aside_mail(tx, locale, ctx).await?;
+    digest.set_aside.extend(set_aside_sms(tx, locale, ctx).await?);
+    Ok(digest)
+}
+
+/// Requests offered for over an hour with no answer yet, and who has the offer.
+async fn unanswered(tx: &mut Tx, locale: Locale, ctx: &LinkContext<'_>) -> anyhow::Result<Vec<String>> {
+    let tz = ctx.time_zone;
+    let mut out = Vec::new();
     let reminder_age = TimeDelta::hours(1);
     let mut seen = Vec::new();
     for offer in tx.pending_offers_before(ctx.now - reminder_age).await? {
@@ -286,7 +301,7 @@ pub async fn gather(tx: &mut Tx, coordinator: &Person, ctx: &LinkContext<'_>) ->
             names
         };
         let since = offer.created_at.with_timezone(&tz);
-        digest.unanswered.push(format!(
+        out.push(format!(
             "{} — {} {} {} {} — {}",
             headline(&request, &installation, locale, tz),
             locale.pick("offerte depuis le", "offered since"),
@@ -296,30 +311,49 @@ pub async fn gather(tx: &mut Tx, coordinator: &Person, ctx: &LinkContext<'_>) ->
             pending.join(", ")
         ));
     }
+    Ok(out)
+}
+
+/// Modified requests waiting for their interpreter to accept again.
+async fn modified(tx: &mut Tx, locale: Locale, ctx: &LinkContext<'_>) -> anyhow::Result<Vec<String>> {
+    let tz = ctx.time_zone;
+    let mut out = Vec::new();
     for request in tx.requests_in_status(RequestStatus::Modified, SECTION_LIMIT).await? {
         let installation = tx.installation(request.details.installation_id).await?.name;
         let who = match request.assigned_interpreter {
             Some(id) => tx.person(id).await?.display_name(),
             None => String::new(),
         };
-        digest
-            .modified
-            .push(format!("{} — {who}", headline(&request, &installation, locale, tz)));
+        out.push(format!("{} — {who}", headline(&request, &installation, locale, tz)));
     }
+    Ok(out)
+}
+
+/// Contested service records, with the requester's words.
+async fn contested(tx: &mut Tx, locale: Locale, ctx: &LinkContext<'_>) -> anyhow::Result<Vec<String>> {
+    let tz = ctx.time_zone;
+    let mut out = Vec::new();
     for request in tx.contested_requests(SECTION_LIMIT).await? {
         let installation = tx.installation(request.details.installation_id).await?.name;
         let line = headline(&request, &installation, locale, tz);
         // The requester's words, on one short line: the contest mail has them in full.
         let note = tx.contest_note(request.id).await?.map(|n| short(&n, 120));
-        digest.contested.push(match note {
+        out.push(match note {
             Some(n) => format!("{line} — « {n} »"),
             None => line,
         });
     }
+    Ok(out)
+}
+
+/// Addresses that bounced this week.
+async fn bounces(tx: &mut Tx, locale: Locale, ctx: &LinkContext<'_>) -> anyhow::Result<Vec<String>> {
+    let tz = ctx.time_zone;
     let week = ctx.now - TimeDelta::days(7);
+    let mut out = Vec::new();
     for bounce in tx.bounces_since(week, SECTION_LIMIT).await? {
         let at = bounce.at.with_timezone(&tz);
-        digest.bounces.push(format!(
+        out.push(format!(
             "{} — {} {} — {}",
             bounce.address,
             long_date(at.date_naive(), locale),
@@ -327,13 +361,20 @@ pub async fn gather(tx: &mut Tx, coordinator: &Person, ctx: &LinkContext<'_>) ->
             bounce.status.unwrap_or_default()
         ));
     }
+    Ok(out)
+}
+
+/// Messages that could not be delivered this week.
+async fn undelivered(tx: &mut Tx, locale: Locale, ctx: &LinkContext<'_>) -> anyhow::Result<Vec<String>> {
+    let week = ctx.now - TimeDelta::days(7);
+    let mut out = Vec::new();
     for dead in tx.dead_letters_since(week, SECTION_LIMIT).await? {
         let person = tx.person(crate::domain::ids::PersonId(dead.recipient_id)).await?;
         let number = match dead.request_id {
             Some(id) => tx.request(crate::domain::ids::RequestId(id)).await?.label(),
             None => String::new(),
         };
-        digest.undelivered.push(format!(
+        out.push(format!(
             "{number} {} ({}) — {}",
             person.display_name(),
             if dead.channel == "sms" {
@@ -344,7 +385,13 @@ pub async fn gather(tx: &mut Tx, coordinator: &Person, ctx: &LinkContext<'_>) ->
             super::render::kind_label(&dead.kind, locale)
         ));
     }
-    digest.board_url = format!("{}/board", ctx.public_base_url.trim_end_matches('/'));
+    Ok(out)
+}
+
+/// Mail set aside, for a coordinator to look at.
+async fn set_aside_mail(tx: &mut Tx, locale: Locale, ctx: &LinkContext<'_>) -> anyhow::Result<Vec<SetAsideLine>> {
+    let tz = ctx.time_zone;
+    let mut out = Vec::new();
     for mail in tx.set_aside_mail(SECTION_LIMIT).await? {
         let at = mail.received_at.with_timezone(&tz);
         let from = match mail.person_id {
@@ -366,7 +413,7 @@ pub async fn gather(tx: &mut Tx, coordinator: &Person, ctx: &LinkContext<'_>) ->
                 " (content erased after the retention period)",
             ));
         }
-        digest.set_aside.push(SetAsideLine {
+        out.push(SetAsideLine {
             channel: SetAsideChannel::Mail,
             id: mail.id,
             line,
@@ -374,6 +421,13 @@ pub async fn gather(tx: &mut Tx, coordinator: &Person, ctx: &LinkContext<'_>) ->
             words: String::new(),
         });
     }
+    Ok(out)
+}
+
+/// Text messages set aside, without their words.
+async fn set_aside_sms(tx: &mut Tx, locale: Locale, ctx: &LinkContext<'_>) -> anyhow::Result<Vec<SetAsideLine>> {
+    let tz = ctx.time_zone;
+    let mut out = Vec::new();
     for sms in tx.set_aside_sms(SECTION_LIMIT).await? {
         let at = sms.received_at.with_timezone(&tz);
         let from = sms.person_name.unwrap_or(sms.from_number);
@@ -392,7 +446,7 @@ pub async fn gather(tx: &mut Tx, coordinator: &Person, ctx: &LinkContext<'_>) ->
                 " (content erased after the retention period)",
             ));
         }
-        digest.set_aside.push(SetAsideLine {
+        out.push(SetAsideLine {
             channel: SetAsideChannel::Sms,
             id: sms.id,
             line,
@@ -400,7 +454,7 @@ pub async fn gather(tx: &mut Tx, coordinator: &Person, ctx: &LinkContext<'_>) ->
             words: sms.excerpt,
         });
     }
-    Ok(digest)
+    Ok(out)
 }
 
 #[derive(Template)]

@@ -1,13 +1,15 @@
 //! Notifications rendered from the askama templates in `templates/`: the text body, its
 //! HTML twin, and the short SMS. French unless the recipient chose English.
 
-use crate::domain::locale::Locale;
+use crate::domain::locale::{Locale, duration, long_date, size};
+/// Formatting lives in `domain::locale`; the web pages still import these three from here
+/// until `src/web` (restructured apart) imports them from there.
+pub use crate::domain::locale::{clock_time, long_date_time, short_date};
 use crate::domain::notice::Notice;
 use crate::domain::person::Person;
 use crate::domain::request::Request;
 use crate::domain::role::Role;
 use askama::Template;
-use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 
 /// The facts of a request every message shows. Never patient details.
 #[derive(Debug, Clone, Default)]
@@ -43,105 +45,6 @@ impl Facts {
                 format!("{installation} — {}", d.location.trim())
             },
         }
-    }
-}
-
-const DAYS_FR: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
-const DAYS_EN: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-const MONTHS_FR: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-const MONTHS_FR_SHORT: [&str; 12] = [
-    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// "jeudi 10 décembre 2026" / "Thursday, December 10, 2026".
-pub fn long_date(date: NaiveDate, locale: Locale) -> String {
-    let day = date.weekday().num_days_from_monday() as usize;
-    let month = date.month0() as usize;
-    match locale {
-        Locale::Fr => format!("{} {} {} {}", DAYS_FR[day], date.day(), MONTHS_FR[month], date.year()),
-        Locale::En => format!("{}, {} {}, {}", DAYS_EN[day], MONTHS_EN[month], date.day(), date.year()),
-    }
-}
-
-/// "10 déc." / "Dec 10" for SMS.
-pub fn short_date(date: NaiveDate, locale: Locale) -> String {
-    let month = date.month0() as usize;
-    match locale {
-        Locale::Fr => format!("{} {}", date.day(), MONTHS_FR_SHORT[month]),
-        Locale::En => format!("{} {}", &MONTHS_EN[month][..3], date.day()),
-    }
-}
-
-/// "14 h 30" / "2:30 PM".
-pub fn clock_time(time: NaiveTime, locale: Locale) -> String {
-    match locale {
-        Locale::Fr => format!("{} h {:02}", time.hour(), time.minute()),
-        Locale::En => {
-            let (pm, hour) = time.hour12();
-            format!("{hour}:{:02} {}", time.minute(), if pm { "PM" } else { "AM" })
-        }
-    }
-}
-
-/// A size as people read it: "25 Mo" / "25 MB", "30,5 Mo" / "30.5 MB", "98 Ko" / "98 KB".
-pub fn size(bytes: u64, locale: Locale) -> String {
-    const KIB: u64 = 1024;
-    let (value, unit) = if bytes >= KIB * KIB {
-        (bytes as f64 / (KIB * KIB) as f64, locale.pick("Mo", "MB"))
-    } else {
-        (bytes.div_ceil(KIB) as f64, locale.pick("Ko", "KB"))
-    };
-    let shown = format!("{value:.1}");
-    let shown = shown.strip_suffix(".0").unwrap_or(&shown);
-    match locale {
-        Locale::Fr => format!("{}\u{a0}{unit}", shown.replace('.', ",")),
-        Locale::En => format!("{shown} {unit}"),
-    }
-}
-
-/// "1 h 30" / "1 h 30 min"; "45 min".
-pub fn duration(minutes: u32, locale: Locale) -> String {
-    let (h, m) = (minutes / 60, minutes % 60);
-    match (h, m, locale) {
-        (0, m, _) => format!("{m} min"),
-        (h, 0, _) => format!("{h} h"),
-        (h, m, Locale::Fr) => format!("{h} h {m:02}"),
-        (h, m, Locale::En) => format!("{h} h {m:02} min"),
     }
 }
 
@@ -274,16 +177,6 @@ fn moment(at: Option<chrono::DateTime<chrono::Utc>>, time_zone: chrono_tz::Tz, l
         "{}{}",
         locale.pick("le ", ""),
         long_date_time(at.with_timezone(&time_zone), locale)
-    )
-}
-
-/// "jeudi 10 décembre 2026 à 14 h 02" / "Thursday, December 10, 2026 at 2:02 PM".
-pub fn long_date_time(at: chrono::DateTime<chrono_tz::Tz>, locale: Locale) -> String {
-    format!(
-        "{} {} {}",
-        long_date(at.date_naive(), locale),
-        locale.pick("à", "at"),
-        clock_time(at.time(), locale)
     )
 }
 
@@ -487,18 +380,7 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         .map(|r| Facts::of(r, input.installation, locale))
         .unwrap_or_default();
     let notice = input.notice;
-    let no_errors = Vec::new();
-    let errors = match notice {
-        Notice::RecordForm(form) => &form.errors,
-        Notice::RequestForm { errors, .. } => errors,
-        _ => &no_errors,
-    };
-    let status = match notice {
-        Notice::CommandDone {
-            status: Some(status), ..
-        } => status.label(locale).to_string(),
-        _ => String::new(),
-    };
+    let fields = NoticeFields::of(notice, locale);
     let interpreter = input.interpreter.map(Person::display_name).unwrap_or_default();
     let mut links: Vec<(String, String)> = input
         .links
@@ -506,50 +388,8 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         .map(|(action, url)| (link_label(*action, locale).to_string(), url.clone()))
         .collect();
     links.extend(input.suggestions.1.iter().cloned());
-    let (bytes, limit) = match notice {
-        Notice::MessageTooLarge { size, limit, .. } => (*size, *limit),
-        _ => (0, 0),
-    };
-    let (size_fr, size_en) = (size(bytes, Locale::Fr), size(bytes, Locale::En));
-    let (limit_fr, limit_en) = (size(limit, Locale::Fr), size(limit, Locale::En));
-    let verb = match notice {
-        Notice::CommandDone { verb, .. }
-        | Notice::CommandRefused { verb, .. }
-        | Notice::MailConfirmation { verb, .. } => verb.as_str(),
-        _ => "",
-    };
-    let reason = match notice {
-        Notice::CommandRefused { reason, .. } => reason.as_str(),
-        _ => "",
-    };
-    let (failed_kind, failed_channel, failed_to, failed_error) = match notice {
-        Notice::DeliveryFailed {
-            failed_kind,
-            failed_channel,
-            failed_to,
-            failed_error,
-        } => (
-            kind_label(failed_kind, locale),
-            failed_channel.as_str(),
-            failed_to.as_str(),
-            failed_error.as_str(),
-        ),
-        _ => (kind_label("", locale), "", "", ""),
-    };
-    let change = match notice {
-        Notice::MfaChanged { change } => change.as_str(),
-        _ => "",
-    };
-    let (failures, addresses, first_at, last_at) = match notice {
-        Notice::SignInFailures {
-            failures,
-            addresses,
-            first_at,
-            last_at,
-        } => (*failures, *addresses, *first_at, *last_at),
-        _ => (0, 0, None, None),
-    };
     let quoted_subject = notice.answering().and_then(|a| a.subject.clone()).unwrap_or_default();
+    let [size_fr, size_en, limit_fr, limit_en] = &fields.sizes;
     let body = MailBody {
         notice,
         en: locale == Locale::En,
@@ -558,36 +398,36 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         facts: &facts,
         interpreter: &interpreter,
         form: input.form,
-        errors,
-        verb: verb_label(verb, locale),
-        status: &status,
-        reason: refusal(reason, locale),
+        errors: fields.errors,
+        verb: verb_label(fields.verb, locale),
+        status: &fields.status,
+        reason: refusal(fields.reason, locale),
         is_requester: input.recipient.has_role(Role::Requester),
         is_interpreter: input.recipient.has_role(Role::Interpreter),
         is_coordinator: input.recipient.has_role(Role::Coordinator),
         links: &links,
         suggestions: input.suggestions.0,
         must_call_user: input.request.is_some_and(|r| r.details.interpreter_must_notify_user),
-        failed_kind,
-        failed_channel: match failed_channel {
+        failed_kind: fields.failed_kind,
+        failed_channel: match fields.failed_channel {
             "sms" => locale.pick("texto (SMS)", "SMS"),
             _ => locale.pick("courriel", "email"),
         },
-        failed_to,
-        failed_error,
+        failed_to: fields.failed_to,
+        failed_error: fields.failed_error,
         note: input.note,
         secret: input.secret,
         secret_label: secret_label(notice, locale),
-        mfa_change: mfa_change(change, locale),
+        mfa_change: mfa_change(fields.change, locale),
         quoted_subject: &quoted_subject,
-        size_fr: &size_fr,
-        size_en: &size_en,
-        limit_fr: &limit_fr,
-        limit_en: &limit_en,
-        failures,
-        addresses,
-        first_at: &moment(first_at, input.time_zone, locale),
-        last_at: &moment(last_at, input.time_zone, locale),
+        size_fr,
+        size_en,
+        limit_fr,
+        limit_en,
+        failures: fields.failures,
+        addresses: fields.addresses,
+        first_at: &moment(fields.first_at, input.time_zone, locale),
+        last_at: &moment(fields.last_at, input.time_zone, locale),
         nb: "\u{a0}",
         shows_facts: !matches!(notice, Notice::RequestForm { .. } | Notice::RecordForm(_)),
         about_account: matches!(notice, Notice::MfaChanged { .. } | Notice::SignInFailures { .. }),
@@ -600,6 +440,104 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
     }
     let html = html_twin(&text, &subject, locale, &links)?;
     Ok(RenderedMail { subject, text, html })
+}
+
+/// What a notice's own fields put in a mail body; empty for the notices without them.
+struct NoticeFields<'a> {
+    errors: &'a [String],
+    status: String,
+    verb: &'a str,
+    reason: &'a str,
+    failed_kind: &'static str,
+    failed_channel: &'a str,
+    failed_to: &'a str,
+    failed_error: &'a str,
+    change: &'a str,
+    failures: i64,
+    addresses: i64,
+    first_at: Option<chrono::DateTime<chrono::Utc>>,
+    last_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The message's size and the limit, in French and in English.
+    sizes: [String; 4],
+}
+
+impl<'a> NoticeFields<'a> {
+    /// A flat table of cases: each field read from the notices that have it.
+    fn of(notice: &'a Notice, locale: Locale) -> NoticeFields<'a> {
+        let errors: &[String] = match notice {
+            Notice::RecordForm(form) => &form.errors,
+            Notice::RequestForm { errors, .. } => errors,
+            _ => &[],
+        };
+        let status = match notice {
+            Notice::CommandDone {
+                status: Some(status), ..
+            } => status.label(locale).to_string(),
+            _ => String::new(),
+        };
+        let (bytes, limit) = match notice {
+            Notice::MessageTooLarge { size, limit, .. } => (*size, *limit),
+            _ => (0, 0),
+        };
+        let verb = match notice {
+            Notice::CommandDone { verb, .. }
+            | Notice::CommandRefused { verb, .. }
+            | Notice::MailConfirmation { verb, .. } => verb.as_str(),
+            _ => "",
+        };
+        let reason = match notice {
+            Notice::CommandRefused { reason, .. } => reason.as_str(),
+            _ => "",
+        };
+        let (failed_kind, failed_channel, failed_to, failed_error) = match notice {
+            Notice::DeliveryFailed {
+                failed_kind,
+                failed_channel,
+                failed_to,
+                failed_error,
+            } => (
+                kind_label(failed_kind, locale),
+                failed_channel.as_str(),
+                failed_to.as_str(),
+                failed_error.as_str(),
+            ),
+            _ => (kind_label("", locale), "", "", ""),
+        };
+        let change = match notice {
+            Notice::MfaChanged { change } => change.as_str(),
+            _ => "",
+        };
+        let (failures, addresses, first_at, last_at) = match notice {
+            Notice::SignInFailures {
+                failures,
+                addresses,
+                first_at,
+                last_at,
+            } => (*failures, *addresses, *first_at, *last_at),
+            _ => (0, 0, None, None),
+        };
+        NoticeFields {
+            errors,
+            status,
+            verb,
+            reason,
+            failed_kind,
+            failed_channel,
+            failed_to,
+            failed_error,
+            change,
+            failures,
+            addresses,
+            first_at,
+            last_at,
+            sizes: [
+                size(bytes, Locale::Fr),
+                size(bytes, Locale::En),
+                size(limit, Locale::Fr),
+                size(limit, Locale::En),
+            ],
+        }
+    }
 }
 
 /// The HTML alternative of a text body: its paragraphs, with every `LABEL : URL` line of
@@ -695,32 +633,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_times_and_durations_read_naturally() {
-        let d = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
-        assert_eq!(long_date(d, Locale::Fr), "jeudi 10 décembre 2026");
-        assert_eq!(long_date(d, Locale::En), "Thursday, December 10, 2026");
-        assert_eq!(short_date(d, Locale::Fr), "10 déc.");
-        assert_eq!(short_date(d, Locale::En), "Dec 10");
-        let t = NaiveTime::from_hms_opt(14, 30, 0).unwrap();
-        assert_eq!(clock_time(t, Locale::Fr), "14 h 30");
-        assert_eq!(clock_time(t, Locale::En), "2:30 PM");
-        assert_eq!(duration(90, Locale::Fr), "1 h 30");
-        assert_eq!(duration(60, Locale::En), "1 h");
-        assert_eq!(duration(45, Locale::Fr), "45 min");
-    }
-
-    #[test]
     fn a_refused_text_says_its_limit() {
         use crate::domain::text::{TEXT_MAX, count};
         assert!(refusal("text_too_long", Locale::Fr).contains(&count(TEXT_MAX, Locale::Fr)));
         assert!(refusal("text_too_long", Locale::En).contains(&count(TEXT_MAX, Locale::En)));
-    }
-
-    #[test]
-    fn sizes_read_naturally() {
-        assert_eq!(size(25 * 1024 * 1024, Locale::Fr), "25\u{a0}Mo");
-        assert_eq!(size(25 * 1024 * 1024, Locale::En), "25 MB");
-        assert_eq!(size(32_000_000, Locale::Fr), "30,5\u{a0}Mo");
-        assert_eq!(size(100_000, Locale::En), "98 KB");
     }
 }

@@ -5,9 +5,8 @@
 //! after sending and before recording: the message is sent again, with the same
 //! Message-ID, so mail clients show it once.
 
-use super::calendar::{self, Invite, Method};
+use super::calendar::Method;
 use super::mail::{self, Envelope, MailTransport};
-use super::render::{Facts, RenderInput, render_mail, render_sms};
 use super::sms::SmsTransport;
 use crate::clock::Clock;
 use crate::config::{Secret, Settings};
@@ -29,6 +28,8 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
+
+mod deliver;
 
 /// After this many failed attempts a message is dead-lettered for coordinators.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -298,210 +299,6 @@ impl Outbound {
         }
     }
 
-    async fn deliver(&self, message: &OutboxMessage) -> anyhow::Result<()> {
-        let notice = message.notice()?;
-        let mut tx = self.store.begin().await?;
-        let recipient = tx.person(message.recipient).await?;
-        let request = match message.request {
-            Some(id) => Some(tx.request(id).await?),
-            None => None,
-        };
-        let installation = match &request {
-            Some(r) => tx.installation(r.details.installation_id).await?.name,
-            None => String::new(),
-        };
-        let interpreter: Option<Person> = match request.as_ref().and_then(|r| r.assigned_interpreter) {
-            Some(id) => Some(tx.person(id).await?),
-            None => None,
-        };
-        let links = match &request {
-            Some(r) => self.links(&mut tx, &notice, r, &recipient).await?,
-            None => Vec::new(),
-        };
-        // A request handed back to the coordinators comes with its next candidates.
-        let (mut suggestions, mut suggestion_links) = (Vec::new(), Vec::new());
-        if let Some(r) = &request
-            && message.channel == OutboxChannel::Email
-            && recipient.has_role(crate::domain::role::Role::Coordinator)
-            && r.status == crate::domain::request::RequestStatus::New
-            && matches!(
-                notice,
-                Notice::OfferDeclined(_) | Notice::OffersLapsed(_) | Notice::InterpreterWithdrew(_)
-            )
-        {
-            let item = super::digest::waiting_item(&mut tx, r, &recipient, &self.link_context()).await?;
-            for (i, c) in item.candidates.iter().enumerate() {
-                suggestions.push(format!("{}. {} — {}", i + 1, c.name, c.why));
-                suggestion_links.push((c.label.clone(), c.url.clone()));
-            }
-            suggestion_links.extend(item.broadcast);
-        }
-        // A service record shown to whoever must check it; the requester's words with a contest.
-        let (record, note) = match (&request, &notice) {
-            (Some(r), Notice::ServiceRecorded(_) | Notice::ServiceContested(_) | Notice::ServiceValidated(_)) => {
-                let record = tx.service_record(r.id).await?;
-                let note = if matches!(notice, Notice::ServiceContested(_)) {
-                    tx.contest_note(r.id).await?.unwrap_or_default()
-                } else {
-                    String::new()
-                };
-                (record, note)
-            }
-            _ => (None, String::new()),
-        };
-        // The interpreter's remuneration, as the seeds' "Détails de la rémunération" shows it.
-        let pay = match (&request, &notice) {
-            (Some(r), Notice::ServiceValidated(_)) if r.assigned_interpreter == Some(recipient.id) => {
-                let financial = tx
-                    .interpreter_profile(recipient.id)
-                    .await?
-                    .map(|p| p.financial)
-                    .unwrap_or_default();
-                let service = crate::domain::money::Service::of(r, record.as_ref());
-                crate::domain::money::compute(&service, &financial, &self.settings.pay_rules())
-                    .map(|b| b.statement(self.settings.money.currency, recipient.locale))
-                    .ok()
-            }
-            _ => None,
-        };
-        let secret = match &notice {
-            Notice::AccountActivation(account) | Notice::PasswordReset(account) | Notice::LoginCode(account) => {
-                match account.token {
-                    Some(id) => {
-                        let token = tx.account_token(id).await?;
-                        crate::workflow::accounts::token_mail_secret(&self.account_keys, &token, &self.public_base_url)
-                    }
-                    None => String::new(),
-                }
-            }
-            // The confirmation link is signed when the mail leaves, never stored.
-            Notice::MailConfirmation {
-                inbound: Some(inbound), ..
-            } => {
-                let token = crate::security::mail_confirmation::ConfirmationToken {
-                    inbound: *inbound,
-                    person: recipient.id,
-                    expires_at: self.clock.now() + crate::security::mail_confirmation::VALIDITY,
-                };
-                format!(
-                    "{}/mail/confirm/{}",
-                    self.public_base_url.trim_end_matches('/'),
-                    token.encode(&self.signing_key)
-                )
-            }
-            _ => String::new(),
-        };
-        let digest = if matches!(notice, Notice::Digest { .. }) {
-            Some(super::digest::gather(&mut tx, &recipient, &self.link_context()).await?)
-        } else {
-            None
-        };
-        tx.commit().await?;
-        if let Some(digest) = digest {
-            return self.send_digest(message, &recipient, &digest).await;
-        }
-
-        match message.channel {
-            OutboxChannel::Sms => {
-                let Some(mobile) = recipient.mobile.as_ref().filter(|_| recipient.notify_sms) else {
-                    // Opted out after the message was queued: nothing to send.
-                    return Ok(());
-                };
-                let code = match message.request {
-                    Some(id) => {
-                        let mut tx = self.store.begin().await?;
-                        let code = tx.offer_code(id, recipient.id).await?;
-                        tx.commit().await?;
-                        code
-                    }
-                    None => None,
-                };
-                let accept = links
-                    .iter()
-                    .find(|(action, _)| *action == LinkAction::Accept)
-                    .map(|(_, url)| url.as_str());
-                let render = |link| {
-                    render_sms(
-                        &notice,
-                        &recipient,
-                        request.as_ref(),
-                        &self.sender_name,
-                        code.as_deref(),
-                        link,
-                    )
-                };
-                // The link rides along when the text still fits in one SMS (banks pay per
-                // segment); otherwise the code reply does the same and the email has the link.
-                let mut text = render(accept)?;
-                if accept.is_some() && super::sms::segments(&text).count > 1 {
-                    text = render(None)?;
-                }
-                self.sms.send(mobile.as_str(), &text, self.clock.now()).await
-            }
-            OutboxChannel::Email => {
-                let mut form = form_block(&notice, request.as_ref(), record.as_ref(), &recipient);
-                if let Some(lines) = &pay {
-                    let sep = recipient.locale.pick(" : ", ": ");
-                    form = lines
-                        .iter()
-                        .map(|(label, value)| format!("{label}{sep}{value}"))
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                }
-                let rendered = render_mail(&RenderInput {
-                    notice: &notice,
-                    recipient: &recipient,
-                    request: request.as_ref(),
-                    installation: &installation,
-                    interpreter: interpreter.as_ref(),
-                    bank: &self.bank,
-                    form: &form,
-                    note: &note,
-                    links: &links,
-                    suggestions: (&suggestions, &suggestion_links),
-                    secret: &secret,
-                    time_zone: self.time_zone,
-                })?;
-                let envelope = self.envelope(message, notice.answering(), &recipient)?;
-                let invite = match (&request, invite_method(&notice, &recipient, request.as_ref())) {
-                    (Some(r), Some(method)) => {
-                        let facts = Facts::of(r, &installation, recipient.locale);
-                        let summary = format!(
-                            "{} {} — {}",
-                            recipient.locale.pick("Interprétation", "Interpreting"),
-                            r.details.target_language.name(recipient.locale),
-                            facts.number
-                        );
-                        let description = format!(
-                            "{} : {}\n{} : {}\n{} : {}",
-                            recipient.locale.pick("Demande", "Request"),
-                            facts.number,
-                            recipient.locale.pick("Langues", "Languages"),
-                            facts.languages,
-                            recipient.locale.pick("Type", "Type"),
-                            facts.request_type
-                        );
-                        let ics = calendar::render(&Invite {
-                            method,
-                            request: r,
-                            time_zone: self.time_zone,
-                            domain: &self.domain,
-                            summary: &summary,
-                            location: &facts.place,
-                            description: &description,
-                            organizer: &format!("{}@{}", self.local_part, self.domain),
-                            attendee: recipient.email.as_str(),
-                            now: self.clock.now(),
-                        });
-                        Some((method, ics))
-                    }
-                    _ => None,
-                };
-                self.send_mail(message, &envelope, &rendered, invite).await
-            }
-        }
-    }
-
     fn link_context(&self) -> super::digest::LinkContext<'_> {
         super::digest::LinkContext {
             keys: &self.link_keys,
@@ -525,7 +322,7 @@ impl Outbound {
         let subject = format!(
             "{} — {}",
             locale.pick("Sommaire de la banque", "Bank digest"),
-            super::render::long_date(today, locale)
+            crate::domain::locale::long_date(today, locale)
         );
         let html = super::render::html_twin(&text, &subject, locale, &digest.links())?;
         let rendered = super::render::RenderedMail { subject, text, html };

@@ -285,12 +285,21 @@ impl Tx {
         }))
     }
 
-    /// Replaces an interpreter's whole profile.
+    /// Replaces an interpreter's whole profile: its row, then each of its lists.
     pub async fn set_interpreter_profile(
         &mut self,
         person: PersonId,
         p: &InterpreterProfile,
     ) -> Result<(), StoreError> {
+        self.upsert_interpreter_row(person, p).await?;
+        self.clear_interpreter_lists(person).await?;
+        self.insert_interpreter_skills(person, p).await?;
+        self.insert_interpreter_availability(person, p).await?;
+        self.insert_interpreter_documents_and_blocks(person, p).await
+    }
+
+    /// The profile's own row: where they work, who they are, their taxes.
+    async fn upsert_interpreter_row(&mut self, person: PersonId, p: &InterpreterProfile) -> Result<(), StoreError> {
         const UPSERT: &str = "INSERT INTO interpreter_profiles (person_id, main_region, work_postal_code, address, \
              postal_code, gender, always_available, legal_name, supplier_number, tax_registration, gst_number, gst_from, \
              gst_until, qst_number, qst_from, qst_until) \
@@ -324,6 +333,11 @@ impl Tx {
             .execute(c)
             .await?
             .rows_affected());
+        Ok(())
+    }
+
+    /// Empties every list the profile holds, before it is written again.
+    async fn clear_interpreter_lists(&mut self, person: PersonId) -> Result<(), StoreError> {
         for table in [
             "interpreter_languages",
             "interpreter_request_types",
@@ -339,6 +353,11 @@ impl Tx {
                 .await?
                 .rows_affected());
         }
+        Ok(())
+    }
+
+    /// The language pairs and request types they take.
+    async fn insert_interpreter_skills(&mut self, person: PersonId, p: &InterpreterProfile) -> Result<(), StoreError> {
         for pair in &p.language_pairs {
             const SQL: &str = "INSERT INTO interpreter_languages (person_id, source_language, target_language, origin_country) \
                  VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
@@ -360,6 +379,15 @@ impl Tx {
                 .await?
                 .rows_affected());
         }
+        Ok(())
+    }
+
+    /// Their weekly hours (unless always available) and their times away.
+    async fn insert_interpreter_availability(
+        &mut self,
+        person: PersonId,
+        p: &InterpreterProfile,
+    ) -> Result<(), StoreError> {
         if let Availability::Weekly(hours) = &p.availability {
             for h in hours {
                 const SQL: &str =
@@ -386,6 +414,15 @@ impl Tx {
                 .await?
                 .rows_affected());
         }
+        Ok(())
+    }
+
+    /// Their documents, and the establishments they are kept from.
+    async fn insert_interpreter_documents_and_blocks(
+        &mut self,
+        person: PersonId,
+        p: &InterpreterProfile,
+    ) -> Result<(), StoreError> {
         for d in &p.documents {
             const SQL: &str = "INSERT INTO interpreter_documents (person_id, name, description, valid_until, \
                  inactive_if_invalid, comments) VALUES ($1, $2, $3, $4, $5, $6)";

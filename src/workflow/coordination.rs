@@ -17,7 +17,7 @@ use crate::domain::role::Role;
 use crate::store::outbox::{NewOutboxMessage, OutboxChannel};
 use crate::store::requests::OfferStatus;
 use crate::store::{StoreError, Tx};
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::BTreeSet;
 
 /// What one round of chasing did.
@@ -40,12 +40,24 @@ pub const DIGEST_LOOKBACK: TimeDelta = TimeDelta::hours(12);
 pub const DIGEST_JOB: &str = "digest";
 
 impl Workflow {
-    /// One round: reminders, lapses, appointment reminders, service-record requests.
+    /// One round: lapses, escalations, offer and appointment reminders, service-record
+    /// requests, and requesters told nobody can take theirs. Each step commits its own
+    /// transactions, request by request.
     pub async fn chase(&self) -> Result<ChaseReport, WorkflowError> {
         let now = self.clock.now();
-        let hours = |h: u32| TimeDelta::hours(i64::from(h));
         let mut report = ChaseReport::default();
+        self.lapse_expired_offers(now, &mut report).await?;
+        self.escalate_stale_offers(now, &mut report).await?;
+        self.remind_offers(now, &mut report).await?;
+        self.remind_appointments(now, &mut report).await?;
+        self.ask_for_records(now, &mut report).await?;
+        self.tell_nobody_can_take(now, &mut report).await?;
+        Ok(report)
+    }
 
+    /// Offers unanswered past the expiry lapse.
+    async fn lapse_expired_offers(&self, now: DateTime<Utc>, report: &mut ChaseReport) -> Result<(), WorkflowError> {
+        let hours = |h: u32| TimeDelta::hours(i64::from(h));
         // Offers unanswered past the expiry lapse, request by request, when every pending
         // offer of the request is that old (a later broadcast keeps its own time).
         let expired = {
@@ -79,7 +91,12 @@ impl Workflow {
             }
             tx.commit().await?;
         }
+        Ok(())
+    }
 
+    /// Offers waiting too long go to the next tier of candidates too.
+    async fn escalate_stale_offers(&self, now: DateTime<Utc>, report: &mut ChaseReport) -> Result<(), WorkflowError> {
+        let hours = |h: u32| TimeDelta::hours(i64::from(h));
         // Offers waiting too long: the next tier of candidates gets the request too.
         if self.config.escalate_after_hours > 0 {
             let cutoff = now - hours(self.config.escalate_after_hours);
@@ -126,7 +143,12 @@ impl Workflow {
                 tx.commit().await?;
             }
         }
+        Ok(())
+    }
 
+    /// One reminder per unanswered offer.
+    async fn remind_offers(&self, now: DateTime<Utc>, report: &mut ChaseReport) -> Result<(), WorkflowError> {
+        let hours = |h: u32| TimeDelta::hours(i64::from(h));
         // One reminder per offer, halfway (by default) to its expiry.
         let due = {
             let mut tx = self.store.begin_read().await?;
@@ -151,7 +173,12 @@ impl Workflow {
             }
             tx.commit().await?;
         }
+        Ok(())
+    }
 
+    /// The interpreter reminded of the appointment the day before.
+    async fn remind_appointments(&self, now: DateTime<Utc>, report: &mut ChaseReport) -> Result<(), WorkflowError> {
+        let hours = |h: u32| TimeDelta::hours(i64::from(h));
         // The day before: remind the interpreter.
         let soon = {
             let mut tx = self.store.begin_read().await?;
@@ -178,7 +205,11 @@ impl Workflow {
             }
             tx.commit().await?;
         }
+        Ok(())
+    }
 
+    /// The interpreter asked for the service record once the appointment is over.
+    async fn ask_for_records(&self, now: DateTime<Utc>, report: &mut ChaseReport) -> Result<(), WorkflowError> {
         // The appointment is over: ask the interpreter for the service record, once. A week
         // back at most: older ones are the coordinators' to chase (they see them booked).
         let ended = {
@@ -208,7 +239,11 @@ impl Workflow {
             }
             tx.commit().await?;
         }
+        Ok(())
+    }
 
+    /// Requesters told that nobody can take their request.
+    async fn tell_nobody_can_take(&self, now: DateTime<Utc>, report: &mut ChaseReport) -> Result<(), WorkflowError> {
         // Nobody can take it: the requester hears it, with their choices (SeTIS), once per
         // version of the request. Matching runs in a read transaction (writers are not held
         // up); only telling writes, guarded by the version. At most 25 requests a round,
@@ -243,7 +278,7 @@ impl Workflow {
             }
             tx.commit().await?;
         }
-        Ok(report)
+        Ok(())
     }
 
     /// Queues a digest for every active coordinator (or only `only`), inside `tx`.

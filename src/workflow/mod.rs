@@ -5,6 +5,7 @@
 pub mod accounts;
 mod command;
 pub mod coordination;
+pub mod details;
 pub mod links;
 pub mod matching;
 mod notify;

@@ -2,18 +2,20 @@
 
 use super::notify::{self, Notice, NoticeKind};
 use super::{Actor, Applied, Command, Workflow, WorkflowError};
-use crate::domain::history::{Change, Entity, NewHistoryEntry, diff_details};
+use crate::domain::history::{Change, Entity, NewHistoryEntry};
 use crate::domain::ids::{EstablishmentId, PersonId, RequestId};
 use crate::domain::person::Person;
 use crate::domain::request::{
-    Cancellation, Event, Field, FieldError, Problem, RecordContext, Request, RequestDetails, RequestNumber,
-    RequestStatus, ServiceRecord, is_late_cancellation,
+    Event, Field, FieldError, Problem, Request, RequestDetails, RequestNumber, RequestStatus,
 };
 use crate::domain::role::{ActorKind, Role};
 use crate::store::Tx;
 use crate::store::requests::OfferStatus;
 use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
+use decide::{close, validate};
+
+mod decide;
 
 /// A local wall-clock time in the bank's zone, as an instant. In the hour skipped when
 /// clocks go forward, the time is read as if the change had not happened yet.
@@ -87,6 +89,7 @@ fn status_change(from: RequestStatus, to: RequestStatus) -> Vec<Change> {
 }
 
 impl Workflow {
+    /// Applies one command to a request: check who acts, load and check, decide, write.
     pub(super) async fn apply(&self, tx: &mut Tx, actor: Actor, command: Command) -> Result<Applied, WorkflowError> {
         let now = self.clock.now();
         self.check_actor(tx, actor).await?;
@@ -101,12 +104,35 @@ impl Workflow {
             };
             return self.create(tx, actor, now, requested_by, details, submit).await;
         };
+        let mut request = self.load_and_check(tx, actor, id, &command).await?;
+        let before = request.clone();
+        match self.decide(tx, actor, &mut request, command, now).await? {
+            Some(outcome) => self.persist(tx, actor, before, request, outcome, now).await,
+            // Nothing differs: no new version, no history, nobody disturbed.
+            None => Ok(Applied {
+                request: id,
+                label: before.label(),
+                from: Some(before.status),
+                to: before.status,
+                notifications: 0,
+            }),
+        }
+    }
 
-        let mut request = tx.request_for_update(id).await?;
-        self.authorize(tx, actor, &request, &command).await?;
+    /// The request, locked for this transaction, once the actor may act on it and a
+    /// reason given is acceptable text.
+    async fn load_and_check(
+        &self,
+        tx: &mut Tx,
+        actor: Actor,
+        id: RequestId,
+        command: &Command,
+    ) -> Result<Request, WorkflowError> {
+        let request = tx.request_for_update(id).await?;
+        self.authorize(tx, actor, &request, command).await?;
         // A reason to cancel or contest is kept as written, or refused: never cut.
         if let Command::CancelRequest { detail: Some(note), .. } | Command::ContestService { reason: Some(note), .. } =
-            &command
+            command
             && let Err(problem) = crate::domain::text::lines(note, crate::domain::text::TEXT_MAX)
         {
             return Err(WorkflowError::Invalid(vec![FieldError::new(
@@ -114,290 +140,41 @@ impl Workflow {
                 Problem::Text(problem),
             )]));
         }
-        let before = request.clone();
+        Ok(request)
+    }
 
+    /// What the command does to `request`, and what to record and tell; `None` when it
+    /// changes nothing. Each command's decision is in `requests/decide.rs`.
+    async fn decide(
+        &self,
+        tx: &mut Tx,
+        actor: Actor,
+        request: &mut Request,
+        command: Command,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Outcome>, WorkflowError> {
         let outcome = match command {
             Command::CreateRequest { .. } => return Err(WorkflowError::NotFound),
-            Command::SubmitRequest { .. } => {
-                request.status = request.status.apply(Event::Submit, actor.kind)?;
-                self.assign_number(tx, &mut request, now).await?;
-                request.submitted_at = Some(now);
-                let mut o = Outcome::new("submit");
-                o.notices
-                    .push(Notice::new(request.requested_by, NoticeKind::RequestReceived));
-                o
-            }
-            Command::ModifyRequest { details, .. } => {
-                self.check_details(tx, &details, Some(&request.details), now).await?;
-                if actor.kind == ActorKind::Requester
-                    && details.installation_id != request.details.installation_id
-                    && !self.works_at(tx, actor, details.installation_id).await?
-                {
-                    return Err(WorkflowError::Invalid(vec![FieldError::new(
-                        Field::Installation,
-                        Problem::Unknown,
-                    )]));
-                }
-                let changes = diff_details(&request.details, &details);
-                if changes.is_empty() {
-                    // Nothing differs: no new version, no history, nobody disturbed.
-                    return Ok(Applied {
-                        request: id,
-                        label: request.label(),
-                        from: Some(before.status),
-                        to: before.status,
-                        notifications: 0,
-                    });
-                }
-                request.status = request.status.apply(Event::Modify, actor.kind)?;
-                request.establishment_id = tx.installation(details.installation_id).await?.establishment_id;
-                request.starts_at = local_to_utc(self.config.time_zone, details.starts_at_local());
-                request.details = details;
-                let mut o = Outcome::new("modify");
-                o.changes = changes;
-                if let Some(interpreter) = request.assigned_interpreter {
-                    o.notices.push(Notice::new(interpreter, NoticeKind::RequestModified));
-                }
-                o
-            }
+            Command::SubmitRequest { .. } => self.submit(tx, actor, request, now).await?,
+            Command::ModifyRequest { details, .. } => return self.modify(tx, actor, request, details, now).await,
             Command::OfferRequest {
                 interpreters,
                 expires_at,
                 ..
-            } => {
-                request.status = request.status.apply(Event::Offer, actor.kind)?;
-                let pending: Vec<PersonId> = tx
-                    .offers_of_request(id)
-                    .await?
-                    .into_iter()
-                    .filter(|o| o.status == OfferStatus::Pending)
-                    .map(|o| o.interpreter_id)
-                    .collect();
-                let mut o = Outcome::new("offer");
-                for interpreter in interpreters {
-                    self.check_can_be_offered(tx, interpreter, request.establishment_id)
-                        .await?;
-                    if pending.contains(&interpreter) {
-                        continue;
-                    }
-                    let taken = tx.codes_in_use(interpreter).await?;
-                    tx.insert_offer(id, interpreter, now, expires_at, &new_code(&taken))
-                        .await?;
-                    o.changes.push(Change::new("offered_to", None::<i64>, interpreter));
-                    o.notices.push(Notice::new(interpreter, NoticeKind::RequestOffered));
-                }
-                if o.changes.is_empty() {
-                    return Err(WorkflowError::BadCommand(
-                        "every interpreter named already has a pending offer",
-                    ));
-                }
-                o
-            }
-            Command::AcceptOffer { .. } => {
-                let me = actor
-                    .person
-                    .ok_or(WorkflowError::Forbidden("an interpreter must be named"))?;
-                let to = request.status.apply(Event::Accept, actor.kind)?;
-                let mut o = Outcome::new("accept");
-                if request.status == RequestStatus::Offered {
-                    tx.close_pending_offers(id, Some(me), OfferStatus::Accepted, now)
-                        .await?;
-                    for other in tx.close_pending_offers(id, None, OfferStatus::Withdrawn, now).await? {
-                        o.notices.push(Notice::new(other, NoticeKind::OfferFilled));
-                    }
-                    o.changes
-                        .push(Change::new("assigned_interpreter", request.assigned_interpreter, me));
-                    request.assigned_interpreter = Some(me);
-                }
-                request.status = to;
-                request.booked_at = Some(now);
-                o.notices
-                    .push(Notice::new(request.requested_by, NoticeKind::RequestBooked));
-                o.notices.push(Notice::new(me, NoticeKind::AssignmentConfirmed));
-                o
-            }
-            Command::DeclineOffer { .. } => {
-                let me = actor
-                    .person
-                    .ok_or(WorkflowError::Forbidden("an interpreter must be named"))?;
-                let mut o = Outcome::new("decline");
-                if request.status == RequestStatus::Offered {
-                    // Check the transition first so a refusal never half-applies.
-                    let to = request.status.apply(Event::Decline, actor.kind)?;
-                    tx.close_pending_offers(id, Some(me), OfferStatus::Declined, now)
-                        .await?;
-                    let still_pending = tx
-                        .offers_of_request(id)
-                        .await?
-                        .iter()
-                        .any(|offer| offer.status == OfferStatus::Pending);
-                    if !still_pending {
-                        request.status = to;
-                    }
-                    o.changes.push(Change::new("declined_by", None::<i64>, me));
-                    o.notices
-                        .extend(notify::to_coordinators(tx, NoticeKind::OfferDeclined).await?);
-                } else {
-                    request.status = request.status.apply(Event::Decline, actor.kind)?;
-                    o.changes.push(Change::new(
-                        "assigned_interpreter",
-                        request.assigned_interpreter,
-                        None::<i64>,
-                    ));
-                    request.assigned_interpreter = None;
-                    request.booked_at = None;
-                    o.notices
-                        .extend(notify::to_coordinators(tx, NoticeKind::InterpreterWithdrew).await?);
-                    o.notices
-                        .push(Notice::new(request.requested_by, NoticeKind::InterpreterWithdrew));
-                }
-                o
-            }
-            Command::LapseOffers { .. } => {
-                request.status = request.status.apply(Event::OffersLapsed, actor.kind)?;
-                let lapsed = tx.close_pending_offers(id, None, OfferStatus::Lapsed, now).await?;
-                let mut o = Outcome::new("offers_lapsed");
-                o.changes.push(Change::new("lapsed_offers", None::<i64>, lapsed));
-                o.notices
-                    .extend(notify::to_coordinators(tx, NoticeKind::OffersLapsed).await?);
-                o
-            }
-            Command::WithdrawInterpreter { .. } => {
-                request.status = request.status.apply(Event::Withdraw, actor.kind)?;
-                let mut o = Outcome::new("withdraw");
-                o.changes.push(Change::new(
-                    "assigned_interpreter",
-                    request.assigned_interpreter,
-                    None::<i64>,
-                ));
-                if actor.kind == ActorKind::Coordinator
-                    && let Some(interpreter) = request.assigned_interpreter
-                {
-                    o.notices.push(Notice::new(interpreter, NoticeKind::AssignmentRemoved));
-                }
-                request.assigned_interpreter = None;
-                request.booked_at = None;
-                o.notices
-                    .extend(notify::to_coordinators(tx, NoticeKind::InterpreterWithdrew).await?);
-                o.notices
-                    .push(Notice::new(request.requested_by, NoticeKind::InterpreterWithdrew));
-                o
-            }
+            } => self.offer(tx, actor, request, interpreters, expires_at, now).await?,
+            Command::AcceptOffer { .. } => self.accept(tx, actor, request, now).await?,
+            Command::DeclineOffer { .. } => self.decline(tx, actor, request, now).await?,
+            Command::LapseOffers { .. } => self.lapse(tx, actor, request, now).await?,
+            Command::WithdrawInterpreter { .. } => self.withdraw(tx, actor, request).await?,
             Command::CancelRequest { reason, detail, .. } => {
-                request.status = request.status.apply(Event::Cancel, actor.kind)?;
-                let late = is_late_cancellation(
-                    request.booked_at,
-                    request.starts_at,
-                    now,
-                    self.config.late_cancellation_hours,
-                );
-                request.cancellation = Some(Cancellation {
-                    reason,
-                    detail,
-                    at: now,
-                    late,
-                });
-                let mut o = Outcome::new("cancel");
-                o.changes
-                    .push(Change::new("cancellation_reason", None::<&str>, reason.as_str()));
-                o.changes.push(Change::new("late_cancellation", None::<bool>, late));
-                for interpreter in tx.close_pending_offers(id, None, OfferStatus::Withdrawn, now).await? {
-                    o.notices.push(Notice::new(interpreter, NoticeKind::RequestCancelled));
-                }
-                if let Some(interpreter) = request.assigned_interpreter {
-                    o.notices.push(Notice::new(interpreter, NoticeKind::RequestCancelled));
-                }
-                if before.status != RequestStatus::Draft {
-                    o.notices
-                        .extend(notify::to_coordinators(tx, NoticeKind::RequestCancelled).await?);
-                }
-                if actor.person != Some(request.requested_by) && before.status != RequestStatus::Draft {
-                    o.notices
-                        .push(Notice::new(request.requested_by, NoticeKind::RequestCancelled));
-                }
-                o
+                self.cancel(tx, actor, request, reason, detail, now).await?
             }
-            Command::RecordService { record, .. } => {
-                request.status = request.status.apply(Event::RecordService, actor.kind)?;
-                if now < request.starts_at {
-                    return Err(WorkflowError::TooEarly);
-                }
-                if before.status == RequestStatus::Cancelled && request.booked_at.is_none() {
-                    return Err(WorkflowError::BadCommand("nobody was booked for this request"));
-                }
-                let local_now = now.with_timezone(&self.config.time_zone).naive_local();
-                let problems = record.problems(&RecordContext {
-                    request_type: request.details.request_type,
-                    appointment: request.details.starts_at_local(),
-                    scheduled_minutes: request.details.duration_minutes,
-                    now: local_now,
-                });
-                if !problems.is_empty() {
-                    return Err(WorkflowError::InvalidRecord(problems));
-                }
-                let previous = tx.service_record(id).await?;
-                tx.upsert_service_record(id, &record, actor.person, now).await?;
-                let mut o = Outcome::new(if previous.is_some() {
-                    "correct_service_record"
-                } else {
-                    "record_service"
-                });
-                o.changes.push(Change::new(
-                    "completed",
-                    previous.as_ref().map(|p| p.completed),
-                    record.completed,
-                ));
-                o.changes.push(Change::new(
-                    "interpreter_present",
-                    previous.as_ref().map(|p| p.interpreter_present),
-                    record.interpreter_present,
-                ));
-                o.changes.push(Change::new(
-                    "worked_minutes",
-                    previous.as_ref().and_then(ServiceRecord::worked_minutes),
-                    record.worked_minutes(),
-                ));
-                if request.status == RequestStatus::ServiceRendered {
-                    // A new or corrected record: the requester validates what is there now,
-                    // with 48 hours from now.
-                    request.service_recorded_at = Some(now);
-                    request.service_contested_at = None;
-                    o.notices
-                        .push(Notice::new(request.requested_by, NoticeKind::ServiceRecorded));
-                }
-                o
-            }
-            Command::ValidateService { .. } => {
-                request.status = request.status.apply(Event::Validate, actor.kind)?;
-                let mut o = Outcome::new("validate");
-                if let Some(interpreter) = request.assigned_interpreter {
-                    o.notices.push(Notice::new(interpreter, NoticeKind::ServiceValidated));
-                }
-                o
-            }
-            Command::ContestService { reason, .. } => {
-                request.status = request.status.apply(Event::Contest, actor.kind)?;
-                request.service_contested_at = Some(now);
-                tx.set_contest_note(id, reason.as_deref()).await?;
-                let mut o = Outcome::new("contest");
-                o.changes
-                    .push(Change::new("contested", None::<&str>, reason.as_deref()));
-                o.notices
-                    .extend(notify::to_coordinators(tx, NoticeKind::ServiceContested).await?);
-                o
-            }
-            Command::CloseRequest { .. } => {
-                request.status = request.status.apply(Event::Close, actor.kind)?;
-                request.closed_at = Some(now);
-                let mut o = Outcome::new("close");
-                if let Some(interpreter) = request.assigned_interpreter {
-                    o.notices.push(Notice::new(interpreter, NoticeKind::RequestClosed));
-                }
-                o
-            }
+            Command::RecordService { record, .. } => self.record_service(tx, actor, request, record, now).await?,
+            Command::ValidateService { .. } => validate(actor, request)?,
+            Command::ContestService { reason, .. } => self.contest(tx, actor, request, reason, now).await?,
+            Command::CloseRequest { .. } => close(actor, request, now)?,
         };
-
-        self.persist(tx, actor, before, request, outcome, now).await
+        Ok(Some(outcome))
     }
 
     /// Writes the new version, its history entry and its notifications.
@@ -448,35 +225,7 @@ impl Workflow {
         details: RequestDetails,
         submit: bool,
     ) -> Result<Applied, WorkflowError> {
-        match actor.kind {
-            ActorKind::Requester if actor.person == Some(requested_by) => {}
-            ActorKind::Requester => {
-                return Err(WorkflowError::Forbidden("a requester books in their own name"));
-            }
-            ActorKind::Coordinator => {
-                let requester = tx.person(requested_by).await?;
-                if !requester.has_role(Role::Requester) {
-                    return Err(WorkflowError::BadCommand("requested_by is not a requester"));
-                }
-            }
-            ActorKind::Interpreter | ActorKind::System => {
-                return Err(WorkflowError::Forbidden(
-                    "only requesters and coordinators create requests",
-                ));
-            }
-        }
-        let mut field_errors = Vec::new();
-        if actor.kind == ActorKind::Requester && !self.works_at(tx, actor, details.installation_id).await? {
-            field_errors.push(FieldError::new(Field::Installation, Problem::Unknown));
-        }
-        match self.check_details(tx, &details, None, now).await {
-            Ok(()) => {}
-            Err(WorkflowError::Invalid(mut more)) => field_errors.append(&mut more),
-            Err(e) => return Err(e),
-        }
-        if !field_errors.is_empty() {
-            return Err(WorkflowError::Invalid(field_errors));
-        }
+        self.check_creation(tx, actor, now, requested_by, &details).await?;
         let installation = tx.installation(details.installation_id).await?;
         let status = if submit {
             RequestStatus::Draft.apply(Event::Submit, actor.kind)?
@@ -535,6 +284,48 @@ impl Workflow {
             to: request.status,
             notifications,
         })
+    }
+
+    /// Who may create a request in whose name, and its details, checked before anything
+    /// is written; every field error at once.
+    async fn check_creation(
+        &self,
+        tx: &mut Tx,
+        actor: Actor,
+        now: DateTime<Utc>,
+        requested_by: PersonId,
+        details: &RequestDetails,
+    ) -> Result<(), WorkflowError> {
+        match actor.kind {
+            ActorKind::Requester if actor.person == Some(requested_by) => {}
+            ActorKind::Requester => {
+                return Err(WorkflowError::Forbidden("a requester books in their own name"));
+            }
+            ActorKind::Coordinator => {
+                let requester = tx.person(requested_by).await?;
+                if !requester.has_role(Role::Requester) {
+                    return Err(WorkflowError::BadCommand("requested_by is not a requester"));
+                }
+            }
+            ActorKind::Interpreter | ActorKind::System => {
+                return Err(WorkflowError::Forbidden(
+                    "only requesters and coordinators create requests",
+                ));
+            }
+        }
+        let mut field_errors = Vec::new();
+        if actor.kind == ActorKind::Requester && !self.works_at(tx, actor, details.installation_id).await? {
+            field_errors.push(FieldError::new(Field::Installation, Problem::Unknown));
+        }
+        match self.check_details(tx, details, None, now).await {
+            Ok(()) => {}
+            Err(WorkflowError::Invalid(mut more)) => field_errors.append(&mut more),
+            Err(e) => return Err(e),
+        }
+        if !field_errors.is_empty() {
+            return Err(WorkflowError::Invalid(field_errors));
+        }
+        Ok(())
     }
 
     /// Gives a request the next number of the day (in the bank's time zone).

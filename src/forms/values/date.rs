@@ -91,10 +91,20 @@ pub(in crate::forms) fn parse_date(raw: &str, today: NaiveDate) -> Option<NaiveD
             return today.checked_add_days(Days::new(offset));
         }
     }
+    match months_named(&words, &numbers, today) {
+        Ok(months) => from_numbers(&months, &numbers, today),
+        Err(answer) => answer,
+    }
+}
+
+/// The months the words name; or, as `Err`, the answer already known: a weekday alone
+/// is its next date, and a word that is neither month nor weekday (or two weekdays) is
+/// no date.
+fn months_named(words: &[&str], numbers: &[(u64, usize)], today: NaiveDate) -> Result<Vec<u32>, Option<NaiveDate>> {
     let mut months: Vec<u32> = Vec::new();
     let mut weekdays = 0;
     let mut mar = 0;
-    for word in &words {
+    for word in words {
         if *word == "mar" {
             // "mar." is mardi in French and March in English: decided below.
             mar += 1;
@@ -103,28 +113,34 @@ pub(in crate::forms) fn parse_date(raw: &str, today: NaiveDate) -> Option<NaiveD
         } else if let Some(day) = weekday_of(word) {
             weekdays += 1;
             if numbers.is_empty() && words.len() == 1 {
-                return next_weekday(today, day);
+                return Err(next_weekday(today, day));
             }
         } else {
-            return None;
+            return Err(None);
         }
     }
     if mar > 1 {
-        return None;
+        return Err(None);
     }
     if mar == 1 {
         if months.is_empty() && !numbers.is_empty() {
             months.push(3);
         } else if numbers.is_empty() && words.len() == 1 {
-            return next_weekday(today, Weekday::Tue);
+            return Err(next_weekday(today, Weekday::Tue));
         } else {
             weekdays += 1;
         }
     }
     if weekdays > 1 {
-        return None;
+        return Err(None);
     }
-    match (months.as_slice(), numbers.as_slice()) {
+    Ok(months)
+}
+
+/// The date the numbers say with the months named: a flat table of the ways a date is
+/// written.
+fn from_numbers(months: &[u32], numbers: &[(u64, usize)], today: NaiveDate) -> Option<NaiveDate> {
+    match (months, numbers) {
         // "5 décembre", "Dec 5", "jeudi 5 décembre" (the weekday is not checked).
         ([month], [(day, 1..=2)]) => next_yearless(today, *month, to_u32(*day)?),
         // "5 décembre 2026", "December 5, 2026", "2026 Dec 5".

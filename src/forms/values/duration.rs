@@ -40,6 +40,17 @@ pub(in crate::forms) fn duration_minutes(raw: &str) -> Option<u64> {
         return None;
     }
     let toks = tokenize(raw)?;
+    let items = duration_items(&toks)?;
+    let minutes = duration_grammar(&without_articles(&items))?;
+    if !minutes.is_finite() || !(0.0..=1.0e9).contains(&minutes) {
+        return None;
+    }
+    Some(minutes.round() as u64)
+}
+
+/// The tokens as numbers and duration words; `None` at a word that has no place in a
+/// duration, or a number too long to be one.
+fn duration_items(toks: &[Tok]) -> Option<Vec<DurTok>> {
     let mut items: Vec<DurTok> = Vec::new();
     let mut index = 0;
     while let Some(tok) = toks.get(index) {
@@ -49,69 +60,88 @@ pub(in crate::forms) fn duration_minutes(raw: &str) -> Option<u64> {
                 if *digits > 6 {
                     return None;
                 }
-                let next = (toks.get(index), toks.get(index + 1));
-                match next {
-                    (
-                        Some(Tok {
-                            kind: TokKind::Punct(':'),
-                            spaced: false,
-                        }),
-                        Some(Tok {
-                            kind: TokKind::Num(minutes, 1..=2),
-                            spaced: false,
-                        }),
-                    ) => {
-                        items.push(DurTok::HoursMinutes(*value, *minutes));
-                        index += 2;
-                    }
-                    (
-                        Some(Tok {
-                            kind: TokKind::Punct(',' | '.'),
-                            spaced: false,
-                        }),
-                        Some(Tok {
-                            kind: TokKind::Num(fraction, fraction_digits @ 1..=3),
-                            spaced: false,
-                        }),
-                    ) => {
-                        let scale = 10_f64.powi(i32::try_from(*fraction_digits).unwrap_or(3));
-                        items.push(DurTok::Num {
-                            value: *value as f64 + *fraction as f64 / scale,
-                            decimal: true,
-                        });
-                        index += 2;
-                    }
-                    _ => items.push(DurTok::Num {
-                        value: *value as f64,
-                        decimal: false,
-                    }),
-                }
+                let (item, used) = number_item(*value, toks.get(index), toks.get(index + 1));
+                items.push(item);
+                index += used;
             }
             TokKind::Punct(_) => {}
             TokKind::Word(word) => {
-                let number = |value: f64| DurTok::Num { value, decimal: false };
-                let item = match word.as_str() {
-                    "h" | "hr" | "hrs" | "hre" | "hres" | "heure" | "heures" | "hour" | "hours" => DurTok::Hour,
-                    "m" | "mn" | "min" | "mins" | "minute" | "minutes" => DurTok::Minute,
-                    "demi" | "demie" | "half" => DurTok::Half,
-                    "et" | "and" => DurTok::And,
-                    "a" | "an" => DurTok::Article,
-                    "un" | "une" | "one" => number(1.0),
-                    "deux" | "two" => number(2.0),
-                    "trois" | "three" => number(3.0),
-                    "quatre" | "four" => number(4.0),
-                    "cinq" | "five" => number(5.0),
-                    "six" => number(6.0),
-                    "sept" | "seven" => number(7.0),
-                    "huit" | "eight" => number(8.0),
-                    "environ" | "approx" | "approximativement" | "about" | "around" => continue,
-                    _ => return None,
-                };
-                items.push(item);
+                if let Some(item) = word_item(word)? {
+                    items.push(item);
+                }
             }
         }
     }
-    // "an hour" is one hour; the article of "half an hour", "and a half" is nothing.
+    Some(items)
+}
+
+/// A number and what follows it: "1:30" (hours and minutes), "1,5" (a decimal), or the
+/// number alone; with how many of the following tokens it used.
+fn number_item(value: u64, next: Option<&Tok>, after: Option<&Tok>) -> (DurTok, usize) {
+    match (next, after) {
+        (
+            Some(Tok {
+                kind: TokKind::Punct(':'),
+                spaced: false,
+            }),
+            Some(Tok {
+                kind: TokKind::Num(minutes, 1..=2),
+                spaced: false,
+            }),
+        ) => (DurTok::HoursMinutes(value, *minutes), 2),
+        (
+            Some(Tok {
+                kind: TokKind::Punct(',' | '.'),
+                spaced: false,
+            }),
+            Some(Tok {
+                kind: TokKind::Num(fraction, fraction_digits @ 1..=3),
+                spaced: false,
+            }),
+        ) => {
+            let scale = 10_f64.powi(i32::try_from(*fraction_digits).unwrap_or(3));
+            let item = DurTok::Num {
+                value: value as f64 + *fraction as f64 / scale,
+                decimal: true,
+            };
+            (item, 2)
+        }
+        _ => (
+            DurTok::Num {
+                value: value as f64,
+                decimal: false,
+            },
+            0,
+        ),
+    }
+}
+
+/// A word of a duration: `Some(None)` for one that says nothing ("environ"), `None` for
+/// one that has no place in a duration.
+fn word_item(word: &str) -> Option<Option<DurTok>> {
+    let number = |value: f64| DurTok::Num { value, decimal: false };
+    Some(Some(match word {
+        "h" | "hr" | "hrs" | "hre" | "hres" | "heure" | "heures" | "hour" | "hours" => DurTok::Hour,
+        "m" | "mn" | "min" | "mins" | "minute" | "minutes" => DurTok::Minute,
+        "demi" | "demie" | "half" => DurTok::Half,
+        "et" | "and" => DurTok::And,
+        "a" | "an" => DurTok::Article,
+        "un" | "une" | "one" => number(1.0),
+        "deux" | "two" => number(2.0),
+        "trois" | "three" => number(3.0),
+        "quatre" | "four" => number(4.0),
+        "cinq" | "five" => number(5.0),
+        "six" => number(6.0),
+        "sept" | "seven" => number(7.0),
+        "huit" | "eight" => number(8.0),
+        "environ" | "approx" | "approximativement" | "about" | "around" => return Some(None),
+        _ => return None,
+    }))
+}
+
+/// "an hour" is one hour; the article of "half an hour", "and a half" is nothing; the
+/// "une" of "une demi-heure" belongs to "demi".
+fn without_articles(items: &[DurTok]) -> Vec<DurTok> {
     let mut cleaned: Vec<DurTok> = Vec::with_capacity(items.len());
     for (at, item) in items.iter().enumerate() {
         let next = items.get(at + 1);
@@ -129,11 +159,7 @@ pub(in crate::forms) fn duration_minutes(raw: &str) -> Option<u64> {
             _ => cleaned.push(*item),
         }
     }
-    let minutes = duration_grammar(&cleaned)?;
-    if !minutes.is_finite() || !(0.0..=1.0e9).contains(&minutes) {
-        return None;
-    }
-    Some(minutes.round() as u64)
+    cleaned
 }
 
 /// hours-part? "et"? minutes-part?, or one bare number (minutes), or "1:30".

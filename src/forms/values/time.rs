@@ -28,6 +28,25 @@ pub(in crate::forms) fn parse_time(raw: &str) -> Option<NaiveTime> {
         .map(|tok| &tok.kind)
         .filter(|kind| !matches!(kind, TokKind::Punct(_)))
         .collect();
+    let mut items = time_items(&words)?;
+    let meridiem = match items.last() {
+        Some(TimeTok::Am) => Some(false),
+        Some(TimeTok::Pm) => Some(true),
+        _ => None,
+    };
+    if meridiem.is_some() {
+        items.pop();
+    }
+    let (hour, minute, fixed) = hour_and_minute(&items)?;
+    let hour = on_the_clock(hour, fixed, meridiem)?;
+    if hour > 23 || minute > 59 {
+        return None;
+    }
+    NaiveTime::from_hms_opt(to_u32(hour)?, to_u32(minute)?, 0)
+}
+
+/// The words as numbers and time words; `None` at a word that has no place in a time.
+fn time_items(words: &[&TokKind]) -> Option<Vec<TimeTok>> {
     let mut items: Vec<TimeTok> = Vec::new();
     let mut index = 0;
     while let Some(kind) = words.get(index) {
@@ -65,16 +84,14 @@ pub(in crate::forms) fn parse_time(raw: &str) -> Option<NaiveTime> {
         };
         items.push(item);
     }
-    let meridiem = match items.last() {
-        Some(TimeTok::Am) => Some(false),
-        Some(TimeTok::Pm) => Some(true),
-        _ => None,
-    };
-    if meridiem.is_some() {
-        items.pop();
-    }
+    Some(items)
+}
+
+/// The hour and minute the items say, and whether the hour is fixed (noon, midnight):
+/// a flat table of the ways a time is written.
+fn hour_and_minute(items: &[TimeTok]) -> Option<(u64, u64, bool)> {
     use TimeTok::{Et, Half, Hour, Midnight, Minute, Noon, Num, Quarter};
-    let (hour, minute, fixed) = match items.as_slice() {
+    Some(match items {
         [Noon] => (12, 0, true),
         [Midnight] => (0, 0, true),
         [Noon, Num(m, 1..=2)] | [Noon, Num(m, 1..=2), Minute] => (12, *m, true),
@@ -95,8 +112,12 @@ pub(in crate::forms) fn parse_time(raw: &str) -> Option<NaiveTime> {
         [Num(h, 1..=2), Hour, Et, Half] | [Num(h, 1..=2), Et, Half] => (*h, 30, false),
         [Num(h, 1..=2), Hour, Et, Quarter] | [Num(h, 1..=2), Et, Quarter] => (*h, 15, false),
         _ => return None,
-    };
-    let hour = match meridiem {
+    })
+}
+
+/// The hour on a 24-hour clock, given AM or PM (`Some(false)`, `Some(true)`) if written.
+fn on_the_clock(hour: u64, fixed: bool, meridiem: Option<bool>) -> Option<u64> {
+    Some(match meridiem {
         None => hour,
         // "midi pm" says nothing more than "midi"; "minuit am" likewise, but
         // "midi am" contradicts itself.
@@ -111,9 +132,5 @@ pub(in crate::forms) fn parse_time(raw: &str) -> Option<NaiveTime> {
             1..=11 => hour + 12,
             _ => return None,
         },
-    };
-    if hour > 23 || minute > 59 {
-        return None;
-    }
-    NaiveTime::from_hms_opt(to_u32(hour)?, to_u32(minute)?, 0)
+    })
 }

@@ -3,7 +3,7 @@
 use super::quote::html_to_text;
 use crate::domain::text::without_nul;
 use chrono::{DateTime, TimeZone, Utc};
-use mail_parser::{HeaderValue, MessageParser, MimeHeaders, PartType};
+use mail_parser::{HeaderValue, Message, MessageParser, MimeHeaders, PartType};
 
 /// The most of a raw message that is parsed.
 pub const MAX_MESSAGE_BYTES: usize = 2 * 1024 * 1024;
@@ -130,28 +130,63 @@ pub fn parse(raw: &[u8]) -> ParsedMail {
         .headers_raw()
         .map(|(n, v)| (n.to_ascii_lowercase(), v.replace(['\r', '\n'], " ").trim().to_string()))
         .collect();
+    let (content_type, report_type) = match message.root_part().content_type() {
+        Some(ct) => (
+            format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase(),
+            ct.attribute("report-type").map(|r| r.to_ascii_lowercase()),
+        ),
+        None => ("text/plain".to_string(), None),
+    };
+    let (delivery_status, returned_headers) = report_parts(&message);
+    ParsedMail {
+        message_id: message
+            .message_id()
+            .map(|m| without_nul(m.trim()).into_owned())
+            .filter(|m| !m.is_empty()),
+        from: message
+            .from()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .map(|a| without_nul(a.trim()).to_lowercase()),
+        recipients: recipients(&message, &headers),
+        subject: without_nul(message.subject().unwrap_or("")).into_owned(),
+        date: message
+            .date()
+            .and_then(|d| Utc.timestamp_opt(d.to_timestamp(), 0).single()),
+        references: references(&headers),
+        text: body_text(&message),
+        return_path: return_path(&headers),
+        headers,
+        content_type,
+        report_type,
+        delivery_status,
+        returned_headers,
+    }
+}
 
-    let mut references = message_ids(
-        &headers
-            .iter()
-            .filter(|(n, _)| n == "references")
-            .map(|(_, v)| v.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
-    );
-    for id in message_ids(
-        &headers
-            .iter()
-            .filter(|(n, _)| n == "in-reply-to")
-            .map(|(_, v)| v.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
-    ) {
+/// The values of every header `name`, joined by spaces.
+fn joined(headers: &[(String, String)], name: &str) -> String {
+    headers
+        .iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The Message-IDs a mail answers: its References, then any In-Reply-To not among them.
+fn references(headers: &[(String, String)]) -> Vec<String> {
+    let mut references = message_ids(&joined(headers, "references"));
+    for id in message_ids(&joined(headers, "in-reply-to")) {
         if !references.contains(&id) {
             references.push(id);
         }
     }
+    references
+}
 
+/// Every address the mail was sent to: To, Cc and the delivery headers.
+fn recipients(message: &Message<'_>, headers: &[(String, String)]) -> Vec<String> {
     let mut recipients = addresses(message.header("To"));
     recipients.extend(addresses(message.header("Cc")));
     for name in ["delivered-to", "x-original-to", "envelope-to"] {
@@ -161,7 +196,11 @@ pub fn parse(raw: &[u8]) -> ParsedMail {
             }
         }
     }
+    recipients
+}
 
+/// The text body, or the HTML body as text; cut to its limit, with plain line ends.
+fn body_text(message: &Message<'_>) -> String {
     let text = message
         .text_body
         .first()
@@ -182,16 +221,12 @@ pub fn parse(raw: &[u8]) -> ParsedMail {
                 })
         })
         .unwrap_or_default();
-    let text = cut(&text, MAX_TEXT_BYTES).replace("\r\n", "\n");
+    cut(&text, MAX_TEXT_BYTES).replace("\r\n", "\n")
+}
 
-    let (content_type, report_type) = match message.root_part().content_type() {
-        Some(ct) => (
-            format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase(),
-            ct.attribute("report-type").map(|r| r.to_ascii_lowercase()),
-        ),
-        None => ("text/plain".to_string(), None),
-    };
-
+/// A delivery report's parts: its delivery-status texts, and the headers of the mail it
+/// returns.
+fn report_parts(message: &Message<'_>) -> (Vec<String>, Vec<(String, String)>) {
     let mut delivery_status = Vec::new();
     let mut returned_headers = Vec::new();
     for part in message.parts.iter().skip(1) {
@@ -224,40 +259,19 @@ pub fn parse(raw: &[u8]) -> ParsedMail {
             _ => {}
         }
     }
+    (delivery_status, returned_headers)
+}
 
-    let return_path = headers.iter().find(|(n, _)| n == "return-path").map(|(_, v)| {
+/// The Return-Path address; empty for the null sender `<>`.
+fn return_path(headers: &[(String, String)]) -> Option<String> {
+    headers.iter().find(|(n, _)| n == "return-path").map(|(_, v)| {
         let v = v.trim();
         if v == "<>" || v.is_empty() {
             String::new()
         } else {
             bare_address(v).unwrap_or_default()
         }
-    });
-
-    ParsedMail {
-        message_id: message
-            .message_id()
-            .map(|m| without_nul(m.trim()).into_owned())
-            .filter(|m| !m.is_empty()),
-        from: message
-            .from()
-            .and_then(|a| a.first())
-            .and_then(|a| a.address())
-            .map(|a| without_nul(a.trim()).to_lowercase()),
-        recipients,
-        subject: without_nul(message.subject().unwrap_or("")).into_owned(),
-        date: message
-            .date()
-            .and_then(|d| Utc.timestamp_opt(d.to_timestamp(), 0).single()),
-        references,
-        text,
-        headers,
-        content_type,
-        report_type,
-        delivery_status,
-        returned_headers,
-        return_path,
-    }
+    })
 }
 
 /// Header lines (with continuation lines) to name/value pairs.

@@ -180,6 +180,18 @@ pub fn address_delay(failures: i64) -> TimeDelta {
     (ADDRESS_FIRST_DELAY * 2_i32.pow(doublings)).min(ADDRESS_MAX_DELAY)
 }
 
+/// One sign-in attempt, as the steps after the password need it.
+#[derive(Clone, Copy)]
+struct Attempt<'a> {
+    /// The account's (or the identifier's) key for counting failures.
+    key: &'a str,
+    client: &'a str,
+    code: &'a str,
+    now: DateTime<Utc>,
+    /// `None`: no second factor typed; else whether it was right.
+    typed_factor: Option<bool>,
+}
+
 /// What a typed second factor is worth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FactorCheck {
@@ -476,29 +488,9 @@ impl Accounts {
         let restriction = self
             .restriction(&mut tx, person.as_ref(), account.as_ref(), &key, client, now)
             .await?;
-        // A second factor typed along: checked without using it, so a wrong password
-        // wastes nothing. `None`: none typed.
-        let typed_factor = if code.is_empty() {
-            None
-        } else {
-            Some(match (&person, &account) {
-                (Some(p), Some(a)) => match a.mfa_method {
-                    Some(method)
-                        if tx
-                            .count_login_attempts(AttemptKind::SecondFactor, false, &key, now - LIMIT_WINDOW, false)
-                            .await?
-                            < SECOND_FACTOR_FAILURES =>
-                    {
-                        matches!(
-                            self.check_factor(&mut tx, p.id, a, method, code, now, false).await?,
-                            FactorCheck::Accepted { .. }
-                        )
-                    }
-                    _ => false,
-                },
-                _ => false,
-            })
-        };
+        let typed_factor = self
+            .typed_factor(&mut tx, person.as_ref(), account.as_ref(), &key, code, now)
+            .await?;
         tx.commit().await?;
         let limited = restriction.answer();
         if let Some(answer) = &limited {
@@ -515,12 +507,9 @@ impl Accounts {
                 _ => {}
             }
         }
-        let stored = account.as_ref().and_then(|a| a.password_hash.clone());
-        let usable = stored.is_some() && person.as_ref().is_some_and(|p| p.active);
-        let phc = stored.unwrap_or_else(|| self.dummy_hash.as_ref().clone());
-        let typed = password.to_string();
-        let matches = tokio::task::spawn_blocking(move || crate::security::password::verify(&typed, &phc)).await?;
-        let ok = usable && matches;
+        let ok = self
+            .password_matches(person.as_ref(), account.as_ref(), password)
+            .await?;
         let mut tx = self.workflow.store.begin().await?;
         let (Some(person), Some(account), true) = (person.clone(), account, ok) else {
             tx.record_login_attempt(AttemptKind::Password, &key, client, now, false)
@@ -530,35 +519,139 @@ impl Accounts {
             tracing::info!(client, "sign-in refused");
             return Ok(limited.unwrap_or(SignIn::Refused));
         };
+        let attempt = Attempt {
+            key: &key,
+            client,
+            code,
+            now,
+            typed_factor,
+        };
+        self.past_the_password(tx, &person, &account, restriction, attempt)
+            .await
+    }
+
+    /// A second factor typed along: checked without using it, so a wrong password wastes
+    /// nothing. `None`: none typed.
+    async fn typed_factor(
+        &self,
+        tx: &mut Tx,
+        person: Option<&Person>,
+        account: Option<&Account>,
+        key: &str,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<bool>, AccountError> {
+        if code.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(match (person, account) {
+            (Some(p), Some(a)) => match a.mfa_method {
+                Some(method)
+                    if tx
+                        .count_login_attempts(AttemptKind::SecondFactor, false, key, now - LIMIT_WINDOW, false)
+                        .await?
+                        < SECOND_FACTOR_FAILURES =>
+                {
+                    matches!(
+                        self.check_factor(tx, p.id, a, method, code, now, false).await?,
+                        FactorCheck::Accepted { .. }
+                    )
+                }
+                _ => false,
+            },
+            _ => false,
+        }))
+    }
+
+    /// Whether the password is the account's, for an active person. A hash is checked
+    /// even when there is no account, so the time taken tells nothing.
+    async fn password_matches(
+        &self,
+        person: Option<&Person>,
+        account: Option<&Account>,
+        password: &str,
+    ) -> Result<bool, AccountError> {
+        let stored = account.and_then(|a| a.password_hash.clone());
+        let usable = stored.is_some() && person.is_some_and(|p| p.active);
+        let phc = stored.unwrap_or_else(|| self.dummy_hash.as_ref().clone());
+        let typed = password.to_string();
+        let matches = tokio::task::spawn_blocking(move || crate::security::password::verify(&typed, &phc)).await?;
+        Ok(usable && matches)
+    }
+
+    /// The right password: a session opens, unless a limit stands and no second factor
+    /// passed it.
+    async fn past_the_password(
+        &self,
+        mut tx: Tx,
+        person: &Person,
+        account: &Account,
+        restriction: Restriction,
+        attempt: Attempt<'_>,
+    ) -> Result<SignIn, AccountError> {
+        let Attempt {
+            key,
+            client,
+            code,
+            now,
+            typed_factor,
+        } = attempt;
         let method = account.mfa_method;
         let factor = match (typed_factor, method) {
             (Some(true), Some(m)) => {
-                self.check_factor(&mut tx, person.id, &account, m, code, now, true)
+                self.check_factor(&mut tx, person.id, account, m, code, now, true)
                     .await?
             }
             _ => FactorCheck::Wrong,
         };
         let passed = matches!(factor, FactorCheck::Accepted { .. });
-        if let Some(answer) = limited
+        if let Some(answer) = restriction.answer()
             && !passed
         {
             // The right password alone does not pass a limit. Someone whose codes come by
             // mail is sent one, to type with the password (the page says so either way).
-            tx.record_login_attempt(AttemptKind::Password, &key, client, now, false)
+            tx.record_login_attempt(AttemptKind::Password, key, client, now, false)
                 .await?;
             if restriction == Restriction::Limited && method == Some(MfaMethod::Email) && typed_factor.is_none() {
-                self.queue_code(&mut tx, &person, TokenPurpose::LoginCode, client)
+                self.queue_code(&mut tx, person, TokenPurpose::LoginCode, client)
                     .await?;
             }
-            self.notice_failures(&mut tx, Some(&person), &key, now).await?;
+            self.notice_failures(&mut tx, Some(person), key, now).await?;
             tx.commit().await?;
             tracing::info!(client, "sign-in refused under a limit: the password alone");
             return Ok(answer);
         }
-        tx.record_login_attempt(AttemptKind::Password, &key, client, now, true)
+        let (session, stage) = self.open_session(&mut tx, person, method, passed, &attempt).await?;
+        tx.commit().await?;
+        tracing::info!(person = %person.user_code, second_factor = passed, "password accepted");
+        Ok(SignIn::Started {
+            session,
+            stage,
+            recovery_used: factor == FactorCheck::Accepted { recovery: true },
+        })
+    }
+
+    /// Records the successful attempt and opens the session at its stage: the code by mail
+    /// queued when it is due, the address remembered once signed in.
+    async fn open_session(
+        &self,
+        tx: &mut Tx,
+        person: &Person,
+        method: Option<MfaMethod>,
+        passed: bool,
+        attempt: &Attempt<'_>,
+    ) -> Result<(String, Stage), AccountError> {
+        let Attempt {
+            key,
+            client,
+            now,
+            typed_factor,
+            ..
+        } = *attempt;
+        tx.record_login_attempt(AttemptKind::Password, key, client, now, true)
             .await?;
         if typed_factor.is_some() && !passed && method.is_some() {
-            tx.record_login_attempt(AttemptKind::SecondFactor, &key, client, now, false)
+            tx.record_login_attempt(AttemptKind::SecondFactor, key, client, now, false)
                 .await?;
         }
         let session = account_secret::session_id();
@@ -570,22 +663,15 @@ impl Accounts {
             passed,
         )
         .await?;
-        let stage = stage_of(&person, method, passed);
+        let stage = stage_of(person, method, passed);
         if stage == Stage::SecondFactorDue(MfaMethod::Email) {
-            self.queue_code(&mut tx, &person, TokenPurpose::LoginCode, client)
-                .await?;
+            self.queue_code(tx, person, TokenPurpose::LoginCode, client).await?;
         }
         if matches!(stage, Stage::SignedIn { .. }) {
             tx.remember_address(person.id, &self.address_hash(person.id, client), now)
                 .await?;
         }
-        tx.commit().await?;
-        tracing::info!(person = %person.user_code, second_factor = passed, "password accepted");
-        Ok(SignIn::Started {
-            session,
-            stage,
-            recovery_used: factor == FactorCheck::Accepted { recovery: true },
-        })
+        Ok((session, stage))
     }
 
     /// The session a cookie holds, if it is still valid; seeing it counts as activity.

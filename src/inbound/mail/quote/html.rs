@@ -195,22 +195,9 @@ fn prepare_html(html: &str) -> String {
         if tag.closing {
             // Close the nearest open element of that name, and any element
             // left open inside it; drop the end tag of a dropped element.
-            let search_from = stack.len().saturating_sub(256);
-            if let Some(at) = stack[search_from..]
-                .iter()
-                .rposition(|(n, _)| *n == name)
-                .map(|k| k + search_from)
-            {
-                let kept = stack[at].1;
-                for (n, k) in stack.drain(at..) {
-                    if n == "blockquote" && k {
-                        kept_quotes -= 1;
-                    }
-                }
-                if !kept {
-                    out.push_str(&html[copied..start]);
-                    copied = tag.end;
-                }
+            if close_element(&mut stack, name, &mut kept_quotes) == Some(false) {
+                out.push_str(&html[copied..start]);
+                copied = tag.end;
             }
             continue;
         }
@@ -235,18 +222,7 @@ fn prepare_html(html: &str) -> String {
         }
         // One marker per divider: Outlook stacks several (appendonsend, hr,
         // divRplyFwdMsg) with no text between them.
-        let divider = text_since_marker
-            && match name {
-                "hr" => follows_header(html, &tag, &HR_HEADER, &mut divider_checks),
-                "p" => is_border_divider(html, &tag, &mut divider_checks),
-                "div" => {
-                    tag.attrs.contains("divrplyfwdmsg")
-                        || tag.attrs.contains("appendonsend")
-                        || is_border_divider(html, &tag, &mut divider_checks)
-                }
-                _ => false,
-            };
-        if divider {
+        if text_since_marker && is_divider(html, &tag, &mut divider_checks) {
             out.push_str(&html[copied..start]);
             out.push_str("<div>");
             out.push_str(ORIGINAL_MESSAGE_LINE);
@@ -257,6 +233,39 @@ fn prepare_html(html: &str) -> String {
     }
     out.push_str(&html[copied..]);
     out
+}
+
+/// Closes the nearest open element named `name` (among the last 256), and any element
+/// left open inside it. `Some(kept)`: whether its start tag was kept, so its end tag is
+/// kept too; `None` when no such element is open.
+fn close_element(stack: &mut Vec<(&str, bool)>, name: &str, kept_quotes: &mut usize) -> Option<bool> {
+    let search_from = stack.len().saturating_sub(256);
+    let at = stack[search_from..]
+        .iter()
+        .rposition(|(n, _)| *n == name)
+        .map(|k| k + search_from)?;
+    let kept = stack[at].1;
+    for (n, k) in stack.drain(at..) {
+        if n == "blockquote" && k {
+            *kept_quotes -= 1;
+        }
+    }
+    Some(kept)
+}
+
+/// Whether `tag` starts an Outlook reply divider (a rule or a bordered block before a
+/// "From:" header, or one of Outlook's own markers).
+fn is_divider(html: &str, tag: &Tag<'_>, checks: &mut usize) -> bool {
+    match tag.name {
+        "hr" => follows_header(html, tag, &HR_HEADER, checks),
+        "p" => is_border_divider(html, tag, checks),
+        "div" => {
+            tag.attrs.contains("divrplyfwdmsg")
+                || tag.attrs.contains("appendonsend")
+                || is_border_divider(html, tag, checks)
+        }
+        _ => false,
+    }
 }
 
 /// A div or p whose top border separates the reply from a "From:" block.

@@ -1,0 +1,306 @@
+//! One claimed message, from its row to the wire: what it needs is read in one
+//! transaction, then it is rendered and sent by SMS or by mail (or as the digest).
+
+use super::super::calendar::{self, Invite, Method};
+use super::super::render::{Facts, RenderInput, render_mail, render_sms};
+use super::{Outbound, form_block, invite_method};
+use crate::domain::notice::Notice;
+use crate::domain::person::Person;
+use crate::domain::request::{Request, ServiceRecord};
+use crate::security::link::LinkAction;
+use crate::store::Tx;
+use crate::store::outbox::{OutboxChannel, OutboxMessage};
+
+/// What a message shows besides its notice, read before it leaves.
+struct Gathered {
+    recipient: Person,
+    request: Option<Request>,
+    installation: String,
+    interpreter: Option<Person>,
+    links: Vec<(LinkAction, String)>,
+    /// A request handed back to the coordinators comes with its next candidates.
+    suggestions: Vec<String>,
+    suggestion_links: Vec<(String, String)>,
+    record: Option<ServiceRecord>,
+    /// The requester's words with a contest.
+    note: String,
+    /// The interpreter's remuneration, as lines (label, value).
+    pay: Option<Vec<(String, String)>>,
+    secret: String,
+    digest: Option<super::super::digest::Digest>,
+}
+
+impl Outbound {
+    pub(super) async fn deliver(&self, message: &OutboxMessage) -> anyhow::Result<()> {
+        let notice = message.notice()?;
+        let mut tx = self.store.begin().await?;
+        let facts = self.read_facts(&mut tx, message, &notice).await?;
+        tx.commit().await?;
+        if let Some(digest) = &facts.digest {
+            return self.send_digest(message, &facts.recipient, digest).await;
+        }
+        match message.channel {
+            OutboxChannel::Sms => self.deliver_sms(message, &notice, &facts).await,
+            OutboxChannel::Email => self.deliver_mail(message, &notice, &facts).await,
+        }
+    }
+
+    /// Everything the message shows, read in `tx`.
+    async fn read_facts(&self, tx: &mut Tx, message: &OutboxMessage, notice: &Notice) -> anyhow::Result<Gathered> {
+        let recipient = tx.person(message.recipient).await?;
+        let request = match message.request {
+            Some(id) => Some(tx.request(id).await?),
+            None => None,
+        };
+        let installation = match &request {
+            Some(r) => tx.installation(r.details.installation_id).await?.name,
+            None => String::new(),
+        };
+        let interpreter: Option<Person> = match request.as_ref().and_then(|r| r.assigned_interpreter) {
+            Some(id) => Some(tx.person(id).await?),
+            None => None,
+        };
+        let links = match &request {
+            Some(r) => self.links(tx, notice, r, &recipient).await?,
+            None => Vec::new(),
+        };
+        let (suggestions, suggestion_links) = match &request {
+            Some(r) => self.suggestions(tx, message, notice, r, &recipient).await?,
+            None => (Vec::new(), Vec::new()),
+        };
+        let (record, note) = record_and_note(tx, notice, request.as_ref()).await?;
+        let pay = self
+            .pay(tx, notice, request.as_ref(), record.as_ref(), &recipient)
+            .await?;
+        let secret = self.secret(tx, notice, &recipient).await?;
+        let digest = if matches!(notice, Notice::Digest { .. }) {
+            Some(super::super::digest::gather(tx, &recipient, &self.link_context()).await?)
+        } else {
+            None
+        };
+        Ok(Gathered {
+            recipient,
+            request,
+            installation,
+            interpreter,
+            links,
+            suggestions,
+            suggestion_links,
+            record,
+            note,
+            pay,
+            secret,
+            digest,
+        })
+    }
+
+    /// A request handed back to the coordinators comes with its next candidates: lines to
+    /// read, and their links.
+    async fn suggestions(
+        &self,
+        tx: &mut Tx,
+        message: &OutboxMessage,
+        notice: &Notice,
+        request: &Request,
+        recipient: &Person,
+    ) -> anyhow::Result<(Vec<String>, Vec<(String, String)>)> {
+        let (mut suggestions, mut suggestion_links) = (Vec::new(), Vec::new());
+        if message.channel == OutboxChannel::Email
+            && recipient.has_role(crate::domain::role::Role::Coordinator)
+            && request.status == crate::domain::request::RequestStatus::New
+            && matches!(
+                notice,
+                Notice::OfferDeclined(_) | Notice::OffersLapsed(_) | Notice::InterpreterWithdrew(_)
+            )
+        {
+            let item = super::super::digest::waiting_item(tx, request, recipient, &self.link_context()).await?;
+            for (i, c) in item.candidates.iter().enumerate() {
+                suggestions.push(format!("{}. {} — {}", i + 1, c.name, c.why));
+                suggestion_links.push((c.label.clone(), c.url.clone()));
+            }
+            suggestion_links.extend(item.broadcast);
+        }
+        Ok((suggestions, suggestion_links))
+    }
+
+    /// The interpreter's remuneration, as the seeds' "Détails de la rémunération" shows it.
+    async fn pay(
+        &self,
+        tx: &mut Tx,
+        notice: &Notice,
+        request: Option<&Request>,
+        record: Option<&ServiceRecord>,
+        recipient: &Person,
+    ) -> anyhow::Result<Option<Vec<(String, String)>>> {
+        Ok(match (request, notice) {
+            (Some(r), Notice::ServiceValidated(_)) if r.assigned_interpreter == Some(recipient.id) => {
+                let financial = tx
+                    .interpreter_profile(recipient.id)
+                    .await?
+                    .map(|p| p.financial)
+                    .unwrap_or_default();
+                let service = crate::domain::money::Service::of(r, record);
+                crate::domain::money::compute(&service, &financial, &self.settings.pay_rules())
+                    .map(|b| b.statement(self.settings.money.currency, recipient.locale))
+                    .ok()
+            }
+            _ => None,
+        })
+    }
+
+    /// The one link of an account mail, or of a mail confirmation; empty for the others.
+    async fn secret(&self, tx: &mut Tx, notice: &Notice, recipient: &Person) -> anyhow::Result<String> {
+        Ok(match notice {
+            Notice::AccountActivation(account) | Notice::PasswordReset(account) | Notice::LoginCode(account) => {
+                match account.token {
+                    Some(id) => {
+                        let token = tx.account_token(id).await?;
+                        crate::workflow::accounts::token_mail_secret(&self.account_keys, &token, &self.public_base_url)
+                    }
+                    None => String::new(),
+                }
+            }
+            // The confirmation link is signed when the mail leaves, never stored.
+            Notice::MailConfirmation {
+                inbound: Some(inbound), ..
+            } => {
+                let token = crate::security::mail_confirmation::ConfirmationToken {
+                    inbound: *inbound,
+                    person: recipient.id,
+                    expires_at: self.clock.now() + crate::security::mail_confirmation::VALIDITY,
+                };
+                format!(
+                    "{}/mail/confirm/{}",
+                    self.public_base_url.trim_end_matches('/'),
+                    token.encode(&self.signing_key)
+                )
+            }
+            _ => String::new(),
+        })
+    }
+
+    async fn deliver_sms(&self, message: &OutboxMessage, notice: &Notice, facts: &Gathered) -> anyhow::Result<()> {
+        let recipient = &facts.recipient;
+        let Some(mobile) = recipient.mobile.as_ref().filter(|_| recipient.notify_sms) else {
+            // Opted out after the message was queued: nothing to send.
+            return Ok(());
+        };
+        let code = match message.request {
+            Some(id) => {
+                let mut tx = self.store.begin().await?;
+                let code = tx.offer_code(id, recipient.id).await?;
+                tx.commit().await?;
+                code
+            }
+            None => None,
+        };
+        let accept = facts
+            .links
+            .iter()
+            .find(|(action, _)| *action == LinkAction::Accept)
+            .map(|(_, url)| url.as_str());
+        let render = |link| {
+            render_sms(
+                notice,
+                recipient,
+                facts.request.as_ref(),
+                &self.sender_name,
+                code.as_deref(),
+                link,
+            )
+        };
+        // The link rides along when the text still fits in one SMS (banks pay per
+        // segment); otherwise the code reply does the same and the email has the link.
+        let mut text = render(accept)?;
+        if accept.is_some() && super::super::sms::segments(&text).count > 1 {
+            text = render(None)?;
+        }
+        self.sms.send(mobile.as_str(), &text, self.clock.now()).await
+    }
+
+    async fn deliver_mail(&self, message: &OutboxMessage, notice: &Notice, facts: &Gathered) -> anyhow::Result<()> {
+        let recipient = &facts.recipient;
+        let mut form = form_block(notice, facts.request.as_ref(), facts.record.as_ref(), recipient);
+        if let Some(lines) = &facts.pay {
+            let sep = recipient.locale.pick(" : ", ": ");
+            form = lines
+                .iter()
+                .map(|(label, value)| format!("{label}{sep}{value}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+        }
+        let rendered = render_mail(&RenderInput {
+            notice,
+            recipient,
+            request: facts.request.as_ref(),
+            installation: &facts.installation,
+            interpreter: facts.interpreter.as_ref(),
+            bank: &self.bank,
+            form: &form,
+            note: &facts.note,
+            links: &facts.links,
+            suggestions: (&facts.suggestions, &facts.suggestion_links),
+            secret: &facts.secret,
+            time_zone: self.time_zone,
+        })?;
+        let envelope = self.envelope(message, notice.answering(), recipient)?;
+        let invite = match (&facts.request, invite_method(notice, recipient, facts.request.as_ref())) {
+            (Some(r), Some(method)) => Some((method, self.invite(method, r, &facts.installation, recipient))),
+            _ => None,
+        };
+        self.send_mail(message, &envelope, &rendered, invite).await
+    }
+
+    /// The calendar invitation (or cancellation) a booking mail carries.
+    fn invite(&self, method: Method, request: &Request, installation: &str, recipient: &Person) -> String {
+        let locale = recipient.locale;
+        let facts = Facts::of(request, installation, locale);
+        let summary = format!(
+            "{} {} — {}",
+            locale.pick("Interprétation", "Interpreting"),
+            request.details.target_language.name(locale),
+            facts.number
+        );
+        let description = format!(
+            "{} : {}\n{} : {}\n{} : {}",
+            locale.pick("Demande", "Request"),
+            facts.number,
+            locale.pick("Langues", "Languages"),
+            facts.languages,
+            locale.pick("Type", "Type"),
+            facts.request_type
+        );
+        calendar::render(&Invite {
+            method,
+            request,
+            time_zone: self.time_zone,
+            domain: &self.domain,
+            summary: &summary,
+            location: &facts.place,
+            description: &description,
+            organizer: &format!("{}@{}", self.local_part, self.domain),
+            attendee: recipient.email.as_str(),
+            now: self.clock.now(),
+        })
+    }
+}
+
+/// A service record shown to whoever must check it; the requester's words with a contest.
+async fn record_and_note(
+    tx: &mut Tx,
+    notice: &Notice,
+    request: Option<&Request>,
+) -> anyhow::Result<(Option<ServiceRecord>, String)> {
+    Ok(match (request, notice) {
+        (Some(r), Notice::ServiceRecorded(_) | Notice::ServiceContested(_) | Notice::ServiceValidated(_)) => {
+            let record = tx.service_record(r.id).await?;
+            let note = if matches!(notice, Notice::ServiceContested(_)) {
+                tx.contest_note(r.id).await?.unwrap_or_default()
+            } else {
+                String::new()
+            };
+            (record, note)
+        }
+        _ => (None, String::new()),
+    })
+}

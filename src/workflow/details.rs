@@ -1,0 +1,309 @@
+//! Request details from a read form (mail or web): over the request's details for a
+//! change, from scratch for a new request. References (installation, cost centre,
+//! interpreter) are looked up in the store; what cannot be used is a field error.
+
+use super::Workflow;
+use crate::domain::contact::{EmailAddress, PhoneE164};
+use crate::domain::ids::{CostCentreId, EstablishmentId, InstallationId, PersonId};
+use crate::domain::language::LanguageTag;
+use crate::domain::locale::Locale;
+use crate::domain::person::{Person, RequesterProfile, UserCode};
+use crate::domain::request::{Field, FieldError, Gender, Problem, RequestDetails, RequestType};
+use crate::domain::role::Role;
+use crate::domain::text::fold;
+use crate::forms::request::{FieldValue, FormField, FormReading, FormRequestType, GenderWanted};
+use crate::store::Tx;
+use chrono::NaiveTime;
+
+/// Turns form values into request details: over `base` for a change, from scratch for a
+/// new request. References (installation, cost centre, interpreter) are looked up.
+pub async fn build_details(
+    workflow: &Workflow,
+    tx: &mut Tx,
+    person: &Person,
+    form: &FormReading,
+    base: Option<&RequestDetails>,
+) -> anyhow::Result<Result<RequestDetails, Vec<FieldError>>> {
+    let mut errors = Vec::new();
+    let profile = tx.requester_profile(person.id).await?;
+    let installation_id = find_installation(tx, form, profile.as_ref(), base, &mut errors).await?;
+    let establishment = match installation_id {
+        Some(id) => Some(tx.installation(id).await?.establishment_id),
+        None => None,
+    };
+    // A new request is charged to the profile's cost centre, unless it was retired since.
+    let profile_centre = match profile.as_ref().and_then(|p| p.cost_centre_id) {
+        Some(id) if tx.cost_centre(id).await?.active => Some(id),
+        _ => None,
+    };
+    let Some(mut details) = required_details(form, base, installation_id, profile_centre) else {
+        if errors.is_empty() {
+            errors.push(FieldError::new(Field::RequestType, Problem::Required));
+        }
+        return Ok(Err(errors));
+    };
+    set_optional_values(&mut details, form);
+    set_contacts(&mut details, form, &workflow.config().default_phone_region, &mut errors);
+    set_references(tx, &mut details, form, establishment, base, &mut errors).await?;
+    Ok(if errors.is_empty() { Ok(details) } else { Err(errors) })
+}
+
+fn text(form: &FormReading, f: FormField) -> Option<String> {
+    match form.values.get(&f) {
+        Some(FieldValue::Text(t)) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+fn time(form: &FormReading, f: FormField) -> Option<NaiveTime> {
+    match form.values.get(&f) {
+        Some(FieldValue::Time(t)) => Some(*t),
+        _ => None,
+    }
+}
+
+fn language(form: &FormReading, f: FormField) -> Option<LanguageTag> {
+    match form.values.get(&f) {
+        Some(FieldValue::Language(l)) => Some(l.clone()),
+        _ => None,
+    }
+}
+
+/// The installation named (one of the requester's), else the request's, else the
+/// requester's only one; an error when none fits.
+async fn find_installation(
+    tx: &mut Tx,
+    form: &FormReading,
+    profile: Option<&RequesterProfile>,
+    base: Option<&RequestDetails>,
+    errors: &mut Vec<FieldError>,
+) -> anyhow::Result<Option<InstallationId>> {
+    Ok(match (text(form, FormField::Installation), profile) {
+        (Some(name), Some(profile)) => {
+            let wanted = fold(&name);
+            let mut found = None;
+            for id in &profile.installations {
+                let inst = tx.installation(*id).await?;
+                let folded = fold(&inst.name);
+                if folded == wanted || folded.contains(&wanted) || wanted.contains(&folded) {
+                    found = Some(*id);
+                    break;
+                }
+            }
+            if found.is_none() {
+                errors.push(FieldError::new(Field::Installation, Problem::Unknown));
+            }
+            found
+        }
+        (None, _) if base.is_some() => base.map(|b| b.installation_id),
+        (None, Some(profile)) if profile.installations.len() == 1 => profile.installations.first().copied(),
+        _ => {
+            errors.push(FieldError::new(Field::Installation, Problem::Required));
+            None
+        }
+    })
+}
+
+/// The details every request has (where, what, when, how long, which languages), from the
+/// form or else from `base`; `None` when one is missing.
+fn required_details(
+    form: &FormReading,
+    base: Option<&RequestDetails>,
+    installation_id: Option<InstallationId>,
+    profile_centre: Option<CostCentreId>,
+) -> Option<RequestDetails> {
+    let request_type = match form.values.get(&FormField::RequestType) {
+        Some(FieldValue::RequestType(t)) => Some(match t {
+            FormRequestType::InPerson => RequestType::InPerson,
+            FormRequestType::Phone => RequestType::Phone,
+            FormRequestType::Video => RequestType::Video,
+            FormRequestType::Message => RequestType::MessageTransmission,
+            FormRequestType::Translation => RequestType::Translation,
+            FormRequestType::Permanence => RequestType::Permanence,
+        }),
+        _ => base.map(|b| b.request_type),
+    };
+    let date = match form.values.get(&FormField::Date) {
+        Some(FieldValue::Date(d)) => Some(*d),
+        _ => base.map(|b| b.date),
+    };
+    let start_time = time(form, FormField::StartTime).or(base.map(|b| b.start_time));
+    let duration_minutes = match form.values.get(&FormField::DurationMinutes) {
+        Some(FieldValue::Minutes(m)) => Some(*m),
+        _ => base.map(|b| b.duration_minutes),
+    };
+    let source_language = language(form, FormField::SourceLanguage)
+        .or(base.map(|b| b.source_language.clone()))
+        .or_else(|| LanguageTag::parse("fr").ok());
+    let target_language = language(form, FormField::TargetLanguage).or(base.map(|b| b.target_language.clone()));
+    let (installation_id, request_type, date, start_time, duration_minutes, source_language, target_language) = (
+        installation_id?,
+        request_type?,
+        date?,
+        start_time?,
+        duration_minutes?,
+        source_language?,
+        target_language?,
+    );
+    Some(match base {
+        Some(b) => RequestDetails {
+            installation_id,
+            request_type,
+            date,
+            start_time,
+            duration_minutes,
+            source_language,
+            target_language,
+            ..b.clone()
+        },
+        None => RequestDetails {
+            installation_id,
+            location: String::new(),
+            address: None,
+            request_type,
+            date,
+            start_time,
+            flexible_until: None,
+            duration_minutes,
+            source_language,
+            target_language,
+            alternative_language: None,
+            alternative_date: None,
+            professional: Default::default(),
+            preferred_interpreter: None,
+            interpreter_gender: None,
+            interpreter_must_notify_user: false,
+            notes: Default::default(),
+            patient: Default::default(),
+            video: Default::default(),
+            cost_centre_id: profile_centre,
+            billing_code_id: None,
+        },
+    })
+}
+
+/// The values that need no look-up: a value given replaces the one there.
+fn set_optional_values(details: &mut RequestDetails, form: &FormReading) {
+    if let Some(t) = time(form, FormField::FlexibleUntil) {
+        details.flexible_until = Some(t);
+    }
+    if let Some(l) = language(form, FormField::AlternativeLanguage) {
+        details.alternative_language = Some(l);
+    }
+    let set_text = |slot: &mut Option<String>, f: FormField| {
+        if let Some(t) = text(form, f) {
+            *slot = Some(t);
+        }
+    };
+    if let Some(location) = text(form, FormField::Location) {
+        details.location = location;
+    }
+    set_text(&mut details.address, FormField::Address);
+    if details.location.trim().is_empty() {
+        // Remote requests have no place; the record still says how it happens.
+        details.location = details
+            .address
+            .clone()
+            .unwrap_or_else(|| details.request_type.label(Locale::Fr).to_string());
+    }
+    set_text(&mut details.notes.context, FormField::Context);
+    set_text(&mut details.notes.reason, FormField::Reason);
+    set_text(
+        &mut details.notes.message_to_interpreter,
+        FormField::MessageToInterpreter,
+    );
+    set_text(&mut details.notes.coordinator_note, FormField::NoteToCoordinator);
+    set_text(&mut details.patient.name, FormField::PatientName);
+    set_text(&mut details.patient.phone, FormField::PatientPhone);
+    set_text(&mut details.professional.name, FormField::ProfessionalName);
+    set_text(&mut details.professional.function, FormField::ProfessionalFunction);
+    set_text(&mut details.video.platform, FormField::VideoPlatform);
+    set_text(&mut details.video.link, FormField::VideoLink);
+    match form.values.get(&FormField::InterpreterGender) {
+        Some(FieldValue::Gender(GenderWanted::Female)) => details.interpreter_gender = Some(Gender::Female),
+        Some(FieldValue::Gender(GenderWanted::Male)) => details.interpreter_gender = Some(Gender::Male),
+        Some(FieldValue::Gender(GenderWanted::Any)) => details.interpreter_gender = None,
+        _ => {}
+    }
+    if let Some(FieldValue::Bool(b)) = form.values.get(&FormField::NotifyUser) {
+        details.interpreter_must_notify_user = *b;
+    }
+}
+
+/// The professional's phone and address, when given and readable.
+fn set_contacts(details: &mut RequestDetails, form: &FormReading, phone_region: &str, errors: &mut Vec<FieldError>) {
+    if let Some(phone) = text(form, FormField::ProfessionalPhone) {
+        match PhoneE164::parse(&phone, phone_region) {
+            Ok(p) => details.professional.phone = Some(p),
+            Err(_) => errors.push(FieldError::new(Field::ProfessionalPhone, Problem::Unreadable(phone))),
+        }
+    }
+    if let Some(email) = text(form, FormField::ProfessionalEmail) {
+        match EmailAddress::parse(&email) {
+            Ok(e) => details.professional.email = Some(e),
+            Err(_) => errors.push(FieldError::new(Field::ProfessionalEmail, Problem::Unreadable(email))),
+        }
+    }
+}
+
+/// The cost centre and the preferred interpreter, looked up when named.
+async fn set_references(
+    tx: &mut Tx,
+    details: &mut RequestDetails,
+    form: &FormReading,
+    establishment: Option<EstablishmentId>,
+    base: Option<&RequestDetails>,
+    errors: &mut Vec<FieldError>,
+) -> anyhow::Result<()> {
+    if let Some(code) = text(form, FormField::CostCentre) {
+        let found = match establishment {
+            Some(e) => {
+                tx.cost_centre_by_code(e, code.split_whitespace().next().unwrap_or(""))
+                    .await?
+            }
+            None => None,
+        };
+        match found {
+            // A retired cost centre stays on the requests that had it, and only there.
+            Some((id, active)) if active || base.and_then(|b| b.cost_centre_id) == Some(id) => {
+                details.cost_centre_id = Some(id)
+            }
+            Some(_) => errors.push(FieldError::new(Field::CostCentre, Problem::Retired)),
+            None => errors.push(FieldError::new(Field::CostCentre, Problem::Unknown)),
+        }
+    }
+    if let Some(who) = text(form, FormField::PreferredInterpreter) {
+        match find_interpreter(tx, &who).await? {
+            Some(id) => details.preferred_interpreter = Some(id),
+            None => errors.push(FieldError::new(Field::PreferredInterpreter, Problem::Unknown)),
+        }
+    }
+    Ok(())
+}
+
+/// An interpreter by user code, or by a name that names exactly one.
+async fn find_interpreter(tx: &mut Tx, who: &str) -> anyhow::Result<Option<PersonId>> {
+    if let Some(code) = UserCode::parse(who)
+        && let Some(p) = tx.person_by_user_code(&code).await?
+        && p.has_role(Role::Interpreter)
+    {
+        return Ok(Some(p.id));
+    }
+    let wanted = fold(who);
+    let matches: Vec<PersonId> = tx
+        .people_with_role(Role::Interpreter)
+        .await?
+        .into_iter()
+        .filter(|p| {
+            let full = fold(&p.display_name());
+            let reversed = fold(&format!("{} {}", p.last_name, p.first_name));
+            full == wanted || reversed == wanted
+        })
+        .map(|p| p.id)
+        .collect();
+    Ok(if matches.len() == 1 {
+        matches.first().copied()
+    } else {
+        None
+    })
+}
