@@ -25,6 +25,7 @@ use crate::security::reply_key::{ReplyKey, ReplyPurpose};
 use crate::store::Tx;
 use crate::store::inbound::NewInboundMessage;
 use crate::store::outbox::{NewOutboxMessage, OutboxChannel};
+use crate::workflow::details::build_details;
 use crate::workflow::{Actor, Command, Workflow, WorkflowError};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -32,7 +33,6 @@ use sha2::{Digest, Sha256};
 mod set_aside;
 /// Moved to `workflow::details`; `src/web/request_pages/form.rs` still imports it from
 /// here until the web restructuring points it there.
-pub use crate::workflow::details::build_details;
 pub use set_aside::Taken;
 
 /// What became of a message. Stored with it, in `inbound_messages.outcome`.

@@ -1,10 +1,9 @@
 //! Notifications rendered from the askama templates in `templates/`: the text body, its
 //! HTML twin, and the short SMS. French unless the recipient chose English.
 
-use crate::domain::locale::{Locale, duration, long_date, size};
+use crate::domain::locale::{Locale, clock_time, duration, long_date, long_date_time, short_date, size};
 /// Formatting lives in `domain::locale`; the web pages still import these three from here
 /// until `src/web` (restructured apart) imports them from there.
-pub use crate::domain::locale::{clock_time, long_date_time, short_date};
 use crate::domain::notice::Notice;
 use crate::domain::person::Person;
 use crate::domain::request::Request;

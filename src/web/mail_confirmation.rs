@@ -81,7 +81,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
         (locale.pick("Objet", "Subject").into(), pending.subject.clone()),
         (
             locale.pick("Reçu le", "Received").into(),
-            crate::outbound::render::long_date_time(pending.received_at.with_timezone(&tz), locale),
+            crate::domain::locale::long_date_time(pending.received_at.with_timezone(&tz), locale),
         ),
     ];
     if let Some(answer) = &pending.answer {

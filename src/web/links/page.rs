@@ -288,7 +288,7 @@ pub(crate) fn dead_notice(reason: &DeadReason, locale: Locale, tz: chrono_tz::Tz
             format!(
                 "{} {}",
                 locale.pick("Ce lien a déjà servi, le", "This link was already used, on"),
-                crate::outbound::render::long_date_time(at, locale),
+                crate::domain::locale::long_date_time(at, locale),
             ) + locale.pick(" : ce qu'il demandait est fait.", ": what it asked for is done.")
         }
         DeadReason::Expired => locale.pick("Ce lien a expiré.", "This link has expired.").into(),

@@ -1,8 +1,8 @@
 //! The request form on the web: `/requests/new` (saved as new, sent to the coordinators)
 //! and `/requests/{id}/edit` (prefilled; a booked request becomes modified). Every value
 //! is read by the mail form's readers (`forms::request::read_values`) and turned into
-//! details by the mail pipeline's `build_details`, so a web form and a mail form mean the
-//! same. A wrong form comes back with every value as typed and each problem beside its
+//! details by the workflow's `build_details`, as a mail form is, so a web form and a mail
+//! form mean the same. A wrong form comes back with every value as typed and each problem beside its
 //! field. Files (PDF, JPEG, PNG, checked by their bytes) are kept with purpose `request`.
 //!
 //! Coordinators book for a requester (a phone call, a paper form): `/requests/new` first
@@ -17,13 +17,13 @@ use crate::domain::person::Person;
 use crate::domain::request::{Field, FieldError, Gender, RequestDetails, RequestStatus, RequestType};
 use crate::domain::role::{Channel, Role};
 use crate::forms::request::{FieldIssue, FormField, FormReading, read_values};
-use crate::inbound::pipeline::build_details;
 use crate::store::attachments::{AttachmentPurpose, NewAttachment};
 use crate::web::account::SignedIn;
 use crate::web::held_files::{Held, Kept, hold};
 use crate::web::page::{Tone, secure_html};
 use crate::web::uploads::{ATTACHMENTS, attachments, read_multipart};
 use crate::web::{AppState, WebError};
+use crate::workflow::details::build_details;
 use crate::workflow::{Actor, Applied, Command, WorkflowError};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};

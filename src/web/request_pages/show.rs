@@ -6,10 +6,10 @@
 use super::{ActionForm, Seen, Table, View, bank, seen as visible_request};
 use crate::domain::history::{Change, Entity, HistoryEntry, REDACTED};
 use crate::domain::locale::Locale;
+use crate::domain::locale::{clock_time, short_date};
 use crate::domain::request::{CancellationReason, Request, RequestStatus};
 use crate::domain::role::{ActorKind, Channel};
 use crate::forms::request::FormField;
-use crate::outbound::render::{clock_time, short_date};
 use crate::security::link::LinkAction;
 use crate::store::attachments::{AttachmentInfo, AttachmentPurpose, FileKind, content_disposition};
 use crate::store::{StoreError, Tx};
