@@ -233,10 +233,7 @@ impl Money {
             .lines()
             .map(|(kind, amount)| (kind.label(locale).to_string(), self.amount(amount)))
             .collect();
-        rows.push((
-            locale.text("billing-subtotal").to_string(),
-            self.amount(totals.subtotal()),
-        ));
+        rows.push((locale.text("billing-subtotal"), self.amount(totals.subtotal())));
         for tax in Tax::ALL {
             rows.push((tax.label(locale).to_string(), self.amount(totals.tax_added(tax))));
         }
@@ -261,7 +258,7 @@ fn cost_centre_heading(cost_centre: Option<&CodeRef>, locale: Locale) -> String 
     match cost_centre {
         Some(c) if c.description.is_empty() => format!("{name} {}", c.code),
         Some(c) => format!("{name} {} — {}", c.code, c.description),
-        None => locale.text("billing-no-cost-centre").to_string(),
+        None => locale.text("billing-no-cost-centre"),
     }
 }
 
@@ -328,7 +325,7 @@ fn awaiting_rows(awaiting: &[Awaiting], invoice: bool, locale: Locale) -> (Vec<S
 /// "Devise : CAD ($)": the tables' figures carry no symbol.
 fn currency_fact(currency: Currency, locale: Locale) -> (String, String) {
     (
-        locale.text("billing-currency").to_string(),
+        locale.text("billing-currency"),
         format!("{} ({})", currency.code(), currency.symbol()),
     )
 }
@@ -364,10 +361,9 @@ pub fn invoice_html(invoice: &Invoice, locale: Locale) -> Result<Vec<u8>, Billin
                 .collect(),
             subtotal_label: format!(
                 "{subtotal_label} — {}",
-                g.cost_centre.as_ref().map_or_else(
-                    || locale.text("billing-no-cost-centre-short").to_string(),
-                    |c| c.code.clone()
-                )
+                g.cost_centre
+                    .as_ref()
+                    .map_or_else(|| locale.text("billing-no-cost-centre-short"), |c| c.code.clone())
             ),
             subtotal: money.totals_cells(&g.totals),
         })
@@ -375,22 +371,16 @@ pub fn invoice_html(invoice: &Invoice, locale: Locale) -> Result<Vec<u8>, Billin
     let establishment = &invoice.establishment;
     let facts = vec![
         (
-            locale.text("billing-establishment").to_string(),
+            locale.text("billing-establishment"),
             format!("{} ({})", establishment.name, establishment.code),
         ),
-        (locale.text("billing-period").to_string(), invoice.period.label(locale)),
+        (locale.text("billing-period"), invoice.period.label(locale)),
+        (locale.text("billing-invoice-number"), invoice.number.clone()),
         (
-            locale.text("billing-invoice-number").to_string(),
-            invoice.number.clone(),
-        ),
-        (
-            locale.text("billing-invoice-requests").to_string(),
+            locale.text("billing-invoice-requests"),
             invoice.totals.count().to_string(),
         ),
-        (
-            locale.text("billing-awaiting").to_string(),
-            invoice.awaiting.len().to_string(),
-        ),
+        (locale.text("billing-awaiting"), invoice.awaiting.len().to_string()),
         currency_fact(invoice.currency, locale),
     ];
     let (awaiting_columns, awaiting) = awaiting_rows(&invoice.awaiting, true, locale);
@@ -422,20 +412,17 @@ pub fn invoice_html(invoice: &Invoice, locale: Locale) -> Result<Vec<u8>, Billin
 fn statement_facts(statement: &PayStatement, locale: Locale) -> Vec<(String, String)> {
     let interpreter = &statement.interpreter;
     let financial = &interpreter.financial;
-    let mut facts = vec![(locale.text("billing-interpreter").to_string(), interpreter.name.clone())];
+    let mut facts = vec![(locale.text("billing-interpreter"), interpreter.name.clone())];
     if let Some(legal) = &financial.legal_name {
-        facts.push((locale.text("billing-legal-name").to_string(), legal.clone()));
+        facts.push((locale.text("billing-legal-name"), legal.clone()));
     }
+    facts.push((locale.text("billing-user-code"), interpreter.user_code.to_string()));
     facts.push((
-        locale.text("billing-user-code").to_string(),
-        interpreter.user_code.to_string(),
-    ));
-    facts.push((
-        locale.text("billing-supplier-number").to_string(),
+        locale.text("billing-supplier-number"),
         financial.supplier_number.clone().unwrap_or_else(|| DASH.to_string()),
     ));
     facts.push((
-        locale.text("billing-sales-taxes").to_string(),
+        locale.text("billing-sales-taxes"),
         registration_label(financial.tax_registration, locale).to_string(),
     ));
     for (tax, number) in [(Tax::Gst, &financial.gst), (Tax::Qst, &financial.qst)] {
@@ -444,22 +431,13 @@ fn statement_facts(statement: &PayStatement, locale: Locale) -> Vec<(String, Str
             facts.push((label, number.number.clone()));
         }
     }
+    facts.push((locale.text("billing-period"), statement.period.label(locale)));
+    facts.push((locale.text("billing-statement-number"), statement.number.clone()));
     facts.push((
-        locale.text("billing-period").to_string(),
-        statement.period.label(locale),
-    ));
-    facts.push((
-        locale.text("billing-statement-number").to_string(),
-        statement.number.clone(),
-    ));
-    facts.push((
-        locale.text("billing-statement-requests").to_string(),
+        locale.text("billing-statement-requests"),
         statement.totals.count().to_string(),
     ));
-    facts.push((
-        locale.text("billing-awaiting").to_string(),
-        statement.awaiting.len().to_string(),
-    ));
+    facts.push((locale.text("billing-awaiting"), statement.awaiting.len().to_string()));
     facts.push(currency_fact(statement.currency, locale));
     facts
 }

@@ -7,9 +7,9 @@
 //! Code asks with [`Locale::text`] or, for text with a value in it, [`Locale::text_with`]:
 //! `locale.text("billing-total")`. French is the fallback.
 //!
-//! Moved so far: the invoices and pay statements (`billing.ftl`) and the request exports
-//! (`exports.ftl`). Other text is still written in pairs with [`Locale::pick`], which
-//! reads well where a text is one word beside the code that uses it.
+//! Moved so far: the sign-in and account pages (`account.ftl`), the invoices and pay
+//! statements (`billing.ftl`) and the request exports (`exports.ftl`). Other text is still
+//! written in pairs with [`Locale::pick`], and moves here surface by surface.
 
 use super::locale::Locale;
 use fluent_templates::fluent_bundle::FluentValue;
@@ -70,10 +70,11 @@ mod tests {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             for line in text.lines() {
-                if let Some((key, value)) = line.split_once(" = ") {
-                    if !key.starts_with(['#', ' ', '-']) && !key.is_empty() {
-                        messages.insert(key.to_string(), value.to_string());
-                    }
+                if let Some((key, value)) = line.split_once(" = ")
+                    && !key.starts_with(['#', ' ', '-'])
+                    && !key.is_empty()
+                {
+                    messages.insert(key.to_string(), value.to_string());
                 }
             }
         }

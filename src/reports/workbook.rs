@@ -138,10 +138,7 @@ fn stats_sheet(
         locale: l,
         row: row + 1,
     };
-    table.section(
-        &l.text("export-all"),
-        [(l.text("export-all-requests").to_string(), stats.total)],
-    )?;
+    table.section(&l.text("export-all"), [(l.text("export-all-requests"), stats.total)])?;
     table.section(
         &l.text("export-by-language-pair"),
         stats.by_language_pair.iter().map(|(k, t)| {

@@ -65,38 +65,28 @@ fn other_language(locale: Locale, path: &str) -> (String, String) {
 }
 
 fn login_page(locale: Locale, csrf: &str, identifier: &str, lang_query: &str) -> AccountPage {
-    let mut page = AccountPage::new(locale, locale.pick("Connexion", "Sign in"))
+    let mut page = AccountPage::new(locale, locale.text("account-sign-in"))
         .form(Form {
             action: format!("/login{lang_query}"),
             csrf: csrf.to_string(),
             fields: vec![
                 Field {
                     name: "identifier",
-                    label: locale.pick("Courriel ou identifiant", "Email or identifier").into(),
+                    label: locale.text("account-email-or-identifier"),
                     kind: "text",
                     autocomplete: "username",
                     value: identifier.to_string(),
-                    hint: locale
-                        .pick(
-                            "Votre adresse courriel, ou votre identifiant (par exemple UBIPN0002).",
-                            "Your email address, or your identifier (for example UBIPN0002).",
-                        )
-                        .into(),
+                    hint: locale.text("account-your-email-address-or-your-identifier"),
                     ..Field::default()
                 },
-                password_field(
-                    "password",
-                    locale.pick("Mot de passe", "Password"),
-                    "current-password",
-                    "",
-                ),
+                password_field("password", locale.text("account-password"), "current-password", ""),
             ],
-            button: locale.pick("Se connecter", "Sign in").into(),
+            button: locale.text("account-sign-in-2"),
             ..Form::default()
         })
         .link(
             &format!("/password/forgot{lang_query}"),
-            locale.pick("J'ai oublié mon mot de passe", "I forgot my password"),
+            locale.text("account-i-forgot-my-password"),
         );
     let (href, label) = other_language(locale, "/login");
     page.links.push((href, label));
@@ -143,12 +133,7 @@ pub async fn submit(
         SignIn::Refused => pages.with_form_cookie(StatusCode::UNAUTHORIZED, &headers, |csrf| {
             let mut page = login_page(locale, csrf, form.identifier.trim(), lang.query());
             page.tone = Tone::Bad;
-            page.notice = locale
-                .pick(
-                    "Courriel, identifiant ou mot de passe incorrect. Si votre compte n'est pas encore activé, suivez le lien d'activation reçu par courriel.",
-                    "Wrong email, identifier or password. If your account is not activated yet, follow the activation link you received by email.",
-                )
-                .into();
+            page.notice = locale.text("account-wrong-email-identifier-or-password-if");
             page
         }),
         SignIn::Started {
@@ -175,24 +160,14 @@ fn code_page(session: &AnySession, method: MfaMethod, notice: Option<(Tone, &str
     let locale = session.person().locale;
     let csrf = session.csrf();
     let hint = match method {
-        MfaMethod::Totp => locale.pick(
-            "Le code à 6 chiffres affiché par votre application d'authentification, ou un de vos codes de récupération.",
-            "The 6-digit code your authenticator app shows, or one of your recovery codes.",
-        ),
-        MfaMethod::Email => locale.pick(
-            "Le code à 6 chiffres envoyé à votre adresse courriel (valide 10 minutes), ou un de vos codes de récupération.",
-            "The 6-digit code sent to your email address (valid for 10 minutes), or one of your recovery codes.",
-        ),
+        MfaMethod::Totp => locale.text("account-the-6-digit-code-your-authenticator"),
+        MfaMethod::Email => locale.text("account-the-6-digit-code-sent-to"),
     };
-    let mut page = AccountPage::new(
-        locale,
-        locale.pick("Authentification multifacteur", "Multi-factor authentication"),
-    )
-    .form(Form {
+    let mut page = AccountPage::new(locale, locale.text("account-multi-factor-authentication")).form(Form {
         action: "/login/code".into(),
         csrf: csrf.clone(),
         fields: vec![code_field(locale, hint)],
-        button: locale.pick("Valider", "Confirm").into(),
+        button: locale.text("account-confirm"),
         ..Form::default()
     });
     if let Some((tone, text)) = notice {
@@ -202,7 +177,7 @@ fn code_page(session: &AnySession, method: MfaMethod, notice: Option<(Tone, &str
         page = page.form(Form {
             action: "/login/code/email".into(),
             csrf: csrf.clone(),
-            button: locale.pick("Envoyer un nouveau code", "Send a new code").into(),
+            button: locale.text("account-send-a-new-code"),
             secondary: true,
             ..Form::default()
         });
@@ -210,7 +185,7 @@ fn code_page(session: &AnySession, method: MfaMethod, notice: Option<(Tone, &str
     page.form(Form {
         action: "/logout".into(),
         csrf,
-        button: locale.pick("Annuler la connexion", "Cancel signing in").into(),
+        button: locale.text("account-cancel-signing-in"),
         secondary: true,
         ..Form::default()
     })
@@ -259,20 +234,17 @@ pub async fn submit_code(session: AnySession, request: axum::extract::Request) -
         }
         SecondFactor::Limited => too_many(&pages, locale, "/login/code"),
         SecondFactor::Wrong => {
-            let text = locale.pick("Code incorrect ou expiré.", "Wrong or expired code.");
+            let text = locale.text("account-wrong-or-expired-code");
             pages.page(
                 StatusCode::UNAUTHORIZED,
-                &code_page(&session, method, Some((Tone::Bad, text))),
+                &code_page(&session, method, Some((Tone::Bad, &text))),
             )
         }
         SecondFactor::Replayed => {
-            let text = locale.pick(
-                "Ce code a déjà servi : attendez que votre application en affiche un nouveau.",
-                "This code was already used: wait for your app to show a new one.",
-            );
+            let text = locale.text("account-this-code-was-already-used-wait");
             pages.page(
                 StatusCode::UNAUTHORIZED,
-                &code_page(&session, method, Some((Tone::Bad, text))),
+                &code_page(&session, method, Some((Tone::Bad, &text))),
             )
         }
     })
@@ -290,11 +262,8 @@ pub async fn resend_code(session: AnySession, request: axum::extract::Request) -
     csrf_guard(session.csrf_ok(&form.csrf), locale, "/login/code")?;
     Ok(match pages.accounts.send_login_code(&session.view, &client).await? {
         CodeSent::Sent => {
-            let text = locale.pick(
-                "Un nouveau code vous a été envoyé par courriel ; les précédents ne fonctionnent plus.",
-                "A new code was sent to you by email; the earlier ones no longer work.",
-            );
-            pages.page(StatusCode::OK, &code_page(&session, method, Some((Tone::Good, text))))
+            let text = locale.text("account-a-new-code-was-sent-to");
+            pages.page(StatusCode::OK, &code_page(&session, method, Some((Tone::Good, &text))))
         }
         CodeSent::Limited => too_many(&pages, locale, "/login/code"),
     })
@@ -317,25 +286,22 @@ pub async fn logout(State(state): State<AppState>, request: axum::extract::Reque
 }
 
 fn forgot_page(locale: Locale, csrf: &str, lang_query: &str) -> AccountPage {
-    AccountPage::new(locale, locale.pick("Mot de passe oublié", "Forgot password"))
-        .paragraph(locale.pick(
-            "Inscrivez votre courriel : nous vous enverrons un lien pour choisir un nouveau mot de passe, valide une heure.",
-            "Enter your email: we will send you a link to choose a new password, valid for one hour.",
-        ))
+    AccountPage::new(locale, locale.text("account-forgot-password"))
+        .paragraph(locale.text("account-enter-your-email-we-will-send"))
         .form(Form {
             action: format!("/password/forgot{lang_query}"),
             csrf: csrf.to_string(),
             fields: vec![Field {
                 name: "identifier",
-                label: locale.pick("Courriel ou identifiant", "Email or identifier").into(),
+                label: locale.text("account-email-or-identifier"),
                 kind: "text",
                 autocomplete: "username",
                 ..Field::default()
             }],
-            button: locale.pick("Soumettre", "Submit").into(),
+            button: locale.text("account-submit"),
             ..Form::default()
         })
-        .link(&format!("/login{lang_query}"), locale.pick("Retour à la connexion", "Back to sign in"))
+        .link(&format!("/login{lang_query}"), locale.text("account-back-to-sign-in"))
 }
 
 /// `GET /password/forgot`.
@@ -364,19 +330,13 @@ pub async fn submit_forgot(
     )?;
     Ok(match pages.accounts.request_reset(&form.identifier, &client).await? {
         true => {
-            let page = AccountPage::new(locale, locale.pick("Consultez vos courriels", "Check your email"))
-                .notice(
-                    Tone::Good,
-                    locale.pick(
-                        "Si un compte correspond à ce que vous avez inscrit, un lien de réinitialisation du mot de passe vient de lui être envoyé par courriel. Il est valide une heure.",
-                        "If an account matches what you entered, a password reset link was just sent to it by email. It is valid for one hour.",
-                    ),
-                )
-                .paragraph(locale.pick(
-                    "Rien reçu ? Vérifiez votre boîte de courriels indésirables.",
-                    "Nothing arrived? Check your junk mail folder.",
-                ))
-                .link(&format!("/login{}", lang.query()), locale.pick("Retour à la connexion", "Back to sign in"));
+            let page = AccountPage::new(locale, locale.text("account-check-your-email"))
+                .notice(Tone::Good, locale.text("account-if-an-account-matches-what-you"))
+                .paragraph(locale.text("account-nothing-arrived-check-your-junk-mail"))
+                .link(
+                    &format!("/login{}", lang.query()),
+                    locale.text("account-back-to-sign-in"),
+                );
             pages.page(StatusCode::OK, &page)
         }
         false => too_many(pages, locale, "/password/forgot"),
@@ -433,7 +393,7 @@ fn dead_link(pages: &AccountPages, words: &LinkWords, state: &TokenState) -> Res
             "Ce lien n'est pas valide : copiez-le en entier depuis le courriel reçu. / This link is not valid: copy it whole from the email you received.",
         ),
     };
-    let mut page = AccountPage::new(locale, &format!("{} / {}", words.title.0, words.title.1)).notice(Tone::Bad, why);
+    let mut page = AccountPage::new(locale, format!("{} / {}", words.title.0, words.title.1)).notice(Tone::Bad, why);
     page = match words.purpose {
         TokenPurpose::Activation => page.paragraph(
             "Pour recevoir un nouveau lien, utilisez « Mot de passe oublié » ou écrivez à un coordonnateur. / For a new link, use “Forgot password” or write to a coordinator.",
@@ -496,19 +456,14 @@ async fn submit_link(
             let locale = person.locale;
             let page = AccountPage::new(locale, locale.pick(words.title.0, words.title.1))
                 .notice(Tone::Good, locale.pick(words.done.0, words.done.1))
-                .link("/login", locale.pick("Se connecter", "Sign in"));
+                .link("/login", locale.text("account-sign-in-2"));
             pages.page(StatusCode::OK, &page)
         }
         SetPassword::Weak { person, problems } => {
             let locale = person.locale;
             pages.with_form_cookie(StatusCode::UNPROCESSABLE_ENTITY, &headers, |csrf| {
-                let mut page = set_password_page(words, locale, token, csrf).notice(
-                    Tone::Bad,
-                    locale.pick(
-                        "Ce mot de passe ne convient pas ; rien n'a été changé :",
-                        "This password will not do; nothing was changed:",
-                    ),
-                );
+                let mut page = set_password_page(words, locale, token, csrf)
+                    .notice(Tone::Bad, locale.text("account-this-password-will-not-do-nothing"));
                 page.problems = problems.iter().map(|p| p.describe(locale)).collect();
                 page
             })

@@ -6,8 +6,8 @@ use super::signed::{method_label, read_form, signed_page};
 use super::view::{AccountPage, Form};
 use super::{AccountPages, code_field, new_password_form, password_field, too_many};
 use crate::domain::locale::Locale;
+use crate::domain::locale::long_date_time;
 use crate::domain::role::Role;
-use crate::outbound::render::long_date_time;
 use crate::web::WebError;
 use crate::web::page::Tone;
 use crate::web::page::see_other;
@@ -24,11 +24,11 @@ pub struct HomeQuery {
     recovery: String,
 }
 
-fn role_label(role: Role, locale: Locale) -> &'static str {
+fn role_label(role: Role, locale: Locale) -> String {
     match role {
-        Role::Requester => locale.pick("Demandeur", "Requester"),
-        Role::Interpreter => locale.pick("Interprète", "Interpreter"),
-        Role::Coordinator => locale.pick("Coordonnateur", "Coordinator"),
+        Role::Requester => locale.text("account-requester"),
+        Role::Interpreter => locale.text("account-interpreter"),
+        Role::Coordinator => locale.text("account-coordinator"),
     }
 }
 
@@ -55,31 +55,19 @@ pub async fn home(signed_in: SignedIn, Query(query): Query<HomeQuery>) -> Result
     let locale = person.locale;
     let tz = pages.accounts.workflow().config().time_zone;
     let mut page = signed_page(session, ("Mon compte", "My account"));
-    page.heading = format!(
-        "{} — {}",
-        locale.pick("Mon compte", "My account"),
-        person.display_name()
-    );
-    let roles: Vec<&str> = person.roles.iter().map(|r| role_label(*r, locale)).collect();
+    page.heading = format!("{} — {}", locale.text("account-my-account"), person.display_name());
+    let roles: Vec<String> = person.roles.iter().map(|r| role_label(*r, locale)).collect();
     let expires = session.view.expires_at.with_timezone(&tz);
     page.facts = vec![
-        (locale.pick("Nom", "Name").into(), person.display_name()),
+        (locale.text("account-name"), person.display_name()),
+        (locale.text("account-identifier"), person.user_code.to_string()),
+        (locale.text("account-email"), person.email.to_string()),
+        (locale.text("account-roles"), roles.join(", ")),
         (
-            locale.pick("Identifiant", "Identifier").into(),
-            person.user_code.to_string(),
+            locale.text("account-multi-factor-authentication"),
+            method_label(session.view.mfa_method, locale),
         ),
-        (locale.pick("Courriel", "Email").into(), person.email.to_string()),
-        (locale.pick("Rôles", "Roles").into(), roles.join(", ")),
-        (
-            locale
-                .pick("Authentification multifacteur", "Multi-factor authentication")
-                .into(),
-            method_label(session.view.mfa_method, locale).into(),
-        ),
-        (
-            locale.pick("Session ouverte jusqu'au", "Signed in until").into(),
-            long_date_time(expires, locale),
-        ),
+        (locale.text("account-signed-in-until"), long_date_time(expires, locale)),
     ];
     if query.recovery == "used" {
         let left = pages.accounts.recovery_codes_left(&session.view).await?;
@@ -95,17 +83,11 @@ pub async fn home(signed_in: SignedIn, Query(query): Query<HomeQuery>) -> Result
     } else if session.view.mfa_method.is_none() {
         page = page.notice(
             Tone::Neutral,
-            locale.pick(
-                "Nous vous recommandons fortement d'activer l'authentification multifacteur : elle protège votre compte même si votre mot de passe est découvert.",
-                "We strongly recommend turning on multi-factor authentication: it protects your account even if your password is found out.",
-            ),
+            locale.text("account-we-strongly-recommend-turning-on-multi"),
         );
         page = page.link(
             "/account/mfa",
-            locale.pick(
-                "Activer l'authentification multifacteur",
-                "Turn on multi-factor authentication",
-            ),
+            locale.text("account-turn-on-multi-factor-authentication"),
         );
     }
     // Where to go from here, by role.
@@ -137,20 +119,20 @@ fn password_page(session: &AnySession) -> AccountPage {
         locale,
         "/account/password",
         &session.csrf(),
-        locale.pick("Modifier le mot de passe", "Change the password"),
+        locale.text("account-change-the-password"),
     );
     form.fields.insert(
         0,
         password_field(
             "current",
-            locale.pick("Mot de passe actuel", "Current password"),
+            locale.text("account-current-password"),
             "current-password",
             "",
         ),
     );
     signed_page(session, ("Modifier le mot de passe", "Change the password"))
         .form(form)
-        .link("/account", locale.pick("Annuler", "Cancel"))
+        .link("/account", locale.text("account-cancel"))
 }
 
 /// `GET /account/password`.
@@ -178,34 +160,18 @@ pub async fn submit_password(signed_in: SignedIn, request: axum::extract::Reques
     Ok(match outcome {
         PasswordChange::Done => {
             let page = signed_page(session, ("Modifier le mot de passe", "Change the password"))
-                .notice(
-                    Tone::Good,
-                    locale.pick(
-                        "Votre mot de passe est changé. Vos autres sessions ont été fermées.",
-                        "Your password is changed. Your other sessions were closed.",
-                    ),
-                )
-                .link("/account", locale.pick("Mon compte", "My account"));
+                .notice(Tone::Good, locale.text("account-your-password-is-changed-your-other"))
+                .link("/account", locale.text("account-my-account"));
             pages.page(StatusCode::OK, &page)
         }
         PasswordChange::WrongCurrent => {
-            let page = password_page(session).notice(
-                Tone::Bad,
-                locale.pick(
-                    "Le mot de passe actuel est incorrect ; rien n'a été changé.",
-                    "The current password is wrong; nothing was changed.",
-                ),
-            );
+            let page =
+                password_page(session).notice(Tone::Bad, locale.text("account-the-current-password-is-wrong-nothing"));
             pages.page(StatusCode::UNAUTHORIZED, &page)
         }
         PasswordChange::Weak(problems) => {
-            let mut page = password_page(session).notice(
-                Tone::Bad,
-                locale.pick(
-                    "Ce mot de passe ne convient pas ; rien n'a été changé :",
-                    "This password will not do; nothing was changed:",
-                ),
-            );
+            let mut page =
+                password_page(session).notice(Tone::Bad, locale.text("account-this-password-will-not-do-nothing"));
             page.problems = problems.iter().map(|p| p.describe(locale)).collect();
             pages.page(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
@@ -234,18 +200,12 @@ async fn mfa_page(session: &AnySession, notice: Option<(Tone, &str)>) -> Result<
     page = if session.view.stage == Stage::EnrolmentDue {
         page.notice(
             Tone::Bad,
-            locale.pick(
-                "Les coordonnateurs doivent utiliser l'authentification multifacteur : activez-la pour continuer.",
-                "Coordinators must use multi-factor authentication: turn it on to continue.",
-            ),
+            locale.text("account-coordinators-must-use-multi-factor-authentication"),
         )
     } else {
         page.notice(
             Tone::Neutral,
-            locale.pick(
-                "L'authentification multifacteur protège votre compte même si votre mot de passe est découvert : à chaque connexion, un code à 6 chiffres s'ajoute au mot de passe.",
-                "Multi-factor authentication protects your account even if your password is found out: each sign-in asks for a 6-digit code besides the password.",
-            ),
+            locale.text("account-multi-factor-authentication-protects-your-account"),
         )
     };
     if let Some((tone, text)) = notice {
@@ -253,10 +213,7 @@ async fn mfa_page(session: &AnySession, notice: Option<(Tone, &str)>) -> Result<
     }
     let enrolment = pages.accounts.totp_enrolment(&session.view).await?;
     if let Some(enrolment) = enrolment {
-        page = page.paragraph(locale.pick(
-            "Avec une application d'authentification (recommandé) : ouvrez l'application (Microsoft Authenticator, Google Authenticator, FreeOTP…), lisez ce code QR ou tapez la clé ci-dessous, puis inscrivez le code à 6 chiffres qu'elle affiche.",
-            "With an authenticator app (recommended): open the app (Microsoft Authenticator, Google Authenticator, FreeOTP…), scan this QR code or type the key below, then enter the 6-digit code it shows.",
-        ));
+        page = page.paragraph(locale.text("account-with-an-authenticator-app-recommended-open"));
         page.qr = format!(
             "data:image/svg+xml;base64,{}",
             base64::engine::general_purpose::STANDARD.encode(enrolment.qr_svg.as_bytes())
@@ -268,26 +225,15 @@ async fn mfa_page(session: &AnySession, notice: Option<(Tone, &str)>) -> Result<
         .form(Form {
             action: "/account/mfa/totp".into(),
             csrf: csrf.clone(),
-            fields: vec![code_field(
-                locale,
-                locale.pick(
-                    "Le code affiché par l'application, pour confirmer qu'elle est prête.",
-                    "The code the app shows, to confirm it is set up.",
-                ),
-            )],
-            button: locale.pick("Activer avec l'application", "Turn on with the app").into(),
+            fields: vec![code_field(locale, locale.text("account-the-code-the-app-shows-to"))],
+            button: locale.text("account-turn-on-with-the-app"),
             ..Form::default()
         })
         .form(Form {
-            heading: locale.pick("Ou par courriel", "Or by email").into(),
+            heading: locale.text("account-or-by-email"),
             action: "/account/mfa/email".into(),
             csrf,
-            button: locale
-                .pick(
-                    "Recevoir plutôt les codes par courriel",
-                    "Receive the codes by email instead",
-                )
-                .into(),
+            button: locale.text("account-receive-the-codes-by-email-instead"),
             secondary: true,
             ..Form::default()
         });
@@ -304,25 +250,10 @@ pub async fn show_mfa(session: AnySession) -> Result<Response, WebError> {
 /// The page that shows the recovery codes, once, with the new session's cookie.
 fn enabled_page(pages: &AccountPages, session: &AnySession, enabled: &MfaEnabled) -> Response {
     let locale = session.person().locale;
-    let mut page = AccountPage::new(
-        locale,
-        locale.pick(
-            "Authentification multifacteur activée",
-            "Multi-factor authentication is on",
-        ),
-    )
-    .notice(
-        Tone::Good,
-        locale.pick(
-            "C'est fait : chaque connexion demandera désormais un code en plus du mot de passe.",
-            "Done: every sign-in will now ask for a code besides the password.",
-        ),
-    )
-    .paragraph(locale.pick(
-        "Voici vos 10 codes de récupération. Chacun permet de vous connecter une seule fois si vous n'avez plus accès à votre application ou à votre courriel. Notez-les et gardez-les en lieu sûr : ils ne seront plus jamais affichés.",
-        "Here are your 10 recovery codes. Each lets you sign in once if you no longer have your app or your email. Write them down and keep them safe: they will never be shown again.",
-    ))
-    .link("/account", locale.pick("Continuer", "Continue"));
+    let mut page = AccountPage::new(locale, locale.text("account-multi-factor-authentication-is-on"))
+        .notice(Tone::Good, locale.text("account-done-every-sign-in-will-now"))
+        .paragraph(locale.text("account-here-are-your-10-recovery-codes"))
+        .link("/account", locale.text("account-continue"));
     page.codes = enabled.recovery_codes.clone();
     page.logout_csrf = pages.session_csrf(&enabled.session);
     let mut response = pages.page(StatusCode::OK, &page);
@@ -341,11 +272,8 @@ pub async fn confirm_totp(session: AnySession, request: axum::extract::Request) 
     Ok(match pages.accounts.confirm_totp(&session.view, &form.code).await? {
         Some(enabled) => enabled_page(&pages, &session, &enabled),
         None => {
-            let text = locale.pick(
-                "Ce code ne correspond pas : vérifiez que l'heure du téléphone est juste et inscrivez le code affiché maintenant.",
-                "This code does not match: check that the phone's time is right and enter the code shown now.",
-            );
-            let page = mfa_page(&session, Some((Tone::Bad, text))).await?;
+            let text = locale.text("account-this-code-does-not-match-check");
+            let page = mfa_page(&session, Some((Tone::Bad, &text))).await?;
             pages.page(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     })
@@ -361,19 +289,11 @@ fn email_code_page(session: &AnySession, notice: (Tone, &str)) -> AccountPage {
     .form(Form {
         action: "/account/mfa/email/confirm".into(),
         csrf: session.csrf(),
-        fields: vec![code_field(
-            locale,
-            locale.pick(
-                "Le code à 6 chiffres reçu par courriel (valide 10 minutes).",
-                "The 6-digit code received by email (valid for 10 minutes).",
-            ),
-        )],
-        button: locale
-            .pick("Activer les codes par courriel", "Turn on codes by email")
-            .into(),
+        fields: vec![code_field(locale, locale.text("account-the-6-digit-code-received-by"))],
+        button: locale.text("account-turn-on-codes-by-email"),
         ..Form::default()
     })
-    .link("/account/mfa", locale.pick("Retour", "Back"))
+    .link("/account/mfa", locale.text("account-back"))
 }
 
 /// `POST /account/mfa/email`: a first code by mail.
@@ -384,11 +304,8 @@ pub async fn begin_email(session: AnySession, request: axum::extract::Request) -
     let (_, client) = read_form(&session, request, "/account/mfa").await?;
     Ok(match pages.accounts.begin_email_mfa(&session.view, &client).await? {
         EmailEnrolment::Sent => {
-            let text = locale.pick(
-                "Un code à 6 chiffres vient de vous être envoyé par courriel.",
-                "A 6-digit code was just sent to you by email.",
-            );
-            pages.page(StatusCode::OK, &email_code_page(&session, (Tone::Good, text)))
+            let text = locale.text("account-a-6-digit-code-was-just");
+            pages.page(StatusCode::OK, &email_code_page(&session, (Tone::Good, &text)))
         }
         EmailEnrolment::Limited => too_many(&pages, locale, "/account/mfa"),
     })
@@ -404,10 +321,10 @@ pub async fn confirm_email(session: AnySession, request: axum::extract::Request)
         match pages.accounts.confirm_email_mfa(&session.view, &form.code).await? {
             Some(enabled) => enabled_page(&pages, &session, &enabled),
             None => {
-                let text = locale.pick("Code incorrect ou expiré.", "Wrong or expired code.");
+                let text = locale.text("account-wrong-or-expired-code");
                 pages.page(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    &email_code_page(&session, (Tone::Bad, text)),
+                    &email_code_page(&session, (Tone::Bad, &text)),
                 )
             }
         },

@@ -29,7 +29,7 @@ enum Again {
 fn current_password(locale: Locale) -> super::view::Field {
     password_field(
         "password",
-        locale.pick("Mot de passe actuel", "Current password"),
+        locale.text("account-current-password"),
         "current-password",
         "",
     )
@@ -55,79 +55,46 @@ pub(super) async fn status_page(
         ("Authentification multifacteur", "Multi-factor authentication"),
     );
     page.facts = vec![
-        (
-            locale.pick("État", "Status").into(),
-            method_label(Some(method), locale).into(),
-        ),
-        (
-            locale
-                .pick("Codes de récupération restants", "Recovery codes left")
-                .into(),
-            left.to_string(),
-        ),
+        (locale.text("account-status"), method_label(Some(method), locale)),
+        (locale.text("account-recovery-codes-left"), left.to_string()),
     ];
     if let Some((tone, text)) = notice {
         page = page.notice(tone, text);
     }
-    page = page.paragraph(locale.pick(
-        "Chaque changement demande de confirmer que c'est bien vous. Il ferme ensuite vos autres sessions et vous envoie un avis par courriel.",
-        "Each change asks you to confirm it is you. It then closes your other sessions and sends you a notice by email.",
-    ));
+    page = page.paragraph(locale.text("account-each-change-asks-you-to-confirm"));
     let csrf = session.csrf();
     if method == MfaMethod::Email {
         page = page.form(email_code_form(&csrf, locale));
     }
     page = page.form(recovery_form(method, &csrf, locale));
     if session.person().has_role(Role::Coordinator) {
-        page = page.paragraph(locale.pick(
-            "Les coordonnateurs ne peuvent pas désactiver l'authentification multifacteur : leur compte ouvre toutes les demandes et les renseignements de toutes les personnes. Vous pouvez changer de méthode ci-dessous.",
-            "Coordinators cannot turn multi-factor authentication off: their account opens every request and everyone's details. You can change the method below.",
-        ));
+        page = page.paragraph(locale.text("account-coordinators-cannot-turn-multi-factor-authentication"));
     } else {
         page = page.form(turn_off_form(method, csrf, locale));
     }
     page = match method {
         MfaMethod::Totp => page
-            .link(
-                "/account/mfa/app",
-                locale.pick(
-                    "Utiliser l'application sur un nouveau téléphone",
-                    "Use the app on a new phone",
-                ),
-            )
+            .link("/account/mfa/app", locale.text("account-use-the-app-on-a-new"))
             .link(
                 "/account/mfa/by-email",
-                locale.pick(
-                    "Recevoir plutôt les codes par courriel",
-                    "Receive the codes by email instead",
-                ),
+                locale.text("account-receive-the-codes-by-email-instead"),
             ),
         MfaMethod::Email => page.link(
             "/account/mfa/app",
-            locale.pick(
-                "Utiliser plutôt une application d'authentification",
-                "Use an authenticator app instead",
-            ),
+            locale.text("account-use-an-authenticator-app-instead"),
         ),
     };
-    Ok(page.link("/account", locale.pick("Mon compte", "My account")))
+    Ok(page.link("/account", locale.text("account-my-account")))
 }
 
 /// For codes by mail: the button that mails one to confirm a change with.
 fn email_code_form(csrf: &str, locale: Locale) -> Form {
     Form {
-        heading: locale.pick("Un code pour confirmer", "A code to confirm").into(),
-        note: locale
-            .pick(
-                "Vos codes arrivent par courriel : demandez-en un avant un changement qui en demande un (valide 10 minutes).",
-                "Your codes come by email: ask for one before a change that needs one (valid for 10 minutes).",
-            )
-            .into(),
+        heading: locale.text("account-a-code-to-confirm"),
+        note: locale.text("account-your-codes-come-by-email-ask"),
         action: "/account/mfa/code".into(),
         csrf: csrf.to_string(),
-        button: locale
-            .pick("Recevoir un code par courriel", "Receive a code by email")
-            .into(),
+        button: locale.text("account-receive-a-code-by-email"),
         secondary: true,
         ..Form::default()
     }
@@ -136,38 +103,20 @@ fn email_code_form(csrf: &str, locale: Locale) -> Form {
 /// Ten new recovery codes, for the password or a current code.
 fn recovery_form(method: MfaMethod, csrf: &str, locale: Locale) -> Form {
     Form {
-        heading: locale
-            .pick("Nouveaux codes de récupération", "New recovery codes")
-            .into(),
-        note: locale
-            .pick(
-                "Dix nouveaux codes remplacent les anciens, qui cessent aussitôt de fonctionner. Ils ne seront affichés qu'une fois.",
-                "Ten new codes replace the earlier ones, which stop working at once. They will be shown only once.",
-            )
-            .into(),
+        heading: locale.text("account-new-recovery-codes"),
+        note: locale.text("account-ten-new-codes-replace-the-earlier"),
         action: "/account/mfa/recovery".into(),
         csrf: csrf.to_string(),
         fields: vec![password_field(
             "proof",
-            locale.pick(
-                "Mot de passe ou code de vérification",
-                "Password or verification code",
-            ),
+            locale.text("account-password-or-verification-code"),
             "current-password",
             match method {
-                MfaMethod::Totp => locale.pick(
-                    "Votre mot de passe, ou le code à 6 chiffres de votre application.",
-                    "Your password, or the 6-digit code of your app.",
-                ),
-                MfaMethod::Email => locale.pick(
-                    "Votre mot de passe, ou un code à 6 chiffres reçu par courriel.",
-                    "Your password, or a 6-digit code received by email.",
-                ),
+                MfaMethod::Totp => locale.text("account-your-password-or-the-6-digit"),
+                MfaMethod::Email => locale.text("account-your-password-or-a-6-digit"),
             },
         )],
-        button: locale
-            .pick("Remplacer mes codes de récupération", "Replace my recovery codes")
-            .into(),
+        button: locale.text("account-replace-my-recovery-codes"),
         ..Form::default()
     }
 }
@@ -175,37 +124,16 @@ fn recovery_form(method: MfaMethod, csrf: &str, locale: Locale) -> Form {
 /// Turning the second factor off: the password and a current code (never for coordinators).
 fn turn_off_form(method: MfaMethod, csrf: String, locale: Locale) -> Form {
     let code_hint = match method {
-        MfaMethod::Totp => locale.pick(
-            "Le code à 6 chiffres affiché par votre application.",
-            "The 6-digit code your app shows.",
-        ),
-        MfaMethod::Email => locale.pick(
-            "Le code à 6 chiffres reçu par courriel (bouton « Recevoir un code par courriel » ci-dessus).",
-            "The 6-digit code received by email (button “Receive a code by email” above).",
-        ),
+        MfaMethod::Totp => locale.text("account-the-6-digit-code-your-app"),
+        MfaMethod::Email => locale.text("account-the-6-digit-code-received-by-2"),
     };
     Form {
-        heading: locale
-            .pick(
-                "Désactiver l'authentification multifacteur",
-                "Turn multi-factor authentication off",
-            )
-            .into(),
-        note: locale
-            .pick(
-                "Nous vous invitons fortement à la garder : sans elle, quiconque découvre votre mot de passe peut ouvrir votre compte. Pour la désactiver, il faut votre mot de passe et un code.",
-                "We strongly invite you to keep it: without it, anyone who finds out your password can open your account. Turning it off takes your password and a code.",
-            )
-            .into(),
+        heading: locale.text("account-turn-multi-factor-authentication-off"),
+        note: locale.text("account-we-strongly-invite-you-to-keep"),
         action: "/account/mfa/off".into(),
         csrf,
         fields: vec![current_password(locale), code_field(locale, code_hint)],
-        button: locale
-            .pick(
-                "Désactiver l'authentification multifacteur",
-                "Turn multi-factor authentication off",
-            )
-            .into(),
+        button: locale.text("account-turn-multi-factor-authentication-off"),
         secondary: true,
     }
 }
@@ -222,28 +150,22 @@ async fn app_page(session: &AnySession, notice: Option<(Tone, &str)>) -> Result<
     };
     let mut page = signed_page(
         session,
-        ("Utiliser une application d'authentification", "Use an authenticator app"),
+        (
+            "Utiliser une application d'authentification",
+            "Use an authenticator app",
+        ),
     )
     .notice(
         Tone::Neutral,
         match method {
-            MfaMethod::Totp => locale.pick(
-                "Votre application actuelle continue de fonctionner tant que la nouvelle n'est pas confirmée par un de ses codes.",
-                "Your current app keeps working until the new one is confirmed by one of its codes.",
-            ),
-            MfaMethod::Email => locale.pick(
-                "Vos codes continuent d'arriver par courriel tant que l'application n'est pas confirmée par un de ses codes.",
-                "Your codes keep coming by email until the app is confirmed by one of its codes.",
-            ),
+            MfaMethod::Totp => locale.text("account-your-current-app-keeps-working-until"),
+            MfaMethod::Email => locale.text("account-your-codes-keep-coming-by-email"),
         },
     );
     if let Some((tone, text)) = notice {
         page = page.notice(tone, text);
     }
-    page = page.paragraph(locale.pick(
-        "Ouvrez l'application (Microsoft Authenticator, Google Authenticator, FreeOTP…) sur le téléphone à utiliser, lisez ce code QR ou tapez la clé ci-dessous, puis inscrivez le code à 6 chiffres qu'elle affiche, avec votre mot de passe.",
-        "Open the app (Microsoft Authenticator, Google Authenticator, FreeOTP…) on the phone to use, scan this QR code or type the key below, then enter the 6-digit code it shows, with your password.",
-    ));
+    page = page.paragraph(locale.text("account-open-the-app-microsoft-authenticator-google"));
     page.qr = format!(
         "data:image/svg+xml;base64,{}",
         base64::engine::general_purpose::STANDARD.encode(enrolment.qr_svg.as_bytes())
@@ -254,19 +176,13 @@ async fn app_page(session: &AnySession, notice: Option<(Tone, &str)>) -> Result<
             action: "/account/mfa/app".into(),
             csrf: session.csrf(),
             fields: vec![
-                code_field(
-                    locale,
-                    locale.pick(
-                        "Le code affiché par la nouvelle application.",
-                        "The code the new app shows.",
-                    ),
-                ),
+                code_field(locale, locale.text("account-the-code-the-new-app-shows")),
                 current_password(locale),
             ],
-            button: locale.pick("Utiliser cette application", "Use this app").into(),
+            button: locale.text("account-use-this-app"),
             ..Form::default()
         })
-        .link("/account/mfa", locale.pick("Annuler", "Cancel")),
+        .link("/account/mfa", locale.text("account-cancel")),
     ))
 }
 
@@ -295,8 +211,7 @@ fn by_email_page(session: &AnySession, notice: Option<(Tone, &str)>) -> AccountP
         action: "/account/mfa/by-email/send".into(),
         csrf: csrf.clone(),
         button: locale
-            .pick("Recevoir un code par courriel", "Receive a code by email")
-            .into(),
+            .text("account-receive-a-code-by-email"),
         secondary: true,
         ..Form::default()
     })
@@ -306,22 +221,15 @@ fn by_email_page(session: &AnySession, notice: Option<(Tone, &str)>) -> AccountP
         fields: vec![
             code_field(
                 locale,
-                locale.pick(
-                    "Le code à 6 chiffres reçu par courriel (valide 10 minutes).",
-                    "The 6-digit code received by email (valid for 10 minutes).",
-                ),
+                locale.text("account-the-6-digit-code-received-by"),
             ),
             current_password(locale),
         ],
         button: locale
-            .pick(
-                "Recevoir désormais les codes par courriel",
-                "Receive the codes by email from now on",
-            )
-            .into(),
+            .text("account-receive-the-codes-by-email-from"),
         ..Form::default()
     })
-    .link("/account/mfa", locale.pick("Annuler", "Cancel"))
+    .link("/account/mfa", locale.text("account-cancel"))
 }
 
 /// The page a refused form shows again; `/account/mfa` when there is nothing to show.
@@ -357,36 +265,24 @@ async fn refused<T>(
     let (status, text) = match outcome {
         MfaChange::WrongPassword => (
             StatusCode::UNAUTHORIZED,
-            locale.pick(
-                "Le mot de passe est incorrect ; rien n'a été changé.",
-                "The password is wrong; nothing was changed.",
-            ),
+            locale.text("account-the-password-is-wrong-nothing-was"),
         ),
         MfaChange::WrongCode => (
             StatusCode::UNAUTHORIZED,
-            locale.pick(
-                "Ce code est incorrect ou expiré ; rien n'a été changé.",
-                "This code is wrong or expired; nothing was changed.",
-            ),
+            locale.text("account-this-code-is-wrong-or-expired"),
         ),
         MfaChange::Replayed => (
             StatusCode::UNAUTHORIZED,
-            locale.pick(
-                "Ce code a déjà servi : attendez que votre application en affiche un nouveau. Rien n'a été changé.",
-                "This code was already used: wait for your app to show a new one. Nothing was changed.",
-            ),
+            locale.text("account-this-code-was-already-used-wait-2"),
         ),
         MfaChange::CoordinatorsKeepIt => (
             StatusCode::FORBIDDEN,
-            locale.pick(
-                "Les coordonnateurs doivent garder l'authentification multifacteur ; rien n'a été changé.",
-                "Coordinators must keep multi-factor authentication; nothing was changed.",
-            ),
+            locale.text("account-coordinators-must-keep-multi-factor-authentication"),
         ),
         MfaChange::Limited => return Ok(too_many(&session.pages, locale, back)),
         MfaChange::Unavailable | MfaChange::Done(_) => return Ok(see_other("/account/mfa")),
     };
-    again(session, which, status, (Tone::Bad, text)).await
+    again(session, which, status, (Tone::Bad, &text)).await
 }
 
 /// `POST /account/mfa/code`: a code by mail to confirm a change with.
@@ -397,11 +293,8 @@ pub async fn send_code(signed_in: SignedIn, request: axum::extract::Request) -> 
     Ok(
         match session.pages.accounts.send_change_code(&session.view, &client).await? {
             CodeSent::Sent => {
-                let text = locale.pick(
-                    "Un code à 6 chiffres vient de vous être envoyé par courriel (valide 10 minutes).",
-                    "A 6-digit code was just sent to you by email (valid for 10 minutes).",
-                );
-                again(session, Again::Status, StatusCode::OK, (Tone::Good, text)).await?
+                let text = locale.text("account-a-6-digit-code-was-just-2");
+                again(session, Again::Status, StatusCode::OK, (Tone::Good, &text)).await?
             }
             CodeSent::Limited => too_many(&session.pages, locale, "/account/mfa"),
         },
@@ -423,18 +316,9 @@ pub async fn regenerate(signed_in: SignedIn, request: axum::extract::Request) ->
         {
             MfaChange::Done(codes) => {
                 let mut page = signed_page(session, ("Nouveaux codes de récupération", "New recovery codes"))
-                .notice(
-                    Tone::Good,
-                    locale.pick(
-                        "C'est fait : vos anciens codes de récupération ne fonctionnent plus. Vos autres sessions ont été fermées.",
-                        "Done: your earlier recovery codes no longer work. Your other sessions were closed.",
-                    ),
-                )
-                .paragraph(locale.pick(
-                    "Voici vos 10 nouveaux codes de récupération. Chacun permet de vous connecter une seule fois. Notez-les et gardez-les en lieu sûr : ils ne seront plus jamais affichés.",
-                    "Here are your 10 new recovery codes. Each lets you sign in once. Write them down and keep them safe: they will never be shown again.",
-                ))
-                .link("/account/mfa", locale.pick("Continuer", "Continue"));
+                    .notice(Tone::Good, locale.text("account-done-your-earlier-recovery-codes-no"))
+                    .paragraph(locale.text("account-here-are-your-10-new-recovery"))
+                    .link("/account/mfa", locale.text("account-continue"));
                 page.codes = codes.0;
                 pages.page(StatusCode::OK, &page)
             }
@@ -466,16 +350,10 @@ pub async fn submit_app(signed_in: SignedIn, request: axum::extract::Request) ->
         {
             MfaChange::Done(kind) => {
                 let text = match kind {
-                MfaChangeKind::NewApp => locale.pick(
-                    "C'est fait : la nouvelle application remplace l'ancienne, dont les codes ne fonctionnent plus. Vos autres sessions ont été fermées.",
-                    "Done: the new app replaces the earlier one, whose codes no longer work. Your other sessions were closed.",
-                ),
-                _ => locale.pick(
-                    "C'est fait : vos codes viennent désormais de l'application. Vos autres sessions ont été fermées.",
-                    "Done: your codes now come from the app. Your other sessions were closed.",
-                ),
-            };
-                again(session, Again::Status, StatusCode::OK, (Tone::Good, text)).await?
+                    MfaChangeKind::NewApp => locale.text("account-done-the-new-app-replaces-the"),
+                    _ => locale.text("account-done-your-codes-now-come-from"),
+                };
+                again(session, Again::Status, StatusCode::OK, (Tone::Good, &text)).await?
             }
             outcome => refused(session, outcome, Again::App, "/account/mfa/app").await?,
         },
@@ -502,13 +380,10 @@ pub async fn send_by_email_code(signed_in: SignedIn, request: axum::extract::Req
     Ok(
         match session.pages.accounts.send_change_code(&session.view, &client).await? {
             CodeSent::Sent => {
-                let text = locale.pick(
-                    "Un code à 6 chiffres vient de vous être envoyé par courriel.",
-                    "A 6-digit code was just sent to you by email.",
-                );
+                let text = locale.text("account-a-6-digit-code-was-just");
                 session
                     .pages
-                    .page(StatusCode::OK, &by_email_page(session, Some((Tone::Good, text))))
+                    .page(StatusCode::OK, &by_email_page(session, Some((Tone::Good, &text))))
             }
             CodeSent::Limited => too_many(&session.pages, locale, "/account/mfa/by-email"),
         },
@@ -528,11 +403,8 @@ pub async fn submit_by_email(signed_in: SignedIn, request: axum::extract::Reques
             .await?
         {
             MfaChange::Done(()) => {
-                let text = locale.pick(
-                "C'est fait : vos codes arriveront désormais par courriel, et l'application ne sert plus. Vos autres sessions ont été fermées.",
-                "Done: your codes will now come by email, and the app is no longer used. Your other sessions were closed.",
-            );
-                again(session, Again::Status, StatusCode::OK, (Tone::Good, text)).await?
+                let text = locale.text("account-done-your-codes-will-now-come");
+                again(session, Again::Status, StatusCode::OK, (Tone::Good, &text)).await?
             }
             outcome => refused(session, outcome, Again::ByEmail, "/account/mfa/by-email").await?,
         },
@@ -553,31 +425,19 @@ pub async fn turn_off(signed_in: SignedIn, request: axum::extract::Request) -> R
         {
             MfaChange::Done(()) => {
                 let page = signed_page(
-                session,
-                (
-                    "Authentification multifacteur désactivée",
-                    "Multi-factor authentication is off",
-                ),
-            )
-            .notice(
-                Tone::Good,
-                locale.pick(
-                    "C'est fait : le mot de passe suffit désormais pour vous connecter. Vos codes de récupération ne fonctionnent plus et vos autres sessions ont été fermées.",
-                    "Done: the password alone now signs you in. Your recovery codes no longer work and your other sessions were closed.",
-                ),
-            )
-            .paragraph(locale.pick(
-                "Nous vous recommandons fortement de la réactiver : elle protège votre compte même si votre mot de passe est découvert.",
-                "We strongly recommend turning it back on: it protects your account even if your password is found out.",
-            ))
-            .link(
-                "/account/mfa",
-                locale.pick(
-                    "Réactiver l'authentification multifacteur",
-                    "Turn multi-factor authentication back on",
-                ),
-            )
-            .link("/account", locale.pick("Mon compte", "My account"));
+                    session,
+                    (
+                        "Authentification multifacteur désactivée",
+                        "Multi-factor authentication is off",
+                    ),
+                )
+                .notice(Tone::Good, locale.text("account-done-the-password-alone-now-signs"))
+                .paragraph(locale.text("account-we-strongly-recommend-turning-it-back"))
+                .link(
+                    "/account/mfa",
+                    locale.text("account-turn-multi-factor-authentication-back-on"),
+                )
+                .link("/account", locale.text("account-my-account"));
                 pages.page(StatusCode::OK, &page)
             }
             outcome => refused(session, outcome, Again::Status, "/account/mfa").await?,

@@ -155,30 +155,18 @@ pub(crate) fn peer(extensions: &axum::http::Extensions) -> Option<std::net::Sock
 /// The page of a form that did not come from our page in this browser
 /// ([`crate::web::WebError::Csrf`]): nothing was done.
 pub(crate) fn expired_form_page(locale: Locale, bank: &str, again: &str) -> Response {
-    let page = AccountPage::new(locale, locale.pick("Formulaire expiré", "Form expired"))
-        .notice(
-            Tone::Bad,
-            locale.pick(
-                "Rien n'a été fait : ce formulaire a expiré ou ne vient pas de cette page. Rouvrez la page et recommencez.",
-                "Nothing was done: this form expired or did not come from this page. Open the page again and retry.",
-            ),
-        )
-        .link(again, locale.pick("Rouvrir la page", "Open the page again"));
+    let page = AccountPage::new(locale, locale.text("account-form-expired"))
+        .notice(Tone::Bad, locale.text("account-nothing-was-done-this-form-expired"))
+        .link(again, locale.text("account-open-the-page-again"));
     render(StatusCode::FORBIDDEN, bank, &page)
 }
 
 /// The page refusing someone whose roles do not give access
 /// ([`crate::web::WebError::Forbidden`]).
 pub(crate) fn forbidden_page(locale: Locale, bank: &str) -> Response {
-    let page = AccountPage::new(locale, locale.pick("Accès refusé", "Access denied"))
-        .notice(
-            Tone::Bad,
-            locale.pick(
-                "Votre compte ne donne pas accès à cette page.",
-                "Your account does not give access to this page.",
-            ),
-        )
-        .link("/account", locale.pick("Mon compte", "My account"));
+    let page = AccountPage::new(locale, locale.text("account-access-denied"))
+        .notice(Tone::Bad, locale.text("account-your-account-does-not-give-access"))
+        .link("/account", locale.text("account-my-account"));
     render(StatusCode::FORBIDDEN, bank, &page)
 }
 
@@ -235,14 +223,9 @@ fn sign_in_limited(
                 Locale::En => format!("Too many sign-ins failed from your network address: the next try with the password alone will be possible within {minutes} minutes."),
             }
         }
-        None => locale
-            .pick(
-                "Trop de connexions ont échoué pour ce compte. Pour le protéger, le mot de passe seul ne suffit plus pour l'instant depuis une adresse réseau d'où vous ne vous connectez pas d'habitude.",
-                "Too many sign-ins failed for this account. To protect it, the password alone is not enough for now from a network address you do not usually sign in from.",
-            )
-            .to_string(),
+        None => locale.text("account-too-many-sign-ins-failed-for"),
     };
-    let mut page = AccountPage::new(locale, locale.pick("Trop de tentatives", "Too many attempts"))
+    let mut page = AccountPage::new(locale, locale.text("account-too-many-attempts"))
         .notice(Tone::Bad, &wait)
         .paragraph(locale.pick(
             "Vous pouvez vous connecter tout de suite avec votre mot de passe et votre deuxième facteur ensemble\u{a0}: le code de votre application d'authentification, ou un de vos codes de récupération.",
@@ -261,7 +244,7 @@ fn sign_in_limited(
             fields: vec![
                 Field {
                     name: "identifier",
-                    label: locale.pick("Courriel ou identifiant", "Email or identifier").into(),
+                    label: locale.text("account-email-or-identifier"),
                     kind: "text",
                     autocomplete: "username",
                     value: identifier.to_string(),
@@ -269,19 +252,16 @@ fn sign_in_limited(
                 },
                 password_field(
                     "password",
-                    locale.pick("Mot de passe", "Password"),
+                    locale.text("account-password"),
                     "current-password",
                     "",
                 ),
                 code_field(
                     locale,
-                    locale.pick(
-                        "Le code à 6 chiffres de votre application ou reçu par courriel, ou un code de récupération.",
-                        "The 6-digit code of your app or received by email, or a recovery code.",
-                    ),
+                    locale.text("account-the-6-digit-code-of-your"),
                 ),
             ],
-            button: locale.pick("Se connecter", "Sign in").into(),
+            button: locale.text("account-sign-in-2"),
             ..Form::default()
         })
         .paragraph(locale.pick(
@@ -290,7 +270,7 @@ fn sign_in_limited(
         ))
         .link(
             &format!("/password/forgot{lang_query}"),
-            locale.pick("Mot de passe oublié", "Forgot password"),
+            locale.text("account-forgot-password"),
         );
     let mut response = pages.page(StatusCode::TOO_MANY_REQUESTS, &page);
     let seconds = retry_after.map_or(LIMIT_SECONDS, |w| w.num_seconds().max(1));
@@ -305,20 +285,11 @@ const LIMIT_SECONDS: i64 = crate::workflow::accounts::LIMIT_WINDOW.num_seconds()
 
 /// Too many attempts: the same words whether or not the account exists.
 fn too_many(pages: &AccountPages, locale: Locale, again: &str) -> Response {
-    let page = AccountPage::new(locale, locale.pick("Trop de tentatives", "Too many attempts"))
-        .notice(
-            Tone::Bad,
-            locale.pick(
-                "Trop de tentatives ont échoué. Pour protéger le compte, réessayez dans 15 minutes.",
-                "Too many attempts failed. To protect the account, try again in 15 minutes.",
-            ),
-        )
-        .paragraph(locale.pick(
-            "Si vous avez oublié votre mot de passe, utilisez « Mot de passe oublié » : un lien vous sera envoyé par courriel.",
-            "If you forgot your password, use “Forgot password”: a link will be sent to you by email.",
-        ))
-        .link(again, locale.pick("Retour", "Back"))
-        .link("/password/forgot", locale.pick("Mot de passe oublié", "Forgot password"));
+    let page = AccountPage::new(locale, locale.text("account-too-many-attempts"))
+        .notice(Tone::Bad, locale.text("account-too-many-attempts-failed-to-protect"))
+        .paragraph(locale.text("account-if-you-forgot-your-password-use"))
+        .link(again, locale.text("account-back"))
+        .link("/password/forgot", locale.text("account-forgot-password"));
     let mut response = pages.page(StatusCode::TOO_MANY_REQUESTS, &page);
     response
         .headers_mut()
@@ -326,60 +297,60 @@ fn too_many(pages: &AccountPages, locale: Locale, again: &str) -> Response {
     response
 }
 
-fn password_field(name: &'static str, label: &str, autocomplete: &'static str, hint: &str) -> Field {
+fn password_field(
+    name: &'static str,
+    label: impl Into<String>,
+    autocomplete: &'static str,
+    hint: impl Into<String>,
+) -> Field {
     Field {
         name,
-        label: label.to_string(),
+        label: label.into(),
         kind: "password",
         autocomplete,
-        hint: hint.to_string(),
+        hint: hint.into(),
         ..Field::default()
     }
 }
 
 /// The policy, as the form states it before anything is typed.
 fn policy_hint(locale: Locale) -> String {
-    locale
-        .pick(
-            "Au moins 12 caractères, dont une lettre majuscule, un chiffre et un caractère spécial ; il doit être classé « très fort » (quelques mots peu courants font l'affaire).",
-            "At least 12 characters, including a capital letter, a digit and a special character; it must be rated “very strong” (a few uncommon words do it).",
-        )
-        .to_string()
+    locale.text("account-at-least-12-characters-including-a")
 }
 
 /// The new-password form: the password twice.
-fn new_password_form(locale: Locale, action: &str, csrf: &str, button: &str) -> Form {
+fn new_password_form(locale: Locale, action: &str, csrf: &str, button: impl Into<String>) -> Form {
     Form {
         action: action.to_string(),
         csrf: csrf.to_string(),
         fields: vec![
             password_field(
                 "password",
-                locale.pick("Nouveau mot de passe", "New password"),
+                locale.text("account-new-password"),
                 "new-password",
-                &policy_hint(locale),
+                policy_hint(locale),
             ),
             password_field(
                 "confirmation",
-                locale.pick("Confirmer le mot de passe", "Confirm the password"),
+                locale.text("account-confirm-the-password"),
                 "new-password",
                 "",
             ),
         ],
-        button: button.to_string(),
+        button: button.into(),
         ..Form::default()
     }
 }
 
 /// The six-digit (or recovery) code field.
-fn code_field(locale: Locale, hint: &str) -> Field {
+fn code_field(locale: Locale, hint: impl Into<String>) -> Field {
     Field {
         name: "code",
-        label: locale.pick("Code de vérification", "Verification code").to_string(),
+        label: locale.text("account-verification-code"),
         kind: "text",
         autocomplete: "one-time-code",
         inputmode: "numeric",
-        hint: hint.to_string(),
+        hint: hint.into(),
         ..Field::default()
     }
 }

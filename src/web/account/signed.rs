@@ -27,11 +27,11 @@ pub struct Posted {
     pub(super) proof: String,
 }
 
-pub(super) fn method_label(method: Option<MfaMethod>, locale: Locale) -> &'static str {
+pub(super) fn method_label(method: Option<MfaMethod>, locale: Locale) -> String {
     match method {
-        Some(MfaMethod::Totp) => locale.pick("Activée (application d'authentification)", "On (authenticator app)"),
-        Some(MfaMethod::Email) => locale.pick("Activée (code par courriel)", "On (code by email)"),
-        None => locale.pick("Non activée", "Off"),
+        Some(MfaMethod::Totp) => locale.text("account-on-authenticator-app"),
+        Some(MfaMethod::Email) => locale.text("account-on-code-by-email"),
+        None => locale.text("account-off"),
     }
 }
 

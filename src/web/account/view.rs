@@ -60,11 +60,12 @@ pub struct AccountPage {
 }
 
 impl AccountPage {
-    pub fn new(locale: Locale, title: &str) -> AccountPage {
+    pub fn new(locale: Locale, title: impl Into<String>) -> AccountPage {
+        let title = title.into();
         AccountPage {
             locale,
-            title: title.to_string(),
-            heading: title.to_string(),
+            heading: title.clone(),
+            title,
             notice: String::new(),
             tone: Tone::Neutral,
             problems: Vec::new(),
@@ -95,8 +96,8 @@ impl AccountPage {
         self
     }
 
-    pub fn link(mut self, href: &str, label: &str) -> AccountPage {
-        self.links.push((href.to_string(), label.to_string()));
+    pub fn link(mut self, href: &str, label: impl Into<String>) -> AccountPage {
+        self.links.push((href.to_string(), label.into()));
         self
     }
 }
@@ -142,10 +143,7 @@ pub fn render(status: StatusCode, bank: &str, page: &AccountPage) -> Response {
         facts: &page.facts,
         paragraphs: &page.paragraphs,
         qr: &page.qr,
-        qr_alt: page.locale.pick(
-            "Code QR à lire avec votre application d'authentification",
-            "QR code to scan with your authenticator app",
-        ),
+        qr_alt: &page.locale.text("account-qr-code-to-scan-with-your"),
         secret: &page.secret,
         codes: &page.codes,
         forms: &page.forms,
