@@ -112,3 +112,6 @@ account-on-authenticator-app = On (authenticator app)
 account-on-code-by-email = On (code by email)
 account-off = Off
 account-qr-code-to-scan-with-your = QR code to scan with your authenticator app
+account-you-can-sign-in-right-away = You can sign in right away with your password and your second factor together: the code of your authenticator app, or one of your recovery codes.
+account-if-your-codes-come-by-email = If your codes come by email: when the password you typed is right, a code was just sent to you; type it below with your password.
+account-without-a-second-factor-sign-in = Without a second factor: sign in from the network you usually sign in from, try again later, or choose a new password with “Forgot password” (the link is sent to your email address).

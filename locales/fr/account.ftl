@@ -112,3 +112,6 @@ account-on-authenticator-app = Activée (application d'authentification)
 account-on-code-by-email = Activée (code par courriel)
 account-off = Non activée
 account-qr-code-to-scan-with-your = Code QR à lire avec votre application d'authentification
+account-you-can-sign-in-right-away = Vous pouvez vous connecter tout de suite avec votre mot de passe et votre deuxième facteur ensemble : le code de votre application d'authentification, ou un de vos codes de récupération.
+account-if-your-codes-come-by-email = Si vous recevez vos codes par courriel : quand le mot de passe inscrit est le bon, un code vient de vous être envoyé ; inscrivez-le ci-dessous avec votre mot de passe.
+account-without-a-second-factor-sign-in = Sans deuxième facteur : connectez-vous depuis le réseau d'où vous le faites d'habitude, réessayez plus tard, ou choisissez un nouveau mot de passe avec « Mot de passe oublié » (le lien est envoyé à votre adresse courriel).

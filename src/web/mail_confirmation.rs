@@ -78,38 +78,27 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
         ("Avez-vous envoyé ce message ?", "Did you send this message?"),
     );
     p.facts = vec![
-        (locale.pick("Objet", "Subject").into(), pending.subject.clone()),
+        (locale.text("web-subject"), pending.subject.clone()),
         (
-            locale.pick("Reçu le", "Received").into(),
+            locale.text("web-received"),
             crate::domain::locale::long_date_time(pending.received_at.with_timezone(&tz), locale),
         ),
     ];
     if let Some(answer) = &pending.answer {
         p.notice = if answer == "confirmed" {
-            locale.pick(
-                "Vous avez confirmé ce message ; il a été traité.",
-                "You confirmed this message; it was processed.",
-            )
+            locale.text("web-you-confirmed-this-message-it-was")
         } else {
-            locale.pick(
-                "Vous avez indiqué ne pas avoir envoyé ce message ; rien n'a été fait.",
-                "You said you did not send this message; nothing was done.",
-            )
+            locale.text("web-you-said-you-did-not-send")
         }
         .to_string();
         return Ok(page_response(StatusCode::OK, &p));
     }
-    p.paragraphs = vec![locale
-        .pick(
-            "Relais a reçu ce message à votre adresse, mais ne peut pas vérifier qu'il vient de vous. Rien n'a été fait. S'il vient bien de vous, confirmez-le : il sera alors traité. Sinon, indiquez-le : il sera écarté.",
-            "Relais received this message from your address, but cannot verify that it comes from you. Nothing was done. If you sent it, confirm: it will then be processed. If not, say so: it will be set aside.",
-        )
-        .to_string()];
+    p.paragraphs = vec![locale.text("web-relais-received-this-message-from-your")];
     p.forms = vec![
         PageForm {
             action: format!("/mail/confirm/{token}?answer=confirm"),
             csrf: String::new(),
-            label: locale.pick("Oui, je l'ai envoyé", "Yes, I sent it").into(),
+            label: locale.text("web-yes-i-sent-it"),
             danger: false,
             reason_label: String::new(),
             reasons: Vec::new(),
@@ -118,7 +107,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
         PageForm {
             action: format!("/mail/confirm/{token}?answer=deny"),
             csrf: String::new(),
-            label: locale.pick("Non, ce n'était pas moi", "No, it wasn't me").into(),
+            label: locale.text("web-no-it-wasn-t-me"),
             danger: true,
             reason_label: String::new(),
             reasons: Vec::new(),
@@ -149,33 +138,16 @@ pub async fn answer(
             p.tone = Tone::Good;
             p.notice = match outcome {
                 MailOutcome::RequestCreated(_) | MailOutcome::RequestModified(_) | MailOutcome::CommandApplied(_) => {
-                    locale.pick(
-                        "Votre message a été traité. Vous recevrez la réponse habituelle par courriel.",
-                        "Your message was processed. You will get the usual answer by email.",
-                    )
+                    locale.text("web-your-message-was-processed-you-will")
                 }
-                _ => locale.pick(
-                    "Votre message a été traité ; la réponse vous est envoyée par courriel.",
-                    "Your message was processed; the answer is on its way by email.",
-                ),
-            }
-            .into();
+                _ => locale.text("web-your-message-was-processed-the-answer"),
+            };
         }
         ConfirmationAnswer::Denied => {
-            p.notice = locale
-                .pick(
-                    "C'est noté : ce message a été écarté, rien n'a été fait. Si cela se reproduit, prévenez un coordonnateur.",
-                    "Noted: the message was set aside and nothing was done. If it happens again, tell a coordinator.",
-                )
-                .into();
+            p.notice = locale.text("web-noted-the-message-was-set-aside");
         }
         ConfirmationAnswer::AlreadyAnswered(_) => {
-            p.notice = locale
-                .pick(
-                    "Vous avez déjà répondu pour ce message ; votre première réponse est conservée.",
-                    "You already answered for this message; your first answer stands.",
-                )
-                .into();
+            p.notice = locale.text("web-you-already-answered-for-this-message");
         }
         ConfirmationAnswer::Unknown => return Ok(dead(&state)),
     }

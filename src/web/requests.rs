@@ -88,23 +88,13 @@ pub async fn show(
         locale,
         bank: pages.bank.clone(),
         title: request.label(),
-        heading: format!("{} {}", locale.pick("Demande", "Request"), request.label()),
+        heading: format!("{} {}", locale.text("request-request"), request.label()),
         notice: String::new(),
         tone: Tone::Neutral,
         facts,
         paragraphs: vec![
-            locale
-                .pick(
-                    "Pour modifier la demande, répondez à son courriel avec les lignes à changer (par exemple « Heure : 14 h 30 »).",
-                    "To change the request, reply to its email with the lines to change (for example “Time: 2:30 PM”).",
-                )
-                .to_string(),
-            locale
-                .pick(
-                    "Avec votre compte (/login), vous pouvez aussi la modifier dans le formulaire complet, y joindre des fichiers et voir son historique.",
-                    "With your account (/login) you can also change it in the full form, attach files and see its history.",
-                )
-                .to_string(),
+            locale.text("request-to-change-the-request-reply-to"),
+            locale.text("request-with-your-account-login-you-can"),
         ],
         forms,
     };
@@ -123,19 +113,16 @@ fn add_details(facts: &mut Vec<(String, String)>, request: &Request, interpreter
             facts.push((label.to_string(), v.to_string()));
         }
     };
-    add(locale.pick("Interprète", "Interpreter"), interpreter);
-    add(locale.pick("Adresse", "Address"), d.address.as_deref());
+    add(&locale.text("request-interpreter"), interpreter);
+    add(&locale.text("request-address"), d.address.as_deref());
+    add(&locale.text("request-professional"), d.professional.name.as_deref());
+    add(&locale.text("request-context"), d.notes.context.as_deref());
     add(
-        locale.pick("Professionnel", "Professional"),
-        d.professional.name.as_deref(),
-    );
-    add(locale.pick("Contexte", "Context"), d.notes.context.as_deref());
-    add(
-        locale.pick("Message à l'interprète", "Message to the interpreter"),
+        &locale.text("request-message-to-the-interpreter"),
         d.notes.message_to_interpreter.as_deref(),
     );
     add(
-        locale.pick("Note au coordonnateur", "Note to the coordinator"),
+        &locale.text("request-note-to-the-coordinator"),
         d.notes.coordinator_note.as_deref(),
     );
 }
@@ -148,9 +135,9 @@ fn action_form(pages: &LinkPages, claim: &LinkClaim, nonce: &str, locale: Locale
         action: format!("../l/{token}"),
         csrf: pages.keys.csrf(nonce, &token),
         label: match claim.action {
-            LinkAction::Cancel => locale.pick("Annuler la demande", "Cancel the request"),
-            LinkAction::Validate => locale.pick("Valider la réalisation", "Validate the service record"),
-            _ => locale.pick("Contester la réalisation", "Contest the service record"),
+            LinkAction::Cancel => locale.text("request-cancel-the-request"),
+            LinkAction::Validate => locale.text("request-validate-the-service-record"),
+            _ => locale.text("request-contest-the-service-record"),
         }
         .to_string(),
         danger: claim.action != LinkAction::Validate,

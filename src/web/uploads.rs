@@ -70,11 +70,7 @@ pub(crate) async fn attachments<F>(
     let held = Held::find(&mut tx, person, &posted.kept, workflow.clock().now()).await?;
     tx.commit().await?;
     if posted.too_many || held.len() + files.len() > MAX_FILES {
-        problems.push(
-            locale
-                .pick("Pièces jointes : 5 fichiers au plus", "Attachments: at most 5 files")
-                .into(),
-        );
+        problems.push(locale.text("web-attachments-at-most-5-files"));
     }
     Ok((held, files))
 }

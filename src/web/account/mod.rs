@@ -227,15 +227,9 @@ fn sign_in_limited(
     };
     let mut page = AccountPage::new(locale, locale.text("account-too-many-attempts"))
         .notice(Tone::Bad, &wait)
-        .paragraph(locale.pick(
-            "Vous pouvez vous connecter tout de suite avec votre mot de passe et votre deuxième facteur ensemble\u{a0}: le code de votre application d'authentification, ou un de vos codes de récupération.",
-            "You can sign in right away with your password and your second factor together: the code of your authenticator app, or one of your recovery codes.",
-        ));
+        .paragraph(locale.text("account-you-can-sign-in-right-away"));
     if retry_after.is_none() {
-        page = page.paragraph(locale.pick(
-            "Si vous recevez vos codes par courriel\u{a0}: quand le mot de passe inscrit est le bon, un code vient de vous être envoyé\u{a0}; inscrivez-le ci-dessous avec votre mot de passe.",
-            "If your codes come by email: when the password you typed is right, a code was just sent to you; type it below with your password.",
-        ));
+        page = page.paragraph(locale.text("account-if-your-codes-come-by-email"));
     }
     page = page
         .form(Form {
@@ -264,10 +258,7 @@ fn sign_in_limited(
             button: locale.text("account-sign-in-2"),
             ..Form::default()
         })
-        .paragraph(locale.pick(
-            "Sans deuxième facteur\u{a0}: connectez-vous depuis le réseau d'où vous le faites d'habitude, réessayez plus tard, ou choisissez un nouveau mot de passe avec «\u{a0}Mot de passe oublié\u{a0}» (le lien est envoyé à votre adresse courriel).",
-            "Without a second factor: sign in from the network you usually sign in from, try again later, or choose a new password with “Forgot password” (the link is sent to your email address).",
-        ))
+        .paragraph(locale.text("account-without-a-second-factor-sign-in"))
         .link(
             &format!("/password/forgot{lang_query}"),
             locale.text("account-forgot-password"),

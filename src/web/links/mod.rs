@@ -135,22 +135,18 @@ pub async fn act(
     let nonce = nonce.unwrap_or_default();
     let reason = field("reason").parse::<CancellationReason>().ok();
     if link.claim.action == LinkAction::Cancel && reason.is_none() {
-        let notice = |locale: Locale| {
-            locale
-                .pick("Choisissez le motif d'annulation.", "Choose the reason for cancelling.")
-                .into()
-        };
+        let notice = |locale: Locale| locale.text("link-choose-the-reason-for-cancelling");
         return not_done(&state, &link, &token, &nonce, notice).await;
     }
     let note = match crate::domain::text::lines(field("note"), crate::domain::text::TEXT_MAX) {
         Ok(note) => Some(note.to_string()).filter(|n| !n.is_empty()),
         Err(problem) => {
             let notice = |locale: Locale| {
-                let label = locale.pick("Ce qui ne va pas", "What is wrong");
+                let label = locale.text("link-what-is-wrong");
                 format!(
                     "{} {}.",
-                    locale.pick("Rien n'a été fait.", "Nothing was done."),
-                    problem.about(label, locale)
+                    locale.text("link-nothing-was-done"),
+                    problem.about(&label, locale)
                 )
             };
             return not_done(&state, &link, &token, &nonce, notice).await;
@@ -195,13 +191,7 @@ async fn not_pressed(
     let link_state = state.workflow.inspect_link(link, expired).await?;
     let (status, mut page) = state_page(state, pages, link_state, &link.claim, token, &nonce).await;
     if !expired {
-        page.notice = page
-            .locale
-            .pick(
-                "Rien n'a été fait : confirmez en appuyant sur le bouton ci-dessous.",
-                "Nothing was done: confirm with the button below.",
-            )
-            .into();
+        page.notice = page.locale.text("link-nothing-was-done-confirm-with-the");
         page.tone = Tone::Neutral;
     }
     let status = if status == StatusCode::OK {
@@ -243,19 +233,12 @@ async fn done_page(
     };
     let mut paragraphs = Vec::new();
     if link.claim.action == LinkAction::Accept && applied.to == RequestStatus::Booked {
-        paragraphs.push(
-            locale
-                .pick(
-                    "La confirmation et l'invitation pour votre agenda vous sont envoyées par courriel.",
-                    "The confirmation and the invitation for your calendar are on their way by email.",
-                )
-                .to_string(),
-        );
+        paragraphs.push(locale.text("link-the-confirmation-and-the-invitation-for"));
     }
     let page = Page {
         locale,
         bank: state.link_pages.bank.clone(),
-        title: action_heading(link.claim.action, locale).into(),
+        title: action_heading(link.claim.action, locale),
         heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
         notice,
         tone: Tone::Good,
@@ -301,13 +284,7 @@ pub async fn renew(
         let nonce = nonce.unwrap_or_else(crate::security::random_token);
         let link_state = state.workflow.inspect_link(&link, expired).await?;
         let (_, mut page) = state_page(&state, pages, link_state, &link.claim, &token, &nonce).await;
-        page.notice = page
-            .locale
-            .pick(
-                "Rien n'a été envoyé\u{a0}: appuyez sur le bouton ci-dessous.",
-                "Nothing was sent: press the button below.",
-            )
-            .into();
+        page.notice = page.locale.text("link-nothing-was-sent-press-the-button");
         page.tone = Tone::Neutral;
         return Ok(with_nonce(pages, StatusCode::FORBIDDEN, page, &nonce, true));
     }
@@ -334,40 +311,28 @@ async fn renewed_page(
 ) -> Response {
     let (notice, paragraph) = if status == StatusCode::OK {
         (
-            locale.pick(
-                "Un nouveau lien vient d'être envoyé par courriel à l'adresse inscrite au dossier de la personne à qui ce lien était destiné.",
-                "A new link was just sent by email to the address on file of the person this link was meant for.",
-            ),
-            locale.pick(
-                "Il n'est jamais envoyé à une autre adresse. Rien d'autre n'a été fait\u{a0}: le nouveau lien montre la demande telle qu'elle est, pour confirmer de nouveau. Rien reçu\u{a0}? Vérifiez le dossier des courriels indésirables.",
-                "It is never sent to any other address. Nothing else was done: the new link shows the request as it is, to confirm again. Nothing arrived? Check the junk mail folder.",
-            ),
+            locale.text("link-a-new-link-was-just-sent"),
+            locale.text("link-it-is-never-sent-to-any"),
         )
     } else {
         (
-            locale.pick(
-                "De nouveaux liens ont déjà été envoyés récemment pour ce destinataire\u{a0}: rien de plus n'a été envoyé.",
-                "New links were already sent lately for this recipient: nothing more was sent.",
-            ),
-            locale.pick(
-                "Vérifiez les courriels reçus (et le dossier des courriels indésirables), ou réessayez dans une heure.",
-                "Check the email received (and the junk mail folder), or try again in an hour.",
-            ),
+            locale.text("link-new-links-were-already-sent-lately"),
+            locale.text("link-check-the-email-received-and-the"),
         )
     };
     let page = Page {
         locale,
         bank: state.link_pages.bank.clone(),
-        title: locale.pick("Nouveau lien", "New link").into(),
+        title: locale.text("link-new-link"),
         heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
-        notice: notice.into(),
+        notice,
         tone: if status == StatusCode::OK {
             Tone::Good
         } else {
             Tone::Bad
         },
         facts: facts_list(&state.workflow, request, locale).await,
-        paragraphs: vec![paragraph.into()],
+        paragraphs: vec![paragraph],
         forms: Vec::new(),
     };
     page_response(status, &page)

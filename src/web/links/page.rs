@@ -59,125 +59,65 @@ pub(crate) async fn installation_name(workflow: &Workflow, request: &Request) ->
 pub(crate) async fn facts_list(workflow: &Workflow, request: &Request, locale: Locale) -> Vec<(String, String)> {
     let f = Facts::of(request, &installation_name(workflow, request).await, locale);
     vec![
-        (locale.pick("Demande", "Request").into(), f.number),
-        (locale.pick("Statut", "Status").into(), f.status),
+        (locale.text("link-request"), f.number),
+        (locale.text("link-status"), f.status),
         ("Date".into(), f.date),
-        (locale.pick("Heure", "Time").into(), f.time),
-        (locale.pick("Durée", "Duration").into(), f.duration),
+        (locale.text("link-time"), f.time),
+        (locale.text("link-duration"), f.duration),
         ("Type".into(), f.request_type),
-        (locale.pick("Langues", "Languages").into(), f.languages),
-        (locale.pick("Lieu", "Place").into(), f.place),
+        (locale.text("link-languages"), f.languages),
+        (locale.text("link-place"), f.place),
     ]
 }
 
-pub(crate) fn action_heading(action: LinkAction, locale: Locale) -> &'static str {
+pub(crate) fn action_heading(action: LinkAction, locale: Locale) -> String {
     match action {
-        LinkAction::Accept => locale.pick("Accepter l'offre", "Accept the offer"),
-        LinkAction::Refuse => locale.pick("Refuser l'offre", "Decline the offer"),
-        LinkAction::Withdraw => locale.pick("Vous désister", "Withdraw from this request"),
-        LinkAction::Assign => locale.pick(
-            "Offrir la demande à l'interprète suggéré",
-            "Offer to the suggested interpreter",
-        ),
-        LinkAction::Broadcast => locale.pick(
-            "Offrir la demande aux interprètes suggérés",
-            "Offer to the suggested interpreters",
-        ),
-        LinkAction::Cancel => locale.pick("Annuler la demande", "Cancel the request"),
-        LinkAction::Validate => locale.pick("Valider la réalisation", "Validate the service record"),
-        LinkAction::Contest => locale.pick("Contester la réalisation", "Contest the service record"),
-        LinkAction::Open => locale.pick("Ouvrir la demande", "Open the request"),
-        LinkAction::UseAlternative => locale.pick("Accepter la langue alternative", "Accept the alternative language"),
-        LinkAction::GiveUp => locale.pick("Continuer sans interprète", "Continue without an interpreter"),
-        LinkAction::Record => locale.pick("Enregistrer la réalisation", "Record the service"),
+        LinkAction::Accept => locale.text("link-accept-the-offer"),
+        LinkAction::Refuse => locale.text("link-decline-the-offer"),
+        LinkAction::Withdraw => locale.text("link-withdraw-from-this-request"),
+        LinkAction::Assign => locale.text("link-offer-to-the-suggested-interpreter"),
+        LinkAction::Broadcast => locale.text("link-offer-to-the-suggested-interpreters"),
+        LinkAction::Cancel => locale.text("link-cancel-the-request"),
+        LinkAction::Validate => locale.text("link-validate-the-service-record"),
+        LinkAction::Contest => locale.text("link-contest-the-service-record"),
+        LinkAction::Open => locale.text("link-open-the-request"),
+        LinkAction::UseAlternative => locale.text("link-accept-the-alternative-language"),
+        LinkAction::GiveUp => locale.text("link-continue-without-an-interpreter"),
+        LinkAction::Record => locale.text("link-record-the-service"),
     }
 }
 
 pub(crate) fn action_explanation(action: LinkAction, subjects: &str, locale: Locale) -> String {
     match action {
-        LinkAction::Accept => locale
-            .pick(
-                "En acceptant, vous serez réservé pour ce rendez-vous et recevrez l'invitation pour votre agenda.",
-                "By accepting, you are booked for this appointment and receive the invitation for your calendar.",
-            )
-            .into(),
-        LinkAction::Refuse => locale
-            .pick(
-                "En refusant, la demande retourne à la banque, qui cherchera un autre interprète.",
-                "By declining, the request goes back to the bank, which will look for another interpreter.",
-            )
-            .into(),
-        LinkAction::Withdraw => locale
-            .pick(
-                "En vous désistant, vous ne serez plus réservé ; le demandeur et la banque en sont avisés tout de suite.",
-                "By withdrawing, you are no longer booked; the requester and the bank are told at once.",
-            )
-            .into(),
-        LinkAction::Assign | LinkAction::Broadcast => format!(
-            "{} {subjects}",
-            locale.pick(
-                "L'offre sera envoyée par texto et courriel à :",
-                "The offer will be sent by SMS and email to:"
-            )
-        ),
-        LinkAction::Cancel => locale
-            .pick(
-                "L'interprète et la banque seront avisés. Une annulation à moins de 48 heures du rendez-vous peut être facturée.",
-                "The interpreter and the bank will be told. Cancelling less than 48 hours before the appointment may be charged.",
-            )
-            .into(),
-        LinkAction::Validate => locale
-            .pick(
-                "Vous confirmez que la réalisation enregistrée par l'interprète est exacte.",
-                "You confirm that the service recorded by the interpreter is correct.",
-            )
-            .into(),
-        LinkAction::Contest => locale
-            .pick(
-                "Un coordonnateur examinera la réalisation et communiquera avec vous.",
-                "A coordinator will review the service record and contact you.",
-            )
-            .into(),
-        LinkAction::Open => locale
-            .pick(
-                "La demande s'ouvrira pour 30 minutes, dans ce navigateur seulement.",
-                "The request will open for 30 minutes, in this browser only.",
-            )
-            .into(),
-        LinkAction::UseAlternative => locale
-            .pick(
-                "La langue d'arrivée devient la langue alternative indiquée dans la demande, et la banque cherche de nouveau un interprète.",
-                "The target language becomes the alternative language given in the request, and the bank looks for an interpreter again.",
-            )
-            .into(),
-        LinkAction::GiveUp => locale
-            .pick(
-                "La demande est annulée (motif : aucun interprète disponible), sans frais.",
-                "The request is cancelled (reason: no interpreter available), at no charge.",
-            )
-            .into(),
-        LinkAction::Record => locale
-            .pick(
-                "Le demandeur recevra la réalisation pour la valider.",
-                "The requester will receive the record to validate it.",
-            )
-            .into(),
+        LinkAction::Accept => locale.text("link-by-accepting-you-are-booked-for"),
+        LinkAction::Refuse => locale.text("link-by-declining-the-request-goes-back"),
+        LinkAction::Withdraw => locale.text("link-by-withdrawing-you-are-no-longer"),
+        LinkAction::Assign | LinkAction::Broadcast => {
+            format!("{} {subjects}", locale.text("link-the-offer-will-be-sent-by"))
+        }
+        LinkAction::Cancel => locale.text("link-the-interpreter-and-the-bank-will"),
+        LinkAction::Validate => locale.text("link-you-confirm-that-the-service-recorded"),
+        LinkAction::Contest => locale.text("link-a-coordinator-will-review-the-service"),
+        LinkAction::Open => locale.text("link-the-request-will-open-for-30"),
+        LinkAction::UseAlternative => locale.text("link-the-target-language-becomes-the-alternative"),
+        LinkAction::GiveUp => locale.text("link-the-request-is-cancelled-reason-no"),
+        LinkAction::Record => locale.text("link-the-requester-will-receive-the-record"),
     }
 }
 
-pub(crate) fn button_label(action: LinkAction, locale: Locale) -> &'static str {
+pub(crate) fn button_label(action: LinkAction, locale: Locale) -> String {
     match action {
-        LinkAction::Accept => locale.pick("Accepter", "Accept"),
-        LinkAction::Refuse => locale.pick("Refuser", "Decline"),
-        LinkAction::Withdraw => locale.pick("Me désister", "Withdraw"),
-        LinkAction::Assign | LinkAction::Broadcast => locale.pick("Envoyer l'offre", "Send the offer"),
-        LinkAction::Cancel => locale.pick("Annuler la demande", "Cancel the request"),
-        LinkAction::Validate => locale.pick("Valider", "Validate"),
-        LinkAction::Contest => locale.pick("Contester", "Contest"),
-        LinkAction::Open => locale.pick("Ouvrir", "Open"),
-        LinkAction::UseAlternative => locale.pick("Changer de langue", "Change the language"),
-        LinkAction::GiveUp => locale.pick("Continuer sans interprète", "Continue without an interpreter"),
-        LinkAction::Record => locale.pick("Enregistrer la réalisation", "Record the service"),
+        LinkAction::Accept => locale.text("link-accept"),
+        LinkAction::Refuse => locale.text("link-decline"),
+        LinkAction::Withdraw => locale.text("link-withdraw"),
+        LinkAction::Assign | LinkAction::Broadcast => locale.text("link-send-the-offer"),
+        LinkAction::Cancel => locale.text("link-cancel-the-request"),
+        LinkAction::Validate => locale.text("link-validate"),
+        LinkAction::Contest => locale.text("link-contest"),
+        LinkAction::Open => locale.text("link-open"),
+        LinkAction::UseAlternative => locale.text("link-change-the-language"),
+        LinkAction::GiveUp => locale.text("link-continue-without-an-interpreter"),
+        LinkAction::Record => locale.text("link-record-the-service"),
     }
 }
 
@@ -223,9 +163,7 @@ pub(crate) fn renew_form(pages: &LinkPages, token: &str, nonce: &str, locale: Lo
     PageForm {
         action: format!("{token}{RENEW_SUFFIX}"),
         csrf: renew_csrf(pages, nonce, token),
-        label: locale
-            .pick("M'envoyer un nouveau lien par courriel", "Email me a new link")
-            .to_string(),
+        label: locale.text("link-email-me-a-new-link"),
         ..reason_choice(LinkAction::Open, locale)
     }
 }
@@ -241,7 +179,7 @@ pub(crate) fn reason_choice(action: LinkAction, locale: Locale) -> PageForm {
         label: String::new(),
         danger: false,
         reason_label: if cancel {
-            locale.pick("Motif d'annulation", "Reason for cancelling").to_string()
+            locale.text("link-reason-for-cancelling")
         } else {
             String::new()
         },
@@ -255,9 +193,7 @@ pub(crate) fn reason_choice(action: LinkAction, locale: Locale) -> PageForm {
             Vec::new()
         },
         note_label: if action == LinkAction::Contest {
-            locale
-                .pick("Ce qui ne va pas (facultatif)", "What is wrong (optional)")
-                .to_string()
+            locale.text("link-what-is-wrong-optional")
         } else {
             String::new()
         },
@@ -287,73 +223,31 @@ pub(crate) fn dead_notice(reason: &DeadReason, locale: Locale, tz: chrono_tz::Tz
             let at = used.used_at.with_timezone(&tz);
             format!(
                 "{} {}",
-                locale.pick("Ce lien a déjà servi, le", "This link was already used, on"),
+                locale.text("link-this-link-was-already-used-on"),
                 crate::domain::locale::long_date_time(at, locale),
             ) + locale.pick(" : ce qu'il demandait est fait.", ": what it asked for is done.")
         }
-        DeadReason::Expired => locale.pick("Ce lien a expiré.", "This link has expired.").into(),
-        DeadReason::Changed => locale
-            .pick(
-                "Ce lien ne sert plus : la demande a changé depuis son envoi.",
-                "This link no longer works: the request has changed since it was sent.",
-            )
-            .into(),
-        DeadReason::Gone => locale
-            .pick("Ce lien ne peut plus servir.", "This link can no longer be used.")
-            .into(),
+        DeadReason::Expired => locale.text("link-this-link-has-expired"),
+        DeadReason::Changed => locale.text("link-this-link-no-longer-works-the"),
+        DeadReason::Gone => locale.text("link-this-link-can-no-longer-be"),
     }
 }
 
 pub(crate) fn next_step(recipient: Option<&Person>, locale: Locale) -> String {
     use crate::domain::role::Role;
     match recipient {
-        Some(p) if p.has_role(Role::Interpreter) => locale
-            .pick(
-                "Pour toute autre démarche, répondez au texto ou au courriel de la banque, ou communiquez avec un coordonnateur.",
-                "For anything else, reply to the bank's SMS or email, or contact a coordinator.",
-            )
-            .into(),
-        Some(p) if p.has_role(Role::Coordinator) => locale
-            .pick(
-                "Le tableau de bord de la banque montre la demande et ce qu'il reste à faire.",
-                "The bank's board shows the request and what is left to do.",
-            )
-            .into(),
-        _ => locale
-            .pick(
-                "Pour toute autre démarche, répondez au courriel de la demande ; un coordonnateur vous lira.",
-                "For anything else, reply to the request's email; a coordinator will read it.",
-            )
-            .into(),
+        Some(p) if p.has_role(Role::Interpreter) => locale.text("link-for-anything-else-reply-to-the"),
+        Some(p) if p.has_role(Role::Coordinator) => locale.text("link-the-bank-s-board-shows-the"),
+        _ => locale.text("link-for-anything-else-reply-to-the-2"),
     }
 }
 
 pub(crate) fn refusal_text(error: &WorkflowError, locale: Locale) -> String {
     match error {
-        WorkflowError::OfferClosed => locale
-            .pick(
-                "Cette offre est déjà pourvue ou n'est plus ouverte : un autre interprète l'a acceptée, elle a expiré ou elle a été annulée. Merci de votre disponibilité.",
-                "This offer is already filled or no longer open: another interpreter accepted it, it expired or it was cancelled. Thank you for your availability.",
-            )
-            .into(),
-        WorkflowError::Transition(_) => locale
-            .pick(
-                "La demande n'en est plus à cette étape ; rien n'a été changé.",
-                "The request is no longer at that stage; nothing was changed.",
-            )
-            .into(),
-        WorkflowError::Forbidden(_) => locale
-            .pick(
-                "Vous ne pouvez pas faire cela pour cette demande ; rien n'a été changé.",
-                "You cannot do that for this request; nothing was changed.",
-            )
-            .into(),
-        WorkflowError::Conflict(_) => locale
-            .pick(
-                "Une autre modification est arrivée au même moment ; rien n'a été changé. Rouvrez le lien pour voir la demande à jour.",
-                "Another change arrived at the same moment; nothing was changed. Open the link again to see the request as it is now.",
-            )
-            .into(),
+        WorkflowError::OfferClosed => locale.text("link-this-offer-is-already-filled-or"),
+        WorkflowError::Transition(_) => locale.text("link-the-request-is-no-longer-at"),
+        WorkflowError::Forbidden(_) => locale.text("link-you-cannot-do-that-for-this"),
+        WorkflowError::Conflict(_) => locale.text("link-another-change-arrived-at-the-same"),
         WorkflowError::Invalid(errors) => errors
             .iter()
             .map(|e| e.describe(locale))
@@ -364,16 +258,8 @@ pub(crate) fn refusal_text(error: &WorkflowError, locale: Locale) -> String {
             .map(|p| p.describe(locale))
             .collect::<Vec<_>>()
             .join(" ; "),
-        WorkflowError::TooEarly => locale
-            .pick(
-                "Le rendez-vous n'a pas encore commencé : enregistrez la réalisation après le service.",
-                "The appointment has not started yet: record the service after it.",
-            )
-            .into(),
-        other => format!(
-            "{} ({other})",
-            locale.pick("Rien n'a été changé", "Nothing was changed")
-        ),
+        WorkflowError::TooEarly => locale.text("link-the-appointment-has-not-started-yet"),
+        other => format!("{} ({other})", locale.text("link-nothing-was-changed")),
     }
 }
 
@@ -392,14 +278,14 @@ pub(crate) async fn state_page(
         LinkState::Live { request, recipient } => {
             let locale = recipient.locale;
             let mut facts = facts_list(workflow, &request, locale).await;
-            facts.insert(0, (locale.pick("Pour", "For").into(), recipient.display_name()));
+            facts.insert(0, (locale.text("link-for"), recipient.display_name()));
             let names = subject_names(workflow, claim).await;
             (
                 StatusCode::OK,
                 Page {
                     locale,
                     bank: pages.bank.clone(),
-                    title: action_heading(claim.action, locale).into(),
+                    title: action_heading(claim.action, locale),
                     heading: format!("{} — {}", action_heading(claim.action, locale), request.label()),
                     notice: String::new(),
                     tone: Tone::Neutral,
@@ -444,10 +330,10 @@ pub(crate) async fn state_page(
                 Page {
                     locale,
                     bank: pages.bank.clone(),
-                    title: locale.pick("Lien inactif", "Link no longer active").into(),
+                    title: locale.text("link-link-no-longer-active"),
                     heading: match &request {
                         Some(r) => format!("{} — {}", action_heading(claim.action, locale), r.label()),
-                        None => action_heading(claim.action, locale).into(),
+                        None => action_heading(claim.action, locale),
                     },
                     notice: dead_notice(&reason, locale, tz),
                     tone: Tone::Bad,
@@ -490,7 +376,7 @@ pub(crate) async fn refused_page(
     let page = Page {
         locale,
         bank: pages.bank.clone(),
-        title: action_heading(link.claim.action, locale).into(),
+        title: action_heading(link.claim.action, locale),
         heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
         notice: refusal_text(error, locale),
         tone: Tone::Bad,

@@ -26,18 +26,18 @@ use std::collections::BTreeMap;
 
 struct FieldView {
     key: &'static str,
-    label: &'static str,
+    label: String,
     /// "yesno", "select", "textarea", "file", or an input type ("text", "time", "date").
     kind: &'static str,
     inputmode: &'static str,
     value: String,
-    hint: &'static str,
+    hint: String,
     options: Vec<(String, String)>,
     error: String,
 }
 
 struct Section {
-    title: &'static str,
+    title: String,
     fields: Vec<FieldView>,
 }
 
@@ -70,29 +70,17 @@ fn kind_of(field: RecordField) -> (&'static str, &'static str) {
     }
 }
 
-fn hint_of(field: RecordField, locale: Locale) -> &'static str {
+fn hint_of(field: RecordField, locale: Locale) -> String {
     use RecordField as F;
     match field {
-        F::ActualDuration => locale.pick(
-            "Facultatif : calculée avec les heures de début et de fin.",
-            "Optional: worked out from the start and end times.",
-        ),
-        F::OvertimeReason => locale.pick("Si le service a dépassé la durée prévue.", "If the service ran over."),
-        F::WaitingTime | F::TravelTime => locale.pick(
-            "Ex. 30 min ou 1 h 15 ; 0 si aucune.",
-            "E.g. 30 min or 1 h 15; 0 if none.",
-        ),
-        F::Distance => locale.pick("En km ; 0 si aucune.", "In km; 0 if none."),
-        F::PhoneCalls => locale.pick(
-            "Appels faits à la demande de l'intervenant : toujours facturés.",
-            "Calls made at the professional's request: always billed.",
-        ),
-        F::OtherFees => locale.pick(
-            "Montant, ex. 12,50 (pièce justificative jointe).",
-            "Amount, e.g. 12.50 (attach the receipt).",
-        ),
-        F::ServicesGiven => locale.pick("Permanence : nombre de prestations.", "Permanence: number of services."),
-        _ => "",
+        F::ActualDuration => locale.text("link-optional-worked-out-from-the-start"),
+        F::OvertimeReason => locale.text("link-if-the-service-ran-over"),
+        F::WaitingTime | F::TravelTime => locale.text("link-e-g-30-min-or-1"),
+        F::Distance => locale.text("link-in-km-0-if-none"),
+        F::PhoneCalls => locale.text("link-calls-made-at-the-professional-s"),
+        F::OtherFees => locale.text("link-amount-e-g-12-50-attach"),
+        F::ServicesGiven => locale.text("link-permanence-number-of-services"),
+        _ => String::new(),
     }
 }
 
@@ -122,7 +110,7 @@ fn sections(
         let (kind, inputmode) = kind_of(field);
         FieldView {
             key: field.key(),
-            label: field.label(locale),
+            label: field.label(locale).to_string(),
             kind,
             inputmode,
             value: values.get(&field).cloned().unwrap_or_default(),
@@ -154,36 +142,33 @@ fn sections(
     }
     fees.push(F::OtherFees);
     let mut last = Section {
-        title: locale.pick("Commentaires et pièces jointes", "Comments and attachments"),
+        title: locale.text("link-comments-and-attachments"),
         fields: vec![view(F::Comments)],
     };
     last.fields.push(FieldView {
         key: ATTACHMENTS,
-        label: locale.pick("Pièces jointes", "Attachments"),
+        label: locale.text("link-attachments"),
         kind: "file",
         inputmode: "",
         value: String::new(),
-        hint: locale.pick(
-            "PDF, JPEG ou PNG ; 5 fichiers au plus, 10 Mo chacun.",
-            "PDF, JPEG or PNG; at most 5 files of 10 MB each.",
-        ),
+        hint: locale.text("link-pdf-jpeg-or-png-at-most"),
         options: Vec::new(),
         error: String::new(),
     });
     vec![
         Section {
-            title: locale.pick("Le service", "The service"),
+            title: locale.text("link-the-service"),
             fields: service.into_iter().map(view).collect(),
         },
         Section {
-            title: locale.pick("Si le service n'a pas eu lieu", "If the service did not take place"),
+            title: locale.text("link-if-the-service-did-not-take"),
             fields: [F::GeneralReason, F::DetailedReason, F::CancelledOn, F::CancelledAt]
                 .into_iter()
                 .map(view)
                 .collect(),
         },
         Section {
-            title: locale.pick("Temps et frais", "Time and expenses"),
+            title: locale.text("link-time-and-expenses"),
             fields: fees.into_iter().map(view).collect(),
         },
         last,
@@ -246,7 +231,7 @@ impl Screen<'_> {
         let facts = facts_list(&self.state.workflow, request, locale).await;
         let mut errors: Vec<String> = issues.iter().map(|i| i.describe(locale)).collect();
         errors.extend(extra.iter().cloned());
-        let heading = format!("{} — {}", locale.pick("Réalisation", "Service record"), request.label());
+        let heading = format!("{} — {}", locale.text("link-service-record"), request.label());
         let html = RecordHtml {
             lang: locale.as_str(),
             en: locale == Locale::En,
@@ -261,7 +246,7 @@ impl Screen<'_> {
                 kept,
                 locale,
             ),
-            button: locale.pick("Enregistrer la réalisation", "Save the service record"),
+            button: &locale.text("link-save-the-service-record"),
         }
         .render()?;
         Ok(secure_html(status, html))
@@ -294,14 +279,11 @@ fn with_kept(mut sections: Vec<Section>, kept: &[Kept], locale: Locale) -> Vec<S
             at,
             FieldView {
                 key: "kept",
-                label: locale.pick("Fichiers déjà joints (gardés)", "Files already attached (kept)"),
+                label: locale.text("link-files-already-attached-kept"),
                 kind: "kept",
                 inputmode: "",
                 value: String::new(),
-                hint: locale.pick(
-                    "Décochez un fichier pour le retirer ; ils sont gardés un jour.",
-                    "Untick a file to leave it out; they are kept for a day.",
-                ),
+                hint: locale.text("link-untick-a-file-to-leave-it"),
                 options: kept.iter().map(|k| (k.token.clone(), k.label.clone())).collect(),
                 error: String::new(),
             },
@@ -362,12 +344,7 @@ pub(super) async fn submit(
         Ok(p) => p,
         Err(e) => {
             tracing::info!(error = %e, "record form unreadable");
-            let message = locale
-                .pick(
-                    "Le formulaire n'a pas pu être lu (fichiers trop gros ?). Rien n'a été enregistré.",
-                    "The form could not be read (files too large?). Nothing was saved.",
-                )
-                .to_string();
+            let message = locale.text("link-the-form-could-not-be-read");
             return screen.page(None, &[], &[message], StatusCode::PAYLOAD_TOO_LARGE).await;
         }
     };
@@ -375,12 +352,7 @@ pub(super) async fn submit(
         .as_deref()
         .is_some_and(|n| pages.keys.csrf_matches(n, token, &posted.csrf));
     if !csrf_ok {
-        let message = locale
-            .pick(
-                "Rien n'a été enregistré : vérifiez les champs et appuyez sur le bouton.",
-                "Nothing was saved: check the fields and press the button.",
-            )
-            .to_string();
+        let message = locale.text("link-nothing-was-saved-check-the-fields");
         let response = screen
             .page(Some(posted.values), &[], &[message], StatusCode::FORBIDDEN)
             .await?;
@@ -450,12 +422,8 @@ fn recorded_page(
     let page = Page {
         locale,
         bank: pages.bank.clone(),
-        title: locale.pick("Réalisation enregistrée", "Service recorded").into(),
-        heading: format!(
-            "{} — {}",
-            locale.pick("Réalisation enregistrée", "Service recorded"),
-            request.label()
-        ),
+        title: locale.text("link-service-recorded"),
+        heading: format!("{} — {}", locale.text("link-service-recorded"), request.label()),
         notice: match locale {
             Locale::Fr => format!(
                 "C'est enregistré. La demande est maintenant « {status} » ; le demandeur la recevra pour la valider."

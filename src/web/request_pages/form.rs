@@ -55,7 +55,7 @@ struct FieldView {
 }
 
 struct Section {
-    title: &'static str,
+    title: String,
     fields: Vec<FieldView>,
 }
 
@@ -164,7 +164,7 @@ fn options_of(field: FormField, locale: Locale, installations: &[String]) -> Vec
             .map(|(word, t)| (word.to_string(), t.label(locale).to_string()))
             .collect(),
         FormField::InterpreterGender => vec![
-            ("indifférent".into(), locale.pick("Indifférent", "Any").into()),
+            ("indifférent".into(), locale.text("request-any")),
             ("femme".into(), Gender::Female.label(locale).into()),
             ("homme".into(), Gender::Male.label(locale).into()),
         ],
@@ -186,7 +186,7 @@ fn hint_of(field: FormField, locale: Locale) -> String {
         _ => hint,
     };
     if field.is_mandatory() {
-        let required = locale.pick("Obligatoire", "Required");
+        let required = locale.text("request-required");
         if hint.is_empty() {
             required.to_string()
         } else {
@@ -218,13 +218,13 @@ fn sections(
             error: problems.by_field.get(&field).map(|e| e.join(" ; ")).unwrap_or_default(),
         }
     };
-    let section = |title: &'static str, fields: &[F]| Section {
+    let section = |title: String, fields: &[F]| Section {
         title,
         fields: fields.iter().map(|f| view(*f)).collect(),
     };
     let mut all = vec![
         section(
-            locale.pick("Rendez-vous", "Appointment"),
+            locale.text("request-appointment"),
             &[
                 F::RequestType,
                 F::Date,
@@ -237,7 +237,7 @@ fn sections(
             ],
         ),
         section(
-            locale.pick("Lieu", "Place"),
+            locale.text("request-place"),
             &[
                 F::Installation,
                 F::Location,
@@ -248,7 +248,7 @@ fn sections(
             ],
         ),
         section(
-            locale.pick("Professionnel", "Professional"),
+            locale.text("request-professional"),
             &[
                 F::ProfessionalName,
                 F::ProfessionalFunction,
@@ -257,7 +257,7 @@ fn sections(
             ],
         ),
         section(
-            locale.pick("Interprète", "Interpreter"),
+            locale.text("request-interpreter"),
             &[
                 F::PreferredInterpreter,
                 F::InterpreterGender,
@@ -266,32 +266,25 @@ fn sections(
             ],
         ),
         section(
-            locale.pick("Contexte", "Context"),
+            locale.text("request-context"),
             &[F::Context, F::Reason, F::NoteToCoordinator],
         ),
     ];
     if patient {
         all.push(section(
-            locale.pick("Usager", "Patient"),
+            locale.text("request-patient"),
             &[F::PatientName, F::PatientPhone],
         ));
     }
     all.push(Section {
-        title: locale.pick("Pièces jointes", "Attachments"),
+        title: locale.text("request-attachments"),
         fields: vec![FieldView {
             key: ATTACHMENTS,
-            label: locale
-                .pick("Fichiers (PDF, JPEG ou PNG)", "Files (PDF, JPEG or PNG)")
-                .to_string(),
+            label: locale.text("request-files-pdf-jpeg-or-png"),
             kind: "file",
             inputmode: "",
             value: String::new(),
-            hint: locale
-                .pick(
-                    "Facultatif : 5 fichiers au plus, 10 Mo chacun.",
-                    "Optional: at most 5 files, 10 MB each.",
-                )
-                .to_string(),
+            hint: locale.text("request-optional-at-most-5-files-10"),
             options: Vec::new(),
             error: String::new(),
         }],
@@ -303,18 +296,11 @@ fn sections(
 fn kept_field(kept: &[Kept], locale: Locale) -> FieldView {
     FieldView {
         key: "kept",
-        label: locale
-            .pick("Fichiers déjà joints (gardés)", "Files already attached (kept)")
-            .to_string(),
+        label: locale.text("request-files-already-attached-kept"),
         kind: "kept",
         inputmode: "",
         value: String::new(),
-        hint: locale
-            .pick(
-                "Décochez un fichier pour le retirer ; ils sont gardés un jour.",
-                "Untick a file to leave it out; they are kept for a day.",
-            )
-            .to_string(),
+        hint: locale.text("request-untick-a-file-to-leave-it"),
         options: kept.iter().map(|k| (k.token.clone(), k.label.clone())).collect(),
         error: String::new(),
     }
@@ -363,7 +349,7 @@ async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Res
         Vec::new()
     } else {
         vec![(
-            locale.pick("Demandeur", "Requester").to_string(),
+            locale.text("request-requester"),
             format!("{} — {}", page.requester.display_name(), page.requester.email),
         )]
     };
@@ -427,11 +413,8 @@ async fn booked_for(
         Some(p) if p.active && p.has_role(Role::Requester) => Ok(Ok(p)),
         _ => {
             let locale = person.locale;
-            let problem = locale.pick(
-                "Aucun demandeur actif n'a cette adresse courriel ou ce code d'utilisateur.",
-                "No active requester has this email address or user code.",
-            );
-            Ok(Err(ask_for_whom(state, signed_in, wanted, Some(problem))))
+            let problem = locale.text("request-no-active-requester-has-this-email");
+            Ok(Err(ask_for_whom(state, signed_in, wanted, Some(&problem))))
         }
     }
 }
@@ -443,17 +426,12 @@ fn ask_for_whom(state: &AppState, signed_in: &SignedIn, typed: &str, problem: Op
     let mut view = super::View::signed(
         person,
         &bank(state),
-        locale.pick("Nouvelle demande pour un demandeur", "New request for a requester"),
+        &locale.text("request-new-request-for-a-requester"),
     );
     view.filter_action = "/requests/new".into();
     view.filters.push(super::FilterField {
         key: "pour",
-        label: locale
-            .pick(
-                "Demandeur : adresse courriel ou code d'utilisateur",
-                "Requester: email address or user code",
-            )
-            .into(),
+        label: locale.text("request-requester-email-address-or-user-code"),
         kind: "text",
         value: typed.to_string(),
         options: Vec::new(),
@@ -461,11 +439,8 @@ fn ask_for_whom(state: &AppState, signed_in: &SignedIn, typed: &str, problem: Op
     let (status, view) = match problem {
         Some(text) => (StatusCode::UNPROCESSABLE_ENTITY, view.tone(Tone::Bad, text.into())),
         None => {
-            let text = locale.pick(
-                "La demande sera faite au nom du demandeur, lue comme s'il l'avait envoyée : ses installations et ses centres de coûts.",
-                "The request is made in the requester's name and read as if they had sent it: their installations and cost centres.",
-            );
-            (StatusCode::OK, view.tone(Tone::Neutral, text.into()))
+            let text = locale.text("request-the-request-is-made-in-the");
+            (StatusCode::OK, view.tone(Tone::Neutral, text))
         }
     };
     view.render(status)
@@ -501,12 +476,10 @@ pub async fn new(
     values.insert(FormField::SourceLanguage, language_value(&french()));
     let page = FormPage {
         person,
-        heading: locale
-            .pick("Nouvelle demande d'interprète", "New interpreter request")
-            .into(),
+        heading: locale.text("request-new-interpreter-request"),
         action: new_action(person, &requester),
         requester,
-        button: locale.pick("Envoyer la demande", "Send the request"),
+        button: &locale.text("request-send-the-request"),
         csrf: signed_in.session().csrf(),
         values,
         problems: Problems::default(),
@@ -717,13 +690,9 @@ pub async fn edit(
     let page = FormPage {
         person: &seen.person,
         requester,
-        heading: format!(
-            "{} {}",
-            locale.pick("Modifier la demande", "Change request"),
-            seen.request.label()
-        ),
+        heading: format!("{} {}", locale.text("request-change-request"), seen.request.label()),
         action: format!("/requests/{id}/edit"),
-        button: locale.pick("Enregistrer les changements", "Save the changes"),
+        button: &locale.text("request-save-the-changes"),
         csrf: signed_in.session().csrf(),
         values,
         problems: Problems::default(),
@@ -747,12 +716,10 @@ pub async fn create(
     let locale = person.locale;
     let page = FormPage {
         person,
-        heading: locale
-            .pick("Nouvelle demande d'interprète", "New interpreter request")
-            .into(),
+        heading: locale.text("request-new-interpreter-request"),
         action: new_action(person, &requester),
         requester,
-        button: locale.pick("Envoyer la demande", "Send the request"),
+        button: &locale.text("request-send-the-request"),
         csrf: signed_in.session().csrf(),
         values: BTreeMap::new(),
         problems: Problems::default(),
@@ -774,13 +741,9 @@ pub async fn update(
     let page = FormPage {
         person: signed_in.person(),
         requester,
-        heading: format!(
-            "{} {}",
-            locale.pick("Modifier la demande", "Change request"),
-            seen.request.label()
-        ),
+        heading: format!("{} {}", locale.text("request-change-request"), seen.request.label()),
         action: format!("/requests/{id}/edit"),
-        button: locale.pick("Enregistrer les changements", "Save the changes"),
+        button: &locale.text("request-save-the-changes"),
         csrf: signed_in.session().csrf(),
         values: BTreeMap::new(),
         problems: Problems::default(),
@@ -807,27 +770,17 @@ async fn save(
         Ok(p) => p,
         Err(e) => {
             tracing::info!(error = %e, "request form unreadable");
-            page.problems.general.push(
-                locale
-                    .pick(
-                        "Le formulaire n'a pas pu être lu (fichiers trop gros ?). Rien n'a été enregistré.",
-                        "The form could not be read (files too large?). Nothing was saved.",
-                    )
-                    .into(),
-            );
+            page.problems
+                .general
+                .push(locale.text("request-the-form-could-not-be-read"));
             return render(state, page, StatusCode::PAYLOAD_TOO_LARGE).await;
         }
     };
     page.values = posted.values.clone();
     if !signed_in.session().csrf_ok(&posted.csrf) {
-        page.problems.general.push(
-            locale
-                .pick(
-                    "Rien n'a été enregistré : ce formulaire a expiré ou ne vient pas de cette page. Vérifiez les champs et appuyez de nouveau sur le bouton.",
-                    "Nothing was saved: this form expired or did not come from this page. Check the fields and press the button again.",
-                )
-                .into(),
-        );
+        page.problems
+            .general
+            .push(locale.text("request-nothing-was-saved-this-form-expired"));
         return render(state, page, StatusCode::FORBIDDEN).await;
     }
     if let Some(seen) = base
@@ -929,14 +882,9 @@ async fn store_request(
         Err(WorkflowError::Store(e)) => return Err(anyhow::Error::from(e)),
         Err(e) => {
             tracing::info!(error = %e, "request form refused");
-            page.problems.general.push(
-                locale
-                    .pick(
-                        "Rien n'a été enregistré : la demande ne peut plus être changée ainsi.",
-                        "Nothing was saved: the request can no longer be changed this way.",
-                    )
-                    .into(),
-            );
+            page.problems
+                .general
+                .push(locale.text("request-nothing-was-saved-the-request-can"));
             tx.rollback().await?;
             return Ok(None);
         }

@@ -107,15 +107,8 @@ pub async fn show(
         .or(scopes.first())
         .cloned()
     else {
-        let view = View::signed(&person, &bank(&state), locale.pick("Demandes", "Requests")).tone(
-            Tone::Bad,
-            locale
-                .pick(
-                    "Votre compte ne donne accès à aucune demande.",
-                    "Your account gives access to no request.",
-                )
-                .into(),
-        );
+        let view = View::signed(&person, &bank(&state), &locale.text("request-requests"))
+            .tone(Tone::Bad, locale.text("request-your-account-gives-access-to-no"));
         return Ok(view.render(StatusCode::FORBIDDEN));
     };
     let tz = state.workflow.config().time_zone;
@@ -127,7 +120,7 @@ pub async fn show(
     tx.commit().await?;
     let more = rows.len() > LIMIT;
     rows.truncate(LIMIT);
-    let mut view = View::signed(&person, &bank(&state), scope_label);
+    let mut view = View::signed(&person, &bank(&state), &scope_label);
     view.filter_action = "/requests".into();
     // Folded on a phone-sized first look; open while a search narrows the list.
     view.filters_open = [
@@ -153,8 +146,8 @@ pub async fn show(
         view.pages.push((search.page(Some(&last.cursor)), text));
     }
     if continued {
-        let text = locale.pick("← Retour au début de la liste", "← Back to the start of the list");
-        view.pages.push((search.page(None), text.into()));
+        let text = locale.text("request-back-to-the-start-of-the");
+        view.pages.push((search.page(None), text));
     }
     if !problems.is_empty() {
         view = view.tone(Tone::Bad, problems.join(" ; "));
@@ -163,39 +156,29 @@ pub async fn show(
 }
 
 /// The lists this person may see, `(key, scope, label)`, the default first.
-fn scopes_of(person: &Person, visibility: &Visibility, locale: Locale) -> Vec<(&'static str, ListScope, &'static str)> {
+fn scopes_of(person: &Person, visibility: &Visibility, locale: Locale) -> Vec<(&'static str, ListScope, String)> {
     let mut scopes = Vec::new();
     if person.has_role(Role::Requester) {
         scopes.push((
             "mine",
             ListScope::RequestedBy(person.id),
-            locale.pick("Mes demandes", "My requests"),
+            locale.text("request-my-requests"),
         ));
         scopes.push((
             "location",
             ListScope::Installations(visibility.installations.clone()),
-            locale.pick(
-                "Par emplacement (toutes les demandes de mes installations)",
-                "By location (every request of my facilities)",
-            ),
+            locale.text("request-by-location-every-request-of-my"),
         ));
     }
     if person.has_role(Role::Interpreter) {
         scopes.push((
             "offers",
             ListScope::Interpreter(person.id),
-            locale.pick(
-                "Demandes en cours (offres et réservations)",
-                "Current requests (offers and bookings)",
-            ),
+            locale.text("request-current-requests-offers-and-bookings"),
         ));
     }
     if person.has_role(Role::Coordinator) {
-        scopes.push((
-            "all",
-            ListScope::Everything,
-            locale.pick("Toutes les demandes", "Every request"),
-        ));
+        scopes.push(("all", ListScope::Everything, locale.text("request-every-request")));
     }
     scopes
 }
@@ -248,7 +231,7 @@ fn read_filter(
 /// (`by_interpreter`).
 fn filter_fields(
     search: &Search,
-    scopes: &[(&'static str, ListScope, &'static str)],
+    scopes: &[(&'static str, ListScope, String)],
     scope_key: &str,
     by_interpreter: bool,
     locale: Locale,
@@ -265,25 +248,22 @@ fn filter_fields(
         let options = scopes.iter().map(|(k, _, l)| (k.to_string(), l.to_string())).collect();
         fields.push(field(
             "scope",
-            locale.pick("Demandes", "Requests"),
+            &locale.text("request-requests"),
             "text",
             scope_key,
             options,
         ));
     }
-    let mut periods = vec![(String::new(), locale.pick("Toutes les dates", "Any date").to_string())];
+    let mut periods = vec![(String::new(), locale.text("request-any-date"))];
     periods.extend(
         PRESETS
             .iter()
             .map(|p| (p.0.to_string(), locale.pick(p.2, p.3).to_string())),
     );
-    periods.push((
-        "custom".into(),
-        locale.pick("Du … au … (ci-dessous)", "From … to … (below)").into(),
-    ));
+    periods.push(("custom".into(), locale.text("request-from-to-below")));
     fields.push(field(
         "period",
-        locale.pick("Période", "Period"),
+        &locale.text("request-period"),
         "text",
         &search.period,
         periods,
@@ -291,9 +271,9 @@ fn filter_fields(
     for (key, fr, en, value) in [("from", "Du", "From", &search.from), ("to", "Au", "To", &search.to)] {
         fields.push(field(key, locale.pick(fr, en), "date", value, Vec::new()));
     }
-    let number = locale.pick("Numéro de demande", "Request number");
-    fields.push(field("number", number, "text", &search.number, Vec::new()));
-    let mut statuses = vec![(String::new(), locale.pick("Toutes", "All").to_string())];
+    let number = locale.text("request-request-number");
+    fields.push(field("number", &number, "text", &search.number, Vec::new()));
+    let mut statuses = vec![(String::new(), locale.text("request-all"))];
     statuses.extend(
         RequestStatus::ALL
             .into_iter()
@@ -302,16 +282,16 @@ fn filter_fields(
     );
     fields.push(field(
         "status",
-        locale.pick("Statut", "Status"),
+        &locale.text("request-status"),
         "text",
         &search.status,
         statuses,
     ));
-    let language = locale.pick("Langue", "Language");
-    fields.push(field("language", language, "text", &search.language, Vec::new()));
+    let language = locale.text("request-language");
+    fields.push(field("language", &language, "text", &search.language, Vec::new()));
     if by_interpreter {
-        let name = locale.pick("Nom de l'interprète", "Interpreter's name");
-        fields.push(field("interpreter", name, "text", &search.interpreter, Vec::new()));
+        let name = locale.text("request-interpreter-s-name");
+        fields.push(field("interpreter", &name, "text", &search.interpreter, Vec::new()));
     }
     fields
 }
@@ -327,21 +307,16 @@ fn results(rows: &[ListRow], continued: bool, locale: Locale) -> Table {
             (Locale::En, true) => format!("{shown} more request{}", if shown == 1 { "" } else { "s" }),
         },
         headers: vec![
-            locale.pick("Demande", "Request").into(),
+            locale.text("request-request"),
             "Date".into(),
-            locale.pick("Heure", "Time").into(),
-            locale.pick("Langue", "Language").into(),
-            locale.pick("Installation", "Facility").into(),
-            locale.pick("Statut", "Status").into(),
-            locale.pick("Interprète", "Interpreter").into(),
+            locale.text("request-time"),
+            locale.text("request-language"),
+            locale.text("request-facility"),
+            locale.text("request-status"),
+            locale.text("request-interpreter"),
         ],
         rows: rows.iter().map(|r| result_row(r, locale)).collect(),
-        empty: locale
-            .pick(
-                "Aucune demande ne correspond à ces critères.",
-                "No request matches these criteria.",
-            )
-            .into(),
+        empty: locale.text("request-no-request-matches-these-criteria"),
     }
 }
 
@@ -351,7 +326,7 @@ fn result_row(r: &ListRow, locale: Locale) -> Vec<(String, String)> {
         .unwrap_or_else(|_| r.target_language.clone());
     let mut status = r.status.label(locale).to_string();
     if r.offer_pending {
-        status = format!("{status} — {}", locale.pick("offre à répondre", "offer to answer"));
+        status = format!("{status} — {}", locale.text("request-offer-to-answer"));
     }
     vec![
         (

@@ -90,16 +90,8 @@ async fn seen(state: &AppState, signed_in: &SignedIn, id: i64) -> Result<Seen, W
 /// The page of [`WebError::NoSuchRequest`]: the same answer for a request that does not
 /// exist and one this person may not see.
 pub(super) fn no_such_request(locale: Locale, bank: &str) -> Response {
-    View::new(locale, bank, locale.pick("Demande introuvable", "Request not found"))
-        .tone(
-            Tone::Bad,
-            locale
-                .pick(
-                    "Cette demande n'existe pas ou ne vous est pas accessible.",
-                    "This request does not exist or is not open to you.",
-                )
-                .into(),
-        )
+    View::new(locale, bank, &locale.text("request-request-not-found"))
+        .tone(Tone::Bad, locale.text("request-this-request-does-not-exist-or"))
         .render(StatusCode::NOT_FOUND)
 }
 
@@ -181,19 +173,16 @@ impl View {
         let locale = person.locale;
         let mut view = View::new(locale, bank, heading);
         let mine = if person.has_role(Role::Requester) {
-            locale.pick("Mes demandes", "My requests")
+            locale.text("request-my-requests")
         } else {
-            locale.pick("Demandes en cours", "Current requests")
+            locale.text("request-current-requests")
         };
-        view.nav.push(("/requests".into(), mine.into()));
+        view.nav.push(("/requests".into(), mine));
         if person.has_role(Role::Requester) || person.has_role(Role::Coordinator) {
-            view.nav.push((
-                "/requests/new".into(),
-                locale.pick("Nouvelle demande", "New request").into(),
-            ));
+            view.nav
+                .push(("/requests/new".into(), locale.text("request-new-request")));
         }
-        view.nav
-            .push(("/account".into(), locale.pick("Mon compte", "My account").into()));
+        view.nav.push(("/account".into(), locale.text("request-my-account")));
         view
     }
 

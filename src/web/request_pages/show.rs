@@ -46,14 +46,14 @@ fn action_key(action: LinkAction) -> &'static str {
     }
 }
 
-fn action_label(action: LinkAction, locale: Locale) -> &'static str {
+fn action_label(action: LinkAction, locale: Locale) -> String {
     match action {
-        LinkAction::Accept => locale.pick("Accepter l'offre", "Accept the offer"),
-        LinkAction::Refuse => locale.pick("Refuser l'offre", "Decline the offer"),
-        LinkAction::Validate => locale.pick("Valider la réalisation", "Validate the service record"),
-        LinkAction::Contest => locale.pick("Contester la réalisation", "Contest the service record"),
-        LinkAction::Withdraw => locale.pick("Me désister", "Withdraw"),
-        _ => locale.pick("Annuler la demande", "Cancel the request"),
+        LinkAction::Accept => locale.text("request-accept-the-offer"),
+        LinkAction::Refuse => locale.text("request-decline-the-offer"),
+        LinkAction::Validate => locale.text("request-validate-the-service-record"),
+        LinkAction::Contest => locale.text("request-contest-the-service-record"),
+        LinkAction::Withdraw => locale.text("request-withdraw"),
+        _ => locale.text("request-cancel-the-request"),
     }
 }
 
@@ -94,14 +94,14 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
     let request = &seen.request;
     let person = &seen.person;
     let locale = person.locale;
-    let heading = format!("{} {}", locale.pick("Demande", "Request"), request.label());
+    let heading = format!("{} {}", locale.text("request-request"), request.label());
     let mut view = View::signed(person, &bank(state), &heading);
     view.facts = facts_list(workflow, request, locale).await;
     let tz = workflow.config().time_zone;
     let mut tx = workflow.store().begin_read().await?;
     if let Some(i) = request.assigned_interpreter {
         let name = tx.person(i).await?.display_name();
-        view.facts.push((locale.pick("Interprète", "Interpreter").into(), name));
+        view.facts.push((locale.text("request-interpreter"), name));
     }
     add_facts(&mut view.facts, request, seen.full, locale);
     if seen.full {
@@ -111,7 +111,7 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
         ) {
             view.links.push((
                 format!("/requests/{}/edit", request.id.0),
-                locale.pick("Modifier la demande", "Change the request").into(),
+                locale.text("request-change-the-request"),
             ));
         }
         let files = tx.attachments_of(request.id, AttachmentPurpose::Request).await?;
@@ -126,7 +126,7 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
                 action: format!("/requests/{}/act", request.id.0),
                 csrf: csrf.clone(),
                 value: action_key(action),
-                label: action_label(action, locale).into(),
+                label: action_label(action, locale),
                 danger: matches!(action, LinkAction::Cancel | LinkAction::Refuse | LinkAction::Withdraw),
                 reason_label: choice.reason_label,
                 reasons: choice.reasons,
@@ -148,13 +148,13 @@ fn add_facts(facts: &mut Vec<(String, String)>, request: &Request, full: bool, l
         }
     };
     add(
-        locale.pick("Message à l'interprète", "Message to the interpreter"),
+        &locale.text("request-message-to-the-interpreter"),
         d.notes.message_to_interpreter.as_deref(),
     );
     if !full {
         return;
     }
-    add(locale.pick("Adresse", "Address"), d.address.as_deref());
+    add(&locale.text("request-address"), d.address.as_deref());
     add(
         FormField::ProfessionalName.label(locale),
         d.professional.name.as_deref(),
@@ -177,18 +177,15 @@ fn add_facts(facts: &mut Vec<(String, String)>, request: &Request, full: bool, l
         if let Some(detail) = c.detail.as_deref().filter(|t| !t.trim().is_empty()) {
             text = format!("{text} — {detail}");
         }
-        facts.push((locale.pick("Motif d'annulation", "Reason for cancelling").into(), text));
+        facts.push((locale.text("request-reason-for-cancelling"), text));
     }
 }
 
 /// The request form's files, each a link to download it.
 fn attachments_table(request: &Request, files: &[AttachmentInfo], locale: Locale) -> Table {
     Table {
-        title: locale.pick("Pièces jointes", "Attachments").into(),
-        headers: vec![
-            locale.pick("Fichier", "File").into(),
-            locale.pick("Taille", "Size").into(),
-        ],
+        title: locale.text("request-attachments"),
+        headers: vec![locale.text("request-file"), locale.text("request-size")],
         rows: files
             .iter()
             .map(|f| {
@@ -201,7 +198,7 @@ fn attachments_table(request: &Request, files: &[AttachmentInfo], locale: Locale
                 ]
             })
             .collect(),
-        empty: locale.pick("Aucune pièce jointe.", "No attachments.").into(),
+        empty: locale.text("request-no-attachments"),
     }
 }
 
@@ -212,7 +209,7 @@ async fn history_table(tx: &mut Tx, request: &Request, tz: chrono_tz::Tz, locale
     for entry in &entries {
         let who = match entry.actor_id {
             Some(p) => tx.person(p).await?.display_name(),
-            None => actor_label(entry.actor_kind, locale).into(),
+            None => actor_label(entry.actor_kind, locale),
         };
         let at = entry.at.with_timezone(&tz);
         rows.push(vec![
@@ -225,40 +222,40 @@ async fn history_table(tx: &mut Tx, request: &Request, tz: chrono_tz::Tz, locale
                 String::new(),
             ),
             (who, String::new()),
-            (channel_label(entry.channel, locale).into(), String::new()),
+            (channel_label(entry.channel, locale), String::new()),
             (what(entry, locale), String::new()),
         ]);
     }
     Ok(Table {
-        title: locale.pick("Historique", "History").into(),
+        title: locale.text("request-history"),
         headers: vec![
-            locale.pick("Quand", "When").into(),
-            locale.pick("Qui", "Who").into(),
-            locale.pick("Canal", "Channel").into(),
-            locale.pick("Quoi", "What").into(),
+            locale.text("request-when"),
+            locale.text("request-who"),
+            locale.text("request-channel"),
+            locale.text("request-what"),
         ],
         rows,
-        empty: locale.pick("Aucun historique.", "No history.").into(),
+        empty: locale.text("request-no-history"),
     })
 }
 
-fn actor_label(kind: ActorKind, locale: Locale) -> &'static str {
+fn actor_label(kind: ActorKind, locale: Locale) -> String {
     match kind {
-        ActorKind::Requester => locale.pick("Demandeur", "Requester"),
-        ActorKind::Interpreter => locale.pick("Interprète", "Interpreter"),
-        ActorKind::Coordinator => locale.pick("Coordonnateur", "Coordinator"),
-        ActorKind::System => "Relais",
+        ActorKind::Requester => locale.text("request-requester"),
+        ActorKind::Interpreter => locale.text("request-interpreter"),
+        ActorKind::Coordinator => locale.text("request-coordinator"),
+        ActorKind::System => "Relais".to_string(),
     }
 }
 
-fn channel_label(channel: Channel, locale: Locale) -> &'static str {
+fn channel_label(channel: Channel, locale: Locale) -> String {
     match channel {
-        Channel::Email => locale.pick("Courriel", "Email"),
-        Channel::Sms => "SMS",
-        Channel::Link => locale.pick("Lien", "Link"),
-        Channel::Web => "Web",
-        Channel::System => locale.pick("Automatique", "Automatic"),
-        Channel::Cli => locale.pick("Ligne de commande", "Command line"),
+        Channel::Email => locale.text("request-email"),
+        Channel::Sms => "SMS".to_string(),
+        Channel::Link => locale.text("request-link"),
+        Channel::Web => "Web".to_string(),
+        Channel::System => locale.text("request-automatic"),
+        Channel::Cli => locale.text("request-command-line"),
     }
 }
 
@@ -266,21 +263,21 @@ fn channel_label(channel: Channel, locale: Locale) -> &'static str {
 /// history stores them ("modifié").
 fn what(entry: &HistoryEntry, locale: Locale) -> String {
     let action = match entry.action.as_str() {
-        "create" => locale.pick("Création", "Created"),
-        "submit" => locale.pick("Envoi", "Sent"),
-        "modify" => locale.pick("Modification", "Changed"),
-        "offer" => locale.pick("Offerte aux interprètes", "Offered to interpreters"),
-        "offers_lapsed" => locale.pick("Offres expirées", "Offers lapsed"),
-        "accept" => locale.pick("Acceptée par l'interprète", "Accepted by the interpreter"),
-        "decline" => locale.pick("Refusée par l'interprète", "Declined by the interpreter"),
-        "withdraw" => locale.pick("Désistement de l'interprète", "Interpreter withdrew"),
-        "cancel" => locale.pick("Annulation", "Cancelled"),
-        "record_service" => locale.pick("Réalisation enregistrée", "Service recorded"),
-        "validate" => locale.pick("Réalisation validée", "Service validated"),
-        "contest" => locale.pick("Réalisation contestée", "Service contested"),
-        "close" => locale.pick("Fermeture", "Closed"),
-        "erase_patient_details" => locale.pick("Renseignements de l'usager effacés", "Patient details erased"),
-        other => other,
+        "create" => locale.text("request-created"),
+        "submit" => locale.text("request-sent"),
+        "modify" => locale.text("request-changed"),
+        "offer" => locale.text("request-offered-to-interpreters"),
+        "offers_lapsed" => locale.text("request-offers-lapsed"),
+        "accept" => locale.text("request-accepted-by-the-interpreter"),
+        "decline" => locale.text("request-declined-by-the-interpreter"),
+        "withdraw" => locale.text("request-interpreter-withdrew"),
+        "cancel" => locale.text("request-cancelled"),
+        "record_service" => locale.text("request-service-recorded"),
+        "validate" => locale.text("request-service-validated"),
+        "contest" => locale.text("request-service-contested"),
+        "close" => locale.text("request-closed"),
+        "erase_patient_details" => locale.text("request-patient-details-erased"),
+        other => other.to_string(),
     };
     let mut parts = vec![action.replace('_', " ")];
     for change in &entry.changes {
@@ -300,7 +297,7 @@ fn describe_change(change: &Change, locale: Locale) -> String {
     };
     let redacted = |v: &serde_json::Value| v.as_str() == Some(REDACTED);
     if redacted(&change.from) || redacted(&change.to) {
-        format!("{label} : {}", locale.pick("modifié", "changed"))
+        format!("{label} : {}", locale.text("request-changed-2"))
     } else {
         format!("{label} : {} → {}", shown(&change.from), shown(&change.to))
     }
@@ -328,24 +325,14 @@ pub async fn act(
     let locale = signed_in.person().locale;
     let seen = visible_request(&state, &signed_in, id).await?;
     let Some(Form(posted)) = posted.ok().filter(|f| signed_in.session().csrf_ok(&f.csrf)) else {
-        let notice = locale
-            .pick(
-                "Rien n'a été fait : ce formulaire a expiré ou ne vient pas de cette page. Recommencez ci-dessous.",
-                "Nothing was done: this form expired or did not come from this page. Try again below.",
-            )
-            .into();
+        let notice = locale.text("request-nothing-was-done-this-form-expired");
         return page(&state, &signed_in, &seen, Tone::Bad, notice, StatusCode::FORBIDDEN).await;
     };
     let Some(action) = ACTIONS.into_iter().find(|a| action_key(*a) == posted.action) else {
         return Err(WebError::NoSuchRequest(locale));
     };
     let Some(kind) = possible_as(&state, action, &seen).await? else {
-        let notice = locale
-            .pick(
-                "Cette action n'est plus possible pour cette demande.",
-                "This action is no longer possible for this request.",
-            )
-            .into();
+        let notice = locale.text("request-this-action-is-no-longer-possible");
         return page(&state, &signed_in, &seen, Tone::Bad, notice, StatusCode::CONFLICT).await;
     };
     let command = match command_of(action, &seen, &posted, locale) {
@@ -382,11 +369,11 @@ fn command_of(action: LinkAction, seen: &Seen, posted: &Posted, locale: Locale) 
     let note = match crate::domain::text::lines(&posted.note, crate::domain::text::TEXT_MAX) {
         Ok(note) => Some(note.to_string()).filter(|n| !n.is_empty()),
         Err(problem) => {
-            let label = locale.pick("Ce qui ne va pas", "What is wrong");
+            let label = locale.text("request-what-is-wrong");
             return Err(format!(
                 "{} {}.",
-                locale.pick("Rien n'a été fait.", "Nothing was done."),
-                problem.about(label, locale)
+                locale.text("request-nothing-was-done"),
+                problem.about(&label, locale)
             ));
         }
     };
@@ -401,8 +388,8 @@ fn command_of(action: LinkAction, seen: &Seen, posted: &Posted, locale: Locale) 
         },
         _ => {
             let Ok(reason) = posted.reason.parse::<CancellationReason>() else {
-                let text = locale.pick("Choisissez le motif d'annulation.", "Choose the reason for cancelling.");
-                return Err(text.into());
+                let text = locale.text("request-choose-the-reason-for-cancelling");
+                return Err(text);
             };
             Command::CancelRequest {
                 request: target,
@@ -435,12 +422,7 @@ fn outcome(
             tracing::info!(error = %e, "page action refused");
             (
                 Tone::Bad,
-                locale
-                    .pick(
-                        "Rien n'a été fait : cette action n'est plus possible pour cette demande.",
-                        "Nothing was done: this action is no longer possible for this request.",
-                    )
-                    .into(),
+                locale.text("request-nothing-was-done-this-action-is"),
                 StatusCode::CONFLICT,
             )
         }

@@ -132,15 +132,11 @@ fn sections(digest: &Digest, locale: Locale, csrf: &str) -> Vec<Section> {
                 }
             }
             if w.candidates.is_empty() {
-                item.lines.push(
-                    locale
-                        .pick("Aucun interprète admissible.", "No eligible interpreter.")
-                        .to_string(),
-                );
+                item.lines.push(locale.text("coord-no-eligible-interpreter"));
             }
             if !w.excluded.is_empty() {
                 item.lines
-                    .push(format!("{} {}", locale.pick("Écartés —", "Left out —"), w.excluded));
+                    .push(format!("{} {}", locale.text("coord-left-out"), w.excluded));
             }
             for c in &w.candidates {
                 item.forms
@@ -155,10 +151,8 @@ fn sections(digest: &Digest, locale: Locale, csrf: &str) -> Vec<Section> {
         .collect();
     vec![
         Section {
-            heading: locale.pick("Demandes à assigner", "Requests to assign").to_string(),
-            empty: locale
-                .pick("Aucune demande en attente.", "No request waiting.")
-                .to_string(),
+            heading: locale.text("coord-requests-to-assign"),
+            empty: locale.text("coord-no-request-waiting"),
             lines: Vec::new(),
             items: waiting,
         },
@@ -218,11 +212,8 @@ pub async fn offer(
     let locale = signed_in.person().locale;
     let refused = |text: &str| Some((Tone::Bad, text.to_string()));
     let Some(Form(form)) = form.ok().filter(|f| signed_in.session().csrf_ok(&f.csrf)) else {
-        let text = locale.pick(
-            "Rien n'a été fait : ce formulaire a expiré ou ne vient pas de cette page. Recommencez depuis le tableau.",
-            "Nothing was done: this form expired or did not come from this page. Start again from the board.",
-        );
-        return board(&signed_in, &state, &settings, StatusCode::FORBIDDEN, refused(text)).await;
+        let text = locale.text("coord-nothing-was-done-this-form-expired");
+        return board(&signed_in, &state, &settings, StatusCode::FORBIDDEN, refused(&text)).await;
     };
     let interpreters: Option<Vec<PersonId>> = form
         .interpreters
@@ -231,13 +222,13 @@ pub async fn offer(
         .map(|s| s.trim().parse().ok().map(PersonId))
         .collect();
     let Some(interpreters) = interpreters.filter(|list| !list.is_empty()) else {
-        let text = locale.pick("Aucun interprète choisi.", "No interpreter chosen.");
+        let text = locale.text("coord-no-interpreter-chosen");
         return board(
             &signed_in,
             &state,
             &settings,
             StatusCode::UNPROCESSABLE_ENTITY,
-            refused(text),
+            refused(&text),
         )
         .await;
     };
@@ -277,10 +268,7 @@ pub async fn offer(
 /// The request changed since the board was shown: nothing done, the board as it is now.
 async fn changed(signed_in: &SignedIn, state: &AppState, settings: &Settings) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
-    let text = locale.pick(
-        "Rien n'a été fait : cette demande a changé depuis l'affichage du tableau (déjà offerte, réservée ou annulée). Voici le tableau à jour.",
-        "Nothing was done: this request changed since the board was shown (already offered, booked or cancelled). Here is the board as it is now.",
-    );
+    let text = locale.text("coord-nothing-was-done-this-request-changed");
     board(
         signed_in,
         state,

@@ -50,7 +50,7 @@ pub fn read_period(
         return match preset.parse::<DatePreset>() {
             Ok(p) => Some(p.period(today)),
             Err(_) => {
-                problems.push(("preset", locale.pick("Période inconnue.", "Unknown period.").into()));
+                problems.push(("preset", locale.text("coord-unknown-period")));
                 None
             }
         };
@@ -62,12 +62,7 @@ pub fn read_period(
         match parse_date(s) {
             Ok(d) => Some(Some(d)),
             Err(_) => {
-                problems.push((
-                    name,
-                    locale
-                        .pick("Date attendue au format AAAA-MM-JJ.", "Expected a date as YYYY-MM-DD.")
-                        .into(),
-                ));
+                problems.push((name, locale.text("coord-expected-a-date-as-yyyy-mm")));
                 None
             }
         }
@@ -77,15 +72,7 @@ pub fn read_period(
     match Period::new(from, to) {
         Ok(p) => Some(p),
         Err(_) => {
-            problems.push((
-                "to",
-                locale
-                    .pick(
-                        "La période se termine avant de commencer.",
-                        "The period ends before it starts.",
-                    )
-                    .into(),
-            ));
+            problems.push(("to", locale.text("coord-the-period-ends-before-it-starts")));
             None
         }
     }
@@ -98,21 +85,13 @@ pub fn read_export(q: &ExportQuery, today: NaiveDate, locale: Locale) -> Result<
     if !q.status.trim().is_empty() {
         match parse_status(&q.status) {
             Ok(s) => filter.statuses = vec![s],
-            Err(_) => problems.push(("status", locale.pick("Statut inconnu.", "Unknown status.").into())),
+            Err(_) => problems.push(("status", locale.text("coord-unknown-status"))),
         }
     }
     if !q.language.trim().is_empty() {
         match LanguageTag::parse(&q.language) {
             Ok(l) => filter.language = Some(l),
-            Err(_) => problems.push((
-                "language",
-                locale
-                    .pick(
-                        "Code de langue inconnu (es, ar, fa-AF…).",
-                        "Unknown language code (es, ar, fa-AF…).",
-                    )
-                    .into(),
-            )),
+            Err(_) => problems.push(("language", locale.text("coord-unknown-language-code-es-ar-fa"))),
         }
     }
     if !q.establishment.trim().is_empty() {
@@ -121,10 +100,7 @@ pub fn read_export(q: &ExportQuery, today: NaiveDate, locale: Locale) -> Result<
     if !q.interpreter.trim().is_empty() {
         match q.interpreter.parse::<InterpreterRef>() {
             Ok(i) => filter.interpreter = Some(i),
-            Err(_) => problems.push((
-                "interpreter",
-                locale.pick("Interprète inconnu.", "Unknown interpreter.").into(),
-            )),
+            Err(_) => problems.push(("interpreter", locale.text("coord-unknown-interpreter"))),
         }
     }
     match period {
@@ -147,21 +123,11 @@ pub fn read_document_period(
     match (period.from(), period.to()) {
         (Some(from), Some(to)) => crate::billing::Period::new(from, to).ok(),
         (None, _) => {
-            problems.push((
-                "from",
-                locale
-                    .pick("Indiquez le début de la période.", "Give the period's start.")
-                    .into(),
-            ));
+            problems.push(("from", locale.text("coord-give-the-period-s-start")));
             None
         }
         (_, None) => {
-            problems.push((
-                "to",
-                locale
-                    .pick("Indiquez la fin de la période.", "Give the period's end.")
-                    .into(),
-            ));
+            problems.push(("to", locale.text("coord-give-the-period-s-end")));
             None
         }
     }
@@ -174,7 +140,7 @@ pub fn read_format(q: &DocumentQuery, locale: Locale, problems: &mut Problems) -
     match q.format.parse::<Format>() {
         Ok(f) => Some(f),
         Err(_) => {
-            problems.push(("format", locale.pick("Format inconnu.", "Unknown format.").into()));
+            problems.push(("format", locale.text("coord-unknown-format")));
             None
         }
     }

@@ -73,10 +73,7 @@ async fn page(
     if status != StatusCode::OK {
         page = page.notice(
             Tone::Bad,
-            locale.pick(
-                "Rien n'a été téléchargé : corrigez les champs signalés.",
-                "Nothing was downloaded: correct the fields marked.",
-            ),
+            locale.text("coord-nothing-was-downloaded-correct-the-fields"),
         );
     }
     let interpreters = match scope {
@@ -140,81 +137,62 @@ fn with_problems(mut inputs: Vec<Input>, problems: &Problems) -> Vec<Input> {
 fn preset_choices(locale: Locale, any: &str) -> Vec<(String, String)> {
     vec![
         (String::new(), any.to_string()),
-        ("today".into(), locale.pick("Aujourd'hui", "Today").into()),
-        ("tomorrow".into(), locale.pick("Demain", "Tomorrow").into()),
-        ("this-month".into(), locale.pick("Mois en cours", "This month").into()),
-        ("last-month".into(), locale.pick("Mois précédent", "Last month").into()),
-        ("next-month".into(), locale.pick("Mois prochain", "Next month").into()),
+        ("today".into(), locale.text("coord-today")),
+        ("tomorrow".into(), locale.text("coord-tomorrow")),
+        ("this-month".into(), locale.text("coord-this-month")),
+        ("last-month".into(), locale.text("coord-last-month")),
+        ("next-month".into(), locale.text("coord-next-month")),
     ]
 }
 
 fn period_inputs(locale: Locale, preset: &str, from: &str, to: &str, any: &str) -> Vec<Input> {
     vec![
-        Input::new("preset", "select", locale.pick("Période", "Period"), preset).choices(preset_choices(locale, any)),
-        Input::new(
-            "from",
-            "date",
-            locale.pick("Du (AAAA-MM-JJ)", "From (YYYY-MM-DD)"),
-            from,
-        ),
-        Input::new("to", "date", locale.pick("Au (AAAA-MM-JJ)", "To (YYYY-MM-DD)"), to),
+        Input::new("preset", "select", &locale.text("coord-period"), preset).choices(preset_choices(locale, any)),
+        Input::new("from", "date", &locale.text("coord-from-yyyy-mm-dd"), from),
+        Input::new("to", "date", &locale.text("coord-to-yyyy-mm-dd"), to),
     ]
 }
 
 fn export_form(locale: Locale, q: &ExportQuery, problems: &Problems, interpreters: &[(String, String)]) -> FormView {
-    let mut statuses = vec![(String::new(), locale.pick("Tous", "All").to_string())];
+    let mut statuses = vec![(String::new(), locale.text("coord-all"))];
     statuses.extend(
         RequestStatus::ALL
             .into_iter()
             .filter(|s| *s != RequestStatus::Draft)
             .map(|s| (s.as_str().to_string(), s.label(locale).to_string())),
     );
-    let mut who = vec![(String::new(), locale.pick("Tous", "All").to_string())];
+    let mut who = vec![(String::new(), locale.text("coord-all"))];
     who.extend(interpreters.iter().cloned());
-    let mut inputs = period_inputs(
-        locale,
-        &q.preset,
-        &q.from,
-        &q.to,
-        locale.pick("Dates ci-dessous", "Dates below"),
-    );
+    let mut inputs = period_inputs(locale, &q.preset, &q.from, &q.to, &locale.text("coord-dates-below"));
     inputs.extend([
-        Input::new("status", "select", locale.pick("Statut", "Status"), &q.status).choices(statuses),
-        Input::new("language", "text", locale.pick("Langue", "Language"), &q.language).hint(locale.pick(
-            "Code de langue : es, ar, fa-AF… Vide pour toutes.",
-            "Language code: es, ar, fa-AF… Empty for all.",
-        )),
+        Input::new("status", "select", &locale.text("coord-status-2"), &q.status).choices(statuses),
+        Input::new("language", "text", &locale.text("coord-language"), &q.language)
+            .hint(locale.text("coord-language-code-es-ar-fa-af")),
         Input::new(
             "establishment",
             "text",
-            locale.pick("Établissement (code)", "Establishment (code)"),
+            &locale.text("coord-establishment-code"),
             &q.establishment,
         )
-        .hint(locale.pick(
-            "Par exemple CCSMTL. Vide pour tous.",
-            "For example CCSMTL. Empty for all.",
-        )),
+        .hint(locale.text("coord-for-example-ccsmtl-empty-for-all")),
         Input::new(
             "interpreter",
             "select",
-            locale.pick("Interprète", "Interpreter"),
+            &locale.text("coord-interpreter"),
             &q.interpreter,
         )
         .choices(who),
     ]);
     FormView {
         id: "export".into(),
-        heading: locale.pick("Exporter les demandes", "Export the requests").into(),
+        heading: locale.text("coord-export-the-requests"),
         method: "get",
         action: "/downloads/requests.csv".into(),
         inputs: with_problems(inputs, problems),
         buttons: vec![
+            (locale.text("coord-download-as-csv"), String::new()),
             (
-                locale.pick("Télécharger en CSV", "Download as CSV").into(),
-                String::new(),
-            ),
-            (
-                locale.pick("Télécharger en Excel", "Download as Excel").into(),
+                locale.text("coord-download-as-excel"),
                 "/downloads/requests.xlsx".into(),
             ),
         ],
@@ -223,15 +201,12 @@ fn export_form(locale: Locale, q: &ExportQuery, problems: &Problems, interpreter
 }
 
 fn format_buttons(locale: Locale) -> Vec<(String, String)> {
-    vec![(locale.pick("Télécharger", "Download").into(), String::new())]
+    vec![(locale.text("coord-download"), String::new())]
 }
 
 fn format_input(locale: Locale, value: &str) -> Input {
-    Input::new("format", "select", locale.pick("Format", "Format"), value).choices(vec![
-        (
-            "html".into(),
-            locale.pick("Page imprimable (HTML)", "Printable page (HTML)").into(),
-        ),
+    Input::new("format", "select", &locale.text("coord-format"), value).choices(vec![
+        ("html".into(), locale.text("coord-printable-page-html")),
         ("csv".into(), "CSV".into()),
     ])
 }
@@ -250,13 +225,7 @@ fn document_inputs(locale: Locale, q: &DocumentQuery, state: &AppState, settings
     } else {
         (q.from.clone(), q.to.clone())
     };
-    let mut inputs = period_inputs(
-        locale,
-        &q.preset,
-        &from,
-        &to,
-        locale.pick("Dates ci-dessous", "Dates below"),
-    );
+    let mut inputs = period_inputs(locale, &q.preset, &from, &to, &locale.text("coord-dates-below"));
     inputs.push(format_input(locale, &q.format));
     inputs
 }
@@ -272,17 +241,15 @@ fn invoice_form(
         Input::new(
             "establishment",
             "text",
-            locale.pick("Établissement (code)", "Establishment (code)"),
+            &locale.text("coord-establishment-code"),
             &q.establishment,
         )
-        .hint(locale.pick("Par exemple CCSMTL.", "For example CCSMTL.")),
+        .hint(locale.text("coord-for-example-ccsmtl")),
     ];
     inputs.extend(document_inputs(locale, q, state, settings));
     FormView {
         id: "invoice".into(),
-        heading: locale
-            .pick("Facture d'un établissement", "An establishment's invoice")
-            .into(),
+        heading: locale.text("coord-an-establishment-s-invoice"),
         method: "get",
         action: "/downloads/invoice".into(),
         inputs: with_problems(inputs, problems),
@@ -308,25 +275,22 @@ fn statement_form(
                 Input::new(
                     "interpreter",
                     "select",
-                    locale.pick("Interprète", "Interpreter"),
+                    &locale.text("coord-interpreter"),
                     &q.interpreter,
                 )
                 .choices(interpreters.to_vec()),
             );
-            locale.pick(
-                "Relevé de rémunération d'un interprète",
-                "An interpreter's pay statement",
-            )
+            locale.text("coord-an-interpreter-s-pay-statement")
         }
         Scope::OwnStatement(code) => {
             hidden.push(("interpreter".to_string(), code.to_string()));
-            locale.pick("Mon relevé de rémunération", "My pay statement")
+            locale.text("coord-my-pay-statement")
         }
     };
     inputs.extend(document_inputs(locale, q, state, settings));
     FormView {
         id: "statement".into(),
-        heading: heading.into(),
+        heading,
         method: "get",
         action: "/downloads/pay-statement".into(),
         hidden,
@@ -423,22 +387,18 @@ async fn requests(
         Ok(export) => {
             let name = format!(
                 "{}-{}.{}",
-                locale.pick("demandes", "requests"),
+                locale.text("coord-requests"),
                 today.format("%Y-%m-%d"),
                 format.as_str()
             );
             Ok(attachment(export.bytes, format.content_type(), &name))
         }
         Err(ExportError::UnknownEstablishment(_)) => {
-            let message = locale.pick("Aucun établissement n'a ce code.", "No establishment has this code.");
-            invalid(vec![("establishment", message.into())]).await
+            let message = locale.text("coord-no-establishment-has-this-code");
+            invalid(vec![("establishment", message)]).await
         }
         Err(ExportError::UnknownInterpreter(_)) => {
-            invalid(vec![(
-                "interpreter",
-                locale.pick("Interprète inconnu.", "Unknown interpreter.").into(),
-            )])
-            .await
+            invalid(vec![("interpreter", locale.text("coord-unknown-interpreter"))]).await
         }
         Err(e) => Err(WebError::internal(e)),
     }
@@ -489,12 +449,7 @@ async fn document(
     let locale = signed_in.person().locale;
     let mut problems = Problems::new();
     if kind == Document::Invoice && q.establishment.trim().is_empty() {
-        problems.push((
-            "establishment",
-            locale
-                .pick("Indiquez le code de l'établissement.", "Give the establishment's code.")
-                .into(),
-        ));
+        problems.push(("establishment", locale.text("coord-give-the-establishment-s-code")));
     }
     let period = read_document_period(&q, today(&state, &settings), locale, &mut problems);
     let format = read_format(&q, locale, &mut problems);
@@ -534,15 +489,11 @@ async fn document(
     };
     let unknown = match file {
         Ok(file) => return Ok(attachment(file.bytes, format.content_type(), &file.file_name)),
-        Err(BillingError::UnknownEstablishment(_)) => (
-            "establishment",
-            locale.pick("Aucun établissement n'a ce code.", "No establishment has this code."),
-        ),
-        Err(BillingError::UnknownInterpreter(_)) => (
-            "interpreter",
-            locale.pick("Interprète inconnu.", "Unknown interpreter."),
-        ),
+        Err(BillingError::UnknownEstablishment(_)) => {
+            ("establishment", locale.text("coord-no-establishment-has-this-code"))
+        }
+        Err(BillingError::UnknownInterpreter(_)) => ("interpreter", locale.text("coord-unknown-interpreter")),
         Err(e) => return Err(WebError::internal(e)),
     };
-    invalid(vec![(unknown.0, unknown.1.into())]).await
+    invalid(vec![(unknown.0, unknown.1)]).await
 }

@@ -83,16 +83,13 @@ pub struct Done {
     done: String,
 }
 
-fn done_text(done: &str, locale: Locale) -> Option<&'static str> {
+fn done_text(done: &str, locale: Locale) -> Option<String> {
     Some(match done {
-        "created" => locale.pick("L'établissement a été créé.", "The establishment was created."),
-        "saved" => locale.pick("Les changements ont été enregistrés.", "The changes were saved."),
-        "added" => locale.pick("L'ajout a été enregistré.", "The addition was saved."),
-        "retired" => locale.pick(
-            "Retiré : il n'est plus accepté sur les nouvelles demandes ; les demandes et factures passées le gardent.",
-            "Retired: it is no longer accepted on new requests; past requests and invoices keep it.",
-        ),
-        "restored" => locale.pick("Remis en usage.", "Back in use."),
+        "created" => locale.text("coord-the-establishment-was-created"),
+        "saved" => locale.text("coord-the-changes-were-saved"),
+        "added" => locale.text("coord-the-addition-was-saved"),
+        "retired" => locale.text("coord-retired-it-is-no-longer-accepted"),
+        "restored" => locale.text("coord-back-in-use"),
         _ => return None,
     })
 }
@@ -186,11 +183,8 @@ fn save_form(id: String, action: String, csrf: &str, inputs: Vec<Input>, label: 
     }
 }
 
-fn prefix_hint(locale: Locale) -> &'static str {
-    locale.pick(
-        "Deux lettres majuscules, ou vide pour le préfixe de la banque. Seules les demandes numérotées ensuite le prennent.",
-        "Two capital letters, or empty for the bank's prefix. Only requests numbered afterwards take it.",
-    )
+fn prefix_hint(locale: Locale) -> String {
+    locale.text("coord-two-capital-letters-or-empty-for")
 }
 
 async fn list_page(
@@ -218,10 +212,10 @@ async fn list_page(
     if let Some((tone, text)) = notice {
         page = page.notice(tone, text);
     }
-    let bank_prefix = locale.pick("celui de la banque", "the bank's");
+    let bank_prefix = locale.text("coord-the-bank-s");
     page.sections.push(Section {
-        heading: locale.pick("Établissements", "Establishments").into(),
-        empty: locale.pick("Aucun établissement.", "No establishment.").into(),
+        heading: locale.text("coord-establishments"),
+        empty: locale.text("coord-no-establishment"),
         lines: Vec::new(),
         items: summaries
             .into_iter()
@@ -232,22 +226,22 @@ async fn list_page(
                     lines: vec![
                         format!(
                             "{} {}",
-                            locale.pick("Préfixe des numéros :", "Request-number prefix:"),
-                            e.request_prefix.as_deref().unwrap_or(bank_prefix)
+                            locale.text("coord-request-number-prefix"),
+                            e.request_prefix.as_deref().unwrap_or(&bank_prefix)
                         ),
                         format!(
                             "{} {} · {} {}",
                             s.installations,
-                            locale.pick("installation(s)", "installation(s)"),
+                            locale.text("coord-installation-s"),
                             s.requesters,
-                            locale.pick("demandeur(s)", "requester(s)"),
+                            locale.text("coord-requester-s"),
                         ),
                     ],
                     forms: vec![FormView {
                         id: format!("open-{}", e.id.0),
                         method: "get",
                         action: format!("/admin/establishments/{}", e.id.0),
-                        buttons: vec![(format!("{} {}", locale.pick("Gérer", "Manage"), e.code), String::new())],
+                        buttons: vec![(format!("{} {}", locale.text("coord-manage"), e.code), String::new())],
                         secondary: true,
                         ..FormView::default()
                     }],
@@ -256,26 +250,19 @@ async fn list_page(
             .collect(),
     });
     page.forms.push(FormView {
-        heading: locale.pick("Ajouter un établissement", "Add an establishment").into(),
+        heading: locale.text("coord-add-an-establishment"),
         ..save_form(
             "new-establishment".into(),
             "/admin/establishments".into(),
             &csrf,
             vec![
-                Input::new("code", "text", locale.pick("Code", "Code"), "").hint(locale.pick(
-                    "Sans espace, par exemple CIUSSS-EMTL. Il ne change plus ensuite : les factures, les exports et les importations le citent.",
-                    "No spaces, CIUSSS-EMTL say. It does not change afterwards: invoices, exports and imports name it.",
-                )),
-                Input::new("name", "text", locale.pick("Nom", "Name"), ""),
-                Input::new(
-                    "prefix",
-                    "text",
-                    locale.pick("Préfixe des numéros de demande", "Request-number prefix"),
-                    "",
-                )
-                .hint(prefix_hint(locale)),
+                Input::new("code", "text", &locale.text("coord-code"), "")
+                    .hint(locale.text("coord-no-spaces-ciusss-emtl-say-it")),
+                Input::new("name", "text", &locale.text("coord-name"), ""),
+                Input::new("prefix", "text", &locale.text("coord-request-number-prefix-2"), "")
+                    .hint(prefix_hint(locale)),
             ],
-            locale.pick("Ajouter l'établissement", "Add the establishment"),
+            &locale.text("coord-add-the-establishment"),
         )
     });
     apply(&mut page, failed.as_ref());
@@ -494,20 +481,20 @@ async fn change_code(
 }
 
 /// The establishment's history entries, named.
-fn action_label(action: &str, locale: Locale) -> Option<&'static str> {
+fn action_label(action: &str, locale: Locale) -> Option<String> {
     Some(match action {
-        "create" => locale.pick("établissement créé", "establishment created"),
-        "update" => locale.pick("établissement modifié", "establishment changed"),
-        "add_installation" => locale.pick("installation ajoutée", "installation added"),
-        "update_installation" => locale.pick("installation modifiée", "installation changed"),
-        "add_cost_centre" => locale.pick("centre de coûts ajouté", "cost centre added"),
-        "update_cost_centre" => locale.pick("centre de coûts modifié", "cost centre changed"),
-        "retire_cost_centre" => locale.pick("centre de coûts retiré", "cost centre retired"),
-        "restore_cost_centre" => locale.pick("centre de coûts remis en usage", "cost centre back in use"),
-        "add_billing_code" => locale.pick("code de facturation ajouté", "billing code added"),
-        "update_billing_code" => locale.pick("code de facturation modifié", "billing code changed"),
-        "retire_billing_code" => locale.pick("code de facturation retiré", "billing code retired"),
-        "restore_billing_code" => locale.pick("code de facturation remis en usage", "billing code back in use"),
+        "create" => locale.text("coord-establishment-created"),
+        "update" => locale.text("coord-establishment-changed"),
+        "add_installation" => locale.text("coord-installation-added"),
+        "update_installation" => locale.text("coord-installation-changed"),
+        "add_cost_centre" => locale.text("coord-cost-centre-added"),
+        "update_cost_centre" => locale.text("coord-cost-centre-changed"),
+        "retire_cost_centre" => locale.text("coord-cost-centre-retired"),
+        "restore_cost_centre" => locale.text("coord-cost-centre-back-in-use"),
+        "add_billing_code" => locale.text("coord-billing-code-added"),
+        "update_billing_code" => locale.text("coord-billing-code-changed"),
+        "retire_billing_code" => locale.text("coord-billing-code-retired"),
+        "restore_billing_code" => locale.text("coord-billing-code-back-in-use"),
         _ => return None,
     })
 }
@@ -555,19 +542,16 @@ async fn detail(
     }
     page.links.insert(
         1,
-        (
-            "/admin/establishments".into(),
-            locale.pick("Tous les établissements", "All establishments").into(),
-        ),
+        ("/admin/establishments".into(), locale.text("coord-all-establishments")),
     );
     page.facts = vec![
-        (locale.pick("Code", "Code").into(), e.code.clone()),
-        (locale.pick("Nom", "Name").into(), e.name.clone()),
+        (locale.text("coord-code"), e.code.clone()),
+        (locale.text("coord-name"), e.name.clone()),
         (
-            locale.pick("Préfixe des numéros", "Request-number prefix").into(),
+            locale.text("coord-request-number-prefix-3"),
             e.request_prefix
                 .clone()
-                .unwrap_or_else(|| locale.pick("celui de la banque", "the bank's").into()),
+                .unwrap_or_else(|| locale.text("coord-the-bank-s")),
         ),
     ];
     page.sections.push(name_section(&e, &base, &csrf, locale));
@@ -586,10 +570,8 @@ async fn detail(
     page.sections
         .push(code_section(CodeList::BillingCodes, billing, &base, &csrf, locale));
     page.sections.push(Section {
-        heading: locale.pick("Historique", "History").into(),
-        empty: locale
-            .pick("Aucun changement enregistré.", "No change recorded.")
-            .into(),
+        heading: locale.text("coord-history"),
+        empty: locale.text("coord-no-change-recorded"),
         lines: history,
         items: Vec::new(),
     });
@@ -600,34 +582,25 @@ async fn detail(
 /// The form that changes an establishment's name and request-number prefix (not its code).
 fn name_section(e: &Establishment, base: &str, csrf: &str, locale: Locale) -> Section {
     Section {
-        heading: locale.pick("Nom et préfixe", "Name and prefix").into(),
+        heading: locale.text("coord-name-and-prefix"),
         items: vec![Item {
-            headline: locale
-                .pick("Changer le nom ou le préfixe", "Change the name or prefix")
-                .into(),
-            lines: vec![
-                locale
-                    .pick(
-                        "Le code ne change pas : les factures, les exports, les importations et la ligne de commande le citent.",
-                        "The code does not change: invoices, exports, imports and the command line name it.",
-                    )
-                    .into(),
-            ],
+            headline: locale.text("coord-change-the-name-or-prefix"),
+            lines: vec![locale.text("coord-the-code-does-not-change-invoices")],
             forms: vec![save_form(
                 "establishment".into(),
                 base.to_string(),
                 csrf,
                 vec![
-                    Input::new("name", "text", locale.pick("Nom", "Name"), e.name.clone()),
+                    Input::new("name", "text", &locale.text("coord-name"), e.name.clone()),
                     Input::new(
                         "prefix",
                         "text",
-                        locale.pick("Préfixe des numéros de demande", "Request-number prefix"),
+                        &locale.text("coord-request-number-prefix-2"),
                         e.request_prefix.clone().unwrap_or_default(),
                     )
                     .hint(prefix_hint(locale)),
                 ],
-                locale.pick("Enregistrer", "Save"),
+                &locale.text("coord-save"),
             )],
         }],
         ..Section::default()
@@ -638,9 +611,9 @@ fn name_section(e: &Establishment, base: &str, csrf: &str, locale: Locale) -> Se
 fn installations_section(installations: &[Installation], base: &str, csrf: &str, locale: Locale) -> Section {
     let installation_inputs = |name: &str, address: &str, postal: &str| {
         vec![
-            Input::new("name", "text", locale.pick("Nom", "Name"), name),
-            Input::new("address", "text", locale.pick("Adresse", "Address"), address),
-            Input::new("postal_code", "text", locale.pick("Code postal", "Postal code"), postal),
+            Input::new("name", "text", &locale.text("coord-name"), name),
+            Input::new("address", "text", &locale.text("coord-address"), address),
+            Input::new("postal_code", "text", &locale.text("coord-postal-code"), postal),
         ]
     };
     let mut items: Vec<Item> = installations
@@ -666,25 +639,25 @@ fn installations_section(installations: &[Installation], base: &str, csrf: &str,
                     i.address.as_deref().unwrap_or(""),
                     i.postal_code.as_deref().unwrap_or(""),
                 ),
-                locale.pick("Enregistrer l'installation", "Save the installation"),
+                &locale.text("coord-save-the-installation"),
             )],
         })
         .collect();
     items.push(Item {
-        headline: locale.pick("Ajouter une installation", "Add an installation").into(),
+        headline: locale.text("coord-add-an-installation"),
         lines: Vec::new(),
         forms: vec![save_form(
             "new-installation".into(),
             format!("{base}/installations"),
             csrf,
             installation_inputs("", "", ""),
-            locale.pick("Ajouter l'installation", "Add the installation"),
+            &locale.text("coord-add-the-installation"),
         )],
     });
     Section {
-        heading: locale.pick("Installations", "Installations").into(),
+        heading: locale.text("coord-installations"),
         lines: if installations.is_empty() {
-            vec![locale.pick("Aucune installation.", "No installation.").into()]
+            vec![locale.text("coord-no-installation")]
         } else {
             Vec::new()
         },
@@ -700,24 +673,18 @@ fn installations_section(installations: &[Installation], base: &str, csrf: &str,
 fn code_item(seg: &str, id: i64, code: &str, text: &str, active: bool, base: &str, csrf: &str, locale: Locale) -> Item {
     let (state, button, to) = if active {
         (
-            locale.pick("En usage.", "In use."),
-            locale.pick(
-                "Retirer (plus accepté sur les nouvelles demandes)",
-                "Retire (no longer accepted on new requests)",
-            ),
+            locale.text("coord-in-use"),
+            locale.text("coord-retire-no-longer-accepted-on-new"),
             "retire",
         )
     } else {
         (
-            locale.pick(
-                "Retiré : refusé sur les nouvelles demandes ; les demandes et factures passées le gardent.",
-                "Retired: refused on new requests; past requests and invoices keep it.",
-            ),
-            locale.pick("Remettre en usage", "Put back in use"),
+            locale.text("coord-retired-refused-on-new-requests-past"),
+            locale.text("coord-put-back-in-use"),
             "restore",
         )
     };
-    let description = Input::new("description", "text", locale.pick("Description", "Description"), text);
+    let description = Input::new("description", "text", &locale.text("coord-description"), text);
     Item {
         headline: if text.is_empty() {
             code.to_string()
@@ -731,7 +698,7 @@ fn code_item(seg: &str, id: i64, code: &str, text: &str, active: bool, base: &st
                 format!("{base}/{seg}/{id}"),
                 csrf,
                 vec![description],
-                locale.pick("Enregistrer la description", "Save the description"),
+                &locale.text("coord-save-the-description"),
             ),
             FormView {
                 id: format!("{seg}-{id}-{to}"),
@@ -757,19 +724,19 @@ fn code_section(
     let seg = segment(list);
     let (heading, add, add_button, none) = match list {
         CodeList::CostCentres => (
-            locale.pick("Centres de coûts", "Cost centres"),
-            locale.pick("Ajouter un centre de coûts", "Add a cost centre"),
-            locale.pick("Ajouter le centre de coûts", "Add the cost centre"),
-            locale.pick("Aucun centre de coûts.", "No cost centre."),
+            locale.text("coord-cost-centres"),
+            locale.text("coord-add-a-cost-centre"),
+            locale.text("coord-add-the-cost-centre"),
+            locale.text("coord-no-cost-centre"),
         ),
         CodeList::BillingCodes => (
-            locale.pick("Codes de facturation", "Billing codes"),
-            locale.pick("Ajouter un code de facturation", "Add a billing code"),
-            locale.pick("Ajouter le code de facturation", "Add the billing code"),
-            locale.pick("Aucun code de facturation.", "No billing code."),
+            locale.text("coord-billing-codes"),
+            locale.text("coord-add-a-billing-code"),
+            locale.text("coord-add-the-billing-code"),
+            locale.text("coord-no-billing-code"),
         ),
     };
-    let description = |value: &str| Input::new("description", "text", locale.pick("Description", "Description"), value);
+    let description = |value: &str| Input::new("description", "text", &locale.text("coord-description"), value);
     let lines = if codes.is_empty() {
         vec![none.to_string()]
     } else {
@@ -780,24 +747,22 @@ fn code_section(
         .map(|(id, code, text, active)| code_item(seg, id, &code, &text, active, base, csrf, locale))
         .collect();
     items.push(Item {
-        headline: add.into(),
+        headline: add,
         lines: Vec::new(),
         forms: vec![save_form(
             format!("new-{seg}"),
             format!("{base}/{seg}"),
             csrf,
             vec![
-                Input::new("code", "text", locale.pick("Code", "Code"), "").hint(locale.pick(
-                    "Sans espace. Il ne change plus ensuite ; s'il ne sert plus, retirez-le et ajoutez-en un autre.",
-                    "No spaces. It does not change afterwards; when it is no longer used, retire it and add another.",
-                )),
+                Input::new("code", "text", &locale.text("coord-code"), "")
+                    .hint(locale.text("coord-no-spaces-it-does-not-change")),
                 description(""),
             ],
-            add_button,
+            &add_button,
         )],
     });
     Section {
-        heading: heading.into(),
+        heading,
         empty: String::new(),
         lines,
         items,

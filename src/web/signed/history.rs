@@ -10,7 +10,7 @@ use crate::store::{StoreError, Tx};
 const SHOWN: usize = 30;
 
 /// Names an entry's action for the page (`None`: the action as stored).
-pub type ActionLabel = fn(&str, Locale) -> Option<&'static str>;
+pub type ActionLabel = fn(&str, Locale) -> Option<String>;
 
 /// The last entries about `entity` `id`, as lines.
 pub async fn lines(
@@ -28,8 +28,8 @@ pub async fn lines(
             Some(p) => tx.person(p).await?.display_name(),
             None => "Relais".to_string(),
         };
-        let action = label(&entry.action, locale).unwrap_or(&entry.action);
-        lines.push(line(entry, &who, action, settings));
+        let action = label(&entry.action, locale).unwrap_or_else(|| entry.action.clone());
+        lines.push(line(entry, &who, &action, settings));
     }
     Ok(lines)
 }

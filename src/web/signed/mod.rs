@@ -110,8 +110,8 @@ impl Input {
         }
     }
 
-    pub fn hint(mut self, hint: &str) -> Input {
-        self.hint = hint.to_string();
+    pub fn hint(mut self, hint: impl Into<String>) -> Input {
+        self.hint = hint.into();
         self
     }
 
@@ -177,27 +177,18 @@ impl SignedPage {
     /// A page for the signed-in person, with the links their roles open.
     pub fn new(signed_in: &SignedIn, title: (&str, &str)) -> SignedPage {
         let locale = signed_in.person().locale;
-        let mut links = vec![(
-            "/account".to_string(),
-            locale.pick("Mon compte", "My account").to_string(),
-        )];
+        let mut links = vec![("/account".to_string(), locale.text("coord-my-account"))];
         if signed_in.is(Role::Coordinator) {
-            links.push(("/board".into(), locale.pick("Tableau de bord", "Board").into()));
-            links.push((
-                "/requests/new".into(),
-                locale.pick("Nouvelle demande", "New request").into(),
-            ));
-            links.push(("/admin/people".into(), locale.pick("Personnes", "People").into()));
-            links.push((
-                "/admin/establishments".into(),
-                locale.pick("Établissements", "Establishments").into(),
-            ));
+            links.push(("/board".into(), locale.text("coord-board")));
+            links.push(("/requests/new".into(), locale.text("coord-new-request")));
+            links.push(("/admin/people".into(), locale.text("coord-people")));
+            links.push(("/admin/establishments".into(), locale.text("coord-establishments")));
         }
         if signed_in.is(Role::Coordinator) || signed_in.is(Role::Interpreter) {
-            links.push(("/downloads".into(), locale.pick("Téléchargements", "Downloads").into()));
+            links.push(("/downloads".into(), locale.text("coord-downloads")));
         }
         if signed_in.is(Role::Interpreter) || signed_in.is(Role::Requester) {
-            links.push(("/profile".into(), locale.pick("Mon profil", "My profile").into()));
+            links.push(("/profile".into(), locale.text("coord-my-profile")));
         }
         SignedPage {
             locale,
@@ -281,12 +272,7 @@ fn show_again(page: &mut SignedPage, form: &str, typed: &dyn Fn(&str) -> Vec<Str
         }
     }
     page.tone = Tone::Bad;
-    page.notice = locale
-        .pick(
-            "Rien n'a été enregistré : corrigez les champs signalés.",
-            "Nothing was saved: correct the fields marked.",
-        )
-        .to_string();
+    page.notice = locale.text("coord-nothing-was-saved-correct-the-fields");
 }
 
 /// The CSRF guard of the signed-in forms: the posted form if it carries the session's value

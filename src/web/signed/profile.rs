@@ -76,14 +76,7 @@ pub async fn show(
     let settings = settings(&state);
     let kind = load(&state, &signed_in).await?.ok_or(WebError::NotFound)?;
     let locale = signed_in.person().locale;
-    let notice = (q.saved == "1").then(|| {
-        (
-            Tone::Good,
-            locale
-                .pick("Votre profil est enregistré.", "Your profile is saved.")
-                .to_string(),
-        )
-    });
+    let notice = (q.saved == "1").then(|| (Tone::Good, locale.text("coord-your-profile-is-saved")));
     let values = current_values(&signed_in, &kind);
     page(
         &signed_in,
@@ -200,20 +193,15 @@ async fn page(
         page = page.notice(tone, text);
     }
     page.facts = vec![
-        (
-            locale.pick("Identifiant", "Identifier").into(),
-            person.user_code.to_string(),
-        ),
-        (locale.pick("Courriel", "Email").into(), person.email.to_string()),
+        (locale.text("coord-identifier"), person.user_code.to_string()),
+        (locale.text("coord-email"), person.email.to_string()),
     ];
     let mut inputs = contact_inputs(kind, values, locale);
     match kind {
         Kind::Requester(r) => {
             let (establishment, installations, centres) = requester_facts(state, r).await?;
-            page.facts
-                .push((locale.pick("Établissement", "Establishment").into(), establishment));
-            page.facts
-                .push((locale.pick("Installations", "Installations").into(), installations));
+            page.facts.push((locale.text("coord-establishment"), establishment));
+            page.facts.push((locale.text("coord-installations"), installations));
             inputs.push(cost_centre_input(r, centres, values, locale));
         }
         Kind::Interpreter(p) => {
@@ -233,7 +221,7 @@ async fn page(
         action: "/profile".into(),
         csrf: signed_in.session().csrf(),
         inputs,
-        buttons: vec![(locale.pick("Enregistrer", "Save").into(), String::new())],
+        buttons: vec![(locale.text("coord-save"), String::new())],
         ..FormView::default()
     });
     Ok(render(status, &settings.general.bank_name, &page))
@@ -247,13 +235,13 @@ fn contact_inputs(kind: &Kind, values: &Posted, locale: Locale) -> Vec<Input> {
         inputs.push(Input::new(
             "first_name",
             "text",
-            locale.pick("Prénom", "First name"),
+            &locale.text("coord-first-name"),
             value("first_name"),
         ));
         inputs.push(Input::new(
             "last_name",
             "text",
-            locale.pick("Nom", "Last name"),
+            &locale.text("coord-last-name"),
             value("last_name"),
         ));
     }
@@ -261,41 +249,22 @@ fn contact_inputs(kind: &Kind, values: &Posted, locale: Locale) -> Vec<Input> {
         Input::new(
             "mobile",
             "tel",
-            locale.pick("Cellulaire (textos)", "Mobile (text messages)"),
+            &locale.text("coord-mobile-text-messages"),
             value("mobile"),
         )
-        .hint(locale.pick(
-            "Par exemple 514 555-0123. Vide si aucun.",
-            "For example 514 555-0123. Empty if none.",
-        )),
+        .hint(locale.text("coord-for-example-514-555-0123-empty")),
     );
     inputs.push(
-        Input::new(
-            "phone",
-            "text",
-            locale.pick("Téléphone (poste)", "Phone (extension)"),
-            value("phone"),
-        )
-        .hint(locale.pick(
-            "Par exemple 514 555-0100 poste 1234.",
-            "For example 514 555-0100 ext. 1234.",
-        )),
+        Input::new("phone", "text", &locale.text("coord-phone-extension"), value("phone"))
+            .hint(locale.text("coord-for-example-514-555-0100-ext")),
     );
     let notify = all(values, "notify");
     inputs.push(Input {
         options: vec![
-            (
-                "email".into(),
-                locale.pick("Courriel", "Email").into(),
-                notify.contains(&"email"),
-            ),
-            (
-                "sms".into(),
-                locale.pick("Texto", "Text message").into(),
-                notify.contains(&"sms"),
-            ),
+            ("email".into(), locale.text("coord-email"), notify.contains(&"email")),
+            ("sms".into(), locale.text("coord-text-message"), notify.contains(&"sms")),
         ],
-        ..Input::new("notify", "checks", locale.pick("Me joindre par", "Reach me by"), "")
+        ..Input::new("notify", "checks", &locale.text("coord-reach-me-by"), "")
     });
     inputs
 }
@@ -303,7 +272,7 @@ fn contact_inputs(kind: &Kind, values: &Posted, locale: Locale) -> Vec<Input> {
 /// A requester's cost centre: the active ones of their establishment, and their own even
 /// retired (offered no more, but still shown).
 fn cost_centre_input(r: &RequesterProfile, centres: Vec<CostCentre>, values: &Posted, locale: Locale) -> Input {
-    let mut choices = vec![(String::new(), locale.pick("Aucun", "None").to_string())];
+    let mut choices = vec![(String::new(), locale.text("coord-none-3"))];
     choices.extend(
         centres
             .into_iter()
@@ -320,7 +289,7 @@ fn cost_centre_input(r: &RequesterProfile, centres: Vec<CostCentre>, values: &Po
     Input::new(
         "cost_centre",
         "select",
-        locale.pick("Centre de coût", "Cost centre"),
+        &locale.text("coord-cost-centre-2"),
         first(values, "cost_centre"),
     )
     .choices(choices)
@@ -335,17 +304,14 @@ fn interpreter_facts(p: &InterpreterProfile, locale: Locale) -> Vec<(String, Str
         .collect();
     let f = &p.financial;
     vec![
+        (locale.text("coord-languages"), languages.join(", ")),
         (
-            locale.pick("Compétences linguistiques", "Languages").into(),
-            languages.join(", "),
-        ),
-        (
-            locale.pick("Dossier financier", "Financial file").into(),
+            locale.text("coord-financial-file"),
             [
                 f.legal_name.clone(),
                 f.supplier_number
                     .clone()
-                    .map(|n| format!("{} {n}", locale.pick("fournisseur", "supplier"))),
+                    .map(|n| format!("{} {n}", locale.text("coord-supplier"))),
                 Some(f.tax_registration.as_str().to_string()),
             ]
             .into_iter()
@@ -353,15 +319,7 @@ fn interpreter_facts(p: &InterpreterProfile, locale: Locale) -> Vec<(String, Str
             .collect::<Vec<_>>()
             .join(" · "),
         ),
-        (
-            String::new(),
-            locale
-                .pick(
-                    "Les langues et le dossier financier sont tenus par les coordonnateurs : écrivez-leur pour les changer.",
-                    "Languages and the financial file are kept by the coordinators: write to them to change them.",
-                )
-                .into(),
-        ),
+        (String::new(), locale.text("coord-languages-and-the-financial-file-are")),
     ]
 }
 
@@ -376,24 +334,16 @@ fn availability_inputs(p: &InterpreterProfile, values: &Posted, locale: Locale, 
             .into_iter()
             .map(|t| (t.as_str().into(), t.label(locale).into(), types.contains(&t.as_str())))
             .collect(),
-        ..Input::new(
-            "request_types",
-            "checks",
-            locale.pick("Types de demande", "Request types"),
-            "",
-        )
+        ..Input::new("request_types", "checks", &locale.text("coord-request-types"), "")
     });
     inputs.push(
         Input::new(
             "availability",
             "textarea",
-            locale.pick("Disponibilités", "Availability"),
+            &locale.text("coord-availability"),
             value("availability"),
         )
-        .hint(locale.pick(
-            "Une plage par ligne : « lundi 08:00-17:00 ». Vide : disponible en tout temps (24/7).",
-            "One slot per line: “monday 08:00-17:00”. Empty: available at any time (24/7).",
-        )),
+        .hint(locale.text("coord-one-slot-per-line-monday-08")),
     );
     let keep = all(values, "keep_inactivity");
     if !p.inactivity.is_empty() {
@@ -412,13 +362,11 @@ fn availability_inputs(p: &InterpreterProfile, values: &Posted, locale: Locale, 
                     (i.to_string(), text, keep.contains(&i.to_string().as_str()))
                 })
                 .collect(),
-            hint: locale
-                .pick("Décochez une période pour la retirer.", "Untick a period to remove it.")
-                .into(),
+            hint: locale.text("coord-untick-a-period-to-remove-it"),
             ..Input::new(
                 "keep_inactivity",
                 "checks",
-                locale.pick("Périodes d'inactivité", "Inactivity periods"),
+                &locale.text("coord-inactivity-periods"),
                 "",
             )
         });
@@ -426,19 +374,19 @@ fn availability_inputs(p: &InterpreterProfile, values: &Posted, locale: Locale, 
     inputs.push(Input::new(
         "inactivity_from",
         "date",
-        locale.pick("Nouvelle période d'inactivité : du", "New inactivity period: from"),
+        &locale.text("coord-new-inactivity-period-from"),
         value("inactivity_from"),
     ));
     inputs.push(Input::new(
         "inactivity_to",
         "date",
-        locale.pick("au", "to"),
+        &locale.text("coord-to"),
         value("inactivity_to"),
     ));
     inputs.push(Input::new(
         "inactivity_reason",
         "text",
-        locale.pick("Motif (facultatif)", "Reason (optional)"),
+        &locale.text("coord-reason-optional"),
         value("inactivity_reason"),
     ));
     inputs
@@ -454,32 +402,26 @@ fn document_inputs(p: &InterpreterProfile, values: &Posted, locale: Locale) -> V
             Input::new(
                 name.clone(),
                 "date",
-                &format!("{} — {}", d.name, locale.pick("fin de validité", "valid until")),
+                &format!("{} — {}", d.name, locale.text("coord-valid-until")),
                 value(&name),
             )
             .hint(if d.inactive_if_invalid {
-                locale.pick(
-                    "Après cette date, aucune demande ne vous sera offerte.",
-                    "After this date, no request will be offered to you.",
-                )
+                locale.text("coord-after-this-date-no-request-will")
             } else {
-                ""
+                String::new()
             }),
         );
     }
     inputs.push(Input::new(
         "document_name",
         "text",
-        locale.pick(
-            "Nouveau document d'admissibilité (permis, carte…)",
-            "New eligibility document (permit, card…)",
-        ),
+        &locale.text("coord-new-eligibility-document-permit-card"),
         value("document_name"),
     ));
     inputs.push(Input::new(
         "document_until",
         "date",
-        locale.pick("Fin de validité (AAAA-MM-JJ)", "Valid until (YYYY-MM-DD)"),
+        &locale.text("coord-valid-until-yyyy-mm-dd"),
         value("document_until"),
     ));
     inputs
@@ -518,10 +460,7 @@ pub async fn submit(
         // Not from this page: the profile as saved, with why nothing was.
         _ => {
             let values = current_values(&signed_in, &kind);
-            let text = locale.pick(
-                "Rien n'a été enregistré : ce formulaire a expiré ou ne vient pas de cette page. Recommencez.",
-                "Nothing was saved: this form expired or did not come from this page. Try again.",
-            );
+            let text = locale.text("coord-nothing-was-saved-this-form-expired");
             let (notice, none) = (Some((Tone::Bad, text.to_string())), Problems::new());
             let status = StatusCode::FORBIDDEN;
             return page(&signed_in, &state, &settings, &kind, &values, &none, notice, status).await;
@@ -540,10 +479,7 @@ pub async fn submit(
         }
     };
     if !problems.is_empty() {
-        let text = locale.pick(
-            "Rien n'a été enregistré : corrigez les champs signalés.",
-            "Nothing was saved: correct the fields marked.",
-        );
+        let text = locale.text("coord-nothing-was-saved-correct-the-fields");
         let (notice, status) = (Some((Tone::Bad, text.to_string())), StatusCode::UNPROCESSABLE_ENTITY);
         return page(&signed_in, &state, &settings, &kind, &posted, &problems, notice, status).await;
     }

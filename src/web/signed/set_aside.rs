@@ -37,9 +37,9 @@ pub fn section(lines: &[SetAsideLine], locale: Locale, csrf: &str) -> Section {
             };
             let mut forms = Vec::new();
             if m.retriable {
-                forms.push(form("retry", locale.pick("Réessayer", "Retry"), false));
+                forms.push(form("retry", &locale.text("coord-retry"), false));
             }
-            forms.push(form("dismiss", locale.pick("Écarter", "Dismiss"), true));
+            forms.push(form("dismiss", &locale.text("coord-dismiss"), true));
             Item {
                 headline: m.line.clone(),
                 lines: if m.words.is_empty() {
@@ -52,19 +52,12 @@ pub fn section(lines: &[SetAsideLine], locale: Locale, csrf: &str) -> Section {
         })
         .collect();
     Section {
-        heading: locale.pick("Messages mis de côté", "Messages set aside").to_string(),
-        empty: locale.pick("Aucun.", "None.").to_string(),
+        heading: locale.text("coord-messages-set-aside"),
+        empty: locale.text("coord-none"),
         lines: if lines.is_empty() {
             Vec::new()
         } else {
-            vec![
-                locale
-                    .pick(
-                        "Relais n’a pas pu traiter ces messages, et rien n’a été fait. Réessayez-les une fois le problème réglé (le journal du serveur dit pourquoi), ou écartez-les.",
-                        "Relais could not process these messages, and nothing was done. Retry them once the problem is solved (the server log says why), or dismiss them.",
-                    )
-                    .to_string(),
-            ]
+            vec![locale.text("coord-relais-could-not-process-these-messages")]
         },
         items,
     }

@@ -42,23 +42,19 @@ pub fn contact_inputs(values: &ContactForm<'_>, locale: Locale) -> Vec<Input> {
         Input::new(
             "first_name",
             "text",
-            locale.pick("Prénom", "First name"),
+            &locale.text("coord-first-name"),
             values.first_name,
         ),
-        Input::new("last_name", "text", locale.pick("Nom", "Last name"), values.last_name),
-        Input::new("email", "email", locale.pick("Courriel", "Email"), values.email).hint(locale.pick(
-            "Les courriels de Relais y arrivent, et les réponses en viennent.",
-            "Relais's mail goes there, and replies come from it.",
-        )),
-        Input::new("mobile", "tel", locale.pick("Cellulaire", "Mobile"), values.mobile).hint(locale.pick(
-            "Pour les offres par texto des interprètes.",
-            "For interpreters' offers by text message.",
-        )),
-        Input::new("phone", "tel", locale.pick("Téléphone", "Phone"), values.phone),
+        Input::new("last_name", "text", &locale.text("coord-last-name"), values.last_name),
+        Input::new("email", "email", &locale.text("coord-email"), values.email)
+            .hint(locale.text("coord-relais-s-mail-goes-there-and")),
+        Input::new("mobile", "tel", &locale.text("coord-mobile"), values.mobile)
+            .hint(locale.text("coord-for-interpreters-offers-by-text-message")),
+        Input::new("phone", "tel", &locale.text("coord-phone"), values.phone),
         Input::new(
             "locale",
             "select",
-            locale.pick("Langue des messages", "Language of messages"),
+            &locale.text("coord-language-of-messages"),
             values.locale,
         )
         .choices(vec![("fr".into(), "Français".into()), ("en".into(), "English".into())]),

@@ -23,17 +23,15 @@ const MAX_FILE_BYTES: usize = 1024 * 1024;
 pub fn form(csrf: &str, locale: Locale) -> FormView {
     FormView {
         id: "import".into(),
-        heading: locale.pick("Importer un fichier", "Import a file").into(),
+        heading: locale.text("coord-import-a-file"),
         method: "post",
         action: "/admin/people/import".into(),
         csrf: csrf.into(),
         inputs: vec![
-            Input::new("file", "file", locale.pick("Fichier CSV", "CSV file"), "").hint(locale.pick(
-                "Une personne par ligne ; colonnes courriel, prénom, nom, rôle, établissement, installation, langue (docs/accounts.md). Les personnes déjà connues ne sont pas modifiées ; chaque nouvelle reçoit son lien d'activation.",
-                "One person a line; columns email, first_name, last_name, role, establishment, installation, locale (docs/accounts.md). People already known are not changed; each new one gets their activation link.",
-            )),
+            Input::new("file", "file", &locale.text("coord-csv-file"), "")
+                .hint(locale.text("coord-one-person-a-line-columns-email")),
         ],
-        buttons: vec![(locale.pick("Importer", "Import").into(), String::new())],
+        buttons: vec![(locale.text("coord-import"), String::new())],
         secondary: true,
         multipart: true,
         ..FormView::default()
@@ -70,22 +68,10 @@ async fn posted(request: Request) -> Result<(String, Vec<u8>), Unread> {
 
 fn outcome_text(outcome: &ImportOutcome, locale: Locale) -> String {
     match outcome {
-        ImportOutcome::Created => locale
-            .pick("ajoutée, lien d'activation envoyé", "added, activation link sent")
-            .into(),
-        ImportOutcome::Invited => locale
-            .pick(
-                "déjà connue, lien d'activation envoyé",
-                "known already, activation link sent",
-            )
-            .into(),
-        ImportOutcome::Unchanged => locale
-            .pick(
-                "déjà connue, avec un compte : inchangée",
-                "known already, with an account: unchanged",
-            )
-            .into(),
-        ImportOutcome::Refused(why) => format!("{} {}", locale.pick("refusée :", "refused:"), why.message(locale)),
+        ImportOutcome::Created => locale.text("coord-added-activation-link-sent"),
+        ImportOutcome::Invited => locale.text("coord-known-already-activation-link-sent"),
+        ImportOutcome::Unchanged => locale.text("coord-known-already-with-an-account-unchanged"),
+        ImportOutcome::Refused(why) => format!("{} {}", locale.text("coord-refused"), why.message(locale)),
     }
 }
 
@@ -108,16 +94,14 @@ fn report_section(report: &ImportReport, locale: Locale) -> (Section, (Tone, Str
             let email = if email.is_empty() { "—" } else { email };
             format!(
                 "{} {number} — {email} — {}",
-                locale.pick("Ligne", "Line"),
+                locale.text("coord-line"),
                 outcome_text(outcome, locale)
             )
         })
         .collect();
     let section = Section {
-        heading: locale.pick("Importation du fichier", "File import").into(),
-        empty: locale
-            .pick("Le fichier ne contient personne.", "The file holds nobody.")
-            .into(),
+        heading: locale.text("coord-file-import"),
+        empty: locale.text("coord-the-file-holds-nobody"),
         lines,
         items: Vec::<Item>::new(),
     };
@@ -160,7 +144,7 @@ pub async fn import(
             Err(problem) => {
                 let text = format!(
                     "{} {}",
-                    locale.pick("Rien n'a été importé :", "Nothing was imported:"),
+                    locale.text("coord-nothing-was-imported"),
                     problem.message(locale)
                 );
                 (StatusCode::UNPROCESSABLE_ENTITY, Some((Tone::Bad, text)))

@@ -42,19 +42,19 @@ fn checked(
 }
 
 /// A role, as a person holds it and as the new-person form offers it.
-fn role_name(role: Role, locale: Locale) -> &'static str {
+fn role_name(role: Role, locale: Locale) -> String {
     match role {
-        Role::Coordinator => locale.pick("Coordonnateur", "Coordinator"),
-        Role::Interpreter => locale.pick("Interprète", "Interpreter"),
-        Role::Requester => locale.pick("Demandeur", "Requester"),
+        Role::Coordinator => locale.text("coord-coordinator"),
+        Role::Interpreter => locale.text("coord-interpreter"),
+        Role::Requester => locale.text("coord-requester"),
     }
 }
 
-fn role_heading(role: Role, locale: Locale) -> &'static str {
+fn role_heading(role: Role, locale: Locale) -> String {
     match role {
-        Role::Coordinator => locale.pick("Coordonnateurs", "Coordinators"),
-        Role::Interpreter => locale.pick("Interprètes", "Interpreters"),
-        Role::Requester => locale.pick("Demandeurs", "Requesters"),
+        Role::Coordinator => locale.text("coord-coordinators"),
+        Role::Interpreter => locale.text("coord-interpreters"),
+        Role::Requester => locale.text("coord-requesters"),
     }
 }
 
@@ -75,7 +75,7 @@ async fn list(
     }
     page.sections.extend(report);
     page.sections.push(Section {
-        heading: locale.pick("Ajouter", "Add").into(),
+        heading: locale.text("coord-add"),
         items: vec![Item {
             headline: String::new(),
             lines: Vec::new(),
@@ -83,10 +83,7 @@ async fn list(
                 FormView {
                     method: "get",
                     action: "/admin/people/new".into(),
-                    buttons: vec![(
-                        locale.pick("Ajouter une personne", "Add a person").into(),
-                        String::new(),
-                    )],
+                    buttons: vec![(locale.text("coord-add-a-person"), String::new())],
                     ..FormView::default()
                 },
                 import::form(&csrf, locale),
@@ -99,7 +96,7 @@ async fn list(
         let people = tx.roster(role).await?;
         page.sections.push(Section {
             heading: role_heading(role, locale).to_string(),
-            empty: locale.pick("Personne.", "Nobody.").to_string(),
+            empty: locale.text("coord-nobody"),
             lines: Vec::new(),
             items: people.iter().map(|p| roster_item(p, &csrf, locale)).collect(),
         });
@@ -115,14 +112,14 @@ fn roster_item(p: &Person, csrf: &str, locale: Locale) -> Item {
         lines: vec![if p.active {
             p.email.to_string()
         } else {
-            format!("{} — {}", p.email, locale.pick("inactif", "inactive"))
+            format!("{} — {}", p.email, locale.text("coord-inactive"))
         }],
         forms: vec![
             FormView {
                 method: "get",
                 action: format!("/admin/people/{}", p.user_code),
                 buttons: vec![(
-                    format!("{} {}", locale.pick("Gérer", "Manage"), p.user_code),
+                    format!("{} {}", locale.text("coord-manage"), p.user_code),
                     String::new(),
                 )],
                 secondary: true,
@@ -133,12 +130,7 @@ fn roster_item(p: &Person, csrf: &str, locale: Locale) -> Item {
                 action: "/admin/people/invite".into(),
                 csrf: csrf.to_string(),
                 hidden: vec![("email".into(), p.email.to_string())],
-                buttons: vec![(
-                    locale
-                        .pick("Envoyer un lien d'activation", "Send an activation link")
-                        .into(),
-                    String::new(),
-                )],
+                buttons: vec![(locale.text("coord-send-an-activation-link"), String::new())],
                 secondary: true,
                 ..FormView::default()
             },
@@ -165,13 +157,13 @@ pub async fn invite(
     let bad = |text: &str| Some((Tone::Bad, text.to_string()));
     let form = super::checked_form(&signed_in, form, |f| &f.csrf, "/admin/people")?;
     let Ok(email) = EmailAddress::parse(&form.email) else {
-        let text = locale.pick("Adresse courriel invalide.", "Invalid email address.");
+        let text = locale.text("coord-invalid-email-address");
         return list(
             &signed_in,
             &state,
             &settings,
             StatusCode::UNPROCESSABLE_ENTITY,
-            bad(text),
+            bad(&text),
             None,
         )
         .await;

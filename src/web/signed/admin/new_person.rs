@@ -29,12 +29,7 @@ use axum::response::Response;
 /// Every installation, as "CODE — name", for the choice of a requester's.
 async fn installation_choices(state: &AppState, locale: Locale) -> Result<Vec<(String, String)>, StoreError> {
     let mut tx = state.workflow.store().begin_read().await?;
-    let mut choices = vec![(
-        String::new(),
-        locale
-            .pick("— (demandeurs seulement)", "— (requesters only)")
-            .to_string(),
-    )];
+    let mut choices = vec![(String::new(), locale.text("coord-requesters-only"))];
     for summary in tx.establishment_summaries().await? {
         let e = summary.establishment;
         for i in tx.installations_of(e.id).await? {
@@ -62,15 +57,10 @@ async fn page(
     if let Some((tone, text)) = notice {
         page = page.notice(tone, text);
     }
-    page.links.insert(
-        1,
-        (
-            "/admin/people".into(),
-            locale.pick("Toutes les personnes", "Everyone").into(),
-        ),
-    );
+    page.links
+        .insert(1, ("/admin/people".into(), locale.text("coord-everyone")));
     let mut inputs = vec![
-        Input::new("role", "select", locale.pick("Rôle", "Role"), "requester").choices(
+        Input::new("role", "select", &locale.text("coord-role"), "requester").choices(
             Role::ALL
                 .into_iter()
                 .map(|r| (r.as_str().to_string(), super::role_name(r, locale).to_string()))
@@ -85,29 +75,13 @@ async fn page(
         locale,
     ));
     inputs.push(
-        Input::new(
-            "installation",
-            "select",
-            locale.pick("Installation", "Installation"),
-            "",
-        )
-        .choices(installations)
-        .hint(locale.pick(
-            "Pour un demandeur : son établissement est celui de l'installation.",
-            "For a requester: their establishment is the installation's.",
-        )),
+        Input::new("installation", "select", &locale.text("coord-installation"), "")
+            .choices(installations)
+            .hint(locale.text("coord-for-a-requester-their-establishment-is")),
     );
     inputs.push(
-        Input::new(
-            "languages",
-            "textarea",
-            locale.pick("Compétences linguistiques", "Languages"),
-            "",
-        )
-        .hint(locale.pick(
-            "Pour un interprète : une paire par ligne, par exemple « français > espagnol ».",
-            "For an interpreter: one pair a line, “French > Spanish” for example.",
-        )),
+        Input::new("languages", "textarea", &locale.text("coord-languages"), "")
+            .hint(locale.text("coord-for-an-interpreter-one-pair-a")),
     );
     page.forms.push(FormView {
         id: "new-person".into(),
@@ -115,15 +89,7 @@ async fn page(
         action: "/admin/people/new".into(),
         csrf: signed_in.session().csrf(),
         inputs,
-        buttons: vec![(
-            locale
-                .pick(
-                    "Ajouter et envoyer le lien d'activation",
-                    "Add and send the activation link",
-                )
-                .into(),
-            String::new(),
-        )],
+        buttons: vec![(locale.text("coord-add-and-send-the-activation-link"), String::new())],
         ..FormView::default()
     });
     apply(&mut page, failed.as_ref());

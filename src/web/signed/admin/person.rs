@@ -41,21 +41,15 @@ struct Loaded {
     history: Vec<String>,
 }
 
-fn action_label(action: &str, locale: Locale) -> Option<&'static str> {
+fn action_label(action: &str, locale: Locale) -> Option<String> {
     Some(match action {
-        "create" => locale.pick("personne ajoutée", "person added"),
-        "update" => locale.pick("coordonnées modifiées", "contact details changed"),
-        "update_interpreter_profile" => locale.pick("profil d'interprète modifié", "interpreter profile changed"),
-        "update_interpreter_record" => locale.pick(
-            "langues ou dossier financier modifiés",
-            "languages or financial file changed",
-        ),
-        "update_requester_profile" => locale.pick(
-            "installations ou centre de coûts modifiés",
-            "installations or cost centre changed",
-        ),
-        "deactivate" => locale.pick("désactivée", "deactivated"),
-        "reactivate" => locale.pick("réactivée", "reactivated"),
+        "create" => locale.text("coord-person-added"),
+        "update" => locale.text("coord-contact-details-changed"),
+        "update_interpreter_profile" => locale.text("coord-interpreter-profile-changed"),
+        "update_interpreter_record" => locale.text("coord-languages-or-financial-file-changed"),
+        "update_requester_profile" => locale.text("coord-installations-or-cost-centre-changed"),
+        "deactivate" => locale.text("coord-deactivated"),
+        "reactivate" => locale.text("coord-reactivated"),
         _ => return None,
     })
 }
@@ -109,19 +103,14 @@ fn one_item(heading: &str, lines: Vec<String>, form: FormView) -> Section {
     }
 }
 
-fn account_state(account: Option<&Account>, locale: Locale) -> &'static str {
+fn account_state(account: Option<&Account>, locale: Locale) -> String {
     match account {
         Some(a) if a.password_hash.is_some() && a.mfa_method.is_some() => {
-            locale.pick("activé, avec un deuxième facteur", "activated, with a second factor")
+            locale.text("coord-activated-with-a-second-factor")
         }
-        Some(a) if a.password_hash.is_some() => {
-            locale.pick("activé, sans deuxième facteur", "activated, without a second factor")
-        }
-        Some(_) => locale.pick(
-            "lien d'activation envoyé, pas encore utilisé",
-            "activation link sent, not used yet",
-        ),
-        None => locale.pick("aucun compte web", "no web account"),
+        Some(a) if a.password_hash.is_some() => locale.text("coord-activated-without-a-second-factor"),
+        Some(_) => locale.text("coord-activation-link-sent-not-used-yet"),
+        None => locale.text("coord-no-web-account"),
     }
 }
 
@@ -149,13 +138,8 @@ async fn person_page(
     if let Some((tone, text)) = notice {
         page = page.notice(tone, text);
     }
-    page.links.insert(
-        1,
-        (
-            "/admin/people".into(),
-            locale.pick("Toutes les personnes", "Everyone").into(),
-        ),
-    );
+    page.links
+        .insert(1, ("/admin/people".into(), locale.text("coord-everyone")));
     page.facts = person_facts(&loaded, locale);
     page.sections.push(contact_section(p, &base, &csrf, locale));
     if let Some(profile) = &loaded.interpreter {
@@ -168,10 +152,8 @@ async fn person_page(
     page.sections
         .push(access_section(&loaded, is_self, &base, &csrf, locale));
     page.sections.push(Section {
-        heading: locale.pick("Historique", "History").into(),
-        empty: locale
-            .pick("Aucun changement enregistré.", "No change recorded.")
-            .into(),
+        heading: locale.text("coord-history"),
+        empty: locale.text("coord-no-change-recorded"),
         lines: loaded.history,
         items: Vec::new(),
     });
@@ -182,28 +164,21 @@ async fn person_page(
 /// Who the person is: code, roles, whether active, their web account.
 fn person_facts(loaded: &Loaded, locale: Locale) -> Vec<(String, String)> {
     let p = &loaded.person;
-    let roles: Vec<&str> = p.roles.iter().map(|r| super::role_name(*r, locale)).collect();
+    let roles: Vec<String> = p.roles.iter().map(|r| super::role_name(*r, locale)).collect();
     vec![
+        (locale.text("coord-user-code"), p.user_code.to_string()),
+        (locale.text("coord-role"), roles.join(", ")),
         (
-            locale.pick("Code d'utilisateur", "User code").into(),
-            p.user_code.to_string(),
-        ),
-        (locale.pick("Rôle", "Role").into(), roles.join(", ")),
-        (
-            locale.pick("État", "Status").into(),
+            locale.text("coord-status"),
             if p.active {
-                locale.pick("actif", "active")
+                locale.text("coord-active")
             } else {
-                locale.pick(
-                    "inactif : ne peut plus se connecter ni recevoir d'offres",
-                    "inactive: cannot sign in nor get offers",
-                )
-            }
-            .into(),
+                locale.text("coord-inactive-cannot-sign-in-nor-get")
+            },
         ),
         (
-            locale.pick("Compte web", "Web account").into(),
-            account_state(loaded.account.as_ref(), locale).into(),
+            locale.text("coord-web-account"),
+            account_state(loaded.account.as_ref(), locale),
         ),
     ]
 }
@@ -220,14 +195,14 @@ fn contact_section(p: &Person, base: &str, csrf: &str, locale: Locale) -> Sectio
         locale: p.locale.as_str(),
     };
     one_item(
-        locale.pick("Coordonnées", "Contact details"),
+        &locale.text("coord-contact-details"),
         Vec::new(),
         save(
             "contact",
             format!("{base}/contact"),
             csrf,
             contact_inputs(&values, locale),
-            locale.pick("Enregistrer les coordonnées", "Save the contact details"),
+            &locale.text("coord-save-the-contact-details"),
         ),
     )
 }
@@ -239,61 +214,51 @@ fn record_section(profile: &InterpreterProfile, base: &str, csrf: &str, locale: 
         Input::new(
             "languages",
             "textarea",
-            locale.pick("Compétences linguistiques", "Languages"),
+            &locale.text("coord-languages"),
             write_languages(&profile.language_pairs, locale),
         )
-        .hint(locale.pick(
-            "Une paire par ligne, par exemple « français > espagnol ». Les offres suivent ces paires.",
-            "One pair a line, “French > Spanish” for example. Offers follow these pairs.",
-        )),
+        .hint(locale.text("coord-one-pair-a-line-french-spanish")),
         Input::new(
             "legal_name",
             "text",
-            locale.pick("Nom complet (si différent)", "Full legal name (if different)"),
+            &locale.text("coord-full-legal-name-if-different"),
             f.legal_name.clone().unwrap_or_default(),
         ),
         Input::new(
             "supplier_number",
             "text",
-            locale.pick("Numéro de fournisseur", "Supplier number"),
+            &locale.text("coord-supplier-number"),
             f.supplier_number.clone().unwrap_or_default(),
         ),
         Input::new(
             "tax_registration",
             "select",
-            locale.pick("Inscription TPS/TVQ", "GST/QST registration"),
+            &locale.text("coord-gst-qst-registration"),
             f.tax_registration.as_str(),
         )
         .choices(tax_registrations(locale)),
         Input::new(
             "gst",
             "text",
-            locale.pick("Numéro de TPS", "GST number"),
+            &locale.text("coord-gst-number"),
             f.gst.as_ref().map(|t| t.number.clone()).unwrap_or_default(),
         ),
         Input::new(
             "qst",
             "text",
-            locale.pick("Numéro de TVQ", "QST number"),
+            &locale.text("coord-qst-number"),
             f.qst.as_ref().map(|t| t.number.clone()).unwrap_or_default(),
         ),
     ];
     one_item(
-        locale.pick("Langues et dossier financier", "Languages and financial file"),
-        vec![
-            locale
-                .pick(
-                    "L'interprète les voit sur son profil sans pouvoir les changer.",
-                    "The interpreter sees them on their profile and cannot change them.",
-                )
-                .into(),
-        ],
+        &locale.text("coord-languages-and-financial-file"),
+        vec![locale.text("coord-the-interpreter-sees-them-on-their")],
         save(
             "record",
             format!("{base}/record"),
             csrf,
             inputs,
-            locale.pick("Enregistrer", "Save"),
+            &locale.text("coord-save"),
         ),
     )
 }
@@ -311,7 +276,7 @@ fn places_section(
     locale: Locale,
 ) -> Section {
     let chosen = |i: &Installation| profile.installations.contains(&i.id);
-    let mut centre_choices = vec![(String::new(), locale.pick("— aucun —", "— none —").to_string())];
+    let mut centre_choices = vec![(String::new(), locale.text("coord-none-2"))];
     centre_choices.extend(
         centres
             .iter()
@@ -324,17 +289,12 @@ fn places_section(
                 .iter()
                 .map(|i| (i.id.0.to_string(), i.name.clone(), chosen(i)))
                 .collect(),
-            ..Input::new(
-                "installation",
-                "checks",
-                locale.pick("Installations", "Installations"),
-                "",
-            )
+            ..Input::new("installation", "checks", &locale.text("coord-installations"), "")
         },
         Input::new(
             "cost_centre",
             "select",
-            locale.pick("Centre de coûts", "Cost centre"),
+            &locale.text("coord-cost-centre"),
             profile.cost_centre_id.map(|c| c.0.to_string()).unwrap_or_default(),
         )
         .choices(centre_choices),
@@ -342,24 +302,17 @@ fn places_section(
     one_item(
         &format!(
             "{} — {} ({})",
-            locale.pick("Établissement", "Establishment"),
+            locale.text("coord-establishment"),
             establishment.name,
             establishment.code
         ),
-        vec![
-            locale
-                .pick(
-                    "Le demandeur voit les demandes de ses installations (« par emplacement »).",
-                    "The requester sees the requests of their installations (“by location”).",
-                )
-                .into(),
-        ],
+        vec![locale.text("coord-the-requester-sees-the-requests-of")],
         save(
             "places",
             format!("{base}/places"),
             csrf,
             inputs,
-            locale.pick("Enregistrer", "Save"),
+            &locale.text("coord-save"),
         ),
     )
 }
@@ -377,34 +330,27 @@ fn access_section(loaded: &Loaded, is_self: bool, base: &str, csrf: &str, locale
                 format!("{base}/invite"),
                 csrf,
                 Vec::new(),
-                locale.pick("Envoyer un lien d'activation", "Send an activation link"),
+                &locale.text("coord-send-an-activation-link"),
             )
         });
     }
     if !is_self {
         let (value, label) = if p.active {
-            ("0", locale.pick("Désactiver cette personne", "Deactivate this person"))
+            ("0", locale.text("coord-deactivate-this-person"))
         } else {
-            ("1", locale.pick("Réactiver cette personne", "Reactivate this person"))
+            ("1", locale.text("coord-reactivate-this-person"))
         };
         account_forms.push(FormView {
             hidden: vec![("active".into(), value.into())],
             secondary: true,
-            ..save("active", format!("{base}/active"), csrf, Vec::new(), label)
+            ..save("active", format!("{base}/active"), csrf, Vec::new(), &label)
         });
     }
     Section {
-        heading: locale.pick("Accès", "Access").into(),
+        heading: locale.text("coord-access"),
         items: vec![Item {
             headline: String::new(),
-            lines: vec![
-                locale
-                    .pick(
-                        "Une personne désactivée ne peut plus se connecter, ses sessions prennent fin, aucune offre ne lui est faite ; son historique reste.",
-                        "A deactivated person can no longer sign in, their sessions end and no offer reaches them; their history stays.",
-                    )
-                    .into(),
-            ],
+            lines: vec![locale.text("coord-a-deactivated-person-can-no-longer")],
             forms: account_forms,
         }],
         ..Section::default()
@@ -418,45 +364,21 @@ pub struct Done {
     done: String,
 }
 
-fn done_text(done: &str, locale: Locale) -> Option<(Tone, &'static str)> {
+fn done_text(done: &str, locale: Locale) -> Option<(Tone, String)> {
     Some(match done {
-        "invited" => (
-            Tone::Good,
-            locale.pick(
-                "La personne a été ajoutée ; son lien d'activation lui a été envoyé par courriel.",
-                "The person was added; their activation link was sent by email.",
-            ),
-        ),
-        "created" => (
-            Tone::Good,
-            locale.pick("La personne a été ajoutée.", "The person was added."),
-        ),
-        "saved" => (
-            Tone::Good,
-            locale.pick("Les changements ont été enregistrés.", "The changes were saved."),
-        ),
-        "link" => (
-            Tone::Good,
-            locale.pick("Un lien d'activation a été envoyé.", "An activation link was sent."),
-        ),
+        "invited" => (Tone::Good, locale.text("coord-the-person-was-added-their-activation")),
+        "created" => (Tone::Good, locale.text("coord-the-person-was-added")),
+        "saved" => (Tone::Good, locale.text("coord-the-changes-were-saved")),
+        "link" => (Tone::Good, locale.text("coord-an-activation-link-was-sent")),
         "already" => (
             Tone::Neutral,
-            locale.pick(
-                "Ce compte est déjà activé ; « Mot de passe oublié » est son chemin de retour.",
-                "This account is active already; “Forgot password” is its way back.",
-            ),
+            locale.text("coord-this-account-is-active-already-forgot"),
         ),
         "deactivated" => (
             Tone::Good,
-            locale.pick(
-                "La personne est désactivée ; ses sessions ont pris fin.",
-                "The person is deactivated; their sessions have ended.",
-            ),
+            locale.text("coord-the-person-is-deactivated-their-sessions"),
         ),
-        "reactivated" => (
-            Tone::Good,
-            locale.pick("La personne est réactivée.", "The person is reactivated."),
-        ),
+        "reactivated" => (Tone::Good, locale.text("coord-the-person-is-reactivated")),
         _ => return None,
     })
 }
@@ -594,15 +516,7 @@ pub async fn change(
         }
         // The only refusal a coordinator past the checks above meets: deactivating themselves.
         Err(RosterError::Workflow(WorkflowError::Forbidden(_))) if part == "active" => {
-            let notice = Some((
-                Tone::Bad,
-                locale
-                    .pick(
-                        "Rien n'a été fait : vous ne pouvez pas vous désactiver vous-même.",
-                        "Nothing was done: you cannot deactivate yourself.",
-                    )
-                    .to_string(),
-            ));
+            let notice = Some((Tone::Bad, locale.text("coord-nothing-was-done-you-cannot-deactivate")));
             person_page(
                 &signed_in,
                 &state,
