@@ -244,16 +244,8 @@ fn sign_in_limited(
                     value: identifier.to_string(),
                     ..Field::default()
                 },
-                password_field(
-                    "password",
-                    locale.text("account-password"),
-                    "current-password",
-                    "",
-                ),
-                code_field(
-                    locale,
-                    locale.text("account-the-6-digit-code-of-your"),
-                ),
+                password_field("password", locale.text("account-password"), "current-password", ""),
+                code_field(locale, locale.text("account-the-6-digit-code-of-your")),
             ],
             button: locale.text("account-sign-in-2"),
             ..Form::default()
