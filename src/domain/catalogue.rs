@@ -7,9 +7,11 @@
 //! Code asks with [`Locale::text`] or, for text with a value in it, [`Locale::text_with`]:
 //! `locale.text("billing-total")`. French is the fallback.
 //!
-//! Moved so far: the sign-in and account pages (`account.ftl`), the invoices and pay
-//! statements (`billing.ftl`) and the request exports (`exports.ftl`). Other text is still
-//! written in pairs with [`Locale::pick`], and moves here surface by surface.
+//! In the catalogue: the web pages (but for a few small tables of word pairs), the
+//! invoices and pay statements, and the request exports (one `.ftl` file per surface).
+//! Still written in pairs with [`Locale::pick`]: the mail and SMS wording
+//! (`outbound/render.rs`, the digest) and the short label tables of the domain; they move
+//! here surface by surface.
 
 use super::locale::Locale;
 use fluent_templates::fluent_bundle::FluentValue;
