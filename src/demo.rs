@@ -188,6 +188,8 @@ fn ascii_slug(s: &str) -> String {
     crate::domain::text::fold(s).replace(' ', "-")
 }
 
+// Long for a reason: the demo bank written out person by person, one flat list a reader
+// scans like a fixture.
 async fn seed(workflow: &Workflow, region: &str) -> anyhow::Result<Bank> {
     let store = workflow.store();
     let now = workflow.clock().now();
@@ -391,6 +393,8 @@ fn next_business_day(date: NaiveDate) -> NaiveDate {
 }
 
 /// Runs the demo against the configured database, writing the story to `out`.
+// Long for a reason: the demo is a script, one step after the other as the story prints
+// them; issue #19 rewrites it to go through the real channels.
 pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()> {
     let store = Store::connect(settings.database.url.expose(), settings.database.max_connections).await?;
     store.migrate().await?;

@@ -458,17 +458,9 @@ impl Tx {
             on_conn!(self, |c| sqlx::query_as(MAIN).bind(person.0).fetch_optional(c).await?);
         let Some(r) = row else { return Ok(None) };
 
-        const LANGS: &str = "SELECT source_language, target_language, origin_country FROM interpreter_languages \
-             WHERE person_id = $1 ORDER BY source_language, target_language";
-        let langs: Vec<(String, String, Option<String>)> =
-            on_conn!(self, |c| sqlx::query_as(LANGS).bind(person.0).fetch_all(c).await?);
         const TYPES: &str =
             "SELECT request_type FROM interpreter_request_types WHERE person_id = $1 ORDER BY request_type";
         let types: Vec<String> = on_conn!(self, |c| sqlx::query_scalar(TYPES).bind(person.0).fetch_all(c).await?);
-        const HOURS: &str =
-            "SELECT weekday, starts, ends FROM interpreter_weekly_hours WHERE person_id = $1 ORDER BY weekday, starts";
-        let hours: Vec<(i64, NaiveTime, NaiveTime)> =
-            on_conn!(self, |c| sqlx::query_as(HOURS).bind(person.0).fetch_all(c).await?);
         const INACTIVE: &str =
             "SELECT starts_at, ends_at, reason FROM interpreter_inactivity WHERE person_id = $1 ORDER BY starts_at";
         let inactive: Vec<(DateTime<Utc>, DateTime<Utc>, Option<String>)> =
@@ -480,31 +472,9 @@ impl Tx {
             "SELECT establishment_id FROM interpreter_blocks WHERE person_id = $1 ORDER BY establishment_id";
         let blocks: Vec<i64> = on_conn!(self, |c| sqlx::query_scalar(BLOCKS).bind(person.0).fetch_all(c).await?);
 
-        let availability = if r.always_available {
-            Availability::Always
-        } else {
-            Availability::Weekly(
-                hours
-                    .into_iter()
-                    .map(|(day, starts, ends)| {
-                        let weekday = weekday_from_number(day)
-                            .ok_or_else(|| StoreError::Corrupt(format!("interpreter_weekly_hours.weekday {day}")))?;
-                        Ok(WeeklyHours { weekday, starts, ends })
-                    })
-                    .collect::<Result<_, StoreError>>()?,
-            )
-        };
+        let availability = self.availability(person, r.always_available).await?;
         Ok(Some(InterpreterProfile {
-            language_pairs: langs
-                .into_iter()
-                .map(|(s, t, origin)| {
-                    Ok(LanguagePair {
-                        source: decode("interpreter_languages.source_language", LanguageTag::parse(&s))?,
-                        target: decode("interpreter_languages.target_language", LanguageTag::parse(&t))?,
-                        origin_country: origin,
-                    })
-                })
-                .collect::<Result<_, StoreError>>()?,
+            language_pairs: self.language_pairs(person).await?,
             request_types: types
                 .iter()
                 .map(|t| decode("interpreter_request_types.request_type", t.parse()))
@@ -545,6 +515,44 @@ impl Tx {
                 qst: tax_number(r.qst_number, r.qst_from, r.qst_until),
             },
         }))
+    }
+
+    async fn language_pairs(&mut self, person: PersonId) -> Result<Vec<LanguagePair>, StoreError> {
+        const LANGS: &str = "SELECT source_language, target_language, origin_country FROM interpreter_languages \
+             WHERE person_id = $1 ORDER BY source_language, target_language";
+        let langs: Vec<(String, String, Option<String>)> =
+            on_conn!(self, |c| sqlx::query_as(LANGS).bind(person.0).fetch_all(c).await?);
+        langs
+            .into_iter()
+            .map(|(s, t, origin)| {
+                Ok(LanguagePair {
+                    source: decode("interpreter_languages.source_language", LanguageTag::parse(&s))?,
+                    target: decode("interpreter_languages.target_language", LanguageTag::parse(&t))?,
+                    origin_country: origin,
+                })
+            })
+            .collect()
+    }
+
+    /// Always, or the weekly hours the interpreter gave.
+    async fn availability(&mut self, person: PersonId, always: bool) -> Result<Availability, StoreError> {
+        if always {
+            return Ok(Availability::Always);
+        }
+        const HOURS: &str =
+            "SELECT weekday, starts, ends FROM interpreter_weekly_hours WHERE person_id = $1 ORDER BY weekday, starts";
+        let hours: Vec<(i64, NaiveTime, NaiveTime)> =
+            on_conn!(self, |c| sqlx::query_as(HOURS).bind(person.0).fetch_all(c).await?);
+        Ok(Availability::Weekly(
+            hours
+                .into_iter()
+                .map(|(day, starts, ends)| {
+                    let weekday = weekday_from_number(day)
+                        .ok_or_else(|| StoreError::Corrupt(format!("interpreter_weekly_hours.weekday {day}")))?;
+                    Ok(WeeklyHours { weekday, starts, ends })
+                })
+                .collect::<Result<_, StoreError>>()?,
+        ))
     }
 }
 

@@ -29,6 +29,7 @@ fn reference_is_a_thursday() {
     assert_eq!(reference().date().weekday(), Weekday::Thu);
 }
 
+// Long for a reason: a table of cases.
 #[test]
 fn dates_in_many_spellings() {
     let ok: &[(&str, NaiveDate)] = &[

@@ -197,6 +197,8 @@ fn hint_of(field: FormField, locale: Locale) -> String {
     }
 }
 
+// Long for a reason: the form's layout, section by section with their fields, as one
+// flat list a reader compares with the page.
 fn sections(
     locale: Locale,
     values: &BTreeMap<FormField, String>,

@@ -108,6 +108,8 @@ fn offer_form(request: RequestId, to: &[PersonId], label: String, csrf: &str, se
     }
 }
 
+// Long for a reason: the board's sections in the order the page shows them, one flat
+// list.
 fn sections(digest: &Digest, locale: Locale, csrf: &str) -> Vec<Section> {
     let lines = |fr: &str, en: &str, empty: (&str, &str), lines: &[String]| Section {
         heading: locale.pick(fr, en).to_string(),

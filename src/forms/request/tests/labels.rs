@@ -94,6 +94,7 @@ fn hints_are_bracketed_and_labels_are_set() {
     );
 }
 
+// Long for a reason: a table of cases.
 #[test]
 fn every_documented_label_is_recognised() {
     let documented: &[(&str, FormField)] = &[

@@ -101,6 +101,7 @@ fn languages_through_the_catalogue() {
     assert_eq!(tag(""), None);
 }
 
+// Long for a reason: a table of cases.
 #[test]
 fn request_types_gender_and_yes_no() {
     use FormRequestType::*;
