@@ -82,21 +82,7 @@ impl SmsTransport {
             );
         }
         match self {
-            SmsTransport::Log(path) => {
-                if let Some(dir) = path.parent()
-                    && !dir.as_os_str().is_empty()
-                {
-                    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-                }
-                let mut file = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(path)
-                    .with_context(|| format!("cannot open {}", path.display()))?;
-                writeln!(file, "{}\t{to}\t{}", at.to_rfc3339(), text.replace(['\n', '\t'], " "))
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-                Ok(())
-            }
+            SmsTransport::Log(path) => write_to_log(path, to, text, at),
             SmsTransport::Twilio {
                 http,
                 base_url,
@@ -105,24 +91,11 @@ impl SmsTransport {
                 from,
             } => {
                 let url = format!("{base_url}/2010-04-01/Accounts/{account_sid}/Messages.json");
-                let response = http
+                let request = http
                     .post(&url)
                     .basic_auth(account_sid, Some(auth_token.expose()))
-                    .form(&[("To", to), ("From", from.as_str()), ("Body", text)])
-                    .send()
-                    .await
-                    .context("Twilio did not answer")?;
-                let status = response.status();
-                if status.is_success() {
-                    return Ok(());
-                }
-                let body: serde_json::Value = response.json().await.unwrap_or_default();
-                anyhow::bail!(
-                    "Twilio refused the message: HTTP {} code {} {}",
-                    status.as_u16(),
-                    body.get("code").cloned().unwrap_or_default(),
-                    body.get("message").and_then(|m| m.as_str()).unwrap_or("")
-                )
+                    .form(&[("To", to), ("From", from.as_str()), ("Body", text)]);
+                send_to_twilio(request).await
             }
             SmsTransport::Kannel {
                 http,
@@ -132,30 +105,64 @@ impl SmsTransport {
                 from,
             } => {
                 let coding = if parts.gsm7 { "0" } else { "2" };
-                let response = http
-                    .get(sendsms_url)
-                    .query(&[
-                        ("username", username.as_str()),
-                        ("password", password.expose()),
-                        ("from", from.as_str()),
-                        ("to", to),
-                        ("text", text),
-                        ("charset", "UTF-8"),
-                        ("coding", coding),
-                    ])
-                    .send()
-                    .await
-                    .context("Kannel did not answer")?;
-                let status = response.status();
-                let body = response.text().await.unwrap_or_default();
-                // "0: Accepted for delivery" (202) or "3: Queued for later delivery".
-                if status.is_success() {
-                    Ok(())
-                } else {
-                    anyhow::bail!("Kannel refused the message: HTTP {} {}", status.as_u16(), body.trim())
-                }
+                let request = http.get(sendsms_url).query(&[
+                    ("username", username.as_str()),
+                    ("password", password.expose()),
+                    ("from", from.as_str()),
+                    ("to", to),
+                    ("text", text),
+                    ("charset", "UTF-8"),
+                    ("coding", coding),
+                ]);
+                send_to_kannel(request).await
             }
         }
+    }
+}
+
+/// The `log` gateway: one line per SMS, tab-separated, appended to `path`.
+fn write_to_log(path: &std::path::Path, to: &str, text: &str, at: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    writeln!(file, "{}\t{to}\t{}", at.to_rfc3339(), text.replace(['\n', '\t'], " "))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Sends Twilio's request; a refusal is an error with Twilio's code and message.
+async fn send_to_twilio(request: reqwest::RequestBuilder) -> anyhow::Result<()> {
+    let response = request.send().await.context("Twilio did not answer")?;
+    let status = response.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    let body: serde_json::Value = response.json().await.unwrap_or_default();
+    anyhow::bail!(
+        "Twilio refused the message: HTTP {} code {} {}",
+        status.as_u16(),
+        body.get("code").cloned().unwrap_or_default(),
+        body.get("message").and_then(|m| m.as_str()).unwrap_or("")
+    )
+}
+
+/// Sends Kannel's `sendsms` request: "0: Accepted for delivery" (202) or "3: Queued for
+/// later delivery" is a success; anything else an error with Kannel's words.
+async fn send_to_kannel(request: reqwest::RequestBuilder) -> anyhow::Result<()> {
+    let response = request.send().await.context("Kannel did not answer")?;
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    if status.is_success() {
+        Ok(())
+    } else {
+        anyhow::bail!("Kannel refused the message: HTTP {} {}", status.as_u16(), body.trim())
     }
 }
 
