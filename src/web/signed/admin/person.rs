@@ -8,7 +8,7 @@ use super::super::{FormView, Input, Item, Section, SignedPage, coordinator_actor
 use super::form::{Failed, Posted, all, apply, contact, contact_inputs, first};
 use crate::config::Settings;
 use crate::domain::history::Entity;
-use crate::domain::ids::{CostCentreId, InstallationId};
+use crate::domain::ids::{CostCentreId, InstallationId, PersonId};
 use crate::domain::interpreter::InterpreterProfile;
 use crate::domain::locale::Locale;
 use crate::domain::organisation::{CostCentre, Establishment, Installation};
@@ -22,9 +22,9 @@ use crate::web::AppState;
 use crate::web::WebError;
 use crate::web::account::{Coordinator, SignedIn};
 use crate::web::page::Tone;
-use crate::workflow::WorkflowError;
 use crate::workflow::accounts::InviteOutcome;
 use crate::workflow::roster::{ActiveChange, RosterError};
+use crate::workflow::{Actor, Workflow, WorkflowError};
 use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -444,6 +444,40 @@ async fn change_record(
     }
 }
 
+/// The contact part: name, email, phone, language, read and saved.
+async fn change_contact(
+    workflow: &Workflow,
+    actor: Actor,
+    id: PersonId,
+    posted: &Posted,
+    phone_region: &str,
+) -> Result<&'static str, RosterError> {
+    let mut problems = Problems::default();
+    let read = contact(posted).read(phone_region, &mut problems);
+    match (read, problems.0.is_empty()) {
+        (Some(c), true) => workflow.edit_contact(actor, id, c).await.map(|_| "saved"),
+        _ => Err(RosterError::Invalid(problems.0)),
+    }
+}
+
+/// The requester's places: installations and cost centre.
+async fn change_places(
+    workflow: &Workflow,
+    actor: Actor,
+    id: PersonId,
+    posted: &Posted,
+) -> Result<&'static str, RosterError> {
+    let installations: Vec<InstallationId> = all(posted, "installation")
+        .into_iter()
+        .filter_map(|v| v.parse().ok().map(InstallationId))
+        .collect();
+    let centre = first(posted, "cost_centre").parse().ok().map(CostCentreId);
+    workflow
+        .set_requester_places(actor, id, installations, centre)
+        .await
+        .map(|()| "saved")
+}
+
 /// `POST /admin/people/{code}/{part}`: `contact`, `record`, `places`, `invite` or `active`.
 pub async fn change(
     Coordinator(signed_in): Coordinator,
@@ -462,31 +496,14 @@ pub async fn change(
     let id = person.id;
     let workflow = &state.workflow;
     let outcome: Result<&str, RosterError> = match part.as_str() {
-        "contact" => {
-            let mut problems = Problems::default();
-            let read = contact(&posted).read(&settings.general.default_phone_region, &mut problems);
-            match (read, problems.0.is_empty()) {
-                (Some(c), true) => workflow.edit_contact(actor, id, c).await.map(|_| "saved"),
-                _ => Err(RosterError::Invalid(problems.0)),
-            }
-        }
+        "contact" => change_contact(workflow, actor, id, &posted, &settings.general.default_phone_region).await,
         "record" => {
             let Some(profile) = interpreter else {
                 return Err(WebError::NotFound);
             };
             change_record(workflow, actor, id, &profile, &posted).await
         }
-        "places" => {
-            let installations: Vec<InstallationId> = all(&posted, "installation")
-                .into_iter()
-                .filter_map(|v| v.parse().ok().map(InstallationId))
-                .collect();
-            let centre = first(&posted, "cost_centre").parse().ok().map(CostCentreId);
-            workflow
-                .set_requester_places(actor, id, installations, centre)
-                .await
-                .map(|()| "saved")
-        }
+        "places" => change_places(workflow, actor, id, &posted).await,
         "invite" => match state.account_pages.accounts.invite(&person.email).await {
             Ok(InviteOutcome::Invited) => Ok("link"),
             Ok(InviteOutcome::AlreadyActive) => Ok("already"),
