@@ -386,28 +386,44 @@ pub(super) async fn submit(
             if let Err(e) = release(state, &held, recipient.id).await {
                 tracing::warn!(error = %e, "held files not released; they expire within a day");
             }
-            let mut facts = facts_list(&state.workflow, &request, locale).await;
-            facts.extend(
-                record::record_values(&record, locale)
-                    .into_iter()
-                    .map(|(field, value)| (field.label(locale).to_string(), value)),
-            );
+            let facts = recorded_facts(state, &request, &record, locale).await;
             Ok(recorded_page(pages, &request, applied.to.label(locale), facts, locale))
         }
         Err(LinkRefusal::Refused(WorkflowError::InvalidRecord(problems))) => {
-            let issues: Vec<RecordIssue> = problems
-                .into_iter()
-                .map(|problem: RecordProblem| RecordIssue {
-                    written: posted.values.get(&problem.field).cloned(),
-                    problem,
-                })
-                .collect();
+            let issues = issues_of(problems, &posted.values);
             screen.again(posted.values, &issues, &[], &held, &attachments).await
         }
         Ok(Followed::Session { .. }) => Err(WebError::internal(anyhow::anyhow!("a record link opened a session"))),
         Err(LinkRefusal::Dead(dead)) => Ok(state_response(state, pages, *dead, &link.claim, token, nonce).await),
         Err(LinkRefusal::Refused(error)) => super::page::refused_page(state, pages, link, &error).await,
     }
+}
+
+/// The request's facts, then what was recorded.
+async fn recorded_facts(
+    state: &AppState,
+    request: &Request,
+    record: &crate::domain::request::ServiceRecord,
+    locale: Locale,
+) -> Vec<(String, String)> {
+    let mut facts = facts_list(&state.workflow, request, locale).await;
+    facts.extend(
+        record::record_values(record, locale)
+            .into_iter()
+            .map(|(field, value)| (field.label(locale).to_string(), value)),
+    );
+    facts
+}
+
+/// The workflow's objections to a record, each with what was written in its field.
+fn issues_of(problems: Vec<RecordProblem>, written: &BTreeMap<RecordField, String>) -> Vec<RecordIssue> {
+    problems
+        .into_iter()
+        .map(|problem| RecordIssue {
+            written: written.get(&problem.field).cloned(),
+            problem,
+        })
+        .collect()
 }
 
 /// The page after the record is saved: the request's new status (`status`) and `facts`,
