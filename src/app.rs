@@ -54,7 +54,8 @@ impl App {
     /// supervisor handing over a socket) knows the port before anything is built, so the
     /// public address in the settings can name it.
     pub async fn build_on(settings: &Settings, clock: Arc<dyn Clock>, listener: TcpListener) -> anyhow::Result<App> {
-        crate::security::signing_key(settings)?;
+        // First: a missing or short key stops start-up before anything else is opened.
+        let signing_key = crate::security::signing_key(settings)?;
         let store = Store::connect(settings.database.url.expose(), settings.database.max_connections).await?;
         store.migrate().await?;
         let metrics_listener = match settings.metrics.bind {
@@ -99,7 +100,6 @@ impl App {
             secure_cookies: settings.web.public_base_url.starts_with("https://"),
             client_ip_header: settings.web.client_ip_header.trim().to_string(),
         };
-        let signing_key = crate::security::signing_key(settings)?;
         let account_pages = web::account::AccountPages {
             accounts: crate::workflow::accounts::Accounts::new(
                 workflow.clone(),

@@ -168,17 +168,7 @@ impl Workflow {
                 .extend(notify::to_coordinators(tx, NoticeKind::OfferDeclined).await?);
         } else {
             request.status = request.status.apply(Event::Decline, actor.kind)?;
-            o.changes.push(Change::new(
-                "assigned_interpreter",
-                request.assigned_interpreter,
-                None::<i64>,
-            ));
-            request.assigned_interpreter = None;
-            request.booked_at = None;
-            o.notices
-                .extend(notify::to_coordinators(tx, NoticeKind::InterpreterWithdrew).await?);
-            o.notices
-                .push(Notice::new(request.requested_by, NoticeKind::InterpreterWithdrew));
+            interpreter_leaves(tx, request, &mut o).await?;
         }
         Ok(o)
     }
@@ -209,22 +199,12 @@ impl Workflow {
     ) -> Result<Outcome, WorkflowError> {
         request.status = request.status.apply(Event::Withdraw, actor.kind)?;
         let mut o = Outcome::new("withdraw");
-        o.changes.push(Change::new(
-            "assigned_interpreter",
-            request.assigned_interpreter,
-            None::<i64>,
-        ));
         if actor.kind == ActorKind::Coordinator
             && let Some(interpreter) = request.assigned_interpreter
         {
             o.notices.push(Notice::new(interpreter, NoticeKind::AssignmentRemoved));
         }
-        request.assigned_interpreter = None;
-        request.booked_at = None;
-        o.notices
-            .extend(notify::to_coordinators(tx, NoticeKind::InterpreterWithdrew).await?);
-        o.notices
-            .push(Notice::new(request.requested_by, NoticeKind::InterpreterWithdrew));
+        interpreter_leaves(tx, request, &mut o).await?;
         Ok(o)
     }
 
@@ -375,4 +355,22 @@ pub(super) fn close(actor: Actor, request: &mut Request, now: DateTime<Utc>) -> 
         o.notices.push(Notice::new(interpreter, NoticeKind::RequestClosed));
     }
     Ok(o)
+}
+
+/// The booked interpreter leaves the request (they declined or withdrew, or a coordinator
+/// took them off): the request loses its interpreter and its booking time, and the
+/// coordinators and the requester are told.
+async fn interpreter_leaves(tx: &mut Tx, request: &mut Request, o: &mut Outcome) -> Result<(), WorkflowError> {
+    o.changes.push(Change::new(
+        "assigned_interpreter",
+        request.assigned_interpreter,
+        None::<i64>,
+    ));
+    request.assigned_interpreter = None;
+    request.booked_at = None;
+    o.notices
+        .extend(notify::to_coordinators(tx, NoticeKind::InterpreterWithdrew).await?);
+    o.notices
+        .push(Notice::new(request.requested_by, NoticeKind::InterpreterWithdrew));
+    Ok(())
 }
