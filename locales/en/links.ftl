@@ -86,3 +86,4 @@ link-service-recorded = Service recorded
 link-nothing-was-sent-press-the-button = Nothing was sent: press the button below.
 link-it-is-never-sent-to-any = It is never sent to any other address. Nothing else was done: the new link shows the request as it is, to confirm again. Nothing arrived? Check the junk mail folder.
 link-new-links-were-already-sent-lately = New links were already sent lately for this recipient: nothing more was sent.
+link-record-contested = Service record contested on

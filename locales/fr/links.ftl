@@ -86,3 +86,4 @@ link-service-recorded = Réalisation enregistrée
 link-nothing-was-sent-press-the-button = Rien n'a été envoyé : appuyez sur le bouton ci-dessous.
 link-it-is-never-sent-to-any = Il n'est jamais envoyé à une autre adresse. Rien d'autre n'a été fait : le nouveau lien montre la demande telle qu'elle est, pour confirmer de nouveau. Rien reçu ? Vérifiez le dossier des courriels indésirables.
 link-new-links-were-already-sent-lately = De nouveaux liens ont déjà été envoyés récemment pour ce destinataire : rien de plus n'a été envoyé.
+link-record-contested = Réalisation contestée le

@@ -4,11 +4,10 @@
 
 use super::cookies;
 use super::links::LinkPages;
-use super::links::{SESSION_COOKIE, facts_list};
+use super::links::{SESSION_COOKIE, briefed_facts};
 use super::page::{Page, PageForm, Tone, page_response};
 use super::{AppState, WebError};
 use crate::domain::locale::Locale;
-use crate::domain::request::Request;
 use crate::security::link::{LinkAction, LinkClaim};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -77,8 +76,11 @@ pub async fn show(
         Err(e) => return Err(e.into()),
     };
     let locale = person.locale;
-    let mut facts = facts_list(workflow, &request, locale).await;
-    add_details(&mut facts, &request, interpreter.as_deref(), locale);
+    let mut facts = briefed_facts(workflow, &request, person.id, locale).await?;
+    if let Some(name) = interpreter {
+        facts.insert(facts.len().min(8), (locale.text("request-interpreter"), name));
+    }
+    facts.extend(super::links::record_facts(workflow, &request, locale).await?);
     let nonce = cookies::read(&headers, cookies::FORM_COOKIE).unwrap_or_else(crate::security::random_token);
     let forms = claims
         .iter()
@@ -103,28 +105,6 @@ pub async fn show(
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     Ok(response)
-}
-
-/// What the requester wrote beside the facts every page has, and who interprets.
-fn add_details(facts: &mut Vec<(String, String)>, request: &Request, interpreter: Option<&str>, locale: Locale) {
-    let d = &request.details;
-    let mut add = |label: &str, value: Option<&str>| {
-        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
-            facts.push((label.to_string(), v.to_string()));
-        }
-    };
-    add(&locale.text("request-interpreter"), interpreter);
-    add(&locale.text("request-address"), d.address.as_deref());
-    add(&locale.text("request-professional"), d.professional.name.as_deref());
-    add(&locale.text("request-context"), d.notes.context.as_deref());
-    add(
-        &locale.text("request-message-to-the-interpreter"),
-        d.notes.message_to_interpreter.as_deref(),
-    );
-    add(
-        &locale.text("request-note-to-the-coordinator"),
-        d.notes.coordinator_note.as_deref(),
-    );
 }
 
 /// The button of what the requester may do now, through a signed link bound to the form

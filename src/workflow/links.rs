@@ -208,6 +208,8 @@ pub async fn current_version(
             && request.details.alternative_language.is_some())
         .then_some(request.version),
         LinkAction::GiveUp => (request.status == RequestStatus::New).then_some(request.version),
+        // Once contested, the record waits for a coordinator: contesting again says nothing new.
+        LinkAction::Contest => request.service_contested_at.is_none().then_some(request.version),
         _ => Some(request.version),
     })
 }

@@ -1,5 +1,6 @@
 //! The request (demande): its details, number, life cycle and what happens at its end.
 
+pub mod briefing;
 pub mod details;
 pub mod number;
 pub mod record;

@@ -9,7 +9,7 @@ pub mod record_form;
 
 pub use page::LinkPages;
 use page::*;
-pub(crate) use page::{SESSION_COOKIE, facts_list, reason_choice};
+pub(crate) use page::{SESSION_COOKIE, briefed_facts, facts_list, reason_choice, record_facts};
 
 use super::page::{Page, Tone, page_response};
 use super::{AppState, WebError};
@@ -242,7 +242,7 @@ async fn done_page(
         heading: format!("{} — {}", action_heading(link.claim.action, locale), request.label()),
         notice,
         tone: Tone::Good,
-        facts: facts_list(&state.workflow, &request, locale).await,
+        facts: briefed_facts(&state.workflow, &request, link.claim.recipient, locale).await?,
         paragraphs,
         forms: Vec::new(),
     };

@@ -5,7 +5,10 @@
 
 use crate::domain::locale::Locale;
 use crate::domain::person::Person;
+use crate::domain::ids::PersonId;
+use crate::domain::request::briefing::briefing;
 use crate::domain::request::{CancellationReason, Request};
+use crate::store::StoreError;
 use crate::outbound::render::Facts;
 use crate::security::link::{LinkAction, LinkClaim, LinkKeys, VerifiedLink};
 use crate::web::AppState;
@@ -68,6 +71,52 @@ pub(crate) async fn facts_list(workflow: &Workflow, request: &Request, locale: L
         (locale.text("link-languages"), f.languages),
         (locale.text("link-place"), f.place),
     ]
+}
+
+/// The request's facts, then what `viewer` may read of it beyond them, by how they stand
+/// toward it (see `domain::request::briefing`): the offered interpreter what decides, the
+/// booked one what the booking needs, the requester's side everything.
+pub(crate) async fn briefed_facts(
+    workflow: &Workflow,
+    request: &Request,
+    viewer: PersonId,
+    locale: Locale,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let mut tx = workflow.store().begin_read().await?;
+    let installation = tx.installation(request.details.installation_id).await?;
+    let person = tx.person(viewer).await?;
+    let standing = crate::workflow::standing::standing(&mut tx, request, &person).await?;
+    tx.commit().await?;
+    let mut facts = facts_list(workflow, request, locale).await;
+    facts.extend(briefing(request, standing, &installation, locale));
+    Ok(facts)
+}
+
+/// The service record as it stands, for whoever validates, contests or checks it: the
+/// times, presence, waiting, distance and fees, and whether it was contested.
+pub(crate) async fn record_facts(
+    workflow: &Workflow,
+    request: &Request,
+    locale: Locale,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let mut tx = workflow.store().begin_read().await?;
+    let record = tx.service_record(request.id).await?;
+    tx.commit().await?;
+    let Some(record) = record else {
+        return Ok(Vec::new());
+    };
+    let mut facts: Vec<(String, String)> = crate::forms::record::record_values(&record, locale)
+        .into_iter()
+        .map(|(field, value)| (field.label(locale).to_string(), value))
+        .collect();
+    if let Some(at) = request.service_contested_at {
+        let at = at.with_timezone(&workflow.config().time_zone);
+        facts.push((
+            locale.text("link-record-contested"),
+            crate::domain::locale::long_date_time(at, locale),
+        ));
+    }
+    Ok(facts)
 }
 
 pub(crate) fn action_heading(action: LinkAction, locale: Locale) -> String {
@@ -277,7 +326,13 @@ pub(crate) async fn state_page(
     match link_state {
         LinkState::Live { request, recipient } => {
             let locale = recipient.locale;
-            let mut facts = facts_list(workflow, &request, locale).await;
+            let mut facts = match briefed_facts(workflow, &request, recipient.id, locale).await {
+                Ok(facts) => facts,
+                Err(_) => facts_list(workflow, &request, locale).await,
+            };
+            if matches!(claim.action, LinkAction::Validate | LinkAction::Contest) {
+                facts.extend(record_facts(workflow, &request, locale).await.unwrap_or_default());
+            }
             facts.insert(0, (locale.text("link-for"), recipient.display_name()));
             let names = subject_names(workflow, claim).await;
             (

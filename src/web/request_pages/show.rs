@@ -14,7 +14,7 @@ use crate::security::link::LinkAction;
 use crate::store::attachments::{AttachmentInfo, AttachmentPurpose, FileKind, content_disposition};
 use crate::store::{StoreError, Tx};
 use crate::web::account::SignedIn;
-use crate::web::links::facts_list;
+use crate::web::links::{briefed_facts, record_facts};
 use crate::web::page::Tone;
 use crate::web::{AppState, WebError};
 use crate::workflow::links::{actor_kind, current_version};
@@ -96,14 +96,16 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
     let locale = person.locale;
     let heading = format!("{} {}", locale.text("request-request"), request.label());
     let mut view = View::signed(person, &bank(state), &heading);
-    view.facts = facts_list(workflow, request, locale).await;
+    view.facts = briefed_facts(workflow, request, person.id, locale).await?;
     let tz = workflow.config().time_zone;
     let mut tx = workflow.store().begin_read().await?;
     if let Some(i) = request.assigned_interpreter {
         let name = tx.person(i).await?.display_name();
-        view.facts.push((locale.text("request-interpreter"), name));
+        view.facts.insert(view.facts.len().min(8), (locale.text("request-interpreter"), name));
     }
-    add_facts(&mut view.facts, request, seen.full, locale);
+    if seen.full || request.assigned_interpreter == Some(person.id) {
+        view.facts.extend(record_facts(workflow, request, locale).await?);
+    }
     if seen.full {
         if matches!(
             request.status,
@@ -136,49 +138,6 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
     }
     tx.commit().await?;
     Ok(view)
-}
-
-/// The details shown beside the facts every page has: the message to the interpreter, and
-/// for those who see the request in full (`full`), the rest and why it was cancelled.
-fn add_facts(facts: &mut Vec<(String, String)>, request: &Request, full: bool, locale: Locale) {
-    let d = &request.details;
-    let mut add = |label: &str, value: Option<&str>| {
-        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
-            facts.push((label.to_string(), v.to_string()));
-        }
-    };
-    add(
-        &locale.text("request-message-to-the-interpreter"),
-        d.notes.message_to_interpreter.as_deref(),
-    );
-    if !full {
-        return;
-    }
-    add(&locale.text("request-address"), d.address.as_deref());
-    add(
-        FormField::ProfessionalName.label(locale),
-        d.professional.name.as_deref(),
-    );
-    add(
-        FormField::ProfessionalFunction.label(locale),
-        d.professional.function.as_deref(),
-    );
-    add(FormField::Context.label(locale), d.notes.context.as_deref());
-    add(FormField::Reason.label(locale), d.notes.reason.as_deref());
-    add(
-        FormField::NoteToCoordinator.label(locale),
-        d.notes.coordinator_note.as_deref(),
-    );
-    add(FormField::PatientName.label(locale), d.patient.name.as_deref());
-    add(FormField::PatientPhone.label(locale), d.patient.phone.as_deref());
-    add(FormField::VideoLink.label(locale), d.video.link.as_deref());
-    if let Some(c) = &request.cancellation {
-        let mut text = c.reason.label(locale).to_string();
-        if let Some(detail) = c.detail.as_deref().filter(|t| !t.trim().is_empty()) {
-            text = format!("{text} — {detail}");
-        }
-        facts.push((locale.text("request-reason-for-cancelling"), text));
-    }
 }
 
 /// The request form's files, each a link to download it.
