@@ -34,7 +34,7 @@ impl Entity {
 pub const REDACTED: &str = "<confidentiel>";
 
 /// One field's change.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub field: String,
     pub from: Value,

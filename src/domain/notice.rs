@@ -58,6 +58,14 @@ pub enum Notice {
     AppointmentReminder(RequestFacts),
     /// To the requester: nobody can take the request; their choices.
     NoInterpreter(RequestFacts),
+    /// To the requester: the interpreter it was offered to refused; the bank looks on.
+    DeclinedStillLooking(RequestFacts),
+    /// To the requester: nobody answered the offers in time; the bank looks on.
+    LapsedStillLooking(RequestFacts),
+    /// To the requester: a coordinator changed the request (what changed, old → new).
+    RequestChanged(RequestFacts),
+    /// To the requester: without their answer in time, the service record was validated.
+    AutoValidated(RequestFacts),
     /// To the interpreter: the service record form, asked after the appointment or sent
     /// back with what to fix.
     RecordForm(RecordForm),
@@ -216,6 +224,10 @@ pub struct RequestFacts {
     pub installation_id: Option<InstallationId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+    /// What a modification changed, field by field, as the history records it (sensitive
+    /// values already left out): the notice says old → new.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<super::history::Change>,
 }
 
 /// The service record form: asked by the workflow after the appointment (the request's
@@ -356,7 +368,11 @@ impl Notice {
             | Notice::RequestClosed(f)
             | Notice::OfferReminder(f)
             | Notice::AppointmentReminder(f)
-            | Notice::NoInterpreter(f) => Some(f),
+            | Notice::NoInterpreter(f)
+            | Notice::DeclinedStillLooking(f)
+            | Notice::LapsedStillLooking(f)
+            | Notice::RequestChanged(f)
+            | Notice::AutoValidated(f) => Some(f),
             Notice::RecordForm(form) => Some(&form.facts),
             _ => None,
         }
@@ -382,6 +398,7 @@ mod tests {
             target_language: LanguageTag::parse("es").ok(),
             installation_id: Some(InstallationId(1)),
             version: Some(3),
+            changes: vec![crate::domain::history::Change::new("duration_minutes", 60, 90)],
         };
         let answering = Answering::to(Some("<a@b.example>"), "Re: demande");
         let at = DateTime::parse_from_rfc3339("2026-03-09T14:02:00Z")
@@ -469,6 +486,11 @@ mod tests {
             Notice::PasswordReset(AccountToken { token: Some(2) }),
             Notice::LoginCode(AccountToken { token: Some(3) }),
             Notice::Unknown,
+            // Added with issue 19.
+            Notice::DeclinedStillLooking(f()),
+            Notice::LapsedStillLooking(f()),
+            Notice::RequestChanged(f()),
+            Notice::AutoValidated(f()),
         ]
     }
 
@@ -509,6 +531,10 @@ mod tests {
             Notice::PasswordReset(_) => 32,
             Notice::LoginCode(_) => 33,
             Notice::Unknown => 34,
+            Notice::DeclinedStillLooking(_) => 35,
+            Notice::LapsedStillLooking(_) => 36,
+            Notice::RequestChanged(_) => 37,
+            Notice::AutoValidated(_) => 38,
         }
     }
 
@@ -518,7 +544,7 @@ mod tests {
         for (i, notice) in all.iter().enumerate() {
             assert_eq!(index(notice), i, "{notice:?}");
         }
-        assert_eq!(all.len(), 35);
+        assert_eq!(all.len(), 39);
     }
 
     #[test]
@@ -577,6 +603,10 @@ mod tests {
                 "password_reset",
                 "login_code",
                 "unknown",
+                "declined_still_looking",
+                "lapsed_still_looking",
+                "request_changed",
+                "auto_validated",
             ]
         );
     }

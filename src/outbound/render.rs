@@ -55,6 +55,12 @@ struct MailBody<'a> {
     bank: &'a str,
     first_name: &'a str,
     facts: &'a Facts,
+    /// What the recipient may read of the request beyond its facts, as (label, value).
+    briefing: &'a [(String, String)],
+    /// What a modification changed, old → new, as lines.
+    changes: &'a [String],
+    /// For an offer: "le jeudi 10 décembre 2026 à 14 h 30", when the answer is due.
+    answer_by: &'a str,
     interpreter: &'a str,
     form: &'a str,
     errors: &'a [String],
@@ -123,15 +129,24 @@ struct SmsBody<'a> {
     en: bool,
     bank: &'a str,
     number: &'a str,
+    /// "demain 14 h 30".
     when: &'a str,
+    /// "1 h 30"; empty for a translation or a message.
+    length: &'a str,
+    /// The installation's name.
+    place: &'a str,
     languages: &'a str,
     request_type: &'a str,
     /// The offer's code, for "OUI 4821".
     code: &'a str,
-    /// The signed link that accepts the offer, if any.
+    /// The signed link: accept the offer, or open the request.
     link: &'a str,
     /// The interpreter must tell the user about the appointment.
     call: bool,
+    /// Why the request was cancelled, as people read it.
+    reason: &'a str,
+    /// A late cancellation of a booking: the interpreter is paid.
+    paid: bool,
 }
 
 /// A rendered email.
@@ -148,6 +163,12 @@ pub struct RenderInput<'a> {
     pub recipient: &'a Person,
     pub request: Option<&'a Request>,
     pub installation: &'a str,
+    /// What the recipient may read of the request beyond its facts, as (label, value).
+    pub briefing: &'a [(String, String)],
+    /// What a modification changed, old → new, as lines.
+    pub changes: &'a [String],
+    /// For an offer: when the answer is due.
+    pub answer_by: Option<chrono::DateTime<chrono::Utc>>,
     pub interpreter: Option<&'a Person>,
     pub bank: &'a str,
     /// The form's lines (`request_form`, `record_form`), or the service record's summary
@@ -282,6 +303,15 @@ pub fn notice_label(notice: &Notice, locale: Locale) -> &'static str {
             "Aucun interprète disponible pour l'instant",
             "No interpreter available yet",
         ),
+        Notice::DeclinedStillLooking(_) => {
+            locale.pick("Offre refusée : recherche d'un autre interprète", "Offer declined: looking for another interpreter")
+        }
+        Notice::LapsedStillLooking(_) => locale.pick(
+            "Offres sans réponse : recherche d'un autre interprète",
+            "Offers unanswered: looking for another interpreter",
+        ),
+        Notice::RequestChanged(_) => locale.pick("Votre demande a été modifiée", "Your request was changed"),
+        Notice::AutoValidated(_) => locale.pick("Réalisation validée automatiquement", "Service record validated automatically"),
         Notice::AccountActivation(_) => locale.pick("Activation de votre compte", "Activate your account"),
         Notice::PasswordReset(_) => locale.pick("Réinitialisation du mot de passe", "Password reset"),
         Notice::LoginCode(_) => locale.pick("Votre code de vérification", "Your verification code"),
@@ -395,6 +425,9 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         bank: input.bank,
         first_name: &input.recipient.first_name,
         facts: &facts,
+        briefing: input.briefing,
+        changes: input.changes,
+        answer_by: &moment(input.answer_by, input.time_zone, locale),
         interpreter: &interpreter,
         form: input.form,
         errors: fields.errors,
@@ -588,40 +621,66 @@ fn in_sentence(name: &str, locale: Locale) -> String {
     }
 }
 
-/// Renders the SMS twin of a notification: one message, no patient details.
-pub fn render_sms(
-    notice: &Notice,
-    recipient: &Person,
-    request: Option<&Request>,
-    bank: &str,
-    code: Option<&str>,
-    link: Option<&str>,
-) -> anyhow::Result<String> {
-    let locale = recipient.locale;
-    let (number, when, languages, request_type) = match request {
+/// What an SMS needs besides its notice.
+pub struct SmsInput<'a> {
+    pub notice: &'a Notice,
+    pub recipient: &'a Person,
+    pub request: Option<&'a Request>,
+    pub bank: &'a str,
+    /// The offer's code, for "OUI 4821".
+    pub code: Option<&'a str>,
+    /// The signed link the text carries: accept an offer, or open the request.
+    pub link: Option<&'a str>,
+    /// Where: the installation's name.
+    pub place: &'a str,
+    /// Today in the bank's time zone, to say « aujourd'hui » and « demain ».
+    pub today: chrono::NaiveDate,
+}
+
+/// "aujourd'hui 14 h 30", "demain 9 h 00", "10 déc. 14 h 30".
+pub fn sms_when(date: chrono::NaiveDate, time: chrono::NaiveTime, today: chrono::NaiveDate, locale: Locale) -> String {
+    let day = match (date - today).num_days() {
+        0 => locale.pick("aujourd'hui", "today").to_string(),
+        1 => locale.pick("demain", "tomorrow").to_string(),
+        _ => short_date(date, locale),
+    };
+    format!("{day} {}", clock_time(time, locale))
+}
+
+/// Renders an SMS notification: where, when, how long, and the link; never patient details.
+pub fn render_sms(input: &SmsInput<'_>) -> anyhow::Result<String> {
+    let locale = input.recipient.locale;
+    let request = input.request;
+    let (number, when, length, languages, request_type) = match request {
         Some(r) => (
             r.label(),
-            format!(
-                "{} {}",
-                short_date(r.details.date, locale),
-                clock_time(r.details.start_time, locale)
-            ),
+            sms_when(r.details.date, r.details.start_time, input.today, locale),
+            if r.details.request_type.is_timed() {
+                duration(r.details.duration_minutes, locale)
+            } else {
+                String::new()
+            },
             in_sentence(r.details.target_language.name(locale), locale),
             r.details.request_type.label(locale).to_lowercase(),
         ),
         None => Default::default(),
     };
+    let cancellation = request.and_then(|r| r.cancellation.as_ref());
     let text = SmsBody {
-        notice,
+        notice: input.notice,
         en: locale == Locale::En,
-        bank,
+        bank: input.bank,
         number: &number,
         when: &when,
+        length: &length,
+        place: input.place,
         languages: &languages,
         request_type: &request_type,
-        code: code.unwrap_or(""),
-        link: link.unwrap_or(""),
+        code: input.code.unwrap_or(""),
+        link: input.link.unwrap_or(""),
         call: request.is_some_and(|r| r.details.interpreter_must_notify_user),
+        reason: cancellation.map(|c| c.reason.label(locale)).unwrap_or(""),
+        paid: cancellation.is_some_and(|c| c.late) && request.is_some_and(|r| r.booked_at.is_some()),
     }
     .render()?;
     Ok(text.trim().to_string())

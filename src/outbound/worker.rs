@@ -419,8 +419,13 @@ impl Outbound {
             Notice::RequestOffered(_) | Notice::RequestModified(_) | Notice::OfferReminder(_) => {
                 &[LinkAction::Accept, LinkAction::Refuse]
             }
-            Notice::AssignmentConfirmed(_) | Notice::AppointmentReminder(_) => &[LinkAction::Withdraw],
-            Notice::RequestReceived(_) | Notice::RequestBooked(_) | Notice::InterpreterWithdrew(_)
+            Notice::AssignmentConfirmed(_) | Notice::AppointmentReminder(_) => &[LinkAction::Open, LinkAction::Withdraw],
+            Notice::RequestReceived(_)
+            | Notice::RequestBooked(_)
+            | Notice::InterpreterWithdrew(_)
+            | Notice::RequestChanged(_)
+            | Notice::DeclinedStillLooking(_)
+            | Notice::LapsedStillLooking(_)
                 if request.requested_by == recipient.id =>
             {
                 &[LinkAction::Open, LinkAction::Cancel]
@@ -561,6 +566,8 @@ fn invite_method(notice: &Notice, recipient: &Person, request: Option<&Request>)
     let concerned = request.requested_by == recipient.id || request.assigned_interpreter == Some(recipient.id);
     match notice {
         Notice::RequestBooked(_) | Notice::AssignmentConfirmed(_) | Notice::RequestModified(_) => Some(Method::Request),
+        // A booking the requester has in their calendar moves with the change.
+        Notice::RequestChanged(_) if request.booked_at.is_some() => Some(Method::Request),
         Notice::AssignmentRemoved(_) => Some(Method::Cancel),
         Notice::RequestCancelled(_) if concerned => Some(Method::Cancel),
         Notice::CommandDone {
@@ -607,7 +614,7 @@ fn form_block(
             };
             record::render_record_form(locale, &filled)
         }
-        Notice::ServiceRecorded(_) | Notice::ServiceContested(_) => record
+        Notice::ServiceRecorded(_) | Notice::ServiceContested(_) | Notice::AutoValidated(_) => record
             .map(|r| {
                 let sep = locale.pick(" : ", ": ");
                 record::record_values(r, locale)

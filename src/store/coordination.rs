@@ -98,6 +98,30 @@ impl Tx {
             .collect())
     }
 
+    /// Pending offers past their deadline at `now`; an offer without one (made before
+    /// deadlines were kept) counts as due once made before `legacy_before`.
+    pub async fn pending_offers_due(
+        &mut self,
+        now: DateTime<Utc>,
+        legacy_before: DateTime<Utc>,
+    ) -> Result<Vec<PendingOffer>, StoreError> {
+        const SQL: &str = "SELECT id, request_id, interpreter_id, created_at, reminded_at IS NOT NULL FROM offers \
+             WHERE status = 'pending' AND (expires_at <= $1 OR (expires_at IS NULL AND created_at < $2)) \
+             ORDER BY created_at, id";
+        let rows: Vec<(i64, i64, i64, DateTime<Utc>, bool)> =
+            on_conn!(self, |c| sqlx::query_as(SQL).bind(now).bind(legacy_before).fetch_all(c).await?);
+        Ok(rows
+            .into_iter()
+            .map(|(offer, request, interpreter, created_at, reminded)| PendingOffer {
+                offer,
+                request: RequestId(request),
+                interpreter: PersonId(interpreter),
+                created_at,
+                reminded,
+            })
+            .collect())
+    }
+
     /// Marks an offer reminded; `false` if another process did it first.
     pub async fn mark_offer_reminded(&mut self, offer: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
         const SQL: &str =

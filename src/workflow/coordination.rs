@@ -55,29 +55,30 @@ impl Workflow {
         Ok(report)
     }
 
-    /// Offers unanswered past the expiry lapse.
+    /// Offers unanswered past their deadline lapse.
     async fn lapse_expired_offers(&self, now: DateTime<Utc>, report: &mut ChaseReport) -> Result<(), WorkflowError> {
         let hours = |h: u32| TimeDelta::hours(i64::from(h));
-        // Offers unanswered past the expiry lapse, request by request, when every pending
-        // offer of the request is that old (a later broadcast keeps its own time).
+        // Offers unanswered past their deadline, request by request, when every pending
+        // offer of the request is due (a later broadcast keeps its own time).
+        let legacy_cutoff = now - hours(self.config.offer_expiry_hours);
         let expired = {
             let mut tx = self.store.begin_read().await?;
-            let old = tx
-                .pending_offers_before(now - hours(self.config.offer_expiry_hours))
-                .await?;
+            let due = tx.pending_offers_due(now, legacy_cutoff).await?;
             tx.commit().await?;
-            old.into_iter().map(|o| o.request).collect::<BTreeSet<RequestId>>()
+            due.into_iter().map(|o| o.request).collect::<BTreeSet<RequestId>>()
         };
-        let expiry_cutoff = now - hours(self.config.offer_expiry_hours);
         for request in expired {
             let mut tx = self.store.begin().await?;
-            let all_old = tx
+            let all_due = tx
                 .offers_of_request(request)
                 .await?
                 .iter()
                 .filter(|o| o.status == OfferStatus::Pending)
-                .all(|o| o.created_at < expiry_cutoff);
-            if !all_old {
+                .all(|o| match o.expires_at {
+                    Some(deadline) => deadline <= now,
+                    None => o.created_at < legacy_cutoff,
+                });
+            if !all_due {
                 tx.commit().await?;
                 continue;
             }

@@ -1,6 +1,7 @@
 //! Who is told what when a request changes. Notifications are queued in the outbox in
 //! the same transaction as the change; the outbound workers render and send them.
 
+use crate::domain::history::Change;
 use crate::domain::ids::PersonId;
 use crate::domain::notice::{self, RequestFacts};
 use crate::domain::person::Person;
@@ -50,6 +51,14 @@ pub enum NoticeKind {
     NoInterpreter,
     /// To the interpreter, after the appointment: the service record form.
     RecordAsk,
+    /// To the requester: the interpreter offered the request refused; the bank looks on.
+    DeclinedStillLooking,
+    /// To the requester: nobody answered the offers in time; the bank looks on.
+    LapsedStillLooking,
+    /// To the requester: a coordinator changed the request.
+    RequestChanged,
+    /// To the requester: the record was validated without their answer.
+    AutoValidated,
 }
 
 impl NoticeKind {
@@ -75,6 +84,10 @@ impl NoticeKind {
             NoticeKind::OfferReminder => N::OfferReminder(facts),
             NoticeKind::AppointmentReminder => N::AppointmentReminder(facts),
             NoticeKind::NoInterpreter => N::NoInterpreter(facts),
+            NoticeKind::DeclinedStillLooking => N::DeclinedStillLooking(facts),
+            NoticeKind::LapsedStillLooking => N::LapsedStillLooking(facts),
+            NoticeKind::RequestChanged => N::RequestChanged(facts),
+            NoticeKind::AutoValidated => N::AutoValidated(facts),
             NoticeKind::RecordAsk => N::RecordForm(notice::RecordForm {
                 facts,
                 ..Default::default()
@@ -88,6 +101,7 @@ impl NoticeKind {
             && matches!(
                 self,
                 NoticeKind::RequestOffered
+                    | NoticeKind::AssignmentConfirmed
                     | NoticeKind::OfferFilled
                     | NoticeKind::RequestModified
                     | NoticeKind::AssignmentRemoved
@@ -136,6 +150,7 @@ fn facts(request: &Request) -> RequestFacts {
         target_language: Some(d.target_language.clone()),
         installation_id: Some(d.installation_id),
         version: Some(request.version),
+        changes: Vec::new(),
     }
 }
 
@@ -145,6 +160,18 @@ pub async fn queue(
     tx: &mut Tx,
     request: &Request,
     notices: &[Notice],
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    queue_with_changes(tx, request, notices, &[], now).await
+}
+
+/// [`queue`], the notices of a modification carrying what it changed (`changes`, as the
+/// history records them: sensitive values already left out) so they can say old → new.
+pub async fn queue_with_changes(
+    tx: &mut Tx,
+    request: &Request,
+    notices: &[Notice],
+    changes: &[Change],
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
     let mut queued = 0;
@@ -166,11 +193,15 @@ pub async fn queue(
             channels.push(OutboxChannel::Sms);
         }
         for channel in channels {
+            let mut facts = facts(request);
+            if matches!(notice.kind, NoticeKind::RequestModified | NoticeKind::RequestChanged) {
+                facts.changes = changes.to_vec();
+            }
             let message = NewOutboxMessage {
                 channel,
                 recipient: person.id,
                 request: Some(request.id),
-                notice: notice.kind.notice(facts(request)),
+                notice: notice.kind.notice(facts),
             };
             tx.enqueue(&message, now).await?;
             queued += 1;

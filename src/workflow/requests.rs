@@ -194,6 +194,12 @@ impl Workflow {
         if before.number != request.number {
             changes.push(Change::new("number", &before.number, &request.number));
         }
+        // A modification's notices say what changed: the fields, not the status.
+        let modified: Vec<Change> = if outcome.action == "modify" {
+            outcome.changes.clone()
+        } else {
+            Vec::new()
+        };
         changes.append(&mut outcome.changes);
         tx.record_history(&NewHistoryEntry {
             entity: Entity::Request,
@@ -206,7 +212,7 @@ impl Workflow {
             changes,
         })
         .await?;
-        let notifications = notify::queue(tx, &request, &outcome.notices, now).await?;
+        let notifications = notify::queue_with_changes(tx, &request, &outcome.notices, &modified, now).await?;
         Ok(Applied {
             request: request.id,
             label: request.label(),

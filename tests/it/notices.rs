@@ -199,6 +199,30 @@ async fn rows_queued_in_the_old_shape_render_as_before(engine: Engine) {
         sms(booked_one, "appointment_reminder", &r_booked),
         about(requester, "no_interpreter", &r_waiting),
         about(booked_one, "record_form", &r_booked),
+        // Added with issue 19: the requester hears of every change; interpreters read
+        // what changed, old → new, and a booking by SMS too.
+        about(requester, "declined_still_looking", &r_waiting),
+        about(requester, "lapsed_still_looking", &r_waiting),
+        mail(requester, "request_changed", Some(&r_booked), {
+            let mut payload = facts(&r_booked);
+            payload["changes"] = json!([
+                { "field": "duration_minutes", "from": 60, "to": 90 },
+                { "field": "video_link", "from": "<confidentiel>", "to": "<confidentiel>" },
+                { "field": "coordinator_note", "from": "<confidentiel>", "to": "<confidentiel>" },
+            ]);
+            payload
+        }),
+        mail(booked_one, "request_modified", Some(&r_booked), {
+            let mut payload = facts(&r_booked);
+            payload["changes"] = json!([
+                { "field": "start_time", "from": "10:00:00", "to": "10:30:00" },
+                { "field": "coordinator_note", "from": "<confidentiel>", "to": "<confidentiel>" },
+            ]);
+            payload
+        }),
+        about(requester, "auto_validated", &r_rendered),
+        about(requester, "request_closed", &r_rendered),
+        sms(booked_one, "assignment_confirmed", &r_booked),
         // An SMS of a kind without a text of its own.
         sms(booked_one, "request_booked", &r_booked),
         // Queued before the version was carried: links as for a fresh message.

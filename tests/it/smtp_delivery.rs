@@ -112,3 +112,126 @@ async fn a_booking_reaches_both_parties_with_an_invite() {
     );
     assert!(ics.contains(&format!("SEQUENCE:{}", before + 1)), "{ics}");
 }
+
+/// Parses each raw mail and finds the one whose subject holds `subject`.
+fn find(mails: &[Vec<u8>], subject: &str) -> mail_parser::Message<'static> {
+    mails
+        .iter()
+        .map(|raw| MessageParser::default().parse(raw).unwrap().into_owned())
+        .find(|m| m.subject().unwrap_or("").contains(subject))
+        .unwrap_or_else(|| panic!("no mail about {subject:?}"))
+}
+
+/// The calendar part of a mail, unfolded.
+fn calendar_of(mail: &mail_parser::Message<'_>) -> String {
+    mail.parts
+        .iter()
+        .filter(|p| p.content_type().is_some_and(|c| c.subtype() == Some("calendar")))
+        .map(|p| String::from_utf8_lossy(p.contents()).replace("\r\n ", ""))
+        .collect()
+}
+
+/// Issue 19: an offered interpreter decides from the offer (context, no patient); the booked
+/// one does the job from the confirmation and its invite (address, video link and passcode,
+/// the professional and how to reach them, the patient's phone since they must call); and a
+/// booking the requester cancels on the web leaves their calendar (`METHOD:CANCEL`, same UID).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_booked_interpreter_can_do_the_job_from_the_mail_and_the_invite() {
+    let bank = TestBank::new(Engine::Sqlite).await;
+    let outbound = Outbound::new(&smtp_settings(&bank), bank.store.clone(), bank.clock.clone()).unwrap();
+    let marie_address = support::smtp::fresh_address(&bank, bank.requester, "ciusss.example").await;
+    let lucia_address = support::smtp::fresh_address(&bank, bank.interpreters[0], "interpretes.example").await;
+    let mut details = bank.details();
+    details.request_type = relais::domain::request::RequestType::Video;
+    details.video = relais::domain::request::VideoDetails {
+        platform: Some("Teams".into()),
+        link: Some("https://teams.example/j/4711".into()),
+        passcode: Some("CODE-8842".into()),
+    };
+    let id = bank
+        .workflow
+        .execute(
+            bank.as_requester(),
+            relais::workflow::Command::CreateRequest {
+                requested_by: bank.requester,
+                details,
+                submit: true,
+            },
+        )
+        .await
+        .unwrap()
+        .request;
+    bank.workflow
+        .execute(bank.as_coordinator(), support::offer(id, vec![bank.interpreters[0]]))
+        .await
+        .unwrap();
+    outbound.deliver_due().await.unwrap();
+    let offer = find(&inbox(&lucia_address, 1).await, "Offre d'interprétation");
+    let text = offer.body_text(0).unwrap().into_owned();
+    for shown in ["Interruption de grossesse", "Accueil pédiatrie", "Teams", "1560, rue Sherbrooke Est"] {
+        assert!(text.contains(shown), "the offer shows {shown}:\n{text}");
+    }
+    for hidden in ["Patiente Confidentielle", "514 555 0199", "teams.example/j/4711", "CODE-8842", "Dre Tremblay"] {
+        assert!(!text.contains(hidden), "the offer hides {hidden}:\n{text}");
+    }
+
+    bank.workflow
+        .execute(
+            bank.as_interpreter(0),
+            relais::workflow::Command::AcceptOffer { request: id },
+        )
+        .await
+        .unwrap();
+    outbound.deliver_due().await.unwrap();
+    let confirmed = find(&inbox(&lucia_address, 2).await, "Vous êtes réservé");
+    let text = confirmed.body_text(0).unwrap().into_owned();
+    for shown in [
+        "1560, rue Sherbrooke Est",
+        "https://teams.example/j/4711",
+        "CODE-8842",
+        "Dre Tremblay",
+        "Pédiatre",
+        "+15145973284",
+        "dre.tremblay@ciusss.example",
+        "Interruption de grossesse",
+        "Accueil pédiatrie",
+        "Patiente Confidentielle",
+        "514 555 0199",
+        "/l/",
+    ] {
+        assert!(text.contains(shown), "the confirmation shows {shown}:\n{text}");
+    }
+    assert!(!text.contains("Interprète habituelle si possible"), "never the note to the coordinator");
+    assert!(!text.contains("Diabète de grossesse"), "free-text patient details stay on the page");
+    let ics = calendar_of(&confirmed);
+    assert!(ics.contains("LOCATION:Hôpital Notre-Dame"), "{ics}");
+    assert!(ics.contains("1560\\, rue Sherbrooke Est"), "{ics}");
+    for shown in ["https://teams.example/j/4711", "CODE-8842", "Dre Tremblay", "514 555 0199"] {
+        assert!(ics.contains(shown), "the invite carries {shown}:\n{ics}");
+    }
+
+    // The requester's invite carries the booking, not the patient; their cancellation on
+    // the web (not by mail) takes it off their calendar.
+    let marie = inbox(&marie_address, 2).await;
+    let booked = find(&marie, "Demande réservée");
+    let ics = calendar_of(&booked);
+    assert!(ics.contains("METHOD:REQUEST") && ics.contains("https://teams.example/j/4711"), "{ics}");
+    assert!(!ics.contains("Patiente Confidentielle") && !ics.contains("Diabète"), "{ics}");
+    bank.workflow
+        .execute(
+            relais::workflow::Actor::requester(bank.requester, relais::domain::role::Channel::Web),
+            support::cancel(id),
+        )
+        .await
+        .unwrap();
+    outbound.deliver_due().await.unwrap();
+    let cancelled = find(&inbox(&marie_address, 3).await, "Demande annulée");
+    let ics = calendar_of(&cancelled);
+    assert!(ics.contains("METHOD:CANCEL") && ics.contains("STATUS:CANCELLED"), "{ics}");
+    assert!(ics.contains(&format!("UID:relais-request-{id}@bi.example")), "{ics}");
+    let text = cancelled.body_text(0).unwrap().into_owned();
+    assert!(text.contains("Rendez-vous reporté"), "the reason: {text}");
+    let told = find(&inbox(&lucia_address, 3).await, "Demande annulée");
+    let text = told.body_text(0).unwrap().into_owned();
+    assert!(text.contains("Rendez-vous reporté"), "the interpreter reads why: {text}");
+}

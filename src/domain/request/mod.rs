@@ -1,6 +1,8 @@
 //! The request (demande): its details, number, life cycle and what happens at its end.
 
 pub mod briefing;
+pub mod changes;
+pub mod deadline;
 pub mod details;
 pub mod number;
 pub mod record;

@@ -2,20 +2,30 @@
 //! transaction, then it is rendered and sent by SMS or by mail (or as the digest).
 
 use super::super::calendar::{self, Invite, Method};
-use super::super::render::{Facts, RenderInput, render_mail, render_sms};
+use super::super::render::{Facts, RenderInput, SmsInput, render_mail, render_sms};
 use super::{Outbound, form_block, invite_method};
 use crate::domain::notice::Notice;
 use crate::domain::person::Person;
+use crate::domain::request::briefing;
 use crate::domain::request::{Request, ServiceRecord};
 use crate::security::link::LinkAction;
 use crate::store::Tx;
 use crate::store::outbox::{OutboxChannel, OutboxMessage};
+use crate::store::requests::OfferStatus;
 
 /// What a message shows besides its notice, read before it leaves.
 struct Gathered {
     recipient: Person,
     request: Option<Request>,
     installation: String,
+    /// The installation's street address, for the invite's `LOCATION`.
+    street: Option<String>,
+    /// What the recipient may read of the request beyond its facts (see `briefing`).
+    briefing: Vec<(String, String)>,
+    /// What a modification changed, old → new, as far as the recipient may read it.
+    changes: Vec<String>,
+    /// For an offer: when the recipient's answer is due.
+    answer_by: Option<chrono::DateTime<chrono::Utc>>,
     interpreter: Option<Person>,
     links: Vec<(LinkAction, String)>,
     /// A request handed back to the coordinators comes with its next candidates.
@@ -52,9 +62,19 @@ impl Outbound {
             Some(id) => Some(tx.request(id).await?),
             None => None,
         };
-        let installation = match &request {
-            Some(r) => tx.installation(r.details.installation_id).await?.name,
-            None => String::new(),
+        let (installation, street, briefing, changes) = match &request {
+            Some(r) => {
+                let installation = tx.installation(r.details.installation_id).await?;
+                let standing = crate::workflow::standing::standing(tx, r, &recipient).await?;
+                let changes = changes(tx, notice, r, standing, recipient.locale).await?;
+                (
+                    installation.name.clone(),
+                    briefing::installation_address(&installation),
+                    briefing::message_briefing(r, standing, &installation, recipient.locale),
+                    changes,
+                )
+            }
+            None => (String::new(), None, Vec::new(), Vec::new()),
         };
         let interpreter: Option<Person> = match request.as_ref().and_then(|r| r.assigned_interpreter) {
             Some(id) => Some(tx.person(id).await?),
@@ -63,6 +83,15 @@ impl Outbound {
         let links = match &request {
             Some(r) => self.links(tx, notice, r, &recipient).await?,
             None => Vec::new(),
+        };
+        let answer_by = match (&request, notice) {
+            (Some(r), Notice::RequestOffered(_) | Notice::OfferReminder(_)) => tx
+                .offers_of_request(r.id)
+                .await?
+                .into_iter()
+                .find(|o| o.interpreter_id == recipient.id && o.status == OfferStatus::Pending)
+                .and_then(|o| o.expires_at),
+            _ => None,
         };
         let (suggestions, suggestion_links) = match &request {
             Some(r) => self.suggestions(tx, message, notice, r, &recipient).await?,
@@ -82,6 +111,10 @@ impl Outbound {
             recipient,
             request,
             installation,
+            street,
+            briefing,
+            changes,
+            answer_by,
             interpreter,
             links,
             suggestions,
@@ -194,27 +227,22 @@ impl Outbound {
             }
             None => None,
         };
-        let accept = facts
-            .links
-            .iter()
-            .find(|(action, _)| *action == LinkAction::Accept)
+        // An offer's text carries its accept link beside the code; a booking's, the link
+        // to the request's page, where the interpreter finds what the booking needs.
+        let link = [LinkAction::Accept, LinkAction::Open]
+            .into_iter()
+            .find_map(|wanted| facts.links.iter().find(|(action, _)| *action == wanted))
             .map(|(_, url)| url.as_str());
-        let render = |link| {
-            render_sms(
-                notice,
-                recipient,
-                facts.request.as_ref(),
-                &self.sender_name,
-                code.as_deref(),
-                link,
-            )
-        };
-        // The link rides along when the text still fits in one SMS (banks pay per
-        // segment); otherwise the code reply does the same and the email has the link.
-        let mut text = render(accept)?;
-        if accept.is_some() && super::super::sms::segments(&text).count > 1 {
-            text = render(None)?;
-        }
+        let text = render_sms(&SmsInput {
+            notice,
+            recipient,
+            request: facts.request.as_ref(),
+            bank: &self.sender_name,
+            code: code.as_deref(),
+            link,
+            place: &facts.installation,
+            today: self.clock.now().with_timezone(&self.time_zone).date_naive(),
+        })?;
         self.sms.send(mobile.as_str(), &text, self.clock.now()).await
     }
 
@@ -234,6 +262,9 @@ impl Outbound {
             recipient,
             request: facts.request.as_ref(),
             installation: &facts.installation,
+            briefing: &facts.briefing,
+            changes: &facts.changes,
+            answer_by: facts.answer_by,
             interpreter: facts.interpreter.as_ref(),
             bank: &self.bank,
             form: &form,
@@ -245,43 +276,95 @@ impl Outbound {
         })?;
         let envelope = self.envelope(message, notice.answering(), recipient)?;
         let invite = match (&facts.request, invite_method(notice, recipient, facts.request.as_ref())) {
-            (Some(r), Some(method)) => Some((method, self.invite(method, r, &facts.installation, recipient))),
+            (Some(r), Some(method)) => Some((method, self.invite(method, r, facts, recipient))),
             _ => None,
         };
         self.send_mail(message, &envelope, &rendered, invite).await
     }
 
-    /// The calendar invitation (or cancellation) a booking mail carries.
-    fn invite(&self, method: Method, request: &Request, installation: &str, recipient: &Person) -> String {
+    /// The calendar invitation (or cancellation) a booking mail carries: where, with the
+    /// street address, and in its description what the recipient needs for the booking.
+    fn invite(&self, method: Method, request: &Request, gathered: &Gathered, recipient: &Person) -> String {
         let locale = recipient.locale;
-        let facts = Facts::of(request, installation, locale);
+        let facts = Facts::of(request, &gathered.installation, locale);
         let summary = format!(
             "{} {} — {}",
             locale.pick("Interprétation", "Interpreting"),
             request.details.target_language.name(locale),
             facts.number
         );
-        let description = format!(
-            "{} : {}\n{} : {}\n{} : {}",
-            locale.pick("Demande", "Request"),
-            facts.number,
-            locale.pick("Langues", "Languages"),
-            facts.languages,
-            locale.pick("Type", "Type"),
-            facts.request_type
-        );
+        let sep = locale.pick(" : ", ": ");
+        let mut description = vec![
+            format!("{}{sep}{}", locale.pick("Demande", "Request"), facts.number),
+            format!("{}{sep}{}", locale.pick("Langues", "Languages"), facts.languages),
+            format!("{}{sep}{}", locale.pick("Type", "Type"), facts.request_type),
+            format!("{}{sep}{}", locale.pick("Lieu", "Place"), facts.place),
+        ];
+        description.extend(gathered.briefing.iter().map(|(label, value)| format!("{label}{sep}{value}")));
+        let location = match &gathered.street {
+            Some(street) => format!("{}, {street}", facts.place),
+            None => facts.place.clone(),
+        };
         calendar::render(&Invite {
             method,
             request,
             time_zone: self.time_zone,
             domain: &self.domain,
             summary: &summary,
-            location: &facts.place,
-            description: &description,
+            location: &location,
+            description: &description.join("\n"),
             organizer: &format!("{}@{}", self.local_part, self.domain),
             attendee: recipient.email.as_str(),
             now: self.clock.now(),
         })
+    }
+}
+
+/// The changes a notice carries, as lines the recipient may read (« Durée : 1 h → 1 h 30 »),
+/// with installations and people named.
+async fn changes(
+    tx: &mut Tx,
+    notice: &Notice,
+    request: &Request,
+    standing: briefing::Standing,
+    locale: crate::domain::locale::Locale,
+) -> anyhow::Result<Vec<String>> {
+    let Some(facts) = notice.facts() else {
+        return Ok(Vec::new());
+    };
+    let mut names = Names::default();
+    for change in &facts.changes {
+        for value in [&change.from, &change.to] {
+            if let Some(id) = value.as_i64() {
+                let name = match change.field.as_str() {
+                    "installation" => Some(tx.installation(crate::domain::ids::InstallationId(id)).await?.name),
+                    "preferred_interpreter" => Some(tx.person(crate::domain::ids::PersonId(id)).await?.display_name()),
+                    _ => None,
+                };
+                if let Some(name) = name {
+                    names.0.push((change.field.clone(), id, name));
+                }
+            }
+        }
+    }
+    Ok(facts
+        .changes
+        .iter()
+        .filter(|c| briefing::reads_change(standing, &c.field, request))
+        .filter_map(|c| crate::domain::request::changes::describe(c, &names, locale))
+        .collect())
+}
+
+/// The names of the ids a notice's changes refer to.
+#[derive(Default)]
+struct Names(Vec<(String, i64, String)>);
+
+impl crate::domain::request::changes::Names for Names {
+    fn name(&self, field: &str, id: i64) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(f, i, _)| f == field && *i == id)
+            .map(|(_, _, name)| name.clone())
     }
 }
 
@@ -292,7 +375,10 @@ async fn record_and_note(
     request: Option<&Request>,
 ) -> anyhow::Result<(Option<ServiceRecord>, String)> {
     Ok(match (request, notice) {
-        (Some(r), Notice::ServiceRecorded(_) | Notice::ServiceContested(_) | Notice::ServiceValidated(_)) => {
+        (
+            Some(r),
+            Notice::ServiceRecorded(_) | Notice::ServiceContested(_) | Notice::ServiceValidated(_) | Notice::AutoValidated(_),
+        ) => {
             let record = tx.service_record(r.id).await?;
             let note = if matches!(notice, Notice::ServiceContested(_)) {
                 tx.contest_note(r.id).await?.unwrap_or_default()

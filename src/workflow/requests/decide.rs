@@ -8,7 +8,7 @@ use crate::domain::request::{
     Cancellation, CancellationReason, Event, Field, FieldError, Problem, RecordContext, Request, RequestDetails,
     RequestStatus, ServiceRecord, is_late_cancellation,
 };
-use crate::domain::role::ActorKind;
+use crate::domain::role::{ActorKind, Channel};
 use crate::store::Tx;
 use crate::store::requests::OfferStatus;
 use crate::workflow::notify::{self, Notice, NoticeKind};
@@ -64,6 +64,10 @@ impl Workflow {
         if let Some(interpreter) = request.assigned_interpreter {
             o.notices.push(Notice::new(interpreter, NoticeKind::RequestModified));
         }
+        if actor.person != Some(request.requested_by) && request.status != RequestStatus::Draft {
+            o.notices
+                .push(Notice::new(request.requested_by, NoticeKind::RequestChanged));
+        }
         Ok(Some(o))
     }
 
@@ -86,6 +90,14 @@ impl Workflow {
             .map(|o| o.interpreter_id)
             .collect();
         let mut o = Outcome::new("offer");
+        // Without a deadline of its own, the offer gets one that fits how soon it is.
+        let expires_at = expires_at.or_else(|| {
+            Some(crate::domain::request::deadline::answer_by(
+                now,
+                request.starts_at,
+                self.config.offer_expiry_hours,
+            ))
+        });
         for interpreter in interpreters {
             self.check_can_be_offered(tx, interpreter, request.establishment_id)
                 .await?;
@@ -162,6 +174,8 @@ impl Workflow {
                 .any(|offer| offer.status == OfferStatus::Pending);
             if !still_pending {
                 request.status = to;
+                o.notices
+                    .push(Notice::new(request.requested_by, NoticeKind::DeclinedStillLooking));
             }
             o.changes.push(Change::new("declined_by", None::<i64>, me));
             o.notices
@@ -188,6 +202,8 @@ impl Workflow {
         o.changes.push(Change::new("lapsed_offers", None::<i64>, lapsed));
         o.notices
             .extend(notify::to_coordinators(tx, NoticeKind::OffersLapsed).await?);
+        o.notices
+            .push(Notice::new(request.requested_by, NoticeKind::LapsedStillLooking));
         Ok(o)
     }
 
@@ -248,7 +264,12 @@ impl Workflow {
             o.notices
                 .extend(notify::to_coordinators(tx, NoticeKind::RequestCancelled).await?);
         }
-        if actor.person != Some(request.requested_by) && was != RequestStatus::Draft {
+        // The requester is told unless they cancelled themselves; a booking they cancelled
+        // on the web or by a link is told too, for the invite that takes it off their
+        // calendar (by mail, the answer to their reply carries it).
+        let booked = request.booked_at.is_some();
+        let by_them = actor.person == Some(request.requested_by);
+        if was != RequestStatus::Draft && (!by_them || (booked && actor.channel != Channel::Email)) {
             o.notices
                 .push(Notice::new(request.requested_by, NoticeKind::RequestCancelled));
         }
@@ -344,6 +365,10 @@ pub(super) fn validate(actor: Actor, request: &mut Request) -> Result<Outcome, W
     if let Some(interpreter) = request.assigned_interpreter {
         o.notices.push(Notice::new(interpreter, NoticeKind::ServiceValidated));
     }
+    if actor.kind == ActorKind::System {
+        o.notices
+            .push(Notice::new(request.requested_by, NoticeKind::AutoValidated));
+    }
     Ok(o)
 }
 
@@ -354,6 +379,8 @@ pub(super) fn close(actor: Actor, request: &mut Request, now: DateTime<Utc>) -> 
     if let Some(interpreter) = request.assigned_interpreter {
         o.notices.push(Notice::new(interpreter, NoticeKind::RequestClosed));
     }
+    o.notices
+        .push(Notice::new(request.requested_by, NoticeKind::RequestClosed));
     Ok(o)
 }
 
