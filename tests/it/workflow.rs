@@ -28,6 +28,7 @@ on_both_engines!(
     concurrent_bookings_get_distinct_numbers,
     notifications_carry_no_health_information,
     drafts_get_their_number_when_sent,
+    the_requester_hears_of_every_change,
 );
 
 async fn a_request_lives_its_whole_life(engine: Engine) {
@@ -650,5 +651,100 @@ async fn drafts_get_their_number_when_sent(engine: Engine) {
     assert_eq!(
         (received[0].kind.as_str(), received[0].recipient),
         ("request_received", bank.requester)
+    );
+}
+
+/// Issue 19: the requester hears of every change to their request, and only once for each.
+async fn the_requester_hears_of_every_change(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let wf = &bank.workflow;
+    let told = |id| {
+        let bank = &bank;
+        async move {
+            let mut tx = bank.store.begin().await.unwrap();
+            let kinds: Vec<String> = tx
+                .outbox_of_request(id)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|m| m.recipient == bank.requester && m.channel == OutboxChannel::Email)
+                .map(|m| m.kind)
+                .collect();
+            tx.commit().await.unwrap();
+            kinds
+        }
+    };
+
+    // The one interpreter offered refuses: the requester hears the search goes on.
+    let id = bank.create().await;
+    wf.execute(bank.as_coordinator(), offer(id, vec![bank.interpreters[0]]))
+        .await
+        .unwrap();
+    wf.execute(bank.as_interpreter(0), Command::DeclineOffer { request: id })
+        .await
+        .unwrap();
+    assert_eq!(told(id).await, ["request_received", "declined_still_looking"]);
+
+    // Nobody answers in time: they hear that too.
+    wf.execute(bank.as_coordinator(), offer(id, vec![bank.interpreters[1]]))
+        .await
+        .unwrap();
+    bank.clock.advance(Duration::days(3));
+    assert_eq!(wf.chase().await.unwrap().requests_lapsed, 1);
+    assert_eq!(bank.load(id).await.status, RequestStatus::New);
+    assert_eq!(
+        told(id).await,
+        ["request_received", "declined_still_looking", "lapsed_still_looking"]
+    );
+
+    // A coordinator changes a booking: the requester reads what changed.
+    let id = bank.request_in(RequestStatus::Booked).await;
+    let mut details = bank.load(id).await.details;
+    details.duration_minutes = 90;
+    wf.execute(
+        bank.as_coordinator(),
+        Command::ModifyRequest { request: id, details },
+    )
+    .await
+    .unwrap();
+    let mut tx = bank.store.begin().await.unwrap();
+    let changed = tx
+        .outbox_of_request(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.kind == "request_changed")
+        .expect("the requester is told of the coordinator's change");
+    tx.commit().await.unwrap();
+    assert_eq!(changed.recipient, bank.requester);
+    assert_eq!(
+        changed.payload["changes"],
+        serde_json::json!([{ "field": "duration_minutes", "from": 60, "to": 90 }])
+    );
+
+    // Their own change on the web tells the interpreter, not them.
+    let before = told(id).await.len();
+    let mut details = bank.load(id).await.details;
+    details.duration_minutes = 120;
+    wf.execute(
+        Actor::requester(bank.requester, Channel::Web),
+        Command::ModifyRequest { request: id, details },
+    )
+    .await
+    .unwrap();
+    assert_eq!(told(id).await.len(), before, "nobody tells them what they did");
+
+    // A record validated without them, then the request closed: both told.
+    let id = bank.request_in(RequestStatus::ServiceRendered).await;
+    let recorded = bank.load(id).await.service_recorded_at.unwrap();
+    bank.clock.set(recorded + Duration::hours(48));
+    wf.sweep().await.unwrap();
+    wf.execute(bank.as_coordinator(), Command::CloseRequest { request: id })
+        .await
+        .unwrap();
+    let kinds = told(id).await;
+    assert!(
+        kinds.ends_with(&["auto_validated".to_string(), "request_closed".to_string()]),
+        "{kinds:?}"
     );
 }
