@@ -14,7 +14,7 @@ use crate::domain::interpreter::{
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
 use crate::domain::person::{NewPerson, RequesterProfile};
-use crate::domain::request::{Gender, RequestType, ServiceRecord};
+use crate::domain::request::{Gender, RequestStatus, RequestType, ServiceRecord};
 use crate::domain::role::{Channel, Role};
 use crate::inbound::pipeline::MailOutcome;
 use crate::outbound::worker::Outbound;
@@ -484,7 +484,6 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
         .request_id_by_number(&crate::domain::request::RequestNumber::parse(number)?)
         .await?
         .context("the demo request")?;
-    let details = tx.request(id).await?.details;
     tx.commit().await?;
     writeln!(
         out,
@@ -497,11 +496,45 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
         "le demandeur répond au formulaire (courriel)",
     )?;
 
-    let requester = Actor::requester(bank.requester, Channel::Email);
-    let coordinator = Actor::coordinator(bank.coordinator, Channel::Link);
+    // Each step goes through the channel it names: mail through the mail pipeline, SMS
+    // through the SMS pipeline (as from the gateway's webhook), and the web steps as the web
+    // handlers run them, with the web channel.
+    let coordinator = Actor::coordinator(bank.coordinator, Channel::Web);
     let first = bank.spanish_interpreters[0];
-    let interpreter = Actor::interpreter(first, Channel::Sms);
-
+    let sms = crate::inbound::sms_pipeline::SmsPipeline::new(
+        workflow.clone(),
+        &settings.general.default_phone_region,
+        &settings.general.bank_name,
+    );
+    let mut tx = store.begin().await?;
+    let first_mobile = tx.person(first).await?.mobile.context("the demo interpreter's mobile")?;
+    tx.commit().await?;
+    let status = |id| {
+        let store = store.clone();
+        async move {
+            let mut tx = store.begin().await?;
+            let request = tx.request(id).await?;
+            tx.commit().await?;
+            anyhow::Ok(request.status)
+        }
+    };
+    let said = |out: &mut dyn Write,
+                what: &str,
+                from: RequestStatus,
+                to: RequestStatus,
+                answer: &str,
+                now: chrono::DateTime<Utc>|
+     -> std::io::Result<()> {
+        writeln!(
+            out,
+            "[{}] {:<55} {} → {} ({}) · {answer}",
+            now.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+            what,
+            from.as_str(),
+            to.as_str(),
+            to.label(Locale::Fr),
+        )
+    };
     let step =
         |out: &mut dyn Write, what: &str, applied: &Applied, now: chrono::DateTime<Utc>| -> std::io::Result<()> {
             writeln!(
@@ -515,6 +548,26 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
                 applied.notifications,
             )
         };
+    // The interpreter answers "OUI <code>" from their phone.
+    let text_yes = |n: u32| {
+        let (store, sms, mobile, run_id) = (store.clone(), &sms, first_mobile.clone(), run_id.clone());
+        async move {
+            let mut tx = store.begin().await?;
+            let code = tx.offer_code(id, first).await?.context("the demo offer's code")?;
+            tx.commit().await?;
+            let gateway_id = format!("demo-{run_id}-{n}");
+            let answer = sms
+                .process(crate::inbound::sms_pipeline::InboundSms {
+                    gateway: "kannel",
+                    gateway_id: &gateway_id,
+                    from: mobile.as_str(),
+                    to: "",
+                    text: &format!("OUI {code}"),
+                })
+                .await?;
+            anyhow::Ok(answer.outcome)
+        }
+    };
 
     clock.advance(Duration::minutes(20));
     let a = workflow
@@ -528,36 +581,39 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
         )
         .await?;
     delivered += outbound.deliver_due().await?;
-    step(out, "le coordonnateur l'offre à 2 interprètes (lien)", &a, clock.now())?;
+    step(out, "le coordonnateur l'offre à 2 interprètes (web)", &a, clock.now())?;
 
     clock.advance(Duration::minutes(7));
-    let a = workflow
-        .execute(interpreter, Command::AcceptOffer { request: id })
-        .await?;
+    let before = status(id).await?;
+    let answer = text_yes(1).await?;
     delivered += outbound.deliver_due().await?;
-    step(out, "la première interprète répond OUI (SMS)", &a, clock.now())?;
+    let after = status(id).await?;
+    said(out, "la première interprète répond OUI (SMS)", before, after, &answer, clock.now())?;
 
     clock.advance(Duration::hours(2));
-    let mut longer = details.clone();
-    longer.duration_minutes = 90;
-    let a = workflow
-        .execute(
-            requester,
-            Command::ModifyRequest {
-                request: id,
-                details: longer,
-            },
+    let key = ReplyKey {
+        purpose: ReplyPurpose::Request,
+        request: Some(id),
+        person: bank.requester,
+    }
+    .encode(&signing_key);
+    let before = status(id).await?;
+    let outcome = pipeline
+        .process(
+            &mail("3", &format!("{local}+{key}@{domain}"), "Durée : 1 h 30\n\nMerci,\nMarie"),
+            "demo",
         )
         .await?;
     delivered += outbound.deliver_due().await?;
-    step(out, "le demandeur prolonge à 90 min (courriel)", &a, clock.now())?;
+    let after = status(id).await?;
+    said(out, "le demandeur prolonge à 90 min (courriel)", before, after, outcome.as_str(), clock.now())?;
 
     clock.advance(Duration::minutes(15));
-    let a = workflow
-        .execute(interpreter, Command::AcceptOffer { request: id })
-        .await?;
+    let before = status(id).await?;
+    let answer = text_yes(2).await?;
     delivered += outbound.deliver_due().await?;
-    step(out, "l'interprète accepte de nouveau (SMS)", &a, clock.now())?;
+    let after = status(id).await?;
+    said(out, "l'interprète accepte de nouveau (SMS)", before, after, &answer, clock.now())?;
 
     let appointment_end = tz
         .from_local_datetime(&date.and_time(start))
@@ -606,7 +662,7 @@ pub async fn run(settings: &Settings, out: &mut impl Write) -> anyhow::Result<()
         .execute(coordinator, Command::CloseRequest { request: id })
         .await?;
     delivered += outbound.deliver_due().await?;
-    step(out, "le coordonnateur vérifie et ferme la demande", &a, clock.now())?;
+    step(out, "le coordonnateur vérifie et ferme la demande (web)", &a, clock.now())?;
 
     clock.advance(Duration::days(i64::from(settings.privacy.patient_retention_days) + 1));
     let report = workflow.sweep().await?;

@@ -91,6 +91,20 @@ async fn demo_walks_a_request_through_its_whole_life(engine: Engine) {
         at += found + step.len();
     }
     assert!(out.contains("renseignements du patient effacés : oui"), "{out}");
+    // The history names the channels each step really went through: the mail and SMS
+    // pipelines, the web, and Relais's own timers; no step is said to come by link or CLI.
+    let history = &out[out.find("Historique de").expect("the history")..];
+    let channels: std::collections::BTreeSet<&str> = history
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().last())
+        .collect();
+    assert_eq!(
+        channels,
+        ["email", "sms", "system", "web"].into_iter().collect(),
+        "{history}"
+    );
+    assert!(out.contains("OUI (SMS)") && out.contains("accepted"), "the SMS pipeline's answer: {out}");
     assert!(
         !out.contains("Accompagné de sa mère"),
         "the demo prints no patient details"
