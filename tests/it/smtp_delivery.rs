@@ -203,6 +203,24 @@ async fn the_booked_interpreter_can_do_the_job_from_the_mail_and_the_invite() {
     }
     assert!(!text.contains("Interprète habituelle si possible"), "never the note to the coordinator");
     assert!(!text.contains("Diabète de grossesse"), "free-text patient details stay on the page");
+    // The confirmation's link opens the request's page, with the same briefing.
+    let token = text
+        .lines()
+        .find(|l| l.starts_with("Voir la demande"))
+        .and_then(|l| l.split("/l/").nth(1))
+        .expect("the confirmation links to the request's page")
+        .trim()
+        .to_string();
+    let site = support::web::Site::start(&bank).await;
+    let opened = site.press(&token, &[]).await;
+    assert_eq!(opened.status, 303, "{}", opened.body);
+    let cookie = format!("relais_session={}", opened.cookie("relais_session").unwrap());
+    let page = site.get(&format!("/requests/{}", id.0), &cookie).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    for shown in ["https://teams.example/j/4711", "CODE-8842", "Dre Tremblay", "Diabète de grossesse"] {
+        assert!(page.body.contains(shown), "the page shows {shown}:\n{}", page.body);
+    }
+    assert!(!page.body.contains("Interprète habituelle si possible"), "never the note to the coordinator");
     let ics = calendar_of(&confirmed);
     assert!(ics.contains("LOCATION:Hôpital Notre-Dame"), "{ics}");
     assert!(ics.contains("1560\\, rue Sherbrooke Est"), "{ics}");
