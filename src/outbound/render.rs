@@ -683,7 +683,7 @@ pub fn render_sms(input: &SmsInput<'_>) -> anyhow::Result<String> {
         paid: cancellation.is_some_and(|c| c.late) && request.is_some_and(|r| r.booked_at.is_some()),
     }
     .render()?;
-    Ok(text.trim().to_string())
+    Ok(super::sms::fold_to_gsm7(text.trim()))
 }
 
 #[cfg(test)]

@@ -179,6 +179,45 @@ pub struct Segments {
 const GSM7_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
 const GSM7_EXTENDED: &str = "^{}\\[~]|€\u{c}";
 
+/// The text in the GSM 7-bit alphabet where a near letter exists: « ô » becomes « o »,
+/// quotes and apostrophes their plain forms, a non-breaking space a space. A single
+/// character outside the alphabet sends the whole SMS as UCS-2, 70 characters a part
+/// instead of 160, so « Hôpital » alone would double what the bank pays. Characters with
+/// no near letter are kept (and the text goes as UCS-2).
+pub fn fold_to_gsm7(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let plain = match c {
+            'â' | 'á' | 'ã' => "a",
+            'ê' | 'ë' => "e",
+            'î' | 'ï' | 'í' => "i",
+            'ô' | 'ó' | 'õ' => "o",
+            'û' | 'ú' => "u",
+            'ÿ' => "y",
+            'ç' => "c",
+            'À' | 'Â' | 'Á' => "A",
+            'È' | 'Ê' | 'Ë' => "E",
+            'Î' | 'Ï' | 'Í' => "I",
+            'Ô' | 'Ó' => "O",
+            'Ù' | 'Û' | 'Ú' => "U",
+            'œ' => "oe",
+            'Œ' => "OE",
+            '\u{2019}' | '\u{2018}' => "'",
+            '\u{ab}' | '\u{bb}' | '\u{201c}' | '\u{201d}' => "\"",
+            '\u{a0}' | '\u{202f}' => " ",
+            '\u{2013}' | '\u{2014}' => "-",
+            '\u{2026}' => "...",
+            '\u{2192}' => ">",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(plain);
+    }
+    out
+}
+
 /// Counts the SMS a text needs: 160 GSM-7 characters in one message (153 per part beyond),
 /// or 70 UCS-2 characters (67 per part).
 pub fn segments(text: &str) -> Segments {
@@ -206,6 +245,14 @@ pub fn segments(text: &str) -> Segments {
 #[cfg(test)]
 mod tests {
     use super::segments;
+
+    #[test]
+    fn french_folds_into_the_gsm_alphabet() {
+        let folded = super::fold_to_gsm7("Hôpital Notre-Dame, « vous êtes réservé », ça\u{a0}: l’usager → 1 h");
+        assert_eq!(folded, "Hopital Notre-Dame, \" vous etes réservé \", ca : l'usager > 1 h");
+        assert!(segments(&folded).gsm7);
+        assert_eq!(super::fold_to_gsm7("中文"), "中文", "no near letter: kept");
+    }
 
     #[test]
     fn counts_like_a_phone_network() {
