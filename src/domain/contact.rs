@@ -146,6 +146,8 @@ impl PhoneNumber {
     /// Reads "514 555-0100, poste 123", "514-555-0100 p. 123", "ext. 123", "x123", "#123",
     /// or a number without extension, assuming `default_region` without a country code.
     pub fn parse(input: &str, default_region: &str) -> Result<Self, ContactError> {
+        // What Relais shows (« 514 555-0100, poste 123 ») reads back: no-break spaces are spaces.
+        let input = input.replace('\u{a0}', " ");
         let (number, extension) = split_extension(input.trim());
         Ok(PhoneNumber {
             number: PhoneE164::parse(number, default_region)?,
@@ -330,6 +332,8 @@ mod tests {
             assert_eq!(p.to_stored(), "+15145550100;ext=123");
             assert_eq!(p.display(Locale::Fr), "514\u{a0}555-0100, poste\u{a0}123");
             assert_eq!(p.display(Locale::En), "514-555-0100, ext.\u{a0}123");
+            assert_eq!(PhoneNumber::parse(&p.display(Locale::Fr), "CA").as_ref(), Ok(&p));
+            assert_eq!(PhoneNumber::parse(&p.display(Locale::En), "CA").as_ref(), Ok(&p));
             assert_eq!(PhoneNumber::from_stored(&p.to_stored()), Ok(p));
         }
         let plain = PhoneNumber::parse("1 (581) 990 9582", "CA").unwrap();

@@ -104,10 +104,21 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
         view.facts.push((locale.text("request-interpreter"), name));
     }
     add_facts(&mut view.facts, request, seen.full, locale);
+    if seen.full
+        && let Some(code) = request.details.billing_code_id
+    {
+        let code = tx.billing_code(code).await?;
+        let shown = format!("{} — {}", code.code, code.description);
+        view.facts.push((FormField::BillingCode.label(locale).to_string(), shown));
+    }
     if seen.full {
         if matches!(
             request.status,
-            RequestStatus::New | RequestStatus::Offered | RequestStatus::Booked | RequestStatus::Modified
+            RequestStatus::Draft
+                | RequestStatus::New
+                | RequestStatus::Offered
+                | RequestStatus::Booked
+                | RequestStatus::Modified
         ) {
             view.links.push((
                 format!("/requests/{}/edit", request.id.0),
@@ -163,6 +174,22 @@ fn add_facts(facts: &mut Vec<(String, String)>, request: &Request, full: bool, l
         FormField::ProfessionalFunction.label(locale),
         d.professional.function.as_deref(),
     );
+    let phone = |p: &Option<crate::domain::contact::PhoneNumber>| p.as_ref().map(|p| p.display(locale));
+    add(
+        FormField::ProfessionalPhone.label(locale),
+        phone(&d.professional.phone).as_deref(),
+    );
+    add(FormField::OnSiteName.label(locale), d.on_site.name.as_deref());
+    add(FormField::OnSitePhone.label(locale), phone(&d.on_site.phone).as_deref());
+    let alternative_date = d.alternative_date.map(|date| short_date(date, locale));
+    add(FormField::AlternativeDate.label(locale), alternative_date.as_deref());
+    add(
+        FormField::InterpreterType.label(locale),
+        d.interpreter_type.map(|t| t.label(locale)),
+    );
+    if d.supplementary {
+        add(FormField::Supplementary.label(locale), Some(locale.pick("Oui", "Yes")));
+    }
     add(FormField::Context.label(locale), d.notes.context.as_deref());
     add(FormField::Reason.label(locale), d.notes.reason.as_deref());
     add(
@@ -171,7 +198,9 @@ fn add_facts(facts: &mut Vec<(String, String)>, request: &Request, full: bool, l
     );
     add(FormField::PatientName.label(locale), d.patient.name.as_deref());
     add(FormField::PatientPhone.label(locale), d.patient.phone.as_deref());
+    add(FormField::PatientDetails.label(locale), d.patient.details.as_deref());
     add(FormField::VideoLink.label(locale), d.video.link.as_deref());
+    add(FormField::VideoPasscode.label(locale), d.video.passcode.as_deref());
     if let Some(c) = &request.cancellation {
         let mut text = c.reason.label(locale).to_string();
         if let Some(detail) = c.detail.as_deref().filter(|t| !t.trim().is_empty()) {
