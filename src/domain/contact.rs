@@ -193,11 +193,12 @@ impl PhoneNumber {
             Some(n) if n.len() == 10 => {
                 let (area, rest) = n.split_at(3);
                 let (exchange, line) = rest.split_at(3);
-                locale.pick(
-                    &format!("{area}\u{a0}{exchange}-{line}"),
-                    &format!("{area}-{exchange}-{line}"),
-                )
-                .to_string()
+                locale
+                    .pick(
+                        &format!("{area}\u{a0}{exchange}-{line}"),
+                        &format!("{area}-{exchange}-{line}"),
+                    )
+                    .to_string()
             }
             _ => phonenumber::parse(None, digits)
                 .map(|n| n.format().mode(phonenumber::Mode::International).to_string())

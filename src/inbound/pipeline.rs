@@ -573,21 +573,9 @@ impl MailPipeline {
             }
         };
         if base.is_none()
-            && form.values.get(&FormField::SendAnyway) != Some(&FieldValue::Bool(true))
-            && let Some(number) = similar_request(&self.workflow, tx, person.id, &details).await?
+            && let Some(asked) = self.ask_if_similar(tx, reading, person, form, &details).await?
         {
-            let locale = person.locale;
-            let errors = vec![
-                duplicates::notice(&number, locale),
-                locale.text("request-similar-confirm-mail"),
-            ];
-            let mut asking = form.clone();
-            asking
-                .raw
-                .insert(FormField::SendAnyway, locale.pick("non", "no").to_string());
-            asking.values.remove(&FormField::SendAnyway);
-            self.send_form(tx, reading, person, &asking, Some(errors)).await?;
-            return Ok(Decision::new(MailOutcome::SimilarRequest(number.to_string())));
+            return Ok(asked);
         }
         let command = match &base {
             Some(request) => Command::ModifyRequest {
@@ -623,6 +611,36 @@ impl MailPipeline {
                 Ok(Decision::new(MailOutcome::CommandRefused(code)))
             }
         }
+    }
+
+    /// A new request like an open one of the same requester, unless they insist
+    /// (« Envoyer quand même : oui »): the form goes back with the notice, nothing saved.
+    async fn ask_if_similar(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        form: &FormReading,
+        details: &crate::domain::request::RequestDetails,
+    ) -> anyhow::Result<Option<Decision>> {
+        if form.values.get(&FormField::SendAnyway) == Some(&FieldValue::Bool(true)) {
+            return Ok(None);
+        }
+        let Some(number) = similar_request(&self.workflow, tx, person.id, details).await? else {
+            return Ok(None);
+        };
+        let locale = person.locale;
+        let errors = vec![
+            duplicates::notice(&number, locale),
+            locale.text("request-similar-confirm-mail"),
+        ];
+        let mut asking = form.clone();
+        asking
+            .raw
+            .insert(FormField::SendAnyway, locale.pick("non", "no").to_string());
+        asking.values.remove(&FormField::SendAnyway);
+        self.send_form(tx, reading, person, &asking, Some(errors)).await?;
+        Ok(Some(Decision::new(MailOutcome::SimilarRequest(number.to_string()))))
     }
 
     /// A service record (réalisation) written in a reply about a request.
@@ -832,7 +850,14 @@ impl MailPipeline {
             MailCommand::Cancel { reason: words } => {
                 // « ANNULER rendez-vous reporté »: one of the seeds' reasons, else Autre.
                 let (reason, detail) = CancellationReason::read(words);
-                (as_asker, Command::CancelRequest { request, reason, detail })
+                (
+                    as_asker,
+                    Command::CancelRequest {
+                        request,
+                        reason,
+                        detail,
+                    },
+                )
             }
             MailCommand::Validate => (as_asker, Command::ValidateService { request }),
             MailCommand::GiveUp => (

@@ -194,7 +194,8 @@ impl Tx {
         establishment: EstablishmentId,
         code: &str,
     ) -> Result<Option<(BillingCodeId, bool)>, StoreError> {
-        const SQL: &str = "SELECT id, active FROM billing_codes WHERE establishment_id = $1 AND UPPER(code) = UPPER($2)";
+        const SQL: &str =
+            "SELECT id, active FROM billing_codes WHERE establishment_id = $1 AND UPPER(code) = UPPER($2)";
         let row: Option<(i64, bool)> = on_conn!(self, |c| sqlx::query_as(SQL)
             .bind(establishment.0)
             .bind(code.trim())

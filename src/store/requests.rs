@@ -5,8 +5,8 @@ use crate::domain::contact::{EmailAddress, PhoneNumber};
 use crate::domain::ids::{BillingCodeId, CostCentreId, EstablishmentId, InstallationId, OfferId, PersonId, RequestId};
 use crate::domain::language::LanguageTag;
 use crate::domain::request::{
-    Cancellation, Notes, OnSiteContact, PatientDetails, Professional, RecordedCancellation, Request, RequestDetails, RequestNumber,
-    RequestStatus, ServiceRecord, VideoDetails,
+    Cancellation, Notes, OnSiteContact, PatientDetails, Professional, RecordedCancellation, Request, RequestDetails,
+    RequestNumber, RequestStatus, ServiceRecord, VideoDetails,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};

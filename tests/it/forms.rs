@@ -6,9 +6,9 @@
 
 use crate::support;
 
-use relais::reports::ExportFilter;
 use relais::domain::request::{CancellationReason, InterpreterType, RequestStatus};
 use relais::inbound::pipeline::MailOutcome;
+use relais::reports::ExportFilter;
 use support::mail::{pipeline, raw_mail, reply_address};
 use support::web::{Answer, Browser, World};
 use support::{Engine, TestBank};
@@ -41,11 +41,21 @@ async fn billing_code(bank: &TestBank) {
 
 /// The page's text with the entities the templates write turned back into characters.
 fn unescape(body: &str) -> String {
-    support::web::unescape(body).replace("&#39;", "'").replace("&quot;", "\"").replace("&#34;", "\"")
+    support::web::unescape(body)
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
 }
 
 fn mail(bank: &TestBank, id: &str, body: &str) -> Vec<u8> {
-    raw_mail(id, REQUESTER, &reply_address(None, bank.requester), "Re: Formulaire", "", body)
+    raw_mail(
+        id,
+        REQUESTER,
+        &reply_address(None, bank.requester),
+        "Re: Formulaire",
+        "",
+        body,
+    )
 }
 
 async fn post_form(b: &mut Browser<'_>, fields: &[(String, String)]) -> Answer {
@@ -62,7 +72,9 @@ async fn a_form_mail_sets_every_field_and_the_pages_show_them(engine: Engine) {
 
     // The seeds' submit rule: a type of interpreter needs the interpreter to prioritise.
     let typed_alone = format!("{BASE_FORM}Type d'interprète : BI du RSSS\n");
-    let outcome = p.process(&mail(bank, "type-alone@ciusss.example", &typed_alone), "file").await;
+    let outcome = p
+        .process(&mail(bank, "type-alone@ciusss.example", &typed_alone), "file")
+        .await;
     assert_eq!(outcome.unwrap(), MailOutcome::FormIncomplete);
     let back = world.next_mail(REQUESTER, "request_form").await;
     assert!(
@@ -70,7 +82,10 @@ async fn a_form_mail_sets_every_field_and_the_pages_show_them(engine: Engine) {
             || back.contains("Type d'interprète : est choisi sans interprète à prioriser"),
         "{back}"
     );
-    assert!(back.contains("Type d'interprète : BI du RSSS"), "the choice as written: {back}");
+    assert!(
+        back.contains("Type d'interprète : BI du RSSS"),
+        "the choice as written: {back}"
+    );
     assert!(!back.contains("bank"), "no internal key: {back}");
 
     let body = format!(
@@ -87,7 +102,10 @@ Lien vidéo : https://teams.example/l/abc\n\
 Code secret ou mot de passe : 482913\n\
 Demande supplémentaire : oui\n\nMerci\nMarie"
     );
-    let outcome = p.process(&mail(bank, "every-field@ciusss.example", &body), "file").await.unwrap();
+    let outcome = p
+        .process(&mail(bank, "every-field@ciusss.example", &body), "file")
+        .await
+        .unwrap();
     let MailOutcome::RequestCreated(number) = outcome else {
         panic!("{outcome:?}")
     };
@@ -102,7 +120,10 @@ Demande supplémentaire : oui\n\nMerci\nMarie"
     assert_eq!(d.alternative_date, chrono::NaiveDate::from_ymd_opt(2026, 3, 11));
     assert_eq!(d.on_site.name.as_deref(), Some("Julie Roy"));
     let on_site = d.on_site.phone.as_ref().unwrap();
-    assert_eq!((on_site.e164().as_str(), on_site.extension()), ("+15145550111", Some("42")));
+    assert_eq!(
+        (on_site.e164().as_str(), on_site.extension()),
+        ("+15145550111", Some("42"))
+    );
     let professional = d.professional.phone.as_ref().unwrap();
     assert_eq!(
         (professional.e164().as_str(), professional.extension()),
@@ -179,7 +200,10 @@ async fn the_web_form_sets_every_field_and_asks_before_a_duplicate(engine: Engin
     ] {
         assert!(unescape(&form.body).contains(label), "{label}: {}", form.body);
     }
-    let csrf = regex::Regex::new(r#"name="csrf" value="([^"]+)""#).unwrap().captures(&form.body).unwrap()[1]
+    let csrf = regex::Regex::new(r#"name="csrf" value="([^"]+)""#)
+        .unwrap()
+        .captures(&form.body)
+        .unwrap()[1]
         .to_string();
     let date = bank.appointment_date().format("%Y-%m-%d").to_string();
     let alternative = (bank.appointment_date() + chrono::Days::new(2))
@@ -226,7 +250,10 @@ async fn the_web_form_sets_every_field_and_asks_before_a_duplicate(engine: Engin
     let d = &request.details;
     assert_eq!(d.on_site.name.as_deref(), Some("Luc Caron"));
     assert_eq!(d.on_site.phone.as_ref().and_then(|p| p.extension()), Some("7"));
-    assert_eq!(d.professional.phone.as_ref().map(|p| p.to_stored()).as_deref(), Some("+15145550100;ext=123"));
+    assert_eq!(
+        d.professional.phone.as_ref().map(|p| p.to_stored()).as_deref(),
+        Some("+15145550100;ext=123")
+    );
     assert_eq!(d.interpreter_type, Some(InterpreterType::ExternalProvider));
     assert_eq!(d.patient.details.as_deref(), Some("Arrive en fauteuil roulant"));
     assert!(d.billing_code_id.is_some() && d.supplementary && d.alternative_date.is_some());
@@ -247,7 +274,11 @@ async fn the_web_form_sets_every_field_and_asks_before_a_duplicate(engine: Engin
 
     // Cleared on the web form: the fields the form sends empty.
     let edit = b.get(&format!("/requests/{}/edit", id.0)).await;
-    assert!(unescape(&edit.body).contains("value=\"514\u{a0}555-0122, poste\u{a0}7\""), "{}", edit.body);
+    assert!(
+        unescape(&edit.body).contains("value=\"514\u{a0}555-0122, poste\u{a0}7\""),
+        "{}",
+        edit.body
+    );
 }
 
 async fn a_mail_cancellation_names_its_reason_and_a_duplicate_mail_asks_first(engine: Engine) {
@@ -255,7 +286,11 @@ async fn a_mail_cancellation_names_its_reason_and_a_duplicate_mail_asks_first(en
     let bank = &world.bank;
     let p = pipeline(bank, None);
     for (words, reason, detail) in [
-        ("ANNULER rendez-vous reporté", CancellationReason::AppointmentRescheduled, None),
+        (
+            "ANNULER rendez-vous reporté",
+            CancellationReason::AppointmentRescheduled,
+            None,
+        ),
         (
             "CANCEL the family moved away",
             CancellationReason::Other,
@@ -286,11 +321,17 @@ async fn a_mail_cancellation_names_its_reason_and_a_duplicate_mail_asks_first(en
     }
 
     // The same form twice: the second asks first, a third with « oui » is saved.
-    let first = p.process(&mail(bank, "dup-1@ciusss.example", BASE_FORM), "file").await.unwrap();
+    let first = p
+        .process(&mail(bank, "dup-1@ciusss.example", BASE_FORM), "file")
+        .await
+        .unwrap();
     let MailOutcome::RequestCreated(number) = first else {
         panic!("{first:?}")
     };
-    let second = p.process(&mail(bank, "dup-2@ciusss.example", BASE_FORM), "file").await.unwrap();
+    let second = p
+        .process(&mail(bank, "dup-2@ciusss.example", BASE_FORM), "file")
+        .await
+        .unwrap();
     assert_eq!(second, MailOutcome::SimilarRequest(number.clone()));
     let back = world.next_mail(REQUESTER, "request_form").await;
     assert!(
@@ -299,8 +340,14 @@ async fn a_mail_cancellation_names_its_reason_and_a_duplicate_mail_asks_first(en
     );
     assert!(back.contains("Envoyer quand même : non"), "{back}");
     let insisted = format!("{BASE_FORM}Envoyer quand même : oui\n");
-    let third = p.process(&mail(bank, "dup-3@ciusss.example", &insisted), "file").await.unwrap();
-    assert!(matches!(third, MailOutcome::RequestCreated(ref n) if *n != number), "{third:?}");
+    let third = p
+        .process(&mail(bank, "dup-3@ciusss.example", &insisted), "file")
+        .await
+        .unwrap();
+    assert!(
+        matches!(third, MailOutcome::RequestCreated(ref n) if *n != number),
+        "{third:?}"
+    );
 }
 
 async fn a_web_form_saved_as_draft_is_sent_later(engine: Engine) {
@@ -310,7 +357,10 @@ async fn a_web_form_saved_as_draft_is_sent_later(engine: Engine) {
     let form = b.get("/requests/new").await;
     assert!(form.body.contains(DRAFT_BUTTON), "{}", form.body);
     assert!(form.body.contains("Enregistrer comme brouillon"));
-    let csrf = regex::Regex::new(r#"name="csrf" value="([^"]+)""#).unwrap().captures(&form.body).unwrap()[1]
+    let csrf = regex::Regex::new(r#"name="csrf" value="([^"]+)""#)
+        .unwrap()
+        .captures(&form.body)
+        .unwrap()[1]
         .to_string();
     let date = bank.appointment_date().format("%Y-%m-%d").to_string();
     let fields = |extra: &[(&str, &str)]| -> Vec<(String, String)> {
@@ -341,7 +391,11 @@ async fn a_web_form_saved_as_draft_is_sent_later(engine: Engine) {
     let page = b.get(&path).await;
     assert!(page.body.contains("Brouillon"), "{}", page.body);
     let mine = b.get("/requests").await;
-    assert!(mine.body.contains(&path), "the requester lists their draft: {}", mine.body);
+    assert!(
+        mine.body.contains(&path),
+        "the requester lists their draft: {}",
+        mine.body
+    );
 
     // Changed and kept as a draft, then sent: « Brouillon » → « Nouveau », with a number.
     let edit = b.get(&format!("{path}/edit")).await;
@@ -362,7 +416,10 @@ async fn a_web_form_saved_as_draft_is_sent_later(engine: Engine) {
     let sent = b
         .post_multipart(
             &format!("{path}/edit"),
-            &fields(&[]).iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>(),
+            &fields(&[])
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
             &[],
         )
         .await;

@@ -634,7 +634,11 @@ mod tests {
             errors,
             [FieldError::new(Field::InterpreterType, Problem::TypeWithoutInterpreter)]
         );
-        assert!(errors[0].describe(Locale::Fr).starts_with("Type d'interprète : est choisi sans"));
+        assert!(
+            errors[0]
+                .describe(Locale::Fr)
+                .starts_with("Type d'interprète : est choisi sans")
+        );
         d.preferred_interpreter = Some(PersonId(7));
         assert!(d.check(now).is_empty());
     }

@@ -147,7 +147,10 @@ const REASON_WORDS: &[(&str, CancellationReason)] = &[
     ("interpreter not needed", CancellationReason::InterpreterNotNeeded),
     ("interpreter no longer needed", CancellationReason::InterpreterNotNeeded),
     ("no longer needed", CancellationReason::InterpreterNotNeeded),
-    ("aucun interprete disponible", CancellationReason::NoInterpreterAvailable),
+    (
+        "aucun interprete disponible",
+        CancellationReason::NoInterpreterAvailable,
+    ),
     ("no interpreter available", CancellationReason::NoInterpreterAvailable),
     ("erreur de saisie", CancellationReason::EntryError),
     ("doublon", CancellationReason::EntryError),
@@ -232,15 +235,18 @@ mod tests {
     fn cancellation_words_name_a_reason_or_stay_other() {
         use CancellationReason as R;
         assert_eq!(R::read("rendez-vous reporté"), (R::AppointmentRescheduled, None));
-        assert_eq!(R::read("Rendez-vous reporté au 12 mars"), (
-            R::AppointmentRescheduled,
-            Some("Rendez-vous reporté au 12 mars".into())
-        ));
+        assert_eq!(
+            R::read("Rendez-vous reporté au 12 mars"),
+            (R::AppointmentRescheduled, Some("Rendez-vous reporté au 12 mars".into()))
+        );
         assert_eq!(R::read("Usager absent / ne s'est pas présenté"), (R::UserAbsent, None));
         assert_eq!(R::read("doublon"), (R::EntryError, None));
         assert_eq!(R::read("appointment postponed"), (R::AppointmentRescheduled, None));
         assert_eq!(R::read("Interpreter no longer needed"), (R::InterpreterNotNeeded, None));
-        assert_eq!(R::read("la famille a déménagé"), (R::Other, Some("la famille a déménagé".into())));
+        assert_eq!(
+            R::read("la famille a déménagé"),
+            (R::Other, Some("la famille a déménagé".into()))
+        );
         assert_eq!(R::read("  "), (R::Other, None));
         assert_eq!(R::read("reportable"), (R::Other, Some("reportable".into())));
     }

@@ -342,9 +342,7 @@ impl FormField {
             | FormField::Reason
             | FormField::MessageToInterpreter
             | FormField::NoteToCoordinator
-            | FormField::PatientDetails => {
-                (TextShape::Lines, text::TEXT_MAX)
-            }
+            | FormField::PatientDetails => (TextShape::Lines, text::TEXT_MAX),
             FormField::VideoLink => (TextShape::Line, text::LINK_MAX),
             FormField::ProfessionalEmail => (TextShape::Line, EMAIL_MAX),
             _ => (TextShape::Line, text::LINE_MAX),

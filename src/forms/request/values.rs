@@ -263,7 +263,15 @@ static REQUEST_TYPES: LazyLock<HashMap<String, FormRequestType>> = LazyLock::new
         ("professional service", ProfessionalService),
     ];
     let mut map: HashMap<String, FormRequestType> = table.iter().map(|(words, kind)| (fold(words), *kind)).collect();
-    for kind in [InPerson, Phone, Video, Message, Translation, Permanence, ProfessionalService] {
+    for kind in [
+        InPerson,
+        Phone,
+        Video,
+        Message,
+        Translation,
+        Permanence,
+        ProfessionalService,
+    ] {
         map.insert(fold(kind.key()), kind);
     }
     map

@@ -163,9 +163,7 @@ fn kind_of(field: FormField) -> (&'static str, &'static str) {
         F::Date | F::AlternativeDate => ("date", ""),
         F::StartTime | F::FlexibleUntil => ("time", ""),
         F::DurationMinutes => ("text", "numeric"),
-        F::Context | F::Reason | F::MessageToInterpreter | F::NoteToCoordinator | F::PatientDetails => {
-            ("textarea", "")
-        }
+        F::Context | F::Reason | F::MessageToInterpreter | F::NoteToCoordinator | F::PatientDetails => ("textarea", ""),
         F::ProfessionalPhone | F::PatientPhone | F::OnSitePhone => ("tel", ""),
         F::ProfessionalEmail => ("email", ""),
         _ => ("text", "text"),
@@ -614,6 +612,30 @@ async fn prefill(
     if let Some(p) = details.preferred_interpreter {
         put(F::PreferredInterpreter, Some(tx.person(p).await?.user_code.to_string()));
     }
+    put(F::PatientName, details.patient.name.clone());
+    put(F::PatientPhone, details.patient.phone.clone());
+    if let Some(c) = details.cost_centre_id {
+        put(F::CostCentre, Some(tx.cost_centre(c).await?.code));
+    }
+    put(F::VideoPlatform, details.video.platform.clone());
+    put(F::VideoLink, details.video.link.clone());
+    if let Some(b) = details.billing_code_id {
+        values.insert(F::BillingCode, tx.billing_code(b).await?.code);
+    }
+    tx.commit().await?;
+    prefill_more(details, &mut values);
+    Ok(values)
+}
+
+/// The rest of the form as `details` fill it: the choices, and the fields the SeTIS and
+/// IMS forms add.
+fn prefill_more(details: &RequestDetails, values: &mut BTreeMap<FormField, String>) {
+    use FormField as F;
+    let mut put = |field: F, value: Option<String>| {
+        if let Some(v) = value.filter(|v| !v.trim().is_empty()) {
+            values.insert(field, v);
+        }
+    };
     put(
         F::InterpreterGender,
         Some(
@@ -625,28 +647,9 @@ async fn prefill(
             .into(),
         ),
     );
-    put(
-        F::NotifyUser,
-        Some(
-            if details.interpreter_must_notify_user {
-                "oui"
-            } else {
-                "non"
-            }
-            .into(),
-        ),
-    );
-    put(F::PatientName, details.patient.name.clone());
-    put(F::PatientPhone, details.patient.phone.clone());
+    let yes_no = |yes: bool| Some(if yes { "oui" } else { "non" }.to_string());
+    put(F::NotifyUser, yes_no(details.interpreter_must_notify_user));
     put(F::PatientDetails, details.patient.details.clone());
-    if let Some(c) = details.cost_centre_id {
-        put(F::CostCentre, Some(tx.cost_centre(c).await?.code));
-    }
-    if let Some(b) = details.billing_code_id {
-        put(F::BillingCode, Some(tx.billing_code(b).await?.code));
-    }
-    put(F::VideoPlatform, details.video.platform.clone());
-    put(F::VideoLink, details.video.link.clone());
     put(F::VideoPasscode, details.video.passcode.clone());
     put(
         F::AlternativeDate,
@@ -661,12 +664,7 @@ async fn prefill(
         F::InterpreterType,
         details.interpreter_type.map(|t| t.label(Locale::Fr).to_string()),
     );
-    put(
-        F::Supplementary,
-        Some(if details.supplementary { "oui" } else { "non" }.into()),
-    );
-    tx.commit().await?;
-    Ok(values)
+    put(F::Supplementary, yes_no(details.supplementary));
 }
 
 /// `details` without the optional values the form sent empty: on the web every field is
@@ -941,6 +939,50 @@ fn insists(values: &BTreeMap<FormField, String>) -> bool {
         .is_some_and(|v| matches!(v.trim(), "oui" | "yes"))
 }
 
+/// Runs `command`; for a draft sent from its change form (`sends_draft`), then submits it:
+/// « Brouillon » → « Nouveau », and its number.
+async fn execute(
+    workflow: &crate::workflow::Workflow,
+    tx: &mut crate::store::Tx,
+    actor: Actor,
+    command: Command,
+    sends_draft: bool,
+) -> Result<Applied, WorkflowError> {
+    let applied = workflow.execute_in(tx, actor, command).await?;
+    if !sends_draft {
+        return Ok(applied);
+    }
+    let submit = Command::SubmitRequest {
+        request: applied.request,
+    };
+    workflow.execute_in(tx, actor, submit).await
+}
+
+/// Whether a request about to be sent is like an open one of its requester, noted on
+/// `page` with the choice to send it anyway; never for a draft kept, a change, or when the
+/// requester already chose « Envoyer quand même ».
+async fn flag_similar(
+    workflow: &crate::workflow::Workflow,
+    tx: &mut crate::store::Tx,
+    base: Option<&Seen>,
+    page: &mut FormPage<'_>,
+    values: &BTreeMap<FormField, String>,
+    details: &RequestDetails,
+) -> anyhow::Result<bool> {
+    let sent_now = base.is_none_or(|s| s.request.status == RequestStatus::Draft) && !page.save_as_draft;
+    if !sent_now || insists(values) {
+        return Ok(false);
+    }
+    let Some(number) = similar_request(workflow, tx, page.requester.id, details).await? else {
+        return Ok(false);
+    };
+    let locale = page.person.locale;
+    page.problems.general.push(duplicates::notice(&number, locale));
+    page.problems.general.push(locale.text("request-similar-confirm-web"));
+    page.similar = Some(number);
+    Ok(true)
+}
+
 /// Saves the request read from the form in one transaction, with its files: `None` when
 /// the form has problems (noted on `page`) or the workflow refused it, and nothing is saved.
 #[allow(clippy::too_many_arguments)]
@@ -971,15 +1013,9 @@ async fn store_request(
             return Ok(None);
         }
     };
-    let draft = base.is_none_or(|s| s.request.status == RequestStatus::Draft);
-    if draft && !page.save_as_draft && !insists(values) {
-        if let Some(number) = similar_request(workflow, &mut tx, page.requester.id, &details).await? {
-            page.problems.general.push(duplicates::notice(&number, locale));
-            page.problems.general.push(locale.text("request-similar-confirm-web"));
-            page.similar = Some(number);
-            tx.rollback().await?;
-            return Ok(None);
-        }
+    if flag_similar(workflow, &mut tx, base, page, values, &details).await? {
+        tx.rollback().await?;
+        return Ok(None);
     }
     // Someone else's request is booked or changed as a coordinator.
     let actor = if page.requester.id == person.id {
@@ -998,16 +1034,8 @@ async fn store_request(
             submit: !page.save_as_draft,
         },
     };
-    let mut applied = workflow.execute_in(&mut tx, actor, command).await;
-    // A draft changed and sent: the change, then « Brouillon » → « Nouveau ».
-    if let (Ok(done), Some(seen)) = (&applied, base)
-        && seen.request.status == RequestStatus::Draft
-        && !page.save_as_draft
-    {
-        let submit = Command::SubmitRequest { request: done.request };
-        applied = workflow.execute_in(&mut tx, actor, submit).await;
-    }
-    let applied = match applied {
+    let sends_draft = base.is_some_and(|s| s.request.status == RequestStatus::Draft) && !page.save_as_draft;
+    let applied = match execute(workflow, &mut tx, actor, command, sends_draft).await {
         Ok(applied) => applied,
         Err(WorkflowError::Invalid(errors)) => {
             for e in &errors {

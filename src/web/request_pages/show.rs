@@ -109,7 +109,8 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
     {
         let code = tx.billing_code(code).await?;
         let shown = format!("{} — {}", code.code, code.description);
-        view.facts.push((FormField::BillingCode.label(locale).to_string(), shown));
+        view.facts
+            .push((FormField::BillingCode.label(locale).to_string(), shown));
     }
     if seen.full {
         if matches!(
