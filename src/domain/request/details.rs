@@ -423,7 +423,7 @@ impl Problem {
             }
             (Problem::Retired, Locale::En) => "is no longer in use: the coordinators retired it; choose another".into(),
             (Problem::Text(problem), _) => problem.message(locale),
-            (Problem::TypeWithoutInterpreter, Locale::Fr) => "est choisi sans interprète à prioriser : \
+            (Problem::TypeWithoutInterpreter, Locale::Fr) => "est choisi sans interprète à prioriser\u{a0}: \
                  nommez l'interprète, ou effacez le type d'interprète pour laisser la coordination choisir"
                 .into(),
             (Problem::TypeWithoutInterpreter, Locale::En) => "is chosen with no preferred interpreter: \
