@@ -99,7 +99,7 @@ fn hints_are_bracketed_and_labels_are_set() {
     assert_eq!(FormField::Date.hint(Locale::En), "[YYYY-MM-DD or DD/MM/YYYY]");
     assert_eq!(
         FormField::RequestType.hint(Locale::Fr),
-        "[en présentiel, téléphone, vidéo, transmission de message, traduction, permanence]"
+        "[en présentiel, téléphone, vidéo, transmission de message, traduction, permanence, service professionnel]"
     );
 }
 
