@@ -236,6 +236,20 @@ async fn the_web_form_sets_every_field_and_asks_before_a_duplicate(engine: Engin
         all.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         all
     };
+    // The seeds' submit rule on the web too: a type of interpreter needs one to prioritise.
+    let mut typed_alone = fields(&[]);
+    typed_alone.retain(|(k, _)| k != "preferred_interpreter");
+    let refused = post_form(&mut b, &typed_alone).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let text = unescape(&refused.body);
+    assert!(text.contains("est choisi sans interprète à prioriser"), "{text}");
+    assert!(
+        regex::Regex::new(r#"id="interpreter_type"[^>]*aria-invalid="true""#)
+            .unwrap()
+            .is_match(&refused.body),
+        "the problem is beside its field: {}",
+        refused.body
+    );
     let created = post_form(&mut b, &fields(&[])).await;
     assert_eq!(created.status, 303, "{}", created.body);
     let id = relais::domain::ids::RequestId(
