@@ -94,6 +94,9 @@ fn details(installation: InstallationId) -> RequestDetails {
         video: VideoDetails::default(),
         cost_centre_id: None,
         billing_code_id: None,
+        interpreter_type: None,
+        on_site: Default::default(),
+        supplementary: false,
     }
 }
 

@@ -98,3 +98,10 @@ request-nothing-was-done-this-action-is = Nothing was done: this action is no lo
 request-to-change-the-request-reply-to = To change the request, reply to its email with the lines to change (for example “Time: 2:30 PM”).
 request-with-your-account-login-you-can = With your account (/login) you can also change it in the full form, attach files and see its history.
 request-note-to-the-coordinator = Note to the coordinator
+
+request-similar-title = Similar request
+request-similar-exists = A similar request already exists: { $number }
+request-similar-confirm-web = To send it anyway, choose “Yes” for “Send anyway”, then send again.
+request-similar-confirm-mail = To send it anyway, reply with this form and the line “Send anyway: yes”.
+request-save-as-draft = Save as draft
+request-save-the-draft = Save the draft

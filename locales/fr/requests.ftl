@@ -98,3 +98,10 @@ request-nothing-was-done-this-action-is = Rien n'a été fait : cette action n'e
 request-to-change-the-request-reply-to = Pour modifier la demande, répondez à son courriel avec les lignes à changer (par exemple « Heure : 14 h 30 »).
 request-with-your-account-login-you-can = Avec votre compte (/login), vous pouvez aussi la modifier dans le formulaire complet, y joindre des fichiers et voir son historique.
 request-note-to-the-coordinator = Note au coordonnateur
+
+request-similar-title = Demande semblable
+request-similar-exists = Une demande semblable existe déjà : { $number }
+request-similar-confirm-web = Pour l'envoyer quand même, choisissez « Oui » à « Envoyer quand même », puis envoyez de nouveau.
+request-similar-confirm-mail = Pour l'envoyer quand même, répondez avec ce formulaire et la ligne « Envoyer quand même : oui ».
+request-save-as-draft = Enregistrer comme brouillon
+request-save-the-draft = Enregistrer le brouillon

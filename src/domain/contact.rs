@@ -129,6 +129,142 @@ impl From<PhoneE164> for String {
     }
 }
 
+/// A phone number people call, with its extension: « 514 555-0100, poste 123 ». The number
+/// stays in E.164 (what SMS and dialling use); the extension is kept beside it. Stored as
+/// RFC 3966 writes it: `+15145550100;ext=123`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PhoneNumber {
+    number: PhoneE164,
+    extension: Option<String>,
+}
+
+/// The words people put before an extension, folded to lower case, longest first.
+const EXTENSION_MARKS: [&str; 8] = ["extension", "poste", "ext.", "ext", "p.", "p", "x", "#"];
+
+impl PhoneNumber {
+    /// Reads "514 555-0100, poste 123", "514-555-0100 p. 123", "ext. 123", "x123", "#123",
+    /// or a number without extension, assuming `default_region` without a country code.
+    pub fn parse(input: &str, default_region: &str) -> Result<Self, ContactError> {
+        // What Relais shows (« 514 555-0100, poste 123 ») reads back: no-break spaces are spaces.
+        let input = input.replace('\u{a0}', " ");
+        let (number, extension) = split_extension(input.trim());
+        Ok(PhoneNumber {
+            number: PhoneE164::parse(number, default_region)?,
+            extension,
+        })
+    }
+
+    /// Reads the stored form, `+15145550100` or `+15145550100;ext=123`.
+    pub fn from_stored(input: &str) -> Result<Self, ContactError> {
+        let (number, extension) = match input.split_once(";ext=") {
+            Some((n, e)) if !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()) => (n, Some(e.to_string())),
+            Some(_) => return Err(ContactError::InvalidPhone),
+            None => (input, None),
+        };
+        Ok(PhoneNumber {
+            number: PhoneE164::from_e164(number)?,
+            extension,
+        })
+    }
+
+    /// The stored form: E.164, then `;ext=` and the extension if any.
+    pub fn to_stored(&self) -> String {
+        match &self.extension {
+            Some(e) => format!("{};ext={e}", self.number),
+            None => self.number.to_string(),
+        }
+    }
+
+    /// The number to dial or text, without the extension.
+    pub fn e164(&self) -> &PhoneE164 {
+        &self.number
+    }
+
+    pub fn extension(&self) -> Option<&str> {
+        self.extension.as_deref()
+    }
+
+    /// As people write it: « 514 555-0100, poste 123 » / "514-555-0100, ext. 123"; numbers
+    /// outside North America in their international form.
+    pub fn display(&self, locale: crate::domain::locale::Locale) -> String {
+        let digits = self.number.as_str();
+        let national = match digits.strip_prefix("+1") {
+            Some(n) if n.len() == 10 => {
+                let (area, rest) = n.split_at(3);
+                let (exchange, line) = rest.split_at(3);
+                locale
+                    .pick(
+                        &format!("{area}\u{a0}{exchange}-{line}"),
+                        &format!("{area}-{exchange}-{line}"),
+                    )
+                    .to_string()
+            }
+            _ => phonenumber::parse(None, digits)
+                .map(|n| n.format().mode(phonenumber::Mode::International).to_string())
+                .unwrap_or_else(|_| digits.to_string()),
+        };
+        match &self.extension {
+            Some(e) => format!("{national}, {}\u{a0}{e}", locale.pick("poste", "ext.")),
+            None => national,
+        }
+    }
+}
+
+/// The number and its extension: the digits after the last extension mark, when the mark
+/// follows the number.
+fn split_extension(input: &str) -> (&str, Option<String>) {
+    let lower = input.to_lowercase();
+    if lower.len() != input.len() {
+        return (input, None);
+    }
+    let digits_start = lower
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit())
+        .last()
+        .map(|(i, _)| i);
+    let Some(digits_start) = digits_start else {
+        return (input, None);
+    };
+    let before = lower[..digits_start].trim_end();
+    for mark in EXTENSION_MARKS {
+        if let Some(head) = before.strip_suffix(mark) {
+            // "p" and "x" must stand alone ("x123", "p 12"), not end a word.
+            let head_trimmed = head.trim_end_matches([' ', ',', ';', '-']);
+            let joined = head.len() == head.trim_end().len() && mark.chars().all(char::is_alphabetic);
+            if head_trimmed.is_empty() || (joined && !head.ends_with(|c: char| c.is_ascii_digit())) {
+                continue;
+            }
+            let extension = &input[digits_start..];
+            if extension.len() > 8 {
+                return (input, None);
+            }
+            return (&input[..head_trimmed.len()], Some(extension.to_string()));
+        }
+    }
+    (input, None)
+}
+
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_stored())
+    }
+}
+
+impl TryFrom<String> for PhoneNumber {
+    type Error = ContactError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        PhoneNumber::from_stored(&s)
+    }
+}
+
+impl From<PhoneNumber> for String {
+    fn from(p: PhoneNumber) -> String {
+        p.to_stored()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +312,40 @@ mod tests {
         assert!(PhoneE164::parse("123", "CA").is_err());
         assert!(PhoneE164::parse("not a number", "CA").is_err());
         assert!(PhoneE164::from_e164("5145973284").is_err());
+    }
+
+    #[test]
+    fn phones_keep_their_extension_beside_the_e164_number() {
+        use crate::domain::locale::Locale;
+        for written in [
+            "514 555-0100, poste 123",
+            "514-555-0100 poste 123",
+            "514 555 0100 p. 123",
+            "(514) 555-0100 ext. 123",
+            "514-555-0100 ext 123",
+            "514-555-0100 x123",
+            "514-555-0100 #123",
+            "514 555-0100, Poste 123",
+        ] {
+            let p = PhoneNumber::parse(written, "CA").unwrap_or_else(|e| panic!("{written}: {e}"));
+            assert_eq!(p.e164().as_str(), "+15145550100", "{written}");
+            assert_eq!(p.extension(), Some("123"), "{written}");
+            assert_eq!(p.to_stored(), "+15145550100;ext=123");
+            assert_eq!(p.display(Locale::Fr), "514\u{a0}555-0100, poste\u{a0}123");
+            assert_eq!(p.display(Locale::En), "514-555-0100, ext.\u{a0}123");
+            assert_eq!(PhoneNumber::parse(&p.display(Locale::Fr), "CA").as_ref(), Ok(&p));
+            assert_eq!(PhoneNumber::parse(&p.display(Locale::En), "CA").as_ref(), Ok(&p));
+            assert_eq!(PhoneNumber::from_stored(&p.to_stored()), Ok(p));
+        }
+        let plain = PhoneNumber::parse("1 (581) 990 9582", "CA").unwrap();
+        assert_eq!(plain.extension(), None);
+        assert_eq!(plain.to_stored(), "+15819909582");
+        assert_eq!(PhoneNumber::from_stored("+15819909582"), Ok(plain));
+        assert_eq!(
+            PhoneNumber::parse("+32 2 555 12 12", "CA").unwrap().display(Locale::Fr),
+            "+32 2 555 12 12"
+        );
+        assert!(PhoneNumber::parse("poste 123", "CA").is_err());
+        assert!(PhoneNumber::from_stored("+15145550100;ext=").is_err());
     }
 }

@@ -127,6 +127,10 @@ pub fn diff_details(old: &RequestDetails, new: &RequestDetails) -> Vec<Change> {
         "video_platform" => video.platform,
         "cost_centre" => cost_centre_id,
         "billing_code" => billing_code_id,
+        "interpreter_type" => interpreter_type,
+        "on_site_name" => on_site.name,
+        "on_site_phone" => on_site.phone,
+        "supplementary" => supplementary,
     }
     sensitive! {
         "address" => address,

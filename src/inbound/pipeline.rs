@@ -15,7 +15,7 @@ use crate::domain::request::{CancellationReason, RequestNumber};
 use crate::domain::role::{Channel, Role};
 use crate::domain::text::{self, TextProblem};
 use crate::forms::record;
-use crate::forms::request::{FormField, FormReading};
+use crate::forms::request::{FieldValue, FormField, FormReading};
 use crate::inbound::mail::classify::AutoKind;
 use crate::inbound::mail::command::MailCommand;
 use crate::inbound::mail::reading::{MailReading, ReadContext, read};
@@ -26,6 +26,7 @@ use crate::store::Tx;
 use crate::store::inbound::NewInboundMessage;
 use crate::store::outbox::{NewOutboxMessage, OutboxChannel};
 use crate::workflow::details::build_details;
+use crate::workflow::duplicates::{self, similar_request};
 use crate::workflow::{Actor, Command, Workflow, WorkflowError};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -67,6 +68,9 @@ pub enum MailOutcome {
     FormSent,
     /// The filled form had problems; they were sent back with the form.
     FormIncomplete,
+    /// The filled form is like an open request of the same requester: sent back with the
+    /// notice, saved only if they answer « Envoyer quand même : oui ».
+    SimilarRequest(String),
     RequestCreated(String),
     RequestModified(String),
     CommandApplied(&'static str),
@@ -96,6 +100,7 @@ impl MailOutcome {
             MailOutcome::Denied => "denied",
             MailOutcome::FormSent => "form_sent",
             MailOutcome::FormIncomplete => "form_incomplete",
+            MailOutcome::SimilarRequest(_) => "similar_request",
             MailOutcome::RequestCreated(_) => "request_created",
             MailOutcome::RequestModified(_) => "request_modified",
             MailOutcome::CommandApplied(_) => "command_applied",
@@ -567,6 +572,11 @@ impl MailPipeline {
                 return Ok(d);
             }
         };
+        if base.is_none()
+            && let Some(asked) = self.ask_if_similar(tx, reading, person, form, &details).await?
+        {
+            return Ok(asked);
+        }
         let command = match &base {
             Some(request) => Command::ModifyRequest {
                 request: request.id,
@@ -601,6 +611,36 @@ impl MailPipeline {
                 Ok(Decision::new(MailOutcome::CommandRefused(code)))
             }
         }
+    }
+
+    /// A new request like an open one of the same requester, unless they insist
+    /// (« Envoyer quand même : oui »): the form goes back with the notice, nothing saved.
+    async fn ask_if_similar(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        form: &FormReading,
+        details: &crate::domain::request::RequestDetails,
+    ) -> anyhow::Result<Option<Decision>> {
+        if form.values.get(&FormField::SendAnyway) == Some(&FieldValue::Bool(true)) {
+            return Ok(None);
+        }
+        let Some(number) = similar_request(&self.workflow, tx, person.id, details).await? else {
+            return Ok(None);
+        };
+        let locale = person.locale;
+        let errors = vec![
+            duplicates::notice(&number, locale),
+            locale.text("request-similar-confirm-mail"),
+        ];
+        let mut asking = form.clone();
+        asking
+            .raw
+            .insert(FormField::SendAnyway, locale.pick("non", "no").to_string());
+        asking.values.remove(&FormField::SendAnyway);
+        self.send_form(tx, reading, person, &asking, Some(errors)).await?;
+        Ok(Some(Decision::new(MailOutcome::SimilarRequest(number.to_string()))))
     }
 
     /// A service record (réalisation) written in a reply about a request.
@@ -807,14 +847,18 @@ impl MailPipeline {
             MailCommand::Accept => (as_interpreter, Command::AcceptOffer { request }),
             MailCommand::Reject => (as_interpreter, Command::DeclineOffer { request }),
             MailCommand::Withdraw => (as_interpreter, Command::WithdrawInterpreter { request }),
-            MailCommand::Cancel { reason } => (
-                as_asker,
-                Command::CancelRequest {
-                    request,
-                    reason: CancellationReason::Other,
-                    detail: Some(reason.clone()).filter(|r| !r.is_empty()),
-                },
-            ),
+            MailCommand::Cancel { reason: words } => {
+                // « ANNULER rendez-vous reporté »: one of the seeds' reasons, else Autre.
+                let (reason, detail) = CancellationReason::read(words);
+                (
+                    as_asker,
+                    Command::CancelRequest {
+                        request,
+                        reason,
+                        detail,
+                    },
+                )
+            }
             MailCommand::Validate => (as_asker, Command::ValidateService { request }),
             MailCommand::GiveUp => (
                 as_asker,
@@ -935,6 +979,16 @@ impl MailPipeline {
         let mut values = std::collections::BTreeMap::new();
         for field in FormField::ALL {
             let shown = match (form.values.get(&field), form.raw.get(&field)) {
+                // A choice comes back as the person wrote it, never as its internal key.
+                (
+                    Some(
+                        FieldValue::RequestType(_)
+                        | FieldValue::Gender(_)
+                        | FieldValue::InterpreterType(_)
+                        | FieldValue::Bool(_),
+                    ),
+                    Some(raw),
+                ) => raw.clone(),
                 (Some(value), _) => match value.to_json() {
                     Value::String(s) => s,
                     other => other.to_string(),

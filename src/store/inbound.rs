@@ -6,7 +6,7 @@
 //! forever. The raw bytes of a mail keep theirs.
 
 use super::{StoreError, Tx, on_conn};
-use crate::domain::ids::{CostCentreId, EstablishmentId, PersonId, RequestId};
+use crate::domain::ids::{BillingCodeId, CostCentreId, EstablishmentId, PersonId, RequestId};
 use crate::domain::text::without_nul;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -185,6 +185,23 @@ impl Tx {
             .fetch_optional(c)
             .await?);
         Ok(row.map(|(id, active)| (CostCentreId(id), active)))
+    }
+
+    /// A billing code of `establishment` by its code, case as the coordinators typed it or
+    /// not, and whether it is still in use.
+    pub async fn billing_code_by_code(
+        &mut self,
+        establishment: EstablishmentId,
+        code: &str,
+    ) -> Result<Option<(BillingCodeId, bool)>, StoreError> {
+        const SQL: &str =
+            "SELECT id, active FROM billing_codes WHERE establishment_id = $1 AND UPPER(code) = UPPER($2)";
+        let row: Option<(i64, bool)> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(establishment.0)
+            .bind(code.trim())
+            .fetch_optional(c)
+            .await?);
+        Ok(row.map(|(id, active)| (BillingCodeId(id), active)))
     }
 }
 

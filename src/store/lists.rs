@@ -115,7 +115,11 @@ fn query(filter: &ListFilter) -> (String, Vec<Param>) {
         _ => 0,
     };
     let me = next(Param::Int(me), &mut params);
-    let mut conditions = vec!["r.status <> 'draft'".to_string()];
+    // Drafts are not requests yet: only their requester lists them (« Mes demandes »).
+    let mut conditions = match &filter.scope {
+        ListScope::RequestedBy(_) => Vec::new(),
+        _ => vec!["r.status <> 'draft'".to_string()],
+    };
     match &filter.scope {
         ListScope::Everything => {}
         ListScope::RequestedBy(p) => {

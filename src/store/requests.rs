@@ -1,12 +1,12 @@
 //! Requests, their offers and service records.
 
 use super::{StoreError, Tx, decode, on_conn};
-use crate::domain::contact::{EmailAddress, PhoneE164};
+use crate::domain::contact::{EmailAddress, PhoneNumber};
 use crate::domain::ids::{BillingCodeId, CostCentreId, EstablishmentId, InstallationId, OfferId, PersonId, RequestId};
 use crate::domain::language::LanguageTag;
 use crate::domain::request::{
-    Cancellation, Notes, PatientDetails, Professional, RecordedCancellation, Request, RequestDetails, RequestNumber,
-    RequestStatus, ServiceRecord, VideoDetails,
+    Cancellation, Notes, OnSiteContact, PatientDetails, Professional, RecordedCancellation, Request, RequestDetails,
+    RequestNumber, RequestStatus, ServiceRecord, VideoDetails,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,8 @@ pub(super) const REQUEST_COLUMNS: &str = "id, number, status, version, establish
     patient_phone, patient_details, video_platform, video_link, video_passcode, cost_centre_id, billing_code_id, \
     requested_by, assigned_interpreter_id, created_at, updated_at, submitted_at, booked_at, service_recorded_at, \
     service_contested_at, \
-    closed_at, cancellation_reason, cancellation_detail, cancelled_at, cancelled_late, patient_erased_at";
+    closed_at, cancellation_reason, cancellation_detail, cancelled_at, cancelled_late, patient_erased_at, \
+    interpreter_type, on_site_name, on_site_phone, supplementary";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct RequestRow {
@@ -75,6 +76,10 @@ pub(super) struct RequestRow {
     cancelled_at: Option<DateTime<Utc>>,
     cancelled_late: bool,
     patient_erased_at: Option<DateTime<Utc>>,
+    interpreter_type: Option<String>,
+    on_site_name: Option<String>,
+    on_site_phone: Option<String>,
+    supplementary: bool,
 }
 
 fn lang(column: &str, value: &str) -> Result<LanguageTag, StoreError> {
@@ -126,7 +131,7 @@ impl TryFrom<RequestRow> for Request {
                     function: r.professional_function,
                     phone: r
                         .professional_phone
-                        .map(|p| decode("requests.professional_phone", PhoneE164::from_e164(&p)))
+                        .map(|p| decode("requests.professional_phone", PhoneNumber::from_stored(&p)))
                         .transpose()?,
                     email: r
                         .professional_email
@@ -157,6 +162,18 @@ impl TryFrom<RequestRow> for Request {
                 },
                 cost_centre_id: r.cost_centre_id.map(CostCentreId),
                 billing_code_id: r.billing_code_id.map(BillingCodeId),
+                interpreter_type: r
+                    .interpreter_type
+                    .map(|t| decode("requests.interpreter_type", t.parse()))
+                    .transpose()?,
+                on_site: OnSiteContact {
+                    name: r.on_site_name,
+                    phone: r
+                        .on_site_phone
+                        .map(|p| decode("requests.on_site_phone", PhoneNumber::from_stored(&p)))
+                        .transpose()?,
+                },
+                supplementary: r.supplementary,
             },
             requested_by: PersonId(r.requested_by),
             assigned_interpreter: r.assigned_interpreter_id.map(PersonId),
@@ -347,7 +364,7 @@ macro_rules! bind_request {
             .bind(d.alternative_date)
             .bind(d.professional.name.as_deref())
             .bind(d.professional.function.as_deref())
-            .bind(d.professional.phone.as_ref().map(|p| p.as_str()))
+            .bind(d.professional.phone.as_ref().map(|p| p.to_stored()))
             .bind(d.professional.email.as_ref().map(|e| e.as_str()))
             .bind(d.preferred_interpreter.map(|p| p.0))
             .bind(d.interpreter_gender.map(|g| g.as_str()))
@@ -378,6 +395,10 @@ macro_rules! bind_request {
             .bind(r.cancellation.as_ref().map(|c| c.at))
             .bind(r.cancellation.as_ref().is_some_and(|c| c.late))
             .bind(r.patient_erased_at)
+            .bind(d.interpreter_type.map(|t| t.as_str()))
+            .bind(d.on_site.name.as_deref())
+            .bind(d.on_site.phone.as_ref().map(|p| p.to_stored()))
+            .bind(d.supplementary)
     }};
 }
 
@@ -472,6 +493,32 @@ impl Tx {
             .fetch_optional(c)
             .await?);
         Ok(id.map(RequestId))
+    }
+
+    /// The number of an open request (sent, not cancelled nor done) of `requested_by` for
+    /// the same appointment: same start, installation, place and languages. Read through
+    /// `requests_requested_by_idx (requested_by, starts_at)`.
+    pub async fn similar_open_request(
+        &mut self,
+        requested_by: PersonId,
+        starts_at: DateTime<Utc>,
+        details: &RequestDetails,
+    ) -> Result<Option<RequestNumber>, StoreError> {
+        const SQL: &str = "SELECT number FROM requests WHERE requested_by = $1 AND starts_at = $2 \
+             AND installation_id = $3 AND location = $4 AND source_language = $5 AND target_language = $6 \
+             AND status IN ('new', 'offered', 'booked', 'modified') AND number IS NOT NULL ORDER BY id LIMIT 1";
+        let number: Option<String> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(requested_by.0)
+            .bind(starts_at)
+            .bind(details.installation_id.0)
+            .bind(details.location.as_str())
+            .bind(details.source_language.as_str())
+            .bind(details.target_language.as_str())
+            .fetch_optional(c)
+            .await?);
+        number
+            .map(|n| decode("requests.number", RequestNumber::parse(&n)))
+            .transpose()
     }
 
     /// Requests of an installation whose appointment starts in `[from, to)`, soonest first.

@@ -75,6 +75,9 @@ pub(crate) async fn attachments<F>(
     Ok((held, files))
 }
 
+/// The name of the request form's « Enregistrer comme brouillon » button.
+pub(crate) const DRAFT: &str = "brouillon";
+
 /// What a posted form holds: its CSRF value, the fields it knows (trimmed, non-empty), and
 /// the files of its `attachments` input.
 pub(crate) struct Posted<F> {
@@ -85,6 +88,8 @@ pub(crate) struct Posted<F> {
     pub(crate) kept: Vec<String>,
     /// More than [`MAX_FILES`] were sent; the rest were dropped.
     pub(crate) too_many: bool,
+    /// The button pressed was « Enregistrer comme brouillon » (the request form's `brouillon`).
+    pub(crate) draft: bool,
 }
 
 /// Reads a multipart form whose fields `field_of` names from their keys (the record form
@@ -99,6 +104,7 @@ pub(crate) async fn read_multipart<F: Ord>(
         files: Vec::new(),
         kept: Vec::new(),
         too_many: false,
+        draft: false,
     };
     while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
         let name = field.name().unwrap_or_default().to_string();
@@ -113,6 +119,8 @@ pub(crate) async fn read_multipart<F: Ord>(
                     posted.files.push((file_name, bytes.to_vec()));
                 }
             }
+        } else if name == DRAFT {
+            posted.draft = true;
         } else if name == "csrf" {
             posted.csrf = String::from_utf8_lossy(&bytes).into_owned();
         } else if name == "kept" {

@@ -3,7 +3,7 @@
 //! interpreter) are looked up in the store; what cannot be used is a field error.
 
 use super::Workflow;
-use crate::domain::contact::{EmailAddress, PhoneE164};
+use crate::domain::contact::{EmailAddress, PhoneNumber};
 use crate::domain::ids::{CostCentreId, EstablishmentId, InstallationId, PersonId};
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
@@ -13,7 +13,7 @@ use crate::domain::role::Role;
 use crate::domain::text::fold;
 use crate::forms::request::{FieldValue, FormField, FormReading, FormRequestType, GenderWanted};
 use crate::store::Tx;
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveTime};
 
 /// Turns form values into request details: over `base` for a change, from scratch for a
 /// new request. References (installation, cost centre, interpreter) are looked up.
@@ -58,6 +58,13 @@ fn text(form: &FormReading, f: FormField) -> Option<String> {
 fn time(form: &FormReading, f: FormField) -> Option<NaiveTime> {
     match form.values.get(&f) {
         Some(FieldValue::Time(t)) => Some(*t),
+        _ => None,
+    }
+}
+
+fn date(form: &FormReading, f: FormField) -> Option<NaiveDate> {
+    match form.values.get(&f) {
+        Some(FieldValue::Date(d)) => Some(*d),
         _ => None,
     }
 }
@@ -120,6 +127,7 @@ fn required_details(
             FormRequestType::Message => RequestType::MessageTransmission,
             FormRequestType::Translation => RequestType::Translation,
             FormRequestType::Permanence => RequestType::Permanence,
+            FormRequestType::ProfessionalService => RequestType::ProfessionalService,
         }),
         _ => base.map(|b| b.request_type),
     };
@@ -178,6 +186,9 @@ fn required_details(
             video: Default::default(),
             cost_centre_id: profile_centre,
             billing_code_id: None,
+            interpreter_type: None,
+            on_site: Default::default(),
+            supplementary: false,
         },
     })
 }
@@ -189,6 +200,9 @@ fn set_optional_values(details: &mut RequestDetails, form: &FormReading) {
     }
     if let Some(l) = language(form, FormField::AlternativeLanguage) {
         details.alternative_language = Some(l);
+    }
+    if let Some(d) = date(form, FormField::AlternativeDate) {
+        details.alternative_date = Some(d);
     }
     let set_text = |slot: &mut Option<String>, f: FormField| {
         if let Some(t) = text(form, f) {
@@ -219,6 +233,15 @@ fn set_optional_values(details: &mut RequestDetails, form: &FormReading) {
     set_text(&mut details.professional.function, FormField::ProfessionalFunction);
     set_text(&mut details.video.platform, FormField::VideoPlatform);
     set_text(&mut details.video.link, FormField::VideoLink);
+    set_text(&mut details.video.passcode, FormField::VideoPasscode);
+    set_text(&mut details.patient.details, FormField::PatientDetails);
+    set_text(&mut details.on_site.name, FormField::OnSiteName);
+    if let Some(FieldValue::InterpreterType(t)) = form.values.get(&FormField::InterpreterType) {
+        details.interpreter_type = *t;
+    }
+    if let Some(FieldValue::Bool(b)) = form.values.get(&FormField::Supplementary) {
+        details.supplementary = *b;
+    }
     match form.values.get(&FormField::InterpreterGender) {
         Some(FieldValue::Gender(GenderWanted::Female)) => details.interpreter_gender = Some(Gender::Female),
         Some(FieldValue::Gender(GenderWanted::Male)) => details.interpreter_gender = Some(Gender::Male),
@@ -233,9 +256,15 @@ fn set_optional_values(details: &mut RequestDetails, form: &FormReading) {
 /// The professional's phone and address, when given and readable.
 fn set_contacts(details: &mut RequestDetails, form: &FormReading, phone_region: &str, errors: &mut Vec<FieldError>) {
     if let Some(phone) = text(form, FormField::ProfessionalPhone) {
-        match PhoneE164::parse(&phone, phone_region) {
+        match PhoneNumber::parse(&phone, phone_region) {
             Ok(p) => details.professional.phone = Some(p),
             Err(_) => errors.push(FieldError::new(Field::ProfessionalPhone, Problem::Unreadable(phone))),
+        }
+    }
+    if let Some(phone) = text(form, FormField::OnSitePhone) {
+        match PhoneNumber::parse(&phone, phone_region) {
+            Ok(p) => details.on_site.phone = Some(p),
+            Err(_) => errors.push(FieldError::new(Field::OnSitePhone, Problem::Unreadable(phone))),
         }
     }
     if let Some(email) = text(form, FormField::ProfessionalEmail) {
@@ -246,7 +275,7 @@ fn set_contacts(details: &mut RequestDetails, form: &FormReading, phone_region: 
     }
 }
 
-/// The cost centre and the preferred interpreter, looked up when named.
+/// The cost centre, the billing code and the preferred interpreter, looked up when named.
 async fn set_references(
     tx: &mut Tx,
     details: &mut RequestDetails,
@@ -270,6 +299,20 @@ async fn set_references(
             }
             Some(_) => errors.push(FieldError::new(Field::CostCentre, Problem::Retired)),
             None => errors.push(FieldError::new(Field::CostCentre, Problem::Unknown)),
+        }
+    }
+    if let Some(code) = text(form, FormField::BillingCode) {
+        let found = match establishment {
+            Some(e) => tx.billing_code_by_code(e, &code).await?,
+            None => None,
+        };
+        match found {
+            // As cost centres: a retired code stays on the requests that had it, only there.
+            Some((id, active)) if active || base.and_then(|b| b.billing_code_id) == Some(id) => {
+                details.billing_code_id = Some(id)
+            }
+            Some(_) => errors.push(FieldError::new(Field::BillingCode, Problem::Retired)),
+            None => errors.push(FieldError::new(Field::BillingCode, Problem::Unknown)),
         }
     }
     if let Some(who) = text(form, FormField::PreferredInterpreter) {

@@ -6,6 +6,7 @@ pub mod accounts;
 mod command;
 pub mod coordination;
 pub mod details;
+pub mod duplicates;
 pub mod links;
 pub mod matching;
 mod notify;

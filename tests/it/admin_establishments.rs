@@ -291,6 +291,8 @@ fn request_form<'a>(csrf: &'a str, date: &'a str, cost_centre: Option<&'a str>) 
         ("target_language", "espagnol"),
         ("installation", "Hôpital Notre-Dame"),
         ("location", "Clinique externe, 3e étage"),
+        // The same appointment several times on purpose: not the duplicate check's test.
+        ("send_anyway", "oui"),
     ];
     if let Some(c) = cost_centre {
         form.push(("cost_centre", c));

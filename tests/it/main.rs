@@ -17,6 +17,7 @@ mod config;
 mod coordination;
 mod dkim;
 mod export;
+mod forms;
 mod imap;
 mod inbound;
 mod input_limits;

@@ -463,7 +463,8 @@ async fn coordinators_book_for_a_requester_and_change_it(engine: Engine) {
     assert!(own.body.contains("action=\"/requests/new\""), "{}", own.body);
     let csrf = form_csrf(&own);
     let mut mine = fields("60", "Hôpital Notre-Dame");
-    mine.extend([("csrf", csrf.as_str()), ("date", date.as_str())]);
+    // The appointment the coordinator booked for them: sent anyway, on purpose.
+    mine.extend([("csrf", csrf.as_str()), ("date", date.as_str()), ("send_anyway", "oui")]);
     let created = r
         .post_multipart(&format!("/requests/new?pour={colleague_code}"), &mine, &[])
         .await;
@@ -566,10 +567,22 @@ async fn files_of_a_wrong_form_wait_for_the_corrected_one(engine: Engine) {
     names.sort();
     assert_eq!(names, ["carte.png", "lettre.pdf"]);
 
-    // Sent twice (a double click), the tokens are spent: no file joins twice.
+    // Sent twice (a double click): the same appointment is flagged before it is saved, and
+    // the tokens are spent: no file joins twice.
     let twice = b.post_multipart("/requests/new", &right, &[]).await;
-    assert_eq!(twice.status, 303, "{}", twice.body);
-    assert!(attachment_names(&bank, request_id(&twice)).await.is_empty());
+    assert_eq!(twice.status, 422, "{}", twice.body);
+    assert!(
+        twice.body.contains("Une demande semblable existe déjà"),
+        "{}",
+        twice.body
+    );
+    assert!(!twice.body.contains("carte.png"), "{}", twice.body);
+    let mut insisted = right.clone();
+    insisted.push(("send_anyway", "oui"));
+    let again = b.post_multipart("/requests/new", &insisted, &[]).await;
+    assert_eq!(again.status, 303, "{}", again.body);
+    assert!(attachment_names(&bank, request_id(&again)).await.is_empty());
+    assert_eq!(attachment_names(&bank, id).await.len(), 2);
 }
 
 /// The request ids a list page links to, in order.

@@ -63,7 +63,10 @@ impl Standing {
 /// Whether `standing` may read a change of the field `key` (a history key, see
 /// `domain::request::changes`): the same rule as the briefing's lines.
 pub fn reads_change(standing: Standing, key: &str, request: &Request) -> bool {
-    const OWNER_ONLY: [&str; 6] = [
+    const OWNER_ONLY: [&str; 9] = [
+        "interpreter_type",
+        "supplementary",
+        "alternative_date",
         "reason",
         "coordinator_note",
         "cost_centre",
@@ -71,7 +74,7 @@ pub fn reads_change(standing: Standing, key: &str, request: &Request) -> bool {
         "preferred_interpreter",
         "interpreter_gender",
     ];
-    const BOOKING_ONLY: [&str; 9] = [
+    const BOOKING_ONLY: [&str; 10] = [
         "address",
         "video_link",
         "video_passcode",
@@ -80,7 +83,8 @@ pub fn reads_change(standing: Standing, key: &str, request: &Request) -> bool {
         "professional_phone",
         "professional_email",
         "patient_details",
-        "on_site_contact",
+        "on_site_name",
+        "on_site_phone",
     ];
     let identity = matches!(key, "patient_name" | "patient_phone");
     match standing {
@@ -139,6 +143,11 @@ fn lines(request: &Request, standing: Standing, installation: &Installation, loc
         add(Field::VideoLink.label(locale).to_string(), d.video.link.as_deref());
         add(Field::VideoPasscode.label(locale).to_string(), d.video.passcode.as_deref());
         professional(&mut add, request, locale);
+        add(Field::OnSiteName.label(locale).to_string(), d.on_site.name.as_deref());
+        add(
+            Field::OnSitePhone.label(locale).to_string(),
+            d.on_site.phone.as_ref().map(|p| p.display(locale)).as_deref(),
+        );
     }
     // A message to the owner carries where and how, not what they wrote about the patient.
     let terse = message && standing == Standing::Owner;
@@ -162,6 +171,20 @@ fn lines(request: &Request, standing: Standing, installation: &Installation, loc
         add(Field::PatientName.label(locale).to_string(), d.patient.name.as_deref());
         add(Field::PatientPhone.label(locale).to_string(), d.patient.phone.as_deref());
     }
+    if standing == Standing::Owner {
+        let alternative = d.alternative_date.map(|date| crate::domain::locale::long_date(date, locale));
+        add(Field::AlternativeDate.label(locale).to_string(), alternative.as_deref());
+        add(
+            Field::InterpreterType.label(locale).to_string(),
+            d.interpreter_type.map(|t| t.label(locale)),
+        );
+        if d.supplementary {
+            add(
+                locale.pick("Demande supplémentaire", "Supplementary request").to_string(),
+                Some(locale.pick("oui", "yes")),
+            );
+        }
+    }
     if standing == Standing::Owner && !terse {
         add(Field::Reason.label(locale).to_string(), d.notes.reason.as_deref());
         add(
@@ -182,7 +205,7 @@ fn professional(add: &mut impl FnMut(String, Option<&str>), request: &Request, l
     add(Field::ProfessionalFunction.label(locale).to_string(), p.function.as_deref());
     add(
         Field::ProfessionalPhone.label(locale).to_string(),
-        p.phone.as_ref().map(ToString::to_string).as_deref(),
+        p.phone.as_ref().map(|phone| phone.display(locale)).as_deref(),
     );
     add(
         Field::ProfessionalEmail.label(locale).to_string(),
@@ -293,6 +316,12 @@ mod tests {
                 },
                 cost_centre_id: None,
                 billing_code_id: None,
+                interpreter_type: None,
+                on_site: crate::domain::request::details::OnSiteContact {
+                    name: Some("Josée à l'accueil".into()),
+                    phone: None,
+                },
+                supplementary: false,
             },
             requested_by: PersonId(10),
             assigned_interpreter: Some(PersonId(20)),
@@ -346,7 +375,17 @@ mod tests {
         for shown in ["1200, avenue du Parc", "H2V 4E9", "Teams", "Suivi de grossesse", "Arrivez 10", "Aviser"] {
             assert!(t.contains(shown), "{shown} missing from\n{t}");
         }
-        for hidden in ["Maria", "0199", "Malentendante", "teams.example", "9931", "Dre Anne", "Échographie", "Urgent"] {
+        for hidden in [
+            "Maria",
+            "0199",
+            "Malentendante",
+            "teams.example",
+            "9931",
+            "Dre Anne",
+            "Échographie",
+            "Urgent",
+            "Josée",
+        ] {
             assert!(!t.contains(hidden), "{hidden} shown to an offered interpreter\n{t}");
         }
     }
@@ -354,7 +393,15 @@ mod tests {
     #[test]
     fn the_assigned_interpreter_reads_the_booking_and_the_patient_only_when_they_must_call() {
         let silent = text(&briefing(&request(false), Standing::Assigned, &installation(), Locale::Fr));
-        for shown in ["teams.example/j/42", "9931", "Dre Anne Roy", "Pédiatre", "Malentendante", "Suivi de grossesse"] {
+        for shown in [
+            "teams.example/j/42",
+            "9931",
+            "Dre Anne Roy",
+            "Pédiatre",
+            "Malentendante",
+            "Suivi de grossesse",
+            "Josée à l'accueil",
+        ] {
             assert!(silent.contains(shown), "{shown} missing from\n{silent}");
         }
         for hidden in ["Maria", "0199", "Échographie", "Urgent"] {

@@ -52,6 +52,10 @@ pub fn label(key: &str, locale: Locale) -> Option<&'static str> {
         "patient_details" => Field::PatientDetails,
         "video_link" => Field::VideoLink,
         "video_passcode" => Field::VideoPasscode,
+        "interpreter_type" => Field::InterpreterType,
+        "on_site_name" => Field::OnSiteName,
+        "on_site_phone" => Field::OnSitePhone,
+        "supplementary" => return Some(locale.pick("Demande supplémentaire", "Supplementary request")),
         "interpreter_gender" => return Some(locale.pick("Genre de l'interprète", "Interpreter's gender")),
         "interpreter_must_notify_user" => {
             return Some(locale.pick("Aviser l'usager du rendez-vous", "Tell the user about the appointment"));

@@ -1,6 +1,6 @@
 //! What a requester asks for: every field of the seeds' request form, and its rules.
 
-use crate::domain::contact::{EmailAddress, PhoneE164};
+use crate::domain::contact::{EmailAddress, PhoneNumber};
 use crate::domain::ids::{BillingCodeId, CostCentreId, InstallationId, PersonId};
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
@@ -26,16 +26,21 @@ pub enum RequestType {
     Translation,
     /// Permanence (SeTIS): an interpreter on site for a period, serving whoever comes.
     Permanence,
+    /// Service professionnel (seeds, beside « Traduction de documents »): a service of the
+    /// interpreter's other than interpreting, booked like an appointment: at a time, for
+    /// a duration, billed by the hour.
+    ProfessionalService,
 }
 
 impl RequestType {
-    pub const ALL: [RequestType; 6] = [
+    pub const ALL: [RequestType; 7] = [
         RequestType::InPerson,
         RequestType::Phone,
         RequestType::Video,
         RequestType::MessageTransmission,
         RequestType::Translation,
         RequestType::Permanence,
+        RequestType::ProfessionalService,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +51,7 @@ impl RequestType {
             RequestType::MessageTransmission => "message_transmission",
             RequestType::Translation => "translation",
             RequestType::Permanence => "permanence",
+            RequestType::ProfessionalService => "professional_service",
         }
     }
 
@@ -57,6 +63,7 @@ impl RequestType {
             RequestType::MessageTransmission => ("Transmission de message", "Message transmission"),
             RequestType::Translation => ("Traduction", "Translation"),
             RequestType::Permanence => ("Permanence", "Permanence"),
+            RequestType::ProfessionalService => ("Service professionnel", "Professional service"),
         };
         locale.pick(fr, en)
     }
@@ -123,6 +130,52 @@ impl FromStr for Gender {
     }
 }
 
+/// Type d'interprète: whom the preferred interpreter is chosen among. The seeds' rule: a
+/// type chosen without a preferred interpreter cannot be sent (clear the type, or name one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterpreterType {
+    /// Interprète de la Banque (BI du RSSS).
+    Bank,
+    /// Fournisseur externe.
+    ExternalProvider,
+}
+
+impl InterpreterType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InterpreterType::Bank => "bank",
+            InterpreterType::ExternalProvider => "external_provider",
+        }
+    }
+
+    pub fn label(self, locale: Locale) -> &'static str {
+        let (fr, en) = match self {
+            InterpreterType::Bank => ("Interprète de la Banque (BI du RSSS)", "Bank interpreter (BI du RSSS)"),
+            InterpreterType::ExternalProvider => ("Fournisseur externe", "External provider"),
+        };
+        locale.pick(fr, en)
+    }
+}
+
+impl FromStr for InterpreterType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "bank" => Ok(InterpreterType::Bank),
+            "external_provider" => Ok(InterpreterType::ExternalProvider),
+            other => Err(format!("unknown interpreter type {other:?}")),
+        }
+    }
+}
+
+/// The person who receives the interpreter on site (SeTIS: not always the requester).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnSiteContact {
+    pub name: Option<String>,
+    pub phone: Option<PhoneNumber>,
+}
+
 /// Détails du patient (usager). Health information: never logged, never sent by SMS,
 /// erased after the retention period.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,7 +239,7 @@ impl fmt::Debug for VideoDetails {
 pub struct Professional {
     pub name: Option<String>,
     pub function: Option<String>,
-    pub phone: Option<PhoneE164>,
+    pub phone: Option<PhoneNumber>,
     pub email: Option<EmailAddress>,
 }
 
@@ -223,6 +276,15 @@ pub struct RequestDetails {
     pub video: VideoDetails,
     pub cost_centre_id: Option<CostCentreId>,
     pub billing_code_id: Option<BillingCodeId>,
+    /// Type d'interprète (BI du RSSS or external provider), if the requester chose one.
+    #[serde(default)]
+    pub interpreter_type: Option<InterpreterType>,
+    /// Who receives the interpreter on site.
+    #[serde(default)]
+    pub on_site: OnSiteContact,
+    /// Demande supplémentaire: added to a service already planned.
+    #[serde(default)]
+    pub supplementary: bool,
 }
 
 /// A field of the request form, named as people read it.
@@ -258,6 +320,9 @@ pub enum Field {
     ProfessionalFunction,
     VideoPlatform,
     VideoPasscode,
+    InterpreterType,
+    OnSiteName,
+    OnSitePhone,
     /// The words given with a cancellation or a contest.
     Note,
 }
@@ -294,6 +359,12 @@ impl Field {
             Field::ProfessionalFunction => ("Fonction du professionnel", "Professional role"),
             Field::VideoPlatform => ("Plateforme vidéo", "Video platform"),
             Field::VideoPasscode => ("Code de la rencontre vidéo", "Video passcode"),
+            Field::InterpreterType => ("Type d'interprète", "Interpreter type"),
+            Field::OnSiteName => ("Personne qui reçoit l'interprète", "Person receiving the interpreter"),
+            Field::OnSitePhone => (
+                "Téléphone de la personne qui reçoit l'interprète",
+                "Phone of the person receiving the interpreter",
+            ),
             Field::Note => ("Précisions", "Details"),
         };
         locale.pick(fr, en)
@@ -322,6 +393,8 @@ pub enum Problem {
     Retired,
     /// A line break in a one-line field, a control character, or more than the field holds.
     Text(TextProblem),
+    /// An interpreter type chosen and no interpreter named (the seeds' submit rule).
+    TypeWithoutInterpreter,
 }
 
 impl Problem {
@@ -350,6 +423,12 @@ impl Problem {
             }
             (Problem::Retired, Locale::En) => "is no longer in use: the coordinators retired it; choose another".into(),
             (Problem::Text(problem), _) => problem.message(locale),
+            (Problem::TypeWithoutInterpreter, Locale::Fr) => "est choisi sans interprète à prioriser\u{a0}: \
+                 nommez l'interprète, ou effacez le type d'interprète pour laisser la coordination choisir"
+                .into(),
+            (Problem::TypeWithoutInterpreter, Locale::En) => "is chosen with no preferred interpreter: \
+                 name the interpreter, or clear the interpreter type to let the coordinators choose"
+                .into(),
         }
     }
 }
@@ -422,6 +501,9 @@ impl RequestDetails {
         {
             errors.push(FieldError::new(Field::AlternativeDate, Problem::InThePast));
         }
+        if self.interpreter_type.is_some() && self.preferred_interpreter.is_none() {
+            errors.push(FieldError::new(Field::InterpreterType, Problem::TypeWithoutInterpreter));
+        }
         errors.extend(self.text_problems());
         errors
     }
@@ -447,6 +529,7 @@ impl RequestDetails {
             (Field::VideoPlatform, self.video.platform.as_deref(), text::LINE_MAX),
             (Field::VideoLink, self.video.link.as_deref(), text::LINK_MAX),
             (Field::VideoPasscode, self.video.passcode.as_deref(), text::LINE_MAX),
+            (Field::OnSiteName, self.on_site.name.as_deref(), text::LINE_MAX),
         ];
         let free = [
             (Field::Context, self.notes.context.as_deref()),
@@ -503,6 +586,9 @@ mod tests {
             video: VideoDetails::default(),
             cost_centre_id: None,
             billing_code_id: None,
+            interpreter_type: None,
+            on_site: OnSiteContact::default(),
+            supplementary: false,
         }
     }
 
@@ -533,5 +619,27 @@ mod tests {
             errors[1].describe(Locale::En),
             "Patient name: one line only: remove the line break"
         );
+    }
+
+    #[test]
+    fn an_interpreter_type_needs_a_preferred_interpreter() {
+        let now = NaiveDate::from_ymd_opt(2026, 3, 2)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let mut d = details();
+        d.interpreter_type = Some(InterpreterType::Bank);
+        let errors = d.check(now);
+        assert_eq!(
+            errors,
+            [FieldError::new(Field::InterpreterType, Problem::TypeWithoutInterpreter)]
+        );
+        assert!(
+            errors[0]
+                .describe(Locale::Fr)
+                .starts_with("Type d'interprète : est choisi sans")
+        );
+        d.preferred_interpreter = Some(PersonId(7));
+        assert!(d.check(now).is_empty());
     }
 }

@@ -9,7 +9,8 @@ pub mod record;
 pub mod status;
 
 pub use details::{
-    Field, FieldError, Gender, Notes, PatientDetails, Problem, Professional, RequestDetails, RequestType, VideoDetails,
+    Field, FieldError, Gender, InterpreterType, Notes, OnSiteContact, PatientDetails, Problem, Professional,
+    RequestDetails, RequestType, VideoDetails,
 };
 pub use number::RequestNumber;
 pub use record::{
@@ -122,6 +123,80 @@ impl CancellationReason {
     }
 }
 
+/// Folded words that name a reason, beside its labels: what people write after `ANNULER`.
+const REASON_WORDS: &[(&str, CancellationReason)] = &[
+    ("usager absent", CancellationReason::UserAbsent),
+    ("patient absent", CancellationReason::UserAbsent),
+    ("user absent", CancellationReason::UserAbsent),
+    ("no show", CancellationReason::UserAbsent),
+    ("professionnel absent", CancellationReason::ProfessionalLateOrAbsent),
+    ("retard du professionnel", CancellationReason::ProfessionalLateOrAbsent),
+    ("professional absent", CancellationReason::ProfessionalLateOrAbsent),
+    ("professional late", CancellationReason::ProfessionalLateOrAbsent),
+    ("rendez vous reporte", CancellationReason::AppointmentRescheduled),
+    ("rdv reporte", CancellationReason::AppointmentRescheduled),
+    ("report", CancellationReason::AppointmentRescheduled),
+    ("reporte", CancellationReason::AppointmentRescheduled),
+    ("appointment postponed", CancellationReason::AppointmentRescheduled),
+    ("appointment rescheduled", CancellationReason::AppointmentRescheduled),
+    ("postponed", CancellationReason::AppointmentRescheduled),
+    ("rescheduled", CancellationReason::AppointmentRescheduled),
+    ("rendez vous annule", CancellationReason::AppointmentCancelled),
+    ("rdv annule", CancellationReason::AppointmentCancelled),
+    ("appointment cancelled", CancellationReason::AppointmentCancelled),
+    ("appointment canceled", CancellationReason::AppointmentCancelled),
+    ("interprete non requis", CancellationReason::InterpreterNotNeeded),
+    ("plus besoin", CancellationReason::InterpreterNotNeeded),
+    ("interpreter not needed", CancellationReason::InterpreterNotNeeded),
+    ("interpreter no longer needed", CancellationReason::InterpreterNotNeeded),
+    ("no longer needed", CancellationReason::InterpreterNotNeeded),
+    (
+        "aucun interprete disponible",
+        CancellationReason::NoInterpreterAvailable,
+    ),
+    ("no interpreter available", CancellationReason::NoInterpreterAvailable),
+    ("erreur de saisie", CancellationReason::EntryError),
+    ("doublon", CancellationReason::EntryError),
+    ("entry error", CancellationReason::EntryError),
+    ("duplicate", CancellationReason::EntryError),
+];
+
+impl CancellationReason {
+    /// The reason the words after `ANNULER` / `CANCEL` name, and the words to keep: a label
+    /// or a known phrase at the start names the reason, and what follows it is kept; anything
+    /// else is *Autre* with every word kept. `(Other, None)` when nothing was written.
+    pub fn read(words: &str) -> (CancellationReason, Option<String>) {
+        let words = words.trim();
+        let folded = crate::domain::text::fold(words);
+        if folded.is_empty() {
+            return (CancellationReason::Other, None);
+        }
+        let labels = CancellationReason::ALL.into_iter().flat_map(|r| {
+            [
+                (crate::domain::text::fold(r.label(Locale::Fr)), r),
+                (crate::domain::text::fold(r.label(Locale::En)), r),
+            ]
+        });
+        let phrases = REASON_WORDS
+            .iter()
+            .map(|(w, r)| ((*w).to_string(), *r))
+            .chain(labels)
+            .filter(|(_, r)| *r != CancellationReason::Other);
+        let mut best: Option<(String, CancellationReason)> = None;
+        for (phrase, reason) in phrases {
+            let starts = folded == phrase || folded.starts_with(&format!("{phrase} "));
+            if starts && best.as_ref().is_none_or(|(b, _)| phrase.len() > b.len()) {
+                best = Some((phrase, reason));
+            }
+        }
+        match best {
+            Some((phrase, reason)) if folded == phrase => (reason, None),
+            Some((_, reason)) => (reason, Some(words.to_string())),
+            None => (CancellationReason::Other, Some(words.to_string())),
+        }
+    }
+}
+
 impl FromStr for CancellationReason {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -158,6 +233,26 @@ pub fn is_late_cancellation(
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn cancellation_words_name_a_reason_or_stay_other() {
+        use CancellationReason as R;
+        assert_eq!(R::read("rendez-vous reporté"), (R::AppointmentRescheduled, None));
+        assert_eq!(
+            R::read("Rendez-vous reporté au 12 mars"),
+            (R::AppointmentRescheduled, Some("Rendez-vous reporté au 12 mars".into()))
+        );
+        assert_eq!(R::read("Usager absent / ne s'est pas présenté"), (R::UserAbsent, None));
+        assert_eq!(R::read("doublon"), (R::EntryError, None));
+        assert_eq!(R::read("appointment postponed"), (R::AppointmentRescheduled, None));
+        assert_eq!(R::read("Interpreter no longer needed"), (R::InterpreterNotNeeded, None));
+        assert_eq!(
+            R::read("la famille a déménagé"),
+            (R::Other, Some("la famille a déménagé".into()))
+        );
+        assert_eq!(R::read("  "), (R::Other, None));
+        assert_eq!(R::read("reportable"), (R::Other, Some("reportable".into())));
+    }
 
     #[test]
     fn late_cancellation_needs_a_confirmation_and_less_than_the_delay() {

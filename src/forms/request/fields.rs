@@ -13,6 +13,7 @@ use crate::domain::text;
 pub enum FormField {
     RequestType,
     Date,
+    AlternativeDate,
     StartTime,
     FlexibleUntil,
     DurationMinutes,
@@ -22,11 +23,14 @@ pub enum FormField {
     Installation,
     Location,
     Address,
+    OnSiteName,
+    OnSitePhone,
     Context,
     ProfessionalName,
     ProfessionalFunction,
     ProfessionalPhone,
     ProfessionalEmail,
+    InterpreterType,
     PreferredInterpreter,
     InterpreterGender,
     NotifyUser,
@@ -35,9 +39,14 @@ pub enum FormField {
     NoteToCoordinator,
     PatientName,
     PatientPhone,
+    PatientDetails,
     CostCentre,
+    BillingCode,
     VideoPlatform,
     VideoLink,
+    VideoPasscode,
+    Supplementary,
+    SendAnyway,
 }
 
 /// How a field's value is read.
@@ -51,6 +60,7 @@ pub(super) enum Kind {
     RequestType,
     YesNo,
     Gender,
+    InterpreterType,
 }
 
 /// Everything the form knows about one field. Kept as one table, one row per
@@ -71,16 +81,21 @@ pub(super) struct Spec {
 
 /// In the order of [`FormField::ALL`]; `specs_follow_the_field_order` checks it.
 #[rustfmt::skip]
-pub(super) static SPECS: [Spec; 27] = [
+pub(super) static SPECS: [Spec; 36] = [
     Spec { field: FormField::RequestType, key: "request_type", kind: Kind::RequestType,
         label_fr: "Type de demande", label_en: "Request type",
-        hint_fr: "[en présentiel, téléphone, vidéo, transmission de message, traduction, permanence]",
-        hint_en: "[in person, phone, video, message, translation, permanence]",
+        hint_fr: "[en présentiel, téléphone, vidéo, transmission de message, traduction, permanence, service professionnel]",
+        hint_en: "[in person, phone, video, message, translation, permanence, professional service]",
         synonyms: &["Type de service", "Type", "Type of request", "Service type"] },
     Spec { field: FormField::Date, key: "date", kind: Kind::Date,
         label_fr: "Date du service", label_en: "Date of service",
         hint_fr: "[AAAA-MM-JJ ou JJ/MM/AAAA]", hint_en: "[YYYY-MM-DD or DD/MM/YYYY]",
         synonyms: &["Date", "Date du rendez-vous", "Appointment date", "Service date"] },
+    Spec { field: FormField::AlternativeDate, key: "alternative_date", kind: Kind::Date,
+        label_fr: "Date alternative", label_en: "Alternative date",
+        hint_fr: "[facultatif, si personne n'est libre à la date du service]",
+        hint_en: "[optional, if nobody is free on the date of service]",
+        synonyms: &["Autre date", "Other date", "Date de rechange"] },
     Spec { field: FormField::StartTime, key: "start_time", kind: Kind::Time,
         label_fr: "Heure de début", label_en: "Start time",
         hint_fr: "[HH:MM, ex. 14:30]", hint_en: "[HH:MM, e.g. 14:30]",
@@ -120,6 +135,16 @@ pub(super) static SPECS: [Spec; 27] = [
         label_fr: "Adresse", label_en: "Address",
         hint_fr: "[adresse civique]", hint_en: "[street address]",
         synonyms: &["Adresse civique", "Street address"] },
+    Spec { field: FormField::OnSiteName, key: "on_site_name", kind: Kind::Text,
+        label_fr: "Personne qui reçoit l'interprète", label_en: "Person receiving the interpreter",
+        hint_fr: "[nom de la personne sur place]", hint_en: "[name of the person on site]",
+        synonyms: &["Personne sur place", "Personne de contact sur place", "Reçu par", "Accueil",
+            "On-site contact", "Contact on site", "Received by"] },
+    Spec { field: FormField::OnSitePhone, key: "on_site_phone", kind: Kind::Text,
+        label_fr: "Téléphone de la personne qui reçoit", label_en: "Phone of the person receiving",
+        hint_fr: "[ex. 514 555-1234, poste 123]", hint_en: "[e.g. 514 555-1234, ext. 123]",
+        synonyms: &["Téléphone sur place", "Téléphone de la personne sur place", "On-site phone",
+            "On-site contact phone"] },
     Spec { field: FormField::Context, key: "context", kind: Kind::Text,
         label_fr: "Contexte", label_en: "Context",
         hint_fr: "[contexte de l'intervention]", hint_en: "[context of the appointment]",
@@ -141,6 +166,11 @@ pub(super) static SPECS: [Spec; 27] = [
         label_fr: "Courriel du professionnel", label_en: "Professional email",
         hint_fr: "[adresse courriel]", hint_en: "[email address]",
         synonyms: &["Courriel", "Email", "E-mail", "Courriel de la professionnelle"] },
+    Spec { field: FormField::InterpreterType, key: "interpreter_type", kind: Kind::InterpreterType,
+        label_fr: "Type d'interprète", label_en: "Interpreter type",
+        hint_fr: "[BI du RSSS ou fournisseur externe, facultatif ; exige un interprète à prioriser]",
+        hint_en: "[bank (BI du RSSS) or external provider, optional; needs a preferred interpreter]",
+        synonyms: &["Type de l'interprète", "Type of interpreter"] },
     Spec { field: FormField::PreferredInterpreter, key: "preferred_interpreter", kind: Kind::Text,
         label_fr: "Interprète à prioriser", label_en: "Preferred interpreter",
         hint_fr: "[nom ou matricule, facultatif]", hint_en: "[name or ID, optional]",
@@ -176,10 +206,19 @@ pub(super) static SPECS: [Spec; 27] = [
         hint_fr: "[ex. 514 555-1234]", hint_en: "[e.g. 514 555-1234]",
         synonyms: &["Téléphone du patient", "Téléphone de la patiente", "Téléphone de l'usagère",
             "User phone"] },
+    Spec { field: FormField::PatientDetails, key: "patient_details", kind: Kind::Text,
+        label_fr: "Précisions sur l'usager", label_en: "About the patient",
+        hint_fr: "[coordonnées, particularités ; facultatif]", hint_en: "[contact details, specifics; optional]",
+        synonyms: &["Détails du patient", "Détails de l'usager", "Précisions sur le patient", "Patient details",
+            "About the user"] },
     Spec { field: FormField::CostCentre, key: "cost_centre", kind: Kind::Text,
         label_fr: "Centre de coût", label_en: "Cost centre",
         hint_fr: "[numéro du centre de coût]", hint_en: "[cost centre number]",
         synonyms: &["Centre de coûts", "Cost center"] },
+    Spec { field: FormField::BillingCode, key: "billing_code", kind: Kind::Text,
+        label_fr: "Code de facturation", label_en: "Billing code",
+        hint_fr: "[code de facturation de l'institution]", hint_en: "[the institution's billing code]",
+        synonyms: &["Code facturation", "Billing"] },
     Spec { field: FormField::VideoPlatform, key: "video_platform", kind: Kind::Text,
         label_fr: "Plateforme vidéo", label_en: "Video platform",
         hint_fr: "[ex. Teams, Zoom]", hint_en: "[e.g. Teams, Zoom]",
@@ -188,13 +227,27 @@ pub(super) static SPECS: [Spec; 27] = [
         label_fr: "Lien vidéo", label_en: "Video link",
         hint_fr: "[lien de la rencontre]", hint_en: "[meeting link]",
         synonyms: &["Lien", "Link", "Lien de la rencontre", "Meeting link"] },
+    Spec { field: FormField::VideoPasscode, key: "video_passcode", kind: Kind::Text,
+        label_fr: "Code secret ou mot de passe", label_en: "Video passcode",
+        hint_fr: "[de la rencontre vidéo, facultatif]", hint_en: "[of the video meeting, optional]",
+        synonyms: &["Code secret", "Mot de passe", "Code de la rencontre", "Code de la rencontre vidéo",
+            "Passcode", "Password", "Meeting passcode"] },
+    Spec { field: FormField::Supplementary, key: "supplementary", kind: Kind::YesNo,
+        label_fr: "Demande supplémentaire", label_en: "Additional request",
+        hint_fr: "[oui ou non]", hint_en: "[yes or no]",
+        synonyms: &["Supplementary request", "Supplémentaire"] },
+    Spec { field: FormField::SendAnyway, key: "send_anyway", kind: Kind::YesNo,
+        label_fr: "Envoyer quand même", label_en: "Send anyway",
+        hint_fr: "[oui pour envoyer malgré la demande semblable]", hint_en: "[yes to send despite the similar request]",
+        synonyms: &["Envoyer quand meme", "Send it anyway"] },
 ];
 
 impl FormField {
     /// Every field, in the order the form email lists them.
-    pub const ALL: [FormField; 27] = [
+    pub const ALL: [FormField; 36] = [
         FormField::RequestType,
         FormField::Date,
+        FormField::AlternativeDate,
         FormField::StartTime,
         FormField::FlexibleUntil,
         FormField::DurationMinutes,
@@ -204,11 +257,14 @@ impl FormField {
         FormField::Installation,
         FormField::Location,
         FormField::Address,
+        FormField::OnSiteName,
+        FormField::OnSitePhone,
         FormField::Context,
         FormField::ProfessionalName,
         FormField::ProfessionalFunction,
         FormField::ProfessionalPhone,
         FormField::ProfessionalEmail,
+        FormField::InterpreterType,
         FormField::PreferredInterpreter,
         FormField::InterpreterGender,
         FormField::NotifyUser,
@@ -217,13 +273,18 @@ impl FormField {
         FormField::NoteToCoordinator,
         FormField::PatientName,
         FormField::PatientPhone,
+        FormField::PatientDetails,
         FormField::CostCentre,
+        FormField::BillingCode,
         FormField::VideoPlatform,
         FormField::VideoLink,
+        FormField::VideoPasscode,
+        FormField::Supplementary,
+        FormField::SendAnyway,
     ];
 
     fn spec(self) -> &'static Spec {
-        // The discriminants are 0..27 in declaration order, which is the order
+        // The discriminants are 0..36 in declaration order, which is the order
         // of SPECS (checked by a test), so this index never goes out of bounds.
         &SPECS[self as usize]
     }
@@ -277,9 +338,11 @@ impl FormField {
             return None;
         }
         Some(match self {
-            FormField::Context | FormField::Reason | FormField::MessageToInterpreter | FormField::NoteToCoordinator => {
-                (TextShape::Lines, text::TEXT_MAX)
-            }
+            FormField::Context
+            | FormField::Reason
+            | FormField::MessageToInterpreter
+            | FormField::NoteToCoordinator
+            | FormField::PatientDetails => (TextShape::Lines, text::TEXT_MAX),
             FormField::VideoLink => (TextShape::Line, text::LINK_MAX),
             FormField::ProfessionalEmail => (TextShape::Line, EMAIL_MAX),
             _ => (TextShape::Line, text::LINE_MAX),

@@ -87,8 +87,9 @@ impl FieldIssue {
                     Kind::RequestType => (
                         ("type de demande non reconnu", "unrecognised request type"),
                         (
-                            " (en présentiel, téléphone, vidéo, transmission de message, traduction ou permanence)",
-                            " (in person, phone, video, message, translation or permanence)",
+                            " (en présentiel, téléphone, vidéo, transmission de message, traduction, permanence \
+                             ou service professionnel)",
+                            " (in person, phone, video, message, translation, permanence or professional service)",
                         ),
                     ),
                     Kind::YesNo => (
@@ -98,6 +99,13 @@ impl FieldIssue {
                     Kind::Gender => (
                         ("genre non reconnu", "unrecognised gender"),
                         (" (femme, homme ou indifférent)", " (female, male or any)"),
+                    ),
+                    Kind::InterpreterType => (
+                        ("type d'interprète non reconnu", "unrecognised interpreter type"),
+                        (
+                            " (BI du RSSS, fournisseur externe ou aucun)",
+                            " (bank, external provider or none)",
+                        ),
                     ),
                     Kind::Text => (("valeur non reconnue", "unrecognised value"), ("", "")),
                 };

@@ -8,7 +8,7 @@ use crate::domain::locale::Locale;
 use crate::forms::values::trim;
 
 /// The form email body in `locale`, without an intro line (the caller adds
-/// it): one line per field of [`FormField::ALL`], "Label : value" when
+/// it): one line per field of [`FormField::ALL`] (`send_anyway` only when filled), "Label : value" when
 /// `filled` has a non-empty value, else "Label : [hint]". French puts a space
 /// before the colon, English does not. Lines are joined by "\n", with no
 /// newline after the last one. A value is put on one line (line breaks become
@@ -17,6 +17,8 @@ pub fn render_form(locale: Locale, filled: &BTreeMap<FormField, String>) -> Stri
     let separator = locale.pick(" : ", ": ");
     let lines: Vec<String> = FormField::ALL
         .iter()
+        // « Envoyer quand même » is printed only beside the notice of a similar request.
+        .filter(|&&field| field != FormField::SendAnyway || filled.contains_key(&field))
         .map(|&field| {
             let value = filled
                 .get(&field)

@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::fields::{FormField, Kind, TextShape};
 use super::issues::IssueKind;
 use crate::domain::language::LanguageTag;
+use crate::domain::request::InterpreterType;
 use crate::domain::text::{self, fold};
 use crate::forms::values::{duration_minutes, is_negative, match_words, parse_date, parse_time, parse_yes_no, trim};
 
@@ -30,6 +31,8 @@ pub enum FormRequestType {
     Translation,
     /// Permanence: an interpreter on site for a period, serving whoever comes.
     Permanence,
+    /// Service professionnel.
+    ProfessionalService,
 }
 
 impl FormRequestType {
@@ -43,6 +46,7 @@ impl FormRequestType {
             FormRequestType::Message => "message",
             FormRequestType::Translation => "translation",
             FormRequestType::Permanence => "permanence",
+            FormRequestType::ProfessionalService => "professional_service",
         }
     }
 }
@@ -88,6 +92,8 @@ pub enum FieldValue {
     RequestType(FormRequestType),
     /// `interpreter_gender`.
     Gender(GenderWanted),
+    /// `interpreter_type`: `None` when the requester clears it (« aucun »).
+    InterpreterType(Option<InterpreterType>),
 }
 
 impl FieldValue {
@@ -104,6 +110,7 @@ impl FieldValue {
             FieldValue::Language(tag) => Value::String(tag.as_str().to_string()),
             FieldValue::RequestType(kind) => Value::String(kind.key().to_string()),
             FieldValue::Gender(gender) => Value::String(gender.key().to_string()),
+            FieldValue::InterpreterType(kind) => kind.map_or(Value::Null, |k| Value::String(k.as_str().to_string())),
         }
     }
 }
@@ -152,6 +159,9 @@ pub fn normalise_value(field: FormField, raw: &str, reference: NaiveDateTime) ->
             .ok_or(IssueKind::Unreadable),
         Kind::YesNo => parse_yes_no(raw).map(FieldValue::Bool).ok_or(IssueKind::Unreadable),
         Kind::Gender => parse_gender(raw).map(FieldValue::Gender).ok_or(IssueKind::Unreadable),
+        Kind::InterpreterType => parse_interpreter_type(raw)
+            .map(FieldValue::InterpreterType)
+            .ok_or(IssueKind::Unreadable),
     }
 }
 
@@ -196,7 +206,7 @@ pub(super) fn parse_language(raw: &str) -> Option<LanguageTag> {
 /// Folded spellings of the request types (docs/inbound-mail.md), and a few
 /// more people write.
 static REQUEST_TYPES: LazyLock<HashMap<String, FormRequestType>> = LazyLock::new(|| {
-    use FormRequestType::{InPerson, Message, Permanence, Phone, Translation, Video};
+    use FormRequestType::{InPerson, Message, Permanence, Phone, ProfessionalService, Translation, Video};
     let table: &[(&str, FormRequestType)] = &[
         ("en présentiel", InPerson),
         ("présentiel", InPerson),
@@ -248,9 +258,20 @@ static REQUEST_TYPES: LazyLock<HashMap<String, FormRequestType>> = LazyLock::new
         ("document translation", Translation),
         ("written translation", Translation),
         ("permanence", Permanence),
+        ("service professionnel", ProfessionalService),
+        ("professionnel", ProfessionalService),
+        ("professional service", ProfessionalService),
     ];
     let mut map: HashMap<String, FormRequestType> = table.iter().map(|(words, kind)| (fold(words), *kind)).collect();
-    for kind in [InPerson, Phone, Video, Message, Translation, Permanence] {
+    for kind in [
+        InPerson,
+        Phone,
+        Video,
+        Message,
+        Translation,
+        Permanence,
+        ProfessionalService,
+    ] {
         map.insert(fold(kind.key()), kind);
     }
     map
@@ -295,4 +316,42 @@ pub(super) fn parse_request_type(raw: &str) -> Option<FormRequestType> {
 
 pub(super) fn parse_gender(raw: &str) -> Option<GenderWanted> {
     match_words(raw, &GENDERS)
+}
+
+/// Folded spellings of the interpreter types; « aucun » clears the choice.
+static INTERPRETER_TYPES: LazyLock<HashMap<String, Option<InterpreterType>>> = LazyLock::new(|| {
+    use InterpreterType::{Bank, ExternalProvider};
+    let table: &[(&str, Option<InterpreterType>)] = &[
+        ("bi du rsss", Some(Bank)),
+        ("bi du rssss", Some(Bank)),
+        ("bi", Some(Bank)),
+        ("banque", Some(Bank)),
+        ("interprète de la banque", Some(Bank)),
+        ("interprète de la banque bi du rsss", Some(Bank)),
+        ("banque d'interprètes", Some(Bank)),
+        ("bank", Some(Bank)),
+        ("bank interpreter", Some(Bank)),
+        ("bank interpreter bi du rsss", Some(Bank)),
+        ("fournisseur externe", Some(ExternalProvider)),
+        ("interprète fournisseur externe", Some(ExternalProvider)),
+        ("externe", Some(ExternalProvider)),
+        ("fournisseur", Some(ExternalProvider)),
+        ("external provider", Some(ExternalProvider)),
+        ("external", Some(ExternalProvider)),
+        ("aucun", None),
+        ("indifférent", None),
+        ("effacer", None),
+        ("none", None),
+        ("any", None),
+    ];
+    let mut map: HashMap<String, Option<InterpreterType>> =
+        table.iter().map(|(words, kind)| (fold(words), *kind)).collect();
+    for kind in [Bank, ExternalProvider] {
+        map.insert(fold(kind.as_str()), Some(kind));
+    }
+    map
+});
+
+pub(super) fn parse_interpreter_type(raw: &str) -> Option<Option<InterpreterType>> {
+    match_words(raw, &INTERPRETER_TYPES)
 }

@@ -54,6 +54,8 @@ struct RecordHtml<'a> {
     csrf: &'a str,
     sections: &'a [Section],
     button: &'a str,
+    /// The record form has no draft: always empty.
+    draft_button: &'a str,
 }
 
 fn kind_of(field: RecordField) -> (&'static str, &'static str) {
@@ -247,6 +249,7 @@ impl Screen<'_> {
                 locale,
             ),
             button: &locale.text("link-save-the-service-record"),
+            draft_button: "",
         }
         .render()?;
         Ok(secure_html(status, html))

@@ -14,7 +14,9 @@ use crate::domain::ids::RequestId;
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
 use crate::domain::person::Person;
-use crate::domain::request::{Field, FieldError, Gender, RequestDetails, RequestStatus, RequestType};
+use crate::domain::request::{
+    Field, FieldError, Gender, InterpreterType, RequestDetails, RequestNumber, RequestStatus, RequestType,
+};
 use crate::domain::role::{Channel, Role};
 use crate::forms::request::{FieldIssue, FormField, FormReading, read_values};
 use crate::store::attachments::{AttachmentPurpose, NewAttachment};
@@ -24,6 +26,7 @@ use crate::web::page::{Tone, secure_html};
 use crate::web::uploads::{ATTACHMENTS, attachments, read_multipart};
 use crate::web::{AppState, WebError};
 use crate::workflow::details::build_details;
+use crate::workflow::duplicates::{self, similar_request};
 use crate::workflow::{Actor, Applied, Command, WorkflowError};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -33,13 +36,14 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The request types as the mail form reads them, with their labels.
-const REQUEST_TYPES: [(&str, RequestType); 6] = [
+const REQUEST_TYPES: [(&str, RequestType); 7] = [
     ("en présentiel", RequestType::InPerson),
     ("téléphone", RequestType::Phone),
     ("vidéo", RequestType::Video),
     ("transmission de message", RequestType::MessageTransmission),
     ("traduction", RequestType::Translation),
     ("permanence", RequestType::Permanence),
+    ("service professionnel", RequestType::ProfessionalService),
 ];
 
 struct FieldView {
@@ -73,6 +77,8 @@ struct FormHtml<'a> {
     csrf: &'a str,
     sections: &'a [Section],
     button: &'a str,
+    /// « Enregistrer comme brouillon »: empty when the request is already sent.
+    draft_button: &'a str,
 }
 
 /// Problems beside their fields, and those that belong to no field.
@@ -116,7 +122,8 @@ fn form_field(field: Field) -> Option<FormField> {
         Field::Installation => FormField::Installation,
         Field::Location => FormField::Location,
         Field::RequestType => FormField::RequestType,
-        Field::Date | Field::AlternativeDate => FormField::Date,
+        Field::Date => FormField::Date,
+        Field::AlternativeDate => FormField::AlternativeDate,
         Field::StartTime => FormField::StartTime,
         Field::FlexibleUntil => FormField::FlexibleUntil,
         Field::Duration => FormField::DurationMinutes,
@@ -138,20 +145,26 @@ fn form_field(field: Field) -> Option<FormField> {
         Field::ProfessionalName => FormField::ProfessionalName,
         Field::ProfessionalFunction => FormField::ProfessionalFunction,
         Field::VideoPlatform => FormField::VideoPlatform,
-        Field::BillingCode | Field::PatientDetails | Field::VideoPasscode | Field::Note => return None,
+        Field::BillingCode => FormField::BillingCode,
+        Field::PatientDetails => FormField::PatientDetails,
+        Field::VideoPasscode => FormField::VideoPasscode,
+        Field::InterpreterType => FormField::InterpreterType,
+        Field::OnSiteName => FormField::OnSiteName,
+        Field::OnSitePhone => FormField::OnSitePhone,
+        Field::Note => return None,
     })
 }
 
 fn kind_of(field: FormField) -> (&'static str, &'static str) {
     use FormField as F;
     match field {
-        F::RequestType | F::Installation | F::InterpreterGender => ("select", ""),
-        F::NotifyUser => ("yesno", ""),
-        F::Date => ("date", ""),
+        F::RequestType | F::Installation | F::InterpreterGender | F::InterpreterType => ("select", ""),
+        F::NotifyUser | F::Supplementary | F::SendAnyway => ("yesno", ""),
+        F::Date | F::AlternativeDate => ("date", ""),
         F::StartTime | F::FlexibleUntil => ("time", ""),
         F::DurationMinutes => ("text", "numeric"),
-        F::Context | F::Reason | F::MessageToInterpreter | F::NoteToCoordinator => ("textarea", ""),
-        F::ProfessionalPhone | F::PatientPhone => ("tel", ""),
+        F::Context | F::Reason | F::MessageToInterpreter | F::NoteToCoordinator | F::PatientDetails => ("textarea", ""),
+        F::ProfessionalPhone | F::PatientPhone | F::OnSitePhone => ("tel", ""),
         F::ProfessionalEmail => ("email", ""),
         _ => ("text", "text"),
     }
@@ -168,6 +181,10 @@ fn options_of(field: FormField, locale: Locale, installations: &[String]) -> Vec
             ("femme".into(), Gender::Female.label(locale).into()),
             ("homme".into(), Gender::Male.label(locale).into()),
         ],
+        FormField::InterpreterType => [InterpreterType::Bank, InterpreterType::ExternalProvider]
+            .into_iter()
+            .map(|t| (t.label(Locale::Fr).to_string(), t.label(locale).to_string()))
+            .collect(),
         FormField::Installation => installations.iter().map(|n| (n.clone(), n.clone())).collect(),
         _ => Vec::new(),
     }
@@ -180,6 +197,8 @@ fn hint_of(field: FormField, locale: Locale) -> String {
         FormField::RequestType
         | FormField::InterpreterGender
         | FormField::NotifyUser
+        | FormField::Supplementary
+        | FormField::SendAnyway
         | FormField::Date
         | FormField::StartTime
         | FormField::FlexibleUntil => "",
@@ -205,6 +224,7 @@ fn sections(
     problems: &Problems,
     installations: &[String],
     patient: bool,
+    similar: bool,
 ) -> Vec<Section> {
     use FormField as F;
     let view = |field: F| {
@@ -230,6 +250,7 @@ fn sections(
             &[
                 F::RequestType,
                 F::Date,
+                F::AlternativeDate,
                 F::StartTime,
                 F::FlexibleUntil,
                 F::DurationMinutes,
@@ -244,9 +265,13 @@ fn sections(
                 F::Installation,
                 F::Location,
                 F::Address,
+                F::OnSiteName,
+                F::OnSitePhone,
                 F::CostCentre,
+                F::BillingCode,
                 F::VideoPlatform,
                 F::VideoLink,
+                F::VideoPasscode,
             ],
         ),
         section(
@@ -261,6 +286,7 @@ fn sections(
         section(
             locale.text("request-interpreter"),
             &[
+                F::InterpreterType,
                 F::PreferredInterpreter,
                 F::InterpreterGender,
                 F::NotifyUser,
@@ -269,14 +295,17 @@ fn sections(
         ),
         section(
             locale.text("request-context"),
-            &[F::Context, F::Reason, F::NoteToCoordinator],
+            &[F::Context, F::Reason, F::NoteToCoordinator, F::Supplementary],
         ),
     ];
     if patient {
         all.push(section(
             locale.text("request-patient"),
-            &[F::PatientName, F::PatientPhone],
+            &[F::PatientName, F::PatientPhone, F::PatientDetails],
         ));
+    }
+    if similar {
+        all.insert(0, section(locale.text("request-similar-title"), &[F::SendAnyway]));
     }
     all.push(Section {
         title: locale.text("request-attachments"),
@@ -334,6 +363,12 @@ struct FormPage<'a> {
     problems: Problems,
     /// Files held from an earlier sending of this form.
     kept: Vec<Kept>,
+    /// An open request like this one, found before saving: the form asks to confirm.
+    similar: Option<RequestNumber>,
+    /// The label of the draft button, when the request is not sent yet (else empty).
+    draft_button: String,
+    /// The draft button was the one pressed: saved, not sent.
+    save_as_draft: bool,
 }
 
 async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Result<Response, WebError> {
@@ -341,7 +376,14 @@ async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Res
     let installations = installation_names(state, &page.requester)
         .await
         .map_err(WebError::internal)?;
-    let mut sections = sections(locale, &page.values, &page.problems, &installations, true);
+    let mut sections = sections(
+        locale,
+        &page.values,
+        &page.problems,
+        &installations,
+        true,
+        page.similar.is_some(),
+    );
     if !page.kept.is_empty()
         && let Some(files) = sections.last_mut()
     {
@@ -366,6 +408,7 @@ async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Res
         csrf: &page.csrf,
         sections: &sections,
         button: page.button,
+        draft_button: &page.draft_button,
     }
     .render()?;
     Ok(secure_html(status, html))
@@ -486,6 +529,9 @@ pub async fn new(
         values,
         problems: Problems::default(),
         kept: Vec::new(),
+        similar: None,
+        draft_button: locale.text("request-save-as-draft"),
+        save_as_draft: false,
     };
     render(&state, page, StatusCode::OK).await
 }
@@ -557,7 +603,7 @@ async fn prefill(
     put(F::ProfessionalFunction, details.professional.function.clone());
     put(
         F::ProfessionalPhone,
-        details.professional.phone.as_ref().map(|p| p.to_string()),
+        details.professional.phone.as_ref().map(|p| p.display(Locale::Fr)),
     );
     put(
         F::ProfessionalEmail,
@@ -566,6 +612,30 @@ async fn prefill(
     if let Some(p) = details.preferred_interpreter {
         put(F::PreferredInterpreter, Some(tx.person(p).await?.user_code.to_string()));
     }
+    put(F::PatientName, details.patient.name.clone());
+    put(F::PatientPhone, details.patient.phone.clone());
+    if let Some(c) = details.cost_centre_id {
+        put(F::CostCentre, Some(tx.cost_centre(c).await?.code));
+    }
+    put(F::VideoPlatform, details.video.platform.clone());
+    put(F::VideoLink, details.video.link.clone());
+    if let Some(b) = details.billing_code_id {
+        values.insert(F::BillingCode, tx.billing_code(b).await?.code);
+    }
+    tx.commit().await?;
+    prefill_more(details, &mut values);
+    Ok(values)
+}
+
+/// The rest of the form as `details` fill it: the choices, and the fields the SeTIS and
+/// IMS forms add.
+fn prefill_more(details: &RequestDetails, values: &mut BTreeMap<FormField, String>) {
+    use FormField as F;
+    let mut put = |field: F, value: Option<String>| {
+        if let Some(v) = value.filter(|v| !v.trim().is_empty()) {
+            values.insert(field, v);
+        }
+    };
     put(
         F::InterpreterGender,
         Some(
@@ -577,26 +647,24 @@ async fn prefill(
             .into(),
         ),
     );
+    let yes_no = |yes: bool| Some(if yes { "oui" } else { "non" }.to_string());
+    put(F::NotifyUser, yes_no(details.interpreter_must_notify_user));
+    put(F::PatientDetails, details.patient.details.clone());
+    put(F::VideoPasscode, details.video.passcode.clone());
     put(
-        F::NotifyUser,
-        Some(
-            if details.interpreter_must_notify_user {
-                "oui"
-            } else {
-                "non"
-            }
-            .into(),
-        ),
+        F::AlternativeDate,
+        details.alternative_date.map(|d| d.format("%Y-%m-%d").to_string()),
     );
-    put(F::PatientName, details.patient.name.clone());
-    put(F::PatientPhone, details.patient.phone.clone());
-    if let Some(c) = details.cost_centre_id {
-        put(F::CostCentre, Some(tx.cost_centre(c).await?.code));
-    }
-    put(F::VideoPlatform, details.video.platform.clone());
-    put(F::VideoLink, details.video.link.clone());
-    tx.commit().await?;
-    Ok(values)
+    put(F::OnSiteName, details.on_site.name.clone());
+    put(
+        F::OnSitePhone,
+        details.on_site.phone.as_ref().map(|p| p.display(Locale::Fr)),
+    );
+    put(
+        F::InterpreterType,
+        details.interpreter_type.map(|t| t.label(Locale::Fr).to_string()),
+    );
+    put(F::Supplementary, yes_no(details.supplementary));
 }
 
 /// `details` without the optional values the form sent empty: on the web every field is
@@ -629,6 +697,13 @@ fn cleared(details: &RequestDetails, posted: &BTreeMap<FormField, String>) -> Re
         F::PreferredInterpreter => preferred_interpreter,
         F::VideoPlatform => video.platform,
         F::VideoLink => video.link,
+        F::VideoPasscode => video.passcode,
+        F::AlternativeDate => alternative_date,
+        F::PatientDetails => patient.details,
+        F::OnSiteName => on_site.name,
+        F::OnSitePhone => on_site.phone,
+        F::InterpreterType => interpreter_type,
+        F::BillingCode => billing_code_id,
     }
     d
 }
@@ -637,8 +712,30 @@ fn cleared(details: &RequestDetails, posted: &BTreeMap<FormField, String>) -> Re
 fn changeable(status: RequestStatus) -> bool {
     matches!(
         status,
-        RequestStatus::New | RequestStatus::Offered | RequestStatus::Booked | RequestStatus::Modified
+        RequestStatus::Draft
+            | RequestStatus::New
+            | RequestStatus::Offered
+            | RequestStatus::Booked
+            | RequestStatus::Modified
     )
+}
+
+/// The main button of the change form: a draft is sent with it.
+fn edit_button(status: RequestStatus, locale: Locale) -> String {
+    if status == RequestStatus::Draft {
+        locale.text("request-send-the-request")
+    } else {
+        locale.text("request-save-the-changes")
+    }
+}
+
+/// The draft button of the change form: only while the request is a draft.
+fn draft_button(status: RequestStatus, locale: Locale) -> String {
+    if status == RequestStatus::Draft {
+        locale.text("request-save-the-draft")
+    } else {
+        String::new()
+    }
 }
 
 /// The request `id` if this person may change it: seen in full.
@@ -694,11 +791,14 @@ pub async fn edit(
         requester,
         heading: format!("{} {}", locale.text("request-change-request"), seen.request.label()),
         action: format!("/requests/{id}/edit"),
-        button: &locale.text("request-save-the-changes"),
+        button: &edit_button(seen.request.status, locale),
         csrf: signed_in.session().csrf(),
         values,
         problems: Problems::default(),
         kept: Vec::new(),
+        similar: None,
+        draft_button: draft_button(seen.request.status, locale),
+        save_as_draft: false,
     };
     render(&state, page, StatusCode::OK).await
 }
@@ -726,6 +826,9 @@ pub async fn create(
         values: BTreeMap::new(),
         problems: Problems::default(),
         kept: Vec::new(),
+        similar: None,
+        draft_button: locale.text("request-save-as-draft"),
+        save_as_draft: false,
     };
     save(&state, &signed_in, None, page, multipart).await
 }
@@ -745,11 +848,14 @@ pub async fn update(
         requester,
         heading: format!("{} {}", locale.text("request-change-request"), seen.request.label()),
         action: format!("/requests/{id}/edit"),
-        button: &locale.text("request-save-the-changes"),
+        button: &edit_button(seen.request.status, locale),
         csrf: signed_in.session().csrf(),
         values: BTreeMap::new(),
         problems: Problems::default(),
         kept: Vec::new(),
+        similar: None,
+        draft_button: draft_button(seen.request.status, locale),
+        save_as_draft: false,
     };
     save(&state, &signed_in, Some(&seen), page, multipart).await
 }
@@ -779,6 +885,7 @@ async fn save(
         }
     };
     page.values = posted.values.clone();
+    page.save_as_draft = posted.draft && !page.draft_button.is_empty();
     if !signed_in.session().csrf_ok(&posted.csrf) {
         page.problems
             .general
@@ -825,6 +932,57 @@ async fn save(
     render(state, page, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
+/// Whether the requester confirmed sending despite a similar request (« Envoyer quand même »).
+fn insists(values: &BTreeMap<FormField, String>) -> bool {
+    values
+        .get(&FormField::SendAnyway)
+        .is_some_and(|v| matches!(v.trim(), "oui" | "yes"))
+}
+
+/// Runs `command`; for a draft sent from its change form (`sends_draft`), then submits it:
+/// « Brouillon » → « Nouveau », and its number.
+async fn execute(
+    workflow: &crate::workflow::Workflow,
+    tx: &mut crate::store::Tx,
+    actor: Actor,
+    command: Command,
+    sends_draft: bool,
+) -> Result<Applied, WorkflowError> {
+    let applied = workflow.execute_in(tx, actor, command).await?;
+    if !sends_draft {
+        return Ok(applied);
+    }
+    let submit = Command::SubmitRequest {
+        request: applied.request,
+    };
+    workflow.execute_in(tx, actor, submit).await
+}
+
+/// Whether a request about to be sent is like an open one of its requester, noted on
+/// `page` with the choice to send it anyway; never for a draft kept, a change, or when the
+/// requester already chose « Envoyer quand même ».
+async fn flag_similar(
+    workflow: &crate::workflow::Workflow,
+    tx: &mut crate::store::Tx,
+    base: Option<&Seen>,
+    page: &mut FormPage<'_>,
+    values: &BTreeMap<FormField, String>,
+    details: &RequestDetails,
+) -> anyhow::Result<bool> {
+    let sent_now = base.is_none_or(|s| s.request.status == RequestStatus::Draft) && !page.save_as_draft;
+    if !sent_now || insists(values) {
+        return Ok(false);
+    }
+    let Some(number) = similar_request(workflow, tx, page.requester.id, details).await? else {
+        return Ok(false);
+    };
+    let locale = page.person.locale;
+    page.problems.general.push(duplicates::notice(&number, locale));
+    page.problems.general.push(locale.text("request-similar-confirm-web"));
+    page.similar = Some(number);
+    Ok(true)
+}
+
 /// Saves the request read from the form in one transaction, with its files: `None` when
 /// the form has problems (noted on `page`) or the workflow refused it, and nothing is saved.
 #[allow(clippy::too_many_arguments)]
@@ -855,6 +1013,10 @@ async fn store_request(
             return Ok(None);
         }
     };
+    if flag_similar(workflow, &mut tx, base, page, values, &details).await? {
+        tx.rollback().await?;
+        return Ok(None);
+    }
     // Someone else's request is booked or changed as a coordinator.
     let actor = if page.requester.id == person.id {
         Actor::requester(person.id, Channel::Web)
@@ -869,10 +1031,11 @@ async fn store_request(
         None => Command::CreateRequest {
             requested_by: page.requester.id,
             details,
-            submit: true,
+            submit: !page.save_as_draft,
         },
     };
-    let applied = match workflow.execute_in(&mut tx, actor, command).await {
+    let sends_draft = base.is_some_and(|s| s.request.status == RequestStatus::Draft) && !page.save_as_draft;
+    let applied = match execute(workflow, &mut tx, actor, command, sends_draft).await {
         Ok(applied) => applied,
         Err(WorkflowError::Invalid(errors)) => {
             for e in &errors {
@@ -919,6 +1082,7 @@ mod tests {
             FormRequestType::Message,
             FormRequestType::Translation,
             FormRequestType::Permanence,
+            FormRequestType::ProfessionalService,
         ];
         for ((word, _), kind) in REQUEST_TYPES.iter().zip(wanted) {
             assert_eq!(

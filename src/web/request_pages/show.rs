@@ -106,10 +106,22 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
     if seen.full || request.assigned_interpreter == Some(person.id) {
         view.facts.extend(record_facts(workflow, request, locale).await?);
     }
+    if seen.full
+        && let Some(code) = request.details.billing_code_id
+    {
+        let code = tx.billing_code(code).await?;
+        let shown = format!("{} — {}", code.code, code.description);
+        view.facts
+            .push((FormField::BillingCode.label(locale).to_string(), shown));
+    }
     if seen.full {
         if matches!(
             request.status,
-            RequestStatus::New | RequestStatus::Offered | RequestStatus::Booked | RequestStatus::Modified
+            RequestStatus::Draft
+                | RequestStatus::New
+                | RequestStatus::Offered
+                | RequestStatus::Booked
+                | RequestStatus::Modified
         ) {
             view.links.push((
                 format!("/requests/{}/edit", request.id.0),

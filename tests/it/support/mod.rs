@@ -11,7 +11,7 @@ pub mod web;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use relais::clock::{Clock, ManualClock};
-use relais::domain::contact::{EmailAddress, PhoneE164};
+use relais::domain::contact::{EmailAddress, PhoneE164, PhoneNumber};
 use relais::domain::ids::{EstablishmentId, InstallationId, PersonId, RequestId};
 use relais::domain::interpreter::{InterpreterProfile, LanguagePair};
 use relais::domain::language::LanguageTag;
@@ -355,7 +355,7 @@ impl TestBank {
             professional: Professional {
                 name: Some("Dre Tremblay".into()),
                 function: Some("Pédiatre".into()),
-                phone: Some(PhoneE164::parse("514-597-3284", "CA").unwrap()),
+                phone: Some(PhoneNumber::parse("514-597-3284", "CA").unwrap()),
                 email: Some(EmailAddress::parse("dre.tremblay@ciusss.example").unwrap()),
             },
             preferred_interpreter: None,
@@ -375,6 +375,9 @@ impl TestBank {
             video: VideoDetails::default(),
             cost_centre_id: None,
             billing_code_id: None,
+            interpreter_type: None,
+            on_site: Default::default(),
+            supplementary: false,
         }
     }
 

@@ -28,6 +28,7 @@ fn specs_follow_the_field_order() {
         [
             "request_type",
             "date",
+            "alternative_date",
             "start_time",
             "flexible_until",
             "duration_minutes",
@@ -37,11 +38,14 @@ fn specs_follow_the_field_order() {
             "installation",
             "location",
             "address",
+            "on_site_name",
+            "on_site_phone",
             "context",
             "professional_name",
             "professional_function",
             "professional_phone",
             "professional_email",
+            "interpreter_type",
             "preferred_interpreter",
             "interpreter_gender",
             "notify_user",
@@ -50,9 +54,14 @@ fn specs_follow_the_field_order() {
             "note_to_coordinator",
             "patient_name",
             "patient_phone",
+            "patient_details",
             "cost_centre",
+            "billing_code",
             "video_platform",
             "video_link",
+            "video_passcode",
+            "supplementary",
+            "send_anyway",
         ]
     );
 }
@@ -90,7 +99,7 @@ fn hints_are_bracketed_and_labels_are_set() {
     assert_eq!(FormField::Date.hint(Locale::En), "[YYYY-MM-DD or DD/MM/YYYY]");
     assert_eq!(
         FormField::RequestType.hint(Locale::Fr),
-        "[en présentiel, téléphone, vidéo, transmission de message, traduction, permanence]"
+        "[en présentiel, téléphone, vidéo, transmission de message, traduction, permanence, service professionnel]"
     );
 }
 

@@ -109,7 +109,7 @@ fn each_issue_kind() {
     let messages: Vec<String> = reading.issues.iter().map(|i| i.message(Locale::Fr)).collect();
     assert_eq!(
         messages[0],
-        "type de demande non reconnu : « en avion » (en présentiel, téléphone, vidéo, transmission de message, traduction ou permanence)"
+        "type de demande non reconnu : « en avion » (en présentiel, téléphone, vidéo, transmission de message, traduction, permanence ou service professionnel)"
     );
     assert_eq!(messages[1], "date non reconnue : « le 32 »");
     assert_eq!(messages[2], "heure non reconnue : « 25 h »");
@@ -210,8 +210,13 @@ fn render_form_lists_every_field_with_hints() {
     for locale in Locale::ALL {
         let form = render_form(locale, &BTreeMap::new());
         let lines: Vec<&str> = form.lines().collect();
-        assert_eq!(lines.len(), FormField::ALL.len());
-        for (line, field) in lines.iter().zip(FormField::ALL) {
+        // « Envoyer quand même » only comes with the notice of a similar request.
+        let printed: Vec<FormField> = FormField::ALL
+            .into_iter()
+            .filter(|f| *f != FormField::SendAnyway)
+            .collect();
+        assert_eq!(lines.len(), printed.len());
+        for (line, field) in lines.iter().zip(printed) {
             let separator = locale.pick(" : ", ": ");
             assert_eq!(
                 *line,
@@ -257,6 +262,15 @@ fn render_then_read_round_trip() {
         (FormField::CostCentre, "7110-1234"),
         (FormField::VideoPlatform, "Teams"),
         (FormField::VideoLink, "https://teams.example/l/19:abc"),
+        (FormField::AlternativeDate, "2026-12-07"),
+        (FormField::OnSiteName, "Julie Roy"),
+        (FormField::OnSitePhone, "514 555-0100, poste 123"),
+        (FormField::InterpreterType, "BI du RSSS"),
+        (FormField::PatientDetails, "Malentendant\nAccompagné de sa fille"),
+        (FormField::BillingCode, "SET-042"),
+        (FormField::VideoPasscode, "482 913"),
+        (FormField::Supplementary, "oui"),
+        (FormField::SendAnyway, "non"),
     ]
     .into_iter()
     .map(|(field, value)| (field, value.to_string()))

@@ -1,0 +1,446 @@
+//! The request form over the real channels, on both engines: every field of the seeds set
+//! by a form mail (through the mail pipeline) and by the web form (through the HTTP
+//! handler), stored, shown on the request page to the requester and the coordinator, sent
+//! back in the form for correction and carried to the export's billing column; phones with
+//! their extension; `ANNULER motif`; and a request like an open one flagged before it is saved.
+
+use crate::support;
+
+use relais::domain::request::{CancellationReason, InterpreterType, RequestStatus};
+use relais::inbound::pipeline::MailOutcome;
+use relais::reports::ExportFilter;
+use support::mail::{pipeline, raw_mail, reply_address};
+use support::web::{Answer, Browser, World};
+use support::{Engine, TestBank};
+
+const DRAFT_BUTTON: &str = r#"<button type="submit" name="brouillon" value="oui">"#;
+
+on_both_engines!(
+    a_form_mail_sets_every_field_and_the_pages_show_them,
+    the_web_form_sets_every_field_and_asks_before_a_duplicate,
+    a_mail_cancellation_names_its_reason_and_a_duplicate_mail_asks_first,
+    a_web_form_saved_as_draft_is_sent_later,
+);
+
+const REQUESTER: &str = "marie@ciusss.example";
+
+/// The form lines of a video request on 9 March at 10:00, French → Spanish.
+const BASE_FORM: &str = "Type de demande : vidéo\n\
+Date du service : 2026-03-09\n\
+Heure du service : 10 h 00\n\
+Durée : 1 h 30\n\
+Langue d'arrivée : espagnol\n";
+
+async fn billing_code(bank: &TestBank) {
+    let mut tx = bank.store.begin().await.unwrap();
+    tx.insert_billing_code(bank.establishment, "SET-042", "Consultations externes")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// The page's text with the entities the templates write turned back into characters.
+fn unescape(body: &str) -> String {
+    support::web::unescape(body)
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+}
+
+fn mail(bank: &TestBank, id: &str, body: &str) -> Vec<u8> {
+    raw_mail(
+        id,
+        REQUESTER,
+        &reply_address(None, bank.requester),
+        "Re: Formulaire",
+        "",
+        body,
+    )
+}
+
+async fn post_form(b: &mut Browser<'_>, fields: &[(String, String)]) -> Answer {
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    b.post_multipart("/requests/new", &borrowed, &[]).await
+}
+
+async fn a_form_mail_sets_every_field_and_the_pages_show_them(engine: Engine) {
+    let world = World::new(engine).await;
+    let bank = &world.bank;
+    billing_code(bank).await;
+    let p = pipeline(bank, None);
+    let interpreter = world.user_code(bank.interpreters[0]).await;
+
+    // The seeds' submit rule: a type of interpreter needs the interpreter to prioritise.
+    let typed_alone = format!("{BASE_FORM}Type d'interprète : BI du RSSS\n");
+    let outcome = p
+        .process(&mail(bank, "type-alone@ciusss.example", &typed_alone), "file")
+        .await;
+    assert_eq!(outcome.unwrap(), MailOutcome::FormIncomplete);
+    let back = world.next_mail(REQUESTER, "request_form").await;
+    assert!(
+        back.contains("Type d'interprète\u{a0}: est choisi sans interprète à prioriser")
+            || back.contains("Type d'interprète : est choisi sans interprète à prioriser"),
+        "{back}"
+    );
+    assert!(
+        back.contains("Type d'interprète : BI du RSSS"),
+        "the choice as written: {back}"
+    );
+    assert!(!back.contains("bank"), "no internal key: {back}");
+
+    let body = format!(
+        "Bonjour,\n\n{BASE_FORM}\
+Date alternative : 2026-03-11\n\
+Personne qui reçoit l'interprète : Julie Roy\n\
+Téléphone de la personne qui reçoit : 514 555-0111 p. 42\n\
+Téléphone du professionnel : 514 555-0100, poste 123\n\
+Type d'interprète : Interprète de la Banque (BI du RSSS)\n\
+Interprète à prioriser : {interpreter}\n\
+Précisions sur l'usager : Malentendant, accompagné de sa fille\n\
+Code de facturation : set-042\n\
+Lien vidéo : https://teams.example/l/abc\n\
+Code secret ou mot de passe : 482913\n\
+Demande supplémentaire : oui\n\nMerci\nMarie"
+    );
+    let outcome = p
+        .process(&mail(bank, "every-field@ciusss.example", &body), "file")
+        .await
+        .unwrap();
+    let MailOutcome::RequestCreated(number) = outcome else {
+        panic!("{outcome:?}")
+    };
+    let id = {
+        let mut tx = bank.store.begin().await.unwrap();
+        let number = relais::domain::request::RequestNumber::parse(&number).unwrap();
+        let id = tx.request_id_by_number(&number).await.unwrap().unwrap();
+        tx.commit().await.unwrap();
+        id
+    };
+    let d = bank.load(id).await.details;
+    assert_eq!(d.alternative_date, chrono::NaiveDate::from_ymd_opt(2026, 3, 11));
+    assert_eq!(d.on_site.name.as_deref(), Some("Julie Roy"));
+    let on_site = d.on_site.phone.as_ref().unwrap();
+    assert_eq!(
+        (on_site.e164().as_str(), on_site.extension()),
+        ("+15145550111", Some("42"))
+    );
+    let professional = d.professional.phone.as_ref().unwrap();
+    assert_eq!(
+        (professional.e164().as_str(), professional.extension()),
+        ("+15145550100", Some("123")),
+        "the form's own example is read, the SMS number stays E.164"
+    );
+    assert_eq!(d.interpreter_type, Some(InterpreterType::Bank));
+    assert_eq!(d.preferred_interpreter, Some(bank.interpreters[0]));
+    assert_eq!(
+        d.patient.details.as_deref(),
+        Some("Malentendant, accompagné de sa fille")
+    );
+    assert!(d.billing_code_id.is_some());
+    assert_eq!(d.video.passcode.as_deref(), Some("482913"));
+    assert!(d.supplementary);
+
+    // The billing code reaches the export's column.
+    let mut tx = bank.store.begin().await.unwrap();
+    let rows = tx.export_rows(&ExportFilter::default()).await.unwrap();
+    tx.commit().await.unwrap();
+    let row = rows.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(row.billing_code.as_deref(), Some("SET-042"));
+
+    // Shown back to the requester, in the form to change it, and to the coordinator.
+    for person in [bank.requester, bank.coordinator] {
+        let mut b = world.signed_in(person).await;
+        let page = b.get(&format!("/requests/{}", id.0)).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let text = unescape(&page.body);
+        for shown in [
+            "514\u{a0}555-0100, poste\u{a0}123",
+            "Julie Roy",
+            "514\u{a0}555-0111, poste\u{a0}42",
+            "Interprète de la Banque (BI du RSSS)",
+            "Précisions sur l'usager",
+            "Malentendant, accompagné de sa fille",
+            "SET-042 — Consultations externes",
+            "482913",
+            "Demande supplémentaire",
+            "11 mars",
+        ] {
+            assert!(text.contains(shown), "{shown:?} on the page of {person:?}: {text}");
+        }
+        let edit = b.get(&format!("/requests/{}/edit", id.0)).await;
+        let text = unescape(&edit.body);
+        for prefilled in [
+            "value=\"SET-042\"",
+            "value=\"482913\"",
+            "value=\"2026-03-11\"",
+            "value=\"Julie Roy\"",
+            "value=\"514\u{a0}555-0100, poste\u{a0}123\"",
+            "Malentendant, accompagné de sa fille</textarea>",
+        ] {
+            assert!(text.contains(prefilled), "{prefilled:?} in the form: {text}");
+        }
+    }
+}
+
+async fn the_web_form_sets_every_field_and_asks_before_a_duplicate(engine: Engine) {
+    let world = World::new(engine).await;
+    let bank = &world.bank;
+    billing_code(bank).await;
+    let mut b = world.signed_in(bank.requester).await;
+    let form = b.get("/requests/new").await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    for label in [
+        "Code de facturation",
+        "Date alternative",
+        "Code secret ou mot de passe",
+        "Précisions sur l'usager",
+        "Type d'interprète",
+        "Fournisseur externe",
+        "Demande supplémentaire",
+    ] {
+        assert!(unescape(&form.body).contains(label), "{label}: {}", form.body);
+    }
+    let csrf = regex::Regex::new(r#"name="csrf" value="([^"]+)""#)
+        .unwrap()
+        .captures(&form.body)
+        .unwrap()[1]
+        .to_string();
+    let date = bank.appointment_date().format("%Y-%m-%d").to_string();
+    let alternative = (bank.appointment_date() + chrono::Days::new(2))
+        .format("%Y-%m-%d")
+        .to_string();
+    let interpreter = world.user_code(bank.interpreters[1]).await;
+    let fields = |extra: &[(&'static str, &str)]| -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = [
+            ("csrf", csrf.as_str()),
+            ("request_type", "en présentiel"),
+            ("date", date.as_str()),
+            ("alternative_date", alternative.as_str()),
+            ("start_time", "10:00"),
+            ("duration_minutes", "60"),
+            ("target_language", "espagnol"),
+            ("location", "Clinique externe, 3e étage"),
+            ("on_site_name", "Luc Caron"),
+            ("on_site_phone", "514-555-0122 ext. 7"),
+            ("professional_phone", "(514) 555-0100 x123"),
+            ("interpreter_type", "Fournisseur externe"),
+            ("preferred_interpreter", interpreter.as_str()),
+            ("billing_code", "SET-042"),
+            ("video_passcode", ""),
+            ("patient_details", "Arrive en fauteuil roulant"),
+            ("supplementary", "oui"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        all.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        all
+    };
+    // The seeds' submit rule on the web too: a type of interpreter needs one to prioritise.
+    let mut typed_alone = fields(&[]);
+    typed_alone.retain(|(k, _)| k != "preferred_interpreter");
+    let refused = post_form(&mut b, &typed_alone).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let text = unescape(&refused.body);
+    assert!(text.contains("est choisi sans interprète à prioriser"), "{text}");
+    assert!(
+        regex::Regex::new(r#"id="interpreter_type"[^>]*aria-invalid="true""#)
+            .unwrap()
+            .is_match(&refused.body),
+        "the problem is beside its field: {}",
+        refused.body
+    );
+    let created = post_form(&mut b, &fields(&[])).await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let id = relais::domain::ids::RequestId(
+        support::web::location(&created)
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap(),
+    );
+    let request = bank.load(id).await;
+    let d = &request.details;
+    assert_eq!(d.on_site.name.as_deref(), Some("Luc Caron"));
+    assert_eq!(d.on_site.phone.as_ref().and_then(|p| p.extension()), Some("7"));
+    assert_eq!(
+        d.professional.phone.as_ref().map(|p| p.to_stored()).as_deref(),
+        Some("+15145550100;ext=123")
+    );
+    assert_eq!(d.interpreter_type, Some(InterpreterType::ExternalProvider));
+    assert_eq!(d.patient.details.as_deref(), Some("Arrive en fauteuil roulant"));
+    assert!(d.billing_code_id.is_some() && d.supplementary && d.alternative_date.is_some());
+    let number = request.number.unwrap().to_string();
+
+    // The same appointment again: flagged, nothing saved, sent only when confirmed.
+    let again = post_form(&mut b, &fields(&[])).await;
+    assert_eq!(again.status, 422, "{}", again.body);
+    let text = unescape(&again.body);
+    assert!(
+        text.contains(&format!("Une demande semblable existe déjà\u{a0}: {number}")),
+        "{text}"
+    );
+    assert!(again.body.contains("name=\"send_anyway\""), "{}", again.body);
+    assert!(again.body.contains("value=\"Luc Caron\""), "the values stay");
+    let insisted = post_form(&mut b, &fields(&[("send_anyway", "oui")])).await;
+    assert_eq!(insisted.status, 303, "{}", insisted.body);
+
+    // Cleared on the web form: the fields the form sends empty.
+    let edit = b.get(&format!("/requests/{}/edit", id.0)).await;
+    assert!(
+        unescape(&edit.body).contains("value=\"514\u{a0}555-0122, poste\u{a0}7\""),
+        "{}",
+        edit.body
+    );
+}
+
+async fn a_mail_cancellation_names_its_reason_and_a_duplicate_mail_asks_first(engine: Engine) {
+    let world = World::new(engine).await;
+    let bank = &world.bank;
+    let p = pipeline(bank, None);
+    for (words, reason, detail) in [
+        (
+            "ANNULER rendez-vous reporté",
+            CancellationReason::AppointmentRescheduled,
+            None,
+        ),
+        (
+            "CANCEL the family moved away",
+            CancellationReason::Other,
+            Some("the family moved away"),
+        ),
+        (
+            "Annuler : doublon de HC-1",
+            CancellationReason::EntryError,
+            Some("doublon de HC-1"),
+        ),
+    ] {
+        let id = bank.request_in(RequestStatus::Offered).await;
+        let raw = raw_mail(
+            &format!("cancel-{}@ciusss.example", id.0),
+            REQUESTER,
+            &reply_address(Some(id), bank.requester),
+            "Re: Demande",
+            "",
+            &format!("{words}\n\nMarie"),
+        );
+        assert_eq!(
+            p.process(&raw, "imap").await.unwrap(),
+            MailOutcome::CommandApplied("cancel"),
+            "{words}"
+        );
+        let c = bank.load(id).await.cancellation.unwrap();
+        assert_eq!((c.reason, c.detail.as_deref()), (reason, detail), "{words}");
+    }
+
+    // The same form twice: the second asks first, a third with « oui » is saved.
+    let first = p
+        .process(&mail(bank, "dup-1@ciusss.example", BASE_FORM), "file")
+        .await
+        .unwrap();
+    let MailOutcome::RequestCreated(number) = first else {
+        panic!("{first:?}")
+    };
+    let second = p
+        .process(&mail(bank, "dup-2@ciusss.example", BASE_FORM), "file")
+        .await
+        .unwrap();
+    assert_eq!(second, MailOutcome::SimilarRequest(number.clone()));
+    let back = world.next_mail(REQUESTER, "request_form").await;
+    assert!(
+        back.contains(&format!("Une demande semblable existe déjà\u{a0}: {number}")),
+        "{back}"
+    );
+    assert!(back.contains("Envoyer quand même : non"), "{back}");
+    let insisted = format!("{BASE_FORM}Envoyer quand même : oui\n");
+    let third = p
+        .process(&mail(bank, "dup-3@ciusss.example", &insisted), "file")
+        .await
+        .unwrap();
+    assert!(
+        matches!(third, MailOutcome::RequestCreated(ref n) if *n != number),
+        "{third:?}"
+    );
+}
+
+async fn a_web_form_saved_as_draft_is_sent_later(engine: Engine) {
+    let world = World::new(engine).await;
+    let bank = &world.bank;
+    let mut b = world.signed_in(bank.requester).await;
+    let form = b.get("/requests/new").await;
+    assert!(form.body.contains(DRAFT_BUTTON), "{}", form.body);
+    assert!(form.body.contains("Enregistrer comme brouillon"));
+    let csrf = regex::Regex::new(r#"name="csrf" value="([^"]+)""#)
+        .unwrap()
+        .captures(&form.body)
+        .unwrap()[1]
+        .to_string();
+    let date = bank.appointment_date().format("%Y-%m-%d").to_string();
+    let fields = |extra: &[(&str, &str)]| -> Vec<(String, String)> {
+        [
+            ("csrf", csrf.as_str()),
+            ("request_type", "service professionnel"),
+            ("date", date.as_str()),
+            ("start_time", "14:00"),
+            ("duration_minutes", "45"),
+            ("target_language", "espagnol"),
+        ]
+        .iter()
+        .chain(extra)
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    };
+    let saved = post_form(&mut b, &fields(&[("brouillon", "oui")])).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let path = support::web::location(&saved).to_string();
+    let id = relais::domain::ids::RequestId(path.rsplit('/').next().unwrap().parse().unwrap());
+    let draft = bank.load(id).await;
+    assert_eq!((draft.status, draft.number.is_none()), (RequestStatus::Draft, true));
+    assert_eq!(
+        draft.details.request_type,
+        relais::domain::request::RequestType::ProfessionalService,
+        "the seeds' « Service professionnel », timed like an appointment"
+    );
+    let page = b.get(&path).await;
+    assert!(page.body.contains("Brouillon"), "{}", page.body);
+    let mine = b.get("/requests").await;
+    assert!(
+        mine.body.contains(&path),
+        "the requester lists their draft: {}",
+        mine.body
+    );
+
+    // Changed and kept as a draft, then sent: « Brouillon » → « Nouveau », with a number.
+    let edit = b.get(&format!("{path}/edit")).await;
+    assert_eq!(edit.status, 200, "{}", edit.body);
+    assert!(edit.body.contains(DRAFT_BUTTON) && edit.body.contains("Envoyer la demande"));
+    let kept = b
+        .post_multipart(
+            &format!("{path}/edit"),
+            &fields(&[("duration_minutes", "60"), ("brouillon", "oui")])
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+            &[],
+        )
+        .await;
+    assert_eq!(kept.status, 303, "{}", kept.body);
+    assert_eq!(bank.load(id).await.status, RequestStatus::Draft);
+    let sent = b
+        .post_multipart(
+            &format!("{path}/edit"),
+            &fields(&[])
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+            &[],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let request = bank.load(id).await;
+    assert_eq!(request.status, RequestStatus::New);
+    assert!(request.number.is_some());
+    let edit = b.get(&format!("{path}/edit")).await;
+    assert!(!edit.body.contains(DRAFT_BUTTON), "a sent request has no draft button");
+}
