@@ -344,6 +344,7 @@ async fn seed(workflow: &Workflow, region: &str) -> anyhow::Result<Bank> {
                                 comments: None,
                             }],
                             blocked_establishments: Vec::new(),
+                            contexts: Vec::new(),
                             financial: FinancialFile {
                                 legal_name: None,
                                 supplier_number: Some(format!("F{:05}", 1001 + i)),

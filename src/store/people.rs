@@ -345,6 +345,7 @@ impl Tx {
             "interpreter_inactivity",
             "interpreter_documents",
             "interpreter_blocks",
+            "interpreter_contexts",
         ] {
             let sql = format!("DELETE FROM {table} WHERE person_id = $1");
             on_conn!(self, |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
@@ -375,6 +376,16 @@ impl Tx {
             on_conn!(self, |c| sqlx::query(SQL)
                 .bind(person.0)
                 .bind(t.as_str())
+                .execute(c)
+                .await?
+                .rows_affected());
+        }
+        for context in &p.contexts {
+            const SQL: &str =
+                "INSERT INTO interpreter_contexts (person_id, context) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+            on_conn!(self, |c| sqlx::query(SQL)
+                .bind(person.0)
+                .bind(context.as_str())
                 .execute(c)
                 .await?
                 .rows_affected());
@@ -507,6 +518,7 @@ impl Tx {
                 })
                 .collect(),
             blocked_establishments: blocks.into_iter().map(EstablishmentId).collect(),
+            contexts: self.contexts(person).await?,
             financial: FinancialFile {
                 legal_name: r.legal_name,
                 supplier_number: r.supplier_number,
@@ -515,6 +527,12 @@ impl Tx {
                 qst: tax_number(r.qst_number, r.qst_from, r.qst_until),
             },
         }))
+    }
+
+    /// Their contexts or domains ("DPJ"), in alphabetical order.
+    async fn contexts(&mut self, person: PersonId) -> Result<Vec<String>, StoreError> {
+        const SQL: &str = "SELECT context FROM interpreter_contexts WHERE person_id = $1 ORDER BY context";
+        Ok(on_conn!(self, |c| sqlx::query_scalar(SQL).bind(person.0).fetch_all(c).await?))
     }
 
     async fn language_pairs(&mut self, person: PersonId) -> Result<Vec<LanguagePair>, StoreError> {

@@ -7,6 +7,7 @@ mod support;
 
 mod accounts;
 mod admin_establishments;
+mod admin_interpreters;
 mod admin_people;
 mod architecture;
 mod billing;

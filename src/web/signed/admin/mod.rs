@@ -5,6 +5,7 @@
 
 mod form;
 pub mod import;
+mod interpreter;
 pub mod new_person;
 pub mod person;
 

@@ -139,7 +139,7 @@ async fn read(
         }
     }
     let interpreter = (role == Some(Role::Interpreter)).then(|| InterpreterProfile {
-        language_pairs: read_languages(first(posted, "languages"), &[], &mut problems),
+        language_pairs: read_languages(first(posted, "languages"), &mut problems),
         ..InterpreterProfile::default()
     });
     let (Some(role), Some(contact), true) = (role, contact, problems.0.is_empty()) else {

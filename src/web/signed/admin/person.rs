@@ -6,10 +6,11 @@
 
 use super::super::{FormView, Input, Item, Section, SignedPage, coordinator_actor, history, render, see_other};
 use super::form::{Failed, Posted, all, apply, contact, contact_inputs, first};
+use super::interpreter;
 use crate::config::Settings;
 use crate::domain::history::Entity;
 use crate::domain::ids::{CostCentreId, InstallationId, PersonId};
-use crate::domain::interpreter::InterpreterProfile;
+use crate::domain::interpreter::{InterpreterProfile, TaxNumber};
 use crate::domain::locale::Locale;
 use crate::domain::organisation::{CostCentre, Establishment, Installation};
 use crate::domain::person::{Person, RequesterProfile, UserCode};
@@ -38,6 +39,8 @@ struct Loaded {
     account: Option<Account>,
     requester: Option<(RequesterProfile, Establishment, Vec<Installation>, Vec<CostCentre>)>,
     interpreter: Option<InterpreterProfile>,
+    /// Every establishment, for an interpreter's blocked ones.
+    establishments: Vec<Establishment>,
     history: Vec<String>,
 }
 
@@ -47,6 +50,7 @@ fn action_label(action: &str, locale: Locale) -> Option<String> {
         "update" => locale.text("coord-contact-details-changed"),
         "update_interpreter_profile" => locale.text("coord-interpreter-profile-changed"),
         "update_interpreter_record" => locale.text("coord-languages-or-financial-file-changed"),
+        "update_interpreter_placement" => locale.text("coord-interpreter-placement-changed"),
         "update_requester_profile" => locale.text("coord-installations-or-cost-centre-changed"),
         "deactivate" => locale.text("coord-deactivated"),
         "reactivate" => locale.text("coord-reactivated"),
@@ -69,6 +73,12 @@ async fn load(state: &AppState, code: &UserCode, settings: &Settings, locale: Lo
     };
     let interpreter = tx.interpreter_profile(person.id).await?;
     let history = history::lines(&mut tx, Entity::Person, person.id.0, action_label, settings, locale).await?;
+    let mut establishments = Vec::new();
+    if interpreter.is_some() {
+        for summary in tx.establishment_summaries().await? {
+            establishments.push(summary.establishment);
+        }
+    }
     tx.commit().await?;
     Ok(Loaded {
         person,
@@ -76,6 +86,7 @@ async fn load(state: &AppState, code: &UserCode, settings: &Settings, locale: Lo
         requester,
         interpreter,
         history,
+        establishments,
     })
 }
 
@@ -144,7 +155,17 @@ async fn person_page(
     page.sections.push(contact_section(p, &base, &csrf, locale));
     if let Some(profile) = &loaded.interpreter {
         page.sections.push(record_section(profile, &base, &csrf, locale));
+        let tz = settings.general.time_zone;
     }
+        page.sections.push(interpreter::placement_section(
+            profile,
+            &loaded.establishments,
+            &base,
+            &csrf,
+            locale,
+        ));
+        page.sections
+            .push(interpreter::eligibility_section(profile, &base, &csrf, locale, tz));
     if let Some(requester) = &loaded.requester {
         page.sections.push(places_section(requester, &base, &csrf, locale));
     }
@@ -237,20 +258,12 @@ fn record_section(profile: &InterpreterProfile, base: &str, csrf: &str, locale: 
             f.tax_registration.as_str(),
         )
         .choices(tax_registrations(locale)),
-        Input::new(
-            "gst",
-            "text",
-            &locale.text("coord-gst-number"),
-            f.gst.as_ref().map(|t| t.number.clone()).unwrap_or_default(),
-        ),
-        Input::new(
-            "qst",
-            "text",
-            &locale.text("coord-qst-number"),
-            f.qst.as_ref().map(|t| t.number.clone()).unwrap_or_default(),
-        ),
     ];
     one_item(
+    let mut inputs = inputs;
+    for (name, tax) in [("gst", &f.gst), ("qst", &f.qst)] {
+        inputs.extend(tax_inputs(name, tax.as_ref(), locale));
+    }
         &locale.text("coord-languages-and-financial-file"),
         vec![locale.text("coord-the-interpreter-sees-them-on-their")],
         save(
@@ -264,6 +277,27 @@ fn record_section(profile: &InterpreterProfile, base: &str, csrf: &str, locale: 
 }
 
 /// A requester's installations and cost centre, within their establishment.
+/// A tax number (`gst` or `qst`) and the dates of its registration.
+fn tax_inputs(name: &str, tax: Option<&TaxNumber>, locale: Locale) -> [Input; 3] {
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let label = |what: &str| locale.text(&format!("coord-{name}-{what}"));
+    [
+        Input::new(name, "text", &label("number"), tax.map(|t| t.number.clone()).unwrap_or_default()),
+        Input::new(
+            format!("{name}_from"),
+            "date",
+            &label("from"),
+            date(tax.and_then(|t| t.from)),
+        ),
+        Input::new(
+            format!("{name}_until"),
+            "date",
+            &label("until"),
+            date(tax.and_then(|t| t.until)),
+        ),
+    ]
+}
+
 fn places_section(
     (profile, establishment, installations, centres): &(
         RequesterProfile,
@@ -422,11 +456,10 @@ async fn change_record(
     workflow: &crate::workflow::Workflow,
     actor: crate::workflow::Actor,
     id: crate::domain::ids::PersonId,
-    profile: &InterpreterProfile,
     posted: &Posted,
 ) -> Result<&'static str, RosterError> {
     let mut problems = Problems::default();
-    let languages = read_languages(first(posted, "languages"), &profile.language_pairs, &mut problems);
+    let languages = read_languages(first(posted, "languages"), &mut problems);
     let financial = FinancialForm {
         legal_name: first(posted, "legal_name"),
         supplier_number: first(posted, "supplier_number"),
@@ -434,7 +467,7 @@ async fn change_record(
         gst: first(posted, "gst"),
         qst: first(posted, "qst"),
     }
-    .read(&profile.financial, &mut problems);
+    .read(&mut problems);
     match problems.or(()) {
         Ok(()) => workflow
             .set_interpreter_record(actor, id, languages, financial)
@@ -452,6 +485,10 @@ async fn change_contact(
     posted: &Posted,
     phone_region: &str,
 ) -> Result<&'static str, RosterError> {
+        gst_from: first(posted, "gst_from"),
+        gst_until: first(posted, "gst_until"),
+        qst_from: first(posted, "qst_from"),
+        qst_until: first(posted, "qst_until"),
     let mut problems = Problems::default();
     let read = contact(posted).read(phone_region, &mut problems);
     match (read, problems.0.is_empty()) {
@@ -497,13 +534,16 @@ pub async fn change(
     let workflow = &state.workflow;
     let outcome: Result<&str, RosterError> = match part.as_str() {
         "contact" => change_contact(workflow, actor, id, &posted, &settings.general.default_phone_region).await,
-        "record" => {
-            let Some(profile) = interpreter else {
+        "record" if interpreter.is_some() => change_record(workflow, actor, id, &posted).await,
+        "places" => change_places(workflow, actor, id, &posted).await,
+        "placement" if interpreter.is_some() => interpreter::change_placement(workflow, actor, id, &posted).await,
+        "eligibility" => {
+            let Some(profile) = &interpreter else {
                 return Err(WebError::NotFound);
             };
-            change_record(workflow, actor, id, &profile, &posted).await
+            let tz = settings.general.time_zone;
+            interpreter::change_eligibility(workflow, actor, id, profile, &posted, tz).await
         }
-        "places" => change_places(workflow, actor, id, &posted).await,
         "invite" => match state.account_pages.accounts.invite(&person.email).await {
             Ok(InviteOutcome::Invited) => Ok("link"),
             Ok(InviteOutcome::AlreadyActive) => Ok("already"),
