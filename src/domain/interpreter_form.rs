@@ -42,14 +42,14 @@ pub struct Placement {
 }
 
 /// A gender as a form or a file gives it: a code, or a word in French or English; empty
-/// (or « non spécifié ») for not given.
-pub fn read_gender(value: &str) -> Result<Option<Gender>, ()> {
+/// (or « non spécifié ») for not given, `Some(None)`. `None` when it is none of these.
+pub fn read_gender(value: &str) -> Option<Option<Gender>> {
     match fold(value).as_str() {
-        "" | "non specifie" | "non renseigne" | "not specified" | "unknown" | "inconnu" => Ok(None),
-        "female" | "femme" | "f" | "woman" => Ok(Some(Gender::Female)),
-        "male" | "homme" | "h" | "m" | "man" => Ok(Some(Gender::Male)),
-        "non binary" | "non binaire" | "nonbinary" | "x" => Ok(Some(Gender::NonBinary)),
-        _ => Err(()),
+        "" | "non specifie" | "non renseigne" | "not specified" | "unknown" | "inconnu" => Some(None),
+        "female" | "femme" | "f" | "woman" => Some(Some(Gender::Female)),
+        "male" | "homme" | "h" | "m" | "man" => Some(Some(Gender::Male)),
+        "non binary" | "non binaire" | "nonbinary" | "x" => Some(Some(Gender::NonBinary)),
+        _ => None,
     }
 }
 
@@ -79,7 +79,7 @@ pub fn read_contexts(value: &str, problems: &mut Problems) -> Vec<String> {
 
 impl PlacementForm<'_> {
     pub fn read(&self, problems: &mut Problems) -> Placement {
-        let gender = read_gender(self.gender).unwrap_or_else(|()| {
+        let gender = read_gender(self.gender).unwrap_or_else(|| {
             problems.push(PersonField::Gender, PersonProblem::Choice);
             None
         });
@@ -340,7 +340,10 @@ mod tests {
             &mut problems,
         );
         assert!(problems.0.is_empty(), "{:?}", problems.0);
-        assert_eq!(periods[0].starts_at, Utc.with_ymd_and_hms(2024, 10, 28, 15, 7, 0).unwrap());
+        assert_eq!(
+            periods[0].starts_at,
+            Utc.with_ymd_and_hms(2024, 10, 28, 15, 7, 0).unwrap()
+        );
         assert_eq!(periods[0].reason.as_deref(), Some("Vacances"));
         assert_eq!(
             periods[1].ends_at,

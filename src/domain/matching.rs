@@ -598,7 +598,10 @@ mod tests {
         assert_eq!(m.excluded.len(), 1);
         assert_eq!(m.excluded[0].2, Exclusion::Gender);
         let merits = judge(&need(), &unknown).unwrap();
-        assert!(!merits.contains(&Merit::GenderUnknown), "no gender asked: nothing to say");
+        assert!(
+            !merits.contains(&Merit::GenderUnknown),
+            "no gender asked: nothing to say"
+        );
     }
 
     #[test]

@@ -170,7 +170,9 @@ impl PersonProblem {
             PersonProblem::Date(typed) if fr => {
                 format!("Date invalide\u{a0}: «\u{a0}{typed}\u{a0}» (écrivez AAAA-MM-JJ, par exemple 2026-03-30).")
             }
-            PersonProblem::Date(typed) => format!("Invalid date: “{typed}” (write YYYY-MM-DD, 2026-03-30 for example)."),
+            PersonProblem::Date(typed) => {
+                format!("Invalid date: “{typed}” (write YYYY-MM-DD, 2026-03-30 for example).")
+            }
             PersonProblem::DocumentLine(line) if fr => format!(
                 "«\u{a0}{line}\u{a0}»\u{a0}: un document par ligne, «\u{a0}nom | description | AAAA-MM-JJ | oui ou non | commentaires\u{a0}»."
             ),
@@ -530,7 +532,10 @@ mod tests {
         );
         assert!(problems.0.is_empty(), "{:?}", problems.0);
         assert_eq!(pairs.len(), 2, "the repeated pair counts once");
-        let dialect = read_languages("français > arabe (Maroc)\nfrançais > arabe (Maroc) (Maroc)", &mut problems);
+        let dialect = read_languages(
+            "français > arabe (Maroc)\nfrançais > arabe (Maroc) (Maroc)",
+            &mut problems,
+        );
         assert_eq!(dialect[0].target.as_str(), "ar-MA", "a language's own brackets");
         assert_eq!(dialect[0].origin_country, None);
         assert_eq!(dialect.len(), 1, "the same pair, the first one kept");
@@ -590,7 +595,11 @@ mod tests {
         let fields: Vec<_> = problems.0.iter().map(|p| p.field).collect();
         assert_eq!(
             fields,
-            vec![PersonField::TaxRegistration, PersonField::GstUntil, PersonField::QstFrom]
+            vec![
+                PersonField::TaxRegistration,
+                PersonField::GstUntil,
+                PersonField::QstFrom
+            ]
         );
     }
 }

@@ -166,10 +166,18 @@ const COLUMNS: [(&str, &[&str]); 15] = [
     ("locale", &["locale", "langue", "language"]),
     (
         "language_pairs",
-        &["language pairs", "langues", "paires de langues", "competences linguistiques"],
+        &[
+            "language pairs",
+            "langues",
+            "paires de langues",
+            "competences linguistiques",
+        ],
     ),
     ("gender", &["gender", "genre"]),
-    ("request_types", &["request types", "types de demande", "type de demande"]),
+    (
+        "request_types",
+        &["request types", "types de demande", "type de demande"],
+    ),
     ("main_region", &["main region", "region principale", "region"]),
     ("address", &["address", "adresse"]),
     ("postal_code", &["postal code", "code postal"]),
@@ -181,7 +189,10 @@ const COLUMNS: [(&str, &[&str]); 15] = [
             "code postal de la region principale de travail",
         ],
     ),
-    ("contexts", &["contexts", "contextes", "contexte", "domaines", "domaine"]),
+    (
+        "contexts",
+        &["contexts", "contextes", "contexte", "domaines", "domaine"],
+    ),
 ];
 
 fn role(value: &str) -> Option<Role> {
@@ -325,7 +336,10 @@ fn interpreter(get: &dyn Fn(usize) -> String) -> Result<InterpreterProfile, Impo
     };
     let types = get(9);
     let request_types: Vec<&str> = match types.trim() {
-        "" => crate::domain::request::RequestType::ALL.iter().map(|t| t.as_str()).collect(),
+        "" => crate::domain::request::RequestType::ALL
+            .iter()
+            .map(|t| t.as_str())
+            .collect(),
         typed => typed.split('|').map(str::trim).collect(),
     };
     let contexts = get(14).replace('|', "\n");
@@ -492,7 +506,10 @@ mod tests {
             "colonne genre\u{a0}: Choisissez une des valeurs proposées."
         );
         let marc = lines[3].1.clone().unwrap_err();
-        assert_eq!(marc.message(Locale::En), "column language pairs: Unknown language: “klingon”.");
+        assert_eq!(
+            marc.message(Locale::En),
+            "column language pairs: Unknown language: “klingon”."
+        );
     }
 
     #[test]

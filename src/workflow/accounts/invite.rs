@@ -130,8 +130,7 @@ impl Accounts {
                         roles: vec![line.role],
                     },
                     requester,
-                    interpreter: (line.role == Role::Interpreter)
-                        .then(|| line.interpreter.clone().unwrap_or_default()),
+                    interpreter: (line.role == Role::Interpreter).then(|| line.interpreter.clone().unwrap_or_default()),
                 };
                 match self.workflow.create_person(actor, command).await {
                     Ok(_) => ImportOutcome::Created,

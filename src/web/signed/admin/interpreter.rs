@@ -72,10 +72,20 @@ pub fn placement_section(
         )
         .choices(gender_choices(locale))
         .hint(text("coord-gender-hint")),
-        Input::new("main_region", "text", &text("coord-main-region"), or_empty(&p.main_region))
-            .hint(text("coord-main-region-hint")),
+        Input::new(
+            "main_region",
+            "text",
+            &text("coord-main-region"),
+            or_empty(&p.main_region),
+        )
+        .hint(text("coord-main-region-hint")),
         Input::new("address", "text", &text("coord-address"), or_empty(&p.address)),
-        Input::new("postal_code", "text", &text("coord-postal-code"), or_empty(&p.postal_code)),
+        Input::new(
+            "postal_code",
+            "text",
+            &text("coord-postal-code"),
+            or_empty(&p.postal_code),
+        ),
         Input::new(
             "work_postal_codes",
             "text",
