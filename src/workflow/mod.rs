@@ -12,6 +12,7 @@ mod notify;
 pub mod organisations;
 mod people;
 mod requests;
+pub mod roles;
 pub mod roster;
 mod sweep;
 

@@ -16,6 +16,7 @@ use crate::domain::interpreter_form::Placement;
 use crate::domain::person::{Person, ProfileChange};
 use crate::domain::person_form::{Contact, PersonField, PersonFieldError, PersonProblem};
 use crate::domain::role::ActorKind;
+use crate::store::attachments::NewAttachment;
 use crate::store::{StoreError, Tx};
 
 #[derive(Debug, thiserror::Error)]
@@ -229,6 +230,41 @@ impl Workflow {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Keeps a file in an interpreter's profile (a cheque specimen, a certificate).
+    pub async fn add_interpreter_file(
+        &self,
+        actor: Actor,
+        person: PersonId,
+        description: Option<String>,
+        file: NewAttachment,
+    ) -> Result<(), RosterError> {
+        let mut tx = self.roster_tx(actor).await?;
+        if tx.interpreter_profile(person).await?.is_none() {
+            return Err(WorkflowError::BadCommand("this person is not an interpreter").into());
+        }
+        let now = self.clock.now();
+        tx.insert_interpreter_file(person, description.as_deref(), &file, actor.person, now)
+            .await?;
+        let change = Change::new("file", None::<&str>, (&file.file_name, &description));
+        self.record_person(&mut tx, actor, person, "add_interpreter_file", vec![change])
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes a file of an interpreter's profile; `false` when they have no such file.
+    pub async fn remove_interpreter_file(&self, actor: Actor, person: PersonId, id: i64) -> Result<bool, RosterError> {
+        let mut tx = self.roster_tx(actor).await?;
+        let Some(removed) = tx.delete_interpreter_file(person, id).await? else {
+            return Ok(false);
+        };
+        let change = Change::new("file", (&removed.file_name, &removed.description), None::<&str>);
+        self.record_person(&mut tx, actor, person, "remove_interpreter_file", vec![change])
+            .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Sets the installations a requester belongs to (all of their establishment's) and

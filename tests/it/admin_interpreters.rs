@@ -19,6 +19,7 @@ use support::web::{Answer, Browser, World, accessible, beside, location, unescap
 on_both_engines!(
     a_gendered_request_follows_the_genders_set_on_the_interpreters_pages,
     coordinators_keep_documents_inactivity_and_tax_dates,
+    coordinators_keep_an_interpreter_s_files,
 );
 
 async fn follow(b: &mut Browser<'_>, answer: &Answer) -> Answer {
@@ -87,11 +88,7 @@ async fn a_gendered_request_follows_the_genders_set_on_the_interpreters_pages(en
     // Without a request type, nothing is saved and the field says why.
     let wrong = place(&w, &mut b, ana, &[("gender", "female"), ("contexts", "")]).await;
     assert_eq!(wrong.status, 422, "{}", wrong.body);
-    assert!(
-        wrong.body.contains("Au moins un type de demande"),
-        "{}",
-        wrong.body
-    );
+    assert!(wrong.body.contains("Au moins un type de demande"), "{}", wrong.body);
     assert_eq!(profile(&w, ana).await.gender, None, "nothing saved");
 
     // A request asking for a woman.
@@ -102,10 +99,20 @@ async fn a_gendered_request_follows_the_genders_set_on_the_interpreters_pages(en
         details,
         submit: true,
     };
-    let id = w.bank.workflow.execute(w.bank.as_requester(), command).await.unwrap().request;
+    let id = w
+        .bank
+        .workflow
+        .execute(w.bank.as_requester(), command)
+        .await
+        .unwrap()
+        .request;
     let (_, matches) = w.bank.workflow.matches(id).await.unwrap();
     let ranked: Vec<PersonId> = matches.ranked.iter().map(|r| r.person).collect();
-    assert_eq!(ranked, vec![lucia, ana], "the woman first, the unknown next: {matches:?}");
+    assert_eq!(
+        ranked,
+        vec![lucia, ana],
+        "the woman first, the unknown next: {matches:?}"
+    );
     assert!(matches.ranked[1].merits.contains(&Merit::GenderUnknown));
     assert!(!matches.ranked[0].merits.contains(&Merit::GenderUnknown));
     let excluded: Vec<_> = matches.excluded.iter().map(|(p, _, why)| (*p, why.clone())).collect();
@@ -117,7 +124,9 @@ async fn a_gendered_request_follows_the_genders_set_on_the_interpreters_pages(en
     let lucia_code = w.user_code(lucia).await;
     let board = b.get("/board").await;
     assert!(
-        board.body.contains(&format!("Ana Soto ({ana_code}) — genre non renseigné")),
+        board
+            .body
+            .contains(&format!("Ana Soto ({ana_code}) — genre non renseigné")),
         "{}",
         board.body
     );
@@ -188,7 +197,11 @@ async fn coordinators_keep_documents_inactivity_and_tax_dates(engine: Engine) {
     );
     assert_eq!(profile(&w, ana).await.documents.len(), 2, "nothing saved");
     let saved = b
-        .submit(&page, &eligibility, &[("documents", "Carte OTTIAQ"), ("inactivity", "")])
+        .submit(
+            &page,
+            &eligibility,
+            &[("documents", "Carte OTTIAQ"), ("inactivity", "")],
+        )
         .await;
     follow(&mut b, &saved).await;
     let held = profile(&w, ana).await;
@@ -237,6 +250,72 @@ async fn coordinators_keep_documents_inactivity_and_tax_dates(engine: Engine) {
     assert_eq!(gst.until, None);
     let qst = held.financial.qst.unwrap();
     assert_eq!(qst.until, chrono::NaiveDate::from_ymd_opt(2026, 12, 31));
+}
+
+async fn coordinators_keep_an_interpreter_s_files(engine: Engine) {
+    let w = World::new(engine).await;
+    let ana = w.bank.interpreters[2];
+    let mut b = w.signed_in(w.bank.coordinator).await;
+    let path = format!("/admin/people/{}", w.user_code(ana).await);
+    let page = b.get(&path).await;
+    accessible(&page);
+    assert!(page.body.contains("Fichiers"), "{}", page.body);
+    let csrf = support::web::csrf_of(&page);
+    let pdf: &[u8] = b"%PDF-1.4 specimen";
+    let files = format!("{path}/files");
+
+    // Without the page's form value nothing is kept.
+    let forged = b
+        .post_multipart(
+            &files,
+            &[("csrf", "forged"), ("description", "Spécimen de chèque")],
+            &[("attachments", "cheque.pdf", pdf)],
+        )
+        .await;
+    assert_eq!(forged.status, 403, "{}", forged.body);
+    // What is not a PDF, JPEG or PNG is refused, saying so.
+    let text = b
+        .post_multipart(
+            &files,
+            &[("csrf", &csrf), ("description", "Notes")],
+            &[("attachments", "notes.txt", b"hello")],
+        )
+        .await;
+    assert_eq!(text.status, 422, "{}", text.body);
+    assert!(text.body.contains("Aucun fichier n'a été ajouté"), "{}", text.body);
+    assert!(text.body.contains("notes.txt"), "{}", text.body);
+
+    let added = b
+        .post_multipart(
+            &files,
+            &[("csrf", &csrf), ("description", "Spécimen de chèque")],
+            &[("attachments", "cheque.pdf", pdf)],
+        )
+        .await;
+    let page = follow(&mut b, &added).await;
+    assert!(page.body.contains("Spécimen de chèque — cheque.pdf"), "{}", page.body);
+    assert!(page.body.contains("fichier ajouté"), "history: {}", page.body);
+    let mut tx = w.bank.store.begin().await.unwrap();
+    let held = tx.interpreter_files(ana).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(held.len(), 1);
+    let (status, headers, bytes) = b.download(&format!("{files}/{}", held[0].id)).await;
+    assert_eq!(status, 200);
+    assert_eq!(bytes, pdf);
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert!(
+        headers["content-disposition"].to_str().unwrap().contains("cheque.pdf"),
+        "{headers:?}"
+    );
+    // Another interpreter's page does not serve it.
+    let lucia = w.user_code(w.bank.interpreters[0]).await;
+    let (status, _, _) = b.download(&format!("/admin/people/{lucia}/files/{}", held[0].id)).await;
+    assert_eq!(status, 404);
+
+    let removed = b.submit(&page, &format!("{files}/{}/remove", held[0].id), &[]).await;
+    let page = follow(&mut b, &removed).await;
+    assert!(page.body.contains("fichier retiré"), "history: {}", page.body);
+    assert!(!page.body.contains("Spécimen de chèque — cheque.pdf"), "{}", page.body);
 }
 
 /// The error shown beside the textarea `id`.

@@ -16,6 +16,7 @@ mod browser;
 mod cli;
 mod config;
 mod coordination;
+mod coordinator_actions;
 mod dkim;
 mod export;
 mod imap;
