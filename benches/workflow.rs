@@ -55,7 +55,6 @@ fn people(c: &mut Criterion) {
             let mut problems = relais::domain::person_form::Problems::default();
             relais::domain::person_form::read_languages(
                 black_box("français > espagnol\nEnglish -> Arabic\narabe (Maroc) > français"),
-                &[],
                 &mut problems,
             )
         })
@@ -201,6 +200,7 @@ fn workflow(c: &mut Criterion) {
                 establishment: None,
                 installations: Vec::new(),
                 locale: Locale::Fr,
+                interpreter: None,
             };
             accounts.import_line(Actor::system(), &line).await.unwrap()
         })

@@ -98,6 +98,7 @@ request-nothing-was-done-this-action-is = Rien n'a été fait : cette action n'e
 request-to-change-the-request-reply-to = Pour modifier la demande, répondez à son courriel avec les lignes à changer (par exemple « Heure : 14 h 30 »).
 request-with-your-account-login-you-can = Avec votre compte (/login), vous pouvez aussi la modifier dans le formulaire complet, y joindre des fichiers et voir son historique.
 request-note-to-the-coordinator = Note au coordonnateur
+request-close-the-request = Fermer la demande
 
 request-similar-title = Demande semblable
 request-similar-exists = Une demande semblable existe déjà : { $number }

@@ -334,6 +334,7 @@ pub(super) async fn seed(workflow: &Workflow, region: &str) -> anyhow::Result<Ba
                                 comments: None,
                             }],
                             blocked_establishments: Vec::new(),
+                            contexts: Vec::new(),
                             financial: FinancialFile {
                                 legal_name: None,
                                 supplier_number: Some(format!("F{:05}", 1001 + i)),

@@ -133,14 +133,19 @@ pub struct InterpreterProfile {
     pub documents: Vec<EligibilityDocument>,
     /// Établissements the interpreter must not be sent to.
     pub blocked_establishments: Vec<EstablishmentId>,
+    /// Contexte / domaine: what they are known to work in ("DPJ", "santé mentale").
+    #[serde(default)]
+    pub contexts: Vec<String>,
     pub financial: FinancialFile,
 }
 
+/// A new interpreter takes every type of request until they or a coordinator say
+/// otherwise: starting with none, they would match nothing and nobody would know why.
 impl Default for InterpreterProfile {
     fn default() -> Self {
         InterpreterProfile {
             language_pairs: Vec::new(),
-            request_types: Vec::new(),
+            request_types: RequestType::ALL.to_vec(),
             main_region: None,
             work_postal_code: None,
             address: None,
@@ -150,6 +155,7 @@ impl Default for InterpreterProfile {
             inactivity: Vec::new(),
             documents: Vec::new(),
             blocked_establishments: Vec::new(),
+            contexts: Vec::new(),
             financial: FinancialFile::default(),
         }
     }

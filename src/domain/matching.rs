@@ -157,6 +157,9 @@ pub enum Merit {
     SameArea,
     /// Booked this many times recently.
     RecentWork(u32),
+    /// The request asks for a gender and the profile gives none: proposed, after those
+    /// whose gender is known to fit, with this said, never silently left out.
+    GenderUnknown,
 }
 
 impl Merit {
@@ -165,6 +168,7 @@ impl Merit {
             Merit::Preferred => locale.pick("interprète à prioriser", "preferred interpreter").into(),
             Merit::AlternativeLanguage => locale.pick("langue alternative", "alternative language").into(),
             Merit::SameArea => locale.pick("même secteur", "same area").into(),
+            Merit::GenderUnknown => locale.pick("genre non renseigné", "gender not given").into(),
             Merit::RecentWork(0) => locale
                 .pick("aucune demande à 30 jours près", "no request within 30 days")
                 .into(),
@@ -260,7 +264,8 @@ fn judge_scheduled(need: &Need, s: Scheduled<'_>) -> Result<Vec<Merit>, Exclusio
     if c.blocked.contains(&need.establishment) {
         return Err(Exclusion::Blocked);
     }
-    if need.gender.is_some() && c.gender != need.gender {
+    let gender_unknown = need.gender.is_some() && c.gender.is_none();
+    if need.gender.is_some() && !gender_unknown && c.gender != need.gender {
         return Err(Exclusion::Gender);
     }
     let date = need.local_start.date();
@@ -293,12 +298,16 @@ fn judge_scheduled(need: &Need, s: Scheduled<'_>) -> Result<Vec<Merit>, Exclusio
     if need.preferred == Some(c.person) {
         merits.push(Merit::Preferred);
     }
+    if gender_unknown {
+        merits.push(Merit::GenderUnknown);
+    }
     if alternative {
         merits.push(Merit::AlternativeLanguage);
     }
+    // A profile may name several work areas, "H2X 1Y4, J4K 2B1": any of them is near.
     if let (Some(a), Some(b)) = (&need.postal_code, &c.postal_code)
         && !a.is_empty()
-        && same_area(a, b)
+        && b.split([',', ';']).any(|code| same_area(a, code))
     {
         merits.push(Merit::SameArea);
     }
@@ -306,9 +315,10 @@ fn judge_scheduled(need: &Need, s: Scheduled<'_>) -> Result<Vec<Merit>, Exclusio
     Ok(merits)
 }
 
-/// The order: preferred first, then the asked language before the alternative, then the
-/// same area, then whoever worked least recently, then the longest-known (lowest id).
-fn sort_key(person: PersonId, merits: &[Merit]) -> (bool, bool, bool, u32, i64) {
+/// The order: preferred first, then a gender known to fit before one not given, then the
+/// asked language before the alternative, then the same area, then whoever worked least
+/// recently, then the longest-known (lowest id).
+fn sort_key(person: PersonId, merits: &[Merit]) -> (bool, bool, bool, bool, u32, i64) {
     let has = |m: Merit| merits.contains(&m);
     let recent = merits
         .iter()
@@ -319,6 +329,7 @@ fn sort_key(person: PersonId, merits: &[Merit]) -> (bool, bool, bool, u32, i64) 
         .unwrap_or(0);
     (
         !has(Merit::Preferred),
+        has(Merit::GenderUnknown),
         has(Merit::AlternativeLanguage),
         !has(Merit::SameArea),
         recent,
@@ -458,8 +469,11 @@ mod tests {
         assert_eq!(judge(&n, &c), Err(Exclusion::Blocked));
         let mut g = need();
         g.gender = Some(Gender::Female);
-        assert_eq!(judge(&g, &candidate(1)), Err(Exclusion::Gender));
         let mut c = candidate(1);
+        c.gender = Some(Gender::Male);
+        assert_eq!(judge(&g, &c), Err(Exclusion::Gender));
+        c.gender = Some(Gender::NonBinary);
+        assert_eq!(judge(&g, &c), Err(Exclusion::Gender));
         c.gender = Some(Gender::Female);
         assert!(judge(&g, &c).is_ok());
         let mut c = candidate(1);
@@ -564,6 +578,40 @@ mod tests {
         );
         assert!(m.ranked[1].merits.contains(&Merit::SameArea));
         assert_eq!(Merit::RecentWork(1).describe(Locale::Fr), "1 demande à 30 jours près");
+    }
+
+    #[test]
+    fn a_gender_not_given_is_proposed_after_a_known_one_and_named() {
+        let mut g = need();
+        g.gender = Some(Gender::Female);
+        let unknown = candidate(1);
+        let mut woman = candidate(2);
+        woman.gender = Some(Gender::Female);
+        woman.recent_work = 7;
+        let mut man = candidate(3);
+        man.gender = Some(Gender::Male);
+        let m = rank(&g, &[unknown.clone(), woman, man]);
+        let order: Vec<i64> = m.ranked.iter().map(|r| r.person.0).collect();
+        assert_eq!(order, vec![2, 1], "known to fit first, even having worked more");
+        assert!(m.ranked[1].merits.contains(&Merit::GenderUnknown));
+        assert_eq!(Merit::GenderUnknown.describe(Locale::Fr), "genre non renseigné");
+        assert_eq!(m.excluded.len(), 1);
+        assert_eq!(m.excluded[0].2, Exclusion::Gender);
+        let merits = judge(&need(), &unknown).unwrap();
+        assert!(
+            !merits.contains(&Merit::GenderUnknown),
+            "no gender asked: nothing to say"
+        );
+    }
+
+    #[test]
+    fn any_of_several_work_areas_is_near() {
+        let n = need();
+        let mut c = candidate(1);
+        c.postal_code = Some("J4K 2B1, H2X 9Z9".into());
+        assert!(judge(&n, &c).unwrap().contains(&Merit::SameArea));
+        c.postal_code = Some("J4K 2B1; H3A 1A1".into());
+        assert!(!judge(&n, &c).unwrap().contains(&Merit::SameArea));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod export;
 pub mod history;
 pub mod ids;
 pub mod interpreter;
+pub mod interpreter_form;
 pub mod language;
 pub mod locale;
 pub mod matching;

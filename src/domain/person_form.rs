@@ -26,6 +26,21 @@ pub enum PersonField {
     TaxRegistration,
     Gst,
     Qst,
+    GstFrom,
+    GstUntil,
+    QstFrom,
+    QstUntil,
+    Gender,
+    MainRegion,
+    Address,
+    PostalCode,
+    WorkPostalCodes,
+    RequestTypes,
+    Blocked,
+    Contexts,
+    Documents,
+    Inactivity,
+    Roles,
 }
 
 impl PersonField {
@@ -45,6 +60,21 @@ impl PersonField {
             PersonField::TaxRegistration => "tax_registration",
             PersonField::Gst => "gst",
             PersonField::Qst => "qst",
+            PersonField::GstFrom => "gst_from",
+            PersonField::GstUntil => "gst_until",
+            PersonField::QstFrom => "qst_from",
+            PersonField::QstUntil => "qst_until",
+            PersonField::Gender => "gender",
+            PersonField::MainRegion => "main_region",
+            PersonField::Address => "address",
+            PersonField::PostalCode => "postal_code",
+            PersonField::WorkPostalCodes => "work_postal_codes",
+            PersonField::RequestTypes => "request_types",
+            PersonField::Blocked => "blocked",
+            PersonField::Contexts => "contexts",
+            PersonField::Documents => "documents",
+            PersonField::Inactivity => "inactivity",
+            PersonField::Roles => "roles",
         }
     }
 }
@@ -68,6 +98,16 @@ pub enum PersonProblem {
     UnknownLanguage(String),
     /// An interpreter without a language pair is offered nothing.
     NoLanguage,
+    /// An interpreter who takes no type of request is offered nothing.
+    NoRequestType,
+    /// Not a date written `AAAA-MM-JJ`.
+    Date(String),
+    /// This line of the documents is not `name | description | end date | inactive | comments`.
+    DocumentLine(String),
+    /// This line of the inactivity periods is not `start → end | reason`.
+    InactivityLine(String),
+    /// A person holds at least one role, and their default role among them.
+    NoRole,
 }
 
 impl PersonProblem {
@@ -106,17 +146,49 @@ impl PersonProblem {
                 )
                 .into(),
             PersonProblem::LanguageLine(line) if fr => {
-                format!("« {line} » : écrivez une paire par ligne, par exemple « français > espagnol ».")
+                format!(
+                    "«\u{a0}{line}\u{a0}»\u{a0}: écrivez une paire par ligne, par exemple «\u{a0}français > espagnol (Mexique)\u{a0}»."
+                )
             }
             PersonProblem::LanguageLine(line) => {
-                format!("“{line}”: write one pair a line, “French > Spanish” for example.")
+                format!("“{line}”: write one pair a line, “French > Spanish (Mexico)” for example.")
             }
-            PersonProblem::UnknownLanguage(name) if fr => format!("Langue inconnue : « {name} »."),
+            PersonProblem::UnknownLanguage(name) if fr => format!("Langue inconnue\u{a0}: «\u{a0}{name}\u{a0}»."),
             PersonProblem::UnknownLanguage(name) => format!("Unknown language: “{name}”."),
             PersonProblem::NoLanguage => locale
                 .pick(
-                    "Au moins une paire de langues : sans elle, aucune offre ne lui parvient.",
+                    "Au moins une paire de langues\u{a0}: sans elle, aucune offre ne lui parvient.",
                     "At least one language pair: without one, no offer reaches them.",
+                )
+                .into(),
+            PersonProblem::NoRequestType => locale
+                .pick(
+                    "Au moins un type de demande\u{a0}: sans lui, aucune offre ne lui parvient.",
+                    "At least one request type: without one, no offer reaches them.",
+                )
+                .into(),
+            PersonProblem::Date(typed) if fr => {
+                format!("Date invalide\u{a0}: «\u{a0}{typed}\u{a0}» (écrivez AAAA-MM-JJ, par exemple 2026-03-30).")
+            }
+            PersonProblem::Date(typed) => {
+                format!("Invalid date: “{typed}” (write YYYY-MM-DD, 2026-03-30 for example).")
+            }
+            PersonProblem::DocumentLine(line) if fr => format!(
+                "«\u{a0}{line}\u{a0}»\u{a0}: un document par ligne, «\u{a0}nom | description | AAAA-MM-JJ | oui ou non | commentaires\u{a0}»."
+            ),
+            PersonProblem::DocumentLine(line) => {
+                format!("“{line}”: one document a line, “name | description | YYYY-MM-DD | yes or no | comments”.")
+            }
+            PersonProblem::InactivityLine(line) if fr => format!(
+                "«\u{a0}{line}\u{a0}»\u{a0}: une période par ligne, «\u{a0}AAAA-MM-JJ HH:MM → AAAA-MM-JJ HH:MM | raison\u{a0}», la fin après le début."
+            ),
+            PersonProblem::InactivityLine(line) => format!(
+                "“{line}”: one period a line, “YYYY-MM-DD HH:MM → YYYY-MM-DD HH:MM | reason”, the end after the start."
+            ),
+            PersonProblem::NoRole => locale
+                .pick(
+                    "Au moins un rôle, et le rôle par défaut parmi eux.",
+                    "At least one role, and the default role among them.",
                 )
                 .into(),
         }
@@ -144,7 +216,7 @@ impl Problems {
     }
 
     /// A one-line value as `domain::text` allows it; `None` when empty or refused.
-    fn text(&mut self, field: PersonField, value: &str, max: usize) -> Option<String> {
+    pub(crate) fn text(&mut self, field: PersonField, value: &str, max: usize) -> Option<String> {
         match text::line(value, max) {
             Ok(v) => (!v.is_empty()).then(|| v.to_string()),
             Err(problem) => {
@@ -229,14 +301,19 @@ impl ContactForm<'_> {
     }
 }
 
-/// The language pairs of `text`, one a line, "source > target" (also `→`, `->`, `<>`);
-/// names or tags in French or English. A pair already held keeps its country of origin.
-pub fn read_languages(text: &str, held: &[LanguagePair], problems: &mut Problems) -> Vec<LanguagePair> {
+/// The language pairs of `text`, one a line, "source > target (country of origin)" (also
+/// `→`, `->`, `<>`); names or tags in French or English; the country, in brackets, is
+/// optional and kept as typed.
+pub fn read_languages(text: &str, problems: &mut Problems) -> Vec<LanguagePair> {
     let mut pairs: Vec<LanguagePair> = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (pair, origin_country) = match split_country(line) {
+            Some((pair, country)) => (pair, problems.text(PersonField::Languages, country, 80)),
+            None => (line, None),
+        };
         let split = ["→", "->", "<>", "<->", ">"]
             .iter()
-            .find_map(|sep| line.split_once(sep));
+            .find_map(|sep| pair.split_once(sep));
         let Some((source, target)) = split else {
             problems.push(PersonField::Languages, PersonProblem::LanguageLine(line.to_string()));
             continue;
@@ -255,10 +332,6 @@ pub fn read_languages(text: &str, held: &[LanguagePair], problems: &mut Problems
         if pairs.iter().any(|p| p.source == source && p.target == target) {
             continue;
         }
-        let origin_country = held
-            .iter()
-            .find(|p| p.source == source && p.target == target)
-            .and_then(|p| p.origin_country.clone());
         pairs.push(LanguagePair {
             source,
             target,
@@ -271,11 +344,28 @@ pub fn read_languages(text: &str, held: &[LanguagePair], problems: &mut Problems
     pairs
 }
 
-/// The pairs as `read_languages` reads them back.
+/// A line's pair and the country of origin in brackets at its end, if any. Brackets that
+/// belong to the target language's own name ("arabe (Maroc)") are not a country.
+fn split_country(line: &str) -> Option<(&str, &str)> {
+    let (pair, country) = line.strip_suffix(')')?.rsplit_once('(')?;
+    let target = line.rsplit(['>', '→']).next().unwrap_or(line);
+    if LanguageTag::parse(target.trim()).is_ok() {
+        return None;
+    }
+    Some((pair, country))
+}
+
+/// The pairs as `read_languages` reads them back, each with its country of origin.
 pub fn write_languages(pairs: &[LanguagePair], locale: Locale) -> String {
     pairs
         .iter()
-        .map(|p| format!("{} > {}", p.source.name(locale), p.target.name(locale)))
+        .map(|p| {
+            let pair = format!("{} > {}", p.source.name(locale), p.target.name(locale));
+            match &p.origin_country {
+                Some(country) => format!("{pair} ({country})"),
+                None => pair,
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -288,27 +378,41 @@ pub struct FinancialForm<'a> {
     pub tax_registration: &'a str,
     pub gst: &'a str,
     pub qst: &'a str,
+    /// The registration periods, `AAAA-MM-JJ`, each end optional.
+    pub gst_from: &'a str,
+    pub gst_until: &'a str,
+    pub qst_from: &'a str,
+    pub qst_until: &'a str,
 }
 
 impl FinancialForm<'_> {
-    /// Reads the file over `held`: a tax number kept as it was keeps its period.
-    pub fn read(&self, held: &FinancialFile, problems: &mut Problems) -> FinancialFile {
+    /// Reads the file: each tax number with the period typed beside it.
+    pub fn read(&self, problems: &mut Problems) -> FinancialFile {
+        use crate::domain::interpreter_form::read_date;
         let tax_registration = self.tax_registration.parse().unwrap_or_else(|_| {
             problems.push(PersonField::TaxRegistration, PersonProblem::Choice);
             TaxRegistration::NotRegistered
         });
-        let mut number = |field, typed: &str, held: &Option<crate::domain::interpreter::TaxNumber>| {
-            problems.text(field, typed, 40).map(|number| match held {
-                Some(h) if h.number == number => h.clone(),
-                _ => crate::domain::interpreter::TaxNumber {
-                    number,
-                    from: None,
-                    until: None,
-                },
-            })
+        let mut number = |fields: [PersonField; 3], typed: [&str; 3]| {
+            let from = read_date(typed[1], fields[1], problems);
+            let until = read_date(typed[2], fields[2], problems);
+            if let (Some(from), Some(until)) = (from, until)
+                && until < from
+            {
+                problems.push(fields[2], PersonProblem::Date(typed[2].trim().to_string()));
+            }
+            problems
+                .text(fields[0], typed[0], 40)
+                .map(|number| crate::domain::interpreter::TaxNumber { number, from, until })
         };
-        let gst = number(PersonField::Gst, self.gst, &held.gst);
-        let qst = number(PersonField::Qst, self.qst, &held.qst);
+        let gst = number(
+            [PersonField::Gst, PersonField::GstFrom, PersonField::GstUntil],
+            [self.gst, self.gst_from, self.gst_until],
+        );
+        let qst = number(
+            [PersonField::Qst, PersonField::QstFrom, PersonField::QstUntil],
+            [self.qst, self.qst_from, self.qst_until],
+        );
         FinancialFile {
             legal_name: problems.text(PersonField::LegalName, self.legal_name, TEXT_MAX),
             supplier_number: problems.text(PersonField::SupplierNumber, self.supplier_number, 40),
@@ -414,7 +518,7 @@ mod tests {
             tax_registration: "not_registered",
             ..FinancialForm::default()
         }
-        .read(&FinancialFile::default(), &mut problems);
+        .read(&mut problems);
         assert_eq!(file.legal_name, None);
         assert_eq!(problems.0[0].field, PersonField::LegalName);
     }
@@ -422,30 +526,31 @@ mod tests {
     #[test]
     fn languages_are_read_one_pair_a_line_in_either_language() {
         let mut problems = Problems::default();
-        let held = vec![LanguagePair {
-            source: LanguageTag::parse("fr").unwrap(),
-            target: LanguageTag::parse("es").unwrap(),
-            origin_country: Some("Mexique".into()),
-        }];
         let pairs = read_languages(
-            "Français > espagnol\n\nEnglish -> Arabic\nfr → es\n",
-            &held,
+            "Français > espagnol (Mexique)\n\nEnglish -> Arabic\nfr → es\n",
             &mut problems,
         );
         assert!(problems.0.is_empty(), "{:?}", problems.0);
         assert_eq!(pairs.len(), 2, "the repeated pair counts once");
+        let dialect = read_languages(
+            "français > arabe (Maroc)\nfrançais > arabe (Maroc) (Maroc)",
+            &mut problems,
+        );
+        assert_eq!(dialect[0].target.as_str(), "ar-MA", "a language's own brackets");
+        assert_eq!(dialect[0].origin_country, None);
+        assert_eq!(dialect.len(), 1, "the same pair, the first one kept");
         assert_eq!(pairs[0].origin_country.as_deref(), Some("Mexique"));
         assert_eq!(pairs[1].target.as_str(), "ar");
-        assert_eq!(
-            write_languages(&pairs, Locale::Fr).to_lowercase(),
-            "français > espagnol\nanglais > arabe"
-        );
+        assert_eq!(pairs[1].origin_country, None);
+        let written = write_languages(&pairs, Locale::Fr);
+        assert_eq!(written.to_lowercase(), "français > espagnol (mexique)\nanglais > arabe");
+        assert_eq!(read_languages(&written, &mut problems), pairs);
     }
 
     #[test]
     fn a_wrong_language_line_is_quoted_back() {
         let mut problems = Problems::default();
-        read_languages("français espagnol\nfrançais > klingon", &[], &mut problems);
+        read_languages("français espagnol\nfrançais > klingon", &mut problems);
         assert_eq!(
             problems.0.iter().map(|p| p.problem.clone()).collect::<Vec<_>>(),
             vec![
@@ -454,41 +559,47 @@ mod tests {
             ]
         );
         let mut none = Problems::default();
-        assert!(read_languages("  \n", &[], &mut none).is_empty());
+        assert!(read_languages("  \n", &mut none).is_empty());
         assert_eq!(none.0[0].problem, PersonProblem::NoLanguage);
     }
 
     #[test]
-    fn a_tax_number_kept_keeps_its_period() {
-        let since = chrono::NaiveDate::from_ymd_opt(2024, 1, 1);
-        let held = FinancialFile {
-            gst: Some(crate::domain::interpreter::TaxNumber {
-                number: "123456789RT0001".into(),
-                from: since,
-                until: None,
-            }),
-            ..FinancialFile::default()
-        };
+    fn tax_numbers_are_read_with_their_periods() {
         let mut problems = Problems::default();
         let form = FinancialForm {
             legal_name: "",
             supplier_number: "F-22",
             tax_registration: "added",
             gst: "123456789RT0001",
+            gst_from: "2024-01-01",
             qst: "1234567890TQ0001",
+            qst_until: "2026-12-31",
+            ..FinancialForm::default()
         };
-        let file = form.read(&held, &mut problems);
-        assert!(problems.0.is_empty());
-        assert_eq!(file.gst.unwrap().from, since);
-        assert_eq!(file.qst.unwrap().from, None);
+        let file = form.read(&mut problems);
+        assert!(problems.0.is_empty(), "{:?}", problems.0);
+        let gst = file.gst.unwrap();
+        assert_eq!(gst.from, chrono::NaiveDate::from_ymd_opt(2024, 1, 1));
+        assert_eq!(gst.until, None);
+        assert_eq!(file.qst.unwrap().until, chrono::NaiveDate::from_ymd_opt(2026, 12, 31));
         assert_eq!(file.tax_registration, TaxRegistration::Added);
         assert_eq!(file.legal_name, None);
         let wrong = FinancialForm {
             tax_registration: "maybe",
+            gst_until: "2023-12-31",
+            qst_from: "1er janvier",
             ..form
         };
         let mut problems = Problems::default();
-        wrong.read(&held, &mut problems);
-        assert_eq!(problems.0[0].field, PersonField::TaxRegistration);
+        wrong.read(&mut problems);
+        let fields: Vec<_> = problems.0.iter().map(|p| p.field).collect();
+        assert_eq!(
+            fields,
+            vec![
+                PersonField::TaxRegistration,
+                PersonField::GstUntil,
+                PersonField::QstFrom
+            ]
+        );
     }
 }

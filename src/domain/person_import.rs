@@ -11,11 +11,26 @@
 //! | `establishment` | `établissement`, `etablissement` | requesters | the establishment's code (`CCSMTL`) |
 //! | `installation` | `installations` | requesters | installation names in that establishment, `\|` between several |
 //! | `locale` | `langue` | no | `fr` (default) or `en` |
+//! | `language_pairs` | `langues`, `paires de langues` | no | `français > espagnol (Mexique)`, `\|` between several; the country of origin is optional |
+//! | `gender` | `genre` | no | `femme`, `homme`, `non binaire`, or empty for not given |
+//! | `request_types` | `types de demande` | no | labels or codes, `\|` between several; empty for every type |
+//! | `main_region` | `région principale` | no | `06-Montréal` |
+//! | `address` | `adresse` | no | |
+//! | `postal_code` | `code postal` | no | |
+//! | `work_postal_codes` | `codes postaux de travail` | no | several separated by commas |
+//! | `contexts` | `contextes`, `domaines` | no | `DPJ`, `\|` between several |
+//!
+//! The interpreter's columns are read for interpreters only, when they are created. An
+//! interpreter imported without language pairs is offered nothing until a coordinator
+//! gives them some on their page.
 //!
 //! Each line is read on its own: a wrong line is reported and the others still count.
 
 use crate::domain::contact::EmailAddress;
+use crate::domain::interpreter::InterpreterProfile;
+use crate::domain::interpreter_form::PlacementForm;
 use crate::domain::locale::Locale;
+use crate::domain::person_form::{Problems, read_languages};
 use crate::domain::role::Role;
 use crate::domain::text::{self, fold};
 
@@ -31,6 +46,8 @@ pub struct ImportLine {
     /// Installation names within that establishment: at least one for requesters.
     pub installations: Vec<String>,
     pub locale: Locale,
+    /// An interpreter's profile from the interpreter's columns; `None` for anyone else.
+    pub interpreter: Option<InterpreterProfile>,
 }
 
 /// Why a file, or one of its lines, was refused: said in the reader's language.
@@ -63,6 +80,13 @@ pub enum ImportProblem {
     EmailTaken,
     /// The person is inactive: no link was sent.
     Inactive,
+    /// An interpreter's column that cannot be read: its French and English names, and the
+    /// problem in the reader's language, as the person form says it.
+    Profile {
+        column: (&'static str, &'static str),
+        fr: String,
+        en: String,
+    },
 }
 
 impl ImportProblem {
@@ -119,10 +143,12 @@ impl ImportProblem {
                 .into(),
             ImportProblem::Inactive => locale
                 .pick(
-                    "cette personne est inactive : aucun lien n'a été envoyé",
+                    "cette personne est inactive\u{a0}: aucun lien n'a été envoyé",
                     "this person is inactive: no link was sent",
                 )
                 .into(),
+            ImportProblem::Profile { column, fr: text, .. } if fr => format!("colonne {}\u{a0}: {text}", column.0),
+            ImportProblem::Profile { column, en, .. } => format!("column {}: {en}", column.1),
         }
     }
 }
@@ -130,7 +156,7 @@ impl ImportProblem {
 /// A line as read: its number in the file (the header is line 1), and the person or why not.
 pub type ReadLine = (usize, Result<ImportLine, ImportProblem>);
 
-const COLUMNS: [(&str, &[&str]); 7] = [
+const COLUMNS: [(&str, &[&str]); 15] = [
     ("email", &["email", "courriel", "e mail", "adresse courriel"]),
     ("first_name", &["first name", "prenom"]),
     ("last_name", &["last name", "nom", "nom de famille"]),
@@ -138,6 +164,35 @@ const COLUMNS: [(&str, &[&str]); 7] = [
     ("establishment", &["establishment", "etablissement"]),
     ("installation", &["installation", "installations"]),
     ("locale", &["locale", "langue", "language"]),
+    (
+        "language_pairs",
+        &[
+            "language pairs",
+            "langues",
+            "paires de langues",
+            "competences linguistiques",
+        ],
+    ),
+    ("gender", &["gender", "genre"]),
+    (
+        "request_types",
+        &["request types", "types de demande", "type de demande"],
+    ),
+    ("main_region", &["main region", "region principale", "region"]),
+    ("address", &["address", "adresse"]),
+    ("postal_code", &["postal code", "code postal"]),
+    (
+        "work_postal_codes",
+        &[
+            "work postal codes",
+            "codes postaux de travail",
+            "code postal de la region principale de travail",
+        ],
+    ),
+    (
+        "contexts",
+        &["contexts", "contextes", "contexte", "domaines", "domaine"],
+    ),
 ];
 
 fn role(value: &str) -> Option<Role> {
@@ -180,7 +235,7 @@ pub fn read(text: &str) -> Result<Vec<ReadLine>, ImportProblem> {
         .headers()
         .map_err(|e| ImportProblem::Unreadable(e.to_string()))?
         .clone();
-    let mut at = [None; 7];
+    let mut at = [None; COLUMNS.len()];
     for (i, header) in headers.iter().enumerate() {
         let name = fold(header);
         if let Some(c) = COLUMNS.iter().position(|(_, names)| names.contains(&name.as_str())) {
@@ -237,7 +292,7 @@ fn cell(get: &dyn Fn(usize) -> String, c: usize, max: usize) -> Result<String, I
 }
 
 /// How each column is named in messages, in French and English.
-const COLUMN_NAMES: [(&str, &str); 7] = [
+const COLUMN_NAMES: [(&str, &str); 15] = [
     ("courriel", "email"),
     ("prénom", "first name"),
     ("nom", "last name"),
@@ -245,7 +300,80 @@ const COLUMN_NAMES: [(&str, &str); 7] = [
     ("établissement", "establishment"),
     ("installation", "installation"),
     ("langue", "language"),
+    ("langues", "language pairs"),
+    ("genre", "gender"),
+    ("types de demande", "request types"),
+    ("région principale", "main region"),
+    ("adresse", "address"),
+    ("code postal", "postal code"),
+    ("codes postaux de travail", "work postal codes"),
+    ("contextes", "contexts"),
 ];
+
+/// Which column a person-form field comes from, for an import's message.
+fn column_of(field: crate::domain::person_form::PersonField) -> (&'static str, &'static str) {
+    use crate::domain::person_form::PersonField as F;
+    COLUMN_NAMES[match field {
+        F::Languages => 7,
+        F::Gender => 8,
+        F::RequestTypes => 9,
+        F::MainRegion => 10,
+        F::Address => 11,
+        F::PostalCode => 12,
+        F::WorkPostalCodes => 13,
+        _ => 14,
+    }]
+}
+
+/// The interpreter's columns, read as the coordinators' form reads them; every type of
+/// request when the column is empty.
+fn interpreter(get: &dyn Fn(usize) -> String) -> Result<InterpreterProfile, ImportProblem> {
+    let mut problems = Problems::default();
+    let pairs = get(7).replace('|', "\n");
+    let language_pairs = match pairs.trim() {
+        "" => Vec::new(),
+        typed => read_languages(typed, &mut problems),
+    };
+    let types = get(9);
+    let request_types: Vec<&str> = match types.trim() {
+        "" => crate::domain::request::RequestType::ALL
+            .iter()
+            .map(|t| t.as_str())
+            .collect(),
+        typed => typed.split('|').map(str::trim).collect(),
+    };
+    let contexts = get(14).replace('|', "\n");
+    let (gender, region, address, postal, work) = (get(8), get(10), get(11), get(12), get(13));
+    let placement = PlacementForm {
+        gender: &gender,
+        main_region: &region,
+        address: &address,
+        postal_code: &postal,
+        work_postal_codes: &work,
+        request_types,
+        blocked: Vec::new(),
+        contexts: &contexts,
+    }
+    .read(&mut problems);
+    if let Some(first) = problems.0.first() {
+        return Err(ImportProblem::Profile {
+            column: column_of(first.field),
+            fr: first.problem.message(Locale::Fr),
+            en: first.problem.message(Locale::En),
+        });
+    }
+    Ok(InterpreterProfile {
+        language_pairs,
+        request_types: placement.request_types,
+        main_region: placement.main_region,
+        work_postal_code: placement.work_postal_code,
+        address: placement.address,
+        postal_code: placement.postal_code,
+        gender: placement.gender,
+        contexts: placement.contexts,
+        ..InterpreterProfile::default()
+    })
+}
 
 fn line(get: &dyn Fn(usize) -> String) -> Result<ImportLine, ImportProblem> {
     let email = EmailAddress::parse(&get(0)).map_err(|_| ImportProblem::Email(get(0)))?;
@@ -274,6 +402,10 @@ fn line(get: &dyn Fn(usize) -> String) -> Result<ImportLine, ImportProblem> {
     if role == Role::Requester && (establishment.is_none() || installations.is_empty()) {
         return Err(ImportProblem::RequesterPlace);
     }
+    let interpreter = match role {
+        Role::Interpreter => Some(interpreter(get)?),
+        _ => None,
+    };
     Ok(ImportLine {
         email,
         first_name,
@@ -282,6 +414,7 @@ fn line(get: &dyn Fn(usize) -> String) -> Result<ImportLine, ImportProblem> {
         establishment,
         installations,
         locale,
+        interpreter,
     })
 }
 
@@ -345,6 +478,38 @@ mod tests {
         let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode("Hôpital Notre-Dame;Élodie");
         assert_eq!(decode(&cp1252), "Hôpital Notre-Dame;Élodie");
         assert_eq!(decode("\u{feff}Prénom".as_bytes()), "Prénom");
+    }
+
+    #[test]
+    fn an_interpreter_s_profile_is_read_from_their_columns() {
+        let text = "Courriel;Prénom;Nom;Rôle;Langues;Genre;Types de demande;Région principale;Code postal;Codes postaux de travail;Contextes\n\
+                    lucia@interpretes.example;Lucía;Ramírez;Interprète;français > espagnol (Mexique)|anglais > espagnol;Femme;En présentiel|video;06-Montréal;H2X 1Y4;H2X 1Y4, H3A 1A1;DPJ|Santé mentale\n\
+                    diego@interpretes.example;Diego;Soto;interpreter;fr > es;;;;;;\n\
+                    ana@interpretes.example;Ana;Soto;interpreter;fr > es;peut-être;;;;;\n\
+                    marc@interpretes.example;Marc;Roy;interpreter;fr > klingon;;;;;;\n";
+        let lines = read(text).unwrap();
+        let lucia = lines[0].1.as_ref().unwrap().interpreter.clone().unwrap();
+        assert_eq!(lucia.language_pairs.len(), 2);
+        assert_eq!(lucia.language_pairs[0].origin_country.as_deref(), Some("Mexique"));
+        assert_eq!(lucia.gender, Some(crate::domain::request::Gender::Female));
+        use crate::domain::request::RequestType;
+        assert_eq!(lucia.request_types, vec![RequestType::InPerson, RequestType::Video]);
+        assert_eq!(lucia.main_region.as_deref(), Some("06-Montréal"));
+        assert_eq!(lucia.work_postal_code.as_deref(), Some("H2X 1Y4, H3A 1A1"));
+        assert_eq!(lucia.contexts, vec!["DPJ", "Santé mentale"]);
+        let diego = lines[1].1.as_ref().unwrap().interpreter.clone().unwrap();
+        assert_eq!(diego.request_types, RequestType::ALL.to_vec(), "every type by default");
+        assert_eq!(diego.gender, None, "not given");
+        let ana = lines[2].1.clone().unwrap_err();
+        assert_eq!(
+            ana.message(Locale::Fr),
+            "colonne genre\u{a0}: Choisissez une des valeurs proposées."
+        );
+        let marc = lines[3].1.clone().unwrap_err();
+        assert_eq!(
+            marc.message(Locale::En),
+            "column language pairs: Unknown language: “klingon”."
+        );
     }
 
     #[test]

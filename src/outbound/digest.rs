@@ -46,6 +46,8 @@ pub struct CandidateLine {
     /// Who, for the board's button.
     pub person: crate::domain::ids::PersonId,
     pub name: String,
+    /// Their user code, what `ASSIGNER HC-… UBIPN0002` names them by.
+    pub code: String,
     pub why: String,
     pub label: String,
     pub url: String,
@@ -212,9 +214,11 @@ pub async fn waiting_item(
             .collect::<Vec<_>>()
             .join(", ");
         if let Some(url) = sign(LinkAction::Assign, vec![r.person]) {
+            let code = tx.person(r.person).await?.user_code.to_string();
             candidates.push(CandidateLine {
                 person: r.person,
                 name: r.name.clone(),
+                code,
                 why,
                 label: format!("{} {}", locale.pick("Offrir à", "Offer to"), r.name),
                 url,

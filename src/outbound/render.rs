@@ -235,6 +235,10 @@ fn mfa_change(change: &str, locale: Locale) -> &'static str {
             "l'authentification multifacteur a été désactivée : le mot de passe suffit désormais pour vous connecter",
             "multi-factor authentication was turned off: the password alone now signs you in",
         ),
+        "reset" => locale.pick(
+            "un coordonnateur de la banque a réinitialisé votre authentification multifacteur\u{a0}; à votre prochaine connexion, votre mot de passe suffit, puis configurez un nouveau deuxième facteur depuis votre compte",
+            "a coordinator of the bank reset your multi-factor authentication; at your next sign-in your password is enough, then set a new second factor up from your account",
+        ),
         _ => locale.pick("votre deuxième facteur a changé", "your second factor changed"),
     }
 }

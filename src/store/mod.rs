@@ -14,6 +14,7 @@ pub mod coordination;
 pub mod failure;
 pub mod history;
 pub mod inbound;
+pub mod interpreter_files;
 pub mod links;
 pub mod lists;
 pub mod matching;

@@ -130,6 +130,39 @@ impl Tx {
         Ok(())
     }
 
+    /// Replaces a person's roles.
+    pub async fn set_roles(&mut self, person: PersonId, roles: &[Role]) -> Result<(), StoreError> {
+        const SQL: &str = "DELETE FROM person_roles WHERE person_id = $1";
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(person.0)
+            .execute(c)
+            .await?
+            .rows_affected());
+        for role in roles {
+            self.add_role(person, *role).await?;
+        }
+        Ok(())
+    }
+
+    /// Where signing in lands the person, if a coordinator chose it.
+    pub async fn default_role(&mut self, person: PersonId) -> Result<Option<Role>, StoreError> {
+        const SQL: &str = "SELECT default_role FROM people WHERE id = $1";
+        let role: Option<String> = on_conn!(self, |c| sqlx::query_scalar(SQL).bind(person.0).fetch_one(c).await?);
+        role.map(|r| decode("people.default_role", r.parse::<Role>()))
+            .transpose()
+    }
+
+    pub async fn set_default_role(&mut self, person: PersonId, role: Option<Role>) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE people SET default_role = $2 WHERE id = $1";
+        on_conn!(self, |c| sqlx::query(SQL)
+            .bind(person.0)
+            .bind(role.map(Role::as_str))
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
     async fn roles_of(&mut self, person: PersonId) -> Result<Vec<Role>, StoreError> {
         const SQL: &str = "SELECT role FROM person_roles WHERE person_id = $1 ORDER BY role";
         let roles: Vec<String> = on_conn!(self, |c| sqlx::query_scalar(SQL).bind(person.0).fetch_all(c).await?);
@@ -345,6 +378,7 @@ impl Tx {
             "interpreter_inactivity",
             "interpreter_documents",
             "interpreter_blocks",
+            "interpreter_contexts",
         ] {
             let sql = format!("DELETE FROM {table} WHERE person_id = $1");
             on_conn!(self, |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
@@ -375,6 +409,16 @@ impl Tx {
             on_conn!(self, |c| sqlx::query(SQL)
                 .bind(person.0)
                 .bind(t.as_str())
+                .execute(c)
+                .await?
+                .rows_affected());
+        }
+        for context in &p.contexts {
+            const SQL: &str =
+                "INSERT INTO interpreter_contexts (person_id, context) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+            on_conn!(self, |c| sqlx::query(SQL)
+                .bind(person.0)
+                .bind(context.as_str())
                 .execute(c)
                 .await?
                 .rows_affected());
@@ -507,6 +551,7 @@ impl Tx {
                 })
                 .collect(),
             blocked_establishments: blocks.into_iter().map(EstablishmentId).collect(),
+            contexts: self.contexts(person).await?,
             financial: FinancialFile {
                 legal_name: r.legal_name,
                 supplier_number: r.supplier_number,
@@ -515,6 +560,15 @@ impl Tx {
                 qst: tax_number(r.qst_number, r.qst_from, r.qst_until),
             },
         }))
+    }
+
+    /// Their contexts or domains ("DPJ"), in alphabetical order.
+    async fn contexts(&mut self, person: PersonId) -> Result<Vec<String>, StoreError> {
+        const SQL: &str = "SELECT context FROM interpreter_contexts WHERE person_id = $1 ORDER BY context";
+        Ok(on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(person.0)
+            .fetch_all(c)
+            .await?))
     }
 
     async fn language_pairs(&mut self, person: PersonId) -> Result<Vec<LanguagePair>, StoreError> {

@@ -45,6 +45,30 @@ pub(crate) fn check_file(name: &str, bytes: &[u8], locale: Locale) -> Result<New
     })
 }
 
+/// A kept file as a download: its type and its name's extension from what its bytes are,
+/// whatever was stored, never shown in the page nor cached.
+pub(crate) fn file_response(file_name: &str, bytes: Vec<u8>) -> axum::response::Response {
+    use axum::http::{HeaderValue, StatusCode, header};
+    use axum::response::IntoResponse;
+    let kind = FileKind::sniff(&bytes);
+    let content_type = kind.map_or("application/octet-stream", FileKind::content_type);
+    let disposition = crate::store::attachments::content_disposition(file_name, kind);
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    for (name, value) in [
+        (header::CACHE_CONTROL, "no-store"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
 /// Past this many characters a posted value is kept only in part, to be shown back: every
 /// field's own limit is far below, so such a value is always refused with its field named.
 const SHOWN_BACK_CHARS: usize = 16 * 1024;

@@ -13,8 +13,9 @@ mod notify;
 pub mod organisations;
 mod people;
 mod requests;
-pub mod standing;
+pub mod roles;
 pub mod roster;
+pub mod standing;
 mod sweep;
 
 pub use command::{Applied, Command};

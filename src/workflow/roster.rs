@@ -12,9 +12,11 @@ use super::{Actor, NewPersonCommand, Workflow, WorkflowError};
 use crate::domain::history::{Change, Entity, NewHistoryEntry};
 use crate::domain::ids::{CostCentreId, EstablishmentId, InstallationId, PersonId};
 use crate::domain::interpreter::{FinancialFile, LanguagePair};
+use crate::domain::interpreter_form::Placement;
 use crate::domain::person::{Person, ProfileChange};
 use crate::domain::person_form::{Contact, PersonField, PersonFieldError, PersonProblem};
 use crate::domain::role::ActorKind;
+use crate::store::attachments::NewAttachment;
 use crate::store::{StoreError, Tx};
 
 #[derive(Debug, thiserror::Error)]
@@ -171,6 +173,98 @@ impl Workflow {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Sets where and how an interpreter works: gender, region, address, postal codes,
+    /// request types, contexts, and the establishments they must not be sent to (each one
+    /// the bank has). One history entry names every field changed.
+    pub async fn set_interpreter_placement(
+        &self,
+        actor: Actor,
+        person: PersonId,
+        placement: Placement,
+    ) -> Result<(), RosterError> {
+        if placement.request_types.is_empty() {
+            return Err(invalid(PersonField::RequestTypes, PersonProblem::NoRequestType));
+        }
+        let mut tx = self.roster_tx(actor).await?;
+        let Some(mut profile) = tx.interpreter_profile(person).await? else {
+            return Err(WorkflowError::BadCommand("this person is not an interpreter").into());
+        };
+        for id in &placement.blocked {
+            match tx.establishment(*id).await {
+                Ok(_) => {}
+                Err(StoreError::NotFound) => return Err(invalid(PersonField::Blocked, PersonProblem::Choice)),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        // In the order the store gives them back, so that only a real change is recorded.
+        let mut contexts = placement.contexts;
+        contexts.sort();
+        let mut request_types = placement.request_types;
+        request_types.sort_by_key(|t| t.as_str());
+        let mut changes = Vec::new();
+        macro_rules! apply {
+            ($($field:ident <- $value:expr),*) => {$(
+                if profile.$field != $value {
+                    changes.push(Change::new(stringify!($field), &profile.$field, &$value));
+                    profile.$field = $value;
+                }
+            )*};
+        }
+        apply!(
+            gender <- placement.gender,
+            main_region <- placement.main_region,
+            address <- placement.address,
+            postal_code <- placement.postal_code,
+            work_postal_code <- placement.work_postal_code,
+            request_types <- request_types,
+            blocked_establishments <- placement.blocked,
+            contexts <- contexts
+        );
+        if changes.is_empty() {
+            return Ok(());
+        }
+        tx.set_interpreter_profile(person, &profile).await?;
+        self.record_person(&mut tx, actor, person, "update_interpreter_placement", changes)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Keeps a file in an interpreter's profile (a cheque specimen, a certificate).
+    pub async fn add_interpreter_file(
+        &self,
+        actor: Actor,
+        person: PersonId,
+        description: Option<String>,
+        file: NewAttachment,
+    ) -> Result<(), RosterError> {
+        let mut tx = self.roster_tx(actor).await?;
+        if tx.interpreter_profile(person).await?.is_none() {
+            return Err(WorkflowError::BadCommand("this person is not an interpreter").into());
+        }
+        let now = self.clock.now();
+        tx.insert_interpreter_file(person, description.as_deref(), &file, actor.person, now)
+            .await?;
+        let change = Change::new("file", None::<&str>, (&file.file_name, &description));
+        self.record_person(&mut tx, actor, person, "add_interpreter_file", vec![change])
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes a file of an interpreter's profile; `false` when they have no such file.
+    pub async fn remove_interpreter_file(&self, actor: Actor, person: PersonId, id: i64) -> Result<bool, RosterError> {
+        let mut tx = self.roster_tx(actor).await?;
+        let Some(removed) = tx.delete_interpreter_file(person, id).await? else {
+            return Ok(false);
+        };
+        let change = Change::new("file", (&removed.file_name, &removed.description), None::<&str>);
+        self.record_person(&mut tx, actor, person, "remove_interpreter_file", vec![change])
+            .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Sets the installations a requester belongs to (all of their establishment's) and

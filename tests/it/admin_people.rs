@@ -195,7 +195,7 @@ async fn a_wrong_person_form_comes_back_with_each_problem_and_saves_nothing(engi
     );
     assert_eq!(value(&wrong, "new-person-first_name"), "Karim", "what was typed stays");
     assert!(
-        wrong.body.contains("Langue inconnue : « klingon »."),
+        wrong.body.contains("Langue inconnue\u{a0}: «\u{a0}klingon\u{a0}»."),
         "languages: {}",
         wrong.body
     );
@@ -318,7 +318,7 @@ async fn coordinators_keep_languages_financial_files_and_installations(engine: E
         )
         .await;
     assert_eq!(wrong.status, 422, "{}", wrong.body);
-    assert!(wrong.body.contains("« français espagnol »"), "{}", wrong.body);
+    assert!(wrong.body.contains("«\u{a0}français espagnol\u{a0}»"), "{}", wrong.body);
     assert_eq!(value(&wrong, "record-supplier_number"), "F-78");
 
     // A requester's installations: another of their establishment, not someone else's.

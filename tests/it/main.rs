@@ -7,6 +7,7 @@ mod support;
 
 mod accounts;
 mod admin_establishments;
+mod admin_interpreters;
 mod admin_people;
 mod architecture;
 mod billing;
@@ -15,6 +16,7 @@ mod browser;
 mod cli;
 mod config;
 mod coordination;
+mod coordinator_actions;
 mod dkim;
 mod export;
 mod forms;

@@ -81,6 +81,7 @@ async fn interpreter_profile_round_trips(engine: Engine) {
             comments: Some("renouvellement demandé".into()),
         }],
         blocked_establishments: vec![bank.other_establishment],
+        contexts: vec!["DPJ".into(), "Santé mentale".into()],
         financial: FinancialFile {
             legal_name: Some("Nomme Pepe".into()),
             supplier_number: Some("UBIPN001".into()),

@@ -148,7 +148,7 @@ impl Outbound {
         {
             let item = super::super::digest::waiting_item(tx, request, recipient, &self.link_context()).await?;
             for (i, c) in item.candidates.iter().enumerate() {
-                suggestions.push(format!("{}. {} — {}", i + 1, c.name, c.why));
+                suggestions.push(format!("{}. {} ({}) — {}", i + 1, c.name, c.code, c.why));
                 suggestion_links.push((c.label.clone(), c.url.clone()));
             }
             suggestion_links.extend(item.broadcast);

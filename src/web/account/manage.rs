@@ -35,16 +35,25 @@ fn role_label(role: Role, locale: Locale) -> String {
 /// `GET /`: a signed-in person goes to their home: the board for a coordinator, their
 /// requests for a requester or an interpreter, their account otherwise. Anyone else is
 /// sent to the sign-in page (by the `SignedIn` extractor).
-pub async fn root(signed_in: SignedIn) -> Response {
+pub async fn root(signed_in: SignedIn) -> Result<Response, WebError> {
     let person = signed_in.session().person();
-    let home = if person.has_role(Role::Coordinator) {
+    let store = signed_in.session().pages.accounts.workflow().store();
+    let mut tx = store.begin_read().await?;
+    let default_role = tx.default_role(person.id).await?.filter(|r| person.has_role(*r));
+    tx.commit().await?;
+    let home = if let Some(role) = default_role {
+        match role {
+            Role::Coordinator => "/board",
+            Role::Requester | Role::Interpreter => "/requests",
+        }
+    } else if person.has_role(Role::Coordinator) {
         "/board"
     } else if person.has_role(Role::Requester) || person.has_role(Role::Interpreter) {
         "/requests"
     } else {
         "/account"
     };
-    see_other(home)
+    Ok(see_other(home))
 }
 
 /// `GET /account`: who am I, my roles, my second factor; where sign-in lands.

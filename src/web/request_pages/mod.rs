@@ -7,6 +7,7 @@
 //! history are shown only to the requesters of the request's installation and to
 //! coordinators; an interpreter sees what an offer shows.
 
+mod close;
 mod form;
 mod list;
 mod show;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/requests/{id}", get(show::show))
         .route("/requests/{id}/edit", get(form::edit).post(form::update).layer(upload))
         .route("/requests/{id}/act", post(show::act))
+        .route("/requests/{id}/close", post(close::close))
         .route("/requests/{id}/attachments/{file}", get(show::download))
 }
 

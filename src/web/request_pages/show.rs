@@ -11,7 +11,7 @@ use crate::domain::request::{CancellationReason, Request, RequestStatus};
 use crate::domain::role::{ActorKind, Channel};
 use crate::forms::request::FormField;
 use crate::security::link::LinkAction;
-use crate::store::attachments::{AttachmentInfo, AttachmentPurpose, FileKind, content_disposition};
+use crate::store::attachments::{AttachmentInfo, AttachmentPurpose};
 use crate::store::{StoreError, Tx};
 use crate::web::account::SignedIn;
 use crate::web::links::{briefed_facts, record_facts};
@@ -21,8 +21,8 @@ use crate::workflow::links::{actor_kind, current_version};
 use crate::workflow::{Actor, Command, WorkflowError};
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use serde::Deserialize;
 
 /// The actions the page offers, in the order shown.
@@ -77,7 +77,7 @@ pub async fn show(
     page(&state, &signed_in, &seen, Tone::Neutral, String::new(), StatusCode::OK).await
 }
 
-async fn page(
+pub(super) async fn page(
     state: &AppState,
     signed_in: &SignedIn,
     seen: &Seen,
@@ -148,6 +148,7 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
             });
         }
     }
+    view.forms.extend(super::close::form(request, signed_in, &csrf, locale));
     tx.commit().await?;
     Ok(view)
 }
@@ -372,7 +373,7 @@ fn command_of(action: LinkAction, seen: &Seen, posted: &Posted, locale: Locale) 
 }
 
 /// What the page says after the workflow applied or refused the command.
-fn outcome(
+pub(super) fn outcome(
     result: Result<crate::workflow::Applied, WorkflowError>,
     locale: Locale,
 ) -> Result<(Tone, String, StatusCode), WebError> {
@@ -422,22 +423,5 @@ pub async fn download(
     }
     .await;
     let (info, bytes) = loaded?.ok_or(WebError::NoSuchRequest(locale))?;
-    // What the bytes are decides the type and the name's extension, whatever was stored.
-    let kind = FileKind::sniff(&bytes);
-    let content_type = kind.map_or("application/octet-stream", FileKind::content_type);
-    let disposition = content_disposition(&info.file_name, kind);
-    let mut response = (StatusCode::OK, bytes).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    for (name, value) in [
-        (header::CACHE_CONTROL, "no-store"),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"),
-    ] {
-        headers.insert(name, HeaderValue::from_static(value));
-    }
-    Ok(response)
+    Ok(crate::web::uploads::file_response(&info.file_name, bytes))
 }

@@ -130,7 +130,7 @@ fn sections(digest: &Digest, locale: Locale, csrf: &str) -> Vec<Section> {
             }
             for c in &w.candidates {
                 if !c.why.is_empty() {
-                    item.lines.push(format!("{} — {}", c.name, c.why));
+                    item.lines.push(format!("{} ({}) — {}", c.name, c.code, c.why));
                 }
             }
             if w.candidates.is_empty() {

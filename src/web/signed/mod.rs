@@ -52,6 +52,14 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/people/{code}", get(admin::person::show))
         .route("/admin/people/{code}/{part}", post(admin::person::change))
         .route(
+            "/admin/people/{code}/files",
+            post(admin::files::add).layer(axum::extract::DefaultBodyLimit::max(
+                crate::web::uploads::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/admin/people/{code}/files/{id}", get(admin::files::download))
+        .route("/admin/people/{code}/files/{id}/remove", post(admin::files::remove))
+        .route(
             "/admin/establishments",
             get(establishments::list).post(establishments::create),
         )

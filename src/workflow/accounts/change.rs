@@ -59,6 +59,8 @@ pub enum MfaChangeKind {
     NewApp,
     /// No second factor any more.
     Off,
+    /// A coordinator reset it: the next sign-in sets a new one up.
+    Reset,
 }
 
 impl MfaChangeKind {
@@ -70,6 +72,7 @@ impl MfaChangeKind {
             MfaChangeKind::ToApp => "totp",
             MfaChangeKind::NewApp => "totp_new",
             MfaChangeKind::Off => "off",
+            MfaChangeKind::Reset => "reset",
         }
     }
 }

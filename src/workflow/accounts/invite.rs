@@ -4,7 +4,6 @@
 
 use super::{ACTIVATION_TTL, AccountError, Accounts};
 use crate::domain::contact::EmailAddress;
-use crate::domain::interpreter::InterpreterProfile;
 use crate::domain::person::{NewPerson, RequesterProfile};
 use crate::domain::person_import::{ImportLine, ImportProblem, ReadLine};
 use crate::domain::role::Role;
@@ -131,7 +130,7 @@ impl Accounts {
                         roles: vec![line.role],
                     },
                     requester,
-                    interpreter: (line.role == Role::Interpreter).then(InterpreterProfile::default),
+                    interpreter: (line.role == Role::Interpreter).then(|| line.interpreter.clone().unwrap_or_default()),
                 };
                 match self.workflow.create_person(actor, command).await {
                     Ok(_) => ImportOutcome::Created,

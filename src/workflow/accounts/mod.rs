@@ -20,12 +20,14 @@ mod change;
 mod enrol;
 mod invite;
 mod passwords;
+mod reset;
 
 pub use crate::domain::person_import::{ImportLine, ImportProblem};
 pub use change::{MfaChange, MfaChangeKind, Proof, RecoveryCodes};
 pub use enrol::{EmailEnrolment, MfaEnabled, TotpEnrolment};
 pub use invite::{ImportOutcome, ImportReport, InviteOutcome};
 pub use passwords::{ACTIVATION_PATH, PasswordChange, RESET_PATH, SetPassword, TokenState, token_mail_secret};
+pub use reset::MfaReset;
 
 use super::Workflow;
 use crate::domain::contact::EmailAddress;

@@ -3,10 +3,13 @@
 //! activation link, what `relais accounts invite` does from the command line; a person is
 //! added on `new_person`.
 
+pub mod files;
 mod form;
 pub mod import;
+mod interpreter;
 pub mod new_person;
 pub mod person;
+mod roles;
 
 use super::{FormView, Item, Section, SignedPage, render};
 use crate::config::Settings;

@@ -27,7 +27,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 /// Every installation, as "CODE — name", for the choice of a requester's.
-async fn installation_choices(state: &AppState, locale: Locale) -> Result<Vec<(String, String)>, StoreError> {
+pub(super) async fn installation_choices(
+    state: &AppState,
+    locale: Locale,
+) -> Result<Vec<(String, String)>, StoreError> {
     let mut tx = state.workflow.store().begin_read().await?;
     let mut choices = vec![(String::new(), locale.text("coord-requesters-only"))];
     for summary in tx.establishment_summaries().await? {
@@ -139,7 +142,7 @@ async fn read(
         }
     }
     let interpreter = (role == Some(Role::Interpreter)).then(|| InterpreterProfile {
-        language_pairs: read_languages(first(posted, "languages"), &[], &mut problems),
+        language_pairs: read_languages(first(posted, "languages"), &mut problems),
         ..InterpreterProfile::default()
     });
     let (Some(role), Some(contact), true) = (role, contact, problems.0.is_empty()) else {

@@ -6,23 +6,26 @@
 
 use super::super::{FormView, Input, Item, Section, SignedPage, coordinator_actor, history, render, see_other};
 use super::form::{Failed, Posted, all, apply, contact, contact_inputs, first};
+use super::{interpreter, roles};
 use crate::config::Settings;
 use crate::domain::history::Entity;
 use crate::domain::ids::{CostCentreId, InstallationId, PersonId};
-use crate::domain::interpreter::InterpreterProfile;
+use crate::domain::interpreter::{InterpreterProfile, TaxNumber};
 use crate::domain::locale::Locale;
 use crate::domain::organisation::{CostCentre, Establishment, Installation};
 use crate::domain::person::{Person, RequesterProfile, UserCode};
 use crate::domain::person_form::{
     ContactForm, FinancialForm, Problems, read_languages, tax_registrations, write_languages,
 };
+use crate::domain::role::Role;
 use crate::store::StoreError;
 use crate::store::accounts::Account;
+use crate::store::interpreter_files::InterpreterFile;
 use crate::web::AppState;
 use crate::web::WebError;
 use crate::web::account::{Coordinator, SignedIn};
 use crate::web::page::Tone;
-use crate::workflow::accounts::InviteOutcome;
+use crate::workflow::accounts::{InviteOutcome, MfaReset};
 use crate::workflow::roster::{ActiveChange, RosterError};
 use crate::workflow::{Actor, Workflow, WorkflowError};
 use axum::Form;
@@ -38,6 +41,12 @@ struct Loaded {
     account: Option<Account>,
     requester: Option<(RequesterProfile, Establishment, Vec<Installation>, Vec<CostCentre>)>,
     interpreter: Option<InterpreterProfile>,
+    /// Every establishment, for an interpreter's blocked ones.
+    establishments: Vec<Establishment>,
+    /// An interpreter's files.
+    files: Vec<InterpreterFile>,
+    /// Where signing in lands them, if a coordinator chose it.
+    default_role: Option<Role>,
     history: Vec<String>,
 }
 
@@ -47,8 +56,13 @@ fn action_label(action: &str, locale: Locale) -> Option<String> {
         "update" => locale.text("coord-contact-details-changed"),
         "update_interpreter_profile" => locale.text("coord-interpreter-profile-changed"),
         "update_interpreter_record" => locale.text("coord-languages-or-financial-file-changed"),
+        "update_interpreter_placement" => locale.text("coord-interpreter-placement-changed"),
         "update_requester_profile" => locale.text("coord-installations-or-cost-centre-changed"),
         "deactivate" => locale.text("coord-deactivated"),
+        "reset_mfa" => locale.text("coord-second-factor-reset"),
+        "update_roles" => locale.text("coord-roles-changed"),
+        "add_interpreter_file" => locale.text("coord-file-added"),
+        "remove_interpreter_file" => locale.text("coord-file-removed"),
         "reactivate" => locale.text("coord-reactivated"),
         _ => return None,
     })
@@ -68,6 +82,14 @@ async fn load(state: &AppState, code: &UserCode, settings: &Settings, locale: Lo
         None => None,
     };
     let interpreter = tx.interpreter_profile(person.id).await?;
+    let mut establishments = Vec::new();
+    let files = tx.interpreter_files(person.id).await?;
+    let default_role = tx.default_role(person.id).await?;
+    if interpreter.is_some() {
+        for summary in tx.establishment_summaries().await? {
+            establishments.push(summary.establishment);
+        }
+    }
     let history = history::lines(&mut tx, Entity::Person, person.id.0, action_label, settings, locale).await?;
     tx.commit().await?;
     Ok(Loaded {
@@ -75,6 +97,9 @@ async fn load(state: &AppState, code: &UserCode, settings: &Settings, locale: Lo
         account,
         requester,
         interpreter,
+        establishments,
+        files,
+        default_role,
         history,
     })
 }
@@ -115,7 +140,7 @@ fn account_state(account: Option<&Account>, locale: Locale) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn person_page(
+pub(super) async fn person_page(
     signed_in: &SignedIn,
     state: &AppState,
     settings: &Settings,
@@ -142,8 +167,29 @@ async fn person_page(
         .insert(1, ("/admin/people".into(), locale.text("coord-everyone")));
     page.facts = person_facts(&loaded, locale);
     page.sections.push(contact_section(p, &base, &csrf, locale));
+    let installations = super::new_person::installation_choices(state, locale).await?;
+    page.sections.push(roles::roles_section(
+        p,
+        loaded.default_role,
+        installations,
+        &base,
+        &csrf,
+        locale,
+    ));
     if let Some(profile) = &loaded.interpreter {
+        let tz = settings.general.time_zone;
         page.sections.push(record_section(profile, &base, &csrf, locale));
+        page.sections.push(interpreter::placement_section(
+            profile,
+            &loaded.establishments,
+            &base,
+            &csrf,
+            locale,
+        ));
+        page.sections
+            .push(interpreter::eligibility_section(profile, &base, &csrf, locale, tz));
+        page.sections
+            .push(super::files::files_section(&loaded.files, &base, &csrf, locale));
     }
     if let Some(requester) = &loaded.requester {
         page.sections.push(places_section(requester, &base, &csrf, locale));
@@ -168,6 +214,13 @@ fn person_facts(loaded: &Loaded, locale: Locale) -> Vec<(String, String)> {
     vec![
         (locale.text("coord-user-code"), p.user_code.to_string()),
         (locale.text("coord-role"), roles.join(", ")),
+        (
+            locale.text("coord-default-role"),
+            match loaded.default_role {
+                Some(r) => super::role_name(r, locale),
+                None => locale.text("coord-default-role-by-roles"),
+            },
+        ),
         (
             locale.text("coord-status"),
             if p.active {
@@ -237,19 +290,11 @@ fn record_section(profile: &InterpreterProfile, base: &str, csrf: &str, locale: 
             f.tax_registration.as_str(),
         )
         .choices(tax_registrations(locale)),
-        Input::new(
-            "gst",
-            "text",
-            &locale.text("coord-gst-number"),
-            f.gst.as_ref().map(|t| t.number.clone()).unwrap_or_default(),
-        ),
-        Input::new(
-            "qst",
-            "text",
-            &locale.text("coord-qst-number"),
-            f.qst.as_ref().map(|t| t.number.clone()).unwrap_or_default(),
-        ),
     ];
+    let mut inputs = inputs;
+    for (name, tax) in [("gst", &f.gst), ("qst", &f.qst)] {
+        inputs.extend(tax_inputs(name, tax.as_ref(), locale));
+    }
     one_item(
         &locale.text("coord-languages-and-financial-file"),
         vec![locale.text("coord-the-interpreter-sees-them-on-their")],
@@ -261,6 +306,32 @@ fn record_section(profile: &InterpreterProfile, base: &str, csrf: &str, locale: 
             &locale.text("coord-save"),
         ),
     )
+}
+
+/// A tax number (`gst` or `qst`) and the dates of its registration.
+fn tax_inputs(name: &str, tax: Option<&TaxNumber>, locale: Locale) -> [Input; 3] {
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let label = |what: &str| locale.text(&format!("coord-{name}-{what}"));
+    [
+        Input::new(
+            name,
+            "text",
+            &label("number"),
+            tax.map(|t| t.number.clone()).unwrap_or_default(),
+        ),
+        Input::new(
+            format!("{name}_from"),
+            "date",
+            &label("from"),
+            date(tax.and_then(|t| t.from)),
+        ),
+        Input::new(
+            format!("{name}_until"),
+            "date",
+            &label("until"),
+            date(tax.and_then(|t| t.until)),
+        ),
+    ]
 }
 
 /// A requester's installations and cost centre, within their establishment.
@@ -334,6 +405,19 @@ fn access_section(loaded: &Loaded, is_self: bool, base: &str, csrf: &str, locale
             )
         });
     }
+    let has_second_factor = loaded.account.as_ref().is_some_and(|a| a.mfa_method.is_some());
+    if !is_self && has_second_factor {
+        account_forms.push(FormView {
+            secondary: true,
+            ..save(
+                "mfa",
+                format!("{base}/mfa"),
+                csrf,
+                Vec::new(),
+                &locale.text("coord-reset-the-second-factor"),
+            )
+        });
+    }
     if !is_self {
         let (value, label) = if p.active {
             ("0", locale.text("coord-deactivate-this-person"))
@@ -350,7 +434,10 @@ fn access_section(loaded: &Loaded, is_self: bool, base: &str, csrf: &str, locale
         heading: locale.text("coord-access"),
         items: vec![Item {
             headline: String::new(),
-            lines: vec![locale.text("coord-a-deactivated-person-can-no-longer")],
+            lines: vec![
+                locale.text("coord-a-deactivated-person-can-no-longer"),
+                locale.text("coord-reset-the-second-factor-explained"),
+            ],
             forms: account_forms,
         }],
         ..Section::default()
@@ -379,6 +466,10 @@ fn done_text(done: &str, locale: Locale) -> Option<(Tone, String)> {
             locale.text("coord-the-person-is-deactivated-their-sessions"),
         ),
         "reactivated" => (Tone::Good, locale.text("coord-the-person-is-reactivated")),
+        "mfa_reset" => (Tone::Good, locale.text("coord-the-second-factor-was-reset")),
+        "file_added" => (Tone::Good, locale.text("coord-the-file-was-added")),
+        "file_removed" => (Tone::Good, locale.text("coord-the-file-was-removed")),
+        "mfa_none" => (Tone::Neutral, locale.text("coord-no-second-factor-to-reset")),
         _ => return None,
     })
 }
@@ -422,19 +513,22 @@ async fn change_record(
     workflow: &crate::workflow::Workflow,
     actor: crate::workflow::Actor,
     id: crate::domain::ids::PersonId,
-    profile: &InterpreterProfile,
     posted: &Posted,
 ) -> Result<&'static str, RosterError> {
     let mut problems = Problems::default();
-    let languages = read_languages(first(posted, "languages"), &profile.language_pairs, &mut problems);
+    let languages = read_languages(first(posted, "languages"), &mut problems);
     let financial = FinancialForm {
         legal_name: first(posted, "legal_name"),
         supplier_number: first(posted, "supplier_number"),
         tax_registration: first(posted, "tax_registration"),
         gst: first(posted, "gst"),
         qst: first(posted, "qst"),
+        gst_from: first(posted, "gst_from"),
+        gst_until: first(posted, "gst_until"),
+        qst_from: first(posted, "qst_from"),
+        qst_until: first(posted, "qst_until"),
     }
-    .read(&profile.financial, &mut problems);
+    .read(&mut problems);
     match problems.or(()) {
         Ok(()) => workflow
             .set_interpreter_record(actor, id, languages, financial)
@@ -478,7 +572,8 @@ async fn change_places(
         .map(|()| "saved")
 }
 
-/// `POST /admin/people/{code}/{part}`: `contact`, `record`, `places`, `invite` or `active`.
+/// `POST /admin/people/{code}/{part}`: `contact`, `record`, `placement`, `eligibility`,
+/// `places`, `invite`, `mfa` (reset the second factor) or `active`.
 pub async fn change(
     Coordinator(signed_in): Coordinator,
     State(state): State<AppState>,
@@ -497,17 +592,27 @@ pub async fn change(
     let workflow = &state.workflow;
     let outcome: Result<&str, RosterError> = match part.as_str() {
         "contact" => change_contact(workflow, actor, id, &posted, &settings.general.default_phone_region).await,
-        "record" => {
-            let Some(profile) = interpreter else {
+        "record" if interpreter.is_some() => change_record(workflow, actor, id, &posted).await,
+        "places" => change_places(workflow, actor, id, &posted).await,
+        "roles" => roles::change_roles(workflow, actor, id, &posted).await,
+        "placement" if interpreter.is_some() => interpreter::change_placement(workflow, actor, id, &posted).await,
+        "eligibility" => {
+            let Some(profile) = &interpreter else {
                 return Err(WebError::NotFound);
             };
-            change_record(workflow, actor, id, &profile, &posted).await
+            let tz = settings.general.time_zone;
+            interpreter::change_eligibility(workflow, actor, id, profile, &posted, tz).await
         }
-        "places" => change_places(workflow, actor, id, &posted).await,
         "invite" => match state.account_pages.accounts.invite(&person.email).await {
             Ok(InviteOutcome::Invited) => Ok("link"),
             Ok(InviteOutcome::AlreadyActive) => Ok("already"),
             Ok(InviteOutcome::Inactive | InviteOutcome::NoSuchPerson) => return Err(WebError::NotFound),
+            Err(e) => return Err(WebError::internal(e)),
+        },
+        "mfa" => match state.account_pages.accounts.reset_mfa(actor, id).await {
+            Ok(MfaReset::Reset { .. }) => Ok("mfa_reset"),
+            Ok(MfaReset::NoSecondFactor) => Ok("mfa_none"),
+            Ok(MfaReset::Forbidden) => return Err(WebError::NotFound),
             Err(e) => return Err(WebError::internal(e)),
         },
         "active" => workflow
@@ -532,8 +637,13 @@ pub async fn change(
             person_page(&signed_in, &state, &settings, &code, status, None, Some(failed)).await
         }
         // The only refusal a coordinator past the checks above meets: deactivating themselves.
-        Err(RosterError::Workflow(WorkflowError::Forbidden(_))) if part == "active" => {
-            let notice = Some((Tone::Bad, locale.text("coord-nothing-was-done-you-cannot-deactivate")));
+        Err(RosterError::Workflow(WorkflowError::Forbidden(_))) if part == "active" || part == "roles" => {
+            let key = if part == "roles" {
+                "coord-nothing-was-done-you-keep-your-coordinator-role"
+            } else {
+                "coord-nothing-was-done-you-cannot-deactivate"
+            };
+            let notice = Some((Tone::Bad, locale.text(key)));
             person_page(
                 &signed_in,
                 &state,
