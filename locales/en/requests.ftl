@@ -106,3 +106,5 @@ request-similar-confirm-web = To send it anyway, choose “Yes” for “Send an
 request-similar-confirm-mail = To send it anyway, reply with this form and the line “Send anyway: yes”.
 request-save-as-draft = Save as draft
 request-save-the-draft = Save the draft
+request-correct-the-service-record = Correct the service record
+request-record-the-service = Record the service

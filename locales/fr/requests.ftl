@@ -106,3 +106,5 @@ request-similar-confirm-web = Pour l'envoyer quand même, choisissez « Oui »
 request-similar-confirm-mail = Pour l'envoyer quand même, répondez avec ce formulaire et la ligne « Envoyer quand même : oui ».
 request-save-as-draft = Enregistrer comme brouillon
 request-save-the-draft = Enregistrer le brouillon
+request-correct-the-service-record = Corriger la réalisation
+request-record-the-service = Saisir la réalisation

@@ -133,8 +133,17 @@ fn event_of(action: LinkAction) -> Option<Event> {
 /// In which capacity the recipient acts (links and the signed-in pages alike).
 pub fn actor_kind(action: LinkAction, request: &Request, recipient: &Person) -> Option<ActorKind> {
     match action {
-        LinkAction::Accept | LinkAction::Refuse | LinkAction::Withdraw | LinkAction::Record => {
+        LinkAction::Accept | LinkAction::Refuse | LinkAction::Withdraw => {
             recipient.has_role(Role::Interpreter).then_some(ActorKind::Interpreter)
+        }
+        // The booked interpreter records the service; a coordinator records or corrects it
+        // for them, from the request's page.
+        LinkAction::Record => {
+            if request.assigned_interpreter == Some(recipient.id) && recipient.has_role(Role::Interpreter) {
+                Some(ActorKind::Interpreter)
+            } else {
+                recipient.has_role(Role::Coordinator).then_some(ActorKind::Coordinator)
+            }
         }
         LinkAction::Assign | LinkAction::Broadcast => {
             recipient.has_role(Role::Coordinator).then_some(ActorKind::Coordinator)
@@ -202,11 +211,16 @@ pub async fn current_version(
             _ => None,
         },
         LinkAction::Withdraw => (request.assigned_interpreter == Some(recipient.id)).then_some(request.version),
-        // Booked or recorded (a correction): never for a cancelled request, whose record is
-        // the coordinators' to take by mail.
-        LinkAction::Record => (request.assigned_interpreter == Some(recipient.id)
-            && matches!(request.status, RequestStatus::Booked | RequestStatus::ServiceRendered))
-        .then_some(request.version),
+        // The interpreter's: booked or recorded (a correction), never for a cancelled
+        // request. A coordinator's: the same, and a late cancellation's record.
+        LinkAction::Record => {
+            let booked_or_recorded = matches!(request.status, RequestStatus::Booked | RequestStatus::ServiceRendered);
+            let coordinator = kind == ActorKind::Coordinator;
+            let late_cancellation = request.status == RequestStatus::Cancelled && request.booked_at.is_some();
+            ((request.assigned_interpreter == Some(recipient.id) || coordinator)
+                && (booked_or_recorded || (coordinator && late_cancellation)))
+                .then_some(request.version)
+        }
         // Only while nobody is assigned, and only with an alternative language to switch to.
         LinkAction::UseAlternative => (request.status == RequestStatus::New
             && request.details.alternative_language.is_some())

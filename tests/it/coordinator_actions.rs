@@ -16,6 +16,7 @@ on_both_engines!(
     coordinators_reset_a_second_factor_with_history_and_notice,
     coordinators_close_a_request_on_its_page,
     coordinators_change_roles_and_the_default_role,
+    coordinators_correct_a_service_record_on_the_web,
 );
 
 async fn coordinators_reset_a_second_factor_with_history_and_notice(engine: Engine) {
@@ -147,7 +148,11 @@ async fn coordinators_change_roles_and_the_default_role(engine: Engine) {
     tx.commit().await.unwrap();
     use relais::domain::role::Role;
     assert_eq!(person.roles, vec![Role::Requester, Role::Interpreter]);
-    assert_eq!(profile.request_types.len(), 6, "every request type to start with");
+    assert_eq!(
+        profile.request_types.len(),
+        relais::domain::request::RequestType::ALL.len(),
+        "every request type to start with"
+    );
     assert_eq!(default_role, Some(Role::Interpreter));
 
     // The default role must be one of the roles; nothing is saved otherwise.
@@ -171,4 +176,69 @@ async fn coordinators_change_roles_and_the_default_role(engine: Engine) {
     let mut tx = w.bank.store.begin().await.unwrap();
     assert!(tx.person(w.bank.coordinator).await.unwrap().has_role(Role::Coordinator));
     tx.commit().await.unwrap();
+}
+
+/// Issue 19: a coordinator corrects a service record on the web, through the same form and
+/// rules as the interpreter's; the requester is asked to validate the corrected record.
+async fn coordinators_correct_a_service_record_on_the_web(engine: Engine) {
+    let w = World::new(engine).await;
+    let id = w.bank.request_in(RequestStatus::ServiceRendered).await;
+    let path = format!("/requests/{}", id.0);
+    let mut requester = w.signed_in(w.bank.requester).await;
+    let seen = requester.get(&path).await;
+    assert!(!seen.body.contains("Corriger la réalisation"), "not for requesters");
+
+    let mut b = w.signed_in(w.bank.coordinator).await;
+    let page = b.get(&path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let link = regex::Regex::new(r#"href="(/l/[^"]+)"[^>]*>Corriger la réalisation<"#)
+        .unwrap()
+        .captures(&page.body)
+        .unwrap_or_else(|| panic!("no correction link on: {}", page.body))[1]
+        .to_string();
+    let form = b.get(&link).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains(r#"name="actual_end""#), "{}", form.body);
+    let csrf = regex::Regex::new(r#"name="csrf" value="([^"]+)""#)
+        .unwrap()
+        .captures(&form.body)
+        .expect("the form carries its CSRF value")[1]
+        .to_string();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("completed", "oui"),
+        ("interpreter_present", "oui"),
+        ("actual_start", "10:00"),
+        ("actual_end", "10:45"),
+        ("comments", "Corrigé par la coordination"),
+    ];
+    let saved = b.post_multipart(&link, &fields, &[]).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let mut tx = w.bank.store.begin().await.unwrap();
+    let record = tx.service_record(id).await.unwrap().expect("the record");
+    let history = tx
+        .history_of(relais::domain::history::Entity::Request, id.0)
+        .await
+        .unwrap();
+    let kinds: Vec<String> = tx
+        .outbox_of_request(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.recipient == w.bank.requester)
+        .map(|m| m.kind)
+        .collect();
+    tx.commit().await.unwrap();
+    assert_eq!(record.worked_minutes(), Some(45));
+    assert_eq!(record.comments.as_deref(), Some("Corrigé par la coordination"));
+    let last = history.last().unwrap();
+    assert_eq!(last.action, "correct_service_record");
+    assert_eq!(last.actor_kind, relais::domain::role::ActorKind::Coordinator);
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "service_recorded").count(),
+        2,
+        "the requester validates the corrected record: {kinds:?}"
+    );
+    // The link served once.
+    assert_eq!(b.get(&link).await.status, 410);
 }

@@ -8,7 +8,7 @@ use crate::domain::history::{Change, Entity, HistoryEntry, REDACTED};
 use crate::domain::locale::Locale;
 use crate::domain::locale::{clock_time, short_date};
 use crate::domain::request::{CancellationReason, Request, RequestStatus};
-use crate::domain::role::{ActorKind, Channel};
+use crate::domain::role::{ActorKind, Channel, Role};
 use crate::forms::request::FormField;
 use crate::security::link::LinkAction;
 use crate::store::attachments::{AttachmentInfo, AttachmentPurpose};
@@ -149,8 +149,38 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
         }
     }
     view.forms.extend(super::close::form(request, signed_in, &csrf, locale));
+    if person.has_role(Role::Coordinator) && request.assigned_interpreter != Some(person.id) {
+        view.links.extend(record_link(state, &mut tx, request, person).await?);
+    }
     tx.commit().await?;
     Ok(view)
+}
+
+/// For a coordinator: the service record's web form, to record the service for the
+/// interpreter or correct what they recorded. It is the interpreter's form, behind a
+/// signed link made for this coordinator now (the one-click links' rules: single use,
+/// bound to the request's version), so both are one form checked by the same rules.
+async fn record_link(
+    state: &AppState,
+    tx: &mut Tx,
+    request: &Request,
+    person: &crate::domain::person::Person,
+) -> Result<Option<(String, String)>, StoreError> {
+    let expires = state.workflow.clock().now() + chrono::TimeDelta::hours(2);
+    let Some(claim) = state
+        .workflow
+        .link_claim(tx, LinkAction::Record, request, person, Vec::new(), expires)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let recorded = tx.service_record(request.id).await?.is_some();
+    let label = if recorded {
+        person.locale.text("request-correct-the-service-record")
+    } else {
+        person.locale.text("request-record-the-service")
+    };
+    Ok(Some((format!("/l/{}", state.link_pages.keys.sign(&claim)), label)))
 }
 
 /// The request form's files, each a link to download it.
