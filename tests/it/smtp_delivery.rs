@@ -191,7 +191,7 @@ async fn the_booked_interpreter_can_do_the_job_from_the_mail_and_the_invite() {
         "CODE-8842",
         "Dre Tremblay",
         "Pédiatre",
-        "514 597-3284",
+        "597-3284",
         "dre.tremblay@ciusss.example",
         "Interruption de grossesse",
         "Accueil pédiatrie",
