@@ -382,4 +382,3 @@ pub(super) fn next_business_day(date: NaiveDate) -> NaiveDate {
     }
     d
 }
-

@@ -87,7 +87,11 @@ impl<'a, W: Write> Walk<'a, W> {
     }
 
     fn now(&self) -> String {
-        self.clock.now().with_timezone(&self.tz).format("%Y-%m-%d %H:%M").to_string()
+        self.clock
+            .now()
+            .with_timezone(&self.tz)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
     }
 
     async fn deliver(&mut self) -> anyhow::Result<()> {
@@ -216,7 +220,11 @@ impl<'a, W: Write> Walk<'a, W> {
     async fn text_yes(&mut self, id: RequestId, n: u32, what: &str) -> anyhow::Result<()> {
         let first = self.bank.spanish_interpreters[0];
         let mut tx = self.workflow.store().begin().await?;
-        let mobile = tx.person(first).await?.mobile.context("the demo interpreter's mobile")?;
+        let mobile = tx
+            .person(first)
+            .await?
+            .mobile
+            .context("the demo interpreter's mobile")?;
         let code = tx.offer_code(id, first).await?.context("the demo offer's code")?;
         tx.commit().await?;
         let before = self.status(id).await?;

@@ -307,15 +307,19 @@ pub fn notice_label(notice: &Notice, locale: Locale) -> &'static str {
             "Aucun interprète disponible pour l'instant",
             "No interpreter available yet",
         ),
-        Notice::DeclinedStillLooking(_) => {
-            locale.pick("Offre refusée : recherche d'un autre interprète", "Offer declined: looking for another interpreter")
-        }
+        Notice::DeclinedStillLooking(_) => locale.pick(
+            "Offre refusée : recherche d'un autre interprète",
+            "Offer declined: looking for another interpreter",
+        ),
         Notice::LapsedStillLooking(_) => locale.pick(
             "Offres sans réponse : recherche d'un autre interprète",
             "Offers unanswered: looking for another interpreter",
         ),
         Notice::RequestChanged(_) => locale.pick("Votre demande a été modifiée", "Your request was changed"),
-        Notice::AutoValidated(_) => locale.pick("Réalisation validée automatiquement", "Service record validated automatically"),
+        Notice::AutoValidated(_) => locale.pick(
+            "Réalisation validée automatiquement",
+            "Service record validated automatically",
+        ),
         Notice::AccountActivation(_) => locale.pick("Activation de votre compte", "Activate your account"),
         Notice::PasswordReset(_) => locale.pick("Réinitialisation du mot de passe", "Password reset"),
         Notice::LoginCode(_) => locale.pick("Votre code de vérification", "Your verification code"),

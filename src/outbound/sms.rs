@@ -249,7 +249,10 @@ mod tests {
     #[test]
     fn french_folds_into_the_gsm_alphabet() {
         let folded = super::fold_to_gsm7("Hôpital Notre-Dame, « vous êtes réservé », ça\u{a0}: l’usager → 1 h");
-        assert_eq!(folded, "Hopital Notre-Dame, \" vous etes réservé \", ca : l'usager > 1 h");
+        assert_eq!(
+            folded,
+            "Hopital Notre-Dame, \" vous etes réservé \", ca : l'usager > 1 h"
+        );
         assert!(segments(&folded).gsm7);
         assert_eq!(super::fold_to_gsm7("中文"), "中文", "no near letter: kept");
     }

@@ -419,7 +419,9 @@ impl Outbound {
             Notice::RequestOffered(_) | Notice::RequestModified(_) | Notice::OfferReminder(_) => {
                 &[LinkAction::Accept, LinkAction::Refuse]
             }
-            Notice::AssignmentConfirmed(_) | Notice::AppointmentReminder(_) => &[LinkAction::Open, LinkAction::Withdraw],
+            Notice::AssignmentConfirmed(_) | Notice::AppointmentReminder(_) => {
+                &[LinkAction::Open, LinkAction::Withdraw]
+            }
             Notice::RequestReceived(_)
             | Notice::RequestBooked(_)
             | Notice::InterpreterWithdrew(_)

@@ -108,8 +108,11 @@ impl Tx {
         const SQL: &str = "SELECT id, request_id, interpreter_id, created_at, reminded_at IS NOT NULL FROM offers \
              WHERE status = 'pending' AND (expires_at <= $1 OR (expires_at IS NULL AND created_at < $2)) \
              ORDER BY created_at, id";
-        let rows: Vec<(i64, i64, i64, DateTime<Utc>, bool)> =
-            on_conn!(self, |c| sqlx::query_as(SQL).bind(now).bind(legacy_before).fetch_all(c).await?);
+        let rows: Vec<(i64, i64, i64, DateTime<Utc>, bool)> = on_conn!(self, |c| sqlx::query_as(SQL)
+            .bind(now)
+            .bind(legacy_before)
+            .fetch_all(c)
+            .await?);
         Ok(rows
             .into_iter()
             .map(|(offer, request, interpreter, created_at, reminded)| PendingOffer {

@@ -149,7 +149,9 @@ pub fn actor_kind(action: LinkAction, request: &Request, recipient: &Person) -> 
             recipient.has_role(Role::Coordinator).then_some(ActorKind::Coordinator)
         }
         // The booked interpreter opens the request's page, with what the booking needs.
-        LinkAction::Open if request.assigned_interpreter == Some(recipient.id) && request.requested_by != recipient.id => {
+        LinkAction::Open
+            if request.assigned_interpreter == Some(recipient.id) && request.requested_by != recipient.id =>
+        {
             recipient.has_role(Role::Interpreter).then_some(ActorKind::Interpreter)
         }
         LinkAction::Cancel

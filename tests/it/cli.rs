@@ -104,7 +104,10 @@ async fn demo_walks_a_request_through_its_whole_life(engine: Engine) {
         ["email", "sms", "system", "web"].into_iter().collect(),
         "{history}"
     );
-    assert!(out.contains("OUI (SMS)") && out.contains("accepted"), "the SMS pipeline's answer: {out}");
+    assert!(
+        out.contains("OUI (SMS)") && out.contains("accepted"),
+        "the SMS pipeline's answer: {out}"
+    );
     assert!(
         !out.contains("Accompagné de sa mère"),
         "the demo prints no patient details"

@@ -346,7 +346,11 @@ async fn others_see_only_their_share(engine: Engine) {
         assert!(!page.body.contains(&private), "{private} shown to the interpreter");
     }
     let context = details.notes.context.clone().expect("the test request has a context");
-    assert!(page.body.contains(&context), "the offered interpreter decides with the context: {}", page.body);
+    assert!(
+        page.body.contains(&context),
+        "the offered interpreter decides with the context: {}",
+        page.body
+    );
     assert!(!page.body.contains("Historique"));
     assert!(!page.body.contains("/edit"));
     let offers = interpreter.get("/requests").await;

@@ -168,10 +168,21 @@ async fn the_booked_interpreter_can_do_the_job_from_the_mail_and_the_invite() {
     outbound.deliver_due().await.unwrap();
     let offer = find(&inbox(&lucia_address, 1).await, "Offre d'interprétation");
     let text = offer.body_text(0).unwrap().into_owned();
-    for shown in ["Interruption de grossesse", "Accueil pédiatrie", "Teams", "1560, rue Sherbrooke Est"] {
+    for shown in [
+        "Interruption de grossesse",
+        "Accueil pédiatrie",
+        "Teams",
+        "1560, rue Sherbrooke Est",
+    ] {
         assert!(text.contains(shown), "the offer shows {shown}:\n{text}");
     }
-    for hidden in ["Patiente Confidentielle", "514 555 0199", "teams.example/j/4711", "CODE-8842", "Dre Tremblay"] {
+    for hidden in [
+        "Patiente Confidentielle",
+        "514 555 0199",
+        "teams.example/j/4711",
+        "CODE-8842",
+        "Dre Tremblay",
+    ] {
         assert!(!text.contains(hidden), "the offer hides {hidden}:\n{text}");
     }
 
@@ -201,8 +212,14 @@ async fn the_booked_interpreter_can_do_the_job_from_the_mail_and_the_invite() {
     ] {
         assert!(text.contains(shown), "the confirmation shows {shown}:\n{text}");
     }
-    assert!(!text.contains("Interprète habituelle si possible"), "never the note to the coordinator");
-    assert!(!text.contains("Diabète de grossesse"), "free-text patient details stay on the page");
+    assert!(
+        !text.contains("Interprète habituelle si possible"),
+        "never the note to the coordinator"
+    );
+    assert!(
+        !text.contains("Diabète de grossesse"),
+        "free-text patient details stay on the page"
+    );
     // The confirmation's link opens the request's page, with the same briefing.
     let token = text
         .lines()
@@ -217,14 +234,27 @@ async fn the_booked_interpreter_can_do_the_job_from_the_mail_and_the_invite() {
     let cookie = format!("relais_session={}", opened.cookie("relais_session").unwrap());
     let page = site.get(&format!("/requests/{}", id.0), &cookie).await;
     assert_eq!(page.status, 200, "{}", page.body);
-    for shown in ["https://teams.example/j/4711", "CODE-8842", "Dre Tremblay", "Diabète de grossesse"] {
+    for shown in [
+        "https://teams.example/j/4711",
+        "CODE-8842",
+        "Dre Tremblay",
+        "Diabète de grossesse",
+    ] {
         assert!(page.body.contains(shown), "the page shows {shown}:\n{}", page.body);
     }
-    assert!(!page.body.contains("Interprète habituelle si possible"), "never the note to the coordinator");
+    assert!(
+        !page.body.contains("Interprète habituelle si possible"),
+        "never the note to the coordinator"
+    );
     let ics = calendar_of(&confirmed);
     assert!(ics.contains("LOCATION:Hôpital Notre-Dame"), "{ics}");
     assert!(ics.contains("1560\\, rue Sherbrooke Est"), "{ics}");
-    for shown in ["https://teams.example/j/4711", "CODE-8842", "Dre Tremblay", "514 555 0199"] {
+    for shown in [
+        "https://teams.example/j/4711",
+        "CODE-8842",
+        "Dre Tremblay",
+        "514 555 0199",
+    ] {
         assert!(ics.contains(shown), "the invite carries {shown}:\n{ics}");
     }
 
@@ -233,8 +263,14 @@ async fn the_booked_interpreter_can_do_the_job_from_the_mail_and_the_invite() {
     let marie = inbox(&marie_address, 2).await;
     let booked = find(&marie, "Demande réservée");
     let ics = calendar_of(&booked);
-    assert!(ics.contains("METHOD:REQUEST") && ics.contains("https://teams.example/j/4711"), "{ics}");
-    assert!(!ics.contains("Patiente Confidentielle") && !ics.contains("Diabète"), "{ics}");
+    assert!(
+        ics.contains("METHOD:REQUEST") && ics.contains("https://teams.example/j/4711"),
+        "{ics}"
+    );
+    assert!(
+        !ics.contains("Patiente Confidentielle") && !ics.contains("Diabète"),
+        "{ics}"
+    );
     bank.workflow
         .execute(
             relais::workflow::Actor::requester(bank.requester, relais::domain::role::Channel::Web),
@@ -245,11 +281,17 @@ async fn the_booked_interpreter_can_do_the_job_from_the_mail_and_the_invite() {
     outbound.deliver_due().await.unwrap();
     let cancelled = find(&inbox(&marie_address, 3).await, "Demande annulée");
     let ics = calendar_of(&cancelled);
-    assert!(ics.contains("METHOD:CANCEL") && ics.contains("STATUS:CANCELLED"), "{ics}");
+    assert!(
+        ics.contains("METHOD:CANCEL") && ics.contains("STATUS:CANCELLED"),
+        "{ics}"
+    );
     assert!(ics.contains(&format!("UID:relais-request-{id}@bi.example")), "{ics}");
     let text = cancelled.body_text(0).unwrap().into_owned();
     assert!(text.contains("Rendez-vous reporté"), "the reason: {text}");
     let told = find(&inbox(&lucia_address, 3).await, "Demande annulée");
     let text = told.body_text(0).unwrap().into_owned();
-    assert!(text.contains("Rendez-vous reporté"), "the interpreter reads why: {text}");
+    assert!(
+        text.contains("Rendez-vous reporté"),
+        "the interpreter reads why: {text}"
+    );
 }

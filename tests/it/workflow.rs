@@ -701,12 +701,9 @@ async fn the_requester_hears_of_every_change(engine: Engine) {
     let id = bank.request_in(RequestStatus::Booked).await;
     let mut details = bank.load(id).await.details;
     details.duration_minutes = 90;
-    wf.execute(
-        bank.as_coordinator(),
-        Command::ModifyRequest { request: id, details },
-    )
-    .await
-    .unwrap();
+    wf.execute(bank.as_coordinator(), Command::ModifyRequest { request: id, details })
+        .await
+        .unwrap();
     let mut tx = bank.store.begin().await.unwrap();
     let changed = tx
         .outbox_of_request(id)

@@ -107,11 +107,22 @@ pub fn briefing(request: &Request, standing: Standing, installation: &Installati
 /// and synced to phones, so they carry less than the page: no free-text patient details
 /// for anyone, and for the owner (who wrote the request and can open its page) none of
 /// the notes or the patient's identity either; an interpreter gets what the booking needs.
-pub fn message_briefing(request: &Request, standing: Standing, installation: &Installation, locale: Locale) -> Vec<Line> {
+pub fn message_briefing(
+    request: &Request,
+    standing: Standing,
+    installation: &Installation,
+    locale: Locale,
+) -> Vec<Line> {
     lines(request, standing, installation, locale, true)
 }
 
-fn lines(request: &Request, standing: Standing, installation: &Installation, locale: Locale, message: bool) -> Vec<Line> {
+fn lines(
+    request: &Request,
+    standing: Standing,
+    installation: &Installation,
+    locale: Locale,
+    message: bool,
+) -> Vec<Line> {
     let mut lines = Vec::new();
     if standing == Standing::Outsider {
         return lines;
@@ -137,11 +148,17 @@ fn lines(request: &Request, standing: Standing, installation: &Installation, loc
         );
     }
     if d.request_type == RequestType::Video || d.video.platform.is_some() {
-        add(Field::VideoPlatform.label(locale).to_string(), d.video.platform.as_deref());
+        add(
+            Field::VideoPlatform.label(locale).to_string(),
+            d.video.platform.as_deref(),
+        );
     }
     if full {
         add(Field::VideoLink.label(locale).to_string(), d.video.link.as_deref());
-        add(Field::VideoPasscode.label(locale).to_string(), d.video.passcode.as_deref());
+        add(
+            Field::VideoPasscode.label(locale).to_string(),
+            d.video.passcode.as_deref(),
+        );
         professional(&mut add, request, locale);
         add(Field::OnSiteName.label(locale).to_string(), d.on_site.name.as_deref());
         add(
@@ -159,20 +176,25 @@ fn lines(request: &Request, standing: Standing, installation: &Installation, loc
         );
     }
     if d.interpreter_must_notify_user {
-        add(
-            notify_label(locale).to_string(),
-            Some(locale.pick("oui", "yes")),
-        );
+        add(notify_label(locale).to_string(), Some(locale.pick("oui", "yes")));
     }
     if full && !message {
-        add(Field::PatientDetails.label(locale).to_string(), d.patient.details.as_deref());
+        add(
+            Field::PatientDetails.label(locale).to_string(),
+            d.patient.details.as_deref(),
+        );
     }
     if !terse && standing.reads_patient_identity(request) {
         add(Field::PatientName.label(locale).to_string(), d.patient.name.as_deref());
-        add(Field::PatientPhone.label(locale).to_string(), d.patient.phone.as_deref());
+        add(
+            Field::PatientPhone.label(locale).to_string(),
+            d.patient.phone.as_deref(),
+        );
     }
     if standing == Standing::Owner {
-        let alternative = d.alternative_date.map(|date| crate::domain::locale::long_date(date, locale));
+        let alternative = d
+            .alternative_date
+            .map(|date| crate::domain::locale::long_date(date, locale));
         add(Field::AlternativeDate.label(locale).to_string(), alternative.as_deref());
         add(
             Field::InterpreterType.label(locale).to_string(),
@@ -180,7 +202,9 @@ fn lines(request: &Request, standing: Standing, installation: &Installation, loc
         );
         if d.supplementary {
             add(
-                locale.pick("Demande supplémentaire", "Supplementary request").to_string(),
+                locale
+                    .pick("Demande supplémentaire", "Supplementary request")
+                    .to_string(),
                 Some(locale.pick("oui", "yes")),
             );
         }
@@ -202,7 +226,10 @@ fn lines(request: &Request, standing: Standing, installation: &Installation, loc
 fn professional(add: &mut impl FnMut(String, Option<&str>), request: &Request, locale: Locale) {
     let p = &request.details.professional;
     add(Field::ProfessionalName.label(locale).to_string(), p.name.as_deref());
-    add(Field::ProfessionalFunction.label(locale).to_string(), p.function.as_deref());
+    add(
+        Field::ProfessionalFunction.label(locale).to_string(),
+        p.function.as_deref(),
+    );
     add(
         Field::ProfessionalPhone.label(locale).to_string(),
         p.phone.as_ref().map(|phone| phone.display(locale)).as_deref(),
@@ -229,7 +256,10 @@ fn cancellation(request: &Request, standing: Standing, locale: Locale) -> Option
             " (late cancellation: the service is billed and the interpreter paid)",
         ));
     }
-    Some((locale.pick("Motif d'annulation", "Reason for cancelling").to_string(), text))
+    Some((
+        locale.pick("Motif d'annulation", "Reason for cancelling").to_string(),
+        text,
+    ))
 }
 
 /// "1000, rue Sherbrooke Ouest, H3A 1A1": the installation's street address, if known.
@@ -372,7 +402,14 @@ mod tests {
     fn an_offered_interpreter_reads_what_decides_never_who_the_patient_is() {
         let r = request(true);
         let t = text(&briefing(&r, Standing::Offered, &installation(), Locale::Fr));
-        for shown in ["1200, avenue du Parc", "H2V 4E9", "Teams", "Suivi de grossesse", "Arrivez 10", "Aviser"] {
+        for shown in [
+            "1200, avenue du Parc",
+            "H2V 4E9",
+            "Teams",
+            "Suivi de grossesse",
+            "Arrivez 10",
+            "Aviser",
+        ] {
             assert!(t.contains(shown), "{shown} missing from\n{t}");
         }
         for hidden in [
@@ -392,7 +429,12 @@ mod tests {
 
     #[test]
     fn the_assigned_interpreter_reads_the_booking_and_the_patient_only_when_they_must_call() {
-        let silent = text(&briefing(&request(false), Standing::Assigned, &installation(), Locale::Fr));
+        let silent = text(&briefing(
+            &request(false),
+            Standing::Assigned,
+            &installation(),
+            Locale::Fr,
+        ));
         for shown in [
             "teams.example/j/42",
             "9931",
@@ -407,8 +449,16 @@ mod tests {
         for hidden in ["Maria", "0199", "Échographie", "Urgent"] {
             assert!(!silent.contains(hidden), "{hidden} shown\n{silent}");
         }
-        let calling = text(&briefing(&request(true), Standing::Assigned, &installation(), Locale::Fr));
-        assert!(calling.contains("Maria Lopez") && calling.contains("514 555-0199"), "{calling}");
+        let calling = text(&briefing(
+            &request(true),
+            Standing::Assigned,
+            &installation(),
+            Locale::Fr,
+        ));
+        assert!(
+            calling.contains("Maria Lopez") && calling.contains("514 555-0199"),
+            "{calling}"
+        );
     }
 
     #[test]
@@ -422,15 +472,41 @@ mod tests {
 
     #[test]
     fn messages_carry_less_than_pages() {
-        let owner = text(&message_briefing(&request(true), Standing::Owner, &installation(), Locale::Fr));
-        for hidden in ["Maria", "0199", "Malentendante", "Suivi de grossesse", "Échographie", "Urgent"] {
+        let owner = text(&message_briefing(
+            &request(true),
+            Standing::Owner,
+            &installation(),
+            Locale::Fr,
+        ));
+        for hidden in [
+            "Maria",
+            "0199",
+            "Malentendante",
+            "Suivi de grossesse",
+            "Échographie",
+            "Urgent",
+        ] {
             assert!(!owner.contains(hidden), "{hidden} in a message to the owner\n{owner}");
         }
-        assert!(owner.contains("teams.example") && owner.contains("Dre Anne Roy"), "{owner}");
-        let assigned = text(&message_briefing(&request(true), Standing::Assigned, &installation(), Locale::Fr));
-        assert!(assigned.contains("Maria Lopez") && assigned.contains("514 555-0199"), "{assigned}");
+        assert!(
+            owner.contains("teams.example") && owner.contains("Dre Anne Roy"),
+            "{owner}"
+        );
+        let assigned = text(&message_briefing(
+            &request(true),
+            Standing::Assigned,
+            &installation(),
+            Locale::Fr,
+        ));
+        assert!(
+            assigned.contains("Maria Lopez") && assigned.contains("514 555-0199"),
+            "{assigned}"
+        );
         assert!(assigned.contains("Suivi de grossesse"), "{assigned}");
-        assert!(!assigned.contains("Malentendante"), "free-text patient details stay on the page: {assigned}");
+        assert!(
+            !assigned.contains("Malentendante"),
+            "free-text patient details stay on the page: {assigned}"
+        );
     }
 
     #[test]
@@ -438,7 +514,10 @@ mod tests {
         let mut r = request(false);
         r.details.address = Some("12, rue des Érables".into());
         let offered = text(&briefing(&r, Standing::Offered, &installation(), Locale::Fr));
-        assert!(!offered.contains("Érables") && offered.contains("avenue du Parc"), "{offered}");
+        assert!(
+            !offered.contains("Érables") && offered.contains("avenue du Parc"),
+            "{offered}"
+        );
         let assigned = text(&briefing(&r, Standing::Assigned, &installation(), Locale::Fr));
         assert!(assigned.contains("12, rue des Érables"), "{assigned}");
     }
@@ -455,7 +534,10 @@ mod tests {
         let assigned = text(&briefing(&r, Standing::Assigned, &installation(), Locale::Fr));
         assert!(assigned.contains("Rendez-vous reporté"), "{assigned}");
         assert!(assigned.contains("annulation tardive"), "{assigned}");
-        assert!(!assigned.contains("grippe"), "the requester's words stay with the owner: {assigned}");
+        assert!(
+            !assigned.contains("grippe"),
+            "the requester's words stay with the owner: {assigned}"
+        );
         let owner = text(&briefing(&r, Standing::Owner, &installation(), Locale::Fr));
         assert!(owner.contains("grippe"), "{owner}");
     }

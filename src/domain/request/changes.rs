@@ -83,10 +83,14 @@ fn value(key: &str, value: &Value, names: &impl Names, locale: Locale) -> String
     let none = || "—".to_string();
     match value {
         Value::Null => none(),
-        Value::Bool(b) => locale.pick(if *b { "oui" } else { "non" }, if *b { "yes" } else { "no" }).into(),
+        Value::Bool(b) => locale
+            .pick(if *b { "oui" } else { "non" }, if *b { "yes" } else { "no" })
+            .into(),
         Value::Number(n) => match (key, n.as_i64()) {
             ("duration_minutes", Some(m)) => duration(u32::try_from(m).unwrap_or(0), locale),
-            (_, Some(id)) => names.name(key, id).unwrap_or_else(|| locale.pick("autre", "other").into()),
+            (_, Some(id)) => names
+                .name(key, id)
+                .unwrap_or_else(|| locale.pick("autre", "other").into()),
             _ => n.to_string(),
         },
         Value::String(s) => text(key, s, locale),
@@ -130,20 +134,29 @@ mod tests {
             NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
             NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
         );
-        assert_eq!(describe(&c, &(), Locale::En).unwrap(), "Time of service: 2:00 PM → 9:30 AM");
+        assert_eq!(
+            describe(&c, &(), Locale::En).unwrap(),
+            "Time of service: 2:00 PM → 9:30 AM"
+        );
         let c = Change::new("request_type", RequestType::InPerson, RequestType::Video);
         assert_eq!(
             describe(&c, &(), Locale::Fr).unwrap(),
             "Type de demande\u{a0}: En présentiel → Par vidéoconférence"
         );
         let c = Change::new("target_language", "es", "ar");
-        assert_eq!(describe(&c, &(), Locale::Fr).unwrap(), "Langue d'arrivée\u{a0}: Espagnol → Arabe");
+        assert_eq!(
+            describe(&c, &(), Locale::Fr).unwrap(),
+            "Langue d'arrivée\u{a0}: Espagnol → Arabe"
+        );
     }
 
     #[test]
     fn kept_out_values_stay_out_and_ids_are_named() {
         let c = Change::redacted("video_link");
-        assert_eq!(describe(&c, &(), Locale::Fr).unwrap(), "Lien vidéo\u{a0}: nouvelle valeur");
+        assert_eq!(
+            describe(&c, &(), Locale::Fr).unwrap(),
+            "Lien vidéo\u{a0}: nouvelle valeur"
+        );
         struct Places;
         impl Names for Places {
             fn name(&self, field: &str, id: i64) -> Option<String> {

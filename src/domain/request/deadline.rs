@@ -28,7 +28,11 @@ mod tests {
 
     #[test]
     fn far_appointments_get_the_usual_delay_near_ones_half_the_time_left() {
-        assert_eq!(answer_by(at(1, 9), at(10, 9), 24), at(2, 9), "nine days ahead: 24 hours");
+        assert_eq!(
+            answer_by(at(1, 9), at(10, 9), 24),
+            at(2, 9),
+            "nine days ahead: 24 hours"
+        );
         assert_eq!(answer_by(at(1, 9), at(1, 17), 24), at(1, 13), "this afternoon: halfway");
         assert_eq!(
             answer_by(at(1, 9), at(1, 9) + TimeDelta::minutes(20), 24),

@@ -300,7 +300,12 @@ impl Outbound {
             format!("{}{sep}{}", locale.pick("Type", "Type"), facts.request_type),
             format!("{}{sep}{}", locale.pick("Lieu", "Place"), facts.place),
         ];
-        description.extend(gathered.briefing.iter().map(|(label, value)| format!("{label}{sep}{value}")));
+        description.extend(
+            gathered
+                .briefing
+                .iter()
+                .map(|(label, value)| format!("{label}{sep}{value}")),
+        );
         let location = match &gathered.street {
             Some(street) => format!("{}, {street}", facts.place),
             None => facts.place.clone(),
@@ -377,7 +382,10 @@ async fn record_and_note(
     Ok(match (request, notice) {
         (
             Some(r),
-            Notice::ServiceRecorded(_) | Notice::ServiceContested(_) | Notice::ServiceValidated(_) | Notice::AutoValidated(_),
+            Notice::ServiceRecorded(_)
+            | Notice::ServiceContested(_)
+            | Notice::ServiceValidated(_)
+            | Notice::AutoValidated(_),
         ) => {
             let record = tx.service_record(r.id).await?;
             let note = if matches!(notice, Notice::ServiceContested(_)) {

@@ -3,14 +3,14 @@
 //! page that showed it. Shared by the link handlers ([`super`]) and the service record
 //! form ([`super::record_form`]).
 
+use crate::domain::ids::PersonId;
 use crate::domain::locale::Locale;
 use crate::domain::person::Person;
-use crate::domain::ids::PersonId;
 use crate::domain::request::briefing::briefing;
 use crate::domain::request::{CancellationReason, Request};
-use crate::store::StoreError;
 use crate::outbound::render::Facts;
 use crate::security::link::{LinkAction, LinkClaim, LinkKeys, VerifiedLink};
+use crate::store::StoreError;
 use crate::web::AppState;
 use crate::web::cookies;
 use crate::web::page::{Page, PageForm, Tone, page_response};

@@ -101,7 +101,8 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
     let mut tx = workflow.store().begin_read().await?;
     if let Some(i) = request.assigned_interpreter {
         let name = tx.person(i).await?.display_name();
-        view.facts.insert(view.facts.len().min(8), (locale.text("request-interpreter"), name));
+        view.facts
+            .insert(view.facts.len().min(8), (locale.text("request-interpreter"), name));
     }
     if seen.full || request.assigned_interpreter == Some(person.id) {
         view.facts.extend(record_facts(workflow, request, locale).await?);
