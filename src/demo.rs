@@ -275,6 +275,7 @@ async fn seed(workflow: &Workflow, region: &str) -> anyhow::Result<Bank> {
                             establishment_id: est,
                             installations: vec![inst],
                             cost_centre_id: if est == establishment { cost_centre } else { None },
+                            notify_when_offered: false,
                         }),
                         interpreter: None,
                     },

@@ -419,13 +419,16 @@ impl Outbound {
             Notice::RequestOffered(_) | Notice::RequestModified(_) | Notice::OfferReminder(_) => {
                 &[LinkAction::Accept, LinkAction::Refuse]
             }
-            Notice::AssignmentConfirmed(_) | Notice::AppointmentReminder(_) => &[LinkAction::Open, LinkAction::Withdraw],
+            Notice::AssignmentConfirmed(_) | Notice::AppointmentReminder(_) => {
+                &[LinkAction::Open, LinkAction::Withdraw]
+            }
             Notice::RequestReceived(_)
             | Notice::RequestBooked(_)
             | Notice::InterpreterWithdrew(_)
             | Notice::RequestChanged(_)
             | Notice::DeclinedStillLooking(_)
             | Notice::LapsedStillLooking(_)
+            | Notice::OfferSent(_)
                 if request.requested_by == recipient.id =>
             {
                 &[LinkAction::Open, LinkAction::Cancel]

@@ -32,6 +32,7 @@ mod outbox;
 mod outbox_claims;
 mod pages;
 mod reply_cases;
+mod requester_self_service;
 mod schema_drift;
 mod serve;
 mod service_record;

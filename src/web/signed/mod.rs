@@ -9,6 +9,7 @@ pub mod admin;
 pub mod board;
 mod criteria;
 pub mod downloads;
+mod email_change;
 pub mod establishments;
 mod history;
 mod hours;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/board/offer", post(board::offer))
         .route("/board/set-aside", post(set_aside::act))
         .route("/profile", get(profile::show).post(profile::submit))
+        .route("/profile/email", post(email_change::submit))
         .route("/admin/people", get(admin::people))
         .route("/admin/people/invite", post(admin::invite))
         .route("/admin/people/import", post(admin::import::import))

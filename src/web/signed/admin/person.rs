@@ -42,16 +42,7 @@ struct Loaded {
 }
 
 fn action_label(action: &str, locale: Locale) -> Option<String> {
-    Some(match action {
-        "create" => locale.text("coord-person-added"),
-        "update" => locale.text("coord-contact-details-changed"),
-        "update_interpreter_profile" => locale.text("coord-interpreter-profile-changed"),
-        "update_interpreter_record" => locale.text("coord-languages-or-financial-file-changed"),
-        "update_requester_profile" => locale.text("coord-installations-or-cost-centre-changed"),
-        "deactivate" => locale.text("coord-deactivated"),
-        "reactivate" => locale.text("coord-reactivated"),
-        _ => return None,
-    })
+    history::person_action(action, locale)
 }
 
 async fn load(state: &AppState, code: &UserCode, settings: &Settings, locale: Locale) -> Result<Loaded, StoreError> {
