@@ -28,6 +28,7 @@ mod matching;
 mod mfa;
 mod money;
 mod notices;
+mod organisations;
 mod outbox;
 mod outbox_claims;
 mod pages;
