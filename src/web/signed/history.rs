@@ -94,7 +94,7 @@ pub fn field_name(field: &str, locale: Locale) -> String {
         "language_pairs" => ("langues", "languages"),
         "financial" => ("dossier financier", "financial file"),
         "roles" => ("rôles", "roles"),
-        "active" => ("compte actif", "active account"),
+        "active" => ("actif", "active"),
         "code" => ("code", "code"),
         "name" => ("nom", "name"),
         "user_code" => ("identifiant", "identifier"),
