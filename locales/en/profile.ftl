@@ -24,3 +24,5 @@ profile-email-link-used = This link was already used.
 profile-email-link-expired = This link has expired.
 profile-email-link-unknown = This link is not valid: copy it whole from the email you received.
 profile-email-ask-again = For a new link, ask for the change again from your profile.
+
+profile-email-limited = Too many address changes asked today: nothing was sent. Try again tomorrow, or follow the last link you received.

@@ -24,3 +24,5 @@ profile-email-link-used = Ce lien a déjà servi.
 profile-email-link-expired = Ce lien a expiré.
 profile-email-link-unknown = Ce lien n'est pas valide : copiez-le en entier depuis le courriel reçu.
 profile-email-ask-again = Pour un nouveau lien, demandez de nouveau le changement depuis votre profil.
+
+profile-email-limited = Trop de changements d'adresse demandés aujourd'hui : rien n'a été envoyé. Réessayez demain, ou suivez le dernier lien reçu.

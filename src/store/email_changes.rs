@@ -110,6 +110,17 @@ impl Tx {
         Ok(row.map(Into::into))
     }
 
+    /// How many changes the person asked for since `since`: each mails a stranger's address,
+    /// so they are limited.
+    pub async fn email_changes_since(&mut self, person: PersonId, since: DateTime<Utc>) -> Result<i64, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM email_changes WHERE person_id = $1 AND created_at > $2";
+        Ok(on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(person.0)
+            .bind(since)
+            .fetch_one(c)
+            .await?))
+    }
+
     /// Uses the change's link; `false` if it was already used (by a concurrent request too).
     pub async fn use_email_change(&mut self, id: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
         const SQL: &str = "UPDATE email_changes SET used_at = $2 WHERE id = $1 AND used_at IS NULL";

@@ -254,4 +254,27 @@ async fn an_address_taken_or_a_dead_link_changes_nothing(engine: Engine) {
     assert_eq!(late.status, 410, "{}", late.body);
     assert!(late.body.contains("Ce lien a expiré"), "{}", late.body);
     assert_eq!(w.email_of(w.bank.requester).await, old);
+
+    // Each change mails an address not yet hers: a few a day, then said plainly. (A day
+    // went by: her session ended.)
+    let mut rb = Browser::new(&w.site);
+    let signed = rb.sign_in(&old, support::web::STRONG).await;
+    assert_eq!(location(&signed), "/account", "{}", signed.body);
+    for i in 0..relais::workflow::accounts::EMAIL_CHANGES_PER_DAY {
+        let page = rb.get("/profile").await;
+        let address = format!("essai{i}@nouveau.example");
+        let asked = rb.submit(&page, "/profile/email", &[("new_email", &address)]).await;
+        assert_eq!(location(&asked), "/profile?email=sent", "{}", asked.body);
+    }
+    let page = rb.get("/profile").await;
+    let limited = rb
+        .submit(&page, "/profile/email", &[("new_email", "encore@nouveau.example")])
+        .await;
+    assert_eq!(location(&limited), "/profile?email=limited", "{}", limited.body);
+    let page = rb.get(location(&limited)).await;
+    assert!(page.body.contains("rien n'a été envoyé"), "{}", page.body);
+    assert!(
+        w.unseen_mail("encore@nouveau.example", "email_change_confirm")
+            .is_none()
+    );
 }

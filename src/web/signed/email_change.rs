@@ -46,6 +46,7 @@ pub async fn submit(
         EmailChangeAsked::Sent { .. } => "sent",
         EmailChangeAsked::Same => "same",
         EmailChangeAsked::Taken => "taken",
+        EmailChangeAsked::Limited => "limited",
     };
     Ok(super::see_other(format!("/profile?email={said}")))
 }
@@ -57,6 +58,7 @@ pub(super) fn outcome_notice(said: &str, locale: Locale) -> Option<(bool, String
         "same" => (false, locale.text("profile-email-same")),
         "taken" => (false, locale.text("profile-email-taken")),
         "invalid" => (false, locale.text("profile-email-invalid")),
+        "limited" => (false, locale.text("profile-email-limited")),
         _ => return None,
     })
 }

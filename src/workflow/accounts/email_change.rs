@@ -17,6 +17,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 /// How long the confirmation link lives.
 pub const EMAIL_CHANGE_TTL: TimeDelta = TimeDelta::hours(24);
+/// Changes one person may ask for within a day: each mails an address not yet theirs.
+pub const EMAIL_CHANGES_PER_DAY: i64 = 5;
 /// Where the confirmation link leads: the path, then the secret.
 pub const EMAIL_CHANGE_PATH: &str = "/profile/email/confirm/";
 /// What the link's secret is derived and hashed under.
@@ -31,6 +33,8 @@ pub enum EmailChangeAsked {
     Same,
     /// Another account has this address.
     Taken,
+    /// Too many changes asked within a day: nothing sent.
+    Limited,
 }
 
 /// What a confirmation link is now.
@@ -104,6 +108,10 @@ impl Accounts {
         if taken(&mut tx, person, new).await? {
             tx.commit().await?;
             return Ok(EmailChangeAsked::Taken);
+        }
+        if tx.email_changes_since(person.id, now - TimeDelta::days(1)).await? >= EMAIL_CHANGES_PER_DAY {
+            tx.commit().await?;
+            return Ok(EmailChangeAsked::Limited);
         }
         tx.revoke_email_changes(person.id, now).await?;
         let nonce = account_secret::nonce();

@@ -25,7 +25,8 @@ mod passwords;
 pub use crate::domain::person_import::{ImportLine, ImportProblem};
 pub use change::{MfaChange, MfaChangeKind, Proof, RecoveryCodes};
 pub use email_change::{
-    EMAIL_CHANGE_PATH, EMAIL_CHANGE_TTL, EmailChangeAsked, EmailChangeConfirmed, EmailChangeState, email_change_link,
+    EMAIL_CHANGE_PATH, EMAIL_CHANGE_TTL, EMAIL_CHANGES_PER_DAY, EmailChangeAsked, EmailChangeConfirmed,
+    EmailChangeState, email_change_link,
 };
 pub use enrol::{EmailEnrolment, MfaEnabled, TotpEnrolment};
 pub use invite::{ImportOutcome, ImportReport, InviteOutcome};
