@@ -114,6 +114,12 @@ async fn another_establishments_requester_gets_the_404_of_nothing(engine: Engine
         assert_eq!(status, 404);
         assert_eq!((status, refused), (missing_status, missing));
     }
+    // Coordinators see any establishment's.
+    let mut cb = w.signed_in(w.bank.coordinator).await;
+    let seen = cb.get(&theirs).await;
+    assert_eq!(seen.status, 200, "{}", seen.body);
+    assert!(seen.body.contains("Marie Tremblay"), "{}", seen.body);
+    assert_eq!(location(&cb.get("/organisations").await), "/admin/establishments");
     // An interpreter has no organisation to see.
     let mut ib = w.signed_in(w.bank.interpreters[0]).await;
     assert_eq!(ib.get("/organisations").await.status, 404);
