@@ -152,6 +152,7 @@ fn workflow(c: &mut Criterion) {
                         establishment_id: est.id,
                         installations: vec![inst.id],
                         cost_centre_id: None,
+                        notify_when_offered: false,
                     }),
                     interpreter: None,
                 },

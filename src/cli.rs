@@ -444,6 +444,7 @@ async fn export(settings: &Settings, args: ExportArgs) -> anyhow::Result<ExitCod
         language: args.language,
         establishment: args.establishment,
         interpreter: args.interpreter,
+        requested_by: None,
     };
     let options = ExportOptions {
         locale: args.lang,

@@ -265,6 +265,7 @@ pub(super) async fn seed(workflow: &Workflow, region: &str) -> anyhow::Result<Ba
                             establishment_id: est,
                             installations: vec![inst],
                             cost_centre_id: if est == establishment { cost_centre } else { None },
+                            notify_when_offered: false,
                         }),
                         interpreter: None,
                     },

@@ -66,6 +66,9 @@ pub enum Notice {
     RequestChanged(RequestFacts),
     /// To the requester: without their answer in time, the service record was validated.
     AutoValidated(RequestFacts),
+    /// To the requester who asked for it (a preference of their profile): their request is
+    /// offered to an interpreter.
+    OfferSent(RequestFacts),
     /// To the interpreter: the service record form, asked after the appointment or sent
     /// back with what to fix.
     RecordForm(RecordForm),
@@ -192,6 +195,10 @@ pub enum Notice {
     PasswordReset(AccountToken),
     /// A sign-in (or confirmation) code.
     LoginCode(AccountToken),
+    /// To the NEW address a person asked for: the link that confirms it (issue 19).
+    EmailChangeConfirm(EmailChangeRef),
+    /// To the OLD address, once the new one is confirmed: the address changed.
+    EmailChanged(EmailChangeRef),
     /// A kind this version does not know, queued by another: shown as a plain notice.
     /// Never queued by this version.
     #[serde(other)]
@@ -273,6 +280,14 @@ impl Answering {
 #[serde(default)]
 pub struct AccountToken {
     pub token: Option<i64>,
+}
+
+/// The change of address an address-change mail is about; its link (and which address
+/// it goes to) is read from that row when it is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EmailChangeRef {
+    pub change: Option<i64>,
 }
 
 /// A notice that could not be written or read.
@@ -372,7 +387,8 @@ impl Notice {
             | Notice::DeclinedStillLooking(f)
             | Notice::LapsedStillLooking(f)
             | Notice::RequestChanged(f)
-            | Notice::AutoValidated(f) => Some(f),
+            | Notice::AutoValidated(f)
+            | Notice::OfferSent(f) => Some(f),
             Notice::RecordForm(form) => Some(&form.facts),
             _ => None,
         }
@@ -491,6 +507,9 @@ mod tests {
             Notice::LapsedStillLooking(f()),
             Notice::RequestChanged(f()),
             Notice::AutoValidated(f()),
+            Notice::OfferSent(f()),
+            Notice::EmailChangeConfirm(EmailChangeRef { change: Some(4) }),
+            Notice::EmailChanged(EmailChangeRef { change: Some(4) }),
         ]
     }
 
@@ -535,6 +554,9 @@ mod tests {
             Notice::LapsedStillLooking(_) => 36,
             Notice::RequestChanged(_) => 37,
             Notice::AutoValidated(_) => 38,
+            Notice::OfferSent(_) => 39,
+            Notice::EmailChangeConfirm(_) => 40,
+            Notice::EmailChanged(_) => 41,
         }
     }
 
@@ -544,7 +566,7 @@ mod tests {
         for (i, notice) in all.iter().enumerate() {
             assert_eq!(index(notice), i, "{notice:?}");
         }
-        assert_eq!(all.len(), 39);
+        assert_eq!(all.len(), 42);
     }
 
     #[test]
@@ -607,6 +629,9 @@ mod tests {
                 "lapsed_still_looking",
                 "request_changed",
                 "auto_validated",
+                "offer_sent",
+                "email_change_confirm",
+                "email_changed",
             ]
         );
     }

@@ -103,6 +103,10 @@ pub struct RequesterProfile {
     pub establishment_id: EstablishmentId,
     pub installations: Vec<InstallationId>,
     pub cost_centre_id: Option<CostCentreId>,
+    /// « Me prévenir quand ma demande est offerte à un interprète »: off unless they turn
+    /// it on.
+    #[serde(default)]
+    pub notify_when_offered: bool,
 }
 
 /// The parts of a profile a person may change themselves; `None` leaves a field as it is.

@@ -205,6 +205,7 @@ fn secret_label(notice: &Notice, locale: Locale) -> &'static str {
     match notice {
         Notice::AccountActivation(_) => locale.pick("Activer mon compte", "Activate my account"),
         Notice::PasswordReset(_) => locale.pick("Choisir un nouveau mot de passe", "Choose a new password"),
+        Notice::EmailChangeConfirm(_) => locale.pick("Confirmer ma nouvelle adresse", "Confirm my new address"),
         Notice::MailConfirmation { .. } => {
             locale.pick("Confirmer ou écarter ce message", "Confirm or set aside this message")
         }
@@ -320,9 +321,20 @@ pub fn notice_label(notice: &Notice, locale: Locale) -> &'static str {
             "Réalisation validée automatiquement",
             "Service record validated automatically",
         ),
+        Notice::OfferSent(_) => locale.pick(
+            "Votre demande est offerte à un interprète",
+            "Your request is offered to an interpreter",
+        ),
         Notice::AccountActivation(_) => locale.pick("Activation de votre compte", "Activate your account"),
         Notice::PasswordReset(_) => locale.pick("Réinitialisation du mot de passe", "Password reset"),
         Notice::LoginCode(_) => locale.pick("Votre code de vérification", "Your verification code"),
+        Notice::EmailChangeConfirm(_) => locale.pick(
+            "Confirmez votre nouvelle adresse courriel",
+            "Confirm your new email address",
+        ),
+        Notice::EmailChanged(_) => {
+            locale.pick("Votre adresse courriel a été changée", "Your email address was changed")
+        }
         Notice::MfaChanged { .. } => {
             locale.pick("Votre deuxième facteur a été modifié", "Your second factor was changed")
         }

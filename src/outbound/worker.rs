@@ -428,6 +428,7 @@ impl Outbound {
             | Notice::RequestChanged(_)
             | Notice::DeclinedStillLooking(_)
             | Notice::LapsedStillLooking(_)
+            | Notice::OfferSent(_)
                 if request.requested_by == recipient.id =>
             {
                 &[LinkAction::Open, LinkAction::Cancel]

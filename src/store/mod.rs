@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod billing;
 pub mod coordination;
+pub mod email_changes;
 pub mod failure;
 pub mod history;
 pub mod inbound;

@@ -160,6 +160,19 @@ impl Tx {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
+    /// The people whose requester profile is at the establishment (its team), by id.
+    pub async fn requesters_of(
+        &mut self,
+        establishment_id: EstablishmentId,
+    ) -> Result<Vec<crate::domain::ids::PersonId>, StoreError> {
+        const SQL: &str = "SELECT person_id FROM requester_profiles WHERE establishment_id = $1 ORDER BY person_id";
+        let ids: Vec<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+            .bind(establishment_id.0)
+            .fetch_all(c)
+            .await?);
+        Ok(ids.into_iter().map(crate::domain::ids::PersonId).collect())
+    }
+
     pub async fn insert_cost_centre(
         &mut self,
         establishment_id: EstablishmentId,

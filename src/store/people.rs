@@ -273,15 +273,17 @@ impl Tx {
         person: PersonId,
         profile: &RequesterProfile,
     ) -> Result<(), StoreError> {
-        const UPSERT: &str = "INSERT INTO requester_profiles (person_id, establishment_id, cost_centre_id) VALUES ($1, $2, $3) \
+        const UPSERT: &str = "INSERT INTO requester_profiles (person_id, establishment_id, cost_centre_id, notify_when_offered) \
+             VALUES ($1, $2, $3, $4) \
              ON CONFLICT (person_id) DO UPDATE SET establishment_id = excluded.establishment_id, \
-             cost_centre_id = excluded.cost_centre_id";
+             cost_centre_id = excluded.cost_centre_id, notify_when_offered = excluded.notify_when_offered";
         const CLEAR: &str = "DELETE FROM requester_installations WHERE person_id = $1";
         const ADD: &str = "INSERT INTO requester_installations (person_id, installation_id) VALUES ($1, $2)";
         on_conn!(self, |c| sqlx::query(UPSERT)
             .bind(person.0)
             .bind(profile.establishment_id.0)
             .bind(profile.cost_centre_id.map(|c| c.0))
+            .bind(profile.notify_when_offered)
             .execute(c)
             .await?
             .rows_affected());
@@ -302,12 +304,13 @@ impl Tx {
     }
 
     pub async fn requester_profile(&mut self, person: PersonId) -> Result<Option<RequesterProfile>, StoreError> {
-        const SQL: &str = "SELECT establishment_id, cost_centre_id FROM requester_profiles WHERE person_id = $1";
+        const SQL: &str =
+            "SELECT establishment_id, cost_centre_id, notify_when_offered FROM requester_profiles WHERE person_id = $1";
         const INST: &str =
             "SELECT installation_id FROM requester_installations WHERE person_id = $1 ORDER BY installation_id";
-        let row: Option<(i64, Option<i64>)> =
+        let row: Option<(i64, Option<i64>, bool)> =
             on_conn!(self, |c| sqlx::query_as(SQL).bind(person.0).fetch_optional(c).await?);
-        let Some((establishment_id, cost_centre_id)) = row else {
+        let Some((establishment_id, cost_centre_id, notify_when_offered)) = row else {
             return Ok(None);
         };
         let installations: Vec<i64> = on_conn!(self, |c| sqlx::query_scalar(INST).bind(person.0).fetch_all(c).await?);
@@ -315,6 +318,7 @@ impl Tx {
             establishment_id: EstablishmentId(establishment_id),
             installations: installations.into_iter().map(InstallationId).collect(),
             cost_centre_id: cost_centre_id.map(CostCentreId),
+            notify_when_offered,
         }))
     }
 

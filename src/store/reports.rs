@@ -193,6 +193,9 @@ fn where_clause(filter: &ExportFilter) -> (String, Vec<Param>) {
         }
         None => {}
     }
+    if let Some(person) = filter.requested_by {
+        conditions.push(format!("r.requested_by = {}", next(Param::Int(person.0), &mut params)));
+    }
     (format!(" WHERE {}", conditions.join(" AND ")), params)
 }
 
@@ -234,6 +237,7 @@ mod tests {
             language: Some(LanguageTag::parse("ar").unwrap()),
             establishment: Some("CCSMTL".into()),
             interpreter: Some(InterpreterRef::Id(crate::domain::ids::PersonId(7))),
+            requested_by: Some(crate::domain::ids::PersonId(3)),
         };
         let (clause, params) = where_clause(&filter);
         assert_eq!(
@@ -241,7 +245,7 @@ mod tests {
             " WHERE r.service_date >= $1 AND r.status IN ($2) AND (r.source_language = $3 OR \
              r.target_language = $3 OR r.alternative_language = $3 OR r.source_language LIKE $4 OR \
              r.target_language LIKE $4 OR r.alternative_language LIKE $4) AND e.code = $5 AND \
-             r.assigned_interpreter_id = $6"
+             r.assigned_interpreter_id = $6 AND r.requested_by = $7"
         );
         assert!(matches!(&params[3], Param::Text(p) if p == "ar-%"));
     }

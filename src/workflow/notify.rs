@@ -59,6 +59,8 @@ pub enum NoticeKind {
     RequestChanged,
     /// To the requester: the record was validated without their answer.
     AutoValidated,
+    /// To the requester who asked for it: their request is offered to an interpreter.
+    OfferSent,
 }
 
 impl NoticeKind {
@@ -88,6 +90,7 @@ impl NoticeKind {
             NoticeKind::LapsedStillLooking => N::LapsedStillLooking(facts),
             NoticeKind::RequestChanged => N::RequestChanged(facts),
             NoticeKind::AutoValidated => N::AutoValidated(facts),
+            NoticeKind::OfferSent => N::OfferSent(facts),
             NoticeKind::RecordAsk => N::RecordForm(notice::RecordForm {
                 facts,
                 ..Default::default()

@@ -253,4 +253,39 @@ impl Workflow {
         tx.commit().await?;
         Ok(())
     }
+
+    /// Turns on or off the requester's « Me prévenir quand ma demande est offerte à un
+    /// interprète »: by the requester, or a coordinator. In the history.
+    pub async fn set_notify_when_offered(&self, actor: Actor, person: PersonId, on: bool) -> Result<(), WorkflowError> {
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        self.check_actor(&mut tx, actor).await?;
+        if actor.kind != ActorKind::Coordinator && actor.person != Some(person) {
+            return Err(WorkflowError::Forbidden(
+                "a profile is changed by its owner or a coordinator",
+            ));
+        }
+        let Some(mut profile) = tx.requester_profile(person).await? else {
+            return Err(WorkflowError::BadCommand("this person is not a requester"));
+        };
+        if profile.notify_when_offered == on {
+            return Ok(());
+        }
+        let change = Change::new("notify_when_offered", profile.notify_when_offered, on);
+        profile.notify_when_offered = on;
+        tx.set_requester_profile(person, &profile).await?;
+        tx.record_history(&NewHistoryEntry {
+            entity: Entity::Person,
+            entity_id: person.0,
+            at: now,
+            actor_id: actor.person,
+            actor_kind: actor.kind,
+            channel: actor.channel,
+            action: "update_requester_profile".into(),
+            changes: vec![change],
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

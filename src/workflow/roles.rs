@@ -108,6 +108,7 @@ async fn place_requester(
         establishment_id: installation.establishment_id,
         installations: vec![installation.id],
         cost_centre_id: None,
+        notify_when_offered: false,
     };
     tx.set_requester_profile(person, &profile).await?;
     Ok(())

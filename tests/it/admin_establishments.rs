@@ -259,8 +259,8 @@ async fn coordinators_create_and_change_establishments(engine: Engine) {
     // Who changed what, at the foot of the page.
     for line in [
         "Sophie Gagnon — établissement créé : CISSS-LAV",
-        "Sophie Gagnon — établissement modifié : CISSS de Laval — Cité-de-la-Santé (name, request_prefix)",
-        "Sophie Gagnon — installation modifiée : Hôpital Cité-de-la-Santé (name)",
+        "Sophie Gagnon — établissement modifié : CISSS de Laval — Cité-de-la-Santé (nom, préfixe des demandes)",
+        "Sophie Gagnon — installation modifiée : Hôpital Cité-de-la-Santé (nom)",
         "Sophie Gagnon — centre de coûts ajouté : 7301110",
         "Sophie Gagnon — code de facturation ajouté : SETIS-12",
         "Sophie Gagnon — centre de coûts modifié : 7301110 (description)",
@@ -378,7 +378,7 @@ async fn a_retired_cost_centre_is_refused_on_new_requests_and_kept_on_old_ones(e
     );
     assert!(
         page.body
-            .contains("Sophie Gagnon — centre de coûts retiré : RET-1 (active)"),
+            .contains("Sophie Gagnon — centre de coûts retiré : RET-1 (actif)"),
         "{}",
         page.body
     );

@@ -368,6 +368,7 @@ async fn every_filter_selects_its_requests(engine: Engine) {
         language: Some(lang("es")),
         establishment: Some("CCSMTL".into()),
         interpreter: Some(InterpreterRef::Code(f.user_code(0).await)),
+        requested_by: None,
     };
     assert_eq!(f.ids(&combined).await, [f.late_cancelled, f.validated]);
     let nothing = ExportFilter {

@@ -223,6 +223,8 @@ async fn rows_queued_in_the_old_shape_render_as_before(engine: Engine) {
         about(requester, "auto_validated", &r_rendered),
         about(requester, "request_closed", &r_rendered),
         sms(booked_one, "assignment_confirmed", &r_booked),
+        // Added with issue 19: the requester who asked hears their request is offered.
+        about(requester, "offer_sent", &r_waiting),
         // An SMS of a kind without a text of its own.
         sms(booked_one, "request_booked", &r_booked),
         // Queued before the version was carried: links as for a fresh message.
@@ -425,6 +427,9 @@ async fn rows_queued_in_the_old_shape_render_as_before(engine: Engine) {
         mail(requester, "account_activation", None, json!({})),
         mail(english, "password_reset", None, json!({})),
         mail(requester, "login_code", None, json!({})),
+        // Added with issue 19: a change of address, confirmed at the new one, told to the old.
+        mail(requester, "email_change_confirm", None, json!({})),
+        mail(english, "email_changed", None, json!({})),
         mail(coordinator, "digest", None, json!({ "slot": "on_demand" })),
         // A kind this version does not know (queued by a later one): a plain notice.
         mail(

@@ -167,6 +167,8 @@ pub struct ExportFilter {
     pub establishment: Option<String>,
     /// The assigned interpreter.
     pub interpreter: Option<InterpreterRef>,
+    /// Only the requests this person asked for (a requester's own export).
+    pub requested_by: Option<crate::domain::ids::PersonId>,
 }
 
 impl ExportFilter {

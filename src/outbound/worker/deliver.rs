@@ -4,7 +4,8 @@
 use super::super::calendar::{self, Invite, Method};
 use super::super::render::{Facts, RenderInput, SmsInput, render_mail, render_sms};
 use super::{Outbound, form_block, invite_method};
-use crate::domain::notice::Notice;
+use crate::domain::contact::EmailAddress;
+use crate::domain::notice::{EmailChangeRef, Notice};
 use crate::domain::person::Person;
 use crate::domain::request::briefing;
 use crate::domain::request::{Request, ServiceRecord};
@@ -12,6 +13,7 @@ use crate::security::link::LinkAction;
 use crate::store::Tx;
 use crate::store::outbox::{OutboxChannel, OutboxMessage};
 use crate::store::requests::OfferStatus;
+use anyhow::Context as _;
 
 /// What a message shows besides its notice, read before it leaves.
 struct Gathered {
@@ -57,7 +59,11 @@ impl Outbound {
 
     /// Everything the message shows, read in `tx`.
     async fn read_facts(&self, tx: &mut Tx, message: &OutboxMessage, notice: &Notice) -> anyhow::Result<Gathered> {
-        let recipient = tx.person(message.recipient).await?;
+        let mut recipient = tx.person(message.recipient).await?;
+        // A change of address is confirmed at the new address and told to the old one.
+        if let Some(address) = change_address(tx, notice).await? {
+            recipient.email = address;
+        }
         let request = match message.request {
             Some(id) => Some(tx.request(id).await?),
             None => None,
@@ -192,6 +198,10 @@ impl Outbound {
                     }
                     None => String::new(),
                 }
+            }
+            Notice::EmailChangeConfirm(EmailChangeRef { change: Some(id) }) => {
+                let change = tx.email_change(*id).await?;
+                crate::workflow::accounts::email_change_link(&self.account_keys, &change, &self.public_base_url)
             }
             // The confirmation link is signed when the mail leaves, never stored.
             Notice::MailConfirmation {
@@ -397,4 +407,19 @@ async fn record_and_note(
         }
         _ => (None, String::new()),
     })
+}
+
+/// Where an address-change mail goes: the new address for its confirmation, the old one
+/// for the notice that it changed; `None` for every other mail (the person's address).
+async fn change_address(tx: &mut Tx, notice: &Notice) -> anyhow::Result<Option<EmailAddress>> {
+    let (id, new) = match notice {
+        Notice::EmailChangeConfirm(EmailChangeRef { change: Some(id) }) => (*id, true),
+        Notice::EmailChanged(EmailChangeRef { change: Some(id) }) => (*id, false),
+        _ => return Ok(None),
+    };
+    let change = tx.email_change(id).await?;
+    let address = if new { change.new_email } else { change.old_email };
+    Ok(Some(
+        EmailAddress::parse(&address).context("stored address of an email change")?,
+    ))
 }

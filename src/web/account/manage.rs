@@ -116,6 +116,9 @@ pub async fn home(signed_in: SignedIn, Query(query): Query<HomeQuery>) -> Result
     if has(Role::Requester) || has(Role::Interpreter) {
         places.push(("/profile", "Mon profil", "My profile"));
     }
+    if has(Role::Requester) {
+        places.push(("/organisations", "Mes organisations", "My organisations"));
+    }
     for (href, fr, en) in places {
         page = page.link(href, locale.pick(fr, en));
     }

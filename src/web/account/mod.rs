@@ -8,6 +8,7 @@
 //! (SameSite=Strict), forms after it a value bound to the session. Later pages take a
 //! [`SignedIn`] argument and call [`SignedIn::require`] or [`SignedIn::visibility`].
 
+mod email_link;
 mod login;
 mod manage;
 mod mfa;
@@ -65,6 +66,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/account/activate/{token}",
             get(login::show_activate).post(login::submit_activate),
+        )
+        .route(
+            "/profile/email/confirm/{token}",
+            get(email_link::show).post(email_link::submit),
         )
         .route("/", get(manage::root))
         .route("/account", get(manage::home))

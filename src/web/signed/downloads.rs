@@ -301,7 +301,7 @@ fn statement_form(
 }
 
 /// A file to save, never cached.
-fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+pub(super) fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
     let safe: String = file_name
         .chars()
         .map(|c| {

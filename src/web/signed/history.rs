@@ -29,14 +29,14 @@ pub async fn lines(
             None => "Relais".to_string(),
         };
         let action = label(&entry.action, locale).unwrap_or_else(|| entry.action.clone());
-        lines.push(line(entry, &who, &action, settings));
+        lines.push(line(entry, &who, &action, settings, locale));
     }
     Ok(lines)
 }
 
 /// One line: the name the entry gave (a code, a name), and the fields it changed unless it
 /// created something.
-fn line(entry: &HistoryEntry, who: &str, action: &str, settings: &Settings) -> String {
+fn line(entry: &HistoryEntry, who: &str, action: &str, settings: &Settings, locale: Locale) -> String {
     let named = |c: &Change| match &c.to {
         serde_json::Value::String(s) => Some(s.clone()),
         _ => None,
@@ -48,12 +48,15 @@ fn line(entry: &HistoryEntry, who: &str, action: &str, settings: &Settings) -> S
         .and_then(named)
         .map(|s| format!(" : {s}"))
         .unwrap_or_default();
-    let fields: Vec<&str> = entry
-        .changes
-        .iter()
-        .filter(|c| c.from != c.to && !matches!(c.field.as_str(), "installation" | "cost_centre" | "billing_code"))
-        .map(|c| c.field.as_str())
-        .collect();
+    let mut fields: Vec<String> = Vec::new();
+    for c in &entry.changes {
+        if c.from != c.to && !matches!(c.field.as_str(), "installation" | "cost_centre" | "billing_code") {
+            let name = field_name(&c.field, locale);
+            if !fields.contains(&name) {
+                fields.push(name);
+            }
+        }
+    }
     let at = entry
         .at
         .with_timezone(&settings.general.time_zone)
@@ -64,4 +67,66 @@ fn line(entry: &HistoryEntry, who: &str, action: &str, settings: &Settings) -> S
         format!(" ({})", fields.join(", "))
     };
     format!("{at} — {who} — {action}{what}{fields}")
+}
+
+/// A changed field as people read it: never its internal name.
+pub fn field_name(field: &str, locale: Locale) -> String {
+    let (fr, en) = match field {
+        "first_name" => ("prénom", "first name"),
+        "last_name" => ("nom", "last name"),
+        "email" => ("adresse courriel", "email address"),
+        "mobile" => ("cellulaire", "mobile"),
+        "phone" => ("téléphone", "phone"),
+        "locale" => ("langue", "language"),
+        "notify_email" => ("avis par courriel", "notices by email"),
+        "notify_sms" => ("avis par texto", "notices by text message"),
+        "notify_when_offered" => (
+            "avis quand la demande est offerte",
+            "notice when the request is offered",
+        ),
+        "cost_centre_id" => ("centre de coût", "cost centre"),
+        "installations" => ("installations", "installations"),
+        "establishment_id" => ("établissement", "establishment"),
+        "request_types" => ("types de demande", "request types"),
+        "availability" => ("disponibilités", "availability"),
+        "inactivity" => ("périodes d'inactivité", "inactivity periods"),
+        "documents" => ("documents d'admissibilité", "eligibility documents"),
+        "language_pairs" => ("langues", "languages"),
+        "financial" => ("dossier financier", "financial file"),
+        "roles" => ("rôles", "roles"),
+        "active" => ("actif", "active"),
+        "code" => ("code", "code"),
+        "name" => ("nom", "name"),
+        "user_code" => ("identifiant", "identifier"),
+        "address" => ("adresse", "address"),
+        "postal_code" => ("code postal", "postal code"),
+        "description" => ("description", "description"),
+        "request_prefix" => ("préfixe des demandes", "request prefix"),
+        other => {
+            return crate::domain::request::changes::label(other, locale)
+                .map(str::to_lowercase)
+                .unwrap_or_else(|| locale.pick("autre champ", "other field").to_string());
+        }
+    };
+    locale.pick(fr, en).to_string()
+}
+
+/// Names what was done to a person, for their page and the coordinators'.
+pub fn person_action(action: &str, locale: Locale) -> Option<String> {
+    Some(match action {
+        "create" => locale.text("coord-person-added"),
+        "update" => locale.text("coord-contact-details-changed"),
+        "update_interpreter_profile" => locale.text("coord-interpreter-profile-changed"),
+        "update_interpreter_record" => locale.text("coord-languages-or-financial-file-changed"),
+        "update_interpreter_placement" => locale.text("coord-interpreter-placement-changed"),
+        "update_requester_profile" => locale.text("profile-requester-profile-changed"),
+        "reset_mfa" => locale.text("coord-second-factor-reset"),
+        "update_roles" => locale.text("coord-roles-changed"),
+        "add_interpreter_file" => locale.text("coord-file-added"),
+        "remove_interpreter_file" => locale.text("coord-file-removed"),
+        "change_email" => locale.text("profile-email-address-changed"),
+        "deactivate" => locale.text("coord-deactivated"),
+        "reactivate" => locale.text("coord-reactivated"),
+        _ => return Some(locale.pick("Modification", "Change").to_string()),
+    })
 }

@@ -9,9 +9,11 @@ pub mod admin;
 pub mod board;
 mod criteria;
 pub mod downloads;
+mod email_change;
 pub mod establishments;
 mod history;
 mod hours;
+pub mod organisation;
 pub mod profile;
 mod set_aside;
 
@@ -42,6 +44,11 @@ pub fn routes() -> Router<AppState> {
         .route("/board/offer", post(board::offer))
         .route("/board/set-aside", post(set_aside::act))
         .route("/profile", get(profile::show).post(profile::submit))
+        .route("/profile/email", post(email_change::submit))
+        .route("/organisations", get(organisation::mine))
+        .route("/organisations/{id}", get(organisation::show))
+        .route("/organisations/{id}/requests.xlsx", get(organisation::export))
+        .route("/organisations/{id}/invoice", get(organisation::invoice))
         .route("/admin/people", get(admin::people))
         .route("/admin/people/invite", post(admin::invite))
         .route("/admin/people/import", post(admin::import::import))
@@ -197,6 +204,9 @@ impl SignedPage {
         }
         if signed_in.is(Role::Interpreter) || signed_in.is(Role::Requester) {
             links.push(("/profile".into(), locale.text("coord-my-profile")));
+        }
+        if signed_in.is(Role::Requester) {
+            links.push(("/organisations".into(), locale.text("org-my-organisations")));
         }
         SignedPage {
             locale,

@@ -8,10 +8,11 @@
 //! commands, so each is in the history. Errors are named beside their fields.
 
 use super::hours::{availability_text, parse_availability};
-use super::{FormView, Input, SignedPage, render, settings};
+use super::{FormView, Input, Section, SignedPage, render, settings};
 use crate::config::Settings;
 use crate::domain::contact::PhoneE164;
 use crate::domain::export::filter::parse_date;
+use crate::domain::history::Entity;
 use crate::domain::ids::CostCentreId;
 use crate::domain::interpreter::{EligibilityDocument, Inactivity, InterpreterProfile};
 use crate::domain::locale::Locale;
@@ -43,6 +44,8 @@ type Problems = Vec<(String, String)>;
 #[serde(default)]
 pub struct ProfileQuery {
     saved: String,
+    /// What became of a change of address asked (`sent`, `taken`…).
+    email: String,
 }
 
 /// Whose profile this page edits.
@@ -76,7 +79,12 @@ pub async fn show(
     let settings = settings(&state);
     let kind = load(&state, &signed_in).await?.ok_or(WebError::NotFound)?;
     let locale = signed_in.person().locale;
-    let notice = (q.saved == "1").then(|| (Tone::Good, locale.text("coord-your-profile-is-saved")));
+    let notice = (q.saved == "1")
+        .then(|| (Tone::Good, locale.text("coord-your-profile-is-saved")))
+        .or_else(|| {
+            super::email_change::outcome_notice(&q.email, locale)
+                .map(|(good, text)| (if good { Tone::Good } else { Tone::Bad }, text))
+        });
     let values = current_values(&signed_in, &kind);
     page(
         &signed_in,
@@ -152,10 +160,15 @@ fn current_values(signed_in: &SignedIn, kind: &Kind) -> Posted {
         v.push(("notify".into(), "sms".into()));
     }
     match kind {
-        Kind::Requester(r) => v.push((
-            "cost_centre".into(),
-            r.cost_centre_id.map(|c| c.0.to_string()).unwrap_or_default(),
-        )),
+        Kind::Requester(r) => {
+            v.push((
+                "cost_centre".into(),
+                r.cost_centre_id.map(|c| c.0.to_string()).unwrap_or_default(),
+            ));
+            if r.notify_when_offered {
+                v.push(("notify_when_offered".into(), "on".into()));
+            }
+        }
         Kind::Interpreter(p) => {
             for t in &p.request_types {
                 v.push(("request_types".into(), t.as_str().into()));
@@ -203,6 +216,7 @@ async fn page(
             page.facts.push((locale.text("coord-establishment"), establishment));
             page.facts.push((locale.text("coord-installations"), installations));
             inputs.push(cost_centre_input(r, centres, values, locale));
+            inputs.push(offered_input(values, locale));
         }
         Kind::Interpreter(p) => {
             page.facts.extend(interpreter_facts(p, locale));
@@ -224,7 +238,45 @@ async fn page(
         buttons: vec![(locale.text("coord-save"), String::new())],
         ..FormView::default()
     });
+    if let Kind::Requester(_) = kind {
+        page.forms
+            .push(super::email_change::form(state, signed_in, settings.general.time_zone).await?);
+    }
+    own_history(state, signed_in, settings, &mut page).await?;
     Ok(render(status, &settings.general.bank_name, &page))
+}
+
+/// The person's own history, newest first, and its last change among the facts: who did
+/// what, and which fields, in words.
+async fn own_history(
+    state: &AppState,
+    signed_in: &SignedIn,
+    settings: &Settings,
+    page: &mut SignedPage,
+) -> Result<(), WebError> {
+    let person = signed_in.person();
+    let locale = person.locale;
+    let mut tx = state.workflow.store().begin_read().await?;
+    let lines = super::history::lines(
+        &mut tx,
+        Entity::Person,
+        person.id.0,
+        super::history::person_action,
+        settings,
+        locale,
+    )
+    .await?;
+    tx.commit().await?;
+    if let Some(last) = lines.first() {
+        page.facts.push((locale.text("profile-last-change"), last.clone()));
+    }
+    page.sections.push(Section {
+        heading: locale.text("coord-history"),
+        empty: locale.text("profile-history-empty"),
+        lines,
+        ..Section::default()
+    });
+    Ok(())
 }
 
 /// The fields everyone's profile has: the name (a requester's), phones and how to be reached.
@@ -293,6 +345,15 @@ fn cost_centre_input(r: &RequesterProfile, centres: Vec<CostCentre>, values: &Po
         first(values, "cost_centre"),
     )
     .choices(choices)
+}
+
+/// « Me prévenir quand ma demande est offerte à un interprète ».
+fn offered_input(values: &Posted, locale: Locale) -> Input {
+    let on = all(values, "notify_when_offered").contains(&"on");
+    Input {
+        options: vec![("on".into(), locale.text("profile-tell-me-when-offered"), on)],
+        ..Input::new("notify_when_offered", "checks", &locale.text("profile-notices"), "")
+    }
 }
 
 /// What an interpreter sees but the coordinators keep: languages and the financial file.
@@ -500,6 +561,10 @@ pub async fn submit(
         }
         if let Some(c) = cost_centre {
             state.workflow.set_cost_centre(actor, person, c).await?;
+        }
+        if requester {
+            let on = all(&posted, "notify_when_offered").contains(&"on");
+            state.workflow.set_notify_when_offered(actor, person, on).await?;
         }
         Ok::<_, WorkflowError>(())
     };

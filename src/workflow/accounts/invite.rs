@@ -179,6 +179,7 @@ impl Accounts {
             establishment_id: establishment.id,
             installations,
             cost_centre_id: None,
+            notify_when_offered: false,
         }))
     }
 }

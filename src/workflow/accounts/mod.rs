@@ -17,6 +17,7 @@
 //! - past a threshold of failures the owner is mailed, once per window.
 
 mod change;
+mod email_change;
 mod enrol;
 mod invite;
 mod passwords;
@@ -24,6 +25,10 @@ mod reset;
 
 pub use crate::domain::person_import::{ImportLine, ImportProblem};
 pub use change::{MfaChange, MfaChangeKind, Proof, RecoveryCodes};
+pub use email_change::{
+    EMAIL_CHANGE_PATH, EMAIL_CHANGE_TTL, EMAIL_CHANGES_PER_DAY, EmailChangeAsked, EmailChangeConfirmed,
+    EmailChangeState, email_change_link,
+};
 pub use enrol::{EmailEnrolment, MfaEnabled, TotpEnrolment};
 pub use invite::{ImportOutcome, ImportReport, InviteOutcome};
 pub use passwords::{ACTIVATION_PATH, PasswordChange, RESET_PATH, SetPassword, TokenState, token_mail_secret};

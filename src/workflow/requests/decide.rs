@@ -115,6 +115,14 @@ impl Workflow {
                 "every interpreter named already has a pending offer",
             ));
         }
+        // The requester who asked for it hears that their request is offered.
+        if tx
+            .requester_profile(request.requested_by)
+            .await?
+            .is_some_and(|p| p.notify_when_offered)
+        {
+            o.notices.push(Notice::new(request.requested_by, NoticeKind::OfferSent));
+        }
         Ok(o)
     }
 

@@ -232,6 +232,7 @@ impl TestBank {
             establishment_id: e,
             installations: vec![i],
             cost_centre_id: None,
+            notify_when_offered: false,
         };
         let requester = workflow
             .create_person(

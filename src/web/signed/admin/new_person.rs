@@ -136,6 +136,7 @@ async fn read(
                     establishment_id: i.establishment_id,
                     installations: vec![i.id],
                     cost_centre_id: None,
+                    notify_when_offered: false,
                 })
             }
             None => problems.push(PersonField::Installation, PersonProblem::NoInstallation),

@@ -51,21 +51,7 @@ struct Loaded {
 }
 
 fn action_label(action: &str, locale: Locale) -> Option<String> {
-    Some(match action {
-        "create" => locale.text("coord-person-added"),
-        "update" => locale.text("coord-contact-details-changed"),
-        "update_interpreter_profile" => locale.text("coord-interpreter-profile-changed"),
-        "update_interpreter_record" => locale.text("coord-languages-or-financial-file-changed"),
-        "update_interpreter_placement" => locale.text("coord-interpreter-placement-changed"),
-        "update_requester_profile" => locale.text("coord-installations-or-cost-centre-changed"),
-        "deactivate" => locale.text("coord-deactivated"),
-        "reset_mfa" => locale.text("coord-second-factor-reset"),
-        "update_roles" => locale.text("coord-roles-changed"),
-        "add_interpreter_file" => locale.text("coord-file-added"),
-        "remove_interpreter_file" => locale.text("coord-file-removed"),
-        "reactivate" => locale.text("coord-reactivated"),
-        _ => return None,
-    })
+    history::person_action(action, locale)
 }
 
 async fn load(state: &AppState, code: &UserCode, settings: &Settings, locale: Locale) -> Result<Loaded, StoreError> {
