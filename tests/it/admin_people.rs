@@ -304,6 +304,11 @@ async fn coordinators_keep_languages_financial_files_and_installations(engine: E
     assert!(own.body.contains("fournisseur F-77"), "{}", own.body);
     assert!(own.body.contains("Français → Arabe"), "{}", own.body);
     assert!(!own.body.contains("name=\"languages\""), "not editable: {}", own.body);
+    // In words: the registration and what they take, never the stored codes.
+    assert!(own.body.contains("Inscrit, taxes ajoutées aux tarifs"), "{}", own.body);
+    assert!(own.body.contains("Par vidéoconférence"), "{}", own.body);
+    assert!(own.body.contains("Genre"), "{}", own.body);
+    assert!(!own.body.contains("· added"), "{}", own.body);
 
     // A wrong language line saves nothing, the financial file included.
     let wrong = b

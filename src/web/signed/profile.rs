@@ -363,25 +363,51 @@ fn interpreter_facts(p: &InterpreterProfile, locale: Locale) -> Vec<(String, Str
         .iter()
         .map(|l| format!("{} → {}", l.source.name(locale), l.target.name(locale)))
         .collect();
+    let types: Vec<&str> = p.request_types.iter().map(|t| t.label(locale)).collect();
     let f = &p.financial;
-    vec![
+    let registration = crate::domain::person_form::tax_registrations(locale)
+        .into_iter()
+        .find(|(code, _)| code == f.tax_registration.as_str())
+        .map(|(_, label)| label);
+    let mut facts = vec![
         (locale.text("coord-languages"), languages.join(", ")),
+        (locale.text("coord-request-types"), types.join(", ")),
         (
-            locale.text("coord-financial-file"),
-            [
-                f.legal_name.clone(),
-                f.supplier_number
-                    .clone()
-                    .map(|n| format!("{} {n}", locale.text("coord-supplier"))),
-                Some(f.tax_registration.as_str().to_string()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · "),
+            locale.text("coord-gender"),
+            p.gender
+                .map(|g| g.label(locale).to_string())
+                .unwrap_or_else(|| locale.text("coord-gender-not-given")),
         ),
-        (String::new(), locale.text("coord-languages-and-the-financial-file-are")),
-    ]
+    ];
+    let optional = [
+        (locale.text("coord-main-region"), p.main_region.clone()),
+        (locale.text("coord-postal-code"), p.postal_code.clone()),
+        (
+            locale.text("coord-contexts"),
+            (!p.contexts.is_empty()).then(|| p.contexts.join(", ")),
+        ),
+    ];
+    facts.extend(
+        optional
+            .into_iter()
+            .filter_map(|(label, value)| value.map(|v| (label, v))),
+    );
+    facts.push((
+        locale.text("coord-financial-file"),
+        [
+            f.legal_name.clone(),
+            f.supplier_number
+                .clone()
+                .map(|n| format!("{} {n}", locale.text("coord-supplier"))),
+            registration,
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · "),
+    ));
+    facts.push((String::new(), locale.text("coord-languages-and-the-financial-file-are")));
+    facts
 }
 
 /// When an interpreter works: the request types, the weekly slots and the inactivity periods
