@@ -116,6 +116,111 @@ pub fn message_briefing(
     lines(request, standing, installation, locale, true)
 }
 
+/// The lines being written, and what decides which.
+struct Lines<'a> {
+    request: &'a Request,
+    standing: Standing,
+    locale: Locale,
+    /// For a message rather than a page.
+    message: bool,
+    out: Vec<Line>,
+}
+
+impl Lines<'_> {
+    fn add(&mut self, label: impl Into<String>, value: Option<&str>) {
+        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
+            self.out.push((label.into(), v.to_string()));
+        }
+    }
+
+    fn field(&mut self, field: Field, value: Option<&str>) {
+        self.add(field.label(self.locale), value);
+    }
+
+    /// The owner and the booked interpreter read the booking in full.
+    fn full(&self) -> bool {
+        matches!(self.standing, Standing::Owner | Standing::Assigned)
+    }
+
+    /// A message to the owner carries where and how, not what they wrote about the patient.
+    fn terse(&self) -> bool {
+        self.message && self.standing == Standing::Owner
+    }
+
+    /// Where and when exactly: the address, the flexible time, the video platform.
+    fn place(&mut self, installation: &Installation) {
+        let d = &self.request.details;
+        let street = installation_address(installation);
+        let address = if self.full() {
+            d.address.clone().filter(|a| !a.trim().is_empty()).or(street)
+        } else {
+            street
+        };
+        self.field(Field::Address, address.as_deref());
+        let until = d
+            .flexible_until
+            .map(|t| crate::domain::locale::clock_time(t, self.locale));
+        self.field(Field::FlexibleUntil, until.as_deref());
+        if d.request_type == RequestType::Video || d.video.platform.is_some() {
+            self.field(Field::VideoPlatform, d.video.platform.as_deref());
+        }
+    }
+
+    /// What the booking needs: the video link and passcode, the professional, the person
+    /// who receives the interpreter.
+    fn booking(&mut self) {
+        let (d, locale) = (&self.request.details, self.locale);
+        self.field(Field::VideoLink, d.video.link.as_deref());
+        self.field(Field::VideoPasscode, d.video.passcode.as_deref());
+        let p = &d.professional;
+        self.field(Field::ProfessionalName, p.name.as_deref());
+        self.field(Field::ProfessionalFunction, p.function.as_deref());
+        let phone = p.phone.as_ref().map(|phone| phone.display(locale));
+        self.field(Field::ProfessionalPhone, phone.as_deref());
+        self.field(Field::ProfessionalEmail, p.email.as_ref().map(|e| e.as_str()));
+        self.field(Field::OnSiteName, d.on_site.name.as_deref());
+        let phone = d.on_site.phone.as_ref().map(|p| p.display(locale));
+        self.field(Field::OnSitePhone, phone.as_deref());
+    }
+
+    /// The context, the message to the interpreter, and the patient as far as allowed.
+    fn notes_and_patient(&mut self) {
+        let d = &self.request.details;
+        if !self.terse() {
+            self.field(Field::Context, d.notes.context.as_deref());
+            self.field(Field::MessageToInterpreter, d.notes.message_to_interpreter.as_deref());
+        }
+        if d.interpreter_must_notify_user {
+            self.add(notify_label(self.locale), Some(self.locale.pick("oui", "yes")));
+        }
+        if self.full() && !self.message {
+            self.field(Field::PatientDetails, d.patient.details.as_deref());
+        }
+        if !self.terse() && self.standing.reads_patient_identity(self.request) {
+            self.field(Field::PatientName, d.patient.name.as_deref());
+            self.field(Field::PatientPhone, d.patient.phone.as_deref());
+        }
+    }
+
+    /// What only the requester's side and the coordinators read.
+    fn owner_only(&mut self) {
+        let (d, locale) = (&self.request.details, self.locale);
+        let alternative = d
+            .alternative_date
+            .map(|date| crate::domain::locale::long_date(date, locale));
+        self.field(Field::AlternativeDate, alternative.as_deref());
+        self.field(Field::InterpreterType, d.interpreter_type.map(|t| t.label(locale)));
+        if d.supplementary {
+            let label = locale.pick("Demande supplémentaire", "Supplementary request");
+            self.add(label, Some(locale.pick("oui", "yes")));
+        }
+        if !self.terse() {
+            self.field(Field::Reason, d.notes.reason.as_deref());
+            self.field(Field::CoordinatorNote, d.notes.coordinator_note.as_deref());
+        }
+    }
+}
+
 fn lines(
     request: &Request,
     standing: Standing,
@@ -123,121 +228,26 @@ fn lines(
     locale: Locale,
     message: bool,
 ) -> Vec<Line> {
-    let mut lines = Vec::new();
     if standing == Standing::Outsider {
-        return lines;
+        return Vec::new();
     }
-    let d = &request.details;
-    let mut add = |label: String, value: Option<&str>| {
-        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
-            lines.push((label, v.to_string()));
-        }
+    let mut lines = Lines {
+        request,
+        standing,
+        locale,
+        message,
+        out: Vec::new(),
     };
-    let full = matches!(standing, Standing::Owner | Standing::Assigned);
-    let street = installation_address(installation);
-    let address = if full {
-        d.address.clone().filter(|a| !a.trim().is_empty()).or(street)
-    } else {
-        street
-    };
-    add(Field::Address.label(locale).to_string(), address.as_deref());
-    if let Some(until) = d.flexible_until {
-        add(
-            Field::FlexibleUntil.label(locale).to_string(),
-            Some(&crate::domain::locale::clock_time(until, locale)),
-        );
+    lines.place(installation);
+    if lines.full() {
+        lines.booking();
     }
-    if d.request_type == RequestType::Video || d.video.platform.is_some() {
-        add(
-            Field::VideoPlatform.label(locale).to_string(),
-            d.video.platform.as_deref(),
-        );
-    }
-    if full {
-        add(Field::VideoLink.label(locale).to_string(), d.video.link.as_deref());
-        add(
-            Field::VideoPasscode.label(locale).to_string(),
-            d.video.passcode.as_deref(),
-        );
-        professional(&mut add, request, locale);
-        add(Field::OnSiteName.label(locale).to_string(), d.on_site.name.as_deref());
-        add(
-            Field::OnSitePhone.label(locale).to_string(),
-            d.on_site.phone.as_ref().map(|p| p.display(locale)).as_deref(),
-        );
-    }
-    // A message to the owner carries where and how, not what they wrote about the patient.
-    let terse = message && standing == Standing::Owner;
-    if !terse {
-        add(Field::Context.label(locale).to_string(), d.notes.context.as_deref());
-        add(
-            Field::MessageToInterpreter.label(locale).to_string(),
-            d.notes.message_to_interpreter.as_deref(),
-        );
-    }
-    if d.interpreter_must_notify_user {
-        add(notify_label(locale).to_string(), Some(locale.pick("oui", "yes")));
-    }
-    if full && !message {
-        add(
-            Field::PatientDetails.label(locale).to_string(),
-            d.patient.details.as_deref(),
-        );
-    }
-    if !terse && standing.reads_patient_identity(request) {
-        add(Field::PatientName.label(locale).to_string(), d.patient.name.as_deref());
-        add(
-            Field::PatientPhone.label(locale).to_string(),
-            d.patient.phone.as_deref(),
-        );
-    }
+    lines.notes_and_patient();
     if standing == Standing::Owner {
-        let alternative = d
-            .alternative_date
-            .map(|date| crate::domain::locale::long_date(date, locale));
-        add(Field::AlternativeDate.label(locale).to_string(), alternative.as_deref());
-        add(
-            Field::InterpreterType.label(locale).to_string(),
-            d.interpreter_type.map(|t| t.label(locale)),
-        );
-        if d.supplementary {
-            add(
-                locale
-                    .pick("Demande supplémentaire", "Supplementary request")
-                    .to_string(),
-                Some(locale.pick("oui", "yes")),
-            );
-        }
+        lines.owner_only();
     }
-    if standing == Standing::Owner && !terse {
-        add(Field::Reason.label(locale).to_string(), d.notes.reason.as_deref());
-        add(
-            Field::CoordinatorNote.label(locale).to_string(),
-            d.notes.coordinator_note.as_deref(),
-        );
-    }
-    if let Some(line) = cancellation(request, standing, locale) {
-        lines.push(line);
-    }
-    lines
-}
-
-/// The professional who works with the interpreter, and how to reach them.
-fn professional(add: &mut impl FnMut(String, Option<&str>), request: &Request, locale: Locale) {
-    let p = &request.details.professional;
-    add(Field::ProfessionalName.label(locale).to_string(), p.name.as_deref());
-    add(
-        Field::ProfessionalFunction.label(locale).to_string(),
-        p.function.as_deref(),
-    );
-    add(
-        Field::ProfessionalPhone.label(locale).to_string(),
-        p.phone.as_ref().map(|phone| phone.display(locale)).as_deref(),
-    );
-    add(
-        Field::ProfessionalEmail.label(locale).to_string(),
-        p.email.as_ref().map(|e| e.as_str().to_string()).as_deref(),
-    );
+    lines.out.extend(cancellation(request, standing, locale));
+    lines.out
 }
 
 /// Why the request was cancelled, and whether the late cancellation is paid: the owner

@@ -325,30 +325,8 @@ pub(crate) async fn state_page(
     let tz = workflow.config().time_zone;
     match link_state {
         LinkState::Live { request, recipient } => {
-            let locale = recipient.locale;
-            let mut facts = match briefed_facts(workflow, &request, recipient.id, locale).await {
-                Ok(facts) => facts,
-                Err(_) => facts_list(workflow, &request, locale).await,
-            };
-            if matches!(claim.action, LinkAction::Validate | LinkAction::Contest) {
-                facts.extend(record_facts(workflow, &request, locale).await.unwrap_or_default());
-            }
-            facts.insert(0, (locale.text("link-for"), recipient.display_name()));
-            let names = subject_names(workflow, claim).await;
-            (
-                StatusCode::OK,
-                Page {
-                    locale,
-                    bank: pages.bank.clone(),
-                    title: action_heading(claim.action, locale),
-                    heading: format!("{} — {}", action_heading(claim.action, locale), request.label()),
-                    notice: String::new(),
-                    tone: Tone::Neutral,
-                    facts,
-                    paragraphs: vec![action_explanation(claim.action, &names, locale)],
-                    forms: vec![form_for(pages, claim, token, nonce, locale)],
-                },
-            )
+            let page = live_page(state, pages, &request, &recipient, claim, token, nonce).await;
+            (StatusCode::OK, page)
         }
         LinkState::Dead {
             reason,
@@ -398,6 +376,40 @@ pub(crate) async fn state_page(
                 },
             )
         }
+    }
+}
+
+/// The page of a link that still works: what it does, for whom, on what, and its button.
+async fn live_page(
+    state: &AppState,
+    pages: &LinkPages,
+    request: &Request,
+    recipient: &Person,
+    claim: &LinkClaim,
+    token: &str,
+    nonce: &str,
+) -> Page {
+    let workflow = &state.workflow;
+    let locale = recipient.locale;
+    let mut facts = match briefed_facts(workflow, request, recipient.id, locale).await {
+        Ok(facts) => facts,
+        Err(_) => facts_list(workflow, request, locale).await,
+    };
+    if matches!(claim.action, LinkAction::Validate | LinkAction::Contest) {
+        facts.extend(record_facts(workflow, request, locale).await.unwrap_or_default());
+    }
+    facts.insert(0, (locale.text("link-for"), recipient.display_name()));
+    let names = subject_names(workflow, claim).await;
+    Page {
+        locale,
+        bank: pages.bank.clone(),
+        title: action_heading(claim.action, locale),
+        heading: format!("{} — {}", action_heading(claim.action, locale), request.label()),
+        notice: String::new(),
+        tone: Tone::Neutral,
+        facts,
+        paragraphs: vec![action_explanation(claim.action, &names, locale)],
+        forms: vec![form_for(pages, claim, token, nonce, locale)],
     }
 }
 
