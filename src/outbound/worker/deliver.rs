@@ -12,7 +12,6 @@ use crate::domain::request::{Request, ServiceRecord};
 use crate::security::link::LinkAction;
 use crate::store::Tx;
 use crate::store::outbox::{OutboxChannel, OutboxMessage};
-use crate::store::requests::OfferStatus;
 use anyhow::Context as _;
 
 /// What a message shows besides its notice, read before it leaves.
@@ -68,19 +67,20 @@ impl Outbound {
             Some(id) => Some(tx.request(id).await?),
             None => None,
         };
-        let (installation, street, briefing, changes) = match &request {
+        let (installation, street, briefing, changes, offer) = match &request {
             Some(r) => {
                 let installation = tx.installation(r.details.installation_id).await?;
-                let standing = crate::workflow::standing::standing(tx, r, &recipient).await?;
+                let (standing, offer) = crate::workflow::standing::standing_and_offer(tx, r, &recipient).await?;
                 let changes = changes(tx, notice, r, standing, recipient.locale).await?;
                 (
                     installation.name.clone(),
                     briefing::installation_address(&installation),
                     briefing::message_briefing(r, standing, &installation, recipient.locale),
                     changes,
+                    offer,
                 )
             }
-            None => (String::new(), None, Vec::new(), Vec::new()),
+            None => (String::new(), None, Vec::new(), Vec::new(), None),
         };
         let interpreter: Option<Person> = match request.as_ref().and_then(|r| r.assigned_interpreter) {
             Some(id) => Some(tx.person(id).await?),
@@ -90,13 +90,8 @@ impl Outbound {
             Some(r) => self.links(tx, notice, r, &recipient).await?,
             None => Vec::new(),
         };
-        let answer_by = match (&request, notice) {
-            (Some(r), Notice::RequestOffered(_) | Notice::OfferReminder(_)) => tx
-                .offers_of_request(r.id)
-                .await?
-                .into_iter()
-                .find(|o| o.interpreter_id == recipient.id && o.status == OfferStatus::Pending)
-                .and_then(|o| o.expires_at),
+        let answer_by = match notice {
+            Notice::RequestOffered(_) | Notice::OfferReminder(_) => offer.and_then(|o| o.expires_at),
             _ => None,
         };
         let (suggestions, suggestion_links) = match &request {
