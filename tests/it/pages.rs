@@ -277,7 +277,16 @@ async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
     assert_eq!(request.details.professional.name.as_deref(), Some("Dre Tremblay"));
     let page = b.get(&format!("/requests/{}", id.0)).await;
     assert!(page.body.contains("Modification"), "{}", page.body);
-    assert!(page.body.contains("Nom de l'usager : modifié"), "{}", page.body);
+    assert!(
+        page.body.contains("Nom de l'usager\u{a0}: nouvelle valeur"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Heure du service\u{a0}: 10 h 00 → 11 h 00"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("Jean Patient<"), "the old value is not in history");
 
     // Cancelled with a reason from the page.
@@ -310,6 +319,19 @@ async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
         relais::domain::request::CancellationReason::AppointmentCancelled
     );
     assert!(cancelled.body.contains("Annulé"));
+
+    // The history says all of it in words, never in codes or ids.
+    let page = b.get(&format!("/requests/{}", id.0)).await;
+    accessible(&page);
+    let interpreter = bank.name_of(bank.interpreters[0]).await;
+    for words in [
+        "Statut\u{a0}: Modifié → Annulé".to_string(),
+        "Motif\u{a0}: Rendez-vous annulé".to_string(),
+        format!("Offerte à\u{a0}: {interpreter}"),
+        format!("Interprète\u{a0}: {interpreter}"),
+    ] {
+        assert!(page.body.contains(&words), "{words} in {}", page.body);
+    }
 }
 
 async fn others_see_only_their_share(engine: Engine) {

@@ -2,7 +2,7 @@
 //! the history records them (`domain::history::diff_details`): field keys and JSON values,
 //! sensitive values already replaced by a placeholder.
 
-use super::{Field, Gender, RequestType};
+use super::{CancellationReason, Field, Gender, RequestStatus, RequestType};
 use crate::domain::history::{Change, REDACTED};
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::{Locale, clock_time, duration, long_date};
@@ -78,6 +78,69 @@ pub fn describe(change: &Change, names: &impl Names, locale: Locale) -> Option<S
     Some(format!("{label}{sep}{from} → {to}"))
 }
 
+/// Every change of one history entry in words: the request's fields as [`describe`] says
+/// them, then what the workflow records (status, offers, booking, cancellation, service
+/// record). The interpreters an entry offered the request to, or who declined it, read as
+/// one line: « Offerte à : Lucía Ramírez, Diego Fernández ». A key that is neither says
+/// nothing rather than show its code.
+pub fn describe_entry(changes: &[Change], names: &impl Names, locale: Locale) -> Vec<String> {
+    let sep = locale.pick("\u{a0}: ", ": ");
+    let mut lines = Vec::new();
+    let mut lists: Vec<(&'static str, Vec<String>)> = Vec::new();
+    for change in changes {
+        if let Some(line) = describe(change, names, locale) {
+            lines.push(line);
+            continue;
+        }
+        let Some(label) = event_label(&change.field, locale) else {
+            continue;
+        };
+        let to = value(&change.field, &change.to, names, locale);
+        match change.field.as_str() {
+            "offered_to" | "declined_by" => match lists.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, people)) => people.push(to),
+                None => lists.push((label, vec![to])),
+            },
+            // A value that was set once and is now cleared says nothing worth reading,
+            // except the interpreter leaving a booking.
+            _ if change.to.is_null() && change.field != "assigned_interpreter" => {}
+            _ if change.from.is_null() || change.field == "contested" => lines.push(format!("{label}{sep}{to}")),
+            _ => {
+                let from = value(&change.field, &change.from, names, locale);
+                if from != to {
+                    lines.push(format!("{label}{sep}{from} → {to}"));
+                }
+            }
+        }
+    }
+    lines.extend(
+        lists
+            .into_iter()
+            .map(|(label, people)| format!("{label}{sep}{}", people.join(", "))),
+    );
+    lines
+}
+
+/// The label of what the workflow records in a request's history, by its key.
+fn event_label(key: &str, locale: Locale) -> Option<&'static str> {
+    let (fr, en) = match key {
+        "status" => ("Statut", "Status"),
+        "number" => ("Numéro", "Number"),
+        "offered_to" => ("Offerte à", "Offered to"),
+        "declined_by" => ("Refusée par", "Declined by"),
+        "assigned_interpreter" => ("Interprète", "Interpreter"),
+        "lapsed_offers" => ("Offres restées sans réponse", "Offers left unanswered"),
+        "cancellation_reason" => ("Motif", "Reason"),
+        "late_cancellation" => ("Annulation tardive", "Late cancellation"),
+        "contested" => ("Motif de la contestation", "Reason for contesting"),
+        "completed" => ("Service rendu", "Service rendered"),
+        "interpreter_present" => ("Interprète présent", "Interpreter present"),
+        "worked_minutes" => ("Durée du service", "Length of the service"),
+        _ => return None,
+    };
+    Some(locale.pick(fr, en))
+}
+
 /// One value as people read it; « — » for none.
 fn value(key: &str, value: &Value, names: &impl Names, locale: Locale) -> String {
     let none = || "—".to_string();
@@ -87,7 +150,8 @@ fn value(key: &str, value: &Value, names: &impl Names, locale: Locale) -> String
             .pick(if *b { "oui" } else { "non" }, if *b { "yes" } else { "no" })
             .into(),
         Value::Number(n) => match (key, n.as_i64()) {
-            ("duration_minutes", Some(m)) => duration(u32::try_from(m).unwrap_or(0), locale),
+            ("duration_minutes" | "worked_minutes", Some(m)) => duration(u32::try_from(m).unwrap_or(0), locale),
+            ("lapsed_offers", Some(n)) => n.to_string(),
             (_, Some(id)) => names
                 .name(key, id)
                 .unwrap_or_else(|| locale.pick("autre", "other").into()),
@@ -112,6 +176,14 @@ fn text(key: &str, s: &str, locale: Locale) -> String {
         "request_type" => s
             .parse::<RequestType>()
             .map(|t| t.label(locale).to_string())
+            .unwrap_or_else(|_| s.to_string()),
+        "status" => s
+            .parse::<RequestStatus>()
+            .map(|t| t.label(locale).to_string())
+            .unwrap_or_else(|_| s.to_string()),
+        "cancellation_reason" => s
+            .parse::<CancellationReason>()
+            .map(|r| r.label(locale).to_string())
             .unwrap_or_else(|_| s.to_string()),
         "interpreter_gender" => s
             .parse::<Gender>()
@@ -169,5 +241,49 @@ mod tests {
             "Installation\u{a0}: Installation n1 → Installation n2"
         );
         assert_eq!(describe(&Change::new("status", "new", "booked"), &(), Locale::Fr), None);
+    }
+
+    #[test]
+    fn an_entry_reads_in_words_with_the_people_named() {
+        struct People;
+        impl Names for People {
+            fn name(&self, _: &str, id: i64) -> Option<String> {
+                Some(["Lucía Ramírez", "Diego Fernández"][usize::try_from(id).unwrap()].to_string())
+            }
+        }
+        let entry = [
+            Change::new("status", RequestStatus::New, RequestStatus::Offered),
+            Change::new("offered_to", None::<i64>, 0),
+            Change::new("offered_to", None::<i64>, 1),
+        ];
+        assert_eq!(
+            describe_entry(&entry, &People, Locale::Fr),
+            [
+                "Statut\u{a0}: Nouveau → En attente d'acceptation",
+                "Offerte à\u{a0}: Lucía Ramírez, Diego Fernández"
+            ]
+        );
+        let entry = [
+            Change::new("status", RequestStatus::Booked, RequestStatus::Cancelled),
+            Change::new(
+                "cancellation_reason",
+                None::<&str>,
+                CancellationReason::AppointmentRescheduled,
+            ),
+            Change::new("late_cancellation", None::<bool>, true),
+            Change::new("worked_minutes", None::<i64>, 90),
+            Change::new("lapsed_offers", None::<i64>, 2),
+            Change::new("internal_thing", 1, 2),
+        ];
+        assert_eq!(
+            describe_entry(&entry, &People, Locale::En),
+            [
+                "Status: Booked → Cancelled",
+                "Reason: Appointment postponed",
+                "Late cancellation: yes",
+                "Length of the service: 1 h 30 min",
+                "Offers left unanswered: 2",
+            ]
+        );
     }
 }

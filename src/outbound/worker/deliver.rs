@@ -11,6 +11,7 @@ use crate::domain::request::briefing;
 use crate::domain::request::{Request, ServiceRecord};
 use crate::security::link::LinkAction;
 use crate::store::Tx;
+use crate::store::change_names::ChangeNames;
 use crate::store::outbox::{OutboxChannel, OutboxMessage};
 use anyhow::Context as _;
 
@@ -255,7 +256,7 @@ impl Outbound {
         let recipient = &facts.recipient;
         let mut form = form_block(notice, facts.request.as_ref(), facts.record.as_ref(), recipient);
         if let Some(lines) = &facts.pay {
-            let sep = recipient.locale.pick(" : ", ": ");
+            let sep = recipient.locale.pick("\u{a0}: ", ": ");
             form = lines
                 .iter()
                 .map(|(label, value)| format!("{label}{sep}{value}"))
@@ -298,7 +299,7 @@ impl Outbound {
             request.details.target_language.name(locale),
             facts.number
         );
-        let sep = locale.pick(" : ", ": ");
+        let sep = locale.pick("\u{a0}: ", ": ");
         let mut description = vec![
             format!("{}{sep}{}", locale.pick("Demande", "Request"), facts.number),
             format!("{}{sep}{}", locale.pick("Langues", "Languages"), facts.languages),
@@ -342,40 +343,13 @@ async fn changes(
     let Some(facts) = notice.facts() else {
         return Ok(Vec::new());
     };
-    let mut names = Names::default();
-    for change in &facts.changes {
-        for value in [&change.from, &change.to] {
-            if let Some(id) = value.as_i64() {
-                let name = match change.field.as_str() {
-                    "installation" => Some(tx.installation(crate::domain::ids::InstallationId(id)).await?.name),
-                    "preferred_interpreter" => Some(tx.person(crate::domain::ids::PersonId(id)).await?.display_name()),
-                    _ => None,
-                };
-                if let Some(name) = name {
-                    names.0.push((change.field.clone(), id, name));
-                }
-            }
-        }
-    }
+    let names = ChangeNames::load(tx, &facts.changes.iter().collect::<Vec<_>>()).await?;
     Ok(facts
         .changes
         .iter()
         .filter(|c| briefing::reads_change(standing, &c.field, request))
         .filter_map(|c| crate::domain::request::changes::describe(c, &names, locale))
         .collect())
-}
-
-/// The names of the ids a notice's changes refer to.
-#[derive(Default)]
-struct Names(Vec<(String, i64, String)>);
-
-impl crate::domain::request::changes::Names for Names {
-    fn name(&self, field: &str, id: i64) -> Option<String> {
-        self.0
-            .iter()
-            .find(|(f, i, _)| f == field && *i == id)
-            .map(|(_, _, name)| name.clone())
-    }
 }
 
 /// A service record shown to whoever must check it; the requester's words with a contest.

@@ -4,14 +4,15 @@
 //! Without a signed-in session the page falls back to the `Open` link session's page.
 
 use super::{ActionForm, Seen, Table, View, bank, seen as visible_request};
-use crate::domain::history::{Change, Entity, HistoryEntry, REDACTED};
+use crate::domain::history::{Entity, HistoryEntry};
 use crate::domain::locale::Locale;
 use crate::domain::locale::{clock_time, short_date};
-use crate::domain::request::{CancellationReason, Request, RequestStatus};
+use crate::domain::request::{CancellationReason, Request, RequestStatus, changes};
 use crate::domain::role::{ActorKind, Channel, Role};
 use crate::forms::request::FormField;
 use crate::security::link::LinkAction;
 use crate::store::attachments::{AttachmentInfo, AttachmentPurpose};
+use crate::store::change_names::ChangeNames;
 use crate::store::{StoreError, Tx};
 use crate::web::account::SignedIn;
 use crate::web::links::{briefed_facts, record_facts};
@@ -208,6 +209,8 @@ fn attachments_table(request: &Request, files: &[AttachmentInfo], locale: Locale
 /// The request's history: when, who, by which channel, what.
 async fn history_table(tx: &mut Tx, request: &Request, tz: chrono_tz::Tz, locale: Locale) -> Result<Table, StoreError> {
     let entries = tx.history_of(Entity::Request, request.id.0).await?;
+    let changes: Vec<_> = entries.iter().flat_map(|e| &e.changes).collect();
+    let names = ChangeNames::load(tx, &changes).await?;
     let mut rows = Vec::new();
     for entry in &entries {
         let who = match entry.actor_id {
@@ -226,7 +229,7 @@ async fn history_table(tx: &mut Tx, request: &Request, tz: chrono_tz::Tz, locale
             ),
             (who, String::new()),
             (channel_label(entry.channel, locale), String::new()),
-            (what(entry, locale), String::new()),
+            (what(entry, &names, locale), String::new()),
         ]);
     }
     Ok(Table {
@@ -262,9 +265,9 @@ fn channel_label(channel: Channel, locale: Locale) -> String {
     }
 }
 
-/// What an entry did: its action, then each change; sensitive values stay hidden as
-/// history stores them ("modifié").
-fn what(entry: &HistoryEntry, locale: Locale) -> String {
+/// What an entry did: its action, then each change in words; sensitive values stay hidden
+/// as history stores them (« nouvelle valeur »).
+fn what(entry: &HistoryEntry, names: &ChangeNames, locale: Locale) -> String {
     let action = match entry.action.as_str() {
         "create" => locale.text("request-created"),
         "submit" => locale.text("request-sent"),
@@ -276,34 +279,16 @@ fn what(entry: &HistoryEntry, locale: Locale) -> String {
         "withdraw" => locale.text("request-interpreter-withdrew"),
         "cancel" => locale.text("request-cancelled"),
         "record_service" => locale.text("request-service-recorded"),
+        "correct_service_record" => locale.text("request-service-record-corrected"),
         "validate" => locale.text("request-service-validated"),
         "contest" => locale.text("request-service-contested"),
         "close" => locale.text("request-closed"),
         "erase_patient_details" => locale.text("request-patient-details-erased"),
-        other => other.to_string(),
+        _ => locale.text("request-updated"),
     };
-    let mut parts = vec![action.replace('_', " ")];
-    for change in &entry.changes {
-        parts.push(describe_change(change, locale));
-    }
-    parts.join(" ; ")
-}
-
-fn describe_change(change: &Change, locale: Locale) -> String {
-    let label = FormField::from_key(&change.field)
-        .map(|f| f.label(locale).to_string())
-        .unwrap_or_else(|| change.field.replace('_', " "));
-    let shown = |v: &serde_json::Value| match v {
-        serde_json::Value::Null => "—".to_string(),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    let redacted = |v: &serde_json::Value| v.as_str() == Some(REDACTED);
-    if redacted(&change.from) || redacted(&change.to) {
-        format!("{label} : {}", locale.text("request-changed-2"))
-    } else {
-        format!("{label} : {} → {}", shown(&change.from), shown(&change.to))
-    }
+    let mut parts = vec![action];
+    parts.extend(changes::describe_entry(&entry.changes, names, locale));
+    parts.join(locale.pick("\u{a0}; ", "; "))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -413,10 +398,10 @@ pub(super) fn outcome(
             Tone::Good,
             match locale {
                 Locale::Fr => format!(
-                    "C'est fait. La demande est maintenant « {} ».",
-                    applied.to.label(locale)
+                    "C'est fait. La demande est maintenant {}.",
+                    applied.to.as_state_of_request(locale)
                 ),
-                Locale::En => format!("Done. The request is now “{}”.", applied.to.label(locale)),
+                Locale::En => format!("Done. The request is now {}.", applied.to.as_state_of_request(locale)),
             },
             StatusCode::OK,
         ),

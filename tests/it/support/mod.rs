@@ -486,6 +486,14 @@ impl TestBank {
         id
     }
 
+    /// The name people read for this person.
+    pub async fn name_of(&self, id: PersonId) -> String {
+        let mut tx = self.store.begin().await.unwrap();
+        let p = tx.person(id).await.unwrap();
+        tx.commit().await.unwrap();
+        p.display_name()
+    }
+
     pub async fn load(&self, id: RequestId) -> relais::domain::request::Request {
         let mut tx = self.store.begin().await.unwrap();
         let r = tx.request(id).await.unwrap();
