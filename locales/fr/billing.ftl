@@ -20,7 +20,7 @@ billing-registered-inclusive = Inscrit, taxes incluses
 billing-date = Date
 billing-state = État
 billing-currency = Devise
-billing-footer = Ce document ne contient aucun renseignement sur les usagers : ni nom, ni coordonnées, ni détail de santé.
+billing-footer = Ce document ne contient aucun renseignement sur les usagers : ni nom, ni coordonnées, ni détail de santé.
 billing-awaiting = En attente de validation
 billing-period = Période
 
@@ -30,7 +30,7 @@ billing-invoice-requests = Demandes facturées
 billing-invoice-empty = Aucune demande à facturer pour cette période.
 billing-invoice-totals = Totaux de la facture
 billing-invoice-total = Total à payer
-billing-invoice-awaiting-note = Réalisations enregistrées mais pas encore validées : elles seront facturées une fois validées.
+billing-invoice-awaiting-note = Réalisations enregistrées mais pas encore validées : elles seront facturées une fois validées.
 
 billing-statement = Relevé de rémunération
 billing-statement-number = Relevé n°
@@ -38,7 +38,7 @@ billing-statement-requests = Demandes rémunérées
 billing-statement-empty = Aucune demande à rémunérer pour cette période.
 billing-statement-totals = Totaux du relevé
 billing-statement-total = Total à verser
-billing-statement-awaiting-note = Réalisations enregistrées mais pas encore validées : elles seront rémunérées une fois validées.
+billing-statement-awaiting-note = Réalisations enregistrées mais pas encore validées : elles seront rémunérées une fois validées.
 billing-legal-name = Nom complet
 billing-user-code = Code d'utilisateur
 billing-supplier-number = Numéro de fournisseur

@@ -110,6 +110,19 @@ mod tests {
         }
     }
 
+    /// French typography: a non-breaking space before « : ; ! ? » and inside guillemets,
+    /// never an ordinary space that lets a line break before the sign.
+    #[test]
+    fn french_text_keeps_its_signs_with_their_words() {
+        let loose = regex::Regex::new(r" [:;!?»]|« ").unwrap();
+        let found: Vec<String> = messages("fr")
+            .into_iter()
+            .filter(|(_, text)| loose.is_match(text))
+            .map(|(key, _)| key)
+            .collect();
+        assert_eq!(found, Vec::<String>::new(), "ordinary space before a sign");
+    }
+
     #[test]
     fn both_languages_have_the_same_keys() {
         let (fr, en) = (keys("fr"), keys("en"));

@@ -93,13 +93,13 @@ impl ImportProblem {
     pub fn message(&self, locale: Locale) -> String {
         let fr = locale == Locale::Fr;
         match self {
-            ImportProblem::UnknownColumn(c) if fr => format!("en-tête : colonne inconnue « {c} »"),
+            ImportProblem::UnknownColumn(c) if fr => format!("en-tête : colonne inconnue «\u{a0}{c}\u{a0}»"),
             ImportProblem::UnknownColumn(c) => format!("header: unknown column “{c}”"),
             ImportProblem::MissingColumn(c) if fr => format!("en-tête : la colonne {c} manque"),
             ImportProblem::MissingColumn(c) => format!("header: the column {c} is missing"),
             ImportProblem::Unreadable(why) if fr => format!("ligne illisible ({why})"),
             ImportProblem::Unreadable(why) => format!("unreadable line ({why})"),
-            ImportProblem::Email(e) if fr => format!("adresse courriel invalide : « {e} »"),
+            ImportProblem::Email(e) if fr => format!("adresse courriel invalide : «\u{a0}{e}\u{a0}»"),
             ImportProblem::Email(e) => format!("invalid email address: “{e}”"),
             ImportProblem::Names => locale
                 .pick(
@@ -116,10 +116,10 @@ impl ImportProblem {
                 locale,
             ),
             ImportProblem::Role(r) if fr => {
-                format!("rôle « {r} » : demandeur, interprète ou coordonnateur attendu")
+                format!("rôle «\u{a0}{r}\u{a0}» : demandeur, interprète ou coordonnateur attendu")
             }
             ImportProblem::Role(r) => format!("role “{r}”: expected requester, interpreter or coordinator"),
-            ImportProblem::Locale(l) if fr => format!("langue « {l} » : fr ou en attendu"),
+            ImportProblem::Locale(l) if fr => format!("langue «\u{a0}{l}\u{a0}» : fr ou en attendu"),
             ImportProblem::Locale(l) => format!("language “{l}”: expected fr or en"),
             ImportProblem::RequesterPlace => locale
                 .pick(
@@ -127,10 +127,12 @@ impl ImportProblem {
                     "a requester needs an establishment code and at least one installation",
                 )
                 .into(),
-            ImportProblem::UnknownEstablishment(c) if fr => format!("aucun établissement n'a le code « {c} »"),
+            ImportProblem::UnknownEstablishment(c) if fr => {
+                format!("aucun établissement n'a le code «\u{a0}{c}\u{a0}»")
+            }
             ImportProblem::UnknownEstablishment(c) => format!("no establishment has the code “{c}”"),
             ImportProblem::UnknownInstallation { establishment, name } if fr => {
-                format!("{establishment} n'a pas d'installation nommée « {name} »")
+                format!("{establishment} n'a pas d'installation nommée «\u{a0}{name}\u{a0}»")
             }
             ImportProblem::UnknownInstallation { establishment, name } => {
                 format!("{establishment} has no installation named “{name}”")

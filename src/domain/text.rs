@@ -180,9 +180,60 @@ pub fn fold(input: &str) -> String {
     out
 }
 
+/// French typography for text people read: the space before « : ; ! ? » and inside
+/// guillemets becomes non-breaking, so that a line never starts with the sign. Applied
+/// where French mail and pages leave Relais, so every template and value gets it.
+/// Inside a `<style>` element nothing changes (CSS needs its plain spaces).
+pub fn french_spacing(text: &str) -> Cow<'_, str> {
+    if !text.contains([':', ';', '!', '?', '«', '»']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut in_style = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c == '<' {
+            let rest = text.get(at..).unwrap_or("");
+            if rest.starts_with("<style") {
+                in_style = true;
+            } else if rest.starts_with("</style") {
+                in_style = false;
+            }
+        }
+        let next = chars.peek().map(|(_, n)| *n);
+        if !in_style && c == ' ' && matches!(next, Some(':' | ';' | '!' | '?' | '»')) {
+            out.push('\u{a0}');
+        } else if !in_style && c == '«' && next == Some(' ') {
+            out.push('«');
+            out.push('\u{a0}');
+            chars.next();
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn french_signs_keep_to_their_words() {
+        assert_eq!(
+            french_spacing("Statut : « Réservé » ; prêt ? oui !"),
+            "Statut\u{a0}: «\u{a0}Réservé\u{a0}»\u{a0}; prêt\u{a0}? oui\u{a0}!"
+        );
+        assert_eq!(
+            french_spacing("https://x.example/?a=1 10:30"),
+            "https://x.example/?a=1 10:30"
+        );
+        assert_eq!(
+            french_spacing("<style>a { color: red !important }</style><p>Voir : x</p>"),
+            "<style>a { color: red !important }</style><p>Voir\u{a0}: x</p>"
+        );
+        assert!(matches!(french_spacing("rien"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn folds_case_accents_and_punctuation() {

@@ -1165,7 +1165,7 @@ impl MailPipeline {
 }
 
 fn describe_issue(issue: &crate::forms::request::FieldIssue, locale: Locale) -> String {
-    let sep = locale.pick(" : ", ": ");
+    let sep = locale.pick("\u{a0}: ", ": ");
     format!("{}{}{}", issue.field.label(locale), sep, issue.message(locale))
 }
 

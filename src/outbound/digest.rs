@@ -246,7 +246,11 @@ pub async fn waiting_item(
     let withdrawn = if withdrew.is_empty() {
         String::new()
     } else {
-        format!("{} {}", locale.pick("Désistement :", "Withdrew:"), withdrew.join(", "))
+        format!(
+            "{} {}",
+            locale.pick("Désistement\u{a0}:", "Withdrew:"),
+            withdrew.join(", ")
+        )
     };
     let broadcast_to = if broadcast.is_some() {
         top.iter().map(|r| r.person).collect()
@@ -343,7 +347,7 @@ async fn contested(tx: &mut Tx, locale: Locale, ctx: &LinkContext<'_>) -> anyhow
         // The requester's words, on one short line: the contest mail has them in full.
         let note = tx.contest_note(request.id).await?.map(|n| short(&n, 120));
         out.push(match note {
-            Some(n) => format!("{line} — « {n} »"),
+            Some(n) => format!("{line} — «\u{a0}{n}\u{a0}»"),
             None => line,
         });
     }

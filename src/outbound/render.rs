@@ -338,7 +338,9 @@ pub fn notice_label(notice: &Notice, locale: Locale) -> &'static str {
         Notice::MfaChanged { .. } => {
             locale.pick("Votre deuxième facteur a été modifié", "Your second factor was changed")
         }
-        Notice::MailConfirmation { .. } => locale.pick("Avez-vous envoyé ce message ?", "Did you send this message?"),
+        Notice::MailConfirmation { .. } => {
+            locale.pick("Avez-vous envoyé ce message\u{a0}?", "Did you send this message?")
+        }
         // Not read, so said in both languages whoever sent it.
         Notice::MessageTooLarge { .. } => "Message trop volumineux / Message too large",
         Notice::MessageSetAside { .. } => locale.pick(
@@ -484,8 +486,8 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         shows_facts: !matches!(notice, Notice::RequestForm { .. } | Notice::RecordForm(_)),
         about_account: matches!(notice, Notice::MfaChanged { .. } | Notice::SignInFailures { .. }),
     };
-    let text = body.render()?;
-    let subject = subject(input, &facts, locale);
+    let text = typeset(body.render()?, locale);
+    let subject = typeset(subject(input, &facts, locale), locale);
     let label = secret_label(notice, locale);
     if !label.is_empty() {
         links.push((label.to_string(), input.secret.to_string()));
@@ -524,7 +526,7 @@ impl<'a> NoticeFields<'a> {
         let status = match notice {
             Notice::CommandDone {
                 status: Some(status), ..
-            } => status.label(locale).to_string(),
+            } => status.as_state_of_request(locale).to_string(),
             _ => String::new(),
         };
         let (bytes, limit) = match notice {
@@ -592,6 +594,14 @@ impl<'a> NoticeFields<'a> {
     }
 }
 
+/// French typography on a mail's text (`domain::text::french_spacing`); English as is.
+pub fn typeset(text: String, locale: Locale) -> String {
+    match locale {
+        Locale::Fr => crate::domain::text::french_spacing(&text).into_owned(),
+        Locale::En => text,
+    }
+}
+
 /// The HTML alternative of a text body: its paragraphs, with every `LABEL : URL` line of
 /// `links` shown as a button.
 pub fn html_twin(text: &str, subject: &str, locale: Locale, links: &[(String, String)]) -> anyhow::Result<String> {
@@ -600,7 +610,7 @@ pub fn html_twin(text: &str, subject: &str, locale: Locale, links: &[(String, St
             matches!(
                 line.strip_prefix(label.as_str())
                     .and_then(|rest| rest.strip_suffix(url.as_str())),
-                Some(" : " | ": ")
+                Some(" : " | "\u{a0}: " | ": ")
             )
         })
     };

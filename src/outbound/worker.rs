@@ -317,7 +317,7 @@ impl Outbound {
         digest: &super::digest::Digest,
     ) -> anyhow::Result<()> {
         let locale = recipient.locale;
-        let text = super::digest::render_text(digest, recipient, &self.bank)?;
+        let text = super::render::typeset(super::digest::render_text(digest, recipient, &self.bank)?, locale);
         let today = self.clock.now().with_timezone(&self.time_zone).date_naive();
         let subject = format!(
             "{} — {}",
@@ -619,7 +619,7 @@ fn form_block(
         }
         Notice::ServiceRecorded(_) | Notice::ServiceContested(_) | Notice::AutoValidated(_) => record
             .map(|r| {
-                let sep = locale.pick(" : ", ": ");
+                let sep = locale.pick("\u{a0}: ", ": ");
                 record::record_values(r, locale)
                     .into_iter()
                     .map(|(field, value)| format!("{}{sep}{value}", field.label(locale)))

@@ -120,6 +120,11 @@ pub async fn security_headers(request: axum::extract::Request, next: axum::middl
 /// An HTML page with the headers every page gets: never cached, never framed, no referrer,
 /// no script, not indexed.
 pub fn secure_html(status: StatusCode, html: String) -> Response {
+    let html = if html.contains("<html lang=\"fr\"") {
+        crate::domain::text::french_spacing(&html).into_owned()
+    } else {
+        html
+    };
     let mut response = (status, Html(html)).into_response();
     add_security_headers(response.headers_mut());
     response

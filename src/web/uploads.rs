@@ -21,19 +21,19 @@ pub(crate) fn check_file(name: &str, bytes: &[u8], locale: Locale) -> Result<New
     let shown: String = name.chars().filter(|c| !c.is_control()).take(80).collect();
     let Some(kind) = FileKind::sniff(bytes) else {
         return Err(match locale {
-            Locale::Fr => format!("Pièces jointes : « {shown} » n'est ni un PDF, ni une image JPEG ou PNG"),
+            Locale::Fr => format!("Pièces jointes : «\u{a0}{shown}\u{a0}» n'est ni un PDF, ni une image JPEG ou PNG"),
             Locale::En => format!("Attachments: “{shown}” is not a PDF, JPEG or PNG file"),
         });
     };
     if bytes.len() > MAX_FILE_BYTES {
         return Err(match locale {
-            Locale::Fr => format!("Pièces jointes : « {shown} » dépasse 10 Mo"),
+            Locale::Fr => format!("Pièces jointes : «\u{a0}{shown}\u{a0}» dépasse 10 Mo"),
             Locale::En => format!("Attachments: “{shown}” is larger than 10 MB"),
         });
     }
     let file_name = stored_name(name, kind).map_err(|problem| match locale {
         Locale::Fr => format!(
-            "Pièces jointes : le nom du fichier « {shown} »\u{a0}: {}",
+            "Pièces jointes : le nom du fichier «\u{a0}{shown}\u{a0}»\u{a0}: {}",
             problem.message(locale)
         ),
         Locale::En => format!("Attachments: the file name “{shown}”: {}", problem.message(locale)),

@@ -258,12 +258,12 @@ async fn coordinators_create_and_change_establishments(engine: Engine) {
 
     // Who changed what, at the foot of the page.
     for line in [
-        "Sophie Gagnon — établissement créé : CISSS-LAV",
-        "Sophie Gagnon — établissement modifié : CISSS de Laval — Cité-de-la-Santé (nom, préfixe des demandes)",
-        "Sophie Gagnon — installation modifiée : Hôpital Cité-de-la-Santé (nom)",
-        "Sophie Gagnon — centre de coûts ajouté : 7301110",
-        "Sophie Gagnon — code de facturation ajouté : SETIS-12",
-        "Sophie Gagnon — centre de coûts modifié : 7301110 (description)",
+        "Sophie Gagnon — établissement créé\u{a0}: CISSS-LAV",
+        "Sophie Gagnon — établissement modifié\u{a0}: CISSS de Laval — Cité-de-la-Santé (nom, préfixe des demandes)",
+        "Sophie Gagnon — installation modifiée\u{a0}: Hôpital Cité-de-la-Santé (nom)",
+        "Sophie Gagnon — centre de coûts ajouté\u{a0}: 7301110",
+        "Sophie Gagnon — code de facturation ajouté\u{a0}: SETIS-12",
+        "Sophie Gagnon — centre de coûts modifié\u{a0}: 7301110 (description)",
     ] {
         assert!(page.body.contains(line), "{line} missing:\n{}", page.body);
     }
@@ -363,12 +363,12 @@ async fn a_retired_cost_centre_is_refused_on_new_requests_and_kept_on_old_ones(e
     let page = c.get(location(&retired)).await;
     assert!(
         page.body
-            .contains("Retiré : il n'est plus accepté sur les nouvelles demandes"),
+            .contains("Retiré\u{a0}: il n'est plus accepté sur les nouvelles demandes"),
         "{}",
         page.body
     );
     assert!(
-        page.body.contains("Retiré : refusé sur les nouvelles demandes"),
+        page.body.contains("Retiré\u{a0}: refusé sur les nouvelles demandes"),
         "{}",
         page.body
     );
@@ -378,7 +378,7 @@ async fn a_retired_cost_centre_is_refused_on_new_requests_and_kept_on_old_ones(e
     );
     assert!(
         page.body
-            .contains("Sophie Gagnon — centre de coûts retiré : RET-1 (actif)"),
+            .contains("Sophie Gagnon — centre de coûts retiré\u{a0}: RET-1 (actif)"),
         "{}",
         page.body
     );
@@ -395,7 +395,7 @@ async fn a_retired_cost_centre_is_refused_on_new_requests_and_kept_on_old_ones(e
     assert!(
         refused
             .body
-            .contains("n'est plus en usage : la coordination l'a retiré"),
+            .contains("n'est plus en usage\u{a0}: la coordination l'a retiré"),
         "{}",
         refused.body
     );

@@ -592,7 +592,7 @@ async fn coordinators_import_a_file_of_people_once(engine: Engine) {
     assert_eq!(done.status, 200, "{}", done.body);
     assert!(
         done.body
-            .contains("Fichier importé : 2 ajoutée(s), 1 invitée(s), 0 inchangée(s), 1 refusée(s)."),
+            .contains("Fichier importé\u{a0}: 2 ajoutée(s), 1 invitée(s), 0 inchangée(s), 1 refusée(s)."),
         "{}",
         done.body
     );
@@ -604,7 +604,7 @@ async fn coordinators_import_a_file_of_people_once(engine: Engine) {
     );
     assert!(
         done.body.contains(
-            "Ligne 5 — paul@ciusss.example — refusée : CCSMTL n'a pas d'installation nommée « Pavillon inconnu »"
+            "Ligne 5 — paul@ciusss.example — refusée\u{a0}: CCSMTL n'a pas d'installation nommée «\u{a0}Pavillon inconnu\u{a0}»"
         ),
         "{}",
         done.body
@@ -642,7 +642,7 @@ async fn coordinators_import_a_file_of_people_once(engine: Engine) {
     assert!(
         headless
             .body
-            .contains("Rien n'a été importé : en-tête : la colonne role manque"),
+            .contains("Rien n'a été importé\u{a0}: en-tête\u{a0}: la colonne role manque"),
         "{}",
         headless.body
     );

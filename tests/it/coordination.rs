@@ -188,7 +188,7 @@ async fn the_digest_shows_what_waits_and_its_links_assign(engine: Engine) {
         text.contains("DEMANDES À ASSIGNER (2)") && text.contains("HC-26061001"),
         "{text}"
     );
-    assert!(text.contains("Désistement : Lucía Ramírez"), "{text}");
+    assert!(text.contains("Désistement\u{a0}: Lucía Ramírez"), "{text}");
     assert_eq!(
         text.matches("Offrir à Lucía Ramírez").count(),
         1,
@@ -196,11 +196,11 @@ async fn the_digest_shows_what_waits_and_its_links_assign(engine: Engine) {
     );
     for name in ["Lucía Ramírez", "Diego Fernández", "Ana Soto"] {
         assert!(
-            text.contains(&format!("Offrir à {name} : http://127.0.0.1:8080/l/")),
+            text.contains(&format!("Offrir à {name}\u{a0}: http://127.0.0.1:8080/l/")),
             "{text}"
         );
     }
-    assert!(text.contains("Offrir aux interprètes suggérés (3) : "), "{text}");
+    assert!(text.contains("Offrir aux interprètes suggérés (3)\u{a0}: "), "{text}");
     let html = parsed.body_html(0).unwrap().to_string();
     assert!(
         html.contains("<a href=\"http://127.0.0.1:8080/l/"),
@@ -210,7 +210,7 @@ async fn the_digest_shows_what_waits_and_its_links_assign(engine: Engine) {
     // Following the first candidate's link (as its page's button would) offers the request.
     let url = text
         .lines()
-        .find_map(|l| l.strip_prefix("Offrir à Lucía Ramírez : "))
+        .find_map(|l| l.strip_prefix("Offrir à Lucía Ramírez\u{a0}: "))
         .unwrap();
     let token = url.rsplit('/').next().unwrap();
     let keys = LinkKeys::new(relais::config::Secret::new(SIGNING_KEY), &[]);

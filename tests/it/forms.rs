@@ -79,11 +79,11 @@ async fn a_form_mail_sets_every_field_and_the_pages_show_them(engine: Engine) {
     let back = world.next_mail(REQUESTER, "request_form").await;
     assert!(
         back.contains("Type d'interprète\u{a0}: est choisi sans interprète à prioriser")
-            || back.contains("Type d'interprète : est choisi sans interprète à prioriser"),
+            || back.contains("Type d'interprète\u{a0}: est choisi sans interprète à prioriser"),
         "{back}"
     );
     assert!(
-        back.contains("Type d'interprète : BI du RSSS"),
+        back.contains("Type d'interprète\u{a0}: BI du RSSS"),
         "the choice as written: {back}"
     );
     assert!(!back.contains("bank"), "no internal key: {back}");
@@ -311,7 +311,7 @@ async fn a_mail_cancellation_names_its_reason_and_a_duplicate_mail_asks_first(en
             Some("the family moved away"),
         ),
         (
-            "Annuler : doublon de HC-1",
+            "Annuler\u{a0}: doublon de HC-1",
             CancellationReason::EntryError,
             Some("doublon de HC-1"),
         ),
@@ -352,7 +352,7 @@ async fn a_mail_cancellation_names_its_reason_and_a_duplicate_mail_asks_first(en
         back.contains(&format!("Une demande semblable existe déjà\u{a0}: {number}")),
         "{back}"
     );
-    assert!(back.contains("Envoyer quand même : non"), "{back}");
+    assert!(back.contains("Envoyer quand même\u{a0}: non"), "{back}");
     let insisted = format!("{BASE_FORM}Envoyer quand même : oui\n");
     let third = p
         .process(&mail(bank, "dup-3@ciusss.example", &insisted), "file")

@@ -128,7 +128,7 @@ async fn a_requester_books_by_mail_through_dovecot() {
     let reply_to = header(form_mail, "Reply-To");
     assert!(reply_to.contains("relais+f0."), "{reply_to}");
     let form_text = text(form_mail);
-    assert!(form_text.contains("Type de demande : ["), "{form_text}");
+    assert!(form_text.contains("Type de demande\u{a0}: ["), "{form_text}");
 
     // 2. The requester replies above the quoted form, filling it in.
     let address = reply_to.split('<').nth(1).unwrap().trim_end_matches('>').to_string();

@@ -189,7 +189,7 @@ async fn robots_are_recorded_never_answered(engine: Engine) {
     let cases: Vec<(&str, &str, &str, AutoKind)> = vec![
         (
             "ooo",
-            "Réponse automatique : Absent du bureau",
+            "Réponse automatique\u{a0}: Absent du bureau",
             "Auto-Submitted: auto-generated\r\nX-Auto-Response-Suppress: All\r\n",
             AutoKind::AutoReply,
         ),

@@ -120,10 +120,13 @@ async fn control_characters_in_a_mail_form_save_nothing(engine: Engine) {
     assert_eq!(request_count(&bank).await, 0, "nothing was saved");
     let errors = errors_of(&last_payload(&bank, "request_form").await);
     assert!(
-        errors.contains("Lieu : contient un caractère invisible non permis"),
+        errors.contains("Lieu\u{a0}: contient un caractère invisible non permis"),
         "{errors}"
     );
-    assert!(errors.contains("Nom de l'usager : contient un caractère"), "{errors}");
+    assert!(
+        errors.contains("Nom de l'usager\u{a0}: contient un caractère"),
+        "{errors}"
+    );
 }
 
 async fn a_negative_duration_is_refused_by_mail(engine: Engine) {
@@ -141,7 +144,7 @@ async fn a_negative_duration_is_refused_by_mail(engine: Engine) {
             "{duration}"
         );
         let errors = errors_of(&last_payload(&bank, "request_form").await);
-        assert!(errors.contains("Durée : durée négative"), "{duration}: {errors}");
+        assert!(errors.contains("Durée\u{a0}: durée négative"), "{duration}: {errors}");
     }
     assert_eq!(request_count(&bank).await, 0, "not saved as its absolute value");
 }
@@ -161,8 +164,14 @@ async fn free_text_past_its_limit_is_refused_not_cut(engine: Engine) {
     assert_eq!(p.process(&raw, "file").await.unwrap(), MailOutcome::FormIncomplete);
     assert_eq!(request_count(&bank).await, 0);
     let errors = errors_of(&last_payload(&bank, "request_form").await);
-    assert!(errors.contains("Contexte : au plus 2\u{a0}000 caractères"), "{errors}");
-    assert!(errors.contains("Nom de l'usager : au plus 200 caractères"), "{errors}");
+    assert!(
+        errors.contains("Contexte\u{a0}: au plus 2\u{a0}000 caractères"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("Nom de l'usager\u{a0}: au plus 200 caractères"),
+        "{errors}"
+    );
 }
 
 async fn a_contest_past_its_limit_is_refused_not_cut(engine: Engine) {

@@ -486,7 +486,16 @@ async fn rows_queued_in_the_old_shape_render_as_before(engine: Engine) {
     for file in &files {
         let name = file.file_name().unwrap().to_string_lossy().to_string();
         all.push_str(&format!("===== {name}\n"));
-        all.push_str(&shown(&std::fs::read(file).unwrap()));
+        let raw = std::fs::read(file).unwrap();
+        all.push_str(&shown(&raw));
+        let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        let text = parsed.body_text(0).unwrap_or_default();
+        let codes = support::web::internal_codes(&text);
+        assert!(codes.is_empty(), "{name} shows {codes:?}:\n{text}");
+        if text.contains("Bonjour") {
+            support::web::french_spaced(&text);
+            support::web::french_spaced(parsed.subject().unwrap_or(""));
+        }
     }
     all.push_str("===== sms\n");
     for line in std::fs::read_to_string(&sms_log).unwrap_or_default().lines() {

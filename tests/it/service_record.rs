@@ -95,11 +95,11 @@ async fn the_interpreter_is_asked_once_the_appointment_is_over(engine: Engine) {
         .find(|(name, _)| name.ends_with("-record_form.eml"))
         .expect("the record form was sent");
     for line in [
-        "Demande terminée : oui",
-        "Heure de début effective : 10:00",
-        "Heure de fin effective : 11:00",
-        "Raison générale : [si non terminée : annulée ou interrompue]",
-        "Distance parcourue : 0",
+        "Demande terminée\u{a0}: oui",
+        "Heure de début effective\u{a0}: 10:00",
+        "Heure de fin effective\u{a0}: 11:00",
+        "Raison générale\u{a0}: [si non terminée\u{a0}: annulée ou interrompue]",
+        "Distance parcourue\u{a0}: 0",
     ] {
         assert!(text.contains(line), "{line:?} missing from:\n{text}");
     }
@@ -142,13 +142,13 @@ async fn the_interpreter_is_asked_once_the_appointment_is_over(engine: Engine) {
         .find(|(name, _)| name.ends_with("-service_recorded.eml"))
         .expect("the summary was sent");
     for line in [
-        "Heure de fin effective : 11:20",
-        "Durée réelle : 1 h 15",
-        "Distance parcourue : 14,5 km",
-        "Autres frais : 6,25",
+        "Heure de fin effective\u{a0}: 11:20",
+        "Durée réelle\u{a0}: 1 h 15",
+        "Distance parcourue\u{a0}: 14,5 km",
+        "Autres frais\u{a0}: 6,25",
         "Répondez VALIDER",
-        "Valider la réalisation : http://127.0.0.1:8080/l/",
-        "Contester la réalisation : http://127.0.0.1:8080/l/",
+        "Valider la réalisation\u{a0}: http://127.0.0.1:8080/l/",
+        "Contester la réalisation\u{a0}: http://127.0.0.1:8080/l/",
     ] {
         assert!(summary.contains(line), "{line:?} missing from:\n{summary}");
     }
@@ -182,9 +182,9 @@ async fn every_wrong_field_is_named_and_nothing_typed_is_lost(engine: Engine) {
     assert_eq!(
         errors,
         [
-            "Raison détaillée : à remplir",
-            "Date d'annulation : à remplir",
-            "Heure d'annulation : « 25:00 » n'est pas compris",
+            "Raison détaillée\u{a0}: à remplir",
+            "Date d'annulation\u{a0}: à remplir",
+            "Heure d'annulation\u{a0}: «\u{a0}25:00\u{a0}» n'est pas compris",
         ]
     );
     let values = &back[0].payload["values"];
@@ -263,7 +263,7 @@ async fn a_contest_reaches_the_coordinators_with_the_requesters_words(engine: En
         "{text}"
     );
     assert!(
-        text.contains("Heure de début effective : 10:00"),
+        text.contains("Heure de début effective\u{a0}: 10:00"),
         "the record is shown: {text}"
     );
     // The digest lists it with the requester's words.
@@ -277,7 +277,7 @@ async fn a_contest_reaches_the_coordinators_with_the_requesters_words(engine: En
         .find(|(name, _)| name.ends_with("-digest.eml"))
         .expect("the digest was sent");
     assert!(
-        digest.contains("« l'interprète est arrivée à 10 h 30. Elle est partie avant la fin. Marie »"),
+        digest.contains("«\u{a0}l'interprète est arrivée à 10 h 30. Elle est partie avant la fin. Marie\u{a0}»"),
         "{digest}"
     );
 
@@ -499,11 +499,15 @@ async fn the_interpreter_records_on_the_web_form_with_a_receipt(engine: Engine) 
         .unwrap_or_else(|| panic!("billet.pdf is not kept: {}", answer.body))[1]
         .to_string();
     assert!(
-        answer.body.contains("Raison du dépassement de temps : à remplir"),
+        answer.body.contains("Raison du dépassement de temps\u{a0}: à remplir"),
         "{}",
         answer.body
     );
-    assert!(answer.body.contains("« recu.pdf » n'est ni un PDF"), "{}", answer.body);
+    assert!(
+        answer.body.contains("«\u{a0}recu.pdf\u{a0}» n'est ni un PDF"),
+        "{}",
+        answer.body
+    );
     assert!(
         answer.body.contains(r#"name="actual_end" value="11:45""#),
         "{}",

@@ -414,7 +414,7 @@ impl Problem {
             (Problem::NotAfterStart, Locale::En) => "must be after the time of service".into(),
             (Problem::NotAfterDate, Locale::Fr) => "doit suivre la date du service".into(),
             (Problem::NotAfterDate, Locale::En) => "must be after the date of service".into(),
-            (Problem::Unreadable(v), Locale::Fr) => format!("n'est pas compris : « {v} »"),
+            (Problem::Unreadable(v), Locale::Fr) => format!("n'est pas compris : «\u{a0}{v}\u{a0}»"),
             (Problem::Unreadable(v), Locale::En) => format!("was not understood: \"{v}\""),
             (Problem::Unknown, Locale::Fr) => "n'existe pas ou ne vous est pas accessible".into(),
             (Problem::Unknown, Locale::En) => "does not exist or is not yours to use".into(),
@@ -448,7 +448,7 @@ impl FieldError {
 
     /// "Durée : doit être d'au moins 15 minutes".
     pub fn describe(&self, locale: Locale) -> String {
-        let sep = locale.pick(" : ", ": ");
+        let sep = locale.pick("\u{a0}: ", ": ");
         format!("{}{}{}", self.field.label(locale), sep, self.problem.message(locale))
     }
 }
@@ -614,7 +614,7 @@ mod tests {
                 FieldError::new(Field::Reason, Problem::Text(TextProblem::ControlCharacter)),
             ]
         );
-        assert_eq!(errors[0].describe(Locale::Fr), "Adresse : au plus 200 caractères");
+        assert_eq!(errors[0].describe(Locale::Fr), "Adresse\u{a0}: au plus 200 caractères");
         assert_eq!(
             errors[1].describe(Locale::En),
             "Patient name: one line only: remove the line break"
@@ -637,7 +637,7 @@ mod tests {
         assert!(
             errors[0]
                 .describe(Locale::Fr)
-                .starts_with("Type d'interprète : est choisi sans")
+                .starts_with("Type d'interprète\u{a0}: est choisi sans")
         );
         d.preferred_interpreter = Some(PersonId(7));
         assert!(d.check(now).is_empty());

@@ -277,13 +277,13 @@ impl RecordProblem {
         RecordProblem { field, problem }
     }
 
-    /// "Heure de fin effective : est avant l'heure de début".
+    /// "Heure de fin effective\u{a0}: est avant l'heure de début".
     pub fn describe(&self, locale: Locale) -> String {
-        let sep = locale.pick(" : ", ": ");
+        let sep = locale.pick("\u{a0}: ", ": ");
         let what = match &self.problem {
             RecordProblemKind::Required => locale.pick("à remplir", "required").to_string(),
             RecordProblemKind::Unreadable(v) => match locale {
-                Locale::Fr => format!("« {v} » n'est pas compris"),
+                Locale::Fr => format!("«\u{a0}{v}\u{a0}» n'est pas compris"),
                 Locale::En => format!("«{v}» is not understood"),
             },
             RecordProblemKind::InTheFuture => locale.pick("est dans le futur", "is in the future").to_string(),
@@ -501,7 +501,7 @@ mod tests {
         let p = RecordProblem::new(RecordField::ActualEnd, RecordProblemKind::EndBeforeStart);
         assert_eq!(
             p.describe(Locale::Fr),
-            "Heure de fin effective : est avant l'heure de début"
+            "Heure de fin effective\u{a0}: est avant l'heure de début"
         );
         assert_eq!(p.describe(Locale::En), "Actual end time: is before the start time");
         for f in RecordField::ALL {

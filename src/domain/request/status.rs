@@ -62,6 +62,23 @@ impl RequestStatus {
         }
     }
 
+    /// What the request is now, agreed with « la demande »: « La demande est maintenant
+    /// réservée » / "The request is now booked".
+    pub fn as_state_of_request(self, locale: Locale) -> &'static str {
+        let (fr, en) = match self {
+            RequestStatus::Draft => ("enregistrée comme brouillon", "saved as a draft"),
+            RequestStatus::New => ("envoyée à la coordination", "sent to the coordinators"),
+            RequestStatus::Offered => ("offerte aux interprètes", "offered to interpreters"),
+            RequestStatus::Booked => ("réservée", "booked"),
+            RequestStatus::Modified => ("modifiée, en attente d'acceptation", "changed, awaiting acceptance"),
+            RequestStatus::Cancelled => ("annulée", "cancelled"),
+            RequestStatus::ServiceRendered => ("réalisée, en attente de validation", "done, awaiting validation"),
+            RequestStatus::Validated => ("validée", "validated"),
+            RequestStatus::Closed => ("fermée", "closed"),
+        };
+        locale.pick(fr, en)
+    }
+
     /// The word people read, in the seeds' vocabulary.
     pub fn label(self, locale: Locale) -> &'static str {
         let (fr, en) = match self {

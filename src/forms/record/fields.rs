@@ -20,7 +20,7 @@ pub(super) fn hint(field: RecordField, locale: Locale) -> &'static str {
         F::ActualDuration => ("[facultatif, ex. 1 h 30]", "[optional, e.g. 1 h 30]"),
         F::OvertimeReason => ("[si la durée a dépassé]", "[if it ran over]"),
         F::GeneralReason => (
-            "[si non terminée : annulée ou interrompue]",
+            "[si non terminée\u{a0}: annulée ou interrompue]",
             "[if not completed: cancelled or interrupted]",
         ),
         F::DetailedReason => (

@@ -14,7 +14,7 @@ use crate::domain::request::{RecordField, ServiceRecord};
 /// Lines for a cancelled service and for a permanence are always printed: the interpreter
 /// fills in what applies.
 pub fn render_record_form(locale: Locale, filled: &BTreeMap<RecordField, String>) -> String {
-    let separator = locale.pick(" : ", ": ");
+    let separator = locale.pick("\u{a0}: ", ": ");
     RecordField::ALL
         .iter()
         .map(|&field| {

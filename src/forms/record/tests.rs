@@ -85,7 +85,7 @@ fn every_wrong_field_is_named_and_what_was_typed_is_kept() {
     );
     assert_eq!(
         issues[1].describe(Locale::Fr),
-        "Heure de fin effective : « plus tard » n'est pas compris"
+        "Heure de fin effective\u{a0}: «\u{a0}plus tard\u{a0}» n'est pas compris"
     );
 }
 
@@ -117,7 +117,7 @@ fn negative_quantities_and_overlong_comments_are_refused_not_changed() {
     );
     assert_eq!(
         issues[0].describe(Locale::Fr),
-        "Durée d'attente : valeur négative\u{a0}: écrivez-la sans signe moins (0 si aucune)"
+        "Durée d'attente\u{a0}: valeur négative\u{a0}: écrivez-la sans signe moins (0 si aucune)"
     );
     assert_eq!(issues[4].describe(Locale::En), "Comments: at most 2,000 characters");
     let control = build("Demande terminée : oui\nHeure de début effective : 11:00\nHeure de fin effective : 13:00\nCommentaires : a\u{0}b")

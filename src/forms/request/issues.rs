@@ -119,7 +119,7 @@ impl FieldIssue {
 fn quoted(locale: Locale, what: (&str, &str), value: Option<String>, suffix: &str) -> String {
     let what = locale.pick(what.0, what.1);
     match (locale, value) {
-        (Locale::Fr, Some(value)) => format!("{what} : « {value} »{suffix}"),
+        (Locale::Fr, Some(value)) => format!("{what} : «\u{a0}{value}\u{a0}»{suffix}"),
         (Locale::En, Some(value)) => format!("{what}: “{value}”{suffix}"),
         (_, None) => format!("{what}{suffix}"),
     }

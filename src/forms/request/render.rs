@@ -14,7 +14,7 @@ use crate::forms::values::trim;
 /// newline after the last one. A value is put on one line (line breaks become
 /// spaces) so that [`read_form`](super::read_form) reads it back whole.
 pub fn render_form(locale: Locale, filled: &BTreeMap<FormField, String>) -> String {
-    let separator = locale.pick(" : ", ": ");
+    let separator = locale.pick("\u{a0}: ", ": ");
     let lines: Vec<String> = FormField::ALL
         .iter()
         // « Envoyer quand même » is printed only beside the notice of a similar request.

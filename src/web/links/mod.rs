@@ -226,10 +226,10 @@ async fn done_page(
     let Some((request, locale)) = load(&state.workflow, link).await else {
         return Err(WebError::internal(anyhow::anyhow!("request vanished")));
     };
-    let status = applied.to.label(locale);
+    let status = applied.to.as_state_of_request(locale);
     let notice = match locale {
-        Locale::Fr => format!("C'est fait. La demande est maintenant « {status} »."),
-        Locale::En => format!("Done. The request is now “{status}”."),
+        Locale::Fr => format!("C'est fait. La demande est maintenant {status}."),
+        Locale::En => format!("Done. The request is now {status}."),
     };
     let mut paragraphs = Vec::new();
     if link.claim.action == LinkAction::Accept && applied.to == RequestStatus::Booked {

@@ -274,7 +274,7 @@ pub(crate) fn dead_notice(reason: &DeadReason, locale: Locale, tz: chrono_tz::Tz
                 "{} {}",
                 locale.text("link-this-link-was-already-used-on"),
                 crate::domain::locale::long_date_time(at, locale),
-            ) + locale.pick(" : ce qu'il demandait est fait.", ": what it asked for is done.")
+            ) + locale.pick("\u{a0}: ce qu'il demandait est fait.", ": what it asked for is done.")
         }
         DeadReason::Expired => locale.text("link-this-link-has-expired"),
         DeadReason::Changed => locale.text("link-this-link-no-longer-works-the"),

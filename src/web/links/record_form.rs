@@ -390,7 +390,13 @@ pub(super) async fn submit(
                 tracing::warn!(error = %e, "held files not released; they expire within a day");
             }
             let facts = recorded_facts(state, &request, &record, locale).await;
-            Ok(recorded_page(pages, &request, applied.to.label(locale), facts, locale))
+            Ok(recorded_page(
+                pages,
+                &request,
+                applied.to.as_state_of_request(locale),
+                facts,
+                locale,
+            ))
         }
         Err(LinkRefusal::Refused(WorkflowError::InvalidRecord(problems))) => {
             let issues = issues_of(problems, &posted.values);
@@ -445,10 +451,10 @@ fn recorded_page(
         heading: format!("{} — {}", locale.text("link-service-recorded"), request.label()),
         notice: match locale {
             Locale::Fr => format!(
-                "C'est enregistré. La demande est maintenant « {status} » ; le demandeur la recevra pour la valider."
+                "C'est enregistré. La demande est maintenant {status}\u{a0}; le demandeur la recevra pour la valider."
             ),
             Locale::En => {
-                format!("Saved. The request is now “{status}”; the requester will receive it to validate.")
+                format!("Saved. The request is now {status}; the requester will receive it to validate.")
             }
         },
         tone: Tone::Good,

@@ -205,7 +205,7 @@ fn read_filter(
             Ok(tag) => Some(tag.as_str().to_string()),
             Err(_) => {
                 problems.push(match locale {
-                    Locale::Fr => format!("Langue « {l} » inconnue"),
+                    Locale::Fr => format!("Langue «\u{a0}{l}\u{a0}» inconnue"),
                     Locale::En => format!("Unknown language “{l}”"),
                 });
                 None

@@ -421,7 +421,7 @@ impl World {
     /// The code of the next sign-in code mail to `to`.
     pub async fn next_code(&self, to: &str) -> String {
         let text = self.next_mail(to, "login_code").await;
-        let re = regex::Regex::new(r"(?:code de vérification|verification code) ?: (\d{6})").unwrap();
+        let re = regex::Regex::new(r"(?:code de vérification|verification code)[ \u{a0}]?: (\d{6})").unwrap();
         re.captures(&text).unwrap_or_else(|| panic!("no code in:\n{text}"))[1].to_string()
     }
 
@@ -504,6 +504,8 @@ pub fn recovery_codes(page: &Answer) -> Vec<String> {
 /// language.
 pub fn accessible(page: &Answer) {
     assert!(page.body.contains("<html lang=\"fr\">"), "lang: {}", page.body);
+    shows_no_code(&page.body);
+    french_spaced(&page.body);
     assert!(page.body.contains("width=device-width"), "viewport");
     assert!(!page.body.contains("<script"), "no JavaScript");
     let mut seen = std::collections::HashSet::new();
@@ -521,6 +523,37 @@ pub fn accessible(page: &Answer) {
             &id[1]
         );
     }
+}
+
+/// The text a person reads on a page or in a mail: no internal code in it, such as a
+/// snake_case status or reason (`appointment_cancelled`, `in_person`).
+pub fn shows_no_code(html: &str) {
+    let style = regex::Regex::new(r"(?s)<style.*?</style>").unwrap();
+    let tags = regex::Regex::new(r"(?s)<[^>]*>").unwrap();
+    let unstyled = style.replace_all(html, " ");
+    let text = tags.replace_all(&unstyled, " ");
+    assert_eq!(
+        internal_codes(&text),
+        Vec::<String>::new(),
+        "internal codes shown in {text}"
+    );
+}
+
+/// The snake_case words of a text people read (addresses and links aside): a status,
+/// a reason or a kind as the code names it, which no person should see.
+pub fn internal_codes(text: &str) -> Vec<String> {
+    let addresses = regex::Regex::new(r"https?://\S+|\S+@\S+").unwrap();
+    let text = addresses.replace_all(text, " ");
+    let code = regex::Regex::new(r"(?:^|[^\w/])([a-z]+(?:_[a-z0-9]+)+)\b").unwrap();
+    code.captures_iter(&text).map(|c| c[1].to_string()).collect()
+}
+
+/// French typography in a text people read: no ordinary space before « : ; ! ? » or
+/// inside guillemets.
+pub fn french_spaced(text: &str) {
+    let loose = regex::Regex::new(r".{0,30} [:;!?»].{0,10}|«  ?.{0,30}").unwrap();
+    let found: Vec<&str> = loose.find_iter(text).map(|m| m.as_str()).take(5).collect();
+    assert!(found.is_empty(), "ordinary space before a sign: {found:?}");
 }
 
 /// The error shown beside the field `id`, and that field's value as shown.

@@ -109,18 +109,18 @@ fn each_issue_kind() {
     let messages: Vec<String> = reading.issues.iter().map(|i| i.message(Locale::Fr)).collect();
     assert_eq!(
         messages[0],
-        "type de demande non reconnu : « en avion » (en présentiel, téléphone, vidéo, transmission de message, traduction, permanence ou service professionnel)"
+        "type de demande non reconnu : «\u{a0}en avion\u{a0}» (en présentiel, téléphone, vidéo, transmission de message, traduction, permanence ou service professionnel)"
     );
-    assert_eq!(messages[1], "date non reconnue : « le 32 »");
-    assert_eq!(messages[2], "heure non reconnue : « 25 h »");
-    assert_eq!(messages[4], "durée hors limites : « 0 » (de 1 min à 12 h)");
-    assert_eq!(messages[5], "langue non reconnue : « elfique »");
+    assert_eq!(messages[1], "date non reconnue : «\u{a0}le 32\u{a0}»");
+    assert_eq!(messages[2], "heure non reconnue : «\u{a0}25 h\u{a0}»");
+    assert_eq!(messages[4], "durée hors limites : «\u{a0}0\u{a0}» (de 1 min à 12 h)");
+    assert_eq!(messages[5], "langue non reconnue : «\u{a0}elfique\u{a0}»");
     assert_eq!(messages[6], "obligatoire");
     assert_eq!(
         messages[7],
-        "genre non reconnu : « peut-être » (femme, homme ou indifférent)"
+        "genre non reconnu : «\u{a0}peut-être\u{a0}» (femme, homme ou indifférent)"
     );
-    assert_eq!(messages[8], "réponse non reconnue : « bof » (oui ou non)");
+    assert_eq!(messages[8], "réponse non reconnue : «\u{a0}bof\u{a0}» (oui ou non)");
     let english: Vec<String> = reading.issues.iter().map(|i| i.message(Locale::En)).collect();
     assert_eq!(english[1], "unrecognised date: “le 32”");
     assert_eq!(english[6], "required");
@@ -131,7 +131,10 @@ fn each_issue_kind() {
     assert_eq!(past.issues[1].problem, IssueKind::InThePast);
     assert_eq!(past.issues[1].value.as_deref(), Some("2026-11-25"));
     assert!(!past.values.contains_key(&FormField::Date));
-    assert_eq!(past.issues[1].message(Locale::Fr), "date passée : « 2026-11-25 »");
+    assert_eq!(
+        past.issues[1].message(Locale::Fr),
+        "date passée : «\u{a0}2026-11-25\u{a0}»"
+    );
     assert_eq!(past.issues[1].message(Locale::En), "date in the past: “2026-11-25”");
     // Today is not in the past.
     let today = read("Date : 2026-11-26");
@@ -140,7 +143,7 @@ fn each_issue_kind() {
     let unparsable = read("Durée : beaucoup");
     assert_eq!(
         issue_of(&unparsable, FormField::DurationMinutes).message(Locale::Fr),
-        "durée non reconnue : « beaucoup »"
+        "durée non reconnue : «\u{a0}beaucoup\u{a0}»"
     );
     let long = read(&format!("Heure : {}", "9".repeat(500)));
     let issue = issue_of(&long, FormField::StartTime);
@@ -217,7 +220,7 @@ fn render_form_lists_every_field_with_hints() {
             .collect();
         assert_eq!(lines.len(), printed.len());
         for (line, field) in lines.iter().zip(printed) {
-            let separator = locale.pick(" : ", ": ");
+            let separator = locale.pick("\u{a0}: ", ": ");
             assert_eq!(
                 *line,
                 format!("{}{separator}{}", field.label(locale), field.hint(locale))
@@ -228,7 +231,7 @@ fn render_form_lists_every_field_with_hints() {
         assert!(reading.raw.is_empty(), "{:?}", reading.raw);
         assert_eq!(reading.issues.len(), MANDATORY.len());
     }
-    assert!(render_form(Locale::Fr, &BTreeMap::new()).starts_with("Type de demande : [en présentiel"));
+    assert!(render_form(Locale::Fr, &BTreeMap::new()).starts_with("Type de demande\u{a0}: [en présentiel"));
     assert!(render_form(Locale::En, &BTreeMap::new()).starts_with("Request type: [in person"));
 }
 
@@ -303,8 +306,8 @@ fn render_then_read_round_trip() {
     .into_iter()
     .collect();
     let form = render_form(Locale::Fr, &partial);
-    assert!(form.contains("Date du service : 5/12/2026"));
-    assert!(form.contains("Contexte : [contexte de l'intervention]"));
+    assert!(form.contains("Date du service\u{a0}: 5/12/2026"));
+    assert!(form.contains("Contexte\u{a0}: [contexte de l'intervention]"));
     let reading = read(&form);
     assert_eq!(reading.raw.keys().copied().collect::<Vec<_>>(), [FormField::Date]);
     assert_eq!(reading.values[&FormField::Date], FieldValue::Date(day(2026, 12, 5)));

@@ -206,7 +206,7 @@ fn a_negative_duration_is_refused_not_read_without_its_sign() {
     let issue = issue_of(&read("Durée : -30"), FormField::DurationMinutes).clone();
     assert_eq!(
         issue.message(Locale::Fr),
-        "durée négative : « -30 » (une durée se donne sans signe moins, de 1 min à 12 h)"
+        "durée négative : «\u{a0}-30\u{a0}» (une durée se donne sans signe moins, de 1 min à 12 h)"
     );
     assert_eq!(
         issue.message(Locale::En),
