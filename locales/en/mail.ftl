@@ -10,3 +10,6 @@ mail-draft-send-anyway = To send it anyway, reply SEND ANYWAY.
 
 # Why a reply was not applied.
 mail-refused-already-sent = this request is already sent: it is no longer a draft. To change it, reply with the lines to change, without the line “Draft: yes”.
+
+# The help list's line on drafts, for requesters.
+mail-help-send = SEND: send a draft, in reply to the draft's email (or “Draft: yes” in a form to save it without sending it)

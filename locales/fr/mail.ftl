@@ -10,3 +10,6 @@ mail-draft-send-anyway = Pour l'envoyer quand même, répondez ENVOYER QUAND MÊ
 
 # Why a reply was not applied.
 mail-refused-already-sent = cette demande est déjà envoyée : ce n'est plus un brouillon. Pour la modifier, répondez avec les lignes à changer, sans la ligne « Brouillon : oui ».
+
+# The help list's line on drafts, for requesters.
+mail-help-send = ENVOYER : envoyer un brouillon, en réponse au courriel du brouillon (ou « Brouillon : oui » dans un formulaire pour l'enregistrer sans l'envoyer)

@@ -102,6 +102,8 @@ struct MailBody<'a> {
     last_at: &'a str,
     /// For `draft_saved`: what the draft mail says around the form.
     draft: &'a DraftWords,
+    /// The help list's line for requesters on sending a draft (« ENVOYER »).
+    help_send: &'a str,
     /// A non-breaking space, for French typography (« : », « ; »).
     nb: &'a str,
     /// The request's facts close the message (not the forms: they are the message).
@@ -515,6 +517,7 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         first_at: &moment(fields.first_at, input.time_zone, locale),
         last_at: &moment(fields.last_at, input.time_zone, locale),
         draft: &DraftWords::of(notice, locale),
+        help_send: &locale.text("mail-help-send"),
         nb: "\u{a0}",
         shows_facts: !matches!(
             notice,
