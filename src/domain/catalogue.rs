@@ -8,9 +8,10 @@
 //! `locale.text("billing-total")`. French is the fallback.
 //!
 //! In the catalogue: the web pages (but for a few small tables of word pairs), the
-//! invoices and pay statements, and the request exports (one `.ftl` file per surface).
-//! Still written in pairs with [`Locale::pick`]: the mail and SMS wording
-//! (`outbound/render.rs`, the digest) and the short label tables of the domain; they move
+//! invoices and pay statements, the request exports, and the newer mail wording (drafts by
+//! mail, in `mail.ftl`): one `.ftl` file per surface. Still written in pairs with
+//! [`Locale::pick`]: the rest of the mail and SMS wording (`templates/mail`,
+//! `outbound/render.rs`, the digest) and the short label tables of the domain; they move
 //! here surface by surface.
 
 use super::locale::Locale;

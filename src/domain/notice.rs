@@ -122,6 +122,10 @@ pub enum Notice {
         #[serde(flatten)]
         answering: Answering,
     },
+    /// To the requester (issue 19): their form by mail was saved as a draft (« Brouillon »),
+    /// not sent. The mail carries the form as the draft fills it when it leaves, to complete
+    /// and send by replying.
+    DraftSaved(DraftSaved),
     /// "Did you send this?", for a mail received in someone's name that could not be
     /// verified. Its link is signed when the mail leaves.
     MailConfirmation {
@@ -254,6 +258,20 @@ pub struct RecordForm {
     pub answering: Answering,
 }
 
+/// A draft saved from a form by mail: the request's facts, and what to know first.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DraftSaved {
+    #[serde(flatten)]
+    pub facts: RequestFacts,
+    /// Why it is still a draft when the requester asked to send it (« Une demande
+    /// semblable existe déjà : HC-… »), in their language; empty when they kept it so.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(flatten)]
+    pub answering: Answering,
+}
+
 /// For an answer to a mail: what of that mail the answer repeats.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -347,6 +365,7 @@ impl Notice {
     pub fn answering(&self) -> Option<&Answering> {
         match self {
             Notice::RecordForm(form) => Some(&form.answering),
+            Notice::DraftSaved(draft) => Some(&draft.answering),
             Notice::MessageTooLarge { answering, .. }
             | Notice::CommandDone { answering, .. }
             | Notice::CommandRefused { answering, .. }
@@ -390,6 +409,7 @@ impl Notice {
             | Notice::AutoValidated(f)
             | Notice::OfferSent(f) => Some(f),
             Notice::RecordForm(form) => Some(&form.facts),
+            Notice::DraftSaved(draft) => Some(&draft.facts),
             _ => None,
         }
     }
@@ -510,6 +530,15 @@ mod tests {
             Notice::OfferSent(f()),
             Notice::EmailChangeConfirm(EmailChangeRef { change: Some(4) }),
             Notice::EmailChanged(EmailChangeRef { change: Some(4) }),
+            Notice::DraftSaved(DraftSaved {
+                facts: RequestFacts {
+                    number: None,
+                    status: Some(RequestStatus::Draft),
+                    ..f()
+                },
+                notes: vec!["Une demande semblable existe déjà : HC-26061001".into()],
+                answering: Answering::to(Some("<a@b.example>"), "Re: demande"),
+            }),
         ]
     }
 
@@ -557,6 +586,7 @@ mod tests {
             Notice::OfferSent(_) => 39,
             Notice::EmailChangeConfirm(_) => 40,
             Notice::EmailChanged(_) => 41,
+            Notice::DraftSaved(_) => 42,
         }
     }
 
@@ -566,7 +596,7 @@ mod tests {
         for (i, notice) in all.iter().enumerate() {
             assert_eq!(index(notice), i, "{notice:?}");
         }
-        assert_eq!(all.len(), 42);
+        assert_eq!(all.len(), 43);
     }
 
     #[test]
@@ -632,6 +662,7 @@ mod tests {
                 "offer_sent",
                 "email_change_confirm",
                 "email_changed",
+                "draft_saved",
             ]
         );
     }

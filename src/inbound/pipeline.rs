@@ -9,9 +9,9 @@ use crate::config::Secret;
 use crate::domain::contact::EmailAddress;
 use crate::domain::ids::{PersonId, RequestId};
 use crate::domain::locale::Locale;
-use crate::domain::notice::{Answering, Notice, RecordForm, RequestFacts};
+use crate::domain::notice::{Answering, DraftSaved, Notice, RecordForm, RequestFacts};
 use crate::domain::person::Person;
-use crate::domain::request::{CancellationReason, RequestNumber};
+use crate::domain::request::{CancellationReason, RequestNumber, RequestStatus};
 use crate::domain::role::{Channel, Role};
 use crate::domain::text::{self, TextProblem};
 use crate::forms::record;
@@ -27,7 +27,7 @@ use crate::store::inbound::NewInboundMessage;
 use crate::store::outbox::{NewOutboxMessage, OutboxChannel};
 use crate::workflow::details::build_details;
 use crate::workflow::duplicates::{self, similar_request};
-use crate::workflow::{Actor, Command, Workflow, WorkflowError};
+use crate::workflow::{Actor, Command, Workflow, WorkflowError, request_facts};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -72,6 +72,11 @@ pub enum MailOutcome {
     /// notice, saved only if they answer « Envoyer quand même : oui ».
     SimilarRequest(String),
     RequestCreated(String),
+    /// A form marked « Brouillon : oui » saved (or changed) a draft: not sent, the requester
+    /// got it back to complete.
+    DraftSaved(String),
+    /// A reply sent a draft: it is now a new request, with this number.
+    DraftSent(String),
     RequestModified(String),
     CommandApplied(&'static str),
     CommandRefused(&'static str),
@@ -102,6 +107,8 @@ impl MailOutcome {
             MailOutcome::FormIncomplete => "form_incomplete",
             MailOutcome::SimilarRequest(_) => "similar_request",
             MailOutcome::RequestCreated(_) => "request_created",
+            MailOutcome::DraftSaved(_) => "draft_saved",
+            MailOutcome::DraftSent(_) => "draft_sent",
             MailOutcome::RequestModified(_) => "request_modified",
             MailOutcome::CommandApplied(_) => "command_applied",
             MailOutcome::CommandRefused(_) => "command_refused",
@@ -397,7 +404,7 @@ impl MailPipeline {
         } else if let Some(command) = &reading.command {
             self.handle_command(tx, reading, &person, thread, command).await?
         } else if thread.is_none() && person.has_role(Role::Requester) {
-            self.send_form(tx, reading, &person, &FormReading::default(), None)
+            self.send_form(tx, reading, &person, &FormReading::default(), None, None)
                 .await?;
             Decision::new(MailOutcome::FormSent)
         } else {
@@ -527,6 +534,8 @@ impl MailPipeline {
         Ok(None)
     }
 
+    /// A filled form: a new request (sent, or kept as a draft with « Brouillon : oui »), or a
+    /// change to the thread's request. A draft changed without « Brouillon : oui » is sent.
     async fn handle_form(
         &self,
         tx: &mut Tx,
@@ -549,6 +558,16 @@ impl MailPipeline {
         if base.is_none() && !person.has_role(Role::Requester) {
             return self.help(tx, reading, person, None, "not_a_requester").await;
         }
+        let keep_draft = form.values.get(&FormField::Draft) == Some(&FieldValue::Bool(true));
+        let was_draft = base.as_ref().is_some_and(|r| r.status == RequestStatus::Draft);
+        if keep_draft && let Some(request) = base.as_ref().filter(|_| !was_draft) {
+            // A request sent never goes back to being a draft; nothing of the reply is applied.
+            let code = not_a_draft(request);
+            self.refused(tx, reading, person, thread, "modify", code).await?;
+            let mut d = Decision::new(MailOutcome::CommandRefused(code));
+            d.request = thread;
+            return Ok(d);
+        }
         // A change to an existing request need not repeat every field.
         let blocking: Vec<_> = form
             .issues
@@ -566,17 +585,28 @@ impl MailPipeline {
             Err(field_errors) => {
                 let mut errors: Vec<String> = blocking.iter().map(|i| describe_issue(i, person.locale)).collect();
                 errors.extend(field_errors.iter().map(|e| e.describe(person.locale)));
-                self.send_form(tx, reading, person, form, Some(errors)).await?;
+                self.send_form(tx, reading, person, form, thread, Some(errors)).await?;
                 let mut d = Decision::new(MailOutcome::FormIncomplete);
-                d.request = base.map(|r| r.id);
+                d.request = thread;
                 return Ok(d);
             }
         };
+        // Sent now: a new request, or a draft sent; never a draft kept, nor a change.
+        let sends_now = !keep_draft && (base.is_none() || was_draft);
+        let insists = form.values.get(&FormField::SendAnyway) == Some(&FieldValue::Bool(true));
+        let requested_by = base.as_ref().map_or(person.id, |r| r.requested_by);
+        let similar = if sends_now && !insists {
+            similar_request(&self.workflow, tx, requested_by, &details).await?
+        } else {
+            None
+        };
         if base.is_none()
-            && let Some(asked) = self.ask_if_similar(tx, reading, person, form, &details).await?
+            && let Some(number) = similar
         {
-            return Ok(asked);
+            return self.ask_if_similar(tx, reading, person, form, number).await;
         }
+        // A draft like an open request keeps its changes and stays a draft, saying why.
+        let submit = sends_now && similar.is_none();
         let command = match &base {
             Some(request) => Command::ModifyRequest {
                 request: request.id,
@@ -585,25 +615,50 @@ impl MailPipeline {
             None => Command::CreateRequest {
                 requested_by: person.id,
                 details,
-                submit: true,
+                submit,
             },
         };
-        match self.workflow.execute_in(tx, actor, command).await {
+        let executed = match self.workflow.execute_in(tx, actor, command).await {
+            // A draft sent: « Brouillon » → « Nouveau », with its number and acknowledgement.
+            Ok(applied) if was_draft && submit => {
+                let request = applied.request;
+                self.workflow
+                    .execute_in(tx, actor, Command::SubmitRequest { request })
+                    .await
+            }
+            other => other,
+        };
+        match executed {
             Ok(applied) => {
-                let mut d = Decision::new(match base {
-                    Some(_) => MailOutcome::RequestModified(applied.label.clone()),
-                    None => MailOutcome::RequestCreated(applied.label.clone()),
-                });
-                if base.is_some() {
+                let outcome = if let Some(number) = similar {
+                    let notes = vec![
+                        duplicates::notice(&number, person.locale),
+                        person.locale.text("mail-draft-send-anyway"),
+                    ];
+                    self.draft_saved(tx, reading, person, applied.request, notes).await?;
+                    MailOutcome::SimilarRequest(number.to_string())
+                } else if applied.to == RequestStatus::Draft {
+                    self.draft_saved(tx, reading, person, applied.request, Vec::new())
+                        .await?;
+                    MailOutcome::DraftSaved(applied.label.clone())
+                } else if was_draft {
+                    MailOutcome::DraftSent(applied.label.clone())
+                } else if base.is_some() {
                     self.done(tx, reading, person, &applied, "modify").await?;
-                }
+                    MailOutcome::RequestModified(applied.label.clone())
+                } else {
+                    MailOutcome::RequestCreated(applied.label.clone())
+                };
+                let mut d = Decision::new(outcome);
                 d.request = Some(applied.request);
                 Ok(d)
             }
             Err(WorkflowError::Invalid(errors)) => {
                 let errors: Vec<String> = errors.iter().map(|e| e.describe(person.locale)).collect();
-                self.send_form(tx, reading, person, form, Some(errors)).await?;
-                Ok(Decision::new(MailOutcome::FormIncomplete))
+                self.send_form(tx, reading, person, form, thread, Some(errors)).await?;
+                let mut d = Decision::new(MailOutcome::FormIncomplete);
+                d.request = thread;
+                Ok(d)
             }
             Err(e) => {
                 let code = refusal_code(&e)?;
@@ -613,7 +668,7 @@ impl MailPipeline {
         }
     }
 
-    /// A new request like an open one of the same requester, unless they insist
+    /// A new request like an open one of the same requester, and they did not insist
     /// (« Envoyer quand même : oui »): the form goes back with the notice, nothing saved.
     async fn ask_if_similar(
         &self,
@@ -621,14 +676,8 @@ impl MailPipeline {
         reading: &MailReading,
         person: &Person,
         form: &FormReading,
-        details: &crate::domain::request::RequestDetails,
-    ) -> anyhow::Result<Option<Decision>> {
-        if form.values.get(&FormField::SendAnyway) == Some(&FieldValue::Bool(true)) {
-            return Ok(None);
-        }
-        let Some(number) = similar_request(&self.workflow, tx, person.id, details).await? else {
-            return Ok(None);
-        };
+        number: crate::domain::request::RequestNumber,
+    ) -> anyhow::Result<Decision> {
         let locale = person.locale;
         let errors = vec![
             duplicates::notice(&number, locale),
@@ -639,8 +688,30 @@ impl MailPipeline {
             .raw
             .insert(FormField::SendAnyway, locale.pick("non", "no").to_string());
         asking.values.remove(&FormField::SendAnyway);
-        self.send_form(tx, reading, person, &asking, Some(errors)).await?;
-        Ok(Some(Decision::new(MailOutcome::SimilarRequest(number.to_string()))))
+        self.send_form(tx, reading, person, &asking, None, Some(errors)).await?;
+        Ok(Decision::new(MailOutcome::SimilarRequest(number.to_string())))
+    }
+
+    /// Tells the requester their draft is saved, not sent, with the form to complete and
+    /// send it by replying: the mail is about the draft, so a reply acts on it. `notes` say
+    /// why it was not sent when they asked to send it.
+    async fn draft_saved(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        draft: RequestId,
+        notes: Vec<String>,
+    ) -> anyhow::Result<()> {
+        let request = tx.request(draft).await?;
+        self.reply(tx, reading, person, Some(draft), |answering| {
+            Notice::DraftSaved(DraftSaved {
+                facts: request_facts(&request),
+                notes,
+                answering,
+            })
+        })
+        .await
     }
 
     /// A service record (réalisation) written in a reply about a request.
@@ -757,6 +828,9 @@ impl MailPipeline {
         if matches!(command, MailCommand::KeepWaiting) {
             return self.keep_waiting(tx, reading, person, request, verb).await;
         }
+        if let MailCommand::Send { anyway } = command {
+            return self.send_draft(tx, reading, person, request, *anyway).await;
+        }
         let (actor, workflow_command) = match self.workflow_command(tx, reading, person, request, command).await? {
             Ok(found) => found,
             Err(decision) => return Ok(decision),
@@ -789,7 +863,7 @@ impl MailPipeline {
     ) -> anyhow::Result<Option<Decision>> {
         Ok(Some(match command {
             MailCommand::NewRequest if person.has_role(Role::Requester) => {
-                self.send_form(tx, reading, person, &FormReading::default(), None)
+                self.send_form(tx, reading, person, &FormReading::default(), None, None)
                     .await?;
                 Decision::new(MailOutcome::FormSent)
             }
@@ -805,6 +879,49 @@ impl MailPipeline {
             }
             _ => return Ok(None),
         }))
+    }
+
+    /// « ENVOYER »: the thread's draft is sent (the acknowledgement of a request received is
+    /// the answer), unless it is like an open request of its requester and they did not say
+    /// « ENVOYER QUAND MÊME »: then it stays a draft, and they are told why.
+    async fn send_draft(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        request: RequestId,
+        anyway: bool,
+    ) -> anyhow::Result<Decision> {
+        let draft = tx.request(request).await?;
+        let mut d = Decision::new(MailOutcome::CommandApplied("send"));
+        d.request = Some(request);
+        if draft.status != RequestStatus::Draft {
+            let code = not_a_draft(&draft);
+            self.refused(tx, reading, person, Some(request), "send", code).await?;
+            d.outcome = MailOutcome::CommandRefused(code);
+            return Ok(d);
+        }
+        if !anyway && let Some(number) = similar_request(&self.workflow, tx, draft.requested_by, &draft.details).await?
+        {
+            let notes = vec![
+                duplicates::notice(&number, person.locale),
+                person.locale.text("mail-draft-send-anyway"),
+            ];
+            self.draft_saved(tx, reading, person, request, notes).await?;
+            d.outcome = MailOutcome::SimilarRequest(number.to_string());
+            return Ok(d);
+        }
+        let actor = requester_or_coordinator(person);
+        if let Err(e) = self
+            .workflow
+            .execute_in(tx, actor, Command::SubmitRequest { request })
+            .await
+        {
+            let code = refusal_code(&e)?;
+            self.refused(tx, reading, person, Some(request), "send", code).await?;
+            d.outcome = MailOutcome::CommandRefused(code);
+        }
+        Ok(d)
     }
 
     /// Nothing to change: the bank keeps looking. Say it was heard.
@@ -906,7 +1023,11 @@ impl MailPipeline {
                     },
                 )
             }
-            MailCommand::NewRequest | MailCommand::Help | MailCommand::Digest | MailCommand::KeepWaiting => {
+            MailCommand::NewRequest
+            | MailCommand::Help
+            | MailCommand::Digest
+            | MailCommand::KeepWaiting
+            | MailCommand::Send { .. } => {
                 unreachable!("answered above")
             }
         }))
@@ -967,13 +1088,15 @@ impl MailPipeline {
         .await
     }
 
-    /// Queues the request form, filled with what was understood, and the problems if any.
+    /// Queues the request form, filled with what was understood, and the problems if any;
+    /// about `thread` when the form answered a change to that request.
     async fn send_form(
         &self,
         tx: &mut Tx,
         reading: &MailReading,
         person: &Person,
         form: &FormReading,
+        thread: Option<RequestId>,
         errors: Option<Vec<String>>,
     ) -> anyhow::Result<()> {
         let mut values = std::collections::BTreeMap::new();
@@ -998,7 +1121,8 @@ impl MailPipeline {
             };
             values.insert(field.key().to_string(), shown);
         }
-        self.reply(tx, reading, person, None, |answering| Notice::RequestForm {
+        // About the thread's request when it answers a change: a reply then acts on it.
+        self.reply(tx, reading, person, thread, |answering| Notice::RequestForm {
             values,
             errors: errors.unwrap_or_default(),
             answering,
@@ -1167,6 +1291,16 @@ impl MailPipeline {
 fn describe_issue(issue: &crate::forms::request::FieldIssue, locale: Locale) -> String {
     let sep = locale.pick("\u{a0}: ", ": ");
     format!("{}{}{}", issue.field.label(locale), sep, issue.message(locale))
+}
+
+/// Why a reply meant for a draft does not apply to `request`, which is not one (any more):
+/// sent, or cancelled before it was.
+fn not_a_draft(request: &crate::domain::request::Request) -> &'static str {
+    if request.number.is_some() {
+        "already_sent"
+    } else {
+        "not_now"
+    }
 }
 
 /// A requester's command, made as a coordinator by one.

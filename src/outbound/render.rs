@@ -100,12 +100,43 @@ struct MailBody<'a> {
     addresses: i64,
     first_at: &'a str,
     last_at: &'a str,
+    /// For `draft_saved`: what the draft mail says around the form.
+    draft: &'a DraftWords,
+    /// The help list's line for requesters on sending a draft (« ENVOYER »).
+    help_send: &'a str,
     /// A non-breaking space, for French typography (« : », « ; »).
     nb: &'a str,
     /// The request's facts close the message (not the forms: they are the message).
     shows_facts: bool,
     /// About the person's account: answers are not read.
     about_account: bool,
+}
+
+/// What a `draft_saved` mail says around the form, from the catalogue (`locales/*/mail.ftl`);
+/// empty for the other notices.
+#[derive(Default)]
+struct DraftWords {
+    /// Saved as a draft, as asked.
+    saved: String,
+    /// Asked to be sent, but kept as a draft: the notes say why, and how to send it anyway.
+    not_sent: String,
+    /// Shown only with `saved`.
+    how_to_send: String,
+    how_to_keep: String,
+}
+
+impl DraftWords {
+    fn of(notice: &Notice, locale: Locale) -> DraftWords {
+        if !matches!(notice, Notice::DraftSaved(_)) {
+            return DraftWords::default();
+        }
+        DraftWords {
+            saved: locale.text("mail-draft-saved"),
+            not_sent: locale.text("mail-draft-not-sent"),
+            how_to_send: locale.text("mail-draft-how-to-send"),
+            how_to_keep: locale.text("mail-draft-how-to-keep"),
+        }
+    }
 }
 
 /// A line of the HTML twin: text, or a link shown as a button.
@@ -294,6 +325,7 @@ pub fn notice_label(notice: &Notice, locale: Locale) -> &'static str {
         Notice::ServiceValidated(_) => locale.pick("Réalisation validée", "Service record validated"),
         Notice::RequestClosed(_) => locale.pick("Demande fermée", "Request closed"),
         Notice::RequestForm { .. } => locale.pick("Formulaire de demande d'interprète", "Interpreter request form"),
+        Notice::DraftSaved(_) => locale.pick("Demande enregistrée comme brouillon", "Request saved as a draft"),
         Notice::RecordForm(_) => locale.pick("Réalisation à enregistrer", "Please record the service"),
         Notice::CommandDone { .. } => locale.pick("C'est noté", "Done"),
         Notice::CommandRefused { .. } => locale.pick("Réponse non appliquée", "Reply not applied"),
@@ -361,8 +393,10 @@ pub fn kind_label(kind: &str, locale: Locale) -> &'static str {
     notice_label(&Notice::of_kind(kind), locale)
 }
 
-fn refusal(reason: &str, locale: Locale) -> &'static str {
-    match reason {
+/// Why a reply was not applied. The newer texts are in the catalogue (`locales/*/mail.ftl`).
+fn refusal(reason: &str, locale: Locale) -> String {
+    let text = match reason {
+        "already_sent" => return locale.text("mail-refused-already-sent"),
         "offer_closed" => locale.pick(
             "cette offre n'est plus ouverte (pourvue par un autre interprète, expirée ou annulée).",
             "this offer is no longer open (filled by another interpreter, expired or cancelled).",
@@ -400,7 +434,8 @@ fn refusal(reason: &str, locale: Locale) -> &'static str {
             "your text holds an invisible character that is not allowed (a control character); type it again and reply.",
         ),
         _ => locale.pick("la commande n'a pas été comprise.", "the command was not understood."),
-    }
+    };
+    text.to_string()
 }
 
 fn verb_label(verb: &str, locale: Locale) -> &'static str {
@@ -418,6 +453,7 @@ fn verb_label(verb: &str, locale: Locale) -> &'static str {
         "give_up" => locale.pick("sans interprète", "without an interpreter"),
         "record" => locale.pick("réalisation enregistrée", "service recorded"),
         "close" => locale.pick("fermeture", "close"),
+        "send" => locale.pick("envoi du brouillon", "send the draft"),
         "form" => locale.pick("formulaire de demande", "request form"),
         _ => locale.pick("commande", "command"),
     }
@@ -455,7 +491,7 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         errors: fields.errors,
         verb: verb_label(fields.verb, locale),
         status: &fields.status,
-        reason: refusal(fields.reason, locale),
+        reason: &refusal(fields.reason, locale),
         is_requester: input.recipient.has_role(Role::Requester),
         is_interpreter: input.recipient.has_role(Role::Interpreter),
         is_coordinator: input.recipient.has_role(Role::Coordinator),
@@ -482,8 +518,13 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         addresses: fields.addresses,
         first_at: &moment(fields.first_at, input.time_zone, locale),
         last_at: &moment(fields.last_at, input.time_zone, locale),
+        draft: &DraftWords::of(notice, locale),
+        help_send: &locale.text("mail-help-send"),
         nb: "\u{a0}",
-        shows_facts: !matches!(notice, Notice::RequestForm { .. } | Notice::RecordForm(_)),
+        shows_facts: !matches!(
+            notice,
+            Notice::RequestForm { .. } | Notice::RecordForm(_) | Notice::DraftSaved(_)
+        ),
         about_account: matches!(notice, Notice::MfaChanged { .. } | Notice::SignInFailures { .. }),
     };
     let text = typeset(body.render()?, locale);
@@ -521,6 +562,7 @@ impl<'a> NoticeFields<'a> {
         let errors: &[String] = match notice {
             Notice::RecordForm(form) => &form.errors,
             Notice::RequestForm { errors, .. } => errors,
+            Notice::DraftSaved(draft) => &draft.notes,
             _ => &[],
         };
         let status = match notice {

@@ -433,6 +433,8 @@ impl Outbound {
             {
                 &[LinkAction::Open, LinkAction::Cancel]
             }
+            // A draft is finished and sent from its page too.
+            Notice::DraftSaved(_) if request.requested_by == recipient.id => &[LinkAction::Open],
             Notice::ServiceRecorded(_) => &[LinkAction::Validate, LinkAction::Contest],
             Notice::RecordForm(_) => &[LinkAction::Record],
             Notice::NoInterpreter(_) => &[LinkAction::UseAlternative, LinkAction::Open, LinkAction::GiveUp],
@@ -589,16 +591,19 @@ fn backoff(attempts: i64) -> chrono::TimeDelta {
     chrono::TimeDelta::seconds(base + jitter)
 }
 
-/// The block of form lines a mail carries: the request form, the record form (what the
-/// interpreter wrote, or the booked times to correct), or the record to check.
+/// The block of form lines a mail carries: the request form (what the requester wrote, or
+/// the draft as it is saved: `draft`), the record form (what the interpreter wrote, or the
+/// booked times to correct), or the record to check.
 fn form_block(
     notice: &Notice,
     request: Option<&Request>,
     record: Option<&ServiceRecord>,
+    draft: Option<&BTreeMap<FormField, String>>,
     recipient: &Person,
 ) -> String {
     let locale = recipient.locale;
     match notice {
+        Notice::DraftSaved(_) => draft.map(|filled| render_form(locale, filled)).unwrap_or_default(),
         Notice::RequestForm { values, .. } => {
             let filled: BTreeMap<FormField, String> = values
                 .iter()

@@ -1,6 +1,7 @@
 //! Request details from a read form (mail or web): over the request's details for a
 //! change, from scratch for a new request. References (installation, cost centre,
-//! interpreter) are looked up in the store; what cannot be used is a field error.
+//! interpreter) are looked up in the store; what cannot be used is a field error. And the
+//! other way: the form as a request's details fill it, for a mail that carries a draft.
 
 use super::Workflow;
 use crate::domain::contact::{EmailAddress, PhoneNumber};
@@ -12,8 +13,9 @@ use crate::domain::request::{Field, FieldError, Gender, Problem, RequestDetails,
 use crate::domain::role::Role;
 use crate::domain::text::fold;
 use crate::forms::request::{FieldValue, FormField, FormReading, FormRequestType, GenderWanted};
-use crate::store::Tx;
+use crate::store::{StoreError, Tx};
 use chrono::{NaiveDate, NaiveTime};
+use std::collections::BTreeMap;
 
 /// Turns form values into request details: over `base` for a change, from scratch for a
 /// new request. References (installation, cost centre, interpreter) are looked up.
@@ -349,4 +351,109 @@ async fn find_interpreter(tx: &mut Tx, who: &str) -> anyhow::Result<Option<Perso
     } else {
         None
     })
+}
+
+/// The form lines `details` fill, in `locale`: each value written as the form reads it back
+/// to the same detail (a type, a gender, an interpreter type by its label; a language by its
+/// name; references by their name or code). What the request does not have is left out, so
+/// the form shows the field's hint. Never the « Brouillon » line: the caller says.
+pub async fn form_values(
+    tx: &mut Tx,
+    details: &RequestDetails,
+    locale: Locale,
+) -> Result<BTreeMap<FormField, String>, StoreError> {
+    use FormField as F;
+    let mut values = BTreeMap::new();
+    let mut put = |field: F, value: Option<String>| {
+        if let Some(v) = value.filter(|v| !v.trim().is_empty()) {
+            values.insert(field, v);
+        }
+    };
+    let yes_no = |yes: bool| {
+        Some(
+            locale
+                .pick(if yes { "oui" } else { "non" }, if yes { "yes" } else { "no" })
+                .to_string(),
+        )
+    };
+    let time = |t: NaiveTime| t.format("%H:%M").to_string();
+    let date = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    put(F::RequestType, Some(details.request_type.label(locale).to_string()));
+    put(F::Date, Some(date(details.date)));
+    put(F::AlternativeDate, details.alternative_date.map(date));
+    put(F::StartTime, Some(time(details.start_time)));
+    put(F::FlexibleUntil, details.flexible_until.map(time));
+    put(F::DurationMinutes, Some(details.duration_minutes.to_string()));
+    put(F::SourceLanguage, Some(language_name(&details.source_language, locale)));
+    put(F::TargetLanguage, Some(language_name(&details.target_language, locale)));
+    put(
+        F::AlternativeLanguage,
+        details.alternative_language.as_ref().map(|l| language_name(l, locale)),
+    );
+    put(
+        F::Installation,
+        Some(tx.installation(details.installation_id).await?.name),
+    );
+    put(F::Location, Some(details.location.clone()));
+    put(F::Address, details.address.clone());
+    put(F::OnSiteName, details.on_site.name.clone());
+    put(
+        F::OnSitePhone,
+        details.on_site.phone.as_ref().map(|p| p.display(locale)),
+    );
+    put(F::Context, details.notes.context.clone());
+    put(F::ProfessionalName, details.professional.name.clone());
+    put(F::ProfessionalFunction, details.professional.function.clone());
+    put(
+        F::ProfessionalPhone,
+        details.professional.phone.as_ref().map(|p| p.display(locale)),
+    );
+    put(
+        F::ProfessionalEmail,
+        details.professional.email.as_ref().map(|e| e.to_string()),
+    );
+    put(
+        F::InterpreterType,
+        details.interpreter_type.map(|t| t.label(locale).to_string()),
+    );
+    if let Some(p) = details.preferred_interpreter {
+        put(F::PreferredInterpreter, Some(tx.person(p).await?.user_code.to_string()));
+    }
+    put(
+        F::InterpreterGender,
+        match details.interpreter_gender {
+            Some(g @ (Gender::Female | Gender::Male)) => Some(g.label(locale).to_string()),
+            // The form cannot ask for it: shown as not chosen, and left as it is.
+            Some(Gender::NonBinary) => None,
+            None => Some(locale.pick("indifférent", "any").to_string()),
+        },
+    );
+    put(F::NotifyUser, yes_no(details.interpreter_must_notify_user));
+    put(F::Reason, details.notes.reason.clone());
+    put(F::MessageToInterpreter, details.notes.message_to_interpreter.clone());
+    put(F::NoteToCoordinator, details.notes.coordinator_note.clone());
+    put(F::PatientName, details.patient.name.clone());
+    put(F::PatientPhone, details.patient.phone.clone());
+    put(F::PatientDetails, details.patient.details.clone());
+    if let Some(c) = details.cost_centre_id {
+        put(F::CostCentre, Some(tx.cost_centre(c).await?.code));
+    }
+    if let Some(b) = details.billing_code_id {
+        put(F::BillingCode, Some(tx.billing_code(b).await?.code));
+    }
+    put(F::VideoPlatform, details.video.platform.clone());
+    put(F::VideoLink, details.video.link.clone());
+    put(F::VideoPasscode, details.video.passcode.clone());
+    put(F::Supplementary, yes_no(details.supplementary));
+    Ok(values)
+}
+
+/// A language as the form writes it: its name in `locale` when the name reads back as the
+/// same language, else its tag.
+fn language_name(tag: &LanguageTag, locale: Locale) -> String {
+    let name = tag.name(locale);
+    match LanguageTag::parse(name) {
+        Ok(back) if back == *tag => name.to_string(),
+        _ => tag.as_str().to_string(),
+    }
 }

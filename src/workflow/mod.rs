@@ -19,6 +19,8 @@ pub mod standing;
 mod sweep;
 
 pub use command::{Applied, Command};
+/// The facts a notice about a request carries, for the notices the mail pipeline queues.
+pub(crate) use notify::facts as request_facts;
 pub use people::{InterpreterSelfChange, NewPersonCommand, PersonCreated};
 pub use sweep::SweepReport;
 

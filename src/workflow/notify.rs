@@ -140,7 +140,7 @@ pub async fn to_coordinators(tx: &mut Tx, kind: NoticeKind) -> Result<Vec<Notice
 
 /// The facts a message about `request` may carry: no patient details, no notes, nothing
 /// that could reveal health information, so the same payload is safe for SMS.
-fn facts(request: &Request) -> RequestFacts {
+pub(crate) fn facts(request: &Request) -> RequestFacts {
     let d = &request.details;
     RequestFacts {
         number: request.number.as_ref().map(|n| n.as_str().to_string()),

@@ -2,13 +2,16 @@
 //! by a form mail (through the mail pipeline) and by the web form (through the HTTP
 //! handler), stored, shown on the request page to the requester and the coordinator, sent
 //! back in the form for correction and carried to the export's billing column; phones with
-//! their extension; `ANNULER motif`; and a request like an open one flagged before it is saved.
+//! their extension; `ANNULER motif`; a request like an open one flagged before it is saved;
+//! and drafts, on the web and by mail (« Brouillon : oui », then sent by a reply or `ENVOYER`).
 
 use crate::support;
 
+use relais::domain::ids::{PersonId, RequestId};
 use relais::domain::request::{CancellationReason, InterpreterType, RequestStatus};
 use relais::inbound::pipeline::MailOutcome;
 use relais::reports::ExportFilter;
+use relais::store::Store;
 use support::mail::{pipeline, raw_mail, reply_address};
 use support::web::{Answer, Browser, World};
 use support::{Engine, TestBank};
@@ -20,6 +23,8 @@ on_both_engines!(
     the_web_form_sets_every_field_and_asks_before_a_duplicate,
     a_mail_cancellation_names_its_reason_and_a_duplicate_mail_asks_first,
     a_web_form_saved_as_draft_is_sent_later,
+    a_form_mail_marked_draft_is_saved_then_sent_by_a_reply,
+    a_draft_is_sent_by_envoyer_by_its_requester_only,
 );
 
 const REQUESTER: &str = "marie@ciusss.example";
@@ -443,4 +448,231 @@ async fn a_web_form_saved_as_draft_is_sent_later(engine: Engine) {
     assert!(request.number.is_some());
     let edit = b.get(&format!("{path}/edit")).await;
     assert!(!edit.body.contains(DRAFT_BUTTON), "a sent request has no draft button");
+}
+
+/// Every notification queued about `request`, as (recipient, kind), in order.
+async fn queued(bank: &TestBank, request: RequestId) -> Vec<(PersonId, String)> {
+    const SQL: &str = "SELECT recipient_id, kind FROM outbox WHERE request_id = $1 ORDER BY id";
+    let rows: Vec<(i64, String)> = match &bank.store {
+        Store::Sqlite(pool) => sqlx::query_as(SQL).bind(request.0).fetch_all(pool).await.unwrap(),
+        Store::Postgres(pool) => sqlx::query_as(SQL).bind(request.0).fetch_all(pool).await.unwrap(),
+    };
+    rows.into_iter().map(|(p, k)| (PersonId(p), k)).collect()
+}
+
+/// A reply to a mail about `id`, with its reply key: the requester acting on that request.
+fn reply(bank: &TestBank, id: RequestId, message_id: &str, body: &str) -> Vec<u8> {
+    raw_mail(
+        message_id,
+        REQUESTER,
+        &reply_address(Some(id), bank.requester),
+        &format!("Re: [brouillon {}] Demande enregistrée comme brouillon", id.0),
+        "",
+        body,
+    )
+}
+
+async fn a_form_mail_marked_draft_is_saved_then_sent_by_a_reply(engine: Engine) {
+    let world = World::new(engine).await;
+    let bank = &world.bank;
+    let p = pipeline(bank, None);
+    let digest_before = support::digest_text(bank).await;
+
+    // « Brouillon : oui »: saved, not sent.
+    let marked = format!("Bonjour,\n\n{BASE_FORM}Brouillon : oui\n\nMarie");
+    let outcome = p
+        .process(&mail(bank, "draft-1@ciusss.example", &marked), "file")
+        .await
+        .unwrap();
+    let MailOutcome::DraftSaved(label) = outcome else {
+        panic!("{outcome:?}")
+    };
+    let id = RequestId(label.strip_prefix("brouillon ").unwrap().parse().unwrap());
+    let draft = bank.load(id).await;
+    assert_eq!((draft.status, draft.number.is_none()), (RequestStatus::Draft, true));
+    assert_eq!(draft.details.duration_minutes, 90);
+    // Nobody else hears of it: not in the coordinators' digest, offered to no one.
+    assert_eq!(support::digest_text(bank).await, digest_before);
+    assert_eq!(queued(bank, id).await, [(bank.requester, "draft_saved".to_string())]);
+    let mut tx = bank.store.begin().await.unwrap();
+    assert!(tx.offers_of_request(id).await.unwrap().is_empty());
+    tx.commit().await.unwrap();
+    // The requester gets it back as a draft, with the form to complete and how to send it.
+    let ack = world.next_mail(REQUESTER, "draft_saved").await;
+    assert!(
+        ack.contains("Votre demande est enregistrée comme brouillon\u{a0}: elle n'est pas encore envoyée"),
+        "{ack}"
+    );
+    assert!(ack.contains("répondez ENVOYER"), "{ack}");
+    assert!(ack.contains("«\u{a0}Brouillon\u{a0}: oui\u{a0}»"), "{ack}");
+    for line in [
+        "Type de demande : Par vidéoconférence",
+        "Date du service : 2026-03-09",
+        "Heure de début : 10:00",
+        "Durée : 90",
+        "Langue d'arrivée : Espagnol",
+        "Installation : ",
+        "Brouillon : oui",
+    ] {
+        assert!(ack.contains(line), "{line}: {ack}");
+    }
+    assert!(!ack.contains("video"), "no internal key: {ack}");
+
+    // Changed, and still a draft: the reply acts on it through its key.
+    let kept = reply(bank, id, "draft-2@ciusss.example", "Durée : 2 h\nBrouillon : oui\n");
+    assert_eq!(
+        p.process(&kept, "file").await.unwrap(),
+        MailOutcome::DraftSaved(label.clone())
+    );
+    let draft = bank.load(id).await;
+    assert_eq!(
+        (draft.status, draft.details.duration_minutes),
+        (RequestStatus::Draft, 120)
+    );
+    let ack = world.next_mail(REQUESTER, "draft_saved").await;
+    assert!(ack.contains("Durée : 120"), "the draft as it is now: {ack}");
+
+    // The form's lines without the mark send it: « Brouillon » → « Nouveau », acknowledged.
+    let sent = reply(bank, id, "draft-3@ciusss.example", "Heure du service : 11 h\n\nMarie");
+    let outcome = p.process(&sent, "file").await.unwrap();
+    let MailOutcome::DraftSent(number) = outcome else {
+        panic!("{outcome:?}")
+    };
+    let request = bank.load(id).await;
+    assert_eq!(request.status, RequestStatus::New);
+    assert_eq!(request.number.as_ref().map(|n| n.as_str()), Some(number.as_str()));
+    assert_eq!(request.details.start_time.to_string(), "11:00:00");
+    assert_eq!(request.details.duration_minutes, 120, "what the draft held stays");
+    let received = world.next_mail(REQUESTER, "request_received").await;
+    assert!(received.contains(&number), "{received}");
+    assert!(
+        support::digest_text(bank).await.contains(&number),
+        "the coordinators see it now"
+    );
+
+    // Sent, it is no draft any more: « Brouillon : oui » changes nothing, and says why.
+    let late = reply(bank, id, "draft-4@ciusss.example", "Durée : 30\nBrouillon : oui\n");
+    assert_eq!(
+        p.process(&late, "file").await.unwrap(),
+        MailOutcome::CommandRefused("already_sent")
+    );
+    assert_eq!(bank.load(id).await.details.duration_minutes, 120);
+    let refused = world.next_mail(REQUESTER, "command_refused").await;
+    assert!(refused.contains("déjà envoyée"), "{refused}");
+
+    // A draft needs what any request needs, as on the web: an incomplete one comes back.
+    let partial = mail(bank, "draft-5@ciusss.example", "Durée : 1 h\nBrouillon : oui\n");
+    assert_eq!(p.process(&partial, "file").await.unwrap(), MailOutcome::FormIncomplete);
+    let back = world.next_mail(REQUESTER, "request_form").await;
+    assert!(back.contains("Brouillon : oui"), "what was written is kept: {back}");
+}
+
+async fn a_draft_is_sent_by_envoyer_by_its_requester_only(engine: Engine) {
+    let world = World::new(engine).await;
+    let bank = &world.bank;
+    let p = pipeline(bank, None);
+    // An open request, and a draft just like it.
+    let open = bank.create().await;
+    let open_number = bank.load(open).await.label();
+    world.next_mail(REQUESTER, "request_received").await;
+    let id = bank.request_in(RequestStatus::Draft).await;
+
+    // From: says the requester, but nothing ties the mail to her (no reply key, no
+    // authenticated domain): nothing is sent until she confirms it herself.
+    let forged = |message_id: &str, body: &str| {
+        raw_mail(
+            message_id,
+            REQUESTER,
+            "relais@bi.example",
+            "Re: brouillon",
+            &format!("References: <relais.r{}@bi.example>\r\n", id.0),
+            body,
+        )
+    };
+    for (n, body) in ["ENVOYER QUAND MÊME", "Brouillon : non\nEnvoyer quand même : oui"]
+        .into_iter()
+        .enumerate()
+    {
+        assert_eq!(
+            p.process(&forged(&format!("forged-{n}@elsewhere.example"), body), "imap")
+                .await
+                .unwrap(),
+            MailOutcome::AwaitingConfirmation,
+            "{body}"
+        );
+    }
+    // A colleague who got hold of her reply key is not her.
+    let colleague = {
+        let mut tx = bank.store.begin().await.unwrap();
+        let email = tx.person(bank.colleague).await.unwrap().email.to_string();
+        tx.commit().await.unwrap();
+        email
+    };
+    let borrowed = raw_mail(
+        "borrowed@ciusss.example",
+        &colleague,
+        &reply_address(Some(id), bank.requester),
+        "Re: brouillon",
+        "",
+        "ENVOYER QUAND MÊME",
+    );
+    assert_eq!(p.process(&borrowed, "imap").await.unwrap(), MailOutcome::SenderMismatch);
+    assert_eq!(bank.load(id).await.status, RequestStatus::Draft, "still a draft");
+
+    // Her « ENVOYER »: the draft is like her open request, so it stays a draft and she is told.
+    let outcome = p
+        .process(&reply(bank, id, "send-1@ciusss.example", "ENVOYER"), "imap")
+        .await
+        .unwrap();
+    assert_eq!(outcome, MailOutcome::SimilarRequest(open_number.clone()));
+    assert_eq!(bank.load(id).await.status, RequestStatus::Draft);
+    let told = world.next_mail(REQUESTER, "draft_saved").await;
+    assert!(told.contains("Votre brouillon n'est pas encore envoyé"), "{told}");
+    assert!(
+        told.contains(&format!("Une demande semblable existe déjà\u{a0}: {open_number}")),
+        "{told}"
+    );
+    assert!(told.contains("ENVOYER QUAND MÊME"), "{told}");
+
+    // The draft's form as the mail prints it, copied back whole with « Brouillon : oui »,
+    // reads back as the same draft: nothing changes.
+    let before = bank.load(id).await;
+    let lines: Vec<&str> = told
+        .lines()
+        .skip_while(|l| !l.starts_with("Type de demande :"))
+        .collect();
+    let end = lines.iter().position(|l| *l == "Brouillon : oui").unwrap() + 1;
+    let copied = lines[..end].join("\n");
+    assert!(copied.contains("Téléphone du professionnel : 514"), "{copied}");
+    assert_eq!(
+        p.process(&reply(bank, id, "copied@ciusss.example", &copied), "imap")
+            .await
+            .unwrap(),
+        MailOutcome::DraftSaved(before.label())
+    );
+    assert_eq!(bank.load(id).await, before, "the same draft, not even a new version");
+    world.next_mail(REQUESTER, "draft_saved").await;
+
+    // « ENVOYER QUAND MÊME »: sent, with its number and the usual acknowledgement.
+    let outcome = p
+        .process(
+            &reply(bank, id, "send-2@ciusss.example", "Envoyer quand même\n\nMarie"),
+            "imap",
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome, MailOutcome::CommandApplied("send"));
+    let request = bank.load(id).await;
+    assert_eq!(request.status, RequestStatus::New);
+    let number = request.number.unwrap().as_str().to_string();
+    assert_ne!(number, open_number);
+    let received = world.next_mail(REQUESTER, "request_received").await;
+    assert!(received.contains(&number), "{received}");
+    // Sending it again says it is sent already.
+    assert_eq!(
+        p.process(&reply(bank, id, "send-3@ciusss.example", "ENVOYER"), "imap")
+            .await
+            .unwrap(),
+        MailOutcome::CommandRefused("already_sent")
+    );
 }

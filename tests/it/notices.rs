@@ -132,6 +132,8 @@ async fn rows_queued_in_the_old_shape_render_as_before(engine: Engine) {
     let offered = bank.request_in(RequestStatus::Offered).await;
     let waiting = bank.create().await;
     let rendered = bank.request_in(RequestStatus::ServiceRendered).await;
+    // Added with issue 19: a draft, saved from a form by mail.
+    let draft = bank.request_in(RequestStatus::Draft).await;
     let (requester, coordinator) = (bank.requester, bank.coordinator);
     let (booked_one, offered_one) = (bank.interpreters[0], bank.interpreters[1]);
     // Someone who reads English.
@@ -150,6 +152,7 @@ async fn rows_queued_in_the_old_shape_render_as_before(engine: Engine) {
     let r_offered = tx.request(offered).await.unwrap();
     let r_waiting = tx.request(waiting).await.unwrap();
     let r_rendered = tx.request(rendered).await.unwrap();
+    let r_draft = tx.request(draft).await.unwrap();
     tx.commit().await.unwrap();
     let number = r_booked.label();
 
@@ -459,6 +462,22 @@ async fn rows_queued_in_the_old_shape_render_as_before(engine: Engine) {
         })
         .collect();
     rows.extend(english_copies);
+    // Added with issue 19: a form by mail saved as a draft, the form sent back to complete;
+    // and a draft its requester asked to send, kept because it is like an open request.
+    rows.push(mail(
+        requester,
+        "draft_saved",
+        Some(&r_draft),
+        answering(facts(&r_draft), 18),
+    ));
+    rows.push(mail(english, "draft_saved", Some(&r_draft), {
+        let mut payload = answering(facts(&r_draft), 19);
+        payload["notes"] = json!([
+            format!("A similar request already exists: {number}"),
+            "To send it anyway, reply SEND ANYWAY.",
+        ]);
+        payload
+    }));
     for row in &rows {
         insert(&bank, row).await;
     }

@@ -46,6 +46,8 @@ pub enum FormField {
     VideoLink,
     VideoPasscode,
     Supplementary,
+    /// « Brouillon : oui » saves the request without sending it.
+    Draft,
     SendAnyway,
 }
 
@@ -81,7 +83,7 @@ pub(super) struct Spec {
 
 /// In the order of [`FormField::ALL`]; `specs_follow_the_field_order` checks it.
 #[rustfmt::skip]
-pub(super) static SPECS: [Spec; 36] = [
+pub(super) static SPECS: [Spec; 37] = [
     Spec { field: FormField::RequestType, key: "request_type", kind: Kind::RequestType,
         label_fr: "Type de demande", label_en: "Request type",
         hint_fr: "[en présentiel, téléphone, vidéo, transmission de message, traduction, permanence, service professionnel]",
@@ -236,6 +238,11 @@ pub(super) static SPECS: [Spec; 36] = [
         label_fr: "Demande supplémentaire", label_en: "Additional request",
         hint_fr: "[oui ou non]", hint_en: "[yes or no]",
         synonyms: &["Supplementary request", "Supplémentaire"] },
+    Spec { field: FormField::Draft, key: "draft", kind: Kind::YesNo,
+        label_fr: "Brouillon", label_en: "Draft",
+        hint_fr: "[oui pour l'enregistrer sans l'envoyer, facultatif]",
+        hint_en: "[yes to save it without sending it, optional]",
+        synonyms: &["Enregistrer comme brouillon", "Garder en brouillon", "Save as draft", "Keep as draft"] },
     Spec { field: FormField::SendAnyway, key: "send_anyway", kind: Kind::YesNo,
         label_fr: "Envoyer quand même", label_en: "Send anyway",
         hint_fr: "[oui pour envoyer malgré la demande semblable]", hint_en: "[yes to send despite the similar request]",
@@ -244,7 +251,7 @@ pub(super) static SPECS: [Spec; 36] = [
 
 impl FormField {
     /// Every field, in the order the form email lists them.
-    pub const ALL: [FormField; 36] = [
+    pub const ALL: [FormField; 37] = [
         FormField::RequestType,
         FormField::Date,
         FormField::AlternativeDate,
@@ -280,11 +287,12 @@ impl FormField {
         FormField::VideoLink,
         FormField::VideoPasscode,
         FormField::Supplementary,
+        FormField::Draft,
         FormField::SendAnyway,
     ];
 
     fn spec(self) -> &'static Spec {
-        // The discriminants are 0..36 in declaration order, which is the order
+        // The discriminants are 0..37 in declaration order, which is the order
         // of SPECS (checked by a test), so this index never goes out of bounds.
         &SPECS[self as usize]
     }

@@ -26,6 +26,8 @@ pub enum Verb {
     GiveUp,
     /// A coordinator closes a checked request.
     Close,
+    /// The requester sends their draft (« Brouillon » → « Nouveau »).
+    Send,
 }
 
 impl Verb {
@@ -45,6 +47,7 @@ impl Verb {
             Verb::UseAlternative => "use_alternative",
             Verb::GiveUp => "give_up",
             Verb::Close => "close",
+            Verb::Send => "send",
         }
     }
 }
@@ -74,6 +77,10 @@ pub enum MailCommand {
     UseAlternative,
     GiveUp,
     Close,
+    /// `anyway`: sent even though it is like an open request (« ENVOYER QUAND MÊME »).
+    Send {
+        anyway: bool,
+    },
 }
 
 impl MailCommand {
@@ -93,12 +100,14 @@ impl MailCommand {
             MailCommand::UseAlternative => Verb::UseAlternative,
             MailCommand::GiveUp => Verb::GiveUp,
             MailCommand::Close => Verb::Close,
+            MailCommand::Send { .. } => Verb::Send,
         }
     }
 
     pub fn to_json(&self) -> Value {
         let args = match self {
             MailCommand::Cancel { reason } | MailCommand::Contest { reason } => json!({ "reason": reason }),
+            MailCommand::Send { anyway } => json!({ "anyway": anyway }),
             MailCommand::Assign { request, interpreter } => json!({
                 "request": request.as_ref().map(|r| r.as_str()),
                 "interpreter": interpreter.as_ref().map(|i| i.as_str()),
@@ -145,7 +154,12 @@ const WORDS: &[(&str, Verb)] = &[
     ("without an interpreter", Verb::GiveUp),
     ("fermer", Verb::Close),
     ("close", Verb::Close),
+    ("envoyer", Verb::Send),
+    ("send", Verb::Send),
 ];
+
+/// Folded words after « ENVOYER » that send a draft like an open request anyway.
+const ANYWAY: &[&str] = &["quand meme", "anyway", "it anyway"];
 
 /// Reads the command at the start of `new_text`, if any.
 pub fn read_command(new_text: &str) -> Option<MailCommand> {
@@ -184,6 +198,13 @@ pub fn read_command(new_text: &str) -> Option<MailCommand> {
         Verb::UseAlternative => MailCommand::UseAlternative,
         Verb::GiveUp => MailCommand::GiveUp,
         Verb::Close => MailCommand::Close,
+        Verb::Send => {
+            let rest = fold(&rest_after_words(first_line, words_in_phrase));
+            let anyway = ANYWAY
+                .iter()
+                .any(|words| rest == *words || rest.strip_prefix(words).is_some_and(|r| r.starts_with(' ')));
+            MailCommand::Send { anyway }
+        }
         Verb::Cancel => MailCommand::Cancel {
             reason: rest_after_words(first_line, words_in_phrase),
         },
@@ -231,10 +252,20 @@ mod tests {
             ("valider", Verb::Validate),
             ("Contester : la durée est fausse", Verb::Contest),
             ("aide", Verb::Help),
+            ("ENVOYER", Verb::Send),
+            ("Send.", Verb::Send),
         ] {
             assert_eq!(read_command(text).map(|c| c.verb()), Some(verb), "{text}");
         }
-        for text in ["Oui", "Bonjour,\nACCEPTER", "acceptable", "", "Annulation"] {
+        for text in [
+            "Oui",
+            "Bonjour,\nACCEPTER",
+            "acceptable",
+            "",
+            "Annulation",
+            "Envoyé de mon iPhone",
+            "Sent from my phone",
+        ] {
             assert_eq!(read_command(text), None, "{text}");
         }
     }
@@ -257,6 +288,22 @@ mod tests {
                 reason: "patient moved".into()
             })
         );
+    }
+
+    #[test]
+    fn send_says_whether_anyway() {
+        for (text, anyway) in [
+            ("ENVOYER", false),
+            ("Envoyer, merci", false),
+            ("ENVOYER QUAND MÊME", true),
+            ("envoyer quand meme !", true),
+            ("SEND", false),
+            ("Send anyway", true),
+            ("send it anyway please", true),
+            ("Envoyer quand", false),
+        ] {
+            assert_eq!(read_command(text), Some(MailCommand::Send { anyway }), "{text}");
+        }
     }
 
     #[test]

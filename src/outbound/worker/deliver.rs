@@ -8,12 +8,14 @@ use crate::domain::contact::EmailAddress;
 use crate::domain::notice::{EmailChangeRef, Notice};
 use crate::domain::person::Person;
 use crate::domain::request::briefing;
-use crate::domain::request::{Request, ServiceRecord};
+use crate::domain::request::{Request, RequestStatus, ServiceRecord};
+use crate::forms::request::FormField;
 use crate::security::link::LinkAction;
 use crate::store::Tx;
 use crate::store::change_names::ChangeNames;
 use crate::store::outbox::{OutboxChannel, OutboxMessage};
 use anyhow::Context as _;
+use std::collections::BTreeMap;
 
 /// What a message shows besides its notice, read before it leaves.
 struct Gathered {
@@ -34,6 +36,8 @@ struct Gathered {
     suggestions: Vec<String>,
     suggestion_links: Vec<(String, String)>,
     record: Option<ServiceRecord>,
+    /// For a draft's mail: the form as the draft fills it.
+    draft: Option<BTreeMap<FormField, String>>,
     /// The requester's words with a contest.
     note: String,
     /// The interpreter's remuneration, as lines (label, value).
@@ -100,6 +104,10 @@ impl Outbound {
             None => (Vec::new(), Vec::new()),
         };
         let (record, note) = record_and_note(tx, notice, request.as_ref()).await?;
+        let draft = match (notice, &request) {
+            (Notice::DraftSaved(_), Some(r)) => Some(draft_form(tx, r, &recipient).await?),
+            _ => None,
+        };
         let pay = self
             .pay(tx, notice, request.as_ref(), record.as_ref(), &recipient)
             .await?;
@@ -122,6 +130,7 @@ impl Outbound {
             suggestions,
             suggestion_links,
             record,
+            draft,
             note,
             pay,
             secret,
@@ -254,7 +263,13 @@ impl Outbound {
 
     async fn deliver_mail(&self, message: &OutboxMessage, notice: &Notice, facts: &Gathered) -> anyhow::Result<()> {
         let recipient = &facts.recipient;
-        let mut form = form_block(notice, facts.request.as_ref(), facts.record.as_ref(), recipient);
+        let mut form = form_block(
+            notice,
+            facts.request.as_ref(),
+            facts.record.as_ref(),
+            facts.draft.as_ref(),
+            recipient,
+        );
         if let Some(lines) = &facts.pay {
             let sep = recipient.locale.pick("\u{a0}: ", ": ");
             form = lines
@@ -329,6 +344,17 @@ impl Outbound {
             now: self.clock.now(),
         })
     }
+}
+
+/// The form a draft's mail carries: the draft as it is saved when the mail leaves, with
+/// « Brouillon : oui » while it still is one (a reply with the form unchanged keeps it so).
+async fn draft_form(tx: &mut Tx, request: &Request, recipient: &Person) -> anyhow::Result<BTreeMap<FormField, String>> {
+    let locale = recipient.locale;
+    let mut values = crate::workflow::details::form_values(tx, &request.details, locale).await?;
+    if request.status == RequestStatus::Draft {
+        values.insert(FormField::Draft, locale.pick("oui", "yes").to_string());
+    }
+    Ok(values)
 }
 
 /// The changes a notice carries, as lines the recipient may read (« Durée : 1 h → 1 h 30 »),

@@ -61,6 +61,7 @@ fn specs_follow_the_field_order() {
             "video_link",
             "video_passcode",
             "supplementary",
+            "draft",
             "send_anyway",
         ]
     );
@@ -214,6 +215,10 @@ fn every_documented_label_is_recognised() {
         ("Lien", FormField::VideoLink),
         ("Video link", FormField::VideoLink),
         ("Link", FormField::VideoLink),
+        ("Brouillon", FormField::Draft),
+        ("Enregistrer comme brouillon", FormField::Draft),
+        ("Draft", FormField::Draft),
+        ("Save as draft", FormField::Draft),
     ];
     for (label, field) in documented {
         for line in [

@@ -273,6 +273,7 @@ fn render_then_read_round_trip() {
         (FormField::BillingCode, "SET-042"),
         (FormField::VideoPasscode, "482 913"),
         (FormField::Supplementary, "oui"),
+        (FormField::Draft, "non"),
         (FormField::SendAnyway, "non"),
     ]
     .into_iter()

@@ -1,0 +1,15 @@
+# mail: the wording of the messages Relais mails, in English, as it moves here from the
+# templates (surface by surface). Each key has its twin in the other language.
+
+# A form by mail saved as a draft (“Draft: yes”).
+mail-draft-saved = Your request is saved as a draft: it is not sent yet, and the coordinators do not see it.
+mail-draft-not-sent = Your draft is not sent yet (what you wrote is saved in it):
+mail-draft-how-to-send = To send it, reply SEND, or reply with the lines of the form to change: without the line “Draft: yes”, the request is sent.
+mail-draft-how-to-keep = To complete it without sending it, reply with the lines to change and the line “Draft: yes”. The form below is the draft as it is saved.
+mail-draft-send-anyway = To send it anyway, reply SEND ANYWAY.
+
+# Why a reply was not applied.
+mail-refused-already-sent = this request is already sent: it is no longer a draft. To change it, reply with the lines to change, without the line “Draft: yes”.
+
+# The help list's line on drafts, for requesters.
+mail-help-send = SEND: send a draft, in reply to the draft's email (or “Draft: yes” in a form to save it without sending it)
