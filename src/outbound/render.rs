@@ -287,7 +287,7 @@ pub fn link_label(action: crate::security::link::LinkAction, locale: Locale) -> 
         A::Cancel => locale.pick("Annuler la demande", "Cancel the request"),
         A::Validate => locale.pick("Valider la réalisation", "Validate the service record"),
         A::Contest => locale.pick("Contester la réalisation", "Contest the service record"),
-        A::Open => locale.pick("Voir la demande", "See the request"),
+        A::Open => locale.pick("Ouvrir la demande", "Open the request"),
         A::UseAlternative => locale.pick("Accepter la langue alternative", "Accept the alternative language"),
         A::GiveUp => locale.pick("Continuer sans interprète", "Continue without an interpreter"),
         A::Record => locale.pick("Formulaire web de réalisation", "Service record web form"),

@@ -414,7 +414,7 @@ async fn an_interpreter_records_the_service_with_a_receipt_in_the_browser() {
         .await;
     browser.submit(&token).await;
     let done = browser.wait_for("C'est enregistré").await;
-    assert!(done.contains("Service fourni"), "{done}");
+    assert!(done.contains("réalisée, en attente de validation"), "{done}");
     browser.screenshot("11-record-saved").await;
     assert_eq!(bank.load(id).await.status, RequestStatus::ServiceRendered);
     let mut tx = bank.store.begin().await.unwrap();

@@ -506,13 +506,13 @@ async fn a_form_mail_marked_draft_is_saved_then_sent_by_a_reply(engine: Engine) 
     assert!(ack.contains("répondez ENVOYER"), "{ack}");
     assert!(ack.contains("«\u{a0}Brouillon\u{a0}: oui\u{a0}»"), "{ack}");
     for line in [
-        "Type de demande : Par vidéoconférence",
-        "Date du service : 2026-03-09",
-        "Heure de début : 10:00",
-        "Durée : 90",
-        "Langue d'arrivée : Espagnol",
-        "Installation : ",
-        "Brouillon : oui",
+        "Type de demande\u{a0}: Par vidéoconférence",
+        "Date du service\u{a0}: 2026-03-09",
+        "Heure de début\u{a0}: 10:00",
+        "Durée\u{a0}: 90",
+        "Langue d'arrivée\u{a0}: Espagnol",
+        "Installation\u{a0}: ",
+        "Brouillon\u{a0}: oui",
     ] {
         assert!(ack.contains(line), "{line}: {ack}");
     }
@@ -530,7 +530,7 @@ async fn a_form_mail_marked_draft_is_saved_then_sent_by_a_reply(engine: Engine) 
         (RequestStatus::Draft, 120)
     );
     let ack = world.next_mail(REQUESTER, "draft_saved").await;
-    assert!(ack.contains("Durée : 120"), "the draft as it is now: {ack}");
+    assert!(ack.contains("Durée\u{a0}: 120"), "the draft as it is now: {ack}");
 
     // The form's lines without the mark send it: « Brouillon » → « Nouveau », acknowledged.
     let sent = reply(bank, id, "draft-3@ciusss.example", "Heure du service : 11 h\n\nMarie");
@@ -564,7 +564,7 @@ async fn a_form_mail_marked_draft_is_saved_then_sent_by_a_reply(engine: Engine) 
     let partial = mail(bank, "draft-5@ciusss.example", "Durée : 1 h\nBrouillon : oui\n");
     assert_eq!(p.process(&partial, "file").await.unwrap(), MailOutcome::FormIncomplete);
     let back = world.next_mail(REQUESTER, "request_form").await;
-    assert!(back.contains("Brouillon : oui"), "what was written is kept: {back}");
+    assert!(back.contains("Brouillon\u{a0}: oui"), "what was written is kept: {back}");
 }
 
 async fn a_draft_is_sent_by_envoyer_by_its_requester_only(engine: Engine) {
@@ -639,11 +639,11 @@ async fn a_draft_is_sent_by_envoyer_by_its_requester_only(engine: Engine) {
     let before = bank.load(id).await;
     let lines: Vec<&str> = told
         .lines()
-        .skip_while(|l| !l.starts_with("Type de demande :"))
+        .skip_while(|l| !l.starts_with("Type de demande\u{a0}:"))
         .collect();
-    let end = lines.iter().position(|l| *l == "Brouillon : oui").unwrap() + 1;
+    let end = lines.iter().position(|l| *l == "Brouillon\u{a0}: oui").unwrap() + 1;
     let copied = lines[..end].join("\n");
-    assert!(copied.contains("Téléphone du professionnel : 514"), "{copied}");
+    assert!(copied.contains("Téléphone du professionnel\u{a0}: 514"), "{copied}");
     assert_eq!(
         p.process(&reply(bank, id, "copied@ciusss.example", &copied), "imap")
             .await
