@@ -483,6 +483,7 @@ mod tests {
             valid_until: NaiveDate::from_ymd_opt(2026, 3, 8),
             inactive_if_invalid: true,
             comments: None,
+            file_id: None,
         }];
         assert_eq!(judge(&n, &c), Err(Exclusion::Document("Permis de travail".into())));
         c.documents[0].valid_until = NaiveDate::from_ymd_opt(2026, 3, 9);

@@ -329,6 +329,7 @@ impl Tx {
                     valid_until,
                     inactive_if_invalid: true,
                     comments: None,
+                    file_id: None,
                 });
             }
         }

@@ -548,6 +548,7 @@ fn profile() -> impl Strategy<Value = InterpreterProfile> {
                             valid_until: days.map(|d| monday() + TimeDelta::days(d)),
                             inactive_if_invalid,
                             comments: None,
+                            file_id: None,
                         })
                         .collect(),
                     blocked_establishments: blocked.into_iter().map(EstablishmentId).collect(),
