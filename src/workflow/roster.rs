@@ -15,6 +15,7 @@ use crate::domain::interpreter::{EligibilityDocument, FinancialFile, LanguagePai
 use crate::domain::interpreter_form::Placement;
 use crate::domain::person::{Person, ProfileChange};
 use crate::domain::person_form::{Contact, PersonField, PersonFieldError, PersonProblem};
+use crate::domain::person_import::{ProfileColumn, ProfileColumns};
 use crate::domain::role::ActorKind;
 use crate::store::attachments::NewAttachment;
 use crate::store::{StoreError, Tx};
@@ -371,6 +372,45 @@ impl Workflow {
             .await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// Sets the interpreter's columns of an import line on a known interpreter, by a
+    /// coordinator on the web or the system from the command line: each column the line
+    /// fills and whose value differs, in one transaction with one history entry
+    /// (`import_interpreter_profile`) naming the fields. The columns changed; none when
+    /// nothing differs, or when the person is not an interpreter (a file makes nobody one).
+    pub async fn import_interpreter_profile(
+        &self,
+        actor: Actor,
+        person: PersonId,
+        columns: &ProfileColumns,
+    ) -> Result<Vec<ProfileColumn>, WorkflowError> {
+        if !matches!(actor.kind, ActorKind::Coordinator | ActorKind::System) {
+            return Err(WorkflowError::Forbidden("only coordinators import people"));
+        }
+        let mut tx = self.store.begin().await?;
+        self.check_actor(&mut tx, actor).await?;
+        let Some(mut profile) = tx.interpreter_profile(person).await? else {
+            return Ok(Vec::new());
+        };
+        let (columns, changes): (Vec<ProfileColumn>, Vec<Change>) = columns.apply(&mut profile).into_iter().unzip();
+        if changes.is_empty() {
+            return Ok(columns);
+        }
+        tx.set_interpreter_profile(person, &profile).await?;
+        tx.record_history(&NewHistoryEntry {
+            entity: Entity::Person,
+            entity_id: person.0,
+            at: self.clock.now(),
+            actor_id: actor.person,
+            actor_kind: actor.kind,
+            channel: actor.channel,
+            action: "import_interpreter_profile".into(),
+            changes,
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(columns)
     }
 
     /// Sets the installations a requester belongs to (all of their establishment's) and
