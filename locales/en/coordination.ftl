@@ -306,3 +306,6 @@ coord-add-the-document = Add the document
 coord-the-document-was-saved = The eligibility document was saved.
 coord-the-document-was-removed = The eligibility document and its file were removed.
 coord-nothing-was-saved = Nothing was saved:
+
+# Matching: what speaks for a candidate, on the board and in the digest.
+coord-merit-knows-the-context = knows the request's context

@@ -306,3 +306,6 @@ coord-add-the-document = Ajouter le document
 coord-the-document-was-saved = Le document d'admissibilité a été enregistré.
 coord-the-document-was-removed = Le document d'admissibilité et son fichier ont été retirés.
 coord-nothing-was-saved = Rien n'a été enregistré :
+
+# Matching: what speaks for a candidate, on the board and in the digest.
+coord-merit-knows-the-context = connaît le contexte de la demande

@@ -1,7 +1,7 @@
 //! Loading the candidates for a request, whatever the size of the bank.
 //!
 //! What matching reads of the interpreters (names, languages, request types, hours,
-//! inactivity, documents, blocks, gender, postal codes) changes rarely, and reading it for
+//! inactivity, documents, blocks, gender, postal codes, contexts) changes rarely, and reading it for
 //! thousands of interpreters costs far more than judging them. So it is read once, kept in
 //! memory per database ([`Profiles`]), and used again for as long as the database's
 //! `matching_stamp` has not changed: triggers on every table it comes from replace the
@@ -218,6 +218,7 @@ impl Tx {
         self.add_weekly_hours(&mut profiles).await?;
         self.add_documents(&mut profiles).await?;
         self.add_inactivity(&mut profiles).await?;
+        self.add_contexts(&mut profiles).await?;
         Ok(profiles)
     }
 
@@ -310,6 +311,17 @@ impl Tx {
                 let weekday = weekday_from_number(day)
                     .ok_or_else(|| StoreError::Corrupt(format!("interpreter_weekly_hours.weekday {day}")))?;
                 list.push(WeeklyHours { weekday, starts, ends });
+            }
+        }
+        Ok(())
+    }
+
+    /// Their contexts, folded once here rather than at each request.
+    async fn add_contexts(&mut self, profiles: &mut Profiles) -> Result<(), StoreError> {
+        let contexts: Vec<(i64, String)> = self.json_rows("person_id, context", "interpreter_contexts").await?;
+        for (id, context) in contexts {
+            if let Some(c) = profiles.candidate_mut(id) {
+                c.contexts.push(crate::domain::text::fold(&context));
             }
         }
         Ok(())

@@ -5,6 +5,8 @@
 //! reason named on the board and in the digest (with each candidate's user code to type
 //! after ASSIGNER), never to the one set as a man. Documents, inactivity periods and tax
 //! registration dates are kept the same way; a wrong value comes back beside its field.
+//! The contexts set there rank the interpreter who knows a request's context first, with
+//! the reason on the board and in the digest.
 //! An eligibility document keeps its file beside it: the coordinators and the interpreter
 //! download it, nobody else; replacing or removing it, or the document, removes it.
 
@@ -23,6 +25,7 @@ on_both_engines!(
     coordinators_keep_documents_inactivity_and_tax_dates,
     coordinators_keep_an_interpreter_s_files,
     an_eligibility_document_keeps_its_file_for_its_interpreter_and_the_coordinators,
+    the_interpreter_who_knows_the_request_s_context_is_proposed_first,
 );
 
 async fn follow(b: &mut Browser<'_>, answer: &Answer) -> Answer {
@@ -144,6 +147,62 @@ async fn a_gendered_request_follows_the_genders_set_on_the_interpreters_pages(en
     );
     assert!(digest.contains("genre demandé différent"), "{digest}");
     assert!(digest.contains("répondez ASSIGNER suivi du numéro"), "{digest}");
+}
+
+async fn the_interpreter_who_knows_the_request_s_context_is_proposed_first(engine: Engine) {
+    let w = World::new(engine).await;
+    let [lucia, diego, ana] = [0, 1, 2].map(|i| w.bank.interpreters[i]);
+    let mut b = w.signed_in(w.bank.coordinator).await;
+    let saved = place(
+        &w,
+        &mut b,
+        diego,
+        &[
+            ("request_types", "in_person"),
+            ("request_types", "phone"),
+            ("contexts", "Santé mentale\nDPJ"),
+        ],
+    )
+    .await;
+    follow(&mut b, &saved).await;
+    let mut details = w.bank.details();
+    details.notes.context = Some("Protection de la jeunesse (dpj), suivi".into());
+    let command = Command::CreateRequest {
+        requested_by: w.bank.requester,
+        details,
+        submit: true,
+    };
+    let id = w
+        .bank
+        .workflow
+        .execute(w.bank.as_requester(), command)
+        .await
+        .unwrap()
+        .request;
+    let (_, matches) = w.bank.workflow.matches(id).await.unwrap();
+    let ranked: Vec<PersonId> = matches.ranked.iter().map(|r| r.person).collect();
+    assert_eq!(ranked, vec![diego, lucia, ana], "the context first, nobody left out");
+    assert!(matches.ranked[0].merits.contains(&Merit::Context));
+    assert!(!matches.ranked[1].merits.contains(&Merit::Context));
+    assert!(matches.excluded.is_empty(), "{matches:?}");
+
+    // The coordinators read why, on the board and in the digest.
+    let diego_code = w.user_code(diego).await;
+    let board = b.get("/board").await;
+    assert!(
+        board.body.contains(&format!(
+            "Diego Fernández ({diego_code}) — connaît le contexte de la demande"
+        )),
+        "{}",
+        board.body
+    );
+    let digest = support::digest_text(&w.bank).await;
+    assert!(
+        digest.contains(&format!(
+            "1. Diego Fernández ({diego_code}) — connaît le contexte de la demande"
+        )),
+        "{digest}"
+    );
 }
 
 async fn coordinators_keep_documents_inactivity_and_tax_dates(engine: Engine) {
