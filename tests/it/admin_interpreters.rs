@@ -490,6 +490,7 @@ async fn an_eligibility_document_keeps_its_file_for_its_interpreter_and_the_coor
         )
         .await;
     let page = follow(&mut b, &added).await;
+    accessible(&page);
     assert!(
         page.body.contains("Le document d'admissibilité a été enregistré."),
         "{}",
