@@ -55,6 +55,7 @@ fn need() -> Need {
         gender: None,
         preferred: Some(PersonId(77)),
         postal_code: Some("H2X 1Y4".into()),
+        context: None,
         declined: vec![],
         offered: vec![],
     }

@@ -358,6 +358,7 @@ async fn digest(settings: &Settings, to: Option<&str>) -> anyhow::Result<ExitCod
 
 /// `relais accounts import|invite`: queues the activation mails; `relais serve` sends them.
 async fn accounts(settings: &Settings, command: AccountsCommand) -> anyhow::Result<ExitCode> {
+    use crate::domain::person_import::ProfileColumn;
     use crate::workflow::accounts::{Accounts, ImportOutcome, InviteOutcome};
     // Read the file before touching the database: a bad header changes nothing.
     let lines = match &command {
@@ -406,18 +407,29 @@ async fn accounts(settings: &Settings, command: AccountsCommand) -> anyhow::Resu
                 channel: crate::domain::role::Channel::Cli,
             };
             let report = accounts.import(actor, lines.unwrap_or_default()).await?;
+            let names = |columns: &[ProfileColumn]| ProfileColumn::names(columns, Locale::En);
             for (number, email, outcome) in &report.lines {
                 let text = match outcome {
                     ImportOutcome::Created => "created, activation link queued".to_string(),
-                    ImportOutcome::Invited => "known, account created, activation link queued".to_string(),
-                    ImportOutcome::Unchanged => "known, has an account: unchanged".to_string(),
+                    ImportOutcome::Invited(none) if none.is_empty() => {
+                        "known, account created, activation link queued".to_string()
+                    }
+                    ImportOutcome::Invited(columns) => format!(
+                        "known: updated ({}); account created, activation link queued",
+                        names(columns)
+                    ),
+                    ImportOutcome::Updated(columns) => format!("known: updated ({})", names(columns)),
+                    ImportOutcome::Unchanged => "known: unchanged".to_string(),
                     ImportOutcome::Refused(why) => format!("error: {}", why.message(Locale::En)),
                 };
                 println!("line {number}\t{email}\t{text}");
             }
-            let (created, invited, unchanged, refused) = report.totals();
-            println!("{created} created, {invited} invited, {unchanged} unchanged, {refused} refused");
-            refused > 0
+            let t = report.totals();
+            println!(
+                "{} created, {} invited, {} updated, {} unchanged, {} refused",
+                t.created, t.invited, t.updated, t.unchanged, t.refused
+            );
+            t.refused > 0
         }
     };
     store.close().await;

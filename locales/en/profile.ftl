@@ -26,3 +26,7 @@ profile-email-link-unknown = This link is not valid: copy it whole from the emai
 profile-email-ask-again = For a new link, ask for the change again from your profile.
 
 profile-email-limited = Too many address changes asked today: nothing was sent. Try again tomorrow, or follow the last link you received.
+
+# The files of an interpreter's eligibility documents, on their profile.
+profile-document-files = Files of my eligibility documents
+profile-document-files-intro = Attached by the coordinators; to change one, write to them.

@@ -26,3 +26,7 @@ profile-email-link-unknown = Ce lien n'est pas valide : copiez-le en entier dep
 profile-email-ask-again = Pour un nouveau lien, demandez de nouveau le changement depuis votre profil.
 
 profile-email-limited = Trop de changements d'adresse demandés aujourd'hui : rien n'a été envoyé. Réessayez demain, ou suivez le dernier lien reçu.
+
+# The files of an interpreter's eligibility documents, on their profile.
+profile-document-files = Fichiers de mes documents d'admissibilité
+profile-document-files-intro = Joints par la coordination ; pour en changer un, écrivez-lui.

@@ -333,6 +333,7 @@ pub(super) async fn seed(workflow: &Workflow, region: &str) -> anyhow::Result<Ba
                                 valid_until: NaiveDate::from_ymd_opt(2028, 3, 30),
                                 inactive_if_invalid: true,
                                 comments: None,
+                                file_id: None,
                             }],
                             blocked_establishments: Vec::new(),
                             contexts: Vec::new(),

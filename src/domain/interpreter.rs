@@ -50,6 +50,10 @@ pub struct EligibilityDocument {
     /// Compte inactif si non valide.
     pub inactive_if_invalid: bool,
     pub comments: Option<String>,
+    /// The file attached to it (the permit's scan): the id of one of the interpreter's
+    /// files, which the page shows beside this document rather than among the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_id: Option<i64>,
 }
 
 impl EligibilityDocument {
@@ -173,6 +177,7 @@ mod tests {
             valid_until: NaiveDate::from_ymd_opt(2025, 3, 30),
             inactive_if_invalid: false,
             comments: None,
+            file_id: None,
         };
         let after = NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
         let last_day = NaiveDate::from_ymd_opt(2025, 3, 30).unwrap();

@@ -1,8 +1,8 @@
 //! What a coordinator types of an interpreter's profile beyond their languages and money
 //! (`/admin/people/{code}`, and the columns of an import file): who they are and where
 //! they work (gender, region, address, postal codes), what they take (request types,
-//! contexts), where they must not be sent, their eligibility documents and their times
-//! away. Read into typed values; each wrong field is named with its problem.
+//! contexts), where they must not be sent, each of their eligibility documents and their
+//! times away. Read into typed values; each wrong field is named with its problem.
 
 use crate::domain::ids::EstablishmentId;
 use crate::domain::interpreter::{EligibilityDocument, Inactivity};
@@ -133,75 +133,39 @@ pub fn read_date(value: &str, field: PersonField, problems: &mut Problems) -> Op
         .ok()
 }
 
-fn yes_or_no(value: &str) -> Option<bool> {
-    match fold(value).as_str() {
-        "" | "non" | "no" | "actif" => Some(false),
-        "oui" | "yes" | "x" | "inactif" | "inactif si expire" | "inactive if expired" => Some(true),
-        _ => None,
-    }
+/// One eligibility document as typed on the interpreter's page: its name, a description,
+/// its end of validity (`AAAA-MM-JJ`, or empty for none), whether it makes the interpreter
+/// inactive once expired (the checkbox's value, empty when unticked) and comments.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentForm<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub valid_until: &'a str,
+    pub inactive_if_invalid: &'a str,
+    pub comments: &'a str,
 }
 
-/// Eligibility documents, one a line: `name | description | end date | inactive | comments`,
-/// every part after the name optional. A line taken away removes its document.
-pub fn read_documents(value: &str, problems: &mut Problems) -> Vec<EligibilityDocument> {
-    let mut documents = Vec::new();
-    for line in value.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let parts: Vec<&str> = line.split('|').map(str::trim).collect();
-        let part = |i: usize| parts.get(i).copied().unwrap_or("");
-        let wrong = |problems: &mut Problems| {
-            problems.push(PersonField::Documents, PersonProblem::DocumentLine(line.to_string()));
-        };
-        let valid_until = match part(2) {
-            "" => None,
-            date => match NaiveDate::parse_from_str(date, "%Y-%m-%d") {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    wrong(problems);
-                    continue;
-                }
-            },
-        };
-        let (Some(inactive_if_invalid), true, false) = (yes_or_no(part(3)), parts.len() <= 5, part(0).is_empty())
-        else {
-            wrong(problems);
-            continue;
-        };
-        let text = |i: usize, problems: &mut Problems| problems.text(PersonField::Documents, part(i), 200);
-        let Some(name) = text(0, problems) else { continue };
-        documents.push(EligibilityDocument {
-            name,
-            description: text(1, problems),
-            valid_until,
-            inactive_if_invalid,
-            comments: text(4, problems),
-        });
-    }
-    documents
-}
-
-/// The documents as `read_documents` reads them back, in the reader's words for "inactive".
-pub fn write_documents(documents: &[EligibilityDocument], yes: &str, no: &str) -> String {
-    documents
-        .iter()
-        .map(|d| {
-            let until = d.valid_until.map(|u| u.to_string()).unwrap_or_default();
-            let inactive = if d.inactive_if_invalid { yes } else { no };
-            let description = d.description.as_deref().unwrap_or("");
-            let comments = d.comments.as_deref().unwrap_or("");
-            let mut line = d.name.clone();
-            let parts = [description, &until, inactive, comments];
-            let last = parts.iter().rposition(|p| !p.is_empty()).unwrap_or(0);
-            for part in &parts[..=last] {
-                line.push_str(" |");
-                if !part.is_empty() {
-                    line.push(' ');
-                    line.push_str(part);
-                }
+impl DocumentForm<'_> {
+    /// The document read, without a file (the caller attaches one); each wrong field named.
+    pub fn read(&self, problems: &mut Problems) -> EligibilityDocument {
+        let name = problems.required(PersonField::DocumentName, self.name, 200);
+        let inactive_if_invalid = match fold(self.inactive_if_invalid).as_str() {
+            "" | "non" | "no" => false,
+            "oui" | "yes" | "on" => true,
+            _ => {
+                problems.push(PersonField::DocumentInactive, PersonProblem::Choice);
+                false
             }
-            line
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+        };
+        EligibilityDocument {
+            name,
+            description: problems.text(PersonField::DocumentDescription, self.description, 200),
+            valid_until: read_date(self.valid_until, PersonField::DocumentUntil, problems),
+            inactive_if_invalid,
+            comments: problems.text(PersonField::DocumentComments, self.comments, 200),
+            file_id: None,
+        }
+    }
 }
 
 /// A moment as typed, `AAAA-MM-JJ HH:MM` in the bank's time zone; a date alone is the
@@ -305,27 +269,42 @@ mod tests {
     }
 
     #[test]
-    fn documents_are_read_and_written_one_a_line() {
+    fn a_document_is_read_with_each_wrong_field_named() {
         let mut problems = Problems::default();
-        let typed = "Permis de travail / d'étude | | 2025-03-30 | oui | renouvellement demandé\n\
-                     Carte de membre OTTIAQ\n";
-        let documents = read_documents(typed, &mut problems);
+        let document = DocumentForm {
+            name: " Permis de travail / d'étude ",
+            description: "Renouvelable",
+            valid_until: "2027-03-30",
+            inactive_if_invalid: "yes",
+            comments: "",
+        }
+        .read(&mut problems);
         assert!(problems.0.is_empty(), "{:?}", problems.0);
-        assert_eq!(documents.len(), 2);
-        assert_eq!(documents[0].valid_until, NaiveDate::from_ymd_opt(2025, 3, 30));
-        assert!(documents[0].inactive_if_invalid);
-        assert_eq!(documents[0].description, None);
-        assert_eq!(documents[0].comments.as_deref(), Some("renouvellement demandé"));
-        assert!(!documents[1].inactive_if_invalid);
-        let written = write_documents(&documents, "oui", "non");
-        assert_eq!(read_documents(&written, &mut problems), documents);
-        assert_eq!(written.lines().nth(1), Some("Carte de membre OTTIAQ | | | non"));
-        read_documents("Permis | | 30 mars | oui\nPermis | | | peut-être", &mut problems);
+        assert_eq!(document.name, "Permis de travail / d'étude");
+        assert_eq!(document.description.as_deref(), Some("Renouvelable"));
+        assert_eq!(document.valid_until, NaiveDate::from_ymd_opt(2027, 3, 30));
+        assert!(document.inactive_if_invalid);
+        assert_eq!((document.comments, document.file_id), (None, None));
+        let unticked = DocumentForm {
+            name: "Carte OTTIAQ",
+            ..DocumentForm::default()
+        }
+        .read(&mut problems);
+        assert!(!unticked.inactive_if_invalid && unticked.valid_until.is_none());
+        DocumentForm {
+            name: "",
+            valid_until: "30 mars",
+            inactive_if_invalid: "peut-être",
+            ..DocumentForm::default()
+        }
+        .read(&mut problems);
+        let fields: Vec<_> = problems.0.iter().map(|p| (p.field, p.problem.clone())).collect();
         assert_eq!(
-            problems.0.iter().map(|p| p.problem.clone()).collect::<Vec<_>>(),
+            fields,
             vec![
-                PersonProblem::DocumentLine("Permis | | 30 mars | oui".into()),
-                PersonProblem::DocumentLine("Permis | | | peut-être".into()),
+                (PersonField::DocumentName, PersonProblem::Required),
+                (PersonField::DocumentInactive, PersonProblem::Choice),
+                (PersonField::DocumentUntil, PersonProblem::Date("30 mars".into())),
             ]
         );
     }

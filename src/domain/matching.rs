@@ -29,6 +29,9 @@ pub struct Need {
     pub preferred: Option<PersonId>,
     /// Where the appointment is, for distance: a postal code.
     pub postal_code: Option<String>,
+    /// The request's context (« protection de la jeunesse, DPJ »), folded
+    /// (`domain::text::fold`): an interpreter who knows one of its contexts ranks higher.
+    pub context: Option<String>,
     /// Interpreters who already refused this request, or withdrew from it: not proposed again.
     pub declined: Vec<PersonId>,
     /// Interpreters whose offer for this request is still pending.
@@ -49,6 +52,8 @@ pub struct Candidate {
     pub blocked: Vec<EstablishmentId>,
     pub gender: Option<Gender>,
     pub postal_code: Option<String>,
+    /// The contexts they are known to work in (« DPJ »), folded (`domain::text::fold`).
+    pub contexts: Vec<String>,
     /// Their bookings near the slot: start, end, in person.
     pub bookings: Vec<Booking>,
     /// How many requests they were booked for recently: fewer ranks higher (fair share).
@@ -92,6 +97,7 @@ impl Candidate {
             blocked: Vec::new(),
             gender: None,
             postal_code: None,
+            contexts: Vec::new(),
             bookings: Vec::new(),
             recent_work: 0,
         }
@@ -155,6 +161,8 @@ pub enum Merit {
     /// Speaks the alternative language, not the first one asked.
     AlternativeLanguage,
     SameArea,
+    /// Knows the request's context: one of their contexts is named in it.
+    Context,
     /// Booked this many times recently.
     RecentWork(u32),
     /// The request asks for a gender and the profile gives none: proposed, after those
@@ -168,6 +176,7 @@ impl Merit {
             Merit::Preferred => locale.pick("interprète à prioriser", "preferred interpreter").into(),
             Merit::AlternativeLanguage => locale.pick("langue alternative", "alternative language").into(),
             Merit::SameArea => locale.pick("même secteur", "same area").into(),
+            Merit::Context => locale.text("coord-merit-knows-the-context"),
             Merit::GenderUnknown => locale.pick("genre non renseigné", "gender not given").into(),
             Merit::RecentWork(0) => locale
                 .pick("aucune demande à 30 jours près", "no request within 30 days")
@@ -215,6 +224,17 @@ fn area_chars(postal_code: &str) -> impl Iterator<Item = char> + '_ {
 
 fn same_area(a: &str, b: &str) -> bool {
     area_chars(a).eq(area_chars(b))
+}
+
+/// Whether folded `text` names folded `phrase` as whole words: « protection de la jeunesse
+/// dpj » names « dpj » and « protection de la jeunesse », not « jeu ».
+fn names(text: &str, phrase: &str) -> bool {
+    let bytes = text.as_bytes();
+    !phrase.is_empty()
+        && text.match_indices(phrase).any(|(at, _)| {
+            let end = at + phrase.len();
+            (at == 0 || bytes[at - 1] == b' ') && (end == bytes.len() || bytes[end] == b' ')
+        })
 }
 
 fn covers(hours: &[WeeklyHours], start: NaiveDateTime, end: NaiveDateTime) -> bool {
@@ -294,7 +314,7 @@ fn judge_scheduled(need: &Need, s: Scheduled<'_>) -> Result<Vec<Merit>, Exclusio
     }) {
         return Err(Exclusion::Busy);
     }
-    let mut merits = Vec::with_capacity(4);
+    let mut merits = Vec::with_capacity(5);
     if need.preferred == Some(c.person) {
         merits.push(Merit::Preferred);
     }
@@ -303,6 +323,11 @@ fn judge_scheduled(need: &Need, s: Scheduled<'_>) -> Result<Vec<Merit>, Exclusio
     }
     if alternative {
         merits.push(Merit::AlternativeLanguage);
+    }
+    if let Some(context) = &need.context
+        && c.contexts.iter().any(|known| names(context, known))
+    {
+        merits.push(Merit::Context);
     }
     // A profile may name several work areas, "H2X 1Y4, J4K 2B1": any of them is near.
     if let (Some(a), Some(b)) = (&need.postal_code, &c.postal_code)
@@ -316,9 +341,9 @@ fn judge_scheduled(need: &Need, s: Scheduled<'_>) -> Result<Vec<Merit>, Exclusio
 }
 
 /// The order: preferred first, then a gender known to fit before one not given, then the
-/// asked language before the alternative, then the same area, then whoever worked least
-/// recently, then the longest-known (lowest id).
-fn sort_key(person: PersonId, merits: &[Merit]) -> (bool, bool, bool, bool, u32, i64) {
+/// asked language before the alternative, then one who knows the request's context, then
+/// the same area, then whoever worked least recently, then the longest-known (lowest id).
+fn sort_key(person: PersonId, merits: &[Merit]) -> (bool, bool, bool, bool, bool, u32, i64) {
     let has = |m: Merit| merits.contains(&m);
     let recent = merits
         .iter()
@@ -331,6 +356,7 @@ fn sort_key(person: PersonId, merits: &[Merit]) -> (bool, bool, bool, bool, u32,
         !has(Merit::Preferred),
         has(Merit::GenderUnknown),
         has(Merit::AlternativeLanguage),
+        !has(Merit::Context),
         !has(Merit::SameArea),
         recent,
         person.0,
@@ -433,6 +459,7 @@ mod tests {
             gender: None,
             preferred: None,
             postal_code: Some("H2X 1Y4".into()),
+            context: None,
             declined: vec![],
             offered: vec![],
         }
@@ -483,6 +510,7 @@ mod tests {
             valid_until: NaiveDate::from_ymd_opt(2026, 3, 8),
             inactive_if_invalid: true,
             comments: None,
+            file_id: None,
         }];
         assert_eq!(judge(&n, &c), Err(Exclusion::Document("Permis de travail".into())));
         c.documents[0].valid_until = NaiveDate::from_ymd_opt(2026, 3, 9);
@@ -602,6 +630,40 @@ mod tests {
             !merits.contains(&Merit::GenderUnknown),
             "no gender asked: nothing to say"
         );
+    }
+
+    #[test]
+    fn knowing_the_request_s_context_ranks_first_among_equals_and_excludes_no_one() {
+        use crate::domain::text::fold;
+        let mut n = need();
+        n.context = Some(fold("Protection de la jeunesse (DPJ) : garde d'enfant"));
+        let other = candidate(1);
+        let mut dpj = candidate(2);
+        dpj.contexts = vec![fold("DPJ")];
+        let mut youth = candidate(3);
+        youth.contexts = vec![fold("Santé mentale"), fold("protection de la JEUNESSE")];
+        let mut part_of_a_word = candidate(4);
+        part_of_a_word.contexts = vec![fold("jeu")];
+        let m = rank(&n, &[other.clone(), dpj.clone(), youth, part_of_a_word]);
+        let order: Vec<i64> = m.ranked.iter().map(|r| r.person.0).collect();
+        assert_eq!(order, vec![2, 3, 1, 4], "those who know it first, then by id");
+        assert!(m.ranked[0].merits.contains(&Merit::Context));
+        assert!(m.ranked[1].merits.contains(&Merit::Context));
+        assert!(!m.ranked[3].merits.contains(&Merit::Context), "a whole word or nothing");
+        assert!(m.excluded.is_empty());
+        assert_eq!(Merit::Context.describe(Locale::Fr), "connaît le contexte de la demande");
+        assert_eq!(Merit::Context.describe(Locale::En), "knows the request's context");
+        // The same area still ranks those who know the context; only equals are reordered
+        // past the language, gender and preference.
+        let mut near = other.clone();
+        near.postal_code = Some("H2X 2B2".into());
+        let m = rank(&n, &[near, dpj.clone()]);
+        assert_eq!(m.ranked[0].person, PersonId(2), "the context before the area");
+        n.preferred = Some(PersonId(1));
+        let m = rank(&n, &[other, dpj.clone()]);
+        assert_eq!(m.ranked[0].person, PersonId(1), "the preferred before the context");
+        n.context = None;
+        assert!(!judge(&n, &dpj).unwrap().contains(&Merit::Context), "no context asked");
     }
 
     #[test]

@@ -38,7 +38,13 @@ pub enum PersonField {
     RequestTypes,
     Blocked,
     Contexts,
-    Documents,
+    DocumentName,
+    DocumentDescription,
+    DocumentUntil,
+    DocumentInactive,
+    DocumentComments,
+    /// An eligibility document's file, the form's `attachments` input.
+    DocumentFile,
     Inactivity,
     Roles,
 }
@@ -72,7 +78,12 @@ impl PersonField {
             PersonField::RequestTypes => "request_types",
             PersonField::Blocked => "blocked",
             PersonField::Contexts => "contexts",
-            PersonField::Documents => "documents",
+            PersonField::DocumentName => "document_name",
+            PersonField::DocumentDescription => "document_description",
+            PersonField::DocumentUntil => "document_until",
+            PersonField::DocumentInactive => "document_inactive",
+            PersonField::DocumentComments => "document_comments",
+            PersonField::DocumentFile => "attachments",
             PersonField::Inactivity => "inactivity",
             PersonField::Roles => "roles",
         }
@@ -102,8 +113,8 @@ pub enum PersonProblem {
     NoRequestType,
     /// Not a date written `AAAA-MM-JJ`.
     Date(String),
-    /// This line of the documents is not `name | description | end date | inactive | comments`.
-    DocumentLine(String),
+    /// A file refused as `web::uploads::check_file` said why, in the reader's language.
+    File(String),
     /// This line of the inactivity periods is not `start → end | reason`.
     InactivityLine(String),
     /// A person holds at least one role, and their default role among them.
@@ -173,12 +184,7 @@ impl PersonProblem {
             PersonProblem::Date(typed) => {
                 format!("Invalid date: “{typed}” (write YYYY-MM-DD, 2026-03-30 for example).")
             }
-            PersonProblem::DocumentLine(line) if fr => format!(
-                "«\u{a0}{line}\u{a0}»\u{a0}: un document par ligne, «\u{a0}nom | description | AAAA-MM-JJ | oui ou non | commentaires\u{a0}»."
-            ),
-            PersonProblem::DocumentLine(line) => {
-                format!("“{line}”: one document a line, “name | description | YYYY-MM-DD | yes or no | comments”.")
-            }
+            PersonProblem::File(why) => format!("{why}."),
             PersonProblem::InactivityLine(line) if fr => format!(
                 "«\u{a0}{line}\u{a0}»\u{a0}: une période par ligne, «\u{a0}AAAA-MM-JJ HH:MM → AAAA-MM-JJ HH:MM | raison\u{a0}», la fin après le début."
             ),
@@ -226,7 +232,7 @@ impl Problems {
         }
     }
 
-    fn required(&mut self, field: PersonField, value: &str, max: usize) -> String {
+    pub(crate) fn required(&mut self, field: PersonField, value: &str, max: usize) -> String {
         let before = self.0.len();
         let v = self.text(field, value, max);
         if v.is_none() && self.0.len() == before {

@@ -20,17 +20,24 @@
 //! | `work_postal_codes` | `codes postaux de travail` | no | several separated by commas |
 //! | `contexts` | `contextes`, `domaines` | no | `DPJ`, `\|` between several |
 //!
-//! The interpreter's columns are read for interpreters only, when they are created. An
-//! interpreter imported without language pairs is offered nothing until a coordinator
-//! gives them some on their page.
+//! The interpreter's columns are read on the lines whose role is interpreter. A new
+//! interpreter gets them on the defaults (every request type when the column is empty); a
+//! known interpreter gets each of them that the line fills, and keeps what a column the
+//! file lacks, or an empty cell, would have set (clearing a value is done on their page;
+//! `non renseigné` in the gender column does clear the gender). Lists compare as sets: the
+//! file's order is not a change. An interpreter imported without language pairs is
+//! offered nothing until a coordinator gives them some on their page. Nothing else of a
+//! known person (their name, address, language, roles) is changed by a file.
 //!
 //! Each line is read on its own: a wrong line is reported and the others still count.
 
 use crate::domain::contact::EmailAddress;
-use crate::domain::interpreter::InterpreterProfile;
-use crate::domain::interpreter_form::PlacementForm;
+use crate::domain::history::Change;
+use crate::domain::interpreter::{InterpreterProfile, LanguagePair};
+use crate::domain::interpreter_form::{read_contexts, read_gender, read_request_type};
 use crate::domain::locale::Locale;
-use crate::domain::person_form::{Problems, read_languages};
+use crate::domain::person_form::{PersonField, PersonProblem, Problems, read_languages};
+use crate::domain::request::{Gender, RequestType};
 use crate::domain::role::Role;
 use crate::domain::text::{self, fold};
 
@@ -46,8 +53,125 @@ pub struct ImportLine {
     /// Installation names within that establishment: at least one for requesters.
     pub installations: Vec<String>,
     pub locale: Locale,
-    /// An interpreter's profile from the interpreter's columns; `None` for anyone else.
-    pub interpreter: Option<InterpreterProfile>,
+    /// The interpreter's columns, on an interpreter's line; `None` for anyone else.
+    pub interpreter: Option<ProfileColumns>,
+}
+
+/// A column of an interpreter's profile in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileColumn {
+    LanguagePairs,
+    Gender,
+    RequestTypes,
+    MainRegion,
+    Address,
+    PostalCode,
+    WorkPostalCodes,
+    Contexts,
+}
+
+impl ProfileColumn {
+    /// The column's name in the reader's language, as messages name it (`genre`, `gender`).
+    pub fn name(self, locale: Locale) -> &'static str {
+        let (fr, en) = COLUMN_NAMES[match self {
+            ProfileColumn::LanguagePairs => 7,
+            ProfileColumn::Gender => 8,
+            ProfileColumn::RequestTypes => 9,
+            ProfileColumn::MainRegion => 10,
+            ProfileColumn::Address => 11,
+            ProfileColumn::PostalCode => 12,
+            ProfileColumn::WorkPostalCodes => 13,
+            ProfileColumn::Contexts => 14,
+        }];
+        locale.pick(fr, en)
+    }
+
+    /// The columns' names, joined: `genre, contextes`.
+    pub fn names(columns: &[ProfileColumn], locale: Locale) -> String {
+        columns.iter().map(|c| c.name(locale)).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// The interpreter's columns of a line as read: each `None` when the file lacks the column
+/// or the cell is empty, which leaves a known interpreter's value as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileColumns {
+    pub language_pairs: Option<Vec<LanguagePair>>,
+    /// `Some(None)`: the cell says the gender is not given (`non renseigné`).
+    pub gender: Option<Option<Gender>>,
+    pub request_types: Option<Vec<RequestType>>,
+    pub main_region: Option<String>,
+    pub address: Option<String>,
+    pub postal_code: Option<String>,
+    pub work_postal_code: Option<String>,
+    pub contexts: Option<Vec<String>>,
+}
+
+/// Whether two lists hold the same values, in whatever order.
+fn same_set<T: Clone + Ord>(a: &[T], b: &[T]) -> bool {
+    let (mut a, mut b) = (a.to_vec(), b.to_vec());
+    a.sort();
+    b.sort();
+    a == b
+}
+
+impl ProfileColumns {
+    /// A new interpreter's profile: the defaults (every request type, always available)
+    /// with these columns set.
+    pub fn new_profile(&self) -> InterpreterProfile {
+        let mut profile = InterpreterProfile::default();
+        self.apply(&mut profile);
+        profile
+    }
+
+    /// Sets on `profile` each column given whose value differs from what it holds; each
+    /// change with its column, in the order of the columns. Nothing when the line would
+    /// change nothing: importing a file twice changes nothing the second time.
+    pub fn apply(&self, profile: &mut InterpreterProfile) -> Vec<(ProfileColumn, Change)> {
+        let mut changes = Vec::new();
+        let pair_key = |p: &LanguagePair| {
+            let (s, t) = (p.source.as_str().to_string(), p.target.as_str().to_string());
+            (s, t, p.origin_country.clone())
+        };
+        macro_rules! set {
+            ($column:ident, $field:ident, $value:expr, $same:expr) => {
+                if let Some(value) = $value
+                    && !$same(&profile.$field, &value)
+                {
+                    changes.push((
+                        ProfileColumn::$column,
+                        Change::new(stringify!($field), &profile.$field, &value),
+                    ));
+                    profile.$field = value;
+                }
+            };
+        }
+        let pairs = |a: &Vec<LanguagePair>, b: &Vec<LanguagePair>| {
+            let keys = |l: &Vec<LanguagePair>| l.iter().map(pair_key).collect::<Vec<_>>();
+            same_set(&keys(a), &keys(b))
+        };
+        let types = |a: &Vec<RequestType>, b: &Vec<RequestType>| {
+            let keys = |l: &Vec<RequestType>| l.iter().map(|t| t.as_str()).collect::<Vec<_>>();
+            same_set(&keys(a), &keys(b))
+        };
+        let set_like = |a: &Vec<String>, b: &Vec<String>| same_set(a, b);
+        let equal = |a: &Option<String>, b: &Option<String>| a == b;
+        set!(LanguagePairs, language_pairs, self.language_pairs.clone(), pairs);
+        set!(Gender, gender, self.gender, |a: &Option<Gender>, b: &Option<Gender>| a
+            == b);
+        set!(RequestTypes, request_types, self.request_types.clone(), types);
+        set!(MainRegion, main_region, self.main_region.clone().map(Some), equal);
+        set!(Address, address, self.address.clone().map(Some), equal);
+        set!(PostalCode, postal_code, self.postal_code.clone().map(Some), equal);
+        set!(
+            WorkPostalCodes,
+            work_postal_code,
+            self.work_postal_code.clone().map(Some),
+            equal
+        );
+        set!(Contexts, contexts, self.contexts.clone(), set_like);
+        changes
+    }
 }
 
 /// Why a file, or one of its lines, was refused: said in the reader's language.
@@ -327,36 +451,45 @@ fn column_of(field: crate::domain::person_form::PersonField) -> (&'static str, &
     }]
 }
 
-/// The interpreter's columns, read as the coordinators' form reads them; every type of
-/// request when the column is empty.
-fn interpreter(get: &dyn Fn(usize) -> String) -> Result<InterpreterProfile, ImportProblem> {
+/// The interpreter's columns, each read as the coordinators' form reads it; an empty cell
+/// (or a column the file lacks) is `None`. The first problem refuses the line.
+fn interpreter(get: &dyn Fn(usize) -> String) -> Result<ProfileColumns, ImportProblem> {
     let mut problems = Problems::default();
-    let pairs = get(7).replace('|', "\n");
-    let language_pairs = match pairs.trim() {
-        "" => Vec::new(),
-        typed => read_languages(typed, &mut problems),
-    };
-    let types = get(9);
-    let request_types: Vec<&str> = match types.trim() {
-        "" => crate::domain::request::RequestType::ALL
-            .iter()
-            .map(|t| t.as_str())
-            .collect(),
-        typed => typed.split('|').map(str::trim).collect(),
-    };
-    let contexts = get(14).replace('|', "\n");
-    let (gender, region, address, postal, work) = (get(8), get(10), get(11), get(12), get(13));
-    let placement = PlacementForm {
-        gender: &gender,
-        main_region: &region,
-        address: &address,
-        postal_code: &postal,
-        work_postal_codes: &work,
-        request_types,
-        blocked: Vec::new(),
-        contexts: &contexts,
-    }
-    .read(&mut problems);
+    let filled = |c: usize| Some(get(c)).filter(|v| !v.trim().is_empty());
+    let language_pairs = filled(7).map(|typed| read_languages(&typed.replace('|', "\n"), &mut problems));
+    let gender = filled(8).and_then(|typed| {
+        read_gender(&typed).or_else(|| {
+            problems.push(PersonField::Gender, PersonProblem::Choice);
+            None
+        })
+    });
+    let request_types = filled(9).map(|typed| {
+        let mut types = Vec::new();
+        for t in typed.split('|').map(str::trim).filter(|t| !t.is_empty()) {
+            match read_request_type(t) {
+                Some(t) if !types.contains(&t) => types.push(t),
+                Some(_) => {}
+                None => problems.push(PersonField::RequestTypes, PersonProblem::Choice),
+            }
+        }
+        types.sort_by_key(|t| t.as_str());
+        types
+    });
+    let main_region = problems.text(PersonField::MainRegion, &get(10), 100);
+    let address = problems.text(PersonField::Address, &get(11), 200);
+    let postal_code = problems.text(PersonField::PostalCode, &get(12), 12);
+    let work = get(13);
+    let work: Vec<&str> = work
+        .split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let work_postal_code = problems.text(PersonField::WorkPostalCodes, &work.join(", "), 200);
+    let contexts = filled(14).map(|typed| {
+        let mut contexts = read_contexts(&typed.replace('|', "\n"), &mut problems);
+        contexts.sort();
+        contexts
+    });
     if let Some(first) = problems.0.first() {
         return Err(ImportProblem::Profile {
             column: column_of(first.field),
@@ -364,16 +497,15 @@ fn interpreter(get: &dyn Fn(usize) -> String) -> Result<InterpreterProfile, Impo
             en: first.problem.message(Locale::En),
         });
     }
-    Ok(InterpreterProfile {
+    Ok(ProfileColumns {
         language_pairs,
-        request_types: placement.request_types,
-        main_region: placement.main_region,
-        work_postal_code: placement.work_postal_code,
-        address: placement.address,
-        postal_code: placement.postal_code,
-        gender: placement.gender,
-        contexts: placement.contexts,
-        ..InterpreterProfile::default()
+        gender,
+        request_types,
+        main_region,
+        address,
+        postal_code,
+        work_postal_code,
+        contexts,
     })
 }
 
@@ -490,7 +622,7 @@ mod tests {
                     ana@interpretes.example;Ana;Soto;interpreter;fr > es;peut-être;;;;;\n\
                     marc@interpretes.example;Marc;Roy;interpreter;fr > klingon;;;;;;\n";
         let lines = read(text).unwrap();
-        let lucia = lines[0].1.as_ref().unwrap().interpreter.clone().unwrap();
+        let lucia = lines[0].1.as_ref().unwrap().interpreter.clone().unwrap().new_profile();
         assert_eq!(lucia.language_pairs.len(), 2);
         assert_eq!(lucia.language_pairs[0].origin_country.as_deref(), Some("Mexique"));
         assert_eq!(lucia.gender, Some(crate::domain::request::Gender::Female));
@@ -499,7 +631,7 @@ mod tests {
         assert_eq!(lucia.main_region.as_deref(), Some("06-Montréal"));
         assert_eq!(lucia.work_postal_code.as_deref(), Some("H2X 1Y4, H3A 1A1"));
         assert_eq!(lucia.contexts, vec!["DPJ", "Santé mentale"]);
-        let diego = lines[1].1.as_ref().unwrap().interpreter.clone().unwrap();
+        let diego = lines[1].1.as_ref().unwrap().interpreter.clone().unwrap().new_profile();
         assert_eq!(diego.request_types, RequestType::ALL.to_vec(), "every type by default");
         assert_eq!(diego.gender, None, "not given");
         let ana = lines[2].1.clone().unwrap_err();
@@ -511,6 +643,57 @@ mod tests {
         assert_eq!(
             marc.message(Locale::En),
             "column language pairs: Unknown language: “klingon”."
+        );
+    }
+
+    #[test]
+    fn a_known_interpreter_gets_only_the_cells_filled_and_only_once() {
+        use crate::domain::request::RequestType;
+        let text = "Courriel;Prénom;Nom;Rôle;Genre;Types de demande;Région principale;Contextes\n\
+                    lucia@interpretes.example;Lucía;Ramírez;interprète;femme;video|En présentiel;;Santé mentale|DPJ\n\
+                    diego@interpretes.example;Diego;Soto;interprète;non renseigné;;;\n";
+        let lines = read(text).unwrap();
+        let columns = |i: usize| lines[i].1.as_ref().unwrap().interpreter.clone().unwrap();
+        assert_eq!(columns(0).main_region, None, "an empty cell sets nothing");
+        assert_eq!(columns(0).address, None, "nor does a column the file lacks");
+        let mut known = InterpreterProfile {
+            request_types: vec![RequestType::Phone],
+            main_region: Some("06-Montréal".into()),
+            address: Some("1001 3e Avenue E".into()),
+            contexts: vec!["DPJ".into()],
+            ..InterpreterProfile::default()
+        };
+        let changed: Vec<ProfileColumn> = columns(0).apply(&mut known).into_iter().map(|(c, _)| c).collect();
+        assert_eq!(
+            changed,
+            vec![
+                ProfileColumn::Gender,
+                ProfileColumn::RequestTypes,
+                ProfileColumn::Contexts
+            ]
+        );
+        assert_eq!(known.gender, Some(Gender::Female));
+        assert_eq!(known.request_types, vec![RequestType::InPerson, RequestType::Video]);
+        assert_eq!(known.contexts, vec!["DPJ", "Santé mentale"]);
+        assert_eq!(known.main_region.as_deref(), Some("06-Montréal"), "kept");
+        assert_eq!(known.address.as_deref(), Some("1001 3e Avenue E"), "kept");
+        assert!(
+            columns(0).apply(&mut known).is_empty(),
+            "the same line again changes nothing"
+        );
+        // Another order of the same values is not a change.
+        known.contexts = vec!["Santé mentale".into(), "DPJ".into()];
+        known.request_types = vec![RequestType::Video, RequestType::InPerson];
+        assert!(columns(0).apply(&mut known).is_empty());
+        // « non renseigné » is a value: it clears the gender.
+        let changes = columns(1).apply(&mut known);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].0, ProfileColumn::Gender);
+        assert_eq!(changes[0].1.field, "gender");
+        assert_eq!(known.gender, None);
+        assert_eq!(
+            ProfileColumn::names(&[ProfileColumn::Gender, ProfileColumn::Contexts], Locale::Fr),
+            "genre, contextes"
         );
     }
 

@@ -1,7 +1,7 @@
 //! Loading the candidates for a request, whatever the size of the bank.
 //!
 //! What matching reads of the interpreters (names, languages, request types, hours,
-//! inactivity, documents, blocks, gender, postal codes) changes rarely, and reading it for
+//! inactivity, documents, blocks, gender, postal codes, contexts) changes rarely, and reading it for
 //! thousands of interpreters costs far more than judging them. So it is read once, kept in
 //! memory per database ([`Profiles`]), and used again for as long as the database's
 //! `matching_stamp` has not changed: triggers on every table it comes from replace the
@@ -218,6 +218,7 @@ impl Tx {
         self.add_weekly_hours(&mut profiles).await?;
         self.add_documents(&mut profiles).await?;
         self.add_inactivity(&mut profiles).await?;
+        self.add_contexts(&mut profiles).await?;
         Ok(profiles)
     }
 
@@ -315,6 +316,17 @@ impl Tx {
         Ok(())
     }
 
+    /// Their contexts, folded once here rather than at each request.
+    async fn add_contexts(&mut self, profiles: &mut Profiles) -> Result<(), StoreError> {
+        let contexts: Vec<(i64, String)> = self.json_rows("person_id, context", "interpreter_contexts").await?;
+        for (id, context) in contexts {
+            if let Some(c) = profiles.candidate_mut(id) {
+                c.contexts.push(crate::domain::text::fold(&context));
+            }
+        }
+        Ok(())
+    }
+
     async fn add_documents(&mut self, profiles: &mut Profiles) -> Result<(), StoreError> {
         // Only the documents that can stop someone working; the first one expired is named.
         const DOCUMENTS: &str = "SELECT person_id, name, valid_until FROM interpreter_documents \
@@ -329,6 +341,7 @@ impl Tx {
                     valid_until,
                     inactive_if_invalid: true,
                     comments: None,
+                    file_id: None,
                 });
             }
         }

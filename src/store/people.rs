@@ -79,6 +79,7 @@ struct DocumentRow {
     valid_until: Option<NaiveDate>,
     inactive_if_invalid: bool,
     comments: Option<String>,
+    file_id: Option<i64>,
 }
 
 fn tax_number(number: Option<String>, from: Option<NaiveDate>, until: Option<NaiveDate>) -> Option<TaxNumber> {
@@ -473,7 +474,7 @@ impl Tx {
     ) -> Result<(), StoreError> {
         for d in &p.documents {
             const SQL: &str = "INSERT INTO interpreter_documents (person_id, name, description, valid_until, \
-                 inactive_if_invalid, comments) VALUES ($1, $2, $3, $4, $5, $6)";
+                 inactive_if_invalid, comments, file_id) VALUES ($1, $2, $3, $4, $5, $6, $7)";
             on_conn!(self, |c| sqlx::query(SQL)
                 .bind(person.0)
                 .bind(&d.name)
@@ -481,6 +482,7 @@ impl Tx {
                 .bind(d.valid_until)
                 .bind(d.inactive_if_invalid)
                 .bind(d.comments.as_deref())
+                .bind(d.file_id)
                 .execute(c)
                 .await?
                 .rows_affected());
@@ -513,7 +515,7 @@ impl Tx {
             "SELECT starts_at, ends_at, reason FROM interpreter_inactivity WHERE person_id = $1 ORDER BY starts_at";
         let inactive: Vec<(DateTime<Utc>, DateTime<Utc>, Option<String>)> =
             on_conn!(self, |c| sqlx::query_as(INACTIVE).bind(person.0).fetch_all(c).await?);
-        const DOCS: &str = "SELECT name, description, valid_until, inactive_if_invalid, comments FROM interpreter_documents \
+        const DOCS: &str = "SELECT name, description, valid_until, inactive_if_invalid, comments, file_id FROM interpreter_documents \
              WHERE person_id = $1 ORDER BY id";
         let docs: Vec<DocumentRow> = on_conn!(self, |c| sqlx::query_as(DOCS).bind(person.0).fetch_all(c).await?);
         const BLOCKS: &str =
@@ -552,6 +554,7 @@ impl Tx {
                     valid_until: d.valid_until,
                     inactive_if_invalid: d.inactive_if_invalid,
                     comments: d.comments,
+                    file_id: d.file_id,
                 })
                 .collect(),
             blocked_establishments: blocks.into_iter().map(EstablishmentId).collect(),

@@ -29,6 +29,12 @@ pub async fn need_of(tx: &mut Tx, request: &Request) -> Result<Need, StoreError>
         gender: d.interpreter_gender,
         preferred: d.preferred_interpreter,
         postal_code: installation.postal_code,
+        context: d
+            .notes
+            .context
+            .as_deref()
+            .map(crate::domain::text::fold)
+            .filter(|c| !c.is_empty()),
         // Who refused, and who accepted and then withdrew.
         declined: offers
             .iter()

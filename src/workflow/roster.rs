@@ -11,10 +11,11 @@
 use super::{Actor, NewPersonCommand, Workflow, WorkflowError};
 use crate::domain::history::{Change, Entity, NewHistoryEntry};
 use crate::domain::ids::{CostCentreId, EstablishmentId, InstallationId, PersonId};
-use crate::domain::interpreter::{FinancialFile, LanguagePair};
+use crate::domain::interpreter::{EligibilityDocument, FinancialFile, LanguagePair};
 use crate::domain::interpreter_form::Placement;
 use crate::domain::person::{Person, ProfileChange};
 use crate::domain::person_form::{Contact, PersonField, PersonFieldError, PersonProblem};
+use crate::domain::person_import::{ProfileColumn, ProfileColumns};
 use crate::domain::role::ActorKind;
 use crate::store::attachments::NewAttachment;
 use crate::store::{StoreError, Tx};
@@ -60,6 +61,35 @@ async fn in_establishment(
         }
     }
     Ok(true)
+}
+
+/// What becomes of an eligibility document's file when the document is saved.
+#[derive(Debug, Clone)]
+pub enum DocumentFile {
+    Keep,
+    /// A new file in place of the one attached, if any (which is removed).
+    Replace(NewAttachment),
+    /// The attached file is removed; the document stays.
+    Remove,
+}
+
+/// One change to an interpreter's eligibility documents. A document is named by its place
+/// in the list and its name as the page showed it: if either no longer holds (another
+/// coordinator removed or renamed it meanwhile), nothing is done.
+#[derive(Debug, Clone)]
+pub enum DocumentChange {
+    Add(EligibilityDocument, Option<NewAttachment>),
+    Edit {
+        index: usize,
+        was: String,
+        document: EligibilityDocument,
+        file: DocumentFile,
+    },
+    /// The document goes, and its file with it.
+    Remove {
+        index: usize,
+        was: String,
+    },
 }
 
 /// What `set_active` did.
@@ -254,9 +284,14 @@ impl Workflow {
         Ok(())
     }
 
-    /// Removes a file of an interpreter's profile; `false` when they have no such file.
+    /// Removes a file of an interpreter's profile; `false` when they have no such file, or
+    /// when it is an eligibility document's (it goes with its document, or from its form).
     pub async fn remove_interpreter_file(&self, actor: Actor, person: PersonId, id: i64) -> Result<bool, RosterError> {
         let mut tx = self.roster_tx(actor).await?;
+        let profile = tx.interpreter_profile(person).await?;
+        if profile.is_some_and(|p| p.documents.iter().any(|d| d.file_id == Some(id))) {
+            return Ok(false);
+        }
         let Some(removed) = tx.delete_interpreter_file(person, id).await? else {
             return Ok(false);
         };
@@ -265,6 +300,117 @@ impl Workflow {
             .await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// Adds, edits or removes one of an interpreter's eligibility documents with its file, in
+    /// one transaction: the new file is kept among the interpreter's files and attached to
+    /// the document; the file a document no longer holds (replaced, removed, or the
+    /// document gone) is removed. Recorded as a change of the profile's documents.
+    /// `false` when the document named is no longer there as the page showed it.
+    pub async fn change_eligibility_document(
+        &self,
+        actor: Actor,
+        person: PersonId,
+        change: DocumentChange,
+    ) -> Result<bool, RosterError> {
+        let mut tx = self.roster_tx(actor).await?;
+        let Some(mut profile) = tx.interpreter_profile(person).await? else {
+            return Err(WorkflowError::BadCommand("this person is not an interpreter").into());
+        };
+        let before = profile.documents.clone();
+        let now = self.clock.now();
+        let named = |index: usize, was: &str| before.get(index).filter(|d| d.name == was).map(|d| d.file_id);
+        let mut gone = None;
+        match change {
+            DocumentChange::Add(mut document, file) => {
+                document.file_id = match file {
+                    Some(f) => Some(tx.insert_interpreter_file(person, None, &f, actor.person, now).await?),
+                    None => None,
+                };
+                profile.documents.push(document);
+            }
+            DocumentChange::Edit {
+                index,
+                was,
+                mut document,
+                file,
+            } => {
+                let Some(held) = named(index, &was) else {
+                    return Ok(false);
+                };
+                document.file_id = match file {
+                    DocumentFile::Keep => held,
+                    DocumentFile::Replace(f) => {
+                        gone = held;
+                        Some(tx.insert_interpreter_file(person, None, &f, actor.person, now).await?)
+                    }
+                    DocumentFile::Remove => {
+                        gone = held;
+                        None
+                    }
+                };
+                profile.documents[index] = document;
+            }
+            DocumentChange::Remove { index, was } => {
+                let Some(held) = named(index, &was) else {
+                    return Ok(false);
+                };
+                gone = held;
+                profile.documents.remove(index);
+            }
+        }
+        if profile.documents == before {
+            return Ok(true);
+        }
+        // The documents first: the file they no longer hold can then go.
+        tx.set_interpreter_profile(person, &profile).await?;
+        if let Some(id) = gone {
+            tx.delete_interpreter_file(person, id).await?;
+        }
+        let change = Change::new("documents", &before, &profile.documents);
+        self.record_person(&mut tx, actor, person, "update_interpreter_profile", vec![change])
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Sets the interpreter's columns of an import line on a known interpreter, by a
+    /// coordinator on the web or the system from the command line: each column the line
+    /// fills and whose value differs, in one transaction with one history entry
+    /// (`import_interpreter_profile`) naming the fields. The columns changed; none when
+    /// nothing differs, or when the person is not an interpreter (a file makes nobody one).
+    pub async fn import_interpreter_profile(
+        &self,
+        actor: Actor,
+        person: PersonId,
+        columns: &ProfileColumns,
+    ) -> Result<Vec<ProfileColumn>, WorkflowError> {
+        if !matches!(actor.kind, ActorKind::Coordinator | ActorKind::System) {
+            return Err(WorkflowError::Forbidden("only coordinators import people"));
+        }
+        let mut tx = self.store.begin().await?;
+        self.check_actor(&mut tx, actor).await?;
+        let Some(mut profile) = tx.interpreter_profile(person).await? else {
+            return Ok(Vec::new());
+        };
+        let (columns, changes): (Vec<ProfileColumn>, Vec<Change>) = columns.apply(&mut profile).into_iter().unzip();
+        if changes.is_empty() {
+            return Ok(columns);
+        }
+        tx.set_interpreter_profile(person, &profile).await?;
+        tx.record_history(&NewHistoryEntry {
+            entity: Entity::Person,
+            entity_id: person.0,
+            at: self.clock.now(),
+            actor_id: actor.person,
+            actor_kind: actor.kind,
+            channel: actor.channel,
+            action: "import_interpreter_profile".into(),
+            changes,
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(columns)
     }
 
     /// Sets the installations a requester belongs to (all of their establishment's) and

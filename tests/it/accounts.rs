@@ -38,6 +38,7 @@ on_both_engines!(
     sessions_end_and_forms_need_their_value,
     each_role_sees_its_share_of_requests,
     accounts_are_imported_from_a_file_once,
+    a_file_updates_known_interpreters_profiles_once,
     app_secrets_survive_a_signing_key_rotation,
 );
 
@@ -844,12 +845,15 @@ async fn accounts_are_imported_from_a_file_once(engine: Engine) {
     );
     assert!(out.contains("line 4\tomar@interpretes.example\tcreated"), "{out}");
     assert!(out.contains("line 5") && out.contains("Pavillon inconnu"), "{out}");
-    assert!(out.contains("2 created, 1 invited, 0 unchanged, 1 refused"), "{out}");
+    assert!(
+        out.contains("2 created, 1 invited, 0 updated, 0 unchanged, 1 refused"),
+        "{out}"
+    );
 
     let again = relais(dir.path(), &env, &["accounts", "import", file.to_str().unwrap()]);
     let out = String::from_utf8_lossy(&again.stdout).to_string();
     assert!(
-        out.contains("0 created, 0 invited, 3 unchanged, 1 refused"),
+        out.contains("0 created, 0 invited, 0 updated, 3 unchanged, 1 refused"),
         "idempotent:\n{out}"
     );
 
@@ -873,6 +877,118 @@ async fn accounts_are_imported_from_a_file_once(engine: Engine) {
     let nobody = relais(dir.path(), &env, &["accounts", "invite", "nobody@nowhere.example"]);
     assert!(!nobody.status.success());
     assert!(String::from_utf8_lossy(&nobody.stdout).contains("nobody has this address"));
+}
+
+/// Runs `relais accounts import` on `text`; its output, and whether it succeeded.
+fn import_file(bank: &TestBank, dir: &Path, text: &str) -> (String, bool) {
+    let file = dir.join("people.csv");
+    std::fs::write(&file, text).unwrap();
+    let env = [
+        ("RELAIS__DATABASE__URL", bank.db.url.clone()),
+        ("RELAIS__SECURITY__SIGNING_KEY", support::mail::SIGNING_KEY.to_string()),
+    ];
+    let run = relais(dir, &env, &["accounts", "import", file.to_str().unwrap()]);
+    (String::from_utf8_lossy(&run.stdout).to_string(), run.status.success())
+}
+
+async fn a_file_updates_known_interpreters_profiles_once(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let dir = tempfile::tempdir().unwrap();
+    let lucia = bank.interpreters[0];
+    let profile = |bank: &TestBank| {
+        let store = bank.store.clone();
+        async move {
+            let mut tx = store.begin().await.unwrap();
+            let profile = tx.interpreter_profile(lucia).await.unwrap().unwrap();
+            let person = tx.person(lucia).await.unwrap();
+            let history = tx
+                .history_of(relais::domain::history::Entity::Person, lucia.0)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            (profile, person, history)
+        }
+    };
+    let (before, _, _) = profile(&bank).await;
+
+    // Known, without an account yet: the cells filled change her profile, and she is invited.
+    let file = "courriel;prénom;nom;rôle;genre;contextes;région principale;types de demande\n\
+                interp0@interpretes.example;Lucía;Ramírez;interprète;femme;DPJ|Santé mentale;;\n";
+    let (out, ok) = import_file(&bank, dir.path(), file);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains(
+            "line 2\tinterp0@interpretes.example\tknown: updated (gender, contexts); account created, activation link queued"
+        ),
+        "{out}"
+    );
+    let (after, _, history) = profile(&bank).await;
+    assert_eq!(after.gender, Some(relais::domain::request::Gender::Female));
+    assert_eq!(after.contexts, vec!["DPJ", "Santé mentale"]);
+    assert_eq!(
+        after.request_types, before.request_types,
+        "an empty cell changes nothing"
+    );
+    assert_eq!(
+        after.language_pairs, before.language_pairs,
+        "nor a column the file lacks"
+    );
+    let entry = history.last().unwrap();
+    assert_eq!(entry.action, "import_interpreter_profile");
+    assert_eq!(entry.actor_id, None, "the command line acts as Relais");
+    let fields: Vec<&str> = entry.changes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(fields, vec!["gender", "contexts"]);
+
+    // The same file again changes nothing and sends nothing.
+    let (out, ok) = import_file(&bank, dir.path(), file);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("line 2\tinterp0@interpretes.example\tknown: unchanged"),
+        "{out}"
+    );
+    assert!(
+        out.contains("0 created, 0 invited, 0 updated, 1 unchanged, 0 refused"),
+        "{out}"
+    );
+    let (_, _, again) = profile(&bank).await;
+    assert_eq!(again.len(), history.len(), "no history entry");
+    assert_eq!(outbox_payloads(&bank, "account_activation").await.len(), 1);
+
+    // Another order of the same contexts is no change; other names do not rename her.
+    let (out, _) = import_file(
+        &bank,
+        dir.path(),
+        "email,first_name,last_name,role,contexts\n\
+         interp0@interpretes.example,Lucie,Autre,interpreter,Santé mentale|DPJ\n",
+    );
+    assert!(out.contains("known: unchanged"), "{out}");
+    let (_, person, _) = profile(&bank).await;
+    assert_eq!(
+        (person.first_name.as_str(), person.last_name.as_str()),
+        ("Lucía", "Ramírez")
+    );
+
+    // With an account: « non renseigné » clears the gender; a region is set.
+    let (out, _) = import_file(
+        &bank,
+        dir.path(),
+        "courriel;prénom;nom;rôle;genre;région principale\n\
+         interp0@interpretes.example;Lucía;Ramírez;interprète;non renseigné;06-Montréal\n\
+         interp1@interpretes.example;Diego;Fernández;interprète;peut-être;06-Montréal\n",
+    );
+    assert!(
+        out.contains("line 2\tinterp0@interpretes.example\tknown: updated (gender, main region)"),
+        "{out}"
+    );
+    let (after, _, _) = profile(&bank).await;
+    assert_eq!(after.gender, None);
+    assert_eq!(after.main_region.as_deref(), Some("06-Montréal"));
+    // A wrong cell refuses the whole line.
+    assert!(out.contains("line 3\t\terror: column gender"), "{out}");
+    let mut tx = bank.store.begin().await.unwrap();
+    let diego = tx.interpreter_profile(bank.interpreters[1]).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(diego.gender, None, "nothing of a refused line is set");
 }
 
 async fn app_secrets_survive_a_signing_key_rotation(engine: Engine) {

@@ -591,8 +591,9 @@ async fn coordinators_import_a_file_of_people_once(engine: Engine) {
     let done = import(&mut b, &csrf, &file).await;
     assert_eq!(done.status, 200, "{}", done.body);
     assert!(
-        done.body
-            .contains("Fichier importé\u{a0}: 2 ajoutée(s), 1 invitée(s), 0 inchangée(s), 1 refusée(s)."),
+        done.body.contains(
+            "Fichier importé\u{a0}: 2 ajoutée(s), 1 invitée(s), 0 mise(s) à jour, 0 inchangée(s), 1 refusée(s)."
+        ),
         "{}",
         done.body
     );
@@ -631,11 +632,46 @@ async fn coordinators_import_a_file_of_people_once(engine: Engine) {
     assert!(
         again
             .body
-            .contains("0 ajoutée(s), 0 invitée(s), 3 inchangée(s), 1 refusée(s)"),
+            .contains("0 ajoutée(s), 0 invitée(s), 0 mise(s) à jour, 3 inchangée(s), 1 refusée(s)"),
         "idempotent: nothing sent twice: {}",
         again.body
     );
     assert!(w.unseen_mail("nadia@ciusss.example", "account_activation").is_none());
+    assert!(
+        again
+            .body
+            .contains("Ligne 2 — nadia@ciusss.example — déjà connue\u{a0}: inchangée"),
+        "{}",
+        again.body
+    );
+
+    // A known interpreter's profile takes the cells the file fills, in the coordinator's
+    // name, once.
+    let lucia = w.email_of(w.bank.interpreters[0]).await;
+    let profile =
+        format!("courriel;prénom;nom;rôle;genre;contextes;adresse\n{lucia};Lucía;Ramírez;interprète;femme;DPJ;\n");
+    let updated = import(&mut b, &csrf, profile.as_bytes()).await;
+    assert!(
+        updated.body.contains(&format!(
+            "Ligne 2 — {lucia} — déjà connue\u{a0}: mise à jour (genre, contextes), lien d'activation envoyé"
+        )),
+        "{}",
+        updated.body
+    );
+    let code = w.user_code(w.bank.interpreters[0]).await;
+    let page = b.get(&format!("/admin/people/{code}")).await;
+    assert!(
+        page.body
+            .contains("Sophie Gagnon — profil d'interprète mis à jour par importation (genre, contextes)"),
+        "history: {}",
+        page.body
+    );
+    let again = import(&mut b, &csrf, profile.as_bytes()).await;
+    assert!(
+        again.body.contains("0 mise(s) à jour, 1 inchangée(s)"),
+        "{}",
+        again.body
+    );
 
     let headless = import(&mut b, &csrf, b"courriel;prenom;nom\nx@y.example;X;Y\n").await;
     assert_eq!(headless.status, 422, "{}", headless.body);

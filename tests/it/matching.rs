@@ -147,6 +147,7 @@ async fn straightforward(store: &Store, need: &Need, now: DateTime<Utc>) -> Vec<
             blocked: p.blocked_establishments.clone(),
             gender: p.gender,
             postal_code: p.work_postal_code.clone().or(p.postal_code.clone()),
+            contexts: p.contexts.iter().map(|c| relais::domain::text::fold(c)).collect(),
             bookings,
             recent_work: recent_work as u32,
             ..Candidate::new(person.id, person.display_name())
@@ -197,6 +198,7 @@ fn need_at(local: chrono::NaiveDateTime, minutes: i64, establishment: Establishm
         gender: None,
         preferred: None,
         postal_code: Some("H2X 1Y4".into()),
+        context: None,
         declined: vec![],
         offered: vec![],
     }
@@ -284,12 +286,14 @@ async fn execute(store: &Store, sql: &'static str, binds: &[Bind]) {
 
 /// Each table matching reads, changed alone through plain SQL by another pool (another
 /// process, an import), in each way (insert, update, delete): the next matching follows,
-/// so each trigger of migration 0009 renews the stamp.
+/// so each trigger of migrations 0009 and 0025 renews the stamp.
 async fn a_change_to_any_table_matching_reads_is_seen(engine: Engine) {
     let bank = TestBank::new(engine).await;
     let now = support::start_time();
     let mut need = need_at(monday().and_hms_opt(10, 0, 0).unwrap(), 60, bank.establishment);
     need.gender = None;
+    // Seen when the request has a context: the interpreter who knows it ranks first.
+    need.context = Some(relais::domain::text::fold("Suivi DPJ"));
     let elsewhere = bank.db.store().await;
     let id = Bind::Id(bank.interpreters[0].0);
     let here = Bind::Id(bank.establishment.0);
@@ -391,6 +395,19 @@ async fn a_change_to_any_table_matching_reads_is_seen(engine: Engine) {
         ),
         ("DELETE FROM interpreter_documents WHERE person_id = $1", vec![id]),
         (
+            "INSERT INTO interpreter_contexts (person_id, context) VALUES ($1, 'DPJ')",
+            vec![id],
+        ),
+        (
+            "UPDATE interpreter_contexts SET context = 'Santé mentale' WHERE person_id = $1",
+            vec![id],
+        ),
+        (
+            "UPDATE interpreter_contexts SET context = 'dpj' WHERE person_id = $1",
+            vec![id],
+        ),
+        ("DELETE FROM interpreter_contexts WHERE person_id = $1", vec![id]),
+        (
             "UPDATE interpreter_profiles SET work_postal_code = 'h2x 3a1' WHERE person_id = $1",
             vec![id],
         ),
@@ -435,6 +452,9 @@ on_both_engines!(
 
 // Random banks, on SQLite: the kept profiles rank as a fresh reading does, before and after
 // a change made through another pool.
+
+/// Contexts as coordinators type them, matched folded against the requests' contexts.
+const CONTEXTS: [&str; 3] = ["DPJ", "Santé mentale", "Périnatalité"];
 
 const PAIRS: [(&str, &str); 7] = [
     ("fr", "es"),
@@ -508,19 +528,20 @@ fn profile() -> impl Strategy<Value = InterpreterProfile> {
         0..3,
     );
     let blocked = proptest::sample::subsequence(vec![1i64, 2], 0..=2);
+    let contexts = proptest::sample::subsequence(CONTEXTS.to_vec(), 0..=2);
     (
         languages,
         types,
         availability,
         inactivity,
         documents,
-        blocked,
+        (blocked, contexts),
         gender(),
         postal_code(),
         postal_code(),
     )
         .prop_map(
-            |(languages, types, availability, inactivity, documents, blocked, gender, postal, work)| {
+            |(languages, types, availability, inactivity, documents, (blocked, contexts), gender, postal, work)| {
                 InterpreterProfile {
                     language_pairs: languages
                         .into_iter()
@@ -548,9 +569,11 @@ fn profile() -> impl Strategy<Value = InterpreterProfile> {
                             valid_until: days.map(|d| monday() + TimeDelta::days(d)),
                             inactive_if_invalid,
                             comments: None,
+                            file_id: None,
                         })
                         .collect(),
                     blocked_establishments: blocked.into_iter().map(EstablishmentId).collect(),
+                    contexts: contexts.into_iter().map(String::from).collect(),
                     gender,
                     postal_code: postal,
                     work_postal_code: work,
@@ -590,6 +613,7 @@ struct NeedSpec {
     declined: Vec<usize>,
     offered: Vec<usize>,
     postal_code: Option<String>,
+    context: Option<&'static str>,
 }
 
 fn need_spec() -> impl Strategy<Value = NeedSpec> {
@@ -603,7 +627,14 @@ fn need_spec() -> impl Strategy<Value = NeedSpec> {
             proptest::sample::subsequence((0usize..8).collect::<Vec<_>>(), 0..3),
             proptest::sample::subsequence((0usize..8).collect::<Vec<_>>(), 0..3),
         ),
-        postal_code(),
+        (
+            postal_code(),
+            proptest::option::of(proptest::sample::select(vec![
+                "Suivi DPJ",
+                "santé mentale adulte",
+                "autre",
+            ])),
+        ),
     )
         .prop_map(
             |(
@@ -613,7 +644,7 @@ fn need_spec() -> impl Strategy<Value = NeedSpec> {
                 minutes,
                 (establishment, gender, preferred),
                 (declined, offered),
-                postal_code,
+                (postal_code, context),
             )| NeedSpec {
                 request_type,
                 languages,
@@ -626,6 +657,7 @@ fn need_spec() -> impl Strategy<Value = NeedSpec> {
                 declined,
                 offered,
                 postal_code,
+                context,
             },
         )
 }
@@ -649,6 +681,7 @@ impl NeedSpec {
             declined: self.declined.iter().filter_map(person).collect(),
             offered: self.offered.iter().filter_map(person).collect(),
             postal_code: self.postal_code.clone(),
+            context: self.context.map(relais::domain::text::fold),
             ..need_at(local, self.minutes, EstablishmentId(self.establishment))
         }
     }

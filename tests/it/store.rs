@@ -79,6 +79,7 @@ async fn interpreter_profile_round_trips(engine: Engine) {
             valid_until: NaiveDate::from_ymd_opt(2025, 3, 30),
             inactive_if_invalid: false,
             comments: Some("renouvellement demandé".into()),
+            file_id: None,
         }],
         blocked_establishments: vec![bank.other_establishment],
         contexts: vec!["DPJ".into(), "Santé mentale".into()],

@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/board/set-aside", post(set_aside::act))
         .route("/profile", get(profile::show).post(profile::submit))
         .route("/profile/email", post(email_change::submit))
+        .route("/profile/files/{id}", get(profile::download))
         .route("/organisations", get(organisation::mine))
         .route("/organisations/{id}", get(organisation::show))
         .route("/organisations/{id}/requests.xlsx", get(organisation::export))
@@ -63,6 +64,22 @@ pub fn routes() -> Router<AppState> {
             post(admin::files::add).layer(axum::extract::DefaultBodyLimit::max(
                 crate::web::uploads::MAX_FILE_BYTES + 64 * 1024,
             )),
+        )
+        .route(
+            "/admin/people/{code}/documents",
+            post(admin::documents::add).layer(axum::extract::DefaultBodyLimit::max(
+                crate::web::uploads::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/admin/people/{code}/documents/{index}",
+            post(admin::documents::edit).layer(axum::extract::DefaultBodyLimit::max(
+                crate::web::uploads::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/admin/people/{code}/documents/{index}/remove",
+            post(admin::documents::remove),
         )
         .route("/admin/people/{code}/files/{id}", get(admin::files::download))
         .route("/admin/people/{code}/files/{id}/remove", post(admin::files::remove))

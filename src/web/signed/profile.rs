@@ -8,7 +8,7 @@
 //! commands, so each is in the history. Errors are named beside their fields.
 
 use super::hours::{availability_text, parse_availability};
-use super::{FormView, Input, Section, SignedPage, render, settings};
+use super::{FormView, Input, Item, Section, SignedPage, render, settings};
 use crate::config::Settings;
 use crate::domain::contact::PhoneE164;
 use crate::domain::export::filter::parse_date;
@@ -222,6 +222,9 @@ async fn page(
             page.facts.extend(interpreter_facts(p, locale));
             inputs.extend(availability_inputs(p, values, locale, settings.general.time_zone));
             inputs.extend(document_inputs(p, values, locale));
+            if let Some(section) = document_files(state, person.id, p, locale).await? {
+                page.sections.push(section);
+            }
         }
     }
     for input in &mut inputs {
@@ -512,6 +515,75 @@ fn document_inputs(p: &InterpreterProfile, values: &Posted, locale: Locale) -> V
         value("document_until"),
     ));
     inputs
+}
+
+/// The files the coordinators attached to the interpreter's eligibility documents, each
+/// with its download button; `None` when no document has one.
+async fn document_files(
+    state: &AppState,
+    person: crate::domain::ids::PersonId,
+    p: &InterpreterProfile,
+    locale: Locale,
+) -> Result<Option<Section>, crate::store::StoreError> {
+    if p.documents.iter().all(|d| d.file_id.is_none()) {
+        return Ok(None);
+    }
+    let mut tx = state.workflow.store().begin_read().await?;
+    let files = tx.interpreter_files(person).await?;
+    tx.commit().await?;
+    let items = p
+        .documents
+        .iter()
+        .filter_map(|d| {
+            let file = files.iter().find(|f| Some(f.id) == d.file_id)?;
+            let size = crate::domain::locale::size(u64::try_from(file.size).unwrap_or(0), locale);
+            let shown = format!("{} ({size})", file.file_name);
+            Some(Item {
+                headline: d.name.clone(),
+                lines: vec![locale.text_with("coord-document-file-attached", &[("file", &shown)])],
+                forms: vec![FormView {
+                    method: "get",
+                    action: format!("/profile/files/{}", file.id),
+                    buttons: vec![(locale.text("coord-download-the-file"), String::new())],
+                    secondary: true,
+                    ..FormView::default()
+                }],
+            })
+        })
+        .collect();
+    Ok(Some(Section {
+        heading: locale.text("profile-document-files"),
+        lines: vec![locale.text("profile-document-files-intro")],
+        items,
+        ..Section::default()
+    }))
+}
+
+/// `GET /profile/files/{id}`: the file of one of the signed-in interpreter's eligibility
+/// documents. Anyone else's file, or one of their files no document holds, does not exist
+/// here (coordinators download from the interpreter's page).
+pub async fn download(
+    signed_in: SignedIn,
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<Response, WebError> {
+    if !signed_in.is(Role::Interpreter) {
+        return Err(WebError::NotFound);
+    }
+    let me = signed_in.person().id;
+    let mut tx = state.workflow.store().begin_read().await?;
+    let attached = tx
+        .interpreter_profile(me)
+        .await?
+        .is_some_and(|p| p.documents.iter().any(|d| d.file_id == Some(id)));
+    let found = if attached {
+        tx.interpreter_file_content(me, id).await?
+    } else {
+        None
+    };
+    tx.commit().await?;
+    let (info, bytes) = found.ok_or(WebError::NotFound)?;
+    Ok(crate::web::uploads::file_response(&info.file_name, bytes))
 }
 
 async fn requester_facts(
@@ -838,6 +910,7 @@ fn read_documents(
             valid_until: until,
             inactive_if_invalid: true,
             comments: None,
+            file_id: None,
         }),
         (Ok(None), Ok(Some(_))) => note(
             problems,

@@ -1,11 +1,12 @@
 //! Accounts are made by coordinators: `relais accounts import FILE.csv` creates the people
-//! it does not know yet and invites everyone without an account; `relais accounts invite
+//! it does not know yet, sets the interpreter's columns on the interpreters it knows, and
+//! invites everyone without an account; `relais accounts invite
 //! EMAIL` (re)sends the activation link of one person. The link sets the first password.
 
 use super::{ACTIVATION_TTL, AccountError, Accounts};
 use crate::domain::contact::EmailAddress;
 use crate::domain::person::{NewPerson, RequesterProfile};
-use crate::domain::person_import::{ImportLine, ImportProblem, ReadLine};
+use crate::domain::person_import::{ImportLine, ImportProblem, ProfileColumn, ReadLine};
 use crate::domain::role::Role;
 use crate::store::accounts::TokenPurpose;
 use crate::workflow::{Actor, NewPersonCommand, WorkflowError};
@@ -15,8 +16,11 @@ use crate::workflow::{Actor, NewPersonCommand, WorkflowError};
 pub enum ImportOutcome {
     /// A new person, invited.
     Created,
-    /// Known already, without an account until now: invited.
-    Invited,
+    /// Known already, without an account until now: invited, with the columns of their
+    /// interpreter's profile the line changed (often none).
+    Invited(Vec<ProfileColumn>),
+    /// Known already, with an account: these columns of their interpreter's profile changed.
+    Updated(Vec<ProfileColumn>),
     /// Known already, with an account: nothing to do.
     Unchanged,
     /// Nothing was done, for this reason.
@@ -35,15 +39,26 @@ impl ImportReport {
         self.lines.iter().filter(|(_, _, o)| wanted(o)).count()
     }
 
-    /// `(created, invited, unchanged, refused)`.
-    pub fn totals(&self) -> (usize, usize, usize, usize) {
-        (
-            self.count(|o| *o == ImportOutcome::Created),
-            self.count(|o| *o == ImportOutcome::Invited),
-            self.count(|o| *o == ImportOutcome::Unchanged),
-            self.count(|o| matches!(o, ImportOutcome::Refused(_))),
-        )
+    /// How many lines had each outcome.
+    pub fn totals(&self) -> ImportTotals {
+        ImportTotals {
+            created: self.count(|o| *o == ImportOutcome::Created),
+            invited: self.count(|o| matches!(o, ImportOutcome::Invited(_))),
+            updated: self.count(|o| matches!(o, ImportOutcome::Updated(_))),
+            unchanged: self.count(|o| *o == ImportOutcome::Unchanged),
+            refused: self.count(|o| matches!(o, ImportOutcome::Refused(_))),
+        }
     }
+}
+
+/// How many lines of a file had each outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportTotals {
+    pub created: usize,
+    pub invited: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub refused: usize,
 }
 
 /// What `invite` did.
@@ -97,7 +112,9 @@ impl Accounts {
         Ok(report)
     }
 
-    /// Imports one line: idempotent by email address.
+    /// Imports one line: idempotent by email address. A known person's name, address,
+    /// language and roles stay as they are; a known interpreter gets the interpreter's
+    /// columns the line fills (`ProfileColumns::apply`).
     pub async fn import_line(&self, actor: Actor, line: &ImportLine) -> Result<ImportOutcome, AccountError> {
         let mut tx = self.workflow.store.begin_read().await?;
         let existing = tx.person_by_email(&line.email).await?;
@@ -114,8 +131,15 @@ impl Accounts {
         };
         tx.commit().await?;
         let outcome = match (existing, has_account) {
-            (Some(_), true) => return Ok(ImportOutcome::Unchanged),
-            (Some(_), false) => ImportOutcome::Invited,
+            (Some(p), true) => {
+                return Ok(match self.update_interpreter(actor, &p, line).await? {
+                    updated if updated.is_empty() => ImportOutcome::Unchanged,
+                    updated => ImportOutcome::Updated(updated),
+                });
+            }
+            // Refused as a whole: nothing of the line is set on them either.
+            (Some(p), false) if !p.active => return Ok(ImportOutcome::Refused(ImportProblem::Inactive)),
+            (Some(p), false) => ImportOutcome::Invited(self.update_interpreter(actor, &p, line).await?),
             (None, _) => {
                 let command = NewPersonCommand {
                     person: NewPerson {
@@ -130,7 +154,8 @@ impl Accounts {
                         roles: vec![line.role],
                     },
                     requester,
-                    interpreter: (line.role == Role::Interpreter).then(|| line.interpreter.clone().unwrap_or_default()),
+                    interpreter: (line.role == Role::Interpreter)
+                        .then(|| line.interpreter.clone().unwrap_or_default().new_profile()),
                 };
                 match self.workflow.create_person(actor, command).await {
                     Ok(_) => ImportOutcome::Created,
@@ -143,6 +168,24 @@ impl Accounts {
             InviteOutcome::Invited => Ok(outcome),
             // Created and invited in two steps: someone made them inactive in between.
             _ => Ok(ImportOutcome::Refused(ImportProblem::Inactive)),
+        }
+    }
+
+    /// Sets an interpreter's line's columns on `person`, if they are an interpreter; the
+    /// columns changed.
+    async fn update_interpreter(
+        &self,
+        actor: Actor,
+        person: &crate::domain::person::Person,
+        line: &ImportLine,
+    ) -> Result<Vec<ProfileColumn>, AccountError> {
+        match (&line.interpreter, line.role) {
+            (Some(columns), Role::Interpreter) => self
+                .workflow
+                .import_interpreter_profile(actor, person.id, columns)
+                .await
+                .map_err(|e| AccountError::Internal(e.into())),
+            _ => Ok(Vec::new()),
         }
     }
 

@@ -30,7 +30,7 @@ pub use email_change::{
     EmailChangeState, email_change_link,
 };
 pub use enrol::{EmailEnrolment, MfaEnabled, TotpEnrolment};
-pub use invite::{ImportOutcome, ImportReport, InviteOutcome};
+pub use invite::{ImportOutcome, ImportReport, ImportTotals, InviteOutcome};
 pub use passwords::{ACTIVATION_PATH, PasswordChange, RESET_PATH, SetPassword, TokenState, token_mail_secret};
 pub use reset::MfaReset;
 

@@ -1,12 +1,13 @@
 //! `POST /admin/people/import` (coordinators with their second factor): a file of people,
 //! read and imported as `relais accounts import` does (`domain::person_import`), in the
 //! coordinator's name. The roster page comes back with the report: one line per line of
-//! the file, and what was done or why not. Importing the same file again changes nothing
-//! and sends nothing.
+//! the file, and what was done or why not (for a known interpreter, which columns of their
+//! profile the file changed). Importing the same file again changes nothing and sends
+//! nothing.
 
 use super::super::{FormView, Input, Item, Section, coordinator_actor};
 use crate::domain::locale::Locale;
-use crate::domain::person_import;
+use crate::domain::person_import::{self, ProfileColumn};
 use crate::web::AppState;
 use crate::web::WebError;
 use crate::web::account::Coordinator;
@@ -67,26 +68,37 @@ async fn posted(request: Request) -> Result<(String, Vec<u8>), Unread> {
 }
 
 fn outcome_text(outcome: &ImportOutcome, locale: Locale) -> String {
+    let names = |columns: &[ProfileColumn]| ProfileColumn::names(columns, locale);
     match outcome {
         ImportOutcome::Created => locale.text("coord-added-activation-link-sent"),
-        ImportOutcome::Invited => locale.text("coord-known-already-activation-link-sent"),
-        ImportOutcome::Unchanged => locale.text("coord-known-already-with-an-account-unchanged"),
+        ImportOutcome::Invited(none) if none.is_empty() => locale.text("coord-known-already-activation-link-sent"),
+        ImportOutcome::Invited(columns) => locale.text_with(
+            "coord-known-already-updated-activation-link-sent",
+            &[("fields", &names(columns))],
+        ),
+        ImportOutcome::Updated(columns) => {
+            locale.text_with("coord-known-already-updated", &[("fields", &names(columns))])
+        }
+        ImportOutcome::Unchanged => locale.text("coord-known-already-unchanged"),
         ImportOutcome::Refused(why) => format!("{} {}", locale.text("coord-refused"), why.message(locale)),
     }
 }
 
 /// The report as a section of the roster page, and the notice that sums it up.
 fn report_section(report: &ImportReport, locale: Locale) -> (Section, (Tone, String)) {
-    let (created, invited, unchanged, refused) = report.totals();
-    let summary = match locale {
-        Locale::Fr => format!(
-            "Fichier importé : {created} ajoutée(s), {invited} invitée(s), {unchanged} inchangée(s), {refused} refusée(s)."
-        ),
-        Locale::En => {
-            format!("File imported: {created} added, {invited} invited, {unchanged} unchanged, {refused} refused.")
-        }
-    };
-    let tone = if refused > 0 { Tone::Bad } else { Tone::Good };
+    let t = report.totals();
+    let count = |n: usize| n.to_string();
+    let summary = locale.text_with(
+        "coord-file-imported",
+        &[
+            ("created", &count(t.created)),
+            ("invited", &count(t.invited)),
+            ("updated", &count(t.updated)),
+            ("unchanged", &count(t.unchanged)),
+            ("refused", &count(t.refused)),
+        ],
+    );
+    let tone = if t.refused > 0 { Tone::Bad } else { Tone::Good };
     let lines = report
         .lines
         .iter()

@@ -1,15 +1,14 @@
 //! The interpreter's parts of a person's page (`/admin/people/{code}`), which coordinators
 //! keep: where and how they work (gender, region, address, postal codes, request types,
-//! contexts, blocked establishments), and their eligibility documents and times away.
-//! Each form posts to `/admin/people/{code}/{part}`: `placement` or `eligibility`.
+//! contexts, blocked establishments), and their times away (their eligibility documents,
+//! each with its file, are in `documents`). Each form posts to
+//! `/admin/people/{code}/{part}`: `placement` or `inactivity`.
 
 use super::super::{FormView, Input, Item, Section};
 use super::form::{Posted, all, first};
 use crate::domain::ids::PersonId;
 use crate::domain::interpreter::InterpreterProfile;
-use crate::domain::interpreter_form::{
-    PlacementForm, read_documents, read_inactivity, write_documents, write_inactivity,
-};
+use crate::domain::interpreter_form::{PlacementForm, read_inactivity, write_inactivity};
 use crate::domain::locale::Locale;
 use crate::domain::organisation::Establishment;
 use crate::domain::person_form::Problems;
@@ -124,18 +123,10 @@ pub fn placement_section(
     )
 }
 
-/// The eligibility documents and the inactivity periods, one a line each.
-pub fn eligibility_section(p: &InterpreterProfile, base: &str, csrf: &str, locale: Locale, tz: Tz) -> Section {
+/// The inactivity periods, one a line.
+pub fn inactivity_section(p: &InterpreterProfile, base: &str, csrf: &str, locale: Locale, tz: Tz) -> Section {
     let text = |key: &str| locale.text(key);
-    let (yes, no) = (text("coord-yes"), text("coord-no"));
     let inputs = vec![
-        Input::new(
-            "documents",
-            "textarea",
-            &text("coord-eligibility-documents"),
-            write_documents(&p.documents, &yes, &no),
-        )
-        .hint(text("coord-eligibility-documents-hint")),
         Input::new(
             "inactivity",
             "textarea",
@@ -145,9 +136,9 @@ pub fn eligibility_section(p: &InterpreterProfile, base: &str, csrf: &str, local
         .hint(text("coord-inactivity-periods-hint")),
     ];
     section(
-        text("coord-eligibility-and-inactivity"),
-        vec![text("coord-eligibility-and-inactivity-intro")],
-        form("eligibility", base, csrf, inputs, text("coord-save")),
+        text("coord-inactivity-periods"),
+        vec![text("coord-inactivity-intro")],
+        form("inactivity", base, csrf, inputs, text("coord-save")),
     )
 }
 
@@ -179,9 +170,9 @@ pub async fn change_placement(
     }
 }
 
-/// The documents and inactivity periods, read and saved through the profile command the
-/// interpreter's own page uses; their request types and hours stay as they are.
-pub async fn change_eligibility(
+/// The inactivity periods, read and saved through the profile command the interpreter's
+/// own page uses; their request types, hours and documents stay as they are.
+pub async fn change_inactivity(
     workflow: &Workflow,
     actor: Actor,
     id: PersonId,
@@ -190,7 +181,6 @@ pub async fn change_eligibility(
     tz: Tz,
 ) -> Result<&'static str, RosterError> {
     let mut problems = Problems::default();
-    let documents = read_documents(first(posted, "documents"), &mut problems);
     let inactivity = read_inactivity(first(posted, "inactivity"), tz, &mut problems);
     if let Err(errors) = problems.or(()) {
         return Err(RosterError::Invalid(errors));
@@ -199,7 +189,7 @@ pub async fn change_eligibility(
         request_types: profile.request_types.clone(),
         availability: profile.availability.clone(),
         inactivity,
-        documents,
+        documents: profile.documents.clone(),
     };
     workflow.update_interpreter_profile(actor, id, change).await?;
     Ok("saved")

@@ -3,6 +3,7 @@
 //! activation link, what `relais accounts invite` does from the command line; a person is
 //! added on `new_person`.
 
+pub mod documents;
 pub mod files;
 mod form;
 pub mod import;

@@ -6,7 +6,7 @@
 
 use super::super::{FormView, Input, Item, Section, SignedPage, coordinator_actor, history, render, see_other};
 use super::form::{Failed, Posted, all, apply, contact, contact_inputs, first};
-use super::{interpreter, roles};
+use super::{documents, interpreter, roles};
 use crate::config::Settings;
 use crate::domain::history::Entity;
 use crate::domain::ids::{CostCentreId, InstallationId, PersonId};
@@ -172,10 +172,24 @@ pub(super) async fn person_page(
             &csrf,
             locale,
         ));
+        page.sections.push(documents::documents_section(
+            profile,
+            &loaded.files,
+            &base,
+            &csrf,
+            locale,
+        ));
         page.sections
-            .push(interpreter::eligibility_section(profile, &base, &csrf, locale, tz));
+            .push(interpreter::inactivity_section(profile, &base, &csrf, locale, tz));
+        // A document's file shows beside its document, not among the others.
+        let others: Vec<InterpreterFile> = loaded
+            .files
+            .iter()
+            .filter(|f| !profile.documents.iter().any(|d| d.file_id == Some(f.id)))
+            .cloned()
+            .collect();
         page.sections
-            .push(super::files::files_section(&loaded.files, &base, &csrf, locale));
+            .push(super::files::files_section(&others, &base, &csrf, locale));
     }
     if let Some(requester) = &loaded.requester {
         page.sections.push(places_section(requester, &base, &csrf, locale));
@@ -455,6 +469,8 @@ fn done_text(done: &str, locale: Locale) -> Option<(Tone, String)> {
         "mfa_reset" => (Tone::Good, locale.text("coord-the-second-factor-was-reset")),
         "file_added" => (Tone::Good, locale.text("coord-the-file-was-added")),
         "file_removed" => (Tone::Good, locale.text("coord-the-file-was-removed")),
+        "document_saved" => (Tone::Good, locale.text("coord-the-document-was-saved")),
+        "document_removed" => (Tone::Good, locale.text("coord-the-document-was-removed")),
         "mfa_none" => (Tone::Neutral, locale.text("coord-no-second-factor-to-reset")),
         _ => return None,
     })
@@ -558,7 +574,7 @@ async fn change_places(
         .map(|()| "saved")
 }
 
-/// `POST /admin/people/{code}/{part}`: `contact`, `record`, `placement`, `eligibility`,
+/// `POST /admin/people/{code}/{part}`: `contact`, `record`, `placement`, `inactivity`,
 /// `places`, `invite`, `mfa` (reset the second factor) or `active`.
 pub async fn change(
     Coordinator(signed_in): Coordinator,
@@ -582,12 +598,12 @@ pub async fn change(
         "places" => change_places(workflow, actor, id, &posted).await,
         "roles" => roles::change_roles(workflow, actor, id, &posted).await,
         "placement" if interpreter.is_some() => interpreter::change_placement(workflow, actor, id, &posted).await,
-        "eligibility" => {
+        "inactivity" => {
             let Some(profile) = &interpreter else {
                 return Err(WebError::NotFound);
             };
             let tz = settings.general.time_zone;
-            interpreter::change_eligibility(workflow, actor, id, profile, &posted, tz).await
+            interpreter::change_inactivity(workflow, actor, id, profile, &posted, tz).await
         }
         "invite" => match state.account_pages.accounts.invite(&person.email).await {
             Ok(InviteOutcome::Invited) => Ok("link"),
