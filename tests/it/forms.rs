@@ -564,7 +564,10 @@ async fn a_form_mail_marked_draft_is_saved_then_sent_by_a_reply(engine: Engine) 
     let partial = mail(bank, "draft-5@ciusss.example", "Durée : 1 h\nBrouillon : oui\n");
     assert_eq!(p.process(&partial, "file").await.unwrap(), MailOutcome::FormIncomplete);
     let back = world.next_mail(REQUESTER, "request_form").await;
-    assert!(back.contains("Brouillon\u{a0}: oui"), "what was written is kept: {back}");
+    assert!(
+        back.contains("Brouillon\u{a0}: oui"),
+        "what was written is kept: {back}"
+    );
 }
 
 async fn a_draft_is_sent_by_envoyer_by_its_requester_only(engine: Engine) {
