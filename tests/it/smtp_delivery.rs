@@ -244,7 +244,7 @@ async fn the_booked_interpreter_can_do_the_job_from_the_mail_and_the_invite() {
     // The confirmation's link opens the request's page, with the same briefing.
     let token = text
         .lines()
-        .find(|l| l.starts_with("Voir la demande"))
+        .find(|l| l.starts_with("Ouvrir la demande"))
         .and_then(|l| l.split("/l/").nth(1))
         .expect("the confirmation links to the request's page")
         .trim()
