@@ -3,6 +3,7 @@
 pub mod account;
 mod cookies;
 mod error;
+mod form_view;
 mod health;
 pub mod held_files;
 pub mod links;

@@ -42,12 +42,50 @@ pub async fn build_details(
         if errors.is_empty() {
             errors.push(FieldError::new(Field::RequestType, Problem::Required));
         }
+        // The other fields are checked all the same, so that every problem comes back at
+        // once rather than in a second wave once the required fields are filled.
+        if let Some(mut scratch) = scratch_details() {
+            set_contacts(&mut scratch, form, &workflow.config().default_phone_region, &mut errors);
+            set_references(tx, &mut scratch, form, establishment, base, &mut errors).await?;
+        }
         return Ok(Err(errors));
     };
     set_optional_values(&mut details, form);
     set_contacts(&mut details, form, &workflow.config().default_phone_region, &mut errors);
     set_references(tx, &mut details, form, establishment, base, &mut errors).await?;
     Ok(if errors.is_empty() { Ok(details) } else { Err(errors) })
+}
+
+/// Details to check the optional fields against when the required ones are missing;
+/// never saved.
+fn scratch_details() -> Option<RequestDetails> {
+    let french = LanguageTag::parse("fr").ok()?;
+    Some(RequestDetails {
+        installation_id: InstallationId(0),
+        location: String::new(),
+        address: None,
+        request_type: RequestType::InPerson,
+        date: NaiveDate::MIN,
+        start_time: NaiveTime::MIN,
+        flexible_until: None,
+        duration_minutes: 0,
+        source_language: french.clone(),
+        target_language: french,
+        alternative_language: None,
+        alternative_date: None,
+        professional: Default::default(),
+        preferred_interpreter: None,
+        interpreter_gender: None,
+        interpreter_must_notify_user: false,
+        notes: Default::default(),
+        patient: Default::default(),
+        video: Default::default(),
+        cost_centre_id: None,
+        billing_code_id: None,
+        interpreter_type: None,
+        on_site: Default::default(),
+        supplementary: false,
+    })
 }
 
 fn text(form: &FormReading, f: FormField) -> Option<String> {

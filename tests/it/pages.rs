@@ -119,6 +119,7 @@ async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
                 ("target_language", "espagnol"),
                 ("location", "Clinique externe, 3e étage"),
                 ("professional_name", "Dre Tremblay"),
+                ("professional_phone", "pas de téléphone"),
             ],
             &[],
         )
@@ -128,7 +129,31 @@ async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
     assert!(wrong.body.contains("value=\"longtemps\""));
     let errors = regex::Regex::new(r#"id="(date|duration_minutes)"[^>]*aria-invalid="true""#).unwrap();
     assert_eq!(errors.find_iter(&wrong.body).count(), 2, "{}", wrong.body);
-    assert!(wrong.body.contains("<p class=\"error\">"));
+    // Every problem at once, the phone's too, each named and linked to its field; the
+    // required fields are marked, and each input is described by its hint and its error.
+    for link in [
+        "<a href=\"#duration_minutes\">Durée\u{a0}: ",
+        "<a href=\"#date\">Date du service\u{a0}: ",
+        "<a href=\"#professional_phone\">Téléphone du professionnel\u{a0}: ",
+    ] {
+        assert!(wrong.body.contains(link), "{link} in {}", wrong.body);
+    }
+    assert!(
+        wrong.body.contains("id=\"professional_phone-error\""),
+        "the phone's error beside it: {}",
+        wrong.body
+    );
+    assert!(
+        wrong
+            .body
+            .contains("<label for=\"duration_minutes\">Durée <span class=\"required\">(obligatoire)</span></label>")
+    );
+    assert!(
+        wrong
+            .body
+            .contains("aria-describedby=\"duration_minutes-hint duration_minutes-error\"")
+    );
+    assert!(!wrong.body.contains(">Obligatoire"), "no grey hint repeats it");
     accessible(&wrong);
 
     // A file that is not what it says is refused by its bytes.

@@ -12,6 +12,7 @@ use crate::domain::request::{CancellationReason, GeneralReason, RecordField, Rec
 use crate::forms::record::{self, RecordIssue};
 use crate::security::link::VerifiedLink;
 use crate::store::attachments::NewAttachment;
+use crate::web::form_view::{ErrorLine, FieldView, Section};
 use crate::web::held_files::{Held, Kept, hold};
 use crate::web::page::{Page, Tone, page_response, secure_html};
 use crate::web::uploads::{ATTACHMENTS, attachments, read_multipart};
@@ -24,23 +25,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use std::collections::BTreeMap;
 
-struct FieldView {
-    key: &'static str,
-    label: String,
-    /// "yesno", "select", "textarea", "file", or an input type ("text", "time", "date").
-    kind: &'static str,
-    inputmode: &'static str,
-    value: String,
-    hint: String,
-    options: Vec<(String, String)>,
-    error: String,
-}
-
-struct Section {
-    title: String,
-    fields: Vec<FieldView>,
-}
-
 #[derive(Template)]
 #[template(path = "web/record.html")]
 struct RecordHtml<'a> {
@@ -49,7 +33,7 @@ struct RecordHtml<'a> {
     bank: &'a str,
     heading: &'a str,
     facts: &'a [(String, String)],
-    errors: &'a [String],
+    errors: &'a [ErrorLine],
     action: &'a str,
     csrf: &'a str,
     sections: &'a [Section],
@@ -124,6 +108,7 @@ fn sections(
                 .map(|i| i.describe(locale))
                 .collect::<Vec<_>>()
                 .join(" "),
+            required: false,
         }
     };
     let mut service = vec![
@@ -156,6 +141,7 @@ fn sections(
         hint: locale.text("link-pdf-jpeg-or-png-at-most"),
         options: Vec::new(),
         error: String::new(),
+        required: false,
     });
     vec![
         Section {
@@ -231,8 +217,15 @@ impl Screen<'_> {
             None => saved_or_booked(self.state, request, locale).await,
         };
         let facts = facts_list(&self.state.workflow, request, locale).await;
-        let mut errors: Vec<String> = issues.iter().map(|i| i.describe(locale)).collect();
-        errors.extend(extra.iter().cloned());
+        let sep = locale.pick("\u{a0}: ", ": ");
+        let mut errors: Vec<ErrorLine> = issues
+            .iter()
+            .map(|i| {
+                let field = i.problem.field;
+                ErrorLine::of_field(field.label(locale), &i.describe(locale), field.key(), sep)
+            })
+            .collect();
+        errors.extend(extra.iter().cloned().map(ErrorLine::general));
         let heading = format!("{} — {}", locale.text("link-service-record"), request.label());
         let html = RecordHtml {
             lang: locale.as_str(),
@@ -289,6 +282,7 @@ fn with_kept(mut sections: Vec<Section>, kept: &[Kept], locale: Locale) -> Vec<S
                 hint: locale.text("link-untick-a-file-to-leave-it"),
                 options: kept.iter().map(|k| (k.token.clone(), k.label.clone())).collect(),
                 error: String::new(),
+                required: false,
             },
         );
     }

@@ -15,12 +15,13 @@ use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
 use crate::domain::person::Person;
 use crate::domain::request::{
-    Field, FieldError, Gender, InterpreterType, RequestDetails, RequestNumber, RequestStatus, RequestType,
+    Field, FieldError, Gender, InterpreterType, Problem, RequestDetails, RequestNumber, RequestStatus, RequestType,
 };
 use crate::domain::role::{Channel, Role};
 use crate::forms::request::{FieldIssue, FormField, FormReading, read_values};
 use crate::store::attachments::{AttachmentPurpose, NewAttachment};
 use crate::web::account::SignedIn;
+use crate::web::form_view::{ErrorLine, FieldView, Section};
 use crate::web::held_files::{Held, Kept, hold};
 use crate::web::page::{Tone, secure_html};
 use crate::web::uploads::{ATTACHMENTS, attachments, read_multipart};
@@ -46,23 +47,6 @@ const REQUEST_TYPES: [(&str, RequestType); 7] = [
     ("service professionnel", RequestType::ProfessionalService),
 ];
 
-struct FieldView {
-    key: &'static str,
-    label: String,
-    /// "yesno", "select", "textarea", "file", or an input type.
-    kind: &'static str,
-    inputmode: &'static str,
-    value: String,
-    hint: String,
-    options: Vec<(String, String)>,
-    error: String,
-}
-
-struct Section {
-    title: String,
-    fields: Vec<FieldView>,
-}
-
 /// The layout of the service record form serves this form too.
 #[derive(Template)]
 #[template(path = "web/record.html")]
@@ -72,7 +56,7 @@ struct FormHtml<'a> {
     bank: &'a str,
     heading: &'a str,
     facts: &'a [(String, String)],
-    errors: &'a [String],
+    errors: &'a [ErrorLine],
     action: &'a str,
     csrf: &'a str,
     sections: &'a [Section],
@@ -108,10 +92,20 @@ impl Problems {
         self.by_field.is_empty() && self.general.is_empty()
     }
 
-    /// Everything, in the form's order, for the summary at the top.
-    fn summary(&self) -> Vec<String> {
-        let mut all: Vec<String> = self.by_field.values().flatten().cloned().collect();
-        all.extend(self.general.iter().cloned());
+    /// Everything, in the form's order, for the summary at the top: each problem with
+    /// its field's name, linked to the field.
+    fn summary(&self, locale: Locale) -> Vec<ErrorLine> {
+        let sep = locale.pick("\u{a0}: ", ": ");
+        let mut all: Vec<ErrorLine> = self
+            .by_field
+            .iter()
+            .flat_map(|(field, messages)| {
+                messages
+                    .iter()
+                    .map(move |m| ErrorLine::of_field(field.label(locale), m, field.key(), sep))
+            })
+            .collect();
+        all.extend(self.general.iter().cloned().map(ErrorLine::general));
         all
     }
 }
@@ -204,16 +198,7 @@ fn hint_of(field: FormField, locale: Locale) -> String {
         | FormField::FlexibleUntil => "",
         _ => hint,
     };
-    if field.is_mandatory() {
-        let required = locale.text("request-required");
-        if hint.is_empty() {
-            required.to_string()
-        } else {
-            format!("{required} — {hint}")
-        }
-    } else {
-        hint.to_string()
-    }
+    hint.to_string()
 }
 
 // Long for a reason: the form's layout, section by section with their fields, as one
@@ -238,6 +223,7 @@ fn sections(
             hint: hint_of(field, locale),
             options: options_of(field, locale, installations),
             error: problems.by_field.get(&field).map(|e| e.join(" ; ")).unwrap_or_default(),
+            required: field.is_mandatory(),
         }
     };
     let section = |title: String, fields: &[F]| Section {
@@ -318,6 +304,7 @@ fn sections(
             hint: locale.text("request-optional-at-most-5-files-10"),
             options: Vec::new(),
             error: String::new(),
+            required: false,
         }],
     });
     all
@@ -334,6 +321,7 @@ fn kept_field(kept: &[Kept], locale: Locale) -> FieldView {
         hint: locale.text("request-untick-a-file-to-leave-it"),
         options: kept.iter().map(|k| (k.token.clone(), k.label.clone())).collect(),
         error: String::new(),
+        required: false,
     }
 }
 
@@ -403,7 +391,7 @@ async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Res
         bank: &bank(state),
         heading: &page.heading,
         facts: &facts,
-        errors: &page.problems.summary(),
+        errors: &page.problems.summary(page.person.locale),
         action: &page.action,
         csrf: &page.csrf,
         sections: &sections,
@@ -999,6 +987,16 @@ async fn store_request(
     let locale = person.locale;
     let mut tx = workflow.store().begin().await?;
     if !page.problems.is_empty() {
+        // The fields read well may still be wrong (a phone, a cost centre): said now too,
+        // so that every problem comes back in one pass.
+        let base_details = base.map(|s| cleared(&s.request.details, values));
+        if let Err(errors) = build_details(workflow, &mut tx, &page.requester, reading, base_details.as_ref()).await? {
+            for e in errors.iter().filter(|e| e.problem != Problem::Required) {
+                if form_field(e.field).is_none_or(|f| !page.problems.by_field.contains_key(&f)) {
+                    page.problems.field_error(e, locale);
+                }
+            }
+        }
         tx.rollback().await?;
         return Ok(None);
     }
