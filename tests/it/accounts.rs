@@ -118,7 +118,7 @@ async fn activation_sets_a_password_and_refuses_weak_ones(engine: Engine) {
 
     // Signing in with the email, or with the user code as the seeds allow.
     let signed = b.sign_in(&email, STRONG).await;
-    assert_eq!((signed.status, location(&signed)), (303, "/account"), "{}", signed.body);
+    assert_eq!((signed.status, location(&signed)), (303, "/"), "{}", signed.body);
     let home = b.get("/account").await;
     assert_eq!(home.status, 200, "{}", home.body);
     assert!(
@@ -139,14 +139,14 @@ async fn activation_sets_a_password_and_refuses_weak_ones(engine: Engine) {
         .unwrap()
         .as_str()
         .to_string();
-    assert_eq!(location(&other.sign_in(&code.to_lowercase(), STRONG).await), "/account");
+    assert_eq!(location(&other.sign_in(&code.to_lowercase(), STRONG).await), "/");
 }
 
 async fn totp_enrolment_sign_in_replay_and_recovery_codes(engine: Engine) {
     let w = World::new(engine).await;
     let email = w.activate(w.bank.requester, STRONG).await;
     let mut b = Browser::new(&w.site);
-    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/account");
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/");
     let mfa = b.get("/account/mfa").await;
     assert_eq!(mfa.status, 200, "{}", mfa.body);
     assert!(
@@ -199,7 +199,7 @@ async fn totp_enrolment_sign_in_replay_and_recovery_codes(engine: Engine) {
     w.advance(TimeDelta::seconds(30));
     let fresh = secret.code_at(w.bank.clock.now().timestamp()).unwrap();
     let passed = b.code(&fresh).await;
-    assert_eq!(location(&passed), "/account", "{}", passed.body);
+    assert_eq!(location(&passed), "/", "{}", passed.body);
     assert!(b.get("/account").await.status == 200);
     b.sign_out().await;
 
@@ -228,7 +228,7 @@ async fn codes_by_mail_work_once(engine: Engine) {
     let w = World::new(engine).await;
     let email = w.activate(w.bank.interpreters[0], STRONG).await;
     let mut b = Browser::new(&w.site);
-    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/account");
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/");
     let mfa = b.get("/account/mfa").await;
     let asked = b.submit(&mfa, "/account/mfa/email", &[]).await;
     assert_eq!(asked.status, 200, "{}", asked.body);
@@ -247,7 +247,7 @@ async fn codes_by_mail_work_once(engine: Engine) {
     let first = w.next_code(&email).await;
     let page = b.get("/login/code").await;
     assert!(page.body.contains("envoyé à votre adresse courriel"), "{}", page.body);
-    assert_eq!(location(&b.code(&first).await), "/account");
+    assert_eq!(location(&b.code(&first).await), "/");
     b.sign_out().await;
     assert_eq!(location(&b.sign_in(&email, STRONG).await), "/login/code");
     let second = w.next_code(&email).await;
@@ -263,7 +263,7 @@ async fn codes_by_mail_work_once(engine: Engine) {
     let resent = b.submit(&page, "/login/code/email", &[]).await;
     assert!(resent.body.contains("Un nouveau code"), "{}", resent.body);
     let third = w.next_code(&email).await;
-    assert_eq!(location(&b.code(&third).await), "/account");
+    assert_eq!(location(&b.code(&third).await), "/");
     assert_eq!(b.get("/account").await.status, 200);
     b.sign_out().await;
     assert_eq!(location(&b.sign_in(&email, STRONG).await), "/login/code");
@@ -271,7 +271,7 @@ async fn codes_by_mail_work_once(engine: Engine) {
     if fourth != third {
         assert_eq!(b.code(&third).await.status, 401, "used once");
     }
-    assert_eq!(location(&b.code(&fourth).await), "/account");
+    assert_eq!(location(&b.code(&fourth).await), "/");
 }
 
 async fn coordinators_must_enrol_before_anything_else(engine: Engine) {
@@ -363,7 +363,7 @@ async fn an_address_that_keeps_failing_waits_longer_each_time(engine: Engine) {
     );
     // Another address is not slowed: the owner signs in from it.
     let mut owner = Browser::at(&w.site, HOSPITAL);
-    assert_eq!(location(&owner.sign_in(&email, STRONG).await), "/account");
+    assert_eq!(location(&owner.sign_in(&email, STRONG).await), "/");
     // The wait never grows past 15 minutes.
     for _ in 0..12 {
         let refused = stranger.sign_in(&email, "x").await;
@@ -388,7 +388,7 @@ async fn an_attacker_elsewhere_does_not_keep_the_owner_out(engine: Engine) {
     let email = w.activate(w.bank.requester, STRONG).await;
     let user_code = w.user_code(w.bank.requester).await;
     let mut owner = Browser::at(&w.site, HOSPITAL);
-    assert_eq!(location(&owner.sign_in(&email, STRONG).await), "/account");
+    assert_eq!(location(&owner.sign_in(&email, STRONG).await), "/");
     // The owner turns on an authenticator app.
     let mfa = owner.get("/account/mfa").await;
     let secret = shown_secret(&mfa);
@@ -444,7 +444,7 @@ async fn an_attacker_elsewhere_does_not_keep_the_owner_out(engine: Engine) {
             assert_eq!(location(&at_work.sign_in(&email, STRONG).await), "/login/code");
             w.advance(TimeDelta::seconds(31));
             let code = secret.code_at(w.bank.clock.now().timestamp()).unwrap();
-            assert_eq!(location(&at_work.code(&code).await), "/account");
+            assert_eq!(location(&at_work.code(&code).await), "/");
             // Travelling, the owner types the password and the app's code together.
             let mut travelling = Browser::at(&w.site, "2001:db8:5::17");
             let limited = travelling.sign_in(&email, STRONG).await;
@@ -460,7 +460,7 @@ async fn an_attacker_elsewhere_does_not_keep_the_owner_out(engine: Engine) {
                 "a right code does not help a wrong password"
             );
             let passed = travelling.sign_in_with_code(&email, STRONG, &code).await;
-            assert_eq!(location(&passed), "/account", "{}", passed.body);
+            assert_eq!(location(&passed), "/", "{}", passed.body);
             assert_eq!(travelling.get("/account").await.status, 200);
             // A recovery code does too, from yet another network.
             let mut other = Browser::at(&w.site, "2001:db8:6::1");
@@ -474,7 +474,7 @@ async fn an_attacker_elsewhere_does_not_keep_the_owner_out(engine: Engine) {
     assert_eq!(location(&at_work.sign_in(&email, STRONG).await), "/login/code");
     w.advance(TimeDelta::seconds(31));
     let code = secret.code_at(w.bank.clock.now().timestamp()).unwrap();
-    assert_eq!(location(&at_work.code(&code).await), "/account");
+    assert_eq!(location(&at_work.code(&code).await), "/");
 }
 
 /// Someone whose codes come by mail, away from their usual network while the account is
@@ -484,7 +484,7 @@ async fn codes_by_mail_still_sign_in_from_a_new_network(engine: Engine) {
     let w = World::new(engine).await;
     let email = w.activate(w.bank.requester, STRONG).await;
     let mut owner = Browser::at(&w.site, HOSPITAL);
-    assert_eq!(location(&owner.sign_in(&email, STRONG).await), "/account");
+    assert_eq!(location(&owner.sign_in(&email, STRONG).await), "/");
     let mfa = owner.get("/account/mfa").await;
     let started = owner.submit(&mfa, "/account/mfa/email", &[]).await;
     assert_eq!(started.status, 200, "{}", started.body);
@@ -516,7 +516,7 @@ async fn codes_by_mail_still_sign_in_from_a_new_network(engine: Engine) {
     );
     let code = w.next_code(&email).await;
     let passed = travelling.sign_in_with_code(&email, STRONG, &code).await;
-    assert_eq!(location(&passed), "/account", "{}", passed.body);
+    assert_eq!(location(&passed), "/", "{}", passed.body);
 }
 
 /// Failed sign-ins past a threshold mail the owner once per window (how many, when, what to
@@ -611,14 +611,14 @@ async fn strangers_do_not_close_the_owners_forms(engine: Engine) {
     assert_eq!(done.status, 200, "{}", done.body);
     // A new password wipes the strangers' tries from the account's count: the owner
     // signs in from a new network at once.
-    assert_eq!(location(&travelling.sign_in(&email, OTHER_STRONG).await), "/account");
+    assert_eq!(location(&travelling.sign_in(&email, OTHER_STRONG).await), "/");
 }
 
 async fn a_forgotten_password_link_works_once_and_for_an_hour(engine: Engine) {
     let w = World::new(engine).await;
     let email = w.activate(w.bank.requester, STRONG).await;
     let mut before = Browser::new(&w.site);
-    assert_eq!(location(&before.sign_in(&email, STRONG).await), "/account");
+    assert_eq!(location(&before.sign_in(&email, STRONG).await), "/");
 
     let mut b = Browser::new(&w.site);
     let forgot = b.get("/password/forgot").await;
@@ -665,7 +665,7 @@ async fn a_forgotten_password_link_works_once_and_for_an_hour(engine: Engine) {
         "earlier sessions ended"
     );
     assert_eq!(b.sign_in(&email, STRONG).await.status, 401);
-    assert_eq!(location(&b.sign_in(&email, OTHER_STRONG).await), "/account");
+    assert_eq!(location(&b.sign_in(&email, OTHER_STRONG).await), "/");
 
     // And from the account page, giving the current password.
     let page = b.get("/account/password").await;
@@ -749,7 +749,7 @@ async fn sessions_end_and_forms_need_their_value(engine: Engine) {
     assert_eq!(location(&idle), "/login");
 
     // Active all day: signed out after 12 hours all the same.
-    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/account");
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/");
     for _ in 0..35 {
         w.advance(TimeDelta::minutes(20));
         assert_eq!(b.get("/account").await.status, 200);
@@ -758,7 +758,7 @@ async fn sessions_end_and_forms_need_their_value(engine: Engine) {
     assert_eq!(location(&b.get("/account").await), "/login", "12 hours passed");
 
     // Signing out ends the session on the server, not only in the browser.
-    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/account");
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/");
     let kept = b.cookies["relais_account"].clone();
     b.sign_out().await;
     assert!(!b.cookies.contains_key("relais_account"), "the cookie is cleared");
@@ -1022,7 +1022,7 @@ async fn app_secrets_survive_a_signing_key_rotation(engine: Engine) {
     assert_eq!(location(&b.sign_in(&email, STRONG).await), "/login/code");
     w.advance(TimeDelta::seconds(30));
     let code = secret.code_at(w.bank.clock.now().timestamp()).unwrap();
-    assert_eq!(location(&b.code(&code).await), "/account");
+    assert_eq!(location(&b.code(&code).await), "/");
 
     // The old key removed: the secret opens with the new one alone.
     let only_new = Site::start_with(&w.bank, &[("RELAIS__SECURITY__SIGNING_KEY", new_key)]).await;
@@ -1030,5 +1030,5 @@ async fn app_secrets_survive_a_signing_key_rotation(engine: Engine) {
     assert_eq!(location(&b.sign_in(&email, STRONG).await), "/login/code");
     w.advance(TimeDelta::seconds(30));
     let code = secret.code_at(w.bank.clock.now().timestamp()).unwrap();
-    assert_eq!(location(&b.code(&code).await), "/account");
+    assert_eq!(location(&b.code(&code).await), "/");
 }

@@ -115,7 +115,7 @@ async fn coordinators_add_people_who_activate_their_account_from_the_mail(engine
         .await;
     assert_eq!(done.status, 200, "{}", done.body);
     let signed = nb.sign_in("nadia.roy@ciusss.example", STRONG).await;
-    assert_eq!(location(&signed), "/account", "{}", signed.body);
+    assert_eq!(location(&signed), "/", "{}", signed.body);
     let profile = nb.get("/profile").await;
     assert!(profile.body.contains("Hôpital Notre-Dame"), "{}", profile.body);
 
@@ -466,7 +466,7 @@ async fn deactivation_ends_sessions_and_sign_in_until_reactivated(engine: Engine
     let email = w.email_of(w.bank.requester).await;
     let mut again = Browser::new(&w.site);
     let refused = again.sign_in(&email, STRONG).await;
-    assert_ne!(location(&refused), "/account", "{}", refused.body);
+    assert_ne!(location(&refused), "/", "{}", refused.body);
     let everyone = b.get("/admin/people").await;
     assert!(
         everyone.body.contains(&format!("{email} — inactif")),
@@ -500,7 +500,7 @@ async fn deactivation_ends_sessions_and_sign_in_until_reactivated(engine: Engine
         .await;
     follow(&mut b, &on).await;
     let back = again.sign_in(&email, STRONG).await;
-    assert_eq!(location(&back), "/account", "{}", back.body);
+    assert_eq!(location(&back), "/", "{}", back.body);
 }
 
 async fn only_coordinators_past_their_second_factor_manage_people(engine: Engine) {

@@ -29,11 +29,7 @@ async fn with_app(w: &World, person: PersonId) -> WithApp<'_> {
     let email = w.activate(person, STRONG).await;
     let mut b = Browser::new(&w.site);
     let signed = b.sign_in(&email, STRONG).await;
-    assert!(
-        ["/account", "/account/mfa"].contains(&location(&signed)),
-        "{}",
-        signed.body
-    );
+    assert!(["/", "/account/mfa"].contains(&location(&signed)), "{}", signed.body);
     let mfa = b.get("/account/mfa").await;
     let secret = shown_secret(&mfa);
     let code = app_code(w, &secret);
@@ -60,7 +56,7 @@ async fn another_session<'a>(w: &'a World, email: &str, code: &str) -> Browser<'
     let mut b = Browser::new(&w.site);
     assert_eq!(location(&b.sign_in(email, STRONG).await), "/login/code");
     let passed = b.code(code).await;
-    assert_eq!(location(&passed), "/account", "{}", passed.body);
+    assert_eq!(location(&passed), "/", "{}", passed.body);
     assert_eq!(b.get("/account").await.status, 200);
     b
 }
@@ -288,7 +284,7 @@ async fn an_app_on_a_new_phone_replaces_the_old_one_only_once_confirmed(engine: 
     let mut c = Browser::new(&w.site);
     assert_eq!(location(&c.sign_in(&email, STRONG).await), "/login/code");
     assert_eq!(c.code(&app_code(&w, &old)).await.status, 401);
-    assert_eq!(location(&c.code(&app_code(&w, &new)).await), "/account");
+    assert_eq!(location(&c.code(&app_code(&w, &new)).await), "/");
 }
 
 async fn app_and_codes_by_mail_switch_both_ways(engine: Engine) {
@@ -340,7 +336,7 @@ async fn app_and_codes_by_mail_switch_both_ways(engine: Engine) {
     assert_eq!(location(&c.sign_in(&email, STRONG).await), "/login/code");
     let mailed = w.next_code(&email).await;
     assert_eq!(c.code(&app_code(&w, &secret)).await.status, 401);
-    assert_eq!(location(&c.code(&mailed).await), "/account");
+    assert_eq!(location(&c.code(&mailed).await), "/");
 
     // And back to an app, confirmed by its code.
     let page = b.get("/account/mfa").await;
@@ -374,7 +370,7 @@ async fn app_and_codes_by_mail_switch_both_ways(engine: Engine) {
         queued,
         "no code by mail any more"
     );
-    assert_eq!(location(&d.code(&app_code(&w, &next)).await), "/account");
+    assert_eq!(location(&d.code(&app_code(&w, &next)).await), "/");
 }
 
 async fn turning_it_off_takes_password_and_code_and_never_for_a_coordinator(engine: Engine) {
@@ -382,7 +378,7 @@ async fn turning_it_off_takes_password_and_code_and_never_for_a_coordinator(engi
     // An interpreter with codes by mail.
     let email = w.activate(w.bank.interpreters[0], STRONG).await;
     let mut b = Browser::new(&w.site);
-    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/account");
+    assert_eq!(location(&b.sign_in(&email, STRONG).await), "/");
     let mfa = b.get("/account/mfa").await;
     let asked = b.submit(&mfa, "/account/mfa/email", &[]).await;
     let code = w.next_code(&email).await;
@@ -391,7 +387,7 @@ async fn turning_it_off_takes_password_and_code_and_never_for_a_coordinator(engi
     let mut other = Browser::new(&w.site);
     assert_eq!(location(&other.sign_in(&email, STRONG).await), "/login/code");
     let code = w.next_code(&email).await;
-    assert_eq!(location(&other.code(&code).await), "/account");
+    assert_eq!(location(&other.code(&code).await), "/");
 
     let page = b.get("/account/mfa").await;
     assert!(
@@ -444,7 +440,7 @@ async fn turning_it_off_takes_password_and_code_and_never_for_a_coordinator(engi
     b.sign_out().await;
     assert_eq!(
         location(&b.sign_in(&email, STRONG).await),
-        "/account",
+        "/",
         "the password alone signs in"
     );
 
@@ -591,7 +587,7 @@ async fn forms_without_their_value_change_nothing(engine: Engine) {
     );
     let mut c = Browser::new(&w.site);
     assert_eq!(location(&c.sign_in(&email, STRONG).await), "/login/code");
-    assert_eq!(location(&c.code(&code).await), "/account", "the old app still works");
+    assert_eq!(location(&c.code(&code).await), "/", "the old app still works");
     c.sign_out().await;
     assert_eq!(location(&c.sign_in(&email, STRONG).await), "/login/code");
     assert_eq!(location(&c.code(&codes[0]).await), "/account?recovery=used");

@@ -161,7 +161,7 @@ async fn a_new_address_counts_once_confirmed_from_it(engine: Engine) {
     // She signs in with the new address; her reply keys act from it.
     let mut fresh = Browser::new(&w.site);
     let signed = fresh.sign_in(new, support::web::STRONG).await;
-    assert_eq!(location(&signed), "/account", "{}", signed.body);
+    assert_eq!(location(&signed), "/", "{}", signed.body);
     let id = w.bank.create().await;
     let keyed = raw_mail(
         "keyed-cancel-new@nouveau.example",
@@ -259,7 +259,7 @@ async fn an_address_taken_or_a_dead_link_changes_nothing(engine: Engine) {
     // went by: her session ended.)
     let mut rb = Browser::new(&w.site);
     let signed = rb.sign_in(&old, support::web::STRONG).await;
-    assert_eq!(location(&signed), "/account", "{}", signed.body);
+    assert_eq!(location(&signed), "/", "{}", signed.body);
     for i in 0..relais::workflow::accounts::EMAIL_CHANGES_PER_DAY {
         let page = rb.get("/profile").await;
         let address = format!("essai{i}@nouveau.example");

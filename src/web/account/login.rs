@@ -145,7 +145,8 @@ pub async fn submit(
                 Stage::SecondFactorDue(_) => "/login/code",
                 Stage::EnrolmentDue => "/account/mfa",
                 Stage::SignedIn { .. } if recovery_used => "/account?recovery=used",
-                Stage::SignedIn { .. } => "/account",
+                // Where the person works: the board, or their requests (`manage::root`).
+                Stage::SignedIn { .. } => "/",
             };
             let mut response = see_other(next);
             if let Some(cookie) = pages.session_cookie(&session) {
@@ -222,11 +223,7 @@ pub async fn submit_code(session: AnySession, request: axum::extract::Request) -
             session: fresh,
             recovery_used,
         } => {
-            let mut response = see_other(if recovery_used {
-                "/account?recovery=used"
-            } else {
-                "/account"
-            });
+            let mut response = see_other(if recovery_used { "/account?recovery=used" } else { "/" });
             if let Some(cookie) = pages.session_cookie(&fresh) {
                 response.headers_mut().append(header::SET_COOKIE, cookie);
             }

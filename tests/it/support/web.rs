@@ -454,7 +454,7 @@ impl World {
             let enabled = b.submit(&mfa, "/account/mfa/totp", &[("code", &code)]).await;
             assert_eq!(enabled.status, 200, "{}", enabled.body);
         } else {
-            assert_eq!(location(&signed), "/account", "{}", signed.body);
+            assert_eq!(location(&signed), "/", "{}", signed.body);
         }
         b
     }
