@@ -110,3 +110,5 @@ request-save-as-draft = Save as draft
 request-save-the-draft = Save the draft
 request-correct-the-service-record = Correct the service record
 request-record-the-service = Record the service
+request-late-cancellation-warning = Late cancellation: the appointment starts in less than { $hours } h; if you cancel now, the service will be billed.
+request-changing-a-booked-request = This request is booked: if you change it, the interpreter must accept it again, and it may be offered to someone else if they cannot.

@@ -104,6 +104,11 @@ struct MailBody<'a> {
     draft: &'a DraftWords,
     /// The help list's line for requesters on sending a draft (« ENVOYER »).
     help_send: &'a str,
+    /// For `no_interpreter`: the request's alternative language by name (empty when it
+    /// has none), and another date and time to propose, built from the request.
+    alternative: &'a str,
+    example_date: &'a str,
+    example_time: &'a str,
     /// A non-breaking space, for French typography (« : », « ; »).
     nb: &'a str,
     /// The request's facts close the message (not the forms: they are the message).
@@ -143,6 +148,15 @@ impl DraftWords {
 struct HtmlLine<'a> {
     text: &'a str,
     href: Option<&'a str>,
+    /// A button that undoes or refuses (Annuler, Refuser, Contester): shown as secondary.
+    secondary: bool,
+}
+
+/// A paragraph of the HTML twin: lines (buttons among them), or a block of facts
+/// (« Label : valeur » lines) laid out as a two-column table.
+enum HtmlBlock<'a> {
+    Lines(Vec<HtmlLine<'a>>),
+    Facts(Vec<(&'a str, &'a str)>),
 }
 
 #[derive(Template)]
@@ -150,7 +164,19 @@ struct HtmlLine<'a> {
 struct MailHtml<'a> {
     lang: &'a str,
     subject: &'a str,
-    paragraphs: Vec<Vec<HtmlLine<'a>>>,
+    bank: &'a str,
+    blocks: Vec<HtmlBlock<'a>>,
+}
+
+/// How the HTML twin of a mail is laid out beyond its text.
+pub struct HtmlLayout<'a> {
+    /// The bank's name, at the top.
+    pub bank: &'a str,
+    /// The labels of the links that undo or refuse, shown as secondary buttons.
+    pub secondary: Vec<String>,
+    /// Facts blocks become tables; never in a form mail, whose lines are answered as
+    /// text (a table would reach the reply as tab-separated cells).
+    pub facts_as_tables: bool,
 }
 
 #[derive(Template)]
@@ -459,6 +485,27 @@ fn verb_label(verb: &str, locale: Locale) -> &'static str {
     }
 }
 
+/// What a requester told that nobody is free may propose instead: the request's
+/// alternative language by name (empty when it has none), and a date a week later (or the
+/// alternative date it gave) with its time, written as the form reads them.
+fn other_choices(request: Option<&Request>, locale: Locale) -> (String, String, String) {
+    let Some(r) = request else {
+        return Default::default();
+    };
+    let details = &r.details;
+    let alternative = details
+        .alternative_language
+        .as_ref()
+        .map(|l| l.name(locale).to_string())
+        .unwrap_or_default();
+    let date = details.alternative_date.unwrap_or(details.date + chrono::Days::new(7));
+    (
+        alternative,
+        date.format("%Y-%m-%d").to_string(),
+        clock_time(details.start_time, locale),
+    )
+}
+
 /// Renders an email notification.
 pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
     let locale = input.recipient.locale;
@@ -476,6 +523,7 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         .collect();
     links.extend(input.suggestions.1.iter().cloned());
     let quoted_subject = notice.answering().and_then(|a| a.subject.clone()).unwrap_or_default();
+    let (alternative, example_date, example_time) = other_choices(input.request, locale);
     let [size_fr, size_en, limit_fr, limit_en] = &fields.sizes;
     let body = MailBody {
         notice,
@@ -520,6 +568,9 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         last_at: &moment(fields.last_at, input.time_zone, locale),
         draft: &DraftWords::of(notice, locale),
         help_send: &locale.text("mail-help-send"),
+        alternative: &alternative,
+        example_date: &example_date,
+        example_time: &example_time,
         nb: "\u{a0}",
         shows_facts: !matches!(
             notice,
@@ -533,7 +584,20 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
     if !label.is_empty() {
         links.push((label.to_string(), input.secret.to_string()));
     }
-    let html = html_twin(&text, &subject, locale, &links)?;
+    let layout = HtmlLayout {
+        bank: input.bank,
+        secondary: input
+            .links
+            .iter()
+            .filter(|(action, _)| action.undoes())
+            .map(|(action, _)| link_label(*action, locale).to_string())
+            .collect(),
+        facts_as_tables: !matches!(
+            notice,
+            Notice::RequestForm { .. } | Notice::RecordForm(_) | Notice::DraftSaved(_)
+        ),
+    };
+    let html = html_twin(&text, &subject, locale, &links, &layout)?;
     Ok(RenderedMail { subject, text, html })
 }
 
@@ -644,9 +708,17 @@ pub fn typeset(text: String, locale: Locale) -> String {
     }
 }
 
-/// The HTML alternative of a text body: its paragraphs, with every `LABEL : URL` line of
-/// `links` shown as a button.
-pub fn html_twin(text: &str, subject: &str, locale: Locale, links: &[(String, String)]) -> anyhow::Result<String> {
+/// The HTML alternative of a text body, built for mail clients that know little CSS
+/// (Outlook for Windows, Gmail): a table layout with inline styles, the bank's name at the
+/// top, every `LABEL : URL` line of `links` as a button made of a table cell, and blocks
+/// of facts as two-column tables.
+pub fn html_twin(
+    text: &str,
+    subject: &str,
+    locale: Locale,
+    links: &[(String, String)],
+    layout: &HtmlLayout<'_>,
+) -> anyhow::Result<String> {
     let link_line = |line: &str| {
         links.iter().find(|(label, url)| {
             matches!(
@@ -656,27 +728,52 @@ pub fn html_twin(text: &str, subject: &str, locale: Locale, links: &[(String, St
             )
         })
     };
-    let paragraphs: Vec<Vec<HtmlLine>> = text
+    let blocks: Vec<HtmlBlock> = text
         .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
         .map(|p| {
-            p.lines()
-                .map(|line| match link_line(line) {
-                    Some((label, url)) => HtmlLine {
-                        text: label,
-                        href: Some(url),
-                    },
-                    None => HtmlLine { text: line, href: None },
-                })
-                .collect::<Vec<_>>()
+            let lines: Vec<&str> = p.lines().collect();
+            let facts: Option<Vec<(&str, &str)>> = lines
+                .iter()
+                .map(|line| fact(line).filter(|_| link_line(line).is_none()))
+                .collect();
+            match facts {
+                Some(facts) if layout.facts_as_tables && facts.len() >= 2 => HtmlBlock::Facts(facts),
+                _ => HtmlBlock::Lines(
+                    lines
+                        .into_iter()
+                        .map(|line| match link_line(line) {
+                            Some((label, url)) => HtmlLine {
+                                text: label,
+                                href: Some(url),
+                                secondary: layout.secondary.contains(label),
+                            },
+                            None => HtmlLine {
+                                text: line,
+                                href: None,
+                                secondary: false,
+                            },
+                        })
+                        .collect(),
+                ),
+            }
         })
-        .filter(|p: &Vec<HtmlLine>| !p.is_empty())
         .collect();
     Ok(MailHtml {
         lang: locale.as_str(),
         subject,
-        paragraphs,
+        bank: layout.bank,
+        blocks,
     }
     .render()?)
+}
+
+/// A « Label : valeur » line: a short label without sentence punctuation, then its value.
+fn fact(line: &str) -> Option<(&str, &str)> {
+    let (label, value) = line.split_once(": ")?;
+    let label = label.trim_end_matches([' ', '\u{a0}']);
+    let short = !label.is_empty() && label.chars().count() <= 40 && !label.contains(['.', '(', '«', '"']);
+    (short && !label.starts_with("- ") && !value.trim().is_empty()).then_some((label, value.trim()))
 }
 
 /// French writes language names in lower case inside a sentence: "espagnol", "arabe (Maroc)".

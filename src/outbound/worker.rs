@@ -12,7 +12,7 @@ use crate::clock::Clock;
 use crate::config::{Secret, Settings};
 use crate::domain::notice::Notice;
 use crate::domain::person::Person;
-use crate::domain::request::{RecordField, Request, ServiceRecord};
+use crate::domain::request::{RecordField, Request, RequestType, ServiceRecord};
 use crate::forms::record;
 use crate::forms::request::{FormField, render_form};
 use crate::security::link::{LinkAction, LinkKeys};
@@ -324,7 +324,12 @@ impl Outbound {
             locale.pick("Sommaire de la banque", "Bank digest"),
             crate::domain::locale::long_date(today, locale)
         );
-        let html = super::render::html_twin(&text, &subject, locale, &digest.links())?;
+        let layout = super::render::HtmlLayout {
+            bank: &self.bank,
+            secondary: Vec::new(),
+            facts_as_tables: true,
+        };
+        let html = super::render::html_twin(&text, &subject, locale, &digest.links(), &layout)?;
         let rendered = super::render::RenderedMail { subject, text, html };
         let envelope = self.envelope(message, None, recipient)?;
         self.send_mail(message, &envelope, &rendered, None).await
@@ -625,9 +630,10 @@ fn form_block(
         Notice::ServiceRecorded(_) | Notice::ServiceContested(_) | Notice::AutoValidated(_) => record
             .map(|r| {
                 let sep = locale.pick("\u{a0}: ", ": ");
-                record::record_values(r, locale)
+                let request_type = request.map_or(RequestType::InPerson, |q| q.details.request_type);
+                record::record_summary(r, request_type, locale)
                     .into_iter()
-                    .map(|(field, value)| format!("{}{sep}{value}", field.label(locale)))
+                    .map(|(label, value)| format!("{label}{sep}{value}"))
                     .collect::<Vec<_>>()
                     .join("\n")
             })

@@ -59,6 +59,17 @@ pub enum LinkAction {
     Record,
 }
 
+impl LinkAction {
+    /// Whether the action undoes, refuses or gives something up: its button is shown as
+    /// secondary, never as the message's main action.
+    pub fn undoes(self) -> bool {
+        matches!(
+            self,
+            LinkAction::Refuse | LinkAction::Withdraw | LinkAction::Cancel | LinkAction::Contest | LinkAction::GiveUp
+        )
+    }
+}
+
 /// Where links live: `{public_base_url}/l/{token}`.
 pub const LINK_PATH: &str = "/l/";
 

@@ -273,6 +273,29 @@ async fn claim(
     keys.verify(&keys.sign(&c), bank.clock.now()).unwrap()
 }
 
+/// The text of the last « nobody available » mail, as it leaves.
+async fn no_interpreter_mail(bank: &TestBank) -> String {
+    let out = bank.scratch_path("outbox");
+    let settings = support::settings(bank, &[("RELAIS__MAIL__OUTBOX_FOLDER", out.display().to_string())]);
+    let outbound = Outbound::new(&settings, bank.store.clone(), bank.clock.clone()).unwrap();
+    while outbound.deliver_due().await.unwrap() > 0 {}
+    let mut texts: Vec<(String, String)> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with("-no_interpreter.eml"))
+        .map(|p| {
+            let raw = std::fs::read(&p).unwrap();
+            let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+            (
+                p.display().to_string(),
+                parsed.body_text(0).unwrap().replace("\r\n", "\n"),
+            )
+        })
+        .collect();
+    texts.sort();
+    texts.pop().expect("a no_interpreter mail").1
+}
+
 /// Every interpreter of the pair is blocked for the establishment: the requester is told,
 /// once per version of the request, and can switch language or go on without.
 async fn when_nobody_can_take_it_the_requester_chooses(engine: Engine) {
@@ -294,6 +317,14 @@ async fn when_nobody_can_take_it_the_requester_chooses(engine: Engine) {
         .collect();
     assert_eq!(told.len(), 1);
     assert_eq!(told[0].recipient, bank.requester);
+    // The mail offers only what this request allows, with a date built from it.
+    let text = no_interpreter_mail(&bank).await;
+    assert!(!text.contains("ALTERNATIVE"), "no alternative language here: {text}");
+    let week_later = (bank.appointment_date() + chrono::Days::new(7)).format("%Y-%m-%d");
+    assert!(
+        text.contains(&format!("«\u{a0}Date du service\u{a0}: {week_later}\u{a0}»")),
+        "{text}"
+    );
 
     // No alternative language in this request: ALTERNATIVE is refused with the reason.
     let p = pipeline(&bank, None);
@@ -332,6 +363,11 @@ async fn when_nobody_can_take_it_the_requester_chooses(engine: Engine) {
         bank.workflow.chase().await.unwrap().requesters_told,
         1,
         "told again: the request changed"
+    );
+    let text = no_interpreter_mail(&bank).await;
+    assert!(
+        text.contains("accepter un interprète en portugais, la langue alternative indiquée dans la demande"),
+        "{text}"
     );
     let alt = claim(&bank, id, relais::security::link::LinkAction::UseAlternative).await;
     assert!(

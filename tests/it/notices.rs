@@ -509,6 +509,18 @@ async fn rows_queued_in_the_old_shape_render_as_before(engine: Engine) {
         all.push_str(&shown(&raw));
         let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
         let text = parsed.body_text(0).unwrap_or_default();
+        // Buttons that undo are secondary: never the message's main action.
+        let html = parsed.body_html(0).unwrap_or_default();
+        for undo in ["Annuler la demande", "Refuser l'offre", "Contester la réalisation"] {
+            let button = regex::Regex::new(&format!(
+                r#"<td bgcolor="(#[0-9a-f]+)"[^>]*><a [^>]*>{}</a>"#,
+                regex::escape(&undo.replace('\'', "&#39;"))
+            ))
+            .unwrap();
+            for c in button.captures_iter(&html) {
+                assert_eq!(&c[1], "#e8edf3", "{name}: « {undo} » is a secondary button");
+            }
+        }
         let codes = support::web::internal_codes(&text);
         assert!(codes.is_empty(), "{name} shows {codes:?}:\n{text}");
         if text.contains("Bonjour") {

@@ -268,6 +268,11 @@ async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
     assert_eq!(edit.status, 200, "{}", edit.body);
     accessible(&edit);
     assert!(
+        edit.body.contains("l'interprète devra l'accepter de nouveau"),
+        "changing a booking warns first: {}",
+        edit.body
+    );
+    assert!(
         edit.body.contains("value=\"Clinique externe, 3e étage\""),
         "prefilled: {}",
         edit.body
@@ -321,6 +326,11 @@ async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
         .find(|(a, _)| a.ends_with("/act"))
         .expect("an action form");
     assert!(page.body.contains("name=\"action\" value=\"cancel\""));
+    assert!(
+        page.body.contains("<option value=\"\">Choisissez le motif</option>"),
+        "no reason is chosen for the requester: {}",
+        page.body
+    );
     let without = b
         .post(&action, &[("action", "cancel"), ("reason", "appointment_cancelled")])
         .await;

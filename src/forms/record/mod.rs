@@ -20,7 +20,7 @@ mod values;
 
 pub use build::{RecordIssue, build_record, context};
 pub use read::{RecordReading, read_record_form};
-pub use render::{prefill, record_values, render_record_form};
+pub use render::{prefill, record_summary, record_values, render_record_form};
 pub use values::{RecordValue, read_value};
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use chrono::NaiveTime;
 use rust_decimal::Decimal;
 
 use super::fields::hint;
-use crate::domain::locale::Locale;
-use crate::domain::request::{RecordField, ServiceRecord};
+use crate::domain::locale::{Locale, clock_time, duration};
+use crate::domain::request::{RecordField, RequestType, ServiceRecord};
 
 /// The record form's lines in `locale`: "Label : value" for what is filled, else the hint.
 /// Lines for a cancelled service and for a permanence are always printed: the interpreter
@@ -89,4 +89,50 @@ pub fn record_values(record: &ServiceRecord, locale: Locale) -> BTreeMap<RecordF
     out.insert(F::Words, record.words.to_string());
     out.insert(F::OtherFees, decimal(record.other_fees.round_dp(2)));
     out
+}
+
+/// The record as people read it (summary mails, validation pages): only what applies to
+/// the request's type and is not zero, times and durations in words (« 10 h 00 »,
+/// « 1 h 15 »). `(label, value)` in the form's order.
+pub fn record_summary(record: &ServiceRecord, request_type: RequestType, locale: Locale) -> Vec<(String, String)> {
+    use RecordField as F;
+    let when = |t: NaiveTime| clock_time(t, locale);
+    let mut shown = record_values(record, locale);
+    for (field, time) in [
+        (F::ArrivalTime, record.arrival_time),
+        (F::ActualStart, record.actual_start),
+        (F::ActualEnd, record.actual_end),
+        (F::CancelledAt, record.cancellation.as_ref().map(|c| c.time)),
+    ] {
+        if let Some(t) = time {
+            shown.insert(field, when(t));
+        }
+    }
+    if let Some(m) = record.worked_minutes() {
+        shown.insert(F::ActualDuration, duration(m, locale));
+    }
+    for (field, minutes) in [
+        (F::WaitingTime, record.waiting_minutes),
+        (F::TravelTime, record.travel_minutes),
+    ] {
+        shown.insert(field, duration(minutes, locale));
+    }
+    let zero = [
+        (F::WaitingTime, record.waiting_minutes == 0),
+        (F::TravelTime, record.travel_minutes == 0),
+        (F::Distance, record.distance_km.is_zero()),
+        (F::PhoneCalls, record.phone_calls == 0),
+        (F::Words, record.words == 0 || request_type != RequestType::Translation),
+        (F::OtherFees, record.other_fees.is_zero()),
+        (F::ServicesGiven, request_type != RequestType::Permanence),
+    ];
+    for (field, hidden) in zero {
+        if hidden {
+            shown.remove(&field);
+        }
+    }
+    shown
+        .into_iter()
+        .map(|(field, value)| (field.label(locale).to_string(), value))
+        .collect()
 }

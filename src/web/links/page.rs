@@ -105,10 +105,7 @@ pub(crate) async fn record_facts(
     let Some(record) = record else {
         return Ok(Vec::new());
     };
-    let mut facts: Vec<(String, String)> = crate::forms::record::record_values(&record, locale)
-        .into_iter()
-        .map(|(field, value)| (field.label(locale).to_string(), value))
-        .collect();
+    let mut facts = crate::forms::record::record_summary(&record, request.details.request_type, locale);
     if let Some(at) = request.service_contested_at {
         let at = at.with_timezone(&workflow.config().time_zone);
         facts.push((

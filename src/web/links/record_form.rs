@@ -40,6 +40,7 @@ struct RecordHtml<'a> {
     button: &'a str,
     /// The record form has no draft: always empty.
     draft_button: &'a str,
+    warning: &'a str,
 }
 
 fn kind_of(field: RecordField) -> (&'static str, &'static str) {
@@ -243,6 +244,7 @@ impl Screen<'_> {
             ),
             button: &locale.text("link-save-the-service-record"),
             draft_button: "",
+            warning: "",
         }
         .render()?;
         Ok(secure_html(status, html))
@@ -410,11 +412,7 @@ async fn recorded_facts(
     locale: Locale,
 ) -> Vec<(String, String)> {
     let mut facts = facts_list(&state.workflow, request, locale).await;
-    facts.extend(
-        record::record_values(record, locale)
-            .into_iter()
-            .map(|(field, value)| (field.label(locale).to_string(), value)),
-    );
+    facts.extend(record::record_summary(record, request.details.request_type, locale));
     facts
 }
 

@@ -34,6 +34,7 @@ pub(super) fn form(request: &Request, signed_in: &SignedIn, csrf: &str, locale: 
         reason_label: String::new(),
         reasons: Vec::new(),
         note_label: String::new(),
+        warning: String::new(),
     })
 }
 

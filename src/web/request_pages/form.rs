@@ -63,6 +63,7 @@ struct FormHtml<'a> {
     button: &'a str,
     /// « Enregistrer comme brouillon »: empty when the request is already sent.
     draft_button: &'a str,
+    warning: &'a str,
 }
 
 /// Problems beside their fields, and those that belong to no field.
@@ -357,6 +358,9 @@ struct FormPage<'a> {
     draft_button: String,
     /// The draft button was the one pressed: saved, not sent.
     save_as_draft: bool,
+    /// Said above the form before anything is changed: changing a booked request sends
+    /// it back to the interpreter to accept again.
+    warning: String,
 }
 
 async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Result<Response, WebError> {
@@ -397,6 +401,7 @@ async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Res
         sections: &sections,
         button: page.button,
         draft_button: &page.draft_button,
+        warning: &page.warning,
     }
     .render()?;
     Ok(secure_html(status, html))
@@ -520,6 +525,7 @@ pub async fn new(
         similar: None,
         draft_button: locale.text("request-save-as-draft"),
         save_as_draft: false,
+        warning: String::new(),
     };
     render(&state, page, StatusCode::OK).await
 }
@@ -717,6 +723,14 @@ fn edit_button(status: RequestStatus, locale: Locale) -> String {
     }
 }
 
+/// The warning of the change form of a booked request: the interpreter must accept again.
+fn rebook_warning(status: RequestStatus, locale: Locale) -> String {
+    match status {
+        RequestStatus::Booked => locale.text("request-changing-a-booked-request"),
+        _ => String::new(),
+    }
+}
+
 /// The draft button of the change form: only while the request is a draft.
 fn draft_button(status: RequestStatus, locale: Locale) -> String {
     if status == RequestStatus::Draft {
@@ -787,6 +801,7 @@ pub async fn edit(
         similar: None,
         draft_button: draft_button(seen.request.status, locale),
         save_as_draft: false,
+        warning: rebook_warning(seen.request.status, locale),
     };
     render(&state, page, StatusCode::OK).await
 }
@@ -817,6 +832,7 @@ pub async fn create(
         similar: None,
         draft_button: locale.text("request-save-as-draft"),
         save_as_draft: false,
+        warning: String::new(),
     };
     save(&state, &signed_in, None, page, multipart).await
 }
@@ -844,6 +860,7 @@ pub async fn update(
         similar: None,
         draft_button: draft_button(seen.request.status, locale),
         save_as_draft: false,
+        warning: rebook_warning(seen.request.status, locale),
     };
     save(&state, &signed_in, Some(&seen), page, multipart).await
 }

@@ -124,6 +124,8 @@ struct ActionForm {
     reason_label: String,
     reasons: Vec<(String, String)>,
     note_label: String,
+    /// What pressing the button will cost, said before (a late cancellation is billed).
+    warning: String,
 }
 
 /// What a signed-in page shows (`templates/web/signed.html`).

@@ -7,7 +7,7 @@ use super::{ActionForm, Seen, Table, View, bank, seen as visible_request};
 use crate::domain::history::{Entity, HistoryEntry};
 use crate::domain::locale::Locale;
 use crate::domain::locale::{clock_time, short_date};
-use crate::domain::request::{CancellationReason, Request, RequestStatus, changes};
+use crate::domain::request::{CancellationReason, Request, RequestStatus, changes, is_late_cancellation};
 use crate::domain::role::{ActorKind, Channel, Role};
 use crate::forms::request::FormField;
 use crate::security::link::LinkAction;
@@ -135,6 +135,12 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
         view.tables.push(history_table(&mut tx, request, tz, locale).await?);
     }
     let csrf = signed_in.session().csrf();
+    let late = is_late_cancellation(
+        request.booked_at,
+        request.starts_at,
+        state.workflow.clock().now(),
+        state.workflow.config().late_cancellation_hours,
+    );
     for action in ACTIONS {
         if current_version(&mut tx, action, request, person).await?.is_some() {
             let choice = crate::web::links::reason_choice(action, locale);
@@ -147,6 +153,14 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
                 reason_label: choice.reason_label,
                 reasons: choice.reasons,
                 note_label: choice.note_label,
+                warning: if action == LinkAction::Cancel && late {
+                    locale.text_with(
+                        "request-late-cancellation-warning",
+                        &[("hours", &state.workflow.config().late_cancellation_hours.to_string())],
+                    )
+                } else {
+                    String::new()
+                },
             });
         }
     }
