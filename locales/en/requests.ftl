@@ -112,3 +112,4 @@ request-correct-the-service-record = Correct the service record
 request-record-the-service = Record the service
 request-late-cancellation-warning = Late cancellation: the appointment starts in less than { $hours } h; if you cancel now, the service will be billed.
 request-changing-a-booked-request = This request is booked: if you change it, the interpreter must accept it again, and it may be offered to someone else if they cannot.
+request-upcoming-nearest-first = Upcoming, nearest first

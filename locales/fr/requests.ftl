@@ -112,3 +112,4 @@ request-correct-the-service-record = Corriger la réalisation
 request-record-the-service = Saisir la réalisation
 request-late-cancellation-warning = Annulation tardive : le rendez-vous commence dans moins de { $hours } h ; si vous annulez maintenant, le service sera facturé.
 request-changing-a-booked-request = Cette demande est réservée : si vous la modifiez, l'interprète devra l'accepter de nouveau, et elle pourrait être offerte à quelqu'un d'autre s'il ne le peut pas.
+request-upcoming-nearest-first = À venir, la plus proche d'abord

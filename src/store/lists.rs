@@ -6,7 +6,7 @@
 
 use super::{StoreError, Tx, decode, on_conn};
 use crate::domain::ids::{InstallationId, PersonId, RequestId};
-use crate::domain::request::RequestStatus;
+use crate::domain::request::{RequestStatus, RequestType};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use std::str::FromStr;
 
@@ -41,6 +41,8 @@ pub struct ListFilter {
     /// Only lines after this one, in the list's order (the next page).
     pub after: Option<ListCursor>,
     pub limit: i64,
+    /// Nearest appointment first (what is coming up), instead of the latest first.
+    pub ascending: bool,
 }
 
 /// Where a page of a list ended: the appointment and id of its last line.
@@ -76,6 +78,10 @@ pub struct ListRow {
     pub target_language: String,
     pub installation: String,
     pub interpreter: Option<String>,
+    pub request_type: RequestType,
+    pub duration_minutes: u32,
+    /// Who asked: the requester's name.
+    pub requester: String,
     /// An offer to the listing interpreter awaits their answer.
     pub offer_pending: bool,
     /// Where the list continues after this line.
@@ -93,6 +99,10 @@ struct ListDbRow {
     installation: String,
     interpreter_first_name: Option<String>,
     interpreter_last_name: Option<String>,
+    request_type: String,
+    duration_minutes: i64,
+    requester_first_name: String,
+    requester_last_name: String,
     offer_pending: i64,
     starts_at: DateTime<Utc>,
 }
@@ -173,24 +183,31 @@ fn query(filter: &ListFilter) -> (String, Vec<Param>) {
     if let Some(after) = filter.after {
         let at = next(Param::Time(after.starts_at), &mut params);
         let id = next(Param::Int(after.id.0), &mut params);
-        conditions.push(format!("(r.starts_at < {at} OR (r.starts_at = {at} AND r.id < {id}))"));
+        let beyond = if filter.ascending { ">" } else { "<" };
+        conditions.push(format!(
+            "(r.starts_at {beyond} {at} OR (r.starts_at = {at} AND r.id {beyond} {id}))"
+        ));
     }
     let limit = next(Param::Int(filter.limit), &mut params);
+    let order = if filter.ascending { "ASC" } else { "DESC" };
     let sql = format!(
         "SELECT r.id, r.number, r.status, r.service_date, r.start_time, r.target_language, r.starts_at, \
          i.name AS installation, ip.first_name AS interpreter_first_name, ip.last_name AS interpreter_last_name, \
+         r.request_type, r.duration_minutes, rp.first_name AS requester_first_name, rp.last_name AS requester_last_name, \
          CAST(CASE WHEN EXISTS (SELECT 1 FROM offers o WHERE o.request_id = r.id AND o.interpreter_id = {me} \
          AND o.status = 'pending') THEN 1 ELSE 0 END AS BIGINT) AS offer_pending \
          FROM requests r JOIN installations i ON i.id = r.installation_id \
          LEFT JOIN people ip ON ip.id = r.assigned_interpreter_id \
-         WHERE {} ORDER BY r.starts_at DESC, r.id DESC LIMIT {limit}",
+         JOIN people rp ON rp.id = r.requested_by \
+         WHERE {} ORDER BY r.starts_at {order}, r.id {order} LIMIT {limit}",
         conditions.join(" AND ")
     );
     (sql, params)
 }
 
 impl Tx {
-    /// The requests of `filter`, newest appointment first.
+    /// The requests of `filter`, latest appointment first, or nearest first when
+    /// `ascending`.
     pub async fn request_list(&mut self, filter: &ListFilter) -> Result<Vec<ListRow>, StoreError> {
         let (sql, params) = query(filter);
         let rows: Vec<ListDbRow> = on_conn!(self, |c| {
@@ -219,6 +236,9 @@ impl Tx {
                         (Some(f), Some(l)) => Some(format!("{f} {l}")),
                         _ => None,
                     },
+                    request_type: decode("requests.request_type", RequestType::from_str(&r.request_type))?,
+                    duration_minutes: u32::try_from(r.duration_minutes).unwrap_or(0),
+                    requester: format!("{} {}", r.requester_first_name, r.requester_last_name),
                     offer_pending: r.offer_pending != 0,
                     cursor: ListCursor {
                         starts_at: r.starts_at,

@@ -324,7 +324,8 @@ async fn a_requester_turns_on_totp_and_signs_in_with_it() {
     let browser = Browser::start(profile.path()).await;
     activate(&browser, &base, &activation, PASSWORD, true).await;
     sign_in(&browser, &base, email.as_str(), PASSWORD, true).await;
-    browser.wait_for("/account/mfa").await;
+    // A requester lands on their requests, with the button to ask for a new one.
+    browser.wait_for(r#"class="primary" href="/requests/new""#).await;
     let secret = enrol_totp(&browser, &base, &bank, true).await;
 
     // Out, and in again: password, then a fresh code from the app.
@@ -340,6 +341,8 @@ async fn a_requester_turns_on_totp_and_signs_in_with_it() {
     let code = secret.code_at(bank.clock.now().timestamp()).unwrap();
     browser.type_into("input[name=code]", &code).await;
     browser.submit("/login/code").await;
+    browser.wait_for(r#"class="primary" href="/requests/new""#).await;
+    browser.open(&format!("{base}/account")).await;
     let page = browser.wait_for("Mon compte — Marie").await;
     check_accessible(&page);
     assert!(page.contains("/logout"), "signed in: {page}");

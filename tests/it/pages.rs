@@ -238,6 +238,15 @@ async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
     assert_eq!(found.status, 200, "{}", found.body);
     accessible(&found);
     assert!(found.body.contains(&format!(">{number}</a>")), "{}", found.body);
+    // The lists are tabs, the current one marked; the table says how long, what kind and
+    // who asked; the page leads with the button for a new request.
+    assert!(found.body.contains("<nav class=\"tabs\""), "{}", found.body);
+    assert!(found.body.contains("aria-current=\"page\">Mes demandes</a>"), "{}", found.body);
+    for column in ["Durée", "Type", "Demandeur"] {
+        assert!(found.body.contains(&format!("<th scope=\"col\">{column}</th>")), "{column}");
+    }
+    assert!(found.body.contains(">1 h 30</td>"), "{}", found.body);
+    assert!(found.body.contains("class=\"primary\" href=\"/requests/new\""));
     for miss in [
         "/requests?period=last_month".to_string(),
         format!("/requests?number={number}&status=booked"),
@@ -688,15 +697,27 @@ async fn long_lists_come_a_page_at_a_time(engine: Engine) {
     }
     assert_eq!(pages, 3);
     let mut expected = made.clone();
-    expected.sort_unstable_by(|a, b| b.cmp(a));
-    assert_eq!(seen, expected, "every request once, newest first");
+    expected.sort_unstable();
+    assert_eq!(
+        seen, expected,
+        "every request once, coming up first (by id at the same hour)"
+    );
 
-    // The last page leads back to the start; a request booked meanwhile does not shift them.
+    // The last page leads back to the start; a request booked meanwhile does not shift
+    // what the pages held: it comes after them.
     let last = b.get(&address).await;
     assert!(last.body.contains("Retour au début"), "{}", last.body);
-    bank.create().await;
-    let again = b.get(&address).await;
-    assert_eq!(listed(&again), listed(&last));
+    let newer = bank.create().await;
+    let again = listed(&b.get(&address).await);
+    assert_eq!(again[..listed(&last).len()], listed(&last)[..]);
+    assert_eq!(again.last(), Some(&newer.0));
+
+    // Every date, latest first, on asking for it.
+    let all = listed(&b.get("/requests?status=new&period=all").await);
+    let mut latest_first = made.clone();
+    latest_first.push(newer.0);
+    latest_first.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(all, latest_first[..100]);
 }
 
 async fn addresses_that_lead_nowhere_answer_the_banks_page(engine: Engine) {

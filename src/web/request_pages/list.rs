@@ -9,7 +9,7 @@ use crate::domain::access::Visibility;
 use crate::domain::export::filter::DatePreset;
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
-use crate::domain::locale::{clock_time, short_date};
+use crate::domain::locale::{clock_time, duration, short_date};
 use crate::domain::person::Person;
 use crate::domain::request::RequestStatus;
 use crate::domain::role::Role;
@@ -121,6 +121,17 @@ pub async fn show(
     let more = rows.len() > LIMIT;
     rows.truncate(LIMIT);
     let mut view = View::signed(&person, &bank(&state), &scope_label);
+    view.current = "/requests".into();
+    if person.has_role(Role::Requester) || person.has_role(Role::Coordinator) {
+        view.primary
+            .push(("/requests/new".into(), locale.text("request-new-request")));
+    }
+    if scopes.len() > 1 {
+        view.tabs = scopes
+            .iter()
+            .map(|(key, _, label)| (format!("/requests?scope={key}"), label.clone(), *key == scope_key))
+            .collect();
+    }
     view.filter_action = "/requests".into();
     // Folded on a phone-sized first look; open while a search narrows the list.
     view.filters_open = [
@@ -137,7 +148,7 @@ pub async fn show(
     let by_interpreter = !matches!(filter.scope, ListScope::Interpreter(_));
     view.filters = filter_fields(&search, &scopes, scope_key, by_interpreter, locale);
     let continued = filter.after.is_some();
-    view.tables.push(results(&rows, continued, locale));
+    view.tables.push(results(&rows, continued, by_interpreter, locale));
     if let Some(last) = rows.last().filter(|_| more) {
         let text = match locale {
             Locale::Fr => format!("Les {LIMIT} suivantes →"),
@@ -192,13 +203,17 @@ fn read_filter(
     locale: Locale,
     problems: &mut Vec<String>,
 ) -> ListFilter {
-    let (from, to) = match PRESETS.iter().find(|p| p.0 == search.period) {
+    // Dates typed count as the period, whatever the list says; by default the list shows
+    // what is coming up, nearest first, unless a number names one request anywhere.
+    let typed = (date(&search.from), date(&search.to));
+    let (from, to, ascending) = match PRESETS.iter().find(|p| p.0 == search.period) {
+        _ if typed != (None, None) => (typed.0, typed.1, false),
         Some(p) => {
             let period = p.1.period(today);
-            (period.from(), period.to())
+            (period.from(), period.to(), false)
         }
-        None if search.period == "custom" => (date(&search.from), date(&search.to)),
-        None => (None, None),
+        None if search.period.is_empty() && text(&search.number).is_none() => (Some(today), None, true),
+        None => (None, None, false),
     };
     let language = match text(&search.language) {
         Some(l) => match LanguageTag::parse(&l) {
@@ -224,6 +239,7 @@ fn read_filter(
         after: ListCursor::decode(&search.after),
         // One more than a page tells whether another follows.
         limit: i64::try_from(LIMIT + 1).unwrap_or(i64::MAX),
+        ascending,
     }
 }
 
@@ -245,16 +261,13 @@ fn filter_fields(
     };
     let mut fields = Vec::new();
     if scopes.len() > 1 {
-        let options = scopes.iter().map(|(k, _, l)| (k.to_string(), l.to_string())).collect();
-        fields.push(field(
-            "scope",
-            &locale.text("request-requests"),
-            "text",
-            scope_key,
-            options,
-        ));
+        // The list itself is chosen by the tabs above; the search keeps it.
+        fields.push(field("scope", "", "hidden", scope_key, Vec::new()));
     }
-    let mut periods = vec![(String::new(), locale.text("request-any-date"))];
+    let mut periods = vec![
+        (String::new(), locale.text("request-upcoming-nearest-first")),
+        ("all".to_string(), locale.text("request-any-date")),
+    ];
     periods.extend(
         PRESETS
             .iter()
@@ -296,8 +309,9 @@ fn filter_fields(
     fields
 }
 
-/// The table of the requests found (`continued`: a page after the first).
-fn results(rows: &[ListRow], continued: bool, locale: Locale) -> Table {
+/// The table of the requests found (`continued`: a page after the first); who asked is
+/// shown to requesters and coordinators (`with_requester`), not in an interpreter's list.
+fn results(rows: &[ListRow], continued: bool, with_requester: bool, locale: Locale) -> Table {
     let shown = rows.len();
     Table {
         title: match (locale, continued) {
@@ -306,21 +320,26 @@ fn results(rows: &[ListRow], continued: bool, locale: Locale) -> Table {
             (Locale::Fr, true) => format!("{shown} demande{} de plus", if shown > 1 { "s" } else { "" }),
             (Locale::En, true) => format!("{shown} more request{}", if shown == 1 { "" } else { "s" }),
         },
-        headers: vec![
+        headers: [
             locale.text("request-request"),
             "Date".into(),
             locale.text("request-time"),
+            locale.pick("Durée", "Length").to_string(),
+            locale.pick("Type", "Type").to_string(),
             locale.text("request-language"),
             locale.text("request-facility"),
             locale.text("request-status"),
             locale.text("request-interpreter"),
-        ],
-        rows: rows.iter().map(|r| result_row(r, locale)).collect(),
+        ]
+        .into_iter()
+        .chain(with_requester.then(|| locale.text("request-requester")))
+        .collect(),
+        rows: rows.iter().map(|r| result_row(r, with_requester, locale)).collect(),
         empty: locale.text("request-no-request-matches-these-criteria"),
     }
 }
 
-fn result_row(r: &ListRow, locale: Locale) -> Vec<(String, String)> {
+fn result_row(r: &ListRow, with_requester: bool, locale: Locale) -> Vec<(String, String)> {
     let language = LanguageTag::parse(&r.target_language)
         .map(|t| t.name(locale).to_string())
         .unwrap_or_else(|_| r.target_language.clone());
@@ -328,16 +347,24 @@ fn result_row(r: &ListRow, locale: Locale) -> Vec<(String, String)> {
     if r.offer_pending {
         status = format!("{status} — {}", locale.text("request-offer-to-answer"));
     }
-    vec![
+    let mut row = vec![
         (
-            r.number.clone().unwrap_or_else(|| format!("#{}", r.id.0)),
+            r.number
+                .clone()
+                .unwrap_or_else(|| RequestStatus::Draft.label(locale).to_string()),
             format!("/requests/{}", r.id.0),
         ),
         (short_date(r.date, locale), String::new()),
         (clock_time(r.start_time, locale), String::new()),
+        (duration(r.duration_minutes, locale), String::new()),
+        (r.request_type.label(locale).to_string(), String::new()),
         (language, String::new()),
         (r.installation.clone(), String::new()),
         (status, String::new()),
         (r.interpreter.clone().unwrap_or_default(), String::new()),
-    ]
+    ];
+    if with_requester {
+        row.push((r.requester.clone(), String::new()));
+    }
+    row
 }

@@ -139,6 +139,12 @@ struct View {
     notice: String,
     tone: &'static str,
     nav: Vec<(String, String)>,
+    /// The address of this page: its link in the menu is marked `aria-current`.
+    current: String,
+    /// The lists this person may switch between, `(href, label, current)`.
+    tabs: Vec<(String, String, bool)>,
+    /// The page's main action, shown as a button above the rest: `(href, label)`.
+    primary: Vec<(String, String)>,
     filter_action: String,
     filters: Vec<FilterField>,
     /// The search form shows unfolded (a search is on, or it is the page's point).
@@ -161,6 +167,9 @@ impl View {
             notice: String::new(),
             tone: "",
             nav: Vec::new(),
+            current: String::new(),
+            tabs: Vec::new(),
+            primary: Vec::new(),
             filter_action: String::new(),
             filters: Vec::new(),
             filters_open: true,
