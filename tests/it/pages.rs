@@ -241,9 +241,16 @@ async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
     // The lists are tabs, the current one marked; the table says how long, what kind and
     // who asked; the page leads with the button for a new request.
     assert!(found.body.contains("<nav class=\"tabs\""), "{}", found.body);
-    assert!(found.body.contains("aria-current=\"page\">Mes demandes</a>"), "{}", found.body);
+    assert!(
+        found.body.contains("aria-current=\"page\">Mes demandes</a>"),
+        "{}",
+        found.body
+    );
     for column in ["Durée", "Type", "Demandeur"] {
-        assert!(found.body.contains(&format!("<th scope=\"col\">{column}</th>")), "{column}");
+        assert!(
+            found.body.contains(&format!("<th scope=\"col\">{column}</th>")),
+            "{column}"
+        );
     }
     assert!(found.body.contains(">1 h 30</td>"), "{}", found.body);
     assert!(found.body.contains("class=\"primary\" href=\"/requests/new\""));

@@ -212,11 +212,23 @@ fn json_shapes() {
 fn render_form_lists_every_field_with_hints() {
     for locale in Locale::ALL {
         let form = render_form(locale, &BTreeMap::new());
-        let lines: Vec<&str> = form.lines().collect();
+        // The six lines a request needs lead; a heading then introduces the optional ones.
+        let (leading, optional) = form.split_once("\n\n").expect("two blocks");
+        let leading: Vec<&str> = leading.lines().collect();
+        assert_eq!(leading.len(), 6, "{form}");
+        let mut optional = optional.lines();
+        assert!(optional.next().unwrap().starts_with('—'), "{form}");
+        let lines: Vec<&str> = leading.into_iter().chain(optional).collect();
         // « Envoyer quand même » only comes with the notice of a similar request.
+        let first = |f: &FormField| f.is_mandatory() || *f == FormField::Location;
         let printed: Vec<FormField> = FormField::ALL
             .into_iter()
-            .filter(|f| *f != FormField::SendAnyway)
+            .filter(|f| *f != FormField::SendAnyway && first(f))
+            .chain(
+                FormField::ALL
+                    .into_iter()
+                    .filter(|f| *f != FormField::SendAnyway && !first(f)),
+            )
             .collect();
         assert_eq!(lines.len(), printed.len());
         for (line, field) in lines.iter().zip(printed) {
