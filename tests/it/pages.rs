@@ -520,6 +520,36 @@ async fn coordinators_book_for_a_requester_and_change_it(engine: Engine) {
     // The page says who did it, and the coordinator changes it from the same form.
     let page = b.get(&format!("/requests/{}", id.0)).await;
     assert_eq!(page.status, 200, "{}", page.body);
+    accessible(&page);
+    let requester_name = bank.name_of(bank.requester).await;
+    assert!(
+        page.body.contains(&requester_name),
+        "the requester is named: {}",
+        page.body
+    );
+    assert!(page.body.contains("Pas encore offerte."), "{}", page.body);
+    // Offered to two interpreters; one declines: the page says who answered what.
+    bank.workflow
+        .execute(
+            bank.as_coordinator(),
+            offer(id, vec![bank.interpreters[0], bank.interpreters[1]]),
+        )
+        .await
+        .unwrap();
+    bank.workflow
+        .execute(
+            bank.as_interpreter(1),
+            relais::workflow::Command::DeclineOffer { request: id },
+        )
+        .await
+        .unwrap();
+    let page = b.get(&format!("/requests/{}", id.0)).await;
+    let first = bank.name_of(bank.interpreters[0]).await;
+    let second = bank.name_of(bank.interpreters[1]).await;
+    for (name, answer) in [(first, "En attente de réponse"), (second, "Refusée")] {
+        let row = format!(">{name}</td><td data-label=\"Réponse\">{answer}</td>");
+        assert!(page.body.contains(&row), "{row} in {}", page.body);
+    }
     let edit = b.get(&format!("/requests/{}/edit", id.0)).await;
     assert_eq!(edit.status, 200, "{}", edit.body);
     assert!(edit.body.contains("value=\"Hôpital Notre-Dame\"") || edit.body.contains("selected"));

@@ -13,6 +13,7 @@ use crate::forms::request::FormField;
 use crate::security::link::LinkAction;
 use crate::store::attachments::{AttachmentInfo, AttachmentPurpose};
 use crate::store::change_names::ChangeNames;
+use crate::store::requests::OfferStatus;
 use crate::store::{StoreError, Tx};
 use crate::web::account::SignedIn;
 use crate::web::links::{briefed_facts, record_facts};
@@ -130,6 +131,17 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
                 locale.text("request-change-the-request"),
             ));
         }
+        if person.has_role(Role::Coordinator) {
+            let requester = tx.person(request.requested_by).await?;
+            view.facts.insert(
+                0,
+                (
+                    locale.text("request-requester"),
+                    format!("{} ({})", requester.display_name(), requester.email),
+                ),
+            );
+            view.tables.push(offers_table(&mut tx, request, tz, locale).await?);
+        }
         let files = tx.attachments_of(request.id, AttachmentPurpose::Request).await?;
         view.tables.push(attachments_table(request, &files, locale));
         view.tables.push(history_table(&mut tx, request, tz, locale).await?);
@@ -197,6 +209,44 @@ async fn record_link(
         person.locale.text("request-record-the-service")
     };
     Ok(Some((format!("/l/{}", state.link_pages.keys.sign(&claim)), label)))
+}
+
+/// For coordinators: whom the request was offered to, and what each answered, when.
+async fn offers_table(tx: &mut Tx, request: &Request, tz: chrono_tz::Tz, locale: Locale) -> Result<Table, StoreError> {
+    let mut rows = Vec::new();
+    for offer in tx.offers_of_request(request.id).await? {
+        let name = tx.person(offer.interpreter_id).await?.display_name();
+        let answer = match offer.status {
+            OfferStatus::Pending => locale.pick("En attente de réponse", "Awaiting an answer"),
+            OfferStatus::Accepted => locale.pick("Acceptée", "Accepted"),
+            OfferStatus::Declined => locale.pick("Refusée", "Declined"),
+            OfferStatus::Lapsed => locale.pick("Sans réponse à temps", "No answer in time"),
+            OfferStatus::Withdrawn => locale.pick("Retirée", "Withdrawn"),
+        };
+        let at = offer.responded_at.unwrap_or(offer.created_at).with_timezone(&tz);
+        rows.push(vec![
+            (name, String::new()),
+            (answer.to_string(), String::new()),
+            (
+                format!(
+                    "{} {}",
+                    short_date(at.date_naive(), locale),
+                    clock_time(at.time(), locale)
+                ),
+                String::new(),
+            ),
+        ]);
+    }
+    Ok(Table {
+        title: locale.pick("Offres", "Offers").to_string(),
+        headers: vec![
+            locale.text("request-interpreter"),
+            locale.pick("Réponse", "Answer").to_string(),
+            locale.text("request-when"),
+        ],
+        rows,
+        empty: locale.pick("Pas encore offerte.", "Not offered yet.").to_string(),
+    })
 }
 
 /// The request form's files, each a link to download it.
