@@ -57,6 +57,16 @@ async fn coordinators_download_exports_invoices_and_statements(engine: Engine) {
     ] {
         assert!(page.body.contains(form), "{form} missing:\n{}", page.body);
     }
+    // Establishment and language are chosen by name, not typed as codes.
+    for choice in [
+        r#"<select id="export-establishment" name="establishment">"#,
+        r#"<select id="invoice-establishment" name="establishment">"#,
+        r#"<select id="export-language" name="language">"#,
+        r#"<option value="es">Espagnol</option>"#,
+        r#"<option value="CCSMTL">"#,
+    ] {
+        assert!(page.body.contains(choice), "{choice} missing:\n{}", page.body);
+    }
 
     let (status, headers, bytes) = b
         .download("/downloads/requests.csv?preset=&from=2026-03-01&to=2026-03-31&status=&language=es&establishment=CCSMTL&interpreter=")

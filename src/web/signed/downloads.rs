@@ -76,24 +76,22 @@ async fn page(
             locale.text("coord-nothing-was-downloaded-correct-the-fields"),
         );
     }
-    let interpreters = match scope {
-        Scope::Everything => match interpreter_choices(state).await {
-            Ok(list) => list,
-            Err(e) => return Err(e.into()),
-        },
-        Scope::OwnStatement(_) => Vec::new(),
+    let (interpreters, establishments) = match scope {
+        Scope::Everything => (interpreter_choices(state).await?, establishment_choices(state).await?),
+        Scope::OwnStatement(_) => (Vec::new(), Vec::new()),
     };
     if matches!(scope, Scope::Everything) {
-        page.forms.push(export_form(
-            locale,
-            &filled.export,
-            &filled.export_problems,
-            &interpreters,
-        ));
+        let choices = Choices {
+            interpreters: &interpreters,
+            establishments: &establishments,
+        };
+        page.forms
+            .push(export_form(locale, &filled.export, &filled.export_problems, &choices));
         page.forms.push(invoice_form(
             locale,
             &filled.invoice,
             &filled.invoice_problems,
+            &establishments,
             state,
             settings,
         ));
@@ -108,6 +106,38 @@ async fn page(
         settings,
     ));
     Ok(render(status, &settings.general.bank_name, &page))
+}
+
+/// What the export's lists offer: interpreters and establishments, by name.
+struct Choices<'a> {
+    interpreters: &'a [(String, String)],
+    establishments: &'a [(String, String)],
+}
+
+/// The establishments as `(code, « Name (CODE) »)`, by name.
+async fn establishment_choices(state: &AppState) -> Result<Vec<(String, String)>, crate::store::StoreError> {
+    let mut tx = state.workflow.store().begin_read().await?;
+    let all = tx.establishment_summaries().await?;
+    tx.commit().await?;
+    let mut choices: Vec<(String, String)> = all
+        .into_iter()
+        .map(|s| {
+            let e = s.establishment;
+            (e.code.clone(), format!("{} ({})", e.name, e.code))
+        })
+        .collect();
+    choices.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(choices)
+}
+
+/// Every language Relais knows as `(tag, name)`, by name in `locale`.
+fn language_choices(locale: Locale) -> Vec<(String, String)> {
+    let mut choices: Vec<(String, String)> = crate::domain::language::catalogue()
+        .iter()
+        .map(|l| (l.tag.to_string(), locale.pick(l.name_fr, l.name_en).to_string()))
+        .collect();
+    choices.sort_by(|a, b| crate::domain::text::fold(&a.1).cmp(&crate::domain::text::fold(&b.1)));
+    choices
 }
 
 async fn interpreter_choices(state: &AppState) -> Result<Vec<(String, String)>, crate::store::StoreError> {
@@ -153,7 +183,7 @@ fn period_inputs(locale: Locale, preset: &str, from: &str, to: &str, any: &str) 
     ]
 }
 
-fn export_form(locale: Locale, q: &ExportQuery, problems: &Problems, interpreters: &[(String, String)]) -> FormView {
+fn export_form(locale: Locale, q: &ExportQuery, problems: &Problems, choices: &Choices<'_>) -> FormView {
     let mut statuses = vec![(String::new(), locale.text("coord-all"))];
     statuses.extend(
         RequestStatus::ALL
@@ -162,19 +192,22 @@ fn export_form(locale: Locale, q: &ExportQuery, problems: &Problems, interpreter
             .map(|s| (s.as_str().to_string(), s.label(locale).to_string())),
     );
     let mut who = vec![(String::new(), locale.text("coord-all"))];
-    who.extend(interpreters.iter().cloned());
+    who.extend(choices.interpreters.iter().cloned());
+    let mut languages = vec![(String::new(), locale.pick("Toutes", "All").to_string())];
+    languages.extend(language_choices(locale));
+    let mut establishments = vec![(String::new(), locale.text("coord-all-establishments"))];
+    establishments.extend(choices.establishments.iter().cloned());
     let mut inputs = period_inputs(locale, &q.preset, &q.from, &q.to, &locale.text("coord-dates-below"));
     inputs.extend([
         Input::new("status", "select", &locale.text("coord-status-2"), &q.status).choices(statuses),
-        Input::new("language", "text", &locale.text("coord-language"), &q.language)
-            .hint(locale.text("coord-language-code-es-ar-fa-af")),
+        Input::new("language", "select", &locale.text("coord-language"), &q.language).choices(languages),
         Input::new(
             "establishment",
-            "text",
-            &locale.text("coord-establishment-code"),
-            &q.establishment,
+            "select",
+            &locale.pick("Établissement", "Establishment"),
+            q.establishment.trim(),
         )
-        .hint(locale.text("coord-for-example-ccsmtl-empty-for-all")),
+        .choices(establishments),
         Input::new(
             "interpreter",
             "select",
@@ -234,17 +267,25 @@ fn invoice_form(
     locale: Locale,
     q: &DocumentQuery,
     problems: &Problems,
+    establishments: &[(String, String)],
     state: &AppState,
     settings: &Settings,
 ) -> FormView {
+    let mut choices = vec![(
+        String::new(),
+        locale
+            .pick("Choisissez l'établissement", "Choose the establishment")
+            .to_string(),
+    )];
+    choices.extend(establishments.iter().cloned());
     let mut inputs = vec![
         Input::new(
             "establishment",
-            "text",
-            &locale.text("coord-establishment-code"),
-            &q.establishment,
+            "select",
+            &locale.pick("Établissement", "Establishment"),
+            q.establishment.trim(),
         )
-        .hint(locale.text("coord-for-example-ccsmtl")),
+        .choices(choices),
     ];
     inputs.extend(document_inputs(locale, q, state, settings));
     FormView {
