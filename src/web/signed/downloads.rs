@@ -136,7 +136,7 @@ fn language_choices(locale: Locale) -> Vec<(String, String)> {
         .iter()
         .map(|l| (l.tag.to_string(), locale.pick(l.name_fr, l.name_en).to_string()))
         .collect();
-    choices.sort_by(|a, b| crate::domain::text::fold(&a.1).cmp(&crate::domain::text::fold(&b.1)));
+    choices.sort_by_cached_key(|c| crate::domain::text::fold(&c.1));
     choices
 }
 
@@ -204,7 +204,7 @@ fn export_form(locale: Locale, q: &ExportQuery, problems: &Problems, choices: &C
         Input::new(
             "establishment",
             "select",
-            &locale.pick("Établissement", "Establishment"),
+            locale.pick("Établissement", "Establishment"),
             q.establishment.trim(),
         )
         .choices(establishments),
@@ -282,7 +282,7 @@ fn invoice_form(
         Input::new(
             "establishment",
             "select",
-            &locale.pick("Établissement", "Establishment"),
+            locale.pick("Établissement", "Establishment"),
             q.establishment.trim(),
         )
         .choices(choices),
