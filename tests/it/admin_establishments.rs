@@ -256,6 +256,14 @@ async fn coordinators_create_and_change_establishments(engine: Engine) {
         page.body
     );
 
+    // The page shows what is; each change form opens on demand.
+    assert!(
+        page.body.contains("<details class=\"edit\">\n<summary>"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("<details class=\"edit\" open>"), "{}", page.body);
+
     // Who changed what, at the foot of the page.
     for line in [
         "Sophie Gagnon — établissement créé\u{a0}: CISSS-LAV",

@@ -179,6 +179,7 @@ fn save_form(id: String, action: String, csrf: &str, inputs: Vec<Input>, label: 
         csrf: csrf.to_string(),
         inputs,
         buttons: vec![(label.to_string(), String::new())],
+        folded: true,
         ..FormView::default()
     }
 }

@@ -172,6 +172,16 @@ pub struct FormView {
     pub secondary: bool,
     /// Sends files (`multipart/form-data`): a form with a `file` input.
     pub multipart: bool,
+    /// Folded until opened (« Modifier »), so a long page shows what is, not forms; open
+    /// when it came back with a problem.
+    pub folded: bool,
+}
+
+impl FormView {
+    /// Whether a field of the form says what is wrong with it.
+    pub fn has_problems(&self) -> bool {
+        self.inputs.iter().any(|i| !i.error.is_empty())
+    }
 }
 
 /// One entry of a section with its own lines and buttons (a waiting request).
