@@ -256,6 +256,17 @@ impl Tx {
         .transpose()
     }
 
+    /// Every account: its person, and whether it was activated (a password set through
+    /// the activation link). A person without a line has no account yet.
+    pub async fn account_states(&mut self) -> Result<Vec<(PersonId, bool)>, StoreError> {
+        let rows: Vec<(i64, i64)> = on_conn!(self, |c| sqlx::query_as(
+            "SELECT person_id, CAST(CASE WHEN activated_at IS NULL THEN 0 ELSE 1 END AS BIGINT) FROM accounts"
+        )
+        .fetch_all(c)
+        .await?);
+        Ok(rows.into_iter().map(|(p, a)| (PersonId(p), a != 0)).collect())
+    }
+
     /// Sets the password (a PHC string); the first one activates the account.
     pub async fn set_password_hash(
         &mut self,

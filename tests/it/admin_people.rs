@@ -158,6 +158,31 @@ async fn coordinators_add_people_who_activate_their_account_from_the_mail(engine
         .await;
     let everyone = b.get("/admin/people").await;
     assert!(everyone.body.contains("Karim Benali"), "{}", everyone.body);
+    // Each person's account in words; the activation button only where it is of use.
+    assert!(
+        everyone
+            .body
+            .contains("karim@interpretes.example — lien d'activation envoyé, pas encore activé"),
+        "{}",
+        everyone.body
+    );
+    assert!(
+        everyone.body.contains(" — compte actif"),
+        "the coordinator signed in: {}",
+        everyone.body
+    );
+    let invites = everyone.body.matches("action=\"/admin/people/invite\"").count();
+    let waiting = everyone
+        .body
+        .matches(" — lien d'activation envoyé, pas encore activé")
+        .count()
+        + everyone.body.matches(" — pas de compte").count();
+    assert!(waiting > 0);
+    assert_eq!(
+        invites, waiting,
+        "an invite only for who has no active account: {}",
+        everyone.body
+    );
 }
 
 async fn a_wrong_person_form_comes_back_with_each_problem_and_saves_nothing(engine: Engine) {

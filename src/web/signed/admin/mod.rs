@@ -96,49 +96,63 @@ async fn list(
         ..Section::default()
     });
     let mut tx = state.workflow.store().begin_read().await?;
+    let accounts: std::collections::HashMap<_, _> = tx.account_states().await?.into_iter().collect();
     for role in [Role::Coordinator, Role::Interpreter, Role::Requester] {
         let people = tx.roster(role).await?;
         page.sections.push(Section {
             heading: role_heading(role, locale).to_string(),
             empty: locale.text("coord-nobody"),
             lines: Vec::new(),
-            items: people.iter().map(|p| roster_item(p, &csrf, locale)).collect(),
+            items: people
+                .iter()
+                .map(|p| roster_item(p, accounts.get(&p.id).copied(), &csrf, locale))
+                .collect(),
         });
     }
     tx.commit().await?;
     Ok(render(status, &settings.general.bank_name, &page))
 }
 
-/// One person of the roster: their page, and the button that sends an activation link.
-fn roster_item(p: &Person, csrf: &str, locale: Locale) -> Item {
+/// One person of the roster: their address and the state of their account, their page,
+/// and the button that sends an activation link where one is of use (an active person
+/// whose account is not activated yet).
+fn roster_item(p: &Person, account: Option<bool>, csrf: &str, locale: Locale) -> Item {
+    let state = match (p.active, account) {
+        (false, _) => locale.text("coord-inactive"),
+        (true, Some(true)) => locale.pick("compte actif", "account active").to_string(),
+        (true, Some(false)) => locale
+            .pick(
+                "lien d'activation envoyé, pas encore activé",
+                "activation link sent, not activated yet",
+            )
+            .to_string(),
+        (true, None) => locale.pick("pas de compte", "no account").to_string(),
+    };
+    let mut forms = vec![FormView {
+        method: "get",
+        action: format!("/admin/people/{}", p.user_code),
+        buttons: vec![(
+            format!("{} {}", locale.text("coord-manage"), p.user_code),
+            String::new(),
+        )],
+        secondary: true,
+        ..FormView::default()
+    }];
+    if p.active && account != Some(true) {
+        forms.push(FormView {
+            method: "post",
+            action: "/admin/people/invite".into(),
+            csrf: csrf.to_string(),
+            hidden: vec![("email".into(), p.email.to_string())],
+            buttons: vec![(locale.text("coord-send-an-activation-link"), String::new())],
+            secondary: true,
+            ..FormView::default()
+        });
+    }
     Item {
         headline: format!("{} — {}", p.display_name(), p.user_code),
-        lines: vec![if p.active {
-            p.email.to_string()
-        } else {
-            format!("{} — {}", p.email, locale.text("coord-inactive"))
-        }],
-        forms: vec![
-            FormView {
-                method: "get",
-                action: format!("/admin/people/{}", p.user_code),
-                buttons: vec![(
-                    format!("{} {}", locale.text("coord-manage"), p.user_code),
-                    String::new(),
-                )],
-                secondary: true,
-                ..FormView::default()
-            },
-            FormView {
-                method: "post",
-                action: "/admin/people/invite".into(),
-                csrf: csrf.to_string(),
-                hidden: vec![("email".into(), p.email.to_string())],
-                buttons: vec![(locale.text("coord-send-an-activation-link"), String::new())],
-                secondary: true,
-                ..FormView::default()
-            },
-        ],
+        lines: vec![format!("{} — {state}", p.email)],
+        forms,
     }
 }
 
