@@ -44,7 +44,8 @@ pub async fn build_details(
         }
         // The other fields are checked all the same, so that every problem comes back at
         // once rather than in a second wave once the required fields are filled.
-        if let Some(mut scratch) = scratch_details() {
+        if let Ok(french) = LanguageTag::parse("fr") {
+            let mut scratch = blank_details(french);
             set_contacts(&mut scratch, form, &workflow.config().default_phone_region, &mut errors);
             set_references(tx, &mut scratch, form, establishment, base, &mut errors).await?;
         }
@@ -56,11 +57,11 @@ pub async fn build_details(
     Ok(if errors.is_empty() { Ok(details) } else { Err(errors) })
 }
 
-/// Details to check the optional fields against when the required ones are missing;
-/// never saved.
-fn scratch_details() -> Option<RequestDetails> {
-    let french = LanguageTag::parse("fr").ok()?;
-    Some(RequestDetails {
+/// Details with nothing in them but `language` on both sides: what a new request starts
+/// from, and what the optional fields are checked against when required ones are missing
+/// (never saved).
+fn blank_details(language: LanguageTag) -> RequestDetails {
+    RequestDetails {
         installation_id: InstallationId(0),
         location: String::new(),
         address: None,
@@ -69,8 +70,8 @@ fn scratch_details() -> Option<RequestDetails> {
         start_time: NaiveTime::MIN,
         flexible_until: None,
         duration_minutes: 0,
-        source_language: french.clone(),
-        target_language: french,
+        source_language: language.clone(),
+        target_language: language,
         alternative_language: None,
         alternative_date: None,
         professional: Default::default(),
@@ -85,7 +86,7 @@ fn scratch_details() -> Option<RequestDetails> {
         interpreter_type: None,
         on_site: Default::default(),
         supplementary: false,
-    })
+    }
 }
 
 fn text(form: &FormReading, f: FormField) -> Option<String> {
@@ -206,29 +207,14 @@ fn required_details(
         },
         None => RequestDetails {
             installation_id,
-            location: String::new(),
-            address: None,
             request_type,
             date,
             start_time,
-            flexible_until: None,
             duration_minutes,
-            source_language,
+            source_language: source_language.clone(),
             target_language,
-            alternative_language: None,
-            alternative_date: None,
-            professional: Default::default(),
-            preferred_interpreter: None,
-            interpreter_gender: None,
-            interpreter_must_notify_user: false,
-            notes: Default::default(),
-            patient: Default::default(),
-            video: Default::default(),
             cost_centre_id: profile_centre,
-            billing_code_id: None,
-            interpreter_type: None,
-            on_site: Default::default(),
-            supplementary: false,
+            ..blank_details(source_language)
         },
     })
 }

@@ -12,11 +12,11 @@
 //! someone else is not touched.
 
 use super::super::{FormView, Input, Item, Section, checked_form, coordinator_actor, see_other};
+use super::files::interpreter;
 use super::form::{Failed, Posted};
 use crate::domain::interpreter::{EligibilityDocument, InterpreterProfile};
 use crate::domain::interpreter_form::DocumentForm;
 use crate::domain::locale::{self, Locale};
-use crate::domain::person::{Person, UserCode};
 use crate::domain::person_form::{PersonField, PersonProblem, Problems};
 use crate::store::interpreter_files::InterpreterFile;
 use crate::web::account::Coordinator;
@@ -188,20 +188,6 @@ pub fn documents_section(
         heading: text("coord-eligibility-documents"),
         items,
         ..Section::default()
-    }
-}
-
-/// The person of `code`, when they are an interpreter.
-async fn interpreter(state: &AppState, code: &str) -> Result<Person, WebError> {
-    let code = UserCode::parse(code).ok_or(WebError::NotFound)?;
-    let mut tx = state.workflow.store().begin_read().await?;
-    let person = tx.person_by_user_code(&code).await?.ok_or(WebError::NotFound)?;
-    let is_interpreter = tx.interpreter_profile(person.id).await?.is_some();
-    tx.commit().await?;
-    if is_interpreter {
-        Ok(person)
-    } else {
-        Err(WebError::NotFound)
     }
 }
 

@@ -79,8 +79,8 @@ pub fn files_section(files: &[InterpreterFile], base: &str, csrf: &str, locale: 
     }
 }
 
-/// The person of `code`, when they are an interpreter.
-async fn interpreter(state: &AppState, code: &str) -> Result<crate::domain::person::Person, WebError> {
+/// The person of `code`, when they are an interpreter (their files and documents pages).
+pub(super) async fn interpreter(state: &AppState, code: &str) -> Result<crate::domain::person::Person, WebError> {
     let code = UserCode::parse(code).ok_or(WebError::NotFound)?;
     let mut tx = state.workflow.store().begin_read().await?;
     let person = tx.person_by_user_code(&code).await?.ok_or(WebError::NotFound)?;
