@@ -155,6 +155,13 @@ pub fn duration(minutes: u32, locale: Locale) -> String {
     }
 }
 
+/// « mars 2026 » / "March 2026".
+pub fn month_year(date: NaiveDate, locale: Locale) -> String {
+    let month = date.month0() as usize;
+    let name = locale.pick(MONTHS_FR[month], MONTHS_EN[month]);
+    format!("{name} {}", date.year())
+}
+
 /// "jeudi 10 décembre 2026 à 14 h 02" / "Thursday, December 10, 2026 at 2:02 PM".
 pub fn long_date_time(at: chrono::DateTime<chrono_tz::Tz>, locale: Locale) -> String {
     format!(

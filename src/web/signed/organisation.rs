@@ -220,7 +220,12 @@ fn months(today: NaiveDate) -> Vec<NaiveDate> {
 fn invoice_form(establishment: &Establishment, today: NaiveDate, locale: Locale) -> FormView {
     let choices: Vec<(String, String)> = months(today)
         .into_iter()
-        .map(|m| (m.format("%Y-%m").to_string(), month_label(m, locale)))
+        .map(|m| {
+            (
+                m.format("%Y-%m").to_string(),
+                crate::domain::locale::month_year(m, locale),
+            )
+        })
         .collect();
     let last = choices.get(1).map(|(v, _)| v.clone()).unwrap_or_default();
     FormView {
@@ -238,40 +243,6 @@ fn invoice_form(establishment: &Establishment, today: NaiveDate, locale: Locale)
         buttons: vec![(locale.text("coord-download"), String::new())],
         ..FormView::default()
     }
-}
-
-/// « mars 2026 » / "March 2026".
-fn month_label(first: NaiveDate, locale: Locale) -> String {
-    const FR: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    const EN: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let i = first.month0() as usize;
-    format!("{} {}", locale.pick(FR[i], EN[i]), first.year())
 }
 
 #[derive(Debug, Default, Deserialize)]
