@@ -98,7 +98,13 @@ async fn coordinators_close_a_request_on_its_page(engine: Engine) {
     assert_eq!(forged.status, 403, "{}", forged.body);
     assert_eq!(w.bank.load(id).await.status, RequestStatus::Validated);
     let closed = b.submit(&page, &format!("{path}/close"), &[]).await;
-    assert_eq!(closed.status, 200, "{}", closed.body);
+    assert_eq!(closed.status, 303, "{}", closed.body);
+    let closed = b.get(location(&closed)).await;
+    assert!(
+        closed.body.contains("La demande est maintenant fermée"),
+        "{}",
+        closed.body
+    );
     assert!(closed.body.contains("Fermé"), "{}", closed.body);
     assert!(!closed.body.contains("Fermer la demande"), "{}", closed.body);
     assert_eq!(w.bank.load(id).await.status, RequestStatus::Closed);

@@ -581,7 +581,7 @@ async fn a_contest_note_past_its_limit_is_refused_on_the_web(engine: Engine) {
             &[("csrf", &csrf), ("action", "contest"), ("note", "La durée est fausse.")],
         )
         .await;
-    assert_eq!(short.status, 200, "{}", short.body);
+    assert_eq!(short.status, 303, "{}", short.body);
     assert!(bank.load(id).await.service_contested_at.is_some(), "contested");
 }
 

@@ -362,7 +362,19 @@ async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
             ],
         )
         .await;
-    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    assert_eq!(
+        cancelled.status, 303,
+        "done, the page again by a redirection: {}",
+        cancelled.body
+    );
+    let cancelled = b.get(support::web::location(&cancelled)).await;
+    assert!(
+        cancelled
+            .body
+            .contains("C'est fait. La demande est maintenant annulée."),
+        "{}",
+        cancelled.body
+    );
     let request = bank.load(id).await;
     assert_eq!(request.status, RequestStatus::Cancelled);
     assert_eq!(
@@ -438,7 +450,15 @@ async fn others_see_only_their_share(engine: Engine) {
     let accepted = interpreter
         .post(&action, &[("csrf", &csrf), ("action", "accept")])
         .await;
-    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    let accepted = interpreter.get(support::web::location(&accepted)).await;
+    assert!(
+        accepted
+            .body
+            .contains("C'est fait. La demande est maintenant réservée."),
+        "{}",
+        accepted.body
+    );
     let request = bank.load(id).await;
     assert_eq!(request.status, RequestStatus::Booked);
     assert_eq!(request.assigned_interpreter, Some(bank.interpreters[0]));

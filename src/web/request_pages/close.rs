@@ -4,7 +4,7 @@
 //! bound to the session like the page's others; only coordinators past their second
 //! factor see it and may post it.
 
-use super::show::{outcome, page};
+use super::show::{after, page};
 use super::{ActionForm, seen as visible_request};
 use crate::domain::locale::Locale;
 use crate::domain::request::{Event, Request};
@@ -65,7 +65,5 @@ pub async fn close(
     let command = Command::CloseRequest {
         request: seen.request.id,
     };
-    let (tone, notice, status) = outcome(state.workflow.execute(actor, command).await, locale)?;
-    let now = visible_request(&state, &signed_in, id).await?;
-    page(&state, &signed_in, &now, tone, notice, status).await
+    after(&state, &signed_in, id, state.workflow.execute(actor, command).await).await
 }

@@ -22,7 +22,7 @@ use crate::web::{AppState, WebError};
 use crate::workflow::links::{actor_kind, current_version};
 use crate::workflow::{Actor, Command, WorkflowError};
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
@@ -64,6 +64,7 @@ pub async fn show(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     signed_in: Result<SignedIn, WebError>,
+    Query(shown): Query<Shown>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let signed_in = match signed_in {
@@ -76,7 +77,12 @@ pub async fn show(
         Err(_) => return crate::web::requests::show(State(state), Path(id), headers).await,
     };
     let seen = visible_request(&state, &signed_in, id).await?;
-    page(&state, &signed_in, &seen, Tone::Neutral, String::new(), StatusCode::OK).await
+    let (tone, notice) = if shown.fait.is_empty() {
+        (Tone::Neutral, String::new())
+    } else {
+        (Tone::Good, done(seen.request.status, signed_in.person().locale))
+    };
+    page(&state, &signed_in, &seen, tone, notice, StatusCode::OK).await
 }
 
 pub(super) async fn page(
@@ -399,9 +405,7 @@ pub async fn act(
         kind,
         channel: Channel::Web,
     };
-    let (tone, notice, status) = outcome(state.workflow.execute(actor, command).await, locale)?;
-    let now = visible_request(&state, &signed_in, id).await?;
-    page(&state, &signed_in, &now, tone, notice, status).await
+    after(&state, &signed_in, id, state.workflow.execute(actor, command).await).await
 }
 
 /// As whom this person may take `action` on the request now; `None` when it is no longer
@@ -452,33 +456,49 @@ fn command_of(action: LinkAction, seen: &Seen, posted: &Posted, locale: Locale) 
     })
 }
 
-/// What the page says after the workflow applied or refused the command.
-pub(super) fn outcome(
+/// What follows the workflow's answer to one of the page's buttons (`id`: the request).
+/// Done: the page again by a redirection, so that reloading it posts nothing twice, and it
+/// says what the request became. Refused: the page at once, saying nothing was done.
+pub(super) async fn after(
+    state: &AppState,
+    signed_in: &SignedIn,
+    id: i64,
     result: Result<crate::workflow::Applied, WorkflowError>,
-    locale: Locale,
-) -> Result<(Tone, String, StatusCode), WebError> {
-    Ok(match result {
-        Ok(applied) => (
-            Tone::Good,
-            match locale {
-                Locale::Fr => format!(
-                    "C'est fait. La demande est maintenant {}.",
-                    applied.to.as_state_of_request(locale)
-                ),
-                Locale::En => format!("Done. The request is now {}.", applied.to.as_state_of_request(locale)),
-            },
-            StatusCode::OK,
-        ),
-        Err(WorkflowError::Store(e)) => return Err(e.into()),
+) -> Result<Response, WebError> {
+    match result {
+        Ok(_) => Ok(crate::web::page::see_other(format!("/requests/{id}?{DONE}=1"))),
+        Err(WorkflowError::Store(e)) => Err(e.into()),
         Err(e) => {
             tracing::info!(error = %e, "page action refused");
-            (
-                Tone::Bad,
-                locale.text("request-nothing-was-done-this-action-is"),
-                StatusCode::CONFLICT,
-            )
+            let now = visible_request(state, signed_in, id).await?;
+            let notice = signed_in
+                .person()
+                .locale
+                .text("request-nothing-was-done-this-action-is");
+            page(state, signed_in, &now, Tone::Bad, notice, StatusCode::CONFLICT).await
         }
-    })
+    }
+}
+
+/// The query word the page is opened with after one of its buttons did its work.
+const DONE: &str = "fait";
+
+/// What the page says once a button did its work: the request's state now.
+fn done(status: RequestStatus, locale: Locale) -> String {
+    match locale {
+        Locale::Fr => format!(
+            "C'est fait. La demande est maintenant {}.",
+            status.as_state_of_request(locale)
+        ),
+        Locale::En => format!("Done. The request is now {}.", status.as_state_of_request(locale)),
+    }
+}
+
+/// `?fait=1`: the page is shown after one of its buttons did its work.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Shown {
+    fait: String,
 }
 
 /// `GET /requests/{id}/attachments/{file}`: a file of the request form, for those who see
