@@ -16,6 +16,8 @@ pub struct FieldView {
     pub error: String,
     /// Marked « (obligatoire) » beside its label and `aria-required`.
     pub required: bool,
+    /// The id of the page's [`Datalist`] that suggests values as one types (or "").
+    pub list: &'static str,
 }
 
 impl FieldView {
@@ -31,6 +33,13 @@ impl FieldView {
         }
         ids.join(" ")
     }
+}
+
+/// Values suggested as one types in a text field, without JavaScript (`<datalist>`):
+/// shared by the fields whose `list` names it.
+pub struct Datalist {
+    pub id: &'static str,
+    pub options: Vec<String>,
 }
 
 /// A titled group of fields.
@@ -79,6 +88,7 @@ mod tests {
             options: Vec::new(),
             error: String::new(),
             required: true,
+            list: "",
         };
         assert_eq!(field.described_by(), "duration-hint");
         field.error = "obligatoire".into();

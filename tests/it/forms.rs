@@ -25,6 +25,7 @@ on_both_engines!(
     a_web_form_saved_as_draft_is_sent_later,
     a_form_mail_marked_draft_is_saved_then_sent_by_a_reply,
     a_draft_is_sent_by_envoyer_by_its_requester_only,
+    the_new_form_starts_from_what_relais_knows_and_suggests_the_rest,
 );
 
 const REQUESTER: &str = "marie@ciusss.example";
@@ -677,5 +678,98 @@ async fn a_draft_is_sent_by_envoyer_by_its_requester_only(engine: Engine) {
             .await
             .unwrap(),
         MailOutcome::CommandRefused("already_sent")
+    );
+}
+
+/// Nobody retypes what Relais knows: the professional is the requester, the place is their
+/// only installation with its address, the cost centre a list with theirs selected; the
+/// languages and the usual durations are suggested as one types, without JavaScript, and
+/// the duration field takes « 1 h 30 » (no digits-only keypad). Sent as shown, the form
+/// books what it showed.
+async fn the_new_form_starts_from_what_relais_knows_and_suggests_the_rest(engine: Engine) {
+    let world = World::new(engine).await;
+    let bank = &world.bank;
+    let mut tx = bank.store.begin().await.unwrap();
+    let own = tx
+        .insert_cost_centre(bank.establishment, "7301110", "Services multidisciplinaires")
+        .await
+        .unwrap();
+    tx.insert_cost_centre(bank.establishment, "7301120", "Pédiatrie")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    bank.workflow
+        .set_cost_centre(bank.as_requester(), bank.requester, Some(own.id))
+        .await
+        .unwrap();
+
+    let mut b = world.signed_in(bank.requester).await;
+    let form = b.get("/requests/new").await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    let html = unescape(&form.body);
+    for shown in [
+        r#"id="professional_name" name="professional_name" value="Marie Tremblay""#,
+        r#"id="professional_email" name="professional_email" value="marie@ciusss.example""#,
+        r#"id="address" name="address" value="1560, rue Sherbrooke Est""#,
+        r#"<option value="7301110" selected>7301110 — Services multidisciplinaires</option>"#,
+        r#"<option value="7301120">7301120 — Pédiatrie</option>"#,
+        r#"list="languages""#,
+        r#"<option value="Espagnol">"#,
+        r#"<datalist id="durations">"#,
+        r#"<option value="1 h 30">"#,
+    ] {
+        assert!(html.contains(shown), "{shown} in the form: {html}");
+    }
+    let duration = regex::Regex::new(r#"<input [^>]*name="duration_minutes"[^>]*>"#)
+        .unwrap()
+        .find(&html)
+        .expect("the duration field")
+        .as_str()
+        .to_string();
+    assert!(!duration.contains("numeric"), "a keypad without letters: {duration}");
+    assert!(duration.contains(r#"list="durations""#), "{duration}");
+    support::web::accessible(&form);
+
+    // Sent with what it showed, a date, a time, « 1 h 30 » and a language picked.
+    let csrf = regex::Regex::new(r#"name="csrf" value="([^"]+)""#)
+        .unwrap()
+        .captures(&form.body)
+        .unwrap()[1]
+        .to_string();
+    let date = bank.appointment_date().format("%Y-%m-%d").to_string();
+    let fields: Vec<(String, String)> = [
+        ("csrf", csrf.as_str()),
+        ("request_type", "en présentiel"),
+        ("date", date.as_str()),
+        ("start_time", "10:00"),
+        ("duration_minutes", "1 h 30"),
+        ("source_language", "Français"),
+        ("target_language", "Espagnol"),
+        ("installation", "Hôpital Notre-Dame"),
+        ("location", "Clinique externe, 3e étage"),
+        ("address", "1560, rue Sherbrooke Est"),
+        ("cost_centre", "7301110"),
+        ("professional_name", "Marie Tremblay"),
+        ("professional_email", "marie@ciusss.example"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let sent = post_form(&mut b, &fields).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let id = RequestId(
+        support::web::location(&sent)
+            .strip_prefix("/requests/")
+            .unwrap()
+            .parse()
+            .unwrap(),
+    );
+    let details = bank.load(id).await.details;
+    assert_eq!(details.duration_minutes, 90);
+    assert_eq!(details.cost_centre_id, Some(own.id));
+    assert_eq!(details.professional.name.as_deref(), Some("Marie Tremblay"));
+    assert_eq!(
+        details.professional.email.map(|e| e.to_string()).as_deref(),
+        Some("marie@ciusss.example")
     );
 }

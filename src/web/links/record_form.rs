@@ -12,7 +12,7 @@ use crate::domain::request::{CancellationReason, GeneralReason, RecordField, Rec
 use crate::forms::record::{self, RecordIssue};
 use crate::security::link::VerifiedLink;
 use crate::store::attachments::NewAttachment;
-use crate::web::form_view::{ErrorLine, FieldView, Section};
+use crate::web::form_view::{Datalist, ErrorLine, FieldView, Section};
 use crate::web::held_files::{Held, Kept, hold};
 use crate::web::page::{Page, Tone, page_response, secure_html};
 use crate::web::uploads::{ATTACHMENTS, attachments, read_multipart};
@@ -41,6 +41,8 @@ struct RecordHtml<'a> {
     /// The record form has no draft: always empty.
     draft_button: &'a str,
     warning: &'a str,
+    /// The record form suggests nothing: always empty.
+    datalists: &'a [Datalist],
 }
 
 fn kind_of(field: RecordField) -> (&'static str, &'static str) {
@@ -110,6 +112,7 @@ fn sections(
                 .collect::<Vec<_>>()
                 .join(" "),
             required: false,
+            list: "",
         }
     };
     let mut service = vec![
@@ -143,6 +146,7 @@ fn sections(
         options: Vec::new(),
         error: String::new(),
         required: false,
+        list: "",
     });
     vec![
         Section {
@@ -245,6 +249,7 @@ impl Screen<'_> {
             button: &locale.text("link-save-the-service-record"),
             draft_button: "",
             warning: "",
+            datalists: &[],
         }
         .render()?;
         Ok(secure_html(status, html))
@@ -285,6 +290,7 @@ fn with_kept(mut sections: Vec<Section>, kept: &[Kept], locale: Locale) -> Vec<S
                 options: kept.iter().map(|k| (k.token.clone(), k.label.clone())).collect(),
                 error: String::new(),
                 required: false,
+                list: "",
             },
         );
     }

@@ -9,6 +9,7 @@
 //! asks whom for (email or user code), then shows that requester's form, read against
 //! that requester's installations and cost centres exactly as if they had sent it.
 
+use super::form_choices::{Choices, datalists, list_of};
 use super::{Seen, bank, seen as visible_request};
 use crate::domain::ids::RequestId;
 use crate::domain::language::LanguageTag;
@@ -21,7 +22,7 @@ use crate::domain::role::{Channel, Role};
 use crate::forms::request::{FieldIssue, FormField, FormReading, read_values};
 use crate::store::attachments::{AttachmentPurpose, NewAttachment};
 use crate::web::account::SignedIn;
-use crate::web::form_view::{ErrorLine, FieldView, Section};
+use crate::web::form_view::{Datalist, ErrorLine, FieldView, Section};
 use crate::web::held_files::{Held, Kept, hold};
 use crate::web::page::{Tone, secure_html};
 use crate::web::uploads::{ATTACHMENTS, attachments, read_multipart};
@@ -64,6 +65,7 @@ struct FormHtml<'a> {
     /// « Enregistrer comme brouillon »: empty when the request is already sent.
     draft_button: &'a str,
     warning: &'a str,
+    datalists: &'a [Datalist],
 }
 
 /// Problems beside their fields, and those that belong to no field.
@@ -157,7 +159,9 @@ fn kind_of(field: FormField) -> (&'static str, &'static str) {
         F::NotifyUser | F::Supplementary | F::SendAnyway => ("yesno", ""),
         F::Date | F::AlternativeDate => ("date", ""),
         F::StartTime | F::FlexibleUntil => ("time", ""),
-        F::DurationMinutes => ("text", "numeric"),
+        // « 1 h 30 » needs letters and a space: the full keyboard, with the usual
+        // durations suggested.
+        F::DurationMinutes => ("text", "text"),
         F::Context | F::Reason | F::MessageToInterpreter | F::NoteToCoordinator | F::PatientDetails => ("textarea", ""),
         F::ProfessionalPhone | F::PatientPhone | F::OnSitePhone => ("tel", ""),
         F::ProfessionalEmail => ("email", ""),
@@ -165,7 +169,7 @@ fn kind_of(field: FormField) -> (&'static str, &'static str) {
     }
 }
 
-fn options_of(field: FormField, locale: Locale, installations: &[String]) -> Vec<(String, String)> {
+fn options_of(field: FormField, locale: Locale, choices: &Choices) -> Vec<(String, String)> {
     match field {
         FormField::RequestType => REQUEST_TYPES
             .iter()
@@ -180,7 +184,12 @@ fn options_of(field: FormField, locale: Locale, installations: &[String]) -> Vec
             .into_iter()
             .map(|t| (t.label(Locale::Fr).to_string(), t.label(locale).to_string()))
             .collect(),
-        FormField::Installation => installations.iter().map(|n| (n.clone(), n.clone())).collect(),
+        FormField::Installation => choices
+            .installation_names()
+            .into_iter()
+            .map(|n| (n.clone(), n))
+            .collect(),
+        FormField::CostCentre => choices.cost_centres.clone(),
         _ => Vec::new(),
     }
 }
@@ -208,23 +217,35 @@ fn sections(
     locale: Locale,
     values: &BTreeMap<FormField, String>,
     problems: &Problems,
-    installations: &[String],
+    choices: &Choices,
     patient: bool,
     similar: bool,
 ) -> Vec<Section> {
     use FormField as F;
     let view = |field: F| {
-        let (kind, inputmode) = kind_of(field);
+        let value = values.get(&field).cloned().unwrap_or_default();
+        let mut options = options_of(field, locale, choices);
+        let (kind, inputmode) = match kind_of(field) {
+            // Typed when there is no list to choose from.
+            _ if field == F::CostCentre && options.is_empty() => ("text", "text"),
+            _ if field == F::CostCentre => ("select", ""),
+            kind => kind,
+        };
+        // A value no longer among the choices (a retired cost centre) stays shown.
+        if field == F::CostCentre && !value.is_empty() && !options.iter().any(|(v, _)| *v == value) {
+            options.push((value.clone(), value.clone()));
+        }
         FieldView {
             key: field.key(),
             label: field.label(locale).to_string(),
             kind,
             inputmode,
-            value: values.get(&field).cloned().unwrap_or_default(),
+            value,
             hint: hint_of(field, locale),
-            options: options_of(field, locale, installations),
+            options,
             error: problems.by_field.get(&field).map(|e| e.join(" ; ")).unwrap_or_default(),
             required: field.is_mandatory(),
+            list: list_of(field),
         }
     };
     let section = |title: String, fields: &[F]| Section {
@@ -306,6 +327,7 @@ fn sections(
             options: Vec::new(),
             error: String::new(),
             required: false,
+            list: "",
         }],
     });
     all
@@ -323,19 +345,8 @@ fn kept_field(kept: &[Kept], locale: Locale) -> FieldView {
         options: kept.iter().map(|k| (k.token.clone(), k.label.clone())).collect(),
         error: String::new(),
         required: false,
+        list: "",
     }
-}
-
-/// The names of the installations a requester may ask for.
-async fn installation_names(state: &AppState, person: &Person) -> Result<Vec<String>, crate::store::StoreError> {
-    let mut tx = state.workflow.store().begin_read().await?;
-    let profile = tx.requester_profile(person.id).await?;
-    let mut names = Vec::new();
-    for id in profile.map(|p| p.installations).unwrap_or_default() {
-        names.push(tx.installation(id).await?.name);
-    }
-    tx.commit().await?;
-    Ok(names)
 }
 
 struct FormPage<'a> {
@@ -365,14 +376,12 @@ struct FormPage<'a> {
 
 async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Result<Response, WebError> {
     let locale = page.person.locale;
-    let installations = installation_names(state, &page.requester)
-        .await
-        .map_err(WebError::internal)?;
+    let choices = Choices::of(state, &page.requester).await?;
     let mut sections = sections(
         locale,
         &page.values,
         &page.problems,
-        &installations,
+        &choices,
         true,
         page.similar.is_some(),
     );
@@ -402,6 +411,7 @@ async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Res
         button: page.button,
         draft_button: &page.draft_button,
         warning: &page.warning,
+        datalists: &datalists(locale),
     }
     .render()?;
     Ok(secure_html(status, html))
@@ -505,13 +515,9 @@ pub async fn new(
     };
     let person = signed_in.person();
     let locale = person.locale;
-    let mut values = BTreeMap::new();
-    if let Ok(names) = installation_names(&state, &requester).await
-        && let [only] = names.as_slice()
-    {
-        values.insert(FormField::Installation, only.clone());
-    }
-    values.insert(FormField::SourceLanguage, language_value(&french()));
+    let values = Choices::of(&state, &requester)
+        .await?
+        .prefill_new(&requester, language_value(&french()));
     let page = FormPage {
         person,
         heading: locale.text("request-new-interpreter-request"),
@@ -1106,7 +1112,7 @@ mod tests {
                 "{word}"
             );
         }
-        for (word, _) in options_of(FormField::InterpreterGender, Locale::Fr, &[]) {
+        for (word, _) in options_of(FormField::InterpreterGender, Locale::Fr, &Choices::default()) {
             assert!(
                 normalise_value(FormField::InterpreterGender, &word, now).is_ok(),
                 "{word}"

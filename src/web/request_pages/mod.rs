@@ -9,6 +9,7 @@
 
 mod close;
 mod form;
+mod form_choices;
 mod list;
 mod show;
 
