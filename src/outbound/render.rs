@@ -347,7 +347,7 @@ pub fn notice_label(notice: &Notice, locale: Locale) -> &'static str {
         Notice::RequestCancelled(_) => locale.pick("Demande annulée", "Request cancelled"),
         Notice::ServiceRecorded(_) => locale.pick("Réalisation à valider", "Service record to validate"),
         Notice::ServiceContested(_) => locale.pick("Réalisation contestée", "Service record contested"),
-        Notice::AssignmentConfirmed(_) => locale.pick("Vous êtes réservé", "You are booked"),
+        Notice::AssignmentConfirmed(_) => locale.pick("Demande confirmée", "You are booked"),
         Notice::ServiceValidated(_) => locale.pick("Réalisation validée", "Service record validated"),
         Notice::RequestClosed(_) => locale.pick("Demande fermée", "Request closed"),
         Notice::RequestForm { .. } => locale.pick("Formulaire de demande d'interprète", "Interpreter request form"),

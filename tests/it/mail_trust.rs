@@ -123,7 +123,7 @@ async fn four_forgeries_act_on_nothing_and_ask_the_address_owner(engine: Engine)
         "forged-withdraw@attacker.example",
         &interpreter,
         "relais@bi.example",
-        "Re: Vous êtes réservé",
+        "Re: Demande confirmée",
         &format!(
             "References: <relais.r{}.p{}.o1@bi.example>\r\n",
             booked.0, bank.interpreters[0].0

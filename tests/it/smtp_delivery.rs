@@ -77,7 +77,7 @@ async fn a_booking_reaches_both_parties_with_an_invite() {
     let confirmed = lucia
         .iter()
         .map(|raw| MessageParser::default().parse(raw).unwrap())
-        .find(|m| m.subject().unwrap_or("").contains("Vous êtes réservé"))
+        .find(|m| m.subject().unwrap_or("").contains("Demande confirmée"))
         .expect("the interpreter got the confirmation");
     let ics: String = confirmed
         .parts
@@ -215,7 +215,7 @@ async fn the_booked_interpreter_can_do_the_job_from_the_mail_and_the_invite() {
         .await
         .unwrap();
     deliver_everything(&bank, &outbound).await;
-    let confirmed = find(&inbox(&lucia_address, 2).await, "Vous êtes réservé");
+    let confirmed = find(&inbox(&lucia_address, 2).await, "Demande confirmée");
     let text = confirmed.body_text(0).unwrap().into_owned();
     for shown in [
         "1560, rue Sherbrooke Est",
