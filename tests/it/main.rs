@@ -10,6 +10,7 @@ mod admin_establishments;
 mod admin_interpreters;
 mod admin_people;
 mod architecture;
+mod audit;
 mod billing;
 mod board;
 mod browser;

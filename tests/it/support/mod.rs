@@ -8,6 +8,7 @@ pub mod reply_case;
 pub mod slow_relay;
 pub mod smtp;
 pub mod web;
+pub mod webdriver;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use relais::clock::{Clock, ManualClock};
