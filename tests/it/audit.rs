@@ -14,9 +14,6 @@ use support::web::World;
 use support::webdriver::WebDriver;
 use support::{Engine, offer};
 
-/// A signed-in person's cookies: name, value.
-type Cookies = std::collections::BTreeMap<String, String>;
-
 /// axe-core, as published on npm.
 const AXE: &str = include_str!("../assets/axe-core/axe.min.js");
 
@@ -209,7 +206,7 @@ async fn every_page_and_mail_passes_the_accessibility_audit_on_a_desktop_and_a_p
     audit.page("link-invalid", &format!("{base}/l/not-a-link")).await;
     audit.page("not-found", &format!("{base}/nowhere")).await;
 
-    let pages: [(&str, &Cookies, Vec<(&str, String)>); 3] = [
+    let pages = [
         (
             "requester",
             &requester,
