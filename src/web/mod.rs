@@ -8,6 +8,7 @@ mod health;
 pub mod held_files;
 pub mod links;
 mod mail_confirmation;
+pub mod menu;
 mod metrics;
 mod page;
 mod request_pages;

@@ -92,6 +92,7 @@ on_both_engines!(
     files_of_a_wrong_form_wait_for_the_corrected_one,
     long_lists_come_a_page_at_a_time,
     addresses_that_lead_nowhere_answer_the_banks_page,
+    every_signed_in_page_opens_with_the_same_header_for_the_role,
 );
 
 async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
@@ -443,7 +444,11 @@ async fn others_see_only_their_share(engine: Engine) {
     assert!(offers.body.contains("offre à répondre"));
     assert_eq!(interpreter.get(&format!("{path}/edit")).await.status, 404);
 
-    let (action, csrf) = page.forms().into_iter().next().expect("the accept button");
+    let (action, csrf) = page
+        .forms()
+        .into_iter()
+        .find(|(a, _)| a.ends_with("/act"))
+        .expect("the accept button");
     let forged = interpreter.post(&action, &[("action", "accept")]).await;
     assert_eq!(forged.status, 403);
     assert_eq!(bank.load(id).await.status, RequestStatus::Offered);
@@ -800,4 +805,92 @@ async fn addresses_that_lead_nowhere_answer_the_banks_page(engine: Engine) {
     let health = site.get("/healthz", "").await;
     assert_eq!(health.status, 200);
     assert!(!health.body.contains("<html"));
+}
+
+/// Wherever a person is, the page opens with one header: the bank's name, the pages their
+/// roles open with the current one marked, and signing out; the same entries on every page
+/// of the same person, whichever template draws it.
+async fn every_signed_in_page_opens_with_the_same_header_for_the_role(engine: Engine) {
+    let w = World::new(engine).await;
+    let bank = &w.bank;
+    let id = bank.create().await;
+    let header = regex::Regex::new(r#"(?s)<header class="site">(.*?)</header>"#).unwrap();
+    let entry = regex::Regex::new(r#"<li><a href="([^"]+)"( aria-current="page")?>"#).unwrap();
+    let cases: [(PersonId, &[(&str, &str)]); 3] = [
+        (
+            bank.requester,
+            &[
+                ("/requests", "/requests"),
+                ("/requests/new", "/requests/new"),
+                (&format!("/requests/{}", id.0), "/requests"),
+                ("/profile", "/profile"),
+                ("/organisations", "/organisations"),
+                ("/account", "/account"),
+                ("/account/mfa", "/account"),
+            ],
+        ),
+        (
+            bank.interpreters[0],
+            &[
+                ("/requests", "/requests"),
+                ("/profile", "/profile"),
+                ("/downloads", "/downloads"),
+                ("/account", "/account"),
+            ],
+        ),
+        (
+            bank.coordinator,
+            &[
+                ("/board", "/board"),
+                ("/requests", "/requests"),
+                (&format!("/requests/{}", id.0), "/requests"),
+                ("/requests/new", "/requests/new"),
+                ("/admin/people", "/admin/people"),
+                ("/admin/people/new", "/admin/people"),
+                ("/admin/establishments", "/admin/establishments"),
+                (
+                    &format!("/admin/establishments/{}", bank.establishment.0),
+                    "/admin/establishments",
+                ),
+                ("/downloads", "/downloads"),
+                ("/account", "/account"),
+            ],
+        ),
+    ];
+    for (person, pages) in cases {
+        let mut b = w.signed_in(person).await;
+        let mut entries_seen: Option<Vec<String>> = None;
+        for (path, current) in pages {
+            let mut page = b.get(path).await;
+            if page.status == 303 {
+                // « Mes organisations » of someone in one opens that one.
+                let there = support::web::location(&page).to_string();
+                page = b.get(&there).await;
+            }
+            assert_eq!(page.status, 200, "{path}: {}", page.body);
+            let headers: Vec<_> = header.captures_iter(&page.body).collect();
+            assert_eq!(headers.len(), 1, "one header on {path}: {}", page.body);
+            let inside = &headers[0][1];
+            assert!(
+                inside.contains(r#"<p class="bank">Banque d'interprètes (démo)</p>"#),
+                "the bank's name on {path}: {inside}"
+            );
+            assert!(
+                inside.contains(r#"action="/logout""#),
+                "signing out on {path}: {inside}"
+            );
+            let entries: Vec<(String, bool)> = entry
+                .captures_iter(inside)
+                .map(|c| (c[1].to_string(), c.get(2).is_some()))
+                .collect();
+            let marked: Vec<_> = entries.iter().filter(|(_, on)| *on).map(|(h, _)| h.as_str()).collect();
+            assert_eq!(marked, [*current], "the current entry on {path}: {inside}");
+            let hrefs: Vec<String> = entries.into_iter().map(|(h, _)| h).collect();
+            match &entries_seen {
+                Some(seen) => assert_eq!(&hrefs, seen, "the same header on {path}"),
+                None => entries_seen = Some(hrefs),
+            }
+            accessible(&page);
+        }
+    }
 }

@@ -267,7 +267,7 @@ fn enabled_page(pages: &AccountPages, session: &AnySession, enabled: &MfaEnabled
         .paragraph(locale.text("account-here-are-your-10-recovery-codes"))
         .link("/account", locale.text("account-continue"));
     page.codes = enabled.recovery_codes.clone();
-    page.logout_csrf = pages.session_csrf(&enabled.session);
+    page.menu = crate::web::menu::Menu::of(session.person(), "/account/mfa", pages.session_csrf(&enabled.session));
     let mut response = pages.page(StatusCode::OK, &page);
     if let Some(cookie) = pages.session_cookie(&enabled.session) {
         response.headers_mut().append(header::SET_COOKIE, cookie);

@@ -19,6 +19,8 @@ pub struct AnySession {
     /// The cookie's value, which the session's forms are bound to.
     pub(super) cookie: String,
     pub(super) pages: AccountPages,
+    /// The path of the page asked for: its entry in the header is marked.
+    pub(super) path: String,
 }
 
 /// A signed-in person. Take it as a handler argument: the handler runs only for them.
@@ -34,6 +36,11 @@ impl AnySession {
     /// The value the session's forms carry.
     pub fn csrf(&self) -> String {
         self.pages.session_csrf(&self.cookie)
+    }
+
+    /// The header of the page this session asked for.
+    pub fn menu(&self) -> crate::web::menu::Menu {
+        crate::web::menu::Menu::of(self.person(), &self.path, self.csrf())
     }
 
     pub fn csrf_ok(&self, value: &str) -> bool {
@@ -102,7 +109,12 @@ async fn load(parts: &Parts, state: &AppState) -> Result<AnySession, WebError> {
         return Err(WebError::redirect("/login"));
     };
     match pages.accounts.session(&cookie).await? {
-        Some(view) => Ok(AnySession { view, cookie, pages }),
+        Some(view) => Ok(AnySession {
+            view,
+            cookie,
+            pages,
+            path: parts.uri.path().to_string(),
+        }),
         None => Err(to_login(&pages)),
     }
 }

@@ -39,7 +39,7 @@ pub(super) fn method_label(method: Option<MfaMethod>, locale: Locale) -> String 
 pub(super) fn signed_page(session: &AnySession, title: (&str, &str)) -> AccountPage {
     let locale = session.person().locale;
     let mut page = AccountPage::new(locale, locale.pick(title.0, title.1));
-    page.logout_csrf = session.csrf();
+    page.menu = session.menu();
     page
 }
 

@@ -3,6 +3,7 @@
 //! account links and the sign-out button.
 
 use crate::domain::locale::Locale;
+use crate::web::menu::Menu;
 use crate::web::page::{Tone, secure_html};
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -55,8 +56,8 @@ pub struct AccountPage {
     pub codes: Vec<String>,
     pub forms: Vec<Form>,
     pub links: Vec<(String, String)>,
-    /// The session's form value: shows the account links and the sign-out button.
-    pub logout_csrf: String,
+    /// The header of a signed-in person (their pages, signing out); empty before signing in.
+    pub menu: Menu,
 }
 
 impl AccountPage {
@@ -76,7 +77,7 @@ impl AccountPage {
             codes: Vec::new(),
             forms: Vec::new(),
             links: Vec::new(),
-            logout_csrf: String::new(),
+            menu: Menu::default(),
         }
     }
 
@@ -121,7 +122,7 @@ struct AccountHtml<'a> {
     codes: &'a [String],
     forms: &'a [Form],
     links: &'a [(String, String)],
-    logout_csrf: &'a str,
+    menu: &'a Menu,
 }
 
 /// The page with the security headers; a page with a QR code may show `data:` images, and
@@ -148,7 +149,7 @@ pub fn render(status: StatusCode, bank: &str, page: &AccountPage) -> Response {
         codes: &page.codes,
         forms: &page.forms,
         links: &page.links,
-        logout_csrf: &page.logout_csrf,
+        menu: &page.menu,
     }
     .render();
     let mut response = match html {

@@ -14,6 +14,7 @@ use crate::security::link::VerifiedLink;
 use crate::store::attachments::NewAttachment;
 use crate::web::form_view::{Datalist, ErrorLine, FieldView, Section};
 use crate::web::held_files::{Held, Kept, hold};
+use crate::web::menu::Menu;
 use crate::web::page::{Page, Tone, page_response, secure_html};
 use crate::web::uploads::{ATTACHMENTS, attachments, read_multipart};
 use crate::web::{AppState, WebError};
@@ -43,6 +44,8 @@ struct RecordHtml<'a> {
     warning: &'a str,
     /// The record form suggests nothing: always empty.
     datalists: &'a [Datalist],
+    /// A link's page has no signed-in header: always empty.
+    menu: &'a Menu,
 }
 
 fn kind_of(field: RecordField) -> (&'static str, &'static str) {
@@ -250,6 +253,7 @@ impl Screen<'_> {
             draft_button: "",
             warning: "",
             datalists: &[],
+            menu: &Menu::default(),
         }
         .render()?;
         Ok(secure_html(status, html))

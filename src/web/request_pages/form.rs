@@ -24,6 +24,7 @@ use crate::store::attachments::{AttachmentPurpose, NewAttachment};
 use crate::web::account::SignedIn;
 use crate::web::form_view::{Datalist, ErrorLine, FieldView, Section};
 use crate::web::held_files::{Held, Kept, hold};
+use crate::web::menu::Menu;
 use crate::web::page::{Tone, secure_html};
 use crate::web::uploads::{ATTACHMENTS, attachments, read_multipart};
 use crate::web::{AppState, WebError};
@@ -66,6 +67,7 @@ struct FormHtml<'a> {
     draft_button: &'a str,
     warning: &'a str,
     datalists: &'a [Datalist],
+    menu: &'a Menu,
 }
 
 /// Problems beside their fields, and those that belong to no field.
@@ -359,6 +361,8 @@ struct FormPage<'a> {
     action: String,
     button: &'a str,
     csrf: String,
+    /// The header of the person filling it in.
+    menu: Menu,
     values: BTreeMap<FormField, String>,
     problems: Problems,
     /// Files held from an earlier sending of this form.
@@ -412,6 +416,7 @@ async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Res
         draft_button: &page.draft_button,
         warning: &page.warning,
         datalists: &datalists(locale),
+        menu: &page.menu,
     }
     .render()?;
     Ok(secure_html(status, html))
@@ -472,7 +477,7 @@ fn ask_for_whom(state: &AppState, signed_in: &SignedIn, typed: &str, problem: Op
     let person = signed_in.person();
     let locale = person.locale;
     let mut view = super::View::signed(
-        person,
+        signed_in,
         &bank(state),
         &locale.text("request-new-request-for-a-requester"),
     );
@@ -525,6 +530,7 @@ pub async fn new(
         requester,
         button: &locale.text("request-send-the-request"),
         csrf: signed_in.session().csrf(),
+        menu: signed_in.session().menu(),
         values,
         problems: Problems::default(),
         kept: Vec::new(),
@@ -801,6 +807,7 @@ pub async fn edit(
         action: format!("/requests/{id}/edit"),
         button: &edit_button(seen.request.status, locale),
         csrf: signed_in.session().csrf(),
+        menu: signed_in.session().menu(),
         values,
         problems: Problems::default(),
         kept: Vec::new(),
@@ -832,6 +839,7 @@ pub async fn create(
         requester,
         button: &locale.text("request-send-the-request"),
         csrf: signed_in.session().csrf(),
+        menu: signed_in.session().menu(),
         values: BTreeMap::new(),
         problems: Problems::default(),
         kept: Vec::new(),
@@ -860,6 +868,7 @@ pub async fn update(
         action: format!("/requests/{id}/edit"),
         button: &edit_button(seen.request.status, locale),
         csrf: signed_in.session().csrf(),
+        menu: signed_in.session().menu(),
         values: BTreeMap::new(),
         problems: Problems::default(),
         kept: Vec::new(),

@@ -107,7 +107,7 @@ pub async fn show(
         .or(scopes.first())
         .cloned()
     else {
-        let view = View::signed(&person, &bank(&state), &locale.text("request-requests"))
+        let view = View::signed(&signed_in, &bank(&state), &locale.text("request-requests"))
             .tone(Tone::Bad, locale.text("request-your-account-gives-access-to-no"));
         return Ok(view.render(StatusCode::FORBIDDEN));
     };
@@ -120,8 +120,7 @@ pub async fn show(
     tx.commit().await?;
     let more = rows.len() > LIMIT;
     rows.truncate(LIMIT);
-    let mut view = View::signed(&person, &bank(&state), &scope_label);
-    view.current = "/requests".into();
+    let mut view = View::signed(&signed_in, &bank(&state), &scope_label);
     if person.has_role(Role::Requester) || person.has_role(Role::Coordinator) {
         view.primary
             .push(("/requests/new".into(), locale.text("request-new-request")));

@@ -14,6 +14,7 @@ mod list;
 mod show;
 
 use super::account::SignedIn;
+use super::menu::Menu;
 use super::page::{Tone, secure_html};
 use super::{AppState, WebError};
 use crate::domain::access::Visibility;
@@ -21,7 +22,6 @@ use crate::domain::ids::RequestId;
 use crate::domain::locale::Locale;
 use crate::domain::person::Person;
 use crate::domain::request::Request;
-use crate::domain::role::Role;
 use crate::store::StoreError;
 use askama::Template;
 use axum::Router;
@@ -139,9 +139,8 @@ struct View {
     heading: String,
     notice: String,
     tone: &'static str,
-    nav: Vec<(String, String)>,
-    /// The address of this page: its link in the menu is marked `aria-current`.
-    current: String,
+    /// The header: the person's pages, and signing out.
+    menu: Menu,
     /// The lists this person may switch between, `(href, label, current)`.
     tabs: Vec<(String, String, bool)>,
     /// The page's main action, shown as a button above the rest: `(href, label)`.
@@ -167,8 +166,7 @@ impl View {
             heading: heading.to_string(),
             notice: String::new(),
             tone: "",
-            nav: Vec::new(),
-            current: String::new(),
+            menu: Menu::default(),
             tabs: Vec::new(),
             primary: Vec::new(),
             filter_action: String::new(),
@@ -182,21 +180,10 @@ impl View {
         }
     }
 
-    /// A page with the signed-in person's menu.
-    fn signed(person: &Person, bank: &str, heading: &str) -> View {
-        let locale = person.locale;
-        let mut view = View::new(locale, bank, heading);
-        let mine = if person.has_role(Role::Requester) {
-            locale.text("request-my-requests")
-        } else {
-            locale.text("request-current-requests")
-        };
-        view.nav.push(("/requests".into(), mine));
-        if person.has_role(Role::Requester) || person.has_role(Role::Coordinator) {
-            view.nav
-                .push(("/requests/new".into(), locale.text("request-new-request")));
-        }
-        view.nav.push(("/account".into(), locale.text("request-my-account")));
+    /// A page with the signed-in person's header.
+    fn signed(signed_in: &SignedIn, bank: &str, heading: &str) -> View {
+        let mut view = View::new(signed_in.person().locale, bank, heading);
+        view.menu = signed_in.session().menu();
         view
     }
 

@@ -103,7 +103,7 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
     let person = &seen.person;
     let locale = person.locale;
     let heading = format!("{} {}", locale.text("request-request"), request.label());
-    let mut view = View::signed(person, &bank(state), &heading);
+    let mut view = View::signed(signed_in, &bank(state), &heading);
     view.facts = briefed_facts(workflow, request, person.id, locale).await?;
     let tz = workflow.config().time_zone;
     let mut tx = workflow.store().begin_read().await?;

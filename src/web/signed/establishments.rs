@@ -541,10 +541,8 @@ async fn detail(
     if let Some((tone, text)) = notice {
         page = page.notice(tone, text);
     }
-    page.links.insert(
-        1,
-        ("/admin/establishments".into(), locale.text("coord-all-establishments")),
-    );
+    page.links
+        .push(("/admin/establishments".into(), locale.text("coord-all-establishments")));
     page.facts = vec![
         (locale.text("coord-code"), e.code.clone()),
         (locale.text("coord-name"), e.name.clone()),

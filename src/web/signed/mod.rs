@@ -23,7 +23,6 @@ pub use super::page::see_other;
 use super::{AppState, WebError};
 use crate::config::Settings;
 use crate::domain::locale::Locale;
-use crate::domain::role::Role;
 use crate::web::page::{Tone, secure_html};
 use askama::Template;
 use axum::Router;
@@ -211,30 +210,16 @@ pub struct SignedPage {
     pub facts: Vec<(String, String)>,
     pub sections: Vec<Section>,
     pub forms: Vec<FormView>,
+    /// Links of this page (back to a list, a related page), under it.
     pub links: Vec<(String, String)>,
-    pub logout_csrf: String,
+    /// The header: the person's pages, and signing out.
+    pub menu: crate::web::menu::Menu,
 }
 
 impl SignedPage {
     /// A page for the signed-in person, with the links their roles open.
     pub fn new(signed_in: &SignedIn, title: (&str, &str)) -> SignedPage {
         let locale = signed_in.person().locale;
-        let mut links = vec![("/account".to_string(), locale.text("coord-my-account"))];
-        if signed_in.is(Role::Coordinator) {
-            links.push(("/board".into(), locale.text("coord-board")));
-            links.push(("/requests/new".into(), locale.text("coord-new-request")));
-            links.push(("/admin/people".into(), locale.text("coord-people")));
-            links.push(("/admin/establishments".into(), locale.text("coord-establishments")));
-        }
-        if signed_in.is(Role::Coordinator) || signed_in.is(Role::Interpreter) {
-            links.push(("/downloads".into(), locale.text("coord-downloads")));
-        }
-        if signed_in.is(Role::Interpreter) || signed_in.is(Role::Requester) {
-            links.push(("/profile".into(), locale.text("coord-my-profile")));
-        }
-        if signed_in.is(Role::Requester) {
-            links.push(("/organisations".into(), locale.text("org-my-organisations")));
-        }
         SignedPage {
             locale,
             title: locale.pick(title.0, title.1).to_string(),
@@ -243,8 +228,8 @@ impl SignedPage {
             facts: Vec::new(),
             sections: Vec::new(),
             forms: Vec::new(),
-            links,
-            logout_csrf: signed_in.session().csrf(),
+            links: Vec::new(),
+            menu: signed_in.session().menu(),
         }
     }
 
@@ -263,6 +248,7 @@ struct SignedHtml<'a> {
     bank: &'a str,
     tone: &'a str,
     p: &'a SignedPage,
+    menu: &'a crate::web::menu::Menu,
 }
 
 /// Renders `page` with the security headers every page gets.
@@ -277,6 +263,7 @@ pub fn render(status: StatusCode, bank: &str, page: &SignedPage) -> Response {
             Tone::Bad => "bad",
         },
         p: page,
+        menu: &page.menu,
     }
     .render();
     match html {

@@ -60,8 +60,7 @@ async fn page(
     if let Some((tone, text)) = notice {
         page = page.notice(tone, text);
     }
-    page.links
-        .insert(1, ("/admin/people".into(), locale.text("coord-everyone")));
+    page.links.push(("/admin/people".into(), locale.text("coord-everyone")));
     let mut inputs = vec![
         Input::new("role", "select", &locale.text("coord-role"), "requester").choices(
             Role::ALL

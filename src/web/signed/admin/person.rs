@@ -149,8 +149,7 @@ pub(super) async fn person_page(
     if let Some((tone, text)) = notice {
         page = page.notice(tone, text);
     }
-    page.links
-        .insert(1, ("/admin/people".into(), locale.text("coord-everyone")));
+    page.links.push(("/admin/people".into(), locale.text("coord-everyone")));
     page.facts = person_facts(&loaded, locale);
     page.sections.push(contact_section(p, &base, &csrf, locale));
     let installations = super::new_person::installation_choices(state, locale).await?;
