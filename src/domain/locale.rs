@@ -117,6 +117,15 @@ pub fn short_date(date: NaiveDate, locale: Locale) -> String {
     }
 }
 
+/// "lun. 7 déc." / "Mon, Dec 7": a day the week names, for a dense table.
+pub fn short_day_date(date: NaiveDate, locale: Locale) -> String {
+    let day = date.weekday().num_days_from_monday() as usize;
+    match locale {
+        Locale::Fr => format!("{}. {}", &DAYS_FR[day][..3], short_date(date, locale)),
+        Locale::En => format!("{}, {}", &DAYS_EN[day][..3], short_date(date, locale)),
+    }
+}
+
 /// "14 h 30" / "2:30 PM".
 pub fn clock_time(time: NaiveTime, locale: Locale) -> String {
     match locale {
@@ -183,6 +192,10 @@ mod tests {
         assert_eq!(long_date(d, Locale::En), "Thursday, December 10, 2026");
         assert_eq!(short_date(d, Locale::Fr), "10 déc.");
         assert_eq!(short_date(d, Locale::En), "Dec 10");
+        assert_eq!(short_day_date(d, Locale::Fr), "jeu. 10 déc.");
+        assert_eq!(short_day_date(d, Locale::En), "Thu, Dec 10");
+        let monday = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        assert_eq!(short_day_date(monday, Locale::Fr), "lun. 7 déc.");
         let t = NaiveTime::from_hms_opt(14, 30, 0).unwrap();
         assert_eq!(clock_time(t, Locale::Fr), "14 h 30");
         assert_eq!(clock_time(t, Locale::En), "2:30 PM");

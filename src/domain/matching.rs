@@ -390,7 +390,14 @@ pub struct Shortlist {
     pub ranked: Vec<Ranked>,
     /// Each reason found, with how many candidates it excludes, in the order first met.
     pub excluded: Vec<(Exclusion, usize)>,
+    /// The first [`NAMED_EXCLUDED`] of those excluded, by name with the reason: what the
+    /// board shows under « Non disponibles ».
+    pub named_excluded: Vec<(PersonId, String, Exclusion)>,
 }
+
+/// How many of the excluded a [`Shortlist`] names: enough for a board row, few enough that
+/// a language ten thousand interpreters speak costs no more than a few names.
+pub const NAMED_EXCLUDED: usize = 12;
 
 /// The first `n` candidates [`rank`] would give, and the count of each exclusion, without
 /// ordering or copying the rest.
@@ -401,15 +408,21 @@ pub fn shortlist<'a>(
 ) -> Shortlist {
     let mut eligible = Vec::new();
     let mut excluded: Vec<(Exclusion, usize)> = Vec::new();
+    let mut named_excluded = Vec::new();
     for s in candidates {
         let s = s.into();
         let c = s.candidate;
         match judge_scheduled(need, s) {
             Ok(merits) => eligible.push((sort_key(c.person, &merits), c, merits)),
-            Err(why) => match excluded.iter_mut().find(|(e, _)| *e == why) {
-                Some((_, count)) => *count += 1,
-                None => excluded.push((why, 1)),
-            },
+            Err(why) => {
+                if named_excluded.len() < NAMED_EXCLUDED {
+                    named_excluded.push((c.person, c.name.clone(), why.clone()));
+                }
+                match excluded.iter_mut().find(|(e, _)| *e == why) {
+                    Some((_, count)) => *count += 1,
+                    None => excluded.push((why, 1)),
+                }
+            }
         }
     }
     if n < eligible.len() {
@@ -427,6 +440,7 @@ pub fn shortlist<'a>(
             })
             .collect(),
         excluded,
+        named_excluded,
     }
 }
 
@@ -737,6 +751,8 @@ mod tests {
                 }
             }
             assert_eq!(short.excluded, counted);
+            let named = all.excluded.len().min(NAMED_EXCLUDED);
+            assert_eq!(short.named_excluded, all.excluded[..named], "the first met, by name");
         }
     }
 }

@@ -68,6 +68,37 @@ pub struct WaitingItem {
     pub excluded: String,
     /// Who withdrew from it, if it was booked before: "Désistement : Lucía Ramírez".
     pub withdrawn: String,
+    /// What the board's table shows of it, a column each.
+    pub facts: WaitingFacts,
+    /// The first few who cannot take it, by name, with why: « Non disponibles ».
+    pub not_available: Vec<NotAvailable>,
+    /// How many cannot take it in all (more than [`WaitingItem::not_available`] names in a
+    /// large bank).
+    pub not_available_count: usize,
+}
+
+/// A waiting request as the board's table shows it: in words, never codes.
+#[derive(Debug, Clone)]
+pub struct WaitingFacts {
+    pub number: String,
+    pub starts_at: DateTime<Utc>,
+    /// The day and time it starts, local to the bank.
+    pub date: chrono::NaiveDate,
+    pub time: chrono::NaiveTime,
+    /// « 1 h 30 »; empty for a written translation, which has no length.
+    pub duration: String,
+    /// « Français → Espagnol ».
+    pub languages: String,
+    /// The installation's name.
+    pub installation: String,
+}
+
+/// Someone who cannot take a request, and why, in words.
+#[derive(Debug, Clone)]
+pub struct NotAvailable {
+    pub person: crate::domain::ids::PersonId,
+    pub name: String,
+    pub why: String,
 }
 
 /// Where a set-aside message came from.
@@ -257,7 +288,33 @@ pub async fn waiting_item(
     } else {
         Vec::new()
     };
+    let d = &request.details;
+    let facts = WaitingFacts {
+        number: request.label(),
+        starts_at: request.starts_at,
+        date: d.date,
+        time: d.start_time,
+        duration: if d.request_type.is_timed() {
+            crate::domain::locale::duration(d.duration_minutes, locale)
+        } else {
+            String::new()
+        },
+        languages: Facts::of(request, &installation, locale).languages,
+        installation: installation.clone(),
+    };
+    let not_available = matches
+        .named_excluded
+        .iter()
+        .map(|(person, name, why)| NotAvailable {
+            person: *person,
+            name: name.clone(),
+            why: why.describe(locale),
+        })
+        .collect();
     Ok(WaitingItem {
+        facts,
+        not_available,
+        not_available_count: matches.excluded.iter().map(|(_, n)| n).sum(),
         request: request.id,
         broadcast_to,
         withdrawn,

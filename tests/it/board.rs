@@ -5,12 +5,13 @@
 use crate::support;
 
 use calamine::{Reader, Xlsx, open_workbook_from_rs};
+use relais::clock::Clock;
 use relais::domain::locale::Locale;
 use relais::domain::request::RequestStatus;
 use relais::domain::spreadsheet::{self, UTF8_BOM};
 use std::io::Cursor;
 use support::Engine;
-use support::web::{Answer, World, location};
+use support::web::{Answer, World, accessible, location};
 
 fn header<'h>(headers: &'h reqwest::header::HeaderMap, name: &str) -> &'h str {
     headers.get(name).map(|v| v.to_str().unwrap()).unwrap_or("")
@@ -36,6 +37,11 @@ on_both_engines!(
     coordinators_download_exports_invoices_and_statements,
     interpreters_download_only_their_own_statement,
     the_board_lists_waiting_requests_and_offers_them,
+    the_board_is_a_table_with_when_language_place_and_how_soon,
+    the_board_names_who_cannot_take_a_request_and_why,
+    offer_to_by_name_or_code_offers_the_request,
+    offer_to_someone_unknown_or_not_available_offers_nothing_until_confirmed,
+    offer_to_a_name_several_share_lists_them_to_choose,
     interpreters_edit_their_profile_and_read_the_rest,
     requesters_edit_their_name_phone_and_cost_centre,
     coordinators_list_people_and_send_activation_links,
@@ -193,10 +199,10 @@ async fn interpreters_download_only_their_own_statement(engine: Engine) {
     assert_eq!(location(&w.site.get("/board", "").await), "/login");
 }
 
-/// The board's offer buttons: `(csrf, request, interpreters, label)`.
+/// The board's offer buttons: `(csrf, request, interpreters, what the button does)`.
 fn offer_buttons(page: &Answer) -> Vec<(String, String, String, String)> {
     let re = regex::Regex::new(
-        r#"<form method="post" action="/board/offer">\s*<input type="hidden" name="csrf" value="([^"]+)">\s*<input type="hidden" name="request" value="(\d+)">\s*<input type="hidden" name="interpreters" value="([\d,]+)">\s*<button type="submit"[^>]*>([^<]+)</button>"#,
+        r#"<form method="post" action="/board/offer"[^>]*>\s*<input type="hidden" name="csrf" value="([^"]+)">\s*<input type="hidden" name="request" value="(\d+)">\s*<input type="hidden" name="interpreters" value="([\d,]+)">\s*<button type="submit"[^>]* aria-label="([^"]+)"[^>]*>[^<]+</button>"#,
     )
     .unwrap();
     re.captures_iter(&page.body)
@@ -216,7 +222,7 @@ async fn the_board_lists_waiting_requests_and_offers_them(engine: Engine) {
     assert!(board.body.contains(&number), "{}", board.body);
     for heading in [
         "Offres sans réponse",
-        "Rapports de service contestés",
+        "Réalisations contestées",
         "Adresses en échec",
         "Messages non remis",
     ] {
@@ -270,6 +276,290 @@ async fn the_board_lists_waiting_requests_and_offers_them(engine: Engine) {
         .await;
     assert_eq!(stale.status, 409, "{}", stale.body);
     assert!(stale.body.contains("Rien n'a été fait"));
+}
+
+/// The « Offrir à… » form of `request` on the board, filled with `who`: its fields as posted.
+fn offer_to<'a>(csrf: &'a str, request: &'a str, who: &'a str) -> [(&'a str, &'a str); 3] {
+    [("csrf", csrf), ("request", request), ("who", who)]
+}
+
+/// The offers made for `id`, and the kinds of the messages queued for them.
+async fn offers_and_messages(w: &World, id: relais::domain::ids::RequestId) -> (Vec<i64>, Vec<(i64, String)>) {
+    let mut tx = w.bank.store.begin().await.unwrap();
+    let offers = tx.offers_of_request(id).await.unwrap();
+    let messages = tx.outbox_of_request(id).await.unwrap();
+    tx.commit().await.unwrap();
+    (
+        offers.iter().map(|o| o.interpreter_id.0).collect(),
+        messages.into_iter().map(|m| (m.recipient.0, m.kind)).collect(),
+    )
+}
+
+/// Monday 9 March 2026 at `hour`:`minute` in Montréal, the day of the bank's requests.
+fn monday(hour: u32, minute: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono_tz::America::Toronto
+        .with_ymd_and_hms(2026, 3, 9, hour, minute, 0)
+        .unwrap()
+        .with_timezone(&chrono::Utc)
+}
+
+/// The board's row of request `id`.
+fn row_of(page: &Answer, id: relais::domain::ids::RequestId) -> String {
+    let re = regex::Regex::new(&format!(r#"(?s)<tr>\s*<td[^>]*><a href="/requests/{}">.*?</tr>"#, id.0)).unwrap();
+    re.find(&page.body)
+        .unwrap_or_else(|| panic!("no row for {id:?}: {}", page.body))
+        .as_str()
+        .to_string()
+}
+
+async fn the_board_is_a_table_with_when_language_place_and_how_soon(engine: Engine) {
+    let w = World::new(engine).await;
+    let id = w.bank.create().await;
+    let number = w.bank.load(id).await.label();
+    let mut details = w.bank.details();
+    details.date = chrono::NaiveDate::from_ymd_opt(2026, 3, 11).unwrap();
+    details.duration_minutes = 90;
+    let later = w
+        .bank
+        .workflow
+        .execute(
+            w.bank.as_requester(),
+            relais::workflow::Command::CreateRequest {
+                requested_by: w.bank.requester,
+                details,
+                submit: true,
+            },
+        )
+        .await
+        .unwrap()
+        .request;
+    // The coordinator opens the board early on the morning of the appointment (10:00).
+    w.bank.clock.set(monday(6, 0));
+    let mut b = w.signed_in(w.bank.coordinator).await;
+
+    let board = b.get("/board").await;
+    assert_eq!(board.status, 200, "{}", board.body);
+    accessible(&board);
+    for column in ["Demande", "Quand", "Durée", "Langues", "Lieu", "Urgence", "Interprètes"] {
+        let th = format!(r#"<th scope="col">{column}</th>"#);
+        assert!(board.body.contains(&th), "{th}: {}", board.body);
+    }
+    let row = row_of(&board, id);
+    for cell in [
+        format!(
+            r#"<td data-label="Demande" class="nowrap"><a href="/requests/{}">{number}</a></td>"#,
+            id.0
+        ),
+        r#"<td data-label="Quand" class="nowrap">lun. 9 mars 10 h 00</td>"#.to_string(),
+        r#"<td data-label="Durée" class="nowrap">1 h</td>"#.to_string(),
+        r#"<td data-label="Langues">Français → Espagnol</td>"#.to_string(),
+        r#"<td data-label="Lieu">Hôpital Notre-Dame</td>"#.to_string(),
+        r#"<span class="badge today">aujourd'hui</span>"#.to_string(),
+    ] {
+        assert!(row.contains(&cell), "{cell}: {row}");
+    }
+    let field = format!(
+        r#"<input type="text" id="offer-to-{}" name="who" list="interpreter-names""#,
+        id.0
+    );
+    assert!(row.contains(&field), "{row}");
+    assert!(
+        board.body.contains(r#"<option value="Lucía Ramírez">"#),
+        "{}",
+        board.body
+    );
+    let row = row_of(&board, later);
+    assert!(row.contains("mer. 11 mars 10 h 00</td>"), "{row}");
+    assert!(row.contains(r#"class="nowrap">1 h 30</td>"#), "{row}");
+    assert!(!row.contains("badge"), "two days ahead, the date says enough: {row}");
+
+    // The board stays open (a session ends after half an hour idle) while the clock runs.
+    let badge = |page: &Answer| {
+        let re = regex::Regex::new(r#"<span class="badge ([a-z]+)">([^<]+)</span>"#).unwrap();
+        let c = re
+            .captures(&page.body)
+            .unwrap_or_else(|| panic!("no badge: {}", page.body));
+        (c[1].to_string(), c[2].to_string())
+    };
+    for (at, class, words) in [(monday(8, 0), "soon", "dans 2 h"), (monday(10, 30), "past", "passée")] {
+        while w.bank.clock.now() < at {
+            w.advance(chrono::TimeDelta::minutes(20).min(at - w.bank.clock.now()));
+            assert_eq!(b.get("/board").await.status, 200);
+        }
+        let page = b.get("/board").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert_eq!(badge(&page), (class.to_string(), words.to_string()), "at {at}");
+    }
+}
+
+async fn the_board_names_who_cannot_take_a_request_and_why(engine: Engine) {
+    let w = World::new(engine).await;
+    // Lucía Ramírez is booked at 10:00 on the 9th: she cannot take another request then.
+    w.bank.request_in(RequestStatus::Booked).await;
+    let id = w.bank.create().await;
+    let mut b = w.signed_in(w.bank.coordinator).await;
+    let board = b.get("/board").await;
+    assert_eq!(board.status, 200, "{}", board.body);
+    accessible(&board);
+    assert!(
+        board.body.contains("<details><summary>Non disponibles (1)</summary>"),
+        "{}",
+        board.body
+    );
+    assert!(
+        board
+            .body
+            .contains("<li>Lucía Ramírez — déjà réservé à cette heure</li>"),
+        "{}",
+        board.body
+    );
+    let buttons = offer_buttons(&board);
+    assert_eq!(buttons.len(), 3, "two candidates and one for both: {}", board.body);
+    assert!(buttons.iter().all(|b| b.1 == id.0.to_string()));
+    assert!(!buttons.iter().any(|b| b.2 == w.bank.interpreters[0].0.to_string()));
+}
+
+async fn offer_to_by_name_or_code_offers_the_request(engine: Engine) {
+    let w = World::new(engine).await;
+    let first = w.bank.create().await;
+    let second = w.bank.create().await;
+    let number = w.bank.load(first).await.label();
+    let mut b = w.signed_in(w.bank.coordinator).await;
+    let board = b.get("/board").await;
+    let csrf = support::web::csrf_of(&board);
+
+    // By name, as the list suggests it, accents and case aside.
+    let request = first.0.to_string();
+    let done = b
+        .post("/board/offer-to", &offer_to(&csrf, &request, "diego FERNANDEZ"))
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(location(&done), format!("/board?offered={number}"));
+    assert_eq!(w.bank.load(first).await.status, RequestStatus::Offered);
+    let diego = w.bank.interpreters[1].0;
+    let (offers, messages) = offers_and_messages(&w, first).await;
+    assert_eq!(offers, [diego]);
+    assert!(
+        messages.contains(&(diego, "request_offered".to_string())),
+        "{messages:?}"
+    );
+
+    // By user code.
+    let code = w.user_code(w.bank.interpreters[2]).await;
+    let request = second.0.to_string();
+    let done = b
+        .post("/board/offer-to", &offer_to(&csrf, &request, &code.to_lowercase()))
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let ana = w.bank.interpreters[2].0;
+    let (offers, messages) = offers_and_messages(&w, second).await;
+    assert_eq!(offers, [ana]);
+    assert!(messages.contains(&(ana, "request_offered".to_string())), "{messages:?}");
+}
+
+async fn offer_to_someone_unknown_or_not_available_offers_nothing_until_confirmed(engine: Engine) {
+    let w = World::new(engine).await;
+    w.bank.request_in(RequestStatus::Booked).await;
+    let id = w.bank.create().await;
+    let number = w.bank.load(id).await.label();
+    let request = id.0.to_string();
+    let mut b = w.signed_in(w.bank.coordinator).await;
+    let board = b.get("/board").await;
+    let csrf = support::web::csrf_of(&board);
+
+    // Without the page's form value nothing happens.
+    let forged = b
+        .post("/board/offer-to", &offer_to("forged", &request, "Diego Fernández"))
+        .await;
+    assert_eq!(forged.status, 403, "{}", forged.body);
+    assert_eq!(offers_and_messages(&w, id).await.0, Vec::<i64>::new());
+
+    // Nobody of that name: said, with what was typed.
+    let unknown = b
+        .post("/board/offer-to", &offer_to(&csrf, &request, "Jean Personne"))
+        .await;
+    assert_eq!(unknown.status, 422, "{}", unknown.body);
+    accessible(&unknown);
+    assert!(
+        unknown
+            .body
+            .contains("aucun interprète actif ne correspond à «\u{a0}Jean Personne\u{a0}»"),
+        "{}",
+        unknown.body
+    );
+    assert_eq!(w.bank.load(id).await.status, RequestStatus::New);
+
+    // Lucía Ramírez is booked elsewhere at that time: a warning says why, nothing offered.
+    let warned = b
+        .post("/board/offer-to", &offer_to(&csrf, &request, "Lucía Ramírez"))
+        .await;
+    assert_eq!(warned.status, 200, "{}", warned.body);
+    accessible(&warned);
+    let warning = format!("Lucía Ramírez n'est pas disponible pour la demande {number} (déjà réservé à cette heure)");
+    assert!(warned.body.contains(&warning), "{}", warned.body);
+    assert!(warned.body.contains(">Offrir quand même</button>"), "{}", warned.body);
+    assert_eq!(w.bank.load(id).await.status, RequestStatus::New);
+    assert_eq!(offers_and_messages(&w, id).await.0, Vec::<i64>::new());
+
+    // « Offrir quand même » posts again, confirmed: now it is offered.
+    let re = regex::Regex::new(r#"name="who" value="([A-Z0-9]+)">\s*<input type="hidden" name="confirm" value="1">"#)
+        .unwrap();
+    let code = re.captures(&warned.body).unwrap_or_else(|| panic!("{}", warned.body))[1].to_string();
+    assert_eq!(code, w.user_code(w.bank.interpreters[0]).await);
+    let done = b
+        .post(
+            "/board/offer-to",
+            &[("csrf", &csrf), ("request", &request), ("who", &code), ("confirm", "1")],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let lucia = w.bank.interpreters[0].0;
+    let (offers, messages) = offers_and_messages(&w, id).await;
+    assert_eq!(offers, [lucia]);
+    assert!(
+        messages.contains(&(lucia, "request_offered".to_string())),
+        "{messages:?}"
+    );
+}
+
+async fn offer_to_a_name_several_share_lists_them_to_choose(engine: Engine) {
+    let w = World::new(engine).await;
+    let mut tx = w.bank.store.begin().await.unwrap();
+    let mut ana = tx.person(w.bank.interpreters[2]).await.unwrap();
+    ana.last_name = "Ramírez".into();
+    tx.update_person(&ana, w.bank.clock.now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let id = w.bank.create().await;
+    let request = id.0.to_string();
+    let mut b = w.signed_in(w.bank.coordinator).await;
+    let board = b.get("/board").await;
+    let csrf = support::web::csrf_of(&board);
+
+    let asked = b.post("/board/offer-to", &offer_to(&csrf, &request, "ramirez")).await;
+    assert_eq!(asked.status, 200, "{}", asked.body);
+    accessible(&asked);
+    assert!(
+        asked
+            .body
+            .contains("plusieurs interprètes correspondent à «\u{a0}ramirez\u{a0}»"),
+        "{}",
+        asked.body
+    );
+    let lucia = w.user_code(w.bank.interpreters[0]).await;
+    let ana = w.user_code(w.bank.interpreters[2]).await;
+    for (name, code) in [("Lucía Ramírez", &lucia), ("Ana Ramírez", &ana)] {
+        let button = format!(
+            "<input type=\"hidden\" name=\"who\" value=\"{code}\">\n<button type=\"submit\" class=\"secondary\">Offrir à {name} ({code})</button>"
+        );
+        assert!(asked.body.contains(&button), "{button}: {}", asked.body);
+    }
+    assert_eq!(offers_and_messages(&w, id).await.0, Vec::<i64>::new());
+
+    // Choosing one offers it to them.
+    let done = b.post("/board/offer-to", &offer_to(&csrf, &request, &ana)).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(offers_and_messages(&w, id).await.0, [w.bank.interpreters[2].0]);
 }
 
 async fn interpreters_edit_their_profile_and_read_the_rest(engine: Engine) {

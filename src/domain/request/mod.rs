@@ -7,6 +7,7 @@ pub mod details;
 pub mod number;
 pub mod record;
 pub mod status;
+pub mod urgency;
 
 pub use details::{
     Field, FieldError, Gender, InterpreterType, Notes, OnSiteContact, PatientDetails, Problem, Professional,

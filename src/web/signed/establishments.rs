@@ -215,6 +215,7 @@ async fn list_page(
     }
     let bank_prefix = locale.text("coord-the-bank-s");
     page.sections.push(Section {
+        table: None,
         heading: locale.text("coord-establishments"),
         empty: locale.text("coord-no-establishment"),
         lines: Vec::new(),
@@ -569,6 +570,7 @@ async fn detail(
     page.sections
         .push(code_section(CodeList::BillingCodes, billing, &base, &csrf, locale));
     page.sections.push(Section {
+        table: None,
         heading: locale.text("coord-history"),
         empty: locale.text("coord-no-change-recorded"),
         lines: history,
@@ -761,6 +763,7 @@ fn code_section(
         )],
     });
     Section {
+        table: None,
         heading,
         empty: String::new(),
         lines,

@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/downloads/pay-statement", get(downloads::pay_statement))
         .route("/board", get(board::show))
         .route("/board/offer", post(board::offer))
+        .route("/board/offer-to", post(board::offer_to::submit))
         .route("/board/set-aside", post(set_aside::act))
         .route("/profile", get(profile::show).post(profile::submit))
         .route("/profile/email", post(email_change::submit))
@@ -198,6 +199,74 @@ pub struct Section {
     pub empty: String,
     pub lines: Vec<String>,
     pub items: Vec<Item>,
+    /// A dense table of requests (the board's requests to assign), after the items.
+    pub table: Option<Table>,
+}
+
+impl Section {
+    /// Nothing to show but what it says when empty.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.items.is_empty() && self.table.as_ref().is_none_or(|t| t.rows.is_empty())
+    }
+}
+
+/// The board's table of requests to assign: a row each, with its buttons in the row; on a
+/// phone each row stacks into a card.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// The column headings: number, when, length, languages, place, urgency, interpreters.
+    pub columns: [String; 7],
+    pub rows: Vec<Row>,
+    /// The session's form value, for every form of the table.
+    pub csrf: String,
+    /// « Offrir à… », the label of each row's field.
+    pub offer_to: String,
+    /// « Offrir », the button beside it.
+    pub offer: String,
+    /// The names the field suggests (a `datalist`).
+    pub names: Vec<String>,
+    /// « Pourquoi ces interprètes », folded over what ranks each candidate.
+    pub reasons: String,
+}
+
+/// One request of the [`Table`].
+#[derive(Debug, Clone, Default)]
+pub struct Row {
+    /// The request's id, for the forms.
+    pub request: String,
+    pub number: String,
+    /// Its page.
+    pub href: String,
+    pub when: String,
+    pub duration: String,
+    pub languages: String,
+    pub place: String,
+    /// « aujourd'hui », « dans 2 h », « passée »…; empty when later.
+    pub badge: String,
+    pub badge_class: &'static str,
+    /// Lines in the interpreters' cell: a withdrawal, nobody eligible.
+    pub notes: Vec<String>,
+    pub buttons: Vec<OfferButton>,
+    /// What ranks each candidate: « Lucía Ramírez — même secteur ».
+    pub reasons: Vec<String>,
+    /// « Non disponibles (3) », folded over who cannot take it and why.
+    pub not_available_heading: String,
+    pub not_available: Vec<String>,
+}
+
+/// A compact button offering a request to one candidate, or to all listed.
+#[derive(Debug, Clone, Default)]
+pub struct OfferButton {
+    /// What it shows: the candidate's name.
+    pub label: String,
+    /// What it does, for screen readers: « Offrir à Lucía Ramírez ».
+    pub title: String,
+    /// What ranks the candidate, in the button's title after what it does.
+    pub why: String,
+    /// The person ids, comma-separated.
+    pub interpreters: String,
+    /// The button that offers to all listed.
+    pub all: bool,
 }
 
 /// What a signed-in page shows.
@@ -214,6 +283,10 @@ pub struct SignedPage {
     pub links: Vec<(String, String)>,
     /// The header: the person's pages, and signing out.
     pub menu: crate::web::menu::Menu,
+    /// Forms that answer the notice, shown right under it (« Offrir quand même »).
+    pub notice_forms: Vec<FormView>,
+    /// A working surface as wide as the screen (the board), not a column of text.
+    pub wide: bool,
 }
 
 impl SignedPage {
@@ -230,6 +303,8 @@ impl SignedPage {
             forms: Vec::new(),
             links: Vec::new(),
             menu: signed_in.session().menu(),
+            notice_forms: Vec::new(),
+            wide: false,
         }
     }
 

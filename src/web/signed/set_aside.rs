@@ -52,6 +52,7 @@ pub fn section(lines: &[SetAsideLine], locale: Locale, csrf: &str) -> Section {
         })
         .collect();
     Section {
+        table: None,
         heading: locale.text("coord-messages-set-aside"),
         empty: locale.text("coord-none"),
         lines: if lines.is_empty() {

@@ -112,6 +112,7 @@ fn report_section(report: &ImportReport, locale: Locale) -> (Section, (Tone, Str
         })
         .collect();
     let section = Section {
+        table: None,
         heading: locale.text("coord-file-import"),
         empty: locale.text("coord-the-file-holds-nobody"),
         lines,

@@ -100,6 +100,7 @@ async fn list(
     for role in [Role::Coordinator, Role::Interpreter, Role::Requester] {
         let people = tx.roster(role).await?;
         page.sections.push(Section {
+            table: None,
             heading: role_heading(role, locale).to_string(),
             empty: locale.text("coord-nobody"),
             lines: Vec::new(),

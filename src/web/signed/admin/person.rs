@@ -197,6 +197,7 @@ pub(super) async fn person_page(
     page.sections
         .push(access_section(&loaded, is_self, &base, &csrf, locale));
     page.sections.push(Section {
+        table: None,
         heading: locale.text("coord-history"),
         empty: locale.text("coord-no-change-recorded"),
         lines: loaded.history,

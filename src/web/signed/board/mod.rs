@@ -1,17 +1,22 @@
 //! `GET /board`: the coordinator's overview, gathered by the same code as the digest
 //! ([`crate::outbound::digest::gather`]) so the page and the mail say the same thing:
-//! requests waiting for an interpreter with their ranked candidates, offers unanswered for
-//! an hour, modified requests, contested records with the requester's words, bounced
-//! addresses, undelivered messages, and inbound messages set aside (retried or dismissed
-//! from here: [`super::set_aside`]). Each candidate has a button, and each request one to
-//! offer it to all listed; they post to `/board/offer` with the session's form value.
+//! requests waiting for an interpreter as a dense table ([`table`]) with their ranked
+//! candidates and who cannot take them, offers unanswered for an hour, modified requests,
+//! contested records with the requester's words, bounced addresses, undelivered messages,
+//! and inbound messages set aside (retried or dismissed from here: [`super::set_aside`]).
+//! Each candidate has a button, and each request one to offer it to all listed; they post
+//! to `/board/offer` with the session's form value. Each request also has a field to offer
+//! it to anyone by name or code: `/board/offer-to` ([`offer_to`]).
 
-use super::{FormView, Item, Section, SignedPage, render};
+pub mod offer_to;
+mod table;
+
+use super::{Section, SignedPage, render};
 use crate::config::Settings;
 use crate::domain::ids::{PersonId, RequestId};
 use crate::domain::locale::Locale;
 use crate::domain::request::RequestStatus;
-use crate::domain::role::{ActorKind, Channel};
+use crate::domain::role::{ActorKind, Channel, Role};
 use crate::outbound::digest::{Digest, LinkContext, gather};
 use crate::web::AppState;
 use crate::web::WebError;
@@ -67,97 +72,79 @@ pub(super) async fn board(
     status: StatusCode,
     notice: Option<(Tone, String)>,
 ) -> Result<Response, WebError> {
-    let digest = gather_for(signed_in, state, settings).await?;
+    board_with(signed_in, state, settings, status, notice, Vec::new()).await
+}
+
+/// The board under a notice with forms that answer it (« Offrir quand même »).
+pub(super) async fn board_with(
+    signed_in: &SignedIn,
+    state: &AppState,
+    settings: &Settings,
+    status: StatusCode,
+    notice: Option<(Tone, String)>,
+    notice_forms: Vec<super::FormView>,
+) -> Result<Response, WebError> {
+    let now = state.workflow.clock().now();
+    let (digest, names) = gather_for(signed_in, state, settings, now).await?;
     let mut page = SignedPage::new(signed_in, ("Tableau de bord", "Board"));
     if let Some((tone, text)) = notice {
         page = page.notice(tone, text);
     }
-    page.sections = sections(&digest, page.locale, &signed_in.session().csrf());
+    page.notice_forms = notice_forms;
+    page.wide = true;
+    let seen = table::Seen {
+        locale: page.locale,
+        csrf: &signed_in.session().csrf(),
+        now,
+        time_zone: settings.general.time_zone,
+    };
+    page.sections = sections(&digest, &seen, names);
     Ok(render(status, &settings.general.bank_name, &page))
 }
 
-async fn gather_for(signed_in: &SignedIn, state: &AppState, settings: &Settings) -> anyhow::Result<Digest> {
+/// The digest as of `now`, and the names of the active interpreters for the « Offrir à… »
+/// fields.
+async fn gather_for(
+    signed_in: &SignedIn,
+    state: &AppState,
+    settings: &Settings,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<(Digest, Vec<String>)> {
     let keys = crate::security::link_keys(settings)?;
     let ctx = LinkContext {
         keys: &keys,
         public_base_url: &settings.web.public_base_url,
         ttl: TimeDelta::hours(i64::from(settings.security.link_ttl_hours)),
-        now: state.workflow.clock().now(),
+        now,
         time_zone: settings.general.time_zone,
         candidates: settings.coordination.digest_candidates,
     };
     let mut tx = state.workflow.store().begin().await?;
     let digest = gather(&mut tx, signed_in.person(), &ctx).await?;
+    let names = if digest.waiting.is_empty() {
+        Vec::new()
+    } else {
+        let people = tx.people_with_role(Role::Interpreter).await?;
+        let mut names: Vec<String> = people.iter().map(|p| p.display_name()).collect();
+        names.dedup();
+        names
+    };
     tx.commit().await?;
-    Ok(digest)
-}
-
-fn offer_form(request: RequestId, to: &[PersonId], label: String, csrf: &str, secondary: bool) -> FormView {
-    let ids: Vec<String> = to.iter().map(|p| p.0.to_string()).collect();
-    FormView {
-        method: "post",
-        action: "/board/offer".into(),
-        csrf: csrf.to_string(),
-        hidden: vec![
-            ("request".into(), request.0.to_string()),
-            ("interpreters".into(), ids.join(",")),
-        ],
-        buttons: vec![(label, String::new())],
-        secondary,
-        ..FormView::default()
-    }
+    Ok((digest, names))
 }
 
 // Long for a reason: the board's sections in the order the page shows them, one flat
 // list.
-fn sections(digest: &Digest, locale: Locale, csrf: &str) -> Vec<Section> {
+fn sections(digest: &Digest, seen: &table::Seen<'_>, names: Vec<String>) -> Vec<Section> {
+    let locale = seen.locale;
     let lines = |fr: &str, en: &str, empty: (&str, &str), lines: &[String]| Section {
         heading: locale.pick(fr, en).to_string(),
         empty: locale.pick(empty.0, empty.1).to_string(),
         lines: lines.to_vec(),
-        items: Vec::new(),
+        ..Section::default()
     };
-    let waiting = digest
-        .waiting
-        .iter()
-        .map(|w| {
-            let mut item = Item {
-                headline: w.headline.clone(),
-                ..Item::default()
-            };
-            if !w.withdrawn.is_empty() {
-                item.lines.push(w.withdrawn.clone());
-            }
-            for c in &w.candidates {
-                if !c.why.is_empty() {
-                    item.lines.push(format!("{} ({}) — {}", c.name, c.code, c.why));
-                }
-            }
-            if w.candidates.is_empty() {
-                item.lines.push(locale.text("coord-no-eligible-interpreter"));
-            }
-            if !w.excluded.is_empty() {
-                item.lines
-                    .push(format!("{} {}", locale.text("coord-left-out"), w.excluded));
-            }
-            for c in &w.candidates {
-                item.forms
-                    .push(offer_form(w.request, &[c.person], c.label.clone(), csrf, false));
-            }
-            if let Some((label, _)) = &w.broadcast {
-                item.forms
-                    .push(offer_form(w.request, &w.broadcast_to, label.clone(), csrf, true));
-            }
-            item
-        })
-        .collect();
     vec![
-        Section {
-            heading: locale.text("coord-requests-to-assign"),
-            empty: locale.text("coord-no-request-waiting"),
-            lines: Vec::new(),
-            items: waiting,
-        },
+        table::section(&digest.waiting, seen, names),
         lines(
             "Offres sans réponse",
             "Offers unanswered",
@@ -174,9 +161,9 @@ fn sections(digest: &Digest, locale: Locale, csrf: &str) -> Vec<Section> {
             &digest.modified,
         ),
         lines(
-            "Rapports de service contestés",
+            "Réalisations contestées",
             "Contested service records",
-            ("Aucun.", "None."),
+            ("Aucune.", "None."),
             &digest.contested,
         ),
         lines(
@@ -191,7 +178,7 @@ fn sections(digest: &Digest, locale: Locale, csrf: &str) -> Vec<Section> {
             ("Aucun.", "None."),
             &digest.undelivered,
         ),
-        super::set_aside::section(&digest.set_aside, locale, csrf),
+        super::set_aside::section(&digest.set_aside, locale, seen.csrf),
     ]
 }
 
@@ -234,12 +221,22 @@ pub async fn offer(
         )
         .await;
     };
+    offer_now(&signed_in, &state, &settings, RequestId(form.request), interpreters).await
+}
+
+/// Offers `request` to `interpreters` and shows the board saying so, or, when the request
+/// is no longer waiting, the board as it is now.
+pub(super) async fn offer_now(
+    signed_in: &SignedIn,
+    state: &AppState,
+    settings: &Settings,
+    request: RequestId,
+    interpreters: Vec<PersonId>,
+) -> Result<Response, WebError> {
     // The board offers only what it shows: a request still waiting. (Offering an offered
     // request to more interpreters is a deliberate act, not a stale button's.)
-    let request = RequestId(form.request);
-    let waiting = status_of(&state, request).await? == Some(RequestStatus::New);
-    if !waiting {
-        return changed(&signed_in, &state, &settings).await;
+    if !is_waiting(state, request).await? {
+        return changed(signed_in, state, settings).await;
     }
     let actor = Actor {
         person: Some(signed_in.person().id),
@@ -253,7 +250,7 @@ pub async fn offer(
     };
     match state.workflow.execute(actor, command).await {
         Ok(_) => {
-            let number = label_of(&state, request).await?;
+            let number = label_of(state, request).await?;
             Ok(super::see_other(format!("/board?offered={}", url_safe(&number))))
         }
         Err(
@@ -262,13 +259,13 @@ pub async fn offer(
             | WorkflowError::BadCommand(_)
             | WorkflowError::Conflict(_)
             | WorkflowError::OfferClosed,
-        ) => changed(&signed_in, &state, &settings).await,
+        ) => changed(signed_in, state, settings).await,
         Err(e) => Err(e.into()),
     }
 }
 
 /// The request changed since the board was shown: nothing done, the board as it is now.
-async fn changed(signed_in: &SignedIn, state: &AppState, settings: &Settings) -> Result<Response, WebError> {
+pub(super) async fn changed(signed_in: &SignedIn, state: &AppState, settings: &Settings) -> Result<Response, WebError> {
     let locale = signed_in.person().locale;
     let text = locale.text("coord-nothing-was-done-this-request-changed");
     board(
@@ -279,6 +276,11 @@ async fn changed(signed_in: &SignedIn, state: &AppState, settings: &Settings) ->
         Some((Tone::Bad, text.to_string())),
     )
     .await
+}
+
+/// Whether the request is still waiting for an interpreter, as the board showed it.
+pub(super) async fn is_waiting(state: &AppState, id: RequestId) -> Result<bool, crate::store::StoreError> {
+    Ok(status_of(state, id).await? == Some(RequestStatus::New))
 }
 
 async fn status_of(state: &AppState, id: RequestId) -> Result<Option<RequestStatus>, crate::store::StoreError> {
@@ -292,7 +294,7 @@ async fn status_of(state: &AppState, id: RequestId) -> Result<Option<RequestStat
     Ok(status)
 }
 
-async fn label_of(state: &AppState, id: RequestId) -> Result<String, crate::store::StoreError> {
+pub(super) async fn label_of(state: &AppState, id: RequestId) -> Result<String, crate::store::StoreError> {
     let mut tx = state.workflow.store().begin_read().await?;
     let request = tx.request(id).await?;
     tx.commit().await?;
