@@ -126,10 +126,10 @@ pub fn short_day_date(date: NaiveDate, locale: Locale) -> String {
     }
 }
 
-/// "14 h 30" / "2:30 PM".
+/// « 14 h 30 » (with no-break spaces: it never splits across lines) / "2:30 PM".
 pub fn clock_time(time: NaiveTime, locale: Locale) -> String {
     match locale {
-        Locale::Fr => format!("{} h {:02}", time.hour(), time.minute()),
+        Locale::Fr => format!("{}\u{a0}h\u{a0}{:02}", time.hour(), time.minute()),
         Locale::En => {
             let (pm, hour) = time.hour12();
             format!("{hour}:{:02} {}", time.minute(), if pm { "PM" } else { "AM" })
@@ -197,7 +197,8 @@ mod tests {
         let monday = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
         assert_eq!(short_day_date(monday, Locale::Fr), "lun. 7 déc.");
         let t = NaiveTime::from_hms_opt(14, 30, 0).unwrap();
-        assert_eq!(clock_time(t, Locale::Fr), "14 h 30");
+        // Never split across two lines: « 14 h » on one, « 30 » on the next.
+        assert_eq!(clock_time(t, Locale::Fr), "14\u{a0}h\u{a0}30");
         assert_eq!(clock_time(t, Locale::En), "2:30 PM");
         assert_eq!(duration(90, Locale::Fr), "1 h 30");
         assert_eq!(duration(60, Locale::En), "1 h");

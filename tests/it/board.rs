@@ -351,7 +351,7 @@ async fn the_board_is_a_table_with_when_language_place_and_how_soon(engine: Engi
             r#"<td data-label="Demande" class="nowrap"><a href="/requests/{}">{number}</a></td>"#,
             id.0
         ),
-        r#"<td data-label="Quand" class="nowrap">lun. 9 mars 10 h 00</td>"#.to_string(),
+        "<td data-label=\"Quand\" class=\"nowrap\">lun. 9 mars 10\u{a0}h\u{a0}00</td>".to_string(),
         r#"<td data-label="Durée" class="nowrap">1 h</td>"#.to_string(),
         r#"<td data-label="Langues">Français → Espagnol</td>"#.to_string(),
         r#"<td data-label="Lieu">Hôpital Notre-Dame</td>"#.to_string(),
@@ -370,7 +370,7 @@ async fn the_board_is_a_table_with_when_language_place_and_how_soon(engine: Engi
         board.body
     );
     let row = row_of(&board, later);
-    assert!(row.contains("mer. 11 mars 10 h 00</td>"), "{row}");
+    assert!(row.contains("mer. 11 mars 10\u{a0}h\u{a0}00</td>"), "{row}");
     assert!(row.contains(r#"class="nowrap">1 h 30</td>"#), "{row}");
     assert!(!row.contains("badge"), "two days ahead, the date says enough: {row}");
 

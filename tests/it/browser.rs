@@ -234,7 +234,10 @@ async fn a_requester_turns_on_totp_and_signs_in_with_it() {
     let page = browser.wait_for("Historique").await;
     check_accessible(&page);
     browser.screenshot("08-request-page").await;
-    assert!(page.contains("lundi 9 mars 2026") && page.contains("10 h 00"), "{page}");
+    assert!(
+        page.contains("lundi 9 mars 2026") && page.contains("10&nbsp;h&nbsp;00"),
+        "{page}"
+    );
     assert!(page.contains(".pdf"), "the attachment is listed: {page}");
     browser.open(&format!("{base}/requests")).await;
     let page = browser.wait_for("HC-").await;

@@ -162,7 +162,7 @@ async fn dead_links_show_the_state_and_mail_a_new_link_to_the_recipient(engine: 
     let page = w.site.get(&format!("/l/{cancel}"), "").await;
     assert_eq!(page.status, 410);
     assert!(
-        page.body.contains("la demande a changé") && page.body.contains("14 h 30"),
+        page.body.contains("la demande a changé") && page.body.contains("14\u{a0}h\u{a0}30"),
         "{}",
         page.body
     );

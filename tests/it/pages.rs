@@ -330,7 +330,8 @@ async fn a_requester_books_changes_and_cancels_on_the_web(engine: Engine) {
         page.body
     );
     assert!(
-        page.body.contains("Heure du service\u{a0}: 10 h 00 → 11 h 00"),
+        page.body
+            .contains("Heure du service\u{a0}: 10\u{a0}h\u{a0}00 → 11\u{a0}h\u{a0}00"),
         "{}",
         page.body
     );

@@ -142,7 +142,7 @@ async fn the_interpreter_is_asked_once_the_appointment_is_over(engine: Engine) {
         .find(|(name, _)| name.ends_with("-service_recorded.eml"))
         .expect("the summary was sent");
     for line in [
-        "Heure de fin effective\u{a0}: 11 h 20",
+        "Heure de fin effective\u{a0}: 11\u{a0}h\u{a0}20",
         "Durée réelle\u{a0}: 1 h 15",
         "Distance parcourue\u{a0}: 14,5 km",
         "Autres frais\u{a0}: 6,25",
@@ -265,7 +265,7 @@ async fn a_contest_reaches_the_coordinators_with_the_requesters_words(engine: En
         "{text}"
     );
     assert!(
-        text.contains("Heure de début effective\u{a0}: 10 h 00"),
+        text.contains("Heure de début effective\u{a0}: 10\u{a0}h\u{a0}00"),
         "the record is shown: {text}"
     );
     // The digest lists it with the requester's words.

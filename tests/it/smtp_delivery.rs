@@ -46,7 +46,10 @@ async fn a_booking_reaches_both_parties_with_an_invite() {
     assert_eq!(booked.header_raw("X-Auto-Response-Suppress").unwrap().trim(), "All");
     let text = booked.body_text(0).unwrap();
     assert!(text.contains("Votre demande HC-26061001 est réservée"), "{text}");
-    assert!(text.contains("lundi 9 mars 2026") && text.contains("10 h 00"), "{text}");
+    assert!(
+        text.contains("lundi 9 mars 2026") && text.contains("10\u{a0}h\u{a0}00"),
+        "{text}"
+    );
     assert!(
         !text.contains("Patiente Confidentielle") && !text.contains("Diabète"),
         "no patient details"

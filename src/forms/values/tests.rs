@@ -137,6 +137,8 @@ fn times_in_many_spellings() {
         ("14:30", "14:30"),
         ("14 h 30", "14:30"),
         ("14\u{202F}h\u{202F}30", "14:30"),
+        // As Relais writes it (`domain::locale::clock_time`), read back from a reply.
+        ("14\u{a0}h\u{a0}30", "14:30"),
         ("14h30", "14:30"),
         ("14H30", "14:30"),
         ("14h", "14:00"),
