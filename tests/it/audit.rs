@@ -40,6 +40,8 @@ struct Audit {
     dir: PathBuf,
     pages: usize,
     findings: Vec<String>,
+    /// Sizes worth reporting (not checked): how dense the pages are.
+    measures: Vec<String>,
 }
 
 impl Audit {
@@ -52,6 +54,7 @@ impl Audit {
             dir,
             pages: 0,
             findings: Vec::new(),
+            measures: Vec::new(),
         }
     }
 
@@ -148,10 +151,11 @@ impl Audit {
     async fn finish(self) {
         self.browser.quit().await;
         let report = format!(
-            "{} pages and mails audited; {} serious or critical violations\n{}\n",
+            "{} pages and mails audited; {} serious or critical violations\n{}\n{}\n",
             self.pages,
             self.findings.len(),
-            self.findings.join("\n")
+            self.findings.join("\n"),
+            self.measures.join("\n")
         );
         std::fs::write(self.dir.join("report.txt"), &report).unwrap();
         assert!(self.findings.is_empty(), "{report}");
@@ -278,6 +282,26 @@ async fn every_page_and_mail_passes_the_accessibility_audit_on_a_desktop_and_a_p
             )
             .await;
     }
+
+    // How much of a desktop screen thirty requests to assign take on the board.
+    for _ in 0..29 {
+        bank.create().await;
+    }
+    audit.browser.open(&format!("{base}/login")).await;
+    audit.browser.set_cookies(coordinator.iter()).await;
+    audit.width(1280, 900).await;
+    audit.browser.open(&format!("{base}/board")).await;
+    let height = audit
+        .browser
+        .script("const t = document.querySelector('table'); return t ? [t.rows.length - 1, t.getBoundingClientRect().height] : [0, 0];")
+        .await;
+    audit.measures.push(format!(
+        "board at 1280×900: {} requests to assign take {} px",
+        height[0], height[1]
+    ));
+    audit
+        .check("coordinator-board-thirty-desktop", "/board (30 requests)")
+        .await;
 
     let kinds = audit.mails(&w.mail_dir).await;
     assert!(
