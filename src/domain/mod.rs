@@ -20,6 +20,7 @@ pub mod password_policy;
 pub mod person;
 pub mod person_form;
 pub mod person_import;
+pub mod person_search;
 pub mod request;
 pub mod role;
 pub mod spreadsheet;

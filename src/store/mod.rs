@@ -23,6 +23,7 @@ pub mod matching;
 pub mod organisations;
 pub mod outbox;
 pub mod people;
+pub mod people_list;
 pub mod reports;
 pub mod requests;
 pub mod sequences;
@@ -187,6 +188,10 @@ impl Store {
                 .await
                 .context("PostgreSQL migrations failed")?,
         }
+        // Data a migration cannot compute in SQL: the People page's search keys (0026).
+        let mut tx = self.begin().await.context("filling the search keys")?;
+        tx.fill_search_keys().await.context("filling the search keys")?;
+        tx.commit().await.context("filling the search keys")?;
         Ok(())
     }
 

@@ -9,14 +9,27 @@ use crate::domain::interpreter::{
 };
 use crate::domain::language::LanguageTag;
 use crate::domain::person::{NewPerson, Person, RequesterProfile, UserCode};
+use crate::domain::person_search;
 use crate::domain::role::Role;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 
-const PERSON_COLUMNS: &str =
+pub(super) const PERSON_COLUMNS: &str =
     "id, user_code, first_name, last_name, email, mobile, phone, locale, notify_email, notify_sms, active";
 
+/// What the People page finds `person` by (`people.search_key`).
+pub(super) fn search_parts(person: &Person) -> person_search::Parts<'_> {
+    person_search::Parts {
+        first_name: &person.first_name,
+        last_name: &person.last_name,
+        email: person.email.as_str(),
+        user_code: person.user_code.as_str(),
+        mobile: person.mobile.as_ref().map(|m| m.as_str()),
+        phone: person.phone.as_deref(),
+    }
+}
+
 #[derive(sqlx::FromRow)]
-struct PersonRow {
+pub(super) struct PersonRow {
     id: i64,
     user_code: String,
     first_name: String,
@@ -31,7 +44,7 @@ struct PersonRow {
 }
 
 impl PersonRow {
-    fn into_person(self, roles: Vec<Role>) -> Result<Person, StoreError> {
+    pub(super) fn into_person(self, roles: Vec<Role>) -> Result<Person, StoreError> {
         Ok(Person {
             id: PersonId(self.id),
             user_code: UserCode::parse(&self.user_code)
@@ -98,8 +111,16 @@ impl Tx {
         let seq = self.next_in_sequence(&format!("user:{stem}")).await?;
         let code = UserCode::new(&stem, seq);
         const SQL: &str = "INSERT INTO people (user_code, first_name, last_name, email, mobile, phone, locale, \
-             notify_email, notify_sms, active, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, TRUE, $10, $10) RETURNING id";
+             notify_email, notify_sms, active, created_at, updated_at, search_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, TRUE, $10, $10, $11) RETURNING id";
+        let search_key = person_search::key(&person_search::Parts {
+            first_name: &person.first_name,
+            last_name: &person.last_name,
+            email: person.email.as_str(),
+            user_code: code.as_str(),
+            mobile: person.mobile.as_ref().map(|m| m.as_str()),
+            phone: person.phone.as_deref(),
+        });
         let id: i64 = on_conn!(self, |c| sqlx::query_scalar(SQL)
             .bind(code.as_str())
             .bind(&person.first_name)
@@ -111,6 +132,7 @@ impl Tx {
             .bind(person.notify_email)
             .bind(person.notify_sms)
             .bind(now)
+            .bind(&search_key)
             .fetch_one(c)
             .await
             .map_err(|e| StoreError::from_unique(e, "email address already used by another person"))?);
@@ -216,7 +238,9 @@ impl Tx {
     /// Writes a person's editable fields as given.
     pub async fn update_person(&mut self, person: &Person, now: DateTime<Utc>) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE people SET first_name = $2, last_name = $3, email = $4, mobile = $5, phone = $6, \
-             locale = $7, notify_email = $8, notify_sms = $9, active = $10, updated_at = $11 WHERE id = $1";
+             locale = $7, notify_email = $8, notify_sms = $9, active = $10, updated_at = $11, search_key = $12 \
+             WHERE id = $1";
+        let search_key = person_search::key(&search_parts(person));
         let done = on_conn!(self, |c| sqlx::query(SQL)
             .bind(person.id.0)
             .bind(&person.first_name)
@@ -229,6 +253,7 @@ impl Tx {
             .bind(person.notify_sms)
             .bind(person.active)
             .bind(now)
+            .bind(&search_key)
             .execute(c)
             .await
             .map_err(|e| StoreError::from_unique(e, "email address already used by another person"))?

@@ -3,6 +3,7 @@
 pub mod account;
 mod cookies;
 mod error;
+mod error_page;
 mod form_view;
 mod health;
 pub mod held_files;

@@ -142,14 +142,20 @@ pub async fn errors_as_pages(
 ) -> Response {
     let path = request.uri().path();
     let for_machines = path == "/healthz" || path == "/metrics" || path.starts_with("/webhooks/");
+    // What says who asks, kept for the error page: the session cookie and the languages.
+    let mut asker = HeaderMap::new();
+    for name in [header::COOKIE, header::ACCEPT_LANGUAGE] {
+        for value in request.headers().get_all(&name) {
+            asker.append(name.clone(), value.clone());
+        }
+    }
     let mut response = next.run(request).await;
     if for_machines {
         return response;
     }
     let status = response.status();
-    let bank = &state.settings.general.bank_name;
     if let Some(kind) = response.extensions_mut().remove::<ErrorPage>() {
-        return error_page(status, bank, kind);
+        return error_page(&state, status, asker, kind).await;
     }
     let is_html = response
         .headers()
@@ -164,43 +170,27 @@ pub async fn errors_as_pages(
     } else {
         ErrorPage::Failed
     };
-    error_page(status, bank, kind)
+    error_page(&state, status, asker, kind).await
 }
 
-/// The bank's page for an error.
-fn error_page(status: StatusCode, bank: &str, kind: ErrorPage) -> Response {
-    let (heading, paragraphs) = match kind {
+/// The bank's page for an error, in the language of who asked (`asker`: the headers that
+/// say who) and with their links onward ([`super::error_page`]).
+async fn error_page(state: &super::AppState, status: StatusCode, asker: HeaderMap, kind: ErrorPage) -> Response {
+    use super::error_page::{Kind, page, viewer};
+    let bank = &state.settings.general.bank_name;
+    let (kind, theirs) = match kind {
         ErrorPage::InvalidLink => return super::links::invalid_link_page(bank),
-        ErrorPage::NoSuchRequest(locale) => return super::request_pages::no_such_request(locale, bank),
-        ErrorPage::Forbidden(locale) => return super::account::forbidden_page(locale, bank),
         ErrorPage::Csrf { locale, again } => return super::account::expired_form_page(locale, bank, &again),
-        ErrorPage::NotFound => (
-            "Page introuvable · Page not found",
-            [
-                "Cette adresse ne mène à rien, ou à rien qui vous soit ouvert. Vérifiez le lien, ou revenez à votre compte (/account).",
-                "This address leads nowhere, or nowhere open to you. Check the link, or go back to your account (/account).",
-            ],
-        ),
-        ErrorPage::Failed => (
-            "Une erreur est survenue · Something went wrong",
-            [
-                "Rien n'a été perdu de ce qui était déjà enregistré. Veuillez réessayer dans quelques minutes.",
-                "Nothing already saved was lost. Please try again in a few minutes.",
-            ],
-        ),
+        ErrorPage::NoSuchRequest(locale) => (Kind::NoSuchRequest, Some(locale)),
+        ErrorPage::Forbidden(locale) => (Kind::Forbidden, Some(locale)),
+        ErrorPage::NotFound => (Kind::NotFound, None),
+        ErrorPage::Failed => (Kind::Failed, None),
     };
-    let page = Page {
-        locale: Locale::Fr,
-        bank: bank.to_string(),
-        title: heading.into(),
-        heading: heading.into(),
-        notice: String::new(),
-        tone: Tone::Neutral,
-        facts: Vec::new(),
-        paragraphs: paragraphs.iter().map(|p| p.to_string()).collect(),
-        forms: Vec::new(),
-    };
-    page_response(status, &page)
+    let mut viewer = viewer(state, asker).await;
+    if let Some(locale) = theirs {
+        viewer.locale = locale;
+    }
+    page(status, bank, kind, &viewer)
 }
 
 /// Back to a page after a change, or on to where one must go (303: a reload does not post

@@ -19,6 +19,7 @@ mod config;
 mod coordination;
 mod coordinator_actions;
 mod dkim;
+mod error_pages;
 mod export;
 mod forms;
 mod imap;

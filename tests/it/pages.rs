@@ -799,7 +799,17 @@ async fn addresses_that_lead_nowhere_answer_the_banks_page(engine: Engine) {
         );
         assert!(page.body.contains("<html lang=\"fr\">"), "{path}: {}", page.body);
         assert!(page.body.contains(&bank_name), "{path}: {}", page.body);
-        assert!(page.body.contains("Page introuvable") && page.body.contains("Page not found"));
+        assert!(page.body.contains("Page introuvable"), "{path}: {}", page.body);
+        assert!(
+            !page.body.contains("Page not found"),
+            "in her language alone: {}",
+            page.body
+        );
+        assert!(
+            page.body.contains("<a href=\"/requests\">Mes demandes</a>"),
+            "onward to her requests: {}",
+            page.body
+        );
         assert_eq!(page.headers.get("cache-control").unwrap(), "no-store");
     }
     // Machines get what they asked for, unchanged.

@@ -14,7 +14,7 @@ mod manage;
 mod mfa;
 mod session;
 mod signed;
-mod view;
+pub(crate) mod view;
 
 pub use session::{AnySession, Coordinator, SignedIn};
 
@@ -163,15 +163,6 @@ pub(crate) fn expired_form_page(locale: Locale, bank: &str, again: &str) -> Resp
     let page = AccountPage::new(locale, locale.text("account-form-expired"))
         .notice(Tone::Bad, locale.text("account-nothing-was-done-this-form-expired"))
         .link(again, locale.text("account-open-the-page-again"));
-    render(StatusCode::FORBIDDEN, bank, &page)
-}
-
-/// The page refusing someone whose roles do not give access
-/// ([`crate::web::WebError::Forbidden`]).
-pub(crate) fn forbidden_page(locale: Locale, bank: &str) -> Response {
-    let page = AccountPage::new(locale, locale.text("account-access-denied"))
-        .notice(Tone::Bad, locale.text("account-your-account-does-not-give-access"))
-        .link("/account", locale.text("account-my-account"));
     render(StatusCode::FORBIDDEN, bank, &page)
 }
 

@@ -90,14 +90,6 @@ async fn seen(state: &AppState, signed_in: &SignedIn, id: i64) -> Result<Seen, W
         .ok_or(WebError::NoSuchRequest(signed_in.person().locale))
 }
 
-/// The page of [`WebError::NoSuchRequest`]: the same answer for a request that does not
-/// exist and one this person may not see.
-pub(super) fn no_such_request(locale: Locale, bank: &str) -> Response {
-    View::new(locale, bank, &locale.text("request-request-not-found"))
-        .tone(Tone::Bad, locale.text("request-this-request-does-not-exist-or"))
-        .render(StatusCode::NOT_FOUND)
-}
-
 /// A table on a page: cells are `(text, link)`, the link empty for none.
 struct Table {
     title: String,

@@ -13,6 +13,7 @@ mod email_change;
 pub mod establishments;
 mod history;
 mod hours;
+mod listing;
 pub mod organisation;
 pub mod profile;
 mod set_aside;
@@ -29,6 +30,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+pub use listing::{Cell, Listing};
 use std::sync::Arc;
 
 /// The routes of the signed-in web set.
@@ -279,6 +281,8 @@ pub struct SignedPage {
     pub facts: Vec<(String, String)>,
     pub sections: Vec<Section>,
     pub forms: Vec<FormView>,
+    /// A table with its search form and pages, after the sections and forms.
+    pub listing: Option<Listing>,
     /// Links of this page (back to a list, a related page), under it.
     pub links: Vec<(String, String)>,
     /// The header: the person's pages, and signing out.
@@ -301,6 +305,7 @@ impl SignedPage {
             facts: Vec::new(),
             sections: Vec::new(),
             forms: Vec::new(),
+            listing: None,
             links: Vec::new(),
             menu: signed_in.session().menu(),
             notice_forms: Vec::new(),

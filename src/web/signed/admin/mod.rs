@@ -1,7 +1,7 @@
-//! `/admin/people` (coordinators with their second factor): everyone the bank knows, by
-//! role, active or not, each with their page (`person`) and a button that sends an
-//! activation link, what `relais accounts invite` does from the command line; a person is
-//! added on `new_person`.
+//! `/admin/people` (coordinators with their second factor): everyone the bank knows, active
+//! or not, searched and narrowed by role and account, fifty a page (`roster`), each with
+//! their page (`person`) and, where of use, a button that sends an activation link, what
+//! `relais accounts invite` does from the command line; a person is added on `new_person`.
 
 pub mod documents;
 pub mod files;
@@ -11,12 +11,12 @@ mod interpreter;
 pub mod new_person;
 pub mod person;
 mod roles;
+mod roster;
 
-use super::{FormView, Item, Section, SignedPage, render};
+use super::Section;
 use crate::config::Settings;
 use crate::domain::contact::EmailAddress;
 use crate::domain::locale::Locale;
-use crate::domain::person::Person;
 use crate::domain::role::Role;
 use crate::web::AppState;
 use crate::web::WebError;
@@ -24,16 +24,20 @@ use crate::web::account::{Coordinator, SignedIn};
 use crate::web::page::Tone;
 use crate::workflow::accounts::InviteOutcome;
 use axum::Form;
-use axum::extract::State;
 use axum::extract::rejection::FormRejection;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-/// `GET /admin/people`.
-pub async fn people(Coordinator(signed_in): Coordinator, State(state): State<AppState>) -> Result<Response, WebError> {
+/// `GET /admin/people?q=&role=&status=&page=`.
+pub async fn people(
+    Coordinator(signed_in): Coordinator,
+    State(state): State<AppState>,
+    Query(search): Query<roster::Search>,
+) -> Result<Response, WebError> {
     let settings = crate::web::signed::settings(&state);
-    list(&signed_in, &state, &settings, StatusCode::OK, None, None).await
+    roster::show(&signed_in, &state, &settings, StatusCode::OK, None, None, &search).await
 }
 
 /// The posted pairs with the session's CSRF value, or the CSRF answer (`again`: the page).
@@ -54,15 +58,8 @@ fn role_name(role: Role, locale: Locale) -> String {
     }
 }
 
-fn role_heading(role: Role, locale: Locale) -> String {
-    match role {
-        Role::Coordinator => locale.text("coord-coordinators"),
-        Role::Interpreter => locale.text("coord-interpreters"),
-        Role::Requester => locale.text("coord-requesters"),
-    }
-}
-
-/// The roster page, with the report of a file just imported (`report`) above it.
+/// The roster page as it opens, with `notice` and the report of a file just imported
+/// (`report`) above it.
 async fn list(
     signed_in: &SignedIn,
     state: &AppState,
@@ -71,90 +68,8 @@ async fn list(
     notice: Option<(Tone, String)>,
     report: Option<Section>,
 ) -> Result<Response, WebError> {
-    let locale = signed_in.person().locale;
-    let csrf = signed_in.session().csrf();
-    let mut page = SignedPage::new(signed_in, ("Personnes", "People"));
-    if let Some((tone, text)) = notice {
-        page = page.notice(tone, text);
-    }
-    page.sections.extend(report);
-    page.sections.push(Section {
-        heading: locale.text("coord-add"),
-        items: vec![Item {
-            headline: String::new(),
-            lines: Vec::new(),
-            forms: vec![
-                FormView {
-                    method: "get",
-                    action: "/admin/people/new".into(),
-                    buttons: vec![(locale.text("coord-add-a-person"), String::new())],
-                    ..FormView::default()
-                },
-                import::form(&csrf, locale),
-            ],
-        }],
-        ..Section::default()
-    });
-    let mut tx = state.workflow.store().begin_read().await?;
-    let accounts: std::collections::HashMap<_, _> = tx.account_states().await?.into_iter().collect();
-    for role in [Role::Coordinator, Role::Interpreter, Role::Requester] {
-        let people = tx.roster(role).await?;
-        page.sections.push(Section {
-            table: None,
-            heading: role_heading(role, locale).to_string(),
-            empty: locale.text("coord-nobody"),
-            lines: Vec::new(),
-            items: people
-                .iter()
-                .map(|p| roster_item(p, accounts.get(&p.id).copied(), &csrf, locale))
-                .collect(),
-        });
-    }
-    tx.commit().await?;
-    Ok(render(status, &settings.general.bank_name, &page))
-}
-
-/// One person of the roster: their address and the state of their account, their page,
-/// and the button that sends an activation link where one is of use (an active person
-/// whose account is not activated yet).
-fn roster_item(p: &Person, account: Option<bool>, csrf: &str, locale: Locale) -> Item {
-    let state = match (p.active, account) {
-        (false, _) => locale.text("coord-inactive"),
-        (true, Some(true)) => locale.pick("compte actif", "account active").to_string(),
-        (true, Some(false)) => locale
-            .pick(
-                "lien d'activation envoyé, pas encore activé",
-                "activation link sent, not activated yet",
-            )
-            .to_string(),
-        (true, None) => locale.pick("pas de compte", "no account").to_string(),
-    };
-    let mut forms = vec![FormView {
-        method: "get",
-        action: format!("/admin/people/{}", p.user_code),
-        buttons: vec![(
-            format!("{} {}", locale.text("coord-manage"), p.user_code),
-            String::new(),
-        )],
-        secondary: true,
-        ..FormView::default()
-    }];
-    if p.active && account != Some(true) {
-        forms.push(FormView {
-            method: "post",
-            action: "/admin/people/invite".into(),
-            csrf: csrf.to_string(),
-            hidden: vec![("email".into(), p.email.to_string())],
-            buttons: vec![(locale.text("coord-send-an-activation-link"), String::new())],
-            secondary: true,
-            ..FormView::default()
-        });
-    }
-    Item {
-        headline: format!("{} — {}", p.display_name(), p.user_code),
-        lines: vec![format!("{} — {state}", p.email)],
-        forms,
-    }
+    let search = roster::Search::default();
+    roster::show(signed_in, state, settings, status, notice, report, &search).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -162,6 +77,9 @@ fn roster_item(p: &Person, account: Option<bool>, csrf: &str, locale: Locale) ->
 pub struct InviteForm {
     csrf: String,
     email: String,
+    /// The list the button was pressed on, shown again.
+    #[serde(flatten)]
+    search: roster::Search,
 }
 
 /// `POST /admin/people/invite`: queues an activation link, as `relais accounts invite`.
@@ -177,15 +95,8 @@ pub async fn invite(
     let form = super::checked_form(&signed_in, form, |f| &f.csrf, "/admin/people")?;
     let Ok(email) = EmailAddress::parse(&form.email) else {
         let text = locale.text("coord-invalid-email-address");
-        return list(
-            &signed_in,
-            &state,
-            &settings,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            bad(&text),
-            None,
-        )
-        .await;
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return roster::show(&signed_in, &state, &settings, status, bad(&text), None, &form.search).await;
     };
     let outcome = pages.accounts.invite(&email).await?;
     let (tone, fr, en) = match outcome {
@@ -207,5 +118,15 @@ pub async fn invite(
         InviteOutcome::NoSuchPerson => (Tone::Bad, "Personne n'a cette adresse :", "Nobody has this address:"),
     };
     let text = format!("{} {email}", locale.pick(fr, en));
-    list(&signed_in, &state, &settings, StatusCode::OK, Some((tone, text)), None).await
+    let notice = Some((tone, text));
+    roster::show(
+        &signed_in,
+        &state,
+        &settings,
+        StatusCode::OK,
+        notice,
+        None,
+        &form.search,
+    )
+    .await
 }
