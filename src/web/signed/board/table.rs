@@ -109,7 +109,8 @@ fn row(w: &WaitingItem, seen: &Seen<'_>) -> Row {
             .candidates
             .iter()
             .filter(|c| !c.why.is_empty())
-            .map(|c| format!("{} — {}", c.name, c.why))
+            // With the code `ASSIGNER HC-… UBIPN0002` names them by, as the digest says it.
+            .map(|c| format!("{} ({}) — {}", c.name, c.code, c.why))
             .collect(),
         buttons,
         not_available_heading: locale.text_with(
