@@ -224,6 +224,7 @@ async fn every_page_and_mail_passes_the_accessibility_audit_on_a_desktop_and_a_p
                 ("organisations", "/organisations".into()),
                 ("account", "/account".into()),
                 ("account-mfa", "/account/mfa".into()),
+                ("not-found", "/nowhere".into()),
             ],
         ),
         (
@@ -246,6 +247,11 @@ async fn every_page_and_mail_passes_the_accessibility_audit_on_a_desktop_and_a_p
                 ("request", format!("/requests/{}", booked.0)),
                 ("request-for-whom", "/requests/new".into()),
                 ("people", "/admin/people".into()),
+                (
+                    "people-found",
+                    "/admin/people?q=soto&role=interpreter&status=none".into(),
+                ),
+                ("people-none-found", "/admin/people?q=personne".into()),
                 ("person-new", "/admin/people/new".into()),
                 ("person-interpreter", format!("/admin/people/{interpreter_code}")),
                 ("person-requester", format!("/admin/people/{requester_code}")),
