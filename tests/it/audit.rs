@@ -1,7 +1,8 @@
 //! Every page each kind of person uses, and every HTML mail Relais sent on the way, opened in
 //! the real browser with JavaScript on so that axe-core (`tests/assets/axe-core`, injected
 //! through WebDriver) can audit it: no serious or critical violation, on a desktop screen
-//! (1280 px) and on a phone (390 px). A screenshot of the whole of each page at each width
+//! (1280 px) and on a phone (390 px); every other kind of mail too, from the golden record
+//! of notices. A screenshot of the whole of each page at each width
 //! is saved under `target/tmp/audit/` (mails at phone width), with the audit's report.
 
 use crate::support;
@@ -145,6 +146,34 @@ impl Audit {
             kinds.push(kind);
         }
         kinds
+    }
+
+    /// Each kind of mail of the golden record (`tests/golden/notices.txt`, every notice
+    /// Relais sends, as rendered), not already seen in `seen`, at phone width.
+    async fn golden_mails(&mut self, golden: &str, seen: &mut Vec<String>) {
+        self.width(390, 844).await;
+        for block in golden.split("===== ").skip(1) {
+            let (name, rest) = block.split_once('\n').unwrap_or((block, ""));
+            let kind = name
+                .trim()
+                .trim_end_matches(".eml")
+                .rsplit_once('-')
+                .map(|(_, k)| k.to_string())
+                .unwrap_or_default();
+            let Some((_, html)) = rest.split_once("--- html\n") else {
+                continue;
+            };
+            let html = html.split("\n--- attachment").next().unwrap_or(html);
+            if kind.is_empty() || html.trim().is_empty() || seen.contains(&kind) {
+                continue;
+            }
+            let file = self.dir.join(format!("mail-{kind}.html"));
+            std::fs::write(&file, html.as_bytes()).unwrap();
+            let url = format!("file://{}", file.display());
+            self.browser.open(&url).await;
+            self.check(&format!("mail-{kind}"), &url).await;
+            seen.push(kind);
+        }
     }
 
     /// Writes the report and fails with it when anything serious was found.
@@ -309,10 +338,17 @@ async fn every_page_and_mail_passes_the_accessibility_audit_on_a_desktop_and_a_p
         .check("coordinator-board-thirty-desktop", "/board (30 requests)")
         .await;
 
-    let kinds = audit.mails(&w.mail_dir).await;
+    let mut kinds = audit.mails(&w.mail_dir).await;
     assert!(
         kinds.iter().any(|k| k == "account_activation"),
         "the mails sent on the way are audited too: {kinds:?}"
     );
+    audit
+        .golden_mails(include_str!("../golden/notices.txt"), &mut kinds)
+        .await;
+    assert!(kinds.len() > 20, "every kind of mail: {kinds:?}");
+    audit
+        .measures
+        .push(format!("{} kinds of mail audited: {}", kinds.len(), kinds.join(", ")));
     audit.finish().await;
 }
