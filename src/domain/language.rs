@@ -23,7 +23,7 @@ use crate::domain::text::fold;
 /// Aliases are matched after folding, so they need no accent or case variants.
 #[derive(Debug)]
 pub struct Language {
-    /// Canonical BCP 47 tag: "es", "ar-MA", "fqs".
+    /// Canonical BCP 47 tag: "es", "ar-MA", "fcs".
     pub tag: &'static str,
     /// French display name: "Espagnol", "Arabe (Maroc)".
     pub name_fr: &'static str,
@@ -34,7 +34,7 @@ pub struct Language {
 }
 
 /// A language known to Relais, held as its canonical BCP 47 tag
-/// ("es", "hu", "ar-MA", "nl-BE", "fqs").
+/// ("es", "hu", "ar-MA", "nl-BE", "fcs").
 ///
 /// It can only be built by [`LanguageTag::parse`] (or the conversions that call
 /// it), so it always names a catalogue entry. It serialises as the plain tag
@@ -102,7 +102,7 @@ impl LanguageTag {
         }
     }
 
-    /// The primary language subtag: "ar" for "ar-MA", "fqs" for "fqs".
+    /// The primary language subtag: "ar" for "ar-MA", "fcs" for "fcs".
     /// Useful to offer an interpreter of a variant when no exact match exists.
     pub fn primary(&self) -> &str {
         let tag = self.as_str();
@@ -359,11 +359,14 @@ static CATALOGUE: &[Language] = &[
     lang!("quc", "K'iche'", "K'iche'", ["quiché", "kiche", "quiche maya"]),
     lang!("qu", "Quechua", "Quechua", ["runa simi", "kichwa"]),
     // --- Sign languages ---
-    lang!("fqs", "Langue des signes québécoise (LSQ)", "Quebec Sign Language (LSQ)", ["LSQ", "langue des signes québécoise", "Quebec Sign Language"]),
+    // `fqs` (Fas, a spoken language) was LSQ's tag by mistake until migration 0027: kept
+    // as an alias so that what was written with it still reads as LSQ.
+    lang!("fcs", "Langue des signes québécoise (LSQ)", "Quebec Sign Language (LSQ)", ["LSQ", "langue des signes québécoise", "Quebec Sign Language", "fqs"]),
     lang!("ase", "Langue des signes américaine (ASL)", "American Sign Language (ASL)", ["ASL", "langue des signes américaine", "American Sign Language", "Ameslan"]),
     lang!("sfb", "Langue des signes de Belgique francophone (LSFB)", "French Belgian Sign Language (LSFB)", ["LSFB", "langue des signes de Belgique francophone", "French Belgian Sign Language", "Belgian French Sign Language"]),
     lang!("vgt", "Langue des signes flamande (VGT)", "Flemish Sign Language (VGT)", ["VGT", "langue des signes flamande", "Flemish Sign Language", "Vlaamse Gebarentaal"]),
     lang!("fsl", "Langue des signes française (LSF)", "French Sign Language (LSF)", ["LSF", "langue des signes française", "French Sign Language"]),
+    lang!("bfi", "Langue des signes britannique (BSL)", "British Sign Language (BSL)", ["BSL", "langue des signes britannique", "British Sign Language"]),
     lang!("ils", "Signes internationaux", "International Sign", ["langue des signes internationale", "International Sign Language", "International Signs", "gestuno"]),
 ];
 
@@ -371,6 +374,95 @@ static CATALOGUE: &[Language] = &[
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    /// Every tag Relais can produce is registered by IANA (the registry is shipped in
+    /// `tests/assets/language-subtag-registry/`), with each subtag of its type and none
+    /// deprecated, and the registry names it as Relais does: a sign language is a sign
+    /// language, and `fqs` (Fas) can never again stand for LSQ.
+    #[test]
+    fn every_tag_is_in_the_iana_registry_under_its_name() {
+        // English names Relais shows that the registry spells otherwise.
+        const SPELLINGS: [(&str, &str); 7] = [
+            ("rom", "Romany"),
+            ("mey", "Hassaniyya"),
+            ("rn", "Rundi"),
+            ("lua", "Luba-Lulua"),
+            ("mfe", "Morisyen"),
+            ("kea", "Kabuverdianu"),
+            ("oj", "Ojibwa"),
+        ];
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/assets/language-subtag-registry/registry.json"
+        );
+        let records: Vec<serde_json::Value> =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("the registry")).expect("JSON");
+        let registry: HashMap<(String, String), &serde_json::Value> = records
+            .iter()
+            .filter_map(|r| {
+                Some((
+                    (r["Type"].as_str()?.to_string(), r["Subtag"].as_str()?.to_lowercase()),
+                    r,
+                ))
+            })
+            .collect();
+        assert!(registry.len() > 8000, "{}", registry.len());
+        for language in catalogue() {
+            let mut parts = language.tag.split('-');
+            let primary = parts.next().unwrap().to_lowercase();
+            let record = registry
+                .get(&("language".to_string(), primary.clone()))
+                .unwrap_or_else(|| panic!("{} is no registered language", language.tag));
+            assert!(
+                record.get("Deprecated").is_none(),
+                "{} is deprecated: {record}",
+                language.tag
+            );
+            for part in parts {
+                let kind = match part.len() {
+                    2 | 3
+                        if part.chars().all(|c| c.is_ascii_alphabetic())
+                            || part.chars().all(|c| c.is_ascii_digit()) =>
+                    {
+                        "region"
+                    }
+                    4 => "script",
+                    _ => "variant",
+                };
+                let sub = registry
+                    .get(&(kind.to_string(), part.to_lowercase()))
+                    .unwrap_or_else(|| panic!("{}: {part} is no registered {kind}", language.tag));
+                assert!(
+                    sub.get("Deprecated").is_none(),
+                    "{}: {part} is deprecated",
+                    language.tag
+                );
+            }
+            let descriptions: Vec<&str> = record["Description"]
+                .as_array()
+                .map(|d| d.iter().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
+            let name = language.name_en.split(" (").next().unwrap();
+            let word = SPELLINGS
+                .iter()
+                .find(|(tag, _)| *tag == primary)
+                .map(|(_, spelling)| *spelling)
+                .unwrap_or_else(|| name.split_whitespace().next().unwrap());
+            assert!(
+                descriptions.iter().any(|d| d.contains(word)),
+                "{} is « {} » for Relais but {descriptions:?} for IANA",
+                language.tag,
+                language.name_en
+            );
+            if name.contains("Sign") {
+                assert!(
+                    descriptions.iter().any(|d| d.contains("Sign")),
+                    "{} is a sign language for Relais but {descriptions:?} for IANA",
+                    language.tag
+                );
+            }
+        }
+    }
 
     fn tag(input: &str) -> String {
         match LanguageTag::parse(input) {
@@ -408,8 +500,13 @@ mod tests {
         assert_eq!(tag("kreyòl"), "ht");
         assert_eq!(tag("Kreyol"), "ht");
         assert_eq!(tag("créole"), "ht");
-        assert_eq!(tag("Langue des signes québécoise (LSQ)"), "fqs");
-        assert_eq!(tag("lsq"), "fqs");
+        assert_eq!(tag("Langue des signes québécoise (LSQ)"), "fcs");
+        assert_eq!(tag("lsq"), "fcs");
+        assert_eq!(tag("fqs"), "fcs", "the tag LSQ had by mistake still reads as LSQ");
+        assert_eq!(tag("BSL"), "bfi");
+        assert_eq!(tag("LSFB"), "sfb");
+        assert_eq!(tag("VGT"), "vgt");
+        assert_eq!(tag("LSF"), "fsl");
         assert_eq!(tag("ASL"), "ase");
         assert_eq!(tag("Swahili"), "sw");
         assert_eq!(tag("Flamand"), "nl-BE");
@@ -522,8 +619,8 @@ mod tests {
         assert_eq!(serde_json::to_string(&lenient).unwrap(), "\"es\"");
         assert!(serde_json::from_str::<LanguageTag>("\"klingon\"").is_err());
         assert!(serde_json::from_str::<LanguageTag>("42").is_err());
-        let list: Vec<LanguageTag> = serde_json::from_str(r#"["fqs","hu","hy"]"#).unwrap();
-        assert_eq!(serde_json::to_string(&list).unwrap(), r#"["fqs","hu","hy"]"#);
+        let list: Vec<LanguageTag> = serde_json::from_str(r#"["fcs","hu","hy"]"#).unwrap();
+        assert_eq!(serde_json::to_string(&list).unwrap(), r#"["fcs","hu","hy"]"#);
     }
 
     #[test]
@@ -545,7 +642,7 @@ mod tests {
         assert_eq!(String::from(t.clone()), "ar-MA");
         assert_eq!(LanguageTag::try_from("ar-ma".to_string()).unwrap(), t);
         assert_eq!(t.info().tag, "ar-MA");
-        assert_eq!(LanguageTag::parse("fqs").unwrap().primary(), "fqs");
+        assert_eq!(LanguageTag::parse("fcs").unwrap().primary(), "fcs");
         // Ordering follows the tag, so sorted lists read alphabetically by tag.
         let mut tags = [tag_of("hu"), tag_of("ar-MA"), tag_of("ar"), tag_of("es")];
         tags.sort();
