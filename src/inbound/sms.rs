@@ -89,6 +89,43 @@ const COURTESY: &[&str] = &[
     "have a nice day",
 ];
 
+/// Words that may come before an answer without changing it: « Parfait, j'accepte ».
+const GREETING: &[&str] = &[
+    "bonjour",
+    "bonsoir",
+    "salut",
+    "allo",
+    "hello",
+    "hi",
+    "parfait",
+    "super",
+    "genial",
+    "excellent",
+    "tres bien",
+    "perfect",
+    "great",
+    "merci",
+    "thanks",
+    "avec plaisir",
+    "with pleasure",
+];
+
+/// `text` without the phrases of `phrases` it starts with, any number of them, each
+/// followed by a space or the end; longest phrase first.
+fn without_leading<'a>(mut text: &'a str, phrases: &[&str]) -> &'a str {
+    loop {
+        let next = phrases
+            .iter()
+            .filter_map(|p| text.strip_prefix(p))
+            .filter(|rest| rest.is_empty() || rest.starts_with(' '))
+            .min_by_key(|rest| rest.len());
+        match next {
+            Some(rest) => text = rest.trim_start(),
+            None => return text,
+        }
+    }
+}
+
 /// Reads a text message.
 pub fn read_sms(text: &str) -> SmsReading {
     // Emoji and symbols fold away with punctuation: "Oui 👍" reads as "oui".
@@ -105,6 +142,8 @@ pub fn read_sms(text: &str) -> SmsReading {
     if HELP.contains(&folded.as_str()) {
         return SmsReading::of(SmsVerb::Help);
     }
+    // « Parfait, j'accepte »: a greeting before the answer changes nothing.
+    let folded = without_leading(&folded, GREETING);
     for (words, verb) in [
         (ACCEPT, SmsVerb::Accept),
         (REJECT, SmsVerb::Reject),
@@ -114,7 +153,7 @@ pub fn read_sms(text: &str) -> SmsReading {
         let mut candidates: Vec<&&str> = words.iter().collect();
         candidates.sort_by_key(|w| std::cmp::Reverse(w.len()));
         for word in candidates {
-            if let Some(reading) = answer(&folded, text, word, verb) {
+            if let Some(reading) = answer(folded, text, word, verb) {
                 return reading;
             }
         }
@@ -139,8 +178,8 @@ fn answer(folded: &str, original: &str, word: &str, verb: SmsVerb) -> Option<Sms
     } else {
         return None;
     };
-    let after = after.trim();
-    if !after.is_empty() && !COURTESY.contains(&after) {
+    // Courtesy after the answer, as much of it as people write: « oui merci merci merci 🙏🙏 ».
+    if !without_leading(after.trim(), COURTESY).is_empty() {
         return None;
     }
     // "#4821" folds to "4821"; a code must be exactly four digits in the original too.
@@ -226,8 +265,23 @@ mod tests {
             "Oui 👍",
             "oui merci beaucoup",
             "OUI 4821 merci !",
+            "Oui merci merci merci 🙏🙏🙏",
+            "Parfait, j'accepte",
+            "Bonjour ! Oui 4821, merci beaucoup, bonne journée 😊",
+            "Super, oui svp merci",
         ] {
             assert_eq!(read(text).0, "accept", "{text}");
+        }
+        assert_eq!(read("Parfait, j'accepte 4821"), ("accept", Some("4821".into())));
+        assert_eq!(read("Merci, non").0, "reject");
+        // A greeting alone, or a greeting before anything else, is no answer.
+        for text in [
+            "Parfait",
+            "Bonjour merci",
+            "Super, mais pas jeudi",
+            "Parfait oui mais après 14 h",
+        ] {
+            assert_eq!(read(text).0, "unknown", "{text}");
         }
         for text in ["Non, désolé", "No sorry", "non désolée"] {
             assert_eq!(read(text).0, "reject", "{text}");
