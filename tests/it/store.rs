@@ -26,6 +26,7 @@ on_both_engines!(
     sequences_count_from_one,
     history_is_append_only,
     rolled_back_changes_leave_nothing,
+    quebec_sign_language_stored_under_its_old_tag_moves_to_its_own,
 );
 
 async fn migrations_run_twice(engine: Engine) {
@@ -255,4 +256,77 @@ async fn sqlite_commits_are_durable_before_they_return() {
             .unwrap();
         assert_eq!(mode, "wal");
     }
+}
+
+/// LSQ was stored as `fqs` (Fas, a spoken language) before migration 0027: the migration
+/// moves interpreters' languages and requests to `fcs`, and leaves every other tag alone.
+async fn quebec_sign_language_stored_under_its_old_tag_moves_to_its_own(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let id = bank.create().await;
+    let interpreter = bank.interpreters[0].0;
+    let before = [
+        format!("UPDATE interpreter_languages SET target_language = 'fqs' WHERE person_id = {interpreter}"),
+        format!(
+            "UPDATE requests SET target_language = 'fqs', alternative_language = 'fqs' WHERE id = {}",
+            id.0
+        ),
+    ];
+    let migration = match engine {
+        Engine::Postgres => include_str!("../../migrations/postgres/0027_quebec_sign_language_tag.sql"),
+        Engine::Sqlite => include_str!("../../migrations/sqlite/0027_quebec_sign_language_tag.sql"),
+    };
+    let statements: Vec<String> = before
+        .into_iter()
+        .chain(
+            migration
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .split(';')
+                .map(str::to_string)
+                .filter(|s| !s.trim().is_empty())
+                .collect::<Vec<_>>(),
+        )
+        .collect();
+    let tags = "SELECT target_language FROM interpreter_languages ORDER BY person_id, target_language";
+    let request = format!(
+        "SELECT target_language || ' ' || alternative_language FROM requests WHERE id = {}",
+        id.0
+    );
+    let (languages, requested) = match &bank.store {
+        relais::store::Store::Sqlite(pool) => {
+            for sql in &statements {
+                sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                    .execute(pool)
+                    .await
+                    .unwrap();
+            }
+            let languages: Vec<String> = sqlx::query_scalar(tags).fetch_all(pool).await.unwrap();
+            let requested: String = sqlx::query_scalar(sqlx::AssertSqlSafe(request.clone()))
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            (languages, requested)
+        }
+        relais::store::Store::Postgres(pool) => {
+            for sql in &statements {
+                sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                    .execute(pool)
+                    .await
+                    .unwrap();
+            }
+            let languages: Vec<String> = sqlx::query_scalar(tags).fetch_all(pool).await.unwrap();
+            let requested: String = sqlx::query_scalar(sqlx::AssertSqlSafe(request.clone()))
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            (languages, requested)
+        }
+    };
+    assert_eq!(requested, "fcs fcs");
+    assert!(languages.iter().any(|t| t == "fcs"), "{languages:?}");
+    assert!(!languages.iter().any(|t| t == "fqs"), "{languages:?}");
+    assert!(languages.iter().any(|t| t == "es"), "others untouched: {languages:?}");
+    assert_eq!(bank.load(id).await.details.target_language.as_str(), "fcs");
 }
