@@ -27,7 +27,7 @@ impl Facts {
     pub fn of(request: &Request, installation: &str, locale: Locale) -> Facts {
         let d = &request.details;
         Facts {
-            number: request.label(),
+            number: request.shown(locale),
             status: request.status.label(locale).to_string(),
             date: long_date(d.date, locale),
             time: clock_time(d.start_time, locale),

@@ -89,8 +89,8 @@ pub async fn show(
     let page = Page {
         locale,
         bank: pages.bank.clone(),
-        title: request.label(),
-        heading: format!("{} {}", locale.text("request-request"), request.label()),
+        title: request.shown(locale),
+        heading: format!("{} {}", locale.text("request-request"), request.shown(locale)),
         notice: String::new(),
         tone: Tone::Neutral,
         facts,

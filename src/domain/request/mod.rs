@@ -56,11 +56,27 @@ pub struct Request {
 }
 
 impl Request {
-    /// How people refer to the request: its number, or "brouillon 12" for a draft.
+    /// How logs and reports refer to the request: its number, or "brouillon 12" for a draft.
     pub fn label(&self) -> String {
         match &self.number {
             Some(n) => n.to_string(),
             None => format!("brouillon {}", self.id),
+        }
+    }
+
+    /// How a person reads it: its number, or for a draft (which has none yet) its date,
+    /// « brouillon du 9 mars » / "draft for Mar 9", never an internal id.
+    pub fn shown(&self, locale: Locale) -> String {
+        match (&self.number, locale) {
+            (Some(n), _) => n.to_string(),
+            (None, Locale::Fr) => format!(
+                "brouillon du {}",
+                crate::domain::locale::short_date(self.details.date, locale)
+            ),
+            (None, Locale::En) => format!(
+                "draft for {}",
+                crate::domain::locale::short_date(self.details.date, locale)
+            ),
         }
     }
 }

@@ -803,7 +803,11 @@ pub async fn edit(
     let page = FormPage {
         person: &seen.person,
         requester,
-        heading: format!("{} {}", locale.text("request-change-request"), seen.request.label()),
+        heading: format!(
+            "{} {}",
+            locale.text("request-change-request"),
+            seen.request.shown(locale)
+        ),
         action: format!("/requests/{id}/edit"),
         button: &edit_button(seen.request.status, locale),
         csrf: signed_in.session().csrf(),
@@ -864,7 +868,11 @@ pub async fn update(
     let page = FormPage {
         person: signed_in.person(),
         requester,
-        heading: format!("{} {}", locale.text("request-change-request"), seen.request.label()),
+        heading: format!(
+            "{} {}",
+            locale.text("request-change-request"),
+            seen.request.shown(locale)
+        ),
         action: format!("/requests/{id}/edit"),
         button: &edit_button(seen.request.status, locale),
         csrf: signed_in.session().csrf(),

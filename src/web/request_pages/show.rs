@@ -102,7 +102,7 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
     let request = &seen.request;
     let person = &seen.person;
     let locale = person.locale;
-    let heading = format!("{} {}", locale.text("request-request"), request.label());
+    let heading = format!("{} {}", locale.text("request-request"), request.shown(locale));
     let mut view = View::signed(signed_in, &bank(state), &heading);
     view.facts = briefed_facts(workflow, request, person.id, locale).await?;
     let tz = workflow.config().time_zone;
