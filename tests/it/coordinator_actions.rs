@@ -17,6 +17,7 @@ on_both_engines!(
     coordinators_close_a_request_on_its_page,
     coordinators_change_roles_and_the_default_role,
     coordinators_correct_a_service_record_on_the_web,
+    coordinators_offer_a_waiting_request_from_its_page,
 );
 
 async fn coordinators_reset_a_second_factor_with_history_and_notice(engine: Engine) {
@@ -247,4 +248,45 @@ async fn coordinators_correct_a_service_record_on_the_web(engine: Engine) {
     );
     // The link served once.
     assert_eq!(b.get(&link).await.status, 410);
+}
+
+/// A request waiting for an interpreter: its page offers « Offrir à… » to a coordinator,
+/// which offers it to the interpreter named (by name or code) as the board's field does;
+/// once offered, and for anyone else, the field is gone.
+async fn coordinators_offer_a_waiting_request_from_its_page(engine: Engine) {
+    let w = World::new(engine).await;
+    let id = w.bank.create().await;
+    let path = format!("/requests/{}", id.0);
+    let mut requester = w.signed_in(w.bank.requester).await;
+    let page = requester.get(&path).await;
+    assert!(!page.body.contains("/board/offer-to"), "{}", page.body);
+
+    let mut b = w.signed_in(w.bank.coordinator).await;
+    let page = b.get(&path).await;
+    assert!(
+        page.body.contains(r#"<form method="post" action="/board/offer-to">"#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Offrir à…"), "{}", page.body);
+    let code = w.user_code(w.bank.interpreters[1]).await;
+    let offered = b
+        .submit(
+            &page,
+            "/board/offer-to",
+            &[("request", &id.0.to_string()), ("who", &code)],
+        )
+        .await;
+    assert!(offered.status == 303 || offered.status == 200, "{}", offered.body);
+    let request = w.bank.load(id).await;
+    assert_eq!(request.status, RequestStatus::Offered);
+    let mut tx = w.bank.store.begin().await.unwrap();
+    let offers = tx.offers_of_request(id).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        offers.iter().map(|o| o.interpreter_id).collect::<Vec<_>>(),
+        [w.bank.interpreters[1]]
+    );
+    let page = b.get(&path).await;
+    assert!(!page.body.contains("/board/offer-to"), "offered: no field any more");
 }

@@ -35,6 +35,8 @@ pub(super) fn form(request: &Request, signed_in: &SignedIn, csrf: &str, locale: 
         reasons: Vec::new(),
         note_label: String::new(),
         warning: String::new(),
+        who_label: String::new(),
+        request: String::new(),
     })
 }
 

@@ -119,6 +119,10 @@ struct ActionForm {
     note_label: String,
     /// What pressing the button will cost, said before (a late cancellation is billed).
     warning: String,
+    /// The label of a text field `who` (an interpreter's name or code), and the request it
+    /// posts for as `request`: « Offrir à… » (empty for the other buttons).
+    who_label: String,
+    request: String,
 }
 
 /// What a signed-in page shows (`templates/web/signed.html`).

@@ -27,6 +27,26 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
+/// « Offrir à… » for a coordinator past their second factor, while the request waits for
+/// an interpreter: a name or user code, resolved and offered as the board's field does
+/// (`POST /board/offer-to`, whose answer is the board with what became of it).
+fn offer_to_form(request: &Request, signed_in: &SignedIn, csrf: &str, locale: Locale) -> Option<ActionForm> {
+    let may = signed_in.is(Role::Coordinator) && signed_in.mfa_passed() && request.status == RequestStatus::New;
+    may.then(|| ActionForm {
+        action: "/board/offer-to".into(),
+        csrf: csrf.to_string(),
+        value: "offer",
+        label: locale.text("coord-offer"),
+        danger: false,
+        reason_label: String::new(),
+        reasons: Vec::new(),
+        note_label: String::new(),
+        warning: String::new(),
+        who_label: locale.text("coord-offer-to-field"),
+        request: request.id.0.to_string(),
+    })
+}
+
 /// The actions the page offers, in the order shown.
 const ACTIONS: [LinkAction; 6] = [
     LinkAction::Accept,
@@ -179,9 +199,12 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
                 } else {
                     String::new()
                 },
+                who_label: String::new(),
+                request: String::new(),
             });
         }
     }
+    view.forms.extend(offer_to_form(request, signed_in, &csrf, locale));
     view.forms.extend(super::close::form(request, signed_in, &csrf, locale));
     if person.has_role(Role::Coordinator) && request.assigned_interpreter != Some(person.id) {
         view.links.extend(record_link(state, &mut tx, request, person).await?);
