@@ -101,10 +101,11 @@ fn verb_attribution(body: &str, quote_below: bool) -> bool {
                 || (quote_below && head.chars().count() <= 80));
     }
     // The name after the verb: "Op … schreef Marie <m@x>", "Marie <m@x> skrev 5. des.
-    // 2026 kl. 14:03", or "Am 5.12.2026 um 14:03 schrieb Marie" above a `>` block.
+    // 2026 kl. 14:03", "Marie <m@x> kirjoitti 5.12.2026 kello 14.03", or "Am 5.12.2026
+    // um 14:03 schrieb Marie" above a `>` block.
     tail.len() <= 120
         && (EMAIL.is_match(tail)
-            || (EMAIL.is_match(head) && TIME.is_match(tail))
+            || (EMAIL.is_match(head) && (TIME.is_match(tail) || DATE.is_match(tail)))
             || (quote_below && tail.chars().count() <= 60 && (DATE.is_match(head) || TIME.is_match(head))))
 }
 

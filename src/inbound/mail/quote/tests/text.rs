@@ -322,6 +322,7 @@ fn attributions_in_other_languages() {
         "Marie <m@x.example> skrev 10. des. 2026 kl. 09:12:",
         "Em qui., 10 de dez. de 2026 às 09:12, Marie <m@x.example> escreveu:",
         "to 10. jouluk. 2026 klo 9.12 Marie (<m@x.example>) kirjoitti:",
+        "Marie <m@x.example> kirjoitti 10.12.2026 kello 9.12:",
         "Marie <m@x.example>, 10 Ara 2026 Per, 09:12 tarihinde şunu yazdı:",
         "في الخميس، 10 ديسمبر 2026 في 9:12 ص، كتب Marie <m@x.example>:",
         "Marie <m@x.example> 于2026年12月10日周四 09:12写道：",
