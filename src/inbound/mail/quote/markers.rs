@@ -1,15 +1,18 @@
 //! Where a quote starts, line by line: `>` lines, attribution lines ("Le … a écrit :",
-//! "On … wrote:", wrapped over two or three lines), Outlook header blocks ("De : / Envoyé :
-//! / À : / Objet :"), original-message separators and forwards, in the French, English
-//! and other spellings mail clients use.
+//! "On … wrote:", "Op … schreef …:", wrapped over up to four lines), Outlook header blocks
+//! ("De : / Envoyé : / À : / Objet :", "Von: / Gesendet: / An: / Betreff:"),
+//! original-message separators and forwards, in the languages whose words
+//! [`super::languages`] lists.
 //!
-//! Every pattern is anchored on one line (or on two or three short lines joined, for
+//! Every pattern is anchored on one line (or on up to four short lines joined, for
 //! wrapped attributions), so the work stays linear in the size of the text.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::languages::{ATTRIBUTION_STARTS, ATTRIBUTION_VERBS, HEADER_LABELS, SEPARATORS};
 use super::{re, truncate};
 
 /// A line longer than this is never an attribution line.
@@ -26,6 +29,28 @@ static ATTR_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 static ATTR_NAME: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^[^\s>].{0,80}\s(?:a\s+écrit|a\s+ecrit|wrote)\s*:$"));
 /// The first line of an attribution wrapped over several lines.
 static ATTR_START: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^(?:le|on)\s"));
+/// The first words of attribution lines in every language of [`ATTRIBUTION_STARTS`]
+/// ("Le …", "On …", "Op …", "Am …", "W dniu …"): such a line may be wrapped.
+static ATTR_STARTS: LazyLock<Regex> = LazyLock::new(|| {
+    let words = alternation(ATTRIBUTION_STARTS.iter().flat_map(|(_, words)| words.iter()));
+    re(&format!(r"(?i)^\s*(?:{words})\s"))
+});
+/// The last attribution verb of a line (without its final colon), in every language of
+/// [`ATTRIBUTION_VERBS`]: group 1 is what comes before it, group 2 or 3 what comes after
+/// ("Op … schreef Marie <m@x>", "El … Marie escribió", "Marie <m@x> 于…写道").
+static ATTR_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    let verbs = ATTRIBUTION_VERBS.iter().flat_map(|(_, words)| words.iter());
+    // Chinese and Japanese verbs are written without spaces around them.
+    let (glued, words): (Vec<_>, Vec<_>) = verbs.partition(|w| w.starts_with(|c: char| c >= '\u{3000}'));
+    let (glued, words) = (alternation(glued), alternation(words));
+    re(&format!(
+        r"(?i)^(.*)(?:(?:^|[^\p{{L}}\p{{N}}])(?:{words})([^\p{{L}}\p{{N}}].*)?|(?:{glued})(.*))$"
+    ))
+});
+/// "On Thu, Dec 10, 2026 at 9:12 AM, Marie <m@x> wrote", without the colon.
+static ATTR_NO_COLON: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^on\s.*\d.*\swrote$"));
+/// Zoho Mail's "---- On Thu, 10 Dec 2026 09:12:40 -0500 Marie <m@x> wrote ----".
+static ATTR_DASHED: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^-{2,}\s*on\s.*\d.*\swrote\s*:?\s*-{2,}$"));
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| re(r#"[^\s<>@"']+@[^\s<>@"']+"#));
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -33,11 +58,12 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static TIME: LazyLock<Regex> = LazyLock::new(|| re(r"(?-u:\b)\d{1,2}\s?[:h]\s?\d{2}(?-u:\b)"));
-/// "-----Original Message-----", "-------- Message original --------", "---------- Forwarded message ---------"…
+/// "-----Original Message-----", "-------- Message original --------", "---------- Forwarded
+/// message ---------", "*--- Original Message ---*" (bold, from HTML), in every language of
+/// [`SEPARATORS`].
 static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)^\s*-{2,}\s*(?:original message|message d['’]origine|message original|forwarded message|message transf[ée]r[ée]|message r[ée]exp[ée]di[ée]|mensaje original)\s*-{2,}\s*$",
-    )
+    let words = alternation(SEPARATORS.iter().flat_map(|(_, words)| words.iter()));
+    re(&format!(r"(?i)^\s*[*_]?\s*-{{2,}}\s*(?:{words})\s*-{{2,}}\s*[*_]?\s*$"))
 });
 /// "Begin forwarded message:", "Début du message réexpédié :".
 static FORWARD_INTRO: LazyLock<Regex> = LazyLock::new(|| {
@@ -48,9 +74,56 @@ static FORWARD_INTRO: LazyLock<Regex> = LazyLock::new(|| {
 /// A rule that Outlook or Gmail puts above a header block.
 static RULE: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(?:_{5,}|-{5,}|={5,}|─{5,}|—{5,})\s*$"));
 
+/// A regex alternation of the words, escaped, a space matching any run of white space.
+fn alternation<'a>(words: impl IntoIterator<Item = &'a &'static str>) -> String {
+    words
+        .into_iter()
+        .map(|w| regex::escape(w).replace(' ', r"\s+"))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// Whether `body` (an attribution line without its final colon) is an attribution in
+/// one of the languages of [`ATTRIBUTION_VERBS`]. The verb alone is never enough: a
+/// line such as "Op 3 december schreef de arts het volgende:" is the person's text.
+fn verb_attribution(body: &str, quote_below: bool) -> bool {
+    let Some(caps) = ATTR_VERB.captures(body) else {
+        return false;
+    };
+    let head = caps.get(1).map_or("", |m| m.as_str()).trim();
+    let tail = caps.get(2).or_else(|| caps.get(3)).map_or("", |m| m.as_str()).trim();
+    if tail.is_empty() {
+        // The verb ends the line: "… Marie <m@x> escribió", "W dniu 5.12.2026 o 14:03,
+        // Marie pisze", or a name alone just above a `>` block.
+        return !head.is_empty()
+            && (EMAIL.is_match(head)
+                || ((DATE.is_match(head) || TIME.is_match(head)) && (ATTR_STARTS.is_match(head) || quote_below))
+                || (quote_below && head.chars().count() <= 80));
+    }
+    // The name after the verb: "Op … schreef Marie <m@x>", "Marie <m@x> skrev 5. des.
+    // 2026 kl. 14:03", "Marie <m@x> kirjoitti 5.12.2026 kello 14.03", or "Am 5.12.2026
+    // um 14:03 schrieb Marie" above a `>` block.
+    tail.len() <= 120
+        && (EMAIL.is_match(tail)
+            || (EMAIL.is_match(head) && (TIME.is_match(tail) || DATE.is_match(tail)))
+            || (quote_below && tail.chars().count() <= 60 && (DATE.is_match(head) || TIME.is_match(head))))
+}
+
+/// `line` without its final colon (ASCII or full-width), if it ends with one.
+fn strip_colon(line: &str) -> Option<&str> {
+    line.strip_suffix(':')
+        .or_else(|| line.strip_suffix('：'))
+        .map(str::trim_end)
+}
+
+fn ends_with_wrote(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    bytes.len() >= 5 && bytes[bytes.len() - 5..].eq_ignore_ascii_case(b"wrote")
+}
+
 /// The kinds of header line that make an Outlook header block.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum HeaderKind {
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum HeaderKind {
     From,
     Sent,
     To,
@@ -58,22 +131,43 @@ enum HeaderKind {
     Other,
 }
 
+/// Every header label of [`HEADER_LABELS`], with the kind of line it starts.
+static LABELS: LazyLock<HashMap<&'static str, HeaderKind>> = LazyLock::new(|| {
+    let mut map = HashMap::new();
+    for language in HEADER_LABELS {
+        for (kind, words) in [
+            (HeaderKind::From, language.from),
+            (HeaderKind::Sent, language.sent),
+            (HeaderKind::To, language.to),
+            (HeaderKind::Subject, language.subject),
+            (HeaderKind::Other, language.other),
+        ] {
+            for &word in words {
+                let before = map.insert(word, kind);
+                // A label means the same in every language that has it ("de", "a").
+                debug_assert!(before.is_none_or(|b| b == kind), "{}: {word}", language.language);
+            }
+        }
+    }
+    map
+});
+
+#[cfg(test)]
+pub(super) fn header_label_count() -> usize {
+    LABELS.len()
+}
+
 /// The kind of header line ("De : …", "*From:* …"), read by hand: this runs
 /// on every line, and a regex with captures is slow there.
 fn header_kind(line: &str) -> Option<HeaderKind> {
     let head = truncate(line, 48);
     let colon = head.find(':')?;
-    let label = head[..colon].trim().trim_matches(['*', '_']).trim().to_lowercase();
-    Some(match label.as_str() {
-        "from" | "de" | "von" | "от" => HeaderKind::From,
-        "sent" | "envoyé" | "envoye" | "date" | "отправлено" | "дата" => HeaderKind::Sent,
-        "to" | "à" | "a" | "кому" => HeaderKind::To,
-        "subject" | "objet" | "sujet" | "тема" => HeaderKind::Subject,
-        "cc" | "cci" | "bcc" | "копия" | "reply-to" | "répondre à" | "repondre a" | "importance" => {
-            HeaderKind::Other
-        }
-        _ => return None,
-    })
+    let label = head[..colon].trim().trim_matches(['*', '_']).trim();
+    // The longest label ("vastaanottaja") is 13 letters; anything longer is text.
+    if label.is_empty() || label.chars().count() > 16 {
+        return None;
+    }
+    LABELS.get(label.to_lowercase().as_str()).copied()
 }
 
 pub(super) fn is_blank(line: &str) -> bool {
@@ -121,34 +215,43 @@ pub(super) fn attribution_len(lines: &[String], i: usize) -> Option<usize> {
     if first.is_empty() || first.len() > MAX_ATTRIBUTION_LINE || is_quoted(first) {
         return None;
     }
-    // Every attribution ends with a colon ("a écrit :", "wrote:"), on this
-    // line or on one of the next two: a cheap test before any regex.
-    if first.ends_with(':') {
+    // Zoho Mail's attribution between dashes, and "… wrote" without a colon
+    // (only above a `>` block).
+    if first.starts_with("--") && ATTR_DASHED.is_match(first) {
+        return Some(1);
+    }
+    if ends_with_wrote(first) && ATTR_NO_COLON.is_match(first) && quote_follows(lines, i + 1) {
+        return Some(1);
+    }
+    // Every other attribution ends with a colon ("a écrit :", "wrote:", "写道："), on
+    // this line or on one of the next three: a cheap test before any regex.
+    if let Some(body) = strip_colon(first) {
+        let quote_below = quote_follows(lines, i + 1);
         let found = ATTR_ON_LE.is_match(first)
             || ATTR_EMAIL.is_match(first)
-            || (ATTR_NAME.is_match(first) && quote_follows(lines, i + 1))
+            || (ATTR_NAME.is_match(first) && quote_below)
+            || verb_attribution(body, quote_below)
             // A line naming a sender or a date and time, just above a `>`
             // block ("26.06.2014, 14:41, "Alex" <a@x.ru>:").
-            || (quote_follows(lines, i + 1)
-                && (EMAIL.is_match(first) || (DATE.is_match(first) && TIME.is_match(first))));
+            || (quote_below && (EMAIL.is_match(first) || (DATE.is_match(first) && TIME.is_match(first))));
         return found.then_some(1);
     }
     let colon_below = lines
-        .get(i + 1..lines.len().min(i + 3))
+        .get(i + 1..lines.len().min(i + 4))
         .unwrap_or_default()
         .iter()
-        .any(|l| l.trim_end().ends_with(':'));
+        .any(|l| strip_colon(l.trim_end()).is_some());
     if !colon_below || ends_sentence(first) {
         return None;
     }
-    let starts_attribution = ATTR_START.is_match(first);
+    let starts_attribution = ATTR_STARTS.is_match(first);
     let starts_with_date = DATE.is_match(first);
     if !starts_attribution && !starts_with_date {
         return None;
     }
-    // An attribution wrapped over two or three lines.
+    // An attribution wrapped over two to four lines.
     let mut joined = first.to_owned();
-    for k in 2..=3 {
+    for k in 2..=4 {
         let Some(next) = lines.get(i + k - 1) else {
             break;
         };
@@ -158,7 +261,11 @@ pub(super) fn attribution_len(lines: &[String], i: usize) -> Option<usize> {
         }
         joined.push(' ');
         joined.push_str(next);
-        if starts_attribution && (ATTR_ON_LE.is_match(&joined) || ATTR_EMAIL.is_match(&joined)) {
+        if starts_attribution
+            && (ATTR_ON_LE.is_match(&joined)
+                || ATTR_EMAIL.is_match(&joined)
+                || strip_colon(&joined).is_some_and(|body| verb_attribution(body, quote_follows(lines, i + k))))
+        {
             return Some(k);
         }
         if starts_with_date
@@ -233,7 +340,7 @@ pub(super) fn hard_start(text: &Lines<'_>, i: usize) -> Option<usize> {
     let trimmed = line.trim();
     // Cheap filters first: separators start with dashes, forward
     // introductions end with a colon, rules are made of one character.
-    if (trimmed.starts_with("--") && SEPARATOR.is_match(line))
+    if (trimmed.trim_start_matches(['*', '_']).starts_with("--") && SEPARATOR.is_match(line))
         || (trimmed.ends_with(':') && FORWARD_INTRO.is_match(line))
     {
         return Some(skip_headers(text, i + 1));

@@ -2,16 +2,17 @@
 //! messages it quotes (docs/inbound-mail.md, "Quoted text").
 //!
 //! Plain text is read line by line: every pattern is anchored on one line (or
-//! on two or three short lines joined, for wrapped attributions), so the work
+//! on up to four short lines joined, for wrapped attributions), so the work
 //! stays linear in the size of the text, which is cut at 256 KiB first.
 //!
 //! HTML is turned into such text first (`html`, with `markup`); `markers` finds where a
-//! quote starts, `split` walks the lines into the new text and the older messages, and
-//! `signature` cleans the new text.
+//! quote starts, with the words of each language from `languages`, `split` walks the
+//! lines into the new text and the older messages, and `signature` cleans the new text.
 
 use regex::Regex;
 
 mod html;
+mod languages;
 mod markers;
 mod markup;
 mod signature;

@@ -13,13 +13,31 @@ static MOBILE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?ix)^(?:
         sent\s+from\s+my(?:\s+[\p{L}\p{N}][\p{L}\p{N}\-'’]*){1,5}
       | envoy[ée]\s+(?:de|depuis|[àa]\s+partir\s+de)\s+(?:mon|ma)(?:\s+[\p{L}\p{N}][\p{L}\p{N}\-'’]*){1,5}
-      | sent\s+from\s+(?:yahoo\s+mail|outlook|mail\s+for\s+windows)(?:\s+(?:for|on)\s+[\p{L}\p{N}]+)?(?:\s+\d+)?
-      | envoy[ée]\s+(?:de|depuis|avec)\s+(?:yahoo\s+mail|outlook)(?:\s+(?:pour|sur)\s+[\p{L}\p{N}]+)?
+      | sent\s+from\s+(?:yahoo\s+mail|outlook|mail\s+for\s+windows|typeapp)(?:\s+(?:for|on)\s+[\p{L}\p{N}]+)?(?:\s+\d+)?
+      | envoy[ée]\s+(?:de|depuis|avec|[àa]\s+partir\s+de)\s+(?:yahoo\s+mail|outlook|typeapp)(?:\s+(?:pour|sur)\s+[\p{L}\p{N}]+)?
       | envoy[ée]\s+[àa]\s+partir\s+de\s+courrier\s+pour\s+windows(?:\s+\d+)?
       | provenance\s*:\s*courrier\s+pour\s+windows(?:\s+\d+)?
       | (?:obtenir|get|t[ée]l[ée]charger|download)\s+outlook\s+(?:pour|for)\s+(?:ios|android)
     )\s*\.?$")
 });
+
+/// The line without a link that ends it, glued on as Outlook for iOS and TypeApp write
+/// it when the HTML link is turned into text ("Get Outlook for iOS<https://…>"). Only a
+/// link that ends the line goes: with text after it, the line is the person's.
+fn without_glued_link(line: &str) -> &str {
+    if !line.ends_with('>') {
+        return line;
+    }
+    match line.rfind('<') {
+        Some(open)
+            if line[open + 1..].starts_with("http")
+                && !line[open + 1..line.len() - 1].contains(char::is_whitespace) =>
+        {
+            line[..open].trim_end()
+        }
+        _ => line,
+    }
+}
 
 pub(super) fn is_signature_delimiter(line: &str) -> bool {
     line.trim_end() == "--"
@@ -36,7 +54,7 @@ pub(super) fn is_mobile_footer(line: &str) -> bool {
         "download",
         "provenance",
     ];
-    let line = line.trim();
+    let line = without_glued_link(line.trim());
     if line.len() > 80 {
         return false;
     }

@@ -300,3 +300,90 @@ fn plain_text_hostile_inputs() {
         let _ = split_reply(&String::from_utf8_lossy(&bytes));
     }
 }
+
+// --- Other languages (docs/inbound-mail.md, "Quoted text") ----------------
+
+#[test]
+fn header_labels_mean_one_kind_in_every_language() {
+    // Building the table checks it (a debug assertion names the clash).
+    assert!(super::super::markers::header_label_count() > 60);
+}
+
+#[test]
+fn attributions_in_other_languages() {
+    for attribution in [
+        "Op do 10 dec. 2026 om 09:12 schreef Marie <m@x.example>:",
+        "Am Do., 10. Dez. 2026 um 09:12 Uhr schrieb Marie <m@x.example>:",
+        "El jue, 10 dic 2026 a las 9:12, Marie (<m@x.example>) escribió:",
+        "Il giorno gio 10 dic 2026 alle ore 09:12 Marie <m@x.example> ha scritto:",
+        "W dniu 10.12.2026 o 09:12, Marie pisze:",
+        "10.12.2026 9:12, Мария <m@x.example> написал(а):",
+        "Den tors 10 dec. 2026 kl 09:12 skrev Marie <m@x.example>:",
+        "Marie <m@x.example> skrev 10. des. 2026 kl. 09:12:",
+        "Em qui., 10 de dez. de 2026 às 09:12, Marie <m@x.example> escreveu:",
+        "to 10. jouluk. 2026 klo 9.12 Marie (<m@x.example>) kirjoitti:",
+        "Marie <m@x.example> kirjoitti 10.12.2026 kello 9.12:",
+        "Marie <m@x.example>, 10 Ara 2026 Per, 09:12 tarihinde şunu yazdı:",
+        "في الخميس، 10 ديسمبر 2026 في 9:12 ص، كتب Marie <m@x.example>:",
+        "Marie <m@x.example> 于2026年12月10日周四 09:12写道：",
+        "2026/12/10 9:12、Marie <m@x.example>さんは書きました:",
+    ] {
+        // Top posting, with the original unquoted (Outlook for Mac, iOS) or quoted.
+        for original in ["Bonjour", "> Bonjour"] {
+            let p = split_reply(&format!("Oui.\n\n{attribution}\n\n{original}\n"));
+            assert_eq!(p.new_text, "Oui.", "{attribution}");
+            assert_eq!(p.older, vec!["Bonjour"], "{attribution}");
+        }
+    }
+}
+
+#[test]
+fn separators_in_other_languages() {
+    for separator in [
+        "-----Oorspronkelijk bericht-----",
+        "-----Ursprüngliche Nachricht-----",
+        "-----Mensaje original-----",
+        "-----Messaggio originale-----",
+        "-----Mensagem original-----",
+        "-----Ursprungligt meddelande-----",
+        "-----Original meddelelse-----",
+        "-----Opprinnelig melding-----",
+        "-----Wiadomość oryginalna-----",
+        "-----Исходное сообщение-----",
+        "-----Alkuperäinen viesti-----",
+        "-----Özgün İleti-----",
+        "*--- Original Message ---*",
+    ] {
+        let p = split_reply(&format!("Ok.\n\n{separator}\nVon: Marie <m@x>\n\nBonjour\n"));
+        assert_eq!(p.new_text, "Ok.", "{separator}");
+        assert_eq!(p.older, vec!["Bonjour"], "{separator}");
+    }
+}
+
+#[test]
+fn words_of_other_languages_in_the_persons_text_are_kept() {
+    for text in [
+        "Op 3 december om 14:00 schreef de arts het volgende:\n- tolk Pools",
+        "Den 3 december skrev läkaren:\ntolk behövs",
+        "Am Montag um 14:00 schrieb die Ärztin:\nDolmetscher nötig",
+        "El paciente escribió:\nnecesito intérprete",
+        "Lääkäri kirjoitti:\ntulkki tarvitaan",
+        "Van: 9:30 uur\nAan: de balie",
+        "Von: 9 Uhr\nAn: 11 Uhr\nOrt: Station 4",
+        "De : 9 h\nÀ : 11 h",
+        "The patient wrote\nthat she is late.",
+        "On 5 Dec 2026 the clerk wrote\nthe wrong room.",
+    ] {
+        let p = split_reply(text);
+        assert_eq!(p.new_text, text);
+        assert!(p.older.is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn many_foreign_attributions_stay_linear() {
+    let many = "Am 1.1.2020 um 10:00 schrieb X:\n> q\n".repeat(5_000) + "t\n";
+    assert_eq!(split_reply(&many).new_text, "t");
+    let lines = "Op 3 december om 14:00 schreef de arts het volgende:\n".repeat(20_000);
+    assert_eq!(split_reply(&lines).older.len(), 0);
+}

@@ -1,0 +1,243 @@
+//! The words mail clients write above a quoted message, per language, in one place:
+//! header-block labels ("De : / Envoyé : / À : / Objet :"), "original message"
+//! separators, and the verbs and first words of attribution lines ("Le … a écrit :").
+//! `markers` builds its per-line matchers from these tables once; docs/inbound-mail.md
+//! ("Quoted text") lists what each language covers.
+//!
+//! Words are written in lower case (matching ignores case); a spelling without accents
+//! that clients really send is listed as its own word.
+
+/// The labels of one language's header block, by the kind of line they start.
+pub(super) struct HeaderLabels {
+    pub(super) language: &'static str,
+    pub(super) from: &'static [&'static str],
+    /// "Sent"/"Date" lines: when the older message was sent.
+    pub(super) sent: &'static [&'static str],
+    pub(super) to: &'static [&'static str],
+    pub(super) subject: &'static [&'static str],
+    /// Cc and the like: part of a block, never enough to make one.
+    pub(super) other: &'static [&'static str],
+}
+
+pub(super) const HEADER_LABELS: &[HeaderLabels] = &[
+    HeaderLabels {
+        language: "en",
+        from: &["from"],
+        sent: &["sent", "date"],
+        to: &["to"],
+        subject: &["subject"],
+        other: &["cc", "bcc", "reply-to", "importance"],
+    },
+    HeaderLabels {
+        language: "fr",
+        from: &["de"],
+        sent: &["envoyé", "envoye", "envoyé le", "envoye le", "date", "message du"],
+        to: &["à", "a", "pour"],
+        subject: &["objet", "sujet"],
+        other: &["cc", "cci", "copie à", "copie a", "répondre à", "repondre a"],
+    },
+    HeaderLabels {
+        language: "nl",
+        from: &["van"],
+        sent: &["verzonden", "datum"],
+        to: &["aan"],
+        subject: &["onderwerp"],
+        other: &["cc", "bcc"],
+    },
+    HeaderLabels {
+        language: "de",
+        from: &["von"],
+        sent: &["gesendet", "datum"],
+        to: &["an"],
+        subject: &["betreff"],
+        other: &["cc", "bcc", "kopie"],
+    },
+    HeaderLabels {
+        language: "es",
+        from: &["de"],
+        sent: &["enviado", "enviado el", "fecha"],
+        to: &["para"],
+        subject: &["asunto"],
+        other: &["cc", "cco"],
+    },
+    HeaderLabels {
+        language: "it",
+        from: &["da"],
+        sent: &["inviato", "data"],
+        to: &["a"],
+        subject: &["oggetto"],
+        other: &["cc", "ccn"],
+    },
+    HeaderLabels {
+        language: "pt",
+        from: &["de"],
+        sent: &["enviado", "enviada", "enviado em", "enviada em", "data"],
+        to: &["para"],
+        subject: &["assunto"],
+        other: &["cc", "cco"],
+    },
+    HeaderLabels {
+        language: "pl",
+        from: &["od"],
+        sent: &["wysłano", "data"],
+        to: &["do"],
+        subject: &["temat"],
+        other: &["dw", "udw", "kopia"],
+    },
+    HeaderLabels {
+        language: "ru",
+        from: &["от"],
+        sent: &["отправлено", "дата"],
+        to: &["кому"],
+        subject: &["тема"],
+        other: &["копия"],
+    },
+    HeaderLabels {
+        language: "sv",
+        from: &["från"],
+        sent: &["skickat", "datum"],
+        to: &["till"],
+        subject: &["ämne"],
+        other: &["kopia"],
+    },
+    HeaderLabels {
+        language: "da",
+        from: &["fra"],
+        sent: &["sendt", "dato"],
+        to: &["til"],
+        subject: &["emne"],
+        other: &["cc"],
+    },
+    HeaderLabels {
+        language: "no",
+        from: &["fra"],
+        sent: &["sendt", "dato"],
+        to: &["til"],
+        subject: &["emne"],
+        other: &["kopi"],
+    },
+    HeaderLabels {
+        language: "fi",
+        from: &["lähettäjä"],
+        sent: &["lähetetty", "päivämäärä"],
+        to: &["vastaanottaja"],
+        subject: &["aihe"],
+        other: &["kopio"],
+    },
+    HeaderLabels {
+        language: "tr",
+        from: &["kimden"],
+        sent: &["gönderildi", "tarih"],
+        to: &["kime"],
+        subject: &["konu"],
+        other: &["bilgi"],
+    },
+];
+
+/// What stands between dashes on an "original message" separator line
+/// ("-----Original Message-----"), and forwarded-message separators, per language.
+pub(super) const SEPARATORS: &[(&str, &[&str])] = &[
+    ("en", &["original message", "forwarded message"]),
+    (
+        "fr",
+        &[
+            "message d'origine",
+            "message d’origine",
+            "message original",
+            "message transféré",
+            "message transfere",
+            "message réexpédié",
+            "message reexpedie",
+        ],
+    ),
+    (
+        "nl",
+        &["oorspronkelijk bericht", "origineel bericht", "doorgestuurd bericht"],
+    ),
+    (
+        "de",
+        &[
+            "ursprüngliche nachricht",
+            "ursprungliche nachricht",
+            "originalnachricht",
+            "original-nachricht",
+            "weitergeleitete nachricht",
+        ],
+    ),
+    ("es", &["mensaje original", "mensaje reenviado"]),
+    ("it", &["messaggio originale", "messaggio inoltrato"]),
+    ("pt", &["mensagem original", "mensagem encaminhada"]),
+    (
+        "sv",
+        &[
+            "ursprungligt meddelande",
+            "originalmeddelande",
+            "vidarebefordrat meddelande",
+        ],
+    ),
+    (
+        "da",
+        &["original meddelelse", "oprindelig meddelelse", "videresendt meddelelse"],
+    ),
+    (
+        "no",
+        &["opprinnelig melding", "original melding", "videresendt melding"],
+    ),
+    (
+        "pl",
+        &["wiadomość oryginalna", "oryginalna wiadomość", "przekazana wiadomość"],
+    ),
+    (
+        "ru",
+        &["исходное сообщение", "пересланное сообщение", "пересылаемое сообщение"],
+    ),
+    ("fi", &["alkuperäinen viesti", "välitetty viesti"]),
+    // "İ" (dotted capital I) is its own letter to case-insensitive matching.
+    (
+        "tr",
+        &[
+            "özgün ileti",
+            "özgün İleti",
+            "orijinal mesaj",
+            "iletilen ileti",
+            "İletilen ileti",
+        ],
+    ),
+];
+
+/// The verb of an attribution line, per language, as clients write it: at the end
+/// ("Le … Marie a écrit :", "… Marie ha scritto:") or before the name ("Op … schreef
+/// Marie <m@x>:", "Marie skrev 5. des. 2026 kl. 14:03:"). Longer forms first.
+pub(super) const ATTRIBUTION_VERBS: &[(&str, &[&str])] = &[
+    ("en", &["wrote"]),
+    ("fr", &["a écrit", "a ecrit"]),
+    ("nl", &["schreef"]),
+    ("de", &["schrieb"]),
+    ("es", &["escribió", "escribio"]),
+    ("it", &["ha scritto"]),
+    ("pl", &["napisał(a)", "napisała", "napisał", "pisze"]),
+    ("ru", &["написал(а)", "написала", "написал", "пишет"]),
+    ("sv", &["skrev"]),
+    ("da, no", &["skrev"]),
+    ("pt", &["escreveu"]),
+    ("fi", &["kirjoitti"]),
+    ("tr", &["şunu yazdı", "yazdı"]),
+    ("ar", &["كتب"]),
+    // Written without spaces around them: matched anywhere in the line.
+    ("zh", &["写道", "寫道"]),
+    ("ja", &["書きました"]),
+];
+
+/// The first words of attribution lines that start with them ("Le …", "On …",
+/// "Op …", "Am …"…): such a line may be wrapped over several lines.
+pub(super) const ATTRIBUTION_STARTS: &[(&str, &[&str])] = &[
+    ("fr", &["le"]),
+    ("en", &["on"]),
+    ("nl", &["op"]),
+    ("de", &["am"]),
+    ("es", &["el"]),
+    ("it", &["il"]),
+    ("pl", &["w dniu"]),
+    ("sv, da, no", &["den"]),
+    ("pt", &["em"]),
+];
