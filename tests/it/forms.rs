@@ -26,6 +26,7 @@ on_both_engines!(
     a_form_mail_marked_draft_is_saved_then_sent_by_a_reply,
     a_draft_is_sent_by_envoyer_by_its_requester_only,
     the_new_form_starts_from_what_relais_knows_and_suggests_the_rest,
+    an_html_reply_with_the_form_in_a_table_books_what_it_says,
 );
 
 const REQUESTER: &str = "marie@ciusss.example";
@@ -772,4 +773,41 @@ async fn the_new_form_starts_from_what_relais_knows_and_suggests_the_rest(engine
         details.professional.email.map(|e| e.to_string()).as_deref(),
         Some("marie@ciusss.example")
     );
+}
+
+/// Outlook, replying in HTML, may carry the form as a two-column table: each row reads as
+/// « label : value », so the request is booked as written, not refused as empty.
+async fn an_html_reply_with_the_form_in_a_table_books_what_it_says(engine: Engine) {
+    let world = World::new(engine).await;
+    let bank = &world.bank;
+    let p = pipeline(bank, None);
+    let rows: String = support::mail::FILLED_FORM
+        .lines()
+        .filter_map(|line| line.split_once(" : "))
+        .map(|(label, value)| format!("<tr><td style=\"padding:2px\"><b>{label}</b></td><td>{value}</td></tr>\r\n"))
+        .collect();
+    let html = format!(
+        "<html><body><div>Bonjour,</div><table border=\"1\">\r\n{rows}</table><div>Merci<br>Marie</div></body></html>"
+    );
+    let raw = format!(
+        "Message-ID: <html-table@ciusss.example>\r\nDate: Mon, 2 Mar 2026 09:30:00 -0500\r\nFrom: {REQUESTER}\r\nTo: {}\r\n\
+         Subject: Re: Formulaire\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\
+         Content-Transfer-Encoding: 8bit\r\n\r\n{html}",
+        reply_address(None, bank.requester)
+    );
+    let outcome = p.process(raw.as_bytes(), "file").await.unwrap();
+    let MailOutcome::RequestCreated(number) = outcome else {
+        panic!("{outcome:?}");
+    };
+    let mut tx = bank.store.begin().await.unwrap();
+    let id = tx
+        .request_id_by_number(&relais::domain::request::RequestNumber::parse(&number).unwrap())
+        .await
+        .unwrap()
+        .expect("the request");
+    tx.commit().await.unwrap();
+    let details = bank.load(id).await.details;
+    assert_eq!(details.duration_minutes, 90);
+    assert_eq!(details.target_language.as_str(), "es");
+    assert_eq!(details.location, "Clinique externe, 3e étage");
 }

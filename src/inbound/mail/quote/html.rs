@@ -46,7 +46,9 @@ pub(super) const ORIGINAL_MESSAGE_LINE: &str = "-----Original Message-----";
 /// stripped instead.
 pub fn html_to_text(html: &str) -> String {
     let html = truncate(html, MAX_HTML_BYTES);
-    let prepared = prepare_html(html);
+    // A form filled in a two-column table reads as « label : value » lines.
+    let html = super::table_rows::join_two_cell_rows(html);
+    let prepared = prepare_html(&html);
     // html2text is robust, but a panic in a dependency must not take down
     // the mail pipeline: fall back to crude tag stripping instead.
     let rendered = catch_unwind(AssertUnwindSafe(|| {

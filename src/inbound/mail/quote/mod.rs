@@ -17,6 +17,7 @@ mod markers;
 mod markup;
 mod signature;
 mod split;
+mod table_rows;
 
 pub use html::html_to_text;
 pub use split::{ReplyParts, split_reply};
