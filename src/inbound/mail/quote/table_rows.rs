@@ -8,11 +8,21 @@
 use super::markup::{RAW_TEXT_ELEMENTS, read_tag, strip_tags};
 use std::borrow::Cow;
 
+/// A byte span of the markup: start, end.
+type Span = (usize, usize);
+
+/// A row to write as one line: the whole row, and its two cells' content.
+struct Rewrite {
+    row: Span,
+    first: Span,
+    second: Span,
+}
+
 /// A row being read: where it starts in the markup, and its cells' content spans.
 struct Row {
     start: usize,
     /// Byte spans of each cell's content in the markup.
-    cells: Vec<(usize, usize)>,
+    cells: Vec<Span>,
     /// The content start of the cell open now, if one is.
     open_cell: Option<usize>,
     /// The row holds a table of its own: left as it is.
@@ -22,8 +32,7 @@ struct Row {
 /// `html` with each row of two cells turned into `<div>label : value</div>`.
 pub(super) fn join_two_cell_rows(html: &str) -> Cow<'_, str> {
     let lower = html.to_ascii_lowercase();
-    // The rows to rewrite: (row start, row end, first cell, second cell).
-    let mut rewrites: Vec<(usize, usize, (usize, usize), (usize, usize))> = Vec::new();
+    let mut rewrites: Vec<Rewrite> = Vec::new();
     // One open row per open table, innermost last.
     let mut rows: Vec<Option<Row>> = Vec::new();
     let mut pos = 0;
@@ -95,7 +104,8 @@ pub(super) fn join_two_cell_rows(html: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(html.len() + rewrites.len() * 16);
     let mut copied = 0;
-    for (row_start, row_end, first, second) in rewrites {
+    for Rewrite { row, first, second } in rewrites {
+        let (row_start, row_end) = row;
         let label = strip_tags(&html[first.0..first.1]);
         let separator = if label.trim_end().ends_with(':') { " " } else { " : " };
         out.push_str(&html[copied..row_start]);
@@ -112,13 +122,7 @@ pub(super) fn join_two_cell_rows(html: &str) -> Cow<'_, str> {
 
 /// Ends `row` (its last cell at `cell_end`, the row at `row_end`), and keeps it for
 /// rewriting when it is two cells whose first has text.
-fn finish(
-    html: &str,
-    mut row: Row,
-    cell_end: usize,
-    row_end: usize,
-    rewrites: &mut Vec<(usize, usize, (usize, usize), (usize, usize))>,
-) {
+fn finish(html: &str, mut row: Row, cell_end: usize, row_end: usize, rewrites: &mut Vec<Rewrite>) {
     if let Some(from) = row.open_cell.take() {
         row.cells.push((from, cell_end.max(from)));
     }
@@ -129,7 +133,11 @@ fn finish(
     if strip_tags(&html[first.0..first.1]).trim().is_empty() {
         return;
     }
-    rewrites.push((row.start, row_end, first, second));
+    rewrites.push(Rewrite {
+        row: (row.start, row_end),
+        first,
+        second,
+    });
 }
 
 #[cfg(test)]
