@@ -1,6 +1,6 @@
 //! How long reading one mail takes: a typical reply, a quoted form, and pathological input
 //! (two reply cases of mailbox-fixtures/replies/ with very long lines, a generated 2 MiB
-//! message, a generated line of 50,000 quote levels).
+//! message, a generated line of 50,000 quote levels, a 2 MiB HTML table of two-cell rows).
 //! The contract is well under 100 ms for the worst of them.
 
 // The reply-case reader shared with tests/it/reply_cases.rs; the bench reads only the reply.
@@ -18,6 +18,14 @@ fn wrap(body: &str) -> Vec<u8> {
         "Message-ID: <b@x.example>\r\nFrom: marie@ciusss.example\r\nTo: relais+r1.2.abcdefghijklmnop@bi.example\r\nSubject: Re: [HC-26339002] test\r\nDate: Thu, 3 Dec 2026 09:14:00 -0500\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}"
     )
     .into_bytes()
+}
+
+/// `body` as an HTML-only mail, as Outlook sends a reply written in HTML.
+fn wrap_html(body: &str) -> Vec<u8> {
+    String::from_utf8(wrap(body))
+        .expect("UTF-8")
+        .replacen("Content-Type: text/plain", "Content-Type: text/html", 1)
+        .into_bytes()
 }
 
 fn bench(c: &mut Criterion) {
@@ -54,6 +62,14 @@ fn bench(c: &mut Criterion) {
             wrap(&"Bonjour : voici une ligne assez longue pour remplir.\r\n".repeat(40_000)),
         ),
         ("generated_deep_quotes", wrap(&format!("{}fin\r\n", ">".repeat(50_000)))),
+        (
+            // Rows of two cells each read as « label : value » (`quote/table_rows.rs`).
+            "generated_two_mib_html_table",
+            wrap_html(&format!(
+                "<table>{}</table>",
+                "<tr><td>Lieu du rendez-vous :</td><td>Clinique externe, 3e étage</td></tr>\r\n".repeat(28_000)
+            )),
+        ),
     ];
     let mut group = c.benchmark_group("read_mail");
     group.sample_size(20);
