@@ -18,6 +18,8 @@ static MOBILE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
       | envoy[ée]\s+[àa]\s+partir\s+de\s+courrier\s+pour\s+windows(?:\s+\d+)?
       | provenance\s*:\s*courrier\s+pour\s+windows(?:\s+\d+)?
       | (?:obtenir|get|t[ée]l[ée]charger|download)\s+outlook\s+(?:pour|for)\s+(?:ios|android)
+      | sent\s+with\s+proton\s+mail\s+secure\s+email
+      | envoy[ée]\s+avec\s+la\s+messagerie\s+s[ée]curis[ée]e\s+proton\s+mail
     )\s*\.?$")
 });
 
