@@ -248,12 +248,16 @@ fn covers(hours: &[WeeklyHours], start: NaiveDateTime, end: NaiveDateTime) -> bo
 
 /// Languages: the pair asked, either way for spoken interpreting (a conversation goes both
 /// ways), in the asked direction for translations. `Some(true)` through the alternative.
+/// A language asked in a region is spoken by whoever speaks the language (its
+/// [`LanguageTag::family`]): the request keeps the region for the interpreter to read.
 fn speaks(need: &Need, c: &Candidate) -> Option<bool> {
     let two_way = need.request_type != RequestType::Translation;
     let has = |source: &LanguageTag, target: &LanguageTag| {
-        c.languages
-            .iter()
-            .any(|(s, t)| (s == source && t == target) || (two_way && s == target && t == source))
+        let (source, target) = (source.family(), target.family());
+        c.languages.iter().any(|(s, t)| {
+            let (s, t) = (s.family(), t.family());
+            (s == source && t == target) || (two_way && s == target && t == source)
+        })
     };
     if has(&need.source, &need.target) {
         Some(false)
@@ -486,6 +490,29 @@ mod tests {
             availability: Some(Availability::Always),
             ..Candidate::new(PersonId(id), format!("Interprète {id}"))
         }
+    }
+
+    #[test]
+    fn a_language_asked_in_a_region_is_asked_of_its_speakers() {
+        let mut n = need();
+        n.target = lang("espagnol (Mexique)");
+        assert!(
+            judge(&n, &candidate(1)).is_ok(),
+            "a Spanish interpreter for Mexican Spanish"
+        );
+        let mut c = candidate(2);
+        c.languages = vec![(lang("fr"), lang("es-419"))];
+        assert!(
+            judge(&need(), &c).is_ok(),
+            "a Latin-American Spanish interpreter for Spanish"
+        );
+        assert!(judge(&n, &c).is_ok());
+        // A variant the catalogue lists apart is another language.
+        let mut ar = need();
+        ar.target = lang("arabe (Maroc)");
+        let mut c = candidate(3);
+        c.languages = vec![(lang("fr"), lang("ar"))];
+        assert_eq!(judge(&ar, &c), Err(Exclusion::Language));
     }
 
     #[test]

@@ -335,6 +335,11 @@ pub fn read_languages(text: &str, problems: &mut Problems) -> Vec<LanguagePair> 
         let (Some(source), Some(target)) = (tag(source, problems), tag(target, problems)) else {
             continue;
         };
+        // A profile says where an interpreter's language comes from as its country of
+        // origin: « espagnol du Mexique » is Spanish, from Mexico, as « espagnol (Mexique) »;
+        // a country in brackets says it first.
+        let origin_country = origin_country.or_else(|| target.region_name(Locale::Fr).map(str::to_string));
+        let target = target.general();
         if pairs.iter().any(|p| p.source == source && p.target == target) {
             continue;
         }
@@ -551,6 +556,11 @@ mod tests {
         let written = write_languages(&pairs, Locale::Fr);
         assert_eq!(written.to_lowercase(), "français > espagnol (mexique)\nanglais > arabe");
         assert_eq!(read_languages(&written, &mut problems), pairs);
+        // A region named with the language is the country of origin, as in brackets.
+        let from = read_languages("français > espagnol du Mexique\nfr > es-MX (Cuba)", &mut problems);
+        assert_eq!(from.len(), 1, "{from:?}");
+        assert_eq!(from[0].target.as_str(), "es");
+        assert_eq!(from[0].origin_country.as_deref(), Some("Mexique"));
     }
 
     #[test]

@@ -829,7 +829,7 @@ pub fn render_sms(input: &SmsInput<'_>) -> anyhow::Result<String> {
             } else {
                 String::new()
             },
-            in_sentence(r.details.target_language.name(locale), locale),
+            in_sentence(&r.details.target_language.name(locale), locale),
             r.details.request_type.label(locale).to_lowercase(),
         ),
         None => Default::default(),

@@ -42,8 +42,8 @@ struct Profiles {
     stamp: i64,
     /// In the order of their ids.
     candidates: Vec<Candidate>,
-    /// A `(source, target)` pair, as stored, and the positions in `candidates` of those who
-    /// have it, in order.
+    /// A `(source, target)` pair of language families (`LanguageTag::family`: "es" for a
+    /// stored "es-MX") and the positions in `candidates` of those who have it.
     speakers: HashMap<(String, String), Vec<usize>>,
 }
 
@@ -111,10 +111,11 @@ impl Tx {
     /// `now`).
     pub async fn match_candidates(&mut self, need: &Need, now: DateTime<Utc>) -> Result<Candidates, StoreError> {
         let profiles = self.profiles().await?;
-        let (source, target) = (need.source.as_str(), need.target.as_str());
+        // Speakers are listed by language family: "es-MX" is asked of Spanish speakers.
+        let (source, target) = (need.source.family(), need.target.family());
         let mut pairs = vec![(source, target), (target, source)];
         if let Some(alternative) = &need.alternative {
-            pairs.extend([(source, alternative.as_str()), (alternative.as_str(), source)]);
+            pairs.extend([(source, alternative.family()), (alternative.family(), source)]);
         }
         let mut members: Vec<usize> = pairs
             .into_iter()
@@ -267,10 +268,11 @@ impl Tx {
         for (id, source, target) in languages {
             let Some(i) = profiles.position(id) else { continue };
             let pair = (tag(&source)?, tag(&target)?);
+            let families = (pair.0.family().to_string(), pair.1.family().to_string());
             if let Some(c) = profiles.candidates.get_mut(i) {
                 c.languages.push(pair);
             }
-            profiles.speakers.entry((source, target)).or_default().push(i);
+            profiles.speakers.entry(families).or_default().push(i);
         }
         Ok(())
     }

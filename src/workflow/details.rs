@@ -408,11 +408,11 @@ pub async fn form_values(
     put(F::StartTime, Some(time(details.start_time)));
     put(F::FlexibleUntil, details.flexible_until.map(time));
     put(F::DurationMinutes, Some(details.duration_minutes.to_string()));
-    put(F::SourceLanguage, Some(language_name(&details.source_language, locale)));
-    put(F::TargetLanguage, Some(language_name(&details.target_language, locale)));
+    put(F::SourceLanguage, Some(details.source_language.written(locale)));
+    put(F::TargetLanguage, Some(details.target_language.written(locale)));
     put(
         F::AlternativeLanguage,
-        details.alternative_language.as_ref().map(|l| language_name(l, locale)),
+        details.alternative_language.as_ref().map(|l| l.written(locale)),
     );
     put(
         F::Installation,
@@ -470,14 +470,4 @@ pub async fn form_values(
     put(F::VideoPasscode, details.video.passcode.clone());
     put(F::Supplementary, yes_no(details.supplementary));
     Ok(values)
-}
-
-/// A language as the form writes it: its name in `locale` when the name reads back as the
-/// same language, else its tag.
-fn language_name(tag: &LanguageTag, locale: Locale) -> String {
-    let name = tag.name(locale);
-    match LanguageTag::parse(name) {
-        Ok(back) if back == *tag => name.to_string(),
-        _ => tag.as_str().to_string(),
-    }
 }

@@ -27,6 +27,7 @@ on_both_engines!(
     a_draft_is_sent_by_envoyer_by_its_requester_only,
     the_new_form_starts_from_what_relais_knows_and_suggests_the_rest,
     an_html_reply_with_the_form_in_a_table_books_what_it_says,
+    a_language_asked_in_a_region_keeps_it_and_goes_to_its_speakers,
 );
 
 const REQUESTER: &str = "marie@ciusss.example";
@@ -810,4 +811,42 @@ async fn an_html_reply_with_the_form_in_a_table_books_what_it_says(engine: Engin
     assert_eq!(details.duration_minutes, 90);
     assert_eq!(details.target_language.as_str(), "es");
     assert_eq!(details.location, "Clinique externe, 3e étage");
+}
+
+/// « espagnol (Mexique) » books Mexican Spanish: the request keeps the region, the pages
+/// name it, the edit form gives it back as written, and the Spanish interpreters are its
+/// candidates.
+async fn a_language_asked_in_a_region_keeps_it_and_goes_to_its_speakers(engine: Engine) {
+    let world = World::new(engine).await;
+    let bank = &world.bank;
+    let p = pipeline(bank, None);
+    // By phone, which the bank's three Spanish interpreters all do.
+    let form = BASE_FORM
+        .replace("Langue d'arrivée : espagnol", "Langue d'arrivée : espagnol (Mexique)")
+        .replace("Type de demande : vidéo", "Type de demande : téléphonique");
+    let outcome = p.process(&mail(bank, "regional@ciusss.example", &form), "file").await;
+    let MailOutcome::RequestCreated(number) = outcome.unwrap() else {
+        panic!("not created");
+    };
+    let mut tx = bank.store.begin().await.unwrap();
+    let id = tx
+        .request_id_by_number(&relais::domain::request::RequestNumber::parse(&number).unwrap())
+        .await
+        .unwrap()
+        .expect("the request");
+    tx.commit().await.unwrap();
+    assert_eq!(bank.load(id).await.details.target_language.as_str(), "es-MX");
+
+    let (_, matches) = bank.workflow.matches(id).await.unwrap();
+    let ranked: Vec<PersonId> = matches.ranked.iter().map(|r| r.person).collect();
+    for interpreter in &bank.interpreters {
+        assert!(ranked.contains(interpreter), "{interpreter:?}: {:?}", matches.excluded);
+    }
+
+    let mut b = world.signed_in(bank.coordinator).await;
+    let page = unescape(&b.get(&format!("/requests/{}", id.0)).await.body);
+    assert!(page.contains("Espagnol (Mexique)"), "{page}");
+    assert!(!page.contains("es-MX"), "no tag shown to a person: {page}");
+    let edit = unescape(&b.get(&format!("/requests/{}/edit", id.0)).await.body);
+    assert!(edit.contains("value=\"Espagnol (Mexique)\""), "{edit}");
 }

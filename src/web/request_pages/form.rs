@@ -546,14 +546,9 @@ fn french() -> Option<LanguageTag> {
     LanguageTag::parse("fr").ok()
 }
 
-/// A language as the form shows it: its name when the name reads back as the same tag.
+/// A language as the form shows it (see [`LanguageTag::written`]); nothing when none.
 fn language_value(tag: &Option<LanguageTag>) -> String {
-    let Some(tag) = tag else { return String::new() };
-    let name = tag.name(Locale::Fr);
-    match LanguageTag::parse(name) {
-        Ok(back) if back == *tag => name.to_string(),
-        _ => tag.as_str().to_string(),
-    }
+    tag.as_ref().map(|t| t.written(Locale::Fr)).unwrap_or_default()
 }
 
 /// The form as `details` fill it, for a change.

@@ -90,8 +90,12 @@ fn languages_through_the_catalogue() {
     assert_eq!(tag("Spanish").as_deref(), Some("es"));
     assert_eq!(tag("es").as_deref(), Some("es"));
     assert_eq!(tag("arabe (Maroc)").as_deref(), Some("ar-MA"));
-    assert_eq!(tag("français (Canada)").as_deref(), Some("fr"));
-    assert_eq!(tag("Espagnol (Mexique)").as_deref(), Some("es"));
+    // The region asked is kept (and matched as the language).
+    assert_eq!(tag("français (Canada)").as_deref(), Some("fr-CA"));
+    assert_eq!(tag("Espagnol (Mexique)").as_deref(), Some("es-MX"));
+    assert_eq!(tag("espagnol du Mexique").as_deref(), Some("es-MX"));
+    // Brackets that name no listed region are the requester's comment.
+    assert_eq!(tag("espagnol (de préférence)").as_deref(), Some("es"));
     assert_eq!(tag("espagnol / Spanish").as_deref(), Some("es"));
     assert_eq!(tag("espagnol (ou portugais)"), None);
     assert_eq!(tag("espagnol ou portugais"), None);

@@ -7,6 +7,7 @@
 //! punctuation never matter; the unit tests prove that no folded key points to
 //! two different languages, which is what makes a single hash lookup safe.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
@@ -14,6 +15,8 @@ use std::sync::LazyLock;
 
 use crate::domain::locale::Locale;
 use crate::domain::text::fold;
+
+mod regions;
 
 /// One entry of the catalogue.
 ///
@@ -34,31 +37,32 @@ pub struct Language {
 }
 
 /// A language known to Relais, held as its canonical BCP 47 tag
-/// ("es", "hu", "ar-MA", "nl-BE", "fcs").
+/// ("es", "hu", "ar-MA", "nl-BE", "fcs"), or such a language asked in a region the catalogue
+/// has no entry for ("es-MX", "fa-AF").
 ///
 /// It can only be built by [`LanguageTag::parse`] (or the conversions that call
-/// it), so it always names a catalogue entry. It serialises as the plain tag
-/// string and deserialises through the same lenient parser.
+/// it), so it always names a catalogue entry, and a listed region if any. It serialises as
+/// the plain tag string and deserialises through the same lenient parser.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 // The tag comes first so that the derived order is the order of the tags; the
-// index is fully determined by the tag and only saves a lookup in `info`.
-pub struct LanguageTag(Tag, usize);
+// indexes are fully determined by the tag and only save lookups.
+pub struct LanguageTag(Tag, usize, Option<usize>);
 
-/// The canonical tag, borrowed from the catalogue.
+/// The canonical tag: borrowed from the catalogue, or built for a language and a region.
 ///
 /// A newtype rather than a bare `&'static str` field because serde's derive
 /// treats a `&str` field as borrowed from the input and would then require
 /// `'de: 'static`, which makes `LanguageTag` unusable wherever
 /// `DeserializeOwned` is needed (axum's `Json`, `serde_json::from_str` on a
 /// local buffer).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct Tag(&'static str);
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Tag(Cow<'static, str>);
 
 impl fmt::Debug for Tag {
-    // Shows just the tag, so `LanguageTag` debugs as `LanguageTag("ar-MA", 12)`.
+    // Shows just the tag, so `LanguageTag` debugs as `LanguageTag("ar-MA", 12, None)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.0, f)
+        fmt::Debug::fmt(&*self.0, f)
     }
 }
 
@@ -76,29 +80,74 @@ impl LanguageTag {
     /// surrounding space and punctuation: "espagnol", "Spanish", " ESPAGNOL "
     /// all give "es"; "arabe (Maroc)", "arabe marocain", "Moroccan Arabic",
     /// "darija" give "ar-MA". Anything else is [`LanguageError::Unknown`].
+    ///
+    /// A known language followed by a listed region keeps the region: « espagnol
+    /// (Mexique) », « Spanish (Mexico) », « espagnol du Mexique », "es-MX" all give
+    /// "es-MX" (the catalogue's own entry when it has one: « arabe du Maroc » is "ar-MA").
+    /// A region that is not listed makes the whole input unknown rather than dropped.
     pub fn parse(input: &str) -> Result<Self, LanguageError> {
-        match INDEX.get(&fold(input)) {
-            Some(&index) => Ok(LanguageTag(Tag(CATALOGUE[index].tag), index)),
-            None => Err(LanguageError::Unknown(input.to_string())),
+        let folded = fold(input);
+        if let Some(&index) = INDEX.get(&folded) {
+            return Ok(Self::entry(index));
         }
+        regional(&folded).ok_or_else(|| LanguageError::Unknown(input.to_string()))
     }
 
-    /// The canonical tag, e.g. "ar-MA".
+    fn entry(index: usize) -> Self {
+        LanguageTag(Tag(Cow::Borrowed(CATALOGUE[index].tag)), index, None)
+    }
+
+    /// The canonical tag, e.g. "ar-MA", "es-MX".
     pub fn as_str(&self) -> &str {
-        self.0.0
+        &self.0.0
     }
 
-    /// The catalogue entry for this language.
+    /// The catalogue entry for this language (for "es-MX", Spanish's).
     pub fn info(&self) -> &'static Language {
         &CATALOGUE[self.1]
     }
 
-    /// The name to show in the given display language: "Espagnol" / "Spanish".
-    pub fn name(&self, locale: Locale) -> &'static str {
+    /// The catalogue tag this language is, or is asked in a region of: "es" for "es-MX",
+    /// "ar-MA" for "ar-MA". Interpreters are matched on it: one who speaks Spanish can
+    /// interpret for a request in Mexican Spanish, and the request still says which.
+    pub fn family(&self) -> &'static str {
+        CATALOGUE[self.1].tag
+    }
+
+    /// The name to show in the given display language: "Espagnol" / "Spanish",
+    /// "Espagnol (Mexique)" / "Spanish (Mexico)", "Persan (farsi, Afghanistan)".
+    pub fn name(&self, locale: Locale) -> Cow<'static, str> {
         let info = self.info();
-        match locale {
-            Locale::Fr => info.name_fr,
-            Locale::En => info.name_en,
+        let name = locale.pick(info.name_fr, info.name_en);
+        let Some(region) = self.2.map(|r| &regions::regions()[r]) else {
+            return Cow::Borrowed(name);
+        };
+        let region = locale.pick(region.name_fr, region.name_en);
+        Cow::Owned(match name.strip_suffix(')') {
+            Some(open) => format!("{open}, {region})"),
+            None => format!("{name} ({region})"),
+        })
+    }
+
+    /// The region this language is asked in, when it is not part of a catalogue entry:
+    /// « Mexique » for "es-MX", nothing for "es" or "ar-MA".
+    pub fn region_name(&self, locale: Locale) -> Option<&'static str> {
+        let region = &regions::regions()[self.2?];
+        Some(locale.pick(region.name_fr, region.name_en))
+    }
+
+    /// The language without the region it is asked in: "es" for "es-MX"; itself otherwise.
+    pub fn general(&self) -> LanguageTag {
+        LanguageTag::entry(self.1)
+    }
+
+    /// The language as a form writes it for a person to read and send back: its name in
+    /// `locale` when the name reads back as this very language, else its tag.
+    pub fn written(&self, locale: Locale) -> String {
+        let name = self.name(locale);
+        match LanguageTag::parse(&name) {
+            Ok(back) if back == *self => name.into_owned(),
+            _ => self.as_str().to_string(),
         }
     }
 
@@ -112,7 +161,7 @@ impl LanguageTag {
 
 impl fmt::Display for LanguageTag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -134,8 +183,42 @@ impl TryFrom<String> for LanguageTag {
 
 impl From<LanguageTag> for String {
     fn from(tag: LanguageTag) -> Self {
-        tag.0.0.to_string()
+        tag.0.0.into_owned()
     }
+}
+
+/// Words between a language and its region: « espagnol du Mexique », "Spanish from Mexico".
+const REGION_LINKS: [&str; 6] = ["du", "de", "d", "des", "from", "of"];
+
+/// A catalogue language followed by a listed region, in `folded` input: the longest
+/// language name first, so « persan farsi afghanistan » is Persian (Farsi) in Afghanistan.
+fn regional(folded: &str) -> Option<LanguageTag> {
+    let mut cuts = folded.match_indices(' ').map(|(at, _)| at).rev();
+    cuts.find_map(|at| {
+        let (language, rest) = (&folded[..at], &folded[at + 1..]);
+        let &index = INDEX.get(language)?;
+        let base = CATALOGUE[index].tag;
+        if base.contains('-') {
+            return None;
+        }
+        let mut rest = rest;
+        while let Some((link, after)) = rest.split_once(' ')
+            && REGION_LINKS.contains(&link)
+        {
+            rest = after;
+        }
+        // A code only after a tag ("es-MX"): after a name, "et" or "in" are words.
+        let region =
+            regions::named(rest).or_else(|| (language == fold(base)).then(|| regions::coded(rest)).flatten())?;
+        let code = regions::regions()[region].code;
+        let tag = format!("{base}-{code}");
+        // The catalogue's own entry for the pair wins: « arabe du Maroc » is "ar-MA", and
+        // Portuguese in Portugal is plain "pt".
+        if let Some(&entry) = INDEX.get(&fold(&tag)) {
+            return Some(LanguageTag::entry(entry));
+        }
+        Some(LanguageTag(Tag(Cow::Owned(tag)), index, Some(region)))
+    })
 }
 
 /// Every language Relais knows, in a stable order (grouped by region).
@@ -186,9 +269,9 @@ macro_rules! lang {
 #[rustfmt::skip]
 static CATALOGUE: &[Language] = &[
     // --- Official languages and Western Europe ---
-    lang!("fr", "Français", "French", ["fra", "fr-CA", "fr-FR", "fr-BE", "fr-CH", "francophone"]),
-    lang!("en", "Anglais", "English", ["eng", "en-CA", "en-US", "en-GB", "anglophone"]),
-    lang!("es", "Espagnol", "Spanish", ["spa", "español", "castillan", "castilian", "es-ES", "es-MX", "es-419"]),
+    lang!("fr", "Français", "French", ["fra", "francophone"]),
+    lang!("en", "Anglais", "English", ["eng", "anglophone"]),
+    lang!("es", "Espagnol", "Spanish", ["spa", "español", "castillan", "castilian"]),
     lang!("pt", "Portugais", "Portuguese", ["por", "português", "pt-PT", "portugais (Portugal)", "Portuguese (Portugal)", "portugais européen", "European Portuguese"]),
     lang!("pt-BR", "Portugais (Brésil)", "Portuguese (Brazil)", ["portugais brésilien", "Brazilian Portuguese", "brésilien", "Brazilian"]),
     lang!("it", "Italien", "Italian", ["ita", "italiano"]),
@@ -464,6 +547,119 @@ mod tests {
         }
     }
 
+    /// Every region a language can be asked in is a registered IANA region, not
+    /// deprecated, and the registry names it as Relais does.
+    #[test]
+    fn every_region_is_in_the_iana_registry_under_its_name() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/assets/language-subtag-registry/registry.json"
+        );
+        let records: Vec<serde_json::Value> =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("the registry")).expect("JSON");
+        for region in regions::regions() {
+            let record = records
+                .iter()
+                .find(|r| r["Type"] == "region" && r["Subtag"] == region.code)
+                .unwrap_or_else(|| panic!("{} is no registered region", region.code));
+            assert!(record.get("Deprecated").is_none(), "{} is deprecated", region.code);
+            let descriptions: Vec<&str> = record["Description"]
+                .as_array()
+                .map(|d| d.iter().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
+            let names = || std::iter::once(region.name_en).chain(region.aliases.iter().copied());
+            assert!(
+                descriptions
+                    .iter()
+                    .any(|d| names().any(|n| d.contains(n) || n.contains(d))),
+                "{} is « {} » for Relais but {descriptions:?} for IANA",
+                region.code,
+                region.name_en
+            );
+        }
+    }
+
+    #[test]
+    fn a_language_asked_in_a_region_keeps_the_region() {
+        for input in [
+            "espagnol (Mexique)",
+            "Espagnol (Mexique)",
+            "Spanish (Mexico)",
+            "espagnol du Mexique",
+            "Spanish from Mexico",
+            "espagnol - Mexique",
+            "es-MX",
+            "es_mx",
+            "ES-MX",
+        ] {
+            assert_eq!(tag(input), "es-MX", "{input:?}");
+        }
+        let mx = tag_of("espagnol (Mexique)");
+        assert_eq!(mx.name(Locale::Fr), "Espagnol (Mexique)");
+        assert_eq!(mx.name(Locale::En), "Spanish (Mexico)");
+        assert_eq!(mx.primary(), "es");
+        assert_eq!(mx.family(), "es");
+        assert_eq!(mx.info().tag, "es");
+        assert_ne!(mx, tag_of("espagnol"), "the region is not lost");
+        assert_eq!(tag("espagnol (Amérique latine)"), "es-419");
+        assert_eq!(tag("français (Belgique)"), "fr-BE");
+        assert_eq!(tag("fr-CA"), "fr-CA");
+        assert_eq!(tag("English (UK)"), "en-GB");
+        assert_eq!(tag("lingala (RDC)"), "ln-CD");
+        assert_eq!(tag("portugais (Angola)"), "pt-AO");
+        // A name with its own parentheses takes the region inside them.
+        let af = tag_of("persan (farsi) (Afghanistan)");
+        assert_eq!(af.as_str(), "fa-AF");
+        assert_eq!(af.name(Locale::Fr), "Persan (farsi, Afghanistan)");
+        // The catalogue's own entry wins over language + region.
+        assert_eq!(tag("arabe du Maroc"), "ar-MA");
+        assert_eq!(tag("Portuguese (Brazil)"), "pt-BR");
+        assert_eq!(tag("portugais (Portugal)"), "pt");
+        assert_eq!(tag("Dutch (Netherlands)"), "nl");
+        assert_eq!(tag("néerlandais (Belgique)"), "nl-BE");
+        // A regional tag reads back as itself, by tag and by the name shown.
+        for input in ["es-MX", "fa-AF", "ln-CD", "en-GB", "pt-AO", "es-419"] {
+            let t = tag_of(input);
+            assert_eq!(tag_of(t.as_str()), t);
+            for locale in [Locale::Fr, Locale::En] {
+                assert_eq!(tag_of(&t.name(locale)), t, "{}", t.name(locale));
+            }
+            let json = serde_json::to_string(&t).unwrap();
+            assert_eq!(serde_json::from_str::<LanguageTag>(&json).unwrap(), t);
+        }
+    }
+
+    #[test]
+    fn a_region_that_is_not_listed_or_not_sure_is_an_error() {
+        for input in [
+            "espagnol (Atlantide)",
+            "es-ZZ",
+            "espagnol (Congo)",
+            // Codes only follow a tag: after a name, "et" is a word.
+            "espagnol et",
+            "espagnol MX",
+            "klingon (Mexique)",
+            // A catalogue variant takes no further region.
+            "arabe (Maroc) (Canada)",
+        ] {
+            assert!(LanguageTag::parse(input).is_err(), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn no_folded_region_name_maps_to_two_regions() {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (key, index) in regions::folded_keys() {
+            assert!(!key.is_empty());
+            if let Some(&other) = seen.get(&key) {
+                assert_eq!(other, index, "{key:?} names two regions");
+            }
+            seen.insert(key, index);
+        }
+        let codes: HashSet<&str> = regions::regions().iter().map(|r| r.code).collect();
+        assert_eq!(codes.len(), regions::regions().len(), "a region is listed twice");
+    }
+
     fn tag(input: &str) -> String {
         match LanguageTag::parse(input) {
             Ok(t) => t.as_str().to_string(),
@@ -632,7 +828,7 @@ mod tests {
         }
         let t: LanguageTag = owned(String::from("\"hu\""));
         assert_eq!(t.as_str(), "hu");
-        assert_eq!(format!("{t:?}"), format!("LanguageTag(\"hu\", {})", t.1));
+        assert_eq!(format!("{t:?}"), format!("LanguageTag(\"hu\", {}, None)", t.1));
     }
 
     #[test]
