@@ -464,6 +464,14 @@ pub struct Workers {
     /// the database that long) lets it lapse; another process then sends the message.
     #[serde(default = "default_outbox_lease_seconds")]
     pub outbox_lease_seconds: u64,
+    /// How many outbox messages this process sends at once. Each sender takes the
+    /// recipients of its own share (by id), so one person's messages keep their order.
+    #[serde(default = "default_outbox_senders")]
+    pub outbox_senders: usize,
+    /// At most this many outbox messages a second from this process, whatever the
+    /// senders, for a relay or SMS gateway that limits its clients. 0: no limit.
+    #[serde(default)]
+    pub outbox_rate_per_second: u32,
     /// On SIGTERM, how long work in flight (a mail being sent, a page being served) may
     /// take to finish; what is still running then is abandoned and left for the next start.
     #[serde(default = "default_shutdown_grace_seconds")]
@@ -478,6 +486,10 @@ pub struct Workers {
 
 fn default_outbox_lease_seconds() -> u64 {
     300
+}
+
+fn default_outbox_senders() -> usize {
+    4
 }
 
 fn default_shutdown_grace_seconds() -> u64 {
@@ -766,6 +778,9 @@ impl Settings {
         }
         if self.workers.outbox_lease_seconds == 0 {
             return Err(invalid("workers.outbox_lease_seconds", "must be at least 1"));
+        }
+        if !(1..=64).contains(&self.workers.outbox_senders) {
+            return Err(invalid("workers.outbox_senders", "must be between 1 and 64"));
         }
         if self.workers.shutdown_grace_seconds > 3600 {
             return Err(invalid("workers.shutdown_grace_seconds", "must be at most 3600"));

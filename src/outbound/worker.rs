@@ -18,6 +18,7 @@ use crate::forms::request::{FormField, render_form};
 use crate::security::link::{LinkAction, LinkKeys};
 use crate::security::reply_key::{ReplyKey, ReplyPurpose};
 use crate::store::Store;
+use crate::store::outbox::Lane;
 use crate::store::outbox::{OutboxChannel, OutboxMessage};
 use anyhow::Context as _;
 use futures_util::FutureExt as _;
@@ -65,6 +66,10 @@ pub struct Outbound {
     lease: Duration,
     /// After the stop signal, how long a delivery in flight may still take.
     grace: Duration,
+    /// `workers.outbox_senders`: messages sent at once, each by a lane of its own.
+    lanes: usize,
+    /// `workers.outbox_rate_per_second`: one send per period, whatever the lanes.
+    pace: Option<Arc<tokio::sync::Mutex<tokio::time::Interval>>>,
 }
 
 /// What became of one claimed message.
@@ -153,6 +158,13 @@ impl Outbound {
             instance: Arc::from(random_instance_name()),
             lease: Duration::from_secs(settings.workers.outbox_lease_seconds.max(1)),
             grace: Duration::from_secs(settings.workers.shutdown_grace_seconds),
+            lanes: settings.workers.outbox_senders.max(1),
+            pace: (settings.workers.outbox_rate_per_second > 0).then(|| {
+                let period = Duration::from_secs(1) / settings.workers.outbox_rate_per_second;
+                let mut pace = tokio::time::interval(period);
+                pace.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                Arc::new(tokio::sync::Mutex::new(pace))
+            }),
         })
     }
 
@@ -190,17 +202,22 @@ impl Outbound {
     pub async fn deliver_due(&self) -> anyhow::Result<usize> {
         // Nobody stops this round: the sender lives until it ends.
         let (_go_on, stop) = watch::channel(false);
-        Ok(self.round(&stop).await?.sent)
+        Ok(self.round(Lane::ALL, &stop).await?.sent)
     }
 
-    /// Claims, sends and records due messages one at a time, up to [`BATCH`], until none
-    /// is due or `stop` says stop (looked at before each claim).
-    async fn round(&self, stop: &watch::Receiver<bool>) -> anyhow::Result<Round> {
+    /// Claims, sends and records due messages of `lane` one at a time, up to [`BATCH`],
+    /// until none is due or `stop` says stop (looked at before each claim).
+    async fn round(&self, lane: Lane, stop: &watch::Receiver<bool>) -> anyhow::Result<Round> {
         let mut round = Round::default();
         while round.claimed < BATCH && !*stop.borrow() {
+            if let Some(pace) = &self.pace {
+                pace.lock().await.tick().await;
+            }
             let now = self.clock.now();
             let mut tx = self.store.begin().await?;
-            let claimed = tx.claim_next_outbox(now, self.lease_until(), &self.instance).await?;
+            let claimed = tx
+                .claim_next_outbox(now, self.lease_until(), &self.instance, lane)
+                .await?;
             tx.commit().await?;
             let Some(message) = claimed else {
                 break;
@@ -539,31 +556,53 @@ impl Outbound {
         })
     }
 
-    /// Delivers until `stop`, looking for due messages every `interval`. A stop is seen
-    /// between two messages; the one in flight then has the grace period
-    /// (`workers.shutdown_grace_seconds`) to finish, or is abandoned and released.
+    /// Delivers until `stop`: at once when a commit of this process queues a message (the
+    /// outbox [`bell`](crate::store::outbox::bell)), and every `interval` for retries that
+    /// fall due and messages other processes queued. A stop is seen between two messages;
+    /// the one in flight then has the grace period (`workers.shutdown_grace_seconds`) to
+    /// finish, or is abandoned and released.
     pub async fn run(self, interval: Duration, mut stop: watch::Receiver<bool>) {
+        let mut bell = crate::store::outbox::bell();
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
-                _ = ticker.tick() => {
-                    // Full rounds follow each other at once: a backlog does not wait for ticks.
-                    loop {
-                        match self.round(&stop).await {
-                            Ok(round) if round.claimed >= BATCH && !*stop.borrow() => {}
-                            Ok(_) => break,
-                            Err(e) => {
-                                tracing::error!(error = %format!("{e:#}"), "outbox: will retry");
-                                break;
-                            }
-                        }
-                    }
-                }
+                _ = ticker.tick() => {}
+                // The bell's sender is a static: it is never closed.
+                _ = bell.changed() => {}
                 () = stopped(&mut stop) => break,
+            }
+            // Seen before the lanes look, so a ring during their work calls them back.
+            bell.borrow_and_update();
+            // Each lane a task: sends overlap, and the runtime spreads them over its threads.
+            // Dropped with this future (a shutdown past its grace), the set aborts them.
+            let mut lanes = tokio::task::JoinSet::new();
+            for index in 0..self.lanes {
+                let (outbound, stop) = (self.clone(), stop.clone());
+                let lane = Lane { index, of: self.lanes };
+                lanes.spawn(async move { outbound.drain_lane(lane, &stop).await });
+            }
+            while let Some(ended) = lanes.join_next().await {
+                if let Err(e) = ended {
+                    tracing::error!(error = %e, "outbox: a sender ended abnormally");
+                }
             }
             if *stop.borrow() {
                 break;
+            }
+        }
+    }
+
+    /// Rounds of `lane` until one comes back short: a backlog does not wait for the timer.
+    async fn drain_lane(&self, lane: Lane, stop: &watch::Receiver<bool>) {
+        loop {
+            match self.round(lane, stop).await {
+                Ok(round) if round.claimed >= BATCH && !*stop.borrow() => {}
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::error!(lane = lane.index, error = %format!("{e:#}"), "outbox: will retry");
+                    break;
+                }
             }
         }
     }

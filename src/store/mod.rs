@@ -70,6 +70,9 @@ pub enum Store {
 /// A database transaction. Dropped without [`Tx::commit`], it rolls back.
 pub struct Tx {
     pub(crate) inner: TxInner,
+    /// Whether this transaction queued an outbox message: its commit rings
+    /// [`outbox::bell`] so the outbound worker sends at once instead of at its next poll.
+    queued: bool,
 }
 
 pub(crate) enum TxInner {
@@ -201,7 +204,7 @@ impl Store {
             Store::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Store::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
         };
-        Ok(Tx { inner })
+        Ok(Tx { inner, queued: false })
     }
 
     /// Begins a write transaction like [`Store::begin`] that waits at most about `wait` for
@@ -243,7 +246,7 @@ impl Store {
                 TxInner::Postgres(t)
             }
         };
-        Ok(Tx { inner })
+        Ok(Tx { inner, queued: false })
     }
 
     /// Whether the database takes a write within about `wait`: a transaction that takes the
@@ -265,7 +268,7 @@ impl Store {
             Store::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN DEFERRED").await?),
             Store::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
         };
-        Ok(Tx { inner })
+        Ok(Tx { inner, queued: false })
     }
 
     /// Whether the database answers.
@@ -290,6 +293,9 @@ impl Tx {
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
+        }
+        if self.queued {
+            outbox::ring();
         }
         Ok(())
     }

@@ -15,6 +15,7 @@ use relais::domain::locale::Locale;
 use relais::domain::request::{Request, RequestStatus};
 use relais::outbound::worker::Outbound;
 use relais::store::Store;
+use relais::store::outbox::Lane;
 use serde_json::{Value, json};
 use support::{Engine, TestBank};
 
@@ -145,7 +146,7 @@ async fn rows_queued_in_the_old_shape_render_as_before(engine: Engine) {
     let now = bank.clock.now();
     let lease = now + chrono::TimeDelta::minutes(5);
     // Whatever setting up the bank queued is out of the way.
-    while let Some(m) = tx.claim_next_outbox(now, lease, "setup").await.unwrap() {
+    while let Some(m) = tx.claim_next_outbox(now, lease, "setup", Lane::ALL).await.unwrap() {
         tx.mark_outbox_sent(m.id, now).await.unwrap();
     }
     let r_booked = tx.request(booked).await.unwrap();

@@ -6,10 +6,12 @@ use relais::clock::Clock;
 use relais::domain::notice::{Notice, RequestFacts};
 use relais::domain::request::RequestStatus;
 use relais::outbound::worker::Outbound;
-use relais::store::outbox::{NewOutboxMessage, OutboxChannel};
+use relais::store::outbox::{Lane, NewOutboxMessage, OutboxChannel};
+use std::time::Duration;
 use support::{Engine, TestBank};
 
 on_both_engines!(
+    a_commit_that_queues_wakes_the_senders_who_keep_each_person_s_order,
     two_workers_send_each_message_once,
     a_message_that_never_leaves_is_reported_to_coordinators,
     claims_are_made_one_at_a_time_renewed_and_released
@@ -23,7 +25,11 @@ async fn claims_are_made_one_at_a_time_renewed_and_released(engine: Engine) {
     let lease = chrono::TimeDelta::minutes(5);
     let mut tx = bank.store.begin().await.unwrap();
     // Whatever setting up the bank queued is out of the way.
-    while let Some(m) = tx.claim_next_outbox(now, now + lease, "setup").await.unwrap() {
+    while let Some(m) = tx
+        .claim_next_outbox(now, now + lease, "setup", Lane::ALL)
+        .await
+        .unwrap()
+    {
         tx.mark_outbox_sent(m.id, now).await.unwrap();
     }
     let mut ids = Vec::new();
@@ -42,11 +48,22 @@ async fn claims_are_made_one_at_a_time_renewed_and_released(engine: Engine) {
     tx.commit().await.unwrap();
 
     let mut tx = bank.store.begin().await.unwrap();
-    let a = tx.claim_next_outbox(now, now + lease, "a").await.unwrap().unwrap();
-    let b = tx.claim_next_outbox(now, now + lease, "b").await.unwrap().unwrap();
+    let a = tx
+        .claim_next_outbox(now, now + lease, "a", Lane::ALL)
+        .await
+        .unwrap()
+        .unwrap();
+    let b = tx
+        .claim_next_outbox(now, now + lease, "b", Lane::ALL)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((a.id, a.attempts, b.id, b.attempts), (ids[0], 1, ids[1], 1));
     assert!(
-        tx.claim_next_outbox(now, now + lease, "c").await.unwrap().is_none(),
+        tx.claim_next_outbox(now, now + lease, "c", Lane::ALL)
+            .await
+            .unwrap()
+            .is_none(),
         "both are claimed"
     );
     assert_eq!(tx.outbox_claim(a.id, now).await.unwrap().as_deref(), Some("a"));
@@ -55,7 +72,11 @@ async fn claims_are_made_one_at_a_time_renewed_and_released(engine: Engine) {
     assert!(!tx.renew_outbox_claim(&a, "b", now + lease * 2).await.unwrap());
     // b's claim lapses (a's was renewed): c takes b's message, and b's renewal fails.
     let later = now + lease + chrono::TimeDelta::seconds(1);
-    let c = tx.claim_next_outbox(later, later + lease, "c").await.unwrap().unwrap();
+    let c = tx
+        .claim_next_outbox(later, later + lease, "c", Lane::ALL)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((c.id, c.attempts), (b.id, 2));
     assert!(!tx.renew_outbox_claim(&b, "b", later + lease).await.unwrap());
     assert!(!tx.release_outbox_claim(&b, "b").await.unwrap(), "no longer b's");
@@ -66,7 +87,11 @@ async fn claims_are_made_one_at_a_time_renewed_and_released(engine: Engine) {
     // c abandons its delivery: due at once, unclaimed, the attempt not counted.
     assert!(tx.release_outbox_claim(&c, "c").await.unwrap());
     assert_eq!(tx.outbox_claim(c.id, later).await.unwrap(), None);
-    let again = tx.claim_next_outbox(later, later + lease, "d").await.unwrap().unwrap();
+    let again = tx
+        .claim_next_outbox(later, later + lease, "d", Lane::ALL)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (again.id, again.attempts),
         (c.id, 2),
@@ -78,11 +103,19 @@ async fn claims_are_made_one_at_a_time_renewed_and_released(engine: Engine) {
     assert_eq!(tx.release_outbox_claims_of("a", later, false).await.unwrap(), 0);
     assert_eq!(tx.outbox_claim(a.id, later).await.unwrap(), None);
     assert_eq!(tx.outbox_claim(again.id, later).await.unwrap().as_deref(), Some("d"));
-    let retaken = tx.claim_next_outbox(later, later + lease, "e").await.unwrap().unwrap();
+    let retaken = tx
+        .claim_next_outbox(later, later + lease, "e", Lane::ALL)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((retaken.id, retaken.attempts), (a.id, 2));
     // At shutdown, "d" releases what it holds, uncounted.
     assert_eq!(tx.release_outbox_claims_of("d", later, true).await.unwrap(), 1);
-    let last = tx.claim_next_outbox(later, later + lease, "f").await.unwrap().unwrap();
+    let last = tx
+        .claim_next_outbox(later, later + lease, "f", Lane::ALL)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((last.id, last.attempts), (again.id, 2));
     // A sent message is no longer anyone's to renew.
     tx.mark_outbox_sent(last.id, later).await.unwrap();
@@ -218,4 +251,91 @@ async fn a_message_that_never_leaves_is_reported_to_coordinators(engine: Engine)
     let digest = support::digest_text(&bank).await;
     assert!(digest.contains("(texto) — Offre d'interprétation"), "{digest}");
     assert!(!digest.contains("request_offered"), "{digest}");
+}
+
+/// Whether every message has left (or none is waiting).
+async fn none_pending(bank: &TestBank) -> bool {
+    let mut tx = bank.store.begin_read().await.unwrap();
+    let counts = tx.count_outbox().await.unwrap();
+    tx.commit().await.unwrap();
+    !counts.iter().any(|(_, status, _)| status == "pending")
+}
+
+/// With its poll an hour away, the worker still sends what a commit queues: the commit
+/// rings the outbox bell. Four senders share the work, and each person's messages arrive
+/// in the order they were queued.
+async fn a_commit_that_queues_wakes_the_senders_who_keep_each_person_s_order(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let log = bank.scratch_path("sms.log");
+    let settings = support::settings(
+        &bank,
+        &[
+            ("RELAIS__SMS__LOG_FILE", log.display().to_string()),
+            ("RELAIS__WORKERS__OUTBOX_SENDERS", "4".to_string()),
+        ],
+    );
+    let id = bank.create().await;
+    let worker = Outbound::new(&settings, bank.store.clone(), bank.clock.clone()).unwrap();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(worker.run(Duration::from_secs(3600), stop_rx));
+    // The first look, at start, sends the acknowledgement queued before.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while !none_pending(&bank).await {
+        assert!(tokio::time::Instant::now() < deadline, "the first look sent nothing");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // Each interpreter gets an offer, then word it was filled, ten times over.
+    let facts = || RequestFacts {
+        status: Some(RequestStatus::Offered),
+        ..Default::default()
+    };
+    let mut tx = bank.store.begin().await.unwrap();
+    for round in 0..20 {
+        for &recipient in &bank.interpreters {
+            let notice = if round % 2 == 0 {
+                Notice::RequestOffered(facts())
+            } else {
+                Notice::OfferFilled(facts())
+            };
+            let message = NewOutboxMessage {
+                channel: OutboxChannel::Sms,
+                recipient,
+                request: Some(id),
+                notice,
+            };
+            tx.enqueue(&message, bank.clock.now()).await.unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+    let lines = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if text.lines().count() >= 60 && none_pending(&bank).await {
+            break text;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the commit did not wake the worker: {} of 60 sent",
+            text.lines().count()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let _ = stop_tx.send(true);
+    running.await.unwrap();
+
+    let lines: Vec<&str> = lines.lines().collect();
+    assert_eq!(lines.len(), 60, "each message once");
+    let mut per_phone: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for line in &lines {
+        let mut fields = line.split('\t');
+        let (_at, to, text) = (fields.next(), fields.next().unwrap(), fields.next().unwrap());
+        per_phone.entry(to).or_default().push(text);
+    }
+    assert_eq!(per_phone.len(), 3, "{per_phone:?}");
+    for (phone, texts) in per_phone {
+        assert_eq!(texts.len(), 20, "{phone}");
+        for pair in texts.windows(2) {
+            assert_ne!(pair[0], pair[1], "{phone} got two of the same in a row: {texts:#?}");
+        }
+    }
 }
