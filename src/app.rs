@@ -206,7 +206,6 @@ impl App {
             workers.push(tokio::spawn(crate::inbound::maildir::run(
                 self.pipeline.clone(),
                 self.maildir.clone(),
-                Duration::from_secs(2),
                 stop_rx.clone(),
             )));
         }

@@ -6,8 +6,9 @@ use super::pipeline::{MailPipeline, Taken};
 use super::retry::{FAILURES_TO_END_PASS, Retries};
 use anyhow::Context as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 
 /// Creates `new/`, `cur/` and `tmp/` under `dir` if missing.
 pub fn ensure(dir: &Path) -> anyhow::Result<()> {
@@ -133,29 +134,82 @@ pub async fn drain(pipeline: &MailPipeline, dir: &Path) -> anyhow::Result<usize>
         .await
 }
 
-/// Watches the folder until `stop`, draining it every `interval`.
-pub async fn run(pipeline: MailPipeline, dir: PathBuf, interval: Duration, mut stop: watch::Receiver<bool>) {
-    let mut source = MaildirSource::new(pipeline, dir);
+/// How often a watched folder is read anyway: for retries that fall due, and for the rare
+/// event the kernel drops (a full inotify queue, a folder on a network mount).
+const WATCHED_POLL: Duration = Duration::from_secs(30);
+/// How often a folder that cannot be watched is read.
+const UNWATCHED_POLL: Duration = Duration::from_secs(2);
+
+/// Reads the folder until `stop`: at once when a message lands in `new/` (inotify, through
+/// the `notify` crate), and every [`WATCHED_POLL`] anyway. Where watching cannot start, the
+/// same loop polls every [`UNWATCHED_POLL`], which is then all it has.
+pub async fn run(pipeline: MailPipeline, dir: PathBuf, mut stop: watch::Receiver<bool>) {
+    let mut source = MaildirSource::new(pipeline, dir.clone());
+    let landed = Arc::new(Notify::new());
+    // Kept alive for as long as the loop runs: dropping it stops the watch.
+    let (_watcher, interval) = match watch_new(&dir, landed.clone()) {
+        Ok(watcher) => (Some(watcher), WATCHED_POLL),
+        Err(e) => {
+            tracing::warn!(folder = %dir.display(), error = %format!("{e:#}"), poll_seconds = UNWATCHED_POLL.as_secs(), "maildir: cannot watch the folder; polling it");
+            (None, UNWATCHED_POLL)
+        }
+    };
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
-            _ = ticker.tick() => {
-                if let Err(e) = source.drain(&stop).await {
-                    tracing::error!(error = %format!("{e:#}"), "maildir: will retry");
-                }
-            }
+            _ = ticker.tick() => {}
+            () = landed.notified() => {}
             _ = stop.changed() => break,
         }
         if *stop.borrow() {
             break;
         }
+        if let Err(e) = source.drain(&stop).await {
+            tracing::error!(error = %format!("{e:#}"), "maildir: will retry");
+        }
     }
+}
+
+/// Wakes `landed` whenever something changes in `dir/new`. A wake that comes while a pass
+/// runs is kept (one permit), so a message that lands mid-pass gets a pass of its own.
+fn watch_new(dir: &Path, landed: Arc<Notify>) -> anyhow::Result<notify::RecommendedWatcher> {
+    use notify::Watcher as _;
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        // An error (the kernel's queue overflowed) may hide a message: look anyway.
+        if event.is_err() || event.is_ok_and(|e| !e.kind.is_access()) {
+            landed.notify_one();
+        }
+    })
+    .context("cannot start watching files")?;
+    let new = dir.join("new");
+    watcher
+        .watch(&new, notify::RecursiveMode::NonRecursive)
+        .with_context(|| format!("cannot watch {}", new.display()))?;
+    Ok(watcher)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::seen_name;
+    use super::{ensure, seen_name, watch_new};
+    use std::sync::Arc;
+    use std::time::Duration;
+    use tokio::sync::Notify;
+
+    /// A message moved into `new/` (as a delivery agent does, from `tmp/`) wakes the reader.
+    #[tokio::test]
+    async fn a_message_landing_in_new_wakes_the_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        ensure(dir.path()).unwrap();
+        let landed = Arc::new(Notify::new());
+        let _watcher = watch_new(dir.path(), landed.clone()).unwrap();
+        std::fs::write(dir.path().join("tmp/1.m"), b"Subject: x\r\n\r\nx").unwrap();
+        std::fs::rename(dir.path().join("tmp/1.m"), dir.path().join("new/1.m")).unwrap();
+        // A bound on waiting, not a measure: without the watch, nothing ever wakes it.
+        tokio::time::timeout(Duration::from_secs(30), landed.notified())
+            .await
+            .expect("no wake-up for a message in new/");
+    }
 
     #[test]
     fn seen_flag_is_added_once() {

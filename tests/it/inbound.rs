@@ -25,6 +25,7 @@ on_both_engines!(
     failed_authentication_waits_for_the_sender,
     a_reply_in_the_thread_modifies_the_request,
     cancel_keeps_the_reason_and_refusals_are_explained,
+    a_mail_delivered_to_the_maildir_is_answered_without_waiting_for_the_poll,
 );
 
 /// Every queued notification, as (recipient, kind), in order.
@@ -520,4 +521,72 @@ async fn cancel_keeps_the_reason_and_refusals_are_explained(engine: Engine) {
         request.cancellation.unwrap().detail.as_deref(),
         Some("l'usager a déménagé")
     );
+}
+
+/// A running Relais watches its Maildir: a form delivered there (written in `tmp/`, then
+/// moved into `new/`, as a delivery agent does) is booked and acknowledged at once, where
+/// the only poll is 30 s away. The bound below is that: a deadline, not a measurement
+/// (`scripts/bench.sh` measures the latency).
+async fn a_mail_delivered_to_the_maildir_is_answered_without_waiting_for_the_poll(engine: Engine) {
+    use std::time::Duration;
+    let bank = TestBank::new(engine).await;
+    let dir = bank.scratch_path("maildir");
+    let sent = bank.scratch_path("out");
+    let _served = support::serve(
+        &bank,
+        &[
+            ("RELAIS__MAIL__INBOUND", "maildir".to_string()),
+            ("RELAIS__MAIL__MAILDIR", dir.display().to_string()),
+            ("RELAIS__MAIL__OUTBOX_FOLDER", sent.display().to_string()),
+        ],
+    )
+    .await;
+    // The pass at start has run once the folder exists and the first look found it empty.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !dir.join("new").is_dir() {
+        assert!(tokio::time::Instant::now() < deadline, "no Maildir");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let raw = raw_mail(
+        "watched@ciusss.example",
+        "marie@ciusss.example",
+        &reply_address(None, bank.requester),
+        "Re: Formulaire",
+        "",
+        FILLED_FORM,
+    );
+    let name = "1765000000.M1P1.relais-test";
+    std::fs::write(dir.join("tmp").join(name), &raw).unwrap();
+    std::fs::rename(dir.join("tmp").join(name), dir.join("new").join(name)).unwrap();
+
+    let acknowledged = |folder: &std::path::Path| {
+        std::fs::read_dir(folder).into_iter().flatten().flatten().any(|e| {
+            std::fs::read_to_string(e.path())
+                .is_ok_and(|m| m.contains("HC-26061001") && m.contains("marie@ciusss.example"))
+        })
+    };
+    loop {
+        let moved = std::fs::read_dir(dir.join("cur")).unwrap().count() == 1;
+        if moved && acknowledged(&sent) {
+            break;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            let mut tx = bank.store.begin().await.unwrap();
+            let log = tx.recent_inbound(10).await.unwrap();
+            let files: Vec<_> = std::fs::read_dir(&sent)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .collect();
+            panic!(
+                "not read before the poll: moved to cur/ {moved}, {:?} {files:?}",
+                log.iter().map(|l| (&l.outcome, &l.detail)).collect::<Vec<_>>()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(std::fs::read_dir(dir.join("new")).unwrap().count(), 0);
 }
