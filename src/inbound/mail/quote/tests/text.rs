@@ -229,6 +229,26 @@ fn mobile_footers_near_the_end() {
         "Sent from my mobile device",
         "Sent from my Huawei phone",
         "Envoyé de mon téléphone Huawei",
+        // Other languages (languages::FOOTERS).
+        "Verzonden vanaf mijn iPhone",
+        "Outlook voor iOS downloaden",
+        "Von meinem iPhone gesendet",
+        "Von meinem Samsung Galaxy Smartphone gesendet.",
+        "Outlook für Android beziehen",
+        "Enviado desde mi iPhone",
+        "Obtener Outlook para iOS",
+        "Inviato da iPhone",
+        "Inviato dal mio dispositivo Galaxy",
+        "Enviado do meu iPhone",
+        "Wysłane z iPhone'a",
+        "Отправлено с iPhone",
+        "Skickat från min iPhone",
+        "Sendt fra min iPhone",
+        "Lähetetty iPhonesta",
+        "iPhone'umdan gönderildi",
+        "أُرسلت من الـ iPhone",
+        "发自我的iPhone",
+        "iPhoneから送信",
     ] {
         let p = split_reply(&format!("  ACCEPTER  \n\n\n{footer}\n\n"));
         assert_eq!(p.new_text, "  ACCEPTER", "{footer}");
@@ -237,8 +257,14 @@ fn mobile_footers_near_the_end() {
     let p = split_reply("Sent from my iPhone\none\ntwo\nthree\nfour");
     assert!(p.new_text.starts_with("Sent from my iPhone"));
     // Not a footer: a sentence.
-    let p = split_reply("Sent from my office, which is closer to the hospital.");
-    assert_eq!(p.new_text, "Sent from my office, which is closer to the hospital.");
+    for sentence in [
+        "Sent from my office, which is closer to the hospital.",
+        "Von meinem Büro aus gesendet, weil das Telefon nicht geht.",
+        "Inviato da Marco ieri sera, ma senza la data.",
+        "Enviado desde mi oficina: el formulario firmado.",
+    ] {
+        assert_eq!(split_reply(sentence).new_text, sentence);
+    }
 }
 
 #[test]
