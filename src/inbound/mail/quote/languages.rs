@@ -27,7 +27,8 @@ pub(super) const HEADER_LABELS: &[HeaderLabels] = &[
         sent: &["sent", "date"],
         to: &["to"],
         subject: &["subject"],
-        other: &["cc", "bcc", "reply-to", "importance"],
+        // "Sent by:" is the line HCL Notes adds for a mail sent on someone's behalf.
+        other: &["cc", "bcc", "reply-to", "importance", "sent by"],
     },
     HeaderLabels {
         language: "fr",
@@ -35,7 +36,16 @@ pub(super) const HEADER_LABELS: &[HeaderLabels] = &[
         sent: &["envoyé", "envoye", "envoyé le", "envoye le", "date", "message du"],
         to: &["à", "a", "pour"],
         subject: &["objet", "sujet"],
-        other: &["cc", "cci", "copie à", "copie a", "répondre à", "repondre a"],
+        other: &[
+            "cc",
+            "cci",
+            "copie à",
+            "copie a",
+            "répondre à",
+            "repondre a",
+            "envoyé par",
+            "envoye par",
+        ],
     },
     HeaderLabels {
         language: "nl",
@@ -51,7 +61,7 @@ pub(super) const HEADER_LABELS: &[HeaderLabels] = &[
         sent: &["gesendet", "datum"],
         to: &["an"],
         subject: &["betreff"],
-        other: &["cc", "bcc", "kopie"],
+        other: &["cc", "bcc", "kopie", "gesendet von"],
     },
     HeaderLabels {
         language: "es",
@@ -133,6 +143,32 @@ pub(super) const HEADER_LABELS: &[HeaderLabels] = &[
         subject: &["konu"],
         other: &["bilgi"],
     },
+    // Chinese, Japanese and Arabic Outlook write their labels with a colon too, the
+    // full-width "：" in Chinese as often as ":".
+    HeaderLabels {
+        language: "zh",
+        from: &["发件人", "寄件者", "寄件人"],
+        sent: &["发送时间", "日期", "寄件日期", "傳送時間"],
+        to: &["收件人", "收件者"],
+        subject: &["主题", "主旨"],
+        other: &["抄送", "副本", "密送"],
+    },
+    HeaderLabels {
+        language: "ja",
+        from: &["差出人", "送信者"],
+        sent: &["送信日時", "日付"],
+        to: &["宛先"],
+        subject: &["件名"],
+        other: &["cc", "bcc"],
+    },
+    HeaderLabels {
+        language: "ar",
+        from: &["من"],
+        sent: &["تاريخ الإرسال", "التاريخ", "أرسلت", "تم الإرسال"],
+        to: &["إلى"],
+        subject: &["الموضوع"],
+        other: &["نسخة", "نسخة إلى"],
+    },
 ];
 
 /// What stands between dashes on an "original message" separator line
@@ -204,6 +240,9 @@ pub(super) const SEPARATORS: &[(&str, &[&str])] = &[
             "İletilen ileti",
         ],
     ),
+    ("ja", &["元のメッセージ", "転送されたメッセージ"]),
+    ("zh", &["原始邮件", "原始郵件", "转发的邮件"]),
+    ("ar", &["الرسالة الأصلية"]),
 ];
 
 /// The verb of an attribution line, per language, as clients write it: at the end
