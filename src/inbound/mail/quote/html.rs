@@ -4,13 +4,12 @@
 //! dropped) and converted with html2text, with tag stripping should it fail.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::LazyLock;
 
 use html2text::render::TextDecorator;
-use regex::Regex;
 
+use super::markers::{HeaderKind, starts_with_header};
 use super::markup::{RAW_TEXT_ELEMENTS, Tag, read_tag, strip_tags};
-use super::{re, truncate};
+use super::truncate;
 
 /// At most this much HTML is converted: the reply is at the top, and the
 /// converter's cost grows with the size of the markup.
@@ -144,9 +143,10 @@ const SELF_CLOSING_SIBLINGS: &[&str] = &[
     "rb", "rt", "rp", "rtc", "html", "head", "body",
 ];
 
-static DIVIDER_HEADER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^[*_\s]*(?:from|de|von|от)\s*[*_]*\s*:"));
-static HR_HEADER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^[*_\s]*(?:from|de|von|от|date|sent|envoyé|envoye|subject|objet)\s*[*_]*\s*:"));
+/// The header lines that may follow a bordered divider: a From line, in any language.
+const DIVIDER_HEADER: &[HeaderKind] = &[HeaderKind::From];
+/// The header lines that may follow an `<hr>`: From, Sent/Date or Subject.
+const HR_HEADER: &[HeaderKind] = &[HeaderKind::From, HeaderKind::Sent, HeaderKind::Subject];
 
 /// The text of the markup right after `from`, tags removed, to see whether a
 /// header block ("From:", "De :") follows a candidate divider.
@@ -259,7 +259,7 @@ fn close_element(stack: &mut Vec<(&str, bool)>, name: &str, kept_quotes: &mut us
 /// "From:" header, or one of Outlook's own markers).
 fn is_divider(html: &str, tag: &Tag<'_>, checks: &mut usize) -> bool {
     match tag.name {
-        "hr" => follows_header(html, tag, &HR_HEADER, checks),
+        "hr" => follows_header(html, tag, HR_HEADER, checks),
         "p" => is_border_divider(html, tag, checks),
         "div" => {
             tag.attrs.contains("divrplyfwdmsg")
@@ -272,17 +272,17 @@ fn is_divider(html: &str, tag: &Tag<'_>, checks: &mut usize) -> bool {
 
 /// A div or p whose top border separates the reply from a "From:" block.
 fn is_border_divider(html: &str, tag: &Tag<'_>, checks: &mut usize) -> bool {
-    has_border_top(tag.attrs) && follows_header(html, tag, &DIVIDER_HEADER, checks)
+    has_border_top(tag.attrs) && follows_header(html, tag, DIVIDER_HEADER, checks)
 }
 
-/// Whether the text right after `tag` starts with a header label matched by
-/// `header`. Only the first few candidates are looked at, to stay linear.
-fn follows_header(html: &str, tag: &Tag<'_>, header: &Regex, checks: &mut usize) -> bool {
+/// Whether the text right after `tag` starts with a header line of one of `kinds`, in any
+/// language. Only the first few candidates are looked at, to stay linear.
+fn follows_header(html: &str, tag: &Tag<'_>, kinds: &[HeaderKind], checks: &mut usize) -> bool {
     if *checks >= MAX_DIVIDER_CHECKS {
         return false;
     }
     *checks += 1;
-    header.is_match(&text_after(html, tag.end))
+    starts_with_header(&text_after(html, tag.end), kinds)
 }
 
 /// Final touches on converted text: non-breaking and narrow spaces become

@@ -158,6 +158,16 @@ static LABELS: LazyLock<HashMap<&'static str, HeaderKind>> = LazyLock::new(|| {
     map
 });
 
+/// Whether `text` starts with a header line of one of `kinds` ("De : …", "*From:* …",
+/// "差出人:"), in any language of [`HEADER_LABELS`], and another header line follows within
+/// three lines: what follows an HTML reply divider. One label line alone ("Van: 9:30 uur")
+/// may be the person's text.
+pub(super) fn starts_with_header(text: &str, kinds: &[HeaderKind]) -> bool {
+    let mut lines = text.lines().filter(|l| !is_blank(l));
+    let first = lines.next().and_then(header_kind);
+    first.is_some_and(|kind| kinds.contains(&kind)) && lines.take(3).any(|l| header_kind(l).is_some())
+}
+
 #[cfg(test)]
 pub(super) fn header_label_count() -> usize {
     LABELS.len()
