@@ -8,7 +8,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use html2text::render::TextDecorator;
 
 use super::markers::{HeaderKind, starts_with_header};
-use super::markup::{RAW_TEXT_ELEMENTS, Tag, read_tag, strip_tags};
+use super::markup::{Piece, RAW_TEXT_ELEMENTS, Tag, pieces, strip_tags};
 use super::truncate;
 
 /// At most this much HTML is converted: the reply is at the top, and the
@@ -171,29 +171,20 @@ fn prepare_html(html: &str) -> String {
     let lower = html.to_ascii_lowercase();
     let mut out = String::with_capacity(html.len() + 256);
     let mut copied = 0;
-    let mut pos = 0;
     // Open elements: name and whether the tag was kept in the output.
     let mut stack: Vec<(&str, bool)> = Vec::new();
     let mut kept_quotes = 0usize;
     let mut divider_checks = 0;
     let mut text_since_marker = true;
-    while let Some(offset) = lower[pos..].find('<') {
-        let start = pos + offset;
-        if !text_since_marker && !html[pos..start].trim().is_empty() {
+    for Piece { text, tag } in pieces(&lower) {
+        // Only looked at after a marker: most text needs no trimming.
+        if !text_since_marker && !html[text].trim().is_empty() {
             text_since_marker = true;
         }
-        if lower[start..].starts_with("<!--") {
-            pos = lower[start + 4..]
-                .find("-->")
-                .map_or(lower.len(), |e| start + 4 + e + 3);
-            continue;
-        }
-        let Some(tag) = read_tag(&lower, start) else {
-            pos = start + 1;
+        let Some(tag) = tag else {
             continue;
         };
-        pos = tag.end;
-        let name = tag.name;
+        let (start, name) = (tag.start, tag.name);
         if tag.closing {
             // Close the nearest open element of that name, and any element
             // left open inside it; drop the end tag of a dropped element.
@@ -203,9 +194,8 @@ fn prepare_html(html: &str) -> String {
             }
             continue;
         }
+        // A raw-text element (its content already skipped) is neither nested nor a divider.
         if RAW_TEXT_ELEMENTS.contains(&name) {
-            let close = format!("</{name}");
-            pos = lower[pos..].find(&close).map_or(lower.len(), |e| pos + e);
             continue;
         }
         let nests = !(VOID_ELEMENTS.contains(&name) || SELF_CLOSING_SIBLINGS.contains(&name));
