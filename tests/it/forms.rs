@@ -28,6 +28,7 @@ on_both_engines!(
     the_new_form_starts_from_what_relais_knows_and_suggests_the_rest,
     an_html_reply_with_the_form_in_a_table_books_what_it_says,
     a_language_asked_in_a_region_keeps_it_and_goes_to_its_speakers,
+    the_form_mail_quoted_in_html_and_typed_into_books_what_it_says,
 );
 
 const REQUESTER: &str = "marie@ciusss.example";
@@ -849,4 +850,108 @@ async fn a_language_asked_in_a_region_keeps_it_and_goes_to_its_speakers(engine: 
     assert!(!page.contains("es-MX"), "no tag shown to a person: {page}");
     let edit = unescape(&b.get(&format!("/requests/{}/edit", id.0)).await.body);
     assert!(edit.contains("value=\"Espagnol (Mexique)\""), "{edit}");
+}
+
+/// The form mail's own HTML with the hints of `values` replaced by what a person types over
+/// them in the quoted copy: `(label, value)`.
+fn typed_into(form_html: &str, values: &[(&str, &str)]) -> String {
+    let body = form_html
+        .split_once("<body")
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .map_or(form_html, |(_, rest)| rest);
+    let body = body.split("</body>").next().unwrap_or(body);
+    let mut typed = body.to_owned();
+    for (label, value) in values {
+        // The template escapes the apostrophe of « Langue d'arrivée ».
+        let label = regex::escape(&label.replace('\'', "&#39;"));
+        let hint = regex::Regex::new(&format!(r"({label}(?:\u{{a0}}|&nbsp;)?: )\[[^\]<]*\]")).unwrap();
+        assert!(hint.is_match(&typed), "no {label} line in {typed}");
+        typed = hint.replace(&typed, format!("${{1}}{value}")).into_owned();
+    }
+    typed
+}
+
+/// A person answers the form mail in an HTML client and types the values over the hints in
+/// the quoted copy of the mail (its layout tables kept), writing only a line above: the
+/// quote under Outlook's header block, or in Gmail's blockquote, is read for the form.
+async fn the_form_mail_quoted_in_html_and_typed_into_books_what_it_says(engine: Engine) {
+    let world = World::new(engine).await;
+    let bank = &world.bank;
+    let p = pipeline(bank, None);
+    let ask = mail(bank, "ask-form@ciusss.example", "Bonjour, il me faut un interprète.");
+    assert_eq!(p.process(&ask, "file").await.unwrap(), MailOutcome::FormSent);
+    let form_html = world.next_mail_html(REQUESTER, "request_form").await;
+    assert!(form_html.contains("<table"), "the form mail's layout: {form_html}");
+
+    let html_mail = |id: &str, html: String| {
+        format!(
+            "Message-ID: <{id}>\r\nDate: Mon, 2 Mar 2026 09:30:00 -0500\r\nFrom: {REQUESTER}\r\nTo: {}\r\n\
+             Subject: RE: Formulaire\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\
+             Content-Transfer-Encoding: 8bit\r\n\r\n{html}",
+            reply_address(None, bank.requester)
+        )
+        .into_bytes()
+    };
+    let booked = async |raw: Vec<u8>| {
+        let outcome = p.process(&raw, "file").await.unwrap();
+        let MailOutcome::RequestCreated(number) = outcome else {
+            panic!("{outcome:?}");
+        };
+        let mut tx = bank.store.begin().await.unwrap();
+        let id = tx
+            .request_id_by_number(&relais::domain::request::RequestNumber::parse(&number).unwrap())
+            .await
+            .unwrap()
+            .expect("the request");
+        tx.commit().await.unwrap();
+        bank.load(id).await.details
+    };
+
+    // Outlook: the reply above a bordered divider and its header block.
+    let typed = typed_into(
+        &form_html,
+        &[
+            ("Type de demande", "en présentiel"),
+            ("Date du service", "2026-03-09"),
+            ("Heure de début", "10:00"),
+            ("Durée", "1 h 30"),
+            ("Langue d'arrivée", "espagnol"),
+            ("Lieu", "Clinique externe, 3e étage"),
+        ],
+    );
+    let outlook = format!(
+        "<html><body><div class=\"WordSection1\"><p class=\"MsoNormal\">Voilà, c'est rempli plus bas.</p>\
+         <div style=\"border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm\"><p class=\"MsoNormal\">\
+         <b>De&nbsp;:</b> Relais &lt;relais@bi.example&gt;<br><b>Envoyé&nbsp;:</b> 2 mars 2026 09:00<br>\
+         <b>À&nbsp;:</b> {REQUESTER}<br><b>Objet&nbsp;:</b> Formulaire</p></div>{typed}</div></body></html>"
+    );
+    let details = booked(html_mail("typed-outlook@ciusss.example", outlook)).await;
+    assert_eq!(details.date.to_string(), "2026-03-09");
+    assert_eq!(details.duration_minutes, 90);
+    assert_eq!(details.target_language.as_str(), "es");
+    assert_eq!(details.location, "Clinique externe, 3e étage");
+
+    // Gmail: the attribution, then the form mail in a blockquote.
+    let typed = typed_into(
+        &form_html,
+        &[
+            ("Type de demande", "en présentiel"),
+            ("Date du service", "2026-03-12"),
+            ("Heure de début", "14:30"),
+            ("Durée", "60"),
+            ("Langue d'arrivée", "arabe"),
+            ("Lieu", "Pavillon B, salle 214"),
+        ],
+    );
+    let gmail = format!(
+        "<div dir=\"ltr\">Voici une autre demande.</div><br><div class=\"gmail_quote\"><div dir=\"ltr\" class=\"gmail_attr\">\
+         Le lun. 2 mars 2026 à 09:00, Relais &lt;relais@bi.example&gt; a écrit&nbsp;:<br></div>\
+         <blockquote class=\"gmail_quote\" style=\"margin:0px 0px 0px 0.8ex;border-left:1px solid rgb(204,204,204);padding-left:1ex\">\
+         {typed}</blockquote></div>"
+    );
+    let details = booked(html_mail("typed-gmail@ciusss.example", gmail)).await;
+    assert_eq!(details.date.to_string(), "2026-03-12");
+    assert_eq!(details.duration_minutes, 60);
+    assert_eq!(details.target_language.as_str(), "ar");
+    assert_eq!(details.location, "Pavillon B, salle 214");
 }

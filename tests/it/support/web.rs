@@ -380,8 +380,25 @@ impl World {
         panic!("no {kind} mail to {to} in {}", self.mail_dir.display());
     }
 
+    /// The HTML part of the next mail of `kind` to `to`, as a mail client shows it.
+    pub async fn next_mail_html(&self, to: &str, kind: &str) -> String {
+        for _ in 0..100 {
+            if let Some(html) = self.unseen_mail_part(to, kind, true) {
+                return html;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no {kind} mail to {to} in {}", self.mail_dir.display());
+    }
+
     /// The next unread mail of `kind` to `to`, if one has been written already.
     pub fn unseen_mail(&self, to: &str, kind: &str) -> Option<String> {
+        self.unseen_mail_part(to, kind, false)
+    }
+
+    /// The text (or HTML) part of the next unread mail of `kind` to `to`, if one has been
+    /// written already.
+    fn unseen_mail_part(&self, to: &str, kind: &str, html: bool) -> Option<String> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.mail_dir)
             .ok()?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -404,7 +421,8 @@ impl World {
                 continue;
             }
             self.seen.lock().unwrap().insert(path);
-            return Some(parsed.body_text(0).unwrap().to_string());
+            let part = if html { parsed.body_html(0) } else { parsed.body_text(0) };
+            return Some(part.unwrap().to_string());
         }
         None
     }

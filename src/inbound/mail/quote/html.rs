@@ -4,13 +4,12 @@
 //! dropped) and converted with html2text, with tag stripping should it fail.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::LazyLock;
 
 use html2text::render::TextDecorator;
-use regex::Regex;
 
-use super::markup::{RAW_TEXT_ELEMENTS, Tag, read_tag, strip_tags};
-use super::{re, truncate};
+use super::markers::{HeaderKind, starts_with_header};
+use super::markup::{Piece, RAW_TEXT_ELEMENTS, Tag, pieces, strip_tags};
+use super::truncate;
 
 /// At most this much HTML is converted: the reply is at the top, and the
 /// converter's cost grows with the size of the markup.
@@ -144,9 +143,10 @@ const SELF_CLOSING_SIBLINGS: &[&str] = &[
     "rb", "rt", "rp", "rtc", "html", "head", "body",
 ];
 
-static DIVIDER_HEADER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^[*_\s]*(?:from|de|von|от)\s*[*_]*\s*:"));
-static HR_HEADER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^[*_\s]*(?:from|de|von|от|date|sent|envoyé|envoye|subject|objet)\s*[*_]*\s*:"));
+/// The header lines that may follow a bordered divider: a From line, in any language.
+const DIVIDER_HEADER: &[HeaderKind] = &[HeaderKind::From];
+/// The header lines that may follow an `<hr>`: From, Sent/Date or Subject.
+const HR_HEADER: &[HeaderKind] = &[HeaderKind::From, HeaderKind::Sent, HeaderKind::Subject];
 
 /// The text of the markup right after `from`, tags removed, to see whether a
 /// header block ("From:", "De :") follows a candidate divider.
@@ -171,29 +171,20 @@ fn prepare_html(html: &str) -> String {
     let lower = html.to_ascii_lowercase();
     let mut out = String::with_capacity(html.len() + 256);
     let mut copied = 0;
-    let mut pos = 0;
     // Open elements: name and whether the tag was kept in the output.
     let mut stack: Vec<(&str, bool)> = Vec::new();
     let mut kept_quotes = 0usize;
     let mut divider_checks = 0;
     let mut text_since_marker = true;
-    while let Some(offset) = lower[pos..].find('<') {
-        let start = pos + offset;
-        if !text_since_marker && !html[pos..start].trim().is_empty() {
+    for Piece { text, tag } in pieces(&lower) {
+        // Only looked at after a marker: most text needs no trimming.
+        if !text_since_marker && !html[text].trim().is_empty() {
             text_since_marker = true;
         }
-        if lower[start..].starts_with("<!--") {
-            pos = lower[start + 4..]
-                .find("-->")
-                .map_or(lower.len(), |e| start + 4 + e + 3);
-            continue;
-        }
-        let Some(tag) = read_tag(&lower, start) else {
-            pos = start + 1;
+        let Some(tag) = tag else {
             continue;
         };
-        pos = tag.end;
-        let name = tag.name;
+        let (start, name) = (tag.start, tag.name);
         if tag.closing {
             // Close the nearest open element of that name, and any element
             // left open inside it; drop the end tag of a dropped element.
@@ -203,9 +194,8 @@ fn prepare_html(html: &str) -> String {
             }
             continue;
         }
+        // A raw-text element (its content already skipped) is neither nested nor a divider.
         if RAW_TEXT_ELEMENTS.contains(&name) {
-            let close = format!("</{name}");
-            pos = lower[pos..].find(&close).map_or(lower.len(), |e| pos + e);
             continue;
         }
         let nests = !(VOID_ELEMENTS.contains(&name) || SELF_CLOSING_SIBLINGS.contains(&name));
@@ -259,7 +249,7 @@ fn close_element(stack: &mut Vec<(&str, bool)>, name: &str, kept_quotes: &mut us
 /// "From:" header, or one of Outlook's own markers).
 fn is_divider(html: &str, tag: &Tag<'_>, checks: &mut usize) -> bool {
     match tag.name {
-        "hr" => follows_header(html, tag, &HR_HEADER, checks),
+        "hr" => follows_header(html, tag, HR_HEADER, checks),
         "p" => is_border_divider(html, tag, checks),
         "div" => {
             tag.attrs.contains("divrplyfwdmsg")
@@ -272,17 +262,17 @@ fn is_divider(html: &str, tag: &Tag<'_>, checks: &mut usize) -> bool {
 
 /// A div or p whose top border separates the reply from a "From:" block.
 fn is_border_divider(html: &str, tag: &Tag<'_>, checks: &mut usize) -> bool {
-    has_border_top(tag.attrs) && follows_header(html, tag, &DIVIDER_HEADER, checks)
+    has_border_top(tag.attrs) && follows_header(html, tag, DIVIDER_HEADER, checks)
 }
 
-/// Whether the text right after `tag` starts with a header label matched by
-/// `header`. Only the first few candidates are looked at, to stay linear.
-fn follows_header(html: &str, tag: &Tag<'_>, header: &Regex, checks: &mut usize) -> bool {
+/// Whether the text right after `tag` starts with a header line of one of `kinds`, in any
+/// language. Only the first few candidates are looked at, to stay linear.
+fn follows_header(html: &str, tag: &Tag<'_>, kinds: &[HeaderKind], checks: &mut usize) -> bool {
     if *checks >= MAX_DIVIDER_CHECKS {
         return false;
     }
     *checks += 1;
-    header.is_match(&text_after(html, tag.end))
+    starts_with_header(&text_after(html, tag.end), kinds)
 }
 
 /// Final touches on converted text: non-breaking and narrow spaces become

@@ -1,8 +1,9 @@
-//! The words mail clients write above a quoted message, per language, in one place:
+//! The words mail clients write around a quoted message, per language, in one place:
 //! header-block labels ("De : / Envoyé : / À : / Objet :"), "original message"
-//! separators, and the verbs and first words of attribution lines ("Le … a écrit :").
-//! `markers` builds its per-line matchers from these tables once; docs/inbound-mail.md
-//! ("Quoted text") lists what each language covers.
+//! separators, the verbs and first words of attribution lines ("Le … a écrit :"), and the
+//! footers phones and apps put under the text ("Envoyé de mon iPhone"). `markers` and
+//! `signature` build their per-line matchers from these tables once; docs/inbound-mail.md
+//! ("Languages and clients") lists what each language covers.
 //!
 //! Words are written in lower case (matching ignores case); a spelling without accents
 //! that clients really send is listed as its own word.
@@ -26,7 +27,8 @@ pub(super) const HEADER_LABELS: &[HeaderLabels] = &[
         sent: &["sent", "date"],
         to: &["to"],
         subject: &["subject"],
-        other: &["cc", "bcc", "reply-to", "importance"],
+        // "Sent by:" is the line HCL Notes adds for a mail sent on someone's behalf.
+        other: &["cc", "bcc", "reply-to", "importance", "sent by"],
     },
     HeaderLabels {
         language: "fr",
@@ -34,7 +36,16 @@ pub(super) const HEADER_LABELS: &[HeaderLabels] = &[
         sent: &["envoyé", "envoye", "envoyé le", "envoye le", "date", "message du"],
         to: &["à", "a", "pour"],
         subject: &["objet", "sujet"],
-        other: &["cc", "cci", "copie à", "copie a", "répondre à", "repondre a"],
+        other: &[
+            "cc",
+            "cci",
+            "copie à",
+            "copie a",
+            "répondre à",
+            "repondre a",
+            "envoyé par",
+            "envoye par",
+        ],
     },
     HeaderLabels {
         language: "nl",
@@ -50,7 +61,7 @@ pub(super) const HEADER_LABELS: &[HeaderLabels] = &[
         sent: &["gesendet", "datum"],
         to: &["an"],
         subject: &["betreff"],
-        other: &["cc", "bcc", "kopie"],
+        other: &["cc", "bcc", "kopie", "gesendet von"],
     },
     HeaderLabels {
         language: "es",
@@ -132,6 +143,32 @@ pub(super) const HEADER_LABELS: &[HeaderLabels] = &[
         subject: &["konu"],
         other: &["bilgi"],
     },
+    // Chinese, Japanese and Arabic Outlook write their labels with a colon too, the
+    // full-width "：" in Chinese as often as ":".
+    HeaderLabels {
+        language: "zh",
+        from: &["发件人", "寄件者", "寄件人"],
+        sent: &["发送时间", "日期", "寄件日期", "傳送時間"],
+        to: &["收件人", "收件者"],
+        subject: &["主题", "主旨"],
+        other: &["抄送", "副本", "密送"],
+    },
+    HeaderLabels {
+        language: "ja",
+        from: &["差出人", "送信者"],
+        sent: &["送信日時", "日付"],
+        to: &["宛先"],
+        subject: &["件名"],
+        other: &["cc", "bcc"],
+    },
+    HeaderLabels {
+        language: "ar",
+        from: &["من"],
+        sent: &["تاريخ الإرسال", "التاريخ", "أرسلت", "تم الإرسال"],
+        to: &["إلى"],
+        subject: &["الموضوع"],
+        other: &["نسخة", "نسخة إلى"],
+    },
 ];
 
 /// What stands between dashes on an "original message" separator line
@@ -203,6 +240,9 @@ pub(super) const SEPARATORS: &[(&str, &[&str])] = &[
             "İletilen ileti",
         ],
     ),
+    ("ja", &["元のメッセージ", "転送されたメッセージ"]),
+    ("zh", &["原始邮件", "原始郵件", "转发的邮件"]),
+    ("ar", &["الرسالة الأصلية"]),
 ];
 
 /// The verb of an attribution line, per language, as clients write it: at the end
@@ -240,4 +280,88 @@ pub(super) const ATTRIBUTION_STARTS: &[(&str, &[&str])] = &[
     ("pl", &["w dniu"]),
     ("sv, da, no", &["den"]),
     ("pt", &["em"]),
+];
+
+/// The footers phones and mail apps write under the text, per language, each a whole line
+/// (a final period and a link glued on are allowed). Regex syntax, matched ignoring case,
+/// with two shorthands: a space matches any run of white space (write `\s*` where there may
+/// be none), and `…` a device or app name of one to five words ("iPhone", "appareil
+/// Galaxy", "Samsung Galaxy smartphone").
+/// Only a wording the clients really send: a line the person may write stays text.
+pub(super) const FOOTERS: &[(&str, &[&str])] = &[
+    (
+        "en",
+        &[
+            "sent from my …",
+            "sent from (?:yahoo mail|outlook|mail for windows|typeapp)(?: (?:for|on) [\\p{L}\\p{N}]+)?(?: \\d+)?",
+            "(?:get|download) outlook for (?:ios|android)",
+            "sent with proton mail secure email",
+        ],
+    ),
+    (
+        "fr",
+        &[
+            "envoy[ée] (?:de|depuis|[àa] partir de) (?:mon|ma) …",
+            "envoy[ée] (?:de|depuis|avec|[àa] partir de) (?:yahoo mail|outlook|typeapp)(?: (?:pour|sur) [\\p{L}\\p{N}]+)?",
+            "envoy[ée] [àa] partir de courrier pour windows(?: \\d+)?",
+            "provenance\\s*: courrier pour windows(?: \\d+)?",
+            "(?:obtenir|t[ée]l[ée]charger) outlook pour (?:ios|android)",
+            "envoy[ée] avec la messagerie s[ée]curis[ée]e proton mail",
+        ],
+    ),
+    (
+        "nl",
+        &[
+            "(?:verzonden|verstuurd) (?:vanaf|van|met) mijn …",
+            "outlook voor (?:ios|android) downloaden",
+            "download outlook voor (?:ios|android)",
+        ],
+    ),
+    (
+        "de",
+        &[
+            "von meinem … gesendet",
+            "gesendet von meinem …",
+            "outlook für (?:ios|android) beziehen",
+            "holen sie sich outlook für (?:ios|android)",
+        ],
+    ),
+    (
+        "es",
+        &[
+            "enviado desde mi …",
+            "(?:obtener|descargar) outlook para (?:ios|android)",
+        ],
+    ),
+    (
+        "it",
+        &[
+            "inviato da (?:iphone|ipad)",
+            "inviato dal mio …",
+            "scarica outlook per (?:ios|android)",
+        ],
+    ),
+    (
+        "pt",
+        &[
+            "enviado do meu …",
+            "(?:obter|baixe|baixar) o outlook para (?:ios|android)",
+        ],
+    ),
+    ("pl", &["wysłane z (?:iphone|ipad)(?:['’]?a)?", "wysłane z mojego …"]),
+    (
+        "ru",
+        &[
+            "отправлено с (?:iphone|ipad)",
+            "отправлено с моего …",
+            "отправлено из мобильной почты mail\\.ru",
+        ],
+    ),
+    ("sv", &["skickat från min …"]),
+    ("da, no", &["sendt fra min …"]),
+    ("fi", &["lähetetty (?:iphonesta|ipadista)"]),
+    ("tr", &["(?:iphone|ipad)['’]?(?:umdan|imden) gönderildi"]),
+    ("ar", &["[أا]ُ?رسلت من (?:الـ\\s*)?(?:iphone|ipad)"]),
+    ("zh", &["[发發]自我的\\s*(?:iphone|ipad)"]),
+    ("ja", &["(?:iphone|ipad)から送信"]),
 ];

@@ -47,6 +47,10 @@ static ATTR_VERB: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(.*)(?:(?:^|[^\p{{L}}\p{{N}}])(?:{words})([^\p{{L}}\p{{N}}].*)?|(?:{glued})(.*))$"
     ))
 });
+/// A Notes hierarchical name without a domain, "Marie Roy/Cliniques/CIUSSS": a first and
+/// last name, then one to four units, slashes without spaces around them.
+static NOTES_NAME: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\p{L}[\p{L}'.\-]*(?:\s\p{L}[\p{L}'.\-]*){1,3}(?:/[\p{L}\p{N}][\p{L}\p{N}&'.\-]*){1,4}$"));
 /// "On Thu, Dec 10, 2026 at 9:12 AM, Marie <m@x> wrote", without the colon.
 static ATTR_NO_COLON: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^on\s.*\d.*\swrote$"));
 /// Zoho Mail's "---- On Thu, 10 Dec 2026 09:12:40 -0500 Marie <m@x> wrote ----".
@@ -102,10 +106,12 @@ fn verb_attribution(body: &str, quote_below: bool) -> bool {
     }
     // The name after the verb: "Op … schreef Marie <m@x>", "Marie <m@x> skrev 5. des.
     // 2026 kl. 14:03", "Marie <m@x> kirjoitti 5.12.2026 kello 14.03", or "Am 5.12.2026
-    // um 14:03 schrieb Marie" above a `>` block.
+    // um 14:03 schrieb Marie" above a `>` block; or the date after the verb behind a Notes
+    // name, "Marie Roy/Cliniques/CIUSSS wrote on 03/12/2026 10:15".
     tail.len() <= 120
         && (EMAIL.is_match(tail)
             || (EMAIL.is_match(head) && (TIME.is_match(tail) || DATE.is_match(tail)))
+            || (NOTES_NAME.is_match(head) && DATE.is_match(tail) && TIME.is_match(tail))
             || (quote_below && tail.chars().count() <= 60 && (DATE.is_match(head) || TIME.is_match(head))))
 }
 
@@ -152,6 +158,16 @@ static LABELS: LazyLock<HashMap<&'static str, HeaderKind>> = LazyLock::new(|| {
     map
 });
 
+/// Whether `text` starts with a header line of one of `kinds` ("De : …", "*From:* …",
+/// "差出人:"), in any language of [`HEADER_LABELS`], and another header line follows within
+/// three lines: what follows an HTML reply divider. One label line alone ("Van: 9:30 uur")
+/// may be the person's text.
+pub(super) fn starts_with_header(text: &str, kinds: &[HeaderKind]) -> bool {
+    let mut lines = text.lines().filter(|l| !is_blank(l));
+    let first = lines.next().and_then(header_kind);
+    first.is_some_and(|kind| kinds.contains(&kind)) && lines.take(3).any(|l| header_kind(l).is_some())
+}
+
 #[cfg(test)]
 pub(super) fn header_label_count() -> usize {
     LABELS.len()
@@ -161,9 +177,10 @@ pub(super) fn header_label_count() -> usize {
 /// on every line, and a regex with captures is slow there.
 fn header_kind(line: &str) -> Option<HeaderKind> {
     let head = truncate(line, 48);
-    let colon = head.find(':')?;
+    // Chinese clients often write the full-width colon.
+    let colon = head.find([':', '：'])?;
     let label = head[..colon].trim().trim_matches(['*', '_']).trim();
-    // The longest label ("vastaanottaja") is 13 letters; anything longer is text.
+    // The longest label ("vastaanottaja", "تاريخ الإرسال") is 13 letters; anything longer is text.
     if label.is_empty() || label.chars().count() > 16 {
         return None;
     }

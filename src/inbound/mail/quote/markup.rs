@@ -1,6 +1,10 @@
-//! Reading HTML markup by hand, for what html2text does not do: finding tags (quoted
-//! attributes, comments and raw-text elements skipped), and a crude text of the markup
-//! with the common entities decoded, to peek after a divider or to fall back on.
+//! Reading HTML markup by hand, for what html2text does not do: walking its tags and text
+//! ([`pieces`]: quoted attributes, comments and raw-text elements skipped), which the
+//! divider marking (`html`), the table-row joining (`table_rows`) and [`strip_tags`] share,
+//! and a crude text of the markup with the common entities decoded, to peek after a
+//! divider or to fall back on.
+
+use std::ops::Range;
 
 use super::truncate;
 
@@ -14,12 +18,83 @@ pub(super) struct Tag<'a> {
     pub(super) closing: bool,
     pub(super) name: &'a str,
     pub(super) attrs: &'a str,
+    /// Where the tag starts (its `<`) and ends (after its `>`).
+    pub(super) start: usize,
     pub(super) end: usize,
+}
+
+/// One step through the markup: a run of text (a byte range of the markup, entities not
+/// decoded; a `<` that starts no tag is part of it), then the tag that ends it, if a tag
+/// does (a comment or the end of the markup may).
+pub(super) struct Piece<'a> {
+    pub(super) text: Range<usize>,
+    pub(super) tag: Option<Tag<'a>>,
+}
+
+/// The text runs and tags of the markup, in one pass: comments and the content of
+/// raw-text elements (`<script>`, `<style>`…) are skipped, neither text nor tags.
+pub(super) struct Pieces<'a> {
+    lower: &'a str,
+    /// Where to look for the next `<`.
+    pos: usize,
+    /// Where the text run not yet given starts.
+    text_start: usize,
+    done: bool,
+}
+
+/// Walks `lower`, the ASCII lower-cased markup (offsets are the same in the markup).
+pub(super) fn pieces(lower: &str) -> Pieces<'_> {
+    Pieces {
+        lower,
+        pos: 0,
+        text_start: 0,
+        done: false,
+    }
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = Piece<'a>;
+
+    fn next(&mut self) -> Option<Piece<'a>> {
+        let lower = self.lower;
+        while !self.done {
+            let Some(offset) = lower[self.pos..].find('<') else {
+                self.done = true;
+                let text = self.text_start..lower.len();
+                return (!text.is_empty()).then_some(Piece { text, tag: None });
+            };
+            let start = self.pos + offset;
+            let text = self.text_start..start;
+            if lower[start..].starts_with("<!--") {
+                let end = lower[start + 4..]
+                    .find("-->")
+                    .map_or(lower.len(), |e| start + 4 + e + 3);
+                self.pos = end;
+                self.text_start = end;
+                if text.is_empty() {
+                    continue;
+                }
+                return Some(Piece { text, tag: None });
+            }
+            let Some(tag) = read_tag(lower, start) else {
+                self.pos = start + 1;
+                continue;
+            };
+            self.pos = tag.end;
+            if !tag.closing && RAW_TEXT_ELEMENTS.contains(&tag.name) {
+                let close = format!("</{}", tag.name);
+                self.pos = lower[tag.end..].find(&close).map_or(lower.len(), |e| tag.end + e);
+            }
+            self.text_start = self.pos;
+            return Some(Piece { text, tag: Some(tag) });
+        }
+        None
+    }
 }
 
 /// Reads the tag starting at `start` (`<` there); `lower` is the ASCII
 /// lower-cased markup, so that offsets are the same in both.
-pub(super) fn read_tag(lower: &str, start: usize) -> Option<Tag<'_>> {
+fn read_tag(lower: &str, start: usize) -> Option<Tag<'_>> {
     let bytes = lower.as_bytes();
     let mut pos = start + 1;
     let closing = bytes.get(pos) == Some(&b'/');
@@ -59,6 +134,7 @@ pub(super) fn read_tag(lower: &str, start: usize) -> Option<Tag<'_>> {
         closing,
         name: &lower[name_start..name_end],
         attrs: &lower[name_end..pos.min(bytes.len())],
+        start,
         end,
     })
 }
@@ -69,35 +145,17 @@ pub(super) fn read_tag(lower: &str, start: usize) -> Option<Tag<'_>> {
 pub(super) fn strip_tags(html: &str) -> String {
     let lower = html.to_ascii_lowercase();
     let mut out = String::with_capacity(html.len() / 2);
-    let mut pos = 0;
-    while let Some(offset) = lower[pos..].find('<') {
-        let start = pos + offset;
-        push_decoded(&mut out, &html[pos..start]);
-        if lower[start..].starts_with("<!--") {
-            pos = lower[start + 4..]
-                .find("-->")
-                .map_or(lower.len(), |e| start + 4 + e + 3);
-            continue;
-        }
-        let Some(tag) = read_tag(&lower, start) else {
-            out.push('<');
-            pos = start + 1;
-            continue;
-        };
-        pos = tag.end;
-        if !tag.closing && RAW_TEXT_ELEMENTS.contains(&tag.name) {
-            let close = format!("</{}", tag.name);
-            pos = lower[pos..].find(&close).map_or(lower.len(), |e| pos + e);
-            continue;
-        }
-        if matches!(
-            tag.name,
-            "br" | "p" | "div" | "tr" | "li" | "blockquote" | "hr" | "table" | "h1" | "h2" | "h3"
-        ) {
+    for Piece { text, tag } in pieces(&lower) {
+        push_decoded(&mut out, &html[text]);
+        if tag.is_some_and(|tag| {
+            matches!(
+                tag.name,
+                "br" | "p" | "div" | "tr" | "li" | "blockquote" | "hr" | "table" | "h1" | "h2" | "h3"
+            )
+        }) {
             out.push('\n');
         }
     }
-    push_decoded(&mut out, &html[pos..]);
     out
 }
 
@@ -153,4 +211,38 @@ fn decode_entity(name: &str) -> Option<char> {
         "Agrave" => 'À',
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Piece, pieces, strip_tags};
+
+    #[test]
+    fn pieces_are_text_runs_and_tags_without_comments_or_raw_text() {
+        let html = "a<!-- x<b> -->b<p class='q>'>c < d<script>if (a<b) {}</script>e</p>";
+        let lower = html.to_ascii_lowercase();
+        let shown: Vec<String> = pieces(&lower)
+            .map(|Piece { text, tag }| {
+                let tag = tag.map_or("-".to_owned(), |tag| {
+                    let slash = if tag.closing { "/" } else { "" };
+                    format!("{slash}{} {:?}", tag.name, &html[tag.start..tag.end])
+                });
+                format!("{:?} {tag}", &html[text])
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "\"a\" -",
+                "\"b\" p \"<p class='q>'>\"",
+                "\"c < d\" script \"<script>\"",
+                "\"\" /script \"</script>\"",
+                "\"e\" /p \"</p>\"",
+            ]
+        );
+        assert_eq!(strip_tags(html), "ab\nc < de\n");
+        // An unterminated comment or raw-text element ends the markup.
+        assert_eq!(strip_tags("a<!-- b<br>"), "a");
+        assert_eq!(strip_tags("a<style>b<br>"), "a");
+    }
 }

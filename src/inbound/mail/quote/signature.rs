@@ -6,21 +6,21 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{re, truncate};
+use super::languages::FOOTERS;
+use super::re;
 
-/// A whole-line mobile or webmail footer.
+/// A device or app name in a footer: one to five words ("iPhone", "appareil Galaxy").
+const FOOTER_NAME: &str = r"[\p{L}\p{N}][\p{L}\p{N}\-'’]*(?:\s+[\p{L}\p{N}][\p{L}\p{N}\-'’]*){0,4}";
+
+/// A whole-line mobile or webmail footer, in every language of [`FOOTERS`].
 static MOBILE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?ix)^(?:
-        sent\s+from\s+my(?:\s+[\p{L}\p{N}][\p{L}\p{N}\-'’]*){1,5}
-      | envoy[ée]\s+(?:de|depuis|[àa]\s+partir\s+de)\s+(?:mon|ma)(?:\s+[\p{L}\p{N}][\p{L}\p{N}\-'’]*){1,5}
-      | sent\s+from\s+(?:yahoo\s+mail|outlook|mail\s+for\s+windows|typeapp)(?:\s+(?:for|on)\s+[\p{L}\p{N}]+)?(?:\s+\d+)?
-      | envoy[ée]\s+(?:de|depuis|avec|[àa]\s+partir\s+de)\s+(?:yahoo\s+mail|outlook|typeapp)(?:\s+(?:pour|sur)\s+[\p{L}\p{N}]+)?
-      | envoy[ée]\s+[àa]\s+partir\s+de\s+courrier\s+pour\s+windows(?:\s+\d+)?
-      | provenance\s*:\s*courrier\s+pour\s+windows(?:\s+\d+)?
-      | (?:obtenir|get|t[ée]l[ée]charger|download)\s+outlook\s+(?:pour|for)\s+(?:ios|android)
-      | sent\s+with\s+proton\s+mail\s+secure\s+email
-      | envoy[ée]\s+avec\s+la\s+messagerie\s+s[ée]curis[ée]e\s+proton\s+mail
-    )\s*\.?$")
+    let footers = FOOTERS
+        .iter()
+        .flat_map(|(_, footers)| footers.iter())
+        .map(|f| f.replace(' ', r"\s+").replace('…', FOOTER_NAME))
+        .collect::<Vec<_>>()
+        .join("|");
+    re(&format!(r"(?i)^(?:{footers})\s*\.?$"))
 });
 
 /// The line without a link that ends it, glued on as Outlook for iOS and TypeApp write
@@ -46,22 +46,9 @@ pub(super) fn is_signature_delimiter(line: &str) -> bool {
 }
 
 pub(super) fn is_mobile_footer(line: &str) -> bool {
-    const FIRST_WORDS: &[&str] = &[
-        "sent",
-        "envoy",
-        "get",
-        "obtenir",
-        "tél",
-        "tel",
-        "download",
-        "provenance",
-    ];
     let line = without_glued_link(line.trim());
-    if line.len() > 80 {
-        return false;
-    }
-    let start = truncate(line, 12).to_lowercase();
-    FIRST_WORDS.iter().any(|w| start.starts_with(w)) && MOBILE_FOOTER.is_match(line)
+    // The longest footer ("Envoyé avec la messagerie sécurisée Proton Mail") is 50 bytes.
+    line.len() <= 80 && MOBILE_FOOTER.is_match(line)
 }
 
 /// The new text: cut at the signature, mobile footers near the end removed,

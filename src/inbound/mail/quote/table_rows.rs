@@ -3,9 +3,9 @@
 //! table), and the text converter puts each cell on a line of its own, which the form
 //! reader cannot pair. Only rows of exactly two cells whose first one has text are joined;
 //! a row of one cell, of three or more, or holding a table of its own is left as it is.
-//! One pass over the tags, linear in the size of the markup.
+//! One pass over the tags ([`super::markup::pieces`]), linear in the size of the markup.
 
-use super::markup::{RAW_TEXT_ELEMENTS, read_tag, strip_tags};
+use super::markup::{pieces, strip_tags};
 use std::borrow::Cow;
 
 /// A byte span of the markup: start, end.
@@ -35,25 +35,8 @@ pub(super) fn join_two_cell_rows(html: &str) -> Cow<'_, str> {
     let mut rewrites: Vec<Rewrite> = Vec::new();
     // One open row per open table, innermost last.
     let mut rows: Vec<Option<Row>> = Vec::new();
-    let mut pos = 0;
-    while let Some(offset) = lower[pos..].find('<') {
-        let start = pos + offset;
-        if lower[start..].starts_with("<!--") {
-            pos = lower[start + 4..]
-                .find("-->")
-                .map_or(lower.len(), |e| start + 4 + e + 3);
-            continue;
-        }
-        let Some(tag) = read_tag(&lower, start) else {
-            pos = start + 1;
-            continue;
-        };
-        pos = tag.end;
-        if !tag.closing && RAW_TEXT_ELEMENTS.contains(&tag.name) {
-            let close = format!("</{}", tag.name);
-            pos = lower[pos..].find(&close).map_or(lower.len(), |e| pos + e);
-            continue;
-        }
+    for tag in pieces(&lower).filter_map(|piece| piece.tag) {
+        let start = tag.start;
         match (tag.name, tag.closing) {
             ("table", false) => {
                 if let Some(Some(row)) = rows.last_mut() {

@@ -104,3 +104,36 @@ fn html_malformed_and_hostile() {
         let _ = split_reply(&input);
     }
 }
+
+#[test]
+fn dividers_before_header_blocks_in_every_language() {
+    // The header labels of languages::HEADER_LABELS, after a bordered div or an `<hr>`.
+    for (from, sent, to, subject) in [
+        ("Od", "Wysłano", "Do", "Temat"),
+        ("Da", "Inviato", "A", "Oggetto"),
+        ("Van", "Verzonden", "Aan", "Onderwerp"),
+        ("发件人", "发送时间", "收件人", "主题"),
+        ("差出人", "送信日時", "宛先", "件名"),
+    ] {
+        let block = format!(
+            "<b>{from}:</b> Relais<br><b>{sent}:</b> 10.12.2026 09:12<br><b>{to}:</b> Marie<br><b>{subject}:</b> Offre"
+        );
+        for divider in [
+            format!(r#"<div style="border:none;border-top:solid #E1E1E1 1.0pt"><p>{block}</p></div>"#),
+            format!("<hr><p>{block}</p>"),
+        ] {
+            let text = html_to_text(&format!("<div>Tak.</div>{divider}<p>Une offre.</p>"));
+            assert_eq!(text.matches(ORIGINAL_MESSAGE_LINE).count(), 1, "{text}");
+            let p = split_reply(&text);
+            assert_eq!(p.new_text, "Tak.", "{text}");
+            assert_eq!(p.older, vec!["Une offre."], "{text}");
+        }
+    }
+    // One label line after a rule is the person's text.
+    let text = html_to_text("<div>Planning</div><hr><p>Van: 9:30 uur</p><p>tot de middag, dan naar huis.</p>");
+    assert!(!text.contains(ORIGINAL_MESSAGE_LINE), "{text}");
+    assert_eq!(
+        split_reply(&text).new_text,
+        "Planning\n\nVan: 9:30 uur\n\ntot de middag, dan naar huis."
+    );
+}

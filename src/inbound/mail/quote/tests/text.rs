@@ -229,6 +229,26 @@ fn mobile_footers_near_the_end() {
         "Sent from my mobile device",
         "Sent from my Huawei phone",
         "Envoyé de mon téléphone Huawei",
+        // Other languages (languages::FOOTERS).
+        "Verzonden vanaf mijn iPhone",
+        "Outlook voor iOS downloaden",
+        "Von meinem iPhone gesendet",
+        "Von meinem Samsung Galaxy Smartphone gesendet.",
+        "Outlook für Android beziehen",
+        "Enviado desde mi iPhone",
+        "Obtener Outlook para iOS",
+        "Inviato da iPhone",
+        "Inviato dal mio dispositivo Galaxy",
+        "Enviado do meu iPhone",
+        "Wysłane z iPhone'a",
+        "Отправлено с iPhone",
+        "Skickat från min iPhone",
+        "Sendt fra min iPhone",
+        "Lähetetty iPhonesta",
+        "iPhone'umdan gönderildi",
+        "أُرسلت من الـ iPhone",
+        "发自我的iPhone",
+        "iPhoneから送信",
     ] {
         let p = split_reply(&format!("  ACCEPTER  \n\n\n{footer}\n\n"));
         assert_eq!(p.new_text, "  ACCEPTER", "{footer}");
@@ -237,8 +257,14 @@ fn mobile_footers_near_the_end() {
     let p = split_reply("Sent from my iPhone\none\ntwo\nthree\nfour");
     assert!(p.new_text.starts_with("Sent from my iPhone"));
     // Not a footer: a sentence.
-    let p = split_reply("Sent from my office, which is closer to the hospital.");
-    assert_eq!(p.new_text, "Sent from my office, which is closer to the hospital.");
+    for sentence in [
+        "Sent from my office, which is closer to the hospital.",
+        "Von meinem Büro aus gesendet, weil das Telefon nicht geht.",
+        "Inviato da Marco ieri sera, ma senza la data.",
+        "Enviado desde mi oficina: el formulario firmado.",
+    ] {
+        assert_eq!(split_reply(sentence).new_text, sentence);
+    }
 }
 
 #[test]
@@ -327,6 +353,10 @@ fn attributions_in_other_languages() {
         "في الخميس، 10 ديسمبر 2026 في 9:12 ص، كتب Marie <m@x.example>:",
         "Marie <m@x.example> 于2026年12月10日周四 09:12写道：",
         "2026/12/10 9:12、Marie <m@x.example>さんは書きました:",
+        // HCL Notes: a hierarchical name, with or without its domain.
+        "Marie Roy/Cliniques/CIUSSS@CIUSSS wrote on 03/12/2026 10:15:",
+        "Marie Roy/Cliniques/CIUSSS wrote on 03/12/2026 10:15:",
+        "Marie Roy/Cliniques/CIUSSS a écrit le 03/12/2026 10:15 :",
     ] {
         // Top posting, with the original unquoted (Outlook for Mac, iOS) or quoted.
         for original in ["Bonjour", "> Bonjour"] {
@@ -352,11 +382,29 @@ fn separators_in_other_languages() {
         "-----Исходное сообщение-----",
         "-----Alkuperäinen viesti-----",
         "-----Özgün İleti-----",
+        "-----元のメッセージ-----",
+        "------------------ 原始邮件 ------------------",
+        "-----الرسالة الأصلية-----",
         "*--- Original Message ---*",
     ] {
         let p = split_reply(&format!("Ok.\n\n{separator}\nVon: Marie <m@x>\n\nBonjour\n"));
         assert_eq!(p.new_text, "Ok.", "{separator}");
         assert_eq!(p.older, vec!["Bonjour"], "{separator}");
+    }
+}
+
+#[test]
+fn header_blocks_in_chinese_japanese_and_arabic() {
+    for block in [
+        "发件人： Marie <m@x>\n发送时间： 2026年12月10日 9:12\n收件人： Paul\n主题： 预约",
+        "差出人: Marie <m@x>\n送信日時: 2026年12月10日 9:12\n宛先: Paul\n件名: 依頼",
+        "من: Marie <m@x>\nتاريخ الإرسال: 10 ديسمبر 2026\nإلى: Paul\nالموضوع: موعد",
+    ] {
+        let p = split_reply(&format!(
+            "Oui.\n\n________________________________\n{block}\n\nBonjour\n"
+        ));
+        assert_eq!(p.new_text, "Oui.", "{block}");
+        assert_eq!(p.older, vec!["Bonjour"], "{block}");
     }
 }
 
@@ -372,6 +420,10 @@ fn words_of_other_languages_in_the_persons_text_are_kept() {
         "Von: 9 Uhr\nAn: 11 Uhr\nOrt: Station 4",
         "De : 9 h\nÀ : 11 h",
         "The patient wrote\nthat she is late.",
+        "The nurse wrote on 03/12/2026 10:15:\nthe room changed.",
+        "Pédiatrie/Urgences a écrit le 03/12/2026 10:15 :\nrien de neuf",
+        "من: 9:00\nإلى: 11:00",
+        "日期：12月10日\n主题：口译",
         "On 5 Dec 2026 the clerk wrote\nthe wrong room.",
     ] {
         let p = split_reply(text);
