@@ -18,7 +18,16 @@ pub fn port(var: &str) -> u16 {
 
 /// Settings that send through the test MTA.
 pub fn smtp_settings(bank: &TestBank) -> Settings {
-    let env = [
+    Settings::from_toml_and_env(
+        include_str!("../../../config/default.toml"),
+        smtp_env(bank).into_iter().map(|(k, v)| (k.to_string(), v)),
+    )
+    .unwrap()
+}
+
+/// The variables of [`smtp_settings`], for a served Relais that must send the same way.
+pub fn smtp_env(bank: &TestBank) -> Vec<(&'static str, String)> {
+    vec![
         ("RELAIS__DATABASE__URL", bank.db.url.clone()),
         ("RELAIS__SECURITY__SIGNING_KEY", SIGNING_KEY.to_string()),
         ("RELAIS__MAIL__FROM_ADDRESS", "relais@bi.example".to_string()),
@@ -31,12 +40,7 @@ pub fn smtp_settings(bank: &TestBank) -> Settings {
             "RELAIS__SMS__LOG_FILE",
             bank.scratch_path("sms.log").display().to_string(),
         ),
-    ];
-    Settings::from_toml_and_env(
-        include_str!("../../../config/default.toml"),
-        env.into_iter().map(|(k, v)| (k.to_string(), v)),
-    )
-    .unwrap()
+    ]
 }
 
 /// Every message in `user`'s INBOX, raw, once at least `expected` have arrived.
