@@ -279,7 +279,7 @@ async fn add_history(store: &Store) {
         }};
     }
     match store {
-        Store::Sqlite(pool) => insert_all!(pool),
+        Store::Sqlite(pool, ..) => insert_all!(pool),
         Store::Postgres(pool) => {
             insert_all!(pool);
             sqlx::query("ANALYZE").execute(pool).await.unwrap();

@@ -34,6 +34,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Runs `$body` with `$conn` bound to the transaction's connection, whichever the engine.
@@ -63,8 +64,48 @@ pub enum Engine {
 /// A pool of connections to one database.
 #[derive(Clone, Debug)]
 pub enum Store {
-    Sqlite(SqlitePool),
+    /// The pool, and the gate its writers pass one at a time.
+    Sqlite(SqlitePool, WriteGate),
     Postgres(PgPool),
+}
+
+/// SQLite lets one transaction write at a time. Without this gate, each of the pool's
+/// connections that wants to write waits in SQLite's busy handler, which sleeps 1 to 100 ms
+/// between tries: under load most of the time goes to sleeping and waking threads, and the
+/// tail grows to hundreds of milliseconds. Writers of this process queue here instead, in
+/// order, and each finds the lock free; the busy handler is left for another process on the
+/// same file (`relais ingest`, a backup). Readers never pass it.
+#[derive(Clone, Debug)]
+pub struct WriteGate(Arc<tokio::sync::Semaphore>);
+
+impl Default for WriteGate {
+    fn default() -> Self {
+        WriteGate(Arc::new(tokio::sync::Semaphore::new(1)))
+    }
+}
+
+/// How long a SQLite writer waits for the lock: at the gate, then in SQLite's busy handler
+/// (for another process). Past it, the write fails as busy, a passing failure.
+const BUSY_WAIT: Duration = Duration::from_secs(30);
+
+impl WriteGate {
+    async fn enter(&self) -> tokio::sync::OwnedSemaphorePermit {
+        // The semaphore lives as long as the store and is never closed.
+        self.0
+            .clone()
+            .acquire_owned()
+            .await
+            .unwrap_or_else(|_| unreachable!("the write gate is never closed"))
+    }
+
+    /// [`WriteGate::enter`] within `wait`: a writer that would wait longer (behind a stuck
+    /// transaction, or a second write begun by the task that holds the first) fails as busy
+    /// rather than hanging.
+    async fn enter_within(&self, wait: Duration) -> Result<tokio::sync::OwnedSemaphorePermit, sqlx::Error> {
+        tokio::time::timeout(wait, self.enter())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)
+    }
 }
 
 /// A database transaction. Dropped without [`Tx::commit`], it rolls back.
@@ -73,6 +114,9 @@ pub struct Tx {
     /// Whether this transaction queued an outbox message: its commit rings
     /// [`outbox::bell`] so the outbound worker sends at once instead of at its next poll.
     queued: bool,
+    /// A SQLite writer's pass through the [`WriteGate`], given back when the transaction
+    /// ends (after `inner`, which is dropped first).
+    _gate: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 pub(crate) enum TxInner {
@@ -138,7 +182,7 @@ impl Store {
                 // with NORMAL a power loss could drop the last commits after that.
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(30));
+                .busy_timeout(BUSY_WAIT);
             if let Some(parent) = options.get_filename().parent()
                 && !parent.as_os_str().is_empty()
             {
@@ -150,7 +194,7 @@ impl Store {
                 .connect_with(options)
                 .await
                 .context("cannot open the SQLite database")?;
-            Ok(Store::Sqlite(pool))
+            Ok(Store::Sqlite(pool, WriteGate::default()))
         } else {
             let options = PgConnectOptions::from_str(url).context("database.url is not a valid PostgreSQL URL")?;
             let pool = PgPoolOptions::new()
@@ -166,7 +210,7 @@ impl Store {
     /// A consistent copy of a SQLite database in a new file (`VACUUM INTO`), taken in one
     /// read transaction: writers go on meanwhile, and the copy is compact and complete.
     pub async fn backup_sqlite(&self, file: &std::path::Path) -> anyhow::Result<()> {
-        let Store::Sqlite(pool) = self else {
+        let Store::Sqlite(pool, ..) = self else {
             anyhow::bail!("only a SQLite database is copied this way");
         };
         let target = file.to_str().context("the backup file's name is not UTF-8")?;
@@ -176,7 +220,7 @@ impl Store {
 
     pub fn engine(&self) -> Engine {
         match self {
-            Store::Sqlite(_) => Engine::Sqlite,
+            Store::Sqlite(..) => Engine::Sqlite,
             Store::Postgres(_) => Engine::Postgres,
         }
     }
@@ -185,7 +229,7 @@ impl Store {
     /// (PostgreSQL takes an advisory lock; SQLite locks the file).
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
-            Store::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await.context("SQLite migrations failed")?,
+            Store::Sqlite(pool, ..) => SQLITE_MIGRATIONS.run(pool).await.context("SQLite migrations failed")?,
             Store::Postgres(pool) => POSTGRES_MIGRATIONS
                 .run(pool)
                 .await
@@ -200,11 +244,18 @@ impl Store {
 
     /// Begins a transaction; on SQLite it takes the write lock at once.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        let inner = match self {
-            Store::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Store::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        let (inner, gate) = match self {
+            Store::Sqlite(pool, gate) => {
+                let pass = gate.enter_within(BUSY_WAIT).await?;
+                (TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?), Some(pass))
+            }
+            Store::Postgres(pool) => (TxInner::Postgres(pool.begin().await?), None),
         };
-        Ok(Tx { inner, queued: false })
+        Ok(Tx {
+            inner,
+            queued: false,
+            _gate: gate,
+        })
     }
 
     /// Begins a write transaction like [`Store::begin`] that waits at most about `wait` for
@@ -219,9 +270,13 @@ impl Store {
     /// with that shorter wait (the next one opens afresh: a file opened, a few pragmas).
     pub async fn begin_within(&self, wait: Duration) -> Result<Tx, StoreError> {
         let millis = wait.as_millis().clamp(1, u128::from(u32::MAX));
+        let started = tokio::time::Instant::now();
+        let mut gate = None;
         let inner = match self {
-            Store::Sqlite(pool) => {
-                let mut conn = tokio::time::timeout(wait, pool.acquire())
+            Store::Sqlite(pool, writers) => {
+                gate = Some(writers.enter_within(wait).await?);
+                let left = wait.saturating_sub(started.elapsed());
+                let mut conn = tokio::time::timeout(left, pool.acquire())
                     .await
                     .map_err(|_| sqlx::Error::PoolTimedOut)??;
                 conn.close_on_drop();
@@ -246,7 +301,11 @@ impl Store {
                 TxInner::Postgres(t)
             }
         };
-        Ok(Tx { inner, queued: false })
+        Ok(Tx {
+            inner,
+            queued: false,
+            _gate: gate,
+        })
     }
 
     /// Whether the database takes a write within about `wait`: a transaction that takes the
@@ -265,16 +324,20 @@ impl Store {
     /// so pages and link previews never queue behind writers.
     pub async fn begin_read(&self) -> Result<Tx, StoreError> {
         let inner = match self {
-            Store::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN DEFERRED").await?),
+            Store::Sqlite(pool, ..) => TxInner::Sqlite(pool.begin_with("BEGIN DEFERRED").await?),
             Store::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
         };
-        Ok(Tx { inner, queued: false })
+        Ok(Tx {
+            inner,
+            queued: false,
+            _gate: None,
+        })
     }
 
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         match self {
-            Store::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await?.rows_affected(),
+            Store::Sqlite(pool, ..) => sqlx::query("SELECT 1").execute(pool).await?.rows_affected(),
             Store::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await?.rows_affected(),
         };
         Ok(())
@@ -282,7 +345,7 @@ impl Store {
 
     pub async fn close(&self) {
         match self {
-            Store::Sqlite(pool) => pool.close().await,
+            Store::Sqlite(pool, ..) => pool.close().await,
             Store::Postgres(pool) => pool.close().await,
         }
     }

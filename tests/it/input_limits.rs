@@ -51,7 +51,7 @@ where
         + Unpin,
 {
     match &bank.store {
-        Store::Sqlite(pool) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+        Store::Sqlite(pool, ..) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
             .fetch_one(pool)
             .await
             .unwrap(),
@@ -69,7 +69,7 @@ async fn request_count(bank: &TestBank) -> i64 {
 /// The payload of the last queued message of `kind`, as JSON.
 async fn last_payload(bank: &TestBank, kind: &str) -> serde_json::Value {
     let cast = match bank.store {
-        Store::Sqlite(_) => "payload",
+        Store::Sqlite(..) => "payload",
         Store::Postgres(_) => "payload::text",
     };
     let text: String = scalar(

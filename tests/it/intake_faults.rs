@@ -78,7 +78,7 @@ async fn applied(store: &Store) -> (i64, i64) {
     const MAILS: &str = "SELECT COUNT(*) FROM inbound_messages";
     const ANSWERS: &str = "SELECT COUNT(*) FROM outbox WHERE kind = 'help'";
     match store {
-        Store::Sqlite(pool) => (
+        Store::Sqlite(pool, ..) => (
             sqlx::query_scalar(MAILS).fetch_one(pool).await.unwrap(),
             sqlx::query_scalar(ANSWERS).fetch_one(pool).await.unwrap(),
         ),

@@ -41,7 +41,7 @@ async fn number_of(bank: &TestBank, id: RequestId) -> String {
 async fn outbox(bank: &TestBank) -> Vec<(PersonId, String, serde_json::Value)> {
     const SQL: &str = "SELECT recipient_id, kind, CAST(payload AS TEXT) FROM outbox ORDER BY id";
     let rows: Vec<(i64, String, String)> = match &bank.store {
-        Store::Sqlite(pool) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
+        Store::Sqlite(pool, ..) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
         Store::Postgres(pool) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
     };
     rows.into_iter()
@@ -61,7 +61,7 @@ async fn confirmations_to(bank: &TestBank, person: PersonId) -> Vec<serde_json::
 async fn request_count(bank: &TestBank) -> i64 {
     const SQL: &str = "SELECT COUNT(*) FROM requests";
     match &bank.store {
-        Store::Sqlite(pool) => sqlx::query_scalar(SQL).fetch_one(pool).await.unwrap(),
+        Store::Sqlite(pool, ..) => sqlx::query_scalar(SQL).fetch_one(pool).await.unwrap(),
         Store::Postgres(pool) => sqlx::query_scalar(SQL).fetch_one(pool).await.unwrap(),
     }
 }

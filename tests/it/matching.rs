@@ -86,7 +86,7 @@ async fn candidates_are_ranked_and_the_others_explained(engine: Engine) {
 macro_rules! on_pool {
     ($store:expr, |$pool:ident| $body:expr) => {
         match $store {
-            Store::Sqlite($pool) => $body,
+            Store::Sqlite($pool, ..) => $body,
             Store::Postgres($pool) => $body,
         }
     };

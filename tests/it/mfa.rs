@@ -78,7 +78,7 @@ async fn still_signed_in(b: &mut Browser<'_>) -> bool {
 async fn outbox_payloads(bank: &TestBank, kind: &str) -> Vec<serde_json::Value> {
     const SQL: &str = "SELECT CAST(payload AS TEXT) FROM outbox WHERE kind = $1 ORDER BY id";
     let texts: Vec<String> = match &bank.store {
-        relais::store::Store::Sqlite(pool) => sqlx::query_scalar(SQL).bind(kind).fetch_all(pool).await.unwrap(),
+        relais::store::Store::Sqlite(pool, ..) => sqlx::query_scalar(SQL).bind(kind).fetch_all(pool).await.unwrap(),
         relais::store::Store::Postgres(pool) => sqlx::query_scalar(SQL).bind(kind).fetch_all(pool).await.unwrap(),
     };
     texts.iter().map(|t| serde_json::from_str(t).unwrap()).collect()
@@ -89,7 +89,7 @@ async fn failures(bank: &TestBank, person: PersonId, kind: &str) -> i64 {
     const SQL: &str = "SELECT COUNT(*) FROM login_attempts WHERE account_key = $1 AND kind = $2 AND NOT succeeded";
     let key = format!("person:{}", person.0);
     match &bank.store {
-        relais::store::Store::Sqlite(pool) => sqlx::query_scalar(SQL)
+        relais::store::Store::Sqlite(pool, ..) => sqlx::query_scalar(SQL)
             .bind(key)
             .bind(kind)
             .fetch_one(pool)

@@ -62,7 +62,7 @@ async fn insert(bank: &TestBank, row: &Row) {
     let payload = sqlx::types::Json(&row.payload);
     let request = row.request.map(|r| r.0);
     match &bank.store {
-        Store::Sqlite(pool) => sqlx::query(SQL)
+        Store::Sqlite(pool, ..) => sqlx::query(SQL)
             .bind(now)
             .bind(row.channel)
             .bind(row.to.0)

@@ -125,7 +125,7 @@ async fn rows(store: &Store) -> Vec<Row> {
     type Tuple = (i64, String, i64, Option<String>, Option<DateTime<Utc>>);
     let tuples: Vec<Tuple> = match store {
         Store::Postgres(pool) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
-        Store::Sqlite(pool) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
+        Store::Sqlite(pool, ..) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
     };
     tuples
         .into_iter()

@@ -23,7 +23,7 @@ const PREFERENCE: &str = "Me prévenir quand ma demande est offerte à un interp
 async fn queued(w: &World, person: relais::domain::ids::PersonId, kind: &str) -> i64 {
     const SQL: &str = "SELECT COUNT(*) FROM outbox WHERE recipient_id = $1 AND kind = $2";
     match &w.bank.store {
-        Store::Sqlite(pool) => sqlx::query_scalar(SQL)
+        Store::Sqlite(pool, ..) => sqlx::query_scalar(SQL)
             .bind(person.0)
             .bind(kind)
             .fetch_one(pool)

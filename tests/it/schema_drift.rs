@@ -13,7 +13,7 @@ use support::{Engine, TestDb};
 async fn catalogue(store: &Store) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     match store {
-        Store::Sqlite(pool) => {
+        Store::Sqlite(pool, ..) => {
             let tables: Vec<(String, String)> = sqlx::query_as(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'table' \
                  AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",

@@ -82,7 +82,7 @@ async fn an_offer_reaches_the_phone_network_through_kannel() {
         .unwrap();
     refused.deliver_due().await.unwrap();
     let errors: Vec<String> = match &bank.store {
-        relais::store::Store::Sqlite(pool) => {
+        relais::store::Store::Sqlite(pool, ..) => {
             sqlx::query_scalar("SELECT last_error FROM outbox WHERE channel = 'sms' AND status = 'pending'")
                 .fetch_all(pool)
                 .await

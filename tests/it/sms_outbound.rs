@@ -129,7 +129,7 @@ async fn twilio_gets_the_request_its_api_expects() {
 
     // The refused one waits for a retry with Twilio's reason recorded.
     let pending: Vec<(String, Option<String>, i64)> = match &bank.store {
-        relais::store::Store::Sqlite(pool) => {
+        relais::store::Store::Sqlite(pool, ..) => {
             sqlx::query_as("SELECT status, last_error, attempts FROM outbox WHERE channel = 'sms' AND status <> 'sent'")
                 .fetch_all(pool)
                 .await

@@ -116,7 +116,7 @@ async fn twilio(client: &reqwest::Client, base: &str, sid: &str, from: &str, tex
 async fn count(bank: &TestBank, sql: &str) -> i64 {
     let sql = sqlx::AssertSqlSafe(sql.to_string());
     match &bank.store {
-        Store::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        Store::Sqlite(pool, ..) => sqlx::query_scalar(sql).fetch_one(pool).await,
         Store::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
     }
     .unwrap()

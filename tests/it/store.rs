@@ -210,7 +210,7 @@ async fn history_is_append_only(engine: Engine) {
     let store = &bank.store;
     for sql in ["UPDATE history SET action = 'tampered'", "DELETE FROM history"] {
         let result = match store {
-            relais::store::Store::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+            relais::store::Store::Sqlite(pool, ..) => sqlx::query(sql).execute(pool).await.map(|_| ()),
             relais::store::Store::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
         };
         let err = result.expect_err("history must refuse changes");
@@ -240,7 +240,7 @@ async fn rolled_back_changes_leave_nothing(engine: Engine) {
 async fn sqlite_commits_are_durable_before_they_return() {
     let db = TestDb::new(Engine::Sqlite).await;
     let store = db.store().await;
-    let relais::store::Store::Sqlite(pool) = &store else {
+    let relais::store::Store::Sqlite(pool, ..) = &store else {
         panic!("a SQLite store")
     };
     for _ in 0..3 {
@@ -295,7 +295,7 @@ async fn quebec_sign_language_stored_under_its_old_tag_moves_to_its_own(engine: 
         id.0
     );
     let (languages, requested) = match &bank.store {
-        relais::store::Store::Sqlite(pool) => {
+        relais::store::Store::Sqlite(pool, ..) => {
             for sql in &statements {
                 sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                     .execute(pool)

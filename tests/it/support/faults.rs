@@ -7,7 +7,7 @@ use relais::store::Store;
 
 pub async fn execute(store: &Store, sql: &str) {
     match store {
-        Store::Sqlite(pool) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+        Store::Sqlite(pool, ..) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
             .execute(pool)
             .await
             .map(|_| ())
@@ -24,7 +24,7 @@ pub async fn execute(store: &Store, sql: &str) {
 /// POISON (setting it aside stays possible).
 pub async fn poison(store: &Store) {
     let sql = match store {
-        Store::Sqlite(_) => {
+        Store::Sqlite(..) => {
             "CREATE TRIGGER poison BEFORE UPDATE OF outcome ON inbound_messages \
              WHEN NEW.subject LIKE '%POISON%' AND NEW.outcome <> 'set_aside' \
              BEGIN SELECT RAISE(ABORT, 'poisoned message'); END;"
@@ -41,7 +41,7 @@ pub async fn poison(store: &Store) {
 
 pub async fn cure(store: &Store) {
     let sql = match store {
-        Store::Sqlite(_) => "DROP TRIGGER poison",
+        Store::Sqlite(..) => "DROP TRIGGER poison",
         // PostgreSQL names a trigger by its table.
         Store::Postgres(_) => "DROP TRIGGER poison ON inbound_messages",
     };
@@ -51,7 +51,7 @@ pub async fn cure(store: &Store) {
 /// From now on the database refuses every change made by SMS (its history entry).
 pub async fn poison_sms_changes(store: &Store) {
     let sql = match store {
-        Store::Sqlite(_) => {
+        Store::Sqlite(..) => {
             "CREATE TRIGGER poison_sms BEFORE INSERT ON history WHEN NEW.channel = 'sms' \
              BEGIN SELECT RAISE(ABORT, 'poison: history refuses SMS changes'); END"
         }
@@ -67,7 +67,7 @@ pub async fn poison_sms_changes(store: &Store) {
 
 pub async fn cure_sms_changes(store: &Store) {
     let sql = match store {
-        Store::Sqlite(_) => "DROP TRIGGER poison_sms",
+        Store::Sqlite(..) => "DROP TRIGGER poison_sms",
         Store::Postgres(_) => "DROP TRIGGER poison_sms ON history; DROP FUNCTION poison_sms();",
     };
     execute(store, sql).await;

@@ -1,0 +1,659 @@
+//! The load generator behind `scripts/bench.sh`: drives a release `relais` binary from the
+//! outside, on loopback, the way a bank's mail and SMS reach it, and prints one Markdown
+//! table of what it measured (docs/performance.md keeps the last one).
+//!
+//! ```sh
+//! cargo bench --bench load -- --relais target/release/relais [--mails 10000] [--seconds 5]
+//! ```
+//!
+//! Each row, on an embedded SQLite database of its own in a temporary folder:
+//! 1. **parse ceiling**: the form replies parsed by mail-parser in this process, the most a
+//!    reader of these files could do;
+//! 2. **ingest**: `relais ingest` of the same files, each creating a request and queueing
+//!    its acknowledgement;
+//! 3. **outbox drain**: `relais serve` sending those acknowledgements to an SMTP sink
+//!    written here, on loopback;
+//! 4. **mail → acknowledgement**: one form at a time moved into the Maildir of `relais
+//!    serve` (embedded default: `.eml` out), until its acknowledgement is written;
+//! 5. **burst**: many forms moved in at once, until the last acknowledgement;
+//! 6. **SMS webhook**: Kannel's GET from many connections: an unknown number, `AIDE` from an
+//!    interpreter, and the same message id again and again.
+//!
+//! Nothing here is a test: figures depend on the machine, so they are reported, never
+//! asserted.
+
+use chrono::{Datelike, NaiveDate, TimeDelta, Utc};
+use notify::Watcher as _;
+use relais::config::Secret;
+use relais::domain::contact::{EmailAddress, PhoneE164};
+use relais::domain::ids::PersonId;
+use relais::domain::locale::Locale;
+use relais::domain::person::{NewPerson, RequesterProfile};
+use relais::domain::role::{ActorKind, Channel, Role};
+use relais::security::reply_key::{ReplyKey, ReplyPurpose};
+use relais::store::Store;
+use relais::workflow::{Actor, NewPersonCommand, Workflow, WorkflowConfig};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::Notify;
+
+const SIGNING_KEY: &str = "bench-signing-key-0123456789abcdef0123";
+const KANNEL_SECRET: &str = "bench-kannel-secret";
+const DOMAIN: &str = "bench.example";
+const INTERPRETER_MOBILE: &str = "+15145550110";
+
+struct Options {
+    relais: PathBuf,
+    mails: usize,
+    latency_mails: usize,
+    burst: usize,
+    seconds: u64,
+    connections: usize,
+}
+
+fn options() -> anyhow::Result<Options> {
+    let mut o = Options {
+        relais: PathBuf::from("target/release/relais"),
+        mails: 10_000,
+        latency_mails: 100,
+        burst: 200,
+        seconds: 5,
+        connections: 64,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| anyhow::anyhow!("{arg} needs a value"));
+        match arg.as_str() {
+            "--relais" => o.relais = PathBuf::from(value()?),
+            "--mails" => o.mails = value()?.parse()?,
+            "--latency-mails" => o.latency_mails = value()?.parse()?,
+            "--burst" => o.burst = value()?.parse()?,
+            "--seconds" => o.seconds = value()?.parse()?,
+            "--connections" => o.connections = value()?.parse()?,
+            // What `cargo bench` adds.
+            "--bench" => {}
+            other => anyhow::bail!("unknown argument {other}"),
+        }
+    }
+    anyhow::ensure!(o.relais.is_file(), "no relais binary at {}", o.relais.display());
+    // The children run in the bank's folder.
+    o.relais = std::fs::canonicalize(&o.relais)?;
+    Ok(o)
+}
+
+/// One bank in a folder of its own: its database, Maildir, sent mail and SMS log.
+struct Bank {
+    dir: tempfile::TempDir,
+    requester: PersonId,
+}
+
+impl Bank {
+    async fn new() -> anyhow::Result<Bank> {
+        let dir = tempfile::tempdir()?;
+        let store = Store::connect(&database_url(dir.path()), 4).await?;
+        store.migrate().await?;
+        let workflow = Workflow::new(
+            store.clone(),
+            WorkflowConfig {
+                time_zone: chrono_tz::America::Toronto,
+                request_prefix: "HC".into(),
+                user_code_prefix: "BI".into(),
+                default_phone_region: "CA".into(),
+                late_cancellation_hours: 48,
+                auto_validate_after_hours: 48,
+                patient_retention_days: 90,
+                offer_reminder_hours: 12,
+                offer_expiry_hours: 24,
+                appointment_reminder_hours: 24,
+                escalate_after_hours: 4,
+                tier_size: 3,
+            },
+            Arc::new(relais::clock::SystemClock),
+        );
+        let mut tx = store.begin().await?;
+        let establishment = tx.insert_establishment("B", "Banc d'essai", None, Utc::now()).await?;
+        let installation = tx
+            .insert_installation(establishment.id, "Hôpital du banc", None, None)
+            .await?;
+        tx.commit().await?;
+        let system = Actor {
+            person: None,
+            kind: ActorKind::System,
+            channel: Channel::Cli,
+        };
+        let person = |first: &str, email: &str, mobile: Option<&str>, role: Role| NewPerson {
+            first_name: first.into(),
+            last_name: "Banc".into(),
+            email: EmailAddress::parse(email).expect("an address"),
+            mobile: mobile.map(|m| PhoneE164::parse(m, "CA").expect("a number")),
+            phone: None,
+            locale: Locale::Fr,
+            notify_email: true,
+            notify_sms: mobile.is_some(),
+            roles: vec![role],
+        };
+        let requester = workflow
+            .create_person(
+                system,
+                NewPersonCommand {
+                    person: person("Marie", "marie@ciusss.example", None, Role::Requester),
+                    requester: Some(RequesterProfile {
+                        establishment_id: establishment.id,
+                        installations: vec![installation.id],
+                        cost_centre_id: None,
+                        notify_when_offered: false,
+                    }),
+                    interpreter: None,
+                },
+            )
+            .await?
+            .person
+            .id;
+        workflow
+            .create_person(
+                system,
+                NewPersonCommand {
+                    person: person(
+                        "Lucía",
+                        "lucia@interpretes.example",
+                        Some(INTERPRETER_MOBILE),
+                        Role::Interpreter,
+                    ),
+                    requester: None,
+                    interpreter: Some(Default::default()),
+                },
+            )
+            .await?;
+        store.close().await;
+        for sub in ["maildir/new", "maildir/cur", "maildir/tmp", "sent", "forms"] {
+            std::fs::create_dir_all(dir.path().join(sub))?;
+        }
+        Ok(Bank { dir, requester })
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `relais SUBCOMMAND` on this bank, with `extra` settings on top.
+    fn relais(&self, o: &Options, args: &[&str], extra: &[(&str, String)]) -> Command {
+        let mut command = Command::new(&o.relais);
+        command
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("RELAIS__DATABASE__URL", database_url(self.dir.path()))
+            .env("RELAIS__SECURITY__SIGNING_KEY", SIGNING_KEY)
+            .env("RELAIS__MAIL__FROM_ADDRESS", format!("relais@{DOMAIN}"))
+            .env("RELAIS__MAIL__MAILDIR", self.path("maildir"))
+            .env("RELAIS__MAIL__OUTBOX_FOLDER", self.path("sent"))
+            .env("RELAIS__SMS__LOG_FILE", self.path("sms.log"))
+            .env("RELAIS__SMS__KANNEL__INBOUND_SECRET", KANNEL_SECRET)
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null());
+        for (key, value) in extra {
+            command.env(key, value);
+        }
+        command
+    }
+
+    /// The `n`th form reply: a request of its own (a date and time no other has, so none
+    /// is held as a duplicate of another).
+    fn form(&self, n: usize) -> Vec<u8> {
+        let key = ReplyKey {
+            purpose: ReplyPurpose::Form,
+            request: None,
+            person: self.requester,
+        }
+        .encode(&Secret::new(SIGNING_KEY));
+        let first = NaiveDate::from_ymd_opt(Utc::now().year() + 1, 1, 4).expect("a date");
+        let date = first + TimeDelta::days((n / 32) as i64);
+        let minutes = 8 * 60 + (n % 32) * 15;
+        let body = format!(
+            "Bonjour,\r\n\r\nType de demande : par téléphone\r\nDate du service : {date}\r\n\
+             Heure du service : {} h {:02}\r\nDurée : 1 h\r\nLangue d'arrivée : espagnol\r\n\
+             Nom de l'usager : Usager {n}\r\n\r\nMerci\r\nMarie\r\n",
+            minutes / 60,
+            minutes % 60
+        );
+        format!(
+            "Message-ID: <bench-{n}-{}@ciusss.example>\r\nDate: {}\r\nFrom: Marie Banc <marie@ciusss.example>\r\n\
+             To: relais+{key}@{DOMAIN}\r\nSubject: Re: Formulaire de demande\r\nMIME-Version: 1.0\r\n\
+             Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}",
+            std::process::id(),
+            Utc::now().to_rfc2822(),
+        )
+        .into_bytes()
+    }
+}
+
+fn database_url(dir: &Path) -> String {
+    format!("sqlite://{}/relais.db", dir.display())
+}
+
+/// Medians and tails of a set of durations, in milliseconds.
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+/// A `relais serve` child, killed when dropped.
+struct Served {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+async fn serve(bank: &Bank, o: &Options, extra: &[(&str, String)]) -> anyhow::Result<Served> {
+    let port = free_port()?;
+    let mut settings = vec![
+        ("RELAIS__WEB__BIND", format!("127.0.0.1:{port}")),
+        ("RELAIS__WEB__PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}")),
+    ];
+    settings.extend(extra.iter().cloned());
+    let child = bank
+        .relais(o, &["serve"], &settings)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()?;
+    let served = Served { child, port };
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let up = client
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success());
+        if up {
+            return Ok(served);
+        }
+        anyhow::ensure!(Instant::now() < deadline, "relais serve did not answer /healthz");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Parse ceiling and ingest: files written, parsed here, then `relais ingest`.
+async fn ingest(bank: &Bank, o: &Options, rows: &mut Vec<Row>) -> anyhow::Result<()> {
+    let mut files = Vec::with_capacity(o.mails);
+    for n in 0..o.mails {
+        let path = bank.path("forms").join(format!("{n:06}.eml"));
+        std::fs::write(&path, bank.form(n))?;
+        files.push(path);
+    }
+    let raws: Vec<Vec<u8>> = files.iter().map(std::fs::read).collect::<Result<_, _>>()?;
+    let started = Instant::now();
+    let parsed = raws
+        .iter()
+        .filter(|raw| mail_parser::MessageParser::default().parse(raw.as_slice()).is_some())
+        .count();
+    let parse_rate = parsed as f64 / started.elapsed().as_secs_f64();
+
+    let started = Instant::now();
+    let output = bank.relais(o, &["ingest"], &[]).args(&files).output()?;
+    let elapsed = started.elapsed();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let created = stdout.lines().filter(|l| l.ends_with("\trequest_created")).count();
+    anyhow::ensure!(
+        created == o.mails,
+        "ingest created {created} of {} requests: {}",
+        o.mails,
+        String::from_utf8_lossy(&output.stderr)
+            .lines()
+            .take(5)
+            .collect::<Vec<_>>()
+            .join(" / ")
+    );
+    let rate = created as f64 / elapsed.as_secs_f64();
+    rows.push(Row::new(
+        "parse ceiling: mail-parser over the same files, in one thread",
+        format!("{parse_rate:.0} mails/s"),
+    ));
+    rows.push(Row::new(
+        &format!(
+            "`relais ingest`, {} form replies (request + acknowledgement each), SQLite",
+            o.mails
+        ),
+        format!(
+            "{rate:.0} mails/s ({:.3} × the parse ceiling; {:.1} s in all)",
+            rate / parse_rate,
+            elapsed.as_secs_f64()
+        ),
+    ));
+    Ok(())
+}
+
+/// A minimal SMTP server that accepts everything and counts the messages.
+async fn smtp_sink(count: Arc<AtomicU64>, done: Arc<Notify>, target: u64) -> anyhow::Result<u16> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let port = listener.local_addr()?.port();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let (count, done) = (count.clone(), done.clone());
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 sink ESMTP\r\n").await;
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let answer: &[u8] = if in_data {
+                        if line != "." {
+                            continue;
+                        }
+                        in_data = false;
+                        if count.fetch_add(1, Ordering::SeqCst) + 1 >= target {
+                            done.notify_one();
+                        }
+                        b"250 queued\r\n"
+                    } else {
+                        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                        match verb.as_str() {
+                            "EHLO" => b"250-sink\r\n250 8BITMIME\r\n",
+                            "DATA" => {
+                                in_data = true;
+                                b"354 go on\r\n"
+                            }
+                            "QUIT" => {
+                                let _ = write.write_all(b"221 bye\r\n").await;
+                                return;
+                            }
+                            _ => b"250 ok\r\n",
+                        }
+                    };
+                    if write.write_all(answer).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    Ok(port)
+}
+
+/// The acknowledgements `ingest` queued, sent by `relais serve` to the SMTP sink.
+async fn drain(bank: &Bank, o: &Options, rows: &mut Vec<Row>) -> anyhow::Result<()> {
+    let count = Arc::new(AtomicU64::new(0));
+    let done = Arc::new(Notify::new());
+    let target = o.mails as u64;
+    let port = smtp_sink(count.clone(), done.clone(), target).await?;
+    let started = Instant::now();
+    let served = serve(
+        bank,
+        o,
+        &[
+            ("RELAIS__MAIL__INBOUND", "none".into()),
+            ("RELAIS__MAIL__OUTBOUND", "smtp".into()),
+            ("RELAIS__SMTP__HOST", "127.0.0.1".into()),
+            ("RELAIS__SMTP__PORT", port.to_string()),
+            ("RELAIS__SMTP__TLS", "none".into()),
+        ],
+    )
+    .await?;
+    let up = started.elapsed();
+    let finished = tokio::time::timeout(Duration::from_secs(600), done.notified()).await;
+    let elapsed = started.elapsed() - up;
+    drop(served);
+    let sent = count.load(Ordering::SeqCst);
+    let rate = sent as f64 / elapsed.as_secs_f64();
+    rows.push(Row::new(
+        &format!(
+            "outbox drain: {} acknowledgements to an SMTP server on loopback",
+            o.mails
+        ),
+        match finished {
+            Ok(()) => format!("{rate:.0} messages/s"),
+            Err(_) => format!("{sent} of {target} sent in 600 s ({rate:.0} messages/s)"),
+        },
+    ));
+    Ok(())
+}
+
+/// Acknowledgements written to `sent/`, seen through inotify: how many so far.
+struct SentWatch {
+    _watcher: notify::RecommendedWatcher,
+    wrote: Arc<Notify>,
+    dir: PathBuf,
+    seen: HashSet<PathBuf>,
+}
+
+impl SentWatch {
+    fn new(dir: PathBuf) -> anyhow::Result<SentWatch> {
+        let wrote = Arc::new(Notify::new());
+        let wake = wrote.clone();
+        let mut watcher = notify::recommended_watcher(move |_: notify::Result<notify::Event>| wake.notify_one())?;
+        watcher.watch(&dir, notify::RecursiveMode::NonRecursive)?;
+        let seen = std::fs::read_dir(&dir)?.flatten().map(|e| e.path()).collect();
+        Ok(SentWatch {
+            _watcher: watcher,
+            wrote,
+            dir,
+            seen,
+        })
+    }
+
+    /// Waits until `n` new acknowledgements (mails to the requester) have been written.
+    async fn wait_for(&mut self, n: usize) -> anyhow::Result<()> {
+        let mut found = 0;
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            for entry in std::fs::read_dir(&self.dir)?.flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "eml") && !self.seen.contains(&path) {
+                    // Written whole by a rename, or still being written: read again later.
+                    let Ok(text) = std::fs::read_to_string(&path) else {
+                        continue;
+                    };
+                    if text.contains("\r\n\r\n") || text.contains("\n\n") {
+                        self.seen.insert(path);
+                        if text.contains("To: marie@ciusss.example") || text.contains("<marie@ciusss.example>") {
+                            found += 1;
+                        }
+                    }
+                }
+            }
+            if found >= n {
+                return Ok(());
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            anyhow::ensure!(!left.is_zero(), "{found} of {n} acknowledgements after 120 s");
+            let _ = tokio::time::timeout(left.min(Duration::from_millis(200)), self.wrote.notified()).await;
+        }
+    }
+}
+
+fn deliver(bank: &Bank, n: usize) -> anyhow::Result<()> {
+    let name = format!("{}.M{n}P{}.bench", Utc::now().timestamp(), std::process::id());
+    let tmp = bank.path("maildir/tmp").join(&name);
+    std::fs::write(&tmp, bank.form(n))?;
+    std::fs::rename(&tmp, bank.path("maildir/new").join(&name))?;
+    Ok(())
+}
+
+/// One form at a time into the Maildir, then a burst; `relais serve` as shipped.
+async fn latency(bank: &Bank, o: &Options, rows: &mut Vec<Row>) -> anyhow::Result<()> {
+    let served = serve(bank, o, &[("RELAIS__MAIL__INBOUND", "maildir".into())]).await?;
+    let mut watch = SentWatch::new(bank.path("sent"))?;
+    let mut times = Vec::with_capacity(o.latency_mails);
+    for i in 0..o.latency_mails {
+        let started = Instant::now();
+        deliver(bank, o.mails + i)?;
+        watch.wait_for(1).await?;
+        times.push(started.elapsed());
+    }
+    times.sort();
+    rows.push(Row::new(
+        &format!(
+            "mail → acknowledgement, one at a time ({} mails; Maildir in, `.eml` out)",
+            o.latency_mails
+        ),
+        format!(
+            "p50 {:.0} ms, p99 {:.0} ms",
+            percentile(&times, 0.5),
+            percentile(&times, 0.99)
+        ),
+    ));
+
+    let started = Instant::now();
+    for i in 0..o.burst {
+        deliver(bank, o.mails + o.latency_mails + i)?;
+    }
+    watch.wait_for(o.burst).await?;
+    rows.push(Row::new(
+        &format!("{} mails dropped at once → last acknowledgement", o.burst),
+        format!("{:.2} s", started.elapsed().as_secs_f64()),
+    ));
+    drop(served);
+    Ok(())
+}
+
+/// Kannel's webhook from `o.connections` connections for `o.seconds` per kind of message.
+async fn webhook(bank: &Bank, o: &Options, rows: &mut Vec<Row>) -> anyhow::Result<()> {
+    let served = serve(bank, o, &[("RELAIS__MAIL__INBOUND", "none".into())]).await?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(o.connections)
+        .build()?;
+    let base = format!("http://127.0.0.1:{}/webhooks/sms/kannel", served.port);
+    let serial = Arc::new(AtomicU64::new(0));
+    for (label, from, text, same_id) in [
+        ("unknown number", "+15145559999", "OUI", false),
+        ("`AIDE` from an interpreter", INTERPRETER_MOBILE, "AIDE", false),
+        ("the same message id again", INTERPRETER_MOBILE, "AIDE", true),
+    ] {
+        let until = Instant::now() + Duration::from_secs(o.seconds);
+        let mut tasks = Vec::new();
+        for _ in 0..o.connections {
+            let (client, base, serial) = (client.clone(), base.clone(), serial.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut times = Vec::new();
+                let mut failed = 0u64;
+                while Instant::now() < until {
+                    let id = if same_id {
+                        "bench-duplicate".to_string()
+                    } else {
+                        format!("bench-{}", serial.fetch_add(1, Ordering::Relaxed))
+                    };
+                    let started = Instant::now();
+                    let answer = client
+                        .get(&base)
+                        .query(&[
+                            ("secret", KANNEL_SECRET),
+                            ("id", id.as_str()),
+                            ("from", from),
+                            ("to", "+15145550100"),
+                            ("text", text),
+                        ])
+                        .send()
+                        .await;
+                    match answer {
+                        Ok(r) if r.status().is_success() => {
+                            let _ = r.bytes().await;
+                            times.push(started.elapsed());
+                        }
+                        _ => failed += 1,
+                    }
+                }
+                (times, failed)
+            }));
+        }
+        let mut times = Vec::new();
+        let mut failed = 0;
+        for task in tasks {
+            let (t, f) = task.await?;
+            times.extend(t);
+            failed += f;
+        }
+        times.sort();
+        let rate = times.len() as f64 / o.seconds as f64;
+        rows.push(Row::new(
+            &format!("SMS webhook (Kannel GET), {label}, {} connections", o.connections),
+            format!(
+                "{rate:.0} req/s; p50 {:.1} ms, p99 {:.1} ms{}",
+                percentile(&times, 0.5),
+                percentile(&times, 0.99),
+                if failed > 0 {
+                    format!("; {failed} failed")
+                } else {
+                    String::new()
+                }
+            ),
+        ));
+    }
+    drop(served);
+    Ok(())
+}
+
+struct Row {
+    what: String,
+    figure: String,
+}
+
+impl Row {
+    fn new(what: &str, figure: String) -> Row {
+        eprintln!("{what}: {figure}");
+        Row {
+            what: what.to_string(),
+            figure,
+        }
+    }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, model)| model.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            let kb: u64 = info.lines().next()?.split_whitespace().nth(1)?.parse().ok()?;
+            Some(format!("{:.0} GiB", kb as f64 / 1024.0 / 1024.0))
+        })
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores, {memory}")
+}
+
+fn main() -> anyhow::Result<()> {
+    let o = options()?;
+    // reqwest is built without a TLS provider of its own; the load is plain HTTP anyway.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let mut rows = Vec::new();
+        let bank = Bank::new().await?;
+        ingest(&bank, &o, &mut rows).await?;
+        drain(&bank, &o, &mut rows).await?;
+        latency(&bank, &o, &mut rows).await?;
+        webhook(&bank, &o, &mut rows).await?;
+        println!("Machine: {}. {}.", machine(), Utc::now().format("%Y-%m-%d"));
+        println!();
+        println!("| what | figure |");
+        println!("|---|---|");
+        for row in rows {
+            println!("| {} | {} |", row.what, row.figure);
+        }
+        Ok(())
+    })
+}
