@@ -306,6 +306,18 @@ impl SmsPipeline {
     }
 
     async fn process_by(&self, sms: &InboundSms<'_>, deadline: Option<Instant>) -> anyhow::Result<SmsAnswer> {
+        // A gateway's retry of an SMS handled already gets its stored answer from a read,
+        // without waiting for the write lock. One still in flight is not seen here: the
+        // claim below finds it.
+        let mut read = self.workflow.store().begin_read().await?;
+        let seen = read.inbound_sms_seen(sms.gateway, sms.gateway_id).await?;
+        read.commit().await?;
+        if let Some((outcome, reply)) = seen {
+            return Ok(SmsAnswer {
+                outcome: format!("duplicate ({outcome})"),
+                reply,
+            });
+        }
         let now = self.workflow.clock().now();
         let mut tx = self.begin(deadline).await?;
         let (kept, too_long) = kept(sms.text);
