@@ -182,6 +182,12 @@ impl Store {
                 // with NORMAL a power loss could drop the last commits after that.
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
+                // Savepoints and sorts in memory: each mail is read under a savepoint, and
+                // on disk each one cost a temporary file.
+                .pragma("temp_store", "memory")
+                // 16 MiB of pages per connection (SQLite's default is 2 MiB): the indexes
+                // of `requests` and `outbox` stay in memory on a bank's working set.
+                .pragma("cache_size", "-16384")
                 .busy_timeout(BUSY_WAIT);
             if let Some(parent) = options.get_filename().parent()
                 && !parent.as_os_str().is_empty()
