@@ -49,7 +49,8 @@ struct Gathered {
 impl Outbound {
     pub(super) async fn deliver(&self, message: &OutboxMessage) -> anyhow::Result<()> {
         let notice = message.notice()?;
-        let mut tx = self.store.begin().await?;
+        // Only reads: senders render side by side, and never wait for the write lock.
+        let mut tx = self.store.begin_read().await?;
         let facts = self.read_facts(&mut tx, message, &notice).await?;
         tx.commit().await?;
         if let Some(digest) = &facts.digest {
@@ -235,7 +236,7 @@ impl Outbound {
         };
         let code = match message.request {
             Some(id) => {
-                let mut tx = self.store.begin().await?;
+                let mut tx = self.store.begin_read().await?;
                 let code = tx.offer_code(id, recipient.id).await?;
                 tx.commit().await?;
                 code
