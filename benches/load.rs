@@ -97,22 +97,14 @@ impl Bank {
         let dir = tempfile::tempdir()?;
         let store = Store::connect(&database_url(dir.path()), 4).await?;
         store.migrate().await?;
+        // The workflow as the binary builds it, from the shipped defaults.
+        let settings = relais::config::Settings::from_toml_and_env(
+            include_str!("../config/default.toml"),
+            std::iter::empty::<(String, String)>(),
+        )?;
         let workflow = Workflow::new(
             store.clone(),
-            WorkflowConfig {
-                time_zone: chrono_tz::America::Toronto,
-                request_prefix: "HC".into(),
-                user_code_prefix: "BI".into(),
-                default_phone_region: "CA".into(),
-                late_cancellation_hours: 48,
-                auto_validate_after_hours: 48,
-                patient_retention_days: 90,
-                offer_reminder_hours: 12,
-                offer_expiry_hours: 24,
-                appointment_reminder_hours: 24,
-                escalate_after_hours: 4,
-                tier_size: 3,
-            },
+            WorkflowConfig::from_settings(&settings),
             Arc::new(relais::clock::SystemClock),
         );
         let mut tx = store.begin().await?;

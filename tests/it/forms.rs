@@ -56,6 +56,18 @@ fn unescape(body: &str) -> String {
         .replace("&#34;", "\"")
 }
 
+/// The request a mail created, by the number it was given.
+async fn created(bank: &TestBank, number: &str) -> RequestId {
+    let mut tx = bank.store.begin_read().await.unwrap();
+    let id = tx
+        .request_id_by_number(&relais::domain::request::RequestNumber::parse(number).unwrap())
+        .await
+        .unwrap()
+        .expect("the request");
+    tx.commit().await.unwrap();
+    id
+}
+
 fn mail(bank: &TestBank, id: &str, body: &str) -> Vec<u8> {
     raw_mail(
         id,
@@ -801,13 +813,7 @@ async fn an_html_reply_with_the_form_in_a_table_books_what_it_says(engine: Engin
     let MailOutcome::RequestCreated(number) = outcome else {
         panic!("{outcome:?}");
     };
-    let mut tx = bank.store.begin().await.unwrap();
-    let id = tx
-        .request_id_by_number(&relais::domain::request::RequestNumber::parse(&number).unwrap())
-        .await
-        .unwrap()
-        .expect("the request");
-    tx.commit().await.unwrap();
+    let id = created(bank, &number).await;
     let details = bank.load(id).await.details;
     assert_eq!(details.duration_minutes, 90);
     assert_eq!(details.target_language.as_str(), "es");
@@ -829,13 +835,7 @@ async fn a_language_asked_in_a_region_keeps_it_and_goes_to_its_speakers(engine: 
     let MailOutcome::RequestCreated(number) = outcome.unwrap() else {
         panic!("not created");
     };
-    let mut tx = bank.store.begin().await.unwrap();
-    let id = tx
-        .request_id_by_number(&relais::domain::request::RequestNumber::parse(&number).unwrap())
-        .await
-        .unwrap()
-        .expect("the request");
-    tx.commit().await.unwrap();
+    let id = created(bank, &number).await;
     assert_eq!(bank.load(id).await.details.target_language.as_str(), "es-MX");
 
     let (_, matches) = bank.workflow.matches(id).await.unwrap();
@@ -897,13 +897,7 @@ async fn the_form_mail_quoted_in_html_and_typed_into_books_what_it_says(engine: 
         let MailOutcome::RequestCreated(number) = outcome else {
             panic!("{outcome:?}");
         };
-        let mut tx = bank.store.begin().await.unwrap();
-        let id = tx
-            .request_id_by_number(&relais::domain::request::RequestNumber::parse(&number).unwrap())
-            .await
-            .unwrap()
-            .expect("the request");
-        tx.commit().await.unwrap();
+        let id = created(bank, &number).await;
         bank.load(id).await.details
     };
 
