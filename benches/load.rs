@@ -22,6 +22,7 @@
 //! Nothing here is a test: figures depend on the machine, so they are reported, never
 //! asserted.
 
+use anyhow::Context as _;
 use chrono::{Datelike, NaiveDate, TimeDelta, Utc};
 use notify::Watcher as _;
 use relais::config::Secret;
@@ -627,7 +628,45 @@ fn machine() -> String {
     format!("{cpu}, {cores} cores, {memory}")
 }
 
+/// Under `cargo test` (no `--bench`): no binary is driven, but the mails it would send are
+/// checked to read as Relais reads them: a form reply signed for its requester, complete,
+/// each with its own date and time. A bench of mails that Relais refuses would measure
+/// nothing.
+fn check_mails() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let bank = Bank {
+        dir,
+        requester: PersonId(7),
+    };
+    let ctx = relais::inbound::mail::reading::ReadContext {
+        relais_local_part: "relais".into(),
+        time_zone: chrono_tz::America::Toronto,
+    };
+    let mut slots = HashSet::new();
+    for n in [0, 1, 31, 32, 9_999] {
+        let reading = relais::inbound::mail::reading::read(&bank.form(n), &ctx, Utc::now());
+        let key = reading.reply_key.as_deref().context("no reply key")?;
+        let signed = ReplyKey::verify(key, &Secret::new(SIGNING_KEY)).context("the reply key does not verify")?;
+        anyhow::ensure!(signed.person == bank.requester, "the key names {:?}", signed.person);
+        let form = &reading.form;
+        anyhow::ensure!(
+            form.present && form.issues.is_empty(),
+            "mail {n} is not a complete form: {:?}",
+            form.issues
+        );
+        use relais::forms::request::FormField;
+        let slot = [FormField::Date, FormField::StartTime].map(|f| form.raw.get(&f).cloned());
+        anyhow::ensure!(slot.iter().all(Option::is_some), "mail {n} has no date or time");
+        anyhow::ensure!(slots.insert(slot), "mail {n} repeats another's date and time");
+    }
+    println!("load: the bench's mails read as complete forms (run it with scripts/bench.sh)");
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
+    if !std::env::args().any(|a| a == "--bench") {
+        return check_mails();
+    }
     let o = options()?;
     // reqwest is built without a TLS provider of its own; the load is plain HTTP anyway.
     let _ = rustls::crypto::ring::default_provider().install_default();
