@@ -13,7 +13,6 @@ use async_imap::Session;
 use async_imap::extensions::idle::IdleResponse;
 use futures_util::StreamExt as _;
 use std::fmt::Debug;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
@@ -69,7 +68,7 @@ impl ImapSource {
             .with_context(|| format!("cannot reach {}:{}", self.config.host, self.config.port))?;
         match self.config.tls {
             TlsMode::Implicit => {
-                let tls = tls_connect(&self.config.host, stream).await?;
+                let tls = crate::security::tls::connect(&self.config.host, stream, "imap.host").await?;
                 let mut session = self.login(tls).await?;
                 let n = self.drain(&mut session, &stop, &mut retries).await?;
                 let _ = session.logout().await;
@@ -90,7 +89,7 @@ impl ImapSource {
             .with_context(|| format!("cannot reach {}:{}", self.config.host, self.config.port))?;
         match self.config.tls {
             TlsMode::Implicit => {
-                let tls = tls_connect(&self.config.host, stream).await?;
+                let tls = crate::security::tls::connect(&self.config.host, stream, "imap.host").await?;
                 let session = self.login(tls).await?;
                 self.serve(session, stop, retries).await
             }
@@ -280,19 +279,4 @@ impl ImapSource {
         }
         Ok(())
     }
-}
-
-async fn tls_connect(host: &str, stream: TcpStream) -> anyhow::Result<tokio_rustls::client::TlsStream<TcpStream>> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .context("TLS")?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = rustls::pki_types::ServerName::try_from(host.to_string()).context("configuration key `imap.host`")?;
-    tokio_rustls::TlsConnector::from(Arc::new(config))
-        .connect(name, stream)
-        .await
-        .context("TLS handshake with the IMAP server")
 }

@@ -3,15 +3,15 @@
 
 use super::calendar::Method;
 use super::render::RenderedMail;
-use crate::config::{OutboundTransport, Settings, TlsMode};
+use crate::config::{OutboundTransport, Settings};
 use anyhow::Context as _;
 use lettre::message::header::ContentType;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use super::smtp::SmtpRelay;
+use lettre::Message;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::sync::Arc;
 
 macro_rules! text_header {
     ($name:ident, $header:literal) => {
@@ -95,36 +95,16 @@ pub fn build(
 pub enum MailTransport {
     /// Each message written as `NAME.eml` (the embedded default).
     Folder(PathBuf),
-    /// An SMTP relay; no send may take longer than the timeout (a server that accepts the
-    /// connection and then says nothing must not hold the outbox).
-    Smtp(AsyncSmtpTransport<Tokio1Executor>, Duration),
+    /// An SMTP relay; no send may take longer than twice `smtp.timeout_seconds` (a server
+    /// that accepts the connection and then says nothing must not hold the outbox).
+    Smtp(Arc<SmtpRelay>),
 }
 
 impl MailTransport {
     pub fn from_settings(settings: &Settings) -> anyhow::Result<MailTransport> {
         match settings.mail.outbound {
             OutboundTransport::Folder => Ok(MailTransport::Folder(settings.mail.outbox_folder.clone())),
-            OutboundTransport::Smtp => {
-                let s = &settings.smtp;
-                let builder = match s.tls {
-                    TlsMode::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
-                    TlsMode::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)
-                        .context("configuration key `smtp.host`: not usable for STARTTLS")?,
-                    TlsMode::Implicit => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host)
-                        .context("configuration key `smtp.host`: not usable for TLS")?,
-                };
-                let mut builder = builder
-                    .port(s.port)
-                    .timeout(Some(Duration::from_secs(s.timeout_seconds)));
-                if !s.username.is_empty() {
-                    builder =
-                        builder.credentials(Credentials::new(s.username.clone(), s.password.expose().to_string()));
-                }
-                Ok(MailTransport::Smtp(
-                    builder.build(),
-                    Duration::from_secs(s.timeout_seconds.max(1)),
-                ))
-            }
+            OutboundTransport::Smtp => Ok(MailTransport::Smtp(Arc::new(SmtpRelay::new(&settings.smtp)))),
         }
     }
 
@@ -144,13 +124,7 @@ impl MailTransport {
                 std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
                 Ok(())
             }
-            MailTransport::Smtp(transport, timeout) => {
-                tokio::time::timeout(*timeout * 2, transport.send_raw(envelope, bytes))
-                    .await
-                    .map_err(|_| anyhow::anyhow!("SMTP server did not answer within {} s", timeout.as_secs() * 2))?
-                    .context("SMTP delivery failed")?;
-                Ok(())
-            }
+            MailTransport::Smtp(relay) => relay.send(envelope, bytes).await,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Signing: the key that signs links and reply addresses, and the reply keys themselves.
+//! Signing: the key that signs links and reply addresses, and the reply keys themselves;
+//! TLS for the connections Relais opens.
 
 pub mod account_secret;
 pub mod link;
@@ -6,6 +7,7 @@ pub mod mail_confirmation;
 pub mod password;
 pub mod reply_key;
 pub mod sealed;
+pub mod tls;
 pub mod totp;
 pub mod twilio;
 

@@ -48,6 +48,7 @@ mod sms_kannel;
 mod sms_outbound;
 mod sms_reliability;
 mod sms_webhooks;
+mod smtp_connections;
 mod smtp_delivery;
 mod smtp_restart;
 mod state_machine;

@@ -1,8 +1,10 @@
 //! A small SMTP relay on loopback that takes its time: it speaks just enough SMTP for
 //! lettre (no TLS, no AUTH), keeps the Message-ID of every message it receives, and either
-//! waits a while before accepting each message or never answers after its DATA.
+//! waits a while before accepting each message or never answers after its DATA. It counts
+//! the connections it accepted, and can hang up on every open one.
 #![allow(dead_code)]
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
@@ -24,6 +26,11 @@ pub struct SlowRelay {
     received: Arc<Mutex<Vec<String>>>,
     /// The Message-ID of each message the relay accepted (answered 250 to).
     accepted: Arc<Mutex<Vec<String>>>,
+    /// How many connections were accepted, and how many are open now.
+    connections: Arc<AtomicUsize>,
+    open: Arc<AtomicUsize>,
+    /// Bumped to make every open session hang up.
+    hang_up: tokio::sync::watch::Sender<u64>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -33,17 +40,49 @@ impl SlowRelay {
         let port = listener.local_addr().expect("relay address").port();
         let received = Arc::new(Mutex::new(Vec::new()));
         let accepted = Arc::new(Mutex::new(Vec::new()));
-        let (r, a) = (received.clone(), accepted.clone());
+        let connections = Arc::new(AtomicUsize::new(0));
+        let open = Arc::new(AtomicUsize::new(0));
+        let (hang_up, hang_ups) = tokio::sync::watch::channel(0u64);
+        let (r, a, c, o) = (received.clone(), accepted.clone(), connections.clone(), open.clone());
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(session(stream, pace, r.clone(), a.clone()));
+                c.fetch_add(1, Ordering::SeqCst);
+                o.fetch_add(1, Ordering::SeqCst);
+                let (r, a, o, mut hang_ups) = (r.clone(), a.clone(), o.clone(), hang_ups.clone());
+                hang_ups.mark_unchanged();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        _ = session(stream, pace, r, a) => {}
+                        _ = hang_ups.changed() => {}
+                    }
+                    o.fetch_sub(1, Ordering::SeqCst);
+                });
             }
         });
         SlowRelay {
             port,
             received,
             accepted,
+            connections,
+            open,
+            hang_up,
             task,
+        }
+    }
+
+    /// How many connections the relay has accepted.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+
+    /// Closes every open session, as a server does with idle ones, and waits until they
+    /// are closed.
+    pub async fn hang_up(&self) {
+        self.hang_up.send_modify(|generation| *generation += 1);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while self.open.load(Ordering::SeqCst) > 0 {
+            assert!(tokio::time::Instant::now() < deadline, "the relay's sessions did not close");
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
 
