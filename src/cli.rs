@@ -8,7 +8,7 @@ use crate::domain::export::filter::{self, DatePreset, ExportFilter, InterpreterR
 use crate::domain::language::LanguageTag;
 use crate::domain::locale::Locale;
 use crate::domain::request::RequestStatus;
-use crate::inbound::pipeline::{MailOutcome, Taken};
+use crate::inbound::pipeline::{GROUP_SIZE, Incoming, MailOutcome, Taken};
 use crate::reports::{ExportFormat, ExportOptions};
 use crate::store::Store;
 use anyhow::Context as _;
@@ -515,29 +515,57 @@ async fn ingest(settings: &Settings, files: &[PathBuf]) -> anyhow::Result<ExitCo
     );
     let pipeline = crate::app::mail_pipeline(settings, workflow)?;
     let mut failed = false;
-    for file in files {
-        let raw = match std::fs::read(file) {
-            Ok(raw) => raw,
-            Err(e) => {
-                failed = true;
-                eprintln!("{}\terror: {e}", file.display());
-                continue;
+    // Files go in groups, each group one transaction (`pipeline/group.rs`). After failures
+    // in a row that should pass (the database is likely down), the rest is not tried.
+    let mut given_up = false;
+    for group in files.chunks(GROUP_SIZE) {
+        let mut read = Vec::with_capacity(group.len());
+        for file in group {
+            match std::fs::read(file) {
+                Ok(raw) => read.push((file, raw)),
+                Err(e) => {
+                    failed = true;
+                    eprintln!("{}\terror: {e}", file.display());
+                }
             }
+        }
+        let incoming: Vec<Incoming<'_>> = read
+            .iter()
+            .map(|(_, raw)| Incoming {
+                raw,
+                source: "file",
+                failures: 0,
+            })
+            .collect();
+        let mut taken = if given_up {
+            Vec::new().into_iter()
+        } else {
+            pipeline.take_group(&incoming).await.into_iter()
         };
         // One file that fails never stops the others; one that fails for good is set
         // aside like any inbound mail, for coordinators to retry from the board.
-        match pipeline.take(&raw, "file", 0).await {
-            Taken::Recorded(MailOutcome::SetAside) => {
-                failed = true;
-                eprintln!(
-                    "{}\tset_aside: it failed and is listed on the board, to retry after a fix (the log has why)",
-                    file.display()
-                );
-            }
-            Taken::Recorded(outcome) => println!("{}\t{}", file.display(), outcome.as_str()),
-            Taken::Later(e) => {
-                failed = true;
-                eprintln!("{}\terror (nothing recorded, try again): {e:#}", file.display());
+        for (file, _) in &read {
+            match taken.next() {
+                Some(Taken::Recorded(MailOutcome::SetAside)) => {
+                    failed = true;
+                    eprintln!(
+                        "{}\tset_aside: it failed and is listed on the board, to retry after a fix (the log has why)",
+                        file.display()
+                    );
+                }
+                Some(Taken::Recorded(outcome)) => println!("{}\t{}", file.display(), outcome.as_str()),
+                Some(Taken::Later(e)) => {
+                    failed = true;
+                    eprintln!("{}\terror (nothing recorded, try again): {e:#}", file.display());
+                }
+                None => {
+                    failed = true;
+                    given_up = true;
+                    eprintln!(
+                        "{}\terror (nothing recorded, try again): not tried, the files before it failed",
+                        file.display()
+                    );
+                }
             }
         }
     }

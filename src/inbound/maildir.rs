@@ -2,7 +2,7 @@
 //! `cur/` (flagged seen) only after the pipeline has committed what it did, or set it
 //! aside because it fails every time.
 
-use super::pipeline::{MailPipeline, Taken};
+use super::pipeline::{GROUP_SIZE, Incoming, MailPipeline, Taken};
 use super::retry::{FAILURES_TO_END_PASS, Retries};
 use anyhow::Context as _;
 use std::path::{Path, PathBuf};
@@ -63,46 +63,69 @@ impl MaildirSource {
         self.retries.keep_only(|p| waiting.binary_search(p).is_ok());
         let mut handled = 0;
         let mut failed_in_a_row = 0;
-        for path in waiting {
+        let mut waiting = waiting.into_iter().peekable();
+        // Messages go in groups, each group one transaction (`pipeline/group.rs`); each is
+        // moved once its group has committed.
+        while waiting.peek().is_some() {
             if *stop.borrow() {
                 break;
             }
             let now = Instant::now();
-            if !self.retries.is_due(&path, now) {
-                continue;
-            }
-            let raw = match std::fs::read(&path) {
-                Ok(raw) => raw,
-                // Another process took it first.
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => {
-                    let wait = self.retries.failed(&path, now);
-                    tracing::error!(file = %path.display(), error = %e, retry_in_seconds = wait.as_secs(), "maildir: cannot read a message");
+            let mut group: Vec<(PathBuf, Vec<u8>, u32)> = Vec::with_capacity(GROUP_SIZE);
+            for path in waiting.by_ref() {
+                if !self.retries.is_due(&path, now) {
                     continue;
                 }
-            };
-            let failures = self.retries.failures(&path);
-            match self.pipeline.take(&raw, "maildir", failures).await {
-                Taken::Recorded(_) => {
-                    self.retries.succeeded(&path);
-                    failed_in_a_row = 0;
-                    match acknowledge(&self.dir, &path) {
-                        Ok(true) => handled += 1,
-                        Ok(false) => {}
-                        Err(e) => {
-                            let wait = self.retries.failed(&path, now);
-                            tracing::error!(error = %format!("{e:#}"), retry_in_seconds = wait.as_secs(), "maildir: recorded but not moved");
+                match std::fs::read(&path) {
+                    Ok(raw) => {
+                        let failures = self.retries.failures(&path);
+                        group.push((path, raw, failures));
+                    }
+                    // Another process took it first.
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        let wait = self.retries.failed(&path, now);
+                        tracing::error!(file = %path.display(), error = %e, retry_in_seconds = wait.as_secs(), "maildir: cannot read a message");
+                    }
+                }
+                if group.len() == GROUP_SIZE {
+                    break;
+                }
+            }
+            let incoming: Vec<Incoming<'_>> = group
+                .iter()
+                .map(|(_, raw, failures)| Incoming {
+                    raw,
+                    source: "maildir",
+                    failures: *failures,
+                })
+                .collect();
+            let taken = self.pipeline.take_group(&incoming).await;
+            // Those it did not try (the database is likely down) wait for the next pass.
+            let all_tried = taken.len() == group.len();
+            for ((path, _, _), taken) in group.iter().zip(taken) {
+                match taken {
+                    Taken::Recorded(_) => {
+                        self.retries.succeeded(path);
+                        failed_in_a_row = 0;
+                        match acknowledge(&self.dir, path) {
+                            Ok(true) => handled += 1,
+                            Ok(false) => {}
+                            Err(e) => {
+                                let wait = self.retries.failed(path, now);
+                                tracing::error!(error = %format!("{e:#}"), retry_in_seconds = wait.as_secs(), "maildir: recorded but not moved");
+                            }
                         }
                     }
-                }
-                Taken::Later(e) => {
-                    let wait = self.retries.failed(&path, now);
-                    tracing::warn!(file = %path.display(), error = %format!("{e:#}"), retry_in_seconds = wait.as_secs(), "maildir: will try this message again");
-                    failed_in_a_row += 1;
-                    if failed_in_a_row >= FAILURES_TO_END_PASS {
-                        break;
+                    Taken::Later(e) => {
+                        let wait = self.retries.failed(path, now);
+                        tracing::warn!(file = %path.display(), error = %format!("{e:#}"), retry_in_seconds = wait.as_secs(), "maildir: will try this message again");
+                        failed_in_a_row += 1;
                     }
                 }
+            }
+            if !all_tried || failed_in_a_row >= FAILURES_TO_END_PASS {
+                break;
             }
         }
         Ok(handled)

@@ -2,8 +2,10 @@
 //!
 //! Each message is processed in one transaction that records it (raw, with its outcome)
 //! and applies its action, so a crash at any point either leaves no trace (the message is
-//! read again) or leaves both (the message is recognised as a duplicate). Sources flag or
-//! move a message only after [`MailPipeline::process`] returned.
+//! read again) or leaves both (the message is recognised as a duplicate). Messages waiting
+//! together share one transaction, each under a savepoint of its own (`pipeline/group.rs`).
+//! Sources flag or move a message only after [`MailPipeline::process`] (or
+//! [`MailPipeline::take_group`]) returned.
 
 use crate::config::Secret;
 use crate::domain::contact::EmailAddress;
@@ -31,7 +33,9 @@ use crate::workflow::{Actor, Command, Workflow, WorkflowError, request_facts};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+mod group;
 mod set_aside;
+pub use group::{GROUP_SIZE, Incoming};
 /// Moved to `workflow::details`; `src/web/request_pages/form.rs` still imports it from
 /// here until the web restructuring points it there.
 pub use set_aside::Taken;
@@ -204,6 +208,34 @@ impl Decision {
     }
 }
 
+/// A message read, before its transaction.
+struct Prepared {
+    now: chrono::DateTime<chrono::Utc>,
+    /// Past `mail.max_message_bytes`: only its headers were read, and only they are kept.
+    too_large: bool,
+    reading: MailReading,
+    /// What makes it a duplicate: its Message-ID, or a digest of its bytes.
+    key: String,
+    domain: DomainTrust,
+}
+
+/// What a message's transaction did with it.
+struct Recorded {
+    outcome: MailOutcome,
+    /// Its row in `inbound_messages`; none for a duplicate.
+    inbound: Option<i64>,
+}
+
+impl Recorded {
+    /// Logged once its transaction has committed.
+    fn log(&self, source: &str) {
+        match self.inbound {
+            Some(inbound) => tracing::info!(source, inbound, outcome = self.outcome.as_str(), "mail processed"),
+            None => tracing::info!(source, "duplicate mail ignored"),
+        }
+    }
+}
+
 fn dedup_key(reading: &MailReading, raw: &[u8]) -> String {
     match &reading.mail.message_id {
         Some(id) => id.clone(),
@@ -252,6 +284,25 @@ impl MailPipeline {
     /// [`MailPipeline::process`], in a transaction that first removes the set-aside
     /// message `replacing` (a retry): if processing fails again, it stays set aside.
     async fn process_replacing(&self, raw: &[u8], source: &str, replacing: Option<i64>) -> anyhow::Result<MailOutcome> {
+        let prepared = self.prepare(raw).await;
+        let mut tx = self.workflow.store().begin().await?;
+        if let Some(id) = replacing
+            && !tx.unset_aside_mail(id).await?
+        {
+            // Retried or dismissed by someone else meanwhile.
+            tx.commit().await?;
+            return Ok(MailOutcome::Duplicate);
+        }
+        let recorded = self.record(&mut tx, &prepared, raw, source).await?;
+        tx.commit().await?;
+        recorded.log(source);
+        Ok(recorded.outcome)
+    }
+
+    /// What is done before the transaction: the reading, and the DNS lookups of the
+    /// sender's domain when a reply key cannot settle who wrote (a keyed reply needs none;
+    /// its server's verdict is still read).
+    async fn prepare(&self, raw: &[u8]) -> Prepared {
         let now = self.workflow.clock().now();
         // A message past the limit is neither read nor kept whole: its headers say who sent
         // it and what it answers, which is all its answer needs.
@@ -259,8 +310,6 @@ impl MailPipeline {
         let kept = if too_large { header_block(raw) } else { raw };
         let reading = read(kept, &self.config.read, now);
         let key = dedup_key(&reading, raw);
-        // DNS lookups happen before the transaction, and only when a reply key cannot
-        // settle who wrote: a keyed reply needs none (its server's verdict is still read).
         let keyed = reading
             .reply_key
             .as_deref()
@@ -270,21 +319,34 @@ impl MailPipeline {
         } else {
             DomainTrust::Unverified
         };
-        let classification = reading.auto.map_or("human", AutoKind::as_str);
-        let mut tx = self.workflow.store().begin().await?;
-        if let Some(id) = replacing
-            && !tx.unset_aside_mail(id).await?
-        {
-            // Retried or dismissed by someone else meanwhile.
-            tx.commit().await?;
-            return Ok(MailOutcome::Duplicate);
+        Prepared {
+            now,
+            too_large,
+            reading,
+            key,
+            domain,
         }
+    }
+
+    /// Records a prepared message and does what it asks, in `tx`. An `Err` means the
+    /// transaction holds part of the work: the caller rolls it back (or back to a
+    /// savepoint taken before).
+    async fn record(&self, tx: &mut Tx, prepared: &Prepared, raw: &[u8], source: &str) -> anyhow::Result<Recorded> {
+        let Prepared {
+            now,
+            too_large,
+            reading,
+            key,
+            domain,
+        } = prepared;
+        let kept = if *too_large { header_block(raw) } else { raw };
+        let classification = reading.auto.map_or("human", AutoKind::as_str);
         let Some(inbound_id) = tx
             .insert_inbound(&NewInboundMessage {
-                dedup_key: &key,
+                dedup_key: key,
                 message_id: reading.mail.message_id.as_deref(),
                 source,
-                received_at: now,
+                received_at: *now,
                 from_address: reading.mail.from.as_deref(),
                 subject: &reading.mail.subject,
                 raw: kept,
@@ -292,15 +354,15 @@ impl MailPipeline {
             })
             .await?
         else {
-            tx.commit().await?;
-            tracing::info!(source, "duplicate mail ignored");
-            return Ok(MailOutcome::Duplicate);
+            return Ok(Recorded {
+                outcome: MailOutcome::Duplicate,
+                inbound: None,
+            });
         };
-        let decision = if too_large {
-            self.too_large(&mut tx, &reading, raw.len()).await?
+        let decision = if *too_large {
+            self.too_large(tx, reading, raw.len()).await?
         } else {
-            self.decide(&mut tx, &reading, inbound_id, Trust::Domain(domain))
-                .await?
+            self.decide(tx, reading, inbound_id, Trust::Domain(*domain)).await?
         };
         tx.set_inbound_outcome(
             inbound_id,
@@ -310,14 +372,10 @@ impl MailPipeline {
             decision.person,
         )
         .await?;
-        tx.commit().await?;
-        tracing::info!(
-            source,
-            inbound = inbound_id,
-            outcome = decision.outcome.as_str(),
-            "mail processed"
-        );
-        Ok(decision.outcome)
+        Ok(Recorded {
+            outcome: decision.outcome,
+            inbound: Some(inbound_id),
+        })
     }
 
     /// A message past `mail.max_message_bytes`: a known sender is told the limit, in both

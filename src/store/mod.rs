@@ -357,6 +357,17 @@ impl Store {
     }
 }
 
+/// A named point a transaction can return to. Names nest: the workflow's commands set
+/// [`Savepoint::COMMAND`], inside the [`Savepoint::MESSAGE`] that each of a group of
+/// inbound messages read in one transaction is under.
+#[derive(Debug, Clone, Copy)]
+pub struct Savepoint(&'static str);
+
+impl Savepoint {
+    pub const COMMAND: Savepoint = Savepoint("relais_command");
+    pub const MESSAGE: Savepoint = Savepoint("relais_message");
+}
+
 impl Tx {
     pub async fn commit(self) -> Result<(), StoreError> {
         match self.inner {
@@ -386,28 +397,38 @@ impl Tx {
 
     /// Marks a point the transaction can return to (one level; the workflow's commands).
     pub async fn savepoint(&mut self) -> Result<(), StoreError> {
-        on_conn!(self, |c| sqlx::query("SAVEPOINT relais_command")
-            .execute(c)
-            .await?
-            .rows_affected());
-        Ok(())
+        self.savepoint_at(Savepoint::COMMAND).await
     }
 
     pub async fn release_savepoint(&mut self) -> Result<(), StoreError> {
-        on_conn!(self, |c| sqlx::query("RELEASE SAVEPOINT relais_command")
-            .execute(c)
-            .await?
-            .rows_affected());
-        Ok(())
+        self.release(Savepoint::COMMAND).await
     }
 
     /// Undoes everything since [`Tx::savepoint`], keeping the transaction open.
     pub async fn rollback_to_savepoint(&mut self) -> Result<(), StoreError> {
-        on_conn!(self, |c| sqlx::query("ROLLBACK TO SAVEPOINT relais_command")
-            .execute(c)
-            .await?
-            .rows_affected());
-        on_conn!(self, |c| sqlx::query("RELEASE SAVEPOINT relais_command")
+        self.rollback_to(Savepoint::COMMAND).await
+    }
+
+    /// Marks a point named `point` the transaction can return to.
+    pub async fn savepoint_at(&mut self, point: Savepoint) -> Result<(), StoreError> {
+        self.execute_savepoint("SAVEPOINT", point).await
+    }
+
+    /// Keeps what was done since `point`, and forgets the point.
+    pub async fn release(&mut self, point: Savepoint) -> Result<(), StoreError> {
+        self.execute_savepoint("RELEASE SAVEPOINT", point).await
+    }
+
+    /// Undoes everything since `point` (savepoints set after it included), and forgets
+    /// the point; the transaction stays open.
+    pub async fn rollback_to(&mut self, point: Savepoint) -> Result<(), StoreError> {
+        self.execute_savepoint("ROLLBACK TO SAVEPOINT", point).await?;
+        self.release(point).await
+    }
+
+    async fn execute_savepoint(&mut self, verb: &str, point: Savepoint) -> Result<(), StoreError> {
+        let sql = format!("{verb} {}", point.0);
+        on_conn!(self, |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
             .execute(c)
             .await?
             .rows_affected());

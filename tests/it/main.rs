@@ -22,6 +22,7 @@ mod dkim;
 mod error_pages;
 mod export;
 mod forms;
+mod group_commit;
 mod imap;
 mod inbound;
 mod input_limits;

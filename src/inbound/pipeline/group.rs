@@ -1,0 +1,134 @@
+//! Group commit: a source with many messages waiting (`relais ingest`, a Maildir after a
+//! burst) hands them over together, and they are recorded in one transaction, each under
+//! a savepoint of its own. One commit, and one wait for the disk, serves the group.
+//!
+//! A message whose work fails is undone back to its savepoint; its neighbours keep
+//! theirs. After the commit, each failed message goes through [`MailPipeline::take`]
+//! alone, so it is retried or set aside exactly as it would have been on its own. Should
+//! the transaction itself fail (begin, a savepoint, the commit), nothing of the group was
+//! recorded, and every message goes through [`MailPipeline::take`] alone. A source still
+//! acknowledges a message only once [`MailPipeline::take_group`] has returned it as
+//! recorded, so after the commit.
+
+use super::{MailPipeline, Prepared, Recorded, Taken};
+use crate::inbound::retry::FAILURES_TO_END_PASS;
+use crate::store::{Savepoint, Tx};
+use futures_util::FutureExt as _;
+use std::panic::AssertUnwindSafe;
+
+/// How many messages a source hands over at most: the group holds SQLite's write lock
+/// for as long as its messages take (a few milliseconds each), and the web's writers wait
+/// behind it.
+pub const GROUP_SIZE: usize = 64;
+
+/// A message from a source.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    pub raw: &'a [u8],
+    /// "imap", "maildir", "file".
+    pub source: &'a str,
+    /// How many times it failed before, as far as the source knows.
+    pub failures: u32,
+}
+
+impl MailPipeline {
+    /// [`MailPipeline::take`] for each message, in order, with the messages that go through
+    /// recorded in one transaction. Hand over at most [`GROUP_SIZE`] at a time.
+    ///
+    /// After [`FAILURES_TO_END_PASS`] failures in a row that should pass (the database is
+    /// likely down), the messages after are not tried: the answer is shorter than
+    /// `messages`, and those left keep their place at the source.
+    pub async fn take_group(&self, messages: &[Incoming<'_>]) -> Vec<Taken> {
+        let mut taken: Vec<Option<Taken>> = Vec::with_capacity(messages.len());
+        if messages.len() > 1 {
+            taken = self.record_group(messages).await;
+        }
+        taken.resize_with(messages.len(), || None);
+        let mut out = Vec::with_capacity(messages.len());
+        let mut failed_in_a_row = 0;
+        for (message, done) in messages.iter().zip(taken) {
+            let done = match done {
+                Some(done) => done,
+                None if failed_in_a_row >= FAILURES_TO_END_PASS => break,
+                None => self.take(message.raw, message.source, message.failures).await,
+            };
+            failed_in_a_row = match done {
+                Taken::Later(_) => failed_in_a_row + 1,
+                Taken::Recorded(_) => 0,
+            };
+            out.push(done);
+        }
+        out
+    }
+
+    /// The group's transaction: `Some` for each message recorded and committed, `None` for
+    /// each to take alone.
+    async fn record_group(&self, messages: &[Incoming<'_>]) -> Vec<Option<Taken>> {
+        let mut prepared = Vec::with_capacity(messages.len());
+        for message in messages {
+            // A reading that panics is left to `take`, which sets the message aside.
+            prepared.push(AssertUnwindSafe(self.prepare(message.raw)).catch_unwind().await.ok());
+        }
+        let mut tx = match self.workflow.store().begin().await {
+            Ok(tx) => tx,
+            Err(e) => {
+                tracing::warn!(error = %e, "a group of mails could not begin: each is taken alone");
+                return Vec::new();
+            }
+        };
+        let mut recorded: Vec<Option<Recorded>> = Vec::with_capacity(messages.len());
+        for (message, prepared) in messages.iter().zip(&prepared) {
+            let Some(prepared) = prepared else {
+                recorded.push(None);
+                continue;
+            };
+            match self.record_one(&mut tx, prepared, message).await {
+                Ok(done) => recorded.push(done),
+                // The transaction is broken: none of the group is recorded.
+                Err(()) => {
+                    tracing::warn!("a group of mails lost its transaction: each is taken alone");
+                    return Vec::new();
+                }
+            }
+        }
+        if let Err(e) = tx.commit().await {
+            tracing::warn!(error = %e, "a group of mails could not commit: each is taken alone");
+            return Vec::new();
+        }
+        messages
+            .iter()
+            .zip(recorded)
+            .map(|(message, recorded)| {
+                recorded.map(|recorded| {
+                    recorded.log(message.source);
+                    Taken::Recorded(recorded.outcome)
+                })
+            })
+            .collect()
+    }
+
+    /// One message under its savepoint: `Ok(Some)` recorded, `Ok(None)` failed and undone,
+    /// `Err` when the transaction can no longer be trusted.
+    async fn record_one(
+        &self,
+        tx: &mut Tx,
+        prepared: &Prepared,
+        message: &Incoming<'_>,
+    ) -> Result<Option<Recorded>, ()> {
+        tx.savepoint_at(Savepoint::MESSAGE).await.map_err(|_| ())?;
+        let attempt = AssertUnwindSafe(self.record(tx, prepared, message.raw, message.source))
+            .catch_unwind()
+            .await;
+        match attempt {
+            Ok(Ok(recorded)) => {
+                tx.release(Savepoint::MESSAGE).await.map_err(|_| ())?;
+                Ok(Some(recorded))
+            }
+            Ok(Err(_)) | Err(_) => {
+                // Its error is met again, and reported, when it is taken alone.
+                tx.rollback_to(Savepoint::MESSAGE).await.map_err(|_| ())?;
+                Ok(None)
+            }
+        }
+    }
+}
