@@ -1,6 +1,6 @@
 //! People, their roles, and the requester and interpreter profiles.
 
-use super::{StoreError, Tx, decode, on_conn};
+use super::{Engine, StoreError, Tx, decode, on_conn};
 use crate::domain::contact::{EmailAddress, PhoneE164};
 use crate::domain::ids::{CostCentreId, EstablishmentId, InstallationId, PersonId};
 use crate::domain::interpreter::{
@@ -41,6 +41,37 @@ pub(super) struct PersonRow {
     notify_email: bool,
     notify_sms: bool,
     active: bool,
+}
+
+/// What a person is looked up by.
+#[derive(Clone, Copy)]
+enum PersonKey<'a> {
+    Id(i64),
+    Text(&'a str),
+}
+
+/// A person's row with their roles joined by commas (none: no role).
+#[derive(sqlx::FromRow)]
+struct PersonWithRoles {
+    #[sqlx(flatten)]
+    row: PersonRow,
+    roles: Option<String>,
+}
+
+impl PersonWithRoles {
+    fn into_person(self) -> Result<Person, StoreError> {
+        let mut roles = self
+            .roles
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter(|r| !r.is_empty())
+            .map(|r| decode("person_roles.role", r.parse::<Role>()))
+            .collect::<Result<Vec<_>, _>>()?;
+        roles.sort();
+        roles.dedup();
+        self.row.into_person(roles)
+    }
 }
 
 impl PersonRow {
@@ -186,53 +217,42 @@ impl Tx {
         Ok(())
     }
 
-    async fn roles_of(&mut self, person: PersonId) -> Result<Vec<Role>, StoreError> {
-        const SQL: &str = "SELECT role FROM person_roles WHERE person_id = $1 ORDER BY role";
-        let roles: Vec<String> = on_conn!(self, |c| sqlx::query_scalar(SQL).bind(person.0).fetch_all(c).await?);
-        let mut roles = roles
-            .iter()
-            .map(|r| decode("person_roles.role", r.parse::<Role>()))
-            .collect::<Result<Vec<_>, _>>()?;
-        roles.sort();
-        Ok(roles)
-    }
-
-    async fn person_where(&mut self, column: &'static str, value: &str) -> Result<Option<Person>, StoreError> {
-        let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE {column} = $1");
-        let row: Option<PersonRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(value)
-            .fetch_optional(c)
-            .await?);
-        match row {
-            Some(row) => {
-                let roles = self.roles_of(PersonId(row.id)).await?;
-                Ok(Some(row.into_person(roles)?))
-            }
-            None => Ok(None),
-        }
+    /// A person and their roles, in one statement: the roles come as one comma-joined
+    /// column.
+    async fn person_where(&mut self, column: &'static str, value: PersonKey<'_>) -> Result<Option<Person>, StoreError> {
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS}, {} AS roles FROM people WHERE {column} = $1",
+            self.roles_column("people")
+        );
+        let row: Option<PersonWithRoles> = match value {
+            PersonKey::Id(id) => on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(id)
+                .fetch_optional(c)
+                .await?),
+            PersonKey::Text(text) => on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(text)
+                .fetch_optional(c)
+                .await?),
+        };
+        row.map(PersonWithRoles::into_person).transpose()
     }
 
     pub async fn person(&mut self, id: PersonId) -> Result<Person, StoreError> {
-        let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1");
-        let row: Option<PersonRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(id.0)
-            .fetch_optional(c)
-            .await?);
-        let row = row.ok_or(StoreError::NotFound)?;
-        let roles = self.roles_of(id).await?;
-        row.into_person(roles)
+        self.person_where("id", PersonKey::Id(id.0))
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     pub async fn person_by_email(&mut self, email: &EmailAddress) -> Result<Option<Person>, StoreError> {
-        self.person_where("email", email.as_str()).await
+        self.person_where("email", PersonKey::Text(email.as_str())).await
     }
 
     pub async fn person_by_mobile(&mut self, mobile: &PhoneE164) -> Result<Option<Person>, StoreError> {
-        self.person_where("mobile", mobile.as_str()).await
+        self.person_where("mobile", PersonKey::Text(mobile.as_str())).await
     }
 
     pub async fn person_by_user_code(&mut self, code: &UserCode) -> Result<Option<Person>, StoreError> {
-        self.person_where("user_code", code.as_str()).await
+        self.person_where("user_code", PersonKey::Text(code.as_str())).await
     }
 
     /// Writes a person's editable fields as given.
@@ -273,25 +293,30 @@ impl Tx {
 
     async fn holding(&mut self, role: Role, only_active: bool) -> Result<Vec<Person>, StoreError> {
         let sql = format!(
-            "SELECT {} FROM people p JOIN person_roles r ON r.person_id = p.id \
+            "SELECT {}, {} AS roles FROM people p JOIN person_roles r ON r.person_id = p.id \
              WHERE r.role = $1 AND (p.active OR NOT $2) ORDER BY p.last_name, p.first_name, p.id",
             PERSON_COLUMNS
                 .split(", ")
                 .map(|c| format!("p.{c}"))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            self.roles_column("p")
         );
-        let rows: Vec<PersonRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let rows: Vec<PersonWithRoles> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(role.as_str())
             .bind(only_active)
             .fetch_all(c)
             .await?);
-        let mut people = Vec::with_capacity(rows.len());
-        for row in rows {
-            let roles = self.roles_of(PersonId(row.id)).await?;
-            people.push(row.into_person(roles)?);
-        }
-        Ok(people)
+        rows.into_iter().map(PersonWithRoles::into_person).collect()
+    }
+
+    /// A column listing the roles of the person `people` names, comma-joined.
+    fn roles_column(&self, people: &str) -> String {
+        let joined = match self.engine() {
+            Engine::Sqlite => "group_concat(role, ',')",
+            Engine::Postgres => "string_agg(role, ',')",
+        };
+        format!("(SELECT {joined} FROM person_roles WHERE person_id = {people}.id)")
     }
 
     pub async fn set_requester_profile(
