@@ -3,13 +3,13 @@
 
 use super::calendar::Method;
 use super::render::RenderedMail;
+use super::smtp::SmtpRelay;
 use crate::config::{OutboundTransport, Settings};
 use anyhow::Context as _;
+use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
-use super::smtp::SmtpRelay;
-use lettre::Message;
 use std::path::PathBuf;
 use std::sync::Arc;
 

@@ -5,6 +5,6 @@ pub mod digest;
 pub mod dkim;
 pub mod mail;
 pub mod render;
-pub mod smtp;
 pub mod sms;
+pub mod smtp;
 pub mod worker;

@@ -15,7 +15,10 @@ fn message(n: usize) -> (Envelope, Vec<u8>) {
     let bytes = format!(
         "From: relais@bi.example\r\nTo: marie@ciusss.example\r\nMessage-ID: <m{n}@bi.example>\r\nSubject: =?utf-8?q?Accus=C3=A9_de_r=C3=A9ception?=\r\n\r\nVotre demande est bien arrivee.\r\n"
     );
-    (Envelope::new(Some(from), vec![to]).expect("envelope"), bytes.into_bytes())
+    (
+        Envelope::new(Some(from), vec![to]).expect("envelope"),
+        bytes.into_bytes(),
+    )
 }
 
 #[tokio::test]
@@ -41,6 +44,9 @@ async fn messages_in_a_row_share_a_connection_and_one_closed_while_idle_is_repla
     tokio::time::sleep(Duration::from_millis(2_100)).await;
     let (envelope, bytes) = message(5);
     relay.send(&envelope, &bytes).await.expect("sent over a new connection");
-    assert_eq!(server.accepted(), (0..6).map(|n| format!("<m{n}@bi.example>")).collect::<Vec<_>>());
+    assert_eq!(
+        server.accepted(),
+        (0..6).map(|n| format!("<m{n}@bi.example>")).collect::<Vec<_>>()
+    );
     assert_eq!(server.connections(), 2);
 }

@@ -81,7 +81,10 @@ impl SlowRelay {
         self.hang_up.send_modify(|generation| *generation += 1);
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
         while self.open.load(Ordering::SeqCst) > 0 {
-            assert!(tokio::time::Instant::now() < deadline, "the relay's sessions did not close");
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the relay's sessions did not close"
+            );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
