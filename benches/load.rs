@@ -3,7 +3,8 @@
 //! table of what it measured (docs/performance.md keeps the last one).
 //!
 //! ```sh
-//! cargo bench --bench load -- --relais target/release/relais [--mails 10000] [--seconds 5]
+//! cargo bench --bench load -- --relais target/release/relais [--mails 10000] [--seconds 5] \
+//!     [--postgres postgres://postgres@127.0.0.1:5432/postgres]
 //! ```
 //!
 //! Each row, on an embedded SQLite database of its own in a temporary folder:
@@ -18,6 +19,10 @@
 //! 5. **burst**: many forms moved in at once, until the last acknowledgement;
 //! 6. **SMS webhook**: Kannel's GET from many connections: an unknown number, `AIDE` from an
 //!    interpreter, and the same message id again and again.
+//! 7. **PostgreSQL** (with `--postgres URL`, a server's `postgres` database; databases are
+//!    created there): ingest with one process, then two side by side on halves of the
+//!    forms; the same forms given to two processes at once, with the mails, requests and
+//!    acknowledgements counted after; the webhook with one process, then two.
 //!
 //! Nothing here is a test: figures depend on the machine, so they are reported, never
 //! asserted.
@@ -55,6 +60,9 @@ struct Options {
     burst: usize,
     seconds: u64,
     connections: usize,
+    /// A PostgreSQL server's URL (its `postgres` database): the rows on PostgreSQL, with one
+    /// and two processes, are measured on databases created there.
+    postgres: Option<String>,
 }
 
 fn options() -> anyhow::Result<Options> {
@@ -65,6 +73,7 @@ fn options() -> anyhow::Result<Options> {
         burst: 200,
         seconds: 5,
         connections: 64,
+        postgres: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -76,6 +85,7 @@ fn options() -> anyhow::Result<Options> {
             "--burst" => o.burst = value()?.parse()?,
             "--seconds" => o.seconds = value()?.parse()?,
             "--connections" => o.connections = value()?.parse()?,
+            "--postgres" => o.postgres = Some(value()?),
             // What `cargo bench` adds.
             "--bench" => {}
             other => anyhow::bail!("unknown argument {other}"),
@@ -90,13 +100,17 @@ fn options() -> anyhow::Result<Options> {
 /// One bank in a folder of its own: its database, Maildir, sent mail and SMS log.
 struct Bank {
     dir: tempfile::TempDir,
+    /// Its database: SQLite in `dir`, or a PostgreSQL database of its own.
+    url: String,
     requester: PersonId,
 }
 
 impl Bank {
-    async fn new() -> anyhow::Result<Bank> {
+    /// A bank on SQLite, or on the PostgreSQL database `url`.
+    async fn new(url: Option<String>) -> anyhow::Result<Bank> {
         let dir = tempfile::tempdir()?;
-        let store = Store::connect(&database_url(dir.path()), 4).await?;
+        let url = url.unwrap_or_else(|| database_url(dir.path()));
+        let store = Store::connect(&url, 4).await?;
         store.migrate().await?;
         // The workflow as the binary builds it, from the shipped defaults.
         let settings = relais::config::Settings::from_toml_and_env(
@@ -166,7 +180,7 @@ impl Bank {
         for sub in ["maildir/new", "maildir/cur", "maildir/tmp", "sent", "forms"] {
             std::fs::create_dir_all(dir.path().join(sub))?;
         }
-        Ok(Bank { dir, requester })
+        Ok(Bank { dir, url, requester })
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -179,7 +193,7 @@ impl Bank {
         command
             .args(args)
             .current_dir(self.dir.path())
-            .env("RELAIS__DATABASE__URL", database_url(self.dir.path()))
+            .env("RELAIS__DATABASE__URL", &self.url)
             .env("RELAIS__SECURITY__SIGNING_KEY", SIGNING_KEY)
             .env("RELAIS__MAIL__FROM_ADDRESS", format!("relais@{DOMAIN}"))
             .env("RELAIS__MAIL__MAILDIR", self.path("maildir"))
@@ -192,6 +206,17 @@ impl Bank {
             command.env(key, value);
         }
         command
+    }
+
+    /// The first `n` form replies, as files in `forms/`.
+    fn write_forms(&self, n: usize) -> anyhow::Result<Vec<PathBuf>> {
+        let mut files = Vec::with_capacity(n);
+        for k in 0..n {
+            let path = self.path("forms").join(format!("{k:06}.eml"));
+            std::fs::write(&path, self.form(k))?;
+            files.push(path);
+        }
+        Ok(files)
     }
 
     /// The `n`th form reply: a request of its own (a date and time no other has, so none
@@ -285,12 +310,7 @@ async fn serve(bank: &Bank, o: &Options, extra: &[(&str, String)]) -> anyhow::Re
 
 /// Parse ceiling and ingest: files written, parsed here, then `relais ingest`.
 async fn ingest(bank: &Bank, o: &Options, rows: &mut Vec<Row>) -> anyhow::Result<()> {
-    let mut files = Vec::with_capacity(o.mails);
-    for n in 0..o.mails {
-        let path = bank.path("forms").join(format!("{n:06}.eml"));
-        std::fs::write(&path, bank.form(n))?;
-        files.push(path);
-    }
+    let files = bank.write_forms(o.mails)?;
     let raws: Vec<Vec<u8>> = files.iter().map(std::fs::read).collect::<Result<_, _>>()?;
     let started = Instant::now();
     let parsed = raws
@@ -529,67 +549,259 @@ async fn webhook(bank: &Bank, o: &Options, rows: &mut Vec<Row>) -> anyhow::Resul
         ("`AIDE` from an interpreter", INTERPRETER_MOBILE, "AIDE", false),
         ("the same message id again", INTERPRETER_MOBILE, "AIDE", true),
     ] {
-        let until = Instant::now() + Duration::from_secs(o.seconds);
-        let mut tasks = Vec::new();
-        for _ in 0..o.connections {
-            let (client, base, serial) = (client.clone(), base.clone(), serial.clone());
-            tasks.push(tokio::spawn(async move {
-                let mut times = Vec::new();
-                let mut failed = 0u64;
-                while Instant::now() < until {
-                    let id = if same_id {
-                        "bench-duplicate".to_string()
-                    } else {
-                        format!("bench-{}", serial.fetch_add(1, Ordering::Relaxed))
-                    };
-                    let started = Instant::now();
-                    let answer = client
-                        .get(&base)
-                        .query(&[
-                            ("secret", KANNEL_SECRET),
-                            ("id", id.as_str()),
-                            ("from", from),
-                            ("to", "+15145550100"),
-                            ("text", text),
-                        ])
-                        .send()
-                        .await;
-                    match answer {
-                        Ok(r) if r.status().is_success() => {
-                            let _ = r.bytes().await;
-                            times.push(started.elapsed());
-                        }
-                        _ => failed += 1,
-                    }
-                }
-                (times, failed)
-            }));
-        }
-        let mut times = Vec::new();
-        let mut failed = 0;
-        for task in tasks {
-            let (t, f) = task.await?;
-            times.extend(t);
-            failed += f;
-        }
-        times.sort();
-        let rate = times.len() as f64 / o.seconds as f64;
+        let load = hammer(&client, std::slice::from_ref(&base), o, from, text, same_id, &serial).await?;
         rows.push(Row::new(
             &format!("SMS webhook (Kannel GET), {label}, {} connections", o.connections),
-            format!(
-                "{rate:.0} req/s; p50 {:.1} ms, p99 {:.1} ms{}",
-                percentile(&times, 0.5),
-                percentile(&times, 0.99),
-                if failed > 0 {
-                    format!("; {failed} failed")
-                } else {
-                    String::new()
-                }
-            ),
+            load.figure(o),
         ));
     }
     drop(served);
     Ok(())
+}
+
+/// A new database on the PostgreSQL server `admin` names, and its URL.
+async fn pg_database(admin: &str, name: &str) -> anyhow::Result<String> {
+    use sqlx::Connection as _;
+    let mut connection = sqlx::PgConnection::connect(admin).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
+        .execute(&mut connection)
+        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut connection)
+        .await?;
+    connection.close().await?;
+    let (server, _) = admin
+        .rsplit_once('/')
+        .context("--postgres: a URL ending in /DATABASE")?;
+    Ok(format!("{server}/{name}"))
+}
+
+/// `SELECT COUNT(*) …` on a bank's PostgreSQL database.
+async fn pg_count(url: &str, sql: &'static str) -> anyhow::Result<i64> {
+    use sqlx::Connection as _;
+    let mut connection = sqlx::PgConnection::connect(url).await?;
+    let n: i64 = sqlx::query_scalar(sql).fetch_one(&mut connection).await?;
+    connection.close().await?;
+    Ok(n)
+}
+
+/// `relais ingest` of `files` in `processes` processes started together, each given its
+/// share (`split`) or all of them; how long until the last one ended.
+fn ingest_in(bank: &Bank, o: &Options, files: &[PathBuf], processes: usize, split: bool) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    let mut children = Vec::new();
+    for k in 0..processes {
+        let mine: Vec<&PathBuf> = if split {
+            files.iter().skip(k).step_by(processes).collect()
+        } else {
+            files.iter().collect()
+        };
+        children.push(
+            bank.relais(o, &["ingest"], &[])
+                .args(mine)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()?,
+        );
+    }
+    for child in children {
+        let output = child.wait_with_output()?;
+        anyhow::ensure!(
+            output.status.success(),
+            "relais ingest failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" / ")
+        );
+    }
+    Ok(started.elapsed())
+}
+
+/// The rows on PostgreSQL: ingest and the webhook with one process, then with two on the
+/// same database, and the same forms given to two processes at once, counted at the end.
+async fn postgres(admin: &str, o: &Options, rows: &mut Vec<Row>) -> anyhow::Result<()> {
+    let mut rates = Vec::new();
+    for processes in [1, 2] {
+        let url = pg_database(admin, &format!("relais_bench_ingest_{processes}")).await?;
+        let bank = Bank::new(Some(url.clone())).await?;
+        let files = bank.write_forms(o.mails)?;
+        let elapsed = ingest_in(&bank, o, &files, processes, true)?;
+        let created = pg_count(&url, "SELECT COUNT(*) FROM requests").await?;
+        anyhow::ensure!(
+            created as usize == o.mails,
+            "{processes} process(es) created {created} of {} requests",
+            o.mails
+        );
+        let rate = o.mails as f64 / elapsed.as_secs_f64();
+        rates.push(rate);
+        rows.push(Row::new(
+            &format!(
+                "PostgreSQL: `relais ingest`, {} form replies, {processes} process(es) side by side",
+                o.mails
+            ),
+            match processes {
+                1 => format!("{rate:.0} mails/s"),
+                _ => format!("{rate:.0} mails/s ({:.2} × one process)", rate / rates[0]),
+            },
+        ));
+    }
+
+    // Every form given to both processes at once: each must be done once.
+    let url = pg_database(admin, "relais_bench_twice").await?;
+    let bank = Bank::new(Some(url.clone())).await?;
+    let files = bank.write_forms(o.mails)?;
+    ingest_in(&bank, o, &files, 2, false)?;
+    let requests = pg_count(&url, "SELECT COUNT(*) FROM requests").await?;
+    let answers = pg_count(&url, "SELECT COUNT(*) FROM outbox WHERE request_id IS NOT NULL").await?;
+    let mails = pg_count(&url, "SELECT COUNT(*) FROM inbound_messages").await?;
+    rows.push(Row::new(
+        &format!(
+            "PostgreSQL: the same {} form replies given to two processes at once",
+            o.mails
+        ),
+        format!(
+            "{mails} mails recorded, {requests} requests, {answers} acknowledgements queued: {}",
+            if [mails, requests, answers].iter().all(|n| *n as usize == o.mails) {
+                "no duplicate".to_string()
+            } else {
+                format!("DUPLICATES (expected {} of each)", o.mails)
+            }
+        ),
+    ));
+
+    // The webhook: one process, then two, on one database.
+    let url = pg_database(admin, "relais_bench_webhook").await?;
+    let bank = Bank::new(Some(url.clone())).await?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(o.connections)
+        .build()?;
+    let serial = Arc::new(AtomicU64::new(0));
+    let settings = [("RELAIS__MAIL__INBOUND", "none".to_string())];
+    let mut webhook_rates = Vec::new();
+    let mut answered = 0usize;
+    for processes in [1, 2] {
+        let mut served = Vec::new();
+        for _ in 0..processes {
+            served.push(serve(&bank, o, &settings).await?);
+        }
+        let bases: Vec<String> = served
+            .iter()
+            .map(|s| format!("http://127.0.0.1:{}/webhooks/sms/kannel", s.port))
+            .collect();
+        let load = hammer(&client, &bases, o, "+15145559999", "OUI", false, &serial).await?;
+        answered += load.times.len();
+        let rate = load.times.len() as f64 / o.seconds as f64;
+        webhook_rates.push(rate);
+        let ratio = match processes {
+            1 => String::new(),
+            _ => format!(" ({:.2} × one process)", rate / webhook_rates[0]),
+        };
+        rows.push(Row::new(
+            &format!(
+                "PostgreSQL: SMS webhook, unknown number, {} connections, {processes} process(es)",
+                o.connections
+            ),
+            format!("{}{ratio}", load.figure(o)),
+        ));
+        drop(served);
+    }
+    let recorded = pg_count(&url, "SELECT COUNT(*) FROM inbound_sms").await?;
+    rows.push(Row::new(
+        "PostgreSQL: SMS webhook, messages answered 200 and messages recorded",
+        format!(
+            "{answered} answered, {recorded} recorded: {}",
+            if recorded as usize == answered {
+                "none lost, none twice"
+            } else {
+                "MISMATCH"
+            }
+        ),
+    ));
+    Ok(())
+}
+
+/// What a webhook load got back: each answer's time, and how many failed.
+struct Load {
+    times: Vec<Duration>,
+    failed: u64,
+}
+
+impl Load {
+    fn figure(&self, o: &Options) -> String {
+        let rate = self.times.len() as f64 / o.seconds as f64;
+        format!(
+            "{rate:.0} req/s; p50 {:.1} ms, p99 {:.1} ms{}",
+            percentile(&self.times, 0.5),
+            percentile(&self.times, 0.99),
+            if self.failed > 0 {
+                format!("; {} failed", self.failed)
+            } else {
+                String::new()
+            }
+        )
+    }
+}
+
+/// Kannel's GET from `o.connections` connections for `o.seconds`, spread over `bases`
+/// (one per process): each a new message id from `serial`, or the same one again.
+async fn hammer(
+    client: &reqwest::Client,
+    bases: &[String],
+    o: &Options,
+    from: &'static str,
+    text: &'static str,
+    same_id: bool,
+    serial: &Arc<AtomicU64>,
+) -> anyhow::Result<Load> {
+    let until = Instant::now() + Duration::from_secs(o.seconds);
+    let mut tasks = Vec::new();
+    for k in 0..o.connections {
+        let (client, base, serial) = (client.clone(), bases[k % bases.len()].clone(), serial.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            let mut failed = 0u64;
+            while Instant::now() < until {
+                let id = if same_id {
+                    "bench-duplicate".to_string()
+                } else {
+                    format!("bench-{}", serial.fetch_add(1, Ordering::Relaxed))
+                };
+                let started = Instant::now();
+                let answer = client
+                    .get(&base)
+                    .query(&[
+                        ("secret", KANNEL_SECRET),
+                        ("id", id.as_str()),
+                        ("from", from),
+                        ("to", "+15145550100"),
+                        ("text", text),
+                    ])
+                    .send()
+                    .await;
+                match answer {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        times.push(started.elapsed());
+                    }
+                    _ => failed += 1,
+                }
+            }
+            (times, failed)
+        }));
+    }
+    let mut load = Load {
+        times: Vec::new(),
+        failed: 0,
+    };
+    for task in tasks {
+        let (t, f) = task.await?;
+        load.times.extend(t);
+        load.failed += f;
+    }
+    load.times.sort();
+    Ok(load)
 }
 
 struct Row {
@@ -634,8 +846,10 @@ fn machine() -> String {
 /// nothing.
 fn check_mails() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
+    let url = database_url(dir.path());
     let bank = Bank {
         dir,
+        url,
         requester: PersonId(7),
     };
     let ctx = relais::inbound::mail::reading::ReadContext {
@@ -673,11 +887,14 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let mut rows = Vec::new();
-        let bank = Bank::new().await?;
+        let bank = Bank::new(None).await?;
         ingest(&bank, &o, &mut rows).await?;
         drain(&bank, &o, &mut rows).await?;
         latency(&bank, &o, &mut rows).await?;
         webhook(&bank, &o, &mut rows).await?;
+        if let Some(admin) = &o.postgres {
+            postgres(admin, &o, &mut rows).await?;
+        }
         println!("Machine: {}. {}.", machine(), Utc::now().format("%Y-%m-%d"));
         println!();
         println!("| what | figure |");

@@ -2,10 +2,14 @@
 # Measures Relais the way a bank loads it, on this machine, on loopback: builds the release
 # binary, drives it with the load generator (benches/load.rs: ingest against the parse
 # ceiling, outbox drain to an SMTP sink, mail-to-acknowledgement latency, a burst, the SMS
-# webhook), and writes the table to docs/performance.md, keeping the previous run's
-# table below it for comparison.
+# webhook; then ingest and the webhook on PostgreSQL with one and two processes, and the
+# same forms given to two processes at once, counted for duplicates), and writes the table
+# to docs/performance.md, keeping the previous run's table below it for comparison.
 #
-#   scripts/bench.sh                  # the full run (about 5 minutes after the build)
+# PostgreSQL is a throwaway cluster started here (scripts/services.sh, as for the tests:
+# no fsync), so its rows compare processes, not disks.
+#
+#   scripts/bench.sh                  # the full run (about 10 minutes after the build)
 #   scripts/bench.sh --mails 2000     # a shorter one; any option of benches/load.rs
 #
 # The release build takes a while on two cores (the binary is optimised at link time).
@@ -13,11 +17,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+source scripts/services.sh
+
 cargo build --release --locked --bin relais
 cargo bench --locked --bench load --no-run
-table=$(mktemp)
-trap 'rm -f "$table"' EXIT
-cargo bench --locked --bench load -- --relais target/release/relais "$@" > "$table"
+
+# The banks, the database cluster and the table go in one folder, removed at the end.
+RELAIS_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/relais-bench.XXXXXX")
+# PostgreSQL runs as its own user and must reach its folder in it.
+chmod 0755 "$RELAIS_RUN_DIR"
+export TMPDIR=$RELAIS_RUN_DIR
+table=$RELAIS_RUN_DIR/table.md
+finish() {
+  stop_postgres
+  rm -rf "$RELAIS_RUN_DIR"
+}
+trap finish EXIT
+start_postgres
+
+cargo bench --locked --bench load -- --relais target/release/relais --postgres "$RELAIS_TEST_POSTGRES_URL" "$@" > "$table"
 
 doc=docs/performance.md
 previous=""
