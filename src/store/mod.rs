@@ -29,10 +29,14 @@ pub mod requests;
 pub mod sequences;
 pub mod set_aside;
 
+use crate::domain::ids::{InstallationId, PersonId};
+use crate::domain::organisation::Installation;
+use crate::domain::person::RequesterProfile;
 use anyhow::Context as _;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -114,9 +118,23 @@ pub struct Tx {
     /// Whether this transaction queued an outbox message: its commit rings
     /// [`outbox::bell`] so the outbound worker sends at once instead of at its next poll.
     queued: bool,
+    /// Rows this transaction read and may read again (see [`ReadCache`]).
+    pub(crate) read: ReadCache,
     /// A SQLite writer's pass through the [`WriteGate`], given back when the transaction
     /// ends (after `inner`, which is dropped first).
     _gate: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+/// Rows a transaction reads several times and seldom changes: a form mail reads its
+/// installation three times and its requester's profile twice, and a group of mails
+/// (`inbound/pipeline/group.rs`) reads the same ones for each mail. Each is read once per
+/// transaction; the store's writes to them, and a rollback to a savepoint, forget what was
+/// kept. Within one transaction a row reads as it did the first time, as under repeatable
+/// read.
+#[derive(Default)]
+pub(crate) struct ReadCache {
+    pub(crate) installations: HashMap<InstallationId, Installation>,
+    pub(crate) requester_profiles: HashMap<PersonId, Option<RequesterProfile>>,
 }
 
 pub(crate) enum TxInner {
@@ -260,6 +278,7 @@ impl Store {
         Ok(Tx {
             inner,
             queued: false,
+            read: ReadCache::default(),
             _gate: gate,
         })
     }
@@ -310,6 +329,7 @@ impl Store {
         Ok(Tx {
             inner,
             queued: false,
+            read: ReadCache::default(),
             _gate: gate,
         })
     }
@@ -336,6 +356,7 @@ impl Store {
         Ok(Tx {
             inner,
             queued: false,
+            read: ReadCache::default(),
             _gate: None,
         })
     }
@@ -422,6 +443,8 @@ impl Tx {
     /// Undoes everything since `point` (savepoints set after it included), and forgets
     /// the point; the transaction stays open.
     pub async fn rollback_to(&mut self, point: Savepoint) -> Result<(), StoreError> {
+        // What was read since may have been undone.
+        self.read = ReadCache::default();
         self.execute_savepoint("ROLLBACK TO SAVEPOINT", point).await?;
         self.release(point).await
     }

@@ -141,10 +141,16 @@ impl Tx {
         Ok(row.into())
     }
 
+    /// An installation, read once per transaction ([`super::ReadCache`]).
     pub async fn installation(&mut self, id: InstallationId) -> Result<Installation, StoreError> {
+        if let Some(kept) = self.read.installations.get(&id) {
+            return Ok(kept.clone());
+        }
         const SQL: &str = "SELECT id, establishment_id, name, address, postal_code FROM installations WHERE id = $1";
         let row: Option<InstallationRow> = on_conn!(self, |c| sqlx::query_as(SQL).bind(id.0).fetch_optional(c).await?);
-        row.map(Into::into).ok_or(StoreError::NotFound)
+        let installation: Installation = row.map(Into::into).ok_or(StoreError::NotFound)?;
+        self.read.installations.insert(id, installation.clone());
+        Ok(installation)
     }
 
     pub async fn installations_of(
@@ -280,6 +286,7 @@ impl Tx {
         postal_code: Option<&str>,
     ) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE installations SET name = $2, address = $3, postal_code = $4 WHERE id = $1";
+        self.read.installations.remove(&id);
         let n = on_conn!(self, |c| sqlx::query(SQL)
             .bind(id.0)
             .bind(name)

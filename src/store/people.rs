@@ -330,6 +330,7 @@ impl Tx {
              cost_centre_id = excluded.cost_centre_id, notify_when_offered = excluded.notify_when_offered";
         const CLEAR: &str = "DELETE FROM requester_installations WHERE person_id = $1";
         const ADD: &str = "INSERT INTO requester_installations (person_id, installation_id) VALUES ($1, $2)";
+        self.read.requester_profiles.remove(&person);
         on_conn!(self, |c| sqlx::query(UPSERT)
             .bind(person.0)
             .bind(profile.establishment_id.0)
@@ -354,7 +355,17 @@ impl Tx {
         Ok(())
     }
 
+    /// A requester's profile, read once per transaction ([`super::ReadCache`]).
     pub async fn requester_profile(&mut self, person: PersonId) -> Result<Option<RequesterProfile>, StoreError> {
+        if let Some(kept) = self.read.requester_profiles.get(&person) {
+            return Ok(kept.clone());
+        }
+        let profile = self.read_requester_profile(person).await?;
+        self.read.requester_profiles.insert(person, profile.clone());
+        Ok(profile)
+    }
+
+    async fn read_requester_profile(&mut self, person: PersonId) -> Result<Option<RequesterProfile>, StoreError> {
         const SQL: &str =
             "SELECT establishment_id, cost_centre_id, notify_when_offered FROM requester_profiles WHERE person_id = $1";
         const INST: &str =

@@ -27,6 +27,7 @@ on_both_engines!(
     history_is_append_only,
     rolled_back_changes_leave_nothing,
     quebec_sign_language_stored_under_its_old_tag_moves_to_its_own,
+    rows_read_twice_in_a_transaction_follow_its_writes_and_rollbacks,
 );
 
 async fn migrations_run_twice(engine: Engine) {
@@ -329,4 +330,41 @@ async fn quebec_sign_language_stored_under_its_old_tag_moves_to_its_own(engine: 
     assert!(!languages.iter().any(|t| t == "fqs"), "{languages:?}");
     assert!(languages.iter().any(|t| t == "es"), "others untouched: {languages:?}");
     assert_eq!(bank.load(id).await.details.target_language.as_str(), "fcs");
+}
+
+/// An installation and a requester's profile are read once per transaction: a write in the
+/// same transaction, or a rollback to a savepoint, must show in what is read after.
+async fn rows_read_twice_in_a_transaction_follow_its_writes_and_rollbacks(engine: Engine) {
+    use relais::store::Savepoint;
+    let bank = TestBank::new(engine).await;
+    let mut tx = bank.store.begin().await.unwrap();
+    let before = tx.installation(bank.installation).await.unwrap();
+    tx.update_installation(bank.installation, "Pavillon Sud", None, None)
+        .await
+        .unwrap();
+    assert_eq!(tx.installation(bank.installation).await.unwrap().name, "Pavillon Sud");
+
+    tx.savepoint_at(Savepoint::MESSAGE).await.unwrap();
+    tx.update_installation(bank.installation, "Pavillon Nord", None, None)
+        .await
+        .unwrap();
+    assert_eq!(tx.installation(bank.installation).await.unwrap().name, "Pavillon Nord");
+    let mut profile = tx.requester_profile(bank.requester).await.unwrap().unwrap();
+    let kept = profile.clone();
+    profile.installations = vec![bank.installation, bank.other_installation];
+    profile.notify_when_offered = !profile.notify_when_offered;
+    tx.set_requester_profile(bank.requester, &profile).await.unwrap();
+    assert_eq!(tx.requester_profile(bank.requester).await.unwrap(), Some(profile));
+    tx.rollback_to(Savepoint::MESSAGE).await.unwrap();
+
+    assert_eq!(
+        tx.installation(bank.installation).await.unwrap().name,
+        "Pavillon Sud",
+        "the rolled-back name is not read"
+    );
+    assert_eq!(tx.requester_profile(bank.requester).await.unwrap(), Some(kept));
+    tx.rollback().await.unwrap();
+    let mut tx = bank.store.begin().await.unwrap();
+    assert_eq!(tx.installation(bank.installation).await.unwrap(), before);
+    tx.commit().await.unwrap();
 }
