@@ -174,28 +174,48 @@ impl Tx {
         instance: &str,
         lane: Lane,
     ) -> Result<Option<OutboxMessage>, StoreError> {
-        // Two integers, formatted: nothing typed by anyone reaches the statement.
+        Ok(self.claim_outbox(now, lease_until, instance, lane, 1).await?.pop())
+    }
+
+    /// [`Tx::claim_next_outbox`] for the `limit` oldest due messages at once, oldest first:
+    /// one statement and one commit for several.
+    pub async fn claim_outbox(
+        &mut self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        instance: &str,
+        lane: Lane,
+        limit: usize,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        // Integers, formatted: nothing typed by anyone reaches the statement.
         let in_lane = match lane.of {
             0 | 1 => String::new(),
             of => format!(" AND recipient_id % {of} = {}", lane.index % of),
         };
         let sql = format!(
-            "UPDATE outbox SET locked_until = $2, claimed_by = $3, attempts = attempts + 1 WHERE id = (\
+            "UPDATE outbox SET locked_until = $2, claimed_by = $3, attempts = attempts + 1 WHERE id IN (\
              SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 \
-             AND (locked_until IS NULL OR locked_until <= $1){in_lane} ORDER BY id LIMIT 1{}) \
+             AND (locked_until IS NULL OR locked_until <= $1){in_lane} ORDER BY id LIMIT {}{}) \
              RETURNING id, created_at, channel, recipient_id, kind, request_id, payload, status, attempts",
+            limit.max(1),
             match self.engine() {
                 super::Engine::Postgres => " FOR UPDATE SKIP LOCKED",
                 super::Engine::Sqlite => "",
             }
         );
-        let row: Option<OutboxRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let rows: Vec<OutboxRow> = on_conn!(self, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(now)
             .bind(lease_until)
             .bind(instance)
-            .fetch_optional(c)
+            .fetch_all(c)
             .await?);
-        row.map(OutboxMessage::try_from).transpose()
+        let mut claimed = rows
+            .into_iter()
+            .map(OutboxMessage::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        // RETURNING follows no order.
+        claimed.sort_by_key(|m| m.id);
+        Ok(claimed)
     }
 
     /// Extends `instance`'s claim on `message` (as [`Tx::claim_next_outbox`] returned it)

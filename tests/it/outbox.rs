@@ -14,8 +14,74 @@ on_both_engines!(
     a_commit_that_queues_wakes_the_senders_who_keep_each_person_s_order,
     two_workers_send_each_message_once,
     a_message_that_never_leaves_is_reported_to_coordinators,
-    claims_are_made_one_at_a_time_renewed_and_released
+    claims_are_made_one_at_a_time_renewed_and_released,
+    several_messages_are_claimed_at_once_oldest_first_and_never_twice
 );
+
+/// A sender claims several messages in one statement: the oldest due first, each once, and
+/// none another sender holds.
+async fn several_messages_are_claimed_at_once_oldest_first_and_never_twice(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let now = bank.clock.now();
+    let lease = chrono::TimeDelta::minutes(5);
+    let mut tx = bank.store.begin().await.unwrap();
+    for m in tx
+        .claim_outbox(now, now + lease, "setup", Lane::ALL, 1000)
+        .await
+        .unwrap()
+    {
+        tx.mark_outbox_sent(m.id, now).await.unwrap();
+    }
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        let message = NewOutboxMessage {
+            channel: OutboxChannel::Email,
+            recipient: bank.requester,
+            request: None,
+            notice: Notice::Help {
+                reason: format!("asked {n}"),
+                answering: Default::default(),
+            },
+        };
+        ids.push(tx.enqueue(&message, now).await.unwrap());
+    }
+    tx.commit().await.unwrap();
+
+    let mut tx = bank.store.begin().await.unwrap();
+    let a: Vec<i64> = tx
+        .claim_outbox(now, now + lease, "a", Lane::ALL, 3)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    let b: Vec<i64> = tx
+        .claim_outbox(now, now + lease, "b", Lane::ALL, 3)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(a, ids[..3], "the three oldest, in order");
+    assert_eq!(b, ids[3..], "what is left, never one of a's");
+    assert!(
+        tx.claim_outbox(now, now + lease, "c", Lane::ALL, 3)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Once a's lease is over, its messages are due again.
+    let later = now + lease + chrono::TimeDelta::seconds(1);
+    let c: Vec<i64> = tx
+        .claim_outbox(later, later + lease, "c", Lane::ALL, 8)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(c, ids, "every lapsed claim, oldest first");
+    tx.commit().await.unwrap();
+}
 
 /// The store's side of claims: one message per claim, under a name; renewal only by the
 /// holder of that very claim; release of one claim (uncounted) or of all a name holds.
