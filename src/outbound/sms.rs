@@ -5,7 +5,6 @@ use crate::config::{Secret, Settings, SmsGateway};
 use anyhow::Context as _;
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// How SMS leave.
@@ -31,13 +30,7 @@ pub enum SmsTransport {
 
 /// An HTTP client with TLS from rustls and the web's root certificates.
 fn http_client() -> anyhow::Result<reqwest::Client> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .context("TLS")?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+    let tls = crate::security::tls::client_config()?;
     reqwest::Client::builder()
         .use_preconfigured_tls(tls)
         .timeout(Duration::from_secs(20))

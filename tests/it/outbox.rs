@@ -24,28 +24,7 @@ async fn several_messages_are_claimed_at_once_oldest_first_and_never_twice(engin
     let bank = TestBank::new(engine).await;
     let now = bank.clock.now();
     let lease = chrono::TimeDelta::minutes(5);
-    let mut tx = bank.store.begin().await.unwrap();
-    for m in tx
-        .claim_outbox(now, now + lease, "setup", Lane::ALL, 1000)
-        .await
-        .unwrap()
-    {
-        tx.mark_outbox_sent(m.id, now).await.unwrap();
-    }
-    let mut ids = Vec::new();
-    for n in 0..5 {
-        let message = NewOutboxMessage {
-            channel: OutboxChannel::Email,
-            recipient: bank.requester,
-            request: None,
-            notice: Notice::Help {
-                reason: format!("asked {n}"),
-                answering: Default::default(),
-            },
-        };
-        ids.push(tx.enqueue(&message, now).await.unwrap());
-    }
-    tx.commit().await.unwrap();
+    let ids = only_these_queued(&bank, 5).await;
 
     let mut tx = bank.store.begin().await.unwrap();
     let a: Vec<i64> = tx
@@ -83,35 +62,42 @@ async fn several_messages_are_claimed_at_once_oldest_first_and_never_twice(engin
     tx.commit().await.unwrap();
 }
 
-/// The store's side of claims: one message per claim, under a name; renewal only by the
-/// holder of that very claim; release of one claim (uncounted) or of all a name holds.
-async fn claims_are_made_one_at_a_time_renewed_and_released(engine: Engine) {
-    let bank = TestBank::new(engine).await;
+/// Whatever setting up the bank queued is marked sent, and `n` answers to the requester
+/// are queued: their ids, oldest first.
+async fn only_these_queued(bank: &TestBank, n: usize) -> Vec<i64> {
     let now = bank.clock.now();
-    let lease = chrono::TimeDelta::minutes(5);
     let mut tx = bank.store.begin().await.unwrap();
-    // Whatever setting up the bank queued is out of the way.
-    while let Some(m) = tx
-        .claim_next_outbox(now, now + lease, "setup", Lane::ALL)
+    for m in tx
+        .claim_outbox(now, now + chrono::TimeDelta::minutes(5), "setup", Lane::ALL, 1000)
         .await
         .unwrap()
     {
         tx.mark_outbox_sent(m.id, now).await.unwrap();
     }
     let mut ids = Vec::new();
-    for n in 0..2 {
+    for k in 0..n {
         let message = NewOutboxMessage {
             channel: OutboxChannel::Email,
             recipient: bank.requester,
             request: None,
             notice: Notice::Help {
-                reason: format!("asked {n}"),
+                reason: format!("asked {k}"),
                 answering: Default::default(),
             },
         };
         ids.push(tx.enqueue(&message, now).await.unwrap());
     }
     tx.commit().await.unwrap();
+    ids
+}
+
+/// The store's side of claims: one message per claim, under a name; renewal only by the
+/// holder of that very claim; release of one claim (uncounted) or of all a name holds.
+async fn claims_are_made_one_at_a_time_renewed_and_released(engine: Engine) {
+    let bank = TestBank::new(engine).await;
+    let now = bank.clock.now();
+    let lease = chrono::TimeDelta::minutes(5);
+    let ids = only_these_queued(&bank, 2).await;
 
     let mut tx = bank.store.begin().await.unwrap();
     let a = tx
