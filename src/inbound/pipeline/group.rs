@@ -14,6 +14,7 @@ use super::{MailPipeline, Prepared, Recorded, Taken};
 use crate::inbound::retry::FAILURES_TO_END_PASS;
 use crate::store::{Savepoint, Tx};
 use futures_util::FutureExt as _;
+use futures_util::future::join_all;
 use std::panic::AssertUnwindSafe;
 
 /// How many messages a source hands over at most: the group holds SQLite's write lock
@@ -64,11 +65,18 @@ impl MailPipeline {
     /// The group's transaction: `Some` for each message recorded and committed, `None` for
     /// each to take alone.
     async fn record_group(&self, messages: &[Incoming<'_>]) -> Vec<Option<Taken>> {
-        let mut prepared = Vec::with_capacity(messages.len());
-        for message in messages {
-            // A reading that panics is left to `take`, which sets the message aside.
-            prepared.push(AssertUnwindSafe(self.prepare(message.raw)).catch_unwind().await.ok());
-        }
+        // The DNS lookups of the group's senders wait together: a slow resolver delays the
+        // group by one check's timeout, not one per message. A reading that panics is left
+        // to `take`, which sets the message aside.
+        let prepared: Vec<Option<Prepared>> = join_all(
+            messages
+                .iter()
+                .map(|message| AssertUnwindSafe(self.prepare(message.raw)).catch_unwind()),
+        )
+        .await
+        .into_iter()
+        .map(Result::ok)
+        .collect();
         let mut tx = match self.workflow.store().begin().await {
             Ok(tx) => tx,
             Err(e) => {
