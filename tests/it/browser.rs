@@ -365,7 +365,9 @@ async fn enrol_totp(browser: &Browser, base: &str, bank: &TestBank, shots: bool)
         .type_into("form[action=\"/account/mfa/totp\"] input[name=code]", &code)
         .await;
     browser.submit("/account/mfa/totp").await;
-    browser.wait_for("<li>").await;
+    // The codes' page itself: the enrolment page has lists too, and a page opened before
+    // the code is accepted finds the second factor still off.
+    browser.wait_for("Voici vos 10 codes de récupération").await;
     if shots {
         browser.screenshot("04-recovery-codes").await;
     }
