@@ -113,7 +113,7 @@ impl SmsTransport {
     }
 }
 
-/// The `log` gateway: one line per SMS, tab-separated, appended to `path`.
+/// The `log` gateway: one line per SMS, tab-separated, appended to `path` in one write.
 fn write_to_log(path: &std::path::Path, to: &str, text: &str, at: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
@@ -125,7 +125,10 @@ fn write_to_log(path: &std::path::Path, to: &str, text: &str, at: chrono::DateTi
         .append(true)
         .open(path)
         .with_context(|| format!("cannot open {}", path.display()))?;
-    writeln!(file, "{}\t{to}\t{}", at.to_rfc3339(), text.replace(['\n', '\t'], " "))
+    // One write for the whole line: appends from senders side by side never interleave
+    // (`writeln!` writes each piece on its own).
+    let line = format!("{}\t{to}\t{}\n", at.to_rfc3339(), text.replace(['\n', '\t'], " "));
+    file.write_all(line.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
