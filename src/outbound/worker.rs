@@ -217,11 +217,13 @@ impl Outbound {
         let mut round = Round::default();
         let half_lease = chrono::TimeDelta::from_std(self.lease / 2).unwrap_or(chrono::TimeDelta::seconds(1));
         while round.claimed < BATCH && !*stop.borrow() {
-            // Under a pace, one at a time: a claim's lease starts when its turn comes.
-            let limit = if self.pace.is_some() {
-                1
-            } else {
-                (BATCH - round.claimed).min(CLAIM_AT_ONCE)
+            // Under a pace, one at a time, claimed when its turn comes.
+            let limit = match &self.pace {
+                Some(pace) => {
+                    pace.lock().await.tick().await;
+                    1
+                }
+                None => (BATCH - round.claimed).min(CLAIM_AT_ONCE),
             };
             let now = self.clock.now();
             let mut tx = self.store.begin().await?;
@@ -237,9 +239,6 @@ impl Outbound {
                 if *stop.borrow() {
                     self.release_claims(std::iter::once(message).chain(waiting)).await;
                     return Ok(round);
-                }
-                if let Some(pace) = &self.pace {
-                    pace.lock().await.tick().await;
                 }
                 if self.clock.now() - now > half_lease && !self.renew_claim(&message).await? {
                     continue;

@@ -119,7 +119,7 @@ pub struct Tx {
     /// [`outbox::bell`] so the outbound worker sends at once instead of at its next poll.
     queued: bool,
     /// Rows this transaction read and may read again (see [`ReadCache`]).
-    pub(crate) read: ReadCache,
+    read: ReadCache,
     /// A SQLite writer's pass through the [`WriteGate`], given back when the transaction
     /// ends (after `inner`, which is dropped first).
     _gate: Option<tokio::sync::OwnedSemaphorePermit>,
@@ -132,9 +132,9 @@ pub struct Tx {
 /// kept. Within one transaction a row reads as it did the first time, as under repeatable
 /// read.
 #[derive(Default)]
-pub(crate) struct ReadCache {
-    pub(crate) installations: HashMap<InstallationId, Installation>,
-    pub(crate) requester_profiles: HashMap<PersonId, Option<RequesterProfile>>,
+struct ReadCache {
+    installations: HashMap<InstallationId, Installation>,
+    requester_profiles: HashMap<PersonId, Option<RequesterProfile>>,
 }
 
 pub(crate) enum TxInner {
