@@ -4,7 +4,7 @@
 //!
 //! ```sh
 //! cargo bench --bench load -- --relais target/release/relais [--mails 10000] [--seconds 5] \
-//!     [--postgres postgres://postgres@127.0.0.1:5432/postgres]
+//!     [--postgres postgres://postgres@127.0.0.1:5432/postgres] [--only webhook]
 //! ```
 //!
 //! Each row, on an embedded SQLite database of its own in a temporary folder:
@@ -63,6 +63,15 @@ struct Options {
     /// A PostgreSQL server's URL (its `postgres` database): the rows on PostgreSQL, with one
     /// and two processes, are measured on databases created there.
     postgres: Option<String>,
+    /// With `--only NAME` (repeatable): only these parts run (`ingest`, `drain`, `latency`,
+    /// `webhook`, `postgres`), for a quick comparison of two builds.
+    only: Vec<String>,
+}
+
+impl Options {
+    fn runs(&self, part: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|p| p == part)
+    }
 }
 
 fn options() -> anyhow::Result<Options> {
@@ -74,6 +83,7 @@ fn options() -> anyhow::Result<Options> {
         seconds: 5,
         connections: 64,
         postgres: None,
+        only: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -86,6 +96,7 @@ fn options() -> anyhow::Result<Options> {
             "--seconds" => o.seconds = value()?.parse()?,
             "--connections" => o.connections = value()?.parse()?,
             "--postgres" => o.postgres = Some(value()?),
+            "--only" => o.only.push(value()?),
             // What `cargo bench` adds.
             "--bench" => {}
             other => anyhow::bail!("unknown argument {other}"),
@@ -888,11 +899,19 @@ fn main() -> anyhow::Result<()> {
     runtime.block_on(async {
         let mut rows = Vec::new();
         let bank = Bank::new(None).await?;
-        ingest(&bank, &o, &mut rows).await?;
-        drain(&bank, &o, &mut rows).await?;
-        latency(&bank, &o, &mut rows).await?;
-        webhook(&bank, &o, &mut rows).await?;
-        if let Some(admin) = &o.postgres {
+        if o.runs("ingest") {
+            ingest(&bank, &o, &mut rows).await?;
+        }
+        if o.runs("drain") {
+            drain(&bank, &o, &mut rows).await?;
+        }
+        if o.runs("latency") {
+            latency(&bank, &o, &mut rows).await?;
+        }
+        if o.runs("webhook") {
+            webhook(&bank, &o, &mut rows).await?;
+        }
+        if let Some(admin) = o.postgres.as_ref().filter(|_| o.runs("postgres")) {
             postgres(admin, &o, &mut rows).await?;
         }
         println!("Machine: {}. {}.", machine(), Utc::now().format("%Y-%m-%d"));

@@ -12,8 +12,13 @@
 //! of failing on every retry; coordinators try it again after a fix
 //! ([`SmsPipeline::retry_set_aside`]).
 //!
+//! On SQLite, webhooks that arrive together are written in one transaction, each under a
+//! savepoint of its own, and answered after its commit (`sms_pipeline/group.rs`).
+//!
 //! A text longer than [`SMS_MAX_CHARS`] is not read: the person is told the limit in their
 //! language, and only its first [`SMS_MAX_CHARS`] characters are kept with the answer.
+
+mod group;
 
 use super::sms::{SmsReading, SmsVerb, read_sms};
 use crate::domain::contact::PhoneE164;
@@ -25,7 +30,7 @@ use crate::domain::role::{Channel, Role};
 use crate::domain::text;
 use crate::store::failure::Failure;
 use crate::store::inbound::NewInboundSms;
-use crate::store::{StoreError, Tx};
+use crate::store::{Engine, StoreError, Tx};
 use crate::workflow::{Actor, Command, Workflow, WorkflowError};
 use anyhow::Context as _;
 use askama::Template;
@@ -151,6 +156,8 @@ pub struct SmsPipeline {
     default_region: String,
     bank: String,
     answer_within: Duration,
+    /// On SQLite, the SMS whose webhooks wait together, written in one transaction.
+    groups: std::sync::Arc<group::Groups>,
 }
 
 /// The part of `text` that is kept, and whether it was too long to read.
@@ -184,6 +191,7 @@ impl SmsPipeline {
             default_region: default_region.to_string(),
             bank: bank.to_string(),
             answer_within: DEFAULT_ANSWER_WITHIN,
+            groups: Default::default(),
         }
     }
 
@@ -239,6 +247,16 @@ impl SmsPipeline {
                 Received::RetryLater
             }
         }
+    }
+
+    /// How many webhooks wait to be written with others (SQLite).
+    pub fn sms_waiting(&self) -> usize {
+        self.groups.waiting()
+    }
+
+    /// How many transactions wrote a group of webhooks (SQLite) since the pipeline was made.
+    pub fn sms_groups_committed(&self) -> u64 {
+        self.groups.committed()
     }
 
     /// Handles an SMS, or gives the stored answer of one seen before, with no bound of
@@ -318,8 +336,31 @@ impl SmsPipeline {
                 reply,
             });
         }
+        // On SQLite, webhooks that arrive together share a transaction and a commit: one
+        // write lock and one wait for the disk for the group. What fails there is taken
+        // alone below.
+        if let Some(deadline) = deadline
+            && self.workflow.store().engine() == Engine::Sqlite
+            && let Some(answer) = self.in_group(sms, deadline).await
+        {
+            return Ok(answer);
+        }
         let now = self.workflow.clock().now();
         let mut tx = self.begin(deadline).await?;
+        let answer = self.claim_and_handle(&mut tx, sms, now).await?;
+        tx.commit().await?;
+        tracing::info!(gateway = sms.gateway, outcome = %answer.outcome, "sms processed");
+        Ok(answer)
+    }
+
+    /// Claims the SMS's gateway id and handles it, or gives the answer stored by the call
+    /// that claimed it first.
+    async fn claim_and_handle(
+        &self,
+        tx: &mut Tx,
+        sms: &InboundSms<'_>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<SmsAnswer> {
         let (kept, too_long) = kept(sms.text);
         let claim = NewInboundSms {
             gateway: sms.gateway,
@@ -333,15 +374,10 @@ impl SmsPipeline {
             detail: None,
             reply: "",
         };
-        let Some(id) = tx.insert_inbound_sms(&claim).await? else {
-            let answer = stored_answer(&mut tx, sms).await?;
-            tx.commit().await?;
-            return Ok(answer);
-        };
-        let answer = self.handle(&mut tx, id, sms.from, kept, too_long).await?;
-        tx.commit().await?;
-        tracing::info!(gateway = sms.gateway, outcome = %answer.outcome, "sms processed");
-        Ok(answer)
+        match tx.insert_inbound_sms(&claim).await? {
+            Some(id) => self.handle(tx, id, sms.from, kept, too_long).await,
+            None => stored_answer(tx, sms).await,
+        }
     }
 
     /// Reads the claimed SMS `id`, acts on it and records what it did.

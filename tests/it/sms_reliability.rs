@@ -18,6 +18,7 @@ on_both_engines!(
     healthz_says_when_the_database_cannot_be_written,
     a_bounded_write_gives_up_in_time_with_a_passing_failure,
     a_poison_sms_is_set_aside_and_applies_once_tried_again_after_the_fix,
+    sms_arriving_together_are_written_together_and_a_poison_one_alone,
 );
 
 const TWILIO_TOKEN: &str = "twilio-token";
@@ -460,4 +461,96 @@ async fn a_poison_sms_is_set_aside_and_applies_once_tried_again_after_the_fix(en
     // The gateway's replay now gets what the SMS did.
     let replay = kannel(&client, &base, "k-poison", "+15145550110", "OUI").await;
     assert_eq!((replay.status, replay.body), (200, applied.reply));
+}
+
+/// Twenty-four webhooks at once while another writer holds SQLite's write lock: an
+/// interpreter's OUI that the database refuses, fifteen `AIDE`, four unknown numbers and
+/// one SMS sent four times by its gateway. On SQLite they wait together and are written in
+/// a few transactions, not one each; the refused one is undone alone and set aside, and its
+/// neighbours are recorded once each with their answers. On PostgreSQL, where each is a
+/// transaction of its own, the answers are the same.
+async fn sms_arriving_together_are_written_together_and_a_poison_one_alone(engine: Engine) {
+    use relais::inbound::sms_pipeline::{InboundSms, Received};
+    let bank = TestBank::new(engine).await;
+    let id = bank.create().await;
+    bank.workflow
+        .execute(bank.as_coordinator(), offer(id, vec![bank.interpreters[0]]))
+        .await
+        .unwrap();
+    support::faults::poison_sms_changes(&bank.store).await;
+    let pipeline = SmsPipeline::new(bank.workflow.clone(), "CA", "Relais");
+    let mut calls: Vec<(String, String, &str)> = vec![("k-oui".into(), "+15145550110".into(), "OUI")];
+    calls.extend((0..15).map(|i| (format!("k-aide-{i}"), "+15145550111".into(), "AIDE")));
+    calls.extend((0..4).map(|i| (format!("k-unknown-{i}"), format!("+1514555099{i}"), "OUI")));
+    calls.extend((0..4).map(|_| ("k-again".to_string(), "+15145550112".into(), "AIDE")));
+    let holder = match engine {
+        Engine::Sqlite => Some(Holder::take(&bank, "").await),
+        Engine::Postgres => None,
+    };
+    let tasks: Vec<_> = calls
+        .iter()
+        .map(|(gateway_id, from, text)| {
+            let (pipeline, gateway_id, from, text) = (pipeline.clone(), gateway_id.clone(), from.clone(), *text);
+            tokio::spawn(async move {
+                pipeline
+                    .receive(InboundSms {
+                        gateway: "kannel",
+                        gateway_id: &gateway_id,
+                        from: &from,
+                        to: "+15145550100",
+                        text,
+                    })
+                    .await
+            })
+        })
+        .collect();
+    if let Some(holder) = holder {
+        // All but the first wait for the writer's turn; the first holds it, stuck on the lock.
+        let started = Instant::now();
+        while pipeline.sms_waiting() < calls.len() - 1 {
+            assert!(started.elapsed() < Duration::from_secs(30), "the webhooks never queued");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        holder.release().await;
+    }
+    let mut answers = Vec::new();
+    for task in tasks {
+        match task.await.unwrap() {
+            Received::Answered(answer) => answers.push(answer),
+            Received::RetryLater => panic!("a webhook was asked to retry"),
+        }
+    }
+    assert_eq!(answers[0].outcome, "set_aside", "{:?}", answers[0]);
+    assert!(
+        answers[0].reply.contains("n\u{2019}a pas pu être traité"),
+        "{}",
+        answers[0].reply
+    );
+    for answer in &answers[1..16] {
+        assert_eq!(answer.outcome, "help", "{answer:?}");
+        assert!(answer.reply.contains("OUI"), "{}", answer.reply);
+    }
+    for answer in &answers[16..20] {
+        assert_eq!(answer.outcome, "unknown_number", "{answer:?}");
+    }
+    let again = &answers[20..];
+    assert_eq!(again.iter().filter(|a| a.outcome == "help").count(), 1, "{again:?}");
+    assert!(again.iter().all(|a| a.reply == again[0].reply), "{again:?}");
+    assert_eq!(
+        count(&bank, "SELECT COUNT(*) FROM inbound_sms").await,
+        21,
+        "one row each, none twice"
+    );
+    assert_eq!(
+        count(&bank, "SELECT COUNT(*) FROM inbound_sms WHERE outcome = 'set_aside'").await,
+        1
+    );
+    assert_eq!(bank.load(id).await.status, RequestStatus::Offered, "nothing applied");
+    match engine {
+        Engine::Sqlite => {
+            let groups = pipeline.sms_groups_committed();
+            assert!((1..=3).contains(&groups), "{groups} transactions for 24 webhooks");
+        }
+        Engine::Postgres => assert_eq!(pipeline.sms_groups_committed(), 0),
+    }
 }
