@@ -13,3 +13,10 @@ mail-refused-already-sent = this request is already sent: it is no longer a draf
 
 # The help list's line on drafts, for requesters.
 mail-help-send = SEND: send a draft, in reply to the draft's email (or “Draft: yes” in a form to save it without sending it)
+
+# A calendar client's answer (Accept, Decline, Maybe) that was not applied.
+mail-refused-calendar-outdated = this invitation was replaced by a newer one, because the request changed since. Nothing was done; answer from the latest invitation you received, or reply ACCEPT or DECLINE to the offer's email.
+mail-refused-calendar-not-invited = we find no invitation sent to you for this event. Nothing was done; reply to the request's email.
+mail-refused-calendar-tentative = a “Maybe” answer neither takes nor refuses the offer. Nothing was done; answer “Accept” or “Decline” in your calendar, or reply ACCEPT or DECLINE to the offer's email.
+mail-refused-calendar-decline-not-cancel = declining the invitation in your calendar does not cancel the request, which stays booked. To cancel it, reply to the request's email with CANCEL followed by the reason, or follow the cancel link in the email.
+mail-refused-calendar-decline-booked = declining the invitation in your calendar does not withdraw you: the booking stays in your name. If you can no longer be there, reply WITHDRAW to the request's email so the bank can find someone else.

@@ -13,3 +13,10 @@ mail-refused-already-sent = cette demande est déjà envoyée : ce n'est plus u
 
 # The help list's line on drafts, for requesters.
 mail-help-send = ENVOYER : envoyer un brouillon, en réponse au courriel du brouillon (ou « Brouillon : oui » dans un formulaire pour l'enregistrer sans l'envoyer)
+
+# A calendar client's answer (Accept, Decline, Maybe) that was not applied.
+mail-refused-calendar-outdated = cette invitation a été remplacée par une plus récente, car la demande a changé depuis. Rien n’a été fait ; répondez depuis la dernière invitation reçue, ou répondez ACCEPTER ou REFUSER au courriel de l’offre.
+mail-refused-calendar-not-invited = nous ne trouvons pas d’invitation qui vous ait été envoyée pour cet événement. Rien n’a été fait ; répondez au courriel de la demande.
+mail-refused-calendar-tentative = une réponse « Peut-être » ne prend ni ne refuse l’offre. Rien n’a été fait ; répondez « Accepter » ou « Refuser » dans votre agenda, ou ACCEPTER ou REFUSER au courriel de l’offre.
+mail-refused-calendar-decline-not-cancel = refuser l’invitation dans votre agenda n’annule pas la demande, qui reste réservée. Pour l’annuler, répondez au courriel de la demande par ANNULER suivi de la raison, ou suivez le lien d’annulation du courriel.
+mail-refused-calendar-decline-booked = refuser l’invitation dans votre agenda ne vous désiste pas : la réservation reste à votre nom. Si vous ne pouvez plus y être, répondez DESISTEMENT au courriel de la demande pour que la banque trouve quelqu’un d’autre.

@@ -18,6 +18,7 @@ use crate::domain::role::{Channel, Role};
 use crate::domain::text::{self, TextProblem};
 use crate::forms::record;
 use crate::forms::request::{FieldValue, FormField, FormReading};
+use crate::inbound::mail::calendar_reply::Answer;
 use crate::inbound::mail::classify::AutoKind;
 use crate::inbound::mail::command::MailCommand;
 use crate::inbound::mail::reading::{MailReading, ReadContext, read};
@@ -33,6 +34,7 @@ use crate::workflow::{Actor, Command, Workflow, WorkflowError, request_facts};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+mod calendar;
 mod group;
 mod set_aside;
 pub use group::{GROUP_SIZE, Incoming};
@@ -85,6 +87,9 @@ pub enum MailOutcome {
     CommandApplied(&'static str),
     CommandRefused(&'static str),
     HelpSent,
+    /// A calendar client's answer that asks nothing (a requester accepting their booking,
+    /// an interpreter accepting the booking they hold): recorded, not answered.
+    CalendarNoted,
     /// Larger than `mail.max_message_bytes`: only its headers were kept, and a known sender
     /// was told the limit.
     TooLarge,
@@ -117,6 +122,7 @@ impl MailOutcome {
             MailOutcome::CommandApplied(_) => "command_applied",
             MailOutcome::CommandRefused(_) => "command_refused",
             MailOutcome::HelpSent => "help_sent",
+            MailOutcome::CalendarNoted => "calendar_noted",
             MailOutcome::TooLarge => "too_large",
             MailOutcome::SetAside => crate::store::set_aside::SET_ASIDE,
         }
@@ -455,7 +461,9 @@ impl MailPipeline {
             decision.person = Some(person.id);
             return Ok(decision);
         }
-        let mut decision = if let Some(id) = record_thread {
+        let mut decision = if let Some(reply) = &reading.calendar_reply {
+            self.handle_calendar_reply(tx, reading, &person, thread, reply).await?
+        } else if let Some(id) = record_thread {
             self.handle_record(tx, reading, &person, id).await?
         } else if form.present {
             self.handle_form(tx, reading, form, &person, thread).await?
@@ -1385,6 +1393,10 @@ fn interpreter_or_coordinator(person: &Person) -> Actor {
 fn would_change_something(reading: &MailReading, form: &FormReading, record_thread: Option<RequestId>) -> bool {
     record_thread.is_some()
         || form.present
+        || reading
+            .calendar_reply
+            .as_ref()
+            .is_some_and(|c| matches!(c.answer, Answer::Accepted | Answer::Declined))
         || reading.command.as_ref().is_some_and(|c| {
             !matches!(
                 c.verb(),

@@ -3,6 +3,7 @@
 //! copies. Times are in the bank's time zone, described by a VTIMEZONE.
 
 use crate::domain::request::Request;
+use crate::store::calendar::InviteState;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use std::fmt::Write as _;
@@ -14,17 +15,53 @@ pub enum Method {
     Cancel,
 }
 
+/// What an invite does to the event in the recipient's calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteKind {
+    /// An offer (or a booking's modification to accept again): the event pencilled in
+    /// (`STATUS:TENTATIVE`) and the interpreter asked to answer (`RSVP=TRUE`). Their
+    /// calendar's *Accept* or *Decline* comes back as an iTIP reply
+    /// (`inbound/mail/calendar_reply.rs`).
+    Offer,
+    /// A booking: the event confirmed, nothing to answer.
+    Booking,
+    /// The event taken off the calendar.
+    Cancel,
+}
+
+impl InviteKind {
+    pub fn method(self) -> Method {
+        match self {
+            InviteKind::Offer | InviteKind::Booking => Method::Request,
+            InviteKind::Cancel => Method::Cancel,
+        }
+    }
+
+    /// What the event looks like in the calendar after this invite.
+    pub fn state(self) -> InviteState {
+        match self {
+            InviteKind::Offer => InviteState::Tentative,
+            InviteKind::Booking => InviteState::Confirmed,
+            InviteKind::Cancel => InviteState::Cancelled,
+        }
+    }
+}
+
 /// What an invite says, beyond the request itself. Never patient details.
 pub struct Invite<'a> {
-    pub method: Method,
+    pub kind: InviteKind,
     pub request: &'a Request,
     pub time_zone: Tz,
     pub domain: &'a str,
     pub summary: &'a str,
     pub location: &'a str,
     pub description: &'a str,
+    /// The reply-key address of the recipient's thread: a calendar client mails its
+    /// answer to the organizer, and the key says who was invited to what.
     pub organizer: &'a str,
+    pub organizer_name: &'a str,
     pub attendee: &'a str,
+    pub attendee_name: &'a str,
     pub now: DateTime<Utc>,
 }
 
@@ -35,6 +72,13 @@ fn escape(text: &str) -> String {
         .replace(',', "\\,")
         .replace("\r\n", "\\n")
         .replace('\n', "\\n")
+}
+
+/// A parameter value (`CN=…`), quoted: RFC 5545 allows no double quote or control
+/// character inside one.
+fn param_value(text: &str) -> String {
+    let kept: String = text.chars().filter(|c| *c != '"' && !c.is_control()).collect();
+    format!("\"{kept}\"")
 }
 
 /// Folds a content line at 75 octets, never inside a UTF-8 character.
@@ -135,9 +179,14 @@ pub fn render(invite: &Invite<'_>) -> String {
     let r = invite.request;
     let start = r.details.date.and_time(r.details.start_time);
     let end = start + Duration::minutes(i64::from(r.details.duration_minutes.max(15)));
-    let method = match invite.method {
+    let method = match invite.kind.method() {
         Method::Request => "REQUEST",
         Method::Cancel => "CANCEL",
+    };
+    let (status, attendance) = match invite.kind {
+        InviteKind::Offer => ("TENTATIVE", "PARTSTAT=NEEDS-ACTION;RSVP=TRUE"),
+        InviteKind::Booking => ("CONFIRMED", "PARTSTAT=ACCEPTED;RSVP=FALSE"),
+        InviteKind::Cancel => ("CANCELLED", "PARTSTAT=NEEDS-ACTION;RSVP=FALSE"),
     };
     let mut out = String::new();
     for line in [
@@ -161,16 +210,17 @@ pub fn render(invite: &Invite<'_>) -> String {
         format!("SUMMARY:{}", escape(invite.summary)),
         format!("LOCATION:{}", escape(invite.location)),
         format!("DESCRIPTION:{}", escape(invite.description)),
-        format!("ORGANIZER:mailto:{}", invite.organizer),
-        format!("ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:{}", invite.attendee),
         format!(
-            "STATUS:{}",
-            if invite.method == Method::Cancel {
-                "CANCELLED"
-            } else {
-                "CONFIRMED"
-            }
+            "ORGANIZER;CN={}:mailto:{}",
+            param_value(invite.organizer_name),
+            invite.organizer
         ),
+        format!(
+            "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;{attendance}:mailto:{}",
+            param_value(invite.attendee_name),
+            invite.attendee
+        ),
+        format!("STATUS:{status}"),
         "TRANSP:OPAQUE".to_string(),
         "END:VEVENT".to_string(),
         "END:VCALENDAR".to_string(),

@@ -423,6 +423,11 @@ pub fn kind_label(kind: &str, locale: Locale) -> &'static str {
 fn refusal(reason: &str, locale: Locale) -> String {
     let text = match reason {
         "already_sent" => return locale.text("mail-refused-already-sent"),
+        "calendar_outdated" => return locale.text("mail-refused-calendar-outdated"),
+        "calendar_not_invited" => return locale.text("mail-refused-calendar-not-invited"),
+        "calendar_tentative" => return locale.text("mail-refused-calendar-tentative"),
+        "calendar_decline_not_cancel" => return locale.text("mail-refused-calendar-decline-not-cancel"),
+        "calendar_decline_booked" => return locale.text("mail-refused-calendar-decline-booked"),
         "offer_closed" => locale.pick(
             "cette offre n'est plus ouverte (pourvue par un autre interprète, expirée ou annulée).",
             "this offer is no longer open (filled by another interpreter, expired or cancelled).",
@@ -481,6 +486,7 @@ fn verb_label(verb: &str, locale: Locale) -> &'static str {
         "close" => locale.pick("fermeture", "close"),
         "send" => locale.pick("envoi du brouillon", "send the draft"),
         "form" => locale.pick("formulaire de demande", "request form"),
+        "calendar" => locale.pick("réponse depuis votre agenda", "answer from your calendar"),
         _ => locale.pick("commande", "command"),
     }
 }

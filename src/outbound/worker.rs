@@ -5,7 +5,7 @@
 //! after sending and before recording: the message is sent again, with the same
 //! Message-ID, so mail clients show it once.
 
-use super::calendar::Method;
+use super::calendar::{InviteKind, Method};
 use super::mail::{self, Envelope, MailTransport};
 use super::sms::SmsTransport;
 use crate::clock::Clock;
@@ -18,6 +18,7 @@ use crate::forms::request::{FormField, render_form};
 use crate::security::link::{LinkAction, LinkKeys};
 use crate::security::reply_key::{ReplyKey, ReplyPurpose};
 use crate::store::Store;
+use crate::store::calendar::{InviteState, SentInvite};
 use crate::store::outbox::Lane;
 use crate::store::outbox::{OutboxChannel, OutboxMessage};
 use anyhow::Context as _;
@@ -329,8 +330,13 @@ impl Outbound {
         };
         let mut tx = self.store.begin().await?;
         let outcome = match result {
-            Ok(()) => {
-                tx.mark_outbox_sent(message.id, self.clock.now()).await?;
+            Ok(invite) => {
+                let now = self.clock.now();
+                tx.mark_outbox_sent(message.id, now).await?;
+                if let Some(sent) = invite {
+                    tx.record_calendar_invite(sent.request, message.recipient, sent.sequence, sent.state, now)
+                        .await?;
+                }
                 Outcome::Sent
             }
             Err(e) => {
@@ -665,21 +671,36 @@ impl Outbound {
     }
 }
 
-/// Which messages carry a calendar invite: bookings and changes book the event in the
-/// calendars of the requester and the interpreter; cancellations remove it.
-fn invite_method(notice: &Notice, recipient: &Person, request: Option<&Request>) -> Option<Method> {
+/// Which messages carry a calendar invite, and what it does. An offer pencils the event in
+/// the interpreter's calendar and asks for an answer (a modification of their booking too:
+/// they accept or refuse it again); bookings and changes confirm it in the calendars of the
+/// requester and the interpreter; cancellations, and an offer filled by someone else, take
+/// it off the calendar of whoever holds it (`invited`: the last invite they were sent).
+fn invite_kind(
+    notice: &Notice,
+    recipient: &Person,
+    request: Option<&Request>,
+    invited: Option<&SentInvite>,
+) -> Option<InviteKind> {
     let request = request?;
-    let concerned = request.requested_by == recipient.id || request.assigned_interpreter == Some(recipient.id);
+    let interpreter = request.assigned_interpreter == Some(recipient.id);
+    let concerned = request.requested_by == recipient.id || interpreter;
+    let holds = invited.is_some_and(|i| i.state != InviteState::Cancelled);
     match notice {
-        Notice::RequestBooked(_) | Notice::AssignmentConfirmed(_) | Notice::RequestModified(_) => Some(Method::Request),
+        Notice::RequestOffered(_) => Some(InviteKind::Offer),
+        Notice::RequestModified(_) if interpreter => Some(InviteKind::Offer),
+        Notice::RequestBooked(_) | Notice::AssignmentConfirmed(_) | Notice::RequestModified(_) => {
+            Some(InviteKind::Booking)
+        }
         // A booking the requester has in their calendar moves with the change.
-        Notice::RequestChanged(_) if request.booked_at.is_some() => Some(Method::Request),
-        Notice::AssignmentRemoved(_) => Some(Method::Cancel),
-        Notice::RequestCancelled(_) if concerned => Some(Method::Cancel),
+        Notice::RequestChanged(_) if request.booked_at.is_some() => Some(InviteKind::Booking),
+        Notice::AssignmentRemoved(_) => Some(InviteKind::Cancel),
+        Notice::OfferFilled(_) if holds => Some(InviteKind::Cancel),
+        Notice::RequestCancelled(_) if concerned || holds => Some(InviteKind::Cancel),
         Notice::CommandDone {
             status: Some(crate::domain::request::RequestStatus::Cancelled),
             ..
-        } if concerned => Some(Method::Cancel),
+        } if concerned => Some(InviteKind::Cancel),
         _ => None,
     }
 }

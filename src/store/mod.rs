@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod billing;
+pub mod calendar;
 pub mod change_names;
 pub mod coordination;
 pub mod email_changes;

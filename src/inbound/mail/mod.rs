@@ -2,6 +2,7 @@
 //! Everything here is pure; [`crate::inbound::pipeline`] acts on what it reads.
 
 pub mod auth_results;
+pub mod calendar_reply;
 pub mod classify;
 pub mod command;
 pub mod parse;

@@ -37,6 +37,9 @@ pub struct ParsedMail {
     pub returned_headers: Vec<(String, String)>,
     /// Bare Return-Path value: `Some("")` for a null return path.
     pub return_path: Option<String>,
+    /// The text of its calendar parts (`text/calendar`, `application/ics`), wherever they
+    /// sit: alone, in an alternative, or attached.
+    pub calendars: Vec<String>,
 }
 
 impl ParsedMail {
@@ -155,6 +158,7 @@ pub fn parse(raw: &[u8]) -> ParsedMail {
             .and_then(|d| Utc.timestamp_opt(d.to_timestamp(), 0).single()),
         references: references(&headers),
         text: body_text(&message),
+        calendars: calendar_parts(&message),
         return_path: return_path(&headers),
         headers,
         content_type,
@@ -222,6 +226,32 @@ fn body_text(message: &Message<'_>) -> String {
         })
         .unwrap_or_default();
     cut(&text, MAX_TEXT_BYTES).replace("\r\n", "\n")
+}
+
+/// The most calendar parts read from one mail.
+const MAX_CALENDAR_PARTS: usize = 4;
+
+/// The text of the mail's calendar parts, each cut to what a calendar reply is read from.
+fn calendar_parts(message: &Message<'_>) -> Vec<String> {
+    let limit = crate::inbound::mail::calendar_reply::MAX_CALENDAR_BYTES + 1;
+    message
+        .parts
+        .iter()
+        .filter(|part| {
+            part.content_type().is_some_and(|ct| {
+                let kind = format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("")).to_ascii_lowercase();
+                matches!(kind.as_str(), "text/calendar" | "application/ics" | "text/x-vcalendar")
+            })
+        })
+        .filter_map(|part| match &part.body {
+            PartType::Text(t) | PartType::Html(t) => Some(cut(t, limit).to_string()),
+            PartType::Binary(b) | PartType::InlineBinary(b) => {
+                Some(String::from_utf8_lossy(&b[..b.len().min(limit)]).into_owned())
+            }
+            _ => None,
+        })
+        .take(MAX_CALENDAR_PARTS)
+        .collect()
 }
 
 /// A delivery report's parts: its delivery-status texts, and the headers of the mail it

@@ -1,6 +1,7 @@
 //! Everything Relais reads in one mail, without a database: what `relais inspect-mail`
 //! prints and what the pipeline acts on.
 
+use super::calendar_reply::{CalendarReply, read_reply};
 use super::classify::{AutoKind, Bounce, classify, reply_key};
 use super::command::{MailCommand, read_command};
 use super::parse::{ParsedMail, parse};
@@ -36,6 +37,9 @@ pub struct MailReading {
     pub form_in_new_text: FormReading,
     /// Service record lines (réalisation) in the new text: a quoted record never counts.
     pub record: RecordReading,
+    /// A calendar client's answer to an invite (*Accept*, *Decline*): when there is one, it
+    /// is what the mail says, and its text (« Accepted: … ») is not read for commands.
+    pub calendar_reply: Option<CalendarReply>,
 }
 
 /// Reads a raw mail. `received` stands in for a missing or absurd Date header.
@@ -51,7 +55,12 @@ pub fn read(raw: &[u8], ctx: &ReadContext, received: DateTime<Utc>) -> MailReadi
         sources.extend(reply.older.iter().map(String::as_str));
         read_form(&sources, reference)
     };
-    let (command, form, form_in_new_text) = if auto.is_some() {
+    let calendar_reply = if auto.is_some() {
+        None
+    } else {
+        mail.calendars.iter().find_map(|part| read_reply(part, ctx.time_zone))
+    };
+    let (command, form, form_in_new_text) = if auto.is_some() || calendar_reply.is_some() {
         (None, FormReading::default(), FormReading::default())
     } else {
         let in_new_text = read_form(&[reply.new_text.as_str()], reference);
@@ -67,7 +76,7 @@ pub fn read(raw: &[u8], ctx: &ReadContext, received: DateTime<Utc>) -> MailReadi
             (None, everything(), in_new_text)
         }
     };
-    let record = if auto.is_some() {
+    let record = if auto.is_some() || calendar_reply.is_some() {
         RecordReading::default()
     } else {
         read_record_form(&reply.new_text)
@@ -82,13 +91,14 @@ pub fn read(raw: &[u8], ctx: &ReadContext, received: DateTime<Utc>) -> MailReadi
         form,
         form_in_new_text,
         record,
+        calendar_reply,
     }
 }
 
 impl MailReading {
     /// The `inspect-mail` JSON object (docs/inbound-mail.md).
     pub fn to_json(&self) -> Value {
-        json!({
+        let mut json = json!({
             "message_id": self.mail.message_id,
             "from": self.mail.from,
             "auto": self.auto.map(AutoKind::as_str),
@@ -99,6 +109,20 @@ impl MailReading {
             "command": self.command.as_ref().map(MailCommand::to_json),
             "fields": Value::Object(self.form.fields_json()),
             "field_errors": self.form.errors_json(Locale::Fr),
-        })
+        });
+        // Only a calendar answer shows it, so mails without one read as they always did.
+        if let (Some(c), Some(object)) = (&self.calendar_reply, json.as_object_mut()) {
+            object.insert(
+                "calendar_reply".into(),
+                json!({
+                    "uid": c.uid,
+                    "sequence": c.sequence,
+                    "answer": c.answer.as_str(),
+                    "attendee": c.attendee,
+                    "start": c.start,
+                }),
+            );
+        }
+        json
     }
 }

@@ -1,10 +1,11 @@
 //! One claimed message, from its row to the wire: what it needs is read in one
 //! transaction, then it is rendered and sent by SMS or by mail (or as the digest).
 
-use super::super::calendar::{self, Invite, Method};
+use super::super::calendar::{self, Invite, InviteKind};
 use super::super::render::{Facts, RenderInput, SmsInput, render_mail, render_sms};
-use super::{Outbound, form_block, invite_method};
+use super::{Outbound, form_block, invite_kind};
 use crate::domain::contact::EmailAddress;
+use crate::domain::ids::RequestId;
 use crate::domain::notice::{EmailChangeRef, Notice};
 use crate::domain::person::Person;
 use crate::domain::request::briefing;
@@ -12,6 +13,7 @@ use crate::domain::request::{Request, RequestStatus, ServiceRecord};
 use crate::forms::request::FormField;
 use crate::security::link::LinkAction;
 use crate::store::Tx;
+use crate::store::calendar::{InviteState, SentInvite};
 use crate::store::change_names::ChangeNames;
 use crate::store::outbox::{OutboxChannel, OutboxMessage};
 use anyhow::Context as _;
@@ -44,20 +46,32 @@ struct Gathered {
     pay: Option<Vec<(String, String)>>,
     secret: String,
     digest: Option<super::super::digest::Digest>,
+    /// The last calendar invite the recipient was sent about the request.
+    invited: Option<SentInvite>,
+}
+
+/// A calendar invite that left with a mail, to record once the mail is marked sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct InviteSent {
+    pub request: RequestId,
+    pub sequence: i64,
+    pub state: InviteState,
 }
 
 impl Outbound {
-    pub(super) async fn deliver(&self, message: &OutboxMessage) -> anyhow::Result<()> {
+    /// Sends `message`; the calendar invite it carried, if any.
+    pub(super) async fn deliver(&self, message: &OutboxMessage) -> anyhow::Result<Option<InviteSent>> {
         let notice = message.notice()?;
         // Only reads: senders render side by side, and never wait for the write lock.
         let mut tx = self.store.begin_read().await?;
         let facts = self.read_facts(&mut tx, message, &notice).await?;
         tx.commit().await?;
         if let Some(digest) = &facts.digest {
-            return self.send_digest(message, &facts.recipient, digest).await;
+            self.send_digest(message, &facts.recipient, digest).await?;
+            return Ok(None);
         }
         match message.channel {
-            OutboxChannel::Sms => self.deliver_sms(message, &notice, &facts).await,
+            OutboxChannel::Sms => self.deliver_sms(message, &notice, &facts).await.map(|()| None),
             OutboxChannel::Email => self.deliver_mail(message, &notice, &facts).await,
         }
     }
@@ -113,6 +127,10 @@ impl Outbound {
             .pay(tx, notice, request.as_ref(), record.as_ref(), &recipient)
             .await?;
         let secret = self.secret(tx, notice, &recipient).await?;
+        let invited = match &request {
+            Some(r) => tx.calendar_invite(r.id, recipient.id).await?,
+            None => None,
+        };
         let digest = if matches!(notice, Notice::Digest { .. }) {
             Some(super::super::digest::gather(tx, &recipient, &self.link_context()).await?)
         } else {
@@ -136,6 +154,7 @@ impl Outbound {
             pay,
             secret,
             digest,
+            invited,
         })
     }
 
@@ -262,7 +281,12 @@ impl Outbound {
         self.sms.send(mobile.as_str(), &text, self.clock.now()).await
     }
 
-    async fn deliver_mail(&self, message: &OutboxMessage, notice: &Notice, facts: &Gathered) -> anyhow::Result<()> {
+    async fn deliver_mail(
+        &self,
+        message: &OutboxMessage,
+        notice: &Notice,
+        facts: &Gathered,
+    ) -> anyhow::Result<Option<InviteSent>> {
         let recipient = &facts.recipient;
         let mut form = form_block(
             notice,
@@ -297,20 +321,43 @@ impl Outbound {
             time_zone: self.time_zone,
         })?;
         let envelope = self.envelope(message, notice.answering(), recipient)?;
-        let invite = match (&facts.request, invite_method(notice, recipient, facts.request.as_ref())) {
-            (Some(r), Some(method)) => Some((method, self.invite(method, r, facts, recipient))),
-            _ => None,
+        let kind = invite_kind(notice, recipient, facts.request.as_ref(), facts.invited.as_ref());
+        let (invite, sent) = match (&facts.request, kind) {
+            (Some(r), Some(kind)) => {
+                let organizer = envelope.reply_to.email.to_string();
+                let ics = self.invite(kind, r, facts, recipient, &organizer);
+                let sent = InviteSent {
+                    request: r.id,
+                    sequence: r.version,
+                    state: kind.state(),
+                };
+                (Some((kind.method(), ics)), Some(sent))
+            }
+            _ => (None, None),
         };
-        self.send_mail(message, &envelope, &rendered, invite).await
+        self.send_mail(message, &envelope, &rendered, invite).await?;
+        Ok(sent)
     }
 
     /// The calendar invitation (or cancellation) a booking mail carries: where, with the
     /// street address, and in its description what the recipient needs for the booking.
-    fn invite(&self, method: Method, request: &Request, gathered: &Gathered, recipient: &Person) -> String {
+    fn invite(
+        &self,
+        kind: InviteKind,
+        request: &Request,
+        gathered: &Gathered,
+        recipient: &Person,
+        organizer: &str,
+    ) -> String {
         let locale = recipient.locale;
         let facts = Facts::of(request, &gathered.installation, locale);
+        // An offer is pencilled in, and says so until it is booked.
+        let offer = match kind {
+            InviteKind::Offer => locale.pick("Offre\u{a0}: ", "Offer: "),
+            _ => "",
+        };
         let summary = format!(
-            "{} {} — {}",
+            "{offer}{} {} — {}",
             locale.pick("Interprétation", "Interpreting"),
             request.details.target_language.name(locale),
             facts.number
@@ -333,15 +380,17 @@ impl Outbound {
             None => facts.place.clone(),
         };
         calendar::render(&Invite {
-            method,
+            kind,
             request,
             time_zone: self.time_zone,
             domain: &self.domain,
             summary: &summary,
             location: &location,
             description: &description.join("\n"),
-            organizer: &format!("{}@{}", self.local_part, self.domain),
+            organizer,
+            organizer_name: &self.sender_name,
             attendee: recipient.email.as_str(),
+            attendee_name: &recipient.display_name(),
             now: self.clock.now(),
         })
     }
