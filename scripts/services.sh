@@ -132,6 +132,21 @@ stop_dovecot() {
   fi
 }
 
+# start_python_tools: a virtual environment with Python's icalendar, a reader of the calendar
+# feed independent of Relais's own crate, kept in target/ between runs (installed from PyPI
+# the first time). Sets RELAIS_TEST_PYTHON.
+start_python_tools() {
+  local venv=target/test-python
+  if ! "$venv/bin/python" -c 'import icalendar' 2>/dev/null; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "icalendar==6.3.2"
+  fi
+  RELAIS_TEST_PYTHON="$(cd "$venv/bin" && pwd)/python"
+  export RELAIS_TEST_PYTHON
+  echo "scripts: Python icalendar $("$RELAIS_TEST_PYTHON" -c 'import icalendar; print(icalendar.__version__)')" >&2
+}
+
 # start_mta: OpenSMTPD on a free loopback port, delivering every recipient to Dovecot's
 # LMTP (start_dovecot first). Sets RELAIS_TEST_SMTP_PORT; stop_mta stops it.
 start_mta() {

@@ -26,6 +26,7 @@ start_dovecot
 start_mta
 start_kannel
 start_chromedriver
+start_python_tools
 
 if [ "$#" -gt 0 ]; then
     # A subset, e.g. `scripts/test.sh --test it links::`, with the services running.

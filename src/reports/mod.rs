@@ -11,6 +11,7 @@
 //! has no field for the patient's name, phone or details, the request's notes, the address
 //! or the record's comments, and the store query does not select them.
 
+pub mod calendar_feed;
 mod columns;
 pub mod export;
 pub mod stats;

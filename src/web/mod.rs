@@ -1,6 +1,7 @@
 //! The HTTP side: health, metrics, and (as the other issues land) pages, links and webhooks.
 
 pub mod account;
+mod calendar_feed;
 mod cookies;
 mod error;
 mod error_page;
@@ -107,6 +108,7 @@ pub fn router(state: AppState) -> Router {
     router
         .route(webhooks::TWILIO_PATH, axum::routing::post(webhooks::twilio))
         .route("/webhooks/sms/kannel", get(webhooks::kannel))
+        .route("/calendar/{file}", get(calendar_feed::feed))
         .route("/l/{token}/new", axum::routing::post(links::renew))
         .route(
             "/mail/confirm/{token}",

@@ -14,6 +14,7 @@ mod audit;
 mod billing;
 mod board;
 mod browser;
+mod calendar_feed;
 mod calendar_replies;
 mod cli;
 mod config;

@@ -115,6 +115,7 @@ pub async fn home(signed_in: SignedIn, Query(query): Query<HomeQuery>) -> Result
     }
     if has(Role::Requester) || has(Role::Interpreter) {
         places.push(("/profile", "Mon profil", "My profile"));
+        places.push(("/account/calendar", "Mon agenda", "My calendar"));
     }
     if has(Role::Requester) {
         places.push(("/organisations", "Mes organisations", "My organisations"));

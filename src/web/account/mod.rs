@@ -8,6 +8,7 @@
 //! (SameSite=Strict), forms after it a value bound to the session. Later pages take a
 //! [`SignedIn`] argument and call [`SignedIn::require`] or [`SignedIn::visibility`].
 
+mod calendar;
 mod email_link;
 mod login;
 mod manage;
@@ -78,6 +79,9 @@ pub fn routes() -> Router<AppState> {
             get(manage::show_password).post(manage::submit_password),
         )
         .route("/account/mfa", get(manage::show_mfa))
+        .route("/account/calendar", get(calendar::show))
+        .route("/account/calendar/new", post(calendar::renew))
+        .route("/account/calendar/off", post(calendar::turn_off))
         .route("/account/mfa/totp", post(manage::confirm_totp))
         .route("/account/mfa/email", post(manage::begin_email))
         .route("/account/mfa/email/confirm", post(manage::confirm_email))

@@ -16,9 +16,11 @@
 //!   a known one, so nothing tells whether an account exists;
 //! - past a threshold of failures the owner is mailed, once per window.
 
+mod calendar_feed;
 mod change;
 mod email_change;
 mod enrol;
+pub use calendar_feed::feed_owner;
 mod invite;
 mod passwords;
 mod reset;
