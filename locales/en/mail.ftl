@@ -20,3 +20,6 @@ mail-refused-calendar-not-invited = we find no invitation sent to you for this e
 mail-refused-calendar-tentative = a “Maybe” answer neither takes nor refuses the offer. Nothing was done; answer “Accept” or “Decline” in your calendar, or reply ACCEPT or DECLINE to the offer's email.
 mail-refused-calendar-decline-not-cancel = declining the invitation in your calendar does not cancel the request, which stays booked. To cancel it, reply to the request's email with CANCEL followed by the reason, or follow the cancel link in the email.
 mail-refused-calendar-decline-booked = declining the invitation in your calendar does not withdraw you: the booking stays in your name. If you can no longer be there, reply WITHDRAW to the request's email so the bank can find someone else.
+
+# « CANCEL THE REST » on a request that is not part of a series.
+mail-refused-not-a-series = this request is not part of a series. To cancel it alone, reply CANCEL followed by the reason.

@@ -20,3 +20,6 @@ mail-refused-calendar-not-invited = nous ne trouvons pas d’invitation qui vous
 mail-refused-calendar-tentative = une réponse « Peut-être » ne prend ni ne refuse l’offre. Rien n’a été fait ; répondez « Accepter » ou « Refuser » dans votre agenda, ou ACCEPTER ou REFUSER au courriel de l’offre.
 mail-refused-calendar-decline-not-cancel = refuser l’invitation dans votre agenda n’annule pas la demande, qui reste réservée. Pour l’annuler, répondez au courriel de la demande par ANNULER suivi de la raison, ou suivez le lien d’annulation du courriel.
 mail-refused-calendar-decline-booked = refuser l’invitation dans votre agenda ne vous désiste pas : la réservation reste à votre nom. Si vous ne pouvez plus y être, répondez DESISTEMENT au courriel de la demande pour que la banque trouve quelqu’un d’autre.
+
+# « ANNULER LA SUITE » on a request that is not part of a series.
+mail-refused-not-a-series = cette demande ne fait pas partie d’une série. Pour l’annuler seule, répondez ANNULER suivi de la raison.

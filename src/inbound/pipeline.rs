@@ -78,6 +78,8 @@ pub enum MailOutcome {
     /// notice, saved only if they answer « Envoyer quand même : oui ».
     SimilarRequest(String),
     RequestCreated(String),
+    /// A form with « Répétition : … » made a series: its requests' numbers.
+    SeriesCreated(String),
     /// A form marked « Brouillon : oui » saved (or changed) a draft: not sent, the requester
     /// got it back to complete.
     DraftSaved(String),
@@ -116,6 +118,7 @@ impl MailOutcome {
             MailOutcome::FormIncomplete => "form_incomplete",
             MailOutcome::SimilarRequest(_) => "similar_request",
             MailOutcome::RequestCreated(_) => "request_created",
+            MailOutcome::SeriesCreated(_) => "series_created",
             MailOutcome::DraftSaved(_) => "draft_saved",
             MailOutcome::DraftSent(_) => "draft_sent",
             MailOutcome::RequestModified(_) => "request_modified",
@@ -673,6 +676,20 @@ impl MailPipeline {
         }
         // A draft like an open request keeps its changes and stays a draft, saying why.
         let submit = sends_now && similar.is_none();
+        if let Some(FieldValue::Repetition(repetition)) = form.values.get(&FormField::Repetition) {
+            return self
+                .create_series(
+                    tx,
+                    reading,
+                    person,
+                    form,
+                    thread,
+                    details,
+                    *repetition,
+                    submit && base.is_none(),
+                )
+                .await;
+        }
         let command = match &base {
             Some(request) => Command::ModifyRequest {
                 request: request.id,
@@ -729,6 +746,54 @@ impl MailPipeline {
             Err(e) => {
                 let code = refusal_code(&e)?;
                 self.refused(tx, reading, person, thread, "modify", code).await?;
+                Ok(Decision::new(MailOutcome::CommandRefused(code)))
+            }
+        }
+    }
+
+    /// A new request with « Répétition : … »: the series, one request per occurrence, each
+    /// acknowledged. Only a new request sent at once repeats: a draft or a change with the
+    /// line gets the form back, saying so.
+    #[allow(clippy::too_many_arguments)]
+    async fn create_series(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        form: &FormReading,
+        thread: Option<RequestId>,
+        details: crate::domain::request::RequestDetails,
+        repetition: crate::domain::request::repetition::Repetition,
+        new_and_sent: bool,
+    ) -> anyhow::Result<Decision> {
+        let created = if new_and_sent {
+            self.workflow
+                .create_series_in(tx, requester_or_coordinator(person), person.id, details, repetition)
+                .await
+        } else {
+            Err(WorkflowError::Invalid(vec![crate::domain::request::FieldError::new(
+                crate::domain::request::Field::Repetition,
+                crate::domain::request::Problem::SeriesOnlyNew,
+            )]))
+        };
+        match created {
+            Ok(created) => {
+                let first = created.first().map(|a| (a.request, a.label.clone()));
+                let numbers: Vec<String> = created.iter().map(|a| a.label.clone()).collect();
+                let mut d = Decision::new(MailOutcome::SeriesCreated(numbers.join(", ")));
+                d.request = first.map(|(id, _)| id);
+                Ok(d)
+            }
+            Err(WorkflowError::Invalid(errors)) => {
+                let errors: Vec<String> = errors.iter().map(|e| e.describe(person.locale)).collect();
+                self.send_form(tx, reading, person, form, thread, Some(errors)).await?;
+                let mut d = Decision::new(MailOutcome::FormIncomplete);
+                d.request = thread;
+                Ok(d)
+            }
+            Err(e) => {
+                let code = refusal_code(&e)?;
+                self.refused(tx, reading, person, thread, "form", code).await?;
                 Ok(Decision::new(MailOutcome::CommandRefused(code)))
             }
         }
@@ -879,7 +944,8 @@ impl MailPipeline {
         };
         // A reason is kept as written or not at all: past its limit, or with a control
         // character, the person is told, and nothing is done.
-        if let MailCommand::Cancel { reason } | MailCommand::Contest { reason } = command
+        if let MailCommand::Cancel { reason } | MailCommand::CancelSeries { reason } | MailCommand::Contest { reason } =
+            command
             && let Err(problem) = text::lines(reason, text::TEXT_MAX)
         {
             let code = match problem {
@@ -896,6 +962,9 @@ impl MailPipeline {
         }
         if let MailCommand::Send { anyway } = command {
             return self.send_draft(tx, reading, person, request, *anyway).await;
+        }
+        if let MailCommand::CancelSeries { reason } = command {
+            return self.cancel_series(tx, reading, person, request, reason).await;
         }
         let (actor, workflow_command) = match self.workflow_command(tx, reading, person, request, command).await? {
             Ok(found) => found,
@@ -986,6 +1055,50 @@ impl MailPipeline {
             let code = refusal_code(&e)?;
             self.refused(tx, reading, person, Some(request), "send", code).await?;
             d.outcome = MailOutcome::CommandRefused(code);
+        }
+        Ok(d)
+    }
+
+    /// « ANNULER LA SUITE »: the thread's occurrence and the later ones of its series are
+    /// cancelled, each with the reason; the answer lists them.
+    async fn cancel_series(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        request: RequestId,
+        words: &str,
+    ) -> anyhow::Result<Decision> {
+        const VERB: &str = "cancel_series";
+        let (reason, detail) = CancellationReason::read(words);
+        let actor = requester_or_coordinator(person);
+        let mut d = Decision::new(MailOutcome::CommandApplied(VERB));
+        d.request = Some(request);
+        match self
+            .workflow
+            .cancel_series_from_in(tx, actor, request, reason, detail)
+            .await
+        {
+            Ok(cancelled) => {
+                let numbers: Vec<String> = cancelled.iter().map(|a| a.label.clone()).collect();
+                self.reply(tx, reading, person, Some(request), |answering| Notice::CommandDone {
+                    verb: VERB.to_string(),
+                    number: Some(numbers.join(", ")),
+                    status: Some(RequestStatus::Cancelled),
+                    answering,
+                })
+                .await?;
+            }
+            Err(WorkflowError::BadCommand(_)) => {
+                self.refused(tx, reading, person, Some(request), VERB, "not_a_series")
+                    .await?;
+                d.outcome = MailOutcome::CommandRefused("not_a_series");
+            }
+            Err(e) => {
+                let code = refusal_code(&e)?;
+                self.refused(tx, reading, person, Some(request), VERB, code).await?;
+                d.outcome = MailOutcome::CommandRefused(code);
+            }
         }
         Ok(d)
     }
@@ -1093,6 +1206,7 @@ impl MailPipeline {
             | MailCommand::Help
             | MailCommand::Digest
             | MailCommand::KeepWaiting
+            | MailCommand::CancelSeries { .. }
             | MailCommand::Send { .. } => {
                 unreachable!("answered above")
             }

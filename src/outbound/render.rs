@@ -64,6 +64,8 @@ struct MailBody<'a> {
     interpreter: &'a str,
     form: &'a str,
     errors: &'a [String],
+    /// « ANNULER LA SUITE » done: the numbers of the requests cancelled.
+    cancelled_series: &'a str,
     verb: &'a str,
     status: &'a str,
     reason: &'a str,
@@ -423,6 +425,7 @@ pub fn kind_label(kind: &str, locale: Locale) -> &'static str {
 fn refusal(reason: &str, locale: Locale) -> String {
     let text = match reason {
         "already_sent" => return locale.text("mail-refused-already-sent"),
+        "not_a_series" => return locale.text("mail-refused-not-a-series"),
         "calendar_outdated" => return locale.text("mail-refused-calendar-outdated"),
         "calendar_not_invited" => return locale.text("mail-refused-calendar-not-invited"),
         "calendar_tentative" => return locale.text("mail-refused-calendar-tentative"),
@@ -487,6 +490,10 @@ fn verb_label(verb: &str, locale: Locale) -> &'static str {
         "send" => locale.pick("envoi du brouillon", "send the draft"),
         "form" => locale.pick("formulaire de demande", "request form"),
         "calendar" => locale.pick("réponse depuis votre agenda", "answer from your calendar"),
+        "cancel_series" => locale.pick(
+            "annulation de cette séance et des suivantes",
+            "cancel this session and the ones after",
+        ),
         _ => locale.pick("commande", "command"),
     }
 }
@@ -544,6 +551,14 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         form: input.form,
         errors: fields.errors,
         verb: verb_label(fields.verb, locale),
+        cancelled_series: match notice {
+            Notice::CommandDone {
+                verb,
+                number: Some(numbers),
+                ..
+            } if verb == "cancel_series" => numbers.as_str(),
+            _ => "",
+        },
         status: &fields.status,
         reason: &refusal(fields.reason, locale),
         is_requester: input.recipient.has_role(Role::Requester),

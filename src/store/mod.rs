@@ -28,6 +28,7 @@ pub mod people_list;
 pub mod reports;
 pub mod requests;
 pub mod sequences;
+pub mod series;
 pub mod set_aside;
 
 use crate::domain::ids::{InstallationId, PersonId};
@@ -388,6 +389,9 @@ pub struct Savepoint(&'static str);
 impl Savepoint {
     pub const COMMAND: Savepoint = Savepoint("relais_command");
     pub const MESSAGE: Savepoint = Savepoint("relais_message");
+    /// A series of requests created or cancelled together (`workflow/series.rs`), around
+    /// each one's [`Savepoint::COMMAND`].
+    pub const SERIES: Savepoint = Savepoint("relais_series");
 }
 
 impl Tx {

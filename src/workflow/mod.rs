@@ -15,6 +15,7 @@ mod people;
 mod requests;
 pub mod roles;
 pub mod roster;
+pub mod series;
 pub mod standing;
 mod sweep;
 

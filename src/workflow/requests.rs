@@ -106,8 +106,19 @@ impl Workflow {
         };
         let mut request = self.load_and_check(tx, actor, id, &command).await?;
         let before = request.clone();
+        let accepted_by = matches!(command, Command::AcceptOffer { .. })
+            .then_some(actor.person)
+            .flatten();
         match self.decide(tx, actor, &mut request, command, now).await? {
-            Some(outcome) => self.persist(tx, actor, before, request, outcome, now).await,
+            Some(outcome) => {
+                let applied = self.persist(tx, actor, before, request, outcome, now).await?;
+                // Continuity: an interpreter who takes one occurrence of a series is
+                // offered the later ones still waiting for someone.
+                if let Some(interpreter) = accepted_by {
+                    self.offer_series_to(tx, applied.request, interpreter).await?;
+                }
+                Ok(applied)
+            }
             // Nothing differs: no new version, no history, nobody disturbed.
             None => Ok(Applied {
                 request: id,

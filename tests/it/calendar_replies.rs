@@ -456,17 +456,6 @@ async fn a_booking_s_invite_answered_from_the_calendar_is_no_cancellation(engine
     assert_eq!(request.version, version, "nothing changed the request");
 }
 
-/// Hands `raw` to the test MTA (OpenSMTPD), which delivers it to Dovecot.
-async fn send_through_mta(envelope_from: &str, to: &str, raw: &[u8]) {
-    use lettre::AsyncTransport as _;
-    let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous("127.0.0.1")
-        .port(support::smtp::port("RELAIS_TEST_SMTP_PORT"))
-        .build();
-    let envelope =
-        lettre::address::Envelope::new(Some(envelope_from.parse().unwrap()), vec![to.parse().unwrap()]).unwrap();
-    transport.send_raw(&envelope, raw).await.unwrap();
-}
-
 /// The calendar part of the mail whose subject holds `subject`, among `user`'s first
 /// `expected` mails in Dovecot.
 async fn invite_in_inbox(user: &str, expected: usize, subject: &str) -> Invite {
@@ -566,7 +555,7 @@ async fn calendar_answers_travel_through_the_mta_and_dovecot() {
 
     // Diego declines in Google Calendar.
     let raw = answer("gmail", &diego_invite, &diego, "Diego Fernández", "DECLINED");
-    send_through_mta(&diego, &diego_invite.organizer, &raw).await;
+    support::smtp::send_through_mta(&diego, &diego_invite.organizer, &raw).await;
     read_mailbox(&source, 1).await;
     let request = bank.load(id).await;
     assert_eq!(request.status, RequestStatus::Offered, "Lucía's offer still waits");
@@ -585,7 +574,7 @@ async fn calendar_answers_travel_through_the_mta_and_dovecot() {
         ..lucia_invite.clone()
     };
     let raw = answer("outlook-desktop", &older, &lucia, "Lucía Ramírez", "ACCEPTED");
-    send_through_mta(&lucia, &lucia_invite.organizer, &raw).await;
+    support::smtp::send_through_mta(&lucia, &lucia_invite.organizer, &raw).await;
     // A stranger forges Lucía's acceptance from an address of their own.
     let raw = answer(
         "outlook-desktop",
@@ -594,7 +583,7 @@ async fn calendar_answers_travel_through_the_mta_and_dovecot() {
         "Mallory",
         "ACCEPTED",
     );
-    send_through_mta("mallory@chu.example", &lucia_invite.organizer, &raw).await;
+    support::smtp::send_through_mta("mallory@chu.example", &lucia_invite.organizer, &raw).await;
     read_mailbox(&source, 2).await;
     assert_eq!(bank.load(id).await.status, RequestStatus::Offered, "nothing applied");
     outbound.deliver_due().await.unwrap();
@@ -612,7 +601,7 @@ async fn calendar_answers_travel_through_the_mta_and_dovecot() {
 
     // Her answer to the current invite books her.
     let raw = answer("outlook-desktop", &lucia_invite, &lucia, "Lucía Ramírez", "ACCEPTED");
-    send_through_mta(&lucia, &lucia_invite.organizer, &raw).await;
+    support::smtp::send_through_mta(&lucia, &lucia_invite.organizer, &raw).await;
     read_mailbox(&source, 1).await;
     let request = bank.load(id).await;
     assert_eq!(request.status, RequestStatus::Booked);

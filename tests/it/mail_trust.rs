@@ -530,17 +530,6 @@ async fn the_confirmation_mail_leads_to_a_page_that_acts_only_on_post(engine: En
     assert_eq!(bank.load(id).await.status, RequestStatus::Cancelled);
 }
 
-/// Hands `raw` to the test MTA (OpenSMTPD), which delivers it to Dovecot.
-async fn send_through_mta(envelope_from: &str, to: &str, raw: &[u8]) {
-    use lettre::AsyncTransport as _;
-    let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous("127.0.0.1")
-        .port(support::smtp::port("RELAIS_TEST_SMTP_PORT"))
-        .build();
-    let envelope =
-        lettre::address::Envelope::new(Some(envelope_from.parse().unwrap()), vec![to.parse().unwrap()]).unwrap();
-    transport.send_raw(&envelope, raw).await.unwrap();
-}
-
 /// The real thing: mail signed with the test domain's DKIM key (its public half served by
 /// the test DNS server, with SPF and DMARC records) travels through OpenSMTPD into
 /// Dovecot; Relais reads it back and checks DKIM, SPF and DMARC itself.
@@ -571,7 +560,7 @@ async fn dkim_signed_mail_through_the_mta_acts_and_unsigned_mail_waits(engine: E
         .into_bytes();
     let unsigned = mail("unsigned");
     for raw in [&signed, &tampered, &unsigned] {
-        send_through_mta(&requester, &mailbox, raw).await;
+        support::smtp::send_through_mta(&requester, &mailbox, raw).await;
     }
     let delivered = support::smtp::inbox(&mailbox, 3).await;
     assert_eq!(delivered.len(), 3);

@@ -43,6 +43,7 @@ mod pages;
 mod reply_cases;
 mod requester_self_service;
 mod schema_drift;
+mod series;
 mod serve;
 mod service_record;
 mod set_aside;

@@ -323,6 +323,8 @@ pub enum Field {
     InterpreterType,
     OnSiteName,
     OnSitePhone,
+    /// How a new request repeats (a series).
+    Repetition,
     /// The words given with a cancellation or a contest.
     Note,
 }
@@ -366,6 +368,7 @@ impl Field {
                 "Phone of the person receiving the interpreter",
             ),
             Field::Note => ("Précisions", "Details"),
+            Field::Repetition => ("Répétition", "Repeat"),
         };
         locale.pick(fr, en)
     }
@@ -395,6 +398,12 @@ pub enum Problem {
     Text(TextProblem),
     /// An interpreter type chosen and no interpreter named (the seeds' submit rule).
     TypeWithoutInterpreter,
+    /// A repetition that gives one appointment or none.
+    SeriesTooShort,
+    /// A repetition that gives more appointments than a series holds.
+    SeriesTooLong(u32),
+    /// A repetition on a draft or on a change: only a new request sent at once repeats.
+    SeriesOnlyNew,
 }
 
 impl Problem {
@@ -429,6 +438,26 @@ impl Problem {
             (Problem::TypeWithoutInterpreter, Locale::En) => "is chosen with no preferred interpreter: \
                  name the interpreter, or clear the interpreter type to let the coordinators choose"
                 .into(),
+            (Problem::SeriesTooShort, Locale::Fr) => {
+                "ne donne qu'un rendez-vous\u{a0}: la date de fin doit suivre la date du service".into()
+            }
+            (Problem::SeriesTooShort, Locale::En) => {
+                "gives a single appointment: the end date must come after the date of service".into()
+            }
+            (Problem::SeriesOnlyNew, Locale::Fr) => "s'indique seulement dans une nouvelle demande envoyée aussitôt \
+                 (ni brouillon ni modification)\u{a0}; retirez la ligne, ou faites une nouvelle demande"
+                .into(),
+            (Problem::SeriesOnlyNew, Locale::En) => {
+                "only goes in a new request sent at once (not a draft nor a change); \
+                 remove the line, or make a new request"
+                    .into()
+            }
+            (Problem::SeriesTooLong(n), Locale::Fr) => {
+                format!("donne plus de {n}\u{a0}rendez-vous, le plus qu'une série compte")
+            }
+            (Problem::SeriesTooLong(n), Locale::En) => {
+                format!("gives more than {n} appointments, the most a series holds")
+            }
         }
     }
 }

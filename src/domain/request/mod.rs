@@ -6,6 +6,7 @@ pub mod deadline;
 pub mod details;
 pub mod number;
 pub mod record;
+pub mod repetition;
 pub mod status;
 pub mod urgency;
 

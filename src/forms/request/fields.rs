@@ -17,6 +17,8 @@ pub enum FormField {
     StartTime,
     FlexibleUntil,
     DurationMinutes,
+    /// « Répétition : chaque semaine, 8 fois »: a series, one request per occurrence.
+    Repetition,
     SourceLanguage,
     TargetLanguage,
     AlternativeLanguage,
@@ -63,6 +65,7 @@ pub(super) enum Kind {
     YesNo,
     Gender,
     InterpreterType,
+    Repetition,
 }
 
 /// Everything the form knows about one field. Kept as one table, one row per
@@ -83,7 +86,7 @@ pub(super) struct Spec {
 
 /// In the order of [`FormField::ALL`]; `specs_follow_the_field_order` checks it.
 #[rustfmt::skip]
-pub(super) static SPECS: [Spec; 37] = [
+pub(super) static SPECS: [Spec; 38] = [
     Spec { field: FormField::RequestType, key: "request_type", kind: Kind::RequestType,
         label_fr: "Type de demande", label_en: "Request type",
         hint_fr: "[en présentiel, téléphone, vidéo, transmission de message, traduction, permanence, service professionnel]",
@@ -111,6 +114,11 @@ pub(super) static SPECS: [Spec; 37] = [
         hint_fr: "[en minutes ou en heures, ex. 90 ou 1 h 30]",
         hint_en: "[in minutes or hours, e.g. 90 or 1 h 30]",
         synonyms: &["Length", "Durée (minutes)", "Duration (minutes)", "Durée en minutes", "Duration in minutes"] },
+    Spec { field: FormField::Repetition, key: "repetition", kind: Kind::Repetition,
+        label_fr: "Répétition", label_en: "Repeat",
+        hint_fr: "[facultatif, ex. chaque semaine, 8 fois\u{a0}; toutes les 2 semaines jusqu'au AAAA-MM-JJ]",
+        hint_en: "[optional, e.g. every week, 8 times; every 2 weeks until YYYY-MM-DD]",
+        synonyms: &["Répéter", "Récurrence", "Série", "Repetition", "Recurrence", "Series", "Repeats"] },
     Spec { field: FormField::SourceLanguage, key: "source_language", kind: Kind::Language,
         label_fr: "Langue de départ", label_en: "Source language",
         hint_fr: "[français par défaut]", hint_en: "[French by default]",
@@ -251,13 +259,14 @@ pub(super) static SPECS: [Spec; 37] = [
 
 impl FormField {
     /// Every field, in the order the form email lists them.
-    pub const ALL: [FormField; 37] = [
+    pub const ALL: [FormField; 38] = [
         FormField::RequestType,
         FormField::Date,
         FormField::AlternativeDate,
         FormField::StartTime,
         FormField::FlexibleUntil,
         FormField::DurationMinutes,
+        FormField::Repetition,
         FormField::SourceLanguage,
         FormField::TargetLanguage,
         FormField::AlternativeLanguage,
@@ -292,7 +301,7 @@ impl FormField {
     ];
 
     fn spec(self) -> &'static Spec {
-        // The discriminants are 0..37 in declaration order, which is the order
+        // The discriminants are 0..38 in declaration order, which is the order
         // of SPECS (checked by a test), so this index never goes out of bounds.
         &SPECS[self as usize]
     }

@@ -107,6 +107,13 @@ impl FieldIssue {
                             " (bank, external provider or none)",
                         ),
                     ),
+                    Kind::Repetition => (
+                        ("répétition non reconnue", "unrecognised repetition"),
+                        (
+                            " (ex. chaque semaine, 8 fois\u{a0}; toutes les 2 semaines jusqu'au 2027-03-31\u{a0}; au plus 52 fois, aux 8 semaines au plus)",
+                            " (e.g. every week, 8 times; every 2 weeks until 2027-03-31; at most 52 times, every 8 weeks at most)",
+                        ),
+                    ),
                     Kind::Text => (("valeur non reconnue", "unrecognised value"), ("", "")),
                 };
                 quoted(locale, what, value, locale.pick(suffix.0, suffix.1))

@@ -13,8 +13,11 @@ use super::fields::{FormField, Kind, TextShape};
 use super::issues::IssueKind;
 use crate::domain::language::LanguageTag;
 use crate::domain::request::InterpreterType;
+use crate::domain::request::repetition::Repetition;
 use crate::domain::text::{self, fold};
-use crate::forms::values::{duration_minutes, is_negative, match_words, parse_date, parse_time, parse_yes_no, trim};
+use crate::forms::values::{
+    duration_minutes, is_negative, match_words, parse_date, parse_repetition, parse_time, parse_yes_no, trim,
+};
 
 /// The request type as the form names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +97,8 @@ pub enum FieldValue {
     Gender(GenderWanted),
     /// `interpreter_type`: `None` when the requester clears it (« aucun »).
     InterpreterType(Option<InterpreterType>),
+    /// `repetition`: how a new request repeats.
+    Repetition(Repetition),
 }
 
 impl FieldValue {
@@ -111,6 +116,7 @@ impl FieldValue {
             FieldValue::RequestType(kind) => Value::String(kind.key().to_string()),
             FieldValue::Gender(gender) => Value::String(gender.key().to_string()),
             FieldValue::InterpreterType(kind) => kind.map_or(Value::Null, |k| Value::String(k.as_str().to_string())),
+            FieldValue::Repetition(repetition) => Value::String(repetition.key()),
         }
     }
 }
@@ -161,6 +167,9 @@ pub fn normalise_value(field: FormField, raw: &str, reference: NaiveDateTime) ->
         Kind::Gender => parse_gender(raw).map(FieldValue::Gender).ok_or(IssueKind::Unreadable),
         Kind::InterpreterType => parse_interpreter_type(raw)
             .map(FieldValue::InterpreterType)
+            .ok_or(IssueKind::Unreadable),
+        Kind::Repetition => parse_repetition(raw, reference.date())
+            .map(FieldValue::Repetition)
             .ok_or(IssueKind::Unreadable),
     }
 }

@@ -5,12 +5,14 @@
 
 mod date;
 mod duration;
+mod repetition;
 mod time;
 mod tokens;
 mod words;
 
 pub(super) use date::parse_date;
 pub(super) use duration::{duration_minutes, is_negative};
+pub(super) use repetition::parse_repetition;
 pub(super) use time::parse_time;
 pub(super) use words::{match_words, parse_yes_no, says_nothing};
 

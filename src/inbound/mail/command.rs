@@ -28,6 +28,8 @@ pub enum Verb {
     Close,
     /// The requester sends their draft (« Brouillon » → « Nouveau »).
     Send,
+    /// « ANNULER LA SUITE »: this occurrence of a series and the ones after.
+    CancelSeries,
 }
 
 impl Verb {
@@ -48,6 +50,7 @@ impl Verb {
             Verb::GiveUp => "give_up",
             Verb::Close => "close",
             Verb::Send => "send",
+            Verb::CancelSeries => "cancel_series",
         }
     }
 }
@@ -58,6 +61,10 @@ pub enum MailCommand {
     NewRequest,
     Accept,
     Reject,
+    /// This occurrence of a series and the ones after, with the reason.
+    CancelSeries {
+        reason: String,
+    },
     Cancel {
         reason: String,
     },
@@ -90,6 +97,7 @@ impl MailCommand {
             MailCommand::Accept => Verb::Accept,
             MailCommand::Reject => Verb::Reject,
             MailCommand::Cancel { .. } => Verb::Cancel,
+            MailCommand::CancelSeries { .. } => Verb::CancelSeries,
             MailCommand::Assign { .. } => Verb::Assign,
             MailCommand::Withdraw => Verb::Withdraw,
             MailCommand::Validate => Verb::Validate,
@@ -106,7 +114,9 @@ impl MailCommand {
 
     pub fn to_json(&self) -> Value {
         let args = match self {
-            MailCommand::Cancel { reason } | MailCommand::Contest { reason } => json!({ "reason": reason }),
+            MailCommand::Cancel { reason } | MailCommand::CancelSeries { reason } | MailCommand::Contest { reason } => {
+                json!({ "reason": reason })
+            }
             MailCommand::Send { anyway } => json!({ "anyway": anyway }),
             MailCommand::Assign { request, interpreter } => json!({
                 "request": request.as_ref().map(|r| r.as_str()),
@@ -130,6 +140,13 @@ const WORDS: &[(&str, Verb)] = &[
     ("rejeter", Verb::Reject),
     ("decline", Verb::Reject),
     ("reject", Verb::Reject),
+    ("annuler toute la serie", Verb::CancelSeries),
+    ("annuler les suivantes", Verb::CancelSeries),
+    ("annuler la suite", Verb::CancelSeries),
+    ("annuler la serie", Verb::CancelSeries),
+    ("cancel the rest", Verb::CancelSeries),
+    ("cancel the series", Verb::CancelSeries),
+    ("cancel series", Verb::CancelSeries),
     ("annuler", Verb::Cancel),
     ("cancel", Verb::Cancel),
     ("assigner", Verb::Assign),
@@ -168,7 +185,14 @@ pub fn read_command(new_text: &str) -> Option<MailCommand> {
     let (phrase, verb) = WORDS.iter().find(|(phrase, _)| {
         folded == *phrase || folded.strip_prefix(phrase).is_some_and(|rest| rest.starts_with(' '))
     })?;
-    let words_in_phrase = phrase.split(' ').count();
+    let mut words_in_phrase = phrase.split(' ').count();
+    let mut verb = *verb;
+    // « ANNULER LA SUITE » is one phrase; « Annuler : la suite au prochain rendez-vous » is
+    // a cancellation with its reason.
+    if verb == Verb::CancelSeries && !written_together(first_line, words_in_phrase) {
+        verb = Verb::Cancel;
+        words_in_phrase = 1;
+    }
     Some(match verb {
         Verb::NewRequest => MailCommand::NewRequest,
         Verb::Accept => MailCommand::Accept,
@@ -208,6 +232,9 @@ pub fn read_command(new_text: &str) -> Option<MailCommand> {
         Verb::Cancel => MailCommand::Cancel {
             reason: rest_after_words(first_line, words_in_phrase),
         },
+        Verb::CancelSeries => MailCommand::CancelSeries {
+            reason: rest_after_words(first_line, words_in_phrase),
+        },
         Verb::Assign => {
             let tokens: Vec<&str> = new_text
                 .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
@@ -221,6 +248,14 @@ pub fn read_command(new_text: &str) -> Option<MailCommand> {
             MailCommand::Assign { request, interpreter }
         }
     })
+}
+
+/// Whether the first `words` words of `line` are written one after the other, with only
+/// spaces between them.
+fn written_together(line: &str, words: usize) -> bool {
+    line.split_whitespace()
+        .take(words.saturating_sub(1))
+        .all(|word| word.chars().all(char::is_alphanumeric))
 }
 
 /// The line after its first `words` words, leading punctuation and spaces removed.
@@ -254,6 +289,10 @@ mod tests {
             ("aide", Verb::Help),
             ("ENVOYER", Verb::Send),
             ("Send.", Verb::Send),
+            ("ANNULER LA SUITE : fin du suivi", Verb::CancelSeries),
+            ("Annuler la série", Verb::CancelSeries),
+            ("cancel the rest, treatment over", Verb::CancelSeries),
+            ("Annuler : la suite au prochain rendez-vous", Verb::Cancel),
         ] {
             assert_eq!(read_command(text).map(|c| c.verb()), Some(verb), "{text}");
         }

@@ -150,6 +150,7 @@ fn form_field(field: Field) -> Option<FormField> {
         Field::InterpreterType => FormField::InterpreterType,
         Field::OnSiteName => FormField::OnSiteName,
         Field::OnSitePhone => FormField::OnSitePhone,
+        Field::Repetition => FormField::Repetition,
         Field::Note => return None,
     })
 }
@@ -222,6 +223,7 @@ fn sections(
     choices: &Choices,
     patient: bool,
     similar: bool,
+    new: bool,
 ) -> Vec<Section> {
     use FormField as F;
     let view = |field: F| {
@@ -254,21 +256,35 @@ fn sections(
         title,
         fields: fields.iter().map(|f| view(*f)).collect(),
     };
+    // A series is made when a request is created: an existing one does not repeat.
+    let appointment: &[F] = if new {
+        &[
+            F::RequestType,
+            F::Date,
+            F::AlternativeDate,
+            F::StartTime,
+            F::FlexibleUntil,
+            F::DurationMinutes,
+            F::Repetition,
+            F::SourceLanguage,
+            F::TargetLanguage,
+            F::AlternativeLanguage,
+        ]
+    } else {
+        &[
+            F::RequestType,
+            F::Date,
+            F::AlternativeDate,
+            F::StartTime,
+            F::FlexibleUntil,
+            F::DurationMinutes,
+            F::SourceLanguage,
+            F::TargetLanguage,
+            F::AlternativeLanguage,
+        ]
+    };
     let mut all = vec![
-        section(
-            locale.text("request-appointment"),
-            &[
-                F::RequestType,
-                F::Date,
-                F::AlternativeDate,
-                F::StartTime,
-                F::FlexibleUntil,
-                F::DurationMinutes,
-                F::SourceLanguage,
-                F::TargetLanguage,
-                F::AlternativeLanguage,
-            ],
-        ),
+        section(locale.text("request-appointment"), appointment),
         section(
             locale.text("request-place"),
             &[
@@ -388,6 +404,7 @@ async fn render(state: &AppState, page: FormPage<'_>, status: StatusCode) -> Res
         &choices,
         true,
         page.similar.is_some(),
+        !page.action.ends_with("/edit"),
     );
     if !page.kept.is_empty()
         && let Some(files) = sections.last_mut()
@@ -1056,19 +1073,38 @@ async fn store_request(
     } else {
         Actor::coordinator(person.id, Channel::Web)
     };
-    let command = match base {
-        Some(seen) => Command::ModifyRequest {
-            request: seen.request.id,
-            details,
-        },
-        None => Command::CreateRequest {
-            requested_by: page.requester.id,
-            details,
-            submit: !page.save_as_draft,
-        },
+    let repetition = match reading.values.get(&FormField::Repetition) {
+        Some(crate::forms::request::FieldValue::Repetition(r)) => Some(*r),
+        _ => None,
     };
-    let sends_draft = base.is_some_and(|s| s.request.status == RequestStatus::Draft) && !page.save_as_draft;
-    let applied = match execute(workflow, &mut tx, actor, command, sends_draft).await {
+    let executed = match repetition {
+        // A series: its first occurrence stands for it (the page opens it, the files go
+        // with it).
+        Some(repetition) if base.is_none() && !page.save_as_draft => workflow
+            .create_series_in(&mut tx, actor, page.requester.id, details, repetition)
+            .await
+            .and_then(|created| created.into_iter().next().ok_or(WorkflowError::NotFound)),
+        Some(_) => Err(WorkflowError::Invalid(vec![crate::domain::request::FieldError::new(
+            Field::Repetition,
+            Problem::SeriesOnlyNew,
+        )])),
+        None => {
+            let command = match base {
+                Some(seen) => Command::ModifyRequest {
+                    request: seen.request.id,
+                    details,
+                },
+                None => Command::CreateRequest {
+                    requested_by: page.requester.id,
+                    details,
+                    submit: !page.save_as_draft,
+                },
+            };
+            let sends_draft = base.is_some_and(|s| s.request.status == RequestStatus::Draft) && !page.save_as_draft;
+            execute(workflow, &mut tx, actor, command, sends_draft).await
+        }
+    };
+    let applied = match executed {
         Ok(applied) => applied,
         Err(WorkflowError::Invalid(errors)) => {
             for e in &errors {

@@ -179,29 +179,47 @@ async fn build(state: &AppState, signed_in: &SignedIn, seen: &Seen) -> anyhow::R
         state.workflow.clock().now(),
         state.workflow.config().late_cancellation_hours,
     );
+    let in_series = tx.series_of(request.id).await?.is_some();
     for action in ACTIONS {
         if current_version(&mut tx, action, request, person).await?.is_some() {
-            let choice = crate::web::links::reason_choice(action, locale);
-            view.forms.push(ActionForm {
-                action: format!("/requests/{}/act", request.id.0),
-                csrf: csrf.clone(),
-                value: action_key(action),
-                label: action_label(action, locale),
-                danger: matches!(action, LinkAction::Cancel | LinkAction::Refuse | LinkAction::Withdraw),
-                reason_label: choice.reason_label,
-                reasons: choice.reasons,
-                note_label: choice.note_label,
-                warning: if action == LinkAction::Cancel && late {
-                    locale.text_with(
-                        "request-late-cancellation-warning",
-                        &[("hours", &state.workflow.config().late_cancellation_hours.to_string())],
-                    )
-                } else {
-                    String::new()
-                },
-                who_label: String::new(),
-                request: String::new(),
-            });
+            // An occurrence of a series may be cancelled alone, or with the ones after.
+            let with_series: &[(&'static str, bool)] = if action == LinkAction::Cancel && in_series {
+                &[(CANCEL_SERIES, false), (CANCEL_SERIES, true)]
+            } else {
+                &[("", false)]
+            };
+            for (key, rest) in with_series {
+                let choice = crate::web::links::reason_choice(action, locale);
+                view.forms.push(ActionForm {
+                    action: format!("/requests/{}/act", request.id.0),
+                    csrf: csrf.clone(),
+                    value: if *rest { key } else { action_key(action) },
+                    label: if *rest {
+                        locale
+                            .pick(
+                                "Annuler cette séance et les suivantes",
+                                "Cancel this session and the ones after",
+                            )
+                            .to_string()
+                    } else {
+                        action_label(action, locale)
+                    },
+                    danger: matches!(action, LinkAction::Cancel | LinkAction::Refuse | LinkAction::Withdraw),
+                    reason_label: choice.reason_label,
+                    reasons: choice.reasons,
+                    note_label: choice.note_label,
+                    warning: if action == LinkAction::Cancel && late {
+                        locale.text_with(
+                            "request-late-cancellation-warning",
+                            &[("hours", &state.workflow.config().late_cancellation_hours.to_string())],
+                        )
+                    } else {
+                        String::new()
+                    },
+                    who_label: String::new(),
+                    request: String::new(),
+                });
+            }
         }
     }
     view.forms.extend(offer_to_form(request, signed_in, &csrf, locale));
@@ -409,7 +427,11 @@ pub async fn act(
         let notice = locale.text("request-nothing-was-done-this-form-expired");
         return page(&state, &signed_in, &seen, Tone::Bad, notice, StatusCode::FORBIDDEN).await;
     };
-    let Some(action) = ACTIONS.into_iter().find(|a| action_key(*a) == posted.action) else {
+    let series = posted.action == CANCEL_SERIES;
+    let Some(action) = ACTIONS
+        .into_iter()
+        .find(|a| action_key(*a) == posted.action || (series && *a == LinkAction::Cancel))
+    else {
         return Err(WebError::NoSuchRequest(locale));
     };
     let Some(kind) = possible_as(&state, action, &seen).await? else {
@@ -428,7 +450,48 @@ pub async fn act(
         kind,
         channel: Channel::Web,
     };
+    if let (
+        true,
+        Command::CancelRequest {
+            request,
+            reason,
+            detail,
+        },
+    ) = (series, &command)
+    {
+        let done = cancel_series(&state, actor, *request, *reason, detail.clone()).await?;
+        return after(&state, &signed_in, id, done).await;
+    }
     after(&state, &signed_in, id, state.workflow.execute(actor, command).await).await
+}
+
+/// The posted action that cancels an occurrence of a series and the ones after.
+const CANCEL_SERIES: &str = "cancel_series";
+
+/// Cancels `request` and the later occurrences of its series in one transaction: the
+/// first one cancelled, or why nothing was.
+async fn cancel_series(
+    state: &AppState,
+    actor: Actor,
+    request: crate::domain::ids::RequestId,
+    reason: crate::domain::request::CancellationReason,
+    detail: Option<String>,
+) -> Result<Result<crate::workflow::Applied, WorkflowError>, WebError> {
+    let mut tx = state.workflow.store().begin().await?;
+    match state
+        .workflow
+        .cancel_series_from_in(&mut tx, actor, request, reason, detail)
+        .await
+    {
+        Ok(cancelled) => {
+            tx.commit().await?;
+            Ok(cancelled.into_iter().next().ok_or(WorkflowError::NotFound))
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            Ok(Err(e))
+        }
+    }
 }
 
 /// As whom this person may take `action` on the request now; `None` when it is no longer

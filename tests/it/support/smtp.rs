@@ -84,3 +84,14 @@ pub async fn fresh_address(bank: &TestBank, person: relais::domain::ids::PersonI
         .unwrap();
     address
 }
+
+/// Hands `raw` to the test MTA (OpenSMTPD), which delivers it to Dovecot.
+pub async fn send_through_mta(envelope_from: &str, to: &str, raw: &[u8]) {
+    use lettre::AsyncTransport as _;
+    let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous("127.0.0.1")
+        .port(port("RELAIS_TEST_SMTP_PORT"))
+        .build();
+    let envelope =
+        lettre::address::Envelope::new(Some(envelope_from.parse().unwrap()), vec![to.parse().unwrap()]).unwrap();
+    transport.send_raw(&envelope, raw).await.unwrap();
+}

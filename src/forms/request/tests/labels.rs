@@ -32,6 +32,7 @@ fn specs_follow_the_field_order() {
             "start_time",
             "flexible_until",
             "duration_minutes",
+            "repetition",
             "source_language",
             "target_language",
             "alternative_language",

@@ -255,6 +255,7 @@ fn render_then_read_round_trip() {
         (FormField::StartTime, "14:30"),
         (FormField::FlexibleUntil, "15:00"),
         (FormField::DurationMinutes, "90"),
+        (FormField::Repetition, "chaque semaine, 8 fois"),
         (FormField::SourceLanguage, "fr"),
         (FormField::TargetLanguage, "ar-MA"),
         (FormField::AlternativeLanguage, "en"),
