@@ -69,6 +69,9 @@ pub enum Notice {
     /// To the requester who asked for it (a preference of their profile): their request is
     /// offered to an interpreter.
     OfferSent(RequestFacts),
+    /// To an interpreter who did not answer in time: the offer expired, and the pencilled
+    /// event leaves their calendar.
+    OfferExpired(RequestFacts),
     /// To the interpreter: the service record form, asked after the appointment or sent
     /// back with what to fix.
     RecordForm(RecordForm),
@@ -407,7 +410,8 @@ impl Notice {
             | Notice::LapsedStillLooking(f)
             | Notice::RequestChanged(f)
             | Notice::AutoValidated(f)
-            | Notice::OfferSent(f) => Some(f),
+            | Notice::OfferSent(f)
+            | Notice::OfferExpired(f) => Some(f),
             Notice::RecordForm(form) => Some(&form.facts),
             Notice::DraftSaved(draft) => Some(&draft.facts),
             _ => None,
@@ -539,6 +543,7 @@ mod tests {
                 notes: vec!["Une demande semblable existe déjà : HC-26061001".into()],
                 answering: Answering::to(Some("<a@b.example>"), "Re: demande"),
             }),
+            Notice::OfferExpired(f()),
         ]
     }
 
@@ -587,6 +592,7 @@ mod tests {
             Notice::EmailChangeConfirm(_) => 40,
             Notice::EmailChanged(_) => 41,
             Notice::DraftSaved(_) => 42,
+            Notice::OfferExpired(_) => 43,
         }
     }
 
@@ -596,7 +602,7 @@ mod tests {
         for (i, notice) in all.iter().enumerate() {
             assert_eq!(index(notice), i, "{notice:?}");
         }
-        assert_eq!(all.len(), 43);
+        assert_eq!(all.len(), 44);
     }
 
     #[test]
@@ -663,6 +669,7 @@ mod tests {
                 "email_change_confirm",
                 "email_changed",
                 "draft_saved",
+                "offer_expired",
             ]
         );
     }

@@ -337,6 +337,7 @@ pub fn notice_label(notice: &Notice, locale: Locale) -> &'static str {
         Notice::RequestReceived(_) => locale.pick("Demande reçue", "Request received"),
         Notice::RequestOffered(_) => locale.pick("Offre d'interprétation", "Interpreting offer"),
         Notice::OfferFilled(_) => locale.pick("Offre pourvue", "Offer filled"),
+        Notice::OfferExpired(_) => locale.pick("Offre expirée", "Offer expired"),
         Notice::RequestBooked(_) => locale.pick("Demande réservée", "Request booked"),
         Notice::RequestModified(_) => locale.pick(
             "Demande modifiée : à accepter de nouveau",

@@ -695,7 +695,7 @@ fn invite_kind(
         // A booking the requester has in their calendar moves with the change.
         Notice::RequestChanged(_) if request.booked_at.is_some() => Some(InviteKind::Booking),
         Notice::AssignmentRemoved(_) => Some(InviteKind::Cancel),
-        Notice::OfferFilled(_) if holds => Some(InviteKind::Cancel),
+        Notice::OfferFilled(_) | Notice::OfferExpired(_) if holds => Some(InviteKind::Cancel),
         Notice::RequestCancelled(_) if concerned || holds => Some(InviteKind::Cancel),
         Notice::CommandDone {
             status: Some(crate::domain::request::RequestStatus::Cancelled),

@@ -20,6 +20,8 @@ pub enum NoticeKind {
     RequestOffered,
     /// The offer went to someone else.
     OfferFilled,
+    /// The offer expired unanswered.
+    OfferExpired,
     /// To the requester: an interpreter accepted.
     RequestBooked,
     /// To the interpreter: the request changed, accept again.
@@ -71,6 +73,7 @@ impl NoticeKind {
             NoticeKind::RequestReceived => N::RequestReceived(facts),
             NoticeKind::RequestOffered => N::RequestOffered(facts),
             NoticeKind::OfferFilled => N::OfferFilled(facts),
+            NoticeKind::OfferExpired => N::OfferExpired(facts),
             NoticeKind::RequestBooked => N::RequestBooked(facts),
             NoticeKind::RequestModified => N::RequestModified(facts),
             NoticeKind::OfferDeclined => N::OfferDeclined(facts),

@@ -22,6 +22,7 @@ on_both_engines!(
     a_maybe_does_nothing_and_says_so,
     answers_to_replaced_invites_forged_or_through_another_key_change_nothing,
     a_booking_s_invite_answered_from_the_calendar_is_no_cancellation,
+    an_offer_that_lapses_leaves_the_interpreter_s_calendar,
 );
 
 /// The clients whose answers are fixtures.
@@ -611,4 +612,26 @@ async fn calendar_answers_travel_through_the_mta_and_dovecot() {
     assert_eq!(booking.uid, lucia_invite.uid);
     assert!(booking.sequence > lucia_invite.sequence);
     assert!(booking.ics.contains("STATUS:CONFIRMED"), "{}", booking.ics);
+}
+
+/// An offer left unanswered lapses: the interpreter is told, and the invite that comes
+/// with it takes the pencilled event off their calendar (same UID, `CANCEL`).
+async fn an_offer_that_lapses_leaves_the_interpreter_s_calendar(engine: Engine) {
+    let (b, id) = offered(engine, 1).await;
+    let (lucia, _) = interpreter(0);
+    let invite = last_invite(&b, &lucia).await;
+    b.bank
+        .workflow
+        .execute(
+            relais::workflow::Actor::system(),
+            relais::workflow::Command::LapseOffers { request: id },
+        )
+        .await
+        .unwrap();
+    let gone = last_invite(&b, &lucia).await;
+    assert_eq!(gone.uid, invite.uid);
+    assert!(gone.ics.contains("METHOD:CANCEL"), "{}", gone.ics);
+    assert!(gone.sequence > invite.sequence);
+    let told = sent_text_to(&b, &lucia, "offer_expired");
+    assert!(told.contains("a expiré sans votre réponse"), "{told}");
 }

@@ -207,7 +207,13 @@ impl Workflow {
             .close_pending_offers(request.id, None, OfferStatus::Lapsed, now)
             .await?;
         let mut o = Outcome::new("offers_lapsed");
-        o.changes.push(Change::new("lapsed_offers", None::<i64>, lapsed));
+        o.changes
+            .push(Change::new("lapsed_offers", None::<i64>, lapsed.clone()));
+        // Each interpreter who let it lapse is told, with the invite that takes the
+        // pencilled event off their calendar.
+        for interpreter in lapsed {
+            o.notices.push(Notice::new(interpreter, NoticeKind::OfferExpired));
+        }
         o.notices
             .extend(notify::to_coordinators(tx, NoticeKind::OffersLapsed).await?);
         o.notices
