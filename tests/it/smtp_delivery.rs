@@ -146,6 +146,35 @@ fn find(mails: &[Vec<u8>], subject: &str) -> mail_parser::Message<'static> {
         .unwrap_or_else(|| panic!("no mail about {subject:?}"))
 }
 
+/// The mail about `subject` in `user`'s inbox, once it has arrived: on a loaded machine
+/// another mail may come first, or this one a moment after the others counted.
+async fn arrived(user: &str, at_least: usize, subject: &str) -> mail_parser::Message<'static> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let mails = inbox(user, at_least).await;
+        let about = mails
+            .iter()
+            .map(|raw| MessageParser::default().parse(raw).unwrap().into_owned())
+            .find(|m| m.subject().unwrap_or("").contains(subject));
+        match about {
+            Some(mail) => return mail,
+            None if std::time::Instant::now() > deadline => {
+                let subjects: Vec<String> = mails
+                    .iter()
+                    .map(|raw| {
+                        MessageParser::default()
+                            .parse(raw)
+                            .and_then(|m| m.subject().map(str::to_string))
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                panic!("no mail about {subject:?} for {user}; it has {subjects:?}");
+            }
+            None => tokio::time::sleep(std::time::Duration::from_millis(200)).await,
+        }
+    }
+}
+
 /// The calendar part of a mail, unfolded.
 fn calendar_of(mail: &mail_parser::Message<'_>) -> String {
     mail.parts
@@ -190,7 +219,7 @@ async fn the_booked_interpreter_can_do_the_job_from_the_mail_and_the_invite() {
         .await
         .unwrap();
     deliver_everything(&bank, &outbound).await;
-    let offer = find(&inbox(&lucia_address, 1).await, "Offre d'interprétation");
+    let offer = arrived(&lucia_address, 1, "Offre d'interprétation").await;
     let text = offer.body_text(0).unwrap().into_owned();
     for shown in [
         "Interruption de grossesse",
@@ -218,7 +247,7 @@ async fn the_booked_interpreter_can_do_the_job_from_the_mail_and_the_invite() {
         .await
         .unwrap();
     deliver_everything(&bank, &outbound).await;
-    let confirmed = find(&inbox(&lucia_address, 2).await, "Demande confirmée");
+    let confirmed = arrived(&lucia_address, 2, "Demande confirmée").await;
     let text = confirmed.body_text(0).unwrap().into_owned();
     for shown in [
         "1560, rue Sherbrooke Est",
@@ -305,7 +334,7 @@ async fn the_booked_interpreter_can_do_the_job_from_the_mail_and_the_invite() {
         .await
         .unwrap();
     deliver_everything(&bank, &outbound).await;
-    let cancelled = find(&inbox(&marie_address, 3).await, "Demande annulée");
+    let cancelled = arrived(&marie_address, 3, "Demande annulée").await;
     let ics = calendar_of(&cancelled);
     assert!(
         ics.contains("METHOD:CANCEL") && ics.contains("STATUS:CANCELLED"),
@@ -314,7 +343,7 @@ async fn the_booked_interpreter_can_do_the_job_from_the_mail_and_the_invite() {
     assert!(ics.contains(&format!("UID:relais-request-{id}@bi.example")), "{ics}");
     let text = cancelled.body_text(0).unwrap().into_owned();
     assert!(text.contains("Rendez-vous reporté"), "the reason: {text}");
-    let told = find(&inbox(&lucia_address, 3).await, "Demande annulée");
+    let told = arrived(&lucia_address, 3, "Demande annulée").await;
     let text = told.body_text(0).unwrap().into_owned();
     assert!(
         text.contains("Rendez-vous reporté"),
