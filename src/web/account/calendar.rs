@@ -27,7 +27,7 @@ async fn page(signed_in: &SignedIn, state: &AppState, notice: Option<(Tone, Stri
     }
     page = page.paragraph(locale.pick(
         "Abonnez votre agenda (Outlook, Google Agenda, Apple Calendrier…) à vos réservations, \
-         à vos offres en attente et à vos demandes : il se met à jour de lui-même. \
+         à vos offres en attente et à vos demandes\u{a0}: il se met à jour de lui-même. \
          L’agenda ne montre aucun renseignement sur l’usager.",
         "Subscribe your calendar (Outlook, Google Calendar, Apple Calendar…) to your bookings, \
          your pending offers and your requests: it updates itself. \
