@@ -19,6 +19,7 @@ on_both_engines!(
     a_bounded_write_gives_up_in_time_with_a_passing_failure,
     a_poison_sms_is_set_aside_and_applies_once_tried_again_after_the_fix,
     sms_arriving_together_are_written_together_and_a_poison_one_alone,
+    more_sms_than_a_group_holds_are_all_answered,
 );
 
 const TWILIO_TOKEN: &str = "twilio-token";
@@ -552,5 +553,54 @@ async fn sms_arriving_together_are_written_together_and_a_poison_one_alone(engin
             assert!((1..=3).contains(&groups), "{groups} transactions for 24 webhooks");
         }
         Engine::Postgres => assert_eq!(pipeline.sms_groups_committed(), 0),
+    }
+}
+
+/// 150 webhooks at once behind a held write lock, more than a group holds (64): every
+/// call is answered, none asked to retry, each SMS recorded once, in a few transactions of
+/// at most 64.
+async fn more_sms_than_a_group_holds_are_all_answered(engine: Engine) {
+    use relais::inbound::sms_pipeline::{InboundSms, Received};
+    let bank = TestBank::new(engine).await;
+    let pipeline = SmsPipeline::new(bank.workflow.clone(), "CA", "Relais");
+    const CALLS: usize = 150;
+    let holder = match engine {
+        Engine::Sqlite => Some(Holder::take(&bank, "").await),
+        Engine::Postgres => None,
+    };
+    let tasks: Vec<_> = (0..CALLS)
+        .map(|i| {
+            let pipeline = pipeline.clone();
+            tokio::spawn(async move {
+                pipeline
+                    .receive(InboundSms {
+                        gateway: "kannel",
+                        gateway_id: &format!("k-many-{i}"),
+                        from: "+15145550111",
+                        to: "+15145550100",
+                        text: "AIDE",
+                    })
+                    .await
+            })
+        })
+        .collect();
+    if let Some(holder) = holder {
+        let started = Instant::now();
+        while pipeline.sms_waiting() < CALLS - 1 {
+            assert!(started.elapsed() < Duration::from_secs(30), "the webhooks never queued");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        holder.release().await;
+    }
+    for task in tasks {
+        match task.await.unwrap() {
+            Received::Answered(answer) => assert_eq!(answer.outcome, "help", "{answer:?}"),
+            Received::RetryLater => panic!("a webhook was asked to retry"),
+        }
+    }
+    assert_eq!(count(&bank, "SELECT COUNT(*) FROM inbound_sms").await, CALLS as i64);
+    if engine == Engine::Sqlite {
+        let groups = pipeline.sms_groups_committed();
+        assert!((3..=6).contains(&groups), "{groups} transactions for {CALLS} webhooks");
     }
 }

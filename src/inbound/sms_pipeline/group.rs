@@ -103,26 +103,32 @@ impl SmsPipeline {
             deadline,
             answer: sender,
         });
-        let turn = tokio::select! {
-            biased;
-            given = &mut answer => return given.ok().flatten(),
-            turn = self.groups.turn.clone().lock_owned() => turn,
-        };
-        let group: Vec<Waiting> = {
-            let mut queue = self.groups.queue();
-            let n = queue.len().min(GROUP_SIZE);
-            queue.drain(..n).collect()
-        };
-        // An empty queue: this SMS went in the group before, whose task answered it
-        // before giving the turn back.
-        if !group.is_empty() {
-            let pipeline = self.clone();
-            tokio::spawn(async move {
-                pipeline.write_group(group).await;
-                drop(turn);
-            });
+        // Until this SMS is answered, the call takes the writer's turn whenever it comes.
+        // Calls usually wait for the turn in the order they queued, so the one that gets
+        // it finds its own SMS in the group it hands over; but two calls may queue in one
+        // order and wait in the other, and then its SMS is in a later group, which no
+        // other call may be left to take.
+        loop {
+            let turn = tokio::select! {
+                biased;
+                given = &mut answer => return given.ok().flatten(),
+                turn = self.groups.turn.clone().lock_owned() => turn,
+            };
+            let group: Vec<Waiting> = {
+                let mut queue = self.groups.queue();
+                let n = queue.len().min(GROUP_SIZE);
+                queue.drain(..n).collect()
+            };
+            // An empty queue: this SMS went in a group before, whose task answered it
+            // before giving the turn back; the answer is there at the next look.
+            if !group.is_empty() {
+                let pipeline = self.clone();
+                tokio::spawn(async move {
+                    pipeline.write_group(group).await;
+                    drop(turn);
+                });
+            }
         }
-        answer.await.ok().flatten()
     }
 
     /// The group's transaction; each call is answered after the commit. A call left
