@@ -76,6 +76,8 @@ struct MailBody<'a> {
     links: &'a [(String, String)],
     /// For coordinators handed a request back: the best candidates, one line each.
     suggestions: &'a [String],
+    /// The acknowledgement of a series: its requests, one line each.
+    series: &'a [String],
     /// The requester asked the interpreter to tell the user about the appointment.
     must_call_user: bool,
     /// For `delivery_failed`: what did not reach whom, how, and why.
@@ -244,6 +246,8 @@ pub struct RenderInput<'a> {
     pub secret: &'a str,
     /// Where the dates people read are.
     pub time_zone: chrono_tz::Tz,
+    /// For the acknowledgement of a series: each of its requests, one line each.
+    pub series: &'a [String],
 }
 
 /// "le jeudi 10 décembre 2026 à 14 h 02" / "Thursday, December 10, 2026 at 2:02 PM", for
@@ -567,6 +571,7 @@ pub fn render_mail(input: &RenderInput<'_>) -> anyhow::Result<RenderedMail> {
         is_coordinator: input.recipient.has_role(Role::Coordinator),
         links: &links,
         suggestions: input.suggestions.0,
+        series: input.series,
         must_call_user: input.request.is_some_and(|r| r.details.interpreter_must_notify_user),
         failed_kind: fields.failed_kind,
         failed_channel: match fields.failed_channel {

@@ -293,6 +293,19 @@ impl Tx {
         Ok(holder.flatten())
     }
 
+    /// Forgets the messages of `kind` about `request` not sent yet: a series is
+    /// acknowledged once, by its first request's mail.
+    pub async fn drop_pending_outbox(&mut self, request: RequestId, kind: &str) -> Result<u64, StoreError> {
+        const SQL: &str = "DELETE FROM outbox WHERE request_id = $1 AND kind = $2 AND status = 'pending'";
+        let n = on_conn!(self, |c| sqlx::query(SQL)
+            .bind(request.0)
+            .bind(kind)
+            .execute(c)
+            .await?
+            .rows_affected());
+        Ok(n)
+    }
+
     pub async fn mark_outbox_sent(&mut self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
         const SQL: &str =
             "UPDATE outbox SET status = 'sent', sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1";

@@ -1,6 +1,6 @@
 //! Series of appointments (« Répétition : chaque semaine, 8 fois »): each occurrence is a
-//! request of its own, with its own number, acknowledgement, status, interpreter, invites
-//! and service record, linked to the series. A series is created whole or not at all, and
+//! request of its own, with its own number, status, interpreter, invites and service
+//! record, linked to the series; one acknowledgement lists them all. A series is created whole or not at all, and
 //! "this one and the ones after" are cancelled together, each as its own cancellation
 //! (history, notices, the invite that takes it off the calendars).
 
@@ -51,6 +51,11 @@ impl Workflow {
                 };
                 let applied = self.execute_in(tx, actor, command).await?;
                 tx.set_request_series(applied.request, series).await?;
+                // One acknowledgement for the series: the first request's, which lists
+                // them all.
+                if i > 0 {
+                    tx.drop_pending_outbox(applied.request, "request_received").await?;
+                }
                 created.push(applied);
             }
             Ok::<(), WorkflowError>(())

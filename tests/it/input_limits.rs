@@ -520,6 +520,7 @@ async fn a_too_large_mail_is_answered_and_not_kept_whole(engine: Engine) {
         suggestions: (&[], &[]),
         secret: "",
         time_zone: chrono_tz::America::Montreal,
+        series: &[],
     })
     .unwrap();
     assert_eq!(rendered.subject, "Message trop volumineux / Message too large");

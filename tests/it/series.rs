@@ -97,16 +97,34 @@ async fn a_weekly_series_is_booked_then_one_and_then_the_rest_are_cancelled(engi
     }
     assert_eq!(dates[0].to_string(), "2026-03-09");
     assert!(dates.windows(2).all(|w| (w[1] - w[0]).num_days() == 7), "{dates:?}");
-    // Each occurrence is acknowledged with its own number.
+    // One acknowledgement lists the eight, each with its number and when.
     while outbound.deliver_due().await.unwrap() > 0 {}
-    let acknowledged = std::fs::read_dir(&out)
+    let acknowledgements: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .is_ok_and(|e| e.file_name().to_string_lossy().ends_with("request_received.eml"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with("request_received.eml"))
+        .map(|p| {
+            let raw = std::fs::read(p).unwrap();
+            MessageParser::default()
+                .parse(&raw)
+                .unwrap()
+                .body_text(0)
+                .unwrap()
+                .into_owned()
         })
-        .count();
-    assert_eq!(acknowledged, 8);
+        .collect();
+    assert_eq!(acknowledgements.len(), 1, "one acknowledgement for the series");
+    let text = &acknowledgements[0];
+    assert!(text.contains("votre série de 8\u{a0}rendez-vous"), "{text}");
+    assert!(
+        text.contains("HC-26061001 — lundi 9 mars 2026, 10\u{a0}h\u{a0}00"),
+        "{text}"
+    );
+    assert!(
+        text.contains("HC-26061008 — lundi 27 avril 2026, 10\u{a0}h\u{a0}00"),
+        "{text}"
+    );
+    assert!(text.contains("ANNULER LA SUITE"), "{text}");
 
     // The first is offered to Lucía; once she takes it, the seven others are offered to
     // her first, for continuity. She takes them all: both calendars get eight confirmed

@@ -48,6 +48,8 @@ struct Gathered {
     digest: Option<super::super::digest::Digest>,
     /// The last calendar invite the recipient was sent about the request.
     invited: Option<SentInvite>,
+    /// The acknowledgement of a series: its requests, one line each.
+    series: Vec<String>,
 }
 
 /// A calendar invite that left with a mail, to record once the mail is marked sent.
@@ -131,6 +133,10 @@ impl Outbound {
             Some(r) => tx.calendar_invite(r.id, recipient.id).await?,
             None => None,
         };
+        let series = match (&request, notice) {
+            (Some(r), Notice::RequestReceived(_)) => series_lines(tx, r, recipient.locale).await?,
+            _ => Vec::new(),
+        };
         let digest = if matches!(notice, Notice::Digest { .. }) {
             Some(super::super::digest::gather(tx, &recipient, &self.link_context()).await?)
         } else {
@@ -155,6 +161,7 @@ impl Outbound {
             secret,
             digest,
             invited,
+            series,
         })
     }
 
@@ -319,6 +326,7 @@ impl Outbound {
             suggestions: (&facts.suggestions, &facts.suggestion_links),
             secret: &facts.secret,
             time_zone: self.time_zone,
+            series: &facts.series,
         })?;
         let envelope = self.envelope(message, notice.answering(), recipient)?;
         let kind = invite_kind(notice, recipient, facts.request.as_ref(), facts.invited.as_ref());
@@ -394,6 +402,30 @@ impl Outbound {
             now: self.clock.now(),
         })
     }
+}
+
+/// The requests of `request`'s series, one line each (« HC-26061001 — lundi 9 mars 2026,
+/// 10 h 00 »); empty for a request in no series.
+async fn series_lines(
+    tx: &mut Tx,
+    request: &Request,
+    locale: crate::domain::locale::Locale,
+) -> anyhow::Result<Vec<String>> {
+    use crate::domain::locale::{clock_time, long_date};
+    let Some(series) = tx.series_of(request.id).await? else {
+        return Ok(Vec::new());
+    };
+    let mut lines = Vec::new();
+    for id in tx.series_requests_from(series, chrono::DateTime::UNIX_EPOCH).await? {
+        let r = tx.request(id).await?;
+        lines.push(format!(
+            "{} — {}, {}",
+            r.shown(locale),
+            long_date(r.details.date, locale),
+            clock_time(r.details.start_time, locale)
+        ));
+    }
+    Ok(lines)
 }
 
 /// The form a draft's mail carries: the draft as it is saved when the mail leaves, with
