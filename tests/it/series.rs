@@ -54,6 +54,24 @@ fn invites(out: &std::path::Path, address: &str, seen: &mut usize) -> Vec<(Strin
         .collect()
 }
 
+/// The text of every mail of `kind` written to `out`.
+fn texts(out: &std::path::Path, kind: &str) -> Vec<String> {
+    std::fs::read_dir(out)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(&format!("{kind}.eml")))
+        .map(|p| {
+            let raw = std::fs::read(p).unwrap();
+            MessageParser::default()
+                .parse(&raw)
+                .unwrap()
+                .body_text(0)
+                .unwrap()
+                .into_owned()
+        })
+        .collect()
+}
+
 fn uid(id: RequestId) -> String {
     format!("relais-request-{id}@bi.example")
 }
@@ -99,20 +117,7 @@ async fn a_weekly_series_is_booked_then_one_and_then_the_rest_are_cancelled(engi
     assert!(dates.windows(2).all(|w| (w[1] - w[0]).num_days() == 7), "{dates:?}");
     // One acknowledgement lists the eight, each with its number and when.
     while outbound.deliver_due().await.unwrap() > 0 {}
-    let acknowledgements: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with("request_received.eml"))
-        .map(|p| {
-            let raw = std::fs::read(p).unwrap();
-            MessageParser::default()
-                .parse(&raw)
-                .unwrap()
-                .body_text(0)
-                .unwrap()
-                .into_owned()
-        })
-        .collect();
+    let acknowledgements = texts(&out, "request_received");
     assert_eq!(acknowledgements.len(), 1, "one acknowledgement for the series");
     let text = &acknowledgements[0];
     assert!(text.contains("votre série de 8\u{a0}rendez-vous"), "{text}");
@@ -223,19 +228,8 @@ async fn a_weekly_series_is_booked_then_one_and_then_the_rest_are_cancelled(engi
         );
     }
     // The answer lists what was cancelled.
-    let answer = std::fs::read_dir(&out)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with("command_done.eml"))
-        .map(|p| {
-            let raw = std::fs::read(p).unwrap();
-            MessageParser::default()
-                .parse(&raw)
-                .unwrap()
-                .body_text(0)
-                .unwrap()
-                .into_owned()
-        })
+    let answer = texts(&out, "command_done")
+        .into_iter()
         .find(|text| text.contains("séances de la série"))
         .expect("the answer to « ANNULER LA SUITE »");
     assert!(
