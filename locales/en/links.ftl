@@ -87,3 +87,7 @@ link-nothing-was-sent-press-the-button = Nothing was sent: press the button belo
 link-it-is-never-sent-to-any = It is never sent to any other address. Nothing else was done: the new link shows the request as it is, to confirm again. Nothing arrived? Check the junk mail folder.
 link-new-links-were-already-sent-lately = New links were already sent lately for this recipient: nothing more was sent.
 link-record-contested = Service record contested on
+
+# « Cancel this session and the ones after »: an occurrence of a series and the later ones.
+link-cancel-this-session-and-the-ones-after = Cancel this session and the ones after
+link-this-session-and-the-ones-after-are-cancelled = This session of the series and every later one still open will be cancelled, each with the reason chosen; the interpreter and the bank will be told. Cancelling less than 48 hours before the appointment may be charged.

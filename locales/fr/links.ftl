@@ -87,3 +87,7 @@ link-nothing-was-sent-press-the-button = Rien n'a été envoyé : appuyez sur l
 link-it-is-never-sent-to-any = Il n'est jamais envoyé à une autre adresse. Rien d'autre n'a été fait : le nouveau lien montre la demande telle qu'elle est, pour confirmer de nouveau. Rien reçu ? Vérifiez le dossier des courriels indésirables.
 link-new-links-were-already-sent-lately = De nouveaux liens ont déjà été envoyés récemment pour ce destinataire : rien de plus n'a été envoyé.
 link-record-contested = Réalisation contestée le
+
+# « Annuler cette séance et les suivantes »: an occurrence of a series and the later ones.
+link-cancel-this-session-and-the-ones-after = Annuler cette séance et les suivantes
+link-this-session-and-the-ones-after-are-cancelled = Cette séance de la série et toutes les suivantes encore ouvertes seront annulées, chacune avec la raison choisie ; l'interprète et la banque seront avisés. Une annulation à moins de 48 heures du rendez-vous peut être facturée.

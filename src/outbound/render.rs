@@ -323,6 +323,10 @@ pub fn link_label(action: crate::security::link::LinkAction, locale: Locale) -> 
         A::UseAlternative => locale.pick("Accepter la langue alternative", "Accept the alternative language"),
         A::GiveUp => locale.pick("Continuer sans interprète", "Continue without an interpreter"),
         A::Record => locale.pick("Formulaire web de réalisation", "Service record web form"),
+        A::CancelSeries => locale.pick(
+            "Annuler cette séance et les suivantes",
+            "Cancel this session and the ones after",
+        ),
     }
 }
 

@@ -516,7 +516,8 @@ impl Outbound {
             | Notice::OfferSent(_)
                 if request.requested_by == recipient.id =>
             {
-                &[LinkAction::Open, LinkAction::Cancel]
+                // The series link only when the request is in one (`current_version`).
+                &[LinkAction::Open, LinkAction::Cancel, LinkAction::CancelSeries]
             }
             // A draft is finished and sent from its page too.
             Notice::DraftSaved(_) if request.requested_by == recipient.id => &[LinkAction::Open],

@@ -57,6 +57,8 @@ pub enum LinkAction {
     GiveUp,
     /// The assigned interpreter records the service on the web form.
     Record,
+    /// The requester cancels an occurrence of a series and the ones after.
+    CancelSeries,
 }
 
 impl LinkAction {
@@ -65,7 +67,12 @@ impl LinkAction {
     pub fn undoes(self) -> bool {
         matches!(
             self,
-            LinkAction::Refuse | LinkAction::Withdraw | LinkAction::Cancel | LinkAction::Contest | LinkAction::GiveUp
+            LinkAction::Refuse
+                | LinkAction::Withdraw
+                | LinkAction::Cancel
+                | LinkAction::CancelSeries
+                | LinkAction::Contest
+                | LinkAction::GiveUp
         )
     }
 }
@@ -79,7 +86,7 @@ pub fn link_url(public_base_url: &str, token: &str) -> String {
 }
 
 impl LinkAction {
-    pub const ALL: [LinkAction; 12] = [
+    pub const ALL: [LinkAction; 13] = [
         LinkAction::Accept,
         LinkAction::Refuse,
         LinkAction::Withdraw,
@@ -92,6 +99,7 @@ impl LinkAction {
         LinkAction::UseAlternative,
         LinkAction::GiveUp,
         LinkAction::Record,
+        LinkAction::CancelSeries,
     ];
 
     fn byte(self) -> u8 {
@@ -108,6 +116,7 @@ impl LinkAction {
             LinkAction::UseAlternative => 10,
             LinkAction::GiveUp => 11,
             LinkAction::Record => 12,
+            LinkAction::CancelSeries => 13,
         }
     }
 
@@ -129,6 +138,7 @@ impl LinkAction {
             LinkAction::UseAlternative => "use_alternative",
             LinkAction::GiveUp => "give_up",
             LinkAction::Record => "record",
+            LinkAction::CancelSeries => "cancel_series",
         }
     }
 }

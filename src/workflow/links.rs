@@ -121,7 +121,7 @@ fn event_of(action: LinkAction) -> Option<Event> {
         LinkAction::Refuse => Some(Event::Decline),
         LinkAction::Withdraw => Some(Event::Withdraw),
         LinkAction::Assign | LinkAction::Broadcast => Some(Event::Offer),
-        LinkAction::Cancel | LinkAction::GiveUp => Some(Event::Cancel),
+        LinkAction::Cancel | LinkAction::CancelSeries | LinkAction::GiveUp => Some(Event::Cancel),
         LinkAction::UseAlternative => Some(Event::Modify),
         LinkAction::Validate => Some(Event::Validate),
         LinkAction::Contest => Some(Event::Contest),
@@ -155,6 +155,7 @@ pub fn actor_kind(action: LinkAction, request: &Request, recipient: &Person) -> 
             recipient.has_role(Role::Interpreter).then_some(ActorKind::Interpreter)
         }
         LinkAction::Cancel
+        | LinkAction::CancelSeries
         | LinkAction::Validate
         | LinkAction::Contest
         | LinkAction::Open
@@ -228,6 +229,8 @@ pub async fn current_version(
             && request.details.alternative_language.is_some())
         .then_some(request.version),
         LinkAction::GiveUp => (request.status == RequestStatus::New).then_some(request.version),
+        // Only for an occurrence of a series.
+        LinkAction::CancelSeries => tx.series_of(request.id).await?.map(|_| request.version),
         // Once contested, the record waits for a coordinator: contesting again says nothing new.
         LinkAction::Contest => request.service_contested_at.is_none().then_some(request.version),
         _ => Some(request.version),
@@ -251,7 +254,8 @@ fn command_of(claim: &LinkClaim, kind: ActorKind, input: LinkInput, request_now:
             interpreters: claim.subjects.clone(),
             expires_at: None,
         },
-        LinkAction::Cancel => Command::CancelRequest {
+        // The occurrences after it are cancelled by `follow_link`, around this command.
+        LinkAction::Cancel | LinkAction::CancelSeries => Command::CancelRequest {
             request,
             reason: input.reason.unwrap_or(CancellationReason::Other),
             detail: None,
@@ -425,7 +429,21 @@ impl Workflow {
                     "the form was not filled in",
                 ))));
             };
-            match self.execute_in(&mut tx, actor, command).await {
+            let executed = match (claim.action, command) {
+                (
+                    LinkAction::CancelSeries,
+                    Command::CancelRequest {
+                        request,
+                        reason,
+                        detail,
+                    },
+                ) => self
+                    .cancel_series_from_in(&mut tx, actor, request, reason, detail)
+                    .await
+                    .and_then(|cancelled| cancelled.into_iter().next().ok_or(WorkflowError::NotFound)),
+                (_, command) => self.execute_in(&mut tx, actor, command).await,
+            };
+            match executed {
                 Ok(applied) => {
                     for file in &attachments {
                         tx.insert_attachment(

@@ -19,6 +19,7 @@ on_both_engines!(
     a_weekly_series_is_booked_then_one_and_then_the_rest_are_cancelled,
     a_repetition_that_cannot_make_a_series_sends_the_form_back,
     on_the_web_a_series_is_asked_and_its_rest_cancelled,
+    the_acknowledgement_s_link_cancels_the_series,
 );
 
 /// The calendar parts (method and UID) of every mail written to `out` for `address` since
@@ -356,4 +357,64 @@ async fn on_the_web_a_series_is_asked_and_its_rest_cancelled(engine: Engine) {
 
 fn as_refs(v: &[(String, String)]) -> Vec<(&str, &str)> {
     v.iter().map(|(k, x)| (k.as_str(), x.as_str())).collect()
+}
+
+/// The series' acknowledgement carries a signed link « Annuler cette séance et les
+/// suivantes » beside « Annuler la demande »; pressed, with a reason, it cancels every
+/// occurrence. A request in no series gets no such link.
+async fn the_acknowledgement_s_link_cancels_the_series(engine: Engine) {
+    use relais::domain::request::repetition::{Repetition, RepetitionEnd};
+    use support::web::World;
+    let w = World::new(engine).await;
+    let bank = &w.bank;
+    let single = bank.create().await;
+    let mut tx = bank.store.begin().await.unwrap();
+    let mut details = bank.details();
+    details.date += chrono::TimeDelta::days(1);
+    let created = bank
+        .workflow
+        .create_series_in(
+            &mut tx,
+            bank.as_requester(),
+            bank.requester,
+            details,
+            Repetition {
+                step_days: 7,
+                end: RepetitionEnd::Times(3),
+            },
+        )
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let ids: Vec<RequestId> = created.iter().map(|a| a.request).collect();
+    assert_eq!(ids.len(), 3);
+    let marie = w.email_of(bank.requester).await;
+    // The single request's acknowledgement: no series link.
+    let alone = w.next_mail(&marie, "request_received").await;
+    assert!(alone.contains("Annuler la demande"), "{alone}");
+    assert!(!alone.contains("Annuler cette séance et les suivantes"), "{alone}");
+    let text = w.next_mail(&marie, "request_received").await;
+    assert!(text.contains("série de 3"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("Annuler cette séance et les suivantes"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let token = line.split("/l/").nth(1).expect("a link").trim().to_string();
+    // Without a reason, nothing is done.
+    let refused = w.site.press(&token, &[]).await;
+    assert_ne!(refused.status, 303, "{}", refused.body);
+    assert_eq!(bank.load(ids[0]).await.status, RequestStatus::New);
+    let done = w.site.press(&token, &[("reason", "appointment_rescheduled")]).await;
+    assert!(
+        done.status == 200 || done.status == 303,
+        "{} {}",
+        done.status,
+        done.body
+    );
+    for id in &ids {
+        assert_eq!(bank.load(*id).await.status, RequestStatus::Cancelled, "{id:?}");
+    }
+    assert_eq!(bank.load(single).await.status, RequestStatus::New);
+    // Used once: opened again, it is gone.
+    assert_eq!(w.site.get(&format!("/l/{token}"), "").await.status, 410);
 }

@@ -134,7 +134,7 @@ pub async fn act(
     }
     let nonce = nonce.unwrap_or_default();
     let reason = field("reason").parse::<CancellationReason>().ok();
-    if link.claim.action == LinkAction::Cancel && reason.is_none() {
+    if matches!(link.claim.action, LinkAction::Cancel | LinkAction::CancelSeries) && reason.is_none() {
         let notice = |locale: Locale| locale.text("link-choose-the-reason-for-cancelling");
         return not_done(&state, &link, &token, &nonce, notice).await;
     }

@@ -130,6 +130,7 @@ pub(crate) fn action_heading(action: LinkAction, locale: Locale) -> String {
         LinkAction::UseAlternative => locale.text("link-accept-the-alternative-language"),
         LinkAction::GiveUp => locale.text("link-continue-without-an-interpreter"),
         LinkAction::Record => locale.text("link-record-the-service"),
+        LinkAction::CancelSeries => locale.text("link-cancel-this-session-and-the-ones-after"),
     }
 }
 
@@ -148,6 +149,7 @@ pub(crate) fn action_explanation(action: LinkAction, subjects: &str, locale: Loc
         LinkAction::UseAlternative => locale.text("link-the-target-language-becomes-the-alternative"),
         LinkAction::GiveUp => locale.text("link-the-request-is-cancelled-reason-no"),
         LinkAction::Record => locale.text("link-the-requester-will-receive-the-record"),
+        LinkAction::CancelSeries => locale.text("link-this-session-and-the-ones-after-are-cancelled"),
     }
 }
 
@@ -164,6 +166,7 @@ pub(crate) fn button_label(action: LinkAction, locale: Locale) -> String {
         LinkAction::UseAlternative => locale.text("link-change-the-language"),
         LinkAction::GiveUp => locale.text("link-continue-without-an-interpreter"),
         LinkAction::Record => locale.text("link-record-the-service"),
+        LinkAction::CancelSeries => locale.text("link-cancel-this-session-and-the-ones-after"),
     }
 }
 
@@ -189,7 +192,12 @@ pub(crate) fn form_for(pages: &LinkPages, claim: &LinkClaim, token: &str, nonce:
         label: button_label(claim.action, locale).to_string(),
         danger: matches!(
             claim.action,
-            LinkAction::Refuse | LinkAction::Withdraw | LinkAction::Cancel | LinkAction::Contest | LinkAction::GiveUp
+            LinkAction::Refuse
+                | LinkAction::Withdraw
+                | LinkAction::Cancel
+                | LinkAction::CancelSeries
+                | LinkAction::Contest
+                | LinkAction::GiveUp
         ),
         ..reason_choice(claim.action, locale)
     }
@@ -218,7 +226,7 @@ pub(crate) fn renew_form(pages: &LinkPages, token: &str, nonce: &str, locale: Lo
 /// available" is the bank's, not the requester's); nothing for other buttons. The form's
 /// action, value and label are left empty for the caller.
 pub(crate) fn reason_choice(action: LinkAction, locale: Locale) -> PageForm {
-    let cancel = action == LinkAction::Cancel;
+    let cancel = matches!(action, LinkAction::Cancel | LinkAction::CancelSeries);
     PageForm {
         action: String::new(),
         csrf: String::new(),
