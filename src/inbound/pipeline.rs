@@ -654,10 +654,7 @@ impl MailPipeline {
             Err(field_errors) => {
                 let mut errors: Vec<String> = blocking.iter().map(|i| describe_issue(i, person.locale)).collect();
                 errors.extend(field_errors.iter().map(|e| e.describe(person.locale)));
-                self.send_form(tx, reading, person, form, thread, Some(errors)).await?;
-                let mut d = Decision::new(MailOutcome::FormIncomplete);
-                d.request = thread;
-                return Ok(d);
+                return self.form_back(tx, reading, person, form, thread, errors).await;
             }
         };
         // Sent now: a new request, or a draft sent; never a draft kept, nor a change.
@@ -737,11 +734,8 @@ impl MailPipeline {
                 Ok(d)
             }
             Err(WorkflowError::Invalid(errors)) => {
-                let errors: Vec<String> = errors.iter().map(|e| e.describe(person.locale)).collect();
-                self.send_form(tx, reading, person, form, thread, Some(errors)).await?;
-                let mut d = Decision::new(MailOutcome::FormIncomplete);
-                d.request = thread;
-                Ok(d)
+                let errors = errors.iter().map(|e| e.describe(person.locale)).collect();
+                self.form_back(tx, reading, person, form, thread, errors).await
             }
             Err(e) => {
                 let code = refusal_code(&e)?;
@@ -749,6 +743,22 @@ impl MailPipeline {
                 Ok(Decision::new(MailOutcome::CommandRefused(code)))
             }
         }
+    }
+
+    /// The form sent back with what is wrong in it; nothing saved.
+    async fn form_back(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        form: &FormReading,
+        thread: Option<RequestId>,
+        errors: Vec<String>,
+    ) -> anyhow::Result<Decision> {
+        self.send_form(tx, reading, person, form, thread, Some(errors)).await?;
+        let mut d = Decision::new(MailOutcome::FormIncomplete);
+        d.request = thread;
+        Ok(d)
     }
 
     /// A new request with « Répétition : … »: the series, one request per occurrence, each
@@ -785,11 +795,8 @@ impl MailPipeline {
                 Ok(d)
             }
             Err(WorkflowError::Invalid(errors)) => {
-                let errors: Vec<String> = errors.iter().map(|e| e.describe(person.locale)).collect();
-                self.send_form(tx, reading, person, form, thread, Some(errors)).await?;
-                let mut d = Decision::new(MailOutcome::FormIncomplete);
-                d.request = thread;
-                Ok(d)
+                let errors = errors.iter().map(|e| e.describe(person.locale)).collect();
+                self.form_back(tx, reading, person, form, thread, errors).await
             }
             Err(e) => {
                 let code = refusal_code(&e)?;

@@ -672,6 +672,15 @@ impl Outbound {
     }
 }
 
+/// The notices whose invite depends on whether the recipient holds the event
+/// ([`invite_kind`]'s `invited`).
+fn may_remove_event(notice: &Notice) -> bool {
+    matches!(
+        notice,
+        Notice::OfferFilled(_) | Notice::OfferExpired(_) | Notice::RequestCancelled(_)
+    )
+}
+
 /// Which messages carry a calendar invite, and what it does. An offer pencils the event in
 /// the interpreter's calendar and asks for an answer (a modification of their booking too:
 /// they accept or refuse it again); bookings and changes confirm it in the calendars of the

@@ -129,9 +129,10 @@ impl Outbound {
             .pay(tx, notice, request.as_ref(), record.as_ref(), &recipient)
             .await?;
         let secret = self.secret(tx, notice, &recipient).await?;
+        // Only the notices that may take a pencilled event off a calendar ask who holds it.
         let invited = match &request {
-            Some(r) => tx.calendar_invite(r.id, recipient.id).await?,
-            None => None,
+            Some(r) if super::may_remove_event(notice) => tx.calendar_invite(r.id, recipient.id).await?,
+            _ => None,
         };
         let series = match (&request, notice) {
             (Some(r), Notice::RequestReceived(_)) => series_lines(tx, r, recipient.locale).await?,

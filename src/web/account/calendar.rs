@@ -105,15 +105,17 @@ pub async fn renew(
     request: axum::extract::Request,
 ) -> Result<Response, WebError> {
     let session = signed_in.session();
-    let locale = session.person().locale;
     read_form(session, request, PATH).await?;
     session.pages.accounts.new_calendar_feed(session.person().id).await?;
-    let notice = locale.pick(
-        "Votre nouvelle adresse est prête. Toute adresse précédente ne fonctionne plus.",
-        "Your new address is ready. Any previous address no longer works.",
-    );
-    let page = page(&signed_in, &state, Some((Tone::Good, notice.to_string()))).await?;
-    Ok(session.pages.page(StatusCode::OK, &page))
+    done(
+        &signed_in,
+        &state,
+        (
+            "Votre nouvelle adresse est prête. Toute adresse précédente ne fonctionne plus.",
+            "Your new address is ready. Any previous address no longer works.",
+        ),
+    )
+    .await
 }
 
 /// `POST /account/calendar/off`.
@@ -123,13 +125,23 @@ pub async fn turn_off(
     request: axum::extract::Request,
 ) -> Result<Response, WebError> {
     let session = signed_in.session();
-    let locale = session.person().locale;
     read_form(session, request, PATH).await?;
     session.pages.accounts.stop_calendar_feed(session.person().id).await?;
-    let notice = locale.pick(
-        "Votre agenda est désactivé\u{a0}: son adresse ne fonctionne plus.",
-        "Your calendar is off: its address no longer works.",
-    );
-    let page = page(&signed_in, &state, Some((Tone::Good, notice.to_string()))).await?;
-    Ok(session.pages.page(StatusCode::OK, &page))
+    done(
+        &signed_in,
+        &state,
+        (
+            "Votre agenda est désactivé\u{a0}: son adresse ne fonctionne plus.",
+            "Your calendar is off: its address no longer works.",
+        ),
+    )
+    .await
+}
+
+/// The page again, saying what was done (French, English).
+async fn done(signed_in: &SignedIn, state: &AppState, notice: (&str, &str)) -> Result<Response, WebError> {
+    let locale = signed_in.session().person().locale;
+    let notice = locale.pick(notice.0, notice.1).to_string();
+    let page = page(signed_in, state, Some((Tone::Good, notice))).await?;
+    Ok(signed_in.session().pages.page(StatusCode::OK, &page))
 }

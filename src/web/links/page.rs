@@ -190,15 +190,7 @@ pub(crate) fn form_for(pages: &LinkPages, claim: &LinkClaim, token: &str, nonce:
         action: token.to_string(),
         csrf: pages.keys.csrf(nonce, token),
         label: button_label(claim.action, locale).to_string(),
-        danger: matches!(
-            claim.action,
-            LinkAction::Refuse
-                | LinkAction::Withdraw
-                | LinkAction::Cancel
-                | LinkAction::CancelSeries
-                | LinkAction::Contest
-                | LinkAction::GiveUp
-        ),
+        danger: claim.action.undoes(),
         ..reason_choice(claim.action, locale)
     }
 }
