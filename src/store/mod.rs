@@ -31,9 +31,9 @@ pub mod sequences;
 pub mod series;
 pub mod set_aside;
 
-use crate::domain::ids::{InstallationId, PersonId};
-use crate::domain::organisation::Installation;
-use crate::domain::person::RequesterProfile;
+use crate::domain::ids::{EstablishmentId, InstallationId, PersonId};
+use crate::domain::organisation::{Establishment, Installation};
+use crate::domain::person::{Person, RequesterProfile};
 use anyhow::Context as _;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -122,19 +122,26 @@ pub struct Tx {
     queued: bool,
     /// Rows this transaction read and may read again (see [`ReadCache`]).
     read: ReadCache,
+    /// Savepoints released but not yet told to the database (see [`Tx::release`]).
+    releases_due: Vec<Savepoint>,
     /// A SQLite writer's pass through the [`WriteGate`], given back when the transaction
     /// ends (after `inner`, which is dropped first).
     _gate: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 /// Rows a transaction reads several times and seldom changes: a form mail reads its
-/// installation three times and its requester's profile twice, and a group of mails
-/// (`inbound/pipeline/group.rs`) reads the same ones for each mail. Each is read once per
-/// transaction; the store's writes to them, and a rollback to a savepoint, forget what was
-/// kept. Within one transaction a row reads as it did the first time, as under repeatable
-/// read.
+/// sender three times (by address, then as the actor and as the acknowledgement's
+/// recipient), its installation three times and its requester's profile twice, and a group
+/// of mails (`inbound/pipeline/group.rs`) reads the same ones for each mail. Each is read
+/// once per transaction; the store's writes to them, and a rollback to a savepoint, forget
+/// what was kept. Within one transaction a row reads as it did the first time, as under
+/// repeatable read.
 #[derive(Default)]
 struct ReadCache {
+    /// People with their roles, by id (a lookup by address or number keeps its answer
+    /// here too).
+    people: HashMap<PersonId, Person>,
+    establishments: HashMap<EstablishmentId, Establishment>,
     installations: HashMap<InstallationId, Installation>,
     requester_profiles: HashMap<PersonId, Option<RequesterProfile>>,
 }
@@ -281,6 +288,7 @@ impl Store {
             inner,
             queued: false,
             read: ReadCache::default(),
+            releases_due: Vec::new(),
             _gate: gate,
         })
     }
@@ -332,6 +340,7 @@ impl Store {
             inner,
             queued: false,
             read: ReadCache::default(),
+            releases_due: Vec::new(),
             _gate: gate,
         })
     }
@@ -359,6 +368,7 @@ impl Store {
             inner,
             queued: false,
             read: ReadCache::default(),
+            releases_due: Vec::new(),
             _gate: None,
         })
     }
@@ -441,8 +451,17 @@ impl Tx {
     }
 
     /// Keeps what was done since `point`, and forgets the point.
+    ///
+    /// The database is told with the next savepoint statement, in the same round trip, or
+    /// not at all when the transaction ends first (a commit or a rollback ends its
+    /// savepoints too). Nothing can tell the difference: the statements run in between stay
+    /// inside the point a little longer, and what undoes them (a rollback to an outer point
+    /// or of the transaction) undoes them either way. On SQLite each statement is a trip to
+    /// sqlx's worker thread and back, and a message in a group ends two savepoints, then
+    /// sets the next one: three trips become one.
     pub async fn release(&mut self, point: Savepoint) -> Result<(), StoreError> {
-        self.execute_savepoint("RELEASE SAVEPOINT", point).await
+        self.releases_due.push(point);
+        Ok(())
     }
 
     /// Undoes everything since `point` (savepoints set after it included), and forgets
@@ -454,12 +473,31 @@ impl Tx {
         self.release(point).await
     }
 
+    /// `verb point`, after the releases due ([`Tx::release`]), in one round trip.
     async fn execute_savepoint(&mut self, verb: &str, point: Savepoint) -> Result<(), StoreError> {
-        let sql = format!("{verb} {}", point.0);
-        on_conn!(self, |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-            .execute(c)
-            .await?
-            .rows_affected());
+        let mut sql = String::new();
+        for due in self.releases_due.drain(..) {
+            sql.push_str("RELEASE SAVEPOINT ");
+            sql.push_str(due.0);
+            sql.push_str("; ");
+        }
+        let alone = sql.is_empty();
+        sql.push_str(verb);
+        sql.push(' ');
+        sql.push_str(point.0);
+        // One statement is prepared once and kept; several go as one simple query, which
+        // PostgreSQL takes only unprepared.
+        if alone {
+            on_conn!(self, |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .execute(c)
+                .await?
+                .rows_affected());
+        } else {
+            on_conn!(self, |c| sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+                .execute(c)
+                .await?
+                .rows_affected());
+        }
         Ok(())
     }
 

@@ -107,11 +107,17 @@ impl Tx {
         Ok(row.into())
     }
 
+    /// An establishment, read once per transaction ([`super::ReadCache`]).
     pub async fn establishment(&mut self, id: EstablishmentId) -> Result<Establishment, StoreError> {
+        if let Some(kept) = self.read.establishments.get(&id) {
+            return Ok(kept.clone());
+        }
         const SQL: &str = "SELECT id, code, name, request_prefix FROM establishments WHERE id = $1";
         let row: Option<EstablishmentRow> =
             on_conn!(self, |c| sqlx::query_as(SQL).bind(id.0).fetch_optional(c).await?);
-        row.map(Into::into).ok_or(StoreError::NotFound)
+        let establishment: Establishment = row.map(Into::into).ok_or(StoreError::NotFound)?;
+        self.read.establishments.insert(id, establishment.clone());
+        Ok(establishment)
     }
 
     pub async fn establishment_by_code(&mut self, code: &str) -> Result<Option<Establishment>, StoreError> {
@@ -268,6 +274,7 @@ impl Tx {
         request_prefix: Option<&str>,
     ) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE establishments SET name = $2, request_prefix = $3 WHERE id = $1";
+        self.read.establishments.remove(&id);
         let n = on_conn!(self, |c| sqlx::query(SQL)
             .bind(id.0)
             .bind(name)

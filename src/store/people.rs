@@ -175,6 +175,7 @@ impl Tx {
 
     pub async fn add_role(&mut self, person: PersonId, role: Role) -> Result<(), StoreError> {
         const SQL: &str = "INSERT INTO person_roles (person_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+        self.read.people.remove(&person);
         on_conn!(self, |c| sqlx::query(SQL)
             .bind(person.0)
             .bind(role.as_str())
@@ -187,6 +188,7 @@ impl Tx {
     /// Replaces a person's roles.
     pub async fn set_roles(&mut self, person: PersonId, roles: &[Role]) -> Result<(), StoreError> {
         const SQL: &str = "DELETE FROM person_roles WHERE person_id = $1";
+        self.read.people.remove(&person);
         on_conn!(self, |c| sqlx::query(SQL)
             .bind(person.0)
             .execute(c)
@@ -234,10 +236,18 @@ impl Tx {
                 .fetch_optional(c)
                 .await?),
         };
-        row.map(PersonWithRoles::into_person).transpose()
+        let person = row.map(PersonWithRoles::into_person).transpose()?;
+        if let Some(person) = &person {
+            self.read.people.insert(person.id, person.clone());
+        }
+        Ok(person)
     }
 
+    /// A person and their roles, read once per transaction ([`super::ReadCache`]).
     pub async fn person(&mut self, id: PersonId) -> Result<Person, StoreError> {
+        if let Some(kept) = self.read.people.get(&id) {
+            return Ok(kept.clone());
+        }
         self.person_where("id", PersonKey::Id(id.0))
             .await?
             .ok_or(StoreError::NotFound)
@@ -261,6 +271,7 @@ impl Tx {
              locale = $7, notify_email = $8, notify_sms = $9, active = $10, updated_at = $11, search_key = $12 \
              WHERE id = $1";
         let search_key = person_search::key(&search_parts(person));
+        self.read.people.remove(&person.id);
         let done = on_conn!(self, |c| sqlx::query(SQL)
             .bind(person.id.0)
             .bind(&person.first_name)

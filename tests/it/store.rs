@@ -28,6 +28,7 @@ on_both_engines!(
     rolled_back_changes_leave_nothing,
     quebec_sign_language_stored_under_its_old_tag_moves_to_its_own,
     rows_read_twice_in_a_transaction_follow_its_writes_and_rollbacks,
+    savepoints_released_late_keep_and_undo_what_they_would_have_at_once,
 );
 
 async fn migrations_run_twice(engine: Engine) {
@@ -332,8 +333,9 @@ async fn quebec_sign_language_stored_under_its_old_tag_moves_to_its_own(engine: 
     assert_eq!(bank.load(id).await.details.target_language.as_str(), "fcs");
 }
 
-/// An installation and a requester's profile are read once per transaction: a write in the
-/// same transaction, or a rollback to a savepoint, must show in what is read after.
+/// A person, an establishment, an installation and a requester's profile are read once per
+/// transaction: a write in the same transaction, or a rollback to a savepoint, must show in
+/// what is read after.
 async fn rows_read_twice_in_a_transaction_follow_its_writes_and_rollbacks(engine: Engine) {
     use relais::store::Savepoint;
     let bank = TestBank::new(engine).await;
@@ -363,8 +365,110 @@ async fn rows_read_twice_in_a_transaction_follow_its_writes_and_rollbacks(engine
         "the rolled-back name is not read"
     );
     assert_eq!(tx.requester_profile(bank.requester).await.unwrap(), Some(kept));
+
+    // A person: found by address, then by id (as a form mail reads its sender), their
+    // update and their roles read back, and a rollback forgotten.
+    let address = tx.person(bank.requester).await.unwrap().email;
+    let found = tx.person_by_email(&address).await.unwrap().unwrap();
+    let mut person = tx.person(found.id).await.unwrap();
+    assert_eq!(person, found);
+    person.first_name = "Maryse".into();
+    tx.update_person(&person, Utc::now()).await.unwrap();
+    assert_eq!(tx.person(person.id).await.unwrap().first_name, "Maryse");
+    tx.savepoint_at(Savepoint::MESSAGE).await.unwrap();
+    tx.add_role(person.id, Role::Interpreter).await.unwrap();
+    assert!(tx.person(person.id).await.unwrap().roles.contains(&Role::Interpreter));
+    person.first_name = "Marie-Ève".into();
+    tx.update_person(&person, Utc::now()).await.unwrap();
+    assert_eq!(tx.person(person.id).await.unwrap().first_name, "Marie-Ève");
+    tx.rollback_to(Savepoint::MESSAGE).await.unwrap();
+    let back = tx.person(person.id).await.unwrap();
+    assert_eq!(back.first_name, "Maryse", "the rolled-back name is not read");
+    assert!(!back.roles.contains(&Role::Interpreter), "nor the rolled-back role");
+    tx.set_roles(person.id, &[Role::Requester, Role::Coordinator])
+        .await
+        .unwrap();
+    assert_eq!(
+        tx.person(person.id).await.unwrap().roles.len(),
+        2,
+        "roles replaced are read back"
+    );
+
+    // An establishment's new name is read back.
+    let establishment = bank.establishment;
+    let first = tx.establishment(establishment).await.unwrap();
+    tx.update_establishment(establishment, "CIUSSS renommé", first.request_prefix.as_deref())
+        .await
+        .unwrap();
+    assert_eq!(tx.establishment(establishment).await.unwrap().name, "CIUSSS renommé");
     tx.rollback().await.unwrap();
     let mut tx = bank.store.begin().await.unwrap();
     assert_eq!(tx.installation(bank.installation).await.unwrap(), before);
+    assert_eq!(tx.person(bank.requester).await.unwrap().first_name, found.first_name);
+    assert_eq!(tx.establishment(establishment).await.unwrap(), first);
     tx.commit().await.unwrap();
+}
+
+/// A release reaches the database with the next savepoint statement (`Tx::release`): what
+/// was kept and what is undone must be what releasing at once would give.
+async fn savepoints_released_late_keep_and_undo_what_they_would_have_at_once(engine: Engine) {
+    use relais::store::Savepoint;
+    let db = TestDb::new(engine).await;
+    let store = db.store().await;
+    let now = Utc::now();
+    let mut tx = store.begin().await.unwrap();
+    // A command released inside a message, then the message undone: all of it goes.
+    tx.savepoint_at(Savepoint::MESSAGE).await.unwrap();
+    tx.insert_establishment("A", "Avant la commande", None, now)
+        .await
+        .unwrap();
+    tx.savepoint().await.unwrap();
+    tx.insert_establishment("B", "Dans la commande", None, now)
+        .await
+        .unwrap();
+    tx.release_savepoint().await.unwrap();
+    tx.insert_establishment("C", "Après la commande", None, now)
+        .await
+        .unwrap();
+    tx.rollback_to(Savepoint::MESSAGE).await.unwrap();
+    // A message kept, then the next one undone: the first stays.
+    tx.savepoint_at(Savepoint::MESSAGE).await.unwrap();
+    tx.insert_establishment("D", "Premier message", None, now)
+        .await
+        .unwrap();
+    tx.savepoint().await.unwrap();
+    tx.insert_establishment("E", "Sa commande", None, now).await.unwrap();
+    tx.release_savepoint().await.unwrap();
+    tx.release(Savepoint::MESSAGE).await.unwrap();
+    tx.savepoint_at(Savepoint::MESSAGE).await.unwrap();
+    tx.insert_establishment("F", "Second message", None, now).await.unwrap();
+    tx.rollback_to(Savepoint::MESSAGE).await.unwrap();
+    // A command undone after an earlier one of the same message was released.
+    tx.savepoint_at(Savepoint::MESSAGE).await.unwrap();
+    tx.savepoint().await.unwrap();
+    tx.insert_establishment("G", "Première commande", None, now)
+        .await
+        .unwrap();
+    tx.release_savepoint().await.unwrap();
+    tx.savepoint().await.unwrap();
+    tx.insert_establishment("H", "Seconde commande", None, now)
+        .await
+        .unwrap();
+    tx.rollback_to_savepoint().await.unwrap();
+    tx.release(Savepoint::MESSAGE).await.unwrap();
+    // Releases still due when the transaction commits end with it.
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_read().await.unwrap();
+    let mut kept = Vec::new();
+    for code in ["A", "B", "C", "D", "E", "F", "G", "H"] {
+        if tx.establishment_by_code(code).await.unwrap().is_some() {
+            kept.push(code);
+        }
+    }
+    assert_eq!(kept, ["D", "E", "G"]);
+
+    // A point released that was never set fails, at the next savepoint statement.
+    tx.release(Savepoint::SERIES).await.unwrap();
+    assert!(tx.savepoint().await.is_err());
 }
