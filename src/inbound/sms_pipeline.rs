@@ -249,7 +249,8 @@ impl SmsPipeline {
         }
     }
 
-    /// How many webhooks wait to be written with others (SQLite).
+    /// How many webhooks wait for a group's transaction (SQLite): queued, or in a group
+    /// being written.
     pub fn sms_waiting(&self) -> usize {
         self.groups.waiting()
     }

@@ -19,7 +19,7 @@ use super::{InboundSms, SmsAnswer, SmsPipeline};
 use crate::store::{Savepoint, Tx};
 use futures_util::FutureExt as _;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
@@ -33,6 +33,8 @@ pub const GROUP_SIZE: usize = 64;
 pub(super) struct Groups {
     waiting: Mutex<Vec<Waiting>>,
     turn: Arc<tokio::sync::Mutex<()>>,
+    /// How many SMS are queued or in a group being written.
+    unanswered: AtomicUsize,
     /// How many groups were committed.
     committed: AtomicU64,
 }
@@ -84,7 +86,7 @@ impl Groups {
     }
 
     pub(super) fn waiting(&self) -> usize {
-        self.queue().len()
+        self.unanswered.load(Ordering::Relaxed)
     }
 
     /// How many groups were committed since the pipeline was made.
@@ -98,6 +100,7 @@ impl SmsPipeline {
     /// or `None` when it must be taken alone (its work failed, or the group's transaction).
     pub(super) async fn in_group(&self, sms: &InboundSms<'_>, deadline: Instant) -> Option<SmsAnswer> {
         let (sender, mut answer) = oneshot::channel();
+        self.groups.unanswered.fetch_add(1, Ordering::Relaxed);
         self.groups.queue().push(Waiting {
             sms: OwnedSms::of(sms),
             deadline,
@@ -124,7 +127,9 @@ impl SmsPipeline {
             if !group.is_empty() {
                 let pipeline = self.clone();
                 tokio::spawn(async move {
+                    let n = group.len();
                     pipeline.write_group(group).await;
+                    pipeline.groups.unanswered.fetch_sub(n, Ordering::Relaxed);
                     drop(turn);
                 });
             }
