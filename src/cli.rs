@@ -504,8 +504,35 @@ async fn billing_document(settings: &Settings, whose: Whose<'_>, args: &Document
     Ok(ExitCode::SUCCESS)
 }
 
+/// `relais ingest` is one writer doing one statement at a time: each goes to sqlx's SQLite
+/// worker thread and back, ten times a mail, with nothing else to do meanwhile.
+/// When the two threads sit on different cores, every hand-over wakes the other core (an
+/// interrupt between processors; on a virtual machine, an exit to the hypervisor too), and
+/// that was most of the time: 1,700–1,900 mails/s spread over two cores, 3,700–4,300 on one
+/// (issue #22, `docs/performance.md`). So the thread that reads the files stays on the core
+/// it runs on, and the database's worker thread, started from it, inherits the same core.
+/// Where the core cannot be read or set, the system places the threads as it likes.
+/// PostgreSQL has no such thread (its hand-over is to the server), so there nothing is
+/// pinned, and two processes side by side can each have a core.
+fn stay_on_one_core() {
+    #[cfg(target_os = "linux")]
+    {
+        use nix::sched::{CpuSet, sched_getcpu, sched_setaffinity};
+        let Ok(cpu) = sched_getcpu() else { return };
+        let mut only = CpuSet::new();
+        if only.set(cpu).is_ok()
+            && let Err(e) = sched_setaffinity(nix::unistd::Pid::from_raw(0), &only)
+        {
+            tracing::debug!(error = %e, "ingest stays where the system puts it");
+        }
+    }
+}
+
 /// `relais ingest`: each file through the mail pipeline, as if it had arrived.
 async fn ingest(settings: &Settings, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    if crate::store::sqlite_path(settings.database.url.expose()).is_some() {
+        stay_on_one_core();
+    }
     let store = Store::connect(settings.database.url.expose(), settings.database.max_connections).await?;
     store.migrate().await?;
     let workflow = crate::workflow::Workflow::new(
