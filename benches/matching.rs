@@ -156,7 +156,7 @@ async fn populate(store: &Store) {
         tx.set_interpreter_profile(person.id, &profile(i)).await.unwrap();
     }
     tx.commit().await.unwrap();
-    if let Store::Postgres(pool) = store {
+    if let Store::Postgres(pool, _) = store {
         sqlx::query("ANALYZE").execute(pool).await.unwrap();
     }
 }
@@ -280,7 +280,7 @@ async fn add_history(store: &Store) {
     }
     match store {
         Store::Sqlite(pool, ..) => insert_all!(pool),
-        Store::Postgres(pool) => {
+        Store::Postgres(pool, _) => {
             insert_all!(pool);
             sqlx::query("ANALYZE").execute(pool).await.unwrap();
         }

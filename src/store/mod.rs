@@ -72,8 +72,18 @@ pub enum Engine {
 pub enum Store {
     /// The pool, and the gate its writers pass one at a time.
     Sqlite(SqlitePool, WriteGate),
-    Postgres(PgPool),
+    /// The pool, and the connections that take numbers apart from any transaction
+    /// ([`Tx::take_number`]).
+    Postgres(PgPool, Counters),
 }
+
+/// A PostgreSQL pool of its own, at most two connections opened when first needed, for the
+/// counters whose values are taken and committed at once ([`Tx::take_number`]). Its
+/// statements wait for no lock a transaction keeps, so a transaction waiting for one of
+/// these connections waits only for other statements of a few microseconds, never for
+/// itself or another transaction.
+#[derive(Clone, Debug)]
+pub struct Counters(PgPool);
 
 /// SQLite lets one transaction write at a time. Without this gate, each of the pool's
 /// connections that wants to write waits in SQLite's busy handler, which sleeps 1 to 100 ms
@@ -124,6 +134,8 @@ pub struct Tx {
     read: ReadCache,
     /// Savepoints released but not yet told to the database (see [`Tx::release`]).
     releases_due: Vec<Savepoint>,
+    /// Where [`Tx::take_number`] takes numbers outside this transaction (PostgreSQL).
+    counters: Option<Counters>,
     /// A SQLite writer's pass through the [`WriteGate`], given back when the transaction
     /// ends (after `inner`, which is dropped first).
     _gate: Option<tokio::sync::OwnedSemaphorePermit>,
@@ -233,10 +245,14 @@ impl Store {
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(30))
-                .connect_with(options)
+                .connect_with(options.clone())
                 .await
                 .context("cannot connect to PostgreSQL")?;
-            Ok(Store::Postgres(pool))
+            let counters = PgPoolOptions::new()
+                .max_connections(2)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_lazy_with(options);
+            Ok(Store::Postgres(pool, Counters(counters)))
         }
     }
 
@@ -251,10 +267,17 @@ impl Store {
         Ok(())
     }
 
+    fn counters(&self) -> Option<Counters> {
+        match self {
+            Store::Sqlite(..) => None,
+            Store::Postgres(_, counters) => Some(counters.clone()),
+        }
+    }
+
     pub fn engine(&self) -> Engine {
         match self {
             Store::Sqlite(..) => Engine::Sqlite,
-            Store::Postgres(_) => Engine::Postgres,
+            Store::Postgres(..) => Engine::Postgres,
         }
     }
 
@@ -263,7 +286,7 @@ impl Store {
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
             Store::Sqlite(pool, ..) => SQLITE_MIGRATIONS.run(pool).await.context("SQLite migrations failed")?,
-            Store::Postgres(pool) => POSTGRES_MIGRATIONS
+            Store::Postgres(pool, _) => POSTGRES_MIGRATIONS
                 .run(pool)
                 .await
                 .context("PostgreSQL migrations failed")?,
@@ -282,13 +305,14 @@ impl Store {
                 let pass = gate.enter_within(BUSY_WAIT).await?;
                 (TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?), Some(pass))
             }
-            Store::Postgres(pool) => (TxInner::Postgres(pool.begin().await?), None),
+            Store::Postgres(pool, _) => (TxInner::Postgres(pool.begin().await?), None),
         };
         Ok(Tx {
             inner,
             queued: false,
             read: ReadCache::default(),
             releases_due: Vec::new(),
+            counters: self.counters(),
             _gate: gate,
         })
     }
@@ -325,7 +349,7 @@ impl Store {
                     Transaction::begin(conn, Some(sqlx::SqlSafeStr::into_sql_str("BEGIN IMMEDIATE"))).await?,
                 )
             }
-            Store::Postgres(pool) => {
+            Store::Postgres(pool, _) => {
                 let mut t = tokio::time::timeout(wait, pool.begin())
                     .await
                     .map_err(|_| sqlx::Error::PoolTimedOut)??;
@@ -341,6 +365,7 @@ impl Store {
             queued: false,
             read: ReadCache::default(),
             releases_due: Vec::new(),
+            counters: self.counters(),
             _gate: gate,
         })
     }
@@ -362,13 +387,14 @@ impl Store {
     pub async fn begin_read(&self) -> Result<Tx, StoreError> {
         let inner = match self {
             Store::Sqlite(pool, ..) => TxInner::Sqlite(pool.begin_with("BEGIN DEFERRED").await?),
-            Store::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+            Store::Postgres(pool, _) => TxInner::Postgres(pool.begin().await?),
         };
         Ok(Tx {
             inner,
             queued: false,
             read: ReadCache::default(),
             releases_due: Vec::new(),
+            counters: self.counters(),
             _gate: None,
         })
     }
@@ -377,7 +403,7 @@ impl Store {
     pub async fn ping(&self) -> Result<(), StoreError> {
         match self {
             Store::Sqlite(pool, ..) => sqlx::query("SELECT 1").execute(pool).await?.rows_affected(),
-            Store::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await?.rows_affected(),
+            Store::Postgres(pool, _) => sqlx::query("SELECT 1").execute(pool).await?.rows_affected(),
         };
         Ok(())
     }
@@ -385,7 +411,10 @@ impl Store {
     pub async fn close(&self) {
         match self {
             Store::Sqlite(pool, ..) => pool.close().await,
-            Store::Postgres(pool) => pool.close().await,
+            Store::Postgres(pool, counters) => {
+                counters.0.close().await;
+                pool.close().await;
+            }
         }
     }
 }

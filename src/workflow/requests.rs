@@ -356,7 +356,7 @@ impl Workflow {
             .unwrap_or_else(|| self.config.request_prefix.clone());
         let today = now.with_timezone(&self.config.time_zone).date_naive();
         let sequence = tx
-            .next_in_sequence(&format!("request:{}", RequestNumber::day_key(&prefix, today)))
+            .take_number(&format!("request:{}", RequestNumber::day_key(&prefix, today)))
             .await?;
         let sequence =
             u32::try_from(sequence).map_err(|_| WorkflowError::Conflict("request sequence overflow".into()))?;

@@ -20,7 +20,7 @@ async fn outbox_payloads(bank: &TestBank, kind: &str) -> Vec<String> {
     const SQL: &str = "SELECT CAST(payload AS TEXT) FROM outbox WHERE kind = $1 ORDER BY id";
     match &bank.store {
         relais::store::Store::Sqlite(pool, ..) => sqlx::query_scalar(SQL).bind(kind).fetch_all(pool).await.unwrap(),
-        relais::store::Store::Postgres(pool) => sqlx::query_scalar(SQL).bind(kind).fetch_all(pool).await.unwrap(),
+        relais::store::Store::Postgres(pool, _) => sqlx::query_scalar(SQL).bind(kind).fetch_all(pool).await.unwrap(),
     }
 }
 

@@ -221,7 +221,7 @@ async fn queued_for(bank: &TestBank, person: PersonId) -> Vec<String> {
     ));
     match &bank.store {
         Store::Sqlite(pool, ..) => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap(),
-        Store::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap(),
+        Store::Postgres(pool, _) => sqlx::query_scalar(sql).fetch_all(pool).await.unwrap(),
     }
 }
 

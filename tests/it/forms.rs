@@ -471,7 +471,7 @@ async fn queued(bank: &TestBank, request: RequestId) -> Vec<(PersonId, String)> 
     const SQL: &str = "SELECT recipient_id, kind FROM outbox WHERE request_id = $1 ORDER BY id";
     let rows: Vec<(i64, String)> = match &bank.store {
         Store::Sqlite(pool, ..) => sqlx::query_as(SQL).bind(request.0).fetch_all(pool).await.unwrap(),
-        Store::Postgres(pool) => sqlx::query_as(SQL).bind(request.0).fetch_all(pool).await.unwrap(),
+        Store::Postgres(pool, _) => sqlx::query_as(SQL).bind(request.0).fetch_all(pool).await.unwrap(),
     };
     rows.into_iter().map(|(p, k)| (PersonId(p), k)).collect()
 }

@@ -21,7 +21,7 @@ async fn count(store: &Store, sql: &str) -> i64 {
             .fetch_one(pool)
             .await
             .unwrap(),
-        Store::Postgres(pool) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        Store::Postgres(pool, _) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
             .fetch_one(pool)
             .await
             .unwrap(),

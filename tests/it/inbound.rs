@@ -33,7 +33,7 @@ async fn queued(bank: &TestBank) -> Vec<(PersonId, String)> {
     const SQL: &str = "SELECT recipient_id, kind FROM outbox ORDER BY id";
     let rows: Vec<(i64, String)> = match &bank.store {
         Store::Sqlite(pool, ..) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
-        Store::Postgres(pool) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
+        Store::Postgres(pool, _) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
     };
     rows.into_iter().map(|(p, k)| (PersonId(p), k)).collect()
 }
@@ -130,7 +130,7 @@ async fn an_incomplete_form_comes_back_with_every_problem(engine: Engine) {
                 .await
                 .unwrap()
         }
-        Store::Postgres(pool) => {
+        Store::Postgres(pool, _) => {
             sqlx::query_scalar::<_, String>("SELECT payload::text FROM outbox WHERE kind = 'request_form'")
                 .fetch_one(pool)
                 .await

@@ -55,7 +55,7 @@ where
             .fetch_one(pool)
             .await
             .unwrap(),
-        Store::Postgres(pool) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+        Store::Postgres(pool, _) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
             .fetch_one(pool)
             .await
             .unwrap(),
@@ -70,7 +70,7 @@ async fn request_count(bank: &TestBank) -> i64 {
 async fn last_payload(bank: &TestBank, kind: &str) -> serde_json::Value {
     let cast = match bank.store {
         Store::Sqlite(..) => "payload",
-        Store::Postgres(_) => "payload::text",
+        Store::Postgres(..) => "payload::text",
     };
     let text: String = scalar(
         bank,

@@ -82,7 +82,7 @@ async fn applied(store: &Store) -> (i64, i64) {
             sqlx::query_scalar(MAILS).fetch_one(pool).await.unwrap(),
             sqlx::query_scalar(ANSWERS).fetch_one(pool).await.unwrap(),
         ),
-        Store::Postgres(pool) => (
+        Store::Postgres(pool, _) => (
             sqlx::query_scalar(MAILS).fetch_one(pool).await.unwrap(),
             sqlx::query_scalar(ANSWERS).fetch_one(pool).await.unwrap(),
         ),

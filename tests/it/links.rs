@@ -122,7 +122,7 @@ async fn queued_for(bank: &TestBank, person: PersonId) -> Vec<(String, Option<i6
     const SQL: &str = "SELECT kind, request_id, CAST(payload AS TEXT) FROM outbox WHERE recipient_id = $1 ORDER BY id";
     match &bank.store {
         relais::store::Store::Sqlite(pool, ..) => sqlx::query_as(SQL).bind(person.0).fetch_all(pool).await.unwrap(),
-        relais::store::Store::Postgres(pool) => sqlx::query_as(SQL).bind(person.0).fetch_all(pool).await.unwrap(),
+        relais::store::Store::Postgres(pool, _) => sqlx::query_as(SQL).bind(person.0).fetch_all(pool).await.unwrap(),
     }
 }
 
@@ -131,7 +131,7 @@ async fn renewals(bank: &TestBank) -> Vec<(String, Option<i64>, String)> {
         "SELECT kind, request_id, CAST(payload AS TEXT) FROM outbox WHERE kind = 'link_renewed' ORDER BY id";
     match &bank.store {
         relais::store::Store::Sqlite(pool, ..) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
-        relais::store::Store::Postgres(pool) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
+        relais::store::Store::Postgres(pool, _) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
     }
 }
 

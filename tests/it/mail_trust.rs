@@ -42,7 +42,7 @@ async fn outbox(bank: &TestBank) -> Vec<(PersonId, String, serde_json::Value)> {
     const SQL: &str = "SELECT recipient_id, kind, CAST(payload AS TEXT) FROM outbox ORDER BY id";
     let rows: Vec<(i64, String, String)> = match &bank.store {
         Store::Sqlite(pool, ..) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
-        Store::Postgres(pool) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
+        Store::Postgres(pool, _) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
     };
     rows.into_iter()
         .map(|(p, k, v)| (PersonId(p), k, serde_json::from_str(&v).unwrap()))
@@ -62,7 +62,7 @@ async fn request_count(bank: &TestBank) -> i64 {
     const SQL: &str = "SELECT COUNT(*) FROM requests";
     match &bank.store {
         Store::Sqlite(pool, ..) => sqlx::query_scalar(SQL).fetch_one(pool).await.unwrap(),
-        Store::Postgres(pool) => sqlx::query_scalar(SQL).fetch_one(pool).await.unwrap(),
+        Store::Postgres(pool, _) => sqlx::query_scalar(SQL).fetch_one(pool).await.unwrap(),
     }
 }
 

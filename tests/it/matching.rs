@@ -87,7 +87,7 @@ macro_rules! on_pool {
     ($store:expr, |$pool:ident| $body:expr) => {
         match $store {
             Store::Sqlite($pool, ..) => $body,
-            Store::Postgres($pool) => $body,
+            Store::Postgres($pool, _) => $body,
         }
     };
 }

@@ -79,7 +79,7 @@ async fn outbox_payloads(bank: &TestBank, kind: &str) -> Vec<serde_json::Value> 
     const SQL: &str = "SELECT CAST(payload AS TEXT) FROM outbox WHERE kind = $1 ORDER BY id";
     let texts: Vec<String> = match &bank.store {
         relais::store::Store::Sqlite(pool, ..) => sqlx::query_scalar(SQL).bind(kind).fetch_all(pool).await.unwrap(),
-        relais::store::Store::Postgres(pool) => sqlx::query_scalar(SQL).bind(kind).fetch_all(pool).await.unwrap(),
+        relais::store::Store::Postgres(pool, _) => sqlx::query_scalar(SQL).bind(kind).fetch_all(pool).await.unwrap(),
     };
     texts.iter().map(|t| serde_json::from_str(t).unwrap()).collect()
 }
@@ -95,7 +95,7 @@ async fn failures(bank: &TestBank, person: PersonId, kind: &str) -> i64 {
             .fetch_one(pool)
             .await
             .unwrap(),
-        relais::store::Store::Postgres(pool) => sqlx::query_scalar(SQL)
+        relais::store::Store::Postgres(pool, _) => sqlx::query_scalar(SQL)
             .bind(key)
             .bind(kind)
             .fetch_one(pool)

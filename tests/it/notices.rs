@@ -72,7 +72,7 @@ async fn insert(bank: &TestBank, row: &Row) {
             .execute(pool)
             .await
             .map(|_| ()),
-        Store::Postgres(pool) => sqlx::query(SQL)
+        Store::Postgres(pool, _) => sqlx::query(SQL)
             .bind(now)
             .bind(row.channel)
             .bind(row.to.0)

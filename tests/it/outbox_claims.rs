@@ -124,7 +124,7 @@ async fn rows(store: &Store) -> Vec<Row> {
     const SQL: &str = "SELECT id, status, attempts, claimed_by, locked_until FROM outbox ORDER BY id";
     type Tuple = (i64, String, i64, Option<String>, Option<DateTime<Utc>>);
     let tuples: Vec<Tuple> = match store {
-        Store::Postgres(pool) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
+        Store::Postgres(pool, _) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
         Store::Sqlite(pool, ..) => sqlx::query_as(SQL).fetch_all(pool).await.unwrap(),
     };
     tuples

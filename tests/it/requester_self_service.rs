@@ -29,7 +29,7 @@ async fn queued(w: &World, person: relais::domain::ids::PersonId, kind: &str) ->
             .fetch_one(pool)
             .await
             .unwrap(),
-        Store::Postgres(pool) => sqlx::query_scalar(SQL)
+        Store::Postgres(pool, _) => sqlx::query_scalar(SQL)
             .bind(person.0)
             .bind(kind)
             .fetch_one(pool)

@@ -74,7 +74,7 @@ async fn catalogue(store: &Store) -> BTreeSet<String> {
                 out.insert(format!("index {table}.{index}"));
             }
         }
-        Store::Postgres(pool) => {
+        Store::Postgres(pool, _) => {
             let columns: Vec<(String, String, String)> = sqlx::query_as(
                 "SELECT c.table_name::text, c.column_name::text, c.is_nullable::text FROM information_schema.columns c \
                  JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = c.table_schema \

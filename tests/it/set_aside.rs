@@ -41,7 +41,7 @@ async fn queued_kinds(bank: &TestBank) -> Vec<String> {
     const SQL: &str = "SELECT kind FROM outbox ORDER BY id";
     match &bank.store {
         Store::Sqlite(pool, ..) => sqlx::query_scalar(SQL).fetch_all(pool).await.unwrap(),
-        Store::Postgres(pool) => sqlx::query_scalar(SQL).fetch_all(pool).await.unwrap(),
+        Store::Postgres(pool, _) => sqlx::query_scalar(SQL).fetch_all(pool).await.unwrap(),
     }
 }
 

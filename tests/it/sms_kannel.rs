@@ -88,7 +88,7 @@ async fn an_offer_reaches_the_phone_network_through_kannel() {
                 .await
                 .unwrap()
         }
-        relais::store::Store::Postgres(_) => unreachable!(),
+        relais::store::Store::Postgres(..) => unreachable!(),
     };
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0].contains("403"), "{errors:?}");

@@ -135,7 +135,7 @@ async fn twilio_gets_the_request_its_api_expects() {
                 .await
                 .unwrap()
         }
-        relais::store::Store::Postgres(_) => unreachable!(),
+        relais::store::Store::Postgres(..) => unreachable!(),
     };
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].0, "pending");

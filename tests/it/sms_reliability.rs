@@ -119,7 +119,7 @@ async fn count(bank: &TestBank, sql: &str) -> i64 {
     let sql = sqlx::AssertSqlSafe(sql.to_string());
     match &bank.store {
         Store::Sqlite(pool, ..) => sqlx::query_scalar(sql).fetch_one(pool).await,
-        Store::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        Store::Postgres(pool, _) => sqlx::query_scalar(sql).fetch_one(pool).await,
     }
     .unwrap()
 }

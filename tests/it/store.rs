@@ -29,6 +29,7 @@ on_both_engines!(
     quebec_sign_language_stored_under_its_old_tag_moves_to_its_own,
     rows_read_twice_in_a_transaction_follow_its_writes_and_rollbacks,
     savepoints_released_late_keep_and_undo_what_they_would_have_at_once,
+    request_numbers_are_taken_without_holding_up_other_writers,
 );
 
 async fn migrations_run_twice(engine: Engine) {
@@ -213,7 +214,7 @@ async fn history_is_append_only(engine: Engine) {
     for sql in ["UPDATE history SET action = 'tampered'", "DELETE FROM history"] {
         let result = match store {
             relais::store::Store::Sqlite(pool, ..) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-            relais::store::Store::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+            relais::store::Store::Postgres(pool, _) => sqlx::query(sql).execute(pool).await.map(|_| ()),
         };
         let err = result.expect_err("history must refuse changes");
         assert!(err.to_string().contains("append-only"), "{err}");
@@ -311,7 +312,7 @@ async fn quebec_sign_language_stored_under_its_old_tag_moves_to_its_own(engine: 
                 .unwrap();
             (languages, requested)
         }
-        relais::store::Store::Postgres(pool) => {
+        relais::store::Store::Postgres(pool, _) => {
             for sql in &statements {
                 sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                     .execute(pool)
@@ -471,4 +472,47 @@ async fn savepoints_released_late_keep_and_undo_what_they_would_have_at_once(eng
     // A point released that was never set fails, at the next savepoint statement.
     tx.release(Savepoint::SERIES).await.unwrap();
     assert!(tx.savepoint().await.is_err());
+}
+
+/// A request's number is unique under concurrent writers. On PostgreSQL it is taken apart
+/// from the transaction (`Tx::take_number`): a second writer is not held up until the
+/// first ends, and a number whose transaction is undone is skipped. On SQLite, one writer
+/// at a time, it is given again.
+async fn request_numbers_are_taken_without_holding_up_other_writers(engine: Engine) {
+    let db = TestDb::new(engine).await;
+    let store = db.store().await;
+    let mut first = store.begin().await.unwrap();
+    assert_eq!(first.take_number("request:HC-27004").await.unwrap(), 1);
+    match engine {
+        Engine::Postgres => {
+            let mut second = store.begin().await.unwrap();
+            let taken = tokio::time::timeout(
+                std::time::Duration::from_secs(10),
+                second.take_number("request:HC-27004"),
+            )
+            .await
+            .expect("the second writer waited for the first transaction")
+            .unwrap();
+            assert_eq!(taken, 2);
+            second.commit().await.unwrap();
+            first.rollback().await.unwrap();
+            let mut third = store.begin().await.unwrap();
+            assert_eq!(
+                third.take_number("request:HC-27004").await.unwrap(),
+                3,
+                "1 is not given again"
+            );
+            third.commit().await.unwrap();
+        }
+        Engine::Sqlite => {
+            first.rollback().await.unwrap();
+            let mut again = store.begin().await.unwrap();
+            assert_eq!(
+                again.take_number("request:HC-27004").await.unwrap(),
+                1,
+                "undone, given again"
+            );
+            again.commit().await.unwrap();
+        }
+    }
 }

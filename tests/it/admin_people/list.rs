@@ -342,7 +342,7 @@ async fn people_written_before_search_keys_are_found_once_migrated(engine: Engin
     const FORGET: &str = "UPDATE people SET search_key = NULL";
     match &bank.store {
         Store::Sqlite(pool, ..) => sqlx::query(FORGET).execute(pool).await.unwrap().rows_affected(),
-        Store::Postgres(pool) => sqlx::query(FORGET).execute(pool).await.unwrap().rows_affected(),
+        Store::Postgres(pool, _) => sqlx::query(FORGET).execute(pool).await.unwrap().rows_affected(),
     };
     let filter = PeopleFilter {
         search: Search::parse("Ramírez"),

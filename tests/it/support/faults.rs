@@ -12,7 +12,7 @@ pub async fn execute(store: &Store, sql: &str) {
             .await
             .map(|_| ())
             .unwrap(),
-        Store::Postgres(pool) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+        Store::Postgres(pool, _) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
             .execute(pool)
             .await
             .map(|_| ())
@@ -29,7 +29,7 @@ pub async fn poison(store: &Store) {
              WHEN NEW.subject LIKE '%POISON%' AND NEW.outcome <> 'set_aside' \
              BEGIN SELECT RAISE(ABORT, 'poisoned message'); END;"
         }
-        Store::Postgres(_) => {
+        Store::Postgres(..) => {
             "CREATE FUNCTION poison() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'poisoned message'; END $$ \
              LANGUAGE plpgsql; \
              CREATE TRIGGER poison BEFORE UPDATE OF outcome ON inbound_messages FOR EACH ROW \
@@ -43,7 +43,7 @@ pub async fn cure(store: &Store) {
     let sql = match store {
         Store::Sqlite(..) => "DROP TRIGGER poison",
         // PostgreSQL names a trigger by its table.
-        Store::Postgres(_) => "DROP TRIGGER poison ON inbound_messages",
+        Store::Postgres(..) => "DROP TRIGGER poison ON inbound_messages",
     };
     execute(store, sql).await;
 }
@@ -55,7 +55,7 @@ pub async fn poison_sms_changes(store: &Store) {
             "CREATE TRIGGER poison_sms BEFORE INSERT ON history WHEN NEW.channel = 'sms' \
              BEGIN SELECT RAISE(ABORT, 'poison: history refuses SMS changes'); END"
         }
-        Store::Postgres(_) => {
+        Store::Postgres(..) => {
             "CREATE FUNCTION poison_sms() RETURNS trigger LANGUAGE plpgsql AS $$ \
              BEGIN RAISE EXCEPTION 'poison: history refuses SMS changes'; END $$; \
              CREATE TRIGGER poison_sms BEFORE INSERT ON history FOR EACH ROW \
@@ -68,7 +68,7 @@ pub async fn poison_sms_changes(store: &Store) {
 pub async fn cure_sms_changes(store: &Store) {
     let sql = match store {
         Store::Sqlite(..) => "DROP TRIGGER poison_sms",
-        Store::Postgres(_) => "DROP TRIGGER poison_sms ON history; DROP FUNCTION poison_sms();",
+        Store::Postgres(..) => "DROP TRIGGER poison_sms ON history; DROP FUNCTION poison_sms();",
     };
     execute(store, sql).await;
 }
