@@ -50,7 +50,9 @@ impl Tx {
         let message_id = m.message_id.map(without_nul);
         let from_address = m.from_address.map(without_nul);
         let subject = without_nul(m.subject);
-        let id: Option<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+        // A mail's first statement: the savepoint set for it goes in the same trip.
+        let sql = self.after_due(SQL);
+        let id: Option<i64> = on_conn!(self, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
             .bind(&*dedup_key)
             .bind(message_id.as_deref())
             .bind(m.source)
@@ -290,7 +292,9 @@ impl Tx {
             without_nul(sms.body),
         );
         let detail = sms.detail.map(without_nul);
-        let id: Option<i64> = on_conn!(self, |c| sqlx::query_scalar(SQL)
+        // An SMS's first statement: the savepoint set for it goes in the same trip.
+        let sql = self.after_due(SQL);
+        let id: Option<i64> = on_conn!(self, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
             .bind(sms.gateway)
             .bind(&*gateway_id)
             .bind(sms.received_at)

@@ -43,9 +43,11 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Runs `$body` with `$conn` bound to the transaction's connection, whichever the engine.
+/// Runs `$body` with `$conn` bound to the transaction's connection, whichever the engine,
+/// after the savepoint statements due ([`Tx::savepoint_at`]).
 macro_rules! on_conn {
-    ($tx:expr, |$conn:ident| $body:expr) => {
+    ($tx:expr, |$conn:ident| $body:expr) => {{
+        $tx.send_due().await?;
         match &mut $tx.inner {
             $crate::store::TxInner::Sqlite(t) => {
                 let $conn = &mut **t;
@@ -56,7 +58,7 @@ macro_rules! on_conn {
                 $body
             }
         }
-    };
+    }};
 }
 pub(crate) use on_conn;
 
@@ -132,7 +134,9 @@ pub struct Tx {
     queued: bool,
     /// Rows this transaction read and may read again (see [`ReadCache`]).
     read: ReadCache,
-    /// Savepoints released but not yet told to the database (see [`Tx::release`]).
+    /// Savepoint statements not yet sent (see [`Tx::savepoint_at`]), each ending in `; `.
+    due: String,
+    /// Savepoints released, not yet told to the database (see [`Tx::release`]).
     releases_due: Vec<Savepoint>,
     /// Where [`Tx::take_number`] takes numbers outside this transaction (PostgreSQL).
     counters: Option<Counters>,
@@ -311,6 +315,7 @@ impl Store {
             inner,
             queued: false,
             read: ReadCache::default(),
+            due: String::new(),
             releases_due: Vec::new(),
             counters: self.counters(),
             _gate: gate,
@@ -364,6 +369,7 @@ impl Store {
             inner,
             queued: false,
             read: ReadCache::default(),
+            due: String::new(),
             releases_due: Vec::new(),
             counters: self.counters(),
             _gate: gate,
@@ -393,6 +399,7 @@ impl Store {
             inner,
             queued: false,
             read: ReadCache::default(),
+            due: String::new(),
             releases_due: Vec::new(),
             counters: self.counters(),
             _gate: None,
@@ -475,59 +482,85 @@ impl Tx {
     }
 
     /// Marks a point named `point` the transaction can return to.
+    ///
+    /// The point is set with the statement that comes next, in the same round trip, or not
+    /// at all when the transaction ends first: a point with no statement after it marks
+    /// nothing, and a commit or a rollback ends every point. Nothing can tell the
+    /// difference, since every statement sends what is due before itself, in order. On
+    /// SQLite each statement is a trip to sqlx's worker thread and back, and a form mail
+    /// took 15; with [`Tx::release`] and [`Tx::after_due`], 8. An error of a savepoint
+    /// statement comes with the statement it went with.
     pub async fn savepoint_at(&mut self, point: Savepoint) -> Result<(), StoreError> {
-        self.execute_savepoint("SAVEPOINT", point).await
+        self.savepoint_statement("SAVEPOINT ", point);
+        self.due.push_str("; ");
+        Ok(())
     }
 
     /// Keeps what was done since `point`, and forgets the point.
     ///
-    /// The database is told with the next savepoint statement, in the same round trip, or
-    /// not at all when the transaction ends first (a commit or a rollback ends its
-    /// savepoints too). Nothing can tell the difference: the statements run in between stay
-    /// inside the point a little longer, and what undoes them (a rollback to an outer point
-    /// or of the transaction) undoes them either way. On SQLite each statement is a trip to
-    /// sqlx's worker thread and back, and a message in a group ends two savepoints, then
-    /// sets the next one: three trips become one.
+    /// A release waits longer still: it goes with the next savepoint statement set or
+    /// undone. The statements run in between stay inside the point a little longer, and
+    /// what would undo them (a rollback to an outer point, or of the transaction) undoes
+    /// them either way. A mail in a group ends two points (its command's, its own) and the
+    /// next mail sets one: these three go with the next mail's first write.
     pub async fn release(&mut self, point: Savepoint) -> Result<(), StoreError> {
         self.releases_due.push(point);
         Ok(())
     }
 
     /// Undoes everything since `point` (savepoints set after it included), and forgets
-    /// the point; the transaction stays open.
+    /// the point; the transaction stays open. The undoing is sent at once (a commit must
+    /// never find it still due).
     pub async fn rollback_to(&mut self, point: Savepoint) -> Result<(), StoreError> {
         // What was read since may have been undone.
         self.read = ReadCache::default();
-        self.execute_savepoint("ROLLBACK TO SAVEPOINT", point).await?;
+        self.savepoint_statement("ROLLBACK TO SAVEPOINT ", point);
+        self.send_due().await?;
         self.release(point).await
     }
 
-    /// `verb point`, after the releases due ([`Tx::release`]), in one round trip.
-    async fn execute_savepoint(&mut self, verb: &str, point: Savepoint) -> Result<(), StoreError> {
-        let mut sql = String::new();
-        for due in self.releases_due.drain(..) {
-            sql.push_str("RELEASE SAVEPOINT ");
-            sql.push_str(due.0);
-            sql.push_str("; ");
+    /// Adds `verb point` to the statements due, after the releases due.
+    fn savepoint_statement(&mut self, verb: &str, point: Savepoint) {
+        for released in self.releases_due.drain(..) {
+            self.due.push_str("RELEASE SAVEPOINT ");
+            self.due.push_str(released.0);
+            self.due.push_str("; ");
         }
-        let alone = sql.is_empty();
-        sql.push_str(verb);
-        sql.push(' ');
-        sql.push_str(point.0);
-        // One statement is prepared once and kept; several go as one simple query, which
-        // PostgreSQL takes only unprepared.
-        if alone {
-            on_conn!(self, |c| sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                .execute(c)
-                .await?
-                .rows_affected());
-        } else {
-            on_conn!(self, |c| sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
-                .execute(c)
-                .await?
-                .rows_affected());
+        self.due.push_str(verb);
+        self.due.push_str(point.0);
+    }
+
+    /// Sends the savepoint statements due, if any, in one round trip: several go as one
+    /// simple query, which PostgreSQL takes only unprepared.
+    pub(crate) async fn send_due(&mut self) -> Result<(), StoreError> {
+        if self.due.is_empty() {
+            return Ok(());
+        }
+        let sql = std::mem::take(&mut self.due);
+        match &mut self.inner {
+            TxInner::Sqlite(t) => {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut **t).await?;
+            }
+            TxInner::Postgres(t) => {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut **t).await?;
+            }
         }
         Ok(())
+    }
+
+    /// `sql` with the savepoint statements due in front (SQLite, which takes several
+    /// statements with their parameters in one query), so that both go in one round trip;
+    /// on PostgreSQL, `sql` alone, the statements due being sent before it. For statements
+    /// that return rows: the ones due add to the count of rows changed.
+    pub(crate) fn after_due(&mut self, sql: &str) -> String {
+        match self.inner {
+            TxInner::Sqlite(_) => {
+                let mut joined = std::mem::take(&mut self.due);
+                joined.push_str(sql);
+                joined
+            }
+            TxInner::Postgres(_) => sql.to_string(),
+        }
     }
 
     /// `FOR UPDATE` where the engine locks rows; SQLite's `BEGIN IMMEDIATE` already

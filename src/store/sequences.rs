@@ -10,7 +10,12 @@ impl Tx {
     /// counter's row until the transaction ends, so two writers never get the same value,
     /// and a value whose transaction is undone is given again: no gap.
     pub async fn next_in_sequence(&mut self, name: &str) -> Result<i64, StoreError> {
-        let value: i64 = on_conn!(self, |c| sqlx::query_scalar(NEXT).bind(name).fetch_one(c).await?);
+        // Often a command's first write: the savepoint set for it goes in the same trip.
+        let sql = self.after_due(NEXT);
+        let value: i64 = on_conn!(self, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(name)
+            .fetch_one(c)
+            .await?);
         Ok(value)
     }
 

@@ -410,8 +410,8 @@ async fn rows_read_twice_in_a_transaction_follow_its_writes_and_rollbacks(engine
     tx.commit().await.unwrap();
 }
 
-/// A release reaches the database with the next savepoint statement (`Tx::release`): what
-/// was kept and what is undone must be what releasing at once would give.
+/// Savepoints are set and released with the next statement (`Tx::savepoint_at`): what is
+/// kept and what is undone must be what sending them at once would give.
 async fn savepoints_released_late_keep_and_undo_what_they_would_have_at_once(engine: Engine) {
     use relais::store::Savepoint;
     let db = TestDb::new(engine).await;
@@ -469,9 +469,10 @@ async fn savepoints_released_late_keep_and_undo_what_they_would_have_at_once(eng
     }
     assert_eq!(kept, ["D", "E", "G"]);
 
-    // A point released that was never set fails, at the next savepoint statement.
+    // A point released that was never set fails, with the statement it goes with.
     tx.release(Savepoint::SERIES).await.unwrap();
-    assert!(tx.savepoint().await.is_err());
+    tx.savepoint().await.unwrap();
+    assert!(tx.establishment_by_code("D").await.is_err());
 }
 
 /// A request's number is unique under concurrent writers. On PostgreSQL it is taken apart
