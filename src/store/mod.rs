@@ -72,8 +72,9 @@ pub enum Engine {
 /// A pool of connections to one database.
 #[derive(Clone, Debug)]
 pub enum Store {
-    /// The pool, and the gate its writers pass one at a time.
-    Sqlite(SqlitePool, WriteGate),
+    /// The pool, the gate its writers pass one at a time, and the connection whose
+    /// commits do not wait for the disk ([`Store::begin_relaxed`]).
+    Sqlite(SqlitePool, WriteGate, RelaxedPool),
     /// The pool, and the connections that take numbers apart from any transaction
     /// ([`Tx::take_number`]).
     Postgres(PgPool, Counters),
@@ -86,6 +87,13 @@ pub enum Store {
 /// itself or another transaction.
 #[derive(Clone, Debug)]
 pub struct Counters(PgPool);
+
+/// One SQLite connection with `synchronous = NORMAL`, opened when first needed, for
+/// [`Store::begin_relaxed`]. In WAL mode a commit there is written to the log but not
+/// flushed: a power cut may lose it (never corrupt the file), and the next commit of any
+/// other connection, flushed, or a checkpoint, makes it durable.
+#[derive(Clone, Debug)]
+pub struct RelaxedPool(SqlitePool);
 
 /// SQLite lets one transaction write at a time. Without this gate, each of the pool's
 /// connections that wants to write waits in SQLite's busy handler, which sleeps 1 to 100 ms
@@ -240,10 +248,13 @@ impl Store {
             }
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
-                .connect_with(options)
+                .connect_with(options.clone())
                 .await
                 .context("cannot open the SQLite database")?;
-            Ok(Store::Sqlite(pool, WriteGate::default()))
+            let relaxed = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_lazy_with(options.synchronous(SqliteSynchronous::Normal));
+            Ok(Store::Sqlite(pool, WriteGate::default(), RelaxedPool(relaxed)))
         } else {
             let options = PgConnectOptions::from_str(url).context("database.url is not a valid PostgreSQL URL")?;
             let pool = PgPoolOptions::new()
@@ -305,11 +316,47 @@ impl Store {
     /// Begins a transaction; on SQLite it takes the write lock at once.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         let (inner, gate) = match self {
-            Store::Sqlite(pool, gate) => {
+            Store::Sqlite(pool, gate, _) => {
                 let pass = gate.enter_within(BUSY_WAIT).await?;
                 (TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?), Some(pass))
             }
             Store::Postgres(pool, _) => (TxInner::Postgres(pool.begin().await?), None),
+        };
+        Ok(Tx {
+            inner,
+            queued: false,
+            read: ReadCache::default(),
+            due: String::new(),
+            releases_due: Vec::new(),
+            counters: self.counters(),
+            _gate: gate,
+        })
+    }
+
+    /// Begins a write transaction like [`Store::begin`] whose commit returns before it
+    /// reaches the disk (SQLite: a connection with `synchronous = NORMAL`; PostgreSQL:
+    /// `synchronous_commit = off` for this transaction). A power cut may lose it; a crash
+    /// of the process does not, and neither engine is ever left inconsistent.
+    ///
+    /// Only for what costs nothing but a repeat when lost: the outbox's record that a
+    /// message left (lost, the message goes again with the same Message-ID, as after a
+    /// crash between sending and recording). Never for what acknowledges a source.
+    pub async fn begin_relaxed(&self) -> Result<Tx, StoreError> {
+        let (inner, gate) = match self {
+            Store::Sqlite(_, gate, relaxed) => {
+                let pass = gate.enter_within(BUSY_WAIT).await?;
+                (
+                    TxInner::Sqlite(relaxed.0.begin_with("BEGIN IMMEDIATE").await?),
+                    Some(pass),
+                )
+            }
+            Store::Postgres(pool, _) => {
+                let mut t = pool.begin().await?;
+                sqlx::query("SET LOCAL synchronous_commit = off")
+                    .execute(&mut *t)
+                    .await?;
+                (TxInner::Postgres(t), None)
+            }
         };
         Ok(Tx {
             inner,
@@ -337,7 +384,7 @@ impl Store {
         let started = tokio::time::Instant::now();
         let mut gate = None;
         let inner = match self {
-            Store::Sqlite(pool, writers) => {
+            Store::Sqlite(pool, writers, _) => {
                 gate = Some(writers.enter_within(wait).await?);
                 let left = wait.saturating_sub(started.elapsed());
                 let mut conn = tokio::time::timeout(left, pool.acquire())
@@ -417,7 +464,10 @@ impl Store {
 
     pub async fn close(&self) {
         match self {
-            Store::Sqlite(pool, ..) => pool.close().await,
+            Store::Sqlite(pool, _, relaxed) => {
+                relaxed.0.close().await;
+                pool.close().await;
+            }
             Store::Postgres(pool, counters) => {
                 counters.0.close().await;
                 pool.close().await;
@@ -528,6 +578,26 @@ impl Tx {
         }
         self.due.push_str(verb);
         self.due.push_str(point.0);
+    }
+
+    /// Whether this transaction's commit waits until it is on disk: yes but for
+    /// [`Store::begin_relaxed`].
+    pub async fn commit_waits_for_disk(&mut self) -> Result<bool, StoreError> {
+        Ok(match self.engine() {
+            // 2 is FULL, 3 EXTRA; 1 NORMAL does not flush the log at commit.
+            Engine::Sqlite => {
+                on_conn!(self, |c| sqlx::query_scalar::<_, i64>("PRAGMA synchronous")
+                    .fetch_one(c)
+                    .await?)
+                    >= 2
+            }
+            Engine::Postgres => {
+                on_conn!(self, |c| sqlx::query_scalar::<_, String>("SHOW synchronous_commit")
+                    .fetch_one(c)
+                    .await?)
+                    != "off"
+            }
+        })
     }
 
     /// Sends the savepoint statements due, if any, in one round trip: several go as one

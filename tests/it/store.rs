@@ -30,6 +30,7 @@ on_both_engines!(
     rows_read_twice_in_a_transaction_follow_its_writes_and_rollbacks,
     savepoints_released_late_keep_and_undo_what_they_would_have_at_once,
     request_numbers_are_taken_without_holding_up_other_writers,
+    only_the_relaxed_transaction_commits_without_waiting_for_the_disk,
 );
 
 async fn migrations_run_twice(engine: Engine) {
@@ -516,4 +517,37 @@ async fn request_numbers_are_taken_without_holding_up_other_writers(engine: Engi
             again.commit().await.unwrap();
         }
     }
+}
+
+/// `Store::begin_relaxed` (the outbox's record of a sent message) is the one write whose
+/// commit does not wait for the disk; every other transaction's does, before and after it
+/// on the same store.
+async fn only_the_relaxed_transaction_commits_without_waiting_for_the_disk(engine: Engine) {
+    let db = TestDb::new(engine).await;
+    let store = db.store().await;
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.commit_waits_for_disk().await.unwrap());
+    tx.commit().await.unwrap();
+    let mut relaxed = store.begin_relaxed().await.unwrap();
+    assert!(!relaxed.commit_waits_for_disk().await.unwrap());
+    relaxed
+        .insert_establishment("R", "Relâché", None, Utc::now())
+        .await
+        .unwrap();
+    relaxed.commit().await.unwrap();
+    for _ in 0..3 {
+        let mut tx = store.begin().await.unwrap();
+        assert!(
+            tx.commit_waits_for_disk().await.unwrap(),
+            "the setting stayed on its own connection"
+        );
+        assert!(
+            tx.establishment_by_code("R").await.unwrap().is_some(),
+            "its commit is seen"
+        );
+        tx.commit().await.unwrap();
+    }
+    let mut read = store.begin_read().await.unwrap();
+    assert!(read.commit_waits_for_disk().await.unwrap());
+    read.commit().await.unwrap();
 }
