@@ -8,8 +8,8 @@
 //! ```
 //!
 //! Each row, on an embedded SQLite database of its own in a temporary folder:
-//! 1. **parse ceiling**: the form replies parsed by mail-parser in this process, the most a
-//!    reader of these files could do;
+//! 1. **parse ceiling**: the form replies read and parsed by mail-parser in this process,
+//!    the most a reader of these files could do (and parsed alone, from memory);
 //! 2. **ingest**: `relais ingest` of the same files, each creating a request and queueing
 //!    its acknowledgement;
 //! 3. **outbox drain**: `relais serve` sending those acknowledgements to an SMTP sink
@@ -322,7 +322,19 @@ async fn serve(bank: &Bank, o: &Options, extra: &[(&str, String)]) -> anyhow::Re
 /// Parse ceiling and ingest: files written, parsed here, then `relais ingest`.
 async fn ingest(bank: &Bank, o: &Options, rows: &mut Vec<Row>) -> anyhow::Result<()> {
     let files = bank.write_forms(o.mails)?;
-    let raws: Vec<Vec<u8>> = files.iter().map(std::fs::read).collect::<Result<_, _>>()?;
+    // The floor of what `relais ingest` does with each file: read it, then parse it.
+    let started = Instant::now();
+    let mut raws = Vec::with_capacity(files.len());
+    let mut read_and_parsed = 0;
+    for file in &files {
+        let raw = std::fs::read(file)?;
+        if mail_parser::MessageParser::default().parse(raw.as_slice()).is_some() {
+            read_and_parsed += 1;
+        }
+        raws.push(raw);
+    }
+    let read_rate = read_and_parsed as f64 / started.elapsed().as_secs_f64();
+    // And the parse alone, from memory.
     let started = Instant::now();
     let parsed = raws
         .iter()
@@ -348,7 +360,7 @@ async fn ingest(bank: &Bank, o: &Options, rows: &mut Vec<Row>) -> anyhow::Result
     let rate = created as f64 / elapsed.as_secs_f64();
     rows.push(Row::new(
         "parse ceiling: mail-parser over the same files, in one thread",
-        format!("{parse_rate:.0} mails/s"),
+        format!("{read_rate:.0} mails/s, each file read then parsed; {parse_rate:.0} mails/s parsed from memory"),
     ));
     rows.push(Row::new(
         &format!(
@@ -356,7 +368,8 @@ async fn ingest(bank: &Bank, o: &Options, rows: &mut Vec<Row>) -> anyhow::Result
             o.mails
         ),
         format!(
-            "{rate:.0} mails/s ({:.3} × the parse ceiling; {:.1} s in all)",
+            "{rate:.0} mails/s ({:.3} × the files read and parsed, {:.4} × parsed from memory; {:.1} s in all)",
+            rate / read_rate,
             rate / parse_rate,
             elapsed.as_secs_f64()
         ),
