@@ -282,6 +282,19 @@ impl Store {
         Ok(())
     }
 
+    /// A transaction on `inner`, holding the writer's `gate` pass if it has one.
+    fn tx(&self, inner: TxInner, gate: Option<tokio::sync::OwnedSemaphorePermit>) -> Tx {
+        Tx {
+            inner,
+            queued: false,
+            read: ReadCache::default(),
+            due: String::new(),
+            releases_due: Vec::new(),
+            counters: self.counters(),
+            _gate: gate,
+        }
+    }
+
     fn counters(&self) -> Option<Counters> {
         match self {
             Store::Sqlite(..) => None,
@@ -322,15 +335,7 @@ impl Store {
             }
             Store::Postgres(pool, _) => (TxInner::Postgres(pool.begin().await?), None),
         };
-        Ok(Tx {
-            inner,
-            queued: false,
-            read: ReadCache::default(),
-            due: String::new(),
-            releases_due: Vec::new(),
-            counters: self.counters(),
-            _gate: gate,
-        })
+        Ok(self.tx(inner, gate))
     }
 
     /// Begins a write transaction like [`Store::begin`] whose commit returns before it
@@ -358,15 +363,7 @@ impl Store {
                 (TxInner::Postgres(t), None)
             }
         };
-        Ok(Tx {
-            inner,
-            queued: false,
-            read: ReadCache::default(),
-            due: String::new(),
-            releases_due: Vec::new(),
-            counters: self.counters(),
-            _gate: gate,
-        })
+        Ok(self.tx(inner, gate))
     }
 
     /// Begins a write transaction like [`Store::begin`] that waits at most about `wait` for
@@ -412,15 +409,7 @@ impl Store {
                 TxInner::Postgres(t)
             }
         };
-        Ok(Tx {
-            inner,
-            queued: false,
-            read: ReadCache::default(),
-            due: String::new(),
-            releases_due: Vec::new(),
-            counters: self.counters(),
-            _gate: gate,
-        })
+        Ok(self.tx(inner, gate))
     }
 
     /// Whether the database takes a write within about `wait`: a transaction that takes the
@@ -442,15 +431,7 @@ impl Store {
             Store::Sqlite(pool, ..) => TxInner::Sqlite(pool.begin_with("BEGIN DEFERRED").await?),
             Store::Postgres(pool, _) => TxInner::Postgres(pool.begin().await?),
         };
-        Ok(Tx {
-            inner,
-            queued: false,
-            read: ReadCache::default(),
-            due: String::new(),
-            releases_due: Vec::new(),
-            counters: self.counters(),
-            _gate: None,
-        })
+        Ok(self.tx(inner, None))
     }
 
     /// Whether the database answers.
