@@ -733,16 +733,30 @@ impl MailPipeline {
                 d.request = Some(applied.request);
                 Ok(d)
             }
-            Err(WorkflowError::Invalid(errors)) => {
-                let errors = errors.iter().map(|e| e.describe(person.locale)).collect();
-                self.form_back(tx, reading, person, form, thread, errors).await
-            }
-            Err(e) => {
-                let code = refusal_code(&e)?;
-                self.refused(tx, reading, person, thread, "modify", code).await?;
-                Ok(Decision::new(MailOutcome::CommandRefused(code)))
-            }
+            Err(e) => self.form_failed(tx, reading, person, form, thread, "modify", e).await,
         }
+    }
+
+    /// A form the workflow did not take: sent back with what is wrong in it, or refused
+    /// (`verb` names what was asked); nothing saved.
+    #[allow(clippy::too_many_arguments)]
+    async fn form_failed(
+        &self,
+        tx: &mut Tx,
+        reading: &MailReading,
+        person: &Person,
+        form: &FormReading,
+        thread: Option<RequestId>,
+        verb: &str,
+        error: WorkflowError,
+    ) -> anyhow::Result<Decision> {
+        if let WorkflowError::Invalid(errors) = error {
+            let errors = errors.iter().map(|e| e.describe(person.locale)).collect();
+            return self.form_back(tx, reading, person, form, thread, errors).await;
+        }
+        let code = refusal_code(&error)?;
+        self.refused(tx, reading, person, thread, verb, code).await?;
+        Ok(Decision::new(MailOutcome::CommandRefused(code)))
     }
 
     /// The form sent back with what is wrong in it; nothing saved.
@@ -794,15 +808,7 @@ impl MailPipeline {
                 d.request = first.map(|(id, _)| id);
                 Ok(d)
             }
-            Err(WorkflowError::Invalid(errors)) => {
-                let errors = errors.iter().map(|e| e.describe(person.locale)).collect();
-                self.form_back(tx, reading, person, form, thread, errors).await
-            }
-            Err(e) => {
-                let code = refusal_code(&e)?;
-                self.refused(tx, reading, person, thread, "form", code).await?;
-                Ok(Decision::new(MailOutcome::CommandRefused(code)))
-            }
+            Err(e) => self.form_failed(tx, reading, person, form, thread, "form", e).await,
         }
     }
 

@@ -257,34 +257,23 @@ fn sections(
         fields: fields.iter().map(|f| view(*f)).collect(),
     };
     // A series is made when a request is created: an existing one does not repeat.
-    let appointment: &[F] = if new {
-        &[
-            F::RequestType,
-            F::Date,
-            F::AlternativeDate,
-            F::StartTime,
-            F::FlexibleUntil,
-            F::DurationMinutes,
-            F::Repetition,
-            F::SourceLanguage,
-            F::TargetLanguage,
-            F::AlternativeLanguage,
-        ]
-    } else {
-        &[
-            F::RequestType,
-            F::Date,
-            F::AlternativeDate,
-            F::StartTime,
-            F::FlexibleUntil,
-            F::DurationMinutes,
-            F::SourceLanguage,
-            F::TargetLanguage,
-            F::AlternativeLanguage,
-        ]
-    };
+    let appointment: Vec<F> = [
+        F::RequestType,
+        F::Date,
+        F::AlternativeDate,
+        F::StartTime,
+        F::FlexibleUntil,
+        F::DurationMinutes,
+        F::Repetition,
+        F::SourceLanguage,
+        F::TargetLanguage,
+        F::AlternativeLanguage,
+    ]
+    .into_iter()
+    .filter(|f| new || *f != F::Repetition)
+    .collect();
     let mut all = vec![
-        section(locale.text("request-appointment"), appointment),
+        section(locale.text("request-appointment"), &appointment),
         section(
             locale.text("request-place"),
             &[
