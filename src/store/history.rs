@@ -1,5 +1,6 @@
 //! The append-only history table.
 
+use super::later::{self, Param};
 use super::{StoreError, Tx, decode, on_conn};
 use crate::domain::history::{Change, Entity, HistoryEntry, NewHistoryEntry};
 use crate::domain::ids::PersonId;
@@ -22,19 +23,21 @@ impl Tx {
     pub async fn record_history(&mut self, entry: &NewHistoryEntry) -> Result<(), StoreError> {
         const SQL: &str = "INSERT INTO history (entity, entity_id, at, actor_id, actor_kind, channel, action, changes) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-        on_conn!(self, |c| sqlx::query(SQL)
-            .bind(entry.entity.as_str())
-            .bind(entry.entity_id)
-            .bind(entry.at)
-            .bind(entry.actor_id.map(|p| p.0))
-            .bind(entry.actor_kind.as_str())
-            .bind(entry.channel.as_str())
-            .bind(&entry.action)
-            .bind(Json(&entry.changes))
-            .execute(c)
-            .await?
-            .rows_affected());
-        Ok(())
+        // Nobody reads it back in this transaction's next step: it goes with the next statement.
+        self.write_later(
+            SQL,
+            vec![
+                Param::text(entry.entity.as_str()),
+                Param::Int(Some(entry.entity_id)),
+                Param::Time(entry.at),
+                Param::Int(entry.actor_id.map(|p| p.0)),
+                Param::text(entry.actor_kind.as_str()),
+                Param::text(entry.channel.as_str()),
+                Param::text(&entry.action),
+                later::json(&entry.changes)?,
+            ],
+        )
+        .await
     }
 
     /// Every entry about one entity, oldest first.

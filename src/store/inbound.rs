@@ -5,6 +5,7 @@
 //! column of PostgreSQL holds NUL, and a message that cannot be stored would be read again
 //! forever. The raw bytes of a mail keep theirs.
 
+use super::later::{Param, bind_params};
 use super::{StoreError, Tx, on_conn};
 use crate::domain::ids::{BillingCodeId, CostCentreId, EstablishmentId, PersonId, RequestId};
 use crate::domain::text::without_nul;
@@ -51,19 +52,23 @@ impl Tx {
         let from_address = m.from_address.map(without_nul);
         let subject = without_nul(m.subject);
         // A mail's first statement: the savepoint set for it goes in the same trip.
-        let sql = self.after_due(SQL);
-        let id: Option<i64> = on_conn!(self, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .bind(&*dedup_key)
-            .bind(message_id.as_deref())
-            .bind(m.source)
-            .bind(m.received_at)
-            .bind(from_address.as_deref())
-            .bind(&*subject)
-            .bind(m.raw)
-            .bind(m.classification)
-            .fetch_optional(c)
-            .await?);
-        Ok(id)
+        let (sql, later) = self.after_due(SQL);
+        let writes = !later.is_empty();
+        let id = on_conn!(self, |c| bind_params!(
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+                .bind(&*dedup_key)
+                .bind(message_id.as_deref())
+                .bind(m.source)
+                .bind(m.received_at)
+                .bind(from_address.as_deref())
+                .bind(&*subject)
+                .bind(m.raw)
+                .bind(m.classification),
+            later
+        )
+        .fetch_optional(c)
+        .await);
+        self.carried(writes, id)
     }
 
     pub async fn set_inbound_outcome(
@@ -76,17 +81,18 @@ impl Tx {
     ) -> Result<(), StoreError> {
         const SQL: &str =
             "UPDATE inbound_messages SET outcome = $2, detail = $3, request_id = $4, person_id = $5 WHERE id = $1";
-        let detail = detail.map(without_nul);
-        on_conn!(self, |c| sqlx::query(SQL)
-            .bind(id)
-            .bind(outcome)
-            .bind(detail.as_deref())
-            .bind(request.map(|r| r.0))
-            .bind(person.map(|p| p.0))
-            .execute(c)
-            .await?
-            .rows_affected());
-        Ok(())
+        // The mail's last write: it goes with the next mail's first statement, or the commit.
+        self.write_later(
+            SQL,
+            vec![
+                Param::Int(Some(id)),
+                Param::text(outcome),
+                Param::Text(detail.map(|d| without_nul(d).into_owned())),
+                Param::Int(request.map(|r| r.0)),
+                Param::Int(person.map(|p| p.0)),
+            ],
+        )
+        .await
     }
 
     /// The most recent messages, newest first.
@@ -293,21 +299,25 @@ impl Tx {
         );
         let detail = sms.detail.map(without_nul);
         // An SMS's first statement: the savepoint set for it goes in the same trip.
-        let sql = self.after_due(SQL);
-        let id: Option<i64> = on_conn!(self, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .bind(sms.gateway)
-            .bind(&*gateway_id)
-            .bind(sms.received_at)
-            .bind(&*from)
-            .bind(&*to)
-            .bind(&*body)
-            .bind(sms.person.map(|p| p.0))
-            .bind(sms.outcome)
-            .bind(detail.as_deref())
-            .bind(sms.reply)
-            .fetch_optional(c)
-            .await?);
-        Ok(id)
+        let (sql, later) = self.after_due(SQL);
+        let writes = !later.is_empty();
+        let id = on_conn!(self, |c| bind_params!(
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+                .bind(sms.gateway)
+                .bind(&*gateway_id)
+                .bind(sms.received_at)
+                .bind(&*from)
+                .bind(&*to)
+                .bind(&*body)
+                .bind(sms.person.map(|p| p.0))
+                .bind(sms.outcome)
+                .bind(detail.as_deref())
+                .bind(sms.reply),
+            later
+        )
+        .fetch_optional(c)
+        .await);
+        self.carried(writes, id)
     }
 
     /// Writes what a claimed SMS did and the answer given.

@@ -18,6 +18,7 @@ pub mod failure;
 pub mod history;
 pub mod inbound;
 pub mod interpreter_files;
+pub(crate) mod later;
 pub mod links;
 pub mod lists;
 pub mod matching;
@@ -44,7 +45,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Runs `$body` with `$conn` bound to the transaction's connection, whichever the engine,
-/// after the savepoint statements due ([`Tx::savepoint_at`]).
+/// after the statements due ([`Tx::savepoint_at`], [`Tx::write_later`]).
 macro_rules! on_conn {
     ($tx:expr, |$conn:ident| $body:expr) => {{
         $tx.send_due().await?;
@@ -142,8 +143,12 @@ pub struct Tx {
     queued: bool,
     /// Rows this transaction read and may read again (see [`ReadCache`]).
     read: ReadCache,
-    /// Savepoint statements not yet sent (see [`Tx::savepoint_at`]), each ending in `; `.
+    /// Statements not yet sent, each ending in `; `: savepoints ([`Tx::savepoint_at`]) and
+    /// writes ([`Tx::write_later`]), whose values are `due_params`.
     due: String,
+    due_params: Vec<later::Param>,
+    /// A trip that carried writes due failed, with this error: see [`StoreError::Broken`].
+    broken: Option<String>,
     /// Savepoints released, not yet told to the database (see [`Tx::release`]).
     releases_due: Vec<Savepoint>,
     /// Where [`Tx::take_number`] takes numbers outside this transaction (PostgreSQL).
@@ -165,6 +170,9 @@ struct ReadCache {
     /// People with their roles, by id (a lookup by address or number keeps its answer
     /// here too).
     people: HashMap<PersonId, Person>,
+    /// Whom a lookup by address, number or user code found (`None`: nobody), by column
+    /// and value: a group of mails from one sender looks them up once.
+    people_found: HashMap<(&'static str, String), Option<PersonId>>,
     establishments: HashMap<EstablishmentId, Establishment>,
     installations: HashMap<InstallationId, Installation>,
     requester_profiles: HashMap<PersonId, Option<RequesterProfile>>,
@@ -187,6 +195,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    /// A write sent with a later statement ([`Tx::write_later`]) may have failed, with this
+    /// error: the transaction can only be rolled back.
+    #[error("a write of this transaction failed, so it can only be rolled back: {0}")]
+    Broken(String),
 }
 
 impl StoreError {
@@ -289,6 +301,8 @@ impl Store {
             queued: false,
             read: ReadCache::default(),
             due: String::new(),
+            due_params: Vec::new(),
+            broken: None,
             releases_due: Vec::new(),
             counters: self.counters(),
             _gate: gate,
@@ -472,7 +486,9 @@ impl Savepoint {
 }
 
 impl Tx {
-    pub async fn commit(self) -> Result<(), StoreError> {
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        // Writes still due go first; the commit itself cannot be sent with them.
+        self.send_due().await?;
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
@@ -519,10 +535,11 @@ impl Tx {
     /// nothing, and a commit or a rollback ends every point. Nothing can tell the
     /// difference, since every statement sends what is due before itself, in order. On
     /// SQLite each statement is a trip to sqlx's worker thread and back, and a form mail
-    /// took 15; with [`Tx::release`] and [`Tx::after_due`], 8. An error of a savepoint
-    /// statement comes with the statement it went with.
+    /// took 15; with [`Tx::release`] and [`Tx::after_due`], 8, and 5 with
+    /// [`Tx::write_later`]. An error of a savepoint statement comes with the statement it
+    /// went with.
     pub async fn savepoint_at(&mut self, point: Savepoint) -> Result<(), StoreError> {
-        self.savepoint_statement("SAVEPOINT ", point);
+        self.savepoint_statement(point);
         self.due.push_str("; ");
         Ok(())
     }
@@ -545,19 +562,24 @@ impl Tx {
     pub async fn rollback_to(&mut self, point: Savepoint) -> Result<(), StoreError> {
         // What was read since may have been undone.
         self.read = ReadCache::default();
-        self.savepoint_statement("ROLLBACK TO SAVEPOINT ", point);
+        // The points released since were set inside `point`, and the rollback ends them.
+        // Sent, their RELEASE would fail on PostgreSQL after the error that usually comes
+        // before a rollback (the transaction is aborted until it returns to a point).
+        self.releases_due.clear();
+        self.due.push_str("ROLLBACK TO SAVEPOINT ");
+        self.due.push_str(point.0);
         self.send_due().await?;
         self.release(point).await
     }
 
-    /// Adds `verb point` to the statements due, after the releases due.
-    fn savepoint_statement(&mut self, verb: &str, point: Savepoint) {
+    /// Adds `SAVEPOINT point` to the statements due, after the releases due.
+    fn savepoint_statement(&mut self, point: Savepoint) {
         for released in self.releases_due.drain(..) {
             self.due.push_str("RELEASE SAVEPOINT ");
             self.due.push_str(released.0);
             self.due.push_str("; ");
         }
-        self.due.push_str(verb);
+        self.due.push_str("SAVEPOINT ");
         self.due.push_str(point.0);
     }
 
@@ -581,36 +603,52 @@ impl Tx {
         })
     }
 
-    /// Sends the savepoint statements due, if any, in one round trip: several go as one
-    /// simple query, which PostgreSQL takes only unprepared.
+    /// Sends the statements due, if any, in one round trip. Savepoints alone go as one
+    /// simple query, which PostgreSQL takes only unprepared; with writes (SQLite only),
+    /// as one query with their values.
     pub(crate) async fn send_due(&mut self) -> Result<(), StoreError> {
+        if let Some(cause) = &self.broken {
+            return Err(StoreError::Broken(cause.clone()));
+        }
         if self.due.is_empty() {
             return Ok(());
         }
         let sql = std::mem::take(&mut self.due);
-        match &mut self.inner {
-            TxInner::Sqlite(t) => {
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut **t).await?;
-            }
-            TxInner::Postgres(t) => {
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut **t).await?;
-            }
-        }
-        Ok(())
+        let params = std::mem::take(&mut self.due_params);
+        let writes = !params.is_empty();
+        let result = match &mut self.inner {
+            TxInner::Sqlite(t) if writes => later::bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql)), params)
+                .execute(&mut **t)
+                .await
+                .map(|done| done.rows_affected()),
+            TxInner::Sqlite(t) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut **t)
+                .await
+                .map(|done| done.rows_affected()),
+            TxInner::Postgres(t) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut **t)
+                .await
+                .map(|done| done.rows_affected()),
+        };
+        self.carried(writes, result).map(|_| ())
     }
 
-    /// `sql` with the savepoint statements due in front (SQLite, which takes several
-    /// statements with their parameters in one query), so that both go in one round trip;
-    /// on PostgreSQL, `sql` alone, the statements due being sent before it. For statements
-    /// that return rows: the ones due add to the count of rows changed.
-    pub(crate) fn after_due(&mut self, sql: &str) -> String {
+    /// `sql` with the statements due in front, and the values of the writes among them to
+    /// bind after `sql`'s own (SQLite, which takes several statements with their
+    /// parameters in one query), so that all go in one round trip; on PostgreSQL, `sql`
+    /// alone, the statements due being sent before it. For statements that return rows
+    /// and cannot fail but for a fault of the database: the ones due add to the count of
+    /// rows changed, and an error breaks the transaction when writes went with it (pass
+    /// the result through [`Tx::carried`]).
+    pub(crate) fn after_due(&mut self, sql: &str) -> (String, Vec<later::Param>) {
         match self.inner {
             TxInner::Sqlite(_) => {
-                let mut joined = std::mem::take(&mut self.due);
+                let mut joined = String::with_capacity(self.due.len() + sql.len() + 8);
+                later::renumber_into(&mut joined, &std::mem::take(&mut self.due), later::params_in(sql));
                 joined.push_str(sql);
-                joined
+                (joined, std::mem::take(&mut self.due_params))
             }
-            TxInner::Postgres(_) => sql.to_string(),
+            TxInner::Postgres(_) => (sql.to_string(), Vec::new()),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The outbox: notifications written in the transaction of the change that caused them,
 //! delivered afterwards by the outbound workers.
 
+use super::later::Param;
 use super::{StoreError, Tx, decode, on_conn};
 use crate::domain::ids::{PersonId, RequestId};
 use crate::domain::notice::{Notice, NoticeError};
@@ -135,24 +136,27 @@ impl TryFrom<OutboxRow> for OutboxMessage {
 }
 
 impl Tx {
-    /// Queues `message`. A payload echoes what people wrote (a subject, form values): NUL
-    /// in it becomes U+FFFD, which PostgreSQL's JSON can hold, on both engines alike.
-    pub async fn enqueue(&mut self, message: &NewOutboxMessage, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    /// Queues `message`, with the transaction's next statement ([`Tx::write_later`]). A
+    /// payload echoes what people wrote (a subject, form values): NUL in it becomes U+FFFD,
+    /// which PostgreSQL's JSON can hold, on both engines alike.
+    pub async fn enqueue(&mut self, message: &NewOutboxMessage, now: DateTime<Utc>) -> Result<(), StoreError> {
         const SQL: &str = "INSERT INTO outbox (created_at, channel, recipient_id, kind, request_id, payload, status, \
-             attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $1) RETURNING id";
+             attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $1)";
         let (kind, mut payload) = decode("outbox.payload", message.notice.to_stored())?;
         crate::domain::text::json_without_nul(&mut payload);
         self.queued = true;
-        let id: i64 = on_conn!(self, |c| sqlx::query_scalar(SQL)
-            .bind(now)
-            .bind(message.channel.as_str())
-            .bind(message.recipient.0)
-            .bind(&kind)
-            .bind(message.request.map(|r| r.0))
-            .bind(Json(&payload))
-            .fetch_one(c)
-            .await?);
-        Ok(id)
+        self.write_later(
+            SQL,
+            vec![
+                Param::Time(now),
+                Param::text(message.channel.as_str()),
+                Param::Int(Some(message.recipient.0)),
+                Param::Text(Some(kind)),
+                Param::Int(message.request.map(|r| r.0)),
+                Param::Json(payload),
+            ],
+        )
+        .await
     }
 
     /// Every message queued about a request, in order.

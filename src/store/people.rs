@@ -138,6 +138,8 @@ impl Tx {
         user_code_prefix: &str,
         now: DateTime<Utc>,
     ) -> Result<Person, StoreError> {
+        // A lookup that found nobody may find this one now.
+        self.read.people_found.clear();
         let stem = UserCode::stem(user_code_prefix, &person.first_name, &person.last_name);
         let seq = self.next_in_sequence(&format!("user:{stem}")).await?;
         let code = UserCode::new(&stem, seq);
@@ -222,6 +224,17 @@ impl Tx {
     /// A person and their roles, in one statement: the roles come as one comma-joined
     /// column.
     async fn person_where(&mut self, column: &'static str, value: PersonKey<'_>) -> Result<Option<Person>, StoreError> {
+        if let PersonKey::Text(text) = value {
+            match self.read.people_found.get(&(column, text.to_string())) {
+                Some(None) => return Ok(None),
+                Some(Some(id)) => {
+                    if let Some(kept) = self.read.people.get(id) {
+                        return Ok(Some(kept.clone()));
+                    }
+                }
+                None => {}
+            }
+        }
         let sql = format!(
             "SELECT {PERSON_COLUMNS}, {} AS roles FROM people WHERE {column} = $1",
             self.roles_column("people")
@@ -239,6 +252,11 @@ impl Tx {
         let person = row.map(PersonWithRoles::into_person).transpose()?;
         if let Some(person) = &person {
             self.read.people.insert(person.id, person.clone());
+        }
+        if let PersonKey::Text(text) = value {
+            self.read
+                .people_found
+                .insert((column, text.to_string()), person.as_ref().map(|p| p.id));
         }
         Ok(person)
     }
@@ -272,6 +290,8 @@ impl Tx {
              WHERE id = $1";
         let search_key = person_search::key(&search_parts(person));
         self.read.people.remove(&person.id);
+        // Their address or number may change.
+        self.read.people_found.clear();
         let done = on_conn!(self, |c| sqlx::query(SQL)
             .bind(person.id.0)
             .bind(&person.first_name)

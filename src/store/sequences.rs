@@ -1,5 +1,6 @@
 //! Named counters that stay unique under concurrent writers on both engines.
 
+use super::later::bind_params;
 use super::{StoreError, Tx, on_conn};
 
 const NEXT: &str = "INSERT INTO sequences (name, value) VALUES ($1, 1) \
@@ -11,12 +12,15 @@ impl Tx {
     /// and a value whose transaction is undone is given again: no gap.
     pub async fn next_in_sequence(&mut self, name: &str) -> Result<i64, StoreError> {
         // Often a command's first write: the savepoint set for it goes in the same trip.
-        let sql = self.after_due(NEXT);
-        let value: i64 = on_conn!(self, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .bind(name)
-            .fetch_one(c)
-            .await?);
-        Ok(value)
+        let (sql, later) = self.after_due(NEXT);
+        let writes = !later.is_empty();
+        let value = on_conn!(self, |c| bind_params!(
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).bind(name),
+            later
+        )
+        .fetch_one(c)
+        .await);
+        self.carried(writes, value)
     }
 
     /// The next value of the counter `name`, for a number that must be unique but may skip

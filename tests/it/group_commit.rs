@@ -77,6 +77,19 @@ async fn poison_mails_in_a_group_are_set_aside_and_their_neighbours_recorded_onc
         10,
         "no mail twice"
     );
+    // A poisoned mail's last write, sent with its neighbour's first statement, broke the
+    // group's first transaction; recorded again, each mail's writes apart, the neighbours
+    // still shared one commit, and the poisoned mails were taken alone after it.
+    assert_eq!(
+        count(
+            store,
+            "SELECT COUNT(*) FROM inbound_messages WHERE subject LIKE 'POISON%' \
+             AND id > (SELECT MAX(id) FROM inbound_messages WHERE subject LIKE 'Demande%')"
+        )
+        .await,
+        2,
+        "the poisoned mails are recorded after all their neighbours"
+    );
     assert_eq!(
         count(store, "SELECT COUNT(*) FROM requests").await,
         8,

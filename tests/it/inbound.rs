@@ -259,22 +259,22 @@ async fn bounces_mark_the_address(engine: Engine) {
     // Relais mailed the requester: outbox message N goes out as relais.pP.oN@bi.example.
     let mut tx = bank.store.begin().await.unwrap();
     let email = tx.person(bank.requester).await.unwrap().email.to_string();
-    let sent = tx
-        .enqueue(
-            &relais::store::outbox::NewOutboxMessage {
-                channel: relais::store::outbox::OutboxChannel::Email,
-                recipient: bank.requester,
-                request: None,
-                notice: relais::domain::notice::Notice::Help {
-                    reason: String::new(),
-                    answering: Default::default(),
-                },
+    tx.enqueue(
+        &relais::store::outbox::NewOutboxMessage {
+            channel: relais::store::outbox::OutboxChannel::Email,
+            recipient: bank.requester,
+            request: None,
+            notice: relais::domain::notice::Notice::Help {
+                reason: String::new(),
+                answering: Default::default(),
             },
-            bank.clock.now(),
-        )
-        .await
-        .unwrap();
+        },
+        bank.clock.now(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
+    let sent = support::last_outbox_ids(&bank.store, 1).await[0];
     let ours = format!("relais.p{}.o{sent}@bi.example", bank.requester.0);
 
     // Reports that are not about a mail Relais sent to that address are ignored: anyone

@@ -74,7 +74,6 @@ async fn only_these_queued(bank: &TestBank, n: usize) -> Vec<i64> {
     {
         tx.mark_outbox_sent(m.id, now).await.unwrap();
     }
-    let mut ids = Vec::new();
     for k in 0..n {
         let message = NewOutboxMessage {
             channel: OutboxChannel::Email,
@@ -85,10 +84,10 @@ async fn only_these_queued(bank: &TestBank, n: usize) -> Vec<i64> {
                 answering: Default::default(),
             },
         };
-        ids.push(tx.enqueue(&message, now).await.unwrap());
+        tx.enqueue(&message, now).await.unwrap();
     }
     tx.commit().await.unwrap();
-    ids
+    support::last_outbox_ids(&bank.store, n).await
 }
 
 /// The store's side of claims: one message per claim, under a name; renewal only by the

@@ -142,7 +142,6 @@ async fn rows(store: &Store) -> Vec<Row> {
 /// Queues `n` emails to the requester; returns their ids.
 async fn queue_mails(bank: &TestBank, n: usize) -> Vec<i64> {
     let mut tx = bank.store.begin().await.unwrap();
-    let mut ids = Vec::new();
     for i in 0..n {
         let message = NewOutboxMessage {
             channel: OutboxChannel::Email,
@@ -153,14 +152,12 @@ async fn queue_mails(bank: &TestBank, n: usize) -> Vec<i64> {
                 answering: Default::default(),
             },
         };
-        ids.push(
-            tx.enqueue(&message, Utc::now() - chrono::TimeDelta::minutes(1))
-                .await
-                .unwrap(),
-        );
+        tx.enqueue(&message, Utc::now() - chrono::TimeDelta::minutes(1))
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
-    ids
+    support::last_outbox_ids(&bank.store, n).await
 }
 
 /// The outbox id a Relais Message-ID names (`<relais.….o42@bi.example>`).

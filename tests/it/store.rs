@@ -31,6 +31,7 @@ on_both_engines!(
     savepoints_released_late_keep_and_undo_what_they_would_have_at_once,
     request_numbers_are_taken_without_holding_up_other_writers,
     only_the_relaxed_transaction_commits_without_waiting_for_the_disk,
+    writes_sent_later_keep_their_order_and_a_failed_one_breaks_the_transaction,
 );
 
 async fn migrations_run_twice(engine: Engine) {
@@ -335,9 +336,9 @@ async fn quebec_sign_language_stored_under_its_old_tag_moves_to_its_own(engine: 
     assert_eq!(bank.load(id).await.details.target_language.as_str(), "fcs");
 }
 
-/// A person, an establishment, an installation and a requester's profile are read once per
-/// transaction: a write in the same transaction, or a rollback to a savepoint, must show in
-/// what is read after.
+/// A person (by id, and whom an address finds), an establishment, an installation and a
+/// requester's profile are read once per transaction: a write in the same transaction, or
+/// a rollback to a savepoint, must show in what is read after.
 async fn rows_read_twice_in_a_transaction_follow_its_writes_and_rollbacks(engine: Engine) {
     use relais::store::Savepoint;
     let bank = TestBank::new(engine).await;
@@ -394,6 +395,26 @@ async fn rows_read_twice_in_a_transaction_follow_its_writes_and_rollbacks(engine
         tx.person(person.id).await.unwrap().roles.len(),
         2,
         "roles replaced are read back"
+    );
+    // Lookups by address follow the same writes: a new address, and someone new at an
+    // address that found nobody.
+    assert_eq!(tx.person_by_email(&address).await.unwrap().unwrap().roles.len(), 2);
+    let moved = relais::domain::contact::EmailAddress::parse("maryse.nouvelle@ciusss.example").unwrap();
+    assert_eq!(tx.person_by_email(&moved).await.unwrap(), None);
+    person.email = moved.clone();
+    person.roles = tx.person(person.id).await.unwrap().roles;
+    tx.update_person(&person, Utc::now()).await.unwrap();
+    assert_eq!(
+        tx.person_by_email(&address).await.unwrap(),
+        None,
+        "the old address finds nobody"
+    );
+    assert_eq!(tx.person_by_email(&moved).await.unwrap().map(|p| p.id), Some(person.id));
+    let newcomer = support::new_person("Léa", "Nadeau", address.as_str(), Role::Requester, None);
+    let created = tx.insert_person(&newcomer, "BI", Utc::now()).await.unwrap();
+    assert_eq!(
+        tx.person_by_email(&address).await.unwrap().map(|p| p.id),
+        Some(created.id)
     );
 
     // An establishment's new name is read back.
@@ -550,4 +571,110 @@ async fn only_the_relaxed_transaction_commits_without_waiting_for_the_disk(engin
     let mut read = store.begin_read().await.unwrap();
     assert!(read.commit_waits_for_disk().await.unwrap());
     read.commit().await.unwrap();
+}
+
+/// A history entry about `request`, with `action`.
+fn note(request: relais::domain::ids::RequestId, action: &str) -> NewHistoryEntry {
+    NewHistoryEntry {
+        entity: Entity::Request,
+        entity_id: request.0,
+        at: support::start_time(),
+        actor_id: None,
+        actor_kind: ActorKind::System,
+        channel: Channel::System,
+        action: action.into(),
+        changes: vec![Change::new("x", 1, 2)],
+    }
+}
+
+/// History entries and queued messages go with the next statement on SQLite
+/// (`store/later.rs`): they are read back in order within their transaction, undone by a
+/// rollback to a point set before them and kept by one set after them. One that fails
+/// fails at the latest with the next statement, and then the transaction can only be
+/// rolled back: nothing it wrote, before or after, is kept.
+async fn writes_sent_later_keep_their_order_and_a_failed_one_breaks_the_transaction(engine: Engine) {
+    use relais::store::Savepoint;
+    use relais::store::outbox::{NewOutboxMessage, OutboxChannel};
+    let bank = TestBank::new(engine).await;
+    let id = bank.create().await;
+    let actions = |entries: Vec<relais::domain::history::HistoryEntry>| -> Vec<String> {
+        entries.into_iter().skip(1).map(|e| e.action).collect()
+    };
+
+    let mut tx = bank.store.begin().await.unwrap();
+    tx.savepoint_at(Savepoint::MESSAGE).await.unwrap();
+    tx.record_history(&note(id, "a")).await.unwrap();
+    assert_eq!(actions(tx.history_of(Entity::Request, id.0).await.unwrap()), ["a"]);
+    tx.savepoint().await.unwrap();
+    tx.record_history(&note(id, "b")).await.unwrap();
+    tx.rollback_to_savepoint().await.unwrap();
+    tx.record_history(&note(id, "c")).await.unwrap();
+    tx.savepoint().await.unwrap();
+    tx.record_history(&note(id, "d")).await.unwrap();
+    tx.release_savepoint().await.unwrap();
+    tx.release(Savepoint::MESSAGE).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = bank.store.begin_read().await.unwrap();
+    assert_eq!(
+        actions(tx.history_of(Entity::Request, id.0).await.unwrap()),
+        ["a", "c", "d"]
+    );
+    drop(tx);
+
+    // A message to nobody: the database refuses it (no such person).
+    let to_nobody = NewOutboxMessage {
+        channel: OutboxChannel::Email,
+        recipient: relais::domain::ids::PersonId(987_654),
+        request: Some(id),
+        notice: relais::domain::notice::Notice::Help {
+            reason: String::new(),
+            answering: Default::default(),
+        },
+    };
+    let queued_before = support::last_outbox_ids(&bank.store, 1).await;
+    let mut tx = bank.store.begin().await.unwrap();
+    tx.record_history(&note(id, "before")).await.unwrap();
+    let queued = tx.enqueue(&to_nobody, support::start_time()).await;
+    tx.savepoint_at(Savepoint::MESSAGE).await.unwrap();
+    let next = tx.next_in_sequence("later-test").await;
+    assert!(
+        queued.is_err() || next.is_err(),
+        "the refusal shows with the next statement at the latest"
+    );
+    let after = tx.history_of(Entity::Request, id.0).await;
+    assert!(after.is_err(), "nothing goes on after it: {after:?}");
+    if engine == Engine::Sqlite {
+        assert!(matches!(after, Err(relais::store::StoreError::Broken(_))), "{after:?}");
+        assert!(matches!(
+            tx.rollback_to(Savepoint::MESSAGE).await,
+            Err(relais::store::StoreError::Broken(_))
+        ));
+    }
+    let committed = tx.commit().await;
+    // PostgreSQL ends an aborted transaction's COMMIT as a rollback, without an error.
+    if engine == Engine::Sqlite {
+        assert!(committed.is_err(), "a broken transaction does not commit");
+    }
+
+    // A write that fails at the commit, with nothing after it, fails the commit.
+    let mut tx = bank.store.begin().await.unwrap();
+    tx.record_history(&note(id, "alone")).await.unwrap();
+    let queued = tx.enqueue(&to_nobody, support::start_time()).await;
+    let committed = if queued.is_ok() { tx.commit().await } else { queued };
+    assert!(committed.is_err());
+
+    let mut tx = bank.store.begin_read().await.unwrap();
+    assert_eq!(
+        actions(tx.history_of(Entity::Request, id.0).await.unwrap()),
+        ["a", "c", "d"]
+    );
+    drop(tx);
+    assert_eq!(support::last_outbox_ids(&bank.store, 1).await, queued_before);
+    let mut tx = bank.store.begin().await.unwrap();
+    assert_eq!(
+        tx.next_in_sequence("later-test").await.unwrap(),
+        1,
+        "the counter's step was undone"
+    );
+    tx.rollback().await.unwrap();
 }

@@ -159,7 +159,7 @@ pub struct TestBank {
     pub scratch: tempfile::TempDir,
 }
 
-fn new_person(first: &str, last: &str, email: &str, role: Role, mobile: Option<&str>) -> NewPerson {
+pub fn new_person(first: &str, last: &str, email: &str, role: Role, mobile: Option<&str>) -> NewPerson {
     NewPerson {
         first_name: first.into(),
         last_name: last.into(),
@@ -618,4 +618,18 @@ pub async fn digest_text(bank: &TestBank) -> String {
         .unwrap();
     tx.commit().await.unwrap();
     relais::outbound::digest::render_text(&digest, &coordinator, "Banque test").unwrap()
+}
+
+/// The ids of the last `n` messages queued in the outbox, oldest first: a queued
+/// message's id is known once its transaction sent the write ([`relais::store::Tx::enqueue`]
+/// sends it with the next statement), so tests read it back.
+pub async fn last_outbox_ids(store: &Store, n: usize) -> Vec<i64> {
+    const SQL: &str = "SELECT id FROM outbox ORDER BY id DESC LIMIT $1";
+    let limit = i64::try_from(n).unwrap();
+    let mut ids: Vec<i64> = match store {
+        Store::Postgres(pool, _) => sqlx::query_scalar(SQL).bind(limit).fetch_all(pool).await.unwrap(),
+        Store::Sqlite(pool, ..) => sqlx::query_scalar(SQL).bind(limit).fetch_all(pool).await.unwrap(),
+    };
+    ids.reverse();
+    ids
 }
