@@ -12,8 +12,10 @@
 //! after the commit, through the ordinary path, so it is retried or set aside exactly as
 //! it would have been. Should the transaction itself fail (begin, a savepoint, the
 //! commit, a panic of the task), nothing of the group was kept, and each call takes its
-//! SMS alone. A call whose gateway's bound passed while it waited is left out: its gateway
-//! sends it again.
+//! SMS alone. So it is when an SMS's last write, sent with the next SMS's first statement
+//! (`store/later.rs`), fails: the next SMS cannot undo it, and the transaction breaks. A
+//! call whose gateway's bound passed while it waited is left out: its gateway sends it
+//! again.
 
 use super::{InboundSms, SmsAnswer, SmsPipeline};
 use crate::store::{Savepoint, Tx};
