@@ -89,7 +89,7 @@ async fn enqueue(tx: &mut Tx, person: &Person, notice: Notice, now: DateTime<Utc
         request: None,
         notice,
     };
-    tx.enqueue(&message, now).await.map(|_| ())
+    tx.enqueue(&message, now).await
 }
 
 impl Accounts {
