@@ -9,8 +9,9 @@
 //! statement that took it, when the caller of that statement can no longer tell whose it
 //! was. So a trip that carried writes and failed breaks the transaction
 //! ([`StoreError::Broken`]): it refuses every statement after and its commit, and can only
-//! be rolled back. A group of mails then takes each one alone (`inbound/pipeline/group.rs`),
-//! where the write fails again, in the transaction of the mail it belongs to.
+//! be rolled back. A group of mails is then recorded again with each mail's writes sent
+//! before the next mail begins ([`Tx::send_due_since`], `inbound/pipeline/group.rs`), so
+//! the write fails again under the savepoint of the mail it belongs to.
 //!
 //! On PostgreSQL a write is sent at once: its protocol prepares one statement at a time.
 

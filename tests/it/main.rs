@@ -20,6 +20,7 @@ mod cli;
 mod config;
 mod coordination;
 mod coordinator_actions;
+mod deferred_writes;
 mod dkim;
 mod error_pages;
 mod export;
