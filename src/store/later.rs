@@ -60,9 +60,7 @@ impl Tx {
     pub(crate) async fn write_later(&mut self, sql: &'static str, params: Vec<Param>) -> Result<(), StoreError> {
         match self.inner {
             TxInner::Sqlite(_) => {
-                if let Some(cause) = &self.broken {
-                    return Err(StoreError::Broken(cause.clone()));
-                }
+                self.intact()?;
                 renumber_into(&mut self.due, sql, self.due_params.len());
                 self.due.push_str("; ");
                 self.due_params.extend(params);
@@ -78,6 +76,14 @@ impl Tx {
             }
         }
         Ok(())
+    }
+
+    /// `Ok` unless a trip that carried writes failed ([`StoreError::Broken`]).
+    pub(crate) fn intact(&self) -> Result<(), StoreError> {
+        match &self.broken {
+            Some(cause) => Err(StoreError::Broken(cause.clone())),
+            None => Ok(()),
+        }
     }
 
     /// The result of a trip that carried writes due: an error breaks the transaction.
@@ -96,9 +102,7 @@ impl Tx {
     /// For a group of mails whose transaction broke: recorded again, each mail's writes go
     /// before the next mail begins, so a mail whose write fails is undone alone.
     pub async fn send_due_since(&mut self, point: super::Savepoint) -> Result<bool, StoreError> {
-        if let Some(cause) = &self.broken {
-            return Err(StoreError::Broken(cause.clone()));
-        }
+        self.intact()?;
         match self.send_due().await {
             Ok(()) => Ok(true),
             Err(_) => {

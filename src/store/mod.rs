@@ -607,9 +607,7 @@ impl Tx {
     /// simple query, which PostgreSQL takes only unprepared; with writes (SQLite only),
     /// as one query with their values.
     pub(crate) async fn send_due(&mut self) -> Result<(), StoreError> {
-        if let Some(cause) = &self.broken {
-            return Err(StoreError::Broken(cause.clone()));
-        }
+        self.intact()?;
         if self.due.is_empty() {
             return Ok(());
         }

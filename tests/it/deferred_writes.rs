@@ -3,13 +3,11 @@
 //! sequence, what is read inside the transaction and what its commit keeps are what the
 //! model holds. On PostgreSQL writes go at once and only the savepoints wait.
 
-use crate::support::{Engine, TestBank, start_time};
+use crate::support::{Engine, TestBank, actions_since_created as actions, history_note};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
-use relais::domain::history::{Change, Entity, NewHistoryEntry};
-use relais::domain::ids::RequestId;
-use relais::domain::role::{ActorKind, Channel};
+use relais::domain::history::Entity;
 use relais::store::Savepoint;
 
 on_both_engines!(any_sequence_of_savepoints_and_writes_keeps_what_applying_each_at_once_keeps);
@@ -80,24 +78,6 @@ impl Model {
     }
 }
 
-fn entry(request: RequestId, action: &str) -> NewHistoryEntry {
-    NewHistoryEntry {
-        entity: Entity::Request,
-        entity_id: request.0,
-        at: start_time(),
-        actor_id: None,
-        actor_kind: ActorKind::System,
-        channel: Channel::System,
-        action: action.to_string(),
-        changes: vec![Change::new("n", 0, 1)],
-    }
-}
-
-/// The actions written about `request` since it was created (its first entry).
-fn actions(entries: Vec<relais::domain::history::HistoryEntry>) -> Vec<String> {
-    entries.into_iter().skip(1).map(|e| e.action).collect()
-}
-
 async fn any_sequence_of_savepoints_and_writes_keeps_what_applying_each_at_once_keeps(engine: Engine) {
     let bank = TestBank::new(engine).await;
     // Sequences drawn from a fixed seed, so that a failure comes back the same.
@@ -129,7 +109,7 @@ async fn any_sequence_of_savepoints_and_writes_keeps_what_applying_each_at_once_
                 }
                 Op::Write => {
                     let action = format!("w{n}");
-                    tx.record_history(&entry(request, &action)).await.unwrap();
+                    tx.record_history(&history_note(request, &action)).await.unwrap();
                     model.write(action);
                 }
                 Op::Read => {

@@ -573,20 +573,6 @@ async fn only_the_relaxed_transaction_commits_without_waiting_for_the_disk(engin
     read.commit().await.unwrap();
 }
 
-/// A history entry about `request`, with `action`.
-fn note(request: relais::domain::ids::RequestId, action: &str) -> NewHistoryEntry {
-    NewHistoryEntry {
-        entity: Entity::Request,
-        entity_id: request.0,
-        at: support::start_time(),
-        actor_id: None,
-        actor_kind: ActorKind::System,
-        channel: Channel::System,
-        action: action.into(),
-        changes: vec![Change::new("x", 1, 2)],
-    }
-}
-
 /// History entries and queued messages go with the next statement on SQLite
 /// (`store/later.rs`): they are read back in order within their transaction, undone by a
 /// rollback to a point set before them and kept by one set after them. One that fails
@@ -597,9 +583,7 @@ async fn writes_sent_later_keep_their_order_and_a_failed_one_breaks_the_transact
     use relais::store::outbox::{NewOutboxMessage, OutboxChannel};
     let bank = TestBank::new(engine).await;
     let id = bank.create().await;
-    let actions = |entries: Vec<relais::domain::history::HistoryEntry>| -> Vec<String> {
-        entries.into_iter().skip(1).map(|e| e.action).collect()
-    };
+    use support::{actions_since_created as actions, history_note as note};
 
     let mut tx = bank.store.begin().await.unwrap();
     tx.savepoint_at(Savepoint::MESSAGE).await.unwrap();

@@ -633,3 +633,23 @@ pub async fn last_outbox_ids(store: &Store, n: usize) -> Vec<i64> {
     ids.reverse();
     ids
 }
+
+/// A system's history entry about `request`, with `action`: writes for the store's tests.
+pub fn history_note(request: RequestId, action: &str) -> relais::domain::history::NewHistoryEntry {
+    use relais::domain::history::{Change, Entity, NewHistoryEntry};
+    NewHistoryEntry {
+        entity: Entity::Request,
+        entity_id: request.0,
+        at: start_time(),
+        actor_id: None,
+        actor_kind: ActorKind::System,
+        channel: Channel::System,
+        action: action.to_string(),
+        changes: vec![Change::new("x", 1, 2)],
+    }
+}
+
+/// The actions of `entries` after the first (a request's creation).
+pub fn actions_since_created(entries: Vec<relais::domain::history::HistoryEntry>) -> Vec<String> {
+    entries.into_iter().skip(1).map(|e| e.action).collect()
+}
